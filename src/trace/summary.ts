@@ -1,0 +1,52 @@
+// The run summary (SPEC §4): summary.json and `hasim run --format json`. Together with events.jsonl it
+// is a saved run, from which `hasim report` re-renders every report file.
+import type { SloType } from '../scenario/types.js';
+
+export interface SloResult {
+  name: string;
+  type: SloType;
+  passed: boolean;
+  /** Duration SLOs: measured and bound in ms (measuredMs null when it never happened, e.g. no recovery). */
+  measuredMs?: number | null;
+  boundMs?: number;
+  /** Count SLOs (min-available, max-concurrent-leaders, stuck-terminating). */
+  measured?: number | null;
+  bound?: number;
+  /** One plain-English sentence: what was measured against what bound. */
+  message: string;
+  /** Virtual time of the first trace event that broke the SLO, when it failed. */
+  violatedAtMs?: number;
+  /** That event, as recorded, when there is one. */
+  violatedBy?: Record<string, unknown>;
+}
+
+export interface FaultSummary {
+  name: string;
+  type: string;
+  startMs: number;
+  /** null: lasted to the end of the run. */
+  endMs: number | null;
+  targets: string[];
+}
+
+export interface WorkloadSummary {
+  workload: string;
+  desired: number;
+  minReady: number;
+  /** When it last came back to desired Ready pods after dropping below (null: never dropped, or never recovered). */
+  recoveredAtMs: number | null;
+}
+
+export interface RunSummary {
+  scenario: string;
+  description?: string;
+  seed: number;
+  durationMs: number;
+  kubernetesVersion: string;
+  passed: boolean;
+  slos: SloResult[];
+  faults: FaultSummary[];
+  workloads: WorkloadSummary[];
+  stats: { events: number; wallMs: number };
+  reproduce: string;
+}
