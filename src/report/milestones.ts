@@ -1,0 +1,191 @@
+// Key moments of a run, as log lines (`02:43.0 worker-b-1 Ready → Unknown (node-lifecycle-controller)`)
+// and as per-fault markers for the timeline. One definition shared by the HTML, Markdown and text
+// reports, so they tell the same story. Bursts (a zone's nodes going Unknown, a node's pods evicted)
+// are folded into one line so a 300-node run stays readable.
+import type { TraceEvent } from '../trace/events.js';
+import { readySeries } from '../slo/ready-series.js';
+
+export type MilestoneKind = 'fault' | 'node' | 'taint' | 'zone' | 'leader' | 'eviction' | 'workload';
+
+export interface Milestone {
+  atMs: number;
+  kind: MilestoneKind;
+  /** The line without its time stamp. */
+  text: string;
+  /** How many trace events the line stands for. */
+  count: number;
+}
+
+/** Events of one group closer together than this are folded into one line. */
+const GROUP_WINDOW_MS = 10_000;
+const STATUS_WORD: Record<string, string> = { True: 'Ready', False: 'NotReady', Unknown: 'Unknown', None: 'None' };
+
+interface Group {
+  atMs: number;
+  lastMs: number;
+  kind: MilestoneKind;
+  subjects: string[];
+  render: (subjects: string[]) => string;
+}
+
+/** The key events of a run in time order, bursts folded. */
+export function milestones(events: readonly TraceEvent[]): Milestone[] {
+  const done: Group[] = [];
+  const open = new Map<string, Group>();
+  const podNode = new Map<string, string>();
+  const add = (key: string, e: TraceEvent, kind: MilestoneKind, subject: string, render: (subjects: string[]) => string): void => {
+    const g = open.get(key);
+    if (g && e.atMs - g.lastMs <= GROUP_WINDOW_MS) {
+      g.subjects.push(subject);
+      g.lastMs = e.atMs;
+      return;
+    }
+    const ng: Group = { atMs: e.atMs, lastMs: e.atMs, kind, subjects: [subject], render };
+    open.set(key, ng);
+    done.push(ng);
+  };
+  const single = (e: TraceEvent, kind: MilestoneKind, text: string): void => {
+    done.push({ atMs: e.atMs, lastMs: e.atMs, kind, subjects: [text], render: (s) => s[0] });
+  };
+
+  for (const e of events) {
+    switch (e.type) {
+      case 'fault.started':
+        single(e, 'fault', `fault ${e.fault} (${e.faultType}) started` + (e.targets.length ? `: ${nameList(e.targets, 4)}` : ''));
+        break;
+      case 'fault.ended':
+        single(e, 'fault', `fault ${e.fault} ended`);
+        break;
+      case 'node.ready.changed': {
+        if (e.from === 'None') break; // registration at start-up is not news
+        const change = `${STATUS_WORD[e.from]} → ${STATUS_WORD[e.to]} (${e.by})`;
+        add(`node|${e.from}|${e.to}|${e.by}`, e, 'node', e.node, (s) => `${subjectList(s, 'nodes')} ${change}`);
+        break;
+      }
+      case 'node.taint.added':
+      case 'node.taint.removed':
+        if (e.effect !== 'NoExecute') break;
+        add(`${e.type}|${e.key}`, e, 'taint', e.node, (s) =>
+          e.type === 'node.taint.added' ? `${subjectList(s, 'nodes')} tainted ${e.key}:NoExecute` : `${subjectList(s, 'nodes')} untainted ${e.key}:NoExecute`,
+        );
+        break;
+      case 'zone.state.changed':
+        if (e.from === 'Initial') break;
+        single(e, 'zone', `zone ${e.zone} ${e.from} → ${e.to}`);
+        break;
+      case 'leader.acquired':
+        single(e, 'leader', `${e.component}: ${e.instance} became leader`);
+        break;
+      case 'leader.lost':
+        single(e, 'leader', `${e.component}: ${e.instance} lost leadership`);
+        break;
+      case 'pod.scheduled':
+        podNode.set(e.pod, e.node);
+        break;
+      case 'pod.deleted': {
+        const node = podNode.get(e.pod);
+        const where = node ? ` on ${node}` : '';
+        add(`pod.deleted|${node ?? ''}|${e.reason}`, e, 'eviction', e.pod, (s) =>
+          s.length === 1 ? `pod ${s[0]}${where} deleted (${e.reason})` : `${s.length} pods${where} deleted (${e.reason})`,
+        );
+        break;
+      }
+    }
+  }
+  for (const w of workloadMilestones(events)) done.push({ atMs: w.atMs, lastMs: w.atMs, kind: 'workload', subjects: [w.text], render: (s) => s[0] });
+
+  return done
+    .map((g, i) => ({ m: { atMs: g.atMs, kind: g.kind, text: g.render(g.subjects), count: g.subjects.length }, i }))
+    .sort((a, b) => a.m.atMs - b.m.atMs || a.i - b.i)
+    .map((x) => x.m);
+}
+
+/** Drops below desired and recoveries of each workload, after its initial rollout. */
+function workloadMilestones(events: readonly TraceEvent[]): { atMs: number; text: string }[] {
+  const out: { atMs: number; text: string }[] = [];
+  for (const s of readySeries(events).values()) {
+    if (s.firstFullMs === null) continue;
+    let below = false;
+    let lowest = Infinity;
+    for (const p of s.points) {
+      if (p.atMs < s.firstFullMs) continue;
+      if (p.ready < p.desired) {
+        if (!below) out.push({ atMs: p.atMs, text: `${s.workload} below desired: ${p.ready}/${p.desired} Ready` });
+        below = true;
+        lowest = Math.min(lowest, p.ready);
+      } else if (below) {
+        below = false;
+        out.push({ atMs: p.atMs, text: `${s.workload} recovered: ${p.ready}/${p.desired} Ready (lowest ${lowest})` });
+        lowest = Infinity;
+      }
+    }
+  }
+  return out;
+}
+
+function nameList(names: readonly string[], max: number): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')}, … (${names.length} in all)`;
+}
+
+function subjectList(subjects: readonly string[], noun: string): string {
+  if (subjects.length === 1) return subjects[0];
+  return `${subjects.length} ${noun} (${nameList(subjects, 3)})`;
+}
+
+export type FaultMilestoneKind = 'detected' | 'tainted' | 'evicted' | 'rescheduled' | 'recovered';
+
+export interface FaultMilestone {
+  fault: string;
+  kind: FaultMilestoneKind;
+  atMs: number;
+  /** Short label for the timeline: "detected", "recovered Deployment/web". */
+  label: string;
+}
+
+/**
+ * For each fault, the first moment the cluster reacted: a hit node marked not Ready (detected), a
+ * NoExecute taint on it (tainted), a pod on it deleted (evicted), a replacement pod bound elsewhere
+ * (rescheduled), and each workload back at desired after dropping (recovered).
+ */
+export function faultMilestones(events: readonly TraceEvent[]): FaultMilestone[] {
+  const out: FaultMilestone[] = [];
+  const faults = events.filter((e): e is Extract<TraceEvent, { type: 'fault.started' }> => e.type === 'fault.started');
+  const series = readySeries(events);
+  for (const f of faults) {
+    const targets = new Set(f.targets);
+    const podNode = new Map<string, string>();
+    const found = new Map<FaultMilestoneKind, number>();
+    let started = false;
+    const note = (kind: FaultMilestoneKind, atMs: number): void => {
+      if (!found.has(kind)) found.set(kind, atMs);
+    };
+    for (const e of events) {
+      if (e === f) started = true;
+      if (e.type === 'pod.scheduled') {
+        if (started && (found.has('evicted') || found.has('detected')) && !targets.has(e.node) && !podNode.has(e.pod)) note('rescheduled', e.atMs);
+        podNode.set(e.pod, e.node);
+      }
+      if (!started) continue;
+      if (e.type === 'node.ready.changed' && targets.has(e.node) && e.to !== 'True') note('detected', e.atMs);
+      else if (e.type === 'node.taint.added' && targets.has(e.node) && e.effect === 'NoExecute') note('tainted', e.atMs);
+      else if (e.type === 'pod.deleted' && targets.has(podNode.get(e.pod) ?? '')) note('evicted', e.atMs);
+      if (found.size >= 4) break;
+    }
+    for (const kind of ['detected', 'tainted', 'evicted', 'rescheduled'] as const) {
+      const atMs = found.get(kind);
+      if (atMs !== undefined) out.push({ fault: f.fault, kind, atMs, label: kind });
+    }
+    for (const s of series.values()) {
+      let dropped = false;
+      for (const p of s.points) {
+        if (p.atMs < f.atMs) continue;
+        if (p.ready < p.desired) dropped = true;
+        else if (dropped) {
+          out.push({ fault: f.fault, kind: 'recovered', atMs: p.atMs, label: `recovered ${s.workload}` });
+          break;
+        }
+      }
+    }
+  }
+  return out.sort((a, b) => a.atMs - b.atMs);
+}

@@ -1,0 +1,102 @@
+// Ready pods of each workload over time, rebuilt from the trace. SLOs, the workload summary, the
+// milestones and the timeline all read availability from here, so they can never disagree.
+//
+// A pod counts as available while its latest pod.ready.changed says ready and it has been neither
+// deleted nor removed: a Terminating pod is dropped from EndpointSlices, so it serves no traffic.
+import type { TraceEvent } from '../trace/events.js';
+
+export interface ReadyPoint {
+  atMs: number;
+  ready: number;
+  desired: number;
+  /** The last event at this instant that changed ready or desired. */
+  cause: TraceEvent;
+}
+
+export interface ReadySeries {
+  workload: string;
+  /** Step function: each point holds from its atMs until the next point. One point per instant. */
+  points: ReadyPoint[];
+  /** First instant at which ready >= desired > 0 (the end of the initial rollout), or null. */
+  firstFullMs: number | null;
+}
+
+/** Builds the Ready-count series of every workload that appears in the trace, sorted by name. */
+export function readySeries(events: readonly TraceEvent[]): Map<string, ReadySeries> {
+  const podWorkload = new Map<string, string>();
+  const podReady = new Set<string>();
+  const podGone = new Set<string>();
+  const ready = new Map<string, number>();
+  const desired = new Map<string, number>();
+  const byWorkload = new Map<string, ReadySeries>();
+
+  const push = (workload: string, e: TraceEvent): void => {
+    let s = byWorkload.get(workload);
+    if (!s) {
+      s = { workload, points: [], firstFullMs: null };
+      byWorkload.set(workload, s);
+    }
+    const point: ReadyPoint = { atMs: e.atMs, ready: ready.get(workload) ?? 0, desired: desired.get(workload) ?? 0, cause: e };
+    const last = s.points[s.points.length - 1];
+    if (last && last.atMs === e.atMs) s.points[s.points.length - 1] = point;
+    else if (!last || last.ready !== point.ready || last.desired !== point.desired) s.points.push(point);
+  };
+  const setReady = (pod: string, isReady: boolean, e: TraceEvent): void => {
+    const workload = podWorkload.get(pod);
+    if (workload === undefined) return;
+    const counted = podReady.has(pod) && !podGone.has(pod);
+    if (isReady) podReady.add(pod);
+    else podReady.delete(pod);
+    const nowCounted = podReady.has(pod) && !podGone.has(pod);
+    if (counted !== nowCounted) {
+      ready.set(workload, (ready.get(workload) ?? 0) + (nowCounted ? 1 : -1));
+      push(workload, e);
+    }
+  };
+
+  for (const e of events) {
+    switch (e.type) {
+      case 'workload.desired.changed':
+        desired.set(e.workload, e.desired);
+        push(e.workload, e);
+        break;
+      case 'pod.created':
+        // A name reused by a StatefulSet starts afresh.
+        podWorkload.set(e.pod, e.workload);
+        podReady.delete(e.pod);
+        podGone.delete(e.pod);
+        if (!byWorkload.has(e.workload)) push(e.workload, e);
+        break;
+      case 'pod.ready.changed':
+        if (!podGone.has(e.pod)) setReady(e.pod, e.ready, e);
+        break;
+      case 'pod.deleted':
+      case 'pod.removed':
+        if (!podGone.has(e.pod)) {
+          setReady(e.pod, false, e);
+          podGone.add(e.pod);
+        }
+        break;
+    }
+  }
+  for (const s of byWorkload.values()) {
+    const full = s.points.find((p) => p.desired > 0 && p.ready >= p.desired);
+    s.firstFullMs = full ? full.atMs : null;
+  }
+  return new Map([...byWorkload.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The point in effect at atMs (the last one at or before it), or undefined before the first. */
+export function pointAt(points: readonly ReadyPoint[], atMs: number): ReadyPoint | undefined {
+  let lo = 0;
+  let hi = points.length - 1;
+  let found: ReadyPoint | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid].atMs <= atMs) {
+      found = points[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
