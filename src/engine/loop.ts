@@ -13,6 +13,8 @@ export interface LoopOptions {
    */
   jitterFactor?: number;
   rng?: Rng;
+  /** Overrides the wait after each pass (e.g. a clock-rate-scaled, jittered period). */
+  waitMs?: () => number;
   /** Delay before the first pass (default 0: the first pass runs at once, as wait.Until does). */
   initialDelayMs?: number;
   label?: string;
@@ -35,7 +37,7 @@ export function startLoop(sim: Simulator, opts: LoopOptions, pass: () => number 
   if (jitterFactor > 0 && !rng) throw sim.bug(`loop "${label}" has jitter but no random stream`);
   let next: EventHandle | undefined;
   let running = true;
-  const waitMs = () => (jitterFactor > 0 ? periodMs + rng!.next() * jitterFactor * periodMs : periodMs);
+  const waitMs = opts.waitMs ?? (() => (jitterFactor > 0 ? periodMs + rng!.next() * jitterFactor * periodMs : periodMs));
   const tick = () => {
     next = undefined;
     const tookMs = pass() ?? 0;

@@ -1,5 +1,6 @@
 // The trace recorder: every observable thing the simulation does, in the order it happened, as one
 // object per event. SLOs and reports read only the trace, so they work as well on a run loaded from disk.
+// The recorder is generic: it is given a map from event type to fields and knows no event by name.
 import type { Simulator } from './simulator.js';
 
 export interface TraceRecord {
@@ -7,11 +8,12 @@ export interface TraceRecord {
   type: string;
 }
 
-export class TraceRecorder<E extends TraceRecord = TraceRecord> {
-  readonly events: E[] = [];
+export class TraceRecorder<F extends object> {
+  readonly events: Array<TraceRecord & Record<string, unknown>> = [];
   /** Types that are counted but not stored (e.g. lease renewals unless --trace-heartbeats). */
   private readonly muted: Set<string>;
   mutedCount = 0;
+  private readonly observers: Array<(e: TraceRecord) => void> = [];
 
   constructor(
     private readonly sim: Pick<Simulator, 'nowMs'>,
@@ -20,13 +22,20 @@ export class TraceRecorder<E extends TraceRecord = TraceRecord> {
     this.muted = new Set(opts.mute ?? []);
   }
 
+  /** Called with every stored event as it is recorded (safety invariants). */
+  observe(fn: (e: TraceRecord) => void): void {
+    this.observers.push(fn);
+  }
+
   /** Records an event at the current virtual time. Field order: atMs, type, then the fields given. */
-  emit<T extends E['type']>(type: T, fields: Omit<Extract<E, { type: T }>, 'atMs' | 'type'>): void {
+  emit<T extends keyof F & string>(type: T, fields: F[T]): void {
     if (this.muted.size > 0 && this.muted.has(type)) {
       this.mutedCount++;
       return;
     }
-    this.events.push({ atMs: this.sim.nowMs, type, ...fields } as unknown as E);
+    const e = { atMs: this.sim.nowMs, type, ...fields } as TraceRecord & Record<string, unknown>;
+    this.events.push(e);
+    for (const o of this.observers) o(e);
   }
 
   /** JSON Lines, one event a line, with a trailing newline. */

@@ -1,35 +1,63 @@
 // The trace event vocabulary (SPEC §3), one JSON object a line in events.jsonl. Types are dotted, noun
 // first, past tense. The required fields are SPEC's; the extra types and fields let SLOs and reports
-// work from a saved trace alone (topology, desired counts, where pods run).
+// work from a saved trace alone (topology, desired counts, where pods really run).
 
 export type ReadyStatus = 'True' | 'False' | 'Unknown';
 export type ZoneState = 'Initial' | 'Normal' | 'PartialDisruption' | 'FullDisruption';
 
-export type TraceEvent =
-  | { atMs: number; type: 'run.started'; scenario: string; seed: number; durationMs: number; kubernetesVersion: string }
-  | { atMs: number; type: 'fault.started' | 'fault.ended'; fault: string; faultType: string; targets: string[] }
-  /** A Node object exists (at start, or after re-registration). Extra: lets reports lay out lanes by zone. */
-  | { atMs: number; type: 'node.created'; node: string; zone: string }
-  | { atMs: number; type: 'node.deleted'; node: string }
-  | { atMs: number; type: 'node.ready.changed'; node: string; from: ReadyStatus | 'None'; to: ReadyStatus; by: 'kubelet' | 'node-lifecycle-controller' }
-  | { atMs: number; type: 'node.taint.added' | 'node.taint.removed'; node: string; key: string; effect: string }
-  | { atMs: number; type: 'node.lease.renewed'; node: string }
-  /** Host power (node-crash, zone-outage) as the infrastructure sees it, not as Kubernetes does. */
-  | { atMs: number; type: 'host.powered.off' | 'host.powered.on'; host: string }
-  /** Desired replicas of a workload (DaemonSets change with eligible nodes). */
-  | { atMs: number; type: 'workload.desired.changed'; workload: string; desired: number }
-  | { atMs: number; type: 'pod.created'; pod: string; workload: string }
-  | { atMs: number; type: 'pod.scheduled'; pod: string; node: string }
-  | { atMs: number; type: 'pod.unschedulable'; pod: string; reason: string }
-  | { atMs: number; type: 'pod.ready.changed'; pod: string; ready: boolean; by: string }
-  /** Containers started / stopped on their node: what really runs, whatever the API server believes. */
-  | { atMs: number; type: 'pod.started'; pod: string; node: string }
-  | { atMs: number; type: 'pod.stopped'; pod: string; node: string; reason: string }
-  | { atMs: number; type: 'pod.deleted'; pod: string; reason: string }
-  | { atMs: number; type: 'pod.removed'; pod: string }
-  | { atMs: number; type: 'leader.acquired' | 'leader.lost'; component: string; instance: string }
-  | { atMs: number; type: 'component.started' | 'component.stopped'; component: string; instance: string }
-  | { atMs: number; type: 'zone.state.changed'; zone: string; from: ZoneState; to: ZoneState }
-  | { atMs: number; type: 'slo.violated'; slo: string; measured: number | string };
+interface FaultFields {
+  fault: string;
+  faultType: string;
+  targets: string[];
+}
+interface TaintFields {
+  node: string;
+  key: string;
+  effect: string;
+}
+interface LeaderFields {
+  component: string;
+  instance: string;
+}
 
-export type TraceEventType = TraceEvent['type'];
+/** Each event type and its fields (besides atMs and type). */
+export type TraceEventFields = {
+  'run.started': { scenario: string; seed: number; durationMs: number; kubernetesVersion: string };
+  'fault.started': FaultFields;
+  'fault.ended': FaultFields;
+  /** A Node object exists (at start, or after re-registration). Extra: lets reports lay out lanes by zone. */
+  'node.created': { node: string; zone: string };
+  'node.deleted': { node: string };
+  'node.ready.changed': { node: string; from: ReadyStatus | 'None'; to: ReadyStatus; by: 'kubelet' | 'node-lifecycle-controller' };
+  'node.taint.added': TaintFields;
+  'node.taint.removed': TaintFields;
+  'node.lease.renewed': { node: string };
+  /** Host power (node-crash, zone-outage) as the infrastructure sees it, not as Kubernetes does. */
+  'host.powered.off': { host: string };
+  'host.powered.on': { host: string };
+  /** Desired replicas of a workload (DaemonSets change with eligible nodes). */
+  'workload.desired.changed': { workload: string; desired: number };
+  'pod.created': { pod: string; workload: string };
+  'pod.scheduled': { pod: string; node: string };
+  'pod.unschedulable': { pod: string; reason: string };
+  'pod.ready.changed': { pod: string; ready: boolean; by: string };
+  /** Containers started / stopped on their node: what really runs, whatever the API server believes. */
+  'pod.started': { pod: string; node: string };
+  'pod.stopped': { pod: string; node: string; reason: string };
+  'pod.deleted': { pod: string; reason: string };
+  'pod.removed': { pod: string };
+  'leader.acquired': LeaderFields;
+  'leader.lost': LeaderFields;
+  'component.started': LeaderFields;
+  'component.stopped': LeaderFields;
+  'zone.state.changed': { zone: string; from: ZoneState; to: ZoneState };
+  'slo.violated': { slo: string; measured: number | string };
+};
+
+export type TraceEventType = keyof TraceEventFields;
+
+export type TraceEvent = {
+  [K in TraceEventType]: { atMs: number; type: K } & TraceEventFields[K];
+}[TraceEventType];
+
+export type TraceEventOf<K extends TraceEventType> = Extract<TraceEvent, { type: K }>;

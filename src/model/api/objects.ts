@@ -1,0 +1,114 @@
+// The Kubernetes objects hasim models, reduced to the fields failure handling reads. Names and
+// vocabulary follow upstream (k8s.io/api core/v1, coordination/v1) so readers can grep upstream.
+// Objects are immutable snapshots: the API server replaces them on every write and informers hand the
+// same frozen-by-convention object to every reader. Never mutate one; build a new one.
+// Timestamps are milliseconds on the *writer's* local clock, as in a real cluster.
+import type { Toleration, TaintEffect } from '../../scenario/types.js';
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface ObjectMeta {
+  name: string;
+  /** Unique per object incarnation: a StatefulSet pod re-created with the same name gets a new uid. */
+  uid: number;
+  resourceVersion: number;
+  creationTimestampMs: number;
+  labels: Readonly<Record<string, string>>;
+}
+
+export type NodeConditionType = 'Ready' | 'MemoryPressure' | 'DiskPressure' | 'PIDPressure' | 'NetworkUnavailable';
+
+export interface NodeCondition {
+  type: NodeConditionType;
+  status: ConditionStatus;
+  lastHeartbeatTimeMs: number;
+  lastTransitionTimeMs: number;
+  reason: string;
+  message: string;
+}
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: TaintEffect;
+  timeAddedMs?: number;
+}
+
+export interface Node {
+  kind: 'Node';
+  metadata: ObjectMeta;
+  spec: { taints: readonly Taint[]; unschedulable: boolean };
+  status: {
+    conditions: readonly NodeCondition[];
+    capacity: { cpuMilli: number; memoryBytes: number; pods: number };
+  };
+}
+
+export interface Lease {
+  kind: 'Lease';
+  metadata: ObjectMeta & { namespace: 'kube-node-lease' | 'kube-system' };
+  spec: {
+    holderIdentity: string;
+    leaseDurationSeconds: number;
+    acquireTimeMs: number;
+    renewTimeMs: number;
+    leaseTransitions: number;
+  };
+}
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+
+export interface Pod {
+  kind: 'Pod';
+  metadata: ObjectMeta & {
+    /** "Kind/name" of the owning workload. */
+    workload: string;
+    /** Set by DELETE: the pod is Terminating. */
+    deletionTimestampMs?: number;
+    deletionGracePeriodSeconds?: number;
+  };
+  spec: {
+    nodeName?: string;
+    tolerations: readonly Toleration[];
+    nodeSelector: Readonly<Record<string, string>>;
+    requests: { cpuMilli: number; memoryBytes: number };
+    terminationGracePeriodSeconds: number;
+    /** topologySpreadConstraints on topology.kubernetes.io/zone, maxSkew 1, among pods of the workload. */
+    spreadAcrossZones: boolean;
+    /** StatefulSet pods are named and never replaced while the old object exists. */
+    ordinal?: number;
+  };
+  status: {
+    phase: PodPhase;
+    /** The Ready condition. */
+    ready: boolean;
+    /** DisruptionTarget=True, set by taint eviction before the delete. */
+    disruptionTarget?: string;
+    startTimeMs?: number;
+  };
+}
+
+export type ApiObject = Node | Lease | Pod;
+export type Kind = ApiObject['kind'];
+
+export function readyCondition(node: Node): NodeCondition | undefined {
+  return node.status.conditions.find((c) => c.type === 'Ready');
+}
+
+/** IsPodActive (pkg/controller/controller_utils.go): not finished and not being deleted. */
+export function isPodActive(pod: Pod): boolean {
+  return pod.status.phase !== 'Succeeded' && pod.status.phase !== 'Failed' && pod.metadata.deletionTimestampMs === undefined;
+}
+
+export function leaseKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export function zoneOf(node: Node): string {
+  return node.metadata.labels['topology.kubernetes.io/zone'] ?? '';
+}
+
+export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
+export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
+export const TAINT_OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
+export const LABEL_EXCLUDE_DISRUPTION = 'node.kubernetes.io/exclude-disruption';

@@ -1,0 +1,106 @@
+// The API server as clients see it: N kube-apiserver replicas behind a load balancer in front of an etcd
+// cluster. A request crosses the network to a live replica, runs against the store if etcd has quorum,
+// and the response crosses back. A request that gets no answer (replica down, link cut, message lost)
+// fails with Timeout after the client's own timeout, as upstream clients do; the write may still have
+// happened. Below etcd quorum every request fails (Unavailable).
+import type { Simulator } from '../../engine/index.js';
+import type { Host } from '../infra/host.js';
+import type { Network } from '../infra/network.js';
+import { type ApiResult, type ApiStore, fail } from './store.js';
+
+export interface Member {
+  readonly name: string;
+  readonly host: Host;
+  /** The process runs (apiserver-outage and etcd-member-down turn it off; so does host power). */
+  running: boolean;
+}
+
+export class ApiServer {
+  readonly replicas: Member[];
+  readonly etcd: Member[];
+  private readonly outageListeners: Array<() => void> = [];
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly network: Network,
+    readonly store: ApiStore,
+    replicas: Array<{ name: string; host: Host }>,
+    etcd: Array<{ name: string; host: Host }>,
+  ) {
+    this.replicas = replicas.map((r) => ({ ...r, running: true }));
+    this.etcd = etcd.map((m) => ({ ...m, running: true }));
+  }
+
+  /** A replica answers when its process runs on a powered host. */
+  serving(r: Member): boolean {
+    return r.running && r.host.poweredOn;
+  }
+
+  /** etcd has quorum when a majority of members run and can reach each other (seen from `from`). */
+  hasQuorum(from: Host): boolean {
+    let up = 0;
+    for (const m of this.etcd) if (m.running && this.network.connected(from, m.host)) up++;
+    return up * 2 > this.etcd.length;
+  }
+
+  /**
+   * The replica the load balancer sends `client`'s traffic to: the first serving, reachable replica,
+   * starting from one picked by the client's name so that load spreads and each client is sticky.
+   */
+  pickReplica(client: Host): Member | undefined {
+    const n = this.replicas.length;
+    const start = stableIndex(client.name, n);
+    for (let i = 0; i < n; i++) {
+      const r = this.replicas[(start + i) % n];
+      if (this.serving(r) && this.network.connected(client, r.host)) return r;
+    }
+    return undefined;
+  }
+
+  /** Runs `op` at the API server on behalf of a client on `client`; `done` gets the result or a Timeout. */
+  request<T>(client: Host, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void, label: string): void {
+    const sentAtMs = this.sim.nowMs;
+    const deadlineMs = sentAtMs + timeoutMs;
+    const timeout = () => {
+      this.sim.at(Math.max(this.sim.nowMs, deadlineMs), () => done(fail('Timeout')), label);
+    };
+    const replica = this.pickReplica(client);
+    const there = replica ? this.network.transit(client, replica.host) : undefined;
+    if (!replica || there === undefined) return timeout();
+    this.sim.after(
+      there,
+      () => {
+        if (!this.serving(replica)) return timeout();
+        let result: ApiResult<T>;
+        if (!this.hasQuorum(replica.host)) result = fail('Unavailable');
+        else {
+          this.store.nowMs = () => replica.host.clock.now();
+          result = op(this.store);
+        }
+        const back = this.network.transit(replica.host, client);
+        if (back === undefined || this.sim.nowMs + back > deadlineMs) return timeout();
+        this.sim.after(back, () => done(result), label);
+      },
+      label,
+    );
+  }
+
+  /** Tells informers to re-check their connection (a replica or etcd member came back). */
+  onRecovery(fn: () => void): void {
+    this.outageListeners.push(fn);
+  }
+
+  notifyRecovery(): void {
+    for (const fn of this.outageListeners) fn();
+  }
+}
+
+/** A small stable hash of a name into [0, n). */
+export function stableIndex(name: string, n: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return (h >>> 0) % n;
+}

@@ -1,0 +1,179 @@
+// A shared informer (client-go tools/cache): a local cache of one kind kept current by a watch.
+// Events arrive over the network in order (a watch is one stream), with the link's latency. When the
+// watch breaks (link cut, replica gone, etcd without quorum) the informer retries with backoff and, once
+// connected, relists: it replaces its cache with the server's current state and tells its handlers what
+// changed, as a reflector does. Handlers are called with immutable objects: never mutate them.
+import type { ApiObject, Kind } from '../api/objects.js';
+import type { ModelContext } from '../context.js';
+import type { Host } from '../infra/host.js';
+import type { StoreWatcher, WatchEventType } from './store.js';
+
+export interface InformerHandlers<T extends ApiObject> {
+  onAdd?(obj: T): void;
+  onUpdate?(prev: T, next: T): void;
+  onDelete?(obj: T): void;
+}
+
+export interface InformerOptions {
+  kind: Kind;
+  /** Only pods bound to this node (kubelet's field selector spec.nodeName). */
+  nodeName?: string;
+  /** Only leases in this namespace. */
+  namespace?: string;
+}
+
+const BACKOFF_INITIAL_MS = 800;
+const BACKOFF_MAX_MS = 30_000;
+/** TCP retransmission delay for a watch event lost on a degraded (not cut) link. */
+const RETRANSMIT_MS = 200;
+
+export class Informer<T extends ApiObject> implements StoreWatcher {
+  readonly kind: Kind;
+  readonly nodeName?: string;
+  readonly namespace?: string;
+  readonly cache = new Map<string, T>();
+  synced = false;
+  private connected = false;
+  private stopped = false;
+  private lastDeliveryAtMs = 0;
+  private backoffMs = BACKOFF_INITIAL_MS;
+  private retryPending = false;
+  private readonly handlers: InformerHandlers<T>[] = [];
+  private readonly syncWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly ctx: ModelContext,
+    private readonly host: Host,
+    opts: InformerOptions,
+    private readonly label: string,
+  ) {
+    this.kind = opts.kind;
+    this.nodeName = opts.nodeName;
+    this.namespace = opts.namespace;
+  }
+
+  addHandlers(h: InformerHandlers<T>): void {
+    this.handlers.push(h);
+  }
+
+  /** Runs fn once the first list has been delivered (WaitForCacheSync). */
+  whenSynced(fn: () => void): void {
+    if (this.synced) fn();
+    else this.syncWaiters.push(fn);
+  }
+
+  start(): void {
+    this.ctx.api.onRecovery(() => this.scheduleRetry(0));
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.ctx.api.store.unwatch(this);
+  }
+
+  get(key: string): T | undefined {
+    return this.cache.get(key);
+  }
+
+  /** Watch fan-out from the store: ship the event to this informer's host over the network. */
+  notify(type: WatchEventType, obj: ApiObject): void {
+    if (this.stopped || !this.connected) return;
+    const latencyMs = this.watchLatency();
+    if (latencyMs === undefined) {
+      this.disconnect();
+      return;
+    }
+    const atMs = Math.max(this.ctx.sim.nowMs + latencyMs, this.lastDeliveryAtMs);
+    this.lastDeliveryAtMs = atMs;
+    this.ctx.sim.at(atMs, () => this.deliver(type, obj as T), this.label);
+  }
+
+  private deliver(type: WatchEventType, obj: T): void {
+    if (this.stopped) return;
+    const key = keyOf(obj);
+    const prev = this.cache.get(key);
+    if (type === 'DELETED') {
+      if (!prev) return;
+      this.cache.delete(key);
+      for (const h of this.handlers) h.onDelete?.(prev);
+      return;
+    }
+    this.cache.set(key, obj);
+    if (prev) for (const h of this.handlers) h.onUpdate?.(prev, obj);
+    else for (const h of this.handlers) h.onAdd?.(obj);
+  }
+
+  /** A watch can be served when some replica is reachable and etcd has quorum. */
+  private watchLatency(): number | undefined {
+    const replica = this.ctx.api.pickReplica(this.host);
+    if (!replica || !this.ctx.api.hasQuorum(replica.host)) return undefined;
+    const t = this.ctx.network.transit(replica.host, this.host);
+    if (t !== undefined) return t;
+    return this.ctx.network.connected(replica.host, this.host) ? RETRANSMIT_MS : undefined;
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const latencyMs = this.watchLatency();
+    if (latencyMs === undefined) {
+      this.scheduleRetry(this.backoffMs);
+      this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
+      return;
+    }
+    this.backoffMs = BACKOFF_INITIAL_MS;
+    this.connected = true;
+    this.ctx.api.store.watch(this);
+    const snapshot = this.ctx.api.store.list(this) as T[];
+    const atMs = Math.max(this.ctx.sim.nowMs + 2 * latencyMs, this.lastDeliveryAtMs);
+    this.lastDeliveryAtMs = atMs;
+    this.ctx.sim.at(atMs, () => this.replace(snapshot), this.label);
+  }
+
+  private disconnect(): void {
+    this.connected = false;
+    this.ctx.api.store.unwatch(this);
+    this.scheduleRetry(this.backoffMs);
+  }
+
+  private scheduleRetry(delayMs: number): void {
+    if (this.stopped || this.connected || this.retryPending) return;
+    this.retryPending = true;
+    this.ctx.sim.after(
+      delayMs,
+      () => {
+        this.retryPending = false;
+        if (!this.connected) this.connect();
+      },
+      this.label,
+    );
+  }
+
+  /** A relist: make the cache equal to the snapshot and report the differences. */
+  private replace(snapshot: T[]): void {
+    if (this.stopped) return;
+    const seen = new Set<string>();
+    for (const obj of snapshot) {
+      const key = keyOf(obj);
+      seen.add(key);
+      const prev = this.cache.get(key);
+      if (prev && prev.metadata.resourceVersion === obj.metadata.resourceVersion) continue;
+      this.cache.set(key, obj);
+      if (prev) for (const h of this.handlers) h.onUpdate?.(prev, obj);
+      else for (const h of this.handlers) h.onAdd?.(obj);
+    }
+    for (const [key, prev] of [...this.cache]) {
+      if (seen.has(key)) continue;
+      this.cache.delete(key);
+      for (const h of this.handlers) h.onDelete?.(prev);
+    }
+    if (!this.synced) {
+      this.synced = true;
+      for (const fn of this.syncWaiters.splice(0)) fn();
+    }
+  }
+}
+
+export function keyOf(obj: ApiObject): string {
+  return obj.kind === 'Lease' ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name;
+}

@@ -1,0 +1,312 @@
+// The API server's storage: the single source of truth, with optimistic concurrency on resourceVersion,
+// graceful pod deletion, the DefaultTolerationSeconds admission plugin, and watch fan-out. Every write
+// is diffed against the previous object to emit the SPEC §3 trace events, so the trace records what the
+// API server saw, whoever wrote it.
+//
+// Fidelity notes: one namespace; DELETE of a bound pod sets deletionTimestamp (it is Terminating) and the
+// object goes only when its kubelet confirms or someone force-deletes it (K8S-SEMANTICS §5); admission
+// adds the 300 s not-ready/unreachable NoExecute tolerations (plugin/pkg/admission/defaulttolerationseconds).
+import type { TraceRecorder } from '../../engine/index.js';
+import type { TraceEventFields } from '../../trace/events.js';
+import type { Toleration } from '../../scenario/types.js';
+import {
+  type ApiObject,
+  type Kind,
+  type Lease,
+  type Node,
+  type Pod,
+  TAINT_NOT_READY,
+  TAINT_UNREACHABLE,
+  readyCondition,
+} from '../api/objects.js';
+
+export type ApiFailure = 'Timeout' | 'NotFound' | 'Conflict' | 'AlreadyExists' | 'Unavailable' | 'Invalid';
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; reason: ApiFailure };
+
+export const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
+export const fail = <T = never>(reason: ApiFailure): ApiResult<T> => ({ ok: false, reason });
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** Receives every change of one kind (optionally only pods bound to one node, or leases of a namespace). */
+export interface StoreWatcher {
+  readonly kind: Kind;
+  readonly nodeName?: string;
+  readonly namespace?: string;
+  notify(type: WatchEventType, obj: ApiObject): void;
+}
+
+export interface DeleteOptions {
+  /** Seconds of graceful termination; 0 removes the object at once. Default: the pod's own. */
+  gracePeriodSeconds?: number;
+  /** Only delete this incarnation (metadata.uid precondition). */
+  uid?: number;
+  /** Recorded in the trace (pod.deleted reason). */
+  reason: string;
+}
+
+export interface AdmissionConfig {
+  defaultNotReadyTolerationSeconds: number;
+  defaultUnreachableTolerationSeconds: number;
+}
+
+export class ApiStore {
+  readonly nodes = new Map<string, Node>();
+  readonly pods = new Map<string, Pod>();
+  /** Keyed "namespace/name". */
+  readonly leases = new Map<string, Lease>();
+  /** Pod names bound to each node: lets node-scoped work avoid scanning every pod. */
+  readonly podsByNode = new Map<string, Set<string>>();
+  private rv = 0;
+  private uid = 0;
+  private readonly watchers: Record<Kind, Set<StoreWatcher>> = { Node: new Set(), Lease: new Set(), Pod: new Set() };
+  private readonly podWatchersByNode = new Map<string, Set<StoreWatcher>>();
+  /** The clock of the replica serving the current request (creation and deletion timestamps). */
+  nowMs: () => number = () => 0;
+
+  constructor(
+    private readonly trace: TraceRecorder<TraceEventFields>,
+    private readonly admission: AdmissionConfig,
+  ) {}
+
+  // ---- reads ----
+
+  getNode(name: string): ApiResult<Node> {
+    const n = this.nodes.get(name);
+    return n ? ok(n) : fail('NotFound');
+  }
+
+  getPod(name: string): ApiResult<Pod> {
+    const p = this.pods.get(name);
+    return p ? ok(p) : fail('NotFound');
+  }
+
+  getLease(namespace: string, name: string): ApiResult<Lease> {
+    const l = this.leases.get(`${namespace}/${name}`);
+    return l ? ok(l) : fail('NotFound');
+  }
+
+  podsOnNode(nodeName: string): Pod[] {
+    const names = this.podsByNode.get(nodeName);
+    if (!names) return [];
+    const out: Pod[] = [];
+    for (const n of names) out.push(this.pods.get(n)!);
+    return out;
+  }
+
+  // ---- writes ----
+
+  /** Assigns name-independent metadata and stores a new object. */
+  create<T extends ApiObject>(obj: T, actor: string): ApiResult<T> {
+    const map = this.mapOf(obj.kind);
+    const key = this.keyOf(obj);
+    if (map.has(key)) return fail('AlreadyExists');
+    let created = {
+      ...obj,
+      metadata: { ...obj.metadata, uid: ++this.uid, resourceVersion: ++this.rv, creationTimestampMs: this.nowMs() },
+    } as T;
+    if (created.kind === 'Pod') created = this.admitPod(created) as T;
+    map.set(key, created);
+    this.afterWrite(undefined, created, actor);
+    return ok(created);
+  }
+
+  /** Replaces an object if its resourceVersion still matches (optimistic concurrency). */
+  update<T extends ApiObject>(obj: T, actor: string): ApiResult<T> {
+    const map = this.mapOf(obj.kind);
+    const key = this.keyOf(obj);
+    const cur = map.get(key) as T | undefined;
+    if (!cur) return fail('NotFound');
+    if (cur.metadata.resourceVersion !== obj.metadata.resourceVersion) return fail('Conflict');
+    return ok(this.replace(cur, obj, actor));
+  }
+
+  /** Applies a change to the current object without a resourceVersion precondition (a PATCH). */
+  patch<T extends ApiObject>(kind: T['kind'], key: string, change: (cur: T) => T | undefined, actor: string): ApiResult<T> {
+    const cur = this.mapOf(kind).get(key) as T | undefined;
+    if (!cur) return fail('NotFound');
+    const next = change(cur);
+    if (!next || next === cur) return ok(cur);
+    return ok(this.replace(cur, next, actor));
+  }
+
+  deletePod(name: string, opts: DeleteOptions, actor: string): ApiResult<Pod | undefined> {
+    const cur = this.pods.get(name);
+    if (!cur) return fail('NotFound');
+    if (opts.uid !== undefined && cur.metadata.uid !== opts.uid) return fail('Conflict');
+    const grace = opts.gracePeriodSeconds ?? cur.spec.terminationGracePeriodSeconds;
+    // An unbound pod, or a zero grace period, goes at once (what `--grace-period=0 --force` does).
+    if (grace <= 0 || cur.spec.nodeName === undefined) {
+      if (cur.metadata.deletionTimestampMs === undefined) this.emitPodDeleted(cur, opts.reason);
+      this.removeObject(cur, actor);
+      return ok(undefined);
+    }
+    const deadline = this.nowMs() + grace * 1000;
+    if (cur.metadata.deletionTimestampMs !== undefined && cur.metadata.deletionTimestampMs <= deadline) return ok(cur);
+    const next: Pod = {
+      ...cur,
+      metadata: { ...cur.metadata, deletionTimestampMs: deadline, deletionGracePeriodSeconds: grace },
+    };
+    if (cur.metadata.deletionTimestampMs === undefined) this.emitPodDeleted(cur, opts.reason);
+    return ok(this.replace(cur, next, actor));
+  }
+
+  deleteNode(name: string, actor: string): ApiResult<undefined> {
+    const cur = this.nodes.get(name);
+    if (!cur) return fail('NotFound');
+    this.removeObject(cur, actor);
+    return ok(undefined);
+  }
+
+  // ---- watches ----
+
+  watch(w: StoreWatcher): void {
+    if (w.kind === 'Pod' && w.nodeName !== undefined) {
+      let set = this.podWatchersByNode.get(w.nodeName);
+      if (!set) this.podWatchersByNode.set(w.nodeName, (set = new Set()));
+      set.add(w);
+    } else {
+      this.watchers[w.kind].add(w);
+    }
+  }
+
+  unwatch(w: StoreWatcher): void {
+    if (w.kind === 'Pod' && w.nodeName !== undefined) this.podWatchersByNode.get(w.nodeName)?.delete(w);
+    else this.watchers[w.kind].delete(w);
+  }
+
+  /** The objects a watcher would list (its initial list, or a relist after a broken watch). */
+  list(w: Pick<StoreWatcher, 'kind' | 'nodeName' | 'namespace'>): ApiObject[] {
+    if (w.kind === 'Pod' && w.nodeName !== undefined) return this.podsOnNode(w.nodeName);
+    const all: ApiObject[] = [...this.mapOf(w.kind).values()];
+    return w.namespace === undefined ? all : all.filter((o) => o.kind === 'Lease' && o.metadata.namespace === w.namespace);
+  }
+
+  // ---- internals ----
+
+  private replace<T extends ApiObject>(cur: T, next: T, actor: string): T {
+    const stored = { ...next, metadata: { ...next.metadata, uid: cur.metadata.uid, resourceVersion: ++this.rv } } as T;
+    this.mapOf(stored.kind).set(this.keyOf(stored), stored);
+    this.afterWrite(cur, stored, actor);
+    return stored;
+  }
+
+  private removeObject(cur: ApiObject, actor: string): void {
+    this.mapOf(cur.kind).delete(this.keyOf(cur));
+    this.afterWrite(cur, undefined, actor);
+  }
+
+  /** DefaultTolerationSeconds: add the 300 s NoExecute tolerations unless the pod already tolerates the key. */
+  private admitPod(pod: Pod): Pod {
+    const tolerates = (key: string) =>
+      pod.spec.tolerations.some(
+        (t) => (t.key === key || (t.key === undefined && t.operator === 'Exists')) && (t.effect === undefined || t.effect === 'NoExecute'),
+      );
+    const extra: Toleration[] = [];
+    if (!tolerates(TAINT_NOT_READY)) {
+      extra.push({ key: TAINT_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: this.admission.defaultNotReadyTolerationSeconds });
+    }
+    if (!tolerates(TAINT_UNREACHABLE)) {
+      extra.push({ key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: this.admission.defaultUnreachableTolerationSeconds });
+    }
+    if (extra.length === 0) return pod;
+    return { ...pod, spec: { ...pod.spec, tolerations: [...pod.spec.tolerations, ...extra] } };
+  }
+
+  private emitPodDeleted(pod: Pod, reason: string): void {
+    this.trace.emit('pod.deleted', { pod: pod.metadata.name, reason });
+  }
+
+  private afterWrite(prev: ApiObject | undefined, next: ApiObject | undefined, actor: string): void {
+    const obj = (next ?? prev)!;
+    switch (obj.kind) {
+      case 'Node':
+        this.traceNode(prev as Node | undefined, next as Node | undefined, actor);
+        break;
+      case 'Pod':
+        this.tracePod(prev as Pod | undefined, next as Pod | undefined, actor);
+        this.indexPod(prev as Pod | undefined, next as Pod | undefined);
+        break;
+      case 'Lease':
+        if (obj.metadata.namespace === 'kube-node-lease' && next && (!prev || (prev as Lease).spec.renewTimeMs !== (next as Lease).spec.renewTimeMs)) {
+          this.trace.emit('node.lease.renewed', { node: obj.metadata.name });
+        }
+        break;
+    }
+    const type: WatchEventType = !prev ? 'ADDED' : !next ? 'DELETED' : 'MODIFIED';
+    for (const w of this.watchers[obj.kind]) {
+      if (w.namespace !== undefined && obj.kind === 'Lease' && obj.metadata.namespace !== w.namespace) continue;
+      w.notify(type, obj);
+    }
+    if (obj.kind === 'Pod') {
+      const before = (prev as Pod | undefined)?.spec.nodeName;
+      const after = (next as Pod | undefined)?.spec.nodeName;
+      if (before !== undefined) this.notifyNode(before, before === after ? type : 'DELETED', obj);
+      if (after !== undefined && after !== before) this.notifyNode(after, 'ADDED', obj);
+    }
+  }
+
+  private notifyNode(nodeName: string, type: WatchEventType, obj: ApiObject): void {
+    const set = this.podWatchersByNode.get(nodeName);
+    if (set) for (const w of set) w.notify(type, obj);
+  }
+
+  private indexPod(prev: Pod | undefined, next: Pod | undefined): void {
+    const before = prev?.spec.nodeName;
+    const after = next?.spec.nodeName;
+    if (before === after) return;
+    const name = (next ?? prev)!.metadata.name;
+    if (before !== undefined) this.podsByNode.get(before)?.delete(name);
+    if (after !== undefined) {
+      let set = this.podsByNode.get(after);
+      if (!set) this.podsByNode.set(after, (set = new Set()));
+      set.add(name);
+    }
+  }
+
+  private traceNode(prev: Node | undefined, next: Node | undefined, actor: string): void {
+    if (!next) {
+      this.trace.emit('node.deleted', { node: prev!.metadata.name });
+      return;
+    }
+    const name = next.metadata.name;
+    if (!prev) this.trace.emit('node.created', { node: name, zone: next.metadata.labels['topology.kubernetes.io/zone'] ?? '' });
+    const from = prev ? readyCondition(prev)?.status : undefined;
+    const to = readyCondition(next)?.status;
+    if (to !== undefined && from !== to) {
+      this.trace.emit('node.ready.changed', { node: name, from: from ?? 'None', to, by: actor === 'kubelet' ? 'kubelet' : 'node-lifecycle-controller' });
+    }
+    const before = prev?.spec.taints ?? [];
+    const after = next.spec.taints;
+    if (before === after) return;
+    for (const t of after) {
+      if (!before.some((b) => b.key === t.key && b.effect === t.effect)) this.trace.emit('node.taint.added', { node: name, key: t.key, effect: t.effect });
+    }
+    for (const t of before) {
+      if (!after.some((a) => a.key === t.key && a.effect === t.effect)) this.trace.emit('node.taint.removed', { node: name, key: t.key, effect: t.effect });
+    }
+  }
+
+  private tracePod(prev: Pod | undefined, next: Pod | undefined, actor: string): void {
+    if (!next) {
+      this.trace.emit('pod.removed', { pod: prev!.metadata.name });
+      return;
+    }
+    const name = next.metadata.name;
+    if (!prev) this.trace.emit('pod.created', { pod: name, workload: next.metadata.workload });
+    if (next.spec.nodeName !== undefined && prev?.spec.nodeName !== next.spec.nodeName) {
+      this.trace.emit('pod.scheduled', { pod: name, node: next.spec.nodeName });
+    }
+    if ((prev?.status.ready ?? false) !== next.status.ready) {
+      this.trace.emit('pod.ready.changed', { pod: name, ready: next.status.ready, by: actor });
+    }
+  }
+
+  private mapOf(kind: Kind): Map<string, ApiObject> {
+    return (kind === 'Node' ? this.nodes : kind === 'Pod' ? this.pods : this.leases) as Map<string, ApiObject>;
+  }
+
+  private keyOf(obj: ApiObject): string {
+    return obj.kind === 'Lease' ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name;
+  }
+}

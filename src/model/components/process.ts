@@ -1,0 +1,135 @@
+// A process on a host (kubelet, kube-controller-manager, kube-scheduler). It reads time only through its
+// host's clock, sleeps in local time, talks to the cluster only through the API server, and dies with
+// its host: stopping it (or powering the host off) silences every timer, loop, callback and informer it
+// started, so a dead process can never act. Restarting gives it a new incarnation with empty memory.
+import { type EventHandle, type Loop, type Rng, startLoop } from '../../engine/index.js';
+import type { ApiObject } from '../api/objects.js';
+import type { ApiResult, ApiStore } from '../apiserver/store.js';
+import { Informer, type InformerOptions } from '../apiserver/informer.js';
+import type { ModelContext } from '../context.js';
+import type { Host, HostProcess } from '../infra/host.js';
+
+export interface ProcessLoopOptions {
+  /** Period in local-clock ms. */
+  periodMs: number;
+  /** As wait.JitterUntil: each wait is period * (1 + U[0,1) * jitterFactor). */
+  jitterFactor?: number;
+  initialDelayMs?: number;
+  label: string;
+}
+
+export abstract class Process implements HostProcess {
+  running = false;
+  /** Incremented at every start and stop; callbacks of an older incarnation are dropped. */
+  private epoch = 0;
+  private loops: Loop[] = [];
+  private informers: Informer<ApiObject>[] = [];
+
+  constructor(
+    readonly ctx: ModelContext,
+    readonly host: Host,
+    /** Instance name, e.g. "kube-controller-manager-control-plane-0" or "kubelet/worker-a-0". */
+    readonly name: string,
+    /** Component name for the trace, e.g. "kube-controller-manager". */
+    readonly component: string,
+  ) {
+    host.attach(this);
+  }
+
+  /** Local time on this process's host. */
+  now(): number {
+    return this.host.clock.now();
+  }
+
+  /** This process's own seeded stream (stable label, independent of creation order). */
+  rng(label = ''): Rng {
+    return this.ctx.streams.stream(label ? `${this.name}/${label}` : this.name);
+  }
+
+  start(): void {
+    if (this.running || !this.host.poweredOn) return;
+    this.running = true;
+    this.epoch++;
+    if (this.traced) this.ctx.trace.emit('component.started', { component: this.component, instance: this.name });
+    this.onStart();
+  }
+
+  /** A clean stop or a crash: everything the incarnation scheduled is silenced. */
+  stop(reason: string): void {
+    if (!this.running) return;
+    this.running = false;
+    this.epoch++;
+    for (const l of this.loops) l.stop();
+    for (const i of this.informers) i.stop();
+    this.loops = [];
+    this.informers = [];
+    this.onStop(reason);
+    if (this.traced) this.ctx.trace.emit('component.stopped', { component: this.component, instance: this.name });
+  }
+
+  kill(reason: string): void {
+    this.stop(reason);
+  }
+
+  /** Whether component.started/stopped are traced (control-plane components are; kubelets are not). */
+  protected get traced(): boolean {
+    return true;
+  }
+
+  protected abstract onStart(): void;
+  protected onStop(_reason: string): void {}
+
+  /** Runs fn after localMs of this host's clock, unless the process stopped meanwhile. */
+  after(localMs: number, fn: () => void, label: string): EventHandle {
+    return this.ctx.sim.after(this.host.clock.toSimMs(localMs), this.guard(fn), label);
+  }
+
+  cancel(h: EventHandle | undefined): void {
+    this.ctx.sim.cancel(h);
+  }
+
+  /** A sliding loop in local time; pass returns its modelled duration in local ms. */
+  loop(opts: ProcessLoopOptions, pass: () => number | void): Loop {
+    const clock = this.host.clock;
+    const jitter = opts.jitterFactor ?? 0;
+    const rng = jitter > 0 ? this.rng(opts.label) : undefined;
+    // The engine loop works in virtual ms; scale by the clock rate at each wait.
+    const l = startLoop(
+      this.ctx.sim,
+      { periodMs: 1, label: `${this.name}/${opts.label}`, initialDelayMs: clock.toSimMs(opts.initialDelayMs ?? 0), waitMs: () => clock.toSimMs(opts.periodMs * (1 + (rng ? rng.next() * jitter : 0))) },
+      () => {
+        const took = pass() ?? 0;
+        return clock.toSimMs(took);
+      },
+    );
+    this.loops.push(l);
+    return l;
+  }
+
+  /** An API call from this process; `done` runs only if the process is still the same incarnation. */
+  call<T>(label: string, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void = () => {}): void {
+    this.ctx.api.request(this.host, timeoutMs, op, this.guard1(done), `${this.name}/${label}`);
+  }
+
+  /** A shared informer owned by this incarnation (stopped with it). Call start() on it. */
+  informer<T extends ApiObject>(opts: InformerOptions, label: string): Informer<T> {
+    const inf = new Informer<T>(this.ctx, this.host, opts, `${this.name}/${label}`);
+    this.informers.push(inf as unknown as Informer<ApiObject>);
+    return inf;
+  }
+
+  /** Wraps a callback so it is dropped if this incarnation has ended. */
+  guard(fn: () => void): () => void {
+    const epoch = this.epoch;
+    return () => {
+      if (this.epoch === epoch) fn();
+    };
+  }
+
+  guard1<A>(fn: (a: A) => void): (a: A) => void {
+    const epoch = this.epoch;
+    return (a: A) => {
+      if (this.epoch === epoch) fn(a);
+    };
+  }
+}

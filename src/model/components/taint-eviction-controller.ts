@@ -1,0 +1,6 @@
+// STUB: replaced by the component work. Keeps the composition root compiling.
+import type { Controller, ControllerContext } from './controller.js';
+
+export function taintEvictionController(_ctx: ControllerContext): Controller {
+  return { name: 'taint-eviction-controller', start() {} };
+}

@@ -1,0 +1,18 @@
+// What every simulated component can reach: the kernel, its seeded streams, the trace, the network and
+// the API server. Built once per run by cluster.ts.
+import type { RandomStreams, Simulator, TraceRecorder } from '../engine/index.js';
+import type { Scenario } from '../scenario/types.js';
+import type { TraceEventFields } from '../trace/events.js';
+import type { ApiServer } from './apiserver/api-server.js';
+import type { Host } from './infra/host.js';
+import type { Network } from './infra/network.js';
+
+export interface ModelContext {
+  sim: Simulator;
+  streams: RandomStreams;
+  trace: TraceRecorder<TraceEventFields>;
+  network: Network;
+  api: ApiServer;
+  scenario: Scenario;
+  hosts: Map<string, Host>;
+}

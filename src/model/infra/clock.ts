@@ -1,0 +1,43 @@
+// A host's local clock: virtual time seen through an offset and a rate, changed by clock-skew faults.
+// Components read time only through their host's clock (K8S-SEMANTICS §9.3), so a skewed host makes
+// exactly the decisions a skewed real host would.
+import type { Simulator } from '../../engine/index.js';
+
+export class Clock {
+  private anchorSimMs = 0;
+  private anchorLocalMs = 0;
+  private rateValue = 1;
+
+  constructor(private readonly sim: Pick<Simulator, 'nowMs'>) {}
+
+  /** Local time in integer milliseconds. */
+  now(): number {
+    return Math.floor(this.anchorLocalMs + (this.sim.nowMs - this.anchorSimMs) * this.rateValue);
+  }
+
+  get rate(): number {
+    return this.rateValue;
+  }
+
+  /** Jumps the clock by offsetMs (positive: ahead). */
+  jump(offsetMs: number): void {
+    this.reanchor();
+    this.anchorLocalMs += offsetMs;
+  }
+
+  /** From now on the clock advances `rate` local ms per virtual ms. */
+  setRate(rate: number): void {
+    this.reanchor();
+    this.rateValue = rate;
+  }
+
+  /** Virtual ms until this clock has advanced localMs (how long a local sleep really lasts). */
+  toSimMs(localMs: number): number {
+    return localMs / this.rateValue;
+  }
+
+  private reanchor(): void {
+    this.anchorLocalMs = this.now();
+    this.anchorSimMs = this.sim.nowMs;
+  }
+}

@@ -1,0 +1,47 @@
+// A machine: a worker node or a control-plane host. It has a zone, a clock and power. Processes
+// (kubelet, controller-manager, ...) run on it and die with it.
+import { Clock } from './clock.js';
+import type { Simulator } from '../../engine/index.js';
+
+export interface HostProcess {
+  readonly name: string;
+  /** Called when the host powers off: the process dies at once, with no chance to clean up. */
+  kill(reason: string): void;
+}
+
+export class Host {
+  readonly clock: Clock;
+  poweredOn = true;
+  private readonly processes: HostProcess[] = [];
+  private readonly bootHandlers: Array<() => void> = [];
+
+  constructor(
+    sim: Pick<Simulator, 'nowMs'>,
+    readonly name: string,
+    readonly zone: string,
+    readonly role: 'node' | 'control-plane',
+  ) {
+    this.clock = new Clock(sim);
+  }
+
+  attach(p: HostProcess): void {
+    this.processes.push(p);
+  }
+
+  /** Runs on every boot (not at simulation start). */
+  onBoot(fn: () => void): void {
+    this.bootHandlers.push(fn);
+  }
+
+  powerOff(): void {
+    if (!this.poweredOn) return;
+    this.poweredOn = false;
+    for (const p of this.processes) p.kill('host powered off');
+  }
+
+  powerOn(): void {
+    if (this.poweredOn) return;
+    this.poweredOn = true;
+    for (const fn of this.bootHandlers) fn();
+  }
+}

@@ -1,0 +1,82 @@
+// The network between hosts. Every message (API request, response, watch event) crosses a link from
+// one host to another with the scenario's latency. Faults cut links (network-partition) or degrade a
+// host's links (loss, extra latency). A powered-off host neither sends nor receives.
+import type { RandomStreams, Rng } from '../../engine/index.js';
+import type { RangeMs } from '../../scenario/types.js';
+import type { Host } from './host.js';
+
+interface Partition {
+  id: string;
+  a: ReadonlySet<string>;
+  b: ReadonlySet<string>;
+}
+
+interface Degrade {
+  id: string;
+  hosts: ReadonlySet<string>;
+  loss: number;
+  extraLatency?: RangeMs;
+}
+
+export class Network {
+  private partitions: Partition[] = [];
+  private degrades: Degrade[] = [];
+  private readonly rngs = new Map<string, Rng>();
+
+  constructor(
+    private readonly streams: RandomStreams,
+    private readonly latency: RangeMs,
+  ) {}
+
+  /** Whether a message from `from` to `to` can get through now (power and partitions, not loss). */
+  connected(from: Host, to: Host): boolean {
+    if (!from.poweredOn || !to.poweredOn) return false;
+    if (from === to) return true;
+    for (const p of this.partitions) {
+      if ((p.a.has(from.name) && p.b.has(to.name)) || (p.b.has(from.name) && p.a.has(to.name))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Draws the fate of one message from `from` to `to`: its latency in ms, or undefined when it is lost
+   * (cut link, powered-off host, or random loss on a degraded link). Draws come from the sender's stream.
+   */
+  transit(from: Host, to: Host): number | undefined {
+    if (!this.connected(from, to)) return undefined;
+    if (from === to) return 0;
+    const rng = this.rng(from.name);
+    let latencyMs = rng.between(this.latency.minMs, this.latency.maxMs);
+    for (const d of this.degrades) {
+      if (!d.hosts.has(from.name) && !d.hosts.has(to.name)) continue;
+      if (d.loss > 0 && rng.chance(d.loss)) return undefined;
+      if (d.extraLatency) latencyMs += rng.between(d.extraLatency.minMs, d.extraLatency.maxMs);
+    }
+    return latencyMs;
+  }
+
+  cut(id: string, a: Iterable<string>, b: Iterable<string>): void {
+    this.partitions.push({ id, a: new Set(a), b: new Set(b) });
+  }
+
+  heal(id: string): void {
+    this.partitions = this.partitions.filter((p) => p.id !== id);
+  }
+
+  degrade(id: string, hosts: Iterable<string>, loss: number, extraLatency?: RangeMs): void {
+    this.degrades.push({ id, hosts: new Set(hosts), loss, extraLatency });
+  }
+
+  restore(id: string): void {
+    this.degrades = this.degrades.filter((d) => d.id !== id);
+  }
+
+  private rng(hostName: string): Rng {
+    let r = this.rngs.get(hostName);
+    if (!r) {
+      r = this.streams.stream(`network/${hostName}`);
+      this.rngs.set(hostName, r);
+    }
+    return r;
+  }
+}
