@@ -125,6 +125,11 @@ export interface Target {
   random?: number;
   from?: Target;
   instance?: string;
+  /**
+   * Several control-plane members by instance name. apiserver-outage and etcd-member-down without a
+   * target get every member of their component here (SPEC: "default all").
+   */
+  instances?: string[];
   workload?: string;
   /** The literal `control-plane` (network-partition's default `from`). */
   controlPlane?: boolean;
@@ -147,6 +152,8 @@ export interface FaultSpec {
   offsetMs?: number;
   /** clock-skew: clock rate (1 = real time). */
   rate?: number;
+  /** controller-manager-crash / scheduler-crash: a clean stop (SIGTERM) instead of a crash. */
+  graceful?: boolean;
 }
 
 export const SLO_TYPES = [

@@ -1,0 +1,218 @@
+// Structurally checked data -> the validated `Scenario` with every default filled in. Runs even when
+// some fields were invalid (they are simply absent here) so the semantic checks can still report
+// everything else in the same pass; the result is only handed out when there were no errors.
+import { controlPlaneLayout } from './control-plane-layout.js';
+import * as D from './defaults.js';
+import { pdbSelects, toToleration, type ManifestReadResult } from './manifests.js';
+import type { Path } from './paths.js';
+import type {
+  FaultSpec,
+  LeaderElectionConfig,
+  NodeSpec,
+  Scenario,
+  SloSpec,
+  Target,
+  WorkloadSpec,
+} from './types.js';
+
+type Raw = Record<string, any>;
+
+/** Where each built item came from, so semantic problems point at the right line. */
+export interface Sources {
+  /** Per expanded node: the index in spec.nodes it came from. */
+  nodes: number[];
+  /** Per workload: its document and the path of its name within it. */
+  workloads: { doc: number; path: Path }[];
+}
+
+export function buildScenario(value: Raw, manifests: ManifestReadResult): { scenario: Scenario; sources: Sources } {
+  const spec: Raw = value.spec ?? {};
+  const k: Raw = spec.kubernetes ?? {};
+  const version: string = k.version ?? D.DEFAULT_KUBERNETES_VERSION;
+  const profile = D.versionProfile(version);
+  const cm: Raw = k.controllerManager ?? {};
+  const kubelet: Raw = k.kubelet ?? {};
+  const sources: Sources = { nodes: [], workloads: [] };
+
+  const nodes: NodeSpec[] = [];
+  (spec.nodes ?? []).forEach((n: Raw | undefined, i: number) => {
+    if (!n || n.name === undefined) return;
+    const count: number = n.count ?? 1;
+    const zone: string = n.zone ?? D.DEFAULT_ZONE;
+    const capacity = {
+      cpuMilli: n.capacity?.cpu ?? D.DEFAULT_NODE_CAPACITY.cpuMilli,
+      memoryBytes: n.capacity?.memory ?? D.DEFAULT_NODE_CAPACITY.memoryBytes,
+      pods: n.capacity?.pods ?? D.DEFAULT_NODE_CAPACITY.pods,
+    };
+    for (let j = 0; j < count; j++) {
+      const name = count > 1 ? `${n.name}-${j}` : n.name;
+      nodes.push({
+        name,
+        zone,
+        labels: { ...(n.labels ?? {}), 'topology.kubernetes.io/zone': zone, 'kubernetes.io/hostname': name },
+        capacity: { ...capacity },
+      });
+      sources.nodes.push(i);
+    }
+  });
+
+  const zonesOfNodes = [...new Set(nodes.map((n) => n.zone))].sort();
+  const controlPlaneZones: string[] =
+    spec.controlPlane?.zones ?? (zonesOfNodes.length > 0 ? zonesOfNodes : [D.DEFAULT_ZONE]);
+
+  const workloads: WorkloadSpec[] = [];
+  (spec.workloads ?? []).forEach((w: Raw | undefined, i: number) => {
+    if (!w) return;
+    workloads.push({
+      kind: w.kind,
+      name: w.name,
+      id: `${w.kind}/${w.name}`,
+      replicas: w.kind === 'DaemonSet' ? 0 : (w.replicas ?? D.DEFAULT_REPLICAS),
+      requests: {
+        cpuMilli: w.requests?.cpu ?? D.DEFAULT_REQUESTS.cpuMilli,
+        memoryBytes: w.requests?.memory ?? D.DEFAULT_REQUESTS.memoryBytes,
+      },
+      tolerations: (w.tolerations ?? []).filter(Boolean).map(toToleration),
+      nodeSelector: w.nodeSelector ?? {},
+      spreadAcrossZones: w.spreadAcrossZones ?? false,
+      startup: {
+        imagePull: w.startup?.imagePull ?? { ...D.DEFAULT_STARTUP.imagePull },
+        ready: w.startup?.ready ?? { ...D.DEFAULT_STARTUP.ready },
+      },
+      terminationGracePeriodMs: w.terminationGracePeriod ?? D.DEFAULT_TERMINATION_GRACE_PERIOD_MS,
+      ...(w.podDisruptionBudget ? { podDisruptionBudget: { ...w.podDisruptionBudget } } : {}),
+      origin: `spec.workloads[${i}]`,
+    });
+    sources.workloads.push({ doc: 0, path: ['spec', 'workloads', i, 'name'] });
+  });
+  for (const m of manifests.workloads) {
+    const w: WorkloadSpec = {
+      kind: m.kind,
+      name: m.name,
+      id: `${m.kind}/${m.name}`,
+      replicas: m.kind === 'DaemonSet' ? 0 : (m.replicas ?? D.DEFAULT_REPLICAS),
+      requests: { ...m.requests },
+      tolerations: m.tolerations,
+      nodeSelector: m.nodeSelector,
+      spreadAcrossZones: m.spreadAcrossZones,
+      startup: { imagePull: { ...D.DEFAULT_STARTUP.imagePull }, ready: { ...D.DEFAULT_STARTUP.ready } },
+      terminationGracePeriodMs: m.terminationGracePeriodMs ?? D.DEFAULT_TERMINATION_GRACE_PERIOD_MS,
+      origin: m.origin,
+    };
+    const pdb = manifests.pdbs.find((p) => pdbSelects(p, m.templateLabels));
+    if (pdb) {
+      w.podDisruptionBudget = {};
+      if (pdb.minAvailable) w.podDisruptionBudget.minAvailable = pdb.minAvailable;
+      if (pdb.maxUnavailable) w.podDisruptionBudget.maxUnavailable = pdb.maxUnavailable;
+    }
+    workloads.push(w);
+    sources.workloads.push({ doc: m.doc, path: ['metadata', 'name'] });
+  }
+
+  const kubernetes: Scenario['spec']['kubernetes'] = {
+    version,
+    controllerManager: {
+      replicas: cm.replicas ?? 1,
+      nodeMonitorPeriodMs: cm.nodeMonitorPeriod ?? profile.nodeMonitorPeriodMs,
+      nodeMonitorGracePeriodMs: cm.nodeMonitorGracePeriod ?? profile.nodeMonitorGracePeriodMs,
+      nodeStartupGracePeriodMs: cm.nodeStartupGracePeriod ?? profile.nodeStartupGracePeriodMs,
+      nodeEvictionRate: cm.nodeEvictionRate ?? profile.nodeEvictionRate,
+      secondaryNodeEvictionRate: cm.secondaryNodeEvictionRate ?? profile.secondaryNodeEvictionRate,
+      unhealthyZoneThreshold: cm.unhealthyZoneThreshold ?? profile.unhealthyZoneThreshold,
+      largeClusterSizeThreshold: cm.largeClusterSizeThreshold ?? profile.largeClusterSizeThreshold,
+      evictionMode: cm.evictionMode ?? 'taint',
+      podEvictionTimeoutMs: cm.podEvictionTimeout ?? profile.podEvictionTimeoutMs,
+      leaderElection: leaderElection(cm.leaderElection),
+    },
+    scheduler: { replicas: k.scheduler?.replicas ?? 1, leaderElection: leaderElection(k.scheduler?.leaderElection) },
+    apiServer: {
+      replicas: k.apiServer?.replicas ?? 1,
+      defaultNotReadyTolerationSeconds: k.apiServer?.defaultNotReadyTolerationSeconds ?? D.DEFAULT_TOLERATION_SECONDS,
+      defaultUnreachableTolerationSeconds: k.apiServer?.defaultUnreachableTolerationSeconds ?? D.DEFAULT_TOLERATION_SECONDS,
+    },
+    etcd: { members: k.etcd?.members ?? 1 },
+    kubelet: {
+      nodeStatusUpdateFrequencyMs: kubelet.nodeStatusUpdateFrequency ?? D.DEFAULT_KUBELET.nodeStatusUpdateFrequencyMs,
+      // Upstream rule (K8S-SEMANTICS §1.1): an explicit update frequency without a report frequency
+      // makes the kubelet post every status it computes.
+      nodeStatusReportFrequencyMs:
+        kubelet.nodeStatusReportFrequency ?? kubelet.nodeStatusUpdateFrequency ?? D.DEFAULT_KUBELET.nodeStatusReportFrequencyMs,
+      nodeLeaseDurationSeconds: kubelet.nodeLeaseDurationSeconds ?? D.DEFAULT_KUBELET.nodeLeaseDurationSeconds,
+    },
+    network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
+  };
+
+  const layoutSpec = { kubernetes, controlPlane: { zones: controlPlaneZones } };
+  const instancesOf = (component: string): string[] =>
+    controlPlaneLayout(layoutSpec)
+      .instances.filter((i) => i.component === component)
+      .map((i) => i.name);
+
+  const faults: FaultSpec[] = (spec.faults ?? []).filter(Boolean).map((f: Raw) => {
+    const fault: Raw = { name: f.name, type: f.type, atMs: f.at };
+    if (f.duration !== undefined) fault.durationMs = f.duration;
+    let target: Target | undefined = f.target ? normalizeTarget(f.target) : undefined;
+    if (target === undefined) {
+      if (f.type === 'apiserver-outage') target = { instances: instancesOf('kube-apiserver') };
+      else if (f.type === 'etcd-member-down') target = { instances: instancesOf('etcd') };
+      else if (f.type === 'controller-manager-crash' || f.type === 'scheduler-crash') target = { instance: 'leader' };
+    }
+    fault.target = target;
+    if (f.type === 'network-partition' || f.from !== undefined) {
+      fault.from = f.from === undefined || f.from === 'control-plane' ? { controlPlane: true } : normalizeTarget(f.from);
+    }
+    if (f.loss !== undefined) fault.loss = f.loss;
+    if (f.latency !== undefined) fault.latency = f.latency;
+    if (f.offset !== undefined) fault.offsetMs = f.offset;
+    if (f.rate !== undefined) fault.rate = f.rate;
+    return fault as FaultSpec;
+  });
+
+  const slos: SloSpec[] = (spec.slos ?? []).filter(Boolean).map((o: Raw) => {
+    const slo: Raw = { name: o.name, type: o.type };
+    if (o.workload !== undefined) slo.workload = o.workload;
+    if (o.after !== undefined) slo.after = o.after;
+    if (o.component !== undefined) slo.component = o.component;
+    if (o.min !== undefined) slo.min = o.min;
+    if (o.threshold !== undefined) slo.threshold = o.threshold;
+    if (o.window !== undefined) slo.window = { fromMs: o.window.from, toMs: o.window.to };
+    if (o.max !== undefined) {
+      if (o.type === 'max-concurrent-leaders' || o.type === 'stuck-terminating') slo.max = o.max;
+      else slo.maxMs = o.max;
+    }
+    return slo as SloSpec;
+  });
+
+  const metadata: Scenario['metadata'] = { name: value.metadata?.name };
+  if (value.metadata?.description !== undefined) metadata.description = value.metadata.description;
+  const scenario: Scenario = {
+    metadata,
+    spec: {
+      seed: spec.seed ?? D.DEFAULT_SEED,
+      durationMs: spec.duration,
+      kubernetes,
+      controlPlane: { zones: controlPlaneZones },
+      nodes,
+      workloads,
+      faults,
+      slos,
+    },
+  };
+  return { scenario, sources };
+}
+
+function leaderElection(raw: Raw | undefined): LeaderElectionConfig {
+  return {
+    leaseDurationMs: raw?.leaseDuration ?? D.DEFAULT_LEADER_ELECTION.leaseDurationMs,
+    renewDeadlineMs: raw?.renewDeadline ?? D.DEFAULT_LEADER_ELECTION.renewDeadlineMs,
+    retryPeriodMs: raw?.retryPeriod ?? D.DEFAULT_LEADER_ELECTION.retryPeriodMs,
+  };
+}
+
+/** `random` without `from` picks among all nodes (an empty label selector). */
+function normalizeTarget(raw: Raw): Target {
+  const t: Target = { ...raw };
+  if (raw.from !== undefined) t.from = normalizeTarget(raw.from);
+  else if (raw.random !== undefined) t.from = { labels: {} };
+  return t;
+}

@@ -1,0 +1,60 @@
+// Where the control-plane members live. The one definition shared by validation (to resolve
+// `target: { instance: ... }`) and the model (to build the hosts), so both name members identically.
+// Like a kubeadm stacked-etcd cluster: host i runs the i-th member of every component that has
+// at least i+1 replicas, and hosts are spread round-robin over controlPlane.zones.
+import type { Scenario } from './types.js';
+
+export type ControlPlaneComponent = 'kube-controller-manager' | 'kube-scheduler' | 'kube-apiserver' | 'etcd';
+
+export interface ControlPlaneHost {
+  /** control-plane-0, control-plane-1, ... */
+  name: string;
+  zone: string;
+}
+
+export interface ControlPlaneInstance {
+  /** `<component>-<host>`, e.g. kube-controller-manager-control-plane-0 (the static pod's name). */
+  name: string;
+  component: ControlPlaneComponent;
+  host: string;
+}
+
+export interface ControlPlaneLayout {
+  hosts: ControlPlaneHost[];
+  instances: ControlPlaneInstance[];
+}
+
+/** The part of a scenario's spec the layout depends on. */
+export interface ControlPlaneLayoutInput {
+  kubernetes: {
+    controllerManager: { replicas: number };
+    scheduler: { replicas: number };
+    apiServer: { replicas: number };
+    etcd: { members: number };
+  };
+  controlPlane: { zones: string[] };
+}
+
+// Compile-time check that a validated spec is accepted as it is.
+type _SpecFits = Scenario['spec'] extends ControlPlaneLayoutInput ? true : never;
+const _specFits: _SpecFits = true;
+void _specFits;
+
+export function controlPlaneLayout(spec: ControlPlaneLayoutInput): ControlPlaneLayout {
+  const k = spec.kubernetes;
+  const counts: [ControlPlaneComponent, number][] = [
+    ['kube-apiserver', k.apiServer.replicas],
+    ['etcd', k.etcd.members],
+    ['kube-controller-manager', k.controllerManager.replicas],
+    ['kube-scheduler', k.scheduler.replicas],
+  ];
+  const hostCount = Math.max(0, ...counts.map(([, n]) => n));
+  const zones = spec.controlPlane.zones.length > 0 ? spec.controlPlane.zones : ['zone-a'];
+  const hosts: ControlPlaneHost[] = [];
+  for (let i = 0; i < hostCount; i++) hosts.push({ name: `control-plane-${i}`, zone: zones[i % zones.length] });
+  const instances: ControlPlaneInstance[] = [];
+  for (const [component, n] of counts) {
+    for (let i = 0; i < n; i++) instances.push({ name: `${component}-control-plane-${i}`, component, host: `control-plane-${i}` });
+  }
+  return { hosts, instances };
+}

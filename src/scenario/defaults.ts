@@ -1,0 +1,45 @@
+// Version profiles (K8S-SEMANTICS §9.1) and hasim's own defaults. Every explicit field in a scenario
+// overrides these.
+
+export const DEFAULT_KUBERNETES_VERSION = '1.31';
+
+/** The minor version of "1.31" (NaN if it is not of that form). */
+export function minorVersion(version: string): number {
+  const m = /^1\.(\d+)$/.exec(version);
+  return m ? Number(m[1]) : NaN;
+}
+
+export function versionProfile(version: string) {
+  const minor = minorVersion(version);
+  return {
+    // PR #126287 raised --node-monitor-grace-period from 40s to 50s in v1.32.
+    nodeMonitorGracePeriodMs: minor >= 32 ? 50_000 : 40_000,
+    nodeMonitorPeriodMs: 5_000,
+    nodeStartupGracePeriodMs: 60_000,
+    nodeEvictionRate: 0.1,
+    secondaryNodeEvictionRate: 0.01,
+    unhealthyZoneThreshold: 0.55,
+    largeClusterSizeThreshold: 50,
+    podEvictionTimeoutMs: 5 * 60_000,
+    // --pod-eviction-timeout and --enable-taint-manager were removed in v1.27 (PR #115840).
+    legacyEvictionAllowed: minor < 27,
+  };
+}
+
+/** component-base RecommendedDefaultLeaderElectionConfiguration. */
+export const DEFAULT_LEADER_ELECTION = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
+
+/** pkg/kubelet/apis/config/v1beta1/defaults.go */
+export const DEFAULT_KUBELET = { nodeStatusUpdateFrequencyMs: 10_000, nodeStatusReportFrequencyMs: 5 * 60_000, nodeLeaseDurationSeconds: 40 };
+
+/** plugin/pkg/admission/defaulttolerationseconds */
+export const DEFAULT_TOLERATION_SECONDS = 300;
+
+export const DEFAULT_NETWORK_LATENCY = { minMs: 1, maxMs: 5 };
+export const DEFAULT_SEED = 1;
+export const DEFAULT_ZONE = 'zone-a';
+export const DEFAULT_NODE_CAPACITY = { cpuMilli: 4000, memoryBytes: 16 * 2 ** 30, pods: 110 };
+export const DEFAULT_REQUESTS = { cpuMilli: 100, memoryBytes: 128 * 2 ** 20 };
+export const DEFAULT_STARTUP = { imagePull: { minMs: 1_000, maxMs: 5_000 }, ready: { minMs: 2_000, maxMs: 2_000 } };
+export const DEFAULT_TERMINATION_GRACE_PERIOD_MS = 30_000;
+export const DEFAULT_REPLICAS = 1;

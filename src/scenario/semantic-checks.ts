@@ -1,0 +1,451 @@
+// Checks that need the whole scenario: names are unique, references resolve, selectors suit their
+// fault type, times fall inside the run, and timing parameters keep the relationships upstream
+// enforces. Each check adds problems and carries on, so one pass reports everything.
+import { controlPlaneLayout, type ControlPlaneComponent } from './control-plane-layout.js';
+import { minorVersion } from './defaults.js';
+import { didYouMean, listNames } from './did-you-mean.js';
+import type { Problem } from './issues.js';
+import { pdbSelects, type ManifestReadResult } from './manifests.js';
+import type { Path } from './paths.js';
+import type { Sources } from './build.js';
+import type { FaultType, LeaderElectionConfig, Scenario } from './types.js';
+import { formatDuration } from './units.js';
+
+type Raw = Record<string, any>;
+
+const NODE_SELECTORS = ['node', 'nodes', 'zone', 'labels', 'random'] as const;
+const SELECTOR_KEYS = ['node', 'nodes', 'zone', 'labels', 'random', 'instance', 'instances', 'workload'] as const;
+
+/** Which target selectors each fault type accepts, and whether the target may be left out. */
+const FAULT_TARGETS: Record<FaultType, { selectors: readonly string[]; optional?: boolean; component?: ControlPlaneComponent }> = {
+  'node-crash': { selectors: NODE_SELECTORS },
+  'kubelet-stop': { selectors: NODE_SELECTORS },
+  'network-partition': { selectors: NODE_SELECTORS },
+  'network-degrade': { selectors: NODE_SELECTORS },
+  'zone-outage': { selectors: ['zone'] },
+  'apiserver-outage': { selectors: ['instance', 'instances'], optional: true, component: 'kube-apiserver' },
+  'etcd-member-down': { selectors: ['instance', 'instances'], optional: true, component: 'etcd' },
+  'controller-manager-crash': { selectors: ['instance'], optional: true, component: 'kube-controller-manager' },
+  'scheduler-crash': { selectors: ['instance'], optional: true, component: 'kube-scheduler' },
+  'clock-skew': { selectors: [...NODE_SELECTORS, 'instance'] },
+  'node-delete': { selectors: NODE_SELECTORS },
+  'node-out-of-service': { selectors: NODE_SELECTORS },
+  'pod-force-delete': { selectors: ['workload'] },
+};
+
+const LEADER_ELECTED: ReadonlySet<string> = new Set(['kube-controller-manager', 'kube-scheduler']);
+
+const FAULT_ONLY_FIELDS: Record<string, FaultType> = {
+  loss: 'network-degrade',
+  latency: 'network-degrade',
+  offset: 'clock-skew',
+  rate: 'clock-skew',
+  from: 'network-partition',
+};
+
+/**
+ * `raw` is the structurally checked document (units converted, invalid parts left out); `original` is
+ * the document as written (after --set), to tell a missing field from an invalid one.
+ */
+export function semanticChecks(
+  raw: Raw,
+  original: unknown,
+  scenario: Scenario,
+  sources: Sources,
+  manifests: ManifestReadResult,
+): Problem[] {
+  const problems: Problem[] = [];
+  const error = (path: Path, code: string, message: string, hint?: string, doc = 0): void => {
+    problems.push({ severity: 'error', code, path, message, hint, doc });
+  };
+  const warning = (path: Path, code: string, message: string, hint?: string, doc = 0): void => {
+    problems.push({ severity: 'warning', code, path, message, hint, doc });
+  };
+  const spec = scenario.spec;
+  const rawSpec: Raw = raw.spec ?? {};
+
+  // 1. Names are unique.
+  const nodeNames = spec.nodes.map((n) => n.name);
+  const firstNode = new Map<string, number>();
+  spec.nodes.forEach((n, i) => {
+    const from = sources.nodes[i];
+    const seen = firstNode.get(n.name);
+    if (seen === undefined) firstNode.set(n.name, from);
+    else if (seen !== from) {
+      error(['spec', 'nodes', from, 'name'], 'duplicate-name', `duplicate node name "${n.name}" (spec.nodes[${seen}] already defines it)`);
+    }
+  });
+  const firstWorkload = new Map<string, number>();
+  spec.workloads.forEach((w, i) => {
+    if (w.name === undefined || w.kind === undefined) return;
+    const seen = firstWorkload.get(w.id);
+    if (seen === undefined) firstWorkload.set(w.id, i);
+    else {
+      const src = sources.workloads[i];
+      error(src.path, 'duplicate-name', `duplicate workload "${w.id}" (${spec.workloads[seen].origin} already defines it)`, undefined, src.doc);
+    }
+  });
+  duplicateNames(rawSpec.faults, 'fault', ['spec', 'faults'], error);
+  duplicateNames(rawSpec.slos, 'SLO', ['spec', 'slos'], error);
+
+  // 2. Kubernetes parameters.
+  const k = spec.kubernetes;
+  const rawK: Raw = rawSpec.kubernetes ?? {};
+  const cmPath = ['spec', 'kubernetes', 'controllerManager'];
+  const minor = minorVersion(k.version);
+  if (k.controllerManager.evictionMode === 'legacy' && !(minor < 27)) {
+    error(
+      [...cmPath, 'evictionMode'],
+      'unsupported-in-version',
+      `evictionMode "legacy" needs Kubernetes older than 1.27; this scenario uses version "${k.version}"`,
+      '--pod-eviction-timeout and the non-taint eviction path were removed from kube-controller-manager in v1.27 (kubernetes/kubernetes PR #115840); use evictionMode: taint (pods leave after their NoExecute tolerationSeconds) or set kubernetes.version: "1.26"',
+    );
+  }
+  checkLeaderElection(k.controllerManager.leaderElection, [...cmPath, 'leaderElection'], rawK.controllerManager?.leaderElection, error);
+  checkLeaderElection(k.scheduler.leaderElection, ['spec', 'kubernetes', 'scheduler', 'leaderElection'], rawK.scheduler?.leaderElection, error);
+  const grace = k.controllerManager.nodeMonitorGracePeriodMs;
+  const gracePath = rawK.controllerManager?.nodeMonitorGracePeriod !== undefined ? [...cmPath, 'nodeMonitorGracePeriod'] : cmPath;
+  const renewIntervalMs = k.kubelet.nodeLeaseDurationSeconds * 250;
+  if (grace !== undefined && grace <= renewIntervalMs) {
+    error(
+      gracePath,
+      'inconsistent-timing',
+      `nodeMonitorGracePeriod (${formatDuration(grace)}) must be longer than the kubelet's lease renew interval (${formatDuration(renewIntervalMs)} = 0.25 × nodeLeaseDurationSeconds ${k.kubelet.nodeLeaseDurationSeconds})`,
+      'otherwise healthy nodes are marked Unknown between two lease renewals; upstream warns the grace period must cover several kubelet retries',
+    );
+  } else if (grace !== undefined && k.controllerManager.nodeMonitorPeriodMs !== undefined && grace <= k.controllerManager.nodeMonitorPeriodMs) {
+    error(
+      gracePath,
+      'inconsistent-timing',
+      `nodeMonitorGracePeriod (${formatDuration(grace)}) must be longer than nodeMonitorPeriod (${formatDuration(k.controllerManager.nodeMonitorPeriodMs)})`,
+    );
+  }
+  if (k.controllerManager.nodeMonitorPeriodMs === 0) {
+    error([...cmPath, 'nodeMonitorPeriod'], 'out-of-range', 'must be longer than 0s');
+  }
+  if (k.kubelet.nodeStatusUpdateFrequencyMs === 0) {
+    error(['spec', 'kubernetes', 'kubelet', 'nodeStatusUpdateFrequency'], 'out-of-range', 'must be longer than 0s');
+  }
+  if (rawSpec.controlPlane?.zones !== undefined && spec.controlPlane.zones.length === 0) {
+    error(['spec', 'controlPlane', 'zones'], 'out-of-range', 'needs at least one zone');
+  }
+  const duration = spec.durationMs;
+  if (duration === 0) error(['spec', 'duration'], 'out-of-range', 'must be longer than 0s');
+
+  // 3. Workloads.
+  const nodeZones = new Set(spec.nodes.map((n) => n.zone));
+  (rawSpec.workloads ?? []).forEach((w: Raw | undefined, i: number) => {
+    if (!w) return;
+    const path = ['spec', 'workloads', i];
+    if (w.kind === 'DaemonSet' && w.replicas !== undefined) {
+      error([...path, 'replicas'], 'not-applicable', 'a DaemonSet has no replicas: it runs one pod on every eligible node');
+    }
+    const pdb = w.podDisruptionBudget;
+    if (pdb) {
+      if (pdb.minAvailable !== undefined && pdb.maxUnavailable !== undefined) {
+        error([...path, 'podDisruptionBudget'], 'conflicting-fields', 'set minAvailable or maxUnavailable, not both (as policy/v1 PodDisruptionBudget requires)');
+      } else if (pdb.minAvailable === undefined && pdb.maxUnavailable === undefined) {
+        error([...path, 'podDisruptionBudget'], 'missing-field', 'set one of minAvailable, maxUnavailable');
+      }
+    }
+  });
+  spec.workloads.forEach((w, i) => {
+    const selector = Object.entries(w.nodeSelector ?? {});
+    if (selector.length > 0 && spec.nodes.length > 0 && !spec.nodes.some((n) => selector.every(([key, v]) => n.labels[key] === v))) {
+      const src = sources.workloads[i];
+      const path = src.doc === 0 ? ['spec', 'workloads', src.path[2], 'nodeSelector'] : ['spec', 'template', 'spec', 'nodeSelector'];
+      warning(path, 'selects-nothing', `nodeSelector matches no node; the pods of ${w.id} will stay Pending`, undefined, src.doc);
+    }
+  });
+  for (const pdb of manifests.pdbs) {
+    if (pdb.minAvailable !== undefined && pdb.maxUnavailable !== undefined) {
+      error(['spec'], 'conflicting-fields', 'set minAvailable or maxUnavailable, not both', undefined, pdb.doc);
+    } else if (pdb.minAvailable === undefined && pdb.maxUnavailable === undefined) {
+      error(['spec'], 'missing-field', 'set one of minAvailable, maxUnavailable', undefined, pdb.doc);
+    }
+    const selected = manifests.workloads.filter((w) => pdbSelects(pdb, w.templateLabels));
+    if (selected.length === 0) {
+      warning(['spec', 'selector'], 'selects-nothing', `PodDisruptionBudget "${pdb.name}" selects the pods of no workload in this file; hasim ignores it`, undefined, pdb.doc);
+    }
+  }
+  for (const w of manifests.workloads) {
+    const pdbs = manifests.pdbs.filter((p) => pdbSelects(p, w.templateLabels));
+    if (pdbs.length > 1) {
+      error(
+        ['metadata', 'name'],
+        'conflicting-fields',
+        `the pods of ${w.kind}/${w.name} are selected by ${pdbs.length} PodDisruptionBudgets (${pdbs.map((p) => p.name).join(', ')}); the eviction API refuses pods with more than one`,
+        undefined,
+        w.doc,
+      );
+    }
+  }
+
+  // 4. Faults.
+  const layout = controlPlaneLayout(spec);
+  const zones = new Set([...nodeZones, ...spec.controlPlane.zones]);
+  const workloadIds = spec.workloads.filter((w) => w.name !== undefined && w.kind !== undefined).map((w) => w.id);
+  const ctx: TargetContext = { scenario, nodeNames, zones, workloadIds, layout, error };
+  (rawSpec.faults ?? []).forEach((f: Raw | undefined, i: number) => {
+    if (!f || f.type === undefined) return;
+    const path = ['spec', 'faults', i];
+    const type = f.type as FaultType;
+    const rules = FAULT_TARGETS[type];
+    for (const [field, onlyFor] of Object.entries(FAULT_ONLY_FIELDS)) {
+      if (f[field] !== undefined && type !== onlyFor) {
+        problems.push({
+          severity: 'error',
+          code: 'not-applicable',
+          path: [...path, field],
+          at: 'key',
+          message: `"${field}" applies only to ${onlyFor} faults, not ${type}`,
+        });
+      }
+    }
+    if (type === 'network-degrade' && f.loss === undefined && f.latency === undefined) {
+      error(path, 'missing-field', 'a network-degrade fault needs loss (0..1) and/or latency');
+    }
+    if (type === 'clock-skew' && f.offset === undefined && f.rate === undefined) {
+      error(path, 'missing-field', 'a clock-skew fault needs offset and/or rate');
+    }
+    if (f.target === undefined) {
+      if (!rules.optional && !rawHas(original, [...path, 'target'])) {
+        error(path, 'missing-field', `missing required field "target" (a ${type} fault takes ${describeSelectors(rules.selectors)})`);
+      }
+    } else {
+      checkTarget(f.target, [...path, 'target'], type, rules, ctx, false);
+    }
+    if (f.from !== undefined && f.from !== 'control-plane' && type === 'network-partition') {
+      checkTarget(f.from, [...path, 'from'], type, { selectors: NODE_SELECTORS }, ctx, false);
+    }
+    if (duration !== undefined && f.at !== undefined) {
+      if (f.at >= duration) {
+        error([...path, 'at'], 'outside-run', `the fault starts at ${formatDuration(f.at)}, but the run ends at ${formatDuration(duration)} (spec.duration)`);
+      } else if (f.duration !== undefined && f.at + f.duration > duration) {
+        error(
+          [...path, 'duration'],
+          'outside-run',
+          `the fault would end at ${formatDuration(f.at + f.duration)} (at ${formatDuration(f.at)} + ${formatDuration(f.duration)}), after the run ends at ${formatDuration(duration)} (spec.duration)`,
+          'omit duration to let the fault last to the end of the run',
+        );
+      }
+    }
+    if (f.duration === 0) error([...path, 'duration'], 'out-of-range', 'must be longer than 0s (omit it to last to the end of the run)');
+  });
+
+  // 5. SLOs.
+  const faultNames = (rawSpec.faults ?? []).filter((f: Raw | undefined) => f?.name !== undefined).map((f: Raw) => f.name as string);
+  (rawSpec.slos ?? []).forEach((o: Raw | undefined, i: number) => {
+    if (!o) return;
+    const path = ['spec', 'slos', i];
+    if (o.workload !== undefined) resolveWorkload(o.workload, [...path, 'workload'], ctx);
+    if (o.after !== undefined && !faultNames.includes(o.after)) {
+      error([...path, 'after'], 'unknown-reference', `unknown fault "${o.after}"${namesSuffix(o.after, faultNames)}`);
+    }
+    if (o.window?.from !== undefined && o.window?.to !== undefined) {
+      if (o.window.from >= o.window.to) {
+        error([...path, 'window'], 'out-of-range', `window.from (${formatDuration(o.window.from)}) must be before window.to (${formatDuration(o.window.to)})`);
+      } else if (duration !== undefined && o.window.to > duration) {
+        error([...path, 'window', 'to'], 'outside-run', `the window ends at ${formatDuration(o.window.to)}, after the run ends at ${formatDuration(duration)} (spec.duration)`);
+      }
+    }
+  });
+  return problems;
+}
+
+function duplicateNames(items: Raw[] | undefined, what: string, base: Path, error: (path: Path, code: string, message: string) => void): void {
+  const seen = new Map<string, number>();
+  (items ?? []).forEach((item, i) => {
+    const name = item?.name;
+    if (typeof name !== 'string') return;
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, i);
+    else error([...base, i, 'name'], 'duplicate-name', `duplicate ${what} name "${name}" (${[...base].join('.')}[${first}] already uses it)`);
+  });
+}
+
+function checkLeaderElection(
+  le: LeaderElectionConfig,
+  path: Path,
+  raw: Raw | undefined,
+  error: (path: Path, code: string, message: string, hint?: string) => void,
+): void {
+  const where = (field: string): Path => (raw?.[field] !== undefined ? [...path, field] : path);
+  const hint = (rule: string): string =>
+    `client-go rejects this in NewLeaderElector: "${rule}" (k8s.io/client-go/tools/leaderelection/leaderelection.go)`;
+  const { leaseDurationMs, renewDeadlineMs, retryPeriodMs } = le;
+  let positive = true;
+  for (const [field, ms] of [['leaseDuration', leaseDurationMs], ['renewDeadline', renewDeadlineMs], ['retryPeriod', retryPeriodMs]] as const) {
+    if (ms !== undefined && ms <= 0) {
+      error(where(field), 'inconsistent-timing', `${field} must be longer than 0s`, hint(`${field} must be greater than zero`));
+      positive = false;
+    }
+  }
+  if (!positive) return;
+  if (leaseDurationMs <= renewDeadlineMs) {
+    error(
+      where('renewDeadline'),
+      'inconsistent-timing',
+      `renewDeadline (${formatDuration(renewDeadlineMs)}) must be shorter than leaseDuration (${formatDuration(leaseDurationMs)})`,
+      hint('leaseDuration must be greater than renewDeadline'),
+    );
+  }
+  if (renewDeadlineMs <= 1.2 * retryPeriodMs) {
+    error(
+      where('retryPeriod'),
+      'inconsistent-timing',
+      `renewDeadline (${formatDuration(renewDeadlineMs)}) must be longer than 1.2 × retryPeriod (${formatDuration(retryPeriodMs)} × 1.2 = ${formatDuration(Math.round(1.2 * retryPeriodMs))})`,
+      hint('renewDeadline must be greater than retryPeriod*JitterFactor'),
+    );
+  }
+}
+
+interface TargetContext {
+  scenario: Scenario;
+  nodeNames: string[];
+  zones: Set<string>;
+  workloadIds: string[];
+  layout: ReturnType<typeof controlPlaneLayout>;
+  error: (path: Path, code: string, message: string, hint?: string) => void;
+}
+
+function describeSelectors(selectors: readonly string[]): string {
+  const names = selectors.map((s) => (s === 'random' ? 'random (+from)' : s));
+  return names.length === 1 ? `target.${names[0]}` : `one of ${names.join(', ')}`;
+}
+
+function namesSuffix(name: string, defined: string[]): string {
+  const suggestion = didYouMean(name, defined);
+  if (suggestion !== undefined) return ` (did you mean "${suggestion}"?)`;
+  return defined.length === 0 ? ' (none are defined)' : ` (defined: ${listNames(defined)})`;
+}
+
+function checkTarget(
+  target: Raw,
+  path: Path,
+  type: FaultType,
+  rules: { selectors: readonly string[]; component?: ControlPlaneComponent },
+  ctx: TargetContext,
+  nested: boolean,
+): void {
+  const { error } = ctx;
+  const given = SELECTOR_KEYS.filter((key) => target[key] !== undefined);
+  if (target.from !== undefined && target.random === undefined) {
+    error([...path, 'from'], 'not-applicable', '"from" inside a target goes with "random" (pick K nodes at random from a selection)');
+  }
+  if (given.length === 0) {
+    if (Object.keys(target).length === 0 || target.from === undefined) {
+      error(path, 'missing-field', `target selects nothing: give ${describeSelectors(rules.selectors)}`);
+    }
+    return;
+  }
+  if (given.length > 1) {
+    error(path, 'conflicting-fields', `target gives ${given.map((g) => `"${g}"`).join(' and ')}; give exactly one selector`);
+    return;
+  }
+  const selector = given[0];
+  if (!rules.selectors.includes(selector)) {
+    error(
+      [...path, selector],
+      'not-applicable',
+      `a ${type} fault cannot select by "${selector}"${nested ? ' here' : ''}; it takes ${describeSelectors(rules.selectors)}`,
+    );
+    return;
+  }
+  const value = target[selector];
+  switch (selector) {
+    case 'node':
+      resolveNode(value, [...path, 'node'], ctx);
+      break;
+    case 'nodes':
+      if ((value as string[]).length === 0) error([...path, 'nodes'], 'selects-nothing', 'lists no node');
+      (value as string[]).forEach((n, j) => resolveNode(n, [...path, 'nodes', j], ctx));
+      break;
+    case 'zone':
+      if (!ctx.zones.has(value)) {
+        error([...path, 'zone'], 'unknown-reference', `unknown zone "${value}"${namesSuffix(value, [...ctx.zones].sort())}`);
+      }
+      break;
+    case 'labels': {
+      const wanted = Object.entries(value as Record<string, string>);
+      const matching = ctx.scenario.spec.nodes.filter((n) => wanted.every(([k, v]) => n.labels[k] === v));
+      if (matching.length === 0) {
+        error([...path, 'labels'], 'selects-nothing', `no node has the labels ${wanted.map(([k, v]) => `${k}=${v}`).join(', ') || '(any)'}`);
+      }
+      break;
+    }
+    case 'random': {
+      const from: Raw = target.from ?? { labels: {} };
+      checkTarget(from, [...path, 'from'], type, { selectors: ['node', 'nodes', 'zone', 'labels'] }, ctx, true);
+      const pool = selectNodes(from, ctx.scenario);
+      if (pool !== undefined && value > pool.length) {
+        error([...path, 'random'], 'out-of-range', `asks for ${value} random nodes, but the selection has only ${pool.length}`);
+      }
+      break;
+    }
+    case 'instance':
+    case 'instances': {
+      const names: string[] = selector === 'instance' ? [value] : value;
+      const candidates = ctx.layout.instances.filter((i) => rules.component === undefined || i.component === rules.component).map((i) => i.name);
+      if (selector === 'instances' && names.length === 0) error([...path, 'instances'], 'selects-nothing', 'lists no instance');
+      names.forEach((name, j) => {
+        const p = selector === 'instance' ? [...path, 'instance'] : [...path, 'instances', j];
+        if (name === 'leader') {
+          if (rules.component === undefined || !LEADER_ELECTED.has(rules.component)) {
+            error(p, 'not-applicable', `"leader" applies to leader-elected components (controller-manager-crash, scheduler-crash); a ${type} fault needs an instance name (defined: ${listNames(candidates)})`);
+          }
+          return;
+        }
+        if (!candidates.includes(name)) {
+          const kind = rules.component ? `${rules.component} instance` : 'control-plane instance';
+          const extra = rules.component && LEADER_ELECTED.has(rules.component) ? ['leader', ...candidates] : candidates;
+          error(p, 'unknown-reference', `unknown ${kind} "${name}"${namesSuffix(name, extra)}`);
+        }
+      });
+      break;
+    }
+    case 'workload':
+      resolveWorkload(value, [...path, 'workload'], ctx);
+      break;
+  }
+}
+
+function resolveNode(name: string, path: Path, ctx: TargetContext): void {
+  if (!ctx.nodeNames.includes(name)) {
+    ctx.error(path, 'unknown-reference', `unknown node "${name}"${namesSuffix(name, ctx.nodeNames)}`);
+  }
+}
+
+function resolveWorkload(id: string, path: Path, ctx: TargetContext): void {
+  if (ctx.workloadIds.includes(id)) return;
+  if (!id.includes('/')) {
+    const matches = ctx.workloadIds.filter((w) => w.endsWith(`/${id}`));
+    const hint = matches.length > 0 ? `write it as Kind/name: ${matches.join(' or ')}` : 'workloads are written as Kind/name, e.g. Deployment/checkout';
+    ctx.error(path, 'unknown-reference', `unknown workload "${id}" (expected Kind/name)`, hint);
+    return;
+  }
+  ctx.error(path, 'unknown-reference', `unknown workload "${id}"${namesSuffix(id, ctx.workloadIds)}`);
+}
+
+/** The nodes a node selector picks (undefined when it is not a plain node selector). */
+function selectNodes(target: Raw, scenario: Scenario): string[] | undefined {
+  const nodes = scenario.spec.nodes;
+  if (target.node !== undefined) return nodes.filter((n) => n.name === target.node).map((n) => n.name);
+  if (target.nodes !== undefined) return nodes.filter((n) => (target.nodes as string[]).includes(n.name)).map((n) => n.name);
+  if (target.zone !== undefined) return nodes.filter((n) => n.zone === target.zone).map((n) => n.name);
+  if (target.labels !== undefined) {
+    const wanted = Object.entries(target.labels as Record<string, string>);
+    return nodes.filter((n) => wanted.every(([k, v]) => n.labels[k] === v)).map((n) => n.name);
+  }
+  return undefined;
+}
+
+/** Whether the raw (pre-validation) document had something at `path`, valid or not. */
+function rawHas(original: unknown, path: Path): boolean {
+  let cur: unknown = original;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return false;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur !== undefined;
+}

@@ -1,0 +1,147 @@
+// YAML text -> plain documents, keeping the parsed node tree so any problem can be pointed at its
+// line and column. Alias expansion is capped so a "billion laughs" file fails at once.
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import type { Issue } from './issues.js';
+import type { Path } from './paths.js';
+
+/** Alias expansions allowed while converting a document (yaml's resource-exhaustion guard). */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface SourceDocument {
+  /** 0-based position in the file. */
+  index: number;
+  node: Document.Parsed;
+  value: unknown;
+}
+
+export interface YamlSource {
+  file: string;
+  lineCounter: LineCounter;
+  documents: SourceDocument[];
+}
+
+export type YamlParseResult = { ok: true; source: YamlSource } | { ok: false; issues: Issue[] };
+
+export function parseYamlSource(text: string, file: string): YamlParseResult {
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const issues: Issue[] = [];
+  const at = (offset: number): { line: number; col: number } => lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
+  if (!Array.isArray(parsed)) {
+    // An EmptyStream: only comments or directives.
+    return { ok: false, issues: [emptyIssue(file)] };
+  }
+  const documents: SourceDocument[] = [];
+  for (const [index, doc] of parsed.entries()) {
+    for (const error of doc.errors) {
+      issues.push({
+        severity: 'error',
+        code: 'yaml-syntax',
+        path: '',
+        message: `YAML syntax error: ${error.message.replace(/\s+$/, '')}`,
+        file,
+        ...at(error.pos[0]),
+      });
+    }
+    if (doc.errors.length > 0) continue;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      const offset = firstAliasOffset(doc);
+      const isBomb = e instanceof ReferenceError && /alias/i.test(e.message);
+      issues.push({
+        severity: 'error',
+        code: isBomb ? 'yaml-alias-limit' : 'yaml-syntax',
+        path: '',
+        message: isBomb
+          ? `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} alias expansions); refusing to expand them`
+          : `YAML error: ${e instanceof Error ? e.message : String(e)}`,
+        hint: isBomb ? 'nested aliases that multiply (a "billion laughs" document) would exhaust memory; write the values out' : undefined,
+        file,
+        ...at(offset),
+      });
+      continue;
+    }
+    // A trailing `---` or a document of comments only: nothing to read.
+    if (value === null && index > 0) continue;
+    documents.push({ index, node: doc, value });
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  if (documents.length === 0 || (documents.length === 1 && documents[0].value === null)) {
+    return { ok: false, issues: [emptyIssue(file)] };
+  }
+  return { ok: true, source: { file, lineCounter, documents } };
+}
+
+function emptyIssue(file: string): Issue {
+  return {
+    severity: 'error',
+    code: 'empty-file',
+    path: '',
+    message: 'the file is empty',
+    hint: 'a scenario starts with "apiVersion: hasim.dev/v1" and "kind: Scenario"; run "hasim schema" for the format',
+    file,
+    line: 1,
+    col: 1,
+  };
+}
+
+function firstAliasOffset(doc: Document.Parsed): number {
+  let offset = doc.contents?.range?.[0] ?? 0;
+  let found = false;
+  visit(doc, {
+    Alias(_key, node) {
+      if (!found && node.range) {
+        offset = node.range[0];
+        found = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
+}
+
+/**
+ * The source offset of `path` in `doc`: of its key when `at` is "key" and the path ends in a mapping
+ * key, else of its value. A path that leaves the document (a default, or a field set by --set)
+ * resolves to the deepest part that exists.
+ */
+export function locate(doc: Document.Parsed, path: Path, at: 'key' | 'value' = 'value'): number {
+  let node: unknown = doc.contents;
+  let offset = rangeStart(node) ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && keyString(p.key) === String(seg));
+      if (!pair) break;
+      const keyStart = rangeStart(pair.key);
+      if (last && at === 'key' && keyStart !== undefined) return keyStart;
+      node = pair.value;
+      const valueStart = rangeStart(node);
+      // `key:` with nothing after it has an empty scalar at the end of the line; the key reads better.
+      offset = valueStart !== undefined && !(isScalar(node) && node.value === null) ? valueStart : (keyStart ?? offset);
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg];
+      if (item === undefined) break;
+      node = item;
+      offset = rangeStart(node) ?? offset;
+    } else {
+      break;
+    }
+    if (isAlias(node)) break;
+  }
+  return offset;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = (node as Node | null | undefined)?.range;
+  return range ? range[0] : undefined;
+}
+
+function keyString(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return typeof key === 'string' ? key : undefined;
+}
