@@ -59,15 +59,16 @@ export function milestones(events: readonly TraceEvent[]): Milestone[] {
       case 'node.ready.changed': {
         if (e.from === 'None') break; // registration at start-up is not news
         const change = `${STATUS_WORD[e.from]} → ${STATUS_WORD[e.to]} (${e.by})`;
-        add(`node|${e.from}|${e.to}|${e.by}`, e, 'node', e.node, (s) => `${subjectList(s, 'nodes')} ${change}`);
+        add(`node|${e.from}|${e.to}|${e.by}`, e, 'node', e.node, (s) => (s.length === 1 ? `${s[0]} ${change}` : `${s.length} nodes ${change}: ${nameList(s, 3)}`));
         break;
       }
       case 'node.taint.added':
       case 'node.taint.removed':
         if (e.effect !== 'NoExecute') break;
-        add(`${e.type}|${e.key}`, e, 'taint', e.node, (s) =>
-          e.type === 'node.taint.added' ? `${subjectList(s, 'nodes')} tainted ${e.key}:NoExecute` : `${subjectList(s, 'nodes')} untainted ${e.key}:NoExecute`,
-        );
+        add(`${e.type}|${e.key}`, e, 'taint', e.node, (s) => {
+          const verb = e.type === 'node.taint.added' ? 'tainted' : 'untainted';
+          return s.length === 1 ? `${s[0]} ${verb} ${e.key}:NoExecute` : `${s.length} nodes ${verb} ${e.key}:NoExecute: ${nameList(s, 3)}`;
+        });
         break;
       case 'zone.state.changed':
         if (e.from === 'Initial') break;
@@ -83,11 +84,13 @@ export function milestones(events: readonly TraceEvent[]): Milestone[] {
         podNode.set(e.pod, e.node);
         break;
       case 'pod.deleted': {
-        const node = podNode.get(e.pod);
-        const where = node ? ` on ${node}` : '';
-        add(`pod.deleted|${node ?? ''}|${e.reason}`, e, 'eviction', e.pod, (s) =>
-          s.length === 1 ? `pod ${s[0]}${where} deleted (${e.reason})` : `${s.length} pods${where} deleted (${e.reason})`,
-        );
+        const node = podNode.get(e.pod) ?? '';
+        add(`pod.deleted|${e.reason}`, e, 'eviction', `${e.pod}|${node}`, (s) => {
+          const pods = s.map((x) => x.split('|')[0]);
+          const nodes = [...new Set(s.map((x) => x.split('|')[1]).filter(Boolean))];
+          const where = nodes.length === 0 ? '' : nodes.length === 1 ? ` on ${nodes[0]}` : ` on ${nodes.length} nodes`;
+          return pods.length === 1 ? `pod ${pods[0]}${where} deleted (${e.reason})` : `${pods.length} pods${where} deleted (${e.reason}): ${nameList(pods, 3)}`;
+        });
         break;
       }
     }
@@ -124,13 +127,9 @@ function workloadMilestones(events: readonly TraceEvent[]): { atMs: number; text
 }
 
 function nameList(names: readonly string[], max: number): string {
-  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')}, … (${names.length} in all)`;
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')}, …`;
 }
 
-function subjectList(subjects: readonly string[], noun: string): string {
-  if (subjects.length === 1) return subjects[0];
-  return `${subjects.length} ${noun} (${nameList(subjects, 3)})`;
-}
 
 export type FaultMilestoneKind = 'detected' | 'tainted' | 'evicted' | 'rescheduled' | 'recovered';
 

@@ -121,8 +121,8 @@ function recoveryTime(slo: Extract<SloSpec, { type: 'recovery-time' }>, ctx: Tra
   }
   const message =
     measuredMs <= slo.maxMs
-      ? `recovered in ${d(measuredMs)}; bound ${d(slo.maxMs)}`
-      : `took ${d(measuredMs)} to recover, over the ${d(slo.maxMs)} bound`;
+      ? `${slo.workload} recovered ${d(measuredMs)} after ${slo.after} started; bound ${d(slo.maxMs)}`
+      : `${slo.workload} took ${d(measuredMs)} to recover after ${slo.after} started, over the ${d(slo.maxMs)} bound`;
   return durationResult(slo, measuredMs, message, violation);
 }
 
@@ -173,8 +173,8 @@ function minAvailable(slo: Extract<SloSpec, { type: 'min-available' }>, ctx: Tra
     : `after the initial rollout (ignored until it first reached desired at ${formatClock(series.firstFullMs)})`;
   const at = lowest ? ` at ${formatClock(lowest.atMs)}` : '';
   const message = passed
-    ? `lowest was ${measured}${unit}${at} ${scope}; bound at least ${countText(slo.min)}`
-    : `fell to ${measured}${unit}${at} ${scope}, below the bound of ${countText(slo.min)}`;
+    ? `${slo.workload} had at least ${measured}${unit} (lowest${at}) ${scope}; bound ${countText(slo.min)}`
+    : `${slo.workload} fell to ${measured}${unit}${at} ${scope}, below the bound of ${countText(slo.min)}`;
   return countResult(slo, passed, measured, slo.min.value, message, firstBreak ? { atMs: firstBreak.atMs, by: firstBreak.cause } : undefined);
 }
 
@@ -206,8 +206,8 @@ function unavailableTime(slo: Extract<SloSpec, { type: 'unavailable-time' }>, ct
   }
   const message =
     totalMs <= slo.maxMs
-      ? `below ${thresholdText} Ready pods for ${d(totalMs)} in total; bound ${d(slo.maxMs)}`
-      : `below ${thresholdText} Ready pods for ${d(totalMs)} in total, over the ${d(slo.maxMs)} bound`;
+      ? `${slo.workload} was below ${thresholdText} Ready pods for ${d(totalMs)} in total; bound ${d(slo.maxMs)}`
+      : `${slo.workload} was below ${thresholdText} Ready pods for ${d(totalMs)} in total, over the ${d(slo.maxMs)} bound`;
   return durationResult(slo, totalMs, message, crossed);
 }
 
@@ -228,16 +228,12 @@ function detectionTime(slo: Extract<SloSpec, { type: 'detection-time' }>, ctx: T
   // Status as it stood when the fault started (events before fault.started), then the first change away from True.
   const status = new Map<string, string>();
   const detectedMs = new Map<string, number>();
-  const lastBy = new Map<string, TraceEvent>();
   let started = false;
   for (const e of ctx.events) {
     if (e === fault) started = true;
     if (e.type !== 'node.ready.changed') continue;
     if (!started) status.set(e.node, e.to);
-    else if (e.to !== 'True' && !detectedMs.has(e.node)) {
-      detectedMs.set(e.node, e.atMs);
-      lastBy.set(e.node, e);
-    }
+    else if (e.to !== 'True' && !detectedMs.has(e.node)) detectedMs.set(e.node, e.atMs);
   }
   // A node already not Ready when the fault started is detected at once.
   for (const n of targets) if (!detectedMs.has(n) && status.has(n) && status.get(n) !== 'True') detectedMs.set(n, fault.atMs);
@@ -254,7 +250,8 @@ function detectionTime(slo: Extract<SloSpec, { type: 'detection-time' }>, ctx: T
     measuredMs <= slo.maxMs
       ? `${what} after ${d(measuredMs)}; bound ${d(slo.maxMs)}`
       : `detection took ${d(measuredMs)} (${what.replace(' after', '')}), over the ${d(slo.maxMs)} bound`;
-  return durationResult(slo, measuredMs, message, { atMs: bound.atMs, by: lastBy.get(lastNode) ?? fault });
+  // The bound is crossed by time passing, not by an event: name the fault that started the clock.
+  return durationResult(slo, measuredMs, message, bound);
 }
 
 function listNames(names: string[], max = 3): string {

@@ -1,0 +1,69 @@
+// The terminal summary `hasim run` prints: what ran, which SLOs held, the key moments, why the failing
+// ones failed, where the report is and how to reproduce. Colour only when asked (a TTY, no NO_COLOR).
+import type { TraceEvent } from '../trace/events.js';
+import type { RunSummary } from '../trace/summary.js';
+import { formatBound, formatClock, formatDuration, formatMeasured } from './format.js';
+import { describeEvent } from './html-report.js';
+import { milestones } from './milestones.js';
+
+export const TEXT_MILESTONES_MAX = 12;
+
+export interface TextSummaryOptions {
+  color: boolean;
+  reportDir?: string;
+  events?: readonly TraceEvent[];
+}
+
+export function renderTextSummary(summary: RunSummary, opts: TextSummaryOptions): string {
+  const c = (code: string) => (s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const bold = c('1');
+  const dim = c('2');
+  const green = c('32');
+  const red = c('31');
+  const out: string[] = [];
+
+  out.push(
+    `${bold('hasim')} ${bold(summary.scenario)}  seed ${summary.seed}  k8s ${summary.kubernetesVersion}  ${formatDuration(summary.durationMs)} simulated  ${summary.stats.events.toLocaleString('en-US')} events  ${formatDuration(summary.stats.wallMs)} wall`,
+  );
+  out.push('');
+  if (summary.slos.length === 0) out.push(dim('  no SLOs in this scenario'));
+  const nameW = Math.min(40, Math.max(...summary.slos.map((s) => s.name.length), 3));
+  const typeW = Math.max(...summary.slos.map((s) => s.type.length), 4);
+  const measW = Math.max(...summary.slos.map((s) => formatMeasured(s).length), 1);
+  const boundW = Math.max(...summary.slos.map((s) => formatBound(s).length), 1);
+  for (const s of summary.slos) {
+    const mark = s.passed ? green('✔ PASS') : red('✘ FAIL');
+    const name = s.name.length > nameW ? s.name.slice(0, nameW - 1) + '…' : s.name.padEnd(nameW);
+    out.push(`  ${mark}  ${name}  ${dim(s.type.padEnd(typeW))}  ${formatMeasured(s).padStart(measW)}  ${dim(formatBound(s).padEnd(boundW))}`);
+  }
+
+  if (opts.events) {
+    // Elections at start-up are not news once a fault has happened: start the story at the first fault.
+    const all = milestones(opts.events);
+    const firstFault = all.find((m) => m.kind === 'fault');
+    const log = firstFault ? all.filter((m) => m.atMs >= firstFault.atMs) : all;
+    if (log.length) {
+      out.push('', bold('Milestones'));
+      const shown = log.length > TEXT_MILESTONES_MAX ? log.slice(0, TEXT_MILESTONES_MAX - 1) : log;
+      for (const m of shown) out.push(`  ${dim(formatClock(m.atMs))} ${m.text}`);
+      if (shown.length < log.length) out.push(dim(`  … ${log.length - shown.length} more in the report`));
+    }
+  }
+
+  const failed = summary.slos.filter((s) => !s.passed);
+  if (failed.length) {
+    out.push('', bold(red(`${failed.length} of ${summary.slos.length} SLOs failed`)));
+    for (const s of failed) {
+      out.push(`  ${red('✘')} ${bold(s.name)}: ${s.message}`);
+      out.push(`    measured ${formatMeasured(s)}, bound ${formatBound(s)}`);
+      if (s.violatedAtMs !== undefined) {
+        out.push(`    broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by ${describeEvent(s.violatedBy)}` : ''}`);
+      }
+    }
+  } else if (summary.slos.length) {
+    out.push('', green(`All ${summary.slos.length} SLOs held.`));
+  }
+  if (opts.reportDir) out.push('', `Report: ${opts.reportDir.replace(/\/$/, '')}/report.html`);
+  if (!summary.passed) out.push(`Reproduce: ${bold(summary.reproduce)}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,618 @@
+// The outage timeline (SPEC §5), drawn with d3-node: node lanes grouped by zone (collapsed into one
+// row per zone above COLLAPSE_NODES_ABOVE nodes), per-workload Ready pods against desired with SLO
+// bounds, one lane per leader-elected component, fault bands across everything, and labelled
+// milestones. Pure: summary and trace in, SVG text out.
+import { D3Node } from 'd3-node';
+import type { TraceEvent } from '../trace/events.js';
+import type { RunSummary, SloResult } from '../trace/summary.js';
+import { readySeries, type ReadySeries } from '../slo/ready-series.js';
+import { formatClockShort, formatDuration } from './format.js';
+import { faultMilestones } from './milestones.js';
+
+export const COLLAPSE_NODES_ABOVE = 40;
+
+export const COLORS = {
+  ready: '#3a9d5d',
+  unknown: '#e9a23b',
+  notReady: '#d64541',
+  none: '#e4e7eb',
+  poweredOff: '#1f2933',
+  noExecute: '#8e1b1b',
+  noSchedule: '#c98a12',
+  fault: '#6d4cc2',
+  desired: '#52606d',
+  readyLine: '#2b6cb0',
+  readyFill: '#dbe8f6',
+  deficit: '#f4c7c3',
+  pass: '#2f855a',
+  fail: '#c53030',
+  text: '#1f2933',
+  muted: '#616e7c',
+  grid: '#e4e7eb',
+} as const;
+
+const LEADER_PALETTE = ['#4c6ef5', '#12b886', '#f76707', '#ae3ec9', '#1098ad', '#82c91e'];
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif';
+const WIDTH = 1200;
+const PLOT_LEFT = 200;
+const PLOT_RIGHT = WIDTH - 30;
+const NODE_ROW_FEW = 20; // up to 12 nodes: roomy lanes
+const NODE_ROW_MANY = 15;
+const ZONE_ROW = 40;
+const WORKLOAD_H = 74;
+const LEADER_ROW = 20;
+const CHAR_W = 6.2; // average glyph width of 11px system-ui, for label collision checks
+
+type Status = 'True' | 'False' | 'Unknown' | 'None';
+interface Span {
+  startMs: number;
+  endMs: number;
+}
+interface StatusSpan extends Span {
+  status: Status;
+}
+interface NodeInfo {
+  name: string;
+  zone: string;
+  status: StatusSpan[];
+  off: Span[];
+  noExecute: Span[];
+  noSchedule: Span[];
+}
+
+/** Renders the timeline as a standalone SVG document (well-formed XML). */
+export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEvent[]): string {
+  const endMs = Math.max(summary.durationMs, events.length ? events[events.length - 1].atMs : 0, 1);
+  const nodes = collectNodes(events, endMs);
+  const zones = groupByZone(nodes);
+  const collapsed = nodes.length > COLLAPSE_NODES_ABOVE;
+  const nodeRow = nodes.length <= 12 ? NODE_ROW_FEW : NODE_ROW_MANY;
+  const series = [...readySeries(events).values()];
+  const leaders = collectLeaders(events, endMs);
+  const marks = faultMilestones(events);
+
+  const d3n = new D3Node();
+  const d3 = d3n.d3;
+  const x = d3.scaleLinear().domain([0, endMs]).range([PLOT_LEFT, PLOT_RIGHT]);
+
+  // Layout first (the SVG height depends on it), drawing second.
+  let y = 0;
+  const headerH = 78;
+  y += headerH;
+  const faultLabelRows = placeLabels(
+    summary.faults.map((f) => ({ x: x(f.startMs) + 4, text: f.name })),
+    PLOT_RIGHT,
+  );
+  const faultLabelH = (Math.max(...faultLabelRows.map((l) => l.row), -1) + 1) * 14;
+  const faultLabelTop = y;
+  y += faultLabelH + 22; // the top axis labels
+  const axisTop = y;
+  y += 10;
+  const nodeSectionTop = y;
+  y += 18;
+  const zoneLayout: { zone: string; top: number; nodes: NodeInfo[] }[] = [];
+  for (const [zone, zn] of zones) {
+    y += 16; // zone heading
+    zoneLayout.push({ zone, top: y, nodes: zn });
+    y += collapsed ? ZONE_ROW + 10 : zn.length * nodeRow + 4;
+  }
+  y += 8;
+  const workloadTop = y;
+  if (series.length) y += 18;
+  const workloadLayout = series.map((s) => {
+    const top = y + 16;
+    y = top + WORKLOAD_H + 12;
+    return { s, top };
+  });
+  const leaderTop = y;
+  if (leaders.length) y += 18;
+  const leaderLayout = leaders.map((l) => {
+    const top = y + 14;
+    y = top + LEADER_ROW * l.slots + 8;
+    return { l, top };
+  });
+  const plotBottom = y;
+  y += 24; // bottom axis labels
+  const markLabels = placeLabels(
+    marks.map((m) => ({ x: x(m.atMs) + 3, text: m.label })),
+    WIDTH - 4,
+  );
+  const markRows = Math.max(...markLabels.map((l) => l.row), -1) + 1;
+  const marksTop = y + 4;
+  y += markRows * 15 + 16;
+  const height = Math.ceil(y);
+
+  const svg = d3n.createSVG(WIDTH, height, {
+    viewBox: `0 0 ${WIDTH} ${height}`,
+    'font-family': FONT,
+    'font-size': 11,
+    role: 'img',
+    'aria-label': `hasim timeline of ${summary.scenario}`,
+  });
+  defs(svg);
+  svg.append('rect').attr('width', WIDTH).attr('height', height).attr('fill', '#ffffff');
+
+  // 1. Header and legend.
+  svg.append('text').attr('x', 16).attr('y', 26).attr('font-size', 17).attr('font-weight', 600).attr('fill', COLORS.text).text(`${summary.scenario} — timeline`);
+  const verdict = summary.passed ? 'all SLOs held' : `${summary.slos.filter((s) => !s.passed).length} of ${summary.slos.length} SLOs failed`;
+  const sub = svg.append('text').attr('x', 16).attr('y', 45).attr('fill', COLORS.muted);
+  sub.append('tspan').text(`seed ${summary.seed} · Kubernetes ${summary.kubernetesVersion} · ${formatDuration(summary.durationMs)} simulated · `);
+  sub.append('tspan').attr('font-weight', 600).attr('fill', summary.passed ? COLORS.pass : COLORS.fail).text(verdict);
+  legend(svg, 16, 64);
+
+  // 2. Grid and axes.
+  const ticks = timeTicks(endMs);
+  const grid = svg.append('g').attr('stroke', COLORS.grid);
+  for (const t of ticks) grid.append('line').attr('x1', x(t)).attr('x2', x(t)).attr('y1', axisTop).attr('y2', plotBottom);
+  axis(svg, ticks, x, axisTop, 'top');
+  axis(svg, ticks, x, plotBottom, 'bottom');
+
+  // 3. Nodes.
+  sectionTitle(svg, nodeSectionTop + 12, collapsed ? `Nodes (${nodes.length}, one row per zone: how many are in each state)` : `Nodes (${nodes.length})`);
+  for (const z of zoneLayout) {
+    svg.append('text').attr('x', 16).attr('y', z.top - 4).attr('font-weight', 600).attr('fill', COLORS.text).text(`${z.zone} · ${z.nodes.length} node${z.nodes.length === 1 ? '' : 's'}`);
+    if (collapsed) zoneRow(svg, x, z.nodes, z.top, endMs);
+    else z.nodes.forEach((n, i) => nodeLane(svg, x, n, z.top + i * nodeRow, nodeRow));
+  }
+
+  // 4. Workloads.
+  if (series.length) sectionTitle(svg, workloadTop + 12, 'Workloads: Ready pods (line) against desired (dashed)');
+  for (const w of workloadLayout) workloadChart(svg, x, w.s, w.top, endMs, summary);
+
+  // 5. Leader election.
+  if (leaders.length) sectionTitle(svg, leaderTop + 12, 'Leader election: who leads (hatched red: no leader)');
+  for (const l of leaderLayout) leaderLane(svg, x, l.l, l.top);
+
+  // 6. Fault bands over every lane, labelled above the axis.
+  const bands = svg.append('g');
+  summary.faults.forEach((f, i) => {
+    const x0 = x(f.startMs);
+    const x1 = x(f.endMs ?? endMs);
+    bands.append('rect').attr('x', x0).attr('y', axisTop).attr('width', Math.max(1, x1 - x0)).attr('height', plotBottom - axisTop).attr('fill', COLORS.fault).attr('fill-opacity', 0.07);
+    for (const bx of f.endMs === null ? [x0] : [x0, x1]) {
+      bands.append('line').attr('x1', bx).attr('x2', bx).attr('y1', faultLabelTop + faultLabelRows[i].row * 14 + 2).attr('y2', plotBottom).attr('stroke', COLORS.fault).attr('stroke-width', 1).attr('stroke-dasharray', '4 3');
+    }
+    bands
+      .append('text')
+      .attr('x', faultLabelRows[i].x)
+      .attr('y', faultLabelTop + faultLabelRows[i].row * 14 + 11)
+      .attr('fill', COLORS.fault)
+      .attr('font-weight', 600)
+      .text(`⚡ ${f.name} (${f.type})`);
+  });
+
+  // 7. Milestones: a dotted line through the plot and a staggered label under the bottom axis.
+  const ms = svg.append('g');
+  marks.forEach((m, i) => {
+    const mx = x(m.atMs);
+    const color = m.kind === 'recovered' ? COLORS.pass : COLORS.text;
+    const ly = marksTop + markLabels[i].row * 15;
+    ms.append('line').attr('x1', mx).attr('x2', mx).attr('y1', axisTop).attr('y2', ly + 2).attr('stroke', color).attr('stroke-opacity', 0.45).attr('stroke-dasharray', '1 2');
+    ms.append('circle').attr('cx', mx).attr('cy', ly + 5).attr('r', 2.5).attr('fill', color);
+    ms.append('text').attr('x', markLabels[i].x + 3).attr('y', ly + 9).attr('fill', color).text(m.label);
+  });
+
+  // XMLSerializer, not outerHTML: the HTML serializer would emit entities and forms XML parsers reject.
+  const serializer: { serializeToString(node: unknown): string } = new d3n.window.XMLSerializer();
+  return serializer.serializeToString((svg as Sel).node()) + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data from the trace.
+
+function collectNodes(events: readonly TraceEvent[], endMs: number): NodeInfo[] {
+  const nodes = new Map<string, NodeInfo & { cur: Status; curSince: number; offSince?: number; taints: Map<string, number> }>();
+  const get = (name: string, atMs: number) => {
+    let n = nodes.get(name);
+    if (!n) {
+      n = { name, zone: '(no zone)', status: [], off: [], noExecute: [], noSchedule: [], cur: 'None', curSince: atMs, taints: new Map() };
+      nodes.set(name, n);
+    }
+    return n;
+  };
+  const setStatus = (n: ReturnType<typeof get>, s: Status, atMs: number) => {
+    if (s === n.cur) return;
+    if (atMs > n.curSince) n.status.push({ startMs: n.curSince, endMs: atMs, status: n.cur });
+    n.cur = s;
+    n.curSince = atMs;
+  };
+  for (const e of events) {
+    switch (e.type) {
+      case 'node.created': {
+        const n = get(e.node, 0);
+        n.zone = e.zone;
+        break;
+      }
+      case 'node.deleted':
+        setStatus(get(e.node, 0), 'None', e.atMs);
+        break;
+      case 'node.ready.changed':
+        setStatus(get(e.node, 0), e.to, e.atMs);
+        break;
+      case 'host.powered.off': {
+        const n = nodes.get(e.host);
+        if (n && n.offSince === undefined) n.offSince = e.atMs;
+        break;
+      }
+      case 'host.powered.on': {
+        const n = nodes.get(e.host);
+        if (n && n.offSince !== undefined) {
+          n.off.push({ startMs: n.offSince, endMs: e.atMs });
+          n.offSince = undefined;
+        }
+        break;
+      }
+      case 'node.taint.added':
+      case 'node.taint.removed': {
+        if (e.effect !== 'NoExecute' && e.effect !== 'NoSchedule') break;
+        const n = get(e.node, 0);
+        const key = `${e.key}:${e.effect}`;
+        if (e.type === 'node.taint.added') {
+          if (!n.taints.has(key)) n.taints.set(key, e.atMs);
+        } else {
+          const since = n.taints.get(key);
+          if (since !== undefined) {
+            (e.effect === 'NoExecute' ? n.noExecute : n.noSchedule).push({ startMs: since, endMs: e.atMs });
+            n.taints.delete(key);
+          }
+        }
+        break;
+      }
+    }
+  }
+  const out: NodeInfo[] = [];
+  for (const n of nodes.values()) {
+    setStatus(n, n.cur === 'None' ? 'True' : 'None', endMs); // closes the last span
+    if (n.offSince !== undefined) n.off.push({ startMs: n.offSince, endMs });
+    for (const [key, since] of n.taints) (key.endsWith(':NoExecute') ? n.noExecute : n.noSchedule).push({ startMs: since, endMs });
+    out.push({ name: n.name, zone: n.zone, status: n.status, off: n.off, noExecute: mergeSpans(n.noExecute), noSchedule: mergeSpans(n.noSchedule) });
+  }
+  return out.sort((a, b) => cmp(a.zone, b.zone) || naturalCmp(a.name, b.name));
+}
+
+function mergeSpans(spans: Span[]): Span[] {
+  const sorted = [...spans].sort((a, b) => a.startMs - b.startMs);
+  const out: Span[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.startMs <= last.endMs) last.endMs = Math.max(last.endMs, s.endMs);
+    else out.push({ ...s });
+  }
+  return out;
+}
+
+function groupByZone(nodes: NodeInfo[]): [string, NodeInfo[]][] {
+  const zones = new Map<string, NodeInfo[]>();
+  for (const n of nodes) {
+    const list = zones.get(n.zone) ?? [];
+    list.push(n);
+    zones.set(n.zone, list);
+  }
+  return [...zones.entries()];
+}
+
+interface LeaderLane {
+  component: string;
+  instances: string[];
+  spans: { instance: string; startMs: number; endMs: number; slot: number }[];
+  gaps: Span[];
+  slots: number;
+}
+
+function collectLeaders(events: readonly TraceEvent[], endMs: number): LeaderLane[] {
+  const byComponent = new Map<string, { leading: Map<string, number>; spans: { instance: string; startMs: number; endMs: number }[]; instances: Set<string>; gaps: Span[]; gapSince?: number; elected: boolean }>();
+  for (const e of events) {
+    if (e.type !== 'leader.acquired' && e.type !== 'leader.lost' && e.type !== 'component.started' && e.type !== 'component.stopped') continue;
+    let c = byComponent.get(e.component);
+    if (!c) {
+      c = { leading: new Map(), spans: [], instances: new Set(), gaps: [], elected: false };
+      byComponent.set(e.component, c);
+    }
+    c.instances.add(e.instance);
+    if (e.type === 'leader.acquired') {
+      if (!c.leading.has(e.instance)) c.leading.set(e.instance, e.atMs);
+      c.elected = true;
+      if (c.gapSince !== undefined) {
+        c.gaps.push({ startMs: c.gapSince, endMs: e.atMs });
+        c.gapSince = undefined;
+      }
+    } else if (e.type === 'leader.lost' || e.type === 'component.stopped') {
+      const since = c.leading.get(e.instance);
+      if (since !== undefined) {
+        c.spans.push({ instance: e.instance, startMs: since, endMs: e.atMs });
+        c.leading.delete(e.instance);
+        if (c.leading.size === 0) c.gapSince = e.atMs;
+      }
+    }
+  }
+  const lanes: LeaderLane[] = [];
+  for (const [component, c] of [...byComponent.entries()].sort(([a], [b]) => cmp(a, b))) {
+    if (!c.elected) continue;
+    for (const [instance, since] of c.leading) c.spans.push({ instance, startMs: since, endMs });
+    if (c.gapSince !== undefined) c.gaps.push({ startMs: c.gapSince, endMs });
+    // Split brain: overlapping leadership gets its own slot so both stay visible.
+    const slotEnds: number[] = [];
+    const spans = c.spans
+      .sort((a, b) => a.startMs - b.startMs)
+      .map((s) => {
+        let slot = slotEnds.findIndex((end) => end <= s.startMs);
+        if (slot < 0) slot = slotEnds.length;
+        slotEnds[slot] = s.endMs;
+        return { ...s, slot };
+      });
+    lanes.push({ component, instances: [...c.instances].sort(naturalCmp), spans, gaps: c.gaps, slots: Math.max(1, slotEnds.length) });
+  }
+  return lanes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing.
+
+// d3's selection types need the DOM lib, which this Node project does not load; one loose alias
+// keeps the drawing code readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Sel = any;
+type Scale = (ms: number) => number;
+
+function defs(svg: Sel): void {
+  const d = svg.append('defs');
+  const hatch = (id: string, color: string, bg: string | null, width = 1.5) => {
+    const p = d.append('pattern').attr('id', id).attr('patternUnits', 'userSpaceOnUse').attr('width', 6).attr('height', 6).attr('patternTransform', 'rotate(45)');
+    if (bg) p.append('rect').attr('width', 6).attr('height', 6).attr('fill', bg);
+    p.append('line').attr('x1', 0).attr('y1', 0).attr('x2', 0).attr('y2', 6).attr('stroke', color).attr('stroke-width', width);
+  };
+  hatch('hasim-off', COLORS.poweredOff, null, 1.6);
+  hatch('hasim-leaderless', COLORS.fail, '#fde2e1', 2);
+}
+
+function legend(svg: Sel, x0: number, y0: number): void {
+  const items: { label: string; draw: (g: Sel) => void }[] = [
+    { label: 'Ready', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.ready) },
+    { label: 'Unknown', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.unknown) },
+    { label: 'NotReady', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.notReady) },
+    { label: 'not registered', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.none) },
+    { label: 'host powered off', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', 'url(#hasim-off)').attr('stroke', COLORS.poweredOff).attr('stroke-width', 0.5) },
+    { label: 'NoExecute taint', draw: (g) => g.append('rect').attr('y', 7).attr('width', 14).attr('height', 3).attr('fill', COLORS.noExecute) },
+    { label: 'NoSchedule taint', draw: (g) => g.append('rect').attr('y', 7).attr('width', 14).attr('height', 3).attr('fill', COLORS.noSchedule) },
+    { label: 'fault', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.fault).attr('fill-opacity', 0.25) },
+    { label: 'no leader', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', 'url(#hasim-leaderless)') },
+    { label: 'milestone', draw: (g) => g.append('circle').attr('cx', 7).attr('cy', 5).attr('r', 2.5).attr('fill', COLORS.text) },
+  ];
+  let x = x0;
+  for (const it of items) {
+    const g = svg.append('g').attr('transform', `translate(${x},${y0 - 9})`);
+    it.draw(g);
+    g.append('text').attr('x', 19).attr('y', 9).attr('fill', COLORS.muted).text(it.label);
+    x += 19 + it.label.length * CHAR_W + 16;
+  }
+}
+
+function sectionTitle(svg: Sel, y: number, text: string): void {
+  svg.append('text').attr('x', 16).attr('y', y).attr('font-size', 13).attr('font-weight', 600).attr('fill', COLORS.text).text(text);
+}
+
+function timeTicks(endMs: number): number[] {
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400].map((s) => s * 1000);
+  const step = steps.find((s) => endMs / s <= 12) ?? steps[steps.length - 1];
+  const out: number[] = [];
+  for (let t = 0; t <= endMs; t += step) out.push(t);
+  return out;
+}
+
+function axis(svg: Sel, ticks: number[], x: Scale, y: number, side: 'top' | 'bottom'): void {
+  const g = svg.append('g').attr('fill', COLORS.muted);
+  g.append('line').attr('x1', PLOT_LEFT).attr('x2', PLOT_RIGHT).attr('y1', y).attr('y2', y).attr('stroke', '#9aa5b1');
+  for (const t of ticks) {
+    g.append('line').attr('x1', x(t)).attr('x2', x(t)).attr('y1', y).attr('y2', side === 'top' ? y - 4 : y + 4).attr('stroke', '#9aa5b1');
+    g.append('text').attr('x', x(t)).attr('y', side === 'top' ? y - 7 : y + 15).attr('text-anchor', 'middle').text(formatClockShort(t));
+  }
+}
+
+function statusColor(s: Status): string {
+  return s === 'True' ? COLORS.ready : s === 'Unknown' ? COLORS.unknown : s === 'False' ? COLORS.notReady : COLORS.none;
+}
+
+function nodeLane(svg: Sel, x: Scale, n: NodeInfo, top: number, rowH: number): void {
+  const g = svg.append('g');
+  // The status bar on top, then one thin strip per taint effect, so both stay visible at once.
+  const h = rowH - 8;
+  g.append('text').attr('x', PLOT_LEFT - 8).attr('y', top + h - 1).attr('text-anchor', 'end').attr('fill', COLORS.text).text(n.name);
+  for (const s of n.status) {
+    g.append('rect').attr('x', x(s.startMs)).attr('y', top).attr('width', Math.max(0.5, x(s.endMs) - x(s.startMs))).attr('height', h).attr('fill', statusColor(s.status));
+  }
+  for (const s of n.off) {
+    g.append('rect').attr('x', x(s.startMs)).attr('y', top).attr('width', Math.max(0.5, x(s.endMs) - x(s.startMs))).attr('height', h).attr('fill', 'url(#hasim-off)');
+  }
+  for (const [spans, color, dy] of [[n.noSchedule, COLORS.noSchedule, 1], [n.noExecute, COLORS.noExecute, 3.5]] as const) {
+    for (const s of spans) {
+      g.append('rect').attr('x', x(s.startMs)).attr('y', top + h + dy).attr('width', Math.max(1.5, x(s.endMs) - x(s.startMs))).attr('height', 2.5).attr('fill', color);
+    }
+  }
+}
+
+/** Many nodes: per zone, a stacked step chart of how many nodes are in each state. */
+function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: number): void {
+  const g = svg.append('g');
+  const total = nodes.length;
+  const deltas = new Map<number, { True: number; Unknown: number; False: number; None: number; off: number; noExecute: number }>();
+  const at = (t: number) => {
+    let d = deltas.get(t);
+    if (!d) deltas.set(t, (d = { True: 0, Unknown: 0, False: 0, None: 0, off: 0, noExecute: 0 }));
+    return d;
+  };
+  for (const n of nodes) {
+    for (const s of n.status) {
+      at(s.startMs)[s.status]++;
+      at(s.endMs)[s.status]--;
+    }
+    for (const s of n.off) {
+      at(s.startMs).off++;
+      at(s.endMs).off--;
+    }
+    for (const s of n.noExecute) {
+      at(s.startMs).noExecute++;
+      at(s.endMs).noExecute--;
+    }
+  }
+  const times = [...deltas.keys()].sort((a, b) => a - b);
+  const cur = { True: 0, Unknown: 0, False: 0, None: 0, off: 0, noExecute: 0 };
+  const h = ZONE_ROW;
+  const yOf = (count: number) => (count / total) * h;
+  g.append('rect').attr('x', PLOT_LEFT).attr('y', top).attr('width', PLOT_RIGHT - PLOT_LEFT).attr('height', h).attr('fill', COLORS.none);
+  let maxUnhealthy = 0;
+  let maxOff = 0;
+  let prev = 0;
+  const flush = (t0: number, t1: number) => {
+    if (t1 <= t0) return;
+    const x0 = x(t0);
+    const w = Math.max(0.5, x(t1) - x0);
+    // Unhealthy at the bottom (what the eye looks for), healthy above.
+    let base = top + h;
+    for (const [k, color] of [['False', COLORS.notReady], ['Unknown', COLORS.unknown], ['True', COLORS.ready]] as const) {
+      const hh = yOf(cur[k]);
+      if (hh > 0) g.append('rect').attr('x', x0).attr('y', base - hh).attr('width', w).attr('height', hh).attr('fill', color);
+      base -= hh;
+    }
+    if (cur.off > 0) g.append('rect').attr('x', x0).attr('y', top + h - yOf(cur.off)).attr('width', w).attr('height', yOf(cur.off)).attr('fill', 'url(#hasim-off)');
+    if (cur.noExecute > 0) g.append('rect').attr('x', x0).attr('y', top + h + 1).attr('width', w).attr('height', 4).attr('fill', COLORS.noExecute).attr('fill-opacity', 0.25 + 0.75 * (cur.noExecute / total));
+    maxUnhealthy = Math.max(maxUnhealthy, cur.Unknown + cur.False);
+    maxOff = Math.max(maxOff, cur.off);
+  };
+  for (const t of times) {
+    flush(prev, Math.min(t, endMs));
+    const d = deltas.get(t)!;
+    for (const k of ['True', 'Unknown', 'False', 'None', 'off', 'noExecute'] as const) cur[k] += d[k];
+    prev = t;
+  }
+  flush(prev, endMs);
+  g.append('rect').attr('x', PLOT_LEFT).attr('y', top).attr('width', PLOT_RIGHT - PLOT_LEFT).attr('height', h).attr('fill', 'none').attr('stroke', '#cbd2d9');
+  const lines = [`${total} nodes`, `max ${maxUnhealthy} not Ready`];
+  if (maxOff) lines.push(`max ${maxOff} powered off`);
+  lines.forEach((l, i) =>
+    g.append('text').attr('x', PLOT_LEFT - 8).attr('y', top + 11 + i * 12).attr('text-anchor', 'end').attr('fill', i === 1 && maxUnhealthy ? COLORS.notReady : COLORS.muted).text(l),
+  );
+}
+
+function workloadChart(svg: Sel, x: Scale, s: ReadySeries, top: number, endMs: number, summary: RunSummary): void {
+  const g = svg.append('g');
+  const pts = s.points;
+  const maxY = Math.max(1, ...pts.map((p) => Math.max(p.ready, p.desired)));
+  const h = WORKLOAD_H;
+  const y = (v: number) => top + h - (v / maxY) * h;
+  g.append('text').attr('x', 16).attr('y', top - 4).attr('font-weight', 600).attr('fill', COLORS.text).text(s.workload);
+  g.append('rect').attr('x', PLOT_LEFT).attr('y', top).attr('width', PLOT_RIGHT - PLOT_LEFT).attr('height', h).attr('fill', 'none').attr('stroke', '#cbd2d9');
+  for (const v of yTicks(maxY)) {
+    g.append('line').attr('x1', PLOT_LEFT - 3).attr('x2', PLOT_LEFT).attr('y1', y(v)).attr('y2', y(v)).attr('stroke', '#9aa5b1');
+    g.append('text').attr('x', PLOT_LEFT - 6).attr('y', y(v) + 4).attr('text-anchor', 'end').attr('fill', COLORS.muted).text(String(v));
+  }
+  const seg = pts.map((p, i) => ({ ...p, endMs: i + 1 < pts.length ? pts[i + 1].atMs : endMs })).filter((p) => p.endMs > p.atMs);
+  for (const p of seg) {
+    const x0 = x(p.atMs);
+    const w = Math.max(0.5, x(p.endMs) - x0);
+    g.append('rect').attr('x', x0).attr('y', y(p.ready)).attr('width', w).attr('height', top + h - y(p.ready)).attr('fill', COLORS.readyFill);
+    if (p.ready < p.desired && (s.firstFullMs === null || p.atMs >= s.firstFullMs)) {
+      g.append('rect').attr('x', x0).attr('y', y(p.desired)).attr('width', w).attr('height', y(p.ready) - y(p.desired)).attr('fill', COLORS.deficit);
+    }
+  }
+  const step = (value: (p: (typeof seg)[number]) => number) => seg.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.atMs).toFixed(1)},${y(value(p)).toFixed(1)}H${x(p.endMs).toFixed(1)}`).join('');
+  if (seg.length) {
+    g.append('path').attr('d', step((p) => p.desired)).attr('fill', 'none').attr('stroke', COLORS.desired).attr('stroke-width', 1.2).attr('stroke-dasharray', '5 3');
+    g.append('path').attr('d', step((p) => p.ready)).attr('fill', 'none').attr('stroke', COLORS.readyLine).attr('stroke-width', 1.8);
+  }
+  const ws = summary.workloads.find((w) => w.workload === s.workload);
+  if (ws) {
+    g.append('text').attr('x', 16).attr('y', top + 12).attr('fill', COLORS.muted).text(`desired ${ws.desired}, lowest ${ws.minReady}`);
+    if (ws.recoveredAtMs !== null) g.append('text').attr('x', 16).attr('y', top + 25).attr('fill', COLORS.muted).text(`recovered ${formatClockShort(ws.recoveredAtMs)}`);
+  }
+  // SLO bounds of this workload: where a recovery bound falls, and where the SLO broke.
+  let note = 0;
+  for (const r of slosOf(summary, s.workload)) {
+    const color = r.passed ? COLORS.pass : COLORS.fail;
+    const fault = faultOf(summary, r);
+    if (r.type === 'recovery-time' && fault && r.boundMs !== undefined) {
+      const bx = x(Math.min(endMs, fault.startMs + r.boundMs));
+      g.append('line').attr('x1', bx).attr('x2', bx).attr('y1', top - 2).attr('y2', top + h).attr('stroke', color).attr('stroke-width', 1.5);
+      const label = `${r.passed ? '✔' : '✘'} ${r.name}: bound ${formatDuration(r.boundMs)}`;
+      const anchorEnd = bx + label.length * CHAR_W > PLOT_RIGHT;
+      g.append('text').attr('x', anchorEnd ? bx - 4 : bx + 4).attr('y', top + 11 + note * 12).attr('text-anchor', anchorEnd ? 'end' : 'start').attr('fill', color).attr('font-weight', 600).text(label);
+      note++;
+    } else if (r.type === 'min-available' && r.bound !== undefined) {
+      const last = pts[pts.length - 1];
+      const level = /% of desired/.test(r.message) && last ? (r.bound * last.desired) / 100 : r.bound;
+      g.append('line').attr('x1', PLOT_LEFT).attr('x2', PLOT_RIGHT).attr('y1', y(level)).attr('y2', y(level)).attr('stroke', color).attr('stroke-width', 1).attr('stroke-dasharray', '2 2');
+      g.append('text').attr('x', PLOT_RIGHT - 4).attr('y', y(level) - 3).attr('text-anchor', 'end').attr('fill', color).text(`${r.passed ? '✔' : '✘'} ${r.name}: min ${r.bound}`);
+    }
+    if (!r.passed && r.violatedAtMs !== undefined) {
+      const vx = x(Math.min(endMs, r.violatedAtMs));
+      g.append('path').attr('d', `M${vx - 5},${top - 7}L${vx + 5},${top - 7}L${vx},${top}Z`).attr('fill', COLORS.fail);
+    }
+  }
+}
+
+function yTicks(maxY: number): number[] {
+  if (maxY <= 4) return Array.from({ length: maxY + 1 }, (_, i) => i);
+  // Round steps (0, 10, 20, 30), plus the top when it is not one of them and not crowding the last.
+  const raw = Math.ceil(maxY / 4);
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
+  const out: number[] = [];
+  for (let v = 0; v <= maxY; v += step) out.push(v);
+  if (maxY - out[out.length - 1] >= step / 2) out.push(maxY);
+  return out;
+}
+
+/** SLO results about a workload: their messages name it (the summary holds no SLO spec). */
+function slosOf(summary: RunSummary, workload: string): SloResult[] {
+  return summary.slos.filter((r) => ['recovery-time', 'min-available', 'unavailable-time', 'stuck-terminating'].includes(r.type) && r.message.includes(workload));
+}
+
+function faultOf(summary: RunSummary, r: SloResult) {
+  const named = summary.faults.filter((f) => r.message.includes(f.name)).sort((a, b) => b.name.length - a.name.length);
+  return named[0] ?? (summary.faults.length === 1 ? summary.faults[0] : undefined);
+}
+
+function leaderLane(svg: Sel, x: Scale, l: LeaderLane, top: number): void {
+  const g = svg.append('g');
+  const color = (inst: string) => LEADER_PALETTE[Math.max(0, l.instances.indexOf(inst)) % LEADER_PALETTE.length];
+  g.append('text').attr('x', PLOT_LEFT - 8).attr('y', top + 13).attr('text-anchor', 'end').attr('fill', COLORS.text).attr('font-weight', 600).text(l.component);
+  const h = LEADER_ROW - 4;
+  for (const s of l.spans) {
+    const x0 = x(s.startMs);
+    const w = Math.max(1, x(s.endMs) - x0);
+    const sy = top + s.slot * LEADER_ROW;
+    g.append('rect').attr('x', x0).attr('y', sy).attr('width', w).attr('height', h).attr('rx', 2).attr('fill', color(s.instance)).attr('fill-opacity', 0.85);
+    if (w > s.instance.length * CHAR_W + 8) g.append('text').attr('x', x0 + 4).attr('y', sy + 12).attr('fill', '#ffffff').attr('font-weight', 600).text(s.instance);
+  }
+  for (const gap of l.gaps) {
+    const x0 = x(gap.startMs);
+    const w = Math.max(1.5, x(gap.endMs) - x0);
+    g.append('rect').attr('x', x0).attr('y', top).attr('width', w).attr('height', h).attr('fill', 'url(#hasim-leaderless)').attr('stroke', COLORS.fail).attr('stroke-width', 0.8);
+    const label = `no leader ${formatDuration(gap.endMs - gap.startMs)}`;
+    if (w > label.length * CHAR_W + 6) g.append('text').attr('x', x0 + 3).attr('y', top + 12).attr('fill', COLORS.fail).attr('font-weight', 600).text(label);
+  }
+  if (l.slots > 1) g.append('text').attr('x', PLOT_LEFT - 8).attr('y', top + 26).attr('text-anchor', 'end').attr('fill', COLORS.fail).text(`split brain: ${l.slots} leaders`);
+}
+
+/** Greedy label placement: each label goes in the first row where it does not overlap the previous one. */
+function placeLabels(items: { x: number; text: string }[], maxX: number): { x: number; row: number }[] {
+  const rowEnds: number[] = [];
+  const order = items.map((it, i) => ({ ...it, i })).sort((a, b) => a.x - b.x);
+  const out: { x: number; row: number }[] = new Array(items.length);
+  for (const it of order) {
+    const w = it.text.length * CHAR_W + 10;
+    const lx = Math.min(it.x, maxX - w);
+    let row = rowEnds.findIndex((end) => end < lx);
+    if (row < 0) row = rowEnds.length;
+    rowEnds[row] = lx + w;
+    out[it.i] = { x: lx, row };
+  }
+  return out;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function naturalCmp(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
