@@ -1,0 +1,190 @@
+// The fault catalogue (SPEC §2.1). Faults act on what a real outage touches: host power, network links,
+// clocks, API server and etcd processes, control-plane processes, and (for operator actions) the API
+// server as `kubectl` would. They never reach into a component's memory; the components find out the
+// way they would in a real cluster.
+import { Priority } from '../engine/index.js';
+import type { FaultSpec } from '../scenario/types.js';
+import { TAINT_OUT_OF_SERVICE, type Node, readyCondition } from '../model/api/objects.js';
+import type { Cluster } from '../model/cluster.js';
+import type { Process } from '../model/components/process.js';
+import type { Host } from '../model/infra/host.js';
+import { selectNodes } from './targets.js';
+
+const OPERATOR_TIMEOUT_MS = 30_000;
+
+interface ActiveFault {
+  targets: string[];
+  end?: () => void;
+}
+
+/** Schedules every fault of the scenario on the cluster's simulator. */
+export function scheduleFaults(cluster: Cluster): void {
+  const { sim, scenario } = cluster.ctx;
+  for (const f of scenario.spec.faults) {
+    sim.at(f.atMs, () => {
+      const active = startFault(cluster, f);
+      cluster.ctx.trace.emit('fault.started', { fault: f.name, faultType: f.type, targets: active.targets });
+      if (f.durationMs !== undefined) {
+        sim.at(f.atMs + f.durationMs, () => {
+          active.end?.();
+          cluster.ctx.trace.emit('fault.ended', { fault: f.name, faultType: f.type, targets: active.targets });
+        }, `fault/${f.name}/end`, Priority.fault);
+      }
+    }, `fault/${f.name}`, Priority.fault);
+  }
+}
+
+function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
+  const { ctx } = cluster;
+  const rng = ctx.streams.stream(`chaos/${f.name}`);
+  const nodes = () => selectNodes(f.target, ctx.scenario.spec.nodes, rng);
+  const host = (name: string) => ctx.hosts.get(name)!;
+  const trace = ctx.trace;
+
+  const powerOff = (hosts: Host[]) => {
+    for (const h of hosts) {
+      if (!h.poweredOn) continue;
+      h.powerOff();
+      trace.emit('host.powered.off', { host: h.name });
+    }
+    return () => {
+      for (const h of hosts) {
+        if (h.poweredOn) continue;
+        trace.emit('host.powered.on', { host: h.name });
+        h.powerOn();
+      }
+    };
+  };
+
+  switch (f.type) {
+    case 'node-crash': {
+      const targets = nodes();
+      return { targets, end: powerOff(targets.map(host)) };
+    }
+    case 'zone-outage': {
+      const zone = f.target.zone!;
+      const hosts = [...ctx.hosts.values()].filter((h) => h.zone === zone);
+      return { targets: hosts.map((h) => h.name), end: powerOff(hosts) };
+    }
+    case 'kubelet-stop': {
+      const targets = nodes();
+      const kubelets = targets.map((n) => cluster.kubelets.get(n)!);
+      for (const k of kubelets) k.stop('kubelet-stop');
+      return { targets, end: () => kubelets.forEach((k) => k.host.poweredOn && k.start()) };
+    }
+    case 'network-partition': {
+      const side = f.target.controlPlane ? controlPlaneHosts(cluster) : nodes();
+      const other =
+        f.from === undefined || f.from.controlPlane ? controlPlaneHosts(cluster) : selectNodes(f.from, ctx.scenario.spec.nodes, rng);
+      const id = `fault/${f.name}`;
+      ctx.network.cut(id, side, other);
+      return {
+        targets: side,
+        end: () => {
+          ctx.network.heal(id);
+          ctx.api.notifyRecovery();
+        },
+      };
+    }
+    case 'network-degrade': {
+      const targets = f.target.controlPlane ? controlPlaneHosts(cluster) : nodes();
+      const id = `fault/${f.name}`;
+      ctx.network.degrade(id, targets, f.loss ?? 0, f.latency);
+      return { targets, end: () => ctx.network.restore(id) };
+    }
+    case 'apiserver-outage':
+    case 'etcd-member-down': {
+      const pool = f.type === 'apiserver-outage' ? ctx.api.replicas : ctx.api.etcd;
+      const chosen = f.target.instance !== undefined ? pool.filter((m) => m.name === f.target.instance) : pool;
+      for (const m of chosen) m.running = false;
+      return {
+        targets: chosen.map((m) => m.name),
+        end: () => {
+          for (const m of chosen) m.running = true;
+          ctx.api.notifyRecovery();
+        },
+      };
+    }
+    case 'controller-manager-crash':
+    case 'scheduler-crash': {
+      const pool: Array<Process & { isLeader: boolean }> =
+        f.type === 'controller-manager-crash' ? cluster.controllerManagers : cluster.schedulers;
+      const inst = f.target.instance ?? 'leader';
+      const chosen = inst === 'leader' ? pool.filter((p) => p.isLeader).slice(0, 1) : pool.filter((p) => p.name === inst);
+      for (const p of chosen) {
+        if (f.graceful && 'shutdown' in p && typeof p.shutdown === 'function') p.shutdown();
+        else p.kill('crashed');
+      }
+      return { targets: chosen.map((p) => p.name), end: () => chosen.forEach((p) => p.host.poweredOn && p.start()) };
+    }
+    case 'clock-skew': {
+      const targets = f.target.instance !== undefined ? instanceHosts(cluster, f.target.instance) : nodes();
+      const clocks = targets.map((n) => host(n).clock);
+      for (const c of clocks) {
+        if (f.offsetMs) c.jump(f.offsetMs);
+        if (f.rate !== undefined) c.setRate(f.rate);
+      }
+      // NTP puts the clock right again when the fault ends.
+      return {
+        targets,
+        end: () => {
+          for (const c of clocks) {
+            c.setRate(1);
+            if (f.offsetMs) c.jump(-f.offsetMs);
+          }
+        },
+      };
+    }
+    case 'node-delete': {
+      const targets = nodes();
+      for (const n of targets) operator(cluster, `delete node ${n}`, (s) => s.deleteNode(n, 'operator'));
+      return { targets };
+    }
+    case 'node-out-of-service': {
+      const targets = nodes();
+      const setTaint = (n: string, on: boolean) =>
+        operator(cluster, `taint node ${n}`, (s) =>
+          s.patch<Node>('Node', n, (cur) => {
+            const has = cur.spec.taints.some((t) => t.key === TAINT_OUT_OF_SERVICE);
+            if (has === on) return undefined;
+            const taints = on
+              ? [...cur.spec.taints, { key: TAINT_OUT_OF_SERVICE, value: 'nodeshutdown', effect: 'NoExecute' as const, timeAddedMs: s.nowMs() }]
+              : cur.spec.taints.filter((t) => t.key !== TAINT_OUT_OF_SERVICE);
+            return { ...cur, spec: { ...cur.spec, taints } };
+          }, 'operator'),
+        );
+      for (const n of targets) setTaint(n, true);
+      return { targets, end: () => targets.forEach((n) => setTaint(n, false)) };
+    }
+    case 'pod-force-delete': {
+      // `kubectl delete pod --grace-period=0 --force` for the workload's pods on nodes that are not Ready.
+      const store = ctx.api.store;
+      const workload = f.target.workload!;
+      const victims = [...store.pods.values()].filter((p) => {
+        if (p.metadata.workload !== workload || p.spec.nodeName === undefined) return false;
+        const node = store.nodes.get(p.spec.nodeName);
+        return !node || readyCondition(node)?.status !== 'True';
+      });
+      const targets = victims.map((p) => p.metadata.name);
+      for (const name of targets) operator(cluster, `force delete pod ${name}`, (s) => s.deletePod(name, { gracePeriodSeconds: 0, reason: 'force-delete' }, 'operator'));
+      return { targets };
+    }
+  }
+}
+
+/** An operator's kubectl call from outside the cluster. */
+function operator(cluster: Cluster, label: string, op: Parameters<Cluster['ctx']['api']['request']>[2]): void {
+  cluster.ctx.api.request(cluster.operator, OPERATOR_TIMEOUT_MS, op, () => {}, `operator/${label}`);
+}
+
+function controlPlaneHosts(cluster: Cluster): string[] {
+  return [...cluster.ctx.hosts.values()].filter((h) => h.role === 'control-plane').map((h) => h.name);
+}
+
+function instanceHosts(cluster: Cluster, instance: string): string[] {
+  const procs = [...cluster.controllerManagers, ...cluster.schedulers];
+  const p = instance === 'leader' ? procs.find((x) => x.isLeader) : procs.find((x) => x.name === instance);
+  if (p) return [p.host.name];
+  const m = [...cluster.ctx.api.replicas, ...cluster.ctx.api.etcd].find((x) => x.name === instance);
+  return m ? [m.host.name] : [];
+}

@@ -1,0 +1,188 @@
+import { Priority, RandomStreams, Simulator, SimulationBug, TraceRecorder, makeRng, startLoop } from '../../src/engine/index.js';
+
+describe('Simulator', () => {
+  it('dispatches events at their exact virtual times, in time order', () => {
+    const sim = new Simulator();
+    const seen: Array<[string, number]> = [];
+    sim.at(300, () => seen.push(['c', sim.nowMs]));
+    sim.at(100, () => seen.push(['a', sim.nowMs]));
+    sim.after(200, () => seen.push(['b', sim.nowMs]));
+    sim.run(1000);
+    expect(seen).toEqual([['a', 100], ['b', 200], ['c', 300]]);
+    expect(sim.nowMs).toBe(1000);
+  });
+
+  it('runs events due at the same time and priority first-in first-out', () => {
+    const sim = new Simulator();
+    const order: number[] = [];
+    for (let i = 0; i < 50; i++) sim.at(5, () => order.push(i));
+    sim.run(10);
+    expect(order).toEqual([...Array(50).keys()]);
+  });
+
+  it('orders same-time events by priority before insertion order', () => {
+    const sim = new Simulator();
+    const order: string[] = [];
+    sim.at(5, () => order.push('normal'));
+    sim.at(5, () => order.push('late'), '', Priority.late);
+    sim.at(5, () => order.push('fault'), '', Priority.fault);
+    sim.run(5);
+    expect(order).toEqual(['fault', 'normal', 'late']);
+  });
+
+  it('cancels an event so it never runs and is not counted', () => {
+    const sim = new Simulator();
+    let ran = false;
+    const ev = sim.at(10, () => (ran = true));
+    sim.cancel(ev);
+    sim.run(100);
+    expect(ran).toBe(false);
+    expect(sim.dispatched).toBe(0);
+  });
+
+  it('events scheduled during dispatch at the current time run in the same millisecond, after the current one', () => {
+    const sim = new Simulator();
+    const order: string[] = [];
+    sim.at(7, () => {
+      order.push('first');
+      sim.after(0, () => order.push(`nested@${sim.nowMs}`));
+    });
+    sim.at(7, () => order.push('second'));
+    sim.run(7);
+    expect(order).toEqual(['first', 'second', 'nested@7']);
+  });
+
+  it('stops at the horizon and leaves later events queued', () => {
+    const sim = new Simulator();
+    let ran = 0;
+    sim.at(10, () => ran++);
+    sim.at(11, () => ran++);
+    sim.run(10);
+    expect(ran).toBe(1);
+    sim.run(20);
+    expect(ran).toBe(2);
+  });
+
+  it('refuses to schedule in the past with a SimulationBug carrying virtual time, event and seed', () => {
+    const sim = new Simulator(42);
+    sim.at(50, () => sim.at(10, () => {}, 'late'), 'culprit');
+    let caught: unknown;
+    try {
+      sim.run(100);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(SimulationBug);
+    const bug = caught as SimulationBug;
+    expect(bug.atMs).toBe(50);
+    expect(bug.eventLabel).toBe('culprit');
+    expect(bug.seed).toBe(42);
+    expect(bug.message).toBe('simulator bug at 50 ms (event "culprit", seed 42): event "late" scheduled at 10 ms, before now (50 ms)');
+  });
+
+  it('assert() stops the run with a SimulationBug', () => {
+    const sim = new Simulator(3);
+    sim.at(5, () => sim.assert(false, 'pods went negative'), 'x');
+    expect(() => sim.run(10)).toThrow('simulator bug at 5 ms (event "x", seed 3): pods went negative');
+  });
+});
+
+describe('sliding loops (wait.Until / JitterUntil sliding=true)', () => {
+  it('starts the next pass one period after the previous pass ends', () => {
+    const sim = new Simulator();
+    const starts: number[] = [];
+    startLoop(sim, { periodMs: 5000 }, () => {
+      starts.push(sim.nowMs);
+      return 3; // the pass takes 3 ms
+    });
+    sim.run(20_100);
+    expect(starts).toEqual([0, 5003, 10006, 15009, 20012].filter((t) => t <= 20_100));
+  });
+
+  it('honours an initial delay and stop()', () => {
+    const sim = new Simulator();
+    const starts: number[] = [];
+    const loop = startLoop(sim, { periodMs: 100, initialDelayMs: 50 }, () => {
+      starts.push(sim.nowMs);
+    });
+    sim.at(260, () => loop.stop());
+    sim.run(1000);
+    expect(starts).toEqual([50, 150, 250]);
+    expect(loop.running).toBe(false);
+  });
+
+  it('draws jitter from the given stream: waits lie in [period, period * (1 + factor))', () => {
+    const sim = new Simulator();
+    const rng = makeRng('jitter-test');
+    const starts: number[] = [];
+    startLoop(sim, { periodMs: 10_000, jitterFactor: 0.04, rng }, () => {
+      starts.push(sim.nowMs);
+    });
+    sim.run(1_000_000);
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+    expect(gaps.length).toBeGreaterThan(90);
+    for (const g of gaps) {
+      expect(g).toBeGreaterThanOrEqual(10_000);
+      expect(g).toBeLessThanOrEqual(10_400);
+    }
+    expect(new Set(gaps).size).toBeGreaterThan(10);
+  });
+});
+
+describe('seeded random streams', () => {
+  it('pins the first outputs of a labelled stream (changing the generator breaks every saved seed)', () => {
+    const s = new RandomStreams(42).stream('kubelet/worker-a-0');
+    const first = Array.from({ length: 5 }, () => s.next().toFixed(12));
+    expect(first).toEqual(['0.510359828826', '0.579001184320', '0.176908685826', '0.324891882017', '0.751410601661']);
+  });
+
+  it('gives each label an independent stream: adding a component does not change another one', () => {
+    const a = new RandomStreams(7);
+    const before = Array.from({ length: 5 }, () => a.stream('kubelet/worker-b-1').next());
+    const b = new RandomStreams(7);
+    b.stream('kubelet/worker-z-9').next(); // a new node created first
+    b.stream('kubelet/worker-a-0').next();
+    const after = Array.from({ length: 5 }, () => b.stream('kubelet/worker-b-1').next());
+    expect(after).toEqual(before);
+  });
+
+  it('differs between seeds and is repeatable for one seed', () => {
+    const x = new RandomStreams(1).stream('x');
+    const y = new RandomStreams(2).stream('x');
+    const x2 = new RandomStreams(1).stream('x');
+    const xs = [x.next(), x.next()];
+    expect([x2.next(), x2.next()]).toEqual(xs);
+    expect([y.next(), y.next()]).not.toEqual(xs);
+  });
+
+  it('between(), int(), sample() stay in range and sample() keeps input order', () => {
+    const r = makeRng('ranges');
+    for (let i = 0; i < 1000; i++) {
+      const v = r.between(2, 20);
+      expect(Number.isInteger(v) && v >= 2 && v <= 20).toBe(true);
+    }
+    expect(r.between(5, 5)).toBe(5);
+    const picked = r.sample(['a', 'b', 'c', 'd', 'e'], 3);
+    expect(picked).toHaveLength(3);
+    expect([...picked].sort()).toEqual(picked);
+  });
+});
+
+describe('TraceRecorder', () => {
+  it('records events with virtual time first and writes JSON Lines', () => {
+    const sim = new Simulator();
+    const trace = new TraceRecorder<{ 'x.happened': { n: number } }>(sim);
+    sim.at(65_012, () => trace.emit('x.happened', { n: 1 }));
+    sim.run(100_000);
+    expect(trace.toJsonl()).toBe('{"atMs":65012,"type":"x.happened","n":1}\n');
+  });
+
+  it('counts but does not store muted types', () => {
+    const sim = new Simulator();
+    const trace = new TraceRecorder<{ a: object; b: object }>(sim, { mute: ['a'] });
+    trace.emit('a', {});
+    trace.emit('b', {});
+    expect(trace.events.map((e) => e.type)).toEqual(['b']);
+    expect(trace.mutedCount).toBe(1);
+  });
+});
