@@ -1,18 +1,35 @@
 // kube-controller-manager (cmd/kube-controller-manager/app/controllermanager.go): leader-elected on the
-// kube-system/kube-controller-manager Lease; only the leader runs controllers. On acquiring the lease it
-// starts shared informers and, once they have synced, every controller with empty in-memory state. It
-// never releases the lease (ReleaseOnCancel unset) and exits when it loses it ("leaderelection lost").
+// kube-system/kube-controller-manager Lease (leader-elector.ts, defaults 15 s / 10 s / 2 s); only the leader
+// runs controllers. On acquiring the lease it builds its controller context, starts shared informers and,
+// once they have synced, every controller with empty in-memory state (K8S-SEMANTICS §8.1, §9.4).
+// It never releases the lease (ReleaseOnCancel unset), so even a clean stop leaves standbys waiting out
+// the lease; when it loses the lease it logs "leaderelection lost" and exits, and the host's kubelet
+// restarts the static pod after the container restart back-off (leader-restart-backoff.ts).
+//
+// Modelled start-up after acquiring: CONTROLLER_STARTUP_MS of local time for CreateControllerContext
+// (waiting for the API server's /healthz, resource discovery for the REST mapper, building clients and
+// controllers), then the informers list and watch over the simulated network, and the controllers start
+// at the first 100 ms poll of WaitForCacheSync (syncedPollPeriod) after every informer has synced.
+// A crash (controller-manager-crash, host power-off) is kill(): no release, no restart scheduled here.
 import type { ControllerManagerConfig } from '../../scenario/types.js';
 import type { Lease, Node, Pod } from '../api/objects.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { Controller, ControllerContext, ControllerFactory } from './controller.js';
 import { LeaderElector } from './leader-elector.js';
+import { LeaderRestartBackoff } from './leader-restart-backoff.js';
 import { Process } from './process.js';
+
+/** Local ms from acquiring the lease to starting the informers (controller context construction). */
+export const CONTROLLER_STARTUP_MS = 1_000;
+/** client-go cache.WaitForCacheSync polls the informers' HasSynced every 100 ms. */
+export const CACHE_SYNC_POLL_MS = 100;
 
 export class ControllerManager extends Process {
   elector: LeaderElector | undefined;
   controllers: Controller[] = [];
+  /** The kubelet's restart of this static pod after it exited on its own. */
+  readonly restarts = new LeaderRestartBackoff(this);
 
   constructor(
     ctx: ModelContext,
@@ -28,11 +45,25 @@ export class ControllerManager extends Process {
     return this.elector?.isLeader ?? false;
   }
 
+  /** A crash: the process dies without releasing anything; whoever killed it brings it back. */
+  override kill(reason: string): void {
+    this.restarts.cancel();
+    super.kill(reason);
+  }
+
+  /** Stops the process (no release: KCM never releases) and lets the kubelet start it again. */
+  restart(reason = 'restart'): void {
+    this.stop(reason);
+    this.restarts.exited();
+  }
+
   protected onStart(): void {
+    this.restarts.cancel();
     this.controllers = [];
     this.elector = new LeaderElector(this, 'kube-controller-manager', this.config.leaderElection, false, {
-      onStartedLeading: () => this.startControllers(),
-      onStoppedLeading: () => this.stop('leaderelection lost'),
+      onStartedLeading: () => this.after(CONTROLLER_STARTUP_MS, () => this.startControllers(), 'controller-startup'),
+      // klog "leaderelection lost" and exit(1); the kubelet restarts the container.
+      onStoppedLeading: () => this.restart('leaderelection lost'),
     });
     this.elector.run();
   }
@@ -49,9 +80,16 @@ export class ControllerManager extends Process {
     const nodeLeases = this.informer<Lease>({ kind: 'Lease', namespace: 'kube-node-lease' }, 'lease-informer');
     const cc: ControllerContext = { proc: this, nodes, pods, nodeLeases };
     this.controllers = this.factories.map((f) => f(cc));
+    const informersStartedMs = this.host.clock.monotonicNow();
     let waiting = 3;
     const synced = () => {
-      if (--waiting === 0) for (const c of this.controllers) c.start();
+      if (--waiting > 0) return;
+      // The first WaitForCacheSync poll that sees every informer synced.
+      const sinceMs = this.host.clock.monotonicNow() - informersStartedMs;
+      const pollMs = Math.max(CACHE_SYNC_POLL_MS, Math.ceil(sinceMs / CACHE_SYNC_POLL_MS) * CACHE_SYNC_POLL_MS);
+      this.after(pollMs - sinceMs, () => {
+        for (const c of this.controllers) c.start();
+      }, 'cache-sync');
     };
     nodes.whenSynced(synced);
     pods.whenSynced(synced);

@@ -1,34 +1,332 @@
-// STUB (replaced by the control-plane HA work): client-go leader election. Until then every instance
-// leads at once, which is only right for one replica.
+// client-go leader election (staging/src/k8s.io/client-go/tools/leaderelection/leaderelection.go, ≈v1.31,
+// with the LeaseLock of tools/leaderelection/resourcelock/leaselock.go) on a coordination.k8s.io/v1 Lease
+// in kube-system. K8S-SEMANTICS §4.3 is the reference; the steps below carry its numbers.
+//
+// What is modelled exactly: the acquire loop (JitterUntil, jitter factor 1.2, sliding: the next try starts
+// retryPeriod + U[0,1)·1.2·retryPeriod after the previous one *ends*); the renew loop (wait.Until of rounds
+// retryPeriod apart, each round a PollImmediateUntil on a retryPeriod ticker bounded by renewDeadline, whose
+// expiry cancels the request in flight); tryAcquireOrRenew with the fast path, GET/CREATE/UPDATE, the
+// raw-record comparison and optimistic concurrency; release() (1.31 form: UPDATE to holder "" and
+// leaseDurationSeconds 1 without a GET first); every request is a real round trip over the simulated
+// network with the lock's client timeout max(1 s, renewDeadline/2) (resourcelock.NewFromKubeconfig).
+// Expiry is judged against observedTime, the candidate's own local time of the last observed change of the
+// record, with the record's leaseDurationSeconds. Like Go's time.Time it uses the host's *monotonic* clock:
+// a clock-skew jump changes nothing, a clock-rate change does (the package doc's caveat).
+//
+// Simplified: no coordinated leader election (KEP-4355), no OnNewLeader, no healthz watchdog; a ticker
+// tick that falls while an attempt is in flight is dropped (as the old poller does), so the next attempt
+// of a round starts at the first tick after the previous attempt ended. OnStoppedLeading is called only
+// when leadership is lost by a failed renew round, not when the owning process stops the elector (upstream
+// defers it always, but a stopping process has nothing left to do in it).
+//
+// `isLeader` means "acts as leader": true from the successful acquisition until the renew round runs out
+// or the process stops. The trace records the same interval as leader.acquired / leader.lost.
+import type { EventHandle } from '../../engine/index.js';
 import type { LeaderElectionConfig } from '../../scenario/types.js';
+import type { Lease } from '../api/objects.js';
+import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import type { Process } from './process.js';
+
+/** wait.JitterUntil factor of the acquire loop (leaderelection.go JitterFactor). */
+export const JITTER_FACTOR = 1.2;
+export const LEADER_ELECTION_NAMESPACE = 'kube-system';
+
+export type LeaderElectionRecord = Lease['spec'];
 
 export interface LeaderCallbacks {
   onStartedLeading(): void;
   onStoppedLeading(): void;
 }
 
+/**
+ * NewLeaderElector's checks, in upstream's order and wording. Empty when the configuration is valid.
+ * (The scenario validator rejects bad configurations before a run; here a problem is a hasim bug.)
+ */
+export function leaderElectionConfigProblems(config: LeaderElectionConfig, identity: string): string[] {
+  const problems: string[] = [];
+  const { leaseDurationMs, renewDeadlineMs, retryPeriodMs } = config;
+  if (leaseDurationMs <= renewDeadlineMs) problems.push('leaseDuration must be greater than renewDeadline');
+  if (renewDeadlineMs <= JITTER_FACTOR * retryPeriodMs) problems.push('renewDeadline must be greater than retryPeriod*JitterFactor');
+  if (leaseDurationMs < 1) problems.push('leaseDuration must be greater than zero');
+  if (renewDeadlineMs < 1) problems.push('renewDeadline must be greater than zero');
+  if (retryPeriodMs < 1) problems.push('retryPeriod must be greater than zero');
+  if (identity === '') problems.push('Lock identity is empty');
+  return problems;
+}
+
+/** The lock's HTTP client timeout: max(1 s, renewDeadline/2), so one hung request cannot eat a whole round. */
+export function lockClientTimeoutMs(config: LeaderElectionConfig): number {
+  return Math.max(1000, config.renewDeadlineMs / 2);
+}
+
+type Phase = 'idle' | 'acquiring' | 'leading' | 'releasing' | 'stopped';
+
 export class LeaderElector {
+  /** Acts as leader now (from acquisition until it stops leading). */
   isLeader = false;
+  /** hostname + "_" + a per-incarnation UUID, as KCM and kube-scheduler build it. */
+  readonly identity: string;
+  /** What this candidate last saw or wrote (upstream observedRecord); undefined before the first look. */
+  observedRecord: LeaderElectionRecord | undefined;
+  /** Local monotonic time of the last change of observedRecord (upstream observedTime). */
+  observedTimeMs = 0;
+  /** The raw record of the last GET (upstream observedRawRecord; own writes do not update it). */
+  private observedRawRecord: string | undefined;
+  /** The lock's cached object (LeaseLock.lease): the base of every UPDATE. */
+  private lease: Lease | undefined;
+  private phase: Phase = 'idle';
+  /** Bumped whenever in-flight work must be forgotten (a round ran out, the elector stopped). */
+  private generation = 0;
+  private timer: EventHandle | undefined;
+  private roundDeadline: EventHandle | undefined;
+
   constructor(
     readonly proc: Process,
     readonly leaseName: string,
     readonly config: LeaderElectionConfig,
     readonly releaseOnCancel: boolean,
     private readonly cb: LeaderCallbacks,
-  ) {}
+  ) {
+    const uuid = Math.floor(proc.rng('leader-election/identity').next() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0');
+    this.identity = `${proc.host.name}_${uuid}`;
+    const problems = leaderElectionConfigProblems(config, this.identity);
+    if (problems.length > 0) throw proc.ctx.sim.bug(`leader election of ${proc.name}: ${problems.join('; ')}`);
+  }
 
+  /** Upstream IsLeader(): the last observed holder is this candidate (not the same as acting as leader). */
+  observedLeader(): boolean {
+    return this.observedRecord?.holderIdentity === this.identity;
+  }
+
+  /** Run: acquire, then lead and renew until a renew round runs out. */
   run(): void {
+    if (this.phase !== 'idle') throw this.proc.ctx.sim.bug(`leader elector of ${this.proc.name} run twice`);
+    this.phase = 'acquiring';
+    this.acquireAttempt();
+  }
+
+  /**
+   * The owning process stops. With `graceful` and ReleaseOnCancel the lease is released on the way out
+   * (the request still reaches the API server after the process has gone); a crash releases nothing.
+   */
+  stop(graceful: boolean): void {
+    if (this.phase === 'stopped') return;
+    const wasLeading = this.phase === 'leading';
+    this.phase = 'stopped';
+    this.forgetInFlight();
+    this.stopActing();
+    if (graceful && this.releaseOnCancel && wasLeading) this.release(() => {});
+  }
+
+  // ---- acquire: JitterUntil(tryAcquireOrRenew, retryPeriod, 1.2, sliding) ----
+
+  private acquireAttempt(): void {
+    const gen = this.generation;
+    this.tryAcquireOrRenew((ok) => {
+      if (gen !== this.generation || this.phase !== 'acquiring') return;
+      if (ok) {
+        this.startLeading();
+        return;
+      }
+      const { retryPeriodMs } = this.config;
+      const waitMs = retryPeriodMs + this.proc.rng('leader-election/jitter').next() * JITTER_FACTOR * retryPeriodMs;
+      this.timer = this.proc.after(waitMs, () => this.acquireAttempt(), `${this.leaseName}/acquire`);
+    });
+  }
+
+  private startLeading(): void {
+    this.phase = 'leading';
     this.isLeader = true;
     this.proc.ctx.trace.emit('leader.acquired', { component: this.proc.component, instance: this.proc.name });
     this.cb.onStartedLeading();
+    // wait.Until runs its first round at once: the new leader renews right after acquiring (L8).
+    if (this.phase === 'leading') this.renewRound();
   }
 
-  /** The process is stopping: release if configured (graceful), then forget. */
-  stop(_graceful: boolean): void {
-    if (this.isLeader) {
-      this.isLeader = false;
-      this.proc.ctx.trace.emit('leader.lost', { component: this.proc.component, instance: this.proc.name });
+  // ---- renew: Until(round, retryPeriod); round = PollImmediateUntil(retryPeriod, try) within renewDeadline ----
+
+  private renewRound(): void {
+    const gen = this.generation;
+    const roundStartMs = this.monoNow();
+    this.roundDeadline = this.proc.after(this.config.renewDeadlineMs, () => this.roundRanOut(gen), `${this.leaseName}/renew-deadline`);
+    this.renewAttempt(gen, roundStartMs);
+  }
+
+  private renewAttempt(gen: number, roundStartMs: number): void {
+    const attemptStartMs = this.monoNow();
+    this.tryAcquireOrRenew((ok) => {
+      if (gen !== this.generation || this.phase !== 'leading') return;
+      if (ok) {
+        this.proc.cancel(this.roundDeadline);
+        this.roundDeadline = undefined;
+        this.timer = this.proc.after(this.config.retryPeriodMs, () => this.renewRound(), `${this.leaseName}/renew`);
+        return;
+      }
+      // The poller's ticker fires every retryPeriod from the round's start; ticks during the attempt are dropped.
+      const p = this.config.retryPeriodMs;
+      const endMs = this.monoNow();
+      const k = Math.max(Math.ceil((endMs - roundStartMs) / p), Math.floor((attemptStartMs - roundStartMs) / p) + 1);
+      const nextMs = roundStartMs + k * p;
+      if (nextMs >= roundStartMs + this.config.renewDeadlineMs) return; // the deadline comes first
+      this.timer = this.proc.after(nextMs - endMs, () => this.renewAttempt(gen, roundStartMs), `${this.leaseName}/renew-retry`);
+    });
+  }
+
+  /** The round's context expired: the request in flight is cancelled and this candidate stops leading. */
+  private roundRanOut(gen: number): void {
+    if (gen !== this.generation || this.phase !== 'leading') return;
+    this.forgetInFlight();
+    this.stopActing();
+    if (this.releaseOnCancel) {
+      this.phase = 'releasing';
+      const releaseGen = this.generation;
+      this.release(() => {
+        if (releaseGen !== this.generation || this.phase !== 'releasing') return;
+        this.phase = 'stopped';
+        this.cb.onStoppedLeading();
+      });
+    } else {
+      this.phase = 'stopped';
+      this.cb.onStoppedLeading();
     }
   }
+
+  // ---- tryAcquireOrRenew (§4.3 steps 1–6) ----
+
+  private tryAcquireOrRenew(done: (ok: boolean) => void): void {
+    const nowMs = this.monoNow();
+    const wallMs = this.proc.now();
+    const rec: LeaderElectionRecord = {
+      holderIdentity: this.identity,
+      leaseDurationSeconds: Math.floor(this.config.leaseDurationMs / 1000),
+      acquireTimeMs: wallMs,
+      renewTimeMs: wallMs,
+      leaseTransitions: 0,
+    };
+    const slowPath = () => this.slowPath(rec, nowMs, done);
+    // 1. Fast path: a leader with a valid lease updates its cached object without reading first.
+    if (this.observedLeader() && this.leaseValid(nowMs)) {
+      const observed = this.observedRecord!;
+      const renewed = { ...rec, acquireTimeMs: observed.acquireTimeMs, leaseTransitions: observed.leaseTransitions };
+      // LeaseLock.Update fails locally ("lease not initialized") without a cached object (L7).
+      if (this.lease) {
+        this.update(renewed, (r) => {
+          if (r.ok) {
+            this.observe(renewed);
+            done(true);
+          } else slowPath();
+        });
+        return;
+      }
+    }
+    slowPath();
+  }
+
+  private slowPath(rec: LeaderElectionRecord, nowMs: number, done: (ok: boolean) => void): void {
+    // 2. Obtain the record, or create it.
+    this.request<Lease>('get', (s) => s.getLease(LEADER_ELECTION_NAMESPACE, this.leaseName), (got) => {
+      if (!got.ok) {
+        if (got.reason !== 'NotFound') return done(false);
+        this.request<Lease>('create', (s) => s.create(this.newLease(rec), this.proc.name), (created) => {
+          if (!created.ok) return done(false);
+          this.lease = created.value;
+          this.observe(rec);
+          done(true);
+        });
+        return;
+      }
+      this.lease = got.value;
+      const old = got.value.spec;
+      // 3. A changed record restarts the expiry clock at the local time of observation.
+      const raw = JSON.stringify(old);
+      if (raw !== this.observedRawRecord) {
+        this.observe(old);
+        this.observedRawRecord = raw;
+      }
+      // 4. Somebody else holds an unexpired lease.
+      if (old.holderIdentity !== '' && this.leaseValid(nowMs) && !this.observedLeader()) return done(false);
+      // 5. A renewal keeps acquireTime and leaseTransitions; a takeover counts one more transition.
+      const next = this.observedLeader()
+        ? { ...rec, acquireTimeMs: old.acquireTimeMs, leaseTransitions: old.leaseTransitions }
+        : { ...rec, leaseTransitions: old.leaseTransitions + 1 };
+      // 6. Optimistic concurrency: a Conflict means somebody wrote since our GET.
+      this.update(next, (r) => {
+        if (!r.ok) return done(false);
+        this.observe(next);
+        done(true);
+      });
+    });
+  }
+
+  /** UPDATE to holder "" with leaseDurationSeconds 1, if this candidate still believes it holds the lease. */
+  private release(done: () => void): void {
+    if (!this.observedLeader() || !this.lease) return done();
+    const wallMs = this.proc.now();
+    const rec: LeaderElectionRecord = {
+      holderIdentity: '',
+      leaseDurationSeconds: 1,
+      acquireTimeMs: wallMs,
+      renewTimeMs: wallMs,
+      leaseTransitions: this.observedRecord!.leaseTransitions,
+    };
+    this.update(rec, (r) => {
+      if (r.ok) this.observe(rec);
+      done();
+    });
+  }
+
+  // ---- helpers ----
+
+  private update(rec: LeaderElectionRecord, done: (r: ApiResult<Lease>) => void): void {
+    const base = this.lease!;
+    const obj: Lease = { ...base, spec: { ...rec } };
+    this.request<Lease>('update', (s) => s.update(obj, this.proc.name), (r) => {
+      if (r.ok) this.lease = r.value;
+      done(r);
+    });
+  }
+
+  private request<T>(verb: string, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void): void {
+    const timeoutMs = this.proc.host.clock.toSimMs(lockClientTimeoutMs(this.config));
+    this.proc.call<T>(`${this.leaseName}/${verb}`, timeoutMs, op, done);
+  }
+
+  private newLease(rec: LeaderElectionRecord): Lease {
+    return {
+      kind: 'Lease',
+      metadata: { name: this.leaseName, namespace: LEADER_ELECTION_NAMESPACE, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {} },
+      spec: { ...rec },
+    };
+  }
+
+  /** setObservedRecord: remember the record and the local (monotonic) time of the observation. */
+  private observe(rec: LeaderElectionRecord): void {
+    this.observedRecord = rec;
+    this.observedTimeMs = this.monoNow();
+  }
+
+  private leaseValid(nowMs: number): boolean {
+    return this.observedTimeMs + (this.observedRecord?.leaseDurationSeconds ?? 0) * 1000 > nowMs;
+  }
+
+  private monoNow(): number {
+    return this.proc.host.clock.monotonicNow();
+  }
+
+  private forgetInFlight(): void {
+    this.generation++;
+    this.proc.cancel(this.timer);
+    this.proc.cancel(this.roundDeadline);
+    this.timer = undefined;
+    this.roundDeadline = undefined;
+  }
+
+  private stopActing(): void {
+    if (!this.isLeader) return;
+    this.isLeader = false;
+    this.proc.ctx.trace.emit('leader.lost', { component: this.proc.component, instance: this.proc.name });
+  }
 }
+

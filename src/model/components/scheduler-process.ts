@@ -1,17 +1,31 @@
 // kube-scheduler as a process (cmd/kube-scheduler/app/server.go): leader-elected on the
-// kube-system/kube-scheduler Lease with ReleaseOnCancel=true; only the leader schedules. A new leader
-// starts its informers and queues empty and schedules once they have synced.
+// kube-system/kube-scheduler Lease (leader-elector.ts, defaults 15 s / 10 s / 2 s) with ReleaseOnCancel=true;
+// only the leader schedules. A new leader starts its informers and queues empty and schedules once they
+// have synced.
+//
+// - shutdown() (SIGTERM): the context is cancelled, so the scheduler stops scheduling at once and the
+//   elector releases the lease (holder "", leaseDurationSeconds 1) on the way out: a standby takes over
+//   at its next retry, within retryPeriod·2.2 = 4.4 s. No restart: somebody stopped it on purpose.
+// - Losing the lease (a renew round ran out): the elector tries to release, then "Leaderelection lost",
+//   exit(1), and the host's kubelet restarts the static pod after the container restart back-off
+//   (leader-restart-backoff.ts).
+// - A crash (scheduler-crash, host power-off) is kill(): nothing is released; whoever killed it restarts it.
+// Simplified: upstream starts the informers and waits for their sync before leader election, so a standby
+// schedules as soon as it leads; here they start on acquiring the lease (one list round trip later).
 import type { LeaderElectionConfig } from '../../scenario/types.js';
 import type { Lease, Node, Pod } from '../api/objects.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { ControllerFactory, Controller } from './controller.js';
 import { LeaderElector } from './leader-elector.js';
+import { LeaderRestartBackoff } from './leader-restart-backoff.js';
 import { Process } from './process.js';
 
 export class SchedulerProcess extends Process {
   elector: LeaderElector | undefined;
   scheduler: Controller | undefined;
+  /** The kubelet's restart of this static pod after it exited on its own. */
+  readonly restarts = new LeaderRestartBackoff(this);
 
   constructor(
     ctx: ModelContext,
@@ -28,17 +42,31 @@ export class SchedulerProcess extends Process {
   }
 
   protected onStart(): void {
+    this.restarts.cancel();
     this.elector = new LeaderElector(this, 'kube-scheduler', this.leaderElection, true, {
       onStartedLeading: () => this.startScheduling(),
-      onStoppedLeading: () => this.stop('leaderelection lost'),
+      onStoppedLeading: () => this.restart('leaderelection lost'),
     });
     this.elector.run();
   }
 
   /** A graceful stop (SIGTERM): the scheduler releases its lease on the way out. */
   shutdown(): void {
+    this.restarts.cancel();
     this.elector?.stop(true);
     this.stop('shutdown');
+  }
+
+  /** A crash: nothing is released; whoever killed it brings it back. */
+  override kill(reason: string): void {
+    this.restarts.cancel();
+    super.kill(reason);
+  }
+
+  /** Exits on its own (exit code 1) and lets the kubelet start it again after the back-off. */
+  restart(reason = 'restart'): void {
+    this.stop(reason);
+    this.restarts.exited();
   }
 
   protected override onStop(_reason: string): void {

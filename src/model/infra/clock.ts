@@ -7,12 +7,23 @@ export class Clock {
   private anchorSimMs = 0;
   private anchorLocalMs = 0;
   private rateValue = 1;
+  /** Unfloored monotonic reading at anchorSimMs (jumps never move it). */
+  private anchorMonoMs = 0;
 
   constructor(private readonly sim: Pick<Simulator, 'nowMs'>) {}
 
   /** Local time in integer milliseconds. */
   now(): number {
     return Math.floor(this.anchorLocalMs + (this.sim.nowMs - this.anchorSimMs) * this.rateValue);
+  }
+
+  /**
+   * The local monotonic clock: advances at the clock's rate but ignores jumps, like the monotonic reading
+   * Go keeps in time.Time. Durations measured by client-go (leader election's observedTime) use it, so a
+   * stepped wall clock does not expire a lease early (leaderelection.go: tolerant to skew, not to rate).
+   */
+  monotonicNow(): number {
+    return Math.floor(this.anchorMonoMs + (this.sim.nowMs - this.anchorSimMs) * this.rateValue);
   }
 
   get rate(): number {
@@ -37,6 +48,7 @@ export class Clock {
   }
 
   private reanchor(): void {
+    this.anchorMonoMs += (this.sim.nowMs - this.anchorSimMs) * this.rateValue;
     this.anchorLocalMs = this.now();
     this.anchorSimMs = this.sim.nowMs;
   }
