@@ -88,11 +88,14 @@ function toIssues(
     const base = { severity: p.severity, code: p.code, message: p.message, ...(p.hint !== undefined ? { hint: p.hint } : {}) };
     if (doc === 0) {
       const override = overrideFor(p.path, applied, original);
-      if (override) return { ...base, path: formatPath(p.path), file: SET_FILE, line: override.ordinal, col: 1 };
+      if (override) {
+        return { ...base, path: formatPath(p.at === 'key' ? p.path.slice(0, -1) : p.path), file: SET_FILE, line: override.ordinal, col: 1 };
+      }
     }
     const document = source.documents.find((d) => d.index === doc) ?? source.documents[0];
     const { line, col } = source.lineCounter.linePos(locate(document.node, p.path, p.at));
-    const pathText = formatPath(p.path);
+    // A problem with a key (an unknown field) is about the mapping that holds it; the message names the key.
+    const pathText = formatPath(p.at === 'key' ? p.path.slice(0, -1) : p.path);
     const label = doc === 0 ? pathText : [labels.get(doc) ?? `document ${doc + 1}`, pathText].filter(Boolean).join(' ');
     return { ...base, path: p.label ?? label, file: source.file, line, col };
   });

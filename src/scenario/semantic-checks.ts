@@ -185,7 +185,12 @@ export function semanticChecks(
   const layout = controlPlaneLayout(spec);
   const zones = new Set([...nodeZones, ...spec.controlPlane.zones]);
   const workloadIds = spec.workloads.filter((w) => w.name !== undefined && w.kind !== undefined).map((w) => w.id);
-  const ctx: TargetContext = { scenario, nodeNames, zones, workloadIds, layout, error };
+  // A workload or node whose kind or name was itself invalid is missing here; references to it would
+  // only repeat that problem, so they are not reported.
+  const originalSpec: Raw = (original as Raw | undefined)?.spec ?? {};
+  const incompleteWorkloads = incomplete(rawSpec.workloads, originalSpec.workloads, ['kind', 'name']);
+  const incompleteNodes = incomplete(rawSpec.nodes, originalSpec.nodes, ['name']);
+  const ctx: TargetContext = { scenario, nodeNames, zones, workloadIds, layout, error, incompleteWorkloads, incompleteNodes };
   (rawSpec.faults ?? []).forEach((f: Raw | undefined, i: number) => {
     if (!f || f.type === undefined) return;
     const path = ['spec', 'faults', i];
@@ -306,6 +311,8 @@ interface TargetContext {
   zones: Set<string>;
   workloadIds: string[];
   layout: ReturnType<typeof controlPlaneLayout>;
+  incompleteWorkloads: boolean;
+  incompleteNodes: boolean;
   error: (path: Path, code: string, message: string, hint?: string) => void;
 }
 
@@ -392,7 +399,11 @@ function checkTarget(
         const p = selector === 'instance' ? [...path, 'instance'] : [...path, 'instances', j];
         if (name === 'leader') {
           if (rules.component === undefined || !LEADER_ELECTED.has(rules.component)) {
-            error(p, 'not-applicable', `"leader" applies to leader-elected components (controller-manager-crash, scheduler-crash); a ${type} fault needs an instance name (defined: ${listNames(candidates)})`);
+            error(
+              p,
+              'not-applicable',
+              `"leader" applies only to leader-elected components (controller-manager-crash, scheduler-crash); for ${type} give an instance name (defined: ${listNames(candidates)})`,
+            );
           }
           return;
         }
@@ -411,13 +422,13 @@ function checkTarget(
 }
 
 function resolveNode(name: string, path: Path, ctx: TargetContext): void {
-  if (!ctx.nodeNames.includes(name)) {
+  if (!ctx.nodeNames.includes(name) && !ctx.incompleteNodes) {
     ctx.error(path, 'unknown-reference', `unknown node "${name}"${namesSuffix(name, ctx.nodeNames)}`);
   }
 }
 
 function resolveWorkload(id: string, path: Path, ctx: TargetContext): void {
-  if (ctx.workloadIds.includes(id)) return;
+  if (ctx.workloadIds.includes(id) || ctx.incompleteWorkloads) return;
   if (!id.includes('/')) {
     const matches = ctx.workloadIds.filter((w) => w.endsWith(`/${id}`));
     const hint = matches.length > 0 ? `write it as Kind/name: ${matches.join(' or ')}` : 'workloads are written as Kind/name, e.g. Deployment/checkout';
@@ -438,6 +449,13 @@ function selectNodes(target: Raw, scenario: Scenario): string[] | undefined {
     return nodes.filter((n) => wanted.every(([k, v]) => n.labels[k] === v)).map((n) => n.name);
   }
   return undefined;
+}
+
+/** Did a list lose entries, or entries lose an identifying field, to structural errors? */
+function incomplete(converted: Raw[] | undefined, original: unknown, keys: string[]): boolean {
+  if (original === undefined || original === null) return false;
+  if (!Array.isArray(original) || !Array.isArray(converted) || converted.length !== original.length) return true;
+  return converted.some((item) => !item || keys.some((k) => item[k] === undefined));
 }
 
 /** Whether the raw (pre-validation) document had something at `path`, valid or not. */

@@ -120,8 +120,8 @@ export function parseQuantity(input: unknown): Parsed<number> {
   }
   const m = QUANTITY.exec(input.trim());
   if (!m) {
-    const suffix = /^[+-]?[\d.]+(.*)$/.exec(input.trim())?.[1];
-    const near = suffix ? didYouMeanSuffixFor(suffix) : '';
+    const parts = /^([+-]?[\d.]+)(.*)$/.exec(input.trim());
+    const near = parts ? didYouMeanSuffixFor(parts[1], parts[2]) : '';
     return {
       ok: false,
       message: `invalid quantity "${input}"${near}`,
@@ -138,10 +138,15 @@ export function parseQuantity(input: unknown): Parsed<number> {
   return { ok: true, value: number * factor };
 }
 
-function didYouMeanSuffixFor(suffix: string): string {
-  const lower: Record<string, string> = { ki: 'Ki', mi: 'Mi', gi: 'Gi', ti: 'Ti', kib: 'Ki', mib: 'Mi', gib: 'Gi', tib: 'Ti', gb: 'G', mb: 'M', kb: 'k', tb: 'T' };
-  const fix = lower[suffix.toLowerCase()];
-  return fix !== undefined && fix !== suffix ? ` (did you mean "${fix}"?)` : '';
+function didYouMeanSuffixFor(number: string, suffix: string): string {
+  const lower = suffix.toLowerCase();
+  const binary: Record<string, string> = { ki: 'Ki', mi: 'Mi', gi: 'Gi', ti: 'Ti', kib: 'Ki', mib: 'Mi', gib: 'Gi', tib: 'Ti' };
+  const decimal: Record<string, string> = { kb: 'k', mb: 'M', gb: 'G', tb: 'T' };
+  if (binary[lower] !== undefined && binary[lower] !== suffix) return ` (did you mean "${number}${binary[lower]}"?)`;
+  if (decimal[lower] !== undefined) {
+    return ` (did you mean "${number}${decimal[lower]}" or "${number}${decimal[lower].toUpperCase()}i"?)`;
+  }
+  return '';
 }
 
 /** CPU in millicores, rounded up as Kubernetes' MilliValue() does. */

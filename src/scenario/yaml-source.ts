@@ -7,6 +7,17 @@ import type { Path } from './paths.js';
 /** Alias expansions allowed while converting a document (yaml's resource-exhaustion guard). */
 export const MAX_ALIAS_COUNT = 100;
 
+const INDENT_HINT = 'YAML nests by indentation: check that this line and the one above line up with their siblings (spaces, not tabs)';
+const YAML_HINTS: Partial<Record<string, string>> = {
+  BAD_INDENT: INDENT_HINT,
+  MISSING_CHAR: INDENT_HINT,
+  BLOCK_AS_IMPLICIT_KEY: INDENT_HINT,
+  MULTILINE_IMPLICIT_KEY: INDENT_HINT,
+  UNEXPECTED_TOKEN: INDENT_HINT,
+  TAB_AS_INDENT: 'YAML indentation must use spaces, not tabs',
+  DUPLICATE_KEY: 'a key may appear only once in a mapping; remove or rename one of them',
+};
+
 export interface SourceDocument {
   /** 0-based position in the file. */
   index: number;
@@ -39,6 +50,7 @@ export function parseYamlSource(text: string, file: string): YamlParseResult {
         code: 'yaml-syntax',
         path: '',
         message: `YAML syntax error: ${error.message.replace(/\s+$/, '')}`,
+        ...(YAML_HINTS[error.code] ? { hint: YAML_HINTS[error.code] } : {}),
         file,
         ...at(error.pos[0]),
       });
