@@ -1,6 +1,107 @@
-// STUB: replaced by the component work. Keeps the composition root compiling.
-import type { Controller, ControllerContext } from './controller.js';
+// The pod garbage collector (pkg/controller/podgc/gc_controller.go), every gcCheckPeriod = 20 s:
+// 1. gcOrphaned: a pod bound to a node the node informer does not have is put in a delaying queue for
+//    quarantineTime = 40 s; when the delay has passed (checked at a later pass) the controller asks the
+//    API server whether the node really is gone and, if so, force-deletes the node's pods (grace 0).
+// 2. gcTerminating: Terminating pods on a node that is not Ready and carries the
+//    `node.kubernetes.io/out-of-service` taint are force-deleted (non-graceful node shutdown, GA 1.28).
+// Force deletes are traced as `pod.deleted` with reason `pod-gc` (the store records the request).
+//
+// Simplifications: terminated-pod thresholds (--terminated-pod-gc-threshold) and unscheduled Terminating
+// pods are not modelled (hasim's pods never finish, and unbound pods are removed at once); upstream also
+// marks an orphaned pod Failed before deleting it.
+import { type Pod, TAINT_OUT_OF_SERVICE, readyCondition } from '../api/objects.js';
+import { CONTROLLER_REQUEST_TIMEOUT_MS, type Controller, type ControllerContext } from './controller.js';
 
-export function podGcController(_ctx: ControllerContext): Controller {
-  return { name: 'pod-gc-controller', start() {} };
+const ACTOR = 'pod-gc-controller';
+export const GC_CHECK_PERIOD_MS = 20_000;
+export const QUARANTINE_TIME_MS = 40_000;
+
+export function podGcController(ctx: ControllerContext): Controller {
+  const proc = ctx.proc;
+  /** Pod names per node name, from the pod informer (bound pods only). */
+  const podsByNode = new Map<string, Set<string>>();
+  /** Missing nodes and the local time they may be confirmed deleted (the delaying queue). */
+  const quarantine = new Map<string, number>();
+  /** Pods with a force delete in flight, so one pass does not ask twice. */
+  const deleting = new Set<string>();
+
+  const index = (prev: Pod | undefined, next: Pod | undefined) => {
+    const name = (next ?? prev)!.metadata.name;
+    const before = prev?.spec.nodeName;
+    const after = next?.spec.nodeName;
+    if (before === after) return;
+    if (before !== undefined) {
+      const set = podsByNode.get(before);
+      set?.delete(name);
+      if (set && set.size === 0) podsByNode.delete(before);
+    }
+    if (after !== undefined) {
+      let set = podsByNode.get(after);
+      if (!set) podsByNode.set(after, (set = new Set()));
+      set.add(name);
+    }
+  };
+  ctx.pods.addHandlers({ onAdd: (p) => index(undefined, p), onUpdate: index, onDelete: (p) => index(p, undefined) });
+
+  const forceDelete = (pod: Pod) => {
+    const name = pod.metadata.name;
+    if (deleting.has(name)) return;
+    deleting.add(name);
+    proc.call(
+      `${ACTOR}/delete`,
+      CONTROLLER_REQUEST_TIMEOUT_MS,
+      (s) => s.deletePod(name, { gracePeriodSeconds: 0, uid: pod.metadata.uid, reason: 'pod-gc' }, ACTOR),
+      () => deleting.delete(name),
+    );
+  };
+
+  const podsOn = (nodeName: string): Pod[] => {
+    const out: Pod[] = [];
+    for (const n of [...(podsByNode.get(nodeName) ?? [])].sort()) {
+      const p = ctx.pods.get(n);
+      if (p) out.push(p);
+    }
+    return out;
+  };
+
+  /** Returns the modelled duration of the pass. */
+  const gc = (): number => {
+    const now = proc.now();
+    let visited = 0;
+    // 1. gcOrphaned.
+    for (const nodeName of [...podsByNode.keys()].sort()) {
+      visited++;
+      if (ctx.nodes.get(nodeName)) {
+        quarantine.delete(nodeName);
+        continue;
+      }
+      const due = quarantine.get(nodeName);
+      if (due === undefined) {
+        quarantine.set(nodeName, now + QUARANTINE_TIME_MS);
+        continue;
+      }
+      if (now < due) continue;
+      // discoverDeletedNodes: confirm with the API server that the node is really gone.
+      proc.call(`${ACTOR}/get-node`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.getNode(nodeName), (r) => {
+        if (r.ok || r.reason !== 'NotFound') return;
+        quarantine.delete(nodeName);
+        for (const p of podsOn(nodeName)) forceDelete(p);
+      });
+    }
+    // 2. gcTerminating: out-of-service nodes that are not Ready.
+    for (const node of ctx.nodes.cache.values()) {
+      visited++;
+      if (!node.spec.taints.some((t) => t.key === TAINT_OUT_OF_SERVICE)) continue;
+      if (readyCondition(node)?.status === 'True') continue;
+      for (const p of podsOn(node.metadata.name)) if (p.metadata.deletionTimestampMs !== undefined) forceDelete(p);
+    }
+    return 1 + Math.floor(visited / 1000);
+  };
+
+  return {
+    name: ACTOR,
+    start() {
+      proc.loop({ periodMs: GC_CHECK_PERIOD_MS, label: ACTOR }, gc);
+    },
+  };
 }

@@ -1,6 +1,61 @@
-// STUB: replaced by the component work. Keeps the composition root compiling.
-import type { Controller, ControllerContext } from './controller.js';
+// The ReplicaSet controller (pkg/controller/replicaset/replica_set.go) driving the one ReplicaSet each
+// Deployment owns: hasim has no rollouts, so a Deployment is its ReplicaSet `<name>-<pod-template-hash>`.
+//
+// Level-based: each reconcile compares the active pods (IsPodActive: not finished, not Terminating)
+// with spec.replicas. A Terminating pod therefore no longer counts and its replacement is created as
+// soon as the controller observes the deletionTimestamp, while the old pod may linger Terminating on a
+// dead node (K8S-SEMANTICS §5). Creates go in slow-start batches and are guarded by expectations
+// (workload-sync.ts). Scale-down picks victims in upstream's getPodsToDelete order (ActivePodsWithRanks):
+// unassigned before assigned, Pending before Running, not Ready before Ready, newest first; upstream's
+// co-location rank, ready-duration and restart-count tie breakers are left out.
+import type { WorkloadSpec } from '../../scenario/types.js';
+import type { Pod } from '../api/objects.js';
+import type { ControllerContext } from './controller.js';
+import { pdbStatus } from './disruption.js';
+import { newWorkloadPod, podTemplateHash, randomSuffix } from './workload-pods.js';
+import { type WorkloadController, type WorkloadPods, WorkloadSync } from './workload-sync.js';
 
-export function replicaSetController(_ctx: ControllerContext): Controller {
-  return { name: 'replicaset-controller', start() {} };
+const ACTOR = 'replicaset-controller';
+
+export function replicaSetController(ctx: ControllerContext): WorkloadController {
+  const rng = ctx.proc.rng(ACTOR);
+  const sync: WorkloadSync = new WorkloadSync(ctx, { kind: 'Deployment', actor: ACTOR, reconcile });
+
+  function reconcile(w: WorkloadSpec, pods: WorkloadPods): void {
+    sync.traceDesired(w, w.replicas);
+    const diff = pods.active.size - w.replicas;
+    if (diff < 0) {
+      const rsName = `${w.name}-${podTemplateHash(w.name)}`;
+      sync.createPods(w, -diff, () =>
+        newWorkloadPod(w, { name: `${rsName}-${randomSuffix(rng)}`, extraLabels: { 'pod-template-hash': podTemplateHash(w.name) } }),
+      );
+    } else if (diff > 0) {
+      const active = [...pods.active].map((n) => pods.all.get(n)!);
+      active.sort(deletionOrder);
+      sync.deletePods(w, active.slice(0, Math.min(diff, 500)), 'scale-down');
+    }
+  }
+
+  return {
+    name: ACTOR,
+    start: () => sync.start(),
+    pdbStatus(id) {
+      const w = sync.workloads.find((x) => x.id === id);
+      const pods = sync.podsOf(id);
+      return w && pods ? pdbStatus(w, pods.all.values(), w.replicas) : undefined;
+    },
+  };
+}
+
+const PHASE_RANK: Record<Pod['status']['phase'], number> = { Pending: 0, Running: 2, Succeeded: 3, Failed: 3 };
+
+/** ActivePodsWithRanks.Less, reduced: the pod to delete first sorts first. */
+export function deletionOrder(a: Pod, b: Pod): number {
+  const aBound = a.spec.nodeName !== undefined ? 1 : 0;
+  const bBound = b.spec.nodeName !== undefined ? 1 : 0;
+  if (aBound !== bBound) return aBound - bBound;
+  if (a.status.phase !== b.status.phase) return PHASE_RANK[a.status.phase] - PHASE_RANK[b.status.phase];
+  if (a.status.ready !== b.status.ready) return a.status.ready ? 1 : -1;
+  if (a.metadata.creationTimestampMs !== b.metadata.creationTimestampMs) return b.metadata.creationTimestampMs - a.metadata.creationTimestampMs;
+  return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
 }

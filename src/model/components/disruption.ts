@@ -1,0 +1,51 @@
+// PodDisruptionBudget accounting as pkg/controller/disruption/disruption.go computes the status
+// (getExpectedPodCount, countHealthyPods, updatePdbStatus): currentHealthy, desiredHealthy,
+// expectedPods and disruptionsAllowed. hasim only accounts: nothing consults it before deleting, which
+// is faithful for the failure paths it models, because taint-based eviction and PodGC delete pods
+// directly and never go through the Eviction API that honours PDBs.
+//
+// Simplifications: the scale of the owning controller is the workload's desired count (DaemonSets:
+// eligible nodes); percentages round up (GetScaledValueFromIntOrPercent(..., roundUp=true)), as upstream.
+import type { Count, WorkloadSpec } from '../../scenario/types.js';
+import type { Pod } from '../api/objects.js';
+
+export interface PdbStatus {
+  expectedPods: number;
+  currentHealthy: number;
+  desiredHealthy: number;
+  disruptionsAllowed: number;
+}
+
+function scaled(c: Count, total: number): number {
+  return c.percent ? Math.ceil((c.value * total) / 100) : c.value;
+}
+
+/**
+ * The status a PDB over workload `w` would have, given the workload's pods and its desired count.
+ * Undefined when the workload has no podDisruptionBudget.
+ */
+export function pdbStatus(w: WorkloadSpec, pods: Iterable<Pod>, desired: number): PdbStatus | undefined {
+  const pdb = w.podDisruptionBudget;
+  if (!pdb) return undefined;
+  let podCount = 0;
+  let currentHealthy = 0;
+  for (const p of pods) {
+    podCount++;
+    // countHealthyPods: not being deleted and Ready.
+    if (p.metadata.deletionTimestampMs === undefined && p.status.ready) currentHealthy++;
+  }
+  let expectedPods: number;
+  let desiredHealthy: number;
+  if (pdb.maxUnavailable) {
+    expectedPods = desired;
+    desiredHealthy = Math.max(0, expectedPods - scaled(pdb.maxUnavailable, expectedPods));
+  } else if (pdb.minAvailable && !pdb.minAvailable.percent) {
+    // An integer minAvailable needs no controller scale: upstream counts the pods it selects.
+    expectedPods = podCount;
+    desiredHealthy = pdb.minAvailable.value;
+  } else {
+    expectedPods = desired;
+    desiredHealthy = pdb.minAvailable ? scaled(pdb.minAvailable, expectedPods) : 0;
+  }
+  return { expectedPods, currentHealthy, desiredHealthy, disruptionsAllowed: Math.max(0, currentHealthy - desiredHealthy) };
+}

@@ -1,0 +1,230 @@
+// Machinery shared by the ReplicaSet, StatefulSet and DaemonSet controllers: an index of each workload's
+// pods kept by the shared pod informer, a work queue that coalesces notifications into one reconcile per
+// workload (a dirty set drained by one event, as a client-go workqueue dedups keys), upstream's
+// ControllerExpectations, slowStartBatch, and the `workload.desired.changed` trace.
+//
+// Fidelity notes (pkg/controller/controller_utils.go, pkg/controller/replicaset/replica_set.go):
+// - Expectations: after issuing N creates / M deletes, a workload is not reconciled again until the
+//   informer has observed them or 5 min (ExpectationsTimeout) have passed; failed calls lower them.
+// - slowStartBatch: creates go in batches of 1, 2, 4, ... (SlowStartInitialBatchSize 1), each batch
+//   waiting for the previous one; the first failure skips the rest. At most 500 per sync (BurstReplicas).
+// - The reconcile runs RECONCILE_DELAY_MS (local time) after the first notification; notifications
+//   arriving meanwhile join the same reconcile.
+import type { WorkloadKind, WorkloadSpec } from '../../scenario/types.js';
+import { type Pod, isPodActive } from '../api/objects.js';
+import type { ApiResult, ApiStore } from '../apiserver/store.js';
+import { CONTROLLER_REQUEST_TIMEOUT_MS, type ControllerContext } from './controller.js';
+import type { PdbStatus } from './disruption.js';
+
+export const EXPECTATIONS_TIMEOUT_MS = 5 * 60_000;
+export const BURST_REPLICAS = 500;
+export const RECONCILE_DELAY_MS = 1;
+
+/** What the trace already says each workload wants, per run (keyed by the run's trace recorder), so a new leader does not repeat it. */
+const desiredSeen = new WeakMap<object, Map<string, number>>();
+
+export interface WorkloadPods {
+  /** Every pod object of the workload the informer holds, by name. */
+  readonly all: Map<string, Pod>;
+  /** Names of the active ones (IsPodActive). */
+  readonly active: Set<string>;
+}
+
+interface Expectations {
+  adds: number;
+  deletes: Set<string>;
+  setAtMs: number;
+}
+
+export interface WorkloadSyncOptions {
+  kind: WorkloadKind;
+  /** API actor and label prefix, e.g. "replicaset-controller". */
+  actor: string;
+  reconcile(w: WorkloadSpec, pods: WorkloadPods): void;
+  /** Called for every pod event of one of this controller's workloads (after the index is updated). */
+  onPodEvent?(w: WorkloadSpec, prev: Pod | undefined, next: Pod | undefined): void;
+}
+
+export class WorkloadSync {
+  readonly workloads: WorkloadSpec[];
+  private readonly byId = new Map<string, WorkloadSpec>();
+  private readonly pods = new Map<string, WorkloadPods>();
+  private readonly expectations = new Map<string, Expectations>();
+  private readonly dirty = new Set<string>();
+  private drainPending = false;
+  private started = false;
+
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly opts: WorkloadSyncOptions,
+  ) {
+    this.workloads = ctx.proc.ctx.scenario.spec.workloads.filter((w) => w.kind === opts.kind);
+    for (const w of this.workloads) {
+      this.byId.set(w.id, w);
+      this.pods.set(w.id, { all: new Map(), active: new Set() });
+    }
+    if (this.workloads.length === 0) return;
+    // Handlers are added before the informers sync, so the index is complete when start() runs.
+    ctx.pods.addHandlers({
+      onAdd: (p) => this.podEvent(undefined, p),
+      onUpdate: (prev, next) => this.podEvent(prev, next),
+      onDelete: (p) => this.podEvent(p, undefined),
+    });
+  }
+
+  start(): void {
+    this.started = true;
+    for (const w of this.workloads) this.enqueue(w.id);
+  }
+
+  podsOf(id: string): WorkloadPods | undefined {
+    return this.pods.get(id);
+  }
+
+  /** Marks a workload for reconciliation (coalesced). */
+  enqueue(id: string): void {
+    if (!this.started || !this.byId.has(id)) return;
+    this.dirty.add(id);
+    if (this.drainPending) return;
+    this.drainPending = true;
+    this.ctx.proc.after(RECONCILE_DELAY_MS, () => this.drain(), `${this.opts.actor}/sync`);
+  }
+
+  enqueueAll(): void {
+    for (const w of this.workloads) this.enqueue(w.id);
+  }
+
+  /** Records the desired count in the trace when it is first known or changes. */
+  traceDesired(w: WorkloadSpec, desired: number): void {
+    const trace = this.ctx.proc.ctx.trace;
+    let seen = desiredSeen.get(trace);
+    if (!seen) desiredSeen.set(trace, (seen = new Map()));
+    if (seen.get(w.id) === desired) return;
+    seen.set(w.id, desired);
+    trace.emit('workload.desired.changed', { workload: w.id, desired });
+  }
+
+  // ---- expectations ----
+
+  satisfied(id: string): boolean {
+    const e = this.expectations.get(id);
+    if (!e) return true;
+    if ((e.adds <= 0 && e.deletes.size === 0) || this.ctx.proc.now() - e.setAtMs > EXPECTATIONS_TIMEOUT_MS) {
+      this.expectations.delete(id);
+      return true;
+    }
+    return false;
+  }
+
+  private expect(id: string): Expectations {
+    let e = this.expectations.get(id);
+    if (!e) this.expectations.set(id, (e = { adds: 0, deletes: new Set(), setAtMs: this.ctx.proc.now() }));
+    return e;
+  }
+
+  private creationObserved(id: string): void {
+    const e = this.expectations.get(id);
+    if (e) e.adds--;
+  }
+
+  private deletionObserved(id: string, name: string): void {
+    this.expectations.get(id)?.deletes.delete(name);
+  }
+
+  // ---- API calls ----
+
+  /**
+   * Creates pods in slow-start batches (1, 2, 4, ...): each batch waits for the previous one and the
+   * first failure skips the rest (their expectations are lowered). `make(i)` builds the i-th pod.
+   */
+  createPods(w: WorkloadSpec, count: number, make: (i: number) => Pod): void {
+    const n = Math.min(count, BURST_REPLICAS);
+    if (n <= 0) return;
+    const e = this.expect(w.id);
+    e.adds += n;
+    let next = 0;
+    const batch = (size: number) => {
+      const take = Math.min(size, n - next);
+      let outstanding = take;
+      let failed = false;
+      for (let k = 0; k < take; k++) {
+        const pod = make(next++);
+        this.call('create', (s) => s.create(pod, this.opts.actor), (r) => {
+          if (!r.ok) {
+            failed = true;
+            this.creationObserved(w.id);
+          }
+          if (--outstanding > 0) return;
+          if (failed) {
+            // Skipped creations will never be observed: lower the expectations and try again later.
+            for (let s = next; s < n; s++) this.creationObserved(w.id);
+            next = n;
+            this.enqueue(w.id);
+          } else if (next < n) batch(2 * size);
+        });
+      }
+    };
+    batch(1);
+  }
+
+  /** Deletes pods (graceful, the pod's own grace period) with a uid precondition. */
+  deletePods(w: WorkloadSpec, pods: readonly Pod[], reason: string): void {
+    if (pods.length === 0) return;
+    const e = this.expect(w.id);
+    for (const p of pods) {
+      e.deletes.add(p.metadata.name);
+      this.call('delete', (s) => s.deletePod(p.metadata.name, { uid: p.metadata.uid, reason }, this.opts.actor), (r) => {
+        if (!r.ok) {
+          this.deletionObserved(w.id, p.metadata.name);
+          if (r.reason !== 'NotFound') this.enqueue(w.id);
+        }
+      });
+    }
+  }
+
+  private call<T>(label: string, op: (s: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void): void {
+    this.ctx.proc.call(`${this.opts.actor}/${label}`, CONTROLLER_REQUEST_TIMEOUT_MS, op, done);
+  }
+
+  // ---- internals ----
+
+  private podEvent(prev: Pod | undefined, next: Pod | undefined): void {
+    const id = (next ?? prev)!.metadata.workload;
+    const w = this.byId.get(id);
+    if (!w) return;
+    const idx = this.pods.get(id)!;
+    const name = (next ?? prev)!.metadata.name;
+    if (next) {
+      idx.all.set(name, next);
+      if (isPodActive(next)) idx.active.add(name);
+      else idx.active.delete(name);
+    } else {
+      idx.all.delete(name);
+      idx.active.delete(name);
+    }
+    if (!prev && next) this.creationObserved(id);
+    if (!next || (next.metadata.deletionTimestampMs !== undefined && prev?.metadata.deletionTimestampMs === undefined)) {
+      this.deletionObserved(id, name);
+    }
+    this.opts.onPodEvent?.(w, prev, next);
+    this.enqueue(id);
+  }
+
+  private drain(): void {
+    this.drainPending = false;
+    const ids = [...this.dirty].sort();
+    this.dirty.clear();
+    for (const id of ids) {
+      if (!this.satisfied(id)) continue;
+      this.opts.reconcile(this.byId.get(id)!, this.pods.get(id)!);
+    }
+  }
+}
+
+/** A workload controller, with its PodDisruptionBudget accounting exposed for reports and tests. */
+export interface WorkloadController {
+  readonly name: string;
+  start(): void;
+  /** PDB status of a workload this controller owns (undefined: no PDB, or not this controller's). */
+  pdbStatus(workloadId: string): PdbStatus | undefined;
+}
