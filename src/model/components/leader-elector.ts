@@ -59,6 +59,11 @@ export function lockClientTimeoutMs(config: LeaderElectionConfig): number {
   return Math.max(1000, config.renewDeadlineMs / 2);
 }
 
+/** The record's bytes as the lock would serialise them: fixed field order, compared only for change. */
+function rawRecord(r: LeaderElectionRecord): string {
+  return JSON.stringify([r.holderIdentity, r.leaseDurationSeconds, r.acquireTimeMs, r.renewTimeMs, r.leaseTransitions]);
+}
+
 type Phase = 'idle' | 'acquiring' | 'leading' | 'releasing' | 'stopped';
 
 export class LeaderElector {
@@ -193,9 +198,20 @@ export class LeaderElector {
     }
   }
 
+  /**
+   * Sets what this candidate has observed, as upstream's unit tests do (L5, L6): the record, its raw
+   * form (so an unchanged stored record is recognised) and the local monotonic time of the observation.
+   */
+  primeObservation(record: LeaderElectionRecord, observedTimeMs: number): void {
+    this.observedRecord = record;
+    this.observedRawRecord = rawRecord(record);
+    this.observedTimeMs = observedTimeMs;
+  }
+
   // ---- tryAcquireOrRenew (§4.3 steps 1–6) ----
 
-  private tryAcquireOrRenew(done: (ok: boolean) => void): void {
+  /** One attempt to acquire or renew; public so tests can drive it as upstream's tests do. */
+  tryAcquireOrRenew(done: (ok: boolean) => void): void {
     const nowMs = this.monoNow();
     const wallMs = this.proc.now();
     const rec: LeaderElectionRecord = {
@@ -240,7 +256,7 @@ export class LeaderElector {
       this.lease = got.value;
       const old = got.value.spec;
       // 3. A changed record restarts the expiry clock at the local time of observation.
-      const raw = JSON.stringify(old);
+      const raw = rawRecord(old);
       if (raw !== this.observedRawRecord) {
         this.observe(old);
         this.observedRawRecord = raw;
