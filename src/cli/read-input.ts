@@ -100,7 +100,8 @@ function firstInvalidUtf8(bytes: Buffer): { line: number; col: number } {
       hi = mid - 1;
     }
   }
-  const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, lo));
+  // Streaming mode holds back a trailing incomplete character, so only whole characters are counted.
+  const prefix = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, lo), { stream: true });
   const lines = prefix.split('\n');
   return { line: lines.length, col: lines[lines.length - 1].length + 1 };
 }
