@@ -1,0 +1,474 @@
+// Fidelity note. The decision logic of the node lifecycle controller, kubernetes/kubernetes
+// pkg/controller/nodelifecycle/node_lifecycle_controller.go (monitorNodeHealth, tryUpdateNodeHealth,
+// processTaintBaseEviction, markNodeForTainting, markNodeAsReachable, doNoExecuteTaintingPass,
+// doNoScheduleTaintingPass, processPod, handleDisruption) and, for `evictionMode: legacy`, the pre-1.27
+// processNoTaintBaseEviction / evictPods / doEvictionPass. K8S-SEMANTICS §2, vectors V1–V17 and Z1–Z9.
+//
+// It knows neither the simulator nor the API server: everything it reads and writes goes through NlcEnv,
+// so tests drive it with injected node/lease states and an injected controller clock, and the cluster
+// wires it to informers and API calls (node-lifecycle-controller.ts).
+//
+// Kept exactly: nodeHealthData on the controller's own clock (remote heartbeat/renew times are compared for
+// change only), the strict `>` on the grace period, the startup grace for nodes without a Ready condition,
+// Ready + pressure conditions set Unknown in one UpdateStatus with the resourceVersion read, MarkPodsNotReady
+// in the transition pass (with nodesToRetry), taint decisions on the status observed at the start of the
+// pass, immediate not rate-limited swaps, markNodeAsReachable, per-zone RateLimitedTimedQueues, zone states
+// with the all-zones-down rule and the fresh grace for every node when it ends, and the exclude-disruption
+// label.
+// Simplified: API writes are asynchronous and a failed write is not retried inside the pass (upstream polls
+// up to 5 times 20 ms apart): the next pass decides again, which needs no extra state because nodeHealth is
+// left as it was. The zone statistics of a pass count the status the pass wrote, even if the write fails.
+// Per-node work runs serially in informer order (upstream: 8 goroutines; only the queue order of nodes
+// enqueued in the same pass depends on it, and upstream's is random).
+import type { ControllerManagerConfig } from '../../scenario/types.js';
+import type { ZoneState } from '../../trace/events.js';
+import type { ApiResult } from '../apiserver/store.js';
+import type { ConditionStatus, Lease, Node, NodeCondition, NodeConditionType, Pod, Taint } from '../api/objects.js';
+import { LABEL_EXCLUDE_DISRUPTION, readyCondition } from '../api/objects.js';
+import { NOT_READY_NO_EXECUTE, UNREACHABLE_NO_EXECUTE, noScheduleTaintDiff, taintExists } from './nlc-taints.js';
+import { RateLimitedTimedQueue } from './rate-limited-queue.js';
+import { type ZoneCounts, computeZoneState, qpsForZoneState, zoneKey } from './zone-state.js';
+
+export type NlcConfig = Pick<
+  ControllerManagerConfig,
+  | 'nodeMonitorGracePeriodMs'
+  | 'nodeStartupGracePeriodMs'
+  | 'nodeEvictionRate'
+  | 'secondaryNodeEvictionRate'
+  | 'unhealthyZoneThreshold'
+  | 'largeClusterSizeThreshold'
+  | 'evictionMode'
+  | 'podEvictionTimeoutMs'
+>;
+
+/** What the controller reads (its informers and clock) and writes (API calls; `done` runs when answered). */
+export interface NlcEnv {
+  /** The controller's local clock, in ms. */
+  now(): number;
+  nodes(): Iterable<Node>;
+  node(name: string): Node | undefined;
+  /** The kube-node-lease Lease of a node. */
+  lease(nodeName: string): Lease | undefined;
+  podsOnNode(nodeName: string): Iterable<Pod>;
+  /** UpdateStatus with the resourceVersion of `node` (Conflict if it changed). */
+  updateNodeStatus(node: Node, done: (r: ApiResult<Node>) => void): void;
+  /** UpdateStatus of a pod with Ready=False (resourceVersion precondition). */
+  markPodNotReady(pod: Pod, done: (r: ApiResult<Pod>) => void): void;
+  /** SwapNodeControllerTaint: add and remove taints on the current object. */
+  swapNodeTaints(nodeName: string, add: Taint[], remove: Taint[], done: (ok: boolean) => void): void;
+  /** DELETE with the pod's own grace period (legacy eviction). */
+  deletePod(pod: Pod, reason: string, done: (r: ApiResult<unknown>) => void): void;
+  zoneStateChanged(zone: string, from: ZoneState, to: ZoneState): void;
+}
+
+/** nodeHealthData: what the controller remembers of a node, on its own clock. */
+export interface NodeHealth {
+  probeTimestampMs: number;
+  readyTransitionTimestampMs: number;
+  /** The Ready condition of the status last taken in (undefined: none). */
+  savedReady: NodeCondition | undefined;
+  /** renewTime of the lease last taken in. */
+  savedLeaseRenewMs: number | undefined;
+}
+
+/** The result of tryUpdateNodeHealth. */
+export interface HealthResult {
+  /** Ready as observed at the start of the pass (a fake Unknown when the node never posted). */
+  observed: NodeCondition;
+  /** Ready after the pass's decision (undefined: no condition and still within the startup grace). */
+  current: NodeCondition | undefined;
+  /** The node to write with UpdateStatus, when Ready changed. */
+  update?: Node;
+}
+
+const UNKNOWN_CONDITIONS: readonly NodeConditionType[] = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
+
+type EvictionStatus = 'unmarked' | 'toBeEvicted' | 'evicted';
+
+export class NodeLifecycleCore {
+  readonly health = new Map<string, NodeHealth>();
+  readonly zoneStates = new Map<string, ZoneState>();
+  /** zoneNoExecuteTainter (taint mode) or zonePodEvictor (legacy mode). */
+  readonly zoneQueues = new Map<string, RateLimitedTimedQueue>();
+  private readonly knownNodes = new Set<string>();
+  private readonly nodesToRetry = new Set<string>();
+  private readonly evictionStatus = new Map<string, EvictionStatus>();
+  private readonly noScheduleInFlight = new Set<string>();
+  private readonly noScheduleDirty = new Set<string>();
+  private readonly legacy: boolean;
+
+  constructor(
+    private readonly cfg: NlcConfig,
+    private readonly env: NlcEnv,
+  ) {
+    this.legacy = cfg.evictionMode === 'legacy';
+  }
+
+  // ---- monitorNodeHealth ----
+
+  /** One pass over every node. Returns the number of nodes visited (the caller models pass time from it). */
+  monitorNodeHealth(): number {
+    const zoneCounts = new Map<string, ZoneCounts>();
+    let visited = 0;
+    for (const node of this.env.nodes()) {
+      visited++;
+      const name = node.metadata.name;
+      // 1. classifyNodes: a node new to this controller gets a zone queue and is marked reachable.
+      if (!this.knownNodes.has(name)) {
+        this.knownNodes.add(name);
+        this.addZoneIfNew(zoneKey(node));
+        if (this.legacy) this.cancelPodEviction(node);
+        else this.markNodeAsReachable(node);
+      }
+      // 2. The health decision.
+      const r = this.tryUpdateNodeHealth(node);
+      if (node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined) {
+        const key = zoneKey(node);
+        let c = zoneCounts.get(key);
+        if (!c) zoneCounts.set(key, (c = { ready: 0, notReady: 0 }));
+        if (r.current?.status === 'True') c.ready++;
+        else c.notReady++;
+      }
+      if (r.update) {
+        const observed = r.observed;
+        this.env.updateNodeStatus(r.update, (res) => {
+          if (!res.ok) return; // "no pods will be evicted" for this node this pass; the next pass decides again
+          const h = this.health.get(name);
+          if (h) {
+            h.savedReady = readyCondition(res.value);
+            h.readyTransitionTimestampMs = this.env.now();
+          }
+          this.afterHealth(res.value, observed, readyCondition(res.value));
+        });
+      } else {
+        this.afterHealth(node, r.observed, r.current);
+      }
+    }
+    // 5. Zones.
+    this.handleDisruption(zoneCounts);
+    return visited;
+  }
+
+  /** tryUpdateNodeHealth (K8S-SEMANTICS §2.3), numbered as there. */
+  tryUpdateNodeHealth(node: Node): HealthResult {
+    const name = node.metadata.name;
+    const now = this.env.now();
+    let h = this.health.get(name);
+    const cur = readyCondition(node);
+    let observed: NodeCondition;
+    let graceMs: number;
+    // 1. The observed condition: a fake Unknown stamped with the creation time if the kubelet never posted.
+    if (!cur) {
+      const created = node.metadata.creationTimestampMs;
+      observed = { type: 'Ready', status: 'Unknown', lastHeartbeatTimeMs: created, lastTransitionTimeMs: created, reason: '', message: '' };
+      graceMs = this.cfg.nodeStartupGracePeriodMs;
+      if (h) h.savedReady = undefined;
+      else h = { probeTimestampMs: created, readyTransitionTimestampMs: created, savedReady: undefined, savedLeaseRenewMs: undefined };
+    } else {
+      observed = cur;
+      graceMs = this.cfg.nodeMonitorGracePeriodMs;
+    }
+    // 2. Refresh the probe timestamp when the status heartbeat changed (the saved status is the one taken in).
+    // As upstream, a replaced record forgets the saved lease (its struct literal has no lease field), so
+    // the lease seen next counts as renewed once more.
+    const saved = h?.savedReady;
+    const savedLeaseRenewMs = h?.savedLeaseRenewMs;
+    if (!h) {
+      h = { probeTimestampMs: now, readyTransitionTimestampMs: now, savedReady: cur, savedLeaseRenewMs: undefined };
+    } else if (!saved && cur) {
+      h = { probeTimestampMs: now, readyTransitionTimestampMs: now, savedReady: cur, savedLeaseRenewMs: undefined };
+    } else if (saved && !cur) {
+      // Unreachable upstream (the saved status was just replaced by the one without Ready); kept as §2.3 lists it.
+      h = { probeTimestampMs: now, readyTransitionTimestampMs: now, savedReady: cur, savedLeaseRenewMs: undefined };
+    } else if (saved && cur && saved.lastHeartbeatTimeMs !== cur.lastHeartbeatTimeMs) {
+      const transition = saved.lastTransitionTimeMs !== cur.lastTransitionTimeMs ? now : h.readyTransitionTimestampMs;
+      h = { probeTimestampMs: now, readyTransitionTimestampMs: transition, savedReady: cur, savedLeaseRenewMs: undefined };
+    }
+    // 3. A renewed lease refreshes the probe timestamp too.
+    const lease = this.env.lease(name);
+    if (lease && (savedLeaseRenewMs === undefined || savedLeaseRenewMs < lease.spec.renewTimeMs)) {
+      h.savedLeaseRenewMs = lease.spec.renewTimeMs;
+      h.probeTimestampMs = now;
+    }
+    this.health.set(name, h);
+    // 4. Past the grace period (strict >): Ready and the pressure conditions become Unknown.
+    if (!(now > h.probeTimestampMs + graceMs)) return { observed, current: cur };
+    if (cur && cur.status === 'Unknown') return { observed, current: cur };
+    const conditions = [...node.status.conditions];
+    for (const type of UNKNOWN_CONDITIONS) {
+      const i = conditions.findIndex((c) => c.type === type);
+      if (i < 0) {
+        conditions.push({
+          type,
+          status: 'Unknown',
+          reason: 'NodeStatusNeverUpdated',
+          message: 'Kubelet never posted node status.',
+          lastHeartbeatTimeMs: node.metadata.creationTimestampMs,
+          lastTransitionTimeMs: now,
+        });
+      } else if (conditions[i].status !== 'Unknown') {
+        conditions[i] = { ...conditions[i], status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTimeMs: now };
+      }
+    }
+    const update: Node = { ...node, status: { ...node.status, conditions } };
+    return { observed, current: readyCondition(update), update };
+  }
+
+  /** Steps 3–4 of a pass for one node, once its health is settled. */
+  private afterHealth(node: Node, observed: NodeCondition, current: NodeCondition | undefined): void {
+    const name = node.metadata.name;
+    if (!current) {
+      this.nodesToRetry.delete(name);
+      return;
+    }
+    if (this.legacy) this.processNoTaintBaseEviction(node, observed);
+    else this.processTaintBaseEviction(node, observed);
+    const needsRetry = this.nodesToRetry.delete(name);
+    if (current.status !== 'True' && (observed.status === 'True' || needsRetry)) this.markPodsNotReady(name);
+  }
+
+  /** MarkPodsNotReady: Ready=False on every ready pod of the node; a failure retries next pass. */
+  private markPodsNotReady(nodeName: string): void {
+    for (const pod of [...this.env.podsOnNode(nodeName)]) {
+      if (pod.spec.nodeName !== nodeName || !pod.status.ready) continue;
+      this.env.markPodNotReady(pod, (r) => {
+        if (!r.ok && r.reason !== 'NotFound') this.nodesToRetry.add(nodeName);
+      });
+    }
+  }
+
+  // ---- NoExecute tainting (taint mode) ----
+
+  private processTaintBaseEviction(node: Node, observed: NodeCondition): void {
+    const name = node.metadata.name;
+    switch (observed.status) {
+      case 'False':
+        if (taintExists(node.spec.taints, UNREACHABLE_NO_EXECUTE)) {
+          this.env.swapNodeTaints(name, [NOT_READY_NO_EXECUTE], [UNREACHABLE_NO_EXECUTE], () => {});
+        } else this.markNodeForTainting(node, 'False');
+        break;
+      case 'Unknown':
+        if (taintExists(node.spec.taints, NOT_READY_NO_EXECUTE)) {
+          this.env.swapNodeTaints(name, [UNREACHABLE_NO_EXECUTE], [NOT_READY_NO_EXECUTE], () => {});
+        } else this.markNodeForTainting(node, 'Unknown');
+        break;
+      case 'True':
+        this.markNodeAsReachable(node);
+        break;
+    }
+  }
+
+  private markNodeForTainting(node: Node, status: ConditionStatus): boolean {
+    const q = this.queueOf(node);
+    const name = node.metadata.name;
+    if (status === 'False' && !taintExists(node.spec.taints, NOT_READY_NO_EXECUTE)) q.remove(name);
+    if (status === 'Unknown' && !taintExists(node.spec.taints, UNREACHABLE_NO_EXECUTE)) q.remove(name);
+    return q.add(name, String(node.metadata.uid));
+  }
+
+  /** Removes both NoExecute taints (one API call only if one is present) and drops the node from its queue. */
+  markNodeAsReachable(node: Node): boolean {
+    const t = node.spec.taints;
+    if (t.length > 0 && (taintExists(t, UNREACHABLE_NO_EXECUTE) || taintExists(t, NOT_READY_NO_EXECUTE))) {
+      this.env.swapNodeTaints(node.metadata.name, [], [UNREACHABLE_NO_EXECUTE, NOT_READY_NO_EXECUTE], () => {});
+    }
+    return this.queueOf(node).remove(node.metadata.name);
+  }
+
+  /** doNoExecuteTaintingPass (every 100 ms) or, in legacy mode, doEvictionPass. */
+  doNoExecuteTaintingPass(): void {
+    for (const [, q] of this.zoneQueues) {
+      q.try((v) => {
+        const node = this.env.node(v.value);
+        if (this.legacy) {
+          this.deletePods(v.value);
+          this.evictionStatus.set(v.value, 'evicted');
+          return { done: true };
+        }
+        if (!node) return { done: true };
+        const cond = readyCondition(node);
+        if (!cond) return { done: false, waitMs: 50 };
+        let add: Taint;
+        let opposite: Taint;
+        if (cond.status === 'False') [add, opposite] = [NOT_READY_NO_EXECUTE, UNREACHABLE_NO_EXECUTE];
+        else if (cond.status === 'Unknown') [add, opposite] = [UNREACHABLE_NO_EXECUTE, NOT_READY_NO_EXECUTE];
+        else return { done: true }; // ready again: nothing to taint
+        this.env.swapNodeTaints(v.value, [add], [opposite], (ok) => {
+          // Upstream's fn returns false on a failed swap: the node is retried at once (re-queued).
+          if (!ok && q.has(v.value)) {
+            q.remove(v.value);
+            q.add(v.value, v.uid);
+          }
+        });
+        return { done: true };
+      });
+    }
+  }
+
+  // ---- legacy eviction (evictionMode: legacy, versions < 1.27 with the taint manager disabled) ----
+
+  private processNoTaintBaseEviction(node: Node, observed: NodeCondition): void {
+    const h = this.health.get(node.metadata.name);
+    if (!h) return;
+    const now = this.env.now();
+    switch (observed.status) {
+      case 'False':
+        if (now > h.readyTransitionTimestampMs + this.cfg.podEvictionTimeoutMs) this.evictPods(node);
+        break;
+      case 'Unknown':
+        if (now > h.probeTimestampMs + this.cfg.podEvictionTimeoutMs) this.evictPods(node);
+        break;
+      case 'True':
+        this.cancelPodEviction(node);
+        break;
+    }
+  }
+
+  private evictPods(node: Node): void {
+    const name = node.metadata.name;
+    if (this.evictionStatus.get(name) === 'evicted') {
+      // Already evicted: pods bound since are deleted at once, without the rate limiter.
+      this.deletePods(name);
+      return;
+    }
+    this.evictionStatus.set(name, 'toBeEvicted');
+    this.queueOf(node).add(name, String(node.metadata.uid));
+  }
+
+  private cancelPodEviction(node: Node): boolean {
+    this.evictionStatus.set(node.metadata.name, 'unmarked');
+    return this.queueOf(node).remove(node.metadata.name);
+  }
+
+  /** DeletePods: every pod of the node that is not already terminating and not a DaemonSet pod. */
+  private deletePods(nodeName: string): void {
+    for (const pod of [...this.env.podsOnNode(nodeName)]) {
+      if (pod.spec.nodeName !== nodeName) continue;
+      if (pod.metadata.deletionGracePeriodSeconds !== undefined) continue;
+      if (pod.metadata.workload.startsWith('DaemonSet/')) continue;
+      this.env.deletePod(pod, 'pod-eviction-timeout', () => {});
+    }
+  }
+
+  // ---- event-driven work ----
+
+  /** doNoScheduleTaintingPass for a node added or updated (deduplicated while a write is in flight). */
+  onNodeChanged(node: Node): void {
+    const name = node.metadata.name;
+    if (this.noScheduleInFlight.has(name)) {
+      this.noScheduleDirty.add(name);
+      return;
+    }
+    const { add, remove } = noScheduleTaintDiff(node);
+    if (add.length === 0 && remove.length === 0) return;
+    this.noScheduleInFlight.add(name);
+    this.env.swapNodeTaints(name, add, remove, () => {
+      this.noScheduleInFlight.delete(name);
+      if (this.noScheduleDirty.delete(name)) {
+        const latest = this.env.node(name);
+        if (latest) this.onNodeChanged(latest);
+      }
+    });
+  }
+
+  onNodeDeleted(name: string): void {
+    this.knownNodes.delete(name);
+    this.health.delete(name);
+    this.nodesToRetry.delete(name);
+    this.evictionStatus.delete(name);
+  }
+
+  /** processPod: a pod newly bound to a node the controller knows as not Ready is marked NotReady. */
+  onPodBound(pod: Pod): void {
+    const nodeName = pod.spec.nodeName;
+    if (nodeName === undefined) return;
+    const saved = this.health.get(nodeName)?.savedReady;
+    if (!saved || saved.status === 'True' || !pod.status.ready) return;
+    this.env.markPodNotReady(pod, () => {});
+  }
+
+  // ---- zones ----
+
+  private addZoneIfNew(zone: string): void {
+    if (this.zoneStates.has(zone)) return;
+    this.zoneStates.set(zone, 'Initial');
+    if (!this.zoneQueues.has(zone)) this.zoneQueues.set(zone, new RateLimitedTimedQueue(() => this.env.now(), this.cfg.nodeEvictionRate));
+  }
+
+  private queueOf(node: Node): RateLimitedTimedQueue {
+    const zone = zoneKey(node);
+    let q = this.zoneQueues.get(zone);
+    if (!q) {
+      this.addZoneIfNew(zone);
+      q = this.zoneQueues.get(zone)!;
+    }
+    return q;
+  }
+
+  private setZoneState(zone: string, to: ZoneState): void {
+    const from = this.zoneStates.get(zone) ?? 'Initial';
+    this.zoneStates.set(zone, to);
+    if (from !== to) this.env.zoneStateChanged(zone, from, to);
+  }
+
+  private setLimiterInZone(zone: string, zoneSize: number, state: ZoneState): void {
+    const qps = qpsForZoneState(state, zoneSize, this.cfg);
+    if (qps !== undefined) this.zoneQueues.get(zone)?.swapLimiter(qps);
+  }
+
+  /** handleDisruption (K8S-SEMANTICS §2.6). */
+  private handleDisruption(zoneCounts: Map<string, ZoneCounts>): void {
+    const newStates = new Map<string, ZoneState>();
+    let allAreFullyDisrupted = true;
+    for (const [zone, counts] of zoneCounts) {
+      const s = computeZoneState(counts, this.cfg.unhealthyZoneThreshold);
+      if (s !== 'FullDisruption') allAreFullyDisrupted = false;
+      newStates.set(zone, s);
+      if (!this.zoneStates.has(zone)) this.addZoneIfNew(zone);
+    }
+    let allWasFullyDisrupted = true;
+    for (const [zone, state] of [...this.zoneStates]) {
+      if (!zoneCounts.has(zone)) {
+        this.zoneStates.delete(zone);
+        continue;
+      }
+      if (state !== 'FullDisruption') allWasFullyDisrupted = false;
+    }
+    if (allAreFullyDisrupted && allWasFullyDisrupted) return;
+    if (allAreFullyDisrupted) {
+      // Every zone is down: probably the control plane's own network. Undo tainting and stop it everywhere.
+      for (const node of this.env.nodes()) {
+        if (this.legacy) this.cancelPodEviction(node);
+        else this.markNodeAsReachable(node);
+      }
+      for (const zone of this.zoneStates.keys()) this.zoneQueues.get(zone)?.swapLimiter(0);
+      for (const zone of [...this.zoneStates.keys()]) this.setZoneState(zone, 'FullDisruption');
+      return;
+    }
+    if (allWasFullyDisrupted) {
+      // Leaving the all-zones-down mode: every node gets a fresh grace period from now.
+      const now = this.env.now();
+      for (const node of this.env.nodes()) {
+        const h = this.health.get(node.metadata.name);
+        if (h) {
+          h.probeTimestampMs = now;
+          h.readyTransitionTimestampMs = now;
+        }
+      }
+      for (const zone of [...this.zoneStates.keys()]) {
+        const s = newStates.get(zone)!;
+        const c = zoneCounts.get(zone)!;
+        this.setLimiterInZone(zone, c.ready + c.notReady, s);
+        this.setZoneState(zone, s);
+      }
+      return;
+    }
+    for (const [zone, state] of [...this.zoneStates]) {
+      const s = newStates.get(zone)!;
+      if (s === state) continue;
+      const c = zoneCounts.get(zone)!;
+      this.setLimiterInZone(zone, c.ready + c.notReady, s);
+      this.setZoneState(zone, s);
+    }
+  }
+}

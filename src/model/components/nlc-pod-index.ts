@@ -1,0 +1,58 @@
+// A pods-by-node index over a controller's shared pod informer, as upstream's informer indexer
+// (`getPodsAssignedToNode` in pkg/controller/nodelifecycle and pkg/controller/tainteviction). It keeps
+// node-scoped work O(pods on that node): nothing in the node lifecycle or taint eviction controllers ever
+// scans every pod. One index per informer, shared by every controller that asks for it.
+import type { Pod } from '../api/objects.js';
+import type { Informer } from '../apiserver/informer.js';
+
+const EMPTY: ReadonlyMap<string, Pod> = new Map();
+
+export class PodsByNode {
+  private readonly byNode = new Map<string, Map<string, Pod>>();
+
+  /** The pods bound to a node, keyed by name (a live view: copy it before writing while iterating). */
+  podsOn(nodeName: string): ReadonlyMap<string, Pod> {
+    return this.byNode.get(nodeName) ?? EMPTY;
+  }
+
+  set(prev: Pod | undefined, next: Pod | undefined): void {
+    const before = prev?.spec.nodeName;
+    const after = next?.spec.nodeName;
+    const name = (next ?? prev)!.metadata.name;
+    if (before !== undefined && before !== after) {
+      const m = this.byNode.get(before);
+      if (m) {
+        m.delete(name);
+        if (m.size === 0) this.byNode.delete(before);
+      }
+    }
+    if (after !== undefined && next) {
+      let m = this.byNode.get(after);
+      if (!m) this.byNode.set(after, (m = new Map()));
+      m.set(name, next);
+    }
+  }
+}
+
+const indexes = new WeakMap<Informer<Pod>, PodsByNode>();
+
+/**
+ * The index of this pod informer, created (and its handlers registered) on the first call. Call it while
+ * building a controller, before the informer starts, so the initial list is indexed too.
+ */
+export function podIndexFor(informer: Informer<Pod>): PodsByNode {
+  let idx = indexes.get(informer);
+  if (!idx) {
+    const created = new PodsByNode();
+    idx = created;
+    indexes.set(informer, created);
+    informer.addHandlers({
+      onAdd: (p) => created.set(undefined, p),
+      onUpdate: (prev, next) => created.set(prev, next),
+      onDelete: (p) => created.set(p, undefined),
+    });
+    // Objects already in the cache (an index asked for late) are indexed at once.
+    for (const p of informer.cache.values()) created.set(undefined, p);
+  }
+  return idx;
+}
