@@ -366,7 +366,9 @@ function checkTarget(
       break;
     case 'nodes':
       if ((value as string[]).length === 0) error([...path, 'nodes'], 'selects-nothing', 'lists no node');
-      (value as string[]).forEach((n, j) => resolveNode(n, [...path, 'nodes', j], ctx));
+      (value as (string | undefined)[]).forEach((n, j) => {
+        if (typeof n === 'string') resolveNode(n, [...path, 'nodes', j], ctx);
+      });
       break;
     case 'zone':
       if (!ctx.zones.has(value)) {
@@ -396,6 +398,7 @@ function checkTarget(
       const candidates = ctx.layout.instances.filter((i) => rules.component === undefined || i.component === rules.component).map((i) => i.name);
       if (selector === 'instances' && names.length === 0) error([...path, 'instances'], 'selects-nothing', 'lists no instance');
       names.forEach((name, j) => {
+        if (typeof name !== 'string') return;
         const p = selector === 'instance' ? [...path, 'instance'] : [...path, 'instances', j];
         if (name === 'leader') {
           if (rules.component === undefined || !LEADER_ELECTED.has(rules.component)) {

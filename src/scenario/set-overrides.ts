@@ -77,7 +77,7 @@ export function applyOverrides(raw: unknown, sets: readonly string[], root: Sche
     }
     let newValue: unknown;
     try {
-      newValue = parseYaml(valueText, { maxAliasCount: MAX_ALIAS_COUNT });
+      newValue = parseYaml(valueText, { maxAliasCount: MAX_ALIAS_COUNT, prettyErrors: false });
     } catch (e) {
       fail(`the value "${valueText}" is not valid YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, eq + 2, undefined, formatPath(path));
       return;
