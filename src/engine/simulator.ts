@@ -1,12 +1,19 @@
-// The discrete-event kernel. Like SimPy's core, it is a heap ordered by (atMs, priority, seq) plus
-// step()/run(): events at the same time and priority run first-in first-out, which callers may rely on.
+// The discrete-event kernel. Like SimPy's core, events are ordered by (atMs, priority, insertion order)
+// and run(): events at the same time and priority run first-in first-out, which callers may rely on.
 // It knows nothing of Kubernetes. Time is integer milliseconds of virtual time.
+//
+// Layout: a fastpriorityqueue of distinct (atMs, priority) keys, packed into one number, and a FIFO
+// bucket of events per key. A simulation schedules many events for the same millisecond (watch fan-out,
+// loops in step), and those cost an array append instead of a heap operation; FIFO order within a key
+// holds by construction.
 import FastPriorityQueue from 'fastpriorityqueue';
 import { SimulationBug } from './simulation-bug.js';
 
 /** A scheduled callback. Keep it to cancel the event; cancel() is O(1) (the entry is skipped when popped). */
 export interface EventHandle {
   readonly atMs: number;
+  /** atMs and priority packed into one number so the heap compares one value in the common case. */
+  readonly key: number;
   readonly priority: number;
   readonly seq: number;
   readonly label: string;
@@ -23,14 +30,18 @@ export const Priority = {
   late: 10,
 } as const;
 
-function before(a: EventHandle, b: EventHandle): boolean {
-  if (a.atMs !== b.atMs) return a.atMs < b.atMs;
-  if (a.priority !== b.priority) return a.priority < b.priority;
-  return a.seq < b.seq;
-}
+/** Priorities must lie in [-PRIORITY_OFFSET, PRIORITY_OFFSET). */
+const PRIORITY_OFFSET = 32;
+const PRIORITY_SPAN = 2 * PRIORITY_OFFSET;
 
 export class Simulator {
-  private readonly queue = new FastPriorityQueue<EventHandle>(before);
+  private readonly keys = new FastPriorityQueue<number>((a, b) => a < b);
+  private readonly buckets = new Map<number, EventHandle[]>();
+  /** The bucket being dispatched and the index of its next event (so stop() can resume mid-bucket). */
+  private bucket: EventHandle[] | undefined;
+  private bucketKey = -1;
+  private bucketIndex = 0;
+  private queued = 0;
   private seq = 0;
   private current: EventHandle | undefined;
   private stopped = false;
@@ -46,8 +57,17 @@ export class Simulator {
     if (!(atMs >= this.nowMs)) {
       throw this.bug(`event "${label}" scheduled at ${atMs} ms, before now (${this.nowMs} ms)`);
     }
-    const ev: EventHandle = { atMs: Math.round(atMs), priority, seq: this.seq++, label, cancelled: false, fn };
-    this.queue.add(ev);
+    const t = Math.round(atMs);
+    const key = t * PRIORITY_SPAN + priority + PRIORITY_OFFSET;
+    const ev: EventHandle = { atMs: t, key, priority, seq: this.seq++, label, cancelled: false, fn };
+    let b = this.buckets.get(key);
+    if (b === undefined) {
+      b = [];
+      this.buckets.set(key, b);
+      this.keys.add(key);
+    }
+    b.push(ev);
+    this.queued++;
     return ev;
   }
 
@@ -76,11 +96,25 @@ export class Simulator {
    */
   run(untilMs: number): void {
     this.stopped = false;
-    const q = this.queue;
+    const untilKey = (Math.floor(untilMs) + 1) * PRIORITY_SPAN;
     while (!this.stopped) {
-      const ev = q.peek();
-      if (ev === undefined || ev.atMs > untilMs) break;
-      q.poll();
+      if (this.bucket === undefined) {
+        const key = this.keys.peek();
+        if (key === undefined || key >= untilKey) break;
+        this.bucket = this.buckets.get(key)!;
+        this.bucketKey = key;
+        this.bucketIndex = 0;
+      }
+      const b = this.bucket;
+      if (this.bucketIndex >= b.length) {
+        // Done with this key; events added to it meanwhile were appended and have run.
+        this.keys.poll();
+        this.buckets.delete(this.bucketKey);
+        this.bucket = undefined;
+        continue;
+      }
+      const ev = b[this.bucketIndex++];
+      this.queued--;
       if (ev.cancelled) continue;
       this.nowMs = ev.atMs;
       this.current = ev;
@@ -93,7 +127,7 @@ export class Simulator {
 
   /** Number of queued entries, cancelled ones included. */
   get pending(): number {
-    return this.queue.size;
+    return this.queued;
   }
 
   /** Builds the error for a broken invariant: it carries virtual time, the event and the seed. */

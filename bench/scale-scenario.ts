@@ -1,0 +1,66 @@
+// The scale benchmark's scenario, built in code so its size can vary: nodes spread over three zones,
+// 30 Deployments sharing the pods, zone-a powered off from 10 to 25 minutes of a 1-hour run.
+import type { Scenario, WorkloadSpec } from '../src/scenario/types.js';
+
+export function scaleScenario(nodeCount: number, podCount: number): Scenario {
+  const zones = ['zone-a', 'zone-b', 'zone-c'];
+  const perZone = Math.ceil(nodeCount / zones.length);
+  const nodes = zones.flatMap((zone) =>
+    Array.from({ length: perZone }, (_, i) => ({
+      name: `worker-${zone.slice(-1)}-${i}`,
+      zone,
+      labels: { 'topology.kubernetes.io/zone': zone, 'kubernetes.io/hostname': `worker-${zone.slice(-1)}-${i}` },
+      capacity: { cpuMilli: 64_000, memoryBytes: 256 * 2 ** 30, pods: 110 },
+    })),
+  ).slice(0, nodeCount);
+  const deployments = 30;
+  const workloads: WorkloadSpec[] = Array.from({ length: deployments }, (_, i) => ({
+    kind: 'Deployment',
+    name: `svc-${i}`,
+    id: `Deployment/svc-${i}`,
+    replicas: Math.floor(podCount / deployments),
+    requests: { cpuMilli: 100, memoryBytes: 128 * 2 ** 20 },
+    tolerations: [],
+    nodeSelector: {},
+    spreadAcrossZones: true,
+    startup: { imagePull: { minMs: 1000, maxMs: 5000 }, ready: { minMs: 2000, maxMs: 2000 } },
+    terminationGracePeriodMs: 30_000,
+    origin: `bench workload ${i}`,
+  }));
+  const le = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
+  return {
+    metadata: { name: `scale-${nodeCount}` },
+    spec: {
+      seed: 1,
+      durationMs: 3_600_000,
+      kubernetes: {
+        version: '1.31',
+        controllerManager: {
+          replicas: 3,
+          nodeMonitorPeriodMs: 5000,
+          nodeMonitorGracePeriodMs: 40_000,
+          nodeStartupGracePeriodMs: 60_000,
+          nodeEvictionRate: 0.1,
+          secondaryNodeEvictionRate: 0.01,
+          unhealthyZoneThreshold: 0.55,
+          largeClusterSizeThreshold: 50,
+          evictionMode: 'taint',
+          podEvictionTimeoutMs: 300_000,
+          leaderElection: le,
+        },
+        scheduler: { replicas: 2, leaderElection: le },
+        apiServer: { replicas: 3, defaultNotReadyTolerationSeconds: 300, defaultUnreachableTolerationSeconds: 300 },
+        etcd: { members: 3 },
+        kubelet: { nodeStatusUpdateFrequencyMs: 10_000, nodeStatusReportFrequencyMs: 300_000, nodeLeaseDurationSeconds: 40 },
+        network: { latency: { minMs: 1, maxMs: 5 } },
+      },
+      controlPlane: { zones },
+      nodes,
+      workloads,
+      faults: [{ name: 'zone-a-down', type: 'zone-outage', atMs: 600_000, durationMs: 900_000, target: { zone: 'zone-a' } }],
+      slos: [
+        { name: 'svc-0 recovers', type: 'recovery-time', workload: 'Deployment/svc-0', after: 'zone-a-down', maxMs: 1_200_000 },
+      ],
+    },
+  };
+}
