@@ -1,0 +1,179 @@
+// kube-scheduler's cache and snapshot (pkg/scheduler/backend/cache): per-node requested resources and
+// pod counts, kept incrementally from the pod informer plus the pods the scheduler has assumed (bound in
+// its own mind before the API server confirms), and the per-zone counts of each workload's active pods
+// that PodTopologySpread needs. Nothing here scans every pod: each informer event costs O(1).
+//
+// Fidelity notes:
+// - A pod occupies its node's resources until its object is removed, Terminating or not, as upstream's
+//   cache does. PodTopologySpread counts only pods without a deletionTimestamp (countPodsMatchSelector).
+// - The node order for sampling is upstream's nodeTree: zones taken round-robin (zone-a node 1,
+//   zone-b node 1, ..., zone-a node 2, ...), so a sample of nodes covers every zone. Zones and the nodes
+//   in each are in name order (upstream: insertion order).
+import { type Node, type Pod, readyCondition, zoneOf } from '../api/objects.js';
+import { matchesNodeSelector } from './workload-pods.js';
+
+export class NodeInfo {
+  node: Node | undefined;
+  zone = '';
+  ready = false;
+  cpuUsedMilli = 0;
+  memUsedBytes = 0;
+  podCount = 0;
+  /** Active pods per workload on this node (for the zone counts). */
+  readonly workloadCounts = new Map<string, number>();
+  constructor(readonly name: string) {}
+}
+
+interface PodAccount {
+  info: NodeInfo;
+  cpuMilli: number;
+  memBytes: number;
+  workload: string;
+  active: boolean;
+  uid: number;
+}
+
+export class SchedulerCache {
+  readonly nodes = new Map<string, NodeInfo>();
+  private readonly pods = new Map<string, PodAccount>();
+  /** workload -> zone -> active pods. */
+  private readonly zoneCounts = new Map<string, Map<string, number>>();
+  private orderCache: NodeInfo[] | undefined;
+  private readonly domainCache = new Map<string, string[]>();
+
+  // ---- nodes ----
+
+  /** Adds or updates a node; returns the previous object. */
+  setNode(node: Node): Node | undefined {
+    const info = this.ensure(node.metadata.name);
+    const prev = info.node;
+    const zone = zoneOf(node);
+    if (zone !== info.zone) this.moveZone(info, zone);
+    info.node = node;
+    info.ready = readyCondition(node)?.status === 'True';
+    if (!prev || prev.metadata.labels !== node.metadata.labels) {
+      this.orderCache = undefined;
+      this.domainCache.clear();
+    }
+    return prev;
+  }
+
+  removeNode(name: string): void {
+    const info = this.nodes.get(name);
+    if (!info) return;
+    info.node = undefined;
+    info.ready = false;
+    this.orderCache = undefined;
+    this.domainCache.clear();
+    if (info.podCount === 0) this.nodes.delete(name);
+  }
+
+  /** Nodes with an object, in nodeTree order. */
+  order(): NodeInfo[] {
+    if (this.orderCache) return this.orderCache;
+    const byZone = new Map<string, NodeInfo[]>();
+    for (const info of this.nodes.values()) {
+      if (!info.node) continue;
+      let list = byZone.get(info.zone);
+      if (!list) byZone.set(info.zone, (list = []));
+      list.push(info);
+    }
+    const zones = [...byZone.keys()].sort();
+    const lists = zones.map((z) => byZone.get(z)!.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+    const out: NodeInfo[] = [];
+    for (let i = 0, left = true; left; i++) {
+      left = false;
+      for (const l of lists) {
+        if (i < l.length) {
+          out.push(l[i]);
+          left = true;
+        }
+      }
+    }
+    this.orderCache = out;
+    return out;
+  }
+
+  /** Topology domains (zones) for a pod with this nodeSelector: zones of existing nodes that match it. */
+  domains(selector: Readonly<Record<string, string>>): string[] {
+    const key = JSON.stringify(Object.entries(selector).sort());
+    let d = this.domainCache.get(key);
+    if (d) return d;
+    const set = new Set<string>();
+    for (const info of this.nodes.values()) if (info.node && info.zone !== '' && matchesNodeSelector(info.node, selector)) set.add(info.zone);
+    d = [...set].sort();
+    this.domainCache.set(key, d);
+    return d;
+  }
+
+  zoneCount(workload: string, zone: string): number {
+    return this.zoneCounts.get(workload)?.get(zone) ?? 0;
+  }
+
+  // ---- pods ----
+
+  /** Accounts a bound (or assumed) pod; an update changes only its Terminating state. */
+  addOrUpdatePod(pod: Pod, nodeName: string): void {
+    const name = pod.metadata.name;
+    const active = pod.metadata.deletionTimestampMs === undefined;
+    const cur = this.pods.get(name);
+    if (cur && cur.uid === pod.metadata.uid && cur.info.name === nodeName) {
+      if (cur.active !== active) {
+        this.countWorkload(cur.info, cur.workload, active ? 1 : -1);
+        cur.active = active;
+      }
+      return;
+    }
+    if (cur) this.removePod(name);
+    const info = this.ensure(nodeName);
+    const acc: PodAccount = { info, cpuMilli: pod.spec.requests.cpuMilli, memBytes: pod.spec.requests.memoryBytes, workload: pod.metadata.workload, active, uid: pod.metadata.uid };
+    this.pods.set(name, acc);
+    info.cpuUsedMilli += acc.cpuMilli;
+    info.memUsedBytes += acc.memBytes;
+    info.podCount++;
+    if (active) this.countWorkload(info, acc.workload, 1);
+  }
+
+  removePod(name: string): void {
+    const acc = this.pods.get(name);
+    if (!acc) return;
+    this.pods.delete(name);
+    const info = acc.info;
+    info.cpuUsedMilli -= acc.cpuMilli;
+    info.memUsedBytes -= acc.memBytes;
+    info.podCount--;
+    if (acc.active) this.countWorkload(info, acc.workload, -1);
+    if (!info.node && info.podCount === 0) this.nodes.delete(info.name);
+  }
+
+  hasPod(name: string): boolean {
+    return this.pods.has(name);
+  }
+
+  // ---- internals ----
+
+  private ensure(name: string): NodeInfo {
+    let info = this.nodes.get(name);
+    if (!info) this.nodes.set(name, (info = new NodeInfo(name)));
+    return info;
+  }
+
+  private countWorkload(info: NodeInfo, workload: string, delta: number): void {
+    info.workloadCounts.set(workload, (info.workloadCounts.get(workload) ?? 0) + delta);
+    this.bumpZone(workload, info.zone, delta);
+  }
+
+  private moveZone(info: NodeInfo, zone: string): void {
+    for (const [w, n] of info.workloadCounts) {
+      this.bumpZone(w, info.zone, -n);
+      this.bumpZone(w, zone, n);
+    }
+    info.zone = zone;
+  }
+
+  private bumpZone(workload: string, zone: string, delta: number): void {
+    let m = this.zoneCounts.get(workload);
+    if (!m) this.zoneCounts.set(workload, (m = new Map()));
+    m.set(zone, (m.get(zone) ?? 0) + delta);
+  }
+}
