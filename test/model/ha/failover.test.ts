@@ -188,6 +188,24 @@ describe('control-plane failover', () => {
     }
   });
 
+  test('a partitioned kube-scheduler leader tries to release, exits and is restarted 1 s later', () => {
+    const cluster = controlPlane({ ...HA, controllerManagers: 0, seed: 4 });
+    const store = cluster.ctx.api.store;
+    cluster.ctx.sim.run(30_000);
+    const leader = leaderOf(cluster.schedulers);
+    cluster.ctx.network.cut('p', [leader.host.name], [...cluster.ctx.hosts.keys()].filter((h) => h !== leader.host.name));
+    cluster.ctx.sim.run(70_000);
+    const mine = cluster.ctx.trace.events.filter((e) => e.instance === leader.name && e.atMs > 30_000).map((e) => e.type);
+    expect(mine).toEqual(['leader.lost', 'component.stopped', 'component.started']);
+    const lost = cluster.ctx.trace.events.find((e) => e.type === 'leader.lost' && e.instance === leader.name)!;
+    const stopped = cluster.ctx.trace.events.find((e) => e.type === 'component.stopped' && e.instance === leader.name)!;
+    // The release UPDATE gets Unavailable from the isolated replica one round trip later.
+    expect(stopped.atMs - lost.atMs).toBeLessThan(20);
+    const lease = store.getLease('kube-system', SCHED);
+    expect(lease.ok && lease.value.spec.holderIdentity).not.toBe(leader.elector?.identity ?? '');
+    expect(concurrency(leaderIntervals(cluster.ctx.trace.events, SCHED)).maxLeaders).toBe(1);
+  });
+
   test('a KCM that keeps losing its lease is restarted after 1 s, then 10 s, 20 s (CrashLoopBackOff)', () => {
     const cluster = controlPlane({ controllerManagers: 1, apiServers: 1, etcdMembers: 1, seed: 3 });
     cluster.ctx.sim.run(10_000);
