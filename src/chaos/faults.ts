@@ -95,7 +95,8 @@ function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
     case 'apiserver-outage':
     case 'etcd-member-down': {
       const pool = f.type === 'apiserver-outage' ? ctx.api.replicas : ctx.api.etcd;
-      const chosen = f.target.instance !== undefined ? pool.filter((m) => m.name === f.target.instance) : pool;
+      const names = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
+      const chosen = names ? pool.filter((m) => names.includes(m.name)) : pool;
       for (const m of chosen) m.running = false;
       return {
         targets: chosen.map((m) => m.name),
@@ -109,8 +110,8 @@ function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
     case 'scheduler-crash': {
       const pool: Array<Process & { isLeader: boolean }> =
         f.type === 'controller-manager-crash' ? cluster.controllerManagers : cluster.schedulers;
-      const inst = f.target.instance ?? 'leader';
-      const chosen = inst === 'leader' ? pool.filter((p) => p.isLeader).slice(0, 1) : pool.filter((p) => p.name === inst);
+      const names = f.target.instances ?? [f.target.instance ?? 'leader'];
+      const chosen = names.includes('leader') ? pool.filter((p) => p.isLeader).slice(0, 1) : pool.filter((p) => names.includes(p.name));
       for (const p of chosen) {
         if (f.graceful && 'shutdown' in p && typeof p.shutdown === 'function') p.shutdown();
         else p.kill('crashed');
@@ -118,7 +119,8 @@ function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
       return { targets: chosen.map((p) => p.name), end: () => chosen.forEach((p) => p.host.poweredOn && p.start()) };
     }
     case 'clock-skew': {
-      const targets = f.target.instance !== undefined ? instanceHosts(cluster, f.target.instance) : nodes();
+      const instances = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
+      const targets = instances ? instances.flatMap((i) => instanceHosts(cluster, i)) : nodes();
       const clocks = targets.map((n) => host(n).clock);
       for (const c of clocks) {
         if (f.offsetMs) c.jump(f.offsetMs);

@@ -165,6 +165,7 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
     if (f.latency !== undefined) fault.latency = f.latency;
     if (f.offset !== undefined) fault.offsetMs = f.offset;
     if (f.rate !== undefined) fault.rate = f.rate;
+    if (f.graceful !== undefined) fault.graceful = f.graceful;
     return fault as FaultSpec;
   });
 

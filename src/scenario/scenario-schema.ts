@@ -113,6 +113,7 @@ const fault = s.object(
     latency: s.opt(s.range('network-degrade: extra latency per message, fixed or min..max.')),
     offset: s.opt(s.duration('clock-skew: how far the clock jumps (may be negative, e.g. -30s).', true)),
     rate: s.opt(s.number('clock-skew: clock rate, 1 = real time (e.g. 1.5 runs 50% fast).', { exclusiveMin: 0 })),
+    graceful: s.opt(s.boolean('controller-manager-crash / scheduler-crash: a clean stop (SIGTERM) instead of a crash; kube-scheduler then releases its lease, kube-controller-manager never does.')),
   },
   'A fault injected into the simulated cluster.',
 );
