@@ -16,7 +16,10 @@ export interface InformerHandlers<T extends ApiObject> {
 
 export interface InformerOptions {
   kind: Kind;
-  /** Only pods bound to this node (kubelet's field selector spec.nodeName). */
+  /**
+   * Pods: only pods bound to this node (kubelet's field selector spec.nodeName). Node: only the Node of
+   * this name (kubelet's field selector metadata.name).
+   */
   nodeName?: string;
   /** Only leases in this namespace. */
   namespace?: string;

@@ -28,7 +28,10 @@ export const fail = <T = never>(reason: ApiFailure): ApiResult<T> => ({ ok: fals
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-/** Receives every change of one kind (optionally only pods bound to one node, or leases of a namespace). */
+/**
+ * Receives every change of one kind (optionally only pods bound to one node, only the Node named
+ * `nodeName`, or leases of a namespace).
+ */
 export interface StoreWatcher {
   readonly kind: Kind;
   readonly nodeName?: string;
@@ -61,6 +64,8 @@ export class ApiStore {
   private uid = 0;
   private readonly watchers: Record<Kind, Set<StoreWatcher>> = { Node: new Set(), Lease: new Set(), Pod: new Set() };
   private readonly podWatchersByNode = new Map<string, Set<StoreWatcher>>();
+  /** Watchers of a single Node (the kubelet's fieldSelector metadata.name=<node>). */
+  private readonly nodeWatchersByName = new Map<string, Set<StoreWatcher>>();
   /** The clock of the replica serving the current request (creation and deletion timestamps). */
   nowMs: () => number = () => 0;
 
@@ -161,7 +166,11 @@ export class ApiStore {
   // ---- watches ----
 
   watch(w: StoreWatcher): void {
-    if (w.kind === 'Pod' && w.nodeName !== undefined) {
+    if (w.kind === 'Node' && w.nodeName !== undefined) {
+      let set = this.nodeWatchersByName.get(w.nodeName);
+      if (!set) this.nodeWatchersByName.set(w.nodeName, (set = new Set()));
+      set.add(w);
+    } else if (w.kind === 'Pod' && w.nodeName !== undefined) {
       let set = this.podWatchersByNode.get(w.nodeName);
       if (!set) this.podWatchersByNode.set(w.nodeName, (set = new Set()));
       set.add(w);
@@ -171,13 +180,18 @@ export class ApiStore {
   }
 
   unwatch(w: StoreWatcher): void {
-    if (w.kind === 'Pod' && w.nodeName !== undefined) this.podWatchersByNode.get(w.nodeName)?.delete(w);
+    if (w.kind === 'Node' && w.nodeName !== undefined) this.nodeWatchersByName.get(w.nodeName)?.delete(w);
+    else if (w.kind === 'Pod' && w.nodeName !== undefined) this.podWatchersByNode.get(w.nodeName)?.delete(w);
     else this.watchers[w.kind].delete(w);
   }
 
   /** The objects a watcher would list (its initial list, or a relist after a broken watch). */
   list(w: Pick<StoreWatcher, 'kind' | 'nodeName' | 'namespace'>): ApiObject[] {
     if (w.kind === 'Pod' && w.nodeName !== undefined) return this.podsOnNode(w.nodeName);
+    if (w.kind === 'Node' && w.nodeName !== undefined) {
+      const n = this.nodes.get(w.nodeName);
+      return n ? [n] : [];
+    }
     const all: ApiObject[] = [...this.mapOf(w.kind).values()];
     return w.namespace === undefined ? all : all.filter((o) => o.kind === 'Lease' && o.metadata.namespace === w.namespace);
   }
@@ -237,6 +251,10 @@ export class ApiStore {
     for (const w of this.watchers[obj.kind]) {
       if (w.namespace !== undefined && obj.kind === 'Lease' && obj.metadata.namespace !== w.namespace) continue;
       w.notify(type, obj);
+    }
+    if (obj.kind === 'Node') {
+      const set = this.nodeWatchersByName.get(obj.metadata.name);
+      if (set) for (const w of set) w.notify(type, obj);
     }
     if (obj.kind === 'Pod') {
       const before = (prev as Pod | undefined)?.spec.nodeName;

@@ -1,16 +1,479 @@
-// STUB: replaced by the component work (the kubelet: node registration, lease renewal, node status,
-// pod lifecycle). Keeps the composition root compiling.
-import type { NodeSpec } from '../../scenario/types.js';
+// Fidelity note. The kubelet's part in failure handling (K8S-SEMANTICS §1), after kubernetes/kubernetes
+// pkg/kubelet/kubelet_node_status.go (registerWithAPIServer, syncNodeStatus, tryUpdateNodeStatus),
+// pkg/kubelet/nodestatus/setters.go (ReadyCondition and the pressure setters),
+// staging/src/k8s.io/component-helpers/apimachinery/lease/controller.go (the node Lease), and the pod
+// lifecycle of pkg/kubelet (pod workers, status manager, HandlePodCleanups) reduced to start and stop.
+// Defaults (scenario `kubernetes.kubelet`): nodeStatusUpdateFrequency 10 s, nodeStatusReportFrequency 5 min,
+// nodeLeaseDurationSeconds 40 ⇒ lease renewed every 0.25 × 40 = 10 s; both loops slide with 4 % jitter
+// (JitterUntil sliding=true: the next sync starts period × (1 + U·0.04) after the previous one *finished*,
+// API round trips included); heartbeat client timeout min(leaseDuration, nodeStatusUpdateFrequency) = 10 s.
+// Kept: registration by CREATE (AlreadyExists ⇒ the existing Node is taken over and its labels/capacity
+// reconciled, as after a reboot), retried every 100 ms doubling to 7 s; status computed every period from the
+// kubelet's own view of its Node (a single-object informer, fieldSelector metadata.name) and PATCHed only when
+// it changed (heartbeat times ignored) or nodeStatusReportFrequency has passed, up to 5 tries; the lease renewed
+// by an optimistic UPDATE of the cached lease (up to 5 tries, a Conflict re-reads it), falling back to
+// get-or-create with backoff 200 ms doubling to 7 s, forever.
+// Pods: a pod informer for this node (fieldSelector spec.nodeName). A bound pod is started: image pull (skipped
+// when this host already pulled the workload's image) and then readiness, drawn from the workload's `startup`
+// ranges; `pod.started` is traced when the containers run, and one status PATCH sets phase Running and Ready.
+// A pod with a deletionTimestamp has its containers stopped after min(grace, a modelled stop time of
+// 0.3–3 s), `pod.stopped` is traced, and the object is removed by DELETE with gracePeriodSeconds 0 and a uid
+// precondition. A pod removed from the API while its containers run (force delete) has them killed.
+// Containers are tracked in `containers`, held by this object across kubelet restarts: a `kubelet-stop` fault
+// (stop()) leaves them running; a host power-off kills them all (`pod.stopped`, reason 'host powered off').
+// On every start the kubelet re-registers, relists its pods, restarts the missing ones, removes the ones
+// deleted meanwhile, kills containers whose pod is gone, and re-reports Ready for pods that still run (the
+// status manager's resync after the node lifecycle controller marked them NotReady).
+// Simplified: Ready is always True while the kubelet runs (no runtime/PLEG failures, no pressure); a get-or-
+// create or a retried GET+PATCH is one API call; the readiness probe is one delay (no failures).
+import type { NodeSpec, Scenario, WorkloadSpec } from '../../scenario/types.js';
+import { DEFAULT_STARTUP } from '../../scenario/defaults.js';
+import type { Lease, Node, NodeCondition, NodeConditionType, Pod } from '../api/objects.js';
+import type { ApiResult } from '../apiserver/store.js';
+import type { Informer } from '../apiserver/informer.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import { Process } from './process.js';
 
+const ACTOR = 'kubelet';
+/** nodeLeaseRenewIntervalFraction (pkg/kubelet/kubelet.go). */
+const LEASE_RENEW_INTERVAL_FRACTION = 0.25;
+const JITTER_FACTOR = 0.04;
+/** nodeStatusUpdateRetry and the lease controller's maxUpdateRetries. */
+const UPDATE_RETRIES = 5;
+const LEASE_BACKOFF_INITIAL_MS = 200;
+const LEASE_BACKOFF_MAX_MS = 7_000;
+const REGISTER_BACKOFF_INITIAL_MS = 100;
+const REGISTER_BACKOFF_MAX_MS = 7_000;
+/** How long a container runtime takes to stop a pod's containers (capped by the grace period). */
+const STOP_MS_MIN = 300;
+const STOP_MS_MAX = 3_000;
+/** The status manager's resync period for a failed pod status write. */
+const POD_STATUS_RETRY_MS = 10_000;
+const POD_DELETE_RETRY_MS = 1_000;
+
+/** A pod whose containers run on this host. */
+interface RunningPod {
+  uid: number;
+  /** Readiness passed (the kubelet reports Ready=True for it). */
+  ready: boolean;
+}
+
+const workloadIndex = new WeakMap<Scenario, Map<string, WorkloadSpec>>();
+function workloadOf(scenario: Scenario, id: string): WorkloadSpec | undefined {
+  let m = workloadIndex.get(scenario);
+  if (!m) {
+    m = new Map(scenario.spec.workloads.map((w) => [w.id, w]));
+    workloadIndex.set(scenario, m);
+  }
+  return m.get(id);
+}
+
+/** The conditions the kubelet's setters produce (Ready True, no pressure). */
+const DESIRED: ReadonlyArray<Pick<NodeCondition, 'type' | 'status' | 'reason' | 'message'>> = [
+  { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+  { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+  { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+  { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+];
+const DESIRED_TYPES = new Set<NodeConditionType>(DESIRED.map((d) => d.type));
+
+/** The setters applied to `existing`; `changed` ignores heartbeat times (nodeStatusHasChanged). */
+export function computeNodeConditions(existing: readonly NodeCondition[], nowMs: number): { conditions: NodeCondition[]; changed: boolean } {
+  const conditions: NodeCondition[] = existing.filter((c) => !DESIRED_TYPES.has(c.type));
+  let changed = false;
+  for (const d of DESIRED) {
+    const prev = existing.find((c) => c.type === d.type);
+    const same = prev !== undefined && prev.status === d.status;
+    if (!same || prev.reason !== d.reason || prev.message !== d.message) changed = true;
+    conditions.push({ ...d, lastHeartbeatTimeMs: nowMs, lastTransitionTimeMs: same ? prev.lastTransitionTimeMs : nowMs });
+  }
+  return { conditions, changed };
+}
+
 export class Kubelet extends Process {
+  /** Containers running on this host, by pod name. Survives a kubelet stop, not a power-off. */
+  private readonly containers = new Map<string, RunningPod>();
+  /** Images on this host's disk (by workload id): survive reboots. */
+  private readonly pulledImages = new Set<string>();
+
+  // ---- per incarnation ----
+  private registered = false;
+  private latestLease: Lease | undefined;
+  private lastStatusReportMs = -Infinity;
+  private nodeInformer: Informer<Node> | undefined;
+  /** Pods being started (image pull), by name → uid. */
+  private starting = new Map<string, number>();
+  /** Pods whose readiness delay is running, by name → uid. */
+  private probing = new Map<string, number>();
+  private stopping = new Set<string>();
+  private statusInFlight = new Set<string>();
+
   constructor(ctx: ModelContext, host: Host, readonly spec: NodeSpec) {
     super(ctx, host, `kubelet/${spec.name}`, 'kubelet');
   }
+
   protected override get traced(): boolean {
     return false;
   }
-  protected onStart(): void {}
+
+  /** Names of the pods whose containers run on this host now, sorted. */
+  runningPods(): string[] {
+    return [...this.containers.keys()].sort();
+  }
+
+  private get nodeName(): string {
+    return this.spec.name;
+  }
+
+  private get cfg() {
+    return this.ctx.scenario.spec.kubernetes.kubelet;
+  }
+
+  /** The heartbeat client's timeout: min(leaseDuration, nodeStatusUpdateFrequency). */
+  private get heartbeatTimeoutMs(): number {
+    return Math.min(this.cfg.nodeLeaseDurationSeconds * 1000, this.cfg.nodeStatusUpdateFrequencyMs);
+  }
+
+  protected onStart(): void {
+    this.registered = false;
+    this.latestLease = undefined;
+    this.lastStatusReportMs = -Infinity;
+    this.starting = new Map();
+    this.probing = new Map();
+    this.stopping = new Set();
+    this.statusInFlight = new Set();
+
+    this.nodeInformer = this.informer<Node>({ kind: 'Node', nodeName: this.nodeName }, 'node-informer');
+    this.nodeInformer.start();
+    const pods = this.informer<Pod>({ kind: 'Pod', nodeName: this.nodeName }, 'pod-informer');
+    pods.addHandlers({
+      onAdd: (p) => this.syncPod(p),
+      onUpdate: (_prev, p) => this.syncPod(p),
+      onDelete: (p) => this.podRemoved(p),
+    });
+    pods.whenSynced(() => {
+      // HandlePodCleanups: containers whose pod no longer exists are killed.
+      for (const [name, c] of [...this.containers]) {
+        const p = pods.get(name);
+        if (!p || p.metadata.uid !== c.uid) this.killContainers(name, 'pod removed from API');
+      }
+    });
+    pods.start();
+
+    const statusPeriodMs = this.cfg.nodeStatusUpdateFrequencyMs;
+    this.slidingLoop(statusPeriodMs, 'node-status', (done) => this.syncNodeStatus(done));
+    const leasePeriodMs = this.cfg.nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION;
+    this.slidingLoop(leasePeriodMs, 'lease', (done) => this.syncLease(done));
+  }
+
+  protected override onStop(_reason: string): void {
+    if (!this.host.poweredOn) {
+      for (const name of this.runningPods()) this.killContainers(name, 'host powered off');
+    }
+    this.nodeInformer = undefined;
+  }
+
+  /** JitterUntil(sliding=true) around an asynchronous body: the wait starts when the body is done. */
+  private slidingLoop(periodMs: number, label: string, body: (done: () => void) => void): void {
+    const rng = this.rng(label);
+    const run = () => body(() => this.after(periodMs * (1 + rng.next() * JITTER_FACTOR), run, `${this.name}/${label}`));
+    run();
+  }
+
+  // ---- registration and node status ----
+
+  private initialNode(nowMs: number): Node {
+    return {
+      kind: 'Node',
+      metadata: { name: this.nodeName, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: { ...this.spec.labels } },
+      spec: { taints: [], unschedulable: false },
+      status: { conditions: computeNodeConditions([], nowMs).conditions, capacity: { ...this.spec.capacity } },
+    };
+  }
+
+  /** registerWithAPIServer: CREATE, or take over the existing Node; retried with backoff until it works. */
+  private register(backoffMs: number, done: () => void): void {
+    this.call<{ created: boolean }>(
+      'register-node',
+      this.heartbeatTimeoutMs,
+      (s) => {
+        const created = s.create(this.initialNode(this.now()), ACTOR);
+        if (created.ok) return { ok: true, value: { created: true } };
+        if (created.reason !== 'AlreadyExists') return created;
+        // Re-registration (after a reboot): reconcile the labels and capacity the kubelet owns.
+        const patched = s.patch<Node>(
+          'Node',
+          this.nodeName,
+          (cur) => {
+            const labelsSame = Object.entries(this.spec.labels).every(([k, v]) => cur.metadata.labels[k] === v);
+            const c = cur.status.capacity;
+            const capSame = c.cpuMilli === this.spec.capacity.cpuMilli && c.memoryBytes === this.spec.capacity.memoryBytes && c.pods === this.spec.capacity.pods;
+            if (labelsSame && capSame) return undefined;
+            return {
+              ...cur,
+              metadata: { ...cur.metadata, labels: { ...cur.metadata.labels, ...this.spec.labels } },
+              status: { ...cur.status, capacity: { ...this.spec.capacity } },
+            };
+          },
+          ACTOR,
+        );
+        return patched.ok ? { ok: true, value: { created: false } } : patched;
+      },
+      (r) => {
+        if (r.ok) {
+          this.registered = true;
+          // A created node was posted with its full status just now.
+          if (r.value.created) this.lastStatusReportMs = this.now();
+          done();
+          return;
+        }
+        this.after(backoffMs, () => this.register(Math.min(backoffMs * 2, REGISTER_BACKOFF_MAX_MS), done), `${this.name}/register`);
+      },
+    );
+  }
+
+  private syncNodeStatus(done: () => void): void {
+    if (!this.registered) {
+      this.register(REGISTER_BACKOFF_INITIAL_MS, () => this.updateNodeStatus(0, done));
+      return;
+    }
+    this.updateNodeStatus(0, done);
+  }
+
+  /** tryUpdateNodeStatus, up to nodeStatusUpdateRetry times back to back. */
+  private updateNodeStatus(tryNumber: number, done: () => void): void {
+    if (tryNumber >= UPDATE_RETRIES) return done();
+    const reportDue = () => this.now() - this.lastStatusReportMs >= this.cfg.nodeStatusReportFrequencyMs;
+    // The first try reads the kubelet's own cache; retries read the API server.
+    const cached = tryNumber === 0 ? this.nodeInformer?.get(this.nodeName) : undefined;
+    if (cached) {
+      const { changed } = computeNodeConditions(cached.status.conditions, this.now());
+      if (!changed && !reportDue()) return done();
+    }
+    const nowMs = this.now();
+    const fromCache = cached !== undefined;
+    this.call<Node>(
+      'node-status',
+      this.heartbeatTimeoutMs,
+      (s) =>
+        s.patch<Node>(
+          'Node',
+          this.nodeName,
+          (cur) => {
+            const { conditions, changed } = computeNodeConditions(cur.status.conditions, nowMs);
+            // A retry read the object fresh: it too patches only on a change or when a report is due.
+            if (!fromCache && !changed && !(nowMs - this.lastStatusReportMs >= this.cfg.nodeStatusReportFrequencyMs)) return undefined;
+            return { ...cur, status: { ...cur.status, conditions } };
+          },
+          ACTOR,
+        ),
+      (r) => {
+        if (r.ok) {
+          this.lastStatusReportMs = nowMs;
+          done();
+        } else this.updateNodeStatus(tryNumber + 1, done);
+      },
+    );
+  }
+
+  // ---- the node Lease ----
+
+  private newLease(base: Lease): Lease {
+    const now = this.now();
+    return { ...base, spec: { ...base.spec, holderIdentity: this.nodeName, leaseDurationSeconds: this.cfg.nodeLeaseDurationSeconds, renewTimeMs: now } };
+  }
+
+  /** The lease controller's sync. */
+  private syncLease(done: () => void): void {
+    const viaEnsure = () =>
+      this.ensureLease(LEASE_BACKOFF_INITIAL_MS, (lease, created) => {
+        this.latestLease = lease;
+        if (created) done();
+        else this.retryUpdateLease(lease, 0, () => done());
+      });
+    if (this.latestLease) this.retryUpdateLease(this.latestLease, 0, (ok) => (ok ? done() : viaEnsure()));
+    else viaEnsure();
+  }
+
+  /** backoffEnsureLease: GET, CREATE when missing; on error back off 200 ms doubling to 7 s, forever. */
+  private ensureLease(backoffMs: number, cb: (lease: Lease, created: boolean) => void): void {
+    this.call<{ lease: Lease; created: boolean }>(
+      'ensure-lease',
+      this.heartbeatTimeoutMs,
+      (s) => {
+        const got = s.getLease('kube-node-lease', this.nodeName);
+        if (got.ok) return { ok: true, value: { lease: got.value, created: false } };
+        if (got.reason !== 'NotFound') return got;
+        const now = this.now();
+        const fresh: Lease = {
+          kind: 'Lease',
+          metadata: { name: this.nodeName, namespace: 'kube-node-lease', uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {} },
+          spec: { holderIdentity: this.nodeName, leaseDurationSeconds: this.cfg.nodeLeaseDurationSeconds, acquireTimeMs: now, renewTimeMs: now, leaseTransitions: 0 },
+        };
+        const c = s.create(fresh, ACTOR);
+        return c.ok ? { ok: true, value: { lease: c.value, created: true } } : c;
+      },
+      (r) => {
+        if (r.ok) cb(r.value.lease, r.value.created);
+        else this.after(backoffMs, () => this.ensureLease(Math.min(backoffMs * 2, LEASE_BACKOFF_MAX_MS), cb), `${this.name}/ensure-lease`);
+      },
+    );
+  }
+
+  /** retryUpdateLease: up to 5 optimistic UPDATEs; a Conflict re-reads the lease first. */
+  private retryUpdateLease(base: Lease, attempt: number, cb: (ok: boolean) => void): void {
+    if (attempt >= UPDATE_RETRIES) return cb(false);
+    this.call<Lease>('renew-lease', this.heartbeatTimeoutMs, (s) => s.update(this.newLease(base), ACTOR), (r) => {
+      if (r.ok) {
+        this.latestLease = r.value;
+        cb(true);
+      } else if (r.reason === 'Conflict') {
+        this.ensureLease(LEASE_BACKOFF_INITIAL_MS, (lease) => this.retryUpdateLease(lease, attempt + 1, cb));
+      } else this.retryUpdateLease(base, attempt + 1, cb);
+    });
+  }
+
+  // ---- pods ----
+
+  private syncPod(pod: Pod): void {
+    if (pod.spec.nodeName !== this.nodeName) return;
+    const name = pod.metadata.name;
+    const uid = pod.metadata.uid;
+    const c = this.containers.get(name);
+    if (c && c.uid !== uid) this.killContainers(name, 'pod replaced');
+    if (pod.metadata.deletionTimestampMs !== undefined) {
+      this.terminate(pod);
+      return;
+    }
+    const running = this.containers.get(name);
+    if (running) {
+      if (running.ready && !pod.status.ready) this.reportReady(name, uid);
+      else if (!running.ready && this.probing.get(name) !== uid) this.probeReadiness(pod);
+      return;
+    }
+    if (this.starting.get(name) === uid) return;
+    this.startPod(pod);
+  }
+
+  private startupOf(pod: Pod) {
+    return workloadOf(this.ctx.scenario, pod.metadata.workload)?.startup ?? DEFAULT_STARTUP;
+  }
+
+  /** Image pull, then the containers run (`pod.started`), then readiness. */
+  private startPod(pod: Pod): void {
+    const name = pod.metadata.name;
+    const uid = pod.metadata.uid;
+    const image = pod.metadata.workload;
+    const { imagePull } = this.startupOf(pod);
+    const pullMs = this.pulledImages.has(image) ? 0 : this.rng('pods').between(imagePull.minMs, imagePull.maxMs);
+    this.starting.set(name, uid);
+    this.after(
+      pullMs,
+      () => {
+        if (this.starting.get(name) !== uid) return;
+        this.starting.delete(name);
+        this.pulledImages.add(image);
+        this.containers.set(name, { uid, ready: false });
+        this.ctx.trace.emit('pod.started', { pod: name, node: this.nodeName });
+        this.probeReadiness(pod);
+      },
+      `${this.name}/image-pull`,
+    );
+  }
+
+  private probeReadiness(pod: Pod): void {
+    const name = pod.metadata.name;
+    const uid = pod.metadata.uid;
+    const { ready } = this.startupOf(pod);
+    this.probing.set(name, uid);
+    this.after(
+      this.rng('pods').between(ready.minMs, ready.maxMs),
+      () => {
+        if (this.probing.get(name) === uid) this.probing.delete(name);
+        const c = this.containers.get(name);
+        if (!c || c.uid !== uid) return;
+        c.ready = true;
+        this.reportReady(name, uid);
+      },
+      `${this.name}/readiness`,
+    );
+  }
+
+  /** The status manager: phase Running and Ready=True, re-sent until the API server has it. */
+  private reportReady(name: string, uid: number): void {
+    if (this.statusInFlight.has(name)) return;
+    this.statusInFlight.add(name);
+    const nowMs = this.now();
+    this.call<Pod>(
+      'pod-status',
+      this.heartbeatTimeoutMs,
+      (s) =>
+        s.patch<Pod>(
+          'Pod',
+          name,
+          (cur) => {
+            if (cur.metadata.uid !== uid || cur.metadata.deletionTimestampMs !== undefined) return undefined;
+            if (cur.status.ready && cur.status.phase === 'Running') return undefined;
+            return { ...cur, status: { ...cur.status, phase: 'Running', ready: true, startTimeMs: cur.status.startTimeMs ?? nowMs } };
+          },
+          ACTOR,
+        ),
+      (r) => {
+        this.statusInFlight.delete(name);
+        if (!r.ok && r.reason !== 'NotFound') {
+          this.after(POD_STATUS_RETRY_MS, () => this.containers.get(name)?.uid === uid && this.reportReady(name, uid), `${this.name}/pod-status`);
+        }
+      },
+    );
+  }
+
+  /** A deleted pod: stop its containers within the grace period, then remove the object. */
+  private terminate(pod: Pod): void {
+    const name = pod.metadata.name;
+    const uid = pod.metadata.uid;
+    if (this.stopping.has(name)) return;
+    this.stopping.add(name);
+    if (this.starting.get(name) === uid) this.starting.delete(name);
+    this.probing.delete(name);
+    const running = this.containers.get(name)?.uid === uid;
+    const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds) * 1000;
+    const stopMs = running ? Math.min(graceMs, this.rng('pods').between(STOP_MS_MIN, STOP_MS_MAX)) : 0;
+    this.after(
+      stopMs,
+      () => {
+        if (this.containers.get(name)?.uid === uid) this.killContainers(name, 'deleted');
+        this.removePodObject(name, uid);
+      },
+      `${this.name}/stop-pod`,
+    );
+  }
+
+  private removePodObject(name: string, uid: number): void {
+    this.call<unknown>(
+      'delete-pod',
+      this.heartbeatTimeoutMs,
+      (s) => s.deletePod(name, { gracePeriodSeconds: 0, uid, reason: 'kubelet' }, ACTOR) as ApiResult<unknown>,
+      (r) => {
+        if (r.ok || r.reason === 'NotFound' || r.reason === 'Conflict') {
+          this.stopping.delete(name);
+          return;
+        }
+        this.after(POD_DELETE_RETRY_MS, () => this.removePodObject(name, uid), `${this.name}/delete-pod`);
+      },
+    );
+  }
+
+  /** The pod object is gone (removed, force-deleted): its containers go too. */
+  private podRemoved(pod: Pod): void {
+    const name = pod.metadata.name;
+    if (this.starting.get(name) === pod.metadata.uid) this.starting.delete(name);
+    if (this.containers.get(name)?.uid === pod.metadata.uid) this.killContainers(name, 'pod removed from API');
+  }
+
+  private killContainers(name: string, reason: string): void {
+    if (!this.containers.delete(name)) return;
+    this.probing.delete(name);
+    this.ctx.trace.emit('pod.stopped', { pod: name, node: this.nodeName, reason });
+  }
 }
