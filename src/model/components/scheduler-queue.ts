@@ -96,7 +96,7 @@ export class SchedulingQueue {
       this.update(pod);
       return;
     }
-    const info: QueuedPodInfo = { pod, attempts: 0, timestampMs: this.now(), backoffExpiryMs: 0, where: 'active', cycle: 0, rejectors: new Set(), gen: 0, seq: this.seq++ };
+    const info: QueuedPodInfo = { pod, attempts: 0, timestampMs: this.now(), backoffExpiryMs: 0, where: 'inflight', cycle: 0, rejectors: new Set(), gen: 0, seq: this.seq++ };
     this.infos.set(name, info);
     this.toActive(info);
   }
