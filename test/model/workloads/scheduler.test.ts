@@ -1,0 +1,104 @@
+import type { Pod } from '../../../src/model/api/objects.js';
+import { numFeasibleNodesToFind } from '../../../src/model/components/scheduler.js';
+import { backoffDurationMs } from '../../../src/model/components/scheduler-queue.js';
+import { GiB, addZonalNodes, fixture, workload } from './fixtures.js';
+
+describe('scheduler', () => {
+  it('backs off 1, 2, 4, 8, 10, 10 s after successive failed attempts', () => {
+    expect([1, 2, 3, 4, 5, 6].map(backoffDurationMs)).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
+  });
+
+  it('retries an unschedulable pod on relevant cluster events no sooner than its backoff allows', () => {
+    const f = fixture([workload('Deployment', 'web', { replicas: 1, nodeSelector: { pool: 'none' } })]);
+    f.nodes.add('worker-a-0');
+    f.run(1);
+    const attempts: number[] = [];
+    f.schedulerController().attemptListeners.push((pod, atMs) => pod.startsWith('web-') && attempts.push(atMs));
+    // A new node every 250 ms: each is a NodeAdd event that moves the pod out of unschedulablePods.
+    for (let i = 0; i < 160; i++) f.cluster.ctx.sim.at(1000 + i * 250, () => f.nodes.add(`filler-${i}`));
+    f.run(40_000);
+    const gaps = attempts.slice(1, 7).map((t, i) => t - attempts[i]);
+    const backoffs = [1000, 2000, 4000, 8000, 10_000, 10_000];
+    gaps.forEach((g, i) => {
+      expect(g).toBeGreaterThanOrEqual(backoffs[i]);
+      // The backoffQ is flushed every second.
+      expect(g).toBeLessThanOrEqual(backoffs[i] + 1000 + 10);
+    });
+    // Traced once: the reason only changes with the number of nodes.
+    const reasons = f.events('pod.unschedulable').map((e) => e.reason);
+    expect(reasons[0]).toMatch(/^0\/(\d+) nodes are available: \1 node\(s\) didn't match Pod's node affinity\/selector\.$/);
+  });
+
+  it('leaves a pod unschedulable with upstream reasons, then schedules it when a node frees up', () => {
+    const f = fixture([workload('Deployment', 'web', { replicas: 1, requests: { cpuMilli: 1500, memoryBytes: GiB } })]);
+    f.nodes.add('small', { cpuMilli: 2000 });
+    f.nodes.add('tainted', { taints: [{ key: 'example.com/maintenance', effect: 'NoSchedule' }] });
+    f.nodes.add('gpu', { labels: {}, taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] });
+    // A pod nobody owns holds most of the small node's cpu.
+    const hog: Pod = {
+      kind: 'Pod',
+      metadata: { name: 'hog', uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {}, workload: 'Manual/hog' },
+      spec: { nodeName: 'small', tolerations: [], nodeSelector: {}, requests: { cpuMilli: 1000, memoryBytes: 0 }, terminationGracePeriodSeconds: 30, spreadAcrossZones: false },
+      status: { phase: 'Running', ready: true },
+    };
+    f.store.create(hog, 'test');
+    f.run(20_000);
+    expect(f.active('Deployment/web')[0].spec.nodeName).toBeUndefined();
+    expect(f.events('pod.unschedulable').map((e) => e.reason)).toEqual([
+      '0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) had untolerated taint {example.com/maintenance: }.',
+    ]);
+    f.store.deletePod('hog', { gracePeriodSeconds: 0, reason: 'test' }, 'test');
+    f.run(25_000);
+    expect(f.active('Deployment/web')[0].spec.nodeName).toBe('small');
+    const scheduled = f.events('pod.scheduled').find((e) => (e.pod as string).startsWith('web-'))!;
+    // AssignedPodDelete moves the pod at once; it is past its backoff, so it goes straight to activeQ.
+    expect(scheduled.atMs as number).toBeLessThan(20_100);
+  });
+
+  it('filters on taints (with tolerations), node readiness, unschedulable, nodeSelector and pod count', () => {
+    const f = fixture([
+      workload('Deployment', 'plain', { replicas: 4 }),
+      workload('Deployment', 'gpu', { replicas: 2, nodeSelector: { pool: 'gpu' }, tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] }),
+    ]);
+    f.nodes.add('general-0', { pods: 2 });
+    f.nodes.add('general-1', { pods: 2 });
+    f.nodes.add('gpu-0', { labels: { pool: 'gpu' }, taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] });
+    f.nodes.add('cordoned', {});
+    f.store.patch('Node', 'cordoned', (n) => (n.kind === 'Node' ? { ...n, spec: { ...n.spec, unschedulable: true } } : undefined), 'test');
+    f.nodes.add('notready', {});
+    f.nodes.setReady('notready', 'Unknown');
+    f.run(20_000);
+    const where = (w: string) => f.active(w).map((p) => p.spec.nodeName);
+    expect(where('Deployment/gpu')).toEqual(['gpu-0', 'gpu-0']);
+    expect(where('Deployment/plain').sort()).toEqual(['general-0', 'general-0', 'general-1', 'general-1']);
+  });
+
+  it('examines every node below 100 nodes and an adaptive share above', () => {
+    expect(numFeasibleNodesToFind(50)).toBe(50);
+    expect(numFeasibleNodesToFind(99)).toBe(99);
+    expect(numFeasibleNodesToFind(100)).toBe(100);
+    expect(numFeasibleNodesToFind(150)).toBe(100);
+    expect(numFeasibleNodesToFind(1000)).toBe(420);
+    expect(numFeasibleNodesToFind(5000)).toBe(500);
+    expect(numFeasibleNodesToFind(6000)).toBe(300);
+    expect(numFeasibleNodesToFind(10_000)).toBe(500);
+  });
+
+  it('stops filtering after numFeasibleNodesToFind feasible nodes (300 nodes: 48 % = 144)', () => {
+    const f = fixture([workload('Deployment', 'web', { replicas: 2 })]);
+    for (let i = 0; i < 300; i++) f.nodes.add(`n-${String(i).padStart(3, '0')}`, { zone: `zone-${'abc'[i % 3]}` });
+    f.run(20_000);
+    expect(f.schedulerController().stats).toEqual({ attempts: 2, scheduled: 2, nodesEvaluated: 288 });
+  });
+
+  it('places pods identically for the same seed', () => {
+    const placement = (seed: number) => {
+      const f = fixture([workload('Deployment', 'web', { replicas: 12, spreadAcrossZones: true })], seed);
+      addZonalNodes(f, 4);
+      f.run(30_000);
+      return f.active('Deployment/web').map((p) => `${p.metadata.name}@${p.spec.nodeName}`);
+    };
+    expect(placement(3)).toEqual(placement(3));
+    expect(placement(3)).not.toEqual(placement(4));
+  });
+});
