@@ -84,12 +84,14 @@ export class RateLimitedTimedQueue {
   private seq = 0;
   private limiterValue: TryAcceptLimiter;
 
+  /** `limiter`: a QPS for a token bucket of `burst` (<= 0: never), or a limiter object (tests). */
   constructor(
     private readonly nowMs: () => number,
-    qps: number,
+    limiter: number | TryAcceptLimiter,
     private readonly burst: number = EVICTION_RATE_LIMITER_BURST,
   ) {
-    this.limiterValue = qps > 0 ? new TokenBucket(qps, burst, nowMs) : new NeverLimiter();
+    if (typeof limiter !== 'number') this.limiterValue = limiter;
+    else this.limiterValue = limiter > 0 ? new TokenBucket(limiter, burst, nowMs) : new NeverLimiter();
   }
 
   get limiter(): TryAcceptLimiter {
