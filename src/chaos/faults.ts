@@ -22,8 +22,9 @@ export function scheduleFaults(cluster: Cluster): void {
   const { sim, scenario } = cluster.ctx;
   for (const f of scenario.spec.faults) {
     sim.at(f.atMs, () => {
-      const active = startFault(cluster, f);
-      cluster.ctx.trace.emit('fault.started', { fault: f.name, faultType: f.type, targets: active.targets });
+      // The fault is traced before its effects, so the trace reads cause, then consequences.
+      const announce = (targets: string[]) => cluster.ctx.trace.emit('fault.started', { fault: f.name, faultType: f.type, targets });
+      const active = startFault(cluster, f, announce);
       if (f.durationMs !== undefined) {
         sim.at(f.atMs + f.durationMs, () => {
           active.end?.();
@@ -34,7 +35,7 @@ export function scheduleFaults(cluster: Cluster): void {
   }
 }
 
-function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
+function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]) => void): ActiveFault {
   const { ctx } = cluster;
   const rng = ctx.streams.stream(`chaos/${f.name}`);
   const nodes = () => selectNodes(f.target, ctx.scenario.spec.nodes, rng);
@@ -42,6 +43,7 @@ function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
   const trace = ctx.trace;
 
   const powerOff = (hosts: Host[]) => {
+    announce(hosts.map((h) => h.name));
     for (const h of hosts) {
       if (!h.poweredOn) continue;
       h.powerOff();
@@ -69,6 +71,7 @@ function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
     case 'kubelet-stop': {
       const targets = nodes();
       const kubelets = targets.map((n) => cluster.kubelets.get(n)!);
+      announce(targets);
       for (const k of kubelets) k.stop('kubelet-stop');
       return { targets, end: () => kubelets.forEach((k) => k.host.poweredOn && k.start()) };
     }
@@ -77,6 +80,7 @@ function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
       const other =
         f.from === undefined || f.from.controlPlane ? controlPlaneHosts(cluster) : selectNodes(f.from, ctx.scenario.spec.nodes, rng);
       const id = `fault/${f.name}`;
+      announce(side);
       ctx.network.cut(id, side, other);
       return {
         targets: side,
@@ -89,6 +93,7 @@ function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
     case 'network-degrade': {
       const targets = f.target.controlPlane ? controlPlaneHosts(cluster) : nodes();
       const id = `fault/${f.name}`;
+      announce(targets);
       ctx.network.degrade(id, targets, f.loss ?? 0, f.latency);
       return { targets, end: () => ctx.network.restore(id) };
     }
@@ -97,6 +102,7 @@ function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
       const pool = f.type === 'apiserver-outage' ? ctx.api.replicas : ctx.api.etcd;
       const names = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
       const chosen = names ? pool.filter((m) => names.includes(m.name)) : pool;
+      announce(chosen.map((m) => m.name));
       for (const m of chosen) m.running = false;
       return {
         targets: chosen.map((m) => m.name),
@@ -112,6 +118,7 @@ function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
         f.type === 'controller-manager-crash' ? cluster.controllerManagers : cluster.schedulers;
       const names = f.target.instances ?? [f.target.instance ?? 'leader'];
       const chosen = names.includes('leader') ? pool.filter((p) => p.isLeader).slice(0, 1) : pool.filter((p) => names.includes(p.name));
+      announce(chosen.map((p) => p.name));
       for (const p of chosen) {
         if (f.graceful && 'shutdown' in p && typeof p.shutdown === 'function') p.shutdown();
         else p.kill('crashed');
@@ -122,6 +129,7 @@ function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
       const instances = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
       const targets = instances ? instances.flatMap((i) => instanceHosts(cluster, i)) : nodes();
       const clocks = targets.map((n) => host(n).clock);
+      announce(targets);
       for (const c of clocks) {
         if (f.offsetMs) c.jump(f.offsetMs);
         if (f.rate !== undefined) c.setRate(f.rate);
@@ -139,6 +147,7 @@ function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
     }
     case 'node-delete': {
       const targets = nodes();
+      announce(targets);
       for (const n of targets) operator(cluster, `delete node ${n}`, (s) => s.deleteNode(n, 'operator'));
       return { targets };
     }
@@ -155,6 +164,7 @@ function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
             return { ...cur, spec: { ...cur.spec, taints } };
           }, 'operator'),
         );
+      announce(targets);
       for (const n of targets) setTaint(n, true);
       return { targets, end: () => targets.forEach((n) => setTaint(n, false)) };
     }
@@ -168,6 +178,7 @@ function startFault(cluster: Cluster, f: FaultSpec): ActiveFault {
         return !node || readyCondition(node)?.status !== 'True';
       });
       const targets = victims.map((p) => p.metadata.name);
+      announce(targets);
       for (const name of targets) operator(cluster, `force delete pod ${name}`, (s) => s.deletePod(name, { gracePeriodSeconds: 0, reason: 'force-delete' }, 'operator'));
       return { targets };
     }

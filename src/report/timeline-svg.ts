@@ -6,7 +6,7 @@ import { D3Node } from 'd3-node';
 import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary, SloResult } from '../trace/summary.js';
 import { readySeries, type ReadySeries } from '../slo/ready-series.js';
-import { formatClockShort, formatDuration } from './format.js';
+import { formatClock, formatClockShort, formatDuration } from './format.js';
 import { faultMilestones } from './milestones.js';
 
 export const COLLAPSE_NODES_ABOVE = 40;
@@ -580,14 +580,18 @@ function leaderLane(svg: Sel, x: Scale, l: LeaderLane, top: number): void {
     const x0 = x(s.startMs);
     const w = Math.max(1, x(s.endMs) - x0);
     const sy = top + s.slot * LEADER_ROW;
-    g.append('rect').attr('x', x0).attr('y', sy).attr('width', w).attr('height', h).attr('rx', 2).attr('fill', color(s.instance)).attr('fill-opacity', 0.85);
-    if (w > s.instance.length * CHAR_W + 8) g.append('text').attr('x', x0 + 4).attr('y', sy + 12).attr('fill', '#ffffff').attr('font-weight', 600).text(s.instance);
+    g.append('rect').attr('x', x0).attr('y', sy).attr('width', w).attr('height', h).attr('rx', 2).attr('fill', color(s.instance)).attr('fill-opacity', 0.85)
+      .append('title').text(`${s.instance} leads ${formatClock(s.startMs)}–${formatClock(s.endMs)}`);
+    // The full instance name when it fits, else its host part (kube-controller-manager-control-plane-1 -> control-plane-1).
+    const name = [s.instance, s.instance.startsWith(`${l.component}-`) ? s.instance.slice(l.component.length + 1) : ''].find((n) => n && w > n.length * CHAR_W + 8);
+    if (name) g.append('text').attr('x', x0 + 4).attr('y', sy + 12).attr('fill', '#ffffff').attr('font-weight', 600).text(name);
   }
   for (const gap of l.gaps) {
     const x0 = x(gap.startMs);
     const w = Math.max(1.5, x(gap.endMs) - x0);
-    g.append('rect').attr('x', x0).attr('y', top).attr('width', w).attr('height', h).attr('fill', 'url(#hasim-leaderless)').attr('stroke', COLORS.fail).attr('stroke-width', 0.8);
     const label = `no leader ${formatDuration(gap.endMs - gap.startMs)}`;
+    g.append('rect').attr('x', x0).attr('y', top).attr('width', w).attr('height', h).attr('fill', 'url(#hasim-leaderless)').attr('stroke', COLORS.fail).attr('stroke-width', 0.8)
+      .append('title').text(`${label} (${formatClock(gap.startMs)}–${formatClock(gap.endMs)})`);
     if (w > label.length * CHAR_W + 6) g.append('text').attr('x', x0 + 3).attr('y', top + 12).attr('fill', COLORS.fail).attr('font-weight', 600).text(label);
   }
   if (l.slots > 1) g.append('text').attr('x', PLOT_LEFT - 8).attr('y', top + 26).attr('text-anchor', 'end').attr('fill', COLORS.fail).text(`split brain: ${l.slots} leaders`);
