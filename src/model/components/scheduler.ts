@@ -86,10 +86,13 @@ interface PodState {
   pod: Pod;
   cpu: number;
   mem: number;
+  requestKey: string;
   selector: Array<[string, string]>;
   toleratesUnschedulable: boolean;
   spread: boolean;
   minMatch: number;
+  /** Zone -> whether one more pod there keeps the skew within 1 (memo for this cycle). */
+  zoneAllowed: Map<string, boolean>;
 }
 
 export function scheduler(ctx: ControllerContext): SchedulerController {
@@ -258,10 +261,12 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
       pod,
       cpu: pod.spec.requests.cpuMilli,
       mem: pod.spec.requests.memoryBytes,
+      requestKey: `${pod.spec.requests.cpuMilli}/${pod.spec.requests.memoryBytes}`,
       selector: Object.entries(pod.spec.nodeSelector),
       toleratesUnschedulable: untoleratedTaint([{ key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule' }], pod.spec.tolerations) === undefined,
       spread,
       minMatch,
+      zoneAllowed: new Map(),
     };
   }
 
@@ -272,23 +277,26 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   }
 
   function filter(st: PodState, info: NodeInfo): boolean {
-    const node = info.node!;
-    if (node.spec.unschedulable && !st.toleratesUnschedulable) return reject('NodeUnschedulable', MSG_UNSCHEDULABLE);
-    if (node.spec.taints.length > 0) {
-      const t = untoleratedTaint(node.spec.taints, st.pod.spec.tolerations);
+    if (info.unschedulable && !st.toleratesUnschedulable) return reject('NodeUnschedulable', MSG_UNSCHEDULABLE);
+    if (info.taints.length > 0) {
+      const t = untoleratedTaint(info.taints, st.pod.spec.tolerations);
       if (t) return reject('TaintToleration', `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`);
     }
     if (!info.ready) return reject('NodeReady', MSG_NOT_READY);
-    for (const [k, v] of st.selector) if (node.metadata.labels[k] !== v) return reject('NodeAffinity', MSG_SELECTOR);
-    const cap = node.status.capacity;
+    for (let i = 0; i < st.selector.length; i++) if (info.labels[st.selector[i][0]] !== st.selector[i][1]) return reject('NodeAffinity', MSG_SELECTOR);
     let fits = true;
-    if (info.podCount + 1 > cap.pods) fits = reject('NodeResourcesFit', MSG_TOO_MANY_PODS);
-    if (st.cpu > 0 && info.cpuUsedMilli + st.cpu > cap.cpuMilli) fits = reject('NodeResourcesFit', MSG_CPU);
-    if (st.mem > 0 && info.memUsedBytes + st.mem > cap.memoryBytes) fits = reject('NodeResourcesFit', MSG_MEMORY);
+    if (info.podCount + 1 > info.podCap) fits = reject('NodeResourcesFit', MSG_TOO_MANY_PODS);
+    if (st.cpu > 0 && info.cpuUsedMilli + st.cpu > info.cpuCapMilli) fits = reject('NodeResourcesFit', MSG_CPU);
+    if (st.mem > 0 && info.memUsedBytes + st.mem > info.memCapBytes) fits = reject('NodeResourcesFit', MSG_MEMORY);
     if (!fits) return false;
     if (st.spread) {
       if (info.zone === '') return reject('PodTopologySpread', MSG_SPREAD_LABEL);
-      if (cache.zoneCount(st.pod.metadata.workload, info.zone) + 1 - st.minMatch > 1) return reject('PodTopologySpread', MSG_SPREAD);
+      let allowed = st.zoneAllowed.get(info.zone);
+      if (allowed === undefined) {
+        allowed = cache.zoneCount(st.pod.metadata.workload, info.zone) + 1 - st.minMatch <= 1;
+        st.zoneAllowed.set(info.zone, allowed);
+      }
+      if (!allowed) return reject('PodTopologySpread', MSG_SPREAD);
     }
     return true;
   }
@@ -301,17 +309,13 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     return `0/${numAllNodes} nodes are available${parts.length > 0 ? ': ' + parts.join(', ') : ''}.`;
   }
 
+  /** A node's score only changes with its usage or the pod's requests: reuse the last one when neither did. */
   function score(st: PodState, info: NodeInfo): number {
-    const cap = info.node!.status.capacity;
-    const cpuReq = info.cpuUsedMilli + st.cpu;
-    const memReq = info.memUsedBytes + st.mem;
-    const cpuLeast = cap.cpuMilli > 0 && cpuReq <= cap.cpuMilli ? Math.trunc(((cap.cpuMilli - cpuReq) * MAX_NODE_SCORE) / cap.cpuMilli) : 0;
-    const memLeast = cap.memoryBytes > 0 && memReq <= cap.memoryBytes ? Math.trunc(((cap.memoryBytes - memReq) * MAX_NODE_SCORE) / cap.memoryBytes) : 0;
-    const least = Math.trunc((cpuLeast + memLeast) / 2);
-    const cpuFrac = cap.cpuMilli > 0 ? Math.min(1, cpuReq / cap.cpuMilli) : 1;
-    const memFrac = cap.memoryBytes > 0 ? Math.min(1, memReq / cap.memoryBytes) : 1;
-    const balanced = Math.trunc((1 - Math.abs(cpuFrac - memFrac) / 2) * MAX_NODE_SCORE);
-    return least + balanced;
+    if (info.scoreVersion === info.usageVersion && info.scoreKey === st.requestKey) return info.score;
+    info.score = scoreNode(info.cpuCapMilli, info.memCapBytes, info.cpuUsedMilli + st.cpu, info.memUsedBytes + st.mem);
+    info.scoreVersion = info.usageVersion;
+    info.scoreKey = st.requestKey;
+    return info.score;
   }
 
   function selectHost(st: PodState): NodeInfo {
@@ -375,6 +379,20 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
       kick();
     },
   };
+}
+
+/**
+ * LeastAllocated + BalancedAllocation for cpu and memory, each an integer 0..100 as upstream
+ * (fractions here are at most 1, so `| 0` truncates exactly like int64 conversion).
+ */
+export function scoreNode(cpuCap: number, memCap: number, cpuReq: number, memReq: number): number {
+  const cpuFrac = cpuCap > 0 && cpuReq < cpuCap ? cpuReq / cpuCap : 1;
+  const memFrac = memCap > 0 && memReq < memCap ? memReq / memCap : 1;
+  const cpuLeast = ((1 - cpuFrac) * MAX_NODE_SCORE) | 0;
+  const memLeast = ((1 - memFrac) * MAX_NODE_SCORE) | 0;
+  const least = ((cpuLeast + memLeast) / 2) | 0;
+  const balanced = ((1 - Math.abs(cpuFrac - memFrac) / 2) * MAX_NODE_SCORE) | 0;
+  return least + balanced;
 }
 
 /** Which rejections a node update may undo (the node became more permissive). Heartbeats undo none. */
