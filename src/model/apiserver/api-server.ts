@@ -19,6 +19,8 @@ export class ApiServer {
   readonly replicas: Member[];
   readonly etcd: Member[];
   private readonly outageListeners: Array<() => void> = [];
+  /** Each client's preferred replica (hashing the name on every request showed up in profiles). */
+  private readonly preferred = new Map<Host, number>();
 
   constructor(
     private readonly sim: Simulator,
@@ -49,7 +51,8 @@ export class ApiServer {
    */
   pickReplica(client: Host): Member | undefined {
     const n = this.replicas.length;
-    const start = stableIndex(client.name, n);
+    let start = this.preferred.get(client);
+    if (start === undefined) this.preferred.set(client, (start = stableIndex(client.name, n)));
     for (let i = 0; i < n; i++) {
       const r = this.replicas[(start + i) % n];
       if (this.serving(r) && this.network.connected(client, r.host)) return r;
