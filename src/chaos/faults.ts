@@ -3,7 +3,7 @@
 // server as `kubectl` would. They never reach into a component's memory; the components find out the
 // way they would in a real cluster.
 import { Priority } from '../engine/index.js';
-import type { FaultSpec } from '../scenario/types.js';
+import type { FaultSpec, LeaderComponent, Target } from '../scenario/types.js';
 import { TAINT_OUT_OF_SERVICE, type Node, readyCondition } from '../model/api/objects.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Process } from '../model/components/process.js';
@@ -58,6 +58,17 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
     };
   };
 
+  /**
+   * The hosts a network fault acts on: control-plane members' hosts (`leader` resolved now) or worker
+   * nodes. `zone` selects the worker nodes of the zone only (see the target schema's description).
+   */
+  const hostsOf = (t: Target): string[] => {
+    if (t.controlPlane) return controlPlaneHosts(cluster);
+    const instances = t.instances ?? (t.instance !== undefined ? [t.instance] : undefined);
+    if (instances) return unique(instances.flatMap((i) => instanceHosts(cluster, i, t.component)));
+    return selectNodes(t, ctx.scenario.spec.nodes, rng);
+  };
+
   switch (f.type) {
     case 'node-crash': {
       const targets = nodes();
@@ -76,9 +87,12 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
       return { targets, end: () => kubelets.forEach((k) => k.host.poweredOn && k.start()) };
     }
     case 'network-partition': {
-      const side = f.target.controlPlane ? controlPlaneHosts(cluster) : nodes();
-      const other =
-        f.from === undefined || f.from.controlPlane ? controlPlaneHosts(cluster) : selectNodes(f.from, ctx.scenario.spec.nodes, rng);
+      const side = hostsOf(f.target);
+      // The default `from: control-plane` is the rest of the control plane: a target that is itself a
+      // control-plane host (or a zone holding one) is not also on the other side. The same holds for
+      // any overlap: a host on both sides stays on the target side, so it is never cut from itself.
+      const inSide = new Set(side);
+      const other = (f.from === undefined ? controlPlaneHosts(cluster) : hostsOf(f.from)).filter((h) => !inSide.has(h));
       const id = `fault/${f.name}`;
       announce(side);
       ctx.network.cut(id, side, other);
@@ -91,7 +105,7 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
       };
     }
     case 'network-degrade': {
-      const targets = f.target.controlPlane ? controlPlaneHosts(cluster) : nodes();
+      const targets = hostsOf(f.target);
       const id = `fault/${f.name}`;
       announce(targets);
       ctx.network.degrade(id, targets, f.loss ?? 0, f.latency);
@@ -127,7 +141,7 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
     }
     case 'clock-skew': {
       const instances = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
-      const targets = instances ? instances.flatMap((i) => instanceHosts(cluster, i)) : nodes();
+      const targets = instances ? unique(instances.flatMap((i) => instanceHosts(cluster, i, f.target.component))) : nodes();
       const clocks = targets.map((n) => host(n).clock);
       announce(targets);
       for (const c of clocks) {
@@ -194,10 +208,22 @@ function controlPlaneHosts(cluster: Cluster): string[] {
   return [...cluster.ctx.hosts.values()].filter((h) => h.role === 'control-plane').map((h) => h.name);
 }
 
-function instanceHosts(cluster: Cluster, instance: string): string[] {
-  const procs = [...cluster.controllerManagers, ...cluster.schedulers];
-  const p = instance === 'leader' ? procs.find((x) => x.isLeader) : procs.find((x) => x.name === instance);
+/**
+ * The host of a control-plane member. `leader` is the instance of `component` (default
+ * kube-controller-manager) acting as leader now; none leading: no host.
+ */
+function instanceHosts(cluster: Cluster, instance: string, component: LeaderComponent = 'kube-controller-manager'): string[] {
+  if (instance === 'leader') {
+    const pool: Array<Process & { isLeader: boolean }> = component === 'kube-scheduler' ? cluster.schedulers : cluster.controllerManagers;
+    const p = pool.find((x) => x.isLeader);
+    return p ? [p.host.name] : [];
+  }
+  const p = [...cluster.controllerManagers, ...cluster.schedulers].find((x) => x.name === instance);
   if (p) return [p.host.name];
   const m = [...cluster.ctx.api.replicas, ...cluster.ctx.api.etcd].find((x) => x.name === instance);
   return m ? [m.host.name] : [];
+}
+
+function unique(names: string[]): string[] {
+  return [...new Set(names)];
 }

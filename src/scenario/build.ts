@@ -151,7 +151,8 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
   const faults: FaultSpec[] = (spec.faults ?? []).filter(Boolean).map((f: Raw) => {
     const fault: Raw = { name: f.name, type: f.type, atMs: f.at };
     if (f.duration !== undefined) fault.durationMs = f.duration;
-    let target: Target | undefined = f.target ? normalizeTarget(f.target) : undefined;
+    const leaderOf = f.type === 'network-partition' || f.type === 'network-degrade' || f.type === 'clock-skew';
+    let target: Target | undefined = f.target ? normalizeTarget(f.target, leaderOf) : undefined;
     if (target === undefined) {
       if (f.type === 'apiserver-outage') target = { instances: instancesOf('kube-apiserver') };
       else if (f.type === 'etcd-member-down') target = { instances: instancesOf('etcd') };
@@ -159,7 +160,7 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
     }
     fault.target = target;
     if (f.type === 'network-partition' || f.from !== undefined) {
-      fault.from = f.from === undefined || f.from === 'control-plane' ? { controlPlane: true } : normalizeTarget(f.from);
+      fault.from = f.from === undefined || f.from === 'control-plane' ? { controlPlane: true } : normalizeTarget(f.from, leaderOf);
     }
     if (f.loss !== undefined) fault.loss = f.loss;
     if (f.latency !== undefined) fault.latency = f.latency;
@@ -210,10 +211,15 @@ function leaderElection(raw: Raw | undefined): LeaderElectionConfig {
   };
 }
 
-/** `random` without `from` picks among all nodes (an empty label selector). */
-function normalizeTarget(raw: Raw): Target {
+/**
+ * `random` without `from` picks among all nodes (an empty label selector). With `defaultComponent`,
+ * `instance: leader` without `component` means the kube-controller-manager leader.
+ */
+function normalizeTarget(raw: Raw, defaultComponent = false): Target {
   const t: Target = { ...raw };
   if (raw.from !== undefined) t.from = normalizeTarget(raw.from);
   else if (raw.random !== undefined) t.from = { labels: {} };
+  const names: unknown[] = raw.instances ?? (raw.instance !== undefined ? [raw.instance] : []);
+  if (defaultComponent && raw.component === undefined && names.includes('leader')) t.component = 'kube-controller-manager';
   return t;
 }

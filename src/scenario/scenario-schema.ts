@@ -17,18 +17,33 @@ const leaderElection = s.object(
 const selectorFields: Record<string, Field> = {
   node: s.opt(s.string('One node by name (after count expansion, e.g. worker-a-3).')),
   nodes: s.opt(s.array(s.string(), 'Several nodes by name.')),
-  zone: s.opt(s.string('Every node (and, for zone-outage, every control-plane member) in this zone.')),
+  zone: s.opt(
+    s.string(
+      'The worker nodes in this zone. zone-outage also powers off the control-plane hosts of the zone; network-partition, network-degrade and clock-skew do not touch them (select those by instance/instances), so existing zone partitions keep cutting only the workers.',
+    ),
+  ),
   labels: s.opt(s.map('Nodes whose labels include all of these; an empty mapping {} selects every node.')),
   random: s.opt(s.integer('Pick this many nodes at random (with the scenario seed) from `from` (default: all nodes).', 1)),
   from: s.opt(s.ref('target')),
-  instance: s.opt(s.string('A control-plane member: `leader` (the current leader of the component) or an instance name such as kube-controller-manager-control-plane-1.')),
-  instances: s.opt(s.array(s.string(), 'Several control-plane members by instance name.')),
+  instance: s.opt(
+    s.string(
+      'A control-plane member: `leader` (the instance of `component` leading when the fault starts) or an instance name such as kube-controller-manager-control-plane-1. network-partition, network-degrade and clock-skew act on the host that runs it (control-plane-<i>).',
+    ),
+  ),
+  instances: s.opt(s.array(s.string(), 'Several control-plane members by instance name (or `leader`); network faults and clock-skew act on their hosts.')),
+  component: s.opt(
+    s.enum(
+      ['kube-controller-manager', 'kube-scheduler'],
+      'component',
+      'With instance: leader, whose leader: kube-controller-manager (default) or kube-scheduler. Crash faults imply it.',
+    ),
+  ),
   workload: s.opt(s.string('The pods of a workload, as Kind/name (e.g. Deployment/checkout).')),
 };
 
 const target: ObjectSchema = s.object(
   selectorFields,
-  'What a fault hits: one of node, nodes, zone, labels, random (+from), instance/instances, workload.',
+  'What a fault hits: one of node, nodes, zone, labels, random (+from), instance/instances (+component), workload.',
 );
 
 export const toleration = s.object({
@@ -107,7 +122,8 @@ const fault = s.object(
       kind: 'either',
       string: s.enum(['control-plane'], 'partition side', 'The control plane.'),
       object: s.ref('target'),
-      description: 'network-partition: the other side of the cut (default control-plane).',
+      description:
+        'network-partition: the other side of the cut. Default `control-plane`: every control-plane host not on the target side. A host selected on both sides stays on the target side (a host is never cut from itself).',
     }),
     loss: s.opt(s.number('network-degrade: probability 0..1 that a message is lost.', { min: 0, max: 1 })),
     latency: s.opt(s.range('network-degrade: extra latency per message, fixed or min..max.')),

@@ -16,24 +16,37 @@ type Raw = Record<string, any>;
 const NODE_SELECTORS = ['node', 'nodes', 'zone', 'labels', 'random'] as const;
 const SELECTOR_KEYS = ['node', 'nodes', 'zone', 'labels', 'random', 'instance', 'instances', 'workload'] as const;
 
-/** Which target selectors each fault type accepts, and whether the target may be left out. */
-const FAULT_TARGETS: Record<FaultType, { selectors: readonly string[]; optional?: boolean; component?: ControlPlaneComponent }> = {
+/**
+ * Which target selectors each fault type accepts, and whether the target may be left out.
+ * `component`: the instances must be of this component (crash and API/etcd faults).
+ * `leader`: whether `instance: leader` is allowed — `implied` when the type names the component
+ * (crash faults), `choose` when the target's `component` says whose leader (default kube-controller-manager).
+ */
+interface TargetRules {
+  selectors: readonly string[];
+  optional?: boolean;
+  component?: ControlPlaneComponent;
+  leader?: 'implied' | 'choose';
+}
+
+/** Selectors of the faults that act on hosts (network links, clocks): worker nodes or control-plane hosts. */
+const HOST_SELECTORS = [...NODE_SELECTORS, 'instance', 'instances'] as const;
+
+const FAULT_TARGETS: Record<FaultType, TargetRules> = {
   'node-crash': { selectors: NODE_SELECTORS },
   'kubelet-stop': { selectors: NODE_SELECTORS },
-  'network-partition': { selectors: NODE_SELECTORS },
-  'network-degrade': { selectors: NODE_SELECTORS },
+  'network-partition': { selectors: HOST_SELECTORS, leader: 'choose' },
+  'network-degrade': { selectors: HOST_SELECTORS, leader: 'choose' },
   'zone-outage': { selectors: ['zone'] },
   'apiserver-outage': { selectors: ['instance', 'instances'], optional: true, component: 'kube-apiserver' },
   'etcd-member-down': { selectors: ['instance', 'instances'], optional: true, component: 'etcd' },
-  'controller-manager-crash': { selectors: ['instance'], optional: true, component: 'kube-controller-manager' },
-  'scheduler-crash': { selectors: ['instance'], optional: true, component: 'kube-scheduler' },
-  'clock-skew': { selectors: [...NODE_SELECTORS, 'instance'] },
+  'controller-manager-crash': { selectors: ['instance'], optional: true, component: 'kube-controller-manager', leader: 'implied' },
+  'scheduler-crash': { selectors: ['instance'], optional: true, component: 'kube-scheduler', leader: 'implied' },
+  'clock-skew': { selectors: HOST_SELECTORS, leader: 'choose' },
   'node-delete': { selectors: NODE_SELECTORS },
   'node-out-of-service': { selectors: NODE_SELECTORS },
   'pod-force-delete': { selectors: ['workload'] },
 };
-
-const LEADER_ELECTED: ReadonlySet<string> = new Set(['kube-controller-manager', 'kube-scheduler']);
 
 const FAULT_ONLY_FIELDS: Record<string, FaultType> = {
   loss: 'network-degrade',
@@ -221,7 +234,7 @@ export function semanticChecks(
       checkTarget(f.target, [...path, 'target'], type, rules, ctx, false);
     }
     if (f.from !== undefined && f.from !== 'control-plane' && type === 'network-partition') {
-      checkTarget(f.from, [...path, 'from'], type, { selectors: NODE_SELECTORS }, ctx, false);
+      checkTarget(f.from, [...path, 'from'], type, { selectors: HOST_SELECTORS, leader: 'choose' }, ctx, false);
     }
     if (duration !== undefined && f.at !== undefined) {
       if (f.at >= duration) {
@@ -331,7 +344,7 @@ function checkTarget(
   target: Raw,
   path: Path,
   type: FaultType,
-  rules: { selectors: readonly string[]; component?: ControlPlaneComponent },
+  rules: TargetRules,
   ctx: TargetContext,
   nested: boolean,
 ): void {
@@ -351,6 +364,7 @@ function checkTarget(
     return;
   }
   const selector = given[0];
+  if (target.component !== undefined) checkComponent(target, selector, path, type, rules, ctx);
   if (!rules.selectors.includes(selector)) {
     error(
       [...path, selector],
@@ -362,12 +376,12 @@ function checkTarget(
   const value = target[selector];
   switch (selector) {
     case 'node':
-      resolveNode(value, [...path, 'node'], ctx);
+      resolveNode(value, [...path, 'node'], ctx, rules);
       break;
     case 'nodes':
       if ((value as string[]).length === 0) error([...path, 'nodes'], 'selects-nothing', 'lists no node');
       (value as (string | undefined)[]).forEach((n, j) => {
-        if (typeof n === 'string') resolveNode(n, [...path, 'nodes', j], ctx);
+        if (typeof n === 'string') resolveNode(n, [...path, 'nodes', j], ctx, rules);
       });
       break;
     case 'zone':
@@ -401,19 +415,21 @@ function checkTarget(
         if (typeof name !== 'string') return;
         const p = selector === 'instance' ? [...path, 'instance'] : [...path, 'instances', j];
         if (name === 'leader') {
-          if (rules.component === undefined || !LEADER_ELECTED.has(rules.component)) {
+          if (rules.leader === undefined) {
             error(
               p,
               'not-applicable',
-              `"leader" applies only to leader-elected components (controller-manager-crash, scheduler-crash); for ${type} give an instance name (defined: ${listNames(candidates)})`,
+              `"leader" names the leader of kube-controller-manager or kube-scheduler; ${rules.component ?? 'this component'} has none: for ${type} give an instance name (defined: ${listNames(candidates)})`,
             );
           }
           return;
         }
         if (!candidates.includes(name)) {
           const kind = rules.component ? `${rules.component} instance` : 'control-plane instance';
-          const extra = rules.component && LEADER_ELECTED.has(rules.component) ? ['leader', ...candidates] : candidates;
-          error(p, 'unknown-reference', `unknown ${kind} "${name}"${namesSuffix(name, extra)}`);
+          const extra = rules.leader ? ['leader', ...candidates] : candidates;
+          const hosts = ctx.layout.hosts.map((h) => h.name);
+          const hostHint = rules.component === undefined && hosts.includes(name) ? `${name} is a control-plane host; select it by a member it runs, e.g. { instance: ${candidates.find((c) => c.endsWith(`-${name}`)) ?? candidates[0]} }` : undefined;
+          error(p, 'unknown-reference', `unknown ${kind} "${name}"${namesSuffix(name, extra)}`, hostHint);
         }
       });
       break;
@@ -424,9 +440,45 @@ function checkTarget(
   }
 }
 
-function resolveNode(name: string, path: Path, ctx: TargetContext): void {
+/** `component` says whose leader `instance: leader` is; anywhere else it would be ignored, so it is an error. */
+function checkComponent(target: Raw, selector: string, path: Path, type: FaultType, rules: TargetRules, ctx: TargetContext): void {
+  const names: unknown[] = selector === 'instance' ? [target.instance] : selector === 'instances' ? target.instances : [];
+  const p = [...path, 'component'];
+  if (!rules.leader || !names.includes('leader')) {
+    ctx.error(
+      p,
+      'not-applicable',
+      rules.leader
+        ? '"component" goes with instance: leader (it says whose leader); an instance name already names its component'
+        : `"component" does not apply to a ${type} fault's target${rules.selectors.includes('instance') ? ' (it goes with instance: leader)' : ''}`,
+    );
+    return;
+  }
+  if (rules.leader === 'implied' && rules.component !== undefined && target.component !== rules.component) {
+    const other = FAULT_TYPES_BY_COMPONENT[target.component as string];
+    ctx.error(
+      p,
+      'conflicting-fields',
+      `a ${type} fault always hits ${rules.component}; component "${target.component}" contradicts it`,
+      other ? `to crash the ${target.component} leader use type: ${other}; or leave component out` : 'leave component out',
+    );
+  }
+}
+
+const FAULT_TYPES_BY_COMPONENT: Record<string, FaultType> = {
+  'kube-controller-manager': 'controller-manager-crash',
+  'kube-scheduler': 'scheduler-crash',
+};
+
+function resolveNode(name: string, path: Path, ctx: TargetContext, rules?: TargetRules): void {
   if (!ctx.nodeNames.includes(name) && !ctx.incompleteNodes) {
-    ctx.error(path, 'unknown-reference', `unknown node "${name}"${namesSuffix(name, ctx.nodeNames)}`);
+    // A control-plane host written as a node: say how to reach it where the fault can.
+    const member = ctx.layout.instances.find((i) => i.host === name);
+    const hint =
+      member && rules?.selectors.includes('instance') && rules.component === undefined
+        ? `${name} is a control-plane host, not a worker node; select it by a member it runs, e.g. { instance: ${member.name} }`
+        : undefined;
+    ctx.error(path, 'unknown-reference', `unknown node "${name}"${namesSuffix(name, ctx.nodeNames)}`, hint);
   }
 }
 

@@ -131,6 +131,12 @@ export interface Target {
    */
   instances?: string[];
   workload?: string;
+  /**
+   * With `instance: leader` (or `leader` among `instances`): whose leader. The loader fills in
+   * kube-controller-manager for network-partition, network-degrade and clock-skew; crash faults leave
+   * it out (their type names the component).
+   */
+  component?: LeaderComponent;
   /** The literal `control-plane` (network-partition's default `from`). */
   controlPlane?: boolean;
 }

@@ -119,23 +119,18 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
   });
 
   test('(c) a KCM leader whose host is partitioned from the rest of the control plane stops leading ≈12 s after its last renewal; never two leaders, over 200 seeds', () => {
-    // The file can only express "the API is gone for everyone" (see its comment); the host partition
-    // is applied here in code: a network-partition of the leader's control-plane host from the others.
-    const base = load('control-plane-partitioned-leader.yaml');
-    const P = 61_300; // off the 2 s renew grid, so the last renewal is in (P - 2 s, P]
+    // The file partitions `{ instance: leader }` (resolved when the fault starts) from the other
+    // control-plane hosts (default from: control-plane), at a time off the 2 s renew grid.
+    const scenario = load('control-plane-partitioned-leader.yaml');
+    const cut = scenario.spec.faults[0];
+    expect(cut).toMatchObject({ type: 'network-partition', target: { instance: 'leader', component: KCM }, from: { controlPlane: true } });
+    const P = cut.atMs;
     const lost: number[] = [];
     for (const seed of seeds(200)) {
-      const leader = leaderAt(runScenario(withoutFaults(base), { seed }).events, KCM, P);
-      const host = leader.replace(`${KCM}-`, '');
-      const scenario: Scenario = {
-        ...base,
-        spec: {
-          ...base.spec,
-          slos: [],
-          faults: [{ name: 'host-cut', type: 'network-partition', atMs: P, durationMs: 60_000, target: { node: host }, from: { controlPlane: true } }],
-        },
-      };
-      const { events } = runScenario(scenario, { seed });
+      const { events, summary } = runScenario(scenario, { seed });
+      const leader = leaderAt(events, KCM, P);
+      const started = events.find((e) => e.type === 'fault.started' && e.fault === cut.name);
+      expect(started).toMatchObject({ atMs: P, targets: [leader.replace(`${KCM}-`, '')] });
       const gone = leaderEvents(events, KCM).find((e) => e.type === 'leader.lost' && e.instance === leader && e.atMs >= P);
       expect(gone).toBeDefined();
       lost.push(gone!.atMs - P);
@@ -143,6 +138,7 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
       expect(next).toBeDefined();
       expect(next!.atMs).toBeGreaterThan(gone!.atMs); // the standby waits ≥15 s after its last observation
       expect(maxConcurrentLeaders(events, KCM)).toBe(1);
+      expect(summary.passed).toBe(true);
     }
     // last renewal + 2 s (next round) + 10 s (renewDeadline): (P + 10 s, P + 12 s] plus latency.
     expect(Math.min(...lost)).toBeGreaterThan(9_950);
@@ -151,20 +147,19 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
 
   test('(d) with the leader clock 2× slow, a standby takes over while the old leader still acts: max-concurrent-leaders 1 fails', () => {
     const base = load('clock-rate-split-brain.yaml');
-    const clockAt = base.spec.faults[0].atMs;
+    const clock = base.spec.faults[0];
+    // The file's clock fault follows the leader at fault start, whatever the seed.
+    expect(clock.target).toEqual({ instance: 'leader', component: KCM });
     const strict = [{ name: 'no split brain', type: 'max-concurrent-leaders' as const, component: KCM as typeof KCM, max: 1 }];
     let overlaps = 0;
     for (const seed of seeds(12)) {
-      const leader = leaderAt(runScenario(withoutFaults(base), { seed }).events, KCM, clockAt);
       const at = (rate: number): Scenario => ({
         ...base,
-        spec: {
-          ...base.spec,
-          slos: strict,
-          faults: [{ ...base.spec.faults[0], target: { instance: leader }, rate }, base.spec.faults[1]],
-        },
+        spec: { ...base.spec, slos: strict, faults: [{ ...clock, rate }, base.spec.faults[1]] },
       });
       const slow = runScenario(at(0.5), { seed });
+      const leader = leaderAt(slow.events, KCM, clock.atMs);
+      expect(slow.events.find((e) => e.type === 'fault.started' && e.fault === clock.name)).toMatchObject({ targets: [leader.replace(`${KCM}-`, '')] });
       if (maxConcurrentLeaders(slow.events, KCM) === 2) {
         overlaps++;
         expect(slow.summary.slos[0].passed).toBe(false);
@@ -212,11 +207,19 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
     ['control-plane-partition.yaml', 'cp-cut-off'],
     ['apiserver-outage.yaml', 'api-down'],
     ['etcd-quorum-loss.yaml', 'etcd-quorum-lost'],
-  ])('(f) %s: nothing is evicted and every workload is back at desired Ready by the end', (file) => {
+  ])('(f) %s: nothing is evicted and every workload is back at desired Ready by the end', (file, fault) => {
     const { events, summary } = runScenario(load(file));
     expect(summary.passed).toBe(true);
     expect(events.filter((e) => e.type === 'pod.deleted' && e.reason === 'taint-eviction')).toEqual([]);
-    expect(events.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute')).toEqual([]);
+    const healed = events.find((e) => e.type === 'fault.ended' && e.fault === fault)!.atMs;
+    const noExecute = events.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute');
+    expect(noExecute.filter((e) => e.atMs < healed)).toEqual([]);
+    // After the heal, leaving the all-zones-down mode (§2.6) taints nodes still Unknown in the API (their
+    // kubelets' phases differ, so some get a status update through later); each taint goes once it is Ready.
+    for (const t of noExecute) {
+      const node = (t as { node: string }).node;
+      expect(events.some((e) => e.type === 'node.taint.removed' && e.node === node && e.effect === 'NoExecute' && e.atMs > t.atMs)).toBe(true);
+    }
     const want = desired(events);
     const got = readyAtEnd(events);
     expect(want.size).toBeGreaterThan(0);
