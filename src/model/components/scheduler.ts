@@ -71,15 +71,48 @@ export interface SchedulerController extends Controller {
   readonly attemptListeners: Array<(pod: string, atMs: number, node: string | undefined) => void>;
 }
 
-// Fixed failure messages (FitError reasons), indexed by FailCode.
-const MSG_UNSCHEDULABLE = 'node(s) were unschedulable';
-const MSG_NOT_READY = 'node(s) were not ready';
-const MSG_SELECTOR = "node(s) didn't match Pod's node affinity/selector";
-const MSG_TOO_MANY_PODS = 'Too many pods';
-const MSG_CPU = 'Insufficient cpu';
-const MSG_MEMORY = 'Insufficient memory';
-const MSG_SPREAD = "node(s) didn't match pod topology spread constraints";
-const MSG_SPREAD_LABEL = "node(s) didn't match pod topology spread constraints (missing required label)";
+// Fixed failure messages (FitError reasons), indexed by FailCode. The filter counts rejections per code in
+// a typed array and the rejecting plugins in a bit mask: a Map/Set update per rejected node showed up as the
+// largest single cost of a zone outage at scale.
+const FAIL_UNSCHEDULABLE = 0;
+const FAIL_NOT_READY = 1;
+const FAIL_SELECTOR = 2;
+const FAIL_TOO_MANY_PODS = 3;
+const FAIL_CPU = 4;
+const FAIL_MEMORY = 5;
+const FAIL_SPREAD = 6;
+const FAIL_SPREAD_LABEL = 7;
+const FAIL_MESSAGES: readonly string[] = [
+  'node(s) were unschedulable',
+  'node(s) were not ready',
+  "node(s) didn't match Pod's node affinity/selector",
+  'Too many pods',
+  'Insufficient cpu',
+  'Insufficient memory',
+  "node(s) didn't match pod topology spread constraints",
+  "node(s) didn't match pod topology spread constraints (missing required label)",
+];
+/** The plugin each FailCode belongs to, as a bit of the rejectors mask. */
+const PLUGINS: readonly FilterPlugin[] = ['NodeUnschedulable', 'TaintToleration', 'NodeReady', 'NodeAffinity', 'NodeResourcesFit', 'PodTopologySpread'];
+const BIT_UNSCHEDULABLE = 1 << 0;
+const BIT_TAINT = 1 << 1;
+const BIT_READY = 1 << 2;
+const BIT_AFFINITY = 1 << 3;
+const BIT_FIT = 1 << 4;
+const BIT_SPREAD = 1 << 5;
+/** One immutable rejectors set per mask: the queue only reads them, so they are shared. */
+const REJECTOR_SETS: ReadonlyArray<ReadonlySet<FilterPlugin>> = Array.from(
+  { length: 1 << PLUGINS.length },
+  (_, mask) => new Set(PLUGINS.filter((_p, i) => (mask & (1 << i)) !== 0)),
+);
+
+/** The FitError reason of an untolerated taint (cached per taint object: nodes share them until they change). */
+const taintMessages = new WeakMap<object, string>();
+function taintMessage(t: { key: string; value?: string }): string {
+  let m = taintMessages.get(t);
+  if (m === undefined) taintMessages.set(t, (m = `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`));
+  return m;
+}
 
 /** The per-attempt state of the pod being scheduled. */
 interface PodState {
@@ -112,8 +145,10 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   // Reused buffers: a cycle allocates nothing per node.
   const feasible: NodeInfo[] = [];
   const ties: NodeInfo[] = [];
-  const reasons = new Map<string, number>();
-  const rejectors = new Set<FilterPlugin>();
+  const failCounts = new Int32Array(FAIL_MESSAGES.length);
+  /** Untolerated-taint reasons of this cycle (message -> count); few distinct per cycle. */
+  const taintReasons = new Map<string, number>();
+  let rejectorMask = 0;
 
   // ---- informer handlers ----
 
@@ -218,8 +253,9 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     const st = podState(pod);
     const toFind = numFeasibleNodesToFind(n);
     feasible.length = 0;
-    reasons.clear();
-    rejectors.clear();
+    failCounts.fill(0);
+    if (taintReasons.size > 0) taintReasons.clear();
+    rejectorMask = 0;
     let processed = 0;
     for (let i = 0; i < n && feasible.length < toFind; i++) {
       const node = order[(nextStartNodeIndex + i) % n];
@@ -237,7 +273,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
         info.lastReason = reason;
         proc.ctx.trace.emit('pod.unschedulable', { pod: name, reason });
       }
-      queue.addUnschedulableIfNotPresent(info, new Set(rejectors));
+      queue.addUnschedulableIfNotPresent(info, REJECTOR_SETS[rejectorMask]);
       for (const l of attemptListeners) l(name, proc.ctx.sim.nowMs, undefined);
       return costMs;
     }
@@ -270,33 +306,38 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     };
   }
 
-  function reject(plugin: FilterPlugin, msg: string): false {
-    rejectors.add(plugin);
-    reasons.set(msg, (reasons.get(msg) ?? 0) + 1);
+  function reject(bit: number, code: number): false {
+    rejectorMask |= bit;
+    failCounts[code]++;
     return false;
   }
 
   function filter(st: PodState, info: NodeInfo): boolean {
-    if (info.unschedulable && !st.toleratesUnschedulable) return reject('NodeUnschedulable', MSG_UNSCHEDULABLE);
+    if (info.unschedulable && !st.toleratesUnschedulable) return reject(BIT_UNSCHEDULABLE, FAIL_UNSCHEDULABLE);
     if (info.taints.length > 0) {
       const t = untoleratedTaint(info.taints, st.pod.spec.tolerations);
-      if (t) return reject('TaintToleration', `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`);
+      if (t) {
+        rejectorMask |= BIT_TAINT;
+        const msg = taintMessage(t);
+        taintReasons.set(msg, (taintReasons.get(msg) ?? 0) + 1);
+        return false;
+      }
     }
-    if (!info.ready) return reject('NodeReady', MSG_NOT_READY);
-    for (let i = 0; i < st.selector.length; i++) if (info.labels[st.selector[i][0]] !== st.selector[i][1]) return reject('NodeAffinity', MSG_SELECTOR);
+    if (!info.ready) return reject(BIT_READY, FAIL_NOT_READY);
+    for (let i = 0; i < st.selector.length; i++) if (info.labels[st.selector[i][0]] !== st.selector[i][1]) return reject(BIT_AFFINITY, FAIL_SELECTOR);
     let fits = true;
-    if (info.podCount + 1 > info.podCap) fits = reject('NodeResourcesFit', MSG_TOO_MANY_PODS);
-    if (st.cpu > 0 && info.cpuUsedMilli + st.cpu > info.cpuCapMilli) fits = reject('NodeResourcesFit', MSG_CPU);
-    if (st.mem > 0 && info.memUsedBytes + st.mem > info.memCapBytes) fits = reject('NodeResourcesFit', MSG_MEMORY);
+    if (info.podCount + 1 > info.podCap) fits = reject(BIT_FIT, FAIL_TOO_MANY_PODS);
+    if (st.cpu > 0 && info.cpuUsedMilli + st.cpu > info.cpuCapMilli) fits = reject(BIT_FIT, FAIL_CPU);
+    if (st.mem > 0 && info.memUsedBytes + st.mem > info.memCapBytes) fits = reject(BIT_FIT, FAIL_MEMORY);
     if (!fits) return false;
     if (st.spread) {
-      if (info.zone === '') return reject('PodTopologySpread', MSG_SPREAD_LABEL);
+      if (info.zone === '') return reject(BIT_SPREAD, FAIL_SPREAD_LABEL);
       let allowed = st.zoneAllowed.get(info.zone);
       if (allowed === undefined) {
         allowed = cache.zoneCount(st.pod.metadata.workload, info.zone) + 1 - st.minMatch <= 1;
         st.zoneAllowed.set(info.zone, allowed);
       }
-      if (!allowed) return reject('PodTopologySpread', MSG_SPREAD);
+      if (!allowed) return reject(BIT_SPREAD, FAIL_SPREAD);
     }
     return true;
   }
@@ -304,7 +345,8 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   /** FitError.Error(): "0/N nodes are available: <count reason>, ... ." sorted as strings. */
   function fitError(numAllNodes: number): string {
     const parts: string[] = [];
-    for (const [msg, count] of reasons) parts.push(`${count} ${msg}`);
+    for (let code = 0; code < failCounts.length; code++) if (failCounts[code] > 0) parts.push(`${failCounts[code]} ${FAIL_MESSAGES[code]}`);
+    for (const [msg, count] of taintReasons) parts.push(`${count} ${msg}`);
     parts.sort();
     return `0/${numAllNodes} nodes are available${parts.length > 0 ? ': ' + parts.join(', ') : ''}.`;
   }
