@@ -1,8 +1,16 @@
 // Builds the simulated cluster from a validated scenario: hosts in zones (worker nodes and the
 // control-plane hosts of controlPlaneLayout), the network, the API server with its etcd members, a kubelet
-// per node, the controller-manager and scheduler replicas. Everything starts at virtual time 0 from an
-// empty API server: the control plane elects leaders, kubelets register their nodes, workload controllers
-// create pods and the scheduler places them, as a freshly created cluster does.
+// per node, the controller-manager and scheduler replicas. Everything starts from an empty API server: the
+// control plane starts at virtual time 0 and elects leaders, kubelets register their nodes, workload
+// controllers create pods and the scheduler places them, as a freshly created cluster does.
+// Kubelets are not in step: each one's heartbeat loops (node Lease, node status) run at its own phase within
+// the lease renew interval (0.25 × nodeLeaseDuration), an offset drawn from a per-node stream
+// (`cluster/kubelet-start/<node>`), as if each kubelet had been started at its own moment before t = 0. In a
+// real cluster nodes boot at different times, so a fault lands a different time after each node's last
+// renewal; started in step, every node would renew together and e.g. a rack's nodes would always go
+// Unknown in the same node lifecycle controller pass. A per-node label keeps each node's offset independent
+// of the others: adding a node moves nobody else. Kubelets still register at t = 0 (the scenario's nodes
+// exist when its workloads are created), so only the loop phases differ.
 import { RandomStreams, Simulator, TraceRecorder } from '../engine/index.js';
 import { controlPlaneLayout } from '../scenario/control-plane-layout.js';
 import type { Scenario } from '../scenario/types.js';
@@ -13,7 +21,7 @@ import type { ModelContext } from './context.js';
 import type { ControllerFactory } from './components/controller.js';
 import { ControllerManager } from './components/controller-manager.js';
 import { daemonSetController } from './components/daemonset-controller.js';
-import { Kubelet } from './components/kubelet.js';
+import { Kubelet, LEASE_RENEW_INTERVAL_FRACTION } from './components/kubelet.js';
 import { nodeLifecycleController } from './components/node-lifecycle-controller.js';
 import { podGcController } from './components/pod-gc-controller.js';
 import { replicaSetController } from './components/replicaset-controller.js';
@@ -92,9 +100,11 @@ export function buildCluster(scenario: Scenario, opts: ClusterOptions = {}): Clu
   for (const p of [...controllerManagers, ...schedulers]) p.host.onBoot(() => p.start());
   for (const m of [...api.replicas, ...api.etcd]) m.host.onBoot(() => api.notifyRecovery());
 
+  const renewIntervalMs = Math.max(1, Math.round(k.kubelet.nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION));
+  const phases = new Map([...kubelets.keys()].map((name) => [name, streams.stream(`cluster/kubelet-start/${name}`).int(0, renewIntervalMs - 1)]));
   sim.at(0, () => {
     for (const p of [...controllerManagers, ...schedulers]) p.start();
-    for (const kl of kubelets.values()) kl.start();
+    for (const [name, kl] of kubelets) kl.startInPhase(phases.get(name)!);
   }, 'cluster/start');
 
   return { ctx, kubelets, controllerManagers, schedulers, operator };

@@ -37,7 +37,7 @@ import { Process } from './process.js';
 
 const ACTOR = 'kubelet';
 /** nodeLeaseRenewIntervalFraction (pkg/kubelet/kubelet.go). */
-const LEASE_RENEW_INTERVAL_FRACTION = 0.25;
+export const LEASE_RENEW_INTERVAL_FRACTION = 0.25;
 const JITTER_FACTOR = 0.04;
 /** nodeStatusUpdateRetry and the lease controller's maxUpdateRetries. */
 const UPDATE_RETRIES = 5;
@@ -108,6 +108,8 @@ export class Kubelet extends Process {
   private probing = new Map<string, number>();
   private stopping = new Set<string>();
   private statusInFlight = new Set<string>();
+  /** For the first start only: local ms after start at which the heartbeat loops run their second sync. */
+  private phaseMs: number | undefined;
 
   constructor(ctx: ModelContext, host: Host, readonly spec: NodeSpec) {
     super(ctx, host, `kubelet/${spec.name}`, 'kubelet');
@@ -135,7 +137,19 @@ export class Kubelet extends Process {
     return Math.min(this.cfg.nodeLeaseDurationSeconds * 1000, this.cfg.nodeStatusUpdateFrequencyMs);
   }
 
+  /**
+   * The cluster's first start: the kubelet registers and creates its lease now, but its heartbeat loops
+   * then run `phaseMs` later instead of a full period, as if it had been running for a while with that
+   * phase (nodes boot at different moments; see cluster.ts).
+   */
+  startInPhase(phaseMs: number): void {
+    this.phaseMs = phaseMs;
+    this.start();
+    this.phaseMs = undefined;
+  }
+
   protected onStart(): void {
+    const phaseMs = this.phaseMs;
     this.registered = false;
     this.latestLease = undefined;
     this.lastStatusReportMs = -Infinity;
@@ -162,9 +176,9 @@ export class Kubelet extends Process {
     pods.start();
 
     const statusPeriodMs = this.cfg.nodeStatusUpdateFrequencyMs;
-    this.slidingLoop(statusPeriodMs, 'node-status', (done) => this.syncNodeStatus(done));
+    this.slidingLoop(statusPeriodMs, 'node-status', (done) => this.syncNodeStatus(done), phaseMs);
     const leasePeriodMs = this.cfg.nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION;
-    this.slidingLoop(leasePeriodMs, 'lease', (done) => this.syncLease(done));
+    this.slidingLoop(leasePeriodMs, 'lease', (done) => this.syncLease(done), phaseMs);
   }
 
   protected override onStop(_reason: string): void {
@@ -174,11 +188,16 @@ export class Kubelet extends Process {
     this.nodeInformer = undefined;
   }
 
-  /** JitterUntil(sliding=true) around an asynchronous body: the wait starts when the body is done. */
-  private slidingLoop(periodMs: number, label: string, body: (done: () => void) => void): void {
+  /**
+   * JitterUntil(sliding=true) around an asynchronous body: the wait starts when the body is done. With
+   * `phaseMs`, the second run is at `phaseMs` after the start (or right after the first, if that took longer).
+   */
+  private slidingLoop(periodMs: number, label: string, body: (done: () => void) => void, phaseMs?: number): void {
     const rng = this.rng(label);
     const run = () => body(() => this.after(periodMs * (1 + rng.next() * JITTER_FACTOR), run, `${this.name}/${label}`));
-    run();
+    if (phaseMs === undefined) return run();
+    const startedMs = this.now();
+    body(() => this.after(Math.max(0, startedMs + phaseMs - this.now()), run, `${this.name}/${label}`));
   }
 
   // ---- registration and node status ----

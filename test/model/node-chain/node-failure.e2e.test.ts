@@ -31,17 +31,27 @@ describe.each([
   ['1.31', 40_000],
   ['1.32', 50_000],
 ])('a worker crash in a 3-zone 9-node cluster, version %s', (version, graceMs) => {
-  test.each(Array.from({ length: 20 }, (_, i) => i + 1))('seed %i: Unknown, NoExecute one pass later, eviction 300 s after the taint', (seed) => {
-    const crashMs = 120_000;
-    const ev = run(
-      { version, seed },
-      (c) => {
-        addPods(c, 10_000, 'worker-a-0', 3);
-        powerOff(c, crashMs, ['worker-a-0']);
-      },
-      900_000,
-    );
-    const lastRenewal = ev.filter((e) => e.type === 'node.lease.renewed' && e.node === 'worker-a-0' && e.atMs <= crashMs).at(-1)!;
+  const seeds = Array.from({ length: 20 }, (_, i) => i + 1);
+  const crashMs = 120_000;
+  const runs = new Map<number, Ev[]>();
+  const runSeed = (seed: number): Ev[] => {
+    if (!runs.has(seed)) {
+      runs.set(seed, run(
+        { version, seed },
+        (c) => {
+          addPods(c, 10_000, 'worker-a-0', 3);
+          powerOff(c, crashMs, ['worker-a-0']);
+        },
+        900_000,
+      ));
+    }
+    return runs.get(seed)!;
+  };
+  const lastRenewalOf = (ev: Ev[]) => ev.filter((e) => e.type === 'node.lease.renewed' && e.node === 'worker-a-0' && e.atMs <= crashMs).at(-1)!;
+
+  test.each(seeds)('seed %i: Unknown, NoExecute one pass later, eviction 300 s after the taint', (seed) => {
+    const ev = runSeed(seed);
+    const lastRenewal = lastRenewalOf(ev);
     const unknown = first(ev, unknownOf('worker-a-0'))!;
     const d = unknown.atMs - lastRenewal.atMs;
     // The controller sees the renewal at its next pass (< 5.001 s later) and marks Unknown at the 9th
@@ -66,6 +76,14 @@ describe.each([
     // And the other nodes stayed Ready.
     expect(ev.filter((e) => e.type === 'node.ready.changed' && e.to !== 'True').map((e) => e.node)).toEqual(['worker-a-0']);
   });
+
+  test('over the 20 seeds the kubelet phase moves the last renewal across the renew interval and Unknown across the window', () => {
+    // Kubelets renew at their own seeded phase (cluster.ts): the crash lands anywhere in the 10 s interval.
+    const sinceRenewal = seeds.map((s) => crashMs - lastRenewalOf(runSeed(s)).atMs);
+    const d = seeds.map((s) => first(runSeed(s), unknownOf('worker-a-0'))!.atMs - lastRenewalOf(runSeed(s)).atMs);
+    expect(Math.max(...sinceRenewal) - Math.min(...sinceRenewal)).toBeGreaterThan(7_000);
+    expect(Math.max(...d) - Math.min(...d)).toBeGreaterThan(3_500);
+  });
 });
 
 test('the kubelet starts pods (pull, then Ready) and a crash stops their containers', () => {
@@ -78,12 +96,21 @@ test('the kubelet starts pods (pull, then Ready) and a crash stops their contain
   expect(ev.filter((e) => e.type === 'pod.stopped').map((e) => e.reason)).toEqual(['host powered off', 'host powered off']);
 });
 
-test('3 of 5 nodes down in a small zone: PartialDisruption and no NoExecute taints', () => {
+test.each([1, 2, 3, 4, 5, 6])('seed %i: 3 of 5 nodes down in a small zone: PartialDisruption, and no NoExecute taint from then on', (seed) => {
   const down = ['worker-a-0', 'worker-a-1', 'worker-a-2'];
-  const ev = run({ zones: { 'zone-a': 5, 'zone-b': 3 } }, (c) => powerOff(c, 60_000, down), 600_000);
+  const ev = run({ zones: { 'zone-a': 5, 'zone-b': 3 }, seed }, (c) => powerOff(c, 60_000, down), 600_000);
   expect(ev.filter((e) => e.type === 'node.ready.changed' && e.to === 'Unknown').map((e) => e.node).sort()).toEqual(down);
   expect(ev.filter((e) => e.type === 'zone.state.changed' && e.zone === 'zone-a').map((e) => e.to)).toEqual(['Normal', 'PartialDisruption']);
-  expect(ev.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute')).toEqual([]);
+  const partialAt = first(ev, (e) => e.type === 'zone.state.changed' && e.to === 'PartialDisruption')!.atMs;
+  const taints = ev.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute');
+  expect(taints.filter((e) => e.atMs >= partialAt)).toEqual([]);
+  // §2.4/§2.6: a node's taint is queued in the pass after it went Unknown and the limiter is set from the
+  // zone state at the end of a pass, so a node is tainted (at the normal rate) iff it went Unknown two
+  // passes before the zone crossed the threshold, which the kubelets' differing phases make happen on some seeds.
+  for (const n of down) {
+    const unknownAt = first(ev, unknownOf(n))!.atMs;
+    expect([n, taints.some((e) => e.node === n)]).toEqual([n, unknownAt <= partialAt - 9_900]);
+  }
 });
 
 test('a whole zone of three down while the others are healthy: tainted one node every 10 s', () => {
@@ -108,13 +135,20 @@ test('every node of every zone unreachable: no NoExecute taints until a node ret
     c.ctx.sim.at(400_000, () => c.ctx.hosts.get('worker-a-0')!.powerOn());
   }, 1_000_000);
   const before = ev.filter((e) => e.atMs < 400_000);
-  expect(before.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute')).toEqual([]);
+  const allFullAt = before.filter((e) => e.type === 'zone.state.changed').at(-1)!.atMs;
   expect(before.filter((e) => e.type === 'zone.state.changed').map((e) => e.to).slice(-3)).toEqual(['FullDisruption', 'FullDisruption', 'FullDisruption']);
+  // No NoExecute taint while every zone is fully disrupted; a node detected two passes before the rest
+  // (its zone still Normal) may be tainted first, and entering the all-zones-down mode removes it again.
+  const early = before.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute');
+  expect(early.filter((e) => e.atMs >= allFullAt)).toEqual([]);
+  for (const t of early) {
+    expect(first(before, (e) => e.type === 'node.taint.removed' && e.node === t.node && e.effect === 'NoExecute' && e.atMs >= allFullAt && e.atMs <= allFullAt + 100)).toBeDefined();
+  }
   expect(before.filter((e) => e.type === 'pod.deleted')).toEqual([]);
   // Leaving the all-zones-down mode refreshes every probe timestamp, but nodes already Unknown in the API
   // are observed Unknown and tainted through the zone queues from the next pass on (§8.1).
   const back = first(ev, (e) => e.type === 'node.ready.changed' && e.node === 'worker-a-0' && e.to === 'True' && e.atMs > 400_000)!;
-  const taints = ev.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute');
+  const taints = ev.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute' && e.atMs >= 400_000);
   expect(taints.length).toBeGreaterThan(0);
   expect(taints[0].atMs).toBeGreaterThan(back.atMs);
 });
