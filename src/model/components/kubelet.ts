@@ -24,12 +24,21 @@
 // On every start the kubelet re-registers, relists its pods, restarts the missing ones, removes the ones
 // deleted meanwhile, kills containers whose pod is gone, and re-reports Ready for pods that still run (the
 // status manager's resync after the node lifecycle controller marked them NotReady).
+// Status manager sync (pkg/kubelet/status/status_manager.go: Start ticks syncBatch every syncPeriod = 10 s;
+// syncPod GETs the pod and patches when the API server's status differs from the kubelet's): after a call
+// of this kubelet failed to reach the API server, a 10 s tick GETs this node's pods (one call, O(pods on the
+// node)) until one GET succeeds, and re-reports Ready for every pod running Ready here that the API server
+// has NotReady. So after a partition heals, pods are Ready again within one sync period instead of waiting
+// for the pod watch's reflector backoff (up to 30 s). Without a failed call there is no tick: in steady
+// state the informer keeps the view current and the kubelet writes every change itself, so nothing differs.
+// Heartbeat phases: the first start (cluster.ts) registers at once but runs the heartbeat loops at a per-node
+// seeded offset within the renew interval, so nodes do not renew in step.
 // Simplified: Ready is always True while the kubelet runs (no runtime/PLEG failures, no pressure); a get-or-
 // create or a retried GET+PATCH is one API call; the readiness probe is one delay (no failures).
 import type { NodeSpec, Scenario, WorkloadSpec } from '../../scenario/types.js';
 import { DEFAULT_STARTUP } from '../../scenario/defaults.js';
 import type { Lease, Node, NodeCondition, NodeConditionType, Pod } from '../api/objects.js';
-import type { ApiResult } from '../apiserver/store.js';
+import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import type { Informer } from '../apiserver/informer.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
@@ -50,6 +59,8 @@ const STOP_MS_MIN = 300;
 const STOP_MS_MAX = 3_000;
 /** The status manager's resync period for a failed pod status write. */
 const POD_STATUS_RETRY_MS = 10_000;
+/** The status manager's syncPeriod (pkg/kubelet/status/status_manager.go). */
+const POD_STATUS_SYNC_MS = 10_000;
 const POD_DELETE_RETRY_MS = 1_000;
 
 /** A pod whose containers run on this host. */
@@ -108,6 +119,13 @@ export class Kubelet extends Process {
   private probing = new Map<string, number>();
   private stopping = new Set<string>();
   private statusInFlight = new Set<string>();
+  /**
+   * A call of this kubelet failed to reach the API server since the status manager last compared its pods'
+   * statuses with the server's: while cut off, others (the node lifecycle controller) may have changed them.
+   */
+  private statusMayBeStale = false;
+  /** The status manager's sync tick is armed (it ticks only while statuses may be stale). */
+  private statusSyncArmed = false;
   /** For the first start only: local ms after start at which the heartbeat loops run their second sync. */
   private phaseMs: number | undefined;
 
@@ -157,6 +175,8 @@ export class Kubelet extends Process {
     this.probing = new Map();
     this.stopping = new Set();
     this.statusInFlight = new Set();
+    this.statusMayBeStale = false;
+    this.statusSyncArmed = false;
 
     this.nodeInformer = this.informer<Node>({ kind: 'Node', nodeName: this.nodeName }, 'node-informer');
     this.nodeInformer.start();
@@ -179,6 +199,14 @@ export class Kubelet extends Process {
     this.slidingLoop(statusPeriodMs, 'node-status', (done) => this.syncNodeStatus(done), phaseMs);
     const leasePeriodMs = this.cfg.nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION;
     this.slidingLoop(leasePeriodMs, 'lease', (done) => this.syncLease(done), phaseMs);
+  }
+
+  /** An API call whose transport failure (Timeout, Unavailable) tells the status manager it was cut off. */
+  private api<T>(label: string, op: (s: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void): void {
+    this.call<T>(label, this.heartbeatTimeoutMs, op, (r) => {
+      if (!r.ok && (r.reason === 'Timeout' || r.reason === 'Unavailable')) this.markStatusesStale();
+      done(r);
+    });
   }
 
   protected override onStop(_reason: string): void {
@@ -213,9 +241,8 @@ export class Kubelet extends Process {
 
   /** registerWithAPIServer: CREATE, or take over the existing Node; retried with backoff until it works. */
   private register(backoffMs: number, done: () => void): void {
-    this.call<{ created: boolean }>(
+    this.api<{ created: boolean }>(
       'register-node',
-      this.heartbeatTimeoutMs,
       (s) => {
         const created = s.create(this.initialNode(this.now()), ACTOR);
         if (created.ok) return { ok: true, value: { created: true } };
@@ -272,9 +299,8 @@ export class Kubelet extends Process {
     }
     const nowMs = this.now();
     const fromCache = cached !== undefined;
-    this.call<Node>(
+    this.api<Node>(
       'node-status',
-      this.heartbeatTimeoutMs,
       (s) =>
         s.patch<Node>(
           'Node',
@@ -317,9 +343,8 @@ export class Kubelet extends Process {
 
   /** backoffEnsureLease: GET, CREATE when missing; on error back off 200 ms doubling to 7 s, forever. */
   private ensureLease(backoffMs: number, cb: (lease: Lease, created: boolean) => void): void {
-    this.call<{ lease: Lease; created: boolean }>(
+    this.api<{ lease: Lease; created: boolean }>(
       'ensure-lease',
-      this.heartbeatTimeoutMs,
       (s) => {
         const got = s.getLease('kube-node-lease', this.nodeName);
         if (got.ok) return { ok: true, value: { lease: got.value, created: false } };
@@ -343,7 +368,7 @@ export class Kubelet extends Process {
   /** retryUpdateLease: up to 5 optimistic UPDATEs; a Conflict re-reads the lease first. */
   private retryUpdateLease(base: Lease, attempt: number, cb: (ok: boolean) => void): void {
     if (attempt >= UPDATE_RETRIES) return cb(false);
-    this.call<Lease>('renew-lease', this.heartbeatTimeoutMs, (s) => s.update(this.newLease(base), ACTOR), (r) => {
+    this.api<Lease>('renew-lease', (s) => s.update(this.newLease(base), ACTOR), (r) => {
       if (r.ok) {
         this.latestLease = r.value;
         cb(true);
@@ -419,14 +444,49 @@ export class Kubelet extends Process {
     );
   }
 
+  /**
+   * The status manager's periodic sync (pkg/kubelet/status/status_manager.go: syncBatch every syncPeriod,
+   * 10 s, reconciles the API server's pod statuses with its own and re-sends those that differ, GETting each
+   * pod from the API server in syncPod). Modelled cheaply: the 10 s tick runs only while a status may be
+   * stale, i.e. after a call of this kubelet failed to reach the API server (it was cut off, so the node
+   * lifecycle controller may have marked its pods NotReady meanwhile while its pod watch still backs off).
+   * A tick is one GET of this node's pods (O(pods on the node)); every pod running Ready here but not Ready
+   * there is re-reported. Once a GET succeeds the tick stops until the next failure.
+   */
+  private markStatusesStale(): void {
+    this.statusMayBeStale = true;
+    if (this.statusSyncArmed) return;
+    this.statusSyncArmed = true;
+    this.after(POD_STATUS_SYNC_MS, () => this.syncPodStatuses(), `${this.name}/pod-status-sync`);
+  }
+
+  private syncPodStatuses(): void {
+    this.statusSyncArmed = false;
+    if (!this.statusMayBeStale) return;
+    // Keep ticking every syncPeriod until a sync gets through.
+    this.statusSyncArmed = true;
+    this.after(POD_STATUS_SYNC_MS, () => this.syncPodStatuses(), `${this.name}/pod-status-sync`);
+    let anyReady = false;
+    for (const c of this.containers.values()) anyReady ||= c.ready;
+    this.statusMayBeStale = false;
+    if (!anyReady) return;
+    this.api<Pod[]>('pod-status-sync', (s) => ({ ok: true, value: s.podsOnNode(this.nodeName) }), (r) => {
+      if (!r.ok) return;
+      for (const p of r.value) {
+        const c = this.containers.get(p.metadata.name);
+        if (!c || c.uid !== p.metadata.uid || !c.ready || p.metadata.deletionTimestampMs !== undefined) continue;
+        if (!p.status.ready || p.status.phase !== 'Running') this.reportReady(p.metadata.name, p.metadata.uid);
+      }
+    });
+  }
+
   /** The status manager: phase Running and Ready=True, re-sent until the API server has it. */
   private reportReady(name: string, uid: number): void {
     if (this.statusInFlight.has(name)) return;
     this.statusInFlight.add(name);
     const nowMs = this.now();
-    this.call<Pod>(
+    this.api<Pod>(
       'pod-status',
-      this.heartbeatTimeoutMs,
       (s) =>
         s.patch<Pod>(
           'Pod',
@@ -469,9 +529,8 @@ export class Kubelet extends Process {
   }
 
   private removePodObject(name: string, uid: number): void {
-    this.call<unknown>(
+    this.api<unknown>(
       'delete-pod',
-      this.heartbeatTimeoutMs,
       (s) => s.deletePod(name, { gracePeriodSeconds: 0, uid, reason: 'kubelet' }, ACTOR) as ApiResult<unknown>,
       (r) => {
         if (r.ok || r.reason === 'NotFound' || r.reason === 'Conflict') {
