@@ -57,15 +57,35 @@ export function escapeXml(s: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
-/** Measured and bound of an SLO result as text (durations formatted, counts as numbers). */
-export function formatMeasured(r: { measuredMs?: number | null; measured?: number | null; type: string }): string {
+/** The fields of an SLO result that say how to show its figures. */
+interface SloFigures {
+  type: string;
+  measuredMs?: number | null;
+  boundMs?: number;
+  measured?: number | null;
+  bound?: number;
+  unit?: string;
+  message?: string;
+}
+
+/**
+ * A count in percent of desired (min-available with "N%")? From `unit`; summaries saved before it
+ * existed say so only in their message.
+ */
+function percentSuffix(r: SloFigures): string {
+  const percent = r.unit !== undefined ? r.unit === 'percent' : r.type === 'min-available' && /% of desired/.test(r.message ?? '');
+  return percent ? '%' : '';
+}
+
+/** Measured and bound of an SLO result as text (durations formatted, counts as numbers, percentages with %). */
+export function formatMeasured(r: SloFigures): string {
   if (r.measuredMs !== undefined) return r.measuredMs === null ? '—' : formatDuration(r.measuredMs);
-  if (r.measured !== undefined) return r.measured === null ? '—' : String(r.measured);
+  if (r.measured !== undefined) return r.measured === null ? '—' : String(r.measured) + percentSuffix(r);
   return '—';
 }
 
-export function formatBound(r: { boundMs?: number; bound?: number; type: string }): string {
+export function formatBound(r: SloFigures): string {
   if (r.boundMs !== undefined) return (r.type === 'min-available' ? '≥ ' : '≤ ') + formatDuration(r.boundMs);
-  if (r.bound !== undefined) return (r.type === 'min-available' ? '≥ ' : '≤ ') + String(r.bound);
+  if (r.bound !== undefined) return (r.type === 'min-available' ? '≥ ' : '≤ ') + String(r.bound) + percentSuffix(r);
   return '—';
 }

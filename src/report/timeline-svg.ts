@@ -538,9 +538,10 @@ function workloadChart(svg: Sel, x: Scale, s: ReadySeries, top: number, endMs: n
       note++;
     } else if (r.type === 'min-available' && r.bound !== undefined) {
       const last = pts[pts.length - 1];
-      const level = /% of desired/.test(r.message) && last ? (r.bound * last.desired) / 100 : r.bound;
+      const percent = isPercent(r);
+      const level = percent && last ? (r.bound * last.desired) / 100 : r.bound;
       g.append('line').attr('x1', PLOT_LEFT).attr('x2', PLOT_RIGHT).attr('y1', y(level)).attr('y2', y(level)).attr('stroke', color).attr('stroke-width', 1).attr('stroke-dasharray', '2 2');
-      g.append('text').attr('x', PLOT_RIGHT - 4).attr('y', y(level) - 3).attr('text-anchor', 'end').attr('fill', color).text(`${r.passed ? '✔' : '✘'} ${r.name}: min ${r.bound}`);
+      g.append('text').attr('x', PLOT_RIGHT - 4).attr('y', y(level) - 3).attr('text-anchor', 'end').attr('fill', color).text(`${r.passed ? '✔' : '✘'} ${r.name}: min ${r.bound}${percent ? '%' : ''}`);
     }
     if (!r.passed && r.violatedAtMs !== undefined) {
       const vx = x(Math.min(endMs, r.violatedAtMs));
@@ -561,14 +562,38 @@ function yTicks(maxY: number): number[] {
   return out;
 }
 
-/** SLO results about a workload: their messages name it (the summary holds no SLO spec). */
+const WORKLOAD_SLOS: readonly string[] = ['recovery-time', 'min-available', 'unavailable-time', 'stuck-terminating'];
+
+/**
+ * SLO results about a workload. Summaries carry the workload; summaries saved before they did are
+ * matched by their message, which names it.
+ */
 function slosOf(summary: RunSummary, workload: string): SloResult[] {
-  return summary.slos.filter((r) => ['recovery-time', 'min-available', 'unavailable-time', 'stuck-terminating'].includes(r.type) && r.message.includes(workload));
+  return summary.slos.filter((r) => WORKLOAD_SLOS.includes(r.type) && (r.workload !== undefined ? r.workload === workload : mentions(r.message, workload)));
 }
 
+/** The fault an SLO is measured from: its `after`, or for old summaries the longest fault name its message mentions. */
 function faultOf(summary: RunSummary, r: SloResult) {
-  const named = summary.faults.filter((f) => r.message.includes(f.name)).sort((a, b) => b.name.length - a.name.length);
+  if (r.after !== undefined) return summary.faults.find((f) => f.name === r.after);
+  const named = summary.faults.filter((f) => mentions(r.message, f.name)).sort((a, b) => b.name.length - a.name.length);
   return named[0] ?? (summary.faults.length === 1 ? summary.faults[0] : undefined);
+}
+
+/** A min-available bound given as a percentage of desired (old summaries: the message says so). */
+function isPercent(r: SloResult): boolean {
+  return r.unit !== undefined ? r.unit === 'percent' : /% of desired/.test(r.message);
+}
+
+/** Whether `text` names `name` as a whole word (Deployment/web is not mentioned by Deployment/web-2). */
+function mentions(text: string, name: string): boolean {
+  let i = text.indexOf(name);
+  while (i >= 0) {
+    const after = text[i + name.length];
+    const before = text[i - 1];
+    if ((after === undefined || !/[\w/-]/.test(after)) && (before === undefined || !/[\w/-]/.test(before))) return true;
+    i = text.indexOf(name, i + 1);
+  }
+  return false;
 }
 
 function leaderLane(svg: Sel, x: Scale, l: LeaderLane, top: number): void {

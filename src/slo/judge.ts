@@ -12,7 +12,26 @@ type FaultStarted = Extract<TraceEvent, { type: 'fault.started' }>;
 /** Judges every SLO, in the order given. */
 export function judgeSlos(slos: SloSpec[], events: readonly TraceEvent[], runEndMs: number): SloResult[] {
   const ctx = new TraceIndex(events, runEndMs);
-  return slos.map((slo) => judgeOne(slo, ctx));
+  return slos.map((slo) => withMetadata(slo, judgeOne(slo, ctx)));
+}
+
+/** What the SLO is about and the unit of its figures, for reports (SloResult's optional fields). */
+export function sloMetadata(slo: SloSpec): Pick<SloResult, 'workload' | 'after' | 'component' | 'unit'> {
+  const m: Pick<SloResult, 'workload' | 'after' | 'component' | 'unit'> = {};
+  if ('workload' in slo) m.workload = slo.workload;
+  if ('after' in slo) m.after = slo.after;
+  if ('component' in slo) m.component = slo.component;
+  if ('maxMs' in slo) m.unit = 'ms';
+  else if (slo.type === 'min-available') m.unit = slo.min.percent ? 'percent' : 'pods';
+  else if (slo.type === 'max-concurrent-leaders') m.unit = 'leaders';
+  else m.unit = 'pods';
+  return m;
+}
+
+/** Puts the metadata right after name and type, so summary.json reads in a natural order. */
+function withMetadata(slo: SloSpec, r: SloResult): SloResult {
+  const { name, type, ...rest } = r;
+  return { name, type, ...sloMetadata(slo), ...rest };
 }
 
 /** What several SLOs need from the trace, computed once. */

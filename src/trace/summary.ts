@@ -12,6 +12,17 @@ export interface SloResult {
   /** Count SLOs (min-available, max-concurrent-leaders, stuck-terminating). */
   measured?: number | null;
   bound?: number;
+  /**
+   * What the SLO is about, copied from its spec so reports need not guess from the message (absent in
+   * summaries saved before these fields existed, and for SLO types without them).
+   */
+  workload?: string;
+  /** The fault the measurement starts at (recovery-time, detection-time, eviction-time). */
+  after?: string;
+  /** leaderless-time, max-concurrent-leaders. */
+  component?: string;
+  /** Unit of measured/bound: ms for durations; pods, percent (of desired, min-available with "N%") or leaders for counts. */
+  unit?: 'ms' | 'pods' | 'percent' | 'leaders';
   /** One plain-English sentence: what was measured against what bound. */
   message: string;
   /** Virtual time of the first trace event that broke the SLO, when it failed. */

@@ -106,3 +106,42 @@ describe('reports', () => {
     expect(Object.keys(renderReports(small.summary, small.events)).sort()).toEqual(['junit.xml', 'report.html', 'report.md', 'timeline.svg']);
   });
 });
+
+describe('SLO metadata in reports', () => {
+  const W2 = 'Deployment/web';
+  const fx = outageFixture({
+    nodesPerZone: 1,
+    replicas: 3,
+    slos: [
+      { name: 'web half', type: 'min-available', workload: W2, min: { value: 50, percent: true } },
+      { name: 'web back', type: 'recovery-time', workload: W2, after: 'zone-a-power', maxMs: 7 * 60_000 },
+    ],
+  });
+
+  it('a percentage min-available shows "%" in the tables and on the timeline', () => {
+    expect(fx.summary.slos[0]).toMatchObject({ workload: W2, unit: 'percent' });
+    expect(renderMarkdownReport(fx.summary, fx.events)).toMatch(/\| web half \| `min-available` \| [\d.]+% \| ≥ 50% \|/);
+    expect(renderTimelineSvg(fx.summary, fx.events)).toContain('web half: min 50%');
+  });
+
+  it('places SLOs by their workload and fault fields, not by what their message says', () => {
+    const misleading = {
+      ...fx.summary,
+      slos: fx.summary.slos.map((s) => ({ ...s, message: 'nothing to see here' })),
+    };
+    const svg = renderTimelineSvg(misleading, fx.events);
+    expect(svg).toContain('web half: min 50%');
+    expect(svg).toContain('web back: bound 7m');
+  });
+
+  it('falls back to the message for summaries saved without the metadata', () => {
+    const old = {
+      ...fx.summary,
+      slos: fx.summary.slos.map(({ workload: _w, after: _a, component: _c, unit: _u, ...rest }) => rest),
+    };
+    const svg = renderTimelineSvg(old, fx.events);
+    expect(svg).toContain('web half: min 50%');
+    expect(svg).toContain('web back: bound 7m');
+    expect(renderMarkdownReport(old, fx.events)).toContain('≥ 50%');
+  });
+});

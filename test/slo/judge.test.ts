@@ -210,3 +210,32 @@ describe('summaries', () => {
     expect(summarizeFaults(base())[0].endMs).toBeNull();
   });
 });
+
+describe('SLO metadata in the results', () => {
+  it('copies workload, after and component from the spec and names the unit of the figures', () => {
+    const results = judgeSlos(
+      [
+        { name: 'a', type: 'recovery-time', workload: W, after: 'f1', maxMs: 420000 },
+        { name: 'b', type: 'min-available', workload: W, min: { value: 50, percent: true } },
+        { name: 'c', type: 'min-available', workload: W, min: { value: 2, percent: false } },
+        { name: 'd', type: 'detection-time', after: 'f1', maxMs: 60000 },
+        { name: 'e', type: 'max-concurrent-leaders', component: 'kube-scheduler', max: 1 },
+        { name: 'f', type: 'leaderless-time', component: 'kube-controller-manager', maxMs: 30000 },
+        { name: 'g', type: 'stuck-terminating', workload: W, max: 0 },
+      ],
+      outage(),
+      END,
+    );
+    expect(results.map(({ name, workload, after, component, unit }) => ({ name, workload, after, component, unit }))).toEqual([
+      { name: 'a', workload: W, after: 'f1', component: undefined, unit: 'ms' },
+      { name: 'b', workload: W, after: undefined, component: undefined, unit: 'percent' },
+      { name: 'c', workload: W, after: undefined, component: undefined, unit: 'pods' },
+      { name: 'd', workload: undefined, after: 'f1', component: undefined, unit: 'ms' },
+      { name: 'e', workload: undefined, after: undefined, component: 'kube-scheduler', unit: 'leaders' },
+      { name: 'f', workload: undefined, after: undefined, component: 'kube-controller-manager', unit: 'ms' },
+      { name: 'g', workload: W, after: undefined, component: undefined, unit: 'pods' },
+    ]);
+    // Only the fields that apply are present (summary.json stays lean).
+    expect(Object.keys(results[4])).toEqual(['name', 'type', 'component', 'unit', 'passed', 'measured', 'bound', 'message']);
+  });
+});
