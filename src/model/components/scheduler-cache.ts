@@ -15,6 +15,8 @@ import { matchesNodeSelector } from './workload-pods.js';
 export class NodeInfo {
   node: Node | undefined;
   zone = '';
+  /** A small integer per zone name (SchedulerCache.zoneIdOf): lets a cycle memoize per zone in an array. */
+  zoneId = -1;
   ready = false;
   // Copies of the node's fields the hot filter and score loops read: a monomorphic class keeps them
   // fast, where node objects built by different writers have different shapes.
@@ -30,6 +32,9 @@ export class NodeInfo {
   usageVersion = 0;
   scoreVersion = -1;
   scoreKey = '';
+  /** The last taint the filter rejected a pod for on this node, and its FitError message. */
+  rejectTaint: Node['spec']['taints'][number] | undefined = undefined;
+  rejectTaintMessage = '';
   score = 0;
   podCount = 0;
   /** Active pods per workload on this node (for the zone counts). */
@@ -53,6 +58,13 @@ export class SchedulerCache {
   private readonly zoneCounts = new Map<string, Map<string, number>>();
   private orderCache: NodeInfo[] | undefined;
   private readonly domainCache = new Map<string, string[]>();
+  /** Zone name -> id, in order of first appearance (ids only index memo arrays; no order depends on them). */
+  private readonly zoneIds = new Map<string, number>();
+
+  /** Number of zone ids handed out so far. */
+  get zoneIdCount(): number {
+    return this.zoneIds.size;
+  }
 
   // ---- nodes ----
 
@@ -191,6 +203,9 @@ export class SchedulerCache {
       this.bumpZone(w, zone, n);
     }
     info.zone = zone;
+    let id = this.zoneIds.get(zone);
+    if (id === undefined) this.zoneIds.set(zone, (id = this.zoneIds.size));
+    info.zoneId = id;
   }
 
   private bumpZone(workload: string, zone: string, delta: number): void {

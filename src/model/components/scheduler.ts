@@ -124,8 +124,8 @@ interface PodState {
   toleratesUnschedulable: boolean;
   spread: boolean;
   minMatch: number;
-  /** Zone -> whether one more pod there keeps the skew within 1 (memo for this cycle). */
-  zoneAllowed: Map<string, boolean>;
+  /** By zone id: 0 not computed yet this cycle, 1 one more pod there keeps the skew within 1, 2 it does not. */
+  zoneAllowed: Uint8Array;
 }
 
 export function scheduler(ctx: ControllerContext): SchedulerController {
@@ -302,8 +302,16 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
       toleratesUnschedulable: untoleratedTaint([{ key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule' }], pod.spec.tolerations) === undefined,
       spread,
       minMatch,
-      zoneAllowed: new Map(),
+      zoneAllowed: zoneMemo(),
     };
+  }
+
+  /** The per-cycle zone memo, cleared (reallocated only when a zone appeared). */
+  let zoneMemoBuf = new Uint8Array(0);
+  function zoneMemo(): Uint8Array {
+    if (zoneMemoBuf.length < cache.zoneIdCount) zoneMemoBuf = new Uint8Array(cache.zoneIdCount + 8);
+    else zoneMemoBuf.fill(0);
+    return zoneMemoBuf;
   }
 
   function reject(bit: number, code: number): false {
@@ -318,7 +326,11 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
       const t = untoleratedTaint(info.taints, st.pod.spec.tolerations);
       if (t) {
         rejectorMask |= BIT_TAINT;
-        const msg = taintMessage(t);
+        if (info.rejectTaint !== t) {
+          info.rejectTaint = t;
+          info.rejectTaintMessage = taintMessage(t);
+        }
+        const msg = info.rejectTaintMessage;
         taintReasons.set(msg, (taintReasons.get(msg) ?? 0) + 1);
         return false;
       }
@@ -332,12 +344,12 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     if (!fits) return false;
     if (st.spread) {
       if (info.zone === '') return reject(BIT_SPREAD, FAIL_SPREAD_LABEL);
-      let allowed = st.zoneAllowed.get(info.zone);
-      if (allowed === undefined) {
-        allowed = cache.zoneCount(st.pod.metadata.workload, info.zone) + 1 - st.minMatch <= 1;
-        st.zoneAllowed.set(info.zone, allowed);
+      let allowed = st.zoneAllowed[info.zoneId];
+      if (allowed === 0) {
+        allowed = cache.zoneCount(st.pod.metadata.workload, info.zone) + 1 - st.minMatch <= 1 ? 1 : 2;
+        st.zoneAllowed[info.zoneId] = allowed;
       }
-      if (!allowed) return reject(BIT_SPREAD, FAIL_SPREAD);
+      if (allowed === 2) return reject(BIT_SPREAD, FAIL_SPREAD);
     }
     return true;
   }
