@@ -4,6 +4,7 @@
 // are folded into one line so a 300-node run stays readable.
 import type { TraceEvent } from '../trace/events.js';
 import { readySeries } from '../slo/ready-series.js';
+import { formatClock, formatDuration } from './format.js';
 
 export type MilestoneKind = 'fault' | 'node' | 'taint' | 'zone' | 'leader' | 'eviction' | 'workload';
 
@@ -14,6 +15,8 @@ export interface Milestone {
   text: string;
   /** How many trace events the line stands for. */
   count: number;
+  /** For a folded burst that took time (tainting at 0.1 nodes/s), when its last event happened. */
+  untilMs?: number;
 }
 
 /** Events of one group closer together than this are folded into one line. */
@@ -98,7 +101,7 @@ export function milestones(events: readonly TraceEvent[]): Milestone[] {
   for (const w of workloadMilestones(events)) done.push({ atMs: w.atMs, lastMs: w.atMs, kind: 'workload', subjects: [w.text], render: (s) => s[0] });
 
   return done
-    .map((g, i) => ({ m: { atMs: g.atMs, kind: g.kind, text: g.render(g.subjects), count: g.subjects.length }, i }))
+    .map((g, i) => ({ m: toMilestone(g), i }))
     .sort((a, b) => a.m.atMs - b.m.atMs || a.i - b.i)
     .map((x) => x.m);
 }
@@ -187,4 +190,17 @@ export function faultMilestones(events: readonly TraceEvent[]): FaultMilestone[]
     }
   }
   return out.sort((a, b) => a.atMs - b.atMs);
+}
+
+/**
+ * A folded group spread over time says so: "56 nodes tainted ... over 9m10s, until 12:51.5", so that a
+ * rate-limited burst is not read as one instant.
+ */
+function toMilestone(g: Group): Milestone {
+  const m: Milestone = { atMs: g.atMs, kind: g.kind, text: g.render(g.subjects), count: g.subjects.length };
+  if (g.subjects.length > 1 && g.lastMs - g.atMs >= GROUP_WINDOW_MS) {
+    m.untilMs = g.lastMs;
+    m.text += ` (over ${formatDuration(g.lastMs - g.atMs)}, until ${formatClock(g.lastMs)})`;
+  }
+  return m;
 }

@@ -145,3 +145,11 @@ describe('SLO metadata in reports', () => {
     expect(renderMarkdownReport(old, fx.events)).toContain('≥ 50%');
   });
 });
+
+describe('milestones of a rate-limited burst', () => {
+  it('say when a folded burst that took time ended, so it is not read as one instant', () => {
+    const taint = (atMs: number, node: string) => ({ atMs, type: 'node.taint.added' as const, node, key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' });
+    const lines = milestones([taint(221_200, 'w-0'), taint(231_200, 'w-1'), taint(241_200, 'w-2')]).map((m) => m.text);
+    expect(lines).toEqual(['3 nodes tainted node.kubernetes.io/unreachable:NoExecute: w-0, w-1, w-2 (over 20s, until 04:01.2)']);
+  });
+});
