@@ -1,6 +1,8 @@
 // Version profiles (K8S-SEMANTICS §9.1) and hasim's own defaults. Every explicit field in a scenario
 // overrides these.
 
+import type { KubernetesConfig } from './types.js';
+
 export const DEFAULT_KUBERNETES_VERSION = '1.31';
 
 /** The minor version of "1.31" (NaN if it is not of that form). */
@@ -43,3 +45,21 @@ export const DEFAULT_REQUESTS = { cpuMilli: 100, memoryBytes: 128 * 2 ** 20 };
 export const DEFAULT_STARTUP = { imagePull: { minMs: 1_000, maxMs: 5_000 }, ready: { minMs: 2_000, maxMs: 2_000 } };
 export const DEFAULT_TERMINATION_GRACE_PERIOD_MS = 30_000;
 export const DEFAULT_REPLICAS = 1;
+
+/**
+ * The complete defaults of a version profile as a validated KubernetesConfig (one replica of every
+ * control-plane component): what an empty `spec.kubernetes` becomes. For code that builds scenarios
+ * directly (tests, benchmarks), so the defaults are written down once.
+ */
+export function defaultKubernetesConfig(version: string = DEFAULT_KUBERNETES_VERSION): KubernetesConfig {
+  const { legacyEvictionAllowed: _legacy, ...profile } = versionProfile(version);
+  return {
+    version,
+    controllerManager: { replicas: 1, ...profile, evictionMode: 'taint', leaderElection: { ...DEFAULT_LEADER_ELECTION } },
+    scheduler: { replicas: 1, leaderElection: { ...DEFAULT_LEADER_ELECTION } },
+    apiServer: { replicas: 1, defaultNotReadyTolerationSeconds: DEFAULT_TOLERATION_SECONDS, defaultUnreachableTolerationSeconds: DEFAULT_TOLERATION_SECONDS },
+    etcd: { members: 1 },
+    kubelet: { ...DEFAULT_KUBELET },
+    network: { latency: { ...DEFAULT_NETWORK_LATENCY } },
+  };
+}

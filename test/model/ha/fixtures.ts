@@ -1,5 +1,6 @@
 // Hand-made scenarios for the leader-election tests: a control plane and no worker nodes or workloads,
 // so the runs depend on nothing but the API server, the network and the leader-elected processes.
+import { defaultKubernetesConfig } from '../../../src/scenario/defaults.js';
 import { buildCluster, type Cluster } from '../../../src/model/cluster.js';
 import { Process } from '../../../src/model/components/process.js';
 import type { Lease } from '../../../src/model/api/objects.js';
@@ -30,24 +31,11 @@ export function controlPlaneScenario(o: ControlPlaneOptions = {}): Scenario {
       seed: o.seed ?? 1,
       durationMs: o.durationMs ?? 120_000,
       kubernetes: {
-        version: '1.31',
-        controllerManager: {
-          replicas: o.controllerManagers ?? 0,
-          nodeMonitorPeriodMs: 5_000,
-          nodeMonitorGracePeriodMs: 40_000,
-          nodeStartupGracePeriodMs: 60_000,
-          nodeEvictionRate: 0.1,
-          secondaryNodeEvictionRate: 0.01,
-          unhealthyZoneThreshold: 0.55,
-          largeClusterSizeThreshold: 50,
-          evictionMode: 'taint',
-          podEvictionTimeoutMs: 300_000,
-          leaderElection: le,
-        },
+        ...defaultKubernetesConfig(),
+        controllerManager: { ...defaultKubernetesConfig().controllerManager, replicas: o.controllerManagers ?? 0, leaderElection: le },
         scheduler: { replicas: o.schedulers ?? 0, leaderElection: le },
-        apiServer: { replicas: o.apiServers ?? 1, defaultNotReadyTolerationSeconds: 300, defaultUnreachableTolerationSeconds: 300 },
+        apiServer: { ...defaultKubernetesConfig().apiServer, replicas: o.apiServers ?? 1 },
         etcd: { members: o.etcdMembers ?? 1 },
-        kubelet: { nodeStatusUpdateFrequencyMs: 10_000, nodeStatusReportFrequencyMs: 300_000, nodeLeaseDurationSeconds: 40 },
         network: { latency: o.latency ?? { minMs: 1, maxMs: 5 } },
       },
       controlPlane: { zones: ['zone-a', 'zone-b', 'zone-c'] },

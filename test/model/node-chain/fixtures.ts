@@ -3,7 +3,7 @@
 // controller-manager replica.
 import type { Lease, Node, NodeCondition, Pod } from '../../../src/model/api/objects.js';
 import type { NodeSpec, Scenario, Toleration, WorkloadSpec } from '../../../src/scenario/types.js';
-import { DEFAULT_KUBELET, DEFAULT_LEADER_ELECTION, versionProfile } from '../../../src/scenario/defaults.js';
+import { defaultKubernetesConfig } from '../../../src/scenario/defaults.js';
 
 export interface ScenarioOptions {
   version?: string;
@@ -33,7 +33,6 @@ export function nodeSpecs(zones: Record<string, number>): NodeSpec[] {
 
 export function scenario(opts: ScenarioOptions = {}): Scenario {
   const version = opts.version ?? '1.31';
-  const p = versionProfile(version);
   const zones = opts.zones ?? { 'zone-a': 3, 'zone-b': 3, 'zone-c': 3 };
   return {
     metadata: { name: 'node-chain' },
@@ -41,25 +40,8 @@ export function scenario(opts: ScenarioOptions = {}): Scenario {
       seed: opts.seed ?? 1,
       durationMs: opts.durationMs ?? 3_600_000,
       kubernetes: {
-        version,
-        controllerManager: {
-          replicas: 1,
-          nodeMonitorPeriodMs: p.nodeMonitorPeriodMs,
-          nodeMonitorGracePeriodMs: p.nodeMonitorGracePeriodMs,
-          nodeStartupGracePeriodMs: p.nodeStartupGracePeriodMs,
-          nodeEvictionRate: p.nodeEvictionRate,
-          secondaryNodeEvictionRate: p.secondaryNodeEvictionRate,
-          unhealthyZoneThreshold: p.unhealthyZoneThreshold,
-          largeClusterSizeThreshold: p.largeClusterSizeThreshold,
-          evictionMode: opts.evictionMode ?? 'taint',
-          podEvictionTimeoutMs: p.podEvictionTimeoutMs,
-          leaderElection: DEFAULT_LEADER_ELECTION,
-        },
-        scheduler: { replicas: 1, leaderElection: DEFAULT_LEADER_ELECTION },
-        apiServer: { replicas: 1, defaultNotReadyTolerationSeconds: 300, defaultUnreachableTolerationSeconds: 300 },
-        etcd: { members: 1 },
-        kubelet: { ...DEFAULT_KUBELET },
-        network: { latency: { minMs: 1, maxMs: 5 } },
+        ...defaultKubernetesConfig(version),
+        controllerManager: { ...defaultKubernetesConfig(version).controllerManager, evictionMode: opts.evictionMode ?? 'taint' },
       },
       controlPlane: { zones: ['zone-cp'] },
       nodes: nodeSpecs(zones),

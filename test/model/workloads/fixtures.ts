@@ -3,6 +3,7 @@
 // FakeNodes plays the kubelets through the store: it registers Ready nodes, renews their leases, starts
 // bound pods (Running and Ready one second later) and removes Terminating pods after a short grace,
 // except on nodes the test has "killed", where pods stay exactly as the API server has them.
+import { defaultKubernetesConfig } from '../../../src/scenario/defaults.js';
 import type { Node, Pod, Taint } from '../../../src/model/api/objects.js';
 import type { ApiStore } from '../../../src/model/apiserver/store.js';
 import { type Cluster, buildCluster } from '../../../src/model/cluster.js';
@@ -35,27 +36,7 @@ export function scenario(workloads: WorkloadSpec[], seed = 7): Scenario {
     spec: {
       seed,
       durationMs: 3_600_000,
-      kubernetes: {
-        version: '1.31',
-        controllerManager: {
-          replicas: 1,
-          nodeMonitorPeriodMs: 5_000,
-          nodeMonitorGracePeriodMs: 40_000,
-          nodeStartupGracePeriodMs: 60_000,
-          nodeEvictionRate: 0.1,
-          secondaryNodeEvictionRate: 0.01,
-          unhealthyZoneThreshold: 0.55,
-          largeClusterSizeThreshold: 50,
-          evictionMode: 'taint',
-          podEvictionTimeoutMs: 300_000,
-          leaderElection: LE,
-        },
-        scheduler: { replicas: 1, leaderElection: LE },
-        apiServer: { replicas: 1, defaultNotReadyTolerationSeconds: 300, defaultUnreachableTolerationSeconds: 300 },
-        etcd: { members: 1 },
-        kubelet: { nodeStatusUpdateFrequencyMs: 10_000, nodeStatusReportFrequencyMs: 300_000, nodeLeaseDurationSeconds: 40 },
-        network: { latency: { minMs: 1, maxMs: 5 } },
-      },
+      kubernetes: { ...defaultKubernetesConfig(), scheduler: { replicas: 1, leaderElection: LE }, controllerManager: { ...defaultKubernetesConfig().controllerManager, leaderElection: LE } },
       controlPlane: { zones: ['zone-a'] },
       nodes: [],
       workloads,
