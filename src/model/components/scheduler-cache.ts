@@ -32,9 +32,11 @@ export class NodeInfo {
   usageVersion = 0;
   scoreVersion = -1;
   scoreKey = '';
-  /** The last taint the filter rejected a pod for on this node, and its FitError message. */
-  rejectTaint: Node['spec']['taints'][number] | undefined = undefined;
-  rejectTaintMessage = '';
+  /**
+   * A small integer per distinct taint list (key, value, effect, in order; SchedulerCache.taintSets):
+   * 0 for none. The filter decides tolerations once per taint list and cycle instead of once per node.
+   */
+  taintSetId = 0;
   score = 0;
   podCount = 0;
   /** Active pods per workload on this node (for the zone counts). */
@@ -60,6 +62,9 @@ export class SchedulerCache {
   private readonly domainCache = new Map<string, string[]>();
   /** Zone name -> id, in order of first appearance (ids only index memo arrays; no order depends on them). */
   private readonly zoneIds = new Map<string, number>();
+  /** Taint list content key -> id; taintSets[id] is the first list seen with that content. */
+  private readonly taintSetIds = new Map<string, number>([['', 0]]);
+  readonly taintSets: Array<Node['spec']['taints']> = [[]];
 
   /** Number of zone ids handed out so far. */
   get zoneIdCount(): number {
@@ -77,7 +82,10 @@ export class SchedulerCache {
     info.node = node;
     info.ready = readyCondition(node)?.status === 'True';
     info.unschedulable = node.spec.unschedulable;
-    info.taints = node.spec.taints;
+    if (info.taints !== node.spec.taints) {
+      info.taints = node.spec.taints;
+      info.taintSetId = this.taintSetIdOf(node.spec.taints);
+    }
     info.labels = node.metadata.labels;
     info.cpuCapMilli = node.status.capacity.cpuMilli;
     info.memCapBytes = node.status.capacity.memoryBytes;
@@ -185,6 +193,19 @@ export class SchedulerCache {
   }
 
   // ---- internals ----
+
+  private taintSetIdOf(taints: Node['spec']['taints']): number {
+    if (taints.length === 0) return 0;
+    let key = '';
+    for (const t of taints) key += `${t.key}\u0000${t.value ?? ''}\u0000${t.effect}\u0001`;
+    let id = this.taintSetIds.get(key);
+    if (id === undefined) {
+      id = this.taintSets.length;
+      this.taintSetIds.set(key, id);
+      this.taintSets.push(taints);
+    }
+    return id;
+  }
 
   private ensure(name: string): NodeInfo {
     let info = this.nodes.get(name);

@@ -106,14 +106,6 @@ const REJECTOR_SETS: ReadonlyArray<ReadonlySet<FilterPlugin>> = Array.from(
   (_, mask) => new Set(PLUGINS.filter((_p, i) => (mask & (1 << i)) !== 0)),
 );
 
-/** The FitError reason of an untolerated taint (cached per taint object: nodes share them until they change). */
-const taintMessages = new WeakMap<object, string>();
-function taintMessage(t: { key: string; value?: string }): string {
-  let m = taintMessages.get(t);
-  if (m === undefined) taintMessages.set(t, (m = `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`));
-  return m;
-}
-
 /** The per-attempt state of the pod being scheduled. */
 interface PodState {
   pod: Pod;
@@ -146,8 +138,19 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   const feasible: NodeInfo[] = [];
   const ties: NodeInfo[] = [];
   const failCounts = new Int32Array(FAIL_MESSAGES.length);
-  /** Untolerated-taint reasons of this cycle (message -> count); few distinct per cycle. */
-  const taintReasons = new Map<string, number>();
+  // Untolerated-taint reasons: each distinct message gets an id; a cycle counts rejections per id and
+  // remembers which ids it touched. The TaintToleration verdict is memoized per taint list (the cache's
+  // taintSetId) for the cycle: few distinct lists exist, so tolerations are matched a handful of times per
+  // cycle instead of once per tainted node.
+  const taintMessageIds = new Map<string, number>();
+  const taintMessages: string[] = [];
+  let taintCounts = new Int32Array(8);
+  const taintTouched: number[] = [];
+  /** By taint set id: the cycle the verdict below was computed in. */
+  let taintMemoCycle = new Int32Array(8);
+  /** By taint set id: 0 tolerated, k + 1 rejected with taint message id k. */
+  let taintMemoVerdict = new Int32Array(8);
+  let cycle = 0;
   let rejectorMask = 0;
 
   // ---- informer handlers ----
@@ -254,7 +257,13 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     const toFind = numFeasibleNodesToFind(n);
     feasible.length = 0;
     failCounts.fill(0);
-    if (taintReasons.size > 0) taintReasons.clear();
+    for (const id of taintTouched) taintCounts[id] = 0;
+    taintTouched.length = 0;
+    cycle++;
+    if (taintMemoCycle.length < cache.taintSets.length) {
+      taintMemoCycle = new Int32Array(cache.taintSets.length * 2);
+      taintMemoVerdict = new Int32Array(cache.taintSets.length * 2);
+    }
     rejectorMask = 0;
     let processed = 0;
     for (let i = 0; i < n && feasible.length < toFind; i++) {
@@ -322,16 +331,18 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
 
   function filter(st: PodState, info: NodeInfo): boolean {
     if (info.unschedulable && !st.toleratesUnschedulable) return reject(BIT_UNSCHEDULABLE, FAIL_UNSCHEDULABLE);
-    if (info.taints.length > 0) {
-      const t = untoleratedTaint(info.taints, st.pod.spec.tolerations);
-      if (t) {
+    const taintSetId = info.taintSetId;
+    if (taintSetId !== 0) {
+      let verdict: number;
+      if (taintMemoCycle[taintSetId] === cycle) verdict = taintMemoVerdict[taintSetId];
+      else {
+        verdict = taintVerdict(cache.taintSets[taintSetId], st.pod);
+        taintMemoCycle[taintSetId] = cycle;
+        taintMemoVerdict[taintSetId] = verdict;
+      }
+      if (verdict !== 0) {
         rejectorMask |= BIT_TAINT;
-        if (info.rejectTaint !== t) {
-          info.rejectTaint = t;
-          info.rejectTaintMessage = taintMessage(t);
-        }
-        const msg = info.rejectTaintMessage;
-        taintReasons.set(msg, (taintReasons.get(msg) ?? 0) + 1);
+        if (taintCounts[verdict - 1]++ === 0) taintTouched.push(verdict - 1);
         return false;
       }
     }
@@ -354,11 +365,30 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     return true;
   }
 
+  /** 0 if the pod tolerates every NoSchedule/NoExecute taint of the list, else 1 + the id of the first untolerated one's message. */
+  function taintVerdict(taints: Node['spec']['taints'], pod: Pod): number {
+    const t = untoleratedTaint(taints, pod.spec.tolerations);
+    if (t === undefined) return 0;
+    const msg = `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`;
+    let id = taintMessageIds.get(msg);
+    if (id === undefined) {
+      id = taintMessages.length;
+      taintMessageIds.set(msg, id);
+      taintMessages.push(msg);
+      if (taintCounts.length <= id) {
+        const grown = new Int32Array(id * 2);
+        grown.set(taintCounts);
+        taintCounts = grown;
+      }
+    }
+    return id + 1;
+  }
+
   /** FitError.Error(): "0/N nodes are available: <count reason>, ... ." sorted as strings. */
   function fitError(numAllNodes: number): string {
     const parts: string[] = [];
     for (let code = 0; code < failCounts.length; code++) if (failCounts[code] > 0) parts.push(`${failCounts[code]} ${FAIL_MESSAGES[code]}`);
-    for (const [msg, count] of taintReasons) parts.push(`${count} ${msg}`);
+    for (const id of taintTouched) parts.push(`${taintCounts[id]} ${taintMessages[id]}`);
     parts.sort();
     return `0/${numAllNodes} nodes are available${parts.length > 0 ? ': ' + parts.join(', ') : ''}.`;
   }
