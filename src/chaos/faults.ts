@@ -48,12 +48,14 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
       if (!h.poweredOn) continue;
       h.powerOff();
       trace.emit('host.powered.off', { host: h.name });
+      traceMembers(cluster, h, 'component.stopped');
     }
     return () => {
       for (const h of hosts) {
         if (h.poweredOn) continue;
         trace.emit('host.powered.on', { host: h.name });
         h.powerOn();
+        traceMembers(cluster, h, 'component.started');
       }
     };
   };
@@ -117,11 +119,18 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
       const names = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
       const chosen = names ? pool.filter((m) => names.includes(m.name)) : pool;
       announce(chosen.map((m) => m.name));
-      for (const m of chosen) m.running = false;
+      const component = f.type === 'apiserver-outage' ? 'kube-apiserver' : 'etcd';
+      for (const m of chosen) {
+        if (m.running && m.host.poweredOn) trace.emit('component.stopped', { component, instance: m.name });
+        m.running = false;
+      }
       return {
         targets: chosen.map((m) => m.name),
         end: () => {
-          for (const m of chosen) m.running = true;
+          for (const m of chosen) {
+            m.running = true;
+            if (m.host.poweredOn) trace.emit('component.started', { component, instance: m.name });
+          }
           ctx.api.notifyRecovery();
         },
       };
@@ -226,4 +235,15 @@ function instanceHosts(cluster: Cluster, instance: string, component: LeaderComp
 
 function unique(names: string[]): string[] {
   return [...new Set(names)];
+}
+
+/**
+ * kube-apiserver and etcd are not simulated processes (the API server is a service with members), so
+ * their going down with a host is traced here: an SRE needs to see that the control plane lost them.
+ */
+function traceMembers(cluster: Cluster, host: Host, type: 'component.started' | 'component.stopped'): void {
+  const api = cluster.ctx.api;
+  for (const [component, members] of [['kube-apiserver', api.replicas], ['etcd', api.etcd]] as const) {
+    for (const m of members) if (m.host === host && m.running) cluster.ctx.trace.emit(type, { component, instance: m.name });
+  }
 }

@@ -83,6 +83,15 @@ export function milestones(events: readonly TraceEvent[]): Milestone[] {
       case 'leader.lost':
         single(e, 'leader', `${e.component}: ${e.instance} lost leadership`);
         break;
+      case 'component.stopped':
+      case 'component.started':
+        // kube-apiserver and etcd members going down is why nothing else may react: always news.
+        // (Controller-manager and scheduler changes show through their leader events.)
+        if (e.component === 'kube-apiserver' || e.component === 'etcd') {
+          const verb = e.type === 'component.stopped' ? 'stopped' : 'started';
+          add(`${e.type}/${e.component}`, e, 'leader', e.instance, (xs) => `${e.component} ${nameList(xs, 4)} ${verb}`);
+        }
+        break;
       case 'pod.scheduled':
         podNode.set(e.pod, e.node);
         break;

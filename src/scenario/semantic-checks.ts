@@ -249,6 +249,17 @@ export function semanticChecks(
       }
     }
     if (f.duration === 0) error([...path, 'duration'], 'out-of-range', 'must be longer than 0s (omit it to last to the end of the run)');
+    if (type === 'zone-outage' && typeof f.target?.zone === 'string') {
+      const lost = controlPlaneLoss(layout, f.target.zone);
+      if (lost) {
+        warning(
+          [...path, 'target', 'zone'],
+          'control-plane-lost',
+          `this outage takes down ${lost} with zone "${f.target.zone}": no controller can react until the zone returns`,
+          'spread the control plane: raise spec.kubernetes.apiServer.replicas and spec.kubernetes.etcd.members (3 each) over spec.controlPlane.zones',
+        );
+      }
+    }
   });
 
   // 5. SLOs.
@@ -521,4 +532,22 @@ function rawHas(original: unknown, path: Path): boolean {
     cur = (cur as Record<string | number, unknown>)[seg];
   }
   return cur !== undefined;
+}
+
+/**
+ * What of the API path a zone outage takes down: every kube-apiserver, or etcd's quorum (a majority of
+ * members). Undefined when the API server keeps serving.
+ */
+function controlPlaneLoss(layout: ReturnType<typeof controlPlaneLayout>, zone: string): string | undefined {
+  const zoneOf = new Map(layout.hosts.map((h) => [h.name, h.zone]));
+  const count = (component: ControlPlaneComponent) => {
+    const all = layout.instances.filter((i) => i.component === component);
+    return { all: all.length, lost: all.filter((i) => zoneOf.get(i.host) === zone).length };
+  };
+  const api = count('kube-apiserver');
+  const etcd = count('etcd');
+  const parts: string[] = [];
+  if (api.all > 0 && api.lost === api.all) parts.push(`every kube-apiserver (${api.lost} of ${api.all})`);
+  if (etcd.all > 0 && (etcd.all - etcd.lost) * 2 <= etcd.all) parts.push(`etcd's quorum (${etcd.lost} of ${etcd.all} members)`);
+  return parts.length ? parts.join(' and ') : undefined;
 }

@@ -1,8 +1,12 @@
 // Ready pods of each workload over time, rebuilt from the trace. SLOs, the workload summary, the
 // milestones and the timeline all read availability from here, so they can never disagree.
 //
-// A pod counts as available while its latest pod.ready.changed says ready and it has been neither
-// deleted nor removed: a Terminating pod is dropped from EndpointSlices, so it serves no traffic.
+// A pod counts as available while its latest pod.ready.changed says ready, its containers run, and it
+// has been neither deleted nor removed. Ready is the API server's view: a Terminating or NotReady pod is
+// dropped from EndpointSlices, so it serves no traffic. Running is the node's truth: a pod on a host that
+// lost power stays Ready in the API until the node lifecycle controller notices (or forever, if the
+// control plane is down too), yet serves nothing. Counting only pods that are both keeps an SLO from
+// calling a dead workload available.
 import type { TraceEvent } from '../trace/events.js';
 
 export interface ReadyPoint {
@@ -26,6 +30,8 @@ export function readySeries(events: readonly TraceEvent[]): Map<string, ReadySer
   const podWorkload = new Map<string, string>();
   const podReady = new Set<string>();
   const podGone = new Set<string>();
+  /** Pods whose containers were stopped (pod.stopped) and not started again. */
+  const podDown = new Set<string>();
   const ready = new Map<string, number>();
   const desired = new Map<string, number>();
   const byWorkload = new Map<string, ReadySeries>();
@@ -41,13 +47,14 @@ export function readySeries(events: readonly TraceEvent[]): Map<string, ReadySer
     if (last && last.atMs === e.atMs) s.points[s.points.length - 1] = point;
     else if (!last || last.ready !== point.ready || last.desired !== point.desired) s.points.push(point);
   };
-  const setReady = (pod: string, isReady: boolean, e: TraceEvent): void => {
+  const available = (pod: string) => podReady.has(pod) && !podGone.has(pod) && !podDown.has(pod);
+  /** Applies a change to one pod's state and records the workload's new count if it moved. */
+  const update = (pod: string, e: TraceEvent, change: () => void): void => {
     const workload = podWorkload.get(pod);
     if (workload === undefined) return;
-    const counted = podReady.has(pod) && !podGone.has(pod);
-    if (isReady) podReady.add(pod);
-    else podReady.delete(pod);
-    const nowCounted = podReady.has(pod) && !podGone.has(pod);
+    const counted = available(pod);
+    change();
+    const nowCounted = available(pod);
     if (counted !== nowCounted) {
       ready.set(workload, (ready.get(workload) ?? 0) + (nowCounted ? 1 : -1));
       push(workload, e);
@@ -65,16 +72,25 @@ export function readySeries(events: readonly TraceEvent[]): Map<string, ReadySer
         podWorkload.set(e.pod, e.workload);
         podReady.delete(e.pod);
         podGone.delete(e.pod);
+        podDown.delete(e.pod);
         if (!byWorkload.has(e.workload)) push(e.workload, e);
         break;
       case 'pod.ready.changed':
-        if (!podGone.has(e.pod)) setReady(e.pod, e.ready, e);
+        if (!podGone.has(e.pod)) update(e.pod, e, () => (e.ready ? podReady.add(e.pod) : podReady.delete(e.pod)));
+        break;
+      case 'pod.stopped':
+        update(e.pod, e, () => podDown.add(e.pod));
+        break;
+      case 'pod.started':
+        update(e.pod, e, () => podDown.delete(e.pod));
         break;
       case 'pod.deleted':
       case 'pod.removed':
         if (!podGone.has(e.pod)) {
-          setReady(e.pod, false, e);
-          podGone.add(e.pod);
+          update(e.pod, e, () => {
+            podReady.delete(e.pod);
+            podGone.add(e.pod);
+          });
         }
         break;
     }

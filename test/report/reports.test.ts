@@ -153,3 +153,19 @@ describe('milestones of a rate-limited burst', () => {
     expect(lines).toEqual(['3 nodes tainted node.kubernetes.io/unreachable:NoExecute: w-0, w-1, w-2 (over 20s, until 04:01.2)']);
   });
 });
+
+describe('milestones of the API path', () => {
+  it('tell when kube-apiserver and etcd members stop and start, since nothing can react without them', () => {
+    const lines = milestones([
+      { atMs: 300_000, type: 'component.stopped', component: 'kube-apiserver', instance: 'kube-apiserver-control-plane-0' },
+      { atMs: 300_000, type: 'component.stopped', component: 'etcd', instance: 'etcd-control-plane-0' },
+      { atMs: 300_000, type: 'component.stopped', component: 'kube-controller-manager', instance: 'kube-controller-manager-control-plane-0' },
+      { atMs: 900_000, type: 'component.started', component: 'kube-apiserver', instance: 'kube-apiserver-control-plane-0' },
+    ]).map((m) => m.text);
+    expect(lines).toEqual([
+      'kube-apiserver kube-apiserver-control-plane-0 stopped',
+      'etcd etcd-control-plane-0 stopped',
+      'kube-apiserver kube-apiserver-control-plane-0 started',
+    ]);
+  });
+});

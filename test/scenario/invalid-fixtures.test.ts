@@ -69,6 +69,9 @@ const EXPECTED: Record<string, string[]> = {
     "@:10:63: error: spec.faults[0].target.node: a zone-outage fault cannot select by \"node\"; it takes target.zone",
   ],
   'unknown-after-fault.yaml': [
+    // Warnings render with the errors, in file order: this fixture's zone also holds its only API server.
+    "@:10:87: warning: spec.faults[0].target.zone: this outage takes down every kube-apiserver (1 of 1) and etcd's quorum (1 of 1 members) with zone \"zone-a\": no controller can react until the zone returns",
+    '  hint: spread the control plane: raise spec.kubernetes.apiServer.replicas and spec.kubernetes.etcd.members (3 each) over spec.controlPlane.zones',
     "@:14:14: error: spec.slos[0].after: unknown fault \"zone-a-powr\" (did you mean \"zone-a-power\"?)",
   ],
   'unknown-fault-type.yaml': [

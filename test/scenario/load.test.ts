@@ -361,3 +361,28 @@ describe('JSON Schema', () => {
     expect(['40', '5 minutes'].some((d) => pattern.test(d))).toBe(false);
   });
 });
+
+describe('control-plane loss warning', () => {
+  it('warns when a zone outage takes every API server and etcd quorum with it', () => {
+    const text = `apiVersion: hasim.dev/v1
+kind: Scenario
+metadata: { name: single-cp }
+spec:
+  duration: 30m
+  nodes:
+    - { name: pool-1, count: 2, zone: eu-west-1a }
+    - { name: pool-2, count: 2, zone: eu-west-1b }
+  faults:
+    - { name: az-a-down, type: zone-outage, at: 5m, target: { zone: eu-west-1a } }
+`;
+    const r = parseScenarioText(text, { file: 'single.yaml' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(formatIssues(r.warnings)).toBe(
+      'single.yaml:10:69: warning: spec.faults[0].target.zone: this outage takes down every kube-apiserver (1 of 1) and etcd\'s quorum (1 of 1 members) with zone "eu-west-1a": no controller can react until the zone returns\n' +
+        '  hint: spread the control plane: raise spec.kubernetes.apiServer.replicas and spec.kubernetes.etcd.members (3 each) over spec.controlPlane.zones',
+    );
+    const spread = parseScenarioText(text.replace('duration: 30m', 'duration: 30m\n  kubernetes: { apiServer: { replicas: 3 }, etcd: { members: 3 } }\n  controlPlane: { zones: [eu-west-1a, eu-west-1b, eu-west-1c] }'), { file: 'spread.yaml' });
+    expect(spread.ok && spread.warnings).toEqual([]);
+  });
+});

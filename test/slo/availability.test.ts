@@ -1,0 +1,38 @@
+// A pod is available only while the API server has it Ready AND its containers run: a pod on a host
+// that lost power stays Ready in the API until the node lifecycle controller notices, or forever when
+// the control plane is down too, yet it serves nothing.
+import { judgeSlos } from '../../src/slo/judge.js';
+import type { TraceEvent } from '../../src/trace/events.js';
+
+const base: TraceEvent[] = [
+  { atMs: 0, type: 'workload.desired.changed', workload: 'Deployment/web', desired: 2 },
+  { atMs: 0, type: 'pod.created', pod: 'web-a', workload: 'Deployment/web' },
+  { atMs: 0, type: 'pod.created', pod: 'web-b', workload: 'Deployment/web' },
+  { atMs: 1000, type: 'pod.scheduled', pod: 'web-a', node: 'n1' },
+  { atMs: 1000, type: 'pod.scheduled', pod: 'web-b', node: 'n2' },
+  { atMs: 2000, type: 'pod.started', pod: 'web-a', node: 'n1' },
+  { atMs: 2000, type: 'pod.started', pod: 'web-b', node: 'n2' },
+  { atMs: 3000, type: 'pod.ready.changed', pod: 'web-a', ready: true, by: 'kubelet' },
+  { atMs: 3000, type: 'pod.ready.changed', pod: 'web-b', ready: true, by: 'kubelet' },
+  { atMs: 60_000, type: 'fault.started', fault: 'n1-down', faultType: 'node-crash', targets: ['n1'] },
+  { atMs: 60_000, type: 'host.powered.off', host: 'n1' },
+  { atMs: 60_000, type: 'pod.stopped', pod: 'web-a', node: 'n1', reason: 'host powered off' },
+  // The control plane never notices: no pod.ready.changed. The host comes back after 10 minutes.
+  { atMs: 660_000, type: 'fault.ended', fault: 'n1-down', faultType: 'node-crash', targets: ['n1'] },
+  { atMs: 660_005, type: 'pod.started', pod: 'web-a', node: 'n1' },
+];
+
+it('counts a pod whose containers stopped as unavailable even while the API server still calls it Ready', () => {
+  const [recovery, min, unavailable] = judgeSlos(
+    [
+      { name: 'back', type: 'recovery-time', workload: 'Deployment/web', after: 'n1-down', maxMs: 300_000 },
+      { name: 'min', type: 'min-available', workload: 'Deployment/web', min: { value: 2, percent: false } },
+      { name: 'unavail', type: 'unavailable-time', workload: 'Deployment/web', maxMs: 60_000 },
+    ],
+    base,
+    900_000,
+  );
+  expect(recovery).toMatchObject({ passed: false, measuredMs: 600_005 });
+  expect(min).toMatchObject({ passed: false, measured: 1 });
+  expect(unavailable).toMatchObject({ passed: false, measuredMs: 600_005 });
+});
