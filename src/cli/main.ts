@@ -25,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
     .example('$0 run scenarios/node-crash.yaml --seed 7', 'run a scenario with another seed')
     .example('$0 run s.yaml --set spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s', 'override one field')
     .example('$0 validate scenarios/*.yaml', 'check scenario files without running them')
+    .example('$0 sweep scenarios/node-crash.yaml --seeds 200 --grid spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s,40s', 'distributions over seeds and settings')
     .demandCommand(1, 'Name a command: run, validate, sweep, report or schema.')
     .strict()
     .recommendCommands()
