@@ -5,7 +5,7 @@
 import { D3Node } from 'd3-node';
 import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary, SloResult } from '../trace/summary.js';
-import { readySeries, type ReadySeries } from '../slo/ready-series.js';
+import { pointAt, readySeries, runningSeries, type ReadySeries, type RunningPoint } from '../slo/ready-series.js';
 import { formatClock, formatClockShort, formatDuration } from './format.js';
 import { faultMilestones } from './milestones.js';
 
@@ -13,6 +13,7 @@ export const COLLAPSE_NODES_ABOVE = 40;
 
 export const COLORS = {
   ready: '#3a9d5d',
+  running: '#7b3fb5',
   unknown: '#e9a23b',
   notReady: '#d64541',
   none: '#e4e7eb',
@@ -156,8 +157,9 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
   }
 
   // 4. Workloads.
-  if (series.length) sectionTitle(svg, workloadTop + 12, 'Workloads: Ready pods (line) against desired (dashed)');
-  for (const w of workloadLayout) workloadChart(svg, x, w.s, w.top, endMs, summary);
+  if (series.length) sectionTitle(svg, workloadTop + 12, 'Workloads: Ready pods (line) against desired (dashed); pods actually running (dotted)');
+  const running = runningSeries(events);
+  for (const w of workloadLayout) workloadChart(svg, x, w.s, running.get(w.s.workload) ?? [], w.top, endMs, summary);
 
   // 5. Leader election.
   if (leaders.length) sectionTitle(svg, leaderTop + 12, 'Leader election: who leads (hatched red: no leader)');
@@ -376,6 +378,7 @@ function legend(svg: Sel, x0: number, y0: number): void {
     { label: 'NoSchedule taint', draw: (g) => g.append('rect').attr('y', 7).attr('width', 14).attr('height', 3).attr('fill', COLORS.noSchedule) },
     { label: 'fault', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.fault).attr('fill-opacity', 0.25) },
     { label: 'no leader', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', 'url(#hasim-leaderless)') },
+    { label: 'running pods', draw: (g) => g.append('line').attr('x1', 0).attr('x2', 14).attr('y1', 5).attr('y2', 5).attr('stroke', COLORS.running).attr('stroke-width', 1.6).attr('stroke-dasharray', '1 2') },
     { label: 'milestone', draw: (g) => g.append('circle').attr('cx', 7).attr('cy', 5).attr('r', 2.5).attr('fill', COLORS.text) },
   ];
   let x = x0;
@@ -493,10 +496,10 @@ function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: numb
   );
 }
 
-function workloadChart(svg: Sel, x: Scale, s: ReadySeries, top: number, endMs: number, summary: RunSummary): void {
+function workloadChart(svg: Sel, x: Scale, s: ReadySeries, running: RunningPoint[], top: number, endMs: number, summary: RunSummary): void {
   const g = svg.append('g');
   const pts = s.points;
-  const maxY = Math.max(1, ...pts.map((p) => Math.max(p.ready, p.desired)));
+  const maxY = Math.max(1, ...pts.map((p) => Math.max(p.ready, p.desired)), ...running.map((p) => p.running));
   const h = WORKLOAD_H;
   const y = (v: number) => top + h - (v / maxY) * h;
   g.append('text').attr('x', 16).attr('y', top - 4).attr('font-weight', 600).attr('fill', COLORS.text).text(s.workload);
@@ -518,6 +521,25 @@ function workloadChart(svg: Sel, x: Scale, s: ReadySeries, top: number, endMs: n
   if (seg.length) {
     g.append('path').attr('d', step((p) => p.desired)).attr('fill', 'none').attr('stroke', COLORS.desired).attr('stroke-width', 1.2).attr('stroke-dasharray', '5 3');
     g.append('path').attr('d', step((p) => p.ready)).attr('fill', 'none').attr('stroke', COLORS.readyLine).attr('stroke-width', 1.8);
+  }
+  // Pods whose containers run, whatever the API server says: above desired, copies run twice.
+  if (running.length) {
+    const d = running
+      .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.atMs).toFixed(1)},${y(p.running).toFixed(1)}H${x(i + 1 < running.length ? running[i + 1].atMs : endMs).toFixed(1)}`)
+      .join('');
+    g.append('path').attr('d', d).attr('fill', 'none').attr('stroke', COLORS.running).attr('stroke-width', 1.4).attr('stroke-dasharray', '1 2');
+    // Said in the caption column, where it cannot collide with SLO notes: the worst excess over desired.
+    let peak: RunningPoint | undefined;
+    let excess = 0;
+    for (const p of running) {
+      const desired = pointAt(pts, p.atMs)?.desired ?? 0;
+      if (desired > 0 && p.running - desired > excess) [peak, excess] = [p, p.running - desired];
+    }
+    if (peak) {
+      g.append('text').attr('x', 16).attr('y', top + 38).attr('fill', COLORS.running).attr('font-weight', 600)
+        .text(`${peak.running} running: ${excess} old cop${excess === 1 ? 'y' : 'ies'}`)
+        .append('title').text(`${peak.running} pods running at ${formatClockShort(peak.atMs)}, ${excess} more than desired: the old ones (behind a partition, or on a node the control plane gave up on) still run next to their replacements.`);
+    }
   }
   const ws = summary.workloads.find((w) => w.workload === s.workload);
   if (ws) {
@@ -645,3 +667,4 @@ function cmp(a: string, b: string): number {
 function naturalCmp(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
+

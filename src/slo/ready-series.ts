@@ -116,3 +116,43 @@ export function pointAt(points: readonly ReadyPoint[], atMs: number): ReadyPoint
   }
   return found;
 }
+
+export interface RunningPoint {
+  atMs: number;
+  /** Pods of the workload whose containers run on some node, whatever the API server believes. */
+  running: number;
+}
+
+/**
+ * Pods whose containers run, per workload, from pod.started / pod.stopped alone. Above desired means
+ * copies run twice: the old ones behind a partition, still serving (or writing) on the far side, while
+ * their replacements run elsewhere. Ready counts cannot show that; this can.
+ */
+export function runningSeries(events: readonly TraceEvent[]): Map<string, RunningPoint[]> {
+  const podWorkload = new Map<string, string>();
+  const runningPods = new Set<string>();
+  const count = new Map<string, number>();
+  const out = new Map<string, RunningPoint[]>();
+  const set = (workload: string, atMs: number, delta: number) => {
+    const n = (count.get(workload) ?? 0) + delta;
+    count.set(workload, n);
+    let pts = out.get(workload);
+    if (!pts) out.set(workload, (pts = []));
+    const last = pts[pts.length - 1];
+    if (last && last.atMs === atMs) last.running = n;
+    else pts.push({ atMs, running: n });
+  };
+  for (const e of events) {
+    if (e.type === 'pod.created') podWorkload.set(e.pod, e.workload);
+    else if (e.type === 'pod.started' || e.type === 'pod.stopped') {
+      const workload = podWorkload.get(e.pod);
+      if (workload === undefined) continue;
+      const key = `${e.pod}@${e.node}`;
+      if (e.type === 'pod.started' && !runningPods.has(key)) {
+        runningPods.add(key);
+        set(workload, e.atMs, 1);
+      } else if (e.type === 'pod.stopped' && runningPods.delete(key)) set(workload, e.atMs, -1);
+    }
+  }
+  return out;
+}
