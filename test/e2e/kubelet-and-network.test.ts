@@ -1,0 +1,44 @@
+// kubelet-stop and network-degrade end to end: the two faults where the machines are fine and only
+// the conversation with the control plane suffers.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runScenario } from '../../src/runner/run-scenario.js';
+import { parseScenarioText } from '../../src/scenario/index.js';
+import type { TraceEvent } from '../../src/trace/events.js';
+
+function run(file: string, sets: string[] = []) {
+  const parsed = parseScenarioText(readFileSync(join('scenarios', file), 'utf8'), { file, sets });
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
+  return runScenario(parsed.scenario);
+}
+
+describe('kubelet-stop', () => {
+  const { events, summary } = run('kubelet-stop.yaml');
+  const at = (pred: (e: TraceEvent) => boolean) => events.find(pred)?.atMs;
+  const faultEnd = at((e) => e.type === 'fault.ended')!;
+  const onNode = new Set(events.filter((e) => e.type === 'pod.scheduled' && e.node === 'worker-b-0').map((e) => (e as { pod: string }).pod));
+
+  it('keeps the containers running while the node is declared Unknown, then evicts and replaces its pods', () => {
+    expect(summary.passed).toBe(true);
+    expect(at((e) => e.type === 'node.ready.changed' && e.node === 'worker-b-0' && e.to === 'Unknown')).toBeDefined();
+    const evicted = events.filter((e) => e.type === 'pod.deleted' && e.reason === 'taint-eviction' && onNode.has(e.pod));
+    expect(evicted.length).toBeGreaterThan(0);
+    // Nothing on worker-b-0 stops before the kubelet comes back: the evicted copies run on.
+    const stopped = events.filter((e) => e.type === 'pod.stopped' && e.node === 'worker-b-0');
+    expect(stopped.length).toBe(evicted.length);
+    for (const s of stopped) expect(s.atMs).toBeGreaterThanOrEqual(faultEnd);
+    // Their replacements ran elsewhere meanwhile: copies ran twice.
+    const replacementsStarted = events.filter((e) => e.type === 'pod.started' && e.node !== 'worker-b-0' && e.atMs > evicted[0].atMs && e.atMs < faultEnd);
+    expect(replacementsStarted.length).toBe(evicted.length);
+  });
+});
+
+describe('network-degrade', () => {
+  it('makes healthy nodes flap with a 20 s grace period, and not with the default 40 s', () => {
+    const flaps = (sets: string[]) => run('heartbeat-loss.yaml', sets).events.filter((e) => e.type === 'node.ready.changed' && e.to === 'Unknown').length;
+    const noPowerLoss = run('heartbeat-loss.yaml').events.filter((e) => e.type === 'host.powered.off');
+    expect(noPowerLoss).toEqual([]);
+    expect(flaps([])).toBeGreaterThan(5);
+    expect(flaps(['spec.kubernetes.controllerManager.nodeMonitorGracePeriod=40s'])).toBe(0);
+  });
+});
