@@ -62,30 +62,33 @@ export class ApiServer {
 
   /** Runs `op` at the API server on behalf of a client on `client`; `done` gets the result or a Timeout. */
   request<T>(client: Host, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void, label: string): void {
-    const sentAtMs = this.sim.nowMs;
-    const deadlineMs = sentAtMs + timeoutMs;
-    const timeout = () => {
-      this.sim.at(Math.max(this.sim.nowMs, deadlineMs), () => done(fail('Timeout')), label);
-    };
+    // One object per request carries its state through the events: closures per step showed up as
+    // garbage-collector time at scale.
+    const req = new InFlightRequest<T>(this, client, this.sim.nowMs + timeoutMs, op, done, label);
     const replica = this.pickReplica(client);
     const there = replica ? this.network.transit(client, replica.host) : undefined;
-    if (!replica || there === undefined) return timeout();
-    this.sim.after(
-      there,
-      () => {
-        if (!this.serving(replica)) return timeout();
-        let result: ApiResult<T>;
-        if (!this.hasQuorum(replica.host)) result = fail('Unavailable');
-        else {
-          this.store.nowMs = () => replica.host.clock.now();
-          result = op(this.store);
-        }
-        const back = this.network.transit(replica.host, client);
-        if (back === undefined || this.sim.nowMs + back > deadlineMs) return timeout();
-        this.sim.after(back, () => done(result), label);
-      },
-      label,
-    );
+    if (!replica || there === undefined) return req.timeout();
+    req.replica = replica;
+    this.sim.atWith(this.sim.nowMs + Math.max(0, there), InFlightRequest.prototype.arrive, req, label);
+  }
+
+  /** The request reached its replica: run it against the store and send the response back. */
+  serve<T>(req: InFlightRequest<T>): void {
+    const replica = req.replica!;
+    if (!this.serving(replica)) return req.timeout();
+    if (!this.hasQuorum(replica.host)) req.result = fail('Unavailable');
+    else {
+      this.store.nowMs = () => replica.host.clock.now();
+      req.result = req.op(this.store);
+    }
+    const back = this.network.transit(replica.host, req.client);
+    if (back === undefined || this.sim.nowMs + back > req.deadlineMs) return req.timeout();
+    this.sim.atWith(this.sim.nowMs + Math.max(0, back), InFlightRequest.prototype.respond, req, req.label);
+  }
+
+  /** Schedules the client's Timeout at its deadline (or now, if that has passed). */
+  timeout<T>(req: InFlightRequest<T>): void {
+    this.sim.atWith(Math.max(this.sim.nowMs, req.deadlineMs), InFlightRequest.prototype.timedOut, req, req.label);
   }
 
   /** Tells informers to re-check their connection (a replica or etcd member came back). */
@@ -95,6 +98,36 @@ export class ApiServer {
 
   notifyRecovery(): void {
     for (const fn of this.outageListeners) fn();
+  }
+}
+
+/** A request on its way: to the replica, through the store, and back (or to its client's timeout). */
+class InFlightRequest<T> {
+  replica: Member | undefined = undefined;
+  result: ApiResult<T> | undefined = undefined;
+  constructor(
+    readonly api: ApiServer,
+    readonly client: Host,
+    readonly deadlineMs: number,
+    readonly op: (store: ApiStore) => ApiResult<T>,
+    readonly done: (r: ApiResult<T>) => void,
+    readonly label: string,
+  ) {}
+
+  arrive(): void {
+    this.api.serve(this);
+  }
+
+  respond(): void {
+    this.done(this.result!);
+  }
+
+  timeout(): void {
+    this.api.timeout(this);
+  }
+
+  timedOut(): void {
+    this.done(fail('Timeout'));
   }
 }
 

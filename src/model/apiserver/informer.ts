@@ -43,6 +43,11 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   private retryPending = false;
   private readonly handlers: InformerHandlers<T>[] = [];
   private readonly syncWaiters: Array<() => void> = [];
+  // Watch events in flight, first-in first-out. Delivery times never decrease (lastDeliveryAtMs), so the
+  // delivery events run in the order they were scheduled and each takes the head: no closure per event.
+  private readonly inFlightTypes: WatchEventType[] = [];
+  private readonly inFlightObjs: Array<T | undefined> = [];
+  private inFlightHead = 0;
 
   constructor(
     private readonly ctx: ModelContext,
@@ -89,7 +94,26 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     }
     const atMs = Math.max(this.ctx.sim.nowMs + latencyMs, this.lastDeliveryAtMs);
     this.lastDeliveryAtMs = atMs;
-    this.ctx.sim.at(atMs, () => this.deliver(type, obj as T), this.label);
+    this.inFlightTypes.push(type);
+    this.inFlightObjs.push(obj as T);
+    this.ctx.sim.atWith(atMs, this.deliverNext, this, this.label);
+  }
+
+  private deliverNext(): void {
+    const i = this.inFlightHead++;
+    const type = this.inFlightTypes[i];
+    const obj = this.inFlightObjs[i]!;
+    this.inFlightObjs[i] = undefined;
+    if (this.inFlightHead === this.inFlightTypes.length) {
+      this.inFlightTypes.length = 0;
+      this.inFlightObjs.length = 0;
+      this.inFlightHead = 0;
+    } else if (this.inFlightHead >= 1024 && this.inFlightHead * 2 >= this.inFlightTypes.length) {
+      this.inFlightTypes.splice(0, this.inFlightHead);
+      this.inFlightObjs.splice(0, this.inFlightHead);
+      this.inFlightHead = 0;
+    }
+    this.deliver(type, obj);
   }
 
   private deliver(type: WatchEventType, obj: T): void {

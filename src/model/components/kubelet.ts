@@ -230,10 +230,15 @@ export class Kubelet extends Process {
    */
   private slidingLoop(periodMs: number, label: string, body: (done: () => void) => void, phaseMs?: number): void {
     const rng = this.rng(label);
-    const run = () => body(() => this.after(periodMs * (1 + rng.next() * JITTER_FACTOR), run, `${this.name}/${label}`));
+    // Label and continuation built once per loop, not once per pass.
+    const eventLabel = `${this.name}/${label}`;
+    const again = () => {
+      this.after(periodMs * (1 + rng.next() * JITTER_FACTOR), run, eventLabel);
+    };
+    const run = () => body(again);
     if (phaseMs === undefined) return run();
     const startedMs = this.now();
-    body(() => this.after(Math.max(0, startedMs + phaseMs - this.now()), run, `${this.name}/${label}`));
+    body(() => this.after(Math.max(0, startedMs + phaseMs - this.now()), run, eventLabel));
   }
 
   // ---- registration and node status ----

@@ -24,6 +24,8 @@ export abstract class Process implements HostProcess {
   private epoch = 0;
   private loops: Loop[] = [];
   private informers: Informer<ApiObject>[] = [];
+  /** call() label -> event label (`${name}/${label}`), built once instead of per request. */
+  private readonly callLabels = new Map<string, string>();
 
   constructor(
     readonly ctx: ModelContext,
@@ -108,7 +110,9 @@ export abstract class Process implements HostProcess {
 
   /** An API call from this process; `done` runs only if the process is still the same incarnation. */
   call<T>(label: string, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void = () => {}): void {
-    this.ctx.api.request(this.host, timeoutMs, op, this.guard1(done), `${this.name}/${label}`);
+    let eventLabel = this.callLabels.get(label);
+    if (eventLabel === undefined) this.callLabels.set(label, (eventLabel = `${this.name}/${label}`));
+    this.ctx.api.request(this.host, timeoutMs, op, this.guard1(done), eventLabel);
   }
 
   /** A shared informer owned by this incarnation (stopped with it). Call start() on it. */
