@@ -1,5 +1,6 @@
 // The scale benchmark's scenario, built in code so its size can vary: nodes spread over three zones,
 // 30 Deployments sharing the pods, zone-a powered off from 10 to 25 minutes of a 1-hour run.
+import { defaultKubernetesConfig } from '../src/scenario/defaults.js';
 import type { Scenario, WorkloadSpec } from '../src/scenario/types.js';
 
 export function scaleScenario(nodeCount: number, podCount: number): Scenario {
@@ -27,32 +28,18 @@ export function scaleScenario(nodeCount: number, podCount: number): Scenario {
     terminationGracePeriodMs: 30_000,
     origin: `bench workload ${i}`,
   }));
-  const le = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
+  const k8s = defaultKubernetesConfig('1.31');
   return {
     metadata: { name: `scale-${nodeCount}` },
     spec: {
       seed: 1,
       durationMs: 3_600_000,
       kubernetes: {
-        version: '1.31',
-        controllerManager: {
-          replicas: 3,
-          nodeMonitorPeriodMs: 5000,
-          nodeMonitorGracePeriodMs: 40_000,
-          nodeStartupGracePeriodMs: 60_000,
-          nodeEvictionRate: 0.1,
-          secondaryNodeEvictionRate: 0.01,
-          unhealthyZoneThreshold: 0.55,
-          largeClusterSizeThreshold: 50,
-          evictionMode: 'taint',
-          podEvictionTimeoutMs: 300_000,
-          leaderElection: le,
-        },
-        scheduler: { replicas: 2, leaderElection: le },
-        apiServer: { replicas: 3, defaultNotReadyTolerationSeconds: 300, defaultUnreachableTolerationSeconds: 300 },
+        ...k8s,
+        controllerManager: { ...k8s.controllerManager, replicas: 3 },
+        scheduler: { ...k8s.scheduler, replicas: 2 },
+        apiServer: { ...k8s.apiServer, replicas: 3 },
         etcd: { members: 3 },
-        kubelet: { nodeStatusUpdateFrequencyMs: 10_000, nodeStatusReportFrequencyMs: 300_000, nodeLeaseDurationSeconds: 40 },
-        network: { latency: { minMs: 1, maxMs: 5 } },
       },
       controlPlane: { zones },
       nodes,

@@ -89,3 +89,9 @@ export function formatBound(r: SloFigures): string {
   if (r.bound !== undefined) return (r.type === 'min-available' ? '≥ ' : '≤ ') + String(r.bound) + percentSuffix(r);
   return '—';
 }
+
+/** ANSI styles for terminal output; plain text when colour is off (not a TTY, or NO_COLOR). */
+export function ansiPalette(color: boolean) {
+  const c = (code: string) => (s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  return { bold: c('1'), dim: c('2'), green: c('32'), red: c('31'), yellow: c('33') };
+}

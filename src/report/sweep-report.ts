@@ -2,7 +2,7 @@
 // grid point, one line per SLO with its pass rate and the distribution of what was measured, then the
 // failing seeds with the command that reproduces each.
 import type { Distribution, SweepPointResult, SweepResult, SweepSloStats } from '../runner/sweep.js';
-import { formatDuration } from './format.js';
+import { ansiPalette, formatDuration } from './format.js';
 
 /** Failing seeds listed per grid point in the text output (sweep.json has them all). */
 export const FAILING_SEEDS_SHOWN = 5;
@@ -49,11 +49,7 @@ function seedRange(r: SweepResult): string {
 }
 
 export function renderSweepText(r: SweepResult, opts: SweepTextOptions): string {
-  const c = (code: string) => (s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
-  const bold = c('1');
-  const dim = c('2');
-  const green = c('32');
-  const red = c('31');
+  const { bold, dim, green, red } = ansiPalette(opts.color);
   const out: string[] = [];
   const pts = r.points.length;
   out.push(`${bold('hasim sweep')} ${bold(r.scenario)}  ${seedRange(r)}${pts > 1 ? ` × ${pts} grid points` : ''} = ${r.runs} runs`);

@@ -2,7 +2,7 @@
 // ones failed, where the report is and how to reproduce. Colour only when asked (a TTY, no NO_COLOR).
 import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary } from '../trace/summary.js';
-import { formatBound, formatClock, formatDuration, formatMeasured } from './format.js';
+import { ansiPalette, formatBound, formatClock, formatDuration, formatMeasured } from './format.js';
 import { describeEvent } from './html-report.js';
 import { milestones } from './milestones.js';
 
@@ -15,11 +15,7 @@ export interface TextSummaryOptions {
 }
 
 export function renderTextSummary(summary: RunSummary, opts: TextSummaryOptions): string {
-  const c = (code: string) => (s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
-  const bold = c('1');
-  const dim = c('2');
-  const green = c('32');
-  const red = c('31');
+  const { bold, dim, green, red } = ansiPalette(opts.color);
   const out: string[] = [];
 
   out.push(
