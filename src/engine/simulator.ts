@@ -108,14 +108,17 @@ export class Simulator {
       if (this.bucket === undefined) {
         const key = this.keys.peek();
         if (key === undefined || key >= untilKey) break;
+        // The key leaves the heap as its bucket starts; the bucket stays in the map while it runs, so
+        // events scheduled for the same key meanwhile are appended to it and run in this pass. A key
+        // scheduled meanwhile *below* this one (same millisecond, lower priority) enters the heap as
+        // its new minimum and runs right after this bucket.
+        this.keys.poll();
         this.bucket = this.buckets.get(key)!;
         this.bucketKey = key;
         this.bucketIndex = 0;
       }
       const b = this.bucket;
       if (this.bucketIndex >= b.length) {
-        // Done with this key; events added to it meanwhile were appended and have run.
-        this.keys.poll();
         this.buckets.delete(this.bucketKey);
         this.bucket = undefined;
         continue;

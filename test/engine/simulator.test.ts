@@ -52,6 +52,21 @@ describe('Simulator', () => {
     expect(order).toEqual(['first', 'second', 'nested@7']);
   });
 
+  it('runs a same-millisecond event of lower priority scheduled during dispatch right after the current bucket', () => {
+    const sim = new Simulator();
+    const order: string[] = [];
+    sim.at(7, () => {
+      order.push('normal-1');
+      sim.at(7, () => order.push('fault-level'), 'urgent', Priority.fault);
+      sim.at(7, () => order.push('normal-3'));
+    });
+    sim.at(7, () => order.push('normal-2'));
+    sim.at(8, () => order.push('next-ms'));
+    sim.run(10);
+    expect(order).toEqual(['normal-1', 'normal-2', 'normal-3', 'fault-level', 'next-ms']);
+    expect(sim.pending).toBe(0);
+  });
+
   it('stops at the horizon and leaves later events queued', () => {
     const sim = new Simulator();
     let ran = 0;
