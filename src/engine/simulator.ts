@@ -2,10 +2,12 @@
 // and run(): events at the same time and priority run first-in first-out, which callers may rely on.
 // It knows nothing of Kubernetes. Time is integer milliseconds of virtual time.
 //
-// Layout: a fastpriorityqueue of distinct (atMs, priority) keys, packed into one number, and a FIFO
-// bucket of events per key. A simulation schedules many events for the same millisecond (watch fan-out,
-// loops in step), and those cost an array append instead of a heap operation; FIFO order within a key
-// holds by construction.
+// Layout: a calendar ring of RING_MS one-millisecond slots for events due soon (almost all of them:
+// loops, API round trips, watch deliveries), and for events further out a fastpriorityqueue of distinct
+// (atMs, priority) keys with a FIFO bucket per key. A slot holds one FIFO list per priority, so
+// scheduling is an array append and FIFO order within (atMs, priority) holds by construction. Far
+// events move into the ring as their millisecond comes within RING_MS, before anything else can be
+// scheduled for it, so insertion order is kept across the two structures.
 import FastPriorityQueue from 'fastpriorityqueue';
 import { SimulationBug } from './simulation-bug.js';
 
@@ -32,17 +34,35 @@ export const Priority = {
   late: 10,
 } as const;
 
+/** How far ahead (ms) the calendar ring reaches; later events wait in the heap. A power of two. */
+const RING_MS = 1 << 14;
+const RING_MASK = RING_MS - 1;
+
+/** The events due in one millisecond, one FIFO list per priority, priorities ascending. */
+interface Slot {
+  atMs: number;
+  priorities: number[];
+  lists: EventHandle[][];
+}
+
 /** Priorities must lie in [-PRIORITY_OFFSET, PRIORITY_OFFSET). */
 const PRIORITY_OFFSET = 32;
 const PRIORITY_SPAN = 2 * PRIORITY_OFFSET;
 
 export class Simulator {
+  /** Far events: heap of (atMs, priority) keys and a FIFO bucket per key. */
   private readonly keys = new FastPriorityQueue<number>((a, b) => a < b);
   private readonly buckets = new Map<number, EventHandle[]>();
-  /** The bucket being dispatched and the index of its next event (so stop() can resume mid-bucket). */
-  private bucket: EventHandle[] | undefined;
-  private bucketKey = -1;
-  private bucketIndex = 0;
+  /** Near events: slot of millisecond t at ring[t & RING_MASK], for t in [windowMs, windowMs + RING_MS). */
+  private readonly ring: Array<Slot | undefined> = new Array(RING_MS).fill(undefined);
+  private windowMs = 0;
+  /** Events in the ring, the running list included. */
+  private ringCount = 0;
+  /** The list being dispatched (taken out of its slot), its slot, priority and next index (so stop() can resume). */
+  private list: EventHandle[] | undefined;
+  private listSlot: Slot | undefined;
+  private listPriority = 0;
+  private listIndex = 0;
   private queued = 0;
   private seq = 0;
   private current: EventHandle | undefined;
@@ -67,6 +87,16 @@ export class Simulator {
     const t = Math.round(atMs);
     const key = t * PRIORITY_SPAN + priority + PRIORITY_OFFSET;
     const ev: EventHandle = { atMs: t, key, priority, seq: this.seq++, label, cancelled: false, fn: fn as (this: unknown) => void, target };
+    this.queued++;
+    const aheadMs = t - this.windowMs;
+    if (aheadMs < RING_MS) {
+      if (aheadMs < 0) throw this.bug(`event "${label}" at ${t} ms falls before the calendar window (${this.windowMs} ms)`);
+      this.ringCount++;
+      // Same millisecond and priority as the list running now: it joins that list.
+      if (this.list !== undefined && this.listSlot!.atMs === t && this.listPriority === priority) this.list.push(ev);
+      else this.slotList(t, priority).push(ev);
+      return ev;
+    }
     let b = this.buckets.get(key);
     if (b === undefined) {
       b = [];
@@ -74,8 +104,40 @@ export class Simulator {
       this.keys.add(key);
     }
     b.push(ev);
-    this.queued++;
     return ev;
+  }
+
+  /** The FIFO list of (t, priority) in the ring, created in priority order if needed. */
+  private slotList(t: number, priority: number): EventHandle[] {
+    let slot = this.ring[t & RING_MASK];
+    if (slot === undefined) {
+      slot = { atMs: t, priorities: [priority], lists: [[]] };
+      this.ring[t & RING_MASK] = slot;
+      return slot.lists[0];
+    }
+    const ps = slot.priorities;
+    let i = 0;
+    while (i < ps.length && ps[i] < priority) i++;
+    if (i < ps.length && ps[i] === priority) return slot.lists[i];
+    const list: EventHandle[] = [];
+    ps.splice(i, 0, priority);
+    slot.lists.splice(i, 0, list);
+    return list;
+  }
+
+  /** Moves the window to start at ms, bringing far events due before ms + RING_MS into the ring. */
+  private advanceWindow(ms: number): void {
+    this.windowMs = ms;
+    const limitKey = (ms + RING_MS) * PRIORITY_SPAN;
+    for (let key = this.keys.peek(); key !== undefined && key < limitKey; key = this.keys.peek()) {
+      this.keys.poll();
+      const bucket = this.buckets.get(key)!;
+      this.buckets.delete(key);
+      const t = Math.floor(key / PRIORITY_SPAN);
+      const list = this.slotList(t, key - t * PRIORITY_SPAN - PRIORITY_OFFSET);
+      for (const ev of bucket) list.push(ev);
+      this.ringCount += bucket.length;
+    }
   }
 
   /** Schedules fn delayMs from now. */
@@ -103,28 +165,39 @@ export class Simulator {
    */
   run(untilMs: number): void {
     this.stopped = false;
-    const untilKey = (Math.floor(untilMs) + 1) * PRIORITY_SPAN;
+    const until = Math.floor(untilMs);
+    const ring = this.ring;
     while (!this.stopped) {
-      if (this.bucket === undefined) {
-        const key = this.keys.peek();
-        if (key === undefined || key >= untilKey) break;
-        // The key leaves the heap as its bucket starts; the bucket stays in the map while it runs, so
-        // events scheduled for the same key meanwhile are appended to it and run in this pass. A key
-        // scheduled meanwhile *below* this one (same millisecond, lower priority) enters the heap as
-        // its new minimum and runs right after this bucket.
-        this.keys.poll();
-        this.bucket = this.buckets.get(key)!;
-        this.bucketKey = key;
-        this.bucketIndex = 0;
+      if (this.list === undefined) {
+        if (this.ringCount === 0) {
+          // Nothing due soon: jump the window to the next far event, if it is due by the horizon.
+          const key = this.keys.peek();
+          if (key === undefined || Math.floor(key / PRIORITY_SPAN) > until) break;
+          this.advanceWindow(Math.floor(key / PRIORITY_SPAN));
+          continue;
+        }
+        let ms = this.windowMs;
+        while (ring[ms & RING_MASK] === undefined) ms++;
+        if (ms > until) break;
+        if (ms !== this.windowMs) this.advanceWindow(ms);
+        const slot = ring[ms & RING_MASK]!;
+        // The lowest priority runs first; a lower one scheduled while it runs is next in the slot.
+        this.list = slot.lists.shift()!;
+        this.listPriority = slot.priorities.shift()!;
+        this.listSlot = slot;
+        this.listIndex = 0;
       }
-      const b = this.bucket;
-      if (this.bucketIndex >= b.length) {
-        this.buckets.delete(this.bucketKey);
-        this.bucket = undefined;
+      const list = this.list;
+      if (this.listIndex >= list.length) {
+        const slot = this.listSlot!;
+        if (slot.lists.length === 0) ring[slot.atMs & RING_MASK] = undefined;
+        this.list = undefined;
+        this.listSlot = undefined;
         continue;
       }
-      const ev = b[this.bucketIndex++];
+      const ev = list[this.listIndex++];
       this.queued--;
+      this.ringCount--;
       if (ev.cancelled) continue;
       this.nowMs = ev.atMs;
       this.current = ev;
@@ -132,7 +205,11 @@ export class Simulator {
       ev.fn.call(ev.target);
     }
     this.current = undefined;
-    if (!this.stopped && this.nowMs < untilMs) this.nowMs = untilMs;
+    if (!this.stopped && this.nowMs < untilMs) {
+      this.nowMs = untilMs;
+      // Everything due by the horizon has run, so the window can start there.
+      if (this.list === undefined && until > this.windowMs) this.advanceWindow(until);
+    }
   }
 
   /** Number of queued entries, cancelled ones included. */
