@@ -17,19 +17,15 @@ import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { Controller, ControllerContext, ControllerFactory } from './controller.js';
 import { LeaderElector } from './leader-elector.js';
-import { LeaderRestartBackoff } from './leader-restart-backoff.js';
-import { Process } from './process.js';
+import { LeaderElectedProcess } from './leader-elected-process.js';
 
 /** Local ms from acquiring the lease to starting the informers (controller context construction). */
 export const CONTROLLER_STARTUP_MS = 1_000;
 /** client-go cache.WaitForCacheSync polls the informers' HasSynced every 100 ms. */
 export const CACHE_SYNC_POLL_MS = 100;
 
-export class ControllerManager extends Process {
-  elector: LeaderElector | undefined;
+export class ControllerManager extends LeaderElectedProcess {
   controllers: Controller[] = [];
-  /** The kubelet's restart of this static pod after it exited on its own. */
-  readonly restarts = new LeaderRestartBackoff(this);
 
   constructor(
     ctx: ModelContext,
@@ -39,22 +35,6 @@ export class ControllerManager extends Process {
     private readonly factories: ControllerFactory[],
   ) {
     super(ctx, host, name, 'kube-controller-manager');
-  }
-
-  get isLeader(): boolean {
-    return this.elector?.isLeader ?? false;
-  }
-
-  /** A crash: the process dies without releasing anything; whoever killed it brings it back. */
-  override kill(reason: string): void {
-    this.restarts.cancel();
-    super.kill(reason);
-  }
-
-  /** Stops the process (no release: KCM never releases) and lets the kubelet start it again. */
-  restart(reason = 'restart'): void {
-    this.stop(reason);
-    this.restarts.exited();
   }
 
   protected onStart(): void {

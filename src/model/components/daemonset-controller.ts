@@ -12,7 +12,6 @@
 import type { WorkloadSpec } from '../../scenario/types.js';
 import type { Node, Pod } from '../api/objects.js';
 import type { ControllerContext } from './controller.js';
-import { pdbStatus } from './disruption.js';
 import { BURST_REPLICAS, type WorkloadController, type WorkloadPods, WorkloadSync } from './workload-sync.js';
 import { daemonPodTolerations, matchesNodeSelector, newWorkloadPod, randomSuffix, untoleratedTaint } from './workload-pods.js';
 
@@ -109,10 +108,8 @@ export function daemonSetController(ctx: ControllerContext): WorkloadController 
       sync.start();
     },
     pdbStatus(id) {
-      const w = sync.workloads.find((x) => x.id === id);
-      const pods = sync.podsOf(id);
       const st = state.get(id);
-      return w && pods && st ? pdbStatus(w, pods.all.values(), st.eligible.size) : undefined;
+      return st ? sync.pdbStatus(id, st.eligible.size) : undefined;
     },
   };
 }

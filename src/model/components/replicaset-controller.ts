@@ -11,7 +11,6 @@
 import type { WorkloadSpec } from '../../scenario/types.js';
 import type { Pod } from '../api/objects.js';
 import type { ControllerContext } from './controller.js';
-import { pdbStatus } from './disruption.js';
 import { newWorkloadPod, podTemplateHash, randomSuffix } from './workload-pods.js';
 import { type WorkloadController, type WorkloadPods, WorkloadSync } from './workload-sync.js';
 
@@ -39,11 +38,7 @@ export function replicaSetController(ctx: ControllerContext): WorkloadController
   return {
     name: ACTOR,
     start: () => sync.start(),
-    pdbStatus(id) {
-      const w = sync.workloads.find((x) => x.id === id);
-      const pods = sync.podsOf(id);
-      return w && pods ? pdbStatus(w, pods.all.values(), w.replicas) : undefined;
-    },
+    pdbStatus: (id) => sync.pdbStatus(id),
   };
 }
 

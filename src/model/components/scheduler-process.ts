@@ -18,14 +18,10 @@ import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { ControllerFactory, Controller } from './controller.js';
 import { LeaderElector } from './leader-elector.js';
-import { LeaderRestartBackoff } from './leader-restart-backoff.js';
-import { Process } from './process.js';
+import { LeaderElectedProcess } from './leader-elected-process.js';
 
-export class SchedulerProcess extends Process {
-  elector: LeaderElector | undefined;
+export class SchedulerProcess extends LeaderElectedProcess {
   scheduler: Controller | undefined;
-  /** The kubelet's restart of this static pod after it exited on its own. */
-  readonly restarts = new LeaderRestartBackoff(this);
 
   constructor(
     ctx: ModelContext,
@@ -35,10 +31,6 @@ export class SchedulerProcess extends Process {
     private readonly factory: ControllerFactory,
   ) {
     super(ctx, host, name, 'kube-scheduler');
-  }
-
-  get isLeader(): boolean {
-    return this.elector?.isLeader ?? false;
   }
 
   protected onStart(): void {
@@ -55,18 +47,6 @@ export class SchedulerProcess extends Process {
     this.restarts.cancel();
     this.elector?.stop(true);
     this.stop('shutdown');
-  }
-
-  /** A crash: nothing is released; whoever killed it brings it back. */
-  override kill(reason: string): void {
-    this.restarts.cancel();
-    super.kill(reason);
-  }
-
-  /** Exits on its own (exit code 1) and lets the kubelet start it again after the back-off. */
-  restart(reason = 'restart'): void {
-    this.stop(reason);
-    this.restarts.exited();
   }
 
   protected override onStop(_reason: string): void {

@@ -13,7 +13,6 @@
 import type { WorkloadSpec } from '../../scenario/types.js';
 import type { Pod } from '../api/objects.js';
 import type { ControllerContext } from './controller.js';
-import { pdbStatus } from './disruption.js';
 import { newWorkloadPod } from './workload-pods.js';
 import { type WorkloadController, type WorkloadPods, WorkloadSync } from './workload-sync.js';
 
@@ -46,10 +45,6 @@ export function statefulSetController(ctx: ControllerContext): WorkloadControlle
   return {
     name: ACTOR,
     start: () => sync.start(),
-    pdbStatus(id) {
-      const w = sync.workloads.find((x) => x.id === id);
-      const pods = sync.podsOf(id);
-      return w && pods ? pdbStatus(w, pods.all.values(), w.replicas) : undefined;
-    },
+    pdbStatus: (id) => sync.pdbStatus(id),
   };
 }

@@ -14,7 +14,7 @@ import type { WorkloadKind, WorkloadSpec } from '../../scenario/types.js';
 import { type Pod, isPodActive } from '../api/objects.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import { CONTROLLER_REQUEST_TIMEOUT_MS, type ControllerContext } from './controller.js';
-import type { PdbStatus } from './disruption.js';
+import { type PdbStatus, pdbStatus } from './disruption.js';
 
 export const EXPECTATIONS_TIMEOUT_MS = 5 * 60_000;
 export const BURST_REPLICAS = 500;
@@ -75,6 +75,13 @@ export class WorkloadSync {
   start(): void {
     this.started = true;
     for (const w of this.workloads) this.enqueue(w.id);
+  }
+
+  /** The PodDisruptionBudget status of a workload, against `desired` (default: its replicas). */
+  pdbStatus(id: string, desired?: number): PdbStatus | undefined {
+    const w = this.workloads.find((x) => x.id === id);
+    const pods = this.podsOf(id);
+    return w && pods ? pdbStatus(w, pods.all.values(), desired ?? w.replicas) : undefined;
   }
 
   podsOf(id: string): WorkloadPods | undefined {
