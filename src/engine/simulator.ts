@@ -63,10 +63,14 @@ export class Simulator {
   private listSlot: Slot | undefined;
   private listPriority = 0;
   private listIndex = 0;
+  /** The insertion counter when the running list started: later normal work of its ms runs after it. */
+  private listStartSeq = 0;
   private queued = 0;
   private seq = 0;
   private current: EventHandle | undefined;
   private stopped = false;
+  /** Every event due at or before this millisecond has run (outside run(); -1: none yet). */
+  private settledMs = -1;
   /** Virtual time of the event being dispatched (or of the last one). */
   nowMs = 0;
   /** Events dispatched so far (cancelled ones are not counted). */
@@ -140,6 +144,30 @@ export class Simulator {
     }
   }
 
+  /**
+   * Takes the insertion number an event scheduled now would get, without scheduling one. With
+   * wouldHaveRun() it lets a component apply work lazily, exactly where an event at normal priority
+   * scheduled now would have run (an informer nobody handles applies its watch events when read).
+   */
+  reserveSeq(): number {
+    return this.seq++;
+  }
+
+  /**
+   * Whether an event at `atMs`, normal priority, with insertion number `seq` (from reserveSeq or an
+   * EventHandle) would have been dispatched by now: before the event running now, or, outside run(),
+   * by the last horizon reached.
+   */
+  wouldHaveRun(atMs: number, seq: number): boolean {
+    const cur = this.current;
+    if (cur === undefined) return atMs <= this.settledMs;
+    if (atMs !== cur.atMs) return atMs < cur.atMs;
+    if (cur.priority < Priority.normal) return false;
+    // A later priority's list runs after the ms's normal work, but normal work queued while it runs comes after it.
+    if (cur.priority > Priority.normal) return seq < this.listStartSeq;
+    return seq <= cur.seq;
+  }
+
   /** Schedules fn delayMs from now. */
   after(delayMs: number, fn: () => void, label = '', priority: number = Priority.normal): EventHandle {
     return this.at(this.nowMs + Math.max(0, delayMs), fn, label, priority);
@@ -186,6 +214,7 @@ export class Simulator {
         this.listPriority = slot.priorities.shift()!;
         this.listSlot = slot;
         this.listIndex = 0;
+        this.listStartSeq = this.seq;
       }
       const list = this.list;
       if (this.listIndex >= list.length) {
@@ -205,6 +234,7 @@ export class Simulator {
       ev.fn.call(ev.target);
     }
     this.current = undefined;
+    this.settledMs = this.stopped ? this.nowMs - 1 : Math.max(this.settledMs, until);
     if (!this.stopped && this.nowMs < untilMs) {
       this.nowMs = untilMs;
       // Everything due by the horizon has run, so the window can start there.

@@ -3,6 +3,12 @@
 // watch breaks (link cut, replica gone, etcd without quorum) the informer retries with backoff and, once
 // connected, relists: it replaces its cache with the server's current state and tells its handlers what
 // changed, as a reflector does. Handlers are called with immutable objects: never mutate them.
+// An informer without handlers (the controller-manager's node-Lease informer, read by the node lifecycle
+// controller at each pass; the kubelet's own Node informer) schedules no event per watch event: it keeps
+// each in flight with the insertion number an event would have had (Simulator.reserveSeq) and applies
+// them when its cache is read, exactly those that would have run by then (Simulator.wouldHaveRun). The
+// cache a reader sees is the same as with one event per delivery, at a fraction of the cost: lease
+// renewals are most of a large cluster's watch traffic.
 import type { ApiObject, Kind } from '../api/objects.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
@@ -34,7 +40,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   readonly kind: Kind;
   readonly nodeName?: string;
   readonly namespace?: string;
-  readonly cache = new Map<string, T>();
+  private readonly items = new Map<string, T>();
   synced = false;
   private connected = false;
   private stopped = false;
@@ -43,10 +49,13 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   private retryPending = false;
   private readonly handlers: InformerHandlers<T>[] = [];
   private readonly syncWaiters: Array<() => void> = [];
-  // Watch events in flight, first-in first-out. Delivery times never decrease (lastDeliveryAtMs), so the
-  // delivery events run in the order they were scheduled and each takes the head: no closure per event.
+  // Watch events in flight, first-in first-out, with their delivery time and insertion number. Delivery
+  // times never decrease (lastDeliveryAtMs), so they are applied from the head, in order: by a delivery
+  // event (which applies everything up to itself) or, without handlers, lazily when the cache is read.
   private readonly inFlightTypes: WatchEventType[] = [];
   private readonly inFlightObjs: Array<T | undefined> = [];
+  private readonly inFlightAtMs: number[] = [];
+  private readonly inFlightSeqs: number[] = [];
   private inFlightHead = 0;
 
   constructor(
@@ -60,7 +69,16 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.namespace = opts.namespace;
   }
 
+  /** The local cache, current as of now (watch events that have arrived are applied first). */
+  get cache(): ReadonlyMap<string, T> {
+    if (this.inFlightHead < this.inFlightTypes.length) this.applyArrived();
+    return this.items;
+  }
+
   addHandlers(h: InformerHandlers<T>): void {
+    if (this.inFlightHead < this.inFlightTypes.length) {
+      throw this.ctx.sim.bug(`informer ${this.label}: handlers added while watch events are in flight`);
+    }
     this.handlers.push(h);
   }
 
@@ -76,7 +94,10 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   }
 
   stop(): void {
+    // Watch events that arrived before the stop still count for anyone reading the cache; later ones never arrive.
+    this.applyArrived();
     this.stopped = true;
+    this.clearInFlight();
     this.ctx.api.store.unwatch(this);
   }
 
@@ -92,41 +113,60 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       this.disconnect();
       return;
     }
-    const atMs = Math.max(this.ctx.sim.nowMs + latencyMs, this.lastDeliveryAtMs);
+    const sim = this.ctx.sim;
+    const atMs = Math.max(sim.nowMs + latencyMs, this.lastDeliveryAtMs);
     this.lastDeliveryAtMs = atMs;
     this.inFlightTypes.push(type);
     this.inFlightObjs.push(obj as T);
-    this.ctx.sim.atWith(atMs, this.deliverNext, this, this.label);
+    this.inFlightAtMs.push(Math.round(atMs));
+    if (this.handlers.length === 0) {
+      this.inFlightSeqs.push(sim.reserveSeq());
+      // Nobody may read for a long while (a cache only looked at now and then): keep the queue short.
+      if (this.inFlightTypes.length - this.inFlightHead >= 4096) this.applyArrived();
+    } else this.inFlightSeqs.push(sim.atWith(atMs, this.applyArrived, this, this.label).seq);
   }
 
-  private deliverNext(): void {
-    const i = this.inFlightHead++;
-    const type = this.inFlightTypes[i];
-    const obj = this.inFlightObjs[i]!;
-    this.inFlightObjs[i] = undefined;
-    if (this.inFlightHead === this.inFlightTypes.length) {
-      this.inFlightTypes.length = 0;
-      this.inFlightObjs.length = 0;
-      this.inFlightHead = 0;
-    } else if (this.inFlightHead >= 1024 && this.inFlightHead * 2 >= this.inFlightTypes.length) {
-      this.inFlightTypes.splice(0, this.inFlightHead);
-      this.inFlightObjs.splice(0, this.inFlightHead);
+  /** Applies, in order, the watch events in flight that have arrived by now. */
+  private applyArrived(): void {
+    const sim = this.ctx.sim;
+    const types = this.inFlightTypes;
+    let i = this.inFlightHead;
+    while (i < types.length && sim.wouldHaveRun(this.inFlightAtMs[i], this.inFlightSeqs[i])) {
+      const obj = this.inFlightObjs[i]!;
+      this.inFlightObjs[i] = undefined;
+      this.inFlightHead = ++i;
+      this.deliver(types[i - 1], obj);
+    }
+    if (this.inFlightHead === types.length) this.clearInFlight();
+    else if (this.inFlightHead >= 1024 && this.inFlightHead * 2 >= types.length) {
+      const k = this.inFlightHead;
+      types.splice(0, k);
+      this.inFlightObjs.splice(0, k);
+      this.inFlightAtMs.splice(0, k);
+      this.inFlightSeqs.splice(0, k);
       this.inFlightHead = 0;
     }
-    this.deliver(type, obj);
+  }
+
+  private clearInFlight(): void {
+    this.inFlightTypes.length = 0;
+    this.inFlightObjs.length = 0;
+    this.inFlightAtMs.length = 0;
+    this.inFlightSeqs.length = 0;
+    this.inFlightHead = 0;
   }
 
   private deliver(type: WatchEventType, obj: T): void {
     if (this.stopped) return;
     const key = keyOf(obj);
-    const prev = this.cache.get(key);
+    const prev = this.items.get(key);
     if (type === 'DELETED') {
       if (!prev) return;
-      this.cache.delete(key);
+      this.items.delete(key);
       for (const h of this.handlers) h.onDelete?.(prev);
       return;
     }
-    this.cache.set(key, obj);
+    this.items.set(key, obj);
     if (prev) for (const h of this.handlers) h.onUpdate?.(prev, obj);
     else for (const h of this.handlers) h.onAdd?.(obj);
   }
@@ -179,19 +219,21 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   /** A relist: make the cache equal to the snapshot and report the differences. */
   private replace(snapshot: T[]): void {
     if (this.stopped) return;
+    // Watch events queued before this relist was scheduled are applied first, as their events would have run.
+    this.applyArrived();
     const seen = new Set<string>();
     for (const obj of snapshot) {
       const key = keyOf(obj);
       seen.add(key);
-      const prev = this.cache.get(key);
+      const prev = this.items.get(key);
       if (prev && prev.metadata.resourceVersion === obj.metadata.resourceVersion) continue;
-      this.cache.set(key, obj);
+      this.items.set(key, obj);
       if (prev) for (const h of this.handlers) h.onUpdate?.(prev, obj);
       else for (const h of this.handlers) h.onAdd?.(obj);
     }
-    for (const [key, prev] of [...this.cache]) {
+    for (const [key, prev] of [...this.items]) {
       if (seen.has(key)) continue;
-      this.cache.delete(key);
+      this.items.delete(key);
       for (const h of this.handlers) h.onDelete?.(prev);
     }
     if (!this.synced) {
