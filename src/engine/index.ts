@@ -1,5 +1,5 @@
 export { Simulator, Priority } from './simulator.js';
-export type { EventHandle } from './simulator.js';
+export type { EventHandle, Guard } from './simulator.js';
 export { SimulationBug } from './simulation-bug.js';
 export { startLoop } from './loop.js';
 export type { Loop, LoopOptions } from './loop.js';

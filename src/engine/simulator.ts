@@ -23,6 +23,14 @@ export interface EventHandle {
   fn: (this: unknown) => void;
   /** `this` for fn: lets a hot path schedule a method of a long-lived object instead of a fresh closure. */
   readonly target: unknown;
+  /** With atGuarded: the event is dropped (not run, not counted) unless guard.epoch still equals epoch. */
+  readonly guard: Guard | undefined;
+  readonly epoch: number;
+}
+
+/** Something whose callbacks become void when its epoch moves on (a process incarnation). */
+export interface Guard {
+  readonly epoch: number;
 }
 
 /** Lower runs first among events due at the same millisecond. */
@@ -85,12 +93,31 @@ export class Simulator {
 
   /** As at(), calling fn with `this` = target: no closure to allocate per event. */
   atWith<T>(atMs: number, fn: (this: T) => void, target: T, label = '', priority: number = Priority.normal): EventHandle {
+    return this.atGuarded(atMs, fn, target, label, undefined, priority);
+  }
+
+  /**
+   * As atWith(), dropped at dispatch time if guard.epoch has changed since now: what a process
+   * incarnation scheduled never runs after it ended, without a wrapper closure per event.
+   */
+  atGuarded<T>(atMs: number, fn: (this: T) => void, target: T, label: string, guard: Guard | undefined, priority: number = Priority.normal): EventHandle {
     if (!(atMs >= this.nowMs)) {
       throw this.bug(`event "${label}" scheduled at ${atMs} ms, before now (${this.nowMs} ms)`);
     }
     const t = Math.round(atMs);
     const key = t * PRIORITY_SPAN + priority + PRIORITY_OFFSET;
-    const ev: EventHandle = { atMs: t, key, priority, seq: this.seq++, label, cancelled: false, fn: fn as (this: unknown) => void, target };
+    const ev: EventHandle = {
+      atMs: t,
+      key,
+      priority,
+      seq: this.seq++,
+      label,
+      cancelled: false,
+      fn: fn as (this: unknown) => void,
+      target,
+      guard,
+      epoch: guard === undefined ? 0 : guard.epoch,
+    };
     this.queued++;
     const aheadMs = t - this.windowMs;
     if (aheadMs < RING_MS) {
@@ -227,7 +254,7 @@ export class Simulator {
       const ev = list[this.listIndex++];
       this.queued--;
       this.ringCount--;
-      if (ev.cancelled) continue;
+      if (ev.cancelled || (ev.guard !== undefined && ev.guard.epoch !== ev.epoch)) continue;
       this.nowMs = ev.atMs;
       this.current = ev;
       this.dispatched++;

@@ -3,7 +3,7 @@
 // and the response crosses back. A request that gets no answer (replica down, link cut, message lost)
 // fails with Timeout after the client's own timeout, as upstream clients do; the write may still have
 // happened. Below etcd quorum every request fails (Unavailable).
-import type { Simulator } from '../../engine/index.js';
+import type { Guard, Simulator } from '../../engine/index.js';
 import type { Host } from '../infra/host.js';
 import type { Network } from '../infra/network.js';
 import { type ApiResult, type ApiStore, fail } from './store.js';
@@ -13,6 +13,12 @@ export interface Member {
   readonly host: Host;
   /** The process runs (apiserver-outage and etcd-member-down turn it off; so does host power). */
   running: boolean;
+}
+
+/** The process incarnation a request belongs to: its answer is dropped once the incarnation has ended. */
+export interface RequestOwner extends Guard {
+  /** Told first when a call of the incarnation fails with Timeout or Unavailable (it never got through). */
+  callFailedToReach(): void;
 }
 
 export class ApiServer {
@@ -60,11 +66,21 @@ export class ApiServer {
     return undefined;
   }
 
-  /** Runs `op` at the API server on behalf of a client on `client`; `done` gets the result or a Timeout. */
-  request<T>(client: Host, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void, label: string): void {
+  /**
+   * Runs `op` at the API server on behalf of a client on `client`; `done` gets the result or a Timeout,
+   * unless `owner` has moved to another incarnation by then.
+   */
+  request<T>(
+    client: Host,
+    timeoutMs: number,
+    op: (store: ApiStore) => ApiResult<T>,
+    done: (r: ApiResult<T>) => void,
+    label: string,
+    owner?: RequestOwner,
+  ): void {
     // One object per request carries its state through the events: closures per step showed up as
     // garbage-collector time at scale.
-    const req = new InFlightRequest<T>(this, client, this.sim.nowMs + timeoutMs, op, done, label);
+    const req = new InFlightRequest<T>(this, client, this.sim.nowMs + timeoutMs, op, done, label, owner);
     const replica = this.pickReplica(client);
     const there = replica ? this.network.transit(client, replica.host) : undefined;
     if (!replica || there === undefined) return req.timeout();
@@ -105,6 +121,8 @@ export class ApiServer {
 class InFlightRequest<T> {
   replica: Member | undefined = undefined;
   result: ApiResult<T> | undefined = undefined;
+  /** The owner's incarnation when the request was made. */
+  readonly epoch: number;
   constructor(
     readonly api: ApiServer,
     readonly client: Host,
@@ -112,14 +130,17 @@ class InFlightRequest<T> {
     readonly op: (store: ApiStore) => ApiResult<T>,
     readonly done: (r: ApiResult<T>) => void,
     readonly label: string,
-  ) {}
+    readonly owner: RequestOwner | undefined,
+  ) {
+    this.epoch = owner === undefined ? 0 : owner.epoch;
+  }
 
   arrive(): void {
     this.api.serve(this);
   }
 
   respond(): void {
-    this.done(this.result!);
+    this.answer(this.result!);
   }
 
   timeout(): void {
@@ -127,7 +148,16 @@ class InFlightRequest<T> {
   }
 
   timedOut(): void {
-    this.done(fail('Timeout'));
+    this.answer(fail('Timeout'));
+  }
+
+  private answer(r: ApiResult<T>): void {
+    const owner = this.owner;
+    if (owner !== undefined) {
+      if (owner.epoch !== this.epoch) return;
+      if (!r.ok && (r.reason === 'Timeout' || r.reason === 'Unavailable')) owner.callFailedToReach();
+    }
+    this.done(r);
   }
 }
 

@@ -121,6 +121,9 @@ export class Kubelet extends Process {
   private latestLease: Lease | undefined;
   private lastStatusReportMs = -Infinity;
   private nodeInformer: Informer<Node> | undefined;
+  /** The cached Node last checked for status changes, and whether the setters would change it. */
+  private checkedNode: Node | undefined;
+  private checkedNodeChanged = false;
   /** Pods being started (image pull), by name → uid. */
   private starting = new Map<string, number>();
   /** Pods whose readiness delay is running, by name → uid. */
@@ -179,6 +182,7 @@ export class Kubelet extends Process {
     this.registered = false;
     this.latestLease = undefined;
     this.lastStatusReportMs = -Infinity;
+    this.checkedNode = undefined;
     this.starting = new Map();
     this.probing = new Map();
     this.stopping = new Set();
@@ -209,12 +213,14 @@ export class Kubelet extends Process {
     this.slidingLoop(leasePeriodMs, 'lease', (done) => this.syncLease(done), phaseMs);
   }
 
-  /** An API call whose transport failure (Timeout, Unavailable) tells the status manager it was cut off. */
+  /** An API call with the heartbeat client's timeout; a transport failure marks statuses stale (callFailedToReach). */
   private api<T>(label: string, op: (s: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void): void {
-    this.call<T>(label, this.heartbeatTimeoutMs, op, (r) => {
-      if (!r.ok && (r.reason === 'Timeout' || r.reason === 'Unavailable')) this.markStatusesStale();
-      done(r);
-    });
+    this.call<T>(label, this.heartbeatTimeoutMs, op, done);
+  }
+
+  /** A call failed with Timeout or Unavailable: the status manager was cut off (see markStatusesStale). */
+  override callFailedToReach(): void {
+    this.markStatusesStale();
   }
 
   protected override onStop(_reason: string): void {
@@ -303,12 +309,16 @@ export class Kubelet extends Process {
   /** tryUpdateNodeStatus, up to nodeStatusUpdateRetry times back to back. */
   private updateNodeStatus(tryNumber: number, done: () => void): void {
     if (tryNumber >= UPDATE_RETRIES) return done();
-    const reportDue = () => this.now() - this.lastStatusReportMs >= this.cfg.nodeStatusReportFrequencyMs;
     // The first try reads the kubelet's own cache; retries read the API server.
     const cached = tryNumber === 0 ? this.nodeInformer?.get(this.nodeName) : undefined;
     if (cached) {
-      const { changed } = computeNodeConditions(cached.status.conditions, this.now());
-      if (!changed && !reportDue()) return done();
+      // Whether the setters would change anything ignores heartbeat times, so it is a property of the
+      // cached object: decided once per object, not on every 10 s sync.
+      if (cached !== this.checkedNode) {
+        this.checkedNode = cached;
+        this.checkedNodeChanged = computeNodeConditions(cached.status.conditions, 0).changed;
+      }
+      if (!this.checkedNodeChanged && this.now() - this.lastStatusReportMs < this.cfg.nodeStatusReportFrequencyMs) return done();
     }
     const nowMs = this.now();
     const fromCache = cached !== undefined;

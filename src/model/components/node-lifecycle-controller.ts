@@ -34,12 +34,18 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
   const index = podIndexFor(pods);
   const trace = proc.ctx.trace;
   const t = CONTROLLER_REQUEST_TIMEOUT_MS;
+  const leaseKeys = new Map<string, string>();
 
   const env: NlcEnv = {
     now: () => proc.now(),
     nodes: () => nodes.cache.values(),
     node: (name) => nodes.cache.get(name),
-    lease: (name) => nodeLeases.cache.get(leaseKey('kube-node-lease', name)) as Lease | undefined,
+    lease: (name) => {
+      // The informer's key, built once per node: a fresh string per lookup costs a hash every pass.
+      let key = leaseKeys.get(name);
+      if (key === undefined) leaseKeys.set(name, (key = leaseKey('kube-node-lease', name)));
+      return nodeLeases.cache.get(key) as Lease | undefined;
+    },
     podsOnNode: (name) => index.podsOn(name).values(),
     updateNodeStatus: (node, done) => proc.call('nlc/update-node-status', t, (s) => s.update(node, NLC_ACTOR), done),
     markPodNotReady: (pod, done) =>

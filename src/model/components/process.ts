@@ -2,7 +2,7 @@
 // host's clock, sleeps in local time, talks to the cluster only through the API server, and dies with
 // its host: stopping it (or powering the host off) silences every timer, loop, callback and informer it
 // started, so a dead process can never act. Restarting gives it a new incarnation with empty memory.
-import { type EventHandle, type Loop, type Rng, startLoop } from '../../engine/index.js';
+import { type EventHandle, type Guard, type Loop, type Rng, startLoop } from '../../engine/index.js';
 import type { ApiObject } from '../api/objects.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import { Informer, type InformerOptions } from '../apiserver/informer.js';
@@ -18,10 +18,10 @@ export interface ProcessLoopOptions {
   label: string;
 }
 
-export abstract class Process implements HostProcess {
+export abstract class Process implements HostProcess, Guard {
   running = false;
   /** Incremented at every start and stop; callbacks of an older incarnation are dropped. */
-  private epoch = 0;
+  epoch = 0;
   private loops: Loop[] = [];
   private informers: Informer<ApiObject>[] = [];
   /** call() label -> event label (`${name}/${label}`), built once instead of per request. */
@@ -83,7 +83,8 @@ export abstract class Process implements HostProcess {
 
   /** Runs fn after localMs of this host's clock, unless the process stopped meanwhile. */
   after(localMs: number, fn: () => void, label: string): EventHandle {
-    return this.ctx.sim.after(this.host.clock.toSimMs(localMs), this.guard(fn), label);
+    const sim = this.ctx.sim;
+    return sim.atGuarded(sim.nowMs + Math.max(0, this.host.clock.toSimMs(localMs)), fn, undefined, label, this);
   }
 
   cancel(h: EventHandle | undefined): void {
@@ -108,12 +109,18 @@ export abstract class Process implements HostProcess {
     return l;
   }
 
-  /** An API call from this process; `done` runs only if the process is still the same incarnation. */
-  call<T>(label: string, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void = () => {}): void {
+  /**
+   * An API call from this process; `done` runs only if the process is still the same incarnation (after
+   * callFailedToReach() when the call never got through).
+   */
+  call<T>(label: string, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void = noop): void {
     let eventLabel = this.callLabels.get(label);
     if (eventLabel === undefined) this.callLabels.set(label, (eventLabel = `${this.name}/${label}`));
-    this.ctx.api.request(this.host, timeoutMs, op, this.guard1(done), eventLabel);
+    this.ctx.api.request(this.host, timeoutMs, op, done, eventLabel, this);
   }
+
+  /** Called before `done` of a call of this incarnation that failed with Timeout or Unavailable. */
+  callFailedToReach(): void {}
 
   /** A shared informer owned by this incarnation (stopped with it). Call start() on it. */
   informer<T extends ApiObject>(opts: InformerOptions, label: string): Informer<T> {
@@ -137,3 +144,5 @@ export abstract class Process implements HostProcess {
     };
   }
 }
+
+const noop = () => {};
