@@ -123,12 +123,14 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
       for (const m of chosen) {
         if (m.running && m.host.poweredOn) trace.emit('component.stopped', { component, instance: m.name });
         m.running = false;
+        ctx.world.changed();
       }
       return {
         targets: chosen.map((m) => m.name),
         end: () => {
           for (const m of chosen) {
             m.running = true;
+            ctx.world.changed();
             if (m.host.poweredOn) trace.emit('component.started', { component, instance: m.name });
           }
           ctx.api.notifyRecovery();

@@ -31,6 +31,7 @@ import { statefulSetController } from './components/statefulset-controller.js';
 import { taintEvictionController } from './components/taint-eviction-controller.js';
 import { Host } from './infra/host.js';
 import { Network } from './infra/network.js';
+import { World } from './infra/world.js';
 
 /** Controllers the elected kube-controller-manager runs, in start order. */
 export const KCM_CONTROLLERS: ControllerFactory[] = [
@@ -64,9 +65,12 @@ export function buildCluster(scenario: Scenario, opts: ClusterOptions = {}): Clu
   const trace = new TraceRecorder<TraceEventFields>(sim, { mute: opts.traceHeartbeats ? [] : ['node.lease.renewed'] });
   const k = scenario.spec.kubernetes;
   const network = new Network(streams, k.network.latency);
+  const world = new World();
+  network.onChange = () => world.changed();
   const hosts = new Map<string, Host>();
   const addHost = (h: Host) => {
     hosts.set(h.name, h);
+    h.onChange = () => world.changed();
     return h;
   };
 
@@ -82,7 +86,7 @@ export function buildCluster(scenario: Scenario, opts: ClusterOptions = {}): Clu
     layout.instances.filter((i) => i.component === component).map((i) => ({ name: i.name, host: hosts.get(i.host)! }));
   const api = new ApiServer(sim, network, store, members('kube-apiserver'), members('etcd'));
 
-  const ctx: ModelContext = { sim, streams, trace, network, api, scenario, hosts };
+  const ctx: ModelContext = { sim, streams, trace, network, api, scenario, hosts, world };
 
   const controllerManagers = members('kube-controller-manager').map(
     (m) => new ControllerManager(ctx, m.host, m.name, k.controllerManager, KCM_CONTROLLERS),

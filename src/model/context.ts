@@ -6,6 +6,7 @@ import type { TraceEventFields } from '../trace/events.js';
 import type { ApiServer } from './apiserver/api-server.js';
 import type { Host } from './infra/host.js';
 import type { Network } from './infra/network.js';
+import type { World } from './infra/world.js';
 
 export interface ModelContext {
   sim: Simulator;
@@ -15,4 +16,6 @@ export interface ModelContext {
   api: ApiServer;
   scenario: Scenario;
   hosts: Map<string, Host>;
+  /** Speculative work and the changes that undo it. */
+  world: World;
 }

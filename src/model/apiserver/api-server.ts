@@ -3,7 +3,7 @@
 // and the response crosses back. A request that gets no answer (replica down, link cut, message lost)
 // fails with Timeout after the client's own timeout, as upstream clients do; the write may still have
 // happened. Below etcd quorum every request fails (Unavailable).
-import type { Guard, Simulator } from '../../engine/index.js';
+import type { EventHandle, Guard, Rng, Simulator } from '../../engine/index.js';
 import type { Host } from '../infra/host.js';
 import type { Network } from '../infra/network.js';
 import { type ApiResult, type ApiStore, fail } from './store.js';
@@ -19,6 +19,18 @@ export interface Member {
 export interface RequestOwner extends Guard {
   /** Told first when a call of the incarnation fails with Timeout or Unavailable (it never got through). */
   callFailedToReach(): void;
+}
+
+/** Optional parts of a request. */
+export interface RequestOptions<T> {
+  owner?: RequestOwner;
+  /** The stream the request's own network leg draws from (default: the client host's). */
+  sendRng?: Rng;
+  /**
+   * Called when the request has been served and its answer will reach the client at respondAtMs; returning
+   * true means the caller has taken over what the answer would do, and no answer event is scheduled.
+   */
+  served?: (result: ApiResult<T>, respondAtMs: number, req: InFlightRequest<T>) => boolean;
 }
 
 export class ApiServer {
@@ -78,33 +90,59 @@ export class ApiServer {
     label: string,
     owner?: RequestOwner,
   ): void {
+    this.requestAt(this.sim.nowMs, client, timeoutMs, op, done, label, owner === undefined ? undefined : { owner });
+  }
+
+  /**
+   * A request sent at sendAtMs (now or later). A later send is decided now, so it is only right while the
+   * world (replicas, links, power) stays as it is until then: the caller undoes it on World.changed().
+   * Returns the event of its arrival (or of its timeout).
+   */
+  requestAt<T>(
+    sendAtMs: number,
+    client: Host,
+    timeoutMs: number,
+    op: (store: ApiStore) => ApiResult<T>,
+    done: (r: ApiResult<T>) => void,
+    label: string,
+    opts?: RequestOptions<T>,
+  ): EventHandle {
     // One object per request carries its state through the events: closures per step showed up as
     // garbage-collector time at scale.
-    const req = new InFlightRequest<T>(this, client, this.sim.nowMs + timeoutMs, op, done, label, owner);
+    const req = new InFlightRequest<T>(this, client, sendAtMs + timeoutMs, op, done, label, opts);
     const replica = this.pickReplica(client);
-    const there = replica ? this.network.transit(client, replica.host) : undefined;
-    if (!replica || there === undefined) return req.timeout();
+    const there = replica ? this.network.transit(client, replica.host, opts?.sendRng) : undefined;
+    if (!replica || there === undefined) return this.timeout(req);
     req.replica = replica;
-    this.sim.atWith(this.sim.nowMs + Math.max(0, there), InFlightRequest.prototype.arrive, req, label);
+    return this.sim.atWith(sendAtMs + Math.max(0, there), InFlightRequest.prototype.arrive, req, label);
   }
 
   /** The request reached its replica: run it against the store and send the response back. */
   serve<T>(req: InFlightRequest<T>): void {
     const replica = req.replica!;
-    if (!this.serving(replica)) return req.timeout();
+    if (!this.serving(replica)) {
+      req.timeout();
+      return;
+    }
     if (!this.hasQuorum(replica.host)) req.result = fail('Unavailable');
     else {
       this.store.nowMs = () => replica.host.clock.now();
       req.result = req.op(this.store);
     }
     const back = this.network.transit(replica.host, req.client);
-    if (back === undefined || this.sim.nowMs + back > req.deadlineMs) return req.timeout();
-    this.sim.atWith(this.sim.nowMs + Math.max(0, back), InFlightRequest.prototype.respond, req, req.label);
+    if (back === undefined || this.sim.nowMs + back > req.deadlineMs) {
+      req.timeout();
+      return;
+    }
+    const respondAtMs = this.sim.nowMs + Math.max(0, back);
+    const served = req.opts?.served;
+    if (served !== undefined && served(req.result, respondAtMs, req)) return;
+    this.sim.atWith(respondAtMs, InFlightRequest.prototype.respond, req, req.label);
   }
 
   /** Schedules the client's Timeout at its deadline (or now, if that has passed). */
-  timeout<T>(req: InFlightRequest<T>): void {
-    this.sim.atWith(Math.max(this.sim.nowMs, req.deadlineMs), InFlightRequest.prototype.timedOut, req, req.label);
+  timeout<T>(req: InFlightRequest<T>): EventHandle {
+    return this.sim.atWith(Math.max(this.sim.nowMs, req.deadlineMs), InFlightRequest.prototype.timedOut, req, req.label);
   }
 
   /** Tells informers to re-check their connection (a replica or etcd member came back). */
@@ -118,7 +156,7 @@ export class ApiServer {
 }
 
 /** A request on its way: to the replica, through the store, and back (or to its client's timeout). */
-class InFlightRequest<T> {
+export class InFlightRequest<T> {
   replica: Member | undefined = undefined;
   result: ApiResult<T> | undefined = undefined;
   /** The owner's incarnation when the request was made. */
@@ -130,10 +168,13 @@ class InFlightRequest<T> {
     readonly op: (store: ApiStore) => ApiResult<T>,
     readonly done: (r: ApiResult<T>) => void,
     readonly label: string,
-    readonly owner: RequestOwner | undefined,
+    readonly opts: RequestOptions<T> | undefined,
   ) {
-    this.epoch = owner === undefined ? 0 : owner.epoch;
+    this.owner = opts?.owner;
+    this.epoch = this.owner === undefined ? 0 : this.owner.epoch;
   }
+
+  readonly owner: RequestOwner | undefined;
 
   arrive(): void {
     this.api.serve(this);
@@ -143,8 +184,8 @@ class InFlightRequest<T> {
     this.answer(this.result!);
   }
 
-  timeout(): void {
-    this.api.timeout(this);
+  timeout(): EventHandle {
+    return this.api.timeout(this);
   }
 
   timedOut(): void {

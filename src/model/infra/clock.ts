@@ -10,7 +10,11 @@ export class Clock {
   /** Unfloored monotonic reading at anchorSimMs (jumps never move it). */
   private anchorMonoMs = 0;
 
-  constructor(private readonly sim: Pick<Simulator, 'nowMs'>) {}
+  constructor(
+    private readonly sim: Pick<Simulator, 'nowMs'>,
+    /** Told after every jump or rate change. */
+    private readonly onChange: () => void = () => {},
+  ) {}
 
   /** Local time in integer milliseconds. */
   now(): number {
@@ -34,12 +38,14 @@ export class Clock {
   jump(offsetMs: number): void {
     this.reanchor();
     this.anchorLocalMs += offsetMs;
+    this.onChange();
   }
 
   /** From now on the clock advances `rate` local ms per virtual ms. */
   setRate(rate: number): void {
     this.reanchor();
     this.rateValue = rate;
+    this.onChange();
   }
 
   /** Virtual ms until this clock has advanced localMs (how long a local sleep really lasts). */

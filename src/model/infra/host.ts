@@ -12,6 +12,8 @@ export interface HostProcess {
 export class Host {
   readonly clock: Clock;
   poweredOn = true;
+  /** Told when the host's power or clock changes (World.changed, set by the cluster). */
+  onChange: () => void = () => {};
   private readonly processes: HostProcess[] = [];
   private readonly bootHandlers: Array<() => void> = [];
 
@@ -21,7 +23,7 @@ export class Host {
     readonly zone: string,
     readonly role: 'node' | 'control-plane',
   ) {
-    this.clock = new Clock(sim);
+    this.clock = new Clock(sim, () => this.onChange());
   }
 
   attach(p: HostProcess): void {
@@ -36,12 +38,14 @@ export class Host {
   powerOff(): void {
     if (!this.poweredOn) return;
     this.poweredOn = false;
+    this.onChange();
     for (const p of this.processes) p.kill('host powered off');
   }
 
   powerOn(): void {
     if (this.poweredOn) return;
     this.poweredOn = true;
+    this.onChange();
     for (const fn of this.bootHandlers) fn();
   }
 }

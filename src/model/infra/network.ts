@@ -22,6 +22,8 @@ export class Network {
   private partitions: Partition[] = [];
   private degrades: Degrade[] = [];
   private readonly rngs = new Map<string, Rng>();
+  /** Told after every cut, heal, degrade and restore (World.changed, set by the cluster). */
+  onChange: () => void = () => {};
 
   constructor(
     private readonly streams: RandomStreams,
@@ -40,12 +42,13 @@ export class Network {
 
   /**
    * Draws the fate of one message from `from` to `to`: its latency in ms, or undefined when it is lost
-   * (cut link, powered-off host, or random loss on a degraded link). Draws come from the sender's stream.
+   * (cut link, powered-off host, or random loss on a degraded link). Draws come from the sender's stream,
+   * or from `rng` when the caller keeps a stream of its own for this traffic.
    */
-  transit(from: Host, to: Host): number | undefined {
+  transit(from: Host, to: Host, own?: Rng): number | undefined {
     if (!this.connected(from, to)) return undefined;
     if (from === to) return 0;
-    const rng = this.rng(from.name);
+    const rng = own ?? this.rng(from.name);
     let latencyMs = rng.between(this.latency.minMs, this.latency.maxMs);
     for (const d of this.degrades) {
       if (!d.hosts.has(from.name) && !d.hosts.has(to.name)) continue;
@@ -57,18 +60,22 @@ export class Network {
 
   cut(id: string, a: Iterable<string>, b: Iterable<string>): void {
     this.partitions.push({ id, a: new Set(a), b: new Set(b) });
+    this.onChange();
   }
 
   heal(id: string): void {
     this.partitions = this.partitions.filter((p) => p.id !== id);
+    this.onChange();
   }
 
   degrade(id: string, hosts: Iterable<string>, loss: number, extraLatency?: RangeMs): void {
     this.degrades.push({ id, hosts: new Set(hosts), loss, extraLatency });
+    this.onChange();
   }
 
   restore(id: string): void {
     this.degrades = this.degrades.filter((d) => d.id !== id);
+    this.onChange();
   }
 
   private rng(hostName: string): Rng {

@@ -1,0 +1,32 @@
+// What components may do ahead of time: work whose outcome is fixed as long as hosts, links, clocks and
+// API server members stay as they are. A kubelet renewing its Lease, for instance, knows at the moment a
+// renewal is served when the next one will be sent and what it will carry; it sends it then, saving the
+// events in between. Every change to the world calls changed(), and each speculation still ahead of its
+// moment is undone (it falls back to the ordinary events), so speculation never decides anything the
+// changed world would have decided otherwise.
+export interface Speculation {
+  /** The world changed now: undo whatever has not happened yet. */
+  undo(): void;
+}
+
+export class World {
+  private readonly pending = new Set<Speculation>();
+
+  /** Registers work done ahead of time (until settle()). */
+  speculate(s: Speculation): void {
+    this.pending.add(s);
+  }
+
+  /** The speculation has caught up with time (or was undone by its owner). */
+  settle(s: Speculation): void {
+    this.pending.delete(s);
+  }
+
+  /** Hosts, links, clocks or API members changed: undo every speculation. */
+  changed(): void {
+    if (this.pending.size === 0) return;
+    const all = [...this.pending];
+    this.pending.clear();
+    for (const s of all) s.undo();
+  }
+}
