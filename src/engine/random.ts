@@ -16,13 +16,20 @@ export interface Rng {
   pick<T>(items: readonly T[]): T;
   /** k distinct elements chosen uniformly, in the order of the input (k is clamped to the length). */
   sample<T>(items: readonly T[], k: number): T[];
+  /**
+   * Gives back a value next() returned, so that it is returned again next (last given back, first
+   * returned): work done ahead of time and then undone leaves the stream as if it had never drawn.
+   */
+  unread(value: number): void;
 }
 
 export function makeRng(seedText: string): Rng {
   const prng = seedrandom(seedText);
-  const next = () => prng.quick();
+  const givenBack: number[] = [];
+  const next = () => (givenBack.length === 0 ? prng.quick() : givenBack.pop()!);
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   return {
+    unread: (value) => void givenBack.push(value),
     next,
     int,
     between: (lo, hi) => (hi <= lo ? lo : int(lo, hi)),

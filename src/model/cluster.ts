@@ -47,6 +47,8 @@ export interface ClusterOptions {
   /** Record every kubelet lease renewal in the trace (off by default: traces stay small). */
   traceHeartbeats?: boolean;
   seed?: number;
+  /** Let components work ahead of time while the world stays put (default true; see infra/world.ts). */
+  speculate?: boolean;
 }
 
 export interface Cluster {
@@ -65,7 +67,7 @@ export function buildCluster(scenario: Scenario, opts: ClusterOptions = {}): Clu
   const trace = new TraceRecorder<TraceEventFields>(sim, { mute: opts.traceHeartbeats ? [] : ['node.lease.renewed'] });
   const k = scenario.spec.kubernetes;
   const network = new Network(streams, k.network.latency);
-  const world = new World();
+  const world = new World(opts.speculate ?? true);
   network.onChange = () => world.changed();
   const hosts = new Map<string, Host>();
   const addHost = (h: Host) => {

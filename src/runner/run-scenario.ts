@@ -18,6 +18,8 @@ export interface RunOptions {
   wallClockMs?: () => number;
   /** Check safety invariants event by event (on by default; off only for benchmarks). */
   checkInvariants?: boolean;
+  /** Let components work ahead of time (default true; false only to check that it changes nothing). */
+  speculate?: boolean;
 }
 
 export interface RunResult {
@@ -30,7 +32,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const wall = opts.wallClockMs ?? (() => 0);
   const startedWallMs = wall();
   const seed = opts.seed ?? scenario.spec.seed;
-  const cluster = buildCluster(scenario, { seed, traceHeartbeats: opts.traceHeartbeats });
+  const cluster = buildCluster(scenario, { seed, traceHeartbeats: opts.traceHeartbeats, speculate: opts.speculate });
   const { sim, trace } = cluster.ctx;
   const durationMs = scenario.spec.durationMs;
 

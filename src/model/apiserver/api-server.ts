@@ -24,8 +24,10 @@ export interface RequestOwner extends Guard {
 /** Optional parts of a request. */
 export interface RequestOptions<T> {
   owner?: RequestOwner;
-  /** The stream the request's own network leg draws from (default: the client host's). */
+  /** The stream the request's own network leg draws from (default: the client host's)... */
   sendRng?: Rng;
+  /** ...after the caller drew its base latency from it (Network.baseLatency). */
+  sendBaseMs?: number;
   /**
    * Called when the request has been served and its answer will reach the client at respondAtMs; returning
    * true means the caller has taken over what the answer would do, and no answer event is scheduled.
@@ -111,7 +113,7 @@ export class ApiServer {
     // garbage-collector time at scale.
     const req = new InFlightRequest<T>(this, client, sendAtMs + timeoutMs, op, done, label, opts);
     const replica = this.pickReplica(client);
-    const there = replica ? this.network.transit(client, replica.host, opts?.sendRng) : undefined;
+    const there = replica ? this.network.transit(client, replica.host, opts?.sendRng, opts?.sendBaseMs) : undefined;
     if (!replica || there === undefined) return this.timeout(req);
     req.replica = replica;
     return this.sim.atWith(sendAtMs + Math.max(0, there), InFlightRequest.prototype.arrive, req, label);

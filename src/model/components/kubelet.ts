@@ -38,6 +38,8 @@
 import type { NodeSpec, Scenario, WorkloadSpec } from '../../scenario/types.js';
 import { DEFAULT_STARTUP } from '../../scenario/defaults.js';
 import type { Lease, Node, NodeCondition, NodeConditionType, Pod } from '../api/objects.js';
+import type { EventHandle, Rng } from '../../engine/index.js';
+import type { InFlightRequest } from '../apiserver/api-server.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import type { Informer } from '../apiserver/informer.js';
 import type { ModelContext } from '../context.js';
@@ -62,6 +64,31 @@ const POD_STATUS_RETRY_MS = 10_000;
 /** The status manager's syncPeriod (pkg/kubelet/status/status_manager.go). */
 const POD_STATUS_SYNC_MS = 10_000;
 const POD_DELETE_RETRY_MS = 1_000;
+
+/** The lease loop: its wait, its next sync, its jitter stream and period (local ms). */
+interface LeaseLoop {
+  again: () => void;
+  run: () => void;
+  rng: Rng;
+  periodMs: number;
+}
+
+/**
+ * A lease renewal sent ahead (see renewServed): the answer of the previous one would have reached the
+ * kubelet at respondAtMs, and this one would have been sent at sendAtMs.
+ */
+interface RenewalAhead {
+  respondAtMs: number;
+  sendAtMs: number;
+  lease: Lease;
+  epoch: number;
+  /** The raw draws made ahead, given back if undone: the loop's jitter and the request leg's base latency. */
+  jitterRaw: number;
+  baseRaw: number | undefined;
+  /** The arrival (or timeout) of the renewal sent ahead. */
+  event: EventHandle;
+  undo(): void;
+}
 
 /** A pod whose containers run on this host. */
 interface RunningPod {
@@ -139,9 +166,17 @@ export class Kubelet extends Process {
   private statusSyncArmed = false;
   /** For the first start only: local ms after start at which the heartbeat loops run their second sync. */
   private phaseMs: number | undefined;
+  private leaseLoop: LeaseLoop | undefined;
+  private ahead: RenewalAhead | undefined;
+  /** Lease renewals draw their request's network leg from a stream of their own, so sending one ahead draws the same. */
+  private readonly leaseSendRng: Rng;
+  private readonly renewLabel: string;
+  private readonly renewServedHook = (r: ApiResult<Lease>, respondAtMs: number, req: InFlightRequest<Lease>) => this.renewServed(r, respondAtMs, req);
 
   constructor(ctx: ModelContext, host: Host, readonly spec: NodeSpec) {
     super(ctx, host, `kubelet/${spec.name}`, 'kubelet');
+    this.leaseSendRng = ctx.streams.stream(`network/${spec.name}/node-lease`);
+    this.renewLabel = `${this.name}/renew-lease`;
   }
 
   protected override get traced(): boolean {
@@ -210,7 +245,7 @@ export class Kubelet extends Process {
     const statusPeriodMs = this.cfg.nodeStatusUpdateFrequencyMs;
     this.slidingLoop(statusPeriodMs, 'node-status', (done) => this.syncNodeStatus(done), phaseMs);
     const leasePeriodMs = this.cfg.nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION;
-    this.slidingLoop(leasePeriodMs, 'lease', (done) => this.syncLease(done), phaseMs);
+    this.leaseLoop = this.slidingLoop(leasePeriodMs, 'lease', (done) => this.syncLease(done), phaseMs);
   }
 
   /** An API call with the heartbeat client's timeout; a transport failure marks statuses stale (callFailedToReach). */
@@ -224,6 +259,8 @@ export class Kubelet extends Process {
   }
 
   protected override onStop(_reason: string): void {
+    this.ahead?.undo();
+    this.leaseLoop = undefined;
     if (!this.host.poweredOn) {
       for (const name of this.runningPods()) this.killContainers(name, 'host powered off');
     }
@@ -234,7 +271,7 @@ export class Kubelet extends Process {
    * JitterUntil(sliding=true) around an asynchronous body: the wait starts when the body is done. With
    * `phaseMs`, the second run is at `phaseMs` after the start (or right after the first, if that took longer).
    */
-  private slidingLoop(periodMs: number, label: string, body: (done: () => void) => void, phaseMs?: number): void {
+  private slidingLoop(periodMs: number, label: string, body: (done: () => void) => void, phaseMs?: number): LeaseLoop {
     const rng = this.rng(label);
     // Label and continuation built once per loop, not once per pass.
     const eventLabel = `${this.name}/${label}`;
@@ -242,9 +279,14 @@ export class Kubelet extends Process {
       this.after(periodMs * (1 + rng.next() * JITTER_FACTOR), run, eventLabel);
     };
     const run = () => body(again);
-    if (phaseMs === undefined) return run();
+    const loop = { again, run, rng, periodMs };
+    if (phaseMs === undefined) {
+      run();
+      return loop;
+    }
     const startedMs = this.now();
     body(() => this.after(Math.max(0, startedMs + phaseMs - this.now()), run, eventLabel));
+    return loop;
   }
 
   // ---- registration and node status ----
@@ -369,9 +411,9 @@ export class Kubelet extends Process {
       this.ensureLease(LEASE_BACKOFF_INITIAL_MS, (lease, created) => {
         this.latestLease = lease;
         if (created) done();
-        else this.retryUpdateLease(lease, 0, () => done());
+        else this.retryUpdateLease(lease, 0, () => done(), done);
       });
-    if (this.latestLease) this.retryUpdateLease(this.latestLease, 0, (ok) => (ok ? done() : viaEnsure()));
+    if (this.latestLease) this.retryUpdateLease(this.latestLease, 0, (ok) => (ok ? done() : viaEnsure()), done);
     else viaEnsure();
   }
 
@@ -399,17 +441,121 @@ export class Kubelet extends Process {
     );
   }
 
-  /** retryUpdateLease: up to 5 optimistic UPDATEs; a Conflict re-reads the lease first. */
-  private retryUpdateLease(base: Lease, attempt: number, cb: (ok: boolean) => void): void {
-    if (attempt >= UPDATE_RETRIES) return cb(false);
-    this.api<Lease>('renew-lease', (s) => s.update(this.newLease(base), ACTOR), (r) => {
+  /**
+   * retryUpdateLease: up to 5 optimistic UPDATEs; a Conflict re-reads the lease first. Every success ends
+   * in `loopDone` (the sync's done). Sent at sendAtMs (default now; later only from renewServed).
+   */
+  private retryUpdateLease(
+    base: Lease,
+    attempt: number,
+    cb: (ok: boolean) => void,
+    loopDone: () => void,
+    sendAtMs?: number,
+    sendBaseMs?: number,
+  ): EventHandle | undefined {
+    if (attempt >= UPDATE_RETRIES) {
+      cb(false);
+      return undefined;
+    }
+    // The request leg's base latency is drawn whether or not the link is up, so that drawing it ahead
+    // (renewServed) consumes the stream exactly as sending it then would.
+    sendBaseMs ??= this.ctx.network.baseLatency(this.leaseSendRng).ms;
+    const done = (r: ApiResult<Lease>) => {
       if (r.ok) {
         this.latestLease = r.value;
         cb(true);
       } else if (r.reason === 'Conflict') {
-        this.ensureLease(LEASE_BACKOFF_INITIAL_MS, (lease) => this.retryUpdateLease(lease, attempt + 1, cb));
-      } else this.retryUpdateLease(base, attempt + 1, cb);
+        this.ensureLease(LEASE_BACKOFF_INITIAL_MS, (lease) => this.retryUpdateLease(lease, attempt + 1, cb, loopDone));
+      } else this.retryUpdateLease(base, attempt + 1, cb, loopDone);
+    };
+    // A success that only leads to the loop's next wait can be played ahead (renewServed).
+    const served = loopDone === this.leaseLoop?.again ? this.renewServedHook : undefined;
+    return this.ctx.api.requestAt(
+      sendAtMs ?? this.ctx.sim.nowMs,
+      this.host,
+      this.heartbeatTimeoutMs,
+      (s) => s.update(this.newLease(base), ACTOR),
+      done,
+      this.renewLabel,
+      { owner: this, sendRng: this.leaseSendRng, sendBaseMs, served },
+    );
+  }
+
+  /**
+   * A renewal of the loop's own sync was served OK and its answer will reach this kubelet at respondAtMs.
+   * Until the world changes, what follows is fixed: the answer sets latestLease, the loop waits
+   * period x (1 + jitter) from then, and its next sync sends the renewal of that lease. So all of it is
+   * done now and the next renewal is sent ahead, for its moment: one event per renewal (its arrival)
+   * instead of three. The jitter and the request's network leg come from streams of their own, so they
+   * draw the same values now as they would later. A change of the world (World.changed) or a stop before
+   * the send undoes it (undoAhead), and the ordinary events take over from where it stood.
+   */
+  private renewServed(r: ApiResult<Lease>, respondAtMs: number, req: InFlightRequest<Lease>): boolean {
+    if (this.ahead !== undefined) this.settleAhead();
+    const loop = this.leaseLoop;
+    const { world, network } = this.ctx;
+    // A degraded link's loss and delay draws depend on the world: then nothing is drawn ahead.
+    if (!r.ok || loop === undefined || !this.running || req.epoch !== this.epoch || !world.enabled || network.degraded) return false;
+    const jitterRaw = loop.rng.next();
+    const waitMs = Math.max(0, this.host.clock.toSimMs(loop.periodMs * (1 + jitterRaw * JITTER_FACTOR)));
+    const sendAtMs = Math.round(respondAtMs + waitMs);
+    const sendBase = network.baseLatency(this.leaseSendRng);
+    const lease = r.value;
+    this.latestLease = lease;
+    const ahead: RenewalAhead = {
+      respondAtMs,
+      sendAtMs,
+      lease,
+      epoch: this.epoch,
+      jitterRaw,
+      baseRaw: sendBase.raw,
+      event: undefined as unknown as EventHandle,
+      undo: () => this.undoAhead(ahead),
+    };
+    // The sync at sendAtMs: syncLease(again) with latestLease set.
+    const onSynced = (ok: boolean) => (ok ? loop.again() : this.syncLeaseFallback(loop));
+    ahead.event = this.retryUpdateLease(lease, 0, onSynced, loop.again, sendAtMs, sendBase.ms)!;
+    this.ahead = ahead;
+    this.ctx.world.speculate(ahead);
+    return true;
+  }
+
+  /** syncLease's fallback when the renewals failed: get or create the lease, as syncLease does. */
+  private syncLeaseFallback(loop: LeaseLoop): void {
+    this.ensureLease(LEASE_BACKOFF_INITIAL_MS, (lease, created) => {
+      this.latestLease = lease;
+      if (created) loop.again();
+      else this.retryUpdateLease(lease, 0, () => loop.again(), loop.again);
     });
+  }
+
+  private settleAhead(): void {
+    if (this.ahead === undefined) return;
+    this.ctx.world.settle(this.ahead);
+    this.ahead = undefined;
+  }
+
+  /** The world changed or the kubelet stops: a renewal not yet sent goes back to the ordinary events. */
+  private undoAhead(ahead: RenewalAhead): void {
+    if (this.ahead === ahead) this.settleAhead();
+    const sim = this.ctx.sim;
+    const nowMs = sim.nowMs;
+    if (ahead.sendAtMs < nowMs) return; // sent before the change: on its way, as it would be
+    sim.cancel(ahead.event);
+    // Not sent: its base latency is drawn again when (if) it is. Not answered yet: nor is the jitter.
+    if (ahead.baseRaw !== undefined) this.leaseSendRng.unread(ahead.baseRaw);
+    const answered = nowMs > ahead.respondAtMs;
+    if (!answered) this.rng('lease').unread(ahead.jitterRaw);
+    // A stopped kubelet would have dropped the answer, or never synced again.
+    if (!this.running || this.epoch !== ahead.epoch) return;
+    const loop = this.leaseLoop!;
+    if (!answered) {
+      // The answer arrives as an event, and the loop's wait starts from it.
+      sim.atGuarded(ahead.respondAtMs, () => {
+        this.latestLease = ahead.lease;
+        loop.again();
+      }, undefined, this.renewLabel, this);
+    } else sim.atGuarded(ahead.sendAtMs, loop.run, undefined, `${this.name}/lease`, this);
   }
 
   // ---- pods ----

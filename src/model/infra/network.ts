@@ -43,19 +43,33 @@ export class Network {
   /**
    * Draws the fate of one message from `from` to `to`: its latency in ms, or undefined when it is lost
    * (cut link, powered-off host, or random loss on a degraded link). Draws come from the sender's stream,
-   * or from `rng` when the caller keeps a stream of its own for this traffic.
+   * or from `own` when the caller keeps a stream of its own for this traffic; such a caller has drawn the
+   * base latency itself (baseLatency(), whatever the link's state) and passes it as baseMs.
    */
-  transit(from: Host, to: Host, own?: Rng): number | undefined {
+  transit(from: Host, to: Host, own?: Rng, baseMs?: number): number | undefined {
     if (!this.connected(from, to)) return undefined;
     if (from === to) return 0;
     const rng = own ?? this.rng(from.name);
-    let latencyMs = rng.between(this.latency.minMs, this.latency.maxMs);
+    let latencyMs = baseMs ?? rng.between(this.latency.minMs, this.latency.maxMs);
     for (const d of this.degrades) {
       if (!d.hosts.has(from.name) && !d.hosts.has(to.name)) continue;
       if (d.loss > 0 && rng.chance(d.loss)) return undefined;
       if (d.extraLatency) latencyMs += rng.between(d.extraLatency.minMs, d.extraLatency.maxMs);
     }
     return latencyMs;
+  }
+
+  /** The base latency of one message, drawn from `rng`; raw is the value next() gave (undefined: no draw). */
+  baseLatency(rng: Rng): { ms: number; raw: number | undefined } {
+    const { minMs, maxMs } = this.latency;
+    if (maxMs <= minMs) return { ms: minMs, raw: undefined };
+    const raw = rng.next();
+    return { ms: minMs + Math.floor(raw * (maxMs - minMs + 1)), raw };
+  }
+
+  /** Whether some link is degraded now (its draws depend on the world, so nothing is drawn ahead). */
+  get degraded(): boolean {
+    return this.degrades.length > 0;
   }
 
   cut(id: string, a: Iterable<string>, b: Iterable<string>): void {

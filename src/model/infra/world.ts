@@ -12,6 +12,9 @@ export interface Speculation {
 export class World {
   private readonly pending = new Set<Speculation>();
 
+  /** @param enabled false: components never work ahead (tests compare both ways). */
+  constructor(readonly enabled = true) {}
+
   /** Registers work done ahead of time (until settle()). */
   speculate(s: Speculation): void {
     this.pending.add(s);
