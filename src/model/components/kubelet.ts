@@ -64,6 +64,8 @@ const POD_STATUS_RETRY_MS = 10_000;
 /** The status manager's syncPeriod (pkg/kubelet/status/status_manager.go). */
 const POD_STATUS_SYNC_MS = 10_000;
 const POD_DELETE_RETRY_MS = 1_000;
+/** At most this many status syncs are skipped at once (30 at the defaults: 5 min / 10 s). */
+const MAX_SKIPPED_SYNCS = 64;
 
 /** The lease loop: its wait, its next sync, its jitter stream and period (local ms). */
 interface LeaseLoop {
@@ -87,6 +89,20 @@ interface RenewalAhead {
   baseRaw: number | undefined;
   /** The arrival (or timeout) of the renewal sent ahead. */
   event: EventHandle;
+  undo(): void;
+}
+
+/**
+ * Node-status syncs skipped ahead (see skipStatusSyncs): the times of the syncs that would have done
+ * nothing, then the one that will report, with the raw jitter draws that placed each.
+ */
+interface StatusSkip {
+  ticks: number[];
+  raws: number[];
+  epoch: number;
+  /** The sync at the last tick. */
+  event: EventHandle;
+  /** A world change or a stop: a sync due this very millisecond has not run yet (it comes after). */
   undo(): void;
 }
 
@@ -167,6 +183,8 @@ export class Kubelet extends Process {
   /** For the first start only: local ms after start at which the heartbeat loops run their second sync. */
   private phaseMs: number | undefined;
   private leaseLoop: LeaseLoop | undefined;
+  private statusLoop: LeaseLoop | undefined;
+  private statusSkip: StatusSkip | undefined;
   private ahead: RenewalAhead | undefined;
   /** Lease renewals draw their request's network leg from a stream of their own, so sending one ahead draws the same. */
   private readonly leaseSendRng: Rng;
@@ -226,6 +244,12 @@ export class Kubelet extends Process {
     this.statusSyncArmed = false;
 
     this.nodeInformer = this.informer<Node>({ kind: 'Node', nodeName: this.nodeName }, 'node-informer');
+    // A change of the Node may make the next status sync do something: syncs skipped past it come back.
+    // A sync due in the same millisecond was scheduled long before the watch event and has run.
+    const nodeChanged = () => {
+      if (this.statusSkip !== undefined) this.unskipStatusSyncs(this.statusSkip, true);
+    };
+    this.nodeInformer.addHandlers({ onAdd: nodeChanged, onUpdate: nodeChanged, onDelete: nodeChanged });
     this.nodeInformer.start();
     const pods = this.informer<Pod>({ kind: 'Pod', nodeName: this.nodeName }, 'pod-informer');
     pods.addHandlers({
@@ -243,7 +267,7 @@ export class Kubelet extends Process {
     pods.start();
 
     const statusPeriodMs = this.cfg.nodeStatusUpdateFrequencyMs;
-    this.slidingLoop(statusPeriodMs, 'node-status', (done) => this.syncNodeStatus(done), phaseMs);
+    this.statusLoop = this.slidingLoop(statusPeriodMs, 'node-status', (done) => this.syncNodeStatus(done), phaseMs, () => this.skipStatusSyncs());
     const leasePeriodMs = this.cfg.nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION;
     this.leaseLoop = this.slidingLoop(leasePeriodMs, 'lease', (done) => this.syncLease(done), phaseMs);
   }
@@ -260,7 +284,9 @@ export class Kubelet extends Process {
 
   protected override onStop(_reason: string): void {
     this.ahead?.undo();
+    this.statusSkip?.undo();
     this.leaseLoop = undefined;
+    this.statusLoop = undefined;
     if (!this.host.poweredOn) {
       for (const name of this.runningPods()) this.killContainers(name, 'host powered off');
     }
@@ -271,11 +297,12 @@ export class Kubelet extends Process {
    * JitterUntil(sliding=true) around an asynchronous body: the wait starts when the body is done. With
    * `phaseMs`, the second run is at `phaseMs` after the start (or right after the first, if that took longer).
    */
-  private slidingLoop(periodMs: number, label: string, body: (done: () => void) => void, phaseMs?: number): LeaseLoop {
+  private slidingLoop(periodMs: number, label: string, body: (done: () => void) => void, phaseMs?: number, skip?: () => boolean): LeaseLoop {
     const rng = this.rng(label);
     // Label and continuation built once per loop, not once per pass.
     const eventLabel = `${this.name}/${label}`;
     const again = () => {
+      if (skip !== undefined && skip()) return;
       this.after(periodMs * (1 + rng.next() * JITTER_FACTOR), run, eventLabel);
     };
     const run = () => body(again);
@@ -287,6 +314,63 @@ export class Kubelet extends Process {
     const startedMs = this.now();
     body(() => this.after(Math.max(0, startedMs + phaseMs - this.now()), run, eventLabel));
     return loop;
+  }
+
+  /**
+   * The status loop's wait, when the sync that just ended did nothing (the Node is cached, the setters
+   * would change nothing, no report is due): the syncs after it do nothing either until a report falls
+   * due, unless the Node changes or the world does. So their times are drawn now (the jitter stream is
+   * the loop's own) and only the sync that reports is scheduled. A change of the cached Node (the node
+   * informer's handler), of the world or a stop brings the skipped syncs back from the first one after
+   * it, giving back the draws of the later ones. Returns false when it cannot skip.
+   */
+  private skipStatusSyncs(): boolean {
+    const loop = this.statusLoop;
+    const cached = this.nodeInformer?.get(this.nodeName);
+    if (loop === undefined || !this.registered || !this.running || !this.ctx.world.enabled) return false;
+    if (cached === undefined || cached !== this.checkedNode || this.checkedNodeChanged) return false;
+    const clock = this.host.clock;
+    const reportAtLocalMs = this.lastStatusReportMs + this.cfg.nodeStatusReportFrequencyMs;
+    const ticks: number[] = [];
+    const raws: number[] = [];
+    let t = this.ctx.sim.nowMs;
+    do {
+      const raw = loop.rng.next();
+      t = Math.round(t + Math.max(0, clock.toSimMs(loop.periodMs * (1 + raw * JITTER_FACTOR))));
+      ticks.push(t);
+      raws.push(raw);
+    } while (clock.nowAt(t) < reportAtLocalMs && ticks.length < MAX_SKIPPED_SYNCS);
+    const skip: StatusSkip = {
+      ticks,
+      raws,
+      epoch: this.epoch,
+      event: this.ctx.sim.atGuarded(t, loop.run, undefined, `${this.name}/node-status`, this),
+      undo: () => this.unskipStatusSyncs(skip, false),
+    };
+    this.statusSkip = skip;
+    this.ctx.world.speculate(skip);
+    return true;
+  }
+
+  /**
+   * The syncs skipped past now come back: the first one still to come is scheduled, later draws are given
+   * back. `nowRan`: a sync due this very millisecond has already run.
+   */
+  private unskipStatusSyncs(skip: StatusSkip, nowRan: boolean): void {
+    if (this.statusSkip === skip) this.statusSkip = undefined;
+    this.ctx.world.settle(skip);
+    const sim = this.ctx.sim;
+    const { ticks, raws } = skip;
+    // Syncs that have happened did nothing; the first one to come keeps its draw.
+    let first = 0;
+    while (first < ticks.length && (ticks[first] < sim.nowMs || (nowRan && ticks[first] === sim.nowMs))) first++;
+    if (first >= ticks.length - 1) return; // the scheduled sync is next anyway (or done)
+    sim.cancel(skip.event);
+    const rng = this.rng('node-status');
+    for (let j = ticks.length - 1; j > first; j--) rng.unread(raws[j]);
+    const loop = this.statusLoop;
+    if (loop === undefined || !this.running || this.epoch !== skip.epoch) return;
+    sim.atGuarded(ticks[first], loop.run, undefined, `${this.name}/node-status`, this);
   }
 
   // ---- registration and node status ----

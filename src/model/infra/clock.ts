@@ -18,7 +18,12 @@ export class Clock {
 
   /** Local time in integer milliseconds. */
   now(): number {
-    return Math.floor(this.anchorLocalMs + (this.sim.nowMs - this.anchorSimMs) * this.rateValue);
+    return this.nowAt(this.sim.nowMs);
+  }
+
+  /** What now() will read at virtual time simMs, if the clock is not jumped or re-rated before then. */
+  nowAt(simMs: number): number {
+    return Math.floor(this.anchorLocalMs + (simMs - this.anchorSimMs) * this.rateValue);
   }
 
   /**
