@@ -24,10 +24,8 @@ export interface RequestOwner extends Guard {
 /** Optional parts of a request. */
 export interface RequestOptions<T> {
   owner?: RequestOwner;
-  /** The stream the request's own network leg draws from (default: the client host's)... */
+  /** The stream the request's own network leg draws from (default: the client host's). */
   sendRng?: Rng;
-  /** ...after the caller drew its base latency from it (Network.baseLatency). */
-  sendBaseMs?: number;
   /**
    * Called when the request has been served and its answer will reach the client at respondAtMs; returning
    * true means the caller has taken over what the answer would do, and no answer event is scheduled.
@@ -92,7 +90,7 @@ export class ApiServer {
     label: string,
     owner?: RequestOwner,
   ): void {
-    this.requestAt(this.sim.nowMs, client, timeoutMs, op, done, label, owner === undefined ? undefined : { owner });
+    this.requestAt<T>(this.sim.nowMs, client, timeoutMs, op, done, label, owner === undefined ? undefined : { owner });
   }
 
   /**
@@ -100,20 +98,24 @@ export class ApiServer {
    * world (replicas, links, power) stays as it is until then: the caller undoes it on World.changed().
    * Returns the event of its arrival (or of its timeout).
    */
-  requestAt<T>(
+  requestAt<T, A = undefined>(
     sendAtMs: number,
     client: Host,
     timeoutMs: number,
-    op: (store: ApiStore) => ApiResult<T>,
-    done: (r: ApiResult<T>) => void,
+    op: (store: ApiStore, arg: A) => ApiResult<T>,
+    done: (r: ApiResult<T>, arg: A) => void,
     label: string,
     opts?: RequestOptions<T>,
+    /** The request leg's base latency, drawn by the caller from opts.sendRng (Network.baseLatency). */
+    sendBaseMs?: number,
+    /** Passed to op and done: lets a caller reuse them instead of building closures per request. */
+    arg?: A,
   ): EventHandle {
     // One object per request carries its state through the events: closures per step showed up as
     // garbage-collector time at scale.
-    const req = new InFlightRequest<T>(this, client, sendAtMs + timeoutMs, op, done, label, opts);
+    const req = new InFlightRequest<T>(this, client, sendAtMs + timeoutMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, arg);
     const replica = this.pickReplica(client);
-    const there = replica ? this.network.transit(client, replica.host, opts?.sendRng, opts?.sendBaseMs) : undefined;
+    const there = replica ? this.network.transit(client, replica.host, opts?.sendRng, sendBaseMs) : undefined;
     if (!replica || there === undefined) return this.timeout(req);
     req.replica = replica;
     return this.sim.atWith(sendAtMs + Math.max(0, there), InFlightRequest.prototype.arrive, req, label);
@@ -129,7 +131,7 @@ export class ApiServer {
     if (!this.hasQuorum(replica.host)) req.result = fail('Unavailable');
     else {
       this.store.nowMs = () => replica.host.clock.now();
-      req.result = req.op(this.store);
+      req.result = req.op(this.store, req.arg);
     }
     const back = this.network.transit(replica.host, req.client);
     if (back === undefined || this.sim.nowMs + back > req.deadlineMs) {
@@ -157,6 +159,9 @@ export class ApiServer {
   }
 }
 
+type RequestOp<T> = (store: ApiStore, arg: unknown) => ApiResult<T>;
+type RequestDone<T> = (r: ApiResult<T>, arg: unknown) => void;
+
 /** A request on its way: to the replica, through the store, and back (or to its client's timeout). */
 export class InFlightRequest<T> {
   replica: Member | undefined = undefined;
@@ -167,10 +172,11 @@ export class InFlightRequest<T> {
     readonly api: ApiServer,
     readonly client: Host,
     readonly deadlineMs: number,
-    readonly op: (store: ApiStore) => ApiResult<T>,
-    readonly done: (r: ApiResult<T>) => void,
+    readonly op: RequestOp<T>,
+    readonly done: RequestDone<T>,
     readonly label: string,
     readonly opts: RequestOptions<T> | undefined,
+    readonly arg: unknown,
   ) {
     this.owner = opts?.owner;
     this.epoch = this.owner === undefined ? 0 : this.owner.epoch;
@@ -200,7 +206,7 @@ export class InFlightRequest<T> {
       if (owner.epoch !== this.epoch) return;
       if (!r.ok && (r.reason === 'Timeout' || r.reason === 'Unavailable')) owner.callFailedToReach();
     }
-    this.done(r);
+    this.done(r, this.arg);
   }
 }
 

@@ -39,7 +39,7 @@ import type { NodeSpec, Scenario, WorkloadSpec } from '../../scenario/types.js';
 import { DEFAULT_STARTUP } from '../../scenario/defaults.js';
 import type { Lease, Node, NodeCondition, NodeConditionType, Pod } from '../api/objects.js';
 import type { EventHandle, Rng } from '../../engine/index.js';
-import type { InFlightRequest } from '../apiserver/api-server.js';
+import type { InFlightRequest, RequestOptions } from '../apiserver/api-server.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import type { Informer } from '../apiserver/informer.js';
 import type { ModelContext } from '../context.js';
@@ -89,7 +89,6 @@ interface RenewalAhead {
   baseRaw: number | undefined;
   /** The arrival (or timeout) of the renewal sent ahead. */
   event: EventHandle;
-  undo(): void;
 }
 
 /**
@@ -102,8 +101,6 @@ interface StatusSkip {
   epoch: number;
   /** The sync at the last tick. */
   event: EventHandle;
-  /** A world change or a stop: a sync due this very millisecond has not run yet (it comes after). */
-  undo(): void;
 }
 
 /** A pod whose containers run on this host. */
@@ -189,13 +186,53 @@ export class Kubelet extends Process {
   /** Lease renewals draw their request's network leg from a stream of their own, so sending one ahead draws the same. */
   private readonly leaseSendRng: Rng;
   private readonly renewLabel: string;
-  private readonly renewServedHook = (r: ApiResult<Lease>, respondAtMs: number, req: InFlightRequest<Lease>) => this.renewServed(r, respondAtMs, req);
+  /** The renewal's request, built once: the lease it renews comes as the request's arg. */
+  private readonly renewOp = (s: ApiStore, base: Lease) => s.update(this.newLease(base), ACTOR);
+  private readonly renewOpts: RequestOptions<Lease>;
+  /** The same, for a renewal of the loop's own sync (renewServed may play what follows ahead). */
+  private readonly renewOptsAhead: RequestOptions<Lease>;
+  /** Per incarnation: the lease sync's callback for the loop's own sync, and a first renewal's answer with it. */
+  private renewSynced: ((ok: boolean) => void) | undefined;
+  private renewDone0: ((r: ApiResult<Lease>, base: Lease) => void) | undefined;
+  /** Registered with the world until it next changes (see worldChanged). */
+  private speculating = false;
+  private readonly speculation = { undo: () => this.worldChanged() };
+  private readonly latencyMinMs: number;
+  private readonly latencyMaxMs: number;
 
   constructor(ctx: ModelContext, host: Host, readonly spec: NodeSpec) {
     super(ctx, host, `kubelet/${spec.name}`, 'kubelet');
     this.leaseSendRng = ctx.streams.stream(`network/${spec.name}/node-lease`);
     this.renewLabel = `${this.name}/renew-lease`;
+    this.renewOpts = { owner: this, sendRng: this.leaseSendRng };
+    this.renewOptsAhead = { owner: this, sendRng: this.leaseSendRng, served: (r, respondAtMs, req) => this.renewServed(r, respondAtMs, req) };
+    ({ minMs: this.latencyMinMs, maxMs: this.latencyMaxMs } = ctx.scenario.spec.kubernetes.network.latency);
   }
+
+  /** Hosts, links, clocks or API members changed: what was done ahead and has not happened yet is undone. */
+  private worldChanged(): void {
+    this.speculating = false;
+    if (this.ahead !== undefined) this.undoAhead(this.ahead);
+    if (this.statusSkip !== undefined) this.unskipStatusSyncs(this.statusSkip, false);
+  }
+
+  private speculate(): void {
+    if (this.speculating) return;
+    this.speculating = true;
+    this.ctx.world.speculate(this.speculation);
+  }
+
+  /** The request leg's base latency for a lease renewal (Network.baseLatency on the loop's own stream); its raw draw in lastBaseRaw. */
+  private drawRenewBase(): number {
+    if (this.latencyMaxMs <= this.latencyMinMs) {
+      this.lastBaseRaw = undefined;
+      return this.latencyMinMs;
+    }
+    const raw = this.leaseSendRng.next();
+    this.lastBaseRaw = raw;
+    return this.latencyMinMs + Math.floor(raw * (this.latencyMaxMs - this.latencyMinMs + 1));
+  }
+  private lastBaseRaw: number | undefined;
 
   protected override get traced(): boolean {
     return false;
@@ -270,6 +307,10 @@ export class Kubelet extends Process {
     this.statusLoop = this.slidingLoop(statusPeriodMs, 'node-status', (done) => this.syncNodeStatus(done), phaseMs, () => this.skipStatusSyncs());
     const leasePeriodMs = this.cfg.nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION;
     this.leaseLoop = this.slidingLoop(leasePeriodMs, 'lease', (done) => this.syncLease(done), phaseMs);
+    const loop = this.leaseLoop;
+    const synced = (ok: boolean) => (ok ? loop.again() : this.syncLeaseFallback(loop));
+    this.renewSynced = synced;
+    this.renewDone0 = (r, base) => this.renewAnswered(r, base, 0, synced, loop.again);
   }
 
   /** An API call with the heartbeat client's timeout; a transport failure marks statuses stale (callFailedToReach). */
@@ -283,10 +324,12 @@ export class Kubelet extends Process {
   }
 
   protected override onStop(_reason: string): void {
-    this.ahead?.undo();
-    this.statusSkip?.undo();
+    if (this.ahead !== undefined) this.undoAhead(this.ahead);
+    if (this.statusSkip !== undefined) this.unskipStatusSyncs(this.statusSkip, false);
     this.leaseLoop = undefined;
     this.statusLoop = undefined;
+    this.renewSynced = undefined;
+    this.renewDone0 = undefined;
     if (!this.host.poweredOn) {
       for (const name of this.runningPods()) this.killContainers(name, 'host powered off');
     }
@@ -345,10 +388,9 @@ export class Kubelet extends Process {
       raws,
       epoch: this.epoch,
       event: this.ctx.sim.atGuarded(t, loop.run, undefined, `${this.name}/node-status`, this),
-      undo: () => this.unskipStatusSyncs(skip, false),
     };
     this.statusSkip = skip;
-    this.ctx.world.speculate(skip);
+    this.speculate();
     return true;
   }
 
@@ -358,7 +400,6 @@ export class Kubelet extends Process {
    */
   private unskipStatusSyncs(skip: StatusSkip, nowRan: boolean): void {
     if (this.statusSkip === skip) this.statusSkip = undefined;
-    this.ctx.world.settle(skip);
     const sim = this.ctx.sim;
     const { ticks, raws } = skip;
     // Syncs that have happened did nothing; the first one to come keeps its draw.
@@ -497,7 +538,8 @@ export class Kubelet extends Process {
         if (created) done();
         else this.retryUpdateLease(lease, 0, () => done(), done);
       });
-    if (this.latestLease) this.retryUpdateLease(this.latestLease, 0, (ok) => (ok ? done() : viaEnsure()), done);
+    const cb = done === this.leaseLoop?.again && this.renewSynced !== undefined ? this.renewSynced : (ok: boolean) => (ok ? done() : viaEnsure());
+    if (this.latestLease) this.retryUpdateLease(this.latestLease, 0, cb, done);
     else viaEnsure();
   }
 
@@ -543,26 +585,24 @@ export class Kubelet extends Process {
     }
     // The request leg's base latency is drawn whether or not the link is up, so that drawing it ahead
     // (renewServed) consumes the stream exactly as sending it then would.
-    sendBaseMs ??= this.ctx.network.baseLatency(this.leaseSendRng).ms;
-    const done = (r: ApiResult<Lease>) => {
-      if (r.ok) {
-        this.latestLease = r.value;
-        cb(true);
-      } else if (r.reason === 'Conflict') {
-        this.ensureLease(LEASE_BACKOFF_INITIAL_MS, (lease) => this.retryUpdateLease(lease, attempt + 1, cb, loopDone));
-      } else this.retryUpdateLease(base, attempt + 1, cb, loopDone);
-    };
+    sendBaseMs ??= this.drawRenewBase();
+    const done =
+      attempt === 0 && cb === this.renewSynced && this.renewDone0 !== undefined
+        ? this.renewDone0
+        : (r: ApiResult<Lease>, b: Lease) => this.renewAnswered(r, b, attempt, cb, loopDone);
     // A success that only leads to the loop's next wait can be played ahead (renewServed).
-    const served = loopDone === this.leaseLoop?.again ? this.renewServedHook : undefined;
-    return this.ctx.api.requestAt(
-      sendAtMs ?? this.ctx.sim.nowMs,
-      this.host,
-      this.heartbeatTimeoutMs,
-      (s) => s.update(this.newLease(base), ACTOR),
-      done,
-      this.renewLabel,
-      { owner: this, sendRng: this.leaseSendRng, sendBaseMs, served },
-    );
+    const opts = loopDone === this.leaseLoop?.again ? this.renewOptsAhead : this.renewOpts;
+    return this.ctx.api.requestAt(sendAtMs ?? this.ctx.sim.nowMs, this.host, this.heartbeatTimeoutMs, this.renewOp, done, this.renewLabel, opts, sendBaseMs, base);
+  }
+
+  /** The answer to a renewal of `base` (attempt `attempt`): a success ends in cb(true), and so in `loopDone`. */
+  private renewAnswered(r: ApiResult<Lease>, base: Lease, attempt: number, cb: (ok: boolean) => void, loopDone: () => void): void {
+    if (r.ok) {
+      this.latestLease = r.value;
+      cb(true);
+    } else if (r.reason === 'Conflict') {
+      this.ensureLease(LEASE_BACKOFF_INITIAL_MS, (lease) => this.retryUpdateLease(lease, attempt + 1, cb, loopDone));
+    } else this.retryUpdateLease(base, attempt + 1, cb, loopDone);
   }
 
   /**
@@ -575,32 +615,23 @@ export class Kubelet extends Process {
    * the send undoes it (undoAhead), and the ordinary events take over from where it stood.
    */
   private renewServed(r: ApiResult<Lease>, respondAtMs: number, req: InFlightRequest<Lease>): boolean {
-    if (this.ahead !== undefined) this.settleAhead();
+    this.ahead = undefined; // the renewal sent ahead (if this is it) has now happened
     const loop = this.leaseLoop;
     const { world, network } = this.ctx;
     // A degraded link's loss and delay draws depend on the world: then nothing is drawn ahead.
     if (!r.ok || loop === undefined || !this.running || req.epoch !== this.epoch || !world.enabled || network.degraded) return false;
+    const synced = this.renewSynced!;
     const jitterRaw = loop.rng.next();
     const waitMs = Math.max(0, this.host.clock.toSimMs(loop.periodMs * (1 + jitterRaw * JITTER_FACTOR)));
     const sendAtMs = Math.round(respondAtMs + waitMs);
-    const sendBase = network.baseLatency(this.leaseSendRng);
+    const sendBaseMs = this.drawRenewBase();
+    const baseRaw = this.lastBaseRaw;
     const lease = r.value;
     this.latestLease = lease;
-    const ahead: RenewalAhead = {
-      respondAtMs,
-      sendAtMs,
-      lease,
-      epoch: this.epoch,
-      jitterRaw,
-      baseRaw: sendBase.raw,
-      event: undefined as unknown as EventHandle,
-      undo: () => this.undoAhead(ahead),
-    };
     // The sync at sendAtMs: syncLease(again) with latestLease set.
-    const onSynced = (ok: boolean) => (ok ? loop.again() : this.syncLeaseFallback(loop));
-    ahead.event = this.retryUpdateLease(lease, 0, onSynced, loop.again, sendAtMs, sendBase.ms)!;
-    this.ahead = ahead;
-    this.ctx.world.speculate(ahead);
+    const event = this.retryUpdateLease(lease, 0, synced, loop.again, sendAtMs, sendBaseMs)!;
+    this.ahead = { respondAtMs, sendAtMs, lease, epoch: this.epoch, jitterRaw, baseRaw, event };
+    this.speculate();
     return true;
   }
 
@@ -613,15 +644,9 @@ export class Kubelet extends Process {
     });
   }
 
-  private settleAhead(): void {
-    if (this.ahead === undefined) return;
-    this.ctx.world.settle(this.ahead);
-    this.ahead = undefined;
-  }
-
   /** The world changed or the kubelet stops: a renewal not yet sent goes back to the ordinary events. */
   private undoAhead(ahead: RenewalAhead): void {
-    if (this.ahead === ahead) this.settleAhead();
+    if (this.ahead === ahead) this.ahead = undefined;
     const sim = this.ctx.sim;
     const nowMs = sim.nowMs;
     if (ahead.sendAtMs < nowMs) return; // sent before the change: on its way, as it would be
