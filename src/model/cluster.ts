@@ -86,7 +86,7 @@ export function buildCluster(scenario: Scenario, opts: ClusterOptions = {}): Clu
   });
   const members = (component: string) =>
     layout.instances.filter((i) => i.component === component).map((i) => ({ name: i.name, host: hosts.get(i.host)! }));
-  const api = new ApiServer(sim, network, store, members('kube-apiserver'), members('etcd'));
+  const api = new ApiServer(sim, network, store, members('kube-apiserver'), members('etcd'), world);
 
   const ctx: ModelContext = { sim, streams, trace, network, api, scenario, hosts, world };
 

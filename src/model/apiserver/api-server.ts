@@ -6,6 +6,7 @@
 import type { EventHandle, Guard, Rng, Simulator } from '../../engine/index.js';
 import type { Host } from '../infra/host.js';
 import type { Network } from '../infra/network.js';
+import type { World } from '../infra/world.js';
 import { type ApiResult, type ApiStore, fail } from './store.js';
 
 export interface Member {
@@ -39,6 +40,9 @@ export class ApiServer {
   private readonly outageListeners: Array<() => void> = [];
   /** Each client's preferred replica (hashing the name on every request showed up in profiles). */
   private readonly preferred = new Map<Host, number>();
+  /** hasQuorum per replica host, valid while world.version is quorumVersion. */
+  private readonly quorum = new Map<Host, boolean>();
+  private quorumVersion = -1;
 
   constructor(
     private readonly sim: Simulator,
@@ -46,6 +50,8 @@ export class ApiServer {
     readonly store: ApiStore,
     replicas: Array<{ name: string; host: Host }>,
     etcd: Array<{ name: string; host: Host }>,
+    /** Every change of power, links or members is announced here (no world: nothing is cached). */
+    private readonly world?: World,
   ) {
     this.replicas = replicas.map((r) => ({ ...r, running: true }));
     this.etcd = etcd.map((m) => ({ ...m, running: true }));
@@ -58,6 +64,18 @@ export class ApiServer {
 
   /** etcd has quorum when a majority of members run and can reach each other (seen from `from`). */
   hasQuorum(from: Host): boolean {
+    const world = this.world;
+    if (world === undefined) return this.countQuorum(from);
+    if (this.quorumVersion !== world.version) {
+      this.quorum.clear();
+      this.quorumVersion = world.version;
+    }
+    let q = this.quorum.get(from);
+    if (q === undefined) this.quorum.set(from, (q = this.countQuorum(from)));
+    return q;
+  }
+
+  private countQuorum(from: Host): boolean {
     let up = 0;
     for (const m of this.etcd) if (m.running && this.network.connected(from, m.host)) up++;
     return up * 2 > this.etcd.length;

@@ -185,6 +185,8 @@ export class Kubelet extends Process {
   private ahead: RenewalAhead | undefined;
   /** Lease renewals draw their request's network leg from a stream of their own, so sending one ahead draws the same. */
   private readonly leaseSendRng: Rng;
+  /** Image pulls, readiness and stop times (the stream `kubelet/<node>/pods`). */
+  private readonly podsRng: Rng;
   private readonly renewLabel: string;
   /** The renewal's request, built once: the lease it renews comes as the request's arg. */
   private readonly renewOp = (s: ApiStore, base: Lease) => s.update(this.newLease(base), ACTOR);
@@ -203,6 +205,7 @@ export class Kubelet extends Process {
   constructor(ctx: ModelContext, host: Host, readonly spec: NodeSpec) {
     super(ctx, host, `kubelet/${spec.name}`, 'kubelet');
     this.leaseSendRng = ctx.streams.stream(`network/${spec.name}/node-lease`);
+    this.podsRng = this.rng('pods');
     this.renewLabel = `${this.name}/renew-lease`;
     this.renewOpts = { owner: this, sendRng: this.leaseSendRng };
     this.renewOptsAhead = { owner: this, sendRng: this.leaseSendRng, served: (r, respondAtMs, req) => this.renewServed(r, respondAtMs, req) };
@@ -699,7 +702,7 @@ export class Kubelet extends Process {
     const uid = pod.metadata.uid;
     const image = pod.metadata.workload;
     const { imagePull } = this.startupOf(pod);
-    const pullMs = this.pulledImages.has(image) ? 0 : this.rng('pods').between(imagePull.minMs, imagePull.maxMs);
+    const pullMs = this.pulledImages.has(image) ? 0 : this.podsRng.between(imagePull.minMs, imagePull.maxMs);
     this.starting.set(name, uid);
     this.after(
       pullMs,
@@ -721,7 +724,7 @@ export class Kubelet extends Process {
     const { ready } = this.startupOf(pod);
     this.probing.set(name, uid);
     this.after(
-      this.rng('pods').between(ready.minMs, ready.maxMs),
+      this.podsRng.between(ready.minMs, ready.maxMs),
       () => {
         if (this.probing.get(name) === uid) this.probing.delete(name);
         const c = this.containers.get(name);
@@ -806,7 +809,7 @@ export class Kubelet extends Process {
     this.probing.delete(name);
     const running = this.containers.get(name)?.uid === uid;
     const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds) * 1000;
-    const stopMs = running ? Math.min(graceMs, this.rng('pods').between(STOP_MS_MIN, STOP_MS_MAX)) : 0;
+    const stopMs = running ? Math.min(graceMs, this.podsRng.between(STOP_MS_MIN, STOP_MS_MAX)) : 0;
     this.after(
       stopMs,
       () => {

@@ -11,6 +11,8 @@ export interface Speculation {
 
 export class World {
   private readonly pending = new Set<Speculation>();
+  /** Bumped by every change: lets a reader cache what depends on the world (etcd quorum) until then. */
+  version = 0;
 
   /** @param enabled false: components never work ahead (tests compare both ways). */
   constructor(readonly enabled = true) {}
@@ -27,6 +29,7 @@ export class World {
 
   /** Hosts, links, clocks or API members changed: undo every speculation. */
   changed(): void {
+    this.version++;
     if (this.pending.size === 0) return;
     const all = [...this.pending];
     this.pending.clear();
