@@ -92,7 +92,9 @@ export type ApiObject = Node | Lease | Pod;
 export type Kind = ApiObject['kind'];
 
 export function readyCondition(node: Node): NodeCondition | undefined {
-  return node.status.conditions.find((c) => c.type === 'Ready');
+  const conditions = node.status.conditions;
+  for (let i = 0; i < conditions.length; i++) if (conditions[i].type === 'Ready') return conditions[i];
+  return undefined;
 }
 
 /** IsPodActive (pkg/controller/controller_utils.go): not finished and not being deleted. */

@@ -113,19 +113,19 @@ export class NodeLifecycleCore {
     for (const node of this.env.nodes()) {
       visited++;
       const name = node.metadata.name;
+      const zone = zoneKey(node);
       // 1. classifyNodes: a node new to this controller gets a zone queue and is marked reachable.
       if (!this.knownNodes.has(name)) {
         this.knownNodes.add(name);
-        this.addZoneIfNew(zoneKey(node));
+        this.addZoneIfNew(zone);
         if (this.legacy) this.cancelPodEviction(node);
         else this.markNodeAsReachable(node);
       }
       // 2. The health decision.
       const r = this.tryUpdateNodeHealth(node);
       if (node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined) {
-        const key = zoneKey(node);
-        let c = zoneCounts.get(key);
-        if (!c) zoneCounts.set(key, (c = { ready: 0, notReady: 0 }));
+        let c = zoneCounts.get(zone);
+        if (!c) zoneCounts.set(zone, (c = { ready: 0, notReady: 0 }));
         if (r.current?.status === 'True') c.ready++;
         else c.notReady++;
       }
@@ -153,7 +153,8 @@ export class NodeLifecycleCore {
   tryUpdateNodeHealth(node: Node): HealthResult {
     const name = node.metadata.name;
     const now = this.env.now();
-    let h = this.health.get(name);
+    const held = this.health.get(name);
+    let h = held;
     const cur = readyCondition(node);
     let observed: NodeCondition;
     let graceMs: number;
@@ -190,7 +191,7 @@ export class NodeLifecycleCore {
       h.savedLeaseRenewMs = lease.spec.renewTimeMs;
       h.probeTimestampMs = now;
     }
-    this.health.set(name, h);
+    if (h !== held) this.health.set(name, h);
     // 4. Past the grace period (strict >): Ready and the pressure conditions become Unknown.
     if (!(now > h.probeTimestampMs + graceMs)) return { observed, current: cur };
     if (cur && cur.status === 'Unknown') return { observed, current: cur };
