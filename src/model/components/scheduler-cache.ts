@@ -18,8 +18,6 @@ export class NodeInfo {
   /** A small integer per zone name (SchedulerCache.zoneIdOf): lets a cycle memoize per zone in an array. */
   zoneId = -1;
   ready = false;
-  // Copies of the node's fields the hot filter and score loops read: a monomorphic class keeps them
-  // fast, where node objects built by different writers have different shapes.
   unschedulable = false;
   taints: Node['spec']['taints'] = [];
   labels: Node['metadata']['labels'] = {};
@@ -28,20 +26,88 @@ export class NodeInfo {
   podCap = 0;
   cpuUsedMilli = 0;
   memUsedBytes = 0;
-  /** Bumped whenever requested resources change: lets the scheduler reuse a node's last score. */
-  usageVersion = 0;
-  scoreVersion = -1;
-  scoreKey = '';
   /**
    * A small integer per distinct taint list (key, value, effect, in order; SchedulerCache.taintSets):
    * 0 for none. The filter decides tolerations once per taint list and cycle instead of once per node.
    */
   taintSetId = 0;
-  score = 0;
   podCount = 0;
+  /** Position in order() (and in NodeColumns) while the order is current, else -1. */
+  pos = -1;
   /** Active pods per workload on this node (for the zone counts). */
   readonly workloadCounts = new Map<string, number>();
   constructor(readonly name: string) {}
+}
+
+export const COL_READY = 1;
+export const COL_UNSCHEDULABLE = 2;
+export const COL_NO_ZONE = 4;
+
+/**
+ * The fields of the nodes in order() that the filter and score loop reads, one typed array per field,
+ * indexed by position in that order: the scheduler scans thousands of nodes per cycle, and contiguous
+ * columns make that scan a few nanoseconds per node. Kept in step with the NodeInfos by the cache.
+ */
+export class NodeColumns {
+  /** COL_READY | COL_UNSCHEDULABLE | COL_NO_ZONE. */
+  flags = new Uint8Array(0);
+  taintSetId = new Int32Array(0);
+  zoneId = new Int32Array(0);
+  podCount = new Float64Array(0);
+  podCap = new Float64Array(0);
+  cpuUsed = new Float64Array(0);
+  cpuCap = new Float64Array(0);
+  memUsed = new Float64Array(0);
+  memCap = new Float64Array(0);
+  /**
+   * Score memo (the scheduler's): the request class a node's score was computed for, -1 for none. A
+   * score depends only on the node's capacity and usage and the pod's requests; the cache resets the
+   * entry whenever the first two change.
+   */
+  scoreReq = new Int32Array(0);
+  score = new Int32Array(0);
+
+  resize(n: number): void {
+    if (this.flags.length >= n) return;
+    const cap = Math.max(n, this.flags.length * 2);
+    this.flags = new Uint8Array(cap);
+    this.taintSetId = new Int32Array(cap);
+    this.zoneId = new Int32Array(cap);
+    this.podCount = new Float64Array(cap);
+    this.podCap = new Float64Array(cap);
+    this.cpuUsed = new Float64Array(cap);
+    this.cpuCap = new Float64Array(cap);
+    this.memUsed = new Float64Array(cap);
+    this.memCap = new Float64Array(cap);
+    this.scoreReq = new Int32Array(cap);
+    this.score = new Int32Array(cap);
+  }
+
+  /** Copies every field of the node at its position. */
+  write(info: NodeInfo): void {
+    const p = info.pos;
+    this.flags[p] = (info.ready ? COL_READY : 0) | (info.unschedulable ? COL_UNSCHEDULABLE : 0) | (info.zone === '' ? COL_NO_ZONE : 0);
+    this.taintSetId[p] = info.taintSetId;
+    this.zoneId[p] = info.zoneId;
+    this.podCap[p] = info.podCap;
+    if (this.cpuCap[p] !== info.cpuCapMilli || this.memCap[p] !== info.memCapBytes) {
+      this.cpuCap[p] = info.cpuCapMilli;
+      this.memCap[p] = info.memCapBytes;
+      this.scoreReq[p] = -1;
+    }
+    this.podCount[p] = info.podCount;
+    this.cpuUsed[p] = info.cpuUsedMilli;
+    this.memUsed[p] = info.memUsedBytes;
+  }
+
+  /** Copies the node's requested resources and pod count; forgets its score. */
+  writeUsage(info: NodeInfo): void {
+    const p = info.pos;
+    this.podCount[p] = info.podCount;
+    this.cpuUsed[p] = info.cpuUsedMilli;
+    this.memUsed[p] = info.memUsedBytes;
+    this.scoreReq[p] = -1;
+  }
 }
 
 interface PodAccount {
@@ -55,6 +121,8 @@ interface PodAccount {
 
 export class SchedulerCache {
   readonly nodes = new Map<string, NodeInfo>();
+  /** The hot fields of order()'s nodes, valid after order(). */
+  readonly columns = new NodeColumns();
   private readonly pods = new Map<string, PodAccount>();
   /** workload -> zone -> active pods. */
   private readonly zoneCounts = new Map<string, Map<string, number>>();
@@ -89,12 +157,11 @@ export class SchedulerCache {
     info.labels = node.metadata.labels;
     info.cpuCapMilli = node.status.capacity.cpuMilli;
     info.memCapBytes = node.status.capacity.memoryBytes;
-    info.usageVersion++;
     info.podCap = node.status.capacity.pods;
     if (!prev || prev.metadata.labels !== node.metadata.labels) {
       this.orderCache = undefined;
       this.domainCache.clear();
-    }
+    } else if (this.orderCache && info.pos >= 0) this.columns.write(info);
     return prev;
   }
 
@@ -103,6 +170,7 @@ export class SchedulerCache {
     if (!info) return;
     info.node = undefined;
     info.ready = false;
+    info.pos = -1;
     this.orderCache = undefined;
     this.domainCache.clear();
     if (info.podCount === 0) this.nodes.delete(name);
@@ -113,6 +181,7 @@ export class SchedulerCache {
     if (this.orderCache) return this.orderCache;
     const byZone = new Map<string, NodeInfo[]>();
     for (const info of this.nodes.values()) {
+      info.pos = -1;
       if (!info.node) continue;
       let list = byZone.get(info.zone);
       if (!list) byZone.set(info.zone, (list = []));
@@ -130,13 +199,23 @@ export class SchedulerCache {
         }
       }
     }
+    this.columns.resize(out.length);
+    for (let p = 0; p < out.length; p++) {
+      out[p].pos = p;
+      this.columns.write(out[p]);
+    }
+    this.columns.scoreReq.fill(-1);
     this.orderCache = out;
     return out;
   }
 
   /** Topology domains (zones) for a pod with this nodeSelector: zones of existing nodes that match it. */
   domains(selector: Readonly<Record<string, string>>): string[] {
-    const key = JSON.stringify(Object.entries(selector).sort());
+    let key = ''; // the empty selector's (no JSON text is empty)
+    for (const _ in selector) {
+      key = JSON.stringify(Object.entries(selector).sort());
+      break;
+    }
     let d = this.domainCache.get(key);
     if (d) return d;
     const set = new Set<string>();
@@ -170,8 +249,8 @@ export class SchedulerCache {
     this.pods.set(name, acc);
     info.cpuUsedMilli += acc.cpuMilli;
     info.memUsedBytes += acc.memBytes;
-    info.usageVersion++;
     info.podCount++;
+    if (this.orderCache && info.pos >= 0) this.columns.writeUsage(info);
     if (active) this.countWorkload(info, acc.workload, 1);
   }
 
@@ -182,8 +261,8 @@ export class SchedulerCache {
     const info = acc.info;
     info.cpuUsedMilli -= acc.cpuMilli;
     info.memUsedBytes -= acc.memBytes;
-    info.usageVersion++;
     info.podCount--;
+    if (this.orderCache && info.pos >= 0) this.columns.writeUsage(info);
     if (acc.active) this.countWorkload(info, acc.workload, -1);
     if (!info.node && info.podCount === 0) this.nodes.delete(info.name);
   }

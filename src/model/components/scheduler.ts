@@ -29,7 +29,7 @@ import type { Rng } from '../../engine/index.js';
 import type { Node, Pod } from '../api/objects.js';
 import { fail } from '../apiserver/store.js';
 import { CONTROLLER_REQUEST_TIMEOUT_MS, type Controller, type ControllerContext } from './controller.js';
-import { type NodeInfo, SchedulerCache } from './scheduler-cache.js';
+import { COL_NO_ZONE, COL_READY, COL_UNSCHEDULABLE, type NodeColumns, type NodeInfo, SchedulerCache } from './scheduler-cache.js';
 import {
   BACKOFF_FLUSH_PERIOD_MS,
   type FilterPlugin,
@@ -106,12 +106,16 @@ const REJECTOR_SETS: ReadonlyArray<ReadonlySet<FilterPlugin>> = Array.from(
   (_, mask) => new Set(PLUGINS.filter((_p, i) => (mask & (1 << i)) !== 0)),
 );
 
-/** The per-attempt state of the pod being scheduled. */
+const UNSCHEDULABLE_TAINT: Node['spec']['taints'] = [{ key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule' }];
+const NO_SELECTOR: Array<[string, string]> = [];
+
+/** The per-attempt state of the pod being scheduled (one object, refilled every cycle). */
 interface PodState {
   pod: Pod;
   cpu: number;
   mem: number;
-  requestKey: string;
+  /** A small integer per distinct (cpu, memory) request: the score memo's key. */
+  requestId: number;
   selector: Array<[string, string]>;
   toleratesUnschedulable: boolean;
   spread: boolean;
@@ -134,9 +138,13 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   let pendingMove: Set<FilterPlugin> | undefined;
   let pendingMoveAll = false;
   let movePending = false;
-  // Reused buffers: a cycle allocates nothing per node.
-  const feasible: NodeInfo[] = [];
-  const ties: NodeInfo[] = [];
+  // Reused buffers: a cycle allocates nothing per node. Feasible nodes and ties are positions in order().
+  let feasible = new Int32Array(0);
+  let feasibleCount = 0;
+  let ties = new Int32Array(0);
+  /** cpu request -> memory request -> request id. */
+  const requestIds = new Map<number, Map<number, number>>();
+  let requestIdCount = 0;
   const failCounts = new Int32Array(FAIL_MESSAGES.length);
   // Untolerated-taint reasons: each distinct message gets an id; a cycle counts rejections per id and
   // remembers which ids it touched. The TaintToleration verdict is memoized per taint list (the cache's
@@ -252,10 +260,15 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     stats.attempts++;
     const pod = info.pod;
     const order = cache.order();
+    const cols = cache.columns;
     const n = order.length;
     const st = podState(pod);
     const toFind = numFeasibleNodesToFind(n);
-    feasible.length = 0;
+    if (feasible.length < toFind) {
+      feasible = new Int32Array(toFind);
+      ties = new Int32Array(toFind);
+    }
+    feasibleCount = 0;
     failCounts.fill(0);
     for (const id of taintTouched) taintCounts[id] = 0;
     taintTouched.length = 0;
@@ -264,19 +277,13 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
       taintMemoCycle = new Int32Array(cache.taintSets.length * 2);
       taintMemoVerdict = new Int32Array(cache.taintSets.length * 2);
     }
-    rejectorMask = 0;
-    let processed = 0;
-    for (let i = 0; i < n && feasible.length < toFind; i++) {
-      const node = order[(nextStartNodeIndex + i) % n];
-      processed++;
-      if (filter(st, node)) feasible.push(node);
-    }
+    const processed = n > 0 ? filterNodes(st, cols, order, nextStartNodeIndex % n, toFind) : 0;
     if (n > 0) nextStartNodeIndex = (nextStartNodeIndex + processed) % n;
     stats.nodesEvaluated += processed;
     const costMs = CYCLE_BASE_MS + CYCLE_PER_NODE_MS * processed;
     const name = pod.metadata.name;
 
-    if (feasible.length === 0) {
+    if (feasibleCount === 0) {
       const reason = fitError(n);
       if (info.lastReason !== reason) {
         info.lastReason = reason;
@@ -286,14 +293,15 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
       for (const l of attemptListeners) l(name, proc.ctx.sim.nowMs, undefined);
       return costMs;
     }
-    const host = selectHost(st);
-    cache.addOrUpdatePod(pod, host.name); // assume
+    const host = order[selectHost(st, cols)].name;
+    cache.addOrUpdatePod(pod, host); // assume
     stats.scheduled++;
-    for (const l of attemptListeners) l(name, proc.ctx.sim.nowMs, host.name);
-    bind(info, host.name);
-    return costMs + CYCLE_PER_NODE_MS * feasible.length;
+    for (const l of attemptListeners) l(name, proc.ctx.sim.nowMs, host);
+    bind(info, host);
+    return costMs + CYCLE_PER_NODE_MS * feasibleCount;
   }
 
+  const podStateBuf: PodState = { pod: undefined as unknown as Pod, cpu: 0, mem: 0, requestId: 0, selector: NO_SELECTOR, toleratesUnschedulable: false, spread: false, minMatch: 0, zoneAllowed: new Uint8Array(0) };
   function podState(pod: Pod): PodState {
     const spread = pod.spec.spreadAcrossZones;
     let minMatch = 0;
@@ -302,17 +310,29 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
       for (const z of cache.domains(pod.spec.nodeSelector)) minMatch = Math.min(minMatch, cache.zoneCount(pod.metadata.workload, z));
       if (minMatch === Infinity) minMatch = 0;
     }
-    return {
-      pod,
-      cpu: pod.spec.requests.cpuMilli,
-      mem: pod.spec.requests.memoryBytes,
-      requestKey: `${pod.spec.requests.cpuMilli}/${pod.spec.requests.memoryBytes}`,
-      selector: Object.entries(pod.spec.nodeSelector),
-      toleratesUnschedulable: untoleratedTaint([{ key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule' }], pod.spec.tolerations) === undefined,
-      spread,
-      minMatch,
-      zoneAllowed: zoneMemo(),
-    };
+    const req = pod.spec.requests;
+    podStateBuf.pod = pod;
+    podStateBuf.cpu = req.cpuMilli;
+    podStateBuf.mem = req.memoryBytes;
+    podStateBuf.requestId = requestId(req.cpuMilli, req.memoryBytes);
+    podStateBuf.selector = NO_SELECTOR;
+    for (const _ in pod.spec.nodeSelector) {
+      podStateBuf.selector = Object.entries(pod.spec.nodeSelector);
+      break;
+    }
+    podStateBuf.toleratesUnschedulable = pod.spec.tolerations.length > 0 && untoleratedTaint(UNSCHEDULABLE_TAINT, pod.spec.tolerations) === undefined;
+    podStateBuf.spread = spread;
+    podStateBuf.minMatch = minMatch;
+    podStateBuf.zoneAllowed = zoneMemo();
+    return podStateBuf;
+  }
+
+  function requestId(cpu: number, mem: number): number {
+    let byMem = requestIds.get(cpu);
+    if (!byMem) requestIds.set(cpu, (byMem = new Map()));
+    let id = byMem.get(mem);
+    if (id === undefined) byMem.set(mem, (id = requestIdCount++));
+    return id;
   }
 
   /** The per-cycle zone memo, cleared (reallocated only when a zone appeared). */
@@ -323,46 +343,111 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     return zoneMemoBuf;
   }
 
-  function reject(bit: number, code: number): false {
-    rejectorMask |= bit;
-    failCounts[code]++;
-    return false;
+  /**
+   * Runs the Filter plugins over the nodes of order() from position `start` on, wrapping around, until
+   * `toFind` nodes passed or every node was examined; returns how many were examined. Feasible positions
+   * go to `feasible`; each rejected node counts under the first plugin that rejected it (NodeResourcesFit
+   * counts every insufficient resource), as upstream's per-node status does.
+   * One flat loop over the typed columns with the cycle's state in locals: it runs ~300 M times an hour
+   * at 5,000 nodes.
+   */
+  function filterNodes(st: PodState, cols: NodeColumns, order: NodeInfo[], start: number, toFind: number): number {
+    const n = order.length;
+    const { flags, taintSetId: taintSetIds, zoneId: zoneIds, podCount, podCap, cpuUsed, cpuCap, memUsed, memCap } = cols;
+    const { cpu, mem, spread, selector, toleratesUnschedulable, zoneAllowed } = st;
+    const fails = failCounts;
+    let mask = 0;
+    let found = 0;
+    let processed = 0;
+    let p = start;
+    while (processed < n && found < toFind) {
+      processed++;
+      const i = p;
+      if (++p === n) p = 0;
+      const f = flags[i];
+      // NodeUnschedulable
+      if ((f & COL_UNSCHEDULABLE) !== 0 && !toleratesUnschedulable) {
+        mask |= BIT_UNSCHEDULABLE;
+        fails[FAIL_UNSCHEDULABLE]++;
+        continue;
+      }
+      // TaintToleration
+      const taintSetId = taintSetIds[i];
+      if (taintSetId !== 0) {
+        const verdict = taintMemoCycle[taintSetId] === cycle ? taintMemoVerdict[taintSetId] : taintVerdictMemo(taintSetId, st.pod);
+        if (verdict !== 0) {
+          mask |= BIT_TAINT;
+          if (taintCounts[verdict - 1]++ === 0) taintTouched.push(verdict - 1);
+          continue;
+        }
+      }
+      // Node Ready
+      if ((f & COL_READY) === 0) {
+        mask |= BIT_READY;
+        fails[FAIL_NOT_READY]++;
+        continue;
+      }
+      // NodeAffinity
+      if (selector.length > 0 && !matchesSelector(order[i].labels, selector)) {
+        mask |= BIT_AFFINITY;
+        fails[FAIL_SELECTOR]++;
+        continue;
+      }
+      // NodeResourcesFit
+      let fits = true;
+      if (podCount[i] + 1 > podCap[i]) {
+        fails[FAIL_TOO_MANY_PODS]++;
+        fits = false;
+      }
+      if (cpu > 0 && cpuUsed[i] + cpu > cpuCap[i]) {
+        fails[FAIL_CPU]++;
+        fits = false;
+      }
+      if (mem > 0 && memUsed[i] + mem > memCap[i]) {
+        fails[FAIL_MEMORY]++;
+        fits = false;
+      }
+      if (!fits) {
+        mask |= BIT_FIT;
+        continue;
+      }
+      // PodTopologySpread
+      if (spread) {
+        if ((f & COL_NO_ZONE) !== 0) {
+          mask |= BIT_SPREAD;
+          fails[FAIL_SPREAD_LABEL]++;
+          continue;
+        }
+        const zoneId = zoneIds[i];
+        let allowed = zoneAllowed[zoneId];
+        if (allowed === 0) {
+          allowed = cache.zoneCount(st.pod.metadata.workload, order[i].zone) + 1 - st.minMatch <= 1 ? 1 : 2;
+          zoneAllowed[zoneId] = allowed;
+        }
+        if (allowed === 2) {
+          mask |= BIT_SPREAD;
+          fails[FAIL_SPREAD]++;
+          continue;
+        }
+      }
+      feasible[found++] = i;
+    }
+    rejectorMask = mask;
+    feasibleCount = found;
+    return processed;
   }
 
-  function filter(st: PodState, info: NodeInfo): boolean {
-    if (info.unschedulable && !st.toleratesUnschedulable) return reject(BIT_UNSCHEDULABLE, FAIL_UNSCHEDULABLE);
-    const taintSetId = info.taintSetId;
-    if (taintSetId !== 0) {
-      let verdict: number;
-      if (taintMemoCycle[taintSetId] === cycle) verdict = taintMemoVerdict[taintSetId];
-      else {
-        verdict = taintVerdict(cache.taintSets[taintSetId], st.pod);
-        taintMemoCycle[taintSetId] = cycle;
-        taintMemoVerdict[taintSetId] = verdict;
-      }
-      if (verdict !== 0) {
-        rejectorMask |= BIT_TAINT;
-        if (taintCounts[verdict - 1]++ === 0) taintTouched.push(verdict - 1);
-        return false;
-      }
-    }
-    if (!info.ready) return reject(BIT_READY, FAIL_NOT_READY);
-    for (let i = 0; i < st.selector.length; i++) if (info.labels[st.selector[i][0]] !== st.selector[i][1]) return reject(BIT_AFFINITY, FAIL_SELECTOR);
-    let fits = true;
-    if (info.podCount + 1 > info.podCap) fits = reject(BIT_FIT, FAIL_TOO_MANY_PODS);
-    if (st.cpu > 0 && info.cpuUsedMilli + st.cpu > info.cpuCapMilli) fits = reject(BIT_FIT, FAIL_CPU);
-    if (st.mem > 0 && info.memUsedBytes + st.mem > info.memCapBytes) fits = reject(BIT_FIT, FAIL_MEMORY);
-    if (!fits) return false;
-    if (st.spread) {
-      if (info.zone === '') return reject(BIT_SPREAD, FAIL_SPREAD_LABEL);
-      let allowed = st.zoneAllowed[info.zoneId];
-      if (allowed === 0) {
-        allowed = cache.zoneCount(st.pod.metadata.workload, info.zone) + 1 - st.minMatch <= 1 ? 1 : 2;
-        st.zoneAllowed[info.zoneId] = allowed;
-      }
-      if (allowed === 2) return reject(BIT_SPREAD, FAIL_SPREAD);
-    }
+  function matchesSelector(labels: Node['metadata']['labels'], selector: Array<[string, string]>): boolean {
+    for (let k = 0; k < selector.length; k++) if (labels[selector[k][0]] !== selector[k][1]) return false;
     return true;
+  }
+
+  /** The taint verdict for this cycle's pod, computed and memoized. */
+  function taintVerdictMemo(taintSetId: number, pod: Pod): number {
+    const verdict = taintVerdict(cache.taintSets[taintSetId], pod);
+    taintMemoCycle[taintSetId] = cycle;
+    taintMemoVerdict[taintSetId] = verdict;
+    return verdict;
   }
 
   /** 0 if the pod tolerates every NoSchedule/NoExecute taint of the list, else 1 + the id of the first untolerated one's message. */
@@ -393,28 +478,30 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     return `0/${numAllNodes} nodes are available${parts.length > 0 ? ': ' + parts.join(', ') : ''}.`;
   }
 
-  /** A node's score only changes with its usage or the pod's requests: reuse the last one when neither did. */
-  function score(st: PodState, info: NodeInfo): number {
-    if (info.scoreVersion === info.usageVersion && info.scoreKey === st.requestKey) return info.score;
-    info.score = scoreNode(info.cpuCapMilli, info.memCapBytes, info.cpuUsedMilli + st.cpu, info.memUsedBytes + st.mem);
-    info.scoreVersion = info.usageVersion;
-    info.scoreKey = st.requestKey;
-    return info.score;
-  }
-
-  function selectHost(st: PodState): NodeInfo {
-    if (feasible.length === 1) return feasible[0];
+  /** The position of the feasible node with the best score; ties broken by the seeded stream. */
+  function selectHost(st: PodState, cols: NodeColumns): number {
+    if (feasibleCount === 1) return feasible[0];
+    const scoreReq = cols.scoreReq;
+    const scores = cols.score;
     let best = -1;
-    ties.length = 0;
-    for (const info of feasible) {
-      const s = score(st, info);
+    let tieCount = 0;
+    for (let i = 0; i < feasibleCount; i++) {
+      const p = feasible[i];
+      // A node's score only changes with its usage or capacity (which reset the memo) or the pod's requests.
+      let s: number;
+      if (scoreReq[p] === st.requestId) s = scores[p];
+      else {
+        s = scoreNode(cols.cpuCap[p], cols.memCap[p], cols.cpuUsed[p] + st.cpu, cols.memUsed[p] + st.mem);
+        scores[p] = s;
+        scoreReq[p] = st.requestId;
+      }
       if (s > best) {
         best = s;
-        ties.length = 0;
-        ties.push(info);
-      } else if (s === best) ties.push(info);
+        tieCount = 0;
+        ties[tieCount++] = p;
+      } else if (s === best) ties[tieCount++] = p;
     }
-    return ties.length === 1 ? ties[0] : ties[Math.floor(rng.next() * ties.length)];
+    return tieCount === 1 ? ties[0] : ties[Math.floor(rng.next() * tieCount)];
   }
 
   function bind(info: QueuedPodInfo, nodeName: string): void {
