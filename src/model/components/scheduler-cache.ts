@@ -124,8 +124,14 @@ export class SchedulerCache {
   /** The hot fields of order()'s nodes, valid after order(). */
   readonly columns = new NodeColumns();
   private readonly pods = new Map<string, PodAccount>();
-  /** workload -> zone -> active pods. */
-  private readonly zoneCounts = new Map<string, Map<string, number>>();
+  /** workload -> zone -> active pods, and a version bumped at every change of those counts. */
+  private readonly zoneCounts = new Map<string, { readonly byZone: Map<string, number>; version: number }>();
+  /**
+   * Bumped by every change that can alter a Filter verdict other than a workload's zone counts: a node
+   * added, removed or changed in a field the filter reads (readiness, unschedulable, taints, labels,
+   * capacity), a pod's resources added or removed. Heartbeats change none of these.
+   */
+  filterGen = 0;
   private orderCache: NodeInfo[] | undefined;
   private readonly domainCache = new Map<string, string[]>();
   /** Zone name -> id, in order of first appearance (ids only index memo arrays; no order depends on them). */
@@ -147,17 +153,30 @@ export class SchedulerCache {
     const prev = info.node;
     const zone = zoneOf(node);
     if (zone !== info.zone) this.moveZone(info, zone);
-    info.node = node;
-    info.ready = readyCondition(node)?.status === 'True';
-    info.unschedulable = node.spec.unschedulable;
-    if (info.taints !== node.spec.taints) {
-      info.taints = node.spec.taints;
-      info.taintSetId = this.taintSetIdOf(node.spec.taints);
+    const ready = readyCondition(node)?.status === 'True';
+    const taintSetId = info.taints === node.spec.taints ? info.taintSetId : this.taintSetIdOf(node.spec.taints);
+    const cap = node.status.capacity;
+    if (
+      !prev ||
+      info.ready !== ready ||
+      info.unschedulable !== node.spec.unschedulable ||
+      info.taintSetId !== taintSetId ||
+      info.labels !== node.metadata.labels ||
+      info.cpuCapMilli !== cap.cpuMilli ||
+      info.memCapBytes !== cap.memoryBytes ||
+      info.podCap !== cap.pods
+    ) {
+      this.filterGen++;
     }
+    info.node = node;
+    info.ready = ready;
+    info.unschedulable = node.spec.unschedulable;
+    info.taints = node.spec.taints;
+    info.taintSetId = taintSetId;
     info.labels = node.metadata.labels;
-    info.cpuCapMilli = node.status.capacity.cpuMilli;
-    info.memCapBytes = node.status.capacity.memoryBytes;
-    info.podCap = node.status.capacity.pods;
+    info.cpuCapMilli = cap.cpuMilli;
+    info.memCapBytes = cap.memoryBytes;
+    info.podCap = cap.pods;
     if (!prev || prev.metadata.labels !== node.metadata.labels) {
       this.orderCache = undefined;
       this.domainCache.clear();
@@ -171,6 +190,7 @@ export class SchedulerCache {
     info.node = undefined;
     info.ready = false;
     info.pos = -1;
+    this.filterGen++;
     this.orderCache = undefined;
     this.domainCache.clear();
     if (info.podCount === 0) this.nodes.delete(name);
@@ -226,7 +246,12 @@ export class SchedulerCache {
   }
 
   zoneCount(workload: string, zone: string): number {
-    return this.zoneCounts.get(workload)?.get(zone) ?? 0;
+    return this.zoneCounts.get(workload)?.byZone.get(zone) ?? 0;
+  }
+
+  /** Changes whenever a zone count of the workload changes (0 before it has any). */
+  zoneVersion(workload: string): number {
+    return this.zoneCounts.get(workload)?.version ?? 0;
   }
 
   // ---- pods ----
@@ -247,6 +272,7 @@ export class SchedulerCache {
     const info = this.ensure(nodeName);
     const acc: PodAccount = { info, cpuMilli: pod.spec.requests.cpuMilli, memBytes: pod.spec.requests.memoryBytes, workload: pod.metadata.workload, active, uid: pod.metadata.uid };
     this.pods.set(name, acc);
+    this.filterGen++;
     info.cpuUsedMilli += acc.cpuMilli;
     info.memUsedBytes += acc.memBytes;
     info.podCount++;
@@ -259,6 +285,7 @@ export class SchedulerCache {
     if (!acc) return;
     this.pods.delete(name);
     const info = acc.info;
+    this.filterGen++;
     info.cpuUsedMilli -= acc.cpuMilli;
     info.memUsedBytes -= acc.memBytes;
     info.podCount--;
@@ -310,7 +337,8 @@ export class SchedulerCache {
 
   private bumpZone(workload: string, zone: string, delta: number): void {
     let m = this.zoneCounts.get(workload);
-    if (!m) this.zoneCounts.set(workload, (m = new Map()));
-    m.set(zone, (m.get(zone) ?? 0) + delta);
+    if (!m) this.zoneCounts.set(workload, (m = { byZone: new Map(), version: 0 }));
+    m.byZone.set(zone, (m.byZone.get(zone) ?? 0) + delta);
+    m.version++;
   }
 }

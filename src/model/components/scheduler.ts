@@ -57,10 +57,18 @@ export function numFeasibleNodesToFind(numAllNodes: number): number {
   return numNodes < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : numNodes;
 }
 
+/** Test switches. */
+export const schedulerChecks = {
+  /** Run every cycle whose failed verdict would be reused, and throw if its outcome differs. */
+  verifyReusedVerdicts: false,
+};
+
 export interface SchedulerStats {
   attempts: number;
   scheduled: number;
   nodesEvaluated: number;
+  /** Attempts that reused the verdict of an identical failed cycle (counted in nodesEvaluated as examining every node). */
+  verdictsReused: number;
 }
 
 export interface SchedulerController extends Controller {
@@ -129,7 +137,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   const rng: Rng = proc.rng('scheduler');
   const cache = new SchedulerCache();
   const queue = new SchedulingQueue(() => proc.now());
-  const stats: SchedulerStats = { attempts: 0, scheduled: 0, nodesEvaluated: 0 };
+  const stats: SchedulerStats = { attempts: 0, scheduled: 0, nodesEvaluated: 0, verdictsReused: 0 };
   const attemptListeners: SchedulerController['attemptListeners'] = [];
   let started = false;
   let nextStartNodeIndex = 0;
@@ -262,6 +270,14 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     const order = cache.order();
     const cols = cache.columns;
     const n = order.length;
+    const failed = n > 0 ? sameClassFailure(pod) : undefined;
+    if (failed) stats.verdictsReused++;
+    if (failed && !schedulerChecks.verifyReusedVerdicts) {
+      // Every node examined, as in the cycle reused: sampling ends where it started.
+      nextStartNodeIndex = (nextStartNodeIndex + n) % n;
+      stats.nodesEvaluated += n;
+      return unschedulable(info, failed.reason, failed.rejectorMask, CYCLE_BASE_MS + CYCLE_PER_NODE_MS * n);
+    }
     const st = podState(pod);
     const toFind = numFeasibleNodesToFind(n);
     if (feasible.length < toFind) {
@@ -283,15 +299,13 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     const costMs = CYCLE_BASE_MS + CYCLE_PER_NODE_MS * processed;
     const name = pod.metadata.name;
 
+    if (failed && (feasibleCount > 0 || fitError(n) !== failed.reason || rejectorMask !== failed.rejectorMask)) {
+      throw new Error(`scheduler: reused verdict for ${pod.metadata.name} differs from its cycle's: ${failed.reason}`);
+    }
     if (feasibleCount === 0) {
       const reason = fitError(n);
-      if (info.lastReason !== reason) {
-        info.lastReason = reason;
-        proc.ctx.trace.emit('pod.unschedulable', { pod: name, reason });
-      }
-      queue.addUnschedulableIfNotPresent(info, REJECTOR_SETS[rejectorMask]);
-      for (const l of attemptListeners) l(name, proc.ctx.sim.nowMs, undefined);
-      return costMs;
+      if (n > 0) rememberFailure(pod, reason, rejectorMask);
+      return unschedulable(info, reason, rejectorMask, costMs);
     }
     const host = order[selectHost(st, cols)].name;
     cache.addOrUpdatePod(pod, host); // assume
@@ -300,6 +314,69 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     bind(info, host);
     return costMs + CYCLE_PER_NODE_MS * feasibleCount;
   }
+
+  /** The end of a cycle that found no feasible node. */
+  function unschedulable(info: QueuedPodInfo, reason: string, mask: number, costMs: number): number {
+    const name = info.pod.metadata.name;
+    if (info.lastReason !== reason) {
+      info.lastReason = reason;
+      proc.ctx.trace.emit('pod.unschedulable', { pod: name, reason });
+    }
+    queue.addUnschedulableIfNotPresent(info, REJECTOR_SETS[mask]);
+    for (const l of attemptListeners) l(name, proc.ctx.sim.nowMs, undefined);
+    return costMs;
+  }
+
+  // ---- failed-cycle memo ----
+  // A cycle that finds no feasible node has examined every node, so its outcome (the FitError message
+  // and the rejecting plugins) sums per-node verdicts over all nodes and does not depend on where
+  // sampling started. Each verdict depends only on the node's state in the cache and on the pod's
+  // scheduling class: what podState and filterNodes read of the pod (requests, tolerations, nodeSelector,
+  // spreadAcrossZones and, when spreading, the workload's zone counts). So while cache.filterGen and the
+  // workload's zone-count version are unchanged, a pod of the same class fails with the same outcome:
+  // it is reused instead of filtering all nodes again (a zone outage retries thousands of pods that fit
+  // nowhere). The cycle's visible effects — stats, modelled cost, trace, queue — stay the same.
+
+  interface FailedCycle {
+    reason: string;
+    rejectorMask: number;
+    /** The workload's zone-count version (0 without spreading). */
+    zoneVersion: number;
+  }
+  /** By class key; holds entries of cache generation failedCyclesGen only. */
+  const failedCycles = new Map<string, FailedCycle>();
+  let failedCyclesGen = -1;
+
+  function classKey(pod: Pod): string {
+    const s = pod.spec;
+    // Numbers and JSON texts hold no raw newline; the free-form workload id comes last.
+    return `${s.requests.cpuMilli}\n${s.requests.memoryBytes}\n${JSON.stringify(s.tolerations)}\n${JSON.stringify(s.nodeSelector)}\n${s.spreadAcrossZones ? `spread\n${pod.metadata.workload}` : '-'}`;
+  }
+
+  function classZoneVersion(pod: Pod): number {
+    return pod.spec.spreadAcrossZones ? cache.zoneVersion(pod.metadata.workload) : 0;
+  }
+
+  function currentFailures(): Map<string, FailedCycle> {
+    if (failedCyclesGen !== cache.filterGen) {
+      failedCycles.clear();
+      failedCyclesGen = cache.filterGen;
+    }
+    return failedCycles;
+  }
+
+  function sameClassFailure(pod: Pod): FailedCycle | undefined {
+    const failures = currentFailures();
+    if (failures.size === 0) return undefined;
+    const f = failures.get(classKey(pod));
+    return f !== undefined && f.zoneVersion === classZoneVersion(pod) ? f : undefined;
+  }
+
+  function rememberFailure(pod: Pod, reason: string, mask: number): void {
+    currentFailures().set(classKey(pod), { reason, rejectorMask: mask, zoneVersion: classZoneVersion(pod) });
+  }
+
+  // ---- filter and score ----
 
   const podStateBuf: PodState = { pod: undefined as unknown as Pod, cpu: 0, mem: 0, requestId: 0, selector: NO_SELECTOR, toleratesUnschedulable: false, spread: false, minMatch: 0, zoneAllowed: new Uint8Array(0) };
   function podState(pod: Pod): PodState {
