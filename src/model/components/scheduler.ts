@@ -29,7 +29,25 @@ import type { Rng } from '../../engine/index.js';
 import type { Node, Pod } from '../api/objects.js';
 import { fail } from '../apiserver/store.js';
 import { CONTROLLER_REQUEST_TIMEOUT_MS, type Controller, type ControllerContext } from './controller.js';
-import { COL_NO_ZONE, COL_READY, COL_UNSCHEDULABLE, type NodeColumns, type NodeInfo, SchedulerCache } from './scheduler-cache.js';
+import {
+  COL_NO_ZONE,
+  COL_READY,
+  COL_UNSCHEDULABLE,
+  FIT_CPU,
+  FIT_MEMORY,
+  FIT_TOO_MANY_PODS,
+  HOT_MEMO,
+  HOT_MEMO_REQ,
+  HOT_META,
+  HOT_STRIDE,
+  HOT_TAINTS,
+  MEMO_FIT_SHIFT,
+  MEMO_SCORE_MASK,
+  META_ZONE_SHIFT,
+  type NodeColumns,
+  type NodeInfo,
+  SchedulerCache,
+} from './scheduler-cache.js';
 import {
   BACKOFF_FLUSH_PERIOD_MS,
   type FilterPlugin,
@@ -146,10 +164,11 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   let pendingMove: Set<FilterPlugin> | undefined;
   let pendingMoveAll = false;
   let movePending = false;
-  // Reused buffers: a cycle allocates nothing per node. Feasible nodes and ties are positions in order().
-  let feasible = new Int32Array(0);
+  // Reused buffers: a cycle allocates nothing per node.
   let feasibleCount = 0;
+  /** Positions in order() of the feasible nodes with the best score, bestCount of them. */
   let ties = new Int32Array(0);
+  let bestCount = 0;
   /** cpu request -> memory request -> request id. */
   const requestIds = new Map<number, Map<number, number>>();
   let requestIdCount = 0;
@@ -280,34 +299,31 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     }
     const st = podState(pod);
     const toFind = numFeasibleNodesToFind(n);
-    if (feasible.length < toFind) {
-      feasible = new Int32Array(toFind);
-      ties = new Int32Array(toFind);
-    }
-    feasibleCount = 0;
-    failCounts.fill(0);
-    for (const id of taintTouched) taintCounts[id] = 0;
-    taintTouched.length = 0;
+    if (ties.length < toFind) ties = new Int32Array(toFind);
     cycle++;
     if (taintMemoCycle.length < cache.taintSets.length) {
       taintMemoCycle = new Int32Array(cache.taintSets.length * 2);
       taintMemoVerdict = new Int32Array(cache.taintSets.length * 2);
     }
-    const processed = n > 0 ? filterNodes(st, cols, order, nextStartNodeIndex % n, toFind) : 0;
+    feasibleCount = 0;
+    const processed = n > 0 ? findFeasible(st, cols, order, nextStartNodeIndex % n, toFind) : 0;
     if (n > 0) nextStartNodeIndex = (nextStartNodeIndex + processed) % n;
     stats.nodesEvaluated += processed;
     const costMs = CYCLE_BASE_MS + CYCLE_PER_NODE_MS * processed;
     const name = pod.metadata.name;
 
-    if (failed && (feasibleCount > 0 || fitError(n) !== failed.reason || rejectorMask !== failed.rejectorMask)) {
-      throw new Error(`scheduler: reused verdict for ${pod.metadata.name} differs from its cycle's: ${failed.reason}`);
-    }
     if (feasibleCount === 0) {
+      // Every node was examined and rejected: now count why (FitError).
+      countRejections(st, cols, order);
       const reason = fitError(n);
+      if (failed && (reason !== failed.reason || rejectorMask !== failed.rejectorMask)) {
+        throw new Error(`scheduler: reused verdict for ${pod.metadata.name} differs from its cycle's: ${failed.reason}, now ${reason}`);
+      }
       if (n > 0) rememberFailure(pod, reason, rejectorMask);
       return unschedulable(info, reason, rejectorMask, costMs);
     }
-    const host = order[selectHost(st, cols)].name;
+    if (failed) throw new Error(`scheduler: reused verdict for ${pod.metadata.name} (${failed.reason}) but it fits now`);
+    const host = order[selectHost()].name;
     cache.addOrUpdatePod(pod, host); // assume
     stats.scheduled++;
     for (const l of attemptListeners) l(name, proc.ctx.sim.nowMs, host);
@@ -422,36 +438,76 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
 
   /**
    * Runs the Filter plugins over the nodes of order() from position `start` on, wrapping around, until
-   * `toFind` nodes passed or every node was examined; returns how many were examined. Feasible positions
-   * go to `feasible`; each rejected node counts under the first plugin that rejected it (NodeResourcesFit
-   * counts every insufficient resource), as upstream's per-node status does.
-   * One flat loop over the typed columns with the cycle's state in locals: it runs ~300 M times an hour
-   * at 5,000 nodes.
+   * `toFind` nodes passed or every node was examined; returns how many were examined. The feasible nodes
+   * with the best score go to `ties`, in the order found (as upstream's pass over the feasible list
+   * collects them). A node passes only if every plugin passes it, so the plugins are asked cheapest and
+   * most selective first; why nodes were rejected matters only when none passed (countRejections).
+   * One flat loop over the typed node records with the cycle's state in locals: it runs ~140 M times in
+   * the first 10 minutes at 5,000 nodes.
    */
-  function filterNodes(st: PodState, cols: NodeColumns, order: NodeInfo[], start: number, toFind: number): number {
+  function findFeasible(st: PodState, cols: NodeColumns, order: NodeInfo[], start: number, toFind: number): number {
     const n = order.length;
-    const { flags, taintSetId: taintSetIds, zoneId: zoneIds, podCount, podCap, cpuUsed, cpuCap, memUsed, memCap } = cols;
-    const { cpu, mem, spread, selector, toleratesUnschedulable, zoneAllowed } = st;
-    const fails = failCounts;
-    let mask = 0;
+    const hot = cols.hot;
+    const { requestId, spread, selector, toleratesUnschedulable } = st;
+    const unschedulableMask = toleratesUnschedulable ? 0 : COL_UNSCHEDULABLE;
     let found = 0;
+    let best = -1;
+    let tieCount = 0;
     let processed = 0;
     let p = start;
     while (processed < n && found < toFind) {
       processed++;
       const i = p;
       if (++p === n) p = 0;
-      const f = flags[i];
+      const h = i * HOT_STRIDE;
+      const meta = hot[h + HOT_META];
+      if (spread && ((meta & COL_NO_ZONE) !== 0 || !zoneAllows(st, meta >> META_ZONE_SHIFT, order[i]))) continue;
+      if ((meta & unschedulableMask) !== 0 || (meta & COL_READY) === 0) continue;
+      const taintSetId = hot[h + HOT_TAINTS];
+      if (taintSetId !== 0 && taintVerdictOf(taintSetId, st.pod) !== 0) continue;
+      if (selector.length > 0 && !matchesSelector(order[i].labels, selector)) continue;
+      const memo = hot[h + HOT_MEMO_REQ] === requestId ? hot[h + HOT_MEMO] : fitAndScore(st, cols, i);
+      if (memo > MEMO_SCORE_MASK) continue;
+      // Feasible. Score: memo holds it (no FIT_ bits above it).
+      found++;
+      if (memo > best) {
+        best = memo;
+        tieCount = 0;
+        ties[tieCount++] = i;
+      } else if (memo === best) ties[tieCount++] = i;
+    }
+    feasibleCount = found;
+    bestCount = tieCount;
+    return processed;
+  }
+
+  /**
+   * After a cycle that found no feasible node (so examined every node): counts each node under the
+   * first plugin that rejects it, in upstream's plugin order (NodeResourcesFit counts every insufficient
+   * resource), as upstream's per-node statuses do, and collects the rejecting plugins.
+   */
+  function countRejections(st: PodState, cols: NodeColumns, order: NodeInfo[]): void {
+    const n = order.length;
+    const hot = cols.hot;
+    const { requestId, spread, selector, toleratesUnschedulable } = st;
+    const fails = failCounts;
+    fails.fill(0);
+    for (const id of taintTouched) taintCounts[id] = 0;
+    taintTouched.length = 0;
+    let mask = 0;
+    for (let i = 0; i < n; i++) {
+      const h = i * HOT_STRIDE;
+      const meta = hot[h + HOT_META];
       // NodeUnschedulable
-      if ((f & COL_UNSCHEDULABLE) !== 0 && !toleratesUnschedulable) {
+      if ((meta & COL_UNSCHEDULABLE) !== 0 && !toleratesUnschedulable) {
         mask |= BIT_UNSCHEDULABLE;
         fails[FAIL_UNSCHEDULABLE]++;
         continue;
       }
       // TaintToleration
-      const taintSetId = taintSetIds[i];
+      const taintSetId = hot[h + HOT_TAINTS];
       if (taintSetId !== 0) {
-        const verdict = taintMemoCycle[taintSetId] === cycle ? taintMemoVerdict[taintSetId] : taintVerdictMemo(taintSetId, st.pod);
+        const verdict = taintVerdictOf(taintSetId, st.pod);
         if (verdict !== 0) {
           mask |= BIT_TAINT;
           if (taintCounts[verdict - 1]++ === 0) taintTouched.push(verdict - 1);
@@ -459,7 +515,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
         }
       }
       // Node Ready
-      if ((f & COL_READY) === 0) {
+      if ((meta & COL_READY) === 0) {
         mask |= BIT_READY;
         fails[FAIL_NOT_READY]++;
         continue;
@@ -471,47 +527,56 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
         continue;
       }
       // NodeResourcesFit
-      let fits = true;
-      if (podCount[i] + 1 > podCap[i]) {
-        fails[FAIL_TOO_MANY_PODS]++;
-        fits = false;
-      }
-      if (cpu > 0 && cpuUsed[i] + cpu > cpuCap[i]) {
-        fails[FAIL_CPU]++;
-        fits = false;
-      }
-      if (mem > 0 && memUsed[i] + mem > memCap[i]) {
-        fails[FAIL_MEMORY]++;
-        fits = false;
-      }
-      if (!fits) {
+      const memo = hot[h + HOT_MEMO_REQ] === requestId ? hot[h + HOT_MEMO] : fitAndScore(st, cols, i);
+      if (memo > MEMO_SCORE_MASK) {
+        const fit = memo >> MEMO_FIT_SHIFT;
+        if ((fit & FIT_TOO_MANY_PODS) !== 0) fails[FAIL_TOO_MANY_PODS]++;
+        if ((fit & FIT_CPU) !== 0) fails[FAIL_CPU]++;
+        if ((fit & FIT_MEMORY) !== 0) fails[FAIL_MEMORY]++;
         mask |= BIT_FIT;
         continue;
       }
       // PodTopologySpread
       if (spread) {
-        if ((f & COL_NO_ZONE) !== 0) {
+        if ((meta & COL_NO_ZONE) !== 0) {
           mask |= BIT_SPREAD;
           fails[FAIL_SPREAD_LABEL]++;
           continue;
         }
-        const zoneId = zoneIds[i];
-        let allowed = zoneAllowed[zoneId];
-        if (allowed === 0) {
-          allowed = cache.zoneCount(st.pod.metadata.workload, order[i].zone) + 1 - st.minMatch <= 1 ? 1 : 2;
-          zoneAllowed[zoneId] = allowed;
-        }
-        if (allowed === 2) {
+        if (!zoneAllows(st, meta >> META_ZONE_SHIFT, order[i])) {
           mask |= BIT_SPREAD;
           fails[FAIL_SPREAD]++;
           continue;
         }
       }
-      feasible[found++] = i;
+      throw new Error(`scheduler: node ${order[i].name} passes every filter after a cycle found none`);
     }
     rejectorMask = mask;
-    feasibleCount = found;
-    return processed;
+  }
+
+  /** PodTopologySpread for a node with a zone: one more pod there keeps the skew within 1. Memoized per zone for the cycle. */
+  function zoneAllows(st: PodState, zoneId: number, info: NodeInfo): boolean {
+    let allowed = st.zoneAllowed[zoneId];
+    if (allowed === 0) {
+      allowed = cache.zoneCount(st.pod.metadata.workload, info.zone) + 1 - st.minMatch <= 1 ? 1 : 2;
+      st.zoneAllowed[zoneId] = allowed;
+    }
+    return allowed === 1;
+  }
+
+  /** NodeResourcesFit's insufficient resources on the node at p and its score, as HOT_MEMO; memoized. */
+  function fitAndScore(st: PodState, cols: NodeColumns, p: number): number {
+    const cpuUsed = cols.cpuUsed[p];
+    const memUsed = cols.memUsed[p];
+    let fit = 0;
+    if (cols.podCount[p] + 1 > cols.podCap[p]) fit |= FIT_TOO_MANY_PODS;
+    if (st.cpu > 0 && cpuUsed + st.cpu > cols.cpuCap[p]) fit |= FIT_CPU;
+    if (st.mem > 0 && memUsed + st.mem > cols.memCap[p]) fit |= FIT_MEMORY;
+    const memo = (fit << MEMO_FIT_SHIFT) | scoreNode(cols.cpuCap[p], cols.memCap[p], cpuUsed + st.cpu, memUsed + st.mem);
+    const h = p * HOT_STRIDE;
+    cols.hot[h + HOT_MEMO] = memo;
+    cols.hot[h + HOT_MEMO_REQ] = st.requestId;
+    return memo;
   }
 
   function matchesSelector(labels: Node['metadata']['labels'], selector: Array<[string, string]>): boolean {
@@ -519,8 +584,9 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     return true;
   }
 
-  /** The taint verdict for this cycle's pod, computed and memoized. */
-  function taintVerdictMemo(taintSetId: number, pod: Pod): number {
+  /** The taint verdict (as taintVerdict) for this cycle's pod; memoized per taint list for the cycle. */
+  function taintVerdictOf(taintSetId: number, pod: Pod): number {
+    if (taintMemoCycle[taintSetId] === cycle) return taintMemoVerdict[taintSetId];
     const verdict = taintVerdict(cache.taintSets[taintSetId], pod);
     taintMemoCycle[taintSetId] = cycle;
     taintMemoVerdict[taintSetId] = verdict;
@@ -555,30 +621,9 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     return `0/${numAllNodes} nodes are available${parts.length > 0 ? ': ' + parts.join(', ') : ''}.`;
   }
 
-  /** The position of the feasible node with the best score; ties broken by the seeded stream. */
-  function selectHost(st: PodState, cols: NodeColumns): number {
-    if (feasibleCount === 1) return feasible[0];
-    const scoreReq = cols.scoreReq;
-    const scores = cols.score;
-    let best = -1;
-    let tieCount = 0;
-    for (let i = 0; i < feasibleCount; i++) {
-      const p = feasible[i];
-      // A node's score only changes with its usage or capacity (which reset the memo) or the pod's requests.
-      let s: number;
-      if (scoreReq[p] === st.requestId) s = scores[p];
-      else {
-        s = scoreNode(cols.cpuCap[p], cols.memCap[p], cols.cpuUsed[p] + st.cpu, cols.memUsed[p] + st.mem);
-        scores[p] = s;
-        scoreReq[p] = st.requestId;
-      }
-      if (s > best) {
-        best = s;
-        tieCount = 0;
-        ties[tieCount++] = p;
-      } else if (s === best) ties[tieCount++] = p;
-    }
-    return tieCount === 1 ? ties[0] : ties[Math.floor(rng.next() * tieCount)];
+  /** The position of the feasible node with the best score (filterNodes collected them); ties broken by the seeded stream. */
+  function selectHost(): number {
+    return bestCount === 1 ? ties[0] : ties[Math.floor(rng.next() * bestCount)];
   }
 
   function bind(info: QueuedPodInfo, nodeName: string): void {
