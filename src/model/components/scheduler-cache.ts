@@ -2,6 +2,8 @@
 // pod counts, kept incrementally from the pod informer plus the pods the scheduler has assumed (bound in
 // its own mind before the API server confirms), and the per-zone counts of each workload's active pods
 // that PodTopologySpread needs. Nothing here scans every pod: each informer event costs O(1).
+// For the scheduler's hot loop it also keeps the filter's per-node fields in typed records by nodeTree
+// position (NodeColumns), and versions its failed-cycle memo checks (filterGen, zoneVersion).
 //
 // Fidelity notes:
 // - A pod occupies its node's resources until its object is removed, Terminating or not, as upstream's
@@ -47,7 +49,10 @@ export const META_ZONE_SHIFT = 3;
 export const FIT_TOO_MANY_PODS = 1;
 export const FIT_CPU = 2;
 export const FIT_MEMORY = 4;
-/** HOT_MEMO holds the score (0..200) in its low bits and the FIT_ bits above them. */
+/**
+ * HOT_MEMO holds the score in its low bits and the FIT_ bits above them. scoreNode gives 0..200 for
+ * non-negative requests, usage and capacities (scenario quantities cannot be negative).
+ */
 export const MEMO_FIT_SHIFT = 8;
 export const MEMO_SCORE_MASK = 0xff;
 

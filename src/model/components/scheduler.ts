@@ -140,7 +140,7 @@ interface PodState {
   pod: Pod;
   cpu: number;
   mem: number;
-  /** A small integer per distinct (cpu, memory) request: the score memo's key. */
+  /** A small integer per distinct (cpu, memory) request: the key of the fit and score memo (NodeColumns). */
   requestId: number;
   selector: Array<[string, string]>;
   toleratesUnschedulable: boolean;
