@@ -1,5 +1,8 @@
 import type { Pod } from '../../../src/model/api/objects.js';
-import { numFeasibleNodesToFind } from '../../../src/model/components/scheduler.js';
+import { scaleScenario } from '../../../bench/scale-scenario.js';
+import type { SchedulerController } from '../../../src/model/components/scheduler.js';
+import { numFeasibleNodesToFind, schedulerChecks } from '../../../src/model/components/scheduler.js';
+import { runScenario } from '../../../src/runner/run-scenario.js';
 import { backoffDurationMs } from '../../../src/model/components/scheduler-queue.js';
 import { GiB, addZonalNodes, fixture, workload } from './fixtures.js';
 
@@ -88,7 +91,7 @@ describe('scheduler', () => {
     const f = fixture([workload('Deployment', 'web', { replicas: 2 })]);
     for (let i = 0; i < 300; i++) f.nodes.add(`n-${String(i).padStart(3, '0')}`, { zone: `zone-${'abc'[i % 3]}` });
     f.run(20_000);
-    expect(f.schedulerController().stats).toEqual({ attempts: 2, scheduled: 2, nodesEvaluated: 288 });
+    expect(f.schedulerController().stats).toEqual({ attempts: 2, scheduled: 2, nodesEvaluated: 288, verdictsReused: 0 });
   });
 
   it('places pods identically for the same seed', () => {
@@ -100,5 +103,56 @@ describe('scheduler', () => {
     };
     expect(placement(3)).toEqual(placement(3));
     expect(placement(3)).not.toEqual(placement(4));
+  });
+
+  it('reuses a failed cycle only when filtering again gives the same outcome (zone outage, 150 nodes)', () => {
+    // The scale benchmark's zone outage (600–1500 s) leaves thousands of replacement pods fitting nowhere
+    // (hard zone spread) until zone-a returns; with the check on, every reused verdict is recomputed and
+    // compared (a mismatch, including a pod that would fit now, throws).
+    schedulerChecks.verifyReusedVerdicts = true;
+    try {
+      const s = scaleScenario(150, 1500);
+      s.spec.durationMs = 1_800_000;
+      const { cluster } = runScenario(s, {});
+      const stats = cluster.schedulers.map((p) => (p.scheduler as SchedulerController | undefined)?.stats).find((x) => x !== undefined)!;
+      expect(stats.verdictsReused).toBeGreaterThan(1000);
+    } finally {
+      schedulerChecks.verifyReusedVerdicts = false;
+    }
+  });
+
+  it('schedules a pod rejected by zone spread as soon as a matching pod starts terminating (a failed verdict is not reused across zone-count changes)', () => {
+    schedulerChecks.verifyReusedVerdicts = true;
+    try {
+      const f = fixture([]);
+      f.nodes.add('a-0', { zone: 'zone-a', pods: 1 });
+      f.nodes.add('b-0', { zone: 'zone-b' });
+      const pod = (name: string, nodeName?: string): Pod => ({
+        kind: 'Pod',
+        metadata: { name, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {}, workload: 'Manual/m' },
+        spec: { nodeName, tolerations: [], nodeSelector: {}, requests: { cpuMilli: 100, memoryBytes: 0 }, terminationGracePeriodSeconds: 30, spreadAcrossZones: true },
+        status: { phase: nodeName === undefined ? 'Pending' : 'Running', ready: nodeName !== undefined },
+      });
+      // zone-a 1 (its node full), zone-b 2: a new pod fits on neither.
+      f.store.create(pod('m-a1', 'a-0'), 'test');
+      f.store.create(pod('m-b1', 'b-0'), 'test');
+      f.store.create(pod('m-b2', 'b-0'), 'test');
+      f.store.create(pod('p1'), 'test');
+      f.store.create(pod('p2'), 'test');
+      f.run(60_000);
+      expect(f.events('pod.unschedulable').map((e) => e.reason)).toEqual([
+        "0/2 nodes are available: 1 Too many pods, 1 node(s) didn't match pod topology spread constraints.",
+        "0/2 nodes are available: 1 Too many pods, 1 node(s) didn't match pod topology spread constraints.",
+      ]);
+      const attempts = f.schedulerController().stats.attempts;
+      // Terminating, m-b2 no longer counts for the spread but still holds its resources (the fake kubelet
+      // removes it 500 ms later): zone-b's count is the only change, and one of the pods fits there now.
+      f.store.deletePod('m-b2', { gracePeriodSeconds: 30, reason: 'test' }, 'test');
+      f.run(60_300);
+      expect(f.schedulerController().stats.attempts).toBeGreaterThan(attempts);
+      expect(f.pods().filter((p) => (p.metadata.name === 'p1' || p.metadata.name === 'p2') && p.spec.nodeName === 'b-0')).toHaveLength(1);
+    } finally {
+      schedulerChecks.verifyReusedVerdicts = false;
+    }
   });
 });
