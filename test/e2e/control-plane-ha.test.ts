@@ -213,7 +213,23 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
     expect(events.filter((e) => e.type === 'pod.deleted' && e.reason === 'taint-eviction')).toEqual([]);
     const healed = events.find((e) => e.type === 'fault.ended' && e.fault === fault)!.atMs;
     const noExecute = events.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute');
-    expect(noExecute.filter((e) => e.atMs < healed)).toEqual([]);
+    // Nodes go Unknown over a few passes (their kubelets' phases differ): one whose zone was still Normal
+    // can be tainted, but once every zone is FullDisruption (§2.6) no node is tainted and every taint goes.
+    const zoneStates = events.filter((e) => e.type === 'zone.state.changed');
+    const allDown = zoneStates.find((e) => {
+      const state = new Map<string, string>();
+      for (const z of zoneStates) if (z.atMs <= e.atMs) state.set((z as { zone: string }).zone, (z as { to: string }).to);
+      return state.size > 0 && [...state.values()].every((s) => s === 'FullDisruption');
+    });
+    const beforeHeal = noExecute.filter((e) => e.atMs < healed);
+    if (beforeHeal.length > 0) {
+      expect(allDown).toBeDefined();
+      for (const t of beforeHeal) {
+        expect(t.atMs).toBeLessThan(allDown!.atMs);
+        const removed = events.find((e) => e.type === 'node.taint.removed' && e.node === (t as { node: string }).node && e.effect === 'NoExecute' && e.atMs >= t.atMs);
+        expect(removed?.atMs).toBe(allDown!.atMs);
+      }
+    }
     // After the heal, leaving the all-zones-down mode (§2.6) taints nodes still Unknown in the API (their
     // kubelets' phases differ, so some get a status update through later); each taint goes once it is Ready.
     for (const t of noExecute) {
@@ -227,7 +243,7 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
     expect(maxConcurrentLeaders(events, KCM)).toBe(1);
   });
 
-  test('(f) control-plane partition: every zone FullDisruption, so no NoExecute taint at all', () => {
+  test('(f) control-plane partition: every zone goes FullDisruption (tainting stops, taints are undone)', () => {
     const { events } = runScenario(load('control-plane-partition.yaml'));
     const full = new Set(events.filter((e) => e.type === 'zone.state.changed' && e.to === 'FullDisruption').map((e) => (e as { zone: string }).zone));
     expect([...full].sort()).toEqual(['zone-a', 'zone-b', 'zone-c']);

@@ -50,7 +50,7 @@ describe.each(files)('%s', (file) => {
 // scenarios differ after such a tie; these do not, and they cover every kind of world change.)
 describe('working ahead changes nothing', () => {
   const cases: Array<[string, number]> = [
-    ['node-crash.yaml', 1], // host power off
+    ['node-crash.yaml', 2], // host power off
     ['node-returns.yaml', 1], // power off and on
     ['kubelet-stop.yaml', 1], // the kubelet stops and starts on a running host
     ['zone-partition.yaml', 1], // network cut and healed
