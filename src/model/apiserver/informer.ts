@@ -158,7 +158,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
 
   private deliver(type: WatchEventType, obj: T): void {
     if (this.stopped) return;
-    const key = keyOf(obj);
+    const key = this.keyFor(obj);
     const prev = this.items.get(key);
     if (type === 'DELETED') {
       if (!prev) return;
@@ -169,6 +169,15 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.items.set(key, obj);
     if (prev) for (const h of this.handlers) h.onUpdate?.(prev, obj);
     else for (const h of this.handlers) h.onAdd?.(obj);
+  }
+
+  /**
+   * The cache key of an object: its name, or "namespace/name" for an informer of every namespace. (A
+   * lease informer is scoped to kube-node-lease: building "kube-node-lease/<node>" for every renewal
+   * cost a string and its hash per watch event.)
+   */
+  private keyFor(obj: ApiObject): string {
+    return this.namespace !== undefined ? obj.metadata.name : keyOf(obj);
   }
 
   /** A watch can be served when some replica is reachable and etcd has quorum. */
@@ -223,7 +232,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.applyArrived();
     const seen = new Set<string>();
     for (const obj of snapshot) {
-      const key = keyOf(obj);
+      const key = this.keyFor(obj);
       seen.add(key);
       const prev = this.items.get(key);
       if (prev && prev.metadata.resourceVersion === obj.metadata.resourceVersion) continue;

@@ -123,7 +123,7 @@ export class ApiStore {
     const cur = map.get(key) as T | undefined;
     if (!cur) return fail('NotFound');
     if (cur.metadata.resourceVersion !== obj.metadata.resourceVersion) return fail('Conflict');
-    return ok(this.replace(cur, obj, actor));
+    return ok(this.replace(cur, obj, actor, key));
   }
 
   /** Applies a change to the current object without a resourceVersion precondition (a PATCH). */
@@ -132,7 +132,7 @@ export class ApiStore {
     if (!cur) return fail('NotFound');
     const next = change(cur);
     if (!next || next === cur) return ok(cur);
-    return ok(this.replace(cur, next, actor));
+    return ok(this.replace(cur, next, actor, key));
   }
 
   deletePod(name: string, opts: DeleteOptions, actor: string): ApiResult<Pod | undefined> {
@@ -163,7 +163,7 @@ export class ApiStore {
       },
     };
     if (cur.metadata.deletionTimestampMs === undefined) this.emitPodDeleted(cur, opts.reason);
-    return ok(this.replace(cur, next, actor));
+    return ok(this.replace(cur, next, actor, name));
   }
 
   deleteNode(name: string, actor: string): ApiResult<undefined> {
@@ -208,7 +208,8 @@ export class ApiStore {
 
   // ---- internals ----
 
-  private replace<T extends ApiObject>(cur: T, next: T, actor: string): T {
+  /** Stores `next` in place of `cur` under `key` (the map key of both: built once by the caller). */
+  private replace<T extends ApiObject>(cur: T, next: T, actor: string, key: string): T {
     let stored: T;
     if (next.kind === 'Lease') {
       // The most frequent write (every node lease renewal), written out: the generic spread below costs
@@ -221,7 +222,7 @@ export class ApiStore {
       };
       stored = lease as T;
     } else stored = { ...next, metadata: { ...next.metadata, uid: cur.metadata.uid, resourceVersion: ++this.rv } } as T;
-    this.mapOf(stored.kind).set(this.keyOf(stored), stored);
+    this.mapOf(stored.kind).set(key, stored);
     this.afterWrite(cur, stored, actor);
     return stored;
   }

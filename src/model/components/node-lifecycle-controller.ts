@@ -11,7 +11,6 @@
 // Writes use the actor 'node-lifecycle-controller' (it names the writer in the trace).
 // Simplified: the OS/arch label reconcile and node events are not modelled.
 import type { Lease, Node, Pod } from '../api/objects.js';
-import { leaseKey } from '../api/objects.js';
 import { podIndexFor } from './nlc-pod-index.js';
 import { NodeLifecycleCore, type NlcEnv } from './nlc-core.js';
 import { swapTaints } from './nlc-taints.js';
@@ -34,18 +33,13 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
   const index = podIndexFor(pods);
   const trace = proc.ctx.trace;
   const t = CONTROLLER_REQUEST_TIMEOUT_MS;
-  const leaseKeys = new Map<string, string>();
 
   const env: NlcEnv = {
     now: () => proc.now(),
     nodes: () => nodes.cache.values(),
     node: (name) => nodes.cache.get(name),
-    lease: (name) => {
-      // The informer's key, built once per node: a fresh string per lookup costs a hash every pass.
-      let key = leaseKeys.get(name);
-      if (key === undefined) leaseKeys.set(name, (key = leaseKey('kube-node-lease', name)));
-      return nodeLeases.cache.get(key) as Lease | undefined;
-    },
+    // The lease informer is scoped to kube-node-lease, so it keys leases by node name.
+    lease: (name) => nodeLeases.cache.get(name) as Lease | undefined,
     podsOnNode: (name) => index.podsOn(name).values(),
     updateNodeStatus: (node, done) => proc.call('nlc/update-node-status', t, (s) => s.update(node, NLC_ACTOR), done),
     markPodNotReady: (pod, done) =>

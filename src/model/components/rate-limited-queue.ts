@@ -173,7 +173,9 @@ export class RateLimitedTimedQueue {
   }
 
   private push(v: TimedValue): void {
-    const e: Entry = { ...v, seq: this.seq++, live: true };
+    // Written out: a spread that adds properties takes V8's slow path, and during a zone outage every
+    // untainted Unknown node is removed and re-added on every pass (markNodeForTainting, as upstream).
+    const e: Entry = { value: v.value, uid: v.uid, addedAtMs: v.addedAtMs, processAtMs: v.processAtMs, seq: this.seq++, live: true };
     this.inHeap.set(v.value, e);
     this.heap.add(e);
   }
