@@ -17,6 +17,7 @@ import {
   type Pod,
   TAINT_NOT_READY,
   TAINT_UNREACHABLE,
+  podSpec,
   readyCondition,
 } from '../api/objects.js';
 
@@ -246,7 +247,7 @@ export class ApiStore {
       extra.push({ key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: this.admission.defaultUnreachableTolerationSeconds });
     }
     if (extra.length === 0) return pod;
-    return { ...pod, spec: { ...pod.spec, tolerations: [...pod.spec.tolerations, ...extra] } };
+    return { ...pod, spec: podSpec(pod.spec, pod.spec.nodeName, [...pod.spec.tolerations, ...extra]) };
   }
 
   private emitPodDeleted(pod: Pod, reason: string): void {

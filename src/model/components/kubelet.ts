@@ -37,7 +37,7 @@
 // create or a retried GET+PATCH is one API call; the readiness probe is one delay (no failures).
 import type { NodeSpec, Scenario, WorkloadSpec } from '../../scenario/types.js';
 import { DEFAULT_STARTUP } from '../../scenario/defaults.js';
-import type { Lease, Node, NodeCondition, NodeConditionType, Pod } from '../api/objects.js';
+import { type Lease, type Node, type NodeCondition, type NodeConditionType, type Pod, podStatus } from '../api/objects.js';
 import type { EventHandle, Rng } from '../../engine/index.js';
 import type { InFlightRequest, RequestOptions } from '../apiserver/api-server.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
@@ -786,7 +786,7 @@ export class Kubelet extends Process {
           (cur) => {
             if (cur.metadata.uid !== uid || cur.metadata.deletionTimestampMs !== undefined) return undefined;
             if (cur.status.ready && cur.status.phase === 'Running') return undefined;
-            return { ...cur, status: { ...cur.status, phase: 'Running', ready: true, startTimeMs: cur.status.startTimeMs ?? nowMs } };
+            return { ...cur, status: podStatus('Running', true, cur.status.disruptionTarget, cur.status.startTimeMs ?? nowMs) };
           },
           ACTOR,
         ),

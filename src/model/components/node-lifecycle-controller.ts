@@ -10,7 +10,7 @@
 // - doPodProcessingWorker: a pod newly bound to a node known as not Ready is marked NotReady.
 // Writes use the actor 'node-lifecycle-controller' (it names the writer in the trace).
 // Simplified: the OS/arch label reconcile and node events are not modelled.
-import type { Lease, Node, Pod } from '../api/objects.js';
+import { type Lease, type Node, type Pod, podStatus } from '../api/objects.js';
 import { podIndexFor } from './nlc-pod-index.js';
 import { NodeLifecycleCore, type NlcEnv } from './nlc-core.js';
 import { swapTaints } from './nlc-taints.js';
@@ -43,7 +43,7 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
     podsOnNode: (name) => index.podsOn(name).values(),
     updateNodeStatus: (node, done) => proc.call('nlc/update-node-status', t, (s) => s.update(node, NLC_ACTOR), done),
     markPodNotReady: (pod, done) =>
-      proc.call('nlc/mark-pod-not-ready', t, (s) => s.update<Pod>({ ...pod, status: { ...pod.status, ready: false } }, NLC_ACTOR), done),
+      proc.call('nlc/mark-pod-not-ready', t, (s) => s.update<Pod>({ ...pod, status: podStatus(pod.status.phase, false, pod.status.disruptionTarget, pod.status.startTimeMs) }, NLC_ACTOR), done),
     swapNodeTaints: (name, add, remove, done) => {
       const nowMs = proc.now();
       proc.call(

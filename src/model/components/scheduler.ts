@@ -26,7 +26,7 @@
 // Left out: priorities and preemption (PostFilter), the default soft spreading constraints, image
 // locality, inter-pod affinity, volumes, client-side QPS limits of the binding client.
 import type { Rng } from '../../engine/index.js';
-import type { Node, Pod } from '../api/objects.js';
+import { type Node, type Pod, podSpec } from '../api/objects.js';
 import { fail } from '../apiserver/store.js';
 import { CONTROLLER_REQUEST_TIMEOUT_MS, type Controller, type ControllerContext } from './controller.js';
 import {
@@ -636,7 +636,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
         const cur = s.pods.get(name);
         if (!cur || cur.metadata.uid !== pod.metadata.uid) return fail('NotFound');
         if (cur.spec.nodeName !== undefined) return fail('Conflict');
-        return s.update({ ...cur, spec: { ...cur.spec, nodeName } }, ACTOR);
+        return s.update({ ...cur, spec: podSpec(cur.spec, nodeName) }, ACTOR);
       },
       (r) => {
         if (r.ok) {

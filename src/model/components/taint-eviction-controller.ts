@@ -13,7 +13,7 @@
 // Simplified: the 8 sharded workers are one synchronous handler (node updates are handled as they arrive).
 // In `evictionMode: legacy` (taint manager disabled, versions < 1.27) this controller does nothing.
 import type { Toleration } from '../../scenario/types.js';
-import type { Node, Pod, Taint } from '../api/objects.js';
+import { type Node, type Pod, type Taint, podStatus } from '../api/objects.js';
 import type { ApiResult } from '../apiserver/store.js';
 import { podIndexFor } from './nlc-pod-index.js';
 import { matchingTolerations, minTolerationMs, noExecuteTaints } from './nlc-taints.js';
@@ -185,7 +185,10 @@ export function taintEvictionController(ctx: ControllerContext): Controller {
           s.patch<Pod>(
             'Pod',
             podName,
-            (cur) => (cur.status.disruptionTarget === 'DeletionByTaintManager' ? undefined : { ...cur, status: { ...cur.status, disruptionTarget: 'DeletionByTaintManager' } }),
+            (cur) =>
+              cur.status.disruptionTarget === 'DeletionByTaintManager'
+                ? undefined
+                : { ...cur, status: podStatus(cur.status.phase, cur.status.ready, 'DeletionByTaintManager', cur.status.startTimeMs) },
             TEC_ACTOR,
           ),
         (r) => {

@@ -13,7 +13,7 @@
 // - Toleration matching is core/v1 Toleration.ToleratesTaint (k8s.io/api/core/v1/toleration.go).
 import type { Rng } from '../../engine/index.js';
 import type { Toleration, WorkloadSpec } from '../../scenario/types.js';
-import { type Node, type Pod, type Taint, TAINT_NOT_READY, TAINT_UNREACHABLE } from '../api/objects.js';
+import { type Node, type Pod, type Taint, TAINT_NOT_READY, TAINT_UNREACHABLE, podStatus } from '../api/objects.js';
 import { stableIndex } from '../apiserver/api-server.js';
 
 /** k8s.io/apimachinery/pkg/util/rand: consonants and digits that cannot spell words. */
@@ -71,16 +71,17 @@ export function newWorkloadPod(w: WorkloadSpec, opts: PodTemplateOptions): Pod {
       labels: { app: w.name, ...opts.extraLabels },
       workload: w.id,
     },
+    // The key order of podSpec and podStatus (objects.ts).
     spec: {
-      ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
+      nodeName: opts.nodeName,
       tolerations,
       nodeSelector: { ...w.nodeSelector },
       requests: { ...w.requests },
       terminationGracePeriodSeconds: Math.round(w.terminationGracePeriodMs / 1000),
       spreadAcrossZones: w.spreadAcrossZones,
-      ...(opts.ordinal !== undefined ? { ordinal: opts.ordinal } : {}),
+      ordinal: opts.ordinal,
     },
-    status: { phase: 'Pending', ready: false },
+    status: podStatus('Pending', false, undefined, undefined),
   };
 }
 
