@@ -33,6 +33,22 @@ export interface Guard {
   readonly epoch: number;
 }
 
+/** The one shape of every scheduled event (a class: allocation with a fixed layout, monomorphic reads). */
+class ScheduledEvent implements EventHandle {
+  cancelled = false;
+  constructor(
+    readonly atMs: number,
+    readonly key: number,
+    readonly priority: number,
+    readonly seq: number,
+    readonly label: string,
+    readonly fn: (this: unknown) => void,
+    readonly target: unknown,
+    readonly guard: Guard | undefined,
+    readonly epoch: number,
+  ) {}
+}
+
 /** Lower runs first among events due at the same millisecond. */
 export const Priority = {
   /** Faults start and end before the components react in the same millisecond. */
@@ -88,7 +104,7 @@ export class Simulator {
 
   /** Schedules fn at absolute virtual time atMs (never in the past). */
   at(atMs: number, fn: () => void, label = '', priority: number = Priority.normal): EventHandle {
-    return this.atWith(atMs, fn, undefined, label, priority);
+    return this.atGuarded(atMs, fn, undefined, label, undefined, priority);
   }
 
   /** As at(), calling fn with `this` = target: no closure to allocate per event. */
@@ -106,18 +122,7 @@ export class Simulator {
     }
     const t = Math.round(atMs);
     const key = t * PRIORITY_SPAN + priority + PRIORITY_OFFSET;
-    const ev: EventHandle = {
-      atMs: t,
-      key,
-      priority,
-      seq: this.seq++,
-      label,
-      cancelled: false,
-      fn: fn as (this: unknown) => void,
-      target,
-      guard,
-      epoch: guard === undefined ? 0 : guard.epoch,
-    };
+    const ev = new ScheduledEvent(t, key, priority, this.seq++, label, fn as (this: unknown) => void, target, guard, guard === undefined ? 0 : guard.epoch);
     this.queued++;
     const aheadMs = t - this.windowMs;
     if (aheadMs < RING_MS) {
@@ -197,7 +202,7 @@ export class Simulator {
 
   /** Schedules fn delayMs from now. */
   after(delayMs: number, fn: () => void, label = '', priority: number = Priority.normal): EventHandle {
-    return this.at(this.nowMs + Math.max(0, delayMs), fn, label, priority);
+    return this.atGuarded(this.nowMs + Math.max(0, delayMs), fn, undefined, label, undefined, priority);
   }
 
   cancel(ev: EventHandle | undefined): void {
