@@ -25,8 +25,23 @@ export interface ReadySeries {
   firstFullMs: number | null;
 }
 
-/** Builds the Ready-count series of every workload that appears in the trace, sorted by name. */
+/** The series last built for a trace (by array, and its length in case events were added since). */
+const built = new WeakMap<readonly TraceEvent[], { length: number; series: Map<string, ReadySeries> }>();
+
+/**
+ * The Ready-count series of every workload that appears in the trace, sorted by name. Built once per
+ * trace: the SLO judge, the workload summary, the milestones and the timeline all ask for it. Treat
+ * the result as read-only.
+ */
 export function readySeries(events: readonly TraceEvent[]): Map<string, ReadySeries> {
+  const memo = built.get(events);
+  if (memo !== undefined && memo.length === events.length) return memo.series;
+  const series = buildReadySeries(events);
+  built.set(events, { length: events.length, series });
+  return series;
+}
+
+function buildReadySeries(events: readonly TraceEvent[]): Map<string, ReadySeries> {
   const podWorkload = new Map<string, string>();
   const podReady = new Set<string>();
   const podGone = new Set<string>();
