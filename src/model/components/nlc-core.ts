@@ -122,7 +122,7 @@ export class NodeLifecycleCore {
         else this.markNodeAsReachable(node);
       }
       // 2. The health decision.
-      const r = this.tryUpdateNodeHealth(node);
+      const r = this.updateHealth(node, this.scratch);
       if (node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined) {
         let c = zoneCounts.get(zone);
         if (!c) zoneCounts.set(zone, (c = { ready: 0, notReady: 0 }));
@@ -151,6 +151,14 @@ export class NodeLifecycleCore {
 
   /** tryUpdateNodeHealth (K8S-SEMANTICS §2.3), numbered as there. */
   tryUpdateNodeHealth(node: Node): HealthResult {
+    return this.updateHealth(node, { observed: undefined as unknown as NodeCondition, current: undefined });
+  }
+
+  /** The pass's own result record, reused node after node (read before the next node is decided). */
+  private readonly scratch: HealthResult = { observed: undefined as unknown as NodeCondition, current: undefined, update: undefined };
+
+  /** tryUpdateNodeHealth writing its result into `out`. */
+  private updateHealth(node: Node, out: HealthResult): HealthResult {
     const name = node.metadata.name;
     const now = this.env.now();
     const held = this.health.get(name);
@@ -193,8 +201,11 @@ export class NodeLifecycleCore {
     }
     if (h !== held) this.health.set(name, h);
     // 4. Past the grace period (strict >): Ready and the pressure conditions become Unknown.
-    if (!(now > h.probeTimestampMs + graceMs)) return { observed, current: cur };
-    if (cur && cur.status === 'Unknown') return { observed, current: cur };
+    out.observed = observed;
+    out.current = cur;
+    out.update = undefined;
+    if (!(now > h.probeTimestampMs + graceMs)) return out;
+    if (cur && cur.status === 'Unknown') return out;
     const conditions = [...node.status.conditions];
     for (const type of UNKNOWN_CONDITIONS) {
       const i = conditions.findIndex((c) => c.type === type);
@@ -212,7 +223,9 @@ export class NodeLifecycleCore {
       }
     }
     const update: Node = { ...node, status: { ...node.status, conditions } };
-    return { observed, current: readyCondition(update), update };
+    out.current = readyCondition(update);
+    out.update = update;
+    return out;
   }
 
   /** Steps 3–4 of a pass for one node, once its health is settled. */
