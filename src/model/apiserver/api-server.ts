@@ -128,10 +128,19 @@ export class ApiServer {
     sendBaseMs?: number,
     /** Passed to op and done: lets a caller reuse them instead of building closures per request. */
     arg?: A,
+    /**
+     * A finished request of the caller's (one whose answer a served() hook took over) to carry this one:
+     * a renewal sent ahead lives ~10 s, long enough to be promoted before it dies, so it is recycled.
+     */
+    recycle?: InFlightRequest<T>,
   ): EventHandle {
     // One object per request carries its state through the events: closures per step showed up as
     // garbage-collector time at scale.
-    const req = new InFlightRequest<T>(this, client, sendAtMs + timeoutMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, arg);
+    const deadlineMs = sendAtMs + timeoutMs;
+    const req =
+      recycle === undefined
+        ? new InFlightRequest<T>(this, client, deadlineMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, arg)
+        : recycle.reset(client, deadlineMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, arg);
     const replica = this.pickReplica(client);
     const there = replica ? this.network.transit(client, replica.host, opts?.sendRng, sendBaseMs) : undefined;
     if (!replica || there === undefined) return this.timeout(req);
@@ -184,23 +193,38 @@ type RequestDone<T> = (r: ApiResult<T>, arg: unknown) => void;
 export class InFlightRequest<T> {
   replica: Member | undefined = undefined;
   result: ApiResult<T> | undefined = undefined;
+  owner: RequestOwner | undefined;
   /** The owner's incarnation when the request was made. */
-  readonly epoch: number;
+  epoch: number;
   constructor(
     readonly api: ApiServer,
-    readonly client: Host,
-    readonly deadlineMs: number,
-    readonly op: RequestOp<T>,
-    readonly done: RequestDone<T>,
-    readonly label: string,
-    readonly opts: RequestOptions<T> | undefined,
-    readonly arg: unknown,
+    public client: Host,
+    public deadlineMs: number,
+    public op: RequestOp<T>,
+    public done: RequestDone<T>,
+    public label: string,
+    public opts: RequestOptions<T> | undefined,
+    public arg: unknown,
   ) {
     this.owner = opts?.owner;
     this.epoch = this.owner === undefined ? 0 : this.owner.epoch;
   }
 
-  readonly owner: RequestOwner | undefined;
+  /** Makes this finished request carry a new one (ApiServer.requestAt's recycle). */
+  reset(client: Host, deadlineMs: number, op: RequestOp<T>, done: RequestDone<T>, label: string, opts: RequestOptions<T> | undefined, arg: unknown): this {
+    this.replica = undefined;
+    this.result = undefined;
+    this.client = client;
+    this.deadlineMs = deadlineMs;
+    this.op = op;
+    this.done = done;
+    this.label = label;
+    this.opts = opts;
+    this.arg = arg;
+    this.owner = opts?.owner;
+    this.epoch = this.owner === undefined ? 0 : this.owner.epoch;
+    return this;
+  }
 
   arrive(): void {
     this.api.serve(this);

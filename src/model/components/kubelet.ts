@@ -183,6 +183,7 @@ export class Kubelet extends Process {
   private statusLoop: LeaseLoop | undefined;
   private statusSkip: StatusSkip | undefined;
   private ahead: RenewalAhead | undefined;
+  private aheadRecord: RenewalAhead | undefined;
   /** Lease renewals draw their request's network leg from a stream of their own, so sending one ahead draws the same. */
   private readonly leaseSendRng: Rng;
   /** Image pulls, readiness and stop times (the stream `kubelet/<node>/pods`). */
@@ -581,6 +582,7 @@ export class Kubelet extends Process {
     loopDone: () => void,
     sendAtMs?: number,
     sendBaseMs?: number,
+    recycle?: InFlightRequest<Lease>,
   ): EventHandle | undefined {
     if (attempt >= UPDATE_RETRIES) {
       cb(false);
@@ -595,7 +597,7 @@ export class Kubelet extends Process {
         : (r: ApiResult<Lease>, b: Lease) => this.renewAnswered(r, b, attempt, cb, loopDone);
     // A success that only leads to the loop's next wait can be played ahead (renewServed).
     const opts = loopDone === this.leaseLoop?.again ? this.renewOptsAhead : this.renewOpts;
-    return this.ctx.api.requestAt(sendAtMs ?? this.ctx.sim.nowMs, this.host, this.heartbeatTimeoutMs, this.renewOp, done, this.renewLabel, opts, sendBaseMs, base);
+    return this.ctx.api.requestAt(sendAtMs ?? this.ctx.sim.nowMs, this.host, this.heartbeatTimeoutMs, this.renewOp, done, this.renewLabel, opts, sendBaseMs, base, recycle);
   }
 
   /** The answer to a renewal of `base` (attempt `attempt`): a success ends in cb(true), and so in `loopDone`. */
@@ -631,9 +633,19 @@ export class Kubelet extends Process {
     const baseRaw = this.lastBaseRaw;
     const lease = r.value;
     this.latestLease = lease;
-    // The sync at sendAtMs: syncLease(again) with latestLease set.
-    const event = this.retryUpdateLease(lease, 0, synced, loop.again, sendAtMs, sendBaseMs)!;
-    this.ahead = { respondAtMs, sendAtMs, lease, epoch: this.epoch, jitterRaw, baseRaw, event };
+    // The sync at sendAtMs: syncLease(again) with latestLease set. The served request is finished (this
+    // hook takes over its answer), so it carries the next one.
+    const event = this.retryUpdateLease(lease, 0, synced, loop.again, sendAtMs, sendBaseMs, req)!;
+    // One record per kubelet, refilled: it too would live until the next renewal.
+    const ahead = (this.aheadRecord ??= { respondAtMs, sendAtMs, lease, epoch: this.epoch, jitterRaw, baseRaw, event });
+    ahead.respondAtMs = respondAtMs;
+    ahead.sendAtMs = sendAtMs;
+    ahead.lease = lease;
+    ahead.epoch = this.epoch;
+    ahead.jitterRaw = jitterRaw;
+    ahead.baseRaw = baseRaw;
+    ahead.event = event;
+    this.ahead = ahead;
     this.speculate();
     return true;
   }
@@ -663,8 +675,9 @@ export class Kubelet extends Process {
     const loop = this.leaseLoop!;
     if (!answered) {
       // The answer arrives as an event, and the loop's wait starts from it.
+      const lease = ahead.lease; // the record is refilled by the next renewal
       sim.atGuarded(ahead.respondAtMs, () => {
-        this.latestLease = ahead.lease;
+        this.latestLease = lease;
         loop.again();
       }, undefined, this.renewLabel, this);
     } else sim.atGuarded(ahead.sendAtMs, loop.run, undefined, `${this.name}/lease`, this);
