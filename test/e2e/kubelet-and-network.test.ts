@@ -34,8 +34,8 @@ describe('kubelet-stop', () => {
 });
 
 describe('network-degrade', () => {
-  // One seed is one timing of losses, so the counts are summed over five seeds. Over 40 seeds the 20 s grace
-  // gives about 10 flaps per run (2 to 20); the default 40 s gives 4 flaps in all 40 runs.
+  // One seed is one timing of losses, so the counts are summed over five seeds. Over seeds 1-40 the 20 s
+  // grace gives about 10 flaps per run (4 to 15); the default 40 s gives 1 flap in all 40 runs.
   it('makes healthy nodes flap with a 20 s grace period, and hardly ever with the default 40 s', () => {
     const seeds = [1, 2, 3, 4, 5];
     const flaps = (sets: string[]) =>
