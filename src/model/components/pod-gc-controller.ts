@@ -20,6 +20,8 @@ export function podGcController(ctx: ControllerContext): Controller {
   const proc = ctx.proc;
   /** Pod names per node name, from the pod informer (bound pods only). */
   const podsByNode = new Map<string, Set<string>>();
+  /** podsByNode's keys sorted, kept until a node gains its first pod or loses its last (a pass every 20 s sorted 5,000 names). */
+  let sortedNodes: string[] | undefined;
   /** Missing nodes and the local time they may be confirmed deleted (the delaying queue). */
   const quarantine = new Map<string, number>();
   /** Pods with a force delete in flight, so one pass does not ask twice. */
@@ -33,11 +35,17 @@ export function podGcController(ctx: ControllerContext): Controller {
     if (before !== undefined) {
       const set = podsByNode.get(before);
       set?.delete(name);
-      if (set && set.size === 0) podsByNode.delete(before);
+      if (set && set.size === 0) {
+        podsByNode.delete(before);
+        sortedNodes = undefined;
+      }
     }
     if (after !== undefined) {
       let set = podsByNode.get(after);
-      if (!set) podsByNode.set(after, (set = new Set()));
+      if (!set) {
+        podsByNode.set(after, (set = new Set()));
+        sortedNodes = undefined;
+      }
       set.add(name);
     }
   };
@@ -69,7 +77,8 @@ export function podGcController(ctx: ControllerContext): Controller {
     const now = proc.now();
     let visited = 0;
     // 1. gcOrphaned.
-    for (const nodeName of [...podsByNode.keys()].sort()) {
+    sortedNodes ??= [...podsByNode.keys()].sort();
+    for (const nodeName of sortedNodes) {
       visited++;
       if (ctx.nodes.get(nodeName)) {
         quarantine.delete(nodeName);
