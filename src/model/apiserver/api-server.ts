@@ -157,7 +157,7 @@ export class ApiServer {
     }
     if (!this.hasQuorum(replica.host)) req.result = fail('Unavailable');
     else {
-      this.store.nowMs = () => replica.host.clock.now();
+      this.store.clock = replica.host.clock;
       req.result = req.op(this.store, req.arg);
     }
     const back = this.network.transit(replica.host, req.client);

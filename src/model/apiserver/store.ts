@@ -68,7 +68,12 @@ export class ApiStore {
   /** Watchers of a single Node (the kubelet's fieldSelector metadata.name=<node>). */
   private readonly nodeWatchersByName = new Map<string, Set<StoreWatcher>>();
   /** The clock of the replica serving the current request (creation and deletion timestamps). */
-  nowMs: () => number = () => 0;
+  clock: { now(): number } = { now: () => 0 };
+
+  /** Now on the serving replica's clock. */
+  nowMs(): number {
+    return this.clock.now();
+  }
 
   constructor(
     private readonly trace: TraceRecorder<TraceEventFields>,

@@ -4,6 +4,7 @@
 // started, so a dead process can never act. Restarting gives it a new incarnation with empty memory.
 import { type EventHandle, type Guard, type Loop, type Rng, startLoop } from '../../engine/index.js';
 import type { ApiObject } from '../api/objects.js';
+import type { RequestOptions } from '../apiserver/api-server.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import { Informer, type InformerOptions } from '../apiserver/informer.js';
 import type { ModelContext } from '../context.js';
@@ -116,8 +117,11 @@ export abstract class Process implements HostProcess, Guard {
   call<T>(label: string, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void = noop): void {
     let eventLabel = this.callLabels.get(label);
     if (eventLabel === undefined) this.callLabels.set(label, (eventLabel = `${this.name}/${label}`));
-    this.ctx.api.request(this.host, timeoutMs, op, done, eventLabel, this);
+    this.ctx.api.requestAt(this.ctx.sim.nowMs, this.host, timeoutMs, op, done, eventLabel, this.requestOptions as RequestOptions<T>);
   }
+
+  /** The options of every call of this process (built once: a call used to allocate them). */
+  private readonly requestOptions: RequestOptions<unknown> = { owner: this };
 
   /** Called before `done` of a call of this incarnation that failed with Timeout or Unavailable. */
   callFailedToReach(): void {}
