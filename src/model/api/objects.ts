@@ -89,6 +89,7 @@ export interface Pod {
 }
 
 export type ApiObject = Node | Lease | Pod;
+export type Kind = ApiObject['kind'];
 
 // Every Pod spec and status is built by these two, with the same keys in the same order (an absent
 // optional field is present as undefined). A spread that adds a key ({ ...spec, nodeName }) takes V8's
@@ -112,7 +113,6 @@ export function podSpec(s: Pod['spec'], nodeName: string | undefined = s.nodeNam
 export function podStatus(phase: PodPhase, ready: boolean, disruptionTarget: string | undefined, startTimeMs: number | undefined): Pod['status'] {
   return { phase, ready, disruptionTarget, startTimeMs };
 }
-export type Kind = ApiObject['kind'];
 
 export function readyCondition(node: Node): NodeCondition | undefined {
   const conditions = node.status.conditions;

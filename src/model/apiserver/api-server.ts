@@ -97,18 +97,11 @@ export class ApiServer {
   }
 
   /**
-   * Runs `op` at the API server on behalf of a client on `client`; `done` gets the result or a Timeout,
-   * unless `owner` has moved to another incarnation by then.
+   * Runs `op` at the API server on behalf of a client on `client` (no process: an operator's kubectl);
+   * `done` gets the result or a Timeout. Processes call requestAt with their incarnation as owner.
    */
-  request<T>(
-    client: Host,
-    timeoutMs: number,
-    op: (store: ApiStore) => ApiResult<T>,
-    done: (r: ApiResult<T>) => void,
-    label: string,
-    owner?: RequestOwner,
-  ): void {
-    this.requestAt<T>(this.sim.nowMs, client, timeoutMs, op, done, label, owner === undefined ? undefined : { owner });
+  request<T>(client: Host, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void, label: string): void {
+    this.requestAt<T>(this.sim.nowMs, client, timeoutMs, op, done, label);
   }
 
   /**

@@ -4,7 +4,7 @@
 // connected, relists: it replaces its cache with the server's current state and tells its handlers what
 // changed, as a reflector does. Handlers are called with immutable objects: never mutate them.
 // An informer without handlers (the controller-manager's node-Lease informer, read by the node lifecycle
-// controller at each pass; the kubelet's own Node informer) schedules no event per watch event: it keeps
+// controller at each pass) schedules no event per watch event: it keeps
 // each in flight with the insertion number an event would have had (Simulator.reserveSeq) and applies
 // them when its cache is read, exactly those that would have run by then (Simulator.wouldHaveRun). The
 // cache a reader sees is the same as with one event per delivery, at a fraction of the cost: lease

@@ -67,8 +67,8 @@ const POD_DELETE_RETRY_MS = 1_000;
 /** At most this many status syncs are skipped at once (30 at the defaults: 5 min / 10 s). */
 const MAX_SKIPPED_SYNCS = 64;
 
-/** The lease loop: its wait, its next sync, its jitter stream and period (local ms). */
-interface LeaseLoop {
+/** A heartbeat loop (lease or node status): its wait, its next sync, its jitter stream and period (local ms). */
+interface SyncLoop {
   again: () => void;
   run: () => void;
   rng: Rng;
@@ -179,8 +179,8 @@ export class Kubelet extends Process {
   private statusSyncArmed = false;
   /** For the first start only: local ms after start at which the heartbeat loops run their second sync. */
   private phaseMs: number | undefined;
-  private leaseLoop: LeaseLoop | undefined;
-  private statusLoop: LeaseLoop | undefined;
+  private leaseLoop: SyncLoop | undefined;
+  private statusLoop: SyncLoop | undefined;
   private statusSkip: StatusSkip | undefined;
   private ahead: RenewalAhead | undefined;
   private aheadRecord: RenewalAhead | undefined;
@@ -216,6 +216,11 @@ export class Kubelet extends Process {
   /** Hosts, links, clocks or API members changed: what was done ahead and has not happened yet is undone. */
   private worldChanged(): void {
     this.speculating = false;
+    this.undoWorkAhead();
+  }
+
+  /** A world change or a stop: a renewal not yet sent and skipped status syncs go back to ordinary events. */
+  private undoWorkAhead(): void {
     if (this.ahead !== undefined) this.undoAhead(this.ahead);
     if (this.statusSkip !== undefined) this.unskipStatusSyncs(this.statusSkip, false);
   }
@@ -312,7 +317,7 @@ export class Kubelet extends Process {
     const leasePeriodMs = this.cfg.nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION;
     this.leaseLoop = this.slidingLoop(leasePeriodMs, 'lease', (done) => this.syncLease(done), phaseMs);
     const loop = this.leaseLoop;
-    const synced = (ok: boolean) => (ok ? loop.again() : this.syncLeaseFallback(loop));
+    const synced = (ok: boolean) => (ok ? loop.again() : this.renewViaEnsure(loop.again));
     this.renewSynced = synced;
     this.renewDone0 = (r, base) => this.renewAnswered(r, base, 0, synced, loop.again);
   }
@@ -328,8 +333,7 @@ export class Kubelet extends Process {
   }
 
   protected override onStop(_reason: string): void {
-    if (this.ahead !== undefined) this.undoAhead(this.ahead);
-    if (this.statusSkip !== undefined) this.unskipStatusSyncs(this.statusSkip, false);
+    this.undoWorkAhead();
     this.leaseLoop = undefined;
     this.statusLoop = undefined;
     this.renewSynced = undefined;
@@ -344,7 +348,7 @@ export class Kubelet extends Process {
    * JitterUntil(sliding=true) around an asynchronous body: the wait starts when the body is done. With
    * `phaseMs`, the second run is at `phaseMs` after the start (or right after the first, if that took longer).
    */
-  private slidingLoop(periodMs: number, label: string, body: (done: () => void) => void, phaseMs?: number, skip?: () => boolean): LeaseLoop {
+  private slidingLoop(periodMs: number, label: string, body: (done: () => void) => void, phaseMs?: number, skip?: () => boolean): SyncLoop {
     const rng = this.rng(label);
     // Label and continuation built once per loop, not once per pass.
     const eventLabel = `${this.name}/${label}`;
@@ -536,15 +540,19 @@ export class Kubelet extends Process {
 
   /** The lease controller's sync. */
   private syncLease(done: () => void): void {
-    const viaEnsure = () =>
-      this.ensureLease(LEASE_BACKOFF_INITIAL_MS, (lease, created) => {
-        this.latestLease = lease;
-        if (created) done();
-        else this.retryUpdateLease(lease, 0, () => done(), done);
-      });
-    const cb = done === this.leaseLoop?.again && this.renewSynced !== undefined ? this.renewSynced : (ok: boolean) => (ok ? done() : viaEnsure());
-    if (this.latestLease) this.retryUpdateLease(this.latestLease, 0, cb, done);
-    else viaEnsure();
+    if (!this.latestLease) return this.renewViaEnsure(done);
+    // The loop's own sync uses the incarnation's callback (renewSynced: same logic, built once).
+    const cb = done === this.leaseLoop?.again && this.renewSynced !== undefined ? this.renewSynced : (ok: boolean) => (ok ? done() : this.renewViaEnsure(done));
+    this.retryUpdateLease(this.latestLease, 0, cb, done);
+  }
+
+  /** The sync's fallback when it has no lease or its renewals failed: get or create it, renew it, then done. */
+  private renewViaEnsure(done: () => void): void {
+    this.ensureLease(LEASE_BACKOFF_INITIAL_MS, (lease, created) => {
+      this.latestLease = lease;
+      if (created) done();
+      else this.retryUpdateLease(lease, 0, () => done(), done);
+    });
   }
 
   /** backoffEnsureLease: GET, CREATE when missing; on error back off 200 ms doubling to 7 s, forever. */
@@ -648,15 +656,6 @@ export class Kubelet extends Process {
     this.ahead = ahead;
     this.speculate();
     return true;
-  }
-
-  /** syncLease's fallback when the renewals failed: get or create the lease, as syncLease does. */
-  private syncLeaseFallback(loop: LeaseLoop): void {
-    this.ensureLease(LEASE_BACKOFF_INITIAL_MS, (lease, created) => {
-      this.latestLease = lease;
-      if (created) loop.again();
-      else this.retryUpdateLease(lease, 0, () => loop.again(), loop.again);
-    });
   }
 
   /** The world changed or the kubelet stops: a renewal not yet sent goes back to the ordinary events. */

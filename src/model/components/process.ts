@@ -132,21 +132,6 @@ export abstract class Process implements HostProcess, Guard {
     this.informers.push(inf as unknown as Informer<ApiObject>);
     return inf;
   }
-
-  /** Wraps a callback so it is dropped if this incarnation has ended. */
-  guard(fn: () => void): () => void {
-    const epoch = this.epoch;
-    return () => {
-      if (this.epoch === epoch) fn();
-    };
-  }
-
-  guard1<A>(fn: (a: A) => void): (a: A) => void {
-    const epoch = this.epoch;
-    return (a: A) => {
-      if (this.epoch === epoch) fn(a);
-    };
-  }
 }
 
 const noop = () => {};

@@ -317,12 +317,12 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
       countRejections(st, cols, order);
       const reason = fitError(n);
       if (failed && (reason !== failed.reason || rejectorMask !== failed.rejectorMask)) {
-        throw new Error(`scheduler: reused verdict for ${pod.metadata.name} differs from its cycle's: ${failed.reason}, now ${reason}`);
+        throw proc.ctx.sim.bug(`scheduler: reused verdict for ${pod.metadata.name} differs from its cycle's: ${failed.reason}, now ${reason}`);
       }
       if (n > 0) rememberFailure(pod, reason, rejectorMask);
       return unschedulable(info, reason, rejectorMask, costMs);
     }
-    if (failed) throw new Error(`scheduler: reused verdict for ${pod.metadata.name} (${failed.reason}) but it fits now`);
+    if (failed) throw proc.ctx.sim.bug(`scheduler: reused verdict for ${pod.metadata.name} (${failed.reason}) but it fits now`);
     const host = order[selectHost()].name;
     cache.addOrUpdatePod(pod, host); // assume
     stats.scheduled++;
@@ -549,7 +549,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
           continue;
         }
       }
-      throw new Error(`scheduler: node ${order[i].name} passes every filter after a cycle found none`);
+      throw proc.ctx.sim.bug(`scheduler: node ${order[i].name} passes every filter after a cycle found none`);
     }
     rejectorMask = mask;
   }

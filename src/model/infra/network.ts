@@ -43,8 +43,9 @@ export class Network {
   /**
    * Draws the fate of one message from `from` to `to`: its latency in ms, or undefined when it is lost
    * (cut link, powered-off host, or random loss on a degraded link). Draws come from the sender's stream,
-   * or from `own` when the caller keeps a stream of its own for this traffic; such a caller has drawn the
-   * base latency itself (baseLatency(), whatever the link's state) and passes it as baseMs.
+   * or from `own` when the caller keeps a stream of its own for this traffic; such a caller may have drawn
+   * the base latency itself (whatever the link's state, as the kubelet's lease renewals do) and pass it
+   * as baseMs.
    */
   transit(from: Host, to: Host, own?: Rng, baseMs?: number): number | undefined {
     if (!this.connected(from, to)) return undefined;
@@ -57,14 +58,6 @@ export class Network {
       if (d.extraLatency) latencyMs += rng.between(d.extraLatency.minMs, d.extraLatency.maxMs);
     }
     return latencyMs;
-  }
-
-  /** The base latency of one message, drawn from `rng`; raw is the value next() gave (undefined: no draw). */
-  baseLatency(rng: Rng): { ms: number; raw: number | undefined } {
-    const { minMs, maxMs } = this.latency;
-    if (maxMs <= minMs) return { ms: minMs, raw: undefined };
-    const raw = rng.next();
-    return { ms: minMs + Math.floor(raw * (maxMs - minMs + 1)), raw };
   }
 
   /** Whether some link is degraded now (its draws depend on the world, so nothing is drawn ahead). */

@@ -17,14 +17,9 @@ export class World {
   /** @param enabled false: components never work ahead (tests compare both ways). */
   constructor(readonly enabled = true) {}
 
-  /** Registers work done ahead of time (until settle()). */
+  /** Registers work done ahead of time: it is undone at the next change (then register again). */
   speculate(s: Speculation): void {
     this.pending.add(s);
-  }
-
-  /** The speculation has caught up with time (or was undone by its owner). */
-  settle(s: Speculation): void {
-    this.pending.delete(s);
   }
 
   /** Hosts, links, clocks or API members changed: undo every speculation. */
