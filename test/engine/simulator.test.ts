@@ -1,3 +1,4 @@
+import seedrandom from 'seedrandom';
 import { Priority, RandomStreams, Simulator, SimulationBug, TraceRecorder, makeRng, startLoop } from '../../src/engine/index.js';
 
 describe('Simulator', () => {
@@ -190,6 +191,12 @@ describe('seeded random streams', () => {
     const s = new RandomStreams(42).stream('kubelet/worker-a-0');
     const first = Array.from({ length: 5 }, () => s.next().toFixed(12));
     expect(first).toEqual(['0.036424653837', '0.081234215759', '0.164162105182', '0.226831148379', '0.653833135730']);
+  });
+
+  it("steps Alea exactly as seedrandom's own function does, to the bit", () => {
+    const own = makeRng('hasim:9:kubelet/worker-c-7');
+    const pkg = seedrandom.alea('hasim:9:kubelet/worker-c-7');
+    for (let i = 0; i < 10_000; i++) expect(own.next()).toBe(pkg());
   });
 
   it('gives back unread values, last given back first, as if they had never been drawn', () => {
