@@ -4,6 +4,7 @@
 // the next one's figures and the peak resident memory reported is that run's alone.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SEMI_SPACE_FLAG } from '../src/cli/heap.js';
 
 export interface ScaleFigures {
   nodes: number;
@@ -24,7 +25,7 @@ const SIZES = [
 export function scaleBench(): void {
   const runner = fileURLToPath(new URL('./scale-run.js', import.meta.url));
   for (const size of SIZES) {
-    const out = execFileSync(process.execPath, [runner, String(size.nodes), String(size.pods)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const out = execFileSync(process.execPath, [SEMI_SPACE_FLAG, runner, String(size.nodes), String(size.pods)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     const f = JSON.parse(out) as ScaleFigures;
     const events = (n: number) => n.toLocaleString('en');
     console.log(`scale: ${f.nodes.toLocaleString('en')} nodes, ${f.pods.toLocaleString('en')} pods, 1 h with a zone outage`);

@@ -3,6 +3,7 @@
 // point does not leave the other workers idle. Results come back in completion order and are returned
 // sorted by job index, so nothing downstream sees how many workers there were or who finished first.
 import { Worker } from 'node:worker_threads';
+import { WORKER_YOUNG_GENERATION_MIB } from './heap.js';
 import type { SweepJob, SweepRunRecord } from '../runner/sweep.js';
 
 export interface WorkerData {
@@ -66,7 +67,7 @@ export function executeSweep(opts: ExecuteOptions): Promise<ExecuteOutcome> {
 
     const workerData: WorkerData = { text: opts.text, file: opts.file, pointSets: opts.pointSets };
     for (let i = 0; i < count; i++) {
-      const w = new Worker(WORKER_URL, { workerData });
+      const w = new Worker(WORKER_URL, { workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB } });
       pool.push(w);
       w.on('message', (reply: WorkerReply) => {
         if (settled) return;

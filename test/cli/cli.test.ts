@@ -134,3 +134,19 @@ describe('hasim validate, schema, report', () => {
     expect(bad.stderr).toContain('summary.json: error: missing');
   });
 });
+
+describe('the heap hasim runs with', () => {
+  it('starts node with the semi-space size the benchmark measured, from the script itself and from npm start', async () => {
+    const { SEMI_SPACE_FLAG } = await import('../../src/cli/heap.js');
+    // The script's first line: `hasim` run from a shell starts node with the flag (env -S splits it).
+    expect(readFileSync(BIN, 'utf8').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${SEMI_SPACE_FLAG}`);
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toContain(`node ${SEMI_SPACE_FLAG} `);
+  });
+
+  it('runs as a script straight from the shell, with the flag taken by node', () => {
+    const r = spawnSync(BIN, ['validate', join('scenarios', 'node-crash.yaml')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
