@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toJsonl } from '../../src/engine/index.js';
+import { nlcChecks } from '../../src/model/components/nlc-core.js';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import { parseScenarioText } from '../../src/scenario/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
@@ -65,5 +66,23 @@ describe('working ahead changes nothing', () => {
     const a = toJsonl(runScenario(scenario, { seed, traceHeartbeats: true }).events);
     const b = toJsonl(runScenario(scenario, { seed, traceHeartbeats: true, speculate: false }).events);
     if (a !== b) throw new Error(`traces diverge at ${firstDivergence(a, b)}`);
+  });
+});
+
+// The node lifecycle controller's pass takes a short path for quiet nodes (Ready, nothing to do, Node
+// object unchanged since the last pass): it must decide exactly as the full path does.
+describe('the node lifecycle short path for quiet nodes changes nothing', () => {
+  afterEach(() => {
+    nlcChecks.fullPathForEveryNode = false;
+  });
+  it.each(files)('%s, seeds 1-3: the same trace with the full path for every node', (file) => {
+    const scenario = load(file);
+    for (const seed of [1, 2, 3]) {
+      nlcChecks.fullPathForEveryNode = false;
+      const a = toJsonl(runScenario(scenario, { seed, traceHeartbeats: true }).events);
+      nlcChecks.fullPathForEveryNode = true;
+      const b = toJsonl(runScenario(scenario, { seed, traceHeartbeats: true }).events);
+      if (a !== b) throw new Error(`seed ${seed}: traces diverge at ${firstDivergence(a, b)}`);
+    }
   });
 });

@@ -69,6 +69,18 @@ export interface NodeHealth {
   savedReady: NodeCondition | undefined;
   /** renewTime of the lease last taken in. */
   savedLeaseRenewMs: number | undefined;
+  /**
+   * Set by a pass that found the node Ready with nothing to do (no status write, no NoExecute taint, not
+   * queued, no pod-marking retry): that Node object. While the informer still holds the same object, a
+   * pass only needs the lease and the grace check for it (see monitorNodeHealth).
+   */
+  quietNode: Node | undefined;
+  /** The zone a quiet node counts in (undefined: excluded from disruption). */
+  quietZone: string | undefined;
+}
+
+function newHealth(probeTimestampMs: number, readyTransitionTimestampMs: number, savedReady: NodeCondition | undefined, savedLeaseRenewMs: number | undefined): NodeHealth {
+  return { probeTimestampMs, readyTransitionTimestampMs, savedReady, savedLeaseRenewMs, quietNode: undefined, quietZone: undefined };
 }
 
 /** The result of tryUpdateNodeHealth. */
@@ -84,6 +96,17 @@ export interface HealthResult {
 const UNKNOWN_CONDITIONS: readonly NodeConditionType[] = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
 type EvictionStatus = 'unmarked' | 'toBeEvicted' | 'evicted';
+
+/** Test switches: with fullPathForEveryNode a pass takes the full path for quiet nodes too. */
+export const nlcChecks = {
+  fullPathForEveryNode: false,
+};
+
+/** Whether the node carries one of the controller's NoExecute taints. */
+function hasNoExecuteTaint(node: Node): boolean {
+  const t = node.spec.taints;
+  return t.length > 0 && (taintExists(t, UNREACHABLE_NO_EXECUTE) || taintExists(t, NOT_READY_NO_EXECUTE));
+}
 
 export class NodeLifecycleCore {
   readonly health = new Map<string, NodeHealth>();
@@ -106,13 +129,42 @@ export class NodeLifecycleCore {
 
   // ---- monitorNodeHealth ----
 
-  /** One pass over every node. Returns the number of nodes visited (the caller models pass time from it). */
+  /**
+   * One pass over every node. Returns the number of nodes visited (the caller models pass time from it).
+   *
+   * A quiet node (NodeHealth.quietNode: the last pass found it Ready with nothing to do, and its Node
+   * object has not changed since) takes a short path: only the lease can have moved, and only the grace
+   * check can make the pass act. The short path does exactly what the full one would for it (the status
+   * heartbeat is the one taken in, Ready stays True, no taint to remove, nothing queued, no retry), and a
+   * node past its grace period takes the full path. At 5,000 nodes this is most of every pass.
+   */
   monitorNodeHealth(): number {
     const zoneCounts = new Map<string, ZoneCounts>();
     let visited = 0;
+    const now = this.env.now();
+    const graceMs = this.cfg.nodeMonitorGracePeriodMs;
     for (const node of this.env.nodes()) {
       visited++;
       const name = node.metadata.name;
+      const quiet = this.health.get(name);
+      if (quiet !== undefined && quiet.quietNode === node && !nlcChecks.fullPathForEveryNode) {
+        const lease = this.env.lease(name);
+        if (lease && (quiet.savedLeaseRenewMs === undefined || quiet.savedLeaseRenewMs < lease.spec.renewTimeMs)) {
+          quiet.savedLeaseRenewMs = lease.spec.renewTimeMs;
+          quiet.probeTimestampMs = now;
+        }
+        if (!(now > quiet.probeTimestampMs + graceMs)) {
+          const zone = quiet.quietZone;
+          if (zone !== undefined) {
+            let c = zoneCounts.get(zone);
+            if (!c) zoneCounts.set(zone, (c = { ready: 0, notReady: 0 }));
+            c.ready++;
+          }
+          continue;
+        }
+        // Past the grace period: the full path decides (the lease is taken in already, as it would be).
+      }
+      if (quiet !== undefined) quiet.quietNode = undefined;
       const zone = zoneKey(node);
       // 1. classifyNodes: a node new to this controller gets a zone queue and is marked reachable.
       if (!this.knownNodes.has(name)) {
@@ -141,7 +193,18 @@ export class NodeLifecycleCore {
           this.afterHealth(res.value, observed, readyCondition(res.value));
         });
       } else {
-        this.afterHealth(node, r.observed, r.current);
+        const observed = r.observed;
+        const current = r.current;
+        this.afterHealth(node, observed, current);
+        // Quiet from now on while this object stays: Ready, nothing written, no NoExecute taint (so
+        // markNodeAsReachable called nothing and emptied its queue entry), no retry pending.
+        if (!this.legacy && current !== undefined && current.status === 'True' && observed === current && !hasNoExecuteTaint(node)) {
+          const h = this.health.get(name);
+          if (h !== undefined && !this.nodesToRetry.has(name)) {
+            h.quietNode = node;
+            h.quietZone = node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined ? zone : undefined;
+          }
+        }
       }
     }
     // 5. Zones.
@@ -172,7 +235,7 @@ export class NodeLifecycleCore {
       observed = { type: 'Ready', status: 'Unknown', lastHeartbeatTimeMs: created, lastTransitionTimeMs: created, reason: '', message: '' };
       graceMs = this.cfg.nodeStartupGracePeriodMs;
       if (h) h.savedReady = undefined;
-      else h = { probeTimestampMs: created, readyTransitionTimestampMs: created, savedReady: undefined, savedLeaseRenewMs: undefined };
+      else h = newHealth(created, created, undefined, undefined);
     } else {
       observed = cur;
       graceMs = this.cfg.nodeMonitorGracePeriodMs;
@@ -183,15 +246,15 @@ export class NodeLifecycleCore {
     const saved = h?.savedReady;
     const savedLeaseRenewMs = h?.savedLeaseRenewMs;
     if (!h) {
-      h = { probeTimestampMs: now, readyTransitionTimestampMs: now, savedReady: cur, savedLeaseRenewMs: undefined };
+      h = newHealth(now, now, cur, undefined);
     } else if (!saved && cur) {
-      h = { probeTimestampMs: now, readyTransitionTimestampMs: now, savedReady: cur, savedLeaseRenewMs: undefined };
+      h = newHealth(now, now, cur, undefined);
     } else if (saved && !cur) {
       // Unreachable upstream (the saved status was just replaced by the one without Ready); kept as §2.3 lists it.
-      h = { probeTimestampMs: now, readyTransitionTimestampMs: now, savedReady: cur, savedLeaseRenewMs: undefined };
+      h = newHealth(now, now, cur, undefined);
     } else if (saved && cur && saved.lastHeartbeatTimeMs !== cur.lastHeartbeatTimeMs) {
       const transition = saved.lastTransitionTimeMs !== cur.lastTransitionTimeMs ? now : h.readyTransitionTimestampMs;
-      h = { probeTimestampMs: now, readyTransitionTimestampMs: transition, savedReady: cur, savedLeaseRenewMs: undefined };
+      h = newHealth(now, transition, cur, undefined);
     }
     // 3. A renewed lease refreshes the probe timestamp too.
     const lease = this.env.lease(name);
@@ -246,7 +309,10 @@ export class NodeLifecycleCore {
     for (const pod of [...this.env.podsOnNode(nodeName)]) {
       if (pod.spec.nodeName !== nodeName || !pod.status.ready) continue;
       this.env.markPodNotReady(pod, (r) => {
-        if (!r.ok && r.reason !== 'NotFound') this.nodesToRetry.add(nodeName);
+        if (r.ok || r.reason === 'NotFound') return;
+        this.nodesToRetry.add(nodeName);
+        const h = this.health.get(nodeName);
+        if (h !== undefined) h.quietNode = undefined;
       });
     }
   }
@@ -282,8 +348,7 @@ export class NodeLifecycleCore {
 
   /** Removes both NoExecute taints (one API call only if one is present) and drops the node from its queue. */
   markNodeAsReachable(node: Node): boolean {
-    const t = node.spec.taints;
-    if (t.length > 0 && (taintExists(t, UNREACHABLE_NO_EXECUTE) || taintExists(t, NOT_READY_NO_EXECUTE))) {
+    if (hasNoExecuteTaint(node)) {
       this.env.swapNodeTaints(node.metadata.name, [], [UNREACHABLE_NO_EXECUTE, NOT_READY_NO_EXECUTE], () => {});
     }
     return this.queueOf(node).remove(node.metadata.name);
