@@ -57,7 +57,7 @@ export interface AdmissionConfig {
 export class ApiStore {
   readonly nodes = new Map<string, Node>();
   readonly pods = new Map<string, Pod>();
-  /** Keyed "namespace/name". */
+  /** Keyed by leaseKey: a node's lease by its name, any other "namespace/name". */
   readonly leases = new Map<string, Lease>();
   /** Pod names bound to each node: lets node-scoped work avoid scanning every pod. */
   readonly podsByNode = new Map<string, Set<string>>();
@@ -93,7 +93,7 @@ export class ApiStore {
   }
 
   getLease(namespace: string, name: string): ApiResult<Lease> {
-    const l = this.leases.get(`${namespace}/${name}`);
+    const l = this.leases.get(leaseKey(namespace, name));
     return l ? ok(l) : fail('NotFound');
   }
 
@@ -132,8 +132,15 @@ export class ApiStore {
     return ok(this.replace(cur, obj, actor, key));
   }
 
-  /** Applies a change to the current object without a resourceVersion precondition (a PATCH). */
+  /**
+   * Applies a change to the current object without a resourceVersion precondition (a PATCH). `key`: the
+   * object's name, or "namespace/name" for a lease.
+   */
   patch<T extends ApiObject>(kind: T['kind'], key: string, change: (cur: T) => T | undefined, actor: string): ApiResult<T> {
+    if (kind === 'Lease') {
+      const slash = key.indexOf('/');
+      key = leaseKey(key.slice(0, slash), key.slice(slash + 1));
+    }
     const cur = this.mapOf(kind).get(key) as T | undefined;
     if (!cur) return fail('NotFound');
     const next = change(cur);
@@ -353,6 +360,15 @@ export class ApiStore {
   }
 
   private keyOf(obj: ApiObject): string {
-    return obj.kind === 'Lease' ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name;
+    return obj.kind === 'Lease' ? leaseKey(obj.metadata.namespace, obj.metadata.name) : obj.metadata.name;
   }
+}
+
+/**
+ * The key of a lease in the store. Node leases, renewed every 10 s by every kubelet, are keyed by the
+ * node's name: building "kube-node-lease/<node>" per renewal cost a string, its hash and a full compare
+ * in the map. No object name holds a '/', so the two forms never collide.
+ */
+function leaseKey(namespace: string, name: string): string {
+  return namespace === 'kube-node-lease' ? name : `${namespace}/${name}`;
 }
