@@ -70,17 +70,20 @@ export interface NodeHealth {
   /** renewTime of the lease last taken in. */
   savedLeaseRenewMs: number | undefined;
   /**
-   * Set by a pass that found the node Ready with nothing to do (no status write, no NoExecute taint, not
-   * queued, no pod-marking retry): that Node object. While the informer still holds the same object, a
-   * pass only needs the lease and the grace check for it (see monitorNodeHealth).
+   * Set by a pass that had nothing to do for the node: that Node object. While the informer still holds
+   * the same object, a pass only takes in the lease and checks what could make it act (monitorNodeHealth).
+   * Quiet Ready: no status write, no NoExecute taint, not queued, no pod-marking retry. Quiet Unknown
+   * (quietQueue set): already Unknown, tainted unreachable (not not-ready), in its zone's queue, no retry.
    */
   quietNode: Node | undefined;
   /** The zone a quiet node counts in (undefined: excluded from disruption). */
   quietZone: string | undefined;
+  /** A quiet Unknown node's zone queue (undefined: the node is quiet Ready). */
+  quietQueue: RateLimitedTimedQueue | undefined;
 }
 
 function newHealth(probeTimestampMs: number, readyTransitionTimestampMs: number, savedReady: NodeCondition | undefined, savedLeaseRenewMs: number | undefined): NodeHealth {
-  return { probeTimestampMs, readyTransitionTimestampMs, savedReady, savedLeaseRenewMs, quietNode: undefined, quietZone: undefined };
+  return { probeTimestampMs, readyTransitionTimestampMs, savedReady, savedLeaseRenewMs, quietNode: undefined, quietZone: undefined, quietQueue: undefined };
 }
 
 /** The result of tryUpdateNodeHealth. */
@@ -132,11 +135,14 @@ export class NodeLifecycleCore {
   /**
    * One pass over every node. Returns the number of nodes visited (the caller models pass time from it).
    *
-   * A quiet node (NodeHealth.quietNode: the last pass found it Ready with nothing to do, and its Node
-   * object has not changed since) takes a short path: only the lease can have moved, and only the grace
-   * check can make the pass act. The short path does exactly what the full one would for it (the status
-   * heartbeat is the one taken in, Ready stays True, no taint to remove, nothing queued, no retry), and a
-   * node past its grace period takes the full path. At 5,000 nodes this is most of every pass.
+   * A quiet node (NodeHealth.quietNode: the last pass had nothing to do for it, and its Node object has
+   * not changed since) takes a short path that does exactly what the full one would: it takes in the
+   * lease, and the status heartbeat is the one taken in. A quiet Ready node has no taint to remove, is not
+   * queued and has no retry; past its grace period it takes the full path. A quiet Unknown node is
+   * written already (an Unknown status is not written again), carries the unreachable taint, so nothing
+   * is swapped, and stays in its zone queue, where adding it again does nothing; should it have left the
+   * queue, it takes the full path. At 5,000 nodes this is most of every pass, and during a zone outage
+   * every node of the zone.
    */
   monitorNodeHealth(): number {
     const zoneCounts = new Map<string, ZoneCounts>();
@@ -153,16 +159,18 @@ export class NodeLifecycleCore {
           quiet.savedLeaseRenewMs = lease.spec.renewTimeMs;
           quiet.probeTimestampMs = now;
         }
-        if (!(now > quiet.probeTimestampMs + graceMs)) {
+        const queue = quiet.quietQueue;
+        if (queue === undefined ? !(now > quiet.probeTimestampMs + graceMs) : queue.has(name)) {
           const zone = quiet.quietZone;
           if (zone !== undefined) {
             let c = zoneCounts.get(zone);
             if (!c) zoneCounts.set(zone, (c = { ready: 0, notReady: 0 }));
-            c.ready++;
+            if (queue === undefined) c.ready++;
+            else c.notReady++;
           }
           continue;
         }
-        // Past the grace period: the full path decides (the lease is taken in already, as it would be).
+        // The full path decides (the lease is taken in already, as it would be).
       }
       if (quiet !== undefined) quiet.quietNode = undefined;
       const zone = zoneKey(node);
@@ -196,13 +204,22 @@ export class NodeLifecycleCore {
         const observed = r.observed;
         const current = r.current;
         this.afterHealth(node, observed, current);
-        // Quiet from now on while this object stays: Ready, nothing written, no NoExecute taint (so
-        // markNodeAsReachable called nothing and emptied its queue entry), no retry pending.
-        if (!this.legacy && current !== undefined && current.status === 'True' && observed === current && !hasNoExecuteTaint(node)) {
+        // Quiet from now on while this object stays (see monitorNodeHealth): nothing written, no retry
+        // pending, and either Ready without NoExecute taints (markNodeAsReachable called nothing and
+        // emptied its queue entry) or Unknown, tainted unreachable only and queued.
+        if (!this.legacy && current !== undefined && observed === current && !this.nodesToRetry.has(name)) {
           const h = this.health.get(name);
-          if (h !== undefined && !this.nodesToRetry.has(name)) {
+          let quietQueue: RateLimitedTimedQueue | undefined;
+          let quiet = false;
+          if (current.status === 'True') quiet = !hasNoExecuteTaint(node);
+          else if (current.status === 'Unknown' && taintExists(node.spec.taints, UNREACHABLE_NO_EXECUTE) && !taintExists(node.spec.taints, NOT_READY_NO_EXECUTE)) {
+            quietQueue = this.queueOf(node);
+            quiet = quietQueue.has(name);
+          }
+          if (h !== undefined && quiet) {
             h.quietNode = node;
             h.quietZone = node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined ? zone : undefined;
+            h.quietQueue = quietQueue;
           }
         }
       }

@@ -27,6 +27,8 @@ export class NlcHarness {
   readonly zoneEvents: Array<{ zone: string; from: string; to: string }> = [];
   /** Fail the next n pod status updates. */
   failPodUpdates = 0;
+  /** Fail the next n taint swaps (the node is left as it is). */
+  failSwaps = 0;
   readonly core: NodeLifecycleCore;
 
   constructor(cfg: Partial<NlcConfig> = {}) {
@@ -58,6 +60,10 @@ export class NlcHarness {
       swapNodeTaints: (name, add, remove, done) => {
         const cur = this.nodes.get(name);
         if (!cur) return done(false);
+        if (this.failSwaps > 0) {
+          this.failSwaps--;
+          return done(false);
+        }
         const next = swapTaints(cur, add, remove, this.nowMs);
         if (next) this.nodes.set(name, { ...next, metadata: { ...next.metadata, resourceVersion: next.metadata.resourceVersion + 1 } });
         done(true);

@@ -1,6 +1,7 @@
 // The node lifecycle controller's decisions against upstream vectors V1–V17 and Z1–Z9
 // (K8S-SEMANTICS §7.1–7.3), driven through NlcHarness with an injected controller clock.
 import { lease, node, cond, pod } from './fixtures.js';
+import { nlcChecks } from '../../../src/model/components/nlc-core.js';
 import { NlcHarness } from './nlc-harness.js';
 
 const T0 = Date.UTC(2015, 0, 1, 12);
@@ -375,5 +376,37 @@ describe('disruption rules (§2.6)', () => {
     h.monitor(T0 + 300_000);
     expect(h.zoneState('z1')).toBe('Normal');
     expect(h.core.health.get('c')!.probeTimestampMs).toBe(T0 + 300_000);
+  });
+});
+
+// A pass takes a short path for a node it had nothing to do for last time, while the Node object stays
+// the same (nlc-core.ts monitorNodeHealth). Each case runs with the short path and with the full path for
+// every node, and must come out the same.
+describe('the short path for quiet nodes', () => {
+  afterEach(() => {
+    nlcChecks.fullPathForEveryNode = false;
+  });
+
+  test.each([false, true])('an Unknown node taken out of its zone queue is queued again by the next pass (full path for every node: %s)', (full) => {
+    nlcChecks.fullPathForEveryNode = full;
+    const h = new NlcHarness();
+    h.addNode(node('node0', { created: Y2012, conditions: healthy(T0), zone: 'z1' }));
+    h.addNode(node('node1', { created: Y2012, conditions: healthy(T0), zone: 'z2' }));
+    h.monitor(T0);
+    h.setConditions('node1', healthy(T0 + HOUR));
+    h.monitor(T0 + HOUR); // node0 goes Unknown
+    h.monitor(T0 + HOUR + 5_000); // and is queued for the taint
+    h.taintPass();
+    expect(h.taints('node0')).toEqual(['node.kubernetes.io/unreachable:NoExecute']);
+    h.monitor(T0 + HOUR + 10_000); // (the tainted object) nothing to do for node0 now: quiet Unknown
+    h.monitor(T0 + HOUR + 15_000);
+    const queue = h.core.zoneQueues.get('z1')!;
+    expect(queue.has('node0')).toBe(true);
+    // Reachable again as far as the queue knows, but the taint swap fails: the Node object stays.
+    h.failSwaps = 1;
+    h.core.markNodeAsReachable(h.nodes.get('node0')!);
+    expect(queue.has('node0')).toBe(false);
+    h.monitor(T0 + HOUR + 20_000);
+    expect(queue.has('node0')).toBe(true);
   });
 });
