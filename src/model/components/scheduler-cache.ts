@@ -3,7 +3,9 @@
 // its own mind before the API server confirms), and the per-zone counts of each workload's active pods
 // that PodTopologySpread needs. Nothing here scans every pod: each informer event costs O(1).
 // For the scheduler's hot loop it also keeps the filter's per-node fields in typed records by nodeTree
-// position (NodeColumns), and versions its failed-cycle memo checks (filterGen, zoneVersion).
+// position (NodeColumns), with NodeResourcesFit's fit and score (pkg/scheduler/framework/plugins/
+// noderesources) memoized per node or indexed per request (FitIndex), and versions its failed-cycle memo
+// checks (filterGen, zoneVersion).
 //
 // Fidelity notes:
 // - A pod occupies its node's resources until its object is removed, Terminating or not, as upstream's
@@ -55,6 +57,7 @@ export const FIT_MEMORY = 4;
  */
 export const MEMO_FIT_SHIFT = 8;
 export const MEMO_SCORE_MASK = 0xff;
+const MAX_NODE_SCORE = 100;
 
 /** The Int32 record of a node in NodeColumns.hot, HOT_STRIDE ints per node. */
 export const HOT_STRIDE = 4;
@@ -71,6 +74,20 @@ export const HOT_MEMO_REQ = 2;
 export const HOT_MEMO = 3;
 
 /**
+ * NodeResourcesFit for one request (cpu, memory) on every node of order(), kept current by NodeColumns:
+ * bit p % 32 of fits[p >>> 5] is set if the node at position p has room, and then scores[p] is its score.
+ * The filter skips the nodes without room 32 at a time and reads a fitting node's score from one byte.
+ */
+export class FitIndex {
+  fits = new Uint32Array(0);
+  scores = new Uint8Array(0);
+  constructor(
+    readonly cpuMilli: number,
+    readonly memBytes: number,
+  ) {}
+}
+
+/**
  * The fields of the nodes in order() that the filter and score loop reads, in typed arrays indexed by
  * position in that order. Kept in step with the NodeInfos by the cache.
  *
@@ -80,6 +97,12 @@ export const HOT_MEMO = 3;
  * the pod's requests; they are memoized in the record per request and reset whenever capacity or usage
  * change. Nodes are revisited every few cycles with usage mostly unchanged, so the six resource columns
  * (48 bytes) are read only on a miss.
+ *
+ * The filter's pod-independent verdicts are also kept as bitsets over positions (bit p % 32 of word
+ * p >>> 5), so that the filter can skip the nodes a pod cannot use 32 at a time: which nodes are Ready,
+ * which are "plain" (Ready, schedulable, untainted: only NodeAffinity, NodeResourcesFit and
+ * PodTopologySpread can reject them), which are in each zone, and for a few requests which have room
+ * (fitIndexes). Bits at positions past the last node are clear.
  */
 export class NodeColumns {
   hot = new Int32Array(0);
@@ -89,17 +112,34 @@ export class NodeColumns {
   cpuCap = new Float64Array(0);
   memUsed = new Float64Array(0);
   memCap = new Float64Array(0);
+  ready = new Uint32Array(0);
+  plain = new Uint32Array(0);
+  /** By zone id: the nodes of that zone (a node without a zone is in none). */
+  readonly zones: Uint32Array[] = [];
+  /** The requests the scheduler indexes (addFitIndex); each costs a fit and score at every usage change. */
+  readonly fitIndexes: FitIndex[] = [];
 
-  resize(n: number): void {
-    if (this.podCount.length >= n) return;
-    const cap = Math.max(n, this.podCount.length * 2);
-    this.hot = new Int32Array(cap * HOT_STRIDE);
-    this.podCount = new Float64Array(cap);
-    this.podCap = new Float64Array(cap);
-    this.cpuUsed = new Float64Array(cap);
-    this.cpuCap = new Float64Array(cap);
-    this.memUsed = new Float64Array(cap);
-    this.memCap = new Float64Array(cap);
+  /** Makes room for n nodes and clears the bitsets: order() then writes every node and calls forgetMemo. */
+  reset(n: number): void {
+    if (this.podCount.length < n) {
+      const cap = Math.max(n, this.podCount.length * 2);
+      const words = (cap + 31) >>> 5;
+      this.hot = new Int32Array(cap * HOT_STRIDE);
+      this.podCount = new Float64Array(cap);
+      this.podCap = new Float64Array(cap);
+      this.cpuUsed = new Float64Array(cap);
+      this.cpuCap = new Float64Array(cap);
+      this.memUsed = new Float64Array(cap);
+      this.memCap = new Float64Array(cap);
+      this.ready = new Uint32Array(words);
+      this.plain = new Uint32Array(words);
+      for (let z = 0; z < this.zones.length; z++) this.zones[z] = new Uint32Array(words);
+      for (const x of this.fitIndexes) this.allocate(x);
+    } else {
+      this.ready.fill(0);
+      this.plain.fill(0);
+      for (const bits of this.zones) bits.fill(0);
+    }
   }
 
   /** Copies every field of the node at its position. */
@@ -109,15 +149,25 @@ export class NodeColumns {
     const flags = (info.ready ? COL_READY : 0) | (info.unschedulable ? COL_UNSCHEDULABLE : 0) | (info.zone === '' ? COL_NO_ZONE : 0);
     this.hot[h + HOT_META] = flags | (Math.max(info.zoneId, 0) << META_ZONE_SHIFT);
     this.hot[h + HOT_TAINTS] = info.taintSetId;
-    if (this.podCap[p] !== info.podCap || this.cpuCap[p] !== info.cpuCapMilli || this.memCap[p] !== info.memCapBytes) {
-      this.podCap[p] = info.podCap;
-      this.cpuCap[p] = info.cpuCapMilli;
-      this.memCap[p] = info.memCapBytes;
-      this.hot[h + HOT_MEMO_REQ] = -1;
-    }
+    const capChanged = this.podCap[p] !== info.podCap || this.cpuCap[p] !== info.cpuCapMilli || this.memCap[p] !== info.memCapBytes;
+    this.podCap[p] = info.podCap;
+    this.cpuCap[p] = info.cpuCapMilli;
+    this.memCap[p] = info.memCapBytes;
     this.podCount[p] = info.podCount;
     this.cpuUsed[p] = info.cpuUsedMilli;
     this.memUsed[p] = info.memUsedBytes;
+    if (capChanged) this.forget(p);
+    const w = p >>> 5;
+    const bit = 1 << (p & 31);
+    if (info.ready) this.ready[w] |= bit;
+    else this.ready[w] &= ~bit;
+    if (info.ready && !info.unschedulable && info.taintSetId === 0) this.plain[w] |= bit;
+    else this.plain[w] &= ~bit;
+    for (const bits of this.zones) bits[w] &= ~bit;
+    if (info.zone !== '') {
+      while (this.zones.length <= info.zoneId) this.zones.push(new Uint32Array(this.ready.length));
+      this.zones[info.zoneId][w] |= bit;
+    }
   }
 
   /** Copies the node's requested resources and pod count; forgets its fit and score. */
@@ -126,13 +176,74 @@ export class NodeColumns {
     this.podCount[p] = info.podCount;
     this.cpuUsed[p] = info.cpuUsedMilli;
     this.memUsed[p] = info.memUsedBytes;
-    this.hot[p * HOT_STRIDE + HOT_MEMO_REQ] = -1;
+    this.forget(p);
   }
 
-  /** Forgets every memoized fit and score (positions changed). */
+  /** Forgets every memoized fit and score and recomputes the fit indexes (positions changed). */
   forgetMemo(n: number): void {
     for (let p = 0; p < n; p++) this.hot[p * HOT_STRIDE + HOT_MEMO_REQ] = -1;
+    for (const x of this.fitIndexes) this.fill(x, n);
   }
+
+  /** Starts indexing the fit of a request over the first n positions (order()'s nodes). */
+  addFitIndex(cpuMilli: number, memBytes: number, n: number): FitIndex {
+    const x = new FitIndex(cpuMilli, memBytes);
+    this.allocate(x);
+    this.fill(x, n);
+    this.fitIndexes.push(x);
+    return x;
+  }
+
+  /** NodeResourcesFit's insufficient resources on the node at p for a pod's requests, and its score, as HOT_MEMO. */
+  fitMemo(p: number, cpuMilli: number, memBytes: number): number {
+    const cpuUsed = this.cpuUsed[p];
+    const memUsed = this.memUsed[p];
+    let fit = 0;
+    if (this.podCount[p] + 1 > this.podCap[p]) fit |= FIT_TOO_MANY_PODS;
+    if (cpuMilli > 0 && cpuUsed + cpuMilli > this.cpuCap[p]) fit |= FIT_CPU;
+    if (memBytes > 0 && memUsed + memBytes > this.memCap[p]) fit |= FIT_MEMORY;
+    return (fit << MEMO_FIT_SHIFT) | scoreNode(this.cpuCap[p], this.memCap[p], cpuUsed + cpuMilli, memUsed + memBytes);
+  }
+
+  /** The node at p changed capacity or usage: its memo is stale and its indexed fits are recomputed. */
+  private forget(p: number): void {
+    this.hot[p * HOT_STRIDE + HOT_MEMO_REQ] = -1;
+    for (const x of this.fitIndexes) this.refit(x, p);
+  }
+
+  private allocate(x: FitIndex): void {
+    x.fits = new Uint32Array(this.ready.length);
+    x.scores = new Uint8Array(this.podCount.length);
+  }
+
+  private fill(x: FitIndex, n: number): void {
+    x.fits.fill(0);
+    for (let p = 0; p < n; p++) this.refit(x, p);
+  }
+
+  private refit(x: FitIndex, p: number): void {
+    const memo = this.fitMemo(p, x.cpuMilli, x.memBytes);
+    const bit = 1 << (p & 31);
+    if (memo > MEMO_SCORE_MASK) x.fits[p >>> 5] &= ~bit;
+    else {
+      x.fits[p >>> 5] |= bit;
+      x.scores[p] = memo;
+    }
+  }
+}
+
+/**
+ * LeastAllocated + BalancedAllocation for cpu and memory, each an integer 0..100 as upstream
+ * (fractions here are at most 1, so `| 0` truncates exactly like int64 conversion).
+ */
+export function scoreNode(cpuCap: number, memCap: number, cpuReq: number, memReq: number): number {
+  const cpuFrac = cpuCap > 0 && cpuReq < cpuCap ? cpuReq / cpuCap : 1;
+  const memFrac = memCap > 0 && memReq < memCap ? memReq / memCap : 1;
+  const cpuLeast = ((1 - cpuFrac) * MAX_NODE_SCORE) | 0;
+  const memLeast = ((1 - memFrac) * MAX_NODE_SCORE) | 0;
+  const least = ((cpuLeast + memLeast) / 2) | 0;
+  const balanced = ((1 - Math.abs(cpuFrac - memFrac) / 2) * MAX_NODE_SCORE) | 0;
+  return least + balanced;
 }
 
 interface PodAccount {
@@ -161,6 +272,8 @@ export class SchedulerCache {
   private readonly domainCache = new Map<string, string[]>();
   /** Zone name -> id, in order of first appearance (ids only index memo arrays; no order depends on them). */
   private readonly zoneIds = new Map<string, number>();
+  /** Zone id -> name. */
+  private readonly zoneNames: string[] = [];
   /** Taint list content key -> id; taintSets[id] is the first list seen with that content. */
   private readonly taintSetIds = new Map<string, number>([['', 0]]);
   readonly taintSets: Array<Node['spec']['taints']> = [[]];
@@ -168,6 +281,10 @@ export class SchedulerCache {
   /** Number of zone ids handed out so far. */
   get zoneIdCount(): number {
     return this.zoneIds.size;
+  }
+
+  zoneName(zoneId: number): string {
+    return this.zoneNames[zoneId];
   }
 
   // ---- nodes ----
@@ -244,7 +361,7 @@ export class SchedulerCache {
         }
       }
     }
-    this.columns.resize(out.length);
+    this.columns.reset(out.length);
     for (let p = 0; p < out.length; p++) {
       out[p].pos = p;
       this.columns.write(out[p]);
@@ -356,7 +473,10 @@ export class SchedulerCache {
     }
     info.zone = zone;
     let id = this.zoneIds.get(zone);
-    if (id === undefined) this.zoneIds.set(zone, (id = this.zoneIds.size));
+    if (id === undefined) {
+      this.zoneIds.set(zone, (id = this.zoneIds.size));
+      this.zoneNames.push(zone);
+    }
     info.zoneId = id;
   }
 

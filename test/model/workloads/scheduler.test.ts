@@ -1,4 +1,4 @@
-import type { Pod } from '../../../src/model/api/objects.js';
+import type { Node, Pod } from '../../../src/model/api/objects.js';
 import { scaleScenario } from '../../../bench/scale-scenario.js';
 import type { SchedulerController } from '../../../src/model/components/scheduler.js';
 import { numFeasibleNodesToFind, schedulerChecks } from '../../../src/model/components/scheduler.js';
@@ -118,6 +118,91 @@ describe('scheduler', () => {
       expect(stats.verdictsReused).toBeGreaterThan(1000);
     } finally {
       schedulerChecks.verifyReusedVerdicts = false;
+    }
+  });
+
+  it('filters by bitset words exactly as node by node (scale benchmark sizes, zone outage and return)', () => {
+    // With the check on, every walk by words is followed by the node-by-node loop from the same start, and
+    // any difference in the nodes examined, the feasible count or the best-score ties throws.
+    schedulerChecks.verifyWordWalk = true;
+    try {
+      for (const [nodes, pods, durationMs] of [
+        [150, 1500, 1_800_000],
+        [301, 3000, 1_800_000],
+        [1000, 10_000, 120_000],
+      ]) {
+        const s = scaleScenario(nodes, pods);
+        s.spec.durationMs = durationMs;
+        const { cluster } = runScenario(s, {});
+        const sched = cluster.schedulers.map((p) => p.scheduler as SchedulerController | undefined).find((x) => x !== undefined)!;
+        expect(sched.cache.columns.fitIndexes).toHaveLength(1);
+        expect(sched.stats.scheduled).toBeGreaterThanOrEqual(Math.floor(pods / 30) * 30);
+      }
+    } finally {
+      schedulerChecks.verifyWordWalk = false;
+    }
+  });
+
+  it('filters by bitset words exactly as node by node around taints, tolerations, cordons, readiness, nodes without a zone and selectors', () => {
+    schedulerChecks.verifyWordWalk = true;
+    try {
+      const gpu = { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' } as const;
+      const f = fixture([
+        workload('Deployment', 'spread', { replicas: 90, spreadAcrossZones: true }),
+        workload('Deployment', 'plain', { replicas: 60, requests: { cpuMilli: 700, memoryBytes: GiB } }),
+        workload('Deployment', 'tolerant', {
+          replicas: 40,
+          spreadAcrossZones: true,
+          requests: { cpuMilli: 250, memoryBytes: GiB },
+          tolerations: [
+            { key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' },
+            { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+          ],
+        }),
+        workload('Deployment', 'selector', { replicas: 10, nodeSelector: { pool: 'gpu' }, tolerations: [{ key: 'dedicated', operator: 'Exists' }] }),
+        // Fills the nodes until fewer than numFeasibleNodesToFind have room, then none.
+        workload('Deployment', 'big', { replicas: 250, requests: { cpuMilli: 2000, memoryBytes: GiB } }),
+        // More distinct requests than the filter indexes: the last ones are filtered node by node.
+        ...Array.from({ length: 20 }, (_, i) => workload('Deployment', `size-${i}`, { replicas: 2, requests: { cpuMilli: 10 + i, memoryBytes: GiB } })),
+      ]);
+      // 3 zones x 80 nodes (above 100 nodes, so sampling stops early and wraps around), some tainted, some
+      // with room for two pods only, two without a zone; some cordoned, some not ready.
+      const names = addZonalNodes(f, 80, { cpuMilli: 3000 });
+      const cordon = (name: string, unschedulable: boolean) => f.store.patch<Node>('Node', name, (n) => ({ ...n, spec: { ...n.spec, unschedulable } }), 'test');
+      names.forEach((name, i) => {
+        if (i % 7 === 3) f.nodes.addTaint(name, gpu);
+        if (i % 11 === 5) f.store.patch<Node>('Node', name, (n) => ({ ...n, status: { ...n.status, capacity: { ...n.status.capacity, pods: 2 } } }), 'test');
+        if (i % 13 === 1) f.store.patch<Node>('Node', name, (n) => ({ ...n, metadata: { ...n.metadata, labels: { ...n.metadata.labels, pool: 'gpu' } } }), 'test');
+        if (i % 9 === 2) cordon(name, true);
+        if (i % 10 === 4) f.nodes.setReady(name, 'False');
+      });
+      for (const name of ['zoneless-0', 'zoneless-1']) {
+        f.nodes.add(name);
+        f.store.patch<Node>('Node', name, (n) => ({ ...n, metadata: { ...n.metadata, labels: { 'kubernetes.io/hostname': name } } }), 'test');
+      }
+      // Later: taints removed, cordons lifted, nodes Ready again, and pods deleted so that their
+      // replacements are placed on the changed nodes.
+      const sim = f.cluster.ctx.sim;
+      const replace = (w: string) => f.active(w).forEach((p) => f.store.deletePod(p.metadata.name, { gracePeriodSeconds: 0, reason: 'test' }, 'test'));
+      sim.at(30_000, () => {
+        names.filter((_, i) => i % 7 === 3 && i % 2 === 0).forEach((n) => f.nodes.removeTaint(n, 'dedicated'));
+        names.filter((_, i) => i % 9 === 2 && i % 2 === 0).forEach((n) => cordon(n, false));
+        names.filter((_, i) => i % 10 === 4 && i % 3 === 0).forEach((n) => f.nodes.setReady(n, 'True'));
+        replace('Deployment/spread');
+        replace('Deployment/tolerant');
+      });
+      sim.at(45_000, () => replace('Deployment/big'));
+      f.run(90_000);
+      const sched = f.schedulerController();
+      expect(sched.cache.columns.fitIndexes.length).toBe(16);
+      expect(sched.stats.scheduled).toBeGreaterThan(400);
+      const onTolerated = f.active('Deployment/tolerant').filter((p) => {
+        const i = names.indexOf(p.spec.nodeName!);
+        return i % 7 === 3 || i % 9 === 2;
+      });
+      expect(onTolerated.length).toBeGreaterThan(0);
+    } finally {
+      schedulerChecks.verifyWordWalk = false;
     }
   });
 
