@@ -38,8 +38,6 @@ export class ApiServer {
   readonly replicas: Member[];
   readonly etcd: Member[];
   private readonly outageListeners: Array<() => void> = [];
-  /** Each client's preferred replica (hashing the name on every request showed up in profiles). */
-  private readonly preferred = new Map<Host, number>();
   /** hasQuorum per replica host, valid while world.version is quorumVersion. */
   private readonly quorum = new Map<Host, boolean>();
   private quorumVersion = -1;
@@ -86,14 +84,26 @@ export class ApiServer {
    * starting from one picked by the client's name so that load spreads and each client is sticky.
    */
   pickReplica(client: Host): Member | undefined {
+    // The answer depends only on power, links and members: kept on the client until the world changes
+    // (every request and watch event asks; a map lookup per call showed up in profiles).
+    const world = this.world;
+    if (world !== undefined && client.apiRouteVersion === world.version) return client.apiRoute as Member | undefined;
     const n = this.replicas.length;
-    let start = this.preferred.get(client);
-    if (start === undefined) this.preferred.set(client, (start = stableIndex(client.name, n)));
+    if (client.apiPreferred < 0) client.apiPreferred = stableIndex(client.name, n);
+    const start = client.apiPreferred;
+    let picked: Member | undefined;
     for (let i = 0; i < n; i++) {
       const r = this.replicas[(start + i) % n];
-      if (this.serving(r) && this.network.connected(client, r.host)) return r;
+      if (this.serving(r) && this.network.connected(client, r.host)) {
+        picked = r;
+        break;
+      }
     }
-    return undefined;
+    if (world !== undefined) {
+      client.apiRoute = picked;
+      client.apiRouteVersion = world.version;
+    }
+    return picked;
   }
 
   /**

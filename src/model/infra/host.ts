@@ -14,6 +14,13 @@ export class Host {
   poweredOn = true;
   /** Told when the host's power or clock changes (World.changed, set by the cluster). */
   onChange: () => void = () => {};
+  /**
+   * The API server's routing cache for this host as a client (ApiServer.pickReplica): the replica its
+   * traffic goes to, valid while the world's version is apiRouteVersion, and its preferred replica.
+   */
+  apiRoute: unknown = undefined;
+  apiRouteVersion = -1;
+  apiPreferred = -1;
   private readonly processes: HostProcess[] = [];
   private readonly bootHandlers: Array<() => void> = [];
 
