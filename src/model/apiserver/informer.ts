@@ -159,6 +159,12 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   private deliver(type: WatchEventType, obj: T): void {
     if (this.stopped) return;
     const key = this.keyFor(obj);
+    if (this.handlers.length === 0) {
+      // Nobody to tell what it replaced (every node lease renewal comes this way): one map operation.
+      if (type === 'DELETED') this.items.delete(key);
+      else this.items.set(key, obj);
+      return;
+    }
     const prev = this.items.get(key);
     if (type === 'DELETED') {
       if (!prev) return;

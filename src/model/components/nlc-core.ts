@@ -63,6 +63,7 @@ export interface NlcEnv {
 
 /** nodeHealthData: what the controller remembers of a node, on its own clock. */
 export interface NodeHealth {
+  readonly nodeName: string;
   probeTimestampMs: number;
   readyTransitionTimestampMs: number;
   /** The Ready condition of the status last taken in (undefined: none). */
@@ -82,8 +83,8 @@ export interface NodeHealth {
   quietQueue: RateLimitedTimedQueue | undefined;
 }
 
-function newHealth(probeTimestampMs: number, readyTransitionTimestampMs: number, savedReady: NodeCondition | undefined, savedLeaseRenewMs: number | undefined): NodeHealth {
-  return { probeTimestampMs, readyTransitionTimestampMs, savedReady, savedLeaseRenewMs, quietNode: undefined, quietZone: undefined, quietQueue: undefined };
+function newHealth(nodeName: string, probeTimestampMs: number, readyTransitionTimestampMs: number, savedReady: NodeCondition | undefined, savedLeaseRenewMs: number | undefined): NodeHealth {
+  return { nodeName, probeTimestampMs, readyTransitionTimestampMs, savedReady, savedLeaseRenewMs, quietNode: undefined, quietZone: undefined, quietQueue: undefined };
 }
 
 /** The result of tryUpdateNodeHealth. */
@@ -149,29 +150,21 @@ export class NodeLifecycleCore {
     let visited = 0;
     const now = this.env.now();
     const graceMs = this.cfg.nodeMonitorGracePeriodMs;
+    const order = this.passOrder;
+    const short = !nlcChecks.fullPathForEveryNode;
     for (const node of this.env.nodes()) {
-      visited++;
+      const at = visited++;
+      // The record at this position last pass is this node's when it is quiet with this very object
+      // (records stop being quiet before they are replaced or dropped): no lookup by name.
+      const last = order[at];
+      if (short && last !== undefined && last.quietNode === node && this.quietPass(last, now, graceMs, zoneCounts)) continue;
       const name = node.metadata.name;
       const quiet = this.health.get(name);
-      if (quiet !== undefined && quiet.quietNode === node && !nlcChecks.fullPathForEveryNode) {
-        const lease = this.env.lease(name);
-        if (lease && (quiet.savedLeaseRenewMs === undefined || quiet.savedLeaseRenewMs < lease.spec.renewTimeMs)) {
-          quiet.savedLeaseRenewMs = lease.spec.renewTimeMs;
-          quiet.probeTimestampMs = now;
-        }
-        const queue = quiet.quietQueue;
-        if (queue === undefined ? !(now > quiet.probeTimestampMs + graceMs) : queue.has(name)) {
-          const zone = quiet.quietZone;
-          if (zone !== undefined) {
-            let c = zoneCounts.get(zone);
-            if (!c) zoneCounts.set(zone, (c = { ready: 0, notReady: 0 }));
-            if (queue === undefined) c.ready++;
-            else c.notReady++;
-          }
-          continue;
-        }
-        // The full path decides (the lease is taken in already, as it would be).
+      if (short && quiet !== undefined && quiet.quietNode === node && quiet !== last && this.quietPass(quiet, now, graceMs, zoneCounts)) {
+        order[at] = quiet;
+        continue;
       }
+      // The full path decides (a quiet node's lease is taken in already, as it would be).
       if (quiet !== undefined) quiet.quietNode = undefined;
       const zone = zoneKey(node);
       // 1. classifyNodes: a node new to this controller gets a zone queue and is marked reachable.
@@ -220,14 +213,41 @@ export class NodeLifecycleCore {
             h.quietNode = node;
             h.quietZone = node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined ? zone : undefined;
             h.quietQueue = quietQueue;
+            order[at] = h;
           }
         }
       }
     }
+    order.length = visited;
     // 5. Zones.
     this.handleDisruption(zoneCounts);
     return visited;
   }
+
+  /**
+   * A quiet node's pass: takes in its lease, then returns false when the full path must decide (a quiet
+   * Ready node past its grace period, a quiet Unknown node no longer in its zone queue), else counts it.
+   */
+  private quietPass(h: NodeHealth, now: number, graceMs: number, zoneCounts: Map<string, ZoneCounts>): boolean {
+    const lease = this.env.lease(h.nodeName);
+    if (lease && (h.savedLeaseRenewMs === undefined || h.savedLeaseRenewMs < lease.spec.renewTimeMs)) {
+      h.savedLeaseRenewMs = lease.spec.renewTimeMs;
+      h.probeTimestampMs = now;
+    }
+    const queue = h.quietQueue;
+    if (queue === undefined ? now > h.probeTimestampMs + graceMs : !queue.has(h.nodeName)) return false;
+    const zone = h.quietZone;
+    if (zone !== undefined) {
+      let c = zoneCounts.get(zone);
+      if (!c) zoneCounts.set(zone, (c = { ready: 0, notReady: 0 }));
+      if (queue === undefined) c.ready++;
+      else c.notReady++;
+    }
+    return true;
+  }
+
+  /** Each position of the last pass's node order: the record of the node there, when it was left quiet. */
+  private readonly passOrder: Array<NodeHealth | undefined> = [];
 
   /** tryUpdateNodeHealth (K8S-SEMANTICS §2.3), numbered as there. */
   tryUpdateNodeHealth(node: Node): HealthResult {
@@ -252,7 +272,7 @@ export class NodeLifecycleCore {
       observed = { type: 'Ready', status: 'Unknown', lastHeartbeatTimeMs: created, lastTransitionTimeMs: created, reason: '', message: '' };
       graceMs = this.cfg.nodeStartupGracePeriodMs;
       if (h) h.savedReady = undefined;
-      else h = newHealth(created, created, undefined, undefined);
+      else h = newHealth(name, created, created, undefined, undefined);
     } else {
       observed = cur;
       graceMs = this.cfg.nodeMonitorGracePeriodMs;
@@ -263,15 +283,15 @@ export class NodeLifecycleCore {
     const saved = h?.savedReady;
     const savedLeaseRenewMs = h?.savedLeaseRenewMs;
     if (!h) {
-      h = newHealth(now, now, cur, undefined);
+      h = newHealth(name, now, now, cur, undefined);
     } else if (!saved && cur) {
-      h = newHealth(now, now, cur, undefined);
+      h = newHealth(name, now, now, cur, undefined);
     } else if (saved && !cur) {
       // Unreachable upstream (the saved status was just replaced by the one without Ready); kept as §2.3 lists it.
-      h = newHealth(now, now, cur, undefined);
+      h = newHealth(name, now, now, cur, undefined);
     } else if (saved && cur && saved.lastHeartbeatTimeMs !== cur.lastHeartbeatTimeMs) {
       const transition = saved.lastTransitionTimeMs !== cur.lastTransitionTimeMs ? now : h.readyTransitionTimestampMs;
-      h = newHealth(now, transition, cur, undefined);
+      h = newHealth(name, now, transition, cur, undefined);
     }
     // 3. A renewed lease refreshes the probe timestamp too.
     const lease = this.env.lease(name);
@@ -279,7 +299,10 @@ export class NodeLifecycleCore {
       h.savedLeaseRenewMs = lease.spec.renewTimeMs;
       h.probeTimestampMs = now;
     }
-    if (h !== held) this.health.set(name, h);
+    if (h !== held) {
+      if (held !== undefined) held.quietNode = undefined;
+      this.health.set(name, h);
+    }
     // 4. Past the grace period (strict >): Ready and the pressure conditions become Unknown.
     out.observed = observed;
     out.current = cur;
@@ -468,6 +491,8 @@ export class NodeLifecycleCore {
   }
 
   onNodeDeleted(name: string): void {
+    const h = this.health.get(name);
+    if (h !== undefined) h.quietNode = undefined;
     this.knownNodes.delete(name);
     this.health.delete(name);
     this.nodesToRetry.delete(name);
