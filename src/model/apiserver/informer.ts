@@ -57,6 +57,11 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   private readonly inFlightAtMs: number[] = [];
   private readonly inFlightSeqs: number[] = [];
   private inFlightHead = 0;
+  /**
+   * One past the last entry. The arrays are reused, not emptied: emptying them (length = 0) freed their
+   * storage, and the next watch event allocated it again, a sixth of all allocation at 5,000 nodes.
+   */
+  private inFlightTail = 0;
 
   constructor(
     private readonly ctx: ModelContext,
@@ -71,12 +76,12 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
 
   /** The local cache, current as of now (watch events that have arrived are applied first). */
   get cache(): ReadonlyMap<string, T> {
-    if (this.inFlightHead < this.inFlightTypes.length) this.applyArrived();
+    if (this.inFlightHead < this.inFlightTail) this.applyArrived();
     return this.items;
   }
 
   addHandlers(h: InformerHandlers<T>): void {
-    if (this.inFlightHead < this.inFlightTypes.length) {
+    if (this.inFlightHead < this.inFlightTail) {
       throw this.ctx.sim.bug(`informer ${this.label}: handlers added while watch events are in flight`);
     }
     this.handlers.push(h);
@@ -116,44 +121,49 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     const sim = this.ctx.sim;
     const atMs = Math.max(sim.nowMs + latencyMs, this.lastDeliveryAtMs);
     this.lastDeliveryAtMs = atMs;
-    this.inFlightTypes.push(type);
-    this.inFlightObjs.push(obj as T);
-    this.inFlightAtMs.push(Math.round(atMs));
+    const at = this.inFlightTail++;
+    this.inFlightTypes[at] = type;
+    this.inFlightObjs[at] = obj as T;
+    this.inFlightAtMs[at] = Math.round(atMs);
     if (this.handlers.length === 0) {
-      this.inFlightSeqs.push(sim.reserveSeq());
+      this.inFlightSeqs[at] = sim.reserveSeq();
       // Nobody may read for a long while (a cache only looked at now and then): keep the queue short.
-      if (this.inFlightTypes.length - this.inFlightHead >= 4096) this.applyArrived();
-    } else this.inFlightSeqs.push(sim.atWith(atMs, this.applyArrived, this, this.label).seq);
+      if (this.inFlightTail - this.inFlightHead >= 4096) this.applyArrived();
+    } else this.inFlightSeqs[at] = sim.atWith(atMs, this.applyArrived, this, this.label).seq;
   }
 
   /** Applies, in order, the watch events in flight that have arrived by now. */
   private applyArrived(): void {
     const sim = this.ctx.sim;
     const types = this.inFlightTypes;
-    let i = this.inFlightHead;
-    while (i < types.length && sim.wouldHaveRun(this.inFlightAtMs[i], this.inFlightSeqs[i])) {
+    // The head is read afresh each time round: a handler that reads the cache applies from it too.
+    while (this.inFlightHead < this.inFlightTail && sim.wouldHaveRun(this.inFlightAtMs[this.inFlightHead], this.inFlightSeqs[this.inFlightHead])) {
+      const i = this.inFlightHead++;
       const obj = this.inFlightObjs[i]!;
       this.inFlightObjs[i] = undefined;
-      this.inFlightHead = ++i;
-      this.deliver(types[i - 1], obj);
+      this.deliver(types[i], obj);
     }
-    if (this.inFlightHead === types.length) this.clearInFlight();
-    else if (this.inFlightHead >= 1024 && this.inFlightHead * 2 >= types.length) {
-      const k = this.inFlightHead;
-      types.splice(0, k);
-      this.inFlightObjs.splice(0, k);
-      this.inFlightAtMs.splice(0, k);
-      this.inFlightSeqs.splice(0, k);
+    if (this.inFlightHead === this.inFlightTail) {
+      // Drained (every object slot was cleared as it was applied).
       this.inFlightHead = 0;
+      this.inFlightTail = 0;
+    } else if (this.inFlightHead >= 1024 && this.inFlightHead * 2 >= this.inFlightTail) {
+      const k = this.inFlightHead;
+      const n = this.inFlightTail;
+      types.copyWithin(0, k, n);
+      this.inFlightObjs.copyWithin(0, k, n);
+      this.inFlightObjs.fill(undefined, n - k, n);
+      this.inFlightAtMs.copyWithin(0, k, n);
+      this.inFlightSeqs.copyWithin(0, k, n);
+      this.inFlightHead = 0;
+      this.inFlightTail = n - k;
     }
   }
 
   private clearInFlight(): void {
-    this.inFlightTypes.length = 0;
-    this.inFlightObjs.length = 0;
-    this.inFlightAtMs.length = 0;
-    this.inFlightSeqs.length = 0;
+    this.inFlightObjs.fill(undefined, this.inFlightHead, this.inFlightTail);
     this.inFlightHead = 0;
+    this.inFlightTail = 0;
   }
 
   private deliver(type: WatchEventType, obj: T): void {
