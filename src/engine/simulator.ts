@@ -33,21 +33,28 @@ export interface Guard {
   readonly epoch: number;
 }
 
-/** The one shape of every scheduled event (a class: allocation with a fixed layout, monomorphic reads). */
+/**
+ * The one shape of every scheduled event (a class: allocation with a fixed layout, monomorphic reads).
+ * Fields are rewritten only for a posted event (postWith), whose object nobody outside holds.
+ */
 class ScheduledEvent implements EventHandle {
   cancelled = false;
+  /** Posted (no handle was given out): back to the simulator's free list once it has run. */
+  pooled = false;
   constructor(
-    readonly atMs: number,
-    readonly key: number,
-    readonly priority: number,
-    readonly seq: number,
-    readonly label: string,
-    readonly fn: (this: unknown) => void,
-    readonly target: unknown,
-    readonly guard: Guard | undefined,
-    readonly epoch: number,
+    public atMs: number,
+    public key: number,
+    public priority: number,
+    public seq: number,
+    public label: string,
+    public fn: (this: unknown) => void,
+    public target: unknown,
+    public guard: Guard | undefined,
+    public epoch: number,
   ) {}
 }
+
+const NOOP = (): void => {};
 
 /** Lower runs first among events due at the same millisecond. */
 export const Priority = {
@@ -123,6 +130,48 @@ export class Simulator {
     const t = Math.round(atMs);
     const key = t * PRIORITY_SPAN + priority + PRIORITY_OFFSET;
     const ev = new ScheduledEvent(t, key, priority, this.seq++, label, fn as (this: unknown) => void, target, guard, guard === undefined ? 0 : guard.epoch);
+    this.insert(ev, label);
+    return ev;
+  }
+
+  /**
+   * As atWith(), for a caller that keeps no handle (it cannot cancel): the event object comes from a
+   * free list and goes back to it once run. A watch delivery or an API answer is one of these: most of
+   * a large run's events, ~100 bytes each, allocated and promoted by the million otherwise. Returns the
+   * event's insertion number.
+   */
+  postWith<T>(atMs: number, fn: (this: T) => void, target: T, label: string, priority: number = Priority.normal): number {
+    if (!(atMs >= this.nowMs)) {
+      throw this.bug(`event "${label}" scheduled at ${atMs} ms, before now (${this.nowMs} ms)`);
+    }
+    const t = Math.round(atMs);
+    const key = t * PRIORITY_SPAN + priority + PRIORITY_OFFSET;
+    const seq = this.seq++;
+    let ev = this.free.pop();
+    if (ev === undefined) {
+      ev = new ScheduledEvent(t, key, priority, seq, label, fn as (this: unknown) => void, target, undefined, 0);
+      ev.pooled = true;
+    } else {
+      ev.atMs = t;
+      ev.key = key;
+      ev.priority = priority;
+      ev.seq = seq;
+      ev.label = label;
+      ev.fn = fn as (this: unknown) => void;
+      ev.target = target;
+    }
+    this.insert(ev, label);
+    return seq;
+  }
+
+  /** Posted events that have run, ready to be posted again. */
+  private readonly free: ScheduledEvent[] = [];
+
+  /** Queues a new event in the ring (due within RING_MS) or the far heap. */
+  private insert(ev: ScheduledEvent, label: string): void {
+    const t = ev.atMs;
+    const priority = ev.priority;
+    const key = ev.key;
     this.queued++;
     const aheadMs = t - this.windowMs;
     if (aheadMs < RING_MS) {
@@ -131,7 +180,7 @@ export class Simulator {
       // Same millisecond and priority as the list running now: it joins that list.
       if (this.list !== undefined && this.listSlot!.atMs === t && this.listPriority === priority) this.list.push(ev);
       else this.slotList(t, priority).push(ev);
-      return ev;
+      return;
     }
     let b = this.buckets.get(key);
     if (b === undefined) {
@@ -140,7 +189,6 @@ export class Simulator {
       this.keys.add(key);
     }
     b.push(ev);
-    return ev;
   }
 
   /** The FIFO list of (t, priority) in the ring, created in priority order if needed. */
@@ -256,7 +304,7 @@ export class Simulator {
         this.listSlot = undefined;
         continue;
       }
-      const ev = list[this.listIndex++];
+      const ev = list[this.listIndex++] as ScheduledEvent;
       this.queued--;
       this.ringCount--;
       if (ev.cancelled || (ev.guard !== undefined && ev.guard.epoch !== ev.epoch)) continue;
@@ -264,6 +312,11 @@ export class Simulator {
       this.current = ev;
       this.dispatched++;
       ev.fn.call(ev.target);
+      if (ev.pooled) {
+        ev.fn = NOOP;
+        ev.target = undefined;
+        this.free.push(ev);
+      }
     }
     this.current = undefined;
     this.settledMs = this.stopped ? this.nowMs - 1 : Math.max(this.settledMs, until);

@@ -108,6 +108,31 @@ describe('Simulator', () => {
     expect(markers.every((m) => m.ran)).toBe(true);
   });
 
+  it('posted events take their place among the others as at() would, before and after their objects are reused', () => {
+    const sim = new Simulator();
+    const order: string[] = [];
+    const target = { name: 'posted' };
+    function record(this: { name: string }): void {
+      order.push(`${this.name}@${sim.nowMs}`);
+    }
+    sim.at(10, () => order.push('a@10'));
+    const seq = sim.postWith(10, record, target, 'p1');
+    sim.at(10, () => order.push('b@10'));
+    sim.at(5, () => {
+      order.push('c@5');
+      sim.postWith(10, record, { name: 'late' }, 'p2'); // queued after b
+    });
+    sim.run(20);
+    expect(order).toEqual(['c@5', 'a@10', 'posted@10', 'b@10', 'late@10']);
+    expect(seq).toBe(1); // the insertion number at() would have given it
+    // Reused objects run where they are posted next, and nothing of their last use is left.
+    const again: string[] = [];
+    for (let i = 0; i < 5; i++) sim.postWith(30 - i, function (this: number) { again.push(`${this}@${sim.nowMs}`); }, i, `r${i}`);
+    sim.run(40);
+    expect(again).toEqual(['4@26', '3@27', '2@28', '1@29', '0@30']);
+    expect(sim.dispatched).toBe(10);
+  });
+
   it('stops at the horizon and leaves later events queued', () => {
     const sim = new Simulator();
     let ran = 0;

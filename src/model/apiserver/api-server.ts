@@ -144,11 +144,30 @@ export class ApiServer {
       recycle === undefined
         ? new InFlightRequest<T>(this, client, deadlineMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, arg)
         : recycle.reset(client, deadlineMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, arg);
-    const replica = this.pickReplica(client);
-    const there = replica ? this.network.transit(client, replica.host, opts?.sendRng, sendBaseMs) : undefined;
-    if (!replica || there === undefined) return this.timeout(req);
+    const arriveAtMs = this.route(req, sendAtMs, opts, sendBaseMs);
+    if (arriveAtMs === undefined) return this.timeout(req);
+    return this.sim.atWith(arriveAtMs, InFlightRequest.prototype.arrive, req, label);
+  }
+
+  /**
+   * A request sent now by a caller that keeps no handle of its arrival (a process's API call): as
+   * requestAt, with the arrival posted (Simulator.postWith), so its event object is reused.
+   */
+  send<T>(client: Host, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void, label: string, opts?: RequestOptions<T>): void {
+    const nowMs = this.sim.nowMs;
+    const req = new InFlightRequest<T>(this, client, nowMs + timeoutMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, undefined);
+    const arriveAtMs = this.route(req, nowMs, opts, undefined);
+    if (arriveAtMs === undefined) this.timeout(req);
+    else this.sim.postWith(arriveAtMs, InFlightRequest.prototype.arrive, req, label);
+  }
+
+  /** Picks the request's replica and draws its way there: the arrival time, or undefined if it cannot get there. */
+  private route<T>(req: InFlightRequest<T>, sendAtMs: number, opts: RequestOptions<T> | undefined, sendBaseMs: number | undefined): number | undefined {
+    const replica = this.pickReplica(req.client);
+    const there = replica ? this.network.transit(req.client, replica.host, opts?.sendRng, sendBaseMs) : undefined;
+    if (!replica || there === undefined) return undefined;
     req.replica = replica;
-    return this.sim.atWith(sendAtMs + Math.max(0, there), InFlightRequest.prototype.arrive, req, label);
+    return sendAtMs + Math.max(0, there);
   }
 
   /** The request reached its replica: run it against the store and send the response back. */
@@ -171,7 +190,7 @@ export class ApiServer {
     const respondAtMs = this.sim.nowMs + Math.max(0, back);
     const served = req.opts?.served;
     if (served !== undefined && served(req.result, respondAtMs, req)) return;
-    this.sim.atWith(respondAtMs, InFlightRequest.prototype.respond, req, req.label);
+    this.sim.postWith(respondAtMs, InFlightRequest.prototype.respond, req, req.label);
   }
 
   /** Schedules the client's Timeout at its deadline (or now, if that has passed). */

@@ -129,7 +129,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       this.inFlightSeqs[at] = sim.reserveSeq();
       // Nobody may read for a long while (a cache only looked at now and then): keep the queue short.
       if (this.inFlightTail - this.inFlightHead >= 4096) this.applyArrived();
-    } else this.inFlightSeqs[at] = sim.atWith(atMs, this.applyArrived, this, this.label).seq;
+    } else this.inFlightSeqs[at] = sim.postWith(atMs, this.applyArrived, this, this.label);
   }
 
   /** Applies, in order, the watch events in flight that have arrived by now. */

@@ -117,7 +117,7 @@ export abstract class Process implements HostProcess, Guard {
   call<T>(label: string, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void = noop): void {
     let eventLabel = this.callLabels.get(label);
     if (eventLabel === undefined) this.callLabels.set(label, (eventLabel = `${this.name}/${label}`));
-    this.ctx.api.requestAt(this.ctx.sim.nowMs, this.host, timeoutMs, op, done, eventLabel, this.requestOptions as RequestOptions<T>);
+    this.ctx.api.send(this.host, timeoutMs, op, done, eventLabel, this.requestOptions as RequestOptions<T>);
   }
 
   /** The options of every call of this process (built once: a call used to allocate them). */
