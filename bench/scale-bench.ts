@@ -17,9 +17,10 @@ export interface ScaleFigures {
   slos: string[];
 }
 
+/** The targets (issue 3) are for Kubernetes' supported maximum; the small size is for quick comparison. */
 const SIZES = [
-  { nodes: 500, pods: 15_000 },
-  { nodes: 5_000, pods: 150_000 },
+  { nodes: 500, pods: 15_000, targets: false },
+  { nodes: 5_000, pods: 150_000, targets: true },
 ];
 
 export function scaleBench(): void {
@@ -29,9 +30,10 @@ export function scaleBench(): void {
     const f = JSON.parse(out) as ScaleFigures;
     const events = (n: number) => n.toLocaleString('en');
     console.log(`scale: ${f.nodes.toLocaleString('en')} nodes, ${f.pods.toLocaleString('en')} pods, 1 h with a zone outage`);
-    console.log(`  wall ${f.wallS.toFixed(1)} s (target < 20 s: ${f.wallS < 20 ? 'met' : 'NOT met'}), CPU ${f.cpuS.toFixed(1)} s`);
+    const target = (text: string, met: boolean) => (size.targets ? ` (target ${text}: ${met ? 'met' : 'NOT met'})` : '');
+    console.log(`  wall ${f.wallS.toFixed(1)} s${target('< 20 s', f.wallS < 20)}, CPU ${f.cpuS.toFixed(1)} s`);
     console.log(`  ${events(f.events)} events dispatched, ${events(f.traceEvents)} trace events`);
-    console.log(`  peak memory (resident) ${f.peakRssMiB.toFixed(0)} MiB (target < 2048 MiB: ${f.peakRssMiB < 2048 ? 'met' : 'NOT met'})`);
+    console.log(`  peak memory (resident) ${f.peakRssMiB.toFixed(0)} MiB${target('< 2048 MiB', f.peakRssMiB < 2048)}`);
     console.log(`  SLOs: ${f.slos.join('; ')}\n`);
   }
 }
