@@ -130,7 +130,7 @@ export class Simulator {
     const t = Math.round(atMs);
     const key = t * PRIORITY_SPAN + priority + PRIORITY_OFFSET;
     const ev = new ScheduledEvent(t, key, priority, this.seq++, label, fn as (this: unknown) => void, target, guard, guard === undefined ? 0 : guard.epoch);
-    this.insert(ev, label);
+    this.insert(ev);
     return ev;
   }
 
@@ -160,7 +160,7 @@ export class Simulator {
       ev.fn = fn as (this: unknown) => void;
       ev.target = target;
     }
-    this.insert(ev, label);
+    this.insert(ev);
     return seq;
   }
 
@@ -168,14 +168,14 @@ export class Simulator {
   private readonly free: ScheduledEvent[] = [];
 
   /** Queues a new event in the ring (due within RING_MS) or the far heap. */
-  private insert(ev: ScheduledEvent, label: string): void {
+  private insert(ev: ScheduledEvent): void {
     const t = ev.atMs;
     const priority = ev.priority;
     const key = ev.key;
     this.queued++;
     const aheadMs = t - this.windowMs;
     if (aheadMs < RING_MS) {
-      if (aheadMs < 0) throw this.bug(`event "${label}" at ${t} ms falls before the calendar window (${this.windowMs} ms)`);
+      if (aheadMs < 0) throw this.bug(`event "${ev.label}" at ${t} ms falls before the calendar window (${this.windowMs} ms)`);
       this.ringCount++;
       // Same millisecond and priority as the list running now: it joins that list.
       if (this.list !== undefined && this.listSlot!.atMs === t && this.listPriority === priority) this.list.push(ev);

@@ -108,7 +108,7 @@ export class ApiServer {
 
   /**
    * Runs `op` at the API server on behalf of a client on `client` (no process: an operator's kubectl);
-   * `done` gets the result or a Timeout. Processes call requestAt with their incarnation as owner.
+   * `done` gets the result or a Timeout. Processes call send() (Process.call) with their incarnation as owner.
    */
   request<T>(client: Host, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void, label: string): void {
     this.requestAt<T>(this.sim.nowMs, client, timeoutMs, op, done, label);
@@ -144,7 +144,7 @@ export class ApiServer {
       recycle === undefined
         ? new InFlightRequest<T>(this, client, deadlineMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, arg)
         : recycle.reset(client, deadlineMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, arg);
-    const arriveAtMs = this.route(req, sendAtMs, opts, sendBaseMs);
+    const arriveAtMs = this.route(req, sendAtMs, sendBaseMs);
     if (arriveAtMs === undefined) return this.timeout(req);
     return this.sim.atWith(arriveAtMs, InFlightRequest.prototype.arrive, req, label);
   }
@@ -156,15 +156,15 @@ export class ApiServer {
   send<T>(client: Host, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void, label: string, opts?: RequestOptions<T>): void {
     const nowMs = this.sim.nowMs;
     const req = new InFlightRequest<T>(this, client, nowMs + timeoutMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, undefined);
-    const arriveAtMs = this.route(req, nowMs, opts, undefined);
+    const arriveAtMs = this.route(req, nowMs, undefined);
     if (arriveAtMs === undefined) this.timeout(req);
     else this.sim.postWith(arriveAtMs, InFlightRequest.prototype.arrive, req, label);
   }
 
   /** Picks the request's replica and draws its way there: the arrival time, or undefined if it cannot get there. */
-  private route<T>(req: InFlightRequest<T>, sendAtMs: number, opts: RequestOptions<T> | undefined, sendBaseMs: number | undefined): number | undefined {
+  private route<T>(req: InFlightRequest<T>, sendAtMs: number, sendBaseMs: number | undefined): number | undefined {
     const replica = this.pickReplica(req.client);
-    const there = replica ? this.network.transit(req.client, replica.host, opts?.sendRng, sendBaseMs) : undefined;
+    const there = replica ? this.network.transit(req.client, replica.host, req.opts?.sendRng, sendBaseMs) : undefined;
     if (!replica || there === undefined) return undefined;
     req.replica = replica;
     return sendAtMs + Math.max(0, there);
