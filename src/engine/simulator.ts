@@ -60,6 +60,12 @@ const NOOP = (): void => {};
 export const Priority = {
   /** Faults start and end before the components react in the same millisecond. */
   fault: -10,
+  /**
+   * Work that counts as done from the start of its millisecond, after the faults and before everything
+   * else: a node lease renewal reaching the API server (so that renewals can be played without an event
+   * of their own, see visibleEarly).
+   */
+  early: -5,
   normal: 0,
   /** Bookkeeping that must see everything else that happened in the millisecond. */
   late: 10,
@@ -246,6 +252,18 @@ export class Simulator {
     // A later priority's list runs after the ms's normal work, but normal work queued while it runs comes after it.
     if (cur.priority > Priority.normal) return seq < this.listStartSeq;
     return seq <= cur.seq;
+  }
+
+  /**
+   * Whether something placed at `atMs` with early priority (a node lease renewal, its watch event) has
+   * happened by now: before the millisecond running now, or in it once its early work is done (outside
+   * run(), by the last horizon reached).
+   */
+  visibleEarly(atMs: number): boolean {
+    const cur = this.current;
+    if (cur === undefined) return atMs <= this.settledMs;
+    if (atMs !== cur.atMs) return atMs < cur.atMs;
+    return cur.priority > Priority.early;
   }
 
   /** Schedules fn delayMs from now. */

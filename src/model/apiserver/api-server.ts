@@ -25,8 +25,14 @@ export interface RequestOwner extends Guard {
 /** Optional parts of a request. */
 export interface RequestOptions<T> {
   owner?: RequestOwner;
-  /** The stream the request's own network leg draws from (default: the client host's). */
+  /**
+   * A stream of the caller's own for this traffic (a node's lease renewals): the request's way there,
+   * the answer's way back and the watch events of what it writes draw their delays from it instead of
+   * the hosts' streams, which every message shares. Default: the hosts' streams.
+   */
   sendRng?: Rng;
+  /** The priority of the request's arrival at its replica (default normal; renewals: Priority.early). */
+  priority?: number;
   /**
    * Called when the request has been served and its answer will reach the client at respondAtMs; returning
    * true means the caller has taken over what the answer would do, and no answer event is scheduled.
@@ -146,7 +152,7 @@ export class ApiServer {
         : recycle.reset(client, deadlineMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, arg);
     const arriveAtMs = this.route(req, sendAtMs, sendBaseMs);
     if (arriveAtMs === undefined) return this.timeout(req);
-    return this.sim.atWith(arriveAtMs, InFlightRequest.prototype.arrive, req, label);
+    return this.sim.atWith(arriveAtMs, InFlightRequest.prototype.arrive, req, label, opts?.priority);
   }
 
   /**
@@ -179,10 +185,13 @@ export class ApiServer {
     }
     if (!this.hasQuorum(replica.host)) req.result = fail('Unavailable');
     else {
+      const own = req.opts?.sendRng;
       this.store.clock = replica.host.clock;
+      this.store.watchRng = own;
       req.result = req.op(this.store, req.arg);
+      this.store.watchRng = undefined;
     }
-    const back = this.network.transit(replica.host, req.client);
+    const back = this.network.transit(replica.host, req.client, req.opts?.sendRng);
     if (back === undefined || this.sim.nowMs + back > req.deadlineMs) {
       req.timeout();
       return;

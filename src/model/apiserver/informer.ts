@@ -3,13 +3,18 @@
 // watch breaks (link cut, replica gone, etcd without quorum) the informer retries with backoff and, once
 // connected, relists: it replaces its cache with the server's current state and tells its handlers what
 // changed, as a reflector does. Handlers are called with immutable objects: never mutate them.
-// An informer without handlers (the controller-manager's node-Lease informer, read by the node lifecycle
-// controller at each pass) schedules no event per watch event: it keeps
-// each in flight with the insertion number an event would have had (Simulator.reserveSeq) and applies
-// them when its cache is read, exactly those that would have run by then (Simulator.wouldHaveRun). The
-// cache a reader sees is the same as with one event per delivery, at a fraction of the cost: lease
-// renewals are most of a large cluster's watch traffic.
+// An informer without handlers schedules no event per watch event: it keeps each in flight with the
+// insertion number an event would have had (Simulator.reserveSeq) and applies them when its cache is
+// read, exactly those that would have run by then (Simulator.wouldHaveRun). The cache a reader sees is
+// the same as with one event per delivery, at a fraction of the cost.
+// The node-Lease informer (the controller-manager's, read by the node lifecycle controller at each
+// pass) carries most of a large cluster's watch traffic, and is modelled apart (simplified): its events
+// keep their order per lease, not across leases, count from the start of their millisecond
+// (Priority.early), and a renewal's event draws its delay from the node's own stream. So a node's
+// renewals, and what the informer holds of them, depend on that node alone and can be played late.
+
 import type { ApiObject, Kind } from '../api/objects.js';
+import type { Rng } from '../../engine/index.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { StoreWatcher, WatchEventType } from './store.js';
@@ -56,6 +61,24 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   private readonly inFlightObjs: Array<T | undefined> = [];
   private readonly inFlightAtMs: number[] = [];
   private readonly inFlightSeqs: number[] = [];
+  /**
+   * Node leases (unordered: kind Lease in kube-node-lease): watch events in flight, in arrival order per
+   * lease only. pendMarks numbers them; a relist drops those sent before it (the snapshot has newer).
+   */
+  private readonly unordered: boolean;
+  private readonly pendTypes: WatchEventType[] = [];
+  private readonly pendObjs: Array<T | undefined> = [];
+  private readonly pendAtMs: number[] = [];
+  private readonly pendMarks: number[] = [];
+  private pendCount = 0;
+  /** The earliest delivery time in flight (unordered). */
+  private pendNextAtMs = Infinity;
+  private pendMark = 0;
+  /** The current watch's events come after its initial list, from the millisecond after it. */
+  private watchFloorAtMs = 0;
+  /** Per lease: the delivery time of its last event sent, and of the object held (Informer.deliveredAtMs). */
+  private readonly lastSentAtMs = new Map<string, number>();
+  private readonly heldAtMs = new Map<string, number>();
   private inFlightHead = 0;
   /**
    * One past the last entry. The arrays are reused, not emptied: emptying them (length = 0) freed their
@@ -72,15 +95,26 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.kind = opts.kind;
     this.nodeName = opts.nodeName;
     this.namespace = opts.namespace;
+    this.unordered = opts.kind === 'Lease' && opts.namespace === 'kube-node-lease';
   }
 
   /** The local cache, current as of now (watch events that have arrived are applied first). */
   get cache(): ReadonlyMap<string, T> {
     if (this.inFlightHead < this.inFlightTail) this.applyArrived();
+    else if (this.pendCount > 0 && this.ctx.sim.visibleEarly(this.pendNextAtMs)) this.applyPending();
     return this.items;
   }
 
+  /**
+   * When the object held for `key` was delivered (its watch event's time, or its relist's), for the
+   * node-Lease informer; undefined for a key it does not hold.
+   */
+  deliveredAtMs(key: string): number | undefined {
+    return this.items.has(key) ? this.heldAtMs.get(key) : undefined;
+  }
+
   addHandlers(h: InformerHandlers<T>): void {
+    if (this.unordered) throw this.ctx.sim.bug(`informer ${this.label}: the node-Lease informer takes no handlers`);
     if (this.inFlightHead < this.inFlightTail) {
       throw this.ctx.sim.bug(`informer ${this.label}: handlers added while watch events are in flight`);
     }
@@ -101,6 +135,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   stop(): void {
     // Watch events that arrived before the stop still count for anyone reading the cache; later ones never arrive.
     this.applyArrived();
+    this.applyPending();
     this.stopped = true;
     this.clearInFlight();
     this.ctx.api.store.unwatch(this);
@@ -113,6 +148,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   /** Watch fan-out from the store: ship the event to this informer's host over the network. */
   notify(type: WatchEventType, obj: ApiObject): void {
     if (this.stopped || !this.connected) return;
+    if (this.unordered) return this.notifyUnordered(type, obj as T);
     const latencyMs = this.watchLatency();
     if (latencyMs === undefined) {
       this.disconnect();
@@ -130,6 +166,74 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       // Nobody may read for a long while (a cache only looked at now and then): keep the queue short.
       if (this.inFlightTail - this.inFlightHead >= 4096) this.applyArrived();
     } else this.inFlightSeqs[at] = sim.postWith(atMs, this.applyArrived, this, this.label);
+  }
+
+  /** A node lease's watch event (see the file's opening comment). */
+  private notifyUnordered(type: WatchEventType, obj: T): void {
+    const latencyMs = this.watchLatency(this.ctx.api.store.watchRng);
+    if (latencyMs === undefined) {
+      this.disconnect();
+      return;
+    }
+    const key = this.keyFor(obj);
+    const atMs = Math.round(Math.max(this.ctx.sim.nowMs + latencyMs, this.lastSentAtMs.get(key) ?? 0, this.watchFloorAtMs));
+    this.lastSentAtMs.set(key, atMs);
+    const at = this.pendCount++;
+    this.pendTypes[at] = type;
+    this.pendObjs[at] = obj;
+    this.pendAtMs[at] = atMs;
+    this.pendMarks[at] = this.pendMark++;
+    if (atMs < this.pendNextAtMs) this.pendNextAtMs = atMs;
+    // Nobody may read for a long while: keep what is in flight short.
+    if (this.pendCount >= 4096) this.applyPending();
+  }
+
+  /**
+   * Applies the node-lease watch events that count as arrived by now (in order per lease); with
+   * beforeMark, only those sent before it.
+   */
+  private applyPending(beforeMark = Infinity): void {
+    const sim = this.ctx.sim;
+    let kept = 0;
+    let next = Infinity;
+    for (let i = 0; i < this.pendCount; i++) {
+      const atMs = this.pendAtMs[i];
+      const obj = this.pendObjs[i]!;
+      this.pendObjs[i] = undefined;
+      if (this.pendMarks[i] < beforeMark && sim.visibleEarly(atMs)) {
+        this.deliver(this.pendTypes[i], obj);
+        this.heldAtMs.set(this.keyFor(obj), atMs);
+        continue;
+      }
+      if (atMs < next) next = atMs;
+      this.pendTypes[kept] = this.pendTypes[i];
+      this.pendObjs[kept] = obj;
+      this.pendAtMs[kept] = atMs;
+      this.pendMarks[kept] = this.pendMarks[i];
+      kept++;
+    }
+    this.pendCount = kept;
+    this.pendNextAtMs = next;
+  }
+
+  /** A relist delivered: the events of earlier watches still in flight are dropped (the snapshot is newer). */
+  private dropPendingBefore(mark: number): void {
+    let kept = 0;
+    let next = Infinity;
+    for (let i = 0; i < this.pendCount; i++) {
+      const obj = this.pendObjs[i];
+      this.pendObjs[i] = undefined;
+      if (this.pendMarks[i] < mark) continue;
+      const atMs = this.pendAtMs[i];
+      if (atMs < next) next = atMs;
+      this.pendTypes[kept] = this.pendTypes[i];
+      this.pendObjs[kept] = obj;
+      this.pendAtMs[kept] = atMs;
+      this.pendMarks[kept] = this.pendMarks[i];
+      kept++;
+    }
+    this.pendCount = kept;
+    this.pendNextAtMs = next;
   }
 
   /** Applies, in order, the watch events in flight that have arrived by now. */
@@ -164,6 +268,9 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.inFlightObjs.fill(undefined, this.inFlightHead, this.inFlightTail);
     this.inFlightHead = 0;
     this.inFlightTail = 0;
+    this.pendObjs.fill(undefined, 0, this.pendCount);
+    this.pendCount = 0;
+    this.pendNextAtMs = Infinity;
   }
 
   private deliver(type: WatchEventType, obj: T): void {
@@ -197,10 +304,10 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   }
 
   /** A watch can be served when some replica is reachable and etcd has quorum. */
-  private watchLatency(): number | undefined {
+  private watchLatency(own?: Rng): number | undefined {
     const replica = this.ctx.api.pickReplica(this.host);
     if (!replica || !this.ctx.api.hasQuorum(replica.host)) return undefined;
-    const t = this.ctx.network.transit(replica.host, this.host);
+    const t = this.ctx.network.transit(replica.host, this.host, own);
     if (t !== undefined) return t;
     return this.ctx.network.connected(replica.host, this.host) ? RETRANSMIT_MS : undefined;
   }
@@ -219,7 +326,9 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     const snapshot = this.ctx.api.store.list(this) as T[];
     const atMs = Math.max(this.ctx.sim.nowMs + 2 * latencyMs, this.lastDeliveryAtMs);
     this.lastDeliveryAtMs = atMs;
-    this.ctx.sim.at(atMs, () => this.replace(snapshot), this.label);
+    const mark = this.pendMark;
+    if (this.unordered) this.watchFloorAtMs = Math.round(atMs) + 1;
+    this.ctx.sim.at(atMs, () => this.replace(snapshot, mark, Math.round(atMs)), this.label);
   }
 
   private disconnect(): void {
@@ -242,10 +351,14 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   }
 
   /** A relist: make the cache equal to the snapshot and report the differences. */
-  private replace(snapshot: T[]): void {
+  private replace(snapshot: T[], mark: number, atMs: number): void {
     if (this.stopped) return;
     // Watch events queued before this relist was scheduled are applied first, as their events would have run.
     this.applyArrived();
+    if (this.unordered) {
+      this.applyPending(mark);
+      this.dropPendingBefore(mark);
+    }
     const seen = new Set<string>();
     for (const obj of snapshot) {
       const key = this.keyFor(obj);
@@ -253,6 +366,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       const prev = this.items.get(key);
       if (prev && prev.metadata.resourceVersion === obj.metadata.resourceVersion) continue;
       this.items.set(key, obj);
+      if (this.unordered) this.heldAtMs.set(key, atMs);
       if (prev) for (const h of this.handlers) h.onUpdate?.(prev, obj);
       else for (const h of this.handlers) h.onAdd?.(obj);
     }

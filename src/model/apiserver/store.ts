@@ -6,7 +6,7 @@
 // Fidelity notes: one namespace; DELETE of a bound pod sets deletionTimestamp (it is Terminating) and the
 // object goes only when its kubelet confirms or someone force-deletes it (K8S-SEMANTICS §5); admission
 // adds the 300 s not-ready/unreachable NoExecute tolerations (plugin/pkg/admission/defaulttolerationseconds).
-import type { TraceRecorder } from '../../engine/index.js';
+import type { Rng, TraceRecorder } from '../../engine/index.js';
 import type { TraceEventFields } from '../../trace/events.js';
 import type { Toleration } from '../../scenario/types.js';
 import {
@@ -69,6 +69,8 @@ export class ApiStore {
   private readonly nodeWatchersByName = new Map<string, Set<StoreWatcher>>();
   /** The clock of the replica serving the current request (creation and deletion timestamps). */
   clock: { now(): number } = { now: () => 0 };
+  /** The writer's own stream for the watch events of the request being served (RequestOptions.sendRng). */
+  watchRng: Rng | undefined = undefined;
 
   /** Now on the serving replica's clock. */
   nowMs(): number {

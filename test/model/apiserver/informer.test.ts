@@ -1,21 +1,22 @@
 // An informer without handlers applies its watch events lazily, when its cache is read (informer.ts). Its
 // cache must be exactly what an informer with a delivery event per watch event holds, read at any moment,
-// including reads in the very millisecond a watch event arrives.
+// including reads in the very millisecond a watch event arrives. The node-Lease informer is modelled apart:
+// its events keep their order per lease only and count from the start of their millisecond.
 import { Priority } from '../../../src/engine/index.js';
 import type { Lease } from '../../../src/model/api/objects.js';
 import { Informer } from '../../../src/model/apiserver/informer.js';
 import { Host } from '../../../src/model/infra/host.js';
 import { controlPlane } from '../ha/fixtures.js';
 
-function lease(name: string, renewTimeMs: number): Lease {
+function lease(name: string, renewTimeMs: number, namespace: Lease['metadata']['namespace'] = 'kube-system'): Lease {
   return {
     kind: 'Lease',
-    metadata: { name, namespace: 'kube-node-lease', uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {} },
+    metadata: { name, namespace, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {} },
     spec: { holderIdentity: name, leaseDurationSeconds: 40, acquireTimeMs: 0, renewTimeMs, leaseTransitions: 0 },
   };
 }
 
-const view = (cache: ReadonlyMap<string, Lease>) => [...cache.values()].map((l) => `${l.metadata.name}@${l.spec.renewTimeMs}`).sort();
+const view = (cache: ReadonlyMap<string, Lease>) => [...cache.values()].filter((l) => l.metadata.name.startsWith('node-')).map((l) => `${l.metadata.name}@${l.spec.renewTimeMs}`).sort();
 
 describe('Informer without handlers (lazy watch delivery)', () => {
   it('holds exactly what an informer with one delivery event per watch event holds, read at any moment', () => {
@@ -30,7 +31,7 @@ describe('Informer without handlers (lazy watch delivery)', () => {
     const updates: string[] = [];
     api.store.watch({
       kind: 'Lease',
-      namespace: 'kube-node-lease',
+      namespace: 'kube-system',
       notify: (_type, obj) => {
         sim.at(sim.nowMs + 3, () => {
           reference.set(obj.metadata.name, obj as Lease);
@@ -38,7 +39,7 @@ describe('Informer without handlers (lazy watch delivery)', () => {
         });
       },
     });
-    const lazy = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace: 'kube-node-lease' }, 'test/lazy');
+    const lazy = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace: 'kube-system' }, 'test/lazy');
     lazy.start();
     sim.run(900);
     expect(lazy.synced).toBe(true);
@@ -49,7 +50,7 @@ describe('Informer without handlers (lazy watch delivery)', () => {
       reads++;
     };
     const write = (name: string, renewTimeMs: number) => {
-      const got = api.store.getLease('kube-node-lease', name);
+      const got = api.store.getLease('kube-system', name);
       if (got.ok) api.store.update({ ...lease(name, renewTimeMs), metadata: got.value.metadata }, 'test');
       else api.store.create(lease(name, renewTimeMs), 'test');
     };
@@ -76,11 +77,79 @@ describe('Informer without handlers (lazy watch delivery)', () => {
     const cluster = controlPlane({ controllerManagers: 1, schedulers: 1 });
     const { ctx } = cluster;
     const host = [...ctx.hosts.values()][0];
-    const lazy = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace: 'kube-node-lease' }, 'test/lazy');
+    const lazy = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace: 'kube-system' }, 'test/lazy');
     lazy.start();
     ctx.sim.run(1_000);
     ctx.sim.at(1_000, () => ctx.api.store.create(lease('n', 1_000), 'test'));
     ctx.sim.run(1_000);
     expect(() => lazy.addHandlers({})).toThrow(/handlers added while watch events are in flight/);
+  });
+});
+
+describe('The node-Lease informer', () => {
+  it('holds what a delivery at the start of each millisecond (Priority.early) would have given it, read at any moment', () => {
+    // Latency 1-9 ms: events of different leases overtake each other, those of one lease do not.
+    const cluster = controlPlane({ controllerManagers: 1, schedulers: 1, latency: { minMs: 1, maxMs: 9 } });
+    const { ctx } = cluster;
+    const { sim, api } = ctx;
+    const host = new Host(sim, 'watcher', 'zone-x', 'node');
+    const informer = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace: 'kube-node-lease' }, 'test/node-leases');
+    informer.start();
+    sim.run(900);
+    expect(informer.synced).toBe(true);
+    // Every event the informer was sent, with the time it counts from (taken from deliveredAtMs).
+    const written: Array<{ name: string; renewTimeMs: number; atMs: number }> = [];
+    const write = (name: string, renewTimeMs: number) => {
+      const got = api.store.getLease('kube-node-lease', name);
+      if (got.ok) api.store.update({ ...lease(name, renewTimeMs, 'kube-node-lease'), metadata: got.value.metadata }, 'test');
+      else api.store.create(lease(name, renewTimeMs, 'kube-node-lease'), 'test');
+    };
+    let reads = 0;
+    let overtaken = 0;
+    const held = new Map<string, number>();
+    const check = (early: boolean) => {
+      const cache = informer.cache;
+      for (const l of cache.values()) {
+        const name = l.metadata.name;
+        const at = informer.deliveredAtMs(name)!;
+        // What it holds has arrived, and nothing of that lease sent later has (events of a lease keep their order).
+        expect(early ? at < sim.nowMs : at <= sim.nowMs).toBe(true);
+        const later = written.filter((w) => w.name === name && w.renewTimeMs > l.spec.renewTimeMs);
+        for (const w of later) expect(early ? w.atMs >= sim.nowMs : w.atMs > sim.nowMs).toBe(true);
+        // Never an older object than one it held.
+        expect(l.spec.renewTimeMs).toBeGreaterThanOrEqual(held.get(name) ?? 0);
+        held.set(name, l.spec.renewTimeMs);
+      }
+      reads++;
+    };
+    for (let i = 0; i < 300; i++) {
+      const t = 1_000 + i;
+      sim.at(t, () => {
+        const name = `node-${i % 5}`;
+        write(name, t);
+        // Learn when it counts from: read once it must have arrived (latency at most 9 ms).
+        sim.at(t + 10, () => {
+          const l = informer.cache.get(name)!;
+          if (l.spec.renewTimeMs === t) written.push({ name, renewTimeMs: t, atMs: informer.deliveredAtMs(name)! });
+        }, '', Priority.late);
+      });
+      sim.at(t, () => check(false));
+      sim.at(t, () => check(true), '', Priority.fault);
+      sim.at(t, () => check(false), '', Priority.late);
+    }
+    sim.run(1_400);
+    expect(reads).toBe(900);
+    expect(written.length).toBeGreaterThan(100);
+    // The events of different leases did overtake each other.
+    for (let i = 1; i < written.length; i++) if (written[i].atMs < written[i - 1].atMs) overtaken++;
+    expect(overtaken).toBeGreaterThan(10);
+  });
+
+  it('takes no handlers (nobody would be told in time)', () => {
+    const cluster = controlPlane({ controllerManagers: 1, schedulers: 1 });
+    const { ctx } = cluster;
+    const host = [...ctx.hosts.values()][0];
+    const informer = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace: 'kube-node-lease' }, 'test/node-leases');
+    expect(() => informer.addHandlers({})).toThrow(/takes no handlers/);
   });
 });
