@@ -35,7 +35,7 @@ describe('kubelet-stop', () => {
 
 describe('network-degrade', () => {
   // One seed is one timing of losses, so the counts are summed over five seeds. Over seeds 1-40 the 20 s
-  // grace gives about 10 flaps per run (4 to 15); the default 40 s gives 1 flap in all 40 runs.
+  // grace gives about 10 flaps per run (5 to 20); the default 40 s gives 5 flaps in all 40 runs.
   it('makes healthy nodes flap with a 20 s grace period, and hardly ever with the default 40 s', () => {
     const seeds = [1, 2, 3, 4, 5];
     const flaps = (sets: string[]) =>

@@ -110,7 +110,7 @@ describe.each([
   it('over the 20 seeds, the last renewal falls anywhere in the 10 s renew interval before the crash', () => {
     // Each kubelet renews at its own seeded phase (cluster.ts), so where the crash lands in the renew
     // interval, and hence detection after the crash, varies by seed; Unknown covers the 5 s window after
-    // grace (1.31, seeds 1-20: 40.04-44.96 s after r; 31.1-41.1 s after the crash).
+    // grace (1.31, seeds 1-20: 40.06-44.47 s after r; 31.1-41.1 s after the crash).
     const all = SEEDS.map(run);
     const sinceR = all.map((x) => x.tU - x.r);
     const sinceCrash = all.map((x) => x.tU - x.crashMs);
@@ -134,7 +134,7 @@ describe('partial-disruption.yaml', () => {
     // A node is tainted only if the zone was still Normal when its taint came due: its taint is queued in
     // the pass after it went Unknown, so only a node that went Unknown two passes (10 s) before the zone
     // crossed the threshold is tainted, at the normal rate, and its pods evicted 300 s later. The kubelets'
-    // lease phases differ, so that happens on some seeds (here seed 4, not 1-3 or 5).
+    // lease phases differ, so that happens on some seeds (here seeds 1-3, not 4 or 5).
     for (const n of ['worker-a-0', 'worker-a-1', 'worker-a-2']) {
       const unknown = ofType(events, 'node.ready.changed').find((e) => e.node === n && e.to === 'Unknown');
       expect(unknown).toBeDefined();
