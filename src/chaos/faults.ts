@@ -122,6 +122,7 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
       const component = f.type === 'apiserver-outage' ? 'kube-apiserver' : 'etcd';
       for (const m of chosen) {
         if (m.running && m.host.poweredOn) trace.emit('component.stopped', { component, instance: m.name });
+        ctx.world.willChange();
         m.running = false;
         ctx.world.changed();
       }
@@ -129,6 +130,7 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
         targets: chosen.map((m) => m.name),
         end: () => {
           for (const m of chosen) {
+            ctx.world.willChange();
             m.running = true;
             ctx.world.changed();
             if (m.host.poweredOn) trace.emit('component.started', { component, instance: m.name });

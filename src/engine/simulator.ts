@@ -175,6 +175,7 @@ export class Simulator {
 
   /** Queues a new event in the ring (due within RING_MS) or the far heap. */
   private insert(ev: ScheduledEvent): void {
+    if (this.replaying > 0) throw this.bug(`event "${ev.label}" scheduled while a past event is replayed`);
     const t = ev.atMs;
     const priority = ev.priority;
     const key = ev.key;
@@ -265,6 +266,32 @@ export class Simulator {
     if (atMs !== cur.atMs) return atMs < cur.atMs;
     return cur.priority > Priority.early;
   }
+
+  /**
+   * Plays `fn` as an early-priority event at `atMs` that was never scheduled, now that it is past: the
+   * clock reads atMs meanwhile, and fn may schedule nothing (what it decides must already be past or be
+   * played the same way). A node's lease renewals are played so when someone reads the lease
+   * (kubelet.ts, catchUpRenewals).
+   */
+  replay(atMs: number, fn: () => void): void {
+    if (!this.visibleEarly(atMs)) throw this.bug(`replay at ${atMs} ms, which has not happened yet`);
+    const nowMs = this.nowMs;
+    const current = this.current;
+    const ev = (this.replayEvent ??= new ScheduledEvent(0, 0, Priority.early, 0, 'replay', NOOP, undefined, undefined, 0));
+    ev.atMs = atMs;
+    this.nowMs = atMs;
+    this.current = ev;
+    this.replaying++;
+    try {
+      fn();
+    } finally {
+      this.replaying--;
+      this.nowMs = nowMs;
+      this.current = current;
+    }
+  }
+  private replayEvent: ScheduledEvent | undefined;
+  private replaying = 0;
 
   /** Schedules fn delayMs from now. */
   after(delayMs: number, fn: () => void, label = '', priority: number = Priority.normal): EventHandle {

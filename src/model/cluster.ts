@@ -15,6 +15,7 @@ import { RandomStreams, Simulator, TraceRecorder } from '../engine/index.js';
 import { controlPlaneLayout } from '../scenario/control-plane-layout.js';
 import type { Scenario } from '../scenario/types.js';
 import type { TraceEventFields } from '../trace/events.js';
+import { LeaseChains } from './apiserver/lease-chains.js';
 import { ApiServer } from './apiserver/api-server.js';
 import { ApiStore } from './apiserver/store.js';
 import type { ModelContext } from './context.js';
@@ -49,6 +50,11 @@ export interface ClusterOptions {
   seed?: number;
   /** Let components work ahead of time while the world stays put (default true; see infra/world.ts). */
   speculate?: boolean;
+  /**
+   * Play lease renewals only when someone could tell (default true; see apiserver/lease-chains.ts). Off
+   * with traced heartbeats (each is traced as it happens) or without speculation. Tests compare both ways.
+   */
+  leaseChains?: boolean;
 }
 
 export interface Cluster {
@@ -69,10 +75,12 @@ export function buildCluster(scenario: Scenario, opts: ClusterOptions = {}): Clu
   const network = new Network(streams, k.network.latency);
   const world = new World(opts.speculate ?? true);
   network.onChange = () => world.changed();
+  network.beforeChange = () => world.willChange();
   const hosts = new Map<string, Host>();
   const addHost = (h: Host) => {
     hosts.set(h.name, h);
     h.onChange = () => world.changed();
+    h.beforeChange = () => world.willChange();
     return h;
   };
 
@@ -87,6 +95,12 @@ export function buildCluster(scenario: Scenario, opts: ClusterOptions = {}): Clu
   const members = (component: string) =>
     layout.instances.filter((i) => i.component === component).map((i) => ({ name: i.name, host: hosts.get(i.host)! }));
   const api = new ApiServer(sim, network, store, members('kube-apiserver'), members('etcd'), world);
+  // A renewal played late must be served in time, as its answer's way back is drawn then: chains need
+  // both network legs within the heartbeat client's timeout.
+  const heartbeatTimeoutMs = Math.min(k.kubelet.nodeLeaseDurationSeconds * 1000, k.kubelet.nodeStatusUpdateFrequencyMs);
+  const chainsFit = 2 * k.network.latency.maxMs < heartbeatTimeoutMs;
+  store.chains = new LeaseChains((opts.leaseChains ?? true) && !opts.traceHeartbeats && world.enabled && chainsFit);
+  world.beforeChange(() => store.chains.catchUpAll());
 
   const ctx: ModelContext = { sim, streams, trace, network, api, scenario, hosts, world };
 

@@ -20,6 +20,8 @@ export interface RunOptions {
   checkInvariants?: boolean;
   /** Let components work ahead of time (default true; false only to check that it changes nothing). */
   speculate?: boolean;
+  /** See ClusterOptions.leaseChains. */
+  leaseChains?: boolean;
 }
 
 export interface RunResult {
@@ -32,7 +34,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const wall = opts.wallClockMs ?? (() => 0);
   const startedWallMs = wall();
   const seed = opts.seed ?? scenario.spec.seed;
-  const cluster = buildCluster(scenario, { seed, traceHeartbeats: opts.traceHeartbeats, speculate: opts.speculate });
+  const cluster = buildCluster(scenario, { seed, traceHeartbeats: opts.traceHeartbeats, speculate: opts.speculate, leaseChains: opts.leaseChains });
   const { sim, trace } = cluster.ctx;
   const durationMs = scenario.spec.durationMs;
 
@@ -51,6 +53,8 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   });
   scheduleFaults(cluster);
   sim.run(durationMs);
+  // Renewals not played yet happened before the end: they count in the trace (node.lease.renewed).
+  cluster.ctx.api.store.chains.catchUpAll();
 
   const events = trace.events as unknown as TraceEvent[];
   const slos = judgeSlos(scenario.spec.slos, events, durationMs);

@@ -143,6 +143,26 @@ export class ApiServer {
      */
     recycle?: InFlightRequest<T>,
   ): EventHandle {
+    return this.schedule(this.prepareAt(sendAtMs, client, timeoutMs, op, done, label, opts, sendBaseMs, arg, recycle));
+  }
+
+  /**
+   * As requestAt, without scheduling anything: the request with its way to the replica drawn
+   * (arriveAtMs, or -1 when it cannot get there). The caller schedules it (schedule) or plays its arrival
+   * when it is past (lease-chains.ts).
+   */
+  prepareAt<T, A = undefined>(
+    sendAtMs: number,
+    client: Host,
+    timeoutMs: number,
+    op: (store: ApiStore, arg: A) => ApiResult<T>,
+    done: (r: ApiResult<T>, arg: A) => void,
+    label: string,
+    opts?: RequestOptions<T>,
+    sendBaseMs?: number,
+    arg?: A,
+    recycle?: InFlightRequest<T>,
+  ): InFlightRequest<T> {
     // One object per request carries its state through the events: closures per step showed up as
     // garbage-collector time at scale.
     const deadlineMs = sendAtMs + timeoutMs;
@@ -150,9 +170,14 @@ export class ApiServer {
       recycle === undefined
         ? new InFlightRequest<T>(this, client, deadlineMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, arg)
         : recycle.reset(client, deadlineMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, arg);
-    const arriveAtMs = this.route(req, sendAtMs, sendBaseMs);
-    if (arriveAtMs === undefined) return this.timeout(req);
-    return this.sim.atWith(arriveAtMs, InFlightRequest.prototype.arrive, req, label, opts?.priority);
+    req.arriveAtMs = this.route(req, sendAtMs, sendBaseMs) ?? -1;
+    return req;
+  }
+
+  /** Schedules a prepared request's arrival (or, if it cannot get there, its timeout). */
+  schedule<T>(req: InFlightRequest<T>): EventHandle {
+    if (req.arriveAtMs < 0) return this.timeout(req);
+    return this.sim.atWith(req.arriveAtMs, InFlightRequest.prototype.arrive, req, req.label, req.opts?.priority);
   }
 
   /**
@@ -223,6 +248,8 @@ type RequestDone<T> = (r: ApiResult<T>, arg: unknown) => void;
 /** A request on its way: to the replica, through the store, and back (or to its client's timeout). */
 export class InFlightRequest<T> {
   replica: Member | undefined = undefined;
+  /** When it reaches its replica (prepareAt; -1: it cannot). */
+  arriveAtMs = -1;
   result: ApiResult<T> | undefined = undefined;
   owner: RequestOwner | undefined;
   /** The owner's incarnation when the request was made. */

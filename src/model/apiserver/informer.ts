@@ -14,7 +14,7 @@
 // renewals, and what the informer holds of them, depend on that node alone and can be played late.
 
 import type { ApiObject, Kind } from '../api/objects.js';
-import type { Rng } from '../../engine/index.js';
+import { Priority, type Rng } from '../../engine/index.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { StoreWatcher, WatchEventType } from './store.js';
@@ -100,6 +100,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
 
   /** The local cache, current as of now (watch events that have arrived are applied first). */
   get cache(): ReadonlyMap<string, T> {
+    if (this.unordered) this.ctx.api.store.chains.catchUpAll();
     if (this.inFlightHead < this.inFlightTail) this.applyArrived();
     else if (this.pendCount > 0 && this.ctx.sim.visibleEarly(this.pendNextAtMs)) this.applyPending();
     return this.items;
@@ -134,6 +135,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
 
   stop(): void {
     // Watch events that arrived before the stop still count for anyone reading the cache; later ones never arrive.
+    if (this.unordered) this.ctx.api.store.chains.catchUpAll();
     this.applyArrived();
     this.applyPending();
     this.stopped = true;
@@ -142,7 +144,11 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   }
 
   get(key: string): T | undefined {
-    return this.cache.get(key);
+    if (!this.unordered) return this.cache.get(key);
+    // A node's lease: its renewals not played yet are played first (lease-chains.ts).
+    this.ctx.api.store.chains.catchUp(key);
+    if (this.pendCount > 0 && this.ctx.sim.visibleEarly(this.pendNextAtMs)) this.applyPending();
+    return this.items.get(key);
   }
 
   /** Watch fan-out from the store: ship the event to this informer's host over the network. */
@@ -328,7 +334,8 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.lastDeliveryAtMs = atMs;
     const mark = this.pendMark;
     if (this.unordered) this.watchFloorAtMs = Math.round(atMs) + 1;
-    this.ctx.sim.at(atMs, () => this.replace(snapshot, mark, Math.round(atMs)), this.label);
+    // The node-Lease informer's list counts from the start of its millisecond, as its watch events do.
+    this.ctx.sim.at(atMs, () => this.replace(snapshot, mark, Math.round(atMs)), this.label, this.unordered ? Priority.early : Priority.normal);
   }
 
   private disconnect(): void {

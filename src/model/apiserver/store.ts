@@ -7,6 +7,7 @@
 // object goes only when its kubelet confirms or someone force-deletes it (K8S-SEMANTICS §5); admission
 // adds the 300 s not-ready/unreachable NoExecute tolerations (plugin/pkg/admission/defaulttolerationseconds).
 import type { Rng, TraceRecorder } from '../../engine/index.js';
+import { LeaseChains } from './lease-chains.js';
 import type { TraceEventFields } from '../../trace/events.js';
 import type { Toleration } from '../../scenario/types.js';
 import {
@@ -71,6 +72,8 @@ export class ApiStore {
   clock: { now(): number } = { now: () => 0 };
   /** The writer's own stream for the watch events of the request being served (RequestOptions.sendRng). */
   watchRng: Rng | undefined = undefined;
+  /** Node lease renewals not played yet: played before anyone else reads or writes a node lease. */
+  chains = new LeaseChains(false);
 
   /** Now on the serving replica's clock. */
   nowMs(): number {
@@ -95,6 +98,7 @@ export class ApiStore {
   }
 
   getLease(namespace: string, name: string): ApiResult<Lease> {
+    if (namespace === 'kube-node-lease') this.chains.catchUp(name);
     const l = this.leases.get(leaseKey(namespace, name));
     return l ? ok(l) : fail('NotFound');
   }
@@ -113,6 +117,7 @@ export class ApiStore {
   create<T extends ApiObject>(obj: T, actor: string): ApiResult<T> {
     const map = this.mapOf(obj.kind);
     const key = this.keyOf(obj);
+    if (obj.kind === 'Lease' && obj.metadata.namespace === 'kube-node-lease') this.chains.catchUp(key);
     if (map.has(key)) return fail('AlreadyExists');
     let created = {
       ...obj,
@@ -128,6 +133,7 @@ export class ApiStore {
   update<T extends ApiObject>(obj: T, actor: string): ApiResult<T> {
     const map = this.mapOf(obj.kind);
     const key = this.keyOf(obj);
+    if (obj.kind === 'Lease' && obj.metadata.namespace === 'kube-node-lease') this.chains.catchUp(key);
     const cur = map.get(key) as T | undefined;
     if (!cur) return fail('NotFound');
     if (cur.metadata.resourceVersion !== obj.metadata.resourceVersion) return fail('Conflict');
@@ -141,7 +147,9 @@ export class ApiStore {
   patch<T extends ApiObject>(kind: T['kind'], key: string, change: (cur: T) => T | undefined, actor: string): ApiResult<T> {
     if (kind === 'Lease') {
       const slash = key.indexOf('/');
-      key = leaseKey(key.slice(0, slash), key.slice(slash + 1));
+      const namespace = key.slice(0, slash);
+      key = leaseKey(namespace, key.slice(slash + 1));
+      if (namespace === 'kube-node-lease') this.chains.catchUp(key);
     }
     const cur = this.mapOf(kind).get(key) as T | undefined;
     if (!cur) return fail('NotFound');
@@ -191,6 +199,8 @@ export class ApiStore {
   // ---- watches ----
 
   watch(w: StoreWatcher): void {
+    // Renewals not played yet were sent to the watchers there were.
+    if (w.kind === 'Lease') this.chains.catchUpAll();
     if (w.kind === 'Node' && w.nodeName !== undefined) {
       let set = this.nodeWatchersByName.get(w.nodeName);
       if (!set) this.nodeWatchersByName.set(w.nodeName, (set = new Set()));
@@ -205,6 +215,7 @@ export class ApiStore {
   }
 
   unwatch(w: StoreWatcher): void {
+    if (w.kind === 'Lease') this.chains.catchUpAll();
     if (w.kind === 'Node' && w.nodeName !== undefined) this.nodeWatchersByName.get(w.nodeName)?.delete(w);
     else if (w.kind === 'Pod' && w.nodeName !== undefined) this.podWatchersByNode.get(w.nodeName)?.delete(w);
     else this.watchers[w.kind].delete(w);
@@ -217,6 +228,7 @@ export class ApiStore {
       const n = this.nodes.get(w.nodeName);
       return n ? [n] : [];
     }
+    if (w.kind === 'Lease') this.chains.catchUpAll();
     const all: ApiObject[] = [...this.mapOf(w.kind).values()];
     return w.namespace === undefined ? all : all.filter((o) => o.kind === 'Lease' && o.metadata.namespace === w.namespace);
   }

@@ -42,6 +42,7 @@ import { type EventHandle, Priority, type Rng } from '../../engine/index.js';
 import type { InFlightRequest, RequestOptions } from '../apiserver/api-server.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import type { Informer } from '../apiserver/informer.js';
+import type { LeaseChain } from '../apiserver/lease-chains.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import { Process } from './process.js';
@@ -87,8 +88,10 @@ interface RenewalAhead {
   /** The raw draws made ahead, given back if undone: the loop's jitter and the request leg's base latency. */
   jitterRaw: number;
   baseRaw: number | undefined;
-  /** The arrival (or timeout) of the renewal sent ahead. */
-  event: EventHandle;
+  /** The arrival (or timeout) of the renewal sent ahead, as an event; undefined while it is a chain link. */
+  event: EventHandle | undefined;
+  /** A chain link (lease-chains.ts): the renewal, with its arrival drawn, to be played once past. */
+  req: InFlightRequest<Lease> | undefined;
 }
 
 /**
@@ -150,7 +153,7 @@ export function computeNodeConditions(existing: readonly NodeCondition[], nowMs:
   return { conditions, changed };
 }
 
-export class Kubelet extends Process {
+export class Kubelet extends Process implements LeaseChain {
   /** Containers running on this host, by pod name. Survives a kubelet stop, not a power-off. */
   private readonly containers = new Map<string, RunningPod>();
   /** Images on this host's disk (by workload id): survive reboots. */
@@ -593,6 +596,7 @@ export class Kubelet extends Process {
     sendAtMs?: number,
     sendBaseMs?: number,
     recycle?: InFlightRequest<Lease>,
+    chainLink = false,
   ): EventHandle | undefined {
     if (attempt >= UPDATE_RETRIES) {
       cb(false);
@@ -607,8 +611,16 @@ export class Kubelet extends Process {
         : (r: ApiResult<Lease>, b: Lease) => this.renewAnswered(r, b, attempt, cb, loopDone);
     // A success that only leads to the loop's next wait can be played ahead (renewServed).
     const opts = loopDone === this.leaseLoop?.again ? this.renewOptsAhead : this.renewOpts;
-    return this.ctx.api.requestAt(sendAtMs ?? this.ctx.sim.nowMs, this.host, this.heartbeatTimeoutMs, this.renewOp, done, this.renewLabel, opts, sendBaseMs, base, recycle);
+    const req = this.ctx.api.prepareAt(sendAtMs ?? this.ctx.sim.nowMs, this.host, this.heartbeatTimeoutMs, this.renewOp, done, this.renewLabel, opts, sendBaseMs, base, recycle);
+    // A renewal sent ahead that will reach its replica becomes a chain link, played once past (lease-chains.ts).
+    if (chainLink && req.arriveAtMs >= 0) {
+      this.linked = req;
+      return undefined;
+    }
+    return this.ctx.api.schedule(req);
   }
+  /** The chain link retryUpdateLease made instead of an event. */
+  private linked: InFlightRequest<Lease> | undefined;
 
   /** The answer to a renewal of `base` (attempt `attempt`): a success ends in cb(true), and so in `loopDone`. */
   private renewAnswered(r: ApiResult<Lease>, base: Lease, attempt: number, cb: (ok: boolean) => void, loopDone: () => void): void {
@@ -644,10 +656,20 @@ export class Kubelet extends Process {
     const lease = r.value;
     this.latestLease = lease;
     // The sync at sendAtMs: syncLease(again) with latestLease set. The served request is finished (this
-    // hook takes over its answer), so it carries the next one.
-    const event = this.retryUpdateLease(lease, 0, synced, loop.again, sendAtMs, sendBaseMs, req)!;
+    // hook takes over its answer), so it carries the next one. With lease chains on it is not scheduled
+    // but kept as a chain link (lease-chains.ts).
+    const chains = this.ctx.api.store.chains;
+    this.linked = undefined;
+    const event = this.retryUpdateLease(lease, 0, synced, loop.again, sendAtMs, sendBaseMs, req, chains.enabled);
+    const link = this.linked;
+    this.linked = undefined;
+    if (link === undefined) this.unchain();
+    else if (!this.chained) {
+      chains.add(this.nodeName, this);
+      this.chained = true;
+    }
     // One record per kubelet, refilled: it too would live until the next renewal.
-    const ahead = (this.aheadRecord ??= { respondAtMs, sendAtMs, lease, epoch: this.epoch, jitterRaw, baseRaw, event });
+    const ahead = (this.aheadRecord ??= { respondAtMs, sendAtMs, lease, epoch: this.epoch, jitterRaw, baseRaw, event, req: link });
     ahead.respondAtMs = respondAtMs;
     ahead.sendAtMs = sendAtMs;
     ahead.lease = lease;
@@ -655,17 +677,59 @@ export class Kubelet extends Process {
     ahead.jitterRaw = jitterRaw;
     ahead.baseRaw = baseRaw;
     ahead.event = event;
+    ahead.req = link;
     this.ahead = ahead;
     this.speculate();
     return true;
   }
 
+  /**
+   * Plays the renewals of the chain (lease-chains.ts) that have happened by now, each at its arrival:
+   * served, it sends the next one, which becomes the next link. The world is as it was when they were
+   * sent (a change plays every chain first), so each does what its event would have done.
+   */
+  catchUpRenewals(): void {
+    if (this.catchingUp) return;
+    const sim = this.ctx.sim;
+    this.catchingUp = true;
+    try {
+      for (let a = this.ahead; a !== undefined && a.req !== undefined && sim.visibleEarly(a.req.arriveAtMs); a = this.ahead) {
+        const req = a.req;
+        a.req = undefined;
+        sim.replay(req.arriveAtMs, () => req.arrive());
+      }
+    } finally {
+      this.catchingUp = false;
+    }
+    if (this.ahead?.req === undefined) this.unchain();
+  }
+  private catchingUp = false;
+  /** Registered in the store's lease chains. */
+  private chained = false;
+
+  private unchain(): void {
+    if (!this.chained) return;
+    this.chained = false;
+    this.ctx.api.store.chains.remove(this.nodeName, this);
+  }
+
+  protected override beforeStop(): void {
+    this.catchUpRenewals();
+  }
+
   /** The world changed or the kubelet stops: a renewal not yet sent goes back to the ordinary events. */
   private undoAhead(ahead: RenewalAhead): void {
     if (this.ahead === ahead) this.ahead = undefined;
+    const link = ahead.req;
+    ahead.req = undefined;
+    this.unchain();
     const sim = this.ctx.sim;
     const nowMs = sim.nowMs;
-    if (ahead.sendAtMs < nowMs) return; // sent before the change: on its way, as it would be
+    if (ahead.sendAtMs < nowMs) {
+      // Sent before the change: on its way, as it would be (a chain link's arrival becomes an event).
+      if (link !== undefined) ahead.event = this.ctx.api.schedule(link);
+      return;
+    }
     sim.cancel(ahead.event);
     // Not sent: its base latency is drawn again when (if) it is. Not answered yet: nor is the jitter.
     if (ahead.baseRaw !== undefined) this.leaseSendRng.unread(ahead.baseRaw);

@@ -59,6 +59,14 @@ export interface NlcEnv {
   /** DELETE with the pod's own grace period (legacy eviction). */
   deletePod(pod: Pod, reason: string, done: (r: ApiResult<unknown>) => void): void;
   zoneStateChanged(zone: string, from: ZoneState, to: ZoneState): void;
+  /**
+   * When the lease held for a node was delivered (virtual ms), and the virtual time of the pass: given
+   * both, a pass skips a quiet Ready node's lease while its grace period cannot run out, and works out
+   * later at which pass the controller saw the lease first (monitorNodeHealth). Left out when a lease's
+   * renewTime may go back (a host clock stepped back): then every pass reads every lease.
+   */
+  leaseDeliveredAtMs?(nodeName: string): number | undefined;
+  passAtMs?(): number;
 }
 
 /** nodeHealthData: what the controller remembers of a node, on its own clock. */
@@ -81,11 +89,16 @@ export interface NodeHealth {
   quietZone: string | undefined;
   /** A quiet Unknown node's zone queue (undefined: the node is quiet Ready). */
   quietQueue: RateLimitedTimedQueue | undefined;
+  /** The number of the last pass that read the node's lease (NodeLifecycleCore.passes). */
+  leaseReadPass: number;
 }
 
-function newHealth(nodeName: string, probeTimestampMs: number, readyTransitionTimestampMs: number, savedReady: NodeCondition | undefined, savedLeaseRenewMs: number | undefined): NodeHealth {
-  return { nodeName, probeTimestampMs, readyTransitionTimestampMs, savedReady, savedLeaseRenewMs, quietNode: undefined, quietZone: undefined, quietQueue: undefined };
+function newHealth(nodeName: string, probeTimestampMs: number, readyTransitionTimestampMs: number, savedReady: NodeCondition | undefined, savedLeaseRenewMs: number | undefined, leaseReadPass: number): NodeHealth {
+  return { nodeName, probeTimestampMs, readyTransitionTimestampMs, savedReady, savedLeaseRenewMs, quietNode: undefined, quietZone: undefined, quietQueue: undefined, leaseReadPass };
 }
+
+/** How many passes back a skipped lease can be worked out (a quiet node is read at least this often). */
+const PASS_HISTORY = 64;
 
 /** The result of tryUpdateNodeHealth. */
 export interface HealthResult {
@@ -152,15 +165,22 @@ export class NodeLifecycleCore {
     const graceMs = this.cfg.nodeMonitorGracePeriodMs;
     const order = this.passOrder;
     const short = !nlcChecks.fullPathForEveryNode;
+    const pass = ++this.passes;
+    const passAtMs = this.env.passAtMs;
+    if (passAtMs !== undefined) {
+      this.passAt[pass % PASS_HISTORY] = passAtMs();
+      this.passNow[pass % PASS_HISTORY] = now;
+    }
+    const skip = short && this.env.leaseDeliveredAtMs !== undefined && passAtMs !== undefined;
     for (const node of this.env.nodes()) {
       const at = visited++;
       // The record at this position last pass is this node's when it is quiet with this very object
       // (records stop being quiet before they are replaced or dropped): no lookup by name.
       const last = order[at];
-      if (short && last !== undefined && last.quietNode === node && this.quietPass(last, now, graceMs, zoneCounts)) continue;
+      if (short && last !== undefined && last.quietNode === node && ((skip && this.skipLease(last, now, graceMs, zoneCounts)) || this.quietPass(last, now, graceMs, zoneCounts))) continue;
       const name = node.metadata.name;
       const quiet = this.health.get(name);
-      if (short && quiet !== undefined && quiet.quietNode === node && quiet !== last && this.quietPass(quiet, now, graceMs, zoneCounts)) {
+      if (short && quiet !== undefined && quiet.quietNode === node && quiet !== last && ((skip && this.skipLease(quiet, now, graceMs, zoneCounts)) || this.quietPass(quiet, now, graceMs, zoneCounts))) {
         order[at] = quiet;
         continue;
       }
@@ -232,8 +252,9 @@ export class NodeLifecycleCore {
     const lease = this.env.lease(h.nodeName);
     if (lease && (h.savedLeaseRenewMs === undefined || h.savedLeaseRenewMs < lease.spec.renewTimeMs)) {
       h.savedLeaseRenewMs = lease.spec.renewTimeMs;
-      h.probeTimestampMs = now;
+      h.probeTimestampMs = this.probeTime(h, now);
     }
+    h.leaseReadPass = this.passes;
     const queue = h.quietQueue;
     if (queue === undefined ? now > h.probeTimestampMs + graceMs : !queue.has(h.nodeName)) return false;
     const zone = h.quietZone;
@@ -245,6 +266,52 @@ export class NodeLifecycleCore {
     }
     return true;
   }
+
+  /**
+   * A quiet Ready node whose grace period cannot run out at this pass, whatever its lease says (the
+   * probe timestamp only moves forward): its lease is not read, and the node counts Ready. Its lease is
+   * read at a later pass, which works out when the controller first saw it (probeTime). So a healthy
+   * node's lease is read about once per grace period instead of every pass, and its kubelet's renewals
+   * are played in runs (lease-chains.ts).
+   */
+  private skipLease(h: NodeHealth, now: number, graceMs: number, zoneCounts: Map<string, ZoneCounts>): boolean {
+    if (h.quietQueue !== undefined || now > h.probeTimestampMs + graceMs || this.passes - h.leaseReadPass >= PASS_HISTORY - 1) return false;
+    const zone = h.quietZone;
+    if (zone !== undefined) {
+      let c = zoneCounts.get(zone);
+      if (!c) zoneCounts.set(zone, (c = { ready: 0, notReady: 0 }));
+      c.ready++;
+    }
+    return true;
+  }
+
+  /**
+   * The probe timestamp for a lease read now that differs from the one last read: the controller's time
+   * at the first pass since that read that saw it (a lease delivered at d is seen by a pass at d or
+   * later), which is this pass unless passes skipped the node (skipLease).
+   */
+  private probeTime(h: NodeHealth, now: number): number {
+    const deliveredAtMs = this.env.leaseDeliveredAtMs?.(h.nodeName);
+    if (deliveredAtMs === undefined) return now;
+    for (let p = h.leaseReadPass + 1; p < this.passes; p++) {
+      const i = p % PASS_HISTORY;
+      if (this.passAt[i] >= deliveredAtMs) return this.passNow[i];
+    }
+    return now;
+  }
+
+  /** Whether the last pass skipped the node's lease although the lease held now was there to be seen. */
+  private seenAtLastPass(h: NodeHealth): boolean {
+    const last = this.passes - 1;
+    if (h.leaseReadPass >= last) return false;
+    const deliveredAtMs = this.env.leaseDeliveredAtMs?.(h.nodeName);
+    return deliveredAtMs !== undefined && this.passAt[last % PASS_HISTORY] >= deliveredAtMs;
+  }
+
+  /** Passes so far, and the virtual and controller times of the last PASS_HISTORY of them. */
+  private passes = 0;
+  private readonly passAt = new Float64Array(PASS_HISTORY);
+  private readonly passNow = new Float64Array(PASS_HISTORY);
 
   /** Each position of the last pass's node order: the record of the node there, when it was left quiet. */
   private readonly passOrder: Array<NodeHealth | undefined> = [];
@@ -272,7 +339,7 @@ export class NodeLifecycleCore {
       observed = { type: 'Ready', status: 'Unknown', lastHeartbeatTimeMs: created, lastTransitionTimeMs: created, reason: '', message: '' };
       graceMs = this.cfg.nodeStartupGracePeriodMs;
       if (h) h.savedReady = undefined;
-      else h = newHealth(name, created, created, undefined, undefined);
+      else h = newHealth(name, created, created, undefined, undefined, this.passes);
     } else {
       observed = cur;
       graceMs = this.cfg.nodeMonitorGracePeriodMs;
@@ -283,22 +350,30 @@ export class NodeLifecycleCore {
     const saved = h?.savedReady;
     const savedLeaseRenewMs = h?.savedLeaseRenewMs;
     if (!h) {
-      h = newHealth(name, now, now, cur, undefined);
+      h = newHealth(name, now, now, cur, undefined, this.passes);
     } else if (!saved && cur) {
-      h = newHealth(name, now, now, cur, undefined);
+      h = newHealth(name, now, now, cur, undefined, this.passes);
     } else if (saved && !cur) {
       // Unreachable upstream (the saved status was just replaced by the one without Ready); kept as §2.3 lists it.
-      h = newHealth(name, now, now, cur, undefined);
+      h = newHealth(name, now, now, cur, undefined, this.passes);
     } else if (saved && cur && saved.lastHeartbeatTimeMs !== cur.lastHeartbeatTimeMs) {
       const transition = saved.lastTransitionTimeMs !== cur.lastTransitionTimeMs ? now : h.readyTransitionTimestampMs;
-      h = newHealth(name, now, transition, cur, undefined);
+      h = newHealth(name, now, transition, cur, undefined, this.passes);
     }
     // 3. A renewed lease refreshes the probe timestamp too.
     const lease = this.env.lease(name);
-    if (lease && (savedLeaseRenewMs === undefined || savedLeaseRenewMs < lease.spec.renewTimeMs)) {
-      h.savedLeaseRenewMs = lease.spec.renewTimeMs;
-      h.probeTimestampMs = now;
+    let seenRenewMs = savedLeaseRenewMs;
+    if (lease && h !== held && held !== undefined && this.seenAtLastPass(held)) {
+      // The last pass skipped a lease it would have taken in (skipLease): a record replaced now compares
+      // with it, as it would have been saved.
+      seenRenewMs = lease.spec.renewTimeMs;
     }
+    if (lease && (seenRenewMs === undefined || seenRenewMs < lease.spec.renewTimeMs)) {
+      h.savedLeaseRenewMs = lease.spec.renewTimeMs;
+      // A record replaced at this pass has just been stamped now.
+      h.probeTimestampMs = h === held ? this.probeTime(h, now) : now;
+    }
+    h.leaseReadPass = this.passes;
     if (h !== held) {
       if (held !== undefined) held.quietNode = undefined;
       this.health.set(name, h);

@@ -60,6 +60,7 @@ export abstract class Process implements HostProcess, Guard {
   /** A clean stop or a crash: everything the incarnation scheduled is silenced. */
   stop(reason: string): void {
     if (!this.running) return;
+    this.beforeStop();
     this.running = false;
     this.epoch++;
     for (const l of this.loops) l.stop();
@@ -69,6 +70,9 @@ export abstract class Process implements HostProcess, Guard {
     this.onStop(reason);
     if (this.traced) this.ctx.trace.emit('component.stopped', { component: this.component, instance: this.name });
   }
+
+  /** Called while the incarnation still runs, just before it stops. */
+  protected beforeStop(): void {}
 
   kill(reason: string): void {
     this.stop(reason);

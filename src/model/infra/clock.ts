@@ -14,6 +14,8 @@ export class Clock {
     private readonly sim: Pick<Simulator, 'nowMs'>,
     /** Told after every jump or rate change. */
     private readonly onChange: () => void = () => {},
+    /** Told before every jump or rate change. */
+    private readonly beforeChange: () => void = () => {},
   ) {}
 
   /** Local time in integer milliseconds. */
@@ -41,6 +43,7 @@ export class Clock {
 
   /** Jumps the clock by offsetMs (positive: ahead). */
   jump(offsetMs: number): void {
+    this.beforeChange();
     this.reanchor();
     this.anchorLocalMs += offsetMs;
     this.onChange();
@@ -48,6 +51,7 @@ export class Clock {
 
   /** From now on the clock advances `rate` local ms per virtual ms. */
   setRate(rate: number): void {
+    this.beforeChange();
     this.reanchor();
     this.rateValue = rate;
     this.onChange();

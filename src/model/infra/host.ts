@@ -14,6 +14,8 @@ export class Host {
   poweredOn = true;
   /** Told when the host's power or clock changes (World.changed, set by the cluster). */
   onChange: () => void = () => {};
+  /** Told before its power or clock changes (World.willChange). */
+  beforeChange: () => void = () => {};
   /**
    * The API server's routing cache for this host as a client (ApiServer.pickReplica): the replica its
    * traffic goes to, valid while the world's version is apiRouteVersion, and its preferred replica.
@@ -30,7 +32,11 @@ export class Host {
     readonly zone: string,
     readonly role: 'node' | 'control-plane',
   ) {
-    this.clock = new Clock(sim, () => this.onChange());
+    this.clock = new Clock(
+      sim,
+      () => this.onChange(),
+      () => this.beforeChange(),
+    );
   }
 
   attach(p: HostProcess): void {
@@ -44,6 +50,7 @@ export class Host {
 
   powerOff(): void {
     if (!this.poweredOn) return;
+    this.beforeChange();
     this.poweredOn = false;
     this.onChange();
     for (const p of this.processes) p.kill('host powered off');
@@ -51,6 +58,7 @@ export class Host {
 
   powerOn(): void {
     if (this.poweredOn) return;
+    this.beforeChange();
     this.poweredOn = true;
     this.onChange();
     for (const fn of this.bootHandlers) fn();

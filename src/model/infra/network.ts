@@ -24,6 +24,8 @@ export class Network {
   private readonly rngs = new Map<string, Rng>();
   /** Told after every cut, heal, degrade and restore (World.changed, set by the cluster). */
   onChange: () => void = () => {};
+  /** Told before every cut, heal, degrade and restore (World.willChange). */
+  beforeChange: () => void = () => {};
 
   constructor(
     private readonly streams: RandomStreams,
@@ -66,21 +68,25 @@ export class Network {
   }
 
   cut(id: string, a: Iterable<string>, b: Iterable<string>): void {
+    this.beforeChange();
     this.partitions.push({ id, a: new Set(a), b: new Set(b) });
     this.onChange();
   }
 
   heal(id: string): void {
+    this.beforeChange();
     this.partitions = this.partitions.filter((p) => p.id !== id);
     this.onChange();
   }
 
   degrade(id: string, hosts: Iterable<string>, loss: number, extraLatency?: RangeMs): void {
+    this.beforeChange();
     this.degrades.push({ id, hosts: new Set(hosts), loss, extraLatency });
     this.onChange();
   }
 
   restore(id: string): void {
+    this.beforeChange();
     this.degrades = this.degrades.filter((d) => d.id !== id);
     this.onChange();
   }

@@ -11,6 +11,7 @@ export interface Speculation {
 
 export class World {
   private readonly pending = new Set<Speculation>();
+  private readonly settlers: Array<() => void> = [];
   /** Bumped by every change: lets a reader cache what depends on the world (etcd quorum) until then. */
   version = 0;
 
@@ -20,6 +21,19 @@ export class World {
   /** Registers work done ahead of time: it is undone at the next change (then register again). */
   speculate(s: Speculation): void {
     this.pending.add(s);
+  }
+
+  /**
+   * Runs fn just before every change, while the world is still as it was: work played late (lease
+   * renewals without an event each) is played up to now first.
+   */
+  beforeChange(fn: () => void): void {
+    this.settlers.push(fn);
+  }
+
+  /** Hosts, links, clocks or API members are about to change. */
+  willChange(): void {
+    for (const fn of this.settlers) fn();
   }
 
   /** Hosts, links, clocks or API members changed: undo every speculation. */
