@@ -96,7 +96,10 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.nodeName = opts.nodeName;
     this.namespace = opts.namespace;
     this.unordered = opts.kind === 'Lease' && opts.namespace === 'kube-node-lease';
+    // Only the node-Lease informer holds nothing but the latest lease of each node.
+    this.passOver = this.unordered ? (nodeName) => this.passOverLease(nodeName) : undefined;
   }
+  readonly passOver: ((nodeName: string) => void) | undefined;
 
   /** The local cache, current as of now (watch events that have arrived are applied first). */
   get cache(): ReadonlyMap<string, T> {
@@ -172,6 +175,14 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       // Nobody may read for a long while (a cache only looked at now and then): keep the queue short.
       if (this.inFlightTail - this.inFlightHead >= 4096) this.applyArrived();
     } else this.inFlightSeqs[at] = sim.postWith(atMs, this.applyArrived, this, this.label);
+  }
+
+  /** A node lease's watch event that a later one replaces before anyone reads (StoreWatcher.passOver). */
+  private passOverLease(nodeName: string): void {
+    if (this.stopped || !this.connected) return;
+    const latencyMs = this.watchLatency(this.ctx.api.store.watchRng);
+    if (latencyMs === undefined) throw this.ctx.sim.bug(`informer ${this.label}: a renewal passed over could not be delivered`);
+    this.lastSentAtMs.set(nodeName, Math.round(Math.max(this.ctx.sim.nowMs + latencyMs, this.lastSentAtMs.get(nodeName) ?? 0, this.watchFloorAtMs)));
   }
 
   /** A node lease's watch event (see the file's opening comment). */

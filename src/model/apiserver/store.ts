@@ -39,6 +39,11 @@ export interface StoreWatcher {
   readonly nodeName?: string;
   readonly namespace?: string;
   notify(type: WatchEventType, obj: ApiObject): void;
+  /**
+   * A node lease renewal it will never see, because a later one replaces it first (ApiStore.passRenewal):
+   * it draws what its watch event would have drawn. Left out by watchers that must see every event.
+   */
+  passOver?(nodeName: string): void;
 }
 
 export interface DeleteOptions {
@@ -231,6 +236,28 @@ export class ApiStore {
     if (w.kind === 'Lease') this.chains.catchUpAll();
     const all: ApiObject[] = [...this.mapOf(w.kind).values()];
     return w.namespace === undefined ? all : all.filter((o) => o.kind === 'Lease' && o.metadata.namespace === w.namespace);
+  }
+
+  /** Whether every lease watcher can take a renewal passed over (passRenewal). */
+  canPassRenewal(): boolean {
+    for (const w of this.watchers.Lease) {
+      if (w.namespace !== undefined && w.namespace !== 'kube-node-lease') continue;
+      if (w.passOver === undefined) return false;
+    }
+    return true;
+  }
+
+  /**
+   * A node lease renewal that a later one replaces everywhere before anyone can look (lease-chains.ts):
+   * it is counted (node.lease.renewed) and each watcher draws its watch event's delay, but no object is
+   * stored or sent.
+   */
+  passRenewal(nodeName: string): void {
+    this.trace.emit('node.lease.renewed', { node: nodeName });
+    for (const w of this.watchers.Lease) {
+      if (w.namespace !== undefined && w.namespace !== 'kube-node-lease') continue;
+      w.passOver!(nodeName);
+    }
   }
 
   // ---- internals ----

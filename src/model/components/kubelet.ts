@@ -647,13 +647,18 @@ export class Kubelet extends Process implements LeaseChain {
     const { world, network } = this.ctx;
     // A degraded link's loss and delay draws depend on the world: then nothing is drawn ahead.
     if (!r.ok || loop === undefined || !this.running || req.epoch !== this.epoch || !world.enabled || network.degraded) return false;
+    this.sendNextAhead(loop, respondAtMs, r.value, req);
+    return true;
+  }
+
+  /** renewServed's work once it goes ahead: the answer taken in at respondAtMs, the next renewal sent. */
+  private sendNextAhead(loop: SyncLoop, respondAtMs: number, lease: Lease, req: InFlightRequest<Lease>): void {
     const synced = this.renewSynced!;
     const jitterRaw = loop.rng.next();
     const waitMs = Math.max(0, this.host.clock.toSimMs(loop.periodMs * (1 + jitterRaw * JITTER_FACTOR)));
     const sendAtMs = Math.round(respondAtMs + waitMs);
     const sendBaseMs = this.drawRenewBase();
     const baseRaw = this.lastBaseRaw;
-    const lease = r.value;
     this.latestLease = lease;
     // The sync at sendAtMs: syncLease(again) with latestLease set. The served request is finished (this
     // hook takes over its answer), so it carries the next one. With lease chains on it is not scheduled
@@ -680,7 +685,6 @@ export class Kubelet extends Process implements LeaseChain {
     ahead.req = link;
     this.ahead = ahead;
     this.speculate();
-    return true;
   }
 
   /**
@@ -693,9 +697,14 @@ export class Kubelet extends Process implements LeaseChain {
     const sim = this.ctx.sim;
     this.catchingUp = true;
     try {
+      // A renewal followed by two more that are due as well can be passed over (passRenewal). The next
+      // one arrives at least a period after it (the clock's rate is as when they were sent).
+      const loop = this.leaseLoop;
+      const twoPeriodsMs = loop === undefined ? Infinity : 2 * this.host.clock.toSimMs(loop.periodMs) - 1;
       for (let a = this.ahead; a !== undefined && a.req !== undefined && sim.visibleEarly(a.req.arriveAtMs); a = this.ahead) {
         const req = a.req;
         a.req = undefined;
+        if (req.arriveAtMs + twoPeriodsMs < sim.nowMs && this.passRenewal(req)) continue;
         sim.replay(req.arriveAtMs, () => req.arrive());
       }
     } finally {
@@ -704,6 +713,31 @@ export class Kubelet extends Process implements LeaseChain {
     if (this.ahead?.req === undefined) this.unchain();
   }
   private catchingUp = false;
+
+  /**
+   * Plays a renewal whose lease nobody can see, because a later renewal replaces it at the API server
+   * and in every lease watcher before anyone looks (catchUpRenewals): it is counted, and its network
+   * legs and the next renewal's draws are made as the replay would make them, in the same order (the
+   * watch events' delays, the answer's way back, the loop's jitter, the next request's way there), but no
+   * object is built. False when a lease watcher cannot take it so.
+   */
+  private passRenewal(req: InFlightRequest<Lease>): boolean {
+    const { sim, api, network } = this.ctx;
+    const store = api.store;
+    const loop = this.leaseLoop;
+    if (loop === undefined || !store.canPassRenewal()) return false;
+    sim.replay(req.arriveAtMs, () => {
+      this.ahead = undefined;
+      store.watchRng = this.leaseSendRng;
+      store.passRenewal(this.nodeName);
+      store.watchRng = undefined;
+      const back = network.transit(req.replica!.host, this.host, this.leaseSendRng);
+      if (back === undefined) throw sim.bug(`${this.name}: a renewal passed over could not be answered`);
+      // The lease it would have returned is replaced by the next renewal's: the kubelet keeps the one it has.
+      this.sendNextAhead(loop, sim.nowMs + Math.max(0, back), this.latestLease!, req);
+    });
+    return true;
+  }
   /** Registered in the store's lease chains. */
   private chained = false;
 
