@@ -41,12 +41,18 @@ export function readySeries(events: readonly TraceEvent[]): Map<string, ReadySer
   return series;
 }
 
+/** What the series needs of one pod: its workload and the three things that make it available. */
+interface PodState {
+  workload: string;
+  ready: boolean;
+  gone: boolean;
+  /** Its containers were stopped (pod.stopped) and not started again. */
+  down: boolean;
+}
+
 function buildReadySeries(events: readonly TraceEvent[]): Map<string, ReadySeries> {
-  const podWorkload = new Map<string, string>();
-  const podReady = new Set<string>();
-  const podGone = new Set<string>();
-  /** Pods whose containers were stopped (pod.stopped) and not started again. */
-  const podDown = new Set<string>();
+  // One record per pod name (one map lookup per event: at 150,000 pods, sets per flag cost a second).
+  const pods = new Map<string, PodState>();
   const ready = new Map<string, number>();
   const desired = new Map<string, number>();
   const byWorkload = new Map<string, ReadySeries>();
@@ -62,17 +68,13 @@ function buildReadySeries(events: readonly TraceEvent[]): Map<string, ReadySerie
     if (last && last.atMs === e.atMs) s.points[s.points.length - 1] = point;
     else if (!last || last.ready !== point.ready || last.desired !== point.desired) s.points.push(point);
   };
-  const available = (pod: string) => podReady.has(pod) && !podGone.has(pod) && !podDown.has(pod);
-  /** Applies a change to one pod's state and records the workload's new count if it moved. */
-  const update = (pod: string, e: TraceEvent, change: () => void): void => {
-    const workload = podWorkload.get(pod);
-    if (workload === undefined) return;
-    const counted = available(pod);
-    change();
-    const nowCounted = available(pod);
+  const available = (p: PodState) => p.ready && !p.gone && !p.down;
+  /** After a change of one pod's state (counted: whether it was available before), records the workload's new count if it moved. */
+  const changed = (p: PodState, counted: boolean, e: TraceEvent): void => {
+    const nowCounted = available(p);
     if (counted !== nowCounted) {
-      ready.set(workload, (ready.get(workload) ?? 0) + (nowCounted ? 1 : -1));
-      push(workload, e);
+      ready.set(p.workload, (ready.get(p.workload) ?? 0) + (nowCounted ? 1 : -1));
+      push(p.workload, e);
     }
   };
 
@@ -82,32 +84,46 @@ function buildReadySeries(events: readonly TraceEvent[]): Map<string, ReadySerie
         desired.set(e.workload, e.desired);
         push(e.workload, e);
         break;
-      case 'pod.created':
+      case 'pod.created': {
         // A name reused by a StatefulSet starts afresh.
-        podWorkload.set(e.pod, e.workload);
-        podReady.delete(e.pod);
-        podGone.delete(e.pod);
-        podDown.delete(e.pod);
+        const p = pods.get(e.pod);
+        if (p === undefined) pods.set(e.pod, { workload: e.workload, ready: false, gone: false, down: false });
+        else {
+          p.workload = e.workload;
+          p.ready = false;
+          p.gone = false;
+          p.down = false;
+        }
         if (!byWorkload.has(e.workload)) push(e.workload, e);
         break;
-      case 'pod.ready.changed':
-        if (!podGone.has(e.pod)) update(e.pod, e, () => (e.ready ? podReady.add(e.pod) : podReady.delete(e.pod)));
+      }
+      case 'pod.ready.changed': {
+        const p = pods.get(e.pod);
+        if (p === undefined || p.gone) break;
+        const counted = available(p);
+        p.ready = e.ready;
+        changed(p, counted, e);
         break;
+      }
       case 'pod.stopped':
-        update(e.pod, e, () => podDown.add(e.pod));
+      case 'pod.started': {
+        const p = pods.get(e.pod);
+        if (p === undefined) break;
+        const counted = available(p);
+        p.down = e.type === 'pod.stopped';
+        changed(p, counted, e);
         break;
-      case 'pod.started':
-        update(e.pod, e, () => podDown.delete(e.pod));
-        break;
+      }
       case 'pod.deleted':
-      case 'pod.removed':
-        if (!podGone.has(e.pod)) {
-          update(e.pod, e, () => {
-            podReady.delete(e.pod);
-            podGone.add(e.pod);
-          });
-        }
+      case 'pod.removed': {
+        const p = pods.get(e.pod);
+        if (p === undefined || p.gone) break;
+        const counted = available(p);
+        p.ready = false;
+        p.gone = true;
+        changed(p, counted, e);
         break;
+      }
     }
   }
   for (const s of byWorkload.values()) {
