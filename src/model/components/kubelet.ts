@@ -652,7 +652,7 @@ export class Kubelet extends Process implements LeaseChain {
   }
 
   /** renewServed's work once it goes ahead: the answer taken in at respondAtMs, the next renewal sent. */
-  private sendNextAhead(loop: SyncLoop, respondAtMs: number, lease: Lease, req: InFlightRequest<Lease>): void {
+  private sendNextAhead(loop: SyncLoop, respondAtMs: number, lease: Lease, req: InFlightRequest<Lease>, passedOver = false): void {
     const synced = this.renewSynced!;
     const jitterRaw = loop.rng.next();
     const waitMs = Math.max(0, this.host.clock.toSimMs(loop.periodMs * (1 + jitterRaw * JITTER_FACTOR)));
@@ -664,10 +664,22 @@ export class Kubelet extends Process implements LeaseChain {
     // hook takes over its answer), so it carries the next one. With lease chains on it is not scheduled
     // but kept as a chain link (lease-chains.ts).
     const chains = this.ctx.api.store.chains;
-    this.linked = undefined;
-    const event = this.retryUpdateLease(lease, 0, synced, loop.again, sendAtMs, sendBaseMs, req, chains.enabled);
-    const link = this.linked;
-    this.linked = undefined;
+    let event: EventHandle | undefined;
+    let link: InFlightRequest<Lease> | undefined;
+    if (passedOver) {
+      // A link after a renewal passed over: the same request renews the same lease, through the same
+      // replica, a period later. Its way there is the base latency drawn (the world is as it was, the
+      // links not degraded), as prepareAt would find.
+      req.deadlineMs = sendAtMs + this.heartbeatTimeoutMs;
+      req.arriveAtMs = sendAtMs + Math.max(0, sendBaseMs);
+      req.result = undefined;
+      link = req;
+    } else {
+      this.linked = undefined;
+      event = this.retryUpdateLease(lease, 0, synced, loop.again, sendAtMs, sendBaseMs, req, chains.enabled);
+      link = this.linked;
+      this.linked = undefined;
+    }
     if (link === undefined) this.unchain();
     else if (!this.chained) {
       chains.add(this.nodeName, this);
@@ -734,7 +746,7 @@ export class Kubelet extends Process implements LeaseChain {
       const back = network.transit(req.replica!.host, this.host, this.leaseSendRng);
       if (back === undefined) throw sim.bug(`${this.name}: a renewal passed over could not be answered`);
       // The lease it would have returned is replaced by the next renewal's: the kubelet keeps the one it has.
-      this.sendNextAhead(loop, sim.nowMs + Math.max(0, back), this.latestLease!, req);
+      this.sendNextAhead(loop, sim.nowMs + Math.max(0, back), this.latestLease!, req, true);
     });
     return true;
   }
