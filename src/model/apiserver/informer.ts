@@ -74,8 +74,8 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   /** The earliest delivery time in flight (unordered). */
   private pendNextAtMs = Infinity;
   private pendMark = 0;
-  /** The current watch's events come after its initial list, from the millisecond after it. */
-  private watchFloorAtMs = 0;
+  /** The current watch's events come after its initial list, from the millisecond after it (node leases). */
+  watchFloorAtMs = 0;
   /** Per lease: the delivery time of its last event sent, and of the object held (Informer.deliveredAtMs). */
   private readonly lastSentAtMs = new Map<string, number>();
   private readonly heldAtMs = new Map<string, number>();

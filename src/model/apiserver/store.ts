@@ -44,6 +44,8 @@ export interface StoreWatcher {
    * it draws what its watch event would have drawn. Left out by watchers that must see every event.
    */
   passOver?(nodeName: string): void;
+  /** No watch event of its current watch is delivered before this (its first list's delivery). */
+  readonly watchFloorAtMs?: number;
 }
 
 export interface DeleteOptions {
@@ -238,11 +240,14 @@ export class ApiStore {
     return w.namespace === undefined ? all : all.filter((o) => o.kind === 'Lease' && o.metadata.namespace === w.namespace);
   }
 
-  /** Whether every lease watcher can take a renewal passed over (passRenewal). */
-  canPassRenewal(): boolean {
+  /**
+   * Whether every lease watcher can take a renewal passed over (passRenewal), and would deliver what
+   * replaces it before beforeMs as far as its own watch goes (its first list was before then).
+   */
+  canPassRenewal(beforeMs: number): boolean {
     for (const w of this.watchers.Lease) {
       if (w.namespace !== undefined && w.namespace !== 'kube-node-lease') continue;
-      if (w.passOver === undefined) return false;
+      if (w.passOver === undefined || !((w.watchFloorAtMs ?? 0) < beforeMs)) return false;
     }
     return true;
   }

@@ -709,14 +709,16 @@ export class Kubelet extends Process implements LeaseChain {
     const sim = this.ctx.sim;
     this.catchingUp = true;
     try {
-      // A renewal followed by two more that are due as well can be passed over (passRenewal). The next
-      // one arrives at least a period after it (the clock's rate is as when they were sent).
+      // A renewal whose successor has arrived, and whose successor's watch events have been delivered, by
+      // now can be passed over (passRenewal): the successor replaces it everywhere. The successor arrives
+      // at most a jittered period (at the clock's rate, as when they were sent) and three network legs
+      // after it, plus rounding; its watch events come no earlier than each watch's first list.
       const loop = this.leaseLoop;
-      const twoPeriodsMs = loop === undefined ? Infinity : 2 * this.host.clock.toSimMs(loop.periodMs) - 1;
+      const maxGapMs = loop === undefined ? Infinity : this.host.clock.toSimMs(loop.periodMs * (1 + JITTER_FACTOR)) + 3 * this.latencyMaxMs + 2;
       for (let a = this.ahead; a !== undefined && a.req !== undefined && sim.visibleEarly(a.req.arriveAtMs); a = this.ahead) {
         const req = a.req;
         a.req = undefined;
-        if (req.arriveAtMs + twoPeriodsMs < sim.nowMs && this.passRenewal(req)) continue;
+        if (req.arriveAtMs + maxGapMs < sim.nowMs && this.passRenewal(req)) continue;
         sim.replay(req.arriveAtMs, () => req.arrive());
       }
     } finally {
@@ -727,7 +729,7 @@ export class Kubelet extends Process implements LeaseChain {
   private catchingUp = false;
 
   /**
-   * Plays a renewal whose lease nobody can see, because a later renewal replaces it at the API server
+   * Plays a renewal whose lease nobody can see, because the next renewal replaces it at the API server
    * and in every lease watcher before anyone looks (catchUpRenewals): it is counted, and its network
    * legs and the next renewal's draws are made as the replay would make them, in the same order (the
    * watch events' delays, the answer's way back, the loop's jitter, the next request's way there), but no
@@ -737,7 +739,7 @@ export class Kubelet extends Process implements LeaseChain {
     const { sim, api, network } = this.ctx;
     const store = api.store;
     const loop = this.leaseLoop;
-    if (loop === undefined || !store.canPassRenewal()) return false;
+    if (loop === undefined || !store.canPassRenewal(sim.nowMs)) return false;
     sim.replay(req.arriveAtMs, () => {
       this.ahead = undefined;
       store.watchRng = this.leaseSendRng;
