@@ -82,19 +82,25 @@ export interface NodeHealth {
    * Set by a pass that had nothing to do for the node: that Node object. While the informer still holds
    * the same object, a pass only takes in the lease and checks what could make it act (monitorNodeHealth).
    * Quiet Ready: no status write, no NoExecute taint, not queued, no pod-marking retry. Quiet Unknown
-   * (quietQueue set): already Unknown, tainted unreachable (not not-ready), in its zone's queue, no retry.
+   * (quietQueue set): already Unknown, not tainted not-ready, in its zone's queue, no retry; tainted
+   * unreachable, or not yet (quietRequeue).
    */
   quietNode: Node | undefined;
   /** The zone a quiet node counts in (undefined: excluded from disruption). */
   quietZone: string | undefined;
   /** A quiet Unknown node's zone queue (undefined: the node is quiet Ready). */
   quietQueue: RateLimitedTimedQueue | undefined;
+  /**
+   * A quiet Unknown node not tainted yet: every pass removes it from its zone queue and adds it again, as
+   * markNodeForTainting does upstream (so it waits behind nodes added since).
+   */
+  quietRequeue: boolean;
   /** The number of the last pass that read the node's lease (NodeLifecycleCore.passes). */
   leaseReadPass: number;
 }
 
 function newHealth(nodeName: string, probeTimestampMs: number, readyTransitionTimestampMs: number, savedReady: NodeCondition | undefined, savedLeaseRenewMs: number | undefined, leaseReadPass: number): NodeHealth {
-  return { nodeName, probeTimestampMs, readyTransitionTimestampMs, savedReady, savedLeaseRenewMs, quietNode: undefined, quietZone: undefined, quietQueue: undefined, leaseReadPass };
+  return { nodeName, probeTimestampMs, readyTransitionTimestampMs, savedReady, savedLeaseRenewMs, quietNode: undefined, quietZone: undefined, quietQueue: undefined, quietRequeue: false, leaseReadPass };
 }
 
 /** How many passes back a skipped lease can be worked out (a quiet node is read at least this often). */
@@ -155,8 +161,10 @@ export class NodeLifecycleCore {
    * queued and has no retry; past its grace period it takes the full path. A quiet Unknown node is
    * written already (an Unknown status is not written again), carries the unreachable taint, so nothing
    * is swapped, and stays in its zone queue, where adding it again does nothing; should it have left the
-   * queue, it takes the full path. At 5,000 nodes this is most of every pass, and during a zone outage
-   * every node of the zone.
+   * queue, it takes the full path. A quiet Unknown node not tainted yet is removed from its queue and
+   * added again, as markNodeForTainting does on the full path. At 5,000 nodes this is most of every
+   * pass, and during a zone outage every node of the zone (in a zone in full disruption they wait in
+   * the queue untainted for hours).
    */
   monitorNodeHealth(): number {
     const zoneCounts = new Map<string, ZoneCounts>();
@@ -224,15 +232,19 @@ export class NodeLifecycleCore {
           const h = this.health.get(name);
           let quietQueue: RateLimitedTimedQueue | undefined;
           let quiet = false;
+          let requeue = false;
           if (current.status === 'True') quiet = !hasNoExecuteTaint(node);
-          else if (current.status === 'Unknown' && taintExists(node.spec.taints, UNREACHABLE_NO_EXECUTE) && !taintExists(node.spec.taints, NOT_READY_NO_EXECUTE)) {
+          else if (current.status === 'Unknown' && !taintExists(node.spec.taints, NOT_READY_NO_EXECUTE)) {
+            // Tainted unreachable, or waiting in the queue to be (a zone in full disruption waits long).
             quietQueue = this.queueOf(node);
             quiet = quietQueue.has(name);
+            requeue = !taintExists(node.spec.taints, UNREACHABLE_NO_EXECUTE);
           }
           if (h !== undefined && quiet) {
             h.quietNode = node;
             h.quietZone = node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined ? zone : undefined;
             h.quietQueue = quietQueue;
+            h.quietRequeue = requeue;
             order[at] = h;
           }
         }
@@ -257,6 +269,10 @@ export class NodeLifecycleCore {
     h.leaseReadPass = this.passes;
     const queue = h.quietQueue;
     if (queue === undefined ? now > h.probeTimestampMs + graceMs : !queue.has(h.nodeName)) return false;
+    if (h.quietRequeue) {
+      queue!.remove(h.nodeName);
+      queue!.add(h.nodeName, String(h.quietNode!.metadata.uid));
+    }
     const zone = h.quietZone;
     if (zone !== undefined) {
       let c = zoneCounts.get(zone);
