@@ -596,7 +596,6 @@ export class Kubelet extends Process implements LeaseChain {
     sendAtMs?: number,
     sendBaseMs?: number,
     recycle?: InFlightRequest<Lease>,
-    chainLink = false,
   ): EventHandle | undefined {
     if (attempt >= UPDATE_RETRIES) {
       cb(false);
@@ -611,16 +610,8 @@ export class Kubelet extends Process implements LeaseChain {
         : (r: ApiResult<Lease>, b: Lease) => this.renewAnswered(r, b, attempt, cb, loopDone);
     // A success that only leads to the loop's next wait can be played ahead (renewServed).
     const opts = loopDone === this.leaseLoop?.again ? this.renewOptsAhead : this.renewOpts;
-    const req = this.ctx.api.prepareAt(sendAtMs ?? this.ctx.sim.nowMs, this.host, this.heartbeatTimeoutMs, this.renewOp, done, this.renewLabel, opts, sendBaseMs, base, recycle);
-    // A renewal sent ahead that will reach its replica becomes a chain link, played once past (lease-chains.ts).
-    if (chainLink && req.arriveAtMs >= 0) {
-      this.linked = req;
-      return undefined;
-    }
-    return this.ctx.api.schedule(req);
+    return this.ctx.api.requestAt(sendAtMs ?? this.ctx.sim.nowMs, this.host, this.heartbeatTimeoutMs, this.renewOp, done, this.renewLabel, opts, sendBaseMs, base, recycle);
   }
-  /** The chain link retryUpdateLease made instead of an event. */
-  private linked: InFlightRequest<Lease> | undefined;
 
   /** The answer to a renewal of `base` (attempt `attempt`): a success ends in cb(true), and so in `loopDone`. */
   private renewAnswered(r: ApiResult<Lease>, base: Lease, attempt: number, cb: (ok: boolean) => void, loopDone: () => void): void {
@@ -653,7 +644,6 @@ export class Kubelet extends Process implements LeaseChain {
 
   /** renewServed's work once it goes ahead: the answer taken in at respondAtMs, the next renewal sent. */
   private sendNextAhead(loop: SyncLoop, respondAtMs: number, lease: Lease, req: InFlightRequest<Lease>, passedOver = false): void {
-    const synced = this.renewSynced!;
     const jitterRaw = loop.rng.next();
     const waitMs = Math.max(0, this.host.clock.toSimMs(loop.periodMs * (1 + jitterRaw * JITTER_FACTOR)));
     const sendAtMs = Math.round(respondAtMs + waitMs);
@@ -675,10 +665,11 @@ export class Kubelet extends Process implements LeaseChain {
       req.result = undefined;
       link = req;
     } else {
-      this.linked = undefined;
-      event = this.retryUpdateLease(lease, 0, synced, loop.again, sendAtMs, sendBaseMs, req, chains.enabled);
-      link = this.linked;
-      this.linked = undefined;
+      // retryUpdateLease's first attempt of the loop's own sync (renewDone0, renewOptsAhead), prepared:
+      // a renewal that will reach its replica becomes a chain link, played once past (lease-chains.ts).
+      const next = this.ctx.api.prepareAt(sendAtMs, this.host, this.heartbeatTimeoutMs, this.renewOp, this.renewDone0!, this.renewLabel, this.renewOptsAhead, sendBaseMs, lease, req);
+      if (chains.enabled && next.arriveAtMs >= 0) link = next;
+      else event = this.ctx.api.schedule(next);
     }
     if (link === undefined) this.unchain();
     else if (!this.chained) {
