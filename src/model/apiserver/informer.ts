@@ -109,6 +109,11 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     return this.items;
   }
 
+  /** Whether its watch is up (connected and not stopped). */
+  get watching(): boolean {
+    return this.connected && !this.stopped;
+  }
+
   /**
    * When the object held for `key` was delivered (its watch event's time, or its relist's), for the
    * node-Lease informer; undefined for a key it does not hold.

@@ -15,30 +15,49 @@ export interface LeaseChain {
   catchUpRenewals(): void;
 }
 
+interface Link {
+  chain: LeaseChain;
+  /** When the chain started, and the longest gap between two of its renewals' watch events (virtual ms). */
+  sinceMs: number;
+  gapMs: number;
+}
+
 export class LeaseChains {
-  private readonly chains = new Map<string, LeaseChain>();
+  private readonly chains = new Map<string, Link>();
 
   /** @param enabled false: renewals are ordinary events (--trace-heartbeats traces each as it happens). */
   constructor(readonly enabled: boolean) {}
 
-  /** The node's kubelet holds renewals not played yet. */
-  add(nodeName: string, chain: LeaseChain): void {
-    this.chains.set(nodeName, chain);
+  /**
+   * The node's kubelet holds renewals not played yet, from sinceMs on, and none of its renewals' watch
+   * events comes more than gapMs after the one before.
+   */
+  add(nodeName: string, chain: LeaseChain, sinceMs: number, gapMs: number): void {
+    this.chains.set(nodeName, { chain, sinceMs, gapMs });
   }
 
   remove(nodeName: string, chain: LeaseChain): void {
-    if (this.chains.get(nodeName) === chain) this.chains.delete(nodeName);
+    if (this.chains.get(nodeName)?.chain === chain) this.chains.delete(nodeName);
+  }
+
+  /**
+   * The longest gap between the node's renewals' watch events, when its chain has run for at least that
+   * long by atMs: then a lease watcher whose watch ran all that time has had one in the last gapMs.
+   */
+  renewalGapMs(nodeName: string, atMs: number): number | undefined {
+    const link = this.chains.get(nodeName);
+    return link !== undefined && link.sinceMs + link.gapMs <= atMs ? link.gapMs : undefined;
   }
 
   /** Someone reads or writes the node's lease now. */
   catchUp(nodeName: string): void {
-    const c = this.chains.get(nodeName);
-    if (c !== undefined) c.catchUpRenewals();
+    const link = this.chains.get(nodeName);
+    if (link !== undefined) link.chain.catchUpRenewals();
   }
 
   /** Someone reads every lease, the lease watchers or the world change: every chain is played up to now. */
   catchUpAll(): void {
     if (this.chains.size === 0) return;
-    for (const c of [...this.chains.values()]) c.catchUpRenewals();
+    for (const link of [...this.chains.values()]) link.chain.catchUpRenewals();
   }
 }

@@ -673,7 +673,7 @@ export class Kubelet extends Process implements LeaseChain {
     }
     if (link === undefined) this.unchain();
     else if (!this.chained) {
-      chains.add(this.nodeName, this);
+      chains.add(this.nodeName, this, this.ctx.sim.nowMs, this.renewalGapMs(loop));
       this.chained = true;
     }
     // One record per kubelet, refilled: it too would live until the next renewal.
@@ -701,11 +701,10 @@ export class Kubelet extends Process implements LeaseChain {
     this.catchingUp = true;
     try {
       // A renewal whose successor has arrived, and whose successor's watch events have been delivered, by
-      // now can be passed over (passRenewal): the successor replaces it everywhere. The successor arrives
-      // at most a jittered period (at the clock's rate, as when they were sent) and three network legs
-      // after it, plus rounding; its watch events come no earlier than each watch's first list.
+      // now can be passed over (passRenewal): the successor replaces it everywhere. The successor and
+      // its watch events come at most renewalGapMs after it, and no earlier than each watch's first list.
       const loop = this.leaseLoop;
-      const maxGapMs = loop === undefined ? Infinity : this.host.clock.toSimMs(loop.periodMs * (1 + JITTER_FACTOR)) + 3 * this.latencyMaxMs + 2;
+      const maxGapMs = loop === undefined ? Infinity : this.renewalGapMs(loop);
       for (let a = this.ahead; a !== undefined && a.req !== undefined && sim.visibleEarly(a.req.arriveAtMs); a = this.ahead) {
         const req = a.req;
         a.req = undefined;
@@ -718,6 +717,15 @@ export class Kubelet extends Process implements LeaseChain {
     if (this.ahead?.req === undefined) this.unchain();
   }
   private catchingUp = false;
+
+  /**
+   * The longest a chain's renewal can come after the one before, with its watch events: at most a
+   * jittered period (at the clock's rate, fixed while the chain runs) and three network legs, plus
+   * rounding.
+   */
+  private renewalGapMs(loop: SyncLoop): number {
+    return this.host.clock.toSimMs(loop.periodMs * (1 + JITTER_FACTOR)) + 3 * this.latencyMaxMs + 2;
+  }
 
   /**
    * Plays a renewal whose lease nobody can see, because the next renewal replaces it at the API server

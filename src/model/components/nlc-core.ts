@@ -67,6 +67,13 @@ export interface NlcEnv {
    */
   leaseDeliveredAtMs?(nodeName: string): number | undefined;
   passAtMs?(): number;
+  /**
+   * When the node's lease is known to have been delivered anew in every window of this many virtual ms
+   * up to now (its kubelet's renewals played late, lease-chains.ts): a pass can then skip its lease
+   * even past probe + grace, as long as the pass that would have seen the oldest such lease is within
+   * the grace period.
+   */
+  leaseRenewalGapMs?(nodeName: string): number | undefined;
 }
 
 /** nodeHealthData: what the controller remembers of a node, on its own clock. */
@@ -291,7 +298,8 @@ export class NodeLifecycleCore {
    * are played in runs (lease-chains.ts).
    */
   private skipLease(h: NodeHealth, now: number, graceMs: number, zoneCounts: Map<string, ZoneCounts>): boolean {
-    if (h.quietQueue !== undefined || now > h.probeTimestampMs + graceMs || this.passes - h.leaseReadPass >= PASS_HISTORY - 1) return false;
+    if (h.quietQueue !== undefined || this.passes - h.leaseReadPass >= PASS_HISTORY - 1) return false;
+    if (now > h.probeTimestampMs + graceMs && !this.renewedWithinGrace(h.nodeName, now, graceMs)) return false;
     const zone = h.quietZone;
     if (zone !== undefined) {
       let c = zoneCounts.get(zone);
@@ -314,6 +322,22 @@ export class NodeLifecycleCore {
       if (this.passAt[i] >= deliveredAtMs) return this.passNow[i];
     }
     return now;
+  }
+
+  /**
+   * Whether the node's lease, whichever it is now, was first seen by a pass within the grace period: a
+   * lease was delivered in the last gap ms (leaseRenewalGapMs), and the first pass at or after that
+   * window's start is no more than graceMs ago on the controller's clock.
+   */
+  private renewedWithinGrace(nodeName: string, now: number, graceMs: number): boolean {
+    const gapMs = this.env.leaseRenewalGapMs?.(nodeName);
+    if (gapMs === undefined) return false;
+    const fromMs = this.passAt[this.passes % PASS_HISTORY] - gapMs;
+    const oldest = Math.max(1, this.passes - PASS_HISTORY + 1);
+    let first = -1;
+    for (let p = this.passes; p >= oldest && this.passAt[p % PASS_HISTORY] >= fromMs; p--) first = p;
+    if (first < 0 || first === oldest) return false; // the window may start before the history
+    return now - this.passNow[first % PASS_HISTORY] <= graceMs;
   }
 
   /** Whether the last pass skipped the node's lease although the lease held now was there to be seen. */
