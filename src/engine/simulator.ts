@@ -278,6 +278,7 @@ export class Simulator {
     const nowMs = this.nowMs;
     const current = this.current;
     const ev = (this.replayEvent ??= new ScheduledEvent(0, 0, Priority.early, 0, 'replay', NOOP, undefined, undefined, 0));
+    const outerAtMs = ev.atMs; // a replay within a replay shares the event
     ev.atMs = atMs;
     this.nowMs = atMs;
     this.current = ev;
@@ -286,6 +287,7 @@ export class Simulator {
       fn();
     } finally {
       this.replaying--;
+      ev.atMs = outerAtMs;
       this.nowMs = nowMs;
       this.current = current;
     }

@@ -2,6 +2,40 @@ import seedrandom from 'seedrandom';
 import { Priority, RandomStreams, Simulator, SimulationBug, TraceRecorder, makeRng, startLoop } from '../../src/engine/index.js';
 
 describe('Simulator', () => {
+  it('counts early work as done from the start of its millisecond, after faults (visibleEarly)', () => {
+    const sim = new Simulator();
+    const seen: string[] = [];
+    const look = (who: string) => () => seen.push(`${who}:${sim.visibleEarly(100) ? 'seen' : 'not yet'}`);
+    sim.at(100, look('normal'));
+    sim.at(100, look('fault'), '', Priority.fault);
+    sim.at(100, look('early'), '', Priority.early);
+    sim.at(100, look('late'), '', Priority.late);
+    sim.at(99, look('before'));
+    sim.run(1000);
+    expect(seen).toEqual(['before:not yet', 'fault:not yet', 'early:not yet', 'normal:seen', 'late:seen']);
+    expect(sim.visibleEarly(1000)).toBe(true);
+    expect(sim.visibleEarly(1001)).toBe(false);
+  });
+
+  it('replays a past early event with its clock, restores its own, and refuses to schedule meanwhile', () => {
+    const sim = new Simulator();
+    const clocks: number[] = [];
+    sim.at(500, () => {
+      sim.replay(200, () => {
+        clocks.push(sim.nowMs);
+        sim.replay(150, () => clocks.push(sim.nowMs));
+        clocks.push(sim.nowMs);
+        expect(sim.visibleEarly(200)).toBe(false); // as an early event at 200 ms would see it
+        expect(sim.visibleEarly(199)).toBe(true);
+        expect(() => sim.after(10, () => {})).toThrow(SimulationBug);
+      });
+      clocks.push(sim.nowMs);
+      expect(() => sim.replay(501, () => {})).toThrow(/not happened yet/);
+    });
+    sim.run(1000);
+    expect(clocks).toEqual([200, 150, 200, 500]);
+  });
+
   it('dispatches events at their exact virtual times, in time order', () => {
     const sim = new Simulator();
     const seen: Array<[string, number]> = [];
