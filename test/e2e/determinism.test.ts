@@ -8,6 +8,9 @@ import { nlcChecks } from '../../src/model/components/nlc-core.js';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import { parseScenarioText } from '../../src/scenario/index.js';
 import { scaleScenario } from '../../bench/scale-scenario.js';
+import { scheduleFaults } from '../../src/chaos/faults.js';
+import type { Lease } from '../../src/model/api/objects.js';
+import { buildCluster } from '../../src/model/cluster.js';
 import type { Scenario } from '../../src/scenario/types.js';
 
 const DIR = join(process.cwd(), 'scenarios');
@@ -145,6 +148,34 @@ describe('lease renewals played late change nothing', () => {
       expect(leaseTimes(late)).toEqual(leaseTimes(eager));
       expect(eager.events.filter((e) => e.type === 'node.ready.changed' && e.to === 'Unknown').length).toBeGreaterThan(10);
     }
+  });
+
+  // Only the kubelet writes its node lease; should anyone else, the chain ends and the next renewal
+  // meets its Conflict as an ordinary event (ensure-lease, then a retry), as with renewals one by one.
+  it('a node lease written by someone else while renewals are played late: the same trace and leases', () => {
+    const scenario = load('node-crash.yaml');
+    const run = (leaseChains: boolean) => {
+      const cluster = buildCluster(scenario, { seed: 1, leaseChains });
+      const { sim, api, trace } = cluster.ctx;
+      scheduleFaults(cluster);
+      for (const [atMs, node] of [[100_000, 'worker-a-0'], [100_000, 'worker-c-2'], [250_003, 'worker-a-0']] as const) {
+        sim.at(atMs, () => {
+          const r = api.store.patch<Lease>('Lease', `kube-node-lease/${node}`, (l) => ({ ...l, spec: { ...l.spec, holderIdentity: 'someone-else' } }), 'test');
+          expect(r.ok).toBe(true);
+        });
+      }
+      sim.run(scenario.spec.durationMs);
+      api.store.chains.catchUpAll();
+      const leases = [...api.store.leases.values()].map((l) => `${l.metadata.name}@${l.spec.renewTimeMs}/${l.spec.holderIdentity}`);
+      return { trace: withoutRenewals(trace.events as never), leases, renewals: trace.mutedCount };
+    };
+    const late = run(true);
+    const eager = run(false);
+    if (late.trace !== eager.trace) throw new Error(`traces diverge at ${firstDivergence(eager.trace, late.trace)}`);
+    expect(late.leases).toEqual(eager.leases);
+    expect(late.renewals).toBe(eager.renewals);
+    // The kubelets took their leases back.
+    expect(late.leases.filter((l) => l.endsWith('/someone-else'))).toEqual([]);
   });
 
   it("the benchmark's cluster (150 nodes, 4,500 pods, a zone outage): the same trace as with an event per renewal", () => {

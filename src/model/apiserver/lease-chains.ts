@@ -13,6 +13,8 @@
 export interface LeaseChain {
   /** Plays every renewal that has happened by now (Simulator.visibleEarly). */
   catchUpRenewals(): void;
+  /** Someone else writes the lease: the renewal sent ahead becomes an ordinary event (it may now fail). */
+  breakChain(): void;
 }
 
 interface Link {
@@ -53,6 +55,18 @@ export class LeaseChains {
   catchUp(nodeName: string): void {
     const link = this.chains.get(nodeName);
     if (link !== undefined) link.chain.catchUpRenewals();
+  }
+
+  /**
+   * Someone writes the node's lease now: its renewals are played up to now, and the chain ends, since
+   * the next renewal may meet a Conflict (the kubelet's own renewals, played late, are not writes of
+   * someone else: a chain never ends itself).
+   */
+  writing(nodeName: string): void {
+    const link = this.chains.get(nodeName);
+    if (link === undefined) return;
+    link.chain.catchUpRenewals();
+    link.chain.breakChain();
   }
 
   /** Someone reads every lease, the lease watchers or the world change: every chain is played up to now. */

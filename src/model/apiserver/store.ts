@@ -124,7 +124,7 @@ export class ApiStore {
   create<T extends ApiObject>(obj: T, actor: string): ApiResult<T> {
     const map = this.mapOf(obj.kind);
     const key = this.keyOf(obj);
-    if (obj.kind === 'Lease' && obj.metadata.namespace === 'kube-node-lease') this.chains.catchUp(key);
+    if (obj.kind === 'Lease' && obj.metadata.namespace === 'kube-node-lease') this.chains.writing(key);
     if (map.has(key)) return fail('AlreadyExists');
     let created = {
       ...obj,
@@ -140,7 +140,7 @@ export class ApiStore {
   update<T extends ApiObject>(obj: T, actor: string): ApiResult<T> {
     const map = this.mapOf(obj.kind);
     const key = this.keyOf(obj);
-    if (obj.kind === 'Lease' && obj.metadata.namespace === 'kube-node-lease') this.chains.catchUp(key);
+    if (obj.kind === 'Lease' && obj.metadata.namespace === 'kube-node-lease') this.chains.writing(key);
     const cur = map.get(key) as T | undefined;
     if (!cur) return fail('NotFound');
     if (cur.metadata.resourceVersion !== obj.metadata.resourceVersion) return fail('Conflict');
@@ -156,7 +156,7 @@ export class ApiStore {
       const slash = key.indexOf('/');
       const namespace = key.slice(0, slash);
       key = leaseKey(namespace, key.slice(slash + 1));
-      if (namespace === 'kube-node-lease') this.chains.catchUp(key);
+      if (namespace === 'kube-node-lease') this.chains.writing(key);
     }
     const cur = this.mapOf(kind).get(key) as T | undefined;
     if (!cur) return fail('NotFound');

@@ -760,6 +760,20 @@ export class Kubelet extends Process implements LeaseChain {
     this.ctx.api.store.chains.remove(this.nodeName, this);
   }
 
+  /**
+   * Someone else writes this node's lease (lease-chains.ts): the renewal kept as a chain link becomes
+   * the arrival event it would have been without chains, so that its answer (a Conflict, now) is taken
+   * as it comes. Not while the chain itself is being played: those writes are its own.
+   */
+  breakChain(): void {
+    const ahead = this.ahead;
+    if (this.catchingUp || ahead === undefined || ahead.req === undefined) return;
+    const link = ahead.req;
+    ahead.req = undefined;
+    this.unchain();
+    ahead.event = this.ctx.api.schedule(link);
+  }
+
   protected override beforeStop(): void {
     this.catchUpRenewals();
   }
