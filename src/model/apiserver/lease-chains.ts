@@ -4,10 +4,11 @@
 // link, with no event, and plays it (Simulator.replay) only when something could tell the difference:
 // a read or write of its lease at the API server, a read of the node-Lease informer that holds it, a
 // change of the lease watchers, a change of the world (World.willChange), its own stop, or the end of
-// the run. Played at those moments, every renewal does exactly what its event would have done. At 5,000
+// the run. Played at those moments, every renewal does exactly what its event would have done (a write
+// of the lease by anyone else also ends the chain: the next renewal may fail now). At 5,000
 // nodes renewals are most of the events of an idle hour; the node lifecycle controller reads a healthy
-// node's lease only when its grace period could run out (nlc-core.ts), so most renewals are played in
-// short runs, node by node.
+// node's lease only when it could be stale (nlc-core.ts), so most renewals are played in runs, node by
+// node, and most of a run is passed over (Kubelet.passRenewal).
 
 /** A kubelet with renewals not played yet. */
 export interface LeaseChain {
