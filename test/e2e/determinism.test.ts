@@ -99,16 +99,21 @@ describe('the node lifecycle short path for quiet nodes changes nothing', () => 
 describe('lease renewals played late change nothing', () => {
   const leaseTimes = (r: ReturnType<typeof runScenario>) => [...r.cluster.ctx.api.store.leases.values()].map((l) => `${l.metadata.name}@${l.spec.renewTimeMs}`);
   const withoutRenewals = (events: ReadonlyArray<{ type: string }>) => toJsonl(events.filter((e) => e.type !== 'node.lease.renewed') as never);
+  /** Runs a scenario with renewals played late and one by one; both must give the same trace and leases. */
+  const lateAndEager = (scenario: Scenario, seed: number) => {
+    const late = runScenario(scenario, { seed });
+    const eager = runScenario(scenario, { seed, leaseChains: false });
+    const a = withoutRenewals(late.events);
+    const b = withoutRenewals(eager.events);
+    if (a !== b) throw new Error(`seed ${seed}: traces diverge at ${firstDivergence(b, a)}`);
+    // Every lease ends renewed at the same moment (so every renewal drew the same delays).
+    expect(leaseTimes(late)).toEqual(leaseTimes(eager));
+    return { late, eager, trace: a };
+  };
   it.each(files)('%s, seeds 1-3: the same trace as with an event per renewal, and as with heartbeats traced', (file) => {
     const scenario = load(file);
     for (const seed of [1, 2, 3]) {
-      const late = runScenario(scenario, { seed });
-      const a = withoutRenewals(late.events);
-      const eager = runScenario(scenario, { seed, leaseChains: false });
-      const b = withoutRenewals(eager.events);
-      if (a !== b) throw new Error(`seed ${seed}: traces diverge at ${firstDivergence(b, a)}`);
-      // Every lease ends renewed at the same moment (so every renewal drew the same delays).
-      expect(leaseTimes(late)).toEqual(leaseTimes(eager));
+      const { late, trace: a } = lateAndEager(scenario, seed);
       const traced = runScenario(scenario, { seed, traceHeartbeats: true });
       const c = withoutRenewals(traced.events);
       if (a !== c) throw new Error(`seed ${seed}: traces diverge from the traced run at ${firstDivergence(c, a)}`);
@@ -123,14 +128,7 @@ describe('lease renewals played late change nothing', () => {
   // a skipped pass compares with the lease that pass would have taken in: seed 5 needs it).
   it('heartbeat-loss.yaml, seeds 4-8: the same trace as with an event per renewal', () => {
     const scenario = load('heartbeat-loss.yaml');
-    for (const seed of [4, 5, 6, 7, 8]) {
-      const late = runScenario(scenario, { seed });
-      const eager = runScenario(scenario, { seed, leaseChains: false });
-      const a = withoutRenewals(late.events);
-      const b = withoutRenewals(eager.events);
-      if (a !== b) throw new Error(`seed ${seed}: traces diverge at ${firstDivergence(b, a)}`);
-      expect(leaseTimes(late)).toEqual(leaseTimes(eager));
-    }
+    for (const seed of [4, 5, 6, 7, 8]) lateAndEager(scenario, seed);
   });
 
   // Kubelets whose clocks run at a fifth of the rate renew every ~50 virtual seconds, past the 40 s grace
@@ -140,12 +138,7 @@ describe('lease renewals played late change nothing', () => {
     const scenario = load('node-crash.yaml');
     scenario.spec.faults.push({ name: 'slow-clocks', type: 'clock-skew', atMs: 30_000, durationMs: 400_000, target: { zone: 'zone-a' }, rate: 0.2 });
     for (const seed of [1, 2, 3]) {
-      const late = runScenario(scenario, { seed });
-      const eager = runScenario(scenario, { seed, leaseChains: false });
-      const a = withoutRenewals(late.events);
-      const b = withoutRenewals(eager.events);
-      if (a !== b) throw new Error(`seed ${seed}: traces diverge at ${firstDivergence(b, a)}`);
-      expect(leaseTimes(late)).toEqual(leaseTimes(eager));
+      const { eager } = lateAndEager(scenario, seed);
       expect(eager.events.filter((e) => e.type === 'node.ready.changed' && e.to === 'Unknown').length).toBeGreaterThan(10);
     }
   });
@@ -179,13 +172,7 @@ describe('lease renewals played late change nothing', () => {
   });
 
   it("the benchmark's cluster (150 nodes, 4,500 pods, a zone outage): the same trace as with an event per renewal", () => {
-    const scenario = scaleScenario(150, 4_500);
-    const late = runScenario(scenario, { seed: 1 });
-    const eager = runScenario(scenario, { seed: 1, leaseChains: false });
-    const a = withoutRenewals(late.events);
-    const b = withoutRenewals(eager.events);
-    if (a !== b) throw new Error(`traces diverge at ${firstDivergence(b, a)}`);
-    expect(leaseTimes(late)).toEqual(leaseTimes(eager));
+    const { late } = lateAndEager(scaleScenario(150, 4_500), 1);
     expect(late.cluster.ctx.api.store.chains.enabled).toBe(true);
   });
 });

@@ -117,15 +117,16 @@ export class ApiServer {
    * `done` gets the result or a Timeout. Processes call send() (Process.call) with their incarnation as owner.
    */
   request<T>(client: Host, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void, label: string): void {
-    this.requestAt<T>(this.sim.nowMs, client, timeoutMs, op, done, label);
+    this.schedule(this.prepareAt<T>(this.sim.nowMs, client, timeoutMs, op, done, label));
   }
 
   /**
-   * A request sent at sendAtMs (now or later). A later send is decided now, so it is only right while the
-   * world (replicas, links, power) stays as it is until then: the caller undoes it on World.changed().
-   * Returns the event of its arrival (or of its timeout).
+   * A request sent at sendAtMs (now or later), with its way to the replica drawn (arriveAtMs, or -1 when
+   * it cannot get there), not scheduled yet: the caller schedules it (schedule) or plays its arrival when
+   * it is past (lease-chains.ts). A later send is decided now, so it is only right while the world
+   * (replicas, links, power) stays as it is until then: the caller undoes it on World.changed().
    */
-  requestAt<T, A = undefined>(
+  prepareAt<T, A = undefined>(
     sendAtMs: number,
     client: Host,
     timeoutMs: number,
@@ -141,26 +142,6 @@ export class ApiServer {
      * A finished request of the caller's (one whose answer a served() hook took over) to carry this one:
      * a renewal sent ahead lives ~10 s, long enough to be promoted before it dies, so it is recycled.
      */
-    recycle?: InFlightRequest<T>,
-  ): EventHandle {
-    return this.schedule(this.prepareAt(sendAtMs, client, timeoutMs, op, done, label, opts, sendBaseMs, arg, recycle));
-  }
-
-  /**
-   * As requestAt, without scheduling anything: the request with its way to the replica drawn
-   * (arriveAtMs, or -1 when it cannot get there). The caller schedules it (schedule) or plays its arrival
-   * when it is past (lease-chains.ts).
-   */
-  prepareAt<T, A = undefined>(
-    sendAtMs: number,
-    client: Host,
-    timeoutMs: number,
-    op: (store: ApiStore, arg: A) => ApiResult<T>,
-    done: (r: ApiResult<T>, arg: A) => void,
-    label: string,
-    opts?: RequestOptions<T>,
-    sendBaseMs?: number,
-    arg?: A,
     recycle?: InFlightRequest<T>,
   ): InFlightRequest<T> {
     // One object per request carries its state through the events: closures per step showed up as
@@ -182,7 +163,7 @@ export class ApiServer {
 
   /**
    * A request sent now by a caller that keeps no handle of its arrival (a process's API call): as
-   * requestAt, with the arrival posted (Simulator.postWith), so its event object is reused.
+   * prepareAt and schedule, with the arrival posted (Simulator.postWith), so its event object is reused.
    */
   send<T>(client: Host, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void, label: string, opts?: RequestOptions<T>): void {
     const nowMs = this.sim.nowMs;
@@ -208,15 +189,15 @@ export class ApiServer {
       req.timeout();
       return;
     }
+    const own = req.opts?.sendRng;
     if (!this.hasQuorum(replica.host)) req.result = fail('Unavailable');
     else {
-      const own = req.opts?.sendRng;
       this.store.clock = replica.host.clock;
       this.store.watchRng = own;
       req.result = req.op(this.store, req.arg);
       this.store.watchRng = undefined;
     }
-    const back = this.network.transit(replica.host, req.client, req.opts?.sendRng);
+    const back = this.network.transit(replica.host, req.client, own);
     if (back === undefined || this.sim.nowMs + back > req.deadlineMs) {
       req.timeout();
       return;
@@ -268,7 +249,7 @@ export class InFlightRequest<T> {
     this.epoch = this.owner === undefined ? 0 : this.owner.epoch;
   }
 
-  /** Makes this finished request carry a new one (ApiServer.requestAt's recycle). */
+  /** Makes this finished request carry a new one (ApiServer.prepareAt's recycle). */
   reset(client: Host, deadlineMs: number, op: RequestOp<T>, done: RequestDone<T>, label: string, opts: RequestOptions<T> | undefined, arg: unknown): this {
     this.replica = undefined;
     this.result = undefined;

@@ -211,10 +211,11 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   }
 
   /**
-   * Applies the node-lease watch events that count as arrived by now (in order per lease); with
-   * beforeMark, only those sent before it.
+   * Applies the node-lease watch events that count as arrived by now (in order per lease). With a relist
+   * (relistMark: the first mark of its watch), only the older watches' events are applied, and those of
+   * them still in flight are dropped: the relist's snapshot is newer.
    */
-  private applyPending(beforeMark = Infinity): void {
+  private applyPending(relistMark?: number): void {
     const sim = this.ctx.sim;
     let kept = 0;
     let next = Infinity;
@@ -222,31 +223,13 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       const atMs = this.pendAtMs[i];
       const obj = this.pendObjs[i]!;
       this.pendObjs[i] = undefined;
-      if (this.pendMarks[i] < beforeMark && sim.visibleEarly(atMs)) {
+      const older = relistMark !== undefined && this.pendMarks[i] < relistMark;
+      if ((relistMark === undefined || older) && sim.visibleEarly(atMs)) {
         this.deliver(this.pendTypes[i], obj);
         this.heldAtMs.set(this.keyFor(obj), atMs);
         continue;
       }
-      if (atMs < next) next = atMs;
-      this.pendTypes[kept] = this.pendTypes[i];
-      this.pendObjs[kept] = obj;
-      this.pendAtMs[kept] = atMs;
-      this.pendMarks[kept] = this.pendMarks[i];
-      kept++;
-    }
-    this.pendCount = kept;
-    this.pendNextAtMs = next;
-  }
-
-  /** A relist delivered: the events of earlier watches still in flight are dropped (the snapshot is newer). */
-  private dropPendingBefore(mark: number): void {
-    let kept = 0;
-    let next = Infinity;
-    for (let i = 0; i < this.pendCount; i++) {
-      const obj = this.pendObjs[i];
-      this.pendObjs[i] = undefined;
-      if (this.pendMarks[i] < mark) continue;
-      const atMs = this.pendAtMs[i];
+      if (older) continue;
       if (atMs < next) next = atMs;
       this.pendTypes[kept] = this.pendTypes[i];
       this.pendObjs[kept] = obj;
@@ -380,7 +363,6 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.applyArrived();
     if (this.unordered) {
       this.applyPending(mark);
-      this.dropPendingBefore(mark);
     }
     const seen = new Set<string>();
     for (const obj of snapshot) {

@@ -610,7 +610,8 @@ export class Kubelet extends Process implements LeaseChain {
         : (r: ApiResult<Lease>, b: Lease) => this.renewAnswered(r, b, attempt, cb, loopDone);
     // A success that only leads to the loop's next wait can be played ahead (renewServed).
     const opts = loopDone === this.leaseLoop?.again ? this.renewOptsAhead : this.renewOpts;
-    return this.ctx.api.requestAt(sendAtMs ?? this.ctx.sim.nowMs, this.host, this.heartbeatTimeoutMs, this.renewOp, done, this.renewLabel, opts, sendBaseMs, base, recycle);
+    const api = this.ctx.api;
+    return api.schedule(api.prepareAt(sendAtMs ?? this.ctx.sim.nowMs, this.host, this.heartbeatTimeoutMs, this.renewOp, done, this.renewLabel, opts, sendBaseMs, base, recycle));
   }
 
   /** The answer to a renewal of `base` (attempt `attempt`): a success ends in cb(true), and so in `loopDone`. */

@@ -332,13 +332,23 @@ export class NodeLifecycleCore {
   private renewedWithinGrace(nodeName: string, now: number, graceMs: number): boolean {
     const gapMs = this.env.leaseRenewalGapMs?.(nodeName);
     if (gapMs === undefined) return false;
-    const fromMs = this.passAt[this.passes % PASS_HISTORY] - gapMs;
-    const oldest = Math.max(1, this.passes - PASS_HISTORY + 1);
-    let first = -1;
-    for (let p = this.passes; p >= oldest && this.passAt[p % PASS_HISTORY] >= fromMs; p--) first = p;
-    if (first < 0 || first === oldest) return false; // the window may start before the history
-    return now - this.passNow[first % PASS_HISTORY] <= graceMs;
+    // Nodes whose clocks run alike share the gap: the window's first pass is worked out once a pass.
+    if (this.windowPass !== this.passes || this.windowGapMs !== gapMs) {
+      this.windowPass = this.passes;
+      this.windowGapMs = gapMs;
+      const fromMs = this.passAt[this.passes % PASS_HISTORY] - gapMs;
+      const oldest = Math.max(1, this.passes - PASS_HISTORY + 1);
+      let first = this.passes;
+      while (first > oldest && this.passAt[(first - 1) % PASS_HISTORY] >= fromMs) first--;
+      // A window reaching the oldest pass kept may start before the history: never fresh then.
+      this.windowFirstNow = first === oldest ? -Infinity : this.passNow[first % PASS_HISTORY];
+    }
+    return now - this.windowFirstNow <= graceMs;
   }
+  /** renewedWithinGrace's window for the pass and gap last asked: the first pass's controller time. */
+  private windowPass = -1;
+  private windowGapMs = -1;
+  private windowFirstNow = -Infinity;
 
   /** Whether the last pass skipped the node's lease although the lease held now was there to be seen. */
   private seenAtLastPass(h: NodeHealth): boolean {
