@@ -147,15 +147,24 @@ export class Simulator {
    * event's insertion number.
    */
   postWith<T>(atMs: number, fn: (this: T) => void, target: T, label: string, priority: number = Priority.normal): number {
+    return this.postGuarded(atMs, fn, target, label, undefined, priority);
+  }
+
+  /**
+   * As atGuarded(), for a caller that keeps no handle: the event object comes from the free list, as
+   * with postWith (a process's timers whose handle nobody keeps: image pulls, readiness, retries).
+   */
+  postGuarded<T>(atMs: number, fn: (this: T) => void, target: T, label: string, guard: Guard | undefined, priority: number = Priority.normal): number {
     if (!(atMs >= this.nowMs)) {
       throw this.bug(`event "${label}" scheduled at ${atMs} ms, before now (${this.nowMs} ms)`);
     }
     const t = Math.round(atMs);
     const key = t * PRIORITY_SPAN + priority + PRIORITY_OFFSET;
     const seq = this.seq++;
+    const epoch = guard === undefined ? 0 : guard.epoch;
     let ev = this.free.pop();
     if (ev === undefined) {
-      ev = new ScheduledEvent(t, key, priority, seq, label, fn as (this: unknown) => void, target, undefined, 0);
+      ev = new ScheduledEvent(t, key, priority, seq, label, fn as (this: unknown) => void, target, guard, epoch);
       ev.pooled = true;
     } else {
       ev.atMs = t;
@@ -165,6 +174,8 @@ export class Simulator {
       ev.label = label;
       ev.fn = fn as (this: unknown) => void;
       ev.target = target;
+      ev.guard = guard;
+      ev.epoch = epoch;
     }
     this.insert(ev);
     return seq;
@@ -172,6 +183,14 @@ export class Simulator {
 
   /** Posted events that have run, ready to be posted again. */
   private readonly free: ScheduledEvent[] = [];
+
+  /** A posted event has run (or was dropped): its object goes back to the free list. */
+  private release(ev: ScheduledEvent): void {
+    ev.fn = NOOP;
+    ev.target = undefined;
+    ev.guard = undefined;
+    this.free.push(ev);
+  }
 
   /** Queues a new event in the ring (due within RING_MS) or the far heap. */
   private insert(ev: ScheduledEvent): void {
@@ -354,16 +373,15 @@ export class Simulator {
       const ev = list[this.listIndex++] as ScheduledEvent;
       this.queued--;
       this.ringCount--;
-      if (ev.cancelled || (ev.guard !== undefined && ev.guard.epoch !== ev.epoch)) continue;
+      if (ev.cancelled || (ev.guard !== undefined && ev.guard.epoch !== ev.epoch)) {
+        if (ev.pooled) this.release(ev);
+        continue;
+      }
       this.nowMs = ev.atMs;
       this.current = ev;
       this.dispatched++;
       ev.fn.call(ev.target);
-      if (ev.pooled) {
-        ev.fn = NOOP;
-        ev.target = undefined;
-        this.free.push(ev);
-      }
+      if (ev.pooled) this.release(ev);
     }
     this.current = undefined;
     this.settledMs = this.stopped ? this.nowMs - 1 : Math.max(this.settledMs, until);

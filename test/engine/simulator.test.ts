@@ -167,6 +167,24 @@ describe('Simulator', () => {
     expect(sim.dispatched).toBe(10);
   });
 
+  it('a posted guarded event is dropped once its guard moves on, and its reused object carries no guard', () => {
+    const sim = new Simulator();
+    const order: string[] = [];
+    const guard = { epoch: 1 };
+    sim.postGuarded(10, () => order.push('dropped'), undefined, 'g1', guard);
+    sim.postGuarded(10, () => order.push('kept'), undefined, 'g2', { epoch: 7 });
+    sim.at(5, () => guard.epoch++);
+    sim.run(10);
+    expect(order).toEqual(['kept']);
+    expect(sim.dispatched).toBe(2); // the dropped one is not counted
+    // Both objects are back on the free list: reused without a guard they always run.
+    sim.postWith(20, () => order.push('reused 1'), undefined, 'p1');
+    sim.postWith(20, () => order.push('reused 2'), undefined, 'p2');
+    guard.epoch++;
+    sim.run(20);
+    expect(order).toEqual(['kept', 'reused 1', 'reused 2']);
+  });
+
   it('stops at the horizon and leaves later events queued', () => {
     const sim = new Simulator();
     let ran = 0;

@@ -192,6 +192,13 @@ export class Kubelet extends Process implements LeaseChain {
   /** Image pulls, readiness and stop times (the stream `kubelet/<node>/pods`). */
   private readonly podsRng: Rng;
   private readonly renewLabel: string;
+  /** Event labels, built once (a template string per pod start cost an allocation each). */
+  private readonly imagePullLabel: string;
+  private readonly readinessLabel: string;
+  private readonly statusSyncLabel: string;
+  private readonly podStatusLabel: string;
+  private readonly stopPodLabel: string;
+  private readonly deletePodLabel: string;
   /** The renewal's request, built once: the lease it renews comes as the request's arg. */
   private readonly renewOp = (s: ApiStore, base: Lease) => s.update(this.newLease(base), ACTOR);
   private readonly renewOpts: RequestOptions<Lease>;
@@ -211,6 +218,12 @@ export class Kubelet extends Process implements LeaseChain {
     this.leaseSendRng = ctx.streams.stream(`network/${spec.name}/node-lease`);
     this.podsRng = this.rng('pods');
     this.renewLabel = `${this.name}/renew-lease`;
+    this.imagePullLabel = `${this.name}/image-pull`;
+    this.readinessLabel = `${this.name}/readiness`;
+    this.statusSyncLabel = `${this.name}/pod-status-sync`;
+    this.podStatusLabel = `${this.name}/pod-status`;
+    this.stopPodLabel = `${this.name}/stop-pod`;
+    this.deletePodLabel = `${this.name}/delete-pod`;
     // A renewal reaches the API server at the start of its millisecond (Priority.early), and all of its
     // network legs draw from the node's own stream: so renewals can be played without an event each.
     this.renewOpts = { owner: this, sendRng: this.leaseSendRng, priority: Priority.early };
@@ -359,7 +372,7 @@ export class Kubelet extends Process implements LeaseChain {
     const eventLabel = `${this.name}/${label}`;
     const again = () => {
       if (skip !== undefined && skip()) return;
-      this.after(periodMs * (1 + rng.next() * JITTER_FACTOR), run, eventLabel);
+      this.post(periodMs * (1 + rng.next() * JITTER_FACTOR), run, eventLabel);
     };
     const run = () => body(again);
     const loop = { again, run, rng, periodMs };
@@ -368,7 +381,7 @@ export class Kubelet extends Process implements LeaseChain {
       return loop;
     }
     const startedMs = this.now();
-    body(() => this.after(Math.max(0, startedMs + phaseMs - this.now()), run, eventLabel));
+    body(() => this.post(Math.max(0, startedMs + phaseMs - this.now()), run, eventLabel));
     return loop;
   }
 
@@ -473,7 +486,7 @@ export class Kubelet extends Process implements LeaseChain {
           done();
           return;
         }
-        this.after(backoffMs, () => this.register(Math.min(backoffMs * 2, REGISTER_BACKOFF_MAX_MS), done), `${this.name}/register`);
+        this.post(backoffMs, () => this.register(Math.min(backoffMs * 2, REGISTER_BACKOFF_MAX_MS), done), `${this.name}/register`);
       },
     );
   }
@@ -579,7 +592,7 @@ export class Kubelet extends Process implements LeaseChain {
       },
       (r) => {
         if (r.ok) cb(r.value.lease, r.value.created);
-        else this.after(backoffMs, () => this.ensureLease(Math.min(backoffMs * 2, LEASE_BACKOFF_MAX_MS), cb), `${this.name}/ensure-lease`);
+        else this.post(backoffMs, () => this.ensureLease(Math.min(backoffMs * 2, LEASE_BACKOFF_MAX_MS), cb), `${this.name}/ensure-lease`);
       },
     );
   }
@@ -844,7 +857,7 @@ export class Kubelet extends Process implements LeaseChain {
     const { imagePull } = this.startupOf(pod);
     const pullMs = this.pulledImages.has(image) ? 0 : this.podsRng.between(imagePull.minMs, imagePull.maxMs);
     this.starting.set(name, uid);
-    this.after(
+    this.post(
       pullMs,
       () => {
         if (this.starting.get(name) !== uid) return;
@@ -854,7 +867,7 @@ export class Kubelet extends Process implements LeaseChain {
         this.ctx.trace.emit('pod.started', { pod: name, node: this.nodeName });
         this.probeReadiness(pod);
       },
-      `${this.name}/image-pull`,
+      this.imagePullLabel,
     );
   }
 
@@ -863,7 +876,7 @@ export class Kubelet extends Process implements LeaseChain {
     const uid = pod.metadata.uid;
     const { ready } = this.startupOf(pod);
     this.probing.set(name, uid);
-    this.after(
+    this.post(
       this.podsRng.between(ready.minMs, ready.maxMs),
       () => {
         if (this.probing.get(name) === uid) this.probing.delete(name);
@@ -872,7 +885,7 @@ export class Kubelet extends Process implements LeaseChain {
         c.ready = true;
         this.reportReady(name, uid);
       },
-      `${this.name}/readiness`,
+      this.readinessLabel,
     );
   }
 
@@ -889,7 +902,7 @@ export class Kubelet extends Process implements LeaseChain {
     this.statusMayBeStale = true;
     if (this.statusSyncArmed) return;
     this.statusSyncArmed = true;
-    this.after(POD_STATUS_SYNC_MS, () => this.syncPodStatuses(), `${this.name}/pod-status-sync`);
+    this.post(POD_STATUS_SYNC_MS, () => this.syncPodStatuses(), this.statusSyncLabel);
   }
 
   private syncPodStatuses(): void {
@@ -897,7 +910,7 @@ export class Kubelet extends Process implements LeaseChain {
     if (!this.statusMayBeStale) return;
     // Keep ticking every syncPeriod until a sync gets through.
     this.statusSyncArmed = true;
-    this.after(POD_STATUS_SYNC_MS, () => this.syncPodStatuses(), `${this.name}/pod-status-sync`);
+    this.post(POD_STATUS_SYNC_MS, () => this.syncPodStatuses(), this.statusSyncLabel);
     let anyReady = false;
     for (const c of this.containers.values()) anyReady ||= c.ready;
     this.statusMayBeStale = false;
@@ -933,7 +946,7 @@ export class Kubelet extends Process implements LeaseChain {
       (r) => {
         this.statusInFlight.delete(name);
         if (!r.ok && r.reason !== 'NotFound') {
-          this.after(POD_STATUS_RETRY_MS, () => this.containers.get(name)?.uid === uid && this.reportReady(name, uid), `${this.name}/pod-status`);
+          this.post(POD_STATUS_RETRY_MS, () => this.containers.get(name)?.uid === uid && this.reportReady(name, uid), this.podStatusLabel);
         }
       },
     );
@@ -950,13 +963,13 @@ export class Kubelet extends Process implements LeaseChain {
     const running = this.containers.get(name)?.uid === uid;
     const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds) * 1000;
     const stopMs = running ? Math.min(graceMs, this.podsRng.between(STOP_MS_MIN, STOP_MS_MAX)) : 0;
-    this.after(
+    this.post(
       stopMs,
       () => {
         if (this.containers.get(name)?.uid === uid) this.killContainers(name, 'deleted');
         this.removePodObject(name, uid);
       },
-      `${this.name}/stop-pod`,
+      this.stopPodLabel,
     );
   }
 
@@ -969,7 +982,7 @@ export class Kubelet extends Process implements LeaseChain {
           this.stopping.delete(name);
           return;
         }
-        this.after(POD_DELETE_RETRY_MS, () => this.removePodObject(name, uid), `${this.name}/delete-pod`);
+        this.post(POD_DELETE_RETRY_MS, () => this.removePodObject(name, uid), this.deletePodLabel);
       },
     );
   }

@@ -92,6 +92,12 @@ export abstract class Process implements HostProcess, Guard {
     return sim.atGuarded(sim.nowMs + Math.max(0, this.host.clock.toSimMs(localMs)), fn, undefined, label, this);
   }
 
+  /** As after(), for a timer nobody cancels: no handle, and its event object is reused (Simulator.postGuarded). */
+  post(localMs: number, fn: () => void, label: string): void {
+    const sim = this.ctx.sim;
+    sim.postGuarded(sim.nowMs + Math.max(0, this.host.clock.toSimMs(localMs)), fn, undefined, label, this);
+  }
+
   cancel(h: EventHandle | undefined): void {
     this.ctx.sim.cancel(h);
   }

@@ -56,6 +56,9 @@ export interface QueuedPodInfo {
   seq: number;
 }
 
+/** The rejectors of a pod not yet attempted (shared: rejectors are replaced, never changed). */
+const NO_REJECTORS: ReadonlySet<FilterPlugin> = new Set();
+
 interface Entry {
   info: QueuedPodInfo;
   gen: number;
@@ -96,7 +99,7 @@ export class SchedulingQueue {
       this.update(pod);
       return;
     }
-    const info: QueuedPodInfo = { pod, attempts: 0, timestampMs: this.now(), backoffExpiryMs: 0, where: 'inflight', cycle: 0, rejectors: new Set(), gen: 0, seq: this.seq++ };
+    const info: QueuedPodInfo = { pod, attempts: 0, timestampMs: this.now(), backoffExpiryMs: 0, where: 'inflight', cycle: 0, rejectors: NO_REJECTORS, gen: 0, seq: this.seq++ };
     this.infos.set(name, info);
     this.toActive(info);
   }

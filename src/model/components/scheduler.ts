@@ -63,6 +63,7 @@ import {
 import { untoleratedTaint } from './workload-pods.js';
 
 const ACTOR = 'kube-scheduler';
+const SCHEDULE_LABEL = `${ACTOR}/schedule`;
 export const CYCLE_BASE_MS = 0.5;
 export const CYCLE_PER_NODE_MS = 0.002;
 const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -255,7 +256,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     }
     if (movePending) return;
     movePending = true;
-    proc.after(0, () => {
+    proc.post(0, () => {
       movePending = false;
       const all = pendingMoveAll;
       const set = pendingMove;
@@ -271,7 +272,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   function kick(): void {
     if (!started || loopPending || queue.activeSize === 0) return;
     loopPending = true;
-    proc.after(0, runCycles, `${ACTOR}/schedule`);
+    proc.post(0, runCycles, SCHEDULE_LABEL);
   }
 
   /** Runs cycles until one virtual millisecond of work has accumulated, then yields. */
@@ -289,7 +290,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     carryMs -= waitMs;
     if (queue.activeSize > 0) {
       loopPending = true;
-      proc.after(waitMs, runCycles, `${ACTOR}/schedule`);
+      proc.post(waitMs, runCycles, SCHEDULE_LABEL);
     } else carryMs = 0;
   }
 

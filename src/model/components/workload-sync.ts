@@ -53,11 +53,14 @@ export class WorkloadSync {
   private readonly dirty = new Set<string>();
   private drainPending = false;
   private started = false;
+  private readonly drainFn = (): void => this.drain();
+  private readonly syncLabel: string;
 
   constructor(
     private readonly ctx: ControllerContext,
     private readonly opts: WorkloadSyncOptions,
   ) {
+    this.syncLabel = `${opts.actor}/sync`;
     this.workloads = ctx.proc.ctx.scenario.spec.workloads.filter((w) => w.kind === opts.kind);
     for (const w of this.workloads) {
       this.byId.set(w.id, w);
@@ -94,7 +97,7 @@ export class WorkloadSync {
     this.dirty.add(id);
     if (this.drainPending) return;
     this.drainPending = true;
-    this.ctx.proc.after(RECONCILE_DELAY_MS, () => this.drain(), `${this.opts.actor}/sync`);
+    this.ctx.proc.post(RECONCILE_DELAY_MS, this.drainFn, this.syncLabel);
   }
 
   enqueueAll(): void {
@@ -219,7 +222,7 @@ export class WorkloadSync {
 
   private drain(): void {
     this.drainPending = false;
-    const ids = [...this.dirty].sort();
+    const ids = this.dirty.size === 1 ? [this.dirty.values().next().value as string] : [...this.dirty].sort();
     this.dirty.clear();
     for (const id of ids) {
       if (!this.satisfied(id)) continue;
