@@ -19,10 +19,12 @@ export interface LeaseChain {
 }
 
 interface Link {
-  chain: LeaseChain;
+  readonly chain: LeaseChain;
   /** When the chain started, and the longest gap between two of its renewals' watch events (virtual ms). */
-  sinceMs: number;
-  gapMs: number;
+  readonly sinceMs: number;
+  readonly gapMs: number;
+  /** Until the chain ends or a new one replaces it (a reader may keep the link while it is live). */
+  live: boolean;
 }
 
 export class LeaseChains {
@@ -36,20 +38,25 @@ export class LeaseChains {
    * events comes more than gapMs after the one before.
    */
   add(nodeName: string, chain: LeaseChain, sinceMs: number, gapMs: number): void {
-    this.chains.set(nodeName, { chain, sinceMs, gapMs });
+    const old = this.chains.get(nodeName);
+    if (old !== undefined) old.live = false;
+    this.chains.set(nodeName, { chain, sinceMs, gapMs, live: true });
   }
 
   remove(nodeName: string, chain: LeaseChain): void {
-    if (this.chains.get(nodeName)?.chain === chain) this.chains.delete(nodeName);
+    const link = this.chains.get(nodeName);
+    if (link?.chain !== chain) return;
+    link.live = false;
+    this.chains.delete(nodeName);
   }
 
   /**
-   * The longest gap between the node's renewals' watch events, when its chain has run for at least that
-   * long by atMs: then a lease watcher whose watch ran all that time has had one in the last gapMs.
+   * The node's chain: from sinceMs on, none of its renewals' watch events comes more than gapMs after the
+   * one before, so once it has run that long, a lease watcher whose watch ran all that time has had one
+   * in the last gapMs. Live until the chain ends.
    */
-  renewalGapMs(nodeName: string, atMs: number): number | undefined {
-    const link = this.chains.get(nodeName);
-    return link !== undefined && link.sinceMs + link.gapMs <= atMs ? link.gapMs : undefined;
+  link(nodeName: string): Readonly<Link> | undefined {
+    return this.chains.get(nodeName);
   }
 
   /** Someone reads or writes the node's lease now. */

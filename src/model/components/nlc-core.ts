@@ -68,12 +68,22 @@ export interface NlcEnv {
   leaseDeliveredAtMs?(nodeName: string): number | undefined;
   passAtMs?(): number;
   /**
-   * When the node's lease is known to have been delivered anew in every window of this many virtual ms
-   * up to now (its kubelet's renewals played late, lease-chains.ts): a pass can then skip its lease
-   * even past probe + grace, as long as the pass that would have seen the oldest such lease is within
-   * the grace period.
+   * The chain of the node's kubelet, when its renewals are played late (lease-chains.ts): while it is live,
+   * its leases are delivered anew in every window of gapMs from sinceMs on (virtual ms), to a lease watch
+   * that ran all that time. A pass can then skip the node's lease even past probe + grace, as long as the
+   * pass that would have seen the oldest such lease is within the grace period. The controller keeps the
+   * view until it is no longer live.
    */
-  leaseRenewalGapMs?(nodeName: string): number | undefined;
+  leaseChain?(nodeName: string): LeaseChainView | undefined;
+  /** Since when (virtual ms) the lease informer's current watch delivers; undefined while it is not watching. */
+  leaseWatchFloorMs?(): number | undefined;
+}
+
+/** What the controller reads of a lease chain (NlcEnv.leaseChain). */
+export interface LeaseChainView {
+  readonly live: boolean;
+  readonly sinceMs: number;
+  readonly gapMs: number;
 }
 
 /** nodeHealthData: what the controller remembers of a node, on its own clock. */
@@ -104,10 +114,32 @@ export interface NodeHealth {
   quietRequeue: boolean;
   /** The number of the last pass that read the node's lease (NodeLifecycleCore.passes). */
   leaseReadPass: number;
+  /** Its kubelet's lease chain as last asked (NlcEnv.leaseChain), while live. */
+  chain: LeaseChainView | undefined;
+  /** The counts of quietZone (NodeLifecycleCore.countsOf), kept to save a lookup per pass. */
+  quietCounts: PassZoneCounts | undefined;
+}
+
+/** A zone's counts, reused pass after pass: reset by the first node of the zone a pass counts. */
+interface PassZoneCounts extends ZoneCounts {
+  pass: number;
 }
 
 function newHealth(nodeName: string, probeTimestampMs: number, readyTransitionTimestampMs: number, savedReady: NodeCondition | undefined, savedLeaseRenewMs: number | undefined, leaseReadPass: number): NodeHealth {
-  return { nodeName, probeTimestampMs, readyTransitionTimestampMs, savedReady, savedLeaseRenewMs, quietNode: undefined, quietZone: undefined, quietQueue: undefined, quietRequeue: false, leaseReadPass };
+  return {
+    nodeName,
+    probeTimestampMs,
+    readyTransitionTimestampMs,
+    savedReady,
+    savedLeaseRenewMs,
+    quietNode: undefined,
+    quietZone: undefined,
+    quietQueue: undefined,
+    quietRequeue: false,
+    leaseReadPass,
+    chain: undefined,
+    quietCounts: undefined,
+  };
 }
 
 /** How many passes back a skipped lease can be worked out (a quiet node is read at least this often). */
@@ -174,7 +206,8 @@ export class NodeLifecycleCore {
    * the queue untainted for hours).
    */
   monitorNodeHealth(): number {
-    const zoneCounts = new Map<string, ZoneCounts>();
+    const zoneCounts = this.passZoneCounts;
+    zoneCounts.clear();
     let visited = 0;
     const now = this.env.now();
     const graceMs = this.cfg.nodeMonitorGracePeriodMs;
@@ -192,10 +225,10 @@ export class NodeLifecycleCore {
       // The record at this position last pass is this node's when it is quiet with this very object
       // (records stop being quiet before they are replaced or dropped): no lookup by name.
       const last = order[at];
-      if (short && last !== undefined && last.quietNode === node && ((skip && this.skipLease(last, now, graceMs, zoneCounts)) || this.quietPass(last, now, graceMs, zoneCounts))) continue;
+      if (short && last !== undefined && last.quietNode === node && ((skip && this.skipLease(last, now, graceMs)) || this.quietPass(last, now, graceMs))) continue;
       const name = node.metadata.name;
       const quiet = this.health.get(name);
-      if (short && quiet !== undefined && quiet.quietNode === node && quiet !== last && ((skip && this.skipLease(quiet, now, graceMs, zoneCounts)) || this.quietPass(quiet, now, graceMs, zoneCounts))) {
+      if (short && quiet !== undefined && quiet.quietNode === node && quiet !== last && ((skip && this.skipLease(quiet, now, graceMs)) || this.quietPass(quiet, now, graceMs))) {
         order[at] = quiet;
         continue;
       }
@@ -212,8 +245,7 @@ export class NodeLifecycleCore {
       // 2. The health decision.
       const r = this.updateHealth(node, this.scratch);
       if (node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined) {
-        let c = zoneCounts.get(zone);
-        if (!c) zoneCounts.set(zone, (c = { ready: 0, notReady: 0 }));
+        const c = this.countsOf(zone, pass);
         if (r.current?.status === 'True') c.ready++;
         else c.notReady++;
       }
@@ -250,6 +282,7 @@ export class NodeLifecycleCore {
           if (h !== undefined && quiet) {
             h.quietNode = node;
             h.quietZone = node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined ? zone : undefined;
+            h.quietCounts = h.quietZone === undefined ? undefined : this.countsOf(zone, pass);
             h.quietQueue = quietQueue;
             h.quietRequeue = requeue;
             order[at] = h;
@@ -267,7 +300,7 @@ export class NodeLifecycleCore {
    * A quiet node's pass: takes in its lease, then returns false when the full path must decide (a quiet
    * Ready node past its grace period, a quiet Unknown node no longer in its zone queue), else counts it.
    */
-  private quietPass(h: NodeHealth, now: number, graceMs: number, zoneCounts: Map<string, ZoneCounts>): boolean {
+  private quietPass(h: NodeHealth, now: number, graceMs: number): boolean {
     const lease = this.env.lease(h.nodeName);
     if (lease && (h.savedLeaseRenewMs === undefined || h.savedLeaseRenewMs < lease.spec.renewTimeMs)) {
       h.savedLeaseRenewMs = lease.spec.renewTimeMs;
@@ -280,10 +313,8 @@ export class NodeLifecycleCore {
       queue!.remove(h.nodeName);
       queue!.add(h.nodeName, String(h.quietNode!.metadata.uid));
     }
-    const zone = h.quietZone;
-    if (zone !== undefined) {
-      let c = zoneCounts.get(zone);
-      if (!c) zoneCounts.set(zone, (c = { ready: 0, notReady: 0 }));
+    const c = this.quietCountsOf(h);
+    if (c !== undefined) {
       if (queue === undefined) c.ready++;
       else c.notReady++;
     }
@@ -297,15 +328,11 @@ export class NodeLifecycleCore {
    * node's lease is read about once per grace period instead of every pass, and its kubelet's renewals
    * are played in runs (lease-chains.ts).
    */
-  private skipLease(h: NodeHealth, now: number, graceMs: number, zoneCounts: Map<string, ZoneCounts>): boolean {
+  private skipLease(h: NodeHealth, now: number, graceMs: number): boolean {
     if (h.quietQueue !== undefined || this.passes - h.leaseReadPass >= PASS_HISTORY - 1) return false;
-    if (now > h.probeTimestampMs + graceMs && !this.renewedWithinGrace(h.nodeName, now, graceMs)) return false;
-    const zone = h.quietZone;
-    if (zone !== undefined) {
-      let c = zoneCounts.get(zone);
-      if (!c) zoneCounts.set(zone, (c = { ready: 0, notReady: 0 }));
-      c.ready++;
-    }
+    if (now > h.probeTimestampMs + graceMs && !this.renewedWithinGrace(h, now, graceMs)) return false;
+    const c = this.quietCountsOf(h);
+    if (c !== undefined) c.ready++;
     return true;
   }
 
@@ -329,9 +356,16 @@ export class NodeLifecycleCore {
    * lease was delivered in the last gap ms (leaseRenewalGapMs), and the first pass at or after that
    * window's start is no more than graceMs ago on the controller's clock.
    */
-  private renewedWithinGrace(nodeName: string, now: number, graceMs: number): boolean {
-    const gapMs = this.env.leaseRenewalGapMs?.(nodeName);
-    if (gapMs === undefined) return false;
+  private renewedWithinGrace(h: NodeHealth, now: number, graceMs: number): boolean {
+    let chain = h.chain;
+    if (chain === undefined || !chain.live) h.chain = chain = this.env.leaseChain?.(h.nodeName);
+    if (chain === undefined) return false;
+    // The chain and the informer's watch have both run for the whole window.
+    const atMs = this.passAt[this.passes % PASS_HISTORY];
+    const gapMs = chain.gapMs;
+    if (chain.sinceMs + gapMs > atMs) return false;
+    const floorMs = this.env.leaseWatchFloorMs?.();
+    if (floorMs === undefined || floorMs + gapMs > atMs) return false;
     // Nodes whose clocks run alike share the gap: the window's first pass is worked out once a pass.
     if (this.windowPass !== this.passes || this.windowGapMs !== gapMs) {
       this.windowPass = this.passes;
@@ -345,6 +379,35 @@ export class NodeLifecycleCore {
     }
     return now - this.windowFirstNow <= graceMs;
   }
+  /** A zone's counts for this pass, the same record pass after pass (the first count of a pass resets it). */
+  private countsOf(zone: string, pass: number): PassZoneCounts {
+    let c = this.zoneCountRecords.get(zone);
+    if (c === undefined) this.zoneCountRecords.set(zone, (c = { ready: 0, notReady: 0, pass: -1 }));
+    return this.touch(c, zone, pass);
+  }
+
+  /** The counts a quiet node adds to (its zone's), without a lookup by zone once known. */
+  private quietCountsOf(h: NodeHealth): PassZoneCounts | undefined {
+    const zone = h.quietZone;
+    if (zone === undefined) return undefined;
+    const c = h.quietCounts;
+    return c === undefined ? (h.quietCounts = this.countsOf(zone, this.passes)) : this.touch(c, zone, this.passes);
+  }
+
+  /** Resets a zone's counts at the first count of a pass, and enters them in the pass's map (in first-seen order). */
+  private touch(c: PassZoneCounts, zone: string, pass: number): PassZoneCounts {
+    if (c.pass !== pass) {
+      c.pass = pass;
+      c.ready = 0;
+      c.notReady = 0;
+      this.passZoneCounts.set(zone, c);
+    }
+    return c;
+  }
+  private readonly zoneCountRecords = new Map<string, PassZoneCounts>();
+  /** The zone counts of the pass running (handleDisruption reads them). */
+  private readonly passZoneCounts = new Map<string, ZoneCounts>();
+
   /** renewedWithinGrace's window for the pass and gap last asked: the first pass's controller time. */
   private windowPass = -1;
   private windowGapMs = -1;

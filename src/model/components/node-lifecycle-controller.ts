@@ -64,12 +64,9 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
     env.leaseDeliveredAtMs = (name) => nodeLeases.deliveredAtMs(name);
     env.passAtMs = () => proc.ctx.sim.nowMs;
     const chains = proc.ctx.api.store.chains;
-    env.leaseRenewalGapMs = (name) => {
-      const nowMs = proc.ctx.sim.nowMs;
-      const gapMs = chains.renewalGapMs(name, nowMs);
-      // The informer's watch must have run through the whole window (a new watch moves its floor).
-      return gapMs !== undefined && nodeLeases.watching && nodeLeases.watchFloorAtMs + gapMs <= nowMs ? gapMs : undefined;
-    };
+    env.leaseChain = (name) => chains.link(name);
+    // A new watch moves the floor: its leases count from then on.
+    env.leaseWatchFloorMs = () => (nodeLeases.watching ? nodeLeases.watchFloorAtMs : undefined);
   }
   const core = new NodeLifecycleCore(cfg, env);
   let started = false;
