@@ -71,6 +71,19 @@ describe('working ahead changes nothing', () => {
     const b = toJsonl(runScenario(scenario, { seed, traceHeartbeats: true, speculate: false }).events);
     if (a !== b) throw new Error(`traces diverge at ${firstDivergence(a, b)}`);
   });
+
+  // Watch events every handler calls quiet are applied without a delivery (informer.ts). With a 20 s grace
+  // period, lost heartbeats make nodes flap: the controller marks pods not ready while their kubelets'
+  // watches still deliver, and each kubelet must take that event and report Ready again.
+  it.each([1, 2, 3, 4])('heartbeat-loss.yaml with a 20 s grace period, seed %d: the same trace without quiet deliveries', (seed) => {
+    const scenario = load('heartbeat-loss.yaml');
+    scenario.spec.kubernetes.controllerManager.nodeMonitorGracePeriodMs = 20_000;
+    const on = runScenario(scenario, { seed });
+    const a = toJsonl(on.events);
+    const b = toJsonl(runScenario(scenario, { seed, speculate: false }).events);
+    expect(on.events.some((e) => e.type === 'pod.ready.changed' && !e.ready)).toBe(true);
+    if (a !== b) throw new Error(`traces diverge at ${firstDivergence(a, b)}`);
+  });
 });
 
 // The node lifecycle controller's pass takes a short path for quiet nodes (Ready, nothing to do, Node

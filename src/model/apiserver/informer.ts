@@ -23,7 +23,17 @@ export interface InformerHandlers<T extends ApiObject> {
   onAdd?(obj: T): void;
   onUpdate?(prev: T, next: T): void;
   onDelete?(obj: T): void;
+  /**
+   * Asked when the store writes `next` over `prev`: true vouches that onUpdate(prev, next) would do
+   * nothing, now or whenever it runs before the informer's next watch event is delivered (what the
+   * handler's owner could change meanwhile comes after that event). When every handler says so, the
+   * event is applied to the cache without a delivery of its own, as a handler-less informer's are.
+   */
+  quiet?(prev: T, next: T): boolean;
 }
+
+/** In flight: a watch event, or a MODIFIED one every handler called quiet (applied to the cache only). */
+type InFlightType = WatchEventType | 'QUIET';
 
 export interface InformerOptions {
   kind: Kind;
@@ -57,7 +67,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   // Watch events in flight, first-in first-out, with their delivery time and insertion number. Delivery
   // times never decrease (lastDeliveryAtMs), so they are applied from the head, in order: by a delivery
   // event (which applies everything up to itself) or, without handlers, lazily when the cache is read.
-  private readonly inFlightTypes: WatchEventType[] = [];
+  private readonly inFlightTypes: InFlightType[] = [];
   private readonly inFlightObjs: Array<T | undefined> = [];
   private readonly inFlightAtMs: number[] = [];
   private readonly inFlightSeqs: number[] = [];
@@ -128,6 +138,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       throw this.ctx.sim.bug(`informer ${this.label}: handlers added while watch events are in flight`);
     }
     this.handlers.push(h);
+    this.quietHandlers = this.ctx.world.enabled && this.handlers.every((x) => x.quiet !== undefined);
   }
 
   /** Runs fn once the first list has been delivered (WaitForCacheSync). */
@@ -160,7 +171,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   }
 
   /** Watch fan-out from the store: ship the event to this informer's host over the network. */
-  notify(type: WatchEventType, obj: ApiObject): void {
+  notify(type: WatchEventType, obj: ApiObject, prev?: ApiObject): void {
     if (this.stopped || !this.connected) return;
     if (this.unordered) return this.notifyUnordered(type, obj as T);
     const latencyMs = this.watchLatency();
@@ -171,15 +182,32 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     const sim = this.ctx.sim;
     const atMs = Math.max(sim.nowMs + latencyMs, this.lastDeliveryAtMs);
     this.lastDeliveryAtMs = atMs;
+    const quiet = type === 'MODIFIED' && this.quietHandlers && this.isQuiet(prev as T, obj as T);
     const at = this.inFlightTail++;
-    this.inFlightTypes[at] = type;
+    this.inFlightTypes[at] = quiet ? 'QUIET' : type;
     this.inFlightObjs[at] = obj as T;
     this.inFlightAtMs[at] = Math.round(atMs);
-    if (this.handlers.length === 0) {
+    if (quiet || this.handlers.length === 0) {
       this.inFlightSeqs[at] = sim.reserveSeq();
       // Nobody may read for a long while (a cache only looked at now and then): keep the queue short.
       if (this.inFlightTail - this.inFlightHead >= 4096) this.applyArrived();
     } else this.inFlightSeqs[at] = sim.postWith(atMs, this.applyArrived, this, this.label);
+  }
+
+  /** Every handler has a quiet() (set as handlers are added), and components may work ahead (World.enabled). */
+  private quietHandlers = false;
+
+  /**
+   * Whether a MODIFIED event needs no delivery: every handler calls it quiet, and the informer will hold
+   * `prev` when it arrives. It holds prev now, so no event of this object is in flight (one would carry
+   * prev, every write being a new object), and it still will then.
+   */
+  private isQuiet(prev: T | undefined, next: T): boolean {
+    if (prev === undefined) return false;
+    for (const h of this.handlers) if (!h.quiet!(prev, next)) return false;
+    // Quiet events that have arrived are applied first (every other one that has arrived was delivered).
+    if (this.inFlightHead < this.inFlightTail) this.applyArrived();
+    return this.items.get(this.keyFor(next)) === prev;
   }
 
   /** A node lease's watch event that a later one replaces before anyone reads (StoreWatcher.passOver). */
@@ -278,10 +306,10 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.pendNextAtMs = Infinity;
   }
 
-  private deliver(type: WatchEventType, obj: T): void {
+  private deliver(type: InFlightType, obj: T): void {
     if (this.stopped) return;
     const key = this.keyFor(obj);
-    if (this.handlers.length === 0) {
+    if (type === 'QUIET' || this.handlers.length === 0) {
       // Nobody to tell what it replaced (every node lease renewal comes this way): one map operation.
       if (type === 'DELETED') this.items.delete(key);
       else this.items.set(key, obj);

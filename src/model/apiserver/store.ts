@@ -38,7 +38,8 @@ export interface StoreWatcher {
   readonly kind: Kind;
   readonly nodeName?: string;
   readonly namespace?: string;
-  notify(type: WatchEventType, obj: ApiObject): void;
+  /** A change: `obj` is the object written (or, DELETED, the last one); `prev` the one it replaced (MODIFIED). */
+  notify(type: WatchEventType, obj: ApiObject, prev?: ApiObject): void;
   /**
    * A node lease renewal it will never see, because a later one replaces it first (ApiStore.passRenewal):
    * it draws what its watch event would have drawn. Left out by watchers that must see every event.
@@ -331,23 +332,23 @@ export class ApiStore {
     const type: WatchEventType = !prev ? 'ADDED' : !next ? 'DELETED' : 'MODIFIED';
     for (const w of this.watchers[obj.kind]) {
       if (w.namespace !== undefined && obj.kind === 'Lease' && obj.metadata.namespace !== w.namespace) continue;
-      w.notify(type, obj);
+      w.notify(type, obj, prev);
     }
     if (obj.kind === 'Node') {
       const set = this.nodeWatchersByName.get(obj.metadata.name);
-      if (set) for (const w of set) w.notify(type, obj);
+      if (set) for (const w of set) w.notify(type, obj, prev);
     }
     if (obj.kind === 'Pod') {
       const before = (prev as Pod | undefined)?.spec.nodeName;
       const after = (next as Pod | undefined)?.spec.nodeName;
-      if (before !== undefined) this.notifyNode(before, before === after ? type : 'DELETED', obj);
-      if (after !== undefined && after !== before) this.notifyNode(after, 'ADDED', obj);
+      if (before !== undefined) this.notifyNode(before, before === after ? type : 'DELETED', obj, prev);
+      if (after !== undefined && after !== before) this.notifyNode(after, 'ADDED', obj, undefined);
     }
   }
 
-  private notifyNode(nodeName: string, type: WatchEventType, obj: ApiObject): void {
+  private notifyNode(nodeName: string, type: WatchEventType, obj: ApiObject, prev: ApiObject | undefined): void {
     const set = this.podWatchersByNode.get(nodeName);
-    if (set) for (const w of set) w.notify(type, obj);
+    if (set) for (const w of set) w.notify(type, obj, prev);
   }
 
   private indexPod(prev: Pod | undefined, next: Pod | undefined): void {

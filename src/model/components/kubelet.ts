@@ -319,6 +319,7 @@ export class Kubelet extends Process implements LeaseChain {
     pods.addHandlers({
       onAdd: (p) => this.syncPod(p),
       onUpdate: (_prev, p) => this.syncPod(p),
+      quiet: (prev, next) => this.syncsToNothing(prev, next),
       onDelete: (p) => this.podRemoved(p),
     });
     pods.whenSynced(() => {
@@ -843,6 +844,20 @@ export class Kubelet extends Process implements LeaseChain {
     }
     if (this.starting.get(name) === uid) return;
     this.startPod(pod);
+  }
+
+  /**
+   * Whether syncPod(next) does nothing, and will until this informer's next event (the informer's quiet()):
+   * the pod, still the same and not deleted, is Ready in the API and its containers run here, ready. Its
+   * own status report coming back is the common case. Only a later event of the informer (a deletion, a
+   * replacement, its removal) or a stop, which stops the informer, can stop those containers, and ready
+   * ones never become unready.
+   */
+  private syncsToNothing(prev: Pod, next: Pod): boolean {
+    const uid = next.metadata.uid;
+    if (prev.metadata.uid !== uid || next.metadata.deletionTimestampMs !== undefined || next.spec.nodeName !== this.nodeName || !next.status.ready) return false;
+    const c = this.containers.get(next.metadata.name);
+    return c !== undefined && c.uid === uid && c.ready;
   }
 
   private startupOf(pod: Pod) {

@@ -440,6 +440,12 @@ export class SchedulerCache {
     return this.pods.has(name);
   }
 
+  /** Whether addOrUpdatePod(pod, nodeName) would change nothing: the pod is accounted there, as it is. */
+  accounts(pod: Pod, nodeName: string): boolean {
+    const cur = this.pods.get(pod.metadata.name);
+    return cur !== undefined && cur.uid === pod.metadata.uid && cur.info.name === nodeName && cur.active === (pod.metadata.deletionTimestampMs === undefined);
+  }
+
   // ---- internals ----
 
   private taintSetIdOf(taints: Node['spec']['taints']): number {

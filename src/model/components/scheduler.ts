@@ -221,6 +221,15 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
         }
       } else queue.update(next);
     },
+    // A bound pod's status changing (its kubelet reporting Ready, the node lifecycle controller marking it
+    // not ready): onUpdate would find it out of the queue and accounted as it is, and request no move. Only
+    // a later event of this informer can put it back in the queue or change its accounting.
+    quiet(prev, next) {
+      const nodeName = next.spec.nodeName;
+      if (nodeName === undefined || prev.spec.nodeName !== nodeName || prev.metadata.uid !== next.metadata.uid) return false;
+      if ((prev.metadata.deletionTimestampMs === undefined) !== (next.metadata.deletionTimestampMs === undefined)) return false;
+      return queue.get(next.metadata.name) === undefined && cache.accounts(next, nodeName);
+    },
     onDelete(p) {
       queue.delete(p.metadata.name);
       if (cache.hasPod(p.metadata.name)) {

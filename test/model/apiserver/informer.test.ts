@@ -153,3 +153,57 @@ describe('The node-Lease informer', () => {
     expect(() => informer.addHandlers({})).toThrow(/takes no handlers/);
   });
 });
+
+describe('Quiet watch events (InformerHandlers.quiet)', () => {
+  it('are applied to the cache in order without a delivery, and the next handled event sees them as prev', () => {
+    const cluster = controlPlane({ controllerManagers: 1, schedulers: 1, latency: { minMs: 3, maxMs: 3 } });
+    const { ctx } = cluster;
+    const { sim, api } = ctx;
+    const host = new Host(sim, 'watcher', 'zone-x', 'node');
+    const informer = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace: 'kube-system' }, 'test/quiet');
+    const updates: string[] = [];
+    informer.addHandlers({
+      onUpdate: (prev, next) => next.metadata.name === 'a' && updates.push(`${prev.spec.renewTimeMs}->${next.spec.renewTimeMs}@${sim.nowMs}`),
+      // An even renewTime of lease a changes nothing for this handler (the leader leases are not quiet).
+      quiet: (_prev, next) => next.metadata.name === 'a' && next.spec.renewTimeMs % 2 === 0,
+    });
+    informer.start();
+    sim.run(900);
+    api.store.create(lease('a', 1), 'test');
+    sim.run(1_000);
+    const renew = (renewTimeMs: number) => {
+      const cur = api.store.getLease('kube-system', 'a');
+      if (cur.ok) api.store.update({ ...lease('a', renewTimeMs), metadata: cur.value.metadata }, 'test');
+    };
+    sim.at(1_010, () => renew(2)); // quiet: no delivery
+    sim.at(1_020, () => renew(4)); // quiet
+    sim.at(1_030, () => renew(5)); // handled: delivered at 1,033 with prev 4
+    sim.at(1_040, () => renew(6)); // quiet, and nothing reads the cache afterwards
+    // Reads scheduled now run before a delivery in their millisecond (it is scheduled later): 1,013 sees 1.
+    const seen: number[] = [];
+    for (const t of [1_012, 1_013, 1_014, 1_024]) sim.at(t, () => seen.push(informer.get('a')!.spec.renewTimeMs));
+    sim.run(1_100);
+    expect(seen).toEqual([1, 1, 2, 4]);
+    expect(updates).toEqual(['4->5@1033']);
+    expect(informer.get('a')!.spec.renewTimeMs).toBe(6);
+  });
+
+  it('are delivered as usual unless every handler calls them quiet', () => {
+    const cluster = controlPlane({ controllerManagers: 1, schedulers: 1, latency: { minMs: 3, maxMs: 3 } });
+    const { ctx } = cluster;
+    const { sim, api } = ctx;
+    const host = new Host(sim, 'watcher', 'zone-x', 'node');
+    const informer = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace: 'kube-system' }, 'test/mixed');
+    const updates: number[] = [];
+    informer.addHandlers({ onUpdate: () => {}, quiet: () => true });
+    informer.addHandlers({ onUpdate: (_prev, next) => next.metadata.name === 'a' && updates.push(next.spec.renewTimeMs) });
+    informer.start();
+    sim.run(900);
+    api.store.create(lease('a', 1), 'test');
+    sim.run(1_000);
+    const cur = api.store.getLease('kube-system', 'a');
+    if (cur.ok) api.store.update({ ...lease('a', 2), metadata: cur.value.metadata }, 'test');
+    sim.run(1_100);
+    expect(updates).toEqual([2]);
+  });
+});
