@@ -64,6 +64,7 @@ import { untoleratedTaint } from './workload-pods.js';
 
 const ACTOR = 'kube-scheduler';
 const SCHEDULE_LABEL = `${ACTOR}/schedule`;
+const MOVE_LABEL = `${ACTOR}/move`;
 export const CYCLE_BASE_MS = 0.5;
 export const CYCLE_PER_NODE_MS = 0.002;
 const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -173,7 +174,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   let nextStartNodeIndex = 0;
   let loopPending = false;
   let carryMs = 0;
-  let pendingMove: Set<FilterPlugin> | undefined;
+  let pendingMoveMask = 0;
   let pendingMoveAll = false;
   let movePending = false;
   // Reused buffers: a cycle allocates nothing per node.
@@ -259,21 +260,21 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   function requestMove(plugins: FilterPlugin[] | undefined): void {
     if (!started) return;
     if (plugins === undefined) pendingMoveAll = true;
-    else {
-      pendingMove ??= new Set();
-      for (const p of plugins) pendingMove.add(p);
-    }
+    // The plugins as a mask of PLUGINS: the move takes the shared set of that mask (no set per request).
+    else for (const p of plugins) pendingMoveMask |= 1 << PLUGINS.indexOf(p);
     if (movePending) return;
     movePending = true;
-    proc.post(0, () => {
-      movePending = false;
-      const all = pendingMoveAll;
-      const set = pendingMove;
-      pendingMoveAll = false;
-      pendingMove = undefined;
-      if (queue.unschedulableSize === 0) return;
-      if (queue.moveAllToActiveOrBackoff(all ? undefined : set)) kick();
-    }, `${ACTOR}/move`);
+    proc.post(0, runMove, MOVE_LABEL);
+  }
+
+  function runMove(): void {
+    movePending = false;
+    const all = pendingMoveAll;
+    const mask = pendingMoveMask;
+    pendingMoveAll = false;
+    pendingMoveMask = 0;
+    if (queue.unschedulableSize === 0) return;
+    if (queue.moveAllToActiveOrBackoff(all ? undefined : REJECTOR_SETS[mask])) kick();
   }
 
   // ---- the scheduling loop ----
