@@ -221,19 +221,31 @@ export class Simulator {
   private slotList(t: number, priority: number): EventHandle[] {
     let slot = this.ring[t & RING_MASK];
     if (slot === undefined) {
-      slot = { atMs: t, priorities: [priority], lists: [[]] };
+      // Slots and lists are reused once run: most milliseconds of a large run have events, and a fresh
+      // slot with its arrays for each was a tenth of all allocation.
+      const list = this.freeLists.pop() ?? [];
+      slot = this.freeSlots.pop();
+      if (slot === undefined) slot = { atMs: t, priorities: [priority], lists: [list] };
+      else {
+        slot.atMs = t;
+        slot.priorities.push(priority);
+        slot.lists.push(list);
+      }
       this.ring[t & RING_MASK] = slot;
-      return slot.lists[0];
+      return list;
     }
     const ps = slot.priorities;
     let i = 0;
     while (i < ps.length && ps[i] < priority) i++;
     if (i < ps.length && ps[i] === priority) return slot.lists[i];
-    const list: EventHandle[] = [];
+    const list: EventHandle[] = this.freeLists.pop() ?? [];
     ps.splice(i, 0, priority);
     slot.lists.splice(i, 0, list);
     return list;
   }
+  /** Slots (emptied) and lists (emptied) that have run, ready for another millisecond. */
+  private readonly freeSlots: Slot[] = [];
+  private readonly freeLists: EventHandle[][] = [];
 
   /** Moves the window to start at ms, bringing far events due before ms + RING_MS into the ring. */
   private advanceWindow(ms: number): void {
@@ -365,7 +377,12 @@ export class Simulator {
       const list = this.list;
       if (this.listIndex >= list.length) {
         const slot = this.listSlot!;
-        if (slot.lists.length === 0) ring[slot.atMs & RING_MASK] = undefined;
+        if (slot.lists.length === 0) {
+          ring[slot.atMs & RING_MASK] = undefined;
+          this.freeSlots.push(slot);
+        }
+        list.length = 0;
+        this.freeLists.push(list);
         this.list = undefined;
         this.listSlot = undefined;
         continue;
