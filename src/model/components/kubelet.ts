@@ -191,6 +191,10 @@ export class Kubelet extends Process implements LeaseChain {
   private readonly leaseSendRng: Rng;
   /** Image pulls, readiness and stop times (the stream `kubelet/<node>/pods`). */
   private readonly podsRng: Rng;
+  /** The streams of the status and lease loops (the same objects slidingLoop gets), and the status sync's label. */
+  private readonly statusRng: Rng;
+  private readonly leaseRng: Rng;
+  private readonly statusLabel: string;
   private readonly renewLabel: string;
   /** Event labels, built once (a template string per pod start cost an allocation each). */
   private readonly imagePullLabel: string;
@@ -217,6 +221,9 @@ export class Kubelet extends Process implements LeaseChain {
     super(ctx, host, `kubelet/${spec.name}`, 'kubelet');
     this.leaseSendRng = ctx.streams.stream(`network/${spec.name}/node-lease`);
     this.podsRng = this.rng('pods');
+    this.statusRng = this.rng('node-status');
+    this.leaseRng = this.rng('lease');
+    this.statusLabel = `${this.name}/node-status`;
     this.renewLabel = `${this.name}/renew-lease`;
     this.imagePullLabel = `${this.name}/image-pull`;
     this.readinessLabel = `${this.name}/readiness`;
@@ -414,7 +421,7 @@ export class Kubelet extends Process implements LeaseChain {
       ticks,
       raws,
       epoch: this.epoch,
-      event: this.ctx.sim.atGuarded(t, loop.run, undefined, `${this.name}/node-status`, this),
+      event: this.ctx.sim.atGuarded(t, loop.run, undefined, this.statusLabel, this),
     };
     this.statusSkip = skip;
     this.speculate();
@@ -434,11 +441,11 @@ export class Kubelet extends Process implements LeaseChain {
     while (first < ticks.length && (ticks[first] < sim.nowMs || (nowRan && ticks[first] === sim.nowMs))) first++;
     if (first >= ticks.length - 1) return; // the scheduled sync is next anyway (or done)
     sim.cancel(skip.event);
-    const rng = this.rng('node-status');
+    const rng = this.statusRng;
     for (let j = ticks.length - 1; j > first; j--) rng.unread(raws[j]);
     const loop = this.statusLoop;
     if (loop === undefined || !this.running || this.epoch !== skip.epoch) return;
-    sim.atGuarded(ticks[first], loop.run, undefined, `${this.name}/node-status`, this);
+    sim.atGuarded(ticks[first], loop.run, undefined, this.statusLabel, this);
   }
 
   // ---- registration and node status ----
@@ -810,7 +817,7 @@ export class Kubelet extends Process implements LeaseChain {
     // Not sent: its base latency is drawn again when (if) it is. Not answered yet: nor is the jitter.
     if (ahead.baseRaw !== undefined) this.leaseSendRng.unread(ahead.baseRaw);
     const answered = nowMs > ahead.respondAtMs;
-    if (!answered) this.rng('lease').unread(ahead.jitterRaw);
+    if (!answered) this.leaseRng.unread(ahead.jitterRaw);
     // A stopped kubelet would have dropped the answer, or never synced again.
     if (!this.running || this.epoch !== ahead.epoch) return;
     const loop = this.leaseLoop!;
