@@ -44,9 +44,6 @@ export class ApiServer {
   readonly replicas: Member[];
   readonly etcd: Member[];
   private readonly outageListeners: Array<() => void> = [];
-  /** hasQuorum per replica host, valid while world.version is quorumVersion. */
-  private readonly quorum = new Map<Host, boolean>();
-  private quorumVersion = -1;
 
   constructor(
     private readonly sim: Simulator,
@@ -70,13 +67,12 @@ export class ApiServer {
   hasQuorum(from: Host): boolean {
     const world = this.world;
     if (world === undefined) return this.countQuorum(from);
-    if (this.quorumVersion !== world.version) {
-      this.quorum.clear();
-      this.quorumVersion = world.version;
+    // Kept on the host until the world changes (every request and watch event asks).
+    if (from.quorumVersion !== world.version) {
+      from.quorumOk = this.countQuorum(from);
+      from.quorumVersion = world.version;
     }
-    let q = this.quorum.get(from);
-    if (q === undefined) this.quorum.set(from, (q = this.countQuorum(from)));
-    return q;
+    return from.quorumOk;
   }
 
   private countQuorum(from: Host): boolean {

@@ -540,6 +540,10 @@ export class Kubelet extends Process implements LeaseChain {
       (r) => {
         if (r.ok) {
           this.lastStatusReportMs = nowMs;
+          // The Node just written is what the next sync would check (the object its watch event carries):
+          // checked now, the loop can skip the syncs after it at once if the watch has brought it already.
+          this.checkedNode = r.value;
+          this.checkedNodeChanged = computeNodeConditions(r.value.status.conditions, 0).changed;
           done();
         } else this.updateNodeStatus(tryNumber + 1, done);
       },

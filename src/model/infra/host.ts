@@ -23,6 +23,9 @@ export class Host {
   apiRoute: unknown = undefined;
   apiRouteVersion = -1;
   apiPreferred = -1;
+  /** Whether etcd has quorum seen from this host (ApiServer.hasQuorum), valid while the world's version is quorumVersion. */
+  quorumOk = false;
+  quorumVersion = -1;
   /** The stream this host's messages draw their fate from (Network keeps it here: a lookup by name per message showed up in profiles). */
   netRng: unknown = undefined;
   private readonly processes: HostProcess[] = [];
