@@ -39,7 +39,10 @@ export class LeaseChains {
    */
   add(nodeName: string, chain: LeaseChain, sinceMs: number, gapMs: number): void {
     const old = this.chains.get(nodeName);
-    if (old !== undefined) old.live = false;
+    if (old !== undefined) {
+      old.live = false;
+      this.epoch++;
+    }
     this.chains.set(nodeName, { chain, sinceMs, gapMs, live: true });
   }
 
@@ -47,8 +50,12 @@ export class LeaseChains {
     const link = this.chains.get(nodeName);
     if (link?.chain !== chain) return;
     link.live = false;
+    this.epoch++;
     this.chains.delete(nodeName);
   }
+
+  /** Bumped whenever a link stops being live: a link seen live is live still while this stays. */
+  epoch = 0;
 
   /**
    * The node's chain: from sinceMs on, none of its renewals' watch events comes more than gapMs after the

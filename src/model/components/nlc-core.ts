@@ -77,6 +77,8 @@ export interface NlcEnv {
   leaseChain?(nodeName: string): LeaseChainView | undefined;
   /** Since when (virtual ms) the lease informer's current watch delivers; undefined while it is not watching. */
   leaseWatchFloorMs?(): number | undefined;
+  /** Changes whenever a lease chain ends or is replaced: a chain seen live is still live while it stays. */
+  leaseChainsEpoch?(): number;
 }
 
 /** What the controller reads of a lease chain (NlcEnv.leaseChain). */
@@ -122,6 +124,7 @@ export interface NodeHealth {
 
 /** A zone's counts, reused pass after pass: reset by the first node of the zone a pass counts. */
 interface PassZoneCounts extends ZoneCounts {
+  readonly zone: string;
   pass: number;
 }
 
@@ -220,17 +223,39 @@ export class NodeLifecycleCore {
       this.passNow[pass % PASS_HISTORY] = now;
     }
     const skip = short && this.env.leaseDeliveredAtMs !== undefined && passAtMs !== undefined;
+    const skipped = this.skipped;
     for (const node of this.env.nodes()) {
       const at = visited++;
+      // Skipped here last pass with this very object, and nothing has changed its record since: skipped
+      // again as long as what made it skip holds (SkippedAt), without reading the record.
+      if (skip && skipped.node[at] === node && skipped.epoch[at] === this.skipEpoch && pass <= skipped.untilPass[at] && (now <= skipped.deadline[at] || this.stillRenewed(at, now, graceMs))) {
+        const c = skipped.counts[at];
+        if (c !== undefined) this.touch(c, c.zone, pass).ready++;
+        continue;
+      }
+      skipped.node[at] = undefined;
       // The record at this position last pass is this node's when it is quiet with this very object
       // (records stop being quiet before they are replaced or dropped): no lookup by name.
       const last = order[at];
-      if (short && last !== undefined && last.quietNode === node && ((skip && this.skipLease(last, now, graceMs)) || this.quietPass(last, now, graceMs))) continue;
+      if (short && last !== undefined && last.quietNode === node) {
+        if (skip && this.skipLease(last, now, graceMs)) {
+          this.noteSkip(at, node, last, graceMs);
+          continue;
+        }
+        if (this.quietPass(last, now, graceMs)) continue;
+      }
       const name = node.metadata.name;
       const quiet = this.health.get(name);
-      if (short && quiet !== undefined && quiet.quietNode === node && quiet !== last && ((skip && this.skipLease(quiet, now, graceMs)) || this.quietPass(quiet, now, graceMs))) {
-        order[at] = quiet;
-        continue;
+      if (short && quiet !== undefined && quiet.quietNode === node && quiet !== last) {
+        if (skip && this.skipLease(quiet, now, graceMs)) {
+          order[at] = quiet;
+          this.noteSkip(at, node, quiet, graceMs);
+          continue;
+        }
+        if (this.quietPass(quiet, now, graceMs)) {
+          order[at] = quiet;
+          continue;
+        }
       }
       // The full path decides (a quiet node's lease is taken in already, as it would be).
       if (quiet !== undefined) quiet.quietNode = undefined;
@@ -337,6 +362,36 @@ export class NodeLifecycleCore {
   }
 
   /**
+   * Notes what made a pass skip the node at position `at` (skipLease): a later pass skips it again on
+   * these alone while they hold. Until PASS_HISTORY - 2 passes after its lease was read; while the
+   * controller's clock is within probe + grace, or else while its kubelet's chain (the same one: the
+   * chains' epoch) has renewed within grace (renewedWithinGrace's window).
+   */
+  private noteSkip(at: number, node: Node, h: NodeHealth, graceMs: number): void {
+    const skipped = this.skipped;
+    skipped.node[at] = node;
+    skipped.epoch[at] = this.skipEpoch;
+    skipped.untilPass[at] = h.leaseReadPass + PASS_HISTORY - 2;
+    skipped.deadline[at] = h.probeTimestampMs + graceMs;
+    const chain = h.chain;
+    const atMs = this.passAt[this.passes % PASS_HISTORY];
+    const usable = chain !== undefined && chain.live && chain.sinceMs + chain.gapMs <= atMs && this.env.leaseChainsEpoch !== undefined;
+    skipped.gap[at] = usable ? chain.gapMs : -1;
+    skipped.chainsEpoch[at] = usable ? this.env.leaseChainsEpoch!() : -1;
+    skipped.counts[at] = h.quietZone === undefined ? undefined : h.quietCounts;
+  }
+
+  /** renewedWithinGrace for a node skipped at `at`, from what noteSkip kept. */
+  private stillRenewed(at: number, now: number, graceMs: number): boolean {
+    const skipped = this.skipped;
+    const gapMs = skipped.gap[at];
+    if (gapMs < 0 || skipped.chainsEpoch[at] !== this.env.leaseChainsEpoch!()) return false;
+    const floorMs = this.env.leaseWatchFloorMs?.();
+    if (floorMs === undefined || floorMs + gapMs > this.passAt[this.passes % PASS_HISTORY]) return false;
+    return this.withinWindow(gapMs, now, graceMs);
+  }
+
+  /**
    * The probe timestamp for a lease read now that differs from the one last read: the controller's time
    * at the first pass since that read that saw it (a lease delivered at d is seen by a pass at d or
    * later), which is this pass unless passes skipped the node (skipLease).
@@ -366,6 +421,11 @@ export class NodeLifecycleCore {
     if (chain.sinceMs + gapMs > atMs) return false;
     const floorMs = this.env.leaseWatchFloorMs?.();
     if (floorMs === undefined || floorMs + gapMs > atMs) return false;
+    return this.withinWindow(gapMs, now, graceMs);
+  }
+
+  /** Whether the first pass of the last gapMs (virtual) is within the grace period of now (the controller's clock). */
+  private withinWindow(gapMs: number, now: number, graceMs: number): boolean {
     // Nodes whose clocks run alike share the gap: the window's first pass is worked out once a pass.
     if (this.windowPass !== this.passes || this.windowGapMs !== gapMs) {
       this.windowPass = this.passes;
@@ -382,7 +442,7 @@ export class NodeLifecycleCore {
   /** A zone's counts for this pass, the same record pass after pass (the first count of a pass resets it). */
   private countsOf(zone: string, pass: number): PassZoneCounts {
     let c = this.zoneCountRecords.get(zone);
-    if (c === undefined) this.zoneCountRecords.set(zone, (c = { ready: 0, notReady: 0, pass: -1 }));
+    if (c === undefined) this.zoneCountRecords.set(zone, (c = { zone, ready: 0, notReady: 0, pass: -1 }));
     return this.touch(c, zone, pass);
   }
 
@@ -407,6 +467,19 @@ export class NodeLifecycleCore {
   private readonly zoneCountRecords = new Map<string, PassZoneCounts>();
   /** The zone counts of the pass running (handleDisruption reads them). */
   private readonly passZoneCounts = new Map<string, ZoneCounts>();
+
+  /** What noteSkip kept, per position of the pass order. */
+  private readonly skipped = {
+    node: [] as Array<Node | undefined>,
+    epoch: [] as number[],
+    untilPass: [] as number[],
+    deadline: [] as number[],
+    gap: [] as number[],
+    chainsEpoch: [] as number[],
+    counts: [] as Array<PassZoneCounts | undefined>,
+  };
+  /** Bumped when a record's quiet state changes outside a pass: voids everything noteSkip kept. */
+  private skipEpoch = 0;
 
   /** renewedWithinGrace's window for the pass and gap last asked: the first pass's controller time. */
   private windowPass = -1;
@@ -541,6 +614,7 @@ export class NodeLifecycleCore {
         this.nodesToRetry.add(nodeName);
         const h = this.health.get(nodeName);
         if (h !== undefined) h.quietNode = undefined;
+        this.skipEpoch++;
       });
     }
   }
@@ -681,6 +755,7 @@ export class NodeLifecycleCore {
   onNodeDeleted(name: string): void {
     const h = this.health.get(name);
     if (h !== undefined) h.quietNode = undefined;
+    this.skipEpoch++;
     this.knownNodes.delete(name);
     this.health.delete(name);
     this.nodesToRetry.delete(name);

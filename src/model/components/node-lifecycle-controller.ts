@@ -65,6 +65,7 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
     env.passAtMs = () => proc.ctx.sim.nowMs;
     const chains = proc.ctx.api.store.chains;
     env.leaseChain = (name) => chains.link(name);
+    env.leaseChainsEpoch = () => chains.epoch;
     // A new watch moves the floor: its leases count from then on.
     env.leaseWatchFloorMs = () => (nodeLeases.watching ? nodeLeases.watchFloorAtMs : undefined);
   }
