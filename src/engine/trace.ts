@@ -27,6 +27,16 @@ export class TraceRecorder<F extends object> {
     this.observers.push(fn);
   }
 
+  /**
+   * Counts an event of a muted type and returns true; false (nothing counted) when the type is stored.
+   * Lets a hot caller skip building the fields of an event nobody keeps.
+   */
+  countIfMuted(type: keyof F & string): boolean {
+    if (this.muted.size === 0 || !this.muted.has(type)) return false;
+    this.mutedCount++;
+    return true;
+  }
+
   /** Records an event at the current virtual time. Field order: atMs, type, then the fields given. */
   emit<T extends keyof F & string>(type: T, fields: F[T]): void {
     if (this.muted.size > 0 && this.muted.has(type)) {

@@ -259,7 +259,7 @@ export class ApiStore {
    * stored or sent.
    */
   passRenewal(nodeName: string): void {
-    this.trace.emit('node.lease.renewed', { node: nodeName });
+    if (!this.trace.countIfMuted('node.lease.renewed')) this.trace.emit('node.lease.renewed', { node: nodeName });
     for (const w of this.watchers.Lease) {
       if (w.namespace !== undefined && w.namespace !== 'kube-node-lease') continue;
       w.passOver!(nodeName);
@@ -325,7 +325,7 @@ export class ApiStore {
         break;
       case 'Lease':
         if (obj.metadata.namespace === 'kube-node-lease' && next && (!prev || (prev as Lease).spec.renewTimeMs !== (next as Lease).spec.renewTimeMs)) {
-          this.trace.emit('node.lease.renewed', { node: obj.metadata.name });
+          if (!this.trace.countIfMuted('node.lease.renewed')) this.trace.emit('node.lease.renewed', { node: obj.metadata.name });
         }
         break;
     }

@@ -39,7 +39,7 @@ import type { NodeSpec, Scenario, WorkloadSpec } from '../../scenario/types.js';
 import { DEFAULT_STARTUP } from '../../scenario/defaults.js';
 import { type Lease, type Node, type NodeCondition, type NodeConditionType, type Pod, podStatus } from '../api/objects.js';
 import { type EventHandle, Priority, type Rng } from '../../engine/index.js';
-import type { InFlightRequest, RequestOptions } from '../apiserver/api-server.js';
+import { InFlightRequest, type RequestOptions } from '../apiserver/api-server.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import type { Informer } from '../apiserver/informer.js';
 import type { LeaseChain } from '../apiserver/lease-chains.js';
@@ -735,7 +735,7 @@ export class Kubelet extends Process implements LeaseChain {
         const req = a.req;
         a.req = undefined;
         if (req.arriveAtMs + maxGapMs < sim.nowMs && this.passRenewal(req)) continue;
-        sim.replay(req.arriveAtMs, () => req.arrive());
+        sim.replayWith(req.arriveAtMs, InFlightRequest.prototype.arrive, req, undefined);
       }
     } finally {
       this.catchingUp = false;
@@ -765,17 +765,22 @@ export class Kubelet extends Process implements LeaseChain {
     const store = api.store;
     const loop = this.leaseLoop;
     if (loop === undefined || !store.canPassRenewal(sim.nowMs)) return false;
-    sim.replay(req.arriveAtMs, () => {
-      this.ahead = undefined;
-      store.watchRng = this.leaseSendRng;
-      store.passRenewal(this.nodeName);
-      store.watchRng = undefined;
-      const back = network.transit(req.replica!.host, this.host, this.leaseSendRng);
-      if (back === undefined) throw sim.bug(`${this.name}: a renewal passed over could not be answered`);
-      // The lease it would have returned is replaced by the next renewal's: the kubelet keeps the one it has.
-      this.sendNextAhead(loop, sim.nowMs + Math.max(0, back), this.latestLease!, req, true);
-    });
+    sim.replayWith(req.arriveAtMs, this.passedOver, this, req);
     return true;
+  }
+
+  /** passRenewal's replay, at the renewal's arrival (a method, not a closure per renewal). */
+  private passedOver(req: InFlightRequest<Lease>): void {
+    const { sim, api, network } = this.ctx;
+    const store = api.store;
+    this.ahead = undefined;
+    store.watchRng = this.leaseSendRng;
+    store.passRenewal(this.nodeName);
+    store.watchRng = undefined;
+    const back = network.transit(req.replica!.host, this.host, this.leaseSendRng);
+    if (back === undefined) throw sim.bug(`${this.name}: a renewal passed over could not be answered`);
+    // The lease it would have returned is replaced by the next renewal's: the kubelet keeps the one it has.
+    this.sendNextAhead(this.leaseLoop!, sim.nowMs + Math.max(0, back), this.latestLease!, req, true);
   }
   /** Registered in the store's lease chains. */
   private chained = false;
