@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toJsonl } from '../../src/engine/index.js';
 import { nlcChecks } from '../../src/model/components/nlc-core.js';
+import { informerChecks } from '../../src/model/apiserver/informer.js';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import { parseScenarioText } from '../../src/scenario/index.js';
 import { scaleScenario } from '../../bench/scale-scenario.js';
@@ -83,6 +84,18 @@ describe('working ahead changes nothing', () => {
     const b = toJsonl(runScenario(scenario, { seed, speculate: false }).events);
     expect(on.events.some((e) => e.type === 'pod.ready.changed' && !e.ready)).toBe(true);
     if (a !== b) throw new Error(`traces diverge at ${firstDivergence(a, b)}`);
+  });
+});
+
+// A delivery takes the object its event replaces from the store (no lookup in the cache) when that
+// object was written since the informer's watch began: the cache must hold exactly it then.
+describe('informers take what a watch event replaces without looking it up', () => {
+  afterEach(() => {
+    informerChecks.verifyKnownPrev = false;
+  });
+  it.each(files)('%s, seed 1: every such object is the one the cache holds', (file) => {
+    informerChecks.verifyKnownPrev = true;
+    expect(() => runScenario(load(file), { seed: 1 })).not.toThrow();
   });
 });
 

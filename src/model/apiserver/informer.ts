@@ -46,6 +46,11 @@ export interface InformerOptions {
   namespace?: string;
 }
 
+/** Test switches: verifyKnownPrev checks every object a delivery takes as held against the cache. */
+export const informerChecks = {
+  verifyKnownPrev: false,
+};
+
 const BACKOFF_INITIAL_MS = 800;
 const BACKOFF_MAX_MS = 30_000;
 /** TCP retransmission delay for a watch event lost on a degraded (not cut) link. */
@@ -71,6 +76,13 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   private readonly inFlightObjs: Array<T | undefined> = [];
   private readonly inFlightAtMs: number[] = [];
   private readonly inFlightSeqs: number[] = [];
+  /**
+   * A MODIFIED event's previous object when the cache is sure to hold it at delivery (written since this
+   * watch began, so its own event came first): deliver() then needs no lookup to find what it replaces.
+   */
+  private readonly inFlightPrevs: Array<T | undefined> = [];
+  /** The store's resourceVersion when the current watch began (its list's). */
+  private watchStartRv = 0;
   /**
    * Node leases (unordered: kind Lease in kube-node-lease): watch events in flight, in arrival order per
    * lease only. pendMarks numbers them; a relist drops those sent before it (the snapshot has newer).
@@ -187,6 +199,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.inFlightTypes[at] = quiet ? 'QUIET' : type;
     this.inFlightObjs[at] = obj as T;
     this.inFlightAtMs[at] = Math.round(atMs);
+    this.inFlightPrevs[at] = type === 'MODIFIED' && prev !== undefined && prev.metadata.resourceVersion > this.watchStartRv ? (prev as T) : undefined;
     if (quiet || this.handlers.length === 0) {
       this.inFlightSeqs[at] = sim.reserveSeq();
       // Nobody may read for a long while (a cache only looked at now and then): keep the queue short.
@@ -277,8 +290,10 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     while (this.inFlightHead < this.inFlightTail && sim.wouldHaveRun(this.inFlightAtMs[this.inFlightHead], this.inFlightSeqs[this.inFlightHead])) {
       const i = this.inFlightHead++;
       const obj = this.inFlightObjs[i]!;
+      const prev = this.inFlightPrevs[i];
       this.inFlightObjs[i] = undefined;
-      this.deliver(types[i], obj);
+      this.inFlightPrevs[i] = undefined;
+      this.deliver(types[i], obj, prev);
     }
     if (this.inFlightHead === this.inFlightTail) {
       // Drained (every object slot was cleared as it was applied).
@@ -290,6 +305,8 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       types.copyWithin(0, k, n);
       this.inFlightObjs.copyWithin(0, k, n);
       this.inFlightObjs.fill(undefined, n - k, n);
+      this.inFlightPrevs.copyWithin(0, k, n);
+      this.inFlightPrevs.fill(undefined, n - k, n);
       this.inFlightAtMs.copyWithin(0, k, n);
       this.inFlightSeqs.copyWithin(0, k, n);
       this.inFlightHead = 0;
@@ -299,6 +316,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
 
   private clearInFlight(): void {
     this.inFlightObjs.fill(undefined, this.inFlightHead, this.inFlightTail);
+    this.inFlightPrevs.fill(undefined, this.inFlightHead, this.inFlightTail);
     this.inFlightHead = 0;
     this.inFlightTail = 0;
     this.pendObjs.fill(undefined, 0, this.pendCount);
@@ -306,7 +324,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.pendNextAtMs = Infinity;
   }
 
-  private deliver(type: InFlightType, obj: T): void {
+  private deliver(type: InFlightType, obj: T, knownPrev?: T): void {
     if (this.stopped) return;
     const key = this.keyFor(obj);
     if (type === 'QUIET' || this.handlers.length === 0) {
@@ -315,7 +333,10 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       else this.items.set(key, obj);
       return;
     }
-    const prev = this.items.get(key);
+    if (informerChecks.verifyKnownPrev && knownPrev !== undefined && this.items.get(key) !== knownPrev) {
+      throw this.ctx.sim.bug(`informer ${this.label}: ${key} was taken as held at resourceVersion ${knownPrev.metadata.resourceVersion}, but it is not`);
+    }
+    const prev = knownPrev ?? this.items.get(key);
     if (type === 'DELETED') {
       if (!prev) return;
       this.items.delete(key);
@@ -356,6 +377,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.backoffMs = BACKOFF_INITIAL_MS;
     this.connected = true;
     this.ctx.api.store.watch(this);
+    this.watchStartRv = this.ctx.api.store.resourceVersion;
     const snapshot = this.ctx.api.store.list(this) as T[];
     const atMs = Math.max(this.ctx.sim.nowMs + 2 * latencyMs, this.lastDeliveryAtMs);
     this.lastDeliveryAtMs = atMs;
