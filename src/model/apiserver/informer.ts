@@ -199,7 +199,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.inFlightTypes[at] = quiet ? 'QUIET' : type;
     this.inFlightObjs[at] = obj as T;
     this.inFlightAtMs[at] = Math.round(atMs);
-    this.inFlightPrevs[at] = type === 'MODIFIED' && prev !== undefined && prev.metadata.resourceVersion > this.watchStartRv ? (prev as T) : undefined;
+    this.inFlightPrevs[at] = type === 'MODIFIED' && this.heldPrev(prev as T) ? (prev as T) : undefined;
     if (quiet || this.handlers.length === 0) {
       this.inFlightSeqs[at] = sim.reserveSeq();
       // Nobody may read for a long while (a cache only looked at now and then): keep the queue short.
@@ -211,16 +211,23 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   private quietHandlers = false;
 
   /**
-   * Whether a MODIFIED event needs no delivery: every handler calls it quiet, and the informer will hold
-   * `prev` when it arrives. It holds prev now, so no event of this object is in flight (one would carry
-   * prev, every write being a new object), and it still will then.
+   * Whether a MODIFIED event needs no delivery: the informer will hold `prev` when it arrives (it was
+   * written since this watch began: see heldPrev) and every handler calls the change quiet.
    */
   private isQuiet(prev: T | undefined, next: T): boolean {
-    if (prev === undefined) return false;
-    for (const h of this.handlers) if (!h.quiet!(prev, next)) return false;
-    // Quiet events that have arrived are applied first (every other one that has arrived was delivered).
-    if (this.inFlightHead < this.inFlightTail) this.applyArrived();
-    return this.items.get(this.keyFor(next)) === prev;
+    if (!this.heldPrev(prev)) return false;
+    for (const h of this.handlers) if (!h.quiet!(prev!, next)) return false;
+    return true;
+  }
+
+  /**
+   * Whether the cache will hold `prev`, the object a MODIFIED event replaces, when the event arrives: so
+   * when prev was written since this watch began. Its own event was then sent before this one, and events
+   * arrive in order (or the watch broke since, and the relist, which comes after every event of the old
+   * watch, holds prev: nothing else was written in between).
+   */
+  private heldPrev(prev: T | undefined): boolean {
+    return prev !== undefined && prev.metadata.resourceVersion > this.watchStartRv;
   }
 
   /** A node lease's watch event that a later one replaces before anyone reads (StoreWatcher.passOver). */
@@ -327,14 +334,14 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   private deliver(type: InFlightType, obj: T, knownPrev?: T): void {
     if (this.stopped) return;
     const key = this.keyFor(obj);
+    if (informerChecks.verifyKnownPrev && knownPrev !== undefined && this.items.get(key) !== knownPrev) {
+      throw this.ctx.sim.bug(`informer ${this.label}: ${key} was taken as held at resourceVersion ${knownPrev.metadata.resourceVersion}, but it is not`);
+    }
     if (type === 'QUIET' || this.handlers.length === 0) {
       // Nobody to tell what it replaced (every node lease renewal comes this way): one map operation.
       if (type === 'DELETED') this.items.delete(key);
       else this.items.set(key, obj);
       return;
-    }
-    if (informerChecks.verifyKnownPrev && knownPrev !== undefined && this.items.get(key) !== knownPrev) {
-      throw this.ctx.sim.bug(`informer ${this.label}: ${key} was taken as held at resourceVersion ${knownPrev.metadata.resourceVersion}, but it is not`);
     }
     const prev = knownPrev ?? this.items.get(key);
     if (type === 'DELETED') {
