@@ -77,12 +77,14 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   private readonly inFlightAtMs: number[] = [];
   private readonly inFlightSeqs: number[] = [];
   /**
-   * A MODIFIED event's previous object when the cache is sure to hold it at delivery (written since this
-   * watch began, so its own event came first): deliver() then needs no lookup to find what it replaces.
+   * A MODIFIED event's previous object (the store's), which the cache will hold when the event arrives, so
+   * deliver() needs no lookup to find what it replaces. It always will: if prev was written since this
+   * watch began, its own event was sent before this one and events arrive in order; if before, prev was
+   * the latest version when the watch began, so this watch's list holds it, and the list is applied after
+   * every event of the watch before it and before any of this one. (informerChecks.verifyKnownPrev checks
+   * it at every delivery.)
    */
   private readonly inFlightPrevs: Array<T | undefined> = [];
-  /** The store's resourceVersion when the current watch began (its list's). */
-  private watchStartRv = 0;
   /**
    * Node leases (unordered: kind Lease in kube-node-lease): watch events in flight, in arrival order per
    * lease only. pendMarks numbers them; a relist drops those sent before it (the snapshot has newer).
@@ -199,7 +201,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.inFlightTypes[at] = quiet ? 'QUIET' : type;
     this.inFlightObjs[at] = obj as T;
     this.inFlightAtMs[at] = Math.round(atMs);
-    this.inFlightPrevs[at] = type === 'MODIFIED' && this.heldPrev(prev as T) ? (prev as T) : undefined;
+    this.inFlightPrevs[at] = type === 'MODIFIED' ? (prev as T | undefined) : undefined;
     if (quiet || this.handlers.length === 0) {
       this.inFlightSeqs[at] = sim.reserveSeq();
       // Nobody may read for a long while (a cache only looked at now and then): keep the queue short.
@@ -210,24 +212,11 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   /** Every handler has a quiet() (set as handlers are added), and components may work ahead (World.enabled). */
   private quietHandlers = false;
 
-  /**
-   * Whether a MODIFIED event needs no delivery: the informer will hold `prev` when it arrives (it was
-   * written since this watch began: see heldPrev) and every handler calls the change quiet.
-   */
+  /** Whether a MODIFIED event needs no delivery: every handler calls the change from prev quiet. */
   private isQuiet(prev: T | undefined, next: T): boolean {
-    if (!this.heldPrev(prev)) return false;
-    for (const h of this.handlers) if (!h.quiet!(prev!, next)) return false;
+    if (prev === undefined) return false;
+    for (const h of this.handlers) if (!h.quiet!(prev, next)) return false;
     return true;
-  }
-
-  /**
-   * Whether the cache will hold `prev`, the object a MODIFIED event replaces, when the event arrives: so
-   * when prev was written since this watch began. Its own event was then sent before this one, and events
-   * arrive in order (or the watch broke since, and the relist, which comes after every event of the old
-   * watch, holds prev: nothing else was written in between).
-   */
-  private heldPrev(prev: T | undefined): boolean {
-    return prev !== undefined && prev.metadata.resourceVersion > this.watchStartRv;
   }
 
   /** A node lease's watch event that a later one replaces before anyone reads (StoreWatcher.passOver). */
@@ -384,7 +373,6 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.backoffMs = BACKOFF_INITIAL_MS;
     this.connected = true;
     this.ctx.api.store.watch(this);
-    this.watchStartRv = this.ctx.api.store.resourceVersion;
     const snapshot = this.ctx.api.store.list(this) as T[];
     const atMs = Math.max(this.ctx.sim.nowMs + 2 * latencyMs, this.lastDeliveryAtMs);
     this.lastDeliveryAtMs = atMs;

@@ -71,11 +71,6 @@ export class ApiStore {
   /** Pod names bound to each node: lets node-scoped work avoid scanning every pod. */
   readonly podsByNode = new Map<string, Set<string>>();
   private rv = 0;
-
-  /** The resourceVersion of the last write (every write of every kind takes the next one). */
-  get resourceVersion(): number {
-    return this.rv;
-  }
   private uid = 0;
   private readonly watchers: Record<Kind, Set<StoreWatcher>> = { Node: new Set(), Lease: new Set(), Pod: new Set() };
   private readonly podWatchersByNode = new Map<string, Set<StoreWatcher>>();
