@@ -6,7 +6,9 @@
 // An informer without handlers schedules no event per watch event: it keeps each in flight with the
 // insertion number an event would have had (Simulator.reserveSeq) and applies them when its cache is
 // read, exactly those that would have run by then (Simulator.wouldHaveRun). The cache a reader sees is
-// the same as with one event per delivery, at a fraction of the cost.
+// the same as with one event per delivery, at a fraction of the cost. So are watch events that every
+// handler calls quiet (InformerHandlers.quiet: the handler would do nothing with them), such as a pod's
+// own Ready report coming back to its kubelet.
 // The node-Lease informer (the controller-manager's, read by the node lifecycle controller at each
 // pass) carries most of a large cluster's watch traffic, and is modelled apart (simplified): its events
 // keep their order per lease, not across leases, count from the start of their millisecond
