@@ -52,7 +52,7 @@ export interface NlcEnv {
   podsOnNode(nodeName: string): Iterable<Pod>;
   /** UpdateStatus with the resourceVersion of `node` (Conflict if it changed). */
   updateNodeStatus(node: Node, done: (r: ApiResult<Node>) => void): void;
-  /** UpdateStatus of a pod with Ready=False (resourceVersion precondition). */
+  /** UpdateStatus of a pod with Ready=False (resourceVersion precondition); `done` may be left out for a success. */
   markPodNotReady(pod: Pod, done: (r: ApiResult<Pod>) => void): void;
   /** SwapNodeControllerTaint: add and remove taints on the current object. */
   swapNodeTaints(nodeName: string, add: Taint[], remove: Taint[], done: (ok: boolean) => void): void;

@@ -43,7 +43,8 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
     podsOnNode: (name) => index.podsOn(name).values(),
     updateNodeStatus: (node, done) => proc.call('nlc/update-node-status', t, (s) => s.update(node, NLC_ACTOR), done),
     markPodNotReady: (pod, done) =>
-      proc.call('nlc/mark-pod-not-ready', t, (s) => s.update<Pod>({ ...pod, status: podStatus(pod.status.phase, false, pod.status.disruptionTarget, pod.status.startTimeMs) }, NLC_ACTOR), done),
+      // The controller acts only on a failed mark: a success brings no answer event.
+      proc.callForFailure('nlc/mark-pod-not-ready', t, (s) => s.update<Pod>({ ...pod, status: podStatus(pod.status.phase, false, pod.status.disruptionTarget, pod.status.startTimeMs) }, NLC_ACTOR), done),
     swapNodeTaints: (name, add, remove, done) => {
       const nowMs = proc.now();
       proc.call(

@@ -133,6 +133,18 @@ export abstract class Process implements HostProcess, Guard {
   /** The options of every call of this process (built once: a call used to allocate them). */
   private readonly requestOptions: RequestOptions<unknown> = { owner: this };
 
+  /**
+   * A call whose answer matters only when it fails: `onFailure` runs as call()'s `done` would for a
+   * failure, and a success brings no answer event at all (the node lifecycle controller's pod marks:
+   * 50,000 in a zone outage at 5,000 nodes).
+   */
+  callForFailure<T>(label: string, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, onFailure: (r: Extract<ApiResult<T>, { ok: false }>) => void): void {
+    let eventLabel = this.callLabels.get(label);
+    if (eventLabel === undefined) this.callLabels.set(label, (eventLabel = `${this.name}/${label}`));
+    this.ctx.api.send(this.host, timeoutMs, op, onFailure as (r: ApiResult<T>) => void, eventLabel, this.failureOnlyOptions as RequestOptions<T>);
+  }
+  private readonly failureOnlyOptions: RequestOptions<unknown> = { owner: this, served: (r) => r.ok };
+
   /** Called before `done` of a call of this incarnation that failed with Timeout or Unavailable. */
   callFailedToReach(): void {}
 

@@ -65,6 +65,7 @@ import { untoleratedTaint } from './workload-pods.js';
 const ACTOR = 'kube-scheduler';
 const SCHEDULE_LABEL = `${ACTOR}/schedule`;
 const MOVE_LABEL = `${ACTOR}/move`;
+const BIND_LABEL = `${ACTOR}/bind`;
 export const CYCLE_BASE_MS = 0.5;
 export const CYCLE_PER_NODE_MS = 0.002;
 const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -739,8 +740,11 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   function bind(info: QueuedPodInfo, nodeName: string): void {
     const pod = info.pod;
     const name = pod.metadata.name;
-    proc.call(
-      `${ACTOR}/bind`,
+    // A bind that succeeds needs no answer: its pod leaves the queue when the informer brings it back
+    // bound (onUpdate), and nothing looks the pod up in the queue before that (it is in no sub-queue,
+    // and its name is not added again while it exists).
+    proc.callForFailure(
+      BIND_LABEL,
       CONTROLLER_REQUEST_TIMEOUT_MS,
       (s) => {
         const cur = s.pods.get(name);
@@ -749,10 +753,6 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
         return s.update({ ...cur, spec: podSpec(cur.spec, nodeName) }, ACTOR);
       },
       (r) => {
-        if (r.ok) {
-          queue.delete(name);
-          return;
-        }
         // ForgetPod, then back off (an error, not a plugin rejection: straight to backoffQ).
         const cur = ctx.pods.get(name);
         if (cur?.spec.nodeName === undefined) cache.removePod(name);
