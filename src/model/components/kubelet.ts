@@ -107,6 +107,12 @@ interface StatusSkip {
 }
 
 /** A pod whose containers run on this host. */
+/** A Ready report of a pod (Kubelet.statusInFlight): answered OK at answerAtMs (-1: not yet), as event answerSeq would have been. */
+interface StatusReport {
+  answerAtMs: number;
+  answerSeq: number;
+}
+
 interface RunningPod {
   uid: number;
   /** Readiness passed (the kubelet reports Ready=True for it). */
@@ -172,7 +178,11 @@ export class Kubelet extends Process implements LeaseChain {
   /** Pods whose readiness delay is running, by name → uid. */
   private probing = new Map<string, number>();
   private stopping = new Set<string>();
-  private statusInFlight = new Set<string>();
+  /**
+   * Pods whose Ready report is in flight. A report the API server took is answered with no event
+   * (reportReady): its record holds when the answer arrives, and it counts as in flight until then.
+   */
+  private statusInFlight = new Map<string, StatusReport>();
   /**
    * A call of this kubelet failed to reach the API server since the status manager last compared its pods'
    * statuses with the server's: while cut off, others (the node lifecycle controller) may have changed them.
@@ -310,7 +320,7 @@ export class Kubelet extends Process implements LeaseChain {
     this.starting = new Map();
     this.probing = new Map();
     this.stopping = new Set();
-    this.statusInFlight = new Set();
+    this.statusInFlight = new Map();
     this.statusMayBeStale = false;
     this.statusSyncArmed = false;
 
@@ -958,11 +968,15 @@ export class Kubelet extends Process implements LeaseChain {
 
   /** The status manager: phase Running and Ready=True, re-sent until the API server has it. */
   private reportReady(name: string, uid: number): void {
-    if (this.statusInFlight.has(name)) return;
-    this.statusInFlight.add(name);
+    const pending = this.statusInFlight.get(name);
+    if (pending !== undefined && !this.answered(pending)) return;
+    const report: StatusReport = { answerAtMs: -1, answerSeq: 0 };
+    this.statusInFlight.set(name, report);
     const nowMs = this.now();
-    this.api<Pod>(
+    const sim = this.ctx.sim;
+    this.call<Pod>(
       'pod-status',
+      this.heartbeatTimeoutMs,
       (s) =>
         s.patch<Pod>(
           'Pod',
@@ -975,12 +989,28 @@ export class Kubelet extends Process implements LeaseChain {
           ACTOR,
         ),
       (r) => {
-        this.statusInFlight.delete(name);
+        if (this.statusInFlight.get(name) === report) this.statusInFlight.delete(name);
         if (!r.ok && r.reason !== 'NotFound') {
           this.post(POD_STATUS_RETRY_MS, () => this.containers.get(name)?.uid === uid && this.reportReady(name, uid), this.podStatusLabel);
         }
       },
+      {
+        owner: this,
+        // Taken: its answer would only end the report, so it ends when the answer would have come, at the
+        // insertion number the answer's event would have had (Simulator.wouldHaveRun).
+        served: (r, respondAtMs) => {
+          if (!r.ok) return false;
+          report.answerAtMs = respondAtMs;
+          report.answerSeq = sim.reserveSeq();
+          return true;
+        },
+      },
     );
+  }
+
+  /** Whether a Ready report has been answered OK by now (its answer is then not an event: reportReady). */
+  private answered(report: StatusReport): boolean {
+    return report.answerAtMs >= 0 && this.ctx.sim.wouldHaveRun(report.answerAtMs, report.answerSeq);
   }
 
   /** A deleted pod: stop its containers within the grace period, then remove the object. */
@@ -1026,6 +1056,9 @@ export class Kubelet extends Process implements LeaseChain {
   }
 
   private killContainers(name: string, reason: string): void {
+    // A report answered already is forgotten with its pod (one still in flight stays: it blocks a new one).
+    const report = this.statusInFlight.get(name);
+    if (report !== undefined && this.answered(report)) this.statusInFlight.delete(name);
     if (!this.containers.delete(name)) return;
     this.probing.delete(name);
     this.ctx.trace.emit('pod.stopped', { pod: name, node: this.nodeName, reason });

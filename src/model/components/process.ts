@@ -124,10 +124,17 @@ export abstract class Process implements HostProcess, Guard {
    * An API call from this process; `done` runs only if the process is still the same incarnation (after
    * callFailedToReach() when the call never got through).
    */
-  call<T>(label: string, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void = noop): void {
+  call<T>(
+    label: string,
+    timeoutMs: number,
+    op: (store: ApiStore) => ApiResult<T>,
+    done: (r: ApiResult<T>) => void = noop,
+    /** Options of this call (their owner must be this process); default: owned by it, nothing else. */
+    opts?: RequestOptions<T>,
+  ): void {
     let eventLabel = this.callLabels.get(label);
     if (eventLabel === undefined) this.callLabels.set(label, (eventLabel = `${this.name}/${label}`));
-    this.ctx.api.send(this.host, timeoutMs, op, done, eventLabel, this.requestOptions as RequestOptions<T>);
+    this.ctx.api.send(this.host, timeoutMs, op, done, eventLabel, opts ?? (this.requestOptions as RequestOptions<T>));
   }
 
   /** The options of every call of this process (built once: a call used to allocate them). */
