@@ -105,8 +105,6 @@ export interface NodeHealth {
    * unreachable, or not yet (quietRequeue).
    */
   quietNode: Node | undefined;
-  /** The zone a quiet node counts in (undefined: excluded from disruption). */
-  quietZone: string | undefined;
   /** A quiet Unknown node's zone queue (undefined: the node is quiet Ready). */
   quietQueue: RateLimitedTimedQueue | undefined;
   /**
@@ -118,7 +116,10 @@ export interface NodeHealth {
   leaseReadPass: number;
   /** Its kubelet's lease chain as last asked (NlcEnv.leaseChain), while live. */
   chain: LeaseChainView | undefined;
-  /** The counts of quietZone (NodeLifecycleCore.countsOf), kept to save a lookup per pass. */
+  /**
+   * The counts of the zone a quiet node counts in (undefined: excluded from disruption), kept to save a
+   * lookup per pass (NodeLifecycleCore.countsOf).
+   */
   quietCounts: PassZoneCounts | undefined;
 }
 
@@ -136,7 +137,6 @@ function newHealth(nodeName: string, probeTimestampMs: number, readyTransitionTi
     savedReady,
     savedLeaseRenewMs,
     quietNode: undefined,
-    quietZone: undefined,
     quietQueue: undefined,
     quietRequeue: false,
     leaseReadPass,
@@ -227,10 +227,10 @@ export class NodeLifecycleCore {
     for (const node of this.env.nodes()) {
       const at = visited++;
       // Skipped here last pass with this very object, and nothing has changed its record since: skipped
-      // again as long as what made it skip holds (SkippedAt), without reading the record.
+      // again as long as what made it skip holds (noteSkip), without reading the record.
       if (skip && skipped.node[at] === node && skipped.epoch[at] === this.skipEpoch && pass <= skipped.untilPass[at] && (now <= skipped.deadline[at] || this.stillRenewed(at, now, graceMs))) {
         const c = skipped.counts[at];
-        if (c !== undefined) this.touch(c, c.zone, pass).ready++;
+        if (c !== undefined) this.touch(c, pass).ready++;
         continue;
       }
       skipped.node[at] = undefined;
@@ -306,8 +306,7 @@ export class NodeLifecycleCore {
           }
           if (h !== undefined && quiet) {
             h.quietNode = node;
-            h.quietZone = node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined ? zone : undefined;
-            h.quietCounts = h.quietZone === undefined ? undefined : this.countsOf(zone, pass);
+            h.quietCounts = node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined ? this.countsOf(zone, pass) : undefined;
             h.quietQueue = quietQueue;
             h.quietRequeue = requeue;
             order[at] = h;
@@ -378,7 +377,7 @@ export class NodeLifecycleCore {
     const usable = chain !== undefined && chain.live && chain.sinceMs + chain.gapMs <= atMs && this.env.leaseChainsEpoch !== undefined;
     skipped.gap[at] = usable ? chain.gapMs : -1;
     skipped.chainsEpoch[at] = usable ? this.env.leaseChainsEpoch!() : -1;
-    skipped.counts[at] = h.quietZone === undefined ? undefined : h.quietCounts;
+    skipped.counts[at] = h.quietCounts;
   }
 
   /** renewedWithinGrace for a node skipped at `at`, from what noteSkip kept. */
@@ -386,9 +385,7 @@ export class NodeLifecycleCore {
     const skipped = this.skipped;
     const gapMs = skipped.gap[at];
     if (gapMs < 0 || skipped.chainsEpoch[at] !== this.env.leaseChainsEpoch!()) return false;
-    const floorMs = this.env.leaseWatchFloorMs?.();
-    if (floorMs === undefined || floorMs + gapMs > this.passAt[this.passes % PASS_HISTORY]) return false;
-    return this.withinWindow(gapMs, now, graceMs);
+    return this.renewedOver(gapMs, now, graceMs);
   }
 
   /**
@@ -408,24 +405,25 @@ export class NodeLifecycleCore {
 
   /**
    * Whether the node's lease, whichever it is now, was first seen by a pass within the grace period: a
-   * lease was delivered in the last gap ms (leaseRenewalGapMs), and the first pass at or after that
-   * window's start is no more than graceMs ago on the controller's clock.
+   * lease was delivered in the last gap ms (its chain's gap, NlcEnv.leaseChain), and the first pass at
+   * or after that window's start is no more than graceMs ago on the controller's clock.
    */
   private renewedWithinGrace(h: NodeHealth, now: number, graceMs: number): boolean {
     let chain = h.chain;
     if (chain === undefined || !chain.live) h.chain = chain = this.env.leaseChain?.(h.nodeName);
     if (chain === undefined) return false;
-    // The chain and the informer's watch have both run for the whole window.
-    const atMs = this.passAt[this.passes % PASS_HISTORY];
     const gapMs = chain.gapMs;
-    if (chain.sinceMs + gapMs > atMs) return false;
-    const floorMs = this.env.leaseWatchFloorMs?.();
-    if (floorMs === undefined || floorMs + gapMs > atMs) return false;
-    return this.withinWindow(gapMs, now, graceMs);
+    if (chain.sinceMs + gapMs > this.passAt[this.passes % PASS_HISTORY]) return false;
+    return this.renewedOver(gapMs, now, graceMs);
   }
 
-  /** Whether the first pass of the last gapMs (virtual) is within the grace period of now (the controller's clock). */
-  private withinWindow(gapMs: number, now: number, graceMs: number): boolean {
+  /**
+   * For a chain that has run for a whole window of gapMs (virtual): whether the informer's watch has too,
+   * and the first pass of the window is within the grace period of now (the controller's clock).
+   */
+  private renewedOver(gapMs: number, now: number, graceMs: number): boolean {
+    const floorMs = this.env.leaseWatchFloorMs?.();
+    if (floorMs === undefined || floorMs + gapMs > this.passAt[this.passes % PASS_HISTORY]) return false;
     // Nodes whose clocks run alike share the gap: the window's first pass is worked out once a pass.
     if (this.windowPass !== this.passes || this.windowGapMs !== gapMs) {
       this.windowPass = this.passes;
@@ -443,24 +441,22 @@ export class NodeLifecycleCore {
   private countsOf(zone: string, pass: number): PassZoneCounts {
     let c = this.zoneCountRecords.get(zone);
     if (c === undefined) this.zoneCountRecords.set(zone, (c = { zone, ready: 0, notReady: 0, pass: -1 }));
-    return this.touch(c, zone, pass);
+    return this.touch(c, pass);
   }
 
   /** The counts a quiet node adds to (its zone's), without a lookup by zone once known. */
   private quietCountsOf(h: NodeHealth): PassZoneCounts | undefined {
-    const zone = h.quietZone;
-    if (zone === undefined) return undefined;
     const c = h.quietCounts;
-    return c === undefined ? (h.quietCounts = this.countsOf(zone, this.passes)) : this.touch(c, zone, this.passes);
+    return c === undefined ? undefined : this.touch(c, this.passes);
   }
 
   /** Resets a zone's counts at the first count of a pass, and enters them in the pass's map (in first-seen order). */
-  private touch(c: PassZoneCounts, zone: string, pass: number): PassZoneCounts {
+  private touch(c: PassZoneCounts, pass: number): PassZoneCounts {
     if (c.pass !== pass) {
       c.pass = pass;
       c.ready = 0;
       c.notReady = 0;
-      this.passZoneCounts.set(zone, c);
+      this.passZoneCounts.set(c.zone, c);
     }
     return c;
   }

@@ -146,9 +146,7 @@ export abstract class Process implements HostProcess, Guard {
    * 50,000 in a zone outage at 5,000 nodes).
    */
   callForFailure<T>(label: string, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, onFailure: (r: Extract<ApiResult<T>, { ok: false }>) => void): void {
-    let eventLabel = this.callLabels.get(label);
-    if (eventLabel === undefined) this.callLabels.set(label, (eventLabel = `${this.name}/${label}`));
-    this.ctx.api.send(this.host, timeoutMs, op, onFailure as (r: ApiResult<T>) => void, eventLabel, this.failureOnlyOptions as RequestOptions<T>);
+    this.call(label, timeoutMs, op, onFailure as (r: ApiResult<T>) => void, this.failureOnlyOptions as RequestOptions<T>);
   }
   private readonly failureOnlyOptions: RequestOptions<unknown> = { owner: this, served: (r) => r.ok };
 

@@ -5,6 +5,7 @@
 import { Priority } from '../../../src/engine/index.js';
 import type { Lease } from '../../../src/model/api/objects.js';
 import { Informer } from '../../../src/model/apiserver/informer.js';
+import type { ModelContext } from '../../../src/model/context.js';
 import { Host } from '../../../src/model/infra/host.js';
 import { controlPlane } from '../ha/fixtures.js';
 
@@ -16,16 +17,30 @@ function lease(name: string, renewTimeMs: number, namespace: Lease['metadata']['
   };
 }
 
+/** Writes lease `name` with this renewTime (creates it the first time). */
+function writeLease(api: ModelContext['api'], name: string, renewTimeMs: number, namespace: Lease['metadata']['namespace'] = 'kube-system'): void {
+  const got = api.store.getLease(namespace, name);
+  if (got.ok) api.store.update({ ...lease(name, renewTimeMs, namespace), metadata: got.value.metadata }, 'test');
+  else api.store.create(lease(name, renewTimeMs, namespace), 'test');
+}
+
+/**
+ * A small control plane and a lease informer on a host of its own (watch events cross the network to it;
+ * the API server's own host has no latency), not started.
+ */
+function leaseWatcher(namespace: Lease['metadata']['namespace'], latency: { minMs: number; maxMs: number }, label: string) {
+  const { ctx } = controlPlane({ controllerManagers: 1, schedulers: 1, latency });
+  const host = new Host(ctx.sim, 'watcher', 'zone-x', 'node');
+  const informer = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace }, label);
+  return { ctx, sim: ctx.sim, api: ctx.api, informer };
+}
+
 const view = (cache: ReadonlyMap<string, Lease>) => [...cache.values()].filter((l) => l.metadata.name.startsWith('node-')).map((l) => `${l.metadata.name}@${l.spec.renewTimeMs}`).sort();
 
 describe('Informer without handlers (lazy watch delivery)', () => {
   it('holds exactly what an informer with one delivery event per watch event holds, read at any moment', () => {
     // A fixed 3 ms latency gives both informers the same delivery times, so their caches must agree.
-    const cluster = controlPlane({ controllerManagers: 1, schedulers: 1, latency: { minMs: 3, maxMs: 3 } });
-    const { ctx } = cluster;
-    const { sim, api } = ctx;
-    // A host of its own: watch events cross the network to it (the API server's own host has no latency).
-    const host = new Host(sim, 'watcher', 'zone-x', 'node');
+    const { sim, api, informer: lazy } = leaseWatcher('kube-system', { minMs: 3, maxMs: 3 }, 'test/lazy');
     // The reference: a plain watcher with one real delivery event per watch event, 3 ms after the write.
     const reference = new Map<string, Lease>();
     const updates: string[] = [];
@@ -39,7 +54,6 @@ describe('Informer without handlers (lazy watch delivery)', () => {
         });
       },
     });
-    const lazy = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace: 'kube-system' }, 'test/lazy');
     lazy.start();
     sim.run(900);
     expect(lazy.synced).toBe(true);
@@ -49,11 +63,7 @@ describe('Informer without handlers (lazy watch delivery)', () => {
       expect(view(lazy.cache)).toEqual(view(reference));
       reads++;
     };
-    const write = (name: string, renewTimeMs: number) => {
-      const got = api.store.getLease('kube-system', name);
-      if (got.ok) api.store.update({ ...lease(name, renewTimeMs), metadata: got.value.metadata }, 'test');
-      else api.store.create(lease(name, renewTimeMs), 'test');
-    };
+    const write = (name: string, renewTimeMs: number) => writeLease(api, name, renewTimeMs);
     // Writes every few ms from 1 s on; reads scheduled before the writes (so they run before a delivery in
     // the same ms), during them (so they run after), at fault priority (before) and at late priority (after).
     for (let i = 0; i < 200; i++) {
@@ -89,21 +99,13 @@ describe('Informer without handlers (lazy watch delivery)', () => {
 describe('The node-Lease informer', () => {
   it('holds what a delivery at the start of each millisecond (Priority.early) would have given it, read at any moment', () => {
     // Latency 1-9 ms: events of different leases overtake each other, those of one lease do not.
-    const cluster = controlPlane({ controllerManagers: 1, schedulers: 1, latency: { minMs: 1, maxMs: 9 } });
-    const { ctx } = cluster;
-    const { sim, api } = ctx;
-    const host = new Host(sim, 'watcher', 'zone-x', 'node');
-    const informer = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace: 'kube-node-lease' }, 'test/node-leases');
+    const { sim, api, informer } = leaseWatcher('kube-node-lease', { minMs: 1, maxMs: 9 }, 'test/node-leases');
     informer.start();
     sim.run(900);
     expect(informer.synced).toBe(true);
     // Every event the informer was sent, with the time it counts from (taken from deliveredAtMs).
     const written: Array<{ name: string; renewTimeMs: number; atMs: number }> = [];
-    const write = (name: string, renewTimeMs: number) => {
-      const got = api.store.getLease('kube-node-lease', name);
-      if (got.ok) api.store.update({ ...lease(name, renewTimeMs, 'kube-node-lease'), metadata: got.value.metadata }, 'test');
-      else api.store.create(lease(name, renewTimeMs, 'kube-node-lease'), 'test');
-    };
+    const write = (name: string, renewTimeMs: number) => writeLease(api, name, renewTimeMs, 'kube-node-lease');
     let reads = 0;
     let overtaken = 0;
     const held = new Map<string, number>();
@@ -156,11 +158,7 @@ describe('The node-Lease informer', () => {
 
 describe('Quiet watch events (InformerHandlers.quiet)', () => {
   it('are applied to the cache in order without a delivery, and the next handled event sees them as prev', () => {
-    const cluster = controlPlane({ controllerManagers: 1, schedulers: 1, latency: { minMs: 3, maxMs: 3 } });
-    const { ctx } = cluster;
-    const { sim, api } = ctx;
-    const host = new Host(sim, 'watcher', 'zone-x', 'node');
-    const informer = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace: 'kube-system' }, 'test/quiet');
+    const { sim, api, informer } = leaseWatcher('kube-system', { minMs: 3, maxMs: 3 }, 'test/quiet');
     const updates: string[] = [];
     informer.addHandlers({
       onUpdate: (prev, next) => next.metadata.name === 'a' && updates.push(`${prev.spec.renewTimeMs}->${next.spec.renewTimeMs}@${sim.nowMs}`),
@@ -169,12 +167,9 @@ describe('Quiet watch events (InformerHandlers.quiet)', () => {
     });
     informer.start();
     sim.run(900);
-    api.store.create(lease('a', 1), 'test');
+    writeLease(api, 'a', 1);
     sim.run(1_000);
-    const renew = (renewTimeMs: number) => {
-      const cur = api.store.getLease('kube-system', 'a');
-      if (cur.ok) api.store.update({ ...lease('a', renewTimeMs), metadata: cur.value.metadata }, 'test');
-    };
+    const renew = (renewTimeMs: number) => writeLease(api, 'a', renewTimeMs);
     sim.at(1_010, () => renew(2)); // quiet: no delivery
     sim.at(1_020, () => renew(4)); // quiet
     sim.at(1_030, () => renew(5)); // handled: delivered at 1,033 with prev 4
@@ -189,20 +184,15 @@ describe('Quiet watch events (InformerHandlers.quiet)', () => {
   });
 
   it('are delivered as usual unless every handler calls them quiet', () => {
-    const cluster = controlPlane({ controllerManagers: 1, schedulers: 1, latency: { minMs: 3, maxMs: 3 } });
-    const { ctx } = cluster;
-    const { sim, api } = ctx;
-    const host = new Host(sim, 'watcher', 'zone-x', 'node');
-    const informer = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace: 'kube-system' }, 'test/mixed');
+    const { sim, api, informer } = leaseWatcher('kube-system', { minMs: 3, maxMs: 3 }, 'test/mixed');
     const updates: number[] = [];
     informer.addHandlers({ onUpdate: () => {}, quiet: () => true });
     informer.addHandlers({ onUpdate: (_prev, next) => next.metadata.name === 'a' && updates.push(next.spec.renewTimeMs) });
     informer.start();
     sim.run(900);
-    api.store.create(lease('a', 1), 'test');
+    writeLease(api, 'a', 1);
     sim.run(1_000);
-    const cur = api.store.getLease('kube-system', 'a');
-    if (cur.ok) api.store.update({ ...lease('a', 2), metadata: cur.value.metadata }, 'test');
+    writeLease(api, 'a', 2);
     sim.run(1_100);
     expect(updates).toEqual([2]);
   });
