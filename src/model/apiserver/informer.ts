@@ -20,6 +20,7 @@ import { Priority, type Rng } from '../../engine/index.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { StoreWatcher, WatchEventType } from './store.js';
+import { UidTable } from './uid-table.js';
 
 export interface InformerHandlers<T extends ApiObject> {
   onAdd?(obj: T): void;
@@ -62,7 +63,10 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   readonly kind: Kind;
   readonly nodeName?: string;
   readonly namespace?: string;
-  private readonly items = new Map<string, T>();
+  /** The cache: a UidTable for a kind of the whole cluster (pods, nodes), a Map otherwise. */
+  private readonly items: Map<string, T> | UidTable<T>;
+  /** items, when it is a UidTable. */
+  private readonly table: UidTable<T> | undefined;
   synced = false;
   private connected = false;
   private stopped = false;
@@ -122,6 +126,8 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.nodeName = opts.nodeName;
     this.namespace = opts.namespace;
     this.unordered = opts.kind === 'Lease' && opts.namespace === 'kube-node-lease';
+    this.table = opts.kind !== 'Lease' && opts.nodeName === undefined ? new UidTable<T>() : undefined;
+    this.items = this.table ?? new Map<string, T>();
     // Only the node-Lease informer holds nothing but the latest lease of each node.
     this.passOver = this.unordered ? (nodeName) => this.passOverLease(nodeName) : undefined;
   }
@@ -331,7 +337,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     if (type === 'QUIET' || this.handlers.length === 0) {
       // Nobody to tell what it replaced (every node lease renewal comes this way): one map operation.
       if (type === 'DELETED') this.items.delete(key);
-      else this.items.set(key, obj);
+      else this.hold(key, obj, knownPrev);
       return;
     }
     const prev = knownPrev ?? this.items.get(key);
@@ -341,9 +347,19 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       for (const h of this.handlers) h.onDelete?.(prev);
       return;
     }
-    this.items.set(key, obj);
+    this.hold(key, obj, knownPrev);
     if (prev) for (const h of this.handlers) h.onUpdate?.(prev, obj);
     else for (const h of this.handlers) h.onAdd?.(obj);
+  }
+
+  /** Puts obj in the cache under key; `knownPrev`: the object it replaces there, known to be held. */
+  private hold(key: string, obj: T, knownPrev: T | undefined): void {
+    const table = this.table;
+    if (table === undefined) this.items.set(key, obj);
+    else if (knownPrev === undefined) table.set(key, obj);
+    else if (!table.replaceHeld(knownPrev, obj)) {
+      throw this.ctx.sim.bug(`informer ${this.label}: ${key} was taken as held at resourceVersion ${knownPrev.metadata.resourceVersion}, but it is not`);
+    }
   }
 
   /**
