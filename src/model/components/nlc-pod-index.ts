@@ -4,11 +4,14 @@
 // scans every pod. One index per informer, shared by every controller that asks for it.
 import type { Pod } from '../api/objects.js';
 import type { Informer } from '../apiserver/informer.js';
+import { UidSlots, UidTable } from '../apiserver/uid-table.js';
 
 const EMPTY: ReadonlyMap<string, Pod> = new Map();
 
 export class PodsByNode {
-  private readonly byNode = new Map<string, Map<string, Pod>>();
+  private readonly byNode = new Map<string, UidTable<Pod>>();
+  /** Shared by the nodes' tables: a pod is bound to one node. */
+  private readonly slots = new UidSlots<Pod>();
 
   /** The pods bound to a node, keyed by name (a live view: copy it before writing while iterating). */
   podsOn(nodeName: string): ReadonlyMap<string, Pod> {
@@ -18,6 +21,8 @@ export class PodsByNode {
   set(prev: Pod | undefined, next: Pod | undefined): void {
     const before = prev?.spec.nodeName;
     const after = next?.spec.nodeName;
+    // A status change of a pod indexed already (most events): one array write, no lookup by node or name.
+    if (before !== undefined && before === after && this.slots.replaceHeld(prev!, next!)) return;
     const name = (next ?? prev)!.metadata.name;
     if (before !== undefined && before !== after) {
       const m = this.byNode.get(before);
@@ -28,7 +33,7 @@ export class PodsByNode {
     }
     if (after !== undefined && next) {
       let m = this.byNode.get(after);
-      if (!m) this.byNode.set(after, (m = new Map()));
+      if (!m) this.byNode.set(after, (m = new UidTable(this.slots)));
       m.set(name, next);
     }
   }

@@ -13,6 +13,7 @@
 import type { WorkloadKind, WorkloadSpec } from '../../scenario/types.js';
 import { type Pod, isPodActive } from '../api/objects.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
+import { UidSlots, UidTable } from '../apiserver/uid-table.js';
 import { CONTROLLER_REQUEST_TIMEOUT_MS, type ControllerContext } from './controller.js';
 import { type PdbStatus, pdbStatus } from './disruption.js';
 
@@ -25,7 +26,7 @@ const desiredSeen = new WeakMap<object, Map<string, number>>();
 
 export interface WorkloadPods {
   /** Every pod object of the workload the informer holds, by name. */
-  readonly all: Map<string, Pod>;
+  readonly all: ReadonlyMap<string, Pod>;
   /** Names of the active ones (IsPodActive). */
   readonly active: Set<string>;
 }
@@ -48,7 +49,7 @@ export interface WorkloadSyncOptions {
 export class WorkloadSync {
   readonly workloads: WorkloadSpec[];
   private readonly byId = new Map<string, WorkloadSpec>();
-  private readonly pods = new Map<string, WorkloadPods>();
+  private readonly pods = new Map<string, { all: UidTable<Pod>; active: Set<string> }>();
   private readonly expectations = new Map<string, Expectations>();
   /**
    * Workloads to reconcile, as flags by position in `sorted` (the workloads by id): a drain takes them in
@@ -72,9 +73,11 @@ export class WorkloadSync {
     this.sorted = [...this.workloads].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     this.sorted.forEach((w, i) => this.position.set(w.id, i));
     this.dirty = new Uint8Array(this.sorted.length);
+    // The workloads' tables share one array by uid: a pod belongs to one workload.
+    const slots = new UidSlots<Pod>();
     for (const w of this.workloads) {
       this.byId.set(w.id, w);
-      this.pods.set(w.id, { all: new Map(), active: new Set() });
+      this.pods.set(w.id, { all: new UidTable(slots), active: new Set() });
     }
     if (this.workloads.length === 0) return;
     // Handlers are added before the informers sync, so the index is complete when start() runs.
@@ -217,9 +220,18 @@ export class WorkloadSync {
     const idx = this.pods.get(id)!;
     const name = (next ?? prev)!.metadata.name;
     if (next) {
-      idx.all.set(name, next);
-      if (isPodActive(next)) idx.active.add(name);
-      else idx.active.delete(name);
+      // Mostly a status change of a pod held already: one array write, and the active set as it was.
+      if (prev !== undefined && idx.all.replaceHeld(prev, next)) {
+        const active = isPodActive(next);
+        if (active !== isPodActive(prev)) {
+          if (active) idx.active.add(name);
+          else idx.active.delete(name);
+        }
+      } else {
+        idx.all.set(name, next);
+        if (isPodActive(next)) idx.active.add(name);
+        else idx.active.delete(name);
+      }
     } else {
       idx.all.delete(name);
       idx.active.delete(name);
