@@ -260,6 +260,11 @@ export class SchedulerCache {
   /** The hot fields of order()'s nodes, valid after order(). */
   readonly columns = new NodeColumns();
   private readonly pods = new Map<string, PodAccount>();
+  /**
+   * The same accounts by pod uid (an array grown by pushes): each watch event of a bound pod checks its
+   * account, and a lookup by name in a map of 150,000 pods missed the processor's caches.
+   */
+  private readonly byUid: Array<PodAccount | undefined> = [];
   /** workload -> zone -> active pods, and a version bumped at every change of those counts. */
   private readonly zoneCounts = new Map<string, { readonly byZone: Map<string, number>; version: number }>();
   /**
@@ -401,19 +406,24 @@ export class SchedulerCache {
   /** Accounts a bound (or assumed) pod; an update changes only its Terminating state. */
   addOrUpdatePod(pod: Pod, nodeName: string): void {
     const name = pod.metadata.name;
+    const uid = pod.metadata.uid;
     const active = pod.metadata.deletionTimestampMs === undefined;
-    const cur = this.pods.get(name);
-    if (cur && cur.uid === pod.metadata.uid && cur.info.name === nodeName) {
-      if (cur.active !== active) {
-        this.countWorkload(cur.info, cur.workload, active ? 1 : -1);
-        cur.active = active;
+    const held = this.byUid[uid];
+    if (held !== undefined && held.info.name === nodeName) {
+      if (held.active !== active) {
+        this.countWorkload(held.info, held.workload, active ? 1 : -1);
+        held.active = active;
       }
       return;
     }
-    if (cur) this.removePod(name);
+    // Not accounted as it is: a new account replaces any held under its name.
+    if (this.pods.has(name)) this.removePod(name);
     const info = this.ensure(nodeName);
     const acc: PodAccount = { info, cpuMilli: pod.spec.requests.cpuMilli, memBytes: pod.spec.requests.memoryBytes, workload: pod.metadata.workload, active, uid: pod.metadata.uid };
     this.pods.set(name, acc);
+    const byUid = this.byUid;
+    while (byUid.length < uid) byUid.push(undefined);
+    byUid[uid] = acc;
     this.filterGen++;
     info.cpuUsedMilli += acc.cpuMilli;
     info.memUsedBytes += acc.memBytes;
@@ -426,6 +436,7 @@ export class SchedulerCache {
     const acc = this.pods.get(name);
     if (!acc) return;
     this.pods.delete(name);
+    this.byUid[acc.uid] = undefined;
     const info = acc.info;
     this.filterGen++;
     info.cpuUsedMilli -= acc.cpuMilli;
@@ -442,8 +453,9 @@ export class SchedulerCache {
 
   /** Whether addOrUpdatePod(pod, nodeName) would change nothing: the pod is accounted there, as it is. */
   accounts(pod: Pod, nodeName: string): boolean {
-    const cur = this.pods.get(pod.metadata.name);
-    return cur !== undefined && cur.uid === pod.metadata.uid && cur.info.name === nodeName && cur.active === (pod.metadata.deletionTimestampMs === undefined);
+    // By uid: an account held there is the one held under the pod's name.
+    const cur = this.byUid[pod.metadata.uid];
+    return cur !== undefined && cur.info.name === nodeName && cur.active === (pod.metadata.deletionTimestampMs === undefined);
   }
 
   // ---- internals ----
