@@ -18,6 +18,7 @@ import {
   type Pod,
   TAINT_NOT_READY,
   TAINT_UNREACHABLE,
+  podMeta,
   podSpec,
   readyCondition,
 } from '../api/objects.js';
@@ -127,11 +128,11 @@ export class ApiStore {
     const key = this.keyOf(obj);
     if (obj.kind === 'Lease' && obj.metadata.namespace === 'kube-node-lease') this.chains.writing(key);
     if (map.has(key)) return fail('AlreadyExists');
-    let created = {
-      ...obj,
-      metadata: { ...obj.metadata, uid: ++this.uid, resourceVersion: ++this.rv, creationTimestampMs: this.nowMs() },
-    } as T;
-    if (created.kind === 'Pod') created = this.admitPod(created) as T;
+    let created: T;
+    if (obj.kind === 'Pod') {
+      const pod: Pod = { kind: 'Pod', metadata: podMeta(obj.metadata, ++this.uid, ++this.rv, this.nowMs()), spec: obj.spec, status: obj.status };
+      created = this.admitPod(pod) as T;
+    } else created = { ...obj, metadata: { ...obj.metadata, uid: ++this.uid, resourceVersion: ++this.rv, creationTimestampMs: this.nowMs() } } as T;
     map.set(key, created);
     this.afterWrite(undefined, created, actor);
     return ok(created);
@@ -179,20 +180,8 @@ export class ApiStore {
     }
     const deadline = this.nowMs() + grace * 1000;
     if (cur.metadata.deletionTimestampMs !== undefined && cur.metadata.deletionTimestampMs <= deadline) return ok(cur);
-    const next: Pod = {
-      ...cur,
-      // Written out: spreading and adding new properties takes a slow path in V8.
-      metadata: {
-        name: cur.metadata.name,
-        uid: cur.metadata.uid,
-        resourceVersion: cur.metadata.resourceVersion,
-        creationTimestampMs: cur.metadata.creationTimestampMs,
-        labels: cur.metadata.labels,
-        workload: cur.metadata.workload,
-        deletionTimestampMs: deadline,
-        deletionGracePeriodSeconds: grace,
-      },
-    };
+    const m = cur.metadata;
+    const next: Pod = { kind: 'Pod', metadata: podMeta(m, m.uid, m.resourceVersion, m.creationTimestampMs, deadline, grace), spec: cur.spec, status: cur.status };
     if (cur.metadata.deletionTimestampMs === undefined) this.emitPodDeleted(cur, opts.reason);
     return ok(this.replace(cur, next, actor, name));
   }
@@ -281,6 +270,11 @@ export class ApiStore {
         spec: next.spec,
       };
       stored = lease as T;
+    } else if (next.kind === 'Pod') {
+      // The next most frequent, written out too (podMeta).
+      const m = next.metadata;
+      const pod: Pod = { kind: 'Pod', metadata: podMeta(m, cur.metadata.uid, ++this.rv, m.creationTimestampMs), spec: next.spec, status: next.status };
+      stored = pod as T;
     } else stored = { ...next, metadata: { ...next.metadata, uid: cur.metadata.uid, resourceVersion: ++this.rv } } as T;
     this.mapOf(stored.kind).set(key, stored);
     this.afterWrite(cur, stored, actor);

@@ -70,6 +70,9 @@ export function newWorkloadPod(w: WorkloadSpec, opts: PodTemplateOptions): Pod {
       creationTimestampMs: 0,
       labels: { app: w.name, ...opts.extraLabels },
       workload: w.id,
+      // The key order of podMeta (objects.ts).
+      deletionTimestampMs: undefined,
+      deletionGracePeriodSeconds: undefined,
     },
     // The key order of podSpec and podStatus (objects.ts).
     spec: {
