@@ -106,17 +106,37 @@ interface StatusSkip {
   event: EventHandle;
 }
 
-/** A pod whose containers run on this host. */
-/** A Ready report of a pod (Kubelet.statusInFlight): answered OK at answerAtMs (-1: not yet), as event answerSeq would have been. */
+/** A Ready report of a pod (PodWork.report): answered OK at answerAtMs (-1: not yet), as event answerSeq would have been. */
 interface StatusReport {
   answerAtMs: number;
   answerSeq: number;
 }
 
+/** A pod whose containers run on this host. */
 interface RunningPod {
   uid: number;
   /** Readiness passed (the kubelet reports Ready=True for it). */
   ready: boolean;
+  /** Still in Kubelet.containers (false once killed): a timer holding it needs no lookup by name. */
+  alive: boolean;
+}
+
+/**
+ * What one kubelet incarnation is doing for a pod name. Kept for the incarnation, so a timer may hold it
+ * instead of looking it up: one record per pod instead of a map per activity (each a cache miss at scale).
+ */
+interface PodWork {
+  /** uid of the pod being started (image pull), or -1. */
+  starting: number;
+  /** uid of the pod whose readiness delay is running, or -1. */
+  probing: number;
+  /** Its containers are being stopped and its object removed (a deleted pod). */
+  stopping: boolean;
+  /**
+   * Its Ready report in flight. A report the API server took is answered with no event (reportReady):
+   * the record holds when the answer arrives, and it counts as in flight until then.
+   */
+  report: StatusReport | undefined;
 }
 
 const workloadIndex = new WeakMap<Scenario, Map<string, WorkloadSpec>>();
@@ -173,16 +193,8 @@ export class Kubelet extends Process implements LeaseChain {
   /** The cached Node last checked for status changes, and whether the setters would change it. */
   private checkedNode: Node | undefined;
   private checkedNodeChanged = false;
-  /** Pods being started (image pull), by name → uid. */
-  private starting = new Map<string, number>();
-  /** Pods whose readiness delay is running, by name → uid. */
-  private probing = new Map<string, number>();
-  private stopping = new Set<string>();
-  /**
-   * Pods whose Ready report is in flight. A report the API server took is answered with no event
-   * (reportReady): its record holds when the answer arrives, and it counts as in flight until then.
-   */
-  private statusInFlight = new Map<string, StatusReport>();
+  /** By pod name: what this incarnation does for it (never removed while the incarnation lasts). */
+  private work = new Map<string, PodWork>();
   /**
    * A call of this kubelet failed to reach the API server since the status manager last compared its pods'
    * statuses with the server's: while cut off, others (the node lifecycle controller) may have changed them.
@@ -317,10 +329,7 @@ export class Kubelet extends Process implements LeaseChain {
     this.latestLease = undefined;
     this.lastStatusReportMs = -Infinity;
     this.checkedNode = undefined;
-    this.starting = new Map();
-    this.probing = new Map();
-    this.stopping = new Set();
-    this.statusInFlight = new Map();
+    this.work = new Map();
     this.statusMayBeStale = false;
     this.statusSyncArmed = false;
 
@@ -862,14 +871,23 @@ export class Kubelet extends Process implements LeaseChain {
       this.terminate(pod);
       return;
     }
-    const running = this.containers.get(name);
+    // Containers of another uid were killed just above.
+    const running = c !== undefined && c.uid === uid ? c : undefined;
     if (running) {
       if (running.ready && !pod.status.ready) this.reportReady(name, uid);
-      else if (!running.ready && this.probing.get(name) !== uid) this.probeReadiness(pod);
+      else if (!running.ready && this.work.get(name)?.probing !== uid) this.probeReadiness(pod, running, this.workOf(name));
       return;
     }
-    if (this.starting.get(name) === uid) return;
-    this.startPod(pod);
+    const w = this.workOf(name);
+    if (w.starting === uid) return;
+    this.startPod(pod, w);
+  }
+
+  /** The record of what this incarnation does for a pod name, created on first use. */
+  private workOf(name: string): PodWork {
+    let w = this.work.get(name);
+    if (w === undefined) this.work.set(name, (w = { starting: -1, probing: -1, stopping: false, report: undefined }));
+    return w;
   }
 
   /**
@@ -890,41 +908,45 @@ export class Kubelet extends Process implements LeaseChain {
     return workloadOf(this.ctx.scenario, pod.metadata.workload)?.startup ?? DEFAULT_STARTUP;
   }
 
-  /** Image pull, then the containers run (`pod.started`), then readiness. */
-  private startPod(pod: Pod): void {
+  /** Image pull, then the containers run (`pod.started`), then readiness. `w`: the pod name's record. */
+  private startPod(pod: Pod, w: PodWork): void {
     const name = pod.metadata.name;
     const uid = pod.metadata.uid;
     const image = pod.metadata.workload;
     const { imagePull } = this.startupOf(pod);
-    const pullMs = this.pulledImages.has(image) ? 0 : this.podsRng.between(imagePull.minMs, imagePull.maxMs);
-    this.starting.set(name, uid);
+    // Images are never removed from the disk: one present now still is when the pull would end.
+    const present = this.pulledImages.has(image);
+    const pullMs = present ? 0 : this.podsRng.between(imagePull.minMs, imagePull.maxMs);
+    w.starting = uid;
     this.post(
       pullMs,
       () => {
-        if (this.starting.get(name) !== uid) return;
-        this.starting.delete(name);
-        this.pulledImages.add(image);
-        this.containers.set(name, { uid, ready: false });
+        if (w.starting !== uid) return;
+        w.starting = -1;
+        if (!present) this.pulledImages.add(image);
+        const c: RunningPod = { uid, ready: false, alive: true };
+        this.containers.set(name, c);
         this.ctx.trace.emit('pod.started', { pod: name, node: this.nodeName });
-        this.probeReadiness(pod);
+        this.probeReadiness(pod, c, w);
       },
       this.imagePullLabel,
     );
   }
 
-  private probeReadiness(pod: Pod): void {
+  /** The readiness delay of running containers `c`; `w`: the pod name's record. */
+  private probeReadiness(pod: Pod, c: RunningPod, w: PodWork): void {
     const name = pod.metadata.name;
     const uid = pod.metadata.uid;
     const { ready } = this.startupOf(pod);
-    this.probing.set(name, uid);
+    w.probing = uid;
     this.post(
       this.podsRng.between(ready.minMs, ready.maxMs),
       () => {
-        if (this.probing.get(name) === uid) this.probing.delete(name);
-        const c = this.containers.get(name);
-        if (!c || c.uid !== uid) return;
+        if (w.probing === uid) w.probing = -1;
+        // Containers of a uid start once per incarnation: c is the pod's while it is alive.
+        if (!c.alive) return;
         c.ready = true;
-        this.reportReady(name, uid);
+        this.reportReady(name, uid, w);
       },
       this.readinessLabel,
     );
@@ -967,11 +989,11 @@ export class Kubelet extends Process implements LeaseChain {
   }
 
   /** The status manager: phase Running and Ready=True, re-sent until the API server has it. */
-  private reportReady(name: string, uid: number): void {
-    const pending = this.statusInFlight.get(name);
+  private reportReady(name: string, uid: number, w: PodWork = this.workOf(name)): void {
+    const pending = w.report;
     if (pending !== undefined && !this.answered(pending)) return;
     const report: StatusReport = { answerAtMs: -1, answerSeq: 0 };
-    this.statusInFlight.set(name, report);
+    w.report = report;
     const nowMs = this.now();
     const sim = this.ctx.sim;
     this.call<Pod>(
@@ -989,7 +1011,7 @@ export class Kubelet extends Process implements LeaseChain {
           ACTOR,
         ),
       (r) => {
-        if (this.statusInFlight.get(name) === report) this.statusInFlight.delete(name);
+        if (w.report === report) w.report = undefined;
         if (!r.ok && r.reason !== 'NotFound') {
           this.post(POD_STATUS_RETRY_MS, () => this.containers.get(name)?.uid === uid && this.reportReady(name, uid), this.podStatusLabel);
         }
@@ -1017,10 +1039,11 @@ export class Kubelet extends Process implements LeaseChain {
   private terminate(pod: Pod): void {
     const name = pod.metadata.name;
     const uid = pod.metadata.uid;
-    if (this.stopping.has(name)) return;
-    this.stopping.add(name);
-    if (this.starting.get(name) === uid) this.starting.delete(name);
-    this.probing.delete(name);
+    const w = this.workOf(name);
+    if (w.stopping) return;
+    w.stopping = true;
+    if (w.starting === uid) w.starting = -1;
+    w.probing = -1;
     const running = this.containers.get(name)?.uid === uid;
     const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds) * 1000;
     const stopMs = running ? Math.min(graceMs, this.podsRng.between(STOP_MS_MIN, STOP_MS_MAX)) : 0;
@@ -1040,7 +1063,8 @@ export class Kubelet extends Process implements LeaseChain {
       (s) => s.deletePod(name, { gracePeriodSeconds: 0, uid, reason: 'kubelet' }, ACTOR) as ApiResult<unknown>,
       (r) => {
         if (r.ok || r.reason === 'NotFound' || r.reason === 'Conflict') {
-          this.stopping.delete(name);
+          const w = this.work.get(name);
+          if (w !== undefined) w.stopping = false;
           return;
         }
         this.post(POD_DELETE_RETRY_MS, () => this.removePodObject(name, uid), this.deletePodLabel);
@@ -1051,16 +1075,20 @@ export class Kubelet extends Process implements LeaseChain {
   /** The pod object is gone (removed, force-deleted): its containers go too. */
   private podRemoved(pod: Pod): void {
     const name = pod.metadata.name;
-    if (this.starting.get(name) === pod.metadata.uid) this.starting.delete(name);
+    const w = this.work.get(name);
+    if (w !== undefined && w.starting === pod.metadata.uid) w.starting = -1;
     if (this.containers.get(name)?.uid === pod.metadata.uid) this.killContainers(name, 'pod removed from API');
   }
 
   private killContainers(name: string, reason: string): void {
     // A report answered already is forgotten with its pod (one still in flight stays: it blocks a new one).
-    const report = this.statusInFlight.get(name);
-    if (report !== undefined && this.answered(report)) this.statusInFlight.delete(name);
-    if (!this.containers.delete(name)) return;
-    this.probing.delete(name);
+    const w = this.work.get(name);
+    if (w !== undefined && w.report !== undefined && this.answered(w.report)) w.report = undefined;
+    const c = this.containers.get(name);
+    if (c === undefined) return;
+    this.containers.delete(name);
+    c.alive = false;
+    if (w !== undefined) w.probing = -1;
     this.ctx.trace.emit('pod.stopped', { pod: name, node: this.nodeName, reason });
   }
 }
