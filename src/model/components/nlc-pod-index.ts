@@ -1,7 +1,7 @@
 // A pods-by-node index over a controller's shared pod informer, as upstream's informer indexer
 // (`getPodsAssignedToNode` in pkg/controller/nodelifecycle and pkg/controller/tainteviction). It keeps
-// node-scoped work O(pods on that node): nothing in the node lifecycle or taint eviction controllers ever
-// scans every pod. One index per informer, shared by every controller that asks for it.
+// node-scoped work O(pods on that node): nothing in the node lifecycle, taint eviction or pod GC
+// controllers ever scans every pod. One index per informer, shared by every controller that asks for it.
 import type { Pod } from '../api/objects.js';
 import type { Informer } from '../apiserver/informer.js';
 import { UidSlots, UidTable } from '../apiserver/uid-table.js';
@@ -12,6 +12,13 @@ export class PodsByNode {
   private readonly byNode = new Map<string, UidTable<Pod>>();
   /** Shared by the nodes' tables: a pod is bound to one node. */
   private readonly slots = new UidSlots<Pod>();
+  /** Bumped whenever a node gains its first pod or loses its last (the set of nodeNames() changes). */
+  nodesVersion = 0;
+
+  /** The nodes with pods bound to them. */
+  nodeNames(): MapIterator<string> {
+    return this.byNode.keys();
+  }
 
   /** The pods bound to a node, keyed by name (a live view: copy it before writing while iterating). */
   podsOn(nodeName: string): ReadonlyMap<string, Pod> {
@@ -28,12 +35,18 @@ export class PodsByNode {
       const m = this.byNode.get(before);
       if (m) {
         m.delete(name);
-        if (m.size === 0) this.byNode.delete(before);
+        if (m.size === 0) {
+          this.byNode.delete(before);
+          this.nodesVersion++;
+        }
       }
     }
     if (after !== undefined && next) {
       let m = this.byNode.get(after);
-      if (!m) this.byNode.set(after, (m = new UidTable(this.slots)));
+      if (!m) {
+        this.byNode.set(after, (m = new UidTable(this.slots)));
+        this.nodesVersion++;
+      }
       m.set(name, next);
     }
   }

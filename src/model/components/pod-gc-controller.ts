@@ -11,6 +11,7 @@
 // marks an orphaned pod Failed before deleting it.
 import { type Pod, TAINT_OUT_OF_SERVICE, readyCondition } from '../api/objects.js';
 import { CONTROLLER_REQUEST_TIMEOUT_MS, type Controller, type ControllerContext } from './controller.js';
+import { podIndexFor } from './nlc-pod-index.js';
 
 const ACTOR = 'pod-gc-controller';
 export const GC_CHECK_PERIOD_MS = 20_000;
@@ -18,38 +19,15 @@ export const QUARANTINE_TIME_MS = 40_000;
 
 export function podGcController(ctx: ControllerContext): Controller {
   const proc = ctx.proc;
-  /** Pod names per node name, from the pod informer (bound pods only). */
-  const podsByNode = new Map<string, Set<string>>();
-  /** podsByNode's keys sorted, kept until a node gains its first pod or loses its last (a pass every 20 s sorted 5,000 names). */
+  /** Pods by node name, from the pod informer (bound pods only): the index the lifecycle controller keeps. */
+  const index = podIndexFor(ctx.pods);
+  /** The index's nodes sorted, kept until a node gains its first pod or loses its last (a pass every 20 s sorted 5,000 names). */
   let sortedNodes: string[] | undefined;
+  let sortedVersion = -1;
   /** Missing nodes and the local time they may be confirmed deleted (the delaying queue). */
   const quarantine = new Map<string, number>();
   /** Pods with a force delete in flight, so one pass does not ask twice. */
   const deleting = new Set<string>();
-
-  const index = (prev: Pod | undefined, next: Pod | undefined) => {
-    const name = (next ?? prev)!.metadata.name;
-    const before = prev?.spec.nodeName;
-    const after = next?.spec.nodeName;
-    if (before === after) return;
-    if (before !== undefined) {
-      const set = podsByNode.get(before);
-      set?.delete(name);
-      if (set && set.size === 0) {
-        podsByNode.delete(before);
-        sortedNodes = undefined;
-      }
-    }
-    if (after !== undefined) {
-      let set = podsByNode.get(after);
-      if (!set) {
-        podsByNode.set(after, (set = new Set()));
-        sortedNodes = undefined;
-      }
-      set.add(name);
-    }
-  };
-  ctx.pods.addHandlers({ onAdd: (p) => index(undefined, p), onUpdate: index, onDelete: (p) => index(p, undefined) });
 
   const forceDelete = (pod: Pod) => {
     const name = pod.metadata.name;
@@ -65,7 +43,7 @@ export function podGcController(ctx: ControllerContext): Controller {
 
   const podsOn = (nodeName: string): Pod[] => {
     const out: Pod[] = [];
-    for (const n of [...(podsByNode.get(nodeName) ?? [])].sort()) {
+    for (const n of [...index.podsOn(nodeName).keys()].sort()) {
       const p = ctx.pods.get(n);
       if (p) out.push(p);
     }
@@ -77,7 +55,10 @@ export function podGcController(ctx: ControllerContext): Controller {
     const now = proc.now();
     let visited = 0;
     // 1. gcOrphaned.
-    sortedNodes ??= [...podsByNode.keys()].sort();
+    if (sortedNodes === undefined || sortedVersion !== index.nodesVersion) {
+      sortedNodes = [...index.nodeNames()].sort();
+      sortedVersion = index.nodesVersion;
+    }
     for (const nodeName of sortedNodes) {
       visited++;
       if (ctx.nodes.get(nodeName)) {
