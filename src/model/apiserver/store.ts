@@ -64,19 +64,26 @@ export interface AdmissionConfig {
   defaultUnreachableTolerationSeconds: number;
 }
 
+/** What the store keeps per node name. */
+interface NodeEntry {
+  /** Names of the pods bound to it: lets node-scoped work avoid scanning every pod. */
+  pods: Set<string>;
+  /** Watches of its pods (the kubelet's fieldSelector spec.nodeName=<node>). */
+  podWatchers: StoreWatcher[];
+  /** Watches of its Node alone (the kubelet's fieldSelector metadata.name=<node>). */
+  nodeWatchers: StoreWatcher[];
+}
+
 export class ApiStore {
   readonly nodes = new Map<string, Node>();
   readonly pods = new Map<string, Pod>();
   /** Keyed by leaseKey: a node's lease by its name, any other "namespace/name". */
   readonly leases = new Map<string, Lease>();
-  /** Pod names bound to each node: lets node-scoped work avoid scanning every pod. */
-  readonly podsByNode = new Map<string, Set<string>>();
   private rv = 0;
   private uid = 0;
   private readonly watchers: Record<Kind, Set<StoreWatcher>> = { Node: new Set(), Lease: new Set(), Pod: new Set() };
-  private readonly podWatchersByNode = new Map<string, Set<StoreWatcher>>();
-  /** Watchers of a single Node (the kubelet's fieldSelector metadata.name=<node>). */
-  private readonly nodeWatchersByName = new Map<string, Set<StoreWatcher>>();
+  /** Per node name: its pods and the watches scoped to it (one lookup for each write of a bound pod). */
+  private readonly byNode = new Map<string, NodeEntry>();
   /** The clock of the replica serving the current request (creation and deletion timestamps). */
   clock: { now(): number } = { now: () => 0 };
   /** The writer's own stream for the watch events of the request being served (RequestOptions.sendRng). */
@@ -113,7 +120,7 @@ export class ApiStore {
   }
 
   podsOnNode(nodeName: string): Pod[] {
-    const names = this.podsByNode.get(nodeName);
+    const names = this.byNode.get(nodeName)?.pods;
     if (!names) return [];
     const out: Pod[] = [];
     for (const n of names) out.push(this.pods.get(n)!);
@@ -198,14 +205,14 @@ export class ApiStore {
   watch(w: StoreWatcher): void {
     // Renewals not played yet were sent to the watchers there were.
     if (w.kind === 'Lease') this.chains.catchUpAll();
+    // Lists replaced, never changed in place: a fan-out goes on over the list it started with (a watcher
+    // that disconnects while notified unwatches only itself, and nothing starts a watch meanwhile).
     if (w.kind === 'Node' && w.nodeName !== undefined) {
-      let set = this.nodeWatchersByName.get(w.nodeName);
-      if (!set) this.nodeWatchersByName.set(w.nodeName, (set = new Set()));
-      set.add(w);
+      const e = this.entry(w.nodeName);
+      e.nodeWatchers = [...e.nodeWatchers.filter((x) => x !== w), w];
     } else if (w.kind === 'Pod' && w.nodeName !== undefined) {
-      let set = this.podWatchersByNode.get(w.nodeName);
-      if (!set) this.podWatchersByNode.set(w.nodeName, (set = new Set()));
-      set.add(w);
+      const e = this.entry(w.nodeName);
+      e.podWatchers = [...e.podWatchers.filter((x) => x !== w), w];
     } else {
       this.watchers[w.kind].add(w);
     }
@@ -213,9 +220,12 @@ export class ApiStore {
 
   unwatch(w: StoreWatcher): void {
     if (w.kind === 'Lease') this.chains.catchUpAll();
-    if (w.kind === 'Node' && w.nodeName !== undefined) this.nodeWatchersByName.get(w.nodeName)?.delete(w);
-    else if (w.kind === 'Pod' && w.nodeName !== undefined) this.podWatchersByNode.get(w.nodeName)?.delete(w);
-    else this.watchers[w.kind].delete(w);
+    const e = w.nodeName !== undefined ? this.byNode.get(w.nodeName) : undefined;
+    if (w.kind === 'Node' && w.nodeName !== undefined) {
+      if (e !== undefined) e.nodeWatchers = e.nodeWatchers.filter((x) => x !== w);
+    } else if (w.kind === 'Pod' && w.nodeName !== undefined) {
+      if (e !== undefined) e.podWatchers = e.podWatchers.filter((x) => x !== w);
+    } else this.watchers[w.kind].delete(w);
   }
 
   /** The objects a watcher would list (its initial list, or a relist after a broken watch). */
@@ -309,14 +319,28 @@ export class ApiStore {
 
   private afterWrite(prev: ApiObject | undefined, next: ApiObject | undefined, actor: string): void {
     const obj = (next ?? prev)!;
+    // A pod's node before and after the write, and their entries (looked up once).
+    let before: NodeEntry | undefined;
+    let after: NodeEntry | undefined;
+    let leaves = false;
     switch (obj.kind) {
       case 'Node':
         this.traceNode(prev as Node | undefined, next as Node | undefined, actor);
         break;
-      case 'Pod':
+      case 'Pod': {
         this.tracePod(prev as Pod | undefined, next as Pod | undefined, actor);
-        this.indexPod(prev as Pod | undefined, next as Pod | undefined);
+        const from = (prev as Pod | undefined)?.spec.nodeName;
+        const to = (next as Pod | undefined)?.spec.nodeName;
+        if (from !== undefined) before = this.byNode.get(from);
+        if (to !== undefined && to !== from) after = this.entry(to);
+        if (from !== to) {
+          leaves = true;
+          const name = obj.metadata.name;
+          before?.pods.delete(name);
+          after?.pods.add(name);
+        }
         break;
+      }
       case 'Lease':
         if (obj.metadata.namespace === 'kube-node-lease' && next && (!prev || (prev as Lease).spec.renewTimeMs !== (next as Lease).spec.renewTimeMs)) {
           if (!this.trace.countIfMuted('node.lease.renewed')) this.trace.emit('node.lease.renewed', { node: obj.metadata.name });
@@ -329,33 +353,20 @@ export class ApiStore {
       w.notify(type, obj, prev);
     }
     if (obj.kind === 'Node') {
-      const set = this.nodeWatchersByName.get(obj.metadata.name);
-      if (set) for (const w of set) w.notify(type, obj, prev);
+      const e = this.byNode.get(obj.metadata.name);
+      if (e !== undefined) for (const w of e.nodeWatchers) w.notify(type, obj, prev);
     }
     if (obj.kind === 'Pod') {
-      const before = (prev as Pod | undefined)?.spec.nodeName;
-      const after = (next as Pod | undefined)?.spec.nodeName;
-      if (before !== undefined) this.notifyNode(before, before === after ? type : 'DELETED', obj, prev);
-      if (after !== undefined && after !== before) this.notifyNode(after, 'ADDED', obj, undefined);
+      // Watches of the node the pod leaves see it deleted; those of the node it comes to, added.
+      if (before !== undefined) for (const w of before.podWatchers) w.notify(leaves ? 'DELETED' : type, obj, prev);
+      if (after !== undefined) for (const w of after.podWatchers) w.notify('ADDED', obj, undefined);
     }
   }
 
-  private notifyNode(nodeName: string, type: WatchEventType, obj: ApiObject, prev: ApiObject | undefined): void {
-    const set = this.podWatchersByNode.get(nodeName);
-    if (set) for (const w of set) w.notify(type, obj, prev);
-  }
-
-  private indexPod(prev: Pod | undefined, next: Pod | undefined): void {
-    const before = prev?.spec.nodeName;
-    const after = next?.spec.nodeName;
-    if (before === after) return;
-    const name = (next ?? prev)!.metadata.name;
-    if (before !== undefined) this.podsByNode.get(before)?.delete(name);
-    if (after !== undefined) {
-      let set = this.podsByNode.get(after);
-      if (!set) this.podsByNode.set(after, (set = new Set()));
-      set.add(name);
-    }
+  private entry(nodeName: string): NodeEntry {
+    let e = this.byNode.get(nodeName);
+    if (e === undefined) this.byNode.set(nodeName, (e = { pods: new Set(), podWatchers: [], nodeWatchers: [] }));
+    return e;
   }
 
   private traceNode(prev: Node | undefined, next: Node | undefined, actor: string): void {
