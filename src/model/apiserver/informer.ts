@@ -349,7 +349,8 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       for (const h of this.handlers) h.onDelete?.(prev);
       return;
     }
-    this.hold(key, obj, knownPrev);
+    if (knownPrev === undefined && this.table !== undefined) this.table.setHeld(key, obj, prev);
+    else this.hold(key, obj, knownPrev);
     if (prev) for (const h of this.handlers) h.onUpdate?.(prev, obj);
     else for (const h of this.handlers) h.onAdd?.(obj);
   }

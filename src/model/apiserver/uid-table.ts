@@ -72,6 +72,17 @@ export class UidTable<T extends ApiObject> implements ReadonlyMap<string, T> {
     return this;
   }
 
+  /** As set(), when `held` is what get(key) has just returned (undefined: nothing): one lookup fewer. */
+  setHeld(key: string, obj: T, held: T | undefined): void {
+    const uid = obj.metadata.uid;
+    if (held === undefined) this.uids.set(key, uid);
+    else if (held.metadata.uid !== uid) {
+      this.slots.clear(held.metadata.uid);
+      this.uids.set(key, uid);
+    }
+    this.slots.put(obj);
+  }
+
   /** slots.replaceHeld: `obj` replaces `held`, held under their name, without a lookup by name. */
   replaceHeld(held: T, obj: T): boolean {
     return this.slots.replaceHeld(held, obj);

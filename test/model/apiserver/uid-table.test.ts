@@ -34,7 +34,9 @@ describe('UidTable', () => {
         // A new object, or a new incarnation taking the name over (a relist's set).
         if (held === undefined || r < 0.85) uids.set(name, uid += 1 + Math.floor(rng() * 3));
         const next = pod(name, uids.get(name)!, ++rv);
-        table.set(name, next);
+        // As an informer does after its own lookup (setHeld), or plainly.
+        if (rng() < 0.5) table.setHeld(name, next, table.get(name));
+        else table.set(name, next);
         map.set(name, next);
       }
       expect(table.size).toBe(map.size);
