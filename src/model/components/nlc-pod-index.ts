@@ -4,13 +4,20 @@
 // controllers ever scans every pod. One index per informer, shared by every controller that asks for it.
 import type { Pod } from '../api/objects.js';
 import type { Informer } from '../apiserver/informer.js';
-import { UidSlots, UidTable } from '../apiserver/uid-table.js';
+import { UidSlots } from '../apiserver/uid-table.js';
 
-const EMPTY: ReadonlyMap<string, Pod> = new Map();
+/** The pods bound to one node, in the order they came (a Map's order): names and uids side by side. */
+interface NodePods {
+  names: string[];
+  uids: number[];
+}
 
 export class PodsByNode {
-  private readonly byNode = new Map<string, UidTable<Pod>>();
-  /** Shared by the nodes' tables: a pod is bound to one node. */
+  private readonly byNode = new Map<string, NodePods>();
+  /**
+   * The pod objects by uid, shared by the nodes: a pod is bound to one node. A node's lists change only
+   * when a pod comes or goes (a node holds tens of pods: arrays, not a map to grow per node).
+   */
   private readonly slots = new UidSlots<Pod>();
   /** Bumped whenever a node gains its first pod or loses its last (the set of nodeNames() changes). */
   nodesVersion = 0;
@@ -20,9 +27,16 @@ export class PodsByNode {
     return this.byNode.keys();
   }
 
-  /** The pods bound to a node, keyed by name (a live view: copy it before writing while iterating). */
-  podsOn(nodeName: string): ReadonlyMap<string, Pod> {
-    return this.byNode.get(nodeName) ?? EMPTY;
+  /** The pods bound to a node, in the order they came (a copy). */
+  podsOn(nodeName: string): Pod[] {
+    const m = this.byNode.get(nodeName);
+    return m === undefined ? [] : m.uids.map((uid) => this.slots.at(uid)!);
+  }
+
+  /** The names of the pods bound to a node, in the order they came (a copy). */
+  podNamesOn(nodeName: string): string[] {
+    const m = this.byNode.get(nodeName);
+    return m === undefined ? [] : [...m.names];
   }
 
   set(prev: Pod | undefined, next: Pod | undefined): void {
@@ -33,9 +47,12 @@ export class PodsByNode {
     const name = (next ?? prev)!.metadata.name;
     if (before !== undefined && before !== after) {
       const m = this.byNode.get(before);
-      if (m) {
-        m.delete(name);
-        if (m.size === 0) {
+      const at = m === undefined ? -1 : m.names.indexOf(name);
+      if (m !== undefined && at >= 0) {
+        this.slots.clear(m.uids[at]);
+        m.names.splice(at, 1);
+        m.uids.splice(at, 1);
+        if (m.names.length === 0) {
           this.byNode.delete(before);
           this.nodesVersion++;
         }
@@ -44,10 +61,20 @@ export class PodsByNode {
     if (after !== undefined && next) {
       let m = this.byNode.get(after);
       if (!m) {
-        this.byNode.set(after, (m = new UidTable(this.slots)));
+        this.byNode.set(after, (m = { names: [], uids: [] }));
         this.nodesVersion++;
       }
-      m.set(name, next);
+      const uid = next.metadata.uid;
+      const at = m.names.indexOf(name);
+      if (at < 0) {
+        m.names.push(name);
+        m.uids.push(uid);
+      } else if (m.uids[at] !== uid) {
+        // A new incarnation of the name (a relist): it keeps the name's place.
+        this.slots.clear(m.uids[at]);
+        m.uids[at] = uid;
+      }
+      this.slots.put(next);
     }
   }
 }

@@ -40,7 +40,7 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
     node: (name) => nodes.cache.get(name),
     // The lease informer is scoped to kube-node-lease, so it keys leases by node name.
     lease: (name) => nodeLeases.get(name) as Lease | undefined,
-    podsOnNode: (name) => index.podsOn(name).values(),
+    podsOnNode: (name) => index.podsOn(name),
     updateNodeStatus: (node, done) => proc.call('nlc/update-node-status', t, (s) => s.update(node, NLC_ACTOR), done),
     markPodNotReady: (pod, done) =>
       // The controller acts only on a failed mark: a success brings no answer event.

@@ -43,7 +43,7 @@ export function podGcController(ctx: ControllerContext): Controller {
 
   const podsOn = (nodeName: string): Pod[] => {
     const out: Pod[] = [];
-    for (const n of [...index.podsOn(nodeName).keys()].sort()) {
+    for (const n of index.podNamesOn(nodeName).sort()) {
       const p = ctx.pods.get(n);
       if (p) out.push(p);
     }

@@ -176,7 +176,7 @@ export function taintEvictionController(ctx: ControllerContext): Controller {
       const h = proc.after(delayMs, fn, 'tec/eviction');
       return { cancel: () => proc.cancel(h) };
     },
-    podsOnNode: (name) => index.podsOn(name).values(),
+    podsOnNode: (name) => index.podsOn(name),
     evict: (podName, done) => {
       proc.call<Pod>(
         'tec/disruption-target',
