@@ -73,14 +73,21 @@ export const HOT_MEMO_REQ = 2;
 /** Insufficient resources (FIT_ bits) << MEMO_FIT_SHIFT | score, for the request HOT_MEMO_REQ. */
 export const HOT_MEMO = 3;
 
+/** The scores a memo can hold (0..MEMO_SCORE_MASK; scoreNode gives 0..2 x MAX_NODE_SCORE): a FitIndex keeps a bitset per score. */
+export const SCORE_LEVELS = MEMO_SCORE_MASK + 1;
+
 /**
  * NodeResourcesFit for one request (cpu, memory) on every node of order(), kept current by NodeColumns:
  * bit p % 32 of fits[p >>> 5] is set if the node at position p has room, and then scores[p] is its score.
  * The filter skips the nodes without room 32 at a time and reads a fitting node's score from one byte.
+ * The fitting nodes are also kept by score, a bitset per score (levels[s], created on first use) with a
+ * count per score: the filter finds the best score among the nodes it examines a word at a time.
  */
 export class FitIndex {
   fits = new Uint32Array(0);
   scores = new Uint8Array(0);
+  levels: Array<Uint32Array | undefined> = [];
+  levelCounts = new Int32Array(SCORE_LEVELS);
   constructor(
     readonly cpuMilli: number,
     readonly memBytes: number,
@@ -214,20 +221,33 @@ export class NodeColumns {
   private allocate(x: FitIndex): void {
     x.fits = new Uint32Array(this.ready.length);
     x.scores = new Uint8Array(this.podCount.length);
+    x.levels = [];
+    x.levelCounts.fill(0);
   }
 
   private fill(x: FitIndex, n: number): void {
     x.fits.fill(0);
+    for (const bits of x.levels) bits?.fill(0);
+    x.levelCounts.fill(0);
     for (let p = 0; p < n; p++) this.refit(x, p);
   }
 
   private refit(x: FitIndex, p: number): void {
     const memo = this.fitMemo(p, x.cpuMilli, x.memBytes);
+    const w = p >>> 5;
     const bit = 1 << (p & 31);
-    if (memo > MEMO_SCORE_MASK) x.fits[p >>> 5] &= ~bit;
+    if ((x.fits[w] & bit) !== 0) {
+      const old = x.scores[p];
+      x.levels[old]![w] &= ~bit;
+      x.levelCounts[old]--;
+    }
+    if (memo > MEMO_SCORE_MASK) x.fits[w] &= ~bit;
     else {
-      x.fits[p >>> 5] |= bit;
+      x.fits[w] |= bit;
       x.scores[p] = memo;
+      const level = (x.levels[memo] ??= new Uint32Array(x.fits.length));
+      level[w] |= bit;
+      x.levelCounts[memo]++;
     }
   }
 }

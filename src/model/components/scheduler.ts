@@ -48,6 +48,7 @@ import {
   MEMO_FIT_SHIFT,
   MEMO_SCORE_MASK,
   META_ZONE_SHIFT,
+  SCORE_LEVELS,
   type FitIndex,
   type NodeColumns,
   type NodeInfo,
@@ -72,6 +73,14 @@ const MIN_FEASIBLE_NODES_TO_FIND = 100;
 const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
 const BASE_PERCENTAGE_OF_NODES_TO_SCORE = 50;
 const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
+
+/** The number of set bits of a 32-bit word. */
+function bitCount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
 
 /** numFeasibleNodesToFind with percentageOfNodesToScore unset (adaptive). */
 export function numFeasibleNodesToFind(numAllNodes: number): number {
@@ -183,6 +192,12 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   /** Positions in order() of the feasible nodes with the best score, bestCount of them. */
   let ties = new Int32Array(0);
   let bestCount = 0;
+  /** Set by walkByLevels: the ties are the walk's bits in this score level (walkWords/walkBits[0..lazyLast]), not listed in `ties`. */
+  let lazyTies: Uint32Array | undefined;
+  let lazyLast = 0;
+  /** walkByLevels' scratch: the words of the walk, in walk order, and their feasible bits. */
+  let walkWords = new Int32Array(0);
+  let walkBits = new Int32Array(0);
   /** cpu request -> memory request -> request id. */
   const requestIds = new Map<number, Map<number, number>>();
   let requestIdCount = 0;
@@ -464,6 +479,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
 
   /** findFeasible, by words when the pod has no nodeSelector and its request has (or gets) a fit index. */
   function filterNodes(st: PodState, cols: NodeColumns, order: NodeInfo[], start: number, toFind: number): number {
+    lazyTies = undefined; // the walks below list their ties, except walkByLevels
     let fit: FitIndex | undefined;
     if (st.selector.length === 0) {
       fit = fitIndexes[st.requestId];
@@ -541,6 +557,8 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     if (st.spread) {
       for (let z = 0; z < cols.zones.length; z++) if (zoneAllows(st, z, cache.zoneName(z))) allowedZones[zoneCount++] = cols.zones[z];
     }
+    const byLevels = walkByLevels(st, cols, n, start, toFind, fit, zoneCount);
+    if (byLevels >= 0) return byLevels;
     const unschedulableMask = st.toleratesUnschedulable ? 0 : COL_UNSCHEDULABLE;
     const words = (n + 31) >>> 5;
     const startWord = start >>> 5;
@@ -589,8 +607,112 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     return n;
   }
 
+  /**
+   * findFeasibleByWords when every candidate the walk examines is plain (the common case: no taint, no
+   * cordon among them), without visiting the feasible nodes one by one. Pass one counts the feasible
+   * nodes word by word (candidates with room) up to the toFind-th; pass two takes the best score whose
+   * bitset (FitIndex.levels) meets them; pass three counts the nodes of that score: in walk order, they
+   * are the ties findFeasible finds (tie() picks one). Returns the nodes examined, or -1 (nothing set) when a candidate in
+   * reach is not plain: then findFeasibleByWords filters it node by node. At 5,000 nodes a cycle finds
+   * 500 feasible nodes: ~30 words per pass instead of 500 score comparisons.
+   */
+  function walkByLevels(st: PodState, cols: NodeColumns, n: number, start: number, toFind: number, fit: FitIndex, zoneCount: number): number {
+    const { ready, plain } = cols;
+    const { fits, levels, levelCounts } = fit;
+    const words = (n + 31) >>> 5;
+    const startWord = start >>> 5;
+    const startBit = start & 31;
+    if (walkWords.length < words + 1) {
+      walkWords = new Int32Array(words + 1);
+      walkBits = new Int32Array(words + 1);
+    }
+    // Pass one: the feasible bits of each word in walk order, up to the toFind-th feasible node.
+    let found = 0;
+    let last = words;
+    let lastNode = -1;
+    for (let k = 0; k <= words; k++) {
+      const w = startWord + k < words ? startWord + k : startWord + k - words;
+      let candidates = ready[w] & (k === 0 ? -1 << startBit : k === words ? (1 << startBit) - 1 : -1);
+      if (st.spread) {
+        let inZones = 0;
+        for (let z = 0; z < zoneCount; z++) inZones |= allowedZones[z][w];
+        candidates &= inZones;
+      }
+      if ((candidates & ~plain[w]) !== 0) return -1;
+      let bits = candidates & fits[w];
+      walkWords[k] = w;
+      const count = bitCount(bits);
+      if (found + count >= toFind) {
+        // Keep the bits up to the toFind-th feasible node: the walk stops there.
+        let kept = 0;
+        for (let need = toFind - found; need > 0; need--) {
+          const low = bits & -bits;
+          bits ^= low;
+          kept |= low;
+        }
+        walkBits[k] = kept;
+        found = toFind;
+        last = k;
+        lastNode = (w << 5) | (31 - Math.clz32(kept));
+        break;
+      }
+      walkBits[k] = bits;
+      found += count;
+    }
+    feasibleCount = found;
+    bestCount = 0;
+    const processed = lastNode < 0 ? n : lastNode >= start ? lastNode - start + 1 : lastNode + n - start + 1;
+    if (found === 0) return processed;
+    // Pass two: the best score among them, from the highest score any fitting node has.
+    let best = -1;
+    for (let v = SCORE_LEVELS - 1; v >= 0 && best < 0; v--) {
+      if (levelCounts[v] === 0) continue;
+      const level = levels[v]!;
+      for (let k = 0; k <= last; k++) {
+        if ((walkBits[k] & level[walkWords[k]]) !== 0) {
+          best = v;
+          break;
+        }
+      }
+    }
+    // Pass three: how many nodes have that score. They are the ties, in walk order; selectHost takes the
+    // one it draws without listing them all (tiesOf lists them).
+    const level = levels[best]!;
+    let tieCount = 0;
+    for (let k = 0; k <= last; k++) tieCount += bitCount(walkBits[k] & level[walkWords[k]]);
+    bestCount = tieCount;
+    lazyTies = level;
+    lazyLast = last;
+    return processed;
+  }
+
+  /** The j-th tie (0-based) in walk order. */
+  function tie(j: number): number {
+    const level = lazyTies;
+    if (level === undefined) return ties[j];
+    for (let k = 0; k <= lazyLast; k++) {
+      let bits = walkBits[k] & level[walkWords[k]];
+      const count = bitCount(bits);
+      if (j >= count) {
+        j -= count;
+        continue;
+      }
+      for (; j > 0; j--) bits &= bits - 1;
+      return (walkWords[k] << 5) | (31 - Math.clz32(bits & -bits));
+    }
+    throw proc.ctx.sim.bug(`scheduler: tie ${j} past the walk's ${bestCount} ties`);
+  }
+
+  /** The ties listed in `ties` (as the node-by-node walks leave them). */
+  function listTies(): void {
+    if (lazyTies === undefined) return;
+    for (let j = 0; j < bestCount; j++) ties[j] = tie(j);
+    lazyTies = undefined;
+  }
+
   /** schedulerChecks.verifyWordWalk: filters the cycle again node by node (leaving the same results in place). */
   function verifyWordWalk(st: PodState, cols: NodeColumns, order: NodeInfo[], start: number, toFind: number, processed: number): void {
+    listTies();
     const walked = [processed, feasibleCount, ...ties.subarray(0, bestCount)];
     const looped = [findFeasible(st, cols, order, start, toFind), feasibleCount, ...ties.subarray(0, bestCount)];
     if (walked.length === looped.length && walked.every((x, k) => x === looped[k])) return;
@@ -734,7 +856,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
 
   /** The position of the feasible node with the best score (filterNodes collected them); ties broken by the seeded stream. */
   function selectHost(): number {
-    return bestCount === 1 ? ties[0] : ties[Math.floor(rng.next() * bestCount)];
+    return bestCount === 1 ? tie(0) : tie(Math.floor(rng.next() * bestCount));
   }
 
   function bind(info: QueuedPodInfo, nodeName: string): void {
