@@ -88,6 +88,10 @@ export class FitIndex {
   scores = new Uint8Array(0);
   levels: Array<Uint32Array | undefined> = [];
   levelCounts = new Int32Array(SCORE_LEVELS);
+  /** The nodes without room, by what they lack (FIT_TOO_MANY_PODS, FIT_CPU, FIT_MEMORY): a node may be in several. */
+  tooManyPods = new Uint32Array(0);
+  noCpu = new Uint32Array(0);
+  noMemory = new Uint32Array(0);
   constructor(
     readonly cpuMilli: number,
     readonly memBytes: number,
@@ -220,6 +224,9 @@ export class NodeColumns {
 
   private allocate(x: FitIndex): void {
     x.fits = new Uint32Array(this.ready.length);
+    x.tooManyPods = new Uint32Array(this.ready.length);
+    x.noCpu = new Uint32Array(this.ready.length);
+    x.noMemory = new Uint32Array(this.ready.length);
     x.scores = new Uint8Array(this.podCount.length);
     x.levels = [];
     x.levelCounts.fill(0);
@@ -227,6 +234,9 @@ export class NodeColumns {
 
   private fill(x: FitIndex, n: number): void {
     x.fits.fill(0);
+    x.tooManyPods.fill(0);
+    x.noCpu.fill(0);
+    x.noMemory.fill(0);
     for (const bits of x.levels) bits?.fill(0);
     x.levelCounts.fill(0);
     for (let p = 0; p < n; p++) this.refit(x, p);
@@ -241,6 +251,13 @@ export class NodeColumns {
       x.levels[old]![w] &= ~bit;
       x.levelCounts[old]--;
     }
+    const lacks = memo >> MEMO_FIT_SHIFT;
+    if ((lacks & FIT_TOO_MANY_PODS) !== 0) x.tooManyPods[w] |= bit;
+    else x.tooManyPods[w] &= ~bit;
+    if ((lacks & FIT_CPU) !== 0) x.noCpu[w] |= bit;
+    else x.noCpu[w] &= ~bit;
+    if ((lacks & FIT_MEMORY) !== 0) x.noMemory[w] |= bit;
+    else x.noMemory[w] &= ~bit;
     if (memo > MEMO_SCORE_MASK) x.fits[w] &= ~bit;
     else {
       x.fits[w] |= bit;

@@ -352,7 +352,9 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
 
     if (feasibleCount === 0) {
       // Every node was examined and rejected: now count why (FitError).
-      countRejections(st, cols, order);
+      const fit = st.selector.length === 0 ? fitIndexes[st.requestId] : undefined;
+      if (fit === undefined) countRejections(st, cols, order);
+      else countRejectionsByWords(st, cols, order, fit);
       const reason = fitError(n);
       if (failed && (reason !== failed.reason || rejectorMask !== failed.rejectorMask)) {
         throw proc.ctx.sim.bug(`scheduler: reused verdict for ${pod.metadata.name} differs from its cycle's: ${failed.reason}, now ${reason}`);
@@ -726,72 +728,134 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
    * resource), as upstream's per-node statuses do, and collects the rejecting plugins.
    */
   function countRejections(st: PodState, cols: NodeColumns, order: NodeInfo[]): void {
-    const n = order.length;
-    const hot = cols.hot;
-    const { requestId, spread, selector, toleratesUnschedulable } = st;
-    const fails = failCounts;
-    fails.fill(0);
-    for (const id of taintTouched) taintCounts[id] = 0;
-    taintTouched.length = 0;
+    startCounting();
     let mask = 0;
-    for (let i = 0; i < n; i++) {
-      const h = i * HOT_STRIDE;
-      const meta = hot[h + HOT_META];
-      // NodeUnschedulable
-      if ((meta & COL_UNSCHEDULABLE) !== 0 && !toleratesUnschedulable) {
-        mask |= BIT_UNSCHEDULABLE;
-        fails[FAIL_UNSCHEDULABLE]++;
-        continue;
-      }
-      // TaintToleration
-      const taintSetId = hot[h + HOT_TAINTS];
-      if (taintSetId !== 0) {
-        const verdict = taintVerdictOf(taintSetId, st.pod);
-        if (verdict !== 0) {
-          mask |= BIT_TAINT;
-          if (taintCounts[verdict - 1]++ === 0) taintTouched.push(verdict - 1);
-          continue;
-        }
-      }
-      // Node Ready
-      if ((meta & COL_READY) === 0) {
-        mask |= BIT_READY;
-        fails[FAIL_NOT_READY]++;
-        continue;
-      }
-      // NodeAffinity
-      if (selector.length > 0 && !matchesSelector(order[i].labels, selector)) {
-        mask |= BIT_AFFINITY;
-        fails[FAIL_SELECTOR]++;
-        continue;
-      }
-      // NodeResourcesFit
-      const memo = hot[h + HOT_MEMO_REQ] === requestId ? hot[h + HOT_MEMO] : fitAndScore(st, cols, i);
-      if (memo > MEMO_SCORE_MASK) {
-        const fit = memo >> MEMO_FIT_SHIFT;
-        if ((fit & FIT_TOO_MANY_PODS) !== 0) fails[FAIL_TOO_MANY_PODS]++;
-        if ((fit & FIT_CPU) !== 0) fails[FAIL_CPU]++;
-        if ((fit & FIT_MEMORY) !== 0) fails[FAIL_MEMORY]++;
-        mask |= BIT_FIT;
-        continue;
-      }
-      // PodTopologySpread
-      if (spread) {
-        if ((meta & COL_NO_ZONE) !== 0) {
-          mask |= BIT_SPREAD;
-          fails[FAIL_SPREAD_LABEL]++;
-          continue;
-        }
-        if (!zoneAllows(st, meta >> META_ZONE_SHIFT, order[i].zone)) {
-          mask |= BIT_SPREAD;
-          fails[FAIL_SPREAD]++;
-          continue;
-        }
-      }
-      throw proc.ctx.sim.bug(`scheduler: node ${order[i].name} passes every filter after a cycle found none`);
-    }
+    for (let i = 0; i < order.length; i++) mask |= rejectNode(st, cols, order, i);
     rejectorMask = mask;
   }
+
+  function startCounting(): void {
+    failCounts.fill(0);
+    for (const id of taintTouched) taintCounts[id] = 0;
+    taintTouched.length = 0;
+  }
+
+  /** Counts the node at i under the first plugin that rejects it; returns that plugin's BIT_. */
+  function rejectNode(st: PodState, cols: NodeColumns, order: NodeInfo[], i: number): number {
+    const hot = cols.hot;
+    const fails = failCounts;
+    const h = i * HOT_STRIDE;
+    const meta = hot[h + HOT_META];
+    // NodeUnschedulable
+    if ((meta & COL_UNSCHEDULABLE) !== 0 && !st.toleratesUnschedulable) {
+      fails[FAIL_UNSCHEDULABLE]++;
+      return BIT_UNSCHEDULABLE;
+    }
+    // TaintToleration
+    const taintSetId = hot[h + HOT_TAINTS];
+    if (taintSetId !== 0) {
+      const verdict = taintVerdictOf(taintSetId, st.pod);
+      if (verdict !== 0) {
+        if (taintCounts[verdict - 1]++ === 0) taintTouched.push(verdict - 1);
+        return BIT_TAINT;
+      }
+    }
+    // Node Ready
+    if ((meta & COL_READY) === 0) {
+      fails[FAIL_NOT_READY]++;
+      return BIT_READY;
+    }
+    // NodeAffinity
+    if (st.selector.length > 0 && !matchesSelector(order[i].labels, st.selector)) {
+      fails[FAIL_SELECTOR]++;
+      return BIT_AFFINITY;
+    }
+    // NodeResourcesFit
+    const memo = hot[h + HOT_MEMO_REQ] === st.requestId ? hot[h + HOT_MEMO] : fitAndScore(st, cols, i);
+    if (memo > MEMO_SCORE_MASK) {
+      const lacks = memo >> MEMO_FIT_SHIFT;
+      if ((lacks & FIT_TOO_MANY_PODS) !== 0) fails[FAIL_TOO_MANY_PODS]++;
+      if ((lacks & FIT_CPU) !== 0) fails[FAIL_CPU]++;
+      if ((lacks & FIT_MEMORY) !== 0) fails[FAIL_MEMORY]++;
+      return BIT_FIT;
+    }
+    // PodTopologySpread
+    if (st.spread) {
+      if ((meta & COL_NO_ZONE) !== 0) {
+        fails[FAIL_SPREAD_LABEL]++;
+        return BIT_SPREAD;
+      }
+      if (!zoneAllows(st, meta >> META_ZONE_SHIFT, order[i].zone)) {
+        fails[FAIL_SPREAD]++;
+        return BIT_SPREAD;
+      }
+    }
+    throw proc.ctx.sim.bug(`scheduler: node ${order[i].name} passes every filter after a cycle found none`);
+  }
+
+  /**
+   * countRejections for a pod without nodeSelector whose request has a fit index, 32 positions at a
+   * time: a plain node (Ready, schedulable, untainted) can only be rejected by NodeResourcesFit (the fit
+   * index's bitsets say for what) or PodTopologySpread (its zone), so those are counted with popcounts;
+   * every other node goes through rejectNode, in position order as countRejections takes them. A cycle
+   * that fits nowhere (a zone outage retries thousands) examined all 5,000 nodes one by one before.
+   * schedulerChecks.verifyWordWalk counts node by node too and compares.
+   */
+  function countRejectionsByWords(st: PodState, cols: NodeColumns, order: NodeInfo[], fit: FitIndex): void {
+    const n = order.length;
+    const { plain, zones } = cols;
+    const { fits, tooManyPods, noCpu, noMemory } = fit;
+    startCounting();
+    const fails = failCounts;
+    let zoneCount = 0;
+    if (st.spread) {
+      for (let z = 0; z < zones.length; z++) if (zoneAllows(st, z, cache.zoneName(z))) allowedZones[zoneCount++] = zones[z];
+    }
+    let mask = 0;
+    const words = (n + 31) >>> 5;
+    for (let w = 0; w < words; w++) {
+      const inRange = w === words - 1 && (n & 31) !== 0 ? (1 << (n & 31)) - 1 : -1;
+      const plainBits = plain[w] & inRange;
+      const lacking = plainBits & ~fits[w];
+      if (lacking !== 0) {
+        mask |= BIT_FIT;
+        fails[FAIL_TOO_MANY_PODS] += bitCount(lacking & tooManyPods[w]);
+        fails[FAIL_CPU] += bitCount(lacking & noCpu[w]);
+        fails[FAIL_MEMORY] += bitCount(lacking & noMemory[w]);
+      }
+      const fitting = plainBits & fits[w];
+      if (fitting !== 0) {
+        let inAnyZone = 0;
+        for (let z = 0; z < zones.length; z++) inAnyZone |= zones[z][w];
+        let allowed = 0;
+        for (let z = 0; z < zoneCount; z++) allowed |= allowedZones[z][w];
+        if (!st.spread || (fitting & inAnyZone & allowed) !== 0) {
+          const i = (w << 5) | (31 - Math.clz32(fitting & -fitting));
+          throw proc.ctx.sim.bug(`scheduler: node ${order[i].name} passes every filter after a cycle found none`);
+        }
+        mask |= BIT_SPREAD;
+        fails[FAIL_SPREAD_LABEL] += bitCount(fitting & ~inAnyZone);
+        fails[FAIL_SPREAD] += bitCount(fitting & inAnyZone);
+      }
+      let others = inRange & ~plainBits;
+      while (others !== 0) {
+        const low = others & -others;
+        others ^= low;
+        mask |= rejectNode(st, cols, order, (w << 5) | (31 - Math.clz32(low)));
+      }
+    }
+    rejectorMask = mask;
+    if (schedulerChecks.verifyWordWalk) verifyRejections(st, cols, order);
+  }
+
+  /** schedulerChecks.verifyWordWalk: counts node by node again and compares (leaving the same counts in place). */
+  function verifyRejections(st: PodState, cols: NodeColumns, order: NodeInfo[]): void {
+    const byWords = [rejectorMask, ...failCounts, ...taintTouched.map((id) => `${id}:${taintCounts[id]}`).sort()].join(' ');
+    countRejections(st, cols, order);
+    const byNode = [rejectorMask, ...failCounts, ...taintTouched.map((id) => `${id}:${taintCounts[id]}`).sort()].join(' ');
+    if (byWords !== byNode) throw proc.ctx.sim.bug(`scheduler: counting why ${st.pod.metadata.name} fits nowhere by words gave ${byWords}; node by node ${byNode}`);
+  }
+
 
   /** PodTopologySpread for a node in this zone: one more pod there keeps the skew within 1. Memoized per zone for the cycle. */
   function zoneAllows(st: PodState, zoneId: number, zone: string): boolean {
