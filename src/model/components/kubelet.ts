@@ -875,7 +875,10 @@ export class Kubelet extends Process implements LeaseChain {
     const running = c !== undefined && c.uid === uid ? c : undefined;
     if (running) {
       if (running.ready && !pod.status.ready) this.reportReady(name, uid);
-      else if (!running.ready && this.work.get(name)?.probing !== uid) this.probeReadiness(pod, running, this.workOf(name));
+      else if (!running.ready) {
+        const w = this.workOf(name);
+        if (w.probing !== uid) this.probeReadiness(pod, running, w);
+      }
       return;
     }
     const w = this.workOf(name);
