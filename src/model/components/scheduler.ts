@@ -538,8 +538,37 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     return processed;
   }
 
-  /** The bitsets of the zones PodTopologySpread allows this cycle (findFeasibleByWords), zoneCount of them. */
+  /** The bitsets of the zones PodTopologySpread allows this cycle, allowedZoneCount of them (collectAllowedZones). */
   const allowedZones: Uint32Array[] = [];
+  let allowedZoneCount = 0;
+
+  /** Collects the zones PodTopologySpread allows this cycle (none unless the pod spreads). */
+  function collectAllowedZones(st: PodState, cols: NodeColumns): void {
+    allowedZoneCount = 0;
+    if (!st.spread) return;
+    for (let z = 0; z < cols.zones.length; z++) if (zoneAllows(st, z, cache.zoneName(z))) allowedZones[allowedZoneCount++] = cols.zones[z];
+  }
+
+  /** The nodes of word w in a zone collected by collectAllowedZones. */
+  function inAllowedZones(w: number): number {
+    let bits = 0;
+    for (let z = 0; z < allowedZoneCount; z++) bits |= allowedZones[z][w];
+    return bits;
+  }
+
+  /** The word of the walk's k-th step: `start`'s word, the words after it, those before it, then `start`'s word again. */
+  function walkWord(k: number, startWord: number, words: number): number {
+    return startWord + k < words ? startWord + k : startWord + k - words;
+  }
+
+  /**
+   * The candidates of the walk's k-th step, in word w: its Ready nodes within reach (from `start` on in the
+   * first step, before it in the last), in an allowed zone if the pod spreads.
+   */
+  function walkCandidates(st: PodState, ready: Uint32Array, k: number, w: number, words: number, startBit: number): number {
+    const candidates = ready[w] & (k === 0 ? -1 << startBit : k === words ? (1 << startBit) - 1 : -1);
+    return st.spread ? candidates & inAllowedZones(w) : candidates;
+  }
 
   /**
    * findFeasible for a pod without nodeSelector, over the cache's bitsets 32 positions at a time: the
@@ -555,11 +584,8 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     const n = order.length;
     const { ready, plain, hot } = cols;
     const { fits, scores } = fit;
-    let zoneCount = 0;
-    if (st.spread) {
-      for (let z = 0; z < cols.zones.length; z++) if (zoneAllows(st, z, cache.zoneName(z))) allowedZones[zoneCount++] = cols.zones[z];
-    }
-    const byLevels = walkByLevels(st, cols, n, start, toFind, fit, zoneCount);
+    collectAllowedZones(st, cols);
+    const byLevels = walkByLevels(st, cols, n, start, toFind, fit);
     if (byLevels >= 0) return byLevels;
     const unschedulableMask = st.toleratesUnschedulable ? 0 : COL_UNSCHEDULABLE;
     const words = (n + 31) >>> 5;
@@ -570,13 +596,8 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     let tieCount = 0;
     // The start word's bits from `start` on, the words after it, those before it, then its bits before `start`.
     for (let k = 0; k <= words; k++) {
-      const w = startWord + k < words ? startWord + k : startWord + k - words;
-      let candidates = ready[w] & (k === 0 ? -1 << startBit : k === words ? (1 << startBit) - 1 : -1);
-      if (st.spread) {
-        let inZones = 0;
-        for (let z = 0; z < zoneCount; z++) inZones |= allowedZones[z][w];
-        candidates &= inZones;
-      }
+      const w = walkWord(k, startWord, words);
+      const candidates = walkCandidates(st, ready, k, w, words, startBit);
       const odd = candidates & ~plain[w];
       let bits = (candidates & fits[w]) | odd;
       while (bits !== 0) {
@@ -618,7 +639,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
    * reach is not plain: then findFeasibleByWords filters it node by node. At 5,000 nodes a cycle finds
    * 500 feasible nodes: ~30 words per pass instead of 500 score comparisons.
    */
-  function walkByLevels(st: PodState, cols: NodeColumns, n: number, start: number, toFind: number, fit: FitIndex, zoneCount: number): number {
+  function walkByLevels(st: PodState, cols: NodeColumns, n: number, start: number, toFind: number, fit: FitIndex): number {
     const { ready, plain } = cols;
     const { fits, levels, levelCounts } = fit;
     const words = (n + 31) >>> 5;
@@ -633,13 +654,8 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     let last = words;
     let lastNode = -1;
     for (let k = 0; k <= words; k++) {
-      const w = startWord + k < words ? startWord + k : startWord + k - words;
-      let candidates = ready[w] & (k === 0 ? -1 << startBit : k === words ? (1 << startBit) - 1 : -1);
-      if (st.spread) {
-        let inZones = 0;
-        for (let z = 0; z < zoneCount; z++) inZones |= allowedZones[z][w];
-        candidates &= inZones;
-      }
+      const w = walkWord(k, startWord, words);
+      const candidates = walkCandidates(st, ready, k, w, words, startBit);
       if ((candidates & ~plain[w]) !== 0) return -1;
       let bits = candidates & fits[w];
       walkWords[k] = w;
@@ -807,10 +823,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     const { fits, tooManyPods, noCpu, noMemory } = fit;
     startCounting();
     const fails = failCounts;
-    let zoneCount = 0;
-    if (st.spread) {
-      for (let z = 0; z < zones.length; z++) if (zoneAllows(st, z, cache.zoneName(z))) allowedZones[zoneCount++] = zones[z];
-    }
+    collectAllowedZones(st, cols);
     let mask = 0;
     const words = (n + 31) >>> 5;
     for (let w = 0; w < words; w++) {
@@ -827,9 +840,7 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
       if (fitting !== 0) {
         let inAnyZone = 0;
         for (let z = 0; z < zones.length; z++) inAnyZone |= zones[z][w];
-        let allowed = 0;
-        for (let z = 0; z < zoneCount; z++) allowed |= allowedZones[z][w];
-        if (!st.spread || (fitting & inAnyZone & allowed) !== 0) {
+        if (!st.spread || (fitting & inAnyZone & inAllowedZones(w)) !== 0) {
           const i = (w << 5) | (31 - Math.clz32(fitting & -fitting));
           throw proc.ctx.sim.bug(`scheduler: node ${order[i].name} passes every filter after a cycle found none`);
         }
