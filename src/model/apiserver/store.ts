@@ -209,13 +209,14 @@ export class ApiStore {
     // Renewals not played yet were sent to the watchers there were.
     if (w.kind === 'Lease') this.chains.catchUpAll();
     // Lists replaced, never changed in place: a fan-out goes on over the list it started with (a watcher
-    // that disconnects while notified unwatches only itself, and nothing starts a watch meanwhile).
+    // that disconnects while notified unwatches only itself, and nothing starts a watch meanwhile). A
+    // watcher already in its list keeps its place, as in a Set.
     if (w.kind === 'Node' && w.nodeName !== undefined) {
       const e = this.entry(w.nodeName);
-      e.nodeWatchers = [...e.nodeWatchers.filter((x) => x !== w), w];
+      if (!e.nodeWatchers.includes(w)) e.nodeWatchers = [...e.nodeWatchers, w];
     } else if (w.kind === 'Pod' && w.nodeName !== undefined) {
       const e = this.entry(w.nodeName);
-      e.podWatchers = [...e.podWatchers.filter((x) => x !== w), w];
+      if (!e.podWatchers.includes(w)) e.podWatchers = [...e.podWatchers, w];
     } else {
       this.watchers[w.kind].add(w);
     }
