@@ -31,7 +31,14 @@ interface Item {
 }
 
 const itemBefore = (a: Item, b: Item) => a.key < b.key || (a.key === b.key && a.seq < b.seq);
-const item = (atMs: number, seq: number): Item => ({ atMs, key: atMs * 64 + 32, priority: 0, seq, cancelled: false, fn: () => {} });
+const item = (atMs: number, seq: number): Item => ({
+  atMs,
+  key: atMs * 64 + 32,
+  priority: 0,
+  seq,
+  cancelled: false,
+  fn: () => {},
+});
 
 /** Bulk: schedule N no-op events at random times, then dispatch them all. */
 function simulatorBulkRate(n: number): number {
@@ -78,7 +85,9 @@ function bareRate(): number {
 export function engineBench(): void {
   const m = (x: number) => `${(x / 1e6).toFixed(2)} M events/s`;
   const BULK = 1_000_000;
-  console.log(`engine: bulk workload, ${BULK / 1e6} M no-op events at random times scheduled then dispatched, best of ${ROUNDS}`);
+  console.log(
+    `engine: bulk workload, ${BULK / 1e6} M no-op events at random times scheduled then dispatched, best of ${ROUNDS}`,
+  );
   let simB = 0;
   let bareB = 0;
   for (let r = 0; r < ROUNDS; r++) {
@@ -89,7 +98,9 @@ export function engineBench(): void {
   // a million far-future events pass through the heap, and the bare heap itself manages well under 1 M/s.
   console.log(`  simulator schedule+dispatch ${m(simB)}  (no absolute target: far-future events go through the heap)`);
   console.log(`  bare fastpriorityqueue      ${m(bareB)}`);
-  console.log(`  simulator / bare            ${(simB / bareB).toFixed(2)}  (target >= 0.5: ${simB / bareB >= 0.5 ? 'met' : 'NOT met'})\n`);
+  console.log(
+    `  simulator / bare            ${(simB / bareB).toFixed(2)}  (target >= 0.5: ${simB / bareB >= 0.5 ? 'met' : 'NOT met'})\n`,
+  );
 
   console.log(`engine: hold workload, ${QUEUE_SIZE} queued events, ${EVENTS / 1e6} M events, best of ${ROUNDS}`);
   let sim = 0;
@@ -100,5 +111,7 @@ export function engineBench(): void {
   }
   console.log(`  simulator dispatch          ${m(sim)}  (target >= 5 M/s: ${sim >= 5e6 ? 'met' : 'NOT met'})`);
   console.log(`  bare fastpriorityqueue      ${m(bare)}`);
-  console.log(`  simulator / bare            ${(sim / bare).toFixed(2)}  (target >= 0.5: ${sim / bare >= 0.5 ? 'met' : 'NOT met'})\n`);
+  console.log(
+    `  simulator / bare            ${(sim / bare).toFixed(2)}  (target >= 0.5: ${sim / bare >= 0.5 ? 'met' : 'NOT met'})\n`,
+  );
 }

@@ -7,6 +7,8 @@ import { scaleBench } from './scale-bench.js';
 const wanted = process.argv.slice(2);
 const want = (name: string) => wanted.length === 0 || wanted.includes(name);
 
-console.log(`hasim benchmarks on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB), Node ${process.version}\n`);
+console.log(
+  `hasim benchmarks on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB), Node ${process.version}\n`,
+);
 if (want('engine')) engineBench();
 if (want('scale')) scaleBench();

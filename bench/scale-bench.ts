@@ -26,11 +26,17 @@ const SIZES = [
 export function scaleBench(): void {
   const runner = fileURLToPath(new URL('./scale-run.js', import.meta.url));
   for (const size of SIZES) {
-    const out = execFileSync(process.execPath, [SEMI_SPACE_FLAG, runner, String(size.nodes), String(size.pods)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const out = execFileSync(process.execPath, [SEMI_SPACE_FLAG, runner, String(size.nodes), String(size.pods)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const f = JSON.parse(out) as ScaleFigures;
     const events = (n: number) => n.toLocaleString('en');
-    console.log(`scale: ${f.nodes.toLocaleString('en')} nodes, ${f.pods.toLocaleString('en')} pods, 1 h with a zone outage`);
-    const target = (text: string, met: boolean) => (size.targets ? ` (target ${text}: ${met ? 'met' : 'NOT met'})` : '');
+    console.log(
+      `scale: ${f.nodes.toLocaleString('en')} nodes, ${f.pods.toLocaleString('en')} pods, 1 h with a zone outage`,
+    );
+    const target = (text: string, met: boolean) =>
+      size.targets ? ` (target ${text}: ${met ? 'met' : 'NOT met'})` : '';
     console.log(`  wall ${f.wallS.toFixed(1)} s${target('< 20 s', f.wallS < 20)}, CPU ${f.cpuS.toFixed(1)} s`);
     console.log(`  ${events(f.events)} events dispatched, ${events(f.traceEvents)} trace events`);
     console.log(`  peak memory (resident) ${f.peakRssMiB.toFixed(0)} MiB${target('< 2048 MiB', f.peakRssMiB < 2048)}`);

@@ -6,14 +6,16 @@ import type { Scenario, WorkloadSpec } from '../src/scenario/types.js';
 export function scaleScenario(nodeCount: number, podCount: number): Scenario {
   const zones = ['zone-a', 'zone-b', 'zone-c'];
   const perZone = Math.ceil(nodeCount / zones.length);
-  const nodes = zones.flatMap((zone) =>
-    Array.from({ length: perZone }, (_, i) => ({
-      name: `worker-${zone.slice(-1)}-${i}`,
-      zone,
-      labels: { 'topology.kubernetes.io/zone': zone, 'kubernetes.io/hostname': `worker-${zone.slice(-1)}-${i}` },
-      capacity: { cpuMilli: 64_000, memoryBytes: 256 * 2 ** 30, pods: 110 },
-    })),
-  ).slice(0, nodeCount);
+  const nodes = zones
+    .flatMap((zone) =>
+      Array.from({ length: perZone }, (_, i) => ({
+        name: `worker-${zone.slice(-1)}-${i}`,
+        zone,
+        labels: { 'topology.kubernetes.io/zone': zone, 'kubernetes.io/hostname': `worker-${zone.slice(-1)}-${i}` },
+        capacity: { cpuMilli: 64_000, memoryBytes: 256 * 2 ** 30, pods: 110 },
+      })),
+    )
+    .slice(0, nodeCount);
   const deployments = 30;
   const workloads: WorkloadSpec[] = Array.from({ length: deployments }, (_, i) => ({
     kind: 'Deployment',
@@ -44,9 +46,17 @@ export function scaleScenario(nodeCount: number, podCount: number): Scenario {
       controlPlane: { zones },
       nodes,
       workloads,
-      faults: [{ name: 'zone-a-down', type: 'zone-outage', atMs: 600_000, durationMs: 900_000, target: { zone: 'zone-a' } }],
+      faults: [
+        { name: 'zone-a-down', type: 'zone-outage', atMs: 600_000, durationMs: 900_000, target: { zone: 'zone-a' } },
+      ],
       slos: [
-        { name: 'svc-0 recovers', type: 'recovery-time', workload: 'Deployment/svc-0', after: 'zone-a-down', maxMs: 1_200_000 },
+        {
+          name: 'svc-0 recovers',
+          type: 'recovery-time',
+          workload: 'Deployment/svc-0',
+          after: 'zone-a-down',
+          maxMs: 1_200_000,
+        },
       ],
     },
   };

@@ -21,17 +21,28 @@ interface ActiveFault {
 export function scheduleFaults(cluster: Cluster): void {
   const { sim, scenario } = cluster.ctx;
   for (const f of scenario.spec.faults) {
-    sim.at(f.atMs, () => {
-      // The fault is traced before its effects, so the trace reads cause, then consequences.
-      const announce = (targets: string[]) => cluster.ctx.trace.emit('fault.started', { fault: f.name, faultType: f.type, targets });
-      const active = startFault(cluster, f, announce);
-      if (f.durationMs !== undefined) {
-        sim.at(f.atMs + f.durationMs, () => {
-          active.end?.();
-          cluster.ctx.trace.emit('fault.ended', { fault: f.name, faultType: f.type, targets: active.targets });
-        }, `fault/${f.name}/end`, Priority.fault);
-      }
-    }, `fault/${f.name}`, Priority.fault);
+    sim.at(
+      f.atMs,
+      () => {
+        // The fault is traced before its effects, so the trace reads cause, then consequences.
+        const announce = (targets: string[]) =>
+          cluster.ctx.trace.emit('fault.started', { fault: f.name, faultType: f.type, targets });
+        const active = startFault(cluster, f, announce);
+        if (f.durationMs !== undefined) {
+          sim.at(
+            f.atMs + f.durationMs,
+            () => {
+              active.end?.();
+              cluster.ctx.trace.emit('fault.ended', { fault: f.name, faultType: f.type, targets: active.targets });
+            },
+            `fault/${f.name}/end`,
+            Priority.fault,
+          );
+        }
+      },
+      `fault/${f.name}`,
+      Priority.fault,
+    );
   }
 }
 
@@ -144,7 +155,9 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
       const pool: Array<Process & { isLeader: boolean }> =
         f.type === 'controller-manager-crash' ? cluster.controllerManagers : cluster.schedulers;
       const names = f.target.instances ?? [f.target.instance ?? 'leader'];
-      const chosen = names.includes('leader') ? pool.filter((p) => p.isLeader).slice(0, 1) : pool.filter((p) => names.includes(p.name));
+      const chosen = names.includes('leader')
+        ? pool.filter((p) => p.isLeader).slice(0, 1)
+        : pool.filter((p) => names.includes(p.name));
       announce(chosen.map((p) => p.name));
       for (const p of chosen) {
         if (f.graceful && 'shutdown' in p && typeof p.shutdown === 'function') p.shutdown();
@@ -154,7 +167,9 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
     }
     case 'clock-skew': {
       const instances = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
-      const targets = instances ? unique(instances.flatMap((i) => instanceHosts(cluster, i, f.target.component))) : nodes();
+      const targets = instances
+        ? unique(instances.flatMap((i) => instanceHosts(cluster, i, f.target.component)))
+        : nodes();
       const clocks = targets.map((n) => host(n).clock);
       announce(targets);
       for (const c of clocks) {
@@ -182,14 +197,27 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
       const targets = nodes();
       const setTaint = (n: string, on: boolean) =>
         operator(cluster, `taint node ${n}`, (s) =>
-          s.patch<Node>('Node', n, (cur) => {
-            const has = cur.spec.taints.some((t) => t.key === TAINT_OUT_OF_SERVICE);
-            if (has === on) return undefined;
-            const taints = on
-              ? [...cur.spec.taints, { key: TAINT_OUT_OF_SERVICE, value: 'nodeshutdown', effect: 'NoExecute' as const, timeAddedMs: s.nowMs() }]
-              : cur.spec.taints.filter((t) => t.key !== TAINT_OUT_OF_SERVICE);
-            return { ...cur, spec: { ...cur.spec, taints } };
-          }, 'operator'),
+          s.patch<Node>(
+            'Node',
+            n,
+            (cur) => {
+              const has = cur.spec.taints.some((t) => t.key === TAINT_OUT_OF_SERVICE);
+              if (has === on) return undefined;
+              const taints = on
+                ? [
+                    ...cur.spec.taints,
+                    {
+                      key: TAINT_OUT_OF_SERVICE,
+                      value: 'nodeshutdown',
+                      effect: 'NoExecute' as const,
+                      timeAddedMs: s.nowMs(),
+                    },
+                  ]
+                : cur.spec.taints.filter((t) => t.key !== TAINT_OUT_OF_SERVICE);
+              return { ...cur, spec: { ...cur.spec, taints } };
+            },
+            'operator',
+          ),
         );
       announce(targets);
       for (const n of targets) setTaint(n, true);
@@ -206,7 +234,10 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
       });
       const targets = victims.map((p) => p.metadata.name);
       announce(targets);
-      for (const name of targets) operator(cluster, `force delete pod ${name}`, (s) => s.deletePod(name, { gracePeriodSeconds: 0, reason: 'force-delete' }, 'operator'));
+      for (const name of targets)
+        operator(cluster, `force delete pod ${name}`, (s) =>
+          s.deletePod(name, { gracePeriodSeconds: 0, reason: 'force-delete' }, 'operator'),
+        );
       return { targets };
     }
   }
@@ -225,9 +256,14 @@ function controlPlaneHosts(cluster: Cluster): string[] {
  * The host of a control-plane member. `leader` is the instance of `component` (default
  * kube-controller-manager) acting as leader now; none leading: no host.
  */
-function instanceHosts(cluster: Cluster, instance: string, component: LeaderComponent = 'kube-controller-manager'): string[] {
+function instanceHosts(
+  cluster: Cluster,
+  instance: string,
+  component: LeaderComponent = 'kube-controller-manager',
+): string[] {
   if (instance === 'leader') {
-    const pool: Array<Process & { isLeader: boolean }> = component === 'kube-scheduler' ? cluster.schedulers : cluster.controllerManagers;
+    const pool: Array<Process & { isLeader: boolean }> =
+      component === 'kube-scheduler' ? cluster.schedulers : cluster.controllerManagers;
     const p = pool.find((x) => x.isLeader);
     return p ? [p.host.name] : [];
   }
@@ -247,7 +283,11 @@ function unique(names: string[]): string[] {
  */
 function traceMembers(cluster: Cluster, host: Host, type: 'component.started' | 'component.stopped'): void {
   const api = cluster.ctx.api;
-  for (const [component, members] of [['kube-apiserver', api.replicas], ['etcd', api.etcd]] as const) {
-    for (const m of members) if (m.host === host && m.running) cluster.ctx.trace.emit(type, { component, instance: m.name });
+  for (const [component, members] of [
+    ['kube-apiserver', api.replicas],
+    ['etcd', api.etcd],
+  ] as const) {
+    for (const m of members)
+      if (m.host === host && m.running) cluster.ctx.trace.emit(type, { component, instance: m.name });
   }
 }

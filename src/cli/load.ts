@@ -18,7 +18,11 @@ export function loadScenario(path: string, sets: string[] = []): Loaded {
   if (!read.ok) throw new BadInput(formatIssues(read.issues.map((i) => ({ ...i, file: displayPath }))));
   const parsed = parseScenarioText(read.text, { file: displayPath, sets });
   if (!parsed.ok) throw new BadInput(formatIssues(parsed.issues));
-  return { scenario: parsed.scenario, displayPath, warnings: parsed.warnings.length ? formatIssues(parsed.warnings) : '' };
+  return {
+    scenario: parsed.scenario,
+    displayPath,
+    warnings: parsed.warnings.length ? formatIssues(parsed.warnings) : '',
+  };
 }
 
 export function displayPathOf(path: string): string {

@@ -15,7 +15,9 @@ async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
   const parser = yargs(argv)
     .scriptName('hasim')
-    .usage('$0 <command> [options]\n\nSimulate how Kubernetes detects failures and recovers from them, in virtual time.')
+    .usage(
+      '$0 <command> [options]\n\nSimulate how Kubernetes detects failures and recovers from them, in virtual time.',
+    )
     .command(runCommand((c) => (code = c)))
     .command(validateCommand((c) => (code = c)))
     .command(sweepCommand((c) => (code = c)))
@@ -25,7 +27,10 @@ async function main(argv: string[]): Promise<number> {
     .example('$0 run scenarios/node-crash.yaml --seed 7', 'run a scenario with another seed')
     .example('$0 run s.yaml --set spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s', 'override one field')
     .example('$0 validate scenarios/*.yaml', 'check scenario files without running them')
-    .example('$0 sweep scenarios/node-crash.yaml --seeds 200 --grid spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s,40s', 'distributions over seeds and settings')
+    .example(
+      '$0 sweep scenarios/node-crash.yaml --seeds 200 --grid spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s,40s',
+      'distributions over seeds and settings',
+    )
     .demandCommand(1, 'Name a command: run, validate, sweep, report or schema.')
     .strict()
     .recommendCommands()
@@ -45,7 +50,9 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.badInput;
     }
     if (err instanceof SimulationBug) {
-      process.stderr.write(`hasim: internal error: ${err.message}\nThis is a bug in hasim, not in your scenario. Please report it with the scenario file and the seed.\n`);
+      process.stderr.write(
+        `hasim: internal error: ${err.message}\nThis is a bug in hasim, not in your scenario. Please report it with the scenario file and the seed.\n`,
+      );
       return EXIT.internal;
     }
     const e = err as Error;

@@ -24,7 +24,12 @@ export function readScenarioFile(path: string): ReadScenarioResult {
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) {
-      return fail(path, 'is-directory', 'is a directory, not a scenario file', 'give the path of a .yaml file, e.g. scenarios/zone-a-outage.yaml');
+      return fail(
+        path,
+        'is-directory',
+        'is a directory, not a scenario file',
+        'give the path of a .yaml file, e.g. scenarios/zone-a-outage.yaml',
+      );
     }
     if (!stat.isFile()) return fail(path, 'not-a-file', 'is not a regular file');
     size = stat.size;
@@ -32,7 +37,11 @@ export function readScenarioFile(path: string): ReadScenarioResult {
     return fromFsError(path, e);
   }
   if (size > MAX_SCENARIO_BYTES) {
-    return fail(path, 'file-too-large', `file is ${megabytes(size)}; scenario files are limited to ${MAX_SCENARIO_BYTES / (1024 * 1024)} MB`);
+    return fail(
+      path,
+      'file-too-large',
+      `file is ${megabytes(size)}; scenario files are limited to ${MAX_SCENARIO_BYTES / (1024 * 1024)} MB`,
+    );
   }
   let bytes: Buffer;
   try {
@@ -63,7 +72,12 @@ export function readScenarioFile(path: string): ReadScenarioResult {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') {
-    return fail(path, 'empty-file', 'the file is empty', 'a scenario starts with "apiVersion: hasim.dev/v1" and "kind: Scenario"; run "hasim schema" for the format');
+    return fail(
+      path,
+      'empty-file',
+      'the file is empty',
+      'a scenario starts with "apiVersion: hasim.dev/v1" and "kind: Scenario"; run "hasim schema" for the format',
+    );
   }
   return { ok: true, text };
 }

@@ -16,7 +16,8 @@ function scenarioFor(point: number): Scenario {
   if (!scenario) {
     const parsed = parseScenarioText(data.text, { file: data.file, sets: data.pointSets[point] });
     // The main thread validated every grid point before starting any worker.
-    if (!parsed.ok) throw new Error(`grid point ${point + 1} did not validate in a worker:\n${formatIssues(parsed.issues)}`);
+    if (!parsed.ok)
+      throw new Error(`grid point ${point + 1} did not validate in a worker:\n${formatIssues(parsed.issues)}`);
     scenario = parsed.scenario;
     scenarios.set(point, scenario);
   }
@@ -26,7 +27,10 @@ function scenarioFor(point: number): Scenario {
 parentPort!.on('message', (job: SweepJob) => {
   let reply: WorkerReply;
   try {
-    const record = runSweepJob(scenarioFor(job.point), job, { scenarioArg: data.file, sets: data.pointSets[job.point] });
+    const record = runSweepJob(scenarioFor(job.point), job, {
+      scenarioArg: data.file,
+      sets: data.pointSets[job.point],
+    });
     reply = { kind: 'done', job, record };
   } catch (err) {
     reply =

@@ -67,19 +67,31 @@ export function executeSweep(opts: ExecuteOptions): Promise<ExecuteOutcome> {
 
     const workerData: WorkerData = { text: opts.text, file: opts.file, pointSets: opts.pointSets };
     for (let i = 0; i < count; i++) {
-      const w = new Worker(WORKER_URL, { workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB } });
+      const w = new Worker(WORKER_URL, {
+        workerData,
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB },
+      });
       pool.push(w);
       w.on('message', (reply: WorkerReply) => {
         if (settled) return;
-        if (reply.kind !== 'done') return finish({ ok: false, kind: reply.kind, job: reply.job, message: reply.message });
+        if (reply.kind !== 'done')
+          return finish({ ok: false, kind: reply.kind, job: reply.job, message: reply.message });
         records.push(reply.record);
         if (!reply.record.passed) failed++;
         opts.onProgress?.(records.length, failed);
         feed(w);
       });
-      w.on('error', (err) => finish({ ok: false, kind: 'error', job: inFlight.get(w), message: err.stack ?? err.message }));
+      w.on('error', (err) =>
+        finish({ ok: false, kind: 'error', job: inFlight.get(w), message: err.stack ?? err.message }),
+      );
       w.on('exit', (code) => {
-        if (!settled) finish({ ok: false, kind: 'error', job: inFlight.get(w), message: `a sweep worker exited unexpectedly (code ${code})` });
+        if (!settled)
+          finish({
+            ok: false,
+            kind: 'error',
+            job: inFlight.get(w),
+            message: `a sweep worker exited unexpectedly (code ${code})`,
+          });
       });
       feed(w);
     }

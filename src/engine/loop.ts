@@ -37,7 +37,8 @@ export function startLoop(sim: Simulator, opts: LoopOptions, pass: () => number 
   if (jitterFactor > 0 && !rng) throw sim.bug(`loop "${label}" has jitter but no random stream`);
   let next: EventHandle | undefined;
   let running = true;
-  const waitMs = opts.waitMs ?? (() => (jitterFactor > 0 ? periodMs + rng!.next() * jitterFactor * periodMs : periodMs));
+  const waitMs =
+    opts.waitMs ?? (() => (jitterFactor > 0 ? periodMs + rng!.next() * jitterFactor * periodMs : periodMs));
   const tick = () => {
     next = undefined;
     const tookMs = pass() ?? 0;

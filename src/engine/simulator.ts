@@ -121,7 +121,13 @@ export class Simulator {
   }
 
   /** As at(), calling fn with `this` = target: no closure to allocate per event. */
-  atWith<T>(atMs: number, fn: (this: T) => void, target: T, label = '', priority: number = Priority.normal): EventHandle {
+  atWith<T>(
+    atMs: number,
+    fn: (this: T) => void,
+    target: T,
+    label = '',
+    priority: number = Priority.normal,
+  ): EventHandle {
     return this.atGuarded(atMs, fn, target, label, undefined, priority);
   }
 
@@ -129,13 +135,30 @@ export class Simulator {
    * As atWith(), dropped at dispatch time if guard.epoch has changed since now: what a process
    * incarnation scheduled never runs after it ended, without a wrapper closure per event.
    */
-  atGuarded<T>(atMs: number, fn: (this: T) => void, target: T, label: string, guard: Guard | undefined, priority: number = Priority.normal): EventHandle {
+  atGuarded<T>(
+    atMs: number,
+    fn: (this: T) => void,
+    target: T,
+    label: string,
+    guard: Guard | undefined,
+    priority: number = Priority.normal,
+  ): EventHandle {
     if (!(atMs >= this.nowMs)) {
       throw this.bug(`event "${label}" scheduled at ${atMs} ms, before now (${this.nowMs} ms)`);
     }
     const t = Math.round(atMs);
     const key = t * PRIORITY_SPAN + priority + PRIORITY_OFFSET;
-    const ev = new ScheduledEvent(t, key, priority, this.seq++, label, fn as (this: unknown) => void, target, guard, guard === undefined ? 0 : guard.epoch);
+    const ev = new ScheduledEvent(
+      t,
+      key,
+      priority,
+      this.seq++,
+      label,
+      fn as (this: unknown) => void,
+      target,
+      guard,
+      guard === undefined ? 0 : guard.epoch,
+    );
     this.insert(ev);
     return ev;
   }
@@ -146,7 +169,13 @@ export class Simulator {
    * a large run's events, ~100 bytes each, allocated and promoted by the million otherwise. Returns the
    * event's insertion number.
    */
-  postWith<T>(atMs: number, fn: (this: T) => void, target: T, label: string, priority: number = Priority.normal): number {
+  postWith<T>(
+    atMs: number,
+    fn: (this: T) => void,
+    target: T,
+    label: string,
+    priority: number = Priority.normal,
+  ): number {
     return this.postGuarded(atMs, fn, target, label, undefined, priority);
   }
 
@@ -154,7 +183,14 @@ export class Simulator {
    * As atGuarded(), for a caller that keeps no handle: the event object comes from the free list, as
    * with postWith (a process's timers whose handle nobody keeps: image pulls, readiness, retries).
    */
-  postGuarded<T>(atMs: number, fn: (this: T) => void, target: T, label: string, guard: Guard | undefined, priority: number = Priority.normal): number {
+  postGuarded<T>(
+    atMs: number,
+    fn: (this: T) => void,
+    target: T,
+    label: string,
+    guard: Guard | undefined,
+    priority: number = Priority.normal,
+  ): number {
     if (!(atMs >= this.nowMs)) {
       throw this.bug(`event "${label}" scheduled at ${atMs} ms, before now (${this.nowMs} ms)`);
     }
@@ -201,7 +237,8 @@ export class Simulator {
     this.queued++;
     const aheadMs = t - this.windowMs;
     if (aheadMs < RING_MS) {
-      if (aheadMs < 0) throw this.bug(`event "${ev.label}" at ${t} ms falls before the calendar window (${this.windowMs} ms)`);
+      if (aheadMs < 0)
+        throw this.bug(`event "${ev.label}" at ${t} ms falls before the calendar window (${this.windowMs} ms)`);
       this.ringCount++;
       // Same millisecond and priority as the list running now: it joins that list.
       if (this.list !== undefined && this.listSlot!.atMs === t && this.listPriority === priority) this.list.push(ev);
@@ -313,7 +350,17 @@ export class Simulator {
     if (!this.visibleEarly(atMs)) throw this.bug(`replay at ${atMs} ms, which has not happened yet`);
     const nowMs = this.nowMs;
     const current = this.current;
-    const ev = (this.replayEvent ??= new ScheduledEvent(0, 0, Priority.early, 0, 'replay', NOOP, undefined, undefined, 0));
+    const ev = (this.replayEvent ??= new ScheduledEvent(
+      0,
+      0,
+      Priority.early,
+      0,
+      'replay',
+      NOOP,
+      undefined,
+      undefined,
+      0,
+    ));
     const outerAtMs = ev.atMs; // a replay within a replay shares the event
     ev.atMs = atMs;
     this.nowMs = atMs;

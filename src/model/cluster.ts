@@ -107,7 +107,9 @@ export function buildCluster(scenario: Scenario, opts: ClusterOptions = {}): Clu
   const controllerManagers = members('kube-controller-manager').map(
     (m) => new ControllerManager(ctx, m.host, m.name, k.controllerManager, KCM_CONTROLLERS),
   );
-  const schedulers = members('kube-scheduler').map((m) => new SchedulerProcess(ctx, m.host, m.name, k.scheduler.leaderElection, scheduler));
+  const schedulers = members('kube-scheduler').map(
+    (m) => new SchedulerProcess(ctx, m.host, m.name, k.scheduler.leaderElection, scheduler),
+  );
 
   const kubelets = new Map<string, Kubelet>();
   for (const spec of scenario.spec.nodes) {
@@ -120,12 +122,24 @@ export function buildCluster(scenario: Scenario, opts: ClusterOptions = {}): Clu
   for (const p of [...controllerManagers, ...schedulers]) p.host.onBoot(() => p.start());
   for (const m of [...api.replicas, ...api.etcd]) m.host.onBoot(() => api.notifyRecovery());
 
-  const renewIntervalMs = Math.max(1, Math.round(k.kubelet.nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION));
-  const phases = new Map([...kubelets.keys()].map((name) => [name, streams.stream(`cluster/kubelet-start/${name}`).int(0, renewIntervalMs - 1)]));
-  sim.at(0, () => {
-    for (const p of [...controllerManagers, ...schedulers]) p.start();
-    for (const [name, kl] of kubelets) kl.startInPhase(phases.get(name)!);
-  }, 'cluster/start');
+  const renewIntervalMs = Math.max(
+    1,
+    Math.round(k.kubelet.nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION),
+  );
+  const phases = new Map(
+    [...kubelets.keys()].map((name) => [
+      name,
+      streams.stream(`cluster/kubelet-start/${name}`).int(0, renewIntervalMs - 1),
+    ]),
+  );
+  sim.at(
+    0,
+    () => {
+      for (const p of [...controllerManagers, ...schedulers]) p.start();
+      for (const [name, kl] of kubelets) kl.startInPhase(phases.get(name)!);
+    },
+    'cluster/start',
+  );
 
   return { ctx, kubelets, controllerManagers, schedulers, operator };
 }

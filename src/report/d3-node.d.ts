@@ -6,7 +6,11 @@ declare module 'd3-node' {
     d3: typeof d3;
     document: Document;
     window: Window & typeof globalThis & { XMLSerializer: typeof XMLSerializer; DOMParser: typeof DOMParser };
-    createSVG(width?: number, height?: number, attrs?: Record<string, string | number>): d3.Selection<SVGSVGElement, unknown, null, undefined>;
+    createSVG(
+      width?: number,
+      height?: number,
+      attrs?: Record<string, string | number>,
+    ): d3.Selection<SVGSVGElement, unknown, null, undefined>;
     svgString(): string;
   }
 }

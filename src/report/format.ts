@@ -73,7 +73,8 @@ interface SloFigures {
  * existed say so only in their message.
  */
 function percentSuffix(r: SloFigures): string {
-  const percent = r.unit !== undefined ? r.unit === 'percent' : r.type === 'min-available' && /% of desired/.test(r.message ?? '');
+  const percent =
+    r.unit !== undefined ? r.unit === 'percent' : r.type === 'min-available' && /% of desired/.test(r.message ?? '');
   return percent ? '%' : '';
 }
 

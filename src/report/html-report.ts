@@ -47,20 +47,29 @@ export function renderHtmlReport(summary: RunSummary, events: readonly TraceEven
 
   const sloRows = summary.slos
     .map(
-      (s) => `<tr class="${s.passed ? 'passed' : 'failed'}"><td>${esc(s.name)}</td><td><code>${esc(s.type)}</code></td><td class="num">${esc(formatMeasured(s))}</td><td class="num">${esc(formatBound(s))}</td><td class="${s.passed ? 'pass-cell">✔ pass' : 'fail-cell">✘ fail'}</td><td>${esc(s.message)}${
-        s.passed || s.violatedAtMs === undefined ? '' : `<br><span class="small">broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by <code>${esc(describeEvent(s.violatedBy))}</code>` : ''}</span>`
-      }</td></tr>`,
+      (s) =>
+        `<tr class="${s.passed ? 'passed' : 'failed'}"><td>${esc(s.name)}</td><td><code>${esc(s.type)}</code></td><td class="num">${esc(formatMeasured(s))}</td><td class="num">${esc(formatBound(s))}</td><td class="${s.passed ? 'pass-cell">✔ pass' : 'fail-cell">✘ fail'}</td><td>${esc(s.message)}${
+          s.passed || s.violatedAtMs === undefined
+            ? ''
+            : `<br><span class="small">broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by <code>${esc(describeEvent(s.violatedBy))}</code>` : ''}</span>`
+        }</td></tr>`,
     )
     .join('\n');
   const faultRows = summary.faults
     .map(
-      (f) => `<tr><td>${esc(f.name)}</td><td><code>${esc(f.type)}</code></td><td class="num">${formatClock(f.startMs)}</td><td class="num">${f.endMs === null ? 'end of run' : formatClock(f.endMs)}</td><td>${esc(targetsText(f.targets))}</td></tr>`,
+      (f) =>
+        `<tr><td>${esc(f.name)}</td><td><code>${esc(f.type)}</code></td><td class="num">${formatClock(f.startMs)}</td><td class="num">${f.endMs === null ? 'end of run' : formatClock(f.endMs)}</td><td>${esc(targetsText(f.targets))}</td></tr>`,
     )
     .join('\n');
   const workloadRows = summary.workloads
-    .map((w) => `<tr><td>${esc(w.workload)}</td><td class="num">${w.desired}</td><td class="num">${w.minReady}</td><td class="num">${w.recoveredAtMs === null ? '—' : formatClock(w.recoveredAtMs)}</td></tr>`)
+    .map(
+      (w) =>
+        `<tr><td>${esc(w.workload)}</td><td class="num">${w.desired}</td><td class="num">${w.minReady}</td><td class="num">${w.recoveredAtMs === null ? '—' : formatClock(w.recoveredAtMs)}</td></tr>`,
+    )
     .join('\n');
-  const logLines = log.map((m) => `<span class="t">${formatClock(m.atMs)}</span> <span class="${m.kind}">${esc(m.text)}</span>`).join('\n');
+  const logLines = log
+    .map((m) => `<span class="t">${formatClock(m.atMs)}</span> <span class="${m.kind}">${esc(m.text)}</span>`)
+    .join('\n');
 
   return `<!doctype html>
 <html lang="en">
@@ -123,5 +132,7 @@ export function describeEvent(e: Record<string, unknown>): string {
 
 export function targetsText(targets: readonly string[], max = 12): string {
   if (targets.length === 0) return '—';
-  return targets.length <= max ? targets.join(', ') : `${targets.slice(0, max).join(', ')} and ${targets.length - max} more`;
+  return targets.length <= max
+    ? targets.join(', ')
+    : `${targets.slice(0, max).join(', ')} and ${targets.length - max} more`;
 }

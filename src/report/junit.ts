@@ -10,8 +10,12 @@ export function renderJunit(summary: RunSummary): string {
   const name = `hasim: ${summary.scenario}`;
   const lines: string[] = [];
   lines.push('<?xml version="1.0" encoding="UTF-8"?>');
-  lines.push(`<testsuites name="hasim" tests="${summary.slos.length}" failures="${failures}" errors="0" time="${suiteTime}">`);
-  lines.push(`  <testsuite name="${esc(name)}" tests="${summary.slos.length}" failures="${failures}" errors="0" skipped="0" time="${suiteTime}">`);
+  lines.push(
+    `<testsuites name="hasim" tests="${summary.slos.length}" failures="${failures}" errors="0" time="${suiteTime}">`,
+  );
+  lines.push(
+    `  <testsuite name="${esc(name)}" tests="${summary.slos.length}" failures="${failures}" errors="0" skipped="0" time="${suiteTime}">`,
+  );
   lines.push('    <properties>');
   lines.push(`      <property name="seed" value="${esc(summary.seed)}"/>`);
   lines.push(`      <property name="kubernetesVersion" value="${esc(summary.kubernetesVersion)}"/>`);
@@ -30,7 +34,9 @@ export function renderJunit(summary: RunSummary): string {
     const body = [
       s.message,
       detail,
-      s.violatedAtMs !== undefined ? `broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by ${describeEvent(s.violatedBy)}` : ''}` : '',
+      s.violatedAtMs !== undefined
+        ? `broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by ${describeEvent(s.violatedBy)}` : ''}`
+        : '',
       `reproduce: ${summary.reproduce}`,
     ].filter(Boolean);
     lines.push(`${open}>`);

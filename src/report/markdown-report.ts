@@ -9,37 +9,55 @@ export const MARKDOWN_MILESTONES_MAX = 40;
 
 /** Markdown table cells: no pipes or line breaks, and no raw HTML (GitHub renders it). */
 function cell(s: unknown): string {
-  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return String(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
 }
 
 export function renderMarkdownReport(summary: RunSummary, events: readonly TraceEvent[]): string {
   const failed = summary.slos.filter((s) => !s.passed);
   const out: string[] = [];
-  out.push(`## ${summary.passed ? '✅' : '❌'} hasim: ${cell(summary.scenario)} — ${summary.passed ? `all ${summary.slos.length} SLOs held` : `${failed.length} of ${summary.slos.length} SLOs failed`}`);
+  out.push(
+    `## ${summary.passed ? '✅' : '❌'} hasim: ${cell(summary.scenario)} — ${summary.passed ? `all ${summary.slos.length} SLOs held` : `${failed.length} of ${summary.slos.length} SLOs failed`}`,
+  );
   out.push('');
   if (summary.description) out.push(`${cell(summary.description)}`, '');
-  out.push(`seed ${summary.seed} · Kubernetes ${cell(summary.kubernetesVersion)} · ${formatDuration(summary.durationMs)} simulated · ${summary.stats.events} events · ${formatDuration(summary.stats.wallMs)} wall time`);
+  out.push(
+    `seed ${summary.seed} · Kubernetes ${cell(summary.kubernetesVersion)} · ${formatDuration(summary.durationMs)} simulated · ${summary.stats.events} events · ${formatDuration(summary.stats.wallMs)} wall time`,
+  );
   out.push('');
   out.push('| | SLO | type | measured | bound | what happened |');
   out.push('|---|---|---|---|---|---|');
   for (const s of summary.slos) {
-    const broke = !s.passed && s.violatedAtMs !== undefined ? ` (broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by \`${cell(describeEvent(s.violatedBy)).replace(/`/g, "'")}\`` : ''})` : '';
-    out.push(`| ${s.passed ? '✅' : '❌'} | ${cell(s.name)} | \`${s.type}\` | ${cell(formatMeasured(s))} | ${cell(formatBound(s))} | ${cell(s.message)}${broke} |`);
+    const broke =
+      !s.passed && s.violatedAtMs !== undefined
+        ? ` (broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by \`${cell(describeEvent(s.violatedBy)).replace(/`/g, "'")}\`` : ''})`
+        : '';
+    out.push(
+      `| ${s.passed ? '✅' : '❌'} | ${cell(s.name)} | \`${s.type}\` | ${cell(formatMeasured(s))} | ${cell(formatBound(s))} | ${cell(s.message)}${broke} |`,
+    );
   }
   if (summary.slos.length === 0) out.push('| | no SLOs | | | | |');
   out.push('');
   if (summary.faults.length) {
     out.push('### Faults', '');
     for (const f of summary.faults) {
-      out.push(`- **${cell(f.name)}** (\`${cell(f.type)}\`) ${formatClock(f.startMs)} → ${f.endMs === null ? 'end of run' : formatClock(f.endMs)}: ${cell(targetsText(f.targets))}`);
+      out.push(
+        `- **${cell(f.name)}** (\`${cell(f.type)}\`) ${formatClock(f.startMs)} → ${f.endMs === null ? 'end of run' : formatClock(f.endMs)}: ${cell(targetsText(f.targets))}`,
+      );
     }
     out.push('');
   }
   const log = milestones(events);
   if (log.length) {
     out.push('### Milestones', '', '```');
-    for (const m of log.slice(0, MARKDOWN_MILESTONES_MAX)) out.push(`${formatClock(m.atMs)} ${m.text.replace(/`/g, "'")}`);
-    if (log.length > MARKDOWN_MILESTONES_MAX) out.push(`… ${log.length - MARKDOWN_MILESTONES_MAX} more (see report.html)`);
+    for (const m of log.slice(0, MARKDOWN_MILESTONES_MAX))
+      out.push(`${formatClock(m.atMs)} ${m.text.replace(/`/g, "'")}`);
+    if (log.length > MARKDOWN_MILESTONES_MAX)
+      out.push(`… ${log.length - MARKDOWN_MILESTONES_MAX} more (see report.html)`);
     out.push('```', '');
   }
   if (!summary.passed) out.push('Reproduce:', '', '```sh', summary.reproduce, '```', '');

@@ -36,7 +36,13 @@ export function milestones(events: readonly TraceEvent[]): Milestone[] {
   const done: Group[] = [];
   const open = new Map<string, Group>();
   const podNode = new Map<string, string>();
-  const add = (key: string, e: TraceEvent, kind: MilestoneKind, subject: string, render: (subjects: string[]) => string): void => {
+  const add = (
+    key: string,
+    e: TraceEvent,
+    kind: MilestoneKind,
+    subject: string,
+    render: (subjects: string[]) => string,
+  ): void => {
     const g = open.get(key);
     if (g && e.atMs - g.lastMs <= GROUP_WINDOW_MS) {
       g.subjects.push(subject);
@@ -54,7 +60,11 @@ export function milestones(events: readonly TraceEvent[]): Milestone[] {
   for (const e of events) {
     switch (e.type) {
       case 'fault.started':
-        single(e, 'fault', `fault ${e.fault} (${e.faultType}) started` + (e.targets.length ? `: ${nameList(e.targets, 4)}` : ''));
+        single(
+          e,
+          'fault',
+          `fault ${e.fault} (${e.faultType}) started` + (e.targets.length ? `: ${nameList(e.targets, 4)}` : ''),
+        );
         break;
       case 'fault.ended':
         single(e, 'fault', `fault ${e.fault} ended`);
@@ -62,7 +72,9 @@ export function milestones(events: readonly TraceEvent[]): Milestone[] {
       case 'node.ready.changed': {
         if (e.from === 'None') break; // registration at start-up is not news
         const change = `${STATUS_WORD[e.from]} → ${STATUS_WORD[e.to]} (${e.by})`;
-        add(`node|${e.from}|${e.to}|${e.by}`, e, 'node', e.node, (s) => (s.length === 1 ? `${s[0]} ${change}` : `${s.length} nodes ${change}: ${nameList(s, 3)}`));
+        add(`node|${e.from}|${e.to}|${e.by}`, e, 'node', e.node, (s) =>
+          s.length === 1 ? `${s[0]} ${change}` : `${s.length} nodes ${change}: ${nameList(s, 3)}`,
+        );
         break;
       }
       case 'node.taint.added':
@@ -70,7 +82,9 @@ export function milestones(events: readonly TraceEvent[]): Milestone[] {
         if (e.effect !== 'NoExecute') break;
         add(`${e.type}|${e.key}`, e, 'taint', e.node, (s) => {
           const verb = e.type === 'node.taint.added' ? 'tainted' : 'untainted';
-          return s.length === 1 ? `${s[0]} ${verb} ${e.key}:NoExecute` : `${s.length} nodes ${verb} ${e.key}:NoExecute: ${nameList(s, 3)}`;
+          return s.length === 1
+            ? `${s[0]} ${verb} ${e.key}:NoExecute`
+            : `${s.length} nodes ${verb} ${e.key}:NoExecute: ${nameList(s, 3)}`;
         });
         break;
       case 'zone.state.changed':
@@ -101,13 +115,16 @@ export function milestones(events: readonly TraceEvent[]): Milestone[] {
           const pods = s.map((x) => x.split('|')[0]);
           const nodes = [...new Set(s.map((x) => x.split('|')[1]).filter(Boolean))];
           const where = nodes.length === 0 ? '' : nodes.length === 1 ? ` on ${nodes[0]}` : ` on ${nodes.length} nodes`;
-          return pods.length === 1 ? `pod ${pods[0]}${where} deleted (${e.reason})` : `${pods.length} pods${where} deleted (${e.reason}): ${nameList(pods, 3)}`;
+          return pods.length === 1
+            ? `pod ${pods[0]}${where} deleted (${e.reason})`
+            : `${pods.length} pods${where} deleted (${e.reason}): ${nameList(pods, 3)}`;
         });
         break;
       }
     }
   }
-  for (const w of workloadMilestones(events)) done.push({ atMs: w.atMs, lastMs: w.atMs, kind: 'workload', subjects: [w.text], render: (s) => s[0] });
+  for (const w of workloadMilestones(events))
+    done.push({ atMs: w.atMs, lastMs: w.atMs, kind: 'workload', subjects: [w.text], render: (s) => s[0] });
 
   return done
     .map((g, i) => ({ m: toMilestone(g), i }))
@@ -142,7 +159,6 @@ function nameList(names: readonly string[], max: number): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')}, …`;
 }
 
-
 export type FaultMilestoneKind = 'detected' | 'tainted' | 'evicted' | 'rescheduled' | 'recovered';
 
 export interface FaultMilestone {
@@ -173,12 +189,14 @@ export function faultMilestones(events: readonly TraceEvent[]): FaultMilestone[]
     for (const e of events) {
       if (e === f) started = true;
       if (e.type === 'pod.scheduled') {
-        if (started && (found.has('evicted') || found.has('detected')) && !targets.has(e.node) && !podNode.has(e.pod)) note('rescheduled', e.atMs);
+        if (started && (found.has('evicted') || found.has('detected')) && !targets.has(e.node) && !podNode.has(e.pod))
+          note('rescheduled', e.atMs);
         podNode.set(e.pod, e.node);
       }
       if (!started) continue;
       if (e.type === 'node.ready.changed' && targets.has(e.node) && e.to !== 'True') note('detected', e.atMs);
-      else if (e.type === 'node.taint.added' && targets.has(e.node) && e.effect === 'NoExecute') note('tainted', e.atMs);
+      else if (e.type === 'node.taint.added' && targets.has(e.node) && e.effect === 'NoExecute')
+        note('tainted', e.atMs);
       else if (e.type === 'pod.deleted' && targets.has(podNode.get(e.pod) ?? '')) note('evicted', e.atMs);
       if (found.size >= 4) break;
     }

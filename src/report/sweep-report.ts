@@ -35,7 +35,11 @@ function formatBound(slo: Pick<SweepSloStats, 'type' | 'bound' | 'unit'>): strin
 /** "p50 6m12s p99 6m31s max 6m40s": the figures an SRE reads a recovery distribution by. */
 function formatSpread(d: Distribution, unit: 'ms' | 'count'): string {
   if (d.count === 0) return 'never measured';
-  const parts = [`p50 ${formatValue(d.p50, unit)}`, `p99 ${formatValue(d.p99, unit)}`, `max ${formatValue(d.max, unit)}`];
+  const parts = [
+    `p50 ${formatValue(d.p50, unit)}`,
+    `p99 ${formatValue(d.p99, unit)}`,
+    `max ${formatValue(d.max, unit)}`,
+  ];
   return parts.join(' ');
 }
 
@@ -52,7 +56,9 @@ export function renderSweepText(r: SweepResult, opts: SweepTextOptions): string 
   const { bold, dim, green, red } = ansiPalette(opts.color);
   const out: string[] = [];
   const pts = r.points.length;
-  out.push(`${bold('hasim sweep')} ${bold(r.scenario)}  ${seedRange(r)}${pts > 1 ? ` × ${pts} grid points` : ''} = ${r.runs} runs`);
+  out.push(
+    `${bold('hasim sweep')} ${bold(r.scenario)}  ${seedRange(r)}${pts > 1 ? ` × ${pts} grid points` : ''} = ${r.runs} runs`,
+  );
 
   r.points.forEach((p, i) => {
     out.push('');
@@ -81,22 +87,36 @@ export function renderSweepText(r: SweepResult, opts: SweepTextOptions): string 
     }
     if (p.failedRuns.length) {
       out.push(`  ${red(`${p.failedRuns.length} of ${p.runs} runs failed an SLO`)}; reproduce:`);
-      for (const f of p.failedRuns.slice(0, FAILING_SEEDS_SHOWN)) out.push(`    ${f.reproduce}  ${dim(`# ${f.failed.join(', ')}`)}`);
-      if (p.failedRuns.length > FAILING_SEEDS_SHOWN) out.push(dim(`    … ${p.failedRuns.length - FAILING_SEEDS_SHOWN} more in sweep.json`));
+      for (const f of p.failedRuns.slice(0, FAILING_SEEDS_SHOWN))
+        out.push(`    ${f.reproduce}  ${dim(`# ${f.failed.join(', ')}`)}`);
+      if (p.failedRuns.length > FAILING_SEEDS_SHOWN)
+        out.push(dim(`    … ${p.failedRuns.length - FAILING_SEEDS_SHOWN} more in sweep.json`));
     }
   });
 
   out.push('');
-  out.push(`${r.runs} runs in ${formatDuration(opts.wallMs)} wall (${opts.workers} worker${opts.workers === 1 ? '' : 's'})`);
+  out.push(
+    `${r.runs} runs in ${formatDuration(opts.wallMs)} wall (${opts.workers} worker${opts.workers === 1 ? '' : 's'})`,
+  );
   const below = r.points.flatMap((p, i) => p.slos.filter((s) => s.passRate < r.minPassRate).map((s) => ({ p, i, s })));
   if (below.length) {
-    out.push(bold(red(`${below.length} SLO pass rate${below.length === 1 ? '' : 's'} below ${formatPassRate(r.minPassRate)} (--min-pass-rate ${r.minPassRate}):`)));
+    out.push(
+      bold(
+        red(
+          `${below.length} SLO pass rate${below.length === 1 ? '' : 's'} below ${formatPassRate(r.minPassRate)} (--min-pass-rate ${r.minPassRate}):`,
+        ),
+      ),
+    );
     for (const { p, i, s } of below) {
       out.push(`  ${s.name}: ${formatPassRate(s.passRate)}${pts > 1 ? ` at [${i + 1}/${pts}] ${pointTitle(p)}` : ''}`);
     }
   } else {
     out.push(
-      green(r.minPassRate >= 1 ? 'Every SLO held in every run.' : `Every SLO held in at least ${formatPassRate(r.minPassRate)} of the runs of each grid point.`),
+      green(
+        r.minPassRate >= 1
+          ? 'Every SLO held in every run.'
+          : `Every SLO held in at least ${formatPassRate(r.minPassRate)} of the runs of each grid point.`,
+      ),
     );
   }
   if (opts.outDir) out.push(`Report: ${opts.outDir.replace(/\/$/, '')}/sweep.md`);
@@ -116,7 +136,11 @@ export function renderSweepMarkdown(r: SweepResult): string {
   );
   if (r.sets.length) out.push('', `Every run: ${r.sets.map((s) => `\`--set ${cell(s)}\``).join(' ')}`);
   for (const p of r.points) {
-    out.push('', `## ${p.settings.length ? p.settings.map((s) => `\`${cell(`${s.path}=${s.value}`)}\``).join(' ') : 'All runs'}`, '');
+    out.push(
+      '',
+      `## ${p.settings.length ? p.settings.map((s) => `\`${cell(`${s.path}=${s.value}`)}\``).join(' ') : 'All runs'}`,
+      '',
+    );
     out.push(`${p.passedRuns} of ${p.runs} runs held every SLO.`, '');
     if (p.slos.length) {
       out.push('| SLO | type | bound | pass rate | min | p50 | p90 | p99 | max | mean | never |');
@@ -141,7 +165,11 @@ export function renderSweepMarkdown(r: SweepResult): string {
           `| ${cell(w.workload)} | ${w.desired} | ${w.minReady.min ?? '—'} | ${w.droppedRuns} | ${w.recoveredRuns} | ${v(d.p50)} | ${v(d.p90)} | ${v(d.p99)} | ${v(d.max)} |`,
         );
       }
-      out.push('', 'Recovery is measured from the start of the first fault to the moment the workload is back to desired Ready pods.', '');
+      out.push(
+        '',
+        'Recovery is measured from the start of the first fault to the moment the workload is back to desired Ready pods.',
+        '',
+      );
     }
     if (p.failedRuns.length) {
       out.push('Failing seeds:', '');

@@ -30,7 +30,9 @@ export function renderTextSummary(summary: RunSummary, opts: TextSummaryOptions)
   for (const s of summary.slos) {
     const mark = s.passed ? green('✔ PASS') : red('✘ FAIL');
     const name = s.name.length > nameW ? s.name.slice(0, nameW - 1) + '…' : s.name.padEnd(nameW);
-    out.push(`  ${mark}  ${name}  ${dim(s.type.padEnd(typeW))}  ${formatMeasured(s).padStart(measW)}  ${dim(formatBound(s).padEnd(boundW))}`);
+    out.push(
+      `  ${mark}  ${name}  ${dim(s.type.padEnd(typeW))}  ${formatMeasured(s).padStart(measW)}  ${dim(formatBound(s).padEnd(boundW))}`,
+    );
   }
 
   if (opts.events) {
@@ -53,7 +55,9 @@ export function renderTextSummary(summary: RunSummary, opts: TextSummaryOptions)
       out.push(`  ${red('✘')} ${bold(s.name)}: ${s.message}`);
       out.push(`    measured ${formatMeasured(s)}, bound ${formatBound(s)}`);
       if (s.violatedAtMs !== undefined) {
-        out.push(`    broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by ${describeEvent(s.violatedBy)}` : ''}`);
+        out.push(
+          `    broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by ${describeEvent(s.violatedBy)}` : ''}`,
+        );
       }
     }
   } else if (summary.slos.length) {

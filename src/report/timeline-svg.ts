@@ -134,30 +134,63 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
   svg.append('rect').attr('width', WIDTH).attr('height', height).attr('fill', '#ffffff');
 
   // 1. Header and legend.
-  svg.append('text').attr('x', 16).attr('y', 26).attr('font-size', 17).attr('font-weight', 600).attr('fill', COLORS.text).text(`${summary.scenario} — timeline`);
-  const verdict = summary.passed ? 'all SLOs held' : `${summary.slos.filter((s) => !s.passed).length} of ${summary.slos.length} SLOs failed`;
+  svg
+    .append('text')
+    .attr('x', 16)
+    .attr('y', 26)
+    .attr('font-size', 17)
+    .attr('font-weight', 600)
+    .attr('fill', COLORS.text)
+    .text(`${summary.scenario} — timeline`);
+  const verdict = summary.passed
+    ? 'all SLOs held'
+    : `${summary.slos.filter((s) => !s.passed).length} of ${summary.slos.length} SLOs failed`;
   const sub = svg.append('text').attr('x', 16).attr('y', 45).attr('fill', COLORS.muted);
-  sub.append('tspan').text(`seed ${summary.seed} · Kubernetes ${summary.kubernetesVersion} · ${formatDuration(summary.durationMs)} simulated · `);
-  sub.append('tspan').attr('font-weight', 600).attr('fill', summary.passed ? COLORS.pass : COLORS.fail).text(verdict);
+  sub
+    .append('tspan')
+    .text(
+      `seed ${summary.seed} · Kubernetes ${summary.kubernetesVersion} · ${formatDuration(summary.durationMs)} simulated · `,
+    );
+  sub
+    .append('tspan')
+    .attr('font-weight', 600)
+    .attr('fill', summary.passed ? COLORS.pass : COLORS.fail)
+    .text(verdict);
   legend(svg, 16, 64);
 
   // 2. Grid and axes.
   const ticks = timeTicks(endMs);
   const grid = svg.append('g').attr('stroke', COLORS.grid);
-  for (const t of ticks) grid.append('line').attr('x1', x(t)).attr('x2', x(t)).attr('y1', axisTop).attr('y2', plotBottom);
+  for (const t of ticks)
+    grid.append('line').attr('x1', x(t)).attr('x2', x(t)).attr('y1', axisTop).attr('y2', plotBottom);
   axis(svg, ticks, x, axisTop, 'top');
   axis(svg, ticks, x, plotBottom, 'bottom');
 
   // 3. Nodes.
-  sectionTitle(svg, nodeSectionTop + 12, collapsed ? `Nodes (${nodes.length}, one row per zone: how many are in each state)` : `Nodes (${nodes.length})`);
+  sectionTitle(
+    svg,
+    nodeSectionTop + 12,
+    collapsed ? `Nodes (${nodes.length}, one row per zone: how many are in each state)` : `Nodes (${nodes.length})`,
+  );
   for (const z of zoneLayout) {
-    svg.append('text').attr('x', 16).attr('y', z.top - 4).attr('font-weight', 600).attr('fill', COLORS.text).text(`${z.zone} · ${z.nodes.length} node${z.nodes.length === 1 ? '' : 's'}`);
+    svg
+      .append('text')
+      .attr('x', 16)
+      .attr('y', z.top - 4)
+      .attr('font-weight', 600)
+      .attr('fill', COLORS.text)
+      .text(`${z.zone} · ${z.nodes.length} node${z.nodes.length === 1 ? '' : 's'}`);
     if (collapsed) zoneRow(svg, x, z.nodes, z.top, endMs);
     else z.nodes.forEach((n, i) => nodeLane(svg, x, n, z.top + i * nodeRow, nodeRow));
   }
 
   // 4. Workloads.
-  if (series.length) sectionTitle(svg, workloadTop + 12, 'Workloads: Ready pods (line) against desired (dashed); pods actually running (dotted)');
+  if (series.length)
+    sectionTitle(
+      svg,
+      workloadTop + 12,
+      'Workloads: Ready pods (line) against desired (dashed); pods actually running (dotted)',
+    );
   const running = runningSeries(events);
   for (const w of workloadLayout) workloadChart(svg, x, w.s, running.get(w.s.workload) ?? [], w.top, endMs, summary);
 
@@ -170,9 +203,24 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
   summary.faults.forEach((f, i) => {
     const x0 = x(f.startMs);
     const x1 = x(f.endMs ?? endMs);
-    bands.append('rect').attr('x', x0).attr('y', axisTop).attr('width', Math.max(1, x1 - x0)).attr('height', plotBottom - axisTop).attr('fill', COLORS.fault).attr('fill-opacity', 0.07);
+    bands
+      .append('rect')
+      .attr('x', x0)
+      .attr('y', axisTop)
+      .attr('width', Math.max(1, x1 - x0))
+      .attr('height', plotBottom - axisTop)
+      .attr('fill', COLORS.fault)
+      .attr('fill-opacity', 0.07);
     for (const bx of f.endMs === null ? [x0] : [x0, x1]) {
-      bands.append('line').attr('x1', bx).attr('x2', bx).attr('y1', faultLabelTop + faultLabelRows[i].row * 14 + 2).attr('y2', plotBottom).attr('stroke', COLORS.fault).attr('stroke-width', 1).attr('stroke-dasharray', '4 3');
+      bands
+        .append('line')
+        .attr('x1', bx)
+        .attr('x2', bx)
+        .attr('y1', faultLabelTop + faultLabelRows[i].row * 14 + 2)
+        .attr('y2', plotBottom)
+        .attr('stroke', COLORS.fault)
+        .attr('stroke-width', 1)
+        .attr('stroke-dasharray', '4 3');
     }
     bands
       .append('text')
@@ -189,9 +237,24 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
     const mx = x(m.atMs);
     const color = m.kind === 'recovered' ? COLORS.pass : COLORS.text;
     const ly = marksTop + markLabels[i].row * 15;
-    ms.append('line').attr('x1', mx).attr('x2', mx).attr('y1', axisTop).attr('y2', ly + 2).attr('stroke', color).attr('stroke-opacity', 0.45).attr('stroke-dasharray', '1 2');
-    ms.append('circle').attr('cx', mx).attr('cy', ly + 5).attr('r', 2.5).attr('fill', color);
-    ms.append('text').attr('x', markLabels[i].x + 3).attr('y', ly + 9).attr('fill', color).text(m.label);
+    ms.append('line')
+      .attr('x1', mx)
+      .attr('x2', mx)
+      .attr('y1', axisTop)
+      .attr('y2', ly + 2)
+      .attr('stroke', color)
+      .attr('stroke-opacity', 0.45)
+      .attr('stroke-dasharray', '1 2');
+    ms.append('circle')
+      .attr('cx', mx)
+      .attr('cy', ly + 5)
+      .attr('r', 2.5)
+      .attr('fill', color);
+    ms.append('text')
+      .attr('x', markLabels[i].x + 3)
+      .attr('y', ly + 9)
+      .attr('fill', color)
+      .text(m.label);
   });
 
   // XMLSerializer, not outerHTML: the HTML serializer would emit entities and forms XML parsers reject.
@@ -203,11 +266,24 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
 // Data from the trace.
 
 function collectNodes(events: readonly TraceEvent[], endMs: number): NodeInfo[] {
-  const nodes = new Map<string, NodeInfo & { cur: Status; curSince: number; offSince?: number; taints: Map<string, number> }>();
+  const nodes = new Map<
+    string,
+    NodeInfo & { cur: Status; curSince: number; offSince?: number; taints: Map<string, number> }
+  >();
   const get = (name: string, atMs: number) => {
     let n = nodes.get(name);
     if (!n) {
-      n = { name, zone: '(no zone)', status: [], off: [], noExecute: [], noSchedule: [], cur: 'None', curSince: atMs, taints: new Map() };
+      n = {
+        name,
+        zone: '(no zone)',
+        status: [],
+        off: [],
+        noExecute: [],
+        noSchedule: [],
+        cur: 'None',
+        curSince: atMs,
+        taints: new Map(),
+      };
       nodes.set(name, n);
     }
     return n;
@@ -266,8 +342,16 @@ function collectNodes(events: readonly TraceEvent[], endMs: number): NodeInfo[] 
   for (const n of nodes.values()) {
     setStatus(n, n.cur === 'None' ? 'True' : 'None', endMs); // closes the last span
     if (n.offSince !== undefined) n.off.push({ startMs: n.offSince, endMs });
-    for (const [key, since] of n.taints) (key.endsWith(':NoExecute') ? n.noExecute : n.noSchedule).push({ startMs: since, endMs });
-    out.push({ name: n.name, zone: n.zone, status: n.status, off: n.off, noExecute: mergeSpans(n.noExecute), noSchedule: mergeSpans(n.noSchedule) });
+    for (const [key, since] of n.taints)
+      (key.endsWith(':NoExecute') ? n.noExecute : n.noSchedule).push({ startMs: since, endMs });
+    out.push({
+      name: n.name,
+      zone: n.zone,
+      status: n.status,
+      off: n.off,
+      noExecute: mergeSpans(n.noExecute),
+      noSchedule: mergeSpans(n.noSchedule),
+    });
   }
   return out.sort((a, b) => cmp(a.zone, b.zone) || naturalCmp(a.name, b.name));
 }
@@ -302,9 +386,25 @@ interface LeaderLane {
 }
 
 function collectLeaders(events: readonly TraceEvent[], endMs: number): LeaderLane[] {
-  const byComponent = new Map<string, { leading: Map<string, number>; spans: { instance: string; startMs: number; endMs: number }[]; instances: Set<string>; gaps: Span[]; gapSince?: number; elected: boolean }>();
+  const byComponent = new Map<
+    string,
+    {
+      leading: Map<string, number>;
+      spans: { instance: string; startMs: number; endMs: number }[];
+      instances: Set<string>;
+      gaps: Span[];
+      gapSince?: number;
+      elected: boolean;
+    }
+  >();
   for (const e of events) {
-    if (e.type !== 'leader.acquired' && e.type !== 'leader.lost' && e.type !== 'component.started' && e.type !== 'component.stopped') continue;
+    if (
+      e.type !== 'leader.acquired' &&
+      e.type !== 'leader.lost' &&
+      e.type !== 'component.started' &&
+      e.type !== 'component.stopped'
+    )
+      continue;
     let c = byComponent.get(e.component);
     if (!c) {
       c = { leading: new Map(), spans: [], instances: new Set(), gaps: [], elected: false };
@@ -342,7 +442,13 @@ function collectLeaders(events: readonly TraceEvent[], endMs: number): LeaderLan
         slotEnds[slot] = s.endMs;
         return { ...s, slot };
       });
-    lanes.push({ component, instances: [...c.instances].sort(naturalCmp), spans, gaps: c.gaps, slots: Math.max(1, slotEnds.length) });
+    lanes.push({
+      component,
+      instances: [...c.instances].sort(naturalCmp),
+      spans,
+      gaps: c.gaps,
+      slots: Math.max(1, slotEnds.length),
+    });
   }
   return lanes;
 }
@@ -359,9 +465,21 @@ type Scale = (ms: number) => number;
 function defs(svg: Sel): void {
   const d = svg.append('defs');
   const hatch = (id: string, color: string, bg: string | null, width = 1.5) => {
-    const p = d.append('pattern').attr('id', id).attr('patternUnits', 'userSpaceOnUse').attr('width', 6).attr('height', 6).attr('patternTransform', 'rotate(45)');
+    const p = d
+      .append('pattern')
+      .attr('id', id)
+      .attr('patternUnits', 'userSpaceOnUse')
+      .attr('width', 6)
+      .attr('height', 6)
+      .attr('patternTransform', 'rotate(45)');
     if (bg) p.append('rect').attr('width', 6).attr('height', 6).attr('fill', bg);
-    p.append('line').attr('x1', 0).attr('y1', 0).attr('x2', 0).attr('y2', 6).attr('stroke', color).attr('stroke-width', width);
+    p.append('line')
+      .attr('x1', 0)
+      .attr('y1', 0)
+      .attr('x2', 0)
+      .attr('y2', 6)
+      .attr('stroke', color)
+      .attr('stroke-width', width);
   };
   hatch('hasim-off', COLORS.poweredOff, null, 1.6);
   hatch('hasim-leaderless', COLORS.fail, '#fde2e1', 2);
@@ -370,16 +488,63 @@ function defs(svg: Sel): void {
 function legend(svg: Sel, x0: number, y0: number): void {
   const items: { label: string; draw: (g: Sel) => void }[] = [
     { label: 'Ready', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.ready) },
-    { label: 'Unknown', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.unknown) },
-    { label: 'NotReady', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.notReady) },
-    { label: 'not registered', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.none) },
-    { label: 'host powered off', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', 'url(#hasim-off)').attr('stroke', COLORS.poweredOff).attr('stroke-width', 0.5) },
-    { label: 'NoExecute taint', draw: (g) => g.append('rect').attr('y', 7).attr('width', 14).attr('height', 3).attr('fill', COLORS.noExecute) },
-    { label: 'NoSchedule taint', draw: (g) => g.append('rect').attr('y', 7).attr('width', 14).attr('height', 3).attr('fill', COLORS.noSchedule) },
-    { label: 'fault', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.fault).attr('fill-opacity', 0.25) },
-    { label: 'no leader', draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', 'url(#hasim-leaderless)') },
-    { label: 'running pods', draw: (g) => g.append('line').attr('x1', 0).attr('x2', 14).attr('y1', 5).attr('y2', 5).attr('stroke', COLORS.running).attr('stroke-width', 1.6).attr('stroke-dasharray', '1 2') },
-    { label: 'milestone', draw: (g) => g.append('circle').attr('cx', 7).attr('cy', 5).attr('r', 2.5).attr('fill', COLORS.text) },
+    {
+      label: 'Unknown',
+      draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.unknown),
+    },
+    {
+      label: 'NotReady',
+      draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.notReady),
+    },
+    {
+      label: 'not registered',
+      draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.none),
+    },
+    {
+      label: 'host powered off',
+      draw: (g) =>
+        g
+          .append('rect')
+          .attr('width', 14)
+          .attr('height', 10)
+          .attr('fill', 'url(#hasim-off)')
+          .attr('stroke', COLORS.poweredOff)
+          .attr('stroke-width', 0.5),
+    },
+    {
+      label: 'NoExecute taint',
+      draw: (g) => g.append('rect').attr('y', 7).attr('width', 14).attr('height', 3).attr('fill', COLORS.noExecute),
+    },
+    {
+      label: 'NoSchedule taint',
+      draw: (g) => g.append('rect').attr('y', 7).attr('width', 14).attr('height', 3).attr('fill', COLORS.noSchedule),
+    },
+    {
+      label: 'fault',
+      draw: (g) =>
+        g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.fault).attr('fill-opacity', 0.25),
+    },
+    {
+      label: 'no leader',
+      draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', 'url(#hasim-leaderless)'),
+    },
+    {
+      label: 'running pods',
+      draw: (g) =>
+        g
+          .append('line')
+          .attr('x1', 0)
+          .attr('x2', 14)
+          .attr('y1', 5)
+          .attr('y2', 5)
+          .attr('stroke', COLORS.running)
+          .attr('stroke-width', 1.6)
+          .attr('stroke-dasharray', '1 2'),
+    },
+    {
+      label: 'milestone',
+      draw: (g) => g.append('circle').attr('cx', 7).attr('cy', 5).attr('r', 2.5).attr('fill', COLORS.text),
+    },
   ];
   let x = x0;
   for (const it of items) {
@@ -391,7 +556,14 @@ function legend(svg: Sel, x0: number, y0: number): void {
 }
 
 function sectionTitle(svg: Sel, y: number, text: string): void {
-  svg.append('text').attr('x', 16).attr('y', y).attr('font-size', 13).attr('font-weight', 600).attr('fill', COLORS.text).text(text);
+  svg
+    .append('text')
+    .attr('x', 16)
+    .attr('y', y)
+    .attr('font-size', 13)
+    .attr('font-weight', 600)
+    .attr('fill', COLORS.text)
+    .text(text);
 }
 
 function timeTicks(endMs: number): number[] {
@@ -406,8 +578,17 @@ function axis(svg: Sel, ticks: number[], x: Scale, y: number, side: 'top' | 'bot
   const g = svg.append('g').attr('fill', COLORS.muted);
   g.append('line').attr('x1', PLOT_LEFT).attr('x2', PLOT_RIGHT).attr('y1', y).attr('y2', y).attr('stroke', '#9aa5b1');
   for (const t of ticks) {
-    g.append('line').attr('x1', x(t)).attr('x2', x(t)).attr('y1', y).attr('y2', side === 'top' ? y - 4 : y + 4).attr('stroke', '#9aa5b1');
-    g.append('text').attr('x', x(t)).attr('y', side === 'top' ? y - 7 : y + 15).attr('text-anchor', 'middle').text(formatClockShort(t));
+    g.append('line')
+      .attr('x1', x(t))
+      .attr('x2', x(t))
+      .attr('y1', y)
+      .attr('y2', side === 'top' ? y - 4 : y + 4)
+      .attr('stroke', '#9aa5b1');
+    g.append('text')
+      .attr('x', x(t))
+      .attr('y', side === 'top' ? y - 7 : y + 15)
+      .attr('text-anchor', 'middle')
+      .text(formatClockShort(t));
   }
 }
 
@@ -419,16 +600,39 @@ function nodeLane(svg: Sel, x: Scale, n: NodeInfo, top: number, rowH: number): v
   const g = svg.append('g');
   // The status bar on top, then one thin strip per taint effect, so both stay visible at once.
   const h = rowH - 8;
-  g.append('text').attr('x', PLOT_LEFT - 8).attr('y', top + h - 1).attr('text-anchor', 'end').attr('fill', COLORS.text).text(n.name);
+  g.append('text')
+    .attr('x', PLOT_LEFT - 8)
+    .attr('y', top + h - 1)
+    .attr('text-anchor', 'end')
+    .attr('fill', COLORS.text)
+    .text(n.name);
   for (const s of n.status) {
-    g.append('rect').attr('x', x(s.startMs)).attr('y', top).attr('width', Math.max(0.5, x(s.endMs) - x(s.startMs))).attr('height', h).attr('fill', statusColor(s.status));
+    g.append('rect')
+      .attr('x', x(s.startMs))
+      .attr('y', top)
+      .attr('width', Math.max(0.5, x(s.endMs) - x(s.startMs)))
+      .attr('height', h)
+      .attr('fill', statusColor(s.status));
   }
   for (const s of n.off) {
-    g.append('rect').attr('x', x(s.startMs)).attr('y', top).attr('width', Math.max(0.5, x(s.endMs) - x(s.startMs))).attr('height', h).attr('fill', 'url(#hasim-off)');
+    g.append('rect')
+      .attr('x', x(s.startMs))
+      .attr('y', top)
+      .attr('width', Math.max(0.5, x(s.endMs) - x(s.startMs)))
+      .attr('height', h)
+      .attr('fill', 'url(#hasim-off)');
   }
-  for (const [spans, color, dy] of [[n.noSchedule, COLORS.noSchedule, 1], [n.noExecute, COLORS.noExecute, 3.5]] as const) {
+  for (const [spans, color, dy] of [
+    [n.noSchedule, COLORS.noSchedule, 1],
+    [n.noExecute, COLORS.noExecute, 3.5],
+  ] as const) {
     for (const s of spans) {
-      g.append('rect').attr('x', x(s.startMs)).attr('y', top + h + dy).attr('width', Math.max(1.5, x(s.endMs) - x(s.startMs))).attr('height', 2.5).attr('fill', color);
+      g.append('rect')
+        .attr('x', x(s.startMs))
+        .attr('y', top + h + dy)
+        .attr('width', Math.max(1.5, x(s.endMs) - x(s.startMs)))
+        .attr('height', 2.5)
+        .attr('fill', color);
     }
   }
 }
@@ -437,7 +641,10 @@ function nodeLane(svg: Sel, x: Scale, n: NodeInfo, top: number, rowH: number): v
 function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: number): void {
   const g = svg.append('g');
   const total = nodes.length;
-  const deltas = new Map<number, { True: number; Unknown: number; False: number; None: number; off: number; noExecute: number }>();
+  const deltas = new Map<
+    number,
+    { True: number; Unknown: number; False: number; None: number; off: number; noExecute: number }
+  >();
   const at = (t: number) => {
     let d = deltas.get(t);
     if (!d) deltas.set(t, (d = { True: 0, Unknown: 0, False: 0, None: 0, off: 0, noExecute: 0 }));
@@ -461,7 +668,12 @@ function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: numb
   const cur = { True: 0, Unknown: 0, False: 0, None: 0, off: 0, noExecute: 0 };
   const h = ZONE_ROW;
   const yOf = (count: number) => (count / total) * h;
-  g.append('rect').attr('x', PLOT_LEFT).attr('y', top).attr('width', PLOT_RIGHT - PLOT_LEFT).attr('height', h).attr('fill', COLORS.none);
+  g.append('rect')
+    .attr('x', PLOT_LEFT)
+    .attr('y', top)
+    .attr('width', PLOT_RIGHT - PLOT_LEFT)
+    .attr('height', h)
+    .attr('fill', COLORS.none);
   let maxUnhealthy = 0;
   let maxOff = 0;
   let prev = 0;
@@ -471,13 +683,36 @@ function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: numb
     const w = Math.max(0.5, x(t1) - x0);
     // Unhealthy at the bottom (what the eye looks for), healthy above.
     let base = top + h;
-    for (const [k, color] of [['False', COLORS.notReady], ['Unknown', COLORS.unknown], ['True', COLORS.ready]] as const) {
+    for (const [k, color] of [
+      ['False', COLORS.notReady],
+      ['Unknown', COLORS.unknown],
+      ['True', COLORS.ready],
+    ] as const) {
       const hh = yOf(cur[k]);
-      if (hh > 0) g.append('rect').attr('x', x0).attr('y', base - hh).attr('width', w).attr('height', hh).attr('fill', color);
+      if (hh > 0)
+        g.append('rect')
+          .attr('x', x0)
+          .attr('y', base - hh)
+          .attr('width', w)
+          .attr('height', hh)
+          .attr('fill', color);
       base -= hh;
     }
-    if (cur.off > 0) g.append('rect').attr('x', x0).attr('y', top + h - yOf(cur.off)).attr('width', w).attr('height', yOf(cur.off)).attr('fill', 'url(#hasim-off)');
-    if (cur.noExecute > 0) g.append('rect').attr('x', x0).attr('y', top + h + 1).attr('width', w).attr('height', 4).attr('fill', COLORS.noExecute).attr('fill-opacity', 0.25 + 0.75 * (cur.noExecute / total));
+    if (cur.off > 0)
+      g.append('rect')
+        .attr('x', x0)
+        .attr('y', top + h - yOf(cur.off))
+        .attr('width', w)
+        .attr('height', yOf(cur.off))
+        .attr('fill', 'url(#hasim-off)');
+    if (cur.noExecute > 0)
+      g.append('rect')
+        .attr('x', x0)
+        .attr('y', top + h + 1)
+        .attr('width', w)
+        .attr('height', 4)
+        .attr('fill', COLORS.noExecute)
+        .attr('fill-opacity', 0.25 + 0.75 * (cur.noExecute / total));
     maxUnhealthy = Math.max(maxUnhealthy, cur.Unknown + cur.False);
     maxOff = Math.max(maxOff, cur.off);
   };
@@ -488,46 +723,125 @@ function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: numb
     prev = t;
   }
   flush(prev, endMs);
-  g.append('rect').attr('x', PLOT_LEFT).attr('y', top).attr('width', PLOT_RIGHT - PLOT_LEFT).attr('height', h).attr('fill', 'none').attr('stroke', '#cbd2d9');
+  g.append('rect')
+    .attr('x', PLOT_LEFT)
+    .attr('y', top)
+    .attr('width', PLOT_RIGHT - PLOT_LEFT)
+    .attr('height', h)
+    .attr('fill', 'none')
+    .attr('stroke', '#cbd2d9');
   const lines = [`${total} nodes`, `max ${maxUnhealthy} not Ready`];
   if (maxOff) lines.push(`max ${maxOff} powered off`);
   lines.forEach((l, i) =>
-    g.append('text').attr('x', PLOT_LEFT - 8).attr('y', top + 11 + i * 12).attr('text-anchor', 'end').attr('fill', i === 1 && maxUnhealthy ? COLORS.notReady : COLORS.muted).text(l),
+    g
+      .append('text')
+      .attr('x', PLOT_LEFT - 8)
+      .attr('y', top + 11 + i * 12)
+      .attr('text-anchor', 'end')
+      .attr('fill', i === 1 && maxUnhealthy ? COLORS.notReady : COLORS.muted)
+      .text(l),
   );
 }
 
-function workloadChart(svg: Sel, x: Scale, s: ReadySeries, running: RunningPoint[], top: number, endMs: number, summary: RunSummary): void {
+function workloadChart(
+  svg: Sel,
+  x: Scale,
+  s: ReadySeries,
+  running: RunningPoint[],
+  top: number,
+  endMs: number,
+  summary: RunSummary,
+): void {
   const g = svg.append('g');
   const pts = s.points;
   const maxY = Math.max(1, ...pts.map((p) => Math.max(p.ready, p.desired)), ...running.map((p) => p.running));
   const h = WORKLOAD_H;
   const y = (v: number) => top + h - (v / maxY) * h;
-  g.append('text').attr('x', 16).attr('y', top - 4).attr('font-weight', 600).attr('fill', COLORS.text).text(s.workload);
-  g.append('rect').attr('x', PLOT_LEFT).attr('y', top).attr('width', PLOT_RIGHT - PLOT_LEFT).attr('height', h).attr('fill', 'none').attr('stroke', '#cbd2d9');
+  g.append('text')
+    .attr('x', 16)
+    .attr('y', top - 4)
+    .attr('font-weight', 600)
+    .attr('fill', COLORS.text)
+    .text(s.workload);
+  g.append('rect')
+    .attr('x', PLOT_LEFT)
+    .attr('y', top)
+    .attr('width', PLOT_RIGHT - PLOT_LEFT)
+    .attr('height', h)
+    .attr('fill', 'none')
+    .attr('stroke', '#cbd2d9');
   for (const v of yTicks(maxY)) {
-    g.append('line').attr('x1', PLOT_LEFT - 3).attr('x2', PLOT_LEFT).attr('y1', y(v)).attr('y2', y(v)).attr('stroke', '#9aa5b1');
-    g.append('text').attr('x', PLOT_LEFT - 6).attr('y', y(v) + 4).attr('text-anchor', 'end').attr('fill', COLORS.muted).text(String(v));
+    g.append('line')
+      .attr('x1', PLOT_LEFT - 3)
+      .attr('x2', PLOT_LEFT)
+      .attr('y1', y(v))
+      .attr('y2', y(v))
+      .attr('stroke', '#9aa5b1');
+    g.append('text')
+      .attr('x', PLOT_LEFT - 6)
+      .attr('y', y(v) + 4)
+      .attr('text-anchor', 'end')
+      .attr('fill', COLORS.muted)
+      .text(String(v));
   }
-  const seg = pts.map((p, i) => ({ ...p, endMs: i + 1 < pts.length ? pts[i + 1].atMs : endMs })).filter((p) => p.endMs > p.atMs);
+  const seg = pts
+    .map((p, i) => ({ ...p, endMs: i + 1 < pts.length ? pts[i + 1].atMs : endMs }))
+    .filter((p) => p.endMs > p.atMs);
   for (const p of seg) {
     const x0 = x(p.atMs);
     const w = Math.max(0.5, x(p.endMs) - x0);
-    g.append('rect').attr('x', x0).attr('y', y(p.ready)).attr('width', w).attr('height', top + h - y(p.ready)).attr('fill', COLORS.readyFill);
+    g.append('rect')
+      .attr('x', x0)
+      .attr('y', y(p.ready))
+      .attr('width', w)
+      .attr('height', top + h - y(p.ready))
+      .attr('fill', COLORS.readyFill);
     if (p.ready < p.desired && (s.firstFullMs === null || p.atMs >= s.firstFullMs)) {
-      g.append('rect').attr('x', x0).attr('y', y(p.desired)).attr('width', w).attr('height', y(p.ready) - y(p.desired)).attr('fill', COLORS.deficit);
+      g.append('rect')
+        .attr('x', x0)
+        .attr('y', y(p.desired))
+        .attr('width', w)
+        .attr('height', y(p.ready) - y(p.desired))
+        .attr('fill', COLORS.deficit);
     }
   }
-  const step = (value: (p: (typeof seg)[number]) => number) => seg.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.atMs).toFixed(1)},${y(value(p)).toFixed(1)}H${x(p.endMs).toFixed(1)}`).join('');
+  const step = (value: (p: (typeof seg)[number]) => number) =>
+    seg
+      .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.atMs).toFixed(1)},${y(value(p)).toFixed(1)}H${x(p.endMs).toFixed(1)}`)
+      .join('');
   if (seg.length) {
-    g.append('path').attr('d', step((p) => p.desired)).attr('fill', 'none').attr('stroke', COLORS.desired).attr('stroke-width', 1.2).attr('stroke-dasharray', '5 3');
-    g.append('path').attr('d', step((p) => p.ready)).attr('fill', 'none').attr('stroke', COLORS.readyLine).attr('stroke-width', 1.8);
+    g.append('path')
+      .attr(
+        'd',
+        step((p) => p.desired),
+      )
+      .attr('fill', 'none')
+      .attr('stroke', COLORS.desired)
+      .attr('stroke-width', 1.2)
+      .attr('stroke-dasharray', '5 3');
+    g.append('path')
+      .attr(
+        'd',
+        step((p) => p.ready),
+      )
+      .attr('fill', 'none')
+      .attr('stroke', COLORS.readyLine)
+      .attr('stroke-width', 1.8);
   }
   // Pods whose containers run, whatever the API server says: above desired, copies run twice.
   if (running.length) {
     const d = running
-      .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.atMs).toFixed(1)},${y(p.running).toFixed(1)}H${x(i + 1 < running.length ? running[i + 1].atMs : endMs).toFixed(1)}`)
+      .map(
+        (p, i) =>
+          `${i === 0 ? 'M' : 'L'}${x(p.atMs).toFixed(1)},${y(p.running).toFixed(1)}H${x(i + 1 < running.length ? running[i + 1].atMs : endMs).toFixed(1)}`,
+      )
       .join('');
-    g.append('path').attr('d', d).attr('fill', 'none').attr('stroke', COLORS.running).attr('stroke-width', 1.4).attr('stroke-dasharray', '1 2');
+    g.append('path')
+      .attr('d', d)
+      .attr('fill', 'none')
+      .attr('stroke', COLORS.running)
+      .attr('stroke-width', 1.4)
+      .attr('stroke-dasharray', '1 2');
     // Said in the caption column, where it cannot collide with SLO notes: the worst excess over desired.
     let peak: RunningPoint | undefined;
     let excess = 0;
@@ -536,15 +850,31 @@ function workloadChart(svg: Sel, x: Scale, s: ReadySeries, running: RunningPoint
       if (desired > 0 && p.running - desired > excess) [peak, excess] = [p, p.running - desired];
     }
     if (peak) {
-      g.append('text').attr('x', 16).attr('y', top + 38).attr('fill', COLORS.running).attr('font-weight', 600)
+      g.append('text')
+        .attr('x', 16)
+        .attr('y', top + 38)
+        .attr('fill', COLORS.running)
+        .attr('font-weight', 600)
         .text(`${peak.running} running: ${excess} old cop${excess === 1 ? 'y' : 'ies'}`)
-        .append('title').text(`${peak.running} pods running at ${formatClockShort(peak.atMs)}, ${excess} more than desired: the old ones (behind a partition, or on a node the control plane gave up on) still run next to their replacements.`);
+        .append('title')
+        .text(
+          `${peak.running} pods running at ${formatClockShort(peak.atMs)}, ${excess} more than desired: the old ones (behind a partition, or on a node the control plane gave up on) still run next to their replacements.`,
+        );
     }
   }
   const ws = summary.workloads.find((w) => w.workload === s.workload);
   if (ws) {
-    g.append('text').attr('x', 16).attr('y', top + 12).attr('fill', COLORS.muted).text(`desired ${ws.desired}, lowest ${ws.minReady}`);
-    if (ws.recoveredAtMs !== null) g.append('text').attr('x', 16).attr('y', top + 25).attr('fill', COLORS.muted).text(`recovered ${formatClockShort(ws.recoveredAtMs)}`);
+    g.append('text')
+      .attr('x', 16)
+      .attr('y', top + 12)
+      .attr('fill', COLORS.muted)
+      .text(`desired ${ws.desired}, lowest ${ws.minReady}`);
+    if (ws.recoveredAtMs !== null)
+      g.append('text')
+        .attr('x', 16)
+        .attr('y', top + 25)
+        .attr('fill', COLORS.muted)
+        .text(`recovered ${formatClockShort(ws.recoveredAtMs)}`);
   }
   // SLO bounds of this workload: where a recovery bound falls, and where the SLO broke.
   let note = 0;
@@ -553,21 +883,47 @@ function workloadChart(svg: Sel, x: Scale, s: ReadySeries, running: RunningPoint
     const fault = faultOf(summary, r);
     if (r.type === 'recovery-time' && fault && r.boundMs !== undefined) {
       const bx = x(Math.min(endMs, fault.startMs + r.boundMs));
-      g.append('line').attr('x1', bx).attr('x2', bx).attr('y1', top - 2).attr('y2', top + h).attr('stroke', color).attr('stroke-width', 1.5);
+      g.append('line')
+        .attr('x1', bx)
+        .attr('x2', bx)
+        .attr('y1', top - 2)
+        .attr('y2', top + h)
+        .attr('stroke', color)
+        .attr('stroke-width', 1.5);
       const label = `${r.passed ? '✔' : '✘'} ${r.name}: bound ${formatDuration(r.boundMs)}`;
       const anchorEnd = bx + label.length * CHAR_W > PLOT_RIGHT;
-      g.append('text').attr('x', anchorEnd ? bx - 4 : bx + 4).attr('y', top + 11 + note * 12).attr('text-anchor', anchorEnd ? 'end' : 'start').attr('fill', color).attr('font-weight', 600).text(label);
+      g.append('text')
+        .attr('x', anchorEnd ? bx - 4 : bx + 4)
+        .attr('y', top + 11 + note * 12)
+        .attr('text-anchor', anchorEnd ? 'end' : 'start')
+        .attr('fill', color)
+        .attr('font-weight', 600)
+        .text(label);
       note++;
     } else if (r.type === 'min-available' && r.bound !== undefined) {
       const last = pts[pts.length - 1];
       const percent = isPercent(r);
       const level = percent && last ? (r.bound * last.desired) / 100 : r.bound;
-      g.append('line').attr('x1', PLOT_LEFT).attr('x2', PLOT_RIGHT).attr('y1', y(level)).attr('y2', y(level)).attr('stroke', color).attr('stroke-width', 1).attr('stroke-dasharray', '2 2');
-      g.append('text').attr('x', PLOT_RIGHT - 4).attr('y', y(level) - 3).attr('text-anchor', 'end').attr('fill', color).text(`${r.passed ? '✔' : '✘'} ${r.name}: min ${r.bound}${percent ? '%' : ''}`);
+      g.append('line')
+        .attr('x1', PLOT_LEFT)
+        .attr('x2', PLOT_RIGHT)
+        .attr('y1', y(level))
+        .attr('y2', y(level))
+        .attr('stroke', color)
+        .attr('stroke-width', 1)
+        .attr('stroke-dasharray', '2 2');
+      g.append('text')
+        .attr('x', PLOT_RIGHT - 4)
+        .attr('y', y(level) - 3)
+        .attr('text-anchor', 'end')
+        .attr('fill', color)
+        .text(`${r.passed ? '✔' : '✘'} ${r.name}: min ${r.bound}${percent ? '%' : ''}`);
     }
     if (!r.passed && r.violatedAtMs !== undefined) {
       const vx = x(Math.min(endMs, r.violatedAtMs));
-      g.append('path').attr('d', `M${vx - 5},${top - 7}L${vx + 5},${top - 7}L${vx},${top}Z`).attr('fill', COLORS.fail);
+      g.append('path')
+        .attr('d', `M${vx - 5},${top - 7}L${vx + 5},${top - 7}L${vx},${top}Z`)
+        .attr('fill', COLORS.fail);
     }
   }
 }
@@ -591,7 +947,11 @@ const WORKLOAD_SLOS: readonly string[] = ['recovery-time', 'min-available', 'una
  * matched by their message, which names it.
  */
 function slosOf(summary: RunSummary, workload: string): SloResult[] {
-  return summary.slos.filter((r) => WORKLOAD_SLOS.includes(r.type) && (r.workload !== undefined ? r.workload === workload : mentions(r.message, workload)));
+  return summary.slos.filter(
+    (r) =>
+      WORKLOAD_SLOS.includes(r.type) &&
+      (r.workload !== undefined ? r.workload === workload : mentions(r.message, workload)),
+  );
 }
 
 /** The fault an SLO is measured from: its `after`, or for old summaries the longest fault name its message mentions. */
@@ -621,27 +981,70 @@ function mentions(text: string, name: string): boolean {
 function leaderLane(svg: Sel, x: Scale, l: LeaderLane, top: number): void {
   const g = svg.append('g');
   const color = (inst: string) => LEADER_PALETTE[Math.max(0, l.instances.indexOf(inst)) % LEADER_PALETTE.length];
-  g.append('text').attr('x', PLOT_LEFT - 8).attr('y', top + 13).attr('text-anchor', 'end').attr('fill', COLORS.text).attr('font-weight', 600).text(l.component);
+  g.append('text')
+    .attr('x', PLOT_LEFT - 8)
+    .attr('y', top + 13)
+    .attr('text-anchor', 'end')
+    .attr('fill', COLORS.text)
+    .attr('font-weight', 600)
+    .text(l.component);
   const h = LEADER_ROW - 4;
   for (const s of l.spans) {
     const x0 = x(s.startMs);
     const w = Math.max(1, x(s.endMs) - x0);
     const sy = top + s.slot * LEADER_ROW;
-    g.append('rect').attr('x', x0).attr('y', sy).attr('width', w).attr('height', h).attr('rx', 2).attr('fill', color(s.instance)).attr('fill-opacity', 0.85)
-      .append('title').text(`${s.instance} leads ${formatClock(s.startMs)}–${formatClock(s.endMs)}`);
+    g.append('rect')
+      .attr('x', x0)
+      .attr('y', sy)
+      .attr('width', w)
+      .attr('height', h)
+      .attr('rx', 2)
+      .attr('fill', color(s.instance))
+      .attr('fill-opacity', 0.85)
+      .append('title')
+      .text(`${s.instance} leads ${formatClock(s.startMs)}–${formatClock(s.endMs)}`);
     // The full instance name when it fits, else its host part (kube-controller-manager-control-plane-1 -> control-plane-1).
-    const name = [s.instance, s.instance.startsWith(`${l.component}-`) ? s.instance.slice(l.component.length + 1) : ''].find((n) => n && w > n.length * CHAR_W + 8);
-    if (name) g.append('text').attr('x', x0 + 4).attr('y', sy + 12).attr('fill', '#ffffff').attr('font-weight', 600).text(name);
+    const name = [
+      s.instance,
+      s.instance.startsWith(`${l.component}-`) ? s.instance.slice(l.component.length + 1) : '',
+    ].find((n) => n && w > n.length * CHAR_W + 8);
+    if (name)
+      g.append('text')
+        .attr('x', x0 + 4)
+        .attr('y', sy + 12)
+        .attr('fill', '#ffffff')
+        .attr('font-weight', 600)
+        .text(name);
   }
   for (const gap of l.gaps) {
     const x0 = x(gap.startMs);
     const w = Math.max(1.5, x(gap.endMs) - x0);
     const label = `no leader ${formatDuration(gap.endMs - gap.startMs)}`;
-    g.append('rect').attr('x', x0).attr('y', top).attr('width', w).attr('height', h).attr('fill', 'url(#hasim-leaderless)').attr('stroke', COLORS.fail).attr('stroke-width', 0.8)
-      .append('title').text(`${label} (${formatClock(gap.startMs)}–${formatClock(gap.endMs)})`);
-    if (w > label.length * CHAR_W + 6) g.append('text').attr('x', x0 + 3).attr('y', top + 12).attr('fill', COLORS.fail).attr('font-weight', 600).text(label);
+    g.append('rect')
+      .attr('x', x0)
+      .attr('y', top)
+      .attr('width', w)
+      .attr('height', h)
+      .attr('fill', 'url(#hasim-leaderless)')
+      .attr('stroke', COLORS.fail)
+      .attr('stroke-width', 0.8)
+      .append('title')
+      .text(`${label} (${formatClock(gap.startMs)}–${formatClock(gap.endMs)})`);
+    if (w > label.length * CHAR_W + 6)
+      g.append('text')
+        .attr('x', x0 + 3)
+        .attr('y', top + 12)
+        .attr('fill', COLORS.fail)
+        .attr('font-weight', 600)
+        .text(label);
   }
-  if (l.slots > 1) g.append('text').attr('x', PLOT_LEFT - 8).attr('y', top + 26).attr('text-anchor', 'end').attr('fill', COLORS.fail).text(`split brain: ${l.slots} leaders`);
+  if (l.slots > 1)
+    g.append('text')
+      .attr('x', PLOT_LEFT - 8)
+      .attr('y', top + 26)
+      .attr('text-anchor', 'end')
+      .attr('fill', COLORS.fail)
+      .text(`split brain: ${l.slots} leaders`);
 }
 
 /** Greedy label placement: each label goes in the first row where it does not overlap the previous one. */
@@ -667,4 +1070,3 @@ function cmp(a: string, b: string): number {
 function naturalCmp(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
-

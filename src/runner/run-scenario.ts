@@ -34,7 +34,12 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const wall = opts.wallClockMs ?? (() => 0);
   const startedWallMs = wall();
   const seed = opts.seed ?? scenario.spec.seed;
-  const cluster = buildCluster(scenario, { seed, traceHeartbeats: opts.traceHeartbeats, speculate: opts.speculate, leaseChains: opts.leaseChains });
+  const cluster = buildCluster(scenario, {
+    seed,
+    traceHeartbeats: opts.traceHeartbeats,
+    speculate: opts.speculate,
+    leaseChains: opts.leaseChains,
+  });
   const { sim, trace } = cluster.ctx;
   const durationMs = scenario.spec.durationMs;
 

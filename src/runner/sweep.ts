@@ -80,18 +80,33 @@ export function parseGridFlags(flags: readonly string[]): { axes: GridAxis[]; is
   const seen = new Map<string, number>();
   flags.forEach((text, i) => {
     const fail = (message: string, hint?: string): void => {
-      issues.push({ severity: 'error', code: 'bad-grid', path: '', message, file: GRID_FILE, line: i + 1, col: 1, ...(hint ? { hint } : {}) });
+      issues.push({
+        severity: 'error',
+        code: 'bad-grid',
+        path: '',
+        message,
+        file: GRID_FILE,
+        line: i + 1,
+        col: 1,
+        ...(hint ? { hint } : {}),
+      });
     };
     const eq = text.indexOf('=');
     if (eq <= 0) {
-      fail(`"${text}" is not of the form path=v1,v2,...`, 'e.g. --grid spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s,40s');
+      fail(
+        `"${text}" is not of the form path=v1,v2,...`,
+        'e.g. --grid spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s,40s',
+      );
       return;
     }
     const path = text.slice(0, eq).trim();
     const values = splitTopLevel(text.slice(eq + 1));
     const empty = values.findIndex((v) => v === '');
     if (empty >= 0) {
-      fail(`${path}: value ${empty + 1} of "${text.slice(eq + 1)}" is empty`, 'values are separated by commas; quote a value that is an empty string: ""');
+      fail(
+        `${path}: value ${empty + 1} of "${text.slice(eq + 1)}" is empty`,
+        'values are separated by commas; quote a value that is an empty string: ""',
+      );
       return;
     }
     const dup = values.find((v, j) => values.indexOf(v) !== j);
@@ -117,7 +132,10 @@ export function expandGrid(axes: readonly GridAxis[]): GridPoint[] {
     const next: GridPoint[] = [];
     for (const p of points) {
       for (const value of axis.values) {
-        next.push({ settings: [...p.settings, { path: axis.path, value }], sets: [...p.sets, `${axis.path}=${value}`] });
+        next.push({
+          settings: [...p.settings, { path: axis.path, value }],
+          sets: [...p.sets, `${axis.path}=${value}`],
+        });
       }
     }
     points = next;
@@ -145,7 +163,14 @@ export interface SweepRunRecord {
   point: number;
   seed: number;
   passed: boolean;
-  slos: Array<{ name: string; type: string; passed: boolean; value: number | null; bound: number | null; unit: 'ms' | 'count' }>;
+  slos: Array<{
+    name: string;
+    type: string;
+    passed: boolean;
+    value: number | null;
+    bound: number | null;
+    unit: 'ms' | 'count';
+  }>;
   workloads: Array<{ workload: string; desired: number; minReady: number; recoveredAtMs: number | null }>;
   /** Start of the earliest fault (recovery times are measured from it); null without faults. */
   firstFaultStartMs: number | null;
@@ -160,7 +185,12 @@ export function toRunRecord(job: SweepJob, summary: RunSummary): SweepRunRecord 
     seed: job.seed,
     passed: summary.passed,
     slos: summary.slos.map(sloRecord),
-    workloads: summary.workloads.map((w) => ({ workload: w.workload, desired: w.desired, minReady: w.minReady, recoveredAtMs: w.recoveredAtMs })),
+    workloads: summary.workloads.map((w) => ({
+      workload: w.workload,
+      desired: w.desired,
+      minReady: w.minReady,
+      recoveredAtMs: w.recoveredAtMs,
+    })),
     firstFaultStartMs: starts.length ? Math.min(...starts) : null,
     reproduce: summary.reproduce,
   };
@@ -182,7 +212,11 @@ function sloRecord(s: SloResult): SweepRunRecord['slos'][number] {
  * Runs one job on an already validated scenario (the grid point's). A SimulationBug propagates: the
  * caller reports it with the seed and settings.
  */
-export function runSweepJob(scenario: Scenario, job: SweepJob, reproduce: { scenarioArg: string; sets: string[] }): SweepRunRecord {
+export function runSweepJob(
+  scenario: Scenario,
+  job: SweepJob,
+  reproduce: { scenarioArg: string; sets: string[] },
+): SweepRunRecord {
   const { summary } = runScenario(scenario, { seed: job.seed, reproduce });
   return toRunRecord(job, summary);
 }
@@ -212,7 +246,8 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 export function distribution(values: ReadonlyArray<number | null>): Distribution {
   const present = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
   const missing = values.length - present.length;
-  if (present.length === 0) return { count: 0, missing, min: null, p50: null, p90: null, p99: null, max: null, mean: null };
+  if (present.length === 0)
+    return { count: 0, missing, min: null, p50: null, p90: null, p99: null, max: null, mean: null };
   // Summed in ascending order so the mean is the same float whatever order the runs finished in.
   const sum = present.reduce((a, b) => a + b, 0);
   return {
@@ -281,7 +316,14 @@ export interface SweepResult {
 
 export function aggregateSweep(plan: SweepPlan, records: readonly SweepRunRecord[]): SweepResult {
   const sorted = [...records].sort((a, b) => a.index - b.index);
-  const points = plan.points.map((point, i) => aggregatePoint(plan, point, i, sorted.filter((r) => r.point === i)));
+  const points = plan.points.map((point, i) =>
+    aggregatePoint(
+      plan,
+      point,
+      i,
+      sorted.filter((r) => r.point === i),
+    ),
+  );
   return {
     scenario: plan.scenario,
     file: plan.file,
@@ -295,7 +337,12 @@ export function aggregateSweep(plan: SweepPlan, records: readonly SweepRunRecord
   };
 }
 
-function aggregatePoint(plan: SweepPlan, point: GridPoint, i: number, runs: readonly SweepRunRecord[]): SweepPointResult {
+function aggregatePoint(
+  plan: SweepPlan,
+  point: GridPoint,
+  i: number,
+  runs: readonly SweepRunRecord[],
+): SweepPointResult {
   // The SLO and workload lists are the scenario's, the same in every run of one grid point.
   const first = runs[0];
   const slos: SweepSloStats[] = (first?.slos ?? []).map((meta, k) => {
@@ -323,7 +370,9 @@ function aggregatePoint(plan: SweepPlan, point: GridPoint, i: number, runs: read
       minReady: distribution(ws.map(({ w }) => w.minReady)),
       droppedRuns: dropped.length,
       recoveredRuns: recovered.length,
-      recoveryMs: distribution(dropped.map(({ w, faultMs }) => (w.recoveredAtMs === null ? null : w.recoveredAtMs - (faultMs ?? 0)))),
+      recoveryMs: distribution(
+        dropped.map(({ w, faultMs }) => (w.recoveredAtMs === null ? null : w.recoveredAtMs - (faultMs ?? 0))),
+      ),
     };
   });
   return {
@@ -335,7 +384,11 @@ function aggregatePoint(plan: SweepPlan, point: GridPoint, i: number, runs: read
     workloads,
     failedRuns: runs
       .filter((r) => !r.passed)
-      .map((r) => ({ seed: r.seed, failed: r.slos.filter((s) => !s.passed).map((s) => s.name), reproduce: r.reproduce })),
+      .map((r) => ({
+        seed: r.seed,
+        failed: r.slos.filter((s) => !s.passed).map((s) => s.name),
+        reproduce: r.reproduce,
+      })),
     meetsMinPassRate: slos.every((s) => s.passRate >= plan.minPassRate),
   };
 }
@@ -354,7 +407,12 @@ export function belowMinPassRate(result: SweepResult): Array<{ point: number; sl
  * list is the plain --set flags followed by one `path=value` per grid axis, so a problem reported
  * against `--set` line n beyond the plain flags belongs to grid axis n - plain - 1.
  */
-export function gridIssue(issue: Issue, plan: Pick<SweepPlan, 'sets' | 'points'>, point: number, setFile: string): Issue {
+export function gridIssue(
+  issue: Issue,
+  plan: Pick<SweepPlan, 'sets' | 'points'>,
+  point: number,
+  setFile: string,
+): Issue {
   if (issue.file !== setFile || issue.line <= plan.sets.length) return issue;
   const axis = issue.line - plan.sets.length - 1;
   const setting = plan.points[point].settings[axis];

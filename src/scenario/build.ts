@@ -5,16 +5,10 @@ import { controlPlaneLayout } from './control-plane-layout.js';
 import * as D from './defaults.js';
 import { pdbSelects, toToleration, type ManifestReadResult } from './manifests.js';
 import type { Path } from './paths.js';
-import type {
-  FaultSpec,
-  LeaderElectionConfig,
-  NodeSpec,
-  Scenario,
-  SloSpec,
-  Target,
-  WorkloadSpec,
-} from './types.js';
+import type { FaultSpec, LeaderElectionConfig, NodeSpec, Scenario, SloSpec, Target, WorkloadSpec } from './types.js';
 
+// Parsed YAML before validation: any shape at all, narrowed field by field as it is checked.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Raw = Record<string, any>;
 
 /** Where each built item came from, so semantic problems point at the right line. */
@@ -128,7 +122,8 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
     apiServer: {
       replicas: k.apiServer?.replicas ?? 1,
       defaultNotReadyTolerationSeconds: k.apiServer?.defaultNotReadyTolerationSeconds ?? D.DEFAULT_TOLERATION_SECONDS,
-      defaultUnreachableTolerationSeconds: k.apiServer?.defaultUnreachableTolerationSeconds ?? D.DEFAULT_TOLERATION_SECONDS,
+      defaultUnreachableTolerationSeconds:
+        k.apiServer?.defaultUnreachableTolerationSeconds ?? D.DEFAULT_TOLERATION_SECONDS,
     },
     etcd: { members: k.etcd?.members ?? 1 },
     kubelet: {
@@ -136,7 +131,9 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
       // Upstream rule (K8S-SEMANTICS §1.1): an explicit update frequency without a report frequency
       // makes the kubelet post every status it computes.
       nodeStatusReportFrequencyMs:
-        kubelet.nodeStatusReportFrequency ?? kubelet.nodeStatusUpdateFrequency ?? D.DEFAULT_KUBELET.nodeStatusReportFrequencyMs,
+        kubelet.nodeStatusReportFrequency ??
+        kubelet.nodeStatusUpdateFrequency ??
+        D.DEFAULT_KUBELET.nodeStatusReportFrequencyMs,
       nodeLeaseDurationSeconds: kubelet.nodeLeaseDurationSeconds ?? D.DEFAULT_KUBELET.nodeLeaseDurationSeconds,
     },
     network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
@@ -160,7 +157,8 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
     }
     fault.target = target;
     if (f.type === 'network-partition' || f.from !== undefined) {
-      fault.from = f.from === undefined || f.from === 'control-plane' ? { controlPlane: true } : normalizeTarget(f.from, leaderOf);
+      fault.from =
+        f.from === undefined || f.from === 'control-plane' ? { controlPlane: true } : normalizeTarget(f.from, leaderOf);
     }
     if (f.loss !== undefined) fault.loss = f.loss;
     if (f.latency !== undefined) fault.latency = f.latency;
@@ -220,6 +218,7 @@ function normalizeTarget(raw: Raw, defaultComponent = false): Target {
   if (raw.from !== undefined) t.from = normalizeTarget(raw.from);
   else if (raw.random !== undefined) t.from = { labels: {} };
   const names: unknown[] = raw.instances ?? (raw.instance !== undefined ? [raw.instance] : []);
-  if (defaultComponent && raw.component === undefined && names.includes('leader')) t.component = 'kube-controller-manager';
+  if (defaultComponent && raw.component === undefined && names.includes('leader'))
+    t.component = 'kube-controller-manager';
   return t;
 }

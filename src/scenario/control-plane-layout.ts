@@ -54,7 +54,8 @@ export function controlPlaneLayout(spec: ControlPlaneLayoutInput): ControlPlaneL
   for (let i = 0; i < hostCount; i++) hosts.push({ name: `control-plane-${i}`, zone: zones[i % zones.length] });
   const instances: ControlPlaneInstance[] = [];
   for (const [component, n] of counts) {
-    for (let i = 0; i < n; i++) instances.push({ name: `${component}-control-plane-${i}`, component, host: `control-plane-${i}` });
+    for (let i = 0; i < n; i++)
+      instances.push({ name: `${component}-control-plane-${i}`, component, host: `control-plane-${i}` });
   }
   return { hosts, instances };
 }

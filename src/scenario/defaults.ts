@@ -32,7 +32,11 @@ export function versionProfile(version: string) {
 export const DEFAULT_LEADER_ELECTION = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
 
 /** pkg/kubelet/apis/config/v1beta1/defaults.go */
-export const DEFAULT_KUBELET = { nodeStatusUpdateFrequencyMs: 10_000, nodeStatusReportFrequencyMs: 5 * 60_000, nodeLeaseDurationSeconds: 40 };
+export const DEFAULT_KUBELET = {
+  nodeStatusUpdateFrequencyMs: 10_000,
+  nodeStatusReportFrequencyMs: 5 * 60_000,
+  nodeLeaseDurationSeconds: 40,
+};
 
 /** plugin/pkg/admission/defaulttolerationseconds */
 export const DEFAULT_TOLERATION_SECONDS = 300;
@@ -55,9 +59,18 @@ export function defaultKubernetesConfig(version: string = DEFAULT_KUBERNETES_VER
   const { legacyEvictionAllowed: _legacy, ...profile } = versionProfile(version);
   return {
     version,
-    controllerManager: { replicas: 1, ...profile, evictionMode: 'taint', leaderElection: { ...DEFAULT_LEADER_ELECTION } },
+    controllerManager: {
+      replicas: 1,
+      ...profile,
+      evictionMode: 'taint',
+      leaderElection: { ...DEFAULT_LEADER_ELECTION },
+    },
     scheduler: { replicas: 1, leaderElection: { ...DEFAULT_LEADER_ELECTION } },
-    apiServer: { replicas: 1, defaultNotReadyTolerationSeconds: DEFAULT_TOLERATION_SECONDS, defaultUnreachableTolerationSeconds: DEFAULT_TOLERATION_SECONDS },
+    apiServer: {
+      replicas: 1,
+      defaultNotReadyTolerationSeconds: DEFAULT_TOLERATION_SECONDS,
+      defaultUnreachableTolerationSeconds: DEFAULT_TOLERATION_SECONDS,
+    },
     etcd: { members: 1 },
     kubelet: { ...DEFAULT_KUBELET },
     network: { latency: { ...DEFAULT_NETWORK_LATENCY } },

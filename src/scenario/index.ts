@@ -21,7 +21,15 @@ import { locate, parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export { formatIssue, formatIssues, sortIssues, SET_FILE, type Issue, type Severity } from './issues.js';
 export { controlPlaneLayout, type ControlPlaneLayout, type ControlPlaneComponent } from './control-plane-layout.js';
-export { parseDuration, parseRange, parseQuantity, parseCpuMilli, parseMemoryBytes, parseCount, formatDuration } from './units.js';
+export {
+  parseDuration,
+  parseRange,
+  parseQuantity,
+  parseCpuMilli,
+  parseMemoryBytes,
+  parseCount,
+  formatDuration,
+} from './units.js';
 export { MAX_ALIAS_COUNT } from './yaml-source.js';
 export * from './types.js';
 
@@ -47,12 +55,16 @@ export function parseScenarioText(text: string, opts: ParseScenarioOptions): Par
   const overridden = applyOverrides(first.value, opts.sets ?? [], scenarioSchema, scenarioDefinitions);
   const structural = validate(scenarioSchema, overridden.value, scenarioDefinitions);
   const manifests = readManifests(rest.map((d) => ({ index: d.index, value: d.value })));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- YAML before validation
   const converted = (structural.value ?? {}) as Record<string, any>;
   const { scenario, sources } = buildScenario(converted, manifests);
   const semantic = semanticChecks(converted, overridden.value, scenario, sources, manifests);
 
   const problems = [...structural.problems, ...manifests.problems, ...semantic];
-  const issues = [...overridden.issues, ...toIssues(problems, source, overridden.applied, first.value, manifests.labels)];
+  const issues = [
+    ...overridden.issues,
+    ...toIssues(problems, source, overridden.applied, first.value, manifests.labels),
+  ];
   if (issues.some((i) => i.severity === 'error')) return { ok: false, issues };
   return { ok: true, scenario, warnings: issues };
 }
@@ -62,7 +74,8 @@ function checkFirstDocument(value: unknown, index: number): Problem[] {
   const problem = (path: (string | number)[], message: string, hint?: string): Problem[] => [
     { severity: 'error', code: 'not-a-scenario', path, message, hint, doc: index },
   ];
-  const hint = 'a scenario file starts with "apiVersion: hasim.dev/v1" and "kind: Scenario"; Kubernetes manifests may follow it as further documents';
+  const hint =
+    'a scenario file starts with "apiVersion: hasim.dev/v1" and "kind: Scenario"; Kubernetes manifests may follow it as further documents';
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return problem([], 'expected a Scenario (a mapping with apiVersion, kind, metadata and spec)', hint);
   }
@@ -70,7 +83,12 @@ function checkFirstDocument(value: unknown, index: number): Problem[] {
   if (typeof kind === 'string' && MANIFEST_KINDS.includes(kind)) {
     return problem(['kind'], `the first document must be the Scenario, found a ${kind}`, hint);
   }
-  if (kind !== undefined && kind !== 'Scenario' && typeof kind === 'string' && didYouMean(kind, ['Scenario']) === undefined) {
+  if (
+    kind !== undefined &&
+    kind !== 'Scenario' &&
+    typeof kind === 'string' &&
+    didYouMean(kind, ['Scenario']) === undefined
+  ) {
     return problem(['kind'], `expected kind: Scenario, found "${kind}"`, hint);
   }
   return [];
@@ -85,11 +103,22 @@ function toIssues(
 ): Issue[] {
   return problems.map((p) => {
     const doc = p.doc ?? 0;
-    const base = { severity: p.severity, code: p.code, message: p.message, ...(p.hint !== undefined ? { hint: p.hint } : {}) };
+    const base = {
+      severity: p.severity,
+      code: p.code,
+      message: p.message,
+      ...(p.hint !== undefined ? { hint: p.hint } : {}),
+    };
     if (doc === 0) {
       const override = overrideFor(p.path, applied, original);
       if (override) {
-        return { ...base, path: formatPath(p.at === 'key' ? p.path.slice(0, -1) : p.path), file: SET_FILE, line: override.ordinal, col: 1 };
+        return {
+          ...base,
+          path: formatPath(p.at === 'key' ? p.path.slice(0, -1) : p.path),
+          file: SET_FILE,
+          line: override.ordinal,
+          col: 1,
+        };
       }
     }
     const document = source.documents.find((d) => d.index === doc) ?? source.documents[0];
@@ -105,7 +134,11 @@ function toIssues(
  * The --set flag a problem belongs to: the last one that set the problem's path or a parent of it,
  * or that created the (absent from the file) object the problem is about.
  */
-function overrideFor(path: readonly (string | number)[], applied: AppliedOverride[], original: unknown): AppliedOverride | undefined {
+function overrideFor(
+  path: readonly (string | number)[],
+  applied: AppliedOverride[],
+  original: unknown,
+): AppliedOverride | undefined {
   for (let i = applied.length - 1; i >= 0; i--) {
     const o = applied[i];
     if (isUnder(path, o.path)) return o;
@@ -130,7 +163,8 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   definitions.scenario = toJsonSchema(scenarioSchema);
   definitions.kubernetesManifest = {
     type: 'object',
-    description: 'A Kubernetes manifest after the Scenario document; it joins spec.workloads. Fields hasim does not model are ignored.',
+    description:
+      'A Kubernetes manifest after the Scenario document; it joins spec.workloads. Fields hasim does not model are ignored.',
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
       apiVersion: { enum: ['apps/v1', 'policy/v1'] },

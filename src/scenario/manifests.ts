@@ -39,7 +39,9 @@ const workloadManifest = s.open({
               initContainers: s.opt(s.array(container)),
               tolerations: s.opt(s.array(toleration)),
               nodeSelector: s.opt(s.map()),
-              topologySpreadConstraints: s.opt(s.array(s.open({ topologyKey: s.req(s.string()), maxSkew: s.opt(s.integer(undefined, 1)) }))),
+              topologySpreadConstraints: s.opt(
+                s.array(s.open({ topologyKey: s.req(s.string()), maxSkew: s.opt(s.integer(undefined, 1)) })),
+              ),
               terminationGracePeriodSeconds: s.opt(s.integer(undefined, 0)),
             }),
           ),
@@ -96,6 +98,8 @@ export interface ManifestReadResult {
   labels: Map<number, string>;
 }
 
+// Parsed YAML before validation: any shape at all, narrowed field by field as it is checked.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Raw = Record<string, any>;
 
 /** Reads documents 2.. of a file; `docs` holds each document's index and plain value. */
@@ -132,7 +136,12 @@ export function readManifests(docs: { index: number; value: unknown }[]): Manife
     }
     const expectedApi = KIND_API_VERSION[kind];
     if (apiVersion !== undefined && apiVersion !== expectedApi) {
-      problem(['apiVersion'], `${kind} is read as ${expectedApi}, found apiVersion "${apiVersion}"`, `write apiVersion: ${expectedApi}`, 'unknown-value');
+      problem(
+        ['apiVersion'],
+        `${kind} is read as ${expectedApi}, found apiVersion "${apiVersion}"`,
+        `write apiVersion: ${expectedApi}`,
+        'unknown-value',
+      );
     }
     const checked = validate(kind === 'PodDisruptionBudget' ? pdbManifest : workloadManifest, value, NO_DEFS);
     for (const p of checked.problems) result.problems.push({ ...p, doc: index });
@@ -168,8 +177,11 @@ export function readManifests(docs: { index: number; value: unknown }[]): Manife
       },
       tolerations: (podSpec.tolerations ?? []).filter(Boolean).map(toToleration),
       nodeSelector: podSpec.nodeSelector ?? {},
-      spreadAcrossZones: (podSpec.topologySpreadConstraints ?? []).some((c: Raw) => c?.topologyKey === 'topology.kubernetes.io/zone'),
-      terminationGracePeriodMs: podSpec.terminationGracePeriodSeconds === undefined ? undefined : podSpec.terminationGracePeriodSeconds * 1000,
+      spreadAcrossZones: (podSpec.topologySpreadConstraints ?? []).some(
+        (c: Raw) => c?.topologyKey === 'topology.kubernetes.io/zone',
+      ),
+      terminationGracePeriodMs:
+        podSpec.terminationGracePeriodSeconds === undefined ? undefined : podSpec.terminationGracePeriodSeconds * 1000,
       templateLabels: v.spec?.template?.metadata?.labels ?? {},
       origin: label,
       doc: index,

@@ -7,9 +7,21 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const leaderElection = s.object(
   {
-    leaseDuration: s.opt(s.duration('How long non-leaders wait after the last observed renewal before trying to take the lease (default 15s).')),
-    renewDeadline: s.opt(s.duration('How long the leader keeps retrying to renew before it gives up leadership (default 10s). Must be below leaseDuration.')),
-    retryPeriod: s.opt(s.duration('Interval between acquire/renew attempts, jittered by a factor of 1.2 (default 2s). renewDeadline must exceed 1.2 × retryPeriod.')),
+    leaseDuration: s.opt(
+      s.duration(
+        'How long non-leaders wait after the last observed renewal before trying to take the lease (default 15s).',
+      ),
+    ),
+    renewDeadline: s.opt(
+      s.duration(
+        'How long the leader keeps retrying to renew before it gives up leadership (default 10s). Must be below leaseDuration.',
+      ),
+    ),
+    retryPeriod: s.opt(
+      s.duration(
+        'Interval between acquire/renew attempts, jittered by a factor of 1.2 (default 2s). renewDeadline must exceed 1.2 × retryPeriod.',
+      ),
+    ),
   },
   'client-go leader election timing (k8s.io/client-go/tools/leaderelection).',
 );
@@ -23,14 +35,21 @@ const selectorFields: Record<string, Field> = {
     ),
   ),
   labels: s.opt(s.map('Nodes whose labels include all of these; an empty mapping {} selects every node.')),
-  random: s.opt(s.integer('Pick this many nodes at random (with the scenario seed) from `from` (default: all nodes).', 1)),
+  random: s.opt(
+    s.integer('Pick this many nodes at random (with the scenario seed) from `from` (default: all nodes).', 1),
+  ),
   from: s.opt(s.ref('target')),
   instance: s.opt(
     s.string(
       'A control-plane member: `leader` (the instance of `component` leading when the fault starts) or an instance name such as kube-controller-manager-control-plane-1. network-partition, network-degrade and clock-skew act on the host that runs it (control-plane-<i>).',
     ),
   ),
-  instances: s.opt(s.array(s.string(), 'Several control-plane members by instance name (or `leader`); network faults and clock-skew act on their hosts.')),
+  instances: s.opt(
+    s.array(
+      s.string(),
+      'Several control-plane members by instance name (or `leader`); network faults and clock-skew act on their hosts.',
+    ),
+  ),
   component: s.opt(
     s.enum(
       ['kube-controller-manager', 'kube-scheduler'],
@@ -51,7 +70,9 @@ export const toleration = s.object({
   operator: s.opt(s.enum(['Exists', 'Equal'], 'toleration operator', 'Exists or Equal (default Equal).')),
   value: s.opt(s.string('Taint value for operator Equal.')),
   effect: s.opt(s.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], 'taint effect', 'Absent: every effect.')),
-  tolerationSeconds: s.opt(s.integer('For NoExecute: how long the pod stays bound after the taint appears; absent: forever.', 0)),
+  tolerationSeconds: s.opt(
+    s.integer('For NoExecute: how long the pod stays bound after the taint appears; absent: forever.', 0),
+  ),
 });
 
 const node = s.object(
@@ -76,7 +97,9 @@ const node = s.object(
 
 const workload = s.object(
   {
-    kind: s.req(s.enum(['Deployment', 'StatefulSet', 'DaemonSet'], 'workload kind', 'Deployment | StatefulSet | DaemonSet.')),
+    kind: s.req(
+      s.enum(['Deployment', 'StatefulSet', 'DaemonSet'], 'workload kind', 'Deployment | StatefulSet | DaemonSet.'),
+    ),
     name: s.req(s.string('Workload name; SLOs and faults refer to it as Kind/name.')),
     replicas: s.opt(s.integer('Desired pods (default 1; not used by DaemonSets).', 0)),
     requests: s.opt(
@@ -85,9 +108,16 @@ const workload = s.object(
         memory: s.opt(s.memory('Memory request per pod (default 128Mi).')),
       }),
     ),
-    tolerations: s.opt(s.array(toleration, 'None given: the apiserver adds the default 300s not-ready/unreachable NoExecute tolerations.')),
+    tolerations: s.opt(
+      s.array(
+        toleration,
+        'None given: the apiserver adds the default 300s not-ready/unreachable NoExecute tolerations.',
+      ),
+    ),
     nodeSelector: s.opt(s.map('Pods only run on nodes with all these labels.')),
-    spreadAcrossZones: s.opt(s.boolean('topologySpreadConstraints on topology.kubernetes.io/zone with maxSkew 1 (default false).')),
+    spreadAcrossZones: s.opt(
+      s.boolean('topologySpreadConstraints on topology.kubernetes.io/zone with maxSkew 1 (default false).'),
+    ),
     startup: s.opt(
       s.object(
         {
@@ -129,12 +159,20 @@ const fault = s.object(
     latency: s.opt(s.range('network-degrade: extra latency per message, fixed or min..max.')),
     offset: s.opt(s.duration('clock-skew: how far the clock jumps (may be negative, e.g. -30s).', true)),
     rate: s.opt(s.number('clock-skew: clock rate, 1 = real time (e.g. 1.5 runs 50% fast).', { exclusiveMin: 0 })),
-    graceful: s.opt(s.boolean('controller-manager-crash / scheduler-crash: a clean stop (SIGTERM) instead of a crash; kube-scheduler then releases its lease, kube-controller-manager never does.')),
+    graceful: s.opt(
+      s.boolean(
+        'controller-manager-crash / scheduler-crash: a clean stop (SIGTERM) instead of a crash; kube-scheduler then releases its lease, kube-controller-manager never does.',
+      ),
+    ),
   },
   'A fault injected into the simulated cluster.',
 );
 
-const leaderComponent = s.enum(['kube-controller-manager', 'kube-scheduler'], 'component', 'kube-controller-manager or kube-scheduler.');
+const leaderComponent = s.enum(
+  ['kube-controller-manager', 'kube-scheduler'],
+  'component',
+  'kube-controller-manager or kube-scheduler.',
+);
 const sloWorkload = s.req(s.string('The workload, as Kind/name.'));
 const sloAfter = s.req(s.string('Name of the fault the measurement starts at.'));
 const maxDuration = (what: string): Field => s.req(s.duration(what));
@@ -149,7 +187,11 @@ const slo: Schema = {
     type: s.req(s.string('The SLO type.')),
   },
   variants: {
-    'recovery-time': { workload: sloWorkload, after: sloAfter, max: maxDuration('Longest allowed time until the workload has its desired Ready pods again.') },
+    'recovery-time': {
+      workload: sloWorkload,
+      after: sloAfter,
+      max: maxDuration('Longest allowed time until the workload has its desired Ready pods again.'),
+    },
     'min-available': {
       workload: sloWorkload,
       min: s.req(s.count('Fewest Ready pods allowed: a number or a percentage of desired ("50%").')),
@@ -165,11 +207,26 @@ const slo: Schema = {
       max: maxDuration('Longest allowed total time below threshold.'),
       threshold: s.opt(s.count('Ready pods below which the workload counts as unavailable (default: desired).')),
     },
-    'detection-time': { after: sloAfter, max: maxDuration('Longest allowed time until every node the fault hit is Ready=Unknown/False.') },
-    'eviction-time': { after: sloAfter, max: maxDuration('Longest allowed time until the last pod on the hit nodes is deleted.') },
-    'leaderless-time': { component: s.req(leaderComponent), max: maxDuration('Longest allowed interval without an acting leader.') },
-    'max-concurrent-leaders': { component: s.req(leaderComponent), max: s.req(s.integer('Most instances allowed to act as leader at once (1 = no split brain).', 0)) },
-    'stuck-terminating': { workload: sloWorkload, max: s.req(s.integer('Most pods allowed to end the run Terminating.', 0)) },
+    'detection-time': {
+      after: sloAfter,
+      max: maxDuration('Longest allowed time until every node the fault hit is Ready=Unknown/False.'),
+    },
+    'eviction-time': {
+      after: sloAfter,
+      max: maxDuration('Longest allowed time until the last pod on the hit nodes is deleted.'),
+    },
+    'leaderless-time': {
+      component: s.req(leaderComponent),
+      max: maxDuration('Longest allowed interval without an acting leader.'),
+    },
+    'max-concurrent-leaders': {
+      component: s.req(leaderComponent),
+      max: s.req(s.integer('Most instances allowed to act as leader at once (1 = no split brain).', 0)),
+    },
+    'stuck-terminating': {
+      workload: sloWorkload,
+      max: s.req(s.integer('Most pods allowed to end the run Terminating.', 0)),
+    },
   },
 };
 
@@ -184,7 +241,8 @@ export const scenarioSchema: ObjectSchema = s.object(
         name: s.req(
           s.string('DNS-1123 label (lower-case letters, digits, "-"); names the report folder.', {
             pattern: DNS1123_LABEL,
-            patternMessage: 'a name must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit',
+            patternMessage:
+              'a name must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit',
             maxLength: 63,
           }),
         ),
@@ -199,25 +257,68 @@ export const scenarioSchema: ObjectSchema = s.object(
           s.object(
             {
               version: s.opt(
-                s.string('Kubernetes minor version whose defaults apply, e.g. "1.31" (default). "1.32" and later: nodeMonitorGracePeriod 50s.', {
-                  pattern: /^1\.\d+$/,
-                  patternMessage: 'write a Kubernetes minor version such as "1.31"',
-                  typeHint: 'quote the version, e.g. version: "1.31" (unquoted, YAML reads 1.30 as the number 1.3)',
-                }),
+                s.string(
+                  'Kubernetes minor version whose defaults apply, e.g. "1.31" (default). "1.32" and later: nodeMonitorGracePeriod 50s.',
+                  {
+                    pattern: /^1\.\d+$/,
+                    patternMessage: 'write a Kubernetes minor version such as "1.31"',
+                    typeHint: 'quote the version, e.g. version: "1.31" (unquoted, YAML reads 1.30 as the number 1.3)',
+                  },
+                ),
               ),
               controllerManager: s.opt(
                 s.object(
                   {
                     replicas: s.opt(s.integer('kube-controller-manager instances; leader-elected (default 1).', 1)),
-                    nodeMonitorPeriod: s.opt(s.duration('--node-monitor-period: how often the node lifecycle controller checks nodes (default 5s).')),
-                    nodeMonitorGracePeriod: s.opt(s.duration('--node-monitor-grace-period: silence after which a node is marked Unknown (default 40s; 50s from 1.32).')),
-                    nodeStartupGracePeriod: s.opt(s.duration('--node-startup-grace-period: the same for a node that never posted Ready (default 60s).')),
-                    nodeEvictionRate: s.opt(s.number('--node-eviction-rate: nodes per second per zone whose pods are evicted (default 0.1).', { min: 0 })),
-                    secondaryNodeEvictionRate: s.opt(s.number('--secondary-node-eviction-rate: the rate in a partially disrupted large zone (default 0.01).', { min: 0 })),
-                    unhealthyZoneThreshold: s.opt(s.number('--unhealthy-zone-threshold: fraction of NotReady nodes that makes a zone PartialDisruption (default 0.55).', { min: 0, max: 1 })),
-                    largeClusterSizeThreshold: s.opt(s.integer('--large-cluster-size-threshold: zones with more nodes count as large (default 50).', 0)),
-                    evictionMode: s.opt(s.enum(['taint', 'legacy'], 'eviction mode', 'taint (NoExecute taints + tolerationSeconds, default) or legacy (podEvictionTimeout; versions before 1.27 only).')),
-                    podEvictionTimeout: s.opt(s.duration('--pod-eviction-timeout for evictionMode: legacy (default 5m; removed in v1.27).')),
+                    nodeMonitorPeriod: s.opt(
+                      s.duration(
+                        '--node-monitor-period: how often the node lifecycle controller checks nodes (default 5s).',
+                      ),
+                    ),
+                    nodeMonitorGracePeriod: s.opt(
+                      s.duration(
+                        '--node-monitor-grace-period: silence after which a node is marked Unknown (default 40s; 50s from 1.32).',
+                      ),
+                    ),
+                    nodeStartupGracePeriod: s.opt(
+                      s.duration(
+                        '--node-startup-grace-period: the same for a node that never posted Ready (default 60s).',
+                      ),
+                    ),
+                    nodeEvictionRate: s.opt(
+                      s.number(
+                        '--node-eviction-rate: nodes per second per zone whose pods are evicted (default 0.1).',
+                        { min: 0 },
+                      ),
+                    ),
+                    secondaryNodeEvictionRate: s.opt(
+                      s.number(
+                        '--secondary-node-eviction-rate: the rate in a partially disrupted large zone (default 0.01).',
+                        { min: 0 },
+                      ),
+                    ),
+                    unhealthyZoneThreshold: s.opt(
+                      s.number(
+                        '--unhealthy-zone-threshold: fraction of NotReady nodes that makes a zone PartialDisruption (default 0.55).',
+                        { min: 0, max: 1 },
+                      ),
+                    ),
+                    largeClusterSizeThreshold: s.opt(
+                      s.integer(
+                        '--large-cluster-size-threshold: zones with more nodes count as large (default 50).',
+                        0,
+                      ),
+                    ),
+                    evictionMode: s.opt(
+                      s.enum(
+                        ['taint', 'legacy'],
+                        'eviction mode',
+                        'taint (NoExecute taints + tolerationSeconds, default) or legacy (podEvictionTimeout; versions before 1.27 only).',
+                      ),
+                    ),
+                    podEvictionTimeout: s.opt(
+                      s.duration('--pod-eviction-timeout for evictionMode: legacy (default 5m; removed in v1.27).'),
+                    ),
                     leaderElection: s.opt(leaderElection),
                   },
                   'kube-controller-manager.',
@@ -236,36 +337,62 @@ export const scenarioSchema: ObjectSchema = s.object(
                 s.object(
                   {
                     replicas: s.opt(s.integer('kube-apiserver instances (default 1).', 1)),
-                    defaultNotReadyTolerationSeconds: s.opt(s.integer('--default-not-ready-toleration-seconds (default 300).', 0)),
-                    defaultUnreachableTolerationSeconds: s.opt(s.integer('--default-unreachable-toleration-seconds (default 300).', 0)),
+                    defaultNotReadyTolerationSeconds: s.opt(
+                      s.integer('--default-not-ready-toleration-seconds (default 300).', 0),
+                    ),
+                    defaultUnreachableTolerationSeconds: s.opt(
+                      s.integer('--default-unreachable-toleration-seconds (default 300).', 0),
+                    ),
                   },
                   'kube-apiserver.',
                 ),
               ),
-              etcd: s.opt(s.object({ members: s.opt(s.integer('etcd members (default 1); below quorum every API request fails.', 1)) })),
+              etcd: s.opt(
+                s.object({
+                  members: s.opt(s.integer('etcd members (default 1); below quorum every API request fails.', 1)),
+                }),
+              ),
               kubelet: s.opt(
                 s.object(
                   {
-                    nodeStatusUpdateFrequency: s.opt(s.duration('How often the kubelet computes node status (default 10s).')),
-                    nodeStatusReportFrequency: s.opt(s.duration('Longest interval between unchanged status posts (default 5m; equals nodeStatusUpdateFrequency if only that is set).')),
-                    nodeLeaseDurationSeconds: s.opt(s.integer('Node Lease duration; the lease is renewed every 0.25 × this (default 40).', 1)),
+                    nodeStatusUpdateFrequency: s.opt(
+                      s.duration('How often the kubelet computes node status (default 10s).'),
+                    ),
+                    nodeStatusReportFrequency: s.opt(
+                      s.duration(
+                        'Longest interval between unchanged status posts (default 5m; equals nodeStatusUpdateFrequency if only that is set).',
+                      ),
+                    ),
+                    nodeLeaseDurationSeconds: s.opt(
+                      s.integer('Node Lease duration; the lease is renewed every 0.25 × this (default 40).', 1),
+                    ),
                   },
                   'Kubelet settings, the same on every node.',
                 ),
               ),
-              network: s.opt(s.object({ latency: s.opt(s.range('One-way latency of each message, fixed or min..max (default 1ms..5ms).')) })),
+              network: s.opt(
+                s.object({
+                  latency: s.opt(s.range('One-way latency of each message, fixed or min..max (default 1ms..5ms).')),
+                }),
+              ),
             },
             'Control-plane and kubelet settings; every field overrides the version profile default.',
           ),
         ),
         controlPlane: s.opt(
           s.object(
-            { zones: s.opt(s.array(s.string(), 'Zones of the control-plane hosts, round-robin (default: the zones of the nodes).')) },
+            {
+              zones: s.opt(
+                s.array(s.string(), 'Zones of the control-plane hosts, round-robin (default: the zones of the nodes).'),
+              ),
+            },
             'Where control-plane members live, so a zone outage can take one out.',
           ),
         ),
         nodes: s.opt(s.array(node, 'Worker nodes.')),
-        workloads: s.opt(s.array(workload, 'Workloads; further YAML documents with apps/v1 and policy/v1 manifests join these.')),
+        workloads: s.opt(
+          s.array(workload, 'Workloads; further YAML documents with apps/v1 and policy/v1 manifests join these.'),
+        ),
         faults: s.opt(s.array(fault, 'The chaos plan.')),
         slos: s.opt(s.array(slo, 'Recovery objectives judged after the run.')),
       }),

@@ -64,16 +64,33 @@ export type Schema =
 export type Definitions = Record<string, Schema>;
 
 export const s = {
-  object: (fields: Record<string, Field>, description?: string): ObjectSchema => ({ kind: 'object', fields, description }),
-  open: (fields: Record<string, Field>, description?: string): ObjectSchema => ({ kind: 'object', fields, description, open: true }),
+  object: (fields: Record<string, Field>, description?: string): ObjectSchema => ({
+    kind: 'object',
+    fields,
+    description,
+  }),
+  open: (fields: Record<string, Field>, description?: string): ObjectSchema => ({
+    kind: 'object',
+    fields,
+    description,
+    open: true,
+  }),
   req: (schema: Schema): Field => ({ schema, required: true }),
   opt: (schema: Schema): Field => ({ schema }),
-  string: (description?: string, extra: { pattern?: RegExp; patternMessage?: string; maxLength?: number; typeHint?: string } = {}): Schema => ({
+  string: (
+    description?: string,
+    extra: { pattern?: RegExp; patternMessage?: string; maxLength?: number; typeHint?: string } = {},
+  ): Schema => ({
     kind: 'string',
     description,
     ...extra,
   }),
-  enum: (values: readonly string[], what: string, description?: string): Schema => ({ kind: 'enum', values, what, description }),
+  enum: (values: readonly string[], what: string, description?: string): Schema => ({
+    kind: 'enum',
+    values,
+    what,
+    description,
+  }),
   integer: (description?: string, min?: number, max?: number): Schema => ({ kind: 'integer', description, min, max }),
   number: (description?: string, bounds: { min?: number; max?: number; exclusiveMin?: number } = {}): Schema => ({
     kind: 'number',
@@ -111,7 +128,13 @@ export function validate(schema: Schema, value: unknown, defs: Definitions, path
 }
 
 function typeError(path: Path, expected: string, value: unknown, hint?: string): Problem {
-  return { severity: 'error', code: 'wrong-type', path, message: `expected ${expected}, found ${describeType(value)}`, hint };
+  return {
+    severity: 'error',
+    code: 'wrong-type',
+    path,
+    message: `expected ${expected}, found ${describeType(value)}`,
+    hint,
+  };
 }
 
 function fromParsed<T>(parsed: Parsed<T>, path: Path, code: string, problems: Problem[]): T | undefined {
@@ -184,7 +207,11 @@ function check(schema: Schema, value: unknown, defs: Definitions, path: Path, pr
     case 'integer':
     case 'number': {
       const noun = schema.kind === 'integer' ? 'a whole number' : 'a number';
-      if (typeof value !== 'number' || !Number.isFinite(value) || (schema.kind === 'integer' && !Number.isInteger(value))) {
+      if (
+        typeof value !== 'number' ||
+        !Number.isFinite(value) ||
+        (schema.kind === 'integer' && !Number.isInteger(value))
+      ) {
         problems.push(typeError(path, noun, value));
         return undefined;
       }
@@ -192,15 +219,30 @@ function check(schema: Schema, value: unknown, defs: Definitions, path: Path, pr
       const max = schema.max;
       const exclusiveMin = schema.kind === 'number' ? schema.exclusiveMin : undefined;
       if (min !== undefined && value < min) {
-        problems.push({ severity: 'error', code: 'out-of-range', path, message: `must be at least ${min}, found ${value}` });
+        problems.push({
+          severity: 'error',
+          code: 'out-of-range',
+          path,
+          message: `must be at least ${min}, found ${value}`,
+        });
         return undefined;
       }
       if (exclusiveMin !== undefined && value <= exclusiveMin) {
-        problems.push({ severity: 'error', code: 'out-of-range', path, message: `must be greater than ${exclusiveMin}, found ${value}` });
+        problems.push({
+          severity: 'error',
+          code: 'out-of-range',
+          path,
+          message: `must be greater than ${exclusiveMin}, found ${value}`,
+        });
         return undefined;
       }
       if (max !== undefined && value > max) {
-        problems.push({ severity: 'error', code: 'out-of-range', path, message: `must be at most ${max}, found ${value}` });
+        problems.push({
+          severity: 'error',
+          code: 'out-of-range',
+          path,
+          message: `must be at most ${max}, found ${value}`,
+        });
         return undefined;
       }
       return value;
@@ -293,7 +335,13 @@ function checkObject(
     }
     if (v === null || v === undefined) {
       // `key:` with nothing after it: YAML null. Treat it as absent but say so if it was required.
-      if (field.required) problems.push({ severity: 'error', code: 'missing-field', path: [...path, key], message: 'is required but empty' });
+      if (field.required)
+        problems.push({
+          severity: 'error',
+          code: 'missing-field',
+          path: [...path, key],
+          message: 'is required but empty',
+        });
       continue;
     }
     const converted = check(field.schema, v, defs, [...path, key], problems);
@@ -323,21 +371,40 @@ function checkTagged(
   if (typeof tagValue === 'string' && schema.variants[tagValue]) {
     const fields = { ...schema.common, ...schema.variants[tagValue] };
     const otherFields = new Set<string>(variantNames.flatMap((v) => Object.keys(schema.variants[v])));
-    return checkObject(fields, false, value, defs, path, problems, { tag: schema.tag, tagValue, what: schema.what, otherFields });
+    return checkObject(fields, false, value, defs, path, problems, {
+      tag: schema.tag,
+      tagValue,
+      what: schema.what,
+      otherFields,
+    });
   }
   // Unknown or missing tag: report it and check only what every variant shares.
   if (tagValue === undefined || tagValue === null) {
-    problems.push({ severity: 'error', code: 'missing-field', path, message: `missing required field "${schema.tag}" (one of: ${variantNames.join(', ')})` });
+    problems.push({
+      severity: 'error',
+      code: 'missing-field',
+      path,
+      message: `missing required field "${schema.tag}" (one of: ${variantNames.join(', ')})`,
+    });
   } else {
     check({ kind: 'enum', values: variantNames, what: schema.what }, tagValue, defs, [...path, schema.tag], problems);
   }
   const allFields: Record<string, Field> = {};
-  for (const v of variantNames) for (const [k, f] of Object.entries(schema.variants[v])) allFields[k] = { schema: f.schema };
-  const commonOnly: Record<string, Field> = { ...allFields, ...schema.common, [schema.tag]: { schema: { kind: 'string' } } };
+  for (const v of variantNames)
+    for (const [k, f] of Object.entries(schema.variants[v])) allFields[k] = { schema: f.schema };
+  const commonOnly: Record<string, Field> = {
+    ...allFields,
+    ...schema.common,
+    [schema.tag]: { schema: { kind: 'string' } },
+  };
   const sub: Problem[] = [];
   const out = checkObject(commonOnly, false, value, defs, path, sub);
   // Without a known tag the variant's fields cannot be judged; keep only unknown-key and common-field problems.
-  problems.push(...sub.filter((p) => p.code === 'unknown-key' || (p.path.length === path.length + 1 && p.path[path.length] in schema.common)));
+  problems.push(
+    ...sub.filter(
+      (p) => p.code === 'unknown-key' || (p.path.length === path.length + 1 && p.path[path.length] in schema.common),
+    ),
+  );
   if (out) delete out[schema.tag];
   return out;
 }
@@ -397,7 +464,10 @@ export function toJsonSchema(schema: Schema): Json {
     case 'boolean':
       return withDescription({ type: 'boolean' }, schema.description);
     case 'duration':
-      return withDescription({ type: 'string', pattern: schema.signed ? SIGNED_DURATION_PATTERN : DURATION_PATTERN }, schema.description);
+      return withDescription(
+        { type: 'string', pattern: schema.signed ? SIGNED_DURATION_PATTERN : DURATION_PATTERN },
+        schema.description,
+      );
     case 'range':
       return withDescription({ type: 'string', pattern: RANGE_PATTERN }, schema.description);
     case 'cpu':
@@ -405,13 +475,21 @@ export function toJsonSchema(schema: Schema): Json {
       return withDescription({ type: ['string', 'number'], pattern: QUANTITY_PATTERN, minimum: 0 }, schema.description);
     case 'count':
       return withDescription(
-        { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^(\\d+%|\\d+)$' }] },
+        {
+          oneOf: [
+            { type: 'integer', minimum: 0 },
+            { type: 'string', pattern: '^(\\d+%|\\d+)$' },
+          ],
+        },
         schema.description,
       );
     case 'array':
       return withDescription({ type: 'array', items: toJsonSchema(schema.items) }, schema.description);
     case 'map':
-      return withDescription({ type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } }, schema.description);
+      return withDescription(
+        { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+        schema.description,
+      );
   }
 }
 
@@ -436,14 +514,20 @@ export type StepResult =
   | { ok: false; message: string; suggestion?: string; allowed?: string[] };
 
 /** The schema of child `segment` of a value with schema `schema` (undefined: anything goes below). */
-export function schemaStep(schema: Schema | undefined, segment: string, defs: Definitions, tagValue?: unknown): StepResult {
+export function schemaStep(
+  schema: Schema | undefined,
+  segment: string,
+  defs: Definitions,
+  tagValue?: unknown,
+): StepResult {
   if (schema === undefined) return { ok: true, schema: undefined };
   if (schema.kind === 'ref') return schemaStep(defs[schema.name], segment, defs, tagValue);
   if (schema.kind === 'either') return schemaStep(schema.object, segment, defs, tagValue);
   if (schema.kind === 'object' || schema.kind === 'tagged') {
     let fields: Record<string, Field>;
     if (schema.kind === 'object') fields = schema.fields;
-    else if (typeof tagValue === 'string' && schema.variants[tagValue]) fields = { ...schema.common, ...schema.variants[tagValue] };
+    else if (typeof tagValue === 'string' && schema.variants[tagValue])
+      fields = { ...schema.common, ...schema.variants[tagValue] };
     else {
       fields = { ...schema.common };
       for (const v of Object.values(schema.variants)) Object.assign(fields, v);
@@ -451,12 +535,20 @@ export function schemaStep(schema: Schema | undefined, segment: string, defs: De
     const field = fields[segment];
     if (field) return { ok: true, schema: field.schema };
     if (schema.kind === 'object' && schema.open) return { ok: true, schema: undefined };
-    return { ok: false, message: `unknown field "${segment}"`, suggestion: didYouMean(segment, Object.keys(fields)), allowed: Object.keys(fields) };
+    return {
+      ok: false,
+      message: `unknown field "${segment}"`,
+      suggestion: didYouMean(segment, Object.keys(fields)),
+      allowed: Object.keys(fields),
+    };
   }
   if (schema.kind === 'array') {
     if (!/^\d+$/.test(segment)) return { ok: false, message: `"${segment}" is not a list index (write [0] or .0)` };
     return { ok: true, schema: schema.items, index: Number(segment) };
   }
   if (schema.kind === 'map') return { ok: true, schema: { kind: 'string' } };
-  return { ok: false, message: `cannot go into "${segment}": the value there is a single ${schema.kind}, not a mapping or list` };
+  return {
+    ok: false,
+    message: `cannot go into "${segment}": the value there is a single ${schema.kind}, not a mapping or list`,
+  };
 }

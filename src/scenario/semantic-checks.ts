@@ -11,6 +11,8 @@ import type { Sources } from './build.js';
 import type { FaultType, LeaderElectionConfig, Scenario } from './types.js';
 import { formatDuration } from './units.js';
 
+// Parsed YAML before validation: any shape at all, narrowed field by field as it is checked.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Raw = Record<string, any>;
 
 const NODE_SELECTORS = ['node', 'nodes', 'zone', 'labels', 'random'] as const;
@@ -40,7 +42,12 @@ const FAULT_TARGETS: Record<FaultType, TargetRules> = {
   'zone-outage': { selectors: ['zone'] },
   'apiserver-outage': { selectors: ['instance', 'instances'], optional: true, component: 'kube-apiserver' },
   'etcd-member-down': { selectors: ['instance', 'instances'], optional: true, component: 'etcd' },
-  'controller-manager-crash': { selectors: ['instance'], optional: true, component: 'kube-controller-manager', leader: 'implied' },
+  'controller-manager-crash': {
+    selectors: ['instance'],
+    optional: true,
+    component: 'kube-controller-manager',
+    leader: 'implied',
+  },
   'scheduler-crash': { selectors: ['instance'], optional: true, component: 'kube-scheduler', leader: 'implied' },
   'clock-skew': { selectors: HOST_SELECTORS, leader: 'choose' },
   'node-delete': { selectors: NODE_SELECTORS },
@@ -85,7 +92,11 @@ export function semanticChecks(
     const seen = firstNode.get(n.name);
     if (seen === undefined) firstNode.set(n.name, from);
     else if (seen !== from) {
-      error(['spec', 'nodes', from, 'name'], 'duplicate-name', `duplicate node name "${n.name}" (spec.nodes[${seen}] already defines it)`);
+      error(
+        ['spec', 'nodes', from, 'name'],
+        'duplicate-name',
+        `duplicate node name "${n.name}" (spec.nodes[${seen}] already defines it)`,
+      );
     }
   });
   const firstWorkload = new Map<string, number>();
@@ -95,7 +106,13 @@ export function semanticChecks(
     if (seen === undefined) firstWorkload.set(w.id, i);
     else {
       const src = sources.workloads[i];
-      error(src.path, 'duplicate-name', `duplicate workload "${w.id}" (${spec.workloads[seen].origin} already defines it)`, undefined, src.doc);
+      error(
+        src.path,
+        'duplicate-name',
+        `duplicate workload "${w.id}" (${spec.workloads[seen].origin} already defines it)`,
+        undefined,
+        src.doc,
+      );
     }
   });
   duplicateNames(rawSpec.faults, 'fault', ['spec', 'faults'], error);
@@ -114,10 +131,21 @@ export function semanticChecks(
       '--pod-eviction-timeout and the non-taint eviction path were removed from kube-controller-manager in v1.27 (kubernetes/kubernetes PR #115840); use evictionMode: taint (pods leave after their NoExecute tolerationSeconds) or set kubernetes.version: "1.26"',
     );
   }
-  checkLeaderElection(k.controllerManager.leaderElection, [...cmPath, 'leaderElection'], rawK.controllerManager?.leaderElection, error);
-  checkLeaderElection(k.scheduler.leaderElection, ['spec', 'kubernetes', 'scheduler', 'leaderElection'], rawK.scheduler?.leaderElection, error);
+  checkLeaderElection(
+    k.controllerManager.leaderElection,
+    [...cmPath, 'leaderElection'],
+    rawK.controllerManager?.leaderElection,
+    error,
+  );
+  checkLeaderElection(
+    k.scheduler.leaderElection,
+    ['spec', 'kubernetes', 'scheduler', 'leaderElection'],
+    rawK.scheduler?.leaderElection,
+    error,
+  );
   const grace = k.controllerManager.nodeMonitorGracePeriodMs;
-  const gracePath = rawK.controllerManager?.nodeMonitorGracePeriod !== undefined ? [...cmPath, 'nodeMonitorGracePeriod'] : cmPath;
+  const gracePath =
+    rawK.controllerManager?.nodeMonitorGracePeriod !== undefined ? [...cmPath, 'nodeMonitorGracePeriod'] : cmPath;
   const renewIntervalMs = k.kubelet.nodeLeaseDurationSeconds * 250;
   if (grace !== undefined && grace <= renewIntervalMs) {
     error(
@@ -126,7 +154,11 @@ export function semanticChecks(
       `nodeMonitorGracePeriod (${formatDuration(grace)}) must be longer than the kubelet's lease renew interval (${formatDuration(renewIntervalMs)} = 0.25 × nodeLeaseDurationSeconds ${k.kubelet.nodeLeaseDurationSeconds})`,
       'otherwise healthy nodes are marked Unknown between two lease renewals; upstream warns the grace period must cover several kubelet retries',
     );
-  } else if (grace !== undefined && k.controllerManager.nodeMonitorPeriodMs !== undefined && grace <= k.controllerManager.nodeMonitorPeriodMs) {
+  } else if (
+    grace !== undefined &&
+    k.controllerManager.nodeMonitorPeriodMs !== undefined &&
+    grace <= k.controllerManager.nodeMonitorPeriodMs
+  ) {
     error(
       gracePath,
       'inconsistent-timing',
@@ -151,12 +183,20 @@ export function semanticChecks(
     if (!w) return;
     const path = ['spec', 'workloads', i];
     if (w.kind === 'DaemonSet' && w.replicas !== undefined) {
-      error([...path, 'replicas'], 'not-applicable', 'a DaemonSet has no replicas: it runs one pod on every eligible node');
+      error(
+        [...path, 'replicas'],
+        'not-applicable',
+        'a DaemonSet has no replicas: it runs one pod on every eligible node',
+      );
     }
     const pdb = w.podDisruptionBudget;
     if (pdb) {
       if (pdb.minAvailable !== undefined && pdb.maxUnavailable !== undefined) {
-        error([...path, 'podDisruptionBudget'], 'conflicting-fields', 'set minAvailable or maxUnavailable, not both (as policy/v1 PodDisruptionBudget requires)');
+        error(
+          [...path, 'podDisruptionBudget'],
+          'conflicting-fields',
+          'set minAvailable or maxUnavailable, not both (as policy/v1 PodDisruptionBudget requires)',
+        );
       } else if (pdb.minAvailable === undefined && pdb.maxUnavailable === undefined) {
         error([...path, 'podDisruptionBudget'], 'missing-field', 'set one of minAvailable, maxUnavailable');
       }
@@ -164,10 +204,23 @@ export function semanticChecks(
   });
   spec.workloads.forEach((w, i) => {
     const selector = Object.entries(w.nodeSelector ?? {});
-    if (selector.length > 0 && spec.nodes.length > 0 && !spec.nodes.some((n) => selector.every(([key, v]) => n.labels[key] === v))) {
+    if (
+      selector.length > 0 &&
+      spec.nodes.length > 0 &&
+      !spec.nodes.some((n) => selector.every(([key, v]) => n.labels[key] === v))
+    ) {
       const src = sources.workloads[i];
-      const path = src.doc === 0 ? ['spec', 'workloads', src.path[2], 'nodeSelector'] : ['spec', 'template', 'spec', 'nodeSelector'];
-      warning(path, 'selects-nothing', `nodeSelector matches no node; the pods of ${w.id} will stay Pending`, undefined, src.doc);
+      const path =
+        src.doc === 0
+          ? ['spec', 'workloads', src.path[2], 'nodeSelector']
+          : ['spec', 'template', 'spec', 'nodeSelector'];
+      warning(
+        path,
+        'selects-nothing',
+        `nodeSelector matches no node; the pods of ${w.id} will stay Pending`,
+        undefined,
+        src.doc,
+      );
     }
   });
   for (const pdb of manifests.pdbs) {
@@ -178,7 +231,13 @@ export function semanticChecks(
     }
     const selected = manifests.workloads.filter((w) => pdbSelects(pdb, w.templateLabels));
     if (selected.length === 0) {
-      warning(['spec', 'selector'], 'selects-nothing', `PodDisruptionBudget "${pdb.name}" selects the pods of no workload in this file; hasim ignores it`, undefined, pdb.doc);
+      warning(
+        ['spec', 'selector'],
+        'selects-nothing',
+        `PodDisruptionBudget "${pdb.name}" selects the pods of no workload in this file; hasim ignores it`,
+        undefined,
+        pdb.doc,
+      );
     }
   }
   for (const w of manifests.workloads) {
@@ -203,7 +262,16 @@ export function semanticChecks(
   const originalSpec: Raw = (original as Raw | undefined)?.spec ?? {};
   const incompleteWorkloads = incomplete(rawSpec.workloads, originalSpec.workloads, ['kind', 'name']);
   const incompleteNodes = incomplete(rawSpec.nodes, originalSpec.nodes, ['name']);
-  const ctx: TargetContext = { scenario, nodeNames, zones, workloadIds, layout, error, incompleteWorkloads, incompleteNodes };
+  const ctx: TargetContext = {
+    scenario,
+    nodeNames,
+    zones,
+    workloadIds,
+    layout,
+    error,
+    incompleteWorkloads,
+    incompleteNodes,
+  };
   (rawSpec.faults ?? []).forEach((f: Raw | undefined, i: number) => {
     if (!f || f.type === undefined) return;
     const path = ['spec', 'faults', i];
@@ -228,7 +296,11 @@ export function semanticChecks(
     }
     if (f.target === undefined) {
       if (!rules.optional && !rawHas(original, [...path, 'target'])) {
-        error(path, 'missing-field', `missing required field "target" (a ${type} fault takes ${describeSelectors(rules.selectors)})`);
+        error(
+          path,
+          'missing-field',
+          `missing required field "target" (a ${type} fault takes ${describeSelectors(rules.selectors)})`,
+        );
       }
     } else {
       checkTarget(f.target, [...path, 'target'], type, rules, ctx, false);
@@ -238,7 +310,11 @@ export function semanticChecks(
     }
     if (duration !== undefined && f.at !== undefined) {
       if (f.at >= duration) {
-        error([...path, 'at'], 'outside-run', `the fault starts at ${formatDuration(f.at)}, but the run ends at ${formatDuration(duration)} (spec.duration)`);
+        error(
+          [...path, 'at'],
+          'outside-run',
+          `the fault starts at ${formatDuration(f.at)}, but the run ends at ${formatDuration(duration)} (spec.duration)`,
+        );
       } else if (f.duration !== undefined && f.at + f.duration > duration) {
         error(
           [...path, 'duration'],
@@ -248,7 +324,8 @@ export function semanticChecks(
         );
       }
     }
-    if (f.duration === 0) error([...path, 'duration'], 'out-of-range', 'must be longer than 0s (omit it to last to the end of the run)');
+    if (f.duration === 0)
+      error([...path, 'duration'], 'out-of-range', 'must be longer than 0s (omit it to last to the end of the run)');
     if (type === 'zone-outage' && typeof f.target?.zone === 'string') {
       const lost = controlPlaneLoss(layout, f.target.zone);
       if (lost) {
@@ -263,7 +340,9 @@ export function semanticChecks(
   });
 
   // 5. SLOs.
-  const faultNames = (rawSpec.faults ?? []).filter((f: Raw | undefined) => f?.name !== undefined).map((f: Raw) => f.name as string);
+  const faultNames = (rawSpec.faults ?? [])
+    .filter((f: Raw | undefined) => f?.name !== undefined)
+    .map((f: Raw) => f.name as string);
   (rawSpec.slos ?? []).forEach((o: Raw | undefined, i: number) => {
     if (!o) return;
     const path = ['spec', 'slos', i];
@@ -273,23 +352,41 @@ export function semanticChecks(
     }
     if (o.window?.from !== undefined && o.window?.to !== undefined) {
       if (o.window.from >= o.window.to) {
-        error([...path, 'window'], 'out-of-range', `window.from (${formatDuration(o.window.from)}) must be before window.to (${formatDuration(o.window.to)})`);
+        error(
+          [...path, 'window'],
+          'out-of-range',
+          `window.from (${formatDuration(o.window.from)}) must be before window.to (${formatDuration(o.window.to)})`,
+        );
       } else if (duration !== undefined && o.window.to > duration) {
-        error([...path, 'window', 'to'], 'outside-run', `the window ends at ${formatDuration(o.window.to)}, after the run ends at ${formatDuration(duration)} (spec.duration)`);
+        error(
+          [...path, 'window', 'to'],
+          'outside-run',
+          `the window ends at ${formatDuration(o.window.to)}, after the run ends at ${formatDuration(duration)} (spec.duration)`,
+        );
       }
     }
   });
   return problems;
 }
 
-function duplicateNames(items: Raw[] | undefined, what: string, base: Path, error: (path: Path, code: string, message: string) => void): void {
+function duplicateNames(
+  items: Raw[] | undefined,
+  what: string,
+  base: Path,
+  error: (path: Path, code: string, message: string) => void,
+): void {
   const seen = new Map<string, number>();
   (items ?? []).forEach((item, i) => {
     const name = item?.name;
     if (typeof name !== 'string') return;
     const first = seen.get(name);
     if (first === undefined) seen.set(name, i);
-    else error([...base, i, 'name'], 'duplicate-name', `duplicate ${what} name "${name}" (${[...base].join('.')}[${first}] already uses it)`);
+    else
+      error(
+        [...base, i, 'name'],
+        'duplicate-name',
+        `duplicate ${what} name "${name}" (${[...base].join('.')}[${first}] already uses it)`,
+      );
   });
 }
 
@@ -304,9 +401,18 @@ function checkLeaderElection(
     `client-go rejects this in NewLeaderElector: "${rule}" (k8s.io/client-go/tools/leaderelection/leaderelection.go)`;
   const { leaseDurationMs, renewDeadlineMs, retryPeriodMs } = le;
   let positive = true;
-  for (const [field, ms] of [['leaseDuration', leaseDurationMs], ['renewDeadline', renewDeadlineMs], ['retryPeriod', retryPeriodMs]] as const) {
+  for (const [field, ms] of [
+    ['leaseDuration', leaseDurationMs],
+    ['renewDeadline', renewDeadlineMs],
+    ['retryPeriod', retryPeriodMs],
+  ] as const) {
     if (ms !== undefined && ms <= 0) {
-      error(where(field), 'inconsistent-timing', `${field} must be longer than 0s`, hint(`${field} must be greater than zero`));
+      error(
+        where(field),
+        'inconsistent-timing',
+        `${field} must be longer than 0s`,
+        hint(`${field} must be greater than zero`),
+      );
       positive = false;
     }
   }
@@ -362,7 +468,11 @@ function checkTarget(
   const { error } = ctx;
   const given = SELECTOR_KEYS.filter((key) => target[key] !== undefined);
   if (target.from !== undefined && target.random === undefined) {
-    error([...path, 'from'], 'not-applicable', '"from" inside a target goes with "random" (pick K nodes at random from a selection)');
+    error(
+      [...path, 'from'],
+      'not-applicable',
+      '"from" inside a target goes with "random" (pick K nodes at random from a selection)',
+    );
   }
   if (given.length === 0) {
     if (Object.keys(target).length === 0 || target.from === undefined) {
@@ -371,7 +481,11 @@ function checkTarget(
     return;
   }
   if (given.length > 1) {
-    error(path, 'conflicting-fields', `target gives ${given.map((g) => `"${g}"`).join(' and ')}; give exactly one selector`);
+    error(
+      path,
+      'conflicting-fields',
+      `target gives ${given.map((g) => `"${g}"`).join(' and ')}; give exactly one selector`,
+    );
     return;
   }
   const selector = given[0];
@@ -397,14 +511,22 @@ function checkTarget(
       break;
     case 'zone':
       if (!ctx.zones.has(value)) {
-        error([...path, 'zone'], 'unknown-reference', `unknown zone "${value}"${namesSuffix(value, [...ctx.zones].sort())}`);
+        error(
+          [...path, 'zone'],
+          'unknown-reference',
+          `unknown zone "${value}"${namesSuffix(value, [...ctx.zones].sort())}`,
+        );
       }
       break;
     case 'labels': {
       const wanted = Object.entries(value as Record<string, string>);
       const matching = ctx.scenario.spec.nodes.filter((n) => wanted.every(([k, v]) => n.labels[k] === v));
       if (matching.length === 0) {
-        error([...path, 'labels'], 'selects-nothing', `no node has the labels ${wanted.map(([k, v]) => `${k}=${v}`).join(', ') || '(any)'}`);
+        error(
+          [...path, 'labels'],
+          'selects-nothing',
+          `no node has the labels ${wanted.map(([k, v]) => `${k}=${v}`).join(', ') || '(any)'}`,
+        );
       }
       break;
     }
@@ -413,15 +535,22 @@ function checkTarget(
       checkTarget(from, [...path, 'from'], type, { selectors: ['node', 'nodes', 'zone', 'labels'] }, ctx, true);
       const pool = selectNodes(from, ctx.scenario);
       if (pool !== undefined && value > pool.length) {
-        error([...path, 'random'], 'out-of-range', `asks for ${value} random nodes, but the selection has only ${pool.length}`);
+        error(
+          [...path, 'random'],
+          'out-of-range',
+          `asks for ${value} random nodes, but the selection has only ${pool.length}`,
+        );
       }
       break;
     }
     case 'instance':
     case 'instances': {
       const names: string[] = selector === 'instance' ? [value] : value;
-      const candidates = ctx.layout.instances.filter((i) => rules.component === undefined || i.component === rules.component).map((i) => i.name);
-      if (selector === 'instances' && names.length === 0) error([...path, 'instances'], 'selects-nothing', 'lists no instance');
+      const candidates = ctx.layout.instances
+        .filter((i) => rules.component === undefined || i.component === rules.component)
+        .map((i) => i.name);
+      if (selector === 'instances' && names.length === 0)
+        error([...path, 'instances'], 'selects-nothing', 'lists no instance');
       names.forEach((name, j) => {
         if (typeof name !== 'string') return;
         const p = selector === 'instance' ? [...path, 'instance'] : [...path, 'instances', j];
@@ -439,7 +568,10 @@ function checkTarget(
           const kind = rules.component ? `${rules.component} instance` : 'control-plane instance';
           const extra = rules.leader ? ['leader', ...candidates] : candidates;
           const hosts = ctx.layout.hosts.map((h) => h.name);
-          const hostHint = rules.component === undefined && hosts.includes(name) ? `${name} is a control-plane host; select it by a member it runs, e.g. { instance: ${candidates.find((c) => c.endsWith(`-${name}`)) ?? candidates[0]} }` : undefined;
+          const hostHint =
+            rules.component === undefined && hosts.includes(name)
+              ? `${name} is a control-plane host; select it by a member it runs, e.g. { instance: ${candidates.find((c) => c.endsWith(`-${name}`)) ?? candidates[0]} }`
+              : undefined;
           error(p, 'unknown-reference', `unknown ${kind} "${name}"${namesSuffix(name, extra)}`, hostHint);
         }
       });
@@ -452,8 +584,16 @@ function checkTarget(
 }
 
 /** `component` says whose leader `instance: leader` is; anywhere else it would be ignored, so it is an error. */
-function checkComponent(target: Raw, selector: string, path: Path, type: FaultType, rules: TargetRules, ctx: TargetContext): void {
-  const names: unknown[] = selector === 'instance' ? [target.instance] : selector === 'instances' ? target.instances : [];
+function checkComponent(
+  target: Raw,
+  selector: string,
+  path: Path,
+  type: FaultType,
+  rules: TargetRules,
+  ctx: TargetContext,
+): void {
+  const names: unknown[] =
+    selector === 'instance' ? [target.instance] : selector === 'instances' ? target.instances : [];
   const p = [...path, 'component'];
   if (!rules.leader || !names.includes('leader')) {
     ctx.error(
@@ -471,7 +611,9 @@ function checkComponent(target: Raw, selector: string, path: Path, type: FaultTy
       p,
       'conflicting-fields',
       `a ${type} fault always hits ${rules.component}; component "${target.component}" contradicts it`,
-      other ? `to crash the ${target.component} leader use type: ${other}; or leave component out` : 'leave component out',
+      other
+        ? `to crash the ${target.component} leader use type: ${other}; or leave component out`
+        : 'leave component out',
     );
   }
 }
@@ -497,7 +639,10 @@ function resolveWorkload(id: string, path: Path, ctx: TargetContext): void {
   if (ctx.workloadIds.includes(id) || ctx.incompleteWorkloads) return;
   if (!id.includes('/')) {
     const matches = ctx.workloadIds.filter((w) => w.endsWith(`/${id}`));
-    const hint = matches.length > 0 ? `write it as Kind/name: ${matches.join(' or ')}` : 'workloads are written as Kind/name, e.g. Deployment/checkout';
+    const hint =
+      matches.length > 0
+        ? `write it as Kind/name: ${matches.join(' or ')}`
+        : 'workloads are written as Kind/name, e.g. Deployment/checkout';
     ctx.error(path, 'unknown-reference', `unknown workload "${id}" (expected Kind/name)`, hint);
     return;
   }
@@ -508,7 +653,8 @@ function resolveWorkload(id: string, path: Path, ctx: TargetContext): void {
 function selectNodes(target: Raw, scenario: Scenario): string[] | undefined {
   const nodes = scenario.spec.nodes;
   if (target.node !== undefined) return nodes.filter((n) => n.name === target.node).map((n) => n.name);
-  if (target.nodes !== undefined) return nodes.filter((n) => (target.nodes as string[]).includes(n.name)).map((n) => n.name);
+  if (target.nodes !== undefined)
+    return nodes.filter((n) => (target.nodes as string[]).includes(n.name)).map((n) => n.name);
   if (target.zone !== undefined) return nodes.filter((n) => n.zone === target.zone).map((n) => n.name);
   if (target.labels !== undefined) {
     const wanted = Object.entries(target.labels as Record<string, string>);
@@ -548,6 +694,7 @@ function controlPlaneLoss(layout: ReturnType<typeof controlPlaneLayout>, zone: s
   const etcd = count('etcd');
   const parts: string[] = [];
   if (api.all > 0 && api.lost === api.all) parts.push(`every kube-apiserver (${api.lost} of ${api.all})`);
-  if (etcd.all > 0 && (etcd.all - etcd.lost) * 2 <= etcd.all) parts.push(`etcd's quorum (${etcd.lost} of ${etcd.all} members)`);
+  if (etcd.all > 0 && (etcd.all - etcd.lost) * 2 <= etcd.all)
+    parts.push(`etcd's quorum (${etcd.lost} of ${etcd.all} members)`);
   return parts.length ? parts.join(' and ') : undefined;
 }

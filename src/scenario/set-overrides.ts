@@ -65,7 +65,11 @@ export function applyOverrides(raw: unknown, sets: readonly string[], root: Sche
     };
     const eq = text.indexOf('=');
     if (eq <= 0) {
-      fail(`"${text}" is not of the form path=value`, 1, 'e.g. --set spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s');
+      fail(
+        `"${text}" is not of the form path=value`,
+        1,
+        'e.g. --set spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s',
+      );
       return;
     }
     const pathText = text.slice(0, eq).trim();
@@ -79,7 +83,12 @@ export function applyOverrides(raw: unknown, sets: readonly string[], root: Sche
     try {
       newValue = parseYaml(valueText, { maxAliasCount: MAX_ALIAS_COUNT, prettyErrors: false });
     } catch (e) {
-      fail(`the value "${valueText}" is not valid YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, eq + 2, undefined, formatPath(path));
+      fail(
+        `the value "${valueText}" is not valid YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+        eq + 2,
+        undefined,
+        formatPath(path),
+      );
       return;
     }
     if (value === null || typeof value !== 'object') value = {};
@@ -94,7 +103,13 @@ export function applyOverrides(raw: unknown, sets: readonly string[], root: Sche
 }
 
 /** Sets `newValue` at `path`, creating missing mappings and appending at index = length. */
-function setAt(root: Record<string, unknown>, path: Path, newValue: unknown, rootSchema: Schema, defs: Definitions): string | undefined {
+function setAt(
+  root: Record<string, unknown>,
+  path: Path,
+  newValue: unknown,
+  rootSchema: Schema,
+  defs: Definitions,
+): string | undefined {
   let container: Record<string, unknown> | unknown[] = root;
   let schema: Schema | undefined = rootSchema;
   for (let i = 0; i < path.length; i++) {
@@ -104,7 +119,12 @@ function setAt(root: Record<string, unknown>, path: Path, newValue: unknown, roo
     const step = schemaStep(schema, String(seg), defs, tagValue);
     if (!step.ok) {
       const full = formatPath(path);
-      const did = step.suggestion !== undefined ? ` (did you mean "${step.suggestion}"?)` : step.allowed ? ` (allowed: ${listNames(step.allowed, 20)})` : '';
+      const did =
+        step.suggestion !== undefined
+          ? ` (did you mean "${step.suggestion}"?)`
+          : step.allowed
+            ? ` (allowed: ${listNames(step.allowed, 20)})`
+            : '';
       return `${full}: ${step.message} in ${where}${did}`;
     }
     schema = step.schema;

@@ -7,8 +7,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; h
 const DURATION_UNITS_MS: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,
-  'µs': 1e-3,
-  'μs': 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
   ms: 1,
   s: 1000,
   m: 60_000,
@@ -83,7 +83,11 @@ export function parseRange(input: unknown): Parsed<RangeMs> {
   if (typeof input === 'string' && input.includes('..')) {
     const parts = input.split('..');
     if (parts.length !== 2) {
-      return { ok: false, message: `invalid range "${input}"`, hint: 'write a duration (5s) or a range min..max (2s..20s)' };
+      return {
+        ok: false,
+        message: `invalid range "${input}"`,
+        hint: 'write a duration (5s) or a range min..max (2s..20s)',
+      };
     }
     const min = parseDuration(parts[0].trim());
     const max = parseDuration(parts[1].trim());
@@ -105,14 +109,33 @@ export function parseRange(input: unknown): Parsed<RangeMs> {
   return { ok: true, value: { minMs: fixed.value, maxMs: fixed.value } };
 }
 
-const BINARY_SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL_SUFFIX: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const BINARY_SUFFIX: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+const DECIMAL_SUFFIX: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+};
 const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+|n|u|m|k|M|G|T|P|E|)$/;
 
 /** The value of a Kubernetes quantity (`500m`, `2`, `0.5`, `512Mi`, `4Gi`, `1G`, `1e3`) in base units. */
 export function parseQuantity(input: unknown): Parsed<number> {
   if (typeof input === 'number') {
-    if (!Number.isFinite(input) || input < 0) return { ok: false, message: `quantity must be zero or more, found ${input}` };
+    if (!Number.isFinite(input) || input < 0)
+      return { ok: false, message: `quantity must be zero or more, found ${input}` };
     return { ok: true, value: input };
   }
   if (typeof input !== 'string') {
@@ -140,7 +163,16 @@ export function parseQuantity(input: unknown): Parsed<number> {
 
 function didYouMeanSuffixFor(number: string, suffix: string): string {
   const lower = suffix.toLowerCase();
-  const binary: Record<string, string> = { ki: 'Ki', mi: 'Mi', gi: 'Gi', ti: 'Ti', kib: 'Ki', mib: 'Mi', gib: 'Gi', tib: 'Ti' };
+  const binary: Record<string, string> = {
+    ki: 'Ki',
+    mi: 'Mi',
+    gi: 'Gi',
+    ti: 'Ti',
+    kib: 'Ki',
+    mib: 'Mi',
+    gib: 'Gi',
+    tib: 'Ti',
+  };
   const decimal: Record<string, string> = { kb: 'k', mb: 'M', gb: 'G', tb: 'T' };
   if (binary[lower] !== undefined && binary[lower] !== suffix) return ` (did you mean "${number}${binary[lower]}"?)`;
   if (decimal[lower] !== undefined) {

@@ -1,13 +1,25 @@
 // YAML text -> plain documents, keeping the parsed node tree so any problem can be pointed at its
 // line and column. Alias expansion is capped so a "billion laughs" file fails at once.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { Issue } from './issues.js';
 import type { Path } from './paths.js';
 
 /** Alias expansions allowed while converting a document (yaml's resource-exhaustion guard). */
 export const MAX_ALIAS_COUNT = 100;
 
-const INDENT_HINT = 'YAML nests by indentation: check that this line and the one above line up with their siblings (spaces, not tabs)';
+const INDENT_HINT =
+  'YAML nests by indentation: check that this line and the one above line up with their siblings (spaces, not tabs)';
 const YAML_HINTS: Partial<Record<string, string>> = {
   BAD_INDENT: INDENT_HINT,
   MISSING_CHAR: INDENT_HINT,
@@ -37,7 +49,8 @@ export function parseYamlSource(text: string, file: string): YamlParseResult {
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const issues: Issue[] = [];
-  const at = (offset: number): { line: number; col: number } => lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
+  const at = (offset: number): { line: number; col: number } =>
+    lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
   if (!Array.isArray(parsed)) {
     // An EmptyStream: only comments or directives.
     return { ok: false, issues: [emptyIssue(file)] };
@@ -69,7 +82,9 @@ export function parseYamlSource(text: string, file: string): YamlParseResult {
         message: isBomb
           ? `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} alias expansions); refusing to expand them`
           : `YAML error: ${e instanceof Error ? e.message : String(e)}`,
-        hint: isBomb ? 'nested aliases that multiply (a "billion laughs" document) would exhaust memory; write the values out' : undefined,
+        hint: isBomb
+          ? 'nested aliases that multiply (a "billion laughs" document) would exhaust memory; write the values out'
+          : undefined,
         file,
         ...at(offset),
       });

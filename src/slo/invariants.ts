@@ -17,7 +17,8 @@ export class PodAccounting {
     switch (e.type) {
       case 'pod.created': {
         const p = this.phase.get(e.pod);
-        if (p !== undefined && p !== 'removed') return `pod.created for ${e.pod} while a pod of that name still exists (${p})`;
+        if (p !== undefined && p !== 'removed')
+          return `pod.created for ${e.pod} while a pod of that name still exists (${p})`;
         this.phase.set(e.pod, 'pending');
         return undefined;
       }

@@ -124,7 +124,11 @@ function recoveryTime(slo: Extract<SloSpec, { type: 'recovery-time' }>, ctx: Tra
   const faultMs = fault.atMs;
   const drop = firstBelow(series.points, faultMs, (p) => p.desired);
   if (!drop) {
-    return durationResult(slo, 0, `${slo.workload} never dropped below its desired Ready pods after ${slo.after}; bound ${d(slo.maxMs)}`);
+    return durationResult(
+      slo,
+      0,
+      `${slo.workload} never dropped below its desired Ready pods after ${slo.after}; bound ${d(slo.maxMs)}`,
+    );
   }
   const back = series.points.find((p) => p.atMs > drop.atMs && p.ready >= p.desired);
   const measuredMs = back ? back.atMs - faultMs : null;
@@ -146,7 +150,11 @@ function recoveryTime(slo: Extract<SloSpec, { type: 'recovery-time' }>, ctx: Tra
 }
 
 /** The first point in effect at or after fromMs whose ready count is below the threshold. */
-function firstBelow(points: readonly ReadyPoint[], fromMs: number, threshold: (p: ReadyPoint) => number): ReadyPoint | undefined {
+function firstBelow(
+  points: readonly ReadyPoint[],
+  fromMs: number,
+  threshold: (p: ReadyPoint) => number,
+): ReadyPoint | undefined {
   const atStart = pointAt(points, fromMs);
   if (atStart && atStart.ready < threshold(atStart)) return { ...atStart, atMs: fromMs };
   return points.find((p) => p.atMs > fromMs && p.ready < threshold(p));
@@ -165,11 +173,18 @@ function minAvailable(slo: Extract<SloSpec, { type: 'min-available' }>, ctx: Tra
   const series = ctx.readySeries(slo.workload);
   if (!series) return missingWorkload(slo);
   if (series.firstFullMs === null) {
-    return countResult(slo, false, null, slo.min.value, `${slo.workload} never reached its desired Ready pods, so its availability was never established`);
+    return countResult(
+      slo,
+      false,
+      null,
+      slo.min.value,
+      `${slo.workload} never reached its desired Ready pods, so its availability was never established`,
+    );
   }
   const fromMs = Math.max(series.firstFullMs, slo.window?.fromMs ?? 0);
   const toMs = Math.min(ctx.runEndMs, slo.window?.toMs ?? ctx.runEndMs);
-  const valueOf = (p: ReadyPoint): number => (slo.min.percent ? (p.desired > 0 ? (p.ready * 100) / p.desired : 100) : p.ready);
+  const valueOf = (p: ReadyPoint): number =>
+    slo.min.percent ? (p.desired > 0 ? (p.ready * 100) / p.desired : 100) : p.ready;
   let lowest: ReadyPoint | undefined;
   let lowestValue = Infinity;
   let firstBreak: ReadyPoint | undefined;
@@ -194,7 +209,14 @@ function minAvailable(slo: Extract<SloSpec, { type: 'min-available' }>, ctx: Tra
   const message = passed
     ? `${slo.workload} had at least ${measured}${unit} (lowest${at}) ${scope}; bound ${countText(slo.min)}`
     : `${slo.workload} fell to ${measured}${unit}${at} ${scope}, below the bound of ${countText(slo.min)}`;
-  return countResult(slo, passed, measured, slo.min.value, message, firstBreak ? { atMs: firstBreak.atMs, by: firstBreak.cause } : undefined);
+  return countResult(
+    slo,
+    passed,
+    measured,
+    slo.min.value,
+    message,
+    firstBreak ? { atMs: firstBreak.atMs, by: firstBreak.cause } : undefined,
+  );
 }
 
 function round1(n: number): number {
@@ -210,7 +232,11 @@ function unavailableTime(slo: Extract<SloSpec, { type: 'unavailable-time' }>, ct
   const thresholdText = slo.threshold ? countText(slo.threshold) : 'desired';
   const reached = series.points.find((p) => p.desired > 0 && !below(p));
   if (!reached) {
-    return durationResult(slo, null, `${slo.workload} never reached ${thresholdText} Ready pods, so its availability was never established`);
+    return durationResult(
+      slo,
+      null,
+      `${slo.workload} never reached ${thresholdText} Ready pods, so its availability was never established`,
+    );
   }
   let totalMs = 0;
   let crossed: { atMs: number; by?: TraceEvent } | undefined;
@@ -243,7 +269,8 @@ function detectionTime(slo: Extract<SloSpec, { type: 'detection-time' }>, ctx: T
   if (!fault) return missingFault(slo);
   const known = nodeNames(ctx.events);
   const targets = fault.targets.filter((t) => known.has(t));
-  if (targets.length === 0) return durationResult(slo, null, `fault "${slo.after}" hit no nodes, so there was nothing to detect`);
+  if (targets.length === 0)
+    return durationResult(slo, null, `fault "${slo.after}" hit no nodes, so there was nothing to detect`);
   // Status as it stood when the fault started (events before fault.started), then the first change away from True.
   const status = new Map<string, string>();
   const detectedMs = new Map<string, number>();
@@ -255,16 +282,25 @@ function detectionTime(slo: Extract<SloSpec, { type: 'detection-time' }>, ctx: T
     else if (e.to !== 'True' && !detectedMs.has(e.node)) detectedMs.set(e.node, e.atMs);
   }
   // A node already not Ready when the fault started is detected at once.
-  for (const n of targets) if (!detectedMs.has(n) && status.has(n) && status.get(n) !== 'True') detectedMs.set(n, fault.atMs);
+  for (const n of targets)
+    if (!detectedMs.has(n) && status.has(n) && status.get(n) !== 'True') detectedMs.set(n, fault.atMs);
   const missing = targets.filter((n) => !detectedMs.has(n));
   const bound = { atMs: fault.atMs + slo.maxMs, by: fault as TraceEvent };
   if (missing.length > 0) {
-    return durationResult(slo, null, `${missing.length} of ${targets.length} hit nodes (${listNames(missing)}) were never marked Unknown/NotReady; bound ${d(slo.maxMs)}`, bound);
+    return durationResult(
+      slo,
+      null,
+      `${missing.length} of ${targets.length} hit nodes (${listNames(missing)}) were never marked Unknown/NotReady; bound ${d(slo.maxMs)}`,
+      bound,
+    );
   }
   let lastNode = targets[0];
   for (const n of targets) if (detectedMs.get(n)! > detectedMs.get(lastNode)!) lastNode = n;
   const measuredMs = detectedMs.get(lastNode)! - fault.atMs;
-  const what = targets.length === 1 ? `${lastNode} was marked not Ready` : `all ${targets.length} hit nodes were marked not Ready (last ${lastNode})`;
+  const what =
+    targets.length === 1
+      ? `${lastNode} was marked not Ready`
+      : `all ${targets.length} hit nodes were marked not Ready (last ${lastNode})`;
   const message =
     measuredMs <= slo.maxMs
       ? `${what} after ${d(measuredMs)}; bound ${d(slo.maxMs)}`
@@ -315,12 +351,18 @@ function evictionTime(slo: Extract<SloSpec, { type: 'eviction-time' }>, ctx: Tra
     }
   }
   if (!snapshotTaken) snapshot();
-  if (onHit.size === 0) return durationResult(slo, 0, `no pods were running on the nodes hit by ${slo.after}; bound ${d(slo.maxMs)}`);
+  if (onHit.size === 0)
+    return durationResult(slo, 0, `no pods were running on the nodes hit by ${slo.after}; bound ${d(slo.maxMs)}`);
   const pods = [...onHit].sort();
   const never = pods.filter((p) => !deletedMs.has(p));
   const boundMs = fault.atMs + slo.maxMs;
   if (never.length > 0) {
-    return durationResult(slo, null, `${never.length} of ${pods.length} pods on the hit nodes (${listNames(never)}) were never deleted; bound ${d(slo.maxMs)}`, { atMs: boundMs, by: fault });
+    return durationResult(
+      slo,
+      null,
+      `${never.length} of ${pods.length} pods on the hit nodes (${listNames(never)}) were never deleted; bound ${d(slo.maxMs)}`,
+      { atMs: boundMs, by: fault },
+    );
   }
   let last = pods[0];
   for (const p of pods) if (deletedMs.get(p)! > deletedMs.get(last)!) last = p;
@@ -427,5 +469,12 @@ function stuckTerminating(slo: Extract<SloSpec, { type: 'stuck-terminating' }>, 
         ? `${measured} pod${measured === 1 ? '' : 's'} of ${slo.workload} ended the run Terminating (${names}); bound ${slo.max}`
         : `${measured} pods of ${slo.workload} ended the run Terminating (${names}), over the bound of ${slo.max}`;
   const breaker = passed ? undefined : stuck[slo.max][1];
-  return countResult(slo, passed, measured, slo.max, message, breaker ? { atMs: breaker.atMs, by: breaker } : undefined);
+  return countResult(
+    slo,
+    passed,
+    measured,
+    slo.max,
+    message,
+    breaker ? { atMs: breaker.atMs, by: breaker } : undefined,
+  );
 }

@@ -63,7 +63,12 @@ function buildReadySeries(events: readonly TraceEvent[]): Map<string, ReadySerie
       s = { workload, points: [], firstFullMs: null };
       byWorkload.set(workload, s);
     }
-    const point: ReadyPoint = { atMs: e.atMs, ready: ready.get(workload) ?? 0, desired: desired.get(workload) ?? 0, cause: e };
+    const point: ReadyPoint = {
+      atMs: e.atMs,
+      ready: ready.get(workload) ?? 0,
+      desired: desired.get(workload) ?? 0,
+      cause: e,
+    };
     const last = s.points[s.points.length - 1];
     if (last && last.atMs === e.atMs) s.points[s.points.length - 1] = point;
     else if (!last || last.ready !== point.ready || last.desired !== point.desired) s.points.push(point);

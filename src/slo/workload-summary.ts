@@ -34,7 +34,13 @@ export function summarizeFaults(events: readonly TraceEvent[]): FaultSummary[] {
   const open = new Map<string, FaultSummary>();
   for (const e of events) {
     if (e.type === 'fault.started') {
-      const f: FaultSummary = { name: e.fault, type: e.faultType, startMs: e.atMs, endMs: null, targets: [...e.targets] };
+      const f: FaultSummary = {
+        name: e.fault,
+        type: e.faultType,
+        startMs: e.atMs,
+        endMs: null,
+        targets: [...e.targets],
+      };
       out.push(f);
       open.set(e.fault, f);
     } else if (e.type === 'fault.ended') {

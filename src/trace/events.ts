@@ -28,7 +28,12 @@ export type TraceEventFields = {
   /** A Node object exists (at start, or after re-registration). Extra: lets reports lay out lanes by zone. */
   'node.created': { node: string; zone: string };
   'node.deleted': { node: string };
-  'node.ready.changed': { node: string; from: ReadyStatus | 'None'; to: ReadyStatus; by: 'kubelet' | 'node-lifecycle-controller' };
+  'node.ready.changed': {
+    node: string;
+    from: ReadyStatus | 'None';
+    to: ReadyStatus;
+    by: 'kubelet' | 'node-lifecycle-controller';
+  };
   'node.taint.added': TaintFields;
   'node.taint.removed': TaintFields;
   'node.lease.renewed': { node: string };

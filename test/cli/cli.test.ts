@@ -37,9 +37,22 @@ describe('hasim run', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('seed 1');
-    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['events.jsonl', 'junit.xml', 'report.html', 'report.md', 'summary.json', 'timeline.svg']);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual([
+      'events.jsonl',
+      'junit.xml',
+      'report.html',
+      'report.md',
+      'summary.json',
+      'timeline.svg',
+    ]);
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ scenario: 'tiny', seed: 1, durationMs: 120000, kubernetesVersion: '1.31', passed: true });
+    expect(summary).toMatchObject({
+      scenario: 'tiny',
+      seed: 1,
+      durationMs: 120000,
+      kubernetesVersion: '1.31',
+      passed: true,
+    });
   });
 
   it('exits 1 on a violated SLO and prints the command that reproduces it', () => {
@@ -72,21 +85,79 @@ describe('hasim run', () => {
 describe('bad input exits 2 with a clear message and no stack trace, having simulated nothing', () => {
   const cases: Array<[string, (dir: string) => string[], RegExp]> = [
     ['a missing file', () => ['run', 'nope.yaml'], /nope\.yaml:1:1: error: .*no such file/i],
-    ['a directory', (d) => { mkdirSync(join(d, 'adir')); return ['run', 'adir']; }, /adir.*error: .*directory/i],
-    ['an empty file', (d) => { writeFileSync(join(d, 'e.yaml'), ''); return ['run', 'e.yaml']; }, /e\.yaml.*error: .*empty/i],
-    ['a YAML syntax error', (d) => { writeFileSync(join(d, 's.yaml'), 'spec: [unclosed\n'); return ['run', 's.yaml']; }, /s\.yaml:\d+:\d+: error:/],
-    ['a 50 MB file', (d) => { writeFileSync(join(d, 'big.yaml'), '#'.repeat(50 * 1024 * 1024)); return ['run', 'big.yaml']; }, /big\.yaml.*50\.0 MB/],
-    ['a YAML alias bomb', (d) => {
-      const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-      for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
-      writeFileSync(join(d, 'bomb.yaml'), lines.join('\n') + '\n');
-      return ['run', 'bomb.yaml'];
-    }, /bomb\.yaml.*error: .*alias/i],
-    ['a misspelt key', (d) => { writeFileSync(join(d, 'k.yaml'), MINIMAL.replace('duration: 2m', 'durration: 2m')); return ['run', 'k.yaml']; }, /k\.yaml:5:3: error: spec: unknown field "durration" \(did you mean "duration"\?\)/],
+    [
+      'a directory',
+      (d) => {
+        mkdirSync(join(d, 'adir'));
+        return ['run', 'adir'];
+      },
+      /adir.*error: .*directory/i,
+    ],
+    [
+      'an empty file',
+      (d) => {
+        writeFileSync(join(d, 'e.yaml'), '');
+        return ['run', 'e.yaml'];
+      },
+      /e\.yaml.*error: .*empty/i,
+    ],
+    [
+      'a YAML syntax error',
+      (d) => {
+        writeFileSync(join(d, 's.yaml'), 'spec: [unclosed\n');
+        return ['run', 's.yaml'];
+      },
+      /s\.yaml:\d+:\d+: error:/,
+    ],
+    [
+      'a 50 MB file',
+      (d) => {
+        writeFileSync(join(d, 'big.yaml'), '#'.repeat(50 * 1024 * 1024));
+        return ['run', 'big.yaml'];
+      },
+      /big\.yaml.*50\.0 MB/,
+    ],
+    [
+      'a YAML alias bomb',
+      (d) => {
+        const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+        for (let i = 1; i < 9; i++)
+          lines.push(
+            `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+              .fill('*' + String.fromCharCode(96 + i))
+              .join(',')}]`,
+          );
+        writeFileSync(join(d, 'bomb.yaml'), lines.join('\n') + '\n');
+        return ['run', 'bomb.yaml'];
+      },
+      /bomb\.yaml.*error: .*alias/i,
+    ],
+    [
+      'a misspelt key',
+      (d) => {
+        writeFileSync(join(d, 'k.yaml'), MINIMAL.replace('duration: 2m', 'durration: 2m'));
+        return ['run', 'k.yaml'];
+      },
+      /k\.yaml:5:3: error: spec: unknown field "durration" \(did you mean "duration"\?\)/,
+    ],
     ['an unknown flag', () => ['run', '--sed', '3'], /Unknown argument: sed/],
     ['an unknown command', () => ['runn'], /Unknown argument: runn|Did you mean run/],
-    ['a bad seed', (d) => { writeFileSync(join(d, 't.yaml'), MINIMAL); return ['run', 't.yaml', '--seed', '-3']; }, /--seed must be a whole number/],
-    ['a bad --set path', (d) => { writeFileSync(join(d, 't.yaml'), MINIMAL); return ['run', 't.yaml', '--set', 'spec.duraton=1m']; }, /--set:1:1: error: .*duraton.*did you mean/],
+    [
+      'a bad seed',
+      (d) => {
+        writeFileSync(join(d, 't.yaml'), MINIMAL);
+        return ['run', 't.yaml', '--seed', '-3'];
+      },
+      /--seed must be a whole number/,
+    ],
+    [
+      'a bad --set path',
+      (d) => {
+        writeFileSync(join(d, 't.yaml'), MINIMAL);
+        return ['run', 't.yaml', '--set', 'spec.duraton=1m'];
+      },
+      /--set:1:1: error: .*duraton.*did you mean/,
+    ],
   ];
   for (const [what, args, message] of cases) {
     it(what, () => {
@@ -104,7 +175,10 @@ describe('hasim validate, schema, report', () => {
   it('validate exits 0 for good files and 2 listing every problem of bad ones', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'good.yaml'), MINIMAL);
-    writeFileSync(join(dir, 'bad.yaml'), MINIMAL.replace('kind: Deployment', 'kind: Deploymnet').replace('duration: 2m', 'duration: 2'));
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      MINIMAL.replace('kind: Deployment', 'kind: Deploymnet').replace('duration: 2m', 'duration: 2'),
+    );
     expect(hasim(['validate', 'good.yaml'], { cwd: dir }).code).toBe(0);
     const r = hasim(['validate', 'good.yaml', 'bad.yaml'], { cwd: dir });
     expect(r.code).toBe(2);

@@ -69,8 +69,10 @@ function readyAtEnd(events: TraceEvent[]): Map<string, number> {
   const ready = new Set<string>();
   for (const e of events) {
     if (e.type === 'pod.created') workloadOf.set(e.pod, e.workload);
-    else if (e.type === 'pod.ready.changed') e.ready ? ready.add(e.pod) : ready.delete(e.pod);
-    else if (e.type === 'pod.deleted' || e.type === 'pod.removed') ready.delete(e.pod);
+    else if (e.type === 'pod.ready.changed') {
+      if (e.ready) ready.add(e.pod);
+      else ready.delete(e.pod);
+    } else if (e.type === 'pod.deleted' || e.type === 'pod.removed') ready.delete(e.pod);
   }
   const counts = new Map<string, number>();
   for (const p of ready) counts.set(workloadOf.get(p)!, (counts.get(workloadOf.get(p)!) ?? 0) + 1);
@@ -123,7 +125,11 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
     // control-plane hosts (default from: control-plane), at a time off the 2 s renew grid.
     const scenario = load('control-plane-partitioned-leader.yaml');
     const cut = scenario.spec.faults[0];
-    expect(cut).toMatchObject({ type: 'network-partition', target: { instance: 'leader', component: KCM }, from: { controlPlane: true } });
+    expect(cut).toMatchObject({
+      type: 'network-partition',
+      target: { instance: 'leader', component: KCM },
+      from: { controlPlane: true },
+    });
     const P = cut.atMs;
     const lost: number[] = [];
     for (const seed of seeds(200)) {
@@ -131,7 +137,9 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
       const leader = leaderAt(events, KCM, P);
       const started = events.find((e) => e.type === 'fault.started' && e.fault === cut.name);
       expect(started).toMatchObject({ atMs: P, targets: [leader.replace(`${KCM}-`, '')] });
-      const gone = leaderEvents(events, KCM).find((e) => e.type === 'leader.lost' && e.instance === leader && e.atMs >= P);
+      const gone = leaderEvents(events, KCM).find(
+        (e) => e.type === 'leader.lost' && e.instance === leader && e.atMs >= P,
+      );
       expect(gone).toBeDefined();
       lost.push(gone!.atMs - P);
       const next = leaderEvents(events, KCM).find((e) => e.type === 'leader.acquired' && e.atMs >= P);
@@ -150,7 +158,9 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
     const clock = base.spec.faults[0];
     // The file's clock fault follows the leader at fault start, whatever the seed.
     expect(clock.target).toEqual({ instance: 'leader', component: KCM });
-    const strict = [{ name: 'no split brain', type: 'max-concurrent-leaders' as const, component: KCM as typeof KCM, max: 1 }];
+    const strict = [
+      { name: 'no split brain', type: 'max-concurrent-leaders' as const, component: KCM as typeof KCM, max: 1 },
+    ];
     let overlaps = 0;
     for (const seed of seeds(12)) {
       const at = (rate: number): Scenario => ({
@@ -159,7 +169,9 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
       });
       const slow = runScenario(at(0.5), { seed });
       const leader = leaderAt(slow.events, KCM, clock.atMs);
-      expect(slow.events.find((e) => e.type === 'fault.started' && e.fault === clock.name)).toMatchObject({ targets: [leader.replace(`${KCM}-`, '')] });
+      expect(slow.events.find((e) => e.type === 'fault.started' && e.fault === clock.name)).toMatchObject({
+        targets: [leader.replace(`${KCM}-`, '')],
+      });
       if (maxConcurrentLeaders(slow.events, KCM) === 2) {
         overlaps++;
         expect(slow.summary.slos[0].passed).toBe(false);
@@ -180,7 +192,10 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
 
   test('(e) a KCM leader crash 30 s after a worker crash delays its evictions by the failover and a fresh grace period', () => {
     const scenario = load('leader-crash-during-node-failure.yaml');
-    const noLeaderCrash: Scenario = { ...scenario, spec: { ...scenario.spec, faults: scenario.spec.faults.filter((f) => f.type === 'node-crash') } };
+    const noLeaderCrash: Scenario = {
+      ...scenario,
+      spec: { ...scenario.spec, faults: scenario.spec.faults.filter((f) => f.type === 'node-crash') },
+    };
     const evictions = (events: TraceEvent[]) =>
       events.filter((e) => e.type === 'pod.deleted' && e.reason === 'taint-eviction').map((e) => e.atMs);
     const cfg = scenario.spec.kubernetes.controllerManager;
@@ -198,7 +213,9 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
       expect(shift).toBeLessThanOrEqual(23_800 + 5_000 + cfg.nodeMonitorGracePeriodMs + cfg.nodeMonitorPeriodMs);
       // And the eviction is 300 s after a taint the new leader applied: ≥ grace + 300 s after its acquisition.
       const crash = faultStart(withCrash.events, 'kcm-leader-crash');
-      const acquired = leaderEvents(withCrash.events, KCM).find((e) => e.type === 'leader.acquired' && e.atMs >= crash)!;
+      const acquired = leaderEvents(withCrash.events, KCM).find(
+        (e) => e.type === 'leader.acquired' && e.atMs >= crash,
+      )!;
       expect(Math.min(...a) - acquired.atMs).toBeGreaterThanOrEqual(cfg.nodeMonitorGracePeriodMs + 300_000);
     }
   });
@@ -218,7 +235,8 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
     const zoneStates = events.filter((e) => e.type === 'zone.state.changed');
     const allDown = zoneStates.find((e) => {
       const state = new Map<string, string>();
-      for (const z of zoneStates) if (z.atMs <= e.atMs) state.set((z as { zone: string }).zone, (z as { to: string }).to);
+      for (const z of zoneStates)
+        if (z.atMs <= e.atMs) state.set((z as { zone: string }).zone, (z as { to: string }).to);
       return state.size > 0 && [...state.values()].every((s) => s === 'FullDisruption');
     });
     const beforeHeal = noExecute.filter((e) => e.atMs < healed);
@@ -226,7 +244,13 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
       expect(allDown).toBeDefined();
       for (const t of beforeHeal) {
         expect(t.atMs).toBeLessThan(allDown!.atMs);
-        const removed = events.find((e) => e.type === 'node.taint.removed' && e.node === (t as { node: string }).node && e.effect === 'NoExecute' && e.atMs >= t.atMs);
+        const removed = events.find(
+          (e) =>
+            e.type === 'node.taint.removed' &&
+            e.node === (t as { node: string }).node &&
+            e.effect === 'NoExecute' &&
+            e.atMs >= t.atMs,
+        );
         expect(removed?.atMs).toBe(allDown!.atMs);
       }
     }
@@ -234,7 +258,11 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
     // kubelets' phases differ, so some get a status update through later); each taint goes once it is Ready.
     for (const t of noExecute) {
       const node = (t as { node: string }).node;
-      expect(events.some((e) => e.type === 'node.taint.removed' && e.node === node && e.effect === 'NoExecute' && e.atMs > t.atMs)).toBe(true);
+      expect(
+        events.some(
+          (e) => e.type === 'node.taint.removed' && e.node === node && e.effect === 'NoExecute' && e.atMs > t.atMs,
+        ),
+      ).toBe(true);
     }
     const want = desired(events);
     const got = readyAtEnd(events);
@@ -245,14 +273,20 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
 
   test('(f) control-plane partition: every zone goes FullDisruption (tainting stops, taints are undone)', () => {
     const { events } = runScenario(load('control-plane-partition.yaml'));
-    const full = new Set(events.filter((e) => e.type === 'zone.state.changed' && e.to === 'FullDisruption').map((e) => (e as { zone: string }).zone));
+    const full = new Set(
+      events
+        .filter((e) => e.type === 'zone.state.changed' && e.to === 'FullDisruption')
+        .map((e) => (e as { zone: string }).zone),
+    );
     expect([...full].sort()).toEqual(['zone-a', 'zone-b', 'zone-c']);
   });
 
   test('(f) etcd 1 of 3 down changes nothing: node readiness as without the fault, no leader change', () => {
     const scenario = load('etcd-member-down.yaml');
     const shape = (events: TraceEvent[]) =>
-      events.filter((e) => e.type === 'node.ready.changed').map((e) => (e.type === 'node.ready.changed' ? `${e.node} ${e.from}->${e.to}` : ''));
+      events
+        .filter((e) => e.type === 'node.ready.changed')
+        .map((e) => (e.type === 'node.ready.changed' ? `${e.node} ${e.from}->${e.to}` : ''));
     const withFault = runScenario(scenario);
     const without = runScenario(withoutFaults(scenario));
     expect(shape(withFault.events)).toEqual(shape(without.events));
@@ -285,10 +319,13 @@ describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.
 
     const taintAt = new Map<string, number>();
     for (const e of events) {
-      if (e.type === 'node.taint.added' && e.effect === 'NoExecute' && zoneNodes.has(e.node) && !taintAt.has(e.node)) taintAt.set(e.node, e.atMs);
+      if (e.type === 'node.taint.added' && e.effect === 'NoExecute' && zoneNodes.has(e.node) && !taintAt.has(e.node))
+        taintAt.set(e.node, e.atMs);
     }
     for (const pod of cutOff) {
-      const notReady = events.find((e) => e.type === 'pod.ready.changed' && e.pod === pod && !e.ready && e.atMs >= cutAt);
+      const notReady = events.find(
+        (e) => e.type === 'pod.ready.changed' && e.pod === pod && !e.ready && e.atMs >= cutAt,
+      );
       expect(notReady).toMatchObject({ by: 'node-lifecycle-controller' });
       const deleted = events.find((e) => e.type === 'pod.deleted' && e.pod === pod && e.atMs >= cutAt);
       expect(deleted).toMatchObject({ reason: 'taint-eviction' });

@@ -15,7 +15,9 @@ import { buildCluster } from '../../src/model/cluster.js';
 import type { Scenario } from '../../src/scenario/types.js';
 
 const DIR = join(process.cwd(), 'scenarios');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 function load(file: string): Scenario {
   const parsed = parseScenarioText(readFileSync(join(DIR, file), 'utf8'), { file });
@@ -76,15 +78,18 @@ describe('working ahead changes nothing', () => {
   // Watch events every handler calls quiet are applied without a delivery (informer.ts). With a 20 s grace
   // period, lost heartbeats make nodes flap: the controller marks pods not ready while their kubelets'
   // watches still deliver, and each kubelet must take that event and report Ready again.
-  it.each([1, 2, 3, 4])('heartbeat-loss.yaml with a 20 s grace period, seed %d: the same trace without quiet deliveries', (seed) => {
-    const scenario = load('heartbeat-loss.yaml');
-    scenario.spec.kubernetes.controllerManager.nodeMonitorGracePeriodMs = 20_000;
-    const on = runScenario(scenario, { seed });
-    const a = toJsonl(on.events);
-    const b = toJsonl(runScenario(scenario, { seed, speculate: false }).events);
-    expect(on.events.some((e) => e.type === 'pod.ready.changed' && !e.ready)).toBe(true);
-    if (a !== b) throw new Error(`traces diverge at ${firstDivergence(a, b)}`);
-  });
+  it.each([1, 2, 3, 4])(
+    'heartbeat-loss.yaml with a 20 s grace period, seed %d: the same trace without quiet deliveries',
+    (seed) => {
+      const scenario = load('heartbeat-loss.yaml');
+      scenario.spec.kubernetes.controllerManager.nodeMonitorGracePeriodMs = 20_000;
+      const on = runScenario(scenario, { seed });
+      const a = toJsonl(on.events);
+      const b = toJsonl(runScenario(scenario, { seed, speculate: false }).events);
+      expect(on.events.some((e) => e.type === 'pod.ready.changed' && !e.ready)).toBe(true);
+      if (a !== b) throw new Error(`traces diverge at ${firstDivergence(a, b)}`);
+    },
+  );
 });
 
 // A delivery takes the object its event replaces from the store (no lookup in the cache) when that
@@ -123,8 +128,10 @@ describe('the node lifecycle short path for quiet nodes changes nothing', () => 
 // the one of a run with an event per renewal and every lease read at every pass, and that of a run with
 // heartbeats traced (which plays every renewal as it happens), and every renewal must still be counted.
 describe('lease renewals played late change nothing', () => {
-  const leaseTimes = (r: ReturnType<typeof runScenario>) => [...r.cluster.ctx.api.store.leases.values()].map((l) => `${l.metadata.name}@${l.spec.renewTimeMs}`);
-  const withoutRenewals = (events: ReadonlyArray<{ type: string }>) => toJsonl(events.filter((e) => e.type !== 'node.lease.renewed') as never);
+  const leaseTimes = (r: ReturnType<typeof runScenario>) =>
+    [...r.cluster.ctx.api.store.leases.values()].map((l) => `${l.metadata.name}@${l.spec.renewTimeMs}`);
+  const withoutRenewals = (events: ReadonlyArray<{ type: string }>) =>
+    toJsonl(events.filter((e) => e.type !== 'node.lease.renewed') as never);
   /** Runs a scenario with renewals played late and one by one; both must give the same trace and leases. */
   const lateAndEager = (scenario: Scenario, seed: number) => {
     const late = runScenario(scenario, { seed });
@@ -136,19 +143,23 @@ describe('lease renewals played late change nothing', () => {
     expect(leaseTimes(late)).toEqual(leaseTimes(eager));
     return { late, eager, trace: a };
   };
-  it.each(files)('%s, seeds 1-3: the same trace as with an event per renewal, and as with heartbeats traced', (file) => {
-    const scenario = load(file);
-    for (const seed of [1, 2, 3]) {
-      const { late, trace: a } = lateAndEager(scenario, seed);
-      const traced = runScenario(scenario, { seed, traceHeartbeats: true });
-      const c = withoutRenewals(traced.events);
-      if (a !== c) throw new Error(`seed ${seed}: traces diverge from the traced run at ${firstDivergence(c, a)}`);
-      const renewals = traced.events.filter((e) => e.type === 'node.lease.renewed').length;
-      expect(late.cluster.ctx.trace.mutedCount).toBe(renewals);
-      // Renewals were played late: fewer events than renewals plus everything else.
-      if (late.cluster.ctx.api.store.chains.enabled) expect(late.summary.stats.events).toBeLessThan(traced.summary.stats.events);
-    }
-  });
+  it.each(files)(
+    '%s, seeds 1-3: the same trace as with an event per renewal, and as with heartbeats traced',
+    (file) => {
+      const scenario = load(file);
+      for (const seed of [1, 2, 3]) {
+        const { late, trace: a } = lateAndEager(scenario, seed);
+        const traced = runScenario(scenario, { seed, traceHeartbeats: true });
+        const c = withoutRenewals(traced.events);
+        if (a !== c) throw new Error(`seed ${seed}: traces diverge from the traced run at ${firstDivergence(c, a)}`);
+        const renewals = traced.events.filter((e) => e.type === 'node.lease.renewed').length;
+        expect(late.cluster.ctx.trace.mutedCount).toBe(renewals);
+        // Renewals were played late: fewer events than renewals plus everything else.
+        if (late.cluster.ctx.api.store.chains.enabled)
+          expect(late.summary.stats.events).toBeLessThan(traced.summary.stats.events);
+      }
+    },
+  );
 
   // Flapping leases under heartbeat loss exercise the skipped-lease bookkeeping (a record replaced after
   // a skipped pass compares with the lease that pass would have taken in: seed 5 needs it).
@@ -162,10 +173,19 @@ describe('lease renewals played late change nothing', () => {
   // have seen was first seen within the grace period (nlc-core.ts, renewedWithinGrace).
   it("node-crash.yaml with zone-a's kubelet clocks at rate 0.2, seeds 1-3: the same trace, with healthy nodes flapping", () => {
     const scenario = load('node-crash.yaml');
-    scenario.spec.faults.push({ name: 'slow-clocks', type: 'clock-skew', atMs: 30_000, durationMs: 400_000, target: { zone: 'zone-a' }, rate: 0.2 });
+    scenario.spec.faults.push({
+      name: 'slow-clocks',
+      type: 'clock-skew',
+      atMs: 30_000,
+      durationMs: 400_000,
+      target: { zone: 'zone-a' },
+      rate: 0.2,
+    });
     for (const seed of [1, 2, 3]) {
       const { eager } = lateAndEager(scenario, seed);
-      expect(eager.events.filter((e) => e.type === 'node.ready.changed' && e.to === 'Unknown').length).toBeGreaterThan(10);
+      expect(eager.events.filter((e) => e.type === 'node.ready.changed' && e.to === 'Unknown').length).toBeGreaterThan(
+        10,
+      );
     }
   });
 
@@ -177,15 +197,26 @@ describe('lease renewals played late change nothing', () => {
       const cluster = buildCluster(scenario, { seed: 1, leaseChains });
       const { sim, api, trace } = cluster.ctx;
       scheduleFaults(cluster);
-      for (const [atMs, node] of [[100_000, 'worker-a-0'], [100_000, 'worker-c-2'], [250_003, 'worker-a-0']] as const) {
+      for (const [atMs, node] of [
+        [100_000, 'worker-a-0'],
+        [100_000, 'worker-c-2'],
+        [250_003, 'worker-a-0'],
+      ] as const) {
         sim.at(atMs, () => {
-          const r = api.store.patch<Lease>('Lease', `kube-node-lease/${node}`, (l) => ({ ...l, spec: { ...l.spec, holderIdentity: 'someone-else' } }), 'test');
+          const r = api.store.patch<Lease>(
+            'Lease',
+            `kube-node-lease/${node}`,
+            (l) => ({ ...l, spec: { ...l.spec, holderIdentity: 'someone-else' } }),
+            'test',
+          );
           expect(r.ok).toBe(true);
         });
       }
       sim.run(scenario.spec.durationMs);
       api.store.chains.catchUpAll();
-      const leases = [...api.store.leases.values()].map((l) => `${l.metadata.name}@${l.spec.renewTimeMs}/${l.spec.holderIdentity}`);
+      const leases = [...api.store.leases.values()].map(
+        (l) => `${l.metadata.name}@${l.spec.renewTimeMs}/${l.spec.holderIdentity}`,
+      );
       return { trace: withoutRenewals(trace.events as never), leases, renewals: trace.mutedCount };
     };
     const late = run(true);

@@ -16,19 +16,25 @@ describe('kubelet-stop', () => {
   const { events, summary } = run('kubelet-stop.yaml');
   const at = (pred: (e: TraceEvent) => boolean) => events.find(pred)?.atMs;
   const faultEnd = at((e) => e.type === 'fault.ended')!;
-  const onNode = new Set(events.filter((e) => e.type === 'pod.scheduled' && e.node === 'worker-b-0').map((e) => (e as { pod: string }).pod));
+  const onNode = new Set(
+    events.filter((e) => e.type === 'pod.scheduled' && e.node === 'worker-b-0').map((e) => (e as { pod: string }).pod),
+  );
 
   it('keeps the containers running while the node is declared Unknown, then evicts and replaces its pods', () => {
     expect(summary.passed).toBe(true);
     expect(at((e) => e.type === 'node.ready.changed' && e.node === 'worker-b-0' && e.to === 'Unknown')).toBeDefined();
-    const evicted = events.filter((e) => e.type === 'pod.deleted' && e.reason === 'taint-eviction' && onNode.has(e.pod));
+    const evicted = events.filter(
+      (e) => e.type === 'pod.deleted' && e.reason === 'taint-eviction' && onNode.has(e.pod),
+    );
     expect(evicted.length).toBeGreaterThan(0);
     // Nothing on worker-b-0 stops before the kubelet comes back: the evicted copies run on.
     const stopped = events.filter((e) => e.type === 'pod.stopped' && e.node === 'worker-b-0');
     expect(stopped.length).toBe(evicted.length);
     for (const s of stopped) expect(s.atMs).toBeGreaterThanOrEqual(faultEnd);
     // Their replacements ran elsewhere meanwhile: copies ran twice.
-    const replacementsStarted = events.filter((e) => e.type === 'pod.started' && e.node !== 'worker-b-0' && e.atMs > evicted[0].atMs && e.atMs < faultEnd);
+    const replacementsStarted = events.filter(
+      (e) => e.type === 'pod.started' && e.node !== 'worker-b-0' && e.atMs > evicted[0].atMs && e.atMs < faultEnd,
+    );
     expect(replacementsStarted.length).toBe(evicted.length);
   });
 });
@@ -39,12 +45,19 @@ describe('network-degrade', () => {
   it('makes healthy nodes flap with a 20 s grace period, and hardly ever with the default 40 s', () => {
     const seeds = [1, 2, 3, 4, 5];
     const flaps = (sets: string[]) =>
-      seeds.map((seed) => run('heartbeat-loss.yaml', sets, seed).events.filter((e) => e.type === 'node.ready.changed' && e.to === 'Unknown').length);
+      seeds.map(
+        (seed) =>
+          run('heartbeat-loss.yaml', sets, seed).events.filter(
+            (e) => e.type === 'node.ready.changed' && e.to === 'Unknown',
+          ).length,
+      );
     const noPowerLoss = run('heartbeat-loss.yaml').events.filter((e) => e.type === 'host.powered.off');
     expect(noPowerLoss).toEqual([]);
     const lowGrace = flaps([]);
     expect(lowGrace.reduce((a, b) => a + b, 0)).toBeGreaterThan(20);
     expect(lowGrace.every((n) => n > 0)).toBe(true);
-    expect(flaps(['spec.kubernetes.controllerManager.nodeMonitorGracePeriod=40s']).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2);
+    expect(
+      flaps(['spec.kubernetes.controllerManager.nodeMonitorGracePeriod=40s']).reduce((a, b) => a + b, 0),
+    ).toBeLessThanOrEqual(2);
   });
 });

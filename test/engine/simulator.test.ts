@@ -1,5 +1,13 @@
 import seedrandom from 'seedrandom';
-import { Priority, RandomStreams, Simulator, SimulationBug, TraceRecorder, makeRng, startLoop } from '../../src/engine/index.js';
+import {
+  Priority,
+  RandomStreams,
+  Simulator,
+  SimulationBug,
+  TraceRecorder,
+  makeRng,
+  startLoop,
+} from '../../src/engine/index.js';
 
 describe('Simulator', () => {
   it('counts early work as done from the start of its millisecond, after faults (visibleEarly)', () => {
@@ -43,7 +51,11 @@ describe('Simulator', () => {
     sim.at(100, () => seen.push(['a', sim.nowMs]));
     sim.after(200, () => seen.push(['b', sim.nowMs]));
     sim.run(1000);
-    expect(seen).toEqual([['a', 100], ['b', 200], ['c', 300]]);
+    expect(seen).toEqual([
+      ['a', 100],
+      ['b', 200],
+      ['c', 300],
+    ]);
     expect(sim.nowMs).toBe(1000);
   });
 
@@ -128,10 +140,15 @@ describe('Simulator', () => {
     });
     sim.at(5, check);
     sim.at(5, check, '', Priority.fault);
-    sim.at(5, () => {
-      reserveWithMarker(5);
-      check();
-    }, '', Priority.late);
+    sim.at(
+      5,
+      () => {
+        reserveWithMarker(5);
+        check();
+      },
+      '',
+      Priority.late,
+    );
     sim.at(6, check);
     sim.at(7, check, '', Priority.late);
     sim.run(6);
@@ -161,7 +178,15 @@ describe('Simulator', () => {
     expect(seq).toBe(1); // the insertion number at() would have given it
     // Reused objects run where they are posted next, and nothing of their last use is left.
     const again: string[] = [];
-    for (let i = 0; i < 5; i++) sim.postWith(30 - i, function (this: number) { again.push(`${this}@${sim.nowMs}`); }, i, `r${i}`);
+    for (let i = 0; i < 5; i++)
+      sim.postWith(
+        30 - i,
+        function (this: number) {
+          again.push(`${this}@${sim.nowMs}`);
+        },
+        i,
+        `r${i}`,
+      );
     sim.run(40);
     expect(again).toEqual(['4@26', '3@27', '2@28', '1@29', '0@30']);
     expect(sim.dispatched).toBe(10);
@@ -210,7 +235,9 @@ describe('Simulator', () => {
     expect(bug.atMs).toBe(50);
     expect(bug.eventLabel).toBe('culprit');
     expect(bug.seed).toBe(42);
-    expect(bug.message).toBe('simulator bug at 50 ms (event "culprit", seed 42): event "late" scheduled at 10 ms, before now (50 ms)');
+    expect(bug.message).toBe(
+      'simulator bug at 50 ms (event "culprit", seed 42): event "late" scheduled at 10 ms, before now (50 ms)',
+    );
   });
 
   it('assert() stops the run with a SimulationBug', () => {

@@ -1,7 +1,15 @@
 import { D3Node } from 'd3-node';
 import { outageFixture } from './fixtures.js';
 import { formatClock, formatDuration } from '../../src/report/format.js';
-import { milestones, renderHtmlReport, renderJunit, renderMarkdownReport, renderReports, renderTextSummary, renderTimelineSvg } from '../../src/report/index.js';
+import {
+  milestones,
+  renderHtmlReport,
+  renderJunit,
+  renderMarkdownReport,
+  renderReports,
+  renderTextSummary,
+  renderTimelineSvg,
+} from '../../src/report/index.js';
 
 /** Parses XML with jsdom (through d3-node) and fails on any parser error. */
 function parseXml(text: string, type = 'application/xml') {
@@ -12,7 +20,15 @@ function parseXml(text: string, type = 'application/xml') {
 
 describe('format', () => {
   it('formats durations the way an SRE writes them', () => {
-    expect([350, 45000, 12400, 372400, 420000, 3720000, 0].map(formatDuration)).toEqual(['350ms', '45s', '12.4s', '6m12.4s', '7m', '1h2m', '0ms']);
+    expect([350, 45000, 12400, 372400, 420000, 3720000, 0].map(formatDuration)).toEqual([
+      '350ms',
+      '45s',
+      '12.4s',
+      '6m12.4s',
+      '7m',
+      '1h2m',
+      '0ms',
+    ]);
   });
   it('formats clock times as mm:ss.t, h:mm:ss.t past an hour', () => {
     expect(formatClock(163000)).toBe('02:43.0');
@@ -61,15 +77,29 @@ describe('reports', () => {
     const svg = renderTimelineSvg(small.summary, small.events);
     const doc = parseXml(svg, 'image/svg+xml');
     const texts = [...doc.getElementsByTagName('text')].map((t) => t.textContent);
-    expect(texts).toEqual(expect.arrayContaining(['worker-a-0', 'worker-b-0', 'worker-c-0', 'zone-a · 1 node', 'Deployment/web', 'kube-controller-manager', 'kube-scheduler']));
-    expect(texts).toEqual(expect.arrayContaining(['detected', 'tainted', 'evicted', 'rescheduled', 'recovered Deployment/web']));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'worker-a-0',
+        'worker-b-0',
+        'worker-c-0',
+        'zone-a · 1 node',
+        'Deployment/web',
+        'kube-controller-manager',
+        'kube-scheduler',
+      ]),
+    );
+    expect(texts).toEqual(
+      expect.arrayContaining(['detected', 'tainted', 'evicted', 'rescheduled', 'recovered Deployment/web']),
+    );
   });
 
   it('SVG collapses more than 40 nodes into one row per zone', () => {
     const large = outageFixture({ nodesPerZone: 100, replicas: 30 });
     const doc = parseXml(renderTimelineSvg(large.summary, large.events), 'image/svg+xml');
     const texts = [...doc.getElementsByTagName('text')].map((t) => t.textContent);
-    expect(texts).toEqual(expect.arrayContaining(['zone-a · 100 nodes', 'zone-b · 100 nodes', 'max 100 not Ready', 'max 0 not Ready']));
+    expect(texts).toEqual(
+      expect.arrayContaining(['zone-a · 100 nodes', 'zone-b · 100 nodes', 'max 100 not Ready', 'max 0 not Ready']),
+    );
     expect(texts).not.toContain('worker-a-17');
   });
 
@@ -86,12 +116,20 @@ describe('reports', () => {
   it('milestones fold bursts into one line', () => {
     const large = outageFixture({ nodesPerZone: 100, replicas: 30 });
     const lines = milestones(large.events).map((m) => m.text);
-    expect(lines).toContain('100 nodes Ready → Unknown (node-lifecycle-controller): worker-a-0, worker-a-10, worker-a-20, …');
-    expect(lines.filter((l) => l.includes('deleted (taint-eviction)'))).toEqual(['15 pods on 15 nodes deleted (taint-eviction): web-0, web-1, web-2, …']);
+    expect(lines).toContain(
+      '100 nodes Ready → Unknown (node-lifecycle-controller): worker-a-0, worker-a-10, worker-a-20, …',
+    );
+    expect(lines.filter((l) => l.includes('deleted (taint-eviction)'))).toEqual([
+      '15 pods on 15 nodes deleted (taint-eviction): web-0, web-1, web-2, …',
+    ]);
   });
 
   it('text summary: colourless when asked, explains failures, tells how to reproduce', () => {
-    const text = renderTextSummary(small.summary, { color: false, reportDir: 'reports/zone-a-outage', events: small.events });
+    const text = renderTextSummary(small.summary, {
+      color: false,
+      reportDir: 'reports/zone-a-outage',
+      events: small.events,
+    });
     expect(text).not.toContain('\u001b[');
     expect(text.split('\n')[0]).toBe('hasim zone-a-outage  seed 42  k8s 1.31  30m simulated  42 events  412ms wall');
     expect(text).toContain('✘ FAIL  zone-a detected fast');
@@ -103,7 +141,12 @@ describe('reports', () => {
   });
 
   it('renderReports returns every report file', () => {
-    expect(Object.keys(renderReports(small.summary, small.events)).sort()).toEqual(['junit.xml', 'report.html', 'report.md', 'timeline.svg']);
+    expect(Object.keys(renderReports(small.summary, small.events)).sort()).toEqual([
+      'junit.xml',
+      'report.html',
+      'report.md',
+      'timeline.svg',
+    ]);
   });
 });
 
@@ -120,7 +163,9 @@ describe('SLO metadata in reports', () => {
 
   it('a percentage min-available shows "%" in the tables and on the timeline', () => {
     expect(fx.summary.slos[0]).toMatchObject({ workload: W2, unit: 'percent' });
-    expect(renderMarkdownReport(fx.summary, fx.events)).toMatch(/\| web half \| `min-available` \| [\d.]+% \| ≥ 50% \|/);
+    expect(renderMarkdownReport(fx.summary, fx.events)).toMatch(
+      /\| web half \| `min-available` \| [\d.]+% \| ≥ 50% \|/,
+    );
     expect(renderTimelineSvg(fx.summary, fx.events)).toContain('web half: min 50%');
   });
 
@@ -148,19 +193,42 @@ describe('SLO metadata in reports', () => {
 
 describe('milestones of a rate-limited burst', () => {
   it('say when a folded burst that took time ended, so it is not read as one instant', () => {
-    const taint = (atMs: number, node: string) => ({ atMs, type: 'node.taint.added' as const, node, key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' });
+    const taint = (atMs: number, node: string) => ({
+      atMs,
+      type: 'node.taint.added' as const,
+      node,
+      key: 'node.kubernetes.io/unreachable',
+      effect: 'NoExecute',
+    });
     const lines = milestones([taint(221_200, 'w-0'), taint(231_200, 'w-1'), taint(241_200, 'w-2')]).map((m) => m.text);
-    expect(lines).toEqual(['3 nodes tainted node.kubernetes.io/unreachable:NoExecute: w-0, w-1, w-2 (over 20s, until 04:01.2)']);
+    expect(lines).toEqual([
+      '3 nodes tainted node.kubernetes.io/unreachable:NoExecute: w-0, w-1, w-2 (over 20s, until 04:01.2)',
+    ]);
   });
 });
 
 describe('milestones of the API path', () => {
   it('tell when kube-apiserver and etcd members stop and start, since nothing can react without them', () => {
     const lines = milestones([
-      { atMs: 300_000, type: 'component.stopped', component: 'kube-apiserver', instance: 'kube-apiserver-control-plane-0' },
+      {
+        atMs: 300_000,
+        type: 'component.stopped',
+        component: 'kube-apiserver',
+        instance: 'kube-apiserver-control-plane-0',
+      },
       { atMs: 300_000, type: 'component.stopped', component: 'etcd', instance: 'etcd-control-plane-0' },
-      { atMs: 300_000, type: 'component.stopped', component: 'kube-controller-manager', instance: 'kube-controller-manager-control-plane-0' },
-      { atMs: 900_000, type: 'component.started', component: 'kube-apiserver', instance: 'kube-apiserver-control-plane-0' },
+      {
+        atMs: 300_000,
+        type: 'component.stopped',
+        component: 'kube-controller-manager',
+        instance: 'kube-controller-manager-control-plane-0',
+      },
+      {
+        atMs: 900_000,
+        type: 'component.started',
+        component: 'kube-apiserver',
+        instance: 'kube-apiserver-control-plane-0',
+      },
     ]).map((m) => m.text);
     expect(lines).toEqual([
       'kube-apiserver kube-apiserver-control-plane-0 stopped',

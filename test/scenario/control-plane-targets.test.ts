@@ -43,7 +43,11 @@ describe('control-plane hosts as fault targets', () => {
 `);
     expect(s.spec.faults.map((f) => [f.name, f.target, f.from])).toEqual([
       ['p1', { instance: 'leader', component: 'kube-controller-manager' }, { controlPlane: true }],
-      ['p2', { instance: 'leader', component: 'kube-scheduler' }, { instances: ['etcd-control-plane-0', 'kube-apiserver-control-plane-1'] }],
+      [
+        'p2',
+        { instance: 'leader', component: 'kube-scheduler' },
+        { instances: ['etcd-control-plane-0', 'kube-apiserver-control-plane-1'] },
+      ],
       ['p3', { zone: 'zone-a' }, { instance: 'leader', component: 'kube-controller-manager' }],
       ['d1', { instances: ['leader', 'etcd-control-plane-2'], component: 'kube-controller-manager' }, undefined],
       ['c1', { instance: 'leader', component: 'kube-controller-manager' }, undefined],

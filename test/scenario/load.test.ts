@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { controlPlaneLayout, formatIssues, parseScenarioText, scenarioJsonSchema, type Scenario } from '../../src/scenario/index.js';
+import {
+  controlPlaneLayout,
+  formatIssues,
+  parseScenarioText,
+  scenarioJsonSchema,
+  type Scenario,
+} from '../../src/scenario/index.js';
 
 const MINIMAL = `apiVersion: hasim.dev/v1
 kind: Scenario
@@ -50,10 +56,17 @@ describe('defaults and version profiles', () => {
         podEvictionTimeoutMs: 300_000,
         leaderElection: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2000 },
       },
-      scheduler: { replicas: 1, leaderElection: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2000 } },
+      scheduler: {
+        replicas: 1,
+        leaderElection: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2000 },
+      },
       apiServer: { replicas: 1, defaultNotReadyTolerationSeconds: 300, defaultUnreachableTolerationSeconds: 300 },
       etcd: { members: 1 },
-      kubelet: { nodeStatusUpdateFrequencyMs: 10_000, nodeStatusReportFrequencyMs: 300_000, nodeLeaseDurationSeconds: 40 },
+      kubelet: {
+        nodeStatusUpdateFrequencyMs: 10_000,
+        nodeStatusReportFrequencyMs: 300_000,
+        nodeLeaseDurationSeconds: 40,
+      },
       network: { latency: { minMs: 1, maxMs: 5 } },
     });
     expect(s.spec.controlPlane.zones).toEqual(['zone-a', 'zone-b']);
@@ -77,7 +90,12 @@ describe('defaults and version profiles', () => {
   });
 
   test('an explicit kubelet nodeStatusUpdateFrequency also sets the report frequency, as upstream', () => {
-    const s = load(MINIMAL.replace('  duration: 30m\n', '  duration: 30m\n  kubernetes:\n    kubelet: { nodeStatusUpdateFrequency: 4s }\n'));
+    const s = load(
+      MINIMAL.replace(
+        '  duration: 30m\n',
+        '  duration: 30m\n  kubernetes:\n    kubelet: { nodeStatusUpdateFrequency: 4s }\n',
+      ),
+    );
     expect(s.spec.kubernetes.kubelet.nodeStatusReportFrequencyMs).toBe(4000);
   });
 
@@ -116,16 +134,27 @@ describe('the full example of SPEC §2', () => {
   const s = load(readFileSync('test/scenario/spec-example.yaml', 'utf8'));
 
   test('parses into the validated form', () => {
-    expect(s.metadata).toEqual({ name: 'zone-a-outage', description: 'Zone A loses power for 10 minutes during peak.' });
+    expect(s.metadata).toEqual({
+      name: 'zone-a-outage',
+      description: 'Zone A loses power for 10 minutes during peak.',
+    });
     expect(s.spec.seed).toBe(42);
     expect(s.spec.nodes).toHaveLength(10);
     expect(s.spec.kubernetes.network.latency).toEqual({ minMs: 2, maxMs: 20 });
     expect(s.spec.workloads[0].podDisruptionBudget).toEqual({ minAvailable: { value: 4, percent: false } });
     expect(s.spec.workloads[0].requests).toEqual({ cpuMilli: 500, memoryBytes: 512 * 2 ** 20 });
     expect(s.spec.workloads[0].startup.imagePull).toEqual({ minMs: 2000, maxMs: 20_000 });
-    expect(s.spec.faults).toEqual([{ name: 'zone-a-power', type: 'zone-outage', atMs: 300_000, durationMs: 600_000, target: { zone: 'zone-a' } }]);
+    expect(s.spec.faults).toEqual([
+      { name: 'zone-a-power', type: 'zone-outage', atMs: 300_000, durationMs: 600_000, target: { zone: 'zone-a' } },
+    ]);
     expect(s.spec.slos).toEqual([
-      { name: 'checkout back to full strength', type: 'recovery-time', workload: 'Deployment/checkout', after: 'zone-a-power', maxMs: 420_000 },
+      {
+        name: 'checkout back to full strength',
+        type: 'recovery-time',
+        workload: 'Deployment/checkout',
+        after: 'zone-a-power',
+        maxMs: 420_000,
+      },
     ]);
   });
 
@@ -176,13 +205,23 @@ describe('fault targets and SLOs', () => {
     );
     expect(s.spec.slos).toEqual([
       { name: 'a', type: 'max-concurrent-leaders', component: 'kube-controller-manager', max: 1 },
-      { name: 'b', type: 'min-available', workload: 'Deployment/web', min: { value: 50, percent: true }, window: { fromMs: 60_000, toMs: 600_000 } },
+      {
+        name: 'b',
+        type: 'min-available',
+        workload: 'Deployment/web',
+        min: { value: 50, percent: true },
+        window: { fromMs: 60_000, toMs: 600_000 },
+      },
       { name: 'c', type: 'leaderless-time', component: 'kube-scheduler', maxMs: 30_000 },
     ]);
   });
 
   test('fields of another SLO type are rejected, naming the allowed ones', () => {
-    expect(problems(`${MINIMAL}  slos:\n    - { name: a, type: leaderless-time, component: kube-scheduler, max: 30s, workload: Deployment/web }\n`)).toBe(
+    expect(
+      problems(
+        `${MINIMAL}  slos:\n    - { name: a, type: leaderless-time, component: kube-scheduler, max: 30s, workload: Deployment/web }\n`,
+      ),
+    ).toBe(
       'test.yaml:14:78: error: spec.slos[0]: field "workload" does not apply to SLO type "leaderless-time" (allowed: name, type, component, max)',
     );
   });
@@ -201,8 +240,15 @@ describe('fault targets and SLOs', () => {
   });
 
   test('unknown control-plane instances suggest the defined names', () => {
-    const text = MINIMAL.replace('  duration: 30m\n', '  duration: 30m\n  kubernetes:\n    controllerManager: { replicas: 2 }\n');
-    expect(problems(`${text}  faults:\n    - { name: k, type: controller-manager-crash, at: 1m, target: { instance: kube-controller-manager-control-plane-7 } }\n`)).toBe(
+    const text = MINIMAL.replace(
+      '  duration: 30m\n',
+      '  duration: 30m\n  kubernetes:\n    controllerManager: { replicas: 2 }\n',
+    );
+    expect(
+      problems(
+        `${text}  faults:\n    - { name: k, type: controller-manager-crash, at: 1m, target: { instance: kube-controller-manager-control-plane-7 } }\n`,
+      ),
+    ).toBe(
       'test.yaml:16:78: error: spec.faults[0].target.instance: unknown kube-controller-manager instance "kube-controller-manager-control-plane-7" (did you mean "kube-controller-manager-control-plane-0"?)',
     );
   });
@@ -258,14 +304,21 @@ spec:
 
   test('join spec.workloads with requests summed and the PDB matched by selector', () => {
     const s = load(MANIFESTS);
-    expect(s.spec.workloads.map((w) => w.id)).toEqual(['Deployment/web', 'DaemonSet/agent', 'StatefulSet/db', 'DaemonSet/node-exporter']);
+    expect(s.spec.workloads.map((w) => w.id)).toEqual([
+      'Deployment/web',
+      'DaemonSet/agent',
+      'StatefulSet/db',
+      'DaemonSet/node-exporter',
+    ]);
     expect(s.spec.workloads[2]).toEqual({
       kind: 'StatefulSet',
       name: 'db',
       id: 'StatefulSet/db',
       replicas: 3,
       requests: { cpuMilli: 550, memoryBytes: 2 ** 30 + 64 * 2 ** 20 },
-      tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }],
+      tolerations: [
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+      ],
       nodeSelector: { 'kubernetes.io/hostname': 'solo' },
       spreadAcrossZones: true,
       startup: { imagePull: { minMs: 1000, maxMs: 5000 }, ready: { minMs: 2000, maxMs: 2000 } },
@@ -278,10 +331,10 @@ spec:
   });
 
   test('problems in a manifest name its document', () => {
-    const text = MANIFESTS.replace('  replicas: 3\n  selector: { matchLabels: { app: db } }', '  replicas: many\n  selector: { matchLabels: { app: db } }').replace(
-      'kind: DaemonSet\nmetadata:\n  name: node-exporter',
-      'kind: DaemonSet\nmetadata:\n  labels: {}',
-    );
+    const text = MANIFESTS.replace(
+      '  replicas: 3\n  selector: { matchLabels: { app: db } }',
+      '  replicas: many\n  selector: { matchLabels: { app: db } }',
+    ).replace('kind: DaemonSet\nmetadata:\n  name: node-exporter', 'kind: DaemonSet\nmetadata:\n  labels: {}');
     expect(problems(text)).toBe(
       [
         'test.yaml:19:13: error: document 2 (apps/v1 StatefulSet) spec.replicas: expected a whole number, found the string "many"',
@@ -298,7 +351,9 @@ metadata: { name: web }
 spec:
   template: { spec: { containers: [{ name: web }] } }
 `;
-    expect(problems(text)).toBe('test.yaml:16:19: error: document 2 (apps/v1 Deployment) metadata.name: duplicate workload "Deployment/web" (spec.workloads[0] already defines it)');
+    expect(problems(text)).toBe(
+      'test.yaml:16:19: error: document 2 (apps/v1 Deployment) metadata.name: duplicate workload "Deployment/web" (spec.workloads[0] already defines it)',
+    );
   });
 });
 
@@ -342,6 +397,7 @@ describe('--set overrides', () => {
 });
 
 describe('JSON Schema', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks the schema as plain JSON
   const schema = scenarioJsonSchema() as any;
 
   test('is draft-07 with descriptions and closed objects', () => {
@@ -382,7 +438,13 @@ spec:
       'single.yaml:10:69: warning: spec.faults[0].target.zone: this outage takes down every kube-apiserver (1 of 1) and etcd\'s quorum (1 of 1 members) with zone "eu-west-1a": no controller can react until the zone returns\n' +
         '  hint: spread the control plane: raise spec.kubernetes.apiServer.replicas and spec.kubernetes.etcd.members (3 each) over spec.controlPlane.zones',
     );
-    const spread = parseScenarioText(text.replace('duration: 30m', 'duration: 30m\n  kubernetes: { apiServer: { replicas: 3 }, etcd: { members: 3 } }\n  controlPlane: { zones: [eu-west-1a, eu-west-1b, eu-west-1c] }'), { file: 'spread.yaml' });
+    const spread = parseScenarioText(
+      text.replace(
+        'duration: 30m',
+        'duration: 30m\n  kubernetes: { apiServer: { replicas: 3 }, etcd: { members: 3 } }\n  controlPlane: { zones: [eu-west-1a, eu-west-1b, eu-west-1c] }',
+      ),
+      { file: 'spread.yaml' },
+    );
     expect(spread.ok && spread.warnings).toEqual([]);
   });
 });

@@ -44,7 +44,10 @@ describe('reading scenario files', () => {
 
   test('a file that is not UTF-8 points at the first bad byte', () => {
     const latin1 = join(dir, 'latin1.yaml');
-    writeFileSync(latin1, Buffer.concat([Buffer.from('metadata:\n  name: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    writeFileSync(
+      latin1,
+      Buffer.concat([Buffer.from('metadata:\n  name: caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+    );
     expect(message(latin1)).toBe(
       '<dir>/latin1.yaml:2:12: error: the file is not valid UTF-8 text\n  hint: save it as UTF-8; a binary file or another encoding (UTF-16, Latin-1) cannot be read',
     );

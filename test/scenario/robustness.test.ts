@@ -16,12 +16,26 @@ test('never throws on a mutated field of the SPEC example or a malformed --set',
         parseScenarioText(copy.join('\n'), { file: 'f.yaml' });
         n++;
       } catch (e) {
-        throw new Error(`line ${i + 1} -> ${v}: ${(e as Error).stack}`);
+        throw new Error(`line ${i + 1} -> ${v}: ${(e as Error).stack}`, { cause: e });
       }
     }
   }
-  for (const set of ['spec=1', 'spec.faults=3', 'spec.slos[0]={}', 'spec.slos[0].type=x', 'spec.nodes[0]=null', 'metadata=[]', 'spec.faults[0].target=[]', 'spec.kubernetes.controllerManager.leaderElection=5', 'spec.nodes[1]={name: y}']) {
-    try { parseScenarioText(text, { file: 'f', sets: [set] }); } catch (e) { throw new Error(`${set}: ${(e as Error).stack}`); }
+  for (const set of [
+    'spec=1',
+    'spec.faults=3',
+    'spec.slos[0]={}',
+    'spec.slos[0].type=x',
+    'spec.nodes[0]=null',
+    'metadata=[]',
+    'spec.faults[0].target=[]',
+    'spec.kubernetes.controllerManager.leaderElection=5',
+    'spec.nodes[1]={name: y}',
+  ]) {
+    try {
+      parseScenarioText(text, { file: 'f', sets: [set] });
+    } catch (e) {
+      throw new Error(`${set}: ${(e as Error).stack}`, { cause: e });
+    }
   }
   expect(n).toBeGreaterThan(100);
 });

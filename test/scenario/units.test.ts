@@ -1,4 +1,11 @@
-import { formatDuration, parseCount, parseCpuMilli, parseDuration, parseMemoryBytes, parseRange } from '../../src/scenario/units.js';
+import {
+  formatDuration,
+  parseCount,
+  parseCpuMilli,
+  parseDuration,
+  parseMemoryBytes,
+  parseRange,
+} from '../../src/scenario/units.js';
 import { didYouMean } from '../../src/scenario/did-you-mean.js';
 
 const ok = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T => {
@@ -37,12 +44,22 @@ describe('durations', () => {
     expect(ok(parseRange('5s'))).toEqual({ minMs: 5000, maxMs: 5000 });
     expect(ok(parseRange('2ms..20ms'))).toEqual({ minMs: 2, maxMs: 20 });
     expect(ok(parseRange('1s .. 5s'))).toEqual({ minMs: 1000, maxMs: 5000 });
-    expect(parseRange('20ms..2ms')).toEqual({ ok: false, message: 'range "20ms..2ms" has its lower bound above its upper bound' });
+    expect(parseRange('20ms..2ms')).toEqual({
+      ok: false,
+      message: 'range "20ms..2ms" has its lower bound above its upper bound',
+    });
     expect(parseRange('2..5s').ok).toBe(false);
   });
 
   test('formats milliseconds back in Go style', () => {
-    expect([0, 250, 1500, 40_000, 90_500, 5_400_000].map(formatDuration)).toEqual(['0s', '250ms', '1.5s', '40s', '1m30.5s', '1h30m']);
+    expect([0, 250, 1500, 40_000, 90_500, 5_400_000].map(formatDuration)).toEqual([
+      '0s',
+      '250ms',
+      '1.5s',
+      '40s',
+      '1m30.5s',
+      '1h30m',
+    ]);
   });
 });
 
@@ -95,7 +112,9 @@ describe('counts', () => {
 describe('did you mean', () => {
   test('finds typos, swaps and case slips, but not unrelated words', () => {
     expect(didYouMean('node-crsh', ['node-crash', 'kubelet-stop'])).toBe('node-crash');
-    expect(didYouMean('nodeMonitorGracePeirod', ['nodeMonitorPeriod', 'nodeMonitorGracePeriod'])).toBe('nodeMonitorGracePeriod');
+    expect(didYouMean('nodeMonitorGracePeirod', ['nodeMonitorPeriod', 'nodeMonitorGracePeriod'])).toBe(
+      'nodeMonitorGracePeriod',
+    );
     expect(didYouMean('deployment', ['Deployment', 'StatefulSet'])).toBe('Deployment');
     expect(didYouMean('banana', ['Deployment', 'StatefulSet'])).toBeUndefined();
   });

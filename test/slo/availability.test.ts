@@ -56,7 +56,18 @@ describe('running pods', () => {
       { atMs: 700_000, running: 1 },
     ]);
     const svg = renderTimelineSvg(
-      { scenario: 't', seed: 1, durationMs: 900_000, kubernetesVersion: '1.31', passed: true, slos: [], faults: [], workloads: [], stats: { events: 0, wallMs: 0 }, reproduce: '' },
+      {
+        scenario: 't',
+        seed: 1,
+        durationMs: 900_000,
+        kubernetesVersion: '1.31',
+        passed: true,
+        slos: [],
+        faults: [],
+        workloads: [],
+        stats: { events: 0, wallMs: 0 },
+        reproduce: '',
+      },
       events,
     );
     expect(svg).toContain('2 running: 1 old copy');

@@ -26,8 +26,20 @@ describe('PodAccounting', () => {
 
   it('flags pod.scheduled for a removed pod and binding twice', () => {
     const created: TraceEvent = { atMs: 0, type: 'pod.created', pod: 'p', workload: 'Deployment/w' };
-    expect(run([created, { atMs: 1, type: 'pod.removed', pod: 'p' }, { atMs: 2, type: 'pod.scheduled', pod: 'p', node: 'n' }])[2]).toBe('pod.scheduled for removed pod p');
-    expect(run([created, { atMs: 1, type: 'pod.scheduled', pod: 'p', node: 'n' }, { atMs: 2, type: 'pod.scheduled', pod: 'p', node: 'm' }])[2]).toContain('already bound');
+    expect(
+      run([
+        created,
+        { atMs: 1, type: 'pod.removed', pod: 'p' },
+        { atMs: 2, type: 'pod.scheduled', pod: 'p', node: 'n' },
+      ])[2],
+    ).toBe('pod.scheduled for removed pod p');
+    expect(
+      run([
+        created,
+        { atMs: 1, type: 'pod.scheduled', pod: 'p', node: 'n' },
+        { atMs: 2, type: 'pod.scheduled', pod: 'p', node: 'm' },
+      ])[2],
+    ).toContain('already bound');
   });
 
   it('flags pod.removed twice', () => {

@@ -30,7 +30,14 @@ function base(): TraceEvent[] {
 function outage(): TraceEvent[] {
   return [
     ...base(),
-    { atMs: 100000, type: 'node.ready.changed', node: 'n1', from: 'True', to: 'Unknown', by: 'node-lifecycle-controller' },
+    {
+      atMs: 100000,
+      type: 'node.ready.changed',
+      node: 'n1',
+      from: 'True',
+      to: 'Unknown',
+      by: 'node-lifecycle-controller',
+    },
     { atMs: 100000, type: 'pod.ready.changed', pod: 'p0', ready: false, by: 'node-lifecycle-controller' },
     { atMs: 100000, type: 'pod.ready.changed', pod: 'p1', ready: false, by: 'node-lifecycle-controller' },
     { atMs: 400000, type: 'pod.deleted', pod: 'p0', reason: 'taint-eviction' },
@@ -89,12 +96,24 @@ describe('min-available', () => {
   });
 
   it('judges a percentage of desired', () => {
-    expect(judge({ name: 'm', type: 'min-available', workload: W, min: { value: 33, percent: true } })).toMatchObject({ passed: true, measured: 33.3 });
-    expect(judge({ name: 'm', type: 'min-available', workload: W, min: { value: 50, percent: true } })).toMatchObject({ passed: false, measured: 33.3 });
+    expect(judge({ name: 'm', type: 'min-available', workload: W, min: { value: 33, percent: true } })).toMatchObject({
+      passed: true,
+      measured: 33.3,
+    });
+    expect(judge({ name: 'm', type: 'min-available', workload: W, min: { value: 50, percent: true } })).toMatchObject({
+      passed: false,
+      measured: 33.3,
+    });
   });
 
   it('looks only inside a window', () => {
-    const r = judge({ name: 'm', type: 'min-available', workload: W, min: { value: 3, percent: false }, window: { fromMs: 450000, toMs: 600000 } });
+    const r = judge({
+      name: 'm',
+      type: 'min-available',
+      workload: W,
+      min: { value: 3, percent: false },
+      window: { fromMs: 450000, toMs: 600000 },
+    });
     expect(r).toMatchObject({ passed: true, measured: 3 });
   });
 });
@@ -111,7 +130,13 @@ describe('unavailable-time', () => {
   });
 
   it('uses a threshold below desired', () => {
-    const r = judge({ name: 'u', type: 'unavailable-time', workload: W, threshold: { value: 2, percent: false }, maxMs: 60000 });
+    const r = judge({
+      name: 'u',
+      type: 'unavailable-time',
+      workload: W,
+      threshold: { value: 2, percent: false },
+      maxMs: 60000,
+    });
     // Below 2 Ready from 100s until p3 is Ready at 430s.
     expect(r).toMatchObject({ passed: false, measuredMs: 330000 });
   });
@@ -119,7 +144,10 @@ describe('unavailable-time', () => {
 
 describe('detection-time', () => {
   it('measures until every hit node is not Ready', () => {
-    expect(judge({ name: 'd', type: 'detection-time', after: 'f1', maxMs: 50000 })).toMatchObject({ passed: true, measuredMs: 40000 });
+    expect(judge({ name: 'd', type: 'detection-time', after: 'f1', maxMs: 50000 })).toMatchObject({
+      passed: true,
+      measuredMs: 40000,
+    });
   });
 
   it('fails over the bound, at the moment it is crossed', () => {
@@ -129,17 +157,25 @@ describe('detection-time', () => {
   });
 
   it('fails with null when a hit node is never marked', () => {
-    expect(judge({ name: 'd', type: 'detection-time', after: 'f1', maxMs: 30000 }, base())).toMatchObject({ passed: false, measuredMs: null });
+    expect(judge({ name: 'd', type: 'detection-time', after: 'f1', maxMs: 30000 }, base())).toMatchObject({
+      passed: false,
+      measuredMs: null,
+    });
   });
 
   it('fails when the fault never started', () => {
-    expect(judge({ name: 'd', type: 'detection-time', after: 'nope', maxMs: 30000 }).message).toContain('never started');
+    expect(judge({ name: 'd', type: 'detection-time', after: 'nope', maxMs: 30000 }).message).toContain(
+      'never started',
+    );
   });
 });
 
 describe('eviction-time', () => {
   it('measures until the last pod on the hit nodes is deleted', () => {
-    expect(judge({ name: 'e', type: 'eviction-time', after: 'f1', maxMs: 360000 })).toMatchObject({ passed: true, measuredMs: 340500 });
+    expect(judge({ name: 'e', type: 'eviction-time', after: 'f1', maxMs: 360000 })).toMatchObject({
+      passed: true,
+      measuredMs: 340500,
+    });
   });
 
   it('fails over the bound', () => {
@@ -149,7 +185,10 @@ describe('eviction-time', () => {
   });
 
   it('fails with null when a pod is never deleted', () => {
-    expect(judge({ name: 'e', type: 'eviction-time', after: 'f1', maxMs: 300000 }, base())).toMatchObject({ passed: false, measuredMs: null });
+    expect(judge({ name: 'e', type: 'eviction-time', after: 'f1', maxMs: 300000 }, base())).toMatchObject({
+      passed: false,
+      measuredMs: null,
+    });
   });
 });
 
@@ -180,7 +219,9 @@ describe('leader SLOs', () => {
   it('max-concurrent-leaders catches split brain', () => {
     const r = judgeSlos([{ name: 's', type: 'max-concurrent-leaders', component: C, max: 1 }], leaders, END)[0];
     expect(r).toMatchObject({ passed: false, measured: 2, bound: 1, violatedAtMs: 200000 });
-    expect(judgeSlos([{ name: 's', type: 'max-concurrent-leaders', component: C, max: 2 }], leaders, END)[0]).toMatchObject({ passed: true, measured: 2 });
+    expect(
+      judgeSlos([{ name: 's', type: 'max-concurrent-leaders', component: C, max: 2 }], leaders, END)[0],
+    ).toMatchObject({ passed: true, measured: 2 });
   });
 });
 
@@ -189,24 +230,41 @@ describe('stuck-terminating', () => {
     const r = judge({ name: 's', type: 'stuck-terminating', workload: W, max: 0 });
     expect(r).toMatchObject({ passed: false, measured: 2, violatedAtMs: 400000 });
     expect(r.message).toContain('p0, p1');
-    expect(judge({ name: 's', type: 'stuck-terminating', workload: W, max: 2 })).toMatchObject({ passed: true, measured: 2 });
+    expect(judge({ name: 's', type: 'stuck-terminating', workload: W, max: 2 })).toMatchObject({
+      passed: true,
+      measured: 2,
+    });
   });
 
   it('passes when every deleted pod was removed', () => {
-    const events = [...outage(), { atMs: 500000, type: 'pod.removed', pod: 'p0' }, { atMs: 500000, type: 'pod.removed', pod: 'p1' }] as TraceEvent[];
-    expect(judge({ name: 's', type: 'stuck-terminating', workload: W, max: 0 }, events)).toMatchObject({ passed: true, measured: 0 });
+    const events = [
+      ...outage(),
+      { atMs: 500000, type: 'pod.removed', pod: 'p0' },
+      { atMs: 500000, type: 'pod.removed', pod: 'p1' },
+    ] as TraceEvent[];
+    expect(judge({ name: 's', type: 'stuck-terminating', workload: W, max: 0 }, events)).toMatchObject({
+      passed: true,
+      measured: 0,
+    });
   });
 });
 
 describe('summaries', () => {
   it('summarizes workloads: desired, lowest Ready after rollout, when it recovered', () => {
-    expect(summarizeWorkloads(outage(), END)).toEqual([{ workload: W, desired: 3, minReady: 1, recoveredAtMs: 440000 }]);
+    expect(summarizeWorkloads(outage(), END)).toEqual([
+      { workload: W, desired: 3, minReady: 1, recoveredAtMs: 440000 },
+    ]);
     expect(summarizeWorkloads(base(), END)).toEqual([{ workload: W, desired: 3, minReady: 3, recoveredAtMs: null }]);
   });
 
   it('summarizes faults with their end, null when lasting to the end', () => {
-    const events = [...base(), { atMs: 90000, type: 'fault.ended', fault: 'f1', faultType: 'node-crash', targets: ['n1'] }] as TraceEvent[];
-    expect(summarizeFaults(events)).toEqual([{ name: 'f1', type: 'node-crash', startMs: 60000, endMs: 90000, targets: ['n1'] }]);
+    const events = [
+      ...base(),
+      { atMs: 90000, type: 'fault.ended', fault: 'f1', faultType: 'node-crash', targets: ['n1'] },
+    ] as TraceEvent[];
+    expect(summarizeFaults(events)).toEqual([
+      { name: 'f1', type: 'node-crash', startMs: 60000, endMs: 90000, targets: ['n1'] },
+    ]);
     expect(summarizeFaults(base())[0].endMs).toBeNull();
   });
 });
@@ -226,7 +284,9 @@ describe('SLO metadata in the results', () => {
       outage(),
       END,
     );
-    expect(results.map(({ name, workload, after, component, unit }) => ({ name, workload, after, component, unit }))).toEqual([
+    expect(
+      results.map(({ name, workload, after, component, unit }) => ({ name, workload, after, component, unit })),
+    ).toEqual([
       { name: 'a', workload: W, after: 'f1', component: undefined, unit: 'ms' },
       { name: 'b', workload: W, after: undefined, component: undefined, unit: 'percent' },
       { name: 'c', workload: W, after: undefined, component: undefined, unit: 'pods' },
@@ -236,6 +296,15 @@ describe('SLO metadata in the results', () => {
       { name: 'g', workload: W, after: undefined, component: undefined, unit: 'pods' },
     ]);
     // Only the fields that apply are present (summary.json stays lean).
-    expect(Object.keys(results[4])).toEqual(['name', 'type', 'component', 'unit', 'passed', 'measured', 'bound', 'message']);
+    expect(Object.keys(results[4])).toEqual([
+      'name',
+      'type',
+      'component',
+      'unit',
+      'passed',
+      'measured',
+      'bound',
+      'message',
+    ]);
   });
 });

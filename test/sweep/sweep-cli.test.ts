@@ -10,7 +10,11 @@ const BIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 const GRACE = 'spec.kubernetes.controllerManager.nodeMonitorGracePeriod';
 
 function hasim(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -45,13 +49,31 @@ describe('hasim sweep', () => {
   });
 
   it('--grid sweeps a field: two grace periods give two points with different detection times', () => {
-    const r = hasim(['sweep', 'small.yaml', '--seeds', '6', '--workers', '2', '--grid', `${GRACE}=20s,40s`, '--format', 'json', '--out', 'grid'], dir);
+    const r = hasim(
+      [
+        'sweep',
+        'small.yaml',
+        '--seeds',
+        '6',
+        '--workers',
+        '2',
+        '--grid',
+        `${GRACE}=20s,40s`,
+        '--format',
+        'json',
+        '--out',
+        'grid',
+      ],
+      dir,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const sweep = JSON.parse(r.stdout);
     expect(sweep.stats.workers).toBe(2);
     expect(sweep.points.map((p: { sets: string[] }) => p.sets)).toEqual([[`${GRACE}=20s`], [`${GRACE}=40s`]]);
-    const [fast, slow] = sweep.points.map((p: { slos: Array<{ measured: { min: number; max: number } }> }) => p.slos[0].measured);
+    const [fast, slow] = sweep.points.map(
+      (p: { slos: Array<{ measured: { min: number; max: number } }> }) => p.slos[0].measured,
+    );
     // The grace period is counted from the last lease renewal, 0-10 s before the crash, plus up to one 5 s pass.
     expect(fast.max).toBeLessThanOrEqual(25_100);
     expect(slow.min).toBeGreaterThanOrEqual(30_000);
@@ -59,19 +81,48 @@ describe('hasim sweep', () => {
   });
 
   it('exits 1 when an SLO holds in fewer runs than --min-pass-rate, listing the failing seeds with reproduce commands', () => {
-    const tight = ['sweep', 'small.yaml', '--seeds', '8', '--workers', '2', '--set', 'spec.slos[0].max=35s', '--out', 'tight'];
+    const tight = [
+      'sweep',
+      'small.yaml',
+      '--seeds',
+      '8',
+      '--workers',
+      '2',
+      '--set',
+      'spec.slos[0].max=35s',
+      '--out',
+      'tight',
+    ];
     const r = hasim([...tight, '--min-pass-rate', '0.99'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✘ detection-time crash detected: \d+(\.\d)?% held \(\d\/8\)/);
-    expect(r.stdout).toMatch(/hasim run small\.yaml --seed \d+ --set 'spec\.slos\[0\]\.max=35s'|hasim run small\.yaml --seed \d+ --set spec\.slos\[0\]\.max=35s/);
+    expect(r.stdout).toMatch(
+      /hasim run small\.yaml --seed \d+ --set 'spec\.slos\[0\]\.max=35s'|hasim run small\.yaml --seed \d+ --set spec\.slos\[0\]\.max=35s/,
+    );
     expect(r.stdout).toContain('below 99% (--min-pass-rate 0.99)');
-    expect(hasim([...tight, '--min-pass-rate', '0', '--quiet'], dir)).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(hasim([...tight, '--min-pass-rate', '0', '--quiet'], dir)).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
   });
 
   it('exits 2 on a misspelt --grid path with a did-you-mean, having run nothing', () => {
-    const r = hasim(['sweep', 'small.yaml', '--grid', 'spec.kubernetes.controllerManager.nodeMonitorGracePerod=20s,40s', '--grid', 'spec.duration=1m,2'], dir);
+    const r = hasim(
+      [
+        'sweep',
+        'small.yaml',
+        '--grid',
+        'spec.kubernetes.controllerManager.nodeMonitorGracePerod=20s,40s',
+        '--grid',
+        'spec.duration=1m,2',
+      ],
+      dir,
+    );
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--grid:1:1: error: spec.kubernetes.controllerManager.nodeMonitorGracePerod: unknown field "nodeMonitorGracePerod" in spec.kubernetes.controllerManager (did you mean "nodeMonitorGracePeriod"?)');
+    expect(r.stderr).toContain(
+      '--grid:1:1: error: spec.kubernetes.controllerManager.nodeMonitorGracePerod: unknown field "nodeMonitorGracePerod" in spec.kubernetes.controllerManager (did you mean "nodeMonitorGracePeriod"?)',
+    );
     expect(r.stderr).toContain('--grid:2:1: error: spec.duration: value "2": expected a duration with a unit');
     // Found in both grid points, reported once.
     expect(r.stderr.match(/nodeMonitorGracePerod"/g)).toHaveLength(1);

@@ -26,7 +26,13 @@ describe('--grid flags', () => {
   });
 
   it('reports every malformed flag against --grid with its position', () => {
-    const { axes, issues } = parseGridFlags(['spec.duration=1m,2m', 'nope', 'spec.seed=1,,2', 'spec.duration=3m', 'a=1,1']);
+    const { axes, issues } = parseGridFlags([
+      'spec.duration=1m,2m',
+      'nope',
+      'spec.seed=1,,2',
+      'spec.duration=3m',
+      'a=1,1',
+    ]);
     expect(axes).toEqual([{ path: 'spec.duration', values: ['1m', '2m'] }]);
     expect(issues.map((i) => `${i.file}:${i.line}: ${i.message}`)).toEqual([
       '--grid:2: "nope" is not of the form path=v1,v2,...',
@@ -43,7 +49,14 @@ describe('grid expansion', () => {
       { path: 'a', values: ['1', '2'] },
       { path: 'b', values: ['x', 'y', 'z'] },
     ]);
-    expect(points.map((p) => p.sets.join(' '))).toEqual(['a=1 b=x', 'a=1 b=y', 'a=1 b=z', 'a=2 b=x', 'a=2 b=y', 'a=2 b=z']);
+    expect(points.map((p) => p.sets.join(' '))).toEqual([
+      'a=1 b=x',
+      'a=1 b=y',
+      'a=1 b=z',
+      'a=2 b=x',
+      'a=2 b=y',
+      'a=2 b=z',
+    ]);
     expect(points[4].settings).toEqual([
       { path: 'a', value: '2' },
       { path: 'b', value: 'y' },
@@ -99,9 +112,27 @@ describe('percentiles (nearest rank)', () => {
   });
 
   it('distribution sorts, counts runs that measured nothing apart and rounds the mean to 3 decimals', () => {
-    expect(distribution([30, null, 10, 20, null, 40])).toEqual({ count: 4, missing: 2, min: 10, p50: 20, p90: 40, p99: 40, max: 40, mean: 25 });
+    expect(distribution([30, null, 10, 20, null, 40])).toEqual({
+      count: 4,
+      missing: 2,
+      min: 10,
+      p50: 20,
+      p90: 40,
+      p99: 40,
+      max: 40,
+      mean: 25,
+    });
     expect(distribution([1, 1, 2]).mean).toBe(1.333);
-    expect(distribution([null])).toEqual({ count: 0, missing: 1, min: null, p50: null, p90: null, p99: null, max: null, mean: null });
+    expect(distribution([null])).toEqual({
+      count: 0,
+      missing: 1,
+      min: null,
+      p50: null,
+      p90: null,
+      p99: null,
+      max: null,
+      mean: null,
+    });
   });
 
   it('pass rates are rounded down to a tenth of a percent', () => {
@@ -113,7 +144,14 @@ describe('percentiles (nearest rank)', () => {
   });
 });
 
-function record(index: number, point: number, seed: number, detectMs: number, boundMs: number, recoveredAtMs: number | null): SweepRunRecord {
+function record(
+  index: number,
+  point: number,
+  seed: number,
+  detectMs: number,
+  boundMs: number,
+  recoveredAtMs: number | null,
+): SweepRunRecord {
   const detected = detectMs <= boundMs;
   return {
     index,
@@ -154,7 +192,16 @@ describe('aggregation', () => {
     expect(r.runs).toBe(8);
     const [p1, p2] = r.points;
     expect(p1.slos[0]).toMatchObject({ runs: 4, passed: 3, passRate: 0.75, failedSeeds: [4] });
-    expect(p1.slos[0].measured).toEqual({ count: 4, missing: 0, min: 30_000, p50: 35_000, p90: 50_000, p99: 50_000, max: 50_000, mean: 38_750 });
+    expect(p1.slos[0].measured).toEqual({
+      count: 4,
+      missing: 0,
+      min: 30_000,
+      p50: 35_000,
+      p90: 50_000,
+      p99: 50_000,
+      max: 50_000,
+      mean: 38_750,
+    });
     expect(p1.workloads[0]).toMatchObject({ droppedRuns: 4, recoveredRuns: 3 });
     expect(p1.workloads[0].recoveryMs).toMatchObject({ count: 3, missing: 1, min: 60_000, p50: 70_000, max: 80_000 });
     expect(p1.failedRuns).toEqual([{ seed: 4, failed: ['detected'], reproduce: 'hasim run s.yaml --seed 4' }]);
@@ -173,7 +220,9 @@ describe('aggregation', () => {
   it('renders one block per grid point with the pass rate, the spread and the bound', () => {
     const r = aggregateSweep(plan, records);
     const text = renderSweepText(r, { color: false, wallMs: 1234, workers: 2 });
-    expect(text).toContain('[1/2] x=1\n  ✔ detection-time detected: 75% held (3/4), p50 35s p99 50s max 50s (bound 45s)');
+    expect(text).toContain(
+      '[1/2] x=1\n  ✔ detection-time detected: 75% held (3/4), p50 35s p99 50s max 50s (bound 45s)',
+    );
     expect(text).toContain('  ✘ detection-time detected: 50% held (2/4), p50 20s p99 1m10s max 1m10s (bound 45s)');
     expect(text).toContain('    hasim run s.yaml --seed 2  # detected');
     expect(text).toContain('8 runs in 1.2s wall (2 workers)');
@@ -192,7 +241,9 @@ describe('one sweep job in-process', () => {
     const b = runSweepJob(parsed.scenario, { index: 3, point: 1, seed: 4 }, { scenarioArg: 's.yaml', sets });
     expect(a).toEqual(b);
     expect(a).toMatchObject({ index: 3, point: 1, seed: 4, firstFaultStartMs: 20_000 });
-    expect(a.reproduce).toBe('hasim run s.yaml --seed 4 --set spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s');
+    expect(a.reproduce).toBe(
+      'hasim run s.yaml --seed 4 --set spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s',
+    );
     const detection = a.slos.find((s) => s.type === 'detection-time')!;
     // 20 s grace on the controller's clock after the last renewal, which is 0-10 s before the crash.
     expect(detection.value).toBeGreaterThan(10_000);

@@ -8,7 +8,9 @@ import type { RunSummary } from '../../trace/summary.js';
 import { BadInput, EXIT } from '../exit-codes.js';
 import { writeFilesAtomic } from '../write-atomic.js';
 
-export function reportCommand(setCode: (c: number) => void): CommandModule<object, { dir: string; out?: string; quiet: boolean }> {
+export function reportCommand(
+  setCode: (c: number) => void,
+): CommandModule<object, { dir: string; out?: string; quiet: boolean }> {
   return {
     command: 'report <dir>',
     describe: 'Re-render the report files of a saved run from its events.jsonl and summary.json',
@@ -28,7 +30,8 @@ export function reportCommand(setCode: (c: number) => void): CommandModule<objec
 }
 
 export function readSavedRun(dir: string): { summary: RunSummary; events: TraceEvent[] } {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BadInput(`${dir}: error: not a folder written by hasim run`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new BadInput(`${dir}: error: not a folder written by hasim run`);
   const summaryPath = join(dir, 'summary.json');
   const eventsPath = join(dir, 'events.jsonl');
   for (const p of [summaryPath, eventsPath]) {
@@ -49,7 +52,8 @@ export function readSavedRun(dir: string): { summary: RunSummary; events: TraceE
     if (!lines[i].trim()) continue;
     try {
       const e = JSON.parse(lines[i]);
-      if (typeof e?.atMs !== 'number' || typeof e?.type !== 'string') throw new Error('each line needs "atMs" and "type"');
+      if (typeof e?.atMs !== 'number' || typeof e?.type !== 'string')
+        throw new Error('each line needs "atMs" and "type"');
       events.push(e as TraceEvent);
     } catch (err) {
       throw new BadInput(`${eventsPath}:${i + 1}:1: error: ${(err as Error).message}`);

@@ -30,9 +30,21 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
         .option('seed', { type: 'number', describe: 'seed for every random choice (overrides spec.seed)' })
         .option('out', { type: 'string', describe: 'folder for the report files (default reports/<scenario-name>/)' })
         .option('set', { type: 'string', array: true, describe: 'override a scenario field: path=value (repeatable)' })
-        .option('format', { choices: ['text', 'json'], default: 'text', describe: 'stdout: a readable summary or the summary.json object' })
-        .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors (the exit code still tells)' })
-        .option('trace-heartbeats', { type: 'boolean', default: false, describe: 'record every kubelet lease renewal in events.jsonl' }) as never,
+        .option('format', {
+          choices: ['text', 'json'],
+          default: 'text',
+          describe: 'stdout: a readable summary or the summary.json object',
+        })
+        .option('quiet', {
+          type: 'boolean',
+          default: false,
+          describe: 'print nothing but errors (the exit code still tells)',
+        })
+        .option('trace-heartbeats', {
+          type: 'boolean',
+          default: false,
+          describe: 'record every kubelet lease renewal in events.jsonl',
+        }) as never,
     handler: (args) => {
       const seed = checkSeed(args.seed);
       const file = args.scenario ?? DEMO_SCENARIO;
@@ -53,7 +65,10 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
       });
       if (!args.quiet) {
         if (args.format === 'json') process.stdout.write(summaryJson);
-        else process.stdout.write(renderTextSummary(result.summary, { color: useColor(), reportDir: outDir, events: result.events }));
+        else
+          process.stdout.write(
+            renderTextSummary(result.summary, { color: useColor(), reportDir: outDir, events: result.events }),
+          );
       }
       setCode(result.summary.passed ? EXIT.ok : EXIT.sloFailed);
     },
@@ -62,6 +77,7 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
 
 export function checkSeed(seed: number | undefined): number | undefined {
   if (seed === undefined) return undefined;
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new BadInput(`hasim: --seed must be a whole number 0 or more (found ${seed})`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new BadInput(`hasim: --seed must be a whole number 0 or more (found ${seed})`);
   return seed;
 }

@@ -4,7 +4,14 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { formatIssue, formatIssues, parseScenarioText, SET_FILE, type Issue, type Scenario } from '../../scenario/index.js';
+import {
+  formatIssue,
+  formatIssues,
+  parseScenarioText,
+  SET_FILE,
+  type Issue,
+  type Scenario,
+} from '../../scenario/index.js';
 import {
   aggregateSweep,
   expandGrid,
@@ -49,16 +56,39 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
     builder: (y) =>
       y
         .positional('scenario', { type: 'string', describe: 'scenario file (YAML)' })
-        .option('seeds', { type: 'number', default: DEFAULT_SEEDS, describe: 'runs per grid point, with seeds seed..seed+N-1' })
+        .option('seeds', {
+          type: 'number',
+          default: DEFAULT_SEEDS,
+          describe: 'runs per grid point, with seeds seed..seed+N-1',
+        })
         .option('seed', { type: 'number', describe: 'first seed (default spec.seed)' })
         // Not `array: true`: that would swallow the scenario argument after a flag.
-        .option('grid', { type: 'string', describe: 'sweep a field: path=v1,v2,... (repeatable; the cartesian product; commas inside [] {} or quotes do not split)' })
+        .option('grid', {
+          type: 'string',
+          describe:
+            'sweep a field: path=v1,v2,... (repeatable; the cartesian product; commas inside [] {} or quotes do not split)',
+        })
         .option('set', { type: 'string', describe: 'override a field in every run: path=value (repeatable)' })
         .option('workers', { type: 'number', describe: 'worker threads (default: the number of cores)' })
-        .option('min-pass-rate', { type: 'number', default: 1, describe: 'exit 1 when an SLO holds in a smaller share of the runs of a grid point' })
-        .option('out', { type: 'string', describe: 'folder for sweep.json and sweep.md (default reports/<scenario-name>-sweep/)' })
-        .option('format', { choices: ['text', 'json'], default: 'text', describe: 'stdout: a readable summary or the sweep.json object' })
-        .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors (the exit code still tells)' }) as never,
+        .option('min-pass-rate', {
+          type: 'number',
+          default: 1,
+          describe: 'exit 1 when an SLO holds in a smaller share of the runs of a grid point',
+        })
+        .option('out', {
+          type: 'string',
+          describe: 'folder for sweep.json and sweep.md (default reports/<scenario-name>-sweep/)',
+        })
+        .option('format', {
+          choices: ['text', 'json'],
+          default: 'text',
+          describe: 'stdout: a readable summary or the sweep.json object',
+        })
+        .option('quiet', {
+          type: 'boolean',
+          default: false,
+          describe: 'print nothing but errors (the exit code still tells)',
+        }) as never,
     handler: async (args) => {
       const startedMs = performance.now();
       const flags = checkFlags(args);
@@ -98,8 +128,19 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
       const json = JSON.stringify(result, null, 2) + '\n';
       writeFilesAtomic(outDir, { 'sweep.json': json, 'sweep.md': renderSweepMarkdown(result) });
       if (!args.quiet) {
-        if (args.format === 'json') process.stdout.write(JSON.stringify({ ...result, stats: { wallMs, workers: flags.workers } }, null, 2) + '\n');
-        else process.stdout.write(renderSweepText(result, { color: useColor(), wallMs, workers: Math.min(flags.workers, jobs.length), outDir }));
+        if (args.format === 'json')
+          process.stdout.write(
+            JSON.stringify({ ...result, stats: { wallMs, workers: flags.workers } }, null, 2) + '\n',
+          );
+        else
+          process.stdout.write(
+            renderSweepText(result, {
+              color: useColor(),
+              wallMs,
+              workers: Math.min(flags.workers, jobs.length),
+              outDir,
+            }),
+          );
       }
       setCode(result.passed ? EXIT.ok : EXIT.sloFailed);
     },
@@ -123,7 +164,8 @@ function asList(v: string | string[] | undefined): string[] {
 function checkFlags(args: SweepArgs): Flags {
   const problems: string[] = [];
   const wholeAtLeast1 = (name: string, v: number | undefined): void => {
-    if (v !== undefined && (!Number.isSafeInteger(v) || v < 1)) problems.push(`hasim: --${name} must be a whole number 1 or more (found ${v})`);
+    if (v !== undefined && (!Number.isSafeInteger(v) || v < 1))
+      problems.push(`hasim: --${name} must be a whole number 1 or more (found ${v})`);
   };
   wholeAtLeast1('seeds', args.seeds);
   wholeAtLeast1('workers', args.workers);
@@ -135,7 +177,8 @@ function checkFlags(args: SweepArgs): Flags {
     else throw e;
   }
   const rate = args['min-pass-rate'];
-  if (!(rate >= 0 && rate <= 1)) problems.push(`hasim: --min-pass-rate must be a number from 0 to 1, e.g. 0.99 (found ${rate})`);
+  if (!(rate >= 0 && rate <= 1))
+    problems.push(`hasim: --min-pass-rate must be a number from 0 to 1, e.g. 0.99 (found ${rate})`);
   if (problems.length) throw new BadInput(problems.join('\n'));
   return {
     seeds: args.seeds,
@@ -151,7 +194,10 @@ function checkFlags(args: SweepArgs): Flags {
  * Reads the file and validates it with the --set flags and with every grid point, so that a bad value
  * in the last grid point is found before the first run rather than after an hour of runs.
  */
-function planSweep(file: string, flags: Flags): { sweep: SweepPlan; text: string; displayPath: string; warnings: string } {
+function planSweep(
+  file: string,
+  flags: Flags,
+): { sweep: SweepPlan; text: string; displayPath: string; warnings: string } {
   const displayPath = displayPathOf(file);
   const read = readScenarioFile(file);
   if (!read.ok) throw new BadInput(formatIssues(read.issues.map((i) => ({ ...i, file: displayPath }))));
@@ -177,7 +223,9 @@ function planSweep(file: string, flags: Flags): { sweep: SweepPlan; text: string
     if (!parsed.ok) issues.push(...parsed.issues.map((issue) => gridIssue(issue, planned, i, SET_FILE)));
     else if (!first) {
       first = parsed.scenario;
-      warnings = parsed.warnings.length ? formatIssues(parsed.warnings.map((w) => gridIssue(w, planned, i, SET_FILE))) : '';
+      warnings = parsed.warnings.length
+        ? formatIssues(parsed.warnings.map((w) => gridIssue(w, planned, i, SET_FILE)))
+        : '';
     }
   });
   const errors = dedupe(issues.filter((i) => i.severity === 'error'));
@@ -207,7 +255,10 @@ function dedupe(issues: Issue[]): Issue[] {
 }
 
 /** "sweep 37/200 runs, 2 failed, 4.1s" on stderr, rewritten in place at most ten times a second. */
-function progressLine(total: number, startedMs: number): { update: (done: number, failed: number) => void; clear: () => void } {
+function progressLine(
+  total: number,
+  startedMs: number,
+): { update: (done: number, failed: number) => void; clear: () => void } {
   let lastMs = 0;
   let shown = false;
   return {

@@ -3,14 +3,20 @@ import type { CommandModule } from 'yargs';
 import { BadInput, EXIT } from '../exit-codes.js';
 import { loadScenario } from '../load.js';
 
-export function validateCommand(setCode: (c: number) => void): CommandModule<object, { files: string[]; set?: string[] }> {
+export function validateCommand(
+  setCode: (c: number) => void,
+): CommandModule<object, { files: string[]; set?: string[] }> {
   return {
     command: 'validate <files..>',
     describe: 'Check scenario files without running them',
     builder: (y) =>
       y
         .positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files' })
-        .option('set', { type: 'string', array: true, describe: 'apply overrides before checking: path=value' }) as never,
+        .option('set', {
+          type: 'string',
+          array: true,
+          describe: 'apply overrides before checking: path=value',
+        }) as never,
     handler: (args) => {
       const problems: string[] = [];
       for (const f of args.files) {
@@ -18,7 +24,9 @@ export function validateCommand(setCode: (c: number) => void): CommandModule<obj
           const { displayPath, warnings, scenario } = loadScenario(f, args.set ?? []);
           if (warnings) process.stderr.write(warnings + '\n');
           const n = scenario.spec;
-          process.stdout.write(`${displayPath}: valid (${n.nodes.length} nodes, ${n.workloads.length} workloads, ${n.faults.length} faults, ${n.slos.length} SLOs)\n`);
+          process.stdout.write(
+            `${displayPath}: valid (${n.nodes.length} nodes, ${n.workloads.length} workloads, ${n.faults.length} faults, ${n.slos.length} SLOs)\n`,
+          );
         } catch (err) {
           if (!(err instanceof BadInput)) throw err;
           problems.push(err.rendered);

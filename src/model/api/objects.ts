@@ -97,7 +97,11 @@ export type Kind = ApiObject['kind'];
 // nodes, and every piece of code reading pod fields slowed by megamorphic property lookups.
 
 /** A Pod spec like `s`, bound to `nodeName`, with `tolerations`. */
-export function podSpec(s: Pod['spec'], nodeName: string | undefined = s.nodeName, tolerations: readonly Toleration[] = s.tolerations): Pod['spec'] {
+export function podSpec(
+  s: Pod['spec'],
+  nodeName: string | undefined = s.nodeName,
+  tolerations: readonly Toleration[] = s.tolerations,
+): Pod['spec'] {
   return {
     nodeName,
     tolerations,
@@ -121,11 +125,25 @@ export function podMeta(
   deletionTimestampMs: number | undefined = m.deletionTimestampMs,
   deletionGracePeriodSeconds: number | undefined = m.deletionGracePeriodSeconds,
 ): Pod['metadata'] {
-  return { name: m.name, uid, resourceVersion, creationTimestampMs, labels: m.labels, workload: m.workload, deletionTimestampMs, deletionGracePeriodSeconds };
+  return {
+    name: m.name,
+    uid,
+    resourceVersion,
+    creationTimestampMs,
+    labels: m.labels,
+    workload: m.workload,
+    deletionTimestampMs,
+    deletionGracePeriodSeconds,
+  };
 }
 
 /** A Pod status. */
-export function podStatus(phase: PodPhase, ready: boolean, disruptionTarget: string | undefined, startTimeMs: number | undefined): Pod['status'] {
+export function podStatus(
+  phase: PodPhase,
+  ready: boolean,
+  disruptionTarget: string | undefined,
+  startTimeMs: number | undefined,
+): Pod['status'] {
   return { phase, ready, disruptionTarget, startTimeMs };
 }
 
@@ -137,7 +155,9 @@ export function readyCondition(node: Node): NodeCondition | undefined {
 
 /** IsPodActive (pkg/controller/controller_utils.go): not finished and not being deleted. */
 export function isPodActive(pod: Pod): boolean {
-  return pod.status.phase !== 'Succeeded' && pod.status.phase !== 'Failed' && pod.metadata.deletionTimestampMs === undefined;
+  return (
+    pod.status.phase !== 'Succeeded' && pod.status.phase !== 'Failed' && pod.metadata.deletionTimestampMs === undefined
+  );
 }
 
 export function leaseKey(namespace: string, name: string): string {

@@ -112,7 +112,13 @@ export class ApiServer {
    * Runs `op` at the API server on behalf of a client on `client` (no process: an operator's kubectl);
    * `done` gets the result or a Timeout. Processes call send() (Process.call) with their incarnation as owner.
    */
-  request<T>(client: Host, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void, label: string): void {
+  request<T>(
+    client: Host,
+    timeoutMs: number,
+    op: (store: ApiStore) => ApiResult<T>,
+    done: (r: ApiResult<T>) => void,
+    label: string,
+  ): void {
     this.schedule(this.prepareAt<T>(this.sim.nowMs, client, timeoutMs, op, done, label));
   }
 
@@ -161,9 +167,25 @@ export class ApiServer {
    * A request sent now by a caller that keeps no handle of its arrival (a process's API call): as
    * prepareAt and schedule, with the arrival posted (Simulator.postWith), so its event object is reused.
    */
-  send<T>(client: Host, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void, label: string, opts?: RequestOptions<T>): void {
+  send<T>(
+    client: Host,
+    timeoutMs: number,
+    op: (store: ApiStore) => ApiResult<T>,
+    done: (r: ApiResult<T>) => void,
+    label: string,
+    opts?: RequestOptions<T>,
+  ): void {
     const nowMs = this.sim.nowMs;
-    const req = new InFlightRequest<T>(this, client, nowMs + timeoutMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, undefined);
+    const req = new InFlightRequest<T>(
+      this,
+      client,
+      nowMs + timeoutMs,
+      op as RequestOp<T>,
+      done as RequestDone<T>,
+      label,
+      opts,
+      undefined,
+    );
     const arriveAtMs = this.route(req, nowMs, undefined);
     if (arriveAtMs === undefined) this.timeout(req);
     else this.sim.postWith(arriveAtMs, InFlightRequest.prototype.arrive, req, label);
@@ -206,7 +228,12 @@ export class ApiServer {
 
   /** Schedules the client's Timeout at its deadline (or now, if that has passed). */
   timeout<T>(req: InFlightRequest<T>): EventHandle {
-    return this.sim.atWith(Math.max(this.sim.nowMs, req.deadlineMs), InFlightRequest.prototype.timedOut, req, req.label);
+    return this.sim.atWith(
+      Math.max(this.sim.nowMs, req.deadlineMs),
+      InFlightRequest.prototype.timedOut,
+      req,
+      req.label,
+    );
   }
 
   /** Tells informers to re-check their connection (a replica or etcd member came back). */
@@ -246,7 +273,15 @@ export class InFlightRequest<T> {
   }
 
   /** Makes this finished request carry a new one (ApiServer.prepareAt's recycle). */
-  reset(client: Host, deadlineMs: number, op: RequestOp<T>, done: RequestDone<T>, label: string, opts: RequestOptions<T> | undefined, arg: unknown): this {
+  reset(
+    client: Host,
+    deadlineMs: number,
+    op: RequestOp<T>,
+    done: RequestDone<T>,
+    label: string,
+    opts: RequestOptions<T> | undefined,
+    arg: unknown,
+  ): this {
     this.replica = undefined;
     this.result = undefined;
     this.client = client;

@@ -233,8 +233,12 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   private passOverLease(nodeName: string): void {
     if (this.stopped || !this.connected) return;
     const latencyMs = this.watchLatency(this.ctx.api.store.watchRng);
-    if (latencyMs === undefined) throw this.ctx.sim.bug(`informer ${this.label}: a renewal passed over could not be delivered`);
-    this.lastSentAtMs.set(nodeName, Math.round(Math.max(this.ctx.sim.nowMs + latencyMs, this.lastSentAtMs.get(nodeName) ?? 0, this.watchFloorAtMs)));
+    if (latencyMs === undefined)
+      throw this.ctx.sim.bug(`informer ${this.label}: a renewal passed over could not be delivered`);
+    this.lastSentAtMs.set(
+      nodeName,
+      Math.round(Math.max(this.ctx.sim.nowMs + latencyMs, this.lastSentAtMs.get(nodeName) ?? 0, this.watchFloorAtMs)),
+    );
   }
 
   /** A node lease's watch event (see the file's opening comment). */
@@ -245,7 +249,9 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       return;
     }
     const key = this.keyFor(obj);
-    const atMs = Math.round(Math.max(this.ctx.sim.nowMs + latencyMs, this.lastSentAtMs.get(key) ?? 0, this.watchFloorAtMs));
+    const atMs = Math.round(
+      Math.max(this.ctx.sim.nowMs + latencyMs, this.lastSentAtMs.get(key) ?? 0, this.watchFloorAtMs),
+    );
     this.lastSentAtMs.set(key, atMs);
     const at = this.pendCount++;
     this.pendTypes[at] = type;
@@ -293,7 +299,10 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     const sim = this.ctx.sim;
     const types = this.inFlightTypes;
     // The head is read afresh each time round: a handler that reads the cache applies from it too.
-    while (this.inFlightHead < this.inFlightTail && sim.wouldHaveRun(this.inFlightAtMs[this.inFlightHead], this.inFlightSeqs[this.inFlightHead])) {
+    while (
+      this.inFlightHead < this.inFlightTail &&
+      sim.wouldHaveRun(this.inFlightAtMs[this.inFlightHead], this.inFlightSeqs[this.inFlightHead])
+    ) {
       const i = this.inFlightHead++;
       const obj = this.inFlightObjs[i]!;
       const prev = this.inFlightPrevs[i];
@@ -334,7 +343,9 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     if (this.stopped) return;
     const key = this.keyFor(obj);
     if (informerChecks.verifyKnownPrev && knownPrev !== undefined && this.items.get(key) !== knownPrev) {
-      throw this.ctx.sim.bug(`informer ${this.label}: ${key} was taken as held at resourceVersion ${knownPrev.metadata.resourceVersion}, but it is not`);
+      throw this.ctx.sim.bug(
+        `informer ${this.label}: ${key} was taken as held at resourceVersion ${knownPrev.metadata.resourceVersion}, but it is not`,
+      );
     }
     if (type === 'QUIET' || this.handlers.length === 0) {
       // Nobody to tell what it replaced (every node lease renewal comes this way): one map operation.
@@ -361,7 +372,9 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     if (table === undefined) this.items.set(key, obj);
     else if (knownPrev === undefined) table.set(key, obj);
     else if (!table.replaceHeld(knownPrev, obj)) {
-      throw this.ctx.sim.bug(`informer ${this.label}: ${key} was taken as held at resourceVersion ${knownPrev.metadata.resourceVersion}, but it is not`);
+      throw this.ctx.sim.bug(
+        `informer ${this.label}: ${key} was taken as held at resourceVersion ${knownPrev.metadata.resourceVersion}, but it is not`,
+      );
     }
   }
 
@@ -400,7 +413,12 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     const mark = this.pendMark;
     if (this.unordered) this.watchFloorAtMs = Math.round(atMs) + 1;
     // The node-Lease informer's list counts from the start of its millisecond, as its watch events do.
-    this.ctx.sim.at(atMs, () => this.replace(snapshot, mark, Math.round(atMs)), this.label, this.unordered ? Priority.early : Priority.normal);
+    this.ctx.sim.at(
+      atMs,
+      () => this.replace(snapshot, mark, Math.round(atMs)),
+      this.label,
+      this.unordered ? Priority.early : Priority.normal,
+    );
   }
 
   private disconnect(): void {

@@ -140,9 +140,18 @@ export class ApiStore {
     if (map.has(key)) return fail('AlreadyExists');
     let created: T;
     if (obj.kind === 'Pod') {
-      const pod: Pod = { kind: 'Pod', metadata: podMeta(obj.metadata, ++this.uid, ++this.rv, this.nowMs()), spec: obj.spec, status: obj.status };
+      const pod: Pod = {
+        kind: 'Pod',
+        metadata: podMeta(obj.metadata, ++this.uid, ++this.rv, this.nowMs()),
+        spec: obj.spec,
+        status: obj.status,
+      };
       created = this.admitPod(pod) as T;
-    } else created = { ...obj, metadata: { ...obj.metadata, uid: ++this.uid, resourceVersion: ++this.rv, creationTimestampMs: this.nowMs() } } as T;
+    } else
+      created = {
+        ...obj,
+        metadata: { ...obj.metadata, uid: ++this.uid, resourceVersion: ++this.rv, creationTimestampMs: this.nowMs() },
+      } as T;
     map.set(key, created);
     this.afterWrite(undefined, created, actor);
     return ok(created);
@@ -163,7 +172,12 @@ export class ApiStore {
    * Applies a change to the current object without a resourceVersion precondition (a PATCH). `key`: the
    * object's name, or "namespace/name" for a lease.
    */
-  patch<T extends ApiObject>(kind: T['kind'], key: string, change: (cur: T) => T | undefined, actor: string): ApiResult<T> {
+  patch<T extends ApiObject>(
+    kind: T['kind'],
+    key: string,
+    change: (cur: T) => T | undefined,
+    actor: string,
+  ): ApiResult<T> {
     if (kind === 'Lease') {
       const slash = key.indexOf('/');
       const namespace = key.slice(0, slash);
@@ -191,7 +205,12 @@ export class ApiStore {
     const deadline = this.nowMs() + grace * 1000;
     if (cur.metadata.deletionTimestampMs !== undefined && cur.metadata.deletionTimestampMs <= deadline) return ok(cur);
     const m = cur.metadata;
-    const next: Pod = { kind: 'Pod', metadata: podMeta(m, m.uid, m.resourceVersion, m.creationTimestampMs, deadline, grace), spec: cur.spec, status: cur.status };
+    const next: Pod = {
+      kind: 'Pod',
+      metadata: podMeta(m, m.uid, m.resourceVersion, m.creationTimestampMs, deadline, grace),
+      spec: cur.spec,
+      status: cur.status,
+    };
     if (cur.metadata.deletionTimestampMs === undefined) this.emitPodDeleted(cur, opts.reason);
     return ok(this.replace(cur, next, actor, name));
   }
@@ -241,7 +260,9 @@ export class ApiStore {
     }
     if (w.kind === 'Lease') this.chains.catchUpAll();
     const all: ApiObject[] = [...this.mapOf(w.kind).values()];
-    return w.namespace === undefined ? all : all.filter((o) => o.kind === 'Lease' && o.metadata.namespace === w.namespace);
+    return w.namespace === undefined
+      ? all
+      : all.filter((o) => o.kind === 'Lease' && o.metadata.namespace === w.namespace);
   }
 
   /**
@@ -280,14 +301,26 @@ export class ApiStore {
       const m = next.metadata;
       const lease: Lease = {
         kind: 'Lease',
-        metadata: { name: m.name, namespace: m.namespace, uid: cur.metadata.uid, resourceVersion: ++this.rv, creationTimestampMs: m.creationTimestampMs, labels: m.labels },
+        metadata: {
+          name: m.name,
+          namespace: m.namespace,
+          uid: cur.metadata.uid,
+          resourceVersion: ++this.rv,
+          creationTimestampMs: m.creationTimestampMs,
+          labels: m.labels,
+        },
         spec: next.spec,
       };
       stored = lease as T;
     } else if (next.kind === 'Pod') {
       // The next most frequent, written out too (podMeta).
       const m = next.metadata;
-      const pod: Pod = { kind: 'Pod', metadata: podMeta(m, cur.metadata.uid, ++this.rv, m.creationTimestampMs), spec: next.spec, status: next.status };
+      const pod: Pod = {
+        kind: 'Pod',
+        metadata: podMeta(m, cur.metadata.uid, ++this.rv, m.creationTimestampMs),
+        spec: next.spec,
+        status: next.status,
+      };
       stored = pod as T;
     } else stored = { ...next, metadata: { ...next.metadata, uid: cur.metadata.uid, resourceVersion: ++this.rv } } as T;
     this.mapOf(stored.kind).set(key, stored);
@@ -304,14 +337,26 @@ export class ApiStore {
   private admitPod(pod: Pod): Pod {
     const tolerates = (key: string) =>
       pod.spec.tolerations.some(
-        (t) => (t.key === key || (t.key === undefined && t.operator === 'Exists')) && (t.effect === undefined || t.effect === 'NoExecute'),
+        (t) =>
+          (t.key === key || (t.key === undefined && t.operator === 'Exists')) &&
+          (t.effect === undefined || t.effect === 'NoExecute'),
       );
     const extra: Toleration[] = [];
     if (!tolerates(TAINT_NOT_READY)) {
-      extra.push({ key: TAINT_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: this.admission.defaultNotReadyTolerationSeconds });
+      extra.push({
+        key: TAINT_NOT_READY,
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: this.admission.defaultNotReadyTolerationSeconds,
+      });
     }
     if (!tolerates(TAINT_UNREACHABLE)) {
-      extra.push({ key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: this.admission.defaultUnreachableTolerationSeconds });
+      extra.push({
+        key: TAINT_UNREACHABLE,
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: this.admission.defaultUnreachableTolerationSeconds,
+      });
     }
     if (extra.length === 0) return pod;
     return { ...pod, spec: podSpec(pod.spec, pod.spec.nodeName, [...pod.spec.tolerations, ...extra]) };
@@ -349,8 +394,13 @@ export class ApiStore {
         break;
       }
       case 'Lease':
-        if (obj.metadata.namespace === 'kube-node-lease' && next && (!prev || (prev as Lease).spec.renewTimeMs !== (next as Lease).spec.renewTimeMs)) {
-          if (!this.trace.countIfMuted('node.lease.renewed')) this.trace.emit('node.lease.renewed', { node: obj.metadata.name });
+        if (
+          obj.metadata.namespace === 'kube-node-lease' &&
+          next &&
+          (!prev || (prev as Lease).spec.renewTimeMs !== (next as Lease).spec.renewTimeMs)
+        ) {
+          if (!this.trace.countIfMuted('node.lease.renewed'))
+            this.trace.emit('node.lease.renewed', { node: obj.metadata.name });
         }
         break;
     }
@@ -382,20 +432,28 @@ export class ApiStore {
       return;
     }
     const name = next.metadata.name;
-    if (!prev) this.trace.emit('node.created', { node: name, zone: next.metadata.labels['topology.kubernetes.io/zone'] ?? '' });
+    if (!prev)
+      this.trace.emit('node.created', { node: name, zone: next.metadata.labels['topology.kubernetes.io/zone'] ?? '' });
     const from = prev ? readyCondition(prev)?.status : undefined;
     const to = readyCondition(next)?.status;
     if (to !== undefined && from !== to) {
-      this.trace.emit('node.ready.changed', { node: name, from: from ?? 'None', to, by: actor === 'kubelet' ? 'kubelet' : 'node-lifecycle-controller' });
+      this.trace.emit('node.ready.changed', {
+        node: name,
+        from: from ?? 'None',
+        to,
+        by: actor === 'kubelet' ? 'kubelet' : 'node-lifecycle-controller',
+      });
     }
     const before = prev?.spec.taints ?? [];
     const after = next.spec.taints;
     if (before === after) return;
     for (const t of after) {
-      if (!before.some((b) => b.key === t.key && b.effect === t.effect)) this.trace.emit('node.taint.added', { node: name, key: t.key, effect: t.effect });
+      if (!before.some((b) => b.key === t.key && b.effect === t.effect))
+        this.trace.emit('node.taint.added', { node: name, key: t.key, effect: t.effect });
     }
     for (const t of before) {
-      if (!after.some((a) => a.key === t.key && a.effect === t.effect)) this.trace.emit('node.taint.removed', { node: name, key: t.key, effect: t.effect });
+      if (!after.some((a) => a.key === t.key && a.effect === t.effect))
+        this.trace.emit('node.taint.removed', { node: name, key: t.key, effect: t.effect });
     }
   }
 

@@ -67,9 +67,13 @@ export class ControllerManager extends LeaderElectedProcess {
       // The first WaitForCacheSync poll that sees every informer synced.
       const sinceMs = this.host.clock.monotonicNow() - informersStartedMs;
       const pollMs = Math.max(CACHE_SYNC_POLL_MS, Math.ceil(sinceMs / CACHE_SYNC_POLL_MS) * CACHE_SYNC_POLL_MS);
-      this.after(pollMs - sinceMs, () => {
-        for (const c of this.controllers) c.start();
-      }, 'cache-sync');
+      this.after(
+        pollMs - sinceMs,
+        () => {
+          for (const c of this.controllers) c.start();
+        },
+        'cache-sync',
+      );
     };
     nodes.whenSynced(synced);
     pods.whenSynced(synced);

@@ -13,7 +13,13 @@ import type { WorkloadSpec } from '../../scenario/types.js';
 import type { Node, Pod } from '../api/objects.js';
 import type { ControllerContext } from './controller.js';
 import { BURST_REPLICAS, type WorkloadController, type WorkloadPods, WorkloadSync } from './workload-sync.js';
-import { daemonPodTolerations, matchesNodeSelector, newWorkloadPod, randomSuffix, untoleratedTaint } from './workload-pods.js';
+import {
+  daemonPodTolerations,
+  matchesNodeSelector,
+  newWorkloadPod,
+  randomSuffix,
+  untoleratedTaint,
+} from './workload-pods.js';
 
 const ACTOR = 'daemonset-controller';
 
@@ -27,19 +33,26 @@ interface DaemonState {
 }
 
 /** NodeShouldRunDaemonPod reduced to selector and taints. */
-export function nodeShouldRunDaemonPod(w: WorkloadSpec, node: Node | undefined): { shouldRun: boolean; shouldContinueRunning: boolean } {
+export function nodeShouldRunDaemonPod(
+  w: WorkloadSpec,
+  node: Node | undefined,
+): { shouldRun: boolean; shouldContinueRunning: boolean } {
   if (!node || !matchesNodeSelector(node, w.nodeSelector)) return { shouldRun: false, shouldContinueRunning: false };
   const tolerations = daemonPodTolerations(w.tolerations);
   const untolerated = untoleratedTaint(node.spec.taints, tolerations);
   if (!untolerated) return { shouldRun: true, shouldContinueRunning: true };
-  return { shouldRun: false, shouldContinueRunning: untoleratedTaint(node.spec.taints, tolerations, 'execute') === undefined };
+  return {
+    shouldRun: false,
+    shouldContinueRunning: untoleratedTaint(node.spec.taints, tolerations, 'execute') === undefined,
+  };
 }
 
 export function daemonSetController(ctx: ControllerContext): WorkloadController {
   const rng = ctx.proc.rng(ACTOR);
   const state = new Map<string, DaemonState>();
   const sync: WorkloadSync = new WorkloadSync(ctx, { kind: 'DaemonSet', actor: ACTOR, reconcile, onPodEvent });
-  for (const w of sync.workloads) state.set(w.id, { dirtyNodes: new Set(), eligible: new Set(), podsByNode: new Map() });
+  for (const w of sync.workloads)
+    state.set(w.id, { dirtyNodes: new Set(), eligible: new Set(), podsByNode: new Map() });
 
   if (sync.workloads.length > 0) {
     const nodeChanged = (name: string) => {
@@ -51,7 +64,8 @@ export function daemonSetController(ctx: ControllerContext): WorkloadController 
     ctx.nodes.addHandlers({
       onAdd: (n) => nodeChanged(n.metadata.name),
       onUpdate: (prev, next) => {
-        if (prev.spec.taints !== next.spec.taints || prev.metadata.labels !== next.metadata.labels) nodeChanged(next.metadata.name);
+        if (prev.spec.taints !== next.spec.taints || prev.metadata.labels !== next.metadata.labels)
+          nodeChanged(next.metadata.name);
       },
       onDelete: (n) => nodeChanged(n.metadata.name),
     });
@@ -83,12 +97,17 @@ export function daemonSetController(ctx: ControllerContext): WorkloadController 
       if (shouldRun) st.eligible.add(nodeName);
       else st.eligible.delete(nodeName);
       const active: Pod[] = [];
-      for (const podName of st.podsByNode.get(nodeName) ?? []) if (pods.active.has(podName)) active.push(pods.all.get(podName)!);
+      for (const podName of st.podsByNode.get(nodeName) ?? [])
+        if (pods.active.has(podName)) active.push(pods.all.get(podName)!);
       if (shouldRun && active.length === 0) needPods.push(nodeName);
       else if (!shouldContinueRunning && ctx.nodes.get(nodeName)) excess.push(...active);
       else if (active.length > 1) {
         // Keep the oldest daemon pod on the node, as upstream does.
-        active.sort((a, b) => a.metadata.creationTimestampMs - b.metadata.creationTimestampMs || (a.metadata.name < b.metadata.name ? -1 : 1));
+        active.sort(
+          (a, b) =>
+            a.metadata.creationTimestampMs - b.metadata.creationTimestampMs ||
+            (a.metadata.name < b.metadata.name ? -1 : 1),
+        );
         excess.push(...active.slice(1));
       }
     }
@@ -97,7 +116,9 @@ export function daemonSetController(ctx: ControllerContext): WorkloadController 
     // or have failed) looks again, which also covers nodes past the burst limit.
     for (const n of needPods) st.dirtyNodes.add(n);
     const create = needPods.slice(0, BURST_REPLICAS);
-    sync.createPods(w, create.length, (i) => newWorkloadPod(w, { name: `${w.name}-${randomSuffix(rng)}`, nodeName: create[i] }));
+    sync.createPods(w, create.length, (i) =>
+      newWorkloadPod(w, { name: `${w.name}-${randomSuffix(rng)}`, nodeName: create[i] }),
+    );
     sync.deletePods(w, excess, 'scale-down');
   }
 

@@ -47,5 +47,10 @@ export function pdbStatus(w: WorkloadSpec, pods: Iterable<Pod>, desired: number)
     expectedPods = desired;
     desiredHealthy = pdb.minAvailable ? scaled(pdb.minAvailable, expectedPods) : 0;
   }
-  return { expectedPods, currentHealthy, desiredHealthy, disruptionsAllowed: Math.max(0, currentHealthy - desiredHealthy) };
+  return {
+    expectedPods,
+    currentHealthy,
+    desiredHealthy,
+    disruptionsAllowed: Math.max(0, currentHealthy - desiredHealthy),
+  };
 }

@@ -37,7 +37,14 @@
 // create or a retried GET+PATCH is one API call; the readiness probe is one delay (no failures).
 import type { NodeSpec, Scenario, WorkloadSpec } from '../../scenario/types.js';
 import { DEFAULT_STARTUP } from '../../scenario/defaults.js';
-import { type Lease, type Node, type NodeCondition, type NodeConditionType, type Pod, podStatus } from '../api/objects.js';
+import {
+  type Lease,
+  type Node,
+  type NodeCondition,
+  type NodeConditionType,
+  type Pod,
+  podStatus,
+} from '../api/objects.js';
 import { type EventHandle, Priority, type Rng } from '../../engine/index.js';
 import { InFlightRequest, type RequestOptions } from '../apiserver/api-server.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
@@ -151,15 +158,33 @@ function workloadOf(scenario: Scenario, id: string): WorkloadSpec | undefined {
 
 /** The conditions the kubelet's setters produce (Ready True, no pressure). */
 const DESIRED: ReadonlyArray<Pick<NodeCondition, 'type' | 'status' | 'reason' | 'message'>> = [
-  { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-  { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-  { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+  {
+    type: 'MemoryPressure',
+    status: 'False',
+    reason: 'KubeletHasSufficientMemory',
+    message: 'kubelet has sufficient memory available',
+  },
+  {
+    type: 'DiskPressure',
+    status: 'False',
+    reason: 'KubeletHasNoDiskPressure',
+    message: 'kubelet has no disk pressure',
+  },
+  {
+    type: 'PIDPressure',
+    status: 'False',
+    reason: 'KubeletHasSufficientPID',
+    message: 'kubelet has sufficient PID available',
+  },
   { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
 ];
 const DESIRED_TYPES = new Set<NodeConditionType>(DESIRED.map((d) => d.type));
 
 /** The setters applied to `existing`; `changed` ignores heartbeat times (nodeStatusHasChanged). */
-export function computeNodeConditions(existing: readonly NodeCondition[], nowMs: number): { conditions: NodeCondition[]; changed: boolean } {
+export function computeNodeConditions(
+  existing: readonly NodeCondition[],
+  nowMs: number,
+): { conditions: NodeCondition[]; changed: boolean } {
   const conditions: NodeCondition[] = existing.filter((c) => !DESIRED_TYPES.has(c.type));
   let changed = false;
   for (const d of DESIRED) {
@@ -239,7 +264,11 @@ export class Kubelet extends Process implements LeaseChain {
   private readonly latencyMinMs: number;
   private readonly latencyMaxMs: number;
 
-  constructor(ctx: ModelContext, host: Host, readonly spec: NodeSpec) {
+  constructor(
+    ctx: ModelContext,
+    host: Host,
+    readonly spec: NodeSpec,
+  ) {
     super(ctx, host, `kubelet/${spec.name}`, 'kubelet');
     this.leaseSendRng = ctx.streams.stream(`network/${spec.name}/node-lease`);
     this.podsRng = this.rng('pods');
@@ -358,7 +387,13 @@ export class Kubelet extends Process implements LeaseChain {
     pods.start();
 
     const statusPeriodMs = this.cfg.nodeStatusUpdateFrequencyMs;
-    this.statusLoop = this.slidingLoop(statusPeriodMs, 'node-status', (done) => this.syncNodeStatus(done), phaseMs, () => this.skipStatusSyncs());
+    this.statusLoop = this.slidingLoop(
+      statusPeriodMs,
+      'node-status',
+      (done) => this.syncNodeStatus(done),
+      phaseMs,
+      () => this.skipStatusSyncs(),
+    );
     const leasePeriodMs = this.cfg.nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION;
     this.leaseLoop = this.slidingLoop(leasePeriodMs, 'lease', (done) => this.syncLease(done), phaseMs);
     const loop = this.leaseLoop;
@@ -393,7 +428,13 @@ export class Kubelet extends Process implements LeaseChain {
    * JitterUntil(sliding=true) around an asynchronous body: the wait starts when the body is done. With
    * `phaseMs`, the second run is at `phaseMs` after the start (or right after the first, if that took longer).
    */
-  private slidingLoop(periodMs: number, label: string, body: (done: () => void) => void, phaseMs?: number, skip?: () => boolean): SyncLoop {
+  private slidingLoop(
+    periodMs: number,
+    label: string,
+    body: (done: () => void) => void,
+    phaseMs?: number,
+    skip?: () => boolean,
+  ): SyncLoop {
     const rng = this.rng(label);
     // Label and continuation built once per loop, not once per pass.
     const eventLabel = `${this.name}/${label}`;
@@ -472,7 +513,13 @@ export class Kubelet extends Process implements LeaseChain {
   private initialNode(nowMs: number): Node {
     return {
       kind: 'Node',
-      metadata: { name: this.nodeName, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: { ...this.spec.labels } },
+      metadata: {
+        name: this.nodeName,
+        uid: 0,
+        resourceVersion: 0,
+        creationTimestampMs: 0,
+        labels: { ...this.spec.labels },
+      },
       spec: { taints: [], unschedulable: false },
       status: { conditions: computeNodeConditions([], nowMs).conditions, capacity: { ...this.spec.capacity } },
     };
@@ -493,7 +540,10 @@ export class Kubelet extends Process implements LeaseChain {
           (cur) => {
             const labelsSame = Object.entries(this.spec.labels).every(([k, v]) => cur.metadata.labels[k] === v);
             const c = cur.status.capacity;
-            const capSame = c.cpuMilli === this.spec.capacity.cpuMilli && c.memoryBytes === this.spec.capacity.memoryBytes && c.pods === this.spec.capacity.pods;
+            const capSame =
+              c.cpuMilli === this.spec.capacity.cpuMilli &&
+              c.memoryBytes === this.spec.capacity.memoryBytes &&
+              c.pods === this.spec.capacity.pods;
             if (labelsSame && capSame) return undefined;
             return {
               ...cur,
@@ -513,7 +563,11 @@ export class Kubelet extends Process implements LeaseChain {
           done();
           return;
         }
-        this.post(backoffMs, () => this.register(Math.min(backoffMs * 2, REGISTER_BACKOFF_MAX_MS), done), `${this.name}/register`);
+        this.post(
+          backoffMs,
+          () => this.register(Math.min(backoffMs * 2, REGISTER_BACKOFF_MAX_MS), done),
+          `${this.name}/register`,
+        );
       },
     );
   }
@@ -538,7 +592,8 @@ export class Kubelet extends Process implements LeaseChain {
         this.checkedNode = cached;
         this.checkedNodeChanged = computeNodeConditions(cached.status.conditions, 0).changed;
       }
-      if (!this.checkedNodeChanged && this.now() - this.lastStatusReportMs < this.cfg.nodeStatusReportFrequencyMs) return done();
+      if (!this.checkedNodeChanged && this.now() - this.lastStatusReportMs < this.cfg.nodeStatusReportFrequencyMs)
+        return done();
     }
     const nowMs = this.now();
     const fromCache = cached !== undefined;
@@ -551,7 +606,8 @@ export class Kubelet extends Process implements LeaseChain {
           (cur) => {
             const { conditions, changed } = computeNodeConditions(cur.status.conditions, nowMs);
             // A retry read the object fresh: it too patches only on a change or when a report is due.
-            if (!fromCache && !changed && !(nowMs - this.lastStatusReportMs >= this.cfg.nodeStatusReportFrequencyMs)) return undefined;
+            if (!fromCache && !changed && !(nowMs - this.lastStatusReportMs >= this.cfg.nodeStatusReportFrequencyMs))
+              return undefined;
             return { ...cur, status: { ...cur.status, conditions } };
           },
           ACTOR,
@@ -591,7 +647,10 @@ export class Kubelet extends Process implements LeaseChain {
   private syncLease(done: () => void): void {
     if (!this.latestLease) return this.renewViaEnsure(done);
     // The loop's own sync uses the incarnation's callback (renewSynced: same logic, built once).
-    const cb = done === this.leaseLoop?.again && this.renewSynced !== undefined ? this.renewSynced : (ok: boolean) => (ok ? done() : this.renewViaEnsure(done));
+    const cb =
+      done === this.leaseLoop?.again && this.renewSynced !== undefined
+        ? this.renewSynced
+        : (ok: boolean) => (ok ? done() : this.renewViaEnsure(done));
     this.retryUpdateLease(this.latestLease, 0, cb, done);
   }
 
@@ -615,15 +674,33 @@ export class Kubelet extends Process implements LeaseChain {
         const now = this.now();
         const fresh: Lease = {
           kind: 'Lease',
-          metadata: { name: this.nodeName, namespace: 'kube-node-lease', uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {} },
-          spec: { holderIdentity: this.nodeName, leaseDurationSeconds: this.cfg.nodeLeaseDurationSeconds, acquireTimeMs: now, renewTimeMs: now, leaseTransitions: 0 },
+          metadata: {
+            name: this.nodeName,
+            namespace: 'kube-node-lease',
+            uid: 0,
+            resourceVersion: 0,
+            creationTimestampMs: 0,
+            labels: {},
+          },
+          spec: {
+            holderIdentity: this.nodeName,
+            leaseDurationSeconds: this.cfg.nodeLeaseDurationSeconds,
+            acquireTimeMs: now,
+            renewTimeMs: now,
+            leaseTransitions: 0,
+          },
         };
         const c = s.create(fresh, ACTOR);
         return c.ok ? { ok: true, value: { lease: c.value, created: true } } : c;
       },
       (r) => {
         if (r.ok) cb(r.value.lease, r.value.created);
-        else this.post(backoffMs, () => this.ensureLease(Math.min(backoffMs * 2, LEASE_BACKOFF_MAX_MS), cb), `${this.name}/ensure-lease`);
+        else
+          this.post(
+            backoffMs,
+            () => this.ensureLease(Math.min(backoffMs * 2, LEASE_BACKOFF_MAX_MS), cb),
+            `${this.name}/ensure-lease`,
+          );
       },
     );
   }
@@ -655,11 +732,30 @@ export class Kubelet extends Process implements LeaseChain {
     // A success that only leads to the loop's next wait can be played ahead (renewServed).
     const opts = loopDone === this.leaseLoop?.again ? this.renewOptsAhead : this.renewOpts;
     const api = this.ctx.api;
-    return api.schedule(api.prepareAt(sendAtMs ?? this.ctx.sim.nowMs, this.host, this.heartbeatTimeoutMs, this.renewOp, done, this.renewLabel, opts, sendBaseMs, base, recycle));
+    return api.schedule(
+      api.prepareAt(
+        sendAtMs ?? this.ctx.sim.nowMs,
+        this.host,
+        this.heartbeatTimeoutMs,
+        this.renewOp,
+        done,
+        this.renewLabel,
+        opts,
+        sendBaseMs,
+        base,
+        recycle,
+      ),
+    );
   }
 
   /** The answer to a renewal of `base` (attempt `attempt`): a success ends in cb(true), and so in `loopDone`. */
-  private renewAnswered(r: ApiResult<Lease>, base: Lease, attempt: number, cb: (ok: boolean) => void, loopDone: () => void): void {
+  private renewAnswered(
+    r: ApiResult<Lease>,
+    base: Lease,
+    attempt: number,
+    cb: (ok: boolean) => void,
+    loopDone: () => void,
+  ): void {
     if (r.ok) {
       this.latestLease = r.value;
       cb(true);
@@ -682,13 +778,20 @@ export class Kubelet extends Process implements LeaseChain {
     const loop = this.leaseLoop;
     const { world, network } = this.ctx;
     // A degraded link's loss and delay draws depend on the world: then nothing is drawn ahead.
-    if (!r.ok || loop === undefined || !this.running || req.epoch !== this.epoch || !world.enabled || network.degraded) return false;
+    if (!r.ok || loop === undefined || !this.running || req.epoch !== this.epoch || !world.enabled || network.degraded)
+      return false;
     this.sendNextAhead(loop, respondAtMs, r.value, req);
     return true;
   }
 
   /** renewServed's work once it goes ahead: the answer taken in at respondAtMs, the next renewal sent. */
-  private sendNextAhead(loop: SyncLoop, respondAtMs: number, lease: Lease, req: InFlightRequest<Lease>, passedOver = false): void {
+  private sendNextAhead(
+    loop: SyncLoop,
+    respondAtMs: number,
+    lease: Lease,
+    req: InFlightRequest<Lease>,
+    passedOver = false,
+  ): void {
     const jitterRaw = loop.rng.next();
     const waitMs = Math.max(0, this.host.clock.toSimMs(loop.periodMs * (1 + jitterRaw * JITTER_FACTOR)));
     const sendAtMs = Math.round(respondAtMs + waitMs);
@@ -712,7 +815,18 @@ export class Kubelet extends Process implements LeaseChain {
     } else {
       // retryUpdateLease's first attempt of the loop's own sync (renewDone0, renewOptsAhead), prepared:
       // a renewal that will reach its replica becomes a chain link, played once past (lease-chains.ts).
-      const next = this.ctx.api.prepareAt(sendAtMs, this.host, this.heartbeatTimeoutMs, this.renewOp, this.renewDone0!, this.renewLabel, this.renewOptsAhead, sendBaseMs, lease, req);
+      const next = this.ctx.api.prepareAt(
+        sendAtMs,
+        this.host,
+        this.heartbeatTimeoutMs,
+        this.renewOp,
+        this.renewDone0!,
+        this.renewLabel,
+        this.renewOptsAhead,
+        sendBaseMs,
+        lease,
+        req,
+      );
       if (chains.enabled && next.arriveAtMs >= 0) link = next;
       else event = this.ctx.api.schedule(next);
     }
@@ -722,7 +836,16 @@ export class Kubelet extends Process implements LeaseChain {
       this.chained = true;
     }
     // One record per kubelet, refilled: it too would live until the next renewal.
-    const ahead = (this.aheadRecord ??= { respondAtMs, sendAtMs, lease, epoch: this.epoch, jitterRaw, baseRaw, event, req: link });
+    const ahead = (this.aheadRecord ??= {
+      respondAtMs,
+      sendAtMs,
+      lease,
+      epoch: this.epoch,
+      jitterRaw,
+      baseRaw,
+      event,
+      req: link,
+    });
     ahead.respondAtMs = respondAtMs;
     ahead.sendAtMs = sendAtMs;
     ahead.lease = lease;
@@ -750,7 +873,11 @@ export class Kubelet extends Process implements LeaseChain {
       // its watch events come at most renewalGapMs after it, and no earlier than each watch's first list.
       const loop = this.leaseLoop;
       const maxGapMs = loop === undefined ? Infinity : this.renewalGapMs(loop);
-      for (let a = this.ahead; a !== undefined && a.req !== undefined && sim.visibleEarly(a.req.arriveAtMs); a = this.ahead) {
+      for (
+        let a = this.ahead;
+        a !== undefined && a.req !== undefined && sim.visibleEarly(a.req.arriveAtMs);
+        a = this.ahead
+      ) {
         const req = a.req;
         a.req = undefined;
         if (req.arriveAtMs + maxGapMs < sim.nowMs && this.passRenewal(req)) continue;
@@ -780,7 +907,7 @@ export class Kubelet extends Process implements LeaseChain {
    * object is built. False when a lease watcher cannot take it so.
    */
   private passRenewal(req: InFlightRequest<Lease>): boolean {
-    const { sim, api, network } = this.ctx;
+    const { sim, api } = this.ctx;
     const store = api.store;
     const loop = this.leaseLoop;
     if (loop === undefined || !store.canPassRenewal(sim.nowMs)) return false;
@@ -852,10 +979,16 @@ export class Kubelet extends Process implements LeaseChain {
     if (!answered) {
       // The answer arrives as an event, and the loop's wait starts from it.
       const lease = ahead.lease; // the record is refilled by the next renewal
-      sim.atGuarded(ahead.respondAtMs, () => {
-        this.latestLease = lease;
-        loop.again();
-      }, undefined, this.renewLabel, this);
+      sim.atGuarded(
+        ahead.respondAtMs,
+        () => {
+          this.latestLease = lease;
+          loop.again();
+        },
+        undefined,
+        this.renewLabel,
+        this,
+      );
     } else sim.atGuarded(ahead.sendAtMs, loop.run, undefined, `${this.name}/lease`, this);
   }
 
@@ -902,7 +1035,13 @@ export class Kubelet extends Process implements LeaseChain {
    */
   private syncsToNothing(prev: Pod, next: Pod): boolean {
     const uid = next.metadata.uid;
-    if (prev.metadata.uid !== uid || next.metadata.deletionTimestampMs !== undefined || next.spec.nodeName !== this.nodeName || !next.status.ready) return false;
+    if (
+      prev.metadata.uid !== uid ||
+      next.metadata.deletionTimestampMs !== undefined ||
+      next.spec.nodeName !== this.nodeName ||
+      !next.status.ready
+    )
+      return false;
     const c = this.containers.get(next.metadata.name);
     return c !== undefined && c.uid === uid && c.ready;
   }
@@ -981,14 +1120,18 @@ export class Kubelet extends Process implements LeaseChain {
     for (const c of this.containers.values()) anyReady ||= c.ready;
     this.statusMayBeStale = false;
     if (!anyReady) return;
-    this.api<Pod[]>('pod-status-sync', (s) => ({ ok: true, value: s.podsOnNode(this.nodeName) }), (r) => {
-      if (!r.ok) return;
-      for (const p of r.value) {
-        const c = this.containers.get(p.metadata.name);
-        if (!c || c.uid !== p.metadata.uid || !c.ready || p.metadata.deletionTimestampMs !== undefined) continue;
-        if (!p.status.ready || p.status.phase !== 'Running') this.reportReady(p.metadata.name, p.metadata.uid);
-      }
-    });
+    this.api<Pod[]>(
+      'pod-status-sync',
+      (s) => ({ ok: true, value: s.podsOnNode(this.nodeName) }),
+      (r) => {
+        if (!r.ok) return;
+        for (const p of r.value) {
+          const c = this.containers.get(p.metadata.name);
+          if (!c || c.uid !== p.metadata.uid || !c.ready || p.metadata.deletionTimestampMs !== undefined) continue;
+          if (!p.status.ready || p.status.phase !== 'Running') this.reportReady(p.metadata.name, p.metadata.uid);
+        }
+      },
+    );
   }
 
   /** The status manager: phase Running and Ready=True, re-sent until the API server has it. */
@@ -1009,14 +1152,21 @@ export class Kubelet extends Process implements LeaseChain {
           (cur) => {
             if (cur.metadata.uid !== uid || cur.metadata.deletionTimestampMs !== undefined) return undefined;
             if (cur.status.ready && cur.status.phase === 'Running') return undefined;
-            return { ...cur, status: podStatus('Running', true, cur.status.disruptionTarget, cur.status.startTimeMs ?? nowMs) };
+            return {
+              ...cur,
+              status: podStatus('Running', true, cur.status.disruptionTarget, cur.status.startTimeMs ?? nowMs),
+            };
           },
           ACTOR,
         ),
       (r) => {
         if (w.report === report) w.report = undefined;
         if (!r.ok && r.reason !== 'NotFound') {
-          this.post(POD_STATUS_RETRY_MS, () => this.containers.get(name)?.uid === uid && this.reportReady(name, uid), this.podStatusLabel);
+          this.post(
+            POD_STATUS_RETRY_MS,
+            () => this.containers.get(name)?.uid === uid && this.reportReady(name, uid),
+            this.podStatusLabel,
+          );
         }
       },
       {

@@ -46,7 +46,8 @@ export function leaderElectionConfigProblems(config: LeaderElectionConfig, ident
   const problems: string[] = [];
   const { leaseDurationMs, renewDeadlineMs, retryPeriodMs } = config;
   if (leaseDurationMs <= renewDeadlineMs) problems.push('leaseDuration must be greater than renewDeadline');
-  if (renewDeadlineMs <= JITTER_FACTOR * retryPeriodMs) problems.push('renewDeadline must be greater than retryPeriod*JitterFactor');
+  if (renewDeadlineMs <= JITTER_FACTOR * retryPeriodMs)
+    problems.push('renewDeadline must be greater than retryPeriod*JitterFactor');
   if (leaseDurationMs < 1) problems.push('leaseDuration must be greater than zero');
   if (renewDeadlineMs < 1) problems.push('renewDeadline must be greater than zero');
   if (retryPeriodMs < 1) problems.push('retryPeriod must be greater than zero');
@@ -155,7 +156,11 @@ export class LeaderElector {
   private renewRound(): void {
     const gen = this.generation;
     const roundStartMs = this.monoNow();
-    this.roundDeadline = this.proc.after(this.config.renewDeadlineMs, () => this.roundRanOut(gen), `${this.leaseName}/renew-deadline`);
+    this.roundDeadline = this.proc.after(
+      this.config.renewDeadlineMs,
+      () => this.roundRanOut(gen),
+      `${this.leaseName}/renew-deadline`,
+    );
     this.renewAttempt(gen, roundStartMs);
   }
 
@@ -175,7 +180,11 @@ export class LeaderElector {
       const k = Math.max(Math.ceil((endMs - roundStartMs) / p), Math.floor((attemptStartMs - roundStartMs) / p) + 1);
       const nextMs = roundStartMs + k * p;
       if (nextMs >= roundStartMs + this.config.renewDeadlineMs) return; // the deadline comes first
-      this.timer = this.proc.after(nextMs - endMs, () => this.renewAttempt(gen, roundStartMs), `${this.leaseName}/renew-retry`);
+      this.timer = this.proc.after(
+        nextMs - endMs,
+        () => this.renewAttempt(gen, roundStartMs),
+        `${this.leaseName}/renew-retry`,
+      );
     });
   }
 
@@ -242,38 +251,46 @@ export class LeaderElector {
 
   private slowPath(rec: LeaderElectionRecord, nowMs: number, done: (ok: boolean) => void): void {
     // 2. Obtain the record, or create it.
-    this.request<Lease>('get', (s) => s.getLease(LEADER_ELECTION_NAMESPACE, this.leaseName), (got) => {
-      if (!got.ok) {
-        if (got.reason !== 'NotFound') return done(false);
-        this.request<Lease>('create', (s) => s.create(this.newLease(rec), this.proc.name), (created) => {
-          if (!created.ok) return done(false);
-          this.lease = created.value;
-          this.observe(rec);
+    this.request<Lease>(
+      'get',
+      (s) => s.getLease(LEADER_ELECTION_NAMESPACE, this.leaseName),
+      (got) => {
+        if (!got.ok) {
+          if (got.reason !== 'NotFound') return done(false);
+          this.request<Lease>(
+            'create',
+            (s) => s.create(this.newLease(rec), this.proc.name),
+            (created) => {
+              if (!created.ok) return done(false);
+              this.lease = created.value;
+              this.observe(rec);
+              done(true);
+            },
+          );
+          return;
+        }
+        this.lease = got.value;
+        const old = got.value.spec;
+        // 3. A changed record restarts the expiry clock at the local time of observation.
+        const raw = rawRecord(old);
+        if (raw !== this.observedRawRecord) {
+          this.observe(old);
+          this.observedRawRecord = raw;
+        }
+        // 4. Somebody else holds an unexpired lease.
+        if (old.holderIdentity !== '' && this.leaseValid(nowMs) && !this.observedLeader()) return done(false);
+        // 5. A renewal keeps acquireTime and leaseTransitions; a takeover counts one more transition.
+        const next = this.observedLeader()
+          ? { ...rec, acquireTimeMs: old.acquireTimeMs, leaseTransitions: old.leaseTransitions }
+          : { ...rec, leaseTransitions: old.leaseTransitions + 1 };
+        // 6. Optimistic concurrency: a Conflict means somebody wrote since our GET.
+        this.update(next, (r) => {
+          if (!r.ok) return done(false);
+          this.observe(next);
           done(true);
         });
-        return;
-      }
-      this.lease = got.value;
-      const old = got.value.spec;
-      // 3. A changed record restarts the expiry clock at the local time of observation.
-      const raw = rawRecord(old);
-      if (raw !== this.observedRawRecord) {
-        this.observe(old);
-        this.observedRawRecord = raw;
-      }
-      // 4. Somebody else holds an unexpired lease.
-      if (old.holderIdentity !== '' && this.leaseValid(nowMs) && !this.observedLeader()) return done(false);
-      // 5. A renewal keeps acquireTime and leaseTransitions; a takeover counts one more transition.
-      const next = this.observedLeader()
-        ? { ...rec, acquireTimeMs: old.acquireTimeMs, leaseTransitions: old.leaseTransitions }
-        : { ...rec, leaseTransitions: old.leaseTransitions + 1 };
-      // 6. Optimistic concurrency: a Conflict means somebody wrote since our GET.
-      this.update(next, (r) => {
-        if (!r.ok) return done(false);
-        this.observe(next);
-        done(true);
-      });
-    });
+      },
+    );
   }
 
   /** UPDATE to holder "" with leaseDurationSeconds 1, if this candidate still believes it holds the lease. */
@@ -298,10 +315,14 @@ export class LeaderElector {
   private update(rec: LeaderElectionRecord, done: (r: ApiResult<Lease>) => void): void {
     const base = this.lease!;
     const obj: Lease = { ...base, spec: { ...rec } };
-    this.request<Lease>('update', (s) => s.update(obj, this.proc.name), (r) => {
-      if (r.ok) this.lease = r.value;
-      done(r);
-    });
+    this.request<Lease>(
+      'update',
+      (s) => s.update(obj, this.proc.name),
+      (r) => {
+        if (r.ok) this.lease = r.value;
+        done(r);
+      },
+    );
   }
 
   private request<T>(verb: string, op: (store: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void): void {
@@ -312,7 +333,14 @@ export class LeaderElector {
   private newLease(rec: LeaderElectionRecord): Lease {
     return {
       kind: 'Lease',
-      metadata: { name: this.leaseName, namespace: LEADER_ELECTION_NAMESPACE, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {} },
+      metadata: {
+        name: this.leaseName,
+        namespace: LEADER_ELECTION_NAMESPACE,
+        uid: 0,
+        resourceVersion: 0,
+        creationTimestampMs: 0,
+        labels: {},
+      },
       spec: { ...rec },
     };
   }
@@ -345,4 +373,3 @@ export class LeaderElector {
     this.proc.ctx.trace.emit('leader.lost', { component: this.proc.component, instance: this.proc.name });
   }
 }
-

@@ -36,7 +36,9 @@ export class LeaderRestartBackoff {
     const exitMs = clock.monotonicNow();
     const expired = this.backoffMs === 0 || exitMs - this.lastUpdateMs > 2 * CONTAINER_BACKOFF_MAX_MS;
     const delayMs = expired ? PLEG_RELIST_PERIOD_MS : this.backoffMs;
-    const nextBackoffMs = expired ? CONTAINER_BACKOFF_INITIAL_MS : Math.min(2 * this.backoffMs, CONTAINER_BACKOFF_MAX_MS);
+    const nextBackoffMs = expired
+      ? CONTAINER_BACKOFF_INITIAL_MS
+      : Math.min(2 * this.backoffMs, CONTAINER_BACKOFF_MAX_MS);
     const sim = this.proc.ctx.sim;
     sim.cancel(this.pending);
     this.pending = sim.after(

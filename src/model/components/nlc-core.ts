@@ -129,7 +129,14 @@ interface PassZoneCounts extends ZoneCounts {
   pass: number;
 }
 
-function newHealth(nodeName: string, probeTimestampMs: number, readyTransitionTimestampMs: number, savedReady: NodeCondition | undefined, savedLeaseRenewMs: number | undefined, leaseReadPass: number): NodeHealth {
+function newHealth(
+  nodeName: string,
+  probeTimestampMs: number,
+  readyTransitionTimestampMs: number,
+  savedReady: NodeCondition | undefined,
+  savedLeaseRenewMs: number | undefined,
+  leaseReadPass: number,
+): NodeHealth {
   return {
     nodeName,
     probeTimestampMs,
@@ -228,7 +235,13 @@ export class NodeLifecycleCore {
       const at = visited++;
       // Skipped here last pass with this very object, and nothing has changed its record since: skipped
       // again as long as what made it skip holds (noteSkip), without reading the record.
-      if (skip && skipped.node[at] === node && skipped.epoch[at] === this.skipEpoch && pass <= skipped.untilPass[at] && (now <= skipped.deadline[at] || this.stillRenewed(at, now, graceMs))) {
+      if (
+        skip &&
+        skipped.node[at] === node &&
+        skipped.epoch[at] === this.skipEpoch &&
+        pass <= skipped.untilPass[at] &&
+        (now <= skipped.deadline[at] || this.stillRenewed(at, now, graceMs))
+      ) {
         const c = skipped.counts[at];
         if (c !== undefined) this.touch(c, pass).ready++;
         continue;
@@ -306,7 +319,8 @@ export class NodeLifecycleCore {
           }
           if (h !== undefined && quiet) {
             h.quietNode = node;
-            h.quietCounts = node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined ? this.countsOf(zone, pass) : undefined;
+            h.quietCounts =
+              node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined ? this.countsOf(zone, pass) : undefined;
             h.quietQueue = quietQueue;
             h.quietRequeue = requeue;
             order[at] = h;
@@ -374,7 +388,11 @@ export class NodeLifecycleCore {
     skipped.deadline[at] = h.probeTimestampMs + graceMs;
     const chain = h.chain;
     const atMs = this.passAt[this.passes % PASS_HISTORY];
-    const usable = chain !== undefined && chain.live && chain.sinceMs + chain.gapMs <= atMs && this.env.leaseChainsEpoch !== undefined;
+    const usable =
+      chain !== undefined &&
+      chain.live &&
+      chain.sinceMs + chain.gapMs <= atMs &&
+      this.env.leaseChainsEpoch !== undefined;
     skipped.gap[at] = usable ? chain.gapMs : -1;
     skipped.chainsEpoch[at] = usable ? this.env.leaseChainsEpoch!() : -1;
     skipped.counts[at] = h.quietCounts;
@@ -504,7 +522,11 @@ export class NodeLifecycleCore {
   }
 
   /** The pass's own result record, reused node after node (read before the next node is decided). */
-  private readonly scratch: HealthResult = { observed: undefined as unknown as NodeCondition, current: undefined, update: undefined };
+  private readonly scratch: HealthResult = {
+    observed: undefined as unknown as NodeCondition,
+    current: undefined,
+    update: undefined,
+  };
 
   /** tryUpdateNodeHealth writing its result into `out`. */
   private updateHealth(node: Node, out: HealthResult): HealthResult {
@@ -518,7 +540,14 @@ export class NodeLifecycleCore {
     // 1. The observed condition: a fake Unknown stamped with the creation time if the kubelet never posted.
     if (!cur) {
       const created = node.metadata.creationTimestampMs;
-      observed = { type: 'Ready', status: 'Unknown', lastHeartbeatTimeMs: created, lastTransitionTimeMs: created, reason: '', message: '' };
+      observed = {
+        type: 'Ready',
+        status: 'Unknown',
+        lastHeartbeatTimeMs: created,
+        lastTransitionTimeMs: created,
+        reason: '',
+        message: '',
+      };
       graceMs = this.cfg.nodeStartupGracePeriodMs;
       if (h) h.savedReady = undefined;
       else h = newHealth(name, created, created, undefined, undefined, this.passes);
@@ -579,7 +608,13 @@ export class NodeLifecycleCore {
           lastTransitionTimeMs: now,
         });
       } else if (conditions[i].status !== 'Unknown') {
-        conditions[i] = { ...conditions[i], status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTimeMs: now };
+        conditions[i] = {
+          ...conditions[i],
+          status: 'Unknown',
+          reason: 'NodeStatusUnknown',
+          message: 'Kubelet stopped posting node status.',
+          lastTransitionTimeMs: now,
+        };
       }
     }
     const update: Node = { ...node, status: { ...node.status, conditions } };
@@ -772,7 +807,8 @@ export class NodeLifecycleCore {
   private addZoneIfNew(zone: string): void {
     if (this.zoneStates.has(zone)) return;
     this.zoneStates.set(zone, 'Initial');
-    if (!this.zoneQueues.has(zone)) this.zoneQueues.set(zone, new RateLimitedTimedQueue(() => this.env.now(), this.cfg.nodeEvictionRate));
+    if (!this.zoneQueues.has(zone))
+      this.zoneQueues.set(zone, new RateLimitedTimedQueue(() => this.env.now(), this.cfg.nodeEvictionRate));
   }
 
   private queueOf(node: Node): RateLimitedTimedQueue {

@@ -26,7 +26,12 @@ export function taintExists(taints: readonly Taint[], t: Taint): boolean {
 }
 
 /** Adds `add` (stamped with timeAddedMs when missing) and removes `remove`; undefined when nothing changes. */
-export function swapTaints(node: Node, add: readonly Taint[], remove: readonly Taint[], nowMs: number): Node | undefined {
+export function swapTaints(
+  node: Node,
+  add: readonly Taint[],
+  remove: readonly Taint[],
+  nowMs: number,
+): Node | undefined {
   let taints = node.spec.taints.filter((t) => !taintExists(remove, t));
   let changed = taints.length !== node.spec.taints.length;
   for (const t of add) {
@@ -65,7 +70,10 @@ export function toleratesTaint(tol: Toleration, taint: Taint): boolean {
 }
 
 /** GetMatchingTolerations: whether every taint is tolerated, and the first toleration used for each. */
-export function matchingTolerations(taints: readonly Taint[], tolerations: readonly Toleration[]): { allTolerated: boolean; used: Toleration[] } {
+export function matchingTolerations(
+  taints: readonly Taint[],
+  tolerations: readonly Toleration[],
+): { allTolerated: boolean; used: Toleration[] } {
   if (taints.length === 0) return { allTolerated: true, used: [] };
   const used: Toleration[] = [];
   for (const taint of taints) {

@@ -44,7 +44,16 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
     updateNodeStatus: (node, done) => proc.call('nlc/update-node-status', t, (s) => s.update(node, NLC_ACTOR), done),
     markPodNotReady: (pod, done) =>
       // The controller acts only on a failed mark: a success brings no answer event.
-      proc.callForFailure('nlc/mark-pod-not-ready', t, (s) => s.update<Pod>({ ...pod, status: podStatus(pod.status.phase, false, pod.status.disruptionTarget, pod.status.startTimeMs) }, NLC_ACTOR), done),
+      proc.callForFailure(
+        'nlc/mark-pod-not-ready',
+        t,
+        (s) =>
+          s.update<Pod>(
+            { ...pod, status: podStatus(pod.status.phase, false, pod.status.disruptionTarget, pod.status.startTimeMs) },
+            NLC_ACTOR,
+          ),
+        done,
+      ),
     swapNodeTaints: (name, add, remove, done) => {
       const nowMs = proc.now();
       proc.call(
@@ -55,7 +64,12 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
       );
     },
     deletePod: (pod, reason, done) =>
-      proc.call('nlc/delete-pod', t, (s) => s.deletePod(pod.metadata.name, { reason, uid: pod.metadata.uid }, NLC_ACTOR), done),
+      proc.call(
+        'nlc/delete-pod',
+        t,
+        (s) => s.deletePod(pod.metadata.name, { reason, uid: pod.metadata.uid }, NLC_ACTOR),
+        done,
+      ),
     zoneStateChanged: (zone, from, to) => trace.emit('zone.state.changed', { zone, from, to }),
   };
   // With lease renewals played late (lease-chains.ts), a pass skips the leases of healthy nodes whose
@@ -91,8 +105,12 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
       started = true;
       // The node-update queue filled by the initial list is worked off now that the workers run.
       for (const n of [...nodes.cache.values()]) core.onNodeChanged(n);
-      proc.loop({ periodMs: cfg.nodeMonitorPeriodMs, label: 'nlc/monitor-node-health' }, () => monitorPassMs(core.monitorNodeHealth()));
-      proc.loop({ periodMs: NODE_EVICTION_PERIOD_MS, label: 'nlc/no-execute-tainting' }, () => core.doNoExecuteTaintingPass());
+      proc.loop({ periodMs: cfg.nodeMonitorPeriodMs, label: 'nlc/monitor-node-health' }, () =>
+        monitorPassMs(core.monitorNodeHealth()),
+      );
+      proc.loop({ periodMs: NODE_EVICTION_PERIOD_MS, label: 'nlc/no-execute-tainting' }, () =>
+        core.doNoExecuteTaintingPass(),
+      );
     },
   };
 }

@@ -72,11 +72,16 @@ export function podGcController(ctx: ControllerContext): Controller {
       }
       if (now < due) continue;
       // discoverDeletedNodes: confirm with the API server that the node is really gone.
-      proc.call(`${ACTOR}/get-node`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.getNode(nodeName), (r) => {
-        if (r.ok || r.reason !== 'NotFound') return;
-        quarantine.delete(nodeName);
-        for (const p of podsOn(nodeName)) forceDelete(p);
-      });
+      proc.call(
+        `${ACTOR}/get-node`,
+        CONTROLLER_REQUEST_TIMEOUT_MS,
+        (s) => s.getNode(nodeName),
+        (r) => {
+          if (r.ok || r.reason !== 'NotFound') return;
+          quarantine.delete(nodeName);
+          for (const p of podsOn(nodeName)) forceDelete(p);
+        },
+      );
     }
     // 2. gcTerminating: out-of-service nodes that are not Ready.
     for (const node of ctx.nodes.cache.values()) {

@@ -110,7 +110,12 @@ export abstract class Process implements HostProcess, Guard {
     // The engine loop works in virtual ms; scale by the clock rate at each wait.
     const l = startLoop(
       this.ctx.sim,
-      { periodMs: 1, label: `${this.name}/${opts.label}`, initialDelayMs: clock.toSimMs(opts.initialDelayMs ?? 0), waitMs: () => clock.toSimMs(opts.periodMs * (1 + (rng ? rng.next() * jitter : 0))) },
+      {
+        periodMs: 1,
+        label: `${this.name}/${opts.label}`,
+        initialDelayMs: clock.toSimMs(opts.initialDelayMs ?? 0),
+        waitMs: () => clock.toSimMs(opts.periodMs * (1 + (rng ? rng.next() * jitter : 0))),
+      },
       () => {
         const took = pass() ?? 0;
         return clock.toSimMs(took);
@@ -145,8 +150,19 @@ export abstract class Process implements HostProcess, Guard {
    * failure, and a success brings no answer event at all (the node lifecycle controller's pod marks:
    * 50,000 in a zone outage at 5,000 nodes).
    */
-  callForFailure<T>(label: string, timeoutMs: number, op: (store: ApiStore) => ApiResult<T>, onFailure: (r: Extract<ApiResult<T>, { ok: false }>) => void): void {
-    this.call(label, timeoutMs, op, onFailure as (r: ApiResult<T>) => void, this.failureOnlyOptions as RequestOptions<T>);
+  callForFailure<T>(
+    label: string,
+    timeoutMs: number,
+    op: (store: ApiStore) => ApiResult<T>,
+    onFailure: (r: Extract<ApiResult<T>, { ok: false }>) => void,
+  ): void {
+    this.call(
+      label,
+      timeoutMs,
+      op,
+      onFailure as (r: ApiResult<T>) => void,
+      this.failureOnlyOptions as RequestOptions<T>,
+    );
   }
   private readonly failureOnlyOptions: RequestOptions<unknown> = { owner: this, served: (r) => r.ok };
 

@@ -152,7 +152,12 @@ export class RateLimitedTimedQueue {
         entry.live = false;
         this.inHeap.delete(entry.value);
         if (!r.done && this.set.has(entry.value)) {
-          this.push({ value: entry.value, uid: entry.uid, addedAtMs: entry.addedAtMs, processAtMs: now + r.waitMs + ONE_NANOSECOND_MS });
+          this.push({
+            value: entry.value,
+            uid: entry.uid,
+            addedAtMs: entry.addedAtMs,
+            processAtMs: now + r.waitMs + ONE_NANOSECOND_MS,
+          });
         }
       }
       head = this.head();
@@ -175,7 +180,14 @@ export class RateLimitedTimedQueue {
   private push(v: TimedValue): void {
     // Written out: a spread that adds properties takes V8's slow path, and during a zone outage every
     // untainted Unknown node is removed and re-added on every pass (markNodeForTainting, as upstream).
-    const e: Entry = { value: v.value, uid: v.uid, addedAtMs: v.addedAtMs, processAtMs: v.processAtMs, seq: this.seq++, live: true };
+    const e: Entry = {
+      value: v.value,
+      uid: v.uid,
+      addedAtMs: v.addedAtMs,
+      processAtMs: v.processAtMs,
+      seq: this.seq++,
+      live: true,
+    };
     this.inHeap.set(v.value, e);
     this.heap.add(e);
   }

@@ -52,6 +52,7 @@ export function deletionOrder(a: Pod, b: Pod): number {
   if (aBound !== bBound) return aBound - bBound;
   if (a.status.phase !== b.status.phase) return PHASE_RANK[a.status.phase] - PHASE_RANK[b.status.phase];
   if (a.status.ready !== b.status.ready) return a.status.ready ? 1 : -1;
-  if (a.metadata.creationTimestampMs !== b.metadata.creationTimestampMs) return b.metadata.creationTimestampMs - a.metadata.creationTimestampMs;
+  if (a.metadata.creationTimestampMs !== b.metadata.creationTimestampMs)
+    return b.metadata.creationTimestampMs - a.metadata.creationTimestampMs;
   return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
 }

@@ -157,10 +157,14 @@ export class NodeColumns {
   write(info: NodeInfo): void {
     const p = info.pos;
     const h = p * HOT_STRIDE;
-    const flags = (info.ready ? COL_READY : 0) | (info.unschedulable ? COL_UNSCHEDULABLE : 0) | (info.zone === '' ? COL_NO_ZONE : 0);
+    const flags =
+      (info.ready ? COL_READY : 0) |
+      (info.unschedulable ? COL_UNSCHEDULABLE : 0) |
+      (info.zone === '' ? COL_NO_ZONE : 0);
     this.hot[h + HOT_META] = flags | (Math.max(info.zoneId, 0) << META_ZONE_SHIFT);
     this.hot[h + HOT_TAINTS] = info.taintSetId;
-    const capChanged = this.podCap[p] !== info.podCap || this.cpuCap[p] !== info.cpuCapMilli || this.memCap[p] !== info.memCapBytes;
+    const capChanged =
+      this.podCap[p] !== info.podCap || this.cpuCap[p] !== info.cpuCapMilli || this.memCap[p] !== info.memCapBytes;
     this.podCap[p] = info.podCap;
     this.cpuCap[p] = info.cpuCapMilli;
     this.memCap[p] = info.memCapBytes;
@@ -423,7 +427,8 @@ export class SchedulerCache {
     let d = this.domainCache.get(key);
     if (d) return d;
     const set = new Set<string>();
-    for (const info of this.nodes.values()) if (info.node && info.zone !== '' && matchesNodeSelector(info.node, selector)) set.add(info.zone);
+    for (const info of this.nodes.values())
+      if (info.node && info.zone !== '' && matchesNodeSelector(info.node, selector)) set.add(info.zone);
     d = [...set].sort();
     this.domainCache.set(key, d);
     return d;
@@ -456,7 +461,14 @@ export class SchedulerCache {
     // Not accounted as it is: a new account replaces any held under its name.
     if (this.pods.has(name)) this.removePod(name);
     const info = this.ensure(nodeName);
-    const acc: PodAccount = { info, cpuMilli: pod.spec.requests.cpuMilli, memBytes: pod.spec.requests.memoryBytes, workload: pod.metadata.workload, active, uid: pod.metadata.uid };
+    const acc: PodAccount = {
+      info,
+      cpuMilli: pod.spec.requests.cpuMilli,
+      memBytes: pod.spec.requests.memoryBytes,
+      workload: pod.metadata.workload,
+      active,
+      uid: pod.metadata.uid,
+    };
     this.pods.set(name, acc);
     const byUid = this.byUid;
     while (byUid.length < uid) byUid.push(undefined);
@@ -492,7 +504,9 @@ export class SchedulerCache {
   accounts(pod: Pod, nodeName: string): boolean {
     // By uid: an account held there is the one held under the pod's name.
     const cur = this.byUid[pod.metadata.uid];
-    return cur !== undefined && cur.info.name === nodeName && cur.active === (pod.metadata.deletionTimestampMs === undefined);
+    return (
+      cur !== undefined && cur.info.name === nodeName && cur.active === (pod.metadata.deletionTimestampMs === undefined)
+    );
   }
 
   // ---- internals ----

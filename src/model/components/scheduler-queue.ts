@@ -23,7 +23,8 @@ export const UNSCHEDULABLE_FLUSH_PERIOD_MS = 30_000;
 export const POD_MAX_IN_UNSCHEDULABLE_PODS_MS = 5 * 60_000;
 
 /** The filter plugins hasim models; a cluster event names the ones it may un-reject. */
-export type FilterPlugin = 'NodeUnschedulable' | 'TaintToleration' | 'NodeReady' | 'NodeAffinity' | 'NodeResourcesFit' | 'PodTopologySpread';
+export type FilterPlugin =
+  'NodeUnschedulable' | 'TaintToleration' | 'NodeReady' | 'NodeAffinity' | 'NodeResourcesFit' | 'PodTopologySpread';
 
 /** calculateBackoffDuration: 1 s · 2^(attempts−1), capped at 10 s. */
 export function backoffDurationMs(attempts: number): number {
@@ -70,7 +71,9 @@ export class SchedulingQueue {
     a.info.timestampMs !== b.info.timestampMs ? a.info.timestampMs < b.info.timestampMs : a.info.seq < b.info.seq,
   );
   private readonly backoffQ = new FastPriorityQueue<Entry>((a, b) =>
-    a.info.backoffExpiryMs !== b.info.backoffExpiryMs ? a.info.backoffExpiryMs < b.info.backoffExpiryMs : a.info.seq < b.info.seq,
+    a.info.backoffExpiryMs !== b.info.backoffExpiryMs
+      ? a.info.backoffExpiryMs < b.info.backoffExpiryMs
+      : a.info.seq < b.info.seq,
   );
   private readonly unschedulable = new Map<string, QueuedPodInfo>();
   private activeCount = 0;
@@ -99,7 +102,17 @@ export class SchedulingQueue {
       this.update(pod);
       return;
     }
-    const info: QueuedPodInfo = { pod, attempts: 0, timestampMs: this.now(), backoffExpiryMs: 0, where: 'inflight', cycle: 0, rejectors: NO_REJECTORS, gen: 0, seq: this.seq++ };
+    const info: QueuedPodInfo = {
+      pod,
+      attempts: 0,
+      timestampMs: this.now(),
+      backoffExpiryMs: 0,
+      where: 'inflight',
+      cycle: 0,
+      rejectors: NO_REJECTORS,
+      gen: 0,
+      seq: this.seq++,
+    };
     this.infos.set(name, info);
     this.toActive(info);
   }
@@ -185,7 +198,8 @@ export class SchedulingQueue {
   flushUnschedulableLeftover(): boolean {
     const now = this.now();
     const moved: QueuedPodInfo[] = [];
-    for (const info of this.unschedulable.values()) if (now - info.timestampMs > POD_MAX_IN_UNSCHEDULABLE_PODS_MS) moved.push(info);
+    for (const info of this.unschedulable.values())
+      if (now - info.timestampMs > POD_MAX_IN_UNSCHEDULABLE_PODS_MS) moved.push(info);
     return this.moveToActiveOrBackoff(moved);
   }
 

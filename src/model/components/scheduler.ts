@@ -137,7 +137,14 @@ const FAIL_MESSAGES: readonly string[] = [
   "node(s) didn't match pod topology spread constraints (missing required label)",
 ];
 /** The plugin each FailCode belongs to, as a bit of the rejectors mask. */
-const PLUGINS: readonly FilterPlugin[] = ['NodeUnschedulable', 'TaintToleration', 'NodeReady', 'NodeAffinity', 'NodeResourcesFit', 'PodTopologySpread'];
+const PLUGINS: readonly FilterPlugin[] = [
+  'NodeUnschedulable',
+  'TaintToleration',
+  'NodeReady',
+  'NodeAffinity',
+  'NodeResourcesFit',
+  'PodTopologySpread',
+];
 const BIT_UNSCHEDULABLE = 1 << 0;
 const BIT_TAINT = 1 << 1;
 const BIT_READY = 1 << 2;
@@ -233,7 +240,10 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
       if (next.spec.nodeName !== undefined) {
         queue.delete(next.metadata.name);
         cache.addOrUpdatePod(next, next.spec.nodeName);
-        if (prev.spec.nodeName === undefined || (prev.metadata.deletionTimestampMs === undefined) !== (next.metadata.deletionTimestampMs === undefined)) {
+        if (
+          prev.spec.nodeName === undefined ||
+          (prev.metadata.deletionTimestampMs === undefined) !== (next.metadata.deletionTimestampMs === undefined)
+        ) {
           requestMove(['PodTopologySpread']);
         }
       } else queue.update(next);
@@ -243,8 +253,10 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     // a later event of this informer can put it back in the queue or change its accounting.
     quiet(prev, next) {
       const nodeName = next.spec.nodeName;
-      if (nodeName === undefined || prev.spec.nodeName !== nodeName || prev.metadata.uid !== next.metadata.uid) return false;
-      if ((prev.metadata.deletionTimestampMs === undefined) !== (next.metadata.deletionTimestampMs === undefined)) return false;
+      if (nodeName === undefined || prev.spec.nodeName !== nodeName || prev.metadata.uid !== next.metadata.uid)
+        return false;
+      if ((prev.metadata.deletionTimestampMs === undefined) !== (next.metadata.deletionTimestampMs === undefined))
+        return false;
       return queue.get(next.metadata.name) === undefined && cache.accounts(next, nodeName);
     },
     onDelete(p) {
@@ -357,12 +369,15 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
       else countRejectionsByWords(st, cols, order, fit);
       const reason = fitError(n);
       if (failed && (reason !== failed.reason || rejectorMask !== failed.rejectorMask)) {
-        throw proc.ctx.sim.bug(`scheduler: reused verdict for ${pod.metadata.name} differs from its cycle's: ${failed.reason}, now ${reason}`);
+        throw proc.ctx.sim.bug(
+          `scheduler: reused verdict for ${pod.metadata.name} differs from its cycle's: ${failed.reason}, now ${reason}`,
+        );
       }
       if (n > 0) rememberFailure(pod, reason, rejectorMask);
       return unschedulable(info, reason, rejectorMask, costMs);
     }
-    if (failed) throw proc.ctx.sim.bug(`scheduler: reused verdict for ${pod.metadata.name} (${failed.reason}) but it fits now`);
+    if (failed)
+      throw proc.ctx.sim.bug(`scheduler: reused verdict for ${pod.metadata.name} (${failed.reason}) but it fits now`);
     const host = order[selectHost()].name;
     cache.addOrUpdatePod(pod, host); // assume
     stats.scheduled++;
@@ -434,13 +449,24 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
 
   // ---- filter and score ----
 
-  const podStateBuf: PodState = { pod: undefined as unknown as Pod, cpu: 0, mem: 0, requestId: 0, selector: NO_SELECTOR, toleratesUnschedulable: false, spread: false, minMatch: 0, zoneAllowed: new Uint8Array(0) };
+  const podStateBuf: PodState = {
+    pod: undefined as unknown as Pod,
+    cpu: 0,
+    mem: 0,
+    requestId: 0,
+    selector: NO_SELECTOR,
+    toleratesUnschedulable: false,
+    spread: false,
+    minMatch: 0,
+    zoneAllowed: new Uint8Array(0),
+  };
   function podState(pod: Pod): PodState {
     const spread = pod.spec.spreadAcrossZones;
     let minMatch = 0;
     if (spread) {
       minMatch = Infinity;
-      for (const z of cache.domains(pod.spec.nodeSelector)) minMatch = Math.min(minMatch, cache.zoneCount(pod.metadata.workload, z));
+      for (const z of cache.domains(pod.spec.nodeSelector))
+        minMatch = Math.min(minMatch, cache.zoneCount(pod.metadata.workload, z));
       if (minMatch === Infinity) minMatch = 0;
     }
     const req = pod.spec.requests;
@@ -453,7 +479,8 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
       podStateBuf.selector = Object.entries(pod.spec.nodeSelector);
       break;
     }
-    podStateBuf.toleratesUnschedulable = pod.spec.tolerations.length > 0 && untoleratedTaint(UNSCHEDULABLE_TAINT, pod.spec.tolerations) === undefined;
+    podStateBuf.toleratesUnschedulable =
+      pod.spec.tolerations.length > 0 && untoleratedTaint(UNSCHEDULABLE_TAINT, pod.spec.tolerations) === undefined;
     podStateBuf.spread = spread;
     podStateBuf.minMatch = minMatch;
     podStateBuf.zoneAllowed = zoneMemo();
@@ -485,7 +512,8 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
     let fit: FitIndex | undefined;
     if (st.selector.length === 0) {
       fit = fitIndexes[st.requestId];
-      if (fit === undefined && cols.fitIndexes.length < MAX_FIT_INDEXES) fitIndexes[st.requestId] = fit = cols.addFitIndex(st.cpu, st.mem, order.length);
+      if (fit === undefined && cols.fitIndexes.length < MAX_FIT_INDEXES)
+        fitIndexes[st.requestId] = fit = cols.addFitIndex(st.cpu, st.mem, order.length);
     }
     if (fit === undefined) return findFeasible(st, cols, order, start, toFind);
     const processed = findFeasibleByWords(st, cols, order, start, toFind, fit);
@@ -546,7 +574,8 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   function collectAllowedZones(st: PodState, cols: NodeColumns): void {
     allowedZoneCount = 0;
     if (!st.spread) return;
-    for (let z = 0; z < cols.zones.length; z++) if (zoneAllows(st, z, cache.zoneName(z))) allowedZones[allowedZoneCount++] = cols.zones[z];
+    for (let z = 0; z < cols.zones.length; z++)
+      if (zoneAllows(st, z, cache.zoneName(z))) allowedZones[allowedZoneCount++] = cols.zones[z];
   }
 
   /** The nodes of word w in a zone collected by collectAllowedZones. */
@@ -565,7 +594,14 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
    * The candidates of the walk's k-th step, in word w: its Ready nodes within reach (from `start` on in the
    * first step, before it in the last), in an allowed zone if the pod spreads.
    */
-  function walkCandidates(st: PodState, ready: Uint32Array, k: number, w: number, words: number, startBit: number): number {
+  function walkCandidates(
+    st: PodState,
+    ready: Uint32Array,
+    k: number,
+    w: number,
+    words: number,
+    startBit: number,
+  ): number {
     const candidates = ready[w] & (k === 0 ? -1 << startBit : k === words ? (1 << startBit) - 1 : -1);
     return st.spread ? candidates & inAllowedZones(w) : candidates;
   }
@@ -580,7 +616,14 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
    * cycle examines ~900 nodes to find 500 feasible ones, that is ~30 words of each bitset and 500 score
    * bytes instead of ~900 node records.
    */
-  function findFeasibleByWords(st: PodState, cols: NodeColumns, order: NodeInfo[], start: number, toFind: number, fit: FitIndex): number {
+  function findFeasibleByWords(
+    st: PodState,
+    cols: NodeColumns,
+    order: NodeInfo[],
+    start: number,
+    toFind: number,
+    fit: FitIndex,
+  ): number {
     const n = order.length;
     const { ready, plain, hot } = cols;
     const { fits, scores } = fit;
@@ -639,7 +682,14 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
    * reach is not plain: then findFeasibleByWords filters it node by node. At 5,000 nodes a cycle finds
    * 500 feasible nodes: ~30 words per pass instead of 500 score comparisons.
    */
-  function walkByLevels(st: PodState, cols: NodeColumns, n: number, start: number, toFind: number, fit: FitIndex): number {
+  function walkByLevels(
+    st: PodState,
+    cols: NodeColumns,
+    n: number,
+    start: number,
+    toFind: number,
+    fit: FitIndex,
+  ): number {
     const { ready, plain } = cols;
     const { fits, levels, levelCounts } = fit;
     const words = (n + 31) >>> 5;
@@ -729,13 +779,23 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   }
 
   /** schedulerChecks.verifyWordWalk: filters the cycle again node by node (leaving the same results in place). */
-  function verifyWordWalk(st: PodState, cols: NodeColumns, order: NodeInfo[], start: number, toFind: number, processed: number): void {
+  function verifyWordWalk(
+    st: PodState,
+    cols: NodeColumns,
+    order: NodeInfo[],
+    start: number,
+    toFind: number,
+    processed: number,
+  ): void {
     listTies();
     const walked = [processed, feasibleCount, ...ties.subarray(0, bestCount)];
     const looped = [findFeasible(st, cols, order, start, toFind), feasibleCount, ...ties.subarray(0, bestCount)];
     if (walked.length === looped.length && walked.every((x, k) => x === looped[k])) return;
-    const show = (r: number[]) => `examined ${r[0]}, ${r[1]} feasible, ${r.length - 2} ties ${r.slice(2, 12).join(' ')}${r.length > 12 ? ' ...' : ''}`;
-    throw proc.ctx.sim.bug(`scheduler: filtering ${st.pod.metadata.name} from node ${start} by words: ${show(walked)}; node by node: ${show(looped)}`);
+    const show = (r: number[]) =>
+      `examined ${r[0]}, ${r[1]} feasible, ${r.length - 2} ties ${r.slice(2, 12).join(' ')}${r.length > 12 ? ' ...' : ''}`;
+    throw proc.ctx.sim.bug(
+      `scheduler: filtering ${st.pod.metadata.name} from node ${start} by words: ${show(walked)}; node by node: ${show(looped)}`,
+    );
   }
 
   /**
@@ -861,12 +921,18 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
 
   /** schedulerChecks.verifyWordWalk: counts node by node again and compares (leaving the same counts in place). */
   function verifyRejections(st: PodState, cols: NodeColumns, order: NodeInfo[]): void {
-    const byWords = [rejectorMask, ...failCounts, ...taintTouched.map((id) => `${id}:${taintCounts[id]}`).sort()].join(' ');
+    const byWords = [rejectorMask, ...failCounts, ...taintTouched.map((id) => `${id}:${taintCounts[id]}`).sort()].join(
+      ' ',
+    );
     countRejections(st, cols, order);
-    const byNode = [rejectorMask, ...failCounts, ...taintTouched.map((id) => `${id}:${taintCounts[id]}`).sort()].join(' ');
-    if (byWords !== byNode) throw proc.ctx.sim.bug(`scheduler: counting why ${st.pod.metadata.name} fits nowhere by words gave ${byWords}; node by node ${byNode}`);
+    const byNode = [rejectorMask, ...failCounts, ...taintTouched.map((id) => `${id}:${taintCounts[id]}`).sort()].join(
+      ' ',
+    );
+    if (byWords !== byNode)
+      throw proc.ctx.sim.bug(
+        `scheduler: counting why ${st.pod.metadata.name} fits nowhere by words gave ${byWords}; node by node ${byNode}`,
+      );
   }
-
 
   /** PodTopologySpread for a node in this zone: one more pod there keeps the skew within 1. Memoized per zone for the cycle. */
   function zoneAllows(st: PodState, zoneId: number, zone: string): boolean {
@@ -923,7 +989,8 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
   /** FitError.Error(): "0/N nodes are available: <count reason>, ... ." sorted as strings. */
   function fitError(numAllNodes: number): string {
     const parts: string[] = [];
-    for (let code = 0; code < failCounts.length; code++) if (failCounts[code] > 0) parts.push(`${failCounts[code]} ${FAIL_MESSAGES[code]}`);
+    for (let code = 0; code < failCounts.length; code++)
+      if (failCounts[code] > 0) parts.push(`${failCounts[code]} ${FAIL_MESSAGES[code]}`);
     for (const id of taintTouched) parts.push(`${taintCounts[id]} ${taintMessages[id]}`);
     parts.sort();
     return `0/${numAllNodes} nodes are available${parts.length > 0 ? ': ' + parts.join(', ') : ''}.`;
@@ -973,9 +1040,16 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
       proc.loop({ periodMs: BACKOFF_FLUSH_PERIOD_MS, label: `${ACTOR}/flush-backoff` }, () => {
         if (queue.flushBackoffCompleted()) kick();
       });
-      proc.loop({ periodMs: UNSCHEDULABLE_FLUSH_PERIOD_MS, initialDelayMs: UNSCHEDULABLE_FLUSH_PERIOD_MS, label: `${ACTOR}/flush-unschedulable` }, () => {
-        if (queue.flushUnschedulableLeftover()) kick();
-      });
+      proc.loop(
+        {
+          periodMs: UNSCHEDULABLE_FLUSH_PERIOD_MS,
+          initialDelayMs: UNSCHEDULABLE_FLUSH_PERIOD_MS,
+          label: `${ACTOR}/flush-unschedulable`,
+        },
+        () => {
+          if (queue.flushUnschedulableLeftover()) kick();
+        },
+      );
       kick();
     },
   };
@@ -985,7 +1059,10 @@ export function scheduler(ctx: ControllerContext): SchedulerController {
 function nodeChangeHelps(prev: Node, next: Node): FilterPlugin[] {
   const out: FilterPlugin[] = [];
   if (prev.spec.unschedulable && !next.spec.unschedulable) out.push('NodeUnschedulable');
-  if (prev.spec.taints !== next.spec.taints && prev.spec.taints.some((t) => !next.spec.taints.some((u) => u.key === t.key && u.effect === t.effect))) {
+  if (
+    prev.spec.taints !== next.spec.taints &&
+    prev.spec.taints.some((t) => !next.spec.taints.some((u) => u.key === t.key && u.effect === t.effect))
+  ) {
     out.push('TaintToleration');
   }
   const wasReady = prev.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');

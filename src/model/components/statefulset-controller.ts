@@ -30,7 +30,9 @@ export function statefulSetController(ctx: ControllerContext): WorkloadControlle
       const p = byOrdinal.get(ordinal);
       if (!p) {
         const name = `${w.name}-${ordinal}`;
-        sync.createPods(w, 1, () => newWorkloadPod(w, { name, ordinal, extraLabels: { 'statefulset.kubernetes.io/pod-name': name } }));
+        sync.createPods(w, 1, () =>
+          newWorkloadPod(w, { name, ordinal, extraLabels: { 'statefulset.kubernetes.io/pod-name': name } }),
+        );
         return;
       }
       if (p.metadata.deletionTimestampMs !== undefined) return;
@@ -38,7 +40,8 @@ export function statefulSetController(ctx: ControllerContext): WorkloadControlle
     }
     // 2. Every wanted ordinal is healthy: remove the highest condemned one, waiting for it to go.
     let highest: Pod | undefined;
-    for (const [ordinal, p] of byOrdinal) if (ordinal >= w.replicas && (!highest || ordinal > highest.spec.ordinal!)) highest = p;
+    for (const [ordinal, p] of byOrdinal)
+      if (ordinal >= w.replicas && (!highest || ordinal > highest.spec.ordinal!)) highest = p;
     if (highest && highest.metadata.deletionTimestampMs === undefined) sync.deletePods(w, [highest], 'scale-down');
   }
 

@@ -48,7 +48,8 @@ function sameTaints(a: readonly Taint[], b: readonly Taint[]): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
-    if (x.key !== y.key || x.value !== y.value || x.effect !== y.effect || x.timeAddedMs !== y.timeAddedMs) return false;
+    if (x.key !== y.key || x.value !== y.value || x.effect !== y.effect || x.timeAddedMs !== y.timeAddedMs)
+      return false;
   }
   return true;
 }
@@ -59,7 +60,13 @@ function sameTolerations(a: readonly Toleration[], b: readonly Toleration[]): bo
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
-    if (x.key !== y.key || x.operator !== y.operator || x.value !== y.value || x.effect !== y.effect || x.tolerationSeconds !== y.tolerationSeconds) {
+    if (
+      x.key !== y.key ||
+      x.operator !== y.operator ||
+      x.value !== y.value ||
+      x.effect !== y.effect ||
+      x.tolerationSeconds !== y.tolerationSeconds
+    ) {
       return false;
     }
   }
@@ -101,7 +108,13 @@ export class TaintEvictionCore {
 
   /** PodUpdated + handlePodUpdate (next undefined: the pod is gone). */
   podUpdated(prev: Pod | undefined, next: Pod | undefined): void {
-    if (prev && next && prev.spec.nodeName === next.spec.nodeName && sameTolerations(prev.spec.tolerations, next.spec.tolerations)) return;
+    if (
+      prev &&
+      next &&
+      prev.spec.nodeName === next.spec.nodeName &&
+      sameTolerations(prev.spec.tolerations, next.spec.tolerations)
+    )
+      return;
     if (!next) {
       this.cancelWork(prev!.metadata.name);
       return;
@@ -157,7 +170,8 @@ export class TaintEvictionCore {
     this.env.evict(podName, (ok) => {
       if (this.work.get(podName) !== w) return;
       if (ok) this.work.set(podName, 'fired');
-      else if (attempt < DELETE_RETRIES) w.timer = this.env.after(DELETE_RETRY_MS, () => this.fire(podName, w, attempt + 1));
+      else if (attempt < DELETE_RETRIES)
+        w.timer = this.env.after(DELETE_RETRY_MS, () => this.fire(podName, w, attempt + 1));
       else this.work.delete(podName);
     });
   }
@@ -188,7 +202,15 @@ export function taintEvictionController(ctx: ControllerContext): Controller {
             (cur) =>
               cur.status.disruptionTarget === 'DeletionByTaintManager'
                 ? undefined
-                : { ...cur, status: podStatus(cur.status.phase, cur.status.ready, 'DeletionByTaintManager', cur.status.startTimeMs) },
+                : {
+                    ...cur,
+                    status: podStatus(
+                      cur.status.phase,
+                      cur.status.ready,
+                      'DeletionByTaintManager',
+                      cur.status.startTimeMs,
+                    ),
+                  },
             TEC_ACTOR,
           ),
         (r) => {

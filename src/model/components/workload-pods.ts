@@ -101,7 +101,11 @@ export function toleratesTaint(t: Toleration, taint: Taint): boolean {
  * The first NoSchedule/NoExecute taint none of the tolerations tolerate (FindMatchingUntoleratedTaint
  * with the DoNotScheduleTaintsFilterFunc), or undefined if all are tolerated.
  */
-export function untoleratedTaint(taints: readonly Taint[], tolerations: readonly Toleration[], effects: 'schedule' | 'execute' = 'schedule'): Taint | undefined {
+export function untoleratedTaint(
+  taints: readonly Taint[],
+  tolerations: readonly Toleration[],
+  effects: 'schedule' | 'execute' = 'schedule',
+): Taint | undefined {
   for (const taint of taints) {
     if (taint.effect === 'PreferNoSchedule') continue;
     if (effects === 'execute' && taint.effect !== 'NoExecute') continue;

@@ -174,19 +174,23 @@ export class WorkloadSync {
       let failed = false;
       for (let k = 0; k < take; k++) {
         const pod = make(next++);
-        this.call('create', (s) => s.create(pod, this.opts.actor), (r) => {
-          if (!r.ok) {
-            failed = true;
-            this.creationObserved(w.id);
-          }
-          if (--outstanding > 0) return;
-          if (failed) {
-            // Skipped creations will never be observed: lower the expectations and try again later.
-            for (let s = next; s < n; s++) this.creationObserved(w.id);
-            next = n;
-            this.enqueue(w.id);
-          } else if (next < n) batch(2 * size);
-        });
+        this.call(
+          'create',
+          (s) => s.create(pod, this.opts.actor),
+          (r) => {
+            if (!r.ok) {
+              failed = true;
+              this.creationObserved(w.id);
+            }
+            if (--outstanding > 0) return;
+            if (failed) {
+              // Skipped creations will never be observed: lower the expectations and try again later.
+              for (let s = next; s < n; s++) this.creationObserved(w.id);
+              next = n;
+              this.enqueue(w.id);
+            } else if (next < n) batch(2 * size);
+          },
+        );
       }
     };
     batch(1);
@@ -198,12 +202,16 @@ export class WorkloadSync {
     const e = this.expect(w.id);
     for (const p of pods) {
       e.deletes.add(p.metadata.name);
-      this.call('delete', (s) => s.deletePod(p.metadata.name, { uid: p.metadata.uid, reason }, this.opts.actor), (r) => {
-        if (!r.ok) {
-          this.deletionObserved(w.id, p.metadata.name);
-          if (r.reason !== 'NotFound') this.enqueue(w.id);
-        }
-      });
+      this.call(
+        'delete',
+        (s) => s.deletePod(p.metadata.name, { uid: p.metadata.uid, reason }, this.opts.actor),
+        (r) => {
+          if (!r.ok) {
+            this.deletionObserved(w.id, p.metadata.name);
+            if (r.reason !== 'NotFound') this.enqueue(w.id);
+          }
+        },
+      );
     }
   }
 
@@ -237,7 +245,10 @@ export class WorkloadSync {
       idx.active.delete(name);
     }
     if (!prev && next) this.creationObserved(id);
-    if (!next || (next.metadata.deletionTimestampMs !== undefined && prev?.metadata.deletionTimestampMs === undefined)) {
+    if (
+      !next ||
+      (next.metadata.deletionTimestampMs !== undefined && prev?.metadata.deletionTimestampMs === undefined)
+    ) {
       this.deletionObserved(id, name);
     }
     this.opts.onPodEvent?.(w, prev, next);

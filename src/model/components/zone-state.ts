@@ -39,14 +39,20 @@ export interface ZoneCounts {
 export function computeZoneState(counts: ZoneCounts, unhealthyZoneThreshold: number): Exclude<ZoneState, 'Initial'> {
   const { ready, notReady } = counts;
   if (ready === 0 && notReady > 0) return 'FullDisruption';
-  if (notReady > 2 && Math.fround(Math.fround(notReady) / Math.fround(notReady + ready)) >= Math.fround(unhealthyZoneThreshold)) {
+  if (
+    notReady > 2 &&
+    Math.fround(Math.fround(notReady) / Math.fround(notReady + ready)) >= Math.fround(unhealthyZoneThreshold)
+  ) {
     return 'PartialDisruption';
   }
   return 'Normal';
 }
 
 /** ComputeZoneState over Ready condition statuses (undefined: the node has no Ready condition). */
-export function computeZoneStateOf(readyStatuses: ReadonlyArray<ConditionStatus | undefined>, unhealthyZoneThreshold: number): Exclude<ZoneState, 'Initial'> {
+export function computeZoneStateOf(
+  readyStatuses: ReadonlyArray<ConditionStatus | undefined>,
+  unhealthyZoneThreshold: number,
+): Exclude<ZoneState, 'Initial'> {
   let ready = 0;
   for (const s of readyStatuses) if (s === 'True') ready++;
   return computeZoneState({ ready, notReady: readyStatuses.length - ready }, unhealthyZoneThreshold);

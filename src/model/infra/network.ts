@@ -52,7 +52,7 @@ export class Network {
   transit(from: Host, to: Host, own?: Rng, baseMs?: number): number | undefined {
     if (!this.connected(from, to)) return undefined;
     if (from === to) return 0;
-    const rng = own ?? ((from.netRng as Rng | undefined) ?? (from.netRng = this.rng(from.name)));
+    const rng = own ?? (from.netRng as Rng | undefined) ?? (from.netRng = this.rng(from.name));
     let latencyMs = baseMs ?? rng.between(this.latency.minMs, this.latency.maxMs);
     for (const d of this.degrades) {
       if (!d.hosts.has(from.name) && !d.hosts.has(to.name)) continue;

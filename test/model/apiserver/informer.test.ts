@@ -18,7 +18,12 @@ function lease(name: string, renewTimeMs: number, namespace: Lease['metadata']['
 }
 
 /** Writes lease `name` with this renewTime (creates it the first time). */
-function writeLease(api: ModelContext['api'], name: string, renewTimeMs: number, namespace: Lease['metadata']['namespace'] = 'kube-system'): void {
+function writeLease(
+  api: ModelContext['api'],
+  name: string,
+  renewTimeMs: number,
+  namespace: Lease['metadata']['namespace'] = 'kube-system',
+): void {
   const got = api.store.getLease(namespace, name);
   if (got.ok) api.store.update({ ...lease(name, renewTimeMs, namespace), metadata: got.value.metadata }, 'test');
   else api.store.create(lease(name, renewTimeMs, namespace), 'test');
@@ -28,14 +33,22 @@ function writeLease(api: ModelContext['api'], name: string, renewTimeMs: number,
  * A small control plane and a lease informer on a host of its own (watch events cross the network to it;
  * the API server's own host has no latency), not started.
  */
-function leaseWatcher(namespace: Lease['metadata']['namespace'], latency: { minMs: number; maxMs: number }, label: string) {
+function leaseWatcher(
+  namespace: Lease['metadata']['namespace'],
+  latency: { minMs: number; maxMs: number },
+  label: string,
+) {
   const { ctx } = controlPlane({ controllerManagers: 1, schedulers: 1, latency });
   const host = new Host(ctx.sim, 'watcher', 'zone-x', 'node');
   const informer = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace }, label);
   return { ctx, sim: ctx.sim, api: ctx.api, informer };
 }
 
-const view = (cache: ReadonlyMap<string, Lease>) => [...cache.values()].filter((l) => l.metadata.name.startsWith('node-')).map((l) => `${l.metadata.name}@${l.spec.renewTimeMs}`).sort();
+const view = (cache: ReadonlyMap<string, Lease>) =>
+  [...cache.values()]
+    .filter((l) => l.metadata.name.startsWith('node-'))
+    .map((l) => `${l.metadata.name}@${l.spec.renewTimeMs}`)
+    .sort();
 
 describe('Informer without handlers (lazy watch delivery)', () => {
   it('holds exactly what an informer with one delivery event per watch event holds, read at any moment', () => {
@@ -130,10 +143,15 @@ describe('The node-Lease informer', () => {
         const name = `node-${i % 5}`;
         write(name, t);
         // Learn when it counts from: read once it must have arrived (latency at most 9 ms).
-        sim.at(t + 10, () => {
-          const l = informer.cache.get(name)!;
-          if (l.spec.renewTimeMs === t) written.push({ name, renewTimeMs: t, atMs: informer.deliveredAtMs(name)! });
-        }, '', Priority.late);
+        sim.at(
+          t + 10,
+          () => {
+            const l = informer.cache.get(name)!;
+            if (l.spec.renewTimeMs === t) written.push({ name, renewTimeMs: t, atMs: informer.deliveredAtMs(name)! });
+          },
+          '',
+          Priority.late,
+        );
       });
       sim.at(t, () => check(false));
       sim.at(t, () => check(true), '', Priority.fault);
@@ -151,7 +169,12 @@ describe('The node-Lease informer', () => {
     const cluster = controlPlane({ controllerManagers: 1, schedulers: 1 });
     const { ctx } = cluster;
     const host = [...ctx.hosts.values()][0];
-    const informer = new Informer<Lease>(ctx, host, { kind: 'Lease', namespace: 'kube-node-lease' }, 'test/node-leases');
+    const informer = new Informer<Lease>(
+      ctx,
+      host,
+      { kind: 'Lease', namespace: 'kube-node-lease' },
+      'test/node-leases',
+    );
     expect(() => informer.addHandlers({})).toThrow(/takes no handlers/);
   });
 });
@@ -161,7 +184,8 @@ describe('Quiet watch events (InformerHandlers.quiet)', () => {
     const { sim, api, informer } = leaseWatcher('kube-system', { minMs: 3, maxMs: 3 }, 'test/quiet');
     const updates: string[] = [];
     informer.addHandlers({
-      onUpdate: (prev, next) => next.metadata.name === 'a' && updates.push(`${prev.spec.renewTimeMs}->${next.spec.renewTimeMs}@${sim.nowMs}`),
+      onUpdate: (prev, next) =>
+        next.metadata.name === 'a' && updates.push(`${prev.spec.renewTimeMs}->${next.spec.renewTimeMs}@${sim.nowMs}`),
       // An even renewTime of lease a changes nothing for this handler (the leader leases are not quiet).
       quiet: (_prev, next) => next.metadata.name === 'a' && next.spec.renewTimeMs % 2 === 0,
     });
@@ -187,7 +211,9 @@ describe('Quiet watch events (InformerHandlers.quiet)', () => {
     const { sim, api, informer } = leaseWatcher('kube-system', { minMs: 3, maxMs: 3 }, 'test/mixed');
     const updates: number[] = [];
     informer.addHandlers({ onUpdate: () => {}, quiet: () => true });
-    informer.addHandlers({ onUpdate: (_prev, next) => next.metadata.name === 'a' && updates.push(next.spec.renewTimeMs) });
+    informer.addHandlers({
+      onUpdate: (_prev, next) => next.metadata.name === 'a' && updates.push(next.spec.renewTimeMs),
+    });
     informer.start();
     sim.run(900);
     writeLease(api, 'a', 1);

@@ -8,7 +8,8 @@ function pod(name: string, uid: number, resourceVersion: number): Pod {
   return { kind: 'Pod', metadata: { name, uid, resourceVersion } } as unknown as Pod;
 }
 
-const contents = (m: ReadonlyMap<string, Pod>) => [...m].map(([k, p]) => `${k}@${p.metadata.uid}.${p.metadata.resourceVersion}`);
+const contents = (m: ReadonlyMap<string, Pod>) =>
+  [...m].map(([k, p]) => `${k}@${p.metadata.uid}.${p.metadata.resourceVersion}`);
 
 describe('UidTable', () => {
   it('holds and iterates what a Map would, in the same order, over 5,000 random writes', () => {
@@ -32,7 +33,7 @@ describe('UidTable', () => {
         map.delete(name);
       } else {
         // A new object, or a new incarnation taking the name over (a relist's set).
-        if (held === undefined || r < 0.85) uids.set(name, uid += 1 + Math.floor(rng() * 3));
+        if (held === undefined || r < 0.85) uids.set(name, (uid += 1 + Math.floor(rng() * 3)));
         const next = pod(name, uids.get(name)!, ++rv);
         // As an informer does after its own lookup (setHeld), or plainly.
         if (rng() < 0.5) table.setHeld(name, next, table.get(name));

@@ -26,7 +26,13 @@ function onNextRenewal(cluster: Cluster, leaseName: string, proc: Elected, fn: (
   store.update = ((obj, actor) => {
     const r = update(obj, actor);
     const identity = proc.elector?.identity;
-    if (!fired && r.ok && obj.kind === 'Lease' && obj.metadata.name === leaseName && (obj as Lease).spec.holderIdentity === identity) {
+    if (
+      !fired &&
+      r.ok &&
+      obj.kind === 'Lease' &&
+      obj.metadata.name === leaseName &&
+      (obj as Lease).spec.holderIdentity === identity
+    ) {
       fired = true;
       const atMs = cluster.ctx.sim.nowMs;
       cluster.ctx.sim.at(atMs, () => fn(atMs), 'test/after-renewal', Priority.late);
@@ -42,14 +48,17 @@ function renewals(cluster: Cluster, leaseName: string): Array<{ atMs: number; ho
   const update = store.update.bind(store);
   store.update = ((obj, actor) => {
     const r = update(obj, actor);
-    if (r.ok && obj.kind === 'Lease' && obj.metadata.name === leaseName) out.push({ atMs: cluster.ctx.sim.nowMs, holder: (obj as Lease).spec.holderIdentity });
+    if (r.ok && obj.kind === 'Lease' && obj.metadata.name === leaseName)
+      out.push({ atMs: cluster.ctx.sim.nowMs, holder: (obj as Lease).spec.holderIdentity });
     return r;
   }) as typeof store.update;
   return out;
 }
 
 function firstAcquisitionAfter(cluster: Cluster, component: string, afterMs: number) {
-  return cluster.ctx.trace.events.find((e) => e.type === 'leader.acquired' && e.component === component && e.atMs > afterMs);
+  return cluster.ctx.trace.events.find(
+    (e) => e.type === 'leader.acquired' && e.component === component && e.atMs > afterMs,
+  );
 }
 
 function stats(xs: number[]) {
@@ -124,11 +133,15 @@ describe('control-plane failover', () => {
       // Its own API server replica still answers it, but without etcd quorum: Unavailable.
       cluster.ctx.network.cut('p', [leader.host.name], others);
       cluster.ctx.sim.run(70_000);
-      const lastRenewMs = Math.max(...writes.filter((w) => w.holder === identity && w.atMs <= 30_000).map((w) => w.atMs));
+      const lastRenewMs = Math.max(
+        ...writes.filter((w) => w.holder === identity && w.atMs <= 30_000).map((w) => w.atMs),
+      );
       const lost = cluster.ctx.trace.events.find((e) => e.type === 'leader.lost' && e.instance === leader.name)!;
       expect(lost.atMs - lastRenewMs).toBeGreaterThanOrEqual(12_000);
       expect(lost.atMs - lastRenewMs).toBeLessThanOrEqual(12_020);
-      const stopped = cluster.ctx.trace.events.filter((e) => e.type.startsWith('component.') && e.instance === leader.name && e.atMs >= lost.atMs);
+      const stopped = cluster.ctx.trace.events.filter(
+        (e) => e.type.startsWith('component.') && e.instance === leader.name && e.atMs >= lost.atMs,
+      );
       expect(stopped.map((e) => [e.type, e.atMs - lost.atMs])).toEqual([
         ['component.stopped', 0],
         ['component.started', 1_000],
@@ -144,7 +157,11 @@ describe('control-plane failover', () => {
       const cluster = controlPlane({ ...HA, schedulers: 0, seed });
       cluster.ctx.sim.run(30_000);
       const leader = leaderOf(cluster.controllerManagers);
-      cluster.ctx.network.cut('p', [leader.host.name], [...cluster.ctx.hosts.keys()].filter((h) => h !== leader.host.name));
+      cluster.ctx.network.cut(
+        'p',
+        [leader.host.name],
+        [...cluster.ctx.hosts.keys()].filter((h) => h !== leader.host.name),
+      );
       cluster.ctx.sim.run(60_000);
       const intervals = leaderIntervals(cluster.ctx.trace.events, KCM);
       const c = concurrency(intervals);
@@ -163,7 +180,11 @@ describe('control-plane failover', () => {
       const leader = leaderOf(cluster.controllerManagers);
       leader.host.clock.setRate(0.5);
       cluster.ctx.sim.run(40_000);
-      cluster.ctx.network.cut('p', [leader.host.name], [...cluster.ctx.hosts.keys()].filter((h) => h !== leader.host.name));
+      cluster.ctx.network.cut(
+        'p',
+        [leader.host.name],
+        [...cluster.ctx.hosts.keys()].filter((h) => h !== leader.host.name),
+      );
       cluster.ctx.sim.run(80_000);
       const c = concurrency(leaderIntervals(cluster.ctx.trace.events, KCM));
       expect(c.maxLeaders).toBe(2);
@@ -178,7 +199,11 @@ describe('control-plane failover', () => {
       const leader = leaderOf(cluster.controllerManagers);
       for (const p of cluster.controllerManagers) if (p !== leader) p.host.clock.setRate(2);
       cluster.ctx.sim.run(40_000);
-      cluster.ctx.network.cut('p', [leader.host.name], [...cluster.ctx.hosts.keys()].filter((h) => h !== leader.host.name));
+      cluster.ctx.network.cut(
+        'p',
+        [leader.host.name],
+        [...cluster.ctx.hosts.keys()].filter((h) => h !== leader.host.name),
+      );
       cluster.ctx.sim.run(80_000);
       const c = concurrency(leaderIntervals(cluster.ctx.trace.events, KCM));
       expect(c.maxLeaders).toBe(2);
@@ -193,9 +218,15 @@ describe('control-plane failover', () => {
     const store = cluster.ctx.api.store;
     cluster.ctx.sim.run(30_000);
     const leader = leaderOf(cluster.schedulers);
-    cluster.ctx.network.cut('p', [leader.host.name], [...cluster.ctx.hosts.keys()].filter((h) => h !== leader.host.name));
+    cluster.ctx.network.cut(
+      'p',
+      [leader.host.name],
+      [...cluster.ctx.hosts.keys()].filter((h) => h !== leader.host.name),
+    );
     cluster.ctx.sim.run(70_000);
-    const mine = cluster.ctx.trace.events.filter((e) => e.instance === leader.name && e.atMs > 30_000).map((e) => e.type);
+    const mine = cluster.ctx.trace.events
+      .filter((e) => e.instance === leader.name && e.atMs > 30_000)
+      .map((e) => e.type);
     expect(mine).toEqual(['leader.lost', 'component.stopped', 'component.started']);
     const lost = cluster.ctx.trace.events.find((e) => e.type === 'leader.lost' && e.instance === leader.name)!;
     const stopped = cluster.ctx.trace.events.find((e) => e.type === 'component.stopped' && e.instance === leader.name)!;

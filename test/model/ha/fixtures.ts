@@ -10,7 +10,11 @@ import type { ModelContext } from '../../../src/model/context.js';
 import type { LeaderElectionConfig, Scenario } from '../../../src/scenario/types.js';
 import type { TraceRecord } from '../../../src/engine/index.js';
 
-export const DEFAULT_LE: LeaderElectionConfig = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
+export const DEFAULT_LE: LeaderElectionConfig = {
+  leaseDurationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2_000,
+};
 
 export interface ControlPlaneOptions {
   seed?: number;
@@ -32,7 +36,11 @@ export function controlPlaneScenario(o: ControlPlaneOptions = {}): Scenario {
       durationMs: o.durationMs ?? 120_000,
       kubernetes: {
         ...defaultKubernetesConfig(),
-        controllerManager: { ...defaultKubernetesConfig().controllerManager, replicas: o.controllerManagers ?? 0, leaderElection: le },
+        controllerManager: {
+          ...defaultKubernetesConfig().controllerManager,
+          replicas: o.controllerManagers ?? 0,
+          leaderElection: le,
+        },
         scheduler: { replicas: o.schedulers ?? 0, leaderElection: le },
         apiServer: { ...defaultKubernetesConfig().apiServer, replicas: o.apiServers ?? 1 },
         etcd: { members: o.etcdMembers ?? 1 },
@@ -99,7 +107,14 @@ export function putLease(store: ApiStore, name: string, spec: Partial<Lease['spe
     {
       kind: 'Lease',
       metadata: { name, namespace: 'kube-system', uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {} },
-      spec: { holderIdentity: '', leaseDurationSeconds: 0, acquireTimeMs: 0, renewTimeMs: 0, leaseTransitions: 0, ...spec },
+      spec: {
+        holderIdentity: '',
+        leaseDurationSeconds: 0,
+        acquireTimeMs: 0,
+        renewTimeMs: 0,
+        leaseTransitions: 0,
+        ...spec,
+      },
     },
     'test',
   );
@@ -115,7 +130,10 @@ export interface LeaderInterval {
 }
 
 /** Leadership intervals of one component from the trace (leader.acquired .. leader.lost). */
-export function leaderIntervals(events: readonly (TraceRecord & Record<string, unknown>)[], component: string): LeaderInterval[] {
+export function leaderIntervals(
+  events: readonly (TraceRecord & Record<string, unknown>)[],
+  component: string,
+): LeaderInterval[] {
   const open = new Map<string, number>();
   const out: LeaderInterval[] = [];
   for (const e of events) {

@@ -14,7 +14,10 @@ import { TestProcess, controlPlane, putLease, recordLeaseOps } from './fixtures.
 const CONFIG: LeaderElectionConfig = { leaseDurationMs: 10_000, renewDeadlineMs: 5_000, retryPeriodMs: 2_000 };
 const NAME = 'kube-controller-manager';
 
-function setup(config: LeaderElectionConfig = CONFIG, opts: { conflictOnUpdate?: number; releaseOnCancel?: boolean } = {}) {
+function setup(
+  config: LeaderElectionConfig = CONFIG,
+  opts: { conflictOnUpdate?: number; releaseOnCancel?: boolean } = {},
+) {
   const cluster = controlPlane({ apiServers: 1, etcdMembers: 1 });
   const { ctx } = cluster;
   const host = new Host(ctx.sim, 'candidate-host', 'zone-a', 'control-plane');
@@ -49,7 +52,11 @@ describe('leader election vectors (leaderelection_test.go)', () => {
     t.ops.length = 0;
     expect(t.attempt()).toBe(true);
     expect(t.ops).toEqual(['get', 'create']);
-    expect(t.lease()).toMatchObject({ holderIdentity: t.elector.identity, leaseDurationSeconds: 10, leaseTransitions: 0 });
+    expect(t.lease()).toMatchObject({
+      holderIdentity: t.elector.identity,
+      leaseDurationSeconds: 10,
+      leaseTransitions: 0,
+    });
   });
 
   test('L2: a Lease with an empty spec is taken over with GET + UPDATE and transitions 1', () => {
@@ -103,7 +110,11 @@ describe('leader election vectors (leaderelection_test.go)', () => {
 
   test('L7: renewing its own Lease without a cached object skips the fast path: GET + UPDATE, transitions kept', () => {
     const t = setup();
-    putLease(t.ctx.api.store, NAME, { holderIdentity: t.elector.identity, leaseDurationSeconds: 10, leaseTransitions: 0 });
+    putLease(t.ctx.api.store, NAME, {
+      holderIdentity: t.elector.identity,
+      leaseDurationSeconds: 10,
+      leaseTransitions: 0,
+    });
     t.elector.primeObservation(t.lease()!, t.mono());
     t.ops.length = 0;
     expect(t.attempt()).toBe(true);
@@ -147,21 +158,32 @@ describe('leader election vectors (leaderelection_test.go)', () => {
   });
 
   test('L10: configuration validation as NewLeaderElector', () => {
-    expect(leaderElectionConfigProblems({ leaseDurationMs: 15_000, renewDeadlineMs: 2_000, retryPeriodMs: 1_000 }, 'baz')).toEqual([]);
-    expect(leaderElectionConfigProblems({ leaseDurationMs: 15_000, renewDeadlineMs: 2_000, retryPeriodMs: 1_000 }, '')).toEqual([
-      'Lock identity is empty',
-    ]);
-    expect(leaderElectionConfigProblems({ leaseDurationMs: 15_000, renewDeadlineMs: 2_400, retryPeriodMs: 2_000 }, 'baz')).toEqual([
-      'renewDeadline must be greater than retryPeriod*JitterFactor',
-    ]);
-    expect(leaderElectionConfigProblems({ leaseDurationMs: 10_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 }, 'baz')).toEqual([
-      'leaseDuration must be greater than renewDeadline',
-    ]);
+    expect(
+      leaderElectionConfigProblems({ leaseDurationMs: 15_000, renewDeadlineMs: 2_000, retryPeriodMs: 1_000 }, 'baz'),
+    ).toEqual([]);
+    expect(
+      leaderElectionConfigProblems({ leaseDurationMs: 15_000, renewDeadlineMs: 2_000, retryPeriodMs: 1_000 }, ''),
+    ).toEqual(['Lock identity is empty']);
+    expect(
+      leaderElectionConfigProblems({ leaseDurationMs: 15_000, renewDeadlineMs: 2_400, retryPeriodMs: 2_000 }, 'baz'),
+    ).toEqual(['renewDeadline must be greater than retryPeriod*JitterFactor']);
+    expect(
+      leaderElectionConfigProblems({ leaseDurationMs: 10_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 }, 'baz'),
+    ).toEqual(['leaseDuration must be greater than renewDeadline']);
     const t = setup();
-    expect(() => new LeaderElector(t.proc, NAME, { leaseDurationMs: 10_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 }, false, {
-      onStartedLeading() {},
-      onStoppedLeading() {},
-    })).toThrow(SimulationBug);
+    expect(
+      () =>
+        new LeaderElector(
+          t.proc,
+          NAME,
+          { leaseDurationMs: 10_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
+          false,
+          {
+            onStartedLeading() {},
+            onStoppedLeading() {},
+          },
+        ),
+    ).toThrow(SimulationBug);
     expect(lockClientTimeoutMs({ leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 })).toBe(5_000);
     expect(lockClientTimeoutMs({ leaseDurationMs: 15_000, renewDeadlineMs: 1_500, retryPeriodMs: 1_000 })).toBe(1_000);
   });

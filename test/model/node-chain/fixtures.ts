@@ -41,7 +41,10 @@ export function scenario(opts: ScenarioOptions = {}): Scenario {
       durationMs: opts.durationMs ?? 3_600_000,
       kubernetes: {
         ...defaultKubernetesConfig(version),
-        controllerManager: { ...defaultKubernetesConfig(version).controllerManager, evictionMode: opts.evictionMode ?? 'taint' },
+        controllerManager: {
+          ...defaultKubernetesConfig(version).controllerManager,
+          evictionMode: opts.evictionMode ?? 'taint',
+        },
       },
       controlPlane: { zones: ['zone-cp'] },
       nodes: nodeSpecs(zones),
@@ -54,12 +57,33 @@ export function scenario(opts: ScenarioOptions = {}): Scenario {
 
 // ---- objects for unit tests ----
 
-export function cond(type: NodeCondition['type'], status: NodeCondition['status'], heartbeatMs: number, transitionMs = heartbeatMs): NodeCondition {
-  return { type, status, lastHeartbeatTimeMs: heartbeatMs, lastTransitionTimeMs: transitionMs, reason: '', message: '' };
+export function cond(
+  type: NodeCondition['type'],
+  status: NodeCondition['status'],
+  heartbeatMs: number,
+  transitionMs = heartbeatMs,
+): NodeCondition {
+  return {
+    type,
+    status,
+    lastHeartbeatTimeMs: heartbeatMs,
+    lastTransitionTimeMs: transitionMs,
+    reason: '',
+    message: '',
+  };
 }
 
 let uid = 1000;
-export function node(name: string, opts: { created?: number; conditions?: NodeCondition[]; zone?: string; region?: string; labels?: Record<string, string> } = {}): Node {
+export function node(
+  name: string,
+  opts: {
+    created?: number;
+    conditions?: NodeCondition[];
+    zone?: string;
+    region?: string;
+    labels?: Record<string, string>;
+  } = {},
+): Node {
   const labels: Record<string, string> = { ...(opts.labels ?? {}) };
   if (opts.zone !== undefined) labels['topology.kubernetes.io/zone'] = opts.zone;
   if (opts.region !== undefined) labels['topology.kubernetes.io/region'] = opts.region;
@@ -74,15 +98,33 @@ export function node(name: string, opts: { created?: number; conditions?: NodeCo
 export function lease(nodeName: string, renewTimeMs: number): Lease {
   return {
     kind: 'Lease',
-    metadata: { name: nodeName, namespace: 'kube-node-lease', uid: ++uid, resourceVersion: 1, creationTimestampMs: 0, labels: {} },
+    metadata: {
+      name: nodeName,
+      namespace: 'kube-node-lease',
+      uid: ++uid,
+      resourceVersion: 1,
+      creationTimestampMs: 0,
+      labels: {},
+    },
     spec: { holderIdentity: nodeName, leaseDurationSeconds: 40, acquireTimeMs: 0, renewTimeMs, leaseTransitions: 0 },
   };
 }
 
-export function pod(name: string, nodeName: string | undefined, opts: { tolerations?: Toleration[]; ready?: boolean; workload?: string } = {}): Pod {
+export function pod(
+  name: string,
+  nodeName: string | undefined,
+  opts: { tolerations?: Toleration[]; ready?: boolean; workload?: string } = {},
+): Pod {
   return {
     kind: 'Pod',
-    metadata: { name, uid: ++uid, resourceVersion: 1, creationTimestampMs: 0, labels: {}, workload: opts.workload ?? 'Deployment/web' },
+    metadata: {
+      name,
+      uid: ++uid,
+      resourceVersion: 1,
+      creationTimestampMs: 0,
+      labels: {},
+      workload: opts.workload ?? 'Deployment/web',
+    },
     spec: {
       nodeName,
       tolerations: opts.tolerations ?? [],

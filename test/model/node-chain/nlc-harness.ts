@@ -65,7 +65,11 @@ export class NlcHarness {
           return done(false);
         }
         const next = swapTaints(cur, add, remove, this.nowMs);
-        if (next) this.nodes.set(name, { ...next, metadata: { ...next.metadata, resourceVersion: next.metadata.resourceVersion + 1 } });
+        if (next)
+          this.nodes.set(name, {
+            ...next,
+            metadata: { ...next.metadata, resourceVersion: next.metadata.resourceVersion + 1 },
+          });
         done(true);
       },
       deletePod: (pod, _reason, done) => {
@@ -84,7 +88,11 @@ export class NlcHarness {
   /** Replaces a node's status conditions (a kubelet post), bumping its resourceVersion. */
   setConditions(name: string, conditions: Node['status']['conditions']): void {
     const cur = this.nodes.get(name)!;
-    this.nodes.set(name, { ...cur, metadata: { ...cur.metadata, resourceVersion: cur.metadata.resourceVersion + 1 }, status: { ...cur.status, conditions } });
+    this.nodes.set(name, {
+      ...cur,
+      metadata: { ...cur.metadata, resourceVersion: cur.metadata.resourceVersion + 1 },
+      status: { ...cur.status, conditions },
+    });
   }
 
   monitor(atMs: number): void {
@@ -108,7 +116,10 @@ export class NlcHarness {
   }
 
   taints(name: string): string[] {
-    return this.nodes.get(name)!.spec.taints.map((t) => `${t.key}:${t.effect}`).sort();
+    return this.nodes
+      .get(name)!
+      .spec.taints.map((t) => `${t.key}:${t.effect}`)
+      .sort();
   }
 
   zoneState(zone: string) {

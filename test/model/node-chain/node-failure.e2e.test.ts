@@ -25,7 +25,8 @@ function powerOff(c: Cluster, atMs: number, hosts: string[], onAtMs?: number): v
 
 const first = (ev: Ev[], pred: (e: Ev) => boolean) => ev.find(pred);
 const unknownOf = (node: string) => (e: Ev) => e.type === 'node.ready.changed' && e.node === node && e.to === 'Unknown';
-const noExecuteOf = (node: string) => (e: Ev) => e.type === 'node.taint.added' && e.node === node && e.effect === 'NoExecute';
+const noExecuteOf = (node: string) => (e: Ev) =>
+  e.type === 'node.taint.added' && e.node === node && e.effect === 'NoExecute';
 
 describe.each([
   ['1.31', 40_000],
@@ -36,18 +37,22 @@ describe.each([
   const runs = new Map<number, Ev[]>();
   const runSeed = (seed: number): Ev[] => {
     if (!runs.has(seed)) {
-      runs.set(seed, run(
-        { version, seed },
-        (c) => {
-          addPods(c, 10_000, 'worker-a-0', 3);
-          powerOff(c, crashMs, ['worker-a-0']);
-        },
-        900_000,
-      ));
+      runs.set(
+        seed,
+        run(
+          { version, seed },
+          (c) => {
+            addPods(c, 10_000, 'worker-a-0', 3);
+            powerOff(c, crashMs, ['worker-a-0']);
+          },
+          900_000,
+        ),
+      );
     }
     return runs.get(seed)!;
   };
-  const lastRenewalOf = (ev: Ev[]) => ev.filter((e) => e.type === 'node.lease.renewed' && e.node === 'worker-a-0' && e.atMs <= crashMs).at(-1)!;
+  const lastRenewalOf = (ev: Ev[]) =>
+    ev.filter((e) => e.type === 'node.lease.renewed' && e.node === 'worker-a-0' && e.atMs <= crashMs).at(-1)!;
 
   test.each(seeds)('seed %i: Unknown, NoExecute one pass later, eviction 300 s after the taint', (seed) => {
     const ev = runSeed(seed);
@@ -71,10 +76,16 @@ describe.each([
     }
     // The pods were marked NotReady in the pass that marked the node Unknown.
     const notReady = ev.filter((e) => e.type === 'pod.ready.changed' && e.ready === false);
-    expect(notReady.map((e) => e.by)).toEqual(['node-lifecycle-controller', 'node-lifecycle-controller', 'node-lifecycle-controller']);
+    expect(notReady.map((e) => e.by)).toEqual([
+      'node-lifecycle-controller',
+      'node-lifecycle-controller',
+      'node-lifecycle-controller',
+    ]);
     expect(notReady.every((e) => e.atMs - unknown.atMs < 100)).toBe(true);
     // And the other nodes stayed Ready.
-    expect(ev.filter((e) => e.type === 'node.ready.changed' && e.to !== 'True').map((e) => e.node)).toEqual(['worker-a-0']);
+    expect(ev.filter((e) => e.type === 'node.ready.changed' && e.to !== 'True').map((e) => e.node)).toEqual([
+      'worker-a-0',
+    ]);
   });
 
   test('over the 20 seeds the kubelet phase moves the last renewal across the renew interval and Unknown across the window', () => {
@@ -87,36 +98,62 @@ describe.each([
 });
 
 test('the kubelet starts pods (pull, then Ready) and a crash stops their containers', () => {
-  const ev = run({}, (c) => {
-    addPods(c, 10_000, 'worker-b-1', 2);
-    powerOff(c, 60_000, ['worker-b-1']);
-  }, 70_000);
-  expect(ev.filter((e) => e.type === 'pod.started').map((e) => e.pod).sort()).toEqual(['worker-b-1-pod-0', 'worker-b-1-pod-1']);
+  const ev = run(
+    {},
+    (c) => {
+      addPods(c, 10_000, 'worker-b-1', 2);
+      powerOff(c, 60_000, ['worker-b-1']);
+    },
+    70_000,
+  );
+  expect(
+    ev
+      .filter((e) => e.type === 'pod.started')
+      .map((e) => e.pod)
+      .sort(),
+  ).toEqual(['worker-b-1-pod-0', 'worker-b-1-pod-1']);
   expect(ev.filter((e) => e.type === 'pod.ready.changed' && e.ready).map((e) => e.by)).toEqual(['kubelet', 'kubelet']);
-  expect(ev.filter((e) => e.type === 'pod.stopped').map((e) => e.reason)).toEqual(['host powered off', 'host powered off']);
+  expect(ev.filter((e) => e.type === 'pod.stopped').map((e) => e.reason)).toEqual([
+    'host powered off',
+    'host powered off',
+  ]);
 });
 
-test.each([1, 2, 3, 4, 5, 6])('seed %i: 3 of 5 nodes down in a small zone: PartialDisruption, and no NoExecute taint from then on', (seed) => {
-  const down = ['worker-a-0', 'worker-a-1', 'worker-a-2'];
-  const ev = run({ zones: { 'zone-a': 5, 'zone-b': 3 }, seed }, (c) => powerOff(c, 60_000, down), 600_000);
-  expect(ev.filter((e) => e.type === 'node.ready.changed' && e.to === 'Unknown').map((e) => e.node).sort()).toEqual(down);
-  expect(ev.filter((e) => e.type === 'zone.state.changed' && e.zone === 'zone-a').map((e) => e.to)).toEqual(['Normal', 'PartialDisruption']);
-  const partialAt = first(ev, (e) => e.type === 'zone.state.changed' && e.to === 'PartialDisruption')!.atMs;
-  const taints = ev.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute');
-  expect(taints.filter((e) => e.atMs >= partialAt)).toEqual([]);
-  // §2.4/§2.6: a node's taint is queued in the pass after it went Unknown and the limiter is set from the
-  // zone state at the end of a pass, so a node is tainted (at the normal rate) iff it went Unknown two
-  // passes before the zone crossed the threshold, which the kubelets' differing phases make happen on some seeds.
-  for (const n of down) {
-    const unknownAt = first(ev, unknownOf(n))!.atMs;
-    expect([n, taints.some((e) => e.node === n)]).toEqual([n, unknownAt <= partialAt - 9_900]);
-  }
-});
+test.each([1, 2, 3, 4, 5, 6])(
+  'seed %i: 3 of 5 nodes down in a small zone: PartialDisruption, and no NoExecute taint from then on',
+  (seed) => {
+    const down = ['worker-a-0', 'worker-a-1', 'worker-a-2'];
+    const ev = run({ zones: { 'zone-a': 5, 'zone-b': 3 }, seed }, (c) => powerOff(c, 60_000, down), 600_000);
+    expect(
+      ev
+        .filter((e) => e.type === 'node.ready.changed' && e.to === 'Unknown')
+        .map((e) => e.node)
+        .sort(),
+    ).toEqual(down);
+    expect(ev.filter((e) => e.type === 'zone.state.changed' && e.zone === 'zone-a').map((e) => e.to)).toEqual([
+      'Normal',
+      'PartialDisruption',
+    ]);
+    const partialAt = first(ev, (e) => e.type === 'zone.state.changed' && e.to === 'PartialDisruption')!.atMs;
+    const taints = ev.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute');
+    expect(taints.filter((e) => e.atMs >= partialAt)).toEqual([]);
+    // §2.4/§2.6: a node's taint is queued in the pass after it went Unknown and the limiter is set from the
+    // zone state at the end of a pass, so a node is tainted (at the normal rate) iff it went Unknown two
+    // passes before the zone crossed the threshold, which the kubelets' differing phases make happen on some seeds.
+    for (const n of down) {
+      const unknownAt = first(ev, unknownOf(n))!.atMs;
+      expect([n, taints.some((e) => e.node === n)]).toEqual([n, unknownAt <= partialAt - 9_900]);
+    }
+  },
+);
 
 test('a whole zone of three down while the others are healthy: tainted one node every 10 s', () => {
   const down = ['worker-a-0', 'worker-a-1', 'worker-a-2'];
   const ev = run({}, (c) => powerOff(c, 60_000, down), 300_000);
-  expect(ev.filter((e) => e.type === 'zone.state.changed' && e.zone === 'zone-a').map((e) => e.to)).toEqual(['Normal', 'FullDisruption']);
+  expect(ev.filter((e) => e.type === 'zone.state.changed' && e.zone === 'zone-a').map((e) => e.to)).toEqual([
+    'Normal',
+    'FullDisruption',
+  ]);
   const taints = ev.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute');
   expect(taints.map((e) => e.node).sort()).toEqual(down);
   expect(taints[1].atMs - taints[0].atMs).toBeGreaterThanOrEqual(9_900);
@@ -127,40 +164,69 @@ test('a whole zone of three down while the others are healthy: tainted one node 
 
 test('every node of every zone unreachable: no NoExecute taints until a node returns', () => {
   const all = ['a', 'b', 'c'].flatMap((z) => [0, 1, 2].map((i) => `worker-${z}-${i}`));
-  const ev = run({}, (c) => {
-    addPods(c, 10_000, 'worker-c-2', 2);
-    powerOff(c, 60_000, all);
-    // One node comes back; the others stay down.
-    powerOff(c, 400_000, [], undefined);
-    c.ctx.sim.at(400_000, () => c.ctx.hosts.get('worker-a-0')!.powerOn());
-  }, 1_000_000);
+  const ev = run(
+    {},
+    (c) => {
+      addPods(c, 10_000, 'worker-c-2', 2);
+      powerOff(c, 60_000, all);
+      // One node comes back; the others stay down.
+      powerOff(c, 400_000, [], undefined);
+      c.ctx.sim.at(400_000, () => c.ctx.hosts.get('worker-a-0')!.powerOn());
+    },
+    1_000_000,
+  );
   const before = ev.filter((e) => e.atMs < 400_000);
   const allFullAt = before.filter((e) => e.type === 'zone.state.changed').at(-1)!.atMs;
-  expect(before.filter((e) => e.type === 'zone.state.changed').map((e) => e.to).slice(-3)).toEqual(['FullDisruption', 'FullDisruption', 'FullDisruption']);
+  expect(
+    before
+      .filter((e) => e.type === 'zone.state.changed')
+      .map((e) => e.to)
+      .slice(-3),
+  ).toEqual(['FullDisruption', 'FullDisruption', 'FullDisruption']);
   // No NoExecute taint while every zone is fully disrupted; a node detected two passes before the rest
   // (its zone still Normal) may be tainted first, and entering the all-zones-down mode removes it again.
   const early = before.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute');
   expect(early.filter((e) => e.atMs >= allFullAt)).toEqual([]);
   for (const t of early) {
-    expect(first(before, (e) => e.type === 'node.taint.removed' && e.node === t.node && e.effect === 'NoExecute' && e.atMs >= allFullAt && e.atMs <= allFullAt + 100)).toBeDefined();
+    expect(
+      first(
+        before,
+        (e) =>
+          e.type === 'node.taint.removed' &&
+          e.node === t.node &&
+          e.effect === 'NoExecute' &&
+          e.atMs >= allFullAt &&
+          e.atMs <= allFullAt + 100,
+      ),
+    ).toBeDefined();
   }
   expect(before.filter((e) => e.type === 'pod.deleted')).toEqual([]);
   // Leaving the all-zones-down mode refreshes every probe timestamp, but nodes already Unknown in the API
   // are observed Unknown and tainted through the zone queues from the next pass on (§8.1).
-  const back = first(ev, (e) => e.type === 'node.ready.changed' && e.node === 'worker-a-0' && e.to === 'True' && e.atMs > 400_000)!;
+  const back = first(
+    ev,
+    (e) => e.type === 'node.ready.changed' && e.node === 'worker-a-0' && e.to === 'True' && e.atMs > 400_000,
+  )!;
   const taints = ev.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute' && e.atMs >= 400_000);
   expect(taints.length).toBeGreaterThan(0);
   expect(taints[0].atMs).toBeGreaterThan(back.atMs);
 });
 
 test('a node returning before 300 s keeps its pods; the taints go and the kubelet reports Ready again', () => {
-  const ev = run({}, (c) => {
-    addPods(c, 10_000, 'worker-b-0', 2);
-    powerOff(c, 60_000, ['worker-b-0'], 250_000);
-  }, 900_000);
+  const ev = run(
+    {},
+    (c) => {
+      addPods(c, 10_000, 'worker-b-0', 2);
+      powerOff(c, 60_000, ['worker-b-0'], 250_000);
+    },
+    900_000,
+  );
   expect(first(ev, noExecuteOf('worker-b-0'))).toBeDefined();
   expect(ev.filter((e) => e.type === 'pod.deleted')).toEqual([]);
-  const removed = ev.filter((e) => e.type === 'node.taint.removed' && e.node === 'worker-b-0').map((e) => `${e.key}:${e.effect}`).sort();
+  const removed = ev
+    .filter((e) => e.type === 'node.taint.removed' && e.node === 'worker-b-0')
+    .map((e) => `${e.key}:${e.effect}`)
+    .sort();
   expect(removed).toEqual(['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
   // The pods start again after the reboot and are Ready again.
   const readyAgain = ev.filter((e) => e.type === 'pod.ready.changed' && e.ready && e.atMs > 250_000);
@@ -168,10 +234,14 @@ test('a node returning before 300 s keeps its pods; the taints go and the kubele
 });
 
 test('legacy eviction (1.26, evictionMode legacy): no NoExecute taint, pods deleted 300 s after the probe', () => {
-  const ev = run({ version: '1.26', evictionMode: 'legacy' }, (c) => {
-    addPods(c, 10_000, 'worker-a-1', 2);
-    powerOff(c, 60_000, ['worker-a-1']);
-  }, 900_000);
+  const ev = run(
+    { version: '1.26', evictionMode: 'legacy' },
+    (c) => {
+      addPods(c, 10_000, 'worker-a-1', 2);
+      powerOff(c, 60_000, ['worker-a-1']);
+    },
+    900_000,
+  );
   expect(ev.filter((e) => e.type === 'node.taint.added' && e.effect === 'NoExecute')).toEqual([]);
   const unknown = first(ev, unknownOf('worker-a-1'))!;
   const dels = ev.filter((e) => e.type === 'pod.deleted');

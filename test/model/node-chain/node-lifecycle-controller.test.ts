@@ -21,7 +21,12 @@ describe('health and Unknown marking (§7.2)', () => {
     const conds = h.nodes.get('node0')!.status.conditions;
     expect(conds.map((c) => c.type)).toEqual(['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure']);
     for (const c of conds) {
-      expect(c).toMatchObject({ status: 'Unknown', reason: 'NodeStatusNeverUpdated', lastHeartbeatTimeMs: Y2012, lastTransitionTimeMs: T0 });
+      expect(c).toMatchObject({
+        status: 'Unknown',
+        reason: 'NodeStatusNeverUpdated',
+        lastHeartbeatTimeMs: Y2012,
+        lastTransitionTimeMs: T0,
+      });
     }
     expect(h.podStatusUpdates).toEqual([]);
   });
@@ -40,7 +45,13 @@ describe('health and Unknown marking (§7.2)', () => {
     h.monitor(T0);
     h.monitor(T0 + HOUR);
     const ready = h.ready('node0')!;
-    expect(ready).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTimeMs: T0, lastTransitionTimeMs: T0 + HOUR });
+    expect(ready).toMatchObject({
+      status: 'Unknown',
+      reason: 'NodeStatusUnknown',
+      message: 'Kubelet stopped posting node status.',
+      lastHeartbeatTimeMs: T0,
+      lastTransitionTimeMs: T0 + HOUR,
+    });
     const mem = h.nodes.get('node0')!.status.conditions.find((c) => c.type === 'MemoryPressure')!;
     expect(mem).toMatchObject({ status: 'Unknown', reason: 'NodeStatusNeverUpdated', lastHeartbeatTimeMs: Y2012 });
     expect(h.podStatusUpdates).toEqual(['pod0']);
@@ -86,7 +97,11 @@ describe('health and Unknown marking (§7.2)', () => {
     h.leases.set('node0', lease('node0', T0));
     h.monitor(T0);
     h.monitor(T0 + HOUR);
-    expect(h.ready('node0')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusNeverUpdated', lastTransitionTimeMs: T0 + HOUR });
+    expect(h.ready('node0')).toMatchObject({
+      status: 'Unknown',
+      reason: 'NodeStatusNeverUpdated',
+      lastTransitionTimeMs: T0 + HOUR,
+    });
   });
 
   test('V8 a stale status with a renewed lease: no change', () => {
@@ -227,7 +242,10 @@ describe('taints (§7.3)', () => {
 
   test('V17 NoSchedule taints from conditions', () => {
     const cases: Array<[ReturnType<typeof cond>[], string[]]> = [
-      [[cond('NetworkUnavailable', 'True', T0), cond('Ready', 'True', T0)], ['node.kubernetes.io/network-unavailable:NoSchedule']],
+      [
+        [cond('NetworkUnavailable', 'True', T0), cond('Ready', 'True', T0)],
+        ['node.kubernetes.io/network-unavailable:NoSchedule'],
+      ],
       [[cond('Ready', 'False', T0)], ['node.kubernetes.io/not-ready:NoSchedule']],
       [[cond('Ready', 'Unknown', T0)], ['node.kubernetes.io/unreachable:NoSchedule']],
     ];
@@ -333,7 +351,14 @@ describe('zone states (§7.1): pass 1 at T0, pass 2 at T0 + 60 min', () => {
   test('Z9 a node labelled exclude-disruption is left out of the zone statistics', () => {
     const h = new NlcHarness();
     h.addNode(node('n1', { created: Y2012, zone: 'z1', conditions: unknownAt(T0) }));
-    h.addNode(node('n2', { created: Y2012, zone: 'z1', conditions: healthy(T0), labels: { 'node.kubernetes.io/exclude-disruption': '' } }));
+    h.addNode(
+      node('n2', {
+        created: Y2012,
+        zone: 'z1',
+        conditions: healthy(T0),
+        labels: { 'node.kubernetes.io/exclude-disruption': '' },
+      }),
+    );
     h.monitor(T0);
     expect(h.zoneState('z1')).toBe('FullDisruption');
     h.setConditions('n2', healthy(T60));
@@ -387,26 +412,29 @@ describe('the short path for quiet nodes', () => {
     nlcChecks.fullPathForEveryNode = false;
   });
 
-  test.each([false, true])('an Unknown node taken out of its zone queue is queued again by the next pass (full path for every node: %s)', (full) => {
-    nlcChecks.fullPathForEveryNode = full;
-    const h = new NlcHarness();
-    h.addNode(node('node0', { created: Y2012, conditions: healthy(T0), zone: 'z1' }));
-    h.addNode(node('node1', { created: Y2012, conditions: healthy(T0), zone: 'z2' }));
-    h.monitor(T0);
-    h.setConditions('node1', healthy(T0 + HOUR));
-    h.monitor(T0 + HOUR); // node0 goes Unknown
-    h.monitor(T0 + HOUR + 5_000); // and is queued for the taint
-    h.taintPass();
-    expect(h.taints('node0')).toEqual(['node.kubernetes.io/unreachable:NoExecute']);
-    h.monitor(T0 + HOUR + 10_000); // (the tainted object) nothing to do for node0 now: quiet Unknown
-    h.monitor(T0 + HOUR + 15_000);
-    const queue = h.core.zoneQueues.get('z1')!;
-    expect(queue.has('node0')).toBe(true);
-    // Reachable again as far as the queue knows, but the taint swap fails: the Node object stays.
-    h.failSwaps = 1;
-    h.core.markNodeAsReachable(h.nodes.get('node0')!);
-    expect(queue.has('node0')).toBe(false);
-    h.monitor(T0 + HOUR + 20_000);
-    expect(queue.has('node0')).toBe(true);
-  });
+  test.each([false, true])(
+    'an Unknown node taken out of its zone queue is queued again by the next pass (full path for every node: %s)',
+    (full) => {
+      nlcChecks.fullPathForEveryNode = full;
+      const h = new NlcHarness();
+      h.addNode(node('node0', { created: Y2012, conditions: healthy(T0), zone: 'z1' }));
+      h.addNode(node('node1', { created: Y2012, conditions: healthy(T0), zone: 'z2' }));
+      h.monitor(T0);
+      h.setConditions('node1', healthy(T0 + HOUR));
+      h.monitor(T0 + HOUR); // node0 goes Unknown
+      h.monitor(T0 + HOUR + 5_000); // and is queued for the taint
+      h.taintPass();
+      expect(h.taints('node0')).toEqual(['node.kubernetes.io/unreachable:NoExecute']);
+      h.monitor(T0 + HOUR + 10_000); // (the tainted object) nothing to do for node0 now: quiet Unknown
+      h.monitor(T0 + HOUR + 15_000);
+      const queue = h.core.zoneQueues.get('z1')!;
+      expect(queue.has('node0')).toBe(true);
+      // Reachable again as far as the queue knows, but the taint swap fails: the Node object stays.
+      h.failSwaps = 1;
+      h.core.markNodeAsReachable(h.nodes.get('node0')!);
+      expect(queue.has('node0')).toBe(false);
+      h.monitor(T0 + HOUR + 20_000);
+      expect(queue.has('node0')).toBe(true);
+    },
+  );
 });

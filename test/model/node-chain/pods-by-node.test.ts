@@ -5,7 +5,12 @@ import type { Pod } from '../../../src/model/api/objects.js';
 import { PodsByNode } from '../../../src/model/components/nlc-pod-index.js';
 
 function pod(name: string, uid: number, nodeName: string | undefined, rv: number): Pod {
-  return { kind: 'Pod', metadata: { name, uid, resourceVersion: rv }, spec: { nodeName }, status: { ready: false } } as unknown as Pod;
+  return {
+    kind: 'Pod',
+    metadata: { name, uid, resourceVersion: rv },
+    spec: { nodeName },
+    status: { ready: false },
+  } as unknown as Pod;
 }
 
 describe('PodsByNode', () => {
@@ -40,8 +45,10 @@ describe('PodsByNode', () => {
       const node = nodes[Math.floor(rng() * nodes.length)];
       if (prev === undefined) apply(undefined, pod(name, uid++, r < 0.5 ? undefined : node, ++rv));
       else if (r < 0.15) apply(prev, undefined);
-      else if (r < 0.25) apply(prev, pod(name, uid++, prev.spec.nodeName ?? node, ++rv)); // a new incarnation (a relist)
-      else if (prev.spec.nodeName === undefined) apply(prev, pod(name, prev.metadata.uid, node, ++rv)); // bound
+      else if (r < 0.25)
+        apply(prev, pod(name, uid++, prev.spec.nodeName ?? node, ++rv)); // a new incarnation (a relist)
+      else if (prev.spec.nodeName === undefined)
+        apply(prev, pod(name, prev.metadata.uid, node, ++rv)); // bound
       else apply(prev, pod(name, prev.metadata.uid, prev.spec.nodeName, ++rv)); // a status change
       for (const n of nodes) {
         expect(index.podsOn(n)).toEqual([...(ref.get(n)?.values() ?? [])]);

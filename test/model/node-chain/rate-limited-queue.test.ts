@@ -1,5 +1,10 @@
 // Vectors Q1–Q6 (K8S-SEMANTICS §7.4, rate_limited_queue_test.go) against RateLimitedTimedQueue.
-import { NeverLimiter, RateLimitedTimedQueue, TokenBucket, type TryAcceptLimiter } from '../../../src/model/components/rate-limited-queue.js';
+import {
+  NeverLimiter,
+  RateLimitedTimedQueue,
+  TokenBucket,
+  type TryAcceptLimiter,
+} from '../../../src/model/components/rate-limited-queue.js';
 
 const always: TryAcceptLimiter = { qps: 1e9, tryAccept: () => true };
 

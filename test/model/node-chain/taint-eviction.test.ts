@@ -6,7 +6,12 @@ import type { Toleration } from '../../../src/scenario/types.js';
 import { node, pod } from './fixtures.js';
 
 const taint = (key: string): Taint => ({ key, effect: 'NoExecute' });
-const tol = (key: string, seconds?: number): Toleration => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
+const tol = (key: string, seconds?: number): Toleration => ({
+  key,
+  operator: 'Exists',
+  effect: 'NoExecute',
+  tolerationSeconds: seconds,
+});
 
 function setup() {
   const sim = new Simulator(1);
@@ -53,7 +58,10 @@ test('E2 toleration 100 s: not within the window; infinite: never; another key: 
   s.sim.run(50_000);
   expect(s.deleted).toEqual([['pother', 0]]);
   s.sim.run(1_000_000);
-  expect(s.deleted).toEqual([['pother', 0], ['p100', 100_000]]);
+  expect(s.deleted).toEqual([
+    ['pother', 0],
+    ['p100', 100_000],
+  ]);
 });
 
 test('E3 removing the toleration deletes at once; lengthening it does not postpone the eviction', () => {
@@ -127,7 +135,10 @@ test('E7 several pods: no toleration at 0 s, 1 s at 1 s, infinite never; two tai
   s.addPod(pod('p3', 'n1', { tolerations: [tol('t1')] }));
   s.core.nodeUpdated(undefined, s.tainted('n1', [taint('t1')]));
   s.sim.run(100_000);
-  expect(s.deleted).toEqual([['p1', 0], ['p2', 1000]]);
+  expect(s.deleted).toEqual([
+    ['p1', 0],
+    ['p2', 1000],
+  ]);
 
   const t = setup();
   t.addPod(pod('p1', 'n1'));
@@ -156,7 +167,10 @@ test('E9 a pod seen late on an already tainted node is still processed', () => {
   s.addPod(pod('late', 'n1'));
   s.addPod(pod('late-tol', 'n1', { tolerations: [tol('t1', 2)] }));
   s.sim.run(100_000);
-  expect(s.deleted).toEqual([['late', 5000], ['late-tol', 7000]]);
+  expect(s.deleted).toEqual([
+    ['late', 5000],
+    ['late-tol', 7000],
+  ]);
 });
 
 test('a fired eviction is not repeated by later tolerated taint changes until its work is cancelled', () => {

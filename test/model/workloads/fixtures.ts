@@ -36,7 +36,11 @@ export function scenario(workloads: WorkloadSpec[], seed = 7): Scenario {
     spec: {
       seed,
       durationMs: 3_600_000,
-      kubernetes: { ...defaultKubernetesConfig(), scheduler: { replicas: 1, leaderElection: LE }, controllerManager: { ...defaultKubernetesConfig().controllerManager, leaderElection: LE } },
+      kubernetes: {
+        ...defaultKubernetesConfig(),
+        scheduler: { replicas: 1, leaderElection: LE },
+        controllerManager: { ...defaultKubernetesConfig().controllerManager, leaderElection: LE },
+      },
       controlPlane: { zones: ['zone-a'] },
       nodes: [],
       workloads,
@@ -83,9 +87,15 @@ export class FakeNodes {
           sim.after(1000, () => {
             this.starting.delete(name);
             if (this.dead.has(node)) return;
-            this.store.patch<Pod>('Pod', name, (cur) =>
-              cur.metadata.uid !== uid || cur.metadata.deletionTimestampMs !== undefined ? undefined : { ...cur, status: { ...cur.status, phase: 'Running', ready: true } },
-            'kubelet');
+            this.store.patch<Pod>(
+              'Pod',
+              name,
+              (cur) =>
+                cur.metadata.uid !== uid || cur.metadata.deletionTimestampMs !== undefined
+                  ? undefined
+                  : { ...cur, status: { ...cur.status, phase: 'Running', ready: true } },
+              'kubelet',
+            );
           });
         }
       },
@@ -102,21 +112,63 @@ export class FakeNodes {
     const now = this.cluster.ctx.sim.nowMs;
     const node: Node = {
       kind: 'Node',
-      metadata: { name, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: { 'topology.kubernetes.io/zone': zone, 'kubernetes.io/hostname': name, ...opts.labels } },
+      metadata: {
+        name,
+        uid: 0,
+        resourceVersion: 0,
+        creationTimestampMs: 0,
+        labels: { 'topology.kubernetes.io/zone': zone, 'kubernetes.io/hostname': name, ...opts.labels },
+      },
       spec: { taints: opts.taints ?? [], unschedulable: false },
       status: {
-        conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTimeMs: now, lastTransitionTimeMs: now, reason: 'KubeletReady', message: '' }],
-        capacity: { cpuMilli: opts.cpuMilli ?? 4000, memoryBytes: opts.memoryBytes ?? 16 * GiB, pods: opts.pods ?? 110 },
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            lastHeartbeatTimeMs: now,
+            lastTransitionTimeMs: now,
+            reason: 'KubeletReady',
+            message: '',
+          },
+        ],
+        capacity: {
+          cpuMilli: opts.cpuMilli ?? 4000,
+          memoryBytes: opts.memoryBytes ?? 16 * GiB,
+          pods: opts.pods ?? 110,
+        },
       },
     };
     this.store.create(node, 'kubelet');
     this.store.create(
-      { kind: 'Lease', metadata: { name, namespace: 'kube-node-lease', uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {} }, spec: { holderIdentity: name, leaseDurationSeconds: 40, acquireTimeMs: now, renewTimeMs: now, leaseTransitions: 0 } },
+      {
+        kind: 'Lease',
+        metadata: {
+          name,
+          namespace: 'kube-node-lease',
+          uid: 0,
+          resourceVersion: 0,
+          creationTimestampMs: 0,
+          labels: {},
+        },
+        spec: {
+          holderIdentity: name,
+          leaseDurationSeconds: 40,
+          acquireTimeMs: now,
+          renewTimeMs: now,
+          leaseTransitions: 0,
+        },
+      },
       'kubelet',
     );
     const renew = () => {
       if (this.dead.has(name) || !this.store.nodes.has(name)) return;
-      this.store.patch('Lease', `kube-node-lease/${name}`, (l) => (l.kind === 'Lease' ? { ...l, spec: { ...l.spec, renewTimeMs: this.cluster.ctx.sim.nowMs } } : undefined), 'kubelet');
+      this.store.patch(
+        'Lease',
+        `kube-node-lease/${name}`,
+        (l) =>
+          l.kind === 'Lease' ? { ...l, spec: { ...l.spec, renewTimeMs: this.cluster.ctx.sim.nowMs } } : undefined,
+        'kubelet',
+      );
       this.cluster.ctx.sim.after(10_000, renew);
     };
     this.cluster.ctx.sim.after(10_000, renew);
@@ -128,15 +180,36 @@ export class FakeNodes {
   }
 
   setReady(name: string, status: 'True' | 'False' | 'Unknown'): void {
-    this.store.patch<Node>('Node', name, (n) => ({ ...n, status: { ...n.status, conditions: n.status.conditions.map((c) => (c.type === 'Ready' ? { ...c, status } : c)) } }), 'test');
+    this.store.patch<Node>(
+      'Node',
+      name,
+      (n) => ({
+        ...n,
+        status: {
+          ...n.status,
+          conditions: n.status.conditions.map((c) => (c.type === 'Ready' ? { ...c, status } : c)),
+        },
+      }),
+      'test',
+    );
   }
 
   addTaint(name: string, taint: Taint): void {
-    this.store.patch<Node>('Node', name, (n) => ({ ...n, spec: { ...n.spec, taints: [...n.spec.taints, taint] } }), 'test');
+    this.store.patch<Node>(
+      'Node',
+      name,
+      (n) => ({ ...n, spec: { ...n.spec, taints: [...n.spec.taints, taint] } }),
+      'test',
+    );
   }
 
   removeTaint(name: string, key: string): void {
-    this.store.patch<Node>('Node', name, (n) => ({ ...n, spec: { ...n.spec, taints: n.spec.taints.filter((t) => t.key !== key) } }), 'test');
+    this.store.patch<Node>(
+      'Node',
+      name,
+      (n) => ({ ...n, spec: { ...n.spec, taints: n.spec.taints.filter((t) => t.key !== key) } }),
+      'test',
+    );
   }
 }
 
@@ -155,7 +228,10 @@ export function fixture(workloads: WorkloadSpec[], seed = 7): Fixture {
   const cluster = buildCluster(scenario(workloads, seed));
   const nodes = new FakeNodes(cluster);
   const store = cluster.ctx.api.store;
-  const pods = (w?: string) => [...store.pods.values()].filter((p) => w === undefined || p.metadata.workload === w).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  const pods = (w?: string) =>
+    [...store.pods.values()]
+      .filter((p) => w === undefined || p.metadata.workload === w)
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
   return {
     cluster,
     nodes,

@@ -29,7 +29,9 @@ describe('scheduler', () => {
     });
     // Traced once: the reason only changes with the number of nodes.
     const reasons = f.events('pod.unschedulable').map((e) => e.reason);
-    expect(reasons[0]).toMatch(/^0\/(\d+) nodes are available: \1 node\(s\) didn't match Pod's node affinity\/selector\.$/);
+    expect(reasons[0]).toMatch(
+      /^0\/(\d+) nodes are available: \1 node\(s\) didn't match Pod's node affinity\/selector\.$/,
+    );
   });
 
   it('leaves a pod unschedulable with upstream reasons, then schedules it when a node frees up', () => {
@@ -41,7 +43,14 @@ describe('scheduler', () => {
     const hog: Pod = {
       kind: 'Pod',
       metadata: { name: 'hog', uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {}, workload: 'Manual/hog' },
-      spec: { nodeName: 'small', tolerations: [], nodeSelector: {}, requests: { cpuMilli: 1000, memoryBytes: 0 }, terminationGracePeriodSeconds: 30, spreadAcrossZones: false },
+      spec: {
+        nodeName: 'small',
+        tolerations: [],
+        nodeSelector: {},
+        requests: { cpuMilli: 1000, memoryBytes: 0 },
+        terminationGracePeriodSeconds: 30,
+        spreadAcrossZones: false,
+      },
       status: { phase: 'Running', ready: true },
     };
     f.store.create(hog, 'test');
@@ -61,13 +70,25 @@ describe('scheduler', () => {
   it('filters on taints (with tolerations), node readiness, unschedulable, nodeSelector and pod count', () => {
     const f = fixture([
       workload('Deployment', 'plain', { replicas: 4 }),
-      workload('Deployment', 'gpu', { replicas: 2, nodeSelector: { pool: 'gpu' }, tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] }),
+      workload('Deployment', 'gpu', {
+        replicas: 2,
+        nodeSelector: { pool: 'gpu' },
+        tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }],
+      }),
     ]);
     f.nodes.add('general-0', { pods: 2 });
     f.nodes.add('general-1', { pods: 2 });
-    f.nodes.add('gpu-0', { labels: { pool: 'gpu' }, taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] });
+    f.nodes.add('gpu-0', {
+      labels: { pool: 'gpu' },
+      taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }],
+    });
     f.nodes.add('cordoned', {});
-    f.store.patch('Node', 'cordoned', (n) => (n.kind === 'Node' ? { ...n, spec: { ...n.spec, unschedulable: true } } : undefined), 'test');
+    f.store.patch(
+      'Node',
+      'cordoned',
+      (n) => (n.kind === 'Node' ? { ...n, spec: { ...n.spec, unschedulable: true } } : undefined),
+      'test',
+    );
     f.nodes.add('notready', {});
     f.nodes.setReady('notready', 'Unknown');
     f.run(20_000);
@@ -91,7 +112,12 @@ describe('scheduler', () => {
     const f = fixture([workload('Deployment', 'web', { replicas: 2 })]);
     for (let i = 0; i < 300; i++) f.nodes.add(`n-${String(i).padStart(3, '0')}`, { zone: `zone-${'abc'[i % 3]}` });
     f.run(20_000);
-    expect(f.schedulerController().stats).toEqual({ attempts: 2, scheduled: 2, nodesEvaluated: 288, verdictsReused: 0 });
+    expect(f.schedulerController().stats).toEqual({
+      attempts: 2,
+      scheduled: 2,
+      nodesEvaluated: 288,
+      verdictsReused: 0,
+    });
   });
 
   it('places pods identically for the same seed', () => {
@@ -114,7 +140,9 @@ describe('scheduler', () => {
       const s = scaleScenario(150, 1500);
       s.spec.durationMs = 1_800_000;
       const { cluster } = runScenario(s, {});
-      const stats = cluster.schedulers.map((p) => (p.scheduler as SchedulerController | undefined)?.stats).find((x) => x !== undefined)!;
+      const stats = cluster.schedulers
+        .map((p) => (p.scheduler as SchedulerController | undefined)?.stats)
+        .find((x) => x !== undefined)!;
       expect(stats.verdictsReused).toBeGreaterThan(1000);
     } finally {
       schedulerChecks.verifyReusedVerdicts = false;
@@ -134,7 +162,9 @@ describe('scheduler', () => {
         const s = scaleScenario(nodes, pods);
         s.spec.durationMs = durationMs;
         const { cluster } = runScenario(s, {});
-        const sched = cluster.schedulers.map((p) => p.scheduler as SchedulerController | undefined).find((x) => x !== undefined)!;
+        const sched = cluster.schedulers
+          .map((p) => p.scheduler as SchedulerController | undefined)
+          .find((x) => x !== undefined)!;
         expect(sched.cache.columns.fitIndexes).toHaveLength(1);
         expect(sched.stats.scheduled).toBeGreaterThanOrEqual(Math.floor(pods / 30) * 30);
       }
@@ -159,31 +189,58 @@ describe('scheduler', () => {
             { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
           ],
         }),
-        workload('Deployment', 'selector', { replicas: 10, nodeSelector: { pool: 'gpu' }, tolerations: [{ key: 'dedicated', operator: 'Exists' }] }),
+        workload('Deployment', 'selector', {
+          replicas: 10,
+          nodeSelector: { pool: 'gpu' },
+          tolerations: [{ key: 'dedicated', operator: 'Exists' }],
+        }),
         // Fills the nodes until fewer than numFeasibleNodesToFind have room, then none.
         workload('Deployment', 'big', { replicas: 250, requests: { cpuMilli: 2000, memoryBytes: GiB } }),
         // More distinct requests than the filter indexes: the last ones are filtered node by node.
-        ...Array.from({ length: 20 }, (_, i) => workload('Deployment', `size-${i}`, { replicas: 2, requests: { cpuMilli: 10 + i, memoryBytes: GiB } })),
+        ...Array.from({ length: 20 }, (_, i) =>
+          workload('Deployment', `size-${i}`, { replicas: 2, requests: { cpuMilli: 10 + i, memoryBytes: GiB } }),
+        ),
       ]);
       // 3 zones x 80 nodes (above 100 nodes, so sampling stops early and wraps around), some tainted, some
       // with room for two pods only, two without a zone; some cordoned, some not ready.
       const names = addZonalNodes(f, 80, { cpuMilli: 3000 });
-      const cordon = (name: string, unschedulable: boolean) => f.store.patch<Node>('Node', name, (n) => ({ ...n, spec: { ...n.spec, unschedulable } }), 'test');
+      const cordon = (name: string, unschedulable: boolean) =>
+        f.store.patch<Node>('Node', name, (n) => ({ ...n, spec: { ...n.spec, unschedulable } }), 'test');
       names.forEach((name, i) => {
         if (i % 7 === 3) f.nodes.addTaint(name, gpu);
-        if (i % 11 === 5) f.store.patch<Node>('Node', name, (n) => ({ ...n, status: { ...n.status, capacity: { ...n.status.capacity, pods: 2 } } }), 'test');
-        if (i % 13 === 1) f.store.patch<Node>('Node', name, (n) => ({ ...n, metadata: { ...n.metadata, labels: { ...n.metadata.labels, pool: 'gpu' } } }), 'test');
+        if (i % 11 === 5)
+          f.store.patch<Node>(
+            'Node',
+            name,
+            (n) => ({ ...n, status: { ...n.status, capacity: { ...n.status.capacity, pods: 2 } } }),
+            'test',
+          );
+        if (i % 13 === 1)
+          f.store.patch<Node>(
+            'Node',
+            name,
+            (n) => ({ ...n, metadata: { ...n.metadata, labels: { ...n.metadata.labels, pool: 'gpu' } } }),
+            'test',
+          );
         if (i % 9 === 2) cordon(name, true);
         if (i % 10 === 4) f.nodes.setReady(name, 'False');
       });
       for (const name of ['zoneless-0', 'zoneless-1']) {
         f.nodes.add(name);
-        f.store.patch<Node>('Node', name, (n) => ({ ...n, metadata: { ...n.metadata, labels: { 'kubernetes.io/hostname': name } } }), 'test');
+        f.store.patch<Node>(
+          'Node',
+          name,
+          (n) => ({ ...n, metadata: { ...n.metadata, labels: { 'kubernetes.io/hostname': name } } }),
+          'test',
+        );
       }
       // Later: taints removed, cordons lifted, nodes Ready again, and pods deleted so that their
       // replacements are placed on the changed nodes.
       const sim = f.cluster.ctx.sim;
-      const replace = (w: string) => f.active(w).forEach((p) => f.store.deletePod(p.metadata.name, { gracePeriodSeconds: 0, reason: 'test' }, 'test'));
+      const replace = (w: string) =>
+        f
+          .active(w)
+          .forEach((p) => f.store.deletePod(p.metadata.name, { gracePeriodSeconds: 0, reason: 'test' }, 'test'));
       sim.at(30_000, () => {
         names.filter((_, i) => i % 7 === 3 && i % 2 === 0).forEach((n) => f.nodes.removeTaint(n, 'dedicated'));
         names.filter((_, i) => i % 9 === 2 && i % 2 === 0).forEach((n) => cordon(n, false));
@@ -215,7 +272,14 @@ describe('scheduler', () => {
       const pod = (name: string, nodeName?: string): Pod => ({
         kind: 'Pod',
         metadata: { name, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {}, workload: 'Manual/m' },
-        spec: { nodeName, tolerations: [], nodeSelector: {}, requests: { cpuMilli: 100, memoryBytes: 0 }, terminationGracePeriodSeconds: 30, spreadAcrossZones: true },
+        spec: {
+          nodeName,
+          tolerations: [],
+          nodeSelector: {},
+          requests: { cpuMilli: 100, memoryBytes: 0 },
+          terminationGracePeriodSeconds: 30,
+          spreadAcrossZones: true,
+        },
         status: { phase: nodeName === undefined ? 'Pending' : 'Running', ready: nodeName !== undefined },
       });
       // zone-a 1 (its node full), zone-b 2: a new pod fits on neither.
@@ -235,7 +299,9 @@ describe('scheduler', () => {
       f.store.deletePod('m-b2', { gracePeriodSeconds: 30, reason: 'test' }, 'test');
       f.run(60_300);
       expect(f.schedulerController().stats.attempts).toBeGreaterThan(attempts);
-      expect(f.pods().filter((p) => (p.metadata.name === 'p1' || p.metadata.name === 'p2') && p.spec.nodeName === 'b-0')).toHaveLength(1);
+      expect(
+        f.pods().filter((p) => (p.metadata.name === 'p1' || p.metadata.name === 'p2') && p.spec.nodeName === 'b-0'),
+      ).toHaveLength(1);
     } finally {
       schedulerChecks.verifyReusedVerdicts = false;
     }

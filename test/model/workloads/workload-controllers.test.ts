@@ -16,7 +16,9 @@ describe('ReplicaSet controller (Deployments)', () => {
       expect(p.metadata.labels.app).toBe('web');
     }
     expect(new Set(pods.map((p) => p.metadata.name.split('-')[1])).size).toBe(1);
-    expect(f.events('workload.desired.changed')).toEqual([expect.objectContaining({ workload: 'Deployment/web', desired: 6 })]);
+    expect(f.events('workload.desired.changed')).toEqual([
+      expect.objectContaining({ workload: 'Deployment/web', desired: 6 }),
+    ]);
   });
 
   it('spreads pods evenly across zones', () => {
@@ -51,17 +53,37 @@ describe('ReplicaSet controller (Deployments)', () => {
     addZonalNodes(f, 1);
     f.run(20_000);
     // A stray pod of the same workload: one too many.
-    f.store.create({ ...f.active('Deployment/web')[0], metadata: { ...f.active('Deployment/web')[0].metadata, name: 'web-extra' }, spec: { ...f.active('Deployment/web')[0].spec, nodeName: undefined }, status: { phase: 'Pending', ready: false } }, 'test');
+    f.store.create(
+      {
+        ...f.active('Deployment/web')[0],
+        metadata: { ...f.active('Deployment/web')[0].metadata, name: 'web-extra' },
+        spec: { ...f.active('Deployment/web')[0].spec, nodeName: undefined },
+        status: { phase: 'Pending', ready: false },
+      },
+      'test',
+    );
     f.run(20_010);
     expect(f.events('pod.deleted')).toEqual([expect.objectContaining({ pod: 'web-extra', reason: 'scale-down' })]);
   });
 
   it('accounts the PodDisruptionBudget', () => {
-    const f = fixture([workload('Deployment', 'web', { replicas: 4, podDisruptionBudget: { minAvailable: { value: 3, percent: false } } })]);
+    const f = fixture([
+      workload('Deployment', 'web', {
+        replicas: 4,
+        podDisruptionBudget: { minAvailable: { value: 3, percent: false } },
+      }),
+    ]);
     addZonalNodes(f, 1);
     f.run(20_000);
-    const rs = f.cluster.controllerManagers[0].controllers.find((c) => c.name === 'replicaset-controller') as WorkloadController;
-    expect(rs.pdbStatus('Deployment/web')).toEqual({ expectedPods: 4, currentHealthy: 4, desiredHealthy: 3, disruptionsAllowed: 1 });
+    const rs = f.cluster.controllerManagers[0].controllers.find(
+      (c) => c.name === 'replicaset-controller',
+    ) as WorkloadController;
+    expect(rs.pdbStatus('Deployment/web')).toEqual({
+      expectedPods: 4,
+      currentHealthy: 4,
+      desiredHealthy: 3,
+      disruptionsAllowed: 1,
+    });
   });
 });
 
@@ -112,12 +134,19 @@ describe('DaemonSet controller', () => {
       );
       expect(p.spec.tolerations.some((t) => t.tolerationSeconds !== undefined)).toBe(false);
     }
-    expect(f.events('workload.desired.changed').at(-1)).toEqual(expect.objectContaining({ workload: 'DaemonSet/agent', desired: 3 }));
+    expect(f.events('workload.desired.changed').at(-1)).toEqual(
+      expect.objectContaining({ workload: 'DaemonSet/agent', desired: 3 }),
+    );
 
     f.nodes.add('worker-d-0', { labels: { pool: 'general' } });
     f.nodes.addTaint('worker-a-0', { key: TAINT_UNREACHABLE, effect: 'NoExecute' });
     f.run(20_000);
-    expect(f.active('DaemonSet/agent').map((p) => p.spec.nodeName).sort()).toEqual(['worker-a-0', 'worker-b-0', 'worker-c-0', 'worker-d-0']);
+    expect(
+      f
+        .active('DaemonSet/agent')
+        .map((p) => p.spec.nodeName)
+        .sort(),
+    ).toEqual(['worker-a-0', 'worker-b-0', 'worker-c-0', 'worker-d-0']);
     expect(f.events('workload.desired.changed').at(-1)).toEqual(expect.objectContaining({ desired: 4 }));
   });
 });
@@ -132,7 +161,9 @@ describe('PodGC', () => {
     f.store.deleteNode('worker-a-0', 'test');
     f.run(200_000);
     const removed = f.events('pod.removed').find((e) => e.pod === victim.metadata.name)!;
-    expect(f.events('pod.deleted').find((e) => e.pod === victim.metadata.name)).toEqual(expect.objectContaining({ reason: 'pod-gc' }));
+    expect(f.events('pod.deleted').find((e) => e.pod === victim.metadata.name)).toEqual(
+      expect.objectContaining({ reason: 'pod-gc' }),
+    );
     // Seen missing at a 20 s pass, confirmed at the first pass 40 s later or more.
     expect(removed.atMs as number).toBeGreaterThanOrEqual(30_000 + 40_000);
     expect(removed.atMs as number).toBeLessThanOrEqual(30_000 + 40_000 + 2 * 20_000 + 1_000);
