@@ -4,9 +4,9 @@
 // way they would in a real cluster.
 import { Priority } from '../engine/index.js';
 import type { FaultSpec, LeaderComponent, Target } from '../scenario/types.js';
-import { TAINT_OUT_OF_SERVICE, type Node, readyCondition } from '../model/api/objects.js';
+import { TAINT_OUT_OF_SERVICE, type Node, readyCondition } from '../k8s/objects.js';
 import type { Cluster } from '../model/cluster.js';
-import type { Process } from '../model/components/process.js';
+import type { Process } from '../model/infra/process.js';
 import type { Host } from '../model/infra/host.js';
 import { selectNodes } from './targets.js';
 

@@ -12,24 +12,24 @@
 // of the others: adding a node moves nobody else. Kubelets still register at t = 0 (the scenario's nodes
 // exist when its workloads are created), so only the loop phases differ.
 import { RandomStreams, Simulator, TraceRecorder } from '../engine/index.js';
-import { controlPlaneLayout } from '../scenario/control-plane-layout.js';
+import { controlPlaneLayout } from './infra/control-plane-layout.js';
 import type { Scenario } from '../scenario/types.js';
 import type { TraceEventFields } from '../trace/events.js';
 import { LeaseChains } from './apiserver/lease-chains.js';
 import { ApiServer } from './apiserver/api-server.js';
 import { ApiStore } from './apiserver/store.js';
 import type { ModelContext } from './context.js';
-import type { ControllerFactory } from './components/controller.js';
-import { ControllerManager } from './components/controller-manager.js';
-import { daemonSetController } from './components/daemonset-controller.js';
-import { Kubelet, LEASE_RENEW_INTERVAL_FRACTION } from './components/kubelet.js';
-import { nodeLifecycleController } from './components/node-lifecycle-controller.js';
-import { podGcController } from './components/pod-gc-controller.js';
-import { replicaSetController } from './components/replicaset-controller.js';
-import { scheduler } from './components/scheduler.js';
-import { SchedulerProcess } from './components/scheduler-process.js';
-import { statefulSetController } from './components/statefulset-controller.js';
-import { taintEvictionController } from './components/taint-eviction-controller.js';
+import type { ControllerFactory } from './controllermanager/controller.js';
+import { ControllerManager } from './controllermanager/controller-manager.js';
+import { daemonSetController } from './workloads/daemonset-controller.js';
+import { Kubelet, LEASE_RENEW_INTERVAL_FRACTION } from './kubelet/kubelet.js';
+import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.js';
+import { podGcController } from './podgc/pod-gc-controller.js';
+import { replicaSetController } from './workloads/replicaset-controller.js';
+import { scheduler } from './scheduler/scheduler.js';
+import { SchedulerProcess } from './scheduler/scheduler-process.js';
+import { statefulSetController } from './workloads/statefulset-controller.js';
+import { taintEvictionController } from './tainteviction/taint-eviction-controller.js';
 import { Host } from './infra/host.js';
 import { Network } from './infra/network.js';
 import { World } from './infra/world.js';

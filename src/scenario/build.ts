@@ -1,7 +1,7 @@
 // Structurally checked data -> the validated `Scenario` with every default filled in. Runs even when
 // some fields were invalid (they are simply absent here) so the semantic checks can still report
 // everything else in the same pass; the result is only handed out when there were no errors.
-import { controlPlaneLayout } from './control-plane-layout.js';
+import { controlPlaneLayout } from '../model/infra/control-plane-layout.js';
 import * as D from './defaults.js';
 import { pdbSelects, toToleration, type ManifestReadResult } from './manifests.js';
 import type { Path } from './paths.js';

@@ -20,7 +20,11 @@ import type { Scenario } from './types.js';
 import { locate, parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export { formatIssue, formatIssues, sortIssues, SET_FILE, type Issue, type Severity } from './issues.js';
-export { controlPlaneLayout, type ControlPlaneLayout, type ControlPlaneComponent } from './control-plane-layout.js';
+export {
+  controlPlaneLayout,
+  type ControlPlaneLayout,
+  type ControlPlaneComponent,
+} from '../model/infra/control-plane-layout.js';
 export {
   parseDuration,
   parseRange,

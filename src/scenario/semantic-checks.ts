@@ -1,7 +1,7 @@
 // Checks that need the whole scenario: names are unique, references resolve, selectors suit their
 // fault type, times fall inside the run, and timing parameters keep the relationships upstream
 // enforces. Each check adds problems and carries on, so one pass reports everything.
-import { controlPlaneLayout, type ControlPlaneComponent } from './control-plane-layout.js';
+import { controlPlaneLayout, type ControlPlaneComponent } from '../model/infra/control-plane-layout.js';
 import { minorVersion } from './defaults.js';
 import { didYouMean, listNames } from './did-you-mean.js';
 import type { Problem } from './issues.js';

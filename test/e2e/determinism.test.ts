@@ -4,13 +4,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toJsonl } from '../../src/engine/index.js';
-import { nlcChecks } from '../../src/model/components/nlc-core.js';
+import { nlcChecks } from '../../src/model/nodelifecycle/nlc-core.js';
 import { informerChecks } from '../../src/model/apiserver/informer.js';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import { parseScenarioText } from '../../src/scenario/index.js';
 import { scaleScenario } from '../../bench/scale-scenario.js';
 import { scheduleFaults } from '../../src/chaos/faults.js';
-import type { Lease } from '../../src/model/api/objects.js';
+import type { Lease } from '../../src/k8s/objects.js';
 import { buildCluster } from '../../src/model/cluster.js';
 import type { Scenario } from '../../src/scenario/types.js';
 

@@ -15,7 +15,7 @@
 // (Priority.early), and a renewal's event draws its delay from the node's own stream. So a node's
 // renewals, and what the informer holds of them, depend on that node alone and can be played late.
 
-import type { ApiObject, Kind } from '../api/objects.js';
+import type { ApiObject, Kind } from '../../k8s/objects.js';
 import { Priority, type Rng } from '../../engine/index.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';

@@ -21,7 +21,7 @@ import {
   podMeta,
   podSpec,
   readyCondition,
-} from '../api/objects.js';
+} from '../../k8s/objects.js';
 
 export type ApiFailure = 'Timeout' | 'NotFound' | 'Conflict' | 'AlreadyExists' | 'Unavailable' | 'Invalid';
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; reason: ApiFailure };

@@ -6,7 +6,7 @@
 // goes or is taken by a new incarnation (a StatefulSet pod re-created with the same name). At 150,000
 // pods, each hash lookup saved missed the processor's caches several times (bench/README.md).
 // Iteration follows the names' insertion order, exactly as a Map of the objects would.
-import type { ApiObject } from '../api/objects.js';
+import type { ApiObject } from '../../k8s/objects.js';
 
 /** Objects by uid: an array grown by pushes, so never sparse. Several tables may share one. */
 export class UidSlots<T extends ApiObject> {

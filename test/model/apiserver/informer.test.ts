@@ -3,7 +3,7 @@
 // including reads in the very millisecond a watch event arrives. The node-Lease informer is modelled apart:
 // its events keep their order per lease only and count from the start of their millisecond.
 import { Priority } from '../../../src/engine/index.js';
-import type { Lease } from '../../../src/model/api/objects.js';
+import type { Lease } from '../../../src/k8s/objects.js';
 import { Informer } from '../../../src/model/apiserver/informer.js';
 import type { ModelContext } from '../../../src/model/context.js';
 import { Host } from '../../../src/model/infra/host.js';

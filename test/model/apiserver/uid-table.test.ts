@@ -1,7 +1,7 @@
 // UidTable stands in for a Map from name to object in informer caches and controller indexes: whatever
 // the sequence of writes, it must hold and iterate exactly what that Map would, in the same order.
 import seedrandom from 'seedrandom';
-import type { Pod } from '../../../src/model/api/objects.js';
+import type { Pod } from '../../../src/k8s/objects.js';
 import { UidSlots, UidTable } from '../../../src/model/apiserver/uid-table.js';
 
 function pod(name: string, uid: number, resourceVersion: number): Pod {

@@ -2,8 +2,8 @@
 // clock-rate skew, measured from the trace as the leaderless-time and max-concurrent-leaders SLOs do.
 import { Priority } from '../../../src/engine/index.js';
 import type { Cluster } from '../../../src/model/cluster.js';
-import type { Lease } from '../../../src/model/api/objects.js';
-import type { Process } from '../../../src/model/components/process.js';
+import type { Lease } from '../../../src/k8s/objects.js';
+import type { Process } from '../../../src/model/infra/process.js';
 import { concurrency, controlPlane, leaderIntervals } from './fixtures.js';
 
 const KCM = 'kube-controller-manager';

@@ -2,8 +2,8 @@
 // so the runs depend on nothing but the API server, the network and the leader-elected processes.
 import { defaultKubernetesConfig } from '../../../src/scenario/defaults.js';
 import { buildCluster, type Cluster } from '../../../src/model/cluster.js';
-import { Process } from '../../../src/model/components/process.js';
-import type { Lease } from '../../../src/model/api/objects.js';
+import { Process } from '../../../src/model/infra/process.js';
+import type { Lease } from '../../../src/k8s/objects.js';
 import type { ApiStore } from '../../../src/model/apiserver/store.js';
 import type { Host } from '../../../src/model/infra/host.js';
 import type { ModelContext } from '../../../src/model/context.js';

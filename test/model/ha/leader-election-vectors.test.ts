@@ -6,7 +6,7 @@ import {
   LeaderElector,
   leaderElectionConfigProblems,
   lockClientTimeoutMs,
-} from '../../../src/model/components/leader-elector.js';
+} from '../../../src/model/leaderelection/leader-elector.js';
 import type { LeaderElectionConfig } from '../../../src/scenario/types.js';
 import { TestProcess, controlPlane, putLease, recordLeaseOps } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 // Hand-made scenarios and objects for the node-chain tests (kubelet, node lifecycle controller, taint
 // eviction). Scenarios are built directly as validated data (src/scenario/types.ts), with one
 // controller-manager replica.
-import type { Lease, Node, NodeCondition, Pod } from '../../../src/model/api/objects.js';
+import type { Lease, Node, NodeCondition, Pod } from '../../../src/k8s/objects.js';
 import type { NodeSpec, Scenario, Toleration, WorkloadSpec } from '../../../src/scenario/types.js';
 import { defaultKubernetesConfig } from '../../../src/scenario/defaults.js';
 

@@ -1,9 +1,9 @@
 // A tiny harness that drives NodeLifecycleCore with injected nodes, leases, pods and controller time.
 // Writes apply at once to the harness's maps (with resourceVersion checks), as a fake clientset would.
-import type { Lease, Node, Pod } from '../../../src/model/api/objects.js';
+import type { Lease, Node, Pod } from '../../../src/k8s/objects.js';
 import type { ApiFailure, ApiResult } from '../../../src/model/apiserver/store.js';
-import { NodeLifecycleCore, type NlcConfig, type NlcEnv } from '../../../src/model/components/nlc-core.js';
-import { swapTaints } from '../../../src/model/components/nlc-taints.js';
+import { NodeLifecycleCore, type NlcConfig, type NlcEnv } from '../../../src/model/nodelifecycle/nlc-core.js';
+import { swapTaints } from '../../../src/model/nodelifecycle/nlc-taints.js';
 
 export const TEST_CONFIG: NlcConfig = {
   nodeMonitorGracePeriodMs: 50_000,

@@ -1,7 +1,7 @@
 // The node lifecycle controller's decisions against upstream vectors V1–V17 and Z1–Z9
 // (K8S-SEMANTICS §7.1–7.3), driven through NlcHarness with an injected controller clock.
 import { lease, node, cond, pod } from './fixtures.js';
-import { nlcChecks } from '../../../src/model/components/nlc-core.js';
+import { nlcChecks } from '../../../src/model/nodelifecycle/nlc-core.js';
 import { NlcHarness } from './nlc-harness.js';
 
 const T0 = Date.UTC(2015, 0, 1, 12);

@@ -1,8 +1,8 @@
-// The lifecycle controller's pods-by-node index (nlc-pod-index.ts) must list, for every node, exactly the
+// The lifecycle controller's pods-by-node index (src/model/apiserver/pods-by-node.ts) must list, for every node, exactly the
 // pods a Map per node kept by the same informer events would hold, in the same order.
 import seedrandom from 'seedrandom';
-import type { Pod } from '../../../src/model/api/objects.js';
-import { PodsByNode } from '../../../src/model/components/nlc-pod-index.js';
+import type { Pod } from '../../../src/k8s/objects.js';
+import { PodsByNode } from '../../../src/model/apiserver/pods-by-node.js';
 
 function pod(name: string, uid: number, nodeName: string | undefined, rv: number): Pod {
   return {

@@ -4,7 +4,7 @@ import {
   RateLimitedTimedQueue,
   TokenBucket,
   type TryAcceptLimiter,
-} from '../../../src/model/components/rate-limited-queue.js';
+} from '../../../src/model/nodelifecycle/rate-limited-queue.js';
 
 const always: TryAcceptLimiter = { qps: 1e9, tryAccept: () => true };
 

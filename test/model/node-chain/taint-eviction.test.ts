@@ -1,7 +1,7 @@
 // The taint eviction controller against upstream vectors E1–E9 (K8S-SEMANTICS §7.5), on the engine's clock.
 import { Simulator } from '../../../src/engine/index.js';
-import type { Node, Pod, Taint } from '../../../src/model/api/objects.js';
-import { TaintEvictionCore } from '../../../src/model/components/taint-eviction-controller.js';
+import type { Node, Pod, Taint } from '../../../src/k8s/objects.js';
+import { TaintEvictionCore } from '../../../src/model/tainteviction/taint-eviction-controller.js';
 import type { Toleration } from '../../../src/scenario/types.js';
 import { node, pod } from './fixtures.js';
 
@@ -150,7 +150,7 @@ test('E7 several pods: no toleration at 0 s, 1 s at 1 s, infinite never; two tai
 });
 
 test('E8 getMinTolerationTime', async () => {
-  const { minTolerationMs } = await import('../../../src/model/components/nlc-taints.js');
+  const { minTolerationMs } = await import('../../../src/model/nodelifecycle/nlc-taints.js');
   expect(minTolerationMs([])).toBe(0);
   expect(minTolerationMs([tol('a')])).toBe(-1);
   expect(minTolerationMs([tol('a', 1), tol('a', 2)])).toBe(1000);

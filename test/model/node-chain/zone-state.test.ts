@@ -1,6 +1,6 @@
 // ComputeZoneState and ReducedQPSFunc: the derived cases of K8S-SEMANTICS §7.1 (Z1–Z9 run against the
 // controller in node-lifecycle-controller.test.ts).
-import { computeZoneState, reducedQps, zoneKey } from '../../../src/model/components/zone-state.js';
+import { computeZoneState, reducedQps, zoneKey } from '../../../src/model/nodelifecycle/zone-state.js';
 import { node } from './fixtures.js';
 
 const rates = { nodeEvictionRate: 0.1, secondaryNodeEvictionRate: 0.01, largeClusterSizeThreshold: 50 };

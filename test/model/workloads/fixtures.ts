@@ -4,10 +4,10 @@
 // bound pods (Running and Ready one second later) and removes Terminating pods after a short grace,
 // except on nodes the test has "killed", where pods stay exactly as the API server has them.
 import { defaultKubernetesConfig } from '../../../src/scenario/defaults.js';
-import type { Node, Pod, Taint } from '../../../src/model/api/objects.js';
+import type { Node, Pod, Taint } from '../../../src/k8s/objects.js';
 import type { ApiStore } from '../../../src/model/apiserver/store.js';
 import { type Cluster, buildCluster } from '../../../src/model/cluster.js';
-import type { SchedulerController } from '../../../src/model/components/scheduler.js';
+import type { SchedulerController } from '../../../src/model/scheduler/scheduler.js';
 import type { Scenario, WorkloadSpec } from '../../../src/scenario/types.js';
 
 const LE = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };

@@ -1,9 +1,9 @@
-import type { Node, Pod } from '../../../src/model/api/objects.js';
+import type { Node, Pod } from '../../../src/k8s/objects.js';
 import { scaleScenario } from '../../../bench/scale-scenario.js';
-import type { SchedulerController } from '../../../src/model/components/scheduler.js';
-import { numFeasibleNodesToFind, schedulerChecks } from '../../../src/model/components/scheduler.js';
+import type { SchedulerController } from '../../../src/model/scheduler/scheduler.js';
+import { numFeasibleNodesToFind, schedulerChecks } from '../../../src/model/scheduler/scheduler.js';
 import { runScenario } from '../../../src/runner/run-scenario.js';
-import { backoffDurationMs } from '../../../src/model/components/scheduler-queue.js';
+import { backoffDurationMs } from '../../../src/model/scheduler/queue.js';
 import { GiB, addZonalNodes, fixture, workload } from './fixtures.js';
 
 describe('scheduler', () => {

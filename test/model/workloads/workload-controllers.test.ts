@@ -1,5 +1,5 @@
-import { TAINT_OUT_OF_SERVICE, TAINT_UNREACHABLE, zoneOf } from '../../../src/model/api/objects.js';
-import type { WorkloadController } from '../../../src/model/components/workload-sync.js';
+import { TAINT_OUT_OF_SERVICE, TAINT_UNREACHABLE, zoneOf } from '../../../src/k8s/objects.js';
+import type { WorkloadController } from '../../../src/model/workloads/workload-sync.js';
 import { addZonalNodes, fixture, workload } from './fixtures.js';
 
 describe('ReplicaSet controller (Deployments)', () => {

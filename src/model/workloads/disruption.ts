@@ -7,7 +7,7 @@
 // Simplifications: the scale of the owning controller is the workload's desired count (DaemonSets:
 // eligible nodes); percentages round up (GetScaledValueFromIntOrPercent(..., roundUp=true)), as upstream.
 import type { Count, WorkloadSpec } from '../../scenario/types.js';
-import type { Pod } from '../api/objects.js';
+import type { Pod } from '../../k8s/objects.js';
 
 export interface PdbStatus {
   expectedPods: number;

@@ -2,8 +2,8 @@
 // objects can exercise. Runs inside the elected kube-scheduler process (scheduler-process.ts) and starts
 // with empty queues and cache on every acquisition of the lease.
 //
-// One pod at a time: pop from activeQ (scheduler-queue.ts), Filter, Score, assume the pod on the chosen
-// node in the cache (scheduler-cache.ts), then bind asynchronously (POST binding = set spec.nodeName;
+// One pod at a time: pop from activeQ (queue.ts), Filter, Score, assume the pod on the chosen
+// node in the cache (cache.ts), then bind asynchronously (POST binding = set spec.nodeName;
 // the store traces `pod.scheduled`). A failed bind forgets the assumed pod and backs off.
 //
 // Filter, in upstream's plugin order, the first failure per node counting:
@@ -18,7 +18,7 @@
 // 0..100 each); ties broken by the scheduler's seeded stream (upstream: reservoir sampling).
 // Sampling (numFeasibleNodesToFind): with fewer than 100 nodes all are examined; otherwise filtering stops
 // after max(100, n · max(5, 50 − n/125) / 100) feasible nodes, starting where the previous cycle stopped.
-// The filter walks bitsets of the nodes (scheduler-cache.ts NodeColumns: Ready, untainted and schedulable,
+// The filter walks bitsets of the nodes (cache.ts NodeColumns: Ready, untainted and schedulable,
 // per zone, and per request with room) 32 nodes at a time for pods without nodeSelector whose request is
 // indexed (the first 16 distinct requests), node by node otherwise; both find the same feasible nodes in
 // the same order, hence the same nodes examined and ties.
@@ -30,9 +30,13 @@
 // Left out: priorities and preemption (PostFilter), the default soft spreading constraints, image
 // locality, inter-pod affinity, volumes, client-side QPS limits of the binding client.
 import type { Rng } from '../../engine/index.js';
-import { type Node, type Pod, podSpec } from '../api/objects.js';
+import { type Node, type Pod, podSpec } from '../../k8s/objects.js';
 import { fail } from '../apiserver/store.js';
-import { CONTROLLER_REQUEST_TIMEOUT_MS, type Controller, type ControllerContext } from './controller.js';
+import {
+  CONTROLLER_REQUEST_TIMEOUT_MS,
+  type Controller,
+  type ControllerContext,
+} from '../controllermanager/controller.js';
 import {
   COL_NO_ZONE,
   COL_READY,
@@ -53,15 +57,15 @@ import {
   type NodeColumns,
   type NodeInfo,
   SchedulerCache,
-} from './scheduler-cache.js';
+} from './cache.js';
 import {
   BACKOFF_FLUSH_PERIOD_MS,
   type FilterPlugin,
   type QueuedPodInfo,
   SchedulingQueue,
   UNSCHEDULABLE_FLUSH_PERIOD_MS,
-} from './scheduler-queue.js';
-import { untoleratedTaint } from './workload-pods.js';
+} from './queue.js';
+import { untoleratedTaint } from '../workloads/workload-pods.js';
 
 const ACTOR = 'kube-scheduler';
 const SCHEDULE_LABEL = `${ACTOR}/schedule`;

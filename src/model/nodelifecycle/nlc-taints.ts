@@ -3,8 +3,8 @@
 // k8s.io/api core/v1 toleration.go (ToleratesTaint) / pkg/apis/core/v1/helper (GetMatchingTolerations).
 // Taints match on key and effect, as upstream's MatchTaint does.
 import type { Toleration } from '../../scenario/types.js';
-import type { ConditionStatus, Node, NodeConditionType, Taint } from '../api/objects.js';
-import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../api/objects.js';
+import type { ConditionStatus, Node, NodeConditionType, Taint } from '../../k8s/objects.js';
+import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../../k8s/objects.js';
 
 export const UNREACHABLE_NO_EXECUTE: Taint = { key: TAINT_UNREACHABLE, effect: 'NoExecute' };
 export const NOT_READY_NO_EXECUTE: Taint = { key: TAINT_NOT_READY, effect: 'NoExecute' };

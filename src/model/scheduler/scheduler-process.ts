@@ -13,12 +13,12 @@
 // Simplified: upstream starts the informers and waits for their sync before leader election, so a standby
 // schedules as soon as it leads; here they start on acquiring the lease (one list round trip later).
 import type { LeaderElectionConfig } from '../../scenario/types.js';
-import type { Lease, Node, Pod } from '../api/objects.js';
+import type { Lease, Node, Pod } from '../../k8s/objects.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
-import type { ControllerFactory, Controller } from './controller.js';
-import { LeaderElector } from './leader-elector.js';
-import { LeaderElectedProcess } from './leader-elected-process.js';
+import type { ControllerFactory, Controller } from '../controllermanager/controller.js';
+import { LeaderElector } from '../leaderelection/leader-elector.js';
+import { LeaderElectedProcess } from '../leaderelection/leader-elected-process.js';
 
 export class SchedulerProcess extends LeaderElectedProcess {
   scheduler: Controller | undefined;

@@ -13,8 +13,8 @@
 // - The node order for sampling is upstream's nodeTree: zones taken round-robin (zone-a node 1,
 //   zone-b node 1, ..., zone-a node 2, ...), so a sample of nodes covers every zone. Zones and the nodes
 //   in each are in name order (upstream: insertion order).
-import { type Node, type Pod, readyCondition, zoneOf } from '../api/objects.js';
-import { matchesNodeSelector } from './workload-pods.js';
+import { type Node, type Pod, readyCondition, zoneOf } from '../../k8s/objects.js';
+import { matchesNodeSelector } from '../workloads/workload-pods.js';
 
 export class NodeInfo {
   node: Node | undefined;

@@ -2,9 +2,9 @@
 // (`getPodsAssignedToNode` in pkg/controller/nodelifecycle and pkg/controller/tainteviction). It keeps
 // node-scoped work O(pods on that node): nothing in the node lifecycle, taint eviction or pod GC
 // controllers ever scans every pod. One index per informer, shared by every controller that asks for it.
-import type { Pod } from '../api/objects.js';
-import type { Informer } from '../apiserver/informer.js';
-import { UidSlots } from '../apiserver/uid-table.js';
+import type { Pod } from '../../k8s/objects.js';
+import type { Informer } from './informer.js';
+import { UidSlots } from './uid-table.js';
 
 /** The pods bound to one node, in the order they came (a Map's order): names and uids side by side. */
 interface NodePods {

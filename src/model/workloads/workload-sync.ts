@@ -11,10 +11,10 @@
 // - The reconcile runs RECONCILE_DELAY_MS (local time) after the first notification; notifications
 //   arriving meanwhile join the same reconcile.
 import type { WorkloadKind, WorkloadSpec } from '../../scenario/types.js';
-import { type Pod, isPodActive } from '../api/objects.js';
+import { type Pod, isPodActive } from '../../k8s/objects.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import { UidSlots, UidTable } from '../apiserver/uid-table.js';
-import { CONTROLLER_REQUEST_TIMEOUT_MS, type ControllerContext } from './controller.js';
+import { CONTROLLER_REQUEST_TIMEOUT_MS, type ControllerContext } from '../controllermanager/controller.js';
 import { type PdbStatus, pdbStatus } from './disruption.js';
 
 export const EXPECTATIONS_TIMEOUT_MS = 5 * 60_000;

@@ -8,7 +8,7 @@
 // test is a strict `>` on largeClusterSizeThreshold.
 // Defaults: unhealthyZoneThreshold 0.55, largeClusterSizeThreshold 50, rates 0.1 / 0.01 (K8S-SEMANTICS §2.1).
 import type { ZoneState } from '../../trace/events.js';
-import type { ConditionStatus, Node } from '../api/objects.js';
+import type { ConditionStatus, Node } from '../../k8s/objects.js';
 
 export type { ZoneState };
 

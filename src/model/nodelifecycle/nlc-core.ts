@@ -23,8 +23,8 @@
 import type { ControllerManagerConfig } from '../../scenario/types.js';
 import type { ZoneState } from '../../trace/events.js';
 import type { ApiResult } from '../apiserver/store.js';
-import type { ConditionStatus, Lease, Node, NodeCondition, NodeConditionType, Pod, Taint } from '../api/objects.js';
-import { LABEL_EXCLUDE_DISRUPTION, readyCondition } from '../api/objects.js';
+import type { ConditionStatus, Lease, Node, NodeCondition, NodeConditionType, Pod, Taint } from '../../k8s/objects.js';
+import { LABEL_EXCLUDE_DISRUPTION, readyCondition } from '../../k8s/objects.js';
 import { NOT_READY_NO_EXECUTE, UNREACHABLE_NO_EXECUTE, noScheduleTaintDiff, taintExists } from './nlc-taints.js';
 import { RateLimitedTimedQueue } from './rate-limited-queue.js';
 import { type ZoneCounts, computeZoneState, qpsForZoneState, zoneKey } from './zone-state.js';

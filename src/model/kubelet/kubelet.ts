@@ -44,7 +44,7 @@ import {
   type NodeConditionType,
   type Pod,
   podStatus,
-} from '../api/objects.js';
+} from '../../k8s/objects.js';
 import { type EventHandle, Priority, type Rng } from '../../engine/index.js';
 import { InFlightRequest, type RequestOptions } from '../apiserver/api-server.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
@@ -52,7 +52,7 @@ import type { Informer } from '../apiserver/informer.js';
 import type { LeaseChain } from '../apiserver/lease-chains.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
-import { Process } from './process.js';
+import { Process } from '../infra/process.js';
 
 const ACTOR = 'kubelet';
 /** nodeLeaseRenewIntervalFraction (pkg/kubelet/kubelet.go). */

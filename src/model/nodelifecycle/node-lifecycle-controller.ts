@@ -10,11 +10,15 @@
 // - doPodProcessingWorker: a pod newly bound to a node known as not Ready is marked NotReady.
 // Writes use the actor 'node-lifecycle-controller' (it names the writer in the trace).
 // Simplified: the OS/arch label reconcile and node events are not modelled.
-import { type Lease, type Node, type Pod, podStatus } from '../api/objects.js';
-import { podIndexFor } from './nlc-pod-index.js';
+import { type Lease, type Node, type Pod, podStatus } from '../../k8s/objects.js';
+import { podIndexFor } from '../apiserver/pods-by-node.js';
 import { NodeLifecycleCore, type NlcEnv } from './nlc-core.js';
 import { swapTaints } from './nlc-taints.js';
-import { CONTROLLER_REQUEST_TIMEOUT_MS, type Controller, type ControllerContext } from './controller.js';
+import {
+  CONTROLLER_REQUEST_TIMEOUT_MS,
+  type Controller,
+  type ControllerContext,
+} from '../controllermanager/controller.js';
 
 export const NLC_ACTOR = 'node-lifecycle-controller';
 /** NodeEvictionPeriod: how often the zone queues are drained. */

@@ -2,7 +2,7 @@
 // `target: { instance: ... }`) and the model (to build the hosts), so both name members identically.
 // Like a kubeadm stacked-etcd cluster: host i runs the i-th member of every component that has
 // at least i+1 replicas, and hosts are spread round-robin over controlPlane.zones.
-import type { Scenario } from './types.js';
+import type { Scenario } from '../../scenario/types.js';
 
 export type ControlPlaneComponent = 'kube-controller-manager' | 'kube-scheduler' | 'kube-apiserver' | 'etcd';
 

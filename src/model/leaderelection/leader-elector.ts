@@ -23,9 +23,9 @@
 // or the process stops. The trace records the same interval as leader.acquired / leader.lost.
 import type { EventHandle } from '../../engine/index.js';
 import type { LeaderElectionConfig } from '../../scenario/types.js';
-import type { Lease } from '../api/objects.js';
+import type { Lease } from '../../k8s/objects.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
-import type { Process } from './process.js';
+import type { Process } from '../infra/process.js';
 
 /** wait.JitterUntil factor of the acquire loop (leaderelection.go JitterFactor). */
 export const JITTER_FACTOR = 1.2;

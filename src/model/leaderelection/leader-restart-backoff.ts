@@ -13,7 +13,7 @@
 // kubelet forgets it). The restart timer lives on the simulator, not on the stopped process, and does
 // nothing if the host is powered off when it fires (the host's boot starts the process instead).
 import type { EventHandle } from '../../engine/index.js';
-import type { Process } from './process.js';
+import type { Process } from '../infra/process.js';
 
 /** PLEG relist period: how soon the kubelet notices an exited container it may restart at once. */
 export const PLEG_RELIST_PERIOD_MS = 1_000;

@@ -2,9 +2,9 @@
 // of the lease (empty in-memory state, K8S-SEMANTICS §8.1 / §9.4) and live exactly as long as the
 // process incarnation: their timers, loops and API calls go through `proc`, which silences them all
 // when the process stops or loses the lease.
-import type { Lease, Node, Pod } from '../api/objects.js';
+import type { Lease, Node, Pod } from '../../k8s/objects.js';
 import type { Informer } from '../apiserver/informer.js';
-import type { Process } from './process.js';
+import type { Process } from '../infra/process.js';
 
 export interface InformerSet {
   nodes: Informer<Node>;

@@ -3,7 +3,7 @@
 // nothing released, whoever killed it brings it back) and an exit after losing the lease (restart).
 import { LeaderElector } from './leader-elector.js';
 import { LeaderRestartBackoff } from './leader-restart-backoff.js';
-import { Process } from './process.js';
+import { Process } from '../infra/process.js';
 
 export abstract class LeaderElectedProcess extends Process {
   elector: LeaderElector | undefined;

@@ -9,8 +9,8 @@
 // unassigned before assigned, Pending before Running, not Ready before Ready, newest first; upstream's
 // co-location rank, ready-duration and restart-count tie breakers are left out.
 import type { WorkloadSpec } from '../../scenario/types.js';
-import type { Pod } from '../api/objects.js';
-import type { ControllerContext } from './controller.js';
+import type { Pod } from '../../k8s/objects.js';
+import type { ControllerContext } from '../controllermanager/controller.js';
 import { newWorkloadPod, podTemplateHash, randomSuffix } from './workload-pods.js';
 import { type WorkloadController, type WorkloadPods, WorkloadSync } from './workload-sync.js';
 

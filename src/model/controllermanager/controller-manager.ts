@@ -12,12 +12,12 @@
 // at the first 100 ms poll of WaitForCacheSync (syncedPollPeriod) after every informer has synced.
 // A crash (controller-manager-crash, host power-off) is kill(): no release, no restart scheduled here.
 import type { ControllerManagerConfig } from '../../scenario/types.js';
-import type { Lease, Node, Pod } from '../api/objects.js';
+import type { Lease, Node, Pod } from '../../k8s/objects.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { Controller, ControllerContext, ControllerFactory } from './controller.js';
-import { LeaderElector } from './leader-elector.js';
-import { LeaderElectedProcess } from './leader-elected-process.js';
+import { LeaderElector } from '../leaderelection/leader-elector.js';
+import { LeaderElectedProcess } from '../leaderelection/leader-elected-process.js';
 
 /** Local ms from acquiring the lease to starting the informers (controller context construction). */
 export const CONTROLLER_STARTUP_MS = 1_000;

@@ -13,7 +13,7 @@
 // - Toleration matching is core/v1 Toleration.ToleratesTaint (k8s.io/api/core/v1/toleration.go).
 import type { Rng } from '../../engine/index.js';
 import type { Toleration, WorkloadSpec } from '../../scenario/types.js';
-import { type Node, type Pod, type Taint, TAINT_NOT_READY, TAINT_UNREACHABLE, podStatus } from '../api/objects.js';
+import { type Node, type Pod, type Taint, TAINT_NOT_READY, TAINT_UNREACHABLE, podStatus } from '../../k8s/objects.js';
 import { stableIndex } from '../apiserver/api-server.js';
 
 /** k8s.io/apimachinery/pkg/util/rand: consonants and digits that cannot spell words. */

@@ -3,12 +3,12 @@
 // its host: stopping it (or powering the host off) silences every timer, loop, callback and informer it
 // started, so a dead process can never act. Restarting gives it a new incarnation with empty memory.
 import { type EventHandle, type Guard, type Loop, type Rng, startLoop } from '../../engine/index.js';
-import type { ApiObject } from '../api/objects.js';
+import type { ApiObject } from '../../k8s/objects.js';
 import type { RequestOptions } from '../apiserver/api-server.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import { Informer, type InformerOptions } from '../apiserver/informer.js';
 import type { ModelContext } from '../context.js';
-import type { Host, HostProcess } from '../infra/host.js';
+import type { Host, HostProcess } from './host.js';
 
 export interface ProcessLoopOptions {
   /** Period in local-clock ms. */

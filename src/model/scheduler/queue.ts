@@ -14,7 +14,7 @@
 //   (DefaultPodMaxInUnschedulablePodsDuration).
 // - hasim pods have no priority: activeQ is FIFO by queue time. All times are the scheduler's local clock.
 import FastPriorityQueue from 'fastpriorityqueue';
-import type { Pod } from '../api/objects.js';
+import type { Pod } from '../../k8s/objects.js';
 
 export const POD_INITIAL_BACKOFF_MS = 1_000;
 export const POD_MAX_BACKOFF_MS = 10_000;

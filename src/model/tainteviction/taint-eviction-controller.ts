@@ -13,11 +13,15 @@
 // Simplified: the 8 sharded workers are one synchronous handler (node updates are handled as they arrive).
 // In `evictionMode: legacy` (taint manager disabled, versions < 1.27) this controller does nothing.
 import type { Toleration } from '../../scenario/types.js';
-import { type Node, type Pod, type Taint, podStatus } from '../api/objects.js';
+import { type Node, type Pod, type Taint, podStatus } from '../../k8s/objects.js';
 import type { ApiResult } from '../apiserver/store.js';
-import { podIndexFor } from './nlc-pod-index.js';
-import { matchingTolerations, minTolerationMs, noExecuteTaints } from './nlc-taints.js';
-import { CONTROLLER_REQUEST_TIMEOUT_MS, type Controller, type ControllerContext } from './controller.js';
+import { podIndexFor } from '../apiserver/pods-by-node.js';
+import { matchingTolerations, minTolerationMs, noExecuteTaints } from '../nodelifecycle/nlc-taints.js';
+import {
+  CONTROLLER_REQUEST_TIMEOUT_MS,
+  type Controller,
+  type ControllerContext,
+} from '../controllermanager/controller.js';
 
 export const TEC_ACTOR = 'taint-eviction-controller';
 const DELETE_RETRIES = 5;

@@ -9,9 +9,13 @@
 // Simplifications: terminated-pod thresholds (--terminated-pod-gc-threshold) and unscheduled Terminating
 // pods are not modelled (hasim's pods never finish, and unbound pods are removed at once); upstream also
 // marks an orphaned pod Failed before deleting it.
-import { type Pod, TAINT_OUT_OF_SERVICE, readyCondition } from '../api/objects.js';
-import { CONTROLLER_REQUEST_TIMEOUT_MS, type Controller, type ControllerContext } from './controller.js';
-import { podIndexFor } from './nlc-pod-index.js';
+import { type Pod, TAINT_OUT_OF_SERVICE, readyCondition } from '../../k8s/objects.js';
+import {
+  CONTROLLER_REQUEST_TIMEOUT_MS,
+  type Controller,
+  type ControllerContext,
+} from '../controllermanager/controller.js';
+import { podIndexFor } from '../apiserver/pods-by-node.js';
 
 const ACTOR = 'pod-gc-controller';
 export const GC_CHECK_PERIOD_MS = 20_000;
