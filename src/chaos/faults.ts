@@ -17,10 +17,15 @@ interface ActiveFault {
   end?: () => void;
 }
 
+/** Whether a fault of the plan steps a host's clock (the cluster then skips no work that assumes it cannot). */
+export function clockStepsPlanned(faults: readonly FaultSpec[]): boolean {
+  return faults.some((f) => f.type === 'clock-skew' && f.offsetMs !== undefined && f.offsetMs !== 0);
+}
+
 /** Schedules every fault of the scenario on the cluster's simulator. */
-export function scheduleFaults(cluster: Cluster): void {
-  const { sim, scenario } = cluster.ctx;
-  for (const f of scenario.spec.faults) {
+export function scheduleFaults(cluster: Cluster, faults: readonly FaultSpec[]): void {
+  const { sim } = cluster.ctx;
+  for (const f of faults) {
     sim.at(
       f.atMs,
       () => {
@@ -49,7 +54,7 @@ export function scheduleFaults(cluster: Cluster): void {
 function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]) => void): ActiveFault {
   const { ctx } = cluster;
   const rng = ctx.streams.stream(`chaos/${f.name}`);
-  const nodes = () => selectNodes(f.target, ctx.scenario.spec.nodes, rng);
+  const nodes = () => selectNodes(f.target, cluster.spec.nodes, rng);
   const host = (name: string) => ctx.hosts.get(name)!;
   const trace = ctx.trace;
 
@@ -79,7 +84,7 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
     if (t.controlPlane) return controlPlaneHosts(cluster);
     const instances = t.instances ?? (t.instance !== undefined ? [t.instance] : undefined);
     if (instances) return unique(instances.flatMap((i) => instanceHosts(cluster, i, t.component)));
-    return selectNodes(t, ctx.scenario.spec.nodes, rng);
+    return selectNodes(t, cluster.spec.nodes, rng);
   };
 
   switch (f.type) {

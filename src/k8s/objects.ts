@@ -3,7 +3,17 @@
 // Objects are immutable snapshots: the API server replaces them on every write and informers hand the
 // same frozen-by-convention object to every reader. Never mutate one; build a new one.
 // Timestamps are milliseconds on the *writer's* local clock, as in a real cluster.
-import type { Toleration, TaintEffect } from '../scenario/types.js';
+
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+
+export interface Toleration {
+  key?: string;
+  operator: 'Exists' | 'Equal';
+  value?: string;
+  effect?: TaintEffect;
+  /** Absent: tolerate forever. */
+  tolerationSeconds?: number;
+}
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 

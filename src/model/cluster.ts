@@ -13,7 +13,8 @@
 // exist when its workloads are created), so only the loop phases differ.
 import { RandomStreams, Simulator, TraceRecorder } from '../engine/index.js';
 import { controlPlaneLayout } from './infra/control-plane-layout.js';
-import type { Scenario } from '../scenario/types.js';
+import type { KubernetesConfig } from '../k8s/config.js';
+import type { NodeSpec, WorkloadSpec } from '../k8s/workloads.js';
 import type { TraceEventFields } from '../trace/events.js';
 import { LeaseChains } from './apiserver/lease-chains.js';
 import { ApiServer } from './apiserver/api-server.js';
@@ -22,7 +23,7 @@ import type { ModelContext } from './context.js';
 import type { ControllerFactory } from './controllermanager/controller.js';
 import { ControllerManager } from './controllermanager/controller-manager.js';
 import { daemonSetController } from './workloads/daemonset-controller.js';
-import { Kubelet, LEASE_RENEW_INTERVAL_FRACTION } from './kubelet/kubelet.js';
+import { Kubelet, LEASE_RENEW_INTERVAL_FRACTION, type KubeletSettings } from './kubelet/kubelet.js';
 import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.js';
 import { podGcController } from './podgc/pod-gc-controller.js';
 import { replicaSetController } from './workloads/replicaset-controller.js';
@@ -44,6 +45,14 @@ export const KCM_CONTROLLERS: ControllerFactory[] = [
   podGcController,
 ];
 
+/** What the cluster is built from: a validated scenario's spec has this shape. */
+export interface ClusterSpec {
+  kubernetes: KubernetesConfig;
+  controlPlane: { zones: string[] };
+  nodes: readonly NodeSpec[];
+  workloads: readonly WorkloadSpec[];
+}
+
 export interface ClusterOptions {
   /** Record every kubelet lease renewal in the trace (off by default: traces stay small). */
   traceHeartbeats?: boolean;
@@ -55,10 +64,16 @@ export interface ClusterOptions {
    * with traced heartbeats (each is traced as it happens) or without speculation. Tests compare both ways.
    */
   leaseChains?: boolean;
+  /**
+   * Some host clock may jump during the run (a planned clock-skew fault with an offset). Default true: then
+   * no work is skipped on the assumption that renewTimes only move forward.
+   */
+  clockStepsPossible?: boolean;
 }
 
 export interface Cluster {
   ctx: ModelContext;
+  spec: ClusterSpec;
   kubelets: Map<string, Kubelet>;
   controllerManagers: ControllerManager[];
   schedulers: SchedulerProcess[];
@@ -66,14 +81,14 @@ export interface Cluster {
   operator: Host;
 }
 
-export function buildCluster(scenario: Scenario, opts: ClusterOptions = {}): Cluster {
-  const seed = opts.seed ?? scenario.spec.seed;
+export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Cluster {
+  const seed = opts.seed ?? 1;
   const sim = new Simulator(seed);
   const streams = new RandomStreams(seed);
   const trace = new TraceRecorder<TraceEventFields>(sim, { mute: opts.traceHeartbeats ? [] : ['node.lease.renewed'] });
-  const k = scenario.spec.kubernetes;
+  const k = spec.kubernetes;
   const network = new Network(streams, k.network.latency);
-  const world = new World(opts.speculate ?? true);
+  const world = new World(opts.speculate ?? true, opts.clockStepsPossible ?? true);
   network.onChange = () => world.changed();
   network.beforeChange = () => world.willChange();
   const hosts = new Map<string, Host>();
@@ -84,7 +99,7 @@ export function buildCluster(scenario: Scenario, opts: ClusterOptions = {}): Clu
     return h;
   };
 
-  const layout = controlPlaneLayout(scenario.spec);
+  const layout = controlPlaneLayout(spec);
   for (const h of layout.hosts) addHost(new Host(sim, h.name, h.zone, 'control-plane'));
   const operator = new Host(sim, 'operator', '', 'control-plane');
 
@@ -102,20 +117,24 @@ export function buildCluster(scenario: Scenario, opts: ClusterOptions = {}): Clu
   store.chains = new LeaseChains((opts.leaseChains ?? true) && !opts.traceHeartbeats && world.enabled && chainsFit);
   world.beforeChange(() => store.chains.catchUpAll());
 
-  const ctx: ModelContext = { sim, streams, trace, network, api, scenario, hosts, world };
+  const ctx: ModelContext = { sim, streams, trace, network, api, hosts, world };
 
   const controllerManagers = members('kube-controller-manager').map(
-    (m) => new ControllerManager(ctx, m.host, m.name, k.controllerManager, KCM_CONTROLLERS),
+    (m) => new ControllerManager(ctx, m.host, m.name, k.controllerManager, KCM_CONTROLLERS, spec.workloads),
   );
   const schedulers = members('kube-scheduler').map(
     (m) => new SchedulerProcess(ctx, m.host, m.name, k.scheduler.leaderElection, scheduler),
   );
 
   const kubelets = new Map<string, Kubelet>();
-  for (const spec of scenario.spec.nodes) {
-    const host = addHost(new Host(sim, spec.name, spec.zone, 'node'));
-    const kubelet = new Kubelet(ctx, host, spec);
-    kubelets.set(spec.name, kubelet);
+  const kubeletSettings: KubeletSettings = {
+    config: k.kubelet,
+    startupByWorkload: new Map(spec.workloads.map((w) => [w.id, w.startup])),
+  };
+  for (const node of spec.nodes) {
+    const host = addHost(new Host(sim, node.name, node.zone, 'node'));
+    const kubelet = new Kubelet(ctx, host, node, kubeletSettings);
+    kubelets.set(node.name, kubelet);
     host.onBoot(() => kubelet.start());
   }
   // Control-plane processes come back when their host boots (static pods started by the host's kubelet).
@@ -141,5 +160,5 @@ export function buildCluster(scenario: Scenario, opts: ClusterOptions = {}): Clu
     'cluster/start',
   );
 
-  return { ctx, kubelets, controllerManagers, schedulers, operator };
+  return { ctx, spec, kubelets, controllerManagers, schedulers, operator };
 }

@@ -1,7 +1,6 @@
 // What every simulated component can reach: the kernel, its seeded streams, the trace, the network and
 // the API server. Built once per run by cluster.ts.
 import type { RandomStreams, Simulator, TraceRecorder } from '../engine/index.js';
-import type { Scenario } from '../scenario/types.js';
 import type { TraceEventFields } from '../trace/events.js';
 import type { ApiServer } from './apiserver/api-server.js';
 import type { Host } from './infra/host.js';
@@ -14,7 +13,6 @@ export interface ModelContext {
   trace: TraceRecorder<TraceEventFields>;
   network: Network;
   api: ApiServer;
-  scenario: Scenario;
   hosts: Map<string, Host>;
   /** Speculative work and the changes that undo it. */
   world: World;

@@ -1,7 +1,7 @@
 // The composition root of one run: scenario + seed -> simulated cluster -> faults -> trace -> SLO verdicts
 // and the run summary (SPEC §4). Knows no file system and no real time: the CLI passes a wall clock in.
 import { SimulationBug, toJsonl } from '../engine/index.js';
-import { scheduleFaults } from '../chaos/faults.js';
+import { clockStepsPlanned, scheduleFaults } from '../chaos/faults.js';
 import { buildCluster, type Cluster } from '../model/cluster.js';
 import type { Scenario } from '../scenario/types.js';
 import { PodAccounting, judgeSlos, summarizeFaults, summarizeWorkloads } from '../slo/index.js';
@@ -34,8 +34,9 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const wall = opts.wallClockMs ?? (() => 0);
   const startedWallMs = wall();
   const seed = opts.seed ?? scenario.spec.seed;
-  const cluster = buildCluster(scenario, {
+  const cluster = buildCluster(scenario.spec, {
     seed,
+    clockStepsPossible: clockStepsPlanned(scenario.spec.faults),
     traceHeartbeats: opts.traceHeartbeats,
     speculate: opts.speculate,
     leaseChains: opts.leaseChains,
@@ -56,7 +57,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     durationMs,
     kubernetesVersion: scenario.spec.kubernetes.version,
   });
-  scheduleFaults(cluster);
+  scheduleFaults(cluster, scenario.spec.faults);
   sim.run(durationMs);
   // Renewals not played yet happened before the end: they count in the trace (node.lease.renewed).
   cluster.ctx.api.store.chains.catchUpAll();

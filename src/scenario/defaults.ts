@@ -46,7 +46,7 @@ export const DEFAULT_SEED = 1;
 export const DEFAULT_ZONE = 'zone-a';
 export const DEFAULT_NODE_CAPACITY = { cpuMilli: 4000, memoryBytes: 16 * 2 ** 30, pods: 110 };
 export const DEFAULT_REQUESTS = { cpuMilli: 100, memoryBytes: 128 * 2 ** 20 };
-export const DEFAULT_STARTUP = { imagePull: { minMs: 1_000, maxMs: 5_000 }, ready: { minMs: 2_000, maxMs: 2_000 } };
+export { DEFAULT_STARTUP } from '../k8s/workloads.js';
 export const DEFAULT_TERMINATION_GRACE_PERIOD_MS = 30_000;
 export const DEFAULT_REPLICAS = 1;
 

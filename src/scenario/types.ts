@@ -2,102 +2,24 @@
 // (cpu in millicores, memory in bytes), every default filled in from the version profile
 // (K8S-SEMANTICS §9.1). This is what the loader produces and what the model, chaos and SLOs consume.
 
-/** An inclusive range of milliseconds (min === max for a fixed value). */
-export interface RangeMs {
-  minMs: number;
-  maxMs: number;
-}
+import type { Count, KubernetesConfig, LeaderElectionConfig, RangeMs } from '../k8s/config.js';
+import type { TaintEffect, Toleration } from '../k8s/objects.js';
+import type { Capacity, NodeSpec, WorkloadKind, WorkloadSpec } from '../k8s/workloads.js';
 
-export interface LeaderElectionConfig {
-  leaseDurationMs: number;
-  renewDeadlineMs: number;
-  retryPeriodMs: number;
-}
-
-export interface ControllerManagerConfig {
-  replicas: number;
-  nodeMonitorPeriodMs: number;
-  nodeMonitorGracePeriodMs: number;
-  nodeStartupGracePeriodMs: number;
-  nodeEvictionRate: number;
-  secondaryNodeEvictionRate: number;
-  unhealthyZoneThreshold: number;
-  largeClusterSizeThreshold: number;
-  evictionMode: 'taint' | 'legacy';
-  podEvictionTimeoutMs: number;
-  leaderElection: LeaderElectionConfig;
-}
-
-export interface KubernetesConfig {
-  /** "1.31", "1.32", ... (major.minor) */
-  version: string;
-  controllerManager: ControllerManagerConfig;
-  scheduler: { replicas: number; leaderElection: LeaderElectionConfig };
-  apiServer: {
-    replicas: number;
-    defaultNotReadyTolerationSeconds: number;
-    defaultUnreachableTolerationSeconds: number;
-  };
-  etcd: { members: number };
-  kubelet: {
-    nodeStatusUpdateFrequencyMs: number;
-    nodeStatusReportFrequencyMs: number;
-    nodeLeaseDurationSeconds: number;
-  };
-  network: { latency: RangeMs };
-}
-
-export interface Capacity {
-  cpuMilli: number;
-  memoryBytes: number;
-  pods: number;
-}
-
-/** One node after expanding `count` (worker-a-0, worker-a-1, ...). */
-export interface NodeSpec {
-  name: string;
-  zone: string;
-  labels: Record<string, string>;
-  capacity: Capacity;
-}
-
-export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-
-export interface Toleration {
-  key?: string;
-  operator: 'Exists' | 'Equal';
-  value?: string;
-  effect?: TaintEffect;
-  /** Absent: tolerate forever. */
-  tolerationSeconds?: number;
-}
-
-/** minAvailable / maxUnavailable / min: an absolute count or a percentage of desired. */
-export interface Count {
-  value: number;
-  percent: boolean;
-}
-
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
-
-export interface WorkloadSpec {
-  kind: WorkloadKind;
-  name: string;
-  /** "Kind/name", how SLOs, faults and the trace refer to it. */
-  id: string;
-  /** Desired replicas; for a DaemonSet, 0 (one pod per eligible node instead). */
-  replicas: number;
-  requests: { cpuMilli: number; memoryBytes: number };
-  /** As written by the user; the simulated API server adds the default 300 s ones at admission. */
-  tolerations: Toleration[];
-  nodeSelector: Record<string, string>;
-  spreadAcrossZones: boolean;
-  startup: { imagePull: RangeMs; ready: RangeMs };
-  terminationGracePeriodMs: number;
-  podDisruptionBudget?: { minAvailable?: Count; maxUnavailable?: Count };
-  /** Where it was defined, for messages: "spec.workloads[2]" or "document 3 (apps/v1 StatefulSet)". */
-  origin: string;
-}
+// The component configurations and the desired state of nodes and workloads are defined in src/k8s, which
+// the model imports too; they are re-exported here so the scenario's readers find its whole shape in one place.
+export type {
+  Capacity,
+  Count,
+  KubernetesConfig,
+  LeaderElectionConfig,
+  NodeSpec,
+  RangeMs,
+  TaintEffect,
+  Toleration,
+  WorkloadKind,
+  WorkloadSpec,
+};
 
 export const FAULT_TYPES = [
   'node-crash',

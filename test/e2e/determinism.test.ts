@@ -194,9 +194,9 @@ describe('lease renewals played late change nothing', () => {
   it('a node lease written by someone else while renewals are played late: the same trace and leases', () => {
     const scenario = load('node-crash.yaml');
     const run = (leaseChains: boolean) => {
-      const cluster = buildCluster(scenario, { seed: 1, leaseChains });
+      const cluster = buildCluster(scenario.spec, { seed: 1, leaseChains, clockStepsPossible: false });
       const { sim, api, trace } = cluster.ctx;
-      scheduleFaults(cluster);
+      scheduleFaults(cluster, scenario.spec.faults);
       for (const [atMs, node] of [
         [100_000, 'worker-a-0'],
         [100_000, 'worker-c-2'],

@@ -9,7 +9,7 @@
 import type { Rng, TraceRecorder } from '../../engine/index.js';
 import { LeaseChains } from './lease-chains.js';
 import type { TraceEventFields } from '../../trace/events.js';
-import type { Toleration } from '../../scenario/types.js';
+import type { Toleration } from '../../k8s/objects.js';
 import {
   type ApiObject,
   type Kind,

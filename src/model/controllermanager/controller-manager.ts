@@ -11,8 +11,9 @@
 // controllers), then the informers list and watch over the simulated network, and the controllers start
 // at the first 100 ms poll of WaitForCacheSync (syncedPollPeriod) after every informer has synced.
 // A crash (controller-manager-crash, host power-off) is kill(): no release, no restart scheduled here.
-import type { ControllerManagerConfig } from '../../scenario/types.js';
+import type { ControllerManagerConfig } from '../../k8s/config.js';
 import type { Lease, Node, Pod } from '../../k8s/objects.js';
+import type { WorkloadSpec } from '../../k8s/workloads.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { Controller, ControllerContext, ControllerFactory } from './controller.js';
@@ -33,6 +34,7 @@ export class ControllerManager extends LeaderElectedProcess {
     name: string,
     private readonly config: ControllerManagerConfig,
     private readonly factories: ControllerFactory[],
+    private readonly workloads: readonly WorkloadSpec[],
   ) {
     super(ctx, host, name, 'kube-controller-manager');
   }
@@ -58,7 +60,14 @@ export class ControllerManager extends LeaderElectedProcess {
     const nodes = this.informer<Node>({ kind: 'Node' }, 'node-informer');
     const pods = this.informer<Pod>({ kind: 'Pod' }, 'pod-informer');
     const nodeLeases = this.informer<Lease>({ kind: 'Lease', namespace: 'kube-node-lease' }, 'lease-informer');
-    const cc: ControllerContext = { proc: this, nodes, pods, nodeLeases };
+    const cc: ControllerContext = {
+      proc: this,
+      nodes,
+      pods,
+      nodeLeases,
+      config: this.config,
+      workloads: this.workloads,
+    };
     this.controllers = this.factories.map((f) => f(cc));
     const informersStartedMs = this.host.clock.monotonicNow();
     let waiting = 3;

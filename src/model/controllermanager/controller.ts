@@ -2,7 +2,9 @@
 // of the lease (empty in-memory state, K8S-SEMANTICS §8.1 / §9.4) and live exactly as long as the
 // process incarnation: their timers, loops and API calls go through `proc`, which silences them all
 // when the process stops or loses the lease.
+import type { ControllerManagerConfig } from '../../k8s/config.js';
 import type { Lease, Node, Pod } from '../../k8s/objects.js';
+import type { WorkloadSpec } from '../../k8s/workloads.js';
 import type { Informer } from '../apiserver/informer.js';
 import type { Process } from '../infra/process.js';
 
@@ -13,8 +15,19 @@ export interface InformerSet {
   nodeLeases: Informer<Lease>;
 }
 
-export interface ControllerContext extends InformerSet {
+/**
+ * What every controller is built with, as upstream's ControllerContext: the process, its shared informers,
+ * the controller-manager's component configuration, and the workloads the cluster is asked to run (hasim
+ * keeps Deployments, StatefulSets and DaemonSets as fixed desired state rather than API objects).
+ */
+/** What a leader-elected process's workers get: the process and its shared informers. */
+export interface ProcessContext extends InformerSet {
   proc: Process;
+}
+
+export interface ControllerContext extends ProcessContext {
+  config: ControllerManagerConfig;
+  workloads: readonly WorkloadSpec[];
 }
 
 export interface Controller {

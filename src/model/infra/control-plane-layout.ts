@@ -2,7 +2,6 @@
 // `target: { instance: ... }`) and the model (to build the hosts), so both name members identically.
 // Like a kubeadm stacked-etcd cluster: host i runs the i-th member of every component that has
 // at least i+1 replicas, and hosts are spread round-robin over controlPlane.zones.
-import type { Scenario } from '../../scenario/types.js';
 
 export type ControlPlaneComponent = 'kube-controller-manager' | 'kube-scheduler' | 'kube-apiserver' | 'etcd';
 
@@ -34,11 +33,6 @@ export interface ControlPlaneLayoutInput {
   };
   controlPlane: { zones: string[] };
 }
-
-// Compile-time check that a validated spec is accepted as it is.
-type _SpecFits = Scenario['spec'] extends ControlPlaneLayoutInput ? true : never;
-const _specFits: _SpecFits = true;
-void _specFits;
 
 export function controlPlaneLayout(spec: ControlPlaneLayoutInput): ControlPlaneLayout {
   const k = spec.kubernetes;

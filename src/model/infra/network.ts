@@ -2,7 +2,7 @@
 // one host to another with the scenario's latency. Faults cut links (network-partition) or degrade a
 // host's links (loss, extra latency). A powered-off host neither sends nor receives.
 import type { RandomStreams, Rng } from '../../engine/index.js';
-import type { RangeMs } from '../../scenario/types.js';
+import type { RangeMs } from '../../k8s/config.js';
 import type { Host } from './host.js';
 
 interface Partition {
@@ -29,7 +29,8 @@ export class Network {
 
   constructor(
     private readonly streams: RandomStreams,
-    private readonly latency: RangeMs,
+    /** Every message's base latency (before a degrade fault's extra). */
+    readonly latency: RangeMs,
   ) {}
 
   /** Whether a message from `from` to `to` can get through now (power and partitions, not loss). */

@@ -15,8 +15,15 @@ export class World {
   /** Bumped by every change: lets a reader cache what depends on the world (etcd quorum) until then. */
   version = 0;
 
-  /** @param enabled false: components never work ahead (tests compare both ways). */
-  constructor(readonly enabled = true) {}
+  /**
+   * @param enabled false: components never work ahead (tests compare both ways).
+   * @param clockStepsPossible some host clock may jump during the run (a clock-skew fault with an offset is
+   *   planned): work that assumes renewTimes only move forward must not be skipped.
+   */
+  constructor(
+    readonly enabled = true,
+    readonly clockStepsPossible = true,
+  ) {}
 
   /** Registers work done ahead of time: it is undone at the next change (then register again). */
   speculate(s: Speculation): void {

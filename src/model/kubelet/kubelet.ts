@@ -35,8 +35,8 @@
 // seeded offset within the renew interval, so nodes do not renew in step.
 // Simplified: Ready is always True while the kubelet runs (no runtime/PLEG failures, no pressure); a get-or-
 // create or a retried GET+PATCH is one API call; the readiness probe is one delay (no failures).
-import type { NodeSpec, Scenario, WorkloadSpec } from '../../scenario/types.js';
-import { DEFAULT_STARTUP } from '../../scenario/defaults.js';
+import { DEFAULT_STARTUP, type NodeSpec, type WorkloadSpec } from '../../k8s/workloads.js';
+import type { KubeletConfig } from '../../k8s/config.js';
 import {
   type Lease,
   type Node,
@@ -146,14 +146,12 @@ interface PodWork {
   report: StatusReport | undefined;
 }
 
-const workloadIndex = new WeakMap<Scenario, Map<string, WorkloadSpec>>();
-function workloadOf(scenario: Scenario, id: string): WorkloadSpec | undefined {
-  let m = workloadIndex.get(scenario);
-  if (!m) {
-    m = new Map(scenario.spec.workloads.map((w) => [w.id, w]));
-    workloadIndex.set(scenario, m);
-  }
-  return m.get(id);
+/** What a kubelet is started with. */
+export interface KubeletSettings {
+  /** Its KubeletConfiguration (heartbeat periods, lease duration). */
+  config: KubeletConfig;
+  /** How each workload's pods start (image pull, then readiness), by workload id (`Kind/name`). */
+  startupByWorkload: ReadonlyMap<string, WorkloadSpec['startup']>;
 }
 
 /** The conditions the kubelet's setters produce (Ready True, no pressure). */
@@ -268,6 +266,7 @@ export class Kubelet extends Process implements LeaseChain {
     ctx: ModelContext,
     host: Host,
     readonly spec: NodeSpec,
+    private readonly settings: KubeletSettings,
   ) {
     super(ctx, host, `kubelet/${spec.name}`, 'kubelet');
     this.leaseSendRng = ctx.streams.stream(`network/${spec.name}/node-lease`);
@@ -286,7 +285,7 @@ export class Kubelet extends Process implements LeaseChain {
     // network legs draw from the node's own stream: so renewals can be played without an event each.
     this.renewOpts = { owner: this, sendRng: this.leaseSendRng, priority: Priority.early };
     this.renewOptsAhead = { ...this.renewOpts, served: (r, respondAtMs, req) => this.renewServed(r, respondAtMs, req) };
-    ({ minMs: this.latencyMinMs, maxMs: this.latencyMaxMs } = ctx.scenario.spec.kubernetes.network.latency);
+    ({ minMs: this.latencyMinMs, maxMs: this.latencyMaxMs } = ctx.network.latency);
   }
 
   /** Hosts, links, clocks or API members changed: what was done ahead and has not happened yet is undone. */
@@ -332,8 +331,8 @@ export class Kubelet extends Process implements LeaseChain {
     return this.spec.name;
   }
 
-  private get cfg() {
-    return this.ctx.scenario.spec.kubernetes.kubelet;
+  private get cfg(): KubeletConfig {
+    return this.settings.config;
   }
 
   /** The heartbeat client's timeout: min(leaseDuration, nodeStatusUpdateFrequency). */
@@ -1047,7 +1046,7 @@ export class Kubelet extends Process implements LeaseChain {
   }
 
   private startupOf(pod: Pod) {
-    return workloadOf(this.ctx.scenario, pod.metadata.workload)?.startup ?? DEFAULT_STARTUP;
+    return this.settings.startupByWorkload.get(pod.metadata.workload) ?? DEFAULT_STARTUP;
   }
 
   /** Image pull, then the containers run (`pod.started`), then readiness. `w`: the pod name's record. */

@@ -22,7 +22,7 @@
 // `isLeader` means "acts as leader": true from the successful acquisition until the renew round runs out
 // or the process stops. The trace records the same interval as leader.acquired / leader.lost.
 import type { EventHandle } from '../../engine/index.js';
-import type { LeaderElectionConfig } from '../../scenario/types.js';
+import type { LeaderElectionConfig } from '../../k8s/config.js';
 import type { Lease } from '../../k8s/objects.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import type { Process } from '../infra/process.js';

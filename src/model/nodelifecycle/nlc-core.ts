@@ -20,7 +20,7 @@
 // left as it was. The zone statistics of a pass count the status the pass wrote, even if the write fails.
 // Per-node work runs serially in informer order (upstream: 8 goroutines; only the queue order of nodes
 // enqueued in the same pass depends on it, and upstream's is random).
-import type { ControllerManagerConfig } from '../../scenario/types.js';
+import type { ControllerManagerConfig } from '../../k8s/config.js';
 import type { ZoneState } from '../../trace/events.js';
 import type { ApiResult } from '../apiserver/store.js';
 import type { ConditionStatus, Lease, Node, NodeCondition, NodeConditionType, Pod, Taint } from '../../k8s/objects.js';

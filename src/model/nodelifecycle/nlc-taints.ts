@@ -2,7 +2,7 @@
 // pkg/util/taints (TaintExists, TaintSetDiff), pkg/controller/util/node (SwapNodeControllerTaint) and
 // k8s.io/api core/v1 toleration.go (ToleratesTaint) / pkg/apis/core/v1/helper (GetMatchingTolerations).
 // Taints match on key and effect, as upstream's MatchTaint does.
-import type { Toleration } from '../../scenario/types.js';
+import type { Toleration } from '../../k8s/objects.js';
 import type { ConditionStatus, Node, NodeConditionType, Taint } from '../../k8s/objects.js';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../../k8s/objects.js';
 

@@ -33,7 +33,7 @@ export function monitorPassMs(nodesVisited: number): number {
 
 export function nodeLifecycleController(ctx: ControllerContext): Controller {
   const { proc, nodes, pods, nodeLeases } = ctx;
-  const cfg = proc.ctx.scenario.spec.kubernetes.controllerManager;
+  const cfg = ctx.config;
   const index = podIndexFor(pods);
   const trace = proc.ctx.trace;
   const t = CONTROLLER_REQUEST_TIMEOUT_MS;
@@ -77,9 +77,8 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
     zoneStateChanged: (zone, from, to) => trace.emit('zone.state.changed', { zone, from, to }),
   };
   // With lease renewals played late (lease-chains.ts), a pass skips the leases of healthy nodes whose
-  // grace period cannot run out, unless a host clock is stepped (a renewTime may then go back).
-  const clockSteps = proc.ctx.scenario.spec.faults.some((f) => f.type === 'clock-skew' && f.offsetMs);
-  if (proc.ctx.api.store.chains.enabled && !clockSteps) {
+  // grace period cannot run out, unless a host clock may be stepped (a renewTime may then go back).
+  if (proc.ctx.api.store.chains.enabled && !proc.ctx.world.clockStepsPossible) {
     env.leaseDeliveredAtMs = (name) => nodeLeases.deliveredAtMs(name);
     env.passAtMs = () => proc.ctx.sim.nowMs;
     const chains = proc.ctx.api.store.chains;

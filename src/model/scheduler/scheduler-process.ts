@@ -12,11 +12,11 @@
 // - A crash (scheduler-crash, host power-off) is kill(): nothing is released; whoever killed it restarts it.
 // Simplified: upstream starts the informers and waits for their sync before leader election, so a standby
 // schedules as soon as it leads; here they start on acquiring the lease (one list round trip later).
-import type { LeaderElectionConfig } from '../../scenario/types.js';
+import type { LeaderElectionConfig } from '../../k8s/config.js';
 import type { Lease, Node, Pod } from '../../k8s/objects.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
-import type { ControllerFactory, Controller } from '../controllermanager/controller.js';
+import type { Controller, ProcessContext } from '../controllermanager/controller.js';
 import { LeaderElector } from '../leaderelection/leader-elector.js';
 import { LeaderElectedProcess } from '../leaderelection/leader-elected-process.js';
 
@@ -28,7 +28,7 @@ export class SchedulerProcess extends LeaderElectedProcess {
     host: Host,
     name: string,
     private readonly leaderElection: LeaderElectionConfig,
-    private readonly factory: ControllerFactory,
+    private readonly factory: (ctx: ProcessContext) => Controller,
   ) {
     super(ctx, host, name, 'kube-scheduler');
   }

@@ -35,7 +35,7 @@ import { fail } from '../apiserver/store.js';
 import {
   CONTROLLER_REQUEST_TIMEOUT_MS,
   type Controller,
-  type ControllerContext,
+  type ProcessContext,
 } from '../controllermanager/controller.js';
 import {
   COL_NO_ZONE,
@@ -184,7 +184,7 @@ interface PodState {
   zoneAllowed: Uint8Array;
 }
 
-export function scheduler(ctx: ControllerContext): SchedulerController {
+export function scheduler(ctx: ProcessContext): SchedulerController {
   const proc = ctx.proc;
   const rng: Rng = proc.rng('scheduler');
   const cache = new SchedulerCache();

@@ -12,7 +12,7 @@
 // gives them infinite tolerations; nothing here special-cases them.
 // Simplified: the 8 sharded workers are one synchronous handler (node updates are handled as they arrive).
 // In `evictionMode: legacy` (taint manager disabled, versions < 1.27) this controller does nothing.
-import type { Toleration } from '../../scenario/types.js';
+import type { Toleration } from '../../k8s/objects.js';
 import { type Node, type Pod, type Taint, podStatus } from '../../k8s/objects.js';
 import type { ApiResult } from '../apiserver/store.js';
 import { podIndexFor } from '../apiserver/pods-by-node.js';
@@ -183,7 +183,7 @@ export class TaintEvictionCore {
 
 export function taintEvictionController(ctx: ControllerContext): Controller {
   const { proc, nodes, pods } = ctx;
-  if (proc.ctx.scenario.spec.kubernetes.controllerManager.evictionMode === 'legacy') {
+  if (ctx.config.evictionMode === 'legacy') {
     return { name: 'taint-eviction-controller', start() {} };
   }
   const index = podIndexFor(pods);

@@ -6,7 +6,8 @@
 //
 // Simplifications: the scale of the owning controller is the workload's desired count (DaemonSets:
 // eligible nodes); percentages round up (GetScaledValueFromIntOrPercent(..., roundUp=true)), as upstream.
-import type { Count, WorkloadSpec } from '../../scenario/types.js';
+import type { Count } from '../../k8s/config.js';
+import type { WorkloadSpec } from '../../k8s/workloads.js';
 import type { Pod } from '../../k8s/objects.js';
 
 export interface PdbStatus {

@@ -8,7 +8,7 @@
 // (workload-sync.ts). Scale-down picks victims in upstream's getPodsToDelete order (ActivePodsWithRanks):
 // unassigned before assigned, Pending before Running, not Ready before Ready, newest first; upstream's
 // co-location rank, ready-duration and restart-count tie breakers are left out.
-import type { WorkloadSpec } from '../../scenario/types.js';
+import type { WorkloadSpec } from '../../k8s/workloads.js';
 import type { Pod } from '../../k8s/objects.js';
 import type { ControllerContext } from '../controllermanager/controller.js';
 import { newWorkloadPod, podTemplateHash, randomSuffix } from './workload-pods.js';

@@ -10,7 +10,7 @@
 //
 // Simplifications: no Parallel policy, no partitions or rolling updates, no PVCs; failed pods are not
 // recreated (hasim's pods never fail).
-import type { WorkloadSpec } from '../../scenario/types.js';
+import type { WorkloadSpec } from '../../k8s/workloads.js';
 import type { Pod } from '../../k8s/objects.js';
 import type { ControllerContext } from '../controllermanager/controller.js';
 import { newWorkloadPod } from './workload-pods.js';

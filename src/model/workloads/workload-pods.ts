@@ -12,7 +12,8 @@
 //   tolerationSeconds and NoSchedule for disk-pressure, memory-pressure, pid-pressure, unschedulable.
 // - Toleration matching is core/v1 Toleration.ToleratesTaint (k8s.io/api/core/v1/toleration.go).
 import type { Rng } from '../../engine/index.js';
-import type { Toleration, WorkloadSpec } from '../../scenario/types.js';
+import type { Toleration } from '../../k8s/objects.js';
+import type { WorkloadSpec } from '../../k8s/workloads.js';
 import { type Node, type Pod, type Taint, TAINT_NOT_READY, TAINT_UNREACHABLE, podStatus } from '../../k8s/objects.js';
 import { stableIndex } from '../apiserver/api-server.js';
 

@@ -10,7 +10,7 @@
 //   waiting for the previous one; the first failure skips the rest. At most 500 per sync (BurstReplicas).
 // - The reconcile runs RECONCILE_DELAY_MS (local time) after the first notification; notifications
 //   arriving meanwhile join the same reconcile.
-import type { WorkloadKind, WorkloadSpec } from '../../scenario/types.js';
+import type { WorkloadKind, WorkloadSpec } from '../../k8s/workloads.js';
 import { type Pod, isPodActive } from '../../k8s/objects.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import { UidSlots, UidTable } from '../apiserver/uid-table.js';
@@ -69,7 +69,7 @@ export class WorkloadSync {
     private readonly opts: WorkloadSyncOptions,
   ) {
     this.syncLabel = `${opts.actor}/sync`;
-    this.workloads = ctx.proc.ctx.scenario.spec.workloads.filter((w) => w.kind === opts.kind);
+    this.workloads = ctx.workloads.filter((w) => w.kind === opts.kind);
     this.sorted = [...this.workloads].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     this.sorted.forEach((w, i) => this.position.set(w.id, i));
     this.dirty = new Uint8Array(this.sorted.length);

@@ -56,7 +56,8 @@ export function controlPlaneScenario(o: ControlPlaneOptions = {}): Scenario {
 }
 
 export function controlPlane(o: ControlPlaneOptions = {}): Cluster {
-  return buildCluster(controlPlaneScenario(o), { seed: o.seed });
+  const s = controlPlaneScenario(o);
+  return buildCluster(s.spec, { seed: o.seed ?? s.spec.seed, clockStepsPossible: false });
 }
 
 /** A bare process to drive a LeaderElector by hand (the upstream unit tests' role). */

@@ -6,7 +6,8 @@ import { pod, scenario, type ScenarioOptions } from './fixtures.js';
 type Ev = { atMs: number; type: string; [k: string]: unknown };
 
 function run(opts: ScenarioOptions, setup: (c: Cluster) => void, untilMs: number): Ev[] {
-  const c = buildCluster(scenario(opts), { traceHeartbeats: true });
+  const s = scenario(opts);
+  const c = buildCluster(s.spec, { seed: s.spec.seed, traceHeartbeats: true, clockStepsPossible: false });
   setup(c);
   c.ctx.sim.run(untilMs);
   return c.ctx.trace.events as Ev[];

@@ -225,7 +225,7 @@ export interface Fixture {
 }
 
 export function fixture(workloads: WorkloadSpec[], seed = 7): Fixture {
-  const cluster = buildCluster(scenario(workloads, seed));
+  const cluster = buildCluster(scenario(workloads, seed).spec, { seed, clockStepsPossible: false });
   const nodes = new FakeNodes(cluster);
   const store = cluster.ctx.api.store;
   const pods = (w?: string) =>

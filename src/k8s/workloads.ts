@@ -1,0 +1,43 @@
+// What the cluster is asked to run: its nodes and its workloads (Deployments, StatefulSets, DaemonSets)
+// with their pod templates, reduced to the fields failure handling reads. These are the desired state the
+// simulated controllers reconcile towards; the objects they create (Pods, Nodes) are in objects.ts.
+import type { Count, RangeMs } from './config.js';
+import type { Toleration } from './objects.js';
+
+export interface Capacity {
+  cpuMilli: number;
+  memoryBytes: number;
+  pods: number;
+}
+
+/** One node after expanding `count` (worker-a-0, worker-a-1, ...). */
+export interface NodeSpec {
+  name: string;
+  zone: string;
+  labels: Record<string, string>;
+  capacity: Capacity;
+}
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+export interface WorkloadSpec {
+  kind: WorkloadKind;
+  name: string;
+  /** "Kind/name", how SLOs, faults and the trace refer to it. */
+  id: string;
+  /** Desired replicas; for a DaemonSet, 0 (one pod per eligible node instead). */
+  replicas: number;
+  requests: { cpuMilli: number; memoryBytes: number };
+  /** As written by the user; the simulated API server adds the default 300 s ones at admission. */
+  tolerations: Toleration[];
+  nodeSelector: Record<string, string>;
+  spreadAcrossZones: boolean;
+  startup: { imagePull: RangeMs; ready: RangeMs };
+  terminationGracePeriodMs: number;
+  podDisruptionBudget?: { minAvailable?: Count; maxUnavailable?: Count };
+  /** Where it was defined, for messages: "spec.workloads[2]" or "document 3 (apps/v1 StatefulSet)". */
+  origin: string;
+}
+
+/** A pod's startup when its workload does not say: image pull 1-5 s, Ready 2 s after its containers start. */
+export const DEFAULT_STARTUP = { imagePull: { minMs: 1_000, maxMs: 5_000 }, ready: { minMs: 2_000, maxMs: 2_000 } };
