@@ -1,5 +1,9 @@
 // The discrete-event kernel. Like SimPy's core, events are ordered by (atMs, priority, insertion order)
 // and run(): events at the same time and priority run first-in first-out, which callers may rely on.
+// One refinement: an event may carry an order key (atOrdered), and events of one (atMs, priority) run by
+// (order, insertion order). Events that happen independently at the same moment (messages from different
+// senders reaching one receiver) then run in an order that does not depend on when each was scheduled:
+// a caller that schedules work earlier than it otherwise would (see lazy-dispatch.ts) gets the same run.
 // It knows nothing of Kubernetes. Time is integer milliseconds of virtual time.
 //
 // Layout: a calendar ring of RING_MS one-millisecond slots for events due soon (almost all of them:
@@ -26,6 +30,8 @@ export interface EventHandle {
   /** With atGuarded: the event is dropped (not run, not counted) unless guard.epoch still equals epoch. */
   readonly guard: Guard | undefined;
   readonly epoch: number;
+  /** Order among the events of its (atMs, priority), before insertion order (0 unless atOrdered gave one). */
+  readonly order: number;
 }
 
 /** Something whose callbacks become void when its epoch moves on (a process incarnation). */
@@ -51,10 +57,29 @@ class ScheduledEvent implements EventHandle {
     public target: unknown,
     public guard: Guard | undefined,
     public epoch: number,
+    public order = 0,
   ) {}
 }
 
 const NOOP = (): void => {};
+
+/**
+ * Appends ev to a list kept in (order, insertion) order, placing it no earlier than index `from` (what has
+ * run stays put). Events without an order key (0) after others without one: a plain append.
+ */
+function pushOrdered(list: EventHandle[], ev: EventHandle, from: number): void {
+  let i = list.length;
+  if (i === from || list[i - 1].order <= ev.order) {
+    list.push(ev);
+    return;
+  }
+  list.push(ev);
+  while (i > from && list[i - 1].order > ev.order) {
+    list[i] = list[i - 1];
+    i--;
+  }
+  list[i] = ev;
+}
 
 /** Lower runs first among events due at the same millisecond. */
 export const Priority = {
@@ -129,6 +154,39 @@ export class Simulator {
     priority: number = Priority.normal,
   ): EventHandle {
     return this.atGuarded(atMs, fn, target, label, undefined, priority);
+  }
+
+  /**
+   * As atWith(), placed among the events of its (atMs, priority) by `order` first and insertion order
+   * second, instead of insertion order alone.
+   */
+  atOrdered<T>(
+    atMs: number,
+    fn: (this: T) => void,
+    target: T,
+    label: string,
+    priority: number,
+    order: number,
+  ): EventHandle {
+    if (!(atMs >= this.nowMs)) {
+      throw this.bug(`event "${label}" scheduled at ${atMs} ms, before now (${this.nowMs} ms)`);
+    }
+    const t = Math.round(atMs);
+    const key = t * PRIORITY_SPAN + priority + PRIORITY_OFFSET;
+    const ev = new ScheduledEvent(
+      t,
+      key,
+      priority,
+      this.seq++,
+      label,
+      fn as (this: unknown) => void,
+      target,
+      undefined,
+      0,
+      order,
+    );
+    this.insert(ev);
+    return ev;
   }
 
   /**
@@ -212,6 +270,7 @@ export class Simulator {
       ev.target = target;
       ev.guard = guard;
       ev.epoch = epoch;
+      ev.order = 0;
     }
     this.insert(ev);
     return seq;
@@ -240,9 +299,10 @@ export class Simulator {
       if (aheadMs < 0)
         throw this.bug(`event "${ev.label}" at ${t} ms falls before the calendar window (${this.windowMs} ms)`);
       this.ringCount++;
-      // Same millisecond and priority as the list running now: it joins that list.
-      if (this.list !== undefined && this.listSlot!.atMs === t && this.listPriority === priority) this.list.push(ev);
-      else this.slotList(t, priority).push(ev);
+      // Same millisecond and priority as the list running now: it joins that list, after what has run.
+      if (this.list !== undefined && this.listSlot!.atMs === t && this.listPriority === priority)
+        pushOrdered(this.list, ev, this.listIndex);
+      else pushOrdered(this.slotList(t, priority), ev, 0);
       return;
     }
     let b = this.buckets.get(key);
@@ -251,7 +311,7 @@ export class Simulator {
       this.buckets.set(key, b);
       this.keys.add(key);
     }
-    b.push(ev);
+    pushOrdered(b, ev, 0);
   }
 
   /** The FIFO list of (t, priority) in the ring, created in priority order if needed. */
@@ -294,7 +354,7 @@ export class Simulator {
       this.buckets.delete(key);
       const t = Math.floor(key / PRIORITY_SPAN);
       const list = this.slotList(t, key - t * PRIORITY_SPAN - PRIORITY_OFFSET);
-      for (const ev of bucket) list.push(ev);
+      for (const ev of bucket) pushOrdered(list, ev, 0);
       this.ringCount += bucket.length;
     }
   }

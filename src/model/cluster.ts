@@ -34,6 +34,7 @@ import { taintEvictionController } from './tainteviction/taint-eviction-controll
 import { Host } from './infra/host.js';
 import { Network } from './infra/network.js';
 import { World } from './infra/world.js';
+import { resolveFastPaths, type FastPaths } from './fast-paths.js';
 
 /** Controllers the elected kube-controller-manager runs, in start order. */
 export const KCM_CONTROLLERS: ControllerFactory[] = [
@@ -57,13 +58,8 @@ export interface ClusterOptions {
   /** Record every kubelet lease renewal in the trace (off by default: traces stay small). */
   traceHeartbeats?: boolean;
   seed?: number;
-  /** Let components work ahead of time while the world stays put (default true; see infra/world.ts). */
-  speculate?: boolean;
-  /**
-   * Play lease renewals only when someone could tell (default true; see apiserver/lease-chains.ts). Off
-   * with traced heartbeats (each is traced as it happens) or without speculation. Tests compare both ways.
-   */
-  leaseChains?: boolean;
+  /** Fast paths to turn off (fast-paths.ts); default all on. REFERENCE_BEHAVIOUR turns every one off. */
+  fastPaths?: Partial<FastPaths>;
   /**
    * Some host clock may jump during the run (a planned clock-skew fault with an offset). Default true: then
    * no work is skipped on the assumption that renewTimes only move forward.
@@ -88,7 +84,8 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   const trace = new TraceRecorder<TraceEventFields>(sim, { mute: opts.traceHeartbeats ? [] : ['node.lease.renewed'] });
   const k = spec.kubernetes;
   const network = new Network(streams, k.network.latency);
-  const world = new World(opts.speculate ?? true, opts.clockStepsPossible ?? true);
+  const fastPaths = resolveFastPaths(opts.fastPaths);
+  const world = new World(fastPaths.speculation, opts.clockStepsPossible ?? true);
   network.onChange = () => world.changed();
   network.beforeChange = () => world.willChange();
   const hosts = new Map<string, Host>();
@@ -114,10 +111,13 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   // both network legs within the heartbeat client's timeout.
   const heartbeatTimeoutMs = Math.min(k.kubelet.nodeLeaseDurationSeconds * 1000, k.kubelet.nodeStatusUpdateFrequencyMs);
   const chainsFit = 2 * k.network.latency.maxMs < heartbeatTimeoutMs;
-  store.chains = new LeaseChains((opts.leaseChains ?? true) && !opts.traceHeartbeats && world.enabled && chainsFit);
+  // Lease chains are off with traced heartbeats: each renewal is traced as it happens.
+  fastPaths.leaseChains &&= !opts.traceHeartbeats && chainsFit;
+  if (!fastPaths.leaseChains) fastPaths.nodeLifecycleLeaseSkip = false;
+  store.chains = new LeaseChains(fastPaths.leaseChains);
   world.beforeChange(() => store.chains.catchUpAll());
 
-  const ctx: ModelContext = { sim, streams, trace, network, api, hosts, world };
+  const ctx: ModelContext = { sim, streams, trace, network, api, hosts, world, fastPaths };
 
   const controllerManagers = members('kube-controller-manager').map(
     (m) => new ControllerManager(ctx, m.host, m.name, k.controllerManager, KCM_CONTROLLERS, spec.workloads),
@@ -133,7 +133,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   };
   for (const node of spec.nodes) {
     const host = addHost(new Host(sim, node.name, node.zone, 'node'));
-    const kubelet = new Kubelet(ctx, host, node, kubeletSettings);
+    const kubelet = new Kubelet(ctx, host, node, kubeletSettings, kubelets.size + 1);
     kubelets.set(node.name, kubelet);
     host.onBoot(() => kubelet.start());
   }

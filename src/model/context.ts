@@ -5,6 +5,7 @@ import type { TraceEventFields } from '../trace/events.js';
 import type { ApiServer } from './apiserver/api-server.js';
 import type { Host } from './infra/host.js';
 import type { Network } from './infra/network.js';
+import type { FastPaths } from './fast-paths.js';
 import type { World } from './infra/world.js';
 
 export interface ModelContext {
@@ -16,4 +17,6 @@ export interface ModelContext {
   hosts: Map<string, Host>;
   /** Speculative work and the changes that undo it. */
   world: World;
+  /** Which fast paths this run takes (fast-paths.ts); all of them unless a test or vopr asks otherwise. */
+  fastPaths: FastPaths;
 }

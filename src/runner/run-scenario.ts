@@ -3,6 +3,7 @@
 import { SimulationBug, toJsonl } from '../engine/index.js';
 import { clockStepsPlanned, scheduleFaults } from '../chaos/faults.js';
 import { buildCluster, type Cluster } from '../model/cluster.js';
+import type { FastPaths } from '../model/fast-paths.js';
 import type { Scenario } from '../scenario/types.js';
 import { PodAccounting, judgeSlos, summarizeFaults, summarizeWorkloads } from '../slo/index.js';
 import type { TraceEvent } from '../trace/events.js';
@@ -18,10 +19,11 @@ export interface RunOptions {
   wallClockMs?: () => number;
   /** Check safety invariants event by event (on by default; off only for benchmarks). */
   checkInvariants?: boolean;
-  /** Let components work ahead of time (default true; false only to check that it changes nothing). */
-  speculate?: boolean;
-  /** See ClusterOptions.leaseChains. */
-  leaseChains?: boolean;
+  /**
+   * Fast paths to turn off (model/fast-paths.ts; default all on). REFERENCE_BEHAVIOUR turns every one off:
+   * the trace must not change (vopr and the determinism tests compare).
+   */
+  fastPaths?: Partial<FastPaths>;
 }
 
 export interface RunResult {
@@ -38,8 +40,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     seed,
     clockStepsPossible: clockStepsPlanned(scenario.spec.faults),
     traceHeartbeats: opts.traceHeartbeats,
-    speculate: opts.speculate,
-    leaseChains: opts.leaseChains,
+    fastPaths: opts.fastPaths,
   });
   const { sim, trace } = cluster.ctx;
   const durationMs = scenario.spec.durationMs;

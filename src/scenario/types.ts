@@ -84,17 +84,7 @@ export interface FaultSpec {
   graceful?: boolean;
 }
 
-export const SLO_TYPES = [
-  'recovery-time',
-  'min-available',
-  'unavailable-time',
-  'detection-time',
-  'eviction-time',
-  'leaderless-time',
-  'max-concurrent-leaders',
-  'stuck-terminating',
-] as const;
-export type SloType = (typeof SLO_TYPES)[number];
+export { SLO_TYPES, type SloType } from '../trace/summary.js';
 
 export type LeaderComponent = 'kube-controller-manager' | 'kube-scheduler';
 

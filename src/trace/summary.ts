@@ -1,6 +1,18 @@
 // The run summary (SPEC §4): summary.json and `hasim run --format json`. Together with events.jsonl it
 // is a saved run, from which `hasim report` re-renders every report file.
-import type { SloType } from '../scenario/types.js';
+
+/** The SLO types a summary can hold (docs/scenario-format.md describes each). */
+export const SLO_TYPES = [
+  'recovery-time',
+  'min-available',
+  'unavailable-time',
+  'detection-time',
+  'eviction-time',
+  'leaderless-time',
+  'max-concurrent-leaders',
+  'stuck-terminating',
+] as const;
+export type SloType = (typeof SLO_TYPES)[number];
 
 export interface SloResult {
   name: string;

@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toJsonl } from '../../src/engine/index.js';
-import { nlcChecks } from '../../src/model/nodelifecycle/nlc-core.js';
 import { informerChecks } from '../../src/model/apiserver/informer.js';
+import { REFERENCE_BEHAVIOUR } from '../../src/model/fast-paths.js';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import { parseScenarioText } from '../../src/scenario/index.js';
 import { scaleScenario } from '../../bench/scale-scenario.js';
@@ -51,6 +51,24 @@ describe.each(files)('%s', (file) => {
   });
 });
 
+// Every fast path off (model/fast-paths.ts, REFERENCE_BEHAVIOUR) is the plain behaviour the fast paths
+// stand in for: each scenario must give the same trace both ways, heartbeats traced or not. (npm run vopr
+// does the same over generated scenarios.)
+describe('the reference behaviour gives the same trace as the fast paths', () => {
+  it.each(files)('%s, seeds 1-3, heartbeats traced and not', (file) => {
+    const scenario = load(file);
+    for (const seed of [1, 2, 3])
+      for (const traceHeartbeats of [false, true]) {
+        const a = toJsonl(runScenario(scenario, { seed, traceHeartbeats }).events);
+        const b = toJsonl(runScenario(scenario, { seed, traceHeartbeats, fastPaths: REFERENCE_BEHAVIOUR }).events);
+        if (a !== b)
+          throw new Error(
+            `seed ${seed}${traceHeartbeats ? ' (heartbeats traced)' : ''}: traces diverge at ${firstDivergence(a, b)}`,
+          );
+      }
+  });
+});
+
 // Kubelets send lease renewals ahead of time while the world stays put (model/infra/world.ts) and undo
 // that when it changes, giving back what they drew. With the same streams drawn in the same order, a run
 // that never works ahead must give the same trace, heartbeats included. (Events of one millisecond can
@@ -71,7 +89,7 @@ describe('working ahead changes nothing', () => {
   it.each(cases)('%s seed %d: the same trace with and without speculation', (file, seed) => {
     const scenario = load(file);
     const a = toJsonl(runScenario(scenario, { seed, traceHeartbeats: true }).events);
-    const b = toJsonl(runScenario(scenario, { seed, traceHeartbeats: true, speculate: false }).events);
+    const b = toJsonl(runScenario(scenario, { seed, traceHeartbeats: true, fastPaths: { speculation: false } }).events);
     if (a !== b) throw new Error(`traces diverge at ${firstDivergence(a, b)}`);
   });
 
@@ -85,7 +103,7 @@ describe('working ahead changes nothing', () => {
       scenario.spec.kubernetes.controllerManager.nodeMonitorGracePeriodMs = 20_000;
       const on = runScenario(scenario, { seed });
       const a = toJsonl(on.events);
-      const b = toJsonl(runScenario(scenario, { seed, speculate: false }).events);
+      const b = toJsonl(runScenario(scenario, { seed, fastPaths: { speculation: false } }).events);
       expect(on.events.some((e) => e.type === 'pod.ready.changed' && !e.ready)).toBe(true);
       if (a !== b) throw new Error(`traces diverge at ${firstDivergence(a, b)}`);
     },
@@ -107,16 +125,13 @@ describe('informers take what a watch event replaces without looking it up', () 
 // The node lifecycle controller's pass takes a short path for quiet nodes (Ready, nothing to do, Node
 // object unchanged since the last pass): it must decide exactly as the full path does.
 describe('the node lifecycle short path for quiet nodes changes nothing', () => {
-  afterEach(() => {
-    nlcChecks.fullPathForEveryNode = false;
-  });
   it.each(files)('%s, seeds 1-3: the same trace with the full path for every node', (file) => {
     const scenario = load(file);
     for (const seed of [1, 2, 3]) {
-      nlcChecks.fullPathForEveryNode = false;
       const a = toJsonl(runScenario(scenario, { seed, traceHeartbeats: true }).events);
-      nlcChecks.fullPathForEveryNode = true;
-      const b = toJsonl(runScenario(scenario, { seed, traceHeartbeats: true }).events);
+      const b = toJsonl(
+        runScenario(scenario, { seed, traceHeartbeats: true, fastPaths: { nodeLifecycleQuietNodes: false } }).events,
+      );
       if (a !== b) throw new Error(`seed ${seed}: traces diverge at ${firstDivergence(a, b)}`);
     }
   });
@@ -135,7 +150,7 @@ describe('lease renewals played late change nothing', () => {
   /** Runs a scenario with renewals played late and one by one; both must give the same trace and leases. */
   const lateAndEager = (scenario: Scenario, seed: number) => {
     const late = runScenario(scenario, { seed });
-    const eager = runScenario(scenario, { seed, leaseChains: false });
+    const eager = runScenario(scenario, { seed, fastPaths: { leaseChains: false } });
     const a = withoutRenewals(late.events);
     const b = withoutRenewals(eager.events);
     if (a !== b) throw new Error(`seed ${seed}: traces diverge at ${firstDivergence(b, a)}`);
@@ -194,7 +209,7 @@ describe('lease renewals played late change nothing', () => {
   it('a node lease written by someone else while renewals are played late: the same trace and leases', () => {
     const scenario = load('node-crash.yaml');
     const run = (leaseChains: boolean) => {
-      const cluster = buildCluster(scenario.spec, { seed: 1, leaseChains, clockStepsPossible: false });
+      const cluster = buildCluster(scenario.spec, { seed: 1, fastPaths: { leaseChains }, clockStepsPossible: false });
       const { sim, api, trace } = cluster.ctx;
       scheduleFaults(cluster, scenario.spec.faults);
       for (const [atMs, node] of [

@@ -77,6 +77,43 @@ describe('Simulator', () => {
     expect(order).toEqual(['fault', 'normal', 'late']);
   });
 
+  it('orders same-time events of one priority by their order key, whenever each was scheduled (atOrdered)', () => {
+    const sim = new Simulator();
+    const ran: string[] = [];
+    const rec = (name: string) => () => ran.push(`${name}@${sim.nowMs}`);
+    // c is scheduled first (far ahead: it waits in the heap), b and a later, at the same ms and priority.
+    sim.atOrdered(20_000, rec('c'), undefined, 'c', Priority.early, 3);
+    sim.at(5, () => {
+      sim.atOrdered(20_000, rec('b'), undefined, 'b', Priority.early, 2);
+      sim.atOrdered(20_000, rec('b2'), undefined, 'b2', Priority.early, 2);
+    });
+    sim.at(10, () => sim.atOrdered(20_000, rec('a'), undefined, 'a', Priority.early, 1));
+    sim.at(20_000, rec('normal'));
+    sim.run(30_000);
+    // By order key, then (b before b2) insertion order; the normal-priority event after the early ones.
+    expect(ran).toEqual(['a@20000', 'b@20000', 'b2@20000', 'c@20000', 'normal@20000']);
+  });
+
+  it('an ordered event scheduled while its list runs goes after what has already run', () => {
+    const sim = new Simulator();
+    const ran: string[] = [];
+    sim.atOrdered(
+      50,
+      () => {
+        ran.push('5');
+        sim.atOrdered(50, () => ran.push('1 (late)'), undefined, 'x', Priority.normal, 1);
+        sim.atOrdered(50, () => ran.push('7'), undefined, 'x', Priority.normal, 7);
+      },
+      undefined,
+      'first',
+      Priority.normal,
+      5,
+    );
+    sim.atOrdered(50, () => ran.push('9'), undefined, 'x', Priority.normal, 9);
+    sim.run(100);
+    expect(ran).toEqual(['5', '1 (late)', '7', '9']);
+  });
+
   it('cancels an event so it never runs and is not counted', () => {
     const sim = new Simulator();
     let ran = false;

@@ -34,6 +34,12 @@ export interface RequestOptions<T> {
   /** The priority of the request's arrival at its replica (default normal; renewals: Priority.early). */
   priority?: number;
   /**
+   * The arrival's order among arrivals of the same millisecond and priority (Simulator.atOrdered): the
+   * node's ordinal for lease renewals, so renewals of different nodes arriving together are served in
+   * node order whenever each was sent (a renewal sent ahead of time must not be served before another).
+   */
+  order?: number;
+  /**
    * Called when the request has been served and its answer will reach the client at respondAtMs; returning
    * true means the caller has taken over what the answer would do, and no answer event is scheduled.
    */
@@ -160,7 +166,17 @@ export class ApiServer {
   /** Schedules a prepared request's arrival (or, if it cannot get there, its timeout). */
   schedule<T>(req: InFlightRequest<T>): EventHandle {
     if (req.arriveAtMs < 0) return this.timeout(req);
-    return this.sim.atWith(req.arriveAtMs, InFlightRequest.prototype.arrive, req, req.label, req.opts?.priority);
+    const o = req.opts;
+    if (o?.order !== undefined)
+      return this.sim.atOrdered(
+        req.arriveAtMs,
+        InFlightRequest.prototype.arrive,
+        req,
+        req.label,
+        o.priority ?? 0,
+        o.order,
+      );
+    return this.sim.atWith(req.arriveAtMs, InFlightRequest.prototype.arrive, req, req.label, o?.priority);
   }
 
   /**

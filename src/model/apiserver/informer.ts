@@ -162,7 +162,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       throw this.ctx.sim.bug(`informer ${this.label}: handlers added while watch events are in flight`);
     }
     this.handlers.push(h);
-    this.quietHandlers = this.ctx.world.enabled && this.handlers.every((x) => x.quiet !== undefined);
+    this.quietHandlers = this.ctx.fastPaths.quietDeliveries && this.handlers.every((x) => x.quiet !== undefined);
   }
 
   /** Runs fn once the first list has been delivered (WaitForCacheSync). */
@@ -219,7 +219,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     } else this.inFlightSeqs[at] = sim.postWith(atMs, this.applyArrived, this, this.label);
   }
 
-  /** Every handler has a quiet() (set as handlers are added), and components may work ahead (World.enabled). */
+  /** Every handler has a quiet() (set as handlers are added), and the quietDeliveries fast path is on. */
   private quietHandlers = false;
 
   /** Whether a MODIFIED event needs no delivery: every handler calls the change from prev quiet. */

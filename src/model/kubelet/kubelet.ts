@@ -267,6 +267,8 @@ export class Kubelet extends Process implements LeaseChain {
     host: Host,
     readonly spec: NodeSpec,
     private readonly settings: KubeletSettings,
+    /** The node's place in the cluster's list of nodes, from 1: orders its renewals among others' (RequestOptions.order). */
+    readonly ordinal = 1,
   ) {
     super(ctx, host, `kubelet/${spec.name}`, 'kubelet');
     this.leaseSendRng = ctx.streams.stream(`network/${spec.name}/node-lease`);
@@ -283,7 +285,7 @@ export class Kubelet extends Process implements LeaseChain {
     this.deletePodLabel = `${this.name}/delete-pod`;
     // A renewal reaches the API server at the start of its millisecond (Priority.early), and all of its
     // network legs draw from the node's own stream: so renewals can be played without an event each.
-    this.renewOpts = { owner: this, sendRng: this.leaseSendRng, priority: Priority.early };
+    this.renewOpts = { owner: this, sendRng: this.leaseSendRng, priority: Priority.early, order: ordinal };
     this.renewOptsAhead = { ...this.renewOpts, served: (r, respondAtMs, req) => this.renewServed(r, respondAtMs, req) };
     ({ minMs: this.latencyMinMs, maxMs: this.latencyMaxMs } = ctx.network.latency);
   }

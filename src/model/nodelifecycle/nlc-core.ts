@@ -169,11 +169,6 @@ const UNKNOWN_CONDITIONS: readonly NodeConditionType[] = ['Ready', 'MemoryPressu
 
 type EvictionStatus = 'unmarked' | 'toBeEvicted' | 'evicted';
 
-/** Test switches: with fullPathForEveryNode a pass takes the full path for quiet nodes too. */
-export const nlcChecks = {
-  fullPathForEveryNode: false,
-};
-
 /** Whether the node carries one of the controller's NoExecute taints. */
 function hasNoExecuteTaint(node: Node): boolean {
   const t = node.spec.taints;
@@ -192,9 +187,14 @@ export class NodeLifecycleCore {
   private readonly noScheduleDirty = new Set<string>();
   private readonly legacy: boolean;
 
+  /**
+   * @param quietNodes the nodeLifecycleQuietNodes fast path (fast-paths.ts): quiet nodes take the short
+   *   path of monitorNodeHealth; without it every node takes the full path (the reference).
+   */
   constructor(
     private readonly cfg: NlcConfig,
     private readonly env: NlcEnv,
+    private readonly quietNodes = true,
   ) {
     this.legacy = cfg.evictionMode === 'legacy';
   }
@@ -222,7 +222,7 @@ export class NodeLifecycleCore {
     const now = this.env.now();
     const graceMs = this.cfg.nodeMonitorGracePeriodMs;
     const order = this.passOrder;
-    const short = !nlcChecks.fullPathForEveryNode;
+    const short = this.quietNodes;
     const pass = ++this.passes;
     const passAtMs = this.env.passAtMs;
     if (passAtMs !== undefined) {

@@ -78,7 +78,7 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
   };
   // With lease renewals played late (lease-chains.ts), a pass skips the leases of healthy nodes whose
   // grace period cannot run out, unless a host clock may be stepped (a renewTime may then go back).
-  if (proc.ctx.api.store.chains.enabled && !proc.ctx.world.clockStepsPossible) {
+  if (proc.ctx.fastPaths.nodeLifecycleLeaseSkip && !proc.ctx.world.clockStepsPossible) {
     env.leaseDeliveredAtMs = (name) => nodeLeases.deliveredAtMs(name);
     env.passAtMs = () => proc.ctx.sim.nowMs;
     const chains = proc.ctx.api.store.chains;
@@ -87,7 +87,7 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
     // A new watch moves the floor: its leases count from then on.
     env.leaseWatchFloorMs = () => (nodeLeases.watching ? nodeLeases.watchFloorAtMs : undefined);
   }
-  const core = new NodeLifecycleCore(cfg, env);
+  const core = new NodeLifecycleCore(cfg, env, proc.ctx.fastPaths.nodeLifecycleQuietNodes);
   let started = false;
 
   nodes.addHandlers({

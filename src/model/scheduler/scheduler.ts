@@ -186,6 +186,8 @@ interface PodState {
 
 export function scheduler(ctx: ProcessContext): SchedulerController {
   const proc = ctx.proc;
+  // Fast paths (model/fast-paths.ts): without them every cycle filters node by node, and none is skipped.
+  const { schedulerWordWalk: wordWalk, schedulerReusedVerdicts: reuseVerdicts } = proc.ctx.fastPaths;
   const rng: Rng = proc.rng('scheduler');
   const cache = new SchedulerCache();
   const queue = new SchedulingQueue(() => proc.now());
@@ -343,7 +345,7 @@ export function scheduler(ctx: ProcessContext): SchedulerController {
     const order = cache.order();
     const cols = cache.columns;
     const n = order.length;
-    const failed = n > 0 ? sameClassFailure(pod) : undefined;
+    const failed = n > 0 && reuseVerdicts ? sameClassFailure(pod) : undefined;
     if (failed) stats.verdictsReused++;
     if (failed && !schedulerChecks.verifyReusedVerdicts) {
       // Every node examined, as in the cycle reused: sampling ends where it started.
@@ -368,7 +370,7 @@ export function scheduler(ctx: ProcessContext): SchedulerController {
 
     if (feasibleCount === 0) {
       // Every node was examined and rejected: now count why (FitError).
-      const fit = st.selector.length === 0 ? fitIndexes[st.requestId] : undefined;
+      const fit = st.selector.length === 0 && wordWalk ? fitIndexes[st.requestId] : undefined;
       if (fit === undefined) countRejections(st, cols, order);
       else countRejectionsByWords(st, cols, order, fit);
       const reason = fitError(n);
@@ -514,7 +516,7 @@ export function scheduler(ctx: ProcessContext): SchedulerController {
   function filterNodes(st: PodState, cols: NodeColumns, order: NodeInfo[], start: number, toFind: number): number {
     lazyTies = undefined; // the walks below list their ties, except walkByLevels
     let fit: FitIndex | undefined;
-    if (st.selector.length === 0) {
+    if (st.selector.length === 0 && wordWalk) {
       fit = fitIndexes[st.requestId];
       if (fit === undefined && cols.fitIndexes.length < MAX_FIT_INDEXES)
         fitIndexes[st.requestId] = fit = cols.addFitIndex(st.cpu, st.mem, order.length);

@@ -31,7 +31,7 @@ export class NlcHarness {
   failSwaps = 0;
   readonly core: NodeLifecycleCore;
 
-  constructor(cfg: Partial<NlcConfig> = {}) {
+  constructor(cfg: Partial<NlcConfig> = {}, quietNodes = true) {
     const env: NlcEnv = {
       now: () => this.nowMs,
       nodes: () => [...this.nodes.values()],
@@ -78,7 +78,7 @@ export class NlcHarness {
       },
       zoneStateChanged: (zone, from, to) => this.zoneEvents.push({ zone, from, to }),
     };
-    this.core = new NodeLifecycleCore({ ...TEST_CONFIG, ...cfg }, env);
+    this.core = new NodeLifecycleCore({ ...TEST_CONFIG, ...cfg }, env, quietNodes);
   }
 
   addNode(n: Node): void {

@@ -1,7 +1,6 @@
 // The node lifecycle controller's decisions against upstream vectors V1–V17 and Z1–Z9
 // (K8S-SEMANTICS §7.1–7.3), driven through NlcHarness with an injected controller clock.
 import { lease, node, cond, pod } from './fixtures.js';
-import { nlcChecks } from '../../../src/model/nodelifecycle/nlc-core.js';
 import { NlcHarness } from './nlc-harness.js';
 
 const T0 = Date.UTC(2015, 0, 1, 12);
@@ -408,15 +407,10 @@ describe('disruption rules (§2.6)', () => {
 // the same (nlc-core.ts monitorNodeHealth). Each case runs with the short path and with the full path for
 // every node, and must come out the same.
 describe('the short path for quiet nodes', () => {
-  afterEach(() => {
-    nlcChecks.fullPathForEveryNode = false;
-  });
-
   test.each([false, true])(
     'an Unknown node taken out of its zone queue is queued again by the next pass (full path for every node: %s)',
     (full) => {
-      nlcChecks.fullPathForEveryNode = full;
-      const h = new NlcHarness();
+      const h = new NlcHarness({}, !full);
       h.addNode(node('node0', { created: Y2012, conditions: healthy(T0), zone: 'z1' }));
       h.addNode(node('node1', { created: Y2012, conditions: healthy(T0), zone: 'z2' }));
       h.monitor(T0);

@@ -1,0 +1,75 @@
+// The model's fast paths, and the switch that turns them off. Each fast path skips work whose outcome is
+// already fixed, and each says in its own file why the outcome is the same; the plain behaviour it stands
+// in for stays in the code as the reference. A run with every fast path off (REFERENCE_BEHAVIOUR) is the
+// reference run: tests and `npm run vopr` compare its trace with the fast run's, byte for byte. One switch
+// per fast path lets a difference be bisected.
+export interface FastPaths {
+  /**
+   * Kubelets send a lease renewal ahead of time, and skip idle node-status syncs, while hosts, links, clocks
+   * and API members stay as they are; a world change undoes what is still ahead (infra/world.ts).
+   */
+  speculation: boolean;
+  /**
+   * A healthy kubelet's lease renewals are played only when someone could tell the difference
+   * (apiserver/lease-chains.ts). Needs speculation; never with traced heartbeats.
+   */
+  leaseChains: boolean;
+  /**
+   * A watch event that every handler of an informer calls quiet goes into its cache without a delivery
+   * event of its own (apiserver/informer.ts).
+   */
+  quietDeliveries: boolean;
+  /**
+   * The node lifecycle controller's pass takes a short path for a node with nothing to do whose record has
+   * not changed (nodelifecycle/nlc-core.ts, monitorNodeHealth).
+   */
+  nodeLifecycleQuietNodes: boolean;
+  /**
+   * The pass does not read the lease of a healthy node whose renewals are chained and whose grace period
+   * cannot run out (nodelifecycle/node-lifecycle-controller.ts). Needs leaseChains and quiet nodes.
+   */
+  nodeLifecycleLeaseSkip: boolean;
+  /** The scheduler filters nodes 32 at a time over bitsets instead of node by node (scheduler/cache.ts). */
+  schedulerWordWalk: boolean;
+  /** The scheduler reuses the verdict of an identical failed cycle instead of filtering again (scheduler/scheduler.ts). */
+  schedulerReusedVerdicts: boolean;
+}
+
+export const FAST_PATH_NAMES = [
+  'speculation',
+  'leaseChains',
+  'quietDeliveries',
+  'nodeLifecycleQuietNodes',
+  'nodeLifecycleLeaseSkip',
+  'schedulerWordWalk',
+  'schedulerReusedVerdicts',
+] as const satisfies readonly (keyof FastPaths)[];
+
+export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
+  speculation: true,
+  leaseChains: true,
+  quietDeliveries: true,
+  nodeLifecycleQuietNodes: true,
+  nodeLifecycleLeaseSkip: true,
+  schedulerWordWalk: true,
+  schedulerReusedVerdicts: true,
+});
+
+/** Every fast path off: the plain upstream behaviour. */
+export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
+  speculation: false,
+  leaseChains: false,
+  quietDeliveries: false,
+  nodeLifecycleQuietNodes: false,
+  nodeLifecycleLeaseSkip: false,
+  schedulerWordWalk: false,
+  schedulerReusedVerdicts: false,
+});
+
+/** Fills in the fast paths not named (on), and turns off those whose prerequisite is off. */
+export function resolveFastPaths(given: Partial<FastPaths> | undefined): FastPaths {
+  const fp: FastPaths = { ...ALL_FAST_PATHS, ...given };
+  if (!fp.speculation) fp.leaseChains = false;
+  if (!fp.leaseChains || !fp.nodeLifecycleQuietNodes) fp.nodeLifecycleLeaseSkip = false;
+  return fp;
+}
