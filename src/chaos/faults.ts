@@ -1,4 +1,4 @@
-// The fault catalogue (SPEC §2.1). Faults act on what a real outage touches: host power, network links,
+// The fault catalogue (docs/scenario-format.md#fault-types). Faults act on what a real outage touches: host power, network links,
 // clocks, API server and etcd processes, control-plane processes, and (for operator actions) the API
 // server as `kubectl` would. They never reach into a component's memory; the components find out the
 // way they would in a real cluster.
@@ -138,17 +138,13 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
       const component = f.type === 'apiserver-outage' ? 'kube-apiserver' : 'etcd';
       for (const m of chosen) {
         if (m.running && m.host.poweredOn) trace.emit('component.stopped', { component, instance: m.name });
-        ctx.world.willChange();
-        m.running = false;
-        ctx.world.changed();
+        ctx.api.setRunning(m, false);
       }
       return {
         targets: chosen.map((m) => m.name),
         end: () => {
           for (const m of chosen) {
-            ctx.world.willChange();
-            m.running = true;
-            ctx.world.changed();
+            ctx.api.setRunning(m, true);
             if (m.host.poweredOn) trace.emit('component.started', { component, instance: m.name });
           }
           ctx.api.notifyRecovery();

@@ -1,4 +1,4 @@
-// Resolves a fault's `target` selector (SPEC §2.1) to node names. `random: K` picks K nodes from its
+// Resolves a fault's `target` selector (docs/scenario-format.md#target-selectors) to node names. `random: K` picks K nodes from its
 // `from` selector with the fault's own seeded stream, so adding a fault does not change another's pick.
 import type { Rng } from '../engine/index.js';
 import type { NodeSpec, Target } from '../scenario/types.js';

@@ -1,4 +1,4 @@
-// SPEC §1 exit codes.
+// README.md#commands exit codes.
 export const EXIT = {
   ok: 0,
   sloFailed: 1,

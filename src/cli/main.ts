@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=128
-// The hasim command line (SPEC §1). The only part of hasim that touches the file system, stdout,
+// The hasim command line (README.md#commands). The only part of hasim that touches the file system, stdout,
 // the process and real time.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';

@@ -8,7 +8,7 @@ import { renderTimelineSvg } from './timeline-svg.js';
 
 export type ReportFile = 'timeline.svg' | 'report.html' | 'report.md' | 'junit.xml';
 
-/** Every report file of SPEC §5 except summary.json and events.jsonl, by file name. */
+/** Every report file of README.md#what-a-run-writes except summary.json and events.jsonl, by file name. */
 export function renderReports(summary: RunSummary, events: readonly TraceEvent[]): Record<ReportFile, string> {
   return {
     'timeline.svg': renderTimelineSvg(summary, events),

@@ -1,4 +1,4 @@
-// The outage timeline (SPEC §5), drawn with d3-node: node lanes grouped by zone (collapsed into one
+// The outage timeline (README.md#what-a-run-writes), drawn with d3-node: node lanes grouped by zone (collapsed into one
 // row per zone above COLLAPSE_NODES_ABOVE nodes), per-workload Ready pods against desired with SLO
 // bounds, one lane per leader-elected component, fault bands across everything, and labelled
 // milestones. Pure: summary and trace in, SVG text out.

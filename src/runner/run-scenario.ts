@@ -1,5 +1,5 @@
 // The composition root of one run: scenario + seed -> simulated cluster -> faults -> trace -> SLO verdicts
-// and the run summary (SPEC §4). Knows no file system and no real time: the CLI passes a wall clock in.
+// and the run summary (README.md#what-a-run-writes). Knows no file system and no real time: the CLI passes a wall clock in.
 import { SimulationBug, toJsonl } from '../engine/index.js';
 import { clockStepsPlanned, scheduleFaults } from '../chaos/faults.js';
 import { buildCluster, type Cluster } from '../model/cluster.js';

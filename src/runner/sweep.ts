@@ -1,4 +1,4 @@
-// A sweep (`hasim sweep`, SPEC §1): one scenario over many seeds and a grid of settings, summarised as
+// A sweep (`hasim sweep`, README.md#sweeps): one scenario over many seeds and a grid of settings, summarised as
 // pass rates and distributions. This module is the pure part: parsing --grid flags, expanding the grid,
 // numbering the runs, running one of them, and aggregating the results. It touches no file, thread or
 // real time; the CLI spreads the runs over worker threads and hands the results back here.

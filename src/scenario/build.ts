@@ -128,7 +128,7 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
     etcd: { members: k.etcd?.members ?? 1 },
     kubelet: {
       nodeStatusUpdateFrequencyMs: kubelet.nodeStatusUpdateFrequency ?? D.DEFAULT_KUBELET.nodeStatusUpdateFrequencyMs,
-      // Upstream rule (K8S-SEMANTICS §1.1): an explicit update frequency without a report frequency
+      // Upstream rule (docs/fidelity.md#kubelet-defaults): an explicit update frequency without a report frequency
       // makes the kubelet post every status it computes.
       nodeStatusReportFrequencyMs:
         kubelet.nodeStatusReportFrequency ??

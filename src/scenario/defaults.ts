@@ -1,4 +1,4 @@
-// Version profiles (K8S-SEMANTICS §9.1) and hasim's own defaults. Every explicit field in a scenario
+// Version profiles (docs/fidelity.md#version-profiles) and hasim's own defaults. Every explicit field in a scenario
 // overrides these.
 
 import type { KubernetesConfig } from './types.js';

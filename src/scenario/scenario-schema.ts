@@ -1,4 +1,4 @@
-// The scenario file format (SPEC §2), written once. The structural validator and `hasim schema`'s
+// The scenario file format (docs/scenario-format.md), written once. The structural validator and `hasim schema`'s
 // JSON Schema are both derived from these definitions (schema-def.ts).
 import { s, type Definitions, type Field, type ObjectSchema, type Schema } from './schema-def.js';
 import { FAULT_TYPES } from './types.js';

@@ -1,4 +1,4 @@
-// `--set path=value` overrides (SPEC §1): applied to the raw Scenario document before validation, so
+// `--set path=value` overrides (README.md#commands): applied to the raw Scenario document before validation, so
 // an override is checked exactly like a value written in the file. The path is checked against the
 // schema as it is walked, so a misspelt field gets a did-you-mean instead of being silently added.
 import { parse as parseYaml } from 'yaml';

@@ -1,6 +1,6 @@
 // The validated scenario: plain data, every duration in integer milliseconds, every quantity a number
 // (cpu in millicores, memory in bytes), every default filled in from the version profile
-// (K8S-SEMANTICS §9.1). This is what the loader produces and what the model, chaos and SLOs consume.
+// (docs/fidelity.md#version-profiles). This is what the loader produces and what the model, chaos and SLOs consume.
 
 import type { Count, KubernetesConfig, LeaderElectionConfig, RangeMs } from '../k8s/config.js';
 import type { TaintEffect, Toleration } from '../k8s/objects.js';
@@ -38,7 +38,7 @@ export const FAULT_TYPES = [
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
-/** A selector from SPEC §2.1. Exactly one of the selecting fields is set (random carries `from`). */
+/** A selector from docs/scenario-format.md#target-selectors. Exactly one of the selecting fields is set (random carries `from`). */
 export interface Target {
   node?: string;
   nodes?: string[];

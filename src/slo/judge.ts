@@ -1,4 +1,4 @@
-// Judges the SLOs of SPEC §2.2 on the recorded trace alone, so a saved run is judged exactly as a live
+// Judges the SLOs of docs/scenario-format.md#specslos on the recorded trace alone, so a saved run is judged exactly as a live
 // one. Each result carries one plain-English sentence and, when it failed, the moment and the event
 // that broke it, which is what an SRE reads first.
 import type { Count, LeaderComponent, SloSpec } from '../scenario/types.js';

@@ -1,4 +1,4 @@
-// The per-workload and per-fault lines of the run summary (SPEC §4), from the trace alone.
+// The per-workload and per-fault lines of the run summary (README.md#what-a-run-writes), from the trace alone.
 import type { TraceEvent } from '../trace/events.js';
 import type { FaultSummary, WorkloadSummary } from '../trace/summary.js';
 import { readySeries } from './ready-series.js';

@@ -1,4 +1,4 @@
-// The trace event vocabulary (SPEC §3), one JSON object a line in events.jsonl. Types are dotted, noun
+// The trace event vocabulary (docs/scenario-format.md#trace-events-eventsjsonl), one JSON object a line in events.jsonl. Types are dotted, noun
 // first, past tense. The required fields are SPEC's; the extra types and fields let SLOs and reports
 // work from a saved trace alone (topology, desired counts, where pods really run).
 

@@ -1,4 +1,4 @@
-// The run summary (SPEC §4): summary.json and `hasim run --format json`. Together with events.jsonl it
+// The run summary (README.md#what-a-run-writes): summary.json and `hasim run --format json`. Together with events.jsonl it
 // is a saved run, from which `hasim report` re-renders every report file.
 
 /** The SLO types a summary can hold (docs/scenario-format.md describes each). */

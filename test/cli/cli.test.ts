@@ -1,4 +1,4 @@
-// The CLI as a user meets it: the built binary, real files, exit codes (SPEC §1) and no stack traces.
+// The CLI as a user meets it: the built binary, real files, exit codes (README.md#commands) and no stack traces.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';

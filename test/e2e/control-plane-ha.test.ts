@@ -1,6 +1,6 @@
 // Control-plane high availability end to end: the scenario library's control-plane files loaded as a
 // user would (parseScenarioText) and run in-process (runScenario), with assertions on the trace against
-// K8S-SEMANTICS §4.3 and §8.1. Figures are measured from the fault, because the trace does not record
+// docs/fidelity.md#acquire-and-renew, docs/fidelity.md#controller-manager-failover. Figures are measured from the fault, because the trace does not record
 // the leader's own Lease renewals (its last renewal is 0-2 s before the fault).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,7 +85,7 @@ function desired(events: TraceEvent[]): Map<string, number> {
   return m;
 }
 
-describe('control-plane high availability (scenarios/, K8S-SEMANTICS §4.3, §8.1)', () => {
+describe('control-plane high availability (scenarios/, docs/fidelity.md#acquire-and-renew, docs/fidelity.md#controller-manager-failover)', () => {
   test('(a) a crashed KCM leader is replaced by a standby 13-23.8 s after the crash, over 50 seeds', () => {
     const scenario = load('controller-manager-leader-crash.yaml');
     const gaps: number[] = [];

@@ -1,4 +1,4 @@
-// The node-failure chain end to end (K8S-SEMANTICS §2, §3, §5, §8): the scenario library in scenarios/
+// The node-failure chain end to end (docs/fidelity.md#node-lifecycle-controller, docs/fidelity.md#taint-eviction-controller, docs/fidelity.md#workload-controllers, docs/fidelity.md#single-node-failure): the scenario library in scenarios/
 // is loaded and run in-process, and the trace is checked against the upstream-expected windows.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -130,7 +130,7 @@ describe('defaults and version profiles', () => {
   });
 });
 
-describe('the full example of SPEC §2', () => {
+describe('the full example of docs/scenario-format.md', () => {
   const s = load(readFileSync('test/scenario/spec-example.yaml', 'utf8'));
 
   test('parses into the validated form', () => {

@@ -1,4 +1,4 @@
-// `hasim sweep <scenario.yaml>`: one scenario over many seeds and a grid of settings (SPEC §1). Every
+// `hasim sweep <scenario.yaml>`: one scenario over many seeds and a grid of settings (README.md#sweeps). Every
 // grid point is validated before anything runs; the runs are spread over worker threads; the results
 // are aggregated in job order (runner/sweep.ts), so the report is the same whatever the worker count.
 import { availableParallelism } from 'node:os';

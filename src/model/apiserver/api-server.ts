@@ -12,8 +12,8 @@ import { type ApiResult, type ApiStore, fail } from './store.js';
 export interface Member {
   readonly name: string;
   readonly host: Host;
-  /** The process runs (apiserver-outage and etcd-member-down turn it off; so does host power). */
-  running: boolean;
+  /** The process runs (apiserver-outage and etcd-member-down turn it off with setRunning; so does host power). */
+  readonly running: boolean;
 }
 
 /** The process incarnation a request belongs to: its answer is dropped once the incarnation has ended. */
@@ -62,6 +62,17 @@ export class ApiServer {
   ) {
     this.replicas = replicas.map((r) => ({ ...r, running: true }));
     this.etcd = etcd.map((m) => ({ ...m, running: true }));
+  }
+
+  /**
+   * Stops or starts an API server replica's or an etcd member's process. Like a host's power or a link, it
+   * is a change of the world, announced to it here (work done ahead is settled before and undone after).
+   */
+  setRunning(m: Member, running: boolean): void {
+    if (m.running === running) return;
+    this.world?.willChange();
+    (m as { running: boolean }).running = running;
+    this.world?.changed();
   }
 
   /** A replica answers when its process runs on a powered host. */

@@ -1,10 +1,10 @@
 // The API server's storage: the single source of truth, with optimistic concurrency on resourceVersion,
 // graceful pod deletion, the DefaultTolerationSeconds admission plugin, and watch fan-out. Every write
-// is diffed against the previous object to emit the SPEC §3 trace events, so the trace records what the
+// is diffed against the previous object to emit the docs/scenario-format.md#trace-events-eventsjsonl trace events, so the trace records what the
 // API server saw, whoever wrote it.
 //
 // Fidelity notes: one namespace; DELETE of a bound pod sets deletionTimestamp (it is Terminating) and the
-// object goes only when its kubelet confirms or someone force-deletes it (K8S-SEMANTICS §5); admission
+// object goes only when its kubelet confirms or someone force-deletes it (docs/fidelity.md#pod-deletion); admission
 // adds the 300 s not-ready/unreachable NoExecute tolerations (plugin/pkg/admission/defaulttolerationseconds).
 import type { Rng, TraceRecorder } from '../../engine/index.js';
 import { LeaseChains } from './lease-chains.js';

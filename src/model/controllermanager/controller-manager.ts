@@ -1,7 +1,7 @@
 // kube-controller-manager (cmd/kube-controller-manager/app/controllermanager.go): leader-elected on the
 // kube-system/kube-controller-manager Lease (leader-elector.ts, defaults 15 s / 10 s / 2 s); only the leader
 // runs controllers. On acquiring the lease it builds its controller context, starts shared informers and,
-// once they have synced, every controller with empty in-memory state (K8S-SEMANTICS §8.1, §9.4).
+// once they have synced, every controller with empty in-memory state (docs/fidelity.md#leader-change-resets-controller-state).
 // It never releases the lease (ReleaseOnCancel unset), so even a clean stop leaves standbys waiting out
 // the lease; when it loses the lease it logs "leaderelection lost" and exits, and the host's kubelet
 // restarts the static pod after the container restart back-off (leader-restart-backoff.ts).

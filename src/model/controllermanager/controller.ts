@@ -1,5 +1,5 @@
 // What a leader-elected process hands its controllers. Controllers are built fresh on every acquisition
-// of the lease (empty in-memory state, K8S-SEMANTICS §8.1 / §9.4) and live exactly as long as the
+// of the lease (empty in-memory state, docs/fidelity.md#leader-change-resets-controller-state) and live exactly as long as the
 // process incarnation: their timers, loops and API calls go through `proc`, which silences them all
 // when the process stops or loses the lease.
 import type { ControllerManagerConfig } from '../../k8s/config.js';

@@ -1,5 +1,5 @@
 // A host's local clock: virtual time seen through an offset and a rate, changed by clock-skew faults.
-// Components read time only through their host's clock (K8S-SEMANTICS §9.3), so a skewed host makes
+// Components read time only through their host's clock (docs/fidelity.md#clocks), so a skewed host makes
 // exactly the decisions a skewed real host would.
 import type { Simulator } from '../../engine/index.js';
 

@@ -1,4 +1,4 @@
-// Fidelity note. The kubelet's part in failure handling (K8S-SEMANTICS §1), after kubernetes/kubernetes
+// Fidelity note. The kubelet's part in failure handling (docs/fidelity.md#kubelet), after kubernetes/kubernetes
 // pkg/kubelet/kubelet_node_status.go (registerWithAPIServer, syncNodeStatus, tryUpdateNodeStatus),
 // pkg/kubelet/nodestatus/setters.go (ReadyCondition and the pressure setters),
 // staging/src/k8s.io/component-helpers/apimachinery/lease/controller.go (the node Lease), and the pod

@@ -1,6 +1,6 @@
 // client-go leader election (staging/src/k8s.io/client-go/tools/leaderelection/leaderelection.go, ≈v1.31,
 // with the LeaseLock of tools/leaderelection/resourcelock/leaselock.go) on a coordination.k8s.io/v1 Lease
-// in kube-system. K8S-SEMANTICS §4.3 is the reference; the steps below carry its numbers.
+// in kube-system. docs/fidelity.md#acquire-and-renew is the reference; the steps below carry its numbers.
 //
 // What is modelled exactly: the acquire loop (JitterUntil, jitter factor 1.2, sliding: the next try starts
 // retryPeriod + U[0,1)·1.2·retryPeriod after the previous one *ends*); the renew loop (wait.Until of rounds

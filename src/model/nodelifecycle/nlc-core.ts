@@ -2,7 +2,7 @@
 // pkg/controller/nodelifecycle/node_lifecycle_controller.go (monitorNodeHealth, tryUpdateNodeHealth,
 // processTaintBaseEviction, markNodeForTainting, markNodeAsReachable, doNoExecuteTaintingPass,
 // doNoScheduleTaintingPass, processPod, handleDisruption) and, for `evictionMode: legacy`, the pre-1.27
-// processNoTaintBaseEviction / evictPods / doEvictionPass. K8S-SEMANTICS §2, vectors V1–V17 and Z1–Z9.
+// processNoTaintBaseEviction / evictPods / doEvictionPass. docs/fidelity.md#node-lifecycle-controller, vectors V1–V17 and Z1–Z9.
 //
 // It knows neither the simulator nor the API server: everything it reads and writes goes through NlcEnv,
 // so tests drive it with injected node/lease states and an injected controller clock, and the cluster
@@ -516,7 +516,7 @@ export class NodeLifecycleCore {
   /** Each position of the last pass's node order: the record of the node there, when it was left quiet. */
   private readonly passOrder: Array<NodeHealth | undefined> = [];
 
-  /** tryUpdateNodeHealth (K8S-SEMANTICS §2.3), numbered as there. */
+  /** tryUpdateNodeHealth (docs/fidelity.md#health-decision), numbered as there. */
   tryUpdateNodeHealth(node: Node): HealthResult {
     return this.updateHealth(node, { observed: undefined as unknown as NodeCondition, current: undefined });
   }
@@ -832,7 +832,7 @@ export class NodeLifecycleCore {
     if (qps !== undefined) this.zoneQueues.get(zone)?.swapLimiter(qps);
   }
 
-  /** handleDisruption (K8S-SEMANTICS §2.6). */
+  /** handleDisruption (docs/fidelity.md#zone-states-and-rate-limiting). */
   private handleDisruption(zoneCounts: Map<string, ZoneCounts>): void {
     const newStates = new Map<string, ZoneState>();
     let allAreFullyDisrupted = true;

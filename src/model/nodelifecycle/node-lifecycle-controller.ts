@@ -1,9 +1,9 @@
 // Fidelity note. The node lifecycle controller of kube-controller-manager, kubernetes/kubernetes
-// pkg/controller/nodelifecycle/node_lifecycle_controller.go (K8S-SEMANTICS §2). The decisions live in
+// pkg/controller/nodelifecycle/node_lifecycle_controller.go (docs/fidelity.md#node-lifecycle-controller). The decisions live in
 // nlc-core.ts; this file runs them inside the elected KCM: the loops of `Run` (§2.2) on the KCM host's
 // clock, the informer handlers, and the API calls.
 // - monitorNodeHealth: sliding loop every nodeMonitorPeriod (default 5 s). A pass takes modelled time,
-//   1 ms + 0.02 ms per node visited (K8S-SEMANTICS §9.2), so passes run every 5.001 s + ε and a dead node
+//   1 ms + 0.02 ms per node visited (docs/fidelity.md#loops-and-pass-time), so passes run every 5.001 s + ε and a dead node
 //   goes Unknown at the 9th pass after the last renewal observed, 40–45 s after it with grace 40 s.
 // - doNoExecuteTaintingPass: every 100 ms (NodeEvictionPeriod), draining the per-zone queues.
 // - doNodeProcessingPassWorker: NoSchedule condition taints on node add/update (not rate limited).
@@ -23,7 +23,7 @@ import {
 export const NLC_ACTOR = 'node-lifecycle-controller';
 /** NodeEvictionPeriod: how often the zone queues are drained. */
 export const NODE_EVICTION_PERIOD_MS = 100;
-/** Modelled cost of a monitorNodeHealth pass (K8S-SEMANTICS §9.2). */
+/** Modelled cost of a monitorNodeHealth pass (docs/fidelity.md#loops-and-pass-time). */
 export const PASS_BASE_MS = 1;
 export const PASS_PER_NODE_MS = 0.02;
 

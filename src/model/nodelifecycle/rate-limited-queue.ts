@@ -1,5 +1,5 @@
 // Fidelity note. Models RateLimitedTimedQueue from kubernetes/kubernetes
-// pkg/controller/nodelifecycle/scheduler/rate_limited_queue.go (K8S-SEMANTICS §2.6, vectors Q1–Q6) and the
+// pkg/controller/nodelifecycle/scheduler/rate_limited_queue.go (docs/fidelity.md#rate-limited-taint-queue, vectors Q1–Q6) and the
 // token bucket behind flowcontrol.NewTokenBucketRateLimiter (golang.org/x/time/rate, burst 1, starts full).
 // Kept exactly: Add is a no-op while the name is in the set; Try takes a token *before* looking at the head,
 // so a token is spent even when the head is not yet due; an item whose fn returns true leaves the heap but

@@ -1,12 +1,12 @@
 // Fidelity note. Models the zone bookkeeping of the node lifecycle controller in kubernetes/kubernetes
 // pkg/controller/nodelifecycle/node_lifecycle_controller.go (ComputeZoneState, ReducedQPSFunc,
 // HealthyQPSFunc, setLimiterInZone) and the zone key of staging/src/k8s.io/component-helpers/node/topology
-// (GetZoneKey), K8S-SEMANTICS §2.6 and vectors Z1–Z9.
+// (GetZoneKey), docs/fidelity.md#zone-states-and-rate-limiting and vectors Z1–Z9.
 // Kept exactly: a node counts as ready only with a Ready condition that is True (a missing condition counts
 // as not ready); FullDisruption when nothing is ready; PartialDisruption needs more than 2 not-ready nodes
 // and a not-ready fraction >= unhealthyZoneThreshold, compared in float32 as upstream does; the large-zone
 // test is a strict `>` on largeClusterSizeThreshold.
-// Defaults: unhealthyZoneThreshold 0.55, largeClusterSizeThreshold 50, rates 0.1 / 0.01 (K8S-SEMANTICS §2.1).
+// Defaults: unhealthyZoneThreshold 0.55, largeClusterSizeThreshold 50, rates 0.1 / 0.01 (docs/fidelity.md#nlc-defaults).
 import type { ZoneState } from '../../trace/events.js';
 import type { ConditionStatus, Node } from '../../k8s/objects.js';
 

@@ -1,6 +1,6 @@
 // Fidelity note. The NoExecute taint eviction controller of kube-controller-manager (the "taint manager"),
 // kubernetes/kubernetes pkg/controller/tainteviction/taint_eviction.go and timed_workers.go
-// (K8S-SEMANTICS §3.3, vectors E1–E9).
+// (docs/fidelity.md#taint-eviction-controller, vectors E1–E9).
 // Kept exactly: taintedNodes updated on a change of a node's NoExecute taint set; processPodOnNode with
 // GetMatchingTolerations and getMinTolerationTime (an untolerated taint deletes at once, an infinite minimum
 // cancels, and an existing timer is kept when it fires no later: a pod update can neither lengthen nor
@@ -130,7 +130,7 @@ export class TaintEvictionCore {
     this.processPodOnNode(next.metadata.name, next.spec.tolerations, taints, this.env.now());
   }
 
-  /** processPodOnNode (K8S-SEMANTICS §3.3). */
+  /** processPodOnNode (docs/fidelity.md#eviction-timers). */
   processPodOnNode(podName: string, tolerations: readonly Toleration[], taints: readonly Taint[], nowMs: number): void {
     if (taints.length === 0) this.cancelWork(podName);
     const { allTolerated, used } = matchingTolerations(taints, tolerations);

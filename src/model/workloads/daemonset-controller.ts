@@ -1,7 +1,7 @@
 // The DaemonSet controller (pkg/controller/daemon/daemon_controller.go): one daemon pod on every node
 // that should run it. NodeShouldRunDaemonPod: the node matches the nodeSelector and every NoSchedule /
 // NoExecute taint is tolerated by the daemon pod's tolerations (the user's plus the ones the controller
-// adds, K8S-SEMANTICS §3.2: not-ready/unreachable NoExecute forever, so a failed node keeps its daemon
+// adds, docs/fidelity.md#daemonset-tolerations: not-ready/unreachable NoExecute forever, so a failed node keeps its daemon
 // pod and still counts as eligible). A daemon pod whose node gains an untolerated NoExecute taint is
 // deleted; a Terminating daemon pod no longer counts and is replaced at once on the same node.
 //

@@ -4,7 +4,7 @@
 // Level-based: each reconcile compares the active pods (IsPodActive: not finished, not Terminating)
 // with spec.replicas. A Terminating pod therefore no longer counts and its replacement is created as
 // soon as the controller observes the deletionTimestamp, while the old pod may linger Terminating on a
-// dead node (K8S-SEMANTICS §5). Creates go in slow-start batches and are guarded by expectations
+// dead node (docs/fidelity.md#replicaset). Creates go in slow-start batches and are guarded by expectations
 // (workload-sync.ts). Scale-down picks victims in upstream's getPodsToDelete order (ActivePodsWithRanks):
 // unassigned before assigned, Pending before Running, not Ready before Ready, newest first; upstream's
 // co-location rank, ready-duration and restart-count tie breakers are left out.

@@ -3,7 +3,7 @@
 // only once every lower ordinal is Running and Ready; a Terminating pod blocks progress; scale-down
 // removes the highest ordinal first, one at a time.
 //
-// The property that matters for failure handling (K8S-SEMANTICS §5): a pod's replacement has the same
+// The property that matters for failure handling (docs/fidelity.md#statefulset): a pod's replacement has the same
 // name, so it cannot be created until the old Pod object is removed from the API server — being
 // Terminating is not enough. A pod on a dead node therefore stays until the kubelet returns, the Node is
 // deleted (PodGC), the node is marked out-of-service, or someone force-deletes it.

@@ -8,7 +8,7 @@
 //   because hasim has no pod template to hash and no rollouts. The 5-char suffix comes from a seeded stream.
 // - StatefulSet pods are `<name>-<ordinal>` (pkg/controller/statefulset/stateful_set_utils.go).
 // - DaemonSet pods get the tolerations of pkg/controller/daemon/util/daemonset_util.go
-//   AddOrUpdateDaemonPodTolerations (K8S-SEMANTICS §3.2): not-ready/unreachable NoExecute without
+//   AddOrUpdateDaemonPodTolerations (docs/fidelity.md#daemonset-tolerations): not-ready/unreachable NoExecute without
 //   tolerationSeconds and NoSchedule for disk-pressure, memory-pressure, pid-pressure, unschedulable.
 // - Toleration matching is core/v1 Toleration.ToleratesTaint (k8s.io/api/core/v1/toleration.go).
 import type { Rng } from '../../engine/index.js';
@@ -33,7 +33,7 @@ export function podTemplateHash(workloadName: string): string {
   return s;
 }
 
-/** Tolerations the DaemonSet controller adds to every daemon pod (K8S-SEMANTICS §3.2). */
+/** Tolerations the DaemonSet controller adds to every daemon pod (docs/fidelity.md#daemonset-tolerations). */
 export const DAEMON_POD_TOLERATIONS: readonly Toleration[] = [
   { key: TAINT_NOT_READY, operator: 'Exists', effect: 'NoExecute' },
   { key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute' },

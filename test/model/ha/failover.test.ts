@@ -1,4 +1,4 @@
-// Failover of the leader-elected control plane (K8S-SEMANTICS §8.1): crash, graceful stop, partition and
+// Failover of the leader-elected control plane (docs/fidelity.md#controller-manager-failover): crash, graceful stop, partition and
 // clock-rate skew, measured from the trace as the leaderless-time and max-concurrent-leaders SLOs do.
 import { Priority } from '../../../src/engine/index.js';
 import type { Cluster } from '../../../src/model/cluster.js';

@@ -1,4 +1,4 @@
-// The upstream leader-election vectors (K8S-SEMANTICS §7.6, leaderelection_test.go) against the simulated
+// The upstream leader-election vectors (docs/fidelity.md#vectors-l1-to-l10, leaderelection_test.go) against the simulated
 // API server: one candidate on its own host, every attempt a round trip over the simulated network.
 import { SimulationBug } from '../../../src/engine/index.js';
 import { Host } from '../../../src/model/infra/host.js';

@@ -1,5 +1,5 @@
 // End to end: a cluster built with buildCluster from hand-made scenarios, hosts powered off at chosen
-// times, and the recorded trace checked against K8S-SEMANTICS §8 (with the modelled pass time of §9.2).
+// times, and the recorded trace checked against docs/fidelity.md#single-node-failure (with the modelled pass time of docs/fidelity.md#loops-and-pass-time).
 import { buildCluster, type Cluster } from '../../../src/model/cluster.js';
 import { pod, scenario, type ScenarioOptions } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 // The node lifecycle controller's decisions against upstream vectors V1–V17 and Z1–Z9
-// (K8S-SEMANTICS §7.1–7.3), driven through NlcHarness with an injected controller clock.
+// (docs/fidelity.md#vectors-v1-to-v17, docs/fidelity.md#vectors-z1-to-z9), driven through NlcHarness with an injected controller clock.
 import { lease, node, cond, pod } from './fixtures.js';
 import { NlcHarness } from './nlc-harness.js';
 

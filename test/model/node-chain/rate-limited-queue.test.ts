@@ -1,4 +1,4 @@
-// Vectors Q1–Q6 (K8S-SEMANTICS §7.4, rate_limited_queue_test.go) against RateLimitedTimedQueue.
+// Vectors Q1–Q6 (docs/fidelity.md#vectors-q1-to-q6, rate_limited_queue_test.go) against RateLimitedTimedQueue.
 import {
   NeverLimiter,
   RateLimitedTimedQueue,

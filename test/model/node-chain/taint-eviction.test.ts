@@ -1,4 +1,4 @@
-// The taint eviction controller against upstream vectors E1–E9 (K8S-SEMANTICS §7.5), on the engine's clock.
+// The taint eviction controller against upstream vectors E1–E9 (docs/fidelity.md#vectors-e1-to-e9), on the engine's clock.
 import { Simulator } from '../../../src/engine/index.js';
 import type { Node, Pod, Taint } from '../../../src/k8s/objects.js';
 import { TaintEvictionCore } from '../../../src/model/tainteviction/taint-eviction-controller.js';

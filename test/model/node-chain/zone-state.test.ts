@@ -1,4 +1,4 @@
-// ComputeZoneState and ReducedQPSFunc: the derived cases of K8S-SEMANTICS §7.1 (Z1–Z9 run against the
+// ComputeZoneState and ReducedQPSFunc: the derived cases of docs/fidelity.md#vectors-z1-to-z9 (Z1–Z9 run against the
 // controller in node-lifecycle-controller.test.ts).
 import { computeZoneState, reducedQps, zoneKey } from '../../../src/model/nodelifecycle/zone-state.js';
 import { node } from './fixtures.js';
