@@ -2,6 +2,7 @@
 // fault type, times fall inside the run, and timing parameters keep the relationships upstream
 // enforces. Each check adds problems and carries on, so one pass reports everything.
 import { controlPlaneLayout, type ControlPlaneComponent } from '../model/infra/control-plane-layout.js';
+import { tolerationProblems } from '../k8s/tolerations.js';
 import { minorVersion } from './defaults.js';
 import { didYouMean, listNames } from './did-you-mean.js';
 import type { Problem } from './issues.js';
@@ -201,6 +202,18 @@ export function semanticChecks(
         error([...path, 'podDisruptionBudget'], 'missing-field', 'set one of minAvailable, maxUnavailable');
       }
     }
+  });
+  spec.workloads.forEach((w, i) => {
+    const src = sources.workloads[i];
+    w.tolerations.forEach((t, k) => {
+      for (const p of tolerationProblems(t)) {
+        const path =
+          src.doc === 0
+            ? ['spec', 'workloads', src.path[2], 'tolerations', k, p.field]
+            : ['spec', 'template', 'spec', 'tolerations', k, p.field];
+        error(path, 'invalid-toleration', p.message, undefined, src.doc);
+      }
+    });
   });
   spec.workloads.forEach((w, i) => {
     const selector = Object.entries(w.nodeSelector ?? {});

@@ -41,6 +41,11 @@ const EXPECTED: Record<string, string[]> = {
     '@:11:64: error: spec.faults[1].duration: the fault would end at 35m (at 25m + 10m), after the run ends at 30m (spec.duration)',
     '  hint: omit duration to let the fault last to the end of the run',
   ],
+  'invalid-toleration.yaml': [
+    '@:14:23: error: spec.workloads[0].tolerations[0].operator: operator must be Exists when `key` is empty, which means "match all values and all keys"',
+    "@:15:39: error: spec.workloads[0].tolerations[1].operator: value must be empty when `operator` is 'Exists'",
+    "@:16:11: error: spec.workloads[0].tolerations[2].effect: effect must be 'NoExecute' when `tolerationSeconds` is set",
+  ],
   'legacy-eviction.yaml': [
     '@:10:21: error: spec.kubernetes.controllerManager.evictionMode: evictionMode "legacy" needs Kubernetes older than 1.27; this scenario uses version "1.31"',
     '  hint: --pod-eviction-timeout and the non-taint eviction path were removed from kube-controller-manager in v1.27 (kubernetes/kubernetes PR #115840); use evictionMode: taint (pods leave after their NoExecute tolerationSeconds) or set kubernetes.version: "1.26"',

@@ -1,6 +1,6 @@
 // Taint helpers shared by the node lifecycle and taint eviction controllers, after upstream
 // pkg/util/taints (TaintExists, TaintSetDiff), pkg/controller/util/node (SwapNodeControllerTaint) and
-// k8s.io/api core/v1 toleration.go (ToleratesTaint) / pkg/apis/core/v1/helper (GetMatchingTolerations).
+// taint eviction's getMinTolerationTime. Whether a toleration tolerates a taint: src/k8s/tolerations.ts.
 // Taints match on key and effect, as upstream's MatchTaint does.
 import type { Toleration } from '../../k8s/objects.js';
 import type { ConditionStatus, Node, NodeConditionType, Taint } from '../../k8s/objects.js';
@@ -59,29 +59,6 @@ export function noScheduleTaintDiff(node: Node): { add: Taint[]; remove: Taint[]
 
 export function noExecuteTaints(node: Node): Taint[] {
   return node.spec.taints.filter((t) => t.effect === 'NoExecute');
-}
-
-/** Toleration.ToleratesTaint. */
-export function toleratesTaint(tol: Toleration, taint: Taint): boolean {
-  if (tol.effect !== undefined && tol.effect !== taint.effect) return false;
-  if (tol.key !== undefined && tol.key !== '' && tol.key !== taint.key) return false;
-  if (tol.operator === 'Exists') return true;
-  return (tol.value ?? '') === (taint.value ?? '');
-}
-
-/** GetMatchingTolerations: whether every taint is tolerated, and the first toleration used for each. */
-export function matchingTolerations(
-  taints: readonly Taint[],
-  tolerations: readonly Toleration[],
-): { allTolerated: boolean; used: Toleration[] } {
-  if (taints.length === 0) return { allTolerated: true, used: [] };
-  const used: Toleration[] = [];
-  for (const taint of taints) {
-    const tol = tolerations.find((t) => toleratesTaint(t, taint));
-    if (!tol) return { allTolerated: false, used: [] };
-    used.push(tol);
-  }
-  return { allTolerated: true, used };
 }
 
 /**

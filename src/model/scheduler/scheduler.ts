@@ -65,7 +65,7 @@ import {
   SchedulingQueue,
   UNSCHEDULABLE_FLUSH_PERIOD_MS,
 } from './queue.js';
-import { untoleratedTaint } from '../workloads/workload-pods.js';
+import { untoleratedTaint } from '../../k8s/tolerations.js';
 
 const ACTOR = 'kube-scheduler';
 const SCHEDULE_LABEL = `${ACTOR}/schedule`;

@@ -16,7 +16,8 @@ import type { Toleration } from '../../k8s/objects.js';
 import { type Node, type Pod, type Taint, podStatus } from '../../k8s/objects.js';
 import type { ApiResult } from '../apiserver/store.js';
 import { podIndexFor } from '../apiserver/pods-by-node.js';
-import { matchingTolerations, minTolerationMs, noExecuteTaints } from '../nodelifecycle/nlc-taints.js';
+import { matchingTolerations } from '../../k8s/tolerations.js';
+import { minTolerationMs, noExecuteTaints } from '../nodelifecycle/nlc-taints.js';
 import {
   CONTROLLER_REQUEST_TIMEOUT_MS,
   type Controller,

@@ -13,13 +13,8 @@ import type { WorkloadSpec } from '../../k8s/workloads.js';
 import type { Node, Pod } from '../../k8s/objects.js';
 import type { ControllerContext } from '../controllermanager/controller.js';
 import { BURST_REPLICAS, type WorkloadController, type WorkloadPods, WorkloadSync } from './workload-sync.js';
-import {
-  daemonPodTolerations,
-  matchesNodeSelector,
-  newWorkloadPod,
-  randomSuffix,
-  untoleratedTaint,
-} from './workload-pods.js';
+import { daemonPodTolerations, matchesNodeSelector, newWorkloadPod, randomSuffix } from './workload-pods.js';
+import { untoleratedTaint } from '../../k8s/tolerations.js';
 
 const ACTOR = 'daemonset-controller';
 

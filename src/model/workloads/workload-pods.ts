@@ -89,39 +89,6 @@ export function newWorkloadPod(w: WorkloadSpec, opts: PodTemplateOptions): Pod {
   };
 }
 
-/** Toleration.ToleratesTaint. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect !== undefined && t.effect !== taint.effect) return false;
-  if (t.key === undefined || t.key === '') return t.operator === 'Exists';
-  if (t.key !== taint.key) return false;
-  if (t.operator === 'Exists') return true;
-  return (t.value ?? '') === (taint.value ?? '');
-}
-
-/**
- * The first NoSchedule/NoExecute taint none of the tolerations tolerate (FindMatchingUntoleratedTaint
- * with the DoNotScheduleTaintsFilterFunc), or undefined if all are tolerated.
- */
-export function untoleratedTaint(
-  taints: readonly Taint[],
-  tolerations: readonly Toleration[],
-  effects: 'schedule' | 'execute' = 'schedule',
-): Taint | undefined {
-  for (const taint of taints) {
-    if (taint.effect === 'PreferNoSchedule') continue;
-    if (effects === 'execute' && taint.effect !== 'NoExecute') continue;
-    let tolerated = false;
-    for (const t of tolerations) {
-      if (toleratesTaint(t, taint)) {
-        tolerated = true;
-        break;
-      }
-    }
-    if (!tolerated) return taint;
-  }
-  return undefined;
-}
-
 /** Every key of the selector has the same value among the labels. */
 export function matchesNodeSelector(node: Node, selector: Readonly<Record<string, string>>): boolean {
   for (const k in selector) if (node.metadata.labels[k] !== selector[k]) return false;
