@@ -14,7 +14,7 @@
 import type { Rng } from '../../engine/index.js';
 import type { Toleration } from '../../k8s/objects.js';
 import type { WorkloadSpec } from '../../k8s/workloads.js';
-import { type Node, type Pod, type Taint, TAINT_NOT_READY, TAINT_UNREACHABLE, podStatus } from '../../k8s/objects.js';
+import { type Node, type Pod, TAINT_NOT_READY, TAINT_UNREACHABLE, podStatus } from '../../k8s/objects.js';
 import { stableIndex } from '../apiserver/api-server.js';
 
 /** k8s.io/apimachinery/pkg/util/rand: consonants and digits that cannot spell words. */
