@@ -1,6 +1,6 @@
 // Periodic loops as upstream's wait.Until / wait.JitterUntil with sliding=true: the next pass starts one
 // period (plus jitter) after the previous pass *ends*. A pass may report how long it took (modelled
-// processing time), which is what makes a 5 s loop drift to 5 s + ε per pass in a real controller.
+// processing time), which is what makes a 5 s loop drift to 5 s + ε per pass in a real control loop.
 import type { EventHandle, Simulator } from './simulator.js';
 import type { Rng } from './random.js';
 

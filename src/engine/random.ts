@@ -1,6 +1,6 @@
 // Seeded random streams. One root seed per run; each component draws from its own stream derived from
-// the root seed and a stable label (e.g. "kubelet/worker-a-3"), never from creation order, so adding a
-// node does not reshuffle anybody else's draws.
+// the root seed and a stable label (e.g. "worker/a-3"), never from creation order, so adding a component
+// does not reshuffle anybody else's draws.
 import seedrandom from 'seedrandom';
 
 export interface Rng {
@@ -18,7 +18,8 @@ export interface Rng {
   sample<T>(items: readonly T[], k: number): T[];
   /**
    * Gives back a value next() returned, so that it is returned again next (last given back, first
-   * returned): work done ahead of time and then undone leaves the stream as if it had never drawn.
+   * returned): work done ahead of time and then undone leaves the stream as if it had never drawn
+   * (part of the lazy-dispatch extension, lazy-dispatch.ts).
    */
   unread(value: number): void;
 }
@@ -26,7 +27,7 @@ export interface Rng {
 /**
  * A stream seeded from a text. The generator is seedrandom's Alea (Johannes Baagøe's, which passes
  * BigCrush): its state is four numbers, where the package's default ARC4 keeps 256. A large cluster has
- * tens of thousands of streams (several per kubelet), and with ARC4 a draw cost ~2 µs of cache misses
+ * tens of thousands of streams (several per simulated machine), and with ARC4 a draw cost ~2 µs of cache misses
  * in its state; with Alea ~0.4 µs.
  *
  * seedrandom seeds the state (its Mash hash of the text); the step is done here, on the stream's own

@@ -43,7 +43,7 @@ export interface Guard {
  * The one shape of every scheduled event (a class: allocation with a fixed layout, monomorphic reads).
  * Fields are rewritten only for a posted event (postWith), whose object nobody outside holds.
  */
-class ScheduledEvent implements EventHandle {
+export class ScheduledEvent implements EventHandle {
   cancelled = false;
   /** Posted (no handle was given out): back to the simulator's free list once it has run. */
   pooled = false;
@@ -87,8 +87,7 @@ export const Priority = {
   fault: -10,
   /**
    * Work that counts as done from the start of its millisecond, after the faults and before everything
-   * else: a node lease renewal reaching the API server (so that renewals can be played without an event
-   * of their own, see visibleEarly).
+   * else (lazy-dispatch.ts can then play such work without an event of its own).
    */
   early: -5,
   normal: 0,
@@ -126,13 +125,15 @@ export class Simulator {
   private listPriority = 0;
   private listIndex = 0;
   /** The insertion counter when the running list started: later normal work of its ms runs after it. */
-  private listStartSeq = 0;
+  protected listStartSeq = 0;
   private queued = 0;
-  private seq = 0;
-  private current: EventHandle | undefined;
+  protected seq = 0;
+  protected current: EventHandle | undefined;
   private stopped = false;
   /** Every event due at or before this millisecond has run (outside run(); -1: none yet). */
-  private settledMs = -1;
+  protected settledMs = -1;
+  /** While positive, scheduling an event is a bug (a subclass plays past work that may schedule nothing). */
+  protected schedulingClosed = 0;
   /** Virtual time of the event being dispatched (or of the last one). */
   nowMs = 0;
   /** Events dispatched so far (cancelled ones are not counted). */
@@ -289,7 +290,8 @@ export class Simulator {
 
   /** Queues a new event in the ring (due within RING_MS) or the far heap. */
   private insert(ev: ScheduledEvent): void {
-    if (this.replaying > 0) throw this.bug(`event "${ev.label}" scheduled while a past event is replayed`);
+    if (this.schedulingClosed > 0)
+      throw this.bug(`event "${ev.label}" scheduled while scheduling is closed (past work is being replayed)`);
     const t = ev.atMs;
     const priority = ev.priority;
     const key = ev.key;
@@ -358,85 +360,6 @@ export class Simulator {
       this.ringCount += bucket.length;
     }
   }
-
-  /**
-   * Takes the insertion number an event scheduled now would get, without scheduling one. With
-   * wouldHaveRun() it lets a component apply work lazily, exactly where an event at normal priority
-   * scheduled now would have run (an informer nobody handles applies its watch events when read).
-   */
-  reserveSeq(): number {
-    return this.seq++;
-  }
-
-  /**
-   * Whether an event at `atMs`, normal priority, with insertion number `seq` (from reserveSeq or an
-   * EventHandle) would have been dispatched by now: before the event running now, or, outside run(),
-   * by the last horizon reached.
-   */
-  wouldHaveRun(atMs: number, seq: number): boolean {
-    const cur = this.current;
-    if (cur === undefined) return atMs <= this.settledMs;
-    if (atMs !== cur.atMs) return atMs < cur.atMs;
-    if (cur.priority < Priority.normal) return false;
-    // A later priority's list runs after the ms's normal work, but normal work queued while it runs comes after it.
-    if (cur.priority > Priority.normal) return seq < this.listStartSeq;
-    return seq <= cur.seq;
-  }
-
-  /**
-   * Whether something placed at `atMs` with early priority (a node lease renewal, its watch event) has
-   * happened by now: before the millisecond running now, or in it once its early work is done (outside
-   * run(), by the last horizon reached).
-   */
-  visibleEarly(atMs: number): boolean {
-    const cur = this.current;
-    if (cur === undefined) return atMs <= this.settledMs;
-    if (atMs !== cur.atMs) return atMs < cur.atMs;
-    return cur.priority > Priority.early;
-  }
-
-  /**
-   * Plays `fn` as an early-priority event at `atMs` that was never scheduled, now that it is past: the
-   * clock reads atMs meanwhile, and fn may schedule nothing (what it decides must already be past or be
-   * played the same way). A node's lease renewals are played so when someone reads the lease
-   * (kubelet.ts, catchUpRenewals).
-   */
-  replay(atMs: number, fn: () => void): void {
-    this.replayWith(atMs, fn, undefined, undefined);
-  }
-
-  /** As replay(), calling fn with `this` = target and one argument (no closure per replay: renewals are replayed by the million). */
-  replayWith<T, A>(atMs: number, fn: (this: T, arg: A) => void, target: T, arg: A): void {
-    if (!this.visibleEarly(atMs)) throw this.bug(`replay at ${atMs} ms, which has not happened yet`);
-    const nowMs = this.nowMs;
-    const current = this.current;
-    const ev = (this.replayEvent ??= new ScheduledEvent(
-      0,
-      0,
-      Priority.early,
-      0,
-      'replay',
-      NOOP,
-      undefined,
-      undefined,
-      0,
-    ));
-    const outerAtMs = ev.atMs; // a replay within a replay shares the event
-    ev.atMs = atMs;
-    this.nowMs = atMs;
-    this.current = ev;
-    this.replaying++;
-    try {
-      fn.call(target, arg);
-    } finally {
-      this.replaying--;
-      ev.atMs = outerAtMs;
-      this.nowMs = nowMs;
-      this.current = current;
-    }
-  }
-  private replayEvent: ScheduledEvent | undefined;
-  private replaying = 0;
 
   /** Schedules fn delayMs from now. */
   after(delayMs: number, fn: () => void, label = '', priority: number = Priority.normal): EventHandle {

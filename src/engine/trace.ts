@@ -10,7 +10,7 @@ export interface TraceRecord {
 
 export class TraceRecorder<F extends object> {
   readonly events: Array<TraceRecord & Record<string, unknown>> = [];
-  /** Types that are counted but not stored (e.g. lease renewals unless --trace-heartbeats). */
+  /** Types that are counted but not stored (e.g. heartbeats nobody asked to see). */
   private readonly muted: Set<string>;
   mutedCount = 0;
   private readonly observers: Array<(e: TraceRecord) => void> = [];

@@ -11,7 +11,7 @@
 // Unknown in the same node lifecycle controller pass. A per-node label keeps each node's offset independent
 // of the others: adding a node moves nobody else. Kubelets still register at t = 0 (the scenario's nodes
 // exist when its workloads are created), so only the loop phases differ.
-import { RandomStreams, Simulator, TraceRecorder } from '../engine/index.js';
+import { LazySimulator, RandomStreams, TraceRecorder } from '../engine/index.js';
 import { controlPlaneLayout } from './infra/control-plane-layout.js';
 import type { KubernetesConfig } from '../k8s/config.js';
 import type { NodeSpec, WorkloadSpec } from '../k8s/workloads.js';
@@ -79,7 +79,7 @@ export interface Cluster {
 
 export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Cluster {
   const seed = opts.seed ?? 1;
-  const sim = new Simulator(seed);
+  const sim = new LazySimulator(seed);
   const streams = new RandomStreams(seed);
   const trace = new TraceRecorder<TraceEventFields>(sim, { mute: opts.traceHeartbeats ? [] : ['node.lease.renewed'] });
   const k = spec.kubernetes;

@@ -1,6 +1,6 @@
 // What every simulated component can reach: the kernel, its seeded streams, the trace, the network and
 // the API server. Built once per run by cluster.ts.
-import type { RandomStreams, Simulator, TraceRecorder } from '../engine/index.js';
+import type { LazySimulator, RandomStreams, TraceRecorder } from '../engine/index.js';
 import type { TraceEventFields } from '../trace/events.js';
 import type { ApiServer } from './apiserver/api-server.js';
 import type { Host } from './infra/host.js';
@@ -9,7 +9,8 @@ import type { FastPaths } from './fast-paths.js';
 import type { World } from './infra/world.js';
 
 export interface ModelContext {
-  sim: Simulator;
+  /** The kernel with its lazy-dispatch extension (engine/lazy-dispatch.ts), which the fast paths use. */
+  sim: LazySimulator;
   streams: RandomStreams;
   trace: TraceRecorder<TraceEventFields>;
   network: Network;

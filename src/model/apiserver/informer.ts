@@ -4,8 +4,8 @@
 // connected, relists: it replaces its cache with the server's current state and tells its handlers what
 // changed, as a reflector does. Handlers are called with immutable objects: never mutate them.
 // An informer without handlers schedules no event per watch event: it keeps each in flight with the
-// insertion number an event would have had (Simulator.reserveSeq) and applies them when its cache is
-// read, exactly those that would have run by then (Simulator.wouldHaveRun). The cache a reader sees is
+// insertion number an event would have had (LazySimulator.reserveSeq) and applies them when its cache is
+// read, exactly those that would have run by then (LazySimulator.wouldHaveRun). The cache a reader sees is
 // the same as with one event per delivery, at a fraction of the cost. So are watch events that every
 // handler calls quiet (InformerHandlers.quiet: the handler would do nothing with them), such as a pod's
 // own Ready report coming back to its kubelet.

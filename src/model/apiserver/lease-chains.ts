@@ -1,7 +1,7 @@
 // Node lease renewals played late. While the world stays as it is, a kubelet's renewals are fixed in
 // advance: each is served OK, and the next is sent a jittered period after the answer, with every draw
 // from the node's own streams (kubelet.ts, renewServed). So a kubelet keeps its next renewal as a chain
-// link, with no event, and plays it (Simulator.replay) only when something could tell the difference:
+// link, with no event, and plays it (LazySimulator.replay) only when something could tell the difference:
 // a read or write of its lease at the API server, a read of the node-Lease informer that holds it, a
 // change of the lease watchers, a change of the world (World.willChange), its own stop, or the end of
 // the run. Played at those moments, every renewal does exactly what its event would have done (a write
@@ -12,7 +12,7 @@
 
 /** A kubelet with renewals not played yet. */
 export interface LeaseChain {
-  /** Plays every renewal that has happened by now (Simulator.visibleEarly). */
+  /** Plays every renewal that has happened by now (LazySimulator.visibleEarly). */
   catchUpRenewals(): void;
   /** Someone else writes the lease: the renewal sent ahead becomes an ordinary event (it may now fail). */
   breakChain(): void;

@@ -1173,7 +1173,7 @@ export class Kubelet extends Process implements LeaseChain {
       {
         owner: this,
         // Taken: its answer would only end the report, so it ends when the answer would have come, at the
-        // insertion number the answer's event would have had (Simulator.wouldHaveRun).
+        // insertion number the answer's event would have had (LazySimulator.wouldHaveRun).
         served: (r, respondAtMs) => {
           if (!r.ok) return false;
           report.answerAtMs = respondAtMs;
