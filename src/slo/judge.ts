@@ -12,7 +12,7 @@ type FaultStarted = Extract<TraceEvent, { type: 'fault.started' }>;
 /** Judges every SLO, in the order given. */
 export function judgeSlos(slos: SloSpec[], events: readonly TraceEvent[], runEndMs: number): SloResult[] {
   const ctx = new TraceIndex(events, runEndMs);
-  return slos.map((slo) => withMetadata(slo, judgeOne(slo, ctx)));
+  return slos.map((slo) => withMetadata(slo, judgeOne(slo, ctx), ctx.runEndMs));
 }
 
 /** What the SLO is about and the unit of its figures, for reports (SloResult's optional fields). */
@@ -28,8 +28,13 @@ export function sloMetadata(slo: SloSpec): Pick<SloResult, 'workload' | 'after' 
   return m;
 }
 
-/** Puts the metadata right after name and type, so summary.json reads in a natural order. */
-function withMetadata(slo: SloSpec, r: SloResult): SloResult {
+/**
+ * Puts the metadata right after name and type, so summary.json reads in a natural order. A bound that
+ * lies past the run's end (a recovery not seen by the end of a run shorter than its bound) breaks at the
+ * end of the run: that is when the run knew the SLO failed, and nothing is recorded after it.
+ */
+function withMetadata(slo: SloSpec, r: SloResult, runEndMs: number): SloResult {
+  if (r.violatedAtMs !== undefined && r.violatedAtMs > runEndMs) r.violatedAtMs = runEndMs;
   const { name, type, ...rest } = r;
   return { name, type, ...sloMetadata(slo), ...rest };
 }

@@ -57,6 +57,13 @@ const judge = (slo: SloSpec, events: TraceEvent[] = outage()) => judgeSlos([slo]
 describe('recovery-time', () => {
   const slo = (maxMs: number): SloSpec => ({ name: 'back', type: 'recovery-time', workload: W, after: 'f1', maxMs });
 
+  it('a bound past the end of a run that never saw the recovery breaks at the end of the run, not after it', () => {
+    const events = outage().filter((e) => e.atMs < 400000);
+    const r = judgeSlos([slo(20 * 60_000)], events, END)[0];
+    expect(r.passed).toBe(false);
+    expect(r.violatedAtMs).toBe(END);
+  });
+
   it('measures from the fault start until desired Ready pods again, after the drop', () => {
     const r = judge(slo(420000));
     expect(r).toMatchObject({ passed: true, measuredMs: 380000, boundMs: 420000 });

@@ -1,0 +1,152 @@
+// Safety invariants of a whole run, checked on its trace after it ends (npm run vopr runs them on every
+// generated scenario; a test runs them on every library scenario). A violation is a bug in hasim, not a
+// simulated failure. Each check allows exactly what the modelled failures make possible:
+// - time: events are in time order, at integer milliseconds within the run (none after its end);
+// - one copy: a pod's containers never run on two nodes at once, unless the older copy is out of the
+//   control plane's sight (its node cut off, degraded, its kubelet stopped or its clock skewed, or the API
+//   server or etcd down) or its object was force-deleted (grace 0: the API forgets the pod without waiting
+//   for the kubelet, which is how upstream's force delete can run two copies);
+// - one leader: at most one instance of a component acts as leader at a time, unless a clock was skewed
+//   (leader election trusts clocks to run at the same rate);
+// - terminating: a pod still Terminating at the end is there for a modelled reason: its node is not Ready
+//   or is powered off, its kubelet is stopped or cut off, the API server is down, or its deletion is
+//   younger than its grace period plus a minute.
+import type { TraceEvent } from '../trace/events.js';
+
+export interface InvariantViolation {
+  atMs: number;
+  invariant: 'time' | 'one-copy' | 'one-leader' | 'terminating';
+  message: string;
+}
+
+/** Fault types under which a node's kubelet may miss what the API server decided about its pods. */
+const HIDING_FAULTS = new Set(['network-partition', 'network-degrade', 'kubelet-stop', 'clock-skew']);
+/** Fault types under which nobody's kubelet hears from the API server. */
+const BLINDING_FAULTS = new Set(['apiserver-outage', 'etcd-member-down']);
+/** Deletions that forget the pod without waiting for its kubelet. */
+const FORCE_REASONS = new Set(['force-delete', 'pod-gc']);
+/** Slack past a pod's grace period before a Terminating pod on a healthy node is suspicious. */
+const TERMINATING_SLACK_MS = 60_000;
+/** The longest terminationGracePeriod hasim accepts is well under this; pods are checked against it. */
+const TERMINATING_MAX_GRACE_MS = 10 * 60_000;
+
+class ActiveFaults {
+  private readonly byName = new Map<string, { type: string; targets: string[] }>();
+  everSkewed = false;
+
+  start(e: Extract<TraceEvent, { type: 'fault.started' }>): void {
+    this.byName.set(e.fault, { type: e.faultType, targets: e.targets });
+    if (e.faultType === 'clock-skew') this.everSkewed = true;
+  }
+  end(e: Extract<TraceEvent, { type: 'fault.ended' }>): void {
+    this.byName.delete(e.fault);
+  }
+  /** Whether the control plane may not see what happens on node (or the node not hear from it). */
+  hides(node: string): boolean {
+    for (const f of this.byName.values()) {
+      if (BLINDING_FAULTS.has(f.type)) return true;
+      if (HIDING_FAULTS.has(f.type) && (f.targets.includes(node) || f.type === 'network-partition')) return true;
+    }
+    return false;
+  }
+}
+
+export function checkRunInvariants(events: readonly TraceEvent[], durationMs: number): InvariantViolation[] {
+  const out: InvariantViolation[] = [];
+  const faults = new ActiveFaults();
+  const running = new Map<string, Set<string>>();
+  const forced = new Set<string>();
+  const leaders = new Map<string, Set<string>>();
+  const terminating = new Map<string, number>();
+  const podNode = new Map<string, string>();
+  const nodeReady = new Map<string, string>();
+  const poweredOff = new Set<string>();
+  let lastMs = 0;
+  for (const e of events) {
+    if (!Number.isInteger(e.atMs) || e.atMs < lastMs || e.atMs > durationMs)
+      out.push({
+        atMs: e.atMs,
+        invariant: 'time',
+        message: `${e.type} at ${e.atMs} ms after ${lastMs} ms (run ends at ${durationMs} ms)`,
+      });
+    lastMs = Math.max(lastMs, e.atMs);
+    switch (e.type) {
+      case 'fault.started':
+        faults.start(e);
+        break;
+      case 'fault.ended':
+        faults.end(e);
+        break;
+      case 'host.powered.off':
+        poweredOff.add(e.host);
+        break;
+      case 'host.powered.on':
+        poweredOff.delete(e.host);
+        break;
+      case 'node.ready.changed':
+        nodeReady.set(e.node, e.to);
+        break;
+      case 'pod.scheduled':
+        podNode.set(e.pod, e.node);
+        break;
+      case 'pod.deleted':
+        if (!terminating.has(e.pod)) terminating.set(e.pod, e.atMs);
+        if (FORCE_REASONS.has(e.reason)) forced.add(e.pod);
+        break;
+      case 'pod.removed':
+        terminating.delete(e.pod);
+        break;
+      case 'pod.created':
+        forced.delete(e.pod);
+        break;
+      case 'pod.started': {
+        const nodes = running.get(e.pod) ?? new Set<string>();
+        for (const other of nodes)
+          if (other !== e.node && !faults.hides(other) && !forced.has(e.pod))
+            out.push({
+              atMs: e.atMs,
+              invariant: 'one-copy',
+              message: `${e.pod} started on ${e.node} while its containers still run on ${other}, which the control plane can see`,
+            });
+        nodes.add(e.node);
+        running.set(e.pod, nodes);
+        break;
+      }
+      case 'pod.stopped':
+        running.get(e.pod)?.delete(e.node);
+        break;
+      case 'leader.acquired': {
+        const set = leaders.get(e.component) ?? new Set<string>();
+        set.add(e.instance);
+        leaders.set(e.component, set);
+        if (set.size > 1 && !faults.everSkewed)
+          out.push({
+            atMs: e.atMs,
+            invariant: 'one-leader',
+            message: `${e.instance} became ${e.component} leader while ${[...set].filter((i) => i !== e.instance).join(', ')} still led, with no clock skewed`,
+          });
+        break;
+      }
+      case 'leader.lost':
+      case 'component.stopped':
+        leaders.get(e.component)?.delete(e.instance);
+        break;
+    }
+  }
+  for (const [pod, sinceMs] of terminating) {
+    const node = podNode.get(pod);
+    const excused =
+      node === undefined ||
+      nodeReady.get(node) !== 'True' ||
+      poweredOff.has(node) ||
+      faults.hides(node) ||
+      durationMs - sinceMs < TERMINATING_MAX_GRACE_MS + TERMINATING_SLACK_MS;
+    if (!excused)
+      out.push({
+        atMs: durationMs,
+        invariant: 'terminating',
+        message: `${pod} has been Terminating since ${sinceMs} ms on ${node}, which is Ready and reachable`,
+      });
+  }
+  return out;
+}
