@@ -28,9 +28,10 @@ interface Shape {
 
 export function generateScenario(seed: number): RawScenario {
   const rng = makeRng(`vopr/${seed}`);
-  const zones = ['zone-a', 'zone-b', 'zone-c'].slice(0, rng.int(1, 3));
   const durationMs = rng.int(8, 40) * 60_000;
-  const { groups, nodes, nodeZone } = generateNodes(rng, zones);
+  const { groups, nodes, nodeZone } = generateNodes(rng, ['zone-a', 'zone-b', 'zone-c'].slice(0, rng.int(1, 3)));
+  // The zones that have nodes: a zone selector must name one of them (or a control-plane zone).
+  const zones = [...new Set(nodeZone.values())].sort();
   const cpReplicas = {
     kcm: rng.int(1, 3),
     sched: rng.int(1, 3),
