@@ -3,7 +3,7 @@
 // server as `kubectl` would. They never reach into a component's memory; the components find out the
 // way they would in a real cluster.
 import { Priority } from '../engine/index.js';
-import type { FaultSpec, LeaderComponent, Target } from '../scenario/types.js';
+import type { FaultSpec, FaultType, LeaderComponent, Target } from '../scenario/types.js';
 import { TAINT_OUT_OF_SERVICE, type Node, readyCondition } from '../k8s/objects.js';
 import type { Cluster } from '../model/cluster.js';
 import type { Process } from '../model/infra/process.js';
@@ -51,198 +51,250 @@ export function scheduleFaults(cluster: Cluster, faults: readonly FaultSpec[]): 
   }
 }
 
-function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]) => void): ActiveFault {
-  const { ctx } = cluster;
-  const rng = ctx.streams.stream(`chaos/${f.name}`);
-  const nodes = () => selectNodes(f.target, cluster.spec.nodes, rng);
-  const host = (name: string) => ctx.hosts.get(name)!;
-  const trace = ctx.trace;
-
-  const powerOff = (hosts: Host[]) => {
-    announce(hosts.map((h) => h.name));
-    for (const h of hosts) {
-      if (!h.poweredOn) continue;
-      h.powerOff();
-      trace.emit('host.powered.off', { host: h.name });
-      traceMembers(cluster, h, 'component.stopped');
-    }
-    return () => {
-      for (const h of hosts) {
-        if (h.poweredOn) continue;
-        trace.emit('host.powered.on', { host: h.name });
-        h.powerOn();
-        traceMembers(cluster, h, 'component.started');
-      }
-    };
-  };
-
+/** What starting a fault can use: the cluster, its announcement, and target resolution on the fault's own stream. */
+interface FaultContext {
+  cluster: Cluster;
+  ctx: Cluster['ctx'];
+  trace: Cluster['ctx']['trace'];
+  /** Traces fault.started with the targets (call once, before acting). */
+  announce: (targets: string[]) => void;
+  /** The worker nodes the fault's target selects. */
+  nodes: () => string[];
+  host: (name: string) => Host;
   /**
    * The hosts a network fault acts on: control-plane members' hosts (`leader` resolved now) or worker
    * nodes. `zone` selects the worker nodes of the zone only (see the target schema's description).
    */
-  const hostsOf = (t: Target): string[] => {
-    if (t.controlPlane) return controlPlaneHosts(cluster);
-    const instances = t.instances ?? (t.instance !== undefined ? [t.instance] : undefined);
-    if (instances) return unique(instances.flatMap((i) => instanceHosts(cluster, i, t.component)));
-    return selectNodes(t, cluster.spec.nodes, rng);
-  };
-
-  switch (f.type) {
-    case 'node-crash': {
-      const targets = nodes();
-      return { targets, end: powerOff(targets.map(host)) };
-    }
-    case 'zone-outage': {
-      const zone = f.target.zone!;
-      const hosts = [...ctx.hosts.values()].filter((h) => h.zone === zone);
-      return { targets: hosts.map((h) => h.name), end: powerOff(hosts) };
-    }
-    case 'kubelet-stop': {
-      const targets = nodes();
-      const kubelets = targets.map((n) => cluster.kubelets.get(n)!);
-      announce(targets);
-      for (const k of kubelets) k.stop('kubelet-stop');
-      return { targets, end: () => kubelets.forEach((k) => k.host.poweredOn && k.start()) };
-    }
-    case 'network-partition': {
-      const side = hostsOf(f.target);
-      // The default `from: control-plane` is the rest of the control plane: a target that is itself a
-      // control-plane host (or a zone holding one) is not also on the other side. The same holds for
-      // any overlap: a host on both sides stays on the target side, so it is never cut from itself.
-      const inSide = new Set(side);
-      const other = (f.from === undefined ? controlPlaneHosts(cluster) : hostsOf(f.from)).filter((h) => !inSide.has(h));
-      const id = `fault/${f.name}`;
-      announce(side);
-      ctx.network.cut(id, side, other);
-      return {
-        targets: side,
-        end: () => {
-          ctx.network.heal(id);
-          ctx.api.notifyRecovery();
-        },
-      };
-    }
-    case 'network-degrade': {
-      const targets = hostsOf(f.target);
-      const id = `fault/${f.name}`;
-      announce(targets);
-      ctx.network.degrade(id, targets, f.loss ?? 0, f.latency);
-      return { targets, end: () => ctx.network.restore(id) };
-    }
-    case 'apiserver-outage':
-    case 'etcd-member-down': {
-      const pool = f.type === 'apiserver-outage' ? ctx.api.replicas : ctx.api.etcd;
-      const names = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
-      const chosen = names ? pool.filter((m) => names.includes(m.name)) : pool;
-      announce(chosen.map((m) => m.name));
-      const component = f.type === 'apiserver-outage' ? 'kube-apiserver' : 'etcd';
-      for (const m of chosen) {
-        if (m.running && m.host.poweredOn) trace.emit('component.stopped', { component, instance: m.name });
-        ctx.api.setRunning(m, false);
-      }
-      return {
-        targets: chosen.map((m) => m.name),
-        end: () => {
-          for (const m of chosen) {
-            ctx.api.setRunning(m, true);
-            if (m.host.poweredOn) trace.emit('component.started', { component, instance: m.name });
-          }
-          ctx.api.notifyRecovery();
-        },
-      };
-    }
-    case 'controller-manager-crash':
-    case 'scheduler-crash': {
-      const pool: Array<Process & { isLeader: boolean }> =
-        f.type === 'controller-manager-crash' ? cluster.controllerManagers : cluster.schedulers;
-      const names = f.target.instances ?? [f.target.instance ?? 'leader'];
-      const chosen = names.includes('leader')
-        ? pool.filter((p) => p.isLeader).slice(0, 1)
-        : pool.filter((p) => names.includes(p.name));
-      announce(chosen.map((p) => p.name));
-      for (const p of chosen) {
-        if (f.graceful && 'shutdown' in p && typeof p.shutdown === 'function') p.shutdown();
-        else p.kill('crashed');
-      }
-      return { targets: chosen.map((p) => p.name), end: () => chosen.forEach((p) => p.host.poweredOn && p.start()) };
-    }
-    case 'clock-skew': {
-      const instances = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
-      const targets = instances
-        ? unique(instances.flatMap((i) => instanceHosts(cluster, i, f.target.component)))
-        : nodes();
-      const clocks = targets.map((n) => host(n).clock);
-      announce(targets);
-      for (const c of clocks) {
-        if (f.offsetMs) c.jump(f.offsetMs);
-        if (f.rate !== undefined) c.setRate(f.rate);
-      }
-      // NTP puts the clock right again when the fault ends.
-      return {
-        targets,
-        end: () => {
-          for (const c of clocks) {
-            c.setRate(1);
-            if (f.offsetMs) c.jump(-f.offsetMs);
-          }
-        },
-      };
-    }
-    case 'node-delete': {
-      const targets = nodes();
-      announce(targets);
-      for (const n of targets) operator(cluster, `delete node ${n}`, (s) => s.deleteNode(n, 'operator'));
-      return { targets };
-    }
-    case 'node-out-of-service': {
-      const targets = nodes();
-      const setTaint = (n: string, on: boolean) =>
-        operator(cluster, `taint node ${n}`, (s) =>
-          s.patch<Node>(
-            'Node',
-            n,
-            (cur) => {
-              const has = cur.spec.taints.some((t) => t.key === TAINT_OUT_OF_SERVICE);
-              if (has === on) return undefined;
-              const taints = on
-                ? [
-                    ...cur.spec.taints,
-                    {
-                      key: TAINT_OUT_OF_SERVICE,
-                      value: 'nodeshutdown',
-                      effect: 'NoExecute' as const,
-                      timeAddedMs: s.nowMs(),
-                    },
-                  ]
-                : cur.spec.taints.filter((t) => t.key !== TAINT_OUT_OF_SERVICE);
-              return { ...cur, spec: { ...cur.spec, taints } };
-            },
-            'operator',
-          ),
-        );
-      announce(targets);
-      for (const n of targets) setTaint(n, true);
-      return { targets, end: () => targets.forEach((n) => setTaint(n, false)) };
-    }
-    case 'pod-force-delete': {
-      // `kubectl delete pod --grace-period=0 --force` for the workload's pods on nodes that are not Ready.
-      const store = ctx.api.store;
-      const workload = f.target.workload!;
-      const victims = [...store.pods.values()].filter((p) => {
-        if (p.metadata.workload !== workload || p.spec.nodeName === undefined) return false;
-        const node = store.nodes.get(p.spec.nodeName);
-        return !node || readyCondition(node)?.status !== 'True';
-      });
-      const targets = victims.map((p) => p.metadata.name);
-      announce(targets);
-      for (const name of targets)
-        operator(cluster, `force delete pod ${name}`, (s) =>
-          s.deletePod(name, { gracePeriodSeconds: 0, reason: 'force-delete' }, 'operator'),
-        );
-      return { targets };
-    }
-  }
+  hostsOf: (t: Target) => string[];
+  /** Powers the hosts off (announcing them); returns what powers them on again. */
+  powerOff: (hosts: Host[]) => () => void;
 }
+
+function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]) => void): ActiveFault {
+  const { ctx } = cluster;
+  const rng = ctx.streams.stream(`chaos/${f.name}`);
+  const trace = ctx.trace;
+  const fc: FaultContext = {
+    cluster,
+    ctx,
+    trace,
+    announce,
+    nodes: () => selectNodes(f.target, cluster.spec.nodes, rng),
+    host: (name) => ctx.hosts.get(name)!,
+    hostsOf: (t) => {
+      if (t.controlPlane) return controlPlaneHosts(cluster);
+      const instances = t.instances ?? (t.instance !== undefined ? [t.instance] : undefined);
+      if (instances) return unique(instances.flatMap((i) => instanceHosts(cluster, i, t.component)));
+      return selectNodes(t, cluster.spec.nodes, rng);
+    },
+    powerOff: (hosts) => {
+      announce(hosts.map((h) => h.name));
+      for (const h of hosts) {
+        if (!h.poweredOn) continue;
+        h.powerOff();
+        trace.emit('host.powered.off', { host: h.name });
+        traceMembers(cluster, h, 'component.stopped');
+      }
+      return () => {
+        for (const h of hosts) {
+          if (h.poweredOn) continue;
+          trace.emit('host.powered.on', { host: h.name });
+          h.powerOn();
+          traceMembers(cluster, h, 'component.started');
+        }
+      };
+    },
+  };
+  return FAULTS[f.type](fc, f);
+}
+
+function nodeCrash(fc: FaultContext, _f: FaultSpec): ActiveFault {
+  const { nodes, host, powerOff } = fc;
+  const targets = nodes();
+  return { targets, end: powerOff(targets.map(host)) };
+}
+
+function zoneOutage(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { ctx, powerOff } = fc;
+  const zone = f.target.zone!;
+  const hosts = [...ctx.hosts.values()].filter((h) => h.zone === zone);
+  return { targets: hosts.map((h) => h.name), end: powerOff(hosts) };
+}
+
+function kubeletStop(fc: FaultContext, _f: FaultSpec): ActiveFault {
+  const { cluster, announce, nodes } = fc;
+  const targets = nodes();
+  const kubelets = targets.map((n) => cluster.kubelets.get(n)!);
+  announce(targets);
+  for (const k of kubelets) k.stop('kubelet-stop');
+  return { targets, end: () => kubelets.forEach((k) => k.host.poweredOn && k.start()) };
+}
+
+function networkPartition(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { cluster, ctx, announce, hostsOf } = fc;
+  const side = hostsOf(f.target);
+  // The default `from: control-plane` is the rest of the control plane: a target that is itself a
+  // control-plane host (or a zone holding one) is not also on the other side. The same holds for
+  // any overlap: a host on both sides stays on the target side, so it is never cut from itself.
+  const inSide = new Set(side);
+  const other = (f.from === undefined ? controlPlaneHosts(cluster) : hostsOf(f.from)).filter((h) => !inSide.has(h));
+  const id = `fault/${f.name}`;
+  announce(side);
+  ctx.network.cut(id, side, other);
+  return {
+    targets: side,
+    end: () => {
+      ctx.network.heal(id);
+      ctx.api.notifyRecovery();
+    },
+  };
+}
+
+function networkDegrade(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { ctx, announce, hostsOf } = fc;
+  const targets = hostsOf(f.target);
+  const id = `fault/${f.name}`;
+  announce(targets);
+  ctx.network.degrade(id, targets, f.loss ?? 0, f.latency);
+  return { targets, end: () => ctx.network.restore(id) };
+}
+
+function memberOutage(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { ctx, trace, announce } = fc;
+  const pool = f.type === 'apiserver-outage' ? ctx.api.replicas : ctx.api.etcd;
+  const names = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
+  const chosen = names ? pool.filter((m) => names.includes(m.name)) : pool;
+  announce(chosen.map((m) => m.name));
+  const component = f.type === 'apiserver-outage' ? 'kube-apiserver' : 'etcd';
+  for (const m of chosen) {
+    if (m.running && m.host.poweredOn) trace.emit('component.stopped', { component, instance: m.name });
+    ctx.api.setRunning(m, false);
+  }
+  return {
+    targets: chosen.map((m) => m.name),
+    end: () => {
+      for (const m of chosen) {
+        ctx.api.setRunning(m, true);
+        if (m.host.poweredOn) trace.emit('component.started', { component, instance: m.name });
+      }
+      ctx.api.notifyRecovery();
+    },
+  };
+}
+
+function processCrash(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { cluster, announce } = fc;
+  const pool: Array<Process & { isLeader: boolean }> =
+    f.type === 'controller-manager-crash' ? cluster.controllerManagers : cluster.schedulers;
+  const names = f.target.instances ?? [f.target.instance ?? 'leader'];
+  const chosen = names.includes('leader')
+    ? pool.filter((p) => p.isLeader).slice(0, 1)
+    : pool.filter((p) => names.includes(p.name));
+  announce(chosen.map((p) => p.name));
+  for (const p of chosen) {
+    if (f.graceful && 'shutdown' in p && typeof p.shutdown === 'function') p.shutdown();
+    else p.kill('crashed');
+  }
+  return { targets: chosen.map((p) => p.name), end: () => chosen.forEach((p) => p.host.poweredOn && p.start()) };
+}
+
+function clockSkew(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { cluster, announce, nodes, host } = fc;
+  const instances = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
+  const targets = instances ? unique(instances.flatMap((i) => instanceHosts(cluster, i, f.target.component))) : nodes();
+  const clocks = targets.map((n) => host(n).clock);
+  announce(targets);
+  for (const c of clocks) {
+    if (f.offsetMs) c.jump(f.offsetMs);
+    if (f.rate !== undefined) c.setRate(f.rate);
+  }
+  // NTP puts the clock right again when the fault ends.
+  return {
+    targets,
+    end: () => {
+      for (const c of clocks) {
+        c.setRate(1);
+        if (f.offsetMs) c.jump(-f.offsetMs);
+      }
+    },
+  };
+}
+
+function nodeDelete(fc: FaultContext, _f: FaultSpec): ActiveFault {
+  const { cluster, announce, nodes } = fc;
+  const targets = nodes();
+  announce(targets);
+  for (const n of targets) operator(cluster, `delete node ${n}`, (s) => s.deleteNode(n, 'operator'));
+  return { targets };
+}
+
+function nodeOutOfService(fc: FaultContext, _f: FaultSpec): ActiveFault {
+  const { cluster, announce, nodes } = fc;
+  const targets = nodes();
+  const setTaint = (n: string, on: boolean) =>
+    operator(cluster, `taint node ${n}`, (s) =>
+      s.patch<Node>(
+        'Node',
+        n,
+        (cur) => {
+          const has = cur.spec.taints.some((t) => t.key === TAINT_OUT_OF_SERVICE);
+          if (has === on) return undefined;
+          const taints = on
+            ? [
+                ...cur.spec.taints,
+                {
+                  key: TAINT_OUT_OF_SERVICE,
+                  value: 'nodeshutdown',
+                  effect: 'NoExecute' as const,
+                  timeAddedMs: s.nowMs(),
+                },
+              ]
+            : cur.spec.taints.filter((t) => t.key !== TAINT_OUT_OF_SERVICE);
+          return { ...cur, spec: { ...cur.spec, taints } };
+        },
+        'operator',
+      ),
+    );
+  announce(targets);
+  for (const n of targets) setTaint(n, true);
+  return { targets, end: () => targets.forEach((n) => setTaint(n, false)) };
+}
+
+function podForceDelete(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { cluster, ctx, announce } = fc;
+  // `kubectl delete pod --grace-period=0 --force` for the workload's pods on nodes that are not Ready.
+  const store = ctx.api.store;
+  const workload = f.target.workload!;
+  const victims = [...store.pods.values()].filter((p) => {
+    if (p.metadata.workload !== workload || p.spec.nodeName === undefined) return false;
+    const node = store.nodes.get(p.spec.nodeName);
+    return !node || readyCondition(node)?.status !== 'True';
+  });
+  const targets = victims.map((p) => p.metadata.name);
+  announce(targets);
+  for (const name of targets)
+    operator(cluster, `force delete pod ${name}`, (s) =>
+      s.deletePod(name, { gracePeriodSeconds: 0, reason: 'force-delete' }, 'operator'),
+    );
+  return { targets };
+}
+
+/** The fault catalogue: how each fault type starts, and what ends it. */
+const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault> = {
+  'node-crash': nodeCrash,
+  'zone-outage': zoneOutage,
+  'kubelet-stop': kubeletStop,
+  'network-partition': networkPartition,
+  'network-degrade': networkDegrade,
+  'apiserver-outage': memberOutage,
+  'etcd-member-down': memberOutage,
+  'controller-manager-crash': processCrash,
+  'scheduler-crash': processCrash,
+  'clock-skew': clockSkew,
+  'node-delete': nodeDelete,
+  'node-out-of-service': nodeOutOfService,
+  'pod-force-delete': podForceDelete,
+};
 
 /** An operator's kubectl call from outside the cluster. */
 function operator(cluster: Cluster, label: string, op: Parameters<Cluster['ctx']['api']['request']>[2]): void {
