@@ -216,122 +216,149 @@ export class NodeLifecycleCore {
    * the queue untainted for hours).
    */
   monitorNodeHealth(): number {
-    const zoneCounts = this.passZoneCounts;
-    zoneCounts.clear();
+    this.passZoneCounts.clear();
     let visited = 0;
     const now = this.env.now();
     const graceMs = this.cfg.nodeMonitorGracePeriodMs;
-    const order = this.passOrder;
-    const short = this.quietNodes;
     const pass = ++this.passes;
     const passAtMs = this.env.passAtMs;
     if (passAtMs !== undefined) {
       this.passAt[pass % PASS_HISTORY] = passAtMs();
       this.passNow[pass % PASS_HISTORY] = now;
     }
-    const skip = short && this.env.leaseDeliveredAtMs !== undefined && passAtMs !== undefined;
-    const skipped = this.skipped;
+    const skip = this.quietNodes && this.env.leaseDeliveredAtMs !== undefined && passAtMs !== undefined;
     for (const node of this.env.nodes()) {
       const at = visited++;
-      // Skipped here last pass with this very object, and nothing has changed its record since: skipped
-      // again as long as what made it skip holds (noteSkip), without reading the record.
-      if (
-        skip &&
-        skipped.node[at] === node &&
-        skipped.epoch[at] === this.skipEpoch &&
-        pass <= skipped.untilPass[at] &&
-        (now <= skipped.deadline[at] || this.stillRenewed(at, now, graceMs))
-      ) {
-        const c = skipped.counts[at];
-        if (c !== undefined) this.touch(c, pass).ready++;
-        continue;
+      if (this.quietNodes && this.shortPath(node, at, pass, now, graceMs, skip)) continue;
+      this.fullPath(node, at, pass);
+    }
+    this.passOrder.length = visited;
+    // 5. Zones.
+    this.handleDisruption(this.passZoneCounts);
+    return visited;
+  }
+
+  /**
+   * The nodeLifecycleQuietNodes fast path for the node at position `at` of this pass: true when it was
+   * decided here (a quiet node's lease taken in or skipped, and counted), false when the full path must
+   * decide. Does exactly what the full path would for such a node (see monitorNodeHealth).
+   */
+  private shortPath(node: Node, at: number, pass: number, now: number, graceMs: number, skip: boolean): boolean {
+    const skipped = this.skipped;
+    const order = this.passOrder;
+    // Skipped here last pass with this very object, and nothing has changed its record since: skipped
+    // again as long as what made it skip holds (noteSkip), without reading the record.
+    if (
+      skip &&
+      skipped.node[at] === node &&
+      skipped.epoch[at] === this.skipEpoch &&
+      pass <= skipped.untilPass[at] &&
+      (now <= skipped.deadline[at] || this.stillRenewed(at, now, graceMs))
+    ) {
+      const c = skipped.counts[at];
+      if (c !== undefined) this.touch(c, pass).ready++;
+      return true;
+    }
+    skipped.node[at] = undefined;
+    // The record at this position last pass is this node's when it is quiet with this very object
+    // (records stop being quiet before they are replaced or dropped): no lookup by name.
+    const last = order[at];
+    if (last !== undefined && last.quietNode === node) {
+      if (skip && this.skipLease(last, now, graceMs)) {
+        this.noteSkip(at, node, last, graceMs);
+        return true;
       }
-      skipped.node[at] = undefined;
-      // The record at this position last pass is this node's when it is quiet with this very object
-      // (records stop being quiet before they are replaced or dropped): no lookup by name.
-      const last = order[at];
-      if (short && last !== undefined && last.quietNode === node) {
-        if (skip && this.skipLease(last, now, graceMs)) {
-          this.noteSkip(at, node, last, graceMs);
-          continue;
-        }
-        if (this.quietPass(last, now, graceMs)) continue;
+      if (this.quietPass(last, now, graceMs)) return true;
+    }
+    const quiet = this.health.get(node.metadata.name);
+    if (quiet !== undefined && quiet.quietNode === node && quiet !== last) {
+      if (skip && this.skipLease(quiet, now, graceMs)) {
+        order[at] = quiet;
+        this.noteSkip(at, node, quiet, graceMs);
+        return true;
       }
-      const name = node.metadata.name;
-      const quiet = this.health.get(name);
-      if (short && quiet !== undefined && quiet.quietNode === node && quiet !== last) {
-        if (skip && this.skipLease(quiet, now, graceMs)) {
-          order[at] = quiet;
-          this.noteSkip(at, node, quiet, graceMs);
-          continue;
-        }
-        if (this.quietPass(quiet, now, graceMs)) {
-          order[at] = quiet;
-          continue;
-        }
-      }
-      // The full path decides (a quiet node's lease is taken in already, as it would be).
-      if (quiet !== undefined) quiet.quietNode = undefined;
-      const zone = zoneKey(node);
-      // 1. classifyNodes: a node new to this controller gets a zone queue and is marked reachable.
-      if (!this.knownNodes.has(name)) {
-        this.knownNodes.add(name);
-        this.addZoneIfNew(zone);
-        if (this.legacy) this.cancelPodEviction(node);
-        else this.markNodeAsReachable(node);
-      }
-      // 2. The health decision.
-      const r = this.updateHealth(node, this.scratch);
-      if (node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined) {
-        const c = this.countsOf(zone, pass);
-        if (r.current?.status === 'True') c.ready++;
-        else c.notReady++;
-      }
-      if (r.update) {
-        const observed = r.observed;
-        this.env.updateNodeStatus(r.update, (res) => {
-          if (!res.ok) return; // "no pods will be evicted" for this node this pass; the next pass decides again
-          const h = this.health.get(name);
-          if (h) {
-            h.savedReady = readyCondition(res.value);
-            h.readyTransitionTimestampMs = this.env.now();
-          }
-          this.afterHealth(res.value, observed, readyCondition(res.value));
-        });
-      } else {
-        const observed = r.observed;
-        const current = r.current;
-        this.afterHealth(node, observed, current);
-        // Quiet from now on while this object stays (see monitorNodeHealth): nothing written, no retry
-        // pending, and either Ready without NoExecute taints (markNodeAsReachable called nothing and
-        // emptied its queue entry) or Unknown, tainted unreachable only and queued.
-        if (!this.legacy && current !== undefined && observed === current && !this.nodesToRetry.has(name)) {
-          const h = this.health.get(name);
-          let quietQueue: RateLimitedTimedQueue | undefined;
-          let quiet = false;
-          let requeue = false;
-          if (current.status === 'True') quiet = !hasNoExecuteTaint(node);
-          else if (current.status === 'Unknown' && !taintExists(node.spec.taints, NOT_READY_NO_EXECUTE)) {
-            // Tainted unreachable, or waiting in the queue to be (a zone in full disruption waits long).
-            quietQueue = this.queueOf(node);
-            quiet = quietQueue.has(name);
-            requeue = !taintExists(node.spec.taints, UNREACHABLE_NO_EXECUTE);
-          }
-          if (h !== undefined && quiet) {
-            h.quietNode = node;
-            h.quietCounts =
-              node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined ? this.countsOf(zone, pass) : undefined;
-            h.quietQueue = quietQueue;
-            h.quietRequeue = requeue;
-            order[at] = h;
-          }
-        }
+      if (this.quietPass(quiet, now, graceMs)) {
+        order[at] = quiet;
+        return true;
       }
     }
-    order.length = visited;
-    // 5. Zones.
-    this.handleDisruption(zoneCounts);
-    return visited;
+    return false;
+  }
+
+  /** The reference path of a pass for one node: steps 1-4 of monitorNodeHealth. */
+  private fullPath(node: Node, at: number, pass: number): void {
+    const name = node.metadata.name;
+    // A quiet node's lease is taken in already, as it would be; it is no longer quiet.
+    const quiet = this.health.get(name);
+    if (quiet !== undefined) quiet.quietNode = undefined;
+    const zone = zoneKey(node);
+    // 1. classifyNodes: a node new to this controller gets a zone queue and is marked reachable.
+    if (!this.knownNodes.has(name)) {
+      this.knownNodes.add(name);
+      this.addZoneIfNew(zone);
+      if (this.legacy) this.cancelPodEviction(node);
+      else this.markNodeAsReachable(node);
+    }
+    // 2. The health decision.
+    const r = this.updateHealth(node, this.scratch);
+    if (node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined) {
+      const c = this.countsOf(zone, pass);
+      if (r.current?.status === 'True') c.ready++;
+      else c.notReady++;
+    }
+    // 3-4. Write the status, then act on it (taints, queues) once written.
+    const observed = r.observed;
+    if (r.update) {
+      this.env.updateNodeStatus(r.update, (res) => {
+        if (!res.ok) return; // "no pods will be evicted" for this node this pass; the next pass decides again
+        const h = this.health.get(name);
+        if (h) {
+          h.savedReady = readyCondition(res.value);
+          h.readyTransitionTimestampMs = this.env.now();
+        }
+        this.afterHealth(res.value, observed, readyCondition(res.value));
+      });
+      return;
+    }
+    const current = r.current;
+    this.afterHealth(node, observed, current);
+    if (this.quietNodes) this.markQuiet(node, at, pass, zone, observed, current);
+  }
+
+  /**
+   * Quiet from now on while this object stays (see monitorNodeHealth): nothing written, no retry pending,
+   * and either Ready without NoExecute taints (markNodeAsReachable called nothing and emptied its queue
+   * entry) or Unknown, tainted unreachable only and queued.
+   */
+  private markQuiet(
+    node: Node,
+    at: number,
+    pass: number,
+    zone: string,
+    observed: NodeCondition | undefined,
+    current: NodeCondition | undefined,
+  ): void {
+    const name = node.metadata.name;
+    if (this.legacy || current === undefined || observed !== current || this.nodesToRetry.has(name)) return;
+    const h = this.health.get(name);
+    let quietQueue: RateLimitedTimedQueue | undefined;
+    let quiet = false;
+    let requeue = false;
+    if (current.status === 'True') quiet = !hasNoExecuteTaint(node);
+    else if (current.status === 'Unknown' && !taintExists(node.spec.taints, NOT_READY_NO_EXECUTE)) {
+      // Tainted unreachable, or waiting in the queue to be (a zone in full disruption waits long).
+      quietQueue = this.queueOf(node);
+      quiet = quietQueue.has(name);
+      requeue = !taintExists(node.spec.taints, UNREACHABLE_NO_EXECUTE);
+    }
+    if (h !== undefined && quiet) {
+      h.quietNode = node;
+      h.quietCounts =
+        node.metadata.labels[LABEL_EXCLUDE_DISRUPTION] === undefined ? this.countsOf(zone, pass) : undefined;
+      h.quietQueue = quietQueue;
+      h.quietRequeue = requeue;
+      this.passOrder[at] = h;
+    }
   }
 
   /**
