@@ -55,7 +55,8 @@ export function checkRunInvariants(events: readonly TraceEvent[], durationMs: nu
   const out: InvariantViolation[] = [];
   const faults = new ActiveFaults();
   const running = new Map<string, Set<string>>();
-  const forced = new Set<string>();
+  /** Copies (`pod@node`) whose pod was force-deleted while they ran: the API server forgot them. */
+  const forgotten = new Set<string>();
   const leaders = new Map<string, Set<string>>();
   const terminating = new Map<string, number>();
   const podNode = new Map<string, string>();
@@ -91,18 +92,15 @@ export function checkRunInvariants(events: readonly TraceEvent[], durationMs: nu
         break;
       case 'pod.deleted':
         if (!terminating.has(e.pod)) terminating.set(e.pod, e.atMs);
-        if (FORCE_REASONS.has(e.reason)) forced.add(e.pod);
+        if (FORCE_REASONS.has(e.reason)) for (const node of running.get(e.pod) ?? []) forgotten.add(`${e.pod}@${node}`);
         break;
       case 'pod.removed':
         terminating.delete(e.pod);
         break;
-      case 'pod.created':
-        forced.delete(e.pod);
-        break;
       case 'pod.started': {
         const nodes = running.get(e.pod) ?? new Set<string>();
         for (const other of nodes)
-          if (other !== e.node && !faults.hides(other) && !forced.has(e.pod))
+          if (other !== e.node && !faults.hides(other) && !forgotten.has(`${e.pod}@${other}`))
             out.push({
               atMs: e.atMs,
               invariant: 'one-copy',
@@ -114,6 +112,7 @@ export function checkRunInvariants(events: readonly TraceEvent[], durationMs: nu
       }
       case 'pod.stopped':
         running.get(e.pod)?.delete(e.node);
+        forgotten.delete(`${e.pod}@${e.node}`);
         break;
       case 'leader.acquired': {
         const set = leaders.get(e.component) ?? new Set<string>();

@@ -28,9 +28,21 @@ describe('one copy', () => {
     ]);
     expect(kinds(events)).toEqual([]);
   });
-  it('allows a second copy after a force delete of the first', () => {
-    const events = startedTwice([{ atMs: 60_000, type: 'pod.deleted', pod: 'db-0', reason: 'force-delete' }]);
+  it('allows a second copy after a force delete of the first, even once the new pod object exists', () => {
+    const events = startedTwice([
+      { atMs: 60_000, type: 'pod.deleted', pod: 'db-0', reason: 'force-delete' },
+      { atMs: 60_001, type: 'pod.removed', pod: 'db-0' },
+      { atMs: 60_002, type: 'pod.created', pod: 'db-0', workload: 'StatefulSet/db' },
+    ]);
     expect(kinds(events)).toEqual([]);
+  });
+  it('but not a third copy started after the forgotten one stopped while another runs in sight', () => {
+    const events = startedTwice([
+      { atMs: 60_000, type: 'pod.deleted', pod: 'db-0', reason: 'force-delete' },
+      { atMs: 70_000, type: 'pod.stopped', pod: 'db-0', node: 'n1', reason: 'pod removed from API' },
+      { atMs: 80_000, type: 'pod.started', pod: 'db-0', node: 'n1' },
+    ]);
+    expect(kinds(events)).toEqual(['one-copy']);
   });
 });
 
