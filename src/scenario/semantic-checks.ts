@@ -5,6 +5,7 @@ import { controlPlaneLayout, type ControlPlaneComponent } from './control-plane-
 import { minorVersion } from './defaults.js';
 import { didYouMean, listNames } from './did-you-mean.js';
 import type { Problem } from './issues.js';
+import { DNS1123_SUBDOMAIN_MAX } from './names.js';
 import { pdbSelects, type ManifestReadResult } from './manifests.js';
 import type { Path } from './paths.js';
 import type { Sources } from './build.js';
@@ -114,6 +115,16 @@ export function semanticChecks(
         src.doc,
       );
     }
+  });
+  (Array.isArray(rawSpec.nodes) ? rawSpec.nodes : []).forEach((n: Raw | undefined, i: number) => {
+    if (typeof n?.name !== 'string' || typeof n.count !== 'number' || n.count < 2) return;
+    const last = `${n.name}-${n.count - 1}`;
+    if (last.length > DNS1123_SUBDOMAIN_MAX)
+      error(
+        ['spec', 'nodes', i, 'name'],
+        'invalid-value',
+        `with count ${n.count} the last node is named "${last.slice(0, 40)}..." (${last.length} characters); a node name has at most ${DNS1123_SUBDOMAIN_MAX}`,
+      );
   });
   duplicateNames(rawSpec.faults, 'fault', ['spec', 'faults'], error);
   duplicateNames(rawSpec.slos, 'SLO', ['spec', 'slos'], error);
