@@ -13,7 +13,7 @@ export interface RunOptions {
   seed?: number;
   traceHeartbeats?: boolean;
   /** How to re-run this from a shell: the scenario argument and the --set flags used. */
-  reproduce?: { scenarioArg?: string; sets?: string[] };
+  reproduce?: { scenarioArg?: string; sets?: string[]; allowLarge?: boolean };
   /** Real time in ms, for the wall-time figure only (the simulation never reads it). */
   wallClockMs?: () => number;
   /** Check safety invariants event by event (on by default; off only for benchmarks). */
@@ -107,6 +107,7 @@ export function reproduceCommand(seed: number, r: RunOptions['reproduce']): stri
   if (r?.scenarioArg) parts.push(shellQuote(r.scenarioArg));
   parts.push('--seed', String(seed));
   for (const s of r?.sets ?? []) parts.push('--set', shellQuote(s));
+  if (r?.allowLarge) parts.push('--allow-large');
   return parts.join(' ');
 }
 

@@ -5,7 +5,7 @@ import { runScenario } from '../../runner/run-scenario.js';
 import { renderReports, renderTextSummary } from '../../report/index.js';
 import { toJsonl } from '../../engine/index.js';
 import { BadInput, EXIT } from '../exit-codes.js';
-import { loadScenario } from '../load.js';
+import { ALLOW_LARGE_OPTION, loadScenario } from '../load.js';
 import { DEMO_SCENARIO } from '../paths.js';
 import { writeFilesAtomic } from '../write-atomic.js';
 import { useColor } from '../tty.js';
@@ -18,6 +18,7 @@ interface RunArgs {
   format: string;
   quiet: boolean;
   'trace-heartbeats': boolean;
+  'allow-large': boolean;
 }
 
 export function runCommand(setCode: (c: number) => void): CommandModule<object, RunArgs> {
@@ -44,16 +45,23 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
           type: 'boolean',
           default: false,
           describe: 'record every kubelet lease renewal in events.jsonl',
-        }) as never,
+        })
+        .option('allow-large', ALLOW_LARGE_OPTION) as never,
     handler: (args) => {
       const seed = checkSeed(args.seed);
       const file = args.scenario ?? DEMO_SCENARIO;
-      const { scenario, displayPath, warnings } = loadScenario(file, args.set ?? []);
+      const { scenario, displayPath, warnings } = loadScenario(file, args.set ?? [], {
+        allowLarge: args['allow-large'],
+      });
       if (warnings && !args.quiet) process.stderr.write(warnings + '\n');
       const result = runScenario(scenario, {
         seed,
         traceHeartbeats: args['trace-heartbeats'],
-        reproduce: { scenarioArg: args.scenario === undefined ? undefined : displayPath, sets: args.set },
+        reproduce: {
+          scenarioArg: args.scenario === undefined ? undefined : displayPath,
+          sets: args.set,
+          allowLarge: args['allow-large'],
+        },
         wallClockMs: () => performance.now(),
       });
       const outDir = args.out ?? join('reports', scenario.metadata.name);
