@@ -682,13 +682,14 @@ function incomplete(converted: Raw[] | undefined, original: unknown, keys: strin
 }
 
 /** Whether the raw (pre-validation) document had something at `path`, valid or not. */
+/** Whether the document as written has a value at path (`key:` with nothing after it has none). */
 function rawHas(original: unknown, path: Path): boolean {
   let cur: unknown = original;
   for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return false;
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, seg)) return false;
     cur = (cur as Record<string | number, unknown>)[seg];
   }
-  return cur !== undefined;
+  return cur !== undefined && cur !== null;
 }
 
 /**

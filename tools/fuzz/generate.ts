@@ -8,20 +8,14 @@ import type { Rng } from './mutate.js';
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)];
 const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
 
-export function generateScenario(rng: Rng, index: number): string {
-  const zones = ['zone-a', 'zone-b', 'zone-c'].slice(0, int(rng, 1, 3));
-  const groups = zones.map((zone, i) => ({ name: `worker-${'abc'[i]}`, count: int(rng, 1, 3), zone }));
-  const nodeNames = groups.flatMap((g) =>
-    g.count === 1 ? [g.name] : Array.from({ length: g.count }, (_, j) => `${g.name}-${j}`),
-  );
-  const workloads = [
-    { kind: 'Deployment', name: 'web', replicas: int(rng, 0, 6), spreadAcrossZones: rng() < 0.5 },
-    ...(rng() < 0.5 ? [{ kind: 'StatefulSet', name: 'db', replicas: int(rng, 1, 3) }] : []),
-    ...(rng() < 0.3 ? [{ kind: 'DaemonSet', name: 'agent' }] : []),
-  ];
-  const durationMin = int(rng, 2, 8);
-  const replicas = { cm: int(rng, 1, 3), sched: int(rng, 1, 2), api: int(rng, 1, 3), etcd: pick(rng, [1, 3]) };
-  const faults = Array.from({ length: int(rng, 0, 3) }, (_, i) => {
+function generateFaults(
+  rng: Rng,
+  durationMin: number,
+  zones: string[],
+  nodeNames: string[],
+  workload: string,
+): Record<string, unknown>[] {
+  return Array.from({ length: int(rng, 0, 3) }, (_, i) => {
     const type = pick(rng, FAULT_TYPES);
     const at = `${int(rng, 10, durationMin * 60 - 70)}s`;
     const fault: Record<string, unknown> = { name: `f${i}`, type, at };
@@ -38,7 +32,7 @@ export function generateScenario(rng: Rng, index: number): string {
         fault.target = { instance: 'leader' };
         break;
       case 'pod-force-delete':
-        fault.target = { workload: `${workloads[0].kind}/${workloads[0].name}` };
+        fault.target = { workload };
         break;
       default:
         fault.target = pick(rng, [
@@ -58,6 +52,22 @@ export function generateScenario(rng: Rng, index: number): string {
     if (type === 'clock-skew') fault.rate = pick(rng, [0.5, 1.5, 3]);
     return fault;
   });
+}
+
+export function generateScenario(rng: Rng, index: number): string {
+  const zones = ['zone-a', 'zone-b', 'zone-c'].slice(0, int(rng, 1, 3));
+  const groups = zones.map((zone, i) => ({ name: `worker-${'abc'[i]}`, count: int(rng, 1, 3), zone }));
+  const nodeNames = groups.flatMap((g) =>
+    g.count === 1 ? [g.name] : Array.from({ length: g.count }, (_, j) => `${g.name}-${j}`),
+  );
+  const workloads = [
+    { kind: 'Deployment', name: 'web', replicas: int(rng, 0, 6), spreadAcrossZones: rng() < 0.5 },
+    ...(rng() < 0.5 ? [{ kind: 'StatefulSet', name: 'db', replicas: int(rng, 1, 3) }] : []),
+    ...(rng() < 0.3 ? [{ kind: 'DaemonSet', name: 'agent' }] : []),
+  ];
+  const durationMin = int(rng, 2, 8);
+  const replicas = { cm: int(rng, 1, 3), sched: int(rng, 1, 2), api: int(rng, 1, 3), etcd: pick(rng, [1, 3]) };
+  const faults = generateFaults(rng, durationMin, zones, nodeNames, `${workloads[0].kind}/${workloads[0].name}`);
   const slos = [
     { name: 'leaders', type: 'max-concurrent-leaders', component: 'kube-controller-manager', max: 1 },
     { name: 'web available', type: 'min-available', workload: 'Deployment/web', min: '50%' },

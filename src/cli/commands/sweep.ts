@@ -27,8 +27,9 @@ import { BadInput, EXIT } from '../exit-codes.js';
 import { ALLOW_LARGE_OPTION, displayPathOf } from '../load.js';
 import { readScenarioFile } from '../read-input.js';
 import { useColor } from '../tty.js';
-import { writeFilesAtomic } from '../write-atomic.js';
-import { executeSweep } from '../sweep-workers.js';
+import { ReportFolder } from '../write-atomic.js';
+import { executeSweep, type ExecuteOutcome } from '../sweep-workers.js';
+import { stopCleanlyOnSignals } from '../signals.js';
 import { checkSeed } from './run.js';
 
 /** Seeds per grid point when --seeds is not given. */
@@ -99,6 +100,10 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
       const plan = planSweep(args.scenario, flags);
       if (plan.warnings && !args.quiet) process.stderr.write(plan.warnings + '\n');
       const { sweep, text, displayPath } = plan;
+      const outDir = args.out ?? join('reports', `${sweep.scenario}-sweep`);
+      // --out is checked (and locked) before the first run; sweep.json and sweep.md are written as one set.
+      stopCleanlyOnSignals();
+      const folder = ReportFolder.open(outDir);
 
       const jobs = sweepJobs(sweep.points.length, sweep.firstSeed, sweep.seedCount);
       const progress = !args.quiet && process.stderr.isTTY ? progressLine(jobs.length, startedMs) : undefined;
@@ -114,24 +119,17 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
       progress?.clear();
 
       if (!outcome.ok) {
-        const where = outcome.job
-          ? ` in the run with seed ${outcome.job.seed}${sweep.points[outcome.job.point].settings.length ? ` at ${pointTitle(sweep.points[outcome.job.point])}` : ''}`
-          : '';
-        const reproduce = outcome.job
-          ? `\nReproduce: ${reproduceCommand(outcome.job.seed, { scenarioArg: displayPath, sets: pointSets(sweep, outcome.job.point), allowLarge: flags.allowLarge })}`
-          : '';
-        process.stderr.write(
-          `hasim: internal error${where}: ${outcome.message}${reproduce}\nThis is a bug in hasim, not in your scenario. Please report it with the scenario file, the seed and the settings.\n`,
-        );
+        folder.abandon();
+        reportSweepBug(outcome, sweep, displayPath, flags.allowLarge);
         setCode(EXIT.internal);
         return;
       }
 
       const result = aggregateSweep(sweep, outcome.records);
       const wallMs = Math.max(0, Math.round(performance.now() - startedMs));
-      const outDir = args.out ?? join('reports', `${sweep.scenario}-sweep`);
       const json = JSON.stringify(result, null, 2) + '\n';
-      writeFilesAtomic(outDir, { 'sweep.json': json, 'sweep.md': renderSweepMarkdown(result) });
+      folder.write({ 'sweep.json': json, 'sweep.md': renderSweepMarkdown(result) });
+      folder.commit();
       if (!args.quiet) {
         if (args.format === 'json')
           process.stdout.write(
@@ -150,6 +148,26 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
       setCode(result.passed ? EXIT.ok : EXIT.sloFailed);
     },
   };
+}
+
+/** A bug found by one of the runs: where, the command that replays it, and whom to tell. */
+function reportSweepBug(
+  outcome: Extract<ExecuteOutcome, { ok: false }>,
+  sweep: SweepPlan,
+  displayPath: string,
+  allowLarge: boolean,
+): void {
+  const job = outcome.job;
+  const point = job ? sweep.points[job.point] : undefined;
+  const where = job
+    ? ` in the run with seed ${job.seed}${point?.settings.length ? ` at ${pointTitle(point)}` : ''}`
+    : '';
+  const reproduce = job
+    ? `\nReproduce: ${reproduceCommand(job.seed, { scenarioArg: displayPath, sets: pointSets(sweep, job.point), allowLarge })}`
+    : '';
+  process.stderr.write(
+    `hasim: internal error${where}: ${outcome.message}${reproduce}\nThis is a bug in hasim, not in your scenario. Please report it with the scenario file, the seed and the settings.\n`,
+  );
 }
 
 interface Flags {
