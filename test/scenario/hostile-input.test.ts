@@ -132,3 +132,19 @@ describe('selectors', () => {
     );
   });
 });
+
+describe('found by the fuzzer', () => {
+  it('an invalid control-plane zone next to a zone selector is reported, not a crash in did-you-mean', () => {
+    const text = BASE.replace('duration: 2m\n', 'duration: 2m\n  controlPlane: { zones: [{ a: 1 }] }\n').replace(
+      'target: { node: w-0 }',
+      'target: { zone: zone-q }',
+    );
+    expect(problems(text)).toBe(
+      [
+        's.yaml:7:26: error: spec.controlPlane.zones: needs at least one zone',
+        's.yaml:7:27: error: spec.controlPlane.zones[0]: expected a string, found a mapping',
+        's.yaml:13:61: error: spec.faults[0].target.zone: unknown zone "zone-q" (did you mean "zone-a"?)',
+      ].join('\n'),
+    );
+  });
+});

@@ -179,7 +179,8 @@ function throughCli(fuzzCase: FuzzCase, opts: FuzzOptions): string | undefined {
     const r = spawnSync(process.execPath, args, {
       cwd: dir,
       encoding: 'utf8',
-      timeout: opts.timeLimitMs,
+      // A child process also pays Node's start-up and competes for the CPU: three times the limit.
+      timeout: 3 * opts.timeLimitMs,
       env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--max-old-space-size=${opts.memoryMb}` },
     });
     if (r.error || r.status === null) return `hasim run did not finish (${r.error?.message ?? r.signal})`;
