@@ -5,8 +5,10 @@
 // types, and an integer time inside the run, in order. The summary is checked field by field and
 // against the trace: the run.started event must name the same scenario, seed, duration and version,
 // and when the summary records the trace's length and SHA-256 (`trace`), the file must match them.
+import { createHash } from 'node:crypto';
 import { SLO_TYPES } from '../scenario/types.js';
-import type { TraceEventFields, TraceEventType } from './events.js';
+import type { TraceEvent, TraceEventFields, TraceEventType } from './events.js';
+import type { RunSummary } from './summary.js';
 
 /** A problem with a saved run: which file, which line (1-based; 0: the file as a whole) and what. */
 export interface SavedRunProblem {
@@ -230,4 +232,52 @@ export function checkSummaryAgainstTrace(
         'the trace is not the one this summary was written with (its SHA-256 differs from summary.json\'s "trace.sha256")',
     };
   return undefined;
+}
+
+export type SavedRun =
+  { ok: true; summary: RunSummary; events: TraceEvent[] } | { ok: false; problem: SavedRunProblem };
+
+/** Parses and checks the texts of summary.json and events.jsonl; the first problem, or the run. */
+export function parseSavedRun(summaryText: string, eventsText: string): SavedRun {
+  const problem = (file: SavedRunProblem['file'], line: number, message: string): SavedRun => ({
+    ok: false,
+    problem: { file, line, message },
+  });
+  let summary: unknown;
+  try {
+    summary = JSON.parse(summaryText);
+  } catch (e) {
+    return problem('summary.json', 0, `not valid JSON (${(e as Error).message})`);
+  }
+  const bad = checkSummary(summary);
+  if (bad) return { ok: false, problem: bad };
+  const s = summary as Record<string, unknown>;
+  const endMs = Math.min(s.durationMs as number, MAX_SAVED_DURATION_MS);
+  const lines = eventsText.split('\n');
+  // A file ends with a newline; a last line without one was cut in the middle of writing it.
+  const last = lines.pop();
+  if (last !== undefined && last !== '')
+    return problem(
+      'events.jsonl',
+      lines.length + 1,
+      'the last line has no line end: the trace was cut short while it was written',
+    );
+  const events: TraceEvent[] = [];
+  let previousMs = 0;
+  for (let i = 0; i < lines.length; i++) {
+    let e: unknown;
+    try {
+      e = JSON.parse(lines[i]);
+    } catch (err) {
+      return problem('events.jsonl', i + 1, `not valid JSON (${(err as Error).message})`);
+    }
+    const why = checkEvent(e, previousMs, endMs);
+    if (why) return problem('events.jsonl', i + 1, why);
+    previousMs = (e as TraceEvent).atMs;
+    events.push(e as TraceEvent);
+  }
+  const sha256 = createHash('sha256').update(eventsText).digest('hex');
+  const mismatch = checkSummaryAgainstTrace(s, events[0] as Record<string, unknown> | undefined, events.length, sha256);
+  if (mismatch) return { ok: false, problem: mismatch };
+  return { ok: true, summary: summary as RunSummary, events };
 }

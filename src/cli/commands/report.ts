@@ -1,20 +1,13 @@
 // `hasim report <run-dir>`: re-renders the report files from a saved run (events.jsonl + summary.json).
 // What it reads is checked first (trace/check-saved-run.ts): a bad or mismatched file is bad input,
 // exit 2 with the first bad line, never a crash, a hang or a confidently wrong report.
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { renderReports } from '../../report/index.js';
 import type { TraceEvent } from '../../trace/events.js';
 import type { RunSummary } from '../../trace/summary.js';
-import {
-  checkEvent,
-  checkSummary,
-  checkSummaryAgainstTrace,
-  MAX_SAVED_DURATION_MS,
-  type SavedRunProblem,
-} from '../../trace/check-saved-run.js';
+import { parseSavedRun, type SavedRunProblem } from '../../trace/check-saved-run.js';
 import { BadInput, EXIT } from '../exit-codes.js';
 import { fsReason, ReportFolder } from '../write-atomic.js';
 
@@ -84,42 +77,7 @@ export function readSavedRun(dir: string): { summary: RunSummary; events: TraceE
   if (!isDir) throw new BadInput(`${dir}: error: not a folder written by hasim run`);
   const summaryText = readText(join(dir, 'summary.json'));
   const eventsText = readText(join(dir, 'events.jsonl'));
-  let summary: unknown;
-  try {
-    summary = JSON.parse(summaryText);
-  } catch (e) {
-    throw new BadInput(`${join(dir, 'summary.json')}: error: not valid JSON (${(e as Error).message})`);
-  }
-  const bad = checkSummary(summary);
-  if (bad) fail(dir, bad);
-  const s = summary as Record<string, unknown>;
-  const endMs = Math.min(s.durationMs as number, MAX_SAVED_DURATION_MS);
-
-  const events: TraceEvent[] = [];
-  const lines = eventsText.split('\n');
-  // A file ends with a newline; a last line without one was cut in the middle of writing it.
-  const last = lines.pop();
-  if (last !== undefined && last !== '')
-    fail(dir, {
-      file: 'events.jsonl',
-      line: lines.length + 1,
-      message: 'the last line has no line end: the trace was cut short while it was written',
-    });
-  let previousMs = 0;
-  for (let i = 0; i < lines.length; i++) {
-    let e: unknown;
-    try {
-      e = JSON.parse(lines[i]);
-    } catch (err) {
-      fail(dir, { file: 'events.jsonl', line: i + 1, message: `not valid JSON (${(err as Error).message})` });
-    }
-    const problem = checkEvent(e, previousMs, endMs);
-    if (problem) fail(dir, { file: 'events.jsonl', line: i + 1, message: problem });
-    previousMs = (e as TraceEvent).atMs;
-    events.push(e as TraceEvent);
-  }
-  const sha256 = createHash('sha256').update(eventsText).digest('hex');
-  const mismatch = checkSummaryAgainstTrace(s, events[0] as Record<string, unknown> | undefined, events.length, sha256);
-  if (mismatch) fail(dir, mismatch);
-  return { summary: summary as RunSummary, events };
+  const parsed = parseSavedRun(summaryText, eventsText);
+  if (!parsed.ok) fail(dir, parsed.problem);
+  return { summary: parsed.summary, events: parsed.events };
 }
