@@ -71,7 +71,8 @@ function runAndKill(cwd: string, seed: number, files: number): Promise<string> {
     let killed = '';
     let staging: string | undefined;
     const poll = setInterval(() => {
-      staging ??= readdirSync(cwd).find((f) => f.startsWith('.out.tmp-'));
+      // This run's own staging folder (a killed run's is still there until this one clears it).
+      staging ??= readdirSync(cwd).find((f) => f.startsWith(`.out.tmp-${child.pid}-`));
       if (!staging) return;
       const gone = !existsSync(join(cwd, staging));
       const staged = gone ? 7 : readdirSync(join(cwd, staging)).length;

@@ -11,6 +11,7 @@ import { DEMO_SCENARIO } from '../paths.js';
 import { ReportFolder } from '../write-atomic.js';
 import { useColor } from '../tty.js';
 import { playRun } from '../progress.js';
+import { checkMemory } from '../memory.js';
 import { stopCleanlyOnSignals } from '../signals.js';
 
 interface RunArgs {
@@ -57,6 +58,7 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
         allowLarge: args['allow-large'],
       });
       if (warnings && !args.quiet) process.stderr.write(warnings + '\n');
+      checkMemory(scenario);
       const outDir = args.out ?? join('reports', scenario.metadata.name);
       // --out is checked (and locked) before anything is simulated; the files are written as one set.
       stopCleanlyOnSignals();

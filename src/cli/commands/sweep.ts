@@ -30,6 +30,7 @@ import { useColor } from '../tty.js';
 import { ReportFolder } from '../write-atomic.js';
 import { executeSweep, type ExecuteOutcome } from '../sweep-workers.js';
 import { stopCleanlyOnSignals } from '../signals.js';
+import { checkMemory } from '../memory.js';
 import { checkSeed } from './run.js';
 
 /** Seeds per grid point when --seeds is not given. */
@@ -255,7 +256,8 @@ function planSweep(
   points.forEach((_, i) => {
     const parsed = parseScenarioText(text, { file: displayPath, sets: pointSets(planned, i), allowLarge });
     if (!parsed.ok) issues.push(...parsed.issues.map((issue) => gridIssue(issue, planned, i, SET_FILE)));
-    else if (!first) {
+    else checkMemory(parsed.scenario, Math.min(flags.workers, runs));
+    if (parsed.ok && !first) {
       first = parsed.scenario;
       warnings = parsed.warnings.length
         ? formatIssues(parsed.warnings.map((w) => gridIssue(w, planned, i, SET_FILE)))
