@@ -214,3 +214,33 @@ describe('SIGINT and SIGTERM stop a run cleanly', () => {
     }
   });
 });
+
+describe('sweeps write and stop the same way', () => {
+  it('a sweep refuses a file as --out before its first run, and SIGINT stops it with 130', async () => {
+    const dir = setup();
+    const r = hasim(['sweep', 'tiny.yaml', '--seeds', '2', '--out', 'tiny.yaml'], dir);
+    expect(r.stderr).toBe('hasim: --out tiny.yaml: is a file, not a folder; name a folder for the report files\n');
+    expect(r.code).toBe(2);
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [BIN, 'sweep', 'long.yaml', '--seeds', '4', '--workers', '1', '--out', 'sw'],
+        {
+          cwd: dir,
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const poll = setInterval(() => {
+        if (readdirSync(dir).some((f) => f.startsWith('.sw.tmp-'))) {
+          clearInterval(poll);
+          setTimeout(() => child.kill('SIGINT'), 300);
+        }
+      }, 20);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('hasim: stopped by SIGINT; sw left as it was\n');
+    expect(readdirSync(dir).sort()).toEqual(['long.yaml', 'tiny.yaml']);
+  });
+});
