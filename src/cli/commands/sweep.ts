@@ -267,9 +267,11 @@ function planSweep(
   const errors = dedupe(issues.filter((i) => i.severity === 'error'));
   if (errors.length || !first) throw new BadInput(formatIssues(errors));
   const firstSeed = flags.seed ?? first.spec.seed;
-  if (firstSeed + flags.seeds - 1 > Number.MAX_SAFE_INTEGER)
+  // BigInt: near 2^53 the sum itself would be rounded.
+  const lastSeed = BigInt(firstSeed) + BigInt(flags.seeds) - 1n;
+  if (lastSeed > BigInt(Number.MAX_SAFE_INTEGER))
     throw new BadInput(
-      `hasim: seeds ${firstSeed}..${firstSeed + flags.seeds - 1} go past ${Number.MAX_SAFE_INTEGER} (2^53 - 1), the largest seed that can be printed and read back`,
+      `hasim: seeds ${firstSeed}..${lastSeed} go past ${Number.MAX_SAFE_INTEGER} (2^53 - 1), the largest seed that can be printed and read back`,
     );
   const sweep: SweepPlan = {
     scenario: first.metadata.name,
