@@ -12,11 +12,11 @@ export interface Loaded {
   warnings: string;
 }
 
-export function loadScenario(path: string, sets: string[] = []): Loaded {
+export function loadScenario(path: string, sets: string[] = [], opts: { allowLarge?: boolean } = {}): Loaded {
   const displayPath = displayPathOf(path);
   const read = readScenarioFile(path);
   if (!read.ok) throw new BadInput(formatIssues(read.issues.map((i) => ({ ...i, file: displayPath }))));
-  const parsed = parseScenarioText(read.text, { file: displayPath, sets });
+  const parsed = parseScenarioText(read.text, { file: displayPath, sets, allowLarge: opts.allowLarge });
   if (!parsed.ok) throw new BadInput(formatIssues(parsed.issues));
   return {
     scenario: parsed.scenario,
@@ -24,6 +24,14 @@ export function loadScenario(path: string, sets: string[] = []): Loaded {
     warnings: parsed.warnings.length ? formatIssues(parsed.warnings) : '',
   };
 }
+
+/** The --allow-large option, the same in run, validate and sweep. */
+export const ALLOW_LARGE_OPTION = {
+  type: 'boolean',
+  default: false,
+  describe:
+    "lift the size limits (Kubernetes' supported 5,000 nodes, 150,000 pods, 110 pods per node; 24h of virtual time; ...) to hasim's ceilings",
+} as const;
 
 export function displayPathOf(path: string): string {
   const rel = relative(process.cwd(), path);

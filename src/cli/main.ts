@@ -10,8 +10,10 @@ import { validateCommand } from './commands/validate.js';
 import { schemaCommand } from './commands/schema.js';
 import { reportCommand } from './commands/report.js';
 import { sweepCommand } from './commands/sweep.js';
+import { exitPlainlyOnStdoutErrors } from './stdout.js';
 
 async function main(argv: string[]): Promise<number> {
+  exitPlainlyOnStdoutErrors();
   let code: number = EXIT.ok;
   const parser = yargs(argv)
     .scriptName('hasim')

@@ -14,7 +14,11 @@ const scenarios = new Map<number, Scenario>();
 function scenarioFor(point: number): Scenario {
   let scenario = scenarios.get(point);
   if (!scenario) {
-    const parsed = parseScenarioText(data.text, { file: data.file, sets: data.pointSets[point] });
+    const parsed = parseScenarioText(data.text, {
+      file: data.file,
+      sets: data.pointSets[point],
+      allowLarge: data.allowLarge,
+    });
     // The main thread validated every grid point before starting any worker.
     if (!parsed.ok)
       throw new Error(`grid point ${point + 1} did not validate in a worker:\n${formatIssues(parsed.issues)}`);
@@ -30,6 +34,7 @@ parentPort!.on('message', (job: SweepJob) => {
     const record = runSweepJob(scenarioFor(job.point), job, {
       scenarioArg: data.file,
       sets: data.pointSets[job.point],
+      allowLarge: data.allowLarge,
     });
     reply = { kind: 'done', job, record };
   } catch (err) {

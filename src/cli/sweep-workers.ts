@@ -12,6 +12,8 @@ export interface WorkerData {
   file: string;
   /** Every --set of each grid point's runs. */
   pointSets: string[][];
+  /** --allow-large. */
+  allowLarge: boolean;
 }
 
 export type WorkerReply =
@@ -65,7 +67,12 @@ export function executeSweep(opts: ExecuteOptions): Promise<ExecuteOutcome> {
       }
     };
 
-    const workerData: WorkerData = { text: opts.text, file: opts.file, pointSets: opts.pointSets };
+    const workerData: WorkerData = {
+      text: opts.text,
+      file: opts.file,
+      pointSets: opts.pointSets,
+      allowLarge: opts.allowLarge,
+    };
     for (let i = 0; i < count; i++) {
       const w = new Worker(WORKER_URL, {
         workerData,

@@ -7,14 +7,23 @@ import { milestones } from './milestones.js';
 
 export const MARKDOWN_MILESTONES_MAX = 40;
 
-/** Markdown table cells: no pipes or line breaks, and no raw HTML (GitHub renders it). */
-function cell(s: unknown): string {
+/** Text in a code span: no pipes or line breaks, and no raw HTML (GitHub renders it). */
+function codeCell(s: unknown): string {
   return String(s)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, ' ');
+}
+
+/**
+ * Markdown text and table cells: as codeCell, and no links or images from the scenario's text
+ * (a description's `![x](https://...)` would load a remote image in every CI summary that shows
+ * it): backslashes and square brackets are escaped, so they show as written.
+ */
+function cell(s: unknown): string {
+  return codeCell(String(s).replace(/[\\[\]]/g, (c) => `\\${c}`));
 }
 
 export function renderMarkdownReport(summary: RunSummary, events: readonly TraceEvent[]): string {
@@ -34,7 +43,7 @@ export function renderMarkdownReport(summary: RunSummary, events: readonly Trace
   for (const s of summary.slos) {
     const broke =
       !s.passed && s.violatedAtMs !== undefined
-        ? ` (broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by \`${cell(describeEvent(s.violatedBy)).replace(/`/g, "'")}\`` : ''})`
+        ? ` (broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by \`${codeCell(describeEvent(s.violatedBy)).replace(/`/g, "'")}\`` : ''})`
         : '';
     out.push(
       `| ${s.passed ? '✅' : '❌'} | ${cell(s.name)} | \`${s.type}\` | ${cell(formatMeasured(s))} | ${cell(formatBound(s))} | ${cell(s.message)}${broke} |`,

@@ -14,7 +14,7 @@ export interface RunOptions {
   seed?: number;
   traceHeartbeats?: boolean;
   /** How to re-run this from a shell: the scenario argument and the --set flags used. */
-  reproduce?: { scenarioArg?: string; sets?: string[] };
+  reproduce?: { scenarioArg?: string; sets?: string[]; allowLarge?: boolean };
   /** Real time in ms, for the wall-time figure only (the simulation never reads it). */
   wallClockMs?: () => number;
   /** Check safety invariants event by event (on by default; off only for benchmarks). */
@@ -32,7 +32,25 @@ export interface RunResult {
   cluster: Cluster;
 }
 
-export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
+/**
+ * A run that is played in steps: `advance(untilMs)` plays virtual time up to a horizon and returns, so
+ * the CLI can show progress and stop on a signal between steps. The simulation is the same whatever
+ * the horizons: sim.run to successive horizons dispatches the same events in the same order as one
+ * sim.run to the end (test/golden/chunked.test.ts checks every scenario's trace hash).
+ */
+export interface RunHandle {
+  readonly durationMs: number;
+  /** Virtual time reached. */
+  readonly nowMs: number;
+  /** Events dispatched so far. */
+  readonly events: number;
+  /** Plays up to untilMs (at most the end of the run); true when the run has reached its end. */
+  advance(untilMs: number): boolean;
+  /** Plays what is left, judges the SLOs and builds the summary. */
+  finish(): RunResult;
+}
+
+export function startRun(scenario: Scenario, opts: RunOptions = {}): RunHandle {
   const wall = opts.wallClockMs ?? (() => 0);
   const startedWallMs = wall();
   const seed = opts.seed ?? scenario.spec.seed;
@@ -59,7 +77,40 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     kubernetesVersion: scenario.spec.kubernetes.version,
   });
   scheduleFaults(cluster, scenario.spec.faults);
-  sim.run(durationMs);
+  let reachedMs = 0;
+  let started = false;
+  const advance = (untilMs: number): boolean => {
+    const horizon = Math.min(Math.floor(untilMs), durationMs);
+    if (!started || horizon > reachedMs) {
+      sim.run(horizon);
+      reachedMs = horizon;
+      started = true;
+    }
+    return reachedMs >= durationMs;
+  };
+  return {
+    durationMs,
+    get nowMs() {
+      return reachedMs;
+    },
+    get events() {
+      return sim.dispatched;
+    },
+    advance,
+    finish: () => {
+      advance(durationMs);
+      return finishRun(scenario, cluster, seed, opts, Math.max(0, Math.round(wall() - startedWallMs)));
+    },
+  };
+}
+
+export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
+  return startRun(scenario, opts).finish();
+}
+
+function finishRun(scenario: Scenario, cluster: Cluster, seed: number, opts: RunOptions, wallMs: number): RunResult {
+  const { sim, trace } = cluster.ctx;
+  const durationMs = scenario.spec.durationMs;
   // Renewals not played yet happened before the end: they count in the trace (node.lease.renewed).
   cluster.ctx.api.store.chains.catchUpAll();
 
@@ -76,7 +127,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     slos,
     faults: summarizeFaults(withViolations),
     workloads: summarizeWorkloads(withViolations, durationMs),
-    stats: { events: sim.dispatched, wallMs: Math.max(0, Math.round(wall() - startedWallMs)) },
+    stats: { events: sim.dispatched, wallMs },
     reproduce: reproduceCommand(seed, opts.reproduce),
   };
   return { summary, events: withViolations, cluster };
@@ -109,6 +160,7 @@ export function reproduceCommand(seed: number, r: RunOptions['reproduce']): stri
   if (r?.scenarioArg) parts.push(shellQuote(r.scenarioArg));
   parts.push('--seed', String(seed));
   for (const s of r?.sets ?? []) parts.push('--set', shellQuote(s));
+  if (r?.allowLarge) parts.push('--allow-large');
   return parts.join(' ');
 }
 

@@ -215,7 +215,7 @@ function sloRecord(s: SloResult): SweepRunRecord['slos'][number] {
 export function runSweepJob(
   scenario: Scenario,
   job: SweepJob,
-  reproduce: { scenarioArg: string; sets: string[] },
+  reproduce: { scenarioArg: string; sets: string[]; allowLarge?: boolean },
 ): SweepRunRecord {
   const { summary } = runScenario(scenario, { seed: job.seed, reproduce });
   return toRunRecord(job, summary);

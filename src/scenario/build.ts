@@ -52,7 +52,8 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
 
   const zonesOfNodes = [...new Set(nodes.map((n) => n.zone))].sort();
   const controlPlaneZones: string[] =
-    spec.controlPlane?.zones ?? (zonesOfNodes.length > 0 ? zonesOfNodes : [D.DEFAULT_ZONE]);
+    spec.controlPlane?.zones?.filter((z: unknown) => typeof z === 'string') ??
+    (zonesOfNodes.length > 0 ? zonesOfNodes : [D.DEFAULT_ZONE]);
 
   const workloads: WorkloadSpec[] = [];
   (spec.workloads ?? []).forEach((w: Raw | undefined, i: number) => {

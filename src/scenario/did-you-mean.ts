@@ -32,7 +32,8 @@ export function didYouMean(input: string, candidates: Iterable<string>): string 
   let best: string | undefined;
   let bestScore = Infinity;
   for (const candidate of candidates) {
-    if (candidate === input) continue;
+    // Lists of names may hold the gaps of invalid entries (already reported on their own).
+    if (typeof candidate !== 'string' || typeof input !== 'string' || candidate === input) continue;
     const exact = editDistance(input, candidate);
     const folded = editDistance(input.toLowerCase(), candidate.toLowerCase());
     const score = Math.min(exact, folded + 0.5);

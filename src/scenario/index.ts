@@ -16,6 +16,7 @@ import { scenarioDefinitions, scenarioSchema } from './scenario-schema.js';
 import { toJsonSchema, validate } from './schema-def.js';
 import { applyOverrides, type AppliedOverride } from './set-overrides.js';
 import { semanticChecks } from './semantic-checks.js';
+import { checkLimits } from './limits.js';
 import type { Scenario } from './types.js';
 import { locate, parseYamlSource, type YamlSource } from './yaml-source.js';
 
@@ -35,6 +36,7 @@ export {
   formatDuration,
 } from './units.js';
 export { MAX_ALIAS_COUNT } from './yaml-source.js';
+export { ALLOW_LARGE_FLAG, LIMITS } from './limits.js';
 export * from './types.js';
 
 export type ParseScenarioResult = { ok: true; scenario: Scenario; warnings: Issue[] } | { ok: false; issues: Issue[] };
@@ -44,6 +46,8 @@ export interface ParseScenarioOptions {
   file: string;
   /** `--set path=value` overrides, in command-line order. */
   sets?: readonly string[];
+  /** `--allow-large`: hold sizes to hasim's ceilings rather than Kubernetes' supported limits (limits.ts). */
+  allowLarge?: boolean;
 }
 
 export function parseScenarioText(text: string, opts: ParseScenarioOptions): ParseScenarioResult {
@@ -61,6 +65,16 @@ export function parseScenarioText(text: string, opts: ParseScenarioOptions): Par
   const manifests = readManifests(rest.map((d) => ({ index: d.index, value: d.value })));
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- YAML before validation
   const converted = (structural.value ?? {}) as Record<string, any>;
+  // Sizes before anything is expanded: over a limit, nothing is built.
+  const overLimits = checkLimits(converted, manifests, { allowLarge: opts.allowLarge });
+  if (overLimits.length > 0) {
+    const problems = [...structural.problems, ...manifests.problems, ...overLimits];
+    const issues = [
+      ...overridden.issues,
+      ...toIssues(problems, source, overridden.applied, first.value, manifests.labels),
+    ];
+    return { ok: false, issues };
+  }
   const { scenario, sources } = buildScenario(converted, manifests);
   const semantic = semanticChecks(converted, overridden.value, scenario, sources, manifests);
 

@@ -38,12 +38,24 @@ export function sortIssues(issues: Issue[]): Issue[] {
     .map((x) => x.issue);
 }
 
-/** One issue as `file:line:col: error: path: message`, plus an indented `hint:` line when there is one. */
+/**
+ * One issue as `file:line:col: error: path: message`, plus an indented `hint:` line when there is one.
+ * Control characters that reach a message from the user's file (a name with an escape sequence or a
+ * newline) are shown escaped, so that a message is one line and cannot rewrite the terminal.
+ */
 export function formatIssue(issue: Issue): string {
-  const where = `${issue.file}:${issue.line}:${issue.col}`;
-  const what = issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+  const where = `${escapeControls(issue.file)}:${issue.line}:${issue.col}`;
+  const what = escapeControls(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
   const head = `${where}: ${issue.severity}: ${what}`;
-  return issue.hint ? `${head}\n  hint: ${issue.hint}` : head;
+  return issue.hint ? `${head}\n  hint: ${escapeControls(issue.hint)}` : head;
+}
+
+/** `\n`, `\t`, `\u001b`, ... in place of control characters. */
+export function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Every issue, sorted by position, one per line (hints on their own indented lines). */

@@ -7,6 +7,7 @@
 import { didYouMean } from './did-you-mean.js';
 import type { Problem } from './issues.js';
 import { s, validate, type Definitions } from './schema-def.js';
+import { dns1123Subdomain } from './names.js';
 import { toleration } from './scenario-schema.js';
 import type { Count, Toleration, WorkloadKind } from './types.js';
 
@@ -25,7 +26,7 @@ const container = s.open({ name: s.opt(s.string()), resources: s.opt(s.open({ re
 const workloadManifest = s.open({
   apiVersion: s.req(s.string()),
   kind: s.req(s.string()),
-  metadata: s.req(s.open({ name: s.req(s.string()), labels: s.opt(s.map()) })),
+  metadata: s.req(s.open({ name: s.req(s.string(undefined, { rule: dns1123Subdomain })), labels: s.opt(s.map()) })),
   spec: s.req(
     s.open({
       replicas: s.opt(s.integer(undefined, 0)),
@@ -54,7 +55,7 @@ const workloadManifest = s.open({
 const pdbManifest = s.open({
   apiVersion: s.req(s.string()),
   kind: s.req(s.string()),
-  metadata: s.req(s.open({ name: s.req(s.string()) })),
+  metadata: s.req(s.open({ name: s.req(s.string(undefined, { rule: dns1123Subdomain })) })),
   spec: s.req(
     s.open({
       selector: s.opt(s.open({ matchLabels: s.opt(s.map()) })),
@@ -122,7 +123,7 @@ export function readManifests(docs: { index: number; value: unknown }[]): Manife
       problem(['kind'], 'a file holds one Scenario, as its first document; this is another one');
       continue;
     }
-    if (kind === undefined || !(kind in KIND_API_VERSION)) {
+    if (kind === undefined || !Object.hasOwn(KIND_API_VERSION, kind)) {
       const suggestion = kind ? didYouMean(kind, MANIFEST_KINDS) : undefined;
       problem(
         kind === undefined ? [] : ['kind'],

@@ -2,8 +2,7 @@
 // JSON Schema are both derived from these definitions (schema-def.ts).
 import { s, type Definitions, type Field, type ObjectSchema, type Schema } from './schema-def.js';
 import { FAULT_TYPES } from './types.js';
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+import { dns1123Label, dns1123Subdomain, freeName, labelValue } from './names.js';
 
 const leaderElection = s.object(
   {
@@ -77,9 +76,13 @@ export const toleration = s.object({
 
 const node = s.object(
   {
-    name: s.req(s.string('Node name; with count > 1 the nodes are name-0, name-1, ...')),
+    name: s.req(
+      s.string('Node name, a DNS-1123 subdomain; with count > 1 the nodes are name-0, name-1, ...', {
+        rule: dns1123Subdomain,
+      }),
+    ),
     count: s.opt(s.integer('How many identical nodes (default 1).', 1)),
-    zone: s.opt(s.string('Value of the topology.kubernetes.io/zone label (default zone-a).')),
+    zone: s.opt(s.string('Value of the topology.kubernetes.io/zone label (default zone-a).', { rule: labelValue })),
     labels: s.opt(s.map('Extra node labels; topology.kubernetes.io/zone and kubernetes.io/hostname are added.')),
     capacity: s.opt(
       s.object(
@@ -100,7 +103,11 @@ const workload = s.object(
     kind: s.req(
       s.enum(['Deployment', 'StatefulSet', 'DaemonSet'], 'workload kind', 'Deployment | StatefulSet | DaemonSet.'),
     ),
-    name: s.req(s.string('Workload name; SLOs and faults refer to it as Kind/name.')),
+    name: s.req(
+      s.string('Workload name, a DNS-1123 subdomain; SLOs and faults refer to it as Kind/name.', {
+        rule: dns1123Subdomain,
+      }),
+    ),
     replicas: s.opt(s.integer('Desired pods (default 1; not used by DaemonSets).', 0)),
     requests: s.opt(
       s.object({
@@ -143,7 +150,11 @@ const workload = s.object(
 
 const fault = s.object(
   {
-    name: s.req(s.string('Unique fault name; SLOs (`after`) and trace events refer to it.')),
+    name: s.req(
+      s.string('Unique fault name; SLOs (`after`) and trace events refer to it. One line, no control characters.', {
+        rule: freeName,
+      }),
+    ),
     type: s.req(s.enum(FAULT_TYPES, 'fault type', `One of: ${FAULT_TYPES.join(', ')}.`)),
     at: s.req(s.duration('When the fault starts, in virtual time since the start of the run.')),
     duration: s.opt(s.duration('How long it lasts; omitted: to the end of the run.')),
@@ -183,7 +194,7 @@ const slo: Schema = {
   what: 'SLO type',
   description: 'A recovery objective judged on the recorded trace.',
   common: {
-    name: s.req(s.string('Unique SLO name.')),
+    name: s.req(s.string('Unique SLO name. One line, no control characters.', { rule: freeName })),
     type: s.req(s.string('The SLO type.')),
   },
   variants: {
@@ -240,10 +251,7 @@ export const scenarioSchema: ObjectSchema = s.object(
       s.object({
         name: s.req(
           s.string('DNS-1123 label (lower-case letters, digits, "-"); names the report folder.', {
-            pattern: DNS1123_LABEL,
-            patternMessage:
-              'a name must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit',
-            maxLength: 63,
+            rule: dns1123Label,
           }),
         ),
         description: s.opt(s.string('Free text shown in reports.')),
@@ -383,7 +391,10 @@ export const scenarioSchema: ObjectSchema = s.object(
           s.object(
             {
               zones: s.opt(
-                s.array(s.string(), 'Zones of the control-plane hosts, round-robin (default: the zones of the nodes).'),
+                s.array(
+                  s.string(undefined, { rule: labelValue }),
+                  'Zones of the control-plane hosts, round-robin (default: the zones of the nodes).',
+                ),
               ),
             },
             'Where control-plane members live, so a zone outage can take one out.',

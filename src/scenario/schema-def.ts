@@ -3,6 +3,7 @@
 // the two cannot drift apart.
 import { didYouMean, listNames } from './did-you-mean.js';
 import type { Problem } from './issues.js';
+import { freeText, labelKeyProblem, labelValueProblem, shown, type NameRule } from './names.js';
 import type { Path } from './paths.js';
 import {
   describeType,
@@ -32,7 +33,15 @@ export interface ObjectSchema extends Base {
 
 export type Schema =
   | ObjectSchema
-  | (Base & { kind: 'string'; pattern?: RegExp; patternMessage?: string; maxLength?: number; typeHint?: string })
+  | (Base & {
+      kind: 'string';
+      pattern?: RegExp;
+      patternMessage?: string;
+      maxLength?: number;
+      typeHint?: string;
+      /** Kubernetes' rule for this kind of name (names.ts); without one, control characters are refused. */
+      rule?: NameRule;
+    })
   | (Base & { kind: 'enum'; values: readonly string[]; what: string })
   | (Base & { kind: 'integer'; min?: number; max?: number })
   | (Base & { kind: 'number'; min?: number; max?: number; exclusiveMin?: number })
@@ -79,7 +88,7 @@ export const s = {
   opt: (schema: Schema): Field => ({ schema }),
   string: (
     description?: string,
-    extra: { pattern?: RegExp; patternMessage?: string; maxLength?: number; typeHint?: string } = {},
+    extra: { pattern?: RegExp; patternMessage?: string; maxLength?: number; typeHint?: string; rule?: NameRule } = {},
   ): Schema => ({
     kind: 'string',
     description,
@@ -119,6 +128,14 @@ export interface ValidationResult {
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * `record[key]` when `key` is the record's own property. Keys come from the user's file, and a plain
+ * lookup of `constructor`, `toString` or `__proto__` would find Object.prototype's members instead.
+ */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
 
 /** Validates `value` against `schema`. Returns undefined for a value that is unusable. */
 export function validate(schema: Schema, value: unknown, defs: Definitions, path: Path = []): ValidationResult {
@@ -167,21 +184,20 @@ function check(schema: Schema, value: unknown, defs: Definitions, path: Path, pr
         problems.push(typeError(path, 'a string', value, hint));
         return undefined;
       }
-      if (schema.maxLength !== undefined && value.length > schema.maxLength) {
+      const why =
+        (schema.rule ?? freeText).check(value) ??
+        (schema.maxLength !== undefined && value.length > schema.maxLength
+          ? `it has ${value.length} characters; at most ${schema.maxLength} are allowed`
+          : undefined) ??
+        (schema.pattern && !schema.pattern.test(value)
+          ? (schema.patternMessage ?? `must match ${schema.pattern.source}`)
+          : undefined);
+      if (why !== undefined) {
         problems.push({
           severity: 'error',
           code: 'invalid-value',
           path,
-          message: `"${value}" is ${value.length} characters long; at most ${schema.maxLength} are allowed`,
-        });
-        return undefined;
-      }
-      if (schema.pattern && !schema.pattern.test(value)) {
-        problems.push({
-          severity: 'error',
-          code: 'invalid-value',
-          path,
-          message: `"${value}" is not valid: ${schema.patternMessage ?? `must match ${schema.pattern.source}`}`,
+          message: `${shown(value)} is not valid: ${why}`,
         });
         return undefined;
       }
@@ -213,6 +229,16 @@ function check(schema: Schema, value: unknown, defs: Definitions, path: Path, pr
         (schema.kind === 'integer' && !Number.isInteger(value))
       ) {
         problems.push(typeError(path, noun, value));
+        return undefined;
+      }
+      if (schema.kind === 'integer' && !Number.isSafeInteger(value)) {
+        // Beyond 2^53 a number is rounded when read, so a printed seed would not reproduce its run.
+        problems.push({
+          severity: 'error',
+          code: 'out-of-range',
+          path,
+          message: `${String(value)} is too large: whole numbers must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`,
+        });
         return undefined;
       }
       const min = schema.min;
@@ -280,11 +306,38 @@ function check(schema: Schema, value: unknown, defs: Definitions, path: Path, pr
         problems.push(typeError(path, 'a mapping of names to values', value));
         return undefined;
       }
+      // Every map is a set of Kubernetes labels (node labels, selectors), checked as upstream does.
       const out: Record<string, string> = {};
       for (const [k, v] of Object.entries(value)) {
-        if (typeof v === 'string') out[k] = v;
-        else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-        else problems.push(typeError([...path, k], 'a string', v));
+        const keyProblem = labelKeyProblem(k);
+        if (keyProblem !== undefined) {
+          problems.push({
+            severity: 'error',
+            code: 'invalid-value',
+            path: [...path, k],
+            at: 'key',
+            message: `label key ${shown(k)} is not valid: ${keyProblem}`,
+          });
+          continue;
+        }
+        let text: string;
+        if (typeof v === 'string') text = v;
+        else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') text = String(v);
+        else {
+          problems.push(typeError([...path, k], 'a string', v));
+          continue;
+        }
+        const valueProblem = labelValueProblem(text);
+        if (valueProblem !== undefined) {
+          problems.push({
+            severity: 'error',
+            code: 'invalid-value',
+            path: [...path, k],
+            message: `label value ${shown(text)} is not valid: ${valueProblem}`,
+          });
+          continue;
+        }
+        out[k] = text;
       }
       return out;
     }
@@ -307,7 +360,7 @@ function checkObject(
   const out: Record<string, unknown> = {};
   const names = Object.keys(fields);
   for (const [key, v] of Object.entries(value)) {
-    const field = fields[key];
+    const field = own(fields, key);
     if (!field) {
       if (open) continue;
       if (notForTag?.otherFields.has(key)) {
@@ -348,7 +401,7 @@ function checkObject(
     if (converted !== undefined) out[key] = converted;
   }
   for (const [key, field] of Object.entries(fields)) {
-    if (field.required && !(key in value)) {
+    if (field.required && !Object.hasOwn(value, key)) {
       problems.push({ severity: 'error', code: 'missing-field', path, message: `missing required field "${key}"` });
     }
   }
@@ -368,8 +421,9 @@ function checkTagged(
   }
   const tagValue = value[schema.tag];
   const variantNames = Object.keys(schema.variants);
-  if (typeof tagValue === 'string' && schema.variants[tagValue]) {
-    const fields = { ...schema.common, ...schema.variants[tagValue] };
+  const variant = typeof tagValue === 'string' ? own(schema.variants, tagValue) : undefined;
+  if (typeof tagValue === 'string' && variant) {
+    const fields = { ...schema.common, ...variant };
     const otherFields = new Set<string>(variantNames.flatMap((v) => Object.keys(schema.variants[v])));
     return checkObject(fields, false, value, defs, path, problems, {
       tag: schema.tag,
@@ -447,8 +501,10 @@ export function toJsonSchema(schema: Schema): Json {
     }
     case 'string': {
       const json: Json = { type: 'string' };
-      if (schema.pattern) json.pattern = schema.pattern.source;
-      if (schema.maxLength !== undefined) json.maxLength = schema.maxLength;
+      const pattern = schema.pattern ?? schema.rule?.pattern;
+      if (pattern) json.pattern = pattern.source;
+      const maxLength = schema.maxLength ?? schema.rule?.maxLength;
+      if (maxLength !== undefined) json.maxLength = maxLength;
       return withDescription(json, schema.description);
     }
     case 'enum':
@@ -526,13 +582,13 @@ export function schemaStep(
   if (schema.kind === 'object' || schema.kind === 'tagged') {
     let fields: Record<string, Field>;
     if (schema.kind === 'object') fields = schema.fields;
-    else if (typeof tagValue === 'string' && schema.variants[tagValue])
-      fields = { ...schema.common, ...schema.variants[tagValue] };
+    else if (typeof tagValue === 'string' && own(schema.variants, tagValue))
+      fields = { ...schema.common, ...own(schema.variants, tagValue) };
     else {
       fields = { ...schema.common };
       for (const v of Object.values(schema.variants)) Object.assign(fields, v);
     }
-    const field = fields[segment];
+    const field = own(fields, segment);
     if (field) return { ok: true, schema: field.schema };
     if (schema.kind === 'object' && schema.open) return { ok: true, schema: undefined };
     return {

@@ -6,6 +6,7 @@ import { tolerationProblems } from '../k8s/tolerations.js';
 import { minorVersion } from './defaults.js';
 import { didYouMean, listNames } from './did-you-mean.js';
 import type { Problem } from './issues.js';
+import { DNS1123_SUBDOMAIN_MAX } from './names.js';
 import { pdbSelects, type ManifestReadResult } from './manifests.js';
 import type { Path } from './paths.js';
 import type { Sources } from './build.js';
@@ -115,6 +116,16 @@ export function semanticChecks(
         src.doc,
       );
     }
+  });
+  (Array.isArray(rawSpec.nodes) ? rawSpec.nodes : []).forEach((n: Raw | undefined, i: number) => {
+    if (typeof n?.name !== 'string' || typeof n.count !== 'number' || n.count < 2) return;
+    const last = `${n.name}-${n.count - 1}`;
+    if (last.length > DNS1123_SUBDOMAIN_MAX)
+      error(
+        ['spec', 'nodes', i, 'name'],
+        'invalid-value',
+        `with count ${n.count} the last node is named "${last.slice(0, 40)}..." (${last.length} characters); a node name has at most ${DNS1123_SUBDOMAIN_MAX}`,
+      );
   });
   duplicateNames(rawSpec.faults, 'fault', ['spec', 'faults'], error);
   duplicateNames(rawSpec.slos, 'SLO', ['spec', 'slos'], error);
@@ -684,13 +695,14 @@ function incomplete(converted: Raw[] | undefined, original: unknown, keys: strin
 }
 
 /** Whether the raw (pre-validation) document had something at `path`, valid or not. */
+/** Whether the document as written has a value at path (`key:` with nothing after it has none). */
 function rawHas(original: unknown, path: Path): boolean {
   let cur: unknown = original;
   for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return false;
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, seg)) return false;
     cur = (cur as Record<string | number, unknown>)[seg];
   }
-  return cur !== undefined;
+  return cur !== undefined && cur !== null;
 }
 
 /**

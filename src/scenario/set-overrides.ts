@@ -6,7 +6,7 @@ import { SET_FILE, type Issue } from './issues.js';
 import { formatPath, type Path, type PathSegment } from './paths.js';
 import { schemaStep, type Definitions, type Schema } from './schema-def.js';
 import { listNames } from './did-you-mean.js';
-import { MAX_ALIAS_COUNT } from './yaml-source.js';
+import { MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, NESTING_MESSAGE, tooDeepAt } from './yaml-source.js';
 
 export interface AppliedOverride {
   path: PathSegment[];
@@ -79,6 +79,11 @@ export function applyOverrides(raw: unknown, sets: readonly string[], root: Sche
       fail(path);
       return;
     }
+    const forbidden = path.find((seg) => typeof seg === 'string' && FORBIDDEN_SEGMENTS.includes(seg));
+    if (forbidden !== undefined) {
+      fail(`"${forbidden}" cannot be a field name in a --set path (no scenario field is called that)`);
+      return;
+    }
     let newValue: unknown;
     try {
       newValue = parseYaml(valueText, { maxAliasCount: MAX_ALIAS_COUNT, prettyErrors: false });
@@ -91,6 +96,10 @@ export function applyOverrides(raw: unknown, sets: readonly string[], root: Sche
       );
       return;
     }
+    if (tooDeepAt(newValue) !== undefined || (path.length >= MAX_NESTING_DEPTH && typeof newValue === 'object')) {
+      fail(NESTING_MESSAGE, eq + 2, undefined, formatPath(path));
+      return;
+    }
     if (value === null || typeof value !== 'object') value = {};
     const result = setAt(value as Record<string, unknown>, path, newValue, root, defs);
     if (typeof result === 'string') {
@@ -101,6 +110,12 @@ export function applyOverrides(raw: unknown, sets: readonly string[], root: Sche
   });
   return { value, applied, issues };
 }
+
+/**
+ * Path segments that would reach JavaScript's object machinery rather than a field (prototype
+ * pollution): refused outright, whatever the schema says about the place they appear in.
+ */
+const FORBIDDEN_SEGMENTS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 
 /** Sets `newValue` at `path`, creating missing mappings and appending at index = length. */
 function setAt(
@@ -148,7 +163,7 @@ function setAt(
         container[key] = newValue;
         return undefined;
       }
-      container[key] = prepare(container[key], path[i + 1]);
+      container[key] = prepare(Object.hasOwn(container, key) ? container[key] : undefined, path[i + 1]);
       container = container[key] as Record<string, unknown> | unknown[];
     }
   }

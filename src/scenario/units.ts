@@ -17,6 +17,11 @@ const DURATION_UNITS_MS: Record<string, number> = {
 
 const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
 
+/** A long string cut for a message (a 400-digit duration is not worth printing in full). */
+function shorten(value: unknown): unknown {
+  return typeof value === 'string' && value.length > 40 ? `${value.slice(0, 40)}...` : value;
+}
+
 function show(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
 }
@@ -68,6 +73,12 @@ export function parseDuration(input: unknown): Parsed<number> {
   }
   // Sums of decimal fractions pick up float noise (0.1s + 0.2s); a micro-tolerance keeps them whole.
   const rounded = Math.round(totalMs);
+  if (!Number.isSafeInteger(rounded)) {
+    return {
+      ok: false,
+      message: `duration ${show(shorten(input))} is too long: durations are limited to 2^53 - 1 milliseconds (about 285,000 years)`,
+    };
+  }
   if (Math.abs(totalMs - rounded) > 1e-6) {
     return {
       ok: false,
@@ -134,8 +145,10 @@ const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+|n
 /** The value of a Kubernetes quantity (`500m`, `2`, `0.5`, `512Mi`, `4Gi`, `1G`, `1e3`) in base units. */
 export function parseQuantity(input: unknown): Parsed<number> {
   if (typeof input === 'number') {
-    if (!Number.isFinite(input) || input < 0)
+    if (Number.isNaN(input) || input < 0)
       return { ok: false, message: `quantity must be zero or more, found ${input}` };
+    if (input > Number.MAX_SAFE_INTEGER)
+      return { ok: false, message: `quantity ${input} is too large (at most 2^53 - 1 base units)` };
     return { ok: true, value: input };
   }
   if (typeof input !== 'string') {
@@ -158,7 +171,11 @@ export function parseQuantity(input: unknown): Parsed<number> {
   if (suffix in BINARY_SUFFIX) factor = BINARY_SUFFIX[suffix];
   else if (suffix in DECIMAL_SUFFIX) factor = DECIMAL_SUFFIX[suffix];
   else factor = 10 ** Number(suffix.slice(1));
-  return { ok: true, value: number * factor };
+  const value = number * factor;
+  if (!Number.isFinite(value) || value > Number.MAX_SAFE_INTEGER) {
+    return { ok: false, message: `quantity ${show(shorten(input))} is too large (at most 2^53 - 1 base units)` };
+  }
+  return { ok: true, value };
 }
 
 function didYouMeanSuffixFor(number: string, suffix: string): string {
@@ -198,7 +215,7 @@ export function parseMemoryBytes(input: unknown): Parsed<number> {
 /** A non-negative integer count or a percentage "N%" (as PodDisruptionBudget's minAvailable). */
 export function parseCount(input: unknown): Parsed<Count> {
   if (typeof input === 'number') {
-    if (Number.isInteger(input) && input >= 0) return { ok: true, value: { value: input, percent: false } };
+    if (Number.isSafeInteger(input) && input >= 0) return { ok: true, value: { value: input, percent: false } };
     return { ok: false, message: `expected a whole number of pods or a percentage such as "50%", found ${input}` };
   }
   if (typeof input === 'string') {
@@ -208,7 +225,8 @@ export function parseCount(input: unknown): Parsed<Count> {
       if (value > 100) return { ok: false, message: `percentage "${input}" is above 100%` };
       return { ok: true, value: { value, percent: true } };
     }
-    if (/^\d+$/.test(input.trim())) return { ok: true, value: { value: Number(input.trim()), percent: false } };
+    if (/^\d+$/.test(input.trim()) && Number.isSafeInteger(Number(input.trim())))
+      return { ok: true, value: { value: Number(input.trim()), percent: false } };
   }
   return { ok: false, message: `expected a whole number of pods or a percentage such as "50%", found ${show(input)}` };
 }

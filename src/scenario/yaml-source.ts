@@ -18,6 +18,14 @@ import type { Path } from './paths.js';
 /** Alias expansions allowed while converting a document (yaml's resource-exhaustion guard). */
 export const MAX_ALIAS_COUNT = 100;
 
+/**
+ * How deeply mappings and lists may nest. A scenario needs about 8 levels; without a limit a file
+ * nested thousands deep exhausts the parser's stack (and later every recursive walk over it).
+ */
+export const MAX_NESTING_DEPTH = 64;
+
+export const NESTING_MESSAGE = `the YAML nests mappings and lists more than ${MAX_NESTING_DEPTH} levels deep; a scenario needs fewer than 10`;
+
 const INDENT_HINT =
   'YAML nests by indentation: check that this line and the one above line up with their siblings (spaces, not tabs)';
 const YAML_HINTS: Partial<Record<string, string>> = {
@@ -57,6 +65,11 @@ export function parseYamlSource(text: string, file: string): YamlParseResult {
   }
   const documents: SourceDocument[] = [];
   for (const [index, doc] of parsed.entries()) {
+    const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+    if (overflow) {
+      issues.push(tooDeepIssue(file, at(overflow.pos[0])));
+      continue;
+    }
     for (const error of doc.errors) {
       issues.push({
         severity: 'error',
@@ -90,6 +103,11 @@ export function parseYamlSource(text: string, file: string): YamlParseResult {
       });
       continue;
     }
+    const tooDeep = tooDeepAt(value);
+    if (tooDeep) {
+      issues.push(tooDeepIssue(file, at(locate(doc, tooDeep))));
+      continue;
+    }
     // A trailing `---` or a document of comments only: nothing to read.
     if (value === null && index > 0) continue;
     documents.push({ index, node: doc, value });
@@ -99,6 +117,10 @@ export function parseYamlSource(text: string, file: string): YamlParseResult {
     return { ok: false, issues: [emptyIssue(file)] };
   }
   return { ok: true, source: { file, lineCounter, documents } };
+}
+
+function tooDeepIssue(file: string, where: { line: number; col: number }): Issue {
+  return { severity: 'error', code: 'yaml-too-deep', path: '', message: NESTING_MESSAGE, file, ...where };
 }
 
 function emptyIssue(file: string): Issue {
@@ -112,6 +134,21 @@ function emptyIssue(file: string): Issue {
     line: 1,
     col: 1,
   };
+}
+
+/**
+ * The path to the first place where `value` nests deeper than MAX_NESTING_DEPTH, or undefined
+ * (walked without recursion, and stopping at the limit, since aliases may make cycles).
+ */
+export function tooDeepAt(value: unknown): Path | undefined {
+  const stack: [unknown, Path][] = [[value, []]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (path.length >= MAX_NESTING_DEPTH) return path;
+    for (const [k, child] of Object.entries(v)) stack.push([child, [...path, Array.isArray(v) ? Number(k) : k]]);
+  }
+  return undefined;
 }
 
 function firstAliasOffset(doc: Document.Parsed): number {

@@ -72,4 +72,10 @@ export interface RunSummary {
   workloads: WorkloadSummary[];
   stats: { events: number; wallMs: number };
   reproduce: string;
+  /**
+   * The events.jsonl written with this summary: its number of events and its SHA-256, so that
+   * `hasim report` can tell a trace cut short or from another run (absent from --format json before
+   * the files are written, and from summaries of hasim 0.3).
+   */
+  trace?: { events: number; sha256: string };
 }

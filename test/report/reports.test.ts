@@ -237,3 +237,18 @@ describe('milestones of the API path', () => {
     ]);
   });
 });
+
+describe('report.md and text from the scenario', () => {
+  it('shows links and images in the description as written instead of rendering them', () => {
+    const fx = outageFixture({
+      nodesPerZone: 1,
+      replicas: 3,
+      description: 'See ![pixel](https://evil.example/p.png) and [docs](https://evil.example) \\[x]',
+    });
+    const md = renderMarkdownReport(fx.summary, fx.events);
+    expect(md).toContain(
+      'See !\\[pixel\\](https://evil.example/p.png) and \\[docs\\](https://evil.example) \\\\\\[x\\]',
+    );
+    expect(md).not.toMatch(/!\[pixel\]/);
+  });
+});

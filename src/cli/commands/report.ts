@@ -1,12 +1,18 @@
 // `hasim report <run-dir>`: re-renders the report files from a saved run (events.jsonl + summary.json).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// What it reads is checked first (trace/check-saved-run.ts): a bad or mismatched file is bad input,
+// exit 2 with the first bad line, never a crash, a hang or a confidently wrong report.
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { renderReports } from '../../report/index.js';
 import type { TraceEvent } from '../../trace/events.js';
 import type { RunSummary } from '../../trace/summary.js';
+import { parseSavedRun, type SavedRunProblem } from '../../trace/check-saved-run.js';
 import { BadInput, EXIT } from '../exit-codes.js';
-import { writeFilesAtomic } from '../write-atomic.js';
+import { fsReason, ReportFolder } from '../write-atomic.js';
+
+/** Larger files cannot be held as one string by V8 (about 512 MiB); no hasim run writes one. */
+export const MAX_SAVED_FILE_BYTES = 500 * 1024 * 1024;
 
 export function reportCommand(
   setCode: (c: number) => void,
@@ -22,42 +28,56 @@ export function reportCommand(
     handler: (args) => {
       const { summary, events } = readSavedRun(args.dir);
       const out = args.out ?? args.dir;
-      writeFilesAtomic(out, renderReports(summary, events));
+      const folder = ReportFolder.open(out);
+      const rendered = renderReports(summary, events);
+      folder.write(rendered);
+      folder.keep(args.dir, Object.keys(rendered));
+      folder.commit();
       if (!args.quiet) process.stdout.write(`Wrote timeline.svg, report.html, report.md and junit.xml to ${out}/\n`);
       setCode(EXIT.ok);
     },
   };
 }
 
-export function readSavedRun(dir: string): { summary: RunSummary; events: TraceEvent[] } {
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new BadInput(`${dir}: error: not a folder written by hasim run`);
-  const summaryPath = join(dir, 'summary.json');
-  const eventsPath = join(dir, 'events.jsonl');
-  for (const p of [summaryPath, eventsPath]) {
-    if (!existsSync(p)) throw new BadInput(`${p}: error: missing (a saved run has summary.json and events.jsonl)`);
-  }
-  let summary: RunSummary;
+function readText(path: string): string {
+  let size: number;
   try {
-    summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary;
-  } catch (e) {
-    throw new BadInput(`${summaryPath}: error: not valid JSON (${(e as Error).message})`);
+    const st = statSync(path);
+    if (!st.isFile()) throw new BadInput(`${path}: error: not a file`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof BadInput) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new BadInput(`${path}: error: missing (a saved run has summary.json and events.jsonl)`);
+    throw new BadInput(`${path}: error: cannot be read: ${fsReason(err)}`);
   }
-  if (!summary || typeof summary !== 'object' || !Array.isArray(summary.slos)) {
-    throw new BadInput(`${summaryPath}: error: not a hasim run summary (no "slos" list)`);
+  if (size > MAX_SAVED_FILE_BYTES)
+    throw new BadInput(
+      `${path}: error: ${Math.round(size / 2 ** 20)} MiB is more than hasim can re-render (${MAX_SAVED_FILE_BYTES / 2 ** 20} MiB)`,
+    );
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new BadInput(`${path}: error: cannot be read: ${fsReason(err)}`);
   }
-  const events: TraceEvent[] = [];
-  const lines = readFileSync(eventsPath, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (!lines[i].trim()) continue;
-    try {
-      const e = JSON.parse(lines[i]);
-      if (typeof e?.atMs !== 'number' || typeof e?.type !== 'string')
-        throw new Error('each line needs "atMs" and "type"');
-      events.push(e as TraceEvent);
-    } catch (err) {
-      throw new BadInput(`${eventsPath}:${i + 1}:1: error: ${(err as Error).message}`);
-    }
+}
+
+function fail(dir: string, p: SavedRunProblem): never {
+  const path = join(dir, p.file);
+  throw new BadInput(p.line > 0 ? `${path}:${p.line}:1: error: ${p.message}` : `${path}: error: ${p.message}`);
+}
+
+export function readSavedRun(dir: string): { summary: RunSummary; events: TraceEvent[] } {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // Reported below.
   }
-  return { summary, events };
+  if (!isDir) throw new BadInput(`${dir}: error: not a folder written by hasim run`);
+  const summaryText = readText(join(dir, 'summary.json'));
+  const eventsText = readText(join(dir, 'events.jsonl'));
+  const parsed = parseSavedRun(summaryText, eventsText);
+  if (!parsed.ok) fail(dir, parsed.problem);
+  return { summary: parsed.summary, events: parsed.events };
 }

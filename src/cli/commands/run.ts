@@ -1,14 +1,18 @@
 // `hasim run [scenario.yaml]`: one run, its summary on stdout, its report files in --out.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { runScenario } from '../../runner/run-scenario.js';
+import { startRun, type RunResult } from '../../runner/run-scenario.js';
 import { renderReports, renderTextSummary } from '../../report/index.js';
 import { toJsonl } from '../../engine/index.js';
 import { BadInput, EXIT } from '../exit-codes.js';
-import { loadScenario } from '../load.js';
+import { ALLOW_LARGE_OPTION, loadScenario } from '../load.js';
 import { DEMO_SCENARIO } from '../paths.js';
-import { writeFilesAtomic } from '../write-atomic.js';
+import { ReportFolder } from '../write-atomic.js';
 import { useColor } from '../tty.js';
+import { playRun } from '../progress.js';
+import { checkMemory } from '../memory.js';
+import { stopCleanlyOnSignals } from '../signals.js';
 
 interface RunArgs {
   scenario?: string;
@@ -18,6 +22,7 @@ interface RunArgs {
   format: string;
   quiet: boolean;
   'trace-heartbeats': boolean;
+  'allow-large': boolean;
 }
 
 export function runCommand(setCode: (c: number) => void): CommandModule<object, RunArgs> {
@@ -44,25 +49,38 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
           type: 'boolean',
           default: false,
           describe: 'record every kubelet lease renewal in events.jsonl',
-        }) as never,
-    handler: (args) => {
+        })
+        .option('allow-large', ALLOW_LARGE_OPTION) as never,
+    handler: async (args) => {
       const seed = checkSeed(args.seed);
       const file = args.scenario ?? DEMO_SCENARIO;
-      const { scenario, displayPath, warnings } = loadScenario(file, args.set ?? []);
+      const { scenario, displayPath, warnings } = loadScenario(file, args.set ?? [], {
+        allowLarge: args['allow-large'],
+      });
       if (warnings && !args.quiet) process.stderr.write(warnings + '\n');
-      const result = runScenario(scenario, {
-        seed,
-        traceHeartbeats: args['trace-heartbeats'],
-        reproduce: { scenarioArg: args.scenario === undefined ? undefined : displayPath, sets: args.set },
-        wallClockMs: () => performance.now(),
-      });
+      checkMemory(scenario);
       const outDir = args.out ?? join('reports', scenario.metadata.name);
-      const summaryJson = JSON.stringify(result.summary, null, 2) + '\n';
-      writeFilesAtomic(outDir, {
-        'events.jsonl': toJsonl(result.events),
-        'summary.json': summaryJson,
-        ...renderReports(result.summary, result.events),
-      });
+      // --out is checked (and locked) before anything is simulated; the files are written as one set.
+      stopCleanlyOnSignals();
+      const folder = ReportFolder.open(outDir);
+      let written: { result: RunResult; summaryJson: string };
+      try {
+        const run = startRun(scenario, {
+          seed,
+          traceHeartbeats: args['trace-heartbeats'],
+          reproduce: {
+            scenarioArg: args.scenario === undefined ? undefined : displayPath,
+            sets: args.set,
+            allowLarge: args['allow-large'],
+          },
+          wallClockMs: () => performance.now(),
+        });
+        await playRun(run, { stream: args.quiet ? undefined : process.stderr, nowMs: () => performance.now() });
+        written = writeRun(run.finish(), folder);
+      } finally {
+        folder.abandon();
+      }
+      const { result, summaryJson } = written;
       if (!args.quiet) {
         if (args.format === 'json') process.stdout.write(summaryJson);
         else
@@ -73,6 +91,21 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
       setCode(result.summary.passed ? EXIT.ok : EXIT.sloFailed);
     },
   };
+}
+
+/** The run's files as one set; the summary records the trace's length and SHA-256 for `hasim report`. */
+function writeRun(result: RunResult, folder: ReportFolder): { result: RunResult; summaryJson: string } {
+  const jsonl = toJsonl(result.events);
+  const sha256 = createHash('sha256').update(jsonl).digest('hex');
+  result.summary.trace = { events: result.events.length, sha256 };
+  const summaryJson = JSON.stringify(result.summary, null, 2) + '\n';
+  folder.write({
+    'events.jsonl': jsonl,
+    'summary.json': summaryJson,
+    ...renderReports(result.summary, result.events),
+  });
+  folder.commit();
+  return { result, summaryJson };
 }
 
 export function checkSeed(seed: number | undefined): number | undefined {

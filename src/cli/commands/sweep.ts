@@ -24,15 +24,19 @@ import {
 import { reproduceCommand } from '../../runner/run-scenario.js';
 import { pointTitle, renderSweepMarkdown, renderSweepText } from '../../report/sweep-report.js';
 import { BadInput, EXIT } from '../exit-codes.js';
-import { displayPathOf } from '../load.js';
+import { ALLOW_LARGE_OPTION, displayPathOf } from '../load.js';
 import { readScenarioFile } from '../read-input.js';
 import { useColor } from '../tty.js';
-import { writeFilesAtomic } from '../write-atomic.js';
-import { executeSweep } from '../sweep-workers.js';
+import { ReportFolder } from '../write-atomic.js';
+import { executeSweep, type ExecuteOutcome } from '../sweep-workers.js';
+import { stopCleanlyOnSignals } from '../signals.js';
+import { checkMemory } from '../memory.js';
 import { checkSeed } from './run.js';
 
 /** Seeds per grid point when --seeds is not given. */
 export const DEFAULT_SEEDS = 10;
+/** Worker threads with --allow-large (without it: one per core). */
+export const MAX_WORKERS = 64;
 /** A guard against a typo such as --seeds 1000000000 allocating every job up front. */
 export const MAX_RUNS = 1_000_000;
 
@@ -47,6 +51,7 @@ interface SweepArgs {
   out?: string;
   format: string;
   quiet: boolean;
+  'allow-large': boolean;
 }
 
 export function sweepCommand(setCode: (c: number) => void): CommandModule<object, SweepArgs> {
@@ -88,13 +93,18 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
           type: 'boolean',
           default: false,
           describe: 'print nothing but errors (the exit code still tells)',
-        }) as never,
+        })
+        .option('allow-large', ALLOW_LARGE_OPTION) as never,
     handler: async (args) => {
       const startedMs = performance.now();
       const flags = checkFlags(args);
       const plan = planSweep(args.scenario, flags);
       if (plan.warnings && !args.quiet) process.stderr.write(plan.warnings + '\n');
       const { sweep, text, displayPath } = plan;
+      const outDir = args.out ?? join('reports', `${sweep.scenario}-sweep`);
+      // --out is checked (and locked) before the first run; sweep.json and sweep.md are written as one set.
+      stopCleanlyOnSignals();
+      const folder = ReportFolder.open(outDir);
 
       const jobs = sweepJobs(sweep.points.length, sweep.firstSeed, sweep.seedCount);
       const progress = !args.quiet && process.stderr.isTTY ? progressLine(jobs.length, startedMs) : undefined;
@@ -102,6 +112,7 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
         text,
         file: displayPath,
         pointSets: sweep.points.map((_, i) => pointSets(sweep, i)),
+        allowLarge: flags.allowLarge,
         jobs,
         workers: flags.workers,
         onProgress: progress?.update,
@@ -109,24 +120,17 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
       progress?.clear();
 
       if (!outcome.ok) {
-        const where = outcome.job
-          ? ` in the run with seed ${outcome.job.seed}${sweep.points[outcome.job.point].settings.length ? ` at ${pointTitle(sweep.points[outcome.job.point])}` : ''}`
-          : '';
-        const reproduce = outcome.job
-          ? `\nReproduce: ${reproduceCommand(outcome.job.seed, { scenarioArg: displayPath, sets: pointSets(sweep, outcome.job.point) })}`
-          : '';
-        process.stderr.write(
-          `hasim: internal error${where}: ${outcome.message}${reproduce}\nThis is a bug in hasim, not in your scenario. Please report it with the scenario file, the seed and the settings.\n`,
-        );
+        folder.abandon();
+        reportSweepBug(outcome, sweep, displayPath, flags.allowLarge);
         setCode(EXIT.internal);
         return;
       }
 
       const result = aggregateSweep(sweep, outcome.records);
       const wallMs = Math.max(0, Math.round(performance.now() - startedMs));
-      const outDir = args.out ?? join('reports', `${sweep.scenario}-sweep`);
       const json = JSON.stringify(result, null, 2) + '\n';
-      writeFilesAtomic(outDir, { 'sweep.json': json, 'sweep.md': renderSweepMarkdown(result) });
+      folder.write({ 'sweep.json': json, 'sweep.md': renderSweepMarkdown(result) });
+      folder.commit();
       if (!args.quiet) {
         if (args.format === 'json')
           process.stdout.write(
@@ -147,6 +151,26 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
   };
 }
 
+/** A bug found by one of the runs: where, the command that replays it, and whom to tell. */
+function reportSweepBug(
+  outcome: Extract<ExecuteOutcome, { ok: false }>,
+  sweep: SweepPlan,
+  displayPath: string,
+  allowLarge: boolean,
+): void {
+  const job = outcome.job;
+  const point = job ? sweep.points[job.point] : undefined;
+  const where = job
+    ? ` in the run with seed ${job.seed}${point?.settings.length ? ` at ${pointTitle(point)}` : ''}`
+    : '';
+  const reproduce = job
+    ? `\nReproduce: ${reproduceCommand(job.seed, { scenarioArg: displayPath, sets: pointSets(sweep, job.point), allowLarge })}`
+    : '';
+  process.stderr.write(
+    `hasim: internal error${where}: ${outcome.message}${reproduce}\nThis is a bug in hasim, not in your scenario. Please report it with the scenario file, the seed and the settings.\n`,
+  );
+}
+
 interface Flags {
   seeds: number;
   seed: number | undefined;
@@ -154,6 +178,7 @@ interface Flags {
   sets: string[];
   workers: number;
   minPassRate: number;
+  allowLarge: boolean;
 }
 
 function asList(v: string | string[] | undefined): string[] {
@@ -169,6 +194,14 @@ function checkFlags(args: SweepArgs): Flags {
   };
   wholeAtLeast1('seeds', args.seeds);
   wholeAtLeast1('workers', args.workers);
+  const cores = Math.max(1, availableParallelism());
+  const workerLimit = args['allow-large'] ? MAX_WORKERS : cores;
+  if (args.workers !== undefined && Number.isSafeInteger(args.workers) && args.workers > workerLimit)
+    problems.push(
+      args['allow-large']
+        ? `hasim: --workers ${args.workers} is more than hasim starts (at most ${MAX_WORKERS}, with --allow-large)`
+        : `hasim: --workers ${args.workers} is more than this machine's ${cores} core${cores === 1 ? '' : 's'}: more threads than cores only add memory; --allow-large allows up to ${MAX_WORKERS}`,
+    );
   let seed: number | undefined;
   try {
     seed = checkSeed(args.seed);
@@ -185,8 +218,9 @@ function checkFlags(args: SweepArgs): Flags {
     seed,
     grid: asList(args.grid),
     sets: asList(args.set),
-    workers: args.workers ?? Math.max(1, availableParallelism()),
+    workers: args.workers ?? cores,
     minPassRate: rate,
+    allowLarge: args['allow-large'],
   };
 }
 
@@ -213,15 +247,17 @@ function planSweep(
     );
   }
   const planned = { sets: flags.sets, points };
+  const allowLarge = flags.allowLarge;
   // Each grid point is the file with its own --set list; a problem common to all of them (one in the
   // file, or a misspelt --grid path) is found in every point and reported once.
   const issues: Issue[] = [];
   let first: Scenario | undefined;
   let warnings = '';
   points.forEach((_, i) => {
-    const parsed = parseScenarioText(text, { file: displayPath, sets: pointSets(planned, i) });
+    const parsed = parseScenarioText(text, { file: displayPath, sets: pointSets(planned, i), allowLarge });
     if (!parsed.ok) issues.push(...parsed.issues.map((issue) => gridIssue(issue, planned, i, SET_FILE)));
-    else if (!first) {
+    else checkMemory(parsed.scenario, Math.min(flags.workers, runs));
+    if (parsed.ok && !first) {
       first = parsed.scenario;
       warnings = parsed.warnings.length
         ? formatIssues(parsed.warnings.map((w) => gridIssue(w, planned, i, SET_FILE)))
@@ -230,13 +266,20 @@ function planSweep(
   });
   const errors = dedupe(issues.filter((i) => i.severity === 'error'));
   if (errors.length || !first) throw new BadInput(formatIssues(errors));
+  const firstSeed = flags.seed ?? first.spec.seed;
+  // BigInt: near 2^53 the sum itself would be rounded.
+  const lastSeed = BigInt(firstSeed) + BigInt(flags.seeds) - 1n;
+  if (lastSeed > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new BadInput(
+      `hasim: seeds ${firstSeed}..${lastSeed} go past ${Number.MAX_SAFE_INTEGER} (2^53 - 1), the largest seed that can be printed and read back`,
+    );
   const sweep: SweepPlan = {
     scenario: first.metadata.name,
     file: displayPath,
     sets: flags.sets,
     grid: grid.axes,
     points,
-    firstSeed: flags.seed ?? first.spec.seed,
+    firstSeed,
     seedCount: flags.seeds,
     minPassRate: flags.minPassRate,
   };

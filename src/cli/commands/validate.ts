@@ -1,11 +1,11 @@
 // `hasim validate <file...>`: checks scenario files without running them.
 import type { CommandModule } from 'yargs';
 import { BadInput, EXIT } from '../exit-codes.js';
-import { loadScenario } from '../load.js';
+import { ALLOW_LARGE_OPTION, loadScenario } from '../load.js';
 
 export function validateCommand(
   setCode: (c: number) => void,
-): CommandModule<object, { files: string[]; set?: string[] }> {
+): CommandModule<object, { files: string[]; set?: string[]; 'allow-large': boolean }> {
   return {
     command: 'validate <files..>',
     describe: 'Check scenario files without running them',
@@ -16,12 +16,15 @@ export function validateCommand(
           type: 'string',
           array: true,
           describe: 'apply overrides before checking: path=value',
-        }) as never,
+        })
+        .option('allow-large', ALLOW_LARGE_OPTION) as never,
     handler: (args) => {
       const problems: string[] = [];
       for (const f of args.files) {
         try {
-          const { displayPath, warnings, scenario } = loadScenario(f, args.set ?? []);
+          const { displayPath, warnings, scenario } = loadScenario(f, args.set ?? [], {
+            allowLarge: args['allow-large'],
+          });
           if (warnings) process.stderr.write(warnings + '\n');
           const n = scenario.spec;
           process.stdout.write(

@@ -1,0 +1,283 @@
+// Checks a saved run (summary.json + events.jsonl) before `hasim report` renders it: a file edited by
+// hand, cut short, or taken from another run must be refused with the first bad line, never rendered
+// into a wrong report (or a hang: one event at 1e12 ms would make the timeline a million screens wide).
+// Every event is checked against the trace vocabulary (events.ts): its type, its fields and their
+// types, and an integer time inside the run, in order. The summary is checked field by field and
+// against the trace: the run.started event must name the same scenario, seed, duration and version,
+// and when the summary records the trace's length and SHA-256 (`trace`), the file must match them.
+import { createHash } from 'node:crypto';
+import { SLO_TYPES } from '../scenario/types.js';
+import type { TraceEvent, TraceEventFields, TraceEventType } from './events.js';
+import type { RunSummary } from './summary.js';
+
+/** A problem with a saved run: which file, which line (1-based; 0: the file as a whole) and what. */
+export interface SavedRunProblem {
+  file: 'summary.json' | 'events.jsonl';
+  line: number;
+  message: string;
+}
+
+type FieldKind = 'string' | 'number' | 'boolean' | 'strings' | 'number-or-string' | readonly string[];
+
+const READY = ['True', 'False', 'Unknown'] as const;
+const ZONE = ['Initial', 'Normal', 'PartialDisruption', 'FullDisruption'] as const;
+const FAULT = { fault: 'string', faultType: 'string', targets: 'strings' } as const;
+const TAINT = { node: 'string', key: 'string', effect: 'string' } as const;
+const LEADER = { component: 'string', instance: 'string' } as const;
+
+/** The fields of each event type: TypeScript keeps this list in step with events.ts. */
+export const EVENT_FIELDS: { [K in TraceEventType]: Record<keyof TraceEventFields[K], FieldKind> } = {
+  'run.started': { scenario: 'string', seed: 'number', durationMs: 'number', kubernetesVersion: 'string' },
+  'fault.started': FAULT,
+  'fault.ended': FAULT,
+  'node.created': { node: 'string', zone: 'string' },
+  'node.deleted': { node: 'string' },
+  'node.ready.changed': {
+    node: 'string',
+    from: [...READY, 'None'],
+    to: READY,
+    by: ['kubelet', 'node-lifecycle-controller'],
+  },
+  'node.taint.added': TAINT,
+  'node.taint.removed': TAINT,
+  'node.lease.renewed': { node: 'string' },
+  'host.powered.off': { host: 'string' },
+  'host.powered.on': { host: 'string' },
+  'workload.desired.changed': { workload: 'string', desired: 'number' },
+  'pod.created': { pod: 'string', workload: 'string' },
+  'pod.scheduled': { pod: 'string', node: 'string' },
+  'pod.unschedulable': { pod: 'string', reason: 'string' },
+  'pod.ready.changed': { pod: 'string', ready: 'boolean', by: 'string' },
+  'pod.started': { pod: 'string', node: 'string' },
+  'pod.stopped': { pod: 'string', node: 'string', reason: 'string' },
+  'pod.deleted': { pod: 'string', reason: 'string' },
+  'pod.removed': { pod: 'string' },
+  'leader.acquired': LEADER,
+  'leader.lost': LEADER,
+  'component.started': LEADER,
+  'component.stopped': LEADER,
+  'zone.state.changed': { zone: 'string', from: ZONE, to: ZONE },
+  'slo.violated': { slo: 'string', measured: 'number-or-string' },
+};
+
+/** The longest run a saved trace may describe (hasim's ceiling with --allow-large: 30 days). */
+export const MAX_SAVED_DURATION_MS = 30 * 24 * 3_600_000;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function kindProblem(kind: FieldKind, v: unknown): string | undefined {
+  if (Array.isArray(kind)) return kind.includes(v as string) ? undefined : `one of ${kind.join(', ')}`;
+  switch (kind) {
+    case 'string':
+      return typeof v === 'string' ? undefined : 'a string';
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) ? undefined : 'a finite number';
+    case 'boolean':
+      return typeof v === 'boolean' ? undefined : 'true or false';
+    case 'strings':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'a list of strings';
+    case 'number-or-string':
+      return (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string'
+        ? undefined
+        : 'a number or a string';
+  }
+  return undefined;
+}
+
+const show = (v: unknown): string => {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+};
+
+/**
+ * Checks one parsed line of events.jsonl; `previousMs` is the time of the line before, `endMs` the
+ * run's duration. Returns what is wrong, or undefined.
+ */
+export function checkEvent(e: unknown, previousMs: number, endMs: number): string | undefined {
+  if (!isObject(e)) return 'each line must be a JSON object';
+  const type = e.type;
+  if (typeof type !== 'string') return 'missing "type"';
+  if (!Object.hasOwn(EVENT_FIELDS, type)) return `unknown event type ${show(type)}`;
+  const atMs = e.atMs;
+  if (typeof atMs !== 'number' || !Number.isSafeInteger(atMs) || atMs < 0)
+    return `"atMs" must be a whole number of milliseconds, 0 or more (found ${show(atMs)})`;
+  if (atMs > endMs) return `"atMs" ${atMs} is after the end of the run (${endMs} ms)`;
+  if (atMs < previousMs)
+    return `"atMs" ${atMs} is before the previous event's ${previousMs}: events must be in time order`;
+  const fields = EVENT_FIELDS[type as TraceEventType] as Record<string, FieldKind>;
+  for (const [field, kind] of Object.entries(fields)) {
+    if (!Object.hasOwn(e, field)) return `a ${type} event needs "${field}"`;
+    const wanted = kindProblem(kind, e[field]);
+    if (wanted) return `"${field}" of a ${type} event must be ${wanted} (found ${show(e[field])})`;
+  }
+  return undefined;
+}
+
+/** The summary's fields: what each must be. */
+function summaryProblems(s: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const need = (field: string, ok: boolean, what: string): void => {
+    if (!ok) out.push(`"${field}" must be ${what} (found ${show(s[field])})`);
+  };
+  const int = (v: unknown, max = Number.MAX_SAFE_INTEGER): boolean =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max;
+  need('scenario', typeof s.scenario === 'string', 'a string');
+  need('seed', int(s.seed), 'a whole number, 0 or more');
+  need(
+    'durationMs',
+    int(s.durationMs, MAX_SAVED_DURATION_MS) && (s.durationMs as number) > 0,
+    `a whole number of milliseconds from 1 to ${MAX_SAVED_DURATION_MS}`,
+  );
+  need('kubernetesVersion', typeof s.kubernetesVersion === 'string', 'a string');
+  need('passed', typeof s.passed === 'boolean', 'true or false');
+  need('reproduce', typeof s.reproduce === 'string', 'a string');
+  need(
+    'stats',
+    isObject(s.stats) && int(s.stats.events) && int(s.stats.wallMs),
+    'an object with "events" and "wallMs"',
+  );
+  const end = int(s.durationMs) ? (s.durationMs as number) : Number.MAX_SAFE_INTEGER;
+  const time = (v: unknown): boolean => int(v, end);
+  const timeOrNull = (v: unknown): boolean => v === null || time(v);
+  const list = (field: string, check: (x: Record<string, unknown>) => string | undefined): void => {
+    const v = s[field];
+    if (!Array.isArray(v)) return void out.push(`"${field}" must be a list (found ${show(v)})`);
+    v.forEach((x, i) => {
+      const why = isObject(x) ? check(x) : 'must be an object';
+      if (why) out.push(`"${field}[${i}]" ${why}`);
+    });
+  };
+  list('slos', (x) => {
+    if (typeof x.name !== 'string' || typeof x.message !== 'string') return 'needs "name" and "message"';
+    if (!SLO_TYPES.includes(x.type as never)) return `has an unknown SLO type ${show(x.type)}`;
+    if (typeof x.passed !== 'boolean') return 'needs "passed" (true or false)';
+    for (const f of ['measuredMs', 'boundMs', 'measured', 'bound'])
+      if (x[f] !== undefined && x[f] !== null && !(typeof x[f] === 'number' && Number.isFinite(x[f])))
+        return `"${f}" must be a finite number (found ${show(x[f])})`;
+    if (x.violatedAtMs !== undefined && !time(x.violatedAtMs)) return '"violatedAtMs" must be a time within the run';
+    return undefined;
+  });
+  list('faults', (x) =>
+    typeof x.name === 'string' &&
+    typeof x.type === 'string' &&
+    time(x.startMs) &&
+    timeOrNull(x.endMs) &&
+    Array.isArray(x.targets) &&
+    x.targets.every((t) => typeof t === 'string')
+      ? undefined
+      : 'needs "name", "type", "targets" and "startMs"/"endMs" within the run',
+  );
+  list('workloads', (x) =>
+    typeof x.workload === 'string' && int(x.desired) && int(x.minReady) && timeOrNull(x.recoveredAtMs)
+      ? undefined
+      : 'needs "workload", "desired", "minReady" and "recoveredAtMs" within the run',
+  );
+  if (
+    Array.isArray(s.slos) &&
+    typeof s.passed === 'boolean' &&
+    s.slos.every(isObject) &&
+    s.passed !== s.slos.every((x) => x.passed === true)
+  )
+    out.push(`"passed" is ${s.passed}, but ${s.passed ? 'an SLO failed' : 'every SLO held'}`);
+  return out;
+}
+
+/** Checks summary.json on its own (already parsed). */
+export function checkSummary(s: unknown): SavedRunProblem | undefined {
+  if (!isObject(s))
+    return { file: 'summary.json', line: 0, message: 'not a hasim run summary (expected a JSON object)' };
+  const first = summaryProblems(s)[0];
+  return first ? { file: 'summary.json', line: 0, message: first } : undefined;
+}
+
+/**
+ * Checks that the trace belongs to the summary: its run.started event names the same run, and it has
+ * the length and hash the summary recorded (`trace`, written by hasim run since 0.4).
+ */
+export function checkSummaryAgainstTrace(
+  s: Record<string, unknown>,
+  first: Record<string, unknown> | undefined,
+  lines: number,
+  sha256: string,
+): SavedRunProblem | undefined {
+  if (!first || first.type !== 'run.started')
+    return { file: 'events.jsonl', line: 1, message: 'the trace does not start with a run.started event' };
+  for (const field of ['scenario', 'seed', 'durationMs', 'kubernetesVersion', 'version'] as const) {
+    if (field === 'version' && (s.version === undefined || first.version === undefined)) continue;
+    if (first[field] !== s[field])
+      return {
+        file: 'summary.json',
+        line: 0,
+        message: `"${field}" is ${show(s[field])}, but the trace is of a run with ${field} ${show(first[field])}: summary.json and events.jsonl come from different runs`,
+      };
+  }
+  const trace = s.trace;
+  if (trace === undefined) return undefined;
+  if (!isObject(trace) || !Number.isSafeInteger(trace.events) || typeof trace.sha256 !== 'string')
+    return { file: 'summary.json', line: 0, message: '"trace" must be an object with "events" and "sha256"' };
+  if (trace.events !== lines)
+    return {
+      file: 'events.jsonl',
+      line: lines,
+      message:
+        lines < (trace.events as number)
+          ? `the trace is cut short: it has ${lines} events, summary.json says ${trace.events}`
+          : `the trace has ${lines} events, summary.json says ${trace.events}`,
+    };
+  if (trace.sha256 !== sha256)
+    return {
+      file: 'events.jsonl',
+      line: 0,
+      message:
+        'the trace is not the one this summary was written with (its SHA-256 differs from summary.json\'s "trace.sha256")',
+    };
+  return undefined;
+}
+
+export type SavedRun =
+  { ok: true; summary: RunSummary; events: TraceEvent[] } | { ok: false; problem: SavedRunProblem };
+
+/** Parses and checks the texts of summary.json and events.jsonl; the first problem, or the run. */
+export function parseSavedRun(summaryText: string, eventsText: string): SavedRun {
+  const problem = (file: SavedRunProblem['file'], line: number, message: string): SavedRun => ({
+    ok: false,
+    problem: { file, line, message },
+  });
+  let summary: unknown;
+  try {
+    summary = JSON.parse(summaryText);
+  } catch (e) {
+    return problem('summary.json', 0, `not valid JSON (${(e as Error).message})`);
+  }
+  const bad = checkSummary(summary);
+  if (bad) return { ok: false, problem: bad };
+  const s = summary as Record<string, unknown>;
+  const endMs = Math.min(s.durationMs as number, MAX_SAVED_DURATION_MS);
+  const lines = eventsText.split('\n');
+  // A file ends with a newline; a last line without one was cut in the middle of writing it.
+  const last = lines.pop();
+  if (last !== undefined && last !== '')
+    return problem(
+      'events.jsonl',
+      lines.length + 1,
+      'the last line has no line end: the trace was cut short while it was written',
+    );
+  const events: TraceEvent[] = [];
+  let previousMs = 0;
+  for (let i = 0; i < lines.length; i++) {
+    let e: unknown;
+    try {
+      e = JSON.parse(lines[i]);
+    } catch (err) {
+      return problem('events.jsonl', i + 1, `not valid JSON (${(err as Error).message})`);
+    }
+    const why = checkEvent(e, previousMs, endMs);
+    if (why) return problem('events.jsonl', i + 1, why);
+    previousMs = (e as TraceEvent).atMs;
+    events.push(e as TraceEvent);
+  }
+  const sha256 = createHash('sha256').update(eventsText).digest('hex');
+  const mismatch = checkSummaryAgainstTrace(s, events[0] as Record<string, unknown> | undefined, events.length, sha256);
+  if (mismatch) return { ok: false, problem: mismatch };
+  return { ok: true, summary: summary as RunSummary, events };
+}
