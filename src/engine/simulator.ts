@@ -192,7 +192,8 @@ export class Simulator {
 
   /**
    * As atWith(), dropped at dispatch time if guard.epoch has changed since now: what a process
-   * incarnation scheduled never runs after it ended, without a wrapper closure per event.
+   * incarnation scheduled never runs after it ended, without a wrapper closure per event. `order` as in
+   * atOrdered.
    */
   atGuarded<T>(
     atMs: number,
@@ -201,6 +202,7 @@ export class Simulator {
     label: string,
     guard: Guard | undefined,
     priority: number = Priority.normal,
+    order = 0,
   ): EventHandle {
     if (!(atMs >= this.nowMs)) {
       throw this.bug(`event "${label}" scheduled at ${atMs} ms, before now (${this.nowMs} ms)`);
@@ -217,6 +219,7 @@ export class Simulator {
       target,
       guard,
       guard === undefined ? 0 : guard.epoch,
+      order,
     );
     this.insert(ev);
     return ev;
@@ -249,6 +252,7 @@ export class Simulator {
     label: string,
     guard: Guard | undefined,
     priority: number = Priority.normal,
+    order = 0,
   ): number {
     if (!(atMs >= this.nowMs)) {
       throw this.bug(`event "${label}" scheduled at ${atMs} ms, before now (${this.nowMs} ms)`);
@@ -259,7 +263,7 @@ export class Simulator {
     const epoch = guard === undefined ? 0 : guard.epoch;
     let ev = this.free.pop();
     if (ev === undefined) {
-      ev = new ScheduledEvent(t, key, priority, seq, label, fn as (this: unknown) => void, target, guard, epoch);
+      ev = new ScheduledEvent(t, key, priority, seq, label, fn as (this: unknown) => void, target, guard, epoch, order);
       ev.pooled = true;
     } else {
       ev.atMs = t;
@@ -271,7 +275,7 @@ export class Simulator {
       ev.target = target;
       ev.guard = guard;
       ev.epoch = epoch;
-      ev.order = 0;
+      ev.order = order;
     }
     this.insert(ev);
     return seq;

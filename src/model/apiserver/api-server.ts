@@ -3,7 +3,7 @@
 // and the response crosses back. A request that gets no answer (replica down, link cut, message lost)
 // fails with Timeout after the client's own timeout, as upstream clients do; the write may still have
 // happened. Below etcd quorum every request fails (Unavailable).
-import type { EventHandle, Guard, Rng, Simulator } from '../../engine/index.js';
+import { type EventHandle, type Guard, Priority, type Rng, type Simulator } from '../../engine/index.js';
 import type { Host } from '../infra/host.js';
 import type { Network } from '../infra/network.js';
 import type { World } from '../infra/world.js';
@@ -36,7 +36,8 @@ export interface RequestOptions<T> {
   /**
    * The arrival's order among arrivals of the same millisecond and priority (Simulator.atOrdered): the
    * node's ordinal for lease renewals, so renewals of different nodes arriving together are served in
-   * node order whenever each was sent (a renewal sent ahead of time must not be served before another).
+   * node order whenever each was sent (a renewal sent ahead of time must not be served before another);
+   * its answer is placed by the same key among the events of its millisecond.
    */
   order?: number;
   /**
@@ -250,7 +251,19 @@ export class ApiServer {
     const respondAtMs = this.sim.nowMs + Math.max(0, back);
     const served = req.opts?.served;
     if (served !== undefined && served(req.result, respondAtMs, req)) return;
-    this.sim.postWith(respondAtMs, InFlightRequest.prototype.respond, req, req.label);
+    const order = req.opts?.order;
+    if (order === undefined) this.sim.postWith(respondAtMs, InFlightRequest.prototype.respond, req, req.label);
+    // An ordered request's answer is placed by the same key (see RequestOptions.order).
+    else
+      this.sim.postGuarded(
+        respondAtMs,
+        InFlightRequest.prototype.respond,
+        req,
+        req.label,
+        undefined,
+        Priority.normal,
+        order,
+      );
   }
 
   /** Schedules the client's Timeout at its deadline (or now, if that has passed). */

@@ -441,7 +441,7 @@ export class Kubelet extends Process implements LeaseChain {
     const eventLabel = `${this.name}/${label}`;
     const again = () => {
       if (skip !== undefined && skip()) return;
-      this.post(periodMs * (1 + rng.next() * JITTER_FACTOR), run, eventLabel);
+      this.postInLoop(periodMs * (1 + rng.next() * JITTER_FACTOR), run, eventLabel);
     };
     const run = () => body(again);
     const loop = { again, run, rng, periodMs };
@@ -450,8 +450,31 @@ export class Kubelet extends Process implements LeaseChain {
       return loop;
     }
     const startedMs = this.now();
-    body(() => this.post(Math.max(0, startedMs + phaseMs - this.now()), run, eventLabel));
+    body(() => this.postInLoop(Math.max(0, startedMs + phaseMs - this.now()), run, eventLabel));
     return loop;
+  }
+
+  /**
+   * A heartbeat loop's next pass, placed by the node's ordinal among the events of its millisecond
+   * (Simulator order keys): a pass scheduled ahead of time (skipped status syncs, a renewal sent ahead)
+   * then runs where the pass scheduled at its usual moment would, so working ahead changes no order.
+   */
+  private postInLoop(localMs: number, fn: () => void, label: string): void {
+    const sim = this.ctx.sim;
+    sim.postGuarded(
+      sim.nowMs + Math.max(0, this.host.clock.toSimMs(localMs)),
+      fn,
+      undefined,
+      label,
+      this,
+      Priority.normal,
+      this.ordinal,
+    );
+  }
+
+  /** As postInLoop, at a virtual time, with a handle. */
+  private atInLoop(atMs: number, fn: () => void, label: string): EventHandle {
+    return this.ctx.sim.atGuarded(atMs, fn, undefined, label, this, Priority.normal, this.ordinal);
   }
 
   /**
@@ -482,7 +505,7 @@ export class Kubelet extends Process implements LeaseChain {
       ticks,
       raws,
       epoch: this.epoch,
-      event: this.ctx.sim.atGuarded(t, loop.run, undefined, this.statusLabel, this),
+      event: this.atInLoop(t, loop.run, this.statusLabel),
     };
     this.statusSkip = skip;
     this.speculate();
@@ -506,7 +529,7 @@ export class Kubelet extends Process implements LeaseChain {
     for (let j = ticks.length - 1; j > first; j--) rng.unread(raws[j]);
     const loop = this.statusLoop;
     if (loop === undefined || !this.running || this.epoch !== skip.epoch) return;
-    sim.atGuarded(ticks[first], loop.run, undefined, this.statusLabel, this);
+    this.atInLoop(ticks[first], loop.run, this.statusLabel);
   }
 
   // ---- registration and node status ----
@@ -980,17 +1003,15 @@ export class Kubelet extends Process implements LeaseChain {
     if (!answered) {
       // The answer arrives as an event, and the loop's wait starts from it.
       const lease = ahead.lease; // the record is refilled by the next renewal
-      sim.atGuarded(
+      this.atInLoop(
         ahead.respondAtMs,
         () => {
           this.latestLease = lease;
           loop.again();
         },
-        undefined,
         this.renewLabel,
-        this,
       );
-    } else sim.atGuarded(ahead.sendAtMs, loop.run, undefined, `${this.name}/lease`, this);
+    } else this.atInLoop(ahead.sendAtMs, loop.run, `${this.name}/lease`);
   }
 
   // ---- pods ----
