@@ -137,8 +137,12 @@ interface PodWork {
   starting: number;
   /** uid of the pod whose readiness delay is running, or -1. */
   probing: number;
-  /** Its containers are being stopped and its object removed (a deleted pod). */
-  stopping: boolean;
+  /**
+   * uid of the deleted pod whose containers are being stopped and object removed, or -1. By uid: a new
+   * incarnation of the name (a StatefulSet pod) deleted while the old one's removal is still answered
+   * must be terminated too.
+   */
+  stopping: number;
   /**
    * Its Ready report in flight. A report the API server took is answered with no event (reportReady):
    * the record holds when the answer arrives, and it counts as in flight until then.
@@ -1044,7 +1048,7 @@ export class Kubelet extends Process implements LeaseChain {
   /** The record of what this incarnation does for a pod name, created on first use. */
   private workOf(name: string): PodWork {
     let w = this.work.get(name);
-    if (w === undefined) this.work.set(name, (w = { starting: -1, probing: -1, stopping: false, report: undefined }));
+    if (w === undefined) this.work.set(name, (w = { starting: -1, probing: -1, stopping: -1, report: undefined }));
     return w;
   }
 
@@ -1215,8 +1219,8 @@ export class Kubelet extends Process implements LeaseChain {
     const name = pod.metadata.name;
     const uid = pod.metadata.uid;
     const w = this.workOf(name);
-    if (w.stopping) return;
-    w.stopping = true;
+    if (w.stopping === uid) return;
+    w.stopping = uid;
     if (w.starting === uid) w.starting = -1;
     w.probing = -1;
     const running = this.containers.get(name)?.uid === uid;
@@ -1239,7 +1243,7 @@ export class Kubelet extends Process implements LeaseChain {
       (r) => {
         if (r.ok || r.reason === 'NotFound' || r.reason === 'Conflict') {
           const w = this.work.get(name);
-          if (w !== undefined) w.stopping = false;
+          if (w !== undefined && w.stopping === uid) w.stopping = -1;
           return;
         }
         this.post(POD_DELETE_RETRY_MS, () => this.removePodObject(name, uid), this.deletePodLabel);
