@@ -3,9 +3,9 @@
 // its own mind before the API server confirms), and the per-zone counts of each workload's active pods
 // that PodTopologySpread needs. Nothing here scans every pod: each informer event costs O(1).
 // For the scheduler's hot loop it also keeps the filter's per-node fields in typed records by nodeTree
-// position (NodeColumns), with NodeResourcesFit's fit and score (pkg/scheduler/framework/plugins/
-// noderesources) memoized per node or indexed per request (FitIndex), and versions its failed-cycle memo
-// checks (filterGen, zoneVersion).
+// position (NodeColumns), with NodeResourcesFit's fit and the profile's resource scores (plugins/
+// node-resources-*.ts) memoized per node or indexed per request (FitIndex: the accelerator's, see
+// accelerator.ts), and versions the reused failed verdicts' checks (filterGen, zoneVersion).
 //
 // Fidelity notes:
 // - A pod occupies its node's resources until its object is removed, Terminating or not, as upstream's

@@ -215,9 +215,10 @@ export interface PluginRegistration {
 }
 
 /**
- * The default profile, in upstream's order (default_plugins.go), one line per plugin. Upstream's default
- * weights also include InterPodAffinity 2 and ImageLocality 1, plugins hasim does not model; hasim's own
- * NodeReady filter sits where upstream's NodeUnschedulable and TaintToleration stop.
+ * The default profile, in upstream's order (default_plugins.go), one line per plugin. hasim's own NodeReady
+ * filter (not upstream's, see its file) runs after TaintToleration. Upstream's default weights also
+ * include InterPodAffinity 2 and ImageLocality 1, plugins hasim does not model. TaintToleration,
+ * NodeAffinity and PodTopologySpread carry upstream's weights but have no Score in hasim yet.
  */
 export const DEFAULT_PLUGINS: readonly PluginRegistration[] = [
   { name: 'NodeUnschedulable', create: (h) => new NodeUnschedulable(h) },

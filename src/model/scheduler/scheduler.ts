@@ -303,7 +303,9 @@ class KubeScheduler implements SchedulerController {
       return this.unschedulable(info, failed.reason, failed.rejectorMask, CYCLE_BASE_MS + CYCLE_PER_NODE_MS * n);
     }
     this.preFilter(pod);
-    const processed = n > 0 ? this.findNodesThatFit(this.nextStartNodeIndex % n, numFeasibleNodesToFind(n)) : 0;
+    const toFind = numFeasibleNodesToFind(n);
+    this.out.begin(toFind);
+    const processed = n > 0 ? this.findNodesThatFit(this.nextStartNodeIndex % n, toFind) : 0;
     if (n > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % n;
     this.stats.nodesEvaluated += processed;
     const costMs = CYCLE_BASE_MS + CYCLE_PER_NODE_MS * processed;
@@ -361,7 +363,6 @@ class KubeScheduler implements SchedulerController {
    */
   private findNodesThatFit(start: number, toFind: number): number {
     const { state, active } = this;
-    this.out.begin(toFind);
     this.walked = this.wordWalk && this.accelerator.prepare(state, active);
     if (!this.walked) return this.loop.filter(state, active, start, toFind);
     const processed = this.accelerator.filter(state, start, toFind);

@@ -184,4 +184,25 @@ describe('scheduling framework', () => {
     });
     expect(g.schedulerController().framework.verdictsKeyed).toBe(false);
   });
+  it('reports no nodes at all after scheduling onto a node that is then deleted', () => {
+    const f = fixture([workload('Deployment', 'web', { replicas: 1 })]);
+    f.nodes.add('only');
+    f.run(5000);
+    expect(f.active('Deployment/web')[0].spec.nodeName).toBe('only');
+    f.store.deleteNode('only', 'test');
+    f.run(6000);
+    f.store.create(
+      {
+        ...f.active('Deployment/web')[0],
+        metadata: { ...f.active('Deployment/web')[0].metadata, name: 'late', uid: 0 },
+        spec: { ...f.active('Deployment/web')[0].spec, nodeName: undefined },
+      },
+      'test',
+    );
+    f.run(8000);
+    expect(f.events('pod.unschedulable').map((e) => [e.pod, e.reason])).toContainEqual([
+      'late',
+      '0/0 nodes are available.',
+    ]);
+  });
 });

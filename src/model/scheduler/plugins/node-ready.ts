@@ -23,16 +23,17 @@ export class NodeReady implements FilterPlugin {
   readonly name = 'NodeReady';
   private readonly notReady: number;
   private readonly notReadyReason: number;
+  private readonly bits: Uint32Array[];
   private readonly words: ExactWordFilter;
 
   constructor(h: FrameworkHandle) {
     this.notReady = h.statuses.unschedulable(h.filterBit, ERR_REASON_NOT_READY);
     this.notReadyReason = h.statuses.reason(ERR_REASON_NOT_READY);
     const reason = this.notReadyReason;
-    const bits: Uint32Array[] = [h.cache.columns.ready];
+    this.bits = [h.cache.columns.ready];
     this.words = {
       kind: 'exact',
-      bits,
+      bits: this.bits,
       count: (_w: number, rejected: number, diag: Diagnosis) => diag.add(reason, bitCount(rejected)),
     };
   }
@@ -46,7 +47,7 @@ export class NodeReady implements FilterPlugin {
   }
 
   wordFilter(state: CycleState): ExactWordFilter {
-    (this.words.bits as Uint32Array[])[0] = state.cols.ready;
+    this.bits[0] = state.cols.ready;
     return this.words;
   }
 

@@ -11,7 +11,7 @@
 // is this plugin's word form.
 import type { Node, Pod } from '../../../k8s/objects.js';
 import { bitCount } from '../bits.js';
-import { FIT_CPU, FIT_MEMORY, FIT_TOO_MANY_PODS, MEMO_FIT_SHIFT, MEMO_SCORE_MASK } from '../cache.js';
+import { FIT_CPU, FIT_MEMORY, FIT_TOO_MANY_PODS, type FitIndex, MEMO_FIT_SHIFT, MEMO_SCORE_MASK } from '../cache.js';
 import {
   type CycleState,
   type Diagnosis,
@@ -32,6 +32,9 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin {
   /** By FIT_ bits: the status naming each insufficient resource. */
   private readonly statusByLacks: number[] = [SUCCESS];
   private readonly words: ExactWordFilter;
+  /** This cycle's fit index (the word form's bitset is its `fits`). */
+  private index: FitIndex | undefined;
+  private readonly bits: Uint32Array[] = [new Uint32Array(0)];
 
   constructor(h: FrameworkHandle) {
     const s = h.statuses;
@@ -45,25 +48,17 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin {
     const tooManyPods = s.reason(ERR_REASON_TOO_MANY_PODS);
     const cpu = s.reason(ERR_REASON_CPU);
     const memory = s.reason(ERR_REASON_MEMORY);
-    const bits: Uint32Array[] = [new Uint32Array(0)];
-    let index: CycleState['fitIndex'];
     this.words = {
       kind: 'exact',
-      bits,
-      count(w: number, rejected: number, diag: Diagnosis): void {
-        const x = index!;
+      bits: this.bits,
+      count: (w: number, rejected: number, diag: Diagnosis): void => {
+        const x = this.index!;
         diag.add(tooManyPods, bitCount(rejected & x.tooManyPods[w]));
         diag.add(cpu, bitCount(rejected & x.noCpu[w]));
         diag.add(memory, bitCount(rejected & x.noMemory[w]));
       },
     };
-    this.setIndex = (x) => {
-      index = x;
-      bits[0] = x.fits;
-    };
   }
-
-  private readonly setIndex: (x: NonNullable<CycleState['fitIndex']>) => void;
 
   readonly events = {
     assignedPodDelete: true,
@@ -82,7 +77,8 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin {
   /** The accelerator's index of the request: the nodes with room, and what the others lack. */
   wordFilter(state: CycleState): ExactWordFilter | undefined {
     if (state.fitIndex === undefined) return undefined;
-    this.setIndex(state.fitIndex);
+    this.index = state.fitIndex;
+    this.bits[0] = state.fitIndex.fits;
     return this.words;
   }
 

@@ -25,7 +25,8 @@ export class NodeUnschedulable implements FilterPlugin {
   private readonly unschedulable: number;
   /** COL_UNSCHEDULABLE, or 0 when this cycle's pod tolerates cordoned nodes. */
   private rejectMask = COL_UNSCHEDULABLE;
-  private readonly words: SureWordFilter;
+  /** The word form, its bitset refreshed each cycle (the cache replaces its arrays when it grows). */
+  private readonly words: { kind: 'sure'; bits: Uint32Array };
 
   constructor(h: FrameworkHandle) {
     this.unschedulable = h.statuses.unschedulable(h.filterBit, ERR_REASON_UNSCHEDULABLE);
@@ -49,7 +50,7 @@ export class NodeUnschedulable implements FilterPlugin {
   }
 
   wordFilter(state: CycleState): SureWordFilter {
-    if (this.words.bits !== state.cols.plain) (this.words as { bits: Uint32Array }).bits = state.cols.plain;
+    this.words.bits = state.cols.plain;
     return this.words;
   }
 

@@ -29,7 +29,8 @@ export class TaintToleration implements FilterPlugin {
   private memoCycle = new Int32Array(8);
   /** By taint set id: the status (SUCCESS if tolerated). */
   private memoStatus = new Int32Array(8);
-  private readonly words: SureWordFilter;
+  /** The word form, its bitset refreshed each cycle (the cache replaces its arrays when it grows). */
+  private readonly words: { kind: 'sure'; bits: Uint32Array };
 
   constructor(h: FrameworkHandle) {
     this.cache = h.cache;
@@ -65,7 +66,7 @@ export class TaintToleration implements FilterPlugin {
   }
 
   wordFilter(state: CycleState): SureWordFilter {
-    if (this.words.bits !== state.cols.plain) (this.words as { bits: Uint32Array }).bits = state.cols.plain;
+    this.words.bits = state.cols.plain;
     return this.words;
   }
 
