@@ -246,6 +246,8 @@ export class Framework {
   readonly resourceScore: (cpuCap: number, memCap: number, cpuReq: number, memReq: number) => number;
   /** Whether every filter says what its verdicts depend on (else no verdict is reused). */
   readonly verdictsKeyed: boolean;
+  /** The filters whose verdicts read a versioned part of the cache. */
+  private readonly versioned: FilterPlugin[];
   /** Filter-plugin bits of the plugins each event may help. */
   readonly assignedPodAddMask: number;
   readonly assignedPodDeleteMask: number;
@@ -275,6 +277,7 @@ export class Framework {
       );
     this.resourceScore = resourceScorer(resource);
     this.verdictsKeyed = this.filters.every((p) => p.verdictKey !== undefined);
+    this.versioned = this.filters.filter((p) => p.verdictVersion !== undefined);
     const mask = (has: (e: ClusterEvents) => boolean | undefined) =>
       this.filters.reduce((m, p, i) => (has(p.events) ? m | (1 << i) : m), 0);
     this.assignedPodAddMask = mask((e) => e.assignedPodAdd);
@@ -304,14 +307,25 @@ export class Framework {
 
   /** The key under which a failed verdict of this pod is reused (verdictsKeyed only). */
   verdictKey(pod: Pod): string {
+    return this.versionedVerdictKey(this.podVerdictKey(pod), pod);
+  }
+
+  /** The part of verdictKey that depends on the pod alone (a pod's cycles can share it). */
+  podVerdictKey(pod: Pod): string {
     let key = '';
     for (const p of this.filters) {
       const part = p.verdictKey!(pod);
-      const v = p.verdictVersion?.(pod);
       // Length-prefixed: a free-form part (a workload name) cannot run into the next.
-      key += `${part.length}:${part}${v === undefined ? '' : `@${v}`};`;
+      key += `${part.length}:${part};`;
     }
     return key;
+  }
+
+  /** verdictKey from its pod part: the versions of the cache state the plugins read added. */
+  versionedVerdictKey(podKey: string, pod: Pod): string {
+    const versioned = this.versioned;
+    for (let k = 0; k < versioned.length; k++) podKey += `@${versioned[k].verdictVersion!(pod)}`;
+    return podKey;
   }
 }
 

@@ -51,6 +51,9 @@ export interface QueuedPodInfo {
   rejectors: ReadonlySet<PluginName>;
   /** The last pod.unschedulable reason traced for it. */
   lastReason?: string;
+  /** The pod's part of its reused-verdict key (verdicts.ts), and the pod object it was built from. */
+  verdictKey: string;
+  verdictKeyPod: Pod | undefined;
   /** Bumped at every move; heap entries of older generations are stale. */
   gen: number;
   seq: number;
@@ -109,6 +112,8 @@ export class SchedulingQueue {
       where: 'inflight',
       cycle: 0,
       rejectors: NO_REJECTORS,
+      verdictKey: '',
+      verdictKeyPod: undefined,
       gen: 0,
       seq: this.seq++,
     };

@@ -294,7 +294,7 @@ class KubeScheduler implements SchedulerController {
     const pod = info.pod;
     const order = this.cache.order();
     const n = order.length;
-    const failed = n > 0 && this.reuseVerdicts ? this.verdicts.find(pod) : undefined;
+    const failed = n > 0 && this.reuseVerdicts ? this.verdicts.find(info) : undefined;
     if (failed) this.stats.verdictsReused++;
     if (failed && !schedulerChecks.verifyReusedVerdicts) {
       // Every node examined, as in the cycle reused: sampling ends where it started.
@@ -317,7 +317,7 @@ class KubeScheduler implements SchedulerController {
           `scheduler: reused verdict for ${pod.metadata.name} differs from its cycle's: ${failed.reason}, now ${reason}`,
         );
       }
-      if (n > 0 && this.reuseVerdicts && this.framework.verdictsKeyed) this.verdicts.remember(pod, reason, mask);
+      if (n > 0 && this.reuseVerdicts && this.framework.verdictsKeyed) this.verdicts.remember(info, reason, mask);
       return this.unschedulable(info, reason, mask, costMs);
     }
     if (failed)

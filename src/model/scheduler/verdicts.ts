@@ -7,9 +7,9 @@
 // instead of filtering all nodes again (a zone outage retries thousands of pods that fit nowhere). The
 // cycle's visible effects (stats, modelled cost, trace, queue) stay the same. A profile with a Filter
 // that does not say what it reads reuses nothing.
-import type { Pod } from '../../k8s/objects.js';
 import type { SchedulerCache } from './cache.js';
 import type { Framework } from './framework.js';
+import type { QueuedPodInfo } from './queue.js';
 
 export interface FailedCycle {
   reason: string;
@@ -27,14 +27,23 @@ export class ReusedVerdicts {
   ) {}
 
   /** The failed verdict of an earlier cycle that this pod's cycle would repeat, if any. */
-  find(pod: Pod): FailedCycle | undefined {
+  find(info: QueuedPodInfo): FailedCycle | undefined {
     const failures = this.current();
     if (failures.size === 0) return undefined;
-    return failures.get(this.framework.verdictKey(pod));
+    return failures.get(this.key(info));
   }
 
-  remember(pod: Pod, reason: string, rejectorMask: number): void {
-    this.current().set(this.framework.verdictKey(pod), { reason, rejectorMask });
+  remember(info: QueuedPodInfo, reason: string, rejectorMask: number): void {
+    this.current().set(this.key(info), { reason, rejectorMask });
+  }
+
+  /** The pod's verdict key; its pod part is kept with the queued pod while the pod object is the same. */
+  private key(info: QueuedPodInfo): string {
+    if (info.verdictKeyPod !== info.pod) {
+      info.verdictKey = this.framework.podVerdictKey(info.pod);
+      info.verdictKeyPod = info.pod;
+    }
+    return this.framework.versionedVerdictKey(info.verdictKey, info.pod);
   }
 
   private current(): Map<string, FailedCycle> {
