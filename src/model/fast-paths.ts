@@ -29,9 +29,9 @@ export interface FastPaths {
    * cannot run out (nodelifecycle/node-lifecycle-controller.ts). Needs leaseChains and quiet nodes.
    */
   nodeLifecycleLeaseSkip: boolean;
-  /** The scheduler filters nodes 32 at a time over bitsets instead of node by node (scheduler/cache.ts). */
+  /** The scheduler filters nodes 32 at a time over bitsets instead of node by node (scheduler/accelerator.ts). */
   schedulerWordWalk: boolean;
-  /** The scheduler reuses the verdict of an identical failed cycle instead of filtering again (scheduler/scheduler.ts). */
+  /** The scheduler reuses the verdict of an identical failed cycle instead of filtering again (scheduler/verdicts.ts). */
   schedulerReusedVerdicts: boolean;
 }
 

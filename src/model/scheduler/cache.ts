@@ -3,9 +3,9 @@
 // its own mind before the API server confirms), and the per-zone counts of each workload's active pods
 // that PodTopologySpread needs. Nothing here scans every pod: each informer event costs O(1).
 // For the scheduler's hot loop it also keeps the filter's per-node fields in typed records by nodeTree
-// position (NodeColumns), with NodeResourcesFit's fit and score (pkg/scheduler/framework/plugins/
-// noderesources) memoized per node or indexed per request (FitIndex), and versions its failed-cycle memo
-// checks (filterGen, zoneVersion).
+// position (NodeColumns), with NodeResourcesFit's fit and the profile's resource scores (plugins/
+// node-resources-*.ts) memoized per node or indexed per request (FitIndex: the accelerator's, see
+// accelerator.ts), and versions the reused failed verdicts' checks (filterGen, zoneVersion).
 //
 // Fidelity notes:
 // - A pod occupies its node's resources until its object is removed, Terminating or not, as upstream's
@@ -52,12 +52,11 @@ export const FIT_TOO_MANY_PODS = 1;
 export const FIT_CPU = 2;
 export const FIT_MEMORY = 4;
 /**
- * HOT_MEMO holds the score in its low bits and the FIT_ bits above them. scoreNode gives 0..200 for
- * non-negative requests, usage and capacities (scenario quantities cannot be negative).
+ * HOT_MEMO holds the score in its low bits and the FIT_ bits above them. The resource score (the weighted
+ * sum of the profile's resource scores, framework.ts) is at most MEMO_SCORE_MASK: the framework checks.
  */
 export const MEMO_FIT_SHIFT = 8;
 export const MEMO_SCORE_MASK = 0xff;
-const MAX_NODE_SCORE = 100;
 
 /** The Int32 record of a node in NodeColumns.hot, HOT_STRIDE ints per node. */
 export const HOT_STRIDE = 4;
@@ -73,7 +72,7 @@ export const HOT_MEMO_REQ = 2;
 /** Insufficient resources (FIT_ bits) << MEMO_FIT_SHIFT | score, for the request HOT_MEMO_REQ. */
 export const HOT_MEMO = 3;
 
-/** The scores a memo can hold (0..MEMO_SCORE_MASK; scoreNode gives 0..2 x MAX_NODE_SCORE): a FitIndex keeps a bitset per score. */
+/** The scores a memo can hold (0..MEMO_SCORE_MASK): a FitIndex keeps a bitset per score. */
 export const SCORE_LEVELS = MEMO_SCORE_MASK + 1;
 
 /**
@@ -129,6 +128,13 @@ export class NodeColumns {
   readonly zones: Uint32Array[] = [];
   /** The requests the scheduler indexes (addFitIndex); each costs a fit and score at every usage change. */
   readonly fitIndexes: FitIndex[] = [];
+  /**
+   * The score of a node from its capacity and requests with the pod's added: the weighted sum of the
+   * profile's resource scores (framework.ts Framework.resourceScore), set before any memo is computed.
+   */
+  resourceScore: (cpuCap: number, memCap: number, cpuReq: number, memReq: number) => number = () => {
+    throw new Error('scheduler cache: no resource score set');
+  };
 
   /** Makes room for n nodes and clears the bitsets: order() then writes every node and calls forgetMemo. */
   reset(n: number): void {
@@ -209,6 +215,16 @@ export class NodeColumns {
     return x;
   }
 
+  /** fitMemo for the node at p and a request (id, cpu, memory), memoized in the node's record. */
+  memo(p: number, requestId: number, cpuMilli: number, memBytes: number): number {
+    const h = p * HOT_STRIDE;
+    if (this.hot[h + HOT_MEMO_REQ] === requestId) return this.hot[h + HOT_MEMO];
+    const memo = this.fitMemo(p, cpuMilli, memBytes);
+    this.hot[h + HOT_MEMO] = memo;
+    this.hot[h + HOT_MEMO_REQ] = requestId;
+    return memo;
+  }
+
   /** NodeResourcesFit's insufficient resources on the node at p for a pod's requests, and its score, as HOT_MEMO. */
   fitMemo(p: number, cpuMilli: number, memBytes: number): number {
     const cpuUsed = this.cpuUsed[p];
@@ -217,7 +233,10 @@ export class NodeColumns {
     if (this.podCount[p] + 1 > this.podCap[p]) fit |= FIT_TOO_MANY_PODS;
     if (cpuMilli > 0 && cpuUsed + cpuMilli > this.cpuCap[p]) fit |= FIT_CPU;
     if (memBytes > 0 && memUsed + memBytes > this.memCap[p]) fit |= FIT_MEMORY;
-    return (fit << MEMO_FIT_SHIFT) | scoreNode(this.cpuCap[p], this.memCap[p], cpuUsed + cpuMilli, memUsed + memBytes);
+    return (
+      (fit << MEMO_FIT_SHIFT) |
+      this.resourceScore(this.cpuCap[p], this.memCap[p], cpuUsed + cpuMilli, memUsed + memBytes)
+    );
   }
 
   /** The node at p changed capacity or usage: its memo is stale and its indexed fits are recomputed. */
@@ -271,20 +290,6 @@ export class NodeColumns {
       x.levelCounts[memo]++;
     }
   }
-}
-
-/**
- * LeastAllocated + BalancedAllocation for cpu and memory, each an integer 0..100 as upstream
- * (fractions here are at most 1, so `| 0` truncates exactly like int64 conversion).
- */
-export function scoreNode(cpuCap: number, memCap: number, cpuReq: number, memReq: number): number {
-  const cpuFrac = cpuCap > 0 && cpuReq < cpuCap ? cpuReq / cpuCap : 1;
-  const memFrac = memCap > 0 && memReq < memCap ? memReq / memCap : 1;
-  const cpuLeast = ((1 - cpuFrac) * MAX_NODE_SCORE) | 0;
-  const memLeast = ((1 - memFrac) * MAX_NODE_SCORE) | 0;
-  const least = ((cpuLeast + memLeast) / 2) | 0;
-  const balanced = ((1 - Math.abs(cpuFrac - memFrac) / 2) * MAX_NODE_SCORE) | 0;
-  return least + balanced;
 }
 
 interface PodAccount {

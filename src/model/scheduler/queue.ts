@@ -22,9 +22,8 @@ export const BACKOFF_FLUSH_PERIOD_MS = 1_000;
 export const UNSCHEDULABLE_FLUSH_PERIOD_MS = 30_000;
 export const POD_MAX_IN_UNSCHEDULABLE_PODS_MS = 5 * 60_000;
 
-/** The filter plugins hasim models; a cluster event names the ones it may un-reject. */
-export type FilterPlugin =
-  'NodeUnschedulable' | 'TaintToleration' | 'NodeReady' | 'NodeAffinity' | 'NodeResourcesFit' | 'PodTopologySpread';
+/** A filter plugin's name (framework.ts); a cluster event names the ones it may un-reject. */
+export type PluginName = string;
 
 /** calculateBackoffDuration: 1 s · 2^(attempts−1), capped at 10 s. */
 export function backoffDurationMs(attempts: number): number {
@@ -49,16 +48,19 @@ export interface QueuedPodInfo {
   /** The scheduling cycle it was popped in. */
   cycle: number;
   /** Plugins that rejected it in its last attempt. */
-  rejectors: ReadonlySet<FilterPlugin>;
+  rejectors: ReadonlySet<PluginName>;
   /** The last pod.unschedulable reason traced for it. */
   lastReason?: string;
+  /** The pod's part of its reused-verdict key (verdicts.ts), and the pod object it was built from. */
+  verdictKey: string;
+  verdictKeyPod: Pod | undefined;
   /** Bumped at every move; heap entries of older generations are stale. */
   gen: number;
   seq: number;
 }
 
 /** The rejectors of a pod not yet attempted (shared: rejectors are replaced, never changed). */
-const NO_REJECTORS: ReadonlySet<FilterPlugin> = new Set();
+const NO_REJECTORS: ReadonlySet<PluginName> = new Set();
 
 interface Entry {
   info: QueuedPodInfo;
@@ -110,6 +112,8 @@ export class SchedulingQueue {
       where: 'inflight',
       cycle: 0,
       rejectors: NO_REJECTORS,
+      verdictKey: '',
+      verdictKeyPod: undefined,
       gen: 0,
       seq: this.seq++,
     };
@@ -147,7 +151,7 @@ export class SchedulingQueue {
   }
 
   /** After a failed attempt (rejectors empty: an error such as a failed bind). */
-  addUnschedulableIfNotPresent(info: QueuedPodInfo, rejectors: ReadonlySet<FilterPlugin>): void {
+  addUnschedulableIfNotPresent(info: QueuedPodInfo, rejectors: ReadonlySet<PluginName>): void {
     if (this.infos.get(info.pod.metadata.name) !== info || info.where !== 'inflight') return;
     const now = this.now();
     info.timestampMs = now;
@@ -165,7 +169,7 @@ export class SchedulingQueue {
    * MoveAllToActiveOrBackoffQueue for an event that may help pods rejected by `plugins` (undefined: any).
    * Returns whether activeQ gained pods.
    */
-  moveAllToActiveOrBackoff(plugins: ReadonlySet<FilterPlugin> | undefined): boolean {
+  moveAllToActiveOrBackoff(plugins: ReadonlySet<PluginName> | undefined): boolean {
     this.moveRequestCycle = this.schedulingCycle;
     const moved: QueuedPodInfo[] = [];
     for (const info of this.unschedulable.values()) {
