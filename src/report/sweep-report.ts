@@ -176,5 +176,9 @@ export function renderSweepMarkdown(r: SweepResult): string {
       for (const f of p.failedRuns) out.push(`- seed ${f.seed} (${cell(f.failed.join(', '))}): \`${f.reproduce}\``);
     }
   }
+  out.push(
+    '',
+    `<sub>Made by hasim ${r.hasimVersion}. A seed replays the same run with the same version of hasim.</sub>`,
+  );
   return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
 }

@@ -7,6 +7,7 @@ import type { Scenario } from '../scenario/types.js';
 import { PodAccounting, judgeSlos, summarizeFaults, summarizeWorkloads } from '../slo/index.js';
 import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary } from '../trace/summary.js';
+import { HASIM_VERSION } from '../trace/version.js';
 
 export interface RunOptions {
   /** Overrides spec.seed. */
@@ -55,6 +56,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     seed,
     durationMs,
     kubernetesVersion: scenario.spec.kubernetes.version,
+    hasimVersion: HASIM_VERSION,
   });
   scheduleFaults(cluster);
   sim.run(durationMs);
@@ -65,6 +67,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const slos = judgeSlos(scenario.spec.slos, events, durationMs);
   const withViolations = insertViolations(events, slos);
   const summary: RunSummary = {
+    hasimVersion: HASIM_VERSION,
     scenario: scenario.metadata.name,
     ...(scenario.metadata.description ? { description: scenario.metadata.description } : {}),
     seed,
@@ -102,16 +105,26 @@ function insertViolations(events: TraceEvent[], slos: RunSummary['slos']): Trace
   return out;
 }
 
+/**
+ * The command that replays a run, written to paste into bash and zsh alike: every --set value is in
+ * single quotes (zsh reads an unquoted `spec.slos[0].max=5m` as a glob and stops with "no matches
+ * found"), and so is a path with any character a shell treats specially.
+ */
 export function reproduceCommand(seed: number, r: RunOptions['reproduce']): string {
   const parts = ['hasim', 'run'];
   if (r?.scenarioArg) parts.push(shellQuote(r.scenarioArg));
   parts.push('--seed', String(seed));
-  for (const s of r?.sets ?? []) parts.push('--set', shellQuote(s));
+  for (const s of r?.sets ?? []) parts.push('--set', singleQuote(s));
   return parts.join(' ');
 }
 
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./[\]-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+/** A word as it is when no shell can read anything else into it; otherwise single-quoted. */
+export function shellQuote(s: string): string {
+  return /^[\w@%+:,./-]+$/.test(s) ? s : singleQuote(s);
+}
+
+function singleQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export function eventsToJsonl(events: readonly TraceEvent[]): string {

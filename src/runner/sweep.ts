@@ -9,6 +9,7 @@
 import type { Issue } from '../scenario/issues.js';
 import type { Scenario } from '../scenario/types.js';
 import type { RunSummary, SloResult } from '../trace/summary.js';
+import { HASIM_VERSION } from '../trace/version.js';
 import { runScenario } from './run-scenario.js';
 
 /** The pseudo-file that problems with `--grid` flags are reported against (line = which --grid flag). */
@@ -303,6 +304,8 @@ export interface SweepPointResult {
 
 /** sweep.json: everything here is a function of the inputs, so the same sweep gives the same bytes. */
 export interface SweepResult {
+  /** The hasim that ran it: seeds replay the same runs only within one version. */
+  hasimVersion: string;
   scenario: string;
   file: string;
   seeds: { first: number; count: number };
@@ -325,6 +328,7 @@ export function aggregateSweep(plan: SweepPlan, records: readonly SweepRunRecord
     ),
   );
   return {
+    hasimVersion: HASIM_VERSION,
     scenario: plan.scenario,
     file: plan.file,
     seeds: { first: plan.firstSeed, count: plan.seedCount },

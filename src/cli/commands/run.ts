@@ -9,6 +9,9 @@ import { loadScenario } from '../load.js';
 import { DEMO_SCENARIO } from '../paths.js';
 import { writeFilesAtomic } from '../write-atomic.js';
 import { useColor } from '../tty.js';
+import { chooseOutDir } from '../out-dir.js';
+import { resolvedScenarioYaml } from '../../scenario/resolved.js';
+import { HASIM_VERSION } from '../../trace/version.js';
 
 interface RunArgs {
   scenario?: string;
@@ -18,6 +21,7 @@ interface RunArgs {
   format: string;
   quiet: boolean;
   'trace-heartbeats': boolean;
+  force: boolean;
 }
 
 export function runCommand(setCode: (c: number) => void): CommandModule<object, RunArgs> {
@@ -28,7 +32,16 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
       y
         .positional('scenario', { type: 'string', describe: 'scenario file (YAML)' })
         .option('seed', { type: 'number', describe: 'seed for every random choice (overrides spec.seed)' })
-        .option('out', { type: 'string', describe: 'folder for the report files (default reports/<scenario-name>/)' })
+        .option('out', {
+          type: 'string',
+          describe:
+            'folder for the report files (default reports/<scenario-name>/, or -2/, -3/, ... if that holds a run)',
+        })
+        .option('force', {
+          type: 'boolean',
+          default: false,
+          describe: 'write to reports/<scenario-name>/ even if it holds an earlier run',
+        })
         .option('set', { type: 'string', array: true, describe: 'override a scenario field: path=value (repeatable)' })
         .option('format', {
           choices: ['text', 'json'],
@@ -56,11 +69,18 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
         reproduce: { scenarioArg: args.scenario === undefined ? undefined : displayPath, sets: args.set },
         wallClockMs: () => performance.now(),
       });
-      const outDir = args.out ?? join('reports', scenario.metadata.name);
+      const { dir: outDir, note } = chooseOutDir(join('reports', scenario.metadata.name), args);
+      if (note && !args.quiet) process.stderr.write(note + '\n');
       const summaryJson = JSON.stringify(result.summary, null, 2) + '\n';
+      const resolved = resolvedScenarioYaml(scenario, result.summary.seed, {
+        hasimVersion: HASIM_VERSION,
+        file: args.scenario === undefined ? undefined : displayPath,
+        sets: args.set,
+      });
       writeFilesAtomic(outDir, {
         'events.jsonl': toJsonl(result.events),
         'summary.json': summaryJson,
+        'scenario.resolved.yaml': resolved,
         ...renderReports(result.summary, result.events),
       });
       if (!args.quiet) {

@@ -28,6 +28,7 @@ import { displayPathOf } from '../load.js';
 import { readScenarioFile } from '../read-input.js';
 import { useColor } from '../tty.js';
 import { writeFilesAtomic } from '../write-atomic.js';
+import { chooseOutDir } from '../out-dir.js';
 import { executeSweep } from '../sweep-workers.js';
 import { checkSeed } from './run.js';
 
@@ -47,6 +48,7 @@ interface SweepArgs {
   out?: string;
   format: string;
   quiet: boolean;
+  force: boolean;
 }
 
 export function sweepCommand(setCode: (c: number) => void): CommandModule<object, SweepArgs> {
@@ -77,7 +79,13 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
         })
         .option('out', {
           type: 'string',
-          describe: 'folder for sweep.json and sweep.md (default reports/<scenario-name>-sweep/)',
+          describe:
+            'folder for sweep.json and sweep.md (default reports/<scenario-name>-sweep/, or -2/, -3/, ... if that holds a sweep)',
+        })
+        .option('force', {
+          type: 'boolean',
+          default: false,
+          describe: 'write to reports/<scenario-name>-sweep/ even if it holds an earlier sweep',
         })
         .option('format', {
           choices: ['text', 'json'],
@@ -124,7 +132,8 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
 
       const result = aggregateSweep(sweep, outcome.records);
       const wallMs = Math.max(0, Math.round(performance.now() - startedMs));
-      const outDir = args.out ?? join('reports', `${sweep.scenario}-sweep`);
+      const { dir: outDir, note } = chooseOutDir(join('reports', `${sweep.scenario}-sweep`), args);
+      if (note && !args.quiet) process.stderr.write(note + '\n');
       const json = JSON.stringify(result, null, 2) + '\n';
       writeFilesAtomic(outDir, { 'sweep.json': json, 'sweep.md': renderSweepMarkdown(result) });
       if (!args.quiet) {
