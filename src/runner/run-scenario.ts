@@ -8,6 +8,7 @@ import { PodAccounting, judgeSlos, summarizeFaults, summarizeWorkloads } from '.
 import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary } from '../trace/summary.js';
 import { HASIM_VERSION } from '../trace/version.js';
+import { reproduceCommand } from './reproduce.js';
 
 export interface RunOptions {
   /** Overrides spec.seed. */
@@ -105,30 +106,9 @@ function insertViolations(events: TraceEvent[], slos: RunSummary['slos']): Trace
   return out;
 }
 
-/**
- * The command that replays a run, written to paste into bash and zsh alike: every --set value is in
- * single quotes (zsh reads an unquoted `spec.slos[0].max=5m` as a glob and stops with "no matches
- * found"), and so is a path with any character a shell treats specially.
- */
-export function reproduceCommand(seed: number, r: RunOptions['reproduce']): string {
-  const parts = ['hasim', 'run'];
-  if (r?.scenarioArg) parts.push(shellQuote(r.scenarioArg));
-  parts.push('--seed', String(seed));
-  for (const s of r?.sets ?? []) parts.push('--set', singleQuote(s));
-  return parts.join(' ');
-}
-
-/** A word as it is when no shell can read anything else into it; otherwise single-quoted. */
-export function shellQuote(s: string): string {
-  return /^[\w@%+:,./-]+$/.test(s) ? s : singleQuote(s);
-}
-
-function singleQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 export function eventsToJsonl(events: readonly TraceEvent[]): string {
   return toJsonl(events);
 }
 
 export { SimulationBug };
+export { reproduceCommand, shellQuote } from './reproduce.js';

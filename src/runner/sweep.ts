@@ -7,10 +7,8 @@
 // aggregation sorts results by that index, so the report does not depend on how many workers ran the
 // jobs or in which order they finished. Nothing in the report depends on wall time.
 import type { Issue } from '../scenario/issues.js';
-import type { Scenario } from '../scenario/types.js';
 import type { RunSummary, SloResult } from '../trace/summary.js';
 import { HASIM_VERSION } from '../trace/version.js';
-import { runScenario } from './run-scenario.js';
 
 /** The pseudo-file that problems with `--grid` flags are reported against (line = which --grid flag). */
 export const GRID_FILE = '--grid';
@@ -207,19 +205,6 @@ function sloRecord(s: SloResult): SweepRunRecord['slos'][number] {
     bound: (isMs ? s.boundMs : s.bound) ?? null,
     unit: isMs ? 'ms' : 'count',
   };
-}
-
-/**
- * Runs one job on an already validated scenario (the grid point's). A SimulationBug propagates: the
- * caller reports it with the seed and settings.
- */
-export function runSweepJob(
-  scenario: Scenario,
-  job: SweepJob,
-  reproduce: { scenarioArg: string; sets: string[] },
-): SweepRunRecord {
-  const { summary } = runScenario(scenario, { seed: job.seed, reproduce });
-  return toRunRecord(job, summary);
 }
 
 /** min, p50, p90, p99, max and mean of the values that were measured; `missing` runs measured nothing. */

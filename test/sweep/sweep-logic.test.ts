@@ -7,13 +7,13 @@ import {
   gridIssue,
   parseGridFlags,
   percentile,
-  runSweepJob,
   splitTopLevel,
   sweepJobs,
   GRID_FILE,
   type SweepPlan,
   type SweepRunRecord,
 } from '../../src/runner/sweep.js';
+import { runSweepJob } from '../../src/runner/sweep-job.js';
 import { parseScenarioText, SET_FILE } from '../../src/scenario/index.js';
 import { formatPassRate, renderSweepMarkdown, renderSweepText } from '../../src/report/sweep-report.js';
 import { SMALL_SCENARIO } from './fixture.js';

@@ -2,7 +2,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { renderReports } from '../../report/index.js';
 import type { TraceEvent } from '../../trace/events.js';
 import type { RunSummary } from '../../trace/summary.js';
 import { BadInput, EXIT } from '../exit-codes.js';
@@ -19,8 +18,10 @@ export function reportCommand(
         .positional('dir', { type: 'string', demandOption: true, describe: 'a folder written by hasim run' })
         .option('out', { type: 'string', describe: 'where to write the reports (default: the same folder)' })
         .option('quiet', { type: 'boolean', default: false }) as never,
-    handler: (args) => {
+    handler: async (args) => {
       const { summary, events } = readSavedRun(args.dir);
+      // Loaded here, not at start-up: see run.ts.
+      const { renderReports } = await import('../../report/index.js');
       const out = args.out ?? args.dir;
       writeFilesAtomic(out, renderReports(summary, events));
       if (!args.quiet) process.stdout.write(`Wrote timeline.svg, report.html, report.md and junit.xml to ${out}/\n`);

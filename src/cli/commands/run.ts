@@ -1,11 +1,9 @@
 // `hasim run [scenario.yaml]`: one run, its summary on stdout, its report files in --out.
 import { join } from 'node:path';
-import type { CommandModule } from 'yargs';
-import { runScenario } from '../../runner/run-scenario.js';
-import { renderReports, renderTextSummary } from '../../report/index.js';
-import { toJsonl } from '../../engine/index.js';
+import type { Argv, CommandModule } from 'yargs';
 import { BadInput, EXIT } from '../exit-codes.js';
 import { loadScenario } from '../load.js';
+import { STDIN } from '../read-input.js';
 import { DEMO_SCENARIO } from '../paths.js';
 import { writeFilesAtomic } from '../write-atomic.js';
 import { useColor } from '../tty.js';
@@ -28,57 +26,33 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
   return {
     command: 'run [scenario]',
     describe: 'Run one scenario (without a file: the built-in demo) and write its reports',
-    builder: (y) =>
-      y
-        .positional('scenario', { type: 'string', describe: 'scenario file (YAML)' })
-        .option('seed', { type: 'number', describe: 'seed for every random choice (overrides spec.seed)' })
-        .option('out', {
-          type: 'string',
-          describe:
-            'folder for the report files (default reports/<scenario-name>/, or -2/, -3/, ... if that holds a run)',
-        })
-        .option('force', {
-          type: 'boolean',
-          default: false,
-          describe: 'write to reports/<scenario-name>/ even if it holds an earlier run',
-        })
-        .option('set', { type: 'string', array: true, describe: 'override a scenario field: path=value (repeatable)' })
-        .option('format', {
-          choices: ['text', 'json'],
-          default: 'text',
-          describe: 'stdout: a readable summary or the summary.json object',
-        })
-        .option('quiet', {
-          type: 'boolean',
-          default: false,
-          describe: 'print nothing but errors (the exit code still tells)',
-        })
-        .option('trace-heartbeats', {
-          type: 'boolean',
-          default: false,
-          describe: 'record every kubelet lease renewal in events.jsonl',
-        }) as never,
-    handler: (args) => {
+    builder: runOptions,
+    handler: async (args) => {
       const seed = checkSeed(args.seed);
       const file = args.scenario ?? DEMO_SCENARIO;
       const { scenario, displayPath, warnings } = loadScenario(file, args.set ?? []);
       if (warnings && !args.quiet) process.stderr.write(warnings + '\n');
+      const { dir: outDir, note } = chooseOutDir(join('reports', scenario.metadata.name), args);
+      if (note && !args.quiet) process.stderr.write(note + '\n');
+      // The simulator and the report stack load only now, so that a bad file is reported at once.
+      const { runScenario, eventsToJsonl } = await import('../../runner/run-scenario.js');
       const result = runScenario(scenario, {
         seed,
         traceHeartbeats: args['trace-heartbeats'],
-        reproduce: { scenarioArg: args.scenario === undefined ? undefined : displayPath, sets: args.set },
+        reproduce: reproduceFrom(args, displayPath, outDir),
         wallClockMs: () => performance.now(),
       });
-      const { dir: outDir, note } = chooseOutDir(join('reports', scenario.metadata.name), args);
-      if (note && !args.quiet) process.stderr.write(note + '\n');
       const summaryJson = JSON.stringify(result.summary, null, 2) + '\n';
       const resolved = resolvedScenarioYaml(scenario, result.summary.seed, {
         hasimVersion: HASIM_VERSION,
         file: args.scenario === undefined ? undefined : displayPath,
         sets: args.set,
       });
+      // The report stack (d3-node, jsdom) takes a quarter of a second to load: only commands that render
+      // load it, so validate and schema start quickly.
+      const { renderReports, renderTextSummary } = await import('../../report/index.js');
       writeFilesAtomic(outDir, {
-        'events.jsonl': toJsonl(result.events),
+        'events.jsonl': eventsToJsonl(result.events),
         'summary.json': summaryJson,
         'scenario.resolved.yaml': resolved,
         ...renderReports(result.summary, result.events),
@@ -93,6 +67,47 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
       setCode(result.summary.passed ? EXIT.ok : EXIT.sloFailed);
     },
   };
+}
+
+/** The flags of `hasim run`. */
+function runOptions(y: Argv): Argv<RunArgs> {
+  return y
+    .positional('scenario', { type: 'string', describe: 'scenario file (YAML)' })
+    .option('seed', { type: 'number', describe: 'seed for every random choice (overrides spec.seed)' })
+    .option('out', {
+      type: 'string',
+      describe: 'folder for the report files (default reports/<scenario-name>/, or -2/, -3/, ... if that holds a run)',
+    })
+    .option('force', {
+      type: 'boolean',
+      default: false,
+      describe: 'write to reports/<scenario-name>/ even if it holds an earlier run',
+    })
+    .option('set', { type: 'string', array: true, describe: 'override a scenario field: path=value (repeatable)' })
+    .option('format', {
+      choices: ['text', 'json'],
+      default: 'text',
+      describe: 'stdout: a readable summary or the summary.json object',
+    })
+    .option('quiet', {
+      type: 'boolean',
+      default: false,
+      describe: 'print nothing but errors (the exit code still tells)',
+    })
+    .option('trace-heartbeats', {
+      type: 'boolean',
+      default: false,
+      describe: 'record every kubelet lease renewal in events.jsonl',
+    }) as never;
+}
+
+/**
+ * What the reproduce line runs: the scenario file with the same --set flags, or, for a scenario read
+ * from standard input (which cannot be read again), the resolved copy saved with the reports.
+ */
+function reproduceFrom(args: RunArgs, displayPath: string, outDir: string): { scenarioArg?: string; sets?: string[] } {
+  if (args.scenario === STDIN) return { scenarioArg: join(outDir, 'scenario.resolved.yaml') };
+  return { scenarioArg: args.scenario === undefined ? undefined : displayPath, sets: args.set };
 }
 
 export function checkSeed(seed: number | undefined): number | undefined {

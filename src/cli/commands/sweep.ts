@@ -21,11 +21,11 @@ import {
   sweepJobs,
   type SweepPlan,
 } from '../../runner/sweep.js';
-import { reproduceCommand } from '../../runner/run-scenario.js';
+import { reproduceCommand } from '../../runner/reproduce.js';
 import { pointTitle, renderSweepMarkdown, renderSweepText } from '../../report/sweep-report.js';
 import { BadInput, EXIT } from '../exit-codes.js';
 import { displayPathOf } from '../load.js';
-import { readScenarioFile } from '../read-input.js';
+import { readScenarioFile, STDIN } from '../read-input.js';
 import { useColor } from '../tty.js';
 import { writeFilesAtomic } from '../write-atomic.js';
 import { chooseOutDir } from '../out-dir.js';
@@ -207,6 +207,10 @@ function planSweep(
   file: string,
   flags: Flags,
 ): { sweep: SweepPlan; text: string; displayPath: string; warnings: string } {
+  if (file === STDIN)
+    throw new BadInput(
+      'hasim: sweep reads its scenario from a file, not from standard input: the commands that replay its runs name the file. Save it first, e.g. cat > s.yaml',
+    );
   const displayPath = displayPathOf(file);
   const read = readScenarioFile(file);
   if (!read.ok) throw new BadInput(formatIssues(read.issues.map((i) => ({ ...i, file: displayPath }))));
