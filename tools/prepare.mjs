@@ -8,6 +8,7 @@
 // devDependencies into the package folder itself first, without the inherited global settings.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync } from 'node:fs';
+import process from 'node:process';
 
 const TSC = 'node_modules/typescript/bin/tsc';
 
