@@ -1,9 +1,11 @@
 // `hasim sweep <scenario.yaml>`: one scenario over many seeds and a grid of settings (SPEC §1). Every
 // grid point is validated before anything runs; the runs are spread over worker threads; the results
 // are aggregated in job order (runner/sweep.ts), so the report is the same whatever the worker count.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import {
   formatIssue,
   formatIssues,
@@ -19,16 +21,31 @@ import {
   parseGridFlags,
   pointSets,
   sweepJobs,
+  type SweepJob,
   type SweepPlan,
+  type SweepRunRecord,
 } from '../../runner/sweep.js';
+import {
+  inShard,
+  mergeShards,
+  parseShard,
+  SHARD_FILE_PATTERN,
+  SHARD_FORMAT,
+  SHARD_KIND,
+  shardFileName,
+  type NamedShard,
+  type ShardFile,
+  type ShardSpec,
+} from '../../runner/shard.js';
+import { HASIM_VERSION } from '../../trace/version.js';
+import { EMIT_TARGETS, emitSweep, type EmitInput, type EmitTarget } from '../emit.js';
+import { finishSweep } from '../sweep-output.js';
 import { reproduceCommand } from '../../runner/reproduce.js';
-import { pointTitle, renderSweepMarkdown, renderSweepText } from '../../report/sweep-report.js';
+import { pointTitle } from '../../report/sweep-report.js';
 import { BadInput, EXIT } from '../exit-codes.js';
 import { displayPathOf } from '../load.js';
 import { readScenarioFile, STDIN } from '../read-input.js';
-import { useColor } from '../tty.js';
 import { writeFilesAtomic } from '../write-atomic.js';
-import { chooseOutDir } from '../out-dir.js';
 import { executeSweep } from '../sweep-workers.js';
 import { checkSeed } from './run.js';
 
@@ -36,9 +53,11 @@ import { checkSeed } from './run.js';
 export const DEFAULT_SEEDS = 10;
 /** A guard against a typo such as --seeds 1000000000 allocating every job up front. */
 export const MAX_RUNS = 1_000_000;
+/** Shards --emit plans for when --shards is not given. */
+export const DEFAULT_SHARDS = 4;
 
 interface SweepArgs {
-  scenario: string;
+  scenario?: string;
   seeds: number;
   seed?: number;
   grid?: string | string[];
@@ -49,111 +68,273 @@ interface SweepArgs {
   format: string;
   quiet: boolean;
   force: boolean;
+  shard?: string;
+  emit?: EmitTarget;
+  shards: number;
+  image?: string;
 }
 
 export function sweepCommand(setCode: (c: number) => void): CommandModule<object, SweepArgs> {
   return {
-    command: 'sweep <scenario>',
+    command: 'sweep [scenario]',
     describe: 'Run a scenario over many seeds and a grid of settings; report pass rates and distributions',
+    builder: (y) => sweepOptions(y, setCode),
+    handler: (args) => sweepHandler(args, setCode),
+  };
+}
+
+/** The flags of `hasim sweep`, and its merge subcommand. */
+function sweepOptions(y: Argv, setCode: (c: number) => void): Argv<SweepArgs> {
+  return (
+    y
+      .positional('scenario', { type: 'string', describe: 'scenario file (YAML)' })
+      .option('seeds', {
+        type: 'number',
+        default: DEFAULT_SEEDS,
+        describe: 'runs per grid point, with seeds seed..seed+N-1',
+      })
+      .option('seed', { type: 'number', describe: 'first seed (default spec.seed)' })
+      // Not `array: true`: that would swallow the scenario argument after a flag.
+      .option('grid', {
+        type: 'string',
+        describe:
+          'sweep a field: path=v1,v2,... (repeatable; the cartesian product; commas inside [] {} or quotes do not split)',
+      })
+      .option('set', { type: 'string', describe: 'override a field in every run: path=value (repeatable)' })
+      .option('workers', { type: 'number', describe: 'worker threads (default: the number of cores)' })
+      .option('min-pass-rate', {
+        type: 'number',
+        default: 1,
+        describe: 'exit 1 when an SLO holds in a smaller share of the runs of a grid point',
+      })
+      .option('out', {
+        type: 'string',
+        describe:
+          'folder for sweep.json and sweep.md (default reports/<scenario-name>-sweep/, or -2/, -3/, ... if that holds a sweep)',
+      })
+      .option('force', {
+        type: 'boolean',
+        default: false,
+        describe: 'write to reports/<scenario-name>-sweep/ even if it holds an earlier sweep',
+      })
+      .option('format', {
+        choices: ['text', 'json'],
+        default: 'text',
+        describe: 'stdout: a readable summary or the sweep.json object',
+      })
+      .option('quiet', {
+        type: 'boolean',
+        default: false,
+        describe: 'print nothing but errors (the exit code still tells)',
+      })
+      .option('shard', {
+        type: 'string',
+        describe: 'run only share K of N of the runs and write shard-K-of-N.json, for hasim sweep merge',
+      })
+      .option('emit', {
+        choices: EMIT_TARGETS,
+        describe: 'print a Kubernetes Indexed Job or a GitHub Actions workflow that runs the sweep in shards',
+      })
+      .option('shards', { type: 'number', default: DEFAULT_SHARDS, describe: 'with --emit: how many shards' })
+      .option('image', {
+        type: 'string',
+        describe: `with --emit k8s-job: the container image with hasim (default hasim:${HASIM_VERSION})`,
+      })
+      .command(mergeCommand(setCode)) as unknown as Argv<SweepArgs>
+  );
+}
+
+async function sweepHandler(args: SweepArgs, setCode: (c: number) => void): Promise<void> {
+  const startedMs = performance.now();
+  if (args.scenario === undefined)
+    throw new BadInput(
+      'hasim: name the scenario file: hasim sweep <scenario.yaml> [options], or hasim sweep merge <shard files or folders>',
+    );
+  const flags = checkFlags(args);
+  const plan = planSweep(args.scenario, flags);
+  if (plan.warnings && !args.quiet) process.stderr.write(plan.warnings + '\n');
+  const { sweep, text, displayPath } = plan;
+  if (args.emit) {
+    process.stdout.write(emitSweep(args.emit, emitInput(sweep, text, displayPath, args, flags)));
+    setCode(EXIT.ok);
+    return;
+  }
+  const shardOut = flags.shard ? shardTarget(sweep, flags.shard, args) : undefined;
+  const jobs = sweepJobs(sweep.points.length, sweep.firstSeed, sweep.seedCount);
+  const mine = flags.shard ? jobs.filter((j) => inShard(j.index, flags.shard!)) : jobs;
+  const records = await runJobs(sweep, text, displayPath, mine, flags.workers, args.quiet, startedMs);
+  if (!records) return setCode(EXIT.internal);
+  if (flags.shard && shardOut) {
+    const file: ShardFile = {
+      kind: SHARD_KIND,
+      format: SHARD_FORMAT,
+      hasimVersion: HASIM_VERSION,
+      scenarioSha256: createHash('sha256').update(text).digest('hex'),
+      shard: flags.shard,
+      totalRuns: jobs.length,
+      plan: sweep,
+      records,
+    };
+    writeFilesAtomic(shardOut.dir, { [shardOut.name]: JSON.stringify(file) + '\n' });
+    if (!args.quiet) process.stdout.write(shardSummary(file, join(shardOut.dir, shardOut.name)));
+    return setCode(EXIT.ok);
+  }
+  const wallMs = Math.max(0, Math.round(performance.now() - startedMs));
+  setCode(
+    finishSweep(aggregateSweep(sweep, records), {
+      ...args,
+      wallMs,
+      workers: Math.min(flags.workers, jobs.length),
+    }),
+  );
+}
+
+/** Runs the jobs over worker threads; on a bug in hasim reports it and returns undefined. */
+async function runJobs(
+  sweep: SweepPlan,
+  text: string,
+  displayPath: string,
+  jobs: SweepJob[],
+  workers: number,
+  quiet: boolean,
+  startedMs: number,
+): Promise<SweepRunRecord[] | undefined> {
+  const progress = !quiet && process.stderr.isTTY ? progressLine(jobs.length, startedMs) : undefined;
+  const outcome = await executeSweep({
+    text,
+    file: displayPath,
+    pointSets: sweep.points.map((_, i) => pointSets(sweep, i)),
+    jobs,
+    workers,
+    onProgress: progress?.update,
+  });
+  progress?.clear();
+  if (outcome.ok) return outcome.records;
+  const where = outcome.job
+    ? ` in the run with seed ${outcome.job.seed}${sweep.points[outcome.job.point].settings.length ? ` at ${pointTitle(sweep.points[outcome.job.point])}` : ''}`
+    : '';
+  const reproduce = outcome.job
+    ? `\nReproduce: ${reproduceCommand(outcome.job.seed, { scenarioArg: displayPath, sets: pointSets(sweep, outcome.job.point) })}`
+    : '';
+  process.stderr.write(
+    `hasim: internal error${where}: ${outcome.message}${reproduce}\nThis is a bug in hasim, not in your scenario. Please report it with the scenario file, the seed and the settings.\n`,
+  );
+  return undefined;
+}
+
+/**
+ * Where a shard's file goes: --out DIR as given, else reports/<name>-sweep-shards/. Checked before any
+ * run: a shard file of an earlier sweep there is not overwritten without --force (or --out).
+ */
+function shardTarget(sweep: SweepPlan, shard: ShardSpec, args: SweepArgs): { dir: string; name: string } {
+  const name = shardFileName(shard);
+  const dir = args.out ?? join('reports', `${sweep.scenario}-sweep-shards`);
+  if (args.out === undefined && !args.force && existsSync(join(dir, name)))
+    throw new BadInput(
+      `hasim: ${join(dir, name)} holds shard ${shard.index} of ${shard.count} of an earlier sweep; --force overwrites it, --out DIR picks a folder`,
+    );
+  return { dir, name };
+}
+
+function shardSummary(file: ShardFile, path: string): string {
+  const failed = file.records.filter((r) => !r.passed).length;
+  return (
+    `hasim sweep ${file.plan.scenario}: shard ${file.shard.index} of ${file.shard.count}: ${file.records.length} of ${file.totalRuns} runs` +
+    `${failed ? `, ${failed} failed an SLO` : ''}\nWrote ${path}\n` +
+    `Pass rates are judged when the shards are merged: hasim sweep merge <shard files or folders>\n`
+  );
+}
+
+/** The sweep's flags for the commands --emit prints: everything that decides which runs are made. */
+function emitInput(sweep: SweepPlan, text: string, displayPath: string, args: SweepArgs, flags: Flags): EmitInput {
+  const sweepArgs = ['--seeds', String(sweep.seedCount), '--seed', String(sweep.firstSeed)];
+  for (const g of flags.grid) sweepArgs.push('--grid', g);
+  for (const s of flags.sets) sweepArgs.push('--set', s);
+  sweepArgs.push('--min-pass-rate', String(sweep.minPassRate));
+  return {
+    scenario: sweep.scenario,
+    file: displayPath,
+    text,
+    sweepArgs,
+    shards: flags.shards,
+    ...(args.workers !== undefined ? { workers: args.workers } : {}),
+    image: args.image ?? `hasim:${HASIM_VERSION}`,
+  };
+}
+
+/** `hasim sweep merge <shard files or folders...>`. */
+function mergeCommand(
+  setCode: (c: number) => void,
+): CommandModule<object, { shards: string[]; out?: string; force: boolean; format: string; quiet: boolean }> {
+  return {
+    command: 'merge <shards..>',
+    describe: 'Merge the shard files of a sweep run with --shard K/N into the sweep report',
     builder: (y) =>
       y
-        .positional('scenario', { type: 'string', describe: 'scenario file (YAML)' })
-        .option('seeds', {
-          type: 'number',
-          default: DEFAULT_SEEDS,
-          describe: 'runs per grid point, with seeds seed..seed+N-1',
-        })
-        .option('seed', { type: 'number', describe: 'first seed (default spec.seed)' })
-        // Not `array: true`: that would swallow the scenario argument after a flag.
-        .option('grid', {
+        .positional('shards', {
           type: 'string',
-          describe:
-            'sweep a field: path=v1,v2,... (repeatable; the cartesian product; commas inside [] {} or quotes do not split)',
-        })
-        .option('set', { type: 'string', describe: 'override a field in every run: path=value (repeatable)' })
-        .option('workers', { type: 'number', describe: 'worker threads (default: the number of cores)' })
-        .option('min-pass-rate', {
-          type: 'number',
-          default: 1,
-          describe: 'exit 1 when an SLO holds in a smaller share of the runs of a grid point',
+          array: true,
+          demandOption: true,
+          describe: 'shard files (shard-K-of-N.json) or folders holding them',
         })
         .option('out', {
           type: 'string',
-          describe:
-            'folder for sweep.json and sweep.md (default reports/<scenario-name>-sweep/, or -2/, -3/, ... if that holds a sweep)',
+          describe: 'folder for the sweep report (default reports/<scenario-name>-sweep/, or -2/, ... if taken)',
         })
-        .option('force', {
-          type: 'boolean',
-          default: false,
-          describe: 'write to reports/<scenario-name>-sweep/ even if it holds an earlier sweep',
-        })
-        .option('format', {
-          choices: ['text', 'json'],
-          default: 'text',
-          describe: 'stdout: a readable summary or the sweep.json object',
-        })
-        .option('quiet', {
-          type: 'boolean',
-          default: false,
-          describe: 'print nothing but errors (the exit code still tells)',
-        }) as never,
-    handler: async (args) => {
+        .option('force', { type: 'boolean', default: false, describe: 'overwrite reports/<scenario-name>-sweep/' })
+        .option('format', { choices: ['text', 'json'], default: 'text', describe: 'stdout: summary or sweep.json' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' }) as never,
+    handler: (args) => {
       const startedMs = performance.now();
-      const flags = checkFlags(args);
-      const plan = planSweep(args.scenario, flags);
-      if (plan.warnings && !args.quiet) process.stderr.write(plan.warnings + '\n');
-      const { sweep, text, displayPath } = plan;
-
-      const jobs = sweepJobs(sweep.points.length, sweep.firstSeed, sweep.seedCount);
-      const progress = !args.quiet && process.stderr.isTTY ? progressLine(jobs.length, startedMs) : undefined;
-      const outcome = await executeSweep({
-        text,
-        file: displayPath,
-        pointSets: sweep.points.map((_, i) => pointSets(sweep, i)),
-        jobs,
-        workers: flags.workers,
-        onProgress: progress?.update,
-      });
-      progress?.clear();
-
-      if (!outcome.ok) {
-        const where = outcome.job
-          ? ` in the run with seed ${outcome.job.seed}${sweep.points[outcome.job.point].settings.length ? ` at ${pointTitle(sweep.points[outcome.job.point])}` : ''}`
-          : '';
-        const reproduce = outcome.job
-          ? `\nReproduce: ${reproduceCommand(outcome.job.seed, { scenarioArg: displayPath, sets: pointSets(sweep, outcome.job.point) })}`
-          : '';
-        process.stderr.write(
-          `hasim: internal error${where}: ${outcome.message}${reproduce}\nThis is a bug in hasim, not in your scenario. Please report it with the scenario file, the seed and the settings.\n`,
-        );
-        setCode(EXIT.internal);
-        return;
-      }
-
-      const result = aggregateSweep(sweep, outcome.records);
+      const merged = mergeShards(readShardInputs(args.shards));
+      if (!merged.ok) throw new BadInput(merged.problems.join('\n'));
       const wallMs = Math.max(0, Math.round(performance.now() - startedMs));
-      const { dir: outDir, note } = chooseOutDir(join('reports', `${sweep.scenario}-sweep`), args);
-      if (note && !args.quiet) process.stderr.write(note + '\n');
-      const json = JSON.stringify(result, null, 2) + '\n';
-      writeFilesAtomic(outDir, { 'sweep.json': json, 'sweep.md': renderSweepMarkdown(result) });
-      if (!args.quiet) {
-        if (args.format === 'json')
-          process.stdout.write(
-            JSON.stringify({ ...result, stats: { wallMs, workers: flags.workers } }, null, 2) + '\n',
-          );
-        else
-          process.stdout.write(
-            renderSweepText(result, {
-              color: useColor(),
-              wallMs,
-              workers: Math.min(flags.workers, jobs.length),
-              outDir,
-            }),
-          );
-      }
-      setCode(result.passed ? EXIT.ok : EXIT.sloFailed);
+      setCode(
+        finishSweep(aggregateSweep(merged.plan, merged.records), {
+          ...args,
+          wallMs,
+          mergedShards: merged.shardCount,
+        }),
+      );
     },
   };
+}
+
+/**
+ * The shard files named on the command line, a folder standing for every shard-K-of-N.json in it and
+ * its subfolders (as downloaded CI artifacts are laid out). Unreadable input is bad input, all at once.
+ */
+function readShardInputs(paths: readonly string[]): NamedShard[] {
+  const problems: string[] = [];
+  const files: string[] = [];
+  for (const p of paths) {
+    if (!existsSync(p)) problems.push(`${p}: error: no such file or folder`);
+    else if (statSync(p).isDirectory()) {
+      const found = findShardFiles(p);
+      if (found.length === 0) problems.push(`${p}: error: holds no shard files (shard-K-of-N.json)`);
+      files.push(...found);
+    } else files.push(p);
+  }
+  const shards: NamedShard[] = [];
+  for (const f of files) {
+    try {
+      shards.push({ name: f, data: JSON.parse(readFileSync(f, 'utf8')) });
+    } catch (e) {
+      problems.push(`${f}: error: not a hasim sweep shard file (${(e as Error).message})`);
+    }
+  }
+  if (problems.length) throw new BadInput(problems.join('\n'));
+  return shards;
+}
+
+function findShardFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...findShardFiles(path));
+    else if (SHARD_FILE_PATTERN.test(entry.name)) out.push(path);
+  }
+  return out;
 }
 
 interface Flags {
@@ -163,6 +344,8 @@ interface Flags {
   sets: string[];
   workers: number;
   minPassRate: number;
+  shard: ShardSpec | undefined;
+  shards: number;
 }
 
 function asList(v: string | string[] | undefined): string[] {
@@ -185,6 +368,15 @@ function checkFlags(args: SweepArgs): Flags {
     if (e instanceof BadInput) problems.push(e.rendered);
     else throw e;
   }
+  wholeAtLeast1('shards', args.shards);
+  let shard: ShardSpec | undefined;
+  if (args.shard !== undefined) {
+    const parsed = parseShard(args.shard);
+    if (parsed.ok) shard = parsed.shard;
+    else problems.push(parsed.message);
+  }
+  if (args.emit && args.shard !== undefined)
+    problems.push('hasim: --emit prints the commands that run every shard; give --shards N with it, not --shard K/N');
   const rate = args['min-pass-rate'];
   if (!(rate >= 0 && rate <= 1))
     problems.push(`hasim: --min-pass-rate must be a number from 0 to 1, e.g. 0.99 (found ${rate})`);
@@ -196,6 +388,8 @@ function checkFlags(args: SweepArgs): Flags {
     sets: asList(args.set),
     workers: args.workers ?? Math.max(1, availableParallelism()),
     minPassRate: rate,
+    shard,
+    shards: args.shards,
   };
 }
 
