@@ -73,3 +73,13 @@ it('runs a scenario kept in another directory, and the built-in demo', () => {
     'zone-outage.yaml: valid',
   );
 });
+
+it('runs a sweep in 3 shards there and merges them into the same report as the sweep on one machine', () => {
+  copyFileSync(join(REPO, 'scenarios', 'node-crash.yaml'), join(work, 'sweep-me.yaml'));
+  const sweep = ['sweep', 'sweep-me.yaml', '--seeds', '3', '--workers', '2', '--quiet'];
+  check(hasim([...sweep, '--out', 'whole']), 'hasim sweep');
+  for (const k of [1, 2, 3]) check(hasim([...sweep, '--shard', `${k}/3`, '--out', 'shards']), `shard ${k}`);
+  check(hasim(['sweep', 'merge', 'shards', '--out', 'merged', '--quiet']), 'hasim sweep merge');
+  for (const f of ['sweep.json', 'sweep.md'])
+    expect(readFileSync(join(work, 'merged', f), 'utf8')).toBe(readFileSync(join(work, 'whole', f), 'utf8'));
+});
