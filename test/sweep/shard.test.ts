@@ -129,6 +129,20 @@ describe('a set of shards that is not one whole sweep is bad input that says whi
     }
   });
 
+  it('--format json prints what the shard did', () => {
+    const r = hasim(
+      ['sweep', 'small.yaml', '--seeds', '3', '--shard', '2/2', '--out', 'json-shard', '--format', 'json'],
+      dir,
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      scenario: 'small',
+      shard: { index: 2, count: 2 },
+      runs: 1,
+      totalRuns: 3,
+    });
+  });
+
   it('a shard file already there is not overwritten without --force', () => {
     const first = hasim(['sweep', 'small.yaml', '--seeds', '2', '--shard', '1/2', '--quiet'], dir);
     expect(first.code).toBe(0);

@@ -176,7 +176,10 @@ async function sweepHandler(args: SweepArgs, setCode: (c: number) => void): Prom
       records,
     };
     writeFilesAtomic(shardOut.dir, { [shardOut.name]: JSON.stringify(file) + '\n' });
-    if (!args.quiet) process.stdout.write(shardSummary(file, join(shardOut.dir, shardOut.name)));
+    const path = join(shardOut.dir, shardOut.name);
+    if (!args.quiet && args.format === 'json')
+      process.stdout.write(JSON.stringify(shardStats(file, path), null, 2) + '\n');
+    else if (!args.quiet) process.stdout.write(shardSummary(file, path));
     return setCode(EXIT.ok);
   }
   const wallMs = Math.max(0, Math.round(performance.now() - startedMs));
@@ -234,6 +237,19 @@ function shardTarget(sweep: SweepPlan, shard: ShardSpec, args: SweepArgs): { dir
       `hasim: ${join(dir, name)} holds shard ${shard.index} of ${shard.count} of an earlier sweep; --force overwrites it, --out DIR picks a folder`,
     );
   return { dir, name };
+}
+
+/** `--shard --format json`: what the shard did, without its run records (they are in the file). */
+function shardStats(file: ShardFile, path: string): Record<string, unknown> {
+  return {
+    hasimVersion: file.hasimVersion,
+    scenario: file.plan.scenario,
+    shard: file.shard,
+    runs: file.records.length,
+    totalRuns: file.totalRuns,
+    failedRuns: file.records.filter((r) => !r.passed).length,
+    file: path,
+  };
 }
 
 function shardSummary(file: ShardFile, path: string): string {
