@@ -37,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
       'completion',
       'Print a shell completion script for bash or zsh (hasim completion >> ~/.bashrc, or ~/.zshrc)',
     )
+    .example('$0 sweep s.yaml --seeds 1000 --shard 2/8', 'run share 2 of 8 of a sweep; hasim sweep merge joins them')
+    .example('$0 completion >> ~/.bashrc', 'shell completion for bash (zsh: >> ~/.zshrc)')
     .demandCommand(1, 'Name a command: run, validate, sweep, report, schema or completion.')
     .strict()
     .recommendCommands()
