@@ -67,6 +67,8 @@ export function readScenarioFile(path: string): ReadScenarioResult {
 /** Standard input, read once: `hasim validate - -` checks the same text twice rather than nothing. */
 function readStdin(): ReadScenarioResult {
   if (stdinBytes === undefined) {
+    if (process.stdin.isTTY)
+      process.stderr.write('hasim: reading the scenario from standard input (end it with Ctrl-D)\n');
     try {
       stdinBytes = readFileSync(0);
     } catch (e) {
