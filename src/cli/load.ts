@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { formatIssues, parseScenarioText } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
 import { BadInput } from './exit-codes.js';
-import { readScenarioFile } from './read-input.js';
+import { readScenarioFile, STDIN, STDIN_NAME } from './read-input.js';
 
 export interface Loaded {
   scenario: Scenario;
@@ -34,6 +34,7 @@ export const ALLOW_LARGE_OPTION = {
 } as const;
 
 export function displayPathOf(path: string): string {
+  if (path === STDIN) return STDIN_NAME;
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith('..') ? rel : path;
 }

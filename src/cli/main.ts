@@ -5,6 +5,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SimulationBug } from '../engine/index.js';
 import { BadInput, EXIT } from './exit-codes.js';
+import { HASIM_VERSION } from '../trace/version.js';
+import { STDIN } from './read-input.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { schemaCommand } from './commands/schema.js';
@@ -33,12 +35,18 @@ async function main(argv: string[]): Promise<number> {
       '$0 sweep scenarios/node-crash.yaml --seeds 200 --grid spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s,40s',
       'distributions over seeds and settings',
     )
-    .demandCommand(1, 'Name a command: run, validate, sweep, report or schema.')
+    .completion(
+      'completion',
+      'Print a shell completion script for bash or zsh (hasim completion >> ~/.bashrc, or ~/.zshrc)',
+    )
+    .example('$0 sweep s.yaml --seeds 1000 --shard 2/8', 'run share 2 of 8 of a sweep; hasim sweep merge joins them')
+    .example('$0 completion >> ~/.bashrc', 'shell completion for bash (zsh: >> ~/.zshrc)')
+    .demandCommand(1, 'Name a command: run, validate, sweep, report, schema or completion.')
     .strict()
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version('version', 'print the version of hasim', HASIM_VERSION)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
@@ -64,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-main(hideBin(process.argv)).then((code) => {
+// yargs drops a bare `-`; it stands for standard input (`cat s.yaml | hasim validate -`).
+main(hideBin(process.argv).map((a) => (a === '-' ? STDIN : a))).then((code) => {
   process.exitCode = code;
 });

@@ -19,7 +19,19 @@ function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
+/**
+ * How the commands receive `-`, the file name that stands for standard input (`cat s.yaml | hasim run -`).
+ * yargs' parser drops a bare `-` argument, so main.ts swaps it for this before parsing; a NUL byte can
+ * be in no real path, so no file is mistaken for it.
+ */
+export const STDIN = '\u0000-';
+/** How standard input is named in messages. */
+export const STDIN_NAME = '<stdin>';
+
+let stdinBytes: Buffer | undefined;
+
 export function readScenarioFile(path: string): ReadScenarioResult {
+  if (path === STDIN) return readStdin();
   let size: number;
   try {
     const stat = statSync(path);
@@ -49,6 +61,31 @@ export function readScenarioFile(path: string): ReadScenarioResult {
   } catch (e) {
     return fromFsError(path, e);
   }
+  return decode(path, bytes);
+}
+
+/** Standard input, read once: `hasim validate - -` checks the same text twice rather than nothing. */
+function readStdin(): ReadScenarioResult {
+  if (stdinBytes === undefined) {
+    if (process.stdin.isTTY)
+      process.stderr.write('hasim: reading the scenario from standard input (end it with Ctrl-D)\n');
+    try {
+      stdinBytes = readFileSync(0);
+    } catch (e) {
+      return fromFsError(STDIN_NAME, e);
+    }
+  }
+  if (stdinBytes.length > MAX_SCENARIO_BYTES) {
+    return fail(
+      STDIN_NAME,
+      'file-too-large',
+      `standard input is ${megabytes(stdinBytes.length)}; scenario files are limited to ${MAX_SCENARIO_BYTES / (1024 * 1024)} MB`,
+    );
+  }
+  return decode(STDIN_NAME, stdinBytes);
+}
+
+function decode(path: string, bytes: Buffer): ReadScenarioResult {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -5,7 +5,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SimulationBug } from '../engine/index.js';
 import { formatIssues, parseScenarioText } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
-import { runSweepJob, type SweepJob } from '../runner/sweep.js';
+import type { SweepJob } from '../runner/sweep.js';
+import { runSweepJob } from '../runner/sweep-job.js';
 import type { WorkerData, WorkerReply } from './sweep-workers.js';
 
 const data = workerData as WorkerData;

@@ -275,3 +275,33 @@ function recoverLeftovers(parent: string, name: string, target: string): void {
     }
   }
 }
+
+/**
+ * One file written whole or not at all, beside others that stay (a sweep shard's file in a folder that
+ * other shards share): created exclusively under a temporary name in the same folder (no planted file or
+ * symbolic link is followed), flushed, then renamed over `name`. A failure is bad input, in one line.
+ */
+export function writeFileAtomic(dir: string, name: string, content: string, flag = '--out'): void {
+  const fail = (what: string, err: unknown): never => {
+    throw new BadInput(`hasim: ${flag} ${dir}: ${what}: ${fsReason(err)}`);
+  };
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    fail('cannot create the folder', err);
+  }
+  const tmp = join(dir, `.${name}${STAGING}${process.pid}-${Math.floor(Math.random() * 1e9)}`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', 0o644);
+    writeSync(fd, content);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, join(dir, name));
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    fail(`cannot write ${name}`, err);
+  }
+}

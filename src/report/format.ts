@@ -96,3 +96,12 @@ export function ansiPalette(color: boolean) {
   const c = (code: string) => (s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
   return { bold: c('1'), dim: c('2'), green: c('32'), red: c('31'), yellow: c('33') };
 }
+
+/**
+ * The footer line of every report: which hasim made it, since a seed replays the same run only with the
+ * same version. Summaries saved before versions were recorded have none.
+ */
+export function madeBy(summary: { hasimVersion?: string; seed: number }): string {
+  if (!summary.hasimVersion) return `Made by hasim (version not recorded), seed ${summary.seed}.`;
+  return `Made by hasim ${summary.hasimVersion}, seed ${summary.seed}. A seed replays the same run with the same version of hasim; scenario.resolved.yaml beside this report is the scenario as run.`;
+}

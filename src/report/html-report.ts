@@ -2,7 +2,7 @@
 // can attach to an incident review. Every string that came from the scenario is escaped.
 import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary } from '../trace/summary.js';
-import { escapeXml as esc, formatBound, formatClock, formatDuration, formatMeasured } from './format.js';
+import { escapeXml as esc, formatBound, formatClock, formatDuration, formatMeasured, madeBy } from './format.js';
 import { milestones } from './milestones.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 
@@ -113,6 +113,7 @@ ${workloadRows || '<tr><td colspan="4">No workloads.</td></tr>'}
 <h2>Milestones</h2>
 <pre class="log">${logLines || 'Nothing notable happened.'}</pre>
 ${summary.passed ? '' : `<h2>Reproduce</h2>\n<pre class="log">${esc(summary.reproduce)}</pre>`}
+<footer class="meta">${esc(madeBy(summary))}</footer>
 </main>
 </body>
 </html>

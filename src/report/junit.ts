@@ -20,6 +20,7 @@ export function renderJunit(summary: RunSummary): string {
   lines.push(`      <property name="seed" value="${esc(summary.seed)}"/>`);
   lines.push(`      <property name="kubernetesVersion" value="${esc(summary.kubernetesVersion)}"/>`);
   lines.push(`      <property name="reproduce" value="${esc(summary.reproduce)}"/>`);
+  if (summary.hasimVersion) lines.push(`      <property name="hasimVersion" value="${esc(summary.hasimVersion)}"/>`);
   lines.push('    </properties>');
   for (const s of summary.slos) {
     // Judging takes no measurable time; the simulated durations are in the message, not in `time`.

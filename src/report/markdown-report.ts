@@ -1,7 +1,7 @@
 // report.md, written for $GITHUB_STEP_SUMMARY: verdict, SLO table, faults and the first milestones.
 import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary } from '../trace/summary.js';
-import { formatBound, formatClock, formatDuration, formatMeasured } from './format.js';
+import { formatBound, formatClock, formatDuration, formatMeasured, madeBy } from './format.js';
 import { describeEvent, targetsText } from './html-report.js';
 import { milestones } from './milestones.js';
 
@@ -70,5 +70,6 @@ export function renderMarkdownReport(summary: RunSummary, events: readonly Trace
     out.push('```', '');
   }
   if (!summary.passed) out.push('Reproduce:', '', '```sh', summary.reproduce, '```', '');
+  out.push(`<sub>${cell(madeBy(summary))}</sub>`, '');
   return out.join('\n');
 }

@@ -13,6 +13,8 @@ export interface SweepTextOptions {
   wallMs: number;
   workers: number;
   outDir?: string;
+  /** Set by `hasim sweep merge`: the runs came from this many shards (wallMs is then the merge's). */
+  mergedShards?: number;
 }
 
 /** A pass rate as a percentage, rounded down so that 99.96% never shows as 100%. */
@@ -96,7 +98,9 @@ export function renderSweepText(r: SweepResult, opts: SweepTextOptions): string 
 
   out.push('');
   out.push(
-    `${r.runs} runs in ${formatDuration(opts.wallMs)} wall (${opts.workers} worker${opts.workers === 1 ? '' : 's'})`,
+    opts.mergedShards !== undefined
+      ? `${r.runs} runs from ${opts.mergedShards} shard${opts.mergedShards === 1 ? '' : 's'}, merged in ${formatDuration(opts.wallMs)}`
+      : `${r.runs} runs in ${formatDuration(opts.wallMs)} wall (${opts.workers} worker${opts.workers === 1 ? '' : 's'})`,
   );
   const below = r.points.flatMap((p, i) => p.slos.filter((s) => s.passRate < r.minPassRate).map((s) => ({ p, i, s })));
   if (below.length) {
@@ -176,5 +180,9 @@ export function renderSweepMarkdown(r: SweepResult): string {
       for (const f of p.failedRuns) out.push(`- seed ${f.seed} (${cell(f.failed.join(', '))}): \`${f.reproduce}\``);
     }
   }
+  out.push(
+    '',
+    `<sub>Made by hasim ${r.hasimVersion}. A seed replays the same run with the same version of hasim.</sub>`,
+  );
   return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
 }

@@ -8,6 +8,8 @@ import type { Scenario } from '../scenario/types.js';
 import { PodAccounting, judgeSlos, summarizeFaults, summarizeWorkloads } from '../slo/index.js';
 import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary } from '../trace/summary.js';
+import { HASIM_VERSION } from '../trace/version.js';
+import { reproduceCommand } from './reproduce.js';
 
 export interface RunOptions {
   /** Overrides spec.seed. */
@@ -75,6 +77,7 @@ export function startRun(scenario: Scenario, opts: RunOptions = {}): RunHandle {
     seed,
     durationMs,
     kubernetesVersion: scenario.spec.kubernetes.version,
+    hasimVersion: HASIM_VERSION,
   });
   scheduleFaults(cluster, scenario.spec.faults);
   let reachedMs = 0;
@@ -118,6 +121,7 @@ function finishRun(scenario: Scenario, cluster: Cluster, seed: number, opts: Run
   const slos = judgeSlos(scenario.spec.slos, events, durationMs);
   const withViolations = insertViolations(events, slos);
   const summary: RunSummary = {
+    hasimVersion: HASIM_VERSION,
     scenario: scenario.metadata.name,
     ...(scenario.metadata.description ? { description: scenario.metadata.description } : {}),
     seed,
@@ -155,21 +159,9 @@ function insertViolations(events: TraceEvent[], slos: RunSummary['slos']): Trace
   return out;
 }
 
-export function reproduceCommand(seed: number, r: RunOptions['reproduce']): string {
-  const parts = ['hasim', 'run'];
-  if (r?.scenarioArg) parts.push(shellQuote(r.scenarioArg));
-  parts.push('--seed', String(seed));
-  for (const s of r?.sets ?? []) parts.push('--set', shellQuote(s));
-  if (r?.allowLarge) parts.push('--allow-large');
-  return parts.join(' ');
-}
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./[\]-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 export function eventsToJsonl(events: readonly TraceEvent[]): string {
   return toJsonl(events);
 }
 
 export { SimulationBug };
+export { reproduceCommand, shellQuote } from './reproduce.js';

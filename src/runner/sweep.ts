@@ -7,9 +7,8 @@
 // aggregation sorts results by that index, so the report does not depend on how many workers ran the
 // jobs or in which order they finished. Nothing in the report depends on wall time.
 import type { Issue } from '../scenario/issues.js';
-import type { Scenario } from '../scenario/types.js';
 import type { RunSummary, SloResult } from '../trace/summary.js';
-import { runScenario } from './run-scenario.js';
+import { HASIM_VERSION } from '../trace/version.js';
 
 /** The pseudo-file that problems with `--grid` flags are reported against (line = which --grid flag). */
 export const GRID_FILE = '--grid';
@@ -208,19 +207,6 @@ function sloRecord(s: SloResult): SweepRunRecord['slos'][number] {
   };
 }
 
-/**
- * Runs one job on an already validated scenario (the grid point's). A SimulationBug propagates: the
- * caller reports it with the seed and settings.
- */
-export function runSweepJob(
-  scenario: Scenario,
-  job: SweepJob,
-  reproduce: { scenarioArg: string; sets: string[]; allowLarge?: boolean },
-): SweepRunRecord {
-  const { summary } = runScenario(scenario, { seed: job.seed, reproduce });
-  return toRunRecord(job, summary);
-}
-
 /** min, p50, p90, p99, max and mean of the values that were measured; `missing` runs measured nothing. */
 export interface Distribution {
   count: number;
@@ -303,6 +289,8 @@ export interface SweepPointResult {
 
 /** sweep.json: everything here is a function of the inputs, so the same sweep gives the same bytes. */
 export interface SweepResult {
+  /** The hasim that ran it: seeds replay the same runs only within one version. */
+  hasimVersion: string;
   scenario: string;
   file: string;
   seeds: { first: number; count: number };
@@ -325,6 +313,7 @@ export function aggregateSweep(plan: SweepPlan, records: readonly SweepRunRecord
     ),
   );
   return {
+    hasimVersion: HASIM_VERSION,
     scenario: plan.scenario,
     file: plan.file,
     seeds: { first: plan.firstSeed, count: plan.seedCount },

@@ -224,7 +224,14 @@ const slo: Schema = {
     },
     'eviction-time': {
       after: sloAfter,
-      max: maxDuration('Longest allowed time until the last pod on the hit nodes is deleted.'),
+      workload: s.opt(
+        s.string(
+          'Only the pods of this workload (Kind/name); default: every pod on the hit nodes. DaemonSet pods are never counted: they tolerate unreachable and not-ready forever.',
+        ),
+      ),
+      max: maxDuration(
+        'Longest allowed time until the last pod on the hit nodes (other than DaemonSet pods) is deleted.',
+      ),
     },
     'leaderless-time': {
       component: s.req(leaderComponent),

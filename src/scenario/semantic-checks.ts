@@ -371,6 +371,13 @@ export function semanticChecks(
     if (!o) return;
     const path = ['spec', 'slos', i];
     if (o.workload !== undefined) resolveWorkload(o.workload, [...path, 'workload'], ctx);
+    if (o.type === 'eviction-time' && typeof o.workload === 'string' && o.workload.startsWith('DaemonSet/')) {
+      error(
+        [...path, 'workload'],
+        'never-evicted',
+        `eviction-time cannot measure ${o.workload}: DaemonSet pods tolerate unreachable and not-ready forever, so they are never evicted (eviction-time ignores them)`,
+      );
+    }
     if (o.after !== undefined && !faultNames.includes(o.after)) {
       error([...path, 'after'], 'unknown-reference', `unknown fault "${o.after}"${namesSuffix(o.after, faultNames)}`);
     }

@@ -93,7 +93,7 @@ export type SloSpec =
   | { name: string; type: 'min-available'; workload: string; min: Count; window?: { fromMs: number; toMs: number } }
   | { name: string; type: 'unavailable-time'; workload: string; threshold?: Count; maxMs: number }
   | { name: string; type: 'detection-time'; after: string; maxMs: number }
-  | { name: string; type: 'eviction-time'; after: string; maxMs: number }
+  | { name: string; type: 'eviction-time'; after: string; workload?: string; maxMs: number }
   | { name: string; type: 'leaderless-time'; component: LeaderComponent; maxMs: number }
   | { name: string; type: 'max-concurrent-leaders'; component: LeaderComponent; max: number }
   | { name: string; type: 'stuck-terminating'; workload: string; max: number };

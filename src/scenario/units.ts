@@ -59,9 +59,10 @@ export function parseDuration(input: unknown): Parsed<number> {
     DURATION_PART.lastIndex = pos;
     const m = DURATION_PART.exec(body);
     if (!m) {
+      const near = durationNear(text);
       return {
         ok: false,
-        message: `invalid duration "${input}"`,
+        message: `invalid duration "${input}"${near ? ` (did you mean "${near}"?)` : ''}`,
         hint: 'durations are numbers with units ns, us, ms, s, m, h, as in 500ms, 40s, 5m, 1h30m, 1m30.5s',
       };
     }
@@ -87,6 +88,53 @@ export function parseDuration(input: unknown): Parsed<number> {
     };
   }
   return { ok: true, value: rounded };
+}
+
+/** Unit words people write for the units Go and Kubernetes durations spell with one or two letters. */
+const DURATION_UNIT_WORDS: Record<string, string> = {
+  ns: 'ns',
+  nanosecond: 'ns',
+  nanoseconds: 'ns',
+  us: 'us',
+  microsecond: 'us',
+  microseconds: 'us',
+  ms: 'ms',
+  msec: 'ms',
+  msecs: 'ms',
+  millis: 'ms',
+  millisecond: 'ms',
+  milliseconds: 'ms',
+  s: 's',
+  sec: 's',
+  secs: 's',
+  second: 's',
+  seconds: 's',
+  m: 'm',
+  min: 'm',
+  mins: 'm',
+  minute: 'm',
+  minutes: 'm',
+  h: 'h',
+  hr: 'h',
+  hrs: 'h',
+  hour: 'h',
+  hours: 'h',
+};
+
+/**
+ * The duration someone most likely meant by an invalid one (`7 min` -> `7m`, `1 hour 30 minutes` ->
+ * `1h30m`, `40S` -> `40s`), or undefined when there is no clear reading.
+ */
+function durationNear(text: string): string | undefined {
+  const parts = [...text.matchAll(/(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Zµμ]+)\s*,?\s*(?:and\s+)?/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
+  let out = '';
+  for (const [, number, unit] of parts) {
+    const short = DURATION_UNIT_WORDS[unit.toLowerCase()];
+    if (short === undefined) return undefined;
+    out += number + short;
+  }
+  return out !== text && parseDuration(out).ok ? out : undefined;
 }
 
 /** A fixed duration (`5s`) or a uniform range `min..max` (`2ms..20ms`). */

@@ -11,6 +11,7 @@ import {
   visit,
   type Document,
   type Node,
+  type YAMLError,
 } from 'yaml';
 import type { Issue } from './issues.js';
 import type { Path } from './paths.js';
@@ -63,25 +64,13 @@ export function parseYamlSource(text: string, file: string): YamlParseResult {
     // An EmptyStream: only comments or directives.
     return { ok: false, issues: [emptyIssue(file)] };
   }
+  const syntax = parsed.flatMap((doc) => doc.errors);
+  // Nesting deep enough to overflow the parser's stack is named as such, not as a syntax error.
+  const overflow = syntax.find((e) => /call stack/i.test(e.message));
+  if (overflow) return { ok: false, issues: [tooDeepIssue(file, at(overflow.pos[0]))] };
+  if (syntax.length > 0) return { ok: false, issues: [firstSyntaxIssue(syntax, text, file, at)] };
   const documents: SourceDocument[] = [];
   for (const [index, doc] of parsed.entries()) {
-    const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
-    if (overflow) {
-      issues.push(tooDeepIssue(file, at(overflow.pos[0])));
-      continue;
-    }
-    for (const error of doc.errors) {
-      issues.push({
-        severity: 'error',
-        code: 'yaml-syntax',
-        path: '',
-        message: `YAML syntax error: ${error.message.replace(/\s+$/, '')}`,
-        ...(YAML_HINTS[error.code] ? { hint: YAML_HINTS[error.code] } : {}),
-        file,
-        ...at(error.pos[0]),
-      });
-    }
-    if (doc.errors.length > 0) continue;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -121,6 +110,46 @@ export function parseYamlSource(text: string, file: string): YamlParseResult {
 
 function tooDeepIssue(file: string, where: { line: number; col: number }): Issue {
   return { severity: 'error', code: 'yaml-too-deep', path: '', message: NESTING_MESSAGE, file, ...where };
+}
+
+/**
+ * One syntax error, the first in the file: after it the parser is lost, and what it reports next (a
+ * dozen "implicit keys" and "nested mappings" errors for one tab) only hides the cause. A tab in the
+ * indentation at or before that line is the usual cause and is named as such.
+ */
+function firstSyntaxIssue(
+  errors: readonly YAMLError[],
+  text: string,
+  file: string,
+  at: (offset: number) => { line: number; col: number },
+): Issue {
+  const first = [...errors].sort((a, b) => a.pos[0] - b.pos[0])[0];
+  const firstLine = at(first.pos[0]).line;
+  const tabLine = text
+    .split('\n')
+    .slice(0, firstLine)
+    .findIndex((line) => /^ *\t/.test(line) && !/^\s*(#|$)/.test(line));
+  if (tabLine >= 0) {
+    return {
+      severity: 'error',
+      code: 'yaml-syntax',
+      path: '',
+      message: 'YAML syntax error: a tab in the indentation',
+      hint: YAML_HINTS.TAB_AS_INDENT,
+      file,
+      line: tabLine + 1,
+      col: text.split('\n')[tabLine].indexOf('\t') + 1,
+    };
+  }
+  return {
+    severity: 'error',
+    code: 'yaml-syntax',
+    path: '',
+    message: `YAML syntax error: ${first.message.replace(/\s+$/, '')}`,
+    ...(YAML_HINTS[first.code] ? { hint: YAML_HINTS[first.code] } : {}),
+    file,
+    ...at(first.pos[0]),
+  };
 }
 
 function emptyIssue(file: string): Issue {

@@ -318,27 +318,76 @@ function listNames(names: string[], max = 3): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
-// eviction-time: until the last pod that ran on the hit nodes at the fault's start is deleted.
+// eviction-time: until the last pod that ran on the hit nodes at the fault's start is deleted. DaemonSet
+// pods are left out: their controller gives them NoExecute tolerations for unreachable and not-ready
+// with no tolerationSeconds (upstream daemon/util AddOrUpdateDaemonPodTolerations), so they are never
+// evicted and would make the SLO unpassable in any cluster with a DaemonSet. With `workload`, only that
+// workload's pods count.
 function evictionTime(slo: Extract<SloSpec, { type: 'eviction-time' }>, ctx: TraceIndex): SloResult {
   const fault = ctx.faults.get(slo.after);
   if (!fault) return missingFault(slo);
+  const { pods: onHit, deletedMs, deleteEvent } = podsOnHitNodes(fault, ctx.events);
+  const counted = (pod: string): boolean => {
+    const workload = onHit.get(pod) ?? '';
+    return slo.workload !== undefined ? workload === slo.workload : !workload.startsWith('DaemonSet/');
+  };
+  const pods = [...onHit.keys()].filter(counted).sort();
+  const which = slo.workload !== undefined ? `pods of ${slo.workload}` : 'pods';
+  if (pods.length === 0) {
+    const skipped = slo.workload === undefined && onHit.size > 0 ? ' other than DaemonSet pods' : '';
+    return durationResult(
+      slo,
+      0,
+      `no ${which}${skipped} were running on the nodes hit by ${slo.after}; bound ${d(slo.maxMs)}`,
+    );
+  }
+  const never = pods.filter((p) => !deletedMs.has(p));
+  const boundMs = fault.atMs + slo.maxMs;
+  if (never.length > 0) {
+    return durationResult(
+      slo,
+      null,
+      `${never.length} of ${pods.length} ${which} on the hit nodes (${listNames(never)}) were never deleted; bound ${d(slo.maxMs)}`,
+      { atMs: boundMs, by: fault },
+    );
+  }
+  let last = pods[0];
+  for (const p of pods) if (deletedMs.get(p)! > deletedMs.get(last)!) last = p;
+  const measuredMs = Math.max(0, deletedMs.get(last)! - fault.atMs);
+  const message =
+    measuredMs <= slo.maxMs
+      ? `all ${pods.length} ${which} on the hit nodes were deleted after ${d(measuredMs)}; bound ${d(slo.maxMs)}`
+      : `took ${d(measuredMs)} to delete all ${pods.length} ${which} on the hit nodes (last ${last}), over the ${d(slo.maxMs)} bound`;
+  return durationResult(slo, measuredMs, message, { atMs: boundMs, by: deleteEvent.get(last) });
+}
+
+/**
+ * The pods bound to the fault's nodes when it started, with their workload, and when each pod's first
+ * deletion was requested (at any time).
+ */
+function podsOnHitNodes(
+  fault: FaultStarted,
+  events: readonly TraceEvent[],
+): { pods: Map<string, string>; deletedMs: Map<string, number>; deleteEvent: Map<string, TraceEvent> } {
   const targets = new Set(fault.targets);
   const podNode = new Map<string, string>();
+  const podWorkload = new Map<string, string>();
   const deletedMs = new Map<string, number>();
-  const onHit = new Set<string>();
+  const pods = new Map<string, string>();
   const deleteEvent = new Map<string, TraceEvent>();
   let snapshotTaken = false;
   const snapshot = (): void => {
     snapshotTaken = true;
-    for (const [pod, node] of podNode) if (targets.has(node)) onHit.add(pod);
+    for (const [pod, node] of podNode) if (targets.has(node)) pods.set(pod, podWorkload.get(pod) ?? '');
   };
-  for (const e of ctx.events) {
+  for (const e of events) {
     if (e === fault) snapshot();
     switch (e.type) {
       case 'pod.created':
         if (!snapshotTaken) {
           podNode.delete(e.pod);
           deletedMs.delete(e.pod);
+          podWorkload.set(e.pod, e.workload);
         }
         break;
       case 'pod.scheduled':
@@ -356,27 +405,7 @@ function evictionTime(slo: Extract<SloSpec, { type: 'eviction-time' }>, ctx: Tra
     }
   }
   if (!snapshotTaken) snapshot();
-  if (onHit.size === 0)
-    return durationResult(slo, 0, `no pods were running on the nodes hit by ${slo.after}; bound ${d(slo.maxMs)}`);
-  const pods = [...onHit].sort();
-  const never = pods.filter((p) => !deletedMs.has(p));
-  const boundMs = fault.atMs + slo.maxMs;
-  if (never.length > 0) {
-    return durationResult(
-      slo,
-      null,
-      `${never.length} of ${pods.length} pods on the hit nodes (${listNames(never)}) were never deleted; bound ${d(slo.maxMs)}`,
-      { atMs: boundMs, by: fault },
-    );
-  }
-  let last = pods[0];
-  for (const p of pods) if (deletedMs.get(p)! > deletedMs.get(last)!) last = p;
-  const measuredMs = Math.max(0, deletedMs.get(last)! - fault.atMs);
-  const message =
-    measuredMs <= slo.maxMs
-      ? `all ${pods.length} pods on the hit nodes were deleted after ${d(measuredMs)}; bound ${d(slo.maxMs)}`
-      : `took ${d(measuredMs)} to delete all ${pods.length} pods on the hit nodes (last ${last}), over the ${d(slo.maxMs)} bound`;
-  return durationResult(slo, measuredMs, message, { atMs: boundMs, by: deleteEvent.get(last) });
+  return { pods, deletedMs, deleteEvent };
 }
 
 interface LeaderTimeline {

@@ -17,7 +17,9 @@ export interface SavedRunProblem {
   message: string;
 }
 
-type FieldKind = 'string' | 'number' | 'boolean' | 'strings' | 'number-or-string' | readonly string[];
+/** What a field must hold; `optional-string`: a string when present (fields newer than some saved runs). */
+type FieldKind =
+  'string' | 'optional-string' | 'number' | 'boolean' | 'strings' | 'number-or-string' | readonly string[];
 
 const READY = ['True', 'False', 'Unknown'] as const;
 const ZONE = ['Initial', 'Normal', 'PartialDisruption', 'FullDisruption'] as const;
@@ -27,7 +29,13 @@ const LEADER = { component: 'string', instance: 'string' } as const;
 
 /** The fields of each event type: TypeScript keeps this list in step with events.ts. */
 export const EVENT_FIELDS: { [K in TraceEventType]: Record<keyof TraceEventFields[K], FieldKind> } = {
-  'run.started': { scenario: 'string', seed: 'number', durationMs: 'number', kubernetesVersion: 'string' },
+  'run.started': {
+    scenario: 'string',
+    seed: 'number',
+    durationMs: 'number',
+    kubernetesVersion: 'string',
+    hasimVersion: 'optional-string',
+  },
   'fault.started': FAULT,
   'fault.ended': FAULT,
   'node.created': { node: 'string', zone: 'string' },
@@ -69,6 +77,7 @@ function kindProblem(kind: FieldKind, v: unknown): string | undefined {
   if (Array.isArray(kind)) return kind.includes(v as string) ? undefined : `one of ${kind.join(', ')}`;
   switch (kind) {
     case 'string':
+    case 'optional-string':
       return typeof v === 'string' ? undefined : 'a string';
     case 'number':
       return typeof v === 'number' && Number.isFinite(v) ? undefined : 'a finite number';
@@ -106,7 +115,10 @@ export function checkEvent(e: unknown, previousMs: number, endMs: number): strin
     return `"atMs" ${atMs} is before the previous event's ${previousMs}: events must be in time order`;
   const fields = EVENT_FIELDS[type as TraceEventType] as Record<string, FieldKind>;
   for (const [field, kind] of Object.entries(fields)) {
-    if (!Object.hasOwn(e, field)) return `a ${type} event needs "${field}"`;
+    if (!Object.hasOwn(e, field)) {
+      if (kind === 'optional-string') continue;
+      return `a ${type} event needs "${field}"`;
+    }
     const wanted = kindProblem(kind, e[field]);
     if (wanted) return `"${field}" of a ${type} event must be ${wanted} (found ${show(e[field])})`;
   }

@@ -22,7 +22,13 @@ interface LeaderFields {
 
 /** Each event type and its fields (besides atMs and type). */
 export type TraceEventFields = {
-  'run.started': { scenario: string; seed: number; durationMs: number; kubernetesVersion: string };
+  'run.started': {
+    scenario: string;
+    seed: number;
+    durationMs: number;
+    kubernetesVersion: string;
+    hasimVersion: string;
+  };
   'fault.started': FaultFields;
   'fault.ended': FaultFields;
   /** A Node object exists (at start, or after re-registration). Extra: lets reports lay out lanes by zone. */

@@ -61,6 +61,8 @@ export interface WorkloadSummary {
 }
 
 export interface RunSummary {
+  /** The hasim that ran it: a seed replays the same run only within one version (absent before 0.3.0). */
+  hasimVersion?: string;
   scenario: string;
   description?: string;
   seed: number;

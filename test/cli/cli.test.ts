@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HASIM_VERSION } from '../../src/trace/version.js';
 
 const BIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 
@@ -42,11 +43,13 @@ describe('hasim run', () => {
       'junit.xml',
       'report.html',
       'report.md',
+      'scenario.resolved.yaml',
       'summary.json',
       'timeline.svg',
     ]);
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({
+      hasimVersion: HASIM_VERSION,
       scenario: 'tiny',
       seed: 1,
       durationMs: 120000,
@@ -70,7 +73,7 @@ describe('hasim run', () => {
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.durationMs).toBe(90000);
-    expect(s.reproduce).toBe('hasim run tiny.yaml --seed 1 --set spec.duration=90s');
+    expect(s.reproduce).toBe("hasim run tiny.yaml --seed 1 --set 'spec.duration=90s'");
   });
 
   it('--quiet prints nothing', () => {

@@ -31,7 +31,15 @@ export function outageFixture(opts: {
   );
   const hit = nodes.filter((n) => n.zone === zoneNames[0]).map((n) => n.name);
 
-  ev.push({ atMs: 0, type: 'run.started', scenario: 'zone-a-outage', seed: 42, durationMs, kubernetesVersion: '1.31' });
+  ev.push({
+    atMs: 0,
+    type: 'run.started',
+    scenario: 'zone-a-outage',
+    seed: 42,
+    durationMs,
+    kubernetesVersion: '1.31',
+    hasimVersion: '0.3.0',
+  });
   for (const n of nodes) ev.push({ atMs: 0, type: 'node.created', node: n.name, zone: n.zone });
   for (const n of nodes)
     ev.push({ atMs: 0, type: 'node.ready.changed', node: n.name, from: 'None', to: 'True', by: 'kubelet' });

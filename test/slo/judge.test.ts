@@ -197,6 +197,51 @@ describe('eviction-time', () => {
       measuredMs: null,
     });
   });
+  /** outage() plus a DaemonSet pod and a second Deployment's pod on n1: neither is deleted. */
+  function withDaemonSet(): TraceEvent[] {
+    const events = outage();
+    const at = events.findIndex((e) => e.type === 'fault.started');
+    events.splice(
+      at,
+      0,
+      { atMs: 1000, type: 'pod.created', pod: 'ds-n1', workload: 'DaemonSet/node-agent' },
+      { atMs: 2000, type: 'pod.scheduled', pod: 'ds-n1', node: 'n1' },
+      { atMs: 1000, type: 'pod.created', pod: 'api-0', workload: 'Deployment/api' },
+      { atMs: 2000, type: 'pod.scheduled', pod: 'api-0', node: 'n1' },
+    );
+    return events;
+  }
+
+  it('ignores DaemonSet pods, which tolerate unreachable forever and are never evicted', () => {
+    const events = withDaemonSet().filter((e) => !('pod' in e && e.pod === 'api-0'));
+    const r = judge({ name: 'e', type: 'eviction-time', after: 'f1', maxMs: 360000 }, events);
+    expect(r).toMatchObject({ passed: true, measuredMs: 340500 });
+    expect(r.message).toBe('all 2 pods on the hit nodes were deleted after 5m40.5s; bound 6m');
+  });
+
+  it('counts the pods of other workloads (a pod never deleted fails it)', () => {
+    const r = judge({ name: 'e', type: 'eviction-time', after: 'f1', maxMs: 360000 }, withDaemonSet());
+    expect(r).toMatchObject({ passed: false, measuredMs: null });
+    expect(r.message).toContain('1 of 3 pods on the hit nodes (api-0) were never deleted');
+  });
+
+  it("with workload, only that workload's pods count", () => {
+    const r = judge({ name: 'e', type: 'eviction-time', after: 'f1', workload: W, maxMs: 360000 }, withDaemonSet());
+    expect(r).toMatchObject({ passed: true, measuredMs: 340500, workload: W });
+    expect(r.message).toBe(`all 2 pods of ${W} on the hit nodes were deleted after 5m40.5s; bound 6m`);
+    const api = judge(
+      { name: 'e', type: 'eviction-time', after: 'f1', workload: 'Deployment/api', maxMs: 360000 },
+      withDaemonSet(),
+    );
+    expect(api).toMatchObject({ passed: false, measuredMs: null });
+  });
+
+  it('passes with 0 when only DaemonSet pods ran on the hit nodes, and says so', () => {
+    const events = withDaemonSet().filter((e) => !('pod' in e) || e.pod === 'ds-n1');
+    const r = judge({ name: 'e', type: 'eviction-time', after: 'f1', maxMs: 1000 }, events);
+    expect(r).toMatchObject({ passed: true, measuredMs: 0 });
+    expect(r.message).toBe('no pods other than DaemonSet pods were running on the nodes hit by f1; bound 1s');
+  });
 });
 
 describe('leader SLOs', () => {

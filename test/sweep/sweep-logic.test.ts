@@ -7,13 +7,13 @@ import {
   gridIssue,
   parseGridFlags,
   percentile,
-  runSweepJob,
   splitTopLevel,
   sweepJobs,
   GRID_FILE,
   type SweepPlan,
   type SweepRunRecord,
 } from '../../src/runner/sweep.js';
+import { runSweepJob } from '../../src/runner/sweep-job.js';
 import { parseScenarioText, SET_FILE } from '../../src/scenario/index.js';
 import { formatPassRate, renderSweepMarkdown, renderSweepText } from '../../src/report/sweep-report.js';
 import { SMALL_SCENARIO } from './fixture.js';
@@ -242,7 +242,7 @@ describe('one sweep job in-process', () => {
     expect(a).toEqual(b);
     expect(a).toMatchObject({ index: 3, point: 1, seed: 4, firstFaultStartMs: 20_000 });
     expect(a.reproduce).toBe(
-      'hasim run s.yaml --seed 4 --set spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s',
+      "hasim run s.yaml --seed 4 --set 'spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s'",
     );
     const detection = a.slos.find((s) => s.type === 'detection-time')!;
     // 20 s grace on the controller's clock after the last renewal, which is 0-10 s before the crash.

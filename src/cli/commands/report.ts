@@ -4,7 +4,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { renderReports } from '../../report/index.js';
 import type { TraceEvent } from '../../trace/events.js';
 import type { RunSummary } from '../../trace/summary.js';
 import { parseSavedRun, type SavedRunProblem } from '../../trace/check-saved-run.js';
@@ -25,8 +24,10 @@ export function reportCommand(
         .positional('dir', { type: 'string', demandOption: true, describe: 'a folder written by hasim run' })
         .option('out', { type: 'string', describe: 'where to write the reports (default: the same folder)' })
         .option('quiet', { type: 'boolean', default: false }) as never,
-    handler: (args) => {
+    handler: async (args) => {
       const { summary, events } = readSavedRun(args.dir);
+      // Loaded here, not at start-up: see run.ts.
+      const { renderReports } = await import('../../report/index.js');
       const out = args.out ?? args.dir;
       const folder = ReportFolder.open(out);
       const rendered = renderReports(summary, events);
