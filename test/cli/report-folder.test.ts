@@ -16,7 +16,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const BIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
-const REPORT_FILES = ['events.jsonl', 'junit.xml', 'report.html', 'report.md', 'summary.json', 'timeline.svg'];
+const REPORT_FILES = [
+  'events.jsonl',
+  'junit.xml',
+  'report.html',
+  'report.md',
+  'scenario.resolved.yaml',
+  'summary.json',
+  'timeline.svg',
+];
 
 function hasim(args: string[], cwd: string, stdio?: 'dev-full') {
   const r = spawnSync(process.execPath, [BIN, ...args], {

@@ -3,7 +3,7 @@
 // reproduce lines paste into bash and zsh alike, and a run never overwrites an earlier run's folder
 // unless told to.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toJsonl } from '../../src/engine/index.js';
@@ -157,6 +157,11 @@ describe('a run never overwrites an earlier run unless told to', () => {
     expect(existsSync(join(dir, 'reports', 'node-crash-2', 'summary.json'))).toBe(true);
     expect(hasim(['run', scenario, '--quiet'], dir).code).toBe(0);
     expect(existsSync(join(dir, 'reports', 'node-crash-3', 'summary.json'))).toBe(true);
+    // --force replaces an earlier run's files, never a folder that also holds the user's own.
+    const refused = hasim(['run', scenario, '--force', '--seed', '9'], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('the folder holds files hasim did not write (notes.txt)');
+    rmSync(join(dir, 'reports', 'node-crash', 'notes.txt'));
     const forced = hasim(['run', scenario, '--force', '--seed', '9'], dir);
     expect(forced.stderr).toBe('');
     expect(JSON.parse(readFileSync(join(dir, 'reports', 'node-crash', 'summary.json'), 'utf8')).seed).toBe(9);
