@@ -4,8 +4,8 @@
 // - time: events are in time order, at integer milliseconds within the run (none after its end);
 // - one copy: a pod's containers never run on two nodes at once, unless the older copy is out of the
 //   control plane's sight (its node cut off, degraded, its kubelet stopped or its clock skewed, or the API
-//   server or etcd down) or its object was force-deleted (grace 0: the API forgets the pod without waiting
-//   for the kubelet, which is how upstream's force delete can run two copies);
+//   server or etcd down) or its object was force-deleted or removed while it ran (grace 0: the API forgets
+//   the pod without waiting for the kubelet, which is how upstream's force delete can run two copies);
 // - one leader: at most one instance of a component acts as leader at a time, unless a clock was skewed
 //   (leader election trusts clocks to run at the same rate);
 // - terminating: a pod still Terminating at the end is there for a modelled reason: its node is not Ready
@@ -96,6 +96,9 @@ export function checkRunInvariants(events: readonly TraceEvent[], durationMs: nu
         break;
       case 'pod.removed':
         terminating.delete(e.pod);
+        // Removed while its containers still run: the API server forgot them (a grace-0 delete, e.g. PodGC
+        // on an out-of-service node, of a pod that was Terminating already).
+        for (const node of running.get(e.pod) ?? []) forgotten.add(`${e.pod}@${node}`);
         break;
       case 'pod.started': {
         const nodes = running.get(e.pod) ?? new Set<string>();

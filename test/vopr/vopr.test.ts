@@ -56,6 +56,8 @@ it('shrinks a failing scenario to the parts that make it fail', () => {
 // vopr-1151: a StatefulSet pod deleted while the kubelet still removed its previous incarnation stayed
 //   Terminating for ever (the kubelet's stop record was kept by pod name, not uid).
 // vopr-1613: a status sync scheduled ahead of time ran before another node's in the same millisecond.
+// vopr-2439: PodGC removed a Terminating pod whose copy still ran behind a partition; the new copy started
+//   before the healed kubelet stopped the old one (allowed: the API server had forgotten it).
 const FOUND = readdirSync('test/fixtures/vopr')
   .filter((f) => f.endsWith('.yaml'))
   .sort();
