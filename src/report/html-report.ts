@@ -3,6 +3,8 @@
 import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary } from '../trace/summary.js';
 import { escapeXml as esc, formatBound, formatClock, formatDuration, formatMeasured } from './format.js';
+import { causesOf, causeLines, type SloCauses } from './causes.js';
+import { faultChains, stepText, type FaultChain } from './fault-chains.js';
 import { milestones } from './milestones.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 
@@ -34,6 +36,12 @@ code, .log { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospa
 .log .workload { color: #1f6f3a; font-weight: 600; }
 .log .leader { color: #1d4ed8; }
 .small { color: #616e7c; font-size: 12px; }
+.causes { margin: 6px 0 0; padding-left: 18px; font-size: 12.5px; }
+.causes li { margin: 2px 0; }
+.chain { display: flex; flex-wrap: wrap; gap: 4px 0; margin: 0; padding: 0; list-style: none; font-size: 13px; }
+.chain li { white-space: nowrap; }
+.chain li + li::before { content: "→"; color: #9aa5b1; margin: 0 6px; }
+.chain-note { color: #3e4c59; font-size: 12.5px; margin: 4px 0 0; }
 `;
 
 /** The HTML report as one string. */
@@ -52,7 +60,7 @@ export function renderHtmlReport(summary: RunSummary, events: readonly TraceEven
           s.passed || s.violatedAtMs === undefined
             ? ''
             : `<br><span class="small">broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by <code>${esc(describeEvent(s.violatedBy))}</code>` : ''}</span>`
-        }</td></tr>`,
+        }${causesHtml(causesOf(s, summary, events))}</td></tr>`,
     )
     .join('\n');
   const faultRows = summary.faults
@@ -103,6 +111,7 @@ ${svg}
 ${faultRows || '<tr><td colspan="5">No faults.</td></tr>'}
 </tbody>
 </table>
+${chainsHtml(faultChains(events))}
 <h2>Workloads</h2>
 <table>
 <thead><tr><th>workload</th><th>desired</th><th>lowest Ready</th><th>recovered at</th></tr></thead>
@@ -117,6 +126,36 @@ ${summary.passed ? '' : `<h2>Reproduce</h2>\n<pre class="log">${esc(summary.repr
 </body>
 </html>
 `;
+}
+
+/** Why a failed availability SLO's workload was short: a list under its message. */
+function causesHtml(c: SloCauses | undefined): string {
+  if (!c) return '';
+  const [head, ...items] = causeLines(c, 20);
+  return `<div class="causes-head small">${esc(head)}</div><ul class="causes">${items.map((l) => `<li>${esc(l.replace(/^- /, ''))}</li>`).join('')}</ul>`;
+}
+
+/** Each fault's chain of reactions, one row per fault. */
+function chainsHtml(chains: readonly FaultChain[]): string {
+  const shown = chains.filter((c) => c.steps.length > 1);
+  if (shown.length === 0) return '';
+  const rows = shown
+    .map((c) => {
+      const notes = c.steps
+        .filter((s) => s.note)
+        .map((s) => `<p class="chain-note">${esc(`${s.kind}: ${s.note}`)}</p>`)
+        .join('');
+      const steps = c.steps.map((s) => `<li>${esc(stepText(c, s))}</li>`).join('');
+      return `<tr><td>${esc(c.fault)}</td><td><ol class="chain">${steps}</ol>${notes}</td></tr>`;
+    })
+    .join('\n');
+  return `<h3>From hit to Ready, per fault</h3>
+<table class="chains">
+<thead><tr><th>fault</th><th>hit → detected → tainted → evicted → replaced → scheduled → Ready (times after the fault started)</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
 }
 
 /** A recorded event in one line: `pod.deleted pod=web-1 reason=taint-eviction`. */

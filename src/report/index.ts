@@ -14,7 +14,7 @@ export function renderReports(summary: RunSummary, events: readonly TraceEvent[]
     'timeline.svg': renderTimelineSvg(summary, events),
     'report.html': renderHtmlReport(summary, events),
     'report.md': renderMarkdownReport(summary, events),
-    'junit.xml': renderJunit(summary),
+    'junit.xml': renderJunit(summary, events),
   };
 }
 
@@ -22,6 +22,8 @@ export { renderTimelineSvg, COLLAPSE_NODES_ABOVE } from './timeline-svg.js';
 export { renderHtmlReport, describeEvent } from './html-report.js';
 export { renderMarkdownReport } from './markdown-report.js';
 export { renderJunit } from './junit.js';
+export { sloCauses, causesOf, causeLines, type SloCauses, type PodCause } from './causes.js';
+export { faultChains, chainLine, type FaultChain, type ChainStep } from './fault-chains.js';
 export { renderTextSummary, type TextSummaryOptions } from './text-summary.js';
 export { milestones, faultMilestones, type Milestone, type MilestoneKind, type FaultMilestone } from './milestones.js';
 export { formatDuration, formatClock, formatClockShort, escapeXml } from './format.js';

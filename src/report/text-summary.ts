@@ -4,9 +4,13 @@ import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary } from '../trace/summary.js';
 import { ansiPalette, formatBound, formatClock, formatDuration, formatMeasured } from './format.js';
 import { describeEvent } from './html-report.js';
+import { causesOf, causeLines } from './causes.js';
+import { chainLine, chainNotes, faultChains } from './fault-chains.js';
 import { milestones } from './milestones.js';
 
 export const TEXT_MILESTONES_MAX = 12;
+/** Fault chains shown in the terminal; the rest are in the report. */
+export const TEXT_CHAINS_MAX = 4;
 
 export interface TextSummaryOptions {
   color: boolean;
@@ -48,6 +52,18 @@ export function renderTextSummary(summary: RunSummary, opts: TextSummaryOptions)
     }
   }
 
+  if (opts.events) {
+    const chains = faultChains(opts.events).filter((c) => c.steps.length > 1);
+    if (chains.length) {
+      out.push('', bold('Faults, from hit to Ready'));
+      for (const c of chains.slice(0, TEXT_CHAINS_MAX)) {
+        out.push(`  ${chainLine(c)}`);
+        for (const n of chainNotes(c)) out.push(dim(`    ${n}`));
+      }
+      if (chains.length > TEXT_CHAINS_MAX) out.push(dim(`  … ${chains.length - TEXT_CHAINS_MAX} more in the report`));
+    }
+  }
+
   const failed = summary.slos.filter((s) => !s.passed);
   if (failed.length) {
     out.push('', bold(red(`${failed.length} of ${summary.slos.length} SLOs failed`)));
@@ -59,6 +75,8 @@ export function renderTextSummary(summary: RunSummary, opts: TextSummaryOptions)
           `    broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by ${describeEvent(s.violatedBy)}` : ''}`,
         );
       }
+      const causes = opts.events ? causesOf(s, summary, opts.events) : undefined;
+      if (causes) for (const line of causeLines(causes, 3)) out.push(`    ${line}`);
     }
   } else if (summary.slos.length) {
     out.push('', green(`All ${summary.slos.length} SLOs held.`));
