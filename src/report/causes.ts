@@ -34,6 +34,8 @@ export interface SloCauses {
   pods: PodCause[];
   /** Replicas with no pod object at all (desired minus pods that exist and are not Terminating), and why. */
   missing?: { count: number; why: string };
+  /** Deleted pods of a Deployment or DaemonSet still Terminating: already counted out and replaced, so not listed. */
+  terminatingReplaced?: number;
 }
 
 const AVAILABILITY_SLOS = new Set(['recovery-time', 'min-available', 'unavailable-time']);
@@ -67,6 +69,7 @@ export function causesOf(s: SloResult, summary: RunSummary, events: readonly Tra
   const pods: PodCause[] = [];
   let ready = 0;
   let live = 0;
+  let terminatingReplaced = 0;
   for (const p of world.pods.values()) {
     if (p.workload !== workload || p.removed) continue;
     if (p.deletedMs === undefined) live++;
@@ -74,11 +77,15 @@ export function causesOf(s: SloResult, summary: RunSummary, events: readonly Tra
       ready++;
       continue;
     }
-    pods.push(explainPod(p, kind, world));
+    // A ReplicaSet or DaemonSet counts a deleted pod out at once and replaces it: the Terminating pod
+    // is not one of the missing replicas. A StatefulSet's is.
+    if (p.deletedMs !== undefined && kind !== 'StatefulSet') terminatingReplaced++;
+    else pods.push(explainPod(p, kind, world));
   }
   pods.sort((a, b) => a.sinceMs - b.sinceMs || (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0));
   const desired = world.desired.get(workload) ?? 0;
   const out: SloCauses = { slo: s.name, workload, atMs: m.atMs, moment: m.moment, ready, desired, pods };
+  if (terminatingReplaced > 0) out.terminatingReplaced = terminatingReplaced;
   if (desired > live) out.missing = { count: desired - live, why: missingWhy(kind, pods, world) };
   return out;
 }
@@ -103,6 +110,7 @@ interface PodRecord {
 }
 
 interface NodeRecord {
+  zone?: string;
   ready: string;
   readySinceMs: number;
   poweredOffMs?: number;
@@ -206,9 +214,12 @@ function applyClusterEvent(w: World, e: TraceEvent): void {
       }
       break;
     }
-    case 'node.created':
-      nodeOf(w, e.node).deletedMs = undefined;
+    case 'node.created': {
+      const n = nodeOf(w, e.node);
+      n.deletedMs = undefined;
+      n.zone = e.zone;
       break;
+    }
     case 'node.deleted':
       nodeOf(w, e.node).deletedMs = e.atMs;
       break;
@@ -282,10 +293,11 @@ function explainPod(p: PodRecord, kind: string, w: World): PodCause {
   }
   if (p.down) {
     let why = `containers stopped at ${formatClock(p.stoppedMs ?? p.readyChangedMs)} (${p.stoppedReason ?? 'no reason recorded'})`;
-    if (p.ready) why += '; the API server still shows it Ready, as nobody has noticed yet';
+    if (p.ready) why += '; the API server still shows the pod Ready, as nobody has noticed yet';
     else if (p.readyBy === 'node-lifecycle-controller')
       why += `; marked not Ready by the node lifecycle controller at ${formatClock(p.readyChangedMs)}`;
-    if (n && n.noExecute.size > 0) why += '; it will be evicted when its toleration of the NoExecute taint runs out';
+    if (n && n.noExecute.size > 0) why += '; to be evicted when its toleration of the NoExecute taint runs out';
+    else if (n && n.ready !== 'True') why += `; ${notTaintedYet(n, w)}`;
     else if (n && n.ready === 'True' && n.poweredOffMs !== undefined)
       why += '; the node lifecycle controller has not yet marked its node';
     return { ...base, state: 'Stopped', sinceMs: p.stoppedMs ?? p.readyChangedMs, why };
@@ -303,6 +315,23 @@ function explainPod(p: PodRecord, kind: string, w: World): PodCause {
     why = `containers run; not Ready since ${formatClock(p.readyChangedMs)} (reported by ${p.readyBy})`;
   else why = `containers started at ${formatClock(p.startedMs)}; not Ready yet (start-up and readiness)`;
   return { ...base, state: 'Running', sinceMs: Math.max(p.startedMs, p.readyChangedMs), why };
+}
+
+/**
+ * A node marked not Ready but not yet tainted NoExecute: the node lifecycle controller taints a zone's
+ * nodes through a rate limiter (--node-eviction-rate, 0.1 nodes/s by default), so the last nodes of a
+ * large zone wait minutes for their taint, and their pods for eviction.
+ */
+function notTaintedYet(n: NodeRecord, w: World): string {
+  if (n.zone === undefined) return 'its node has no NoExecute taint yet, so eviction has not started';
+  let tainted = 0;
+  let notReady = 0;
+  for (const m of w.nodes.values()) {
+    if (m.zone !== n.zone || m.ready === 'True') continue;
+    notReady++;
+    if (m.noExecute.size > 0) tainted++;
+  }
+  return `its node has no NoExecute taint yet, so eviction has not started: the node lifecycle controller taints a zone's nodes at a limited rate, and had tainted ${tainted} of the ${notReady} not-Ready nodes in ${n.zone}`;
 }
 
 function missingWhy(kind: string, pods: readonly PodCause[], w: World): string {

@@ -250,7 +250,8 @@ export function stepText(c: FaultChain, s: ChainStep): string {
     parts.push(
       s.of !== undefined ? `${s.count}/${s.of} ${plural(s.unit, s.of)}` : `${s.count} ${plural(s.unit, s.count)}`,
     );
-  if (s.lastMs > s.firstMs) parts.push(`last +${formatDuration(s.lastMs - c.startMs)}`);
+  const last = `+${formatDuration(s.lastMs - c.startMs)}`;
+  if (last !== after) parts.push(`last ${last}`);
   return `${s.kind} ${after}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 

@@ -21,7 +21,7 @@ h2 { font-size: 16px; margin: 28px 0 10px; }
 .banner.pass { background: #e3f9e5; color: #1f6f3a; border: 1px solid #a3d9a5; }
 .banner.fail { background: #ffe3e3; color: #9b1c1c; border: 1px solid #f5a3a3; }
 .card { background: #fff; border: 1px solid #e4e7eb; border-radius: 8px; padding: 12px; overflow-x: auto; }
-.timeline svg { display: block; max-width: 100%; height: auto; }
+.timeline svg { display: block; width: 100%; min-width: 1100px; height: auto; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; }
 th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid #e4e7eb; vertical-align: top; }
 th { background: #f0f4f8; font-weight: 600; color: #3e4c59; }
@@ -53,16 +53,7 @@ export function renderHtmlReport(summary: RunSummary, events: readonly TraceEven
   const svg = renderTimelineSvg(summary, events);
   const log = milestones(events);
 
-  const sloRows = summary.slos
-    .map(
-      (s) =>
-        `<tr class="${s.passed ? 'passed' : 'failed'}"><td>${esc(s.name)}</td><td><code>${esc(s.type)}</code></td><td class="num">${esc(formatMeasured(s))}</td><td class="num">${esc(formatBound(s))}</td><td class="${s.passed ? 'pass-cell">✔ pass' : 'fail-cell">✘ fail'}</td><td>${esc(s.message)}${
-          s.passed || s.violatedAtMs === undefined
-            ? ''
-            : `<br><span class="small">broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by <code>${esc(describeEvent(s.violatedBy))}</code>` : ''}</span>`
-        }${causesHtml(causesOf(s, summary, events))}</td></tr>`,
-    )
-    .join('\n');
+  const sloRows = sloRowsHtml(summary, events);
   const faultRows = summary.faults
     .map(
       (f) =>
@@ -126,6 +117,19 @@ ${summary.passed ? '' : `<h2>Reproduce</h2>\n<pre class="log">${esc(summary.repr
 </body>
 </html>
 `;
+}
+
+function sloRowsHtml(summary: RunSummary, events: readonly TraceEvent[]): string {
+  return summary.slos
+    .map(
+      (s) =>
+        `<tr class="${s.passed ? 'passed' : 'failed'}"><td>${esc(s.name)}</td><td><code>${esc(s.type)}</code></td><td class="num">${esc(formatMeasured(s))}</td><td class="num">${esc(formatBound(s))}</td><td class="${s.passed ? 'pass-cell">✔ pass' : 'fail-cell">✘ fail'}</td><td>${esc(s.message)}${
+          s.passed || s.violatedAtMs === undefined
+            ? ''
+            : `<br><span class="small">broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by <code>${esc(describeEvent(s.violatedBy))}</code>` : ''}</span>`
+        }${causesHtml(causesOf(s, summary, events))}</td></tr>`,
+    )
+    .join('\n');
 }
 
 /** Why a failed availability SLO's workload was short: a list under its message. */

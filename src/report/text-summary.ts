@@ -16,6 +16,33 @@ export interface TextSummaryOptions {
   color: boolean;
   reportDir?: string;
   events?: readonly TraceEvent[];
+  /** Width of the terminal: SLO names are cut to fit it. Without it (not a terminal) they are never cut. */
+  columns?: number;
+}
+
+/**
+ * What to keep when there are more milestones than lines: faults and workload drops and recoveries
+ * first, then evictions and taints, then nodes, then zone states and leader changes; shown in time order.
+ */
+const MILESTONE_PRIORITY: Record<string, number> = {
+  fault: 0,
+  workload: 0,
+  eviction: 1,
+  taint: 1,
+  node: 2,
+  zone: 3,
+  leader: 3,
+};
+
+function pickMilestones<T extends { atMs: number; kind: string }>(log: readonly T[], max: number): T[] {
+  if (log.length <= max) return [...log];
+  const ranked = log
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => MILESTONE_PRIORITY[a.m.kind] - MILESTONE_PRIORITY[b.m.kind] || a.i - b.i);
+  return ranked
+    .slice(0, max)
+    .sort((a, b) => a.i - b.i)
+    .map((x) => x.m);
 }
 
 export function renderTextSummary(summary: RunSummary, opts: TextSummaryOptions): string {
@@ -27,10 +54,13 @@ export function renderTextSummary(summary: RunSummary, opts: TextSummaryOptions)
   );
   out.push('');
   if (summary.slos.length === 0) out.push(dim('  no SLOs in this scenario'));
-  const nameW = Math.min(40, Math.max(...summary.slos.map((s) => s.name.length), 3));
   const typeW = Math.max(...summary.slos.map((s) => s.type.length), 4);
   const measW = Math.max(...summary.slos.map((s) => formatMeasured(s).length), 1);
   const boundW = Math.max(...summary.slos.map((s) => formatBound(s).length), 1);
+  const longest = Math.max(...summary.slos.map((s) => s.name.length), 3);
+  // "  ✔ PASS  " + name + 2 + type + 2 + measured + 2 + bound
+  const room = opts.columns === undefined ? longest : opts.columns - (10 + 2 + typeW + 2 + measW + 2 + boundW);
+  const nameW = Math.min(longest, Math.max(20, room));
   for (const s of summary.slos) {
     const mark = s.passed ? green('✔ PASS') : red('✘ FAIL');
     const name = s.name.length > nameW ? s.name.slice(0, nameW - 1) + '…' : s.name.padEnd(nameW);
@@ -46,7 +76,7 @@ export function renderTextSummary(summary: RunSummary, opts: TextSummaryOptions)
     const log = firstFault ? all.filter((m) => m.atMs >= firstFault.atMs) : all;
     if (log.length) {
       out.push('', bold('Milestones'));
-      const shown = log.length > TEXT_MILESTONES_MAX ? log.slice(0, TEXT_MILESTONES_MAX - 1) : log;
+      const shown = log.length > TEXT_MILESTONES_MAX ? pickMilestones(log, TEXT_MILESTONES_MAX - 1) : log;
       for (const m of shown) out.push(`  ${dim(formatClock(m.atMs))} ${m.text}`);
       if (shown.length < log.length) out.push(dim(`  … ${log.length - shown.length} more in the report`));
     }

@@ -7,9 +7,11 @@ import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary, SloResult } from '../trace/summary.js';
 import { pointAt, readySeries, runningSeries, type ReadySeries, type RunningPoint } from '../slo/ready-series.js';
 import { formatClock, formatClockShort, formatDuration } from './format.js';
-import { faultMilestones } from './milestones.js';
+import { faultMilestones, type FaultMilestone } from './milestones.js';
 
 export const COLLAPSE_NODES_ABOVE = 40;
+/** Above this many workloads, those no SLO names and that dropped least are folded into one chart. */
+export const FOLD_WORKLOADS_ABOVE = 8;
 
 export const COLORS = {
   ready: '#3a9d5d',
@@ -42,6 +44,7 @@ const NODE_ROW_MANY = 15;
 const ZONE_ROW = 40;
 const WORKLOAD_H = 74;
 const LEADER_ROW = 20;
+const MEMBER_ROW = 16;
 const CHAR_W = 6.2; // average glyph width of 11px system-ui, for label collision checks
 
 type Status = 'True' | 'False' | 'Unknown' | 'None';
@@ -68,20 +71,20 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
   const zones = groupByZone(nodes);
   const collapsed = nodes.length > COLLAPSE_NODES_ABOVE;
   const nodeRow = nodes.length <= 12 ? NODE_ROW_FEW : NODE_ROW_MANY;
-  const series = [...readySeries(events).values()];
+  const series = foldWorkloads([...readySeries(events).values()], summary);
   const leaders = collectLeaders(events, endMs);
-  const marks = faultMilestones(events);
 
   const d3n = new D3Node();
   const d3 = d3n.d3;
   const x = d3.scaleLinear().domain([0, endMs]).range([PLOT_LEFT, PLOT_RIGHT]);
+  const marks = mergeMarks(faultMilestones(events), x);
 
   // Layout first (the SVG height depends on it), drawing second.
   let y = 0;
   const headerH = 78;
   y += headerH;
   const faultLabelRows = placeLabels(
-    summary.faults.map((f) => ({ x: x(f.startMs) + 4, text: f.name })),
+    summary.faults.map((f) => ({ x: x(f.startMs) + 4, text: `⚡ ${f.name} (${f.type})` })),
     PLOT_RIGHT,
   );
   const faultLabelH = (Math.max(...faultLabelRows.map((l) => l.row), -1) + 1) * 14;
@@ -112,6 +115,15 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
     y = top + LEADER_ROW * l.slots + 8;
     return { l, top };
   });
+  const members = collectMembers(events, endMs);
+  const memberTop = y;
+  if (members.length) y += 18 + 4;
+  const memberLayout = members.map((m) => {
+    const top = y;
+    y += MEMBER_ROW;
+    return { m, top };
+  });
+  if (members.length) y += 6;
   const plotBottom = y;
   y += 24; // bottom axis labels
   const markLabels = placeLabels(
@@ -180,6 +192,14 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
       .attr('font-weight', 600)
       .attr('fill', COLORS.text)
       .text(`${z.zone} · ${z.nodes.length} node${z.nodes.length === 1 ? '' : 's'}`);
+    const tainted = taintedText(z.nodes);
+    if (tainted)
+      svg
+        .append('text')
+        .attr('x', 16 + (z.zone.length + 12) * 7)
+        .attr('y', z.top - 4)
+        .attr('fill', COLORS.noExecute)
+        .text(tainted);
     if (collapsed) zoneRow(svg, x, z.nodes, z.top, endMs);
     else z.nodes.forEach((n, i) => nodeLane(svg, x, n, z.top + i * nodeRow, nodeRow));
   }
@@ -198,19 +218,27 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
   if (leaders.length) sectionTitle(svg, leaderTop + 12, 'Leader election: who leads (hatched red: no leader)');
   for (const l of leaderLayout) leaderLane(svg, x, l.l, l.top);
 
+  // 5b. API servers and etcd members: without them nothing else can act.
+  if (members.length)
+    sectionTitle(svg, memberTop + 12, 'API servers and etcd members that stopped during the run (dark: stopped)');
+  for (const m of memberLayout) memberLane(svg, x, m.m, m.top);
+
   // 6. Fault bands over every lane, labelled above the axis.
   const bands = svg.append('g');
-  summary.faults.forEach((f, i) => {
-    const x0 = x(f.startMs);
-    const x1 = x(f.endMs ?? endMs);
+  // One shade for the time any fault was active: overlapping faults would darken it band on band.
+  for (const span of mergeSpans(summary.faults.map((f) => ({ startMs: f.startMs, endMs: f.endMs ?? endMs })))) {
     bands
       .append('rect')
-      .attr('x', x0)
+      .attr('x', x(span.startMs))
       .attr('y', axisTop)
-      .attr('width', Math.max(1, x1 - x0))
+      .attr('width', Math.max(1, x(span.endMs) - x(span.startMs)))
       .attr('height', plotBottom - axisTop)
       .attr('fill', COLORS.fault)
       .attr('fill-opacity', 0.07);
+  }
+  summary.faults.forEach((f, i) => {
+    const x0 = x(f.startMs);
+    const x1 = x(f.endMs ?? endMs);
     for (const bx of f.endMs === null ? [x0] : [x0, x1]) {
       bands
         .append('line')
@@ -354,6 +382,24 @@ function collectNodes(events: readonly TraceEvent[], endMs: number): NodeInfo[] 
     });
   }
   return out.sort((a, b) => cmp(a.zone, b.zone) || naturalCmp(a.name, b.name));
+}
+
+/** `up to 4 tainted NoExecute at once (13:01.2)`: how many of a zone's nodes were tainted together. */
+function taintedText(nodes: readonly NodeInfo[]): string {
+  const edges: [number, number][] = [];
+  for (const n of nodes) for (const sp of mergeSpans(n.noExecute)) edges.push([sp.startMs, 1], [sp.endMs, -1]);
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let most = 0;
+  let atMs = 0;
+  for (const [t, d] of edges) {
+    now += d;
+    if (now > most) {
+      most = now;
+      atMs = t;
+    }
+  }
+  return most === 0 ? '' : `up to ${most} tainted NoExecute at once (${formatClock(atMs)})`;
 }
 
 function mergeSpans(spans: Span[]): Span[] {
@@ -978,6 +1024,67 @@ function mentions(text: string, name: string): boolean {
   return false;
 }
 
+interface MemberLane {
+  component: string;
+  instance: string;
+  down: Span[];
+}
+
+/**
+ * kube-apiserver and etcd members, from their component.stopped/started events. The trace does not
+ * announce members at start-up, so only those that stopped at some point get a lane.
+ */
+function collectMembers(events: readonly TraceEvent[], endMs: number): MemberLane[] {
+  const lanes = new Map<string, MemberLane & { since?: number }>();
+  for (const e of events) {
+    if (e.type !== 'component.stopped' && e.type !== 'component.started') continue;
+    if (e.component !== 'kube-apiserver' && e.component !== 'etcd') continue;
+    let l = lanes.get(e.instance);
+    if (!l) lanes.set(e.instance, (l = { component: e.component, instance: e.instance, down: [] }));
+    if (e.type === 'component.stopped') l.since ??= e.atMs;
+    else if (l.since !== undefined) {
+      l.down.push({ startMs: l.since, endMs: e.atMs });
+      l.since = undefined;
+    }
+  }
+  const out: MemberLane[] = [];
+  for (const l of lanes.values()) {
+    if (l.since !== undefined) l.down.push({ startMs: l.since, endMs });
+    if (l.down.length) out.push({ component: l.component, instance: l.instance, down: l.down });
+  }
+  return out.sort((a, b) => cmp(b.component, a.component) || naturalCmp(a.instance, b.instance));
+}
+
+function memberLane(svg: Sel, x: Scale, m: MemberLane, top: number): void {
+  const g = svg.append('g');
+  g.append('text')
+    .attr('x', PLOT_LEFT - 8)
+    .attr('y', top + 10)
+    .attr('text-anchor', 'end')
+    .attr('fill', COLORS.text)
+    .text(m.instance);
+  g.append('rect')
+    .attr('x', PLOT_LEFT)
+    .attr('y', top + 2)
+    .attr('width', PLOT_RIGHT - PLOT_LEFT)
+    .attr('height', MEMBER_ROW - 6)
+    .attr('fill', COLORS.ready)
+    .attr('fill-opacity', 0.35);
+  for (const d of m.down) {
+    const x0 = x(d.startMs);
+    g.append('rect')
+      .attr('x', x0)
+      .attr('y', top + 2)
+      .attr('width', Math.max(1.5, x(d.endMs) - x0))
+      .attr('height', MEMBER_ROW - 6)
+      .attr('fill', COLORS.poweredOff)
+      .append('title')
+      .text(
+        `${m.instance} stopped ${formatClock(d.startMs)}–${formatClock(d.endMs)} (${formatDuration(d.endMs - d.startMs)})`,
+      );
+  }
+}
+
 function leaderLane(svg: Sel, x: Scale, l: LeaderLane, top: number): void {
   const g = svg.append('g');
   const color = (inst: string) => LEADER_PALETTE[Math.max(0, l.instances.indexOf(inst)) % LEADER_PALETTE.length];
@@ -1048,13 +1155,92 @@ function leaderLane(svg: Sel, x: Scale, l: LeaderLane, top: number): void {
 }
 
 /** Greedy label placement: each label goes in the first row where it does not overlap the previous one. */
+/**
+ * At most FOLD_WORKLOADS_ABOVE charts: every workload an SLO names, then those that lost the largest
+ * share of their pods; the rest are summed into one chart ("292 other workloads"), so a run with 300
+ * Deployments does not draw 300 charts.
+ */
+function foldWorkloads(series: ReadySeries[], summary: RunSummary): ReadySeries[] {
+  if (series.length <= FOLD_WORKLOADS_ABOVE) return series;
+  const named = new Set(summary.slos.map((s) => s.workload).filter((w): w is string => w !== undefined));
+  const worst = (s: ReadySeries): number => {
+    let share = 1;
+    for (const p of s.points)
+      if (s.firstFullMs !== null && p.atMs >= s.firstFullMs && p.desired > 0)
+        share = Math.min(share, p.ready / p.desired);
+    return share;
+  };
+  const ranked = series
+    .map((s, i) => ({ s, i, named: named.has(s.workload), worst: worst(s) }))
+    .sort((a, b) => Number(b.named) - Number(a.named) || a.worst - b.worst || a.i - b.i);
+  const keep = Math.max(FOLD_WORKLOADS_ABOVE - 1, ranked.filter((r) => r.named).length);
+  const shown = ranked.slice(0, keep).sort((a, b) => a.i - b.i);
+  const rest = ranked.slice(keep).map((r) => r.s);
+  return [...shown.map((r) => r.s), sumSeries(rest, `${rest.length} other workloads (summed)`)];
+}
+
+/** The Ready and desired counts of several workloads added up, as one step function. */
+function sumSeries(series: readonly ReadySeries[], name: string): ReadySeries {
+  const all = series
+    .flatMap((s, k) => s.points.map((p) => ({ p, k })))
+    .sort((a, b) => a.p.atMs - b.p.atMs || a.k - b.k);
+  const ready = new Array<number>(series.length).fill(0);
+  const desired = new Array<number>(series.length).fill(0);
+  let readySum = 0;
+  let desiredSum = 0;
+  const points: ReadySeries['points'] = [];
+  for (const { p, k } of all) {
+    readySum += p.ready - ready[k];
+    desiredSum += p.desired - desired[k];
+    ready[k] = p.ready;
+    desired[k] = p.desired;
+    const point = { atMs: p.atMs, ready: readySum, desired: desiredSum, cause: p.cause };
+    const last = points[points.length - 1];
+    if (last && last.atMs === p.atMs) points[points.length - 1] = point;
+    else points.push(point);
+  }
+  const full = points.find((p) => p.desired > 0 && p.ready >= p.desired);
+  return { workload: name, points, firstFullMs: full ? full.atMs : null };
+}
+
+/** Marks of one fault closer than this on the page share one label. */
+const MERGE_MARKS_PX = 14;
+
+/**
+ * One label per cluster of marks: a fault's reactions a few pixels apart read "crash-a0: detected,
+ * tainted"; workloads that recovered together from one fault read "Deployment/web, Deployment/api
+ * recovered (zone-c-power)".
+ */
+function mergeMarks(marks: readonly FaultMilestone[], x: Scale): FaultMilestone[] {
+  const groups: { m: FaultMilestone; parts: string[]; px: number }[] = [];
+  const lastOf = new Map<string, (typeof groups)[number]>();
+  for (const m of marks) {
+    const key = `${m.fault}|${m.kind === 'recovered'}`;
+    const part = m.kind === 'recovered' ? m.label.replace(/ recovered \(.*\)$/, '') : m.kind;
+    const g = lastOf.get(key);
+    if (g && x(m.atMs) - g.px <= MERGE_MARKS_PX) {
+      g.parts.push(part);
+      continue;
+    }
+    const ng = { m, parts: [part], px: x(m.atMs) };
+    groups.push(ng);
+    lastOf.set(key, ng);
+  }
+  return groups.map(({ m, parts }) => {
+    if (m.kind !== 'recovered') return { ...m, label: `${m.fault}: ${parts.join(', ')}` };
+    const who = parts.length <= 2 ? parts.join(', ') : `${parts.length} workloads`;
+    return { ...m, label: `${who} recovered (${m.fault})` };
+  });
+}
+
 function placeLabels(items: { x: number; text: string }[], maxX: number): { x: number; row: number }[] {
   const rowEnds: number[] = [];
   const order = items.map((it, i) => ({ ...it, i })).sort((a, b) => a.x - b.x);
   const out: { x: number; row: number }[] = new Array(items.length);
   for (const it of order) {
     const w = it.text.length * CHAR_W + 10;
-    const lx = Math.min(it.x, maxX - w);
+    // Near the right edge a label goes to the left of its mark rather than over it.
+    const lx = it.x + w > maxX ? Math.max(0, it.x - w) : it.x;
     let row = rowEnds.findIndex((end) => end < lx);
     if (row < 0) row = rowEnds.length;
     rowEnds[row] = lx + w;

@@ -67,7 +67,12 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
         if (args.format === 'json') process.stdout.write(summaryJson);
         else
           process.stdout.write(
-            renderTextSummary(result.summary, { color: useColor(), reportDir: outDir, events: result.events }),
+            renderTextSummary(result.summary, {
+              color: useColor(),
+              reportDir: outDir,
+              events: result.events,
+              columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+            }),
           );
       }
       setCode(result.summary.passed ? EXIT.ok : EXIT.sloFailed);
