@@ -10,6 +10,7 @@ import { validateCommand } from './commands/validate.js';
 import { schemaCommand } from './commands/schema.js';
 import { reportCommand } from './commands/report.js';
 import { sweepCommand } from './commands/sweep.js';
+import { diffCommand } from './commands/diff.js';
 
 async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
@@ -22,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
     .command(validateCommand((c) => (code = c)))
     .command(sweepCommand((c) => (code = c)))
     .command(reportCommand((c) => (code = c)))
+    .command(diffCommand((c) => (code = c)))
     .command(schemaCommand((c) => (code = c)))
     .example('$0 run', 'run the built-in demo scenario and write reports/demo/')
     .example('$0 run scenarios/node-crash.yaml --seed 7', 'run a scenario with another seed')
@@ -31,7 +33,8 @@ async function main(argv: string[]): Promise<number> {
       '$0 sweep scenarios/node-crash.yaml --seeds 200 --grid spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s,40s',
       'distributions over seeds and settings',
     )
-    .demandCommand(1, 'Name a command: run, validate, sweep, report or schema.')
+    .example('$0 diff reports/a reports/b', 'what changed between two saved runs')
+    .demandCommand(1, 'Name a command: run, validate, sweep, report, diff or schema.')
     .strict()
     .recommendCommands()
     .help()
