@@ -20,13 +20,17 @@ import {
   pointSets,
   sweepJobs,
   type SweepPlan,
+  type SweepResult,
 } from '../../runner/sweep.js';
 import { reproduceCommand } from '../../runner/run-scenario.js';
 import { pointTitle, renderSweepMarkdown, renderSweepText } from '../../report/sweep-report.js';
+import { renderSweepHtml } from '../../report/sweep-html.js';
+import { renderSweepJunit } from '../../report/sweep-junit.js';
 import { BadInput, EXIT } from '../exit-codes.js';
 import { displayPathOf } from '../load.js';
 import { readScenarioFile } from '../read-input.js';
 import { useColor } from '../tty.js';
+import { formatDuration } from '../../report/format.js';
 import { writeFilesAtomic } from '../write-atomic.js';
 import { executeSweep } from '../sweep-workers.js';
 import { checkSeed } from './run.js';
@@ -77,7 +81,8 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
         })
         .option('out', {
           type: 'string',
-          describe: 'folder for sweep.json and sweep.md (default reports/<scenario-name>-sweep/)',
+          describe:
+            'folder for sweep.json, sweep.md, sweep.html and junit.xml (default reports/<scenario-name>-sweep/)',
         })
         .option('format', {
           choices: ['text', 'json'],
@@ -97,7 +102,11 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
       const { sweep, text, displayPath } = plan;
 
       const jobs = sweepJobs(sweep.points.length, sweep.firstSeed, sweep.seedCount);
-      const progress = !args.quiet && process.stderr.isTTY ? progressLine(jobs.length, startedMs) : undefined;
+      const progress = args.quiet
+        ? undefined
+        : process.stderr.isTTY
+          ? progressLine(jobs.length, startedMs)
+          : progressLog(jobs.length, startedMs);
       const outcome = await executeSweep({
         text,
         file: displayPath,
@@ -123,28 +132,40 @@ export function sweepCommand(setCode: (c: number) => void): CommandModule<object
       }
 
       const result = aggregateSweep(sweep, outcome.records);
-      const wallMs = Math.max(0, Math.round(performance.now() - startedMs));
-      const outDir = args.out ?? join('reports', `${sweep.scenario}-sweep`);
-      const json = JSON.stringify(result, null, 2) + '\n';
-      writeFilesAtomic(outDir, { 'sweep.json': json, 'sweep.md': renderSweepMarkdown(result) });
-      if (!args.quiet) {
-        if (args.format === 'json')
-          process.stdout.write(
-            JSON.stringify({ ...result, stats: { wallMs, workers: flags.workers } }, null, 2) + '\n',
-          );
-        else
-          process.stdout.write(
-            renderSweepText(result, {
-              color: useColor(),
-              wallMs,
-              workers: Math.min(flags.workers, jobs.length),
-              outDir,
-            }),
-          );
-      }
+      writeAndPrint(result, args, { startedMs, workers: flags.workers, jobs: jobs.length });
       setCode(result.passed ? EXIT.ok : EXIT.sloFailed);
     },
   };
+}
+
+/** Writes the sweep's files and prints its summary. */
+function writeAndPrint(
+  result: SweepResult,
+  args: SweepArgs,
+  run: { startedMs: number; workers: number; jobs: number },
+): void {
+  const wallMs = Math.max(0, Math.round(performance.now() - run.startedMs));
+  const outDir = args.out ?? join('reports', `${result.scenario}-sweep`);
+  const json = JSON.stringify(result, null, 2) + '\n';
+  writeFilesAtomic(outDir, {
+    'sweep.json': json,
+    'sweep.md': renderSweepMarkdown(result),
+    'sweep.html': renderSweepHtml(result),
+    'junit.xml': renderSweepJunit(result),
+  });
+  if (!args.quiet) {
+    if (args.format === 'json')
+      process.stdout.write(JSON.stringify({ ...result, stats: { wallMs, workers: run.workers } }, null, 2) + '\n');
+    else
+      process.stdout.write(
+        renderSweepText(result, {
+          color: useColor(),
+          wallMs,
+          workers: Math.min(run.workers, run.jobs),
+          outDir,
+        }),
+      );
+  }
 }
 
 interface Flags {
@@ -254,7 +275,40 @@ function dedupe(issues: Issue[]): Issue[] {
   });
 }
 
-/** "sweep 37/200 runs, 2 failed, 4.1s" on stderr, rewritten in place at most ten times a second. */
+/** What the progress line says: `sweep 370/1000 runs, 2 failed, 4.1s, about 7s left`. */
+export function progressText(done: number, total: number, failed: number, elapsedMs: number): string {
+  const eta = done > 0 && done < total ? `, about ${formatDuration(((total - done) * elapsedMs) / done)} left` : '';
+  return `sweep ${done}/${total} runs${failed ? `, ${failed} failed` : ''}, ${formatDuration(elapsedMs)}${eta}`;
+}
+
+/** Without a terminal (a CI log): one progress line every PROGRESS_LOG_MS, so a long sweep is seen to move. */
+export const PROGRESS_LOG_MS = 10_000;
+
+/**
+ * Progress as log lines, at most one every intervalMs (for stderr that is not a terminal). The clock and
+ * the writer are parameters so that tests can drive them.
+ */
+export function progressLog(
+  total: number,
+  startedMs: number,
+  opts: { intervalMs?: number; now?: () => number; write?: (line: string) => void } = {},
+): { update: (done: number, failed: number) => void; clear: () => void } {
+  const intervalMs = opts.intervalMs ?? PROGRESS_LOG_MS;
+  const now = opts.now ?? (() => performance.now());
+  const write = opts.write ?? ((line: string) => process.stderr.write(line));
+  let lastMs = startedMs;
+  return {
+    update: (done, failed) => {
+      const t = now();
+      if (done >= total || t - lastMs < intervalMs) return;
+      lastMs = t;
+      write(progressText(done, total, failed, t - startedMs) + '\n');
+    },
+    clear: () => {},
+  };
+}
+
+/** "sweep 37/200 runs, 2 failed, 4.1s, about 18s left" on stderr, rewritten in place at most ten times a second. */
 function progressLine(
   total: number,
   startedMs: number,
@@ -267,8 +321,7 @@ function progressLine(
       if (done < total && now - lastMs < 100) return;
       lastMs = now;
       shown = true;
-      const secs = ((now - startedMs) / 1000).toFixed(1);
-      process.stderr.write(`\rsweep ${done}/${total} runs${failed ? `, ${failed} failed` : ''}, ${secs}s\u001b[K`);
+      process.stderr.write(`\r${progressText(done, total, failed, now - startedMs)}\u001b[K`);
     },
     clear: () => {
       if (shown) process.stderr.write('\r\u001b[K');
