@@ -5,7 +5,9 @@ import type { RunSummary } from '../trace/summary.js';
 import { escapeXml as esc, formatBound, formatClock, formatDuration, formatMeasured } from './format.js';
 import { causesOf, causeLines, type SloCauses } from './causes.js';
 import { faultChains, stepText, type FaultChain } from './fault-chains.js';
+import { INTERACTIVE_CSS, INTERACTIVE_JS } from './html-interactive.js';
 import { milestones } from './milestones.js';
+import { podTableHtml } from './pod-table.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 
 const CSS = `
@@ -76,7 +78,7 @@ export function renderHtmlReport(summary: RunSummary, events: readonly TraceEven
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>hasim: ${esc(summary.scenario)} — ${summary.passed ? 'passed' : 'failed'}</title>
-<style>${CSS}</style>
+<style>${CSS}${INTERACTIVE_CSS}</style>
 </head>
 <body>
 <main>
@@ -91,7 +93,7 @@ ${summary.description ? `<p class="desc">${esc(summary.description)}</p>` : ''}
 ${sloRows || '<tr><td colspan="6">No SLOs in this scenario.</td></tr>'}
 </tbody>
 </table>
-<h2>Timeline</h2>
+<h2 id="timeline">Timeline</h2>
 <div class="card timeline">
 ${svg}
 </div>
@@ -112,8 +114,10 @@ ${workloadRows || '<tr><td colspan="4">No workloads.</td></tr>'}
 </table>
 <h2>Milestones</h2>
 <pre class="log">${logLines || 'Nothing notable happened.'}</pre>
+${podTableHtml(events)}
 ${summary.passed ? '' : `<h2>Reproduce</h2>\n<pre class="log">${esc(summary.reproduce)}</pre>`}
 </main>
+<script>${INTERACTIVE_JS}</script>
 </body>
 </html>
 `;
@@ -126,7 +130,7 @@ function sloRowsHtml(summary: RunSummary, events: readonly TraceEvent[]): string
         `<tr class="${s.passed ? 'passed' : 'failed'}"><td>${esc(s.name)}</td><td><code>${esc(s.type)}</code></td><td class="num">${esc(formatMeasured(s))}</td><td class="num">${esc(formatBound(s))}</td><td class="${s.passed ? 'pass-cell">✔ pass' : 'fail-cell">✘ fail'}</td><td>${esc(s.message)}${
           s.passed || s.violatedAtMs === undefined
             ? ''
-            : `<br><span class="small">broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by <code>${esc(describeEvent(s.violatedBy))}</code>` : ''}</span>`
+            : `<br><span class="small">broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by <code>${esc(describeEvent(s.violatedBy))}</code>` : ''}</span> <a class="jump" href="#timeline" data-t="${Math.min(s.violatedAtMs, summary.durationMs)}">show on the timeline</a>`
         }${causesHtml(causesOf(s, summary, events))}</td></tr>`,
     )
     .join('\n');

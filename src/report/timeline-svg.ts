@@ -141,6 +141,10 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
     'font-size': 11,
     role: 'img',
     'aria-label': `hasim timeline of ${summary.scenario}`,
+    // For report.html's zoom: where the time axis lies and what it spans.
+    'data-plot-left': PLOT_LEFT,
+    'data-plot-right': PLOT_RIGHT,
+    'data-end-ms': endMs,
   });
   defs(svg);
   svg.append('rect').attr('width', WIDTH).attr('height', height).attr('fill', '#ffffff');
@@ -172,7 +176,7 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
 
   // 2. Grid and axes.
   const ticks = timeTicks(endMs);
-  const grid = svg.append('g').attr('stroke', COLORS.grid);
+  const grid = svg.append('g').attr('stroke', COLORS.grid).attr('pointer-events', 'none');
   for (const t of ticks)
     grid.append('line').attr('x1', x(t)).attr('x2', x(t)).attr('y1', axisTop).attr('y2', plotBottom);
   axis(svg, ticks, x, axisTop, 'top');
@@ -234,7 +238,9 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
       .attr('width', Math.max(1, x(span.endMs) - x(span.startMs)))
       .attr('height', plotBottom - axisTop)
       .attr('fill', COLORS.fault)
-      .attr('fill-opacity', 0.07);
+      .attr('fill-opacity', 0.07)
+      // Shades and guide lines drawn over the lanes must not hide the lanes' hover details.
+      .attr('pointer-events', 'none');
   }
   summary.faults.forEach((f, i) => {
     const x0 = x(f.startMs);
@@ -248,7 +254,8 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
         .attr('y2', plotBottom)
         .attr('stroke', COLORS.fault)
         .attr('stroke-width', 1)
-        .attr('stroke-dasharray', '4 3');
+        .attr('stroke-dasharray', '4 3')
+        .attr('pointer-events', 'none');
     }
     bands
       .append('text')
@@ -256,7 +263,11 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
       .attr('y', faultLabelTop + faultLabelRows[i].row * 14 + 11)
       .attr('fill', COLORS.fault)
       .attr('font-weight', 600)
-      .text(`⚡ ${f.name} (${f.type})`);
+      .text(`⚡ ${f.name} (${f.type})`)
+      .append('title')
+      .text(
+        `${f.name} (${f.type}) ${formatClock(f.startMs)}–${f.endMs === null ? 'end of run' : formatClock(f.endMs)}: ${f.targets.length} target${f.targets.length === 1 ? '' : 's'} (${f.targets.slice(0, 8).join(', ')}${f.targets.length > 8 ? ', …' : ''})`,
+      );
   });
 
   // 7. Milestones: a dotted line through the plot and a staggered label under the bottom axis.
@@ -272,12 +283,15 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
       .attr('y2', ly + 2)
       .attr('stroke', color)
       .attr('stroke-opacity', 0.45)
-      .attr('stroke-dasharray', '1 2');
+      .attr('stroke-dasharray', '1 2')
+      .attr('pointer-events', 'none');
     ms.append('circle')
       .attr('cx', mx)
       .attr('cy', ly + 5)
       .attr('r', 2.5)
-      .attr('fill', color);
+      .attr('fill', color)
+      .append('title')
+      .text(`${formatClock(m.atMs)} ${m.label}`);
     ms.append('text')
       .attr('x', markLabels[i].x + 3)
       .attr('y', ly + 9)
@@ -652,13 +666,18 @@ function nodeLane(svg: Sel, x: Scale, n: NodeInfo, top: number, rowH: number): v
     .attr('text-anchor', 'end')
     .attr('fill', COLORS.text)
     .text(n.name);
+  const span = (sp: Span) =>
+    `${formatClock(sp.startMs)}–${formatClock(sp.endMs)} (${formatDuration(sp.endMs - sp.startMs)})`;
+  const word: Record<Status, string> = { True: 'Ready', False: 'NotReady', Unknown: 'Unknown', None: 'not registered' };
   for (const s of n.status) {
     g.append('rect')
       .attr('x', x(s.startMs))
       .attr('y', top)
       .attr('width', Math.max(0.5, x(s.endMs) - x(s.startMs)))
       .attr('height', h)
-      .attr('fill', statusColor(s.status));
+      .attr('fill', statusColor(s.status))
+      .append('title')
+      .text(`${n.name}: ${word[s.status]} ${span(s)}`);
   }
   for (const s of n.off) {
     g.append('rect')
@@ -666,7 +685,9 @@ function nodeLane(svg: Sel, x: Scale, n: NodeInfo, top: number, rowH: number): v
       .attr('y', top)
       .attr('width', Math.max(0.5, x(s.endMs) - x(s.startMs)))
       .attr('height', h)
-      .attr('fill', 'url(#hasim-off)');
+      .attr('fill', 'url(#hasim-off)')
+      .append('title')
+      .text(`${n.name}: host powered off ${span(s)}`);
   }
   for (const [spans, color, dy] of [
     [n.noSchedule, COLORS.noSchedule, 1],
@@ -678,7 +699,9 @@ function nodeLane(svg: Sel, x: Scale, n: NodeInfo, top: number, rowH: number): v
         .attr('y', top + h + dy)
         .attr('width', Math.max(1.5, x(s.endMs) - x(s.startMs)))
         .attr('height', 2.5)
-        .attr('fill', color);
+        .attr('fill', color)
+        .append('title')
+        .text(`${n.name}: ${color === COLORS.noExecute ? 'NoExecute' : 'NoSchedule'} taint ${span(s)}`);
     }
   }
 }
@@ -848,7 +871,9 @@ function workloadChart(
         .attr('y', y(p.desired))
         .attr('width', w)
         .attr('height', y(p.ready) - y(p.desired))
-        .attr('fill', COLORS.deficit);
+        .attr('fill', COLORS.deficit)
+        .append('title')
+        .text(`${s.workload}: ${p.ready}/${p.desired} Ready ${formatClock(p.atMs)}–${formatClock(p.endMs)}`);
     }
   }
   const step = (value: (p: (typeof seg)[number]) => number) =>
@@ -957,8 +982,10 @@ function workloadChart(
         .attr('y2', y(level))
         .attr('stroke', color)
         .attr('stroke-width', 1)
-        .attr('stroke-dasharray', '2 2');
+        .attr('stroke-dasharray', '2 2')
+        .attr('data-fixed', 1);
       g.append('text')
+        .attr('data-fixed', 1)
         .attr('x', PLOT_RIGHT - 4)
         .attr('y', y(level) - 3)
         .attr('text-anchor', 'end')
@@ -969,7 +996,9 @@ function workloadChart(
       const vx = x(Math.min(endMs, r.violatedAtMs));
       g.append('path')
         .attr('d', `M${vx - 5},${top - 7}L${vx + 5},${top - 7}L${vx},${top}Z`)
-        .attr('fill', COLORS.fail);
+        .attr('fill', COLORS.fail)
+        .append('title')
+        .text(`✘ ${r.name}: broken at ${formatClock(r.violatedAtMs)}`);
     }
   }
 }

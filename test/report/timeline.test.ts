@@ -14,9 +14,16 @@ if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
 const { summary, events } = runScenario(parsed.scenario, {});
 const svg = renderTimelineSvg(summary, events);
 const doc = new new D3Node().window.DOMParser().parseFromString(svg, 'image/svg+xml');
-const texts: { textContent: string | null; getAttribute(name: string): string | null }[] = [
-  ...doc.getElementsByTagName('text'),
-];
+interface TextNode {
+  textContent: string | null;
+  nodeType: number;
+  nodeValue: string | null;
+}
+const texts: {
+  textContent: string | null;
+  childNodes: ArrayLike<TextNode>;
+  getAttribute(name: string): string | null;
+}[] = [...doc.getElementsByTagName('text')];
 
 describe('the timeline of six faults', () => {
   it('attributes each reaction to its fault and each recovery to the drop it ends, once', () => {
@@ -46,6 +53,14 @@ describe('the timeline of six faults', () => {
   it('draws mark and fault labels that do not overlap', () => {
     const CHAR_W = 6.2;
     const boxes = texts
+      .map((t) => ({
+        // The label itself, without its hover title.
+        textContent: [...Array.from(t.childNodes)]
+          .filter((n) => n.nodeType === 3)
+          .map((n) => n.nodeValue)
+          .join(''),
+        getAttribute: (name: string) => t.getAttribute(name),
+      }))
       .filter((t) => {
         const s = t.textContent ?? '';
         return s.startsWith('⚡ ') || /^[\w-]+: /.test(s) || s.includes(' recovered (');
