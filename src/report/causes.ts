@@ -394,8 +394,8 @@ export function groupLine(g: PodCauseGroup): string {
   const first = g.pods[0];
   const nodes = [...new Set(g.pods.map((p) => p.node).filter((n): n is string => n !== undefined))];
   const since = g.pods.map((p) => p.sinceMs);
-  const lo = Math.min(...since);
-  const hi = Math.max(...since);
+  const lo = since.reduce((a, b) => Math.min(a, b));
+  const hi = since.reduce((a, b) => Math.max(a, b));
   const sinceText = lo === hi ? `since ${formatClock(lo)}` : `since ${formatClock(lo)}–${formatClock(hi)}`;
   const who =
     g.pods.length === 1

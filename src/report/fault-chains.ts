@@ -51,8 +51,18 @@ interface Acc {
   pendingMsMax: number;
 }
 
-/** The chain of every fault that started, in start order. */
+const built = new WeakMap<readonly TraceEvent[], { length: number; chains: FaultChain[] }>();
+
+/** The chain of every fault that started, in start order. Built once per trace (every report asks); read-only. */
 export function faultChains(events: readonly TraceEvent[]): FaultChain[] {
+  const memo = built.get(events);
+  if (memo !== undefined && memo.length === events.length) return memo.chains;
+  const chains = buildChains(events);
+  built.set(events, { length: events.length, chains });
+  return chains;
+}
+
+function buildChains(events: readonly TraceEvent[]): FaultChain[] {
   const b = new ChainBuilder();
   for (const e of events) {
     if (e.type.startsWith('pod.')) b.podEvent(e);

@@ -47,12 +47,12 @@ code, .log { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospa
 `;
 
 /** The HTML report as one string. */
-export function renderHtmlReport(summary: RunSummary, events: readonly TraceEvent[]): string {
+export function renderHtmlReport(summary: RunSummary, events: readonly TraceEvent[], timelineSvg?: string): string {
   const failed = summary.slos.filter((s) => !s.passed);
   const verdict = summary.passed
     ? `✔ Passed: all ${summary.slos.length} SLOs held`
     : `✘ Failed: ${failed.length} of ${summary.slos.length} SLOs violated (${failed.map((s) => s.name).join(', ')})`;
-  const svg = renderTimelineSvg(summary, events);
+  const svg = timelineSvg ?? renderTimelineSvg(summary, events);
   const log = milestones(events);
 
   const sloRows = sloRowsHtml(summary, events);

@@ -10,9 +10,11 @@ export type ReportFile = 'timeline.svg' | 'report.html' | 'report.md' | 'junit.x
 
 /** Every report file of SPEC §5 except summary.json and events.jsonl, by file name. */
 export function renderReports(summary: RunSummary, events: readonly TraceEvent[]): Record<ReportFile, string> {
+  // The timeline is the costliest part at scale: drawn once, used twice.
+  const svg = renderTimelineSvg(summary, events);
   return {
-    'timeline.svg': renderTimelineSvg(summary, events),
-    'report.html': renderHtmlReport(summary, events),
+    'timeline.svg': svg,
+    'report.html': renderHtmlReport(summary, events, svg),
     'report.md': renderMarkdownReport(summary, events),
     'junit.xml': renderJunit(summary, events),
   };

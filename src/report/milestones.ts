@@ -32,8 +32,18 @@ interface Group {
   render: (subjects: string[]) => string;
 }
 
-/** The key events of a run in time order, bursts folded. */
+const built = new WeakMap<readonly TraceEvent[], { length: number; list: Milestone[] }>();
+
+/** The key events of a run in time order, bursts folded. Built once per trace (every report asks); read-only. */
 export function milestones(events: readonly TraceEvent[]): Milestone[] {
+  const memo = built.get(events);
+  if (memo !== undefined && memo.length === events.length) return memo.list;
+  const list = buildMilestones(events);
+  built.set(events, { length: events.length, list });
+  return list;
+}
+
+function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
   const done: Group[] = [];
   const open = new Map<string, Group>();
   const podNode = new Map<string, string>();

@@ -13,69 +13,99 @@ interface PodLife {
   node?: string;
   life: string[];
   state: string;
-  touchedMs: number;
 }
 
-function lifeOf(events: readonly TraceEvent[]): { pods: PodLife[]; firstFaultMs: number } {
-  const pods = new Map<string, PodLife>();
+/** What a pod is after an event (undefined: the event does not change it). */
+function stateAfter(e: TraceEvent, before: string): string | undefined {
+  switch (e.type) {
+    case 'pod.created':
+      return 'Pending';
+    case 'pod.scheduled':
+      return 'ContainerCreating';
+    case 'pod.started':
+      return 'Running';
+    case 'pod.stopped':
+      return 'Stopped';
+    case 'pod.ready.changed':
+      return before === 'Running' || before === 'Running, Ready' ? (e.ready ? 'Running, Ready' : 'Running') : undefined;
+    case 'pod.deleted':
+      return 'Terminating';
+    case 'pod.removed':
+      return 'gone';
+    default:
+      return undefined;
+  }
+}
+
+/** One event of a pod's life as text: `03:00.0 scheduled to worker-a-1`. */
+function lifeText(e: TraceEvent): string | undefined {
+  const at = formatClock(e.atMs);
+  switch (e.type) {
+    case 'pod.created':
+      return `${at} created`;
+    case 'pod.unschedulable':
+      return `${at} unschedulable: ${e.reason}`;
+    case 'pod.scheduled':
+      return `${at} scheduled to ${e.node}`;
+    case 'pod.started':
+      return `${at} started`;
+    case 'pod.stopped':
+      return `${at} stopped (${e.reason})`;
+    case 'pod.ready.changed':
+      return `${at} ${e.ready ? 'Ready' : 'not Ready'} (${e.by})`;
+    case 'pod.deleted':
+      return `${at} deleted (${e.reason})`;
+    case 'pod.removed':
+      return `${at} removed`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Two passes, so that a run with 150,000 pods builds the life story of at most POD_ROWS_MAX of them:
+ * the first finds each pod's state at the end and whether a fault touched it, the second writes the
+ * lives of the pods shown.
+ */
+function lifeOf(events: readonly TraceEvent[]): { shown: PodLife[]; total: number; relevant: number } {
+  const pods = new Map<string, { state: string; touched: boolean }>();
   let firstFaultMs = Infinity;
   for (const e of events) {
     if (e.type === 'fault.started') firstFaultMs = Math.min(firstFaultMs, e.atMs);
     if (!('pod' in e)) continue;
     let p = pods.get(e.pod);
-    if (e.type === 'pod.created') {
-      // A StatefulSet reuses names: the new object's life continues on the same row.
-      if (!p) pods.set(e.pod, (p = { pod: e.pod, workload: e.workload, life: [], state: 'Pending', touchedMs: -1 }));
-      else p.state = 'Pending';
+    if (!p) {
+      if (e.type !== 'pod.created') continue;
+      pods.set(e.pod, (p = { state: 'Pending', touched: false }));
     }
-    if (!p) continue;
-    const at = formatClock(e.atMs);
-    switch (e.type) {
-      case 'pod.created':
-        p.life.push(`${at} created`);
-        break;
-      case 'pod.unschedulable':
-        p.life.push(`${at} unschedulable: ${e.reason}`);
-        break;
-      case 'pod.scheduled':
-        p.node = e.node;
-        p.state = 'ContainerCreating';
-        p.life.push(`${at} scheduled to ${e.node}`);
-        break;
-      case 'pod.started':
-        p.state = 'Running';
-        p.life.push(`${at} started`);
-        break;
-      case 'pod.stopped':
-        p.state = 'Stopped';
-        p.life.push(`${at} stopped (${e.reason})`);
-        break;
-      case 'pod.ready.changed':
-        if (p.state === 'Running' || p.state === 'Running, Ready') p.state = e.ready ? 'Running, Ready' : 'Running';
-        p.life.push(`${at} ${e.ready ? 'Ready' : 'not Ready'} (${e.by})`);
-        break;
-      case 'pod.deleted':
-        p.state = 'Terminating';
-        p.life.push(`${at} deleted (${e.reason})`);
-        break;
-      case 'pod.removed':
-        p.state = 'gone';
-        p.life.push(`${at} removed`);
-        break;
-    }
-    if (e.atMs >= firstFaultMs && p.touchedMs < 0) p.touchedMs = e.atMs;
+    p.state = stateAfter(e, p.state) ?? p.state;
+    if (e.atMs >= firstFaultMs) p.touched = true;
   }
-  return { pods: [...pods.values()], firstFaultMs };
+  // Pods a fault touched, and pods not Ready at the end, in the order they first appeared.
+  const chosen = new Map<string, PodLife>();
+  let relevant = 0;
+  for (const [pod, p] of pods) {
+    if (!p.touched && p.state === 'Running, Ready') continue;
+    relevant++;
+    if (chosen.size < POD_ROWS_MAX) chosen.set(pod, { pod, workload: '', life: [], state: p.state });
+  }
+  for (const e of events) {
+    if (!('pod' in e)) continue;
+    const p = chosen.get(e.pod);
+    if (!p) continue;
+    if (e.type === 'pod.created') p.workload = e.workload;
+    if (e.type === 'pod.scheduled') p.node = e.node;
+    const text = lifeText(e);
+    if (text !== undefined) p.life.push(text);
+  }
+  return { shown: [...chosen.values()], total: pods.size, relevant };
 }
 
 /** The table (with its filter box, which only shows when JavaScript runs), or '' when there are no pods. */
 export function podTableHtml(events: readonly TraceEvent[]): string {
-  const { pods } = lifeOf(events);
-  if (pods.length === 0) return '';
-  // Pods the faults touched, and pods not Ready at the end, first; then in order of the first touch.
-  const relevant = pods.filter((p) => p.touchedMs >= 0 || p.state !== 'Running, Ready');
-  const shown = relevant.slice(0, POD_ROWS_MAX);
-  const left = pods.length - shown.length;
+  const { shown, total, relevant } = lifeOf(events);
+  if (total === 0) return '';
+  const left = total - shown.length;
   const rows = shown
     .map(
       (p) =>
@@ -86,8 +116,10 @@ export function podTableHtml(events: readonly TraceEvent[]): string {
     shown.length === 0
       ? 'No pod was touched by a fault, and every pod was Ready at the end.'
       : left > 0
-        ? `${shown.length} of ${pods.length} pods: those a fault touched or that were not Ready at the end${relevant.length > shown.length ? ` (the first ${POD_ROWS_MAX})` : ''}; the others ran Ready throughout.`
-        : `All ${pods.length} pods.`;
+        ? relevant > shown.length
+          ? `${shown.length} of ${total} pods: the first ${shown.length} of the ${relevant} that a fault touched or that were not Ready at the end.`
+          : `${shown.length} of ${total} pods: those a fault touched or that were not Ready at the end; the others ran Ready throughout.`
+        : `All ${total} pods.`;
   return `<h2 id="pods">Pods</h2>
 <p class="small">${esc(note)}</p>
 <div class="podfilter"><input type="search" placeholder="filter: workload, node, state, event (all words must match)" aria-label="filter pods"> <span class="count small"></span></div>

@@ -66,8 +66,12 @@ function ecdfSvg(r: SweepResult, k: number): string {
   if (all.length === 0) return `<p class="note">No run measured a value for this SLO.</p>`;
   // A grid can vary the bound itself: draw each distinct one.
   const bounds = [...new Set(r.points.map((p) => p.slos[k]?.bound).filter((b): b is number => b != null))];
-  const lo = Math.min(...all, ...bounds);
-  const hi = Math.max(...all, ...bounds);
+  // Not Math.min(...all): a sweep may have a million runs.
+  const lo = [...bounds, ...series.map((v) => v[0] ?? Infinity)].reduce((a, b) => Math.min(a, b), Infinity);
+  const hi = [...bounds, ...series.map((v) => v[v.length - 1] ?? -Infinity)].reduce(
+    (a, b) => Math.max(a, b),
+    -Infinity,
+  );
   const pad = hi > lo ? (hi - lo) * 0.04 : Math.max(1, Math.abs(hi) * 0.1);
   const x0 = lo - pad;
   const x1 = hi + pad;

@@ -745,45 +745,33 @@ function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: numb
     .attr('fill', COLORS.none);
   let maxUnhealthy = 0;
   let maxOff = 0;
+  let maxTainted = 0;
   let prev = 0;
+  // One path per colour, made of the steps' rectangles: thousands of rect elements made the timeline of
+  // a 5,000-node run slow to build and to draw.
+  const parts: Record<'False' | 'Unknown' | 'True' | 'off' | 'noExecute', Box[]> = {
+    False: [],
+    Unknown: [],
+    True: [],
+    off: [],
+    noExecute: [],
+  };
   const flush = (t0: number, t1: number) => {
     if (t1 <= t0) return;
     const x0 = x(t0);
     const w = Math.max(0.5, x(t1) - x0);
     // Unhealthy at the bottom (what the eye looks for), healthy above.
     let base = top + h;
-    for (const [k, color] of [
-      ['False', COLORS.notReady],
-      ['Unknown', COLORS.unknown],
-      ['True', COLORS.ready],
-    ] as const) {
+    for (const k of ['False', 'Unknown', 'True'] as const) {
       const hh = yOf(cur[k]);
-      if (hh > 0)
-        g.append('rect')
-          .attr('x', x0)
-          .attr('y', base - hh)
-          .attr('width', w)
-          .attr('height', hh)
-          .attr('fill', color);
+      if (hh > 0) parts[k].push({ x: x0, y: base - hh, w, h: hh });
       base -= hh;
     }
-    if (cur.off > 0)
-      g.append('rect')
-        .attr('x', x0)
-        .attr('y', top + h - yOf(cur.off))
-        .attr('width', w)
-        .attr('height', yOf(cur.off))
-        .attr('fill', 'url(#hasim-off)');
-    if (cur.noExecute > 0)
-      g.append('rect')
-        .attr('x', x0)
-        .attr('y', top + h + 1)
-        .attr('width', w)
-        .attr('height', 4)
-        .attr('fill', COLORS.noExecute)
-        .attr('fill-opacity', 0.25 + 0.75 * (cur.noExecute / total));
+    if (cur.off > 0) parts.off.push({ x: x0, y: top + h - yOf(cur.off), w, h: yOf(cur.off) });
+    if (cur.noExecute > 0) parts.noExecute.push({ x: x0, y: top + h + 1, w, h: 4 });
     maxUnhealthy = Math.max(maxUnhealthy, cur.Unknown + cur.False);
     maxOff = Math.max(maxOff, cur.off);
+    maxTainted = Math.max(maxTainted, cur.noExecute);
   };
   for (const t of times) {
     flush(prev, Math.min(t, endMs));
@@ -792,6 +780,22 @@ function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: numb
     prev = t;
   }
   flush(prev, endMs);
+  const zone = nodes[0]?.zone ?? '';
+  const fills = [
+    ['False', COLORS.notReady, `${zone}: NotReady nodes (at most ${maxUnhealthy} not Ready)`],
+    ['Unknown', COLORS.unknown, `${zone}: Unknown nodes (at most ${maxUnhealthy} not Ready)`],
+    ['True', COLORS.ready, `${zone}: Ready nodes`],
+    ['off', 'url(#hasim-off)', `${zone}: powered-off hosts (at most ${maxOff})`],
+    ['noExecute', COLORS.noExecute, `${zone}: nodes tainted NoExecute (at most ${maxTainted} at once)`],
+  ] as const;
+  for (const [k, fill, tip] of fills)
+    if (parts[k].length)
+      g.append('path')
+        .attr('d', boxesPath(parts[k]))
+        .attr('fill', fill)
+        .attr('fill-opacity', k === 'noExecute' ? 0.7 : 1)
+        .append('title')
+        .text(tip);
   g.append('rect')
     .attr('x', PLOT_LEFT)
     .attr('y', top)
@@ -822,8 +826,11 @@ function workloadChart(
   summary: RunSummary,
 ): void {
   const g = svg.append('g');
-  const pts = s.points;
-  const maxY = Math.max(1, ...pts.map((p) => Math.max(p.ready, p.desired)), ...running.map((p) => p.running));
+  const pts = compressSteps(s.points, endMs, (p) => p.ready);
+  running = compressSteps(running, endMs, (p) => -p.running);
+  let maxY = 1;
+  for (const p of pts) maxY = Math.max(maxY, p.ready, p.desired);
+  for (const p of running) maxY = Math.max(maxY, p.running);
   const h = WORKLOAD_H;
   const y = (v: number) => top + h - (v / maxY) * h;
   g.append('text')
@@ -856,26 +863,31 @@ function workloadChart(
   const seg = pts
     .map((p, i) => ({ ...p, endMs: i + 1 < pts.length ? pts[i + 1].atMs : endMs }))
     .filter((p) => p.endMs > p.atMs);
+  // The Ready area as one path; each drop below desired as one shape with its own hover details.
+  const readyBoxes: Box[] = [];
+  const drops: { boxes: Box[]; fromMs: number; toMs: number; lowest: number; desired: number }[] = [];
+  let open: (typeof drops)[number] | undefined;
   for (const p of seg) {
     const x0 = x(p.atMs);
     const w = Math.max(0.5, x(p.endMs) - x0);
-    g.append('rect')
-      .attr('x', x0)
-      .attr('y', y(p.ready))
-      .attr('width', w)
-      .attr('height', top + h - y(p.ready))
-      .attr('fill', COLORS.readyFill);
+    readyBoxes.push({ x: x0, y: y(p.ready), w, h: top + h - y(p.ready) });
     if (p.ready < p.desired && (s.firstFullMs === null || p.atMs >= s.firstFullMs)) {
-      g.append('rect')
-        .attr('x', x0)
-        .attr('y', y(p.desired))
-        .attr('width', w)
-        .attr('height', y(p.ready) - y(p.desired))
-        .attr('fill', COLORS.deficit)
-        .append('title')
-        .text(`${s.workload}: ${p.ready}/${p.desired} Ready ${formatClock(p.atMs)}–${formatClock(p.endMs)}`);
-    }
+      if (!open) drops.push((open = { boxes: [], fromMs: p.atMs, toMs: p.endMs, lowest: p.ready, desired: p.desired }));
+      open.boxes.push({ x: x0, y: y(p.desired), w, h: y(p.ready) - y(p.desired) });
+      open.toMs = p.endMs;
+      open.lowest = Math.min(open.lowest, p.ready);
+      open.desired = p.desired;
+    } else open = undefined;
   }
+  if (readyBoxes.length) g.append('path').attr('d', boxesPath(readyBoxes)).attr('fill', COLORS.readyFill);
+  for (const d of drops)
+    g.append('path')
+      .attr('d', boxesPath(d.boxes))
+      .attr('fill', COLORS.deficit)
+      .append('title')
+      .text(
+        `${s.workload}: below desired ${formatClock(d.fromMs)}–${formatClock(d.toMs)} (${formatDuration(d.toMs - d.fromMs)}), lowest ${d.lowest}/${d.desired} Ready`,
+      );
   const step = (value: (p: (typeof seg)[number]) => number) =>
     seg
       .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.atMs).toFixed(1)},${y(value(p)).toFixed(1)}H${x(p.endMs).toFixed(1)}`)
@@ -1001,6 +1013,49 @@ function workloadChart(
         .text(`✘ ${r.name}: broken at ${formatClock(r.violatedAtMs)}`);
     }
   }
+}
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Rectangles as one path of absolute commands (M, H, V, Z: what report.html's zoom rewrites). */
+function boxesPath(boxes: readonly Box[]): string {
+  let d = '';
+  for (const b of boxes)
+    d += `M${b.x.toFixed(1)},${b.y.toFixed(1)}H${(b.x + b.w).toFixed(1)}V${(b.y + b.h).toFixed(1)}H${b.x.toFixed(1)}Z`;
+  return d;
+}
+
+/** Above this many steps a chart is thinned to what its width can show. */
+const STEPS_MAX = 3000;
+const STEP_BUCKETS = 1000;
+
+/**
+ * A step function with more steps than pixels, thinned: per 1/1000 of the run, its first step, its
+ * lowest one (by `key`: a dip must stay visible) and its last one. A 300-Deployment run sums to more
+ * than 100,000 steps; the chart shows the same shape from 3,000 at most.
+ */
+function compressSteps<T extends { atMs: number }>(points: readonly T[], endMs: number, key: (p: T) => number): T[] {
+  if (points.length <= STEPS_MAX) return points as T[];
+  const out: T[] = [];
+  const bucketMs = Math.max(1, endMs / STEP_BUCKETS);
+  let i = 0;
+  while (i < points.length) {
+    const bucket = Math.floor(points[i].atMs / bucketMs);
+    let j = i;
+    let low = i;
+    while (j + 1 < points.length && Math.floor(points[j + 1].atMs / bucketMs) === bucket) {
+      j++;
+      if (key(points[j]) < key(points[low])) low = j;
+    }
+    for (const k of [...new Set([i, low, j])].sort((a, b) => a - b)) out.push(points[k]);
+    i = j + 1;
+  }
+  return out;
 }
 
 function yTicks(maxY: number): number[] {
