@@ -1,7 +1,8 @@
 // One end-to-end run in a process of its own (started by scale-bench.ts), as `hasim run` does it:
 // simulate, judge, then write events.jsonl, summary.json and every report file, and render the terminal
-// summary. `node report-run.js <nodes> <pods> <deployments>` prints its figures as one JSON object.
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// summary. `node report-run.js <nodes> <pods> <deployments> [out-dir]` prints its figures as one JSON
+// object; with out-dir the files are kept there (to look at them), else written to a temporary folder.
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toJsonl } from '../src/engine/index.js';
@@ -22,9 +23,11 @@ export interface ReportRunFigures {
   summaryLines: number;
 }
 
-const [nodes, pods, deployments] = process.argv.slice(2).map(Number);
+const [nodes, pods, deployments] = process.argv.slice(2, 5).map(Number);
+const keep = process.argv[5];
 const scenario = scaleScenario(nodes, pods, deployments);
-const dir = mkdtempSync(join(tmpdir(), 'hasim-bench-'));
+const dir = keep ?? mkdtempSync(join(tmpdir(), 'hasim-bench-'));
+mkdirSync(dir, { recursive: true });
 const t0 = performance.now();
 const { summary, events } = runScenario(scenario, { wallClockMs: () => performance.now() });
 const t1 = performance.now();
@@ -38,7 +41,7 @@ const text = renderTextSummary(summary, { color: false, reportDir: dir, events }
 const t2 = performance.now();
 const sizes: Record<string, number> = {};
 for (const name of Object.keys(files)) sizes[name] = statSync(join(dir, name)).size;
-rmSync(dir, { recursive: true, force: true });
+if (!keep) rmSync(dir, { recursive: true, force: true });
 const figures: ReportRunFigures = {
   nodes,
   pods,

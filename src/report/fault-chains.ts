@@ -118,7 +118,9 @@ class ChainBuilder {
         for (const a of this.controlPlane) if (a.chain.endMs === null) note(a, 'leader lost', e.atMs, e.component);
         break;
       case 'leader.acquired':
-        for (const a of this.controlPlane) if (a.seen.has('leader lost')) note(a, 'new leader', e.atMs, e.component);
+        // The first new leader of each component that lost its leader during the fault.
+        for (const a of this.controlPlane)
+          if (a.seen.get('leader lost')?.subjects.has(e.component)) note(a, 'new leader', e.atMs, e.component);
         break;
     }
   }

@@ -197,10 +197,11 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
       .attr('fill', COLORS.text)
       .text(`${z.zone} · ${z.nodes.length} node${z.nodes.length === 1 ? '' : 's'}`);
     const tainted = taintedText(z.nodes);
+    const headingW = `${z.zone} · ${z.nodes.length} nodes`.length * 7; // bold 11px: ~7 px a character
     if (tainted)
       svg
         .append('text')
-        .attr('x', 16 + (z.zone.length + 12) * 7)
+        .attr('x', 16 + headingW + 10)
         .attr('y', z.top - 4)
         .attr('fill', COLORS.noExecute)
         .text(tainted);

@@ -45,3 +45,20 @@ describe('milestones of many workloads', () => {
     );
   });
 });
+
+describe('terminal summary of a large run', () => {
+  it('stays under 40 lines with 60 SLOs, most of them failed, and six faults', () => {
+    const { summary, events } = run('test/fixtures/six-faults.yaml');
+    const many = {
+      ...summary,
+      slos: Array.from({ length: 60 }, (_, i) => ({ ...summary.slos[i % summary.slos.length], name: `slo ${i}` })),
+    };
+    const text = renderTextSummary(many, { color: false, events, reportDir: 'out' });
+    const lines = text.trimEnd().split('\n');
+    expect(lines.length).toBeLessThan(40);
+    expect(text).toContain('  … 51 more SLOs (51 failed) in the report');
+    expect(text).toContain('  … 55 more failed SLOs in the report');
+    expect(text).toMatch(/Milestones\n(.*\n){3,}/);
+    expect(text).toContain('Reproduce: ');
+  });
+});
