@@ -172,7 +172,9 @@ export function describeEvent(e: Record<string, unknown>): string {
   if (typeof e.atMs === 'number') parts.push(`at ${formatClock(e.atMs)}`);
   for (const [k, v] of Object.entries(e)) {
     if (k === 'type' || k === 'atMs') continue;
-    parts.push(`${k}=${Array.isArray(v) ? v.join(',') : String(v)}`);
+    // A fault's 101 targets would make one line of a whole screen.
+    const list = (xs: unknown[]) => (xs.length <= 5 ? xs.join(',') : `${xs.slice(0, 5).join(',')},… (${xs.length})`);
+    parts.push(`${k}=${Array.isArray(v) ? list(v) : String(v)}`);
   }
   return parts.join(' ');
 }

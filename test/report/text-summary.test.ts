@@ -62,3 +62,13 @@ describe('terminal summary of a large run', () => {
     expect(text).toContain('Reproduce: ');
   });
 });
+
+describe('a failure line', () => {
+  it('names at most 5 of a fault’s targets and says how many there were', async () => {
+    const { describeEvent } = await import('../../src/report/index.js');
+    const targets = Array.from({ length: 101 }, (_, i) => `worker-${i}`);
+    expect(describeEvent({ type: 'fault.started', atMs: 60_000, fault: 'f', targets })).toBe(
+      'fault.started at 01:00.0 fault=f targets=worker-0,worker-1,worker-2,worker-3,worker-4,… (101)',
+    );
+  });
+});
