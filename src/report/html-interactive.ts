@@ -102,17 +102,50 @@ export const INTERACTIVE_JS = `
       else if (it.tag === 'text') el.setAttribute('x', f(it.x));
       else if (it.tag === 'path') {
         var out = [], cmd = '', n = 0;
+        // A marker keeps its shape: all its points move as its first one does.
+        var shift = null;
+        if (el.hasAttribute('data-shift')) {
+          // Its centre is the midpoint of its first two points (the triangle's top edge).
+          var xc = (parseFloat(it.d[1]) + parseFloat(it.d[4])) / 2;
+          shift = f(xc) - xc;
+        }
+        var fx = function (v) { return shift === null ? f(v) : v + shift; };
         it.d.forEach(function (tok) {
           if (/[MLHVZ]/.test(tok)) { cmd = tok; n = 0; out.push(tok); return; }
           var v = parseFloat(tok);
           var isX = cmd === 'H' || ((cmd === 'M' || cmd === 'L') && n % 2 === 0);
-          out.push((isX ? f(v) : v).toFixed(1) + ((cmd === 'M' || cmd === 'L') && n % 2 === 0 ? ',' : ' '));
+          out.push((isX ? fx(v) : v).toFixed(1) + ((cmd === 'M' || cmd === 'L') && n % 2 === 0 ? ',' : ' '));
           n++;
         });
         el.setAttribute('d', out.join('').replace(/ $/, ''));
       }
     });
+    ticks();
     if (label) label.textContent = 'Showing ' + clock(view.t0) + '–' + clock(view.t1) + (view.t1 - view.t0 < END ? ' (zoom ' + (END / (view.t1 - view.t0)).toFixed(1) + '×)' : '') + '. Drag to pan, double-click to zoom in.';
+  }
+  // Zoomed in, the axes get ticks at a step that suits the window (1 s to 1 h), instead of the whole run's.
+  var STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].map(function (x) { return x * 1000; });
+  function ticks() {
+    var zoomed = view.t1 - view.t0 < END * 0.99;
+    Array.prototype.forEach.call(svg.querySelectorAll('g.axis-ticks'), function (g) {
+      Array.prototype.forEach.call(g.querySelectorAll('.ztick'), function (n) { g.removeChild(n); });
+      Array.prototype.forEach.call(g.children, function (n) { if (!n.hasAttribute('data-fixed')) n.style.display = zoomed ? 'none' : ''; });
+      if (!zoomed) return;
+      var span = view.t1 - view.t0;
+      var step = STEPS.filter(function (st) { return span / st <= 10; })[0] || 3600000;
+      var y = +g.getAttribute('data-y'), top = g.getAttribute('data-side') === 'top';
+      for (var t = Math.ceil(view.t0 / step) * step; t <= view.t1; t += step) {
+        var x = L + ((t - view.t0) / span) * (R - L);
+        var tick = document.createElementNS(NS, 'line');
+        tick.setAttribute('class', 'ztick'); tick.setAttribute('stroke', '#9aa5b1');
+        tick.setAttribute('x1', x); tick.setAttribute('x2', x); tick.setAttribute('y1', y); tick.setAttribute('y2', top ? y - 4 : y + 4);
+        var text = document.createElementNS(NS, 'text');
+        text.setAttribute('class', 'ztick'); text.setAttribute('x', x); text.setAttribute('y', top ? y - 7 : y + 15);
+        text.setAttribute('text-anchor', 'middle');
+        text.textContent = clock(t);
+        g.appendChild(tick); g.appendChild(text);
+      }
+    });
   }
   function clock(ms) {
     var s = Math.floor(ms / 1000), h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, sec = s % 60;

@@ -636,8 +636,20 @@ function timeTicks(endMs: number): number[] {
 }
 
 function axis(svg: Sel, ticks: number[], x: Scale, y: number, side: 'top' | 'bottom'): void {
-  const g = svg.append('g').attr('fill', COLORS.muted);
-  g.append('line').attr('x1', PLOT_LEFT).attr('x2', PLOT_RIGHT).attr('y1', y).attr('y2', y).attr('stroke', '#9aa5b1');
+  // report.html's zoom replaces the ticks of the class with finer ones, at data-y.
+  const g = svg
+    .append('g')
+    .attr('fill', COLORS.muted)
+    .attr('class', 'axis-ticks')
+    .attr('data-y', y)
+    .attr('data-side', side);
+  g.append('line')
+    .attr('x1', PLOT_LEFT)
+    .attr('x2', PLOT_RIGHT)
+    .attr('y1', y)
+    .attr('y2', y)
+    .attr('stroke', '#9aa5b1')
+    .attr('data-fixed', 1);
   for (const t of ticks) {
     g.append('line')
       .attr('x1', x(t))
@@ -1010,6 +1022,8 @@ function workloadChart(
       g.append('path')
         .attr('d', `M${vx - 5},${top - 7}L${vx + 5},${top - 7}L${vx},${top}Z`)
         .attr('fill', COLORS.fail)
+        // A marker: report.html's zoom moves it along the axis without widening it.
+        .attr('data-shift', 1)
         .append('title')
         .text(`✘ ${r.name}: broken at ${formatClock(r.violatedAtMs)}`);
     }

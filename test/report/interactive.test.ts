@@ -77,6 +77,11 @@ describeInBrowser('report.html in Chromium', () => {
       'Showing 10:00–30:00 (zoom 2.0×). Drag to pan, double-click to zoom in.',
     );
     expect(Number(await tick.getAttribute('x'))).toBeCloseTo(before, 0); // the centre stays put
+    // Finer ticks for the window: every 2 minutes over 20 minutes, where the whole run had 5.
+    expect(await page.locator('.timeline svg text.ztick').allTextContents()).toEqual(
+      expect.arrayContaining(['10:00', '12:00', '14:00', '28:00', '30:00']),
+    );
+    expect(await page.isVisible('.timeline svg text.ztick >> text=12:00')).toBe(true);
     const box = (await page.locator('.timeline svg').boundingBox())!;
     await page.mouse.move(box.x + 700, box.y + 300);
     await page.mouse.down();
@@ -86,6 +91,7 @@ describeInBrowser('report.html in Chromium', () => {
     expect(Number(await tick.getAttribute('x'))).toBeLessThan(before - 100);
     await page.click('#zoom-reset');
     expect(await page.textContent('.zoomlabel')).toBe('Showing 00:00–40:00. Drag to pan, double-click to zoom in.');
+    expect(await page.locator('.timeline svg text.ztick').count()).toBe(0);
     expect(Number(await tick.getAttribute('x'))).toBeCloseTo(before, 0);
   });
 
