@@ -32,6 +32,8 @@ export interface ChainStep {
   of?: number;
   unit: 'node' | 'pod' | '';
   note?: string;
+  /** For leader steps: the components, in the order they lost or gained a leader. */
+  components?: string[];
 }
 
 export interface FaultChain {
@@ -241,6 +243,7 @@ function finish(a: Acc): FaultChain {
     if (nodeCount > 0 && (kind === 'detected' || kind === 'tainted')) step.of = nodeCount;
     if (kind === 'evicted') step.of = a.victims;
     if (kind === 'replaced' || kind === 'scheduled' || kind === 'Ready') step.of = evicted;
+    if (kind === 'leader lost' || kind === 'new leader') step.components = [...s.subjects];
     if (kind === 'scheduled' && a.lastUnschedulable !== undefined)
       step.note = `Pending up to ${formatDuration(a.pendingMsMax)}; the scheduler said "${a.lastUnschedulable}"`;
     a.chain.steps.push(step);
@@ -258,6 +261,7 @@ export function stepText(c: FaultChain, s: ChainStep): string {
   const after = `+${formatDuration(s.firstMs - c.startMs)}`;
   if (s.kind === 'ended') return `ended ${after}`;
   const parts: string[] = [];
+  if (s.components) parts.push(s.components.join(', '));
   if (s.unit)
     parts.push(
       s.of !== undefined ? `${s.count}/${s.of} ${plural(s.unit, s.of)}` : `${s.count} ${plural(s.unit, s.count)}`,
