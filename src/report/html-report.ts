@@ -31,6 +31,7 @@ td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .pass-cell { color: #1f6f3a; font-weight: 600; white-space: nowrap; }
 .fail-cell { color: #9b1c1c; font-weight: 600; white-space: nowrap; }
 tr.failed td { background: #fff5f5; }
+tr.passed td:first-child, tr.failed td:first-child { min-width: 150px; }
 code, .log { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 .log { background: #fff; border: 1px solid #e4e7eb; border-radius: 8px; padding: 10px 14px; margin: 0; white-space: pre-wrap; }
 .log .t { color: #616e7c; }
