@@ -31,6 +31,7 @@ table.heatmap { width: auto; } table.heatmap td { min-width: 110px; }
 
 /** A number of the SLO's unit as text (durations formatted, counts as numbers). */
 function fmt(v: number, s: Pick<SweepSloStats, 'unit'>): string {
+  if (v === 0) return '0';
   return s.unit === 'ms' ? formatDuration(v) : Number.isInteger(v) ? String(v) : v.toFixed(1);
 }
 
@@ -161,6 +162,9 @@ function lineSvg(r: SweepResult, k: number): string {
     'pass rate',
     '4 3',
   );
+  // The pass rate's own axis, on the right.
+  for (const rate of [0, 0.5, 1])
+    parts.push(`<text x="${W - 2}" y="${yRate(rate) + 4}" text-anchor="end" fill="#2f855a">${rate * 100}%</text>`);
   if (slo.bound !== null)
     parts.push(
       `<line x1="${M.left}" x2="${W - M.right}" y1="${y(slo.bound)}" y2="${y(slo.bound)}" stroke="#c53030" stroke-dasharray="5 3"/>`,
@@ -171,7 +175,7 @@ function lineSvg(r: SweepResult, k: number): string {
   parts.push('</svg>');
   return (
     parts.join('') +
-    `<p class="note"><span style="color:#2b6cb0;font-weight:600">━</span> p50 &nbsp; <span style="color:#9b2c2c;font-weight:600">━</span> p99 &nbsp; <span style="color:#2f855a;font-weight:600">╍</span> pass rate (0 at the bottom, 100% at the top) &nbsp; <span style="color:#c53030">╍</span> bound</p>`
+    `<p class="note"><span style="color:#2b6cb0;font-weight:600">━</span> p50 &nbsp; <span style="color:#9b2c2c;font-weight:600">━</span> p99 &nbsp; <span style="color:#2f855a;font-weight:600">╍</span> pass rate (right-hand scale) &nbsp; <span style="color:#c53030">╍</span> bound</p>`
   );
 }
 
