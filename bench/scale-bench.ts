@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SEMI_SPACE_FLAG } from '../src/cli/heap.js';
+import type { ReportRunFigures } from './report-run.js';
 
 export interface ScaleFigures {
   nodes: number;
@@ -42,4 +43,31 @@ export function scaleBench(): void {
     console.log(`  peak memory (resident) ${f.peakRssMiB.toFixed(0)} MiB${target('< 2048 MiB', f.peakRssMiB < 2048)}`);
     console.log(`  SLOs: ${f.slos.join('; ')}\n`);
   }
+  reportBench();
+}
+
+/**
+ * The whole `hasim run` of the largest size with 300 Deployments and every report file written (issue
+ * 18): under 25 s and 2 GB, report.html under 5 MB, the terminal summary under 40 lines.
+ */
+function reportBench(): void {
+  const runner = fileURLToPath(new URL('./report-run.js', import.meta.url));
+  const out = execFileSync(process.execPath, [SEMI_SPACE_FLAG, runner, '5000', '150000', '300'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const f = JSON.parse(out) as ReportRunFigures;
+  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  console.log('end to end: 5,000 nodes, 150,000 pods, 300 Deployments, every report file written');
+  console.log(
+    `  wall ${f.wallS.toFixed(1)} s (target < 25 s: ${met(f.wallS < 25)}): simulate ${f.simulateS.toFixed(1)} s, reports ${f.reportsS.toFixed(1)} s`,
+  );
+  console.log(
+    `  peak memory (resident) ${f.peakRssMiB.toFixed(0)} MiB (target < 2048 MiB: ${met(f.peakRssMiB < 2048)})`,
+  );
+  console.log(
+    `  report.html ${mb(f.sizes['report.html'])} (target < 5 MiB: ${met(f.sizes['report.html'] < 5 * 2 ** 20)}), timeline.svg ${mb(f.sizes['timeline.svg'])}, events.jsonl ${mb(f.sizes['events.jsonl'])}`,
+  );
+  console.log(`  terminal summary ${f.summaryLines} lines (target < 40: ${met(f.summaryLines < 40)})\n`);
 }

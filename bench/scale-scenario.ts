@@ -1,9 +1,9 @@
 // The scale benchmark's scenario, built in code so its size can vary: nodes spread over three zones,
-// 30 Deployments sharing the pods, zone-a powered off from 10 to 25 minutes of a 1-hour run.
+// 30 Deployments (or as many as asked) sharing the pods, zone-a powered off from 10 to 25 minutes of a 1-hour run.
 import { defaultKubernetesConfig } from '../src/scenario/defaults.js';
 import type { Scenario, WorkloadSpec } from '../src/scenario/types.js';
 
-export function scaleScenario(nodeCount: number, podCount: number): Scenario {
+export function scaleScenario(nodeCount: number, podCount: number, deployments = 30): Scenario {
   const zones = ['zone-a', 'zone-b', 'zone-c'];
   const perZone = Math.ceil(nodeCount / zones.length);
   const nodes = zones
@@ -16,7 +16,6 @@ export function scaleScenario(nodeCount: number, podCount: number): Scenario {
       })),
     )
     .slice(0, nodeCount);
-  const deployments = 30;
   const workloads: WorkloadSpec[] = Array.from({ length: deployments }, (_, i) => ({
     kind: 'Deployment',
     name: `svc-${i}`,

@@ -4,6 +4,8 @@
 import { join } from 'node:path';
 import type { SweepResult } from '../runner/sweep.js';
 import { renderSweepMarkdown, renderSweepText } from '../report/sweep-report.js';
+import { renderSweepHtml } from '../report/sweep-html.js';
+import { renderSweepJunit } from '../report/sweep-junit.js';
 import { EXIT } from './exit-codes.js';
 import { chooseOutDir } from './out-dir.js';
 import { useColor } from './tty.js';
@@ -14,6 +16,8 @@ export function sweepFiles(result: SweepResult): Record<string, string> {
   return {
     'sweep.json': JSON.stringify(result, null, 2) + '\n',
     'sweep.md': renderSweepMarkdown(result),
+    'sweep.html': renderSweepHtml(result),
+    'junit.xml': renderSweepJunit(result),
   };
 }
 

@@ -1,10 +1,15 @@
 // junit.xml: one test case per SLO, so CI systems (GitHub Actions reporters, GitLab) list each SLO
 // as a test that passed or failed.
+import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary } from '../trace/summary.js';
+import { causesOf, causeLines } from './causes.js';
+import { chainLine, chainNotes, faultChains, type FaultChain } from './fault-chains.js';
 import { escapeXml as esc, formatBound, formatClock, formatMeasured } from './format.js';
 import { describeEvent } from './html-report.js';
 
-export function renderJunit(summary: RunSummary): string {
+/** Without the trace, failures say what broke but not why. */
+export function renderJunit(summary: RunSummary, events?: readonly TraceEvent[]): string {
+  const chains = new Map<string, FaultChain>((events ? faultChains(events) : []).map((c) => [c.fault, c]));
   const failures = summary.slos.filter((s) => !s.passed).length;
   const suiteTime = (summary.stats.wallMs / 1000).toFixed(3);
   const name = `hasim: ${summary.scenario}`;
@@ -38,6 +43,7 @@ export function renderJunit(summary: RunSummary): string {
       s.violatedAtMs !== undefined
         ? `broken at ${formatClock(s.violatedAtMs)}${s.violatedBy ? ` by ${describeEvent(s.violatedBy)}` : ''}`
         : '',
+      ...(events ? why(s, summary, events, chains) : []),
       `reproduce: ${summary.reproduce}`,
     ].filter(Boolean);
     lines.push(`${open}>`);
@@ -47,4 +53,19 @@ export function renderJunit(summary: RunSummary): string {
   lines.push('  </testsuite>');
   lines.push('</testsuites>');
   return lines.join('\n') + '\n';
+}
+
+/** The causes of a failed availability SLO and the chain of the fault it is measured from. */
+function why(
+  s: RunSummary['slos'][number],
+  summary: RunSummary,
+  events: readonly TraceEvent[],
+  chains: ReadonlyMap<string, FaultChain>,
+): string[] {
+  const out: string[] = [];
+  const c = causesOf(s, summary, events);
+  if (c) out.push(...causeLines(c, 10));
+  const chain = s.after !== undefined ? chains.get(s.after) : undefined;
+  if (chain) out.push(`fault ${chainLine(chain)}`, ...chainNotes(chain));
+  return out;
 }

@@ -3,6 +3,8 @@ import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary } from '../trace/summary.js';
 import { formatBound, formatClock, formatDuration, formatMeasured, madeBy } from './format.js';
 import { describeEvent, targetsText } from './html-report.js';
+import { causesOf, causeLines } from './causes.js';
+import { chainNotes, faultChains, stepText } from './fault-chains.js';
 import { milestones } from './milestones.js';
 
 export const MARKDOWN_MILESTONES_MAX = 40;
@@ -51,12 +53,34 @@ export function renderMarkdownReport(summary: RunSummary, events: readonly Trace
   }
   if (summary.slos.length === 0) out.push('| | no SLOs | | | | |');
   out.push('');
+  const explained = summary.slos.flatMap((s) => {
+    const c = causesOf(s, summary, events);
+    return c ? [{ s, c }] : [];
+  });
+  if (explained.length) {
+    out.push('### Why', '');
+    for (const { s, c } of explained) {
+      const [head, ...items] = causeLines(c, 8);
+      out.push(`**${cell(s.name)}**: ${cell(head)}`, '');
+      for (const l of items) out.push(`- ${cell(l.replace(/^- /, ''))}`);
+      out.push('');
+    }
+  }
   if (summary.faults.length) {
     out.push('### Faults', '');
     for (const f of summary.faults) {
       out.push(
         `- **${cell(f.name)}** (\`${cell(f.type)}\`) ${formatClock(f.startMs)} → ${f.endMs === null ? 'end of run' : formatClock(f.endMs)}: ${cell(targetsText(f.targets))}`,
       );
+    }
+    out.push('');
+  }
+  const chains = faultChains(events).filter((c) => c.steps.length > 1);
+  if (chains.length) {
+    out.push('### From hit to Ready, per fault', '');
+    for (const c of chains) {
+      out.push(`- **${cell(c.fault)}**: ${c.steps.map((s) => cell(stepText(c, s))).join(' → ')}`);
+      for (const n of chainNotes(c)) out.push(`  - ${cell(n)}`);
     }
     out.push('');
   }

@@ -4,6 +4,7 @@
 // are folded into one line so a 300-node run stays readable.
 import type { TraceEvent } from '../trace/events.js';
 import { readySeries } from '../slo/ready-series.js';
+import { faultChains, type ChainStepKind } from './fault-chains.js';
 import { formatClock, formatDuration } from './format.js';
 
 export type MilestoneKind = 'fault' | 'node' | 'taint' | 'zone' | 'leader' | 'eviction' | 'workload';
@@ -31,8 +32,18 @@ interface Group {
   render: (subjects: string[]) => string;
 }
 
-/** The key events of a run in time order, bursts folded. */
+const built = new WeakMap<readonly TraceEvent[], { length: number; list: Milestone[] }>();
+
+/** The key events of a run in time order, bursts folded. Built once per trace (every report asks); read-only. */
 export function milestones(events: readonly TraceEvent[]): Milestone[] {
+  const memo = built.get(events);
+  if (memo !== undefined && memo.length === events.length) return memo.list;
+  const list = buildMilestones(events);
+  built.set(events, { length: events.length, list });
+  return list;
+}
+
+function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
   const done: Group[] = [];
   const open = new Map<string, Group>();
   const podNode = new Map<string, string>();
@@ -123,8 +134,7 @@ export function milestones(events: readonly TraceEvent[]): Milestone[] {
       }
     }
   }
-  for (const w of workloadMilestones(events))
-    done.push({ atMs: w.atMs, lastMs: w.atMs, kind: 'workload', subjects: [w.text], render: (s) => s[0] });
+  done.push(...foldWorkloadMilestones(workloadMilestones(events)));
 
   return done
     .map((g, i) => ({ m: toMilestone(g), i }))
@@ -133,8 +143,8 @@ export function milestones(events: readonly TraceEvent[]): Milestone[] {
 }
 
 /** Drops below desired and recoveries of each workload, after its initial rollout. */
-function workloadMilestones(events: readonly TraceEvent[]): { atMs: number; text: string }[] {
-  const out: { atMs: number; text: string }[] = [];
+function workloadMilestones(events: readonly TraceEvent[]): { atMs: number; text: string; below: boolean }[] {
+  const out: { atMs: number; text: string; below: boolean }[] = [];
   for (const s of readySeries(events).values()) {
     if (s.firstFullMs === null) continue;
     let below = false;
@@ -142,17 +152,56 @@ function workloadMilestones(events: readonly TraceEvent[]): { atMs: number; text
     for (const p of s.points) {
       if (p.atMs < s.firstFullMs) continue;
       if (p.ready < p.desired) {
-        if (!below) out.push({ atMs: p.atMs, text: `${s.workload} below desired: ${p.ready}/${p.desired} Ready` });
+        if (!below)
+          out.push({ atMs: p.atMs, below: true, text: `${s.workload} below desired: ${p.ready}/${p.desired} Ready` });
         below = true;
         lowest = Math.min(lowest, p.ready);
       } else if (below) {
         below = false;
-        out.push({ atMs: p.atMs, text: `${s.workload} recovered: ${p.ready}/${p.desired} Ready (lowest ${lowest})` });
+        out.push({
+          atMs: p.atMs,
+          below: false,
+          text: `${s.workload} recovered: ${p.ready}/${p.desired} Ready (lowest ${lowest})`,
+        });
         lowest = Infinity;
       }
     }
   }
-  return out;
+  return out.sort((a, b) => a.atMs - b.atMs);
+}
+
+/**
+ * Workloads that dropped (or recovered) within GROUP_WINDOW_MS of each other share one line: a zone
+ * outage under 300 Deployments is one "300 workloads below desired" line, not 300.
+ */
+function foldWorkloadMilestones(items: { atMs: number; text: string; below: boolean }[]): Group[] {
+  const groups: Group[] = [];
+  const open = new Map<boolean, Group>();
+  for (const w of items) {
+    const g = open.get(w.below);
+    if (g && w.atMs - g.lastMs <= GROUP_WINDOW_MS) {
+      g.subjects.push(w.text);
+      g.lastMs = w.atMs;
+      continue;
+    }
+    const verb = w.below ? 'below desired' : 'recovered';
+    const ng: Group = {
+      atMs: w.atMs,
+      lastMs: w.atMs,
+      kind: 'workload',
+      subjects: [w.text],
+      render: (s) =>
+        s.length === 1
+          ? s[0]
+          : `${s.length} workloads ${verb}: ${nameList(
+              s.map((t) => t.replace(` ${verb}: `, ' ').replace(/ Ready( \(lowest \d+\))?$/, '')),
+              3,
+            )}`,
+    };
+    open.set(w.below, ng);
+    groups.push(ng);
+  }
+  return groups;
 }
 
 function nameList(names: readonly string[], max: number): string {
@@ -162,57 +211,52 @@ function nameList(names: readonly string[], max: number): string {
 export type FaultMilestoneKind = 'detected' | 'tainted' | 'evicted' | 'rescheduled' | 'recovered';
 
 export interface FaultMilestone {
+  /** The fault the moment belongs to (for a recovery: the last fault that started before the drop). */
   fault: string;
   kind: FaultMilestoneKind;
   atMs: number;
-  /** Short label for the timeline: "detected", "recovered Deployment/web". */
+  /** Short label for the timeline: "crash-a0: detected", "Deployment/web recovered (zone-c-power)". */
   label: string;
 }
 
+const CHAIN_MARKS: Partial<Record<ChainStepKind, FaultMilestoneKind>> = {
+  detected: 'detected',
+  tainted: 'tainted',
+  evicted: 'evicted',
+  scheduled: 'rescheduled',
+};
+
 /**
- * For each fault, the first moment the cluster reacted: a hit node marked not Ready (detected), a
- * NoExecute taint on it (tainted), a pod on it deleted (evicted), a replacement pod bound elsewhere
- * (rescheduled), and each workload back at desired after dropping (recovered).
+ * For each fault, the first moment of each reaction in its chain (a hit node marked not Ready, its
+ * NoExecute taint, a victim pod deleted, a replacement bound), and each time a workload came back to
+ * desired after dropping: once per drop, attributed to the last fault that started at or before the drop.
  */
 export function faultMilestones(events: readonly TraceEvent[]): FaultMilestone[] {
   const out: FaultMilestone[] = [];
-  const faults = events.filter((e): e is Extract<TraceEvent, { type: 'fault.started' }> => e.type === 'fault.started');
-  const series = readySeries(events);
-  for (const f of faults) {
-    const targets = new Set(f.targets);
-    const podNode = new Map<string, string>();
-    const found = new Map<FaultMilestoneKind, number>();
-    let started = false;
-    const note = (kind: FaultMilestoneKind, atMs: number): void => {
-      if (!found.has(kind)) found.set(kind, atMs);
-    };
-    for (const e of events) {
-      if (e === f) started = true;
-      if (e.type === 'pod.scheduled') {
-        if (started && (found.has('evicted') || found.has('detected')) && !targets.has(e.node) && !podNode.has(e.pod))
-          note('rescheduled', e.atMs);
-        podNode.set(e.pod, e.node);
-      }
-      if (!started) continue;
-      if (e.type === 'node.ready.changed' && targets.has(e.node) && e.to !== 'True') note('detected', e.atMs);
-      else if (e.type === 'node.taint.added' && targets.has(e.node) && e.effect === 'NoExecute')
-        note('tainted', e.atMs);
-      else if (e.type === 'pod.deleted' && targets.has(podNode.get(e.pod) ?? '')) note('evicted', e.atMs);
-      if (found.size >= 4) break;
+  const chains = faultChains(events);
+  for (const c of chains) {
+    for (const s of c.steps) {
+      const kind = CHAIN_MARKS[s.kind];
+      if (kind) out.push({ fault: c.fault, kind, atMs: s.firstMs, label: `${c.fault}: ${kind}` });
     }
-    for (const kind of ['detected', 'tainted', 'evicted', 'rescheduled'] as const) {
-      const atMs = found.get(kind);
-      if (atMs !== undefined) out.push({ fault: f.fault, kind, atMs, label: kind });
-    }
-    for (const s of series.values()) {
-      let dropped = false;
-      for (const p of s.points) {
-        if (p.atMs < f.atMs) continue;
-        if (p.ready < p.desired) dropped = true;
-        else if (dropped) {
-          out.push({ fault: f.fault, kind: 'recovered', atMs: p.atMs, label: `recovered ${s.workload}` });
-          break;
-        }
+  }
+  const starts = chains.map((c) => ({ fault: c.fault, atMs: c.startMs }));
+  for (const s of readySeries(events).values()) {
+    if (s.firstFullMs === null) continue;
+    let dropMs: number | null = null;
+    for (const p of s.points) {
+      if (p.atMs < s.firstFullMs) continue;
+      if (p.ready < p.desired) dropMs ??= p.atMs;
+      else if (dropMs !== null) {
+        const cause = starts.filter((f) => f.atMs <= dropMs!).pop();
+        if (cause)
+          out.push({
+            fault: cause.fault,
+            kind: 'recovered',
+            atMs: p.atMs,
+            label: `${s.workload} recovered (${cause.fault})`,
+          });
+        dropMs = null;
       }
     }
   }

@@ -31,7 +31,7 @@ function formatValue(v: number | null, unit: 'ms' | 'count'): string {
 
 function formatBound(slo: Pick<SweepSloStats, 'type' | 'bound' | 'unit'>): string {
   if (slo.bound === null) return '—';
-  return (slo.type === 'min-available' ? '≥ ' : '') + formatValue(slo.bound, slo.unit);
+  return (slo.type === 'min-available' ? '≥ ' : '≤ ') + formatValue(slo.bound, slo.unit);
 }
 
 /** "p50 6m12s p99 6m31s max 6m40s": the figures an SRE reads a recovery distribution by. */
@@ -54,6 +54,99 @@ function seedRange(r: SweepResult): string {
   return count === 1 ? `seed ${first}` : `seeds ${first}..${first + count - 1}`;
 }
 
+/**
+ * A grid point named by the last segment of each swept path when that is unambiguous
+ * (`nodeMonitorGracePeriod=20s` rather than `spec.kubernetes.controllerManager.nodeMonitorGracePeriod=20s`).
+ */
+export function shortTitle(r: Pick<SweepResult, 'grid'>, p: Pick<SweepPointResult, 'settings'>): string {
+  if (p.settings.length === 0) return 'all runs';
+  const last = (path: string) => path.slice(path.lastIndexOf('.') + 1);
+  const lasts = r.grid.map((a) => last(a.path));
+  const unique = new Set(lasts).size === lasts.length;
+  return p.settings.map((s) => `${unique ? last(s.path) : s.path}=${s.value}`).join(' ');
+}
+
+/** What the tail figures mean, for the header of a comparison. */
+const TAIL_NOTE =
+  'p50/p90/p99: the value that half, 90% and 99% of the runs did at least as well as; worst: the worst run. For min-available (more is better) that is the low tail.';
+
+interface ComparisonRow {
+  slo: SweepSloStats;
+  point: SweepPointResult;
+  pointIndex: number;
+  ok: boolean;
+}
+
+/** Every SLO at every grid point, SLO by SLO, so the grid points of one SLO sit under each other. */
+function comparisonRows(r: SweepResult): ComparisonRow[] {
+  const rows: ComparisonRow[] = [];
+  const names = r.points[0]?.slos.map((s) => s.name) ?? [];
+  names.forEach((_, k) => {
+    r.points.forEach((point, pointIndex) => {
+      const slo = point.slos[k];
+      if (slo) rows.push({ slo, point, pointIndex, ok: slo.passRate >= r.minPassRate });
+    });
+  });
+  return rows;
+}
+
+function tailCells(s: SweepSloStats): string[] {
+  const v = (x: number | null) => formatValue(x, s.unit);
+  return [v(s.tail.p50), v(s.tail.p90), v(s.tail.p99), v(s.tail.worst)];
+}
+
+/** `p50 36.4s, p90 37.9s, p99 38.3s, worst 38.3s (bound ≤ 1m30s); 3 never dropped`: one SLO at one grid point in words. */
+export function sloFigures(s: SweepSloStats): string {
+  const [p50, p90, p99, worst] = tailCells(s);
+  const apart = apartText(s);
+  return `p50 ${p50}, p90 ${p90}, p99 ${p99}, worst ${worst} (bound ${formatBound(s)})${apart ? `; ${apart}` : ''}`;
+}
+
+/** Runs left out of the figures: unaffected (never dropped) and those that measured nothing. */
+function apartText(s: SweepSloStats): string {
+  const parts: string[] = [];
+  if (s.unaffectedRuns) parts.push(`${s.unaffectedRuns} never dropped`);
+  if (s.measured.missing)
+    parts.push(`${s.measured.missing} never ${s.type === 'recovery-time' ? 'recovered' : 'measured'}`);
+  return parts.join(', ');
+}
+
+/** The comparison table of the terminal: one row per SLO and grid point, columns aligned. */
+function comparisonTable(r: SweepResult, color: boolean): string[] {
+  const { bold, dim, green, red } = ansiPalette(color);
+  const multi = r.points.length > 1;
+  const rows = comparisonRows(r);
+  if (rows.length === 0) return [dim('no SLOs in this scenario')];
+  const head = ['', 'held', 'p50', 'p90', 'p99', 'worst', 'bound', ''];
+  const lines: { heading?: string; cells?: string[]; ok?: boolean }[] = [];
+  let lastSlo = -1;
+  for (const row of rows) {
+    const k = row.point.slos.indexOf(row.slo);
+    if (multi && k !== lastSlo) lines.push({ heading: `${row.slo.type} ${row.slo.name}` });
+    lastSlo = k;
+    const label = multi ? `  ${shortTitle(r, row.point)}` : `${row.slo.type} ${row.slo.name}`;
+    const held = `${formatPassRate(row.slo.passRate)}${row.slo.passed < row.slo.runs ? ` (${row.slo.passed}/${row.slo.runs})` : ''}`;
+    lines.push({
+      cells: [label, held, ...tailCells(row.slo), formatBound(row.slo), apartText(row.slo)],
+      ok: row.ok,
+    });
+  }
+  const all = [head, ...lines.flatMap((l) => (l.cells ? [l.cells] : []))];
+  const widths = head.map((_, c) => Math.max(...all.map((cells) => cells[c].length)));
+  const pad = (cells: string[]) =>
+    cells.map((x, c) => (c === 0 || c === cells.length - 1 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
+  const out = [`  ${bold(pad(head).trimEnd())}`];
+  for (const l of lines) {
+    if (l.heading) out.push(`  ${bold(l.heading)}`);
+    else {
+      const text = pad(l.cells!).trimEnd();
+      out.push(`${l.ok ? green('✔') : red('✘')} ${l.ok ? text : red(text)}`);
+    }
+  }
+  out.push(dim(`  ${TAIL_NOTE}`));
+  return out;
+}
+
 export function renderSweepText(r: SweepResult, opts: SweepTextOptions): string {
   const { bold, dim, green, red } = ansiPalette(opts.color);
   const out: string[] = [];
@@ -62,21 +155,14 @@ export function renderSweepText(r: SweepResult, opts: SweepTextOptions): string 
     `${bold('hasim sweep')} ${bold(r.scenario)}  ${seedRange(r)}${pts > 1 ? ` × ${pts} grid points` : ''} = ${r.runs} runs`,
   );
 
+  out.push('', ...comparisonTable(r, opts.color));
   r.points.forEach((p, i) => {
+    const title = '  ';
     out.push('');
-    out.push(bold(pts > 1 ? `[${i + 1}/${pts}] ${pointTitle(p)}` : pointTitle(p)));
-    if (p.slos.length === 0) out.push(dim('  no SLOs in this scenario'));
-    for (const s of p.slos) {
-      const ok = s.passRate >= r.minPassRate;
-      const held = `${formatPassRate(s.passRate)} held${s.passed < s.runs ? ` (${s.passed}/${s.runs})` : ''}`;
-      const missing = s.measured.missing ? `, ${s.measured.missing} never` : '';
-      out.push(
-        `  ${ok ? green('✔') : red('✘')} ${dim(s.type)} ${s.name}: ${ok ? held : red(held)}, ${formatSpread(s.measured, s.unit)}${missing} ${dim(`(bound ${formatBound(s)})`)}`,
-      );
-    }
+    if (pts > 1) out.push(bold(`[${i + 1}/${pts}] ${shortTitle(r, p)}`));
     for (const w of p.workloads) {
       if (w.droppedRuns === 0) {
-        out.push(`  ${dim('workload')} ${w.workload}: never below ${w.desired} Ready`);
+        out.push(`${title}${dim('workload')} ${w.workload}: never below ${w.desired} Ready`);
         continue;
       }
       const back =
@@ -84,7 +170,7 @@ export function renderSweepText(r: SweepResult, opts: SweepTextOptions): string 
           ? `back after ${formatSpread(w.recoveryMs, 'ms')} from the first fault${w.recoveredRuns < w.droppedRuns ? `; ${w.droppedRuns - w.recoveredRuns} runs never back` : ''}`
           : 'never back';
       out.push(
-        `  ${dim('workload')} ${w.workload}: below ${w.desired} Ready in ${w.droppedRuns}/${p.runs} runs (lowest ${w.minReady.min}), ${back}`,
+        `${title}${dim('workload')} ${w.workload}: below ${w.desired} Ready in ${w.droppedRuns}/${p.runs} runs (lowest ${w.minReady.min}), ${back}`,
       );
     }
     if (p.failedRuns.length) {
@@ -139,6 +225,18 @@ export function renderSweepMarkdown(r: SweepResult): string {
       `minimum pass rate ${formatPassRate(r.minPassRate)}: **${r.passed ? 'met' : 'not met'}**.`,
   );
   if (r.sets.length) out.push('', `Every run: ${r.sets.map((s) => `\`--set ${cell(s)}\``).join(' ')}`);
+  const rows = comparisonRows(r);
+  if (rows.length) {
+    out.push('', '## SLOs', '', TAIL_NOTE, '');
+    out.push('| SLO | type | grid point | bound | pass rate | p50 | p90 | p99 | worst | mean | left out |');
+    out.push('|---|---|---|---|---:|---:|---:|---:|---:|---:|---|');
+    for (const { slo: s, point, ok } of rows) {
+      const mean = formatValue(s.measured.mean, s.unit);
+      out.push(
+        `| ${cell(s.name)} | ${s.type} | ${cell(shortTitle(r, point))} | ${formatBound(s)} | ${formatPassRate(s.passRate)} (${s.passed}/${s.runs})${ok ? '' : ' ✘'} | ${tailCells(s).join(' | ')} | ${mean} | ${apartText(s) || '—'} |`,
+      );
+    }
+  }
   for (const p of r.points) {
     out.push(
       '',
@@ -146,19 +244,6 @@ export function renderSweepMarkdown(r: SweepResult): string {
       '',
     );
     out.push(`${p.passedRuns} of ${p.runs} runs held every SLO.`, '');
-    if (p.slos.length) {
-      out.push('| SLO | type | bound | pass rate | min | p50 | p90 | p99 | max | mean | never |');
-      out.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-      for (const s of p.slos) {
-        const d = s.measured;
-        const v = (x: number | null) => formatValue(x, s.unit);
-        const mark = s.passRate >= r.minPassRate ? '' : ' ✘';
-        out.push(
-          `| ${cell(s.name)} | ${s.type} | ${formatBound(s)} | ${formatPassRate(s.passRate)} (${s.passed}/${s.runs})${mark} | ${v(d.min)} | ${v(d.p50)} | ${v(d.p90)} | ${v(d.p99)} | ${v(d.max)} | ${v(d.mean)} | ${d.missing} |`,
-        );
-      }
-      out.push('');
-    }
     if (p.workloads.length) {
       out.push('| workload | desired | lowest Ready | runs below desired | back | recovery p50 | p90 | p99 | max |');
       out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');

@@ -7,9 +7,11 @@ import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary, SloResult } from '../trace/summary.js';
 import { pointAt, readySeries, runningSeries, type ReadySeries, type RunningPoint } from '../slo/ready-series.js';
 import { formatClock, formatClockShort, formatDuration } from './format.js';
-import { faultMilestones } from './milestones.js';
+import { faultMilestones, type FaultMilestone } from './milestones.js';
 
 export const COLLAPSE_NODES_ABOVE = 40;
+/** Above this many workloads, those no SLO names and that dropped least are folded into one chart. */
+export const FOLD_WORKLOADS_ABOVE = 8;
 
 export const COLORS = {
   ready: '#3a9d5d',
@@ -42,6 +44,7 @@ const NODE_ROW_MANY = 15;
 const ZONE_ROW = 40;
 const WORKLOAD_H = 74;
 const LEADER_ROW = 20;
+const MEMBER_ROW = 16;
 const CHAR_W = 6.2; // average glyph width of 11px system-ui, for label collision checks
 
 type Status = 'True' | 'False' | 'Unknown' | 'None';
@@ -68,20 +71,20 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
   const zones = groupByZone(nodes);
   const collapsed = nodes.length > COLLAPSE_NODES_ABOVE;
   const nodeRow = nodes.length <= 12 ? NODE_ROW_FEW : NODE_ROW_MANY;
-  const series = [...readySeries(events).values()];
+  const series = foldWorkloads([...readySeries(events).values()], summary);
   const leaders = collectLeaders(events, endMs);
-  const marks = faultMilestones(events);
 
   const d3n = new D3Node();
   const d3 = d3n.d3;
   const x = d3.scaleLinear().domain([0, endMs]).range([PLOT_LEFT, PLOT_RIGHT]);
+  const marks = mergeMarks(faultMilestones(events), x);
 
   // Layout first (the SVG height depends on it), drawing second.
   let y = 0;
   const headerH = 78;
   y += headerH;
   const faultLabelRows = placeLabels(
-    summary.faults.map((f) => ({ x: x(f.startMs) + 4, text: f.name })),
+    summary.faults.map((f) => ({ x: x(f.startMs) + 4, text: `⚡ ${f.name} (${f.type})` })),
     PLOT_RIGHT,
   );
   const faultLabelH = (Math.max(...faultLabelRows.map((l) => l.row), -1) + 1) * 14;
@@ -112,6 +115,15 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
     y = top + LEADER_ROW * l.slots + 8;
     return { l, top };
   });
+  const members = collectMembers(events, endMs);
+  const memberTop = y;
+  if (members.length) y += 18 + 4;
+  const memberLayout = members.map((m) => {
+    const top = y;
+    y += MEMBER_ROW;
+    return { m, top };
+  });
+  if (members.length) y += 6;
   const plotBottom = y;
   y += 24; // bottom axis labels
   const markLabels = placeLabels(
@@ -129,6 +141,10 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
     'font-size': 11,
     role: 'img',
     'aria-label': `hasim timeline of ${summary.scenario}`,
+    // For report.html's zoom: where the time axis lies and what it spans.
+    'data-plot-left': PLOT_LEFT,
+    'data-plot-right': PLOT_RIGHT,
+    'data-end-ms': endMs,
   });
   defs(svg);
   svg.append('rect').attr('width', WIDTH).attr('height', height).attr('fill', '#ffffff');
@@ -160,7 +176,7 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
 
   // 2. Grid and axes.
   const ticks = timeTicks(endMs);
-  const grid = svg.append('g').attr('stroke', COLORS.grid);
+  const grid = svg.append('g').attr('stroke', COLORS.grid).attr('pointer-events', 'none');
   for (const t of ticks)
     grid.append('line').attr('x1', x(t)).attr('x2', x(t)).attr('y1', axisTop).attr('y2', plotBottom);
   axis(svg, ticks, x, axisTop, 'top');
@@ -180,6 +196,15 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
       .attr('font-weight', 600)
       .attr('fill', COLORS.text)
       .text(`${z.zone} · ${z.nodes.length} node${z.nodes.length === 1 ? '' : 's'}`);
+    const tainted = taintedText(z.nodes);
+    const headingW = `${z.zone} · ${z.nodes.length} nodes`.length * 7; // bold 11px: ~7 px a character
+    if (tainted)
+      svg
+        .append('text')
+        .attr('x', 16 + headingW + 10)
+        .attr('y', z.top - 4)
+        .attr('fill', COLORS.noExecute)
+        .text(tainted);
     if (collapsed) zoneRow(svg, x, z.nodes, z.top, endMs);
     else z.nodes.forEach((n, i) => nodeLane(svg, x, n, z.top + i * nodeRow, nodeRow));
   }
@@ -198,19 +223,29 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
   if (leaders.length) sectionTitle(svg, leaderTop + 12, 'Leader election: who leads (hatched red: no leader)');
   for (const l of leaderLayout) leaderLane(svg, x, l.l, l.top);
 
+  // 5b. API servers and etcd members: without them nothing else can act.
+  if (members.length)
+    sectionTitle(svg, memberTop + 12, 'API servers and etcd members that stopped during the run (dark: stopped)');
+  for (const m of memberLayout) memberLane(svg, x, m.m, m.top);
+
   // 6. Fault bands over every lane, labelled above the axis.
   const bands = svg.append('g');
+  // One shade for the time any fault was active: overlapping faults would darken it band on band.
+  for (const span of mergeSpans(summary.faults.map((f) => ({ startMs: f.startMs, endMs: f.endMs ?? endMs })))) {
+    bands
+      .append('rect')
+      .attr('x', x(span.startMs))
+      .attr('y', axisTop)
+      .attr('width', Math.max(1, x(span.endMs) - x(span.startMs)))
+      .attr('height', plotBottom - axisTop)
+      .attr('fill', COLORS.fault)
+      .attr('fill-opacity', 0.07)
+      // Shades and guide lines drawn over the lanes must not hide the lanes' hover details.
+      .attr('pointer-events', 'none');
+  }
   summary.faults.forEach((f, i) => {
     const x0 = x(f.startMs);
     const x1 = x(f.endMs ?? endMs);
-    bands
-      .append('rect')
-      .attr('x', x0)
-      .attr('y', axisTop)
-      .attr('width', Math.max(1, x1 - x0))
-      .attr('height', plotBottom - axisTop)
-      .attr('fill', COLORS.fault)
-      .attr('fill-opacity', 0.07);
     for (const bx of f.endMs === null ? [x0] : [x0, x1]) {
       bands
         .append('line')
@@ -220,7 +255,8 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
         .attr('y2', plotBottom)
         .attr('stroke', COLORS.fault)
         .attr('stroke-width', 1)
-        .attr('stroke-dasharray', '4 3');
+        .attr('stroke-dasharray', '4 3')
+        .attr('pointer-events', 'none');
     }
     bands
       .append('text')
@@ -228,7 +264,11 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
       .attr('y', faultLabelTop + faultLabelRows[i].row * 14 + 11)
       .attr('fill', COLORS.fault)
       .attr('font-weight', 600)
-      .text(`⚡ ${f.name} (${f.type})`);
+      .text(`⚡ ${f.name} (${f.type})`)
+      .append('title')
+      .text(
+        `${f.name} (${f.type}) ${formatClock(f.startMs)}–${f.endMs === null ? 'end of run' : formatClock(f.endMs)}: ${f.targets.length} target${f.targets.length === 1 ? '' : 's'} (${f.targets.slice(0, 8).join(', ')}${f.targets.length > 8 ? ', …' : ''})`,
+      );
   });
 
   // 7. Milestones: a dotted line through the plot and a staggered label under the bottom axis.
@@ -244,12 +284,15 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
       .attr('y2', ly + 2)
       .attr('stroke', color)
       .attr('stroke-opacity', 0.45)
-      .attr('stroke-dasharray', '1 2');
+      .attr('stroke-dasharray', '1 2')
+      .attr('pointer-events', 'none');
     ms.append('circle')
       .attr('cx', mx)
       .attr('cy', ly + 5)
       .attr('r', 2.5)
-      .attr('fill', color);
+      .attr('fill', color)
+      .append('title')
+      .text(`${formatClock(m.atMs)} ${m.label}`);
     ms.append('text')
       .attr('x', markLabels[i].x + 3)
       .attr('y', ly + 9)
@@ -354,6 +397,24 @@ function collectNodes(events: readonly TraceEvent[], endMs: number): NodeInfo[] 
     });
   }
   return out.sort((a, b) => cmp(a.zone, b.zone) || naturalCmp(a.name, b.name));
+}
+
+/** `up to 4 tainted NoExecute at once (13:01.2)`: how many of a zone's nodes were tainted together. */
+function taintedText(nodes: readonly NodeInfo[]): string {
+  const edges: [number, number][] = [];
+  for (const n of nodes) for (const sp of mergeSpans(n.noExecute)) edges.push([sp.startMs, 1], [sp.endMs, -1]);
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let most = 0;
+  let atMs = 0;
+  for (const [t, d] of edges) {
+    now += d;
+    if (now > most) {
+      most = now;
+      atMs = t;
+    }
+  }
+  return most === 0 ? '' : `up to ${most} tainted NoExecute at once (${formatClock(atMs)})`;
 }
 
 function mergeSpans(spans: Span[]): Span[] {
@@ -575,8 +636,20 @@ function timeTicks(endMs: number): number[] {
 }
 
 function axis(svg: Sel, ticks: number[], x: Scale, y: number, side: 'top' | 'bottom'): void {
-  const g = svg.append('g').attr('fill', COLORS.muted);
-  g.append('line').attr('x1', PLOT_LEFT).attr('x2', PLOT_RIGHT).attr('y1', y).attr('y2', y).attr('stroke', '#9aa5b1');
+  // report.html's zoom replaces the ticks of the class with finer ones, at data-y.
+  const g = svg
+    .append('g')
+    .attr('fill', COLORS.muted)
+    .attr('class', 'axis-ticks')
+    .attr('data-y', y)
+    .attr('data-side', side);
+  g.append('line')
+    .attr('x1', PLOT_LEFT)
+    .attr('x2', PLOT_RIGHT)
+    .attr('y1', y)
+    .attr('y2', y)
+    .attr('stroke', '#9aa5b1')
+    .attr('data-fixed', 1);
   for (const t of ticks) {
     g.append('line')
       .attr('x1', x(t))
@@ -606,13 +679,18 @@ function nodeLane(svg: Sel, x: Scale, n: NodeInfo, top: number, rowH: number): v
     .attr('text-anchor', 'end')
     .attr('fill', COLORS.text)
     .text(n.name);
+  const span = (sp: Span) =>
+    `${formatClock(sp.startMs)}–${formatClock(sp.endMs)} (${formatDuration(sp.endMs - sp.startMs)})`;
+  const word: Record<Status, string> = { True: 'Ready', False: 'NotReady', Unknown: 'Unknown', None: 'not registered' };
   for (const s of n.status) {
     g.append('rect')
       .attr('x', x(s.startMs))
       .attr('y', top)
       .attr('width', Math.max(0.5, x(s.endMs) - x(s.startMs)))
       .attr('height', h)
-      .attr('fill', statusColor(s.status));
+      .attr('fill', statusColor(s.status))
+      .append('title')
+      .text(`${n.name}: ${word[s.status]} ${span(s)}`);
   }
   for (const s of n.off) {
     g.append('rect')
@@ -620,7 +698,9 @@ function nodeLane(svg: Sel, x: Scale, n: NodeInfo, top: number, rowH: number): v
       .attr('y', top)
       .attr('width', Math.max(0.5, x(s.endMs) - x(s.startMs)))
       .attr('height', h)
-      .attr('fill', 'url(#hasim-off)');
+      .attr('fill', 'url(#hasim-off)')
+      .append('title')
+      .text(`${n.name}: host powered off ${span(s)}`);
   }
   for (const [spans, color, dy] of [
     [n.noSchedule, COLORS.noSchedule, 1],
@@ -632,7 +712,9 @@ function nodeLane(svg: Sel, x: Scale, n: NodeInfo, top: number, rowH: number): v
         .attr('y', top + h + dy)
         .attr('width', Math.max(1.5, x(s.endMs) - x(s.startMs)))
         .attr('height', 2.5)
-        .attr('fill', color);
+        .attr('fill', color)
+        .append('title')
+        .text(`${n.name}: ${color === COLORS.noExecute ? 'NoExecute' : 'NoSchedule'} taint ${span(s)}`);
     }
   }
 }
@@ -676,45 +758,33 @@ function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: numb
     .attr('fill', COLORS.none);
   let maxUnhealthy = 0;
   let maxOff = 0;
+  let maxTainted = 0;
   let prev = 0;
+  // One path per colour, made of the steps' rectangles: thousands of rect elements made the timeline of
+  // a 5,000-node run slow to build and to draw.
+  const parts: Record<'False' | 'Unknown' | 'True' | 'off' | 'noExecute', Box[]> = {
+    False: [],
+    Unknown: [],
+    True: [],
+    off: [],
+    noExecute: [],
+  };
   const flush = (t0: number, t1: number) => {
     if (t1 <= t0) return;
     const x0 = x(t0);
     const w = Math.max(0.5, x(t1) - x0);
     // Unhealthy at the bottom (what the eye looks for), healthy above.
     let base = top + h;
-    for (const [k, color] of [
-      ['False', COLORS.notReady],
-      ['Unknown', COLORS.unknown],
-      ['True', COLORS.ready],
-    ] as const) {
+    for (const k of ['False', 'Unknown', 'True'] as const) {
       const hh = yOf(cur[k]);
-      if (hh > 0)
-        g.append('rect')
-          .attr('x', x0)
-          .attr('y', base - hh)
-          .attr('width', w)
-          .attr('height', hh)
-          .attr('fill', color);
+      if (hh > 0) parts[k].push({ x: x0, y: base - hh, w, h: hh });
       base -= hh;
     }
-    if (cur.off > 0)
-      g.append('rect')
-        .attr('x', x0)
-        .attr('y', top + h - yOf(cur.off))
-        .attr('width', w)
-        .attr('height', yOf(cur.off))
-        .attr('fill', 'url(#hasim-off)');
-    if (cur.noExecute > 0)
-      g.append('rect')
-        .attr('x', x0)
-        .attr('y', top + h + 1)
-        .attr('width', w)
-        .attr('height', 4)
-        .attr('fill', COLORS.noExecute)
-        .attr('fill-opacity', 0.25 + 0.75 * (cur.noExecute / total));
+    if (cur.off > 0) parts.off.push({ x: x0, y: top + h - yOf(cur.off), w, h: yOf(cur.off) });
+    if (cur.noExecute > 0) parts.noExecute.push({ x: x0, y: top + h + 1, w, h: 4 });
     maxUnhealthy = Math.max(maxUnhealthy, cur.Unknown + cur.False);
     maxOff = Math.max(maxOff, cur.off);
+    maxTainted = Math.max(maxTainted, cur.noExecute);
   };
   for (const t of times) {
     flush(prev, Math.min(t, endMs));
@@ -723,6 +793,22 @@ function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: numb
     prev = t;
   }
   flush(prev, endMs);
+  const zone = nodes[0]?.zone ?? '';
+  const fills = [
+    ['False', COLORS.notReady, `${zone}: NotReady nodes (at most ${maxUnhealthy} not Ready)`],
+    ['Unknown', COLORS.unknown, `${zone}: Unknown nodes (at most ${maxUnhealthy} not Ready)`],
+    ['True', COLORS.ready, `${zone}: Ready nodes`],
+    ['off', 'url(#hasim-off)', `${zone}: powered-off hosts (at most ${maxOff})`],
+    ['noExecute', COLORS.noExecute, `${zone}: nodes tainted NoExecute (at most ${maxTainted} at once)`],
+  ] as const;
+  for (const [k, fill, tip] of fills)
+    if (parts[k].length)
+      g.append('path')
+        .attr('d', boxesPath(parts[k]))
+        .attr('fill', fill)
+        .attr('fill-opacity', k === 'noExecute' ? 0.7 : 1)
+        .append('title')
+        .text(tip);
   g.append('rect')
     .attr('x', PLOT_LEFT)
     .attr('y', top)
@@ -753,8 +839,11 @@ function workloadChart(
   summary: RunSummary,
 ): void {
   const g = svg.append('g');
-  const pts = s.points;
-  const maxY = Math.max(1, ...pts.map((p) => Math.max(p.ready, p.desired)), ...running.map((p) => p.running));
+  const pts = compressSteps(s.points, endMs, (p) => p.ready);
+  running = compressSteps(running, endMs, (p) => -p.running);
+  let maxY = 1;
+  for (const p of pts) maxY = Math.max(maxY, p.ready, p.desired);
+  for (const p of running) maxY = Math.max(maxY, p.running);
   const h = WORKLOAD_H;
   const y = (v: number) => top + h - (v / maxY) * h;
   g.append('text')
@@ -787,24 +876,31 @@ function workloadChart(
   const seg = pts
     .map((p, i) => ({ ...p, endMs: i + 1 < pts.length ? pts[i + 1].atMs : endMs }))
     .filter((p) => p.endMs > p.atMs);
+  // The Ready area as one path; each drop below desired as one shape with its own hover details.
+  const readyBoxes: Box[] = [];
+  const drops: { boxes: Box[]; fromMs: number; toMs: number; lowest: number; desired: number }[] = [];
+  let open: (typeof drops)[number] | undefined;
   for (const p of seg) {
     const x0 = x(p.atMs);
     const w = Math.max(0.5, x(p.endMs) - x0);
-    g.append('rect')
-      .attr('x', x0)
-      .attr('y', y(p.ready))
-      .attr('width', w)
-      .attr('height', top + h - y(p.ready))
-      .attr('fill', COLORS.readyFill);
+    readyBoxes.push({ x: x0, y: y(p.ready), w, h: top + h - y(p.ready) });
     if (p.ready < p.desired && (s.firstFullMs === null || p.atMs >= s.firstFullMs)) {
-      g.append('rect')
-        .attr('x', x0)
-        .attr('y', y(p.desired))
-        .attr('width', w)
-        .attr('height', y(p.ready) - y(p.desired))
-        .attr('fill', COLORS.deficit);
-    }
+      if (!open) drops.push((open = { boxes: [], fromMs: p.atMs, toMs: p.endMs, lowest: p.ready, desired: p.desired }));
+      open.boxes.push({ x: x0, y: y(p.desired), w, h: y(p.ready) - y(p.desired) });
+      open.toMs = p.endMs;
+      open.lowest = Math.min(open.lowest, p.ready);
+      open.desired = p.desired;
+    } else open = undefined;
   }
+  if (readyBoxes.length) g.append('path').attr('d', boxesPath(readyBoxes)).attr('fill', COLORS.readyFill);
+  for (const d of drops)
+    g.append('path')
+      .attr('d', boxesPath(d.boxes))
+      .attr('fill', COLORS.deficit)
+      .append('title')
+      .text(
+        `${s.workload}: below desired ${formatClock(d.fromMs)}–${formatClock(d.toMs)} (${formatDuration(d.toMs - d.fromMs)}), lowest ${d.lowest}/${d.desired} Ready`,
+      );
   const step = (value: (p: (typeof seg)[number]) => number) =>
     seg
       .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.atMs).toFixed(1)},${y(value(p)).toFixed(1)}H${x(p.endMs).toFixed(1)}`)
@@ -911,8 +1007,10 @@ function workloadChart(
         .attr('y2', y(level))
         .attr('stroke', color)
         .attr('stroke-width', 1)
-        .attr('stroke-dasharray', '2 2');
+        .attr('stroke-dasharray', '2 2')
+        .attr('data-fixed', 1);
       g.append('text')
+        .attr('data-fixed', 1)
         .attr('x', PLOT_RIGHT - 4)
         .attr('y', y(level) - 3)
         .attr('text-anchor', 'end')
@@ -923,9 +1021,56 @@ function workloadChart(
       const vx = x(Math.min(endMs, r.violatedAtMs));
       g.append('path')
         .attr('d', `M${vx - 5},${top - 7}L${vx + 5},${top - 7}L${vx},${top}Z`)
-        .attr('fill', COLORS.fail);
+        .attr('fill', COLORS.fail)
+        // A marker: report.html's zoom moves it along the axis without widening it.
+        .attr('data-shift', 1)
+        .append('title')
+        .text(`✘ ${r.name}: broken at ${formatClock(r.violatedAtMs)}`);
     }
   }
+}
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Rectangles as one path of absolute commands (M, H, V, Z: what report.html's zoom rewrites). */
+function boxesPath(boxes: readonly Box[]): string {
+  let d = '';
+  for (const b of boxes)
+    d += `M${b.x.toFixed(1)},${b.y.toFixed(1)}H${(b.x + b.w).toFixed(1)}V${(b.y + b.h).toFixed(1)}H${b.x.toFixed(1)}Z`;
+  return d;
+}
+
+/** Above this many steps a chart is thinned to what its width can show. */
+const STEPS_MAX = 3000;
+const STEP_BUCKETS = 1000;
+
+/**
+ * A step function with more steps than pixels, thinned: per 1/1000 of the run, its first step, its
+ * lowest one (by `key`: a dip must stay visible) and its last one. A 300-Deployment run sums to more
+ * than 100,000 steps; the chart shows the same shape from 3,000 at most.
+ */
+function compressSteps<T extends { atMs: number }>(points: readonly T[], endMs: number, key: (p: T) => number): T[] {
+  if (points.length <= STEPS_MAX) return points as T[];
+  const out: T[] = [];
+  const bucketMs = Math.max(1, endMs / STEP_BUCKETS);
+  let i = 0;
+  while (i < points.length) {
+    const bucket = Math.floor(points[i].atMs / bucketMs);
+    let j = i;
+    let low = i;
+    while (j + 1 < points.length && Math.floor(points[j + 1].atMs / bucketMs) === bucket) {
+      j++;
+      if (key(points[j]) < key(points[low])) low = j;
+    }
+    for (const k of [...new Set([i, low, j])].sort((a, b) => a - b)) out.push(points[k]);
+    i = j + 1;
+  }
+  return out;
 }
 
 function yTicks(maxY: number): number[] {
@@ -976,6 +1121,67 @@ function mentions(text: string, name: string): boolean {
     i = text.indexOf(name, i + 1);
   }
   return false;
+}
+
+interface MemberLane {
+  component: string;
+  instance: string;
+  down: Span[];
+}
+
+/**
+ * kube-apiserver and etcd members, from their component.stopped/started events. The trace does not
+ * announce members at start-up, so only those that stopped at some point get a lane.
+ */
+function collectMembers(events: readonly TraceEvent[], endMs: number): MemberLane[] {
+  const lanes = new Map<string, MemberLane & { since?: number }>();
+  for (const e of events) {
+    if (e.type !== 'component.stopped' && e.type !== 'component.started') continue;
+    if (e.component !== 'kube-apiserver' && e.component !== 'etcd') continue;
+    let l = lanes.get(e.instance);
+    if (!l) lanes.set(e.instance, (l = { component: e.component, instance: e.instance, down: [] }));
+    if (e.type === 'component.stopped') l.since ??= e.atMs;
+    else if (l.since !== undefined) {
+      l.down.push({ startMs: l.since, endMs: e.atMs });
+      l.since = undefined;
+    }
+  }
+  const out: MemberLane[] = [];
+  for (const l of lanes.values()) {
+    if (l.since !== undefined) l.down.push({ startMs: l.since, endMs });
+    if (l.down.length) out.push({ component: l.component, instance: l.instance, down: l.down });
+  }
+  return out.sort((a, b) => cmp(b.component, a.component) || naturalCmp(a.instance, b.instance));
+}
+
+function memberLane(svg: Sel, x: Scale, m: MemberLane, top: number): void {
+  const g = svg.append('g');
+  g.append('text')
+    .attr('x', PLOT_LEFT - 8)
+    .attr('y', top + 10)
+    .attr('text-anchor', 'end')
+    .attr('fill', COLORS.text)
+    .text(m.instance);
+  g.append('rect')
+    .attr('x', PLOT_LEFT)
+    .attr('y', top + 2)
+    .attr('width', PLOT_RIGHT - PLOT_LEFT)
+    .attr('height', MEMBER_ROW - 6)
+    .attr('fill', COLORS.ready)
+    .attr('fill-opacity', 0.35);
+  for (const d of m.down) {
+    const x0 = x(d.startMs);
+    g.append('rect')
+      .attr('x', x0)
+      .attr('y', top + 2)
+      .attr('width', Math.max(1.5, x(d.endMs) - x0))
+      .attr('height', MEMBER_ROW - 6)
+      .attr('fill', COLORS.poweredOff)
+      .append('title')
+      .text(
+        `${m.instance} stopped ${formatClock(d.startMs)}–${formatClock(d.endMs)} (${formatDuration(d.endMs - d.startMs)})`,
+      );
+  }
 }
 
 function leaderLane(svg: Sel, x: Scale, l: LeaderLane, top: number): void {
@@ -1048,13 +1254,92 @@ function leaderLane(svg: Sel, x: Scale, l: LeaderLane, top: number): void {
 }
 
 /** Greedy label placement: each label goes in the first row where it does not overlap the previous one. */
+/**
+ * At most FOLD_WORKLOADS_ABOVE charts: every workload an SLO names, then those that lost the largest
+ * share of their pods; the rest are summed into one chart ("292 other workloads"), so a run with 300
+ * Deployments does not draw 300 charts.
+ */
+function foldWorkloads(series: ReadySeries[], summary: RunSummary): ReadySeries[] {
+  if (series.length <= FOLD_WORKLOADS_ABOVE) return series;
+  const named = new Set(summary.slos.map((s) => s.workload).filter((w): w is string => w !== undefined));
+  const worst = (s: ReadySeries): number => {
+    let share = 1;
+    for (const p of s.points)
+      if (s.firstFullMs !== null && p.atMs >= s.firstFullMs && p.desired > 0)
+        share = Math.min(share, p.ready / p.desired);
+    return share;
+  };
+  const ranked = series
+    .map((s, i) => ({ s, i, named: named.has(s.workload), worst: worst(s) }))
+    .sort((a, b) => Number(b.named) - Number(a.named) || a.worst - b.worst || a.i - b.i);
+  const keep = Math.max(FOLD_WORKLOADS_ABOVE - 1, ranked.filter((r) => r.named).length);
+  const shown = ranked.slice(0, keep).sort((a, b) => a.i - b.i);
+  const rest = ranked.slice(keep).map((r) => r.s);
+  return [...shown.map((r) => r.s), sumSeries(rest, `${rest.length} other workloads (summed)`)];
+}
+
+/** The Ready and desired counts of several workloads added up, as one step function. */
+function sumSeries(series: readonly ReadySeries[], name: string): ReadySeries {
+  const all = series
+    .flatMap((s, k) => s.points.map((p) => ({ p, k })))
+    .sort((a, b) => a.p.atMs - b.p.atMs || a.k - b.k);
+  const ready = new Array<number>(series.length).fill(0);
+  const desired = new Array<number>(series.length).fill(0);
+  let readySum = 0;
+  let desiredSum = 0;
+  const points: ReadySeries['points'] = [];
+  for (const { p, k } of all) {
+    readySum += p.ready - ready[k];
+    desiredSum += p.desired - desired[k];
+    ready[k] = p.ready;
+    desired[k] = p.desired;
+    const point = { atMs: p.atMs, ready: readySum, desired: desiredSum, cause: p.cause };
+    const last = points[points.length - 1];
+    if (last && last.atMs === p.atMs) points[points.length - 1] = point;
+    else points.push(point);
+  }
+  const full = points.find((p) => p.desired > 0 && p.ready >= p.desired);
+  return { workload: name, points, firstFullMs: full ? full.atMs : null };
+}
+
+/** Marks of one fault closer than this on the page share one label. */
+const MERGE_MARKS_PX = 14;
+
+/**
+ * One label per cluster of marks: a fault's reactions a few pixels apart read "crash-a0: detected,
+ * tainted"; workloads that recovered together from one fault read "Deployment/web, Deployment/api
+ * recovered (zone-c-power)".
+ */
+function mergeMarks(marks: readonly FaultMilestone[], x: Scale): FaultMilestone[] {
+  const groups: { m: FaultMilestone; parts: string[]; px: number }[] = [];
+  const lastOf = new Map<string, (typeof groups)[number]>();
+  for (const m of marks) {
+    const key = `${m.fault}|${m.kind === 'recovered'}`;
+    const part = m.kind === 'recovered' ? m.label.replace(/ recovered \(.*\)$/, '') : m.kind;
+    const g = lastOf.get(key);
+    if (g && x(m.atMs) - g.px <= MERGE_MARKS_PX) {
+      g.parts.push(part);
+      continue;
+    }
+    const ng = { m, parts: [part], px: x(m.atMs) };
+    groups.push(ng);
+    lastOf.set(key, ng);
+  }
+  return groups.map(({ m, parts }) => {
+    if (m.kind !== 'recovered') return { ...m, label: `${m.fault}: ${parts.join(', ')}` };
+    const who = parts.length <= 2 ? parts.join(', ') : `${parts.length} workloads`;
+    return { ...m, label: `${who} recovered (${m.fault})` };
+  });
+}
+
 function placeLabels(items: { x: number; text: string }[], maxX: number): { x: number; row: number }[] {
   const rowEnds: number[] = [];
   const order = items.map((it, i) => ({ ...it, i })).sort((a, b) => a.x - b.x);
   const out: { x: number; row: number }[] = new Array(items.length);
   for (const it of order) {
     const w = it.text.length * CHAR_W + 10;
-    const lx = Math.min(it.x, maxX - w);
+    // Near the right edge a label goes to the left of its mark rather than over it.
+    const lx = it.x + w > maxX ? Math.max(0, it.x - w) : it.x;
     let row = rowEnds.findIndex((end) => end < lx);
     if (row < 0) row = rowEnds.length;
     rowEnds[row] = lx + w;

@@ -169,6 +169,8 @@ export interface SweepRunRecord {
     value: number | null;
     bound: number | null;
     unit: 'ms' | 'count';
+    /** A recovery-time SLO whose workload never dropped below desired after the fault: nothing to recover from. */
+    unaffected?: true;
   }>;
   workloads: Array<{ workload: string; desired: number; minReady: number; recoveredAtMs: number | null }>;
   /** Start of the earliest fault (recovery times are measured from it); null without faults. */
@@ -197,7 +199,7 @@ export function toRunRecord(job: SweepJob, summary: RunSummary): SweepRunRecord 
 
 function sloRecord(s: SloResult): SweepRunRecord['slos'][number] {
   const isMs = s.measuredMs !== undefined || s.boundMs !== undefined;
-  return {
+  const r: SweepRunRecord['slos'][number] = {
     name: s.name,
     type: s.type,
     passed: s.passed,
@@ -205,6 +207,10 @@ function sloRecord(s: SloResult): SweepRunRecord['slos'][number] {
     bound: (isMs ? s.boundMs : s.bound) ?? null,
     unit: isMs ? 'ms' : 'count',
   };
+  // The judge measures 0 only when the workload never dropped: a real recovery ends after the drop,
+  // which is at or after the fault's start.
+  if (s.type === 'recovery-time' && s.measuredMs === 0) r.unaffected = true;
+  return r;
 }
 
 /** min, p50, p90, p99, max and mean of the values that were measured; `missing` runs measured nothing. */
@@ -257,8 +263,28 @@ export interface SweepSloStats {
   runs: number;
   passed: number;
   passRate: number;
+  /**
+   * What was measured, over the runs that measured something; for recovery-time, over the runs in which
+   * the workload dropped (the unaffected ones are counted apart, not as 0 ms recoveries).
+   */
   measured: Distribution;
+  /** recovery-time: runs in which the workload never dropped below desired after the fault. */
+  unaffectedRuns: number;
+  /** min-available: more is better, so the tail that matters is the low one. */
+  higherIsBetter: boolean;
+  /**
+   * The tail that matters, read the SRE's way: the value half the runs do at least as well as, then
+   * 90% and 99% of them, then the worst run (max when lower is better, min when higher is better).
+   */
+  tail: { p50: number | null; p90: number | null; p99: number | null; worst: number | null };
   failedSeeds: number[];
+}
+
+/** Each run's result at one grid point: its seed, its verdict and every SLO's value and verdict. */
+export interface SweepRunResult {
+  seed: number;
+  passed: boolean;
+  slos: Array<{ name: string; value: number | null; passed: boolean; unaffected?: true }>;
 }
 
 export interface SweepWorkloadStats {
@@ -283,6 +309,8 @@ export interface SweepPointResult {
   workloads: SweepWorkloadStats[];
   /** Every run with a failed SLO, by seed. */
   failedRuns: Array<{ seed: number; failed: string[]; reproduce: string }>;
+  /** Every run, by seed (the settings are the point's). */
+  results: SweepRunResult[];
   /** Does every SLO's pass rate reach minPassRate? */
   meetsMinPassRate: boolean;
 }
@@ -334,21 +362,7 @@ function aggregatePoint(
 ): SweepPointResult {
   // The SLO and workload lists are the scenario's, the same in every run of one grid point.
   const first = runs[0];
-  const slos: SweepSloStats[] = (first?.slos ?? []).map((meta, k) => {
-    const results = runs.map((r) => r.slos[k]);
-    const passed = results.filter((s) => s.passed).length;
-    return {
-      name: meta.name,
-      type: meta.type,
-      unit: meta.unit,
-      bound: meta.bound,
-      runs: results.length,
-      passed,
-      passRate: results.length ? passed / results.length : 1,
-      measured: distribution(results.map((s) => s.value)),
-      failedSeeds: runs.filter((r) => !r.slos[k].passed).map((r) => r.seed),
-    };
-  });
+  const slos = (first?.slos ?? []).map((meta, k) => sloStats(meta, k, runs));
   const workloads: SweepWorkloadStats[] = (first?.workloads ?? []).map((meta, k) => {
     const ws = runs.map((r) => ({ w: r.workloads[k], faultMs: r.firstFaultStartMs }));
     const dropped = ws.filter(({ w }) => w.minReady < w.desired);
@@ -378,8 +392,60 @@ function aggregatePoint(
         failed: r.slos.filter((s) => !s.passed).map((s) => s.name),
         reproduce: r.reproduce,
       })),
+    results: runs.map((r) => ({
+      seed: r.seed,
+      passed: r.passed,
+      slos: r.slos.map((s) => ({
+        name: s.name,
+        value: s.value,
+        passed: s.passed,
+        ...(s.unaffected ? { unaffected: true as const } : {}),
+      })),
+    })),
     meetsMinPassRate: slos.every((s) => s.passRate >= plan.minPassRate),
   };
+}
+
+/** Pass rate, distribution and tail of SLO k over the runs of one grid point. */
+function sloStats(meta: SweepRunRecord['slos'][number], k: number, runs: readonly SweepRunRecord[]): SweepSloStats {
+  const results = runs.map((r) => r.slos[k]);
+  const passed = results.filter((s) => s.passed).length;
+  const affected = results.filter((s) => !s.unaffected);
+  const higherIsBetter = meta.type === 'min-available';
+  const measured = distribution(affected.map((s) => s.value));
+  return {
+    name: meta.name,
+    type: meta.type,
+    unit: meta.unit,
+    bound: meta.bound,
+    runs: results.length,
+    passed,
+    passRate: results.length ? passed / results.length : 1,
+    measured,
+    unaffectedRuns: results.length - affected.length,
+    higherIsBetter,
+    tail: tailOf(
+      affected.map((s) => s.value),
+      higherIsBetter,
+    ),
+    failedSeeds: runs.filter((r) => !r.slos[k].passed).map((r) => r.seed),
+  };
+}
+
+/** The p50/p90/p99/worst of the side that matters: low values when higher is better. */
+function tailOf(values: ReadonlyArray<number | null>, higherIsBetter: boolean): SweepSloStats['tail'] {
+  const present = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  if (present.length === 0) return { p50: null, p90: null, p99: null, worst: null };
+  if (!higherIsBetter)
+    return {
+      p50: percentile(present, 50),
+      p90: percentile(present, 90),
+      p99: percentile(present, 99),
+      worst: present[present.length - 1],
+    };
+  // Nearest rank from the top: the value that 90% of the runs reached or beat.
+  const desc = [...present].reverse();
+  return { p50: percentile(desc, 50), p90: percentile(desc, 90), p99: percentile(desc, 99), worst: present[0] };
 }
 
 /** The SLOs whose pass rate is below the plan's minimum, with their grid point. */

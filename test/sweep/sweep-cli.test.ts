@@ -44,7 +44,16 @@ describe('hasim sweep', () => {
       ['web back', 8],
     ]);
     expect(readFileSync(join(dir, 'two', 'sweep.md'), 'utf8')).toContain('# Sweep: small');
-    expect(two.stdout).toMatch(/detection-time crash detected: 100% held, p50 \S+ p99 \S+ max \S+ \(bound 50s\)/);
+    expect(two.stdout).toMatch(/✔ detection-time crash detected +100% +\S+ +\S+ +\S+ +\S+ +≤ 50s\n/);
+    // Every run's result, by seed, with each SLO's value and verdict.
+    const results = sweep.points[0].results;
+    expect(results.map((r: { seed: number }) => r.seed)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(results[0].slos[0]).toMatchObject({ name: 'crash detected', passed: true });
+    expect(typeof results[0].slos[0].value).toBe('number');
+    expect(readFileSync(join(dir, 'two', 'sweep.html'), 'utf8')).toContain('<h2>crash detected');
+    expect(readFileSync(join(dir, 'two', 'junit.xml'), 'utf8')).toContain(
+      '<testcase classname="small [all runs]" name="crash detected"',
+    );
     expect(two.stdout).toMatch(/8 runs in \S+ wall \(2 workers\)/);
   });
 
@@ -95,7 +104,7 @@ describe('hasim sweep', () => {
     ];
     const r = hasim([...tight, '--min-pass-rate', '0.99'], dir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/✘ detection-time crash detected: \d+(\.\d)?% held \(\d\/8\)/);
+    expect(r.stdout).toMatch(/✘ detection-time crash detected +\d+(\.\d)?% \(\d\/8\)/);
     expect(r.stdout).toMatch(
       /hasim run small\.yaml --seed \d+ --set 'spec\.slos\[0\]\.max=35s'|hasim run small\.yaml --seed \d+ --set spec\.slos\[0\]\.max=35s/,
     );

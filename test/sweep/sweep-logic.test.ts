@@ -217,18 +217,102 @@ describe('aggregation', () => {
     expect(JSON.stringify(aggregateSweep(plan, shuffled))).toBe(JSON.stringify(aggregateSweep(plan, records)));
   });
 
-  it('renders one block per grid point with the pass rate, the spread and the bound', () => {
+  it('renders one comparison table across grid points, then the workloads and failing seeds', () => {
     const r = aggregateSweep(plan, records);
     const text = renderSweepText(r, { color: false, wallMs: 1234, workers: 2 });
     expect(text).toContain(
-      '[1/2] x=1\n  ✔ detection-time detected: 75% held (3/4), p50 35s p99 50s max 50s (bound 45s)',
+      [
+        '              held  p50    p90    p99  worst  bound',
+        '  detection-time detected',
+        '✔   x=1  75% (3/4)  35s    50s    50s    50s  ≤ 45s',
+        '✘   x=2  50% (2/4)  20s  1m10s  1m10s  1m10s  ≤ 45s',
+      ].join('\n'),
     );
-    expect(text).toContain('  ✘ detection-time detected: 50% held (2/4), p50 20s p99 1m10s max 1m10s (bound 45s)');
+    expect(text).toContain('[1/2] x=1\n  workload Deployment/web: below 3 Ready in 4/4 runs');
     expect(text).toContain('    hasim run s.yaml --seed 2  # detected');
     expect(text).toContain('8 runs in 1.2s wall (2 workers)');
     expect(text).toContain('detected: 50% at [2/2] x=2');
     const md = renderSweepMarkdown(r);
-    expect(md).toContain('| detected | detection-time | 45s | 75% (3/4) | 30s | 35s | 50s | 50s | 50s | 38.7s | 0 |');
+    expect(md).toContain('| detected | detection-time | x=1 | ≤ 45s | 75% (3/4) | 35s | 50s | 50s | 50s | 38.7s | — |');
+    expect(md).toContain(
+      '| detected | detection-time | x=2 | ≤ 45s | 50% (2/4) ✘ | 20s | 1m10s | 1m10s | 1m10s | 40s | — |',
+    );
+  });
+
+  it('keeps every run: seed, verdict and each SLO value', () => {
+    const r = aggregateSweep(plan, records);
+    expect(r.points[1].results[2]).toEqual({
+      seed: 3,
+      passed: false,
+      slos: [{ name: 'detected', value: 70_000, passed: false }],
+    });
+  });
+});
+
+describe('tails that matter', () => {
+  const one: SweepPlan = { ...plan1(), minPassRate: 1 };
+  function plan1(): SweepPlan {
+    return {
+      scenario: 's',
+      file: 's.yaml',
+      sets: [],
+      grid: [],
+      points: expandGrid([]),
+      firstSeed: 1,
+      seedCount: 10,
+      minPassRate: 1,
+    };
+  }
+  const run = (i: number, slo: SweepRunRecord['slos'][number]): SweepRunRecord => ({
+    index: i,
+    point: 0,
+    seed: i + 1,
+    passed: slo.passed,
+    slos: [slo],
+    workloads: [],
+    firstFaultStartMs: 0,
+    reproduce: `hasim run s.yaml --seed ${i + 1}`,
+  });
+
+  it('min-available (more is better) reports its low tail: p90 is the value 90% of runs reached or beat', () => {
+    const ready = [6, 6, 6, 5, 6, 6, 4, 6, 5, 3];
+    const r = aggregateSweep(
+      one,
+      ready.map((v, i) =>
+        run(i, { name: 'keeps 4', type: 'min-available', passed: v >= 4, value: v, bound: 4, unit: 'count' }),
+      ),
+    );
+    const s = r.points[0].slos[0];
+    expect(s.higherIsBetter).toBe(true);
+    expect(s.tail).toEqual({ p50: 6, p90: 4, p99: 3, worst: 3 });
+    expect(renderSweepText(r, { color: false, wallMs: 1, workers: 1 })).toContain(
+      '✘ min-available keeps 4  90% (9/10)    6    4    3      3    ≥ 4',
+    );
+  });
+
+  it('recovery-time counts runs in which the workload never dropped apart, not as 0 ms recoveries', () => {
+    const ms = [0, 0, 0, 320_000, 330_000, 340_000, 0, 350_000, 360_000, null];
+    const r = aggregateSweep(
+      one,
+      ms.map((v, i) => {
+        const rec = run(i, {
+          name: 'back',
+          type: 'recovery-time',
+          passed: v !== null && v <= 400_000,
+          value: v,
+          bound: 400_000,
+          unit: 'ms',
+        });
+        if (v === 0) rec.slos[0].unaffected = true;
+        return rec;
+      }),
+    );
+    const s = r.points[0].slos[0];
+    expect(s.unaffectedRuns).toBe(4);
+    expect(s.measured).toMatchObject({ count: 5, missing: 1, min: 320_000, max: 360_000 });
+    expect(s.tail.p50).toBe(340_000);
+    expect(renderSweepText(r, { color: false, wallMs: 1, workers: 1 })).toContain('4 never dropped, 1 never recovered');
+    expect(r.points[0].results[0].slos[0]).toEqual({ name: 'back', value: 0, passed: true, unaffected: true });
   });
 });
 

@@ -74,7 +74,12 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
         else {
           const { renderTextSummary } = await import('../../report/index.js');
           process.stdout.write(
-            renderTextSummary(result.summary, { color: useColor(), reportDir: outDir, events: result.events }),
+            renderTextSummary(result.summary, {
+              color: useColor(),
+              reportDir: outDir,
+              events: result.events,
+              columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+            }),
           );
         }
       }

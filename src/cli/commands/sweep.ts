@@ -51,6 +51,7 @@ import { stopCleanlyOnSignals } from '../signals.js';
 import { checkMemory } from '../memory.js';
 import { chooseOutDir } from '../out-dir.js';
 import { checkSeed } from './run.js';
+import { formatDuration } from '../../report/format.js';
 
 /** Seeds per grid point when --seeds is not given. */
 export const DEFAULT_SEEDS = 10;
@@ -116,7 +117,7 @@ function sweepOptions(y: Argv, setCode: (c: number) => void): Argv<SweepArgs> {
       .option('out', {
         type: 'string',
         describe:
-          'folder for sweep.json and sweep.md (default reports/<scenario-name>-sweep/, or -2/, -3/, ... if that holds a sweep)',
+          'folder for sweep.json, sweep.md, sweep.html and junit.xml (default reports/<scenario-name>-sweep/, or -2/, -3/, ... if that holds a sweep)',
       })
       .option('force', {
         type: 'boolean',
@@ -226,7 +227,11 @@ async function runJobs(
   quiet: boolean,
   startedMs: number,
 ): Promise<SweepRunRecord[] | undefined> {
-  const progress = !quiet && process.stderr.isTTY ? progressLine(jobs.length, startedMs) : undefined;
+  const progress = quiet
+    ? undefined
+    : process.stderr.isTTY
+      ? progressLine(jobs.length, startedMs)
+      : progressLog(jobs.length, startedMs);
   const outcome = await executeSweep({
     text,
     file: displayPath,
@@ -521,7 +526,40 @@ function dedupe(issues: Issue[]): Issue[] {
   });
 }
 
-/** "sweep 37/200 runs, 2 failed, 4.1s" on stderr, rewritten in place at most ten times a second. */
+/** What the progress line says: `sweep 370/1000 runs, 2 failed, 4.1s, about 7s left`. */
+export function progressText(done: number, total: number, failed: number, elapsedMs: number): string {
+  const eta = done > 0 && done < total ? `, about ${formatDuration(((total - done) * elapsedMs) / done)} left` : '';
+  return `sweep ${done}/${total} runs${failed ? `, ${failed} failed` : ''}, ${formatDuration(elapsedMs)}${eta}`;
+}
+
+/** Without a terminal (a CI log): one progress line every PROGRESS_LOG_MS, so a long sweep is seen to move. */
+export const PROGRESS_LOG_MS = 10_000;
+
+/**
+ * Progress as log lines, at most one every intervalMs (for stderr that is not a terminal). The clock and
+ * the writer are parameters so that tests can drive them.
+ */
+export function progressLog(
+  total: number,
+  startedMs: number,
+  opts: { intervalMs?: number; now?: () => number; write?: (line: string) => void } = {},
+): { update: (done: number, failed: number) => void; clear: () => void } {
+  const intervalMs = opts.intervalMs ?? PROGRESS_LOG_MS;
+  const now = opts.now ?? (() => performance.now());
+  const write = opts.write ?? ((line: string) => process.stderr.write(line));
+  let lastMs = startedMs;
+  return {
+    update: (done, failed) => {
+      const t = now();
+      if (done >= total || t - lastMs < intervalMs) return;
+      lastMs = t;
+      write(progressText(done, total, failed, t - startedMs) + '\n');
+    },
+    clear: () => {},
+  };
+}
+
+/** "sweep 37/200 runs, 2 failed, 4.1s, about 18s left" on stderr, rewritten in place at most ten times a second. */
 function progressLine(
   total: number,
   startedMs: number,
@@ -534,8 +572,7 @@ function progressLine(
       if (done < total && now - lastMs < 100) return;
       lastMs = now;
       shown = true;
-      const secs = ((now - startedMs) / 1000).toFixed(1);
-      process.stderr.write(`\rsweep ${done}/${total} runs${failed ? `, ${failed} failed` : ''}, ${secs}s\u001b[K`);
+      process.stderr.write(`\r${progressText(done, total, failed, now - startedMs)}\u001b[K`);
     },
     clear: () => {
       if (shown) process.stderr.write('\r\u001b[K');

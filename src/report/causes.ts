@@ -1,0 +1,411 @@
+// Why a workload was not back: for a failed recovery-time, min-available or unavailable-time SLO, the
+// workload's pods that were not Ready at the moment that decided it (the recovery deadline, or the
+// moment availability broke), each with its state and the reason the trace gives. Everything comes from
+// the recorded trace: the scheduler's last pod.unschedulable reason (upstream's wording), deletions that
+// cannot finish because the pod's node is down, pods stopped on a powered-off host that the API still
+// calls Ready. One definition for the terminal, HTML, Markdown and JUnit reports.
+import type { TraceEvent } from '../trace/events.js';
+import type { RunSummary, SloResult } from '../trace/summary.js';
+import { formatClock } from './format.js';
+
+export type PodStateWord = 'Pending' | 'ContainerCreating' | 'Running' | 'Stopped' | 'Terminating';
+
+export interface PodCause {
+  pod: string;
+  /** What the pod was at the moment: Pending (not bound), ContainerCreating, Running (not Ready), Stopped (its containers died, not deleted), Terminating. */
+  state: PodStateWord;
+  /** Since when it has been in that state. */
+  sinceMs: number;
+  node?: string;
+  /** How its node stood at the moment (`powered off since 02:00.0, Ready=Unknown since 02:36.1`), when not healthy. */
+  nodeStatus?: string;
+  /** Why it is not Ready, in a sentence that does not name the pod or its node (so pods can be grouped by it). */
+  why: string;
+}
+
+export interface SloCauses {
+  slo: string;
+  workload: string;
+  atMs: number;
+  /** What atMs is: the recovery deadline, the end of the run (when the deadline lies past it), or the moment availability broke. */
+  moment: 'the deadline' | 'the end of the run' | 'when it broke';
+  ready: number;
+  desired: number;
+  pods: PodCause[];
+  /** Replicas with no pod object at all (desired minus pods that exist and are not Terminating), and why. */
+  missing?: { count: number; why: string };
+  /** Deleted pods of a Deployment or DaemonSet still Terminating: already counted out and replaced, so not listed. */
+  terminatingReplaced?: number;
+}
+
+const AVAILABILITY_SLOS = new Set(['recovery-time', 'min-available', 'unavailable-time']);
+
+/** Causes for every failed availability SLO of the run that names a workload, in SLO order. */
+export function sloCauses(summary: RunSummary, events: readonly TraceEvent[]): SloCauses[] {
+  const out: SloCauses[] = [];
+  for (const s of summary.slos) {
+    const c = causesOf(s, summary, events);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+/** The moment an SLO result is explained at, or undefined when it is not an availability failure. */
+function momentOf(s: SloResult, summary: RunSummary): { atMs: number; moment: SloCauses['moment'] } | undefined {
+  if (s.passed || !AVAILABILITY_SLOS.has(s.type) || !s.workload || s.violatedAtMs === undefined) return undefined;
+  if (s.type !== 'recovery-time') return { atMs: s.violatedAtMs, moment: 'when it broke' };
+  // The judge puts a recovery-time violation at the deadline (fault start + bound); a deadline past the
+  // end of the run means the run ended first.
+  if (s.violatedAtMs >= summary.durationMs) return { atMs: summary.durationMs, moment: 'the end of the run' };
+  return { atMs: s.violatedAtMs, moment: 'the deadline' };
+}
+
+export function causesOf(s: SloResult, summary: RunSummary, events: readonly TraceEvent[]): SloCauses | undefined {
+  const m = momentOf(s, summary);
+  if (!m || !s.workload) return undefined;
+  const world = replayUntil(events, m.atMs);
+  const workload = s.workload;
+  const kind = workload.split('/')[0];
+  const pods: PodCause[] = [];
+  let ready = 0;
+  let live = 0;
+  let terminatingReplaced = 0;
+  for (const p of world.pods.values()) {
+    if (p.workload !== workload || p.removed) continue;
+    if (p.deletedMs === undefined) live++;
+    if (p.ready && !p.down && p.deletedMs === undefined) {
+      ready++;
+      continue;
+    }
+    // A ReplicaSet or DaemonSet counts a deleted pod out at once and replaces it: the Terminating pod
+    // is not one of the missing replicas. A StatefulSet's is.
+    if (p.deletedMs !== undefined && kind !== 'StatefulSet') terminatingReplaced++;
+    else pods.push(explainPod(p, kind, world));
+  }
+  pods.sort((a, b) => a.sinceMs - b.sinceMs || (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0));
+  const desired = world.desired.get(workload) ?? 0;
+  const out: SloCauses = { slo: s.name, workload, atMs: m.atMs, moment: m.moment, ready, desired, pods };
+  if (terminatingReplaced > 0) out.terminatingReplaced = terminatingReplaced;
+  if (desired > live) out.missing = { count: desired - live, why: missingWhy(kind, pods, world) };
+  return out;
+}
+
+interface PodRecord {
+  name: string;
+  workload: string;
+  createdMs: number;
+  node?: string;
+  scheduledMs?: number;
+  startedMs?: number;
+  down: boolean;
+  stoppedMs?: number;
+  stoppedReason?: string;
+  ready: boolean;
+  readyChangedMs: number;
+  readyBy?: string;
+  deletedMs?: number;
+  deleteReason?: string;
+  removed: boolean;
+  unschedulable?: { atMs: number; reason: string };
+}
+
+interface NodeRecord {
+  zone?: string;
+  ready: string;
+  readySinceMs: number;
+  poweredOffMs?: number;
+  deletedMs?: number;
+  /** NoExecute taints by key, with when they were added. */
+  noExecute: Map<string, number>;
+}
+
+interface World {
+  atMs: number;
+  pods: Map<string, PodRecord>;
+  nodes: Map<string, NodeRecord>;
+  desired: Map<string, number>;
+  /** Current leader per component, and since when there has been none. */
+  leaders: Map<string, { instance: string | null; sinceMs: number }>;
+}
+
+/** The state of pods, nodes and leaders as the trace has it at atMs (events at atMs included). */
+function replayUntil(events: readonly TraceEvent[], atMs: number): World {
+  const w: World = { atMs, pods: new Map(), nodes: new Map(), desired: new Map(), leaders: new Map() };
+  for (const e of events) {
+    if (e.atMs > atMs) break;
+    if (e.type.startsWith('pod.')) applyPodEvent(w, e);
+    else applyClusterEvent(w, e);
+  }
+  return w;
+}
+
+function applyPodEvent(w: World, e: TraceEvent): void {
+  const p = 'pod' in e ? w.pods.get(e.pod) : undefined;
+  switch (e.type) {
+    case 'pod.created':
+      // A StatefulSet reuses names: a new object starts afresh.
+      w.pods.set(e.pod, {
+        name: e.pod,
+        workload: e.workload,
+        createdMs: e.atMs,
+        down: false,
+        ready: false,
+        readyChangedMs: e.atMs,
+        removed: false,
+      });
+      break;
+    case 'pod.unschedulable':
+      if (p) p.unschedulable = { atMs: e.atMs, reason: e.reason };
+      break;
+    case 'pod.scheduled':
+      if (p) {
+        p.node = e.node;
+        p.scheduledMs = e.atMs;
+      }
+      break;
+    case 'pod.started':
+      if (p) {
+        p.startedMs = e.atMs;
+        p.down = false;
+      }
+      break;
+    case 'pod.stopped':
+      if (p) {
+        p.down = true;
+        p.stoppedMs = e.atMs;
+        p.stoppedReason = e.reason;
+      }
+      break;
+    case 'pod.ready.changed':
+      if (p && p.ready !== e.ready) {
+        p.ready = e.ready;
+        p.readyChangedMs = e.atMs;
+        p.readyBy = e.by;
+      }
+      break;
+    case 'pod.deleted':
+      if (p && p.deletedMs === undefined) {
+        p.deletedMs = e.atMs;
+        p.deleteReason = e.reason;
+      }
+      break;
+    case 'pod.removed':
+      if (p) p.removed = true;
+      break;
+  }
+}
+
+function nodeOf(w: World, name: string): NodeRecord {
+  let n = w.nodes.get(name);
+  if (!n) w.nodes.set(name, (n = { ready: 'True', readySinceMs: 0, noExecute: new Map() }));
+  return n;
+}
+
+function applyClusterEvent(w: World, e: TraceEvent): void {
+  switch (e.type) {
+    case 'workload.desired.changed':
+      w.desired.set(e.workload, e.desired);
+      break;
+    case 'node.ready.changed': {
+      const n = nodeOf(w, e.node);
+      if (n.ready !== e.to) {
+        n.ready = e.to;
+        n.readySinceMs = e.atMs;
+      }
+      break;
+    }
+    case 'node.created': {
+      const n = nodeOf(w, e.node);
+      n.deletedMs = undefined;
+      n.zone = e.zone;
+      break;
+    }
+    case 'node.deleted':
+      nodeOf(w, e.node).deletedMs = e.atMs;
+      break;
+    case 'node.taint.added':
+      if (e.effect === 'NoExecute') nodeOf(w, e.node).noExecute.set(e.key, e.atMs);
+      break;
+    case 'node.taint.removed':
+      if (e.effect === 'NoExecute') nodeOf(w, e.node).noExecute.delete(e.key);
+      break;
+    // Hosts that are not nodes (control-plane members) are left out.
+    case 'host.powered.off':
+      if (w.nodes.has(e.host)) nodeOf(w, e.host).poweredOffMs = e.atMs;
+      break;
+    case 'host.powered.on':
+      if (w.nodes.has(e.host)) nodeOf(w, e.host).poweredOffMs = undefined;
+      break;
+    case 'leader.acquired':
+      w.leaders.set(e.component, { instance: e.instance, sinceMs: e.atMs });
+      break;
+    case 'leader.lost': {
+      const l = w.leaders.get(e.component);
+      if (l && l.instance === e.instance) w.leaders.set(e.component, { instance: null, sinceMs: e.atMs });
+      break;
+    }
+  }
+}
+
+/** A node that cannot act on its pods: powered off, deleted, or not Ready in the API. */
+function nodeDown(n: NodeRecord | undefined): boolean {
+  return n !== undefined && (n.poweredOffMs !== undefined || n.deletedMs !== undefined || n.ready !== 'True');
+}
+
+function nodeStatusText(n: NodeRecord | undefined): string | undefined {
+  if (!n || !nodeDown(n)) return undefined;
+  const parts: string[] = [];
+  if (n.deletedMs !== undefined) parts.push(`Node object deleted at ${formatClock(n.deletedMs)}`);
+  if (n.poweredOffMs !== undefined) parts.push(`powered off since ${formatClock(n.poweredOffMs)}`);
+  if (n.ready !== 'True') parts.push(`Ready=${n.ready} since ${formatClock(n.readySinceMs)}`);
+  for (const [key, atMs] of [...n.noExecute.entries()].sort((a, b) => a[1] - b[1]))
+    parts.push(`tainted ${key}:NoExecute at ${formatClock(atMs)}`);
+  return parts.join(', ');
+}
+
+const RELEASES =
+  'It is released by deleting the Node, adding the node.kubernetes.io/out-of-service taint, or force-deleting the pod (fault types node-delete, node-out-of-service, pod-force-delete), or by the node coming back.';
+
+function explainPod(p: PodRecord, kind: string, w: World): PodCause {
+  const n = p.node !== undefined ? w.nodes.get(p.node) : undefined;
+  const base = { pod: p.name, node: p.node, nodeStatus: nodeStatusText(n) };
+  if (p.deletedMs !== undefined) {
+    const reason = `deleted (${p.deleteReason ?? 'no reason recorded'})`;
+    let why: string;
+    if (p.node === undefined) why = `${reason}; not yet removed`;
+    else if (nodeDown(n)) {
+      why = `${reason} on a node that is down, so no kubelet confirms that its containers stopped and the object stays.`;
+      why +=
+        kind === 'StatefulSet'
+          ? ` The StatefulSet will not create a new pod with this name until the old one is gone (two pods with one identity must never run at once). ${RELEASES}`
+          : ` The ${kind === 'Deployment' ? 'ReplicaSet' : kind} does not wait for it: it counts a replacement instead.`;
+    } else why = `${reason}; its kubelet is stopping the containers (graceful termination)`;
+    return { ...base, state: 'Terminating', sinceMs: p.deletedMs, why };
+  }
+  if (p.node === undefined) {
+    const sched = w.leaders.get('kube-scheduler');
+    let why = p.unschedulable
+      ? `the scheduler's last attempt at ${formatClock(p.unschedulable.atMs)}: "${p.unschedulable.reason}"`
+      : 'no scheduling attempt recorded yet';
+    if (sched && sched.instance === null)
+      why += `; no kube-scheduler has been leading since ${formatClock(sched.sinceMs)}`;
+    return { ...base, state: 'Pending', sinceMs: p.createdMs, why };
+  }
+  if (p.down) {
+    let why = `containers stopped at ${formatClock(p.stoppedMs ?? p.readyChangedMs)} (${p.stoppedReason ?? 'no reason recorded'})`;
+    if (p.ready) why += '; the API server still shows the pod Ready, as nobody has noticed yet';
+    else if (p.readyBy === 'node-lifecycle-controller')
+      why += `; marked not Ready by the node lifecycle controller at ${formatClock(p.readyChangedMs)}`;
+    if (n && n.noExecute.size > 0) why += '; to be evicted when its toleration of the NoExecute taint runs out';
+    else if (n && n.ready !== 'True') why += `; ${notTaintedYet(n, w)}`;
+    else if (n && n.ready === 'True' && n.poweredOffMs !== undefined)
+      why += '; the node lifecycle controller has not yet marked its node';
+    return { ...base, state: 'Stopped', sinceMs: p.stoppedMs ?? p.readyChangedMs, why };
+  }
+  if (p.startedMs === undefined) {
+    const why = nodeDown(n)
+      ? `scheduled at ${formatClock(p.scheduledMs ?? p.createdMs)} to a node that is down; its containers never started`
+      : `scheduled at ${formatClock(p.scheduledMs ?? p.createdMs)}; pulling its image and starting its containers`;
+    return { ...base, state: 'ContainerCreating', sinceMs: p.scheduledMs ?? p.createdMs, why };
+  }
+  let why: string;
+  if (p.readyBy === 'node-lifecycle-controller')
+    why = `containers run, but the node lifecycle controller marked the pod not Ready at ${formatClock(p.readyChangedMs)} because its node stopped reporting`;
+  else if (p.readyChangedMs > p.startedMs && p.readyBy !== undefined)
+    why = `containers run; not Ready since ${formatClock(p.readyChangedMs)} (reported by ${p.readyBy})`;
+  else why = `containers started at ${formatClock(p.startedMs)}; not Ready yet (start-up and readiness)`;
+  return { ...base, state: 'Running', sinceMs: Math.max(p.startedMs, p.readyChangedMs), why };
+}
+
+/**
+ * A node marked not Ready but not yet tainted NoExecute: the node lifecycle controller taints a zone's
+ * nodes through a rate limiter (--node-eviction-rate, 0.1 nodes/s by default), so the last nodes of a
+ * large zone wait minutes for their taint, and their pods for eviction.
+ */
+function notTaintedYet(n: NodeRecord, w: World): string {
+  if (n.zone === undefined) return 'its node has no NoExecute taint yet, so eviction has not started';
+  let tainted = 0;
+  let notReady = 0;
+  for (const m of w.nodes.values()) {
+    if (m.zone !== n.zone || m.ready === 'True') continue;
+    notReady++;
+    if (m.noExecute.size > 0) tainted++;
+  }
+  return `its node has no NoExecute taint yet, so eviction has not started: the node lifecycle controller taints a zone's nodes at a limited rate, and had tainted ${tainted} of the ${notReady} not-Ready nodes in ${n.zone}`;
+}
+
+function missingWhy(kind: string, pods: readonly PodCause[], w: World): string {
+  const kcm = w.leaders.get('kube-controller-manager');
+  if (kcm && kcm.instance === null)
+    return `no kube-controller-manager has been leading since ${formatClock(kcm.sinceMs)}, so no ${kind === 'StatefulSet' ? 'StatefulSet' : 'ReplicaSet'} controller creates pods`;
+  if (kind === 'StatefulSet' && pods.some((p) => p.state === 'Terminating'))
+    return 'the StatefulSet creates a pod with a Terminating pod’s name only once the old pod is gone';
+  return 'not yet created by its controller';
+}
+
+/** Pods that share a state and a reason, for compact output. */
+export interface PodCauseGroup {
+  state: PodStateWord;
+  why: string;
+  pods: PodCause[];
+}
+
+export function groupPodCauses(pods: readonly PodCause[]): PodCauseGroup[] {
+  const groups = new Map<string, PodCauseGroup>();
+  for (const p of pods) {
+    // Times in the sentence differ pod by pod; the reason itself is what groups them.
+    const key = `${p.state}|${p.why.replace(/\d+:\d\d(:\d\d)?\.\d/g, 'T')}`;
+    const g = groups.get(key);
+    if (g) g.pods.push(p);
+    else groups.set(key, { state: p.state, why: p.why, pods: [p] });
+  }
+  return [...groups.values()];
+}
+
+function nameList(names: readonly string[], max: number): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/**
+ * The causes as plain lines: a heading (`at 08:00.0 (the deadline) Deployment/catalog had 6/9 Ready; not
+ * Ready:`) and one line per group of pods with the same state and reason, at most maxGroups of them.
+ */
+export function causeLines(c: SloCauses, maxGroups = 6): string[] {
+  const lines: string[] = [];
+  const verb =
+    c.moment === 'when it broke' ? `when it broke at ${formatClock(c.atMs)}` : `at ${c.moment}, ${formatClock(c.atMs)}`;
+  lines.push(
+    `${verb}, ${c.workload} had ${c.ready}/${c.desired} Ready` + (c.pods.length || c.missing ? '; not Ready:' : ''),
+  );
+  const groups = groupPodCauses(c.pods);
+  for (const g of groups.slice(0, maxGroups)) lines.push(`- ${groupLine(g)}`);
+  if (groups.length > maxGroups) {
+    const rest = groups.slice(maxGroups).reduce((n, g) => n + g.pods.length, 0);
+    lines.push(`- ${rest} more pods in ${groups.length - maxGroups} other states (see report.html)`);
+  }
+  if (c.missing)
+    lines.push(
+      `- ${c.missing.count} ${c.missing.count === 1 ? 'replica has' : 'replicas have'} no pod: ${c.missing.why}`,
+    );
+  return lines;
+}
+
+export function groupLine(g: PodCauseGroup): string {
+  const first = g.pods[0];
+  const nodes = [...new Set(g.pods.map((p) => p.node).filter((n): n is string => n !== undefined))];
+  const since = g.pods.map((p) => p.sinceMs);
+  const lo = since.reduce((a, b) => Math.min(a, b));
+  const hi = since.reduce((a, b) => Math.max(a, b));
+  const sinceText = lo === hi ? `since ${formatClock(lo)}` : `since ${formatClock(lo)}–${formatClock(hi)}`;
+  const who =
+    g.pods.length === 1
+      ? `${first.pod} ${g.state} ${sinceText}`
+      : `${g.pods.length} pods ${g.state} ${sinceText} (${nameList(
+          g.pods.map((p) => p.pod),
+          3,
+        )})`;
+  let where = '';
+  if (nodes.length === 1) where = ` on ${nodes[0]}${first.nodeStatus ? ` (${first.nodeStatus})` : ''}`;
+  else if (nodes.length > 1) where = ` on ${nodes.length} nodes (${nameList(nodes, 3)})`;
+  return `${who}${where}: ${g.why}`;
+}

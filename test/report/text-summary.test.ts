@@ -1,0 +1,74 @@
+// The terminal summary of real runs: the milestones kept when cut tell the whole story (fault, taint,
+// eviction, recovery), SLO names are cut only to fit a terminal, and many workloads dropping together
+// are one line.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runScenario } from '../../src/runner/run-scenario.js';
+import { parseScenarioText } from '../../src/scenario/index.js';
+import { milestones, renderTextSummary } from '../../src/report/index.js';
+
+function run(path: string) {
+  const parsed = parseScenarioText(readFileSync(join(process.cwd(), path), 'utf8'), { file: path });
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
+  return runScenario(parsed.scenario, {});
+}
+
+describe('terminal summary of the demo', () => {
+  const { summary, events } = run('scenarios/demo.yaml');
+  const text = renderTextSummary(summary, { color: false, events });
+  const shown = text.split('Milestones\n')[1].split('\n\n')[0];
+
+  it('keeps the taint, the evictions and both recoveries when the milestones are cut', () => {
+    expect(milestones(events).length).toBeGreaterThan(12);
+    expect(shown).toMatch(/tainted node\.kubernetes\.io\/unreachable:NoExecute/);
+    expect(shown).toMatch(/deleted \(taint-eviction\)/);
+    expect(shown).toContain('Deployment/checkout recovered: 6/6 Ready (lowest 4)');
+    expect(shown).toContain('StatefulSet/ledger recovered: 3/3 Ready (lowest 2)');
+    expect(shown).toMatch(/… \d+ more in the report/);
+  });
+
+  it('cuts SLO names only to fit the terminal', () => {
+    expect(text).toContain('checkout back to full strength within 7m30s ');
+    const narrow = renderTextSummary(summary, { color: false, events, columns: 80 });
+    expect(narrow).toContain('  ✔ PASS  checkout back to full stren…  recovery-time');
+    for (const line of narrow.split('\n').filter((l) => l.includes('PASS')))
+      expect(line.trimEnd().length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('milestones of many workloads', () => {
+  it('fold workloads that dropped together into one line', () => {
+    const { events } = run('test/fixtures/six-faults.yaml');
+    const lines = milestones(events).map((m) => m.text);
+    expect(lines).toContain(
+      '3 workloads below desired: Deployment/api 3/6, Deployment/web 7/12, StatefulSet/ledger 2/3',
+    );
+  });
+});
+
+describe('terminal summary of a large run', () => {
+  it('stays under 40 lines with 60 SLOs, most of them failed, and six faults', () => {
+    const { summary, events } = run('test/fixtures/six-faults.yaml');
+    const many = {
+      ...summary,
+      slos: Array.from({ length: 60 }, (_, i) => ({ ...summary.slos[i % summary.slos.length], name: `slo ${i}` })),
+    };
+    const text = renderTextSummary(many, { color: false, events, reportDir: 'out' });
+    const lines = text.trimEnd().split('\n');
+    expect(lines.length).toBeLessThan(40);
+    expect(text).toContain('  … 51 more SLOs (51 failed) in the report');
+    expect(text).toContain('  … 55 more failed SLOs in the report');
+    expect(text).toMatch(/Milestones\n(.*\n){3,}/);
+    expect(text).toContain('Reproduce: ');
+  });
+});
+
+describe('a failure line', () => {
+  it('names at most 5 of a fault’s targets and says how many there were', async () => {
+    const { describeEvent } = await import('../../src/report/index.js');
+    const targets = Array.from({ length: 101 }, (_, i) => `worker-${i}`);
+    expect(describeEvent({ type: 'fault.started', atMs: 60_000, fault: 'f', targets })).toBe(
+      'fault.started at 01:00.0 fault=f targets=worker-0,worker-1,worker-2,worker-3,worker-4,… (101)',
+    );
+  });
+});
