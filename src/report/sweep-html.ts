@@ -2,7 +2,7 @@
 // sweep: the comparison table, per SLO the distribution of what every run measured (an ECDF, one line
 // per grid point, with the bound), and for a grid the settings side by side: pass rate, p50 and p99 as
 // a line chart over one varied field, or as a heatmap over two.
-import type { SweepPointResult, SweepResult, SweepSloStats } from '../runner/sweep.js';
+import type { SweepPointResult, SweepResult, SweepSloStats } from '../trace/sweep.js';
 import { escapeXml as esc, formatDuration } from './format.js';
 import { formatPassRate, shortTitle, sloFigures } from './sweep-report.js';
 

@@ -1,6 +1,6 @@
 // A sweep's junit.xml: one test suite per grid point and one test case per SLO in it, failed when the
 // SLO held in fewer runs than --min-pass-rate, so CI test reporters list each SLO at each setting.
-import type { SweepResult } from '../runner/sweep.js';
+import type { SweepResult } from '../trace/sweep.js';
 import { escapeXml as esc } from './format.js';
 import { formatPassRate, shortTitle, sloFigures } from './sweep-report.js';
 

@@ -1,7 +1,7 @@
 // How a sweep reads: the terminal text `hasim sweep` prints and the sweep.md it writes. One block per
 // grid point, one line per SLO with its pass rate and the distribution of what was measured, then the
 // failing seeds with the command that reproduces each.
-import type { Distribution, SweepPointResult, SweepResult, SweepSloStats } from '../runner/sweep.js';
+import type { Distribution, SweepPointResult, SweepResult, SweepSloStats } from '../trace/sweep.js';
 import { ansiPalette, formatDuration } from './format.js';
 
 /** Failing seeds listed per grid point in the text output (sweep.json has them all). */

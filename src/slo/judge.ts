@@ -4,7 +4,7 @@
 import type { Count, LeaderComponent, SloSpec } from '../scenario/types.js';
 import type { TraceEvent } from '../trace/events.js';
 import type { SloResult } from '../trace/summary.js';
-import { formatClock, formatDuration } from '../report/format.js';
+import { formatClock, formatDuration } from '../trace/format.js';
 import { pointAt, readySeries, type ReadyPoint, type ReadySeries } from './ready-series.js';
 
 type FaultStarted = Extract<TraceEvent, { type: 'fault.started' }>;

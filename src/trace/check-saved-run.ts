@@ -6,7 +6,7 @@
 // against the trace: the run.started event must name the same scenario, seed, duration and version,
 // and when the summary records the trace's length and SHA-256 (`trace`), the file must match them.
 import { createHash } from 'node:crypto';
-import { SLO_TYPES } from '../scenario/types.js';
+import { SLO_TYPES } from './summary.js';
 import type { TraceEvent, TraceEventFields, TraceEventType } from './events.js';
 import type { RunSummary } from './summary.js';
 
