@@ -64,15 +64,11 @@ export class ScheduledEvent implements EventHandle {
 const NOOP = (): void => {};
 
 /**
- * Appends ev to a list kept in (order, insertion) order, placing it no earlier than index `from` (what has
- * run stays put). Events without an order key (0) after others without one: a plain append.
+ * Places ev in a list kept in (order, insertion) order, no earlier than index `from` (what has run stays
+ * put), when it does not simply go last (the caller checks that: almost every event does).
  */
-function pushOrdered(list: EventHandle[], ev: EventHandle, from: number): void {
+function insertOrdered(list: EventHandle[], ev: EventHandle, from: number): void {
   let i = list.length;
-  if (i === from || list[i - 1].order <= ev.order) {
-    list.push(ev);
-    return;
-  }
   list.push(ev);
   while (i > from && list[i - 1].order > ev.order) {
     list[i] = list[i - 1];
@@ -91,6 +87,12 @@ export const Priority = {
    */
   early: -5,
   normal: 0,
+  /**
+   * Work of many independent sources due in the same millisecond (one each), after the millisecond's
+   * normal work, in the order of their keys (atOrdered): the order then does not depend on when each
+   * was scheduled. Order keys are honoured at this priority and at early; elsewhere they are 0.
+   */
+  ordered: 1,
   /** Bookkeeping that must see everything else that happened in the millisecond. */
   late: 10,
 } as const;
@@ -169,6 +171,7 @@ export class Simulator {
     priority: number,
     order: number,
   ): EventHandle {
+    this.checkOrder(label, priority, order);
     if (!(atMs >= this.nowMs)) {
       throw this.bug(`event "${label}" scheduled at ${atMs} ms, before now (${this.nowMs} ms)`);
     }
@@ -204,6 +207,7 @@ export class Simulator {
     priority: number = Priority.normal,
     order = 0,
   ): EventHandle {
+    if (order !== 0) this.checkOrder(label, priority, order);
     if (!(atMs >= this.nowMs)) {
       throw this.bug(`event "${label}" scheduled at ${atMs} ms, before now (${this.nowMs} ms)`);
     }
@@ -254,6 +258,7 @@ export class Simulator {
     priority: number = Priority.normal,
     order = 0,
   ): number {
+    if (order !== 0) this.checkOrder(label, priority, order);
     if (!(atMs >= this.nowMs)) {
       throw this.bug(`event "${label}" scheduled at ${atMs} ms, before now (${this.nowMs} ms)`);
     }
@@ -306,9 +311,11 @@ export class Simulator {
         throw this.bug(`event "${ev.label}" at ${t} ms falls before the calendar window (${this.windowMs} ms)`);
       this.ringCount++;
       // Same millisecond and priority as the list running now: it joins that list, after what has run.
-      if (this.list !== undefined && this.listSlot!.atMs === t && this.listPriority === priority)
-        pushOrdered(this.list, ev, this.listIndex);
-      else pushOrdered(this.slotList(t, priority), ev, 0);
+      const running = this.list !== undefined && this.listSlot!.atMs === t && this.listPriority === priority;
+      const list = running ? this.list! : this.slotList(t, priority);
+      // Only the early and ordered priorities carry order keys: every other event simply goes last.
+      if (priority === Priority.normal) list.push(ev);
+      else this.append(list, ev, running ? this.listIndex : 0);
       return;
     }
     let b = this.buckets.get(key);
@@ -317,7 +324,25 @@ export class Simulator {
       this.buckets.set(key, b);
       this.keys.add(key);
     }
-    pushOrdered(b, ev, 0);
+    if (priority === Priority.normal) b.push(ev);
+    else this.append(b, ev, 0);
+  }
+
+  /** Order keys are honoured at the early and ordered priorities only: elsewhere one is a bug in hasim. */
+  private checkOrder(label: string, priority: number, order: number): void {
+    if (order !== 0 && priority !== Priority.early && priority !== Priority.ordered)
+      throw this.bug(`event "${label}" has an order key at priority ${priority} (only early and ordered take one)`);
+  }
+
+  /**
+   * Appends ev to an event list in (order, insertion) order, no earlier than index `from`. Only the early
+   * and ordered priorities carry order keys: elsewhere every event goes last, with nothing to compare.
+   */
+  private append(list: EventHandle[], ev: EventHandle, from: number): void {
+    const n = list.length;
+    if (ev.priority !== Priority.early && ev.priority !== Priority.ordered) list.push(ev);
+    else if (n === from || list[n - 1].order <= ev.order) list.push(ev);
+    else insertOrdered(list, ev, from);
   }
 
   /** The FIFO list of (t, priority) in the ring, created in priority order if needed. */
@@ -360,7 +385,9 @@ export class Simulator {
       this.buckets.delete(key);
       const t = Math.floor(key / PRIORITY_SPAN);
       const list = this.slotList(t, key - t * PRIORITY_SPAN - PRIORITY_OFFSET);
-      for (const ev of bucket) pushOrdered(list, ev, 0);
+      // The bucket is in (order, insertion) order already, and nothing is in the ring's list yet.
+      if (list.length === 0) for (const ev of bucket) list.push(ev);
+      else for (const ev of bucket) this.append(list, ev, 0);
       this.ringCount += bucket.length;
     }
   }

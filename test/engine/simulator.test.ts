@@ -67,17 +67,22 @@ describe('Simulator', () => {
       50,
       () => {
         ran.push('5');
-        sim.atOrdered(50, () => ran.push('1 (late)'), undefined, 'x', Priority.normal, 1);
-        sim.atOrdered(50, () => ran.push('7'), undefined, 'x', Priority.normal, 7);
+        sim.atOrdered(50, () => ran.push('1 (late)'), undefined, 'x', Priority.ordered, 1);
+        sim.atOrdered(50, () => ran.push('7'), undefined, 'x', Priority.ordered, 7);
       },
       undefined,
       'first',
-      Priority.normal,
+      Priority.ordered,
       5,
     );
-    sim.atOrdered(50, () => ran.push('9'), undefined, 'x', Priority.normal, 9);
+    sim.atOrdered(50, () => ran.push('9'), undefined, 'x', Priority.ordered, 9);
     sim.run(100);
     expect(ran).toEqual(['5', '1 (late)', '7', '9']);
+  });
+
+  it('refuses an order key at a priority other than early and ordered (a bug in hasim)', () => {
+    const sim = new Simulator(3);
+    expect(() => sim.atOrdered(10, () => {}, undefined, 'x', Priority.normal, 2)).toThrow(SimulationBug);
   });
 
   it('cancels an event so it never runs and is not counted', () => {

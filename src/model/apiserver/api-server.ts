@@ -261,7 +261,7 @@ export class ApiServer {
         req,
         req.label,
         undefined,
-        Priority.normal,
+        Priority.ordered,
         order,
       );
   }

@@ -471,14 +471,14 @@ export class Kubelet extends Process implements LeaseChain {
       undefined,
       label,
       this,
-      Priority.normal,
+      Priority.ordered,
       this.ordinal,
     );
   }
 
   /** As postInLoop, at a virtual time, with a handle. */
   private atInLoop(atMs: number, fn: () => void, label: string): EventHandle {
-    return this.ctx.sim.atGuarded(atMs, fn, undefined, label, this, Priority.normal, this.ordinal);
+    return this.ctx.sim.atGuarded(atMs, fn, undefined, label, this, Priority.ordered, this.ordinal);
   }
 
   /**
