@@ -110,6 +110,10 @@ function writeRun(result: RunResult, folder: ReportFolder): { result: RunResult;
 
 export function checkSeed(seed: number | undefined): number | undefined {
   if (seed === undefined) return undefined;
+  if (Number.isInteger(seed) && seed > Number.MAX_SAFE_INTEGER)
+    throw new BadInput(
+      `hasim: --seed must be at most ${Number.MAX_SAFE_INTEGER} (2^53 - 1), so that the seed printed is the seed used (found ${seed})`,
+    );
   if (!Number.isSafeInteger(seed) || seed < 0)
     throw new BadInput(`hasim: --seed must be a whole number 0 or more (found ${seed})`);
   return seed;
