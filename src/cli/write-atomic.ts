@@ -62,6 +62,9 @@ export const REPORT_FILES: readonly string[] = [
   'sweep.json',
   'sweep.md',
   'sweep.html',
+  // What a file browser leaves in a folder it has shown; replaced along with the reports.
+  '.DS_Store',
+  'Thumbs.db',
 ];
 
 const STAGING = '.tmp-';
