@@ -26,14 +26,31 @@ export async function playRun(run: RunHandle, opts: ProgressOptions): Promise<vo
   let stepMs = 1_000;
   let lastShownMs = startedMs;
   let shown = false;
+  // Virtual ms per real ms, averaged over the recent steps. The start of a run (every pod scheduled at
+  // once) is far slower than the rest, so the whole run's average overstates the time left, and quiet
+  // stretches are far faster, so the recent rate understates it: the estimate is the mean of the two.
+  let rate = 0;
   for (;;) {
     const before = opts.nowMs();
+    const fromMs = run.nowMs;
     if (run.advance(run.nowMs + stepMs)) break;
     const after = opts.nowMs();
-    stepMs = Math.min(3_600_000, Math.max(100, Math.round(stepMs * (STEP_TARGET_MS / Math.max(1, after - before)))));
+    const tookMs = Math.max(1, after - before);
+    stepMs = Math.min(3_600_000, Math.max(100, Math.round(stepMs * (STEP_TARGET_MS / tookMs))));
+    rate = rate === 0 ? (run.nowMs - fromMs) / tookMs : 0.8 * rate + 0.2 * ((run.nowMs - fromMs) / tookMs);
     const elapsedMs = after - startedMs;
-    const etaMs = (elapsedMs * (run.durationMs - run.nowMs)) / Math.max(1, run.nowMs);
-    if (opts.stream && tty && elapsedMs + etaMs > SHOW_AFTER_MS && after - lastShownMs >= 250) {
+    // The first moments say little about the rest: no estimate before 1% of the run or 5 s.
+    const settled = run.nowMs * 100 >= run.durationMs || elapsedMs >= 5_000;
+    const leftMs = run.durationMs - run.nowMs;
+    const etaMs = 0.5 * (leftMs / Math.max(rate, 1e-9)) + 0.5 * ((elapsedMs * leftMs) / Math.max(1, run.nowMs));
+    if (
+      opts.stream &&
+      tty &&
+      settled &&
+      elapsedMs >= 1_000 &&
+      elapsedMs + etaMs > SHOW_AFTER_MS &&
+      after - lastShownMs >= 250
+    ) {
       opts.stream.write(`\r${progressText(run, elapsedMs, etaMs)}\u001b[K`);
       lastShownMs = after;
       shown = true;
@@ -54,5 +71,5 @@ export function progressText(
 ): string {
   const percent = Math.floor((100 * run.nowMs) / Math.max(1, run.durationMs));
   const secs = (ms: number): string => formatDuration(Math.max(0, Math.round(ms / 1000)) * 1000);
-  return `${formatDuration(run.nowMs)} of ${formatDuration(run.durationMs)} virtual time (${percent}%), ${run.events.toLocaleString('en-US')} events, ${secs(elapsedMs)} elapsed, about ${secs(etaMs)} to go`;
+  return `${secs(run.nowMs)} of ${formatDuration(run.durationMs)} virtual time (${percent}%), ${run.events.toLocaleString('en-US')} events, ${secs(elapsedMs)} elapsed, about ${secs(etaMs)} to go`;
 }

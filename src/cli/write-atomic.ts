@@ -16,6 +16,7 @@
 import { closeSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { chmodSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { escapeControls } from '../scenario/issues.js';
 import { BadInput } from './exit-codes.js';
 
 /** Why a file-system call failed, in words (for the one line a user reads). */
@@ -61,6 +62,9 @@ export const REPORT_FILES: readonly string[] = [
   'sweep.json',
   'sweep.md',
   'sweep.html',
+  // What a file browser leaves in a folder it has shown; replaced along with the reports.
+  '.DS_Store',
+  'Thumbs.db',
 ];
 
 const STAGING = '.tmp-';
@@ -110,7 +114,9 @@ export class ReportFolder {
       }
       const foreign = readdirSync(target).filter((f) => !REPORT_FILES.includes(f));
       if (foreign.length > 0) {
-        const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, ... (${foreign.length} in all)` : '');
+        const shown = escapeControls(
+          foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, ... (${foreign.length} in all)` : ''),
+        );
         throw new BadInput(
           `hasim: ${flag} ${dir}: the folder holds files hasim did not write (${shown}); the report files replace the folder as a whole, so name a new or empty folder, or one an earlier run wrote`,
         );

@@ -81,7 +81,7 @@ export function applyOverrides(raw: unknown, sets: readonly string[], root: Sche
     }
     const forbidden = path.find((seg) => typeof seg === 'string' && FORBIDDEN_SEGMENTS.includes(seg));
     if (forbidden !== undefined) {
-      fail(`"${forbidden}" cannot be a field name in a --set path (no scenario field is called that)`);
+      fail(`"${forbidden}" cannot be a field name in a path (no scenario field is called that)`);
       return;
     }
     let newValue: unknown;

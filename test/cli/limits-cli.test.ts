@@ -63,3 +63,11 @@ it('validate and run refuse capacity.pods 200 without --allow-large; with it, th
   expect(r.code).toBe(0);
   expect(JSON.parse(r.stdout).reproduce).toBe('hasim run tiny.yaml --seed 1 --allow-large');
 });
+
+it('--seed of 2^53 or more is refused, since the seed printed would not be the seed used', () => {
+  const r = hasim(['run', 'tiny.yaml', '--seed', '9007199254740993'], dir());
+  expect(r.stderr).toBe(
+    'hasim: --seed must be at most 9007199254740991 (2^53 - 1), so that the seed printed is the seed used (found 9007199254740992)\n',
+  );
+  expect(r.code).toBe(2);
+});

@@ -64,6 +64,8 @@ function setup(): string {
   const dir = mkdtempSync(join(tmpdir(), 'hasim-out-'));
   writeFileSync(join(dir, 'tiny.yaml'), SCENARIO);
   writeFileSync(join(dir, 'long.yaml'), LONG);
+  // Long enough that a signal sent half a second into the run always finds it simulating.
+  writeFileSync(join(dir, 'longer.yaml'), LONG.replace('duration: 1h', 'duration: 12h'));
   return dir;
 }
 
@@ -118,7 +120,7 @@ describe('the report folder is one set', () => {
     expect(hasim(['run', 'tiny.yaml', '--out', 'out', '--quiet', '--seed', '2'], dir).code).toBe(0);
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(REPORT_FILES);
     expect(seedOf(join(dir, 'out'))).toBe(2);
-    expect(readdirSync(dir).sort()).toEqual(['long.yaml', 'out', 'tiny.yaml']);
+    expect(readdirSync(dir).sort()).toEqual(['long.yaml', 'longer.yaml', 'out', 'tiny.yaml']);
     // hasim report checks the pair: it would refuse a summary and a trace of different runs.
     expect(hasim(['report', 'out', '--quiet'], dir).code).toBe(0);
   });
@@ -131,7 +133,7 @@ describe('the report folder is one set', () => {
     writeFileSync(join(dir, `.out.tmp-${pid}-abcdef`, 'events.jsonl'), '{"half":');
     writeFileSync(join(dir, '.out.lock'), `${pid}\n`);
     expect(hasim(['run', 'tiny.yaml', '--out', 'out', '--quiet'], dir).code).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['long.yaml', 'out', 'tiny.yaml']);
+    expect(readdirSync(dir).sort()).toEqual(['long.yaml', 'longer.yaml', 'out', 'tiny.yaml']);
   });
 
   it('a set renamed aside by a run killed between its two renames is not left behind', () => {
@@ -142,7 +144,7 @@ describe('the report folder is one set', () => {
     const r = hasim(['run', 'tiny.yaml', '--out', 'out', '--quiet', '--set', 'spec.duration=1h'], dir);
     expect(r.code).toBe(0);
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(REPORT_FILES);
-    expect(readdirSync(dir).sort()).toEqual(['long.yaml', 'out', 'tiny.yaml']);
+    expect(readdirSync(dir).sort()).toEqual(['long.yaml', 'longer.yaml', 'out', 'tiny.yaml']);
   });
 
   it('a second run on a folder another run is writing is refused', () => {
@@ -175,12 +177,12 @@ describe('the report folder is one set', () => {
 });
 
 /**
- * Runs long.yaml and sends `signal` once the run is under way (its staging folder exists, so its
+ * Runs `file` and sends `signal` once the run is under way (its staging folder exists, so its
  * handlers are installed) and `afterMs` more have passed.
  */
-function runUntilSignalled(dir: string, signal: NodeJS.Signals, afterMs: number) {
+function runUntilSignalled(dir: string, signal: NodeJS.Signals, afterMs: number, file = 'long.yaml') {
   return new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'run', 'long.yaml', '--out', 'out', '--quiet'], { cwd: dir });
+    const child = spawn(process.execPath, [BIN, 'run', file, '--out', 'out', '--quiet'], { cwd: dir });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const poll = setInterval(() => {
@@ -204,11 +206,11 @@ describe('SIGINT and SIGTERM stop a run cleanly', () => {
     const dir = setup();
     expect(hasim(['run', 'tiny.yaml', '--out', 'out', '--quiet', '--set', 'metadata.name=long'], dir).code).toBe(0);
     const before = readFileSync(join(dir, 'out', 'events.jsonl'), 'utf8');
-    const r = await runUntilSignalled(dir, signal, 500);
+    const r = await runUntilSignalled(dir, signal, 500, 'longer.yaml');
     expect(r.code).toBe(code);
     expect(r.stderr).toBe(`\nhasim: stopped by ${signal}; out left as it was\n`);
     expect(readFileSync(join(dir, 'out', 'events.jsonl'), 'utf8')).toBe(before);
-    expect(readdirSync(dir).sort()).toEqual(['long.yaml', 'out', 'tiny.yaml']);
+    expect(readdirSync(dir).sort()).toEqual(['long.yaml', 'longer.yaml', 'out', 'tiny.yaml']);
   });
 
   it('SIGKILL at any moment leaves the previous complete set or the new one, never a mix', async () => {
@@ -249,6 +251,6 @@ describe('sweeps write and stop the same way', () => {
     });
     expect(result.code).toBe(130);
     expect(result.stderr).toContain('hasim: stopped by SIGINT; sw left as it was\n');
-    expect(readdirSync(dir).sort()).toEqual(['long.yaml', 'tiny.yaml']);
+    expect(readdirSync(dir).sort()).toEqual(['long.yaml', 'longer.yaml', 'tiny.yaml']);
   });
 });

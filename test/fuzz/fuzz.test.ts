@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
-import { mutate } from '../../tools/fuzz/mutate.js';
+import { mutate, schemaAt } from '../../tools/fuzz/mutate.js';
 import { generateScenario } from '../../tools/fuzz/generate.js';
 import { parseScenarioText } from '../../src/scenario/index.js';
 
@@ -44,4 +44,14 @@ test('the failures folder is only written when something failed', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hasim-fuzz-test-'));
   spawnSync(process.execPath, [FUZZ, '--cases', '5', '--quiet', '--cli-every', '0', '--failures', join(dir, 'f')]);
   expect(readdirSync(dir)).toEqual([]);
+});
+
+test('mutation finds the schema kind of a field, SLO variants by their type', () => {
+  const doc = {
+    spec: { duration: '5m', slos: [{ type: 'min-available', min: 1 }], faults: [{ target: { zone: 'a' } }] },
+  };
+  expect(schemaAt(doc, ['spec', 'duration'])?.kind).toBe('duration');
+  expect(schemaAt(doc, ['spec', 'slos', 0, 'min'])?.kind).toBe('count');
+  expect(schemaAt(doc, ['spec', 'faults', 0, 'target', 'zone'])?.kind).toBe('string');
+  expect(schemaAt(doc, ['spec', 'nope'])).toBeUndefined();
 });

@@ -43,11 +43,16 @@ describe('keys named like object built-ins', () => {
 });
 
 describe('--set path segments', () => {
+  it('the message for __proto__', () => {
+    expect(problems(BASE, ['__proto__.count=7'])).toBe(
+      '--set:1:1: error: "__proto__" cannot be a field name in a path (no scenario field is called that)',
+    );
+  });
   it.each(['__proto__.count=7', 'spec.nodes[0].labels.__proto__=7', 'spec.constructor.prototype=1'])(
     'refuses %s without touching Object.prototype',
     (set) => {
       const out = problems(BASE, [set]);
-      expect(out).toMatch(/^--set:1:1: error: "(__proto__|constructor)" cannot be a field name in a --set path/);
+      expect(out).toMatch(/^--set:1:1: error: "(__proto__|constructor)" cannot be a field name in a path/);
       expect(({} as Record<string, unknown>).count).toBeUndefined();
     },
   );

@@ -6,6 +6,8 @@
 // seeded stream, so a case number reproduces its input.
 import { parseAllDocuments, stringify } from 'yaml';
 import { FAULT_TYPES } from '../../src/scenario/types.js';
+import { scenarioDefinitions, scenarioSchema } from '../../src/scenario/scenario-schema.js';
+import { schemaStep, type Schema } from '../../src/scenario/schema-def.js';
 
 export type Rng = () => number;
 
@@ -103,6 +105,62 @@ const EXTREME_STRINGS = [
   '101%',
 ];
 
+const EXTREME_COUNTS = [0, 1, '0%', '50%', '100%', '101%', 2 ** 53, '1e3', -1];
+const EXTREME_LABELS = [
+  {},
+  { _bad: 'v' },
+  { 'a/b/c': 'v' },
+  { k: 'v v' },
+  { ['x'.repeat(64)]: 'v' },
+  { 'example.com/tier': 'web' },
+];
+
+/** The schema of the field at `path` of a Scenario document, when the path is one the schema knows. */
+export function schemaAt(root: Json, path: Path): Schema | undefined {
+  let schema: Schema | undefined = scenarioSchema;
+  let value: Json = root;
+  for (const seg of path) {
+    const tag =
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? (value as Record<string, Json>).type
+        : undefined;
+    const step = schemaStep(schema, String(seg), scenarioDefinitions, tag);
+    if (!step.ok || step.schema === undefined) return undefined;
+    schema = step.schema;
+    value = value !== null && typeof value === 'object' ? (value as Record<string | number, Json>)[seg] : undefined;
+  }
+  while (schema?.kind === 'ref') schema = scenarioDefinitions[schema.name];
+  return schema;
+}
+
+/** Extreme values for a field of this schema kind (the boundaries and just past them). */
+function extremeForSchema(rng: Rng, schema: Schema): Json | undefined {
+  switch (schema.kind) {
+    case 'duration':
+      return pick(rng, EXTREME_DURATIONS);
+    case 'range':
+      return pick(rng, EXTREME_RANGES);
+    case 'cpu':
+    case 'memory':
+      return pick(rng, EXTREME_QUANTITIES);
+    case 'count':
+      return pick(rng, EXTREME_COUNTS);
+    case 'integer':
+    case 'number':
+      return pick(rng, [...EXTREME_NUMBERS, schema.min, schema.max, (schema.max ?? 0) + 1, (schema.min ?? 0) - 1]);
+    case 'enum':
+      return pick(rng, [...schema.values, `${schema.values[0]}x`, schema.values[0].toUpperCase()]);
+    case 'boolean':
+      return pick(rng, [true, false, 'yes', 1]);
+    case 'map':
+      return pick(rng, EXTREME_LABELS);
+    case 'string':
+      return pick(rng, EXTREME_STRINGS);
+    default:
+      return undefined;
+  }
+}
+
 function looksLikeDuration(v: string): boolean {
   return /^[+-]?(\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/.test(v) && !v.includes('..');
 }
@@ -168,7 +226,9 @@ function mutateOnce(rng: Rng, doc: Json, donors: Json[], gentle: boolean): strin
     return `${where} = ${v}`;
   }
   if (r < 0.55) {
-    const v = extremeFor(rng, target.value, key);
+    // The schema says what the field holds; a field it does not know gets a value by its shape.
+    const schema = rng() < 0.7 ? schemaAt(doc, target.path) : undefined;
+    const v = (schema && extremeForSchema(rng, schema)) ?? extremeFor(rng, target.value, key);
     setOwn(parent, key, v);
     return `${where} = ${JSON.stringify(v)?.slice(0, 60)}`;
   }
