@@ -52,103 +52,124 @@ class ActiveFaults {
 }
 
 export function checkRunInvariants(events: readonly TraceEvent[], durationMs: number): InvariantViolation[] {
-  const out: InvariantViolation[] = [];
-  const faults = new ActiveFaults();
-  const running = new Map<string, Set<string>>();
-  /** Copies (`pod@node`) whose pod was force-deleted while they ran: the API server forgot them. */
-  const forgotten = new Set<string>();
-  const leaders = new Map<string, Set<string>>();
-  const terminating = new Map<string, number>();
-  const podNode = new Map<string, string>();
-  const nodeReady = new Map<string, string>();
-  const poweredOff = new Set<string>();
-  let lastMs = 0;
-  for (const e of events) {
-    if (!Number.isInteger(e.atMs) || e.atMs < lastMs || e.atMs > durationMs)
-      out.push({
+  const check = new RunChecker(durationMs);
+  for (const e of events) check.observe(e);
+  return check.finish();
+}
+
+/** The state the invariants need, kept event by event. */
+class RunChecker {
+  readonly out: InvariantViolation[] = [];
+  private readonly faults = new ActiveFaults();
+  /** Nodes where each pod's containers run now. */
+  private readonly running = new Map<string, Set<string>>();
+  /** Copies (`pod@node`) whose pod was force-deleted or removed while they ran: the API server forgot them. */
+  private readonly forgotten = new Set<string>();
+  private readonly leaders = new Map<string, Set<string>>();
+  /** Pods deleted and not removed, with when their deletion was asked. */
+  private readonly terminating = new Map<string, number>();
+  private readonly podNode = new Map<string, string>();
+  private readonly nodeReady = new Map<string, string>();
+  private readonly poweredOff = new Set<string>();
+  private lastMs = 0;
+
+  constructor(private readonly durationMs: number) {}
+
+  observe(e: TraceEvent): void {
+    if (!Number.isInteger(e.atMs) || e.atMs < this.lastMs || e.atMs > this.durationMs)
+      this.out.push({
         atMs: e.atMs,
         invariant: 'time',
-        message: `${e.type} at ${e.atMs} ms after ${lastMs} ms (run ends at ${durationMs} ms)`,
+        message: `${e.type} at ${e.atMs} ms after ${this.lastMs} ms (run ends at ${this.durationMs} ms)`,
       });
-    lastMs = Math.max(lastMs, e.atMs);
+    this.lastMs = Math.max(this.lastMs, e.atMs);
     switch (e.type) {
       case 'fault.started':
-        faults.start(e);
-        break;
+        return this.faults.start(e);
       case 'fault.ended':
-        faults.end(e);
-        break;
+        return this.faults.end(e);
       case 'host.powered.off':
-        poweredOff.add(e.host);
-        break;
+        this.poweredOff.add(e.host);
+        return;
       case 'host.powered.on':
-        poweredOff.delete(e.host);
-        break;
+        this.poweredOff.delete(e.host);
+        return;
       case 'node.ready.changed':
-        nodeReady.set(e.node, e.to);
-        break;
+        this.nodeReady.set(e.node, e.to);
+        return;
       case 'pod.scheduled':
-        podNode.set(e.pod, e.node);
-        break;
+        this.podNode.set(e.pod, e.node);
+        return;
       case 'pod.deleted':
-        if (!terminating.has(e.pod)) terminating.set(e.pod, e.atMs);
-        if (FORCE_REASONS.has(e.reason)) for (const node of running.get(e.pod) ?? []) forgotten.add(`${e.pod}@${node}`);
-        break;
+        if (!this.terminating.has(e.pod)) this.terminating.set(e.pod, e.atMs);
+        if (FORCE_REASONS.has(e.reason)) this.forget(e.pod);
+        return;
       case 'pod.removed':
-        terminating.delete(e.pod);
+        this.terminating.delete(e.pod);
         // Removed while its containers still run: the API server forgot them (a grace-0 delete, e.g. PodGC
         // on an out-of-service node, of a pod that was Terminating already).
-        for (const node of running.get(e.pod) ?? []) forgotten.add(`${e.pod}@${node}`);
-        break;
-      case 'pod.started': {
-        const nodes = running.get(e.pod) ?? new Set<string>();
-        for (const other of nodes)
-          if (other !== e.node && !faults.hides(other) && !forgotten.has(`${e.pod}@${other}`))
-            out.push({
-              atMs: e.atMs,
-              invariant: 'one-copy',
-              message: `${e.pod} started on ${e.node} while its containers still run on ${other}, which the control plane can see`,
-            });
-        nodes.add(e.node);
-        running.set(e.pod, nodes);
-        break;
-      }
+        return this.forget(e.pod);
+      case 'pod.started':
+        return this.started(e);
       case 'pod.stopped':
-        running.get(e.pod)?.delete(e.node);
-        forgotten.delete(`${e.pod}@${e.node}`);
-        break;
-      case 'leader.acquired': {
-        const set = leaders.get(e.component) ?? new Set<string>();
-        set.add(e.instance);
-        leaders.set(e.component, set);
-        if (set.size > 1 && !faults.everSkewed)
-          out.push({
-            atMs: e.atMs,
-            invariant: 'one-leader',
-            message: `${e.instance} became ${e.component} leader while ${[...set].filter((i) => i !== e.instance).join(', ')} still led, with no clock skewed`,
-          });
-        break;
-      }
+        this.running.get(e.pod)?.delete(e.node);
+        this.forgotten.delete(`${e.pod}@${e.node}`);
+        return;
+      case 'leader.acquired':
+        return this.leaderAcquired(e);
       case 'leader.lost':
       case 'component.stopped':
-        leaders.get(e.component)?.delete(e.instance);
-        break;
+        this.leaders.get(e.component)?.delete(e.instance);
+        return;
     }
   }
-  for (const [pod, sinceMs] of terminating) {
-    const node = podNode.get(pod);
-    const excused =
-      node === undefined ||
-      nodeReady.get(node) !== 'True' ||
-      poweredOff.has(node) ||
-      faults.hides(node) ||
-      durationMs - sinceMs < TERMINATING_MAX_GRACE_MS + TERMINATING_SLACK_MS;
-    if (!excused)
-      out.push({
-        atMs: durationMs,
-        invariant: 'terminating',
-        message: `${pod} has been Terminating since ${sinceMs} ms on ${node}, which is Ready and reachable`,
+
+  private forget(pod: string): void {
+    for (const node of this.running.get(pod) ?? []) this.forgotten.add(`${pod}@${node}`);
+  }
+
+  private started(e: Extract<TraceEvent, { type: 'pod.started' }>): void {
+    const nodes = this.running.get(e.pod) ?? new Set<string>();
+    for (const other of nodes)
+      if (other !== e.node && !this.faults.hides(other) && !this.forgotten.has(`${e.pod}@${other}`))
+        this.out.push({
+          atMs: e.atMs,
+          invariant: 'one-copy',
+          message: `${e.pod} started on ${e.node} while its containers still run on ${other}, which the control plane can see`,
+        });
+    nodes.add(e.node);
+    this.running.set(e.pod, nodes);
+  }
+
+  private leaderAcquired(e: Extract<TraceEvent, { type: 'leader.acquired' }>): void {
+    const set = this.leaders.get(e.component) ?? new Set<string>();
+    set.add(e.instance);
+    this.leaders.set(e.component, set);
+    if (set.size > 1 && !this.faults.everSkewed)
+      this.out.push({
+        atMs: e.atMs,
+        invariant: 'one-leader',
+        message: `${e.instance} became ${e.component} leader while ${[...set].filter((i) => i !== e.instance).join(', ')} still led, with no clock skewed`,
       });
   }
-  return out;
+
+  /** The end of the run: every pod still Terminating must have a modelled reason to be. */
+  finish(): InvariantViolation[] {
+    for (const [pod, sinceMs] of this.terminating) {
+      const node = this.podNode.get(pod);
+      const excused =
+        node === undefined ||
+        this.nodeReady.get(node) !== 'True' ||
+        this.poweredOff.has(node) ||
+        this.faults.hides(node) ||
+        this.durationMs - sinceMs < TERMINATING_MAX_GRACE_MS + TERMINATING_SLACK_MS;
+      if (!excused)
+        this.out.push({
+          atMs: this.durationMs,
+          invariant: 'terminating',
+          message: `${pod} has been Terminating since ${sinceMs} ms on ${node}, which is Ready and reachable`,
+        });
+    }
+    return this.out;
+  }
 }
