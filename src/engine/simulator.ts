@@ -172,25 +172,7 @@ export class Simulator {
     order: number,
   ): EventHandle {
     this.checkOrder(label, priority, order);
-    if (!(atMs >= this.nowMs)) {
-      throw this.bug(`event "${label}" scheduled at ${atMs} ms, before now (${this.nowMs} ms)`);
-    }
-    const t = Math.round(atMs);
-    const key = t * PRIORITY_SPAN + priority + PRIORITY_OFFSET;
-    const ev = new ScheduledEvent(
-      t,
-      key,
-      priority,
-      this.seq++,
-      label,
-      fn as (this: unknown) => void,
-      target,
-      undefined,
-      0,
-      order,
-    );
-    this.insert(ev);
-    return ev;
+    return this.atGuarded(atMs, fn, target, label, undefined, priority, order);
   }
 
   /**

@@ -8,6 +8,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { FAULT_TYPES } from '../../src/scenario/types.js';
 import { scenarioDefinitions, scenarioSchema } from '../../src/scenario/scenario-schema.js';
 import { schemaStep, type Schema } from '../../src/scenario/schema-def.js';
+import { SLO_TYPES } from '../../src/trace/summary.js';
 
 export type Rng = () => number;
 
@@ -27,16 +28,6 @@ type Path = (string | number)[];
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)];
 const chance = (rng: Rng, p: number): boolean => rng() < p;
 
-const SLO_TYPES = [
-  'recovery-time',
-  'min-available',
-  'unavailable-time',
-  'detection-time',
-  'eviction-time',
-  'leaderless-time',
-  'max-concurrent-leaders',
-  'stuck-terminating',
-];
 const HOSTILE_KEYS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'prototype', 'valueOf', ''];
 const EXTREME_NUMBERS = [
   0,
