@@ -65,6 +65,20 @@ const FAULT_ONLY_FIELDS: Record<string, FaultType> = {
   from: 'network-partition',
 };
 
+/** What every group of checks reads, and how it reports. */
+interface CheckContext {
+  raw: Raw;
+  original: unknown;
+  scenario: Scenario;
+  sources: Sources;
+  manifests: ManifestReadResult;
+  spec: Scenario['spec'];
+  rawSpec: Raw;
+  problems: Problem[];
+  error: (path: Path, code: string, message: string, hint?: string, doc?: number) => void;
+  warning: (path: Path, code: string, message: string, hint?: string, doc?: number) => void;
+}
+
 /**
  * `raw` is the structurally checked document (units converted, invalid parts left out); `original` is
  * the document as written (after --set), to tell a missing field from an invalid one.
@@ -83,11 +97,28 @@ export function semanticChecks(
   const warning = (path: Path, code: string, message: string, hint?: string, doc = 0): void => {
     problems.push({ severity: 'warning', code, path, message, hint, doc });
   };
-  const spec = scenario.spec;
-  const rawSpec: Raw = raw.spec ?? {};
+  const c: CheckContext = {
+    raw,
+    original,
+    scenario,
+    sources,
+    manifests,
+    spec: scenario.spec,
+    rawSpec: raw.spec ?? {},
+    problems,
+    error,
+    warning,
+  };
+  checkNames(c);
+  checkKubernetes(c);
+  checkWorkloads(c);
+  checkSlos(c, checkFaults(c));
+  return problems;
+}
 
-  // 1. Names are unique.
-  const nodeNames = spec.nodes.map((n) => n.name);
+/** Names are unique: nodes, workloads, faults and SLOs. */
+function checkNames(c: CheckContext): void {
+  const { sources, spec, rawSpec, error } = c;
   const firstNode = new Map<string, number>();
   spec.nodes.forEach((n, i) => {
     const from = sources.nodes[i];
@@ -129,8 +160,11 @@ export function semanticChecks(
   });
   duplicateNames(rawSpec.faults, 'fault', ['spec', 'faults'], error);
   duplicateNames(rawSpec.slos, 'SLO', ['spec', 'slos'], error);
+}
 
-  // 2. Kubernetes parameters.
+/** The Kubernetes parameters: upstream's rules on their relationships, and the version profile. */
+function checkKubernetes(c: CheckContext): void {
+  const { spec, rawSpec, error } = c;
   const k = spec.kubernetes;
   const rawK: Raw = rawSpec.kubernetes ?? {};
   const cmPath = ['spec', 'kubernetes', 'controllerManager'];
@@ -188,9 +222,11 @@ export function semanticChecks(
   }
   const duration = spec.durationMs;
   if (duration === 0) error(['spec', 'duration'], 'out-of-range', 'must be longer than 0s');
+}
 
-  // 3. Workloads.
-  const nodeZones = new Set(spec.nodes.map((n) => n.zone));
+/** Workloads: PodDisruptionBudgets, tolerations and selectors. */
+function checkWorkloads(c: CheckContext): void {
+  const { sources, manifests, spec, rawSpec, error, warning } = c;
   (rawSpec.workloads ?? []).forEach((w: Raw | undefined, i: number) => {
     if (!w) return;
     const path = ['spec', 'workloads', i];
@@ -276,8 +312,14 @@ export function semanticChecks(
       );
     }
   }
+}
 
-  // 4. Faults.
+/** Faults: targets that resolve, fields that suit the fault type, times within the run. */
+function checkFaults(c: CheckContext): TargetContext {
+  const { original, scenario, spec, rawSpec, error, warning, problems } = c;
+  const duration = spec.durationMs;
+  const nodeNames = spec.nodes.map((n) => n.name);
+  const nodeZones = new Set(spec.nodes.map((n) => n.zone));
   const layout = controlPlaneLayout(spec);
   const zones = new Set([...nodeZones, ...spec.controlPlane.zones]);
   const workloadIds = spec.workloads.filter((w) => w.name !== undefined && w.kind !== undefined).map((w) => w.id);
@@ -362,8 +404,13 @@ export function semanticChecks(
       }
     }
   });
+  return ctx;
+}
 
-  // 5. SLOs.
+/** SLOs: references to faults and workloads that exist, windows within the run. */
+function checkSlos(c: CheckContext, ctx: TargetContext): void {
+  const { spec, rawSpec, error } = c;
+  const duration = spec.durationMs;
   const faultNames = (rawSpec.faults ?? [])
     .filter((f: Raw | undefined) => f?.name !== undefined)
     .map((f: Raw) => f.name as string);
@@ -397,7 +444,6 @@ export function semanticChecks(
       }
     }
   });
-  return problems;
 }
 
 function duplicateNames(
