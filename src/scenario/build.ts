@@ -21,13 +21,39 @@ export interface Sources {
 
 export function buildScenario(value: Raw, manifests: ManifestReadResult): { scenario: Scenario; sources: Sources } {
   const spec: Raw = value.spec ?? {};
-  const k: Raw = spec.kubernetes ?? {};
-  const version: string = k.version ?? D.DEFAULT_KUBERNETES_VERSION;
-  const profile = D.versionProfile(version);
-  const cm: Raw = k.controllerManager ?? {};
-  const kubelet: Raw = k.kubelet ?? {};
   const sources: Sources = { nodes: [], workloads: [] };
 
+  const nodes = buildNodes(spec, sources);
+  const zonesOfNodes = [...new Set(nodes.map((n) => n.zone))].sort();
+  const controlPlaneZones: string[] =
+    spec.controlPlane?.zones?.filter((z: unknown) => typeof z === 'string') ??
+    (zonesOfNodes.length > 0 ? zonesOfNodes : [D.DEFAULT_ZONE]);
+
+  const workloads = buildWorkloads(spec, manifests, sources);
+  const kubernetes = buildKubernetes(spec.kubernetes ?? {});
+  const faults = buildFaults(spec, kubernetes, controlPlaneZones);
+  const slos = buildSlos(spec);
+
+  const metadata: Scenario['metadata'] = { name: value.metadata?.name };
+  if (value.metadata?.description !== undefined) metadata.description = value.metadata.description;
+  const scenario: Scenario = {
+    metadata,
+    spec: {
+      seed: spec.seed ?? D.DEFAULT_SEED,
+      durationMs: spec.duration,
+      kubernetes,
+      controlPlane: { zones: controlPlaneZones },
+      nodes,
+      workloads,
+      faults,
+      slos,
+    },
+  };
+  return { scenario, sources };
+}
+
+/** The nodes, one per `count` of each group (worker-a-0, worker-a-1, ...), with their zone and hostname labels. */
+function buildNodes(spec: Raw, sources: Sources): NodeSpec[] {
   const nodes: NodeSpec[] = [];
   (spec.nodes ?? []).forEach((n: Raw | undefined, i: number) => {
     if (!n || n.name === undefined) return;
@@ -49,12 +75,11 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
       sources.nodes.push(i);
     }
   });
+  return nodes;
+}
 
-  const zonesOfNodes = [...new Set(nodes.map((n) => n.zone))].sort();
-  const controlPlaneZones: string[] =
-    spec.controlPlane?.zones?.filter((z: unknown) => typeof z === 'string') ??
-    (zonesOfNodes.length > 0 ? zonesOfNodes : [D.DEFAULT_ZONE]);
-
+/** The workloads of spec.workloads, then those of the manifests with the PodDisruptionBudget that selects them. */
+function buildWorkloads(spec: Raw, manifests: ManifestReadResult, sources: Sources): WorkloadSpec[] {
   const workloads: WorkloadSpec[] = [];
   (spec.workloads ?? []).forEach((w: Raw | undefined, i: number) => {
     if (!w) return;
@@ -103,7 +128,15 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
     workloads.push(w);
     sources.workloads.push({ doc: m.doc, path: ['metadata', 'name'] });
   }
+  return workloads;
+}
 
+/** The component configurations: what the file says, else the version profile and hasim's defaults. */
+function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
+  const version: string = k.version ?? D.DEFAULT_KUBERNETES_VERSION;
+  const profile = D.versionProfile(version);
+  const cm: Raw = k.controllerManager ?? {};
+  const kubelet: Raw = k.kubelet ?? {};
   const kubernetes: Scenario['spec']['kubernetes'] = {
     version,
     controllerManager: {
@@ -139,7 +172,11 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
     },
     network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
   };
+  return kubernetes;
+}
 
+/** The faults, with their default targets resolved (every API server or etcd member, the leader). */
+function buildFaults(spec: Raw, kubernetes: Scenario['spec']['kubernetes'], controlPlaneZones: string[]): FaultSpec[] {
   const layoutSpec = { kubernetes, controlPlane: { zones: controlPlaneZones } };
   const instancesOf = (component: string): string[] =>
     controlPlaneLayout(layoutSpec)
@@ -168,7 +205,11 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
     if (f.graceful !== undefined) fault.graceful = f.graceful;
     return fault as FaultSpec;
   });
+  return faults;
+}
 
+/** The SLOs, durations in ms. */
+function buildSlos(spec: Raw): SloSpec[] {
   const slos: SloSpec[] = (spec.slos ?? []).filter(Boolean).map((o: Raw) => {
     const slo: Raw = { name: o.name, type: o.type };
     if (o.workload !== undefined) slo.workload = o.workload;
@@ -183,23 +224,7 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
     }
     return slo as SloSpec;
   });
-
-  const metadata: Scenario['metadata'] = { name: value.metadata?.name };
-  if (value.metadata?.description !== undefined) metadata.description = value.metadata.description;
-  const scenario: Scenario = {
-    metadata,
-    spec: {
-      seed: spec.seed ?? D.DEFAULT_SEED,
-      durationMs: spec.duration,
-      kubernetes,
-      controlPlane: { zones: controlPlaneZones },
-      nodes,
-      workloads,
-      faults,
-      slos,
-    },
-  };
-  return { scenario, sources };
+  return slos;
 }
 
 function leaderElection(raw: Raw | undefined): LeaderElectionConfig {
