@@ -175,104 +175,13 @@ function check(schema: Schema, value: unknown, defs: Definitions, path: Path, pr
       problems.push(typeError(path, expected, value));
       return undefined;
     }
-    case 'string': {
-      if (typeof value !== 'string') {
-        const hint =
-          typeof value === 'number' || typeof value === 'boolean'
-            ? (schema.typeHint ?? `put it in quotes: "${String(value)}"`)
-            : undefined;
-        problems.push(typeError(path, 'a string', value, hint));
-        return undefined;
-      }
-      const why =
-        (schema.rule ?? freeText).check(value) ??
-        (schema.maxLength !== undefined && value.length > schema.maxLength
-          ? `it has ${value.length} characters; at most ${schema.maxLength} are allowed`
-          : undefined) ??
-        (schema.pattern && !schema.pattern.test(value)
-          ? (schema.patternMessage ?? `must match ${schema.pattern.source}`)
-          : undefined);
-      if (why !== undefined) {
-        problems.push({
-          severity: 'error',
-          code: 'invalid-value',
-          path,
-          message: `${shown(value)} is not valid: ${why}`,
-        });
-        return undefined;
-      }
-      return value;
-    }
-    case 'enum': {
-      if (typeof value !== 'string' || !schema.values.includes(value)) {
-        const shown = typeof value === 'string' ? `"${value}"` : describeType(value);
-        const suggestion = typeof value === 'string' ? didYouMean(value, schema.values) : undefined;
-        problems.push({
-          severity: 'error',
-          code: 'unknown-value',
-          path,
-          message:
-            suggestion !== undefined
-              ? `unknown ${schema.what} ${shown} (did you mean "${suggestion}"?)`
-              : `unknown ${schema.what} ${shown} (allowed: ${schema.values.join(', ')})`,
-        });
-        return undefined;
-      }
-      return value;
-    }
+    case 'string':
+      return checkString(schema, value, path, problems);
+    case 'enum':
+      return checkEnum(schema, value, path, problems);
     case 'integer':
-    case 'number': {
-      const noun = schema.kind === 'integer' ? 'a whole number' : 'a number';
-      if (
-        typeof value !== 'number' ||
-        !Number.isFinite(value) ||
-        (schema.kind === 'integer' && !Number.isInteger(value))
-      ) {
-        problems.push(typeError(path, noun, value));
-        return undefined;
-      }
-      if (schema.kind === 'integer' && !Number.isSafeInteger(value)) {
-        // Beyond 2^53 a number is rounded when read, so a printed seed would not reproduce its run.
-        problems.push({
-          severity: 'error',
-          code: 'out-of-range',
-          path,
-          message: `${String(value)} is too large: whole numbers must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`,
-        });
-        return undefined;
-      }
-      const min = schema.min;
-      const max = schema.max;
-      const exclusiveMin = schema.kind === 'number' ? schema.exclusiveMin : undefined;
-      if (min !== undefined && value < min) {
-        problems.push({
-          severity: 'error',
-          code: 'out-of-range',
-          path,
-          message: `must be at least ${min}, found ${value}`,
-        });
-        return undefined;
-      }
-      if (exclusiveMin !== undefined && value <= exclusiveMin) {
-        problems.push({
-          severity: 'error',
-          code: 'out-of-range',
-          path,
-          message: `must be greater than ${exclusiveMin}, found ${value}`,
-        });
-        return undefined;
-      }
-      if (max !== undefined && value > max) {
-        problems.push({
-          severity: 'error',
-          code: 'out-of-range',
-          path,
-          message: `must be at most ${max}, found ${value}`,
-        });
-        return undefined;
-      }
-      return value;
-    }
+    case 'number':
+      return checkNumber(schema, value, path, problems);
     case 'boolean':
       if (typeof value !== 'boolean') {
         problems.push(typeError(path, 'true or false', value));
@@ -301,47 +210,165 @@ function check(schema: Schema, value: unknown, defs: Definitions, path: Path, pr
       }
       return value.map((item, i) => check(schema.items, item, defs, [...path, i], problems));
     }
-    case 'map': {
-      if (!isPlainObject(value)) {
-        problems.push(typeError(path, 'a mapping of names to values', value));
-        return undefined;
-      }
-      // Every map is a set of Kubernetes labels (node labels, selectors), checked as upstream does.
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(value)) {
-        const keyProblem = labelKeyProblem(k);
-        if (keyProblem !== undefined) {
-          problems.push({
-            severity: 'error',
-            code: 'invalid-value',
-            path: [...path, k],
-            at: 'key',
-            message: `label key ${shown(k)} is not valid: ${keyProblem}`,
-          });
-          continue;
-        }
-        let text: string;
-        if (typeof v === 'string') text = v;
-        else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') text = String(v);
-        else {
-          problems.push(typeError([...path, k], 'a string', v));
-          continue;
-        }
-        const valueProblem = labelValueProblem(text);
-        if (valueProblem !== undefined) {
-          problems.push({
-            severity: 'error',
-            code: 'invalid-value',
-            path: [...path, k],
-            message: `label value ${shown(text)} is not valid: ${valueProblem}`,
-          });
-          continue;
-        }
-        out[k] = text;
-      }
-      return out;
-    }
+    case 'map':
+      return checkLabels(value, path, problems);
   }
+}
+
+/** A mapping of Kubernetes labels (node labels, selectors): keys and values checked as upstream does. */
+function checkLabels(value: unknown, path: Path, problems: Problem[]): unknown {
+  if (!isPlainObject(value)) {
+    problems.push(typeError(path, 'a mapping of names to values', value));
+    return undefined;
+  }
+  // Every map is a set of Kubernetes labels (node labels, selectors), checked as upstream does.
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const keyProblem = labelKeyProblem(k);
+    if (keyProblem !== undefined) {
+      problems.push({
+        severity: 'error',
+        code: 'invalid-value',
+        path: [...path, k],
+        at: 'key',
+        message: `label key ${shown(k)} is not valid: ${keyProblem}`,
+      });
+      continue;
+    }
+    let text: string;
+    if (typeof v === 'string') text = v;
+    else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') text = String(v);
+    else {
+      problems.push(typeError([...path, k], 'a string', v));
+      continue;
+    }
+    const valueProblem = labelValueProblem(text);
+    if (valueProblem !== undefined) {
+      problems.push({
+        severity: 'error',
+        code: 'invalid-value',
+        path: [...path, k],
+        message: `label value ${shown(text)} is not valid: ${valueProblem}`,
+      });
+      continue;
+    }
+    out[k] = text;
+  }
+  return out;
+}
+
+/** A string: its type, its rule, its length and its pattern. */
+function checkString(
+  schema: Extract<Schema, { kind: 'string' }>,
+  value: unknown,
+  path: Path,
+  problems: Problem[],
+): unknown {
+  if (typeof value !== 'string') {
+    const hint =
+      typeof value === 'number' || typeof value === 'boolean'
+        ? (schema.typeHint ?? `put it in quotes: "${String(value)}"`)
+        : undefined;
+    problems.push(typeError(path, 'a string', value, hint));
+    return undefined;
+  }
+  const why =
+    (schema.rule ?? freeText).check(value) ??
+    (schema.maxLength !== undefined && value.length > schema.maxLength
+      ? `it has ${value.length} characters; at most ${schema.maxLength} are allowed`
+      : undefined) ??
+    (schema.pattern && !schema.pattern.test(value)
+      ? (schema.patternMessage ?? `must match ${schema.pattern.source}`)
+      : undefined);
+  if (why !== undefined) {
+    problems.push({
+      severity: 'error',
+      code: 'invalid-value',
+      path,
+      message: `${shown(value)} is not valid: ${why}`,
+    });
+    return undefined;
+  }
+  return value;
+}
+
+/** One of a fixed set of words, with a did-you-mean. */
+function checkEnum(
+  schema: Extract<Schema, { kind: 'enum' }>,
+  value: unknown,
+  path: Path,
+  problems: Problem[],
+): unknown {
+  if (typeof value !== 'string' || !schema.values.includes(value)) {
+    const shown = typeof value === 'string' ? `"${value}"` : describeType(value);
+    const suggestion = typeof value === 'string' ? didYouMean(value, schema.values) : undefined;
+    problems.push({
+      severity: 'error',
+      code: 'unknown-value',
+      path,
+      message:
+        suggestion !== undefined
+          ? `unknown ${schema.what} ${shown} (did you mean "${suggestion}"?)`
+          : `unknown ${schema.what} ${shown} (allowed: ${schema.values.join(', ')})`,
+    });
+    return undefined;
+  }
+  return value;
+}
+
+/** A number: finite, whole where it must be, a safe integer, within its bounds. */
+function checkNumber(
+  schema: Extract<Schema, { kind: 'integer' | 'number' }>,
+  value: unknown,
+  path: Path,
+  problems: Problem[],
+): unknown {
+  const noun = schema.kind === 'integer' ? 'a whole number' : 'a number';
+  if (typeof value !== 'number' || !Number.isFinite(value) || (schema.kind === 'integer' && !Number.isInteger(value))) {
+    problems.push(typeError(path, noun, value));
+    return undefined;
+  }
+  if (schema.kind === 'integer' && !Number.isSafeInteger(value)) {
+    // Beyond 2^53 a number is rounded when read, so a printed seed would not reproduce its run.
+    problems.push({
+      severity: 'error',
+      code: 'out-of-range',
+      path,
+      message: `${String(value)} is too large: whole numbers must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`,
+    });
+    return undefined;
+  }
+  const min = schema.min;
+  const max = schema.max;
+  const exclusiveMin = schema.kind === 'number' ? schema.exclusiveMin : undefined;
+  if (min !== undefined && value < min) {
+    problems.push({
+      severity: 'error',
+      code: 'out-of-range',
+      path,
+      message: `must be at least ${min}, found ${value}`,
+    });
+    return undefined;
+  }
+  if (exclusiveMin !== undefined && value <= exclusiveMin) {
+    problems.push({
+      severity: 'error',
+      code: 'out-of-range',
+      path,
+      message: `must be greater than ${exclusiveMin}, found ${value}`,
+    });
+    return undefined;
+  }
+  if (max !== undefined && value > max) {
+    problems.push({
+      severity: 'error',
+      code: 'out-of-range',
+      path,
+      message: `must be at most ${max}, found ${value}`,
+    });
+    return undefined;
+  }
+  return value;
 }
 
 function checkObject(
