@@ -32,12 +32,51 @@ export function monitorPassMs(nodesVisited: number): number {
 }
 
 export function nodeLifecycleController(ctx: ControllerContext): Controller {
-  const { proc, nodes, pods, nodeLeases } = ctx;
+  const { proc, nodes, pods } = ctx;
   const cfg = ctx.config;
   const index = podIndexFor(pods);
+
+  const env = controllerEnv(ctx, index);
+  const core = new NodeLifecycleCore(cfg, env, proc.ctx.fastPaths.nodeLifecycleQuietNodes);
+  let started = false;
+
+  nodes.addHandlers({
+    onAdd: (n) => started && core.onNodeChanged(n),
+    onUpdate: (_prev, n) => started && core.onNodeChanged(n),
+    onDelete: (n) => core.onNodeDeleted(n.metadata.name),
+  });
+  pods.addHandlers({
+    onAdd: (p) => started && core.onPodBound(p),
+    onUpdate: (prev, p) => {
+      if (started && p.spec.nodeName !== undefined && prev.spec.nodeName !== p.spec.nodeName) core.onPodBound(p);
+    },
+  });
+
+  return {
+    name: 'node-lifecycle-controller',
+    start() {
+      started = true;
+      // The node-update queue filled by the initial list is worked off now that the workers run.
+      for (const n of [...nodes.cache.values()]) core.onNodeChanged(n);
+      proc.loop({ periodMs: cfg.nodeMonitorPeriodMs, label: 'nlc/monitor-node-health' }, () =>
+        monitorPassMs(core.monitorNodeHealth()),
+      );
+      proc.loop({ periodMs: NODE_EVICTION_PERIOD_MS, label: 'nlc/no-execute-tainting' }, () =>
+        core.doNoExecuteTaintingPass(),
+      );
+    },
+  };
+}
+
+/**
+ * What the decision logic (nlc-core.ts) reads and does, through this controller's informers and API client:
+ * every write is a call of the controller-manager process. With the nodeLifecycleLeaseSkip fast path, also
+ * when each lease was delivered and the lease chains' state.
+ */
+function controllerEnv(ctx: ControllerContext, index: ReturnType<typeof podIndexFor>): NlcEnv {
+  const { proc, nodes, nodeLeases } = ctx;
   const trace = proc.ctx.trace;
   const t = CONTROLLER_REQUEST_TIMEOUT_MS;
-
   const env: NlcEnv = {
     now: () => proc.now(),
     nodes: () => nodes.cache.values(),
@@ -87,33 +126,5 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
     // A new watch moves the floor: its leases count from then on.
     env.leaseWatchFloorMs = () => (nodeLeases.watching ? nodeLeases.watchFloorAtMs : undefined);
   }
-  const core = new NodeLifecycleCore(cfg, env, proc.ctx.fastPaths.nodeLifecycleQuietNodes);
-  let started = false;
-
-  nodes.addHandlers({
-    onAdd: (n) => started && core.onNodeChanged(n),
-    onUpdate: (_prev, n) => started && core.onNodeChanged(n),
-    onDelete: (n) => core.onNodeDeleted(n.metadata.name),
-  });
-  pods.addHandlers({
-    onAdd: (p) => started && core.onPodBound(p),
-    onUpdate: (prev, p) => {
-      if (started && p.spec.nodeName !== undefined && prev.spec.nodeName !== p.spec.nodeName) core.onPodBound(p);
-    },
-  });
-
-  return {
-    name: 'node-lifecycle-controller',
-    start() {
-      started = true;
-      // The node-update queue filled by the initial list is worked off now that the workers run.
-      for (const n of [...nodes.cache.values()]) core.onNodeChanged(n);
-      proc.loop({ periodMs: cfg.nodeMonitorPeriodMs, label: 'nlc/monitor-node-health' }, () =>
-        monitorPassMs(core.monitorNodeHealth()),
-      );
-      proc.loop({ periodMs: NODE_EVICTION_PERIOD_MS, label: 'nlc/no-execute-tainting' }, () =>
-        core.doNoExecuteTaintingPass(),
-      );
-    },
-  };
+  return env;
 }
