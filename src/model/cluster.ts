@@ -107,14 +107,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   const members = (component: string) =>
     layout.instances.filter((i) => i.component === component).map((i) => ({ name: i.name, host: hosts.get(i.host)! }));
   const api = new ApiServer(sim, network, store, members('kube-apiserver'), members('etcd'), world);
-  // A renewal played late must be served in time, as its answer's way back is drawn then: chains need
-  // both network legs within the heartbeat client's timeout.
-  const heartbeatTimeoutMs = Math.min(k.kubelet.nodeLeaseDurationSeconds * 1000, k.kubelet.nodeStatusUpdateFrequencyMs);
-  const chainsFit = 2 * k.network.latency.maxMs < heartbeatTimeoutMs;
-  // Lease chains are off with traced heartbeats: each renewal is traced as it happens.
-  fastPaths.leaseChains &&= !opts.traceHeartbeats && chainsFit;
-  if (!fastPaths.leaseChains) fastPaths.nodeLifecycleLeaseSkip = false;
-  store.chains = new LeaseChains(fastPaths.leaseChains);
+  store.chains = new LeaseChains(leaseChainsFit(fastPaths, k, opts.traceHeartbeats ?? false));
   world.beforeChange(() => store.chains.catchUpAll());
 
   const ctx: ModelContext = { sim, streams, trace, network, api, hosts, world, fastPaths };
@@ -141,16 +134,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   for (const p of [...controllerManagers, ...schedulers]) p.host.onBoot(() => p.start());
   for (const m of [...api.replicas, ...api.etcd]) m.host.onBoot(() => api.notifyRecovery());
 
-  const renewIntervalMs = Math.max(
-    1,
-    Math.round(k.kubelet.nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION),
-  );
-  const phases = new Map(
-    [...kubelets.keys()].map((name) => [
-      name,
-      streams.stream(`cluster/kubelet-start/${name}`).int(0, renewIntervalMs - 1),
-    ]),
-  );
+  const phases = kubeletPhases(kubelets, streams, k.kubelet.nodeLeaseDurationSeconds);
   sim.at(
     0,
     () => {
@@ -161,4 +145,33 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   );
 
   return { ctx, spec, kubelets, controllerManagers, schedulers, operator };
+}
+
+/**
+ * Whether lease renewals can be played late (the leaseChains fast path), and turns off what needs them
+ * when not. A renewal played late must be served in time, as its answer's way back is drawn then: chains
+ * need both network legs within the heartbeat client's timeout. Off with traced heartbeats: each renewal
+ * is traced as it happens.
+ */
+function leaseChainsFit(fastPaths: FastPaths, k: ClusterSpec['kubernetes'], traceHeartbeats: boolean): boolean {
+  const heartbeatTimeoutMs = Math.min(k.kubelet.nodeLeaseDurationSeconds * 1000, k.kubelet.nodeStatusUpdateFrequencyMs);
+  const chainsFit = 2 * k.network.latency.maxMs < heartbeatTimeoutMs;
+  fastPaths.leaseChains &&= !traceHeartbeats && chainsFit;
+  if (!fastPaths.leaseChains) fastPaths.nodeLifecycleLeaseSkip = false;
+  return fastPaths.leaseChains;
+}
+
+/** Each kubelet's phase within the lease renew interval, from a stream of its own (see the header). */
+function kubeletPhases(
+  kubelets: Map<string, Kubelet>,
+  streams: RandomStreams,
+  nodeLeaseDurationSeconds: number,
+): Map<string, number> {
+  const renewIntervalMs = Math.max(1, Math.round(nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION));
+  return new Map(
+    [...kubelets.keys()].map((name) => [
+      name,
+      streams.stream(`cluster/kubelet-start/${name}`).int(0, renewIntervalMs - 1),
+    ]),
+  );
 }
