@@ -5,7 +5,9 @@
 // - one copy: a pod's containers never run on two nodes at once, unless the older copy is out of the
 //   control plane's sight (its node cut off, degraded, its kubelet stopped or its clock skewed, or the API
 //   server or etcd down) or its object was force-deleted or removed while it ran (grace 0: the API forgets
-//   the pod without waiting for the kubelet, which is how upstream's force delete can run two copies);
+//   the pod without waiting for the kubelet, which is how upstream's force delete can run two copies), or
+//   it started within 30 s of a removal of its name (a kubelet starting a pod whose removal it has not
+//   heard of yet);
 // - one leader: at most one instance of a component acts as leader at a time, unless a clock was skewed
 //   (leader election trusts clocks to run at the same rate);
 // - terminating: a pod still Terminating at the end is there for a modelled reason: its node is not Ready
@@ -25,6 +27,8 @@ const HIDING_FAULTS = new Set(['network-partition', 'network-degrade', 'kubelet-
 const BLINDING_FAULTS = new Set(['apiserver-outage', 'etcd-member-down']);
 /** Deletions that forget the pod without waiting for its kubelet. */
 const FORCE_REASONS = new Set(['force-delete', 'pod-gc']);
+/** How long after a pod's removal a kubelet may still start the removed copy (its watch catching up). */
+const STALE_START_MS = 30_000;
 /** Slack past a pod's grace period before a Terminating pod on a healthy node is suspicious. */
 const TERMINATING_SLACK_MS = 60_000;
 /** The longest terminationGracePeriod hasim accepts is well under this; pods are checked against it. */
@@ -71,6 +75,8 @@ class RunChecker {
   private readonly podNode = new Map<string, string>();
   private readonly nodeReady = new Map<string, string>();
   private readonly poweredOff = new Set<string>();
+  /** When each pod name was last removed from the API server. */
+  private readonly removedAtMs = new Map<string, number>();
   private lastMs = 0;
 
   constructor(private readonly durationMs: number) {}
@@ -106,6 +112,7 @@ class RunChecker {
         return;
       case 'pod.removed':
         this.terminating.delete(e.pod);
+        this.removedAtMs.set(e.pod, e.atMs);
         // Removed while its containers still run: the API server forgot them (a grace-0 delete, e.g. PodGC
         // on an out-of-service node, of a pod that was Terminating already).
         return this.forget(e.pod);
@@ -129,6 +136,11 @@ class RunChecker {
   }
 
   private started(e: Extract<TraceEvent, { type: 'pod.started' }>): void {
+    // A kubelet that learns of a pod before its removal reaches it starts a copy the API server has already
+    // forgotten; the trace does not say which incarnation a copy is, so a copy started soon after a removal
+    // of its name counts as possibly forgotten.
+    const removedAtMs = this.removedAtMs.get(e.pod);
+    if (removedAtMs !== undefined && e.atMs - removedAtMs <= STALE_START_MS) this.forgotten.add(`${e.pod}@${e.node}`);
     const nodes = this.running.get(e.pod) ?? new Set<string>();
     for (const other of nodes)
       if (other !== e.node && !this.faults.hides(other) && !this.forgotten.has(`${e.pod}@${other}`))

@@ -36,6 +36,18 @@ describe('one copy', () => {
     ]);
     expect(kinds(events)).toEqual([]);
   });
+  it('allows a copy a kubelet starts just after its pod was removed, while a new incarnation starts elsewhere', () => {
+    const events = [
+      { atMs: 1000, type: 'pod.removed', pod: 'db-0' },
+      { atMs: 1001, type: 'pod.created', pod: 'db-0', workload: 'StatefulSet/db' },
+      { atMs: 1005, type: 'pod.started', pod: 'db-0', node: 'n1' },
+      { atMs: 1006, type: 'pod.started', pod: 'db-0', node: 'n2' },
+    ] as TraceEvent[];
+    expect(kinds(events)).toEqual([]);
+    // Long after the removal, a second copy in sight is a violation again.
+    const later = events.map((e) => ({ ...e, atMs: e.type === 'pod.started' ? e.atMs + 60_000 : e.atMs }));
+    expect(kinds(later as TraceEvent[])).toEqual(['one-copy']);
+  });
   it('but not a third copy started after the forgotten one stopped while another runs in sight', () => {
     const events = startedTwice([
       { atMs: 60_000, type: 'pod.deleted', pod: 'db-0', reason: 'force-delete' },

@@ -58,6 +58,8 @@ it('shrinks a failing scenario to the parts that make it fail', () => {
 // vopr-1613: a status sync scheduled ahead of time ran before another node's in the same millisecond.
 // vopr-2439: PodGC removed a Terminating pod whose copy still ran behind a partition; the new copy started
 //   before the healed kubelet stopped the old one (allowed: the API server had forgotten it).
+// vopr-7423: a returning node still tainted unreachable, tolerationSeconds 0 and grace 0: a StatefulSet pod is
+//   created, bound, evicted and removed every millisecond, and kubelets start copies of removed incarnations.
 const FOUND = readdirSync('test/fixtures/vopr')
   .filter((f) => f.endsWith('.yaml'))
   .sort();
