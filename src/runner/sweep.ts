@@ -21,19 +21,8 @@ import type {
   SweepPointResult,
   SweepResult,
 } from '../trace/sweep.js';
-export type {
-  GridAxis,
-  GridPoint,
-  SweepJob,
-  SweepPlan,
-  SweepRunRecord,
-  Distribution,
-  SweepSloStats,
-  SweepRunResult,
-  SweepWorkloadStats,
-  SweepPointResult,
-  SweepResult,
-} from '../trace/sweep.js';
+// The sweep report's contract lives in trace/sweep.ts; its types are re-exported for the runner's callers.
+export type * from '../trace/sweep.js';
 
 /** The pseudo-file that problems with `--grid` flags are reported against (line = which --grid flag). */
 export const GRID_FILE = '--grid';
