@@ -2,7 +2,8 @@
 // with their pod templates, reduced to the fields failure handling reads. These are the desired state the
 // simulated controllers reconcile towards; the objects they create (Pods, Nodes) are in objects.ts.
 import type { Count, RangeMs } from './config.js';
-import type { Toleration } from './objects.js';
+import type { Taint, Toleration } from './objects.js';
+import type { PodScheduling, PriorityClass } from './scheduling.js';
 
 export interface Capacity {
   cpuMilli: number;
@@ -15,7 +16,12 @@ export interface NodeSpec {
   name: string;
   zone: string;
   labels: Record<string, string>;
+  /** Schedulable capacity (a kubectl Node's status.allocatable). */
   capacity: Capacity;
+  /** spec.taints a Node has from the start (a scenario's node group or an imported Node). Default none. */
+  taints?: Taint[];
+  /** spec.unschedulable (cordoned) from the start. Default false. */
+  unschedulable?: boolean;
 }
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
@@ -23,6 +29,8 @@ export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 export interface WorkloadSpec {
   kind: WorkloadKind;
   name: string;
+  /** metadata.namespace; "default" when absent. */
+  namespace?: string;
   /** "Kind/name", how SLOs, faults and the trace refer to it. */
   id: string;
   /** Desired replicas; for a DaemonSet, 0 (one pod per eligible node instead). */
@@ -32,6 +40,11 @@ export interface WorkloadSpec {
   tolerations: Toleration[];
   nodeSelector: Record<string, string>;
   spreadAcrossZones: boolean;
+  /**
+   * The pod template's labels, affinity, topology spread constraints and priority. Absent: a scenario
+   * workload without them (labels app=<name>, no affinity, no constraints, priority 0).
+   */
+  scheduling?: PodScheduling;
   startup: { imagePull: RangeMs; ready: RangeMs };
   terminationGracePeriodMs: number;
   podDisruptionBudget?: { minAvailable?: Count; maxUnavailable?: Count };
@@ -41,3 +54,5 @@ export interface WorkloadSpec {
 
 /** A pod's startup when its workload does not say: image pull 1-5 s, Ready 2 s after its containers start. */
 export const DEFAULT_STARTUP = { imagePull: { minMs: 1_000, maxMs: 5_000 }, ready: { minMs: 2_000, maxMs: 2_000 } };
+
+export type { PodScheduling, PriorityClass };
