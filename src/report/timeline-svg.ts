@@ -5,6 +5,7 @@
 import { D3Node } from 'd3-node';
 import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary, SloResult } from '../trace/summary.js';
+import { naturalCompare } from '../trace/format.js';
 import { pointAt, readySeries, runningSeries, type ReadySeries, type RunningPoint } from '../slo/ready-series.js';
 import { formatClock, formatClockShort, formatDuration } from './format.js';
 import { faultMilestones, type FaultMilestone } from './milestones.js';
@@ -396,7 +397,7 @@ function collectNodes(events: readonly TraceEvent[], endMs: number): NodeInfo[] 
       noSchedule: mergeSpans(n.noSchedule),
     });
   }
-  return out.sort((a, b) => cmp(a.zone, b.zone) || naturalCmp(a.name, b.name));
+  return out.sort((a, b) => cmp(a.zone, b.zone) || naturalCompare(a.name, b.name));
 }
 
 /** `up to 4 tainted NoExecute at once (13:01.2)`: how many of a zone's nodes were tainted together. */
@@ -505,7 +506,7 @@ function collectLeaders(events: readonly TraceEvent[], endMs: number): LeaderLan
       });
     lanes.push({
       component,
-      instances: [...c.instances].sort(naturalCmp),
+      instances: [...c.instances].sort(naturalCompare),
       spans,
       gaps: c.gaps,
       slots: Math.max(1, slotEnds.length),
@@ -1151,7 +1152,7 @@ function collectMembers(events: readonly TraceEvent[], endMs: number): MemberLan
     if (l.since !== undefined) l.down.push({ startMs: l.since, endMs });
     if (l.down.length) out.push({ component: l.component, instance: l.instance, down: l.down });
   }
-  return out.sort((a, b) => cmp(b.component, a.component) || naturalCmp(a.instance, b.instance));
+  return out.sort((a, b) => cmp(b.component, a.component) || naturalCompare(a.instance, b.instance));
 }
 
 function memberLane(svg: Sel, x: Scale, m: MemberLane, top: number): void {
@@ -1350,8 +1351,4 @@ function placeLabels(items: { x: number; text: string }[], maxX: number): { x: n
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function naturalCmp(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
 }

@@ -8,6 +8,7 @@
 // control plane is down too), yet serves nothing. Counting only pods that are both keeps an SLO from
 // calling a dead workload available.
 import type { TraceEvent } from '../trace/events.js';
+import { naturalCompare } from '../trace/format.js';
 
 export interface ReadyPoint {
   atMs: number;
@@ -29,7 +30,7 @@ export interface ReadySeries {
 const built = new WeakMap<readonly TraceEvent[], { length: number; series: Map<string, ReadySeries> }>();
 
 /**
- * The Ready-count series of every workload that appears in the trace, sorted by name. Built once per
+ * The Ready-count series of every workload that appears in the trace, sorted by name (natural order: svc-2 before svc-10). Built once per
  * trace: the SLO judge, the workload summary, the milestones and the timeline all ask for it. Treat
  * the result as read-only.
  */
@@ -135,7 +136,7 @@ function buildReadySeries(events: readonly TraceEvent[]): Map<string, ReadySerie
     const full = s.points.find((p) => p.desired > 0 && p.ready >= p.desired);
     s.firstFullMs = full ? full.atMs : null;
   }
-  return new Map([...byWorkload.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...byWorkload.entries()].sort(([a], [b]) => naturalCompare(a, b)));
 }
 
 /** The point in effect at atMs (the last one at or before it), or undefined before the first. */

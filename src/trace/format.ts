@@ -39,3 +39,48 @@ export function formatClock(ms: number): string {
 export function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
+
+/**
+ * Names in the order a person expects: runs of digits compare as numbers, so `svc-2` comes before
+ * `svc-10` and `worker-a-9` before `worker-a-10`; everything else compares by UTF-16 code unit, so the
+ * order does not depend on the machine's locale. Ties between equal numbers written differently
+ * (`01` and `1`) fall back to plain order.
+ */
+export function naturalCompare(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isDigit(ca) && isDigit(cb)) {
+      let ei = i;
+      while (ei < a.length && isDigit(a.charCodeAt(ei))) ei++;
+      let ej = j;
+      while (ej < b.length && isDigit(b.charCodeAt(ej))) ej++;
+      // Compare the runs as numbers without parsing: strip leading zeros, then longer is larger.
+      let si = i;
+      while (si < ei - 1 && a.charCodeAt(si) === 48) si++;
+      let sj = j;
+      while (sj < ej - 1 && b.charCodeAt(sj) === 48) sj++;
+      const la = ei - si;
+      const lb = ej - sj;
+      if (la !== lb) return la - lb;
+      for (let k = 0; k < la; k++) {
+        const d = a.charCodeAt(si + k) - b.charCodeAt(sj + k);
+        if (d !== 0) return d;
+      }
+      i = ei;
+      j = ej;
+      continue;
+    }
+    if (ca !== cb) return ca - cb;
+    i++;
+    j++;
+  }
+  if (i < a.length || j < b.length) return a.length - i - (b.length - j);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
