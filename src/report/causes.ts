@@ -6,7 +6,8 @@
 // calls Ready. One definition for the terminal, HTML, Markdown and JUnit reports.
 import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary, SloResult } from '../trace/summary.js';
-import { formatClock } from './format.js';
+import { naturalCompare } from '../trace/format.js';
+import { formatClock, formatDuration } from './format.js';
 
 export type PodStateWord = 'Pending' | 'ContainerCreating' | 'Running' | 'Stopped' | 'Terminating';
 
@@ -36,6 +37,11 @@ export interface SloCauses {
   missing?: { count: number; why: string };
   /** Deleted pods of a Deployment or DaemonSet still Terminating: already counted out and replaced, so not listed. */
   terminatingReplaced?: number;
+  /**
+   * When the control plane could not act at the moment, or was leaderless for a while since the first
+   * fault: which leaders were missing and which API servers and etcd members were stopped, since when.
+   */
+  controlPlane?: string;
 }
 
 const AVAILABILITY_SLOS = new Set(['recovery-time', 'min-available', 'unavailable-time']);
@@ -87,6 +93,9 @@ export function causesOf(s: SloResult, summary: RunSummary, events: readonly Tra
   const out: SloCauses = { slo: s.name, workload, atMs: m.atMs, moment: m.moment, ready, desired, pods };
   if (terminatingReplaced > 0) out.terminatingReplaced = terminatingReplaced;
   if (desired > live) out.missing = { count: desired - live, why: missingWhy(kind, pods, world) };
+  const firstFaultMs = summary.faults.reduce((lo, f) => Math.min(lo, f.startMs), m.atMs);
+  const cp = controlPlaneNote(world, firstFaultMs);
+  if (cp) out.controlPlane = cp;
   return out;
 }
 
@@ -126,11 +135,23 @@ interface World {
   desired: Map<string, number>;
   /** Current leader per component, and since when there has been none. */
   leaders: Map<string, { instance: string | null; sinceMs: number }>;
+  /** Per component, the leaderless spans that have ended (from the first leader on). */
+  leaderless: Map<string, Array<{ fromMs: number; toMs: number }>>;
+  /** API server and etcd instances stopped at the moment, with since when. */
+  stopped: Map<string, { component: string; sinceMs: number }>;
 }
 
 /** The state of pods, nodes and leaders as the trace has it at atMs (events at atMs included). */
 function replayUntil(events: readonly TraceEvent[], atMs: number): World {
-  const w: World = { atMs, pods: new Map(), nodes: new Map(), desired: new Map(), leaders: new Map() };
+  const w: World = {
+    atMs,
+    pods: new Map(),
+    nodes: new Map(),
+    desired: new Map(),
+    leaders: new Map(),
+    leaderless: new Map(),
+    stopped: new Map(),
+  };
   for (const e of events) {
     if (e.atMs > atMs) break;
     if (e.type.startsWith('pod.')) applyPodEvent(w, e);
@@ -236,8 +257,21 @@ function applyClusterEvent(w: World, e: TraceEvent): void {
     case 'host.powered.on':
       if (w.nodes.has(e.host)) nodeOf(w, e.host).poweredOffMs = undefined;
       break;
-    case 'leader.acquired':
+    case 'leader.acquired': {
+      const before = w.leaders.get(e.component);
+      if (before && before.instance === null && e.atMs > before.sinceMs) {
+        const spans = w.leaderless.get(e.component) ?? [];
+        spans.push({ fromMs: before.sinceMs, toMs: e.atMs });
+        w.leaderless.set(e.component, spans);
+      }
       w.leaders.set(e.component, { instance: e.instance, sinceMs: e.atMs });
+      break;
+    }
+    case 'component.stopped':
+      if (CONTROL_PLANE_STORES.has(e.component)) w.stopped.set(e.instance, { component: e.component, sinceMs: e.atMs });
+      break;
+    case 'component.started':
+      w.stopped.delete(e.instance);
       break;
     case 'leader.lost': {
       const l = w.leaders.get(e.component);
@@ -298,8 +332,13 @@ function explainPod(p: PodRecord, kind: string, w: World): PodCause {
       why += `; marked not Ready by the node lifecycle controller at ${formatClock(p.readyChangedMs)}`;
     if (n && n.noExecute.size > 0) why += '; to be evicted when its toleration of the NoExecute taint runs out';
     else if (n && n.ready !== 'True') why += `; ${notTaintedYet(n, w)}`;
-    else if (n && n.ready === 'True' && n.poweredOffMs !== undefined)
-      why += '; the node lifecycle controller has not yet marked its node';
+    else if (n && n.ready === 'True' && n.poweredOffMs !== undefined) {
+      const kcm = w.leaders.get('kube-controller-manager');
+      why +=
+        kcm && kcm.instance === null
+          ? `; no kube-controller-manager has been leading since ${formatClock(kcm.sinceMs)}, so no node lifecycle controller can mark its node`
+          : '; the node lifecycle controller has not yet marked its node';
+    }
     return { ...base, state: 'Stopped', sinceMs: p.stoppedMs ?? p.readyChangedMs, why };
   }
   if (p.startedMs === undefined) {
@@ -332,6 +371,51 @@ function notTaintedYet(n: NodeRecord, w: World): string {
     if (m.noExecute.size > 0) tainted++;
   }
   return `its node has no NoExecute taint yet, so eviction has not started: the node lifecycle controller taints a zone's nodes at a limited rate, and had tainted ${tainted} of the ${notReady} not-Ready nodes in ${n.zone}`;
+}
+
+/** Components whose instances are not leader-elected: their stops are listed as such. */
+const CONTROL_PLANE_STORES = new Set(['kube-apiserver', 'etcd']);
+/** The leader-elected components whose absence stops recovery, in the order they are named. */
+const LEADERS = ['kube-controller-manager', 'kube-scheduler'];
+const LEADER_ROLE: Record<string, string> = {
+  'kube-controller-manager': 'nothing marks nodes, evicts or replaces pods',
+  'kube-scheduler': 'nothing binds new pods',
+};
+
+/**
+ * Whether the control plane stood in the way: leaders missing at the moment (and what that stops), API
+ * servers and etcd members stopped at the moment, and leaderless spans of at least a second between the
+ * first fault and the moment. Undefined when the control plane was whole throughout.
+ */
+function controlPlaneNote(w: World, sinceMs: number): string | undefined {
+  const now: string[] = [];
+  for (const c of LEADERS) {
+    const l = w.leaders.get(c);
+    if (l && l.instance === null) now.push(`no ${c} leader since ${formatClock(l.sinceMs)} (${LEADER_ROLE[c]})`);
+  }
+  const stoppedBy = new Map<string, { sinceMs: number; names: string[] }>();
+  for (const [instance, s] of w.stopped) {
+    const key = `${s.component}|${s.sinceMs}`;
+    const g = stoppedBy.get(key) ?? { sinceMs: s.sinceMs, names: [] };
+    g.names.push(instance);
+    stoppedBy.set(key, g);
+  }
+  for (const g of [...stoppedBy.values()].sort((a, b) => a.sinceMs - b.sinceMs))
+    now.push(`${nameList(g.names.sort(naturalCompare), 4)} stopped since ${formatClock(g.sinceMs)}`);
+  const earlier: string[] = [];
+  for (const c of LEADERS)
+    for (const s of w.leaderless.get(c) ?? []) {
+      if (s.toMs <= sinceMs || s.toMs - s.fromMs < 1000) continue;
+      earlier.push(
+        `no ${c} leader for ${formatDuration(s.toMs - s.fromMs)} (${formatClock(s.fromMs)}–${formatClock(s.toMs)})`,
+      );
+    }
+  if (now.length === 0 && earlier.length === 0) return undefined;
+  const parts: string[] = [];
+  if (now.length) parts.push(`the control plane could not act: ${now.join('; ')}`);
+  if (earlier.length)
+    parts.push(`${now.length ? 'earlier, ' : 'the control plane was out for part of the time: '}${earlier.join('; ')}`);
+  return parts.join('. ');
 }
 
 function missingWhy(kind: string, pods: readonly PodCause[], w: World): string {
@@ -387,6 +471,7 @@ export function causeLines(c: SloCauses, maxGroups = 6): string[] {
     lines.push(
       `- ${c.missing.count} ${c.missing.count === 1 ? 'replica has' : 'replicas have'} no pod: ${c.missing.why}`,
     );
+  if (c.controlPlane) lines.push(`- ${c.controlPlane[0].toUpperCase()}${c.controlPlane.slice(1)}`);
   return lines;
 }
 

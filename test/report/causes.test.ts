@@ -113,3 +113,58 @@ describe('pods cut off by a partition', () => {
     expect(causesOf(slo, summary, events)!.pods.map((p) => p.state)).toEqual(['Running', 'Running']);
   });
 });
+
+describe('a node crash while every API server is down', () => {
+  // node-crash.yaml with an 8-minute API server outage 30 s after the crash: no controller-manager can
+  // lead, so nothing marks the node, taints it or replaces its pod until the API returns.
+  function crashDuringOutage(outage: string, bound: string) {
+    const text = readFileSync(join(process.cwd(), 'scenarios', 'node-crash.yaml'), 'utf8');
+    const head = text.slice(0, text.indexOf('  faults:')).replace(/duration: \d+m/, 'duration: 12m');
+    const file = `${head}  faults:
+    - { name: worker-b-1-power-loss, type: node-crash, at: 2m, target: { node: worker-b-1 } }
+    - { name: api-down, type: apiserver-outage, at: 2m30s, duration: ${outage} }
+  slos:
+    - { name: storefront back, type: recovery-time, workload: Deployment/storefront, after: worker-b-1-power-loss, max: ${bound} }
+`;
+    const parsed = parseScenarioText(file, { file: 'crash-during-api-outage.yaml' });
+    if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
+    return runScenario(parsed.scenario, {});
+  }
+
+  it('names the missing leaders and the stopped API servers as the cause, in every format', () => {
+    const { summary, events } = crashDuringOutage('8m', '8m');
+    const slo = summary.slos[0];
+    expect(slo.passed).toBe(false);
+    const c = causesOf(slo, summary, events)!;
+    expect(c.controlPlane).toMatch(
+      /^the control plane could not act: no kube-controller-manager leader since 02:40\.0/,
+    );
+    expect(c.controlPlane).toContain('no kube-scheduler leader since 02:40.0');
+    expect(c.controlPlane).toContain(
+      'kube-apiserver-control-plane-0, kube-apiserver-control-plane-1, kube-apiserver-control-plane-2 stopped since 02:30.0',
+    );
+    const stopped = c.pods.find((p) => p.state === 'Stopped')!;
+    expect(stopped.why).toMatch(
+      /no kube-controller-manager has been leading since 02:(3[89]|40)\.\d, so no node lifecycle/,
+    );
+    const text = renderTextSummary(summary, { color: false, events });
+    expect(text).toContain('The control plane could not act: no kube-controller-manager leader since 02:');
+    const files = renderReports(summary, events);
+    for (const name of ['report.md', 'junit.xml', 'report.html'] as const)
+      expect(String(files[name])).toContain('The control plane could not act');
+  });
+
+  it('names a leaderless span that ended before the deadline', () => {
+    const { summary, events } = crashDuringOutage('3m', '6m');
+    const c = causesOf(summary.slos[0], summary, events)!;
+    expect(c.controlPlane).toMatch(
+      /^the control plane was out for part of the time: no kube-controller-manager leader for 2m\d+(\.\d)?s \(02:(3[89]|40)\.\d–05:\d\d\.\d\)/,
+    );
+  });
+
+  it('says nothing of the control plane when it was whole', () => {
+    const { summary, events } = run('zone-outage-topology-spread.yaml', ['spec.slos[2].max=6m']);
+    const slo = summary.slos.find((s) => s.type === 'recovery-time')!;
+    expect(causesOf(slo, summary, events)!.controlPlane).toBeUndefined();
+  });
+});
