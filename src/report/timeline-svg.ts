@@ -309,94 +309,105 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
 // ---------------------------------------------------------------------------------------------
 // Data from the trace.
 
-function collectNodes(events: readonly TraceEvent[], endMs: number): NodeInfo[] {
-  const nodes = new Map<
-    string,
-    NodeInfo & { cur: Status; curSince: number; offSince?: number; taints: Map<string, number> }
-  >();
-  const get = (name: string, atMs: number) => {
-    let n = nodes.get(name);
-    if (!n) {
-      n = {
-        name,
-        zone: '(no zone)',
-        status: [],
-        off: [],
-        noExecute: [],
-        noSchedule: [],
-        cur: 'None',
-        curSince: atMs,
-        taints: new Map(),
-      };
-      nodes.set(name, n);
+/** One node's spans as the trace is read: its current status, power and taints, and the spans closed so far. */
+class NodeTrack {
+  zone = '(no zone)';
+  private readonly status: NodeInfo['status'] = [];
+  private readonly off: NodeInfo['off'] = [];
+  private readonly noExecute: NodeInfo['noExecute'] = [];
+  private readonly noSchedule: NodeInfo['noSchedule'] = [];
+  private cur: Status = 'None';
+  private curSince: number;
+  private offSince?: number;
+  /** Open taints by `key:effect`, with when they were added. */
+  private readonly taints = new Map<string, number>();
+
+  constructor(
+    readonly name: string,
+    atMs: number,
+  ) {
+    this.curSince = atMs;
+  }
+
+  setStatus(s: Status, atMs: number): void {
+    if (s === this.cur) return;
+    if (atMs > this.curSince) this.status.push({ startMs: this.curSince, endMs: atMs, status: this.cur });
+    this.cur = s;
+    this.curSince = atMs;
+  }
+
+  poweredOff(atMs: number): void {
+    if (this.offSince === undefined) this.offSince = atMs;
+  }
+
+  poweredOn(atMs: number): void {
+    if (this.offSince === undefined) return;
+    this.off.push({ startMs: this.offSince, endMs: atMs });
+    this.offSince = undefined;
+  }
+
+  taint(key: string, effect: 'NoExecute' | 'NoSchedule', added: boolean, atMs: number): void {
+    const k = `${key}:${effect}`;
+    if (added) {
+      if (!this.taints.has(k)) this.taints.set(k, atMs);
+      return;
     }
+    const since = this.taints.get(k);
+    if (since === undefined) return;
+    (effect === 'NoExecute' ? this.noExecute : this.noSchedule).push({ startMs: since, endMs: atMs });
+    this.taints.delete(k);
+  }
+
+  /** Closes every open span at endMs. */
+  finish(endMs: number): NodeInfo {
+    this.setStatus(this.cur === 'None' ? 'True' : 'None', endMs);
+    if (this.offSince !== undefined) this.off.push({ startMs: this.offSince, endMs });
+    for (const [key, since] of this.taints)
+      (key.endsWith(':NoExecute') ? this.noExecute : this.noSchedule).push({ startMs: since, endMs });
+    return {
+      name: this.name,
+      zone: this.zone,
+      status: this.status,
+      off: this.off,
+      noExecute: mergeSpans(this.noExecute),
+      noSchedule: mergeSpans(this.noSchedule),
+    };
+  }
+}
+
+function collectNodes(events: readonly TraceEvent[], endMs: number): NodeInfo[] {
+  const nodes = new Map<string, NodeTrack>();
+  const get = (name: string) => {
+    let n = nodes.get(name);
+    if (!n) nodes.set(name, (n = new NodeTrack(name, 0)));
     return n;
-  };
-  const setStatus = (n: ReturnType<typeof get>, s: Status, atMs: number) => {
-    if (s === n.cur) return;
-    if (atMs > n.curSince) n.status.push({ startMs: n.curSince, endMs: atMs, status: n.cur });
-    n.cur = s;
-    n.curSince = atMs;
   };
   for (const e of events) {
     switch (e.type) {
-      case 'node.created': {
-        const n = get(e.node, 0);
-        n.zone = e.zone;
+      case 'node.created':
+        get(e.node).zone = e.zone;
         break;
-      }
       case 'node.deleted':
-        setStatus(get(e.node, 0), 'None', e.atMs);
+        get(e.node).setStatus('None', e.atMs);
         break;
       case 'node.ready.changed':
-        setStatus(get(e.node, 0), e.to, e.atMs);
+        get(e.node).setStatus(e.to, e.atMs);
         break;
-      case 'host.powered.off': {
-        const n = nodes.get(e.host);
-        if (n && n.offSince === undefined) n.offSince = e.atMs;
+      // Hosts that are not nodes (control-plane members) are left out.
+      case 'host.powered.off':
+        nodes.get(e.host)?.poweredOff(e.atMs);
         break;
-      }
-      case 'host.powered.on': {
-        const n = nodes.get(e.host);
-        if (n && n.offSince !== undefined) {
-          n.off.push({ startMs: n.offSince, endMs: e.atMs });
-          n.offSince = undefined;
-        }
+      case 'host.powered.on':
+        nodes.get(e.host)?.poweredOn(e.atMs);
         break;
-      }
       case 'node.taint.added':
-      case 'node.taint.removed': {
-        if (e.effect !== 'NoExecute' && e.effect !== 'NoSchedule') break;
-        const n = get(e.node, 0);
-        const key = `${e.key}:${e.effect}`;
-        if (e.type === 'node.taint.added') {
-          if (!n.taints.has(key)) n.taints.set(key, e.atMs);
-        } else {
-          const since = n.taints.get(key);
-          if (since !== undefined) {
-            (e.effect === 'NoExecute' ? n.noExecute : n.noSchedule).push({ startMs: since, endMs: e.atMs });
-            n.taints.delete(key);
-          }
-        }
+      case 'node.taint.removed':
+        if (e.effect === 'NoExecute' || e.effect === 'NoSchedule')
+          get(e.node).taint(e.key, e.effect, e.type === 'node.taint.added', e.atMs);
         break;
-      }
     }
   }
-  const out: NodeInfo[] = [];
-  for (const n of nodes.values()) {
-    setStatus(n, n.cur === 'None' ? 'True' : 'None', endMs); // closes the last span
-    if (n.offSince !== undefined) n.off.push({ startMs: n.offSince, endMs });
-    for (const [key, since] of n.taints)
-      (key.endsWith(':NoExecute') ? n.noExecute : n.noSchedule).push({ startMs: since, endMs });
-    out.push({
-      name: n.name,
-      zone: n.zone,
-      status: n.status,
-      off: n.off,
-      noExecute: mergeSpans(n.noExecute),
-      noSchedule: mergeSpans(n.noSchedule),
-    });
-  }
+  const out = [...nodes.values()].map((n) => n.finish(endMs));
   return out.sort((a, b) => cmp(a.zone, b.zone) || naturalCompare(a.name, b.name));
 }
 
@@ -721,13 +732,11 @@ function nodeLane(svg: Sel, x: Scale, n: NodeInfo, top: number, rowH: number): v
 }
 
 /** Many nodes: per zone, a stacked step chart of how many nodes are in each state. */
-function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: number): void {
-  const g = svg.append('g');
-  const total = nodes.length;
-  const deltas = new Map<
-    number,
-    { True: number; Unknown: number; False: number; None: number; off: number; noExecute: number }
-  >();
+type ZoneCounts = { True: number; Unknown: number; False: number; None: number; off: number; noExecute: number };
+
+/** How the counts of a zone's nodes per status, power and NoExecute taint change, by time. */
+function zoneDeltas(nodes: readonly NodeInfo[]): Array<[number, ZoneCounts]> {
+  const deltas = new Map<number, ZoneCounts>();
   const at = (t: number) => {
     let d = deltas.get(t);
     if (!d) deltas.set(t, (d = { True: 0, Unknown: 0, False: 0, None: 0, off: 0, noExecute: 0 }));
@@ -747,29 +756,21 @@ function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: numb
       at(s.endMs).noExecute--;
     }
   }
-  const times = [...deltas.keys()].sort((a, b) => a - b);
-  const cur = { True: 0, Unknown: 0, False: 0, None: 0, off: 0, noExecute: 0 };
+  return [...deltas.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+type ZonePart = 'False' | 'Unknown' | 'True' | 'off' | 'noExecute';
+
+/**
+ * The zone row's shapes, one list of rectangles per colour (one path each: thousands of rect elements
+ * made the timeline of a 5,000-node run slow to build and to draw), and the row's maxima.
+ */
+function zoneShapes(x: Scale, total: number, top: number, endMs: number, steps: Array<[number, ZoneCounts]>) {
   const h = ZONE_ROW;
   const yOf = (count: number) => (count / total) * h;
-  g.append('rect')
-    .attr('x', PLOT_LEFT)
-    .attr('y', top)
-    .attr('width', PLOT_RIGHT - PLOT_LEFT)
-    .attr('height', h)
-    .attr('fill', COLORS.none);
-  let maxUnhealthy = 0;
-  let maxOff = 0;
-  let maxTainted = 0;
-  let prev = 0;
-  // One path per colour, made of the steps' rectangles: thousands of rect elements made the timeline of
-  // a 5,000-node run slow to build and to draw.
-  const parts: Record<'False' | 'Unknown' | 'True' | 'off' | 'noExecute', Box[]> = {
-    False: [],
-    Unknown: [],
-    True: [],
-    off: [],
-    noExecute: [],
-  };
+  const cur: ZoneCounts = { True: 0, Unknown: 0, False: 0, None: 0, off: 0, noExecute: 0 };
+  const max = { unhealthy: 0, off: 0, tainted: 0 };
+  const parts: Record<ZonePart, Box[]> = { False: [], Unknown: [], True: [], off: [], noExecute: [] };
   const flush = (t0: number, t1: number) => {
     if (t1 <= t0) return;
     const x0 = x(t0);
@@ -783,24 +784,38 @@ function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: numb
     }
     if (cur.off > 0) parts.off.push({ x: x0, y: top + h - yOf(cur.off), w, h: yOf(cur.off) });
     if (cur.noExecute > 0) parts.noExecute.push({ x: x0, y: top + h + 1, w, h: 4 });
-    maxUnhealthy = Math.max(maxUnhealthy, cur.Unknown + cur.False);
-    maxOff = Math.max(maxOff, cur.off);
-    maxTainted = Math.max(maxTainted, cur.noExecute);
+    max.unhealthy = Math.max(max.unhealthy, cur.Unknown + cur.False);
+    max.off = Math.max(max.off, cur.off);
+    max.tainted = Math.max(max.tainted, cur.noExecute);
   };
-  for (const t of times) {
+  let prev = 0;
+  for (const [t, d] of steps) {
     flush(prev, Math.min(t, endMs));
-    const d = deltas.get(t)!;
     for (const k of ['True', 'Unknown', 'False', 'None', 'off', 'noExecute'] as const) cur[k] += d[k];
     prev = t;
   }
   flush(prev, endMs);
+  return { parts, max };
+}
+
+function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: number): void {
+  const g = svg.append('g');
+  const total = nodes.length;
+  const h = ZONE_ROW;
+  g.append('rect')
+    .attr('x', PLOT_LEFT)
+    .attr('y', top)
+    .attr('width', PLOT_RIGHT - PLOT_LEFT)
+    .attr('height', h)
+    .attr('fill', COLORS.none);
+  const { parts, max } = zoneShapes(x, total, top, endMs, zoneDeltas(nodes));
   const zone = nodes[0]?.zone ?? '';
   const fills = [
-    ['False', COLORS.notReady, `${zone}: NotReady nodes (at most ${maxUnhealthy} not Ready)`],
-    ['Unknown', COLORS.unknown, `${zone}: Unknown nodes (at most ${maxUnhealthy} not Ready)`],
+    ['False', COLORS.notReady, `${zone}: NotReady nodes (at most ${max.unhealthy} not Ready)`],
+    ['Unknown', COLORS.unknown, `${zone}: Unknown nodes (at most ${max.unhealthy} not Ready)`],
     ['True', COLORS.ready, `${zone}: Ready nodes`],
-    ['off', 'url(#hasim-off)', `${zone}: powered-off hosts (at most ${maxOff})`],
-    ['noExecute', COLORS.noExecute, `${zone}: nodes tainted NoExecute (at most ${maxTainted} at once)`],
+    ['off', 'url(#hasim-off)', `${zone}: powered-off hosts (at most ${max.off})`],
+    ['noExecute', COLORS.noExecute, `${zone}: nodes tainted NoExecute (at most ${max.tainted} at once)`],
   ] as const;
   for (const [k, fill, tip] of fills)
     if (parts[k].length)
@@ -817,17 +832,31 @@ function zoneRow(svg: Sel, x: Scale, nodes: NodeInfo[], top: number, endMs: numb
     .attr('height', h)
     .attr('fill', 'none')
     .attr('stroke', '#cbd2d9');
-  const lines = [`${total} nodes`, `max ${maxUnhealthy} not Ready`];
-  if (maxOff) lines.push(`max ${maxOff} powered off`);
+  const lines = [`${total} nodes`, `max ${max.unhealthy} not Ready`];
+  if (max.off) lines.push(`max ${max.off} powered off`);
   lines.forEach((l, i) =>
     g
       .append('text')
       .attr('x', PLOT_LEFT - 8)
       .attr('y', top + 11 + i * 12)
       .attr('text-anchor', 'end')
-      .attr('fill', i === 1 && maxUnhealthy ? COLORS.notReady : COLORS.muted)
+      .attr('fill', i === 1 && max.unhealthy ? COLORS.notReady : COLORS.muted)
       .text(l),
   );
+}
+
+/** What the parts of one workload's chart share: its group, axes and compressed series. */
+interface WorkloadPlot {
+  g: Sel;
+  x: Scale;
+  y: (v: number) => number;
+  top: number;
+  endMs: number;
+  s: ReadySeries;
+  /** The Ready series, compressed to the drawing's resolution. */
+  pts: ReadySeries['points'];
+  /** The same, as segments with their end. */
+  seg: Array<ReadySeries['points'][number] & { endMs: number }>;
 }
 
 function workloadChart(
@@ -839,14 +868,26 @@ function workloadChart(
   endMs: number,
   summary: RunSummary,
 ): void {
-  const g = svg.append('g');
   const pts = compressSteps(s.points, endMs, (p) => p.ready);
   running = compressSteps(running, endMs, (p) => -p.running);
   let maxY = 1;
   for (const p of pts) maxY = Math.max(maxY, p.ready, p.desired);
   for (const p of running) maxY = Math.max(maxY, p.running);
-  const h = WORKLOAD_H;
-  const y = (v: number) => top + h - (v / maxY) * h;
+  const y = (v: number) => top + WORKLOAD_H - (v / maxY) * WORKLOAD_H;
+  const seg = pts
+    .map((p, i) => ({ ...p, endMs: i + 1 < pts.length ? pts[i + 1].atMs : endMs }))
+    .filter((p) => p.endMs > p.atMs);
+  const plot: WorkloadPlot = { g: svg.append('g'), x, y, top, endMs, s, pts, seg };
+  workloadFrame(plot, maxY);
+  workloadReadyArea(plot);
+  workloadLines(plot);
+  workloadRunningCopies(plot, running);
+  workloadCaption(plot, summary);
+  workloadSloMarks(plot, summary);
+}
+
+/** The workload's name, the plot's frame and its y axis. */
+function workloadFrame({ g, y, top, s }: WorkloadPlot, maxY: number): void {
   g.append('text')
     .attr('x', 16)
     .attr('y', top - 4)
@@ -857,7 +898,7 @@ function workloadChart(
     .attr('x', PLOT_LEFT)
     .attr('y', top)
     .attr('width', PLOT_RIGHT - PLOT_LEFT)
-    .attr('height', h)
+    .attr('height', WORKLOAD_H)
     .attr('fill', 'none')
     .attr('stroke', '#cbd2d9');
   for (const v of yTicks(maxY)) {
@@ -874,17 +915,17 @@ function workloadChart(
       .attr('fill', COLORS.muted)
       .text(String(v));
   }
-  const seg = pts
-    .map((p, i) => ({ ...p, endMs: i + 1 < pts.length ? pts[i + 1].atMs : endMs }))
-    .filter((p) => p.endMs > p.atMs);
-  // The Ready area as one path; each drop below desired as one shape with its own hover details.
+}
+
+/** The Ready area as one path; each drop below desired as one shape with its own hover details. */
+function workloadReadyArea({ g, x, y, top, s, seg }: WorkloadPlot): void {
   const readyBoxes: Box[] = [];
   const drops: { boxes: Box[]; fromMs: number; toMs: number; lowest: number; desired: number }[] = [];
   let open: (typeof drops)[number] | undefined;
   for (const p of seg) {
     const x0 = x(p.atMs);
     const w = Math.max(0.5, x(p.endMs) - x0);
-    readyBoxes.push({ x: x0, y: y(p.ready), w, h: top + h - y(p.ready) });
+    readyBoxes.push({ x: x0, y: y(p.ready), w, h: top + WORKLOAD_H - y(p.ready) });
     if (p.ready < p.desired && (s.firstFullMs === null || p.atMs >= s.firstFullMs)) {
       if (!open) drops.push((open = { boxes: [], fromMs: p.atMs, toMs: p.endMs, lowest: p.ready, desired: p.desired }));
       open.boxes.push({ x: x0, y: y(p.desired), w, h: y(p.ready) - y(p.desired) });
@@ -902,122 +943,98 @@ function workloadChart(
       .text(
         `${s.workload}: below desired ${formatClock(d.fromMs)}–${formatClock(d.toMs)} (${formatDuration(d.toMs - d.fromMs)}), lowest ${d.lowest}/${d.desired} Ready`,
       );
+}
+
+/** The desired count (dashed) and the Ready count as step lines. */
+function workloadLines({ g, x, y, seg }: WorkloadPlot): void {
+  if (!seg.length) return;
   const step = (value: (p: (typeof seg)[number]) => number) =>
     seg
       .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.atMs).toFixed(1)},${y(value(p)).toFixed(1)}H${x(p.endMs).toFixed(1)}`)
       .join('');
-  if (seg.length) {
-    g.append('path')
-      .attr(
-        'd',
-        step((p) => p.desired),
-      )
-      .attr('fill', 'none')
-      .attr('stroke', COLORS.desired)
-      .attr('stroke-width', 1.2)
-      .attr('stroke-dasharray', '5 3');
-    g.append('path')
-      .attr(
-        'd',
-        step((p) => p.ready),
-      )
-      .attr('fill', 'none')
-      .attr('stroke', COLORS.readyLine)
-      .attr('stroke-width', 1.8);
+  g.append('path')
+    .attr(
+      'd',
+      step((p) => p.desired),
+    )
+    .attr('fill', 'none')
+    .attr('stroke', COLORS.desired)
+    .attr('stroke-width', 1.2)
+    .attr('stroke-dasharray', '5 3');
+  g.append('path')
+    .attr(
+      'd',
+      step((p) => p.ready),
+    )
+    .attr('fill', 'none')
+    .attr('stroke', COLORS.readyLine)
+    .attr('stroke-width', 1.8);
+}
+
+/**
+ * Pods whose containers run, whatever the API server says: above desired, copies run twice. The worst
+ * excess over desired is said in the caption column, where it cannot collide with SLO notes.
+ */
+function workloadRunningCopies({ g, x, y, top, endMs, pts }: WorkloadPlot, running: RunningPoint[]): void {
+  if (!running.length) return;
+  const d = running
+    .map(
+      (p, i) =>
+        `${i === 0 ? 'M' : 'L'}${x(p.atMs).toFixed(1)},${y(p.running).toFixed(1)}H${x(i + 1 < running.length ? running[i + 1].atMs : endMs).toFixed(1)}`,
+    )
+    .join('');
+  g.append('path')
+    .attr('d', d)
+    .attr('fill', 'none')
+    .attr('stroke', COLORS.running)
+    .attr('stroke-width', 1.4)
+    .attr('stroke-dasharray', '1 2');
+  let peak: RunningPoint | undefined;
+  let excess = 0;
+  for (const p of running) {
+    const desired = pointAt(pts, p.atMs)?.desired ?? 0;
+    if (desired > 0 && p.running - desired > excess) [peak, excess] = [p, p.running - desired];
   }
-  // Pods whose containers run, whatever the API server says: above desired, copies run twice.
-  if (running.length) {
-    const d = running
-      .map(
-        (p, i) =>
-          `${i === 0 ? 'M' : 'L'}${x(p.atMs).toFixed(1)},${y(p.running).toFixed(1)}H${x(i + 1 < running.length ? running[i + 1].atMs : endMs).toFixed(1)}`,
-      )
-      .join('');
-    g.append('path')
-      .attr('d', d)
-      .attr('fill', 'none')
-      .attr('stroke', COLORS.running)
-      .attr('stroke-width', 1.4)
-      .attr('stroke-dasharray', '1 2');
-    // Said in the caption column, where it cannot collide with SLO notes: the worst excess over desired.
-    let peak: RunningPoint | undefined;
-    let excess = 0;
-    for (const p of running) {
-      const desired = pointAt(pts, p.atMs)?.desired ?? 0;
-      if (desired > 0 && p.running - desired > excess) [peak, excess] = [p, p.running - desired];
-    }
-    if (peak) {
-      g.append('text')
-        .attr('x', 16)
-        .attr('y', top + 38)
-        .attr('fill', COLORS.running)
-        .attr('font-weight', 600)
-        .text(`${peak.running} running: ${excess} old cop${excess === 1 ? 'y' : 'ies'}`)
-        .append('title')
-        .text(
-          `${peak.running} pods running at ${formatClockShort(peak.atMs)}, ${excess} more than desired: the old ones (behind a partition, or on a node the control plane gave up on) still run next to their replacements.`,
-        );
-    }
-  }
+  if (!peak) return;
+  g.append('text')
+    .attr('x', 16)
+    .attr('y', top + 38)
+    .attr('fill', COLORS.running)
+    .attr('font-weight', 600)
+    .text(`${peak.running} running: ${excess} old cop${excess === 1 ? 'y' : 'ies'}`)
+    .append('title')
+    .text(
+      `${peak.running} pods running at ${formatClockShort(peak.atMs)}, ${excess} more than desired: the old ones (behind a partition, or on a node the control plane gave up on) still run next to their replacements.`,
+    );
+}
+
+/** Desired, lowest and recovery time in the caption column. */
+function workloadCaption({ g, top, s }: WorkloadPlot, summary: RunSummary): void {
   const ws = summary.workloads.find((w) => w.workload === s.workload);
-  if (ws) {
+  if (!ws) return;
+  g.append('text')
+    .attr('x', 16)
+    .attr('y', top + 12)
+    .attr('fill', COLORS.muted)
+    .text(`desired ${ws.desired}, lowest ${ws.minReady}`);
+  if (ws.recoveredAtMs !== null)
     g.append('text')
       .attr('x', 16)
-      .attr('y', top + 12)
+      .attr('y', top + 25)
       .attr('fill', COLORS.muted)
-      .text(`desired ${ws.desired}, lowest ${ws.minReady}`);
-    if (ws.recoveredAtMs !== null)
-      g.append('text')
-        .attr('x', 16)
-        .attr('y', top + 25)
-        .attr('fill', COLORS.muted)
-        .text(`recovered ${formatClockShort(ws.recoveredAtMs)}`);
-  }
-  // SLO bounds of this workload: where a recovery bound falls, and where the SLO broke.
+      .text(`recovered ${formatClockShort(ws.recoveredAtMs)}`);
+}
+
+/** SLO bounds of this workload: where a recovery bound falls, a min-available level, and where the SLO broke. */
+function workloadSloMarks(plot: WorkloadPlot, summary: RunSummary): void {
+  const { g, x, top, endMs, s } = plot;
   let note = 0;
   for (const r of slosOf(summary, s.workload)) {
-    const color = r.passed ? COLORS.pass : COLORS.fail;
     const fault = faultOf(summary, r);
     if (r.type === 'recovery-time' && fault && r.boundMs !== undefined) {
-      const bx = x(Math.min(endMs, fault.startMs + r.boundMs));
-      g.append('line')
-        .attr('x1', bx)
-        .attr('x2', bx)
-        .attr('y1', top - 2)
-        .attr('y2', top + h)
-        .attr('stroke', color)
-        .attr('stroke-width', 1.5);
-      const label = `${r.passed ? '✔' : '✘'} ${r.name}: bound ${formatDuration(r.boundMs)}`;
-      const anchorEnd = bx + label.length * CHAR_W > PLOT_RIGHT;
-      g.append('text')
-        .attr('x', anchorEnd ? bx - 4 : bx + 4)
-        .attr('y', top + 11 + note * 12)
-        .attr('text-anchor', anchorEnd ? 'end' : 'start')
-        .attr('fill', color)
-        .attr('font-weight', 600)
-        .text(label);
+      recoveryBoundMark(plot, r, fault.startMs + r.boundMs, note);
       note++;
-    } else if (r.type === 'min-available' && r.bound !== undefined) {
-      const last = pts[pts.length - 1];
-      const percent = isPercent(r);
-      const level = percent && last ? (r.bound * last.desired) / 100 : r.bound;
-      g.append('line')
-        .attr('x1', PLOT_LEFT)
-        .attr('x2', PLOT_RIGHT)
-        .attr('y1', y(level))
-        .attr('y2', y(level))
-        .attr('stroke', color)
-        .attr('stroke-width', 1)
-        .attr('stroke-dasharray', '2 2')
-        .attr('data-fixed', 1);
-      g.append('text')
-        .attr('data-fixed', 1)
-        .attr('x', PLOT_RIGHT - 4)
-        .attr('y', y(level) - 3)
-        .attr('text-anchor', 'end')
-        .attr('fill', color)
-        .text(`${r.passed ? '✔' : '✘'} ${r.name}: min ${r.bound}${percent ? '%' : ''}`);
-    }
+    } else if (r.type === 'min-available' && r.bound !== undefined) minAvailableLevel(plot, r, r.bound);
     if (!r.passed && r.violatedAtMs !== undefined) {
       const vx = x(Math.min(endMs, r.violatedAtMs));
       g.append('path')
@@ -1029,6 +1046,52 @@ function workloadChart(
         .text(`✘ ${r.name}: broken at ${formatClock(r.violatedAtMs)}`);
     }
   }
+}
+
+/** A recovery-time SLO's deadline as a vertical line, labelled in the note row `note`. */
+function recoveryBoundMark({ g, x, top, endMs }: WorkloadPlot, r: SloResult, deadlineMs: number, note: number): void {
+  const color = r.passed ? COLORS.pass : COLORS.fail;
+  const bx = x(Math.min(endMs, deadlineMs));
+  g.append('line')
+    .attr('x1', bx)
+    .attr('x2', bx)
+    .attr('y1', top - 2)
+    .attr('y2', top + WORKLOAD_H)
+    .attr('stroke', color)
+    .attr('stroke-width', 1.5);
+  const label = `${r.passed ? '✔' : '✘'} ${r.name}: bound ${formatDuration(r.boundMs ?? 0)}`;
+  const anchorEnd = bx + label.length * CHAR_W > PLOT_RIGHT;
+  g.append('text')
+    .attr('x', anchorEnd ? bx - 4 : bx + 4)
+    .attr('y', top + 11 + note * 12)
+    .attr('text-anchor', anchorEnd ? 'end' : 'start')
+    .attr('fill', color)
+    .attr('font-weight', 600)
+    .text(label);
+}
+
+/** A min-available SLO's level as a horizontal dashed line across the plot. */
+function minAvailableLevel({ g, y, pts }: WorkloadPlot, r: SloResult, bound: number): void {
+  const color = r.passed ? COLORS.pass : COLORS.fail;
+  const last = pts[pts.length - 1];
+  const percent = isPercent(r);
+  const level = percent && last ? (bound * last.desired) / 100 : bound;
+  g.append('line')
+    .attr('x1', PLOT_LEFT)
+    .attr('x2', PLOT_RIGHT)
+    .attr('y1', y(level))
+    .attr('y2', y(level))
+    .attr('stroke', color)
+    .attr('stroke-width', 1)
+    .attr('stroke-dasharray', '2 2')
+    .attr('data-fixed', 1);
+  g.append('text')
+    .attr('data-fixed', 1)
+    .attr('x', PLOT_RIGHT - 4)
+    .attr('y', y(level) - 3)
+    .attr('text-anchor', 'end')
+    .attr('fill', color)
+    .text(`${r.passed ? '✔' : '✘'} ${r.name}: min ${bound}${percent ? '%' : ''}`);
 }
 
 interface Box {
