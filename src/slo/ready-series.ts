@@ -52,91 +52,106 @@ interface PodState {
 }
 
 function buildReadySeries(events: readonly TraceEvent[]): Map<string, ReadySeries> {
+  const b = new ReadySeriesBuilder();
+  for (const e of events) b.apply(e);
+  return b.finish();
+}
+
+/** Reads a trace event by event, keeping each pod's state and each workload's counts and series. */
+class ReadySeriesBuilder {
   // One record per pod name (one map lookup per event: at 150,000 pods, sets per flag cost a second).
-  const pods = new Map<string, PodState>();
-  const ready = new Map<string, number>();
-  const desired = new Map<string, number>();
-  const byWorkload = new Map<string, ReadySeries>();
+  private readonly pods = new Map<string, PodState>();
+  private readonly ready = new Map<string, number>();
+  private readonly desired = new Map<string, number>();
+  private readonly byWorkload = new Map<string, ReadySeries>();
 
-  const push = (workload: string, e: TraceEvent): void => {
-    let s = byWorkload.get(workload);
-    if (!s) {
-      s = { workload, points: [], firstFullMs: null };
-      byWorkload.set(workload, s);
-    }
-    const point: ReadyPoint = {
-      atMs: e.atMs,
-      ready: ready.get(workload) ?? 0,
-      desired: desired.get(workload) ?? 0,
-      cause: e,
-    };
-    const last = s.points[s.points.length - 1];
-    if (last && last.atMs === e.atMs) s.points[s.points.length - 1] = point;
-    else if (!last || last.ready !== point.ready || last.desired !== point.desired) s.points.push(point);
-  };
-  const available = (p: PodState) => p.ready && !p.gone && !p.down;
-  /** After a change of one pod's state (counted: whether it was available before), records the workload's new count if it moved. */
-  const changed = (p: PodState, counted: boolean, e: TraceEvent): void => {
-    const nowCounted = available(p);
-    if (counted !== nowCounted) {
-      ready.set(p.workload, (ready.get(p.workload) ?? 0) + (nowCounted ? 1 : -1));
-      push(p.workload, e);
-    }
-  };
-
-  for (const e of events) {
+  apply(e: TraceEvent): void {
     switch (e.type) {
       case 'workload.desired.changed':
-        desired.set(e.workload, e.desired);
-        push(e.workload, e);
+        this.desired.set(e.workload, e.desired);
+        this.push(e.workload, e);
         break;
       case 'pod.created': {
         // A name reused by a StatefulSet starts afresh.
-        const p = pods.get(e.pod);
-        if (p === undefined) pods.set(e.pod, { workload: e.workload, ready: false, gone: false, down: false });
+        const p = this.pods.get(e.pod);
+        if (p === undefined) this.pods.set(e.pod, { workload: e.workload, ready: false, gone: false, down: false });
         else {
           p.workload = e.workload;
           p.ready = false;
           p.gone = false;
           p.down = false;
         }
-        if (!byWorkload.has(e.workload)) push(e.workload, e);
+        if (!this.byWorkload.has(e.workload)) this.push(e.workload, e);
         break;
       }
       case 'pod.ready.changed': {
-        const p = pods.get(e.pod);
+        const p = this.pods.get(e.pod);
         if (p === undefined || p.gone) break;
         const counted = available(p);
         p.ready = e.ready;
-        changed(p, counted, e);
+        this.changed(p, counted, e);
         break;
       }
       case 'pod.stopped':
       case 'pod.started': {
-        const p = pods.get(e.pod);
+        const p = this.pods.get(e.pod);
         if (p === undefined) break;
         const counted = available(p);
         p.down = e.type === 'pod.stopped';
-        changed(p, counted, e);
+        this.changed(p, counted, e);
         break;
       }
       case 'pod.deleted':
       case 'pod.removed': {
-        const p = pods.get(e.pod);
+        const p = this.pods.get(e.pod);
         if (p === undefined || p.gone) break;
         const counted = available(p);
         p.ready = false;
         p.gone = true;
-        changed(p, counted, e);
+        this.changed(p, counted, e);
         break;
       }
     }
   }
-  for (const s of byWorkload.values()) {
-    const full = s.points.find((p) => p.desired > 0 && p.ready >= p.desired);
-    s.firstFullMs = full ? full.atMs : null;
+
+  /** The series, each with the end of its initial rollout, sorted by workload. */
+  finish(): Map<string, ReadySeries> {
+    for (const s of this.byWorkload.values()) {
+      const full = s.points.find((p) => p.desired > 0 && p.ready >= p.desired);
+      s.firstFullMs = full ? full.atMs : null;
+    }
+    return new Map([...this.byWorkload.entries()].sort(([a], [b]) => naturalCompare(a, b)));
   }
-  return new Map([...byWorkload.entries()].sort(([a], [b]) => naturalCompare(a, b)));
+
+  /** Records the workload's current counts at e (one point per millisecond: the last one wins). */
+  private push(workload: string, e: TraceEvent): void {
+    let s = this.byWorkload.get(workload);
+    if (!s) {
+      s = { workload, points: [], firstFullMs: null };
+      this.byWorkload.set(workload, s);
+    }
+    const point: ReadyPoint = {
+      atMs: e.atMs,
+      ready: this.ready.get(workload) ?? 0,
+      desired: this.desired.get(workload) ?? 0,
+      cause: e,
+    };
+    const last = s.points[s.points.length - 1];
+    if (last && last.atMs === e.atMs) s.points[s.points.length - 1] = point;
+    else if (!last || last.ready !== point.ready || last.desired !== point.desired) s.points.push(point);
+  }
+
+  /** After a change of one pod's state (counted: whether it was available before), records the workload's new count if it moved. */
+  private changed(p: PodState, counted: boolean, e: TraceEvent): void {
+    const nowCounted = available(p);
+    if (counted === nowCounted) return;
+    this.ready.set(p.workload, (this.ready.get(p.workload) ?? 0) + (nowCounted ? 1 : -1));
+    this.push(p.workload, e);
+  }
+}
+
+function available(p: PodState): boolean {
+  return p.ready && !p.gone && !p.down;
 }
 
 /** The point in effect at atMs (the last one at or before it), or undefined before the first. */
