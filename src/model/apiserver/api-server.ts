@@ -223,7 +223,9 @@ export class ApiServer {
   private route<T>(req: InFlightRequest<T>, sendAtMs: number, sendBaseMs: number | undefined): number | undefined {
     const replica = this.pickReplica(req.client);
     const there = replica ? this.network.transit(req.client, replica.host, req.opts?.sendRng, sendBaseMs) : undefined;
-    if (!replica || there === undefined) return undefined;
+    // A request still on its way when its client gives up is never served: the client has closed the
+    // stream (lost segments retransmitted past the timeout, network.ts).
+    if (!replica || there === undefined || sendAtMs + there > req.deadlineMs) return undefined;
     req.replica = replica;
     return sendAtMs + Math.max(0, there);
   }

@@ -56,7 +56,7 @@ export const informerChecks = {
 
 const BACKOFF_INITIAL_MS = 800;
 const BACKOFF_MAX_MS = 30_000;
-/** TCP retransmission delay for a watch event lost on a degraded (not cut) link. */
+/** A watch event whose segment the network gave up on (tcp_retries2, practically never) while the link stays up: sent once more. */
 const RETRANSMIT_MS = 200;
 
 export class Informer<T extends ApiObject> implements StoreWatcher {

@@ -1,9 +1,24 @@
 // The network between hosts. Every message (API request, response, watch event) crosses a link from
 // one host to another with the scenario's latency. Faults cut links (network-partition) or degrade a
 // host's links (loss, extra latency). A powered-off host neither sends nor receives.
+//
+// Loss is of TCP segments, not of messages: every message travels on a TCP connection, and a lost
+// segment is sent again after the retransmission timeout, which starts at the kernel's minimum
+// (TCP_RTO_MIN, 200 ms in Linux include/net/tcp.h; the RTO of a link with a few milliseconds of
+// round-trip time is this minimum) and doubles with each retransmission of the same segment
+// (net/ipv4/tcp_timer.c tcp_retransmit_timer). A message is one segment, and it is lost for good only
+// after tcp_retries2 (15) retransmissions; long before that its client gives up (see
+// ApiServer.route: a request still on its way at the client's timeout is a Timeout). So at 5 % loss a
+// message is late by 200 ms one time in twenty, and a request fails only when one segment is lost six
+// times in a row (200 + 400 + ... + 6,400 ms outruns a 10 s timeout). docs/fidelity.md#network.
 import type { RandomStreams, Rng } from '../../engine/index.js';
 import type { RangeMs } from '../../k8s/config.js';
 import type { Host } from './host.js';
+
+/** TCP_RTO_MIN: the first retransmission timeout of a segment on a low-latency link. */
+export const TCP_MIN_RTO_MS = 200;
+/** net.ipv4.tcp_retries2: retransmissions of one segment before the connection is given up. */
+export const TCP_RETRIES = 15;
 
 interface Partition {
   id: string;
@@ -44,8 +59,9 @@ export class Network {
   }
 
   /**
-   * Draws the fate of one message from `from` to `to`: its latency in ms, or undefined when it is lost
-   * (cut link, powered-off host, or random loss on a degraded link). Draws come from the sender's stream,
+   * Draws the fate of one message from `from` to `to`: its latency in ms (with the retransmission
+   * timeouts of its lost segments on a degraded link), or undefined when it cannot get there (cut link,
+   * powered-off host, or a segment lost more than tcp_retries2 times). Draws come from the sender's stream,
    * or from `own` when the caller keeps a stream of its own for this traffic; such a caller may have drawn
    * the base latency itself (whatever the link's state, as the kubelet's lease renewals do) and pass it
    * as baseMs.
@@ -57,7 +73,14 @@ export class Network {
     let latencyMs = baseMs ?? rng.between(this.latency.minMs, this.latency.maxMs);
     for (const d of this.degrades) {
       if (!d.hosts.has(from.name) && !d.hosts.has(to.name)) continue;
-      if (d.loss > 0 && rng.chance(d.loss)) return undefined;
+      if (d.loss > 0) {
+        let rto = TCP_MIN_RTO_MS;
+        for (let tries = 0; rng.chance(d.loss); tries++) {
+          if (tries === TCP_RETRIES) return undefined;
+          latencyMs += rto;
+          rto *= 2;
+        }
+      }
       if (d.extraLatency) latencyMs += rng.between(d.extraLatency.minMs, d.extraLatency.maxMs);
     }
     return latencyMs;
