@@ -2,7 +2,7 @@
 // clocks, API server and etcd processes, control-plane processes, and (for operator actions) the API
 // server as `kubectl` would. They never reach into a component's memory; the components find out the
 // way they would in a real cluster.
-import { Priority } from '../engine/index.js';
+import { Priority, type Rng } from '../engine/index.js';
 import type { FaultSpec, FaultType, LeaderComponent, Target } from '../scenario/types.js';
 import { TAINT_OUT_OF_SERVICE, type Node, readyCondition } from '../k8s/objects.js';
 import type { Cluster } from '../model/cluster.js';
@@ -58,6 +58,8 @@ interface FaultContext {
   trace: Cluster['ctx']['trace'];
   /** Traces fault.started with the targets (call once, before acting). */
   announce: (targets: string[]) => void;
+  /** The fault's own random stream (target draws, and the draws of its effects). */
+  rng: Rng;
   /** The worker nodes the fault's target selects. */
   nodes: () => string[];
   host: (name: string) => Host;
@@ -79,6 +81,7 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
     ctx,
     trace,
     announce,
+    rng,
     nodes: () => selectNodes(f.target, cluster.spec.nodes, rng),
     host: (name) => ctx.hosts.get(name)!,
     hostsOf: (t) => {
@@ -178,6 +181,23 @@ function memberOutage(fc: FaultContext, f: FaultSpec): ActiveFault {
         if (m.host.poweredOn) trace.emit('component.started', { component, instance: m.name });
       }
       ctx.api.notifyRecovery();
+    },
+  };
+}
+
+/** apiserver-slow / etcd-slow: the members answer, but each request takes the fault's extra time. */
+function memberSlow(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { ctx, announce, rng } = fc;
+  const pool = f.type === 'apiserver-slow' ? 'apiserver' : 'etcd';
+  const members = pool === 'apiserver' ? ctx.api.replicas : ctx.api.etcd;
+  const names = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
+  const chosen = names ? members.filter((m) => names.includes(m.name)) : members;
+  announce(chosen.map((m) => m.name));
+  for (const m of chosen) ctx.api.setSlow(pool, m, f.latency!, rng);
+  return {
+    targets: chosen.map((m) => m.name),
+    end: () => {
+      for (const m of chosen) ctx.api.setSlow(pool, m, undefined, rng);
     },
   };
 }
@@ -288,6 +308,8 @@ const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault>
   'network-degrade': networkDegrade,
   'apiserver-outage': memberOutage,
   'etcd-member-down': memberOutage,
+  'apiserver-slow': memberSlow,
+  'etcd-slow': memberSlow,
   'controller-manager-crash': processCrash,
   'scheduler-crash': processCrash,
   'clock-skew': clockSkew,

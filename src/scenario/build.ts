@@ -190,7 +190,8 @@ function buildFaults(spec: Raw, kubernetes: Scenario['spec']['kubernetes'], cont
     let target: Target | undefined = f.target ? normalizeTarget(f.target, leaderOf) : undefined;
     if (target === undefined) {
       if (f.type === 'apiserver-outage') target = { instances: instancesOf('kube-apiserver') };
-      else if (f.type === 'etcd-member-down') target = { instances: instancesOf('etcd') };
+      else if (f.type === 'apiserver-slow') target = { instances: instancesOf('kube-apiserver') };
+      else if (f.type === 'etcd-member-down' || f.type === 'etcd-slow') target = { instances: instancesOf('etcd') };
       else if (f.type === 'controller-manager-crash' || f.type === 'scheduler-crash') target = { instance: 'leader' };
     }
     fault.target = target;

@@ -166,8 +166,17 @@ const fault = s.object(
       description:
         'network-partition: the other side of the cut. Default `control-plane`: every control-plane host not on the target side. A host selected on both sides stays on the target side (a host is never cut from itself).',
     }),
-    loss: s.opt(s.number('network-degrade: probability 0..1 that a TCP segment is lost (it is sent again after 200 ms, 400 ms, ...: loss delays messages, and fails a request only when the retransmissions outrun its timeout).', { min: 0, max: 1 })),
-    latency: s.opt(s.range('network-degrade: extra latency per message, fixed or min..max.')),
+    loss: s.opt(
+      s.number(
+        'network-degrade: probability 0..1 that a TCP segment is lost (it is sent again after 200 ms, 400 ms, ...: loss delays messages, and fails a request only when the retransmissions outrun its timeout).',
+        { min: 0, max: 1 },
+      ),
+    ),
+    latency: s.opt(
+      s.range(
+        'network-degrade: extra latency per message; apiserver-slow / etcd-slow: extra time each request takes at the target API servers / etcd members. Fixed or min..max.',
+      ),
+    ),
     offset: s.opt(s.duration('clock-skew: how far the clock jumps (may be negative, e.g. -30s).', true)),
     rate: s.opt(s.number('clock-skew: clock rate, 1 = real time (e.g. 1.5 runs 50% fast).', { exclusiveMin: 0 })),
     graceful: s.opt(

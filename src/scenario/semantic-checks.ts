@@ -44,6 +44,8 @@ const FAULT_TARGETS: Record<FaultType, TargetRules> = {
   'zone-outage': { selectors: ['zone'] },
   'apiserver-outage': { selectors: ['instance', 'instances'], optional: true, component: 'kube-apiserver' },
   'etcd-member-down': { selectors: ['instance', 'instances'], optional: true, component: 'etcd' },
+  'apiserver-slow': { selectors: ['instance', 'instances'], optional: true, component: 'kube-apiserver' },
+  'etcd-slow': { selectors: ['instance', 'instances'], optional: true, component: 'etcd' },
   'controller-manager-crash': {
     selectors: ['instance'],
     optional: true,
@@ -57,12 +59,12 @@ const FAULT_TARGETS: Record<FaultType, TargetRules> = {
   'pod-force-delete': { selectors: ['workload'] },
 };
 
-const FAULT_ONLY_FIELDS: Record<string, FaultType> = {
-  loss: 'network-degrade',
-  latency: 'network-degrade',
-  offset: 'clock-skew',
-  rate: 'clock-skew',
-  from: 'network-partition',
+const FAULT_ONLY_FIELDS: Record<string, readonly FaultType[]> = {
+  loss: ['network-degrade'],
+  latency: ['network-degrade', 'apiserver-slow', 'etcd-slow'],
+  offset: ['clock-skew'],
+  rate: ['clock-skew'],
+  from: ['network-partition'],
 };
 
 /** What every group of checks reads, and how it reports. */
@@ -344,18 +346,25 @@ function checkFaults(c: CheckContext): TargetContext {
     const type = f.type as FaultType;
     const rules = FAULT_TARGETS[type];
     for (const [field, onlyFor] of Object.entries(FAULT_ONLY_FIELDS)) {
-      if (f[field] !== undefined && type !== onlyFor) {
+      if (f[field] !== undefined && !onlyFor.includes(type)) {
         problems.push({
           severity: 'error',
           code: 'not-applicable',
           path: [...path, field],
           at: 'key',
-          message: `"${field}" applies only to ${onlyFor} faults, not ${type}`,
+          message: `"${field}" applies only to ${orList(onlyFor)} faults, not ${type}`,
         });
       }
     }
     if (type === 'network-degrade' && f.loss === undefined && f.latency === undefined) {
       error(path, 'missing-field', 'a network-degrade fault needs loss (0..1) and/or latency');
+    }
+    if ((type === 'apiserver-slow' || type === 'etcd-slow') && f.latency === undefined) {
+      error(
+        path,
+        'missing-field',
+        `a ${type} fault needs latency: how much longer each request takes (fixed, or min..max; longer than the clients' timeouts makes them hang)`,
+      );
     }
     if (type === 'clock-skew' && f.offset === undefined && f.rate === undefined) {
       error(path, 'missing-field', 'a clock-skew fault needs offset and/or rate');
@@ -775,4 +784,9 @@ function controlPlaneLoss(layout: ReturnType<typeof controlPlaneLayout>, zone: s
   if (etcd.all > 0 && (etcd.all - etcd.lost) * 2 <= etcd.all)
     parts.push(`etcd's quorum (${etcd.lost} of ${etcd.all} members)`);
   return parts.length ? parts.join(' and ') : undefined;
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }

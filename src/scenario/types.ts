@@ -29,6 +29,8 @@ export const FAULT_TYPES = [
   'zone-outage',
   'apiserver-outage',
   'etcd-member-down',
+  'apiserver-slow',
+  'etcd-slow',
   'controller-manager-crash',
   'scheduler-crash',
   'clock-skew',
@@ -72,9 +74,9 @@ export interface FaultSpec {
   target: Target;
   /** network-partition: the other side (default: the control plane). */
   from?: Target;
-  /** network-degrade: message loss probability 0..1. */
+  /** network-degrade: TCP segment loss probability 0..1. */
   loss?: number;
-  /** network-degrade: extra latency per message. */
+  /** network-degrade: extra latency per message; apiserver-slow / etcd-slow: extra time per request at the targets. */
   latency?: RangeMs;
   /** clock-skew: jump of the clock. */
   offsetMs?: number;

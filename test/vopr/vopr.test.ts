@@ -24,9 +24,11 @@ it('generates every fault type over the first seeds', () => {
   expect([...types].sort()).toEqual(
     [
       'apiserver-outage',
+      'apiserver-slow',
       'clock-skew',
       'controller-manager-crash',
       'etcd-member-down',
+      'etcd-slow',
       'kubelet-stop',
       'network-degrade',
       'network-partition',

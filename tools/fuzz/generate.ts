@@ -27,6 +27,10 @@ function generateFaults(
       case 'apiserver-outage':
       case 'etcd-member-down':
         break;
+      case 'apiserver-slow':
+      case 'etcd-slow':
+        fault.latency = pick(rng, ['500ms', '2s..12s', '30s']);
+        break;
       case 'controller-manager-crash':
       case 'scheduler-crash':
         fault.target = { instance: 'leader' };

@@ -197,6 +197,15 @@ function generateFault(rng: Rng, shape: Shape, type: FaultType, name: string, du
     case 'etcd-member-down':
       if (rng.chance(0.6)) f.target = { instance: instanceName('etcd', rng.int(0, shape.cpReplicas.etcd - 1)) };
       break;
+    case 'apiserver-slow':
+      if (rng.chance(0.5))
+        f.target = { instance: instanceName('kube-apiserver', rng.int(0, shape.cpReplicas.api - 1)) };
+      f.latency = rng.pick(['200ms..2s', '5s..15s', '30s']);
+      break;
+    case 'etcd-slow':
+      if (rng.chance(0.5)) f.target = { instance: instanceName('etcd', rng.int(0, shape.cpReplicas.etcd - 1)) };
+      f.latency = rng.pick(['100ms..1s', '8s..12s', '20s']);
+      break;
     case 'controller-manager-crash':
     case 'scheduler-crash':
       if (rng.chance(0.3)) f.graceful = true;

@@ -8,6 +8,8 @@ import type { Host } from '../infra/host.js';
 import type { Network } from '../infra/network.js';
 import type { World } from '../infra/world.js';
 import { type ApiResult, type ApiStore, fail } from './store.js';
+import { SlowMembers } from './slow-members.js';
+import type { RangeMs } from '../../k8s/config.js';
 
 export interface Member {
   readonly name: string;
@@ -50,6 +52,8 @@ export interface RequestOptions<T> {
 export class ApiServer {
   readonly replicas: Member[];
   readonly etcd: Member[];
+  /** Replicas and members slowed by apiserver-slow / etcd-slow faults (slow-members.ts). */
+  private readonly slow = new SlowMembers();
   private readonly outageListeners: Array<() => void> = [];
 
   constructor(
@@ -74,6 +78,21 @@ export class ApiServer {
     this.world?.willChange();
     (m as { running: boolean }).running = running;
     this.world?.changed();
+  }
+
+  /**
+   * Slows (latency given) or restores (undefined) an API server replica's or an etcd member's answers;
+   * its delays are drawn from `rng` (the fault's own stream). A change of the world, like setRunning.
+   */
+  setSlow(pool: 'apiserver' | 'etcd', m: Member, latency: RangeMs | undefined, rng: Rng): void {
+    this.world?.willChange();
+    this.slow.set(pool, m, latency, rng);
+    this.world?.changed();
+  }
+
+  /** Whether some replica or etcd member is slowed now (then nothing may be served ahead of its time). */
+  get slowed(): boolean {
+    return this.slow.any;
   }
 
   /** A replica answers when its process runs on a powered host. */
@@ -237,6 +256,7 @@ export class ApiServer {
       req.timeout();
       return;
     }
+    if (this.slow.any && !req.held && this.hold(req, replica)) return;
     const own = req.opts?.sendRng;
     if (!this.hasQuorum(replica.host)) req.result = fail('Unavailable');
     else {
@@ -266,6 +286,47 @@ export class ApiServer {
         Priority.ordered,
         order,
       );
+  }
+
+  /**
+   * Holds a request at a slowed replica or behind a slowed etcd quorum (slow-members.ts): true when it
+   * is served later (or never), false when it is served now. A request held past its client's deadline
+   * times out then; one held by the replica is never served, one held by etcd still commits.
+   */
+  private hold<T>(req: InFlightRequest<T>, replica: Member): boolean {
+    const nowMs = this.sim.nowMs;
+    const queuedMs = this.slow.replicaDelay(replica);
+    if (queuedMs > 0 && nowMs + queuedMs >= req.deadlineMs) {
+      this.timeout(req);
+      return true;
+    }
+    const commitMs = this.slow.etcdDelay(
+      this.etcd,
+      (m) => m.running && m.host.poweredOn && this.network.connected(replica.host, m.host),
+    );
+    const delayMs = queuedMs + commitMs;
+    if (delayMs <= 0) return false;
+    req.held = true;
+    if (nowMs + delayMs < req.deadlineMs) {
+      this.sim.postWith(nowMs + delayMs, InFlightRequest.prototype.arrive, req, req.label);
+      return true;
+    }
+    // The client gives up at its deadline; the write it started still lands when etcd commits it.
+    this.timeout(req);
+    const { op, arg } = req;
+    const own = req.opts?.sendRng;
+    this.sim.at(
+      nowMs + delayMs,
+      () => {
+        if (!this.serving(replica) || !this.hasQuorum(replica.host)) return;
+        this.store.clock = replica.host.clock;
+        this.store.watchRng = own;
+        op(this.store, arg);
+        this.store.watchRng = undefined;
+      },
+      `${req.label}/committed-late`,
+    );
+    return true;
   }
 
   /** Schedules the client's Timeout at its deadline (or now, if that has passed). */
@@ -300,6 +361,8 @@ export class InFlightRequest<T> {
   owner: RequestOwner | undefined;
   /** The owner's incarnation when the request was made. */
   epoch: number;
+  /** It has waited at a slowed replica or etcd quorum already (ApiServer.hold): serve it now. */
+  held = false;
   constructor(
     readonly api: ApiServer,
     public client: Host,
@@ -326,6 +389,7 @@ export class InFlightRequest<T> {
   ): this {
     this.replica = undefined;
     this.result = undefined;
+    this.held = false;
     this.client = client;
     this.deadlineMs = deadlineMs;
     this.op = op;

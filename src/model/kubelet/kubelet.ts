@@ -804,9 +804,18 @@ export class Kubelet extends Process implements LeaseChain {
   private renewServed(r: ApiResult<Lease>, respondAtMs: number, req: InFlightRequest<Lease>): boolean {
     this.ahead = undefined; // the renewal sent ahead (if this is it) has now happened
     const loop = this.leaseLoop;
-    const { world, network } = this.ctx;
-    // A degraded link's loss and delay draws depend on the world: then nothing is drawn ahead.
-    if (!r.ok || loop === undefined || !this.running || req.epoch !== this.epoch || !world.enabled || network.degraded)
+    const { world, network, api } = this.ctx;
+    // A degraded link's loss and delay draws, and a slowed API server's or etcd's, depend on the world:
+    // then nothing is drawn ahead.
+    if (
+      !r.ok ||
+      loop === undefined ||
+      !this.running ||
+      req.epoch !== this.epoch ||
+      !world.enabled ||
+      network.degraded ||
+      api.slowed
+    )
       return false;
     this.sendNextAhead(loop, respondAtMs, r.value, req);
     return true;
