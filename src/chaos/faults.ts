@@ -8,6 +8,7 @@ import { TAINT_OUT_OF_SERVICE, type Node, readyCondition } from '../k8s/objects.
 import type { Cluster } from '../model/cluster.js';
 import type { Process } from '../model/infra/process.js';
 import type { Host } from '../model/infra/host.js';
+import type { Member } from '../model/apiserver/api-server.js';
 import { selectNodes } from './targets.js';
 
 const OPERATOR_TIMEOUT_MS = 30_000;
@@ -165,8 +166,7 @@ function networkDegrade(fc: FaultContext, f: FaultSpec): ActiveFault {
 function memberOutage(fc: FaultContext, f: FaultSpec): ActiveFault {
   const { ctx, trace, announce } = fc;
   const pool = f.type === 'apiserver-outage' ? ctx.api.replicas : ctx.api.etcd;
-  const names = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
-  const chosen = names ? pool.filter((m) => names.includes(m.name)) : pool;
+  const chosen = targetMembers(fc, f, pool);
   announce(chosen.map((m) => m.name));
   const component = f.type === 'apiserver-outage' ? 'kube-apiserver' : 'etcd';
   for (const m of chosen) {
@@ -187,19 +187,35 @@ function memberOutage(fc: FaultContext, f: FaultSpec): ActiveFault {
 
 /** apiserver-slow / etcd-slow: the members answer, but each request takes the fault's extra time. */
 function memberSlow(fc: FaultContext, f: FaultSpec): ActiveFault {
-  const { ctx, announce, rng } = fc;
+  const { ctx, announce } = fc;
   const pool = f.type === 'apiserver-slow' ? 'apiserver' : 'etcd';
-  const members = pool === 'apiserver' ? ctx.api.replicas : ctx.api.etcd;
-  const names = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
-  const chosen = names ? members.filter((m) => names.includes(m.name)) : members;
+  // A stream per client host (slow-members.ts SlowDraws).
+  const streams = new Map<Host, Rng>();
+  const draws = (client: Host): Rng => {
+    let r = streams.get(client);
+    if (r === undefined) streams.set(client, (r = ctx.streams.stream(`chaos/${f.name}/${client.name}`)));
+    return r;
+  };
+  const chosen = targetMembers(fc, f, pool === 'apiserver' ? ctx.api.replicas : ctx.api.etcd);
   announce(chosen.map((m) => m.name));
-  for (const m of chosen) ctx.api.setSlow(pool, m, f.latency!, rng);
+  for (const m of chosen) ctx.api.setSlow(pool, m, f.latency!, draws);
   return {
     targets: chosen.map((m) => m.name),
     end: () => {
-      for (const m of chosen) ctx.api.setSlow(pool, m, undefined, rng);
+      for (const m of chosen) ctx.api.setSlow(pool, m, undefined, draws);
     },
   };
+}
+
+/**
+ * The API server replicas or etcd members a member fault's target names; `leader` is the member on the
+ * host of the target component's current leader (none when it has no leader).
+ */
+function targetMembers(fc: FaultContext, f: FaultSpec, pool: readonly Member[]): Member[] {
+  const names = f.target.instances ?? (f.target.instance !== undefined ? [f.target.instance] : undefined);
+  if (!names) return [...pool];
+  const leaderHosts = names.includes('leader') ? instanceHosts(fc.cluster, 'leader', f.target.component) : [];
+  return pool.filter((m) => names.includes(m.name) || leaderHosts.includes(m.host.name));
 }
 
 function processCrash(fc: FaultContext, f: FaultSpec): ActiveFault {

@@ -12,7 +12,11 @@
 // of the others: adding a node moves nobody else. Kubelets still register at t = 0 (the scenario's nodes
 // exist when its workloads are created), so only the loop phases differ.
 import { LazySimulator, RandomStreams, TraceRecorder } from '../engine/index.js';
-import { controlPlaneLayout } from './infra/control-plane-layout.js';
+import {
+  type ControlPlaneTopology,
+  LABEL_NODE_ROLE_CONTROL_PLANE,
+  controlPlaneLayout,
+} from './infra/control-plane-layout.js';
 import type { KubernetesConfig } from '../k8s/config.js';
 import type { NodeSpec, WorkloadSpec } from '../k8s/workloads.js';
 import type { TraceEventFields } from '../trace/events.js';
@@ -49,7 +53,8 @@ export const KCM_CONTROLLERS: ControllerFactory[] = [
 /** What the cluster is built from: a validated scenario's spec has this shape. */
 export interface ClusterSpec {
   kubernetes: KubernetesConfig;
-  controlPlane: { zones: string[] };
+  /** topology absent: managed. */
+  controlPlane: { zones: string[]; topology?: ControlPlaneTopology };
   nodes: readonly NodeSpec[];
   workloads: readonly WorkloadSpec[];
 }
@@ -124,11 +129,24 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
     config: k.kubelet,
     startupByWorkload: new Map(spec.workloads.map((w) => [w.id, w.startup])),
   };
-  for (const node of spec.nodes) {
-    const host = addHost(new Host(sim, node.name, node.zone, 'node'));
+  const addKubelet = (host: Host, node: NodeSpec) => {
     const kubelet = new Kubelet(ctx, host, node, kubeletSettings, kubelets.size + 1);
     kubelets.set(node.name, kubelet);
     host.onBoot(() => kubelet.start());
+  };
+  for (const node of spec.nodes) addKubelet(addHost(new Host(sim, node.name, node.zone, 'node')), node);
+  if (spec.controlPlane.topology === 'kubeadm') {
+    wireKubeadm(
+      api,
+      [...controllerManagers, ...schedulers].map((p) => p.host),
+    );
+    for (const h of layout.hosts) {
+      const host = hosts.get(h.name)!;
+      addKubelet(host, controlPlaneNode(h.name, h.zone));
+      // ControlPlaneKubeletLocalMode (KEP-4471), beta and on by default from v1.33: a control-plane
+      // kubelet talks to its own host's API server; before, through the control-plane endpoint.
+      if (minorOf(k.version) >= 33) api.pinToLocalReplica(host);
+    }
   }
   // Control-plane processes come back when their host boots (static pods started by the host's kubelet).
   for (const p of [...controllerManagers, ...schedulers]) p.host.onBoot(() => p.start());
@@ -174,4 +192,37 @@ function kubeletPhases(
       streams.stream(`cluster/kubelet-start/${name}`).int(0, renewIntervalMs - 1),
     ]),
   );
+}
+
+/** A kubeadm control-plane host's Node: its zone and hostname labels, the control-plane role, and its taint. */
+function controlPlaneNode(name: string, zone: string): NodeSpec {
+  return {
+    name,
+    zone,
+    labels: {
+      'topology.kubernetes.io/zone': zone,
+      'kubernetes.io/hostname': name,
+      [LABEL_NODE_ROLE_CONTROL_PLANE]: '',
+    },
+    capacity: { ...CONTROL_PLANE_NODE_CAPACITY },
+    taints: [{ key: LABEL_NODE_ROLE_CONTROL_PLANE, effect: 'NoSchedule' }],
+  };
+}
+
+/** A control-plane host's allocatable resources (they only matter to pods that tolerate its taint). */
+const CONTROL_PLANE_NODE_CAPACITY = { cpuMilli: 4000, memoryBytes: 16 * 2 ** 30, pods: 110 };
+
+/**
+ * kubeadm's wiring (control-plane-layout.ts ControlPlaneTopology): every API server uses its own host's
+ * etcd member, and the controller-managers and schedulers their own host's API server.
+ */
+function wireKubeadm(api: ApiServer, processHosts: readonly Host[]): void {
+  api.useLocalEtcd();
+  for (const h of processHosts) api.pinToLocalReplica(h);
+}
+
+/** 31 for "1.31" (0 when not of that form). */
+function minorOf(version: string): number {
+  const m = /^1\.(\d+)$/.exec(version);
+  return m ? Number(m[1]) : 0;
 }

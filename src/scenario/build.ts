@@ -42,7 +42,7 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
       seed: spec.seed ?? D.DEFAULT_SEED,
       durationMs: spec.duration,
       kubernetes,
-      controlPlane: { zones: controlPlaneZones },
+      controlPlane: { zones: controlPlaneZones, topology: spec.controlPlane?.topology ?? 'managed' },
       nodes,
       workloads,
       faults,
@@ -186,7 +186,12 @@ function buildFaults(spec: Raw, kubernetes: Scenario['spec']['kubernetes'], cont
   const faults: FaultSpec[] = (spec.faults ?? []).filter(Boolean).map((f: Raw) => {
     const fault: Raw = { name: f.name, type: f.type, atMs: f.at };
     if (f.duration !== undefined) fault.durationMs = f.duration;
-    const leaderOf = f.type === 'network-partition' || f.type === 'network-degrade' || f.type === 'clock-skew';
+    const leaderOf =
+      f.type === 'network-partition' ||
+      f.type === 'network-degrade' ||
+      f.type === 'clock-skew' ||
+      f.type === 'apiserver-outage' ||
+      f.type === 'apiserver-slow';
     let target: Target | undefined = f.target ? normalizeTarget(f.target, leaderOf) : undefined;
     if (target === undefined) {
       if (f.type === 'apiserver-outage') target = { instances: instancesOf('kube-apiserver') };

@@ -88,7 +88,7 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
         },
         network: { latency: range(k.network.latency) },
       },
-      controlPlane: { zones: [...spec.controlPlane.zones] },
+      controlPlane: { zones: [...spec.controlPlane.zones], topology: spec.controlPlane.topology ?? 'managed' },
       nodes: nodeGroups(spec.nodes),
       workloads: spec.workloads.map(workload),
       faults: spec.faults.map(fault),

@@ -1,6 +1,7 @@
 // The scenario file format (docs/scenario-format.md), written once. The structural validator and `hasim schema`'s
 // JSON Schema are both derived from these definitions (schema-def.ts).
 import { s, type Definitions, type Field, type ObjectSchema, type Schema } from './schema-def.js';
+import { CONTROL_PLANE_TOPOLOGIES } from '../model/infra/control-plane-layout.js';
 import { FAULT_TYPES } from './types.js';
 import { dns1123Label, dns1123Subdomain, freeName, labelValue } from './names.js';
 
@@ -410,6 +411,13 @@ export const scenarioSchema: ObjectSchema = s.object(
                 s.array(
                   s.string(undefined, { rule: labelValue }),
                   'Zones of the control-plane hosts, round-robin (default: the zones of the nodes).',
+                ),
+              ),
+              topology: s.opt(
+                s.enum(
+                  CONTROL_PLANE_TOPOLOGIES,
+                  'control-plane topology',
+                  "managed (default): API servers behind a load balancer, control-plane hosts are not Nodes, as EKS, GKE and AKS run them. kubeadm: each controller-manager and scheduler talks only to its own host's API server and each API server only to its own host's etcd member; control-plane hosts are Nodes tainted node-role.kubernetes.io/control-plane:NoSchedule and count in their zones.",
                 ),
               ),
             },

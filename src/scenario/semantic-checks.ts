@@ -42,9 +42,19 @@ const FAULT_TARGETS: Record<FaultType, TargetRules> = {
   'network-partition': { selectors: HOST_SELECTORS, leader: 'choose' },
   'network-degrade': { selectors: HOST_SELECTORS, leader: 'choose' },
   'zone-outage': { selectors: ['zone'] },
-  'apiserver-outage': { selectors: ['instance', 'instances'], optional: true, component: 'kube-apiserver' },
+  'apiserver-outage': {
+    selectors: ['instance', 'instances'],
+    optional: true,
+    component: 'kube-apiserver',
+    leader: 'choose',
+  },
   'etcd-member-down': { selectors: ['instance', 'instances'], optional: true, component: 'etcd' },
-  'apiserver-slow': { selectors: ['instance', 'instances'], optional: true, component: 'kube-apiserver' },
+  'apiserver-slow': {
+    selectors: ['instance', 'instances'],
+    optional: true,
+    component: 'kube-apiserver',
+    leader: 'choose',
+  },
   'etcd-slow': { selectors: ['instance', 'instances'], optional: true, component: 'etcd' },
   'controller-manager-crash': {
     selectors: ['instance'],

@@ -3,6 +3,7 @@
 // (docs/fidelity.md#version-profiles). This is what the loader produces and what the model, chaos and SLOs consume.
 
 import type { Count, KubernetesConfig, LeaderElectionConfig, RangeMs } from '../k8s/config.js';
+import type { ControlPlaneTopology } from '../model/infra/control-plane-layout.js';
 import type { TaintEffect, Toleration } from '../k8s/objects.js';
 import type { Capacity, NodeSpec, WorkloadKind, WorkloadSpec } from '../k8s/workloads.js';
 
@@ -106,7 +107,8 @@ export interface Scenario {
     seed: number;
     durationMs: number;
     kubernetes: KubernetesConfig;
-    controlPlane: { zones: string[] };
+    /** topology absent: managed. */
+    controlPlane: { zones: string[]; topology?: ControlPlaneTopology };
     nodes: NodeSpec[];
     workloads: WorkloadSpec[];
     faults: FaultSpec[];

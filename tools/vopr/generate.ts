@@ -56,7 +56,10 @@ export function generateScenario(seed: number): RawScenario {
       seed,
       duration: fmtMs(durationMs),
       kubernetes: generateKubernetes(rng, cpReplicas),
-      controlPlane: { zones: rng.chance(0.8) ? zones : [zones[0]] },
+      controlPlane: {
+        zones: rng.chance(0.8) ? zones : [zones[0]],
+        ...(rng.chance(0.3) ? { topology: 'kubeadm' } : {}),
+      },
       nodes: groups,
       workloads,
       faults,

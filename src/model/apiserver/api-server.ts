@@ -8,7 +8,7 @@ import type { Host } from '../infra/host.js';
 import type { Network } from '../infra/network.js';
 import type { World } from '../infra/world.js';
 import { type ApiResult, type ApiStore, fail } from './store.js';
-import { SlowMembers } from './slow-members.js';
+import { type SlowDraws, SlowMembers } from './slow-members.js';
 import type { RangeMs } from '../../k8s/config.js';
 
 export interface Member {
@@ -54,6 +54,10 @@ export class ApiServer {
   readonly etcd: Member[];
   /** Replicas and members slowed by apiserver-slow / etcd-slow faults (slow-members.ts). */
   private readonly slow = new SlowMembers();
+  /** kubeadm: clients that talk only to the API server on their own host (pinToLocalReplica). */
+  private readonly pinned = new Set<Host>();
+  /** kubeadm: each API server talks only to the etcd member on its own host (useLocalEtcd). */
+  private localEtcd: Map<Host, Member> | undefined;
   private readonly outageListeners: Array<() => void> = [];
 
   constructor(
@@ -82,17 +86,38 @@ export class ApiServer {
 
   /**
    * Slows (latency given) or restores (undefined) an API server replica's or an etcd member's answers;
-   * its delays are drawn from `rng` (the fault's own stream). A change of the world, like setRunning.
+   * its delays are drawn from `draws` (the fault's streams, one per client host). A change of the world,
+   * like setRunning.
    */
-  setSlow(pool: 'apiserver' | 'etcd', m: Member, latency: RangeMs | undefined, rng: Rng): void {
+  setSlow(pool: 'apiserver' | 'etcd', m: Member, latency: RangeMs | undefined, draws: SlowDraws): void {
     this.world?.willChange();
-    this.slow.set(pool, m, latency, rng);
+    this.slow.set(pool, m, latency, draws);
     this.world?.changed();
   }
 
   /** Whether some replica or etcd member is slowed now (then nothing may be served ahead of its time). */
   get slowed(): boolean {
     return this.slow.any;
+  }
+
+  /**
+   * kubeadm: `client` talks only to the API server replica on its own host, with no fail-over (a
+   * controller-manager's or scheduler's kubeconfig names the local advertise address). Set at build.
+   */
+  pinToLocalReplica(client: Host): void {
+    const local = this.replicas.findIndex((r) => r.host === client);
+    if (local < 0) return;
+    this.pinned.add(client);
+    client.apiPreferred = local;
+  }
+
+  /**
+   * kubeadm (stacked etcd): an API server reaches etcd only through its own host's member
+   * (--etcd-servers=https://127.0.0.1:2379): with that member down it fails every request, whatever the
+   * quorum. A replica on a host without a member keeps seeing the whole cluster. Set at build.
+   */
+  useLocalEtcd(): void {
+    this.localEtcd = new Map(this.etcd.map((m) => [m.host, m]));
   }
 
   /** A replica answers when its process runs on a powered host. */
@@ -113,6 +138,8 @@ export class ApiServer {
   }
 
   private countQuorum(from: Host): boolean {
+    const local = this.localEtcd?.get(from);
+    if (local !== undefined && !local.running) return false;
     let up = 0;
     for (const m of this.etcd) if (m.running && this.network.connected(from, m.host)) up++;
     return up * 2 > this.etcd.length;
@@ -120,7 +147,8 @@ export class ApiServer {
 
   /**
    * The replica the load balancer sends `client`'s traffic to: the first serving, reachable replica,
-   * starting from one picked by the client's name so that load spreads and each client is sticky.
+   * starting from one picked by the client's name so that load spreads and each client is sticky. A
+   * client pinned to its host's replica (kubeadm) gets that one or none.
    */
   pickReplica(client: Host): Member | undefined {
     // The answer depends only on power, links and members: kept on the client until the world changes
@@ -130,8 +158,10 @@ export class ApiServer {
     const n = this.replicas.length;
     if (client.apiPreferred < 0) client.apiPreferred = stableIndex(client.name, n);
     const start = client.apiPreferred;
+    // A pinned client (kubeadm) tries its own host's replica only.
+    const tries = this.pinned.size > 0 && this.pinned.has(client) ? 1 : n;
     let picked: Member | undefined;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < tries; i++) {
       const r = this.replicas[(start + i) % n];
       if (this.serving(r) && this.network.connected(client, r.host)) {
         picked = r;
@@ -295,13 +325,14 @@ export class ApiServer {
    */
   private hold<T>(req: InFlightRequest<T>, replica: Member): boolean {
     const nowMs = this.sim.nowMs;
-    const queuedMs = this.slow.replicaDelay(replica);
+    const queuedMs = this.slow.replicaDelay(replica, req.client);
     if (queuedMs > 0 && nowMs + queuedMs >= req.deadlineMs) {
       this.timeout(req);
       return true;
     }
     const commitMs = this.slow.etcdDelay(
       this.etcd,
+      req.client,
       (m) => m.running && m.host.poweredOn && this.network.connected(replica.host, m.host),
     );
     const delayMs = queuedMs + commitMs;

@@ -12,11 +12,19 @@
 // etcd. docs/fidelity.md#slow-api-servers-and-etcd.
 import type { Rng } from '../../engine/index.js';
 import type { RangeMs } from '../../k8s/config.js';
+import type { Host } from '../infra/host.js';
 import type { Member } from './api-server.js';
+
+/**
+ * Where a slowed member's delays come from: a stream per client host, so that one client's draws do not
+ * depend on how other clients' requests interleave (the fast paths change that interleaving, never a
+ * client's own sequence of requests).
+ */
+export type SlowDraws = (client: Host) => Rng;
 
 interface Slowness {
   latency: RangeMs;
-  rng: Rng;
+  draws: SlowDraws;
 }
 
 export class SlowMembers {
@@ -29,29 +37,29 @@ export class SlowMembers {
   }
 
   /** Slows (latency given) or restores (undefined) an API server replica or an etcd member. */
-  set(pool: 'apiserver' | 'etcd', m: Member, latency: RangeMs | undefined, rng: Rng): void {
+  set(pool: 'apiserver' | 'etcd', m: Member, latency: RangeMs | undefined, draws: SlowDraws): void {
     const map = pool === 'apiserver' ? this.replicas : this.etcd;
     if (latency === undefined) map.delete(m);
-    else map.set(m, { latency, rng });
+    else map.set(m, { latency, draws });
   }
 
-  /** The extra time a request is held at `replica` before it is served (0 when it is not slowed). */
-  replicaDelay(replica: Member): number {
+  /** The extra time `client`'s request is held at `replica` before it is served (0 when it is not slowed). */
+  replicaDelay(replica: Member, client: Host): number {
     const s = this.replicas.get(replica);
-    return s === undefined ? 0 : s.rng.between(s.latency.minMs, s.latency.maxMs);
+    return s === undefined ? 0 : s.draws(client).between(s.latency.minMs, s.latency.maxMs);
   }
 
   /**
    * The extra time a request served with etcd's quorum takes: the majority-th smallest delay among the
    * running members that `up` reports (0 for a member that is not slowed).
    */
-  etcdDelay(members: readonly Member[], up: (m: Member) => boolean): number {
+  etcdDelay(members: readonly Member[], client: Host, up: (m: Member) => boolean): number {
     if (this.etcd.size === 0) return 0;
     const delays: number[] = [];
     for (const m of members) {
       if (!up(m)) continue;
       const s = this.etcd.get(m);
-      delays.push(s === undefined ? 0 : s.rng.between(s.latency.minMs, s.latency.maxMs));
+      delays.push(s === undefined ? 0 : s.draws(client).between(s.latency.minMs, s.latency.maxMs));
     }
     const majority = Math.floor(members.length / 2) + 1;
     if (delays.length < majority) return 0;

@@ -5,6 +5,20 @@
 
 export type ControlPlaneComponent = 'kube-controller-manager' | 'kube-scheduler' | 'kube-apiserver' | 'etcd';
 
+/**
+ * How the control plane is wired (docs/fidelity.md#control-plane-topology). managed: API servers behind a
+ * load balancer, control-plane hosts are not Nodes (EKS, GKE, AKS). kubeadm: stacked etcd; each
+ * controller-manager and scheduler talks to its own host's API server (kubeadm writes the local
+ * advertise address into controller-manager.conf and scheduler.conf), each API server to its own host's
+ * etcd member (--etcd-servers=https://127.0.0.1:2379), and every control-plane host runs a kubelet that
+ * registers a Node tainted node-role.kubernetes.io/control-plane:NoSchedule.
+ */
+export const CONTROL_PLANE_TOPOLOGIES = ['managed', 'kubeadm'] as const;
+export type ControlPlaneTopology = (typeof CONTROL_PLANE_TOPOLOGIES)[number];
+
+/** The label and taint kubeadm gives control-plane Nodes (kubeadm's constants.LabelNodeRoleControlPlane). */
+export const LABEL_NODE_ROLE_CONTROL_PLANE = 'node-role.kubernetes.io/control-plane';
+
 export interface ControlPlaneHost {
   /** control-plane-0, control-plane-1, ... */
   name: string;

@@ -68,7 +68,10 @@ export class Network {
    */
   transit(from: Host, to: Host, own?: Rng, baseMs?: number): number | undefined {
     if (!this.connected(from, to)) return undefined;
-    if (from === to) return 0;
+    // A message to the own host takes no time, unless its caller drew a base latency for it: a kubelet
+    // draws one for every renewal, whatever the link (kubelet.ts drawRenewBase), so that renewals sent
+    // ahead and renewals sent then take the same time, on a control-plane Node's loopback too (kubeadm).
+    if (from === to) return baseMs ?? 0;
     const rng = own ?? (from.netRng as Rng | undefined) ?? (from.netRng = this.rng(from.name));
     let latencyMs = baseMs ?? rng.between(this.latency.minMs, this.latency.maxMs);
     for (const d of this.degrades) {
