@@ -548,7 +548,12 @@ export class Kubelet extends Process implements LeaseChain {
         creationTimestampMs: 0,
         labels: { ...this.spec.labels },
       },
-      spec: { taints: [], unschedulable: false },
+      // registerWithAPIServer's initialNode: --register-with-taints and --register-schedulable=false (or a
+      // Node imported with taints and cordoned) are set at creation only; re-registration leaves them be.
+      spec: {
+        taints: (this.spec.taints ?? []).map((t) => ({ ...t })),
+        unschedulable: this.spec.unschedulable ?? false,
+      },
       status: { conditions: computeNodeConditions([], nowMs).conditions, capacity: { ...this.spec.capacity } },
     };
   }
