@@ -10,12 +10,7 @@
 import { buildScenario } from './build.js';
 import { didYouMean } from './did-you-mean.js';
 import { SET_FILE, type Issue, type Problem } from './issues.js';
-import {
-  MANIFEST_API_VERSIONS,
-  MANIFEST_KINDS,
-  readManifests,
-  type ManifestReadResult,
-} from './manifests/index.js';
+import { MANIFEST_API_VERSIONS, MANIFEST_KINDS, readManifests, type ManifestReadResult } from './manifests/index.js';
 import { formatPath, isUnder } from './paths.js';
 import { scenarioDefinitions, scenarioSchema } from './scenario-schema.js';
 import { toJsonSchema, validate } from './schema-def.js';
@@ -93,8 +88,7 @@ export function parseScenarioText(text: string, opts: ParseScenarioOptions): Par
 }
 
 export type ReadManifestFileResult =
-  | { ok: true; manifests: ManifestReadResult; values: unknown[]; warnings: Issue[] }
-  | { ok: false; issues: Issue[] };
+  { ok: true; manifests: ManifestReadResult; values: unknown[]; warnings: Issue[] } | { ok: false; issues: Issue[] };
 
 /**
  * A file of Kubernetes objects only (what kubectl get -o yaml prints), read as the documents after a
@@ -248,3 +242,6 @@ export function scenarioJsonSchema(): Record<string, unknown> {
     else: { $ref: '#/definitions/scenario' },
   };
 }
+
+export { importScenario, type ImportInput } from './kubectl-import.js';
+export type { ManifestReadResult } from './manifests/index.js';
