@@ -133,7 +133,7 @@ function buildWorkloads(spec: Raw, manifests: ManifestReadResult, sources: Sourc
       startup: { imagePull: { ...D.DEFAULT_STARTUP.imagePull }, ready: { ...D.DEFAULT_STARTUP.ready } },
       terminationGracePeriodMs: m.terminationGracePeriodMs ?? D.DEFAULT_TERMINATION_GRACE_PERIOD_MS,
       // An unknown priorityClassName is an error (semantic-checks.ts); the template is kept as written meanwhile.
-      scheduling: admitPriority(m.scheduling, m.preemptionPolicySet, classes) ?? m.scheduling,
+      scheduling: admitted(admitPriority(m.scheduling, m.own, classes)) ?? m.scheduling,
       origin: m.origin,
     };
     const pdb = manifests.pdbs.find((p) => pdbSelects(p, m));
@@ -289,4 +289,8 @@ export function workloadCandidates(ref: string, ids: readonly string[]): string[
   return ids.filter(
     (id) => id.split('/').length === 3 && id.endsWith(`/${ref}`) && workloadKindOf(id) === ref.split('/')[0],
   );
+}
+
+function admitted(a: ReturnType<typeof admitPriority>): WorkloadSpec['scheduling'] {
+  return a.ok ? a.scheduling : undefined;
 }

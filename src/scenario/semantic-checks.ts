@@ -391,13 +391,16 @@ function checkPriorities(c: CheckContext): void {
   }
   const table = priorityClassTable(manifests.priorityClasses);
   for (const w of manifests.workloads) {
-    if (admitPriority(w.scheduling, w.preemptionPolicySet, table) !== undefined) continue;
-    const name = w.scheduling.priorityClassName!;
+    const a = admitPriority(w.scheduling, w.own, table);
+    if (a.ok) continue;
+    const name = w.scheduling.priorityClassName ?? '';
     error(
-      [...w.base, 'spec', 'template', 'spec', 'priorityClassName'],
-      'unknown-reference',
-      `no PriorityClass with name "${name}" was found; the API server would reject the pods of ${w.id}${namesSuffix(name, [...table.keys()])}`,
-      'add the PriorityClass to the file (kubectl get priorityclass -o yaml prints it)',
+      [...w.base, 'spec', 'template', 'spec', a.field],
+      a.field === 'priorityClassName' ? 'unknown-reference' : 'conflicting-fields',
+      `${a.message}; the API server would reject the pods of ${w.id}${a.field === 'priorityClassName' ? namesSuffix(name, [...table.keys()]) : ''}`,
+      a.field === 'priorityClassName'
+        ? 'add the PriorityClass to the file (kubectl get priorityclass -o yaml prints it)'
+        : undefined,
       w.doc,
     );
   }

@@ -53,7 +53,8 @@ export interface ManifestWorkload {
   templateLabels: Record<string, string>;
   /** Priority still 0: build.ts resolves it once every PriorityClass is known. */
   scheduling: PodScheduling;
-  preemptionPolicySet: boolean;
+  /** The priority and preemptionPolicy the template sets itself, if any. */
+  own: { priority?: number; preemptionPolicy?: import('../../k8s/scheduling.js').PreemptionPolicy };
   origin: string;
   doc: number;
   /** Path of the object within its document ([] for a document of its own, ["items", 3] in a List). */
@@ -416,7 +417,7 @@ function readWorkload(ctx: ObjectContext): void {
     terminationGracePeriodMs: template.terminationGracePeriodMs,
     templateLabels: template.scheduling.labels,
     scheduling: template.scheduling,
-    preemptionPolicySet: template.preemptionPolicySet,
+    own: template.own,
     origin: ctx.origin,
     doc: ctx.doc,
     base: ctx.base,
@@ -517,7 +518,7 @@ function readNode(ctx: ObjectContext): void {
   const pods = quantity('pods');
   if (cpu === undefined || memory === undefined || pods === undefined) {
     problem(
-      from ? ['status', from] : [],
+      from ? ['status', from] : ['metadata', 'name'],
       `Node "${name}" does not say its allocatable ${[cpu === undefined ? 'cpu' : '', memory === undefined ? 'memory' : '', pods === undefined ? 'pods' : ''].filter(Boolean).join(', ')} (status.allocatable); hasim uses 4 CPUs, 16Gi and 110 pods for what is missing`,
       undefined,
       'not-modelled',

@@ -91,6 +91,7 @@ export const podTemplateSchema: Schema = s.open({
       affinity: s.opt(affinity),
       topologySpreadConstraints: s.opt(s.array(topologySpreadConstraint)),
       priorityClassName: s.opt(s.string()),
+      priority: s.opt(s.integer()),
       preemptionPolicy: s.opt(s.enum(['PreemptLowerPriority', 'Never'], 'preemptionPolicy')),
       schedulerName: s.opt(s.string()),
       terminationGracePeriodSeconds: s.opt(s.integer(undefined, 0)),
@@ -104,8 +105,8 @@ export interface PodTemplate {
   nodeSelector: Record<string, string>;
   /** Priority is 0 here; build.ts resolves it from the PriorityClasses of the whole scenario. */
   scheduling: PodScheduling;
-  /** Whether the pod spec set preemptionPolicy itself (else the PriorityClass's applies). */
-  preemptionPolicySet: boolean;
+  /** What the pod spec sets itself; admission checks both against the resolved PriorityClass. */
+  own: { priority?: number; preemptionPolicy?: PreemptionPolicy };
   terminationGracePeriodMs?: number;
 }
 
@@ -174,7 +175,7 @@ export function readPodTemplate(v: Raw, raw: Raw, path: Path, problems: Problem[
     tolerations: (spec.tolerations ?? []).filter(Boolean).map(toToleration),
     nodeSelector: { ...(spec.nodeSelector ?? {}) },
     scheduling,
-    preemptionPolicySet: spec.preemptionPolicy !== undefined,
+    own: { priority: spec.priority, preemptionPolicy: spec.preemptionPolicy },
     terminationGracePeriodMs:
       spec.terminationGracePeriodSeconds === undefined ? undefined : spec.terminationGracePeriodSeconds * 1000,
   };

@@ -1,9 +1,15 @@
 // A pod's priority as the Priority admission plugin sets it (plugin/pkg/admission/priority/admission.go,
 // priorityPlugin.admitPod and getDefaultPriority): a named PriorityClass gives its value (and its
-// preemptionPolicy, unless the pod sets one); an unknown name is rejected; no name takes the globalDefault
+// preemptionPolicy); an unknown name is rejected, and so is a pod whose own priority or preemptionPolicy
+// differs from the resolved one; no name takes the globalDefault
 // class (the lowest-valued one if there are several), else priority 0. The system classes
 // (SYSTEM_PRIORITY_CLASSES) exist in every cluster.
-import { SYSTEM_PRIORITY_CLASSES, type PodScheduling, type PriorityClass } from '../../k8s/scheduling.js';
+import {
+  SYSTEM_PRIORITY_CLASSES,
+  type PodScheduling,
+  type PreemptionPolicy,
+  type PriorityClass,
+} from '../../k8s/scheduling.js';
 
 /** pkg/apis/scheduling: DefaultPriorityWhenNoDefaultClassExists. */
 export const DEFAULT_PRIORITY = 0;
@@ -23,20 +29,39 @@ export function defaultPriorityClass(table: Map<string, PriorityClass>): Priorit
   return best;
 }
 
+export type Admitted =
+  | { ok: true; scheduling: PodScheduling }
+  | { ok: false; field: 'priorityClassName' | 'priority' | 'preemptionPolicy'; message: string };
+
 /**
  * The template's scheduling with priority, priorityClassName and preemptionPolicy filled in as admission
- * would; undefined when the template names a class that does not exist (admission rejects its pods).
+ * would, or why admission rejects its pods: an unknown class, a `priority` or a `preemptionPolicy` the pod
+ * sets itself that differs from what the class resolves to.
  */
 export function admitPriority(
   scheduling: PodScheduling,
-  preemptionPolicySet: boolean,
+  pod: { priority?: number; preemptionPolicy?: PreemptionPolicy },
   table: Map<string, PriorityClass>,
-): PodScheduling | undefined {
+): Admitted {
   const name = scheduling.priorityClassName;
   const cls = name !== undefined ? table.get(name) : defaultPriorityClass(table);
-  if (name !== undefined && cls === undefined) return undefined;
-  const out: PodScheduling = { ...scheduling, priority: cls?.value ?? DEFAULT_PRIORITY };
+  if (name !== undefined && cls === undefined)
+    return { ok: false, field: 'priorityClassName', message: `no PriorityClass with name "${name}" was found` };
+  const priority = cls?.value ?? DEFAULT_PRIORITY;
+  const policy: PreemptionPolicy = cls?.preemptionPolicy ?? 'PreemptLowerPriority';
+  if (pod.priority !== undefined && pod.priority !== priority)
+    return {
+      ok: false,
+      field: 'priority',
+      message: `the pod's priority ${pod.priority} does not match the value ${priority} resolved from ${cls ? `PriorityClass ${cls.name}` : 'no PriorityClass'}`,
+    };
+  if (pod.preemptionPolicy !== undefined && pod.preemptionPolicy !== policy)
+    return {
+      ok: false,
+      field: 'preemptionPolicy',
+      message: `the pod's preemptionPolicy ${pod.preemptionPolicy} does not match ${policy}, resolved from ${cls ? `PriorityClass ${cls.name}` : 'no PriorityClass'}`,
+    };
+  const out: PodScheduling = { ...scheduling, priority, preemptionPolicy: policy };
   if (cls !== undefined) out.priorityClassName = cls.name;
-  if (!preemptionPolicySet) out.preemptionPolicy = cls?.preemptionPolicy ?? 'PreemptLowerPriority';
-  return out;
+  return { ok: true, scheduling: out };
 }
