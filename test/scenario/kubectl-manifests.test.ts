@@ -472,6 +472,20 @@ describe('nothing silently ignored', () => {
     expect(warnings(`${HEAD}---\n${sts('OrderedReady')}`)).toHaveLength(0);
   });
 
+  test('a PodDisruptionBudget with unhealthyPodEvictionPolicy AlwaysAllow warns', () => {
+    const pdb = (policy: string) => `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: p }
+spec: { minAvailable: 1, unhealthyPodEvictionPolicy: ${policy}, selector: { matchLabels: { app: w } } }
+`;
+    expect(warnings(`${HEAD}---\n${deployment('w')}---\n${pdb('AlwaysAllow')}`)).toEqual([
+      expect.stringMatching(
+        /spec\.unhealthyPodEvictionPolicy: hasim does not read unhealthyPodEvictionPolicy: it treats the budget as the default IfHealthyBudget does$/,
+      ),
+    ]);
+    expect(warnings(`${HEAD}---\n${deployment('w')}---\n${pdb('IfHealthyBudget')}`)).toEqual([]);
+  });
+
   test('a Node without a zone label or allocatable warns with what hasim uses instead', () => {
     const w = warnings(`${HEAD}---\napiVersion: v1\nkind: Node\nmetadata: { name: bare }\n`);
     expect(w.map((l) => l.replace(/^test\.yaml:\d+:\d+: /, '')).sort()).toEqual([

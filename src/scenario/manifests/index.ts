@@ -443,6 +443,14 @@ function readPdb(ctx: ObjectContext): void {
   (ctx.value.spec?.selector?.matchExpressions ?? []).forEach((e: Raw, k: number) =>
     ctx.add(requirementProblems(e, ['spec', 'selector', 'matchExpressions', k])),
   );
+  if (v.spec?.unhealthyPodEvictionPolicy === 'AlwaysAllow')
+    ctx.problem(
+      ['spec', 'unhealthyPodEvictionPolicy'],
+      'hasim does not read unhealthyPodEvictionPolicy: it treats the budget as the default IfHealthyBudget does',
+      undefined,
+      'not-modelled',
+      'warning',
+    );
   if (v.metadata?.name === undefined) return;
   const pdb: ManifestPdb = {
     name: v.metadata.name,
