@@ -54,8 +54,9 @@ export interface WorkloadSpec {
 
 /** The kind in a workload id: "Deployment/api" and "shop/Deployment/api" are both Deployments. */
 export function workloadKindOf(id: string): string {
-  const parts = id.split('/');
-  return parts.length >= 2 ? parts[parts.length - 2] : '';
+  const end = id.lastIndexOf('/');
+  if (end < 0) return '';
+  return id.slice(id.lastIndexOf('/', end - 1) + 1, end);
 }
 
 /**
