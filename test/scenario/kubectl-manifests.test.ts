@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIssues, parseScenarioText, type Scenario } from '../../src/scenario/index.js';
 import { runScenario } from '../../src/runner/run-scenario.js';
+import { resolvedScenarioYaml } from '../../src/scenario/resolved.js';
+import { toJsonl } from '../../src/engine/index.js';
+import { HASIM_VERSION } from '../../src/trace/version.js';
 
 const HEAD = `apiVersion: hasim.dev/v1
 kind: Scenario
@@ -513,5 +516,25 @@ describe('node taints and cordon reach the registered Node', () => {
     const { events } = runScenario(s, { seed: 3 });
     const nodes = new Set(events.filter((e) => e.type === 'pod.scheduled').map((e) => (e as { node: string }).node));
     expect([...nodes].sort()).toEqual(['free-0', 'free-1']);
+  });
+});
+
+describe('scenario.resolved.yaml of a cluster read from kubectl output', () => {
+  test('writes namespaced workloads, their budgets, classes and node taints back, and replays the run', () => {
+    const text = `${HEAD}  faults:
+    - { name: crash, type: node-crash, at: 1m, target: { node: ip-10-0-1-21.eu-west-1.compute.internal } }
+  slos:
+    - { name: api, type: recovery-time, workload: Deployment/api, after: crash, max: 10m }
+---
+${NODES}---
+${WORKLOADS.replace(/namespace: billing/g, 'namespace: default')}`;
+    const s = load(text);
+    const resolved = resolvedScenarioYaml(s, 1, { hasimVersion: HASIM_VERSION, file: 'dump.yaml' });
+    const again = parse(resolved);
+    if (!again.ok) throw new Error(formatIssues(again.issues));
+    expect(again.warnings).toEqual([]);
+    const noOrigin = (v: unknown) => JSON.parse(JSON.stringify(v, (k, x) => (k === 'origin' ? undefined : x)));
+    expect(noOrigin(again.scenario)).toEqual(noOrigin(s));
+    expect(toJsonl(runScenario(again.scenario, { seed: 1 }).events)).toBe(toJsonl(runScenario(s, { seed: 1 }).events));
   });
 });
