@@ -9,7 +9,7 @@
 // `namespace/Kind/name` in any other (docs/scenario-format.md#namespaces).
 import { didYouMean } from '../did-you-mean.js';
 import type { Problem } from '../issues.js';
-import type { Path } from '../paths.js';
+import { formatPath, type Path } from '../paths.js';
 import { s, validate, type Definitions, type Schema } from '../schema-def.js';
 import { dns1123Label, dns1123Subdomain } from '../names.js';
 import { parseCpuMilli, parseMemoryBytes } from '../units.js';
@@ -236,10 +236,7 @@ function readObject(
       'unknown-value',
     );
   }
-  const objectOrigin =
-    base.length === 0
-      ? origin
-      : `${origin} ${base.map((seg) => (typeof seg === 'number' ? `[${seg}]` : seg)).join('')} (${kind})`;
+  const objectOrigin = base.length === 0 ? origin : `${origin} ${formatPath(base)} (${kind})`;
   reader.read({
     value: raw,
     doc,
