@@ -14,6 +14,7 @@ import { reportCommand } from './commands/report.js';
 import { sweepCommand } from './commands/sweep.js';
 import { exitPlainlyOnStdoutErrors } from './stdout.js';
 import { diffCommand } from './commands/diff.js';
+import { importCommand } from './commands/import.js';
 
 async function main(argv: string[]): Promise<number> {
   exitPlainlyOnStdoutErrors();
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
     .command(sweepCommand((c) => (code = c)))
     .command(reportCommand((c) => (code = c)))
     .command(diffCommand((c) => (code = c)))
+    .command(importCommand((c) => (code = c)))
     .command(schemaCommand((c) => (code = c)))
     .example('$0 run', 'run the built-in demo scenario and write reports/demo/')
     .example('$0 run scenarios/node-crash.yaml --seed 7', 'run a scenario with another seed')
@@ -43,8 +45,9 @@ async function main(argv: string[]): Promise<number> {
     )
     .example('$0 sweep s.yaml --seeds 1000 --shard 2/8', 'run share 2 of 8 of a sweep; hasim sweep merge joins them')
     .example('$0 diff reports/a reports/b', 'what changed between two saved runs')
+    .example('$0 import dump.yaml -o my-cluster.yaml', 'a scenario from kubectl get ... -o yaml')
     .example('$0 completion >> ~/.bashrc', 'shell completion for bash (zsh: >> ~/.zshrc)')
-    .demandCommand(1, 'Name a command: run, validate, sweep, report, diff, schema or completion.')
+    .demandCommand(1, 'Name a command: run, validate, sweep, report, diff, import, schema or completion.')
     .strict()
     .recommendCommands()
     .help()

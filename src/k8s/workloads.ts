@@ -31,7 +31,7 @@ export interface WorkloadSpec {
   name: string;
   /** metadata.namespace; "default" when absent. */
   namespace?: string;
-  /** "Kind/name", how SLOs, faults and the trace refer to it. */
+  /** "Kind/name" (or "namespace/Kind/name" outside the default namespace): how SLOs, faults and the trace refer to it. */
   id: string;
   /** Desired replicas; for a DaemonSet, 0 (one pod per eligible node instead). */
   replicas: number;
@@ -50,6 +50,21 @@ export interface WorkloadSpec {
   podDisruptionBudget?: { minAvailable?: Count; maxUnavailable?: Count };
   /** Where it was defined, for messages: "spec.workloads[2]" or "document 3 (apps/v1 StatefulSet)". */
   origin: string;
+}
+
+/** The kind in a workload id: "Deployment/api" and "shop/Deployment/api" are both Deployments. */
+export function workloadKindOf(id: string): string {
+  const end = id.lastIndexOf('/');
+  if (end < 0) return '';
+  return id.slice(id.lastIndexOf('/', end - 1) + 1, end);
+}
+
+/**
+ * What a workload's pod names start with: its name, or "namespace/name" outside the default namespace,
+ * since hasim's API server keeps all pods in one namespace and two namespaces may each have an "api".
+ */
+export function podNamePrefix(w: Pick<WorkloadSpec, 'name' | 'namespace'>): string {
+  return w.namespace === undefined || w.namespace === 'default' ? w.name : `${w.namespace}/${w.name}`;
 }
 
 /** A pod's startup when its workload does not say: image pull 1-5 s, Ready 2 s after its containers start. */

@@ -8,6 +8,7 @@ import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary, SloResult } from '../trace/summary.js';
 import { naturalCompare } from '../trace/format.js';
 import { formatClock, formatDuration } from './format.js';
+import { workloadKindOf } from '../k8s/workloads.js';
 
 export type PodStateWord = 'Pending' | 'ContainerCreating' | 'Running' | 'Stopped' | 'Terminating';
 
@@ -71,7 +72,7 @@ export function causesOf(s: SloResult, summary: RunSummary, events: readonly Tra
   if (!m || !s.workload) return undefined;
   const world = replayUntil(events, m.atMs);
   const workload = s.workload;
-  const kind = workload.split('/')[0];
+  const kind = workloadKindOf(workload);
   const pods: PodCause[] = [];
   let ready = 0;
   let live = 0;

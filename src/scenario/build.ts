@@ -3,7 +3,9 @@
 // everything else in the same pass; the result is only handed out when there were no errors.
 import { controlPlaneLayout } from '../model/infra/control-plane-layout.js';
 import * as D from './defaults.js';
-import { pdbSelects, toToleration, type ManifestReadResult } from './manifests.js';
+import { pdbSelects, toToleration, type ManifestReadResult } from './manifests/index.js';
+import { admitPriority, priorityClassTable } from './manifests/priority.js';
+import { workloadKindOf } from '../k8s/workloads.js';
 import type { Path } from './paths.js';
 import type { FaultSpec, LeaderElectionConfig, NodeSpec, Scenario, SloSpec, Target, WorkloadSpec } from './types.js';
 
@@ -13,17 +15,17 @@ type Raw = Record<string, any>;
 
 /** Where each built item came from, so semantic problems point at the right line. */
 export interface Sources {
-  /** Per expanded node: the index in spec.nodes it came from. */
+  /** Per expanded node: the index in spec.nodes it came from (-1: a Node manifest). */
   nodes: number[];
-  /** Per workload: its document and the path of its name within it. */
-  workloads: { doc: number; path: Path }[];
+  /** Per workload: its document, the path of its name within it, and of the object (manifests in a List). */
+  workloads: { doc: number; path: Path; base: Path }[];
 }
 
 export function buildScenario(value: Raw, manifests: ManifestReadResult): { scenario: Scenario; sources: Sources } {
   const spec: Raw = value.spec ?? {};
   const sources: Sources = { nodes: [], workloads: [] };
 
-  const nodes = buildNodes(spec, sources);
+  const nodes = buildNodes(spec, manifests, sources);
   const zonesOfNodes = [...new Set(nodes.map((n) => n.zone))].sort();
   const controlPlaneZones: string[] =
     spec.controlPlane?.zones?.filter((z: unknown) => typeof z === 'string') ??
@@ -31,8 +33,9 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
 
   const workloads = buildWorkloads(spec, manifests, sources);
   const kubernetes = buildKubernetes(spec.kubernetes ?? {});
-  const faults = buildFaults(spec, kubernetes, controlPlaneZones);
-  const slos = buildSlos(spec);
+  const ids = workloads.filter((w) => w.name !== undefined && w.kind !== undefined).map((w) => w.id);
+  const faults = buildFaults(spec, kubernetes, controlPlaneZones, ids);
+  const slos = buildSlos(spec, ids);
 
   const metadata: Scenario['metadata'] = { name: value.metadata?.name };
   if (value.metadata?.description !== undefined) metadata.description = value.metadata.description;
@@ -53,7 +56,7 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
 }
 
 /** The nodes, one per `count` of each group (worker-a-0, worker-a-1, ...), with their zone and hostname labels. */
-function buildNodes(spec: Raw, sources: Sources): NodeSpec[] {
+function buildNodes(spec: Raw, manifests: ManifestReadResult, sources: Sources): NodeSpec[] {
   const nodes: NodeSpec[] = [];
   (spec.nodes ?? []).forEach((n: Raw | undefined, i: number) => {
     if (!n || n.name === undefined) return;
@@ -66,15 +69,25 @@ function buildNodes(spec: Raw, sources: Sources): NodeSpec[] {
     };
     for (let j = 0; j < count; j++) {
       const name = count > 1 ? `${n.name}-${j}` : n.name;
-      nodes.push({
+      const node: NodeSpec = {
         name,
         zone,
         labels: { ...(n.labels ?? {}), 'topology.kubernetes.io/zone': zone, 'kubernetes.io/hostname': name },
         capacity: { ...capacity },
-      });
+      };
+      if (n.taints?.length) node.taints = n.taints.filter(Boolean).map((t: Raw) => ({ ...t }));
+      if (n.unschedulable === true) node.unschedulable = true;
+      nodes.push(node);
       sources.nodes.push(i);
     }
   });
+  for (const m of manifests.nodes) {
+    const node: NodeSpec = { name: m.name, zone: m.zone, labels: { ...m.labels }, capacity: { ...m.capacity } };
+    if (m.taints.length > 0) node.taints = m.taints.map((t) => ({ ...t }));
+    if (m.unschedulable) node.unschedulable = true;
+    nodes.push(node);
+    sources.nodes.push(-1);
+  }
   return nodes;
 }
 
@@ -103,13 +116,15 @@ function buildWorkloads(spec: Raw, manifests: ManifestReadResult, sources: Sourc
       ...(w.podDisruptionBudget ? { podDisruptionBudget: { ...w.podDisruptionBudget } } : {}),
       origin: `spec.workloads[${i}]`,
     });
-    sources.workloads.push({ doc: 0, path: ['spec', 'workloads', i, 'name'] });
+    sources.workloads.push({ doc: 0, path: ['spec', 'workloads', i, 'name'], base: [] });
   });
+  const classes = priorityClassTable(manifests.priorityClasses);
   for (const m of manifests.workloads) {
     const w: WorkloadSpec = {
       kind: m.kind,
       name: m.name,
-      id: `${m.kind}/${m.name}`,
+      namespace: m.namespace,
+      id: m.id,
       replicas: m.kind === 'DaemonSet' ? 0 : (m.replicas ?? D.DEFAULT_REPLICAS),
       requests: { ...m.requests },
       tolerations: m.tolerations,
@@ -117,16 +132,18 @@ function buildWorkloads(spec: Raw, manifests: ManifestReadResult, sources: Sourc
       spreadAcrossZones: m.spreadAcrossZones,
       startup: { imagePull: { ...D.DEFAULT_STARTUP.imagePull }, ready: { ...D.DEFAULT_STARTUP.ready } },
       terminationGracePeriodMs: m.terminationGracePeriodMs ?? D.DEFAULT_TERMINATION_GRACE_PERIOD_MS,
+      // An unknown priorityClassName is an error (semantic-checks.ts); the template is kept as written meanwhile.
+      scheduling: admitted(admitPriority(m.scheduling, m.own, classes)) ?? m.scheduling,
       origin: m.origin,
     };
-    const pdb = manifests.pdbs.find((p) => pdbSelects(p, m.templateLabels));
+    const pdb = manifests.pdbs.find((p) => pdbSelects(p, m));
     if (pdb) {
       w.podDisruptionBudget = {};
       if (pdb.minAvailable) w.podDisruptionBudget.minAvailable = pdb.minAvailable;
       if (pdb.maxUnavailable) w.podDisruptionBudget.maxUnavailable = pdb.maxUnavailable;
     }
     workloads.push(w);
-    sources.workloads.push({ doc: m.doc, path: ['metadata', 'name'] });
+    sources.workloads.push({ doc: m.doc, path: [...m.base, 'metadata', 'name'], base: m.base });
   }
   return workloads;
 }
@@ -176,7 +193,12 @@ function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
 }
 
 /** The faults, with their default targets resolved (every API server or etcd member, the leader). */
-function buildFaults(spec: Raw, kubernetes: Scenario['spec']['kubernetes'], controlPlaneZones: string[]): FaultSpec[] {
+function buildFaults(
+  spec: Raw,
+  kubernetes: Scenario['spec']['kubernetes'],
+  controlPlaneZones: string[],
+  workloadIds: string[],
+): FaultSpec[] {
   const layoutSpec = { kubernetes, controlPlane: { zones: controlPlaneZones } };
   const instancesOf = (component: string): string[] =>
     controlPlaneLayout(layoutSpec)
@@ -199,6 +221,7 @@ function buildFaults(spec: Raw, kubernetes: Scenario['spec']['kubernetes'], cont
       else if (f.type === 'etcd-member-down' || f.type === 'etcd-slow') target = { instances: instancesOf('etcd') };
       else if (f.type === 'controller-manager-crash' || f.type === 'scheduler-crash') target = { instance: 'leader' };
     }
+    if (typeof target?.workload === 'string') target.workload = canonicalWorkloadId(target.workload, workloadIds);
     fault.target = target;
     if (f.type === 'network-partition' || f.from !== undefined) {
       fault.from =
@@ -215,10 +238,10 @@ function buildFaults(spec: Raw, kubernetes: Scenario['spec']['kubernetes'], cont
 }
 
 /** The SLOs, durations in ms. */
-function buildSlos(spec: Raw): SloSpec[] {
+function buildSlos(spec: Raw, workloadIds: string[]): SloSpec[] {
   const slos: SloSpec[] = (spec.slos ?? []).filter(Boolean).map((o: Raw) => {
     const slo: Raw = { name: o.name, type: o.type };
-    if (o.workload !== undefined) slo.workload = o.workload;
+    if (o.workload !== undefined) slo.workload = canonicalWorkloadId(o.workload, workloadIds);
     if (o.after !== undefined) slo.after = o.after;
     if (o.component !== undefined) slo.component = o.component;
     if (o.min !== undefined) slo.min = o.min;
@@ -253,4 +276,27 @@ function normalizeTarget(raw: Raw, defaultComponent = false): Target {
   if (defaultComponent && raw.component === undefined && names.includes('leader'))
     t.component = 'kube-controller-manager';
   return t;
+}
+
+/**
+ * A workload reference as the run uses it: `Kind/name` stands for `namespace/Kind/name` when exactly one
+ * workload of that kind and name exists (in any namespace). Anything else is left as written, for
+ * semantic-checks.ts to report (unknown, or ambiguous with its candidates).
+ */
+export function canonicalWorkloadId(ref: string, ids: readonly string[]): string {
+  if (ids.includes(ref)) return ref;
+  const candidates = workloadCandidates(ref, ids);
+  return candidates.length === 1 ? candidates[0] : ref;
+}
+
+/** The namespaced workloads a `Kind/name` reference could mean. */
+export function workloadCandidates(ref: string, ids: readonly string[]): string[] {
+  if (ref.split('/').length !== 2) return [];
+  return ids.filter(
+    (id) => id.split('/').length === 3 && id.endsWith(`/${ref}`) && workloadKindOf(id) === ref.split('/')[0],
+  );
+}
+
+function admitted(a: ReturnType<typeof admitPriority>): WorkloadSpec['scheduling'] {
+  return a.ok ? a.scheduling : undefined;
 }

@@ -10,7 +10,7 @@
 import { buildScenario } from './build.js';
 import { didYouMean } from './did-you-mean.js';
 import { SET_FILE, type Issue, type Problem } from './issues.js';
-import { MANIFEST_KINDS, readManifests } from './manifests.js';
+import { MANIFEST_API_VERSIONS, MANIFEST_KINDS, readManifests, type ManifestReadResult } from './manifests/index.js';
 import { formatPath, isUnder } from './paths.js';
 import { scenarioDefinitions, scenarioSchema } from './scenario-schema.js';
 import { toJsonSchema, validate } from './schema-def.js';
@@ -87,6 +87,40 @@ export function parseScenarioText(text: string, opts: ParseScenarioOptions): Par
   return { ok: true, scenario, warnings: issues };
 }
 
+export type ReadManifestFileResult =
+  { ok: true; manifests: ManifestReadResult; values: unknown[]; warnings: Issue[] } | { ok: false; issues: Issue[] };
+
+/**
+ * A file of Kubernetes objects only (what kubectl get -o yaml prints), read as the documents after a
+ * Scenario would be, with every problem at its file:line:col. Kinds hasim does not read are left out
+ * with a warning. For `hasim import`.
+ */
+export function readManifestText(text: string, file: string): ReadManifestFileResult {
+  const parsed = parseYamlSource(text, file);
+  if (!parsed.ok) return { ok: false, issues: parsed.issues };
+  const source = parsed.source;
+  const first = source.documents[0]?.value as Record<string, unknown> | null | undefined;
+  if (first && typeof first === 'object' && first.kind === 'Scenario') {
+    const issue: Issue = {
+      severity: 'error',
+      code: 'not-a-dump',
+      path: 'kind',
+      message: 'this is already a hasim scenario; hasim import reads what kubectl get -o yaml prints',
+      hint: 'run it with hasim run, or check it with hasim validate',
+      file,
+      ...source.lineCounter.linePos(locate(source.documents[0].node, ['kind'])),
+    };
+    return { ok: false, issues: [issue] };
+  }
+  const manifests = readManifests(
+    source.documents.map((d) => ({ index: d.index, value: d.value })),
+    { unknownKinds: 'skip' },
+  );
+  const issues = toIssues(manifests.problems, source, [], undefined, manifests.labels);
+  if (issues.some((i) => i.severity === 'error')) return { ok: false, issues };
+  return { ok: true, manifests, values: source.documents.map((d) => d.value), warnings: issues };
+}
+
 /** The first document must be the Scenario; anything else gets one clear message instead of dozens. */
 function checkFirstDocument(value: unknown, index: number): Problem[] {
   const problem = (path: (string | number)[], message: string, hint?: string): Problem[] => [
@@ -99,7 +133,13 @@ function checkFirstDocument(value: unknown, index: number): Problem[] {
   }
   const kind = (value as Record<string, unknown>).kind;
   if (typeof kind === 'string' && MANIFEST_KINDS.includes(kind)) {
-    return problem(['kind'], `the first document must be the Scenario, found a ${kind}`, hint);
+    return problem(
+      ['kind'],
+      `the first document must be the Scenario, found a ${kind}`,
+      kind === 'List' || kind === 'Node'
+        ? 'this looks like kubectl output: "hasim import FILE -o scenario.yaml" writes a scenario from it, or put a Scenario document first'
+        : hint,
+    );
   }
   if (
     kind !== undefined &&
@@ -182,10 +222,10 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   definitions.kubernetesManifest = {
     type: 'object',
     description:
-      'A Kubernetes manifest after the Scenario document; it joins spec.workloads. Fields hasim does not model are ignored.',
-    required: ['apiVersion', 'kind', 'metadata'],
+      'A Kubernetes object after the Scenario document (as written, or as kubectl get -o yaml prints it): workloads join spec.workloads, Nodes join spec.nodes. Fields that hasim does not model and that could change scheduling or availability give warnings.',
+    required: ['apiVersion', 'kind'],
     properties: {
-      apiVersion: { enum: ['apps/v1', 'policy/v1'] },
+      apiVersion: { enum: MANIFEST_API_VERSIONS },
       kind: { enum: MANIFEST_KINDS },
       metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
     },
@@ -195,10 +235,13 @@ export function scenarioJsonSchema(): Record<string, unknown> {
     $id: 'https://hasim.dev/schemas/scenario-v1.json',
     title: 'hasim scenario',
     description:
-      'A hasim scenario (apiVersion hasim.dev/v1, kind Scenario): a cluster, its workloads, a chaos plan and recovery SLOs. Further YAML documents may be apps/v1 Deployment, StatefulSet, DaemonSet and policy/v1 PodDisruptionBudget manifests.',
+      'A hasim scenario (apiVersion hasim.dev/v1, kind Scenario): a cluster, its workloads, a chaos plan and recovery SLOs. Further YAML documents may be Kubernetes objects: v1 List and Node, apps/v1 Deployment, StatefulSet, DaemonSet and ReplicaSet, policy/v1 PodDisruptionBudget, scheduling.k8s.io/v1 PriorityClass.',
     definitions,
     if: { required: ['kind'], properties: { kind: { enum: MANIFEST_KINDS } } },
     then: { $ref: '#/definitions/kubernetesManifest' },
     else: { $ref: '#/definitions/scenario' },
   };
 }
+
+export { importScenario, type ImportInput } from './kubectl-import.js';
+export type { ManifestReadResult } from './manifests/index.js';

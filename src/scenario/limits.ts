@@ -6,7 +6,7 @@
 // on a laptop. `--allow-large` lifts every limit to a hard ceiling that bounds memory and time even
 // then. Nothing here builds anything: it reads the structurally checked document and counts.
 import type { Problem } from './issues.js';
-import type { ManifestReadResult } from './manifests.js';
+import type { ManifestReadResult } from './manifests/index.js';
 import type { Path } from './paths.js';
 import { formatDuration } from './units.js';
 
@@ -108,7 +108,8 @@ export function checkLimits(raw: Raw, manifests: ManifestReadResult, opts: Limit
   const nodes = list(spec.nodes);
 
   // Nodes, and pods per node.
-  const nodeCount = nodes.reduce((sum, n) => sum + (typeof n.count === 'number' ? n.count : 1), 0);
+  const nodeCount =
+    nodes.reduce((sum, n) => sum + (typeof n.count === 'number' ? n.count : 1), 0) + manifests.nodes.length;
   const biggestGroup = nodes.reduce((best, n, i) => ((n.count ?? 1) > (nodes[best]?.count ?? 1) ? i : best), 0);
   problems.push(
     ...overLimit(
@@ -137,7 +138,7 @@ export function checkLimits(raw: Raw, manifests: ManifestReadResult, opts: Limit
     add(w.kind === 'DaemonSet' ? nodeCount : typeof w.replicas === 'number' ? w.replicas : 1, path, 0);
   });
   for (const w of manifests.workloads)
-    add(w.kind === 'DaemonSet' ? nodeCount : (w.replicas ?? 1), ['spec', 'replicas'], w.doc);
+    add(w.kind === 'DaemonSet' ? nodeCount : (w.replicas ?? 1), [...w.base, 'spec', 'replicas'], w.doc);
   if (biggest) {
     const found = overLimit(LIMITS.pods, pods, biggest.path, opts);
     problems.push(...found.map((p) => ({ ...p, doc: biggest!.doc })));

@@ -1,6 +1,8 @@
 // The scenario as it was run, written back as a scenario file (`scenario.resolved.yaml` beside every
 // run's reports): every default filled in from the version profile, every --set applied, the manifests
-// that followed the Scenario folded into spec.workloads, and spec.seed set to the seed of the run. So a
+// that followed the Scenario folded into spec.workloads (those with a namespace or scheduling fields the
+// shorthand cannot say are written back as Kubernetes documents after the Scenario, with the
+// PodDisruptionBudgets and PriorityClasses they need), and spec.seed set to the seed of the run. So a
 // report shared in a postmortem says which grace period or eviction rate produced it, and
 // `hasim run scenario.resolved.yaml` replays the run byte for byte (with the same version of hasim).
 //
@@ -20,6 +22,7 @@ import type {
   WorkloadSpec,
 } from './types.js';
 import { formatDuration } from './units.js';
+import { SYSTEM_PRIORITY_CLASSES, type Affinity } from '../k8s/scheduling.js';
 
 /** Labels the loader adds to every node; written back, they would be the user's own. */
 const ADDED_NODE_LABELS = ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'];
@@ -45,7 +48,8 @@ export function resolvedScenarioYaml(scenario: Scenario, seed: number, header: R
     '#   hasim run scenario.resolved.yaml',
     '# replays the same run, event for event, with the same version of hasim.',
   ];
-  return `${lines.join('\n')}\n${stringify(doc, { lineWidth: 0 })}`;
+  const manifests = resolvedManifests(scenario).map((m) => `---\n${stringify(m, { lineWidth: 0 })}`);
+  return `${lines.join('\n')}\n${stringify(doc, { lineWidth: 0 })}${manifests.join('')}`;
 }
 
 /** The resolved scenario as plain YAML-ready data, in the scenario file's own format. */
@@ -90,7 +94,7 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
       },
       controlPlane: { zones: [...spec.controlPlane.zones], topology: spec.controlPlane.topology ?? 'managed' },
       nodes: nodeGroups(spec.nodes),
-      workloads: spec.workloads.map(workload),
+      workloads: spec.workloads.filter((w) => w.scheduling === undefined).map(workload),
       faults: spec.faults.map(fault),
       slos: spec.slos.map(slo),
     },
@@ -146,7 +150,91 @@ function nodeFields(node: NodeSpec): Record<string, unknown> {
     zone: node.zone,
     labels: userLabels(node),
     capacity: { cpu: `${node.capacity.cpuMilli}m`, memory: node.capacity.memoryBytes, pods: node.capacity.pods },
+    ...(node.taints?.length ? { taints: node.taints.map((t) => ({ ...t })) } : {}),
+    ...(node.unschedulable ? { unschedulable: true } : {}),
   };
+}
+
+/**
+ * The workloads read from Kubernetes objects (they carry `scheduling`), written back as apps/v1 objects
+ * whose one container asks for the resolved requests, with a PodDisruptionBudget per budget and a
+ * PriorityClass per class they name. Read again, they give the same workloads.
+ */
+function resolvedManifests(scenario: Scenario): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const classes = new Map<string, Record<string, unknown>>();
+  const budgets: Record<string, unknown>[] = [];
+  const budgetKeys = new Set<string>();
+  for (const w of scenario.spec.workloads) {
+    const s = w.scheduling;
+    if (s === undefined) continue;
+    const namespace = w.namespace ?? 'default';
+    const metadata = { name: w.name, namespace };
+    const podSpec: Record<string, unknown> = {
+      containers: [
+        { name: 'main', resources: { requests: { cpu: `${w.requests.cpuMilli}m`, memory: w.requests.memoryBytes } } },
+      ],
+      tolerations: w.tolerations.map(toleration),
+      nodeSelector: { ...w.nodeSelector },
+      terminationGracePeriodSeconds: Math.round(w.terminationGracePeriodMs / 1000),
+    };
+    if (s.affinity) podSpec.affinity = affinity(s.affinity);
+    if (s.topologySpreadConstraints.length > 0) podSpec.topologySpreadConstraints = s.topologySpreadConstraints;
+    if (s.schedulerName !== undefined) podSpec.schedulerName = s.schedulerName;
+    if (s.priorityClassName !== undefined) {
+      podSpec.priorityClassName = s.priorityClassName;
+      if (!SYSTEM_PRIORITY_CLASSES.some((c) => c.name === s.priorityClassName))
+        classes.set(s.priorityClassName, {
+          apiVersion: 'scheduling.k8s.io/v1',
+          kind: 'PriorityClass',
+          metadata: { name: s.priorityClassName },
+          value: s.priority,
+          preemptionPolicy: s.preemptionPolicy,
+        });
+    }
+    const spec: Record<string, unknown> = {};
+    if (w.kind !== 'DaemonSet') spec.replicas = w.replicas;
+    spec.selector = { matchLabels: { ...s.labels } };
+    spec.template = { metadata: { labels: { ...s.labels } }, spec: podSpec };
+    out.push({ apiVersion: 'apps/v1', kind: w.kind, metadata, spec });
+    const pdb = w.podDisruptionBudget;
+    const key = JSON.stringify([namespace, s.labels]);
+    if (pdb && !budgetKeys.has(key)) {
+      budgetKeys.add(key);
+      budgets.push({
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: `${w.kind.toLowerCase()}-${w.name}`, namespace },
+        spec: {
+          selector: { matchLabels: { ...s.labels } },
+          ...(pdb.minAvailable ? { minAvailable: count(pdb.minAvailable) } : {}),
+          ...(pdb.maxUnavailable ? { maxUnavailable: count(pdb.maxUnavailable) } : {}),
+        },
+      });
+    }
+  }
+  return [...out, ...budgets, ...classes.values()];
+}
+
+function affinity(a: Affinity): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (a.nodeAffinity) {
+    const na: Record<string, unknown> = {
+      preferredDuringSchedulingIgnoredDuringExecution: a.nodeAffinity.preferred,
+    };
+    if (a.nodeAffinity.required)
+      na.requiredDuringSchedulingIgnoredDuringExecution = { nodeSelectorTerms: a.nodeAffinity.required };
+    out.nodeAffinity = na;
+  }
+  for (const which of ['podAffinity', 'podAntiAffinity'] as const) {
+    const p = a[which];
+    if (p)
+      out[which] = {
+        requiredDuringSchedulingIgnoredDuringExecution: p.required,
+        preferredDuringSchedulingIgnoredDuringExecution: p.preferred,
+      };
+  }
+  return out;
 }
 
 function workload(w: WorkloadSpec): Record<string, unknown> {

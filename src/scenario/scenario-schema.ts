@@ -95,6 +95,17 @@ const node = s.object(
         'Allocatable resources.',
       ),
     ),
+    taints: s.opt(
+      s.array(
+        s.object({
+          key: s.req(s.string('Taint key, e.g. dedicated or node-role.kubernetes.io/control-plane.')),
+          value: s.opt(s.string('Taint value (default none).')),
+          effect: s.req(s.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], 'taint effect', 'Taint effect.')),
+        }),
+        'Taints the nodes register with (spec.taints); only pods that tolerate them are placed there.',
+      ),
+    ),
+    unschedulable: s.opt(s.boolean('The nodes start cordoned (spec.unschedulable: true); default false.')),
   },
   'A group of worker nodes.',
 );

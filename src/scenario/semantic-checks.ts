@@ -7,9 +7,13 @@ import { minorVersion } from './defaults.js';
 import { didYouMean, listNames } from './did-you-mean.js';
 import type { Problem } from './issues.js';
 import { DNS1123_SUBDOMAIN_MAX } from './names.js';
-import { pdbSelects, type ManifestReadResult } from './manifests.js';
+import { pdbSelects, type ManifestReadResult } from './manifests/index.js';
 import type { Path } from './paths.js';
-import type { Sources } from './build.js';
+import { workloadCandidates, type Sources } from './build.js';
+import { HIGHEST_USER_DEFINABLE_PRIORITY } from './manifests/index.js';
+import { admitPriority, priorityClassTable } from './manifests/priority.js';
+import { SYSTEM_PRIORITY_CLASSES } from '../k8s/scheduling.js';
+import { workloadKindOf } from '../k8s/workloads.js';
 import type { FaultType, LeaderElectionConfig, Scenario } from './types.js';
 import { formatDuration } from './units.js';
 
@@ -124,6 +128,7 @@ export function semanticChecks(
   checkNames(c);
   checkKubernetes(c);
   checkWorkloads(c);
+  checkPriorities(c);
   checkSlos(c, checkFaults(c));
   return problems;
 }
@@ -132,9 +137,24 @@ export function semanticChecks(
 function checkNames(c: CheckContext): void {
   const { sources, spec, rawSpec, error } = c;
   const firstNode = new Map<string, number>();
+  const scenarioNodes = sources.nodes.filter((from) => from >= 0).length;
   spec.nodes.forEach((n, i) => {
     const from = sources.nodes[i];
     const seen = firstNode.get(n.name);
+    if (from < 0) {
+      // A Node manifest named like a node of spec.nodes (Node manifests among themselves: manifests/index.ts).
+      const m = c.manifests.nodes[i - scenarioNodes];
+      if (seen !== undefined && seen >= 0)
+        error(
+          [...m.base, 'metadata', 'name'],
+          'duplicate-name',
+          `duplicate node name "${n.name}" (spec.nodes[${seen}] already defines it)`,
+          undefined,
+          m.doc,
+        );
+      if (seen === undefined) firstNode.set(n.name, from);
+      return;
+    }
     if (seen === undefined) firstNode.set(n.name, from);
     else if (seen !== from) {
       error(
@@ -269,7 +289,7 @@ function checkWorkloads(c: CheckContext): void {
         const path =
           src.doc === 0
             ? ['spec', 'workloads', src.path[2], 'tolerations', k, p.field]
-            : ['spec', 'template', 'spec', 'tolerations', k, p.field];
+            : [...src.base, 'spec', 'template', 'spec', 'tolerations', k, p.field];
         error(path, 'invalid-toleration', p.message, undefined, src.doc);
       }
     });
@@ -285,7 +305,7 @@ function checkWorkloads(c: CheckContext): void {
       const path =
         src.doc === 0
           ? ['spec', 'workloads', src.path[2], 'nodeSelector']
-          : ['spec', 'template', 'spec', 'nodeSelector'];
+          : [...src.base, 'spec', 'template', 'spec', 'nodeSelector'];
       warning(
         path,
         'selects-nothing',
@@ -297,14 +317,20 @@ function checkWorkloads(c: CheckContext): void {
   });
   for (const pdb of manifests.pdbs) {
     if (pdb.minAvailable !== undefined && pdb.maxUnavailable !== undefined) {
-      error(['spec'], 'conflicting-fields', 'set minAvailable or maxUnavailable, not both', undefined, pdb.doc);
+      error(
+        [...pdb.base, 'spec'],
+        'conflicting-fields',
+        'set minAvailable or maxUnavailable, not both',
+        undefined,
+        pdb.doc,
+      );
     } else if (pdb.minAvailable === undefined && pdb.maxUnavailable === undefined) {
-      error(['spec'], 'missing-field', 'set one of minAvailable, maxUnavailable', undefined, pdb.doc);
+      error([...pdb.base, 'spec'], 'missing-field', 'set one of minAvailable, maxUnavailable', undefined, pdb.doc);
     }
-    const selected = manifests.workloads.filter((w) => pdbSelects(pdb, w.templateLabels));
+    const selected = manifests.workloads.filter((w) => pdbSelects(pdb, w));
     if (selected.length === 0) {
       warning(
-        ['spec', 'selector'],
+        [...pdb.base, 'spec', 'selector'],
         'selects-nothing',
         `PodDisruptionBudget "${pdb.name}" selects the pods of no workload in this file; hasim ignores it`,
         undefined,
@@ -313,16 +339,82 @@ function checkWorkloads(c: CheckContext): void {
     }
   }
   for (const w of manifests.workloads) {
-    const pdbs = manifests.pdbs.filter((p) => pdbSelects(p, w.templateLabels));
+    const pdbs = manifests.pdbs.filter((p) => pdbSelects(p, w));
     if (pdbs.length > 1) {
       error(
-        ['metadata', 'name'],
+        [...w.base, 'metadata', 'name'],
         'conflicting-fields',
-        `the pods of ${w.kind}/${w.name} are selected by ${pdbs.length} PodDisruptionBudgets (${pdbs.map((p) => p.name).join(', ')}); the eviction API refuses pods with more than one`,
+        `the pods of ${w.id} are selected by ${pdbs.length} PodDisruptionBudgets (${pdbs.map((p) => p.name).join(', ')}); the eviction API refuses pods with more than one`,
         undefined,
         w.doc,
       );
     }
+  }
+}
+
+/**
+ * PriorityClasses as the API server validates them (pkg/apis/scheduling/validation: ValidatePriorityClass;
+ * plugin/pkg/admission/priority: one globalDefault), and each workload's priorityClassName as the Priority
+ * admission plugin resolves it.
+ */
+function checkPriorities(c: CheckContext): void {
+  const { manifests, error } = c;
+  const system = new Map(SYSTEM_PRIORITY_CLASSES.map((p) => [p.name, p]));
+  let firstDefault: string | undefined;
+  for (const pc of manifests.priorityClasses) {
+    const sys = system.get(pc.name);
+    if (sys !== undefined) {
+      if (sys.value !== pc.value)
+        error(
+          [...pc.base, 'value'],
+          'invalid-value',
+          `the system PriorityClass ${pc.name} has value ${sys.value}`,
+          undefined,
+          pc.doc,
+        );
+    } else if (pc.name.startsWith('system-')) {
+      error(
+        [...pc.base, 'metadata', 'name'],
+        'invalid-value',
+        `PriorityClass names starting with "system-" are reserved for the system classes (${[...system.keys()].join(', ')})`,
+        undefined,
+        pc.doc,
+      );
+    } else if (pc.value > HIGHEST_USER_DEFINABLE_PRIORITY) {
+      error(
+        [...pc.base, 'value'],
+        'out-of-range',
+        `a PriorityClass value is at most ${HIGHEST_USER_DEFINABLE_PRIORITY}; higher ones are reserved for the system classes`,
+        undefined,
+        pc.doc,
+      );
+    }
+    if (pc.globalDefault) {
+      if (firstDefault !== undefined)
+        error(
+          [...pc.base, 'globalDefault'],
+          'conflicting-fields',
+          `PriorityClass ${firstDefault} is already marked as the global default; only one can be`,
+          undefined,
+          pc.doc,
+        );
+      else firstDefault = pc.name;
+    }
+  }
+  const table = priorityClassTable(manifests.priorityClasses);
+  for (const w of manifests.workloads) {
+    const a = admitPriority(w.scheduling, w.own, table);
+    if (a.ok) continue;
+    const name = w.scheduling.priorityClassName ?? '';
+    error(
+      [...w.base, 'spec', 'template', 'spec', a.field],
+      a.field === 'priorityClassName' ? 'unknown-reference' : 'conflicting-fields',
+      `${a.message}; the API server would reject the pods of ${w.id}${a.field === 'priorityClassName' ? namesSuffix(name, [...table.keys()]) : ''}`,
+      a.field === 'priorityClassName'
+        ? 'add the PriorityClass to the file (kubectl get priorityclass -o yaml prints it)'
+        : undefined,
+      w.doc,
+    );
   }
 }
 
@@ -338,8 +430,10 @@ function checkFaults(c: CheckContext): TargetContext {
   // A workload or node whose kind or name was itself invalid is missing here; references to it would
   // only repeat that problem, so they are not reported.
   const originalSpec: Raw = (original as Raw | undefined)?.spec ?? {};
-  const incompleteWorkloads = incomplete(rawSpec.workloads, originalSpec.workloads, ['kind', 'name']);
-  const incompleteNodes = incomplete(rawSpec.nodes, originalSpec.nodes, ['name']);
+  // An object after the Scenario that could not be read may be the workload or node a reference means.
+  const incompleteWorkloads =
+    incomplete(rawSpec.workloads, originalSpec.workloads, ['kind', 'name']) || c.manifests.incomplete.workloads;
+  const incompleteNodes = incomplete(rawSpec.nodes, originalSpec.nodes, ['name']) || c.manifests.incomplete.nodes;
   const ctx: TargetContext = {
     scenario,
     nodeNames,
@@ -437,7 +531,7 @@ function checkSlos(c: CheckContext, ctx: TargetContext): void {
     if (!o) return;
     const path = ['spec', 'slos', i];
     if (o.workload !== undefined) resolveWorkload(o.workload, [...path, 'workload'], ctx);
-    if (o.type === 'eviction-time' && typeof o.workload === 'string' && o.workload.startsWith('DaemonSet/')) {
+    if (o.type === 'eviction-time' && typeof o.workload === 'string' && workloadKindOf(o.workload) === 'DaemonSet') {
       error(
         [...path, 'workload'],
         'never-evicted',
@@ -732,7 +826,19 @@ function resolveNode(name: string, path: Path, ctx: TargetContext, rules?: Targe
 }
 
 function resolveWorkload(id: string, path: Path, ctx: TargetContext): void {
-  if (ctx.workloadIds.includes(id) || ctx.incompleteWorkloads) return;
+  if (ctx.workloadIds.includes(id)) return;
+  const candidates = workloadCandidates(id, ctx.workloadIds);
+  if (candidates.length === 1) return;
+  if (candidates.length > 1) {
+    ctx.error(
+      path,
+      'ambiguous-reference',
+      `"${id}" is ambiguous: ${candidates.length} namespaces have it (${candidates.join(', ')})`,
+      `write it as namespace/Kind/name, e.g. ${candidates[0]}`,
+    );
+    return;
+  }
+  if (ctx.incompleteWorkloads) return;
   if (!id.includes('/')) {
     const matches = ctx.workloadIds.filter((w) => w.endsWith(`/${id}`));
     const hint =

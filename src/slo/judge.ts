@@ -6,6 +6,7 @@ import type { TraceEvent } from '../trace/events.js';
 import type { SloResult } from '../trace/summary.js';
 import { formatClock, formatDuration } from '../trace/format.js';
 import { pointAt, readySeries, type ReadyPoint, type ReadySeries } from './ready-series.js';
+import { workloadKindOf } from '../k8s/workloads.js';
 
 type FaultStarted = Extract<TraceEvent, { type: 'fault.started' }>;
 
@@ -329,7 +330,7 @@ function evictionTime(slo: Extract<SloSpec, { type: 'eviction-time' }>, ctx: Tra
   const { pods: onHit, deletedMs, deleteEvent } = podsOnHitNodes(fault, ctx.events);
   const counted = (pod: string): boolean => {
     const workload = onHit.get(pod) ?? '';
-    return slo.workload !== undefined ? workload === slo.workload : !workload.startsWith('DaemonSet/');
+    return slo.workload !== undefined ? workload === slo.workload : workloadKindOf(workload) !== 'DaemonSet';
   };
   const pods = [...onHit.keys()].filter(counted).sort();
   const which = slo.workload !== undefined ? `pods of ${slo.workload}` : 'pods';

@@ -313,6 +313,7 @@ spec:
     expect(s.spec.workloads[2]).toEqual({
       kind: 'StatefulSet',
       name: 'db',
+      namespace: 'default',
       id: 'StatefulSet/db',
       replicas: 3,
       requests: { cpuMilli: 550, memoryBytes: 2 ** 30 + 64 * 2 ** 20 },
@@ -324,6 +325,19 @@ spec:
       startup: { imagePull: { minMs: 1000, maxMs: 5000 }, ready: { minMs: 2000, maxMs: 2000 } },
       terminationGracePeriodMs: 60_000,
       podDisruptionBudget: { maxUnavailable: { value: 1, percent: false } },
+      scheduling: {
+        labels: { app: 'db', tier: 'data' },
+        topologySpreadConstraints: [
+          {
+            maxSkew: 1,
+            topologyKey: 'topology.kubernetes.io/zone',
+            whenUnsatisfiable: 'DoNotSchedule',
+            matchLabelKeys: [],
+          },
+        ],
+        priority: 0,
+        preemptionPolicy: 'PreemptLowerPriority',
+      },
       origin: 'document 2 (apps/v1 StatefulSet)',
     });
     expect(s.spec.workloads[3].replicas).toBe(0);
@@ -338,6 +352,7 @@ spec:
     expect(problems(text)).toBe(
       [
         'test.yaml:19:13: error: document 2 (apps/v1 StatefulSet) spec.replicas: expected a whole number, found the string "many"',
+        'test.yaml:35:26: warning: document 2 (apps/v1 StatefulSet) spec.template.spec.containers[0].livenessProbe: hasim does not run liveness probes: containers are never restarted by a failing probe',
         'test.yaml:51:3: error: document 4 (apps/v1 DaemonSet) metadata: missing required field "name"',
       ].join('\n'),
     );

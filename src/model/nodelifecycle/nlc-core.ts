@@ -28,6 +28,7 @@ import { LABEL_EXCLUDE_DISRUPTION, readyCondition } from '../../k8s/objects.js';
 import { NOT_READY_NO_EXECUTE, UNREACHABLE_NO_EXECUTE, noScheduleTaintDiff, taintExists } from './nlc-taints.js';
 import { RateLimitedTimedQueue } from './rate-limited-queue.js';
 import { type ZoneCounts, computeZoneState, qpsForZoneState, zoneKey } from './zone-state.js';
+import { workloadKindOf } from '../../k8s/workloads.js';
 
 export type NlcConfig = Pick<
   ControllerManagerConfig,
@@ -784,7 +785,7 @@ export class NodeLifecycleCore {
     for (const pod of [...this.env.podsOnNode(nodeName)]) {
       if (pod.spec.nodeName !== nodeName) continue;
       if (pod.metadata.deletionGracePeriodSeconds !== undefined) continue;
-      if (pod.metadata.workload.startsWith('DaemonSet/')) continue;
+      if (workloadKindOf(pod.metadata.workload) === 'DaemonSet') continue;
       this.env.deletePod(pod, 'pod-eviction-timeout', () => {});
     }
   }

@@ -9,7 +9,7 @@
 // scheduler bind it; hasim creates it already bound (spec.nodeName set), which lands on the same node.
 // No rolling updates, no surge. Pods on a deleted node are left to PodGC, as upstream. The work is kept
 // per node: a node event re-examines only that node, so a 5,000-node cluster costs nothing per heartbeat.
-import type { WorkloadSpec } from '../../k8s/workloads.js';
+import { podNamePrefix, type WorkloadSpec } from '../../k8s/workloads.js';
 import type { Node, Pod } from '../../k8s/objects.js';
 import type { ControllerContext } from '../controllermanager/controller.js';
 import { BURST_REPLICAS, type WorkloadController, type WorkloadPods, WorkloadSync } from './workload-sync.js';
@@ -112,7 +112,7 @@ export function daemonSetController(ctx: ControllerContext): WorkloadController 
     for (const n of needPods) st.dirtyNodes.add(n);
     const create = needPods.slice(0, BURST_REPLICAS);
     sync.createPods(w, create.length, (i) =>
-      newWorkloadPod(w, { name: `${w.name}-${randomSuffix(rng)}`, nodeName: create[i] }),
+      newWorkloadPod(w, { name: `${podNamePrefix(w)}-${randomSuffix(rng)}`, nodeName: create[i] }),
     );
     sync.deletePods(w, excess, 'scale-down');
   }

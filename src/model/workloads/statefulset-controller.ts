@@ -10,7 +10,7 @@
 //
 // Simplifications: no Parallel policy, no partitions or rolling updates, no PVCs; failed pods are not
 // recreated (hasim's pods never fail).
-import type { WorkloadSpec } from '../../k8s/workloads.js';
+import { podNamePrefix, type WorkloadSpec } from '../../k8s/workloads.js';
 import type { Pod } from '../../k8s/objects.js';
 import type { ControllerContext } from '../controllermanager/controller.js';
 import { newWorkloadPod } from './workload-pods.js';
@@ -29,7 +29,7 @@ export function statefulSetController(ctx: ControllerContext): WorkloadControlle
     for (let ordinal = 0; ordinal < w.replicas; ordinal++) {
       const p = byOrdinal.get(ordinal);
       if (!p) {
-        const name = `${w.name}-${ordinal}`;
+        const name = `${podNamePrefix(w)}-${ordinal}`;
         sync.createPods(w, 1, () =>
           newWorkloadPod(w, { name, ordinal, extraLabels: { 'statefulset.kubernetes.io/pod-name': name } }),
         );

@@ -1,0 +1,324 @@
+// `hasim import`: a starting scenario from a cluster dump (kubectl get nodes,deploy,sts,ds,pdb,priorityclass
+// -A -o yaml). Pure: objects already read by manifests/ in, scenario text out; the CLI does the files.
+//
+//   1. Nodes are grouped by zone and shape (allocatable, taints, cordon, labels other than the hostname)
+//      into spec.nodes groups, each with a comment naming the Nodes it stands for.
+//   2. Control-plane Nodes (a control-plane role label or taint) stay nodes with their taint, as in the
+//      cluster; they also give the control-plane layout: one API server, etcd member, controller manager
+//      and scheduler per control-plane Node, in their zones (kubeadm's stacked layout). Without any, the
+//      scenario keeps hasim's default (a managed control plane hasim places itself).
+//   3. Workloads, PodDisruptionBudgets and PriorityClasses follow the Scenario as Kubernetes documents,
+//      without what the API server wrote (status, managedFields, uid, annotations, ...), so hasim reads
+//      them exactly as it reads any manifest, warnings included.
+//   4. One fault runs: a crash of the busiest node (the largest schedulable worker: the default scoring,
+//      LeastAllocated, sends the most pods there), with a recovery-time SLO per Deployment and StatefulSet.
+//      An outage of each zone and a min-available SLO per workload, sized from its PodDisruptionBudget
+//      (or one pod below its replicas), are written as comments to uncomment.
+import { stringify } from 'yaml';
+import type { ManifestNode, ManifestReadResult, ManifestWorkload } from './manifests/index.js';
+import { DEFAULT_NAMESPACE, pdbSelects, ZONE_LABEL } from './manifests/index.js';
+import { SYSTEM_PRIORITY_CLASSES } from '../k8s/scheduling.js';
+import type { Count } from './types.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Raw = Record<string, any>;
+
+export interface ImportInput {
+  /** File names as the user gave them (for the header comment). */
+  files: string[];
+  /** Every object read, from all files. */
+  manifests: ManifestReadResult;
+  /** Each file's documents as parsed (to copy the objects out). */
+  documents: unknown[][];
+  /** metadata.name of the scenario. */
+  name: string;
+}
+
+/** When the suggested fault strikes, how long the run lasts, and the recovery bound suggested. */
+export const IMPORT_FAULT_AT = '1m';
+export const IMPORT_DURATION = '20m';
+/** 50 s grace (v1.32+), 300 s default tolerations, startup and the controllers' own pace, with room to spare. */
+export const IMPORT_RECOVERY_MAX = '10m';
+
+interface NodeGroup {
+  name: string;
+  zone: string;
+  nodes: ManifestNode[];
+  labels: Record<string, string>;
+}
+
+export function importScenario(input: ImportInput): string {
+  const { manifests } = input;
+  const groups = groupNodes(manifests.nodes);
+  const controlPlane = manifests.nodes.filter((n) => n.controlPlane);
+  const version = kubeletVersion(input.documents);
+  const out: string[] = [];
+  const line = (s = ''): void => {
+    out.push(s);
+  };
+  line(`# Written by hasim import from ${input.files.join(', ')}.`);
+  line(
+    `# ${manifests.nodes.length} nodes in ${groups.length} groups, ${manifests.workloads.length} workloads, ${manifests.pdbs.length} PodDisruptionBudgets, ${manifests.priorityClasses.filter((p) => !isSystemClass(p.name)).length} PriorityClasses.`,
+  );
+  line('# A starting point: check the suggested fault and SLOs below, then hasim run this file.');
+  line('apiVersion: hasim.dev/v1');
+  line('kind: Scenario');
+  line('metadata:');
+  line(`  name: ${q(input.name)}`);
+  line(`  description: ${q(`Imported from ${input.files.join(', ')} by hasim import`)}`);
+  line('spec:');
+  line(`  duration: ${IMPORT_DURATION}`);
+  if (version !== undefined || controlPlane.length > 0) {
+    line('  kubernetes:');
+    if (version !== undefined) line(`    version: ${q(version)} # the kubelets' version`);
+    if (controlPlane.length > 0) {
+      const n = controlPlane.length;
+      line(`    # One of each per control-plane Node (${controlPlane.map((c) => c.name).join(', ')}), stacked etcd.`);
+      line(`    apiServer: { replicas: ${n} }`);
+      line(`    etcd: { members: ${n} }`);
+      line(`    controllerManager: { replicas: ${n} }`);
+      line(`    scheduler: { replicas: ${n} }`);
+    }
+  }
+  if (controlPlane.length > 0) {
+    line('  controlPlane:');
+    line(`    zones: [${controlPlane.map((c) => q(c.zone)).join(', ')}]`);
+  } else {
+    line(
+      "  # No control-plane Node in the dump (a managed control plane): hasim's default layout, in the nodes' zones.",
+    );
+  }
+  if (groups.length > 0) line('  nodes:');
+  for (const g of groups) {
+    const first = g.nodes[0];
+    line(`    # ${g.nodes.map((n) => n.name).join(', ')}`);
+    line(`    - name: ${q(g.name)}`);
+    if (g.nodes.length > 1) line(`      count: ${g.nodes.length}`);
+    line(`      zone: ${q(g.zone)}`);
+    const labels = Object.entries(g.labels);
+    if (labels.length > 0) {
+      line('      labels:');
+      for (const [k, v] of labels) line(`        ${q(k)}: ${q(v)}`);
+    }
+    line(
+      `      capacity: { cpu: ${q(`${first.capacity.cpuMilli}m`)}, memory: ${q(memory(first.capacity.memoryBytes))}, pods: ${first.capacity.pods} }`,
+    );
+    if (first.taints.length > 0) {
+      line('      taints:');
+      for (const t of first.taints)
+        line(
+          `        - { key: ${q(t.key)}${t.value !== undefined ? `, value: ${q(t.value)}` : ''}, effect: ${t.effect} }`,
+        );
+    }
+    if (first.unschedulable) line('      unschedulable: true # cordoned in the dump');
+  }
+  const target = busiestNode(groups);
+  const zones = [...new Set(manifests.nodes.map((n) => n.zone))].sort();
+  const recoverable = manifests.workloads.filter((w) => w.kind !== 'DaemonSet');
+  line('  faults:');
+  if (target) {
+    line(`    # The largest schedulable worker: the scheduler's default scoring sends the most pods there.`);
+    line(`    - name: crash-busiest-node`);
+    line(`      type: node-crash`);
+    line(`      at: ${IMPORT_FAULT_AT}`);
+    line(`      target: { node: ${q(target)} }`);
+  }
+  for (const z of zones) {
+    line(`    # - name: ${q(`outage-${z}`)}`);
+    line(`    #   type: zone-outage`);
+    line(`    #   at: ${IMPORT_FAULT_AT}`);
+    line(`    #   duration: 10m`);
+    line(`    #   target: { zone: ${q(z)} }`);
+  }
+  if (!target) line('    []');
+  line('  slos:');
+  let activeSlos = 0;
+  for (const w of recoverable) {
+    if (!target) break;
+    line(`    - name: ${q(`${w.id} recovers`)}`);
+    line(`      type: recovery-time`);
+    line(`      workload: ${q(w.id)}`);
+    line(`      after: crash-busiest-node`);
+    line(`      max: ${IMPORT_RECOVERY_MAX}`);
+    activeSlos++;
+  }
+  for (const w of manifests.workloads) {
+    const min = minAvailable(w, manifests);
+    if (min === undefined) continue;
+    line(`    # ${min.why}`);
+    line(`    # - name: ${q(`${w.id} keeps ${min.text}`)}`);
+    line(`    #   type: min-available`);
+    line(`    #   workload: ${q(w.id)}`);
+    line(`    #   min: ${/^\d+$/.test(min.text) ? min.text : q(min.text)}`);
+  }
+  if (activeSlos === 0) line('    []');
+  const objects = keptObjects(input.documents, manifests);
+  for (const o of objects) {
+    line('---');
+    out.push(stringify(o, { lineWidth: 0 }).trimEnd());
+  }
+  return out.join('\n') + '\n';
+}
+
+/** A YAML scalar: plain when that reads back as the same string, else double-quoted. */
+function q(s: string): string {
+  const plain = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s) && !/^(true|false|null|yes|no|on|off|y|n|~)$/i.test(s);
+  return plain && !/^[0-9.+-]/.test(s) ? s : JSON.stringify(s);
+}
+
+function memory(bytes: number): string {
+  if (bytes % 2 ** 30 === 0) return `${bytes / 2 ** 30}Gi`;
+  if (bytes % 2 ** 20 === 0) return `${bytes / 2 ** 20}Mi`;
+  if (bytes % 1024 === 0) return `${bytes / 1024}Ki`;
+  return String(bytes);
+}
+
+/** Group names are DNS-1123 subdomains built from the role and zone: worker-eu-west-1a, worker-eu-west-1a-2. */
+function groupNodes(nodes: ManifestNode[]): NodeGroup[] {
+  const groups = new Map<string, NodeGroup>();
+  const used = new Set<string>();
+  for (const n of nodes) {
+    const labels: Record<string, string> = {};
+    for (const k of Object.keys(n.labels).sort())
+      if (k !== ZONE_LABEL && k !== 'kubernetes.io/hostname') labels[k] = n.labels[k];
+    const key = JSON.stringify([n.zone, n.capacity, n.taints, n.unschedulable, labels]);
+    let g = groups.get(key);
+    if (!g) {
+      const stem =
+        `${n.controlPlane ? 'control-plane-node' : 'worker'}-${n.zone.toLowerCase().replace(/[^a-z0-9.-]+/g, '-')}`
+          .replace(/-+$/, '')
+          .slice(0, 200);
+      let name = stem;
+      for (let i = 2; used.has(name); i++) name = `${stem}-${i}`;
+      used.add(name);
+      g = { name, zone: n.zone, nodes: [], labels };
+      groups.set(key, g);
+    }
+    g.nodes.push(n);
+  }
+  return [...groups.values()];
+}
+
+/** The node name (after count expansion) of the largest schedulable, untainted worker. */
+function busiestNode(groups: NodeGroup[]): string | undefined {
+  const eligible = groups.filter(
+    (g) =>
+      !g.nodes[0].controlPlane &&
+      !g.nodes[0].unschedulable &&
+      !g.nodes[0].taints.some((t) => t.effect !== 'PreferNoSchedule'),
+  );
+  const pool = eligible.length > 0 ? eligible : groups;
+  let best: NodeGroup | undefined;
+  for (const g of pool) {
+    const c = g.nodes[0].capacity;
+    const b = best?.nodes[0].capacity;
+    if (!b || c.cpuMilli > b.cpuMilli || (c.cpuMilli === b.cpuMilli && c.memoryBytes > b.memoryBytes)) best = g;
+  }
+  if (!best) return undefined;
+  return best.nodes.length > 1 ? `${best.name}-0` : best.name;
+}
+
+/** The min-available to suggest: the PDB's minimum if one selects the workload, else one pod below replicas. */
+function minAvailable(w: ManifestWorkload, m: ManifestReadResult): { text: string; why: string } | undefined {
+  if (w.kind === 'DaemonSet') return undefined;
+  const replicas = w.replicas ?? 1;
+  const pdb = m.pdbs.find((p) => pdbSelects(p, w));
+  if (pdb?.minAvailable) {
+    return {
+      text: countText(pdb.minAvailable),
+      why: `PodDisruptionBudget ${pdb.name}: minAvailable ${countText(pdb.minAvailable)}`,
+    };
+  }
+  if (pdb?.maxUnavailable) {
+    const u = pdb.maxUnavailable;
+    const text = u.percent ? `${100 - u.value}%` : String(Math.max(0, replicas - u.value));
+    return { text, why: `PodDisruptionBudget ${pdb.name}: maxUnavailable ${countText(u)} of ${replicas} replicas` };
+  }
+  if (replicas < 2) return undefined;
+  return { text: String(replicas - 1), why: `no PodDisruptionBudget: at most one of ${replicas} pods down` };
+}
+
+function countText(c: Count): string {
+  return c.percent ? `${c.value}%` : String(c.value);
+}
+
+function isSystemClass(name: string): boolean {
+  return SYSTEM_PRIORITY_CLASSES.some((p) => p.name === name);
+}
+
+/** The most common kubelet minor version among the Nodes ("1.31"), if kubectl printed nodeInfo. */
+function kubeletVersion(documents: unknown[][]): string | undefined {
+  const counts = new Map<string, number>();
+  const visit = (o: unknown, depth: number): void => {
+    if (!o || typeof o !== 'object' || depth > 8) return;
+    const r = o as Raw;
+    if (Array.isArray(r.items)) for (const i of r.items) visit(i, depth + 1);
+    if (r.kind === 'Node') {
+      const m = /^v?(\d+)\.(\d+)/.exec(String(r.status?.nodeInfo?.kubeletVersion ?? ''));
+      if (m) counts.set(`${m[1]}.${m[2]}`, (counts.get(`${m[1]}.${m[2]}`) ?? 0) + 1);
+    }
+  };
+  for (const docs of documents) for (const d of docs) visit(d, 0);
+  let best: string | undefined;
+  for (const [v, n] of counts) if (best === undefined || n > counts.get(best)!) best = v;
+  return best;
+}
+
+const SERVER_METADATA = [
+  'annotations',
+  'managedFields',
+  'resourceVersion',
+  'uid',
+  'creationTimestamp',
+  'generation',
+  'selfLink',
+  'ownerReferences',
+  'finalizers',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+];
+
+/**
+ * The workload, PDB and PriorityClass objects to copy into the scenario, in dump order, without what the
+ * API server wrote. System PriorityClasses are built in, and owned ReplicaSets are their Deployment's.
+ */
+function keptObjects(documents: unknown[][], m: ManifestReadResult): Raw[] {
+  const keep = new Set<string>();
+  for (const w of m.workloads) keep.add(`${w.sourceKind}/${w.namespace}/${w.name}`);
+  for (const p of m.pdbs) keep.add(`PodDisruptionBudget/${p.namespace}/${p.name}`);
+  for (const p of m.priorityClasses)
+    if (!isSystemClass(p.name)) keep.add(`PriorityClass/${DEFAULT_NAMESPACE}/${p.name}`);
+  const out: Raw[] = [];
+  const seen = new Set<string>();
+  const visit = (o: unknown, depth: number): void => {
+    if (!o || typeof o !== 'object' || Array.isArray(o) || depth > 8) return;
+    const r = o as Raw;
+    if (Array.isArray(r.items)) {
+      for (const i of r.items) visit(i, depth + 1);
+      return;
+    }
+    const namespace = r.kind === 'PriorityClass' ? DEFAULT_NAMESPACE : (r.metadata?.namespace ?? DEFAULT_NAMESPACE);
+    const key = `${r.kind}/${namespace}/${r.metadata?.name}`;
+    if (!keep.has(key) || seen.has(key)) return;
+    seen.add(key);
+    out.push(clean(r));
+  };
+  for (const docs of documents) for (const d of docs) visit(d, 0);
+  return out;
+}
+
+function clean(o: Raw): Raw {
+  const c: Raw = structuredClone(o);
+  delete c.status;
+  for (const k of SERVER_METADATA) delete c.metadata?.[k];
+  const tm = c.spec?.template?.metadata;
+  if (tm) {
+    delete tm.creationTimestamp;
+    delete tm.annotations;
+  }
+  for (const t of c.spec?.volumeClaimTemplates ?? []) {
+    delete t?.status;
+    delete t?.metadata?.creationTimestamp;
+  }
+  return c;
+}

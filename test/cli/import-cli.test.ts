@@ -1,0 +1,152 @@
+// `hasim import` as a user meets it: a kubectl dump in, a scenario out that validates and runs as it is
+// (README.md#simulate-your-own-cluster), through the built binary.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'kubectl');
+
+function hasim(args: string[], cwd: string, input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    input,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function dumpDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hasim-import-'));
+  copyFileSync(join(FIXTURES, 'nodes.yaml'), join(dir, 'nodes.yaml'));
+  copyFileSync(join(FIXTURES, 'workloads.yaml'), join(dir, 'workloads.yaml'));
+  return dir;
+}
+
+describe('hasim import', () => {
+  it('writes a scenario that validates and runs as it is', () => {
+    const dir = dumpDir();
+    const imp = hasim(['import', 'nodes.yaml', 'workloads.yaml', '-o', 'prod-eu.yaml'], dir);
+    expect(imp.code).toBe(0);
+    expect(imp.stdout).toBe('');
+    expect(imp.stderr).toMatch(
+      /^workloads\.yaml:\d+:\d+: warning: items\[0\]\.spec\.template\.spec\.containers\[0\]\.livenessProbe/m,
+    );
+    expect(imp.stderr).toContain(
+      'prod-eu.yaml: 9 nodes, 4 workloads, 1 fault, 3 SLOs; run it with: hasim run prod-eu.yaml',
+    );
+    expect(readdirSync(dir).sort()).toEqual(['nodes.yaml', 'prod-eu.yaml', 'workloads.yaml']);
+    const text = readFileSync(join(dir, 'prod-eu.yaml'), 'utf8');
+    expect(text).toContain('  name: prod-eu\n');
+    expect(text).toContain('    zones: [eu-west-1a, eu-west-1b, eu-west-1c]');
+    expect(text).toContain('    - name: worker-eu-west-1a\n      count: 2\n');
+    expect(text).toContain('      target: { node: worker-eu-west-1a-0 }');
+    expect(text).toContain('    #   type: zone-outage');
+    expect(text).toContain('    # - name: "shop/Deployment/api keeps 66%"');
+    expect(text).toContain('    #   min: 2\n');
+    expect(text).not.toMatch(/managedFields|resourceVersion|uid:|creationTimestamp|last-applied|status:/);
+    expect(text).not.toContain('system-node-critical\n  value'); // built in, not copied
+
+    const val = hasim(['validate', 'prod-eu.yaml'], dir);
+    expect(val.code).toBe(0);
+    expect(val.stdout).toBe('prod-eu.yaml: valid (9 nodes, 4 workloads, 1 faults, 3 SLOs)\n');
+    // The warnings of the dump follow the objects into the scenario, at their new lines.
+    expect(val.stderr).toMatch(
+      /^prod-eu\.yaml:\d+:\d+: warning: document \d+ \(apps\/v1 Deployment\) spec\.template\.spec\.containers\[0\]\.livenessProbe/m,
+    );
+
+    const run = hasim(['run', 'prod-eu.yaml', '--out', 'out', '--quiet'], dir);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+    expect(summary.slos.map((s: { name: string; passed: boolean }) => [s.name, s.passed])).toEqual([
+      ['shop/Deployment/api recovers', true],
+      ['billing/Deployment/api recovers', true],
+      ['shop/StatefulSet/db recovers', true],
+    ]);
+  });
+
+  it('writes to stdout without -o, reading - as standard input', () => {
+    const dir = dumpDir();
+    const r = hasim(['import', '-'], dir, readFileSync(join(FIXTURES, 'nodes.yaml'), 'utf8'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^# Written by hasim import from <stdin>\.\n/);
+    expect(r.stdout).toContain('  name: imported-cluster\n');
+    writeFileSync(join(dir, 's.yaml'), r.stdout);
+    expect(hasim(['validate', 's.yaml'], dir).code).toBe(0);
+  });
+
+  it('a managed cluster (no control-plane Node) keeps the default control-plane layout', () => {
+    const dir = dumpDir();
+    const workers = readFileSync(join(FIXTURES, 'nodes.yaml'), 'utf8')
+      .split('\n- apiVersion: v1\n')
+      .filter((item) => !item.includes('node-role.kubernetes.io/control-plane'))
+      .join('\n- apiVersion: v1\n');
+    writeFileSync(join(dir, 'managed.yaml'), workers);
+    const r = hasim(['import', 'managed.yaml'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("# No control-plane Node in the dump (a managed control plane): hasim's default layout");
+    expect(r.stdout).not.toContain('controlPlane:');
+  });
+
+  it('a dump with a bad item is bad input: that item, with its file:line, and nothing written', () => {
+    const dir = dumpDir();
+    const bad = readFileSync(join(FIXTURES, 'workloads.yaml'), 'utf8').replace(
+      '    replicas: 3\n    revisionHistoryLimit',
+      '    replicas: three\n    revisionHistoryLimit',
+    );
+    writeFileSync(join(dir, 'bad.yaml'), bad);
+    const r = hasim(['import', 'bad.yaml', '-o', 'out.yaml'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toMatch(
+      /^bad\.yaml:\d+:15: error: items\[0\]\.spec\.replicas: expected a whole number, found the string "three"$/,
+    );
+    expect(r.stderr).not.toContain('    at ');
+    expect(readdirSync(dir)).not.toContain('out.yaml');
+  });
+
+  it('a scenario given to import, or a file with nothing to import, is a one-line error', () => {
+    const dir = dumpDir();
+    writeFileSync(
+      join(dir, 's.yaml'),
+      'apiVersion: hasim.dev/v1\nkind: Scenario\nmetadata: { name: s }\nspec: { duration: 1m }\n',
+    );
+    const r = hasim(['import', 's.yaml'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      's.yaml:2:7: error: kind: this is already a hasim scenario; hasim import reads what kubectl get -o yaml prints',
+    );
+    writeFileSync(join(dir, 'empty.yaml'), 'apiVersion: v1\nkind: List\nitems: []\n');
+    const e = hasim(['import', 'empty.yaml'], dir);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toBe(
+      'hasim: import: empty.yaml holds no Node and no workload; dump them with kubectl get nodes,deploy,sts,ds,pdb,priorityclass -A -o yaml\n',
+    );
+  });
+
+  it('kinds hasim does not read are left out with a warning', () => {
+    const dir = dumpDir();
+    writeFileSync(
+      join(dir, 'mixed.yaml'),
+      readFileSync(join(FIXTURES, 'nodes.yaml'), 'utf8').replace(
+        'items:\n',
+        'items:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: { name: settings, namespace: shop }\n  data: { a: b }\n',
+      ),
+    );
+    const r = hasim(['import', 'mixed.yaml'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'mixed.yaml:4:9: warning: items[0].kind: hasim does not read ConfigMap objects; this one is left out',
+    );
+  });
+
+  it('has --help and shell completion', () => {
+    const dir = dumpDir();
+    const h = hasim(['import', '--help'], dir);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('Write a starting scenario from a cluster dump');
+    expect(h.stdout).toContain('-o, --output');
+    expect(hasim(['--get-yargs-completions', 'hasim', ''], dir).stdout.split('\n')).toContain('import');
+  });
+});
