@@ -3,10 +3,12 @@
 //
 //   1. Nodes are grouped by zone and shape (allocatable, taints, cordon, labels other than the hostname)
 //      into spec.nodes groups, each with a comment naming the Nodes it stands for.
-//   2. Control-plane Nodes (a control-plane role label or taint) stay nodes with their taint, as in the
-//      cluster; they also give the control-plane layout: one API server, etcd member, controller manager
-//      and scheduler per control-plane Node, in their zones (kubeadm's stacked layout). Without any, the
-//      scenario keeps hasim's default (a managed control plane hasim places itself).
+//   2. Control-plane Nodes (a control-plane role label or taint) mean a cluster that runs its own control
+//      plane: the scenario gets controlPlane.topology kubeadm with one API server, etcd member, controller
+//      manager and scheduler per control-plane Node, in their zones (kubeadm's stacked layout). hasim
+//      then registers those hosts as control-plane Nodes itself (control-plane-0, ...), so they are not
+//      repeated among spec.nodes. Without any, the scenario keeps hasim's default, a managed control
+//      plane.
 //   3. Workloads, PodDisruptionBudgets and PriorityClasses follow the Scenario as Kubernetes documents,
 //      without what the API server wrote (status, managedFields, uid, annotations, ...), so hasim reads
 //      them exactly as it reads any manifest, warnings included.
@@ -49,7 +51,8 @@ interface NodeGroup {
 
 export function importScenario(input: ImportInput): string {
   const { manifests } = input;
-  const groups = groupNodes(manifests.nodes);
+  // Control-plane Nodes become hasim's control-plane hosts (kubeadm topology), not node groups.
+  const groups = groupNodes(manifests.nodes.filter((n) => !n.controlPlane));
   const controlPlane = manifests.nodes.filter((n) => n.controlPlane);
   const version = kubeletVersion(input.documents);
   const out: string[] = [];
@@ -58,7 +61,7 @@ export function importScenario(input: ImportInput): string {
   };
   line(`# Written by hasim import from ${input.files.join(', ')}.`);
   line(
-    `# ${manifests.nodes.length} nodes in ${groups.length} groups, ${manifests.workloads.length} workloads, ${manifests.pdbs.length} PodDisruptionBudgets, ${manifests.priorityClasses.filter((p) => !isSystemClass(p.name)).length} PriorityClasses.`,
+    `# ${manifests.nodes.length - controlPlane.length} nodes in ${groups.length} groups${controlPlane.length > 0 ? ` and ${controlPlane.length} control-plane Nodes` : ''}, ${manifests.workloads.length} workloads, ${manifests.pdbs.length} PodDisruptionBudgets, ${manifests.priorityClasses.filter((p) => !isSystemClass(p.name)).length} PriorityClasses.`,
   );
   line('# A starting point: check the suggested fault and SLOs below, then hasim run this file.');
   line('apiVersion: hasim.dev/v1');
@@ -82,6 +85,10 @@ export function importScenario(input: ImportInput): string {
   }
   if (controlPlane.length > 0) {
     line('  controlPlane:');
+    line(
+      `    # ${controlPlane.map((c) => c.name).join(', ')} become control-plane-0${controlPlane.length > 1 ? ` .. control-plane-${controlPlane.length - 1}` : ''}: Nodes tainted node-role.kubernetes.io/control-plane, each running its own API server and etcd member (docs/scenario-format.md#control-plane-layout).`,
+    );
+    line('    topology: kubeadm');
     line(`    zones: [${controlPlane.map((c) => q(c.zone)).join(', ')}]`);
   } else {
     line(

@@ -98,8 +98,11 @@ export function importCommand(setCode: (c: number) => void): CommandModule<objec
       else {
         writeFileAtomic(dirname(args.output), basename(args.output), text, '--output');
         const s = check.scenario.spec;
+        // kubeadm: one control-plane Node per API server replica (kubectl-import.ts).
+        const cpNodes = s.controlPlane.topology === 'kubeadm' ? s.kubernetes.apiServer.replicas : 0;
+        const nodes = `${s.nodes.length} nodes${cpNodes > 0 ? ` and ${cpNodes} control-plane Nodes` : ''}`;
         process.stderr.write(
-          `${args.output}: ${s.nodes.length} nodes, ${s.workloads.length} workloads, ${s.faults.length} fault, ${s.slos.length} SLOs; run it with: hasim run ${args.output}\n`,
+          `${args.output}: ${nodes}, ${s.workloads.length} workloads, ${s.faults.length} fault, ${s.slos.length} SLOs; run it with: hasim run ${args.output}\n`,
         );
       }
       setCode(EXIT.ok);
