@@ -31,6 +31,7 @@ import { scheduler } from './scheduler/scheduler.js';
 import { SchedulerProcess } from './scheduler/scheduler-process.js';
 import { statefulSetController } from './workloads/statefulset-controller.js';
 import { taintEvictionController } from './tainteviction/taint-eviction-controller.js';
+import { disruptionController, pdbNameOf } from './disruption/disruption-controller.js';
 import { Host } from './infra/host.js';
 import { Network } from './infra/network.js';
 import { World } from './infra/world.js';
@@ -44,6 +45,7 @@ export const KCM_CONTROLLERS: ControllerFactory[] = [
   statefulSetController,
   daemonSetController,
   podGcController,
+  disruptionController,
 ];
 
 /** What the cluster is built from: a validated scenario's spec has this shape. */
@@ -107,6 +109,14 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   const members = (component: string) =>
     layout.instances.filter((i) => i.component === component).map((i) => ({ name: i.name, host: hosts.get(i.host)! }));
   const api = new ApiServer(sim, network, store, members('kube-apiserver'), members('etcd'), world);
+  // The workloads' PodDisruptionBudgets exist from the start, as if applied with them.
+  for (const w of spec.workloads)
+    if (w.podDisruptionBudget)
+      store.createPdb({
+        kind: 'PodDisruptionBudget',
+        metadata: { name: pdbNameOf(w) },
+        spec: { ...w.podDisruptionBudget, workload: w.id },
+      });
   store.chains = new LeaseChains(leaseChainsFit(fastPaths, k, opts.traceHeartbeats ?? false));
   world.beforeChange(() => store.chains.catchUpAll());
 
