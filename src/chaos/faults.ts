@@ -9,6 +9,7 @@ import type { Cluster } from '../model/cluster.js';
 import type { Process } from '../model/infra/process.js';
 import type { Host } from '../model/infra/host.js';
 import { selectNodes } from './targets.js';
+import { drainNodes, setUnschedulable } from './drain.js';
 
 const OPERATOR_TIMEOUT_MS = 30_000;
 
@@ -279,6 +280,30 @@ function podForceDelete(fc: FaultContext, f: FaultSpec): ActiveFault {
   return { targets };
 }
 
+/** kubectl cordon (node-cordon; kubectl uncordon when the fault ends) or kubectl uncordon (node-uncordon). */
+function nodeCordon(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { cluster, announce, nodes } = fc;
+  const targets = nodes();
+  const cordon = f.type === 'node-cordon';
+  announce(targets);
+  for (const n of targets) setUnschedulable(cluster, n, cordon);
+  return { targets, end: cordon ? () => targets.forEach((n) => setUnschedulable(cluster, n, false)) : undefined };
+}
+
+/** kubectl drain of the target nodes (drain.ts); kubectl uncordon when the fault ends. */
+function nodeDrain(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { cluster, announce, nodes } = fc;
+  const targets = nodes();
+  announce(targets);
+  drainNodes(cluster, targets, {
+    fault: f.name,
+    timeoutMs: f.timeoutMs,
+    disableEviction: f.disableEviction ?? false,
+    gracePeriodSeconds: f.gracePeriodMs === undefined ? undefined : Math.round(f.gracePeriodMs / 1000),
+  });
+  return { targets, end: () => targets.forEach((n) => setUnschedulable(cluster, n, false)) };
+}
+
 /** The fault catalogue: how each fault type starts, and what ends it. */
 const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault> = {
   'node-crash': nodeCrash,
@@ -294,6 +319,9 @@ const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault>
   'node-delete': nodeDelete,
   'node-out-of-service': nodeOutOfService,
   'pod-force-delete': podForceDelete,
+  'node-cordon': nodeCordon,
+  'node-uncordon': nodeCordon,
+  'node-drain': nodeDrain,
 };
 
 /** An operator's kubectl call from outside the cluster. */

@@ -203,6 +203,9 @@ function buildFaults(spec: Raw, kubernetes: Scenario['spec']['kubernetes'], cont
     if (f.offset !== undefined) fault.offsetMs = f.offset;
     if (f.rate !== undefined) fault.rate = f.rate;
     if (f.graceful !== undefined) fault.graceful = f.graceful;
+    if (f.timeout !== undefined) fault.timeoutMs = f.timeout;
+    if (f.disableEviction !== undefined) fault.disableEviction = f.disableEviction;
+    if (f.gracePeriod !== undefined) fault.gracePeriodMs = f.gracePeriod;
     return fault as FaultSpec;
   });
   return faults;

@@ -140,6 +140,13 @@ const workload = s.object(
         {
           minAvailable: s.opt(s.count('Pods that must stay available: a number or a percentage "50%".')),
           maxUnavailable: s.opt(s.count('Pods that may be unavailable: a number or a percentage "25%".')),
+          unhealthyPodEvictionPolicy: s.opt(
+            s.enum(
+              ['IfHealthyBudget', 'AlwaysAllow'],
+              'unhealthy pod eviction policy',
+              'When pods that are not Ready may be evicted: IfHealthyBudget (default: only while the budget is met) or AlwaysAllow.',
+            ),
+          ),
         },
         'A PodDisruptionBudget selecting exactly this workload (set one of minAvailable, maxUnavailable).',
       ),
@@ -173,6 +180,19 @@ const fault = s.object(
     graceful: s.opt(
       s.boolean(
         'controller-manager-crash / scheduler-crash: a clean stop (SIGTERM) instead of a crash; kube-scheduler then releases its lease, kube-controller-manager never does.',
+      ),
+    ),
+    timeout: s.opt(
+      s.duration(
+        'node-drain: kubectl drain --timeout; after it the drain gives up (omitted: it waits as long as it takes).',
+      ),
+    ),
+    disableEviction: s.opt(
+      s.boolean('node-drain: kubectl drain --disable-eviction: delete pods directly, bypassing PodDisruptionBudgets.'),
+    ),
+    gracePeriod: s.opt(
+      s.duration(
+        "node-drain: kubectl drain --grace-period for every pod (omitted: each pod's own terminationGracePeriod).",
       ),
     ),
   },

@@ -55,6 +55,9 @@ const FAULT_TARGETS: Record<FaultType, TargetRules> = {
   'node-delete': { selectors: NODE_SELECTORS },
   'node-out-of-service': { selectors: NODE_SELECTORS },
   'pod-force-delete': { selectors: ['workload'] },
+  'node-cordon': { selectors: NODE_SELECTORS },
+  'node-uncordon': { selectors: NODE_SELECTORS },
+  'node-drain': { selectors: NODE_SELECTORS },
 };
 
 const FAULT_ONLY_FIELDS: Record<string, FaultType> = {
@@ -63,6 +66,9 @@ const FAULT_ONLY_FIELDS: Record<string, FaultType> = {
   offset: 'clock-skew',
   rate: 'clock-skew',
   from: 'network-partition',
+  timeout: 'node-drain',
+  disableEviction: 'node-drain',
+  gracePeriod: 'node-drain',
 };
 
 /** What every group of checks reads, and how it reports. */
@@ -360,6 +366,7 @@ function checkFaults(c: CheckContext): TargetContext {
     if (type === 'clock-skew' && f.offset === undefined && f.rate === undefined) {
       error(path, 'missing-field', 'a clock-skew fault needs offset and/or rate');
     }
+    checkDrainFields(f, path, error);
     if (f.target === undefined) {
       if (!rules.optional && !rawHas(original, [...path, 'target'])) {
         error(
@@ -405,6 +412,20 @@ function checkFaults(c: CheckContext): TargetContext {
     }
   });
   return ctx;
+}
+
+/** node-drain's kubectl flags, and node-uncordon (an instant action, nothing to end). */
+function checkDrainFields(f: Raw, path: Array<string | number>, error: CheckContext['error']): void {
+  if (f.type === 'node-uncordon' && f.duration !== undefined)
+    error(
+      [...path, 'duration'],
+      'not-applicable',
+      'a node-uncordon fault has no duration (it is a single kubectl uncordon)',
+    );
+  if (f.gracePeriod !== undefined && f.gracePeriod % 1000 !== 0)
+    error([...path, 'gracePeriod'], 'out-of-range', 'kubectl drain --grace-period takes whole seconds');
+  if (f.timeout === 0)
+    error([...path, 'timeout'], 'out-of-range', 'must be longer than 0s (omit it to wait as long as the drain takes)');
 }
 
 /** SLOs: references to faults and workloads that exist, windows within the run. */

@@ -35,6 +35,9 @@ export const FAULT_TYPES = [
   'node-delete',
   'node-out-of-service',
   'pod-force-delete',
+  'node-cordon',
+  'node-uncordon',
+  'node-drain',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
@@ -82,6 +85,12 @@ export interface FaultSpec {
   rate?: number;
   /** controller-manager-crash / scheduler-crash: a clean stop (SIGTERM) instead of a crash. */
   graceful?: boolean;
+  /** node-drain: kubectl drain --timeout (absent: wait forever). */
+  timeoutMs?: number;
+  /** node-drain: kubectl drain --disable-eviction (DELETE instead of the Eviction API). */
+  disableEviction?: boolean;
+  /** node-drain: kubectl drain --grace-period, in ms (absent: each pod's own). */
+  gracePeriodMs?: number;
 }
 
 export { SLO_TYPES, type SloType } from '../trace/summary.js';

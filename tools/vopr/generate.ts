@@ -122,6 +122,7 @@ function generateWorkloads(rng: Rng, shape: Shape, groups: RawScenario[]): RawSc
     if (rng.chance(0.2)) w.terminationGracePeriod = rng.pick(['0s', '5s', '30s', '2m']);
     if (kind !== 'DaemonSet' && rng.chance(0.3))
       w.podDisruptionBudget = rng.chance(0.5) ? { minAvailable: rng.int(0, w.replicas) } : { maxUnavailable: '50%' };
+    if (w.podDisruptionBudget && rng.chance(0.3)) w.podDisruptionBudget.unhealthyPodEvictionPolicy = 'AlwaysAllow';
     out.push(w);
     shape.workloads.push(`${kind}/${w.name}`);
   }
@@ -208,6 +209,19 @@ function generateFault(rng: Rng, shape: Shape, type: FaultType, name: string, du
       break;
     case 'pod-force-delete':
       f.target = { workload: rng.pick(shape.workloads) };
+      break;
+    case 'node-cordon':
+      f.target = nodeTarget(rng, shape);
+      break;
+    case 'node-uncordon':
+      f.target = nodeTarget(rng, shape);
+      delete f.duration;
+      break;
+    case 'node-drain':
+      f.target = nodeTarget(rng, shape);
+      if (rng.chance(0.6)) f.timeout = rng.pick(['30s', '2m', '10m']);
+      if (rng.chance(0.15)) f.disableEviction = true;
+      if (rng.chance(0.2)) f.gracePeriod = rng.pick(['0s', '5s', '60s']);
       break;
   }
   return f;
