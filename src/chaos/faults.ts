@@ -304,6 +304,47 @@ function nodeDrain(fc: FaultContext, f: FaultSpec): ActiveFault {
   return { targets, end: () => targets.forEach((n) => setUnschedulable(cluster, n, false)) };
 }
 
+/**
+ * A shutdown the kubelet sees coming (systemd's PrepareForShutdown): with graceful node shutdown on
+ * (shutdownGracePeriod > 0) the kubelet reports NotReady and terminates its pods first
+ * (Kubelet.gracefulShutdown), then the host powers off; otherwise it powers off at once, as node-crash.
+ * With `duration` the host boots again when the fault ends (or right after the power-off, if that
+ * comes later).
+ */
+function nodeShutdown(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { cluster, trace, announce, nodes, host } = fc;
+  const targets = nodes();
+  let ended = false;
+  const powerOn = (n: string) => {
+    const h = host(n);
+    if (h.poweredOn) return;
+    trace.emit('host.powered.on', { host: n });
+    h.powerOn();
+  };
+  const powerOff = (n: string) => {
+    const h = host(n);
+    if (!h.poweredOn) return;
+    h.powerOff();
+    trace.emit('host.powered.off', { host: n });
+    if (ended) powerOn(n);
+  };
+  announce(targets);
+  const { shutdownGracePeriodMs } = cluster.spec.kubernetes.kubelet;
+  for (const n of targets) {
+    const kubelet = cluster.kubelets.get(n)!;
+    const graceful = kubelet.gracefulShutdown(() => powerOff(n));
+    if (graceful) trace.emit('node.shutdown.started', { node: n, fault: f.name, shutdownGracePeriodMs });
+    else powerOff(n);
+  }
+  return {
+    targets,
+    end: () => {
+      ended = true;
+      targets.forEach(powerOn);
+    },
+  };
+}
+
 /** The fault catalogue: how each fault type starts, and what ends it. */
 const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault> = {
   'node-crash': nodeCrash,
@@ -322,6 +363,7 @@ const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault>
   'node-cordon': nodeCordon,
   'node-uncordon': nodeCordon,
   'node-drain': nodeDrain,
+  'node-shutdown': nodeShutdown,
 };
 
 /** An operator's kubectl call from outside the cluster. */

@@ -96,6 +96,9 @@ export interface Pod {
     /** DisruptionTarget=True, set by taint eviction before the delete. */
     disruptionTarget?: string;
     startTimeMs?: number;
+    /** Why a pod is Failed (e.g. Terminated by a graceful node shutdown), and the kubelet's message. */
+    reason?: string;
+    message?: string;
   };
 }
 

@@ -37,6 +37,9 @@ import { Network } from './infra/network.js';
 import { World } from './infra/world.js';
 import { resolveFastPaths, type FastPaths } from './fast-paths.js';
 
+/** pkg/apis/scheduling SystemCriticalPriority: pods at or above it are critical for graceful node shutdown. */
+const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
+
 /** Controllers the elected kube-controller-manager runs, in start order. */
 export const KCM_CONTROLLERS: ControllerFactory[] = [
   nodeLifecycleController,
@@ -133,6 +136,9 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   const kubeletSettings: KubeletSettings = {
     config: k.kubelet,
     startupByWorkload: new Map(spec.workloads.map((w) => [w.id, w.startup])),
+    criticalWorkloads: new Set(
+      spec.workloads.filter((w) => (w.scheduling?.priority ?? 0) >= SYSTEM_CRITICAL_PRIORITY).map((w) => w.id),
+    ),
   };
   for (const node of spec.nodes) {
     const host = addHost(new Host(sim, node.name, node.zone, 'node'));

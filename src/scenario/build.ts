@@ -169,6 +169,9 @@ function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
         kubelet.nodeStatusUpdateFrequency ??
         D.DEFAULT_KUBELET.nodeStatusReportFrequencyMs,
       nodeLeaseDurationSeconds: kubelet.nodeLeaseDurationSeconds ?? D.DEFAULT_KUBELET.nodeLeaseDurationSeconds,
+      shutdownGracePeriodMs: kubelet.shutdownGracePeriod ?? D.DEFAULT_KUBELET.shutdownGracePeriodMs,
+      shutdownGracePeriodCriticalPodsMs:
+        kubelet.shutdownGracePeriodCriticalPods ?? D.DEFAULT_KUBELET.shutdownGracePeriodCriticalPodsMs,
     },
     network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
   };

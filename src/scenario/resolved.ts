@@ -85,6 +85,8 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
           nodeStatusUpdateFrequency: formatDuration(k.kubelet.nodeStatusUpdateFrequencyMs),
           nodeStatusReportFrequency: formatDuration(k.kubelet.nodeStatusReportFrequencyMs),
           nodeLeaseDurationSeconds: k.kubelet.nodeLeaseDurationSeconds,
+          shutdownGracePeriod: formatDuration(k.kubelet.shutdownGracePeriodMs),
+          shutdownGracePeriodCriticalPods: formatDuration(k.kubelet.shutdownGracePeriodCriticalPodsMs),
         },
         network: { latency: range(k.network.latency) },
       },

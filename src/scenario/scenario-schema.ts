@@ -253,6 +253,17 @@ const slo: Schema = {
         'Longest allowed time until the last pod on the hit nodes (other than DaemonSet pods) is deleted.',
       ),
     },
+    'drain-time': {
+      after: s.req(s.string('Name of the node-drain fault the measurement starts at.')),
+      max: maxDuration('Longest allowed time from the start of the drain until every node it drains is empty.'),
+    },
+    'blocked-evictions': {
+      workload: s.opt(s.string("Only evictions of this workload's pods (Kind/name); default: every workload.")),
+      after: s.opt(s.string('Only evictions sent by this node-drain fault; default: any.')),
+      max: maxDuration(
+        "Longest allowed time a pod's evictions were refused (429) before it was evicted or the drain gave up.",
+      ),
+    },
     'leaderless-time': {
       component: s.req(leaderComponent),
       max: maxDuration('Longest allowed interval without an acting leader.'),
@@ -400,6 +411,16 @@ export const scenarioSchema: ObjectSchema = s.object(
                     ),
                     nodeLeaseDurationSeconds: s.opt(
                       s.integer('Node Lease duration; the lease is renewed every 0.25 × this (default 40).', 1),
+                    ),
+                    shutdownGracePeriod: s.opt(
+                      s.duration(
+                        'Graceful node shutdown: how long the kubelet delays a shutdown to terminate pods (default 0s: off; a node-shutdown fault is then a plain power-off).',
+                      ),
+                    ),
+                    shutdownGracePeriodCriticalPods: s.opt(
+                      s.duration(
+                        'The part of shutdownGracePeriod kept for critical pods (priority >= 2000000000), which are terminated last (default 0s).',
+                      ),
                     ),
                   },
                   'Kubelet settings, the same on every node.',

@@ -58,6 +58,7 @@ const FAULT_TARGETS: Record<FaultType, TargetRules> = {
   'node-cordon': { selectors: NODE_SELECTORS },
   'node-uncordon': { selectors: NODE_SELECTORS },
   'node-drain': { selectors: NODE_SELECTORS },
+  'node-shutdown': { selectors: NODE_SELECTORS },
 };
 
 const FAULT_ONLY_FIELDS: Record<string, FaultType> = {
@@ -199,6 +200,14 @@ function checkKubernetes(c: CheckContext): void {
   const gracePath =
     rawK.controllerManager?.nodeMonitorGracePeriod !== undefined ? [...cmPath, 'nodeMonitorGracePeriod'] : cmPath;
   const renewIntervalMs = k.kubelet.nodeLeaseDurationSeconds * 250;
+  const { shutdownGracePeriodMs, shutdownGracePeriodCriticalPodsMs } = k.kubelet;
+  if (shutdownGracePeriodCriticalPodsMs > shutdownGracePeriodMs)
+    error(
+      ['spec', 'kubernetes', 'kubelet', 'shutdownGracePeriodCriticalPods'],
+      'inconsistent-timing',
+      `shutdownGracePeriodCriticalPods (${formatDuration(shutdownGracePeriodCriticalPodsMs)}) must not exceed shutdownGracePeriod (${formatDuration(shutdownGracePeriodMs)})`,
+      'the kubelet rejects this configuration (pkg/kubelet/apis/config/validation: ShutdownGracePeriodCriticalPods <= ShutdownGracePeriod)',
+    );
   if (grace !== undefined && grace <= renewIntervalMs) {
     error(
       gracePath,
@@ -448,6 +457,14 @@ function checkSlos(c: CheckContext, ctx: TargetContext): void {
     }
     if (o.after !== undefined && !faultNames.includes(o.after)) {
       error([...path, 'after'], 'unknown-reference', `unknown fault "${o.after}"${namesSuffix(o.after, faultNames)}`);
+    } else if ((o.type === 'drain-time' || o.type === 'blocked-evictions') && o.after !== undefined) {
+      const type = (rawSpec.faults as Raw[]).find((f) => f?.name === o.after)?.type;
+      if (type !== 'node-drain')
+        error(
+          [...path, 'after'],
+          'wrong-fault-type',
+          `${o.type} measures a drain, but fault "${o.after}" is a ${type} fault (use a node-drain fault)`,
+        );
     }
     if (o.window?.from !== undefined && o.window?.to !== undefined) {
       if (o.window.from >= o.window.to) {

@@ -38,6 +38,7 @@ export const FAULT_TYPES = [
   'node-cordon',
   'node-uncordon',
   'node-drain',
+  'node-shutdown',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
@@ -105,7 +106,9 @@ export type SloSpec =
   | { name: string; type: 'eviction-time'; after: string; workload?: string; maxMs: number }
   | { name: string; type: 'leaderless-time'; component: LeaderComponent; maxMs: number }
   | { name: string; type: 'max-concurrent-leaders'; component: LeaderComponent; max: number }
-  | { name: string; type: 'stuck-terminating'; workload: string; max: number };
+  | { name: string; type: 'stuck-terminating'; workload: string; max: number }
+  | { name: string; type: 'drain-time'; after: string; maxMs: number }
+  | { name: string; type: 'blocked-evictions'; workload?: string; after?: string; maxMs: number };
 
 export interface Scenario {
   metadata: { name: string; description?: string };

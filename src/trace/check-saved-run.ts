@@ -85,6 +85,7 @@ export const EVENT_FIELDS: { [K in TraceEventType]: Record<keyof TraceEventField
     message: 'string',
   },
   'node.drain.failed': { node: 'string', fault: 'string', message: 'string' },
+  'pod.failed': { pod: 'string', node: 'string', reason: 'string', message: 'string' },
   'node.shutdown.started': { node: 'string', fault: 'string', shutdownGracePeriodMs: 'number' },
   'pod.started': { pod: 'string', node: 'string' },
   'pod.stopped': { pod: 'string', node: 'string', reason: 'string' },

@@ -56,6 +56,8 @@ export type TraceEventFields = {
   'pod.started': { pod: string; node: string };
   'pod.stopped': { pod: string; node: string; reason: string };
   'pod.deleted': { pod: string; reason: string };
+  /** The pod's phase became Failed (a graceful node shutdown terminated it). */
+  'pod.failed': { pod: string; node: string; reason: string; message: string };
   'pod.removed': { pod: string };
   'leader.acquired': LeaderFields;
   'leader.lost': LeaderFields;

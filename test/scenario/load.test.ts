@@ -66,6 +66,8 @@ describe('defaults and version profiles', () => {
         nodeStatusUpdateFrequencyMs: 10_000,
         nodeStatusReportFrequencyMs: 300_000,
         nodeLeaseDurationSeconds: 40,
+        shutdownGracePeriodMs: 0,
+        shutdownGracePeriodCriticalPodsMs: 0,
       },
       network: { latency: { minMs: 1, maxMs: 5 } },
     });

@@ -78,6 +78,11 @@ function generateKubernetes(rng: Rng, cp: Shape['cpReplicas']): RawScenario {
   if (rng.chance(0.2)) k.controllerManager.unhealthyZoneThreshold = rng.pick([0.3, 0.55, 0.8]);
   if (rng.chance(0.2)) k.apiServer.defaultUnreachableTolerationSeconds = rng.pick([0, 30, 60, 300]);
   if (rng.chance(0.2)) k.network = { latency: rng.pick(['1ms', '2ms..20ms', '5ms..60ms']) };
+  if (rng.chance(0.4))
+    k.kubelet = rng.pick([
+      { shutdownGracePeriod: '30s', shutdownGracePeriodCriticalPods: '10s' },
+      { shutdownGracePeriod: '5s' },
+    ]);
   return k;
 }
 
@@ -211,6 +216,7 @@ function generateFault(rng: Rng, shape: Shape, type: FaultType, name: string, du
       f.target = { workload: rng.pick(shape.workloads) };
       break;
     case 'node-cordon':
+    case 'node-shutdown':
       f.target = nodeTarget(rng, shape);
       break;
     case 'node-uncordon':

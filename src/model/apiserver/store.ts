@@ -563,6 +563,13 @@ export class ApiStore {
     if ((prev?.status.ready ?? false) !== next.status.ready) {
       this.trace.emit('pod.ready.changed', { pod: name, ready: next.status.ready, by: actor });
     }
+    if (next.status.phase === 'Failed' && prev !== undefined && prev.status.phase !== 'Failed')
+      this.trace.emit('pod.failed', {
+        pod: name,
+        node: next.spec.nodeName ?? '',
+        reason: next.status.reason ?? '',
+        message: next.status.message ?? '',
+      });
   }
 
   private mapOf(kind: Kind): Map<string, ApiObject> {
