@@ -8,7 +8,6 @@
 //   `node.drain.failed` of its node), or the run ended.
 import type { SloSpec } from '../scenario/types.js';
 import type { TraceEvent } from '../trace/events.js';
-import type { SloResult } from '../trace/summary.js';
 import { formatDuration as d } from '../trace/format.js';
 
 type Ev<K extends TraceEvent['type']> = Extract<TraceEvent, { type: K }>;
