@@ -253,17 +253,6 @@ const slo: Schema = {
         'Longest allowed time until the last pod on the hit nodes (other than DaemonSet pods) is deleted.',
       ),
     },
-    'drain-time': {
-      after: s.req(s.string('Name of the node-drain fault the measurement starts at.')),
-      max: maxDuration('Longest allowed time from the start of the drain until every node it drains is empty.'),
-    },
-    'blocked-evictions': {
-      workload: s.opt(s.string("Only evictions of this workload's pods (Kind/name); default: every workload.")),
-      after: s.opt(s.string('Only evictions sent by this node-drain fault; default: any.')),
-      max: maxDuration(
-        "Longest allowed time a pod's evictions were refused (429) before it was evicted or the drain gave up.",
-      ),
-    },
     'leaderless-time': {
       component: s.req(leaderComponent),
       max: maxDuration('Longest allowed interval without an acting leader.'),
@@ -275,6 +264,17 @@ const slo: Schema = {
     'stuck-terminating': {
       workload: sloWorkload,
       max: s.req(s.integer('Most pods allowed to end the run Terminating.', 0)),
+    },
+    'drain-time': {
+      after: s.req(s.string('Name of the node-drain fault the measurement starts at.')),
+      max: maxDuration('Longest allowed time from the start of the drain until every node it drains is empty.'),
+    },
+    'blocked-evictions': {
+      workload: s.opt(s.string("Only evictions of this workload's pods (Kind/name); default: every workload.")),
+      after: s.opt(s.string('Only evictions sent by this node-drain fault; default: any.')),
+      max: maxDuration(
+        "Longest allowed time a pod's evictions were refused (429) before it was evicted or the drain gave up.",
+      ),
     },
   },
 };
