@@ -10,6 +10,7 @@ import type { Process } from '../model/infra/process.js';
 import type { Host } from '../model/infra/host.js';
 import type { Member } from '../model/apiserver/api-server.js';
 import { selectNodes } from './targets.js';
+import { drainNodes, setUnschedulable } from './drain.js';
 
 const OPERATOR_TIMEOUT_MS = 30_000;
 
@@ -315,6 +316,71 @@ function podForceDelete(fc: FaultContext, f: FaultSpec): ActiveFault {
   return { targets };
 }
 
+/** kubectl cordon (node-cordon; kubectl uncordon when the fault ends) or kubectl uncordon (node-uncordon). */
+function nodeCordon(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { cluster, announce, nodes } = fc;
+  const targets = nodes();
+  const cordon = f.type === 'node-cordon';
+  announce(targets);
+  for (const n of targets) setUnschedulable(cluster, n, cordon);
+  return { targets, end: cordon ? () => targets.forEach((n) => setUnschedulable(cluster, n, false)) : undefined };
+}
+
+/** kubectl drain of the target nodes (drain.ts); kubectl uncordon when the fault ends. */
+function nodeDrain(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { cluster, announce, nodes } = fc;
+  const targets = nodes();
+  announce(targets);
+  drainNodes(cluster, targets, {
+    fault: f.name,
+    timeoutMs: f.timeoutMs,
+    disableEviction: f.disableEviction ?? false,
+    gracePeriodSeconds: f.gracePeriodMs === undefined ? undefined : Math.round(f.gracePeriodMs / 1000),
+  });
+  return { targets, end: () => targets.forEach((n) => setUnschedulable(cluster, n, false)) };
+}
+
+/**
+ * A shutdown the kubelet sees coming (systemd's PrepareForShutdown): with graceful node shutdown on
+ * (shutdownGracePeriod > 0) the kubelet reports NotReady and terminates its pods first
+ * (Kubelet.gracefulShutdown), then the host powers off; otherwise it powers off at once, as node-crash.
+ * With `duration` the host boots again when the fault ends (or right after the power-off, if that
+ * comes later).
+ */
+function nodeShutdown(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { cluster, trace, announce, nodes, host } = fc;
+  const targets = nodes();
+  let ended = false;
+  const powerOn = (n: string) => {
+    const h = host(n);
+    if (h.poweredOn) return;
+    trace.emit('host.powered.on', { host: n });
+    h.powerOn();
+  };
+  const powerOff = (n: string) => {
+    const h = host(n);
+    if (!h.poweredOn) return;
+    h.powerOff();
+    trace.emit('host.powered.off', { host: n });
+    if (ended) powerOn(n);
+  };
+  announce(targets);
+  const { shutdownGracePeriodMs } = cluster.spec.kubernetes.kubelet;
+  for (const n of targets) {
+    const kubelet = cluster.kubelets.get(n)!;
+    const graceful = kubelet.gracefulShutdown(() => powerOff(n));
+    if (graceful) trace.emit('node.shutdown.started', { node: n, fault: f.name, shutdownGracePeriodMs });
+    else powerOff(n);
+  }
+  return {
+    targets,
+    end: () => {
+      ended = true;
+      targets.forEach(powerOn);
+    },
+  };
+}
+
 /** The fault catalogue: how each fault type starts, and what ends it. */
 const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault> = {
   'node-crash': nodeCrash,
@@ -332,6 +398,10 @@ const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault>
   'node-delete': nodeDelete,
   'node-out-of-service': nodeOutOfService,
   'pod-force-delete': podForceDelete,
+  'node-cordon': nodeCordon,
+  'node-uncordon': nodeCordon,
+  'node-drain': nodeDrain,
+  'node-shutdown': nodeShutdown,
 };
 
 /** An operator's kubectl call from outside the cluster. */

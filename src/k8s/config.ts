@@ -35,6 +35,10 @@ export interface KubeletConfig {
   nodeStatusUpdateFrequencyMs: number;
   nodeStatusReportFrequencyMs: number;
   nodeLeaseDurationSeconds: number;
+  /** shutdownGracePeriod: how long graceful node shutdown delays the power-off (0: the feature is off). */
+  shutdownGracePeriodMs: number;
+  /** shutdownGracePeriodCriticalPods: the part of it kept for critical pods (priority >= 2,000,000,000). */
+  shutdownGracePeriodCriticalPodsMs: number;
 }
 
 export interface KubernetesConfig {

@@ -3,6 +3,7 @@
 // Objects are immutable snapshots: the API server replaces them on every write and informers hand the
 // same frozen-by-convention object to every reader. Never mutate one; build a new one.
 // Timestamps are milliseconds on the *writer's* local clock, as in a real cluster.
+import type { PdbSpec } from './workloads.js';
 
 export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 
@@ -95,7 +96,33 @@ export interface Pod {
     /** DisruptionTarget=True, set by taint eviction before the delete. */
     disruptionTarget?: string;
     startTimeMs?: number;
+    /** Why a pod is Failed (e.g. Terminated by a graceful node shutdown), and the kubelet's message. */
+    reason?: string;
+    message?: string;
   };
+}
+
+/**
+ * A policy/v1 PodDisruptionBudget. hasim's PDBs each select exactly one workload's pods, so the selector
+ * is the workload's id. Not watched by anyone (no informer holds them): the disruption controller reads
+ * the pods and writes the status; the Eviction API reads and writes both at the API server.
+ */
+export interface PodDisruptionBudget {
+  kind: 'PodDisruptionBudget';
+  metadata: { name: string; generation: number; resourceVersion: number };
+  spec: PdbSpec & { workload: string };
+  status: PdbStatusFields;
+}
+
+/** PodDisruptionBudgetStatus (k8s.io/api/policy/v1). */
+export interface PdbStatusFields {
+  observedGeneration: number;
+  /** Pod name -> when the Eviction API let it go (ms on the API server's clock); the controller prunes it. */
+  disruptedPods: Readonly<Record<string, number>>;
+  disruptionsAllowed: number;
+  currentHealthy: number;
+  desiredHealthy: number;
+  expectedPods: number;
 }
 
 export type ApiObject = Node | Lease | Pod;

@@ -47,7 +47,7 @@ export interface WorkloadSpec {
   scheduling?: PodScheduling;
   startup: { imagePull: RangeMs; ready: RangeMs };
   terminationGracePeriodMs: number;
-  podDisruptionBudget?: { minAvailable?: Count; maxUnavailable?: Count };
+  podDisruptionBudget?: PdbSpec;
   /** Where it was defined, for messages: "spec.workloads[2]" or "document 3 (apps/v1 StatefulSet)". */
   origin: string;
 }
@@ -65,6 +65,16 @@ export function workloadKindOf(id: string): string {
  */
 export function podNamePrefix(w: Pick<WorkloadSpec, 'name' | 'namespace'>): string {
   return w.namespace === undefined || w.namespace === 'default' ? w.name : `${w.namespace}/${w.name}`;
+}
+
+/** unhealthyPodEvictionPolicy of a policy/v1 PodDisruptionBudget (default IfHealthyBudget). */
+export type UnhealthyPodEvictionPolicy = 'IfHealthyBudget' | 'AlwaysAllow';
+
+/** The spec of a PodDisruptionBudget selecting exactly one workload's pods (one of minAvailable, maxUnavailable). */
+export interface PdbSpec {
+  minAvailable?: Count;
+  maxUnavailable?: Count;
+  unhealthyPodEvictionPolicy?: UnhealthyPodEvictionPolicy;
 }
 
 /** A pod's startup when its workload does not say: image pull 1-5 s, Ready 2 s after its containers start. */

@@ -35,10 +35,14 @@ import { scheduler } from './scheduler/scheduler.js';
 import { SchedulerProcess } from './scheduler/scheduler-process.js';
 import { statefulSetController } from './workloads/statefulset-controller.js';
 import { taintEvictionController } from './tainteviction/taint-eviction-controller.js';
+import { disruptionController, pdbNameOf } from './disruption/disruption-controller.js';
 import { Host } from './infra/host.js';
 import { Network } from './infra/network.js';
 import { World } from './infra/world.js';
 import { resolveFastPaths, type FastPaths } from './fast-paths.js';
+
+/** pkg/apis/scheduling SystemCriticalPriority: pods at or above it are critical for graceful node shutdown. */
+const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
 
 /** Controllers the elected kube-controller-manager runs, in start order. */
 export const KCM_CONTROLLERS: ControllerFactory[] = [
@@ -48,6 +52,7 @@ export const KCM_CONTROLLERS: ControllerFactory[] = [
   statefulSetController,
   daemonSetController,
   podGcController,
+  disruptionController,
 ];
 
 /** What the cluster is built from: a validated scenario's spec has this shape. */
@@ -112,6 +117,14 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   const members = (component: string) =>
     layout.instances.filter((i) => i.component === component).map((i) => ({ name: i.name, host: hosts.get(i.host)! }));
   const api = new ApiServer(sim, network, store, members('kube-apiserver'), members('etcd'), world);
+  // The workloads' PodDisruptionBudgets exist from the start, as if applied with them.
+  for (const w of spec.workloads)
+    if (w.podDisruptionBudget)
+      store.createPdb({
+        kind: 'PodDisruptionBudget',
+        metadata: { name: pdbNameOf(w) },
+        spec: { ...w.podDisruptionBudget, workload: w.id },
+      });
   store.chains = new LeaseChains(leaseChainsFit(fastPaths, k, opts.traceHeartbeats ?? false));
   world.beforeChange(() => store.chains.catchUpAll());
 
@@ -128,6 +141,9 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   const kubeletSettings: KubeletSettings = {
     config: k.kubelet,
     startupByWorkload: new Map(spec.workloads.map((w) => [w.id, w.startup])),
+    criticalWorkloads: new Set(
+      spec.workloads.filter((w) => (w.scheduling?.priority ?? 0) >= SYSTEM_CRITICAL_PRIORITY).map((w) => w.id),
+    ),
   };
   const addKubelet = (host: Host, node: NodeSpec) => {
     const kubelet = new Kubelet(ctx, host, node, kubeletSettings, kubelets.size + 1);

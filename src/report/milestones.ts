@@ -7,7 +7,7 @@ import { readySeries } from '../slo/ready-series.js';
 import { faultChains, type ChainStepKind } from './fault-chains.js';
 import { formatClock, formatDuration } from './format.js';
 
-export type MilestoneKind = 'fault' | 'node' | 'taint' | 'zone' | 'leader' | 'eviction' | 'workload';
+export type MilestoneKind = 'fault' | 'node' | 'taint' | 'zone' | 'leader' | 'eviction' | 'workload' | 'drain';
 
 export interface Milestone {
   atMs: number;
@@ -119,6 +119,49 @@ function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
         break;
       case 'pod.scheduled':
         podNode.set(e.pod, e.node);
+        break;
+      case 'node.unschedulable.changed': {
+        const verb = e.unschedulable ? 'cordoned' : 'uncordoned';
+        add(`${e.type}|${verb}`, e, 'drain', e.node, (s) =>
+          s.length === 1 ? `${s[0]} ${verb} (${e.by})` : `${s.length} nodes ${verb} (${e.by}): ${nameList(s, 3)}`,
+        );
+        break;
+      }
+      case 'node.drain.started':
+        single(e, 'drain', `drain of ${e.node} started: ${e.pods} pod${e.pods === 1 ? '' : 's'} to evict`);
+        break;
+      case 'node.drain.finished':
+        single(e, 'drain', `drain of ${e.node} finished: ${e.evicted} pod${e.evicted === 1 ? '' : 's'} evicted`);
+        break;
+      case 'node.drain.timedout':
+        single(
+          e,
+          'drain',
+          `drain of ${e.node} gave up: ${e.message}, ${e.remaining.length} pod${e.remaining.length === 1 ? '' : 's'} left (${nameList(e.remaining, 3)})`,
+        );
+        break;
+      case 'node.drain.failed':
+        single(e, 'drain', `drain of ${e.node} failed: ${e.message}`);
+        break;
+      case 'pod.eviction.refused':
+        add(`${e.type}|${e.pdb}|${e.code}`, e, 'drain', e.pod, (s) => {
+          const pods = [...new Set(s)];
+          return `${s.length === 1 ? 'eviction' : `${s.length} evictions`} of ${nameList(pods, 3)} refused (${e.code}) by PodDisruptionBudget ${e.pdb}`;
+        });
+        break;
+      case 'node.shutdown.started':
+        single(
+          e,
+          'node',
+          `${e.node} graceful shutdown started (shutdownGracePeriod ${formatDuration(e.shutdownGracePeriodMs)})`,
+        );
+        break;
+      case 'pod.failed':
+        add(`${e.type}|${e.node}|${e.reason}`, e, 'eviction', e.pod, (s) =>
+          s.length === 1
+            ? `pod ${s[0]} on ${e.node} Failed (${e.reason})`
+            : `${s.length} pods on ${e.node} Failed (${e.reason}): ${nameList(s, 3)}`,
+        );
         break;
       case 'pod.deleted': {
         const node = podNode.get(e.pod) ?? '';

@@ -9,6 +9,7 @@ import { naturalCompare } from '../trace/format.js';
 import { pointAt, readySeries, runningSeries, type ReadySeries, type RunningPoint } from '../slo/ready-series.js';
 import { formatClock, formatClockShort, formatDuration } from './format.js';
 import { faultMilestones, type FaultMilestone } from './milestones.js';
+import { collectPdbLanes, PDB_ROW, pdbLane } from './pdb-lanes.js';
 
 export const COLLAPSE_NODES_ABOVE = 40;
 /** Above this many workloads, those no SLO names and that dropped least are folded into one chart. */
@@ -114,6 +115,14 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
   const leaderLayout = leaders.map((l) => {
     const top = y + 14;
     y = top + LEADER_ROW * l.slots + 8;
+    return { l, top };
+  });
+  const pdbs = collectPdbLanes(events, endMs);
+  const pdbTop = y;
+  if (pdbs.length) y += 18 + 4;
+  const pdbLayout = pdbs.map((l) => {
+    const top = y;
+    y += PDB_ROW;
     return { l, top };
   });
   const members = collectMembers(events, endMs);
@@ -223,6 +232,11 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
   // 5. Leader election.
   if (leaders.length) sectionTitle(svg, leaderTop + 12, 'Leader election: who leads (hatched red: no leader)');
   for (const l of leaderLayout) leaderLane(svg, x, l.l, l.top);
+
+  // 5a. PodDisruptionBudgets that held evictions back.
+  if (pdbs.length)
+    sectionTitle(svg, pdbTop + 12, 'PodDisruptionBudgets: disruptions allowed (red: none; ticks: refused evictions)');
+  for (const p of pdbLayout) pdbLane(svg, x, p.l, p.top, PLOT_LEFT);
 
   // 5b. API servers and etcd members: without them nothing else can act.
   if (members.length)

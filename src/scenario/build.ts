@@ -186,6 +186,9 @@ function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
         kubelet.nodeStatusUpdateFrequency ??
         D.DEFAULT_KUBELET.nodeStatusReportFrequencyMs,
       nodeLeaseDurationSeconds: kubelet.nodeLeaseDurationSeconds ?? D.DEFAULT_KUBELET.nodeLeaseDurationSeconds,
+      shutdownGracePeriodMs: kubelet.shutdownGracePeriod ?? D.DEFAULT_KUBELET.shutdownGracePeriodMs,
+      shutdownGracePeriodCriticalPodsMs:
+        kubelet.shutdownGracePeriodCriticalPods ?? D.DEFAULT_KUBELET.shutdownGracePeriodCriticalPodsMs,
     },
     network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
   };
@@ -232,6 +235,9 @@ function buildFaults(
     if (f.offset !== undefined) fault.offsetMs = f.offset;
     if (f.rate !== undefined) fault.rate = f.rate;
     if (f.graceful !== undefined) fault.graceful = f.graceful;
+    if (f.timeout !== undefined) fault.timeoutMs = f.timeout;
+    if (f.disableEviction !== undefined) fault.disableEviction = f.disableEviction;
+    if (f.gracePeriod !== undefined) fault.gracePeriodMs = f.gracePeriod;
     return fault as FaultSpec;
   });
   return faults;

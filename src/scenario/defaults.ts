@@ -36,6 +36,9 @@ export const DEFAULT_KUBELET = {
   nodeStatusUpdateFrequencyMs: 10_000,
   nodeStatusReportFrequencyMs: 5 * 60_000,
   nodeLeaseDurationSeconds: 40,
+  // Graceful node shutdown is off unless both are set (pkg/kubelet/nodeshutdown).
+  shutdownGracePeriodMs: 0,
+  shutdownGracePeriodCriticalPodsMs: 0,
 };
 
 /** plugin/pkg/admission/defaulttolerationseconds */

@@ -89,6 +89,8 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
           nodeStatusUpdateFrequency: formatDuration(k.kubelet.nodeStatusUpdateFrequencyMs),
           nodeStatusReportFrequency: formatDuration(k.kubelet.nodeStatusReportFrequencyMs),
           nodeLeaseDurationSeconds: k.kubelet.nodeLeaseDurationSeconds,
+          shutdownGracePeriod: formatDuration(k.kubelet.shutdownGracePeriodMs),
+          shutdownGracePeriodCriticalPods: formatDuration(k.kubelet.shutdownGracePeriodCriticalPodsMs),
         },
         network: { latency: range(k.network.latency) },
       },
@@ -251,6 +253,7 @@ function workload(w: WorkloadSpec): Record<string, unknown> {
     out.podDisruptionBudget = {
       ...(pdb.minAvailable ? { minAvailable: count(pdb.minAvailable) } : {}),
       ...(pdb.maxUnavailable ? { maxUnavailable: count(pdb.maxUnavailable) } : {}),
+      ...(pdb.unhealthyPodEvictionPolicy ? { unhealthyPodEvictionPolicy: pdb.unhealthyPodEvictionPolicy } : {}),
     };
   }
   return out;
@@ -277,6 +280,9 @@ function fault(f: FaultSpec): Record<string, unknown> {
   if (f.offsetMs !== undefined) out.offset = formatDuration(f.offsetMs);
   if (f.rate !== undefined) out.rate = f.rate;
   if (f.graceful !== undefined) out.graceful = f.graceful;
+  if (f.timeoutMs !== undefined) out.timeout = formatDuration(f.timeoutMs);
+  if (f.disableEviction !== undefined) out.disableEviction = f.disableEviction;
+  if (f.gracePeriodMs !== undefined) out.gracePeriod = formatDuration(f.gracePeriodMs);
   return out;
 }
 

@@ -152,6 +152,13 @@ const workload = s.object(
         {
           minAvailable: s.opt(s.count('Pods that must stay available: a number or a percentage "50%".')),
           maxUnavailable: s.opt(s.count('Pods that may be unavailable: a number or a percentage "25%".')),
+          unhealthyPodEvictionPolicy: s.opt(
+            s.enum(
+              ['IfHealthyBudget', 'AlwaysAllow'],
+              'unhealthy pod eviction policy',
+              'When pods that are not Ready may be evicted: IfHealthyBudget (default: only while the budget is met) or AlwaysAllow.',
+            ),
+          ),
         },
         'A PodDisruptionBudget selecting exactly this workload (set one of minAvailable, maxUnavailable).',
       ),
@@ -194,6 +201,19 @@ const fault = s.object(
     graceful: s.opt(
       s.boolean(
         'controller-manager-crash / scheduler-crash: a clean stop (SIGTERM) instead of a crash; kube-scheduler then releases its lease, kube-controller-manager never does.',
+      ),
+    ),
+    timeout: s.opt(
+      s.duration(
+        'node-drain: kubectl drain --timeout; after it the drain gives up (omitted: it waits as long as it takes).',
+      ),
+    ),
+    disableEviction: s.opt(
+      s.boolean('node-drain: kubectl drain --disable-eviction: delete pods directly, bypassing PodDisruptionBudgets.'),
+    ),
+    gracePeriod: s.opt(
+      s.duration(
+        "node-drain: kubectl drain --grace-period for every pod (omitted: each pod's own terminationGracePeriod).",
       ),
     ),
   },
@@ -265,6 +285,17 @@ const slo: Schema = {
     'stuck-terminating': {
       workload: sloWorkload,
       max: s.req(s.integer('Most pods allowed to end the run Terminating.', 0)),
+    },
+    'drain-time': {
+      after: s.req(s.string('Name of the node-drain fault the measurement starts at.')),
+      max: maxDuration('Longest allowed time from the start of the drain until every node it drains is empty.'),
+    },
+    'blocked-evictions': {
+      workload: s.opt(s.string("Only evictions of this workload's pods (Kind/name); default: every workload.")),
+      after: s.opt(s.string('Only evictions sent by this node-drain fault; default: any.')),
+      max: maxDuration(
+        "Longest allowed time a pod's evictions were refused (429) before it was evicted or the drain gave up.",
+      ),
     },
   },
 };
@@ -401,6 +432,16 @@ export const scenarioSchema: ObjectSchema = s.object(
                     ),
                     nodeLeaseDurationSeconds: s.opt(
                       s.integer('Node Lease duration; the lease is renewed every 0.25 × this (default 40).', 1),
+                    ),
+                    shutdownGracePeriod: s.opt(
+                      s.duration(
+                        'Graceful node shutdown: how long the kubelet delays a shutdown to terminate pods (default 0s: off; a node-shutdown fault is then a plain power-off).',
+                      ),
+                    ),
+                    shutdownGracePeriodCriticalPods: s.opt(
+                      s.duration(
+                        'The part of shutdownGracePeriod kept for critical pods (priority >= 2000000000), which are terminated last (default 0s).',
+                      ),
                     ),
                   },
                   'Kubelet settings, the same on every node.',

@@ -71,6 +71,10 @@ const FAULT_TARGETS: Record<FaultType, TargetRules> = {
   'node-delete': { selectors: NODE_SELECTORS },
   'node-out-of-service': { selectors: NODE_SELECTORS },
   'pod-force-delete': { selectors: ['workload'] },
+  'node-cordon': { selectors: NODE_SELECTORS },
+  'node-uncordon': { selectors: NODE_SELECTORS },
+  'node-drain': { selectors: NODE_SELECTORS },
+  'node-shutdown': { selectors: NODE_SELECTORS },
 };
 
 const FAULT_ONLY_FIELDS: Record<string, readonly FaultType[]> = {
@@ -79,6 +83,9 @@ const FAULT_ONLY_FIELDS: Record<string, readonly FaultType[]> = {
   offset: ['clock-skew'],
   rate: ['clock-skew'],
   from: ['network-partition'],
+  timeout: ['node-drain'],
+  disableEviction: ['node-drain'],
+  gracePeriod: ['node-drain'],
 };
 
 /** What every group of checks reads, and how it reports. */
@@ -225,6 +232,14 @@ function checkKubernetes(c: CheckContext): void {
   const gracePath =
     rawK.controllerManager?.nodeMonitorGracePeriod !== undefined ? [...cmPath, 'nodeMonitorGracePeriod'] : cmPath;
   const renewIntervalMs = k.kubelet.nodeLeaseDurationSeconds * 250;
+  const { shutdownGracePeriodMs, shutdownGracePeriodCriticalPodsMs } = k.kubelet;
+  if (shutdownGracePeriodCriticalPodsMs > shutdownGracePeriodMs)
+    error(
+      ['spec', 'kubernetes', 'kubelet', 'shutdownGracePeriodCriticalPods'],
+      'inconsistent-timing',
+      `shutdownGracePeriodCriticalPods (${formatDuration(shutdownGracePeriodCriticalPodsMs)}) must not exceed shutdownGracePeriod (${formatDuration(shutdownGracePeriodMs)})`,
+      'the kubelet rejects this configuration (pkg/kubelet/apis/config/validation: ShutdownGracePeriodCriticalPods <= ShutdownGracePeriod)',
+    );
   if (grace !== undefined && grace <= renewIntervalMs) {
     error(
       gracePath,
@@ -473,6 +488,7 @@ function checkFaults(c: CheckContext): TargetContext {
     if (type === 'clock-skew' && f.offset === undefined && f.rate === undefined) {
       error(path, 'missing-field', 'a clock-skew fault needs offset and/or rate');
     }
+    checkDrainFields(f, path, error);
     if (f.target === undefined) {
       if (!rules.optional && !rawHas(original, [...path, 'target'])) {
         error(
@@ -520,6 +536,20 @@ function checkFaults(c: CheckContext): TargetContext {
   return ctx;
 }
 
+/** node-drain's kubectl flags, and node-uncordon (an instant action, nothing to end). */
+function checkDrainFields(f: Raw, path: Array<string | number>, error: CheckContext['error']): void {
+  if (f.type === 'node-uncordon' && f.duration !== undefined)
+    error(
+      [...path, 'duration'],
+      'not-applicable',
+      'a node-uncordon fault has no duration (it is a single kubectl uncordon)',
+    );
+  if (f.gracePeriod !== undefined && f.gracePeriod % 1000 !== 0)
+    error([...path, 'gracePeriod'], 'out-of-range', 'kubectl drain --grace-period takes whole seconds');
+  if (f.timeout === 0)
+    error([...path, 'timeout'], 'out-of-range', 'must be longer than 0s (omit it to wait as long as the drain takes)');
+}
+
 /** SLOs: references to faults and workloads that exist, windows within the run. */
 function checkSlos(c: CheckContext, ctx: TargetContext): void {
   const { spec, rawSpec, error } = c;
@@ -540,6 +570,14 @@ function checkSlos(c: CheckContext, ctx: TargetContext): void {
     }
     if (o.after !== undefined && !faultNames.includes(o.after)) {
       error([...path, 'after'], 'unknown-reference', `unknown fault "${o.after}"${namesSuffix(o.after, faultNames)}`);
+    } else if ((o.type === 'drain-time' || o.type === 'blocked-evictions') && o.after !== undefined) {
+      const type = (rawSpec.faults as Raw[]).find((f) => f?.name === o.after)?.type;
+      if (type !== 'node-drain')
+        error(
+          [...path, 'after'],
+          'wrong-fault-type',
+          `${o.type} measures a drain, but fault "${o.after}" is a ${type} fault (use a node-drain fault)`,
+        );
     }
     if (o.window?.from !== undefined && o.window?.to !== undefined) {
       if (o.window.from >= o.window.to) {

@@ -38,6 +38,10 @@ export const FAULT_TYPES = [
   'node-delete',
   'node-out-of-service',
   'pod-force-delete',
+  'node-cordon',
+  'node-uncordon',
+  'node-drain',
+  'node-shutdown',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
@@ -85,6 +89,12 @@ export interface FaultSpec {
   rate?: number;
   /** controller-manager-crash / scheduler-crash: a clean stop (SIGTERM) instead of a crash. */
   graceful?: boolean;
+  /** node-drain: kubectl drain --timeout (absent: wait forever). */
+  timeoutMs?: number;
+  /** node-drain: kubectl drain --disable-eviction (DELETE instead of the Eviction API). */
+  disableEviction?: boolean;
+  /** node-drain: kubectl drain --grace-period, in ms (absent: each pod's own). */
+  gracePeriodMs?: number;
 }
 
 export { SLO_TYPES, type SloType } from '../trace/summary.js';
@@ -99,7 +109,9 @@ export type SloSpec =
   | { name: string; type: 'eviction-time'; after: string; workload?: string; maxMs: number }
   | { name: string; type: 'leaderless-time'; component: LeaderComponent; maxMs: number }
   | { name: string; type: 'max-concurrent-leaders'; component: LeaderComponent; max: number }
-  | { name: string; type: 'stuck-terminating'; workload: string; max: number };
+  | { name: string; type: 'stuck-terminating'; workload: string; max: number }
+  | { name: string; type: 'drain-time'; after: string; maxMs: number }
+  | { name: string; type: 'blocked-evictions'; workload?: string; after?: string; maxMs: number };
 
 export interface Scenario {
   metadata: { name: string; description?: string };

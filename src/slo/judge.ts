@@ -5,6 +5,7 @@ import type { Count, LeaderComponent, SloSpec } from '../scenario/types.js';
 import type { TraceEvent } from '../trace/events.js';
 import type { SloResult } from '../trace/summary.js';
 import { formatClock, formatDuration } from '../trace/format.js';
+import { judgeBlockedEvictions, judgeDrainTime } from './drain-slos.js';
 import { pointAt, readySeries, type ReadyPoint, type ReadySeries } from './ready-series.js';
 import { workloadKindOf } from '../k8s/workloads.js';
 
@@ -76,6 +77,14 @@ function judgeOne(slo: SloSpec, ctx: TraceIndex): SloResult {
       return maxConcurrentLeaders(slo, ctx);
     case 'stuck-terminating':
       return stuckTerminating(slo, ctx);
+    case 'drain-time': {
+      const r = judgeDrainTime(slo, ctx.events, ctx.runEndMs);
+      return durationResult(slo, r.measuredMs, r.message, r.violation);
+    }
+    case 'blocked-evictions': {
+      const r = judgeBlockedEvictions(slo, ctx.events, ctx.runEndMs);
+      return durationResult(slo, r.measuredMs, r.message, r.violation);
+    }
   }
 }
 

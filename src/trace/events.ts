@@ -56,11 +56,42 @@ export type TraceEventFields = {
   'pod.started': { pod: string; node: string };
   'pod.stopped': { pod: string; node: string; reason: string };
   'pod.deleted': { pod: string; reason: string };
+  /** The pod's phase became Failed (a graceful node shutdown terminated it). */
+  'pod.failed': { pod: string; node: string; reason: string; message: string };
   'pod.removed': { pod: string };
   'leader.acquired': LeaderFields;
   'leader.lost': LeaderFields;
   'component.started': LeaderFields;
   'component.stopped': LeaderFields;
+  /** spec.unschedulable changed (kubectl cordon / uncordon, drain). */
+  'node.unschedulable.changed': { node: string; unschedulable: boolean; by: string };
+  /** A PodDisruptionBudget's status counts changed (by the disruption controller or the Eviction API). */
+  'pdb.status.changed': {
+    pdb: string;
+    workload: string;
+    disruptionsAllowed: number;
+    currentHealthy: number;
+    desiredHealthy: number;
+    expectedPods: number;
+    by: string;
+  };
+  /** The Eviction API refused to evict a pod (429 while its PDB allows no disruption, 403, 500). */
+  'pod.eviction.refused': {
+    pod: string;
+    node: string;
+    workload: string;
+    pdb: string;
+    code: number;
+    message: string;
+    by: string;
+  };
+  /** kubectl drain (a node-drain fault) on one node: started after the cordon, finished, timed out or failed. */
+  'node.drain.started': { node: string; fault: string; pods: number };
+  'node.drain.finished': { node: string; fault: string; evicted: number };
+  'node.drain.timedout': { node: string; fault: string; timeoutMs: number; remaining: string[]; message: string };
+  'node.drain.failed': { node: string; fault: string; message: string };
+  /** Graceful node shutdown (a node-shutdown fault): the kubelet's shutdown manager saw the shutdown coming. */
+  'node.shutdown.started': { node: string; fault: string; shutdownGracePeriodMs: number };
   'zone.state.changed': { zone: string; from: ZoneState; to: ZoneState };
   'slo.violated': { slo: string; measured: number | string };
 };

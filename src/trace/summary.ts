@@ -11,6 +11,8 @@ export const SLO_TYPES = [
   'leaderless-time',
   'max-concurrent-leaders',
   'stuck-terminating',
+  'drain-time',
+  'blocked-evictions',
 ] as const;
 export type SloType = (typeof SLO_TYPES)[number];
 

@@ -66,6 +66,8 @@ describe('defaults and version profiles', () => {
         nodeStatusUpdateFrequencyMs: 10_000,
         nodeStatusReportFrequencyMs: 300_000,
         nodeLeaseDurationSeconds: 40,
+        shutdownGracePeriodMs: 0,
+        shutdownGracePeriodCriticalPodsMs: 0,
       },
       network: { latency: { minMs: 1, maxMs: 5 } },
     });
@@ -423,7 +425,7 @@ describe('JSON Schema', () => {
     expect(cm.properties.nodeMonitorGracePeriod).toMatchObject({ type: 'string' });
     expect(cm.properties.nodeMonitorGracePeriod.description).toContain('--node-monitor-grace-period');
     expect(scenario.properties.spec.properties.faults.items.properties.type.enum).toContain('node-crash');
-    expect(scenario.properties.spec.properties.slos.items.oneOf).toHaveLength(8);
+    expect(scenario.properties.spec.properties.slos.items.oneOf).toHaveLength(10);
   });
 
   test('its duration pattern agrees with the validator', () => {

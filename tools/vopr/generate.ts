@@ -81,6 +81,11 @@ function generateKubernetes(rng: Rng, cp: Shape['cpReplicas']): RawScenario {
   if (rng.chance(0.2)) k.controllerManager.unhealthyZoneThreshold = rng.pick([0.3, 0.55, 0.8]);
   if (rng.chance(0.2)) k.apiServer.defaultUnreachableTolerationSeconds = rng.pick([0, 30, 60, 300]);
   if (rng.chance(0.2)) k.network = { latency: rng.pick(['1ms', '2ms..20ms', '5ms..60ms']) };
+  if (rng.chance(0.4))
+    k.kubelet = rng.pick([
+      { shutdownGracePeriod: '30s', shutdownGracePeriodCriticalPods: '10s' },
+      { shutdownGracePeriod: '5s' },
+    ]);
   return k;
 }
 
@@ -125,6 +130,7 @@ function generateWorkloads(rng: Rng, shape: Shape, groups: RawScenario[]): RawSc
     if (rng.chance(0.2)) w.terminationGracePeriod = rng.pick(['0s', '5s', '30s', '2m']);
     if (kind !== 'DaemonSet' && rng.chance(0.3))
       w.podDisruptionBudget = rng.chance(0.5) ? { minAvailable: rng.int(0, w.replicas) } : { maxUnavailable: '50%' };
+    if (w.podDisruptionBudget && rng.chance(0.3)) w.podDisruptionBudget.unhealthyPodEvictionPolicy = 'AlwaysAllow';
     out.push(w);
     shape.workloads.push(`${kind}/${w.name}`);
   }
@@ -220,6 +226,20 @@ function generateFault(rng: Rng, shape: Shape, type: FaultType, name: string, du
       break;
     case 'pod-force-delete':
       f.target = { workload: rng.pick(shape.workloads) };
+      break;
+    case 'node-cordon':
+    case 'node-shutdown':
+      f.target = nodeTarget(rng, shape);
+      break;
+    case 'node-uncordon':
+      f.target = nodeTarget(rng, shape);
+      delete f.duration;
+      break;
+    case 'node-drain':
+      f.target = nodeTarget(rng, shape);
+      if (rng.chance(0.6)) f.timeout = rng.pick(['30s', '2m', '10m']);
+      if (rng.chance(0.15)) f.disableEviction = true;
+      if (rng.chance(0.2)) f.gracePeriod = rng.pick(['0s', '5s', '60s']);
       break;
   }
   return f;

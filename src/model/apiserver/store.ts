@@ -15,7 +15,9 @@ import {
   type Kind,
   type Lease,
   type Node,
+  type PdbStatusFields,
   type Pod,
+  type PodDisruptionBudget,
   TAINT_NOT_READY,
   TAINT_UNREACHABLE,
   podMeta,
@@ -23,7 +25,17 @@ import {
   readyCondition,
 } from '../../k8s/objects.js';
 
-export type ApiFailure = 'Timeout' | 'NotFound' | 'Conflict' | 'AlreadyExists' | 'Unavailable' | 'Invalid';
+export type ApiFailure =
+  | 'Timeout'
+  | 'NotFound'
+  | 'Conflict'
+  | 'AlreadyExists'
+  | 'Unavailable'
+  | 'Invalid'
+  /** 429: an eviction the PodDisruptionBudget does not allow now (eviction.ts). */
+  | 'TooManyRequests'
+  /** 403: an eviction upstream forbids outright (a negative disruptionsAllowed, too many unconfirmed evictions). */
+  | 'Forbidden';
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; reason: ApiFailure };
 
 export const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
@@ -82,6 +94,9 @@ export class ApiStore {
   readonly pods = new Map<string, Pod>();
   /** Keyed by leaseKey: a node's lease by its name, any other "namespace/name". */
   readonly leases = new Map<string, Lease>();
+  /** PodDisruptionBudgets by name (one namespace), and by the workload each selects. */
+  readonly pdbs = new Map<string, PodDisruptionBudget>();
+  readonly pdbByWorkload = new Map<string, PodDisruptionBudget>();
   private rv = 0;
   private uid = 0;
   private readonly watchers: Record<Kind, Set<StoreWatcher>> = { Node: new Set(), Lease: new Set(), Pod: new Set() };
@@ -213,6 +228,82 @@ export class ApiStore {
     };
     if (cur.metadata.deletionTimestampMs === undefined) this.emitPodDeleted(cur, opts.reason);
     return ok(this.replace(cur, next, actor, name));
+  }
+
+  /** Creates a PodDisruptionBudget (generation 1, status not yet observed by the disruption controller). */
+  createPdb(
+    pdb: Omit<PodDisruptionBudget, 'metadata' | 'status'> & { metadata: { name: string } },
+  ): ApiResult<PodDisruptionBudget> {
+    if (this.pdbs.has(pdb.metadata.name)) return fail('AlreadyExists');
+    const created: PodDisruptionBudget = {
+      kind: 'PodDisruptionBudget',
+      metadata: { name: pdb.metadata.name, generation: 1, resourceVersion: ++this.rv },
+      spec: pdb.spec,
+      status: {
+        observedGeneration: 0,
+        disruptedPods: {},
+        disruptionsAllowed: 0,
+        currentHealthy: 0,
+        desiredHealthy: 0,
+        expectedPods: 0,
+      },
+    };
+    this.pdbs.set(created.metadata.name, created);
+    this.pdbByWorkload.set(created.spec.workload, created);
+    return ok(created);
+  }
+
+  /**
+   * UpdateStatus of a PodDisruptionBudget, if its resourceVersion still matches (the disruption
+   * controller and the Eviction API both write it). Traces `pdb.status.changed` when a count changes.
+   */
+  updatePdbStatus(
+    name: string,
+    resourceVersion: number,
+    status: PdbStatusFields,
+    actor: string,
+  ): ApiResult<PodDisruptionBudget> {
+    const cur = this.pdbs.get(name);
+    if (!cur) return fail('NotFound');
+    if (cur.metadata.resourceVersion !== resourceVersion) return fail('Conflict');
+    const next: PodDisruptionBudget = {
+      kind: 'PodDisruptionBudget',
+      metadata: { ...cur.metadata, resourceVersion: ++this.rv },
+      spec: cur.spec,
+      status,
+    };
+    this.pdbs.set(name, next);
+    this.pdbByWorkload.set(next.spec.workload, next);
+    const a = cur.status;
+    if (
+      a.disruptionsAllowed !== status.disruptionsAllowed ||
+      a.currentHealthy !== status.currentHealthy ||
+      a.desiredHealthy !== status.desiredHealthy ||
+      a.expectedPods !== status.expectedPods
+    )
+      this.trace.emit('pdb.status.changed', {
+        pdb: name,
+        workload: next.spec.workload,
+        disruptionsAllowed: status.disruptionsAllowed,
+        currentHealthy: status.currentHealthy,
+        desiredHealthy: status.desiredHealthy,
+        expectedPods: status.expectedPods,
+        by: actor,
+      });
+    return ok(next);
+  }
+
+  /** Traces an eviction the API server refused (eviction.ts), as the store traces every write it sees. */
+  traceEvictionRefused(pod: Pod, pdb: string, code: number, message: string, actor: string): void {
+    this.trace.emit('pod.eviction.refused', {
+      pod: pod.metadata.name,
+      node: pod.spec.nodeName ?? '',
+      workload: pod.metadata.workload,
+      pdb,
+      code,
+      message,
+      by: actor,
+    });
   }
 
   deleteNode(name: string, actor: string): ApiResult<undefined> {
@@ -444,6 +535,8 @@ export class ApiStore {
         by: actor === 'kubelet' ? 'kubelet' : 'node-lifecycle-controller',
       });
     }
+    if (prev !== undefined && prev.spec.unschedulable !== next.spec.unschedulable)
+      this.trace.emit('node.unschedulable.changed', { node: name, unschedulable: next.spec.unschedulable, by: actor });
     const before = prev?.spec.taints ?? [];
     const after = next.spec.taints;
     if (before === after) return;
@@ -470,6 +563,13 @@ export class ApiStore {
     if ((prev?.status.ready ?? false) !== next.status.ready) {
       this.trace.emit('pod.ready.changed', { pod: name, ready: next.status.ready, by: actor });
     }
+    if (next.status.phase === 'Failed' && prev !== undefined && prev.status.phase !== 'Failed')
+      this.trace.emit('pod.failed', {
+        pod: name,
+        node: next.spec.nodeName ?? '',
+        reason: next.status.reason ?? '',
+        message: next.status.message ?? '',
+      });
   }
 
   private mapOf(kind: Kind): Map<string, ApiObject> {

@@ -156,6 +156,8 @@ export interface KubeletSettings {
   config: KubeletConfig;
   /** How each workload's pods start (image pull, then readiness), by workload id (`Kind/name`). */
   startupByWorkload: ReadonlyMap<string, WorkloadSpec['startup']>;
+  /** Workloads whose pods are critical for graceful node shutdown (priority >= 2,000,000,000). */
+  criticalWorkloads?: ReadonlySet<string>;
 }
 
 /** The conditions the kubelet's setters produce (Ready True, no pressure). */
@@ -181,15 +183,23 @@ const DESIRED: ReadonlyArray<Pick<NodeCondition, 'type' | 'status' | 'reason' | 
   { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
 ];
 const DESIRED_TYPES = new Set<NodeConditionType>(DESIRED.map((d) => d.type));
+/** The same during a graceful node shutdown: the runtime state's error makes Ready False. */
+const DESIRED_SHUTTING_DOWN: typeof DESIRED = DESIRED.map((d) =>
+  d.type === 'Ready'
+    ? { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'node is shutting down' }
+    : d,
+);
 
 /** The setters applied to `existing`; `changed` ignores heartbeat times (nodeStatusHasChanged). */
 export function computeNodeConditions(
   existing: readonly NodeCondition[],
   nowMs: number,
+  /** The shutdown manager saw a shutdown coming: Ready is False (pkg/kubelet/nodeshutdown). */
+  shuttingDown = false,
 ): { conditions: NodeCondition[]; changed: boolean } {
   const conditions: NodeCondition[] = existing.filter((c) => !DESIRED_TYPES.has(c.type));
   let changed = false;
-  for (const d of DESIRED) {
+  for (const d of shuttingDown ? DESIRED_SHUTTING_DOWN : DESIRED) {
     const prev = existing.find((c) => c.type === d.type);
     const same = prev !== undefined && prev.status === d.status;
     if (!same || prev.reason !== d.reason || prev.message !== d.message) changed = true;
@@ -213,6 +223,9 @@ export class Kubelet extends Process implements LeaseChain {
   private readonly pulledImages = new Set<string>();
 
   // ---- per incarnation ----
+  /** A graceful node shutdown is under way (gracefulShutdown): Ready is False and no pod is started. */
+  private shuttingDown = false;
+  private podInformer: Informer<Pod> | undefined;
   private registered = false;
   private latestLease: Lease | undefined;
   private lastStatusReportMs = -Infinity;
@@ -359,6 +372,7 @@ export class Kubelet extends Process implements LeaseChain {
 
   protected onStart(): void {
     const phaseMs = this.phaseMs;
+    this.shuttingDown = false;
     this.registered = false;
     this.latestLease = undefined;
     this.lastStatusReportMs = -Infinity;
@@ -390,6 +404,7 @@ export class Kubelet extends Process implements LeaseChain {
       }
     });
     pods.start();
+    this.podInformer = pods;
 
     const statusPeriodMs = this.cfg.nodeStatusUpdateFrequencyMs;
     this.statusLoop = this.slidingLoop(
@@ -427,6 +442,7 @@ export class Kubelet extends Process implements LeaseChain {
       for (const name of this.runningPods()) this.killContainers(name, 'host powered off');
     }
     this.nodeInformer = undefined;
+    this.podInformer = undefined;
   }
 
   /**
@@ -623,7 +639,7 @@ export class Kubelet extends Process implements LeaseChain {
       // cached object: decided once per object, not on every 10 s sync.
       if (cached !== this.checkedNode) {
         this.checkedNode = cached;
-        this.checkedNodeChanged = computeNodeConditions(cached.status.conditions, 0).changed;
+        this.checkedNodeChanged = computeNodeConditions(cached.status.conditions, 0, this.shuttingDown).changed;
       }
       if (!this.checkedNodeChanged && this.now() - this.lastStatusReportMs < this.cfg.nodeStatusReportFrequencyMs)
         return done();
@@ -637,7 +653,7 @@ export class Kubelet extends Process implements LeaseChain {
           'Node',
           this.nodeName,
           (cur) => {
-            const { conditions, changed } = computeNodeConditions(cur.status.conditions, nowMs);
+            const { conditions, changed } = computeNodeConditions(cur.status.conditions, nowMs, this.shuttingDown);
             // A retry read the object fresh: it too patches only on a change or when a report is due.
             if (!fromCache && !changed && !(nowMs - this.lastStatusReportMs >= this.cfg.nodeStatusReportFrequencyMs))
               return undefined;
@@ -651,7 +667,7 @@ export class Kubelet extends Process implements LeaseChain {
           // The Node just written is what the next sync would check (the object its watch event carries):
           // checked now, the loop can skip the syncs after it at once if the watch has brought it already.
           this.checkedNode = r.value;
-          this.checkedNodeChanged = computeNodeConditions(r.value.status.conditions, 0).changed;
+          this.checkedNodeChanged = computeNodeConditions(r.value.status.conditions, 0, this.shuttingDown).changed;
           done();
         } else this.updateNodeStatus(tryNumber + 1, done);
       },
@@ -1044,6 +1060,13 @@ export class Kubelet extends Process implements LeaseChain {
       this.terminate(pod);
       return;
     }
+    // A terminal pod never runs again; during a shutdown nothing new starts (the shutdown manager's
+    // admission handler rejects it).
+    if (pod.status.phase === 'Failed' || pod.status.phase === 'Succeeded') return;
+    if (this.shuttingDown) {
+      if (!this.containers.has(name)) this.shutdownPod(pod, 0, () => {});
+      return;
+    }
     // Containers of another uid were killed just above.
     const running = c !== undefined && c.uid === uid ? c : undefined;
     if (running) {
@@ -1271,6 +1294,102 @@ export class Kubelet extends Process implements LeaseChain {
     const w = this.work.get(name);
     if (w !== undefined && w.starting === pod.metadata.uid) w.starting = -1;
     if (this.containers.get(name)?.uid === pod.metadata.uid) this.killContainers(name, 'pod removed from API');
+  }
+
+  /**
+   * Graceful node shutdown (pkg/kubelet/nodeshutdown/nodeshutdown_manager_linux.go processShutdownEvent,
+   * killPods; pkg/kubelet/nodeshutdown/nodeshutdown_manager.go groupByPriority): the node reports
+   * Ready=False "node is shutting down" at once, then pods are killed in two groups, ordinary pods with
+   * shutdownGracePeriod - shutdownGracePeriodCriticalPods, then critical pods (priority >= 2,000,000,000)
+   * with shutdownGracePeriodCriticalPods, each pod's grace the smaller of its group's and its own; a group
+   * ends when its pods have stopped or its period has passed. A killed pod gets phase Failed, reason
+   * Terminated, message "Pod was terminated in response to imminent node shutdown." and the
+   * DisruptionTarget condition (TerminationByKubelet). Then `powerOff` runs. Returns false (nothing done)
+   * when the feature is off (shutdownGracePeriod 0) or the kubelet does not run: the host just powers off.
+   */
+  gracefulShutdown(powerOff: () => void): boolean {
+    const totalMs = this.cfg.shutdownGracePeriodMs;
+    const criticalMs = this.cfg.shutdownGracePeriodCriticalPodsMs;
+    if (totalMs <= 0 || !this.running || this.shuttingDown) return false;
+    this.shuttingDown = true;
+    // syncNodeStatus at once, whatever the status loop skipped.
+    if (this.statusSkip !== undefined) this.unskipStatusSyncs(this.statusSkip, false);
+    this.checkedNode = undefined;
+    if (this.registered) this.updateNodeStatus(0, () => {});
+    const pods = [...(this.podInformer?.cache.values() ?? [])]
+      .filter(
+        (p) =>
+          p.metadata.deletionTimestampMs === undefined && p.status.phase !== 'Failed' && p.status.phase !== 'Succeeded',
+      )
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    const critical = this.settings.criticalWorkloads;
+    const groups = [
+      { pods: pods.filter((p) => !critical?.has(p.metadata.workload)), periodMs: totalMs - criticalMs },
+      { pods: pods.filter((p) => critical?.has(p.metadata.workload) ?? false), periodMs: criticalMs },
+    ];
+    const runGroup = (i: number) => {
+      if (i >= groups.length) return powerOff();
+      const g = groups[i];
+      let left = g.pods.length;
+      let over = false;
+      const next = () => {
+        if (over) return;
+        over = true;
+        runGroup(i + 1);
+      };
+      if (left === 0) return next();
+      const timer = this.after(g.periodMs, next, `${this.name}/shutdown-group`);
+      for (const p of g.pods)
+        this.shutdownPod(p, Math.min(g.periodMs, p.spec.terminationGracePeriodSeconds * 1000), () => {
+          if (--left === 0) {
+            this.cancel(timer);
+            next();
+          }
+        });
+    };
+    runGroup(0);
+    return true;
+  }
+
+  /** killPodFunc with the node-shutdown status: containers stop within graceMs, then the pod is Failed. */
+  private shutdownPod(pod: Pod, graceMs: number, stopped: () => void): void {
+    const name = pod.metadata.name;
+    const uid = pod.metadata.uid;
+    const w = this.workOf(name);
+    if (w.starting === uid) w.starting = -1;
+    w.probing = -1;
+    const running = this.containers.get(name)?.uid === uid;
+    const stopMs = running ? Math.min(graceMs, this.podsRng.between(STOP_MS_MIN, STOP_MS_MAX)) : 0;
+    this.post(
+      stopMs,
+      () => {
+        if (this.containers.get(name)?.uid === uid) this.killContainers(name, 'node shutdown');
+        // The final status goes to the API server before the group may end and the host power off.
+        this.api<Pod>(
+          'pod-status',
+          (s) =>
+            s.patch<Pod>(
+              'Pod',
+              name,
+              (cur) =>
+                cur.metadata.uid !== uid || cur.status.phase === 'Failed'
+                  ? undefined
+                  : {
+                      ...cur,
+                      status: {
+                        ...podStatus('Failed', false, 'TerminationByKubelet', cur.status.startTimeMs),
+                        reason: 'Terminated',
+                        message: 'Pod was terminated in response to imminent node shutdown.',
+                      },
+                    },
+              ACTOR,
+            ),
+          () => {},
+        );
+        stopped();
+      },
+      this.stopPodLabel,
+    );
   }
 
   private killContainers(name: string, reason: string): void {

@@ -1,14 +1,13 @@
 // PodDisruptionBudget accounting as pkg/controller/disruption/disruption.go computes the status
 // (getExpectedPodCount, countHealthyPods, updatePdbStatus): currentHealthy, desiredHealthy,
-// expectedPods and disruptionsAllowed. hasim only accounts: nothing consults it before deleting, which
-// is faithful for the failure paths it models, because taint-based eviction and PodGC delete pods
-// directly and never go through the Eviction API that honours PDBs.
+// expectedPods and disruptionsAllowed. The disruption controller (src/model/disruption) writes it to the
+// PDB's status, which the Eviction API (src/model/apiserver/eviction.ts) consults; taint-based eviction
+// and PodGC delete pods directly and never go through the Eviction API, as upstream.
 //
 // Simplifications: the scale of the owning controller is the workload's desired count (DaemonSets:
 // eligible nodes); percentages round up (GetScaledValueFromIntOrPercent(..., roundUp=true)), as upstream.
 import type { Count } from '../../k8s/config.js';
 import type { WorkloadSpec } from '../../k8s/workloads.js';
-import type { Pod } from '../../k8s/objects.js';
 
 export interface PdbStatus {
   expectedPods: number;
@@ -25,15 +24,29 @@ function scaled(c: Count, total: number): number {
  * The status a PDB over workload `w` would have, given the workload's pods and its desired count.
  * Undefined when the workload has no podDisruptionBudget.
  */
-export function pdbStatus(w: WorkloadSpec, pods: Iterable<Pod>, desired: number): PdbStatus | undefined {
+/** What countHealthyPods reads of a pod (a Pod is one). */
+export interface PdbPod {
+  metadata: { name: string; deletionTimestampMs?: number };
+  status: { ready: boolean };
+}
+
+export function pdbStatus(
+  w: WorkloadSpec,
+  pods: Iterable<PdbPod>,
+  desired: number,
+  /** Pods in status.disruptedPods whose deletion is still expected: not counted healthy (countHealthyPods). */
+  disrupted?: (podName: string) => boolean,
+): PdbStatus | undefined {
   const pdb = w.podDisruptionBudget;
   if (!pdb) return undefined;
   let podCount = 0;
   let currentHealthy = 0;
   for (const p of pods) {
     podCount++;
-    // countHealthyPods: not being deleted and Ready.
-    if (p.metadata.deletionTimestampMs === undefined && p.status.ready) currentHealthy++;
+    // countHealthyPods: not being deleted, not just evicted, and Ready.
+    if (p.metadata.deletionTimestampMs !== undefined) continue;
+    if (disrupted !== undefined && disrupted(p.metadata.name)) continue;
+    if (p.status.ready) currentHealthy++;
   }
   let expectedPods: number;
   let desiredHealthy: number;

@@ -1,0 +1,113 @@
+// The planned-disruption SLOs of docs/scenario-format.md#specslos, judged on the trace alone:
+// - drain-time: from the start of a node-drain fault until each node it drains is empty
+//   (`node.drain.finished` for every target node). A drain that timed out, failed or was still running
+//   at the end has no value and fails.
+// - blocked-evictions: the longest time one pod's evictions were refused (429 from its
+//   PodDisruptionBudget): from the first `pod.eviction.refused` of a blocked stretch until the pod was
+//   evicted (`pod.deleted`), or the drain that asked gave up on it (`node.drain.timedout` /
+//   `node.drain.failed` of its node), or the run ended.
+import type { SloSpec } from '../scenario/types.js';
+import type { TraceEvent } from '../trace/events.js';
+import { formatDuration as d } from '../trace/format.js';
+
+type Ev<K extends TraceEvent['type']> = Extract<TraceEvent, { type: K }>;
+
+interface Result {
+  measuredMs: number | null;
+  message: string;
+  violation?: { atMs: number; by?: TraceEvent };
+}
+
+export function judgeDrainTime(
+  slo: Extract<SloSpec, { type: 'drain-time' }>,
+  events: readonly TraceEvent[],
+  runEndMs: number,
+): Result {
+  const fault = events.find((e): e is Ev<'fault.started'> => e.type === 'fault.started' && e.fault === slo.after);
+  if (!fault)
+    return { measuredMs: null, message: `fault "${slo.after}" never started during the run, so nothing was measured` };
+  const bound = { atMs: fault.atMs + slo.maxMs, by: fault as TraceEvent };
+  if (fault.targets.length === 0)
+    return { measuredMs: 0, message: `fault "${slo.after}" selected no nodes, so there was nothing to drain` };
+  const finished = new Map<string, number>();
+  let stopped: Ev<'node.drain.timedout'> | Ev<'node.drain.failed'> | undefined;
+  for (const e of events) {
+    if (e.atMs < fault.atMs) continue;
+    if (e.type === 'node.drain.finished' && e.fault === slo.after) finished.set(e.node, e.atMs);
+    if ((e.type === 'node.drain.timedout' || e.type === 'node.drain.failed') && e.fault === slo.after) stopped ??= e;
+  }
+  const missing = fault.targets.filter((n) => !finished.has(n));
+  if (missing.length > 0) {
+    const why = stopped
+      ? stopped.type === 'node.drain.timedout'
+        ? `the drain of ${stopped.node} gave up after its ${d(stopped.timeoutMs)} timeout ("${stopped.message}") with ${stopped.remaining.length} pod${stopped.remaining.length === 1 ? '' : 's'} left (${stopped.remaining.slice(0, 3).join(', ')}${stopped.remaining.length > 3 ? ', ...' : ''})`
+        : `the drain of ${stopped.node} failed: ${stopped.message}`
+      : `the drain was still running when the run ended at ${d(runEndMs)}`;
+    const nodes = missing.length === 1 ? missing[0] : `${missing.length} of ${fault.targets.length} nodes`;
+    return {
+      measuredMs: null,
+      message: `${nodes} never drained: ${why}; bound ${d(slo.maxMs)}`,
+      violation: stopped && stopped.atMs < bound.atMs ? { atMs: stopped.atMs, by: stopped as TraceEvent } : bound,
+    };
+  }
+  let last = fault.targets[0];
+  for (const n of fault.targets) if (finished.get(n)! > finished.get(last)!) last = n;
+  const measuredMs = finished.get(last)! - fault.atMs;
+  const what =
+    fault.targets.length === 1
+      ? `${last} was drained`
+      : `all ${fault.targets.length} nodes were drained (last ${last})`;
+  return {
+    measuredMs,
+    message:
+      measuredMs <= slo.maxMs
+        ? `${what} in ${d(measuredMs)}; bound ${d(slo.maxMs)}`
+        : `the drain took ${d(measuredMs)} (${what.replace(' was drained', '').replace(' were drained', '')}), over the ${d(slo.maxMs)} bound`,
+    violation: bound,
+  };
+}
+
+export function judgeBlockedEvictions(
+  slo: Extract<SloSpec, { type: 'blocked-evictions' }>,
+  events: readonly TraceEvent[],
+  runEndMs: number,
+): Result {
+  const fault =
+    slo.after === undefined
+      ? undefined
+      : events.find((e): e is Ev<'fault.started'> => e.type === 'fault.started' && e.fault === slo.after);
+  const targets = fault ? new Set(fault.targets) : undefined;
+  // A blocked stretch per pod: its first refusal, until it ends.
+  const open = new Map<string, Ev<'pod.eviction.refused'>>();
+  let worst: { pod: string; pdb: string; ms: number; from: Ev<'pod.eviction.refused'>; ended: string } | undefined;
+  let refusals = 0;
+  const close = (pod: string, atMs: number, ended: string) => {
+    const from = open.get(pod);
+    if (!from) return;
+    open.delete(pod);
+    const ms = atMs - from.atMs;
+    if (!worst || ms > worst.ms) worst = { pod, pdb: from.pdb, ms, from, ended };
+  };
+  for (const e of events) {
+    if (e.type === 'pod.eviction.refused') {
+      if (slo.workload !== undefined && e.workload !== slo.workload) continue;
+      if (targets !== undefined && (e.atMs < fault!.atMs || !targets.has(e.node))) continue;
+      refusals++;
+      if (!open.has(e.pod)) open.set(e.pod, e);
+    } else if (e.type === 'pod.deleted' || e.type === 'pod.removed') {
+      close(e.pod, e.atMs, 'until it was evicted');
+    } else if (e.type === 'node.drain.timedout') {
+      for (const p of e.remaining) close(p, e.atMs, 'until the drain gave up');
+    }
+  }
+  for (const p of [...open.keys()].sort()) close(p, runEndMs, 'until the end of the run');
+  const scope = slo.workload !== undefined ? ` of ${slo.workload}` : '';
+  if (!worst) return { measuredMs: 0, message: `no eviction${scope} was refused; bound ${d(slo.maxMs)}` };
+  const w = worst;
+  const summary = `PodDisruptionBudget ${w.pdb} refused evictions of ${w.pod} for ${d(w.ms)} (${w.ended}; ${refusals} refusal${refusals === 1 ? '' : 's'} in all)`;
+  return {
+    measuredMs: w.ms,
+    message: w.ms <= slo.maxMs ? `${summary}; bound ${d(slo.maxMs)}` : `${summary}, over the ${d(slo.maxMs)} bound`,
+    violation: { atMs: w.from.atMs + slo.maxMs, by: w.from as TraceEvent },
+  };
+}
