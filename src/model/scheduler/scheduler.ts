@@ -147,7 +147,7 @@ class KubeScheduler implements SchedulerController {
     this.diag = new Diagnosis(this.framework.statuses);
     this.out = new FeasibleNodes(bug);
     this.loop = new NodeLoop(this.framework, this.out, bug);
-    this.accelerator = new Accelerator(this.framework, this.out, bug);
+    this.accelerator = new Accelerator(this.framework, this.out, this.loop, bug);
     this.verdicts = new ReusedVerdicts(this.cache, this.framework);
     this.handlePodEvents();
     this.handleNodeEvents();
@@ -346,6 +346,14 @@ class KubeScheduler implements SchedulerController {
     state.fitIndex = undefined;
     this.active.length = 0;
     for (const p of this.framework.filters) if (p.preFilter?.(state) !== SKIP) this.active.push(p);
+    state.scorers.length = 0;
+    state.scoreWeights.length = 0;
+    const { scorers, scoreWeights } = this.framework;
+    for (let s = 0; s < scorers.length; s++) {
+      if (scorers[s].scoreSkip?.(state) === true) continue;
+      state.scorers.push(scorers[s]);
+      state.scoreWeights.push(scoreWeights[s]);
+    }
     this.walked = false;
   }
 
