@@ -1,9 +1,19 @@
 // The scale benchmark's scenario, built in code so its size can vary: nodes spread over three zones,
 // 30 Deployments (or as many as asked) sharing the pods, zone-a powered off from 10 to 25 minutes of a 1-hour run.
+// `placement` says how the Deployments ask to be spread: `zones` (spreadAcrossZones: a DoNotSchedule zone
+// constraint, the default), `defaults` (no constraints: the scheduler's system default spreading scores
+// every pod).
 import { defaultKubernetesConfig } from '../src/scenario/defaults.js';
 import type { Scenario, WorkloadSpec } from '../src/scenario/types.js';
 
-export function scaleScenario(nodeCount: number, podCount: number, deployments = 30): Scenario {
+export type ScalePlacement = 'zones' | 'defaults';
+
+export function scaleScenario(
+  nodeCount: number,
+  podCount: number,
+  deployments = 30,
+  placement: ScalePlacement = 'zones',
+): Scenario {
   const zones = ['zone-a', 'zone-b', 'zone-c'];
   const perZone = Math.ceil(nodeCount / zones.length);
   const nodes = zones
@@ -24,7 +34,7 @@ export function scaleScenario(nodeCount: number, podCount: number, deployments =
     requests: { cpuMilli: 100, memoryBytes: 128 * 2 ** 20 },
     tolerations: [],
     nodeSelector: {},
-    spreadAcrossZones: true,
+    spreadAcrossZones: placement === 'zones',
     startup: { imagePull: { minMs: 1000, maxMs: 5000 }, ready: { minMs: 2000, maxMs: 2000 } },
     terminationGracePeriodMs: 30_000,
     origin: `bench workload ${i}`,
