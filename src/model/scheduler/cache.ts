@@ -20,6 +20,7 @@
 //   zone-b node 1, ..., zone-a node 2, ...), so a sample of nodes covers every zone. Zones and the nodes
 //   in each are in name order (upstream: insertion order).
 import { type Node, type Pod, readyCondition, zoneOf } from '../../k8s/objects.js';
+import type { Affinity } from '../../k8s/scheduling.js';
 
 /** The label the StatefulSet controller gives each pod its own value of; not part of a PodGroup's labels. */
 const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
@@ -29,15 +30,20 @@ export interface PodGroup {
   readonly workload: string;
   readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** The pods' spec.affinity (every pod of a workload has the same). */
+  readonly affinity: Affinity | undefined;
 }
 
 /**
- * Active pods of each workload per value of one topology key, over the nodes in the cache that have the
- * key. Kept current by every pod and node event once a constraint has asked for the key.
+ * Pods of each workload per value of one topology key, over the nodes in the cache that have the key:
+ * the active ones (PodTopologySpread counts them) and all of them, Terminating included (InterPodAffinity
+ * counts those). Kept current by every pod and node event once a plugin has asked for the key.
  */
 export class DomainCounts {
   /** workload -> topology value -> active pods on nodes with that value. */
   readonly byWorkload = new Map<string, Map<string, number>>();
+  /** workload -> topology value -> every pod the cache accounts on nodes with that value. */
+  readonly allByWorkload = new Map<string, Map<string, number>>();
 
   constructor(readonly key: string) {}
 
@@ -45,11 +51,30 @@ export class DomainCounts {
     return this.byWorkload.get(workload)?.get(value) ?? 0;
   }
 
-  bump(workload: string, value: string, delta: number): void {
-    let m = this.byWorkload.get(workload);
-    if (!m) this.byWorkload.set(workload, (m = new Map()));
-    m.set(value, (m.get(value) ?? 0) + delta);
+  getAll(workload: string, value: string): number {
+    return this.allByWorkload.get(workload)?.get(value) ?? 0;
   }
+
+  /** Whether the workload has a pod on any node with the key. */
+  anyAll(workload: string): boolean {
+    const m = this.allByWorkload.get(workload);
+    if (m) for (const n of m.values()) if (n > 0) return true;
+    return false;
+  }
+
+  bump(workload: string, value: string, delta: number): void {
+    bumpIn(this.byWorkload, workload, value, delta);
+  }
+
+  bumpAll(workload: string, value: string, delta: number): void {
+    bumpIn(this.allByWorkload, workload, value, delta);
+  }
+}
+
+function bumpIn(maps: Map<string, Map<string, number>>, workload: string, value: string, delta: number): void {
+  let m = maps.get(workload);
+  if (!m) maps.set(workload, (m = new Map()));
+  m.set(value, (m.get(value) ?? 0) + delta);
 }
 
 export class NodeInfo {
@@ -76,6 +101,8 @@ export class NodeInfo {
   pos = -1;
   /** Active pods per workload on this node (for the topology spread counts). */
   readonly workloadCounts = new Map<string, number>();
+  /** Every accounted pod per workload on this node, Terminating included (for inter-pod affinity). */
+  readonly podsByWorkload = new Map<string, number>();
   constructor(readonly name: string) {}
 }
 
@@ -356,11 +383,12 @@ export class SchedulerCache {
   /** workload -> its PodGroup; and the groups in order of first appearance. */
   private readonly groupByWorkload = new Map<string, PodGroup>();
   readonly groups: PodGroup[] = [];
-  /**
-   * Bumped whenever a node is added or removed or changes its labels or taints: what the topology spread
-   * plugin's eligible domains depend on.
-   */
-  topologyGen = 0;
+  /** The groups whose pods have pod affinity or anti-affinity terms. */
+  readonly affinityGroups: PodGroup[] = [];
+  /** Bumped whenever a node is added or removed or changes its labels (the topology domains). */
+  nodeLabelGen = 0;
+  /** Bumped whenever a node's taints change (a topology spread constraint's nodeTaintsPolicy Honor reads them). */
+  nodeTaintGen = 0;
   /**
    * Bumped by every change that can alter a Filter verdict other than a workload's zone counts: a node
    * added, removed or changed in a field the filter reads (readiness, unschedulable, taints, labels,
@@ -410,7 +438,8 @@ export class SchedulerCache {
     ) {
       this.filterGen++;
     }
-    if (!prev || info.taintSetId !== taintSetId || info.labels !== node.metadata.labels) this.topologyGen++;
+    if (!prev || info.labels !== node.metadata.labels) this.nodeLabelGen++;
+    if (info.taintSetId !== taintSetId) this.nodeTaintGen++;
     info.node = node;
     info.ready = ready;
     info.unschedulable = node.spec.unschedulable;
@@ -433,7 +462,7 @@ export class SchedulerCache {
     info.ready = false;
     info.pos = -1;
     this.filterGen++;
-    this.topologyGen++;
+    this.nodeLabelGen++;
     this.orderCache = undefined;
     if (info.podCount === 0) this.nodes.delete(name);
   }
@@ -484,6 +513,7 @@ export class SchedulerCache {
       const value = info.labels[key];
       if (value === undefined || !Object.prototype.hasOwnProperty.call(info.labels, key)) continue;
       for (const [w, n] of info.workloadCounts) if (n !== 0) d.bump(w, value, n);
+      for (const [w, n] of info.podsByWorkload) if (n !== 0) d.bumpAll(w, value, n);
     }
     this.domainCountsByKey.set(key, d);
     this.domainCountList.push(d);
@@ -536,6 +566,7 @@ export class SchedulerCache {
     info.memUsedBytes += acc.memBytes;
     info.podCount++;
     if (this.orderCache && info.pos >= 0) this.columns.writeUsage(info);
+    this.countPod(info, acc.workload, 1);
     if (active) this.countWorkload(info, acc.workload, 1);
   }
 
@@ -550,6 +581,7 @@ export class SchedulerCache {
     info.memUsedBytes -= acc.memBytes;
     info.podCount--;
     if (this.orderCache && info.pos >= 0) this.columns.writeUsage(info);
+    this.countPod(info, acc.workload, -1);
     if (acc.active) this.countWorkload(info, acc.workload, -1);
     if (!info.node && info.podCount === 0) this.nodes.delete(info.name);
   }
@@ -594,9 +626,11 @@ export class SchedulerCache {
       const { [POD_NAME_LABEL]: _own, ...rest } = labels;
       labels = rest;
     }
-    const g: PodGroup = { workload: pod.metadata.workload, namespace: pod.metadata.namespace, labels };
+    const affinity = pod.spec.affinity;
+    const g: PodGroup = { workload: pod.metadata.workload, namespace: pod.metadata.namespace, labels, affinity };
     this.groupByWorkload.set(g.workload, g);
     this.groups.push(g);
+    if (affinity?.podAffinity !== undefined || affinity?.podAntiAffinity !== undefined) this.affinityGroups.push(g);
   }
 
   private countWorkload(info: NodeInfo, workload: string, delta: number): void {
@@ -610,9 +644,24 @@ export class SchedulerCache {
     }
   }
 
+  /** One more (or fewer) pod of the workload accounted on the node, Terminating or not. */
+  private countPod(info: NodeInfo, workload: string, delta: number): void {
+    info.podsByWorkload.set(workload, (info.podsByWorkload.get(workload) ?? 0) + delta);
+    if (!info.node) return;
+    const labels = info.labels;
+    for (const d of this.domainCountList) {
+      if (!Object.prototype.hasOwnProperty.call(labels, d.key)) continue;
+      d.bumpAll(workload, labels[d.key], delta);
+    }
+  }
+
   /** Adds (sign 1) or removes (-1) the node's pods to or from the domain counts, under these labels. */
   private countNode(info: NodeInfo, labels: Node['metadata']['labels'], sign: number): void {
-    if (info.workloadCounts.size === 0) return;
+    for (const [w, n] of info.podsByWorkload) {
+      if (n === 0) continue;
+      for (const d of this.domainCountList)
+        if (Object.prototype.hasOwnProperty.call(labels, d.key)) d.bumpAll(w, labels[d.key], sign * n);
+    }
     for (const [w, n] of info.workloadCounts) {
       if (n === 0) continue;
       this.workloadVersions.set(w, (this.workloadVersions.get(w) ?? 0) + 1);

@@ -24,6 +24,7 @@
 //   queueing hints, reduced to yes or no).
 import type { Node, Pod } from '../../k8s/objects.js';
 import type { FitIndex, NodeColumns, NodeInfo, SchedulerCache } from './cache.js';
+import { InterPodAffinity } from './plugins/inter-pod-affinity.js';
 import { NodeAffinity } from './plugins/node-affinity.js';
 import { NodeResourcesBalancedAllocation } from './plugins/node-resources-balanced-allocation.js';
 import { NodeResourcesFit } from './plugins/node-resources-fit.js';
@@ -224,7 +225,7 @@ export interface PluginRegistration {
 
 /**
  * The default profile, in upstream's order (default_plugins.go), one line per plugin. Upstream's default
- * weights also include InterPodAffinity 2 and ImageLocality 1, plugins hasim does not model.
+ * weights also include ImageLocality 1, a plugin hasim does not model.
  * TaintToleration and NodeAffinity carry upstream's weights but have no Score in hasim yet. A node whose
  * Ready condition is not True is kept off by the node lifecycle controller's not-ready and unreachable
  * NoSchedule taints (TaintToleration), as upstream: no plugin reads the condition.
@@ -235,6 +236,7 @@ export const DEFAULT_PLUGINS: readonly PluginRegistration[] = [
   { name: 'NodeAffinity', create: (h) => new NodeAffinity(h), weight: 2 },
   { name: 'NodeResourcesFit', create: (h) => new NodeResourcesFit(h), weight: 1 },
   { name: 'PodTopologySpread', create: (h) => new PodTopologySpread(h), weight: 2 },
+  { name: 'InterPodAffinity', create: (h) => new InterPodAffinity(h), weight: 2 },
   { name: 'NodeResourcesBalancedAllocation', create: () => new NodeResourcesBalancedAllocation(), weight: 1 },
 ];
 

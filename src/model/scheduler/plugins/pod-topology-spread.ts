@@ -83,6 +83,12 @@ interface ConstraintSet {
   readonly requireAll: boolean;
   /** The part of the verdict key (the filter set) or '' (the score set). */
   readonly key: string;
+  /** Whether a constraint honours taints (its eligibility also changes with nodes' taints). */
+  readonly taintsHonor: boolean;
+  /** By constraint: which nodes take part, for the cache generations below. */
+  readonly elig: Array<Eligibility | undefined>;
+  eligLabelGen: number;
+  eligTaintGen: number;
 }
 
 /** Which nodes take part in a constraint's domains, and the domains. */
@@ -158,13 +164,12 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
   private readonly labelNotMatch: number;
   /** By workload: its pods' DoNotSchedule and ScheduleAnyway sets (pods of a workload share their spec). */
   private readonly sets = new Map<string, { spec: Pod['spec']; filter: ConstraintSet; score: ConstraintSet }>();
-  /** Eligibility by constraint set and constraint, for cache.topologyGen `eligGen`. */
-  private readonly elig = new Map<string, Eligibility>();
-  private eligGen = -1;
+  /** Verdict key texts -> short ids. */
+  private readonly keyIds = new Map<string, string>();
   // This cycle's Filter data.
   private filterSet: ConstraintSet | undefined;
   /** By constraint: matching pods per domain (eligible domains only) and the minimum used for the skew. */
-  private counts: Array<Map<string, number>> = [];
+  private readonly counts: Array<Map<string, number>> = [];
   private minMatch: number[] = [];
   private selfMatch: number[] = [];
   /** The bitsets of the zones allowed this cycle (the word form's `bits`, refilled each cycle). */
@@ -173,7 +178,7 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
   // This cycle's Score data.
   private scoreSet: ConstraintSet | undefined;
   private scoreIgnoreMissing = false;
-  private scoreCounts: Array<Map<string, number>> = [];
+  private readonly scoreCounts: Array<Map<string, number>> = [];
   private scoreWeights: number[] = [];
   private ignored = new Uint8Array(0);
 
@@ -214,12 +219,10 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
     this.filterSet = set;
     this.selfMatch = set.selfMatch;
     const cs = set.constraints;
-    this.counts.length = cs.length;
     this.minMatch.length = cs.length;
     for (let i = 0; i < cs.length; i++) {
       const e = this.eligibility(set, i, pod);
-      const counts = this.domainCounts(cs[i].topologyKey, set.matched[i], e);
-      this.counts[i] = counts;
+      const counts = this.domainCounts(cs[i].topologyKey, set.matched[i], e, (this.counts[i] ??= new Map()));
       let min = Infinity;
       for (const v of counts.values()) if (v < min) min = v;
       // Fewer domains than minDomains (so also none at all): the global minimum is 0.
@@ -304,14 +307,17 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
           domainsSeen[i].add(labels[key]);
       }
     }
-    this.scoreCounts.length = cs.length;
     this.scoreWeights.length = cs.length;
     for (let i = 0; i < cs.length; i++) {
       const hostname = cs[i].topologyKey === LABEL_HOSTNAME;
       this.scoreWeights[i] = Math.log((hostname ? count - ignoredCount : domainsSeen[i].size) + 2);
-      this.scoreCounts[i] = hostname
-        ? EMPTY
-        : this.domainCounts(cs[i].topologyKey, set.matched[i], this.eligibility(set, i, state.pod));
+      if (!hostname)
+        this.domainCounts(
+          cs[i].topologyKey,
+          set.matched[i],
+          this.eligibility(set, i, state.pod),
+          (this.scoreCounts[i] ??= new Map()),
+        );
     }
   }
 
@@ -386,10 +392,30 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
       groupCount: -1,
       selfMatch,
       requireAll,
+      taintsHonor: tolerations !== null,
+      elig: constraints.map(() => undefined),
+      eligLabelGen: -1,
+      eligTaintGen: -1,
       key: keyed
-        ? JSON.stringify([constraints, selfMatch, pod.metadata.namespace, pod.metadata.workload, policy, tolerations])
+        ? this.keyId(
+            JSON.stringify([
+              constraints,
+              selfMatch,
+              pod.metadata.namespace,
+              pod.metadata.workload,
+              policy,
+              tolerations,
+            ]),
+          )
         : '',
     };
+  }
+
+  /** A short stand-in for a verdict key's long text (the reused verdicts hash the key on every lookup). */
+  private keyId(text: string): string {
+    let id = this.keyIds.get(text);
+    if (id === undefined) this.keyIds.set(text, (id = `s${this.keyIds.size}`));
+    return id;
   }
 
   private refreshMatched(set: ConstraintSet, namespace: string): void {
@@ -405,12 +431,13 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
 
   /** Which nodes take part in constraint i's domains for this pod (memoized while the nodes are the same). */
   private eligibility(set: ConstraintSet, i: number, pod: Pod): Eligibility {
-    if (this.eligGen !== this.cache.topologyGen) {
-      this.elig.clear();
-      this.eligGen = this.cache.topologyGen;
+    const cache = this.cache;
+    if (set.eligLabelGen !== cache.nodeLabelGen || (set.taintsHonor && set.eligTaintGen !== cache.nodeTaintGen)) {
+      set.elig.fill(undefined);
+      set.eligLabelGen = cache.nodeLabelGen;
+      set.eligTaintGen = cache.nodeTaintGen;
     }
-    const memoKey = `${set.requireAll ? 'f' : 's'}${i}\n${pod.metadata.workload}`;
-    let e = this.elig.get(memoKey);
+    let e = set.elig[i];
     if (e !== undefined) return e;
     const cs = set.constraints;
     const c = cs[i];
@@ -435,13 +462,18 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
       domains.add(labels[c.topologyKey]);
     }
     e = { all, nodes: all ? [] : nodes, domains: [...domains].sort() };
-    this.elig.set(memoKey, e);
+    set.elig[i] = e;
     return e;
   }
 
-  /** Matching active pods per domain of the nodes that take part. */
-  private domainCounts(key: string, matched: readonly string[], e: Eligibility): Map<string, number> {
-    const out = new Map<string, number>();
+  /** Matching active pods per domain of the nodes that take part (into `out`, cleared first). */
+  private domainCounts(
+    key: string,
+    matched: readonly string[],
+    e: Eligibility,
+    out: Map<string, number>,
+  ): Map<string, number> {
+    out.clear();
     if (e.all) {
       const d = this.cache.domainCounts(key);
       for (const v of e.domains) {
@@ -463,8 +495,6 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
     return out;
   }
 }
-
-const EMPTY = new Map<string, number>();
 
 function withoutPodName(labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
   if (!Object.prototype.hasOwnProperty.call(labels, 'statefulset.kubernetes.io/pod-name')) return labels;
