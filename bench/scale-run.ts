@@ -1,5 +1,6 @@
 // One scale run in a process of its own (started by scale-bench.ts): `node scale-run.js <nodes> <pods>
-// [zones|defaults]` (how the workloads ask to be spread, bench/scale-scenario.ts; default zones).
+// [zones|defaults|anti-affinity]` (how the workloads ask to be placed, bench/scale-scenario.ts; default
+// zones).
 // Prints its figures as one JSON object. Wall and CPU time cover the run as `hasim run` does it: building
 // the cluster, simulating, judging the SLOs and summarising (not writing report files).
 import { runScenario } from '../src/runner/run-scenario.js';
@@ -8,8 +9,8 @@ import { type ScalePlacement, scaleScenario } from './scale-scenario.js';
 
 const [nodes, pods] = process.argv.slice(2, 4).map(Number);
 const placement = (process.argv[4] ?? 'zones') as ScalePlacement;
-if (placement !== 'zones' && placement !== 'defaults') {
-  process.stderr.write(`scale-run: unknown placement ${placement} (zones or defaults)\n`);
+if (placement !== 'zones' && placement !== 'defaults' && placement !== 'anti-affinity') {
+  process.stderr.write(`scale-run: unknown placement ${placement} (zones, defaults or anti-affinity)\n`);
   process.exit(2);
 }
 const scenario = scaleScenario(nodes, pods, 30, placement);

@@ -2,11 +2,37 @@
 // 30 Deployments (or as many as asked) sharing the pods, zone-a powered off from 10 to 25 minutes of a 1-hour run.
 // `placement` says how the Deployments ask to be spread: `zones` (spreadAcrossZones: a DoNotSchedule zone
 // constraint, the default), `defaults` (no constraints: the scheduler's system default spreading scores
-// every pod).
+// every pod), `anti-affinity` (no two pods of a Deployment on one node: required pod anti-affinity on
+// kubernetes.io/hostname, and the system default spreading).
 import { defaultKubernetesConfig } from '../src/scenario/defaults.js';
 import type { Scenario, WorkloadSpec } from '../src/scenario/types.js';
 
-export type ScalePlacement = 'zones' | 'defaults';
+export type ScalePlacement = 'zones' | 'defaults' | 'anti-affinity';
+
+/** Pods labelled app=<name> that must not share a node with another of their kind. */
+function antiAffinity(name: string): NonNullable<WorkloadSpec['scheduling']> {
+  const labels = { app: name };
+  return {
+    labels,
+    affinity: {
+      podAntiAffinity: {
+        required: [
+          {
+            labelSelector: { matchLabels: labels, matchExpressions: [] },
+            namespaces: [],
+            topologyKey: 'kubernetes.io/hostname',
+            matchLabelKeys: [],
+            mismatchLabelKeys: [],
+          },
+        ],
+        preferred: [],
+      },
+    },
+    topologySpreadConstraints: [],
+    priority: 0,
+    preemptionPolicy: 'PreemptLowerPriority',
+  };
+}
 
 export function scaleScenario(
   nodeCount: number,
@@ -35,6 +61,7 @@ export function scaleScenario(
     tolerations: [],
     nodeSelector: {},
     spreadAcrossZones: placement === 'zones',
+    ...(placement === 'anti-affinity' ? { scheduling: antiAffinity(`svc-${i}`) } : {}),
     startup: { imagePull: { minMs: 1000, maxMs: 5000 }, ready: { minMs: 2000, maxMs: 2000 } },
     terminationGracePeriodMs: 30_000,
     origin: `bench workload ${i}`,

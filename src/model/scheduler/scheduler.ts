@@ -17,8 +17,10 @@
 //
 // Modelled time: a cycle costs CYCLE_BASE_MS plus CYCLE_PER_NODE_MS per node examined (≈1.5 ms at 5,000
 // nodes, ≈670 pods/s); cycles run back to back while activeQ has pods.
-// Left out: priorities and preemption (PostFilter), the default soft spreading constraints, image
-// locality, inter-pod affinity, volumes, client-side QPS limits of the binding client.
+// Score runs the Score plugins that score the pod (PreScore's Skip asked before Filter, ScorePlugin.scoreSkip)
+// over the feasible nodes found, weighted, plus the memoized resource scores.
+// Left out: priorities and preemption (PostFilter), image locality, volumes, client-side QPS limits of
+// the binding client.
 import type { Rng } from '../../engine/index.js';
 import { type Node, type Pod, podSpec } from '../../k8s/objects.js';
 import { fail } from '../apiserver/store.js';
