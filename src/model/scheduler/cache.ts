@@ -96,6 +96,8 @@ export class NodeInfo {
    * 0 for none. The filter decides tolerations once per taint list and cycle instead of once per node.
    */
   taintSetId = 0;
+  /** The node has a PreferNoSchedule taint (TaintToleration's Score reads those). */
+  preferNoSchedule = false;
   podCount = 0;
   /** Position in order() (and in NodeColumns) while the order is current, else -1. */
   pos = -1;
@@ -389,6 +391,8 @@ export class SchedulerCache {
   nodeLabelGen = 0;
   /** Bumped whenever a node's taints change (a topology spread constraint's nodeTaintsPolicy Honor reads them). */
   nodeTaintGen = 0;
+  /** Nodes (with an object) that have a PreferNoSchedule taint. */
+  preferNoScheduleNodes = 0;
   /**
    * Bumped by every change that can alter a Filter verdict other than a workload's zone counts: a node
    * added, removed or changed in a field the filter reads (readiness, unschedulable, taints, labels,
@@ -439,7 +443,12 @@ export class SchedulerCache {
       this.filterGen++;
     }
     if (!prev || info.labels !== node.metadata.labels) this.nodeLabelGen++;
-    if (info.taintSetId !== taintSetId) this.nodeTaintGen++;
+    if (info.taintSetId !== taintSetId) {
+      this.nodeTaintGen++;
+      const prefer = node.spec.taints.some((t) => t.effect === 'PreferNoSchedule');
+      if (prefer !== info.preferNoSchedule) this.preferNoScheduleNodes += prefer ? 1 : -1;
+      info.preferNoSchedule = prefer;
+    }
     info.node = node;
     info.ready = ready;
     info.unschedulable = node.spec.unschedulable;
@@ -458,6 +467,10 @@ export class SchedulerCache {
     const info = this.nodes.get(name);
     if (!info || !info.node) return;
     this.countNode(info, info.labels, -1);
+    if (info.preferNoSchedule) this.preferNoScheduleNodes--;
+    info.preferNoSchedule = false;
+    info.taints = [];
+    info.taintSetId = 0;
     info.node = undefined;
     info.ready = false;
     info.pos = -1;

@@ -224,10 +224,9 @@ export interface PluginRegistration {
 }
 
 /**
- * The default profile, in upstream's order (default_plugins.go), one line per plugin. Upstream's default
- * weights also include ImageLocality 1, a plugin hasim does not model.
- * TaintToleration and NodeAffinity carry upstream's weights but have no Score in hasim yet. A node whose
- * Ready condition is not True is kept off by the node lifecycle controller's not-ready and unreachable
+ * The default profile, in upstream's order (default_plugins.go), one line per plugin, with upstream's
+ * default score weights (ImageLocality 1, a plugin hasim does not model, aside). A node whose Ready
+ * condition is not True is kept off by the node lifecycle controller's not-ready and unreachable
  * NoSchedule taints (TaintToleration), as upstream: no plugin reads the condition.
  */
 export const DEFAULT_PLUGINS: readonly PluginRegistration[] = [
