@@ -55,6 +55,11 @@ export class DomainCounts {
     return this.allByWorkload.get(workload)?.get(value) ?? 0;
   }
 
+  /** The workload's counts of every pod by value (an empty map if it has none yet; valid until the cache changes). */
+  allOf(workload: string): ReadonlyMap<string, number> {
+    return this.allByWorkload.get(workload) ?? NO_COUNTS;
+  }
+
   /** Whether the workload has a pod on any node with the key. */
   anyAll(workload: string): boolean {
     const m = this.allByWorkload.get(workload);
@@ -70,6 +75,8 @@ export class DomainCounts {
     bumpIn(this.allByWorkload, workload, value, delta);
   }
 }
+
+const NO_COUNTS: ReadonlyMap<string, number> = new Map();
 
 function bumpIn(maps: Map<string, Map<string, number>>, workload: string, value: string, delta: number): void {
   let m = maps.get(workload);

@@ -134,6 +134,13 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
   /** This cycle: some pod matches all the pod's required affinity terms (upstream: affinityCounts not empty). */
   private anyAffinityMatch = false;
   private scoreTerms: PodTerms | undefined;
+  // This cycle's Filter lookups (preFilter): topology keys and the count maps they read.
+  private readonly affinityKeys: string[] = [];
+  private readonly affinityMaps: Array<Array<ReadonlyMap<string, number>>> = [];
+  private readonly antiKeys: string[] = [];
+  private readonly antiMaps: Array<ReadonlyMap<string, number>> = [];
+  private readonly existingKeys: string[] = [];
+  private readonly existingMaps: Array<ReadonlyMap<string, number>> = [];
   /** Verdict key texts -> short ids. */
   private readonly keyIds = new Map<string, string>();
   /** Interned pod label sets (with namespace), for verdictVersion. */
@@ -172,30 +179,54 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
       any = all.some((g) => t.affinity.some((c) => c.counts.anyAll(g)));
     }
     this.anyAffinityMatch = any;
+    // This cycle's counts, looked up once: by term (affinity) or by (term, group) pair (the others).
+    this.affinityKeys.length = 0;
+    this.affinityMaps.length = 0;
+    for (const c of t.affinity) {
+      this.affinityKeys.push(c.term.topologyKey);
+      this.affinityMaps.push(c.groups.map((g) => c.counts.allOf(g)));
+    }
+    this.antiKeys.length = 0;
+    this.antiMaps.length = 0;
+    for (const c of t.antiAffinity)
+      for (const g of c.groups) {
+        this.antiKeys.push(c.term.topologyKey);
+        this.antiMaps.push(c.counts.allOf(g));
+      }
+    this.existingKeys.length = 0;
+    this.existingMaps.length = 0;
+    for (const e of t.existingAnti) {
+      this.existingKeys.push(e.counts.key);
+      this.existingMaps.push(e.counts.allOf(e.group));
+    }
     return SUCCESS;
   }
 
   filter(state: CycleState, pos: number): number {
-    const t = this.terms!;
     const labels = state.order[pos].labels;
-    if (t.affinity.length > 0) {
+    const affinityKeys = this.affinityKeys;
+    if (affinityKeys.length > 0) {
       let podsExist = true;
-      for (const c of t.affinity) {
-        const key = c.term.topologyKey;
-        if (!Object.prototype.hasOwnProperty.call(labels, key)) return this.affinityMismatch;
-        if (podsExist && countIn(c.counts, c.groups, labels[key]) <= 0) podsExist = false;
+      for (let i = 0; i < affinityKeys.length; i++) {
+        const v = labels[affinityKeys[i]];
+        if (typeof v !== 'string') return this.affinityMismatch;
+        if (podsExist) {
+          let n = 0;
+          for (const m of this.affinityMaps[i]) n += m.get(v) ?? 0;
+          if (n <= 0) podsExist = false;
+        }
       }
-      if (!podsExist && (this.anyAffinityMatch || !t.matchesOwnAffinity)) return this.affinityMismatch;
+      if (!podsExist && (this.anyAffinityMatch || !this.terms!.matchesOwnAffinity)) return this.affinityMismatch;
     }
-    for (const c of t.antiAffinity) {
-      const key = c.term.topologyKey;
-      if (Object.prototype.hasOwnProperty.call(labels, key) && countIn(c.counts, c.groups, labels[key]) > 0)
-        return this.antiAffinityMismatch;
+    const antiKeys = this.antiKeys;
+    for (let i = 0; i < antiKeys.length; i++) {
+      const v = labels[antiKeys[i]];
+      if (typeof v === 'string' && (this.antiMaps[i].get(v) ?? 0) > 0) return this.antiAffinityMismatch;
     }
-    for (const e of t.existingAnti) {
-      const key = e.counts.key;
-      if (Object.prototype.hasOwnProperty.call(labels, key) && e.counts.getAll(e.group, labels[key]) > 0)
-        return this.existingAntiMismatch;
+    const existingKeys = this.existingKeys;
+    for (let i = 0; i < existingKeys.length; i++) {
+      const v = labels[existingKeys[i]];
+      if (typeof v === 'string' && (this.existingMaps[i].get(v) ?? 0) > 0) return this.existingAntiMismatch;
     }
     return SUCCESS;
   }
@@ -327,13 +358,6 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
     }
     t.weighted = weighted;
   }
-}
-
-/** Pods of these groups in the domain `value` of the counts' key. */
-function countIn(counts: DomainCounts, groups: readonly string[], value: string): number {
-  let n = 0;
-  for (let i = 0; i < groups.length; i++) n += counts.getAll(groups[i], value);
-  return n;
 }
 
 export type { PodGroup };

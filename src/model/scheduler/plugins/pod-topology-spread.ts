@@ -177,7 +177,10 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
   private readonly words: ExactWordFilter;
   // This cycle's Score data.
   private scoreSet: ConstraintSet | undefined;
-  private scoreIgnoreMissing = false;
+  /** By score constraint: its key and maxSkew − 1 (this cycle), and the domains among the feasible nodes. */
+  private readonly scoreKeys: string[] = [];
+  private readonly scoreBase: number[] = [];
+  private readonly domainsSeen: Array<Set<string>> = [];
   private readonly scoreCounts: Array<Map<string, number>> = [];
   private scoreWeights: number[] = [];
   private ignored = new Uint8Array(0);
@@ -287,33 +290,39 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
     const cs = set.constraints;
     const order = state.order;
     if (this.ignored.length < order.length) this.ignored = new Uint8Array(order.length * 2);
-    this.scoreIgnoreMissing = set.requireAll;
+    const n = cs.length;
+    const domainsSeen = this.domainsSeen;
+    for (let i = 0; i < n; i++) (domainsSeen[i] ??= new Set()).clear();
     let ignoredCount = 0;
-    const domainsSeen: Array<Set<string>> = cs.map(() => new Set());
     for (let k = 0; k < count; k++) {
       const p = found[k];
       const labels = order[p].labels;
       let missing = false;
-      if (set.requireAll)
-        for (const c of cs) if (!Object.prototype.hasOwnProperty.call(labels, c.topologyKey)) missing = true;
+      if (set.requireAll) for (let i = 0; i < n; i++) if (typeof labels[cs[i].topologyKey] !== 'string') missing = true;
       this.ignored[p] = missing ? 1 : 0;
       if (missing) {
         ignoredCount++;
         continue;
       }
-      for (let i = 0; i < cs.length; i++) {
+      for (let i = 0; i < n; i++) {
         const key = cs[i].topologyKey;
-        if (key !== LABEL_HOSTNAME && Object.prototype.hasOwnProperty.call(labels, key))
-          domainsSeen[i].add(labels[key]);
+        if (key === LABEL_HOSTNAME) continue;
+        const v = labels[key];
+        if (typeof v === 'string') domainsSeen[i].add(v);
       }
     }
-    this.scoreWeights.length = cs.length;
-    for (let i = 0; i < cs.length; i++) {
-      const hostname = cs[i].topologyKey === LABEL_HOSTNAME;
+    this.scoreKeys.length = n;
+    this.scoreBase.length = n;
+    this.scoreWeights.length = n;
+    for (let i = 0; i < n; i++) {
+      const key = cs[i].topologyKey;
+      const hostname = key === LABEL_HOSTNAME;
+      this.scoreKeys[i] = key;
+      this.scoreBase[i] = cs[i].maxSkew - 1;
       this.scoreWeights[i] = Math.log((hostname ? count - ignoredCount : domainsSeen[i].size) + 2);
       if (!hostname)
         this.domainCounts(
-          cs[i].topologyKey,
+          key,
           set.matched[i],
           this.eligibility(set, i, state.pod),
           (this.scoreCounts[i] ??= new Map()),
@@ -323,18 +332,21 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
 
   score(state: CycleState, pos: number): number {
     if (this.ignored[pos] === 1) return 0;
-    const set = this.scoreSet!;
-    const cs = set.constraints;
+    const matched = this.scoreSet!.matched;
     const info = state.order[pos];
     const labels = info.labels;
+    const keys = this.scoreKeys;
     let score = 0;
-    for (let i = 0; i < cs.length; i++) {
-      const key = cs[i].topologyKey;
-      if (!Object.prototype.hasOwnProperty.call(labels, key)) continue;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const v = labels[key];
+      if (typeof v !== 'string') continue;
       let cnt = 0;
-      if (key === LABEL_HOSTNAME) for (const w of set.matched[i]) cnt += info.workloadCounts.get(w) ?? 0;
-      else cnt = this.scoreCounts[i].get(labels[key]) ?? 0;
-      score += cnt * this.scoreWeights[i] + (cs[i].maxSkew - 1);
+      if (key === LABEL_HOSTNAME) {
+        const ws = matched[i];
+        for (let j = 0; j < ws.length; j++) cnt += info.workloadCounts.get(ws[j]) ?? 0;
+      } else cnt = this.scoreCounts[i].get(v) ?? 0;
+      score += cnt * this.scoreWeights[i] + this.scoreBase[i];
     }
     return Math.round(score);
   }
