@@ -13,7 +13,8 @@ if (placement !== 'zones' && placement !== 'defaults' && placement !== 'anti-aff
   process.stderr.write(`scale-run: unknown placement ${placement} (zones, defaults or anti-affinity)\n`);
   process.exit(2);
 }
-const scenario = scaleScenario(nodes, pods, 30, placement);
+// With anti-affinity the pods are 300 Deployments (500 pods each at 150,000): no two pods of one on a node.
+const scenario = scaleScenario(nodes, pods, placement === 'anti-affinity' ? 300 : 30, placement);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 const { summary, events } = runScenario(scenario, { wallClockMs: () => performance.now() });

@@ -96,7 +96,7 @@ export function termMatches(t: ResolvedTerm, labels: Readonly<Record<string, str
 interface Counted {
   readonly term: ResolvedTerm;
   readonly counts: DomainCounts;
-  groups: string[];
+  readonly groups: string[];
 }
 
 /** A contribution to the Score: `weight` per pod of `group` in the node's domain of `counts.key`. */
@@ -117,9 +117,9 @@ interface PodTerms {
   /** The cache groups the terms were matched against (how many). */
   groupCount: number;
   /** Existing pods' required anti-affinity terms selecting this pod: their counts and group. */
-  existingAnti: Array<{ counts: DomainCounts; group: string }>;
+  readonly existingAnti: Array<{ counts: DomainCounts; group: string }>;
   /** The Score's contributions. */
-  weighted: Weighted[];
+  readonly weighted: Weighted[];
 }
 
 export class InterPodAffinity implements FilterPlugin, ScorePlugin {
@@ -311,7 +311,7 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
           weight: w.weight,
         })),
         matchesOwnAffinity: affinity.length > 0 && affinity.every((c) => termMatches(c.term, labels, ns)),
-        groupCount: -1,
+        groupCount: 0,
         existingAnti: [],
         weighted: [],
       };
@@ -321,27 +321,33 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
     return t;
   }
 
-  /** Matches the pod's terms against every group, and every group's terms against the pod. */
+  /**
+   * Matches the pod's terms against the groups that appeared since the last call, and their terms
+   * against the pod (groups only grow; the order of the lists does not matter: counts and weights add up).
+   */
   private match(t: PodTerms, pod: Pod): void {
     const groups = this.cache.groups;
+    const from = t.groupCount;
     t.groupCount = groups.length;
-    const select = (c: Counted) => {
-      c.groups = groups.filter((g) => termMatches(c.term, g.labels, g.namespace)).map((g) => g.workload);
-    };
-    for (const c of t.affinity) select(c);
-    for (const c of t.antiAffinity) select(c);
-    for (const c of t.preferredAffinity) select(c);
-    for (const c of t.preferredAntiAffinity) select(c);
     const labels = pod.metadata.labels;
     const ns = pod.metadata.namespace;
-    t.existingAnti = [];
-    const weighted: Weighted[] = [];
-    for (const c of t.preferredAffinity)
-      for (const g of c.groups) weighted.push({ counts: c.counts, group: g, weight: c.weight });
-    for (const c of t.preferredAntiAffinity)
-      for (const g of c.groups) weighted.push({ counts: c.counts, group: g, weight: -c.weight });
-    for (const g of this.cache.affinityGroups) {
-      const a = g.affinity!;
+    for (let k = from; k < groups.length; k++) {
+      const g = groups[k];
+      const selects = (c: Counted) => termMatches(c.term, g.labels, g.namespace);
+      for (const c of t.affinity) if (selects(c)) c.groups.push(g.workload);
+      for (const c of t.antiAffinity) if (selects(c)) c.groups.push(g.workload);
+      for (const c of t.preferredAffinity)
+        if (selects(c)) {
+          c.groups.push(g.workload);
+          t.weighted.push({ counts: c.counts, group: g.workload, weight: c.weight });
+        }
+      for (const c of t.preferredAntiAffinity)
+        if (selects(c)) {
+          c.groups.push(g.workload);
+          t.weighted.push({ counts: c.counts, group: g.workload, weight: -c.weight });
+        }
+      const a = g.affinity;
+      if (a === undefined) continue;
       const own = (x: PodAffinityTerm) => resolveTerm(x, g.labels, g.namespace);
       for (const x of a.podAntiAffinity?.required ?? []) {
         const term = own(x);
@@ -350,13 +356,12 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
       }
       const add = (term: ResolvedTerm, weight: number) => {
         if (weight !== 0 && termMatches(term, labels, ns))
-          weighted.push({ counts: this.cache.domainCounts(term.topologyKey), group: g.workload, weight });
+          t.weighted.push({ counts: this.cache.domainCounts(term.topologyKey), group: g.workload, weight });
       };
       for (const x of a.podAffinity?.required ?? []) add(own(x), HARD_POD_AFFINITY_WEIGHT);
       for (const x of a.podAffinity?.preferred ?? []) add(own(x.podAffinityTerm), x.weight);
       for (const x of a.podAntiAffinity?.preferred ?? []) add(own(x.podAffinityTerm), -x.weight);
     }
-    t.weighted = weighted;
   }
 }
 

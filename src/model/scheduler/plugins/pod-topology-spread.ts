@@ -74,8 +74,8 @@ export interface SpreadConstraint {
 interface ConstraintSet {
   readonly constraints: SpreadConstraint[];
   /** By constraint: the workloads whose pods the selector matches, in the pod's namespace. */
-  matched: string[][];
-  /** The number of cache groups `matched` was computed over. */
+  readonly matched: string[][];
+  /** The number of cache groups `matched` was computed over (the first ones: groups only grow). */
   groupCount: number;
   /** By constraint: 1 if the pod matches its own selector. */
   readonly selfMatch: number[];
@@ -401,7 +401,7 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
     return {
       constraints,
       matched: constraints.map(() => []),
-      groupCount: -1,
+      groupCount: 0,
       selfMatch,
       requireAll,
       taintsHonor: tolerations !== null,
@@ -430,15 +430,19 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
     return id;
   }
 
+  /** Adds the groups that appeared since the last call to the constraints' matched workloads. */
   private refreshMatched(set: ConstraintSet, namespace: string): void {
     const groups = this.cache.groups;
-    if (set.groupCount === groups.length) return;
+    const from = set.groupCount;
+    if (from === groups.length) return;
     set.groupCount = groups.length;
-    set.matched = set.constraints.map((c) =>
-      groups
-        .filter((g) => g.namespace === namespace && matchesLabelSelector(c.selector, g.labels))
-        .map((g) => g.workload),
-    );
+    const cs = set.constraints;
+    for (let k = from; k < groups.length; k++) {
+      const g = groups[k];
+      if (g.namespace !== namespace) continue;
+      for (let i = 0; i < cs.length; i++)
+        if (matchesLabelSelector(cs[i].selector, g.labels)) set.matched[i].push(g.workload);
+    }
   }
 
   /** Which nodes take part in constraint i's domains for this pod (memoized while the nodes are the same). */
