@@ -1,9 +1,45 @@
 // The scale benchmark's scenario, built in code so its size can vary: nodes spread over three zones,
 // 30 Deployments (or as many as asked) sharing the pods, zone-a powered off from 10 to 25 minutes of a 1-hour run.
+// `placement` says how the Deployments ask to be spread: `zones` (spreadAcrossZones: a DoNotSchedule zone
+// constraint, the default), `defaults` (no constraints: the scheduler's system default spreading scores
+// every pod), `anti-affinity` (no two pods of a Deployment on one node: required pod anti-affinity on
+// kubernetes.io/hostname, and the system default spreading).
 import { defaultKubernetesConfig } from '../src/scenario/defaults.js';
 import type { Scenario, WorkloadSpec } from '../src/scenario/types.js';
 
-export function scaleScenario(nodeCount: number, podCount: number, deployments = 30): Scenario {
+export type ScalePlacement = 'zones' | 'defaults' | 'anti-affinity';
+
+/** Pods labelled app=<name> that must not share a node with another of their kind. */
+function antiAffinity(name: string): NonNullable<WorkloadSpec['scheduling']> {
+  const labels = { app: name };
+  return {
+    labels,
+    affinity: {
+      podAntiAffinity: {
+        required: [
+          {
+            labelSelector: { matchLabels: labels, matchExpressions: [] },
+            namespaces: [],
+            topologyKey: 'kubernetes.io/hostname',
+            matchLabelKeys: [],
+            mismatchLabelKeys: [],
+          },
+        ],
+        preferred: [],
+      },
+    },
+    topologySpreadConstraints: [],
+    priority: 0,
+    preemptionPolicy: 'PreemptLowerPriority',
+  };
+}
+
+export function scaleScenario(
+  nodeCount: number,
+  podCount: number,
+  deployments = 30,
+  placement: ScalePlacement = 'zones',
+): Scenario {
   const zones = ['zone-a', 'zone-b', 'zone-c'];
   const perZone = Math.ceil(nodeCount / zones.length);
   const nodes = zones
@@ -24,7 +60,8 @@ export function scaleScenario(nodeCount: number, podCount: number, deployments =
     requests: { cpuMilli: 100, memoryBytes: 128 * 2 ** 20 },
     tolerations: [],
     nodeSelector: {},
-    spreadAcrossZones: true,
+    spreadAcrossZones: placement === 'zones',
+    ...(placement === 'anti-affinity' ? { scheduling: antiAffinity(`svc-${i}`) } : {}),
     startup: { imagePull: { minMs: 1000, maxMs: 5000 }, ready: { minMs: 2000, maxMs: 2000 } },
     terminationGracePeriodMs: 30_000,
     origin: `bench workload ${i}`,

@@ -4,6 +4,7 @@
 // same frozen-by-convention object to every reader. Never mutate one; build a new one.
 // Timestamps are milliseconds on the *writer's* local clock, as in a real cluster.
 import type { PdbSpec } from './workloads.js';
+import type { Affinity, PreemptionPolicy, TopologySpreadConstraint } from './scheduling.js';
 
 export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 
@@ -72,6 +73,8 @@ export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
 export interface Pod {
   kind: 'Pod';
   metadata: ObjectMeta & {
+    /** metadata.namespace ("default" unless the workload says). */
+    namespace: string;
     /** "Kind/name" of the owning workload. */
     workload: string;
     /** Set by DELETE: the pod is Terminating. */
@@ -84,8 +87,13 @@ export interface Pod {
     nodeSelector: Readonly<Record<string, string>>;
     requests: { cpuMilli: number; memoryBytes: number };
     terminationGracePeriodSeconds: number;
-    /** topologySpreadConstraints on topology.kubernetes.io/zone, maxSkew 1, among pods of the workload. */
-    spreadAcrossZones: boolean;
+    /** spec.affinity (node affinity, pod affinity and anti-affinity); undefined when the pod has none. */
+    affinity: Affinity | undefined;
+    /** spec.topologySpreadConstraints as written (a scenario's spreadAcrossZones is one of them). */
+    topologySpreadConstraints: readonly TopologySpreadConstraint[];
+    /** spec.priority, resolved at admission from the priority class (0 without one). */
+    priority: number;
+    preemptionPolicy: PreemptionPolicy;
     /** StatefulSet pods are named and never replaced while the old object exists. */
     ordinal?: number;
   };
@@ -145,7 +153,10 @@ export function podSpec(
     nodeSelector: s.nodeSelector,
     requests: s.requests,
     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
-    spreadAcrossZones: s.spreadAcrossZones,
+    affinity: s.affinity,
+    topologySpreadConstraints: s.topologySpreadConstraints,
+    priority: s.priority,
+    preemptionPolicy: s.preemptionPolicy,
     ordinal: s.ordinal,
   };
 }
@@ -168,6 +179,7 @@ export function podMeta(
     resourceVersion,
     creationTimestampMs,
     labels: m.labels,
+    namespace: m.namespace,
     workload: m.workload,
     deletionTimestampMs,
     deletionGracePeriodSeconds,

@@ -2,8 +2,9 @@
 // time over the cache's bitset columns (cache.ts NodeColumns), from each Filter plugin's word form
 // (framework.ts WordFilter), and scored from the request's fit index (cache.ts FitIndex), which holds
 // the weighted sum of the resource scores. A cycle walks words only when every Filter plugin that runs for
-// the pod has a word form this cycle, every Score plugin is a resource score and the request has (or
-// gets) a fit index; otherwise the node loop (node-loop.ts) filters it. Both find the same feasible nodes
+// the pod has a word form this cycle and the request has (or gets) a fit index; otherwise the node loop
+// (node-loop.ts) filters it. When a Score plugin besides the resource scores scores the pod, the walk
+// lists the feasible nodes and the node loop's Score step scores them. Both find the same feasible nodes
 // in the same order with the same scores, hence the same nodes examined and the same ties:
 // `schedulerChecks.verifyWordWalk` runs the node loop after every walk and compares.
 //
@@ -46,15 +47,19 @@ export class Accelerator {
   private lastWord = 0;
   private lastMask = -1;
 
+  /** This cycle has Score plugins besides the resource scores: the walk lists the feasible nodes for them. */
+  private scored = false;
+
   constructor(
     private readonly framework: Framework,
     private readonly out: FeasibleNodes,
+    private readonly loop: NodeLoop,
     private readonly bug: (message: string) => Error,
   ) {}
 
   /** Whether this cycle can walk words; if so, takes the forms of the active plugins for the walk. */
   prepare(state: CycleState, active: readonly FilterPlugin[]): boolean {
-    if (this.framework.scorers.length > 0) return false;
+    this.scored = state.scorers.length > 0;
     for (let k = 0; k < active.length; k++) if (active[k].wordFilter === undefined) return false;
     state.fitIndex = this.fitIndexOf(state);
     if (state.fitIndex === undefined) return false;
@@ -85,6 +90,7 @@ export class Accelerator {
    */
   filter(state: CycleState, start: number, toFind: number): number {
     const n = state.order.length;
+    if (this.scored) return this.walkScored(state, n, start, toFind);
     const byLevels = this.walkByLevels(state, n, start, toFind);
     if (byLevels >= 0) return byLevels;
     const scores = state.fitIndex!.scores;
@@ -122,6 +128,43 @@ export class Accelerator {
     this.out.feasibleCount = found;
     this.out.bestCount = tieCount;
     return n;
+  }
+
+  /**
+   * filter() for a cycle with Score plugins besides the resource scores: the feasible nodes are found by
+   * words, listed with their resource scores in the node loop's arrays, and scored there (NodeLoop.score).
+   */
+  private walkScored(state: CycleState, n: number, start: number, toFind: number): number {
+    const scores = state.fitIndex!.scores;
+    const loop = this.loop;
+    loop.reserve(toFind);
+    const { found: list, total } = loop;
+    const words = (n + 31) >>> 5;
+    const startWord = start >>> 5;
+    const startBit = start & 31;
+    let found = 0;
+    let processed = n;
+    walk: for (let k = 0; k <= words; k++) {
+      const w = walkWord(k, startWord, words);
+      let bits = this.candidates(k, w, words, startBit);
+      const odd = bits & ~this.sureBits(w);
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const i = (w << 5) | (31 - Math.clz32(low));
+        if ((odd & low) !== 0 && !this.passesSure(state, i)) continue;
+        list[found] = i;
+        total[found] = scores[i];
+        if (++found === toFind) {
+          processed = i >= start ? i - start + 1 : i + n - start + 1;
+          break walk;
+        }
+      }
+    }
+    this.out.feasibleCount = found;
+    this.out.bestCount = 0;
+    loop.score(state, found);
+    return processed;
   }
 
   /**

@@ -1,7 +1,10 @@
 // kube-scheduler's cache and snapshot (pkg/scheduler/backend/cache): per-node requested resources and
 // pod counts, kept incrementally from the pod informer plus the pods the scheduler has assumed (bound in
-// its own mind before the API server confirms), and the per-zone counts of each workload's active pods
-// that PodTopologySpread needs. Nothing here scans every pod: each informer event costs O(1).
+// its own mind before the API server confirms), and, for the selectors of PodTopologySpread, each
+// workload's active pods per node and per value of every topology key a constraint has asked about
+// (DomainCounts). Pods are matched by workload: every pod of a workload has the same labels and namespace
+// (PodGroup), so a selector is evaluated once per workload, not once per pod. Nothing here scans every
+// pod: each informer event costs O(1) per topology key in use.
 // For the scheduler's hot loop it also keeps the filter's per-node fields in typed records by nodeTree
 // position (NodeColumns), with NodeResourcesFit's fit and the profile's resource scores (plugins/
 // node-resources-*.ts) memoized per node or indexed per request (FitIndex: the accelerator's, see
@@ -9,12 +12,77 @@
 //
 // Fidelity notes:
 // - A pod occupies its node's resources until its object is removed, Terminating or not, as upstream's
-//   cache does. PodTopologySpread counts only pods without a deletionTimestamp (countPodsMatchSelector).
+//   cache does. PodTopologySpread counts only pods without a deletionTimestamp (countPodsMatchSelector),
+//   and only those on nodes the cache has (upstream iterates the snapshot's nodes).
+// - A StatefulSet pod's own statefulset.kubernetes.io/pod-name label is left out of its group's labels:
+//   a selector on that label is evaluated as if no pod had it.
 // - The node order for sampling is upstream's nodeTree: zones taken round-robin (zone-a node 1,
 //   zone-b node 1, ..., zone-a node 2, ...), so a sample of nodes covers every zone. Zones and the nodes
 //   in each are in name order (upstream: insertion order).
 import { type Node, type Pod, readyCondition, zoneOf } from '../../k8s/objects.js';
-import { matchesNodeSelector } from '../workloads/workload-pods.js';
+import type { Affinity } from '../../k8s/scheduling.js';
+
+/** The label the StatefulSet controller gives each pod its own value of; not part of a PodGroup's labels. */
+const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+
+/** The pods of one workload as selectors see them (one per workload, in order of first appearance). */
+export interface PodGroup {
+  readonly workload: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The pods' spec.affinity (every pod of a workload has the same). */
+  readonly affinity: Affinity | undefined;
+}
+
+/**
+ * Pods of each workload per value of one topology key, over the nodes in the cache that have the key:
+ * the active ones (PodTopologySpread counts them) and all of them, Terminating included (InterPodAffinity
+ * counts those). Kept current by every pod and node event once a plugin has asked for the key.
+ */
+export class DomainCounts {
+  /** workload -> topology value -> active pods on nodes with that value. */
+  readonly byWorkload = new Map<string, Map<string, number>>();
+  /** workload -> topology value -> every pod the cache accounts on nodes with that value. */
+  readonly allByWorkload = new Map<string, Map<string, number>>();
+
+  constructor(readonly key: string) {}
+
+  get(workload: string, value: string): number {
+    return this.byWorkload.get(workload)?.get(value) ?? 0;
+  }
+
+  getAll(workload: string, value: string): number {
+    return this.allByWorkload.get(workload)?.get(value) ?? 0;
+  }
+
+  /** The workload's counts of every pod by value (an empty map if it has none yet; valid until the cache changes). */
+  allOf(workload: string): ReadonlyMap<string, number> {
+    return this.allByWorkload.get(workload) ?? NO_COUNTS;
+  }
+
+  /** Whether the workload has a pod on any node with the key. */
+  anyAll(workload: string): boolean {
+    const m = this.allByWorkload.get(workload);
+    if (m) for (const n of m.values()) if (n > 0) return true;
+    return false;
+  }
+
+  bump(workload: string, value: string, delta: number): void {
+    bumpIn(this.byWorkload, workload, value, delta);
+  }
+
+  bumpAll(workload: string, value: string, delta: number): void {
+    bumpIn(this.allByWorkload, workload, value, delta);
+  }
+}
+
+const NO_COUNTS: ReadonlyMap<string, number> = new Map();
+
+function bumpIn(maps: Map<string, Map<string, number>>, workload: string, value: string, delta: number): void {
+  let m = maps.get(workload);
+  if (!m) maps.set(workload, (m = new Map()));
+  m.set(value, (m.get(value) ?? 0) + delta);
+}
 
 export class NodeInfo {
   node: Node | undefined;
@@ -35,11 +103,15 @@ export class NodeInfo {
    * 0 for none. The filter decides tolerations once per taint list and cycle instead of once per node.
    */
   taintSetId = 0;
+  /** The node has a PreferNoSchedule taint (TaintToleration's Score reads those). */
+  preferNoSchedule = false;
   podCount = 0;
   /** Position in order() (and in NodeColumns) while the order is current, else -1. */
   pos = -1;
-  /** Active pods per workload on this node (for the zone counts). */
+  /** Active pods per workload on this node (for the topology spread counts). */
   readonly workloadCounts = new Map<string, number>();
+  /** Every accounted pod per workload on this node, Terminating included (for inter-pod affinity). */
+  readonly podsByWorkload = new Map<string, number>();
   constructor(readonly name: string) {}
 }
 
@@ -110,7 +182,7 @@ export class FitIndex {
  *
  * The filter's pod-independent verdicts are also kept as bitsets over positions (bit p % 32 of word
  * p >>> 5), so that the filter can skip the nodes a pod cannot use 32 at a time: which nodes are Ready,
- * which are "plain" (Ready, schedulable, untainted: only NodeAffinity, NodeResourcesFit and
+ * which are "plain" (schedulable, untainted: only NodeAffinity, NodeResourcesFit and
  * PodTopologySpread can reject them), which are in each zone, and for a few requests which have room
  * (fitIndexes). Bits at positions past the last node are clear.
  */
@@ -182,7 +254,7 @@ export class NodeColumns {
     const bit = 1 << (p & 31);
     if (info.ready) this.ready[w] |= bit;
     else this.ready[w] &= ~bit;
-    if (info.ready && !info.unschedulable && info.taintSetId === 0) this.plain[w] |= bit;
+    if (!info.unschedulable && info.taintSetId === 0) this.plain[w] |= bit;
     else this.plain[w] &= ~bit;
     for (const bits of this.zones) bits[w] &= ~bit;
     if (info.zone !== '') {
@@ -311,8 +383,23 @@ export class SchedulerCache {
    * account, and a lookup by name in a map of 150,000 pods missed the processor's caches.
    */
   private readonly byUid: Array<PodAccount | undefined> = [];
-  /** workload -> zone -> active pods, and a version bumped at every change of those counts. */
-  private readonly zoneCounts = new Map<string, { readonly byZone: Map<string, number>; version: number }>();
+  /** By topology key: the active pods of each workload per value, for the keys asked about so far. */
+  private readonly domainCountsByKey = new Map<string, DomainCounts>();
+  /** The same, as a list (the informer handlers walk it). */
+  private readonly domainCountList: DomainCounts[] = [];
+  /** workload -> a version bumped at every change of its active pods' placement. */
+  private readonly workloadVersions = new Map<string, number>();
+  /** workload -> its PodGroup; and the groups in order of first appearance. */
+  private readonly groupByWorkload = new Map<string, PodGroup>();
+  readonly groups: PodGroup[] = [];
+  /** The groups whose pods have pod affinity or anti-affinity terms. */
+  readonly affinityGroups: PodGroup[] = [];
+  /** Bumped whenever a node is added or removed or changes its labels (the topology domains). */
+  nodeLabelGen = 0;
+  /** Bumped whenever a node's taints change (a topology spread constraint's nodeTaintsPolicy Honor reads them). */
+  nodeTaintGen = 0;
+  /** Nodes (with an object) that have a PreferNoSchedule taint. */
+  preferNoScheduleNodes = 0;
   /**
    * Bumped by every change that can alter a Filter verdict other than a workload's zone counts: a node
    * added, removed or changed in a field the filter reads (readiness, unschedulable, taints, labels,
@@ -320,7 +407,6 @@ export class SchedulerCache {
    */
   filterGen = 0;
   private orderCache: NodeInfo[] | undefined;
-  private readonly domainCache = new Map<string, string[]>();
   /** Zone name -> id, in order of first appearance (ids only index memo arrays; no order depends on them). */
   private readonly zoneIds = new Map<string, number>();
   /** Zone id -> name. */
@@ -346,6 +432,8 @@ export class SchedulerCache {
     const prev = info.node;
     const zone = zoneOf(node);
     if (zone !== info.zone) this.moveZone(info, zone);
+    if (prev === undefined) this.countNode(info, node.metadata.labels, 1);
+    else if (info.labels !== node.metadata.labels) this.relabel(info, node.metadata.labels);
     const ready = readyCondition(node)?.status === 'True';
     const taintSetId = info.taints === node.spec.taints ? info.taintSetId : this.taintSetIdOf(node.spec.taints);
     const cap = node.status.capacity;
@@ -361,6 +449,13 @@ export class SchedulerCache {
     ) {
       this.filterGen++;
     }
+    if (!prev || info.labels !== node.metadata.labels) this.nodeLabelGen++;
+    if (info.taintSetId !== taintSetId) {
+      this.nodeTaintGen++;
+      const prefer = node.spec.taints.some((t) => t.effect === 'PreferNoSchedule');
+      if (prefer !== info.preferNoSchedule) this.preferNoScheduleNodes += prefer ? 1 : -1;
+      info.preferNoSchedule = prefer;
+    }
     info.node = node;
     info.ready = ready;
     info.unschedulable = node.spec.unschedulable;
@@ -370,22 +465,25 @@ export class SchedulerCache {
     info.cpuCapMilli = cap.cpuMilli;
     info.memCapBytes = cap.memoryBytes;
     info.podCap = cap.pods;
-    if (!prev || prev.metadata.labels !== node.metadata.labels) {
-      this.orderCache = undefined;
-      this.domainCache.clear();
-    } else if (this.orderCache && info.pos >= 0) this.columns.write(info);
+    if (!prev || prev.metadata.labels !== node.metadata.labels) this.orderCache = undefined;
+    else if (this.orderCache && info.pos >= 0) this.columns.write(info);
     return prev;
   }
 
   removeNode(name: string): void {
     const info = this.nodes.get(name);
-    if (!info) return;
+    if (!info || !info.node) return;
+    this.countNode(info, info.labels, -1);
+    if (info.preferNoSchedule) this.preferNoScheduleNodes--;
+    info.preferNoSchedule = false;
+    info.taints = [];
+    info.taintSetId = 0;
     info.node = undefined;
     info.ready = false;
     info.pos = -1;
     this.filterGen++;
+    this.nodeLabelGen++;
     this.orderCache = undefined;
-    this.domainCache.clear();
     if (info.podCount === 0) this.nodes.delete(name);
   }
 
@@ -422,30 +520,34 @@ export class SchedulerCache {
     return out;
   }
 
-  /** Topology domains (zones) for a pod with this nodeSelector: zones of existing nodes that match it. */
-  domains(selector: Readonly<Record<string, string>>): string[] {
-    let key = ''; // the empty selector's (no JSON text is empty)
-    for (const _ in selector) {
-      key = JSON.stringify(Object.entries(selector).sort());
-      break;
-    }
-    let d = this.domainCache.get(key);
+  /**
+   * The active pods of each workload per value of `key`, kept from now on (built from the nodes' counts on
+   * first use).
+   */
+  domainCounts(key: string): DomainCounts {
+    let d = this.domainCountsByKey.get(key);
     if (d) return d;
-    const set = new Set<string>();
-    for (const info of this.nodes.values())
-      if (info.node && info.zone !== '' && matchesNodeSelector(info.node, selector)) set.add(info.zone);
-    d = [...set].sort();
-    this.domainCache.set(key, d);
+    d = new DomainCounts(key);
+    for (const info of this.nodes.values()) {
+      if (!info.node) continue;
+      const value = info.labels[key];
+      if (value === undefined || !Object.prototype.hasOwnProperty.call(info.labels, key)) continue;
+      for (const [w, n] of info.workloadCounts) if (n !== 0) d.bump(w, value, n);
+      for (const [w, n] of info.podsByWorkload) if (n !== 0) d.bumpAll(w, value, n);
+    }
+    this.domainCountsByKey.set(key, d);
+    this.domainCountList.push(d);
     return d;
   }
 
-  zoneCount(workload: string, zone: string): number {
-    return this.zoneCounts.get(workload)?.byZone.get(zone) ?? 0;
+  /** Changes whenever the placement of the workload's active pods changes (0 before it has any). */
+  workloadVersion(workload: string): number {
+    return this.workloadVersions.get(workload) ?? 0;
   }
 
-  /** Changes whenever a zone count of the workload changes (0 before it has any). */
-  zoneVersion(workload: string): number {
-    return this.zoneCounts.get(workload)?.version ?? 0;
+  /** The workload's PodGroup, once one of its pods has been accounted. */
+  group(workload: string): PodGroup | undefined {
+    return this.groupByWorkload.get(workload);
   }
 
   // ---- pods ----
@@ -466,6 +568,7 @@ export class SchedulerCache {
     // Not accounted as it is: a new account replaces any held under its name.
     if (this.pods.has(name)) this.removePod(name);
     const info = this.ensure(nodeName);
+    if (!this.groupByWorkload.has(pod.metadata.workload)) this.addGroup(pod);
     const acc: PodAccount = {
       info,
       cpuMilli: pod.spec.requests.cpuMilli,
@@ -483,6 +586,7 @@ export class SchedulerCache {
     info.memUsedBytes += acc.memBytes;
     info.podCount++;
     if (this.orderCache && info.pos >= 0) this.columns.writeUsage(info);
+    this.countPod(info, acc.workload, 1);
     if (active) this.countWorkload(info, acc.workload, 1);
   }
 
@@ -497,6 +601,7 @@ export class SchedulerCache {
     info.memUsedBytes -= acc.memBytes;
     info.podCount--;
     if (this.orderCache && info.pos >= 0) this.columns.writeUsage(info);
+    this.countPod(info, acc.workload, -1);
     if (acc.active) this.countWorkload(info, acc.workload, -1);
     if (!info.node && info.podCount === 0) this.nodes.delete(info.name);
   }
@@ -535,16 +640,64 @@ export class SchedulerCache {
     return info;
   }
 
+  private addGroup(pod: Pod): void {
+    let labels = pod.metadata.labels;
+    if (Object.prototype.hasOwnProperty.call(labels, POD_NAME_LABEL)) {
+      const { [POD_NAME_LABEL]: _own, ...rest } = labels;
+      labels = rest;
+    }
+    const affinity = pod.spec.affinity;
+    const g: PodGroup = { workload: pod.metadata.workload, namespace: pod.metadata.namespace, labels, affinity };
+    this.groupByWorkload.set(g.workload, g);
+    this.groups.push(g);
+    if (affinity?.podAffinity !== undefined || affinity?.podAntiAffinity !== undefined) this.affinityGroups.push(g);
+  }
+
   private countWorkload(info: NodeInfo, workload: string, delta: number): void {
     info.workloadCounts.set(workload, (info.workloadCounts.get(workload) ?? 0) + delta);
-    this.bumpZone(workload, info.zone, delta);
+    this.workloadVersions.set(workload, (this.workloadVersions.get(workload) ?? 0) + 1);
+    if (!info.node) return;
+    const labels = info.labels;
+    for (const d of this.domainCountList) {
+      if (!Object.prototype.hasOwnProperty.call(labels, d.key)) continue;
+      d.bump(workload, labels[d.key], delta);
+    }
+  }
+
+  /** One more (or fewer) pod of the workload accounted on the node, Terminating or not. */
+  private countPod(info: NodeInfo, workload: string, delta: number): void {
+    info.podsByWorkload.set(workload, (info.podsByWorkload.get(workload) ?? 0) + delta);
+    if (!info.node) return;
+    const labels = info.labels;
+    for (const d of this.domainCountList) {
+      if (!Object.prototype.hasOwnProperty.call(labels, d.key)) continue;
+      d.bumpAll(workload, labels[d.key], delta);
+    }
+  }
+
+  /** Adds (sign 1) or removes (-1) the node's pods to or from the domain counts, under these labels. */
+  private countNode(info: NodeInfo, labels: Node['metadata']['labels'], sign: number): void {
+    for (const [w, n] of info.podsByWorkload) {
+      if (n === 0) continue;
+      for (const d of this.domainCountList)
+        if (Object.prototype.hasOwnProperty.call(labels, d.key)) d.bumpAll(w, labels[d.key], sign * n);
+    }
+    for (const [w, n] of info.workloadCounts) {
+      if (n === 0) continue;
+      this.workloadVersions.set(w, (this.workloadVersions.get(w) ?? 0) + 1);
+      for (const d of this.domainCountList)
+        if (Object.prototype.hasOwnProperty.call(labels, d.key)) d.bump(w, labels[d.key], sign * n);
+    }
+  }
+
+  /** The node's labels change: its pods move between domains. */
+  private relabel(info: NodeInfo, next: Node['metadata']['labels']): void {
+    if (!info.node) return;
+    this.countNode(info, info.labels, -1);
+    this.countNode(info, next, 1);
   }
 
   private moveZone(info: NodeInfo, zone: string): void {
-    for (const [w, n] of info.workloadCounts) {
-      this.bumpZone(w, info.zone, -n);
-      this.bumpZone(w, zone, n);
-    }
     info.zone = zone;
     let id = this.zoneIds.get(zone);
     if (id === undefined) {
@@ -552,12 +705,5 @@ export class SchedulerCache {
       this.zoneNames.push(zone);
     }
     info.zoneId = id;
-  }
-
-  private bumpZone(workload: string, zone: string, delta: number): void {
-    let m = this.zoneCounts.get(workload);
-    if (!m) this.zoneCounts.set(workload, (m = { byZone: new Map(), version: 0 }));
-    m.byZone.set(zone, (m.byZone.get(zone) ?? 0) + delta);
-    m.version++;
   }
 }

@@ -6,7 +6,8 @@
 //
 // Extension points hasim runs, as upstream: PreFilter (which may answer Skip: the plugin's Filter is
 // not run for this pod), Filter (per node, in order; the first rejection counts), Score (per feasible
-// node, times the plugin's weight) and NormalizeScore. Left out: QueueSort (activeQ is FIFO, no
+// node, times the plugin's weight) and NormalizeScore, PreScore's Skip being asked before Filter
+// (ScorePlugin.scoreSkip). Left out: QueueSort (activeQ is FIFO, no
 // priorities), PostFilter (no preemption), Reserve/Permit/PreBind/PostBind (binding is one API call),
 // and the Unschedulable vs UnschedulableAndUnresolvable distinction (only preemption reads it).
 //
@@ -23,8 +24,8 @@
 //   queueing hints, reduced to yes or no).
 import type { Node, Pod } from '../../k8s/objects.js';
 import type { FitIndex, NodeColumns, NodeInfo, SchedulerCache } from './cache.js';
+import { InterPodAffinity } from './plugins/inter-pod-affinity.js';
 import { NodeAffinity } from './plugins/node-affinity.js';
-import { NodeReady } from './plugins/node-ready.js';
 import { NodeResourcesBalancedAllocation } from './plugins/node-resources-balanced-allocation.js';
 import { NodeResourcesFit } from './plugins/node-resources-fit.js';
 import { NodeUnschedulable } from './plugins/node-unschedulable.js';
@@ -134,6 +135,9 @@ export class CycleState {
   cols = undefined as unknown as NodeColumns;
   /** The accelerator's index of the request's fit and resource score, when it keeps one (set before wordFilter). */
   fitIndex: FitIndex | undefined;
+  /** The Score plugins (besides the resource scores) that score this pod, and their weights. */
+  readonly scorers: ScorePlugin[] = [];
+  readonly scoreWeights: number[] = [];
 }
 
 /** How a Filter is answered from bitsets over node positions (bit p % 32 of word p >>> 5). */
@@ -186,12 +190,17 @@ export interface FilterPlugin extends Plugin {
 }
 
 export interface ScorePlugin extends Plugin {
-  /** PreScore: prepares the plugin's data for scoring this cycle's feasible nodes. */
-  preScore?(state: CycleState): void;
+  /**
+   * PreScore's Skip (the plugin has nothing to score for this pod), decided from the pod alone before
+   * Filter runs (after PreFilter), so that a cycle knows up front whether only resource scores count.
+   */
+  scoreSkip?(state: CycleState): boolean;
+  /** PreScore: prepares the plugin's data for scoring this cycle's feasible nodes (positions found[0..count)). */
+  preScore?(state: CycleState, found: Int32Array, count: number): void;
   /** Score: 0..MAX_NODE_SCORE (after normalizeScore, when the plugin has one) for the feasible node at `pos`. */
   score?(state: CycleState, pos: number): number;
-  /** NormalizeScore over the scores of the cycle's feasible nodes, `count` of them, in place. */
-  normalizeScore?(state: CycleState, scores: Int32Array, count: number): void;
+  /** NormalizeScore over the scores of the cycle's feasible nodes (found[k] has scores[k]), in place. */
+  normalizeScore?(state: CycleState, scores: Int32Array, count: number, found: Int32Array): void;
   /**
    * A Score that reads nothing but the node's capacity and its requests with the pod's added (0..100).
    * The cache memoizes and indexes the weighted sum of these (cache.ts); such a plugin has no `score`.
@@ -215,18 +224,18 @@ export interface PluginRegistration {
 }
 
 /**
- * The default profile, in upstream's order (default_plugins.go), one line per plugin. hasim's own NodeReady
- * filter (not upstream's, see its file) runs after TaintToleration. Upstream's default weights also
- * include InterPodAffinity 2 and ImageLocality 1, plugins hasim does not model. TaintToleration,
- * NodeAffinity and PodTopologySpread carry upstream's weights but have no Score in hasim yet.
+ * The default profile, in upstream's order (default_plugins.go), one line per plugin, with upstream's
+ * default score weights (ImageLocality 1, a plugin hasim does not model, aside). A node whose Ready
+ * condition is not True is kept off by the node lifecycle controller's not-ready and unreachable
+ * NoSchedule taints (TaintToleration), as upstream: no plugin reads the condition.
  */
 export const DEFAULT_PLUGINS: readonly PluginRegistration[] = [
   { name: 'NodeUnschedulable', create: (h) => new NodeUnschedulable(h) },
   { name: 'TaintToleration', create: (h) => new TaintToleration(h), weight: 3 },
-  { name: 'NodeReady', create: (h) => new NodeReady(h) },
   { name: 'NodeAffinity', create: (h) => new NodeAffinity(h), weight: 2 },
   { name: 'NodeResourcesFit', create: (h) => new NodeResourcesFit(h), weight: 1 },
   { name: 'PodTopologySpread', create: (h) => new PodTopologySpread(h), weight: 2 },
+  { name: 'InterPodAffinity', create: (h) => new InterPodAffinity(h), weight: 2 },
   { name: 'NodeResourcesBalancedAllocation', create: () => new NodeResourcesBalancedAllocation(), weight: 1 },
 ];
 

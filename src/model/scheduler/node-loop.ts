@@ -1,5 +1,5 @@
 // The reference path of a cycle's Filter and Score: node by node, each Filter plugin in the profile's
-// order asked through its `filter`, each Score plugin through its `score`. It filters every pod the
+// order asked through its `filter`, each Score plugin that scores the pod through its `score`. It filters every pod the
 // accelerator (accelerator.ts) does not: a Filter without a word form runs for the pod, or the fast path
 // is off (fast-paths.ts schedulerWordWalk). The accelerator's self-check compares its walk with this loop.
 import { MEMO_SCORE_MASK } from './cache.js';
@@ -8,8 +8,8 @@ import { type CycleState, type Diagnosis, type FilterPlugin, type Framework, SUC
 
 export class NodeLoop {
   /** With Score plugins besides the resource scores: the feasible nodes found, and their scores. */
-  private found = new Int32Array(0);
-  private total = new Int32Array(0);
+  found = new Int32Array(0);
+  total = new Int32Array(0);
   private scores = new Int32Array(0);
 
   constructor(
@@ -27,7 +27,7 @@ export class NodeLoop {
   filter(state: CycleState, active: readonly FilterPlugin[], start: number, toFind: number): number {
     const n = state.order.length;
     const { cols, requestId, cpuMilli, memBytes } = state;
-    const scored = this.framework.scorers.length > 0;
+    const scored = state.scorers.length > 0;
     if (scored) this.reserve(toFind);
     const ties = this.out.ties;
     let found = 0;
@@ -79,7 +79,8 @@ export class NodeLoop {
     throw this.bug(`scheduler: node ${state.order[i].name} passes every filter after a cycle found none`);
   }
 
-  private reserve(toFind: number): void {
+  /** Makes room for toFind feasible nodes to be scored (the accelerator's walk fills found/total, then calls score). */
+  reserve(toFind: number): void {
     if (this.found.length >= toFind) return;
     this.found = new Int32Array(toFind);
     this.total = new Int32Array(toFind);
@@ -87,14 +88,14 @@ export class NodeLoop {
   }
 
   /** Score and NormalizeScore of each plugin over the feasible nodes, times its weight; then the ties. */
-  private score(state: CycleState, count: number): void {
+  score(state: CycleState, count: number): void {
     const { found, total, scores } = this;
-    const { scorers, scoreWeights } = this.framework;
+    const { scorers, scoreWeights } = state;
     for (let s = 0; s < scorers.length; s++) {
       const plugin = scorers[s];
-      plugin.preScore?.(state);
+      plugin.preScore?.(state, found, count);
       for (let k = 0; k < count; k++) scores[k] = plugin.score!(state, found[k]);
-      plugin.normalizeScore?.(state, scores, count);
+      plugin.normalizeScore?.(state, scores, count, found);
       for (let k = 0; k < count; k++) total[k] += scoreWeights[s] * scores[k];
     }
     const ties = this.out.ties;

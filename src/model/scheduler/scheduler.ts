@@ -17,8 +17,10 @@
 //
 // Modelled time: a cycle costs CYCLE_BASE_MS plus CYCLE_PER_NODE_MS per node examined (≈1.5 ms at 5,000
 // nodes, ≈670 pods/s); cycles run back to back while activeQ has pods.
-// Left out: priorities and preemption (PostFilter), the default soft spreading constraints, image
-// locality, inter-pod affinity, volumes, client-side QPS limits of the binding client.
+// Score runs the Score plugins that score the pod (PreScore's Skip asked before Filter, ScorePlugin.scoreSkip)
+// over the feasible nodes found, weighted, plus the memoized resource scores.
+// Left out: priorities and preemption (PostFilter), image locality, volumes, client-side QPS limits of
+// the binding client.
 import type { Rng } from '../../engine/index.js';
 import { type Node, type Pod, podSpec } from '../../k8s/objects.js';
 import { fail } from '../apiserver/store.js';
@@ -147,7 +149,7 @@ class KubeScheduler implements SchedulerController {
     this.diag = new Diagnosis(this.framework.statuses);
     this.out = new FeasibleNodes(bug);
     this.loop = new NodeLoop(this.framework, this.out, bug);
-    this.accelerator = new Accelerator(this.framework, this.out, bug);
+    this.accelerator = new Accelerator(this.framework, this.out, this.loop, bug);
     this.verdicts = new ReusedVerdicts(this.cache, this.framework);
     this.handlePodEvents();
     this.handleNodeEvents();
@@ -346,6 +348,14 @@ class KubeScheduler implements SchedulerController {
     state.fitIndex = undefined;
     this.active.length = 0;
     for (const p of this.framework.filters) if (p.preFilter?.(state) !== SKIP) this.active.push(p);
+    state.scorers.length = 0;
+    state.scoreWeights.length = 0;
+    const { scorers, scoreWeights } = this.framework;
+    for (let s = 0; s < scorers.length; s++) {
+      if (scorers[s].scoreSkip?.(state) === true) continue;
+      state.scorers.push(scorers[s]);
+      state.scoreWeights.push(scoreWeights[s]);
+    }
     this.walked = false;
   }
 

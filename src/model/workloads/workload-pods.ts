@@ -11,9 +11,16 @@
 //   AddOrUpdateDaemonPodTolerations (docs/fidelity.md#daemonset-tolerations): not-ready/unreachable NoExecute without
 //   tolerationSeconds and NoSchedule for disk-pressure, memory-pressure, pid-pressure, unschedulable.
 // - Toleration matching is core/v1 Toleration.ToleratesTaint (k8s.io/api/core/v1/toleration.go).
+// - The scheduling fields of a pod (labels, affinity, topologySpreadConstraints, priority,
+//   preemptionPolicy) are its workload's `scheduling`; without one, labels app=<name> and nothing else.
+//   The scenario shorthand `spreadAcrossZones: true` is the constraint {topologyKey:
+//   topology.kubernetes.io/zone, maxSkew: 1, whenUnsatisfiable: DoNotSchedule, labelSelector: the pod
+//   labels}, added unless the workload already has a constraint on that key. Every pod of a workload
+//   shares these objects (one copy per workload, not per pod).
 import type { Rng } from '../../engine/index.js';
 import type { Toleration } from '../../k8s/objects.js';
 import type { WorkloadSpec } from '../../k8s/workloads.js';
+import type { PodScheduling, TopologySpreadConstraint } from '../../k8s/scheduling.js';
 import { type Node, type Pod, TAINT_NOT_READY, TAINT_UNREACHABLE, podStatus } from '../../k8s/objects.js';
 import { stableIndex } from '../apiserver/api-server.js';
 
@@ -59,9 +66,42 @@ export interface PodTemplateOptions {
   extraLabels?: Record<string, string>;
 }
 
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+/** The scheduling fields a workload's pods get: its `scheduling`, or app=<name> and nothing else. */
+export function workloadScheduling(w: WorkloadSpec): PodScheduling {
+  let s = resolved.get(w);
+  if (s !== undefined) return s;
+  const given = w.scheduling;
+  const labels = given?.labels ?? { app: w.name };
+  const constraints: TopologySpreadConstraint[] = [...(given?.topologySpreadConstraints ?? [])];
+  if (w.spreadAcrossZones && !constraints.some((c) => c.topologyKey === ZONE_LABEL))
+    constraints.push({
+      maxSkew: 1,
+      topologyKey: ZONE_LABEL,
+      whenUnsatisfiable: 'DoNotSchedule',
+      labelSelector: { matchLabels: { ...labels }, matchExpressions: [] },
+      matchLabelKeys: [],
+    });
+  s = {
+    labels,
+    affinity: given?.affinity,
+    topologySpreadConstraints: constraints,
+    priorityClassName: given?.priorityClassName,
+    priority: given?.priority ?? 0,
+    preemptionPolicy: given?.preemptionPolicy ?? 'PreemptLowerPriority',
+    schedulerName: given?.schedulerName,
+  };
+  resolved.set(w, s);
+  return s;
+}
+
+const resolved = new WeakMap<WorkloadSpec, PodScheduling>();
+
 /** A new Pod object for workload `w` (metadata the API server assigns is left zero). */
 export function newWorkloadPod(w: WorkloadSpec, opts: PodTemplateOptions): Pod {
   const tolerations = w.kind === 'DaemonSet' ? daemonPodTolerations(w.tolerations) : [...w.tolerations];
+  const sched = workloadScheduling(w);
   return {
     kind: 'Pod',
     metadata: {
@@ -69,7 +109,8 @@ export function newWorkloadPod(w: WorkloadSpec, opts: PodTemplateOptions): Pod {
       uid: 0,
       resourceVersion: 0,
       creationTimestampMs: 0,
-      labels: { app: w.name, ...opts.extraLabels },
+      labels: opts.extraLabels ? { ...sched.labels, ...opts.extraLabels } : sched.labels,
+      namespace: w.namespace ?? 'default',
       workload: w.id,
       // The key order of podMeta (objects.ts).
       deletionTimestampMs: undefined,
@@ -82,7 +123,10 @@ export function newWorkloadPod(w: WorkloadSpec, opts: PodTemplateOptions): Pod {
       nodeSelector: { ...w.nodeSelector },
       requests: { ...w.requests },
       terminationGracePeriodSeconds: Math.round(w.terminationGracePeriodMs / 1000),
-      spreadAcrossZones: w.spreadAcrossZones,
+      affinity: sched.affinity,
+      topologySpreadConstraints: sched.topologySpreadConstraints,
+      priority: sched.priority,
+      preemptionPolicy: sched.preemptionPolicy,
       ordinal: opts.ordinal,
     },
     status: podStatus('Pending', false, undefined, undefined),

@@ -35,6 +35,7 @@ function setup(o: Setup) {
       resourceVersion: 0,
       creationTimestampMs: 0,
       labels: { a: 'true' },
+      namespace: 'default',
       workload: 'Deployment/foo',
     },
     spec: {
@@ -43,7 +44,10 @@ function setup(o: Setup) {
       nodeSelector: {},
       requests: { cpuMilli: 0, memoryBytes: 0 },
       terminationGracePeriodSeconds: 30,
-      spreadAcrossZones: false,
+      affinity: undefined,
+      topologySpreadConstraints: [],
+      priority: 0,
+      preemptionPolicy: 'PreemptLowerPriority',
     },
     status: { phase: o.phase ?? 'Running', ready: o.ready ?? (o.phase ?? 'Running') === 'Running' },
   };

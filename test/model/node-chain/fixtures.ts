@@ -123,6 +123,7 @@ export function pod(
       resourceVersion: 1,
       creationTimestampMs: 0,
       labels: {},
+      namespace: 'default',
       workload: opts.workload ?? 'Deployment/web',
     },
     spec: {
@@ -131,7 +132,10 @@ export function pod(
       nodeSelector: {},
       requests: { cpuMilli: 100, memoryBytes: 2 ** 27 },
       terminationGracePeriodSeconds: 30,
-      spreadAcrossZones: false,
+      affinity: undefined,
+      topologySpreadConstraints: [],
+      priority: 0,
+      preemptionPolicy: 'PreemptLowerPriority',
     },
     status: { phase: 'Running', ready: opts.ready ?? true },
   };

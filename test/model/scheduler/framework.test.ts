@@ -1,4 +1,5 @@
 import type { Pod } from '../../../src/k8s/objects.js';
+import type { TopologySpreadConstraint } from '../../../src/k8s/scheduling.js';
 import {
   type CycleState,
   DEFAULT_PLUGINS,
@@ -12,6 +13,17 @@ import {
 import { schedulerChecks } from '../../../src/model/scheduler/scheduler.js';
 import { bitCount } from '../../../src/model/scheduler/bits.js';
 import { GiB, type Fixture, addZonalNodes, fixture, workload } from '../workloads/fixtures.js';
+
+/** The constraint a scenario's spreadAcrossZones stands for, selecting every pod of the namespace. */
+const ZONE_SPREAD: TopologySpreadConstraint[] = [
+  {
+    maxSkew: 1,
+    topologyKey: 'topology.kubernetes.io/zone',
+    whenUnsatisfiable: 'DoNotSchedule',
+    labelSelector: { matchLabels: {}, matchExpressions: [] },
+    matchLabelKeys: [],
+  },
+];
 
 /** A test-only filter: rejects the nodes whose name ends in an odd digit. No word form unless `words`. */
 class RejectOdd implements FilterPlugin {
@@ -134,14 +146,20 @@ describe('scheduling framework', () => {
         for (let k = 0; k < count; k++) scores[k] = max === 0 ? 0 : (scores[k] * 100) / max;
       },
     };
-    const f = withProfile([...DEFAULT_PLUGINS, { name: 'PreferZoneC', create: () => zoneC, weight: 3 }], () => {
-      const f = fixture([workload('Deployment', 'web', { replicas: 12 })]);
-      addZonalNodes(f, 40);
-      f.run(30_000);
-      return f;
-    });
-    expect(f.active('Deployment/web').map((p) => p.spec.nodeName!.slice(0, 8))).toEqual(Array(12).fill('worker-c'));
-    expect(f.schedulerController().cache.columns.fitIndexes).toHaveLength(0);
+    schedulerChecks.verifyWordWalk = true;
+    try {
+      const f = withProfile([...DEFAULT_PLUGINS, { name: 'PreferZoneC', create: () => zoneC, weight: 3 }], () => {
+        const f = fixture([workload('Deployment', 'web', { replicas: 12 })]);
+        addZonalNodes(f, 40);
+        f.run(30_000);
+        return f;
+      });
+      expect(f.active('Deployment/web').map((p) => p.spec.nodeName!.slice(0, 8))).toEqual(Array(12).fill('worker-c'));
+      // The feasible nodes were found by words (a fit index was built) and scored by the node loop's Score step.
+      expect(f.schedulerController().cache.columns.fitIndexes).toHaveLength(1);
+    } finally {
+      schedulerChecks.verifyWordWalk = false;
+    }
   });
 
   it('keys reused verdicts by what the filter plugins read of the pod', () => {
@@ -150,13 +168,24 @@ describe('scheduling framework', () => {
     const fw = f.schedulerController().framework;
     const pod = (over: Partial<Pod['spec']>, workloadId = 'Deployment/a'): Pod => ({
       kind: 'Pod',
-      metadata: { name: 'p', uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {}, workload: workloadId },
+      metadata: {
+        name: 'p',
+        uid: 0,
+        resourceVersion: 0,
+        creationTimestampMs: 0,
+        labels: {},
+        namespace: 'default',
+        workload: workloadId,
+      },
       spec: {
         tolerations: [],
         nodeSelector: {},
         requests: { cpuMilli: 100, memoryBytes: GiB },
         terminationGracePeriodSeconds: 30,
-        spreadAcrossZones: false,
+        affinity: undefined,
+        topologySpreadConstraints: [],
+        priority: 0,
+        preemptionPolicy: 'PreemptLowerPriority',
         ...over,
       },
       status: { phase: 'Pending', ready: false },
@@ -165,14 +194,14 @@ describe('scheduling framework', () => {
     expect(fw.verdictsKeyed).toBe(true);
     // Another workload without spreading fails alike; one with spreading reads its own zone counts.
     expect(fw.verdictKey(pod({}, 'Deployment/b'))).toBe(base);
-    expect(fw.verdictKey(pod({ spreadAcrossZones: true }, 'Deployment/b'))).not.toBe(
-      fw.verdictKey(pod({ spreadAcrossZones: true })),
+    expect(fw.verdictKey(pod({ topologySpreadConstraints: ZONE_SPREAD }, 'Deployment/b'))).not.toBe(
+      fw.verdictKey(pod({ topologySpreadConstraints: ZONE_SPREAD })),
     );
     for (const over of [
       { requests: { cpuMilli: 200, memoryBytes: GiB } },
       { nodeSelector: { pool: 'x' } },
       { tolerations: [{ key: 'k', operator: 'Exists' as const }] },
-      { spreadAcrossZones: true },
+      { topologySpreadConstraints: ZONE_SPREAD },
     ])
       expect(fw.verdictKey(pod(over))).not.toBe(base);
     // A filter that does not say what it reads turns reuse off.

@@ -1,10 +1,22 @@
 import type { Node, Pod } from '../../../src/k8s/objects.js';
+import type { TopologySpreadConstraint } from '../../../src/k8s/scheduling.js';
 import { scaleScenario } from '../../../bench/scale-scenario.js';
 import type { SchedulerController } from '../../../src/model/scheduler/scheduler.js';
 import { numFeasibleNodesToFind, schedulerChecks } from '../../../src/model/scheduler/scheduler.js';
 import { runScenario } from '../../../src/runner/run-scenario.js';
 import { backoffDurationMs } from '../../../src/model/scheduler/queue.js';
 import { GiB, addZonalNodes, fixture, workload } from './fixtures.js';
+
+/** The constraint a scenario's spreadAcrossZones stands for, selecting every pod of the namespace. */
+const ZONE_SPREAD: TopologySpreadConstraint[] = [
+  {
+    maxSkew: 1,
+    topologyKey: 'topology.kubernetes.io/zone',
+    whenUnsatisfiable: 'DoNotSchedule',
+    labelSelector: { matchLabels: {}, matchExpressions: [] },
+    matchLabelKeys: [],
+  },
+];
 
 describe('scheduler', () => {
   it('backs off 1, 2, 4, 8, 10, 10 s after successive failed attempts', () => {
@@ -42,14 +54,25 @@ describe('scheduler', () => {
     // A pod nobody owns holds most of the small node's cpu.
     const hog: Pod = {
       kind: 'Pod',
-      metadata: { name: 'hog', uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {}, workload: 'Manual/hog' },
+      metadata: {
+        name: 'hog',
+        uid: 0,
+        resourceVersion: 0,
+        creationTimestampMs: 0,
+        labels: {},
+        namespace: 'default',
+        workload: 'Manual/hog',
+      },
       spec: {
         nodeName: 'small',
         tolerations: [],
         nodeSelector: {},
         requests: { cpuMilli: 1000, memoryBytes: 0 },
         terminationGracePeriodSeconds: 30,
-        spreadAcrossZones: false,
+        affinity: undefined,
+        topologySpreadConstraints: [],
+        priority: 0,
+        preemptionPolicy: 'PreemptLowerPriority',
       },
       status: { phase: 'Running', ready: true },
     };
@@ -271,14 +294,25 @@ describe('scheduler', () => {
       f.nodes.add('b-0', { zone: 'zone-b' });
       const pod = (name: string, nodeName?: string): Pod => ({
         kind: 'Pod',
-        metadata: { name, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {}, workload: 'Manual/m' },
+        metadata: {
+          name,
+          uid: 0,
+          resourceVersion: 0,
+          creationTimestampMs: 0,
+          labels: {},
+          namespace: 'default',
+          workload: 'Manual/m',
+        },
         spec: {
           nodeName,
           tolerations: [],
           nodeSelector: {},
           requests: { cpuMilli: 100, memoryBytes: 0 },
           terminationGracePeriodSeconds: 30,
-          spreadAcrossZones: true,
+          affinity: undefined,
+          topologySpreadConstraints: ZONE_SPREAD,
+          priority: 0,
+          preemptionPolicy: 'PreemptLowerPriority',
         },
         status: { phase: nodeName === undefined ? 'Pending' : 'Running', ready: nodeName !== undefined },
       });

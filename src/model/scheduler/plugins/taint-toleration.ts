@@ -1,24 +1,29 @@
-// TaintToleration (pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go), its Filter:
-// rejects a node with a NoSchedule or NoExecute taint the pod does not tolerate, with the reason
-// "node(s) had untolerated taint {key: value}" of the first such taint.
+// TaintToleration (pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go). Filter: rejects
+// a node with a NoSchedule or NoExecute taint the pod does not tolerate, with the reason "node(s) had
+// untolerated taint {key: value}" of the first such taint. Score (default weight 3; PreScore,
+// countIntolerableTaintsPreferNoSchedule, NormalizeScore): the node's PreferNoSchedule taints that the
+// pod's tolerations with effect PreferNoSchedule or none do not tolerate, normalised in reverse
+// (helper.DefaultNormalizeScore: the fewest score 100).
 //
-// Fidelity: upstream also scores (PreferNoSchedule taints, default weight 3); hasim has no Score for it
-// yet, so PreferNoSchedule taints do not steer placement. The verdict is memoized per distinct taint
+// hasim skips the Score while no node has a PreferNoSchedule taint: upstream then scores every node
+// 100, which changes no choice. The Filter's verdict is memoized per distinct taint
 // list (the cache's taintSetId) for the cycle: few lists exist, so tolerations are matched a handful of
 // times per cycle instead of once per tainted node.
 import type { Node, Pod } from '../../../k8s/objects.js';
-import { untoleratedTaint } from '../../../k8s/tolerations.js';
+import { toleratesTaint, untoleratedTaint } from '../../../k8s/tolerations.js';
 import { HOT_STRIDE, HOT_TAINTS, type SchedulerCache } from '../cache.js';
 import {
   type CycleState,
   type FilterPlugin,
   type FrameworkHandle,
+  MAX_NODE_SCORE,
+  type ScorePlugin,
   type StatusTable,
   SUCCESS,
   type SureWordFilter,
 } from '../framework.js';
 
-export class TaintToleration implements FilterPlugin {
+export class TaintToleration implements FilterPlugin, ScorePlugin {
   readonly name = 'TaintToleration';
   private readonly cache: SchedulerCache;
   private readonly statuses: StatusTable;
@@ -72,6 +77,36 @@ export class TaintToleration implements FilterPlugin {
 
   verdictKey(pod: Pod): string {
     return JSON.stringify(pod.spec.tolerations);
+  }
+
+  scoreSkip(): boolean {
+    return this.cache.preferNoScheduleNodes === 0;
+  }
+
+  score(state: CycleState, pos: number): number {
+    const taints = state.order[pos].taints;
+    const tolerations = state.pod.spec.tolerations;
+    let n = 0;
+    for (const t of taints) {
+      if (t.effect !== 'PreferNoSchedule') continue;
+      // getAllTolerationPreferNoSchedule: only tolerations with effect PreferNoSchedule or none count.
+      let tolerated = false;
+      for (const tol of tolerations)
+        if ((tol.effect === undefined || tol.effect === 'PreferNoSchedule') && toleratesTaint(tol, t)) {
+          tolerated = true;
+          break;
+        }
+      if (!tolerated) n++;
+    }
+    return n;
+  }
+
+  /** helper.DefaultNormalizeScore(MaxNodeScore, reverse = true). */
+  normalizeScore(_state: CycleState, scores: Int32Array, count: number): void {
+    let max = 0;
+    for (let k = 0; k < count; k++) if (scores[k] > max) max = scores[k];
+    for (let k = 0; k < count; k++)
+      scores[k] = max === 0 ? MAX_NODE_SCORE : MAX_NODE_SCORE - Math.trunc((MAX_NODE_SCORE * scores[k]) / max);
   }
 
   private verdict(taints: Node['spec']['taints'], pod: Pod): number {
