@@ -20,6 +20,7 @@ import type {
   WorkloadSpec,
 } from './types.js';
 import { formatDuration } from './units.js';
+import type { ServiceSpec } from '../k8s/services.js';
 
 /** Labels the loader adds to every node; written back, they would be the user's own. */
 const ADDED_NODE_LABELS = ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'];
@@ -77,6 +78,9 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
           evictionMode: cm.evictionMode,
           podEvictionTimeout: formatDuration(cm.podEvictionTimeoutMs),
           leaderElection: leaderElection(cm.leaderElection),
+          ...(cm.endpointUpdatesBatchPeriodMs !== undefined
+            ? { endpointUpdatesBatchPeriod: formatDuration(cm.endpointUpdatesBatchPeriodMs) }
+            : {}),
         },
         scheduler: { replicas: k.scheduler.replicas, leaderElection: leaderElection(k.scheduler.leaderElection) },
         apiServer: { ...k.apiServer },
@@ -86,11 +90,12 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
           nodeStatusReportFrequency: formatDuration(k.kubelet.nodeStatusReportFrequencyMs),
           nodeLeaseDurationSeconds: k.kubelet.nodeLeaseDurationSeconds,
         },
+        ...(k.kubeProxy ? { kubeProxy: { minSyncPeriod: formatDuration(k.kubeProxy.minSyncPeriodMs) } } : {}),
         network: { latency: range(k.network.latency) },
       },
       controlPlane: { zones: [...spec.controlPlane.zones] },
       nodes: nodeGroups(spec.nodes),
-      workloads: spec.workloads.map(workload),
+      workloads: spec.workloads.map((w) => workload(w, spec.services ?? [])),
       faults: spec.faults.map(fault),
       slos: spec.slos.map(slo),
     },
@@ -149,7 +154,7 @@ function nodeFields(node: NodeSpec): Record<string, unknown> {
   };
 }
 
-function workload(w: WorkloadSpec): Record<string, unknown> {
+function workload(w: WorkloadSpec, services: readonly ServiceSpec[]): Record<string, unknown> {
   const out: Record<string, unknown> = { kind: w.kind, name: w.name };
   if (w.kind !== 'DaemonSet') out.replicas = w.replicas;
   out.requests = { cpu: `${w.requests.cpuMilli}m`, memory: w.requests.memoryBytes };
@@ -165,7 +170,31 @@ function workload(w: WorkloadSpec): Record<string, unknown> {
       ...(pdb.maxUnavailable ? { maxUnavailable: count(pdb.maxUnavailable) } : {}),
     };
   }
+  const svc = services.find((s) => s.workloads.length === 1 && s.workloads[0] === w.id);
+  if (svc) out.service = service(svc);
   return out;
+}
+
+function service(svc: ServiceSpec): Record<string, unknown> {
+  const t = svc.traffic;
+  const clients =
+    t.clients.kind === 'zones'
+      ? {
+          zones: Object.keys(t.clients.weights).map((zone) => ({
+            zone,
+            weight: (t.clients as { weights: Record<string, number> }).weights[zone],
+          })),
+        }
+      : t.clients.kind;
+  return {
+    name: svc.name,
+    type: svc.type,
+    port: svc.port,
+    ...(svc.trafficDistribution ? { trafficDistribution: svc.trafficDistribution } : {}),
+    internalTrafficPolicy: svc.internalTrafficPolicy,
+    ...(svc.type !== 'ClusterIP' ? { externalTrafficPolicy: svc.externalTrafficPolicy } : {}),
+    traffic: { rate: t.ratePerSecond, clients, timeout: formatDuration(t.timeoutMs) },
+  };
 }
 
 function toleration(t: Toleration): Record<string, unknown> {

@@ -5,6 +5,7 @@
 import type { Count, KubernetesConfig, LeaderElectionConfig, RangeMs } from '../k8s/config.js';
 import type { TaintEffect, Toleration } from '../k8s/objects.js';
 import type { Capacity, NodeSpec, WorkloadKind, WorkloadSpec } from '../k8s/workloads.js';
+import type { ServiceSpec } from '../k8s/services.js';
 
 // The component configurations and the desired state of nodes and workloads are defined in src/k8s, which
 // the model imports too; they are re-exported here so the scenario's readers find its whole shape in one place.
@@ -109,5 +110,7 @@ export interface Scenario {
     workloads: WorkloadSpec[];
     faults: FaultSpec[];
     slos: SloSpec[];
+    /** Services (from workloads' `service` shorthand); absent when there are none. */
+    services?: ServiceSpec[];
   };
 }

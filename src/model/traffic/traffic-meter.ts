@@ -1,0 +1,295 @@
+// The requests users send to each Service, counted exactly without an event per request: between two
+// changes of what requests meet (containers starting or stopping, kube-proxy rules, hosts and links) every
+// rate is constant, so at each change the meter works out, per Service, how many requests per second are
+// sent and how many of them fail, and traces `service.traffic.changed` when that differs from before.
+// SLOs integrate these piecewise-constant rates (src/slo).
+//
+// A request is sent by a client on a node (TrafficSpec.clients: every node alike, zones by weight spread
+// evenly over their nodes, or an external load balancer spreading over the nodes) to one of the endpoints
+// its node's kube-proxy rules pick for the Service (topology.ts), each picked endpoint an equal share. It
+// fails when the pod's containers are not running (stopped, or its host powered off), when the link between
+// the client's node and the pod's node is cut, when a degrade fault's extra latency makes the round trip
+// (2 × (mean base latency + extra)) exceed the client's timeout (the fraction of the extra range beyond it),
+// or when the rules pick no endpoint. Clients on a powered-off node send nothing.
+// Traffic starts when the fleet's rules first hold a ready endpoint of the Service (before that the
+// Service is still being created, and its failures would say nothing about a fault).
+// For speed, nodes that follow the kube-proxy fleet, in a world without cut or degraded links, are taken
+// together per zone (they pick the same endpoints from the same rules); the others one by one.
+import type { TraceRecord } from '../../engine/index.js';
+import { Priority } from '../../engine/index.js';
+import type { Endpoint, ServiceSpec } from '../../k8s/services.js';
+import type { ModelContext } from '../context.js';
+import type { Host } from '../infra/host.js';
+import type { KubeProxyFleet, ProxyNode } from '../proxy/kube-proxy.js';
+import { categorizeEndpoints } from '../proxy/topology.js';
+
+interface ServiceState {
+  spec: ServiceSpec;
+  started: boolean;
+  last: string;
+  /** Since when each stale group (a zone of fleet nodes, "zone:<z>", or a node by name) has been stale. */
+  staleSince: Map<string, number>;
+}
+
+/** One evaluated client position: what a node (or all fleet nodes of a zone) do with this Service. */
+interface Outcome {
+  /** Fraction of its requests that fail. */
+  failFraction: number;
+  stale: boolean;
+  noEndpoints: boolean;
+}
+
+export class TrafficMeter {
+  private readonly services = new Map<string, ServiceState>();
+  private readonly byWorkload = new Map<string, string[]>();
+  /** Pods of the Services' workloads whose containers run now, with their node. */
+  private readonly running = new Map<string, string>();
+  /** Node a pod ran on last (to say why an endpoint is dead). */
+  private readonly lastNode = new Map<string, string>();
+  private readonly podWorkload = new Map<string, string>();
+  private readonly dirty = new Set<string>();
+  private flushScheduled = false;
+  private readonly zones: string[];
+
+  constructor(
+    private readonly ctx: ModelContext,
+    services: readonly ServiceSpec[],
+    private readonly fleet: KubeProxyFleet,
+  ) {
+    for (const spec of services) {
+      this.services.set(spec.name, { spec, started: false, last: '', staleSince: new Map() });
+      for (const w of spec.workloads) {
+        const list = this.byWorkload.get(w) ?? [];
+        list.push(spec.name);
+        this.byWorkload.set(w, list);
+      }
+    }
+    this.zones = [...new Set(fleet.nodes.map((n) => n.zone))].sort();
+    ctx.trace.observe((e) => this.observe(e));
+    ctx.world.onChanged(() => this.markAll());
+    fleet.onRulesChanged = (svcs) => {
+      for (const s of svcs) this.mark(s);
+    };
+    fleet.onStoredChanged = (svc) => this.mark(svc);
+  }
+
+  private observe(e: TraceRecord): void {
+    const t = e.type;
+    if (t === 'pod.created') {
+      const r = e as TraceRecord & { pod: string; workload: string };
+      if (this.byWorkload.has(r.workload)) this.podWorkload.set(r.pod, r.workload);
+    } else if (t === 'pod.started' || t === 'pod.stopped') {
+      const r = e as TraceRecord & { pod: string; node: string };
+      const w = this.podWorkload.get(r.pod);
+      if (w === undefined) return;
+      if (t === 'pod.started') {
+        this.running.set(r.pod, r.node);
+        this.lastNode.set(r.pod, r.node);
+      } else this.running.delete(r.pod);
+      for (const s of this.byWorkload.get(w)!) this.mark(s);
+    } else if (t === 'pod.removed') {
+      const r = e as TraceRecord & { pod: string };
+      this.podWorkload.delete(r.pod);
+    }
+  }
+
+  private markAll(): void {
+    for (const s of this.services.keys()) this.mark(s);
+  }
+
+  private mark(service: string): void {
+    if (!this.services.has(service)) return;
+    this.dirty.add(service);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // After everything else of the millisecond: one evaluation per Service however many changes it saw.
+    this.ctx.sim.at(this.ctx.sim.nowMs, () => this.flush(), 'traffic/flush', Priority.late);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const names = [...this.dirty].sort();
+    this.dirty.clear();
+    for (const n of names) this.evaluate(this.services.get(n)!);
+  }
+
+  private evaluate(st: ServiceState): void {
+    const spec = st.spec;
+    const name = spec.name;
+    if (!st.started) {
+      if (!this.fleet.fleetRules(name).some((e) => e.ready)) return;
+      st.started = true;
+    }
+    const fleet = this.fleet;
+    const network = this.ctx.network;
+    const clients = spec.traffic.clients;
+    const external = clients.kind === 'load-balancer';
+    const policy = external ? spec.externalTrafficPolicy : spec.internalTrafficPolicy;
+    const preferClose = spec.trafficDistribution === 'PreferClose';
+    const perNode = policy === 'Local' || network.partitioned || network.degraded;
+    const groups = new Map<string, Outcome>();
+    const dead = new Set<string>();
+    const outcomeOf = (n: ProxyNode): Outcome => {
+      const key = perNode || n.own !== undefined ? n.name : `zone:${n.zone}`;
+      let o = groups.get(key);
+      if (o === undefined) {
+        o = this.outcome(fleet.rulesOf(n, name), policy, preferClose, n, dead, spec.traffic.timeoutMs);
+        groups.set(key, o);
+      }
+      return o;
+    };
+    // Client weights: nodes whose host is on.
+    const live = fleet.nodes.filter((n) => n.host.poweredOn);
+    const weights = new Map<ProxyNode, number>();
+    if (clients.kind === 'nodes') for (const n of live) weights.set(n, 1);
+    else if (clients.kind === 'zones') {
+      for (const z of Object.keys(clients.weights).sort()) {
+        const inZone = live.filter((n) => n.zone === z);
+        for (const n of inZone) weights.set(n, clients.weights[z] / inZone.length);
+      }
+    } else {
+      // externalTrafficPolicy Local: the load balancer's health checks (healthCheckNodePort) pass only on
+      // nodes whose kube-proxy has a local endpoint; taken as instant.
+      for (const n of live) if (policy === 'Cluster' || !outcomeOf(n).noEndpoints) weights.set(n, 1);
+    }
+    let weightSum = 0;
+    for (const w of weights.values()) weightSum += w;
+    const rate = spec.traffic.ratePerSecond;
+    let failing = 0;
+    let staleNodes = 0;
+    let noEndpointNodes = 0;
+    const nowMs = this.ctx.sim.nowMs;
+    const staleKeys = new Set<string>();
+    for (const n of live) {
+      const o = outcomeOf(n);
+      const w = weights.get(n) ?? 0;
+      if (w > 0) {
+        failing += (rate * w * o.failFraction) / weightSum;
+        if (o.noEndpoints) noEndpointNodes++;
+      }
+      if (o.stale) {
+        staleNodes++;
+        const key = perNode || n.own !== undefined ? n.name : `zone:${n.zone}`;
+        staleKeys.add(key);
+        if (!st.staleSince.has(key)) st.staleSince.set(key, st.staleSince.get(`zone:${n.zone}`) ?? nowMs);
+      }
+    }
+    for (const key of [...st.staleSince.keys()]) if (!staleKeys.has(key)) st.staleSince.delete(key);
+    let staleSinceMs: number | undefined;
+    for (const v of st.staleSince.values()) staleSinceMs = staleSinceMs === undefined ? v : Math.min(staleSinceMs, v);
+    let behindNodes = 0;
+    const fleetBehind = fleet.fleetBehind(name);
+    const stored = fleet.storedEndpoints(name);
+    for (const n of live) {
+      if (n.own === undefined ? fleetBehind : !sameEndpointSet(n.own.get(name) ?? [], stored)) behindNodes++;
+    }
+    const requests = weightSum > 0 ? rate : 0;
+    if (weightSum === 0 && external && live.length > 0) failing = rate;
+    const sent = weightSum > 0 || (external && live.length > 0) ? rate : requests;
+    const requestsPerSecond = round(sent, 1000);
+    const failingPerSecond = round(failing, 1000);
+    const successRate = sent > 0 ? round(1 - failing / sent, 10000) : 1;
+    const cause = this.cause(st, dead, staleNodes, behindNodes, noEndpointNodes, failingPerSecond, sent, weightSum);
+    const fields = {
+      service: name,
+      requestsPerSecond,
+      failingPerSecond,
+      successRate,
+      deadEndpoints: dead.size,
+      staleNodes,
+      ...(staleSinceMs !== undefined ? { staleSinceMs } : {}),
+      behindNodes,
+      cause,
+    };
+    const key = JSON.stringify(fields);
+    if (key === st.last) return;
+    st.last = key;
+    this.ctx.trace.emit('service.traffic.changed', fields);
+  }
+
+  /** What requests from node `n` meet, given its rules. `dead` collects the dead endpoints it routes to. */
+  private outcome(
+    rules: readonly Endpoint[],
+    policy: ServiceSpec['internalTrafficPolicy'],
+    preferClose: boolean,
+    n: ProxyNode,
+    dead: Set<string>,
+    timeoutMs: number,
+  ): Outcome {
+    const picked = categorizeEndpoints(rules, policy, preferClose, n);
+    if (picked.length === 0) return { failFraction: 1, stale: false, noEndpoints: true };
+    const network = this.ctx.network;
+    const hosts = this.ctx.hosts;
+    let failed = 0;
+    let stale = false;
+    for (const e of picked) {
+      const on = this.running.get(e.pod);
+      if (on === undefined) {
+        failed += 1;
+        stale = true;
+        dead.add(e.pod);
+        continue;
+      }
+      if (!network.partitioned && !network.degraded) continue;
+      const podHost = hosts.get(on)!;
+      if (!network.connected(n.host, podHost)) {
+        failed += 1;
+        continue;
+      }
+      failed += this.timeoutFraction(n.host, podHost, timeoutMs);
+    }
+    return { failFraction: failed / picked.length, stale, noEndpoints: false };
+  }
+
+  /** The fraction of requests whose round trip exceeds the client's timeout on a degraded link. */
+  private timeoutFraction(from: Host, to: Host, timeoutMs: number): number {
+    const extra = this.ctx.network.extraLatency(from, to);
+    if (extra === undefined) return 0;
+    const lat = this.ctx.network.latency;
+    // The round trip 2 × (base + extra) exceeds the timeout when extra > timeout / 2 − mean base latency.
+    const thresholdMs = timeoutMs / 2 - (lat.minMs + lat.maxMs) / 2;
+    if (extra.maxMs <= extra.minMs) return extra.minMs > thresholdMs ? 1 : 0;
+    return Math.min(1, Math.max(0, (extra.maxMs - thresholdMs) / (extra.maxMs - extra.minMs)));
+  }
+
+  private cause(
+    st: ServiceState,
+    dead: Set<string>,
+    staleNodes: number,
+    behindNodes: number,
+    noEndpointNodes: number,
+    failingPerSecond: number,
+    sent: number,
+    weightSum: number,
+  ): string {
+    const parts: string[] = [];
+    if (dead.size > 0) {
+      const total = this.fleet.storedEndpoints(st.spec.name).length;
+      const where = [...dead].sort().map((p) => {
+        const node = this.lastNode.get(p);
+        const host = node === undefined ? undefined : this.ctx.hosts.get(node);
+        return host !== undefined && !host.poweredOn ? `on powered-off ${node}` : 'containers stopped';
+      });
+      const kinds = [...new Set(where)];
+      parts.push(`${dead.size} of ${Math.max(total, dead.size)} endpoints dead (${kinds.join('; ')})`);
+    }
+    if (staleNodes > 0) parts.push(`stale rules on ${staleNodes} nodes`);
+    if (noEndpointNodes > 0) parts.push(`no endpoint on ${noEndpointNodes} client nodes`);
+    if (weightSum === 0 && sent > 0) parts.push('no node passes the load balancer health checks');
+    if (failingPerSecond > 0 && parts.length === 0) parts.push('links between clients and endpoints cut or slow');
+    if (behindNodes > 0) parts.push(`kube-proxy behind on ${behindNodes} nodes`);
+    return parts.length === 0 ? 'all requests succeed' : parts.join('; ');
+  }
+}
+
+function round(v: number, k: number): number {
+  return Math.round(v * k) / k;
+}
+
+function sameEndpointSet(a: readonly Endpoint[], b: readonly Endpoint[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].pod !== b[i].pod || a[i].ready !== b[i].ready || a[i].terminating !== b[i].terminating) return false;
+  }
+  return true;
+}
