@@ -260,11 +260,16 @@ function buildSlos(spec: Raw): SloSpec[] {
     if (o.workload !== undefined) slo.workload = o.workload;
     if (o.after !== undefined) slo.after = o.after;
     if (o.component !== undefined) slo.component = o.component;
-    if (o.min !== undefined) slo.min = o.min;
+    if (o.service !== undefined) slo.service = o.service;
+    if (o.type === 'request-success-rate') {
+      if (o.min !== undefined) slo.minPercent = o.min;
+      if (o.rollingWindow !== undefined) slo.rollingWindowMs = o.rollingWindow;
+    } else if (o.min !== undefined) slo.min = o.min;
     if (o.threshold !== undefined) slo.threshold = o.threshold;
     if (o.window !== undefined) slo.window = { fromMs: o.window.from, toMs: o.window.to };
     if (o.max !== undefined) {
-      if (o.type === 'max-concurrent-leaders' || o.type === 'stuck-terminating') slo.max = o.max;
+      if (o.type === 'max-concurrent-leaders' || o.type === 'stuck-terminating' || o.type === 'failed-requests')
+        slo.max = o.max;
       else slo.maxMs = o.max;
     }
     return slo as SloSpec;

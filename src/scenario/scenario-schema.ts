@@ -265,6 +265,8 @@ const sloWorkload = s.req(s.string('The workload, as Kind/name.'));
 const sloAfter = s.req(s.string('Name of the fault the measurement starts at.'));
 const maxDuration = (what: string): Field => s.req(s.duration(what));
 
+const sloService = s.req(s.string("The Service, by name (a workload's service.name, default the workload name)."));
+
 const slo: Schema = {
   kind: 'tagged',
   tag: 'type',
@@ -321,6 +323,25 @@ const slo: Schema = {
     'stuck-terminating': {
       workload: sloWorkload,
       max: s.req(s.integer('Most pods allowed to end the run Terminating.', 0)),
+    },
+    'request-success-rate': {
+      service: sloService,
+      min: s.req(
+        s.number('Lowest share of requests allowed to succeed, in percent (e.g. 99.5).', { min: 0, max: 100 }),
+      ),
+      rollingWindow: s.opt(
+        s.duration(
+          'Judge the lowest success rate over any window of this length (e.g. 1m); omitted: over the whole run.',
+        ),
+      ),
+    },
+    'failed-requests': {
+      service: sloService,
+      max: s.req(s.integer('Most requests allowed to fail during the run.', 0)),
+    },
+    'stale-endpoint-time': {
+      service: sloService,
+      max: maxDuration('Longest time any node may keep sending requests to a dead endpoint.'),
     },
   },
 };

@@ -480,6 +480,13 @@ function checkSlos(c: CheckContext, ctx: TargetContext): void {
     if (!o) return;
     const path = ['spec', 'slos', i];
     if (o.workload !== undefined) resolveWorkload(o.workload, [...path, 'workload'], ctx);
+    if (typeof o.service === 'string') {
+      const services = (spec.services ?? []).map((sv) => sv.name);
+      if (!services.includes(o.service)) {
+        const known = services.length === 0 ? ' (no workload has a service)' : namesSuffix(o.service, services);
+        error([...path, 'service'], 'unknown-reference', `unknown Service "${o.service}"${known}`);
+      }
+    }
     if (o.type === 'eviction-time' && typeof o.workload === 'string' && o.workload.startsWith('DaemonSet/')) {
       error(
         [...path, 'workload'],

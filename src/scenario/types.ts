@@ -97,7 +97,11 @@ export type SloSpec =
   | { name: string; type: 'eviction-time'; after: string; workload?: string; maxMs: number }
   | { name: string; type: 'leaderless-time'; component: LeaderComponent; maxMs: number }
   | { name: string; type: 'max-concurrent-leaders'; component: LeaderComponent; max: number }
-  | { name: string; type: 'stuck-terminating'; workload: string; max: number };
+  | { name: string; type: 'stuck-terminating'; workload: string; max: number }
+  /** minPercent: the lowest share of requests allowed to succeed; rollingWindowMs absent: over the run. */
+  | { name: string; type: 'request-success-rate'; service: string; minPercent: number; rollingWindowMs?: number }
+  | { name: string; type: 'failed-requests'; service: string; max: number }
+  | { name: string; type: 'stale-endpoint-time'; service: string; maxMs: number };
 
 export interface Scenario {
   metadata: { name: string; description?: string };

@@ -5,6 +5,7 @@ import type { Count, LeaderComponent, SloSpec } from '../scenario/types.js';
 import type { TraceEvent } from '../trace/events.js';
 import type { SloResult } from '../trace/summary.js';
 import { formatClock, formatDuration } from '../trace/format.js';
+import { failedRequests, requestSuccessRate, staleEndpointTime } from './traffic-slos.js';
 import { pointAt, readySeries, type ReadyPoint, type ReadySeries } from './ready-series.js';
 
 type FaultStarted = Extract<TraceEvent, { type: 'fault.started' }>;
@@ -16,14 +17,17 @@ export function judgeSlos(slos: SloSpec[], events: readonly TraceEvent[], runEnd
 }
 
 /** What the SLO is about and the unit of its figures, for reports (SloResult's optional fields). */
-export function sloMetadata(slo: SloSpec): Pick<SloResult, 'workload' | 'after' | 'component' | 'unit'> {
-  const m: Pick<SloResult, 'workload' | 'after' | 'component' | 'unit'> = {};
+export function sloMetadata(slo: SloSpec): Pick<SloResult, 'workload' | 'after' | 'component' | 'unit' | 'service'> {
+  const m: Pick<SloResult, 'workload' | 'after' | 'component' | 'unit' | 'service'> = {};
+  if ('service' in slo) m.service = slo.service;
   if ('workload' in slo) m.workload = slo.workload;
   if ('after' in slo) m.after = slo.after;
   if ('component' in slo) m.component = slo.component;
   if ('maxMs' in slo) m.unit = 'ms';
   else if (slo.type === 'min-available') m.unit = slo.min.percent ? 'percent' : 'pods';
   else if (slo.type === 'max-concurrent-leaders') m.unit = 'leaders';
+  else if (slo.type === 'request-success-rate') m.unit = 'percent';
+  else if (slo.type === 'failed-requests') m.unit = 'requests';
   else m.unit = 'pods';
   return m;
 }
@@ -75,6 +79,12 @@ function judgeOne(slo: SloSpec, ctx: TraceIndex): SloResult {
       return maxConcurrentLeaders(slo, ctx);
     case 'stuck-terminating':
       return stuckTerminating(slo, ctx);
+    case 'request-success-rate':
+      return requestSuccessRate(slo, ctx.events, ctx.runEndMs);
+    case 'failed-requests':
+      return failedRequests(slo, ctx.events, ctx.runEndMs);
+    case 'stale-endpoint-time':
+      return staleEndpointTime(slo, ctx.events, ctx.runEndMs);
   }
 }
 
@@ -117,7 +127,7 @@ function missingFault(slo: SloSpec & { after: string; maxMs: number }): SloResul
 function missingWorkload(slo: SloSpec & { workload: string }): SloResult {
   const message = `workload ${slo.workload} does not appear in the trace`;
   if ('maxMs' in slo) return durationResult(slo, null, message);
-  return countResult(slo, false, null, 'min' in slo ? slo.min.value : slo.max, message);
+  return countResult(slo, false, null, 'min' in slo ? slo.min.value : 'max' in slo ? slo.max : 0, message);
 }
 
 // recovery-time: from the fault's start until the workload is back at desired after having dropped.
