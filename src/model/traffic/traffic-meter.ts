@@ -37,6 +37,8 @@ interface Outcome {
   failFraction: number;
   stale: boolean;
   noEndpoints: boolean;
+  /** Some picked endpoint is behind a cut link, or a degraded one slower than the timeout. */
+  cut: boolean;
 }
 
 export class TrafficMeter {
@@ -158,6 +160,7 @@ export class TrafficMeter {
     let failing = 0;
     let staleNodes = 0;
     let noEndpointNodes = 0;
+    let cutNodes = 0;
     const nowMs = this.ctx.sim.nowMs;
     const staleKeys = new Set<string>();
     for (const n of live) {
@@ -166,6 +169,7 @@ export class TrafficMeter {
       if (w > 0) {
         failing += (rate * w * o.failFraction) / weightSum;
         if (o.noEndpoints) noEndpointNodes++;
+        if (o.cut) cutNodes++;
       }
       if (o.stale) {
         staleNodes++;
@@ -189,7 +193,7 @@ export class TrafficMeter {
     const requestsPerSecond = round(sent, 1000);
     const failingPerSecond = round(failing, 1000);
     const successRate = sent > 0 ? round(1 - failing / sent, 10000) : 1;
-    const cause = this.cause(st, dead, staleNodes, behindNodes, noEndpointNodes, failingPerSecond, sent, weightSum);
+    const cause = this.cause(st, dead, staleNodes, behindNodes, noEndpointNodes, cutNodes, sent, weightSum);
     const fields = {
       service: name,
       requestsPerSecond,
@@ -217,11 +221,12 @@ export class TrafficMeter {
     timeoutMs: number,
   ): Outcome {
     const picked = categorizeEndpoints(rules, policy, preferClose, n);
-    if (picked.length === 0) return { failFraction: 1, stale: false, noEndpoints: true };
+    if (picked.length === 0) return { failFraction: 1, stale: false, noEndpoints: true, cut: false };
     const network = this.ctx.network;
     const hosts = this.ctx.hosts;
     let failed = 0;
     let stale = false;
+    let cut = false;
     for (const e of picked) {
       const on = this.running.get(e.pod);
       if (on === undefined) {
@@ -234,11 +239,14 @@ export class TrafficMeter {
       const podHost = hosts.get(on)!;
       if (!network.connected(n.host, podHost)) {
         failed += 1;
+        cut = true;
         continue;
       }
-      failed += this.timeoutFraction(n.host, podHost, timeoutMs);
+      const slow = this.timeoutFraction(n.host, podHost, timeoutMs);
+      if (slow > 0) cut = true;
+      failed += slow;
     }
-    return { failFraction: failed / picked.length, stale, noEndpoints: false };
+    return { failFraction: failed / picked.length, stale, noEndpoints: false, cut };
   }
 
   /** The fraction of requests whose round trip exceeds the client's timeout on a degraded link. */
@@ -258,7 +266,7 @@ export class TrafficMeter {
     staleNodes: number,
     behindNodes: number,
     noEndpointNodes: number,
-    failingPerSecond: number,
+    cutNodes: number,
     sent: number,
     weightSum: number,
   ): string {
@@ -276,7 +284,7 @@ export class TrafficMeter {
     if (staleNodes > 0) parts.push(`stale rules on ${staleNodes} nodes`);
     if (noEndpointNodes > 0) parts.push(`no endpoint on ${noEndpointNodes} client nodes`);
     if (weightSum === 0 && sent > 0) parts.push('no node passes the load balancer health checks');
-    if (failingPerSecond > 0 && parts.length === 0) parts.push('links between clients and endpoints cut or slow');
+    if (cutNodes > 0) parts.push(`requests from ${cutNodes} client nodes cross a cut or too slow link`);
     if (behindNodes > 0) parts.push(`kube-proxy behind on ${behindNodes} nodes`);
     return parts.length === 0 ? 'all requests succeed' : parts.join('; ');
   }
