@@ -60,6 +60,8 @@ export class KubeProxyFleet implements StoreWatcher {
   private readonly rules = new Map<string, readonly Endpoint[]>();
   /** Services whose delivered slices are not in the rules yet. */
   private readonly pending = new Set<string>();
+  /** Nodes with rules of their own (own !== undefined). */
+  readonly detached = new Set<ProxyNode>();
   private lastSyncMs = -Infinity;
   private syncScheduled = false;
   private lastArrivalMs = 0;
@@ -167,6 +169,7 @@ export class KubeProxyFleet implements StoreWatcher {
 
   private rejoin(n: ProxyNode): void {
     n.own = undefined;
+    this.detached.delete(n);
     n.rejoinReady = false;
     n.lastSyncMs = this.lastSyncMs;
   }
@@ -186,7 +189,10 @@ export class KubeProxyFleet implements StoreWatcher {
       n.rejoinReady = false;
       if (!connected) {
         // Its rules stay as they are (a powered-off host's too: nobody sends from there).
-        if (n.own === undefined) n.own = new Map(this.rules);
+        if (n.own === undefined) {
+          n.own = new Map(this.rules);
+          this.detached.add(n);
+        }
         continue;
       }
       const epoch = n.epoch;

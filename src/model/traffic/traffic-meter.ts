@@ -21,7 +21,7 @@ import type { Endpoint, ServiceSpec } from '../../k8s/services.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { KubeProxyFleet, ProxyNode } from '../proxy/kube-proxy.js';
-import { categorizeEndpoints } from '../proxy/topology.js';
+import { categorizeEndpoints, type TopologyNode } from '../proxy/topology.js';
 
 interface ServiceState {
   spec: ServiceSpec;
@@ -29,6 +29,18 @@ interface ServiceState {
   last: string;
   /** Since when each stale group (a zone of fleet nodes, "zone:<z>", or a node by name) has been stale. */
   staleSince: Map<string, number>;
+}
+
+/** Clients that pick endpoints alike: one node, or every fleet-following node of a zone (count of them). */
+interface Position {
+  /** staleSince key: the node name, or "zone:<z>". */
+  key: string;
+  node: TopologyNode;
+  host: Host | undefined;
+  rules: readonly Endpoint[];
+  count: number;
+  /** Each node's client weight. */
+  weightEach: number;
 }
 
 /** One evaluated client position: what a node (or all fleet nodes of a zone) do with this Service. */
@@ -51,6 +63,8 @@ export class TrafficMeter {
   private readonly podWorkload = new Map<string, string>();
   private readonly dirty = new Set<string>();
   private flushScheduled = false;
+  private liveVersion = -1;
+  private liveCache = new Map<string, number>();
   private readonly zones: string[];
 
   constructor(
@@ -129,64 +143,75 @@ export class TrafficMeter {
     const policy = external ? spec.externalTrafficPolicy : spec.internalTrafficPolicy;
     const preferClose = spec.trafficDistribution === 'PreferClose';
     const perNode = policy === 'Local' || network.partitioned || network.degraded;
-    const groups = new Map<string, Outcome>();
     const dead = new Set<string>();
-    const outcomeOf = (n: ProxyNode): Outcome => {
-      const key = perNode || n.own !== undefined ? n.name : `zone:${n.zone}`;
-      let o = groups.get(key);
-      if (o === undefined) {
-        o = this.outcome(fleet.rulesOf(n, name), policy, preferClose, n, dead, spec.traffic.timeoutMs);
-        groups.set(key, o);
-      }
-      return o;
-    };
-    // Client weights: nodes whose host is on.
-    const live = fleet.nodes.filter((n) => n.host.poweredOn);
-    const weights = new Map<ProxyNode, number>();
-    if (clients.kind === 'nodes') for (const n of live) weights.set(n, 1);
-    else if (clients.kind === 'zones') {
-      for (const z of Object.keys(clients.weights).sort()) {
-        const inZone = live.filter((n) => n.zone === z);
-        for (const n of inZone) weights.set(n, clients.weights[z] / inZone.length);
-      }
+    const timeoutMs = spec.traffic.timeoutMs;
+    const liveByZone = this.liveByZone();
+    // Client positions: each node on its own where it matters, else the fleet-following nodes of a zone at once.
+    const positions: Position[] = [];
+    const detachedLive = [...fleet.detached].filter((n) => n.host.poweredOn).sort((a, b) => cmp(a.name, b.name));
+    if (perNode) {
+      for (const n of fleet.nodes) if (n.host.poweredOn) positions.push(this.nodePosition(n, st));
     } else {
-      // externalTrafficPolicy Local: the load balancer's health checks (healthCheckNodePort) pass only on
-      // nodes whose kube-proxy has a local endpoint; taken as instant.
-      for (const n of live) if (policy === 'Cluster' || !outcomeOf(n).noEndpoints) weights.set(n, 1);
+      const detachedByZone = new Map<string, number>();
+      for (const n of detachedLive) detachedByZone.set(n.zone, (detachedByZone.get(n.zone) ?? 0) + 1);
+      for (const z of this.zones) {
+        const count = (liveByZone.get(z) ?? 0) - (detachedByZone.get(z) ?? 0);
+        if (count <= 0) continue;
+        positions.push({
+          key: `zone:${z}`,
+          node: { name: '', zone: z },
+          host: undefined,
+          rules: fleet.fleetRules(name),
+          count,
+          weightEach: 0,
+        });
+      }
+      for (const n of detachedLive) positions.push(this.nodePosition(n, st));
     }
+    const outcomes = positions.map((p) => this.outcome(p.rules, policy, preferClose, p.node, p.host, dead, timeoutMs));
+    // Client weights: nodes whose host is on.
     let weightSum = 0;
-    for (const w of weights.values()) weightSum += w;
+    positions.forEach((p, i) => {
+      if (clients.kind === 'nodes') p.weightEach = 1;
+      else if (clients.kind === 'zones') {
+        const w = clients.weights[p.node.zone];
+        p.weightEach = w === undefined ? 0 : w / liveByZone.get(p.node.zone)!;
+      } else {
+        // externalTrafficPolicy Local: the load balancer's health checks (healthCheckNodePort) pass only on
+        // nodes whose kube-proxy has a local endpoint; taken as instant.
+        p.weightEach = policy === 'Cluster' || !outcomes[i].noEndpoints ? 1 : 0;
+      }
+      weightSum += p.weightEach * p.count;
+    });
     const rate = spec.traffic.ratePerSecond;
     let failing = 0;
     let staleNodes = 0;
     let noEndpointNodes = 0;
     let cutNodes = 0;
+    let behindNodes = 0;
     const nowMs = this.ctx.sim.nowMs;
     const staleKeys = new Set<string>();
-    for (const n of live) {
-      const o = outcomeOf(n);
-      const w = weights.get(n) ?? 0;
-      if (w > 0) {
-        failing += (rate * w * o.failFraction) / weightSum;
-        if (o.noEndpoints) noEndpointNodes++;
-        if (o.cut) cutNodes++;
+    const fleetBehind = fleet.fleetBehind(name);
+    const stored = fleet.storedEndpoints(name);
+    positions.forEach((p, i) => {
+      const o = outcomes[i];
+      if (p.weightEach > 0) {
+        failing += (rate * p.weightEach * p.count * o.failFraction) / weightSum;
+        if (o.noEndpoints) noEndpointNodes += p.count;
+        if (o.cut) cutNodes += p.count;
       }
       if (o.stale) {
-        staleNodes++;
-        const key = perNode || n.own !== undefined ? n.name : `zone:${n.zone}`;
-        staleKeys.add(key);
-        if (!st.staleSince.has(key)) st.staleSince.set(key, st.staleSince.get(`zone:${n.zone}`) ?? nowMs);
+        staleNodes += p.count;
+        staleKeys.add(p.key);
+        if (!st.staleSince.has(p.key)) st.staleSince.set(p.key, st.staleSince.get(`zone:${p.node.zone}`) ?? nowMs);
       }
-    }
+      const own = p.host === undefined ? undefined : fleet.byName.get(p.node.name)!.own;
+      if (own === undefined ? fleetBehind : !sameEndpointSet(own.get(name) ?? [], stored)) behindNodes += p.count;
+    });
     for (const key of [...st.staleSince.keys()]) if (!staleKeys.has(key)) st.staleSince.delete(key);
     let staleSinceMs: number | undefined;
     for (const v of st.staleSince.values()) staleSinceMs = staleSinceMs === undefined ? v : Math.min(staleSinceMs, v);
-    let behindNodes = 0;
-    const fleetBehind = fleet.fleetBehind(name);
-    const stored = fleet.storedEndpoints(name);
-    for (const n of live) {
-      if (n.own === undefined ? fleetBehind : !sameEndpointSet(n.own.get(name) ?? [], stored)) behindNodes++;
-    }
+    const live = { length: positions.reduce((a, p) => a + p.count, 0) };
     const requests = weightSum > 0 ? rate : 0;
     if (weightSum === 0 && external && live.length > 0) failing = rate;
     const sent = weightSum > 0 || (external && live.length > 0) ? rate : requests;
@@ -211,12 +236,34 @@ export class TrafficMeter {
     this.ctx.trace.emit('service.traffic.changed', fields);
   }
 
-  /** What requests from node `n` meet, given its rules. `dead` collects the dead endpoints it routes to. */
+  /** One node as a client position of its own. */
+  private nodePosition(n: ProxyNode, st: ServiceState): Position {
+    return { key: n.name, node: n, host: n.host, rules: this.fleet.rulesOf(n, st.spec.name), count: 1, weightEach: 0 };
+  }
+
+  /** Live nodes per zone, kept until the world changes. */
+  private liveByZone(): Map<string, number> {
+    const version = this.ctx.world.version;
+    if (this.liveVersion !== version) {
+      this.liveCache = new Map();
+      for (const n of this.fleet.nodes)
+        if (n.host.poweredOn) this.liveCache.set(n.zone, (this.liveCache.get(n.zone) ?? 0) + 1);
+      this.liveVersion = version;
+    }
+    return this.liveCache;
+  }
+
+  /**
+   * What requests from a client position meet, given its rules: `host` is the node's host when links matter
+   * (undefined for a zone's fleet-following nodes, taken together when no link is cut or degraded). `dead`
+   * collects the dead endpoints it routes to.
+   */
   private outcome(
     rules: readonly Endpoint[],
     policy: ServiceSpec['internalTrafficPolicy'],
     preferClose: boolean,
-    n: ProxyNode,
+    n: TopologyNode,
+    host: Host | undefined,
     dead: Set<string>,
     timeoutMs: number,
   ): Outcome {
@@ -235,14 +282,14 @@ export class TrafficMeter {
         dead.add(e.pod);
         continue;
       }
-      if (!network.partitioned && !network.degraded) continue;
+      if (host === undefined || (!network.partitioned && !network.degraded)) continue;
       const podHost = hosts.get(on)!;
-      if (!network.connected(n.host, podHost)) {
+      if (!network.connected(host, podHost)) {
         failed += 1;
         cut = true;
         continue;
       }
-      const slow = this.timeoutFraction(n.host, podHost, timeoutMs);
+      const slow = this.timeoutFraction(host, podHost, timeoutMs);
       if (slow > 0) cut = true;
       failed += slow;
     }
@@ -288,6 +335,10 @@ export class TrafficMeter {
     if (behindNodes > 0) parts.push(`kube-proxy behind on ${behindNodes} nodes`);
     return parts.length === 0 ? 'all requests succeed' : parts.join('; ');
   }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function round(v: number, k: number): number {
