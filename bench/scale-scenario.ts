@@ -1,9 +1,10 @@
 // The scale benchmark's scenario, built in code so its size can vary: nodes spread over three zones,
-// 30 Deployments (or as many as asked) sharing the pods, zone-a powered off from 10 to 25 minutes of a 1-hour run.
+// 30 Deployments (or as many as asked) sharing the pods, zone-a powered off from 10 to 25 minutes of a 1-hour run;
+// optionally a Service with traffic on every Deployment.
 import { defaultKubernetesConfig } from '../src/scenario/defaults.js';
 import type { Scenario, WorkloadSpec } from '../src/scenario/types.js';
 
-export function scaleScenario(nodeCount: number, podCount: number, deployments = 30): Scenario {
+export function scaleScenario(nodeCount: number, podCount: number, deployments = 30, services = false): Scenario {
   const zones = ['zone-a', 'zone-b', 'zone-c'];
   const perZone = Math.ceil(nodeCount / zones.length);
   const nodes = zones
@@ -45,6 +46,22 @@ export function scaleScenario(nodeCount: number, podCount: number, deployments =
       controlPlane: { zones },
       nodes,
       workloads,
+      // With services: a ClusterIP Service on every Deployment, 100 requests/s from every node.
+      ...(services
+        ? {
+            services: workloads.map((w) => ({
+              name: w.name,
+              namespace: 'default',
+              type: 'ClusterIP' as const,
+              port: 80,
+              workloads: [w.id],
+              internalTrafficPolicy: 'Cluster' as const,
+              externalTrafficPolicy: 'Cluster' as const,
+              traffic: { ratePerSecond: 100, clients: { kind: 'nodes' as const }, timeoutMs: 1_000 },
+              origin: `bench service ${w.name}`,
+            })),
+          }
+        : {}),
       faults: [
         { name: 'zone-a-down', type: 'zone-outage', atMs: 600_000, durationMs: 900_000, target: { zone: 'zone-a' } },
       ],

@@ -5,7 +5,7 @@
 // meanwhile goes into that one sync. Which endpoints the rules use is topology.ts (CategorizeEndpoints).
 //
 // Modelled as a fleet, for speed (simplified, docs/fidelity.md#kube-proxy): every kube-proxy that is connected
-// to the control plane (its host powered on, kube-proxy running, an API server reachable with etcd quorum)
+// to the control plane (its host powered on, an API server reachable with etcd quorum)
 // follows one shared watch and one shared sync schedule, so all of them see each EndpointSlice change at the
 // same moment (the write plus one network latency drawn for the change) and reprogram their rules in the same
 // sync. A kube-proxy that loses the control plane keeps the rules it had (a stale view: it routes to what it
@@ -14,7 +14,7 @@
 // own last sync, and rejoins the fleet (at once when the fleet has nothing pending, else at the fleet's next
 // sync, which programs the same state). Upstream, each node's watch has its own latency and each runner
 // its own phase: the spread between nodes (milliseconds of watch latency, under a second of runner phase)
-// is not modelled. A `kube-proxy-stop` fault freezes a node's rules the same way until it ends.
+// is not modelled.
 import type { EndpointSlice, ApiObject } from '../../k8s/objects.js';
 import type { Endpoint } from '../../k8s/services.js';
 import type { NodeSpec } from '../../k8s/workloads.js';
@@ -32,10 +32,8 @@ export interface ProxyNode {
   readonly name: string;
   readonly zone: string;
   readonly host: Host;
-  /** Connected to the control plane now (host on, kube-proxy running, an API server and etcd quorum reachable). */
+  /** Connected to the control plane now (host on, an API server and etcd quorum reachable). */
   connected: boolean;
-  /** A kube-proxy-stop fault holds it. */
-  stopped: boolean;
   /** Its own rules, when it does not follow the fleet (cut off, or relisted and waiting to rejoin). */
   own: Map<string, readonly Endpoint[]> | undefined;
   /** Bumped on every change of connection: a relist of an older connection is dropped. */
@@ -81,7 +79,6 @@ export class KubeProxyFleet implements StoreWatcher {
       zone: n.zone,
       host: ctx.hosts.get(n.name)!,
       connected: true,
-      stopped: false,
       own: undefined,
       epoch: 0,
       lastSyncMs: -Infinity,
@@ -110,14 +107,6 @@ export class KubeProxyFleet implements StoreWatcher {
   /** Whether the fleet has slice changes delivered or in flight that its rules do not have yet. */
   fleetBehind(service: string): boolean {
     return this.pending.has(service) || !sameList(this.fleetRules(service), this.storedEndpoints(service));
-  }
-
-  /** A kube-proxy-stop fault starts (true) or ends (false) on a node. */
-  setStopped(name: string, stopped: boolean): void {
-    const n = this.byName.get(name);
-    if (n === undefined || n.stopped === stopped) return;
-    n.stopped = stopped;
-    this.recheck();
   }
 
   /** Store watch fan-out: the write reaches the fleet after one network latency, in order. */
@@ -179,7 +168,7 @@ export class KubeProxyFleet implements StoreWatcher {
     const api = this.ctx.api;
     for (const n of this.nodes) {
       let connected = false;
-      if (n.host.poweredOn && !n.stopped) {
+      if (n.host.poweredOn) {
         const replica = api.pickReplica(n.host);
         connected = replica !== undefined && api.hasQuorum(replica.host);
       }
