@@ -25,13 +25,27 @@ import {
   type Controller,
   type ControllerContext,
 } from '../controllermanager/controller.js';
-import { packSlices, podToEndpoint, sameEndpoints, sliceName } from './reconciler.js';
+import { MAX_ENDPOINTS_PER_SLICE, naturalOrder, podToEndpoint, sameEndpoints, sliceName } from './reconciler.js';
 
 const ACTOR = 'endpointslice-controller';
 /** ConcurrentEndpointSliceSyncs (--concurrent-service-endpoint-syncs) default. */
 export const ENDPOINTSLICE_WORKERS = 5;
 const SYNC_BACKOFF_MS = 1_000;
 const MAX_SYNC_BACKOFF_MS = 1_000_000;
+
+/** What the controller keeps per Service between syncs (its slices as it wants them). */
+interface ServiceState {
+  /** Rebuild from the tracker and every pod at the next sync (after a list). */
+  full: boolean;
+  dirtyPods: Set<string>;
+  dirtySlices: Set<string>;
+  /** Pod -> the slice its endpoint is in. */
+  sliceOf: Map<string, string>;
+  /** Slice -> its endpoints by pod. */
+  members: Map<string, Map<string, Endpoint>>;
+  /** The Service's endpoints by condition as the API server holds them (from the tracker). */
+  published: Counts;
+}
 
 interface Counts {
   ready: number;
@@ -54,6 +68,20 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
     }
   }
   const byName = new Map(services.map((s) => [s.name, s]));
+  /** Per Service: the slices it should have, and what changed since its last sync. */
+  const states = new Map<string, ServiceState>(
+    services.map((s) => [
+      s.name,
+      {
+        full: true,
+        dirtyPods: new Set<string>(),
+        dirtySlices: new Set<string>(),
+        sliceOf: new Map<string, string>(),
+        members: new Map<string, Map<string, Endpoint>>(),
+        published: { ready: 0, serving: 0, terminating: 0, endpoints: 0 },
+      },
+    ]),
+  );
   /** Pod names of each selected workload (from the pod informer). */
   const podsOf = new Map<string, Set<string>>();
   /** The endpointSliceTracker: the slices this controller knows, by name (from its list and its writes). */
@@ -86,7 +114,10 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
   const podChanged = (pod: Pod) => {
     const list = byWorkload.get(pod.metadata.workload);
     if (list === undefined) return;
-    for (const svc of list) if (started) add(svc.name, batchMs);
+    for (const svc of list) {
+      states.get(svc.name)!.dirtyPods.add(pod.metadata.name);
+      if (started) add(svc.name, batchMs);
+    }
   };
 
   const relevant = (prev: Pod, next: Pod) =>
@@ -146,6 +177,7 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
         }
         tracker.clear();
         for (const sl of r.value) tracker.set(sl.metadata.name, sl);
+        for (const st of states.values()) st.full = true;
         listed = true;
         pump();
       },
@@ -167,68 +199,126 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
     pump();
   };
 
-  const countsOf = (slices: Iterable<readonly Endpoint[]>): Counts => {
-    const c: Counts = { ready: 0, serving: 0, terminating: 0, endpoints: 0 };
-    for (const eps of slices) {
-      for (const e of eps) {
-        c.endpoints++;
-        if (e.ready) c.ready++;
-        if (e.serving) c.serving++;
-        if (e.terminating) c.terminating++;
-      }
+  const countsOf = (eps: readonly Endpoint[], into: Counts, sign: 1 | -1): void => {
+    for (const e of eps) {
+      into.endpoints += sign;
+      if (e.ready) into.ready += sign;
+      if (e.serving) into.serving += sign;
+      if (e.terminating) into.terminating += sign;
     }
-    return c;
   };
 
-  const trackedSlices = (svc: string): EndpointSlice[] =>
-    [...tracker.values()]
-      .filter((sl) => sl.metadata.service === svc)
-      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  /** The endpoint a pod should publish now (undefined: none), from the informers. */
+  const endpointOf = (svc: ServiceSpec, name: string): Endpoint | undefined => {
+    const pod = ctx.pods.get(name);
+    if (pod === undefined || !svc.workloads.includes(pod.metadata.workload)) return undefined;
+    const node = pod.spec.nodeName === undefined ? undefined : ctx.nodes.get(pod.spec.nodeName);
+    return podToEndpoint(pod, node ? zoneOf(node) : '', svc.trafficDistribution === 'PreferClose');
+  };
+
+  /** After a list: the Service's slices as the API server holds them, and every pod to look at again. */
+  const rebuild = (st: ServiceState, svc: ServiceSpec) => {
+    st.members.clear();
+    st.sliceOf.clear();
+    st.published = { ready: 0, serving: 0, terminating: 0, endpoints: 0 };
+    for (const sl of tracker.values()) {
+      if (sl.metadata.service !== svc.name) continue;
+      const m = new Map<string, Endpoint>();
+      for (const e of sl.endpoints) {
+        m.set(e.pod, e);
+        st.sliceOf.set(e.pod, sl.metadata.name);
+        st.dirtyPods.add(e.pod);
+      }
+      st.members.set(sl.metadata.name, m);
+      countsOf(sl.endpoints, st.published, 1);
+    }
+    for (const w of svc.workloads) for (const name of podsOf.get(w) ?? []) st.dirtyPods.add(name);
+    st.full = false;
+  };
+
+  /** Puts a new endpoint in the first slice with room, or a new slice (the smallest free index). */
+  const place = (st: ServiceState, svc: ServiceSpec, e: Endpoint): string => {
+    const names = [...st.members.keys()].sort(naturalOrder);
+    let name = names.find((n) => st.members.get(n)!.size < MAX_ENDPOINTS_PER_SLICE);
+    if (name === undefined) {
+      let i = 0;
+      while (st.members.has(sliceName(svc.name, i))) i++;
+      name = sliceName(svc.name, i);
+      st.members.set(name, new Map());
+    }
+    st.members.get(name)!.set(e.pod, e);
+    st.sliceOf.set(e.pod, name);
+    return name;
+  };
 
   const sync = (key: string) => {
     const svc = byName.get(key)!;
-    const endpoints: Endpoint[] = [];
-    const preferClose = svc.trafficDistribution === 'PreferClose';
-    for (const w of svc.workloads) {
-      for (const name of podsOf.get(w) ?? []) {
-        const pod = ctx.pods.get(name);
-        if (pod === undefined) continue;
-        const node = pod.spec.nodeName === undefined ? undefined : ctx.nodes.get(pod.spec.nodeName);
-        const e = podToEndpoint(pod, node ? zoneOf(node) : '', preferClose);
-        if (e) endpoints.push(e);
+    const st = states.get(key)!;
+    if (st.full) rebuild(st, svc);
+    // 1. The changed pods' endpoints into the desired slices.
+    for (const pod of [...st.dirtyPods].sort()) {
+      const e = endpointOf(svc, pod);
+      const at = st.sliceOf.get(pod);
+      if (e === undefined) {
+        if (at === undefined) continue;
+        st.members.get(at)!.delete(pod);
+        st.sliceOf.delete(pod);
+        st.dirtySlices.add(at);
+      } else if (at === undefined) st.dirtySlices.add(place(st, svc, e));
+      else if (!sameEndpoints([st.members.get(at)!.get(pod)!], [e])) {
+        st.members.get(at)!.set(pod, e);
+        st.dirtySlices.add(at);
       }
     }
-    const desired = packSlices(endpoints);
-    const existing = trackedSlices(key);
-    const before = countsOf(existing.map((sl) => sl.endpoints));
-    let outstanding = 0;
+    st.dirtyPods.clear();
+    // 2. Each changed slice written through the API server.
+    const before = { ...st.published };
+    const slices = [...st.dirtySlices].sort(naturalOrder);
+    st.dirtySlices.clear();
+    let outstanding = 1;
     let allOk = true;
     const finish = () => {
       if (--outstanding > 0) return;
-      if (allOk) {
-        const after = countsOf(desired);
-        if (
-          after.ready !== before.ready ||
+      const after = st.published;
+      if (
+        allOk &&
+        (after.ready !== before.ready ||
           after.serving !== before.serving ||
           after.terminating !== before.terminating ||
-          after.endpoints !== before.endpoints
-        ) {
-          proc.ctx.trace.emit('service.endpoints.changed', { service: key, ...after });
-        }
+          after.endpoints !== before.endpoints)
+      ) {
+        proc.ctx.trace.emit('service.endpoints.changed', { service: key, ...after });
       }
       done(key, allOk);
     };
-    const written = (name: string) => (r: ApiResult<EndpointSlice | undefined>) => {
+    const written = (name: string, eps: readonly Endpoint[]) => (r: ApiResult<EndpointSlice | undefined>) => {
       if (!r.ok) allOk = false;
-      else if (r.value === undefined) tracker.delete(name);
-      else tracker.set(name, r.value);
+      else {
+        const cur = tracker.get(name);
+        if (cur !== undefined) countsOf(cur.endpoints, st.published, -1);
+        if (r.value === undefined) tracker.delete(name);
+        else tracker.set(name, r.value);
+        countsOf(eps, st.published, 1);
+      }
       finish();
     };
-    outstanding++;
-    desired.forEach((eps, i) => {
-      const name = sliceName(key, i);
+    for (const name of slices) {
+      const m = st.members.get(name);
       const cur = tracker.get(name);
-      if (cur !== undefined && sameEndpoints(cur.endpoints, eps)) return;
+      const eps = m === undefined ? [] : [...m.values()].sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0));
+      if (eps.length === 0) {
+        st.members.delete(name);
+        if (cur === undefined) continue;
+        outstanding++;
+        proc.call(
+          `${ACTOR}/delete`,
+          CONTROLLER_REQUEST_TIMEOUT_MS,
+          (s) => s.deleteEndpointSlice(name, ACTOR),
+          written(name, []),
+        );
+        continue;
+      }
+      if (cur !== undefined && sameEndpoints(cur.endpoints, eps)) continue;
       outstanding++;
       if (cur === undefined) {
         const obj: EndpointSlice = {
@@ -236,21 +326,11 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
           metadata: { name, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {}, service: key },
           endpoints: eps,
         };
-        proc.call(`${ACTOR}/create`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.create(obj, ACTOR), written(name));
+        proc.call(`${ACTOR}/create`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.create(obj, ACTOR), written(name, eps));
       } else {
         const obj: EndpointSlice = { ...cur, endpoints: eps };
-        proc.call(`${ACTOR}/update`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.update(obj, ACTOR), written(name));
+        proc.call(`${ACTOR}/update`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.update(obj, ACTOR), written(name, eps));
       }
-    });
-    for (const sl of existing.slice(desired.length)) {
-      const name = sl.metadata.name;
-      outstanding++;
-      proc.call(
-        `${ACTOR}/delete`,
-        CONTROLLER_REQUEST_TIMEOUT_MS,
-        (s) => s.deleteEndpointSlice(name, ACTOR),
-        written(name),
-      );
     }
     finish();
   };

@@ -6,10 +6,12 @@
 //   hasim's kubelet reports phase Running (the pod has its IP) with Ready in one status write, so a pod
 //   enters its Service's slices when it first reports Running.
 // - the reconciler (pkg/controller/endpointslice/reconciler.go, staging/src/k8s.io/endpointslice/
-//   reconciler.go) packs endpoints into slices of at most maxEndpointsPerSlice = 100 (the controller's
-//   --max-endpoints-per-slice default). Simplified: endpoints are packed in pod-name order, so a change
-//   rewrites the slice that holds the pod and, when the count crosses a multiple of 100, the ones after it;
-//   upstream keeps endpoints where they are to keep churn low.
+//   reconciler.go) keeps slices of at most maxEndpointsPerSlice = 100 (the controller's
+//   --max-endpoints-per-slice default). As upstream, an endpoint stays in the slice it is in, a new one
+//   goes into the first slice with room (or a new slice), and only changed slices are written; a slice
+//   left empty is deleted. Simplified: upstream also repacks slices below a fill target and prefers
+//   filling the slices it is already updating; hasim never repacks. packSlices (below) is the packing
+//   of a fresh Service, as the tests use it.
 // - trafficDistribution: PreferClose (pkg/controller/endpointslice trafficdist, preferCloseHeuristic): every
 //   endpoint whose node has a zone gets hints.forZones = [its own zone].
 import type { Endpoint } from '../../k8s/services.js';
@@ -56,6 +58,13 @@ export function sameEndpoints(a: readonly Endpoint[], b: readonly Endpoint[]): b
       return false;
   }
   return true;
+}
+
+/** Slice names in index order (svc-2 before svc-10). */
+export function naturalOrder(a: string, b: string): number {
+  const ia = Number(a.slice(a.lastIndexOf('-') + 1));
+  const ib = Number(b.slice(b.lastIndexOf('-') + 1));
+  return ia !== ib ? ia - ib : a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The slice names of a Service: <service>-<index>, as generateName would give, but stable. */

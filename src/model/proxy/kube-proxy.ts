@@ -56,6 +56,8 @@ export class KubeProxyFleet implements StoreWatcher {
   private readonly stored = new Map<string, Map<string, EndpointSlice>>();
   /** The rules every fleet member has programmed, by Service. */
   private readonly rules = new Map<string, readonly Endpoint[]>();
+  /** The pods in the fleet's rules, by Service. */
+  private readonly routed = new Map<string, Set<string>>();
   /** Services whose delivered slices are not in the rules yet. */
   private readonly pending = new Set<string>();
   /** Nodes with rules of their own (own !== undefined). */
@@ -92,6 +94,11 @@ export class KubeProxyFleet implements StoreWatcher {
   /** The rules node `n` has programmed for a Service. */
   rulesOf(n: ProxyNode, service: string): readonly Endpoint[] {
     return (n.own ?? this.rules).get(service) ?? NONE;
+  }
+
+  /** Whether the fleet's rules for a Service hold this pod. */
+  routes(service: string, pod: string): boolean {
+    return this.routed.get(service)?.has(pod) ?? false;
   }
 
   /** The rules of the fleet (every connected, synced kube-proxy). */
@@ -148,7 +155,11 @@ export class KubeProxyFleet implements StoreWatcher {
     this.lastSyncMs = this.ctx.sim.nowMs;
     const services = [...this.pending].sort();
     this.pending.clear();
-    for (const svc of services) this.rules.set(svc, flatten(this.cache.get(svc)));
+    for (const svc of services) {
+      const rules = flatten(this.cache.get(svc));
+      this.rules.set(svc, rules);
+      this.routed.set(svc, new Set(rules.map((e) => e.pod)));
+    }
     for (const n of this.nodes) {
       if (n.own === undefined) n.lastSyncMs = this.lastSyncMs;
       else if (n.rejoinReady && n.connected) this.rejoin(n);

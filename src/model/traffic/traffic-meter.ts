@@ -27,6 +27,10 @@ interface ServiceState {
   spec: ServiceSpec;
   started: boolean;
   last: string;
+  /** Bumped when a pod some node routes to starts or stops (cached outcomes then no longer hold). */
+  runningVersion: number;
+  /** Outcomes of zone positions (no links involved), by picked list, while runningVersion holds. */
+  outcomes: WeakMap<readonly Endpoint[], { version: number; outcome: Outcome; dead: string[] }>;
   /** Since when each stale group (a zone of fleet nodes, "zone:<z>", or a node by name) has been stale. */
   staleSince: Map<string, number>;
 }
@@ -64,6 +68,7 @@ export class TrafficMeter {
   private readonly dirty = new Set<string>();
   private flushScheduled = false;
   private liveVersion = -1;
+  private readonly pickedCache = new WeakMap<readonly Endpoint[], Map<string, readonly Endpoint[]>>();
   private liveCache = new Map<string, number>();
   private readonly zones: string[];
 
@@ -73,7 +78,14 @@ export class TrafficMeter {
     private readonly fleet: KubeProxyFleet,
   ) {
     for (const spec of services) {
-      this.services.set(spec.name, { spec, started: false, last: '', staleSince: new Map() });
+      this.services.set(spec.name, {
+        spec,
+        started: false,
+        last: '',
+        staleSince: new Map(),
+        runningVersion: 0,
+        outcomes: new WeakMap(),
+      });
       for (const w of spec.workloads) {
         const list = this.byWorkload.get(w) ?? [];
         list.push(spec.name);
@@ -102,7 +114,14 @@ export class TrafficMeter {
         this.running.set(r.pod, r.node);
         this.lastNode.set(r.pod, r.node);
       } else this.running.delete(r.pod);
-      for (const s of this.byWorkload.get(w)!) this.mark(s);
+      // Only a pod some node routes to changes what requests meet. With every kube-proxy in the fleet,
+      // those are the fleet's rules; a pod that enters them later is looked at when they are synced.
+      const anyDetached = this.fleet.detached.size > 0;
+      for (const s of this.byWorkload.get(w)!) {
+        if (!anyDetached && !this.fleet.routes(s, r.pod)) continue;
+        this.services.get(s)!.runningVersion++;
+        this.mark(s);
+      }
     } else if (t === 'pod.removed') {
       const r = e as TraceRecord & { pod: string };
       this.podWorkload.delete(r.pod);
@@ -168,7 +187,21 @@ export class TrafficMeter {
       }
       for (const n of detachedLive) positions.push(this.nodePosition(n, st));
     }
-    const outcomes = positions.map((p) => this.outcome(p.rules, policy, preferClose, p.node, p.host, dead, timeoutMs));
+    const outcomes = positions.map((p) => {
+      if (p.host !== undefined) return this.outcome(p.rules, policy, preferClose, p.node, p.host, dead, timeoutMs);
+      // A zone of fleet-following nodes: the outcome depends on the picked endpoints and what runs.
+      const picked = this.picked(p.rules, policy, preferClose, p.node);
+      const hit = st.outcomes.get(picked);
+      if (hit !== undefined && hit.version === st.runningVersion) {
+        for (const d of hit.dead) dead.add(d);
+        return hit.outcome;
+      }
+      const own = new Set<string>();
+      const outcome = this.outcome(p.rules, policy, preferClose, p.node, undefined, own, timeoutMs);
+      for (const d of own) dead.add(d);
+      st.outcomes.set(picked, { version: st.runningVersion, outcome, dead: [...own] });
+      return outcome;
+    });
     // Client weights: nodes whose host is on.
     let weightSum = 0;
     positions.forEach((p, i) => {
@@ -211,10 +244,12 @@ export class TrafficMeter {
     for (const key of [...st.staleSince.keys()]) if (!staleKeys.has(key)) st.staleSince.delete(key);
     let staleSinceMs: number | undefined;
     for (const v of st.staleSince.values()) staleSinceMs = staleSinceMs === undefined ? v : Math.min(staleSinceMs, v);
-    const live = { length: positions.reduce((a, p) => a + p.count, 0) };
-    const requests = weightSum > 0 ? rate : 0;
-    if (weightSum === 0 && external && live.length > 0) failing = rate;
-    const sent = weightSum > 0 || (external && live.length > 0) ? rate : requests;
+    // Sent: the whole rate while some client runs. A load balancer with live nodes but none passing its
+    // health checks still receives the requests, and every one fails.
+    const liveNodes = positions.reduce((a, p) => a + p.count, 0);
+    const lbWithoutBackends = external && weightSum === 0 && liveNodes > 0;
+    if (lbWithoutBackends) failing = rate;
+    const sent = weightSum > 0 || lbWithoutBackends ? rate : 0;
     const requestsPerSecond = round(sent, 1000);
     const failingPerSecond = round(failing, 1000);
     const successRate = sent > 0 ? round(1 - failing / sent, 10000) : 1;
@@ -267,7 +302,7 @@ export class TrafficMeter {
     dead: Set<string>,
     timeoutMs: number,
   ): Outcome {
-    const picked = categorizeEndpoints(rules, policy, preferClose, n);
+    const picked = this.picked(rules, policy, preferClose, n);
     if (picked.length === 0) return { failFraction: 1, stale: false, noEndpoints: true, cut: false };
     const network = this.ctx.network;
     const hosts = this.ctx.hosts;
@@ -294,6 +329,21 @@ export class TrafficMeter {
       failed += slow;
     }
     return { failFraction: failed / picked.length, stale, noEndpoints: false, cut };
+  }
+
+  /** categorizeEndpoints, kept per rules list (replaced at every sync) and client position. */
+  private picked(
+    rules: readonly Endpoint[],
+    policy: ServiceSpec['internalTrafficPolicy'],
+    preferClose: boolean,
+    n: TopologyNode,
+  ): readonly Endpoint[] {
+    let byKey = this.pickedCache.get(rules);
+    if (byKey === undefined) this.pickedCache.set(rules, (byKey = new Map()));
+    const key = `${policy}|${preferClose}|${policy === 'Local' ? n.name : n.zone}`;
+    let out = byKey.get(key);
+    if (out === undefined) byKey.set(key, (out = categorizeEndpoints(rules, policy, preferClose, n)));
+    return out;
   }
 
   /** The fraction of requests whose round trip exceeds the client's timeout on a degraded link. */
