@@ -62,6 +62,8 @@ export class KubeProxyFleet implements StoreWatcher {
   private readonly pending = new Set<string>();
   /** Nodes with rules of their own (own !== undefined). */
   readonly detached = new Set<ProxyNode>();
+  /** How many of them are powered on (kept at every change of power or membership). */
+  detachedLive = 0;
   private lastSyncMs = -Infinity;
   private syncScheduled = false;
   private lastArrivalMs = 0;
@@ -169,7 +171,7 @@ export class KubeProxyFleet implements StoreWatcher {
 
   private rejoin(n: ProxyNode): void {
     n.own = undefined;
-    this.detached.delete(n);
+    if (this.detached.delete(n) && n.host.poweredOn) this.detachedLive--;
     n.rejoinReady = false;
     n.lastSyncMs = this.lastSyncMs;
   }
@@ -200,6 +202,8 @@ export class KubeProxyFleet implements StoreWatcher {
       const relistMs = RELIST_DELAY_MS + this.rng.between(lat.minMs, lat.maxMs);
       this.ctx.sim.after(relistMs, () => this.relisted(n, epoch), 'kube-proxy/relist');
     }
+    this.detachedLive = 0;
+    for (const n of this.detached) if (n.host.poweredOn) this.detachedLive++;
   }
 
   /** Its informer has the fleet's current view: sync it, no sooner than minSyncPeriod after its last sync. */

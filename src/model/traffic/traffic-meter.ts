@@ -114,9 +114,9 @@ export class TrafficMeter {
         this.running.set(r.pod, r.node);
         this.lastNode.set(r.pod, r.node);
       } else this.running.delete(r.pod);
-      // Only a pod some node routes to changes what requests meet. With every kube-proxy in the fleet,
-      // those are the fleet's rules; a pod that enters them later is looked at when they are synced.
-      const anyDetached = this.fleet.detached.size > 0;
+      // Only a pod some live node routes to changes what requests meet. With every live kube-proxy in the
+      // fleet, those are the fleet's rules; a pod that enters them later is looked at when they are synced.
+      const anyDetached = this.fleet.detachedLive > 0;
       for (const s of this.byWorkload.get(w)!) {
         if (!anyDetached && !this.fleet.routes(s, r.pod)) continue;
         this.services.get(s)!.runningVersion++;
