@@ -226,6 +226,9 @@ function slo(o: SloSpec): Record<string, unknown> {
   if ('workload' in o) out.workload = o.workload;
   if ('after' in o) out.after = o.after;
   if ('component' in o) out.component = o.component;
+  if ('service' in o) out.service = o.service;
+  if ('minPercent' in o) out.min = o.minPercent;
+  if ('rollingWindowMs' in o && o.rollingWindowMs !== undefined) out.rollingWindow = formatDuration(o.rollingWindowMs);
   if ('min' in o) out.min = count(o.min);
   if ('threshold' in o && o.threshold) out.threshold = count(o.threshold);
   if ('window' in o && o.window)
