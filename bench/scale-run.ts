@@ -1,20 +1,27 @@
 // One scale run in a process of its own (started by scale-bench.ts): `node scale-run.js <nodes> <pods>
-// [zones|defaults|anti-affinity]` (how the workloads ask to be placed, bench/scale-scenario.ts; default
-// zones).
+// [zones|defaults|anti-affinity] [--services]` (how the workloads ask to be placed, bench/scale-scenario.ts;
+// default zones; --services: a Service with traffic on every Deployment).
 // Prints its figures as one JSON object. Wall and CPU time cover the run as `hasim run` does it: building
 // the cluster, simulating, judging the SLOs and summarising (not writing report files).
 import { runScenario } from '../src/runner/run-scenario.js';
 import type { ScaleFigures } from './scale-bench.js';
 import { type ScalePlacement, scaleScenario } from './scale-scenario.js';
 
-const [nodes, pods] = process.argv.slice(2, 4).map(Number);
-const placement = (process.argv[4] ?? 'zones') as ScalePlacement;
+const args = process.argv.slice(2);
+const [nodes, pods] = args.filter((a) => !a.startsWith('--')).map(Number);
+const placement = (args.filter((a) => !a.startsWith('--'))[2] ?? 'zones') as ScalePlacement;
 if (placement !== 'zones' && placement !== 'defaults' && placement !== 'anti-affinity') {
   process.stderr.write(`scale-run: unknown placement ${placement} (zones, defaults or anti-affinity)\n`);
   process.exit(2);
 }
 // With anti-affinity the pods are 300 Deployments (500 pods each at 150,000): no two pods of one on a node.
-const scenario = scaleScenario(nodes, pods, placement === 'anti-affinity' ? 300 : 30, placement);
+const scenario = scaleScenario(
+  nodes,
+  pods,
+  placement === 'anti-affinity' ? 300 : 30,
+  placement,
+  args.includes('--services'),
+);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 const { summary, events } = runScenario(scenario, { wallClockMs: () => performance.now() });

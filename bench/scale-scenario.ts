@@ -3,7 +3,8 @@
 // `placement` says how the Deployments ask to be spread: `zones` (spreadAcrossZones: a DoNotSchedule zone
 // constraint, the default), `defaults` (no constraints: the scheduler's system default spreading scores
 // every pod), `anti-affinity` (no two pods of a Deployment on one node: required pod anti-affinity on
-// kubernetes.io/hostname, and the system default spreading).
+// kubernetes.io/hostname, and the system default spreading). `services`: a Service with traffic on every
+// Deployment.
 import { defaultKubernetesConfig } from '../src/scenario/defaults.js';
 import type { Scenario, WorkloadSpec } from '../src/scenario/types.js';
 
@@ -39,6 +40,7 @@ export function scaleScenario(
   podCount: number,
   deployments = 30,
   placement: ScalePlacement = 'zones',
+  services = false,
 ): Scenario {
   const zones = ['zone-a', 'zone-b', 'zone-c'];
   const perZone = Math.ceil(nodeCount / zones.length);
@@ -82,6 +84,22 @@ export function scaleScenario(
       controlPlane: { zones },
       nodes,
       workloads,
+      // With services: a ClusterIP Service on every Deployment, 100 requests/s from every node.
+      ...(services
+        ? {
+            services: workloads.map((w) => ({
+              name: w.name,
+              namespace: 'default',
+              type: 'ClusterIP' as const,
+              port: 80,
+              workloads: [w.id],
+              internalTrafficPolicy: 'Cluster' as const,
+              externalTrafficPolicy: 'Cluster' as const,
+              traffic: { ratePerSecond: 100, clients: { kind: 'nodes' as const }, timeoutMs: 1_000 },
+              origin: `bench service ${w.name}`,
+            })),
+          }
+        : {}),
       faults: [
         { name: 'zone-a-down', type: 'zone-outage', atMs: 600_000, durationMs: 900_000, target: { zone: 'zone-a' } },
       ],

@@ -28,6 +28,14 @@ export interface ControllerManagerConfig {
   evictionMode: 'taint' | 'legacy';
   podEvictionTimeoutMs: number;
   leaderElection: LeaderElectionConfig;
+  /** The EndpointSlice controller's --endpoint-updates-batch-period (default 0: no batching). */
+  endpointUpdatesBatchPeriodMs?: number;
+}
+
+/** kube-proxy's KubeProxyConfiguration, the part that sets how soon rules follow a change. */
+export interface KubeProxyConfig {
+  /** minSyncPeriod (default 1 s): the least time between two syncs of the rules. */
+  minSyncPeriodMs: number;
 }
 
 /** The kubelet's heartbeat settings (KubeletConfiguration, pkg/kubelet/apis/config/v1beta1). */
@@ -53,6 +61,8 @@ export interface KubernetesConfig {
   };
   etcd: { members: number };
   kubelet: KubeletConfig;
+  /** Absent: the defaults (minSyncPeriod 1 s). */
+  kubeProxy?: KubeProxyConfig;
   network: { latency: RangeMs };
 }
 

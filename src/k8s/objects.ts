@@ -5,6 +5,7 @@
 // Timestamps are milliseconds on the *writer's* local clock, as in a real cluster.
 import type { PdbSpec } from './workloads.js';
 import type { Affinity, PreemptionPolicy, TopologySpreadConstraint } from './scheduling.js';
+import type { Endpoint } from './services.js';
 
 export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 
@@ -133,7 +134,17 @@ export interface PdbStatusFields {
   expectedPods: number;
 }
 
-export type ApiObject = Node | Lease | Pod;
+/**
+ * discovery.k8s.io/v1 EndpointSlice: up to 100 endpoints of one Service (label kubernetes.io/service-name,
+ * here metadata.service). Written by the EndpointSlice controller, watched by every node's kube-proxy.
+ */
+export interface EndpointSlice {
+  kind: 'EndpointSlice';
+  metadata: ObjectMeta & { service: string };
+  endpoints: readonly Endpoint[];
+}
+
+export type ApiObject = Node | Lease | Pod | EndpointSlice;
 export type Kind = ApiObject['kind'];
 
 // Every Pod metadata, spec and status is built by these three, with the same keys in the same order (an absent

@@ -40,6 +40,10 @@ import { Host } from './infra/host.js';
 import { Network } from './infra/network.js';
 import { World } from './infra/world.js';
 import { resolveFastPaths, type FastPaths } from './fast-paths.js';
+import type { ServiceSpec } from '../k8s/services.js';
+import { endpointSliceController } from './endpointslice/endpointslice-controller.js';
+import { KubeProxyFleet } from './proxy/kube-proxy.js';
+import { TrafficMeter } from './traffic/traffic-meter.js';
 
 /** pkg/apis/scheduling SystemCriticalPriority: pods at or above it are critical for graceful node shutdown. */
 const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
@@ -53,6 +57,7 @@ export const KCM_CONTROLLERS: ControllerFactory[] = [
   daemonSetController,
   podGcController,
   disruptionController,
+  endpointSliceController,
 ];
 
 /** What the cluster is built from: a validated scenario's spec has this shape. */
@@ -62,6 +67,8 @@ export interface ClusterSpec {
   controlPlane: { zones: string[]; topology?: ControlPlaneTopology };
   nodes: readonly NodeSpec[];
   workloads: readonly WorkloadSpec[];
+  /** Services and their traffic (none: no EndpointSlice, kube-proxy or traffic work at all). */
+  services?: readonly ServiceSpec[];
 }
 
 export interface ClusterOptions {
@@ -85,6 +92,8 @@ export interface Cluster {
   schedulers: SchedulerProcess[];
   /** A host outside the cluster for operator actions (kubectl): never in a zone, never partitioned by zone. */
   operator: Host;
+  /** Every node's kube-proxy, when the scenario has Services. */
+  proxies?: KubeProxyFleet;
 }
 
 export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Cluster {
@@ -131,7 +140,16 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   const ctx: ModelContext = { sim, streams, trace, network, api, hosts, world, fastPaths };
 
   const controllerManagers = members('kube-controller-manager').map(
-    (m) => new ControllerManager(ctx, m.host, m.name, k.controllerManager, KCM_CONTROLLERS, spec.workloads),
+    (m) =>
+      new ControllerManager(
+        ctx,
+        m.host,
+        m.name,
+        k.controllerManager,
+        KCM_CONTROLLERS,
+        spec.workloads,
+        spec.services ?? [],
+      ),
   );
   const schedulers = members('kube-scheduler').map(
     (m) => new SchedulerProcess(ctx, m.host, m.name, k.scheduler.leaderElection, scheduler),
@@ -168,6 +186,13 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   for (const p of [...controllerManagers, ...schedulers]) p.host.onBoot(() => p.start());
   for (const m of [...api.replicas, ...api.etcd]) m.host.onBoot(() => api.notifyRecovery());
 
+  let proxies: KubeProxyFleet | undefined;
+  const services = spec.services ?? [];
+  if (services.length > 0) {
+    proxies = new KubeProxyFleet(ctx, spec.nodes, k.kubeProxy?.minSyncPeriodMs);
+    new TrafficMeter(ctx, services, proxies);
+  }
+
   const phases = kubeletPhases(kubelets, streams, k.kubelet.nodeLeaseDurationSeconds);
   sim.at(
     0,
@@ -178,7 +203,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
     'cluster/start',
   );
 
-  return { ctx, spec, kubelets, controllerManagers, schedulers, operator };
+  return { ctx, spec, kubelets, controllerManagers, schedulers, operator, ...(proxies ? { proxies } : {}) };
 }
 
 /**

@@ -51,8 +51,14 @@ export function formatMeasured(r: SloFigures): string {
 }
 
 export function formatBound(r: SloFigures): string {
-  if (r.boundMs !== undefined) return (r.type === 'min-available' ? '≥ ' : '≤ ') + formatDuration(r.boundMs);
-  if (r.bound !== undefined) return (r.type === 'min-available' ? '≥ ' : '≤ ') + String(r.bound) + percentSuffix(r);
+  if (r.boundMs !== undefined)
+    return (r.type === 'min-available' || r.type === 'request-success-rate' ? '≥ ' : '≤ ') + formatDuration(r.boundMs);
+  if (r.bound !== undefined)
+    return (
+      (r.type === 'min-available' || r.type === 'request-success-rate' ? '≥ ' : '≤ ') +
+      String(r.bound) +
+      percentSuffix(r)
+    );
   return '—';
 }
 

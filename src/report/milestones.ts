@@ -5,9 +5,11 @@
 import type { TraceEvent } from '../trace/events.js';
 import { readySeries } from '../slo/ready-series.js';
 import { faultChains, type ChainStepKind } from './fault-chains.js';
+import { serviceMilestones } from './service-lanes.js';
 import { formatClock, formatDuration } from './format.js';
 
-export type MilestoneKind = 'fault' | 'node' | 'taint' | 'zone' | 'leader' | 'eviction' | 'workload' | 'drain';
+export type MilestoneKind =
+  'fault' | 'node' | 'taint' | 'zone' | 'leader' | 'eviction' | 'workload' | 'drain' | 'service';
 
 export interface Milestone {
   atMs: number;
@@ -178,6 +180,8 @@ function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
     }
   }
   done.push(...foldWorkloadMilestones(workloadMilestones(events)));
+  for (const m of serviceMilestones(events))
+    done.push({ atMs: m.atMs, lastMs: m.atMs, kind: 'service', subjects: [m.text], render: (s) => s[0] });
 
   return done
     .map((g, i) => ({ m: toMilestone(g), i }))

@@ -31,7 +31,10 @@ function formatValue(v: number | null, unit: 'ms' | 'count'): string {
 
 function formatBound(slo: Pick<SweepSloStats, 'type' | 'bound' | 'unit'>): string {
   if (slo.bound === null) return '—';
-  return (slo.type === 'min-available' ? '≥ ' : '≤ ') + formatValue(slo.bound, slo.unit);
+  return (
+    (slo.type === 'min-available' || slo.type === 'request-success-rate' ? '≥ ' : '≤ ') +
+    formatValue(slo.bound, slo.unit)
+  );
 }
 
 /** "p50 6m12s p99 6m31s max 6m40s": the figures an SRE reads a recovery distribution by. */

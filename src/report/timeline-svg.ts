@@ -10,6 +10,7 @@ import { pointAt, readySeries, runningSeries, type ReadySeries, type RunningPoin
 import { formatClock, formatClockShort, formatDuration } from './format.js';
 import { faultMilestones, type FaultMilestone } from './milestones.js';
 import { collectPdbLanes, PDB_ROW, pdbLane } from './pdb-lanes.js';
+import { SERVICE_LANE_H, serviceLane, serviceSeries } from './service-lanes.js';
 
 export const COLLAPSE_NODES_ABOVE = 40;
 /** Above this many workloads, those no SLO names and that dropped least are folded into one chart. */
@@ -109,6 +110,14 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
     const top = y + 16;
     y = top + WORKLOAD_H + 12;
     return { s, top };
+  });
+  const services = serviceSeries(events);
+  const serviceTop = y;
+  if (services.length) y += 18;
+  const serviceLayout = services.map((sv) => {
+    const top = y + 8;
+    y = top + SERVICE_LANE_H;
+    return { sv, top };
   });
   const leaderTop = y;
   if (leaders.length) y += 18;
@@ -228,6 +237,11 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
     );
   const running = runningSeries(events);
   for (const w of workloadLayout) workloadChart(svg, x, w.s, running.get(w.s.workload) ?? [], w.top, endMs, summary);
+
+  // 4b. Services.
+  if (services.length)
+    sectionTitle(svg, serviceTop + 12, 'Services: share of requests that succeed (green) and fail (red)');
+  for (const sl of serviceLayout) serviceLane(svg, x, sl.sv, sl.top, endMs, COLORS, PLOT_LEFT);
 
   // 5. Leader election.
   if (leaders.length) sectionTitle(svg, leaderTop + 12, 'Leader election: who leads (hatched red: no leader)');

@@ -281,7 +281,7 @@ function sloStats(meta: SweepRunRecord['slos'][number], k: number, runs: readonl
   const results = runs.map((r) => r.slos[k]);
   const passed = results.filter((s) => s.passed).length;
   const affected = results.filter((s) => !s.unaffected);
-  const higherIsBetter = meta.type === 'min-available';
+  const higherIsBetter = meta.type === 'min-available' || meta.type === 'request-success-rate';
   const measured = distribution(affected.map((s) => s.value));
   return {
     name: meta.name,

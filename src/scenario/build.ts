@@ -7,6 +7,8 @@ import { pdbSelects, toToleration, type ManifestReadResult } from './manifests/i
 import { admitPriority, priorityClassTable } from './manifests/priority.js';
 import { workloadKindOf } from '../k8s/workloads.js';
 import type { Path } from './paths.js';
+import { DEFAULT_TRAFFIC, type ServiceSpec, type TrafficClients } from '../k8s/services.js';
+import { MIN_SYNC_PERIOD_MS } from '../model/proxy/kube-proxy.js';
 import type { FaultSpec, LeaderElectionConfig, NodeSpec, Scenario, SloSpec, Target, WorkloadSpec } from './types.js';
 
 // Parsed YAML before validation: any shape at all, narrowed field by field as it is checked.
@@ -31,7 +33,8 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
     spec.controlPlane?.zones?.filter((z: unknown) => typeof z === 'string') ??
     (zonesOfNodes.length > 0 ? zonesOfNodes : [D.DEFAULT_ZONE]);
 
-  const workloads = buildWorkloads(spec, manifests, sources);
+  const services: ServiceSpec[] = [];
+  const workloads = buildWorkloads(spec, manifests, sources, services);
   const kubernetes = buildKubernetes(spec.kubernetes ?? {});
   const ids = workloads.filter((w) => w.name !== undefined && w.kind !== undefined).map((w) => w.id);
   const faults = buildFaults(spec, kubernetes, controlPlaneZones, ids);
@@ -50,6 +53,7 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
       workloads,
       faults,
       slos,
+      ...(services.length > 0 ? { services } : {}),
     },
   };
   return { scenario, sources };
@@ -92,7 +96,12 @@ function buildNodes(spec: Raw, manifests: ManifestReadResult, sources: Sources):
 }
 
 /** The workloads of spec.workloads, then those of the manifests with the PodDisruptionBudget that selects them. */
-function buildWorkloads(spec: Raw, manifests: ManifestReadResult, sources: Sources): WorkloadSpec[] {
+function buildWorkloads(
+  spec: Raw,
+  manifests: ManifestReadResult,
+  sources: Sources,
+  services: ServiceSpec[],
+): WorkloadSpec[] {
   const workloads: WorkloadSpec[] = [];
   (spec.workloads ?? []).forEach((w: Raw | undefined, i: number) => {
     if (!w) return;
@@ -116,6 +125,7 @@ function buildWorkloads(spec: Raw, manifests: ManifestReadResult, sources: Sourc
       ...(w.podDisruptionBudget ? { podDisruptionBudget: { ...w.podDisruptionBudget } } : {}),
       origin: `spec.workloads[${i}]`,
     });
+    if (w.service) services.push(buildService(w.service, `${w.kind}/${w.name}`, w.name, i));
     sources.workloads.push({ doc: 0, path: ['spec', 'workloads', i, 'name'], base: [] });
   });
   const classes = priorityClassTable(manifests.priorityClasses);
@@ -148,6 +158,35 @@ function buildWorkloads(spec: Raw, manifests: ManifestReadResult, sources: Sourc
   return workloads;
 }
 
+/** A workload's `service` shorthand: a Service selecting exactly its pods. */
+function buildService(sv: Raw, workload: string, workloadName: string, i: number): ServiceSpec {
+  const t: Raw = sv.traffic ?? {};
+  let clients: TrafficClients = { ...DEFAULT_TRAFFIC.clients };
+  if (t.clients === 'load-balancer') clients = { kind: 'load-balancer' };
+  else if (t.clients !== undefined && typeof t.clients === 'object') {
+    const weights: Record<string, number> = {};
+    for (const z of t.clients.zones ?? [])
+      if (z?.zone !== undefined) weights[z.zone] = (weights[z.zone] ?? 0) + (z.weight ?? 1);
+    clients = { kind: 'zones', weights };
+  }
+  return {
+    name: sv.name ?? workloadName,
+    namespace: 'default',
+    type: sv.type ?? 'ClusterIP',
+    port: sv.port ?? 80,
+    workloads: [workload],
+    internalTrafficPolicy: sv.internalTrafficPolicy ?? 'Cluster',
+    externalTrafficPolicy: sv.externalTrafficPolicy ?? 'Cluster',
+    ...(sv.trafficDistribution ? { trafficDistribution: sv.trafficDistribution } : {}),
+    traffic: {
+      ratePerSecond: t.rate ?? DEFAULT_TRAFFIC.ratePerSecond,
+      clients,
+      timeoutMs: t.timeout ?? DEFAULT_TRAFFIC.timeoutMs,
+    },
+    origin: `spec.workloads[${i}].service`,
+  };
+}
+
 /** The component configurations: what the file says, else the version profile and hasim's defaults. */
 function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
   const version: string = k.version ?? D.DEFAULT_KUBERNETES_VERSION;
@@ -168,6 +207,9 @@ function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
       evictionMode: cm.evictionMode ?? 'taint',
       podEvictionTimeoutMs: cm.podEvictionTimeout ?? profile.podEvictionTimeoutMs,
       leaderElection: leaderElection(cm.leaderElection),
+      ...(cm.endpointUpdatesBatchPeriod !== undefined
+        ? { endpointUpdatesBatchPeriodMs: cm.endpointUpdatesBatchPeriod }
+        : {}),
     },
     scheduler: { replicas: k.scheduler?.replicas ?? 1, leaderElection: leaderElection(k.scheduler?.leaderElection) },
     apiServer: {
@@ -192,6 +234,9 @@ function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
     },
     network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
   };
+  if (k.kubeProxy !== undefined) {
+    kubernetes.kubeProxy = { minSyncPeriodMs: k.kubeProxy.minSyncPeriod ?? MIN_SYNC_PERIOD_MS };
+  }
   return kubernetes;
 }
 
@@ -250,11 +295,16 @@ function buildSlos(spec: Raw, workloadIds: string[]): SloSpec[] {
     if (o.workload !== undefined) slo.workload = canonicalWorkloadId(o.workload, workloadIds);
     if (o.after !== undefined) slo.after = o.after;
     if (o.component !== undefined) slo.component = o.component;
-    if (o.min !== undefined) slo.min = o.min;
+    if (o.service !== undefined) slo.service = o.service;
+    if (o.type === 'request-success-rate') {
+      if (o.min !== undefined) slo.minPercent = o.min;
+      if (o.rollingWindow !== undefined) slo.rollingWindowMs = o.rollingWindow;
+    } else if (o.min !== undefined) slo.min = o.min;
     if (o.threshold !== undefined) slo.threshold = o.threshold;
     if (o.window !== undefined) slo.window = { fromMs: o.window.from, toMs: o.window.to };
     if (o.max !== undefined) {
-      if (o.type === 'max-concurrent-leaders' || o.type === 'stuck-terminating') slo.max = o.max;
+      if (o.type === 'max-concurrent-leaders' || o.type === 'stuck-terminating' || o.type === 'failed-requests')
+        slo.max = o.max;
       else slo.maxMs = o.max;
     }
     return slo as SloSpec;

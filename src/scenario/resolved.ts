@@ -23,6 +23,7 @@ import type {
 } from './types.js';
 import { formatDuration } from './units.js';
 import { SYSTEM_PRIORITY_CLASSES, type Affinity } from '../k8s/scheduling.js';
+import type { ServiceSpec } from '../k8s/services.js';
 
 /** Labels the loader adds to every node; written back, they would be the user's own. */
 const ADDED_NODE_LABELS = ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'];
@@ -81,6 +82,9 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
           evictionMode: cm.evictionMode,
           podEvictionTimeout: formatDuration(cm.podEvictionTimeoutMs),
           leaderElection: leaderElection(cm.leaderElection),
+          ...(cm.endpointUpdatesBatchPeriodMs !== undefined
+            ? { endpointUpdatesBatchPeriod: formatDuration(cm.endpointUpdatesBatchPeriodMs) }
+            : {}),
         },
         scheduler: { replicas: k.scheduler.replicas, leaderElection: leaderElection(k.scheduler.leaderElection) },
         apiServer: { ...k.apiServer },
@@ -92,11 +96,12 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
           shutdownGracePeriod: formatDuration(k.kubelet.shutdownGracePeriodMs),
           shutdownGracePeriodCriticalPods: formatDuration(k.kubelet.shutdownGracePeriodCriticalPodsMs),
         },
+        ...(k.kubeProxy ? { kubeProxy: { minSyncPeriod: formatDuration(k.kubeProxy.minSyncPeriodMs) } } : {}),
         network: { latency: range(k.network.latency) },
       },
       controlPlane: { zones: [...spec.controlPlane.zones], topology: spec.controlPlane.topology ?? 'managed' },
       nodes: nodeGroups(spec.nodes),
-      workloads: spec.workloads.filter((w) => w.scheduling === undefined).map(workload),
+      workloads: spec.workloads.filter((w) => w.scheduling === undefined).map((w) => workload(w, spec.services ?? [])),
       faults: spec.faults.map(fault),
       slos: spec.slos.map(slo),
     },
@@ -239,7 +244,7 @@ function affinity(a: Affinity): Record<string, unknown> {
   return out;
 }
 
-function workload(w: WorkloadSpec): Record<string, unknown> {
+function workload(w: WorkloadSpec, services: readonly ServiceSpec[]): Record<string, unknown> {
   const out: Record<string, unknown> = { kind: w.kind, name: w.name };
   if (w.kind !== 'DaemonSet') out.replicas = w.replicas;
   out.requests = { cpu: `${w.requests.cpuMilli}m`, memory: w.requests.memoryBytes };
@@ -256,7 +261,31 @@ function workload(w: WorkloadSpec): Record<string, unknown> {
       ...(pdb.unhealthyPodEvictionPolicy ? { unhealthyPodEvictionPolicy: pdb.unhealthyPodEvictionPolicy } : {}),
     };
   }
+  const svc = services.find((s) => s.workloads.length === 1 && s.workloads[0] === w.id);
+  if (svc) out.service = service(svc);
   return out;
+}
+
+function service(svc: ServiceSpec): Record<string, unknown> {
+  const t = svc.traffic;
+  const clients =
+    t.clients.kind === 'zones'
+      ? {
+          zones: Object.keys(t.clients.weights).map((zone) => ({
+            zone,
+            weight: (t.clients as { weights: Record<string, number> }).weights[zone],
+          })),
+        }
+      : t.clients.kind;
+  return {
+    name: svc.name,
+    type: svc.type,
+    port: svc.port,
+    ...(svc.trafficDistribution ? { trafficDistribution: svc.trafficDistribution } : {}),
+    internalTrafficPolicy: svc.internalTrafficPolicy,
+    ...(svc.type !== 'ClusterIP' ? { externalTrafficPolicy: svc.externalTrafficPolicy } : {}),
+    traffic: { rate: t.ratePerSecond, clients, timeout: formatDuration(t.timeoutMs) },
+  };
 }
 
 function toleration(t: Toleration): Record<string, unknown> {
@@ -291,6 +320,9 @@ function slo(o: SloSpec): Record<string, unknown> {
   if ('workload' in o) out.workload = o.workload;
   if ('after' in o) out.after = o.after;
   if ('component' in o) out.component = o.component;
+  if ('service' in o) out.service = o.service;
+  if ('minPercent' in o) out.min = o.minPercent;
+  if ('rollingWindowMs' in o && o.rollingWindowMs !== undefined) out.rollingWindow = formatDuration(o.rollingWindowMs);
   if ('min' in o) out.min = count(o.min);
   if ('threshold' in o && o.threshold) out.threshold = count(o.threshold);
   if ('window' in o && o.window)

@@ -110,6 +110,82 @@ const node = s.object(
   'A group of worker nodes.',
 );
 
+const service = s.object(
+  {
+    name: s.opt(
+      s.string('The Service name, a DNS-1123 label (default: the workload name); SLOs refer to it.', {
+        rule: dns1123Label,
+      }),
+    ),
+    type: s.opt(
+      s.enum(
+        ['ClusterIP', 'NodePort', 'LoadBalancer'],
+        'Service type',
+        'ClusterIP (default), NodePort or LoadBalancer (reachable through every node, for load-balancer clients).',
+      ),
+    ),
+    port: s.opt(s.integer('The Service port (default 80); recorded, it does not change where requests go.', 1, 65535)),
+    trafficDistribution: s.opt(
+      s.enum(
+        ['PreferClose'],
+        'traffic distribution',
+        'PreferClose: endpoints get zone hints and each node sends to endpoints in its own zone when it has any.',
+      ),
+    ),
+    internalTrafficPolicy: s.opt(
+      s.enum(
+        ['Cluster', 'Local'],
+        'traffic policy',
+        'In-cluster clients: Cluster (default, any endpoint) or Local (only endpoints on the client node).',
+      ),
+    ),
+    externalTrafficPolicy: s.opt(
+      s.enum(
+        ['Cluster', 'Local'],
+        'traffic policy',
+        'Load-balancer clients (NodePort/LoadBalancer only): Cluster (default) or Local (only endpoints on the node the load balancer picked; nodes without one fail its health checks).',
+      ),
+    ),
+    traffic: s.opt(
+      s.object(
+        {
+          rate: s.opt(s.number('Requests per second sent to the Service (default 100).', { exclusiveMin: 0 })),
+          clients: s.opt({
+            kind: 'either',
+            string: s.enum(
+              ['nodes', 'load-balancer'],
+              'clients',
+              'nodes (default): clients on every node alike; load-balancer: an external load balancer spreading over the nodes.',
+            ),
+            object: s.object(
+              {
+                zones: s.req(
+                  s.array(
+                    s.object(
+                      {
+                        zone: s.req(s.string('A zone of the scenario nodes.')),
+                        weight: s.opt(s.number('Share of the requests sent from this zone (default 1).', { min: 0 })),
+                      },
+                      'Clients in one zone, spread evenly over its nodes.',
+                    ),
+                    'Zones the clients sit in, with weights.',
+                  ),
+                ),
+              },
+              'In-cluster clients in some zones only.',
+            ),
+            description:
+              'Where requests come from: `nodes` (default), `load-balancer`, or `{ zones: [{ zone: zone-a, weight: 2 }, ...] }`.',
+          }),
+          timeout: s.opt(s.duration('Client timeout: a request not answered within it has failed (default 1s).')),
+        },
+        'The requests sent to the Service.',
+      ),
+    ),
+  },
+  "A Service selecting exactly this workload's pods, and the traffic sent to it.",
+);
+
 const workload = s.object(
   {
     kind: s.req(
@@ -163,6 +239,7 @@ const workload = s.object(
         'A PodDisruptionBudget selecting exactly this workload (set one of minAvailable, maxUnavailable).',
       ),
     ),
+    service: s.opt(service),
   },
   'A Deployment, StatefulSet or DaemonSet.',
 );
@@ -228,6 +305,8 @@ const leaderComponent = s.enum(
 const sloWorkload = s.req(s.string('The workload, as Kind/name.'));
 const sloAfter = s.req(s.string('Name of the fault the measurement starts at.'));
 const maxDuration = (what: string): Field => s.req(s.duration(what));
+
+const sloService = s.req(s.string("The Service, by name (a workload's service.name, default the workload name)."));
 
 const slo: Schema = {
   kind: 'tagged',
@@ -296,6 +375,25 @@ const slo: Schema = {
       max: maxDuration(
         "Longest allowed time a pod's evictions were refused (429) before it was evicted or the drain gave up.",
       ),
+    },
+    'request-success-rate': {
+      service: sloService,
+      min: s.req(
+        s.number('Lowest share of requests allowed to succeed, in percent (e.g. 99.5).', { min: 0, max: 100 }),
+      ),
+      rollingWindow: s.opt(
+        s.duration(
+          'Judge the lowest success rate over any window of this length (e.g. 1m); omitted: over the whole run.',
+        ),
+      ),
+    },
+    'failed-requests': {
+      service: sloService,
+      max: s.req(s.integer('Most requests allowed to fail during the run.', 0)),
+    },
+    'stale-endpoint-time': {
+      service: sloService,
+      max: maxDuration('Longest time any node may keep sending requests to a dead endpoint.'),
     },
   },
 };
@@ -386,6 +484,11 @@ export const scenarioSchema: ObjectSchema = s.object(
                     podEvictionTimeout: s.opt(
                       s.duration('--pod-eviction-timeout for evictionMode: legacy (default 5m; removed in v1.27).'),
                     ),
+                    endpointUpdatesBatchPeriod: s.opt(
+                      s.duration(
+                        '--endpoint-updates-batch-period: how long the EndpointSlice controller waits to batch pod changes (default 0).',
+                      ),
+                    ),
                     leaderElection: s.opt(leaderElection),
                   },
                   'kube-controller-manager.',
@@ -445,6 +548,18 @@ export const scenarioSchema: ObjectSchema = s.object(
                     ),
                   },
                   'Kubelet settings, the same on every node.',
+                ),
+              ),
+              kubeProxy: s.opt(
+                s.object(
+                  {
+                    minSyncPeriod: s.opt(
+                      s.duration(
+                        'Least time between two syncs of the rules (default 1s); a change arriving sooner waits for it.',
+                      ),
+                    ),
+                  },
+                  'kube-proxy settings, the same on every node (used when the scenario has Services).',
                 ),
               ),
               network: s.opt(

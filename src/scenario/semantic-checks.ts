@@ -271,9 +271,70 @@ function checkKubernetes(c: CheckContext): void {
   if (duration === 0) error(['spec', 'duration'], 'out-of-range', 'must be longer than 0s');
 }
 
+function zonesOfNodes(spec: CheckContext['spec']): string[] {
+  return [...new Set(spec.nodes.map((n) => n.zone))].sort();
+}
+
+/**
+ * A workload's `service`: a unique name, client zones that have nodes, and the rules of core/v1 Service
+ * validation (pkg/apis/core/validation ValidateService): externalTrafficPolicy only for NodePort and
+ * LoadBalancer, so load-balancer clients need one of those types.
+ */
+function checkService(c: CheckContext, w: Raw, path: Path, zones: string[], names: Set<string>): void {
+  const { error } = c;
+  const sv: Raw = w.service;
+  const sPath = [...path, 'service'];
+  const name: unknown = sv.name ?? w.name;
+  if (typeof name === 'string') {
+    if (names.has(name))
+      error(sv.name !== undefined ? [...sPath, 'name'] : sPath, 'duplicate-name', `Service "${name}" is defined twice`);
+    names.add(name);
+  }
+  const type = sv.type ?? 'ClusterIP';
+  const external = type === 'NodePort' || type === 'LoadBalancer';
+  if (sv.externalTrafficPolicy !== undefined && !external) {
+    error(
+      [...sPath, 'externalTrafficPolicy'],
+      'not-applicable',
+      'externalTrafficPolicy is only for type NodePort or LoadBalancer (core/v1 Service validation)',
+    );
+  }
+  const clients = sv.traffic?.clients;
+  if (clients === 'load-balancer' && !external) {
+    error(
+      [...sPath, 'traffic', 'clients'],
+      'not-applicable',
+      'load-balancer clients need type NodePort or LoadBalancer (a ClusterIP Service is not reachable from outside)',
+    );
+  }
+  if (clients !== undefined && typeof clients === 'object') {
+    const list: Raw[] = Array.isArray(clients.zones) ? clients.zones : [];
+    if (Array.isArray(clients.zones) && list.length === 0)
+      error([...sPath, 'traffic', 'clients', 'zones'], 'selects-nothing', 'lists no zone');
+    let total = 0;
+    list.forEach((z, k) => {
+      if (typeof z?.zone === 'string' && !zones.includes(z.zone)) {
+        error(
+          [...sPath, 'traffic', 'clients', 'zones', k, 'zone'],
+          'unknown-reference',
+          `no node is in zone "${z.zone}"${namesSuffix(z.zone, zones)}`,
+        );
+      }
+      total += typeof z?.weight === 'number' ? z.weight : 1;
+    });
+    if (list.length > 0 && total === 0)
+      error(
+        [...sPath, 'traffic', 'clients', 'zones'],
+        'out-of-range',
+        'the weights add up to 0: nobody sends requests',
+      );
+  }
+}
+
 /** Workloads: PodDisruptionBudgets, tolerations and selectors. */
 function checkWorkloads(c: CheckContext): void {
   const { sources, manifests, spec, rawSpec, error, warning } = c;
+  const serviceNames = new Set<string>();
   (rawSpec.workloads ?? []).forEach((w: Raw | undefined, i: number) => {
     if (!w) return;
     const path = ['spec', 'workloads', i];
@@ -284,6 +345,7 @@ function checkWorkloads(c: CheckContext): void {
         'a DaemonSet has no replicas: it runs one pod on every eligible node',
       );
     }
+    if (w.service) checkService(c, w, path, zonesOfNodes(spec), serviceNames);
     const pdb = w.podDisruptionBudget;
     if (pdb) {
       if (pdb.minAvailable !== undefined && pdb.maxUnavailable !== undefined) {
@@ -561,6 +623,13 @@ function checkSlos(c: CheckContext, ctx: TargetContext): void {
     if (!o) return;
     const path = ['spec', 'slos', i];
     if (o.workload !== undefined) resolveWorkload(o.workload, [...path, 'workload'], ctx);
+    if (typeof o.service === 'string') {
+      const services = (spec.services ?? []).map((sv) => sv.name);
+      if (!services.includes(o.service)) {
+        const known = services.length === 0 ? ' (no workload has a service)' : namesSuffix(o.service, services);
+        error([...path, 'service'], 'unknown-reference', `unknown Service "${o.service}"${known}`);
+      }
+    }
     if (o.type === 'eviction-time' && typeof o.workload === 'string' && workloadKindOf(o.workload) === 'DaemonSet') {
       error(
         [...path, 'workload'],

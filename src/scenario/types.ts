@@ -6,6 +6,7 @@ import type { Count, KubernetesConfig, LeaderElectionConfig, RangeMs } from '../
 import type { ControlPlaneTopology } from '../model/infra/control-plane-layout.js';
 import type { TaintEffect, Toleration } from '../k8s/objects.js';
 import type { Capacity, NodeSpec, WorkloadKind, WorkloadSpec } from '../k8s/workloads.js';
+import type { ServiceSpec } from '../k8s/services.js';
 
 // The component configurations and the desired state of nodes and workloads are defined in src/k8s, which
 // the model imports too; they are re-exported here so the scenario's readers find its whole shape in one place.
@@ -111,7 +112,11 @@ export type SloSpec =
   | { name: string; type: 'max-concurrent-leaders'; component: LeaderComponent; max: number }
   | { name: string; type: 'stuck-terminating'; workload: string; max: number }
   | { name: string; type: 'drain-time'; after: string; maxMs: number }
-  | { name: string; type: 'blocked-evictions'; workload?: string; after?: string; maxMs: number };
+  | { name: string; type: 'blocked-evictions'; workload?: string; after?: string; maxMs: number }
+  /** minPercent: the lowest share of requests allowed to succeed; rollingWindowMs absent: over the run. */
+  | { name: string; type: 'request-success-rate'; service: string; minPercent: number; rollingWindowMs?: number }
+  | { name: string; type: 'failed-requests'; service: string; max: number }
+  | { name: string; type: 'stale-endpoint-time'; service: string; maxMs: number };
 
 export interface Scenario {
   metadata: { name: string; description?: string };
@@ -125,5 +130,7 @@ export interface Scenario {
     workloads: WorkloadSpec[];
     faults: FaultSpec[];
     slos: SloSpec[];
+    /** Services (from workloads' `service` shorthand); absent when there are none. */
+    services?: ServiceSpec[];
   };
 }

@@ -6,6 +6,7 @@ import type { TraceEvent } from '../trace/events.js';
 import type { SloResult } from '../trace/summary.js';
 import { formatClock, formatDuration } from '../trace/format.js';
 import { judgeBlockedEvictions, judgeDrainTime } from './drain-slos.js';
+import { failedRequests, requestSuccessRate, staleEndpointTime } from './traffic-slos.js';
 import { pointAt, readySeries, type ReadyPoint, type ReadySeries } from './ready-series.js';
 import { workloadKindOf } from '../k8s/workloads.js';
 
@@ -18,14 +19,17 @@ export function judgeSlos(slos: SloSpec[], events: readonly TraceEvent[], runEnd
 }
 
 /** What the SLO is about and the unit of its figures, for reports (SloResult's optional fields). */
-export function sloMetadata(slo: SloSpec): Pick<SloResult, 'workload' | 'after' | 'component' | 'unit'> {
-  const m: Pick<SloResult, 'workload' | 'after' | 'component' | 'unit'> = {};
+export function sloMetadata(slo: SloSpec): Pick<SloResult, 'workload' | 'after' | 'component' | 'unit' | 'service'> {
+  const m: Pick<SloResult, 'workload' | 'after' | 'component' | 'unit' | 'service'> = {};
+  if ('service' in slo) m.service = slo.service;
   if ('workload' in slo) m.workload = slo.workload;
   if ('after' in slo) m.after = slo.after;
   if ('component' in slo) m.component = slo.component;
   if ('maxMs' in slo) m.unit = 'ms';
   else if (slo.type === 'min-available') m.unit = slo.min.percent ? 'percent' : 'pods';
   else if (slo.type === 'max-concurrent-leaders') m.unit = 'leaders';
+  else if (slo.type === 'request-success-rate') m.unit = 'percent';
+  else if (slo.type === 'failed-requests') m.unit = 'requests';
   else m.unit = 'pods';
   return m;
 }
@@ -85,6 +89,12 @@ function judgeOne(slo: SloSpec, ctx: TraceIndex): SloResult {
       const r = judgeBlockedEvictions(slo, ctx.events, ctx.runEndMs);
       return durationResult(slo, r.measuredMs, r.message, r.violation);
     }
+    case 'request-success-rate':
+      return requestSuccessRate(slo, ctx.events, ctx.runEndMs);
+    case 'failed-requests':
+      return failedRequests(slo, ctx.events, ctx.runEndMs);
+    case 'stale-endpoint-time':
+      return staleEndpointTime(slo, ctx.events, ctx.runEndMs);
   }
 }
 
@@ -127,7 +137,7 @@ function missingFault(slo: SloSpec & { after: string; maxMs: number }): SloResul
 function missingWorkload(slo: SloSpec & { workload: string }): SloResult {
   const message = `workload ${slo.workload} does not appear in the trace`;
   if ('maxMs' in slo) return durationResult(slo, null, message);
-  return countResult(slo, false, null, 'min' in slo ? slo.min.value : slo.max, message);
+  return countResult(slo, false, null, 'min' in slo ? slo.min.value : 'max' in slo ? slo.max : 0, message);
 }
 
 // recovery-time: from the fault's start until the workload is back at desired after having dropped.

@@ -19,7 +19,14 @@ export interface SavedRunProblem {
 
 /** What a field must hold; `optional-string`: a string when present (fields newer than some saved runs). */
 type FieldKind =
-  'string' | 'optional-string' | 'number' | 'boolean' | 'strings' | 'number-or-string' | readonly string[];
+  | 'string'
+  | 'optional-string'
+  | 'optional-number'
+  | 'number'
+  | 'boolean'
+  | 'strings'
+  | 'number-or-string'
+  | readonly string[];
 
 const READY = ['True', 'False', 'Unknown'] as const;
 const ZONE = ['Initial', 'Normal', 'PartialDisruption', 'FullDisruption'] as const;
@@ -97,6 +104,24 @@ export const EVENT_FIELDS: { [K in TraceEventType]: Record<keyof TraceEventField
   'component.stopped': LEADER,
   'zone.state.changed': { zone: 'string', from: ZONE, to: ZONE },
   'slo.violated': { slo: 'string', measured: 'number-or-string' },
+  'service.endpoints.changed': {
+    service: 'string',
+    ready: 'number',
+    serving: 'number',
+    terminating: 'number',
+    endpoints: 'number',
+  },
+  'service.traffic.changed': {
+    service: 'string',
+    requestsPerSecond: 'number',
+    failingPerSecond: 'number',
+    successRate: 'number',
+    deadEndpoints: 'number',
+    staleNodes: 'number',
+    staleSinceMs: 'optional-number',
+    behindNodes: 'number',
+    cause: 'string',
+  },
 };
 
 /** The longest run a saved trace may describe (hasim's ceiling with --allow-large: 30 days). */
@@ -110,6 +135,7 @@ function kindProblem(kind: FieldKind, v: unknown): string | undefined {
     case 'string':
     case 'optional-string':
       return typeof v === 'string' ? undefined : 'a string';
+    case 'optional-number':
     case 'number':
       return typeof v === 'number' && Number.isFinite(v) ? undefined : 'a finite number';
     case 'boolean':
@@ -147,7 +173,7 @@ export function checkEvent(e: unknown, previousMs: number, endMs: number): strin
   const fields = EVENT_FIELDS[type as TraceEventType] as Record<string, FieldKind>;
   for (const [field, kind] of Object.entries(fields)) {
     if (!Object.hasOwn(e, field)) {
-      if (kind === 'optional-string') continue;
+      if (kind === 'optional-string' || kind === 'optional-number') continue;
       return `a ${type} event needs "${field}"`;
     }
     const wanted = kindProblem(kind, e[field]);

@@ -94,6 +94,34 @@ export type TraceEventFields = {
   'node.shutdown.started': { node: string; fault: string; shutdownGracePeriodMs: number };
   'zone.state.changed': { zone: string; from: ZoneState; to: ZoneState };
   'slo.violated': { slo: string; measured: number | string };
+  /** The EndpointSlice controller wrote a Service's slices: its endpoints by condition, as now published. */
+  'service.endpoints.changed': {
+    service: string;
+    ready: number;
+    serving: number;
+    terminating: number;
+    endpoints: number;
+  };
+  /**
+   * What a Service's requests meet changed (endpoints died or came back, kube-proxy rules changed, links were
+   * cut): the request rates from then on, and why some fail.
+   */
+  'service.traffic.changed': {
+    service: string;
+    /** Requests per second sent, and failing, from now until the next change. */
+    requestsPerSecond: number;
+    failingPerSecond: number;
+    /** failing / requests (1 when nothing is sent). */
+    successRate: number;
+    /** Endpoints in some node's rules whose containers are not running. */
+    deadEndpoints: number;
+    /** Nodes whose rules send some of the traffic to a dead endpoint, and since when the longest-stale one has. */
+    staleNodes: number;
+    staleSinceMs?: number;
+    /** Nodes whose kube-proxy rules differ from what the API server holds (not synced yet, or cut off). */
+    behindNodes: number;
+    cause: string;
+  };
 };
 
 export type TraceEventType = keyof TraceEventFields;

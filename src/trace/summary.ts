@@ -13,6 +13,9 @@ export const SLO_TYPES = [
   'stuck-terminating',
   'drain-time',
   'blocked-evictions',
+  'request-success-rate',
+  'failed-requests',
+  'stale-endpoint-time',
 ] as const;
 export type SloType = (typeof SLO_TYPES)[number];
 
@@ -36,7 +39,9 @@ export interface SloResult {
   /** leaderless-time, max-concurrent-leaders. */
   component?: string;
   /** Unit of measured/bound: ms for durations; pods, percent (of desired, min-available with "N%") or leaders for counts. */
-  unit?: 'ms' | 'pods' | 'percent' | 'leaders';
+  unit?: 'ms' | 'pods' | 'percent' | 'leaders' | 'requests';
+  /** request-success-rate, failed-requests, stale-endpoint-time. */
+  service?: string;
   /** One plain-English sentence: what was measured against what bound. */
   message: string;
   /** Virtual time of the first trace event that broke the SLO, when it failed. */

@@ -40,9 +40,7 @@ describe('milestones of many workloads', () => {
   it('fold workloads that dropped together into one line', () => {
     const { events } = run('test/fixtures/six-faults.yaml');
     const lines = milestones(events).map((m) => m.text);
-    expect(lines).toContain(
-      '2 workloads below desired: Deployment/api 5/6, Deployment/web 11/12',
-    );
+    expect(lines).toContain('2 workloads below desired: Deployment/api 5/6, Deployment/web 11/12');
   });
 });
 

@@ -12,6 +12,7 @@ import type { TraceEventFields } from '../../trace/events.js';
 import type { Toleration } from '../../k8s/objects.js';
 import {
   type ApiObject,
+  type EndpointSlice,
   type Kind,
   type Lease,
   type Node,
@@ -97,9 +98,16 @@ export class ApiStore {
   /** PodDisruptionBudgets by name (one namespace), and by the workload each selects. */
   readonly pdbs = new Map<string, PodDisruptionBudget>();
   readonly pdbByWorkload = new Map<string, PodDisruptionBudget>();
+  /** EndpointSlices by name. */
+  readonly endpointSlices = new Map<string, EndpointSlice>();
   private rv = 0;
   private uid = 0;
-  private readonly watchers: Record<Kind, Set<StoreWatcher>> = { Node: new Set(), Lease: new Set(), Pod: new Set() };
+  private readonly watchers: Record<Kind, Set<StoreWatcher>> = {
+    Node: new Set(),
+    Lease: new Set(),
+    Pod: new Set(),
+    EndpointSlice: new Set(),
+  };
   /** Per node name: its pods and the watches scoped to it (one lookup for each write of a bound pod). */
   private readonly byNode = new Map<string, NodeEntry>();
   /** The clock of the replica serving the current request (creation and deletion timestamps). */
@@ -304,6 +312,14 @@ export class ApiStore {
       message,
       by: actor,
     });
+  }
+
+  /** DELETE of an EndpointSlice (a Service's slice no longer needed). */
+  deleteEndpointSlice(name: string, actor: string): ApiResult<undefined> {
+    const cur = this.endpointSlices.get(name);
+    if (!cur) return fail('NotFound');
+    this.removeObject(cur, actor);
+    return ok(undefined);
   }
 
   deleteNode(name: string, actor: string): ApiResult<undefined> {
@@ -573,7 +589,9 @@ export class ApiStore {
   }
 
   private mapOf(kind: Kind): Map<string, ApiObject> {
-    return (kind === 'Node' ? this.nodes : kind === 'Pod' ? this.pods : this.leases) as Map<string, ApiObject>;
+    return (
+      kind === 'Node' ? this.nodes : kind === 'Pod' ? this.pods : kind === 'Lease' ? this.leases : this.endpointSlices
+    ) as Map<string, ApiObject>;
   }
 
   private keyOf(obj: ApiObject): string {

@@ -14,6 +14,7 @@
 import type { ControllerManagerConfig } from '../../k8s/config.js';
 import type { Lease, Node, Pod } from '../../k8s/objects.js';
 import type { WorkloadSpec } from '../../k8s/workloads.js';
+import type { ServiceSpec } from '../../k8s/services.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { Controller, ControllerContext, ControllerFactory } from './controller.js';
@@ -35,6 +36,7 @@ export class ControllerManager extends LeaderElectedProcess {
     private readonly config: ControllerManagerConfig,
     private readonly factories: ControllerFactory[],
     private readonly workloads: readonly WorkloadSpec[],
+    private readonly services: readonly ServiceSpec[] = [],
   ) {
     super(ctx, host, name, 'kube-controller-manager');
   }
@@ -67,6 +69,7 @@ export class ControllerManager extends LeaderElectedProcess {
       nodeLeases,
       config: this.config,
       workloads: this.workloads,
+      services: this.services,
     };
     this.controllers = this.factories.map((f) => f(cc));
     const informersStartedMs = this.host.clock.monotonicNow();

@@ -5,6 +5,7 @@
 import type { ControllerManagerConfig } from '../../k8s/config.js';
 import type { Lease, Node, Pod } from '../../k8s/objects.js';
 import type { WorkloadSpec } from '../../k8s/workloads.js';
+import type { ServiceSpec } from '../../k8s/services.js';
 import type { Informer } from '../apiserver/informer.js';
 import type { Process } from '../infra/process.js';
 
@@ -28,6 +29,8 @@ export interface ProcessContext extends InformerSet {
 export interface ControllerContext extends ProcessContext {
   config: ControllerManagerConfig;
   workloads: readonly WorkloadSpec[];
+  /** The Services of the scenario (kept, like workloads, as fixed desired state). */
+  services: readonly ServiceSpec[];
 }
 
 export interface Controller {

@@ -94,6 +94,21 @@ export class Network {
     return this.degrades.length > 0;
   }
 
+  /** Whether some link is cut now. */
+  get partitioned(): boolean {
+    return this.partitions.length > 0;
+  }
+
+  /** The extra latency degrade faults add on the link between two hosts now (their ranges summed), if any. */
+  extraLatency(from: Host, to: Host): RangeMs | undefined {
+    let out: RangeMs | undefined;
+    for (const d of this.degrades) {
+      if (d.extraLatency === undefined || (!d.hosts.has(from.name) && !d.hosts.has(to.name))) continue;
+      out = { minMs: (out?.minMs ?? 0) + d.extraLatency.minMs, maxMs: (out?.maxMs ?? 0) + d.extraLatency.maxMs };
+    }
+    return out;
+  }
+
   cut(id: string, a: Iterable<string>, b: Iterable<string>): void {
     this.beforeChange();
     this.partitions.push({ id, a: new Set(a), b: new Set(b) });

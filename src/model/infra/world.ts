@@ -12,6 +12,7 @@ export interface Speculation {
 export class World {
   private readonly pending = new Set<Speculation>();
   private readonly settlers: Array<() => void> = [];
+  private readonly listeners: Array<() => void> = [];
   /** Bumped by every change: lets a reader cache what depends on the world (etcd quorum) until then. */
   version = 0;
 
@@ -43,12 +44,19 @@ export class World {
     for (const fn of this.settlers) fn();
   }
 
+  /** Runs fn after every change (components that follow the world as it is, such as kube-proxy's links). */
+  onChanged(fn: () => void): void {
+    this.listeners.push(fn);
+  }
+
   /** Hosts, links, clocks or API members changed: undo every speculation. */
   changed(): void {
     this.version++;
-    if (this.pending.size === 0) return;
-    const all = [...this.pending];
-    this.pending.clear();
-    for (const s of all) s.undo();
+    if (this.pending.size > 0) {
+      const all = [...this.pending];
+      this.pending.clear();
+      for (const s of all) s.undo();
+    }
+    for (const fn of this.listeners) fn();
   }
 }

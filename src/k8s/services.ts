@@ -1,0 +1,57 @@
+// Services and the traffic sent to them, reduced to what decides where a request goes: which pods a
+// Service selects, its traffic policies (core/v1 ServiceSpec internalTrafficPolicy, externalTrafficPolicy,
+// trafficDistribution) and, hasim's own, who sends requests to it and how many. The EndpointSlice types
+// follow discovery.k8s.io/v1 (EndpointConditions ready / serving / terminating, EndpointHints forZones).
+
+export type TrafficPolicy = 'Cluster' | 'Local';
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+
+/** Where a Service's requests come from. */
+export type TrafficClients =
+  /** In-cluster clients on every node, the same share each (the default). */
+  | { kind: 'nodes' }
+  /** In-cluster clients in these zones, by weight; within a zone, spread evenly over its nodes. */
+  | { kind: 'zones'; weights: Readonly<Record<string, number>> }
+  /** An external load balancer spreading requests evenly over the nodes (NodePort / LoadBalancer). */
+  | { kind: 'load-balancer' };
+
+export interface TrafficSpec {
+  /** Requests per second sent to the Service, in total. */
+  ratePerSecond: number;
+  clients: TrafficClients;
+  /** A request whose answer takes longer than this has failed. */
+  timeoutMs: number;
+}
+
+export interface ServiceSpec {
+  /** metadata.name. */
+  name: string;
+  namespace: string;
+  type: ServiceType;
+  port: number;
+  /** The workloads ("Kind/name") whose pods the selector matches. */
+  workloads: readonly string[];
+  internalTrafficPolicy: TrafficPolicy;
+  externalTrafficPolicy: TrafficPolicy;
+  trafficDistribution?: 'PreferClose';
+  traffic: TrafficSpec;
+  /** Where it was defined, for messages. */
+  origin: string;
+}
+
+/** A request rate and timeout when the scenario gives none. */
+export const DEFAULT_TRAFFIC: TrafficSpec = { ratePerSecond: 100, clients: { kind: 'nodes' }, timeoutMs: 1_000 };
+
+/** discovery.k8s.io/v1 Endpoint, one per pod, with the conditions kube-proxy reads. */
+export interface Endpoint {
+  /** targetRef: the pod. */
+  pod: string;
+  nodeName: string;
+  /** The node's topology.kubernetes.io/zone ('' when unknown). */
+  zone: string;
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
+  /** hints.forZones; absent: no hint. */
+  forZones?: readonly string[];
+}

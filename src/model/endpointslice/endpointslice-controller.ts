@@ -1,0 +1,346 @@
+// The EndpointSlice controller (pkg/controller/endpointslice/endpointslice_controller.go, with the reconciler
+// of staging/src/k8s.io/endpointslice/reconciler.go; reconciler.ts here holds the pure parts). It runs in
+// the elected kube-controller-manager, like every other controller: built fresh on each acquisition, it first
+// lists the EndpointSlices the API server holds (its endpointSliceTracker starts empty), then syncs every
+// Service.
+// 1. Pod events (addPod / updatePod / deletePod) queue the Services that select the pod, after
+//    endpointUpdatesBatchPeriod (default 0) as queue.AddAfter does; a key already queued is not queued twice.
+// 2. ConcurrentEndpointSliceSyncs = 5 workers take keys in order; a key being synced is not handed out
+//    again until its sync is done (workqueue semantics), so a change during a sync queues it once more.
+// 3. A sync computes the Service's endpoints from the pod informer (podToEndpoint), packs them into slices
+//    of at most 100 and writes each changed slice through the API server (create, update with the
+//    tracked resourceVersion, delete). Each write is a call of this process: the hook through which the
+//    controller-manager's client rate limiter applies to them as to the other controllers' calls.
+// 4. A failed write (Conflict, Timeout, Unavailable) requeues the key with the controller's rate limiter,
+//    1 s doubling to 1000 s (defaultSyncBackOff, maxSyncBackOff), and relists the slices first.
+// With no Service in the scenario the controller does nothing at all: no list, no handler.
+// Trace: `service.endpoints.changed` when a sync's writes have all succeeded and the Service's ready,
+// serving or terminating counts differ from what the API server held before.
+import type { EndpointSlice, Pod } from '../../k8s/objects.js';
+import { zoneOf } from '../../k8s/objects.js';
+import type { Endpoint, ServiceSpec } from '../../k8s/services.js';
+import type { ApiResult } from '../apiserver/store.js';
+import {
+  CONTROLLER_REQUEST_TIMEOUT_MS,
+  type Controller,
+  type ControllerContext,
+} from '../controllermanager/controller.js';
+import { MAX_ENDPOINTS_PER_SLICE, naturalOrder, podToEndpoint, sameEndpoints, sliceName } from './reconciler.js';
+
+const ACTOR = 'endpointslice-controller';
+/** ConcurrentEndpointSliceSyncs (--concurrent-service-endpoint-syncs) default. */
+export const ENDPOINTSLICE_WORKERS = 5;
+const SYNC_BACKOFF_MS = 1_000;
+const MAX_SYNC_BACKOFF_MS = 1_000_000;
+
+/** What the controller keeps per Service between syncs (its slices as it wants them). */
+interface ServiceState {
+  /** Rebuild from the tracker and every pod at the next sync (after a list). */
+  full: boolean;
+  dirtyPods: Set<string>;
+  dirtySlices: Set<string>;
+  /** Pod -> the slice its endpoint is in. */
+  sliceOf: Map<string, string>;
+  /** Slice -> its endpoints by pod. */
+  members: Map<string, Map<string, Endpoint>>;
+  /** The Service's endpoints by condition as the API server holds them (from the tracker). */
+  published: Counts;
+}
+
+interface Counts {
+  ready: number;
+  serving: number;
+  terminating: number;
+  endpoints: number;
+}
+
+export function endpointSliceController(ctx: ControllerContext): Controller {
+  const proc = ctx.proc;
+  const services = ctx.services;
+  const batchMs = ctx.config.endpointUpdatesBatchPeriodMs ?? 0;
+  /** Services by the workloads they select. */
+  const byWorkload = new Map<string, ServiceSpec[]>();
+  for (const svc of services) {
+    for (const w of svc.workloads) {
+      const list = byWorkload.get(w) ?? [];
+      list.push(svc);
+      byWorkload.set(w, list);
+    }
+  }
+  const byName = new Map(services.map((s) => [s.name, s]));
+  /** Per Service: the slices it should have, and what changed since its last sync. */
+  const states = new Map<string, ServiceState>(
+    services.map((s) => [
+      s.name,
+      {
+        full: true,
+        dirtyPods: new Set<string>(),
+        dirtySlices: new Set<string>(),
+        sliceOf: new Map<string, string>(),
+        members: new Map<string, Map<string, Endpoint>>(),
+        published: { ready: 0, serving: 0, terminating: 0, endpoints: 0 },
+      },
+    ]),
+  );
+  /** Pod names of each selected workload (from the pod informer). */
+  const podsOf = new Map<string, Set<string>>();
+  /** The endpointSliceTracker: the slices this controller knows, by name (from its list and its writes). */
+  const tracker = new Map<string, EndpointSlice>();
+  let listed = false;
+  let listing = false;
+  const queue: string[] = [];
+  const queued = new Set<string>();
+  const processing = new Set<string>();
+  /** Keys changed while processing: queued again when their sync is done. */
+  const dirty = new Set<string>();
+  const failures = new Map<string, number>();
+  let started = false;
+
+  const add = (key: string, delayMs: number) => {
+    if (delayMs > 0) {
+      proc.after(delayMs, () => add(key, 0), `${ACTOR}/add-after`);
+      return;
+    }
+    if (processing.has(key)) {
+      dirty.add(key);
+      return;
+    }
+    if (queued.has(key)) return;
+    queued.add(key);
+    queue.push(key);
+    pump();
+  };
+
+  const podChanged = (pod: Pod) => {
+    const list = byWorkload.get(pod.metadata.workload);
+    if (list === undefined) return;
+    for (const svc of list) {
+      states.get(svc.name)!.dirtyPods.add(pod.metadata.name);
+      if (started) add(svc.name, batchMs);
+    }
+  };
+
+  const relevant = (prev: Pod, next: Pod) =>
+    prev.spec.nodeName !== next.spec.nodeName ||
+    prev.status.phase !== next.status.phase ||
+    prev.status.ready !== next.status.ready ||
+    prev.metadata.deletionTimestampMs !== next.metadata.deletionTimestampMs;
+
+  if (services.length > 0) {
+    ctx.pods.addHandlers({
+      onAdd(pod) {
+        const w = pod.metadata.workload;
+        if (!byWorkload.has(w)) return;
+        let set = podsOf.get(w);
+        if (set === undefined) podsOf.set(w, (set = new Set()));
+        set.add(pod.metadata.name);
+        podChanged(pod);
+      },
+      onUpdate(prev, next) {
+        if (byWorkload.has(next.metadata.workload) && relevant(prev, next)) podChanged(next);
+      },
+      onDelete(pod) {
+        const w = pod.metadata.workload;
+        if (!byWorkload.has(w)) return;
+        podsOf.get(w)?.delete(pod.metadata.name);
+        podChanged(pod);
+      },
+      quiet: (prev, next) => !byWorkload.has(next.metadata.workload) || !relevant(prev, next),
+    });
+  }
+
+  const pump = () => {
+    if (!listed) {
+      if (!listing) list();
+      return;
+    }
+    while (processing.size < ENDPOINTSLICE_WORKERS && queue.length > 0) {
+      const key = queue.shift()!;
+      queued.delete(key);
+      processing.add(key);
+      sync(key);
+    }
+  };
+
+  /** Lists the slices the API server holds (the tracker after a relist). */
+  const list = () => {
+    listing = true;
+    proc.call(
+      `${ACTOR}/list`,
+      CONTROLLER_REQUEST_TIMEOUT_MS,
+      (s): ApiResult<EndpointSlice[]> => ({ ok: true, value: [...s.endpointSlices.values()] }),
+      (r) => {
+        listing = false;
+        if (!r.ok) {
+          proc.after(SYNC_BACKOFF_MS, pump, `${ACTOR}/relist`);
+          return;
+        }
+        tracker.clear();
+        for (const sl of r.value) tracker.set(sl.metadata.name, sl);
+        for (const st of states.values()) st.full = true;
+        listed = true;
+        pump();
+      },
+    );
+  };
+
+  const done = (key: string, ok: boolean) => {
+    processing.delete(key);
+    if (ok) failures.delete(key);
+    else {
+      // The rate limiter's back-off, and a relist: the tracker may be behind the API server.
+      const n = (failures.get(key) ?? 0) + 1;
+      failures.set(key, n);
+      listed = false;
+      dirty.delete(key);
+      proc.after(Math.min(MAX_SYNC_BACKOFF_MS, SYNC_BACKOFF_MS * 2 ** (n - 1)), () => add(key, 0), `${ACTOR}/retry`);
+    }
+    if (dirty.delete(key)) add(key, 0);
+    pump();
+  };
+
+  const countsOf = (eps: readonly Endpoint[], into: Counts, sign: 1 | -1): void => {
+    for (const e of eps) {
+      into.endpoints += sign;
+      if (e.ready) into.ready += sign;
+      if (e.serving) into.serving += sign;
+      if (e.terminating) into.terminating += sign;
+    }
+  };
+
+  /** The endpoint a pod should publish now (undefined: none), from the informers. */
+  const endpointOf = (svc: ServiceSpec, name: string): Endpoint | undefined => {
+    const pod = ctx.pods.get(name);
+    if (pod === undefined || !svc.workloads.includes(pod.metadata.workload)) return undefined;
+    const node = pod.spec.nodeName === undefined ? undefined : ctx.nodes.get(pod.spec.nodeName);
+    return podToEndpoint(pod, node ? zoneOf(node) : '', svc.trafficDistribution === 'PreferClose');
+  };
+
+  /** After a list: the Service's slices as the API server holds them, and every pod to look at again. */
+  const rebuild = (st: ServiceState, svc: ServiceSpec) => {
+    st.members.clear();
+    st.sliceOf.clear();
+    st.published = { ready: 0, serving: 0, terminating: 0, endpoints: 0 };
+    for (const sl of tracker.values()) {
+      if (sl.metadata.service !== svc.name) continue;
+      const m = new Map<string, Endpoint>();
+      for (const e of sl.endpoints) {
+        m.set(e.pod, e);
+        st.sliceOf.set(e.pod, sl.metadata.name);
+        st.dirtyPods.add(e.pod);
+      }
+      st.members.set(sl.metadata.name, m);
+      countsOf(sl.endpoints, st.published, 1);
+    }
+    for (const w of svc.workloads) for (const name of podsOf.get(w) ?? []) st.dirtyPods.add(name);
+    st.full = false;
+  };
+
+  /** Puts a new endpoint in the first slice with room, or a new slice (the smallest free index). */
+  const place = (st: ServiceState, svc: ServiceSpec, e: Endpoint): string => {
+    const names = [...st.members.keys()].sort(naturalOrder);
+    let name = names.find((n) => st.members.get(n)!.size < MAX_ENDPOINTS_PER_SLICE);
+    if (name === undefined) {
+      let i = 0;
+      while (st.members.has(sliceName(svc.name, i))) i++;
+      name = sliceName(svc.name, i);
+      st.members.set(name, new Map());
+    }
+    st.members.get(name)!.set(e.pod, e);
+    st.sliceOf.set(e.pod, name);
+    return name;
+  };
+
+  const sync = (key: string) => {
+    const svc = byName.get(key)!;
+    const st = states.get(key)!;
+    if (st.full) rebuild(st, svc);
+    // 1. The changed pods' endpoints into the desired slices.
+    for (const pod of [...st.dirtyPods].sort()) {
+      const e = endpointOf(svc, pod);
+      const at = st.sliceOf.get(pod);
+      if (e === undefined) {
+        if (at === undefined) continue;
+        st.members.get(at)!.delete(pod);
+        st.sliceOf.delete(pod);
+        st.dirtySlices.add(at);
+      } else if (at === undefined) st.dirtySlices.add(place(st, svc, e));
+      else if (!sameEndpoints([st.members.get(at)!.get(pod)!], [e])) {
+        st.members.get(at)!.set(pod, e);
+        st.dirtySlices.add(at);
+      }
+    }
+    st.dirtyPods.clear();
+    // 2. Each changed slice written through the API server.
+    const before = { ...st.published };
+    const slices = [...st.dirtySlices].sort(naturalOrder);
+    st.dirtySlices.clear();
+    let outstanding = 1;
+    let allOk = true;
+    const finish = () => {
+      if (--outstanding > 0) return;
+      const after = st.published;
+      if (
+        allOk &&
+        (after.ready !== before.ready ||
+          after.serving !== before.serving ||
+          after.terminating !== before.terminating ||
+          after.endpoints !== before.endpoints)
+      ) {
+        proc.ctx.trace.emit('service.endpoints.changed', { service: key, ...after });
+      }
+      done(key, allOk);
+    };
+    const written = (name: string, eps: readonly Endpoint[]) => (r: ApiResult<EndpointSlice | undefined>) => {
+      if (!r.ok) allOk = false;
+      else {
+        const cur = tracker.get(name);
+        if (cur !== undefined) countsOf(cur.endpoints, st.published, -1);
+        if (r.value === undefined) tracker.delete(name);
+        else tracker.set(name, r.value);
+        countsOf(eps, st.published, 1);
+      }
+      finish();
+    };
+    for (const name of slices) {
+      const m = st.members.get(name);
+      const cur = tracker.get(name);
+      const eps = m === undefined ? [] : [...m.values()].sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0));
+      if (eps.length === 0) {
+        st.members.delete(name);
+        if (cur === undefined) continue;
+        outstanding++;
+        proc.call(
+          `${ACTOR}/delete`,
+          CONTROLLER_REQUEST_TIMEOUT_MS,
+          (s) => s.deleteEndpointSlice(name, ACTOR),
+          written(name, []),
+        );
+        continue;
+      }
+      if (cur !== undefined && sameEndpoints(cur.endpoints, eps)) continue;
+      outstanding++;
+      if (cur === undefined) {
+        const obj: EndpointSlice = {
+          kind: 'EndpointSlice',
+          metadata: { name, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {}, service: key },
+          endpoints: eps,
+        };
+        proc.call(`${ACTOR}/create`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.create(obj, ACTOR), written(name, eps));
+      } else {
+        const obj: EndpointSlice = { ...cur, endpoints: eps };
+        proc.call(`${ACTOR}/update`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.update(obj, ACTOR), written(name, eps));
+      }
+    }
+    finish();
+  };
+
+  return {
+    name: ACTOR,
+    start() {
+      if (services.length === 0) return;
+      started = true;
+      for (const svc of services) add(svc.name, 0);
+    },
+  };
+}

@@ -1,0 +1,256 @@
+// kube-proxy on every node (cmd/kube-proxy, pkg/proxy): a watch of EndpointSlices through the API server
+// (pkg/proxy/config EndpointSliceConfig, an informer) and rules reprogrammed by syncProxyRules, no sooner than
+// minSyncPeriod (default 1 s) after the previous sync, as pkg/proxy/runner.go BoundedFrequencyRunner runs it:
+// a change that arrives within minSyncPeriod of the last sync waits for it, and every change that arrived
+// meanwhile goes into that one sync. Which endpoints the rules use is topology.ts (CategorizeEndpoints).
+//
+// Modelled as a fleet, for speed (simplified, docs/fidelity.md#kube-proxy): every kube-proxy that is connected
+// to the control plane (its host powered on, an API server reachable with etcd quorum)
+// follows one shared watch and one shared sync schedule, so all of them see each EndpointSlice change at the
+// same moment (the write plus one network latency drawn for the change) and reprogram their rules in the same
+// sync. A kube-proxy that loses the control plane keeps the rules it had (a stale view: it routes to what it
+// last knew) and leaves the fleet; when it reaches an API server again its informer relists after the
+// reflector's first back-off (800 ms) and a network latency, it syncs no sooner than minSyncPeriod after its
+// own last sync, and rejoins the fleet (at once when the fleet has nothing pending, else at the fleet's next
+// sync, which programs the same state). Upstream, each node's watch has its own latency and each runner
+// its own phase: the spread between nodes (milliseconds of watch latency, under a second of runner phase)
+// is not modelled.
+import type { EndpointSlice, ApiObject } from '../../k8s/objects.js';
+import type { Endpoint } from '../../k8s/services.js';
+import type { NodeSpec } from '../../k8s/workloads.js';
+import type { Rng } from '../../engine/index.js';
+import type { ModelContext } from '../context.js';
+import type { Host } from '../infra/host.js';
+import type { StoreWatcher, WatchEventType } from '../apiserver/store.js';
+
+/** KubeProxyConfiguration minSyncPeriod default (pkg/proxy/apis/config/v1alpha1 defaults: 1 s). */
+export const MIN_SYNC_PERIOD_MS = 1_000;
+/** A relisting informer's first back-off (client-go reflector: 800 ms). */
+export const RELIST_DELAY_MS = 800;
+
+export interface ProxyNode {
+  readonly name: string;
+  readonly zone: string;
+  readonly host: Host;
+  /** Connected to the control plane now (host on, an API server and etcd quorum reachable). */
+  connected: boolean;
+  /** Its own rules, when it does not follow the fleet (cut off, or relisted and waiting to rejoin). */
+  own: Map<string, readonly Endpoint[]> | undefined;
+  /** Bumped on every change of connection: a relist of an older connection is dropped. */
+  epoch: number;
+  lastSyncMs: number;
+  /** Relisted and synced: rejoins the fleet at its next sync. */
+  rejoinReady: boolean;
+}
+
+/** The Services whose rules changed, and on which nodes (undefined: every node following the fleet). */
+export type RulesChanged = (services: readonly string[], node?: ProxyNode) => void;
+
+export class KubeProxyFleet implements StoreWatcher {
+  readonly kind = 'EndpointSlice' as const;
+  readonly nodes: ProxyNode[];
+  readonly byName = new Map<string, ProxyNode>();
+  /** The fleet's informer cache, by Service then slice name. */
+  private readonly cache = new Map<string, Map<string, EndpointSlice>>();
+  /** What the API server holds now, by Service then slice name (behind-node counts compare with it). */
+  private readonly stored = new Map<string, Map<string, EndpointSlice>>();
+  /** The rules every fleet member has programmed, by Service. */
+  private readonly rules = new Map<string, readonly Endpoint[]>();
+  /** The pods in the fleet's rules, by Service. */
+  private readonly routed = new Map<string, Set<string>>();
+  /** Services whose delivered slices are not in the rules yet. */
+  private readonly pending = new Set<string>();
+  /** Nodes with rules of their own (own !== undefined). */
+  readonly detached = new Set<ProxyNode>();
+  /** How many of them are powered on (kept at every change of power or membership). */
+  detachedLive = 0;
+  private lastSyncMs = -Infinity;
+  private syncScheduled = false;
+  private lastArrivalMs = 0;
+  private readonly rng: Rng;
+  onRulesChanged: RulesChanged = () => {};
+  /** The API server's slices of a Service changed (the fleet is behind until it syncs). */
+  onStoredChanged: (service: string) => void = () => {};
+
+  constructor(
+    private readonly ctx: ModelContext,
+    nodes: readonly NodeSpec[],
+    private readonly minSyncPeriodMs = MIN_SYNC_PERIOD_MS,
+  ) {
+    this.rng = ctx.streams.stream('kube-proxy/watch');
+    this.nodes = nodes.map((n) => ({
+      name: n.name,
+      zone: n.zone,
+      host: ctx.hosts.get(n.name)!,
+      connected: true,
+      own: undefined,
+      epoch: 0,
+      lastSyncMs: -Infinity,
+      rejoinReady: false,
+    }));
+    for (const n of this.nodes) this.byName.set(n.name, n);
+    ctx.api.store.watch(this);
+    ctx.world.onChanged(() => this.recheck());
+  }
+
+  /** The rules node `n` has programmed for a Service. */
+  rulesOf(n: ProxyNode, service: string): readonly Endpoint[] {
+    return (n.own ?? this.rules).get(service) ?? NONE;
+  }
+
+  /** Whether the fleet's rules for a Service hold this pod. */
+  routes(service: string, pod: string): boolean {
+    return this.routed.get(service)?.has(pod) ?? false;
+  }
+
+  /** The rules of the fleet (every connected, synced kube-proxy). */
+  fleetRules(service: string): readonly Endpoint[] {
+    return this.rules.get(service) ?? NONE;
+  }
+
+  /** The endpoints the API server holds for a Service now. */
+  storedEndpoints(service: string): readonly Endpoint[] {
+    return flatten(this.stored.get(service));
+  }
+
+  /** Whether the fleet has slice changes delivered or in flight that its rules do not have yet. */
+  fleetBehind(service: string): boolean {
+    return this.pending.has(service) || !sameList(this.fleetRules(service), this.storedEndpoints(service));
+  }
+
+  /** Store watch fan-out: the write reaches the fleet after one network latency, in order. */
+  notify(type: WatchEventType, obj: ApiObject): void {
+    if (obj.kind !== 'EndpointSlice') return;
+    const svc = obj.metadata.service;
+    let m = this.stored.get(svc);
+    if (m === undefined) this.stored.set(svc, (m = new Map()));
+    if (type === 'DELETED') m.delete(obj.metadata.name);
+    else m.set(obj.metadata.name, obj);
+    const lat = this.ctx.network.latency;
+    const sim = this.ctx.sim;
+    const atMs = Math.max(this.lastArrivalMs, sim.nowMs + this.rng.between(lat.minMs, lat.maxMs));
+    this.lastArrivalMs = atMs;
+    sim.at(atMs, () => this.deliver(type, obj), 'kube-proxy/watch');
+    this.onStoredChanged(svc);
+  }
+
+  private deliver(type: WatchEventType, slice: EndpointSlice): void {
+    const svc = slice.metadata.service;
+    let m = this.cache.get(svc);
+    if (m === undefined) this.cache.set(svc, (m = new Map()));
+    if (type === 'DELETED') m.delete(slice.metadata.name);
+    else m.set(slice.metadata.name, slice);
+    this.pending.add(svc);
+    this.scheduleSync();
+  }
+
+  /** BoundedFrequencyRunner.Run: at once, or minSyncPeriod after the last sync. */
+  private scheduleSync(): void {
+    if (this.syncScheduled) return;
+    this.syncScheduled = true;
+    const atMs = Math.max(this.ctx.sim.nowMs, this.lastSyncMs + this.minSyncPeriodMs);
+    this.ctx.sim.at(atMs, () => this.sync(), 'kube-proxy/sync');
+  }
+
+  private sync(): void {
+    this.syncScheduled = false;
+    this.lastSyncMs = this.ctx.sim.nowMs;
+    const services = [...this.pending].sort();
+    this.pending.clear();
+    for (const svc of services) {
+      const rules = flatten(this.cache.get(svc));
+      this.rules.set(svc, rules);
+      this.routed.set(svc, new Set(rules.map((e) => e.pod)));
+    }
+    for (const n of this.nodes) {
+      if (n.own === undefined) n.lastSyncMs = this.lastSyncMs;
+      else if (n.rejoinReady && n.connected) this.rejoin(n);
+    }
+    this.onRulesChanged(services);
+  }
+
+  private rejoin(n: ProxyNode): void {
+    n.own = undefined;
+    if (this.detached.delete(n) && n.host.poweredOn) this.detachedLive--;
+    n.rejoinReady = false;
+    n.lastSyncMs = this.lastSyncMs;
+  }
+
+  /** After every change of the world: which kube-proxies still reach the control plane. */
+  private recheck(): void {
+    const api = this.ctx.api;
+    for (const n of this.nodes) {
+      let connected = false;
+      if (n.host.poweredOn) {
+        const replica = api.pickReplica(n.host);
+        connected = replica !== undefined && api.hasQuorum(replica.host);
+      }
+      if (connected === n.connected) continue;
+      n.connected = connected;
+      n.epoch++;
+      n.rejoinReady = false;
+      if (!connected) {
+        // Its rules stay as they are (a powered-off host's too: nobody sends from there).
+        if (n.own === undefined) {
+          n.own = new Map(this.rules);
+          this.detached.add(n);
+        }
+        continue;
+      }
+      const epoch = n.epoch;
+      const lat = this.ctx.network.latency;
+      const relistMs = RELIST_DELAY_MS + this.rng.between(lat.minMs, lat.maxMs);
+      this.ctx.sim.after(relistMs, () => this.relisted(n, epoch), 'kube-proxy/relist');
+    }
+    this.detachedLive = 0;
+    for (const n of this.detached) if (n.host.poweredOn) this.detachedLive++;
+  }
+
+  /** Its informer has the fleet's current view: sync it, no sooner than minSyncPeriod after its last sync. */
+  private relisted(n: ProxyNode, epoch: number): void {
+    if (n.epoch !== epoch || !n.connected) return;
+    const sim = this.ctx.sim;
+    const atMs = Math.max(sim.nowMs, n.lastSyncMs + this.minSyncPeriodMs);
+    sim.at(
+      atMs,
+      () => {
+        if (n.epoch !== epoch || !n.connected) return;
+        n.lastSyncMs = sim.nowMs;
+        const own = new Map<string, readonly Endpoint[]>();
+        for (const [svc, m] of this.cache) own.set(svc, flatten(m));
+        const changed = [...new Set([...own.keys(), ...n.own!.keys()])].filter(
+          (svc) => !sameList(own.get(svc) ?? NONE, n.own!.get(svc) ?? NONE),
+        );
+        n.own = own;
+        if (this.pending.size === 0) this.rejoin(n);
+        else n.rejoinReady = true;
+        this.onRulesChanged(changed.sort(), n);
+      },
+      'kube-proxy/sync',
+    );
+  }
+}
+
+const NONE: readonly Endpoint[] = [];
+
+/** A Service's endpoints across its slices, in slice-name order. */
+function flatten(m: Map<string, EndpointSlice> | undefined): readonly Endpoint[] {
+  if (m === undefined || m.size === 0) return NONE;
+  if (m.size === 1) return m.values().next().value!.endpoints;
+  const names = [...m.keys()].sort();
+  const out: Endpoint[] = [];
+  for (const name of names) out.push(...m.get(name)!.endpoints);
+  return out;
+}
+
+function sameList(a: readonly Endpoint[], b: readonly Endpoint[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.pod !== y.pod || x.ready !== y.ready || x.serving !== y.serving || x.terminating !== y.terminating)
+      return false;
+  }
+  return true;
+}

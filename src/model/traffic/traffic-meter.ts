@@ -1,0 +1,404 @@
+// The requests users send to each Service, counted exactly without an event per request: between two
+// changes of what requests meet (containers starting or stopping, kube-proxy rules, hosts and links) every
+// rate is constant, so at each change the meter works out, per Service, how many requests per second are
+// sent and how many of them fail, and traces `service.traffic.changed` when that differs from before.
+// SLOs integrate these piecewise-constant rates (src/slo).
+//
+// A request is sent by a client on a node (TrafficSpec.clients: every node alike, zones by weight spread
+// evenly over their nodes, or an external load balancer spreading over the nodes) to one of the endpoints
+// its node's kube-proxy rules pick for the Service (topology.ts), each picked endpoint an equal share. It
+// fails when the pod's containers are not running (stopped, or its host powered off), when the link between
+// the client's node and the pod's node is cut, when a degrade fault's extra latency makes the round trip
+// (2 × (mean base latency + extra)) exceed the client's timeout (the fraction of the extra range beyond it),
+// or when the rules pick no endpoint. Clients on a powered-off node send nothing.
+// Traffic starts when the fleet's rules first hold a ready endpoint of the Service (before that the
+// Service is still being created, and its failures would say nothing about a fault).
+// For speed, nodes that follow the kube-proxy fleet, in a world without cut or degraded links, are taken
+// together per zone (they pick the same endpoints from the same rules); the others one by one.
+import type { TraceRecord } from '../../engine/index.js';
+import { Priority } from '../../engine/index.js';
+import type { Endpoint, ServiceSpec } from '../../k8s/services.js';
+import type { ModelContext } from '../context.js';
+import type { Host } from '../infra/host.js';
+import type { KubeProxyFleet, ProxyNode } from '../proxy/kube-proxy.js';
+import { categorizeEndpoints, type TopologyNode } from '../proxy/topology.js';
+
+interface ServiceState {
+  spec: ServiceSpec;
+  started: boolean;
+  last: string;
+  /** Bumped when a pod some node routes to starts or stops (cached outcomes then no longer hold). */
+  runningVersion: number;
+  /** Outcomes of zone positions (no links involved), by picked list, while runningVersion holds. */
+  outcomes: WeakMap<readonly Endpoint[], { version: number; outcome: Outcome; dead: string[] }>;
+  /** Since when each stale group (a zone of fleet nodes, "zone:<z>", or a node by name) has been stale. */
+  staleSince: Map<string, number>;
+}
+
+/** Clients that pick endpoints alike: one node, or every fleet-following node of a zone (count of them). */
+interface Position {
+  /** staleSince key: the node name, or "zone:<z>". */
+  key: string;
+  node: TopologyNode;
+  host: Host | undefined;
+  rules: readonly Endpoint[];
+  count: number;
+  /** Each node's client weight. */
+  weightEach: number;
+}
+
+/** One evaluated client position: what a node (or all fleet nodes of a zone) do with this Service. */
+interface Outcome {
+  /** Fraction of its requests that fail. */
+  failFraction: number;
+  stale: boolean;
+  noEndpoints: boolean;
+  /** Some picked endpoint is behind a cut link, or a degraded one slower than the timeout. */
+  cut: boolean;
+}
+
+export class TrafficMeter {
+  private readonly services = new Map<string, ServiceState>();
+  private readonly byWorkload = new Map<string, string[]>();
+  /** Pods of the Services' workloads whose containers run now, with their node. */
+  private readonly running = new Map<string, string>();
+  /** Node a pod ran on last (to say why an endpoint is dead). */
+  private readonly lastNode = new Map<string, string>();
+  private readonly podWorkload = new Map<string, string>();
+  private readonly dirty = new Set<string>();
+  private flushScheduled = false;
+  private liveVersion = -1;
+  private readonly pickedCache = new WeakMap<readonly Endpoint[], Map<string, readonly Endpoint[]>>();
+  private liveCache = new Map<string, number>();
+  private readonly zones: string[];
+
+  constructor(
+    private readonly ctx: ModelContext,
+    services: readonly ServiceSpec[],
+    private readonly fleet: KubeProxyFleet,
+  ) {
+    for (const spec of services) {
+      this.services.set(spec.name, {
+        spec,
+        started: false,
+        last: '',
+        staleSince: new Map(),
+        runningVersion: 0,
+        outcomes: new WeakMap(),
+      });
+      for (const w of spec.workloads) {
+        const list = this.byWorkload.get(w) ?? [];
+        list.push(spec.name);
+        this.byWorkload.set(w, list);
+      }
+    }
+    this.zones = [...new Set(fleet.nodes.map((n) => n.zone))].sort();
+    ctx.trace.observe((e) => this.observe(e));
+    ctx.world.onChanged(() => this.markAll());
+    fleet.onRulesChanged = (svcs) => {
+      for (const s of svcs) this.mark(s);
+    };
+    fleet.onStoredChanged = (svc) => this.mark(svc);
+  }
+
+  private observe(e: TraceRecord): void {
+    const t = e.type;
+    if (t === 'pod.created') {
+      const r = e as TraceRecord & { pod: string; workload: string };
+      if (this.byWorkload.has(r.workload)) this.podWorkload.set(r.pod, r.workload);
+    } else if (t === 'pod.started' || t === 'pod.stopped') {
+      const r = e as TraceRecord & { pod: string; node: string };
+      const w = this.podWorkload.get(r.pod);
+      if (w === undefined) return;
+      if (t === 'pod.started') {
+        this.running.set(r.pod, r.node);
+        this.lastNode.set(r.pod, r.node);
+      } else this.running.delete(r.pod);
+      // Only a pod some live node routes to changes what requests meet. With every live kube-proxy in the
+      // fleet, those are the fleet's rules; a pod that enters them later is looked at when they are synced.
+      const anyDetached = this.fleet.detachedLive > 0;
+      for (const s of this.byWorkload.get(w)!) {
+        if (!anyDetached && !this.fleet.routes(s, r.pod)) continue;
+        this.services.get(s)!.runningVersion++;
+        this.mark(s);
+      }
+    } else if (t === 'pod.removed') {
+      const r = e as TraceRecord & { pod: string };
+      this.podWorkload.delete(r.pod);
+    }
+  }
+
+  private markAll(): void {
+    for (const s of this.services.keys()) this.mark(s);
+  }
+
+  private mark(service: string): void {
+    if (!this.services.has(service)) return;
+    this.dirty.add(service);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // After everything else of the millisecond: one evaluation per Service however many changes it saw.
+    this.ctx.sim.at(this.ctx.sim.nowMs, () => this.flush(), 'traffic/flush', Priority.late);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const names = [...this.dirty].sort();
+    this.dirty.clear();
+    for (const n of names) this.evaluate(this.services.get(n)!);
+  }
+
+  private evaluate(st: ServiceState): void {
+    const spec = st.spec;
+    const name = spec.name;
+    if (!st.started) {
+      if (!this.fleet.fleetRules(name).some((e) => e.ready)) return;
+      st.started = true;
+    }
+    const fleet = this.fleet;
+    const network = this.ctx.network;
+    const clients = spec.traffic.clients;
+    const external = clients.kind === 'load-balancer';
+    const policy = external ? spec.externalTrafficPolicy : spec.internalTrafficPolicy;
+    const preferClose = spec.trafficDistribution === 'PreferClose';
+    const perNode = policy === 'Local' || network.partitioned || network.degraded;
+    const dead = new Set<string>();
+    const timeoutMs = spec.traffic.timeoutMs;
+    const liveByZone = this.liveByZone();
+    // Client positions: each node on its own where it matters, else the fleet-following nodes of a zone at once.
+    const positions: Position[] = [];
+    const detachedLive = [...fleet.detached].filter((n) => n.host.poweredOn).sort((a, b) => cmp(a.name, b.name));
+    if (perNode) {
+      for (const n of fleet.nodes) if (n.host.poweredOn) positions.push(this.nodePosition(n, st));
+    } else {
+      const detachedByZone = new Map<string, number>();
+      for (const n of detachedLive) detachedByZone.set(n.zone, (detachedByZone.get(n.zone) ?? 0) + 1);
+      for (const z of this.zones) {
+        const count = (liveByZone.get(z) ?? 0) - (detachedByZone.get(z) ?? 0);
+        if (count <= 0) continue;
+        positions.push({
+          key: `zone:${z}`,
+          node: { name: '', zone: z },
+          host: undefined,
+          rules: fleet.fleetRules(name),
+          count,
+          weightEach: 0,
+        });
+      }
+      for (const n of detachedLive) positions.push(this.nodePosition(n, st));
+    }
+    const outcomes = positions.map((p) => {
+      if (p.host !== undefined) return this.outcome(p.rules, policy, preferClose, p.node, p.host, dead, timeoutMs);
+      // A zone of fleet-following nodes: the outcome depends on the picked endpoints and what runs.
+      const picked = this.picked(p.rules, policy, preferClose, p.node);
+      const hit = st.outcomes.get(picked);
+      if (hit !== undefined && hit.version === st.runningVersion) {
+        for (const d of hit.dead) dead.add(d);
+        return hit.outcome;
+      }
+      const own = new Set<string>();
+      const outcome = this.outcome(p.rules, policy, preferClose, p.node, undefined, own, timeoutMs);
+      for (const d of own) dead.add(d);
+      st.outcomes.set(picked, { version: st.runningVersion, outcome, dead: [...own] });
+      return outcome;
+    });
+    // Client weights: nodes whose host is on.
+    let weightSum = 0;
+    positions.forEach((p, i) => {
+      if (clients.kind === 'nodes') p.weightEach = 1;
+      else if (clients.kind === 'zones') {
+        const w = clients.weights[p.node.zone];
+        p.weightEach = w === undefined ? 0 : w / liveByZone.get(p.node.zone)!;
+      } else {
+        // externalTrafficPolicy Local: the load balancer's health checks (healthCheckNodePort) pass only on
+        // nodes whose kube-proxy has a local endpoint; taken as instant.
+        p.weightEach = policy === 'Cluster' || !outcomes[i].noEndpoints ? 1 : 0;
+      }
+      weightSum += p.weightEach * p.count;
+    });
+    const rate = spec.traffic.ratePerSecond;
+    let failing = 0;
+    let staleNodes = 0;
+    let noEndpointNodes = 0;
+    let cutNodes = 0;
+    let behindNodes = 0;
+    const nowMs = this.ctx.sim.nowMs;
+    const staleKeys = new Set<string>();
+    const fleetBehind = fleet.fleetBehind(name);
+    const stored = fleet.storedEndpoints(name);
+    positions.forEach((p, i) => {
+      const o = outcomes[i];
+      if (p.weightEach > 0) {
+        failing += (rate * p.weightEach * p.count * o.failFraction) / weightSum;
+        if (o.noEndpoints) noEndpointNodes += p.count;
+        if (o.cut) cutNodes += p.count;
+      }
+      if (o.stale) {
+        staleNodes += p.count;
+        staleKeys.add(p.key);
+        if (!st.staleSince.has(p.key)) st.staleSince.set(p.key, st.staleSince.get(`zone:${p.node.zone}`) ?? nowMs);
+      }
+      const own = p.host === undefined ? undefined : fleet.byName.get(p.node.name)!.own;
+      if (own === undefined ? fleetBehind : !sameEndpointSet(own.get(name) ?? [], stored)) behindNodes += p.count;
+    });
+    for (const key of [...st.staleSince.keys()]) if (!staleKeys.has(key)) st.staleSince.delete(key);
+    let staleSinceMs: number | undefined;
+    for (const v of st.staleSince.values()) staleSinceMs = staleSinceMs === undefined ? v : Math.min(staleSinceMs, v);
+    // Sent: the whole rate while some client runs. A load balancer with live nodes but none passing its
+    // health checks still receives the requests, and every one fails.
+    const liveNodes = positions.reduce((a, p) => a + p.count, 0);
+    const lbWithoutBackends = external && weightSum === 0 && liveNodes > 0;
+    if (lbWithoutBackends) failing = rate;
+    const sent = weightSum > 0 || lbWithoutBackends ? rate : 0;
+    const requestsPerSecond = round(sent, 1000);
+    const failingPerSecond = round(failing, 1000);
+    const successRate = sent > 0 ? round(1 - failing / sent, 10000) : 1;
+    const cause = this.cause(st, dead, staleNodes, behindNodes, noEndpointNodes, cutNodes, sent, weightSum);
+    const fields = {
+      service: name,
+      requestsPerSecond,
+      failingPerSecond,
+      successRate,
+      deadEndpoints: dead.size,
+      staleNodes,
+      ...(staleSinceMs !== undefined ? { staleSinceMs } : {}),
+      behindNodes,
+      cause,
+    };
+    const key = JSON.stringify(fields);
+    if (key === st.last) return;
+    st.last = key;
+    this.ctx.trace.emit('service.traffic.changed', fields);
+  }
+
+  /** One node as a client position of its own. */
+  private nodePosition(n: ProxyNode, st: ServiceState): Position {
+    return { key: n.name, node: n, host: n.host, rules: this.fleet.rulesOf(n, st.spec.name), count: 1, weightEach: 0 };
+  }
+
+  /** Live nodes per zone, kept until the world changes. */
+  private liveByZone(): Map<string, number> {
+    const version = this.ctx.world.version;
+    if (this.liveVersion !== version) {
+      this.liveCache = new Map();
+      for (const n of this.fleet.nodes)
+        if (n.host.poweredOn) this.liveCache.set(n.zone, (this.liveCache.get(n.zone) ?? 0) + 1);
+      this.liveVersion = version;
+    }
+    return this.liveCache;
+  }
+
+  /**
+   * What requests from a client position meet, given its rules: `host` is the node's host when links matter
+   * (undefined for a zone's fleet-following nodes, taken together when no link is cut or degraded). `dead`
+   * collects the dead endpoints it routes to.
+   */
+  private outcome(
+    rules: readonly Endpoint[],
+    policy: ServiceSpec['internalTrafficPolicy'],
+    preferClose: boolean,
+    n: TopologyNode,
+    host: Host | undefined,
+    dead: Set<string>,
+    timeoutMs: number,
+  ): Outcome {
+    const picked = this.picked(rules, policy, preferClose, n);
+    if (picked.length === 0) return { failFraction: 1, stale: false, noEndpoints: true, cut: false };
+    const network = this.ctx.network;
+    const hosts = this.ctx.hosts;
+    let failed = 0;
+    let stale = false;
+    let cut = false;
+    for (const e of picked) {
+      const on = this.running.get(e.pod);
+      if (on === undefined) {
+        failed += 1;
+        stale = true;
+        dead.add(e.pod);
+        continue;
+      }
+      if (host === undefined || (!network.partitioned && !network.degraded)) continue;
+      const podHost = hosts.get(on)!;
+      if (!network.connected(host, podHost)) {
+        failed += 1;
+        cut = true;
+        continue;
+      }
+      const slow = this.timeoutFraction(host, podHost, timeoutMs);
+      if (slow > 0) cut = true;
+      failed += slow;
+    }
+    return { failFraction: failed / picked.length, stale, noEndpoints: false, cut };
+  }
+
+  /** categorizeEndpoints, kept per rules list (replaced at every sync) and client position. */
+  private picked(
+    rules: readonly Endpoint[],
+    policy: ServiceSpec['internalTrafficPolicy'],
+    preferClose: boolean,
+    n: TopologyNode,
+  ): readonly Endpoint[] {
+    let byKey = this.pickedCache.get(rules);
+    if (byKey === undefined) this.pickedCache.set(rules, (byKey = new Map()));
+    const key = `${policy}|${preferClose}|${policy === 'Local' ? n.name : n.zone}`;
+    let out = byKey.get(key);
+    if (out === undefined) byKey.set(key, (out = categorizeEndpoints(rules, policy, preferClose, n)));
+    return out;
+  }
+
+  /** The fraction of requests whose round trip exceeds the client's timeout on a degraded link. */
+  private timeoutFraction(from: Host, to: Host, timeoutMs: number): number {
+    const extra = this.ctx.network.extraLatency(from, to);
+    if (extra === undefined) return 0;
+    const lat = this.ctx.network.latency;
+    // The round trip 2 × (base + extra) exceeds the timeout when extra > timeout / 2 − mean base latency.
+    const thresholdMs = timeoutMs / 2 - (lat.minMs + lat.maxMs) / 2;
+    if (extra.maxMs <= extra.minMs) return extra.minMs > thresholdMs ? 1 : 0;
+    return Math.min(1, Math.max(0, (extra.maxMs - thresholdMs) / (extra.maxMs - extra.minMs)));
+  }
+
+  private cause(
+    st: ServiceState,
+    dead: Set<string>,
+    staleNodes: number,
+    behindNodes: number,
+    noEndpointNodes: number,
+    cutNodes: number,
+    sent: number,
+    weightSum: number,
+  ): string {
+    const parts: string[] = [];
+    if (dead.size > 0) {
+      const total = this.fleet.storedEndpoints(st.spec.name).length;
+      const where = [...dead].sort().map((p) => {
+        const node = this.lastNode.get(p);
+        const host = node === undefined ? undefined : this.ctx.hosts.get(node);
+        return host !== undefined && !host.poweredOn ? `on powered-off ${node}` : 'containers stopped';
+      });
+      const kinds = [...new Set(where)];
+      parts.push(`${dead.size} of ${Math.max(total, dead.size)} endpoints dead (${kinds.join('; ')})`);
+    }
+    if (staleNodes > 0) parts.push(`stale rules on ${staleNodes} nodes`);
+    if (noEndpointNodes > 0) parts.push(`no endpoint on ${noEndpointNodes} client nodes`);
+    if (weightSum === 0 && sent > 0) parts.push('no node passes the load balancer health checks');
+    if (cutNodes > 0) parts.push(`requests from ${cutNodes} client nodes cross a cut or too slow link`);
+    if (behindNodes > 0) parts.push(`kube-proxy behind on ${behindNodes} nodes`);
+    return parts.length === 0 ? 'all requests succeed' : parts.join('; ');
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function round(v: number, k: number): number {
+  return Math.round(v * k) / k;
+}
+
+function sameEndpointSet(a: readonly Endpoint[], b: readonly Endpoint[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].pod !== b[i].pod || a[i].ready !== b[i].ready || a[i].terminating !== b[i].terminating) return false;
+  }
+  return true;
+}

@@ -1,0 +1,174 @@
+// One lane per Service on the timeline: the share of its requests that succeed over time (from the trace's
+// service.traffic.changed events), failing stretches filled red and labelled with their worst rate and
+// cause; and the Service milestones shared by every report ("checkout-svc: 11% of requests failing: ...").
+import type { TraceEvent, TraceEventOf } from '../trace/events.js';
+import { formatClock } from './format.js';
+
+type TrafficEvent = TraceEventOf<'service.traffic.changed'>;
+
+export interface ServiceSeries {
+  service: string;
+  points: TrafficEvent[];
+}
+
+export const SERVICE_LANE_H = 60;
+/** The succeeding share: a light green, drawn solid so that adjacent stretches show no seams. */
+const SUCCEEDING = '#b9dfc6';
+
+/** Each Service's traffic events, in order, by name. */
+export function serviceSeries(events: readonly TraceEvent[]): ServiceSeries[] {
+  const by = new Map<string, TrafficEvent[]>();
+  for (const e of events) {
+    if (e.type !== 'service.traffic.changed') continue;
+    let list = by.get(e.service);
+    if (list === undefined) by.set(e.service, (list = []));
+    list.push(e);
+  }
+  return [...by.keys()].sort().map((service) => ({ service, points: by.get(service)! }));
+}
+
+const pct = (rate: number) => {
+  const p = Math.round(rate * 1000) / 10;
+  return `${p}%`;
+};
+
+/**
+ * When each Service started failing requests and when it stopped, with the cause at the start, plus when
+ * every kube-proxy had caught up after a failing stretch.
+ */
+export function serviceMilestones(events: readonly TraceEvent[]): { atMs: number; text: string; failing: boolean }[] {
+  const out: { atMs: number; text: string; failing: boolean }[] = [];
+  for (const s of serviceSeries(events)) {
+    let failing = false;
+    let worst = 0;
+    let awaitingSync = false;
+    for (const p of s.points) {
+      const share = p.requestsPerSecond > 0 ? p.failingPerSecond / p.requestsPerSecond : 0;
+      if (share > 0 && !failing) {
+        failing = true;
+        worst = share;
+        out.push({ atMs: p.atMs, failing: true, text: `${s.service}: ${pct(share)} of requests failing: ${p.cause}` });
+      } else if (share > 0 && failing && share > worst) {
+        worst = share;
+      } else if (share === 0 && failing) {
+        failing = false;
+        out.push({
+          atMs: p.atMs,
+          failing: false,
+          text: `${s.service}: all requests succeed again (worst ${pct(worst)} failing)`,
+        });
+        awaitingSync = p.behindNodes > 0;
+        if (!awaitingSync) continue;
+      }
+      if (awaitingSync && p.behindNodes === 0) {
+        awaitingSync = false;
+        out.push({ atMs: p.atMs, failing: false, text: `${s.service}: kube-proxy synced on all nodes` });
+      }
+    }
+  }
+  // Endpoints leaving the Service's slices (not ready any more), after its first rollout.
+  const readyOf = new Map<string, number>();
+  for (const e of events) {
+    if (e.type !== 'service.endpoints.changed') continue;
+    const before = readyOf.get(e.service);
+    readyOf.set(e.service, e.ready);
+    if (before !== undefined && e.ready < before) {
+      out.push({
+        atMs: e.atMs,
+        failing: false,
+        text: `${e.service}: EndpointSlice updated, ${e.ready} of ${e.endpoints} endpoints ready`,
+      });
+    }
+  }
+  return out.sort((a, b) => a.atMs - b.atMs);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Sel = any;
+type Scale = (ms: number) => number;
+
+/** Draws a Service's success-rate lane: 100% at the top of the lane, 0% at the bottom. */
+export function serviceLane(
+  svg: Sel,
+  x: Scale,
+  s: ServiceSeries,
+  top: number,
+  endMs: number,
+  colors: { pass: string; fail: string; text: string; muted: string; grid: string },
+  plotLeft: number,
+): void {
+  const h = SERVICE_LANE_H - 12;
+  const y = (rate: number) => top + (1 - rate) * h;
+  const g = svg.append('g');
+  const firstMs = s.points[0]?.atMs ?? endMs;
+  let worst = 1;
+  for (const p of s.points) worst = Math.min(worst, p.successRate);
+  g.append('text')
+    .attr('x', 16)
+    .attr('y', top + 12)
+    .attr('font-weight', 600)
+    .attr('fill', colors.text)
+    .text(s.service);
+  g.append('text')
+    .attr('x', 16)
+    .attr('y', top + 26)
+    .attr('fill', worst < 1 ? colors.fail : colors.muted)
+    .text(worst < 1 ? `lowest ${pct(worst)} succeeding` : 'no request failed');
+  // Frame: 100% and 0% guide lines, and the time before traffic started greyed.
+  g.append('line')
+    .attr('x1', plotLeft)
+    .attr('x2', x(endMs))
+    .attr('y1', y(0))
+    .attr('y2', y(0))
+    .attr('stroke', colors.grid);
+  g.append('text')
+    .attr('x', plotLeft - 4)
+    .attr('y', y(1) + 4)
+    .attr('text-anchor', 'end')
+    .attr('fill', colors.muted)
+    .attr('font-size', 9)
+    .text('100%');
+  g.append('text')
+    .attr('x', plotLeft - 4)
+    .attr('y', y(0))
+    .attr('text-anchor', 'end')
+    .attr('fill', colors.muted)
+    .attr('font-size', 9)
+    .text('0%');
+  if (firstMs > 0)
+    g.append('rect')
+      .attr('x', x(0))
+      .attr('y', top)
+      .attr('width', Math.max(0, x(firstMs) - x(0)))
+      .attr('height', h)
+      .attr('fill', '#f5f7fa')
+      .append('title')
+      .text(`${s.service}: no traffic until ${formatClock(firstMs)} (the Service had no ready endpoint yet)`);
+  s.points.forEach((p, i) => {
+    const to = s.points[i + 1]?.atMs ?? endMs;
+    if (to <= p.atMs) return;
+    const x0 = x(p.atMs);
+    const w = Math.max(1, x(to) - x0);
+    // Succeeding share in green from the rate down to 0, failing share in red above it.
+    g.append('rect')
+      .attr('x', x0)
+      .attr('y', y(p.successRate))
+      .attr('width', w)
+      .attr('height', y(0) - y(p.successRate))
+      .attr('fill', SUCCEEDING)
+      .attr('shape-rendering', 'crispEdges');
+    if (p.successRate < 1) {
+      g.append('rect')
+        .attr('x', x0)
+        .attr('y', y(1))
+        .attr('width', w)
+        .attr('height', y(p.successRate) - y(1))
+        .attr('fill', colors.fail)
+        .attr('shape-rendering', 'crispEdges')
+        .append('title')
+        .text(
+          `${formatClock(p.atMs)}–${formatClock(to)} ${s.service}: ${pct(1 - p.successRate)} of ${p.requestsPerSecond} requests/s failing: ${p.cause}`,
+        );
+    }
+  });
+}

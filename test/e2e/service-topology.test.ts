@@ -1,0 +1,71 @@
+// Traffic policies end to end (docs/fidelity.md#services-and-traffic): scenarios/service-zone-partition.yaml
+// cuts zone-a off from the control plane and the other zones. Without topology, requests cross the cut and
+// zone-a's kube-proxies keep stale rules; with trafficDistribution PreferClose nothing crosses it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runScenario } from '../../src/runner/run-scenario.js';
+import { parseScenarioText } from '../../src/scenario/index.js';
+import type { Scenario } from '../../src/scenario/types.js';
+import type { TraceEvent, TraceEventOf } from '../../src/trace/events.js';
+
+function load(file: string, edit: (text: string) => string = (t) => t): Scenario {
+  const text = edit(readFileSync(join(process.cwd(), 'scenarios', file), 'utf8'));
+  const parsed = parseScenarioText(text, { file });
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
+  return parsed.scenario;
+}
+
+function traffic(events: TraceEvent[], service: string): TraceEventOf<'service.traffic.changed'>[] {
+  return events.filter(
+    (e): e is TraceEventOf<'service.traffic.changed'> => e.type === 'service.traffic.changed' && e.service === service,
+  );
+}
+
+/** The traffic event in force at t. */
+function at(list: TraceEventOf<'service.traffic.changed'>[], t: number) {
+  return [...list].reverse().find((e) => e.atMs <= t)!;
+}
+
+describe('service-zone-partition.yaml: PreferClose versus no topology', () => {
+  const { events } = runScenario(load('service-zone-partition.yaml'), { seed: 1 });
+  const cart = traffic(events, 'cart');
+  const search = traffic(events, 'search');
+
+  test('with PreferClose no request fails: every node sends to its own zone', () => {
+    expect(search.length).toBeGreaterThan(0);
+    expect(search.every((e) => e.failingPerSecond === 0)).toBe(true);
+  });
+
+  test('without topology, 4 in 9 requests fail at the cut (a third of zone-a clients stay, two thirds of the rest leave)', () => {
+    expect(at(cart, 60_000).failingPerSecond).toBeCloseTo((300 * 4) / 9, 2);
+  });
+
+  test("after detection, zone-a's kube-proxies keep stale rules: 2 in 9 requests fail until the cut heals", () => {
+    const mid = at(cart, 300_000);
+    expect(mid.failingPerSecond).toBeCloseTo((300 * 2) / 9, 2);
+    expect(mid.behindNodes).toBeGreaterThanOrEqual(3);
+    expect(at(cart, 660_000).failingPerSecond).toBe(0);
+  });
+});
+
+describe('internalTrafficPolicy Local', () => {
+  test('iTP Local: clients on a node without a local endpoint have their requests dropped', () => {
+    const scenario = load('service-node-crash.yaml', (t) =>
+      t
+        .replace('replicas: 9', 'replicas: 3')
+        .replace('spreadAcrossZones: true', 'spreadAcrossZones: true\n      nodeSelector: { pool: local }')
+        .replace(
+          '- { name: worker-a, count: 3, zone: zone-a,',
+          '- { name: worker-a, count: 3, zone: zone-a, labels: { pool: local },',
+        )
+        .replace('port: 8080', 'port: 8080\n        internalTrafficPolicy: Local')
+        .replace(/ {2}slos:[\s\S]*$/, ''),
+    );
+    const { events } = runScenario(scenario, { seed: 1 });
+    const list = traffic(events, 'checkout-svc');
+    // 3 pods on the 3 zone-a workers: the 6 other nodes have no local endpoint, so 6 in 9 requests fail.
+    const steady = at(list, 100_000);
+    expect(steady.failingPerSecond).toBeCloseTo((300 * 6) / 9, 2);
+    expect(steady.cause).toContain('no endpoint on 6 client nodes');
+  });
+});
