@@ -150,6 +150,8 @@ function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
       largeClusterSizeThreshold: cm.largeClusterSizeThreshold ?? profile.largeClusterSizeThreshold,
       evictionMode: cm.evictionMode ?? 'taint',
       podEvictionTimeoutMs: cm.podEvictionTimeout ?? profile.podEvictionTimeoutMs,
+      kubeAPIQPS: cm.kubeAPIQPS ?? profile.kubeAPIQPS,
+      kubeAPIBurst: cm.kubeAPIBurst ?? profile.kubeAPIBurst,
       leaderElection: leaderElection(cm.leaderElection),
     },
     scheduler: { replicas: k.scheduler?.replicas ?? 1, leaderElection: leaderElection(k.scheduler?.leaderElection) },

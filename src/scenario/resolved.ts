@@ -76,6 +76,8 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
           largeClusterSizeThreshold: cm.largeClusterSizeThreshold,
           evictionMode: cm.evictionMode,
           podEvictionTimeout: formatDuration(cm.podEvictionTimeoutMs),
+          kubeAPIQPS: cm.kubeAPIQPS,
+          kubeAPIBurst: cm.kubeAPIBurst,
           leaderElection: leaderElection(cm.leaderElection),
         },
         scheduler: { replicas: k.scheduler.replicas, leaderElection: leaderElection(k.scheduler.leaderElection) },

@@ -334,6 +334,14 @@ export const scenarioSchema: ObjectSchema = s.object(
                     podEvictionTimeout: s.opt(
                       s.duration('--pod-eviction-timeout for evictionMode: legacy (default 5m; removed in v1.27).'),
                     ),
+                    kubeAPIQPS: s.opt(
+                      s.number("--kube-api-qps: requests per second of each controller's API client (default 20).", {
+                        exclusiveMin: 0,
+                      }),
+                    ),
+                    kubeAPIBurst: s.opt(
+                      s.integer("--kube-api-burst: the burst of each controller's API client (default 30).", 1),
+                    ),
                     leaderElection: s.opt(leaderElection),
                   },
                   'kube-controller-manager.',

@@ -60,7 +60,8 @@ describe('seeded phases', () => {
       const gc = events.find(
         (e) =>
           e.atMs > deleteMs &&
-          ((e.type === 'pod.deleted' && e.reason === 'pod-gc') || (e.type === 'pod.removed' && e.pod.startsWith('ledger-'))),
+          ((e.type === 'pod.deleted' && e.reason === 'pod-gc') ||
+            (e.type === 'pod.removed' && e.pod.startsWith('ledger-'))),
       );
       // A seed whose worker-b-1 ran no ledger pod has nothing to collect.
       if (gc) gcMs.push(gc.atMs - deleteMs);
