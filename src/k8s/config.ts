@@ -27,6 +27,12 @@ export interface ControllerManagerConfig {
   largeClusterSizeThreshold: number;
   evictionMode: 'taint' | 'legacy';
   podEvictionTimeoutMs: number;
+  /**
+   * --kube-api-qps / --kube-api-burst: the token bucket of each controller's API client (client-go
+   * flowcontrol.NewTokenBucketRateLimiter; model/infra/token-bucket.ts).
+   */
+  kubeAPIQPS: number;
+  kubeAPIBurst: number;
   leaderElection: LeaderElectionConfig;
   /** The EndpointSlice controller's --endpoint-updates-batch-period (default 0: no batching). */
   endpointUpdatesBatchPeriodMs?: number;

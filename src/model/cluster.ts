@@ -197,7 +197,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   sim.at(
     0,
     () => {
-      for (const p of [...controllerManagers, ...schedulers]) p.start();
+      for (const p of [...controllerManagers, ...schedulers]) p.startPreexisting();
       for (const [name, kl] of kubelets) kl.startInPhase(phases.get(name)!);
     },
     'cluster/start',

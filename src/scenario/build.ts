@@ -206,6 +206,8 @@ function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
       largeClusterSizeThreshold: cm.largeClusterSizeThreshold ?? profile.largeClusterSizeThreshold,
       evictionMode: cm.evictionMode ?? 'taint',
       podEvictionTimeoutMs: cm.podEvictionTimeout ?? profile.podEvictionTimeoutMs,
+      kubeAPIQPS: cm.kubeAPIQPS ?? profile.kubeAPIQPS,
+      kubeAPIBurst: cm.kubeAPIBurst ?? profile.kubeAPIBurst,
       leaderElection: leaderElection(cm.leaderElection),
       ...(cm.endpointUpdatesBatchPeriod !== undefined
         ? { endpointUpdatesBatchPeriodMs: cm.endpointUpdatesBatchPeriod }

@@ -23,6 +23,10 @@ export function versionProfile(version: string) {
     unhealthyZoneThreshold: 0.55,
     largeClusterSizeThreshold: 50,
     podEvictionTimeoutMs: 5 * 60_000,
+    // cmd/kube-controller-manager/app/options: --kube-api-qps 20, --kube-api-burst 30 (component-base
+    // ClientConnectionConfiguration defaults of KubeControllerManagerConfiguration).
+    kubeAPIQPS: 20,
+    kubeAPIBurst: 30,
     // --pod-eviction-timeout and --enable-taint-manager were removed in v1.27 (PR #115840).
     legacyEvictionAllowed: minor < 27,
   };

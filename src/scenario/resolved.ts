@@ -81,6 +81,8 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
           largeClusterSizeThreshold: cm.largeClusterSizeThreshold,
           evictionMode: cm.evictionMode,
           podEvictionTimeout: formatDuration(cm.podEvictionTimeoutMs),
+          kubeAPIQPS: cm.kubeAPIQPS,
+          kubeAPIBurst: cm.kubeAPIBurst,
           leaderElection: leaderElection(cm.leaderElection),
           ...(cm.endpointUpdatesBatchPeriodMs !== undefined
             ? { endpointUpdatesBatchPeriod: formatDuration(cm.endpointUpdatesBatchPeriodMs) }

@@ -489,6 +489,14 @@ export const scenarioSchema: ObjectSchema = s.object(
                         '--endpoint-updates-batch-period: how long the EndpointSlice controller waits to batch pod changes (default 0).',
                       ),
                     ),
+                    kubeAPIQPS: s.opt(
+                      s.number("--kube-api-qps: requests per second of each controller's API client (default 20).", {
+                        exclusiveMin: 0,
+                      }),
+                    ),
+                    kubeAPIBurst: s.opt(
+                      s.integer("--kube-api-burst: the burst of each controller's API client (default 30).", 1),
+                    ),
                     leaderElection: s.opt(leaderElection),
                   },
                   'kube-controller-manager.',

@@ -182,9 +182,10 @@ describe('control-plane high availability (scenarios/, docs/fidelity.md#acquire-
       expect(maxConcurrentLeaders(normal.events, KCM)).toBe(1);
       expect(normal.summary.slos[0].passed).toBe(true);
     }
-    // It is a race between the old leader's renew and a standby's poll when the API returns.
-    expect(overlaps).toBeGreaterThanOrEqual(6);
-    // The library file itself, seed 1: the overlap, and its max: 2 SLO holds.
+    // It is a race between the old leader's renew and a standby's poll when the API returns (5 of seeds
+    // 1-12 and 25 of seeds 1-40 overlap).
+    expect(overlaps).toBeGreaterThanOrEqual(4);
+    // The library file itself, seed 3: the overlap, and its max: 2 SLO holds.
     const lib = runScenario(base);
     expect(maxConcurrentLeaders(lib.events, KCM)).toBe(2);
     expect(lib.summary.passed).toBe(true);

@@ -54,6 +54,8 @@ describe('defaults and version profiles', () => {
         largeClusterSizeThreshold: 50,
         evictionMode: 'taint',
         podEvictionTimeoutMs: 300_000,
+        kubeAPIQPS: 20,
+        kubeAPIBurst: 30,
         leaderElection: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2000 },
       },
       scheduler: {

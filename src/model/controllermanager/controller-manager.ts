@@ -45,11 +45,14 @@ export class ControllerManager extends LeaderElectedProcess {
     this.restarts.cancel();
     this.controllers = [];
     this.elector = new LeaderElector(this, 'kube-controller-manager', this.config.leaderElection, false, {
-      onStartedLeading: () => this.after(CONTROLLER_STARTUP_MS, () => this.startControllers(), 'controller-startup'),
+      onStartedLeading: () => {
+        this.phaseLoopsIfFirstHolder();
+        this.after(CONTROLLER_STARTUP_MS, () => this.startControllers(), 'controller-startup');
+      },
       // klog "leaderelection lost" and exit(1); the kubelet restarts the container.
       onStoppedLeading: () => this.restart('leaderelection lost'),
     });
-    this.elector.run();
+    this.runElector(this.config.leaderElection.retryPeriodMs);
   }
 
   protected override onStop(_reason: string): void {

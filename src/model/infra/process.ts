@@ -2,6 +2,12 @@
 // host's clock, sleeps in local time, talks to the cluster only through the API server, and dies with
 // its host: stopping it (or powering the host off) silences every timer, loop, callback and informer it
 // started, so a dead process can never act. Restarting gives it a new incarnation with empty memory.
+// Phases: a run starts from a cluster that has been running for a while, so the processes started at t = 0
+// are started with startPreexisting(). Their loops (when the subclass asks, phaseLoops) then run their
+// first pass at an offset drawn in [0, period) from the loop's own stream (`<instance>/<label>/phase`),
+// instead of at once: each periodic loop of a long-running process sits at an arbitrary phase, and a
+// fault at a fixed time lands at a different point of every loop's period in every seed. An incarnation
+// started later (a restart, a failover) runs its loops at once, as upstream's wait.Until does.
 import { type EventHandle, type Guard, type Loop, type Rng, startLoop } from '../../engine/index.js';
 import type { ApiObject } from '../../k8s/objects.js';
 import type { RequestOptions } from '../apiserver/api-server.js';
@@ -27,6 +33,10 @@ export abstract class Process implements HostProcess, Guard {
   private informers: Informer<ApiObject>[] = [];
   /** call() label -> event label (`${name}/${label}`), built once instead of per request. */
   private readonly callLabels = new Map<string, string>();
+  /** This incarnation stands for one running since before t = 0 (see the header). */
+  protected preexisting = false;
+  /** Loops started now take a seeded phase (set by a preexisting incarnation's subclass; see the header). */
+  protected phaseLoops = false;
 
   constructor(
     readonly ctx: ModelContext,
@@ -57,11 +67,20 @@ export abstract class Process implements HostProcess, Guard {
     this.onStart();
   }
 
+  /** The cluster's first start: this incarnation stands for one that was already running (see the header). */
+  startPreexisting(): void {
+    if (this.running || !this.host.poweredOn) return;
+    this.preexisting = true;
+    this.start();
+  }
+
   /** A clean stop or a crash: everything the incarnation scheduled is silenced. */
   stop(reason: string): void {
     if (!this.running) return;
     this.beforeStop();
     this.running = false;
+    this.preexisting = false;
+    this.phaseLoops = false;
     this.epoch++;
     for (const l of this.loops) l.stop();
     for (const i of this.informers) i.stop();
@@ -102,18 +121,24 @@ export abstract class Process implements HostProcess, Guard {
     this.ctx.sim.cancel(h);
   }
 
-  /** A sliding loop in local time; pass returns its modelled duration in local ms. */
+  /**
+   * A sliding loop in local time; pass returns its modelled duration in local ms. With phaseLoops the first
+   * pass runs at a seeded offset within the period instead of after initialDelayMs (see the header).
+   */
   loop(opts: ProcessLoopOptions, pass: () => number | void): Loop {
     const clock = this.host.clock;
     const jitter = opts.jitterFactor ?? 0;
     const rng = jitter > 0 ? this.rng(opts.label) : undefined;
+    const initialDelayMs = this.phaseLoops
+      ? this.rng(`${opts.label}/phase`).int(0, Math.max(0, Math.ceil(opts.periodMs) - 1))
+      : (opts.initialDelayMs ?? 0);
     // The engine loop works in virtual ms; scale by the clock rate at each wait.
     const l = startLoop(
       this.ctx.sim,
       {
         periodMs: 1,
         label: `${this.name}/${opts.label}`,
-        initialDelayMs: clock.toSimMs(opts.initialDelayMs ?? 0),
+        initialDelayMs: clock.toSimMs(initialDelayMs),
         waitMs: () => clock.toSimMs(opts.periodMs * (1 + (rng ? rng.next() * jitter : 0))),
       },
       () => {

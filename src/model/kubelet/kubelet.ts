@@ -26,9 +26,10 @@
 // status manager's resync after the node lifecycle controller marked them NotReady).
 // Status manager sync (pkg/kubelet/status/status_manager.go: Start ticks syncBatch every syncPeriod = 10 s;
 // syncPod GETs the pod and patches when the API server's status differs from the kubelet's): after a call
-// of this kubelet failed to reach the API server, a 10 s tick GETs this node's pods (one call, O(pods on the
-// node)) until one GET succeeds, and re-reports Ready for every pod running Ready here that the API server
-// has NotReady. So after a partition heals, pods are Ready again within one sync period instead of waiting
+// of this kubelet failed to reach the API server, the next 10 s tick (on a grid from the kubelet's start;
+// for a kubelet running since before t = 0, at a seeded phase) GETs this node's pods (one call, O(pods on the
+// node)), and so on every tick until one GET succeeds, and re-reports Ready for every pod running Ready
+// here that the API server has NotReady. So after a partition heals, pods are Ready again within one sync period instead of waiting
 // for the pod watch's reflector backoff (up to 30 s). Without a failed call there is no tick: in steady
 // state the informer keeps the view current and the kubelet writes every change itself, so nothing differs.
 // Heartbeat phases: the first start (cluster.ts) registers at once but runs the heartbeat loops at a per-node
@@ -242,6 +243,8 @@ export class Kubelet extends Process implements LeaseChain {
   private statusMayBeStale = false;
   /** The status manager's sync tick is armed (it ticks only while statuses may be stale). */
   private statusSyncArmed = false;
+  /** Local monotonic ms the status manager's tick grid counts from (this incarnation's start, plus a phase). */
+  private statusSyncAnchorMs = 0;
   /** For the first start only: local ms after start at which the heartbeat loops run their second sync. */
   private phaseMs: number | undefined;
   private leaseLoop: SyncLoop | undefined;
@@ -366,7 +369,7 @@ export class Kubelet extends Process implements LeaseChain {
    */
   startInPhase(phaseMs: number): void {
     this.phaseMs = phaseMs;
-    this.start();
+    this.startPreexisting();
     this.phaseMs = undefined;
   }
 
@@ -380,6 +383,11 @@ export class Kubelet extends Process implements LeaseChain {
     this.work = new Map();
     this.statusMayBeStale = false;
     this.statusSyncArmed = false;
+    // The status manager ticks every syncPeriod from its start; a kubelet running since before t = 0 ticks
+    // at a seeded phase of its own.
+    this.statusSyncAnchorMs =
+      this.host.clock.monotonicNow() +
+      (this.preexisting ? this.rng('status-sync/phase').int(0, POD_STATUS_SYNC_MS - 1) : 0);
 
     this.nodeInformer = this.informer<Node>({ kind: 'Node', nodeName: this.nodeName }, 'node-informer');
     // A change of the Node may make the next status sync do something: syncs skipped past it come back.
@@ -1170,7 +1178,14 @@ export class Kubelet extends Process implements LeaseChain {
     this.statusMayBeStale = true;
     if (this.statusSyncArmed) return;
     this.statusSyncArmed = true;
-    this.post(POD_STATUS_SYNC_MS, () => this.syncPodStatuses(), this.statusSyncLabel);
+    this.post(this.untilStatusSyncTickMs(), () => this.syncPodStatuses(), this.statusSyncLabel);
+  }
+
+  /** Local ms to the status manager's next tick (strictly after now) on its grid from statusSyncAnchorMs. */
+  private untilStatusSyncTickMs(): number {
+    const sinceMs = this.host.clock.monotonicNow() - this.statusSyncAnchorMs;
+    const intoMs = ((sinceMs % POD_STATUS_SYNC_MS) + POD_STATUS_SYNC_MS) % POD_STATUS_SYNC_MS;
+    return POD_STATUS_SYNC_MS - intoMs;
   }
 
   private syncPodStatuses(): void {
@@ -1178,7 +1193,7 @@ export class Kubelet extends Process implements LeaseChain {
     if (!this.statusMayBeStale) return;
     // Keep ticking every syncPeriod until a sync gets through.
     this.statusSyncArmed = true;
-    this.post(POD_STATUS_SYNC_MS, () => this.syncPodStatuses(), this.statusSyncLabel);
+    this.post(this.untilStatusSyncTickMs(), () => this.syncPodStatuses(), this.statusSyncLabel);
     let anyReady = false;
     for (const c of this.containers.values()) anyReady ||= c.ready;
     this.statusMayBeStale = false;

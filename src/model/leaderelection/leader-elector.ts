@@ -70,6 +70,8 @@ type Phase = 'idle' | 'acquiring' | 'leading' | 'releasing' | 'stopped';
 export class LeaderElector {
   /** Acts as leader now (from acquisition until it stops leading). */
   isLeader = false;
+  /** This candidate created the Lease: it is the lock's first holder. */
+  createdLease = false;
   /** hostname + "_" + a per-incarnation UUID, as KCM and kube-scheduler build it. */
   readonly identity: string;
   /** What this candidate last saw or wrote (upstream observedRecord); undefined before the first look. */
@@ -106,11 +108,17 @@ export class LeaderElector {
     return this.observedRecord?.holderIdentity === this.identity;
   }
 
-  /** Run: acquire, then lead and renew until a renew round runs out. */
-  run(): void {
+  /**
+   * Run: acquire, then lead and renew until a renew round runs out. The first attempt is made at once, as
+   * upstream, or `firstAttemptDelayMs` later (a process standing for one started before the run: the acquire
+   * and renew loops then sit at a seeded phase; see infra/process.ts).
+   */
+  run(firstAttemptDelayMs = 0): void {
     if (this.phase !== 'idle') throw this.proc.ctx.sim.bug(`leader elector of ${this.proc.name} run twice`);
     this.phase = 'acquiring';
-    this.acquireAttempt();
+    if (firstAttemptDelayMs > 0)
+      this.timer = this.proc.after(firstAttemptDelayMs, () => this.acquireAttempt(), `${this.leaseName}/acquire`);
+    else this.acquireAttempt();
   }
 
   /**
@@ -263,6 +271,7 @@ export class LeaderElector {
             (created) => {
               if (!created.ok) return done(false);
               this.lease = created.value;
+              this.createdLease = true;
               this.observe(rec);
               done(true);
             },

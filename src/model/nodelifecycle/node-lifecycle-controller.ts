@@ -4,7 +4,10 @@
 // clock, the informer handlers, and the API calls.
 // - monitorNodeHealth: sliding loop every nodeMonitorPeriod (default 5 s). A pass takes modelled time,
 //   1 ms + 0.02 ms per node visited (docs/fidelity.md#loops-and-pass-time), so passes run every 5.001 s + ε and a dead node
-//   goes Unknown at the 9th pass after the last renewal observed, 40–45 s after it with grace 40 s.
+//   goes Unknown at the 9th pass after the last renewal observed, 40–45 s after it with grace 40 s. Its
+//   writes (node status, MarkPodsNotReady one pod at a time) go through the controller's client token
+//   bucket (--kube-api-qps 20 / --kube-api-burst 30) on 8 workers, and the pass lasts until the last is
+//   sent (pass-writes.ts, docs/fidelity.md#client-rate-limits).
 // - doNoExecuteTaintingPass: every 100 ms (NodeEvictionPeriod), draining the per-zone queues.
 // - doNodeProcessingPassWorker: NoSchedule condition taints on node add/update (not rate limited).
 // - doPodProcessingWorker: a pod newly bound to a node known as not Ready is marked NotReady.
@@ -14,6 +17,7 @@ import { type Lease, type Node, type Pod, podStatus } from '../../k8s/objects.js
 import { podIndexFor } from '../apiserver/pods-by-node.js';
 import { NodeLifecycleCore, type NlcEnv } from './nlc-core.js';
 import { swapTaints } from './nlc-taints.js';
+import { PassWrites } from './pass-writes.js';
 import {
   CONTROLLER_REQUEST_TIMEOUT_MS,
   type Controller,
@@ -36,7 +40,8 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
   const cfg = ctx.config;
   const index = podIndexFor(pods);
 
-  const env = controllerEnv(ctx, index);
+  const writes = new PassWrites(proc, cfg.kubeAPIQPS, cfg.kubeAPIBurst);
+  const env = controllerEnv(ctx, index, writes);
   const core = new NodeLifecycleCore(cfg, env, proc.ctx.fastPaths.nodeLifecycleQuietNodes);
   let started = false;
 
@@ -58,9 +63,12 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
       started = true;
       // The node-update queue filled by the initial list is worked off now that the workers run.
       for (const n of [...nodes.cache.values()]) core.onNodeChanged(n);
-      proc.loop({ periodMs: cfg.nodeMonitorPeriodMs, label: 'nlc/monitor-node-health' }, () =>
-        monitorPassMs(core.monitorNodeHealth()),
-      );
+      // The pass ends when its workers have sent their last rate-limited write (pass-writes.ts).
+      proc.loop({ periodMs: cfg.nodeMonitorPeriodMs, label: 'nlc/monitor-node-health' }, () => {
+        writes.begin();
+        const visited = core.monitorNodeHealth();
+        return monitorPassMs(visited) + writes.end();
+      });
       proc.loop({ periodMs: NODE_EVICTION_PERIOD_MS, label: 'nlc/no-execute-tainting' }, () =>
         core.doNoExecuteTaintingPass(),
       );
@@ -73,7 +81,7 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
  * every write is a call of the controller-manager process. With the nodeLifecycleLeaseSkip fast path, also
  * when each lease was delivered and the lease chains' state.
  */
-function controllerEnv(ctx: ControllerContext, index: ReturnType<typeof podIndexFor>): NlcEnv {
+function controllerEnv(ctx: ControllerContext, index: ReturnType<typeof podIndexFor>, writes: PassWrites): NlcEnv {
   const { proc, nodes, nodeLeases } = ctx;
   const trace = proc.ctx.trace;
   const t = CONTROLLER_REQUEST_TIMEOUT_MS;
@@ -84,34 +92,45 @@ function controllerEnv(ctx: ControllerContext, index: ReturnType<typeof podIndex
     // The lease informer is scoped to kube-node-lease, so it keys leases by node name.
     lease: (name) => nodeLeases.get(name) as Lease | undefined,
     podsOnNode: (name) => index.podsOn(name),
-    updateNodeStatus: (node, done) => proc.call('nlc/update-node-status', t, (s) => s.update(node, NLC_ACTOR), done),
-    markPodNotReady: (pod, done) =>
-      // The controller acts only on a failed mark: a success brings no answer event.
-      proc.callForFailure(
-        'nlc/mark-pod-not-ready',
-        t,
-        (s) =>
-          s.update<Pod>(
-            { ...pod, status: podStatus(pod.status.phase, false, pod.status.disruptionTarget, pod.status.startTimeMs) },
-            NLC_ACTOR,
-          ),
-        done,
+    updateNodeStatus: (node, done) =>
+      writes.write(node.metadata.name, () =>
+        proc.call('nlc/update-node-status', t, (s) => s.update(node, NLC_ACTOR), done),
       ),
-    swapNodeTaints: (name, add, remove, done) => {
-      const nowMs = proc.now();
-      proc.call(
-        'nlc/swap-node-taints',
-        t,
-        (s) => s.patch<Node>('Node', name, (cur) => swapTaints(cur, add, remove, nowMs), NLC_ACTOR),
-        (r) => done(r.ok),
-      );
-    },
+    markPodNotReady: (pod, done) =>
+      writes.write(pod.spec.nodeName ?? '', () =>
+        // The controller acts only on a failed mark: a success brings no answer event.
+        proc.callForFailure(
+          'nlc/mark-pod-not-ready',
+          t,
+          (s) =>
+            s.update<Pod>(
+              {
+                ...pod,
+                status: podStatus(pod.status.phase, false, pod.status.disruptionTarget, pod.status.startTimeMs),
+              },
+              NLC_ACTOR,
+            ),
+          done,
+        ),
+      ),
+    swapNodeTaints: (name, add, remove, done) =>
+      writes.write(name, () => {
+        const nowMs = proc.now();
+        proc.call(
+          'nlc/swap-node-taints',
+          t,
+          (s) => s.patch<Node>('Node', name, (cur) => swapTaints(cur, add, remove, nowMs), NLC_ACTOR),
+          (r) => done(r.ok),
+        );
+      }),
     deletePod: (pod, reason, done) =>
-      proc.call(
-        'nlc/delete-pod',
-        t,
-        (s) => s.deletePod(pod.metadata.name, { reason, uid: pod.metadata.uid }, NLC_ACTOR),
-        done,
+      writes.write(pod.spec.nodeName ?? '', () =>
+        proc.call(
+          'nlc/delete-pod',
+          t,
+          (s) => s.deletePod(pod.metadata.name, { reason, uid: pod.metadata.uid }, NLC_ACTOR),
+          done,
+        ),
       ),
     zoneStateChanged: (zone, from, to) => trace.emit('zone.state.changed', { zone, from, to }),
   };

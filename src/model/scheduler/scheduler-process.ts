@@ -36,10 +36,13 @@ export class SchedulerProcess extends LeaderElectedProcess {
   protected onStart(): void {
     this.restarts.cancel();
     this.elector = new LeaderElector(this, 'kube-scheduler', this.leaderElection, true, {
-      onStartedLeading: () => this.startScheduling(),
+      onStartedLeading: () => {
+        this.phaseLoopsIfFirstHolder();
+        this.startScheduling();
+      },
       onStoppedLeading: () => this.restart('leaderelection lost'),
     });
-    this.elector.run();
+    this.runElector(this.leaderElection.retryPeriodMs);
   }
 
   /** A graceful stop (SIGTERM): the scheduler releases its lease on the way out. */

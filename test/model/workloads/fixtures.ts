@@ -240,7 +240,8 @@ export function fixture(workloads: WorkloadSpec[], seed = 7): Fixture {
     pods,
     active: (w) => pods(w).filter((p) => p.metadata.deletionTimestampMs === undefined),
     events: (type) => cluster.ctx.trace.events.filter((e) => e.type === type),
-    schedulerController: () => cluster.schedulers[0].scheduler as SchedulerController,
+    // The leading scheduler's (the first to lead is seeded: infra/process.ts, seeded phases).
+    schedulerController: () => cluster.schedulers.find((p) => p.isLeader)?.scheduler as SchedulerController,
   };
 }
 

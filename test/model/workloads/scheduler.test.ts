@@ -26,12 +26,13 @@ describe('scheduler', () => {
   it('retries an unschedulable pod on relevant cluster events no sooner than its backoff allows', () => {
     const f = fixture([workload('Deployment', 'web', { replicas: 1, nodeSelector: { pool: 'none' } })]);
     f.nodes.add('worker-a-0');
-    f.run(1);
+    // The first leader makes its first acquire attempt within retryPeriod (2 s) of the start.
+    f.run(2_500);
     const attempts: number[] = [];
     f.schedulerController().attemptListeners.push((pod, atMs) => pod.startsWith('web-') && attempts.push(atMs));
     // A new node every 250 ms: each is a NodeAdd event that moves the pod out of unschedulablePods.
-    for (let i = 0; i < 160; i++) f.cluster.ctx.sim.at(1000 + i * 250, () => f.nodes.add(`filler-${i}`));
-    f.run(40_000);
+    for (let i = 0; i < 160; i++) f.cluster.ctx.sim.at(3_500 + i * 250, () => f.nodes.add(`filler-${i}`));
+    f.run(42_500);
     const gaps = attempts.slice(1, 7).map((t, i) => t - attempts[i]);
     const backoffs = [1000, 2000, 4000, 8000, 10_000, 10_000];
     gaps.forEach((g, i) => {
@@ -184,12 +185,14 @@ describe('scheduler', () => {
       ]) {
         const s = scaleScenario(nodes, pods);
         s.spec.durationMs = durationMs;
-        const { cluster } = runScenario(s, {});
+        const { cluster, events } = runScenario(s, {});
         const sched = cluster.schedulers
           .map((p) => p.scheduler as SchedulerController | undefined)
           .find((x) => x !== undefined)!;
         expect(sched.cache.columns.fitIndexes).toHaveLength(1);
-        expect(sched.stats.scheduled).toBeGreaterThanOrEqual(Math.floor(pods / 30) * 30);
+        // Counted in the trace: the first leader may be on the zone that goes down (its stats go with it).
+        const scheduled = new Set(events.filter((e) => e.type === 'pod.scheduled').map((e) => e.pod));
+        expect(scheduled.size).toBeGreaterThanOrEqual(Math.floor(pods / 30) * 30);
       }
     } finally {
       schedulerChecks.verifyWordWalk = false;
