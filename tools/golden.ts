@@ -1,4 +1,5 @@
-// Golden traces: the SHA-256 of events.jsonl for every file in scenarios/, seeds 1-3, with heartbeats
+// Golden traces: the SHA-256 of events.jsonl for every file in scenarios/ and scenarios/validation/
+// (docs/validation.md), seeds 1-3, with heartbeats
 // traced and not. The committed list (test/golden/golden.json) pins the model's behaviour: a change that
 // moves one event of one run changes a hash, so every behaviour change is a decision named in a commit.
 //
@@ -25,10 +26,16 @@ export function goldenKey(c: GoldenCase): string {
   return `${c.file} seed ${c.seed}${c.heartbeats ? ' heartbeats' : ''}`;
 }
 
+/** Folders under scenarios/ whose files are pinned too, named in the keys as `validation/file.yaml`. */
+export const GOLDEN_SUBFOLDERS = ['validation'];
+
 export function goldenCases(root = process.cwd()): GoldenCase[] {
-  const files = readdirSync(join(root, 'scenarios'))
-    .filter((f) => f.endsWith('.yaml'))
-    .sort();
+  const yamlIn = (dir: string): string[] =>
+    readdirSync(join(root, 'scenarios', dir))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => (dir === '' ? f : `${dir}/${f}`));
+  const files = ['', ...GOLDEN_SUBFOLDERS].flatMap(yamlIn);
   const cases: GoldenCase[] = [];
   for (const file of files)
     for (const seed of GOLDEN_SEEDS) for (const heartbeats of [false, true]) cases.push({ file, seed, heartbeats });
