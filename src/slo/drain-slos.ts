@@ -44,9 +44,11 @@ export function judgeDrainTime(
         : `the drain of ${stopped.node} failed: ${stopped.message}`
       : `the drain was still running when the run ended at ${d(runEndMs)}`;
     const nodes = missing.length === 1 ? missing[0] : `${missing.length} of ${fault.targets.length} nodes`;
+    const left = stopped?.type === 'node.drain.timedout' ? stopped.remaining : [];
+    const blocked = refusalsOf(events, fault.atMs, stopped?.atMs ?? runEndMs, left);
     return {
       measuredMs: null,
-      message: `${nodes} never drained: ${why}; bound ${d(slo.maxMs)}`,
+      message: `${nodes} never drained: ${why}${blocked}; bound ${d(slo.maxMs)}`,
       violation: stopped && stopped.atMs < bound.atMs ? { atMs: stopped.atMs, by: stopped as TraceEvent } : bound,
     };
   }
@@ -110,4 +112,35 @@ export function judgeBlockedEvictions(
     message: w.ms <= slo.maxMs ? `${summary}; bound ${d(slo.maxMs)}` : `${summary}, over the ${d(slo.maxMs)} bound`,
     violation: { atMs: w.from.atMs + slo.maxMs, by: w.from as TraceEvent },
   };
+}
+
+/**
+ * Why a drain's pods were left, when a PodDisruptionBudget refused their evictions: `: their evictions
+ * were refused 48 times (429) by PodDisruptionBudget checkout, which allowed no disruption (3 healthy, 3
+ * needed)`, one clause per budget, with its status as last traced before the drain stopped. Empty when
+ * nothing refused them.
+ */
+function refusalsOf(events: readonly TraceEvent[], fromMs: number, untilMs: number, pods: readonly string[]): string {
+  if (pods.length === 0) return '';
+  const wanted = new Set(pods);
+  const byPdb = new Map<string, { count: number; codes: Set<number> }>();
+  const status = new Map<string, Ev<'pdb.status.changed'>>();
+  for (const e of events) {
+    if (e.atMs > untilMs) break;
+    if (e.type === 'pdb.status.changed') status.set(e.pdb, e);
+    if (e.type !== 'pod.eviction.refused' || e.atMs < fromMs || !wanted.has(e.pod)) continue;
+    const r = byPdb.get(e.pdb) ?? { count: 0, codes: new Set<number>() };
+    r.count++;
+    r.codes.add(e.code);
+    byPdb.set(e.pdb, r);
+  }
+  const clauses = [...byPdb].map(([pdb, r]) => {
+    const s = status.get(pdb);
+    const state =
+      s === undefined
+        ? ''
+        : `, which allowed ${s.disruptionsAllowed === 0 ? 'no disruption' : `${s.disruptionsAllowed} disruption${s.disruptionsAllowed === 1 ? '' : 's'}`} (${s.currentHealthy} healthy, ${s.desiredHealthy} needed)`;
+    return `refused ${r.count} time${r.count === 1 ? '' : 's'} (${[...r.codes].join(', ')}) by PodDisruptionBudget ${pdb}${state}`;
+  });
+  return clauses.length === 0 ? '' : `: their evictions were ${clauses.join('; and ')}`;
 }

@@ -44,6 +44,41 @@ describe('drain-time', () => {
       '2 of 2 nodes never drained: the drain of n1 gave up after its 2m timeout ("drain did not complete within 2m0s") with 1 pod left (web-1); bound 5m',
     );
   });
+  it('says which PodDisruptionBudget refused the evictions of the pods left, and what it allowed', () => {
+    const timedOut = {
+      atMs: 180_000,
+      type: 'node.drain.timedout',
+      node: 'n1',
+      fault: 'drain',
+      timeoutMs: 120_000,
+      remaining: ['web-1'],
+      message: 'drain did not complete within 2m0s',
+    };
+    const pdb = (atMs: number, disruptionsAllowed: number) => ({
+      atMs,
+      type: 'pdb.status.changed',
+      pdb: 'web',
+      workload: 'Deployment/web',
+      disruptionsAllowed,
+      currentHealthy: 3,
+      desiredHealthy: 3 - disruptionsAllowed,
+      expectedPods: 3,
+      by: 'disruption-controller',
+    });
+    const r = judge({ ...slo, maxMs: 300_000 }, [
+      pdb(10_000, 1),
+      started,
+      pdb(61_000, 0),
+      refused(61_000, 'web-1'),
+      refused(66_000, 'web-1'),
+      refused(67_000, 'web-2'), // not left: evicted later
+      timedOut,
+      refused(190_000, 'web-1'), // after the drain gave up
+    ]);
+    expect(r.message).toBe(
+      '2 of 2 nodes never drained: the drain of n1 gave up after its 2m timeout ("drain did not complete within 2m0s") with 1 pod left (web-1): their evictions were refused 2 times (429) by PodDisruptionBudget web, which allowed no disruption (3 healthy, 3 needed); bound 5m',
+    );
+  });
 });
 
 describe('blocked-evictions', () => {
