@@ -544,7 +544,7 @@ function checkFaults(c: CheckContext): TargetContext {
       error(
         path,
         'missing-field',
-        `a ${type} fault needs latency: how much longer each request takes (fixed, or min..max; longer than the clients' timeouts makes them hang)`,
+        `an ${type} fault needs latency: how much longer each request takes (fixed, or min..max; longer than the clients' timeouts makes them hang)`,
       );
     }
     if (type === 'clock-skew' && f.offset === undefined && f.rate === undefined) {

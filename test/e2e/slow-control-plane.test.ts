@@ -73,7 +73,7 @@ describe('validation of the slow faults', () => {
   it('asks for a latency', () => {
     const parsed = parseScenarioText(base.replace(/\n\s+latency: 8s\.\.14s/, ''), { file: 'x.yaml' });
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(formatIssues(parsed.issues)).toContain('a etcd-slow fault needs latency');
+    if (!parsed.ok) expect(formatIssues(parsed.issues)).toContain('an etcd-slow fault needs latency');
   });
   it('says which fault types take a latency', () => {
     const parsed = parseScenarioText(base.replace('type: etcd-slow', 'type: etcd-member-down'), { file: 'x.yaml' });
