@@ -245,3 +245,4 @@ export function scenarioJsonSchema(): Record<string, unknown> {
 
 export { importScenario, type ImportInput } from './kubectl-import.js';
 export type { ManifestReadResult } from './manifests/index.js';
+export { emptyManifestResult } from './manifests/index.js';

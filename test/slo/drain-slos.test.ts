@@ -15,6 +15,15 @@ const refused = (atMs: number, pod: string) => ({
   message: "Cannot evict pod as it would violate the pod's disruption budget.",
   by: 'kubectl',
 });
+const timedOut = {
+  atMs: 180_000,
+  type: 'node.drain.timedout',
+  node: 'n1',
+  fault: 'drain',
+  timeoutMs: 120_000,
+  remaining: ['web-1'],
+  message: 'drain did not complete within 2m0s',
+};
 const judge = (slo: SloSpec, events: object[]) => judgeSlos([slo], events as TraceEvent[], 600_000)[0];
 
 describe('drain-time', () => {
@@ -29,15 +38,6 @@ describe('drain-time', () => {
     expect(r.message).toBe('all 2 nodes were drained (last n2) in 1m30s; bound 2m');
   });
   it('fails without a value when the drain timed out, broken at the timeout and saying why', () => {
-    const timedOut = {
-      atMs: 180_000,
-      type: 'node.drain.timedout',
-      node: 'n1',
-      fault: 'drain',
-      timeoutMs: 120_000,
-      remaining: ['web-1'],
-      message: 'drain did not complete within 2m0s',
-    };
     const r = judge({ ...slo, maxMs: 300_000 }, [started, timedOut]);
     expect(r).toEqual(expect.objectContaining({ passed: false, measuredMs: null, violatedAtMs: 180_000 }));
     expect(r.message).toBe(
@@ -45,15 +45,6 @@ describe('drain-time', () => {
     );
   });
   it('says which PodDisruptionBudget refused the evictions of the pods left, and what it allowed', () => {
-    const timedOut = {
-      atMs: 180_000,
-      type: 'node.drain.timedout',
-      node: 'n1',
-      fault: 'drain',
-      timeoutMs: 120_000,
-      remaining: ['web-1'],
-      message: 'drain did not complete within 2m0s',
-    };
     const pdb = (atMs: number, disruptionsAllowed: number) => ({
       atMs,
       type: 'pdb.status.changed',

@@ -9,6 +9,7 @@ import {
   parseScenarioText,
   readManifestText,
   type Issue,
+  emptyManifestResult,
   type ManifestReadResult,
 } from '../../scenario/index.js';
 import { BadInput, EXIT } from '../exit-codes.js';
@@ -47,15 +48,7 @@ export function importCommand(setCode: (c: number) => void): CommandModule<objec
         .example('$0 import dump.yaml -o my-cluster.yaml', 'write a scenario from it')
         .example('$0 run my-cluster.yaml', 'simulate the crash of its busiest node') as never,
     handler: (args) => {
-      const merged: ManifestReadResult = {
-        workloads: [],
-        pdbs: [],
-        nodes: [],
-        priorityClasses: [],
-        problems: [],
-        labels: new Map(),
-        incomplete: { workloads: false, nodes: false },
-      };
+      const merged: ManifestReadResult = emptyManifestResult();
       const documents: unknown[][] = [];
       const errors: Issue[] = [];
       const warnings: Issue[] = [];

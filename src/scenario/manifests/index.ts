@@ -149,9 +149,9 @@ export const MANIFEST_API_VERSIONS = [...new Set([...Object.values(READERS).map(
 /** kubectl nests Lists only a level or two; past this a file is more likely a mistake than a dump. */
 const MAX_LIST_DEPTH = 8;
 
-/** Reads documents 2.. of a file; `docs` holds each document's index and plain value. */
-export function readManifests(docs: { index: number; value: unknown }[], opts: ReadOptions = {}): ManifestReadResult {
-  const result: ManifestReadResult = {
+/** A result with nothing read yet (readManifests starts from one; `hasim import` merges files into one). */
+export function emptyManifestResult(): ManifestReadResult {
+  return {
     workloads: [],
     pdbs: [],
     nodes: [],
@@ -160,6 +160,11 @@ export function readManifests(docs: { index: number; value: unknown }[], opts: R
     labels: new Map(),
     incomplete: { workloads: false, nodes: false },
   };
+}
+
+/** Reads documents 2.. of a file; `docs` holds each document's index and plain value. */
+export function readManifests(docs: { index: number; value: unknown }[], opts: ReadOptions = {}): ManifestReadResult {
+  const result = emptyManifestResult();
   for (const { index, value } of docs) {
     const raw = (value ?? {}) as Raw;
     const kind = typeof raw.kind === 'string' ? raw.kind : undefined;
