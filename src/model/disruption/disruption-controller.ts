@@ -29,6 +29,7 @@ import {
 } from '../controllermanager/controller.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import { pdbStatus } from '../workloads/disruption.js';
+import { controllerClient } from '../controllermanager/client.js';
 
 const ACTOR = 'disruption-controller';
 /** DeletionTimeout (disruption.go): how long an evicted pod may take to get its deletionTimestamp. */
@@ -55,6 +56,7 @@ interface SyncOutcome {
 
 export function disruptionController(ctx: ControllerContext): Controller {
   const proc = ctx.proc;
+  const client = controllerClient(proc, ACTOR, ctx.config);
   const guarded = ctx.workloads.filter((w) => w.podDisruptionBudget !== undefined);
   const byWorkload = new Map(guarded.map((w) => [w.id, w]));
   const pods = new Map<string, Map<string, Pod>>(guarded.map((w) => [w.id, new Map()]));
@@ -104,7 +106,7 @@ export function disruptionController(ctx: ControllerContext): Controller {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const nowMs = proc.now();
     inFlight.add(id);
-    proc.call<SyncOutcome>(
+    client.call<SyncOutcome>(
       `${ACTOR}/update-status`,
       CONTROLLER_REQUEST_TIMEOUT_MS,
       (s) => trySync(s, w, views, nowMs),

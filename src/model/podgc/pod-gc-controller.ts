@@ -16,6 +16,7 @@ import {
   type ControllerContext,
 } from '../controllermanager/controller.js';
 import { podIndexFor } from '../apiserver/pods-by-node.js';
+import { controllerClient } from '../controllermanager/client.js';
 
 const ACTOR = 'pod-gc-controller';
 export const GC_CHECK_PERIOD_MS = 20_000;
@@ -23,6 +24,7 @@ export const QUARANTINE_TIME_MS = 40_000;
 
 export function podGcController(ctx: ControllerContext): Controller {
   const proc = ctx.proc;
+  const client = controllerClient(proc, ACTOR, ctx.config);
   /** Pods by node name, from the pod informer (bound pods only): the index the lifecycle controller keeps. */
   const index = podIndexFor(ctx.pods);
   /** The index's nodes sorted, kept until a node gains its first pod or loses its last (a pass every 20 s sorted 5,000 names). */
@@ -37,7 +39,7 @@ export function podGcController(ctx: ControllerContext): Controller {
     const name = pod.metadata.name;
     if (deleting.has(name)) return;
     deleting.add(name);
-    proc.call(
+    client.call(
       `${ACTOR}/delete`,
       CONTROLLER_REQUEST_TIMEOUT_MS,
       (s) => s.deletePod(name, { gracePeriodSeconds: 0, uid: pod.metadata.uid, reason: 'pod-gc' }, ACTOR),
@@ -76,7 +78,7 @@ export function podGcController(ctx: ControllerContext): Controller {
       }
       if (now < due) continue;
       // discoverDeletedNodes: confirm with the API server that the node is really gone.
-      proc.call(
+      client.call(
         `${ACTOR}/get-node`,
         CONTROLLER_REQUEST_TIMEOUT_MS,
         (s) => s.getNode(nodeName),

@@ -18,6 +18,7 @@ import type { ApiResult } from '../apiserver/store.js';
 import { podIndexFor } from '../apiserver/pods-by-node.js';
 import { matchingTolerations } from '../../k8s/tolerations.js';
 import { minTolerationMs, noExecuteTaints } from '../nodelifecycle/nlc-taints.js';
+import { controllerClient } from '../controllermanager/client.js';
 import {
   CONTROLLER_REQUEST_TIMEOUT_MS,
   type Controller,
@@ -189,6 +190,7 @@ export function taintEvictionController(ctx: ControllerContext): Controller {
   }
   const index = podIndexFor(pods);
   const t = CONTROLLER_REQUEST_TIMEOUT_MS;
+  const client = controllerClient(proc, TEC_ACTOR, ctx.config);
   const env: TecEnv = {
     now: () => proc.now(),
     after: (delayMs, fn) => {
@@ -197,7 +199,7 @@ export function taintEvictionController(ctx: ControllerContext): Controller {
     },
     podsOnNode: (name) => index.podsOn(name),
     evict: (podName, done) => {
-      proc.call<Pod>(
+      client.call<Pod>(
         'tec/disruption-target',
         t,
         (s) =>
@@ -220,7 +222,7 @@ export function taintEvictionController(ctx: ControllerContext): Controller {
           ),
         (r) => {
           if (!r.ok) return done(false);
-          proc.call<unknown>(
+          client.call<unknown>(
             'tec/delete-pod',
             t,
             (s) => s.deletePod(podName, { reason: 'taint-eviction' }, TEC_ACTOR) as ApiResult<unknown>,

@@ -15,6 +15,7 @@ import { type Pod, isPodActive } from '../../k8s/objects.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import { UidSlots, UidTable } from '../apiserver/uid-table.js';
 import { CONTROLLER_REQUEST_TIMEOUT_MS, type ControllerContext } from '../controllermanager/controller.js';
+import { type ControllerClient, controllerClient } from '../controllermanager/client.js';
 import { type PdbStatus, pdbStatus } from './disruption.js';
 
 export const EXPECTATIONS_TIMEOUT_MS = 5 * 60_000;
@@ -23,6 +24,16 @@ export const RECONCILE_DELAY_MS = 1;
 
 /** What the trace already says each workload wants, per run (keyed by the run's trace recorder), so a new leader does not repeat it. */
 const desiredSeen = new WeakMap<object, Map<string, number>>();
+
+/**
+ * Per run (keyed like desiredSeen), how many of each workload's initial pods are still to be created
+ * without waiting for the client's tokens. A run starts from a cluster that has been running: the pods the
+ * workload controllers create as the run begins stand for pods that existed before t = 0, so their
+ * creation does not queue behind the controller's rate limit (5,000 replicas would take over four minutes
+ * at 20 QPS). Every later creation (replacements, scale-ups, DaemonSet pods of new nodes) waits for its
+ * token. docs/fidelity.md#client-rate-limits.
+ */
+const initialCreates = new WeakMap<object, Map<string, number>>();
 
 export interface WorkloadPods {
   /** Every pod object of the workload the informer holds, by name. */
@@ -58,6 +69,8 @@ export class WorkloadSync {
   private readonly sorted: WorkloadSpec[];
   private readonly position = new Map<string, number>();
   private readonly dirty: Uint8Array;
+  /** The controller's own API client and its token bucket (controllermanager/client.ts). */
+  private readonly client: ControllerClient;
   private readonly draining: number[] = [];
   private drainPending = false;
   private started = false;
@@ -69,6 +82,7 @@ export class WorkloadSync {
     private readonly opts: WorkloadSyncOptions,
   ) {
     this.syncLabel = `${opts.actor}/sync`;
+    this.client = controllerClient(ctx.proc, opts.actor, ctx.config);
     this.workloads = ctx.workloads.filter((w) => w.kind === opts.kind);
     this.sorted = [...this.workloads].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     this.sorted.forEach((w, i) => this.position.set(w.id, i));
@@ -125,6 +139,11 @@ export class WorkloadSync {
     let seen = desiredSeen.get(trace);
     if (!seen) desiredSeen.set(trace, (seen = new Map()));
     if (seen.get(w.id) === desired) return;
+    if (!seen.has(w.id)) {
+      let initial = initialCreates.get(trace);
+      if (!initial) initialCreates.set(trace, (initial = new Map()));
+      initial.set(w.id, desired);
+    }
     seen.set(w.id, desired);
     trace.emit('workload.desired.changed', { workload: w.id, desired });
   }
@@ -174,7 +193,8 @@ export class WorkloadSync {
       let failed = false;
       for (let k = 0; k < take; k++) {
         const pod = make(next++);
-        this.call(
+        (this.takeInitialCreate(w.id) ? this.callNow : this.call).call(
+          this,
           'create',
           (s) => s.create(pod, this.opts.actor),
           (r) => {
@@ -215,8 +235,22 @@ export class WorkloadSync {
     }
   }
 
-  private call<T>(label: string, op: (s: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void): void {
+  /** Whether one of the workload's initial pods is still to be created (then it takes no token). */
+  private takeInitialCreate(id: string): boolean {
+    const initial = initialCreates.get(this.ctx.proc.ctx.trace);
+    const left = initial?.get(id) ?? 0;
+    if (left <= 0) return false;
+    initial!.set(id, left - 1);
+    return true;
+  }
+
+  /** A call that does not wait for the client's token (the run's initial pods, see initialCreates). */
+  private callNow<T>(label: string, op: (s: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void): void {
     this.ctx.proc.call(`${this.opts.actor}/${label}`, CONTROLLER_REQUEST_TIMEOUT_MS, op, done);
+  }
+
+  private call<T>(label: string, op: (s: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void): void {
+    this.client.call(`${this.opts.actor}/${label}`, CONTROLLER_REQUEST_TIMEOUT_MS, op, done);
   }
 
   // ---- internals ----
