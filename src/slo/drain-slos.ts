@@ -43,12 +43,15 @@ export function judgeDrainTime(
         ? `the drain of ${stopped.node} gave up after its ${d(stopped.timeoutMs)} timeout ("${stopped.message}") with ${stopped.remaining.length} pod${stopped.remaining.length === 1 ? '' : 's'} left (${stopped.remaining.slice(0, 3).join(', ')}${stopped.remaining.length > 3 ? ', ...' : ''})`
         : `the drain of ${stopped.node} failed: ${stopped.message}`
       : `the drain was still running when the run ended at ${d(runEndMs)}`;
-    const nodes = missing.length === 1 ? missing[0] : `${missing.length} of ${fault.targets.length} nodes`;
+    const summary =
+      fault.targets.length === 1
+        ? `${missing[0]} was not drained`
+        : `${fault.targets.length - missing.length} of ${fault.targets.length} nodes drained`;
     const left = stopped?.type === 'node.drain.timedout' ? stopped.remaining : [];
     const blocked = refusalsOf(events, fault.atMs, stopped?.atMs ?? runEndMs, left);
     return {
       measuredMs: null,
-      message: `${nodes} never drained: ${why}${blocked}; bound ${d(slo.maxMs)}`,
+      message: `${summary}: ${why}${blocked}${unreached(events, fault, slo.after, missing, stopped)}; bound ${d(slo.maxMs)}`,
       violation: stopped && stopped.atMs < bound.atMs ? { atMs: stopped.atMs, by: stopped as TraceEvent } : bound,
     };
   }
@@ -67,6 +70,28 @@ export function judgeDrainTime(
         : `the drain took ${d(measuredMs)} (${what.replace(' was drained', '').replace(' were drained', '')}), over the ${d(slo.maxMs)} bound`,
     violation: bound,
   };
+}
+
+/**
+ * The nodes the drain never began (kubectl drains them one after the other and stops at the first that
+ * fails or times out), as a clause for the message; '' when there are none.
+ */
+function unreached(
+  events: readonly TraceEvent[],
+  fault: Ev<'fault.started'>,
+  faultName: string,
+  missing: readonly string[],
+  stopped: Ev<'node.drain.timedout'> | Ev<'node.drain.failed'> | undefined,
+): string {
+  const begun = new Set<string>();
+  for (const e of events)
+    if (e.atMs >= fault.atMs && e.type === 'node.drain.started' && e.fault === faultName) begun.add(e.node);
+  const never = missing.filter((n) => !begun.has(n) && n !== stopped?.node);
+  if (never.length === 0) return '';
+  const list = `${never.slice(0, 3).join(', ')}${never.length > 3 ? `, ... (${never.length} nodes)` : ''}`;
+  return stopped
+    ? `; kubectl stopped there, so ${list} ${never.length === 1 ? 'was' : 'were'} never drained`
+    : `; ${list} ${never.length === 1 ? 'was' : 'were'} not reached yet`;
 }
 
 export function judgeBlockedEvictions(

@@ -41,7 +41,14 @@ describe('drain-time', () => {
     const r = judge({ ...slo, maxMs: 300_000 }, [started, timedOut]);
     expect(r).toEqual(expect.objectContaining({ passed: false, measuredMs: null, violatedAtMs: 180_000 }));
     expect(r.message).toBe(
-      '2 of 2 nodes never drained: the drain of n1 gave up after its 2m timeout ("drain did not complete within 2m0s") with 1 pod left (web-1); bound 5m',
+      '0 of 2 nodes drained: the drain of n1 gave up after its 2m timeout ("drain did not complete within 2m0s") with 1 pod left (web-1); kubectl stopped there, so n2 was never drained; bound 5m',
+    );
+  });
+  it('tells the node still draining at the end from the nodes the drain had not reached', () => {
+    const r = judge(slo, [started, { atMs: 61_000, type: 'node.drain.started', node: 'n1', fault: 'drain', pods: 2 }]);
+    expect(r).toEqual(expect.objectContaining({ passed: false, measuredMs: null }));
+    expect(r.message).toBe(
+      '0 of 2 nodes drained: the drain was still running when the run ended at 10m; n2 was not reached yet; bound 2m',
     );
   });
   it('says which PodDisruptionBudget refused the evictions of the pods left, and what it allowed', () => {
@@ -67,7 +74,7 @@ describe('drain-time', () => {
       refused(190_000, 'web-1'), // after the drain gave up
     ]);
     expect(r.message).toBe(
-      '2 of 2 nodes never drained: the drain of n1 gave up after its 2m timeout ("drain did not complete within 2m0s") with 1 pod left (web-1): their evictions were refused 2 times (429) by PodDisruptionBudget web, which allowed no disruption (3 healthy, 3 needed); bound 5m',
+      '0 of 2 nodes drained: the drain of n1 gave up after its 2m timeout ("drain did not complete within 2m0s") with 1 pod left (web-1): their evictions were refused 2 times (429) by PodDisruptionBudget web, which allowed no disruption (3 healthy, 3 needed); kubectl stopped there, so n2 was never drained; bound 5m',
     );
   });
 });
