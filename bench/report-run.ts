@@ -1,6 +1,6 @@
 // One end-to-end run in a process of its own (started by scale-bench.ts), as `hasim run` does it:
 // simulate, judge, then write events.jsonl, summary.json and every report file, and render the terminal
-// summary. `node report-run.js <nodes> <pods> <deployments> [out-dir]` prints its figures as one JSON
+// summary, with the CPU time of each part. `node report-run.js <nodes> <pods> <deployments> [out-dir]` prints its figures as one JSON
 // object; with out-dir the files are kept there (to look at them), else written to a temporary folder.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,12 @@ export interface ReportRunFigures {
   wallS: number;
   simulateS: number;
   reportsS: number;
+  /** CPU seconds (user + system) of the whole run, the simulation and the reports: they move less with load than wall. */
+  cpuS: number;
+  simulateCpuS: number;
+  reportsCpuS: number;
+  /** CPU seconds of each part of the reports, in the order they are made. */
+  reportPartsCpuS: Record<string, number>;
   peakRssMiB: number;
   /** File sizes in bytes. */
   sizes: Record<string, number>;
@@ -28,17 +34,34 @@ const keep = process.argv[5];
 const scenario = scaleScenario(nodes, pods, deployments);
 const dir = keep ?? mkdtempSync(join(tmpdir(), 'hasim-bench-'));
 mkdirSync(dir, { recursive: true });
+const cpuS = (from?: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(from);
+  return (c.user + c.system) / 1e6;
+};
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 const { summary, events } = runScenario(scenario, { wallClockMs: () => performance.now() });
 const t1 = performance.now();
-const files: Record<string, string> = {
-  'events.jsonl': toJsonl(events),
-  'summary.json': JSON.stringify(summary, null, 2) + '\n',
-  ...renderReports(summary, events),
+const c1 = process.cpuUsage();
+const parts: Record<string, number> = {};
+/** Times one part of the reports in CPU seconds. */
+const part = <T>(name: string, make: () => T): T => {
+  const c = process.cpuUsage();
+  const out = make();
+  parts[name] = cpuS(c);
+  return out;
 };
-for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-const text = renderTextSummary(summary, { color: false, reportDir: dir, events });
+const files: Record<string, string> = {
+  'events.jsonl': part('events.jsonl', () => toJsonl(events)),
+  'summary.json': part('summary.json', () => JSON.stringify(summary, null, 2) + '\n'),
+  ...part('timeline, report.html, report.md, junit.xml', () => renderReports(summary, events)),
+};
+part('writing the files', () => {
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+});
+const text = part('terminal summary', () => renderTextSummary(summary, { color: false, reportDir: dir, events }));
 const t2 = performance.now();
+const c2 = process.cpuUsage(c1);
 const sizes: Record<string, number> = {};
 for (const name of Object.keys(files)) sizes[name] = statSync(join(dir, name)).size;
 if (!keep) rmSync(dir, { recursive: true, force: true });
@@ -49,6 +72,10 @@ const figures: ReportRunFigures = {
   wallS: (t2 - t0) / 1000,
   simulateS: (t1 - t0) / 1000,
   reportsS: (t2 - t1) / 1000,
+  cpuS: cpuS(c0),
+  simulateCpuS: (c1.user + c1.system - c0.user - c0.system) / 1e6,
+  reportsCpuS: (c2.user + c2.system) / 1e6,
+  reportPartsCpuS: parts,
   peakRssMiB: process.resourceUsage().maxRSS / 1024,
   sizes,
   summaryLines: text.split('\n').length - 1,

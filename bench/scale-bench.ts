@@ -64,6 +64,13 @@ function reportBench(): void {
     `  wall ${f.wallS.toFixed(1)} s (target < 25 s: ${met(f.wallS < 25)}): simulate ${f.simulateS.toFixed(1)} s, reports ${f.reportsS.toFixed(1)} s`,
   );
   console.log(
+    `  CPU ${f.cpuS.toFixed(1)} s: simulate ${f.simulateCpuS.toFixed(1)} s, reports ${f.reportsCpuS.toFixed(1)} s (${Object.entries(
+      f.reportPartsCpuS,
+    )
+      .map(([name, s]) => `${name} ${s.toFixed(1)} s`)
+      .join(', ')})`,
+  );
+  console.log(
     `  peak memory (resident) ${f.peakRssMiB.toFixed(0)} MiB (target < 2048 MiB: ${met(f.peakRssMiB < 2048)})`,
   );
   console.log(

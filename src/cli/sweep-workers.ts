@@ -1,6 +1,8 @@
-// Spreads the runs of a sweep over worker threads. Each worker gets the scenario text and the --set
-// list of every grid point, then one job at a time: an idle worker gets the next job, so a slow grid
-// point does not leave the other workers idle. Results come back in completion order and are returned
+// Spreads the runs of a sweep over worker threads. Each worker is started once and gets the scenario
+// text and the --set list of every grid point, then jobs as it finishes them: it always holds
+// JOBS_AHEAD_PER_WORKER of them (one running, the rest queued in its message port), so it never waits
+// for the main thread between two runs, and a slow grid point still does not leave the other workers
+// idle while jobs remain. Results come back in completion order and are returned
 // sorted by job index, so nothing downstream sees how many workers there were or who finished first.
 import { Worker } from 'node:worker_threads';
 import { WORKER_YOUNG_GENERATION_MIB } from './heap.js';
@@ -36,6 +38,14 @@ export type ExecuteOutcome =
 
 const WORKER_URL = new URL('./sweep-worker.js', import.meta.url);
 
+/**
+ * Jobs each worker holds at once. With one, a worker sat idle from posting a result until the main
+ * thread (busy with the other worker's result, the progress line, or another process on the core)
+ * posted the next job; with two, the next job is already queued in its port. More would only leave
+ * jobs queued behind a slow worker at the end of the sweep.
+ */
+export const JOBS_AHEAD_PER_WORKER = 2;
+
 export function executeSweep(opts: ExecuteOptions): Promise<ExecuteOutcome> {
   const { jobs } = opts;
   const count = Math.max(1, Math.min(opts.workers, jobs.length));
@@ -55,13 +65,17 @@ export function executeSweep(opts: ExecuteOptions): Promise<ExecuteOutcome> {
     };
     if (jobs.length === 0) return finish({ ok: true, records });
 
-    const inFlight = new Map<Worker, SweepJob>();
+    /** Each worker's jobs, in the order it runs them: the first is running. */
+    const inFlight = new Map<Worker, SweepJob[]>();
     const feed = (w: Worker): void => {
-      if (next < jobs.length) {
+      const mine = inFlight.get(w) ?? [];
+      inFlight.set(w, mine);
+      while (mine.length < JOBS_AHEAD_PER_WORKER && next < jobs.length) {
         const job = jobs[next++];
-        inFlight.set(w, job);
+        mine.push(job);
         w.postMessage(job);
-      } else {
+      }
+      if (mine.length === 0) {
         inFlight.delete(w);
         if (inFlight.size === 0) finish({ ok: true, records });
       }
@@ -83,20 +97,21 @@ export function executeSweep(opts: ExecuteOptions): Promise<ExecuteOutcome> {
         if (settled) return;
         if (reply.kind !== 'done')
           return finish({ ok: false, kind: reply.kind, job: reply.job, message: reply.message });
+        inFlight.get(w)?.shift();
         records.push(reply.record);
         if (!reply.record.passed) failed++;
         opts.onProgress?.(records.length, failed);
         feed(w);
       });
       w.on('error', (err) =>
-        finish({ ok: false, kind: 'error', job: inFlight.get(w), message: err.stack ?? err.message }),
+        finish({ ok: false, kind: 'error', job: inFlight.get(w)?.[0], message: err.stack ?? err.message }),
       );
       w.on('exit', (code) => {
         if (!settled)
           finish({
             ok: false,
             kind: 'error',
-            job: inFlight.get(w),
+            job: inFlight.get(w)?.[0],
             message: `a sweep worker exited unexpectedly (code ${code})`,
           });
       });

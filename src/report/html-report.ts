@@ -49,29 +49,11 @@ code, .log { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospa
 
 /** The HTML report as one string. */
 export function renderHtmlReport(summary: RunSummary, events: readonly TraceEvent[], timelineSvg?: string): string {
-  const failed = summary.slos.filter((s) => !s.passed);
-  const verdict = summary.passed
-    ? `✔ Passed: all ${summary.slos.length} SLOs held`
-    : `✘ Failed: ${failed.length} of ${summary.slos.length} SLOs violated (${failed.map((s) => s.name).join(', ')})`;
   const svg = timelineSvg ?? renderTimelineSvg(summary, events);
-  const log = milestones(events);
-
   const sloRows = sloRowsHtml(summary, events);
-  const faultRows = summary.faults
-    .map(
-      (f) =>
-        `<tr><td>${esc(f.name)}</td><td><code>${esc(f.type)}</code></td><td class="num">${formatClock(f.startMs)}</td><td class="num">${f.endMs === null ? 'end of run' : formatClock(f.endMs)}</td><td>${esc(targetsText(f.targets))}</td></tr>`,
-    )
-    .join('\n');
-  const workloadRows = summary.workloads
-    .map(
-      (w) =>
-        `<tr><td>${esc(w.workload)}</td><td class="num">${w.desired}</td><td class="num">${w.minReady}</td><td class="num">${w.recoveredAtMs === null ? '—' : formatClock(w.recoveredAtMs)}</td></tr>`,
-    )
-    .join('\n');
-  const logLines = log
-    .map((m) => `<span class="t">${formatClock(m.atMs)}</span> <span class="${m.kind}">${esc(m.text)}</span>`)
-    .join('\n');
+  const faultRows = faultRowsHtml(summary);
+  const workloadRows = workloadRowsHtml(summary);
+  const logLines = milestoneLogHtml(events);
 
   return `<!doctype html>
 <html lang="en">
@@ -86,7 +68,7 @@ export function renderHtmlReport(summary: RunSummary, events: readonly TraceEven
 <h1>hasim: ${esc(summary.scenario)}</h1>
 ${summary.description ? `<p class="desc">${esc(summary.description)}</p>` : ''}
 <div class="meta">seed ${esc(summary.seed)} · Kubernetes ${esc(summary.kubernetesVersion)} · ${esc(formatDuration(summary.durationMs))} simulated · ${summary.stats.events.toLocaleString('en-US')} events · ${esc(formatDuration(summary.stats.wallMs))} wall time</div>
-<div class="banner ${summary.passed ? 'pass' : 'fail'}">${esc(verdict)}</div>
+<div class="banner ${summary.passed ? 'pass' : 'fail'}">${esc(verdictText(summary))}</div>
 <h2>SLOs</h2>
 <table>
 <thead><tr><th>SLO</th><th>type</th><th>measured</th><th>bound</th><th>result</th><th>what happened</th></tr></thead>
@@ -123,6 +105,39 @@ ${summary.passed ? '' : `<h2>Reproduce</h2>\n<pre class="log">${esc(summary.repr
 </body>
 </html>
 `;
+}
+
+/** The banner: passed, or which SLOs failed. */
+function verdictText(summary: RunSummary): string {
+  const failed = summary.slos.filter((s) => !s.passed);
+  return summary.passed
+    ? `✔ Passed: all ${summary.slos.length} SLOs held`
+    : `✘ Failed: ${failed.length} of ${summary.slos.length} SLOs violated (${failed.map((s) => s.name).join(', ')})`;
+}
+
+function faultRowsHtml(summary: RunSummary): string {
+  return summary.faults
+    .map(
+      (f) =>
+        `<tr><td>${esc(f.name)}</td><td><code>${esc(f.type)}</code></td><td class="num">${formatClock(f.startMs)}</td><td class="num">${f.endMs === null ? 'end of run' : formatClock(f.endMs)}</td><td>${esc(targetsText(f.targets))}</td></tr>`,
+    )
+    .join('\n');
+}
+
+function workloadRowsHtml(summary: RunSummary): string {
+  return summary.workloads
+    .map(
+      (w) =>
+        `<tr><td>${esc(w.workload)}</td><td class="num">${w.desired}</td><td class="num">${w.minReady}</td><td class="num">${w.recoveredAtMs === null ? '—' : formatClock(w.recoveredAtMs)}</td></tr>`,
+    )
+    .join('\n');
+}
+
+/** The milestones as lines of the log block, each with its time and a class for its kind. */
+function milestoneLogHtml(events: readonly TraceEvent[]): string {
+  return milestones(events)
+    .map((m) => `<span class="t">${formatClock(m.atMs)}</span> <span class="${m.kind}">${esc(m.text)}</span>`)
+    .join('\n');
 }
 
 function sloRowsHtml(summary: RunSummary, events: readonly TraceEvent[]): string {

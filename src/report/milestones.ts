@@ -45,140 +45,38 @@ export function milestones(events: readonly TraceEvent[]): Milestone[] {
   return list;
 }
 
-function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
-  const done: Group[] = [];
-  const open = new Map<string, Group>();
-  const podNode = new Map<string, string>();
-  const add = (
-    key: string,
-    e: TraceEvent,
-    kind: MilestoneKind,
-    subject: string,
-    render: (subjects: string[]) => string,
-  ): void => {
-    const g = open.get(key);
+/** The open and finished groups of the milestones being built, and where each pod was bound. */
+class MilestoneGroups {
+  readonly done: Group[] = [];
+  private readonly open = new Map<string, Group>();
+  readonly podNode = new Map<string, string>();
+
+  /** Adds subject to the open group of key, or opens a new group if that one is older than GROUP_WINDOW_MS. */
+  add(key: string, e: TraceEvent, kind: MilestoneKind, subject: string, render: (subjects: string[]) => string): void {
+    const g = this.open.get(key);
     if (g && e.atMs - g.lastMs <= GROUP_WINDOW_MS) {
       g.subjects.push(subject);
       g.lastMs = e.atMs;
       return;
     }
     const ng: Group = { atMs: e.atMs, lastMs: e.atMs, kind, subjects: [subject], render };
-    open.set(key, ng);
-    done.push(ng);
-  };
-  const single = (e: TraceEvent, kind: MilestoneKind, text: string): void => {
-    done.push({ atMs: e.atMs, lastMs: e.atMs, kind, subjects: [text], render: (s) => s[0] });
-  };
-
-  for (const e of events) {
-    switch (e.type) {
-      case 'fault.started':
-        single(
-          e,
-          'fault',
-          `fault ${e.fault} (${e.faultType}) started` + (e.targets.length ? `: ${nameList(e.targets, 4)}` : ''),
-        );
-        break;
-      case 'fault.ended':
-        single(e, 'fault', `fault ${e.fault} ended`);
-        break;
-      case 'node.ready.changed': {
-        if (e.from === 'None') break; // registration at start-up is not news
-        const change = `${STATUS_WORD[e.from]} → ${STATUS_WORD[e.to]} (${e.by})`;
-        add(`node|${e.from}|${e.to}|${e.by}`, e, 'node', e.node, (s) =>
-          s.length === 1 ? `${s[0]} ${change}` : `${s.length} nodes ${change}: ${nameList(s, 3)}`,
-        );
-        break;
-      }
-      case 'node.taint.added':
-      case 'node.taint.removed':
-        if (e.effect !== 'NoExecute') break;
-        add(`${e.type}|${e.key}`, e, 'taint', e.node, (s) => {
-          const verb = e.type === 'node.taint.added' ? 'tainted' : 'untainted';
-          return s.length === 1
-            ? `${s[0]} ${verb} ${e.key}:NoExecute`
-            : `${s.length} nodes ${verb} ${e.key}:NoExecute: ${nameList(s, 3)}`;
-        });
-        break;
-      case 'zone.state.changed':
-        if (e.from === 'Initial') break;
-        single(e, 'zone', `zone ${e.zone} ${e.from} → ${e.to}`);
-        break;
-      case 'leader.acquired':
-        single(e, 'leader', `${e.component}: ${e.instance} became leader`);
-        break;
-      case 'leader.lost':
-        single(e, 'leader', `${e.component}: ${e.instance} lost leadership`);
-        break;
-      case 'component.stopped':
-      case 'component.started':
-        // kube-apiserver and etcd members going down is why nothing else may react: always news.
-        // (Controller-manager and scheduler changes show through their leader events.)
-        if (e.component === 'kube-apiserver' || e.component === 'etcd') {
-          const verb = e.type === 'component.stopped' ? 'stopped' : 'started';
-          add(`${e.type}/${e.component}`, e, 'leader', e.instance, (xs) => `${e.component} ${nameList(xs, 4)} ${verb}`);
-        }
-        break;
-      case 'pod.scheduled':
-        podNode.set(e.pod, e.node);
-        break;
-      case 'node.unschedulable.changed': {
-        const verb = e.unschedulable ? 'cordoned' : 'uncordoned';
-        add(`${e.type}|${verb}`, e, 'drain', e.node, (s) =>
-          s.length === 1 ? `${s[0]} ${verb} (${e.by})` : `${s.length} nodes ${verb} (${e.by}): ${nameList(s, 3)}`,
-        );
-        break;
-      }
-      case 'node.drain.started':
-        single(e, 'drain', `drain of ${e.node} started: ${e.pods} pod${e.pods === 1 ? '' : 's'} to evict`);
-        break;
-      case 'node.drain.finished':
-        single(e, 'drain', `drain of ${e.node} finished: ${e.evicted} pod${e.evicted === 1 ? '' : 's'} evicted`);
-        break;
-      case 'node.drain.timedout':
-        single(
-          e,
-          'drain',
-          `drain of ${e.node} gave up: ${e.message}, ${e.remaining.length} pod${e.remaining.length === 1 ? '' : 's'} left (${nameList(e.remaining, 3)})`,
-        );
-        break;
-      case 'node.drain.failed':
-        single(e, 'drain', `drain of ${e.node} failed: ${e.message}`);
-        break;
-      case 'pod.eviction.refused':
-        add(`${e.type}|${e.pdb}|${e.code}`, e, 'drain', e.pod, (s) => {
-          const pods = [...new Set(s)];
-          return `${s.length === 1 ? 'eviction' : `${s.length} evictions`} of ${nameList(pods, 3)} refused (${e.code}) by PodDisruptionBudget ${e.pdb}`;
-        });
-        break;
-      case 'node.shutdown.started':
-        single(
-          e,
-          'node',
-          `${e.node} graceful shutdown started (shutdownGracePeriod ${formatDuration(e.shutdownGracePeriodMs)})`,
-        );
-        break;
-      case 'pod.failed':
-        add(`${e.type}|${e.node}|${e.reason}`, e, 'eviction', e.pod, (s) =>
-          s.length === 1
-            ? `pod ${s[0]} on ${e.node} Failed (${e.reason})`
-            : `${s.length} pods on ${e.node} Failed (${e.reason}): ${nameList(s, 3)}`,
-        );
-        break;
-      case 'pod.deleted': {
-        const node = podNode.get(e.pod) ?? '';
-        add(`pod.deleted|${e.reason}`, e, 'eviction', `${e.pod}|${node}`, (s) => {
-          const pods = s.map((x) => x.split('|')[0]);
-          const nodes = [...new Set(s.map((x) => x.split('|')[1]).filter(Boolean))];
-          const where = nodes.length === 0 ? '' : nodes.length === 1 ? ` on ${nodes[0]}` : ` on ${nodes.length} nodes`;
-          return pods.length === 1
-            ? `pod ${pods[0]}${where} deleted (${e.reason})`
-            : `${pods.length} pods${where} deleted (${e.reason}): ${nameList(pods, 3)}`;
-        });
-        break;
-      }
-    }
+    this.open.set(key, ng);
+    this.done.push(ng);
   }
+
+  /** A line of its own, never folded. */
+  single(e: TraceEvent, kind: MilestoneKind, text: string): void {
+    this.done.push({ atMs: e.atMs, lastMs: e.atMs, kind, subjects: [text], render: (s) => s[0] });
+  }
+}
+
+function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
+  const c = new MilestoneGroups();
+  for (const e of events) {
+    clusterMilestone(c, e);
+    workloadEventMilestone(c, e);
+  }
+  const done = c.done;
   done.push(...foldWorkloadMilestones(workloadMilestones(events)));
   for (const m of serviceMilestones(events))
     done.push({ atMs: m.atMs, lastMs: m.atMs, kind: 'service', subjects: [m.text], render: (s) => s[0] });
@@ -187,6 +85,123 @@ function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
     .map((g, i) => ({ m: toMilestone(g), i }))
     .sort((a, b) => a.m.atMs - b.m.atMs || a.i - b.i)
     .map((x) => x.m);
+}
+
+/** Faults, node conditions and taints, zones, leaders and control-plane members. */
+function clusterMilestone(c: MilestoneGroups, e: TraceEvent): void {
+  switch (e.type) {
+    case 'fault.started':
+      c.single(
+        e,
+        'fault',
+        `fault ${e.fault} (${e.faultType}) started` + (e.targets.length ? `: ${nameList(e.targets, 4)}` : ''),
+      );
+      break;
+    case 'fault.ended':
+      c.single(e, 'fault', `fault ${e.fault} ended`);
+      break;
+    case 'node.ready.changed': {
+      if (e.from === 'None') break; // registration at start-up is not news
+      const change = `${STATUS_WORD[e.from]} → ${STATUS_WORD[e.to]} (${e.by})`;
+      c.add(`node|${e.from}|${e.to}|${e.by}`, e, 'node', e.node, (s) =>
+        s.length === 1 ? `${s[0]} ${change}` : `${s.length} nodes ${change}: ${nameList(s, 3)}`,
+      );
+      break;
+    }
+    case 'node.taint.added':
+    case 'node.taint.removed':
+      if (e.effect !== 'NoExecute') break;
+      c.add(`${e.type}|${e.key}`, e, 'taint', e.node, (s) => {
+        const verb = e.type === 'node.taint.added' ? 'tainted' : 'untainted';
+        return s.length === 1
+          ? `${s[0]} ${verb} ${e.key}:NoExecute`
+          : `${s.length} nodes ${verb} ${e.key}:NoExecute: ${nameList(s, 3)}`;
+      });
+      break;
+    case 'zone.state.changed':
+      if (e.from === 'Initial') break;
+      c.single(e, 'zone', `zone ${e.zone} ${e.from} → ${e.to}`);
+      break;
+    case 'leader.acquired':
+      c.single(e, 'leader', `${e.component}: ${e.instance} became leader`);
+      break;
+    case 'leader.lost':
+      c.single(e, 'leader', `${e.component}: ${e.instance} lost leadership`);
+      break;
+    case 'component.stopped':
+    case 'component.started':
+      // kube-apiserver and etcd members going down is why nothing else may react: always news.
+      // (Controller-manager and scheduler changes show through their leader events.)
+      if (e.component === 'kube-apiserver' || e.component === 'etcd') {
+        const verb = e.type === 'component.stopped' ? 'stopped' : 'started';
+        c.add(`${e.type}/${e.component}`, e, 'leader', e.instance, (xs) => `${e.component} ${nameList(xs, 4)} ${verb}`);
+      }
+      break;
+  }
+}
+
+/** Pods, drains, cordons and evictions. */
+function workloadEventMilestone(c: MilestoneGroups, e: TraceEvent): void {
+  switch (e.type) {
+    case 'pod.scheduled':
+      c.podNode.set(e.pod, e.node);
+      break;
+    case 'node.unschedulable.changed': {
+      const verb = e.unschedulable ? 'cordoned' : 'uncordoned';
+      c.add(`${e.type}|${verb}`, e, 'drain', e.node, (s) =>
+        s.length === 1 ? `${s[0]} ${verb} (${e.by})` : `${s.length} nodes ${verb} (${e.by}): ${nameList(s, 3)}`,
+      );
+      break;
+    }
+    case 'node.drain.started':
+      c.single(e, 'drain', `drain of ${e.node} started: ${e.pods} pod${e.pods === 1 ? '' : 's'} to evict`);
+      break;
+    case 'node.drain.finished':
+      c.single(e, 'drain', `drain of ${e.node} finished: ${e.evicted} pod${e.evicted === 1 ? '' : 's'} evicted`);
+      break;
+    case 'node.drain.timedout':
+      c.single(
+        e,
+        'drain',
+        `drain of ${e.node} gave up: ${e.message}, ${e.remaining.length} pod${e.remaining.length === 1 ? '' : 's'} left (${nameList(e.remaining, 3)})`,
+      );
+      break;
+    case 'node.drain.failed':
+      c.single(e, 'drain', `drain of ${e.node} failed: ${e.message}`);
+      break;
+    case 'pod.eviction.refused':
+      c.add(`${e.type}|${e.pdb}|${e.code}`, e, 'drain', e.pod, (s) => {
+        const pods = [...new Set(s)];
+        return `${s.length === 1 ? 'eviction' : `${s.length} evictions`} of ${nameList(pods, 3)} refused (${e.code}) by PodDisruptionBudget ${e.pdb}`;
+      });
+      break;
+    case 'node.shutdown.started':
+      c.single(
+        e,
+        'node',
+        `${e.node} graceful shutdown started (shutdownGracePeriod ${formatDuration(e.shutdownGracePeriodMs)})`,
+      );
+      break;
+    case 'pod.failed':
+      c.add(`${e.type}|${e.node}|${e.reason}`, e, 'eviction', e.pod, (s) =>
+        s.length === 1
+          ? `pod ${s[0]} on ${e.node} Failed (${e.reason})`
+          : `${s.length} pods on ${e.node} Failed (${e.reason}): ${nameList(s, 3)}`,
+      );
+      break;
+    case 'pod.deleted': {
+      const node = c.podNode.get(e.pod) ?? '';
+      c.add(`pod.deleted|${e.reason}`, e, 'eviction', `${e.pod}|${node}`, (s) => {
+        const pods = s.map((x) => x.split('|')[0]);
+        const nodes = [...new Set(s.map((x) => x.split('|')[1]).filter(Boolean))];
+        const where = nodes.length === 0 ? '' : nodes.length === 1 ? ` on ${nodes[0]}` : ` on ${nodes.length} nodes`;
+        return pods.length === 1
+          ? `pod ${pods[0]}${where} deleted (${e.reason})`
+          : `${pods.length} pods${where} deleted (${e.reason}): ${nameList(pods, 3)}`;
+      });
+      break;
+    }
+  }
 }
 
 /** Drops below desired and recoveries of each workload, after its initial rollout. */

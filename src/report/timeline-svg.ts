@@ -67,25 +67,77 @@ interface NodeInfo {
   noSchedule: Span[];
 }
 
+/** A vertical section of lanes: where its heading goes and where each of its lanes starts. */
+interface Section<T> {
+  top: number;
+  rows: { item: T; top: number }[];
+}
+
+/** Where everything goes: the SVG height depends on it, so it is worked out before anything is drawn. */
+interface TimelineLayout {
+  endMs: number;
+  nodes: NodeInfo[];
+  collapsed: boolean;
+  nodeRow: number;
+  marks: FaultMilestone[];
+  faultLabelRows: { x: number; row: number }[];
+  faultLabelTop: number;
+  axisTop: number;
+  nodeSectionTop: number;
+  zones: { zone: string; top: number; nodes: NodeInfo[] }[];
+  workloads: Section<ReadySeries>;
+  services: Section<ReturnType<typeof serviceSeries>[number]>;
+  leaders: Section<LeaderLane>;
+  pdbs: Section<ReturnType<typeof collectPdbLanes>[number]>;
+  members: Section<MemberLane>;
+  plotBottom: number;
+  markLabels: { x: number; row: number }[];
+  marksTop: number;
+  height: number;
+}
+
 /** Renders the timeline as a standalone SVG document (well-formed XML). */
 export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEvent[]): string {
   const endMs = Math.max(summary.durationMs, events.length ? events[events.length - 1].atMs : 0, 1);
+  const d3n = new D3Node();
+  const x: Scale = d3n.d3.scaleLinear().domain([0, endMs]).range([PLOT_LEFT, PLOT_RIGHT]);
+  const lay = layoutTimeline(summary, events, endMs, x);
+
+  const svg = d3n.createSVG(WIDTH, lay.height, {
+    viewBox: `0 0 ${WIDTH} ${lay.height}`,
+    'font-family': FONT,
+    'font-size': 11,
+    role: 'img',
+    'aria-label': `hasim timeline of ${summary.scenario}`,
+    // For report.html's zoom: where the time axis lies and what it spans.
+    'data-plot-left': PLOT_LEFT,
+    'data-plot-right': PLOT_RIGHT,
+    'data-end-ms': endMs,
+  });
+  defs(svg);
+  svg.append('rect').attr('width', WIDTH).attr('height', lay.height).attr('fill', '#ffffff');
+
+  drawHeader(svg, summary);
+  drawGrid(svg, x, lay);
+  drawNodeSection(svg, x, lay);
+  drawWorkloadSection(svg, x, lay, summary, events);
+  drawControlPlaneSections(svg, x, lay);
+  drawFaultBands(svg, x, lay, summary);
+  drawMilestoneMarks(svg, x, lay);
+
+  // XMLSerializer, not outerHTML: the HTML serializer would emit entities and forms XML parsers reject.
+  const serializer: { serializeToString(node: unknown): string } = new d3n.window.XMLSerializer();
+  return serializer.serializeToString((svg as Sel).node()) + '\n';
+}
+
+/** Lays the timeline out from top to bottom. */
+function layoutTimeline(summary: RunSummary, events: readonly TraceEvent[], endMs: number, x: Scale): TimelineLayout {
   const nodes = collectNodes(events, endMs);
-  const zones = groupByZone(nodes);
   const collapsed = nodes.length > COLLAPSE_NODES_ABOVE;
   const nodeRow = nodes.length <= 12 ? NODE_ROW_FEW : NODE_ROW_MANY;
-  const series = foldWorkloads([...readySeries(events).values()], summary);
-  const leaders = collectLeaders(events, endMs);
-
-  const d3n = new D3Node();
-  const d3 = d3n.d3;
-  const x = d3.scaleLinear().domain([0, endMs]).range([PLOT_LEFT, PLOT_RIGHT]);
   const marks = mergeMarks(faultMilestones(events), x);
 
-  // Layout first (the SVG height depends on it), drawing second.
-  let y = 0;
-  const headerH = 78;
-  y += headerH;
+  let y = 78; // the header
   const faultLabelRows = placeLabels(
     summary.faults.map((f) => ({ x: x(f.startMs) + 4, text: `⚡ ${f.name} (${f.type})` })),
     PLOT_RIGHT,
@@ -97,52 +149,27 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
   y += 10;
   const nodeSectionTop = y;
   y += 18;
-  const zoneLayout: { zone: string; top: number; nodes: NodeInfo[] }[] = [];
-  for (const [zone, zn] of zones) {
+  const zones: TimelineLayout['zones'] = [];
+  for (const [zone, zn] of groupByZone(nodes)) {
     y += 16; // zone heading
-    zoneLayout.push({ zone, top: y, nodes: zn });
+    zones.push({ zone, top: y, nodes: zn });
     y += collapsed ? ZONE_ROW + 10 : zn.length * nodeRow + 4;
   }
   y += 8;
-  const workloadTop = y;
-  if (series.length) y += 18;
-  const workloadLayout = series.map((s) => {
-    const top = y + 16;
-    y = top + WORKLOAD_H + 12;
-    return { s, top };
-  });
-  const services = serviceSeries(events);
-  const serviceTop = y;
-  if (services.length) y += 18;
-  const serviceLayout = services.map((sv) => {
-    const top = y + 8;
-    y = top + SERVICE_LANE_H;
-    return { sv, top };
-  });
-  const leaderTop = y;
-  if (leaders.length) y += 18;
-  const leaderLayout = leaders.map((l) => {
-    const top = y + 14;
-    y = top + LEADER_ROW * l.slots + 8;
-    return { l, top };
-  });
-  const pdbs = collectPdbLanes(events, endMs);
-  const pdbTop = y;
-  if (pdbs.length) y += 18 + 4;
-  const pdbLayout = pdbs.map((l) => {
-    const top = y;
-    y += PDB_ROW;
-    return { l, top };
-  });
-  const members = collectMembers(events, endMs);
-  const memberTop = y;
-  if (members.length) y += 18 + 4;
-  const memberLayout = members.map((m) => {
-    const top = y;
-    y += MEMBER_ROW;
-    return { m, top };
-  });
-  if (members.length) y += 6;
+  const cursor = { y };
+  const workloads = stackSection(
+    cursor,
+    foldWorkloads([...readySeries(events).values()], summary),
+    18,
+    16,
+    () => WORKLOAD_H + 12,
+  );
+  const services = stackSection(cursor, serviceSeries(events), 18, 8, () => SERVICE_LANE_H);
+  const leaders = stackSection(cursor, collectLeaders(events, endMs), 18, 14, (l) => LEADER_ROW * l.slots + 8);
+  const pdbs = stackSection(cursor, collectPdbLanes(events, endMs), 18 + 4, 0, () => PDB_ROW);
+  const members = stackSection(cursor, collectMembers(events, endMs), 18 + 4, 0, () => MEMBER_ROW);
+  y = cursor.y;
+  if (members.rows.length) y += 6;
   const plotBottom = y;
   y += 24; // bottom axis labels
   const markLabels = placeLabels(
@@ -152,23 +179,52 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
   const markRows = Math.max(...markLabels.map((l) => l.row), -1) + 1;
   const marksTop = y + 4;
   y += markRows * 15 + 16;
-  const height = Math.ceil(y);
+  return {
+    endMs,
+    nodes,
+    collapsed,
+    nodeRow,
+    marks,
+    faultLabelRows,
+    faultLabelTop,
+    axisTop,
+    nodeSectionTop,
+    zones,
+    workloads,
+    services,
+    leaders,
+    pdbs,
+    members,
+    plotBottom,
+    markLabels,
+    marksTop,
+    height: Math.ceil(y),
+  };
+}
 
-  const svg = d3n.createSVG(WIDTH, height, {
-    viewBox: `0 0 ${WIDTH} ${height}`,
-    'font-family': FONT,
-    'font-size': 11,
-    role: 'img',
-    'aria-label': `hasim timeline of ${summary.scenario}`,
-    // For report.html's zoom: where the time axis lies and what it spans.
-    'data-plot-left': PLOT_LEFT,
-    'data-plot-right': PLOT_RIGHT,
-    'data-end-ms': endMs,
+/**
+ * Stacks a section's lanes under cursor.y: a heading of headingH when there is any lane, then each
+ * lane gapAbove below the one before, as tall as heightOf says.
+ */
+function stackSection<T>(
+  cursor: { y: number },
+  items: readonly T[],
+  headingH: number,
+  gapAbove: number,
+  heightOf: (item: T) => number,
+): Section<T> {
+  const top = cursor.y;
+  if (items.length) cursor.y += headingH;
+  const rows = items.map((item) => {
+    const rowTop = cursor.y + gapAbove;
+    cursor.y = rowTop + heightOf(item);
+    return { item, top: rowTop };
   });
-  defs(svg);
-  svg.append('rect').attr('width', WIDTH).attr('height', height).attr('fill', '#ffffff');
+  return { top, rows };
+}
 
-  // 1. Header and legend.
+/** 1. Title, seed and verdict, and the legend. */
+function drawHeader(svg: Sel, summary: RunSummary): void {
   svg
     .append('text')
     .attr('x', 16)
@@ -192,22 +248,27 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
     .attr('fill', summary.passed ? COLORS.pass : COLORS.fail)
     .text(verdict);
   legend(svg, 16, 64);
+}
 
-  // 2. Grid and axes.
+/** 2. Grid lines and the time axes above and below the plot. */
+function drawGrid(svg: Sel, x: Scale, { endMs, axisTop, plotBottom }: TimelineLayout): void {
   const ticks = timeTicks(endMs);
   const grid = svg.append('g').attr('stroke', COLORS.grid).attr('pointer-events', 'none');
   for (const t of ticks)
     grid.append('line').attr('x1', x(t)).attr('x2', x(t)).attr('y1', axisTop).attr('y2', plotBottom);
   axis(svg, ticks, x, axisTop, 'top');
   axis(svg, ticks, x, plotBottom, 'bottom');
+}
 
-  // 3. Nodes.
+/** 3. Nodes: a lane per node, or a row per zone above COLLAPSE_NODES_ABOVE nodes. */
+function drawNodeSection(svg: Sel, x: Scale, lay: TimelineLayout): void {
+  const { nodes, collapsed, nodeRow, endMs } = lay;
   sectionTitle(
     svg,
-    nodeSectionTop + 12,
+    lay.nodeSectionTop + 12,
     collapsed ? `Nodes (${nodes.length}, one row per zone: how many are in each state)` : `Nodes (${nodes.length})`,
   );
-  for (const z of zoneLayout) {
+  for (const z of lay.zones) {
     svg
       .append('text')
       .attr('x', 16)
@@ -227,37 +288,52 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
     if (collapsed) zoneRow(svg, x, z.nodes, z.top, endMs);
     else z.nodes.forEach((n, i) => nodeLane(svg, x, n, z.top + i * nodeRow, nodeRow));
   }
+}
 
-  // 4. Workloads.
-  if (series.length)
+/** 4. Workloads: Ready against desired, with the pods running and the SLO bounds. */
+function drawWorkloadSection(
+  svg: Sel,
+  x: Scale,
+  lay: TimelineLayout,
+  summary: RunSummary,
+  events: readonly TraceEvent[],
+): void {
+  const { workloads, endMs } = lay;
+  if (workloads.rows.length)
     sectionTitle(
       svg,
-      workloadTop + 12,
+      workloads.top + 12,
       'Workloads: Ready pods (line) against desired (dashed); pods actually running (dotted)',
     );
   const running = runningSeries(events);
-  for (const w of workloadLayout) workloadChart(svg, x, w.s, running.get(w.s.workload) ?? [], w.top, endMs, summary);
+  for (const w of workloads.rows)
+    workloadChart(svg, x, w.item, running.get(w.item.workload) ?? [], w.top, endMs, summary);
+}
 
-  // 4b. Services.
-  if (services.length)
-    sectionTitle(svg, serviceTop + 12, 'Services: share of requests that succeed (green) and fail (red)');
-  for (const sl of serviceLayout) serviceLane(svg, x, sl.sv, sl.top, endMs, COLORS, PLOT_LEFT);
+/** 4b-5b. Services, leader election, PodDisruptionBudgets, API servers and etcd members. */
+function drawControlPlaneSections(svg: Sel, x: Scale, lay: TimelineLayout): void {
+  const { services, leaders, pdbs, members, endMs } = lay;
+  if (services.rows.length)
+    sectionTitle(svg, services.top + 12, 'Services: share of requests that succeed (green) and fail (red)');
+  for (const sl of services.rows) serviceLane(svg, x, sl.item, sl.top, endMs, COLORS, PLOT_LEFT);
 
-  // 5. Leader election.
-  if (leaders.length) sectionTitle(svg, leaderTop + 12, 'Leader election: who leads (hatched red: no leader)');
-  for (const l of leaderLayout) leaderLane(svg, x, l.l, l.top);
+  if (leaders.rows.length) sectionTitle(svg, leaders.top + 12, 'Leader election: who leads (hatched red: no leader)');
+  for (const l of leaders.rows) leaderLane(svg, x, l.item, l.top);
 
-  // 5a. PodDisruptionBudgets that held evictions back.
-  if (pdbs.length)
-    sectionTitle(svg, pdbTop + 12, 'PodDisruptionBudgets: disruptions allowed (red: none; ticks: refused evictions)');
-  for (const p of pdbLayout) pdbLane(svg, x, p.l, p.top, PLOT_LEFT);
+  // PodDisruptionBudgets that held evictions back.
+  if (pdbs.rows.length)
+    sectionTitle(svg, pdbs.top + 12, 'PodDisruptionBudgets: disruptions allowed (red: none; ticks: refused evictions)');
+  for (const p of pdbs.rows) pdbLane(svg, x, p.item, p.top, PLOT_LEFT);
 
-  // 5b. API servers and etcd members: without them nothing else can act.
-  if (members.length)
-    sectionTitle(svg, memberTop + 12, 'API servers and etcd members that stopped during the run (dark: stopped)');
-  for (const m of memberLayout) memberLane(svg, x, m.m, m.top);
+  // API servers and etcd members: without them nothing else can act.
+  if (members.rows.length)
+    sectionTitle(svg, members.top + 12, 'API servers and etcd members that stopped during the run (dark: stopped)');
+  for (const m of members.rows) memberLane(svg, x, m.item, m.top);
+}
 
-  // 6. Fault bands over every lane, labelled above the axis.
+/** 6. Fault bands over every lane, labelled above the axis. */
+function drawFaultBands(svg: Sel, x: Scale, lay: TimelineLayout, summary: RunSummary): void {
+  const { endMs, axisTop, plotBottom, faultLabelTop, faultLabelRows } = lay;
   const bands = svg.append('g');
   // One shade for the time any fault was active: overlapping faults would darken it band on band.
   for (const span of mergeSpans(summary.faults.map((f) => ({ startMs: f.startMs, endMs: f.endMs ?? endMs })))) {
@@ -299,8 +375,10 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
         `${f.name} (${f.type}) ${formatClock(f.startMs)}–${f.endMs === null ? 'end of run' : formatClock(f.endMs)}: ${f.targets.length} target${f.targets.length === 1 ? '' : 's'} (${f.targets.slice(0, 8).join(', ')}${f.targets.length > 8 ? ', …' : ''})`,
       );
   });
+}
 
-  // 7. Milestones: a dotted line through the plot and a staggered label under the bottom axis.
+/** 7. Milestones: a dotted line through the plot and a staggered label under the bottom axis. */
+function drawMilestoneMarks(svg: Sel, x: Scale, { marks, markLabels, marksTop, axisTop }: TimelineLayout): void {
   const ms = svg.append('g');
   marks.forEach((m, i) => {
     const mx = x(m.atMs);
@@ -328,10 +406,6 @@ export function renderTimelineSvg(summary: RunSummary, events: readonly TraceEve
       .attr('fill', color)
       .text(m.label);
   });
-
-  // XMLSerializer, not outerHTML: the HTML serializer would emit entities and forms XML parsers reject.
-  const serializer: { serializeToString(node: unknown): string } = new d3n.window.XMLSerializer();
-  return serializer.serializeToString((svg as Sel).node()) + '\n';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -57,6 +57,19 @@ describe('hasim sweep', () => {
     expect(two.stdout).toMatch(/8 runs in \S+ wall \(2 workers\)/);
   });
 
+  it('gives the same sweep.json when the jobs do not divide evenly among workers that hold two jobs each', () => {
+    // 3 runs over 2 workers: the first is handed seeds 1 and 2 at once, the second seed 3 alone, and the
+    // runs finish out of order; the report is still by seed.
+    const three = hasim(['sweep', 'small.yaml', '--seeds', '3', '--workers', '2', '--out', 'three'], dir);
+    const one = hasim(['sweep', 'small.yaml', '--seeds', '3', '--workers', '1', '--out', 'one-of-three'], dir);
+    expect(three.code).toBe(0);
+    expect(one.code).toBe(0);
+    const json = readFileSync(join(dir, 'three', 'sweep.json'), 'utf8');
+    expect(readFileSync(join(dir, 'one-of-three', 'sweep.json'), 'utf8')).toBe(json);
+    expect(JSON.parse(json).points[0].results.map((r: { seed: number }) => r.seed)).toEqual([1, 2, 3]);
+    expect(three.stdout).toMatch(/3 runs in \S+ wall \(2 workers\)/);
+  });
+
   it('--grid sweeps a field: two grace periods give two points with different detection times', () => {
     const r = hasim(
       [

@@ -60,9 +60,14 @@ export function lockClientTimeoutMs(config: LeaderElectionConfig): number {
   return Math.max(1000, config.renewDeadlineMs / 2);
 }
 
-/** The record's bytes as the lock would serialise them: fixed field order, compared only for change. */
+/**
+ * The record's bytes as the lock would serialise them, compared only for change: the numbers first, each
+ * followed by a "|" that no number contains, and the holder last, so two records have the same text
+ * exactly when every field is equal. (A template, not JSON.stringify of an array: standbys compare one
+ * on every acquire attempt, and this was a sixth of the elector's time in a sweep's profile.)
+ */
 function rawRecord(r: LeaderElectionRecord): string {
-  return JSON.stringify([r.holderIdentity, r.leaseDurationSeconds, r.acquireTimeMs, r.renewTimeMs, r.leaseTransitions]);
+  return `${r.leaseDurationSeconds}|${r.acquireTimeMs}|${r.renewTimeMs}|${r.leaseTransitions}|${r.holderIdentity}`;
 }
 
 type Phase = 'idle' | 'acquiring' | 'leading' | 'releasing' | 'stopped';

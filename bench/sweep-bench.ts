@@ -1,0 +1,127 @@
+// Sweeps (issue 18): what one run of the demo costs inside a sweep worker, phase by phase, and the
+// whole `hasim sweep` with 1 and 2 worker threads. Figures are CPU time first: on a shared machine the
+// wall time of a sweep says more about the other processes than about hasim (bench/README.md#sweeps).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseScenarioText } from '../src/scenario/index.js';
+import { startRun } from '../src/runner/run-scenario.js';
+import { toRunRecord } from '../src/runner/sweep.js';
+
+const DEMO = fileURLToPath(new URL('../../scenarios/demo.yaml', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** Runs played before measuring, so that the figures are of optimised code, as most of a long sweep is. */
+const WARM_UP_RUNS = 10;
+const MEASURED_RUNS = 100;
+/** Seeds of the `hasim sweep` comparison, and how many alternated pairs of 1 and 2 workers. */
+const SWEEP_SEEDS = 200;
+const SWEEP_PAIRS = 1;
+
+export function sweepBench(): void {
+  perRunBench();
+  workersBench();
+}
+
+/** CPU milliseconds of each phase of a demo run, as a sweep worker plays it (runner/sweep-job.ts). */
+function perRunBench(): void {
+  const parsed = parseScenarioText(readFileSync(DEMO, 'utf8'), { file: DEMO });
+  if (!parsed.ok) throw new Error('scenarios/demo.yaml did not validate');
+  const scenario = parsed.scenario;
+  const phases = { setup: 0, simulate: 0, 'judge and summary': 0, record: 0 };
+  const cpuMs = (from: NodeJS.CpuUsage) => {
+    const c = process.cpuUsage(from);
+    return (c.user + c.system) / 1000;
+  };
+  for (let k = 0; k < WARM_UP_RUNS + MEASURED_RUNS; k++) {
+    const seed = k + 1;
+    const measured = k >= WARM_UP_RUNS;
+    let c = process.cpuUsage();
+    const handle = startRun(scenario, { seed, reproduce: { scenarioArg: DEMO, sets: [] } });
+    if (measured) phases.setup += cpuMs(c);
+    c = process.cpuUsage();
+    handle.advance(handle.durationMs);
+    if (measured) phases.simulate += cpuMs(c);
+    c = process.cpuUsage();
+    const { summary } = handle.finish();
+    if (measured) phases['judge and summary'] += cpuMs(c);
+    c = process.cpuUsage();
+    toRunRecord({ index: k, point: 0, seed }, summary);
+    if (measured) phases.record += cpuMs(c);
+  }
+  const total = Object.values(phases).reduce((a, b) => a + b, 0);
+  console.log(
+    `sweep: one run of the demo in a worker, CPU per run (mean of ${MEASURED_RUNS} seeds after ${WARM_UP_RUNS})`,
+  );
+  console.log(
+    `  ${(total / MEASURED_RUNS).toFixed(1)} ms: ${Object.entries(phases)
+      .map(([name, ms]) => `${name} ${(ms / MEASURED_RUNS).toFixed(1)} ms`)
+      .join(', ')}`,
+  );
+  console.log(
+    `  so 1,000 seeds are about ${(((total / MEASURED_RUNS) * 1000) / 1000).toFixed(1)} s of CPU in the workers\n`,
+  );
+}
+
+interface SweepTimes {
+  wallS: number;
+  cpuS: number;
+}
+
+/** `hasim sweep scenarios/demo.yaml` with 1 and 2 workers, alternated, timed by /usr/bin/time. */
+function workersBench(): void {
+  const times: Record<1 | 2, SweepTimes[]> = { 1: [], 2: [] };
+  for (let pair = 0; pair < SWEEP_PAIRS; pair++)
+    for (const workers of [1, 2] as const) times[workers].push(timeSweep(workers));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`sweep: hasim sweep scenarios/demo.yaml --seeds ${SWEEP_SEEDS}, ${SWEEP_PAIRS} alternated pair(s)`);
+  for (const workers of [1, 2] as const) {
+    const t = times[workers];
+    console.log(
+      `  ${workers} worker${workers === 1 ? ' ' : 's'}: CPU ${t.map((x) => x.cpuS.toFixed(1)).join(', ')} s, wall ${t.map((x) => x.wallS.toFixed(1)).join(', ')} s`,
+    );
+  }
+  const cpu1 = median(times[1].map((t) => t.cpuS));
+  const cpu2 = median(times[2].map((t) => t.cpuS));
+  // With two free cores the two workers' CPU is spread over both, so the wall time is about half of it.
+  console.log(
+    `  2 workers use ${(cpu2 / cpu1).toFixed(2)}× the CPU of 1; on two free cores that is a ${((2 * cpu1) / cpu2).toFixed(2)}× speed-up (target >= 1.8×)\n`,
+  );
+}
+
+function timeSweep(workers: 1 | 2): SweepTimes {
+  const out = mkdtempSync(join(tmpdir(), 'hasim-sweep-bench-'));
+  try {
+    // The exit code does not matter here (a seed may fail an SLO): /usr/bin/time's line ends stderr.
+    const res = spawnSync(
+      '/usr/bin/time',
+      [
+        '-f',
+        '%e %U %S',
+        process.execPath,
+        CLI,
+        'sweep',
+        DEMO,
+        '--seeds',
+        String(SWEEP_SEEDS),
+        '--workers',
+        String(workers),
+        '--out',
+        out,
+        '--quiet',
+        '--force',
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    return parseTime(res.stderr);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function parseTime(stderr: string): SweepTimes {
+  const last = stderr.trim().split('\n').pop() ?? '';
+  const [wall, user, sys] = last.split(' ').map(Number);
+  return { wallS: wall, cpuS: user + sys };
+}
