@@ -3,7 +3,15 @@
 // enforces. Each check adds problems and carries on, so one pass reports everything.
 import { controlPlaneLayout, type ControlPlaneComponent } from '../model/infra/control-plane-layout.js';
 import { tolerationProblems } from '../k8s/tolerations.js';
-import { minorVersion } from './defaults.js';
+import {
+  featureGates,
+  minorVersion,
+  NEWEST_KUBERNETES_MINOR,
+  NEWEST_KUBERNETES_VERSION,
+  OLDEST_KUBERNETES_MINOR,
+} from './defaults.js';
+import type { FeatureGates } from '../k8s/config.js';
+import type { PodAffinity } from '../k8s/scheduling.js';
 import { didYouMean, listNames } from './did-you-mean.js';
 import type { Problem } from './issues.js';
 import { DNS1123_SUBDOMAIN_MAX } from './names.js';
@@ -135,6 +143,7 @@ export function semanticChecks(
   checkNames(c);
   checkKubernetes(c);
   checkWorkloads(c);
+  checkVersionGatedFields(c);
   checkPriorities(c);
   checkSlos(c, checkFaults(c));
   return problems;
@@ -208,6 +217,22 @@ function checkKubernetes(c: CheckContext): void {
   const rawK: Raw = rawSpec.kubernetes ?? {};
   const cmPath = ['spec', 'kubernetes', 'controllerManager'];
   const minor = minorVersion(k.version);
+  const oldest = `1.${OLDEST_KUBERNETES_MINOR}`;
+  if (minor > NEWEST_KUBERNETES_MINOR) {
+    error(
+      ['spec', 'kubernetes', 'version'],
+      'unsupported-version',
+      `hasim knows Kubernetes up to ${NEWEST_KUBERNETES_VERSION}; this scenario asks for "${k.version}"`,
+      `${NEWEST_KUBERNETES_VERSION} is the newest release hasim has a profile for (docs/fidelity.md#version-profiles); use version: "${NEWEST_KUBERNETES_VERSION}", or leave version out to get it`,
+    );
+  } else if (minor < OLDEST_KUBERNETES_MINOR) {
+    error(
+      ['spec', 'kubernetes', 'version'],
+      'unsupported-version',
+      `hasim knows Kubernetes from ${oldest} to ${NEWEST_KUBERNETES_VERSION}; "${k.version}" is older than its oldest profile`,
+      `${oldest} is kept for evictionMode: legacy (the last release with it); the profiles of ${oldest} to ${NEWEST_KUBERNETES_VERSION} are in docs/fidelity.md#version-profiles`,
+    );
+  }
   if (k.controllerManager.evictionMode === 'legacy' && !(minor < 27)) {
     error(
       [...cmPath, 'evictionMode'],
@@ -329,6 +354,109 @@ function checkService(c: CheckContext, w: Raw, path: Path, zones: string[], name
         'the weights add up to 0: nobody sends requests',
       );
   }
+}
+
+/**
+ * Fields whose feature gate is off by default in the scenario's version: upstream's API server drops a field of a
+ * disabled gate when the object is created (pkg/api/pod/util.go dropDisabledFields, pkg/api/service/util.go
+ * DropDisabledFields, the PodDisruptionBudget strategy's dropDisabledFields), so the cluster would silently run
+ * without it. hasim says so instead of simulating what the file asks for.
+ */
+function checkVersionGatedFields(c: CheckContext): void {
+  const { sources, spec, rawSpec, error } = c;
+  const version = spec.kubernetes.version;
+  const minor = minorVersion(version);
+  if (!(minor >= OLDEST_KUBERNETES_MINOR && minor <= NEWEST_KUBERNETES_MINOR)) return;
+  const gates = featureGates(minor);
+  const since = (gate: keyof FeatureGates): string => {
+    for (let m = minor + 1; m <= NEWEST_KUBERNETES_MINOR; m++) if (featureGates(m)[gate]) return `1.${m}`;
+    return NEWEST_KUBERNETES_VERSION;
+  };
+  const gated = (path: Path, field: string, gate: keyof FeatureGates, doc = 0): void => {
+    error(
+      path,
+      'unsupported-in-version',
+      `${field} needs Kubernetes ${since(gate)} or later; this scenario uses version "${version}"`,
+      `its feature gate ${gate} is off by default in ${version}, and upstream's API server drops the field of a disabled gate, so the cluster would run without it; set kubernetes.version: "${since(gate)}" or later, or remove the field`,
+      doc,
+    );
+  };
+  (rawSpec.workloads ?? []).forEach((w: Raw | undefined, i: number) => {
+    const path = ['spec', 'workloads', i];
+    const td = w?.service?.trafficDistribution;
+    if (td !== undefined) {
+      if (!gates.ServiceTrafficDistribution)
+        gated([...path, 'service', 'trafficDistribution'], 'trafficDistribution', 'ServiceTrafficDistribution');
+      else if ((td === 'PreferSameZone' || td === 'PreferSameNode') && !gates.PreferSameTrafficDistribution)
+        gated(
+          [...path, 'service', 'trafficDistribution'],
+          `trafficDistribution ${td}`,
+          'PreferSameTrafficDistribution',
+        );
+    }
+    if (w?.podDisruptionBudget?.unhealthyPodEvictionPolicy !== undefined && !gates.PDBUnhealthyPodEvictionPolicy)
+      gated(
+        [...path, 'podDisruptionBudget', 'unhealthyPodEvictionPolicy'],
+        'unhealthyPodEvictionPolicy',
+        'PDBUnhealthyPodEvictionPolicy',
+      );
+  });
+  spec.workloads.forEach((w, i) => {
+    const src = sources.workloads[i];
+    const sched = w.scheduling;
+    if (!sched || src.doc === 0) return;
+    const podSpec = [...src.base, 'spec', 'template', 'spec'];
+    sched.topologySpreadConstraints.forEach((t, k) => {
+      const at = [...podSpec, 'topologySpreadConstraints', k];
+      if (t.minDomains !== undefined && !gates.MinDomainsInPodTopologySpread)
+        gated([...at, 'minDomains'], 'minDomains', 'MinDomainsInPodTopologySpread', src.doc);
+      if (t.matchLabelKeys.length > 0 && !gates.MatchLabelKeysInPodTopologySpread)
+        gated([...at, 'matchLabelKeys'], 'matchLabelKeys', 'MatchLabelKeysInPodTopologySpread', src.doc);
+      if ((t.nodeAffinityPolicy ?? t.nodeTaintsPolicy) !== undefined && !gates.NodeInclusionPolicyInPodTopologySpread)
+        gated(
+          [...at, t.nodeAffinityPolicy !== undefined ? 'nodeAffinityPolicy' : 'nodeTaintsPolicy'],
+          'nodeAffinityPolicy / nodeTaintsPolicy',
+          'NodeInclusionPolicyInPodTopologySpread',
+          src.doc,
+        );
+    });
+    if (gates.MatchLabelKeysInPodAffinity) return;
+    const terms = (a: PodAffinity | undefined, kind: string): void => {
+      const at = [...podSpec, 'affinity', kind];
+      a?.required.forEach((t, k) => {
+        if (t.matchLabelKeys.length + t.mismatchLabelKeys.length > 0)
+          gated(
+            [
+              ...at,
+              'requiredDuringSchedulingIgnoredDuringExecution',
+              k,
+              t.matchLabelKeys.length > 0 ? 'matchLabelKeys' : 'mismatchLabelKeys',
+            ],
+            'matchLabelKeys / mismatchLabelKeys',
+            'MatchLabelKeysInPodAffinity',
+            src.doc,
+          );
+      });
+      a?.preferred.forEach((p, k) => {
+        const t = p.podAffinityTerm;
+        if (t.matchLabelKeys.length + t.mismatchLabelKeys.length > 0)
+          gated(
+            [
+              ...at,
+              'preferredDuringSchedulingIgnoredDuringExecution',
+              k,
+              'podAffinityTerm',
+              t.matchLabelKeys.length > 0 ? 'matchLabelKeys' : 'mismatchLabelKeys',
+            ],
+            'matchLabelKeys / mismatchLabelKeys',
+            'MatchLabelKeysInPodAffinity',
+            src.doc,
+          );
+      });
+    };
+    terms(sched.affinity?.podAffinity, 'podAffinity');
+    terms(sched.affinity?.podAntiAffinity, 'podAntiAffinity');
+  });
 }
 
 /** Workloads: PodDisruptionBudgets, tolerations and selectors. */
