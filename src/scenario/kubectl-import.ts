@@ -17,6 +17,8 @@
 //      written as a comment: its pod on a node that never returns is never replaced).
 //      An outage of each zone and a min-available SLO per workload, sized from its PodDisruptionBudget
 //      (or one pod below its replicas), are written as comments to uncomment.
+//   5. The kubelets' most common minor version becomes kubernetes.version; outside the profiles hasim has
+//      (docs/fidelity.md#version-profiles) the nearest one, with a comment naming the kubelets' version.
 import { stringify } from 'yaml';
 import {
   minorVersion,
