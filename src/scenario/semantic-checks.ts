@@ -210,6 +210,28 @@ function checkNames(c: CheckContext): void {
   duplicateNames(rawSpec.slos, 'SLO', ['spec', 'slos'], error);
 }
 
+/** The version has a profile: "1.26" to "1.37" (docs/fidelity.md#version-profiles). */
+function checkVersionRange(version: string, error: CheckContext['error']): void {
+  const minor = minorVersion(version);
+  const oldest = `1.${OLDEST_KUBERNETES_MINOR}`;
+  const path = ['spec', 'kubernetes', 'version'];
+  if (minor > NEWEST_KUBERNETES_MINOR) {
+    error(
+      path,
+      'unsupported-version',
+      `hasim knows Kubernetes up to ${NEWEST_KUBERNETES_VERSION}; this scenario asks for "${version}"`,
+      `${NEWEST_KUBERNETES_VERSION} is the newest release hasim has a profile for (docs/fidelity.md#version-profiles); use version: "${NEWEST_KUBERNETES_VERSION}", or leave version out to get it`,
+    );
+  } else if (minor < OLDEST_KUBERNETES_MINOR) {
+    error(
+      path,
+      'unsupported-version',
+      `hasim knows Kubernetes from ${oldest} to ${NEWEST_KUBERNETES_VERSION}; "${version}" is older than its oldest profile`,
+      `${oldest} is kept for evictionMode: legacy (the last release with it); the profiles of ${oldest} to ${NEWEST_KUBERNETES_VERSION} are in docs/fidelity.md#version-profiles`,
+    );
+  }
+}
+
 /** The Kubernetes parameters: upstream's rules on their relationships, and the version profile. */
 function checkKubernetes(c: CheckContext): void {
   const { spec, rawSpec, error } = c;
@@ -217,22 +239,7 @@ function checkKubernetes(c: CheckContext): void {
   const rawK: Raw = rawSpec.kubernetes ?? {};
   const cmPath = ['spec', 'kubernetes', 'controllerManager'];
   const minor = minorVersion(k.version);
-  const oldest = `1.${OLDEST_KUBERNETES_MINOR}`;
-  if (minor > NEWEST_KUBERNETES_MINOR) {
-    error(
-      ['spec', 'kubernetes', 'version'],
-      'unsupported-version',
-      `hasim knows Kubernetes up to ${NEWEST_KUBERNETES_VERSION}; this scenario asks for "${k.version}"`,
-      `${NEWEST_KUBERNETES_VERSION} is the newest release hasim has a profile for (docs/fidelity.md#version-profiles); use version: "${NEWEST_KUBERNETES_VERSION}", or leave version out to get it`,
-    );
-  } else if (minor < OLDEST_KUBERNETES_MINOR) {
-    error(
-      ['spec', 'kubernetes', 'version'],
-      'unsupported-version',
-      `hasim knows Kubernetes from ${oldest} to ${NEWEST_KUBERNETES_VERSION}; "${k.version}" is older than its oldest profile`,
-      `${oldest} is kept for evictionMode: legacy (the last release with it); the profiles of ${oldest} to ${NEWEST_KUBERNETES_VERSION} are in docs/fidelity.md#version-profiles`,
-    );
-  }
+  checkVersionRange(k.version, error);
   if (k.controllerManager.evictionMode === 'legacy' && !(minor < 27)) {
     error(
       [...cmPath, 'evictionMode'],
@@ -356,6 +363,9 @@ function checkService(c: CheckContext, w: Raw, path: Path, zones: string[], name
   }
 }
 
+/** Reports a field whose feature gate is off by default in the scenario's version. */
+type GatedField = (path: Path, field: string, gate: keyof FeatureGates, doc?: number) => void;
+
 /**
  * Fields whose feature gate is off by default in the scenario's version: upstream's API server drops a field of a
  * disabled gate when the object is created (pkg/api/pod/util.go dropDisabledFields, pkg/api/service/util.go
@@ -363,8 +373,7 @@ function checkService(c: CheckContext, w: Raw, path: Path, zones: string[], name
  * without it. hasim says so instead of simulating what the file asks for.
  */
 function checkVersionGatedFields(c: CheckContext): void {
-  const { sources, spec, rawSpec, error } = c;
-  const version = spec.kubernetes.version;
+  const version = c.spec.kubernetes.version;
   const minor = minorVersion(version);
   if (!(minor >= OLDEST_KUBERNETES_MINOR && minor <= NEWEST_KUBERNETES_MINOR)) return;
   const gates = featureGates(minor);
@@ -372,8 +381,8 @@ function checkVersionGatedFields(c: CheckContext): void {
     for (let m = minor + 1; m <= NEWEST_KUBERNETES_MINOR; m++) if (featureGates(m)[gate]) return `1.${m}`;
     return NEWEST_KUBERNETES_VERSION;
   };
-  const gated = (path: Path, field: string, gate: keyof FeatureGates, doc = 0): void => {
-    error(
+  const gated: GatedField = (path, field, gate, doc = 0) => {
+    c.error(
       path,
       'unsupported-in-version',
       `${field} needs Kubernetes ${since(gate)} or later; this scenario uses version "${version}"`,
@@ -381,6 +390,12 @@ function checkVersionGatedFields(c: CheckContext): void {
       doc,
     );
   };
+  checkGatedWorkloadFields(c.rawSpec, gates, gated);
+  checkGatedPodTemplateFields(c, gates, gated);
+}
+
+/** The scenario's own workloads: a Service's trafficDistribution, a PodDisruptionBudget's policy. */
+function checkGatedWorkloadFields(rawSpec: Raw, gates: FeatureGates, gated: GatedField): void {
   (rawSpec.workloads ?? []).forEach((w: Raw | undefined, i: number) => {
     const path = ['spec', 'workloads', i];
     const td = w?.service?.trafficDistribution;
@@ -401,8 +416,12 @@ function checkVersionGatedFields(c: CheckContext): void {
         'PDBUnhealthyPodEvictionPolicy',
       );
   });
-  spec.workloads.forEach((w, i) => {
-    const src = sources.workloads[i];
+}
+
+/** Pod templates of workload manifests: topology spread and pod (anti-)affinity fields. */
+function checkGatedPodTemplateFields(c: CheckContext, gates: FeatureGates, gated: GatedField): void {
+  c.spec.workloads.forEach((w, i) => {
+    const src = c.sources.workloads[i];
     const sched = w.scheduling;
     if (!sched || src.doc === 0) return;
     const podSpec = [...src.base, 'spec', 'template', 'spec'];
@@ -421,41 +440,28 @@ function checkVersionGatedFields(c: CheckContext): void {
         );
     });
     if (gates.MatchLabelKeysInPodAffinity) return;
-    const terms = (a: PodAffinity | undefined, kind: string): void => {
+    for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
+      const a: PodAffinity | undefined = sched.affinity?.[kind];
       const at = [...podSpec, 'affinity', kind];
-      a?.required.forEach((t, k) => {
+      const terms = [
+        ...(a?.required ?? []).map((t, k) => ({
+          t,
+          path: [...at, 'requiredDuringSchedulingIgnoredDuringExecution', k],
+        })),
+        ...(a?.preferred ?? []).map((p, k) => ({
+          t: p.podAffinityTerm,
+          path: [...at, 'preferredDuringSchedulingIgnoredDuringExecution', k, 'podAffinityTerm'],
+        })),
+      ];
+      for (const { t, path } of terms)
         if (t.matchLabelKeys.length + t.mismatchLabelKeys.length > 0)
           gated(
-            [
-              ...at,
-              'requiredDuringSchedulingIgnoredDuringExecution',
-              k,
-              t.matchLabelKeys.length > 0 ? 'matchLabelKeys' : 'mismatchLabelKeys',
-            ],
+            [...path, t.matchLabelKeys.length > 0 ? 'matchLabelKeys' : 'mismatchLabelKeys'],
             'matchLabelKeys / mismatchLabelKeys',
             'MatchLabelKeysInPodAffinity',
             src.doc,
           );
-      });
-      a?.preferred.forEach((p, k) => {
-        const t = p.podAffinityTerm;
-        if (t.matchLabelKeys.length + t.mismatchLabelKeys.length > 0)
-          gated(
-            [
-              ...at,
-              'preferredDuringSchedulingIgnoredDuringExecution',
-              k,
-              'podAffinityTerm',
-              t.matchLabelKeys.length > 0 ? 'matchLabelKeys' : 'mismatchLabelKeys',
-            ],
-            'matchLabelKeys / mismatchLabelKeys',
-            'MatchLabelKeysInPodAffinity',
-            src.doc,
-          );
-      });
-    };
-    terms(sched.affinity?.podAffinity, 'podAffinity');
-    terms(sched.affinity?.podAntiAffinity, 'podAntiAffinity');
+    }
   });
 }
 
