@@ -55,9 +55,77 @@ export interface KubeletConfig {
   shutdownGracePeriodCriticalPodsMs: number;
 }
 
+/**
+ * Upstream feature gates at their default in a version profile, by upstream name (pkg/features/kube_features.go;
+ * ControlPlaneKubeletLocalMode is kubeadm's, cmd/kubeadm/app/features/features.go). Only the gates of behaviour
+ * hasim models or documents as not modelled (docs/fidelity.md#version-profiles).
+ */
+export interface FeatureGates {
+  /** Pods get a DisruptionTarget condition before a disruption deletes them (beta, on from v1.26; GA v1.31). */
+  PodDisruptionConditions: boolean;
+  /** The out-of-service taint force-deletes pods and detaches volumes at once (beta, on from v1.26; GA v1.28). */
+  NodeOutOfServiceVolumeDetach: boolean;
+  /** PodDisruptionBudget `unhealthyPodEvictionPolicy` (beta, on from v1.27; GA v1.31). */
+  PDBUnhealthyPodEvictionPolicy: boolean;
+  /** Topology spread `minDomains` (beta, on from v1.27; GA v1.30). */
+  MinDomainsInPodTopologySpread: boolean;
+  /** Topology spread `matchLabelKeys` (beta, on from v1.27). */
+  MatchLabelKeysInPodTopologySpread: boolean;
+  /** Topology spread `nodeAffinityPolicy` / `nodeTaintsPolicy` (beta, on from v1.26; GA v1.33). */
+  NodeInclusionPolicyInPodTopologySpread: boolean;
+  /** Scheduler queueing hints (beta on in v1.28, off in v1.29-v1.31, on from v1.32; GA v1.34). */
+  SchedulerQueueingHints: boolean;
+  /** Taint eviction runs as its own controller, `taint-eviction-controller` (beta, on from v1.29; GA v1.34). */
+  SeparateTaintEvictionController: boolean;
+  /** Restartable init containers (beta, on from v1.29; GA v1.33). */
+  SidecarContainers: boolean;
+  /** Pod (anti-)affinity `matchLabelKeys` / `mismatchLabelKeys` (beta, on from v1.31; GA v1.33). */
+  MatchLabelKeysInPodAffinity: boolean;
+  /** Service `trafficDistribution` (beta, on from v1.31; GA v1.33). */
+  ServiceTrafficDistribution: boolean;
+  /** Coordinated leader election, KEP-4355 (alpha v1.31, beta and off from v1.33): off in every profile. */
+  CoordinatedLeaderElection: boolean;
+  /** kubeadm: a control-plane kubelet talks to its own host's API server (beta, on from v1.33). */
+  ControlPlaneKubeletLocalMode: boolean;
+  /** The scheduler pops from the backoff queue when the active queue is empty (beta, on from v1.33). */
+  SchedulerPopFromBackoffQ: boolean;
+  /** Preemption's API calls run asynchronously (alpha v1.32, beta and on from v1.33). */
+  SchedulerAsyncPreemption: boolean;
+  /** `trafficDistribution: PreferSameZone` / `PreferSameNode` (beta, on from v1.34; GA v1.35). */
+  PreferSameTrafficDistribution: boolean;
+  /** A configurable CrashLoopBackOff maximum (beta, on from v1.35; the default maximum stays 300 s). */
+  KubeletCrashLoopBackOffMax: boolean;
+  /** CrashLoopBackOff of 1 s initial and 60 s maximum (alpha from v1.33): off in every profile. */
+  ReduceDefaultCrashLoopBackOffDecay: boolean;
+}
+
+/**
+ * What a version profile says beyond the settings above: its feature gates and the upstream behaviour that
+ * changed without one (docs/fidelity.md#version-profiles). Carried for the components to read; which ones
+ * do is listed there.
+ */
+export interface VersionFeatures {
+  featureGates: FeatureGates;
+  /**
+   * The kubelet adds a one-time random offset of up to ±50 % of nodeStatusReportFrequency to its next
+   * status report after a change or a restart (v1.33, PR #130919; pkg/kubelet, the node status loop).
+   */
+  kubeletStatusReportJitter: boolean;
+  /**
+   * Before marking a node unhealthy, the node lifecycle controller re-reads a lease its cache shows expired
+   * with a live GET (v1.37, PR #138698, KEP-5647; pkg/controller/nodelifecycle).
+   */
+  nodeLifecycleLiveLeaseCheck: boolean;
+  /** KubeletConfiguration kubeAPIQPS / kubeAPIBurst defaults: 5 / 10 before v1.27, 50 / 100 from v1.27 (PR #116121). */
+  kubeletKubeAPIQPS: number;
+  kubeletKubeAPIBurst: number;
+}
+
 export interface KubernetesConfig {
   /** "1.31", "1.32", ... (major.minor) */
   version: string;
+  /** The version profile's feature gates and unsettable behaviour. Absent: code that built the config by hand. */
+  features?: VersionFeatures;
   controllerManager: ControllerManagerConfig;
   scheduler: { replicas: number; leaderElection: LeaderElectionConfig };
   apiServer: {

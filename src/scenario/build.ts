@@ -195,6 +195,7 @@ function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
   const kubelet: Raw = k.kubelet ?? {};
   const kubernetes: Scenario['spec']['kubernetes'] = {
     version,
+    features: D.versionFeatures(version),
     controllerManager: {
       replicas: cm.replicas ?? 1,
       nodeMonitorPeriodMs: cm.nodeMonitorPeriod ?? profile.nodeMonitorPeriodMs,

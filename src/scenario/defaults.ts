@@ -1,14 +1,82 @@
 // Version profiles (docs/fidelity.md#version-profiles) and hasim's own defaults. Every explicit field in a scenario
 // overrides these.
+//
+// A profile holds the upstream defaults of one Kubernetes minor version that hasim models: component flags from
+// each component's config defaults (pkg/controller/nodelifecycle/config/v1alpha1/defaults.go,
+// pkg/kubelet/apis/config/v1beta1/defaults.go, cmd/kube-controller-manager/app/options) and the default of every
+// feature gate that touches modelled behaviour (pkg/features/kube_features.go; kubeadm's
+// cmd/kubeadm/app/features/features.go), as the release that changed each one (named beside it) left it.
 
+import type { FeatureGates, VersionFeatures } from '../k8s/config.js';
 import type { KubernetesConfig } from './types.js';
 
-export const DEFAULT_KUBERNETES_VERSION = '1.31';
+/** The oldest profile: 1.26, the last release with kube-controller-manager's legacy (non-taint) eviction. */
+export const OLDEST_KUBERNETES_MINOR = 26;
+/**
+ * The newest Kubernetes release hasim has a profile for: v1.37.0 (released 2026-08-26). v1.38 is not
+ * released yet, so "1.38" is refused rather than guessed.
+ */
+export const NEWEST_KUBERNETES_MINOR = 37;
+export const NEWEST_KUBERNETES_VERSION = `1.${NEWEST_KUBERNETES_MINOR}`;
+/** A scenario without `spec.kubernetes.version` gets the newest release's defaults. */
+export const DEFAULT_KUBERNETES_VERSION = NEWEST_KUBERNETES_VERSION;
+
+/** Every version with a profile, oldest first: "1.26" ... "1.37". */
+export const KUBERNETES_VERSIONS: readonly string[] = Array.from(
+  { length: NEWEST_KUBERNETES_MINOR - OLDEST_KUBERNETES_MINOR + 1 },
+  (_, i) => `1.${OLDEST_KUBERNETES_MINOR + i}`,
+);
 
 /** The minor version of "1.31" (NaN if it is not of that form). */
 export function minorVersion(version: string): number {
   const m = /^1\.(\d+)$/.exec(version);
   return m ? Number(m[1]) : NaN;
+}
+
+/** Whether hasim has a profile for the version ("1.26" to "1.37"). */
+export function isKnownVersion(version: string): boolean {
+  const minor = minorVersion(version);
+  return minor >= OLDEST_KUBERNETES_MINOR && minor <= NEWEST_KUBERNETES_MINOR;
+}
+
+/**
+ * The feature gates' defaults in a minor version. Each gate's stages are those of its page in the Kubernetes
+ * feature-gate reference (kubernetes/website content/en/docs/reference/command-line-tools-reference/feature-gates/).
+ */
+export function featureGates(minor: number): FeatureGates {
+  return {
+    PodDisruptionConditions: minor >= 26,
+    NodeOutOfServiceVolumeDetach: minor >= 26,
+    PDBUnhealthyPodEvictionPolicy: minor >= 27,
+    MinDomainsInPodTopologySpread: minor >= 27,
+    MatchLabelKeysInPodTopologySpread: minor >= 27,
+    NodeInclusionPolicyInPodTopologySpread: minor >= 26,
+    // Beta and on in v1.28, off by default in v1.29-v1.31, on again from v1.32 (GA v1.34).
+    SchedulerQueueingHints: minor === 28 || minor >= 32,
+    SeparateTaintEvictionController: minor >= 29,
+    SidecarContainers: minor >= 29,
+    MatchLabelKeysInPodAffinity: minor >= 31,
+    ServiceTrafficDistribution: minor >= 31,
+    CoordinatedLeaderElection: false,
+    ControlPlaneKubeletLocalMode: minor >= 33,
+    SchedulerPopFromBackoffQ: minor >= 33,
+    SchedulerAsyncPreemption: minor >= 33,
+    PreferSameTrafficDistribution: minor >= 34,
+    KubeletCrashLoopBackOffMax: minor >= 35,
+    ReduceDefaultCrashLoopBackOffDecay: false,
+  };
+}
+
+/** A version's feature gates and the behaviour that changed without a setting. */
+export function versionFeatures(version: string): VersionFeatures {
+  const minor = minorVersion(version);
+  return {
+    featureGates: featureGates(minor),
+    kubeletStatusReportJitter: minor >= 33,
+    nodeLifecycleLiveLeaseCheck: minor >= 37,
+    kubeletKubeAPIQPS: minor >= 27 ? 50 : 5,
+    kubeletKubeAPIBurst: minor >= 27 ? 100 : 10,
+  };
 }
 
 export function versionProfile(version: string) {
@@ -24,7 +92,7 @@ export function versionProfile(version: string) {
     largeClusterSizeThreshold: 50,
     podEvictionTimeoutMs: 5 * 60_000,
     // cmd/kube-controller-manager/app/options: --kube-api-qps 20, --kube-api-burst 30 (component-base
-    // ClientConnectionConfiguration defaults of KubeControllerManagerConfiguration).
+    // ClientConnectionConfiguration defaults of KubeControllerManagerConfiguration), the same in every profile.
     kubeAPIQPS: 20,
     kubeAPIBurst: 30,
     // --pod-eviction-timeout and --enable-taint-manager were removed in v1.27 (PR #115840).
@@ -66,6 +134,7 @@ export function defaultKubernetesConfig(version: string = DEFAULT_KUBERNETES_VER
   const { legacyEvictionAllowed: _legacy, ...profile } = versionProfile(version);
   return {
     version,
+    features: versionFeatures(version),
     controllerManager: {
       replicas: 1,
       ...profile,

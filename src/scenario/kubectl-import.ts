@@ -17,7 +17,15 @@
 //      written as a comment: its pod on a node that never returns is never replaced).
 //      An outage of each zone and a min-available SLO per workload, sized from its PodDisruptionBudget
 //      (or one pod below its replicas), are written as comments to uncomment.
+//   5. The kubelets' most common minor version becomes kubernetes.version; outside the profiles hasim has
+//      (docs/fidelity.md#version-profiles) the nearest one, with a comment naming the kubelets' version.
 import { stringify } from 'yaml';
+import {
+  minorVersion,
+  NEWEST_KUBERNETES_MINOR,
+  NEWEST_KUBERNETES_VERSION,
+  OLDEST_KUBERNETES_MINOR,
+} from './defaults.js';
 import type { ManifestNode, ManifestReadResult, ManifestWorkload } from './manifests/index.js';
 import { DEFAULT_NAMESPACE, pdbSelects, ZONE_LABEL } from './manifests/index.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../k8s/scheduling.js';
@@ -74,7 +82,7 @@ export function importScenario(input: ImportInput): string {
   line(`  duration: ${IMPORT_DURATION}`);
   if (version !== undefined || controlPlane.length > 0) {
     line('  kubernetes:');
-    if (version !== undefined) line(`    version: ${q(version)} # the kubelets' version`);
+    if (version !== undefined) line(`    version: ${q(version.profile)} # ${version.comment}`);
     if (controlPlane.length > 0) {
       const n = controlPlane.length;
       line(`    # One of each per control-plane Node (${controlPlane.map((c) => c.name).join(', ')}), stacked etcd.`);
@@ -261,8 +269,29 @@ function isSystemClass(name: string): boolean {
   return SYSTEM_PRIORITY_CLASSES.some((p) => p.name === name);
 }
 
+/**
+ * The profile for the most common kubelet minor version among the Nodes, if kubectl printed nodeInfo: that
+ * version when hasim has a profile for it, else the nearest one, with a comment saying so.
+ */
+function kubeletVersion(documents: unknown[][]): { profile: string; comment: string } | undefined {
+  const found = mostCommonKubeletVersion(documents);
+  if (found === undefined) return undefined;
+  const minor = minorVersion(found);
+  if (minor > NEWEST_KUBERNETES_MINOR)
+    return {
+      profile: NEWEST_KUBERNETES_VERSION,
+      comment: `the kubelets run ${found}; hasim knows Kubernetes up to ${NEWEST_KUBERNETES_VERSION}`,
+    };
+  if (!(minor >= OLDEST_KUBERNETES_MINOR))
+    return {
+      profile: `1.${OLDEST_KUBERNETES_MINOR}`,
+      comment: `the kubelets run ${found}; hasim's oldest profile is 1.${OLDEST_KUBERNETES_MINOR}`,
+    };
+  return { profile: found, comment: "the kubelets' version" };
+}
+
 /** The most common kubelet minor version among the Nodes ("1.31"), if kubectl printed nodeInfo. */
-function kubeletVersion(documents: unknown[][]): string | undefined {
+function mostCommonKubeletVersion(documents: unknown[][]): string | undefined {
   const counts = new Map<string, number>();
   const visit = (o: unknown, depth: number): void => {
     if (!o || typeof o !== 'object' || depth > 8) return;

@@ -423,10 +423,10 @@ export const scenarioSchema: ObjectSchema = s.object(
             {
               version: s.opt(
                 s.string(
-                  'Kubernetes minor version whose defaults apply, e.g. "1.31" (default). "1.32" and later: nodeMonitorGracePeriod 50s.',
+                  'Kubernetes minor version whose defaults apply: "1.26" to "1.37" (default "1.37", the newest release). Before "1.32": nodeMonitorGracePeriod 40s, else 50s; "1.26": evictionMode legacy allowed. Every profile: docs/fidelity.md#version-profiles.',
                   {
                     pattern: /^1\.\d+$/,
-                    patternMessage: 'write a Kubernetes minor version such as "1.31"',
+                    patternMessage: 'write a Kubernetes minor version such as "1.37"',
                     typeHint: 'quote the version, e.g. version: "1.31" (unquoted, YAML reads 1.30 as the number 1.3)',
                   },
                 ),

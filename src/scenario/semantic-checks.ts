@@ -3,7 +3,15 @@
 // enforces. Each check adds problems and carries on, so one pass reports everything.
 import { controlPlaneLayout, type ControlPlaneComponent } from '../model/infra/control-plane-layout.js';
 import { tolerationProblems } from '../k8s/tolerations.js';
-import { minorVersion } from './defaults.js';
+import {
+  featureGates,
+  minorVersion,
+  NEWEST_KUBERNETES_MINOR,
+  NEWEST_KUBERNETES_VERSION,
+  OLDEST_KUBERNETES_MINOR,
+} from './defaults.js';
+import type { FeatureGates } from '../k8s/config.js';
+import type { PodAffinity } from '../k8s/scheduling.js';
 import { didYouMean, listNames } from './did-you-mean.js';
 import type { Problem } from './issues.js';
 import { DNS1123_SUBDOMAIN_MAX } from './names.js';
@@ -135,6 +143,7 @@ export function semanticChecks(
   checkNames(c);
   checkKubernetes(c);
   checkWorkloads(c);
+  checkVersionGatedFields(c);
   checkPriorities(c);
   checkSlos(c, checkFaults(c));
   return problems;
@@ -201,6 +210,28 @@ function checkNames(c: CheckContext): void {
   duplicateNames(rawSpec.slos, 'SLO', ['spec', 'slos'], error);
 }
 
+/** The version has a profile: "1.26" to "1.37" (docs/fidelity.md#version-profiles). */
+function checkVersionRange(version: string, error: CheckContext['error']): void {
+  const minor = minorVersion(version);
+  const oldest = `1.${OLDEST_KUBERNETES_MINOR}`;
+  const path = ['spec', 'kubernetes', 'version'];
+  if (minor > NEWEST_KUBERNETES_MINOR) {
+    error(
+      path,
+      'unsupported-version',
+      `hasim knows Kubernetes up to ${NEWEST_KUBERNETES_VERSION}; this scenario asks for "${version}"`,
+      `${NEWEST_KUBERNETES_VERSION} is the newest release hasim has a profile for (docs/fidelity.md#version-profiles); use version: "${NEWEST_KUBERNETES_VERSION}", or leave version out to get it`,
+    );
+  } else if (minor < OLDEST_KUBERNETES_MINOR) {
+    error(
+      path,
+      'unsupported-version',
+      `hasim knows Kubernetes from ${oldest} to ${NEWEST_KUBERNETES_VERSION}; "${version}" is older than its oldest profile`,
+      `${oldest} is kept for evictionMode: legacy (the last release with it); the profiles of ${oldest} to ${NEWEST_KUBERNETES_VERSION} are in docs/fidelity.md#version-profiles`,
+    );
+  }
+}
+
 /** The Kubernetes parameters: upstream's rules on their relationships, and the version profile. */
 function checkKubernetes(c: CheckContext): void {
   const { spec, rawSpec, error } = c;
@@ -208,6 +239,7 @@ function checkKubernetes(c: CheckContext): void {
   const rawK: Raw = rawSpec.kubernetes ?? {};
   const cmPath = ['spec', 'kubernetes', 'controllerManager'];
   const minor = minorVersion(k.version);
+  checkVersionRange(k.version, error);
   if (k.controllerManager.evictionMode === 'legacy' && !(minor < 27)) {
     error(
       [...cmPath, 'evictionMode'],
@@ -329,6 +361,108 @@ function checkService(c: CheckContext, w: Raw, path: Path, zones: string[], name
         'the weights add up to 0: nobody sends requests',
       );
   }
+}
+
+/** Reports a field whose feature gate is off by default in the scenario's version. */
+type GatedField = (path: Path, field: string, gate: keyof FeatureGates, doc?: number) => void;
+
+/**
+ * Fields whose feature gate is off by default in the scenario's version: upstream's API server drops a field of a
+ * disabled gate when the object is created (pkg/api/pod/util.go dropDisabledFields, pkg/api/service/util.go
+ * DropDisabledFields, the PodDisruptionBudget strategy's dropDisabledFields), so the cluster would silently run
+ * without it. hasim says so instead of simulating what the file asks for.
+ */
+function checkVersionGatedFields(c: CheckContext): void {
+  const version = c.spec.kubernetes.version;
+  const minor = minorVersion(version);
+  if (!(minor >= OLDEST_KUBERNETES_MINOR && minor <= NEWEST_KUBERNETES_MINOR)) return;
+  const gates = featureGates(minor);
+  const since = (gate: keyof FeatureGates): string => {
+    for (let m = minor + 1; m <= NEWEST_KUBERNETES_MINOR; m++) if (featureGates(m)[gate]) return `1.${m}`;
+    return NEWEST_KUBERNETES_VERSION;
+  };
+  const gated: GatedField = (path, field, gate, doc = 0) => {
+    c.error(
+      path,
+      'unsupported-in-version',
+      `${field} needs Kubernetes ${since(gate)} or later; this scenario uses version "${version}"`,
+      `its feature gate ${gate} is off by default in ${version}, and upstream's API server drops the field of a disabled gate, so the cluster would run without it; set kubernetes.version: "${since(gate)}" or later, or remove the field`,
+      doc,
+    );
+  };
+  checkGatedWorkloadFields(c.rawSpec, gates, gated);
+  checkGatedPodTemplateFields(c, gates, gated);
+}
+
+/** The scenario's own workloads: a Service's trafficDistribution, a PodDisruptionBudget's policy. */
+function checkGatedWorkloadFields(rawSpec: Raw, gates: FeatureGates, gated: GatedField): void {
+  (rawSpec.workloads ?? []).forEach((w: Raw | undefined, i: number) => {
+    const path = ['spec', 'workloads', i];
+    const td = w?.service?.trafficDistribution;
+    if (td !== undefined) {
+      if (!gates.ServiceTrafficDistribution)
+        gated([...path, 'service', 'trafficDistribution'], 'trafficDistribution', 'ServiceTrafficDistribution');
+      else if ((td === 'PreferSameZone' || td === 'PreferSameNode') && !gates.PreferSameTrafficDistribution)
+        gated(
+          [...path, 'service', 'trafficDistribution'],
+          `trafficDistribution ${td}`,
+          'PreferSameTrafficDistribution',
+        );
+    }
+    if (w?.podDisruptionBudget?.unhealthyPodEvictionPolicy !== undefined && !gates.PDBUnhealthyPodEvictionPolicy)
+      gated(
+        [...path, 'podDisruptionBudget', 'unhealthyPodEvictionPolicy'],
+        'unhealthyPodEvictionPolicy',
+        'PDBUnhealthyPodEvictionPolicy',
+      );
+  });
+}
+
+/** Pod templates of workload manifests: topology spread and pod (anti-)affinity fields. */
+function checkGatedPodTemplateFields(c: CheckContext, gates: FeatureGates, gated: GatedField): void {
+  c.spec.workloads.forEach((w, i) => {
+    const src = c.sources.workloads[i];
+    const sched = w.scheduling;
+    if (!sched || src.doc === 0) return;
+    const podSpec = [...src.base, 'spec', 'template', 'spec'];
+    sched.topologySpreadConstraints.forEach((t, k) => {
+      const at = [...podSpec, 'topologySpreadConstraints', k];
+      if (t.minDomains !== undefined && !gates.MinDomainsInPodTopologySpread)
+        gated([...at, 'minDomains'], 'minDomains', 'MinDomainsInPodTopologySpread', src.doc);
+      if (t.matchLabelKeys.length > 0 && !gates.MatchLabelKeysInPodTopologySpread)
+        gated([...at, 'matchLabelKeys'], 'matchLabelKeys', 'MatchLabelKeysInPodTopologySpread', src.doc);
+      if ((t.nodeAffinityPolicy ?? t.nodeTaintsPolicy) !== undefined && !gates.NodeInclusionPolicyInPodTopologySpread)
+        gated(
+          [...at, t.nodeAffinityPolicy !== undefined ? 'nodeAffinityPolicy' : 'nodeTaintsPolicy'],
+          'nodeAffinityPolicy / nodeTaintsPolicy',
+          'NodeInclusionPolicyInPodTopologySpread',
+          src.doc,
+        );
+    });
+    if (gates.MatchLabelKeysInPodAffinity) return;
+    for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
+      const a: PodAffinity | undefined = sched.affinity?.[kind];
+      const at = [...podSpec, 'affinity', kind];
+      const terms = [
+        ...(a?.required ?? []).map((t, k) => ({
+          t,
+          path: [...at, 'requiredDuringSchedulingIgnoredDuringExecution', k],
+        })),
+        ...(a?.preferred ?? []).map((p, k) => ({
+          t: p.podAffinityTerm,
+          path: [...at, 'preferredDuringSchedulingIgnoredDuringExecution', k, 'podAffinityTerm'],
+        })),
+      ];
+      for (const { t, path } of terms)
+        if (t.matchLabelKeys.length + t.mismatchLabelKeys.length > 0)
+          gated(
+            [...path, t.matchLabelKeys.length > 0 ? 'matchLabelKeys' : 'mismatchLabelKeys'],
+            'matchLabelKeys / mismatchLabelKeys',
+            'MatchLabelKeysInPodAffinity',
+            src.doc,
+          );
+    }
+  });
 }
 
 /** Workloads: PodDisruptionBudgets, tolerations and selectors. */

@@ -53,7 +53,8 @@ describe('hasim run', () => {
       scenario: 'tiny',
       seed: 1,
       durationMs: 120000,
-      kubernetesVersion: '1.31',
+      // No version in the file: the newest profile.
+      kubernetesVersion: '1.37',
       passed: true,
     });
   });
@@ -142,6 +143,25 @@ describe('bad input exits 2 with a clear message and no stack trace, having simu
         return ['run', 'k.yaml'];
       },
       /k\.yaml:5:3: error: spec: unknown field "durration" \(did you mean "duration"\?\)/,
+    ],
+    [
+      'a Kubernetes version newer than the newest profile',
+      (d) => {
+        writeFileSync(
+          join(d, 'v.yaml'),
+          MINIMAL.replace('  duration: 2m\n', '  duration: 2m\n  kubernetes: { version: "1.38" }\n'),
+        );
+        return ['run', 'v.yaml'];
+      },
+      /v\.yaml:6:26: error: spec\.kubernetes\.version: hasim knows Kubernetes up to 1\.37; this scenario asks for "1\.38"/,
+    ],
+    [
+      'a Kubernetes version older than the oldest profile, given with --set',
+      (d) => {
+        writeFileSync(join(d, 't.yaml'), MINIMAL);
+        return ['run', 't.yaml', '--set', 'spec.kubernetes.version="1.20"'];
+      },
+      /error: spec\.kubernetes\.version: hasim knows Kubernetes from 1\.26 to 1\.37; "1\.20" is older than its oldest profile/,
     ],
     ['an unknown flag', () => ['run', '--sed', '3'], /Unknown argument: sed/],
     ['an unknown command', () => ['runn'], /Unknown argument: runn|Did you mean run/],

@@ -78,6 +78,22 @@ describe('hasim import', () => {
     expect(hasim(['validate', 's.yaml'], dir).code).toBe(0);
   });
 
+  it("writes the kubelets' version, or the nearest profile with a comment when hasim has none for it", () => {
+    const dir = dumpDir();
+    const nodes = readFileSync(join(FIXTURES, 'nodes.yaml'), 'utf8');
+    expect(hasim(['import', 'nodes.yaml'], dir).stdout).toContain('    version: "1.31" # the kubelets\' version\n');
+    writeFileSync(join(dir, 'new.yaml'), nodes.replaceAll('kubeletVersion: v1.31.2', 'kubeletVersion: v1.38.0'));
+    const newer = hasim(['import', 'new.yaml'], dir);
+    expect(newer.code).toBe(0);
+    expect(newer.stdout).toContain('    version: "1.37" # the kubelets run 1.38; hasim knows Kubernetes up to 1.37\n');
+    writeFileSync(join(dir, 'old.yaml'), nodes.replaceAll('kubeletVersion: v1.31.2', 'kubeletVersion: v1.24.17'));
+    const older = hasim(['import', 'old.yaml'], dir);
+    expect(older.code).toBe(0);
+    expect(older.stdout).toContain('    version: "1.26" # the kubelets run 1.24; hasim\'s oldest profile is 1.26\n');
+    writeFileSync(join(dir, 's.yaml'), newer.stdout);
+    expect(hasim(['validate', 's.yaml'], dir).code).toBe(0);
+  });
+
   it('a managed cluster (no control-plane Node) keeps the default control-plane layout', () => {
     const dir = dumpDir();
     const workers = readFileSync(join(FIXTURES, 'nodes.yaml'), 'utf8')

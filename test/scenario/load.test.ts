@@ -6,6 +6,7 @@ import {
   scenarioJsonSchema,
   type Scenario,
 } from '../../src/scenario/index.js';
+import { versionFeatures } from '../../src/scenario/defaults.js';
 
 const MINIMAL = `apiVersion: hasim.dev/v1
 kind: Scenario
@@ -37,16 +38,17 @@ const withVersion = (version: string, extra = ''): string =>
   MINIMAL.replace('  duration: 30m\n', `  duration: 30m\n  kubernetes:\n    version: "${version}"\n${extra}`);
 
 describe('defaults and version profiles', () => {
-  test('fills every default of the 1.31 profile', () => {
+  test('fills every default of the newest profile, 1.37, when the scenario names no version', () => {
     const s = load(MINIMAL);
     expect(s.spec.seed).toBe(1);
     expect(s.spec.durationMs).toBe(1_800_000);
     expect(s.spec.kubernetes).toEqual({
-      version: '1.31',
+      version: '1.37',
+      features: versionFeatures('1.37'),
       controllerManager: {
         replicas: 1,
         nodeMonitorPeriodMs: 5000,
-        nodeMonitorGracePeriodMs: 40_000,
+        nodeMonitorGracePeriodMs: 50_000,
         nodeStartupGracePeriodMs: 60_000,
         nodeEvictionRate: 0.1,
         secondaryNodeEvictionRate: 0.01,

@@ -1,10 +1,12 @@
 // A small scenario for the sweep tests: three nodes in three zones, one of them crashes at 20 s, and
-// the pods tolerate the unreachable taint for only 5 s so that recovery fits into two minutes.
+// the pods tolerate the unreachable taint for only 5 s so that recovery fits into two minutes. It names
+// Kubernetes 1.31 (40 s grace), which its 50 s detection bound and the sweep tests' figures were written for.
 export const SMALL_SCENARIO = `apiVersion: hasim.dev/v1
 kind: Scenario
 metadata: { name: small }
 spec:
   duration: 2m
+  kubernetes: { version: "1.31" }
   nodes:
     - { name: worker-a, zone: zone-a }
     - { name: worker-b, zone: zone-b }

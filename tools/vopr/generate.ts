@@ -4,12 +4,14 @@
 // tolerations, node selectors and zone spreading, and 1-6 faults of every type at random times and
 // durations, overlapping freely. The same seed always gives the same scenario.
 import { makeRng, type Rng } from '../../src/engine/index.js';
+import { KUBERNETES_VERSIONS } from '../../src/scenario/defaults.js';
 import { FAULT_TYPES, type FaultType } from '../../src/scenario/types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a scenario document before validation
 export type RawScenario = Record<string, any>;
 
-const VERSIONS = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.32', '1.33'];
+// Every profile but 1.26, whose only difference is legacy eviction (docs/fidelity.md#version-profiles).
+const VERSIONS = KUBERNETES_VERSIONS.filter((v) => v !== '1.26');
 
 function fmtMs(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
