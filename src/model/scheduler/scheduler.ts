@@ -520,13 +520,20 @@ class KubeScheduler implements SchedulerController {
     return costMs;
   }
 
-  /** The pods bound to each node (as the cache accounts them) whose priority is below the pod's. */
+  /**
+   * The pods bound to each node (as the cache accounts them) whose priority is below the pod's: the
+   * potential victims. DaemonSet pods are left out: hasim's DaemonSet controller binds its pods itself
+   * (daemonset-controller.ts), so a preempted daemon pod would come back on its node at once, past the
+   * scheduler and its nominated pods, and be preempted again, without end. Upstream's replacement waits
+   * in the scheduler behind the nominated pod (docs/fidelity.md, Known differences).
+   */
   private lowerPriorityPodsByNode(pod: Pod): Map<string, Pod[]> {
     const out = new Map<string, Pod[]>();
     const priority = pod.spec.priority;
     for (const p of this.ctx.pods.cache.values()) {
       const nodeName = p.spec.nodeName;
       if (nodeName === undefined || p.spec.priority >= priority || !this.cache.accounts(p, nodeName)) continue;
+      if (p.metadata.workload.startsWith('DaemonSet/')) continue;
       let list = out.get(nodeName);
       if (!list) out.set(nodeName, (list = []));
       list.push(p);
