@@ -507,8 +507,8 @@ export function causeLines(c: SloCauses, maxGroups = 6): string[] {
 }
 
 /**
- * `2 pods preempted by Deployment/checkout (a higher priority) at 07:41.2–07:51.2: batch-x on worker-a-1
- * for checkout-y, ...`.
+ * `2 pods preempted by the scheduler for higher-priority pods of Deployment/checkout at 07:41.2–07:51.2:
+ * batch-x on worker-a-1 for checkout-y, ...`.
  */
 export function preemptedLine(g: PreemptedBy): string {
   const times = g.pods.map((p) => p.atMs);
@@ -520,7 +520,7 @@ export function preemptedLine(g: PreemptedBy): string {
     g.pods.map((p) => `${p.pod} on ${p.node} for ${p.preemptor}`),
     3,
   );
-  return `${who} preempted by the scheduler for pods of ${g.byWorkload} (a higher priority) ${when}: ${list}`;
+  return `${who} preempted by the scheduler for higher-priority pods of ${g.byWorkload} ${when}: ${list}`;
 }
 
 export function groupLine(g: PodCauseGroup): string {

@@ -90,7 +90,7 @@ describe('the report of a workload that lost pods to preemption', () => {
   });
 
   it('says so in the terminal, Markdown, HTML and JUnit', () => {
-    const line = `2 pods preempted by the scheduler for pods of Deployment/checkout (a higher priority) at`;
+    const line = `2 pods preempted by the scheduler for higher-priority pods of Deployment/checkout at`;
     const first = `${preempted[0].pod} on ${preempted[0].node} for ${preempted[0].preemptor}`;
     const text = renderTextSummary(summary, { color: false, events });
     expect(text).toContain(`    - ${line}`);
