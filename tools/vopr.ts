@@ -10,13 +10,12 @@
 //   npm run vopr -- --seed 1234          one seed, with the first divergence shown in full
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { SimulationBug, toJsonl } from '../src/engine/index.js';
 import { REFERENCE_BEHAVIOUR } from '../src/model/fast-paths.js';
 import { runScenario } from '../src/runner/run-scenario.js';
 import { parseScenarioText } from '../src/scenario/index.js';
 import { checkRunInvariants } from '../src/slo/run-invariants.js';
-import { generateScenario, type RawScenario } from './vopr/generate.js';
+import { generateScenario, type RawScenario, scenarioText } from './vopr/generate.js';
 
 export interface VoprFailure {
   seed: number;
@@ -26,7 +25,7 @@ export interface VoprFailure {
 
 /** Runs one generated scenario (fast and reference); returns the failure, or undefined when it holds. */
 export function checkScenario(raw: RawScenario, seed: number, traceHeartbeats: boolean): VoprFailure | undefined {
-  const text = stringify(raw);
+  const text = scenarioText(raw);
   const parsed = parseScenarioText(text, { file: `vopr-${seed}.yaml` });
   if (!parsed.ok)
     return {
@@ -153,13 +152,13 @@ function report(failure: VoprFailure, outDir: string): void {
   const heartbeats = failure.seed % 2 === 1;
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `vopr-${failure.seed}.yaml`);
-  writeFileSync(file, stringify(raw));
+  writeFileSync(file, scenarioText(raw));
   let shrunkFile: string | undefined;
   if (failure.kind !== 'invalid') {
     const small = shrink(raw, failure, heartbeats);
     if (small !== raw) {
       shrunkFile = join(outDir, `vopr-${failure.seed}-shrunk.yaml`);
-      writeFileSync(shrunkFile, stringify(small));
+      writeFileSync(shrunkFile, scenarioText(small));
     }
   }
   const flags = heartbeats ? ' --trace-heartbeats' : '';

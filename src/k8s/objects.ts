@@ -102,8 +102,13 @@ export interface Pod {
     phase: PodPhase;
     /** The Ready condition. */
     ready: boolean;
-    /** DisruptionTarget=True, set by taint eviction before the delete. */
+    /** DisruptionTarget=True, set by taint eviction (DeletionByTaintManager) or preemption (PreemptionByScheduler) before the delete. */
     disruptionTarget?: string;
+    /**
+     * status.nominatedNodeName: the node a pending pod preempted pods on and waits for (set by the
+     * scheduler; only pending pods have it, so podStatus, which builds the statuses of bound pods, leaves it out).
+     */
+    nominatedNodeName?: string;
     startTimeMs?: number;
     /** Why a pod is Failed (e.g. Terminated by a graceful node shutdown), and the kubelet's message. */
     reason?: string;

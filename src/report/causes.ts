@@ -3,7 +3,8 @@
 // moment availability broke), each with its state and the reason the trace gives. Everything comes from
 // the recorded trace: the scheduler's last pod.unschedulable reason (upstream's wording), deletions that
 // cannot finish because the pod's node is down, pods stopped on a powered-off host that the API still
-// calls Ready. One definition for the terminal, HTML, Markdown and JUnit reports.
+// calls Ready, and the workload's pods the scheduler preempted for pods of a higher priority
+// (pod.preempted), by workload. One definition for the terminal, HTML, Markdown and JUnit reports.
 import type { TraceEvent } from '../trace/events.js';
 import type { RunSummary, SloResult } from '../trace/summary.js';
 import { naturalCompare } from '../trace/format.js';
@@ -38,11 +39,19 @@ export interface SloCauses {
   missing?: { count: number; why: string };
   /** Deleted pods of a Deployment or DaemonSet still Terminating: already counted out and replaced, so not listed. */
   terminatingReplaced?: number;
+  /** The workload's pods preempted by the scheduler before the moment, grouped by the preemptors' workload. */
+  preempted?: PreemptedBy[];
   /**
    * When the control plane could not act at the moment, or was leaderless for a while since the first
    * fault: which leaders were missing and which API servers and etcd members were stopped, since when.
    */
   controlPlane?: string;
+}
+
+/** Pods of the workload preempted to make room for pods of `byWorkload`. */
+export interface PreemptedBy {
+  byWorkload: string;
+  pods: Array<{ pod: string; node: string; preemptor: string; atMs: number }>;
 }
 
 const AVAILABILITY_SLOS = new Set(['recovery-time', 'min-available', 'unavailable-time']);
@@ -94,6 +103,8 @@ export function causesOf(s: SloResult, summary: RunSummary, events: readonly Tra
   const out: SloCauses = { slo: s.name, workload, atMs: m.atMs, moment: m.moment, ready, desired, pods };
   if (terminatingReplaced > 0) out.terminatingReplaced = terminatingReplaced;
   if (desired > live) out.missing = { count: desired - live, why: missingWhy(kind, pods, world) };
+  const preempted = preemptedBy(world, workload);
+  if (preempted.length > 0) out.preempted = preempted;
   const firstFaultMs = summary.faults.reduce((lo, f) => Math.min(lo, f.startMs), m.atMs);
   const cp = controlPlaneNote(world, firstFaultMs);
   if (cp) out.controlPlane = cp;
@@ -140,6 +151,8 @@ interface World {
   leaderless: Map<string, Array<{ fromMs: number; toMs: number }>>;
   /** API server and etcd instances stopped at the moment, with since when. */
   stopped: Map<string, { component: string; sinceMs: number }>;
+  /** Every pod.preempted so far, in trace order. */
+  preemptions: Array<Extract<TraceEvent, { type: 'pod.preempted' }>>;
 }
 
 /** The state of pods, nodes and leaders as the trace has it at atMs (events at atMs included). */
@@ -152,6 +165,7 @@ function replayUntil(events: readonly TraceEvent[], atMs: number): World {
     leaders: new Map(),
     leaderless: new Map(),
     stopped: new Map(),
+    preemptions: [],
   };
   for (const e of events) {
     if (e.atMs > atMs) break;
@@ -214,7 +228,22 @@ function applyPodEvent(w: World, e: TraceEvent): void {
     case 'pod.removed':
       if (p) p.removed = true;
       break;
+    case 'pod.preempted':
+      w.preemptions.push(e);
+      break;
   }
+}
+
+/** The workload's pods preempted so far, grouped by the preemptors' workload (in order of first preemption). */
+function preemptedBy(w: World, workload: string): PreemptedBy[] {
+  const groups = new Map<string, PreemptedBy>();
+  for (const e of w.preemptions) {
+    if (e.workload !== workload) continue;
+    let g = groups.get(e.preemptorWorkload);
+    if (!g) groups.set(e.preemptorWorkload, (g = { byWorkload: e.preemptorWorkload, pods: [] }));
+    g.pods.push({ pod: e.pod, node: e.node, preemptor: e.preemptor, atMs: e.atMs });
+  }
+  return [...groups.values()];
 }
 
 function nodeOf(w: World, name: string): NodeRecord {
@@ -472,8 +501,26 @@ export function causeLines(c: SloCauses, maxGroups = 6): string[] {
     lines.push(
       `- ${c.missing.count} ${c.missing.count === 1 ? 'replica has' : 'replicas have'} no pod: ${c.missing.why}`,
     );
+  for (const g of c.preempted ?? []) lines.push(`- ${preemptedLine(g)}`);
   if (c.controlPlane) lines.push(`- ${c.controlPlane[0].toUpperCase()}${c.controlPlane.slice(1)}`);
   return lines;
+}
+
+/**
+ * `2 pods preempted by the scheduler for higher-priority pods of Deployment/checkout at 07:41.2–07:51.2:
+ * batch-x on worker-a-1 for checkout-y, ...`.
+ */
+export function preemptedLine(g: PreemptedBy): string {
+  const times = g.pods.map((p) => p.atMs);
+  const lo = Math.min(...times);
+  const hi = Math.max(...times);
+  const when = lo === hi ? `at ${formatClock(lo)}` : `at ${formatClock(lo)}–${formatClock(hi)}`;
+  const who = g.pods.length === 1 ? '1 pod' : `${g.pods.length} pods`;
+  const list = nameList(
+    g.pods.map((p) => `${p.pod} on ${p.node} for ${p.preemptor}`),
+    3,
+  );
+  return `${who} preempted by the scheduler for higher-priority pods of ${g.byWorkload} ${when}: ${list}`;
 }
 
 export function groupLine(g: PodCauseGroup): string {

@@ -62,6 +62,14 @@ export const EVENT_FIELDS: { [K in TraceEventType]: Record<keyof TraceEventField
   'pod.created': { pod: 'string', workload: 'string' },
   'pod.scheduled': { pod: 'string', node: 'string' },
   'pod.unschedulable': { pod: 'string', reason: 'string' },
+  'pod.nominated': { pod: 'string', node: 'string' },
+  'pod.preempted': {
+    pod: 'string',
+    workload: 'string',
+    node: 'string',
+    preemptor: 'string',
+    preemptorWorkload: 'string',
+  },
   'pod.ready.changed': { pod: 'string', ready: 'boolean', by: 'string' },
   'node.unschedulable.changed': { node: 'string', unschedulable: 'boolean', by: 'string' },
   'pdb.status.changed': {

@@ -51,6 +51,13 @@ export type TraceEventFields = {
   'pod.created': { pod: string; workload: string };
   'pod.scheduled': { pod: string; node: string };
   'pod.unschedulable': { pod: string; reason: string };
+  /**
+   * The scheduler nominated a node for a pending pod that preempted pods there (status.nominatedNodeName);
+   * `node` is empty when a nomination is cleared.
+   */
+  'pod.nominated': { pod: string; node: string };
+  /** The scheduler deleted `pod` (of `workload`, on `node`) to make room for `preemptor` (of `preemptorWorkload`). */
+  'pod.preempted': { pod: string; workload: string; node: string; preemptor: string; preemptorWorkload: string };
   'pod.ready.changed': { pod: string; ready: boolean; by: string };
   /** Containers started / stopped on their node: what really runs, whatever the API server believes. */
   'pod.started': { pod: string; node: string };

@@ -46,6 +46,30 @@ it('generates every fault type over the first seeds', () => {
   );
 });
 
+it('draws PriorityClasses, affinity, anti-affinity and topology spread constraints over the first seeds', () => {
+  const seen = new Set<string>();
+  for (let seed = 1; seed <= 100; seed++)
+    for (const m of generateScenario(seed).manifests ?? []) {
+      if (m.kind === 'PriorityClass') seen.add(m.preemptionPolicy === 'Never' ? 'Never' : 'PriorityClass');
+      const spec = m.spec?.template?.spec;
+      if (!spec) continue;
+      if (spec.priorityClassName) seen.add('priorityClassName');
+      for (const k of Object.keys(spec.affinity ?? {})) seen.add(k);
+      if (spec.topologySpreadConstraints) seen.add('topologySpreadConstraints');
+    }
+  expect([...seen].sort()).toEqual(
+    [
+      'Never',
+      'PriorityClass',
+      'nodeAffinity',
+      'podAffinity',
+      'podAntiAffinity',
+      'priorityClassName',
+      'topologySpreadConstraints',
+    ].sort(),
+  );
+});
+
 it('shrinks a failing scenario to the parts that make it fail', () => {
   // An invalid fault makes the scenario fail validation; shrinking keeps only what still fails that way.
   const raw = generateScenario(3);

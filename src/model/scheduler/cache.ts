@@ -371,6 +371,7 @@ interface PodAccount {
   workload: string;
   active: boolean;
   uid: number;
+  priority: number;
 }
 
 export class SchedulerCache {
@@ -406,6 +407,12 @@ export class SchedulerCache {
    * capacity), a pod's resources added or removed. Heartbeats change none of these.
    */
   filterGen = 0;
+  /**
+   * Accounted pods by spec.priority, for the priorities other than 0 (the pods of priority 0 are the rest):
+   * DefaultPreemption asks whether any pod has a priority below the preemptor's before it looks further.
+   */
+  private readonly nonZeroPriorityCounts = new Map<number, number>();
+  private nonZeroPriorityPods = 0;
   private orderCache: NodeInfo[] | undefined;
   /** Zone name -> id, in order of first appearance (ids only index memo arrays; no order depends on them). */
   private readonly zoneIds = new Map<string, number>();
@@ -576,7 +583,9 @@ export class SchedulerCache {
       workload: pod.metadata.workload,
       active,
       uid: pod.metadata.uid,
+      priority: pod.spec.priority,
     };
+    if (acc.priority !== 0) this.countPriority(acc.priority, 1);
     this.pods.set(name, acc);
     const byUid = this.byUid;
     while (byUid.length < uid) byUid.push(undefined);
@@ -595,6 +604,7 @@ export class SchedulerCache {
     if (!acc) return;
     this.pods.delete(name);
     this.byUid[acc.uid] = undefined;
+    if (acc.priority !== 0) this.countPriority(acc.priority, -1);
     const info = acc.info;
     this.filterGen++;
     info.cpuUsedMilli -= acc.cpuMilli;
@@ -604,6 +614,18 @@ export class SchedulerCache {
     this.countPod(info, acc.workload, -1);
     if (acc.active) this.countWorkload(info, acc.workload, -1);
     if (!info.node && info.podCount === 0) this.nodes.delete(info.name);
+  }
+
+  /** Whether some accounted pod has a priority below `priority` (then preemption may find victims). */
+  hasPodBelow(priority: number): boolean {
+    if (priority > 0 && this.pods.size > this.nonZeroPriorityPods) return true;
+    for (const [p, n] of this.nonZeroPriorityCounts) if (p < priority && n > 0) return true;
+    return false;
+  }
+
+  /** The node an accounted pod is on. */
+  nodeOfPod(name: string): string | undefined {
+    return this.pods.get(name)?.info.name;
   }
 
   hasPod(name: string): boolean {
@@ -620,6 +642,13 @@ export class SchedulerCache {
   }
 
   // ---- internals ----
+
+  private countPriority(priority: number, delta: number): void {
+    const n = (this.nonZeroPriorityCounts.get(priority) ?? 0) + delta;
+    if (n === 0) this.nonZeroPriorityCounts.delete(priority);
+    else this.nonZeroPriorityCounts.set(priority, n);
+    this.nonZeroPriorityPods += delta;
+  }
 
   private taintSetIdOf(taints: Node['spec']['taints']): number {
     if (taints.length === 0) return 0;

@@ -7,9 +7,10 @@
 // Extension points hasim runs, as upstream: PreFilter (which may answer Skip: the plugin's Filter is
 // not run for this pod), Filter (per node, in order; the first rejection counts), Score (per feasible
 // node, times the plugin's weight) and NormalizeScore, PreScore's Skip being asked before Filter
-// (ScorePlugin.scoreSkip). Left out: QueueSort (activeQ is FIFO, no
-// priorities), PostFilter (no preemption), Reserve/Permit/PreBind/PostBind (binding is one API call),
-// and the Unschedulable vs UnschedulableAndUnresolvable distinction (only preemption reads it).
+// (ScorePlugin.scoreSkip). QueueSort is PrioritySort, built into the queue (queue.ts); PostFilter is
+// DefaultPreemption (plugins/default-preemption.ts), run by the scheduler, which reads a status's
+// Unschedulable vs UnschedulableAndUnresolvable code. Left out: Reserve/Permit/PreBind/PostBind
+// (binding is one API call).
 //
 // hasim's own additions, none of them upstream API:
 // - `wordFilter`: how a Filter is answered from the cache's bitset columns, 32 nodes a word (the
@@ -49,6 +50,8 @@ export class StatusTable {
   /** By status id (0 is Success): its reason ids, and the bit of the plugin that returns it. */
   readonly statusReasons: Array<readonly number[]> = [[]];
   readonly statusPluginBit: number[] = [0];
+  /** By status id: UnschedulableAndUnresolvable (preemption cannot help on the node) rather than Unschedulable. */
+  readonly statusUnresolvable: boolean[] = [false];
 
   reason(message: string): number {
     let id = this.reasonIds.get(message);
@@ -64,7 +67,15 @@ export class StatusTable {
   unschedulable(pluginBit: number, ...messages: string[]): number {
     this.statusReasons.push(messages.map((m) => this.reason(m)));
     this.statusPluginBit.push(pluginBit);
+    this.statusUnresolvable.push(false);
     return this.statusReasons.length - 1;
+  }
+
+  /** A new UnschedulableAndUnresolvable status: removing pods from the node cannot make the pod fit. */
+  unschedulableAndUnresolvable(pluginBit: number, ...messages: string[]): number {
+    const id = this.unschedulable(pluginBit, ...messages);
+    this.statusUnresolvable[id] = true;
+    return id;
   }
 }
 

@@ -12,7 +12,10 @@
 //   rejected the pod") to backoffQ if still backing off, else to activeQ. flushBackoffQCompleted runs
 //   every 1 s; flushUnschedulablePodsLeftover every 30 s moves pods unschedulable for more than 5 min
 //   (DefaultPodMaxInUnschedulablePodsDuration).
-// - hasim pods have no priority: activeQ is FIFO by queue time. All times are the scheduler's local clock.
+// - activeQ is ordered by the default profile's QueueSort plugin, PrioritySort
+//   (pkg/scheduler/framework/plugins/queuesort/priority_sort.go, Less): the higher spec.priority first,
+//   then the earlier queue timestamp; hasim breaks a remaining tie by the order the pods were first
+//   queued. All times are the scheduler's local clock.
 import FastPriorityQueue from 'fastpriorityqueue';
 import type { Pod } from '../../k8s/objects.js';
 
@@ -67,11 +70,20 @@ interface Entry {
   gen: number;
 }
 
+/** PrioritySort's Less: whether `a` is popped before `b` (higher priority, then earlier queue time). */
+export function prioritySortLess(
+  a: Pick<QueuedPodInfo, 'pod' | 'timestampMs' | 'seq'>,
+  b: Pick<QueuedPodInfo, 'pod' | 'timestampMs' | 'seq'>,
+): boolean {
+  const pa = a.pod.spec.priority;
+  const pb = b.pod.spec.priority;
+  if (pa !== pb) return pa > pb;
+  return a.timestampMs !== b.timestampMs ? a.timestampMs < b.timestampMs : a.seq < b.seq;
+}
+
 export class SchedulingQueue {
   private readonly infos = new Map<string, QueuedPodInfo>();
-  private readonly activeQ = new FastPriorityQueue<Entry>((a, b) =>
-    a.info.timestampMs !== b.info.timestampMs ? a.info.timestampMs < b.info.timestampMs : a.info.seq < b.info.seq,
-  );
+  private readonly activeQ = new FastPriorityQueue<Entry>((a, b) => prioritySortLess(a.info, b.info));
   private readonly backoffQ = new FastPriorityQueue<Entry>((a, b) =>
     a.info.backoffExpiryMs !== b.info.backoffExpiryMs
       ? a.info.backoffExpiryMs < b.info.backoffExpiryMs

@@ -19,11 +19,16 @@
 // nodes, ≈670 pods/s); cycles run back to back while activeQ has pods.
 // Score runs the Score plugins that score the pod (PreScore's Skip asked before Filter, ScorePlugin.scoreSkip)
 // over the feasible nodes found, weighted, plus the memoized resource scores.
-// Left out: priorities and preemption (PostFilter), image locality, volumes, client-side QPS limits of
-// the binding client.
+// Priorities and preemption: activeQ pops the highest priority first (queue.ts, PrioritySort). A pod that
+// fits nowhere runs PostFilter, DefaultPreemption (plugins/default-preemption.ts): victims are deleted
+// through the API server with a DisruptionTarget condition (PreemptionByScheduler) and their grace period,
+// and the pod is nominated to the node (status.nominatedNodeName). A nominated pod tries its nominated
+// node first (schedule_one.go evaluateNominatedNode), and while filtering for any pod, the pods nominated
+// with the same or a higher priority count as if they ran on their nominated nodes (addNominatedPods).
+// Left out: image locality, volumes, client-side QPS limits of the binding client.
 import type { Rng } from '../../engine/index.js';
-import { type Node, type Pod, podSpec } from '../../k8s/objects.js';
-import { fail } from '../apiserver/store.js';
+import { type Node, type Pod, podSpec, podStatus } from '../../k8s/objects.js';
+import { type ApiResult, fail } from '../apiserver/store.js';
 import {
   CONTROLLER_REQUEST_TIMEOUT_MS,
   type Controller,
@@ -41,8 +46,18 @@ import {
   Framework,
   type PluginRegistration,
   SKIP,
+  SUCCESS,
 } from './framework.js';
 import { NodeLoop } from './node-loop.js';
+import {
+  calculateNumCandidates,
+  dryRunPreemption,
+  type PdbBudget,
+  pickOneNodeForPreemption,
+  podEligibleToPreemptOthers,
+  type PreemptionNode,
+  REASON_PREEMPTION_BY_SCHEDULER,
+} from './plugins/default-preemption.js';
 import {
   BACKOFF_FLUSH_PERIOD_MS,
   type QueuedPodInfo,
@@ -55,6 +70,8 @@ const ACTOR = 'kube-scheduler';
 const SCHEDULE_LABEL = `${ACTOR}/schedule`;
 const MOVE_LABEL = `${ACTOR}/move`;
 const BIND_LABEL = `${ACTOR}/bind`;
+const PREEMPT_LABEL = `${ACTOR}/preempt`;
+const NOMINATE_LABEL = `${ACTOR}/nominate`;
 export const CYCLE_BASE_MS = 0.5;
 export const CYCLE_PER_NODE_MS = 0.002;
 const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -82,6 +99,9 @@ export const schedulerChecks = {
 
 export interface SchedulerStats {
   attempts: number;
+  /** PostFilter runs that looked for victims (past the eligibility and "no lower priority anywhere" checks), and those that preempted. */
+  preemptionAttempts: number;
+  preemptions: number;
   scheduled: number;
   nodesEvaluated: number;
   /** Attempts that reused the verdict of an identical failed cycle (counted in nodesEvaluated as examining every node). */
@@ -105,7 +125,14 @@ class KubeScheduler implements SchedulerController {
   readonly name = ACTOR;
   readonly cache = new SchedulerCache();
   readonly queue: SchedulingQueue;
-  readonly stats: SchedulerStats = { attempts: 0, scheduled: 0, nodesEvaluated: 0, verdictsReused: 0 };
+  readonly stats: SchedulerStats = {
+    attempts: 0,
+    preemptionAttempts: 0,
+    preemptions: 0,
+    scheduled: 0,
+    nodesEvaluated: 0,
+    verdictsReused: 0,
+  };
   readonly attemptListeners: SchedulerController['attemptListeners'] = [];
   readonly framework: Framework;
   private readonly proc: Process;
@@ -133,6 +160,11 @@ class KubeScheduler implements SchedulerController {
   private pendingMoveMask = 0;
   private pendingMoveAll = false;
   private movePending = false;
+  /** The scheduler's nominator (PodNominator): pending pods nominated to a node, in the order nominated. */
+  private readonly nominator = new Map<string, { pod: Pod; node: string }>();
+  /** Nominated pods this cycle accounts on their nominated nodes (addNominatedPods), taken out when it ends. */
+  private readonly nominatedAdded: Pod[] = [];
+  private preemptRng: Rng | undefined;
 
   constructor(
     private readonly ctx: ProcessContext,
@@ -185,12 +217,15 @@ class KubeScheduler implements SchedulerController {
           this.requestMove(framework.assignedPodAddMask);
         } else if (p.metadata.deletionTimestampMs === undefined) {
           queue.add(p);
+          if (p.status.nominatedNodeName)
+            this.nominator.set(p.metadata.name, { pod: p, node: p.status.nominatedNodeName });
           this.kick();
         }
       },
       onUpdate: (prev, next) => {
         if (next.spec.nodeName !== undefined) {
           queue.delete(next.metadata.name);
+          if (this.nominator.size > 0) this.nominator.delete(next.metadata.name);
           cache.addOrUpdatePod(next, next.spec.nodeName);
           if (
             prev.spec.nodeName === undefined ||
@@ -198,7 +233,10 @@ class KubeScheduler implements SchedulerController {
           ) {
             this.requestMove(framework.assignedPodAddMask);
           }
-        } else queue.update(next);
+        } else {
+          queue.update(next);
+          this.syncNomination(prev, next);
+        }
       },
       // A bound pod's status changing (its kubelet reporting Ready, the node lifecycle controller marking it
       // not ready): onUpdate would find it out of the queue and accounted as it is, and request no move. Only
@@ -213,12 +251,25 @@ class KubeScheduler implements SchedulerController {
       },
       onDelete: (p) => {
         queue.delete(p.metadata.name);
+        if (this.nominator.size > 0) this.nominator.delete(p.metadata.name);
         if (cache.hasPod(p.metadata.name)) {
           cache.removePod(p.metadata.name);
           this.requestMove(framework.assignedPodDeleteMask);
         }
       },
     });
+  }
+
+  /** A pending pod's status.nominatedNodeName as the informer brings it (a new leader learns them so). */
+  private syncNomination(prev: Pod, next: Pod): void {
+    const name = next.metadata.name;
+    const node = next.status.nominatedNodeName;
+    if (node) this.nominator.set(name, { pod: next, node });
+    else if (prev.status.nominatedNodeName) this.nominator.delete(name);
+    else {
+      const n = this.nominator.get(name);
+      if (n) n.pod = next;
+    }
   }
 
   private handleNodeEvents(): void {
@@ -293,6 +344,13 @@ class KubeScheduler implements SchedulerController {
   /** One scheduling cycle (schedule_one.go ScheduleOne); returns its modelled duration in ms. */
   private scheduleOne(info: QueuedPodInfo): number {
     this.stats.attempts++;
+    if (this.nominator.size > 0) this.addNominatedPods(info.pod);
+    const costMs = this.scheduleOneWithNominated(info);
+    if (this.nominatedAdded.length > 0) this.removeNominatedPods();
+    return costMs;
+  }
+
+  private scheduleOneWithNominated(info: QueuedPodInfo): number {
     const pod = info.pod;
     const order = this.cache.order();
     const n = order.length;
@@ -302,7 +360,21 @@ class KubeScheduler implements SchedulerController {
       // Every node examined, as in the cycle reused: sampling ends where it started.
       this.nextStartNodeIndex = (this.nextStartNodeIndex + n) % n;
       this.stats.nodesEvaluated += n;
-      return this.unschedulable(info, failed.reason, failed.rejectorMask, CYCLE_BASE_MS + CYCLE_PER_NODE_MS * n);
+      const costMs = CYCLE_BASE_MS + CYCLE_PER_NODE_MS * n + this.postFilter(info);
+      return this.unschedulable(info, failed.reason, failed.rejectorMask, costMs);
+    }
+    if (!failed && this.nominator.size > 0) {
+      // evaluateNominatedNode: a pod nominated by an earlier preemption tries that node alone first.
+      const nominated = this.nominator.get(pod.metadata.name);
+      const ni = nominated && this.cache.nodes.get(nominated.node);
+      if (ni !== undefined && ni.node !== undefined && ni.pos >= 0) {
+        this.preFilter(pod);
+        if (this.firstRejection(ni.pos) === SUCCESS) {
+          this.stats.nodesEvaluated++;
+          this.assumeAndBind(info, ni.name);
+          return CYCLE_BASE_MS + CYCLE_PER_NODE_MS;
+        }
+      }
     }
     this.preFilter(pod);
     const toFind = numFeasibleNodesToFind(n);
@@ -320,18 +392,241 @@ class KubeScheduler implements SchedulerController {
         );
       }
       if (n > 0 && this.reuseVerdicts && this.framework.verdictsKeyed) this.verdicts.remember(info, reason, mask);
-      return this.unschedulable(info, reason, mask, costMs);
+      return this.unschedulable(info, reason, mask, costMs + this.postFilter(info));
     }
     if (failed)
       throw this.proc.ctx.sim.bug(
         `scheduler: reused verdict for ${pod.metadata.name} (${failed.reason}) but it fits now`,
       );
-    const host = order[this.selectHost()].name;
+    this.assumeAndBind(info, order[this.selectHost()].name);
+    return costMs + CYCLE_PER_NODE_MS * this.out.feasibleCount;
+  }
+
+  private assumeAndBind(info: QueuedPodInfo, host: string): void {
+    const pod = info.pod;
     this.cache.addOrUpdatePod(pod, host); // assume
     this.stats.scheduled++;
     for (const l of this.attemptListeners) l(pod.metadata.name, this.proc.ctx.sim.nowMs, host);
     this.bind(info, host);
-    return costMs + CYCLE_PER_NODE_MS * this.out.feasibleCount;
+  }
+
+  /** The status of the first active Filter plugin that rejects the node at pos (SUCCESS if none does); after preFilter. */
+  private firstRejection(pos: number): number {
+    const { state, active } = this;
+    for (let k = 0; k < active.length; k++) {
+      const status = active[k].filter(state, pos);
+      if (status !== SUCCESS) return status;
+    }
+    return SUCCESS;
+  }
+
+  // ---- nominated pods and preemption ----
+
+  /**
+   * addNominatedPods: the pods nominated to a node with a priority at least the pod's (itself excepted)
+   * are accounted on their nominated nodes for this cycle, as if they ran there.
+   */
+  private addNominatedPods(pod: Pod): void {
+    const priority = pod.spec.priority;
+    for (const [name, n] of this.nominator) {
+      if (name === pod.metadata.name || n.pod.spec.priority < priority || this.cache.hasPod(name)) continue;
+      if (this.cache.nodes.get(n.node)?.node === undefined) continue;
+      this.cache.addOrUpdatePod(n.pod, n.node);
+      this.nominatedAdded.push(n.pod);
+    }
+  }
+
+  private removeNominatedPods(): void {
+    for (const p of this.nominatedAdded) this.cache.removePod(p.metadata.name);
+    this.nominatedAdded.length = 0;
+  }
+
+  /**
+   * PostFilter: DefaultPreemption for a pod that fits no node (plugins/default-preemption.ts has the
+   * steps). Returns the modelled time it took. Costs nothing when no pod anywhere has a lower priority.
+   */
+  private postFilter(info: QueuedPodInfo): number {
+    const pod = info.pod;
+    if (pod.spec.preemptionPolicy === 'Never') return 0;
+    const name = pod.metadata.name;
+    const nominated = this.nominator.size > 0 ? this.nominator.get(name) : undefined;
+    if (!this.cache.hasPodBelow(pod.spec.priority)) {
+      // No candidate can exist: Preempt would clear the nomination.
+      if (nominated) this.nominate(pod, '');
+      return 0;
+    }
+    const order = this.cache.order();
+    const n = order.length;
+    this.preFilter(pod);
+    // 1. PodEligibleToPreemptOthers, with the pods of the nominated node (unless it rejects the pod as unresolvable).
+    const lowerByNode = this.lowerPriorityPodsByNode(pod);
+    const nomInfo = nominated && this.cache.nodes.get(nominated.node);
+    let nominatedPods: Pod[] | undefined;
+    if (nomInfo !== undefined && nomInfo.node !== undefined && nomInfo.pos >= 0) {
+      const status = this.firstRejection(nomInfo.pos);
+      if (!this.framework.statuses.statusUnresolvable[status]) nominatedPods = lowerByNode.get(nomInfo.name) ?? [];
+    }
+    if (!podEligibleToPreemptOthers(pod, nominatedPods).eligible) return CYCLE_PER_NODE_MS;
+    this.stats.preemptionAttempts++;
+    // 2. findCandidates: the nodes whose rejection removing pods may undo.
+    const potential: PreemptionNode[] = [];
+    let fitsCalls = 0;
+    for (let pos = 0; pos < n; pos++) {
+      const status = this.firstRejection(pos);
+      if (status === SUCCESS || this.framework.statuses.statusUnresolvable[status]) continue;
+      const nodeName = order[pos].name;
+      potential.push({
+        name: nodeName,
+        pods: lowerByNode.get(nodeName) ?? [],
+        remove: (p) => this.cache.removePod(p.metadata.name),
+        add: (p) => this.cache.addOrUpdatePod(p, nodeName),
+        fits: () => {
+          fitsCalls++;
+          this.preFilter(pod);
+          return this.firstRejection(pos) === SUCCESS;
+        },
+      });
+    }
+    let costMs = CYCLE_PER_NODE_MS * n;
+    const nowMs = this.proc.now();
+    let best;
+    if (potential.length > 0) {
+      this.preemptRng ??= this.proc.rng('scheduler/preemption');
+      const offset = Math.floor(this.preemptRng.next() * potential.length);
+      const candidates = dryRunPreemption(
+        pod,
+        potential,
+        this.pdbBudgets(),
+        offset,
+        calculateNumCandidates(potential.length),
+        nowMs,
+      );
+      costMs += CYCLE_PER_NODE_MS * fitsCalls;
+      // 4. SelectCandidate.
+      best = pickOneNodeForPreemption(candidates, nowMs);
+    }
+    if (!best) {
+      if (nominated) this.nominate(pod, '');
+      return costMs;
+    }
+    // 5. prepareCandidate: delete the victims; lower-priority pods nominated to the node lose their nomination.
+    this.stats.preemptions++;
+    for (const victim of best.victims)
+      if (victim.metadata.deletionTimestampMs === undefined) this.preemptPod(pod, victim, best.node);
+    for (const [other, nom] of [...this.nominator])
+      if (other !== name && nom.node === best.node && nom.pod.spec.priority < pod.spec.priority)
+        this.nominate(nom.pod, '');
+    this.nominate(pod, best.node);
+    return costMs;
+  }
+
+  /**
+   * The pods bound to each node (as the cache accounts them) whose priority is below the pod's: the
+   * potential victims. DaemonSet pods are left out: hasim's DaemonSet controller binds its pods itself
+   * (daemonset-controller.ts), so a preempted daemon pod would come back on its node at once, past the
+   * scheduler and its nominated pods, and be preempted again, without end. Upstream's replacement waits
+   * in the scheduler behind the nominated pod (docs/fidelity.md, Known differences).
+   */
+  private lowerPriorityPodsByNode(pod: Pod): Map<string, Pod[]> {
+    const out = new Map<string, Pod[]>();
+    const priority = pod.spec.priority;
+    for (const p of this.ctx.pods.cache.values()) {
+      const nodeName = p.spec.nodeName;
+      if (nodeName === undefined || p.spec.priority >= priority || !this.cache.accounts(p, nodeName)) continue;
+      if (p.metadata.workload.startsWith('DaemonSet/')) continue;
+      let list = out.get(nodeName);
+      if (!list) out.set(nodeName, (list = []));
+      list.push(p);
+    }
+    return out;
+  }
+
+  /**
+   * The PodDisruptionBudgets as the scheduler's PDB lister has them. hasim's scheduler keeps no PDB
+   * informer: it reads the API server's current objects, as an informer that is never behind would.
+   */
+  private pdbBudgets(): PdbBudget[] {
+    const out: PdbBudget[] = [];
+    for (const pdb of this.proc.ctx.api.store.pdbs.values())
+      out.push({
+        workload: pdb.spec.workload,
+        disruptionsAllowed: pdb.status.disruptionsAllowed,
+        disruptedPods: pdb.status.disruptedPods,
+      });
+    return out;
+  }
+
+  /**
+   * PreemptPod: the victim gets the DisruptionTarget condition (reason PreemptionByScheduler), then is
+   * deleted with its own grace period.
+   */
+  private preemptPod(preemptor: Pod, victim: Pod, nodeName: string): void {
+    const name = victim.metadata.name;
+    const uid = victim.metadata.uid;
+    const trace = this.proc.ctx.trace;
+    this.proc.call<Pod>(
+      PREEMPT_LABEL,
+      CONTROLLER_REQUEST_TIMEOUT_MS,
+      (s) =>
+        s.patch<Pod>(
+          'Pod',
+          name,
+          (cur) =>
+            cur.metadata.uid !== uid || cur.status.disruptionTarget === REASON_PREEMPTION_BY_SCHEDULER
+              ? undefined
+              : {
+                  ...cur,
+                  status: podStatus(
+                    cur.status.phase,
+                    cur.status.ready,
+                    REASON_PREEMPTION_BY_SCHEDULER,
+                    cur.status.startTimeMs,
+                  ),
+                },
+          ACTOR,
+        ),
+      (r) => {
+        if (!r.ok) return;
+        this.proc.call<unknown>(PREEMPT_LABEL, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => {
+          const cur = s.pods.get(name);
+          if (!cur || cur.metadata.uid !== uid) return fail('NotFound');
+          if (cur.metadata.deletionTimestampMs === undefined)
+            trace.emit('pod.preempted', {
+              pod: name,
+              workload: cur.metadata.workload,
+              node: nodeName,
+              preemptor: preemptor.metadata.name,
+              preemptorWorkload: preemptor.metadata.workload,
+            });
+          return s.deletePod(name, { reason: 'preemption', uid }, ACTOR) as ApiResult<unknown>;
+        });
+      },
+    );
+  }
+
+  /**
+   * Sets (or, with node '', clears) a pending pod's nomination: in the scheduler's nominator at once, as
+   * upstream's does, and in status.nominatedNodeName through the API server.
+   */
+  private nominate(pod: Pod, node: string): void {
+    const name = pod.metadata.name;
+    const uid = pod.metadata.uid;
+    if (node) this.nominator.set(name, { pod, node });
+    else this.nominator.delete(name);
+    const trace = this.proc.ctx.trace;
+    this.proc.call<Pod>(NOMINATE_LABEL, CONTROLLER_REQUEST_TIMEOUT_MS, (s) =>
+      s.patch<Pod>(
+        'Pod',
+        name,
+        (cur) => {
+          if (cur.metadata.uid !== uid || cur.spec.nodeName !== undefined) return undefined;
+          if ((cur.status.nominatedNodeName ?? '') === node) return undefined;
+          trace.emit('pod.nominated', { pod: name, node });
+          return { ...cur, status: { ...cur.status, nominatedNodeName: node || undefined } };
+        },
+        ACTOR,
+      ),
+    );
   }
 
   /** Fills the cycle state for the pod and runs PreFilter: the plugins that do not answer Skip are `active`. */

@@ -138,6 +138,8 @@ describe('scheduler', () => {
     f.run(20_000);
     expect(f.schedulerController().stats).toEqual({
       attempts: 2,
+      preemptionAttempts: 0,
+      preemptions: 0,
       scheduled: 2,
       nodesEvaluated: 288,
       verdictsReused: 0,

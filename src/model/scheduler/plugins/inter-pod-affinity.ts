@@ -149,7 +149,7 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
 
   constructor(h: FrameworkHandle) {
     this.cache = h.cache;
-    this.affinityMismatch = h.statuses.unschedulable(h.filterBit, ERR_REASON_AFFINITY_RULES_NOT_MATCH);
+    this.affinityMismatch = h.statuses.unschedulableAndUnresolvable(h.filterBit, ERR_REASON_AFFINITY_RULES_NOT_MATCH);
     this.antiAffinityMismatch = h.statuses.unschedulable(h.filterBit, ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH);
     this.existingAntiMismatch = h.statuses.unschedulable(
       h.filterBit,

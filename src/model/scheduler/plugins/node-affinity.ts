@@ -35,7 +35,7 @@ export class NodeAffinity implements FilterPlugin, ScorePlugin {
   private preferred: readonly PreferredSchedulingTerm[] = [];
 
   constructor(h: FrameworkHandle) {
-    this.mismatch = h.statuses.unschedulable(h.filterBit, ERR_REASON_POD);
+    this.mismatch = h.statuses.unschedulableAndUnresolvable(h.filterBit, ERR_REASON_POD);
   }
 
   readonly events = {

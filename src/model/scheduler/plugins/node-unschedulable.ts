@@ -29,7 +29,7 @@ export class NodeUnschedulable implements FilterPlugin {
   private readonly words: { kind: 'sure'; bits: Uint32Array };
 
   constructor(h: FrameworkHandle) {
-    this.unschedulable = h.statuses.unschedulable(h.filterBit, ERR_REASON_UNSCHEDULABLE);
+    this.unschedulable = h.statuses.unschedulableAndUnresolvable(h.filterBit, ERR_REASON_UNSCHEDULABLE);
     // Plain nodes (Ready, schedulable, untainted) pass; the others are asked one by one.
     this.words = { kind: 'sure', bits: h.cache.columns.plain };
   }

@@ -188,7 +188,7 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
   constructor(h: FrameworkHandle) {
     this.cache = h.cache;
     this.notMatch = h.statuses.unschedulable(h.filterBit, ERR_REASON_CONSTRAINTS_NOT_MATCH);
-    this.labelNotMatch = h.statuses.unschedulable(h.filterBit, ERR_REASON_NODE_LABEL_NOT_MATCH);
+    this.labelNotMatch = h.statuses.unschedulableAndUnresolvable(h.filterBit, ERR_REASON_NODE_LABEL_NOT_MATCH);
     const notMatch = h.statuses.reason(ERR_REASON_CONSTRAINTS_NOT_MATCH);
     const labelNotMatch = h.statuses.reason(ERR_REASON_NODE_LABEL_NOT_MATCH);
     const cols = h.cache.columns;

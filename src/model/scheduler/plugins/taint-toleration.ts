@@ -115,7 +115,7 @@ export class TaintToleration implements FilterPlugin, ScorePlugin {
     const message = `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`;
     let status = this.statusByMessage.get(message);
     if (status === undefined) {
-      status = this.statuses.unschedulable(this.filterBit, message);
+      status = this.statuses.unschedulableAndUnresolvable(this.filterBit, message);
       this.statusByMessage.set(message, status);
     }
     return status;
