@@ -1,7 +1,7 @@
 // The scenario generator of `npm run vopr`: a seed gives a random valid scenario, as the scenario file
 // an SRE would write (so it goes through the loader and its validation like any other): 1-4 node groups
 // over 1-3 zones, a control plane of 1-3 replicas per component, workloads of every kind with PDBs,
-// tolerations, node selectors and zone spreading, and 1-6 faults of every type at random times and
+// tolerations, node selectors, zone spreading and sometimes a Service with traffic, and 1-6 faults of every type at random times and
 // durations, overlapping freely. The same seed always gives the same scenario.
 import { makeRng, type Rng } from '../../src/engine/index.js';
 import { FAULT_TYPES, type FaultType } from '../../src/scenario/types.js';
@@ -47,6 +47,8 @@ export function generateScenario(seed: number): RawScenario {
     cpHosts: Math.max(cpReplicas.kcm, cpReplicas.sched, cpReplicas.api, cpReplicas.etcd),
   };
   const workloads = generateWorkloads(rng, shape, groups);
+  // Services from a stream of their own, so the rest of each seed's scenario stays what it was.
+  generateServices(makeRng(`vopr/${seed}/services`), workloads, zones);
   const faults = generateFaults(rng, shape, durationMs);
   return {
     apiVersion: 'hasim.dev/v1',
@@ -135,6 +137,25 @@ function generateWorkloads(rng: Rng, shape: Shape, groups: RawScenario[]): RawSc
     shape.workloads.push(`${kind}/${w.name}`);
   }
   return out;
+}
+
+/** Sometimes a Service with traffic on a Deployment or StatefulSet, in any of its shapes. */
+function generateServices(rng: Rng, workloads: RawScenario[], zones: string[]): void {
+  for (const w of workloads) {
+    if (w.kind === 'DaemonSet' || !rng.chance(0.35)) continue;
+    const type = rng.pick(['ClusterIP', 'ClusterIP', 'NodePort', 'LoadBalancer']);
+    const svc: RawScenario = { name: `${w.name}-svc`, type };
+    if (rng.chance(0.3)) svc.trafficDistribution = 'PreferClose';
+    if (rng.chance(0.2)) svc.internalTrafficPolicy = 'Local';
+    if (type !== 'ClusterIP' && rng.chance(0.3)) svc.externalTrafficPolicy = 'Local';
+    const traffic: RawScenario = { rate: rng.pick([10, 100, 600]) };
+    const clients = rng.int(0, 3);
+    if (clients === 1 && type !== 'ClusterIP') traffic.clients = 'load-balancer';
+    else if (clients === 2) traffic.clients = { zones: [{ zone: rng.pick(zones), weight: rng.int(1, 3) }] };
+    if (rng.chance(0.3)) traffic.timeout = rng.pick(['100ms', '1s', '5s']);
+    svc.traffic = traffic;
+    w.service = svc;
+  }
 }
 
 function generateToleration(rng: Rng): RawScenario {
