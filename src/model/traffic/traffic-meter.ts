@@ -447,9 +447,15 @@ export class TrafficMeter {
       const seen = first.get(kind);
       if (seen === undefined || p < seen) first.set(kind, p);
     }
-    return [...first]
-      .sort((x, y) => cmp(x[1], y[1]))
-      .map((k) => k[0])
+    const kinds = [...first].sort((x, y) => cmp(x[1], y[1])).map((k) => k[0]);
+    // Many powered-off nodes (a zone outage) are counted, not listed: the first few by their first pod.
+    const off = kinds.filter((k) => k.startsWith('on powered-off '));
+    if (off.length <= MAX_LISTED_NODES) return kinds.join('; ');
+    const names = off.slice(0, MAX_LISTED_NODES).map((k) => k.slice('on powered-off '.length));
+    const summary = `on ${off.length} powered-off nodes (${names.join(', ')}, …)`;
+    return kinds
+      .filter((k) => k === off[0] || !k.startsWith('on powered-off '))
+      .map((k) => (k === off[0] ? summary : k))
       .join('; ');
   }
 
@@ -469,6 +475,8 @@ export class TrafficMeter {
 }
 
 const NO_ENDPOINTS: readonly Endpoint[] = [];
+/** Powered-off nodes a cause names one by one; beyond, it counts them. */
+const MAX_LISTED_NODES = 3;
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
