@@ -39,7 +39,19 @@ interface ServiceState {
   staleSince: Map<string, number>;
   /** The last evaluation's outcome but for the nodes behind; undefined when something it depends on changed. */
   main: MainOutcome | undefined;
+  /** The picked lists of the last evaluation, with their dead pods kept up to date (fast path). */
+  tracked: Map<readonly Endpoint[], Tracked>;
 }
+
+/** A picked list's pods, by how many of its endpoints each has, and those of them not running. */
+interface Tracked {
+  count: Map<string, number>;
+  dead: Map<string, number>;
+  /** Endpoints of the list whose pod is not running. */
+  deadCount: number;
+}
+
+const NO_ENDPOINT_OUTCOME: Outcome = { failFraction: 1, stale: false, noEndpoints: true, cut: false };
 
 /** What an evaluation finds, but for the nodes behind the API server (which every slice write moves). */
 interface MainOutcome {
@@ -110,6 +122,7 @@ export class TrafficMeter {
         runningVersion: 0,
         outcomes: new WeakMap(),
         main: undefined,
+        tracked: new Map(),
       });
       for (const w of spec.workloads) {
         const list = this.byWorkload.get(w) ?? [];
@@ -145,7 +158,18 @@ export class TrafficMeter {
       const anyDetached = this.fleet.detachedLive > 0;
       for (const s of this.byWorkload.get(w)!) {
         if (!anyDetached && !this.fleet.routes(s, r.pod)) continue;
-        this.services.get(s)!.runningVersion++;
+        const st = this.services.get(s)!;
+        st.runningVersion++;
+        for (const entry of st.tracked.values()) {
+          const n = entry.count.get(r.pod);
+          if (n === undefined) continue;
+          if (t === 'pod.started') {
+            if (entry.dead.delete(r.pod)) entry.deadCount -= n;
+          } else if (!entry.dead.has(r.pod)) {
+            entry.dead.set(r.pod, n);
+            entry.deadCount += n;
+          }
+        }
         this.mark(s);
       }
     } else if (t === 'pod.removed') {
@@ -268,12 +292,28 @@ export class TrafficMeter {
       for (const n of detachedLive) positions.push(this.nodePosition(n, st));
     }
     const linksMatter = network.partitioned || network.degraded;
+    const tracking = this.ctx.fastPaths.trafficKeptOutcomes;
+    const used = new Map<readonly Endpoint[], Tracked>();
     const outcomes = positions.map((p) => {
       if (p.host !== undefined && linksMatter)
         return this.outcome(p.rules, policy, preferClose, p.node, p.host, dead, timeoutMs);
       // Without cut or degraded links (or for a zone of fleet-following nodes) the outcome depends only on the
       // picked endpoints and what runs: kept per picked list (nodes cut off at the same moment share theirs).
       const picked = this.picked(p.rules, policy, preferClose, p.node);
+      if (tracking) {
+        // Fast path: the picked list's dead pods, kept up to date as pods start and stop.
+        let entry = st.tracked.get(picked) ?? used.get(picked);
+        if (entry === undefined) entry = this.track(picked);
+        used.set(picked, entry);
+        for (const d of entry.dead.keys()) dead.add(d);
+        if (picked.length === 0) return NO_ENDPOINT_OUTCOME;
+        return {
+          failFraction: entry.deadCount / picked.length,
+          stale: entry.deadCount > 0,
+          noEndpoints: false,
+          cut: false,
+        };
+      }
       const hit = st.outcomes.get(picked);
       if (hit !== undefined && hit.version === st.runningVersion) {
         for (const d of hit.dead) dead.add(d);
@@ -285,6 +325,8 @@ export class TrafficMeter {
       st.outcomes.set(picked, { version: st.runningVersion, outcome, dead: [...own] });
       return outcome;
     });
+    // Only the picked lists in use are kept up to date.
+    if (tracking) st.tracked = used;
     // Client weights: nodes whose host is on.
     let weightSum = 0;
     positions.forEach((p, i) => {
@@ -343,6 +385,20 @@ export class TrafficMeter {
       sent,
       weightSum,
     };
+  }
+
+  /** A picked list's pods (with how often each is in it) and, of them, those not running now. */
+  private track(picked: readonly Endpoint[]): Tracked {
+    const count = new Map<string, number>();
+    for (const e of picked) count.set(e.pod, (count.get(e.pod) ?? 0) + 1);
+    const dead = new Map<string, number>();
+    let deadCount = 0;
+    for (const [pod, n] of count) {
+      if (this.running.has(pod)) continue;
+      dead.set(pod, n);
+      deadCount += n;
+    }
+    return { count, dead, deadCount };
   }
 
   /** One node as a client position of its own. */
@@ -439,15 +495,19 @@ export class TrafficMeter {
    * gives it: the same as sorting the pods and keeping the first of each reason, without sorting them all.
    */
   private deadKinds(dead: Set<string>): string {
-    const first = new Map<string, string>();
+    const firstOnNode = new Map<string, string>();
+    let firstStopped: string | undefined;
     for (const p of dead) {
       const node = this.lastNode.get(p);
       const host = node === undefined ? undefined : this.ctx.hosts.get(node);
-      const kind = host !== undefined && !host.poweredOn ? `on powered-off ${node}` : 'containers stopped';
-      const seen = first.get(kind);
-      if (seen === undefined || p < seen) first.set(kind, p);
+      if (host !== undefined && !host.poweredOn) {
+        const seen = firstOnNode.get(node!);
+        if (seen === undefined || p < seen) firstOnNode.set(node!, p);
+      } else if (firstStopped === undefined || p < firstStopped) firstStopped = p;
     }
-    const kinds = [...first].sort((x, y) => cmp(x[1], y[1])).map((k) => k[0]);
+    const first: Array<[string, string]> = [...firstOnNode].map(([node, p]) => [`on powered-off ${node}`, p]);
+    if (firstStopped !== undefined) first.push(['containers stopped', firstStopped]);
+    const kinds = first.sort((x, y) => cmp(x[1], y[1])).map((k) => k[0]);
     // Many powered-off nodes (a zone outage) are counted, not listed: the first few by their first pod.
     const off = kinds.filter((k) => k.startsWith('on powered-off '));
     if (off.length <= MAX_LISTED_NODES) return kinds.join('; ');
