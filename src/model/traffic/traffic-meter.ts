@@ -45,10 +45,15 @@ interface ServiceState {
 
 /** A picked list's pods, by how many of its endpoints each has, and those of them not running. */
 interface Tracked {
-  count: Map<string, number>;
+  picked: readonly Endpoint[];
+  count: Map<string, number> | undefined;
   dead: Map<string, number>;
   /** Endpoints of the list whose pod is not running. */
   deadCount: number;
+  /** Bumped when its dead pods change. */
+  version: number;
+  /** deadKinds of its dead pods, for this version and world version. */
+  kinds: { version: number; worldVersion: number; text: string } | undefined;
 }
 
 const NO_ENDPOINT_OUTCOME: Outcome = { failFraction: 1, stale: false, noEndpoints: true, cut: false };
@@ -161,8 +166,9 @@ export class TrafficMeter {
         const st = this.services.get(s)!;
         st.runningVersion++;
         for (const entry of st.tracked.values()) {
-          const n = entry.count.get(r.pod);
+          const n = this.countOf(entry).get(r.pod);
           if (n === undefined) continue;
+          entry.version++;
           if (t === 'pod.started') {
             if (entry.dead.delete(r.pod)) entry.deadCount -= n;
           } else if (!entry.dead.has(r.pod)) {
@@ -305,7 +311,6 @@ export class TrafficMeter {
         let entry = st.tracked.get(picked) ?? used.get(picked);
         if (entry === undefined) entry = this.track(picked);
         used.set(picked, entry);
-        for (const d of entry.dead.keys()) dead.add(d);
         if (picked.length === 0) return NO_ENDPOINT_OUTCOME;
         return {
           failFraction: entry.deadCount / picked.length,
@@ -326,6 +331,24 @@ export class TrafficMeter {
       return outcome;
     });
     // Only the picked lists in use are kept up to date.
+    let deadCount: number;
+    let deadKinds: string;
+    const worldVersion = this.ctx.world.version;
+    if (tracking && used.size === 1 && dead.size === 0) {
+      // One picked list for every position (the usual case): its dead pods, and their causes kept.
+      const entry = used.values().next().value!;
+      deadCount = entry.dead.size;
+      const k = entry.kinds;
+      if (k !== undefined && k.version === entry.version && k.worldVersion === worldVersion) deadKinds = k.text;
+      else {
+        deadKinds = deadCount > 0 ? this.deadKinds(entry.dead.keys()) : '';
+        entry.kinds = { version: entry.version, worldVersion, text: deadKinds };
+      }
+    } else {
+      for (const entry of used.values()) for (const d of entry.dead.keys()) dead.add(d);
+      deadCount = dead.size;
+      deadKinds = deadCount > 0 ? this.deadKinds(dead) : '';
+    }
     if (tracking) st.tracked = used;
     // Client weights: nodes whose host is on.
     let weightSum = 0;
@@ -376,8 +399,8 @@ export class TrafficMeter {
       requestsPerSecond: round(sent, 1000),
       failingPerSecond: round(failing, 1000),
       successRate: sent > 0 ? round(1 - failing / sent, 10000) : 1,
-      deadCount: dead.size,
-      deadKinds: dead.size > 0 ? this.deadKinds(dead) : '',
+      deadCount,
+      deadKinds,
       staleNodes,
       staleSinceMs,
       noEndpointNodes,
@@ -389,16 +412,23 @@ export class TrafficMeter {
 
   /** A picked list's pods (with how often each is in it) and, of them, those not running now. */
   private track(picked: readonly Endpoint[]): Tracked {
-    const count = new Map<string, number>();
-    for (const e of picked) count.set(e.pod, (count.get(e.pod) ?? 0) + 1);
     const dead = new Map<string, number>();
     let deadCount = 0;
-    for (const [pod, n] of count) {
-      if (this.running.has(pod)) continue;
-      dead.set(pod, n);
-      deadCount += n;
+    for (const e of picked) {
+      if (this.running.has(e.pod)) continue;
+      dead.set(e.pod, (dead.get(e.pod) ?? 0) + 1);
+      deadCount++;
     }
-    return { count, dead, deadCount };
+    return { picked, count: undefined, dead, deadCount, version: 0, kinds: undefined };
+  }
+
+  /** A tracked list's pods by how many of its endpoints each has (built when a pod of it first changes). */
+  private countOf(entry: Tracked): Map<string, number> {
+    if (entry.count === undefined) {
+      entry.count = new Map();
+      for (const e of entry.picked) entry.count.set(e.pod, (entry.count.get(e.pod) ?? 0) + 1);
+    }
+    return entry.count;
   }
 
   /** One node as a client position of its own. */
@@ -494,7 +524,7 @@ export class TrafficMeter {
    * Why the dead endpoints are dead, each reason once, in the order of the first dead pod (by name) that
    * gives it: the same as sorting the pods and keeping the first of each reason, without sorting them all.
    */
-  private deadKinds(dead: Set<string>): string {
+  private deadKinds(dead: Iterable<string>): string {
     const firstOnNode = new Map<string, string>();
     let firstStopped: string | undefined;
     for (const p of dead) {
