@@ -33,6 +33,11 @@ export interface FastPaths {
   schedulerWordWalk: boolean;
   /** The scheduler reuses the verdict of an identical failed cycle instead of filtering again (scheduler/verdicts.ts). */
   schedulerReusedVerdicts: boolean;
+  /**
+   * The traffic meter keeps what requests meet between changes of the rules, the routed pods and the
+   * world, and on a write of a Service's slices works out only the nodes behind (traffic/traffic-meter.ts).
+   */
+  trafficKeptOutcomes: boolean;
 }
 
 export const FAST_PATH_NAMES = [
@@ -43,6 +48,7 @@ export const FAST_PATH_NAMES = [
   'nodeLifecycleLeaseSkip',
   'schedulerWordWalk',
   'schedulerReusedVerdicts',
+  'trafficKeptOutcomes',
 ] as const satisfies readonly (keyof FastPaths)[];
 
 export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
@@ -53,6 +59,7 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   nodeLifecycleLeaseSkip: true,
   schedulerWordWalk: true,
   schedulerReusedVerdicts: true,
+  trafficKeptOutcomes: true,
 });
 
 /** Every fast path off: the plain upstream behaviour. */
@@ -64,6 +71,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   nodeLifecycleLeaseSkip: false,
   schedulerWordWalk: false,
   schedulerReusedVerdicts: false,
+  trafficKeptOutcomes: false,
 });
 
 /** Fills in the fast paths not named (on), and turns off those whose prerequisite is off. */

@@ -1,12 +1,12 @@
 // The scenario generator of `npm run vopr`: a seed gives a random valid scenario, as the scenario file
 // an SRE would write (so it goes through the loader and its validation like any other): 1-4 node groups
 // over 1-3 zones, a control plane of 1-3 replicas per component, workloads of every kind with PDBs,
-// tolerations, node selectors and zone spreading, and 1-6 faults of every type at random times and
-// durations, overlapping freely. About half the scenarios add Deployment manifests after the Scenario
-// document (`manifests`, see scenarioText) with PriorityClasses (so the scheduler orders by priority and
-// preempts), node affinity, pod affinity and anti-affinity and topology spread constraints (so the
-// scheduler's walk by words is compared with its node-by-node reference on them). The same seed always
-// gives the same scenario.
+// tolerations, node selectors, zone spreading and sometimes a Service with traffic, and 1-6 faults of
+// every type at random times and durations, overlapping freely. About half the scenarios add Deployment
+// manifests after the Scenario document (`manifests`, see scenarioText) with PriorityClasses (so the
+// scheduler orders by priority and preempts), node affinity, pod affinity and anti-affinity and topology
+// spread constraints (so the scheduler's walk by words is compared with its node-by-node reference on
+// them). The same seed always gives the same scenario.
 import { stringify } from 'yaml';
 import { makeRng, type Rng } from '../../src/engine/index.js';
 import { KUBERNETES_VERSIONS } from '../../src/scenario/defaults.js';
@@ -56,6 +56,8 @@ export function generateScenario(seed: number): RawScenario {
   const workloads = generateWorkloads(rng, shape, groups);
   // Drawn from a stream of their own, so the scenarios of earlier seeds keep their other parts.
   const manifests = generateManifests(makeRng(`vopr/${seed}/manifests`), shape, groups);
+  // Services from a stream of their own, so the rest of each seed's scenario stays what it was.
+  generateServices(makeRng(`vopr/${seed}/services`), workloads, zones);
   const faults = generateFaults(rng, shape, durationMs);
   return {
     ...(manifests.length > 0 ? { manifests } : {}),
@@ -262,6 +264,25 @@ function generateAffinity(rng: Rng, shape: Shape, labelled: RawScenario[], name:
         };
   }
   return affinity;
+}
+
+/** Sometimes a Service with traffic on a Deployment or StatefulSet, in any of its shapes. */
+function generateServices(rng: Rng, workloads: RawScenario[], zones: string[]): void {
+  for (const w of workloads) {
+    if (w.kind === 'DaemonSet' || !rng.chance(0.35)) continue;
+    const type = rng.pick(['ClusterIP', 'ClusterIP', 'NodePort', 'LoadBalancer']);
+    const svc: RawScenario = { name: `${w.name}-svc`, type };
+    if (rng.chance(0.3)) svc.trafficDistribution = 'PreferClose';
+    if (rng.chance(0.2)) svc.internalTrafficPolicy = 'Local';
+    if (type !== 'ClusterIP' && rng.chance(0.3)) svc.externalTrafficPolicy = 'Local';
+    const traffic: RawScenario = { rate: rng.pick([10, 100, 600]) };
+    const clients = rng.int(0, 3);
+    if (clients === 1 && type !== 'ClusterIP') traffic.clients = 'load-balancer';
+    else if (clients === 2) traffic.clients = { zones: [{ zone: rng.pick(zones), weight: rng.int(1, 3) }] };
+    if (rng.chance(0.3)) traffic.timeout = rng.pick(['100ms', '1s', '5s']);
+    svc.traffic = traffic;
+    w.service = svc;
+  }
 }
 
 function generateToleration(rng: Rng): RawScenario {

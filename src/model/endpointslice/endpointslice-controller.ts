@@ -5,13 +5,22 @@
 // Service.
 // 1. Pod events (addPod / updatePod / deletePod) queue the Services that select the pod, after
 //    endpointUpdatesBatchPeriod (default 0) as queue.AddAfter does; a key already queued is not queued twice.
-// 2. ConcurrentEndpointSliceSyncs = 5 workers take keys in order; a key being synced is not handed out
-//    again until its sync is done (workqueue semantics), so a change during a sync queues it once more.
+// 2. ConcurrentServiceEndpointSyncs = 5 workers (--concurrent-service-endpoint-syncs) take keys in order; a
+//    key being synced is not handed out again until its sync is done (workqueue semantics), so a change
+//    during a sync queues it once more.
 // 3. A sync computes the Service's endpoints from the pod informer (podToEndpoint), packs them into slices
 //    of at most 100 and writes each changed slice through the API server (create, update with the
-//    tracked resourceVersion, delete). Each write is a call of this process: the hook through which the
-//    controller-manager's client rate limiter applies to them as to the other controllers' calls.
-// 4. A failed write (Conflict, Timeout, Unavailable) requeues the key with the controller's rate limiter,
+//    tracked resourceVersion, delete).
+// 4. Every call goes through the controller's own client: cmd/kube-controller-manager/app/discovery.go
+//    builds it with ClientBuilder.ClientOrDie("endpointslice-controller") (k8s.io/controller-manager/pkg/
+//    clientbuilder), from the controller-manager's rest config, so it has a token bucket of its own with
+//    --kube-api-qps / --kube-api-burst (20 / 30; client-go rest.Config QPS and Burst, flowcontrol
+//    NewTokenBucketRateLimiter; infra/token-bucket.ts). A call waits for its token before it is sent, and
+//    the sync (the worker, and the Service's key) lasts until its last call is answered. Simplified: a
+//    sync's writes take their tokens one after the other and each is sent as its token comes, not after
+//    the previous write's answer as reconciler.finalize does (a round trip is a few ms, a token at 20 QPS
+//    50 ms).
+// 5. A failed write (Conflict, Timeout, Unavailable) requeues the key with the controller's rate limiter,
 //    1 s doubling to 1000 s (defaultSyncBackOff, maxSyncBackOff), and relists the slices first.
 // With no Service in the scenario the controller does nothing at all: no list, no handler.
 // Trace: `service.endpoints.changed` when a sync's writes have all succeeded and the Service's ready,
@@ -25,10 +34,11 @@ import {
   type Controller,
   type ControllerContext,
 } from '../controllermanager/controller.js';
+import { TokenBucket } from '../infra/token-bucket.js';
 import { MAX_ENDPOINTS_PER_SLICE, naturalOrder, podToEndpoint, sameEndpoints, sliceName } from './reconciler.js';
 
 const ACTOR = 'endpointslice-controller';
-/** ConcurrentEndpointSliceSyncs (--concurrent-service-endpoint-syncs) default. */
+/** EndpointSliceControllerConfiguration.ConcurrentServiceEndpointSyncs (--concurrent-service-endpoint-syncs) default. */
 export const ENDPOINTSLICE_WORKERS = 5;
 const SYNC_BACKOFF_MS = 1_000;
 const MAX_SYNC_BACKOFF_MS = 1_000_000;
@@ -95,6 +105,14 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
   const dirty = new Set<string>();
   const failures = new Map<string, number>();
   let started = false;
+  /** The controller's client's token bucket (its own, from the controller-manager's QPS and burst). */
+  const bucket = new TokenBucket(ctx.config.kubeAPIQPS, ctx.config.kubeAPIBurst, proc.host.clock.monotonicNow());
+  /** A call of the controller's client: sent when its token is there. */
+  const send = (fn: () => void) => {
+    const waitMs = bucket.reserve(proc.host.clock.monotonicNow());
+    if (waitMs === 0) fn();
+    else proc.post(waitMs, fn, `${ACTOR}/client-wait`);
+  };
 
   const add = (key: string, delayMs: number) => {
     if (delayMs > 0) {
@@ -165,22 +183,24 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
   /** Lists the slices the API server holds (the tracker after a relist). */
   const list = () => {
     listing = true;
-    proc.call(
-      `${ACTOR}/list`,
-      CONTROLLER_REQUEST_TIMEOUT_MS,
-      (s): ApiResult<EndpointSlice[]> => ({ ok: true, value: [...s.endpointSlices.values()] }),
-      (r) => {
-        listing = false;
-        if (!r.ok) {
-          proc.after(SYNC_BACKOFF_MS, pump, `${ACTOR}/relist`);
-          return;
-        }
-        tracker.clear();
-        for (const sl of r.value) tracker.set(sl.metadata.name, sl);
-        for (const st of states.values()) st.full = true;
-        listed = true;
-        pump();
-      },
+    send(() =>
+      proc.call(
+        `${ACTOR}/list`,
+        CONTROLLER_REQUEST_TIMEOUT_MS,
+        (s): ApiResult<EndpointSlice[]> => ({ ok: true, value: [...s.endpointSlices.values()] }),
+        (r) => {
+          listing = false;
+          if (!r.ok) {
+            proc.after(SYNC_BACKOFF_MS, pump, `${ACTOR}/relist`);
+            return;
+          }
+          tracker.clear();
+          for (const sl of r.value) tracker.set(sl.metadata.name, sl);
+          for (const st of states.values()) st.full = true;
+          listed = true;
+          pump();
+        },
+      ),
     );
   };
 
@@ -310,11 +330,13 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
         st.members.delete(name);
         if (cur === undefined) continue;
         outstanding++;
-        proc.call(
-          `${ACTOR}/delete`,
-          CONTROLLER_REQUEST_TIMEOUT_MS,
-          (s) => s.deleteEndpointSlice(name, ACTOR),
-          written(name, []),
+        send(() =>
+          proc.call(
+            `${ACTOR}/delete`,
+            CONTROLLER_REQUEST_TIMEOUT_MS,
+            (s) => s.deleteEndpointSlice(name, ACTOR),
+            written(name, []),
+          ),
         );
         continue;
       }
@@ -326,10 +348,14 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
           metadata: { name, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {}, service: key },
           endpoints: eps,
         };
-        proc.call(`${ACTOR}/create`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.create(obj, ACTOR), written(name, eps));
+        send(() =>
+          proc.call(`${ACTOR}/create`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.create(obj, ACTOR), written(name, eps)),
+        );
       } else {
         const obj: EndpointSlice = { ...cur, endpoints: eps };
-        proc.call(`${ACTOR}/update`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.update(obj, ACTOR), written(name, eps));
+        send(() =>
+          proc.call(`${ACTOR}/update`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.update(obj, ACTOR), written(name, eps)),
+        );
       }
     }
     finish();

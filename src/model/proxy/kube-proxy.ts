@@ -54,8 +54,17 @@ export class KubeProxyFleet implements StoreWatcher {
   private readonly cache = new Map<string, Map<string, EndpointSlice>>();
   /** What the API server holds now, by Service then slice name (behind-node counts compare with it). */
   private readonly stored = new Map<string, Map<string, EndpointSlice>>();
+  /** How many endpoints the API server holds now, by Service. */
+  private readonly storedCounts = new Map<string, number>();
+  /** The API server's slices of a Service in slice-name order (undefined: to sort again), and its flat list. */
+  private readonly storedSorted = new Map<string, readonly (readonly Endpoint[])[] | undefined>();
+  private readonly storedFlat = new Map<string, readonly Endpoint[]>();
   /** The rules every fleet member has programmed, by Service. */
   private readonly rules = new Map<string, readonly Endpoint[]>();
+  /** The slices (endpoint lists in slice-name order) the fleet's rules were built from, by Service. */
+  private readonly ruleSlices = new Map<string, readonly (readonly Endpoint[])[]>();
+  /** Bumped whenever a node leaves or rejoins the fleet or relists its own rules. */
+  membershipVersion = 0;
   /** The pods in the fleet's rules, by Service. */
   private readonly routed = new Map<string, Set<string>>();
   /** Services whose delivered slices are not in the rules yet. */
@@ -108,14 +117,42 @@ export class KubeProxyFleet implements StoreWatcher {
     return this.rules.get(service) ?? NONE;
   }
 
-  /** The endpoints the API server holds for a Service now. */
+  /** The endpoints the API server holds for a Service now (one list, kept until the next write). */
   storedEndpoints(service: string): readonly Endpoint[] {
-    return flatten(this.stored.get(service));
+    let flat = this.storedFlat.get(service);
+    if (flat === undefined) this.storedFlat.set(service, (flat = flatten(this.stored.get(service))));
+    return flat;
   }
 
-  /** Whether the fleet has slice changes delivered or in flight that its rules do not have yet. */
+  /** How many endpoints the API server holds for a Service now. */
+  storedCount(service: string): number {
+    return this.storedCounts.get(service) ?? 0;
+  }
+
+  /**
+   * Whether the fleet has slice changes delivered or in flight that its rules do not have yet: the
+   * fleet's rules differ from the API server's endpoints taken in slice-name order. The slices are
+   * compared in place (a slice the rules were built from and the API server still holds is skipped
+   * whole), which gives the same answer as comparing the two flat lists (fleetBehindPlain).
+   */
   fleetBehind(service: string): boolean {
-    return this.pending.has(service) || !sameList(this.fleetRules(service), this.storedEndpoints(service));
+    if (this.pending.has(service)) return true;
+    if (this.fleetRules(service).length !== this.storedCount(service)) return true;
+    return !sameFlattened(this.ruleSlices.get(service) ?? NO_SLICES, this.storedSlices(service));
+  }
+
+  /** fleetBehind by flattening both sides: the reference for tests. */
+  fleetBehindPlain(service: string): boolean {
+    return this.pending.has(service) || !sameList(this.fleetRules(service), flatten(this.stored.get(service)));
+  }
+
+  private storedSlices(service: string): readonly (readonly Endpoint[])[] {
+    let sorted = this.storedSorted.get(service);
+    if (sorted === undefined) {
+      sorted = slicesOf(this.stored.get(service));
+      this.storedSorted.set(service, sorted);
+    }
+    return sorted;
   }
 
   /** Store watch fan-out: the write reaches the fleet after one network latency, in order. */
@@ -124,8 +161,16 @@ export class KubeProxyFleet implements StoreWatcher {
     const svc = obj.metadata.service;
     let m = this.stored.get(svc);
     if (m === undefined) this.stored.set(svc, (m = new Map()));
+    const prev = m.get(obj.metadata.name);
+    let count = this.storedCount(svc) - (prev === undefined ? 0 : prev.endpoints.length);
     if (type === 'DELETED') m.delete(obj.metadata.name);
-    else m.set(obj.metadata.name, obj);
+    else {
+      m.set(obj.metadata.name, obj);
+      count += obj.endpoints.length;
+    }
+    this.storedCounts.set(svc, count);
+    this.storedSorted.delete(svc);
+    this.storedFlat.delete(svc);
     const lat = this.ctx.network.latency;
     const sim = this.ctx.sim;
     const atMs = Math.max(this.lastArrivalMs, sim.nowMs + this.rng.between(lat.minMs, lat.maxMs));
@@ -158,8 +203,10 @@ export class KubeProxyFleet implements StoreWatcher {
     const services = [...this.pending].sort();
     this.pending.clear();
     for (const svc of services) {
-      const rules = flatten(this.cache.get(svc));
+      const m = this.cache.get(svc);
+      const rules = flatten(m);
       this.rules.set(svc, rules);
+      this.ruleSlices.set(svc, slicesOf(m));
       this.routed.set(svc, new Set(rules.map((e) => e.pod)));
     }
     for (const n of this.nodes) {
@@ -170,6 +217,7 @@ export class KubeProxyFleet implements StoreWatcher {
   }
 
   private rejoin(n: ProxyNode): void {
+    this.membershipVersion++;
     n.own = undefined;
     if (this.detached.delete(n) && n.host.poweredOn) this.detachedLive--;
     n.rejoinReady = false;
@@ -194,6 +242,7 @@ export class KubeProxyFleet implements StoreWatcher {
         if (n.own === undefined) {
           n.own = new Map(this.rules);
           this.detached.add(n);
+          this.membershipVersion++;
         }
         continue;
       }
@@ -222,6 +271,7 @@ export class KubeProxyFleet implements StoreWatcher {
           (svc) => !sameList(own.get(svc) ?? NONE, n.own!.get(svc) ?? NONE),
         );
         n.own = own;
+        this.membershipVersion++;
         if (this.pending.size === 0) this.rejoin(n);
         else n.rejoinReady = true;
         this.onRulesChanged(changed.sort(), n);
@@ -232,6 +282,46 @@ export class KubeProxyFleet implements StoreWatcher {
 }
 
 const NONE: readonly Endpoint[] = [];
+const NO_SLICES: readonly (readonly Endpoint[])[] = [];
+
+/** A Service's slices' endpoint lists, in slice-name order (the order flatten concatenates them in). */
+function slicesOf(m: Map<string, EndpointSlice> | undefined): readonly (readonly Endpoint[])[] {
+  if (m === undefined || m.size === 0) return NO_SLICES;
+  return [...m.keys()].sort().map((name) => m.get(name)!.endpoints);
+}
+
+/**
+ * Whether two lists of slices hold the same endpoints once concatenated (sameList of the flat lists),
+ * without concatenating: a slice that both sides share at the same place is skipped whole.
+ */
+export function sameFlattened(a: readonly (readonly Endpoint[])[], b: readonly (readonly Endpoint[])[]): boolean {
+  let i = 0;
+  let j = 0;
+  let x = 0;
+  let y = 0;
+  for (;;) {
+    while (i < a.length && x >= a[i].length) {
+      i++;
+      x = 0;
+    }
+    while (j < b.length && y >= b[j].length) {
+      j++;
+      y = 0;
+    }
+    if (i >= a.length || j >= b.length) return i >= a.length && j >= b.length;
+    if (x === 0 && y === 0 && a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    const p = a[i][x];
+    const q = b[j][y];
+    if (p.pod !== q.pod || p.ready !== q.ready || p.serving !== q.serving || p.terminating !== q.terminating)
+      return false;
+    x++;
+    y++;
+  }
+}
 
 /** A Service's endpoints across its slices, in slice-name order. */
 function flatten(m: Map<string, EndpointSlice> | undefined): readonly Endpoint[] {

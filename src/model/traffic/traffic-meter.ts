@@ -14,7 +14,11 @@
 // Traffic starts when the fleet's rules first hold a ready endpoint of the Service (before that the
 // Service is still being created, and its failures would say nothing about a fault).
 // For speed, nodes that follow the kube-proxy fleet, in a world without cut or degraded links, are taken
-// together per zone (they pick the same endpoints from the same rules); the others one by one.
+// together per zone (they pick the same endpoints from the same rules); the others one by one, and without
+// cut or degraded links those cut off at the same moment share one outcome of their shared rules list.
+// A fast path (fast-paths.ts trafficKeptOutcomes; the reference works everything out at every evaluation):
+// what requests meet depends only on the rules, the pods they route to and the world, so a write of the
+// Service's slices (which moves only how many nodes are behind the API server) keeps the rest from before.
 import type { TraceRecord } from '../../engine/index.js';
 import { Priority } from '../../engine/index.js';
 import type { Endpoint, ServiceSpec } from '../../k8s/services.js';
@@ -33,6 +37,43 @@ interface ServiceState {
   outcomes: WeakMap<readonly Endpoint[], { version: number; outcome: Outcome; dead: string[] }>;
   /** Since when each stale group (a zone of fleet nodes, "zone:<z>", or a node by name) has been stale. */
   staleSince: Map<string, number>;
+  /** The last evaluation's outcome but for the nodes behind; undefined when something it depends on changed. */
+  main: MainOutcome | undefined;
+  /** The picked lists of the last evaluation, with their dead pods kept up to date (fast path). */
+  tracked: Map<readonly Endpoint[], Tracked>;
+}
+
+/** A picked list's pods, by how many of its endpoints each has, and those of them not running. */
+interface Tracked {
+  picked: readonly Endpoint[];
+  count: Map<string, number> | undefined;
+  dead: Map<string, number>;
+  /** Endpoints of the list whose pod is not running. */
+  deadCount: number;
+  /** Bumped when its dead pods change. */
+  version: number;
+  /** deadKinds of its dead pods, for this version and world version. */
+  kinds: { version: number; worldVersion: number; text: string } | undefined;
+}
+
+const NO_ENDPOINT_OUTCOME: Outcome = { failFraction: 1, stale: false, noEndpoints: true, cut: false };
+
+/** What an evaluation finds, but for the nodes behind the API server (which every slice write moves). */
+interface MainOutcome {
+  /** The fleet's membership it was worked out for. */
+  membershipVersion: number;
+  positions: Position[];
+  requestsPerSecond: number;
+  failingPerSecond: number;
+  successRate: number;
+  deadCount: number;
+  deadKinds: string;
+  staleNodes: number;
+  staleSinceMs: number | undefined;
+  noEndpointNodes: number;
+  cutNodes: number;
+  sent: number;
+  weightSum: number;
 }
 
 /** Clients that pick endpoints alike: one node, or every fleet-following node of a zone (count of them). */
@@ -85,6 +126,8 @@ export class TrafficMeter {
         staleSince: new Map(),
         runningVersion: 0,
         outcomes: new WeakMap(),
+        main: undefined,
+        tracked: new Map(),
       });
       for (const w of spec.workloads) {
         const list = this.byWorkload.get(w) ?? [];
@@ -98,7 +141,8 @@ export class TrafficMeter {
     fleet.onRulesChanged = (svcs) => {
       for (const s of svcs) this.mark(s);
     };
-    fleet.onStoredChanged = (svc) => this.mark(svc);
+    // A slice write moves only the nodes behind: what requests meet is kept.
+    fleet.onStoredChanged = (svc) => this.mark(svc, false);
   }
 
   private observe(e: TraceRecord): void {
@@ -119,7 +163,19 @@ export class TrafficMeter {
       const anyDetached = this.fleet.detachedLive > 0;
       for (const s of this.byWorkload.get(w)!) {
         if (!anyDetached && !this.fleet.routes(s, r.pod)) continue;
-        this.services.get(s)!.runningVersion++;
+        const st = this.services.get(s)!;
+        st.runningVersion++;
+        for (const entry of st.tracked.values()) {
+          const n = this.countOf(entry).get(r.pod);
+          if (n === undefined) continue;
+          entry.version++;
+          if (t === 'pod.started') {
+            if (entry.dead.delete(r.pod)) entry.deadCount -= n;
+          } else if (!entry.dead.has(r.pod)) {
+            entry.dead.set(r.pod, n);
+            entry.deadCount += n;
+          }
+        }
         this.mark(s);
       }
     } else if (t === 'pod.removed') {
@@ -132,8 +188,11 @@ export class TrafficMeter {
     for (const s of this.services.keys()) this.mark(s);
   }
 
-  private mark(service: string): void {
-    if (!this.services.has(service)) return;
+  /** The Service is evaluated at the end of the millisecond; `outcomes`: what requests meet may have changed. */
+  private mark(service: string, outcomes = true): void {
+    const st = this.services.get(service);
+    if (st === undefined) return;
+    if (outcomes) st.main = undefined;
     this.dirty.add(service);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -154,8 +213,59 @@ export class TrafficMeter {
     if (!st.started) {
       if (!this.fleet.fleetRules(name).some((e) => e.ready)) return;
       st.started = true;
+      st.main = undefined;
+    }
+    // What requests meet changes only with the rules, the pods they route to and the world; a write of the
+    // Service's slices alone moves only how many nodes are behind (fast path: the rest is kept from before).
+    let main = st.main;
+    if (
+      main === undefined ||
+      !this.ctx.fastPaths.trafficKeptOutcomes ||
+      main.membershipVersion !== this.fleet.membershipVersion
+    ) {
+      main = this.evaluateMain(st);
+      st.main = main;
     }
     const fleet = this.fleet;
+    let behindNodes = 0;
+    const fleetBehind = fleet.fleetBehind(name);
+    // Nodes cut off at the same moment share their rules lists: each list is compared once.
+    let ownBehind: Map<readonly Endpoint[], boolean> | undefined;
+    for (const p of main.positions) {
+      const own = p.host === undefined ? undefined : fleet.byName.get(p.node.name)!.own;
+      if (own === undefined) {
+        if (fleetBehind) behindNodes += p.count;
+        continue;
+      }
+      const rules = own.get(name) ?? NO_ENDPOINTS;
+      let behind = (ownBehind ??= new Map()).get(rules);
+      if (behind === undefined) ownBehind.set(rules, (behind = !sameEndpointSet(rules, fleet.storedEndpoints(name))));
+      if (behind) behindNodes += p.count;
+    }
+    const cause = this.cause(st, main, behindNodes);
+    const fields = {
+      service: name,
+      requestsPerSecond: main.requestsPerSecond,
+      failingPerSecond: main.failingPerSecond,
+      successRate: main.successRate,
+      deadEndpoints: main.deadCount,
+      staleNodes: main.staleNodes,
+      ...(main.staleSinceMs !== undefined ? { staleSinceMs: main.staleSinceMs } : {}),
+      behindNodes,
+      cause,
+    };
+    const key = JSON.stringify(fields);
+    if (key === st.last) return;
+    st.last = key;
+    this.ctx.trace.emit('service.traffic.changed', fields);
+  }
+
+  /** Everything of an evaluation but the nodes behind the API server: what each client position meets. */
+  private evaluateMain(st: ServiceState): MainOutcome {
+    const spec = st.spec;
+    const name = spec.name;
+    const fleet = this.fleet;
+    const membershipVersion = fleet.membershipVersion;
     const network = this.ctx.network;
     const clients = spec.traffic.clients;
     const external = clients.kind === 'load-balancer';
@@ -187,10 +297,28 @@ export class TrafficMeter {
       }
       for (const n of detachedLive) positions.push(this.nodePosition(n, st));
     }
+    const linksMatter = network.partitioned || network.degraded;
+    const tracking = this.ctx.fastPaths.trafficKeptOutcomes;
+    const used = new Map<readonly Endpoint[], Tracked>();
     const outcomes = positions.map((p) => {
-      if (p.host !== undefined) return this.outcome(p.rules, policy, preferClose, p.node, p.host, dead, timeoutMs);
-      // A zone of fleet-following nodes: the outcome depends on the picked endpoints and what runs.
+      if (p.host !== undefined && linksMatter)
+        return this.outcome(p.rules, policy, preferClose, p.node, p.host, dead, timeoutMs);
+      // Without cut or degraded links (or for a zone of fleet-following nodes) the outcome depends only on the
+      // picked endpoints and what runs: kept per picked list (nodes cut off at the same moment share theirs).
       const picked = this.picked(p.rules, policy, preferClose, p.node);
+      if (tracking) {
+        // Fast path: the picked list's dead pods, kept up to date as pods start and stop.
+        let entry = st.tracked.get(picked) ?? used.get(picked);
+        if (entry === undefined) entry = this.track(picked);
+        used.set(picked, entry);
+        if (picked.length === 0) return NO_ENDPOINT_OUTCOME;
+        return {
+          failFraction: entry.deadCount / picked.length,
+          stale: entry.deadCount > 0,
+          noEndpoints: false,
+          cut: false,
+        };
+      }
       const hit = st.outcomes.get(picked);
       if (hit !== undefined && hit.version === st.runningVersion) {
         for (const d of hit.dead) dead.add(d);
@@ -202,6 +330,26 @@ export class TrafficMeter {
       st.outcomes.set(picked, { version: st.runningVersion, outcome, dead: [...own] });
       return outcome;
     });
+    // Only the picked lists in use are kept up to date.
+    let deadCount: number;
+    let deadKinds: string;
+    const worldVersion = this.ctx.world.version;
+    if (tracking && used.size === 1 && dead.size === 0) {
+      // One picked list for every position (the usual case): its dead pods, and their causes kept.
+      const entry = used.values().next().value!;
+      deadCount = entry.dead.size;
+      const k = entry.kinds;
+      if (k !== undefined && k.version === entry.version && k.worldVersion === worldVersion) deadKinds = k.text;
+      else {
+        deadKinds = deadCount > 0 ? this.deadKinds(entry.dead.keys()) : '';
+        entry.kinds = { version: entry.version, worldVersion, text: deadKinds };
+      }
+    } else {
+      for (const entry of used.values()) for (const d of entry.dead.keys()) dead.add(d);
+      deadCount = dead.size;
+      deadKinds = deadCount > 0 ? this.deadKinds(dead) : '';
+    }
+    if (tracking) st.tracked = used;
     // Client weights: nodes whose host is on.
     let weightSum = 0;
     positions.forEach((p, i) => {
@@ -221,11 +369,8 @@ export class TrafficMeter {
     let staleNodes = 0;
     let noEndpointNodes = 0;
     let cutNodes = 0;
-    let behindNodes = 0;
     const nowMs = this.ctx.sim.nowMs;
     const staleKeys = new Set<string>();
-    const fleetBehind = fleet.fleetBehind(name);
-    const stored = fleet.storedEndpoints(name);
     positions.forEach((p, i) => {
       const o = outcomes[i];
       if (p.weightEach > 0) {
@@ -238,8 +383,6 @@ export class TrafficMeter {
         staleKeys.add(p.key);
         if (!st.staleSince.has(p.key)) st.staleSince.set(p.key, st.staleSince.get(`zone:${p.node.zone}`) ?? nowMs);
       }
-      const own = p.host === undefined ? undefined : fleet.byName.get(p.node.name)!.own;
-      if (own === undefined ? fleetBehind : !sameEndpointSet(own.get(name) ?? [], stored)) behindNodes += p.count;
     });
     for (const key of [...st.staleSince.keys()]) if (!staleKeys.has(key)) st.staleSince.delete(key);
     let staleSinceMs: number | undefined;
@@ -250,25 +393,42 @@ export class TrafficMeter {
     const lbWithoutBackends = external && weightSum === 0 && liveNodes > 0;
     if (lbWithoutBackends) failing = rate;
     const sent = weightSum > 0 || lbWithoutBackends ? rate : 0;
-    const requestsPerSecond = round(sent, 1000);
-    const failingPerSecond = round(failing, 1000);
-    const successRate = sent > 0 ? round(1 - failing / sent, 10000) : 1;
-    const cause = this.cause(st, dead, staleNodes, behindNodes, noEndpointNodes, cutNodes, sent, weightSum);
-    const fields = {
-      service: name,
-      requestsPerSecond,
-      failingPerSecond,
-      successRate,
-      deadEndpoints: dead.size,
+    return {
+      membershipVersion,
+      positions,
+      requestsPerSecond: round(sent, 1000),
+      failingPerSecond: round(failing, 1000),
+      successRate: sent > 0 ? round(1 - failing / sent, 10000) : 1,
+      deadCount,
+      deadKinds,
       staleNodes,
-      ...(staleSinceMs !== undefined ? { staleSinceMs } : {}),
-      behindNodes,
-      cause,
+      staleSinceMs,
+      noEndpointNodes,
+      cutNodes,
+      sent,
+      weightSum,
     };
-    const key = JSON.stringify(fields);
-    if (key === st.last) return;
-    st.last = key;
-    this.ctx.trace.emit('service.traffic.changed', fields);
+  }
+
+  /** A picked list's pods (with how often each is in it) and, of them, those not running now. */
+  private track(picked: readonly Endpoint[]): Tracked {
+    const dead = new Map<string, number>();
+    let deadCount = 0;
+    for (const e of picked) {
+      if (this.running.has(e.pod)) continue;
+      dead.set(e.pod, (dead.get(e.pod) ?? 0) + 1);
+      deadCount++;
+    }
+    return { picked, count: undefined, dead, deadCount, version: 0, kinds: undefined };
+  }
+
+  /** A tracked list's pods by how many of its endpoints each has (built when a pod of it first changes). */
+  private countOf(entry: Tracked): Map<string, number> {
+    if (entry.count === undefined) {
+      entry.count = new Map();
+      for (const e of entry.picked) entry.count.set(e.pod, (entry.count.get(e.pod) ?? 0) + 1);
+    }
+    return entry.count;
   }
 
   /** One node as a client position of its own. */
@@ -331,7 +491,10 @@ export class TrafficMeter {
     return { failFraction: failed / picked.length, stale, noEndpoints: false, cut };
   }
 
-  /** categorizeEndpoints, kept per rules list (replaced at every sync) and client position. */
+  /**
+   * categorizeEndpoints, kept per rules list (replaced at every sync) and client position. With Cluster
+   * policy and no topology hints to follow the pick does not depend on the node, so all positions share it.
+   */
   private picked(
     rules: readonly Endpoint[],
     policy: ServiceSpec['internalTrafficPolicy'],
@@ -340,7 +503,7 @@ export class TrafficMeter {
   ): readonly Endpoint[] {
     let byKey = this.pickedCache.get(rules);
     if (byKey === undefined) this.pickedCache.set(rules, (byKey = new Map()));
-    const key = `${policy}|${preferClose}|${policy === 'Local' ? n.name : n.zone}`;
+    const key = `${policy}|${preferClose}|${policy === 'Local' ? n.name : preferClose ? n.zone : ''}`;
     let out = byKey.get(key);
     if (out === undefined) byKey.set(key, (out = categorizeEndpoints(rules, policy, preferClose, n)));
     return out;
@@ -357,35 +520,53 @@ export class TrafficMeter {
     return Math.min(1, Math.max(0, (extra.maxMs - thresholdMs) / (extra.maxMs - extra.minMs)));
   }
 
-  private cause(
-    st: ServiceState,
-    dead: Set<string>,
-    staleNodes: number,
-    behindNodes: number,
-    noEndpointNodes: number,
-    cutNodes: number,
-    sent: number,
-    weightSum: number,
-  ): string {
-    const parts: string[] = [];
-    if (dead.size > 0) {
-      const total = this.fleet.storedEndpoints(st.spec.name).length;
-      const where = [...dead].sort().map((p) => {
-        const node = this.lastNode.get(p);
-        const host = node === undefined ? undefined : this.ctx.hosts.get(node);
-        return host !== undefined && !host.poweredOn ? `on powered-off ${node}` : 'containers stopped';
-      });
-      const kinds = [...new Set(where)];
-      parts.push(`${dead.size} of ${Math.max(total, dead.size)} endpoints dead (${kinds.join('; ')})`);
+  /**
+   * Why the dead endpoints are dead, each reason once, in the order of the first dead pod (by name) that
+   * gives it: the same as sorting the pods and keeping the first of each reason, without sorting them all.
+   */
+  private deadKinds(dead: Iterable<string>): string {
+    const firstOnNode = new Map<string, string>();
+    let firstStopped: string | undefined;
+    for (const p of dead) {
+      const node = this.lastNode.get(p);
+      const host = node === undefined ? undefined : this.ctx.hosts.get(node);
+      if (host !== undefined && !host.poweredOn) {
+        const seen = firstOnNode.get(node!);
+        if (seen === undefined || p < seen) firstOnNode.set(node!, p);
+      } else if (firstStopped === undefined || p < firstStopped) firstStopped = p;
     }
-    if (staleNodes > 0) parts.push(`stale rules on ${staleNodes} nodes`);
-    if (noEndpointNodes > 0) parts.push(`no endpoint on ${noEndpointNodes} client nodes`);
-    if (weightSum === 0 && sent > 0) parts.push('no node passes the load balancer health checks');
-    if (cutNodes > 0) parts.push(`requests from ${cutNodes} client nodes cross a cut or too slow link`);
+    const first: Array<[string, string]> = [...firstOnNode].map(([node, p]) => [`on powered-off ${node}`, p]);
+    if (firstStopped !== undefined) first.push(['containers stopped', firstStopped]);
+    const kinds = first.sort((x, y) => cmp(x[1], y[1])).map((k) => k[0]);
+    // Many powered-off nodes (a zone outage) are counted, not listed: the first few by their first pod.
+    const off = kinds.filter((k) => k.startsWith('on powered-off '));
+    if (off.length <= MAX_LISTED_NODES) return kinds.join('; ');
+    const names = off.slice(0, MAX_LISTED_NODES).map((k) => k.slice('on powered-off '.length));
+    const summary = `on ${off.length} powered-off nodes (${names.join(', ')}, …)`;
+    return kinds
+      .filter((k) => k === off[0] || !k.startsWith('on powered-off '))
+      .map((k) => (k === off[0] ? summary : k))
+      .join('; ');
+  }
+
+  private cause(st: ServiceState, main: MainOutcome, behindNodes: number): string {
+    const parts: string[] = [];
+    if (main.deadCount > 0) {
+      const total = this.fleet.storedCount(st.spec.name);
+      parts.push(`${main.deadCount} of ${Math.max(total, main.deadCount)} endpoints dead (${main.deadKinds})`);
+    }
+    if (main.staleNodes > 0) parts.push(`stale rules on ${main.staleNodes} nodes`);
+    if (main.noEndpointNodes > 0) parts.push(`no endpoint on ${main.noEndpointNodes} client nodes`);
+    if (main.weightSum === 0 && main.sent > 0) parts.push('no node passes the load balancer health checks');
+    if (main.cutNodes > 0) parts.push(`requests from ${main.cutNodes} client nodes cross a cut or too slow link`);
     if (behindNodes > 0) parts.push(`kube-proxy behind on ${behindNodes} nodes`);
     return parts.length === 0 ? 'all requests succeed' : parts.join('; ');
   }
 }
+
+const NO_ENDPOINTS: readonly Endpoint[] = [];
+/** Powered-off nodes a cause names one by one; beyond, it counts them. */
+const MAX_LISTED_NODES = 3;
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
