@@ -7,7 +7,8 @@
 // A request is sent by a client on a node (TrafficSpec.clients: every node alike, zones by weight spread
 // evenly over their nodes, or an external load balancer spreading over the nodes) to one of the endpoints
 // its node's kube-proxy rules pick for the Service (topology.ts), each picked endpoint an equal share. It
-// fails when the pod's containers are not running (stopped, or its host powered off), when the link between
+// fails when the pod's containers are not running (stopped, or its host powered off) or its application fails
+// (an app-degrade fault, `pod.app.changed`), when the link between
 // the client's node and the pod's node is cut, when a degrade fault's extra latency makes the round trip
 // (2 × (mean base latency + extra)) exceed the client's timeout (the fraction of the extra range beyond it),
 // or when the rules pick no endpoint. Clients on a powered-off node send nothing.
@@ -65,6 +66,8 @@ export class TrafficMeter {
   /** Node a pod ran on last (to say why an endpoint is dead). */
   private readonly lastNode = new Map<string, string>();
   private readonly podWorkload = new Map<string, string>();
+  /** Pods whose application fails (an app-degrade fault): their requests fail like a stopped pod's. */
+  private readonly appFailing = new Set<string>();
   private readonly dirty = new Set<string>();
   private flushScheduled = false;
   private liveVersion = -1;
@@ -119,6 +122,16 @@ export class TrafficMeter {
       const anyDetached = this.fleet.detachedLive > 0;
       for (const s of this.byWorkload.get(w)!) {
         if (!anyDetached && !this.fleet.routes(s, r.pod)) continue;
+        this.services.get(s)!.runningVersion++;
+        this.mark(s);
+      }
+    } else if (t === 'pod.app.changed') {
+      const r = e as TraceRecord & { pod: string; failing: boolean };
+      const w = this.podWorkload.get(r.pod);
+      if (w === undefined) return;
+      if (r.failing) this.appFailing.add(r.pod);
+      else this.appFailing.delete(r.pod);
+      for (const s of this.byWorkload.get(w)!) {
         this.services.get(s)!.runningVersion++;
         this.mark(s);
       }
@@ -311,7 +324,7 @@ export class TrafficMeter {
     let cut = false;
     for (const e of picked) {
       const on = this.running.get(e.pod);
-      if (on === undefined) {
+      if (on === undefined || (this.appFailing.size > 0 && this.appFailing.has(e.pod))) {
         failed += 1;
         stale = true;
         dead.add(e.pod);
@@ -373,7 +386,8 @@ export class TrafficMeter {
       const where = [...dead].sort().map((p) => {
         const node = this.lastNode.get(p);
         const host = node === undefined ? undefined : this.ctx.hosts.get(node);
-        return host !== undefined && !host.poweredOn ? `on powered-off ${node}` : 'containers stopped';
+        if (host !== undefined && !host.poweredOn) return `on powered-off ${node}`;
+        return this.running.has(p) && this.appFailing.has(p) ? 'application failing' : 'containers stopped';
       });
       const kinds = [...new Set(where)];
       parts.push(`${dead.size} of ${Math.max(total, dead.size)} endpoints dead (${kinds.join('; ')})`);
