@@ -635,6 +635,8 @@ function checkAppFaultFields(c: CheckContext, f: Raw, path: Path): void {
       'give a workload a service (docs/scenario-format.md#services)',
     );
   if (f.type !== 'app-degrade' || typeof f.target?.workload !== 'string') return;
+  // An invalid symptom is reported as such; what it would do is not guessed.
+  if (f.symptom === undefined && rawHas(c.original, [...path, 'symptom'])) return;
   const w = spec.workloads.find((x) => x.id === f.target.workload || x.id.endsWith(`/${f.target.workload}`));
   if (w === undefined) return;
   const symptom = f.symptom ?? 'readiness';
