@@ -66,6 +66,11 @@ function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
     open.set(key, ng);
     done.push(ng);
   };
+  // Probe failures and restarts, per workload: how many of its pods fail each probe now.
+  const podWorkload = new Map<string, string>();
+  const desired = new Map<string, number>();
+  const failingProbe = new Map<string, Set<string>>();
+  const groupCounts = new Map<Group, { n: number }>();
   const single = (e: TraceEvent, kind: MilestoneKind, text: string): void => {
     done.push({ atMs: e.atMs, lastMs: e.atMs, kind, subjects: [text], render: (s) => s[0] });
   };
@@ -122,6 +127,47 @@ function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
       case 'pod.scheduled':
         podNode.set(e.pod, e.node);
         break;
+      case 'pod.created':
+        podWorkload.set(e.pod, e.workload);
+        break;
+      case 'workload.desired.changed':
+        desired.set(e.workload, e.desired);
+        break;
+      case 'pod.probe.changed': {
+        const w = podWorkload.get(e.pod) ?? e.pod;
+        const failing = failingProbe.get(`${w}|${e.probe}`) ?? new Set<string>();
+        failingProbe.set(`${w}|${e.probe}`, failing);
+        if (e.result === 'Failure') failing.add(e.pod);
+        else failing.delete(e.pod);
+        const key = `${e.type}|${w}|${e.probe}|${e.result}`;
+        const of = desired.has(w) ? ` of ${desired.get(w)}` : '';
+        // The line says how many fail after the group's last event: a holder per group, kept up to date.
+        const holder = { n: failing.size };
+        add(key, e, 'workload', e.pod, (xs) =>
+          e.result === 'Failure'
+            ? `${w}: ${holder.n}${of} pods failing ${e.probe} probes (${nameList(xs, 3)})`
+            : `${w}: ${xs.length} pod${xs.length === 1 ? '' : 's'} passing ${e.probe} probes again, ${holder.n}${of} still failing`,
+        );
+        const group = open.get(key)!;
+        const kept = groupCounts.get(group);
+        if (kept === undefined) groupCounts.set(group, holder);
+        else kept.n = failing.size;
+        break;
+      }
+      case 'pod.restart.scheduled': {
+        const w = podWorkload.get(e.pod) ?? e.pod;
+        const key = `${e.type}|${w}|${e.reason}`;
+        const holder = { n: e.backOffMs };
+        add(key, e, 'workload', e.pod, (xs) => {
+          const pods = [...new Set(xs)];
+          return `${w}: ${xs.length} container restart${xs.length === 1 ? '' : 's'} of ${nameList(pods, 3)} (${e.reason}; back-off up to ${formatDuration(holder.n)})`;
+        });
+        const group = open.get(key)!;
+        const kept = groupCounts.get(group);
+        if (kept === undefined) groupCounts.set(group, holder);
+        else kept.n = Math.max(kept.n, e.backOffMs);
+        break;
+      }
       case 'node.unschedulable.changed': {
         const verb = e.unschedulable ? 'cordoned' : 'uncordoned';
         add(`${e.type}|${verb}`, e, 'drain', e.node, (s) =>
