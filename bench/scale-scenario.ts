@@ -71,8 +71,20 @@ export function scaleScenario(
     ...(probes
       ? {
           probes: {
-            readiness: { initialDelayMs: 0, periodMs: 5_000, timeoutMs: 1_000, failureThreshold: 3, successThreshold: 1 },
-            liveness: { initialDelayMs: 0, periodMs: 10_000, timeoutMs: 1_000, failureThreshold: 3, successThreshold: 1 },
+            readiness: {
+              initialDelayMs: 0,
+              periodMs: 5_000,
+              timeoutMs: 1_000,
+              failureThreshold: 3,
+              successThreshold: 1,
+            },
+            liveness: {
+              initialDelayMs: 0,
+              periodMs: 10_000,
+              timeoutMs: 1_000,
+              failureThreshold: 3,
+              successThreshold: 1,
+            },
           },
         }
       : {}),

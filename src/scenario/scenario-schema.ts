@@ -195,12 +195,17 @@ const probe = (kind: string, extra: string): Field =>
   s.opt(
     s.object(
       {
-        initialDelay: s.opt(s.duration('initialDelaySeconds: no probe within this time of the containers starting (default 0s).')),
+        initialDelay: s.opt(
+          s.duration('initialDelaySeconds: no probe within this time of the containers starting (default 0s).'),
+        ),
         period: s.opt(s.duration('periodSeconds: time between two probes (default 10s).')),
         timeout: s.opt(s.duration('timeoutSeconds (default 1s); recorded: a failing probe fails at once in hasim.')),
         failureThreshold: s.opt(s.integer('Failures in a row that change the result to Failure (default 3).', 1)),
         successThreshold: s.opt(
-          s.integer(`Successes in a row that change the result to Success (default 1${kind === 'readiness' ? '' : '; must be 1'}).`, 1),
+          s.integer(
+            `Successes in a row that change the result to Success (default 1${kind === 'readiness' ? '' : '; must be 1'}).`,
+            1,
+          ),
         ),
       },
       extra,

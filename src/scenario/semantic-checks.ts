@@ -612,7 +612,11 @@ function checkProbes(c: CheckContext, probes: Raw, path: Path): void {
       c.error([...path, kind, 'successThreshold'], 'out-of-range', `must be 1 for a ${kind} probe`);
     for (const field of ['period', 'timeout'] as const)
       if (p[field] !== undefined && p[field] < 1000)
-        c.error([...path, kind, field], 'out-of-range', `must be at least 1s (${field}Seconds is a whole number of seconds, at least 1)`);
+        c.error(
+          [...path, kind, field],
+          'out-of-range',
+          `must be at least 1s (${field}Seconds is a whole number of seconds, at least 1)`,
+        );
   }
 }
 
@@ -626,7 +630,11 @@ function checkAppFaultFields(c: CheckContext, f: Raw, path: Path): void {
   if (pods !== undefined && f.type !== 'app-degrade')
     error([...path, 'target', 'pods'], 'not-applicable', `"pods" applies only to app-degrade faults, not ${f.type}`);
   if (pods !== undefined && pods.value === 0)
-    error([...path, 'target', 'pods'], 'selects-nothing', 'selects no pod (give a count of at least 1, or omit it for all)');
+    error(
+      [...path, 'target', 'pods'],
+      'selects-nothing',
+      'selects no pod (give a count of at least 1, or omit it for all)',
+    );
   if (f.type === 'kube-proxy-stop' && (spec.services ?? []).length === 0)
     warning(
       path,

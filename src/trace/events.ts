@@ -60,7 +60,12 @@ export type TraceEventFields = {
    * A probe's result for a pod's containers changed (failureThreshold failures or successThreshold successes in
    * a row): every failure, and the recovery after one; a container's first success is not traced.
    */
-  'pod.probe.changed': { pod: string; node: string; probe: 'readiness' | 'liveness' | 'startup'; result: 'Success' | 'Failure' };
+  'pod.probe.changed': {
+    pod: string;
+    node: string;
+    probe: 'readiness' | 'liveness' | 'startup';
+    result: 'Success' | 'Failure';
+  };
   /** A pod's containers exited (a crash, or killed after a failed liveness or startup probe) and start again after backOffMs. */
   'pod.restart.scheduled': { pod: string; node: string; reason: string; backOffMs: number };
   /** An app-degrade fault made a pod's application fail (its requests fail) or recover. */

@@ -81,7 +81,9 @@ describe('app-degrade', () => {
       }),
     );
     expect(ofType(ev, 'pod.ready.changed').filter((e) => e.atMs > FAULT_AT && e.atMs < FAULT_AT + 60_000)).toEqual([]);
-    const during = ofType(ev, 'service.traffic.changed').filter((e) => e.atMs >= FAULT_AT && e.atMs < FAULT_AT + 60_000);
+    const during = ofType(ev, 'service.traffic.changed').filter(
+      (e) => e.atMs >= FAULT_AT && e.atMs < FAULT_AT + 60_000,
+    );
     expect(during.map((e) => e.successRate)).toEqual([0.75]);
     expect(String(during[0].cause)).toContain('application failing');
     const after = ofType(ev, 'service.traffic.changed').find((e) => e.atMs === FAULT_AT + 60_000)!;
@@ -110,7 +112,9 @@ describe('app-degrade', () => {
     expect(readyChanges[0].ready).toBe(false);
     // After the fault, the last restart runs and stays Ready.
     expect(readyChanges[readyChanges.length - 1].ready).toBe(true);
-    const lastStart = ofType(ev, 'pod.started').filter((e) => e.pod === pod).pop()!;
+    const lastStart = ofType(ev, 'pod.started')
+      .filter((e) => e.pod === pod)
+      .pop()!;
     expect(lastStart.atMs).toBeGreaterThan(FAULT_AT);
   });
 
@@ -142,7 +146,8 @@ describe('app-degrade', () => {
   it('is deterministic: the same scenario and seed give the same trace', () => {
     const s = () =>
       scenario({
-        probes: '{ readiness: { period: 5s }, liveness: { period: 10s }, startup: { period: 1s, failureThreshold: 30 } }',
+        probes:
+          '{ readiness: { period: 5s }, liveness: { period: 10s }, startup: { period: 1s, failureThreshold: 30 } }',
         faults: `    - { name: bad, type: app-degrade, at: 2m, duration: 1m, symptom: probes, target: { workload: Deployment/web, pods: 50% } }`,
       });
     expect(JSON.stringify(run(s()))).toBe(JSON.stringify(run(s())));
@@ -206,7 +211,9 @@ describe('kube-proxy-stop', () => {
 
   it('with no change of endpoints while stopped, nothing changes for the requests', () => {
     const ev = run(
-      scenario({ faults: `    - { name: proxy-down, type: kube-proxy-stop, at: 1m, duration: 1m, target: { node: worker-a-0 } }` }),
+      scenario({
+        faults: `    - { name: proxy-down, type: kube-proxy-stop, at: 1m, duration: 1m, target: { node: worker-a-0 } }`,
+      }),
     );
     expect(ofType(ev, 'service.traffic.changed').filter((e) => e.atMs >= 60_000 && e.successRate !== 1)).toEqual([]);
   });

@@ -31,9 +31,7 @@ describe('hasim import', () => {
     const imp = hasim(['import', 'nodes.yaml', 'workloads.yaml', '-o', 'prod-eu.yaml'], dir);
     expect(imp.code).toBe(0);
     expect(imp.stdout).toBe('');
-    expect(imp.stderr).toMatch(
-      /^workloads\.yaml:\d+:\d+: warning: items\[2\]\.spec\.volumeClaimTemplates/m,
-    );
+    expect(imp.stderr).toMatch(/^workloads\.yaml:\d+:\d+: warning: items\[2\]\.spec\.volumeClaimTemplates/m);
     expect(imp.stderr).toContain(
       'prod-eu.yaml: 6 nodes and 3 control-plane Nodes, 4 workloads, 1 fault, 2 SLOs; run it with: hasim run prod-eu.yaml',
     );

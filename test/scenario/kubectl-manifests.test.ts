@@ -552,7 +552,13 @@ describe('probes from pod templates (core/v1 Probe)', () => {
       `${HEAD}---\n${deployment('w').replace('containers: [{ name: c, image: i }]', `containers:\n      - name: c\n        image: i${probes}`)}`,
     ).spec.workloads[0];
     expect(w.probes).toEqual({
-      readiness: { initialDelayMs: 5_000, periodMs: 10_000, timeoutMs: 1_000, failureThreshold: 3, successThreshold: 2 },
+      readiness: {
+        initialDelayMs: 5_000,
+        periodMs: 10_000,
+        timeoutMs: 1_000,
+        failureThreshold: 3,
+        successThreshold: 2,
+      },
       startup: { initialDelayMs: 0, periodMs: 2_000, timeoutMs: 1_000, failureThreshold: 30, successThreshold: 1 },
     });
   });
@@ -563,7 +569,7 @@ describe('probes from pod templates (core/v1 Probe)', () => {
       'containers:\n      - { name: a, image: i, readinessProbe: { exec: { command: [true] } } }\n      - { name: b, image: i, readinessProbe: { exec: { command: [true] } } }',
     );
     expect(warnings(`${HEAD}---\n${two}`)).toEqual([
-      'test.yaml:19:46: warning: document 2 (apps/v1 Deployment) spec.template.spec.containers[1].readinessProbe: hasim models one readiness probe per pod: this container\'s is left out, the first container\'s decides',
+      "test.yaml:19:46: warning: document 2 (apps/v1 Deployment) spec.template.spec.containers[1].readinessProbe: hasim models one readiness probe per pod: this container's is left out, the first container's decides",
     ]);
     const bad = deployment('w').replace(
       'containers: [{ name: c, image: i }]',

@@ -133,8 +133,10 @@ function generateWorkloads(rng: Rng, shape: Shape, groups: RawScenario[]): RawSc
     if (w.podDisruptionBudget && rng.chance(0.3)) w.podDisruptionBudget.unhealthyPodEvictionPolicy = 'AlwaysAllow';
     if (rng.chance(0.3)) {
       w.probes = {};
-      if (rng.chance(0.8)) w.probes.readiness = { period: rng.pick(['1s', '5s', '10s']), failureThreshold: rng.int(1, 3) };
-      if (rng.chance(0.5)) w.probes.liveness = { initialDelay: rng.pick(['0s', '10s']), period: rng.pick(['5s', '10s']) };
+      if (rng.chance(0.8))
+        w.probes.readiness = { period: rng.pick(['1s', '5s', '10s']), failureThreshold: rng.int(1, 3) };
+      if (rng.chance(0.5))
+        w.probes.liveness = { initialDelay: rng.pick(['0s', '10s']), period: rng.pick(['5s', '10s']) };
       if (rng.chance(0.3)) w.probes.startup = { period: '2s', failureThreshold: rng.pick([2, 30]) };
     }
     if (kind !== 'DaemonSet' && rng.chance(0.2)) w.service = { name: `svc${i}`, traffic: { rate: 50 } };

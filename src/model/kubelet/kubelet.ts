@@ -1435,7 +1435,8 @@ export class Kubelet extends Process implements LeaseChain {
     const c = this.containers.get(name);
     const st = c !== undefined && c.uid === (fault?.uid ?? c.uid) ? c.probe : undefined;
     // The ticks before now were probed under the old state.
-    if (c !== undefined && st !== undefined && this.running) this.settleProbes(c, this.workOf(name), this.ctx.sim.nowMs);
+    if (c !== undefined && st !== undefined && this.running)
+      this.settleProbes(c, this.workOf(name), this.ctx.sim.nowMs);
     if (fault === undefined) this.appFaults.delete(name);
     else this.appFaults.set(name, fault);
     if (c === undefined || !c.alive) return;

@@ -2,12 +2,7 @@
 // kubernetes/kubernetes pkg/kubelet/prober/worker_test.go, and the container restart back-off after
 // pkg/kubelet/kuberuntime/kuberuntime_manager_test.go (TestSyncPodBackoff) and client-go
 // util/flowcontrol/backoff_test.go. Times are ms; every probe spec has a 10 s period unless a case says.
-import {
-  containerBackOff,
-  initialResult,
-  type ProbeInputs,
-  ProbeWorker,
-} from '../../../src/model/kubelet/prober.js';
+import { containerBackOff, initialResult, type ProbeInputs, ProbeWorker } from '../../../src/model/kubelet/prober.js';
 import type { ProbeSpec } from '../../../src/k8s/workloads.js';
 
 const spec = (o: Partial<ProbeSpec> = {}): ProbeSpec => ({
