@@ -218,3 +218,26 @@ describe('kube-proxy-stop', () => {
     expect(ofType(ev, 'service.traffic.changed').filter((e) => e.atMs >= 60_000 && e.successRate !== 1)).toEqual([]);
   });
 });
+
+describe('validation of app-degrade', () => {
+  it('warns when the symptom needs a probe the workload does not have', () => {
+    const text = `
+apiVersion: hasim.dev/v1
+kind: Scenario
+metadata: { name: warn }
+spec:
+  duration: 5m
+  nodes: [{ name: worker, count: 2 }]
+  workloads:
+    - { kind: Deployment, name: web, replicas: 2, probes: { readiness: { period: 5s } } }
+  faults:
+    - { name: a, type: app-degrade, at: 1m, target: { workload: Deployment/web } }
+    - { name: b, type: app-degrade, at: 1m, symptom: liveness, target: { workload: Deployment/web } }
+`;
+    const parsed = parseScenarioText(text, { file: 'warn.yaml' });
+    expect(parsed.ok).toBe(true);
+    expect(parsed.ok && parsed.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
+      'spec.faults[1].symptom: Deployment/web has no liveness probe: its pods are not restarted; only the requests sent to them fail',
+    ]);
+  });
+});
