@@ -143,6 +143,25 @@ describe('app-degrade', () => {
     }
   });
 
+  it('a kubelet stopped during the fault probes again when it starts: the pods go NotReady then', () => {
+    const ev = run(
+      scenario({
+        probes: readiness,
+        faults: [
+          `    - { name: bad, type: app-degrade, at: 2m, duration: 2m, target: { workload: Deployment/web, pods: 1 } }`,
+          `    - { name: kubelets-down, type: kubelet-stop, at: 115s, duration: 20s, target: { labels: {} } }`,
+        ].join('\n'),
+      }),
+    );
+    const [pod] = ev.find((e) => e.type === 'fault.started' && e.fault === 'bad')!.targets as string[];
+    const down = ev.find((e) => e.type === 'pod.ready.changed' && e.pod === pod && e.ready === false)!;
+    expect(down.by).toBe('kubelet');
+    expect(down.atMs).toBeGreaterThanOrEqual(135_000 + 10_000);
+    expect(down.atMs).toBeLessThan(135_000 + 15_000 + 1_000);
+    const up = ev.find((e) => e.type === 'pod.ready.changed' && e.pod === pod && e.ready && e.atMs > down.atMs)!;
+    expect(up.atMs - 240_000).toBeLessThan(5_000 + 1_000);
+  });
+
   it('is deterministic: the same scenario and seed give the same trace', () => {
     const s = () =>
       scenario({

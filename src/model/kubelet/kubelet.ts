@@ -465,6 +465,7 @@ export class Kubelet extends Process implements LeaseChain {
     });
     pods.start();
     this.podInformer = pods;
+    this.resumeProbes();
 
     const statusPeriodMs = this.cfg.nodeStatusUpdateFrequencyMs;
     this.statusLoop = this.slidingLoop(
@@ -1293,6 +1294,43 @@ export class Kubelet extends Process implements LeaseChain {
       );
     }
     this.scheduleProbes(c, w);
+  }
+
+  /**
+   * A restarted kubelet takes up the probes of the containers still running here (a stop dropped their
+   * events): the ticks while it was down were not probed, the results found before are kept
+   * (docs/fidelity.md#known-differences-from-upstream), and an application crashing under an app-degrade
+   * fault, or one that started answering meanwhile without a readiness probe, is dealt with now.
+   */
+  private resumeProbes(): void {
+    const nowMs = this.ctx.sim.nowMs;
+    for (const name of this.runningPods()) {
+      const c = this.containers.get(name)!;
+      const st = c.probe;
+      if (st === undefined) continue;
+      const w = this.workOf(name);
+      const fault = this.appFaults.get(name);
+      if (fault !== undefined && fault.uid === c.uid && fault.crash) {
+        this.post(
+          Math.max(0, st.appUpMs - nowMs),
+          () => c.alive && this.containerExited(name, c, w, 'app crashed'),
+          this.readinessLabel,
+        );
+        continue;
+      }
+      for (const k of st.workers) k.countedToMs = Math.max(k.countedToMs, nowMs);
+      if (st.probes.readiness === undefined && st.probes.startup === undefined && !c.ready)
+        this.post(
+          Math.max(0, st.appUpMs - nowMs),
+          () => {
+            if (!c.alive || c.probe !== st) return;
+            c.ready = true;
+            this.reportReady(name, c.uid, w);
+          },
+          this.readinessLabel,
+        );
+      this.scheduleProbes(c, w);
+    }
   }
 
   /** What worker `k` of `st` finds from now on (see ProbeInputs). */
