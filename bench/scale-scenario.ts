@@ -4,7 +4,7 @@
 // constraint, the default), `defaults` (no constraints: the scheduler's system default spreading scores
 // every pod), `anti-affinity` (no two pods of a Deployment on one node: required pod anti-affinity on
 // kubernetes.io/hostname, and the system default spreading). `services`: a Service with traffic on every
-// Deployment.
+// Deployment. `probes`: readiness (every 5 s) and liveness (every 10 s) probes on every Deployment.
 import { defaultKubernetesConfig } from '../src/scenario/defaults.js';
 import type { Scenario, WorkloadSpec } from '../src/scenario/types.js';
 
@@ -41,6 +41,7 @@ export function scaleScenario(
   deployments = 30,
   placement: ScalePlacement = 'zones',
   services = false,
+  probes = false,
 ): Scenario {
   const zones = ['zone-a', 'zone-b', 'zone-c'];
   const perZone = Math.ceil(nodeCount / zones.length);
@@ -66,6 +67,27 @@ export function scaleScenario(
     ...(placement === 'anti-affinity' ? { scheduling: antiAffinity(`svc-${i}`) } : {}),
     startup: { imagePull: { minMs: 1000, maxMs: 5000 }, ready: { minMs: 2000, maxMs: 2000 } },
     terminationGracePeriodMs: 30_000,
+    // With probes: a readiness probe every 5 s and a liveness probe every 10 s (core/v1 Probe defaults otherwise).
+    ...(probes
+      ? {
+          probes: {
+            readiness: {
+              initialDelayMs: 0,
+              periodMs: 5_000,
+              timeoutMs: 1_000,
+              failureThreshold: 3,
+              successThreshold: 1,
+            },
+            liveness: {
+              initialDelayMs: 0,
+              periodMs: 10_000,
+              timeoutMs: 1_000,
+              failureThreshold: 3,
+              successThreshold: 1,
+            },
+          },
+        }
+      : {}),
     origin: `bench workload ${i}`,
   }));
   const k8s = defaultKubernetesConfig('1.31');

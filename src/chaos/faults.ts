@@ -381,6 +381,79 @@ function nodeShutdown(fc: FaultContext, f: FaultSpec): ActiveFault {
   };
 }
 
+/**
+ * The application in some of a workload's pods fails (docs/scenario-format.md#app-degrade): the pods are
+ * picked when the fault starts (those bound to a node and not being deleted, `target.pods` of them at random,
+ * by default all), and their kubelets' containers answer their probes as the symptom says (Kubelet.setAppFault)
+ * until the fault ends. `pod.app.changed` marks each pod's application failing and recovered: requests sent to
+ * it fail meanwhile (traffic-meter.ts). Replacements created during the fault are not hit.
+ */
+function appDegrade(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { cluster, ctx, trace, announce, rng } = fc;
+  const workload = f.target.workload!;
+  const candidates = [...ctx.api.store.pods.values()]
+    .filter(
+      (p) =>
+        p.metadata.workload === workload &&
+        p.spec.nodeName !== undefined &&
+        p.metadata.deletionTimestampMs === undefined &&
+        p.status.phase !== 'Failed' &&
+        p.status.phase !== 'Succeeded',
+    )
+    .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  const want = f.target.pods;
+  const count =
+    want === undefined
+      ? candidates.length
+      : Math.min(candidates.length, want.percent ? Math.ceil((want.value * candidates.length) / 100) : want.value);
+  // A partial Fisher-Yates shuffle on the fault's own stream picks `count` of them.
+  const picked = [...candidates];
+  for (let i = 0; i < count; i++) {
+    const j = rng.int(i, picked.length - 1);
+    [picked[i], picked[j]] = [picked[j], picked[i]];
+  }
+  const chosen = picked.slice(0, count).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  const symptom = f.symptom ?? 'readiness';
+  announce(chosen.map((p) => p.metadata.name));
+  const hits = chosen.map((p) => ({
+    name: p.metadata.name,
+    kubelet: cluster.kubelets.get(p.spec.nodeName!),
+    fault: {
+      uid: p.metadata.uid,
+      readiness: symptom === 'readiness' || symptom === 'probes',
+      liveness: symptom === 'liveness' || symptom === 'probes',
+      crash: symptom === 'crash',
+    },
+  }));
+  for (const h of hits) {
+    trace.emit('pod.app.changed', { pod: h.name, failing: true, fault: f.name });
+    h.kubelet?.setAppFault(h.name, h.fault);
+  }
+  return {
+    targets: hits.map((h) => h.name),
+    end: () => {
+      for (const h of hits) {
+        trace.emit('pod.app.changed', { pod: h.name, failing: false, fault: f.name });
+        h.kubelet?.setAppFault(h.name, undefined);
+      }
+    },
+  };
+}
+
+/**
+ * kube-proxy stops on the target nodes (KubeProxyFleet.setStopped): the rules it programmed stay as they
+ * are and go stale; when the fault ends it lists the EndpointSlices again and resyncs. Nothing to do in a
+ * scenario without Services (validation warns).
+ */
+function kubeProxyStop(fc: FaultContext, _f: FaultSpec): ActiveFault {
+  const { cluster, announce, nodes } = fc;
+  const targets = nodes();
+  announce(targets);
+  const proxies = cluster.proxies;
+  for (const n of targets) proxies?.setStopped(n, true);
+  return { targets, end: () => targets.forEach((n) => proxies?.setStopped(n, false)) };
+}
+
 /** The fault catalogue: how each fault type starts, and what ends it. */
 const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault> = {
   'node-crash': nodeCrash,
@@ -402,6 +475,8 @@ const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault>
   'node-uncordon': nodeCordon,
   'node-drain': nodeDrain,
   'node-shutdown': nodeShutdown,
+  'app-degrade': appDegrade,
+  'kube-proxy-stop': kubeProxyStop,
 };
 
 /** An operator's kubectl call from outside the cluster. */

@@ -46,6 +46,11 @@ export interface WorkloadSpec {
    */
   scheduling?: PodScheduling;
   startup: { imagePull: RangeMs; ready: RangeMs };
+  /**
+   * The containers' readiness, liveness and startup probes (core/v1 Probe), one of each at most for the
+   * pod. Absent: no probes (Ready once the containers run and startup.ready has passed, as before).
+   */
+  probes?: PodProbes;
   terminationGracePeriodMs: number;
   podDisruptionBudget?: PdbSpec;
   /** Where it was defined, for messages: "spec.workloads[2]" or "document 3 (apps/v1 StatefulSet)". */
@@ -66,6 +71,31 @@ export function workloadKindOf(id: string): string {
 export function podNamePrefix(w: Pick<WorkloadSpec, 'name' | 'namespace'>): string {
   return w.namespace === undefined || w.namespace === 'default' ? w.name : `${w.namespace}/${w.name}`;
 }
+
+/** A core/v1 Probe's timing; its handler (HTTP, TCP, exec, gRPC) does not change what hasim models. */
+export interface ProbeSpec {
+  initialDelayMs: number;
+  periodMs: number;
+  timeoutMs: number;
+  failureThreshold: number;
+  successThreshold: number;
+}
+
+/** A pod's probes (readinessProbe, livenessProbe, startupProbe of its containers). */
+export interface PodProbes {
+  readiness?: ProbeSpec;
+  liveness?: ProbeSpec;
+  startup?: ProbeSpec;
+}
+
+/** core/v1 Probe defaults (pkg/apis/core/v1/defaults.go SetDefaults_Probe): period 10 s, timeout 1 s, thresholds 3 and 1. */
+export const PROBE_DEFAULTS: ProbeSpec = {
+  initialDelayMs: 0,
+  periodMs: 10_000,
+  timeoutMs: 1_000,
+  failureThreshold: 3,
+  successThreshold: 1,
+};
 
 /** unhealthyPodEvictionPolicy of a policy/v1 PodDisruptionBudget (default IfHealthyBudget). */
 export type UnhealthyPodEvictionPolicy = 'IfHealthyBudget' | 'AlwaysAllow';

@@ -159,6 +159,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   const kubeletSettings: KubeletSettings = {
     config: k.kubelet,
     startupByWorkload: new Map(spec.workloads.map((w) => [w.id, w.startup])),
+    probesByWorkload: new Map(spec.workloads.filter((w) => w.probes !== undefined).map((w) => [w.id, w.probes!])),
     criticalWorkloads: new Set(
       spec.workloads.filter((w) => (w.scheduling?.priority ?? 0) >= SYSTEM_CRITICAL_PRIORITY).map((w) => w.id),
     ),

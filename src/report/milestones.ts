@@ -64,6 +64,11 @@ class MilestoneGroups {
     this.done.push(ng);
   }
 
+  /** The group open under key (after add() it is the one the event joined). */
+  openGroup(key: string): Group | undefined {
+    return this.open.get(key);
+  }
+
   /** A line of its own, never folded. */
   single(e: TraceEvent, kind: MilestoneKind, text: string): void {
     this.done.push({ atMs: e.atMs, lastMs: e.atMs, kind, subjects: [text], render: (s) => s[0] });
@@ -72,9 +77,11 @@ class MilestoneGroups {
 
 function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
   const c = new MilestoneGroups();
+  const probes = new ProbeMilestones(c);
   for (const e of events) {
     clusterMilestone(c, e);
     workloadEventMilestone(c, e);
+    probes.event(e);
   }
   const done = c.done;
   done.push(...foldWorkloadMilestones(workloadMilestones(events)));
@@ -205,6 +212,66 @@ function workloadEventMilestone(c: MilestoneGroups, e: TraceEvent): void {
 }
 
 /** Drops below desired and recoveries of each workload, after its initial rollout. */
+/**
+ * Probe failures and container restarts, per workload: each line says how many of the workload's pods
+ * fail the probe after the line's last event (a count per group, kept up to date as the group grows).
+ */
+class ProbeMilestones {
+  private readonly podWorkload = new Map<string, string>();
+  private readonly desired = new Map<string, number>();
+  private readonly failingProbe = new Map<string, Set<string>>();
+  private readonly groupCounts = new Map<Group, { n: number }>();
+
+  constructor(private readonly c: MilestoneGroups) {}
+
+  event(e: TraceEvent): void {
+    switch (e.type) {
+      case 'pod.created':
+        this.podWorkload.set(e.pod, e.workload);
+        break;
+      case 'workload.desired.changed':
+        this.desired.set(e.workload, e.desired);
+        break;
+      case 'pod.probe.changed': {
+        const w = this.podWorkload.get(e.pod) ?? e.pod;
+        const failing = this.failingProbe.get(`${w}|${e.probe}`) ?? new Set<string>();
+        this.failingProbe.set(`${w}|${e.probe}`, failing);
+        if (e.result === 'Failure') failing.add(e.pod);
+        else failing.delete(e.pod);
+        const key = `${e.type}|${w}|${e.probe}|${e.result}`;
+        const of = this.desired.has(w) ? ` of ${this.desired.get(w)}` : '';
+        const holder = { n: failing.size };
+        this.c.add(key, e, 'workload', e.pod, (xs) =>
+          e.result === 'Failure'
+            ? `${w}: ${holder.n}${of} pods failing ${e.probe} probes (${nameList(xs, 3)})`
+            : `${w}: ${xs.length} pod${xs.length === 1 ? '' : 's'} passing ${e.probe} probes again, ${holder.n}${of} still failing`,
+        );
+        this.keep(key, holder, (kept) => (kept.n = failing.size));
+        break;
+      }
+      case 'pod.restart.scheduled': {
+        const w = this.podWorkload.get(e.pod) ?? e.pod;
+        const key = `${e.type}|${w}|${e.reason}`;
+        const holder = { n: e.backOffMs };
+        this.c.add(key, e, 'workload', e.pod, (xs) => {
+          const pods = [...new Set(xs)];
+          return `${w}: ${xs.length} container restart${xs.length === 1 ? '' : 's'} of ${nameList(pods, 3)} (${e.reason}; back-off up to ${formatDuration(holder.n)})`;
+        });
+        this.keep(key, holder, (kept) => (kept.n = Math.max(kept.n, e.backOffMs)));
+        break;
+      }
+    }
+  }
+
+  /** The group's count is the holder of its first event: a later event updates that one. */
+  private keep(key: string, holder: { n: number }, update: (kept: { n: number }) => void): void {
+    const group = this.c.openGroup(key)!;
+    const kept = this.groupCounts.get(group);
+    if (kept === undefined) this.groupCounts.set(group, holder);
+    else update(kept);
+  }
+}
+
 function workloadMilestones(events: readonly TraceEvent[]): { atMs: number; text: string; below: boolean }[] {
   const out: { atMs: number; text: string; below: boolean }[] = [];
   for (const s of readySeries(events).values()) {

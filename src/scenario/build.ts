@@ -5,7 +5,7 @@ import { controlPlaneLayout } from '../model/infra/control-plane-layout.js';
 import * as D from './defaults.js';
 import { pdbSelects, toToleration, type ManifestReadResult } from './manifests/index.js';
 import { admitPriority, priorityClassTable } from './manifests/priority.js';
-import { workloadKindOf } from '../k8s/workloads.js';
+import { PROBE_DEFAULTS, type PodProbes, workloadKindOf } from '../k8s/workloads.js';
 import type { Path } from './paths.js';
 import { DEFAULT_TRAFFIC, type ServiceSpec, type TrafficClients } from '../k8s/services.js';
 import { MIN_SYNC_PERIOD_MS } from '../model/proxy/kube-proxy.js';
@@ -122,6 +122,7 @@ function buildWorkloads(
         ready: w.startup?.ready ?? { ...D.DEFAULT_STARTUP.ready },
       },
       terminationGracePeriodMs: w.terminationGracePeriod ?? D.DEFAULT_TERMINATION_GRACE_PERIOD_MS,
+      ...(w.probes ? buildProbes(w.probes) : {}),
       ...(w.podDisruptionBudget ? { podDisruptionBudget: { ...w.podDisruptionBudget } } : {}),
       origin: `spec.workloads[${i}]`,
     });
@@ -142,6 +143,7 @@ function buildWorkloads(
       spreadAcrossZones: m.spreadAcrossZones,
       startup: { imagePull: { ...D.DEFAULT_STARTUP.imagePull }, ready: { ...D.DEFAULT_STARTUP.ready } },
       terminationGracePeriodMs: m.terminationGracePeriodMs ?? D.DEFAULT_TERMINATION_GRACE_PERIOD_MS,
+      ...(m.probes ? { probes: m.probes } : {}),
       // An unknown priorityClassName is an error (semantic-checks.ts); the template is kept as written meanwhile.
       scheduling: admitted(admitPriority(m.scheduling, m.own, classes)) ?? m.scheduling,
       origin: m.origin,
@@ -156,6 +158,23 @@ function buildWorkloads(
     sources.workloads.push({ doc: m.doc, path: [...m.base, 'metadata', 'name'], base: m.base });
   }
   return workloads;
+}
+
+/** A workload's `probes` shorthand, with core/v1 Probe's defaults; no probe given: no `probes` at all. */
+function buildProbes(p: Raw): { probes?: PodProbes } {
+  const out: PodProbes = {};
+  for (const kind of ['readiness', 'liveness', 'startup'] as const) {
+    const r: Raw | undefined = p[kind];
+    if (!r) continue;
+    out[kind] = {
+      initialDelayMs: r.initialDelay ?? PROBE_DEFAULTS.initialDelayMs,
+      periodMs: r.period ?? PROBE_DEFAULTS.periodMs,
+      timeoutMs: r.timeout ?? PROBE_DEFAULTS.timeoutMs,
+      failureThreshold: r.failureThreshold ?? PROBE_DEFAULTS.failureThreshold,
+      successThreshold: r.successThreshold ?? PROBE_DEFAULTS.successThreshold,
+    };
+  }
+  return out.readiness || out.liveness || out.startup ? { probes: out } : {};
 }
 
 /** A workload's `service` shorthand: a Service selecting exactly its pods. */
@@ -286,6 +305,7 @@ function buildFaults(
     if (f.timeout !== undefined) fault.timeoutMs = f.timeout;
     if (f.disableEviction !== undefined) fault.disableEviction = f.disableEviction;
     if (f.gracePeriod !== undefined) fault.gracePeriodMs = f.gracePeriod;
+    if (f.type === 'app-degrade') fault.symptom = f.symptom ?? 'readiness';
     return fault as FaultSpec;
   });
   return faults;

@@ -181,7 +181,11 @@ function resolvedManifests(scenario: Scenario): Record<string, unknown>[] {
     const metadata = { name: w.name, namespace };
     const podSpec: Record<string, unknown> = {
       containers: [
-        { name: 'main', resources: { requests: { cpu: `${w.requests.cpuMilli}m`, memory: w.requests.memoryBytes } } },
+        {
+          name: 'main',
+          resources: { requests: { cpu: `${w.requests.cpuMilli}m`, memory: w.requests.memoryBytes } },
+          ...probeFields(w),
+        },
       ],
       tolerations: w.tolerations.map(toleration),
       nodeSelector: { ...w.nodeSelector },
@@ -255,6 +259,21 @@ function workload(w: WorkloadSpec, services: readonly ServiceSpec[]): Record<str
   out.spreadAcrossZones = w.spreadAcrossZones;
   out.startup = { imagePull: range(w.startup.imagePull), ready: range(w.startup.ready) };
   out.terminationGracePeriod = formatDuration(w.terminationGracePeriodMs);
+  if (w.probes) {
+    const probes: Record<string, unknown> = {};
+    for (const kind of ['readiness', 'liveness', 'startup'] as const) {
+      const p = w.probes[kind];
+      if (p)
+        probes[kind] = {
+          initialDelay: formatDuration(p.initialDelayMs),
+          period: formatDuration(p.periodMs),
+          timeout: formatDuration(p.timeoutMs),
+          failureThreshold: p.failureThreshold,
+          successThreshold: p.successThreshold,
+        };
+    }
+    out.probes = probes;
+  }
   const pdb = w.podDisruptionBudget;
   if (pdb) {
     out.podDisruptionBudget = {
@@ -290,6 +309,27 @@ function service(svc: ServiceSpec): Record<string, unknown> {
   };
 }
 
+/** A workload's probes as a container's readinessProbe / livenessProbe / startupProbe (whole seconds). */
+function probeFields(w: WorkloadSpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [kind, field] of [
+    ['readiness', 'readinessProbe'],
+    ['liveness', 'livenessProbe'],
+    ['startup', 'startupProbe'],
+  ] as const) {
+    const p = w.probes?.[kind];
+    if (p)
+      out[field] = {
+        initialDelaySeconds: p.initialDelayMs / 1000,
+        periodSeconds: p.periodMs / 1000,
+        timeoutSeconds: p.timeoutMs / 1000,
+        failureThreshold: p.failureThreshold,
+        successThreshold: p.successThreshold,
+      };
+  }
+  return out;
+}
+
 function toleration(t: Toleration): Record<string, unknown> {
   return { ...t };
 }
@@ -298,6 +338,7 @@ function target(t: Target): Record<string, unknown> | string {
   if (t.controlPlane) return 'control-plane';
   const out: Record<string, unknown> = { ...t };
   if (t.from) out.from = target(t.from);
+  if (t.pods) out.pods = count(t.pods);
   return out;
 }
 
@@ -314,6 +355,7 @@ function fault(f: FaultSpec): Record<string, unknown> {
   if (f.timeoutMs !== undefined) out.timeout = formatDuration(f.timeoutMs);
   if (f.disableEviction !== undefined) out.disableEviction = f.disableEviction;
   if (f.gracePeriodMs !== undefined) out.gracePeriod = formatDuration(f.gracePeriodMs);
+  if (f.symptom !== undefined) out.symptom = f.symptom;
   return out;
 }
 

@@ -58,6 +58,11 @@ const selectorFields: Record<string, Field> = {
     ),
   ),
   workload: s.opt(s.string('The pods of a workload, as Kind/name (e.g. Deployment/checkout).')),
+  pods: s.opt(
+    s.count(
+      'app-degrade, with workload: how many of its pods, a number or a percentage "50%" (rounded up), picked at random with the scenario seed (default: all of them).',
+    ),
+  ),
 };
 
 const target: ObjectSchema = s.object(
@@ -186,6 +191,42 @@ const service = s.object(
   "A Service selecting exactly this workload's pods, and the traffic sent to it.",
 );
 
+const probe = (kind: string, extra: string): Field =>
+  s.opt(
+    s.object(
+      {
+        initialDelay: s.opt(
+          s.duration('initialDelaySeconds: no probe within this time of the containers starting (default 0s).'),
+        ),
+        period: s.opt(s.duration('periodSeconds: time between two probes (default 10s).')),
+        timeout: s.opt(s.duration('timeoutSeconds (default 1s); recorded: a failing probe fails at once in hasim.')),
+        failureThreshold: s.opt(s.integer('Failures in a row that change the result to Failure (default 3).', 1)),
+        successThreshold: s.opt(
+          s.integer(
+            `Successes in a row that change the result to Success (default 1${kind === 'readiness' ? '' : '; must be 1'}).`,
+            1,
+          ),
+        ),
+      },
+      extra,
+    ),
+  );
+
+const probes = s.object(
+  {
+    readiness: probe(
+      'readiness',
+      'readinessProbe: the pod is Ready only after successThreshold successes, NotReady after failureThreshold failures.',
+    ),
+    liveness: probe('liveness', 'livenessProbe: failureThreshold failures restart the containers (with the back-off).'),
+    startup: probe(
+      'startup',
+      'startupProbe: holds the other probes back until it succeeds; failureThreshold failures restart the containers.',
+    ),
+  },
+  "The pods' probes (core/v1 Probe). The application answers them from its startup.ready time after the containers start.",
+);
+
 const workload = s.object(
   {
     kind: s.req(
@@ -223,6 +264,7 @@ const workload = s.object(
       ),
     ),
     terminationGracePeriod: s.opt(s.duration('Grace period of a pod deletion (default 30s).')),
+    probes: s.opt(probes),
     podDisruptionBudget: s.opt(
       s.object(
         {
@@ -291,6 +333,13 @@ const fault = s.object(
     gracePeriod: s.opt(
       s.duration(
         "node-drain: kubectl drain --grace-period for every pod (omitted: each pod's own terminationGracePeriod).",
+      ),
+    ),
+    symptom: s.opt(
+      s.enum(
+        ['readiness', 'liveness', 'probes', 'crash'],
+        'app-degrade symptom',
+        'app-degrade: what the application does while the fault lasts: readiness (default: its readiness probes fail), liveness (its liveness probes fail), probes (both), or crash (its containers exit, and again after every restart). Requests to its pods fail in every case.',
       ),
     ),
   },

@@ -83,6 +83,8 @@ const FAULT_TARGETS: Record<FaultType, TargetRules> = {
   'node-uncordon': { selectors: NODE_SELECTORS },
   'node-drain': { selectors: NODE_SELECTORS },
   'node-shutdown': { selectors: NODE_SELECTORS },
+  'app-degrade': { selectors: ['workload'] },
+  'kube-proxy-stop': { selectors: NODE_SELECTORS },
 };
 
 const FAULT_ONLY_FIELDS: Record<string, readonly FaultType[]> = {
@@ -94,6 +96,7 @@ const FAULT_ONLY_FIELDS: Record<string, readonly FaultType[]> = {
   timeout: ['node-drain'],
   disableEviction: ['node-drain'],
   gracePeriod: ['node-drain'],
+  symptom: ['app-degrade'],
 };
 
 /** What every group of checks reads, and how it reports. */
@@ -480,6 +483,7 @@ function checkWorkloads(c: CheckContext): void {
       );
     }
     if (w.service) checkService(c, w, path, zonesOfNodes(spec), serviceNames);
+    if (w.probes) checkProbes(c, w.probes, [...path, 'probes']);
     const pdb = w.podDisruptionBudget;
     if (pdb) {
       if (pdb.minAvailable !== undefined && pdb.maxUnavailable !== undefined) {
@@ -685,6 +689,7 @@ function checkFaults(c: CheckContext): TargetContext {
       error(path, 'missing-field', 'a clock-skew fault needs offset and/or rate');
     }
     checkDrainFields(f, path, error);
+    checkAppFaultFields(c, f, path);
     if (f.target === undefined) {
       if (!rules.optional && !rawHas(original, [...path, 'target'])) {
         error(
@@ -730,6 +735,66 @@ function checkFaults(c: CheckContext): TargetContext {
     }
   });
   return ctx;
+}
+
+/** A workload's probes, as core/v1 Probe validation (pkg/apis/core/validation validateProbe) has them. */
+function checkProbes(c: CheckContext, probes: Raw, path: Path): void {
+  for (const kind of ['readiness', 'liveness', 'startup'] as const) {
+    const p: Raw | undefined = probes[kind];
+    if (!p) continue;
+    if (kind !== 'readiness' && p.successThreshold !== undefined && p.successThreshold !== 1)
+      c.error([...path, kind, 'successThreshold'], 'out-of-range', `must be 1 for a ${kind} probe`);
+    for (const field of ['period', 'timeout'] as const)
+      if (p[field] !== undefined && p[field] < 1000)
+        c.error(
+          [...path, kind, field],
+          'out-of-range',
+          `must be at least 1s (${field}Seconds is a whole number of seconds, at least 1)`,
+        );
+  }
+}
+
+/**
+ * app-degrade's `pods` (only with it, and a count that selects some pod) and what its symptom can do to a
+ * workload without the probe it fails; kube-proxy-stop without a Service changes nothing.
+ */
+function checkAppFaultFields(c: CheckContext, f: Raw, path: Path): void {
+  const { error, warning, spec } = c;
+  const pods = f.target?.pods;
+  if (pods !== undefined && f.type !== 'app-degrade')
+    error([...path, 'target', 'pods'], 'not-applicable', `"pods" applies only to app-degrade faults, not ${f.type}`);
+  if (pods !== undefined && pods.value === 0)
+    error(
+      [...path, 'target', 'pods'],
+      'selects-nothing',
+      'selects no pod (give a count of at least 1, or omit it for all)',
+    );
+  if (f.type === 'kube-proxy-stop' && (spec.services ?? []).length === 0)
+    warning(
+      path,
+      'no-effect',
+      'kube-proxy-stop changes nothing here: the scenario has no Service, so kube-proxy has no rules to freeze',
+      'give a workload a service (docs/scenario-format.md#services)',
+    );
+  if (f.type !== 'app-degrade' || typeof f.target?.workload !== 'string') return;
+  // An invalid symptom is reported as such; what it would do is not guessed.
+  if (f.symptom === undefined && rawHas(c.original, [...path, 'symptom'])) return;
+  const w = spec.workloads.find((x) => x.id === f.target.workload || x.id.endsWith(`/${f.target.workload}`));
+  if (w === undefined) return;
+  const symptom = f.symptom ?? 'readiness';
+  const missing =
+    symptom === 'readiness' && w.probes?.readiness === undefined
+      ? 'readiness'
+      : symptom === 'liveness' && w.probes?.liveness === undefined
+        ? 'liveness'
+        : undefined;
+  if (missing !== undefined)
+    warning(
+      [...path, 'symptom'],
+      'no-probe',
+      `${w.id} has no ${missing} probe: its pods ${missing === 'readiness' ? 'stay Ready and in the Service' : 'are not restarted'}; only the requests sent to them fail`,
+      `give the workload a ${missing} probe (probes.${missing}, or ${missing}Probe in a pod template)`,
+    );
 }
 
 /** node-drain's kubectl flags, and node-uncordon (an instant action, nothing to end). */

@@ -43,6 +43,8 @@ export const FAULT_TYPES = [
   'node-uncordon',
   'node-drain',
   'node-shutdown',
+  'app-degrade',
+  'kube-proxy-stop',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
@@ -61,6 +63,8 @@ export interface Target {
    */
   instances?: string[];
   workload?: string;
+  /** app-degrade, with `workload`: how many of its pods (a count or a percentage); absent: all of them. */
+  pods?: Count;
   /**
    * With `instance: leader` (or `leader` among `instances`): whose leader. The loader fills in
    * kube-controller-manager for network-partition, network-degrade and clock-skew; crash faults leave
@@ -96,7 +100,15 @@ export interface FaultSpec {
   disableEviction?: boolean;
   /** node-drain: kubectl drain --grace-period, in ms (absent: each pod's own). */
   gracePeriodMs?: number;
+  /** app-degrade: what the application does (default readiness). */
+  symptom?: AppSymptom;
 }
+
+/**
+ * How an app-degrade fault's application fails: its readiness probes, its liveness probes, both, or its
+ * containers crash (and crash again on every restart while the fault lasts).
+ */
+export type AppSymptom = 'readiness' | 'liveness' | 'probes' | 'crash';
 
 export { SLO_TYPES, type SloType } from '../trace/summary.js';
 

@@ -63,6 +63,20 @@ export type TraceEventFields = {
   'pod.started': { pod: string; node: string };
   'pod.stopped': { pod: string; node: string; reason: string };
   'pod.deleted': { pod: string; reason: string };
+  /**
+   * A probe's result for a pod's containers changed (failureThreshold failures or successThreshold successes in
+   * a row): every failure, and the recovery after one; a container's first success is not traced.
+   */
+  'pod.probe.changed': {
+    pod: string;
+    node: string;
+    probe: 'readiness' | 'liveness' | 'startup';
+    result: 'Success' | 'Failure';
+  };
+  /** A pod's containers exited (a crash, or killed after a failed liveness or startup probe) and start again after backOffMs. */
+  'pod.restart.scheduled': { pod: string; node: string; reason: string; backOffMs: number };
+  /** An app-degrade fault made a pod's application fail (its requests fail) or recover. */
+  'pod.app.changed': { pod: string; failing: boolean; fault: string };
   /** The pod's phase became Failed (a graceful node shutdown terminated it). */
   'pod.failed': { pod: string; node: string; reason: string; message: string };
   'pod.removed': { pod: string };

@@ -31,15 +31,16 @@ describe('hasim import', () => {
     const imp = hasim(['import', 'nodes.yaml', 'workloads.yaml', '-o', 'prod-eu.yaml'], dir);
     expect(imp.code).toBe(0);
     expect(imp.stdout).toBe('');
-    expect(imp.stderr).toMatch(
-      /^workloads\.yaml:\d+:\d+: warning: items\[0\]\.spec\.template\.spec\.containers\[0\]\.livenessProbe/m,
-    );
+    expect(imp.stderr).toMatch(/^workloads\.yaml:\d+:\d+: warning: items\[2\]\.spec\.volumeClaimTemplates/m);
     expect(imp.stderr).toContain(
       'prod-eu.yaml: 6 nodes and 3 control-plane Nodes, 4 workloads, 1 fault, 2 SLOs; run it with: hasim run prod-eu.yaml',
     );
     expect(readdirSync(dir).sort()).toEqual(['nodes.yaml', 'prod-eu.yaml', 'workloads.yaml']);
     const text = readFileSync(join(dir, 'prod-eu.yaml'), 'utf8');
     expect(text).toContain('  name: prod-eu\n');
+    // The pod templates' probes are read (and kept), not warned about.
+    expect(imp.stderr).not.toContain('Probe');
+    expect(text).toContain('readinessProbe:');
     expect(text).toContain('    zones: [eu-west-1a, eu-west-1b, eu-west-1c]');
     expect(text).toContain('    - name: worker-eu-west-1a\n      count: 2\n');
     expect(text).toContain('      target: { node: worker-eu-west-1a-0 }');
@@ -54,7 +55,7 @@ describe('hasim import', () => {
     expect(val.stdout).toBe('prod-eu.yaml: valid (6 nodes and 3 control-plane Nodes, 4 workloads, 1 faults, 2 SLOs)\n');
     // The warnings of the dump follow the objects into the scenario, at their new lines.
     expect(val.stderr).toMatch(
-      /^prod-eu\.yaml:\d+:\d+: warning: document \d+ \(apps\/v1 Deployment\) spec\.template\.spec\.containers\[0\]\.livenessProbe/m,
+      /^prod-eu\.yaml:\d+:\d+: warning: document \d+ \(apps\/v1 StatefulSet\) spec\.volumeClaimTemplates/m,
     );
 
     const run = hasim(['run', 'prod-eu.yaml', '--out', 'out', '--quiet'], dir);

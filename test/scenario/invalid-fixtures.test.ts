@@ -24,6 +24,15 @@ const EXPECTED: Record<string, string[]> = {
     '@:6:13: error: spec.duration: expected a duration with a unit, found the bare number 30',
     '  hint: write 30s (or 30ms, 30m): durations are Kubernetes-style strings such as 500ms, 40s, 5m, 1h30m',
   ],
+  'bad-probes.yaml': [
+    '@:11:29: error: spec.workloads[0].probes.liveness.period: must be at least 1s (periodSeconds is a whole number of seconds, at least 1)',
+    '@:11:54: error: spec.workloads[0].probes.liveness.successThreshold: must be 1 for a liveness probe',
+    '@:13:89: error: spec.faults[0].target.pods: selects no pod (give a count of at least 1, or omit it for all)',
+    '@:13:103: error: spec.faults[0].symptom: unknown app-degrade symptom "hang" (allowed: readiness, liveness, probes, crash)',
+    '@:14:7: warning: spec.faults[1]: kube-proxy-stop changes nothing here: the scenario has no Service, so kube-proxy has no rules to freeze',
+    '  hint: give a workload a service (docs/scenario-format.md#services)',
+    '@:14:85: error: spec.faults[1].target.pods: "pods" applies only to app-degrade faults, not kube-proxy-stop',
+  ],
   'bad-quantity.yaml': [
     '@:9:37: error: spec.nodes[0].capacity.memory: invalid quantity "32GB" (did you mean "32G" or "32Gi"?)',
     '  hint: Kubernetes quantities are a number with an optional suffix: m (milli), k, M, G, T (powers of 1000), Ki, Mi, Gi, Ti (powers of 1024), e.g. 500m, 2, 512Mi, 4Gi',

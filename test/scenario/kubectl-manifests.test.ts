@@ -161,13 +161,11 @@ describe('the cluster dump fixtures (kubectl get -o yaml)', () => {
   test('server-written fields are accepted; the unmodelled ones warn with file:line', () => {
     const w = warnings(`${HEAD}---\n${NODES}---\n${WORKLOADS}`);
     expect(w.map((l) => l.replace(/^test\.yaml:\d+:\d+: /, ''))).toEqual([
-      'warning: document 3 (v1 List) items[0].spec.template.spec.containers[0].livenessProbe: hasim does not run liveness probes: containers are never restarted by a failing probe',
-      'warning: document 3 (v1 List) items[0].spec.template.spec.containers[0].readinessProbe: hasim does not run readiness probes: a pod turns Ready after its startup.ready time (default 2s) once its containers run',
       "warning: document 3 (v1 List) items[2].spec.volumeClaimTemplates: hasim does not model volumes: a pod's PersistentVolumeClaim does not keep its replacement in the volume's zone",
       'warning: document 3 (v1 List) items[3].spec.template.spec.containers[0].ports[0].hostPort: hasim does not model host ports (the NodePorts filter): two pods asking for the same hostPort may share a node',
       'warning: document 3 (v1 List) items[3].spec.template.spec.hostNetwork: hasim does not model host networking: the ports a hostNetwork pod takes on its node do not keep other pods away',
     ]);
-    expect(w[0]).toMatch(/^test\.yaml:\d+:13: warning/);
+    expect(w[0]).toMatch(/^test\.yaml:\d+:5: warning/);
   });
 });
 
@@ -462,7 +460,7 @@ describe('nothing silently ignored', () => {
       'spec.template.spec.readinessGates: hasim does not model readiness gates: a pod is Ready once its containers are',
       'spec.template.spec.ephemeralContainers: hasim does not model ephemeral containers; they are left out',
       "spec.template.spec.volumes[0].persistentVolumeClaim: hasim does not model volumes: a persistentVolumeClaim volume's zone and attach/detach do not restrict where a pod is rescheduled, so replacements may start in a zone the real volume cannot reach",
-      'spec.template.spec.initContainers[0].startupProbe: hasim does not run startup probes: a pod turns Ready after its startup.ready time (default 2s) once its containers run',
+      'spec.template.spec.initContainers[0].startupProbe: hasim does not run the probes of init containers: this startupProbe does not delay or restart anything',
     ]);
   });
 
@@ -536,5 +534,52 @@ ${WORKLOADS.replace(/namespace: billing/g, 'namespace: default')}`;
     const noOrigin = (v: unknown) => JSON.parse(JSON.stringify(v, (k, x) => (k === 'origin' ? undefined : x)));
     expect(noOrigin(again.scenario)).toEqual(noOrigin(s));
     expect(toJsonl(runScenario(again.scenario, { seed: 1 }).events)).toBe(toJsonl(runScenario(s, { seed: 1 }).events));
+  });
+});
+
+describe('probes from pod templates (core/v1 Probe)', () => {
+  test('readinessProbe, livenessProbe and startupProbe are read with the defaults of SetDefaults_Probe', () => {
+    const s = load(`${HEAD}---\n${NODES}---\n${WORKLOADS}`);
+    const api = s.spec.workloads.find((w) => w.id === 'shop/Deployment/api')!;
+    expect(api.probes).toEqual({
+      readiness: { initialDelayMs: 0, periodMs: 5_000, timeoutMs: 1_000, failureThreshold: 3, successThreshold: 1 },
+      liveness: { initialDelayMs: 0, periodMs: 10_000, timeoutMs: 1_000, failureThreshold: 3, successThreshold: 1 },
+    });
+    const probes = `
+        startupProbe: { tcpSocket: { port: 80 }, periodSeconds: 2, failureThreshold: 30 }
+        readinessProbe: { grpc: { port: 80 }, initialDelaySeconds: 5, successThreshold: 2 }`;
+    const w = load(
+      `${HEAD}---\n${deployment('w').replace('containers: [{ name: c, image: i }]', `containers:\n      - name: c\n        image: i${probes}`)}`,
+    ).spec.workloads[0];
+    expect(w.probes).toEqual({
+      readiness: {
+        initialDelayMs: 5_000,
+        periodMs: 10_000,
+        timeoutMs: 1_000,
+        failureThreshold: 3,
+        successThreshold: 2,
+      },
+      startup: { initialDelayMs: 0, periodMs: 2_000, timeoutMs: 1_000, failureThreshold: 30, successThreshold: 1 },
+    });
+  });
+
+  test('a second container with the same kind of probe warns; successThreshold above 1 on liveness is an error at its line', () => {
+    const two = deployment('w').replace(
+      'containers: [{ name: c, image: i }]',
+      'containers:\n      - { name: a, image: i, readinessProbe: { exec: { command: [true] } } }\n      - { name: b, image: i, readinessProbe: { exec: { command: [true] } } }',
+    );
+    expect(warnings(`${HEAD}---\n${two}`)).toEqual([
+      "test.yaml:19:46: warning: document 2 (apps/v1 Deployment) spec.template.spec.containers[1].readinessProbe: hasim models one readiness probe per pod: this container's is left out, the first container's decides",
+    ]);
+    const bad = deployment('w').replace(
+      'containers: [{ name: c, image: i }]',
+      'containers:\n      - name: c\n        image: i\n        livenessProbe: { httpGet: { port: 80 }, successThreshold: 2, periodSeconds: 0 }',
+    );
+    expect(problems(`${HEAD}---\n${bad}`)).toBe(
+      [
+        'test.yaml:20:67: error: document 2 (apps/v1 Deployment) spec.template.spec.containers[0].livenessProbe.successThreshold: must be 1 for a liveness probe',
+        'test.yaml:20:85: error: document 2 (apps/v1 Deployment) spec.template.spec.containers[0].livenessProbe.periodSeconds: must be at least 1, found 0',
+      ].join('\n'),
+    );
   });
 });

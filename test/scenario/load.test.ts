@@ -330,6 +330,10 @@ spec:
       spreadAcrossZones: true,
       startup: { imagePull: { minMs: 1000, maxMs: 5000 }, ready: { minMs: 2000, maxMs: 2000 } },
       terminationGracePeriodMs: 60_000,
+      // livenessProbe: { tcpSocket: { port: 5432 } }, with core/v1 Probe's defaults.
+      probes: {
+        liveness: { initialDelayMs: 0, periodMs: 10_000, timeoutMs: 1_000, failureThreshold: 3, successThreshold: 1 },
+      },
       podDisruptionBudget: { maxUnavailable: { value: 1, percent: false } },
       scheduling: {
         labels: { app: 'db', tier: 'data' },
@@ -358,7 +362,6 @@ spec:
     expect(problems(text)).toBe(
       [
         'test.yaml:19:13: error: document 2 (apps/v1 StatefulSet) spec.replicas: expected a whole number, found the string "many"',
-        'test.yaml:35:26: warning: document 2 (apps/v1 StatefulSet) spec.template.spec.containers[0].livenessProbe: hasim does not run liveness probes: containers are never restarted by a failing probe',
         'test.yaml:51:3: error: document 4 (apps/v1 DaemonSet) metadata: missing required field "name"',
       ].join('\n'),
     );

@@ -25,10 +25,12 @@ it('generates every fault type over the first seeds', () => {
     [
       'apiserver-outage',
       'apiserver-slow',
+      'app-degrade',
       'clock-skew',
       'controller-manager-crash',
       'etcd-member-down',
       'etcd-slow',
+      'kube-proxy-stop',
       'kubelet-stop',
       'network-degrade',
       'network-partition',

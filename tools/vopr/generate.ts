@@ -143,6 +143,15 @@ function generateWorkloads(rng: Rng, shape: Shape, groups: RawScenario[]): RawSc
     if (kind !== 'DaemonSet' && rng.chance(0.3))
       w.podDisruptionBudget = rng.chance(0.5) ? { minAvailable: rng.int(0, w.replicas) } : { maxUnavailable: '50%' };
     if (w.podDisruptionBudget && rng.chance(0.3)) w.podDisruptionBudget.unhealthyPodEvictionPolicy = 'AlwaysAllow';
+    if (rng.chance(0.3)) {
+      w.probes = {};
+      if (rng.chance(0.8))
+        w.probes.readiness = { period: rng.pick(['1s', '5s', '10s']), failureThreshold: rng.int(1, 3) };
+      if (rng.chance(0.5))
+        w.probes.liveness = { initialDelay: rng.pick(['0s', '10s']), period: rng.pick(['5s', '10s']) };
+      if (rng.chance(0.3)) w.probes.startup = { period: '2s', failureThreshold: rng.pick([2, 30]) };
+    }
+    if (kind !== 'DaemonSet' && rng.chance(0.2)) w.service = { name: `svc${i}`, traffic: { rate: 50 } };
     out.push(w);
     shape.workloads.push(`${kind}/${w.name}`);
   }
@@ -375,6 +384,12 @@ function generateFault(rng: Rng, shape: Shape, type: FaultType, name: string, du
     case 'pod-force-delete':
       f.target = { workload: rng.pick(shape.workloads) };
       break;
+    case 'app-degrade':
+      f.target = { workload: rng.pick(shape.workloads) };
+      if (rng.chance(0.5)) f.target.pods = rng.pick([1, 2, '50%']);
+      f.symptom = rng.pick(['readiness', 'liveness', 'probes', 'crash']);
+      break;
+    case 'kube-proxy-stop':
     case 'node-cordon':
     case 'node-shutdown':
       f.target = nodeTarget(rng, shape);

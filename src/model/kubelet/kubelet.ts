@@ -34,9 +34,16 @@
 // state the informer keeps the view current and the kubelet writes every change itself, so nothing differs.
 // Heartbeat phases: the first start (cluster.ts) registers at once but runs the heartbeat loops at a per-node
 // seeded offset within the renew interval, so nodes do not renew in step.
+// Probes (prober.ts, docs/fidelity.md#probes): a pod of a workload with probes, or one an app-degrade fault
+// has hit, is started as above, but its readiness follows its probe workers: the application answers from
+// the startup.ready draw after its containers start, an app-degrade fault makes its readiness or liveness
+// probes fail (or its containers crash); a readiness change is reported through the status manager (one
+// PATCH), a liveness or startup failure (or a crash) stops the containers (`pod.stopped`) and starts them
+// again after the container back-off (`pod.restart.scheduled`). A pod without probes or app faults is
+// started exactly as before.
 // Simplified: Ready is always True while the kubelet runs (no runtime/PLEG failures, no pressure); a get-or-
-// create or a retried GET+PATCH is one API call; the readiness probe is one delay (no failures).
-import { DEFAULT_STARTUP, type NodeSpec, type WorkloadSpec } from '../../k8s/workloads.js';
+// create or a retried GET+PATCH is one API call; without probes, readiness is one delay (no failures).
+import { DEFAULT_STARTUP, type NodeSpec, type PodProbes, type WorkloadSpec } from '../../k8s/workloads.js';
 import type { KubeletConfig } from '../../k8s/config.js';
 import {
   type Lease,
@@ -54,6 +61,7 @@ import type { LeaseChain } from '../apiserver/lease-chains.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import { Process } from '../infra/process.js';
+import { containerBackOff, type ProbeInputs, ProbeWorker } from './prober.js';
 
 const ACTOR = 'kubelet';
 /** nodeLeaseRenewIntervalFraction (pkg/kubelet/kubelet.go). */
@@ -127,6 +135,31 @@ interface RunningPod {
   ready: boolean;
   /** Still in Kubelet.containers (false once killed): a timer holding it needs no lookup by name. */
   alive: boolean;
+  /** Its probe workers, for a pod with probes or an app fault (prober.ts); absent: readiness is one delay. */
+  probe?: ProbeState;
+}
+
+/** The probe workers of one running container set, and what their probes answer (prober.ts). */
+interface ProbeState {
+  name: string;
+  probes: PodProbes;
+  /** When the containers started, and when the application answers (the startup.ready draw after). */
+  startMs: number;
+  appUpMs: number;
+  /** When the startup probe passed (the start itself without one); Infinity until it has. */
+  startedAtMs: number;
+  /** Startup, liveness, readiness: the order doProbe results are applied in when they land together. */
+  workers: ProbeWorker[];
+  /** The next result change, scheduled. */
+  event: EventHandle | undefined;
+}
+
+/** What an app-degrade fault does to a pod's application (chaos/faults.ts). */
+export interface AppFault {
+  uid: number;
+  readiness: boolean;
+  liveness: boolean;
+  crash: boolean;
 }
 
 /**
@@ -149,6 +182,12 @@ interface PodWork {
    * the record holds when the answer arrives, and it counts as in flight until then.
    */
   report: StatusReport | undefined;
+  /** uid of the pod whose containers wait out the restart back-off, or -1. */
+  restarting: number;
+  /** The container restart back-off of the pod uid (prober.ts containerBackOff). */
+  backOff: { uid: number; backOffMs: number; lastExitMs: number } | undefined;
+  /** The probe workers' ticker start for the pod uid (kept across container restarts, as the workers are). */
+  probeAnchor: { uid: number; atMs: number } | undefined;
 }
 
 /** What a kubelet is started with. */
@@ -159,6 +198,8 @@ export interface KubeletSettings {
   startupByWorkload: ReadonlyMap<string, WorkloadSpec['startup']>;
   /** Workloads whose pods are critical for graceful node shutdown (priority >= 2,000,000,000). */
   criticalWorkloads?: ReadonlySet<string>;
+  /** The probes of each workload's pods, by workload id; workloads without probes are absent. */
+  probesByWorkload?: ReadonlyMap<string, PodProbes>;
 }
 
 /** The conditions the kubelet's setters produce (Ready True, no pressure). */
@@ -222,6 +263,12 @@ export class Kubelet extends Process implements LeaseChain {
   private readonly containers = new Map<string, RunningPod>();
   /** Images on this host's disk (by workload id): survive reboots. */
   private readonly pulledImages = new Set<string>();
+  /** App-degrade faults on pods of this host, by pod name: the application's state, kept across kubelet restarts. */
+  private readonly appFaults = new Map<string, AppFault>();
+  /** The probe workers' first-probe jitter and nothing else (the stream `kubelet/<node>/prober`). */
+  private proberRng: Rng | undefined;
+  /** Sim ms this incarnation started (the prober manager's start, for the first-probe jitter). */
+  private startedAtMs = 0;
 
   // ---- per incarnation ----
   /** A graceful node shutdown is under way (gracefulShutdown): Ready is False and no pod is started. */
@@ -264,6 +311,8 @@ export class Kubelet extends Process implements LeaseChain {
   /** Event labels, built once (a template string per pod start cost an allocation each). */
   private readonly imagePullLabel: string;
   private readonly readinessLabel: string;
+  private readonly probeLabel: string;
+  private readonly restartLabel: string;
   private readonly statusSyncLabel: string;
   private readonly podStatusLabel: string;
   private readonly stopPodLabel: string;
@@ -299,6 +348,8 @@ export class Kubelet extends Process implements LeaseChain {
     this.renewLabel = `${this.name}/renew-lease`;
     this.imagePullLabel = `${this.name}/image-pull`;
     this.readinessLabel = `${this.name}/readiness`;
+    this.probeLabel = `${this.name}/probe`;
+    this.restartLabel = `${this.name}/restart-container`;
     this.statusSyncLabel = `${this.name}/pod-status-sync`;
     this.podStatusLabel = `${this.name}/pod-status`;
     this.stopPodLabel = `${this.name}/stop-pod`;
@@ -375,6 +426,7 @@ export class Kubelet extends Process implements LeaseChain {
 
   protected onStart(): void {
     const phaseMs = this.phaseMs;
+    this.startedAtMs = this.ctx.sim.nowMs;
     this.shuttingDown = false;
     this.registered = false;
     this.latestLease = undefined;
@@ -413,6 +465,7 @@ export class Kubelet extends Process implements LeaseChain {
     });
     pods.start();
     this.podInformer = pods;
+    this.resumeProbes();
 
     const statusPeriodMs = this.cfg.nodeStatusUpdateFrequencyMs;
     this.statusLoop = this.slidingLoop(
@@ -1079,21 +1132,36 @@ export class Kubelet extends Process implements LeaseChain {
     const running = c !== undefined && c.uid === uid ? c : undefined;
     if (running) {
       if (running.ready && !pod.status.ready) this.reportReady(name, uid);
-      else if (!running.ready) {
+      else if (running.probe !== undefined) {
+        // The probe workers own readiness: the API server is put right when it says Ready and they do not.
+        if (!running.ready && pod.status.ready) this.reportNotReady(name, uid);
+      } else if (!running.ready) {
         const w = this.workOf(name);
         if (w.probing !== uid) this.probeReadiness(pod, running, w);
       }
       return;
     }
     const w = this.workOf(name);
-    if (w.starting === uid) return;
+    if (w.starting === uid || w.restarting === uid) return;
     this.startPod(pod, w);
   }
 
   /** The record of what this incarnation does for a pod name, created on first use. */
   private workOf(name: string): PodWork {
     let w = this.work.get(name);
-    if (w === undefined) this.work.set(name, (w = { starting: -1, probing: -1, stopping: -1, report: undefined }));
+    if (w === undefined)
+      this.work.set(
+        name,
+        (w = {
+          starting: -1,
+          probing: -1,
+          stopping: -1,
+          report: undefined,
+          restarting: -1,
+          backOff: undefined,
+          probeAnchor: undefined,
+        }),
+      );
     return w;
   }
 
@@ -1151,6 +1219,12 @@ export class Kubelet extends Process implements LeaseChain {
     const name = pod.metadata.name;
     const uid = pod.metadata.uid;
     const { ready } = this.startupOf(pod);
+    const probes = this.settings.probesByWorkload?.get(pod.metadata.workload);
+    const fault = this.appFaults.get(name);
+    if (probes !== undefined || (fault !== undefined && fault.uid === uid && fault.crash)) {
+      this.runApp(pod, c, w, probes ?? {}, this.podsRng.between(ready.minMs, ready.maxMs));
+      return;
+    }
     w.probing = uid;
     this.post(
       this.podsRng.between(ready.minMs, ready.maxMs),
@@ -1163,6 +1237,254 @@ export class Kubelet extends Process implements LeaseChain {
       },
       this.readinessLabel,
     );
+  }
+
+  // ---- probes and app faults (prober.ts) ----
+
+  /**
+   * Containers `c` of a pod with probes or an app fault have started: the application answers appUpDelayMs
+   * later; the probe workers (prober_manager.go AddPod: one per probe of the pod) take it from there.
+   */
+  private runApp(pod: Pod, c: RunningPod, w: PodWork, probes: PodProbes, appUpDelayMs: number): void {
+    const name = pod.metadata.name;
+    const uid = pod.metadata.uid;
+    const nowMs = this.ctx.sim.nowMs;
+    const st: ProbeState = {
+      name,
+      probes,
+      startMs: nowMs,
+      appUpMs: nowMs + appUpDelayMs,
+      startedAtMs: probes.startup !== undefined ? Infinity : nowMs,
+      workers: [],
+      event: undefined,
+    };
+    c.probe = st;
+    const fault = this.appFaults.get(name);
+    if (fault !== undefined && fault.uid === uid && fault.crash) {
+      // The application exits as it would have started answering (its start-up fails).
+      this.post(appUpDelayMs, () => c.alive && this.containerExited(name, c, w, 'app crashed'), this.readinessLabel);
+      return;
+    }
+    // The workers' ticker starts with the pod's first start on this kubelet (AddPod), after a random part of
+    // the period when the kubelet itself started less than a period ago (worker.go run).
+    let anchor = w.probeAnchor;
+    if (anchor === undefined || anchor.uid !== uid) {
+      const periodMs = Math.min(
+        ...[probes.startup, probes.liveness, probes.readiness].filter((p) => p !== undefined).map((p) => p.periodMs),
+        Infinity,
+      );
+      const rng = (this.proberRng ??= this.rng('prober'));
+      const jitterMs = periodMs !== Infinity && periodMs > nowMs - this.startedAtMs ? rng.int(0, periodMs - 1) : 0;
+      anchor = { uid, atMs: nowMs + jitterMs };
+      w.probeAnchor = anchor;
+    }
+    if (probes.startup) st.workers.push(new ProbeWorker('startup', probes.startup, anchor.atMs, nowMs));
+    if (probes.liveness) st.workers.push(new ProbeWorker('liveness', probes.liveness, anchor.atMs, nowMs));
+    if (probes.readiness) st.workers.push(new ProbeWorker('readiness', probes.readiness, anchor.atMs, nowMs));
+    else if (probes.startup === undefined) {
+      // No readiness probe and no startup probe: Ready once the application has started, as without probes.
+      this.post(
+        appUpDelayMs,
+        () => {
+          if (!c.alive || c.probe !== st) return;
+          c.ready = true;
+          this.reportReady(name, uid, w);
+        },
+        this.readinessLabel,
+      );
+    }
+    this.scheduleProbes(c, w);
+  }
+
+  /**
+   * A restarted kubelet takes up the probes of the containers still running here (a stop dropped their
+   * events): the ticks while it was down were not probed, the results found before are kept
+   * (docs/fidelity.md#known-differences-from-upstream), and an application crashing under an app-degrade
+   * fault, or one that started answering meanwhile without a readiness probe, is dealt with now.
+   */
+  private resumeProbes(): void {
+    const nowMs = this.ctx.sim.nowMs;
+    for (const name of this.runningPods()) {
+      const c = this.containers.get(name)!;
+      const st = c.probe;
+      if (st === undefined) continue;
+      const w = this.workOf(name);
+      const fault = this.appFaults.get(name);
+      if (fault !== undefined && fault.uid === c.uid && fault.crash) {
+        this.post(
+          Math.max(0, st.appUpMs - nowMs),
+          () => c.alive && this.containerExited(name, c, w, 'app crashed'),
+          this.readinessLabel,
+        );
+        continue;
+      }
+      for (const k of st.workers) k.countedToMs = Math.max(k.countedToMs, nowMs);
+      if (st.probes.readiness === undefined && st.probes.startup === undefined && !c.ready)
+        this.post(
+          Math.max(0, st.appUpMs - nowMs),
+          () => {
+            if (!c.alive || c.probe !== st) return;
+            c.ready = true;
+            this.reportReady(name, c.uid, w);
+          },
+          this.readinessLabel,
+        );
+      this.scheduleProbes(c, w);
+    }
+  }
+
+  /** What worker `k` of `st` finds from now on (see ProbeInputs). */
+  private probeInputs(st: ProbeState, k: ProbeWorker, uid: number): ProbeInputs {
+    const f = this.appFaults.get(st.name);
+    const failing = f !== undefined && f.uid === uid && (k.type === 'readiness' ? f.readiness : f.liveness);
+    const afterDelayMs = st.startMs + k.spec.initialDelayMs;
+    return {
+      eligibleFromMs:
+        k.type === 'startup' || st.probes.startup === undefined
+          ? afterDelayMs
+          : Math.max(afterDelayMs, st.startedAtMs + 1),
+      succeedsFromMs: failing ? Infinity : st.appUpMs,
+    };
+  }
+
+  /** One event at the next result change of any worker of `c` (none while nothing would change). */
+  private scheduleProbes(c: RunningPod, w: PodWork): void {
+    const st = c.probe!;
+    this.cancel(st.event);
+    st.event = undefined;
+    let atMs = Infinity;
+    for (const k of st.workers) {
+      const x = k.nextCrossing(this.probeInputs(st, k, c.uid));
+      if (x !== undefined && x.atMs < atMs) atMs = x.atMs;
+    }
+    if (atMs === Infinity) return;
+    st.event = this.ctx.sim.atGuarded(
+      Math.max(atMs, this.ctx.sim.nowMs),
+      () => {
+        st.event = undefined;
+        if (!c.alive || c.probe !== st) return;
+        this.settleProbes(c, w, this.ctx.sim.nowMs + 1);
+        if (c.alive && c.probe === st) this.scheduleProbes(c, w);
+      },
+      undefined,
+      this.probeLabel,
+      this,
+    );
+  }
+
+  /** Runs every worker of `c` through the ticks before toMs, applying the result changes in order. */
+  private settleProbes(c: RunningPod, w: PodWork, toMs: number): void {
+    const st = c.probe!;
+    for (const k of st.workers) {
+      for (;;) {
+        const x = k.advance(toMs, this.probeInputs(st, k, c.uid));
+        if (x === undefined) break;
+        this.probeResultChanged(c, w, k, x.result);
+        if (!c.alive || c.probe !== st) return;
+      }
+    }
+  }
+
+  /** The results manager's Set: what a changed probe result does to the container and the pod. */
+  private probeResultChanged(c: RunningPod, w: PodWork, k: ProbeWorker, result: 'Success' | 'Failure'): void {
+    const st = c.probe!;
+    const name = st.name;
+    // A first success is the container starting as usual; failures, and the recoveries after them, are traced.
+    if (result === 'Failure' || k.failedBefore)
+      this.ctx.trace.emit('pod.probe.changed', { pod: name, node: this.nodeName, probe: k.type, result });
+    if (result === 'Failure') k.failedBefore = true;
+    if (k.type === 'startup' && result === 'Success') {
+      st.startedAtMs = this.ctx.sim.nowMs;
+      if (st.probes.readiness === undefined) this.setProbedReady(c, w, true);
+    } else if (k.type === 'readiness') this.setProbedReady(c, w, result === 'Success');
+    else if (result === 'Failure') this.containerExited(name, c, w, `${k.type} probe failed`);
+  }
+
+  private setProbedReady(c: RunningPod, w: PodWork, ready: boolean): void {
+    if (c.ready === ready) return;
+    c.ready = ready;
+    const name = c.probe!.name;
+    if (ready) this.reportReady(name, c.uid, w);
+    else this.reportNotReady(name, c.uid);
+  }
+
+  /**
+   * The containers of `c` exited (a crash, or killed after a liveness or startup failure): the pod is NotReady,
+   * and they start again after the container back-off (kuberuntime doBackOff).
+   */
+  private containerExited(name: string, c: RunningPod, w: PodWork, reason: string): void {
+    const uid = c.uid;
+    this.killContainers(name, reason);
+    this.reportNotReady(name, uid);
+    const nowMs = this.ctx.sim.nowMs;
+    const { waitMs, state } = containerBackOff(w.backOff?.uid === uid ? w.backOff : undefined, nowMs);
+    w.backOff = { uid, ...state };
+    w.restarting = uid;
+    this.ctx.trace.emit('pod.restart.scheduled', { pod: name, node: this.nodeName, reason, backOffMs: waitMs });
+    this.post(
+      waitMs,
+      () => {
+        if (w.restarting !== uid) return;
+        w.restarting = -1;
+        const pod = this.podInformer?.get(name);
+        if (pod === undefined || pod.metadata.uid !== uid || pod.metadata.deletionTimestampMs !== undefined) return;
+        if (this.shuttingDown || this.containers.has(name)) return;
+        this.startPod(pod, w);
+      },
+      this.restartLabel,
+    );
+  }
+
+  /** The status manager: Ready=False for a pod whose containers run unready or are restarting, re-sent until taken. */
+  private reportNotReady(name: string, uid: number): void {
+    this.api<Pod>(
+      'pod-status',
+      (s) =>
+        s.patch<Pod>(
+          'Pod',
+          name,
+          (cur) => {
+            if (cur.metadata.uid !== uid || cur.metadata.deletionTimestampMs !== undefined) return undefined;
+            // The kubelet's view when the PATCH is applied: a report overtaken by a recovery sends nothing.
+            if (!cur.status.ready || this.containers.get(name)?.ready === true) return undefined;
+            return {
+              ...cur,
+              status: podStatus('Running', false, cur.status.disruptionTarget, cur.status.startTimeMs),
+            };
+          },
+          ACTOR,
+        ),
+      (r) => {
+        if (!r.ok && r.reason !== 'NotFound')
+          this.post(
+            POD_STATUS_RETRY_MS,
+            () => this.containers.get(name)?.ready !== true && this.reportNotReady(name, uid),
+            this.podStatusLabel,
+          );
+      },
+    );
+  }
+
+  /**
+   * An app-degrade fault starts (`fault`) or ends (undefined) on pod `name` of this host: its probes answer
+   * differently from now on, and with `crash` its running containers exit.
+   */
+  setAppFault(name: string, fault: AppFault | undefined): void {
+    const c = this.containers.get(name);
+    const st = c !== undefined && c.uid === (fault?.uid ?? c.uid) ? c.probe : undefined;
+    // The ticks before now were probed under the old state.
+    if (c !== undefined && st !== undefined && this.running)
+      this.settleProbes(c, this.workOf(name), this.ctx.sim.nowMs);
+    if (fault === undefined) this.appFaults.delete(name);
+    else this.appFaults.set(name, fault);
+    if (c === undefined || !c.alive) return;
+    if (fault !== undefined && fault.uid !== c.uid) return;
+    if (fault?.crash) {
+      if (this.running) this.containerExited(name, c, this.workOf(name), 'app crashed');
+      else this.killContainers(name, 'app crashed');
+      return;
+    }
+    if (c.probe !== undefined && c.probe === st && this.running) this.scheduleProbes(c, this.workOf(name));
   }
 
   /**
@@ -1230,6 +1552,9 @@ export class Kubelet extends Process implements LeaseChain {
           (cur) => {
             if (cur.metadata.uid !== uid || cur.metadata.deletionTimestampMs !== undefined) return undefined;
             if (cur.status.ready && cur.status.phase === 'Running') return undefined;
+            // A probed pod's readiness may have failed again while the report was on its way.
+            const rc = this.containers.get(name);
+            if (rc !== undefined && rc.probe !== undefined && !rc.ready) return undefined;
             return {
               ...cur,
               status: podStatus('Running', true, cur.status.disruptionTarget, cur.status.startTimeMs ?? nowMs),
@@ -1275,6 +1600,7 @@ export class Kubelet extends Process implements LeaseChain {
     w.stopping = uid;
     if (w.starting === uid) w.starting = -1;
     w.probing = -1;
+    if (w.restarting === uid) w.restarting = -1;
     const running = this.containers.get(name)?.uid === uid;
     const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds) * 1000;
     const stopMs = running ? Math.min(graceMs, this.podsRng.between(STOP_MS_MIN, STOP_MS_MAX)) : 0;
@@ -1415,6 +1741,7 @@ export class Kubelet extends Process implements LeaseChain {
     if (c === undefined) return;
     this.containers.delete(name);
     c.alive = false;
+    if (c.probe !== undefined) this.cancel(c.probe.event);
     if (w !== undefined) w.probing = -1;
     this.ctx.trace.emit('pod.stopped', { pod: name, node: this.nodeName, reason });
   }

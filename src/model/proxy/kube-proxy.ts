@@ -15,6 +15,9 @@
 // sync, which programs the same state). Upstream, each node's watch has its own latency and each runner
 // its own phase: the spread between nodes (milliseconds of watch latency, under a second of runner phase)
 // is not modelled.
+// A kube-proxy-stop fault (setStopped) stops kube-proxy on a node: it leaves the fleet as a cut-off one does,
+// its rules frozen as last synced (the kernel keeps them; nobody updates them), and when it starts again it
+// lists the EndpointSlices afresh and syncs them all (the same path as a reconnection).
 import type { EndpointSlice, ApiObject } from '../../k8s/objects.js';
 import type { Endpoint } from '../../k8s/services.js';
 import type { NodeSpec } from '../../k8s/workloads.js';
@@ -78,6 +81,8 @@ export class KubeProxyFleet implements StoreWatcher {
   private lastArrivalMs = 0;
   private readonly rng: Rng;
   onRulesChanged: RulesChanged = () => {};
+  /** Nodes whose kube-proxy is stopped (a kube-proxy-stop fault). */
+  private readonly stopped = new Set<string>();
   /** The API server's slices of a Service changed (the fleet is behind until it syncs). */
   onStoredChanged: (service: string) => void = () => {};
 
@@ -224,12 +229,23 @@ export class KubeProxyFleet implements StoreWatcher {
     n.lastSyncMs = this.lastSyncMs;
   }
 
+  /**
+   * kube-proxy stops on node `name` (its rules stay as they are) or starts again (it relists and resyncs).
+   * The Services are re-evaluated: which nodes follow the fleet changed.
+   */
+  setStopped(name: string, stopped: boolean): void {
+    if (stopped) this.stopped.add(name);
+    else this.stopped.delete(name);
+    this.recheck();
+    this.onRulesChanged([...this.rules.keys()].sort(), this.byName.get(name));
+  }
+
   /** After every change of the world: which kube-proxies still reach the control plane. */
   private recheck(): void {
     const api = this.ctx.api;
     for (const n of this.nodes) {
       let connected = false;
-      if (n.host.poweredOn) {
+      if (n.host.poweredOn && (this.stopped.size === 0 || !this.stopped.has(n.name))) {
         const replica = api.pickReplica(n.host);
         connected = replica !== undefined && api.hasQuorum(replica.host);
       }

@@ -7,7 +7,8 @@
 // A request is sent by a client on a node (TrafficSpec.clients: every node alike, zones by weight spread
 // evenly over their nodes, or an external load balancer spreading over the nodes) to one of the endpoints
 // its node's kube-proxy rules pick for the Service (topology.ts), each picked endpoint an equal share. It
-// fails when the pod's containers are not running (stopped, or its host powered off), when the link between
+// fails when the pod's containers are not running (stopped, or its host powered off) or its application fails
+// (an app-degrade fault, `pod.app.changed`), when the link between
 // the client's node and the pod's node is cut, when a degrade fault's extra latency makes the round trip
 // (2 × (mean base latency + extra)) exceed the client's timeout (the fraction of the extra range beyond it),
 // or when the rules pick no endpoint. Clients on a powered-off node send nothing.
@@ -106,6 +107,8 @@ export class TrafficMeter {
   /** Node a pod ran on last (to say why an endpoint is dead). */
   private readonly lastNode = new Map<string, string>();
   private readonly podWorkload = new Map<string, string>();
+  /** Pods whose application fails (an app-degrade fault): their requests fail like a stopped pod's. */
+  private readonly appFailing = new Set<string>();
   private readonly dirty = new Set<string>();
   private flushScheduled = false;
   private liveVersion = -1;
@@ -150,37 +153,50 @@ export class TrafficMeter {
     if (t === 'pod.created') {
       const r = e as TraceRecord & { pod: string; workload: string };
       if (this.byWorkload.has(r.workload)) this.podWorkload.set(r.pod, r.workload);
-    } else if (t === 'pod.started' || t === 'pod.stopped') {
-      const r = e as TraceRecord & { pod: string; node: string };
+    } else if (t === 'pod.started' || t === 'pod.stopped' || t === 'pod.app.changed') {
+      const r = e as TraceRecord & { pod: string; node?: string; failing?: boolean };
       const w = this.podWorkload.get(r.pod);
       if (w === undefined) return;
       if (t === 'pod.started') {
-        this.running.set(r.pod, r.node);
-        this.lastNode.set(r.pod, r.node);
-      } else this.running.delete(r.pod);
-      // Only a pod some live node routes to changes what requests meet. With every live kube-proxy in the
-      // fleet, those are the fleet's rules; a pod that enters them later is looked at when they are synced.
-      const anyDetached = this.fleet.detachedLive > 0;
-      for (const s of this.byWorkload.get(w)!) {
-        if (!anyDetached && !this.fleet.routes(s, r.pod)) continue;
-        const st = this.services.get(s)!;
-        st.runningVersion++;
-        for (const entry of st.tracked.values()) {
-          const n = this.countOf(entry).get(r.pod);
-          if (n === undefined) continue;
-          entry.version++;
-          if (t === 'pod.started') {
-            if (entry.dead.delete(r.pod)) entry.deadCount -= n;
-          } else if (!entry.dead.has(r.pod)) {
-            entry.dead.set(r.pod, n);
-            entry.deadCount += n;
-          }
-        }
-        this.mark(s);
-      }
+        this.running.set(r.pod, r.node!);
+        this.lastNode.set(r.pod, r.node!);
+      } else if (t === 'pod.stopped') this.running.delete(r.pod);
+      else if (r.failing) this.appFailing.add(r.pod);
+      else this.appFailing.delete(r.pod);
+      this.servingChanged(w, r.pod);
     } else if (t === 'pod.removed') {
       const r = e as TraceRecord & { pod: string };
       this.podWorkload.delete(r.pod);
+    }
+  }
+
+  /** A pod serves requests when its containers run and its application does not fail (app-degrade). */
+  private serving(pod: string): boolean {
+    return this.running.has(pod) && !(this.appFailing.size > 0 && this.appFailing.has(pod));
+  }
+
+  /** Pod `pod` of workload `w` started or stopped serving: the tracked lists that hold it follow. */
+  private servingChanged(w: string, pod: string): void {
+    const serving = this.serving(pod);
+    // Only a pod some live node routes to changes what requests meet. With every live kube-proxy in the
+    // fleet, those are the fleet's rules; a pod that enters them later is looked at when they are synced.
+    const anyDetached = this.fleet.detachedLive > 0;
+    for (const s of this.byWorkload.get(w)!) {
+      if (!anyDetached && !this.fleet.routes(s, pod)) continue;
+      const st = this.services.get(s)!;
+      st.runningVersion++;
+      for (const entry of st.tracked.values()) {
+        const n = this.countOf(entry).get(pod);
+        if (n === undefined) continue;
+        entry.version++;
+        if (serving) {
+          if (entry.dead.delete(pod)) entry.deadCount -= n;
+        } else if (!entry.dead.has(pod)) {
+          entry.dead.set(pod, n);
+          entry.deadCount += n;
+        }
+      }
+      this.mark(s);
     }
   }
 
@@ -410,12 +426,12 @@ export class TrafficMeter {
     };
   }
 
-  /** A picked list's pods (with how often each is in it) and, of them, those not running now. */
+  /** A picked list's pods (with how often each is in it) and, of them, those not serving now. */
   private track(picked: readonly Endpoint[]): Tracked {
     const dead = new Map<string, number>();
     let deadCount = 0;
     for (const e of picked) {
-      if (this.running.has(e.pod)) continue;
+      if (this.serving(e.pod)) continue;
       dead.set(e.pod, (dead.get(e.pod) ?? 0) + 1);
       deadCount++;
     }
@@ -471,7 +487,7 @@ export class TrafficMeter {
     let cut = false;
     for (const e of picked) {
       const on = this.running.get(e.pod);
-      if (on === undefined) {
+      if (on === undefined || (this.appFailing.size > 0 && this.appFailing.has(e.pod))) {
         failed += 1;
         stale = true;
         dead.add(e.pod);
@@ -527,16 +543,20 @@ export class TrafficMeter {
   private deadKinds(dead: Iterable<string>): string {
     const firstOnNode = new Map<string, string>();
     let firstStopped: string | undefined;
+    let firstAppFailing: string | undefined;
     for (const p of dead) {
       const node = this.lastNode.get(p);
       const host = node === undefined ? undefined : this.ctx.hosts.get(node);
       if (host !== undefined && !host.poweredOn) {
         const seen = firstOnNode.get(node!);
         if (seen === undefined || p < seen) firstOnNode.set(node!, p);
+      } else if (this.running.has(p) && this.appFailing.has(p)) {
+        if (firstAppFailing === undefined || p < firstAppFailing) firstAppFailing = p;
       } else if (firstStopped === undefined || p < firstStopped) firstStopped = p;
     }
     const first: Array<[string, string]> = [...firstOnNode].map(([node, p]) => [`on powered-off ${node}`, p]);
     if (firstStopped !== undefined) first.push(['containers stopped', firstStopped]);
+    if (firstAppFailing !== undefined) first.push(['application failing', firstAppFailing]);
     const kinds = first.sort((x, y) => cmp(x[1], y[1])).map((k) => k[0]);
     // Many powered-off nodes (a zone outage) are counted, not listed: the first few by their first pod.
     const off = kinds.filter((k) => k.startsWith('on powered-off '));

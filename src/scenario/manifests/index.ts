@@ -14,7 +14,7 @@ import { s, validate, type Definitions, type Schema } from '../schema-def.js';
 import { dns1123Label, dns1123Subdomain } from '../names.js';
 import { parseCpuMilli, parseMemoryBytes } from '../units.js';
 import type { Count, WorkloadKind } from '../types.js';
-import type { Capacity } from '../../k8s/workloads.js';
+import type { Capacity, PodProbes } from '../../k8s/workloads.js';
 import type { Taint } from '../../k8s/objects.js';
 import type { LabelSelector, PodScheduling, PriorityClass } from '../../k8s/scheduling.js';
 import { labelSelectorSchema, requirementProblems, selectorMatches, toLabelSelector } from './selectors.js';
@@ -50,6 +50,8 @@ export interface ManifestWorkload {
   /** A DoNotSchedule topology spread constraint on topology.kubernetes.io/zone (the scheduler's shorthand). */
   spreadAcrossZones: boolean;
   terminationGracePeriodMs?: number;
+  /** The pod template's probes (pod-template.ts readProbes); absent: none. */
+  probes?: PodProbes;
   templateLabels: Record<string, string>;
   /** Priority still 0: build.ts resolves it once every PriorityClass is known. */
   scheduling: PodScheduling;
@@ -417,6 +419,7 @@ function readWorkload(ctx: ObjectContext): void {
       (c) => c.topologyKey === zoneKey && c.whenUnsatisfiable === 'DoNotSchedule',
     ),
     terminationGracePeriodMs: template.terminationGracePeriodMs,
+    ...(template.probes ? { probes: template.probes } : {}),
     templateLabels: template.scheduling.labels,
     scheduling: template.scheduling,
     own: template.own,

@@ -30,6 +30,7 @@ import {
   toNodeSelectorTerm,
 } from './selectors.js';
 import { parseCpuMilli, parseMemoryBytes } from '../units.js';
+import { PROBE_DEFAULTS, type PodProbes } from '../../k8s/workloads.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Raw = Record<string, any>;
@@ -38,7 +39,21 @@ export const DEFAULT_SCHEDULER = 'default-scheduler';
 
 // Requests and limits are read by hand (not by the schema): kubectl prints extended resources beside cpu
 // and memory, and those only warn.
-const container = s.open({ name: s.opt(s.string()), resources: s.opt(s.open({})) });
+/** A core/v1 Probe: its timing (the handler, httpGet / tcpSocket / exec / grpc, does not matter to hasim). */
+const probe = s.open({
+  initialDelaySeconds: s.opt(s.integer(undefined, 0)),
+  periodSeconds: s.opt(s.integer(undefined, 1)),
+  timeoutSeconds: s.opt(s.integer(undefined, 1)),
+  failureThreshold: s.opt(s.integer(undefined, 1)),
+  successThreshold: s.opt(s.integer(undefined, 1)),
+});
+const container = s.open({
+  name: s.opt(s.string()),
+  resources: s.opt(s.open({})),
+  readinessProbe: s.opt(probe),
+  livenessProbe: s.opt(probe),
+  startupProbe: s.opt(probe),
+});
 
 const podAffinityTerm = s.open({
   labelSelector: s.opt(labelSelectorSchema),
@@ -108,6 +123,55 @@ export interface PodTemplate {
   /** What the pod spec sets itself; admission checks both against the resolved PriorityClass. */
   own: { priority?: number; preemptionPolicy?: PreemptionPolicy };
   terminationGracePeriodMs?: number;
+  /** The containers' probes (the first container with each kind); absent: none. */
+  probes?: PodProbes;
+}
+
+const PROBE_FIELDS = [
+  ['readinessProbe', 'readiness'],
+  ['livenessProbe', 'liveness'],
+  ['startupProbe', 'startup'],
+] as const;
+
+/**
+ * The pod's probes from its containers (core/v1 Probe, defaults of SetDefaults_Probe). The pod is Ready when
+ * every container is; hasim models one set of probes per pod, so a second container with the same kind of
+ * probe is warned about. successThreshold must be 1 for liveness and startup probes (ValidateProbe).
+ */
+function readProbes(spec: Raw, path: Path, problems: Problem[]): PodProbes | undefined {
+  const out: PodProbes = {};
+  const containers: Raw[] = Array.isArray(spec.containers) ? spec.containers : [];
+  for (const [field, kind] of PROBE_FIELDS) {
+    containers.forEach((c: Raw, i: number) => {
+      const p: Raw | undefined = c?.[field];
+      if (p === undefined || p === null || typeof p !== 'object') return;
+      const at = [...path, 'containers', i, field];
+      if (out[kind] !== undefined) {
+        problems.push({
+          severity: 'warning',
+          code: 'not-modelled',
+          path: at,
+          message: `hasim models one ${kind} probe per pod: this container's is left out, the first container's decides`,
+        });
+        return;
+      }
+      if (kind !== 'readiness' && p.successThreshold !== undefined && p.successThreshold !== 1)
+        problems.push({
+          severity: 'error',
+          code: 'out-of-range',
+          path: [...at, 'successThreshold'],
+          message: `must be 1 for a ${kind} probe`,
+        });
+      out[kind] = {
+        initialDelayMs: (p.initialDelaySeconds ?? 0) * 1000,
+        periodMs: (p.periodSeconds ?? PROBE_DEFAULTS.periodMs / 1000) * 1000,
+        timeoutMs: (p.timeoutSeconds ?? PROBE_DEFAULTS.timeoutMs / 1000) * 1000,
+        failureThreshold: p.failureThreshold ?? PROBE_DEFAULTS.failureThreshold,
+        successThreshold: p.successThreshold ?? PROBE_DEFAULTS.successThreshold,
+      };
+    });
+  }
+  return out.readiness || out.liveness || out.startup ? out : undefined;
 }
 
 /**
@@ -170,7 +234,9 @@ export function readPodTemplate(v: Raw, raw: Raw, path: Path, problems: Problem[
     scheduling.priorityClassName = spec.priorityClassName;
   if (spec.schedulerName !== undefined) scheduling.schedulerName = spec.schedulerName;
   problems.push(...unmodelledFields(rawSpec, specPath));
+  const probes = readProbes(spec, specPath, problems);
   return {
+    ...(probes ? { probes } : {}),
     requests,
     tolerations: (spec.tolerations ?? []).filter(Boolean).map(toToleration),
     nodeSelector: { ...(spec.nodeSelector ?? {}) },
@@ -382,14 +448,13 @@ export function unmodelledFields(spec: Raw, path: Path): Problem[] {
       [...path, 'schedulerName'],
       `hasim has one scheduler: pods for "${spec.schedulerName}" are placed by hasim's default-scheduler`,
     );
+  // Probes of the app containers are modelled (readProbes); an init container's (a sidecar's startup probe) are not.
   for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
-    const found = all.find(({ c }) => c[probe] !== undefined);
+    const found = all.find(({ c, at }) => at.includes('initContainers') && c[probe] !== undefined);
     if (found)
       warn(
         [...found.at, probe],
-        probe === 'livenessProbe'
-          ? 'hasim does not run liveness probes: containers are never restarted by a failing probe'
-          : `hasim does not run ${probe === 'readinessProbe' ? 'readiness' : 'startup'} probes: a pod turns Ready after its startup.ready time (default 2s) once its containers run`,
+        `hasim does not run the probes of init containers: this ${probe} does not delay or restart anything`,
       );
   }
   if (spec.ephemeralContainers !== undefined)
