@@ -11,6 +11,7 @@ import type { Host } from '../model/infra/host.js';
 import type { Member } from '../model/apiserver/api-server.js';
 import { selectNodes } from './targets.js';
 import { drainNodes, setUnschedulable } from './drain.js';
+import { DEFAULT_DRAIN_TIMEOUT_MS, upgradeNodePool } from './node-pool-upgrade.js';
 
 const OPERATOR_TIMEOUT_MS = 30_000;
 
@@ -381,6 +382,27 @@ function nodeShutdown(fc: FaultContext, f: FaultSpec): ActiveFault {
   };
 }
 
+/** A managed node-pool upgrade of the target nodes (node-pool-upgrade.ts). */
+function nodePoolUpgrade(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { cluster, announce, nodes } = fc;
+  const targets = nodes();
+  announce(targets);
+  // Percentages of the pool: a surge rounds up, unavailability down (intstr.GetScaledValueFromIntOrPercent).
+  const scaled = (c: FaultSpec['maxSurge'], roundUp: boolean) =>
+    c === undefined
+      ? undefined
+      : c.percent
+        ? (roundUp ? Math.ceil : Math.floor)((c.value * targets.length) / 100)
+        : c.value;
+  upgradeNodePool(cluster, targets, {
+    fault: f.name,
+    maxSurge: scaled(f.maxSurge, true) ?? 1,
+    maxUnavailable: scaled(f.maxUnavailable, false) ?? 0,
+    drainTimeoutMs: f.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
+  });
+  return { targets };
+}
+
 /** The fault catalogue: how each fault type starts, and what ends it. */
 const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault> = {
   'node-crash': nodeCrash,
@@ -402,6 +424,7 @@ const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault>
   'node-uncordon': nodeCordon,
   'node-drain': nodeDrain,
   'node-shutdown': nodeShutdown,
+  'node-pool-upgrade': nodePoolUpgrade,
 };
 
 /** An operator's kubectl call from outside the cluster. */

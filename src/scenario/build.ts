@@ -288,6 +288,9 @@ function buildFaults(
     if (f.timeout !== undefined) fault.timeoutMs = f.timeout;
     if (f.disableEviction !== undefined) fault.disableEviction = f.disableEviction;
     if (f.gracePeriod !== undefined) fault.gracePeriodMs = f.gracePeriod;
+    if (f.maxSurge !== undefined) fault.maxSurge = f.maxSurge;
+    if (f.maxUnavailable !== undefined) fault.maxUnavailable = f.maxUnavailable;
+    if (f.drainTimeout !== undefined) fault.drainTimeoutMs = f.drainTimeout;
     return fault as FaultSpec;
   });
   return faults;

@@ -315,6 +315,10 @@ function fault(f: FaultSpec): Record<string, unknown> {
   if (f.graceful !== undefined) out.graceful = f.graceful;
   if (f.timeoutMs !== undefined) out.timeout = formatDuration(f.timeoutMs);
   if (f.disableEviction !== undefined) out.disableEviction = f.disableEviction;
+  if (f.maxSurge !== undefined) out.maxSurge = f.maxSurge.percent ? `${f.maxSurge.value}%` : f.maxSurge.value;
+  if (f.maxUnavailable !== undefined)
+    out.maxUnavailable = f.maxUnavailable.percent ? `${f.maxUnavailable.value}%` : f.maxUnavailable.value;
+  if (f.drainTimeoutMs !== undefined) out.drainTimeout = formatDuration(f.drainTimeoutMs);
   if (f.gracePeriodMs !== undefined) out.gracePeriod = formatDuration(f.gracePeriodMs);
   return out;
 }

@@ -293,6 +293,21 @@ const fault = s.object(
         "node-drain: kubectl drain --grace-period for every pod (omitted: each pod's own terminationGracePeriod).",
       ),
     ),
+    maxSurge: s.opt(
+      s.count(
+        'node-pool-upgrade: extra nodes allowed during the upgrade, a number or a percentage of the pool ("10%", rounded up; default 1).',
+      ),
+    ),
+    maxUnavailable: s.opt(
+      s.count(
+        'node-pool-upgrade: nodes allowed to be unavailable at once, a number or a percentage of the pool (rounded down; default 0).',
+      ),
+    ),
+    drainTimeout: s.opt(
+      s.duration(
+        'node-pool-upgrade: per node, how long the drain respects PodDisruptionBudgets before the node is removed anyway (default 1h, as GKE; EKS: 15m).',
+      ),
+    ),
   },
   'A fault injected into the simulated cluster.',
 );
@@ -366,15 +381,19 @@ const slo: Schema = {
       max: s.req(s.integer('Most pods allowed to end the run Terminating.', 0)),
     },
     'drain-time': {
-      after: s.req(s.string('Name of the node-drain fault the measurement starts at.')),
+      after: s.req(s.string('Name of the node-drain or node-pool-upgrade fault the measurement starts at.')),
       max: maxDuration('Longest allowed time from the start of the drain until every node it drains is empty.'),
     },
     'blocked-evictions': {
       workload: s.opt(s.string("Only evictions of this workload's pods (Kind/name); default: every workload.")),
-      after: s.opt(s.string('Only evictions sent by this node-drain fault; default: any.')),
+      after: s.opt(s.string('Only evictions sent by this node-drain or node-pool-upgrade fault; default: any.')),
       max: maxDuration(
         "Longest allowed time a pod's evictions were refused (429) before it was evicted or the drain gave up.",
       ),
+    },
+    'upgrade-time': {
+      after: s.req(s.string('Name of the node-pool-upgrade fault the measurement starts at.')),
+      max: maxDuration('Longest allowed time from the start of the upgrade until every node of the pool is replaced.'),
     },
     'request-success-rate': {
       service: sloService,

@@ -43,6 +43,7 @@ export const FAULT_TYPES = [
   'node-uncordon',
   'node-drain',
   'node-shutdown',
+  'node-pool-upgrade',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
@@ -96,6 +97,12 @@ export interface FaultSpec {
   disableEviction?: boolean;
   /** node-drain: kubectl drain --grace-period, in ms (absent: each pod's own). */
   gracePeriodMs?: number;
+  /** node-pool-upgrade: extra nodes allowed during the upgrade (default 1). */
+  maxSurge?: Count;
+  /** node-pool-upgrade: nodes allowed to be unavailable at once (default 0). */
+  maxUnavailable?: Count;
+  /** node-pool-upgrade: per node, how long PodDisruptionBudgets are respected (default 1h). */
+  drainTimeoutMs?: number;
 }
 
 export { SLO_TYPES, type SloType } from '../trace/summary.js';
@@ -113,6 +120,7 @@ export type SloSpec =
   | { name: string; type: 'stuck-terminating'; workload: string; max: number }
   | { name: string; type: 'drain-time'; after: string; maxMs: number }
   | { name: string; type: 'blocked-evictions'; workload?: string; after?: string; maxMs: number }
+  | { name: string; type: 'upgrade-time'; after: string; maxMs: number }
   /** minPercent: the lowest share of requests allowed to succeed; rollingWindowMs absent: over the run. */
   | { name: string; type: 'request-success-rate'; service: string; minPercent: number; rollingWindowMs?: number }
   | { name: string; type: 'failed-requests'; service: string; max: number }

@@ -96,6 +96,11 @@ export type TraceEventFields = {
   'node.drain.timedout': { node: string; fault: string; timeoutMs: number; remaining: string[]; message: string };
   'node.drain.failed': { node: string; fault: string; message: string };
   /** Graceful node shutdown (a node-shutdown fault): the kubelet's shutdown manager saw the shutdown coming. */
+  /** A node-pool-upgrade fault: the pool, each node replaced (with its replacement), the end. */
+  'nodepool.upgrade.started': { fault: string; nodes: number; maxSurge: number; maxUnavailable: number };
+  'node.upgrade.started': { fault: string; node: string; surge: boolean };
+  'node.upgrade.finished': { fault: string; node: string; replacement: string; durationMs: number };
+  'nodepool.upgrade.finished': { fault: string; nodes: number; durationMs: number };
   'node.shutdown.started': { node: string; fault: string; shutdownGracePeriodMs: number };
   'zone.state.changed': { zone: string; from: ZoneState; to: ZoneState };
   'slo.violated': { slo: string; measured: number | string };

@@ -70,6 +70,8 @@ describe('defaults and version profiles', () => {
         nodeLeaseDurationSeconds: 40,
         shutdownGracePeriodMs: 0,
         shutdownGracePeriodCriticalPodsMs: 0,
+        bootTimeMs: { minMs: 25_000, maxMs: 45_000 },
+        networkReadyTimeMs: { minMs: 5_000, maxMs: 20_000 },
       },
       network: { latency: { minMs: 1, maxMs: 5 } },
     });
