@@ -182,12 +182,12 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
     host.onBoot(() => (host.boot !== undefined ? kubelet.startAfterBoot() : kubelet.start()));
   };
   const bootTime = k.kubelet.bootTimeMs ?? DEFAULT_BOOT_TIME_MS;
-  const workerHost = (node: NodeSpec, boots: boolean) => {
+  const workerHost = (node: NodeSpec) => {
     const host = addHost(new Host(sim, node.name, node.zone, 'node'));
-    if (boots) giveBoot(ctx, host, bootTime);
+    giveBoot(ctx, host, bootTime);
     return host;
   };
-  for (const node of spec.nodes) addKubelet(workerHost(node, false), node);
+  for (const node of spec.nodes) addKubelet(workerHost(node), node);
   if (spec.controlPlane.topology === 'kubeadm') {
     wireKubeadm(
       api,
@@ -216,7 +216,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
     addNode: (node) => {
       // A new host is a change of the world: work played late is played up to now first.
       world.willChange();
-      const host = workerHost(node, true);
+      const host = workerHost(node);
       host.poweredOn = false;
       addKubelet(host, node);
       proxies?.addNode(node);

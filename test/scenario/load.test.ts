@@ -429,7 +429,7 @@ describe('JSON Schema', () => {
     expect(cm.properties.nodeMonitorGracePeriod).toMatchObject({ type: 'string' });
     expect(cm.properties.nodeMonitorGracePeriod.description).toContain('--node-monitor-grace-period');
     expect(scenario.properties.spec.properties.faults.items.properties.type.enum).toContain('node-crash');
-    expect(scenario.properties.spec.properties.slos.items.oneOf).toHaveLength(13);
+    expect(scenario.properties.spec.properties.slos.items.oneOf).toHaveLength(14);
   });
 
   test('its duration pattern agrees with the validator', () => {
