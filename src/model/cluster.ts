@@ -53,6 +53,7 @@ import { resolveFastPaths, type FastPaths } from './fast-paths.js';
 import type { ServiceSpec } from '../k8s/services.js';
 import { endpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { KubeProxyFleet } from './proxy/kube-proxy.js';
+import { NodeAutoRepair, type NodeAutoRepairConfig } from './cloud/node-auto-repair.js';
 import { TrafficMeter } from './traffic/traffic-meter.js';
 
 /** pkg/apis/scheduling SystemCriticalPriority: pods at or above it are critical for graceful node shutdown. */
@@ -79,6 +80,8 @@ export interface ClusterSpec {
   workloads: readonly WorkloadSpec[];
   /** Services and their traffic (none: no EndpointSlice, kube-proxy or traffic work at all). */
   services?: readonly ServiceSpec[];
+  /** Managed node auto-repair (cloud/node-auto-repair.ts); absent: off. */
+  nodeAutoRepair?: NodeAutoRepairConfig;
 }
 
 export interface ClusterOptions {
@@ -224,6 +227,8 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
       return host;
     },
   });
+
+  if (spec.nodeAutoRepair) new NodeAutoRepair(ctx, provisioner, operator, spec.nodeAutoRepair);
 
   const phases = kubeletPhases(kubelets, streams, k.kubelet.nodeLeaseDurationSeconds);
   sim.at(

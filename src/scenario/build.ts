@@ -2,6 +2,7 @@
 // some fields were invalid (they are simply absent here) so the semantic checks can still report
 // everything else in the same pass; the result is only handed out when there were no errors.
 import { DEFAULT_BOOT_TIME_MS, DEFAULT_NETWORK_READY_TIME_MS } from '../model/infra/node-provisioning.js';
+import { DEFAULT_CHECK_INTERVAL_MS, DEFAULT_UNHEALTHY_THRESHOLD_MS } from '../model/cloud/node-auto-repair.js';
 import { controlPlaneLayout } from '../model/infra/control-plane-layout.js';
 import * as D from './defaults.js';
 import { pdbSelects, toToleration, type ManifestReadResult } from './manifests/index.js';
@@ -55,9 +56,21 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
       faults,
       slos,
       ...(services.length > 0 ? { services } : {}),
+      ...buildAutoRepair(spec.nodeAutoRepair),
     },
   };
   return { scenario, sources };
+}
+
+/** spec.nodeAutoRepair: on when given, unless `enabled: false`. */
+function buildAutoRepair(raw: Raw | undefined): Pick<Scenario['spec'], 'nodeAutoRepair'> {
+  if (raw === undefined || raw === null || raw.enabled === false) return {};
+  return {
+    nodeAutoRepair: {
+      unhealthyThresholdMs: raw.unhealthyThreshold ?? DEFAULT_UNHEALTHY_THRESHOLD_MS,
+      checkIntervalMs: raw.checkInterval ?? DEFAULT_CHECK_INTERVAL_MS,
+    },
+  };
 }
 
 /** The nodes, one per `count` of each group (worker-a-0, worker-a-1, ...), with their zone and hostname labels. */

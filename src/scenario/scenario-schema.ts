@@ -634,6 +634,20 @@ export const scenarioSchema: ObjectSchema = s.object(
         ),
         faults: s.opt(s.array(fault, 'The chaos plan.')),
         slos: s.opt(s.array(slo, 'Recovery objectives judged after the run.')),
+        nodeAutoRepair: s.opt(
+          s.object(
+            {
+              enabled: s.opt(s.boolean('Whether auto-repair runs (default true when this block is given).')),
+              unhealthyThreshold: s.opt(
+                s.duration(
+                  'How long a node must be seen Ready=False or Unknown on consecutive checks before its VM is re-created (default 10m, as GKE).',
+                ),
+              ),
+              checkInterval: s.opt(s.duration('How often the nodes are checked (default 1m).')),
+            },
+            'Managed node auto-repair (GKE node auto-repair): a node NotReady or silent for unhealthyThreshold has its VM re-created. Off unless given.',
+          ),
+        ),
       }),
     ),
   },

@@ -65,6 +65,7 @@ export const EVENT_FIELDS: { [K in TraceEventType]: Record<keyof TraceEventField
   'node.upgrade.finished': { fault: 'string', node: 'string', replacement: 'string', durationMs: 'number' },
   'nodepool.upgrade.finished': { fault: 'string', nodes: 'number', durationMs: 'number' },
   'node.terminated': { node: 'string' },
+  'node.repair.started': { node: 'string', ready: 'string', unhealthyForMs: 'number' },
   'workload.desired.changed': { workload: 'string', desired: 'number' },
   'pod.created': { pod: 'string', workload: 'string' },
   'pod.scheduled': { pod: 'string', node: 'string' },

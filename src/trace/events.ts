@@ -51,6 +51,8 @@ export type TraceEventFields = {
   /** A node's VM was created (node-provisioning.ts) or deleted for good. */
   'node.provisioned': { node: string; zone: string };
   'node.terminated': { node: string };
+  /** Managed auto-repair re-creates a node's VM (model/cloud/node-auto-repair.ts). */
+  'node.repair.started': { node: string; ready: string; unhealthyForMs: number };
   /** Desired replicas of a workload (DaemonSets change with eligible nodes). */
   'workload.desired.changed': { workload: string; desired: number };
   'pod.created': { pod: string; workload: string };

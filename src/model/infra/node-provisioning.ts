@@ -41,6 +41,11 @@ export interface NodeProvisioner {
   provision(node: NodeSpec): Host;
   /** Terminates the node's VM for good (host powered off, never to return). The Node object stays until something deletes it. */
   terminate(nodeName: string): void;
+  /**
+   * Re-creates the node's VM under the same name (auto-repair): powered off if it still runs, then
+   * booted again; its kubelet takes the Node over when it registers.
+   */
+  recreate(nodeName: string): void;
   /** Deletes the Node object through the API server as `actor` (a controller's or the operator's client). */
   deleteNode(nodeName: string, actor: ApiActor, done?: (r: ApiResult<undefined>) => void): void;
   /** Every worker node's spec, those present from the start and those provisioned since, in creation order. */
@@ -100,6 +105,16 @@ export class CloudNodeProvisioner implements NodeProvisioner {
     host.powerOff();
     if (wasOn) this.ctx.trace.emit('host.powered.off', { host: nodeName });
     this.ctx.trace.emit('node.terminated', { node: nodeName });
+  }
+
+  recreate(nodeName: string): void {
+    const host = this.ctx.hosts.get(nodeName);
+    if (host === undefined || host.role !== 'node' || this.terminated.has(nodeName)) return;
+    const wasOn = host.poweredOn;
+    host.powerOff();
+    if (wasOn) this.ctx.trace.emit('host.powered.off', { host: nodeName });
+    this.ctx.trace.emit('host.powered.on', { host: nodeName });
+    host.powerOn();
   }
 
   deleteNode(nodeName: string, actor: ApiActor, done: (r: ApiResult<undefined>) => void = () => {}): void {
