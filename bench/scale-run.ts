@@ -1,7 +1,8 @@
 // One scale run in a process of its own (started by scale-bench.ts): `node scale-run.js <nodes> <pods>
-// [zones|defaults|anti-affinity] [--services] [--probes]` (how the workloads ask to be placed,
-// bench/scale-scenario.ts; default zones; --services: a Service with traffic on every Deployment; --probes:
-// readiness and liveness probes on every Deployment).
+// [zones|defaults|anti-affinity] [--services] [--probes] [--upgrade]` (how the workloads ask to be
+// placed, bench/scale-scenario.ts; default zones; --services: a Service with traffic on every Deployment;
+// --probes: readiness and liveness probes on every Deployment; --upgrade: a node-pool upgrade of zone-b's
+// nodes, maxSurge 10%, at 30 minutes).
 // Prints its figures as one JSON object. Wall and CPU time cover the run as `hasim run` does it: building
 // the cluster, simulating, judging the SLOs and summarising (not writing report files).
 import { runScenario } from '../src/runner/run-scenario.js';
@@ -23,6 +24,7 @@ const scenario = scaleScenario(
   placement,
   args.includes('--services'),
   args.includes('--probes'),
+  args.includes('--upgrade'),
 );
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();

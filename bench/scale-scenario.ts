@@ -42,6 +42,8 @@ export function scaleScenario(
   placement: ScalePlacement = 'zones',
   services = false,
   probes = false,
+  /** A node-pool upgrade of zone-b's nodes (maxSurge 10%) at 30 minutes, after zone-a is back. */
+  upgrade = false,
 ): Scenario {
   const zones = ['zone-a', 'zone-b', 'zone-c'];
   const perZone = Math.ceil(nodeCount / zones.length);
@@ -124,6 +126,18 @@ export function scaleScenario(
         : {}),
       faults: [
         { name: 'zone-a-down', type: 'zone-outage', atMs: 600_000, durationMs: 900_000, target: { zone: 'zone-a' } },
+        ...(upgrade
+          ? [
+              {
+                name: 'zone-b-upgrade',
+                type: 'node-pool-upgrade' as const,
+                atMs: 1_800_000,
+                target: { zone: 'zone-b' },
+                maxSurge: { value: 10, percent: true },
+                maxUnavailable: { value: 0, percent: false },
+              },
+            ]
+          : []),
       ],
       slos: [
         {
@@ -133,6 +147,9 @@ export function scaleScenario(
           after: 'zone-a-down',
           maxMs: 1_200_000,
         },
+        ...(upgrade
+          ? [{ name: 'zone-b upgraded', type: 'upgrade-time' as const, after: 'zone-b-upgrade', maxMs: 1_800_000 }]
+          : []),
       ],
     },
   };

@@ -37,6 +37,8 @@ export interface DrainOptions {
   disableEviction: boolean;
   /** --grace-period in seconds; undefined: each pod's own (kubectl's -1). */
   gracePeriodSeconds?: number;
+  /** Who drains (the writer's name in the trace): kubectl, or a managed node-pool upgrade. Default kubectl. */
+  actor?: string;
 }
 
 function kubectl<T>(
@@ -44,8 +46,9 @@ function kubectl<T>(
   label: string,
   op: (s: ApiStore) => ApiResult<T>,
   done: (r: ApiResult<T>) => void,
+  actor = ACTOR,
 ): void {
-  cluster.ctx.api.request(cluster.operator, KUBECTL_REQUEST_TIMEOUT_MS, op, done, `kubectl/${label}`);
+  cluster.ctx.api.request(cluster.operator, KUBECTL_REQUEST_TIMEOUT_MS, op, done, `${actor}/${label}`);
 }
 
 /** kubectl cordon / uncordon: PATCH spec.unschedulable (nothing to do when it already has the value). */
@@ -54,6 +57,7 @@ export function setUnschedulable(
   node: string,
   unschedulable: boolean,
   done: () => void = () => {},
+  actor = ACTOR,
 ): void {
   kubectl<Node>(
     cluster,
@@ -66,9 +70,10 @@ export function setUnschedulable(
           cur.spec.unschedulable === unschedulable
             ? undefined
             : { ...cur, spec: { taints: cur.spec.taints, unschedulable } },
-        ACTOR,
+        actor,
       ),
     () => done(),
+    actor,
   );
 }
 
@@ -89,10 +94,12 @@ export function drainNodes(cluster: Cluster, nodes: readonly string[], opts: Dra
 }
 
 /** deleteOrEvictPodsSimple for one node; `done(ok)` when it finished, failed or timed out. */
-function drainNode(cluster: Cluster, node: string, opts: DrainOptions, done: (ok: boolean) => void): void {
+export function drainNode(cluster: Cluster, node: string, opts: DrainOptions, done: (ok: boolean) => void): void {
   const { sim, trace } = cluster.ctx;
+  const actor = opts.actor ?? ACTOR;
+  const kubectl = <T>(label: string, op: (s: ApiStore) => ApiResult<T>, after: (r: ApiResult<T>) => void) =>
+    cluster.ctx.api.request(cluster.operator, KUBECTL_REQUEST_TIMEOUT_MS, op, after, `${actor}/${label}`);
   kubectl<Pod[]>(
-    cluster,
     `list pods on ${node}`,
     (s) => ({ ok: true, value: s.podsOnNode(node) }),
     (r) => {
@@ -149,7 +156,6 @@ function drainNode(cluster: Cluster, node: string, opts: DrainOptions, done: (ok
         if (over) return;
         const name = p.metadata.name;
         kubectl<Pod>(
-          cluster,
           `get pod ${name}`,
           (s) => s.getPod(name),
           (g) => {
@@ -166,12 +172,11 @@ function drainNode(cluster: Cluster, node: string, opts: DrainOptions, done: (ok
         if (over) return;
         const name = p.metadata.name;
         kubectl<Pod | undefined>(
-          cluster,
           `${opts.disableEviction ? 'delete' : 'evict'} pod ${name}`,
           (s) =>
             opts.disableEviction
-              ? s.deletePod(name, { gracePeriodSeconds: opts.gracePeriodSeconds, reason: 'drain' }, ACTOR)
-              : evictPod(s, name, { gracePeriodSeconds: opts.gracePeriodSeconds }, ACTOR),
+              ? s.deletePod(name, { gracePeriodSeconds: opts.gracePeriodSeconds, reason: 'drain' }, actor)
+              : evictPod(s, name, { gracePeriodSeconds: opts.gracePeriodSeconds }, actor),
           (e) => {
             if (over) return;
             if (e.ok) {

@@ -11,6 +11,7 @@ import type { Host } from '../model/infra/host.js';
 import type { Member } from '../model/apiserver/api-server.js';
 import { selectNodes } from './targets.js';
 import { drainNodes, setUnschedulable } from './drain.js';
+import { DEFAULT_DRAIN_TIMEOUT_MS, upgradeNodePool } from './node-pool-upgrade.js';
 
 const OPERATOR_TIMEOUT_MS = 30_000;
 
@@ -84,13 +85,13 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
     trace,
     announce,
     rng,
-    nodes: () => selectNodes(f.target, cluster.spec.nodes, rng),
+    nodes: () => selectNodes(f.target, liveNodes(cluster), rng),
     host: (name) => ctx.hosts.get(name)!,
     hostsOf: (t) => {
       if (t.controlPlane) return controlPlaneHosts(cluster);
       const instances = t.instances ?? (t.instance !== undefined ? [t.instance] : undefined);
       if (instances) return unique(instances.flatMap((i) => instanceHosts(cluster, i, t.component)));
-      return selectNodes(t, cluster.spec.nodes, rng);
+      return selectNodes(t, liveNodes(cluster), rng);
     },
     powerOff: (hosts) => {
       announce(hosts.map((h) => h.name));
@@ -102,7 +103,7 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
       }
       return () => {
         for (const h of hosts) {
-          if (h.poweredOn) continue;
+          if (h.poweredOn || h.booting || h.terminated) continue;
           trace.emit('host.powered.on', { host: h.name });
           h.powerOn();
           traceMembers(cluster, h, 'component.started');
@@ -353,7 +354,7 @@ function nodeShutdown(fc: FaultContext, f: FaultSpec): ActiveFault {
   let ended = false;
   const powerOn = (n: string) => {
     const h = host(n);
-    if (h.poweredOn) return;
+    if (h.poweredOn || h.booting || h.terminated) return;
     trace.emit('host.powered.on', { host: n });
     h.powerOn();
   };
@@ -454,6 +455,27 @@ function kubeProxyStop(fc: FaultContext, _f: FaultSpec): ActiveFault {
   return { targets, end: () => targets.forEach((n) => proxies?.setStopped(n, false)) };
 }
 
+/** A managed node-pool upgrade of the target nodes (node-pool-upgrade.ts). */
+function nodePoolUpgrade(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { cluster, announce, nodes } = fc;
+  const targets = nodes();
+  announce(targets);
+  // Percentages of the pool: a surge rounds up, unavailability down (intstr.GetScaledValueFromIntOrPercent).
+  const scaled = (c: FaultSpec['maxSurge'], roundUp: boolean) =>
+    c === undefined
+      ? undefined
+      : c.percent
+        ? (roundUp ? Math.ceil : Math.floor)((c.value * targets.length) / 100)
+        : c.value;
+  upgradeNodePool(cluster, targets, {
+    fault: f.name,
+    maxSurge: scaled(f.maxSurge, true) ?? 1,
+    maxUnavailable: scaled(f.maxUnavailable, false) ?? 0,
+    drainTimeoutMs: f.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
+  });
+  return { targets };
+}
+
 /** The fault catalogue: how each fault type starts, and what ends it. */
 const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault> = {
   'node-crash': nodeCrash,
@@ -477,11 +499,18 @@ const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault>
   'node-shutdown': nodeShutdown,
   'app-degrade': appDegrade,
   'kube-proxy-stop': kubeProxyStop,
+  'node-pool-upgrade': nodePoolUpgrade,
 };
 
 /** An operator's kubectl call from outside the cluster. */
 function operator(cluster: Cluster, label: string, op: Parameters<Cluster['ctx']['api']['request']>[2]): void {
   cluster.ctx.api.request(cluster.operator, OPERATOR_TIMEOUT_MS, op, () => {}, `operator/${label}`);
+}
+
+/** The worker nodes a selector picks from: those of the scenario and those provisioned since, not terminated. */
+function liveNodes(cluster: Cluster) {
+  const p = cluster.provisioner;
+  return p.nodes().filter((n) => !p.isTerminated(n.name));
 }
 
 function controlPlaneHosts(cluster: Cluster): string[] {

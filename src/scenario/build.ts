@@ -1,6 +1,8 @@
 // Structurally checked data -> the validated `Scenario` with every default filled in. Runs even when
 // some fields were invalid (they are simply absent here) so the semantic checks can still report
 // everything else in the same pass; the result is only handed out when there were no errors.
+import { DEFAULT_BOOT_TIME_MS, DEFAULT_NETWORK_READY_TIME_MS } from '../model/infra/node-provisioning.js';
+import { DEFAULT_CHECK_INTERVAL_MS, DEFAULT_UNHEALTHY_THRESHOLD_MS } from '../model/cloud/node-auto-repair.js';
 import { controlPlaneLayout } from '../model/infra/control-plane-layout.js';
 import * as D from './defaults.js';
 import { pdbSelects, toToleration, type ManifestReadResult } from './manifests/index.js';
@@ -54,9 +56,21 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
       faults,
       slos,
       ...(services.length > 0 ? { services } : {}),
+      ...buildAutoRepair(spec.nodeAutoRepair),
     },
   };
   return { scenario, sources };
+}
+
+/** spec.nodeAutoRepair: on when given, unless `enabled: false`. */
+function buildAutoRepair(raw: Raw | undefined): Pick<Scenario['spec'], 'nodeAutoRepair'> {
+  if (raw === undefined || raw === null || raw.enabled === false) return {};
+  return {
+    nodeAutoRepair: {
+      unhealthyThresholdMs: raw.unhealthyThreshold ?? DEFAULT_UNHEALTHY_THRESHOLD_MS,
+      checkIntervalMs: raw.checkInterval ?? DEFAULT_CHECK_INTERVAL_MS,
+    },
+  };
 }
 
 /** The nodes, one per `count` of each group (worker-a-0, worker-a-1, ...), with their zone and hostname labels. */
@@ -253,6 +267,8 @@ function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
       shutdownGracePeriodMs: kubelet.shutdownGracePeriod ?? D.DEFAULT_KUBELET.shutdownGracePeriodMs,
       shutdownGracePeriodCriticalPodsMs:
         kubelet.shutdownGracePeriodCriticalPods ?? D.DEFAULT_KUBELET.shutdownGracePeriodCriticalPodsMs,
+      bootTimeMs: kubelet.bootTime ?? { ...DEFAULT_BOOT_TIME_MS },
+      networkReadyTimeMs: kubelet.networkReadyTime ?? { ...DEFAULT_NETWORK_READY_TIME_MS },
     },
     network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
   };
@@ -306,6 +322,9 @@ function buildFaults(
     if (f.disableEviction !== undefined) fault.disableEviction = f.disableEviction;
     if (f.gracePeriod !== undefined) fault.gracePeriodMs = f.gracePeriod;
     if (f.type === 'app-degrade') fault.symptom = f.symptom ?? 'readiness';
+    if (f.maxSurge !== undefined) fault.maxSurge = f.maxSurge;
+    if (f.maxUnavailable !== undefined) fault.maxUnavailable = f.maxUnavailable;
+    if (f.drainTimeout !== undefined) fault.drainTimeoutMs = f.drainTimeout;
     return fault as FaultSpec;
   });
   return faults;

@@ -97,6 +97,8 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
           nodeLeaseDurationSeconds: k.kubelet.nodeLeaseDurationSeconds,
           shutdownGracePeriod: formatDuration(k.kubelet.shutdownGracePeriodMs),
           shutdownGracePeriodCriticalPods: formatDuration(k.kubelet.shutdownGracePeriodCriticalPodsMs),
+          ...(k.kubelet.bootTimeMs ? { bootTime: range(k.kubelet.bootTimeMs) } : {}),
+          ...(k.kubelet.networkReadyTimeMs ? { networkReadyTime: range(k.kubelet.networkReadyTimeMs) } : {}),
         },
         ...(k.kubeProxy ? { kubeProxy: { minSyncPeriod: formatDuration(k.kubeProxy.minSyncPeriodMs) } } : {}),
         network: { latency: range(k.network.latency) },
@@ -354,6 +356,10 @@ function fault(f: FaultSpec): Record<string, unknown> {
   if (f.graceful !== undefined) out.graceful = f.graceful;
   if (f.timeoutMs !== undefined) out.timeout = formatDuration(f.timeoutMs);
   if (f.disableEviction !== undefined) out.disableEviction = f.disableEviction;
+  if (f.maxSurge !== undefined) out.maxSurge = f.maxSurge.percent ? `${f.maxSurge.value}%` : f.maxSurge.value;
+  if (f.maxUnavailable !== undefined)
+    out.maxUnavailable = f.maxUnavailable.percent ? `${f.maxUnavailable.value}%` : f.maxUnavailable.value;
+  if (f.drainTimeoutMs !== undefined) out.drainTimeout = formatDuration(f.drainTimeoutMs);
   if (f.gracePeriodMs !== undefined) out.gracePeriod = formatDuration(f.gracePeriodMs);
   if (f.symptom !== undefined) out.symptom = f.symptom;
   return out;

@@ -342,6 +342,21 @@ const fault = s.object(
         'app-degrade: what the application does while the fault lasts: readiness (default: its readiness probes fail), liveness (its liveness probes fail), probes (both), or crash (its containers exit, and again after every restart). Requests to its pods fail in every case.',
       ),
     ),
+    maxSurge: s.opt(
+      s.count(
+        'node-pool-upgrade: extra nodes allowed during the upgrade, a number or a percentage of the pool ("10%", rounded up; default 1).',
+      ),
+    ),
+    maxUnavailable: s.opt(
+      s.count(
+        'node-pool-upgrade: nodes allowed to be unavailable at once, a number or a percentage of the pool (rounded down; default 0).',
+      ),
+    ),
+    drainTimeout: s.opt(
+      s.duration(
+        'node-pool-upgrade: per node, how long the drain respects PodDisruptionBudgets before the node is removed anyway (default 1h, as GKE; EKS: 15m).',
+      ),
+    ),
   },
   'A fault injected into the simulated cluster.',
 );
@@ -415,15 +430,19 @@ const slo: Schema = {
       max: s.req(s.integer('Most pods allowed to end the run Terminating.', 0)),
     },
     'drain-time': {
-      after: s.req(s.string('Name of the node-drain fault the measurement starts at.')),
+      after: s.req(s.string('Name of the node-drain or node-pool-upgrade fault the measurement starts at.')),
       max: maxDuration('Longest allowed time from the start of the drain until every node it drains is empty.'),
     },
     'blocked-evictions': {
       workload: s.opt(s.string("Only evictions of this workload's pods (Kind/name); default: every workload.")),
-      after: s.opt(s.string('Only evictions sent by this node-drain fault; default: any.')),
+      after: s.opt(s.string('Only evictions sent by this node-drain or node-pool-upgrade fault; default: any.')),
       max: maxDuration(
         "Longest allowed time a pod's evictions were refused (429) before it was evicted or the drain gave up.",
       ),
+    },
+    'upgrade-time': {
+      after: s.req(s.string('Name of the node-pool-upgrade fault the measurement starts at.')),
+      max: maxDuration('Longest allowed time from the start of the upgrade until every node of the pool is replaced.'),
     },
     'request-success-rate': {
       service: sloService,
@@ -603,6 +622,16 @@ export const scenarioSchema: ObjectSchema = s.object(
                         'The part of shutdownGracePeriod kept for critical pods (priority >= 2000000000), which are terminated last (default 0s).',
                       ),
                     ),
+                    bootTime: s.opt(
+                      s.range(
+                        "A worker node's boot, from its power coming on (a new node, or one back from a node-crash or zone-outage) to its kubelet's start; fixed or min..max, drawn per boot (default 25s..45s).",
+                      ),
+                    ),
+                    networkReadyTime: s.opt(
+                      s.range(
+                        "From a booted kubelet's start until the container runtime's network is ready: the node is Ready=False and starts no pod until then; fixed or min..max (default 5s..20s).",
+                      ),
+                    ),
                   },
                   'Kubelet settings, the same on every node.',
                 ),
@@ -654,6 +683,20 @@ export const scenarioSchema: ObjectSchema = s.object(
         ),
         faults: s.opt(s.array(fault, 'The chaos plan.')),
         slos: s.opt(s.array(slo, 'Recovery objectives judged after the run.')),
+        nodeAutoRepair: s.opt(
+          s.object(
+            {
+              enabled: s.opt(s.boolean('Whether auto-repair runs (default true when this block is given).')),
+              unhealthyThreshold: s.opt(
+                s.duration(
+                  'How long a node must be seen Ready=False or Unknown on consecutive checks before its VM is re-created (default 10m, as GKE).',
+                ),
+              ),
+              checkInterval: s.opt(s.duration('How often the nodes are checked (default 1m).')),
+            },
+            'Managed node auto-repair (GKE node auto-repair): a node NotReady or silent for unhealthyThreshold has its VM re-created. Off unless given.',
+          ),
+        ),
       }),
     ),
   },

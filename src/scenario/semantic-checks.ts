@@ -85,6 +85,7 @@ const FAULT_TARGETS: Record<FaultType, TargetRules> = {
   'node-shutdown': { selectors: NODE_SELECTORS },
   'app-degrade': { selectors: ['workload'] },
   'kube-proxy-stop': { selectors: NODE_SELECTORS },
+  'node-pool-upgrade': { selectors: NODE_SELECTORS },
 };
 
 const FAULT_ONLY_FIELDS: Record<string, readonly FaultType[]> = {
@@ -97,6 +98,9 @@ const FAULT_ONLY_FIELDS: Record<string, readonly FaultType[]> = {
   disableEviction: ['node-drain'],
   gracePeriod: ['node-drain'],
   symptom: ['app-degrade'],
+  maxSurge: ['node-pool-upgrade'],
+  maxUnavailable: ['node-pool-upgrade'],
+  drainTimeout: ['node-pool-upgrade'],
 };
 
 /** What every group of checks reads, and how it reports. */
@@ -809,6 +813,23 @@ function checkDrainFields(f: Raw, path: Array<string | number>, error: CheckCont
     error([...path, 'gracePeriod'], 'out-of-range', 'kubectl drain --grace-period takes whole seconds');
   if (f.timeout === 0)
     error([...path, 'timeout'], 'out-of-range', 'must be longer than 0s (omit it to wait as long as the drain takes)');
+  if (f.type === 'node-pool-upgrade') {
+    if (f.duration !== undefined)
+      error(
+        [...path, 'duration'],
+        'not-applicable',
+        'a node-pool-upgrade fault has no duration (it runs until every node of the pool is replaced)',
+      );
+    const surge = f.maxSurge ?? { value: 1, percent: false };
+    const unavailable = f.maxUnavailable ?? { value: 0, percent: false };
+    if (surge?.value === 0 && unavailable?.value === 0)
+      error(
+        [...path, 'maxSurge'],
+        'out-of-range',
+        'maxSurge and maxUnavailable cannot both be 0: the upgrade could never replace a node (GKE and EKS reject it too)',
+      );
+    if (f.drainTimeout === 0) error([...path, 'drainTimeout'], 'out-of-range', 'must be longer than 0s');
+  }
 }
 
 /** SLOs: references to faults and workloads that exist, windows within the run. */
@@ -840,11 +861,19 @@ function checkSlos(c: CheckContext, ctx: TargetContext): void {
       error([...path, 'after'], 'unknown-reference', `unknown fault "${o.after}"${namesSuffix(o.after, faultNames)}`);
     } else if ((o.type === 'drain-time' || o.type === 'blocked-evictions') && o.after !== undefined) {
       const type = (rawSpec.faults as Raw[]).find((f) => f?.name === o.after)?.type;
-      if (type !== 'node-drain')
+      if (type !== 'node-drain' && type !== 'node-pool-upgrade')
         error(
           [...path, 'after'],
           'wrong-fault-type',
-          `${o.type} measures a drain, but fault "${o.after}" is a ${type} fault (use a node-drain fault)`,
+          `${o.type} measures a drain, but fault "${o.after}" is a ${type} fault (use a node-drain or node-pool-upgrade fault)`,
+        );
+    } else if (o.type === 'upgrade-time' && o.after !== undefined) {
+      const type = (rawSpec.faults as Raw[]).find((f) => f?.name === o.after)?.type;
+      if (type !== 'node-pool-upgrade')
+        error(
+          [...path, 'after'],
+          'wrong-fault-type',
+          `upgrade-time measures a node-pool upgrade, but fault "${o.after}" is a ${type} fault (use a node-pool-upgrade fault)`,
         );
     }
     if (o.window?.from !== undefined && o.window?.to !== undefined) {

@@ -7,6 +7,7 @@ import type { ControlPlaneTopology } from '../model/infra/control-plane-layout.j
 import type { TaintEffect, Toleration } from '../k8s/objects.js';
 import type { Capacity, NodeSpec, WorkloadKind, WorkloadSpec } from '../k8s/workloads.js';
 import type { ServiceSpec } from '../k8s/services.js';
+import type { NodeAutoRepairConfig } from '../model/cloud/node-auto-repair.js';
 
 // The component configurations and the desired state of nodes and workloads are defined in src/k8s, which
 // the model imports too; they are re-exported here so the scenario's readers find its whole shape in one place.
@@ -45,6 +46,7 @@ export const FAULT_TYPES = [
   'node-shutdown',
   'app-degrade',
   'kube-proxy-stop',
+  'node-pool-upgrade',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
@@ -102,6 +104,12 @@ export interface FaultSpec {
   gracePeriodMs?: number;
   /** app-degrade: what the application does (default readiness). */
   symptom?: AppSymptom;
+  /** node-pool-upgrade: extra nodes allowed during the upgrade (default 1). */
+  maxSurge?: Count;
+  /** node-pool-upgrade: nodes allowed to be unavailable at once (default 0). */
+  maxUnavailable?: Count;
+  /** node-pool-upgrade: per node, how long PodDisruptionBudgets are respected (default 1h). */
+  drainTimeoutMs?: number;
 }
 
 /**
@@ -125,6 +133,7 @@ export type SloSpec =
   | { name: string; type: 'stuck-terminating'; workload: string; max: number }
   | { name: string; type: 'drain-time'; after: string; maxMs: number }
   | { name: string; type: 'blocked-evictions'; workload?: string; after?: string; maxMs: number }
+  | { name: string; type: 'upgrade-time'; after: string; maxMs: number }
   /** minPercent: the lowest share of requests allowed to succeed; rollingWindowMs absent: over the run. */
   | { name: string; type: 'request-success-rate'; service: string; minPercent: number; rollingWindowMs?: number }
   | { name: string; type: 'failed-requests'; service: string; max: number }
@@ -144,5 +153,7 @@ export interface Scenario {
     slos: SloSpec[];
     /** Services (from workloads' `service` shorthand); absent when there are none. */
     services?: ServiceSpec[];
+    /** Managed node auto-repair (model/cloud/node-auto-repair.ts); absent: off. */
+    nodeAutoRepair?: NodeAutoRepairConfig;
   };
 }

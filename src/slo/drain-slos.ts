@@ -6,6 +6,8 @@
 //   PodDisruptionBudget): from the first `pod.eviction.refused` of a blocked stretch until the pod was
 //   evicted (`pod.deleted`), or the drain that asked gave up on it (`node.drain.timedout` /
 //   `node.drain.failed` of its node), or the run ended.
+// - upgrade-time: from the start of a node-pool-upgrade fault until `nodepool.upgrade.finished` (every node
+//   of the pool replaced). An upgrade still running at the end has no value and fails.
 import type { SloSpec } from '../scenario/types.js';
 import type { TraceEvent } from '../trace/events.js';
 import { formatDuration as d } from '../trace/format.js';
@@ -136,6 +138,40 @@ export function judgeBlockedEvictions(
     measuredMs: w.ms,
     message: w.ms <= slo.maxMs ? `${summary}; bound ${d(slo.maxMs)}` : `${summary}, over the ${d(slo.maxMs)} bound`,
     violation: { atMs: w.from.atMs + slo.maxMs, by: w.from as TraceEvent },
+  };
+}
+
+export function judgeUpgradeTime(
+  slo: Extract<SloSpec, { type: 'upgrade-time' }>,
+  events: readonly TraceEvent[],
+  runEndMs: number,
+): Result {
+  const fault = events.find((e): e is Ev<'fault.started'> => e.type === 'fault.started' && e.fault === slo.after);
+  if (!fault)
+    return { measuredMs: null, message: `fault "${slo.after}" never started during the run, so nothing was measured` };
+  const bound = { atMs: fault.atMs + slo.maxMs, by: fault as TraceEvent };
+  let replaced = 0;
+  let timedOut = 0;
+  for (const e of events) {
+    if (e.atMs < fault.atMs) continue;
+    if (e.type === 'node.upgrade.finished' && e.fault === slo.after) replaced++;
+    if (e.type === 'node.drain.timedout' && e.fault === slo.after) timedOut++;
+    if (e.type === 'nodepool.upgrade.finished' && e.fault === slo.after) {
+      const measuredMs = e.atMs - fault.atMs;
+      const forced =
+        timedOut === 0 ? '' : ` (${timedOut} node${timedOut === 1 ? '' : 's'} removed when the drain timeout passed)`;
+      const what = `${e.nodes} node${e.nodes === 1 ? '' : 's'} replaced in ${d(measuredMs)}${forced}`;
+      return {
+        measuredMs,
+        message: measuredMs <= slo.maxMs ? `${what}; bound ${d(slo.maxMs)}` : `${what}, over the ${d(slo.maxMs)} bound`,
+        violation: bound,
+      };
+    }
+  }
+  return {
+    measuredMs: null,
+    message: `the upgrade was still running when the run ended at ${d(runEndMs)}: ${replaced} of ${fault.targets.length} nodes replaced; bound ${d(slo.maxMs)}`,
+    violation: bound,
   };
 }
 

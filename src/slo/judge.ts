@@ -5,7 +5,7 @@ import type { Count, LeaderComponent, SloSpec } from '../scenario/types.js';
 import type { TraceEvent } from '../trace/events.js';
 import type { SloResult } from '../trace/summary.js';
 import { formatClock, formatDuration } from '../trace/format.js';
-import { judgeBlockedEvictions, judgeDrainTime } from './drain-slos.js';
+import { judgeBlockedEvictions, judgeUpgradeTime, judgeDrainTime } from './drain-slos.js';
 import { failedRequests, requestSuccessRate, staleEndpointTime } from './traffic-slos.js';
 import { pointAt, readySeries, type ReadyPoint, type ReadySeries } from './ready-series.js';
 import { workloadKindOf } from '../k8s/workloads.js';
@@ -87,6 +87,10 @@ function judgeOne(slo: SloSpec, ctx: TraceIndex): SloResult {
     }
     case 'blocked-evictions': {
       const r = judgeBlockedEvictions(slo, ctx.events, ctx.runEndMs);
+      return durationResult(slo, r.measuredMs, r.message, r.violation);
+    }
+    case 'upgrade-time': {
+      const r = judgeUpgradeTime(slo, ctx.events, ctx.runEndMs);
       return durationResult(slo, r.measuredMs, r.message, r.violation);
     }
     case 'request-success-rate':

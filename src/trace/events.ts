@@ -46,6 +46,13 @@ export type TraceEventFields = {
   /** Host power (node-crash, zone-outage) as the infrastructure sees it, not as Kubernetes does. */
   'host.powered.off': { host: string };
   'host.powered.on': { host: string };
+  /** A worker host finished booting (bootMs after its power came on): its kubelet starts now. */
+  'host.booted': { host: string; bootMs: number };
+  /** A node's VM was created (node-provisioning.ts) or deleted for good. */
+  'node.provisioned': { node: string; zone: string };
+  'node.terminated': { node: string };
+  /** Managed auto-repair re-creates a node's VM (model/cloud/node-auto-repair.ts). */
+  'node.repair.started': { node: string; ready: string; unhealthyForMs: number };
   /** Desired replicas of a workload (DaemonSets change with eligible nodes). */
   'workload.desired.changed': { workload: string; desired: number };
   'pod.created': { pod: string; workload: string };
@@ -112,6 +119,11 @@ export type TraceEventFields = {
   'node.drain.timedout': { node: string; fault: string; timeoutMs: number; remaining: string[]; message: string };
   'node.drain.failed': { node: string; fault: string; message: string };
   /** Graceful node shutdown (a node-shutdown fault): the kubelet's shutdown manager saw the shutdown coming. */
+  /** A node-pool-upgrade fault: the pool, each node replaced (with its replacement), the end. */
+  'nodepool.upgrade.started': { fault: string; nodes: number; maxSurge: number; maxUnavailable: number };
+  'node.upgrade.started': { fault: string; node: string; surge: boolean };
+  'node.upgrade.finished': { fault: string; node: string; replacement: string; durationMs: number };
+  'nodepool.upgrade.finished': { fault: string; nodes: number; durationMs: number };
   'node.shutdown.started': { node: string; fault: string; shutdownGracePeriodMs: number };
   'zone.state.changed': { zone: string; from: ZoneState; to: ZoneState };
   'slo.violated': { slo: string; measured: number | string };

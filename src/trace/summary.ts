@@ -13,6 +13,7 @@ export const SLO_TYPES = [
   'stuck-terminating',
   'drain-time',
   'blocked-evictions',
+  'upgrade-time',
   'request-success-rate',
   'failed-requests',
   'stale-endpoint-time',

@@ -72,6 +72,8 @@ describe('defaults and version profiles', () => {
         nodeLeaseDurationSeconds: 40,
         shutdownGracePeriodMs: 0,
         shutdownGracePeriodCriticalPodsMs: 0,
+        bootTimeMs: { minMs: 25_000, maxMs: 45_000 },
+        networkReadyTimeMs: { minMs: 5_000, maxMs: 20_000 },
       },
       network: { latency: { minMs: 1, maxMs: 5 } },
     });
@@ -432,7 +434,7 @@ describe('JSON Schema', () => {
     expect(cm.properties.nodeMonitorGracePeriod).toMatchObject({ type: 'string' });
     expect(cm.properties.nodeMonitorGracePeriod.description).toContain('--node-monitor-grace-period');
     expect(scenario.properties.spec.properties.faults.items.properties.type.enum).toContain('node-crash');
-    expect(scenario.properties.spec.properties.slos.items.oneOf).toHaveLength(13);
+    expect(scenario.properties.spec.properties.slos.items.oneOf).toHaveLength(14);
   });
 
   test('its duration pattern agrees with the validator', () => {

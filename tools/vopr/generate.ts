@@ -404,6 +404,15 @@ function generateFault(rng: Rng, shape: Shape, type: FaultType, name: string, du
       if (rng.chance(0.15)) f.disableEviction = true;
       if (rng.chance(0.2)) f.gracePeriod = rng.pick(['0s', '5s', '60s']);
       break;
+    case 'node-pool-upgrade':
+      f.target = nodeTarget(rng, shape);
+      delete f.duration;
+      if (rng.chance(0.3)) {
+        f.maxSurge = 0;
+        f.maxUnavailable = rng.pick([1, 2, '50%']);
+      } else if (rng.chance(0.5)) f.maxSurge = rng.pick([1, 2, '50%']);
+      if (rng.chance(0.5)) f.drainTimeout = rng.pick(['30s', '2m', '15m']);
+      break;
   }
   return f;
 }

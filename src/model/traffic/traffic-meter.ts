@@ -146,6 +146,10 @@ export class TrafficMeter {
     };
     // A slice write moves only the nodes behind: what requests meet is kept.
     fleet.onStoredChanged = (svc) => this.mark(svc, false);
+    // A node provisioned in a zone of its own adds a zone of clients.
+    fleet.onNodeAdded = (n) => {
+      if (!this.zones.includes(n.zone)) this.zones.splice(0, this.zones.length, ...[...this.zones, n.zone].sort());
+    };
   }
 
   private observe(e: TraceRecord): void {

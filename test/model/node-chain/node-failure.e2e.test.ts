@@ -228,7 +228,18 @@ test('a node returning before 300 s keeps its pods; the taints go and the kubele
     .filter((e) => e.type === 'node.taint.removed' && e.node === 'worker-b-0')
     .map((e) => `${e.key}:${e.effect}`)
     .sort();
-  expect(removed).toEqual(['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
+  // While it boots and its runtime's network comes up it reports Ready=False: the unreachable taints are
+  // swapped for not-ready ones, which go when it reports Ready=True.
+  expect(removed).toEqual([
+    'node.kubernetes.io/not-ready:NoExecute',
+    'node.kubernetes.io/not-ready:NoSchedule',
+    'node.kubernetes.io/unreachable:NoExecute',
+    'node.kubernetes.io/unreachable:NoSchedule',
+  ]);
+  const notReady = first(ev, (e) => e.type === 'node.ready.changed' && e.node === 'worker-b-0' && e.to === 'False')!;
+  const booted = first(ev, (e) => e.type === 'host.booted' && e.host === 'worker-b-0')!;
+  expect(notReady.by).toBe('kubelet');
+  expect(notReady.atMs).toBeGreaterThanOrEqual(booted.atMs);
   // The pods start again after the reboot and are Ready again.
   const readyAgain = ev.filter((e) => e.type === 'pod.ready.changed' && e.ready && e.atMs > 250_000);
   expect(readyAgain).toHaveLength(2);
