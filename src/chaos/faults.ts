@@ -119,6 +119,19 @@ function nodeCrash(fc: FaultContext, _f: FaultSpec): ActiveFault {
   return { targets, end: powerOff(targets.map(host)) };
 }
 
+/**
+ * The nodes' VMs are deleted in the cloud (`gcloud compute instances delete`, a spot VM reclaimed for
+ * good): the hosts power off and never return, and the cloud no longer knows them (model/cloud). The Node
+ * objects stay until something deletes them: the cloud node lifecycle controller, or an operator.
+ */
+function vmDelete(fc: FaultContext, _f: FaultSpec): ActiveFault {
+  const { cluster, nodes, host, powerOff } = fc;
+  const targets = nodes();
+  powerOff(targets.map(host));
+  for (const n of targets) cluster.cloud.terminate(n);
+  return { targets };
+}
+
 function zoneOutage(fc: FaultContext, f: FaultSpec): ActiveFault {
   const { ctx, powerOff } = fc;
   const zone = f.target.zone!;
@@ -402,6 +415,7 @@ const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault>
   'node-uncordon': nodeCordon,
   'node-drain': nodeDrain,
   'node-shutdown': nodeShutdown,
+  'vm-delete': vmDelete,
 };
 
 /** An operator's kubectl call from outside the cluster. */

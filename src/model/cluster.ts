@@ -44,6 +44,8 @@ import type { ServiceSpec } from '../k8s/services.js';
 import { endpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { KubeProxyFleet } from './proxy/kube-proxy.js';
 import { TrafficMeter } from './traffic/traffic-meter.js';
+import { CloudInstances } from './cloud/cloud-instances.js';
+import { CloudControllerManager } from './cloud/cloud-controller-manager.js';
 
 /** pkg/apis/scheduling SystemCriticalPriority: pods at or above it are critical for graceful node shutdown. */
 const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
@@ -94,6 +96,10 @@ export interface Cluster {
   operator: Host;
   /** Every node's kube-proxy, when the scenario has Services. */
   proxies?: KubeProxyFleet;
+  /** The cloud's view of the VMs (model/cloud/cloud-instances.ts). */
+  cloud: CloudInstances;
+  /** cloud-controller-manager replicas (none unless kubernetes.cloudControllerManager is set). */
+  cloudControllerManagers: CloudControllerManager[];
 }
 
 export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Cluster {
@@ -154,6 +160,11 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   const schedulers = members('kube-scheduler').map(
     (m) => new SchedulerProcess(ctx, m.host, m.name, k.scheduler.leaderElection, scheduler),
   );
+  const cloud = new CloudInstances(hosts);
+  const ccm = k.cloudControllerManager;
+  const cloudControllerManagers = ccm
+    ? members('cloud-controller-manager').map((m) => new CloudControllerManager(ctx, m.host, m.name, ccm, cloud))
+    : [];
 
   const kubelets = new Map<string, Kubelet>();
   const kubeletSettings: KubeletSettings = {
@@ -172,7 +183,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   if (spec.controlPlane.topology === 'kubeadm') {
     wireKubeadm(
       api,
-      [...controllerManagers, ...schedulers].map((p) => p.host),
+      [...controllerManagers, ...schedulers, ...cloudControllerManagers].map((p) => p.host),
     );
     for (const h of layout.hosts) {
       const host = hosts.get(h.name)!;
@@ -183,7 +194,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
     }
   }
   // Control-plane processes come back when their host boots (static pods started by the host's kubelet).
-  for (const p of [...controllerManagers, ...schedulers]) p.host.onBoot(() => p.start());
+  for (const p of [...controllerManagers, ...schedulers, ...cloudControllerManagers]) p.host.onBoot(() => p.start());
   for (const m of [...api.replicas, ...api.etcd]) m.host.onBoot(() => api.notifyRecovery());
 
   let proxies: KubeProxyFleet | undefined;
@@ -197,13 +208,23 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   sim.at(
     0,
     () => {
-      for (const p of [...controllerManagers, ...schedulers]) p.startPreexisting();
+      for (const p of [...controllerManagers, ...schedulers, ...cloudControllerManagers]) p.startPreexisting();
       for (const [name, kl] of kubelets) kl.startInPhase(phases.get(name)!);
     },
     'cluster/start',
   );
 
-  return { ctx, spec, kubelets, controllerManagers, schedulers, operator, ...(proxies ? { proxies } : {}) };
+  return {
+    ctx,
+    spec,
+    kubelets,
+    controllerManagers,
+    schedulers,
+    operator,
+    ...(proxies ? { proxies } : {}),
+    cloud,
+    cloudControllerManagers,
+  };
 }
 
 /**

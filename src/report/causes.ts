@@ -125,6 +125,8 @@ interface NodeRecord {
   readySinceMs: number;
   poweredOffMs?: number;
   deletedMs?: number;
+  /** Who deleted the Node object (the trace's `by`; absent in older traces). */
+  deletedBy?: string;
   /** NoExecute taints by key, with when they were added. */
   noExecute: Map<string, number>;
 }
@@ -239,12 +241,16 @@ function applyClusterEvent(w: World, e: TraceEvent): void {
     case 'node.created': {
       const n = nodeOf(w, e.node);
       n.deletedMs = undefined;
+      n.deletedBy = undefined;
       n.zone = e.zone;
       break;
     }
-    case 'node.deleted':
-      nodeOf(w, e.node).deletedMs = e.atMs;
+    case 'node.deleted': {
+      const n = nodeOf(w, e.node);
+      n.deletedMs = e.atMs;
+      n.deletedBy = e.by;
       break;
+    }
     case 'node.taint.added':
       if (e.effect === 'NoExecute') nodeOf(w, e.node).noExecute.set(e.key, e.atMs);
       break;
@@ -290,7 +296,15 @@ function nodeDown(n: NodeRecord | undefined): boolean {
 function nodeStatusText(n: NodeRecord | undefined): string | undefined {
   if (!n || !nodeDown(n)) return undefined;
   const parts: string[] = [];
-  if (n.deletedMs !== undefined) parts.push(`Node object deleted at ${formatClock(n.deletedMs)}`);
+  if (n.deletedMs !== undefined)
+    parts.push(
+      `Node object deleted at ${formatClock(n.deletedMs)}` +
+        (n.deletedBy === 'cloud-node-lifecycle-controller'
+          ? ' by the cloud node lifecycle controller (its VM no longer exists)'
+          : n.deletedBy !== undefined
+            ? ` by ${n.deletedBy}`
+            : ''),
+    );
   if (n.poweredOffMs !== undefined) parts.push(`powered off since ${formatClock(n.poweredOffMs)}`);
   if (n.ready !== 'True') parts.push(`Ready=${n.ready} since ${formatClock(n.readySinceMs)}`);
   for (const [key, atMs] of [...n.noExecute.entries()].sort((a, b) => a[1] - b[1]))
@@ -299,7 +313,7 @@ function nodeStatusText(n: NodeRecord | undefined): string | undefined {
 }
 
 const RELEASES =
-  'It is released by deleting the Node, adding the node.kubernetes.io/out-of-service taint, or force-deleting the pod (fault types node-delete, node-out-of-service, pod-force-delete), or by the node coming back.';
+  "It is released by deleting the Node, adding the node.kubernetes.io/out-of-service taint, or force-deleting the pod (fault types node-delete, node-out-of-service, pod-force-delete), or by the node coming back. A cloud-controller-manager deletes the Node only when the node's VM is deleted (vm-delete), not while it is merely powered off.";
 
 function explainPod(p: PodRecord, kind: string, w: World): PodCause {
   const n = p.node !== undefined ? w.nodes.get(p.node) : undefined;

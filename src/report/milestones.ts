@@ -8,6 +8,10 @@ import { faultChains, type ChainStepKind } from './fault-chains.js';
 import { serviceMilestones } from './service-lanes.js';
 import { formatClock, formatDuration } from './format.js';
 
+/** The cloud node lifecycle controller's shutdown taint and actor name (model/cloud; reports read the trace only). */
+const CLOUD_SHUTDOWN_TAINT = 'node.cloudprovider.kubernetes.io/shutdown';
+const CLOUD_NODE_LIFECYCLE = 'cloud-node-lifecycle-controller';
+
 export type MilestoneKind =
   'fault' | 'node' | 'taint' | 'zone' | 'leader' | 'eviction' | 'workload' | 'drain' | 'service';
 
@@ -92,14 +96,22 @@ function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
       }
       case 'node.taint.added':
       case 'node.taint.removed':
-        if (e.effect !== 'NoExecute') break;
+        // NoExecute taints move pods; the cloud's shutdown taint tells why a node stays down.
+        if (e.effect !== 'NoExecute' && e.key !== CLOUD_SHUTDOWN_TAINT) break;
         add(`${e.type}|${e.key}`, e, 'taint', e.node, (s) => {
           const verb = e.type === 'node.taint.added' ? 'tainted' : 'untainted';
           return s.length === 1
-            ? `${s[0]} ${verb} ${e.key}:NoExecute`
-            : `${s.length} nodes ${verb} ${e.key}:NoExecute: ${nameList(s, 3)}`;
+            ? `${s[0]} ${verb} ${e.key}:${e.effect}`
+            : `${s.length} nodes ${verb} ${e.key}:${e.effect}: ${nameList(s, 3)}`;
         });
         break;
+      case 'node.deleted': {
+        const by = e.by === CLOUD_NODE_LIFECYCLE ? `${e.by}: its VM no longer exists` : (e.by ?? 'deleted');
+        add(`node.deleted|${e.by ?? ''}`, e, 'node', e.node, (s) =>
+          s.length === 1 ? `${s[0]} Node deleted (${by})` : `${s.length} Nodes deleted (${by}): ${nameList(s, 3)}`,
+        );
+        break;
+      }
       case 'zone.state.changed':
         if (e.from === 'Initial') break;
         single(e, 'zone', `zone ${e.zone} ${e.from} → ${e.to}`);

@@ -35,7 +35,7 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
 
   const services: ServiceSpec[] = [];
   const workloads = buildWorkloads(spec, manifests, sources, services);
-  const kubernetes = buildKubernetes(spec.kubernetes ?? {});
+  const kubernetes = buildKubernetes(spec.kubernetes ?? {}, spec.controlPlane?.topology ?? 'managed');
   const ids = workloads.filter((w) => w.name !== undefined && w.kind !== undefined).map((w) => w.id);
   const faults = buildFaults(spec, kubernetes, controlPlaneZones, ids);
   const slos = buildSlos(spec, ids);
@@ -188,7 +188,7 @@ function buildService(sv: Raw, workload: string, workloadName: string, i: number
 }
 
 /** The component configurations: what the file says, else the version profile and hasim's defaults. */
-function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
+function buildKubernetes(k: Raw, topology: string): Scenario['spec']['kubernetes'] {
   const version: string = k.version ?? D.DEFAULT_KUBERNETES_VERSION;
   const profile = D.versionProfile(version);
   const cm: Raw = k.controllerManager ?? {};
@@ -236,6 +236,15 @@ function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
     },
     network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
   };
+  // Managed control planes (EKS, GKE, AKS) run a cloud-controller-manager; kubeadm clusters only when asked.
+  const ccm: Raw = k.cloudControllerManager ?? {};
+  if (ccm.enabled ?? topology === 'managed') {
+    kubernetes.cloudControllerManager = {
+      replicas: ccm.replicas ?? kubernetes.controllerManager.replicas,
+      nodeMonitorPeriodMs: ccm.nodeMonitorPeriod ?? D.DEFAULT_CLOUD_NODE_MONITOR_PERIOD_MS,
+      leaderElection: leaderElection(ccm.leaderElection),
+    };
+  }
   if (k.kubeProxy !== undefined) {
     kubernetes.kubeProxy = { minSyncPeriodMs: k.kubeProxy.minSyncPeriod ?? MIN_SYNC_PERIOD_MS };
   }

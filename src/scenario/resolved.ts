@@ -89,6 +89,14 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
             : {}),
         },
         scheduler: { replicas: k.scheduler.replicas, leaderElection: leaderElection(k.scheduler.leaderElection) },
+        cloudControllerManager: k.cloudControllerManager
+          ? {
+              enabled: true,
+              replicas: k.cloudControllerManager.replicas,
+              nodeMonitorPeriod: formatDuration(k.cloudControllerManager.nodeMonitorPeriodMs),
+              leaderElection: leaderElection(k.cloudControllerManager.leaderElection),
+            }
+          : { enabled: false },
         apiServer: { ...k.apiServer },
         etcd: { ...k.etcd },
         kubelet: {

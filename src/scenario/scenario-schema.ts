@@ -511,6 +511,30 @@ export const scenarioSchema: ObjectSchema = s.object(
                   'kube-scheduler.',
                 ),
               ),
+              cloudControllerManager: s.opt(
+                s.object(
+                  {
+                    enabled: s.opt(
+                      s.boolean(
+                        'Whether the cluster runs a cloud-controller-manager (its cloud node lifecycle controller deletes Nodes whose VM is gone and taints those whose VM is shut down). Default: true with controlPlane.topology managed (EKS, GKE and AKS run one), false with kubeadm.',
+                      ),
+                    ),
+                    replicas: s.opt(
+                      s.integer(
+                        'cloud-controller-manager instances; leader-elected on the kube-system/cloud-controller-manager Lease (default: as many as kube-controller-manager).',
+                        1,
+                      ),
+                    ),
+                    nodeMonitorPeriod: s.opt(
+                      s.duration(
+                        '--node-monitor-period: how often the cloud node lifecycle controller checks NotReady Nodes against the cloud (default 5s).',
+                      ),
+                    ),
+                    leaderElection: s.opt(leaderElection),
+                  },
+                  'cloud-controller-manager (k8s.io/cloud-provider).',
+                ),
+              ),
               apiServer: s.opt(
                 s.object(
                   {

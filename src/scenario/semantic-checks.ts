@@ -75,6 +75,7 @@ const FAULT_TARGETS: Record<FaultType, TargetRules> = {
   'node-uncordon': { selectors: NODE_SELECTORS },
   'node-drain': { selectors: NODE_SELECTORS },
   'node-shutdown': { selectors: NODE_SELECTORS },
+  'vm-delete': { selectors: NODE_SELECTORS },
 };
 
 const FAULT_ONLY_FIELDS: Record<string, readonly FaultType[]> = {
@@ -228,6 +229,13 @@ function checkKubernetes(c: CheckContext): void {
     rawK.scheduler?.leaderElection,
     error,
   );
+  if (k.cloudControllerManager)
+    checkLeaderElection(
+      k.cloudControllerManager.leaderElection,
+      ['spec', 'kubernetes', 'cloudControllerManager', 'leaderElection'],
+      rawK.cloudControllerManager?.leaderElection,
+      error,
+    );
   const grace = k.controllerManager.nodeMonitorGracePeriodMs;
   const gracePath =
     rawK.controllerManager?.nodeMonitorGracePeriod !== undefined ? [...cmPath, 'nodeMonitorGracePeriod'] : cmPath;
@@ -605,6 +613,13 @@ function checkDrainFields(f: Raw, path: Array<string | number>, error: CheckCont
       [...path, 'duration'],
       'not-applicable',
       'a node-uncordon fault has no duration (it is a single kubectl uncordon)',
+    );
+  if (f.type === 'vm-delete' && f.duration !== undefined)
+    error(
+      [...path, 'duration'],
+      'not-applicable',
+      'a vm-delete fault has no duration (a deleted VM never comes back)',
+      'to have the node return, use node-crash with a duration',
     );
   if (f.gracePeriod !== undefined && f.gracePeriod % 1000 !== 0)
     error([...path, 'gracePeriod'], 'out-of-range', 'kubectl drain --grace-period takes whole seconds');

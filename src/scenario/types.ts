@@ -43,6 +43,7 @@ export const FAULT_TYPES = [
   'node-uncordon',
   'node-drain',
   'node-shutdown',
+  'vm-delete',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 

@@ -46,7 +46,7 @@ export const EVENT_FIELDS: { [K in TraceEventType]: Record<keyof TraceEventField
   'fault.started': FAULT,
   'fault.ended': FAULT,
   'node.created': { node: 'string', zone: 'string' },
-  'node.deleted': { node: 'string' },
+  'node.deleted': { node: 'string', by: 'optional-string' },
   'node.ready.changed': {
     node: 'string',
     from: [...READY, 'None'],

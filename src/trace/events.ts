@@ -33,7 +33,8 @@ export type TraceEventFields = {
   'fault.ended': FaultFields;
   /** A Node object exists (at start, or after re-registration). Extra: lets reports lay out lanes by zone. */
   'node.created': { node: string; zone: string };
-  'node.deleted': { node: string };
+  /** by: who deleted the Node (an operator, the cloud node lifecycle controller, ...); absent in older traces. */
+  'node.deleted': { node: string; by?: string };
   'node.ready.changed': {
     node: string;
     from: ReadyStatus | 'None';

@@ -3,7 +3,12 @@
 // Like a kubeadm stacked-etcd cluster: host i runs the i-th member of every component that has
 // at least i+1 replicas, and hosts are spread round-robin over controlPlane.zones.
 
-export type ControlPlaneComponent = 'kube-controller-manager' | 'kube-scheduler' | 'kube-apiserver' | 'etcd';
+export type ControlPlaneComponent =
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'kube-apiserver'
+  | 'etcd'
+  | 'cloud-controller-manager';
 
 /**
  * How the control plane is wired (docs/fidelity.md#control-plane-topology). managed: API servers behind a
@@ -42,6 +47,8 @@ export interface ControlPlaneLayoutInput {
   kubernetes: {
     controllerManager: { replicas: number };
     scheduler: { replicas: number };
+    /** Absent: no cloud-controller-manager. */
+    cloudControllerManager?: { replicas: number };
     apiServer: { replicas: number };
     etcd: { members: number };
   };
@@ -55,6 +62,7 @@ export function controlPlaneLayout(spec: ControlPlaneLayoutInput): ControlPlaneL
     ['etcd', k.etcd.members],
     ['kube-controller-manager', k.controllerManager.replicas],
     ['kube-scheduler', k.scheduler.replicas],
+    ['cloud-controller-manager', k.cloudControllerManager?.replicas ?? 0],
   ];
   const hostCount = Math.max(0, ...counts.map(([, n]) => n));
   const zones = spec.controlPlane.zones.length > 0 ? spec.controlPlane.zones : ['zone-a'];
