@@ -84,13 +84,13 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
     trace,
     announce,
     rng,
-    nodes: () => selectNodes(f.target, cluster.spec.nodes, rng),
+    nodes: () => selectNodes(f.target, liveNodes(cluster), rng),
     host: (name) => ctx.hosts.get(name)!,
     hostsOf: (t) => {
       if (t.controlPlane) return controlPlaneHosts(cluster);
       const instances = t.instances ?? (t.instance !== undefined ? [t.instance] : undefined);
       if (instances) return unique(instances.flatMap((i) => instanceHosts(cluster, i, t.component)));
-      return selectNodes(t, cluster.spec.nodes, rng);
+      return selectNodes(t, liveNodes(cluster), rng);
     },
     powerOff: (hosts) => {
       announce(hosts.map((h) => h.name));
@@ -102,7 +102,7 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
       }
       return () => {
         for (const h of hosts) {
-          if (h.poweredOn) continue;
+          if (h.poweredOn || h.booting || h.terminated) continue;
           trace.emit('host.powered.on', { host: h.name });
           h.powerOn();
           traceMembers(cluster, h, 'component.started');
@@ -125,10 +125,10 @@ function nodeCrash(fc: FaultContext, _f: FaultSpec): ActiveFault {
  * objects stay until something deletes them: the cloud node lifecycle controller, or an operator.
  */
 function vmDelete(fc: FaultContext, _f: FaultSpec): ActiveFault {
-  const { cluster, nodes, host, powerOff } = fc;
+  const { cluster, announce, nodes } = fc;
   const targets = nodes();
-  powerOff(targets.map(host));
-  for (const n of targets) cluster.cloud.terminate(n);
+  announce(targets);
+  for (const n of targets) cluster.provisioner.terminate(n);
   return { targets };
 }
 
@@ -366,7 +366,7 @@ function nodeShutdown(fc: FaultContext, f: FaultSpec): ActiveFault {
   let ended = false;
   const powerOn = (n: string) => {
     const h = host(n);
-    if (h.poweredOn) return;
+    if (h.poweredOn || h.booting || h.terminated) return;
     trace.emit('host.powered.on', { host: n });
     h.powerOn();
   };
@@ -421,6 +421,12 @@ const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault>
 /** An operator's kubectl call from outside the cluster. */
 function operator(cluster: Cluster, label: string, op: Parameters<Cluster['ctx']['api']['request']>[2]): void {
   cluster.ctx.api.request(cluster.operator, OPERATOR_TIMEOUT_MS, op, () => {}, `operator/${label}`);
+}
+
+/** The worker nodes a selector picks from: those of the scenario and those provisioned since, not terminated. */
+function liveNodes(cluster: Cluster) {
+  const p = cluster.provisioner;
+  return p.nodes().filter((n) => !p.isTerminated(n.name));
 }
 
 function controlPlaneHosts(cluster: Cluster): string[] {

@@ -64,6 +64,16 @@ export interface KubeletConfig {
   shutdownGracePeriodMs: number;
   /** shutdownGracePeriodCriticalPods: the part of it kept for critical pods (priority >= 2,000,000,000). */
   shutdownGracePeriodCriticalPodsMs: number;
+  /**
+   * A worker node's boot, from its power coming on to its kubelet's start (undefined: the default,
+   * model/infra/node-provisioning.ts); drawn per boot, uniformly in the range.
+   */
+  bootTimeMs?: RangeMs;
+  /**
+   * From a booted kubelet's start to its container runtime's network being ready (CNI up): Ready=False
+   * until then (undefined: the default, model/infra/node-provisioning.ts).
+   */
+  networkReadyTimeMs?: RangeMs;
 }
 
 export interface KubernetesConfig {

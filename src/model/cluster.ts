@@ -11,6 +11,10 @@
 // Unknown in the same node lifecycle controller pass. A per-node label keeps each node's offset independent
 // of the others: adding a node moves nobody else. Kubelets still register at t = 0 (the scenario's nodes
 // exist when its workloads are created), so only the loop phases differ.
+// Nodes can also come and go during the run (`cluster.provisioner`, infra/node-provisioning.ts): a node
+// provisioned later gets a host, a kubelet and a kube-proxy like the others, boots, and its kubelet starts
+// its loops at its own registration. Worker hosts boot when their power comes on (Host.boot); the kubelet
+// started by a boot reports Ready=False until the runtime's network is ready.
 import { LazySimulator, RandomStreams, TraceRecorder } from '../engine/index.js';
 import {
   type ControlPlaneTopology,
@@ -39,6 +43,12 @@ import { disruptionController, pdbNameOf } from './disruption/disruption-control
 import { Host } from './infra/host.js';
 import { Network } from './infra/network.js';
 import { World } from './infra/world.js';
+import {
+  CloudNodeProvisioner,
+  DEFAULT_BOOT_TIME_MS,
+  type NodeProvisioner,
+  giveBoot,
+} from './infra/node-provisioning.js';
 import { resolveFastPaths, type FastPaths } from './fast-paths.js';
 import type { ServiceSpec } from '../k8s/services.js';
 import { endpointSliceController } from './endpointslice/endpointslice-controller.js';
@@ -96,6 +106,8 @@ export interface Cluster {
   operator: Host;
   /** Every node's kube-proxy, when the scenario has Services. */
   proxies?: KubeProxyFleet;
+  /** Creates and deletes worker nodes' VMs during the run (infra/node-provisioning.ts). */
+  provisioner: NodeProvisioner;
   /** The cloud's view of the VMs (model/cloud/cloud-instances.ts). */
   cloud: CloudInstances;
   /** cloud-controller-manager replicas (none unless kubernetes.cloudControllerManager is set). */
@@ -177,9 +189,16 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   const addKubelet = (host: Host, node: NodeSpec) => {
     const kubelet = new Kubelet(ctx, host, node, kubeletSettings, kubelets.size + 1);
     kubelets.set(node.name, kubelet);
-    host.onBoot(() => kubelet.start());
+    // A worker host's boot brings the kubelet up with the runtime's network still to come (kubelet.ts).
+    host.onBoot(() => (host.boot !== undefined ? kubelet.startAfterBoot() : kubelet.start()));
   };
-  for (const node of spec.nodes) addKubelet(addHost(new Host(sim, node.name, node.zone, 'node')), node);
+  const bootTime = k.kubelet.bootTimeMs ?? DEFAULT_BOOT_TIME_MS;
+  const workerHost = (node: NodeSpec, boots: boolean) => {
+    const host = addHost(new Host(sim, node.name, node.zone, 'node'));
+    if (boots) giveBoot(ctx, host, bootTime);
+    return host;
+  };
+  for (const node of spec.nodes) addKubelet(workerHost(node, false), node);
   if (spec.controlPlane.topology === 'kubeadm') {
     wireKubeadm(
       api,
@@ -204,6 +223,19 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
     new TrafficMeter(ctx, services, proxies);
   }
 
+  const provisioner = new CloudNodeProvisioner(ctx, spec.nodes, {
+    addNode: (node) => {
+      // A new host is a change of the world: work played late is played up to now first.
+      world.willChange();
+      const host = workerHost(node, true);
+      host.poweredOn = false;
+      addKubelet(host, node);
+      proxies?.addNode(node);
+      world.changed();
+      return host;
+    },
+  });
+
   const phases = kubeletPhases(kubelets, streams, k.kubelet.nodeLeaseDurationSeconds);
   sim.at(
     0,
@@ -221,6 +253,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
     controllerManagers,
     schedulers,
     operator,
+    provisioner,
     ...(proxies ? { proxies } : {}),
     cloud,
     cloudControllerManagers,

@@ -1,6 +1,7 @@
 // Structurally checked data -> the validated `Scenario` with every default filled in. Runs even when
 // some fields were invalid (they are simply absent here) so the semantic checks can still report
 // everything else in the same pass; the result is only handed out when there were no errors.
+import { DEFAULT_BOOT_TIME_MS, DEFAULT_NETWORK_READY_TIME_MS } from '../model/infra/node-provisioning.js';
 import { controlPlaneLayout } from '../model/infra/control-plane-layout.js';
 import * as D from './defaults.js';
 import { pdbSelects, toToleration, type ManifestReadResult } from './manifests/index.js';
@@ -233,6 +234,8 @@ function buildKubernetes(k: Raw, topology: string): Scenario['spec']['kubernetes
       shutdownGracePeriodMs: kubelet.shutdownGracePeriod ?? D.DEFAULT_KUBELET.shutdownGracePeriodMs,
       shutdownGracePeriodCriticalPodsMs:
         kubelet.shutdownGracePeriodCriticalPods ?? D.DEFAULT_KUBELET.shutdownGracePeriodCriticalPodsMs,
+      bootTimeMs: kubelet.bootTime ?? { ...DEFAULT_BOOT_TIME_MS },
+      networkReadyTimeMs: kubelet.networkReadyTime ?? { ...DEFAULT_NETWORK_READY_TIME_MS },
     },
     network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
   };

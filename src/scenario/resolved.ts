@@ -105,6 +105,8 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
           nodeLeaseDurationSeconds: k.kubelet.nodeLeaseDurationSeconds,
           shutdownGracePeriod: formatDuration(k.kubelet.shutdownGracePeriodMs),
           shutdownGracePeriodCriticalPods: formatDuration(k.kubelet.shutdownGracePeriodCriticalPodsMs),
+          ...(k.kubelet.bootTimeMs ? { bootTime: range(k.kubelet.bootTimeMs) } : {}),
+          ...(k.kubelet.networkReadyTimeMs ? { networkReadyTime: range(k.kubelet.networkReadyTimeMs) } : {}),
         },
         ...(k.kubeProxy ? { kubeProxy: { minSyncPeriod: formatDuration(k.kubeProxy.minSyncPeriodMs) } } : {}),
         network: { latency: range(k.network.latency) },

@@ -578,6 +578,16 @@ export const scenarioSchema: ObjectSchema = s.object(
                         'The part of shutdownGracePeriod kept for critical pods (priority >= 2000000000), which are terminated last (default 0s).',
                       ),
                     ),
+                    bootTime: s.opt(
+                      s.range(
+                        "A worker node's boot, from its power coming on (a new node, or one back from a node-crash or zone-outage) to its kubelet's start; fixed or min..max, drawn per boot (default 25s..45s).",
+                      ),
+                    ),
+                    networkReadyTime: s.opt(
+                      s.range(
+                        "From a booted kubelet's start until the container runtime's network is ready: the node is Ready=False and starts no pod until then; fixed or min..max (default 5s..20s).",
+                      ),
+                    ),
                   },
                   'Kubelet settings, the same on every node.',
                 ),

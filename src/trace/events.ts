@@ -47,6 +47,11 @@ export type TraceEventFields = {
   /** Host power (node-crash, zone-outage) as the infrastructure sees it, not as Kubernetes does. */
   'host.powered.off': { host: string };
   'host.powered.on': { host: string };
+  /** A worker host finished booting (bootMs after its power came on): its kubelet starts now. */
+  'host.booted': { host: string; bootMs: number };
+  /** A node's VM was created (node-provisioning.ts) or deleted for good. */
+  'node.provisioned': { node: string; zone: string };
+  'node.terminated': { node: string };
   /** Desired replicas of a workload (DaemonSets change with eligible nodes). */
   'workload.desired.changed': { workload: string; desired: number };
   'pod.created': { pod: string; workload: string };

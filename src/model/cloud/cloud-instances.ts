@@ -1,9 +1,10 @@
 // The cloud provider's view of the cluster's VMs, as the cloud node lifecycle controller asks it through
 // k8s.io/cloud-provider's InstancesV2 (cloud.go: InstanceExists, InstanceShutdown). Each Node stands for
-// one VM named after it (hasim's hosts). A VM exists until it is deleted (the vm-delete fault, or
-// terminate() by whatever removes a VM for good); an existing VM is shut down while its host is powered off
-// (node-crash, zone-outage, node-shutdown), as AWS reports a stopped instance and Azure a stopped or
-// deallocated VM. docs/fidelity.md#cloud-node-lifecycle-controller says what this leaves out.
+// one VM named after it (hasim's hosts). A VM exists until it is terminated (infra/node-provisioning.ts
+// terminate: the vm-delete fault, the autoscaler's scale-down); an existing VM is shut down while its host
+// is powered off (node-crash, zone-outage, node-shutdown; not while it boots), as AWS reports a stopped
+// instance and Azure a stopped or deallocated VM. docs/fidelity.md#cloud-node-lifecycle-controller says
+// what this leaves out.
 //
 // Simplified: the cloud API always answers, at once and truthfully (no throttling, no errors, no
 // eventual consistency), and a VM's power state is known to it the moment it changes.
@@ -17,21 +18,7 @@ export interface CloudInstanceState {
 }
 
 export class CloudInstances {
-  /** VMs deleted from the cloud, by node name. */
-  private readonly deleted = new Set<string>();
-
   constructor(private readonly hosts: ReadonlyMap<string, Host>) {}
-
-  /** The VM of `nodeName` is deleted for good: its host powers off and the cloud no longer knows it. */
-  terminate(nodeName: string): void {
-    this.deleted.add(nodeName);
-    this.hosts.get(nodeName)?.powerOff();
-  }
-
-  /** Whether `nodeName`'s VM was deleted. */
-  isDeleted(nodeName: string): boolean {
-    return this.deleted.has(nodeName);
-  }
 
   /**
    * What the cloud says of the VM behind `nodeName`. A Node with no VM at all (registered by hand, say) does
@@ -39,7 +26,8 @@ export class CloudInstances {
    */
   instance(nodeName: string): CloudInstanceState {
     const host = this.hosts.get(nodeName);
-    if (host === undefined || this.deleted.has(nodeName)) return { exists: false, shutdown: false };
-    return { exists: true, shutdown: !host.poweredOn };
+    if (host === undefined || host.terminated) return { exists: false, shutdown: false };
+    // A booting VM is running as far as the cloud is concerned.
+    return { exists: true, shutdown: !host.poweredOn && !host.booting };
   }
 }

@@ -34,7 +34,17 @@
 // state the informer keeps the view current and the kubelet writes every change itself, so nothing differs.
 // Heartbeat phases: the first start (cluster.ts) registers at once but runs the heartbeat loops at a per-node
 // seeded offset within the renew interval, so nodes do not renew in step.
-// Simplified: Ready is always True while the kubelet runs (no runtime/PLEG failures, no pressure); a get-or-
+// After a boot (startAfterBoot: a new node, or a host back from a power-off) the container runtime's network
+// is not ready at first (the CNI plugin starts with the node's network DaemonSet): pkg/kubelet/runtime.go
+// runtimeState.networkErrors makes nodestatus/setters.go ReadyCondition report Ready=False, reason
+// KubeletNotReady, "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady
+// message:Network plugin returns error: cni plugin not initialized", and pods wait to start (the pod
+// workers refuse pods that need the network while it is not ready). The delay is drawn per boot from the
+// kubelet's stream `kubelet/<node>/network-ready`, uniformly in kubelet `networkReadyTime`. When the network
+// is ready the kubelet posts its status at once (pkg/kubelet/kubelet.go fastStatusUpdateOnce, which polls
+// every 100 ms until the node can be Ready and then calls fastNodeStatusUpdate) and starts its pods.
+// A kubelet restarted without a boot (kubelet-stop) finds the network ready.
+// Simplified: outside those windows Ready is True while the kubelet runs (no PLEG failures, no pressure); a get-or-
 // create or a retried GET+PATCH is one API call; the readiness probe is one delay (no failures).
 import { DEFAULT_STARTUP, type NodeSpec, type WorkloadSpec } from '../../k8s/workloads.js';
 import type { KubeletConfig } from '../../k8s/config.js';
@@ -54,6 +64,7 @@ import type { LeaseChain } from '../apiserver/lease-chains.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import { Process } from '../infra/process.js';
+import { DEFAULT_NETWORK_READY_TIME_MS } from '../infra/node-provisioning.js';
 
 const ACTOR = 'kubelet';
 /** nodeLeaseRenewIntervalFraction (pkg/kubelet/kubelet.go). */
@@ -184,23 +195,38 @@ const DESIRED: ReadonlyArray<Pick<NodeCondition, 'type' | 'status' | 'reason' | 
   { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
 ];
 const DESIRED_TYPES = new Set<NodeConditionType>(DESIRED.map((d) => d.type));
+/** DESIRED with Ready False for a reason (ReadyCondition's runtime and network errors). */
+const readyFalse = (message: string): typeof DESIRED =>
+  DESIRED.map((d) => (d.type === 'Ready' ? { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message } : d));
 /** The same during a graceful node shutdown: the runtime state's error makes Ready False. */
-const DESIRED_SHUTTING_DOWN: typeof DESIRED = DESIRED.map((d) =>
-  d.type === 'Ready'
-    ? { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'node is shutting down' }
-    : d,
-);
+const DESIRED_SHUTTING_DOWN = readyFalse('node is shutting down');
+/** Booted, the container runtime's network not ready yet (runtimeState.networkErrors). */
+export const NETWORK_NOT_READY_MESSAGE =
+  'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
+const DESIRED_NETWORK_NOT_READY = readyFalse(NETWORK_NOT_READY_MESSAGE);
+
+/**
+ * Why the kubelet reports Ready=False, if it does: `shutting-down` (the shutdown manager saw a shutdown
+ * coming, pkg/kubelet/nodeshutdown), `network-not-ready` (booted, the runtime's network not up yet).
+ * `true` stands for `shutting-down`.
+ */
+export type NotReadyCause = 'shutting-down' | 'network-not-ready';
 
 /** The setters applied to `existing`; `changed` ignores heartbeat times (nodeStatusHasChanged). */
 export function computeNodeConditions(
   existing: readonly NodeCondition[],
   nowMs: number,
-  /** The shutdown manager saw a shutdown coming: Ready is False (pkg/kubelet/nodeshutdown). */
-  shuttingDown = false,
+  notReady: NotReadyCause | boolean | undefined = false,
 ): { conditions: NodeCondition[]; changed: boolean } {
   const conditions: NodeCondition[] = existing.filter((c) => !DESIRED_TYPES.has(c.type));
   let changed = false;
-  for (const d of shuttingDown ? DESIRED_SHUTTING_DOWN : DESIRED) {
+  const desired =
+    notReady === 'network-not-ready'
+      ? DESIRED_NETWORK_NOT_READY
+      : notReady === true || notReady === 'shutting-down'
+        ? DESIRED_SHUTTING_DOWN
+        : DESIRED;
+  for (const d of desired) {
     const prev = existing.find((c) => c.type === d.type);
     const same = prev !== undefined && prev.status === d.status;
     if (!same || prev.reason !== d.reason || prev.message !== d.message) changed = true;
@@ -226,6 +252,10 @@ export class Kubelet extends Process implements LeaseChain {
   // ---- per incarnation ----
   /** A graceful node shutdown is under way (gracefulShutdown): Ready is False and no pod is started. */
   private shuttingDown = false;
+  /** Local monotonic ms at which the runtime's network is ready (-Infinity: it is; see startAfterBoot). */
+  private networkReadyAtMs = -Infinity;
+  /** Set while start() runs for a boot. */
+  private booting = false;
   private podInformer: Informer<Pod> | undefined;
   private registered = false;
   private latestLease: Lease | undefined;
@@ -373,9 +403,45 @@ export class Kubelet extends Process implements LeaseChain {
     this.phaseMs = undefined;
   }
 
+  /** The start that a boot of the host brings (cluster.ts): the runtime's network comes later (see the header). */
+  startAfterBoot(): void {
+    this.booting = true;
+    this.start();
+    this.booting = false;
+  }
+
+  /** Why Ready is False now, if it is (computeNodeConditions). */
+  private get notReadyCause(): NotReadyCause | undefined {
+    if (this.shuttingDown) return 'shutting-down';
+    if (this.networkReadyAtMs > this.host.clock.monotonicNow()) return 'network-not-ready';
+    return undefined;
+  }
+
+  /** The runtime's network came up: post Ready at once (fastStatusUpdateOnce) and start the pods waiting for it. */
+  private networkReady(): void {
+    this.networkReadyAtMs = -Infinity;
+    // The same cached Node now computes to another status.
+    this.checkedNode = undefined;
+    if (this.statusSkip !== undefined) this.unskipStatusSyncs(this.statusSkip, false);
+    if (this.registered) this.updateNodeStatus(0, () => {});
+    const pods = [...(this.podInformer?.cache.values() ?? [])].sort((a, b) =>
+      a.metadata.name < b.metadata.name ? -1 : 1,
+    );
+    for (const p of pods) this.syncPod(p);
+  }
+
   protected onStart(): void {
     const phaseMs = this.phaseMs;
     this.shuttingDown = false;
+    this.networkReadyAtMs = -Infinity;
+    if (this.booting) {
+      const range = this.cfg.networkReadyTimeMs ?? DEFAULT_NETWORK_READY_TIME_MS;
+      const delayMs = Math.round(range.minMs + this.rng('network-ready').next() * (range.maxMs - range.minMs));
+      if (delayMs > 0) {
+        this.networkReadyAtMs = this.host.clock.monotonicNow() + delayMs;
+        this.after(delayMs, () => this.networkReady(), `${this.name}/network-ready`);
+      }
+    }
     this.registered = false;
     this.latestLease = undefined;
     this.lastStatusReportMs = -Infinity;
@@ -578,7 +644,10 @@ export class Kubelet extends Process implements LeaseChain {
         taints: (this.spec.taints ?? []).map((t) => ({ ...t })),
         unschedulable: this.spec.unschedulable ?? false,
       },
-      status: { conditions: computeNodeConditions([], nowMs).conditions, capacity: { ...this.spec.capacity } },
+      status: {
+        conditions: computeNodeConditions([], nowMs, this.notReadyCause).conditions,
+        capacity: { ...this.spec.capacity },
+      },
     };
   }
 
@@ -647,7 +716,7 @@ export class Kubelet extends Process implements LeaseChain {
       // cached object: decided once per object, not on every 10 s sync.
       if (cached !== this.checkedNode) {
         this.checkedNode = cached;
-        this.checkedNodeChanged = computeNodeConditions(cached.status.conditions, 0, this.shuttingDown).changed;
+        this.checkedNodeChanged = computeNodeConditions(cached.status.conditions, 0, this.notReadyCause).changed;
       }
       if (!this.checkedNodeChanged && this.now() - this.lastStatusReportMs < this.cfg.nodeStatusReportFrequencyMs)
         return done();
@@ -661,7 +730,7 @@ export class Kubelet extends Process implements LeaseChain {
           'Node',
           this.nodeName,
           (cur) => {
-            const { conditions, changed } = computeNodeConditions(cur.status.conditions, nowMs, this.shuttingDown);
+            const { conditions, changed } = computeNodeConditions(cur.status.conditions, nowMs, this.notReadyCause);
             // A retry read the object fresh: it too patches only on a change or when a report is due.
             if (!fromCache && !changed && !(nowMs - this.lastStatusReportMs >= this.cfg.nodeStatusReportFrequencyMs))
               return undefined;
@@ -675,7 +744,7 @@ export class Kubelet extends Process implements LeaseChain {
           // The Node just written is what the next sync would check (the object its watch event carries):
           // checked now, the loop can skip the syncs after it at once if the watch has brought it already.
           this.checkedNode = r.value;
-          this.checkedNodeChanged = computeNodeConditions(r.value.status.conditions, 0, this.shuttingDown).changed;
+          this.checkedNodeChanged = computeNodeConditions(r.value.status.conditions, 0, this.notReadyCause).changed;
           done();
         } else this.updateNodeStatus(tryNumber + 1, done);
       },
@@ -1085,6 +1154,8 @@ export class Kubelet extends Process implements LeaseChain {
       }
       return;
     }
+    // Pods wait for the runtime's network (networkReady starts them).
+    if (this.networkReadyAtMs !== -Infinity) return;
     const w = this.workOf(name);
     if (w.starting === uid) return;
     this.startPod(pod, w);

@@ -71,6 +71,8 @@ export class KubeProxyFleet implements StoreWatcher {
   onRulesChanged: RulesChanged = () => {};
   /** The API server's slices of a Service changed (the fleet is behind until it syncs). */
   onStoredChanged: (service: string) => void = () => {};
+  /** A node joined the cluster during the run (addNode). */
+  onNodeAdded: (n: ProxyNode) => void = () => {};
 
   constructor(
     private readonly ctx: ModelContext,
@@ -91,6 +93,28 @@ export class KubeProxyFleet implements StoreWatcher {
     for (const n of this.nodes) this.byName.set(n.name, n);
     ctx.api.store.watch(this);
     ctx.world.onChanged(() => this.recheck());
+  }
+
+  /**
+   * A node provisioned during the run (infra/node-provisioning.ts): its kube-proxy starts when its host has
+   * booted, with no rules, and joins the fleet as a reconnecting one does (relist, sync, rejoin). Called
+   * inside the world change that adds its host, which is still off.
+   */
+  addNode(spec: NodeSpec): void {
+    const n: ProxyNode = {
+      name: spec.name,
+      zone: spec.zone,
+      host: this.ctx.hosts.get(spec.name)!,
+      connected: false,
+      own: new Map(),
+      epoch: 0,
+      lastSyncMs: -Infinity,
+      rejoinReady: false,
+    };
+    this.nodes.push(n);
+    this.byName.set(n.name, n);
+    this.detached.add(n);
+    this.onNodeAdded(n);
   }
 
   /** The rules node `n` has programmed for a Service. */

@@ -99,6 +99,10 @@ export class TrafficMeter {
       for (const s of svcs) this.mark(s);
     };
     fleet.onStoredChanged = (svc) => this.mark(svc);
+    // A node provisioned in a zone of its own adds a zone of clients.
+    fleet.onNodeAdded = (n) => {
+      if (!this.zones.includes(n.zone)) this.zones.splice(0, this.zones.length, ...[...this.zones, n.zone].sort());
+    };
   }
 
   private observe(e: TraceRecord): void {
