@@ -136,7 +136,16 @@ function zoneOutage(fc: FaultContext, f: FaultSpec): ActiveFault {
   const { ctx, powerOff } = fc;
   const zone = f.target.zone!;
   const hosts = [...ctx.hosts.values()].filter((h) => h.zone === zone);
-  return { targets: hosts.map((h) => h.name), end: powerOff(hosts) };
+  // The cloud cannot start VMs in the zone either (an autoscaler's scale-up there waits).
+  fc.cluster.cloud.setZoneDown(zone, true);
+  const powerOn = powerOff(hosts);
+  return {
+    targets: hosts.map((h) => h.name),
+    end: () => {
+      fc.cluster.cloud.setZoneDown(zone, false);
+      powerOn();
+    },
+  };
 }
 
 function kubeletStop(fc: FaultContext, _f: FaultSpec): ActiveFault {

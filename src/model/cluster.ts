@@ -56,6 +56,9 @@ import { KubeProxyFleet } from './proxy/kube-proxy.js';
 import { TrafficMeter } from './traffic/traffic-meter.js';
 import { CloudInstances } from './cloud/cloud-instances.js';
 import { CloudControllerManager } from './cloud/cloud-controller-manager.js';
+import { CloudNodeGroup } from './cloud/node-groups.js';
+import { ClusterAutoscaler } from './autoscaler/cluster-autoscaler.js';
+import type { ClusterAutoscalerConfig } from './autoscaler/options.js';
 
 /** pkg/apis/scheduling SystemCriticalPriority: pods at or above it are critical for graceful node shutdown. */
 const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
@@ -81,6 +84,8 @@ export interface ClusterSpec {
   workloads: readonly WorkloadSpec[];
   /** Services and their traffic (none: no EndpointSlice, kube-proxy or traffic work at all). */
   services?: readonly ServiceSpec[];
+  /** The cluster autoscaler and its node groups (absent: none). */
+  autoscaler?: ClusterAutoscalerConfig;
 }
 
 export interface ClusterOptions {
@@ -112,6 +117,8 @@ export interface Cluster {
   cloud: CloudInstances;
   /** cloud-controller-manager replicas (none unless kubernetes.cloudControllerManager is set). */
   cloudControllerManagers: CloudControllerManager[];
+  /** cluster-autoscaler replicas (none without spec.autoscaler). */
+  autoscalers: ClusterAutoscaler[];
 }
 
 export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Cluster {
@@ -236,11 +243,24 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
     },
   });
 
+  // The cluster autoscaler: node groups in the cloud, its replicas on control-plane hosts.
+  const as = spec.autoscaler;
+  const nodeGroups = as ? as.nodeGroups.map((g) => new CloudNodeGroup(g, provisioner, cloud)) : [];
+  const startNodes = new Set(spec.nodes.map((n) => n.name));
+  const autoscalers = as
+    ? members('cluster-autoscaler').map((m) => new ClusterAutoscaler(ctx, m.host, m.name, as, nodeGroups, startNodes))
+    : [];
+  for (const p of autoscalers) {
+    p.host.onBoot(() => p.start());
+    if (spec.controlPlane.topology === 'kubeadm') api.pinToLocalReplica(p.host);
+  }
+
   const phases = kubeletPhases(kubelets, streams, k.kubelet.nodeLeaseDurationSeconds);
   sim.at(
     0,
     () => {
-      for (const p of [...controllerManagers, ...schedulers, ...cloudControllerManagers]) p.startPreexisting();
+      for (const p of [...controllerManagers, ...schedulers, ...cloudControllerManagers, ...autoscalers])
+        p.startPreexisting();
       for (const [name, kl] of kubelets) kl.startInPhase(phases.get(name)!);
     },
     'cluster/start',
@@ -257,6 +277,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
     ...(proxies ? { proxies } : {}),
     cloud,
     cloudControllerManagers,
+    autoscalers,
   };
 }
 

@@ -4,6 +4,7 @@
 import { DEFAULT_BOOT_TIME_MS, DEFAULT_NETWORK_READY_TIME_MS } from '../model/infra/node-provisioning.js';
 import { controlPlaneLayout } from '../model/infra/control-plane-layout.js';
 import * as D from './defaults.js';
+import { AUTOSCALER_DEFAULTS, type ClusterAutoscalerConfig, type NodeGroupSpec } from '../model/autoscaler/options.js';
 import { pdbSelects, toToleration, type ManifestReadResult } from './manifests/index.js';
 import { admitPriority, priorityClassTable } from './manifests/priority.js';
 import { workloadKindOf } from '../k8s/workloads.js';
@@ -57,7 +58,50 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
       ...(services.length > 0 ? { services } : {}),
     },
   };
+  if (spec.autoscaler) scenario.spec.autoscaler = buildAutoscaler(spec.autoscaler, spec.nodes ?? [], nodes);
   return { scenario, sources };
+}
+
+/**
+ * spec.autoscaler with upstream's defaults; each node group takes its shape, zone and first nodes from the
+ * spec.nodes entry it names (a group naming no entry, or an unknown one, is reported by the semantic checks).
+ */
+function buildAutoscaler(a: Raw, rawNodes: Raw[], nodes: readonly NodeSpec[]): ClusterAutoscalerConfig {
+  const A = AUTOSCALER_DEFAULTS;
+  return {
+    replicas: a.replicas ?? 1,
+    leaderElection: leaderElection(a.leaderElection),
+    scanIntervalMs: a.scanInterval ?? A.scanIntervalMs,
+    expander: a.expander ?? A.expander,
+    balanceSimilarNodeGroups: a.balanceSimilarNodeGroups ?? A.balanceSimilarNodeGroups,
+    scaleDownEnabled: a.scaleDownEnabled ?? A.scaleDownEnabled,
+    scaleDownUnneededTimeMs: a.scaleDownUnneededTime ?? A.scaleDownUnneededTimeMs,
+    scaleDownDelayAfterAddMs: a.scaleDownDelayAfterAdd ?? A.scaleDownDelayAfterAddMs,
+    scaleDownUtilizationThreshold: a.scaleDownUtilizationThreshold ?? A.scaleDownUtilizationThreshold,
+    maxTotalUnreadyPercentage: a.maxTotalUnreadyPercentage ?? A.maxTotalUnreadyPercentage,
+    okTotalUnreadyCount: a.okTotalUnreadyCount ?? A.okTotalUnreadyCount,
+    maxNodeProvisionTimeMs: a.maxNodeProvisionTime ?? A.maxNodeProvisionTimeMs,
+    nodeGroups: (a.nodeGroups ?? []).filter(Boolean).flatMap((g: Raw): NodeGroupSpec[] => {
+      const entry = rawNodes.find((n) => n?.name === g.nodes);
+      if (!entry) return [];
+      const count: number = entry.count ?? 1;
+      const initialNodes = count > 1 ? [...Array(count).keys()].map((j) => `${entry.name}-${j}`) : [entry.name];
+      const first = nodes.find((n) => n.name === initialNodes[0]);
+      if (!first) return [];
+      return [
+        {
+          name: g.name,
+          zone: first.zone,
+          minSize: g.minSize ?? 0,
+          maxSize: g.maxSize ?? count,
+          template: { ...first, labels: { ...first.labels } },
+          initialNodes,
+          namePrefix: `${entry.name}-`,
+          firstIndex: count > 1 ? count : 1,
+        },
+      ];
+    }),
+  };
 }
 
 /** The nodes, one per `count` of each group (worker-a-0, worker-a-1, ...), with their zone and hostname labels. */

@@ -7,6 +7,7 @@ import type { ControlPlaneTopology } from '../model/infra/control-plane-layout.j
 import type { TaintEffect, Toleration } from '../k8s/objects.js';
 import type { Capacity, NodeSpec, WorkloadKind, WorkloadSpec } from '../k8s/workloads.js';
 import type { ServiceSpec } from '../k8s/services.js';
+import type { ClusterAutoscalerConfig } from '../model/autoscaler/options.js';
 
 // The component configurations and the desired state of nodes and workloads are defined in src/k8s, which
 // the model imports too; they are re-exported here so the scenario's readers find its whole shape in one place.
@@ -133,5 +134,7 @@ export interface Scenario {
     slos: SloSpec[];
     /** Services (from workloads' `service` shorthand); absent when there are none. */
     services?: ServiceSpec[];
+    /** The cluster autoscaler (spec.autoscaler); absent: none. */
+    autoscaler?: ClusterAutoscalerConfig;
   };
 }

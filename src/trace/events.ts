@@ -99,6 +99,18 @@ export type TraceEventFields = {
   /** Graceful node shutdown (a node-shutdown fault): the kubelet's shutdown manager saw the shutdown coming. */
   'node.shutdown.started': { node: string; fault: string; shutdownGracePeriodMs: number };
   'zone.state.changed': { zone: string; from: ZoneState; to: ZoneState };
+  /** The cluster autoscaler raised a node group's target size (IncreaseSize), for `pods` Pending pods. */
+  'nodegroup.scaled.up': { nodeGroup: string; from: number; to: number; pods: number; nodes: string[]; reason: string };
+  /** VMs of a scale-up that never registered within maxNodeProvisionTime: removed, the group backed off. */
+  'nodegroup.scaleup.failed': { nodeGroup: string; nodes: string[]; backoffMs: number; reason: string };
+  /** The cluster autoscaler removed an unneeded node (drained, then its VM deleted: DeleteNodes). */
+  'nodegroup.scaled.down': { nodeGroup: string; node: string; from: number; to: number; reason: string };
+  /** A scale-down gave up on a node (an eviction refused for maxPodEvictionTime); the node stays. */
+  'nodegroup.scaledown.failed': { nodeGroup: string; node: string; reason: string };
+  /** The cluster autoscaler stopped acting: too many nodes unready (IsClusterHealthy false). */
+  'autoscaler.halted': { reason: string; unready: number; total: number };
+  /** The cluster autoscaler acts again: the cluster is healthy by its rule. */
+  'autoscaler.resumed': { unready: number; total: number };
   'slo.violated': { slo: string; measured: number | string };
   /** The EndpointSlice controller wrote a Service's slices: its endpoints by condition, as now published. */
   'service.endpoints.changed': {

@@ -18,7 +18,25 @@ export interface CloudInstanceState {
 }
 
 export class CloudInstances {
+  /** Zones where the cloud cannot start a VM (a zone-outage fault). */
+  private readonly zonesDown = new Set<string>();
+  /** Told when a zone comes back (node groups then start the VMs they were asked for). */
+  private readonly zoneUpListeners: Array<(zone: string) => void> = [];
+
   constructor(private readonly hosts: ReadonlyMap<string, Host>) {}
+
+  setZoneDown(zone: string, down: boolean): void {
+    if (down) this.zonesDown.add(zone);
+    else if (this.zonesDown.delete(zone)) for (const l of this.zoneUpListeners) l(zone);
+  }
+
+  zoneDown(zone: string): boolean {
+    return this.zonesDown.has(zone);
+  }
+
+  onZoneUp(fn: (zone: string) => void): void {
+    this.zoneUpListeners.push(fn);
+  }
 
   /**
    * What the cloud says of the VM behind `nodeName`. A Node with no VM at all (registered by hand, say) does

@@ -8,7 +8,8 @@ export type ControlPlaneComponent =
   | 'kube-scheduler'
   | 'kube-apiserver'
   | 'etcd'
-  | 'cloud-controller-manager';
+  | 'cloud-controller-manager'
+  | 'cluster-autoscaler';
 
 /**
  * How the control plane is wired (docs/fidelity.md#control-plane-topology). managed: API servers behind a
@@ -53,6 +54,8 @@ export interface ControlPlaneLayoutInput {
     etcd: { members: number };
   };
   controlPlane: { zones: string[] };
+  /** Absent: no cluster autoscaler. */
+  autoscaler?: { replicas: number };
 }
 
 export function controlPlaneLayout(spec: ControlPlaneLayoutInput): ControlPlaneLayout {
@@ -63,6 +66,7 @@ export function controlPlaneLayout(spec: ControlPlaneLayoutInput): ControlPlaneL
     ['kube-controller-manager', k.controllerManager.replicas],
     ['kube-scheduler', k.scheduler.replicas],
     ['cloud-controller-manager', k.cloudControllerManager?.replicas ?? 0],
+    ['cluster-autoscaler', spec.autoscaler?.replicas ?? 0],
   ];
   const hostCount = Math.max(0, ...counts.map(([, n]) => n));
   const zones = spec.controlPlane.zones.length > 0 ? spec.controlPlane.zones : ['zone-a'];
