@@ -142,6 +142,12 @@ interface World {
   leaderless: Map<string, Array<{ fromMs: number; toMs: number }>>;
   /** API server and etcd instances stopped at the moment, with since when. */
   stopped: Map<string, { component: string; sinceMs: number }>;
+  /** The cluster autoscaler's last scale-up, failed scale-up and halt (absent: none in the trace). */
+  autoscaler: {
+    scaleUp?: { atMs: number; nodeGroup: string; nodes: string[] };
+    failed?: { atMs: number; nodeGroup: string; reason: string };
+    halted?: { sinceMs: number; reason: string };
+  };
 }
 
 /** The state of pods, nodes and leaders as the trace has it at atMs (events at atMs included). */
@@ -154,6 +160,7 @@ function replayUntil(events: readonly TraceEvent[], atMs: number): World {
     leaders: new Map(),
     leaderless: new Map(),
     stopped: new Map(),
+    autoscaler: {},
   };
   for (const e of events) {
     if (e.atMs > atMs) break;
@@ -227,6 +234,18 @@ function nodeOf(w: World, name: string): NodeRecord {
 
 function applyClusterEvent(w: World, e: TraceEvent): void {
   switch (e.type) {
+    case 'nodegroup.scaled.up':
+      w.autoscaler.scaleUp = { atMs: e.atMs, nodeGroup: e.nodeGroup, nodes: e.nodes };
+      break;
+    case 'nodegroup.scaleup.failed':
+      w.autoscaler.failed = { atMs: e.atMs, nodeGroup: e.nodeGroup, reason: e.reason };
+      break;
+    case 'autoscaler.halted':
+      w.autoscaler.halted = { sinceMs: e.atMs, reason: e.reason };
+      break;
+    case 'autoscaler.resumed':
+      w.autoscaler.halted = undefined;
+      break;
     case 'workload.desired.changed':
       w.desired.set(e.workload, e.desired);
       break;
@@ -288,6 +307,24 @@ function applyClusterEvent(w: World, e: TraceEvent): void {
   }
 }
 
+/** What the cluster autoscaler was doing for a pod Pending since createdMs (empty without one in the trace). */
+function autoscalerNote(w: World, createdMs: number): string {
+  const a = w.autoscaler;
+  if (a.halted)
+    return `; the cluster autoscaler has been halted since ${formatClock(a.halted.sinceMs)}: ${a.halted.reason}`;
+  let note = '';
+  if (a.failed && a.failed.atMs >= createdMs)
+    note += `; the cluster autoscaler's scale-up of ${a.failed.nodeGroup} failed at ${formatClock(a.failed.atMs)} (${a.failed.reason})`;
+  if (a.scaleUp && a.scaleUp.atMs >= createdMs) {
+    const waiting = a.scaleUp.nodes.filter((n) => w.nodes.get(n)?.ready !== 'True');
+    note +=
+      waiting.length > 0
+        ? `; the cluster autoscaler asked for ${a.scaleUp.nodes.join(', ')} (node group ${a.scaleUp.nodeGroup}) at ${formatClock(a.scaleUp.atMs)}, not Ready yet`
+        : `; the cluster autoscaler's new ${a.scaleUp.nodes.join(', ')} (node group ${a.scaleUp.nodeGroup}) asked for at ${formatClock(a.scaleUp.atMs)} are Ready`;
+  }
+  return note;
+}
+
 /** A node that cannot act on its pods: powered off, deleted, or not Ready in the API. */
 function nodeDown(n: NodeRecord | undefined): boolean {
   return n !== undefined && (n.poweredOffMs !== undefined || n.deletedMs !== undefined || n.ready !== 'True');
@@ -338,6 +375,7 @@ function explainPod(p: PodRecord, kind: string, w: World): PodCause {
       : 'no scheduling attempt recorded yet';
     if (sched && sched.instance === null)
       why += `; no kube-scheduler has been leading since ${formatClock(sched.sinceMs)}`;
+    why += autoscalerNote(w, p.createdMs);
     return { ...base, state: 'Pending', sinceMs: p.createdMs, why };
   }
   if (p.down) {

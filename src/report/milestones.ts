@@ -13,7 +13,7 @@ const CLOUD_SHUTDOWN_TAINT = 'node.cloudprovider.kubernetes.io/shutdown';
 const CLOUD_NODE_LIFECYCLE = 'cloud-node-lifecycle-controller';
 
 export type MilestoneKind =
-  'fault' | 'node' | 'taint' | 'zone' | 'leader' | 'eviction' | 'workload' | 'drain' | 'service';
+  'fault' | 'node' | 'taint' | 'zone' | 'leader' | 'eviction' | 'workload' | 'drain' | 'service' | 'autoscaler';
 
 export interface Milestone {
   atMs: number;
@@ -112,6 +112,40 @@ function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
         );
         break;
       }
+      case 'nodegroup.scaled.up':
+        single(
+          e,
+          'autoscaler',
+          `cluster-autoscaler scaled node group ${e.nodeGroup} up ${e.from} → ${e.to} (${nameList(e.nodes, 3)}): ${e.reason}`,
+        );
+        break;
+      case 'nodegroup.scaleup.failed':
+        single(
+          e,
+          'autoscaler',
+          `cluster-autoscaler gave up on ${nameList(e.nodes, 3)} of node group ${e.nodeGroup}: ${e.reason}; the group is backed off for ${Math.round(e.backoffMs / 1000)}s`,
+        );
+        break;
+      case 'nodegroup.scaled.down':
+        single(
+          e,
+          'autoscaler',
+          `cluster-autoscaler removed ${e.node} from node group ${e.nodeGroup} (${e.from} → ${e.to}): ${e.reason}`,
+        );
+        break;
+      case 'nodegroup.scaledown.failed':
+        single(
+          e,
+          'autoscaler',
+          `cluster-autoscaler could not remove ${e.node} (node group ${e.nodeGroup}): ${e.reason}`,
+        );
+        break;
+      case 'autoscaler.halted':
+        single(e, 'autoscaler', `cluster-autoscaler halted: ${e.reason}`);
+        break;
+      case 'autoscaler.resumed':
+        single(e, 'autoscaler', `cluster-autoscaler resumed (${e.unready} of ${e.total} nodes unready)`);
+        break;
       case 'zone.state.changed':
         if (e.from === 'Initial') break;
         single(e, 'zone', `zone ${e.zone} ${e.from} → ${e.to}`);
