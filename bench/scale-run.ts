@@ -1,6 +1,7 @@
 // One scale run in a process of its own (started by scale-bench.ts): `node scale-run.js <nodes> <pods>
 // [zones|defaults|anti-affinity] [--services]` (how the workloads ask to be placed, bench/scale-scenario.ts;
-// default zones; --services: a Service with traffic on every Deployment).
+// default zones; --services: a Service with traffic on every Deployment; --autoscaler: a cluster autoscaler
+// with a node group per zone, and a cloud-controller-manager).
 // Prints its figures as one JSON object. Wall and CPU time cover the run as `hasim run` does it: building
 // the cluster, simulating, judging the SLOs and summarising (not writing report files).
 import { runScenario } from '../src/runner/run-scenario.js';
@@ -21,6 +22,7 @@ const scenario = scaleScenario(
   placement === 'anti-affinity' ? 300 : 30,
   placement,
   args.includes('--services'),
+  args.includes('--autoscaler'),
 );
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();

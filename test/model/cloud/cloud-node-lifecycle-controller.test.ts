@@ -32,7 +32,7 @@ describe('Test_NodesDeleted', () => {
   it('node is not ready but still exists: kept', () => {
     expect(monitorNodeAction(withReady('False'), () => running)).toBe('none');
   });
-  it('node ready condition is unknown, node doesn\'t exist: deleted', () => {
+  it("node ready condition is unknown, node doesn't exist: deleted", () => {
     expect(monitorNodeAction(withReady('Unknown'), () => gone)).toBe('delete-node');
   });
   it('node ready condition is unknown, node exists: kept', () => {
@@ -62,7 +62,7 @@ describe('Test_NodesShutdown', () => {
   it('node is not ready and is not shutdown: not tainted', () => {
     expect(monitorNodeAction(withReady('Unknown'), () => running)).toBe('none');
   });
-  it('node is ready but provider says it\'s shutdown: not tainted', () => {
+  it("node is ready but provider says it's shutdown: not tainted", () => {
     expect(monitorNodeAction(withReady('True'), () => stopped)).toBe('none');
   });
   it('node is shutdown but provider says it does not exist: deleted', () => {
