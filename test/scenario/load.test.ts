@@ -70,6 +70,14 @@ describe('defaults and version profiles', () => {
         nodeLeaseDurationSeconds: 40,
         shutdownGracePeriodMs: 0,
         shutdownGracePeriodCriticalPodsMs: 0,
+        bootTimeMs: { minMs: 25_000, maxMs: 45_000 },
+        networkReadyTimeMs: { minMs: 5_000, maxMs: 20_000 },
+      },
+      // A managed control plane (the default topology) runs a cloud-controller-manager.
+      cloudControllerManager: {
+        replicas: 1,
+        nodeMonitorPeriodMs: 5000,
+        leaderElection: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2000 },
       },
       network: { latency: { minMs: 1, maxMs: 5 } },
     });
