@@ -181,7 +181,8 @@ describe('the full example of docs/scenario-format.md', () => {
       { name: 'kube-scheduler-control-plane-0', component: 'kube-scheduler', host: 'control-plane-0' },
       { name: 'kube-scheduler-control-plane-1', component: 'kube-scheduler', host: 'control-plane-1' },
     ]);
-    expect(layout.instances).toHaveLength(3 + 3 + 3 + 2);
+    // API servers, etcd, controller-managers, schedulers, and the managed control plane's cloud-controller-managers.
+    expect(layout.instances).toHaveLength(3 + 3 + 3 + 2 + 3);
   });
 });
 
