@@ -1,8 +1,9 @@
 // One scale run in a process of its own (started by scale-bench.ts): `node scale-run.js <nodes> <pods>
-// [zones|defaults|anti-affinity] [--services] [--probes] [--upgrade]` (how the workloads ask to be
-// placed, bench/scale-scenario.ts; default zones; --services: a Service with traffic on every Deployment;
-// --probes: readiness and liveness probes on every Deployment; --upgrade: a node-pool upgrade of zone-b's
-// nodes, maxSurge 10%, at 30 minutes).
+// [zones|defaults|anti-affinity] [--services] [--probes] [--upgrade] [--autoscaler]` (how the workloads
+// ask to be placed, bench/scale-scenario.ts; default zones; --services: a Service with traffic on every
+// Deployment; --probes: readiness and liveness probes on every Deployment; --upgrade: a node-pool upgrade
+// of zone-b's nodes, maxSurge 10%, at 30 minutes; --autoscaler: a cluster autoscaler with a node group per
+// zone, and a cloud-controller-manager).
 // Prints its figures as one JSON object. Wall and CPU time cover the run as `hasim run` does it: building
 // the cluster, simulating, judging the SLOs and summarising (not writing report files).
 import { runScenario } from '../src/runner/run-scenario.js';
@@ -25,6 +26,7 @@ const scenario = scaleScenario(
   args.includes('--services'),
   args.includes('--probes'),
   args.includes('--upgrade'),
+  args.includes('--autoscaler'),
 );
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();

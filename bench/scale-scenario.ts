@@ -5,7 +5,10 @@
 // every pod), `anti-affinity` (no two pods of a Deployment on one node: required pod anti-affinity on
 // kubernetes.io/hostname, and the system default spreading). `services`: a Service with traffic on every
 // Deployment. `probes`: readiness (every 5 s) and liveness (every 10 s) probes on every Deployment.
-import { defaultKubernetesConfig } from '../src/scenario/defaults.js';
+// `autoscaler`: a cloud-controller-manager and a cluster autoscaler with a node group per zone
+// (minSize the zone's nodes, maxSize 10% more); the zone outage's Pending replicas then make it scale up.
+import { defaultKubernetesConfig, DEFAULT_CLOUD_NODE_MONITOR_PERIOD_MS } from '../src/scenario/defaults.js';
+import { AUTOSCALER_DEFAULTS } from '../src/model/autoscaler/options.js';
 import type { Scenario, WorkloadSpec } from '../src/scenario/types.js';
 
 export type ScalePlacement = 'zones' | 'defaults' | 'anti-affinity';
@@ -44,6 +47,7 @@ export function scaleScenario(
   probes = false,
   /** A node-pool upgrade of zone-b's nodes (maxSurge 10%) at 30 minutes, after zone-a is back. */
   upgrade = false,
+  autoscaler = false,
 ): Scenario {
   const zones = ['zone-a', 'zone-b', 'zone-c'];
   const perZone = Math.ceil(nodeCount / zones.length);
@@ -104,10 +108,41 @@ export function scaleScenario(
         scheduler: { ...k8s.scheduler, replicas: 2 },
         apiServer: { ...k8s.apiServer, replicas: 3 },
         etcd: { members: 3 },
+        ...(autoscaler
+          ? {
+              cloudControllerManager: {
+                replicas: 3,
+                nodeMonitorPeriodMs: DEFAULT_CLOUD_NODE_MONITOR_PERIOD_MS,
+                leaderElection: k8s.controllerManager.leaderElection,
+              },
+            }
+          : {}),
       },
       controlPlane: { zones },
       nodes,
       workloads,
+      ...(autoscaler
+        ? {
+            autoscaler: {
+              ...AUTOSCALER_DEFAULTS,
+              replicas: 1,
+              leaderElection: k8s.controllerManager.leaderElection,
+              nodeGroups: zones.map((zone) => {
+                const own = nodes.filter((n) => n.zone === zone);
+                return {
+                  name: `pool-${zone.slice(-1)}`,
+                  zone,
+                  minSize: own.length,
+                  maxSize: Math.ceil(own.length * 1.1),
+                  template: own[0],
+                  initialNodes: own.map((n) => n.name),
+                  namePrefix: `worker-${zone.slice(-1)}-`,
+                  firstIndex: perZone,
+                };
+              }),
+            },
+          }
+        : {}),
       // With services: a ClusterIP Service on every Deployment, 100 requests/s from every node.
       ...(services
         ? {

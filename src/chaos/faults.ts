@@ -120,11 +120,33 @@ function nodeCrash(fc: FaultContext, _f: FaultSpec): ActiveFault {
   return { targets, end: powerOff(targets.map(host)) };
 }
 
+/**
+ * The nodes' VMs are deleted in the cloud (`gcloud compute instances delete`, a spot VM reclaimed for
+ * good): the hosts power off and never return, and the cloud no longer knows them (model/cloud). The Node
+ * objects stay until something deletes them: the cloud node lifecycle controller, or an operator.
+ */
+function vmDelete(fc: FaultContext, _f: FaultSpec): ActiveFault {
+  const { cluster, announce, nodes } = fc;
+  const targets = nodes();
+  announce(targets);
+  for (const n of targets) cluster.provisioner.terminate(n);
+  return { targets };
+}
+
 function zoneOutage(fc: FaultContext, f: FaultSpec): ActiveFault {
   const { ctx, powerOff } = fc;
   const zone = f.target.zone!;
   const hosts = [...ctx.hosts.values()].filter((h) => h.zone === zone);
-  return { targets: hosts.map((h) => h.name), end: powerOff(hosts) };
+  // The cloud cannot start VMs in the zone either (an autoscaler's scale-up there waits).
+  fc.cluster.cloud.setZoneDown(zone, true);
+  const powerOn = powerOff(hosts);
+  return {
+    targets: hosts.map((h) => h.name),
+    end: () => {
+      fc.cluster.cloud.setZoneDown(zone, false);
+      powerOn();
+    },
+  };
 }
 
 function kubeletStop(fc: FaultContext, _f: FaultSpec): ActiveFault {
@@ -500,6 +522,7 @@ const FAULTS: Record<FaultType, (fc: FaultContext, f: FaultSpec) => ActiveFault>
   'app-degrade': appDegrade,
   'kube-proxy-stop': kubeProxyStop,
   'node-pool-upgrade': nodePoolUpgrade,
+  'vm-delete': vmDelete,
 };
 
 /** An operator's kubectl call from outside the cluster. */

@@ -38,6 +38,17 @@ export interface ControllerManagerConfig {
   endpointUpdatesBatchPeriodMs?: number;
 }
 
+/**
+ * cloud-controller-manager (k8s.io/cloud-provider app/options): the leader-elected process that runs the
+ * cloud node lifecycle controller. Absent from KubernetesConfig: the cluster has none.
+ */
+export interface CloudControllerManagerConfig {
+  replicas: number;
+  /** --node-monitor-period: how often the cloud node lifecycle controller checks NotReady Nodes (default 5 s). */
+  nodeMonitorPeriodMs: number;
+  leaderElection: LeaderElectionConfig;
+}
+
 /** kube-proxy's KubeProxyConfiguration, the part that sets how soon rules follow a change. */
 export interface KubeProxyConfig {
   /** minSyncPeriod (default 1 s): the least time between two syncs of the rules. */
@@ -138,6 +149,8 @@ export interface KubernetesConfig {
   features?: VersionFeatures;
   controllerManager: ControllerManagerConfig;
   scheduler: { replicas: number; leaderElection: LeaderElectionConfig };
+  /** Absent: no cloud-controller-manager runs (kubeadm's default). */
+  cloudControllerManager?: CloudControllerManagerConfig;
   apiServer: {
     replicas: number;
     defaultNotReadyTolerationSeconds: number;

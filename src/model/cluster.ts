@@ -55,6 +55,11 @@ import { endpointSliceController } from './endpointslice/endpointslice-controlle
 import { KubeProxyFleet } from './proxy/kube-proxy.js';
 import { NodeAutoRepair, type NodeAutoRepairConfig } from './cloud/node-auto-repair.js';
 import { TrafficMeter } from './traffic/traffic-meter.js';
+import { CloudInstances } from './cloud/cloud-instances.js';
+import { CloudControllerManager } from './cloud/cloud-controller-manager.js';
+import { CloudNodeGroup } from './cloud/node-groups.js';
+import { ClusterAutoscaler } from './autoscaler/cluster-autoscaler.js';
+import type { ClusterAutoscalerConfig } from './autoscaler/options.js';
 
 /** pkg/apis/scheduling SystemCriticalPriority: pods at or above it are critical for graceful node shutdown. */
 const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
@@ -82,6 +87,8 @@ export interface ClusterSpec {
   services?: readonly ServiceSpec[];
   /** Managed node auto-repair (cloud/node-auto-repair.ts); absent: off. */
   nodeAutoRepair?: NodeAutoRepairConfig;
+  /** The cluster autoscaler and its node groups (absent: none). */
+  autoscaler?: ClusterAutoscalerConfig;
 }
 
 export interface ClusterOptions {
@@ -109,6 +116,12 @@ export interface Cluster {
   proxies?: KubeProxyFleet;
   /** Creates and deletes worker nodes' VMs during the run (infra/node-provisioning.ts). */
   provisioner: NodeProvisioner;
+  /** The cloud's view of the VMs (model/cloud/cloud-instances.ts). */
+  cloud: CloudInstances;
+  /** cloud-controller-manager replicas (none unless kubernetes.cloudControllerManager is set). */
+  cloudControllerManagers: CloudControllerManager[];
+  /** cluster-autoscaler replicas (none without spec.autoscaler). */
+  autoscalers: ClusterAutoscaler[];
 }
 
 export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Cluster {
@@ -169,6 +182,11 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   const schedulers = members('kube-scheduler').map(
     (m) => new SchedulerProcess(ctx, m.host, m.name, k.scheduler.leaderElection, scheduler),
   );
+  const cloud = new CloudInstances(hosts);
+  const ccm = k.cloudControllerManager;
+  const cloudControllerManagers = ccm
+    ? members('cloud-controller-manager').map((m) => new CloudControllerManager(ctx, m.host, m.name, ccm, cloud))
+    : [];
 
   const kubelets = new Map<string, Kubelet>();
   const kubeletSettings: KubeletSettings = {
@@ -195,7 +213,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   if (spec.controlPlane.topology === 'kubeadm') {
     wireKubeadm(
       api,
-      [...controllerManagers, ...schedulers].map((p) => p.host),
+      [...controllerManagers, ...schedulers, ...cloudControllerManagers].map((p) => p.host),
     );
     for (const h of layout.hosts) {
       const host = hosts.get(h.name)!;
@@ -206,7 +224,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
     }
   }
   // Control-plane processes come back when their host boots (static pods started by the host's kubelet).
-  for (const p of [...controllerManagers, ...schedulers]) p.host.onBoot(() => p.start());
+  for (const p of [...controllerManagers, ...schedulers, ...cloudControllerManagers]) p.host.onBoot(() => p.start());
   for (const m of [...api.replicas, ...api.etcd]) m.host.onBoot(() => api.notifyRecovery());
 
   let proxies: KubeProxyFleet | undefined;
@@ -230,12 +248,24 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   });
 
   if (spec.nodeAutoRepair) new NodeAutoRepair(ctx, provisioner, operator, spec.nodeAutoRepair);
+  // The cluster autoscaler: node groups in the cloud, its replicas on control-plane hosts.
+  const as = spec.autoscaler;
+  const nodeGroups = as ? as.nodeGroups.map((g) => new CloudNodeGroup(g, provisioner, cloud)) : [];
+  const startNodes = new Set(spec.nodes.map((n) => n.name));
+  const autoscalers = as
+    ? members('cluster-autoscaler').map((m) => new ClusterAutoscaler(ctx, m.host, m.name, as, nodeGroups, startNodes))
+    : [];
+  for (const p of autoscalers) {
+    p.host.onBoot(() => p.start());
+    if (spec.controlPlane.topology === 'kubeadm') api.pinToLocalReplica(p.host);
+  }
 
   const phases = kubeletPhases(kubelets, streams, k.kubelet.nodeLeaseDurationSeconds);
   sim.at(
     0,
     () => {
-      for (const p of [...controllerManagers, ...schedulers]) p.startPreexisting();
+      for (const p of [...controllerManagers, ...schedulers, ...cloudControllerManagers, ...autoscalers])
+        p.startPreexisting();
       for (const [name, kl] of kubelets) kl.startInPhase(phases.get(name)!);
     },
     'cluster/start',
@@ -250,6 +280,9 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
     operator,
     provisioner,
     ...(proxies ? { proxies } : {}),
+    cloud,
+    cloudControllerManagers,
+    autoscalers,
   };
 }
 

@@ -136,6 +136,8 @@ interface NodeRecord {
   readySinceMs: number;
   poweredOffMs?: number;
   deletedMs?: number;
+  /** Who deleted the Node object (the trace's `by`; absent in older traces). */
+  deletedBy?: string;
   /** NoExecute taints by key, with when they were added. */
   noExecute: Map<string, number>;
 }
@@ -153,6 +155,12 @@ interface World {
   stopped: Map<string, { component: string; sinceMs: number }>;
   /** Every pod.preempted so far, in trace order. */
   preemptions: Array<Extract<TraceEvent, { type: 'pod.preempted' }>>;
+  /** The cluster autoscaler's last scale-up, failed scale-up and halt (absent: none in the trace). */
+  autoscaler: {
+    scaleUp?: { atMs: number; nodeGroup: string; nodes: string[] };
+    failed?: { atMs: number; nodeGroup: string; reason: string };
+    halted?: { sinceMs: number; reason: string };
+  };
 }
 
 /** The state of pods, nodes and leaders as the trace has it at atMs (events at atMs included). */
@@ -166,6 +174,7 @@ function replayUntil(events: readonly TraceEvent[], atMs: number): World {
     leaderless: new Map(),
     stopped: new Map(),
     preemptions: [],
+    autoscaler: {},
   };
   for (const e of events) {
     if (e.atMs > atMs) break;
@@ -254,6 +263,18 @@ function nodeOf(w: World, name: string): NodeRecord {
 
 function applyClusterEvent(w: World, e: TraceEvent): void {
   switch (e.type) {
+    case 'nodegroup.scaled.up':
+      w.autoscaler.scaleUp = { atMs: e.atMs, nodeGroup: e.nodeGroup, nodes: e.nodes };
+      break;
+    case 'nodegroup.scaleup.failed':
+      w.autoscaler.failed = { atMs: e.atMs, nodeGroup: e.nodeGroup, reason: e.reason };
+      break;
+    case 'autoscaler.halted':
+      w.autoscaler.halted = { sinceMs: e.atMs, reason: e.reason };
+      break;
+    case 'autoscaler.resumed':
+      w.autoscaler.halted = undefined;
+      break;
     case 'workload.desired.changed':
       w.desired.set(e.workload, e.desired);
       break;
@@ -268,12 +289,16 @@ function applyClusterEvent(w: World, e: TraceEvent): void {
     case 'node.created': {
       const n = nodeOf(w, e.node);
       n.deletedMs = undefined;
+      n.deletedBy = undefined;
       n.zone = e.zone;
       break;
     }
-    case 'node.deleted':
-      nodeOf(w, e.node).deletedMs = e.atMs;
+    case 'node.deleted': {
+      const n = nodeOf(w, e.node);
+      n.deletedMs = e.atMs;
+      n.deletedBy = e.by;
       break;
+    }
     case 'node.taint.added':
       if (e.effect === 'NoExecute') nodeOf(w, e.node).noExecute.set(e.key, e.atMs);
       break;
@@ -311,6 +336,24 @@ function applyClusterEvent(w: World, e: TraceEvent): void {
   }
 }
 
+/** What the cluster autoscaler was doing for a pod Pending since createdMs (empty without one in the trace). */
+function autoscalerNote(w: World, createdMs: number): string {
+  const a = w.autoscaler;
+  if (a.halted)
+    return `; the cluster autoscaler has been halted since ${formatClock(a.halted.sinceMs)}: ${a.halted.reason}`;
+  let note = '';
+  if (a.failed && a.failed.atMs >= createdMs)
+    note += `; the cluster autoscaler's scale-up of ${a.failed.nodeGroup} failed at ${formatClock(a.failed.atMs)} (${a.failed.reason})`;
+  if (a.scaleUp && a.scaleUp.atMs >= createdMs) {
+    const waiting = a.scaleUp.nodes.filter((n) => w.nodes.get(n)?.ready !== 'True');
+    note +=
+      waiting.length > 0
+        ? `; the cluster autoscaler asked for ${a.scaleUp.nodes.join(', ')} (node group ${a.scaleUp.nodeGroup}) at ${formatClock(a.scaleUp.atMs)}, not Ready yet`
+        : `; the cluster autoscaler's new ${a.scaleUp.nodes.join(', ')} (node group ${a.scaleUp.nodeGroup}) asked for at ${formatClock(a.scaleUp.atMs)} are Ready`;
+  }
+  return note;
+}
+
 /** A node that cannot act on its pods: powered off, deleted, or not Ready in the API. */
 function nodeDown(n: NodeRecord | undefined): boolean {
   return n !== undefined && (n.poweredOffMs !== undefined || n.deletedMs !== undefined || n.ready !== 'True');
@@ -319,7 +362,15 @@ function nodeDown(n: NodeRecord | undefined): boolean {
 function nodeStatusText(n: NodeRecord | undefined): string | undefined {
   if (!n || !nodeDown(n)) return undefined;
   const parts: string[] = [];
-  if (n.deletedMs !== undefined) parts.push(`Node object deleted at ${formatClock(n.deletedMs)}`);
+  if (n.deletedMs !== undefined)
+    parts.push(
+      `Node object deleted at ${formatClock(n.deletedMs)}` +
+        (n.deletedBy === 'cloud-node-lifecycle-controller'
+          ? ' by the cloud node lifecycle controller (its VM no longer exists)'
+          : n.deletedBy !== undefined
+            ? ` by ${n.deletedBy}`
+            : ''),
+    );
   if (n.poweredOffMs !== undefined) parts.push(`powered off since ${formatClock(n.poweredOffMs)}`);
   if (n.ready !== 'True') parts.push(`Ready=${n.ready} since ${formatClock(n.readySinceMs)}`);
   for (const [key, atMs] of [...n.noExecute.entries()].sort((a, b) => a[1] - b[1]))
@@ -328,7 +379,7 @@ function nodeStatusText(n: NodeRecord | undefined): string | undefined {
 }
 
 const RELEASES =
-  'It is released by deleting the Node, adding the node.kubernetes.io/out-of-service taint, or force-deleting the pod (fault types node-delete, node-out-of-service, pod-force-delete), or by the node coming back.';
+  "It is released by deleting the Node, adding the node.kubernetes.io/out-of-service taint, or force-deleting the pod (fault types node-delete, node-out-of-service, pod-force-delete), or by the node coming back. A cloud-controller-manager deletes the Node only when the node's VM is deleted (vm-delete), not while it is merely powered off.";
 
 function explainPod(p: PodRecord, kind: string, w: World): PodCause {
   const n = p.node !== undefined ? w.nodes.get(p.node) : undefined;
@@ -353,6 +404,7 @@ function explainPod(p: PodRecord, kind: string, w: World): PodCause {
       : 'no scheduling attempt recorded yet';
     if (sched && sched.instance === null)
       why += `; no kube-scheduler has been leading since ${formatClock(sched.sinceMs)}`;
+    why += autoscalerNote(w, p.createdMs);
     return { ...base, state: 'Pending', sinceMs: p.createdMs, why };
   }
   if (p.down) {

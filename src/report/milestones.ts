@@ -8,8 +8,12 @@ import { faultChains, type ChainStepKind } from './fault-chains.js';
 import { serviceMilestones } from './service-lanes.js';
 import { formatClock, formatDuration } from './format.js';
 
+/** The cloud node lifecycle controller's shutdown taint and actor name (model/cloud; reports read the trace only). */
+const CLOUD_SHUTDOWN_TAINT = 'node.cloudprovider.kubernetes.io/shutdown';
+const CLOUD_NODE_LIFECYCLE = 'cloud-node-lifecycle-controller';
+
 export type MilestoneKind =
-  'fault' | 'node' | 'taint' | 'zone' | 'leader' | 'eviction' | 'workload' | 'drain' | 'service';
+  'fault' | 'node' | 'taint' | 'zone' | 'leader' | 'eviction' | 'workload' | 'drain' | 'service' | 'autoscaler';
 
 export interface Milestone {
   atMs: number;
@@ -80,6 +84,7 @@ function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
   const probes = new ProbeMilestones(c);
   for (const e of events) {
     clusterMilestone(c, e);
+    autoscalerMilestone(c, e);
     workloadEventMilestone(c, e);
     probes.event(e);
   }
@@ -117,14 +122,22 @@ function clusterMilestone(c: MilestoneGroups, e: TraceEvent): void {
     }
     case 'node.taint.added':
     case 'node.taint.removed':
-      if (e.effect !== 'NoExecute') break;
+      // NoExecute taints move pods; the cloud's shutdown taint tells why a node stays down.
+      if (e.effect !== 'NoExecute' && e.key !== CLOUD_SHUTDOWN_TAINT) break;
       c.add(`${e.type}|${e.key}`, e, 'taint', e.node, (s) => {
         const verb = e.type === 'node.taint.added' ? 'tainted' : 'untainted';
         return s.length === 1
-          ? `${s[0]} ${verb} ${e.key}:NoExecute`
-          : `${s.length} nodes ${verb} ${e.key}:NoExecute: ${nameList(s, 3)}`;
+          ? `${s[0]} ${verb} ${e.key}:${e.effect}`
+          : `${s.length} nodes ${verb} ${e.key}:${e.effect}: ${nameList(s, 3)}`;
       });
       break;
+    case 'node.deleted': {
+      const by = e.by === CLOUD_NODE_LIFECYCLE ? `${e.by}: its VM no longer exists` : (e.by ?? 'deleted');
+      c.add(`node.deleted|${e.by ?? ''}`, e, 'node', e.node, (s) =>
+        s.length === 1 ? `${s[0]} Node deleted (${by})` : `${s.length} Nodes deleted (${by}): ${nameList(s, 3)}`,
+      );
+      break;
+    }
     case 'zone.state.changed':
       if (e.from === 'Initial') break;
       c.single(e, 'zone', `zone ${e.zone} ${e.from} → ${e.to}`);
@@ -212,6 +225,42 @@ function workloadEventMilestone(c: MilestoneGroups, e: TraceEvent): void {
 }
 
 /** Drops below desired and recoveries of each workload, after its initial rollout. */
+/** The cluster autoscaler's decisions and halts (model/autoscaler). */
+function autoscalerMilestone(c: MilestoneGroups, e: TraceEvent): void {
+  switch (e.type) {
+    case 'nodegroup.scaled.up':
+      c.single(
+        e,
+        'autoscaler',
+        `cluster-autoscaler scaled node group ${e.nodeGroup} up ${e.from} → ${e.to} (${nameList(e.nodes, 3)}): ${e.reason}`,
+      );
+      break;
+    case 'nodegroup.scaleup.failed':
+      c.single(
+        e,
+        'autoscaler',
+        `cluster-autoscaler gave up on ${nameList(e.nodes, 3)} of node group ${e.nodeGroup}: ${e.reason}; the group is backed off for ${Math.round(e.backoffMs / 1000)}s`,
+      );
+      break;
+    case 'nodegroup.scaled.down':
+      c.single(
+        e,
+        'autoscaler',
+        `cluster-autoscaler removed ${e.node} from node group ${e.nodeGroup} (${e.from} → ${e.to}): ${e.reason}`,
+      );
+      break;
+    case 'nodegroup.scaledown.failed':
+      c.single(e, 'autoscaler', `cluster-autoscaler could not remove ${e.node} (node group ${e.nodeGroup}): ${e.reason}`);
+      break;
+    case 'autoscaler.halted':
+      c.single(e, 'autoscaler', `cluster-autoscaler halted: ${e.reason}`);
+      break;
+    case 'autoscaler.resumed':
+      c.single(e, 'autoscaler', `cluster-autoscaler resumed (${e.unready} of ${e.total} nodes unready)`);
+      break;
+  }
+}
+
 /**
  * Probe failures and container restarts, per workload: each line says how many of the workload's pods
  * fail the probe after the line's last event (a count per group, kept up to date as the group grows).

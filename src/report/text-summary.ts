@@ -32,6 +32,7 @@ const MILESTONE_PRIORITY: Record<string, number> = {
   node: 2,
   zone: 3,
   leader: 3,
+  autoscaler: 0,
 };
 
 function pickMilestones<T extends { atMs: number; kind: string }>(log: readonly T[], max: number): T[] {

@@ -5,6 +5,7 @@ import { DEFAULT_BOOT_TIME_MS, DEFAULT_NETWORK_READY_TIME_MS } from '../model/in
 import { DEFAULT_CHECK_INTERVAL_MS, DEFAULT_UNHEALTHY_THRESHOLD_MS } from '../model/cloud/node-auto-repair.js';
 import { controlPlaneLayout } from '../model/infra/control-plane-layout.js';
 import * as D from './defaults.js';
+import { AUTOSCALER_DEFAULTS, type ClusterAutoscalerConfig, type NodeGroupSpec } from '../model/autoscaler/options.js';
 import { pdbSelects, toToleration, type ManifestReadResult } from './manifests/index.js';
 import { admitPriority, priorityClassTable } from './manifests/priority.js';
 import { PROBE_DEFAULTS, type PodProbes, workloadKindOf } from '../k8s/workloads.js';
@@ -37,7 +38,7 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
 
   const services: ServiceSpec[] = [];
   const workloads = buildWorkloads(spec, manifests, sources, services);
-  const kubernetes = buildKubernetes(spec.kubernetes ?? {});
+  const kubernetes = buildKubernetes(spec.kubernetes ?? {}, spec.controlPlane?.topology ?? 'managed');
   const ids = workloads.filter((w) => w.name !== undefined && w.kind !== undefined).map((w) => w.id);
   const faults = buildFaults(spec, kubernetes, controlPlaneZones, ids);
   const slos = buildSlos(spec, ids);
@@ -59,6 +60,7 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
       ...buildAutoRepair(spec.nodeAutoRepair),
     },
   };
+  if (spec.autoscaler) scenario.spec.autoscaler = buildAutoscaler(spec.autoscaler, spec.nodes ?? [], nodes);
   return { scenario, sources };
 }
 
@@ -70,6 +72,48 @@ function buildAutoRepair(raw: Raw | undefined): Pick<Scenario['spec'], 'nodeAuto
       unhealthyThresholdMs: raw.unhealthyThreshold ?? DEFAULT_UNHEALTHY_THRESHOLD_MS,
       checkIntervalMs: raw.checkInterval ?? DEFAULT_CHECK_INTERVAL_MS,
     },
+  };
+}
+
+/**
+ * spec.autoscaler with upstream's defaults; each node group takes its shape, zone and first nodes from the
+ * spec.nodes entry it names (a group naming no entry, or an unknown one, is reported by the semantic checks).
+ */
+function buildAutoscaler(a: Raw, rawNodes: Raw[], nodes: readonly NodeSpec[]): ClusterAutoscalerConfig {
+  const A = AUTOSCALER_DEFAULTS;
+  return {
+    replicas: a.replicas ?? 1,
+    leaderElection: leaderElection(a.leaderElection),
+    scanIntervalMs: a.scanInterval ?? A.scanIntervalMs,
+    expander: a.expander ?? A.expander,
+    balanceSimilarNodeGroups: a.balanceSimilarNodeGroups ?? A.balanceSimilarNodeGroups,
+    scaleDownEnabled: a.scaleDownEnabled ?? A.scaleDownEnabled,
+    scaleDownUnneededTimeMs: a.scaleDownUnneededTime ?? A.scaleDownUnneededTimeMs,
+    scaleDownDelayAfterAddMs: a.scaleDownDelayAfterAdd ?? A.scaleDownDelayAfterAddMs,
+    scaleDownUtilizationThreshold: a.scaleDownUtilizationThreshold ?? A.scaleDownUtilizationThreshold,
+    maxTotalUnreadyPercentage: a.maxTotalUnreadyPercentage ?? A.maxTotalUnreadyPercentage,
+    okTotalUnreadyCount: a.okTotalUnreadyCount ?? A.okTotalUnreadyCount,
+    maxNodeProvisionTimeMs: a.maxNodeProvisionTime ?? A.maxNodeProvisionTimeMs,
+    nodeGroups: (a.nodeGroups ?? []).filter(Boolean).flatMap((g: Raw): NodeGroupSpec[] => {
+      const entry = rawNodes.find((n) => n?.name === g.nodes);
+      if (!entry) return [];
+      const count: number = entry.count ?? 1;
+      const initialNodes = count > 1 ? [...Array(count).keys()].map((j) => `${entry.name}-${j}`) : [entry.name];
+      const first = nodes.find((n) => n.name === initialNodes[0]);
+      if (!first) return [];
+      return [
+        {
+          name: g.name,
+          zone: first.zone,
+          minSize: g.minSize ?? 0,
+          maxSize: g.maxSize ?? count,
+          template: { ...first, labels: { ...first.labels } },
+          initialNodes,
+          namePrefix: `${entry.name}-`,
+          firstIndex: count > 1 ? count : 1,
+        },
+      ];
+    }),
   };
 }
 
@@ -221,7 +265,7 @@ function buildService(sv: Raw, workload: string, workloadName: string, i: number
 }
 
 /** The component configurations: what the file says, else the version profile and hasim's defaults. */
-function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
+function buildKubernetes(k: Raw, topology: string): Scenario['spec']['kubernetes'] {
   const version: string = k.version ?? D.DEFAULT_KUBERNETES_VERSION;
   const profile = D.versionProfile(version);
   const cm: Raw = k.controllerManager ?? {};
@@ -272,6 +316,15 @@ function buildKubernetes(k: Raw): Scenario['spec']['kubernetes'] {
     },
     network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
   };
+  // Managed control planes (EKS, GKE, AKS) run a cloud-controller-manager; kubeadm clusters only when asked.
+  const ccm: Raw = k.cloudControllerManager ?? {};
+  if (ccm.enabled ?? topology === 'managed') {
+    kubernetes.cloudControllerManager = {
+      replicas: ccm.replicas ?? kubernetes.controllerManager.replicas,
+      nodeMonitorPeriodMs: ccm.nodeMonitorPeriod ?? D.DEFAULT_CLOUD_NODE_MONITOR_PERIOD_MS,
+      leaderElection: leaderElection(ccm.leaderElection),
+    };
+  }
   if (k.kubeProxy !== undefined) {
     kubernetes.kubeProxy = { minSyncPeriodMs: k.kubeProxy.minSyncPeriod ?? MIN_SYNC_PERIOD_MS };
   }

@@ -113,6 +113,9 @@ export const DEFAULT_KUBELET = {
   shutdownGracePeriodCriticalPodsMs: 0,
 };
 
+/** cloud-controller-manager --node-monitor-period (k8s.io/cloud-provider config/v1alpha1 defaults: 5 s). */
+export const DEFAULT_CLOUD_NODE_MONITOR_PERIOD_MS = 5_000;
+
 /** plugin/pkg/admission/defaulttolerationseconds */
 export const DEFAULT_TOLERATION_SECONDS = 300;
 

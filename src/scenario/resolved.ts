@@ -89,6 +89,14 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
             : {}),
         },
         scheduler: { replicas: k.scheduler.replicas, leaderElection: leaderElection(k.scheduler.leaderElection) },
+        cloudControllerManager: k.cloudControllerManager
+          ? {
+              enabled: true,
+              replicas: k.cloudControllerManager.replicas,
+              nodeMonitorPeriod: formatDuration(k.cloudControllerManager.nodeMonitorPeriodMs),
+              leaderElection: leaderElection(k.cloudControllerManager.leaderElection),
+            }
+          : { enabled: false },
         apiServer: { ...k.apiServer },
         etcd: { ...k.etcd },
         kubelet: {
@@ -106,6 +114,7 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
       controlPlane: { zones: [...spec.controlPlane.zones], topology: spec.controlPlane.topology ?? 'managed' },
       nodes: nodeGroups(spec.nodes),
       workloads: spec.workloads.filter((w) => w.scheduling === undefined).map((w) => workload(w, spec.services ?? [])),
+      ...(spec.autoscaler ? { autoscaler: resolvedAutoscaler(spec.autoscaler) } : {}),
       faults: spec.faults.map(fault),
       slos: spec.slos.map(slo),
     },
@@ -380,4 +389,28 @@ function slo(o: SloSpec): Record<string, unknown> {
   if ('maxMs' in o) out.max = formatDuration(o.maxMs);
   if ('max' in o) out.max = o.max;
   return out;
+}
+
+/** spec.autoscaler as the run used it, every default written out. */
+function resolvedAutoscaler(a: NonNullable<Scenario['spec']['autoscaler']>): Record<string, unknown> {
+  return {
+    nodeGroups: a.nodeGroups.map((g) => ({
+      name: g.name,
+      nodes: g.namePrefix.slice(0, -1),
+      minSize: g.minSize,
+      maxSize: g.maxSize,
+    })),
+    replicas: a.replicas,
+    leaderElection: leaderElection(a.leaderElection),
+    scanInterval: formatDuration(a.scanIntervalMs),
+    expander: a.expander,
+    balanceSimilarNodeGroups: a.balanceSimilarNodeGroups,
+    scaleDownEnabled: a.scaleDownEnabled,
+    scaleDownUnneededTime: formatDuration(a.scaleDownUnneededTimeMs),
+    scaleDownDelayAfterAdd: formatDuration(a.scaleDownDelayAfterAddMs),
+    scaleDownUtilizationThreshold: a.scaleDownUtilizationThreshold,
+    maxTotalUnreadyPercentage: a.maxTotalUnreadyPercentage,
+    okTotalUnreadyCount: a.okTotalUnreadyCount,
+    maxNodeProvisionTime: formatDuration(a.maxNodeProvisionTimeMs),
+  };
 }

@@ -3,6 +3,7 @@
 import { s, type Definitions, type Field, type ObjectSchema, type Schema } from './schema-def.js';
 import { CONTROL_PLANE_TOPOLOGIES } from '../model/infra/control-plane-layout.js';
 import { FAULT_TYPES } from './types.js';
+import { EXPANDERS } from '../model/autoscaler/options.js';
 import { dns1123Label, dns1123Subdomain, freeName, labelValue } from './names.js';
 
 const leaderElection = s.object(
@@ -466,6 +467,76 @@ const slo: Schema = {
   },
 };
 
+const autoscaler = s.object(
+  {
+    nodeGroups: s.req(
+      s.array(
+        s.object(
+          {
+            name: s.req(
+              s.string('The node group name (a managed instance group, an Auto Scaling group).', {
+                rule: dns1123Label,
+              }),
+            ),
+            nodes: s.req(
+              s.string(
+                'The spec.nodes entry (by its name) whose nodes start the group: their zone, capacity, labels and taints are the shape of every node the autoscaler adds (named <entry>-<k>, k counting on).',
+              ),
+            ),
+            minSize: s.opt(s.integer('Fewest nodes the autoscaler scales the group down to (default 0).', 0)),
+            maxSize: s.opt(s.integer("Most nodes it scales the group up to (default: the entry's count).", 1)),
+          },
+          'A node group of one zone.',
+        ),
+        'The node groups the autoscaler may resize.',
+      ),
+    ),
+    replicas: s.opt(s.integer('cluster-autoscaler instances on control-plane hosts; leader-elected (default 1).', 1)),
+    leaderElection: s.opt(leaderElection),
+    scanInterval: s.opt(s.duration('--scan-interval: how often the autoscaler looks at the cluster (default 10s).')),
+    expander: s.opt(
+      s.enum(
+        EXPANDERS,
+        'expander',
+        '--expander: how a scale-up picks among node groups that would help: random (default) or least-waste.',
+      ),
+    ),
+    balanceSimilarNodeGroups: s.opt(
+      s.boolean(
+        '--balance-similar-node-groups: share new nodes among node groups whose nodes differ only in zone (default false).',
+      ),
+    ),
+    scaleDownEnabled: s.opt(s.boolean('--scale-down-enabled (default true).')),
+    scaleDownUnneededTime: s.opt(
+      s.duration('--scale-down-unneeded-time: how long a node must be unneeded before it is removed (default 10m).'),
+    ),
+    scaleDownDelayAfterAdd: s.opt(
+      s.duration('--scale-down-delay-after-add: no scale-down this long after a scale-up (default 10m).'),
+    ),
+    scaleDownUtilizationThreshold: s.opt(
+      s.number(
+        '--scale-down-utilization-threshold: a node whose cpu and memory requests are both below this share of its capacity may be unneeded (default 0.5).',
+        { min: 0, max: 1 },
+      ),
+    ),
+    maxTotalUnreadyPercentage: s.opt(
+      s.number(
+        '--max-total-unready-percentage: above this share of unready nodes (and okTotalUnreadyCount) the autoscaler halts (default 45).',
+        { min: 0, max: 100 },
+      ),
+    ),
+    okTotalUnreadyCount: s.opt(
+      s.integer('--ok-total-unready-count: this many unready nodes never halt the autoscaler (default 3).', 0),
+    ),
+    maxNodeProvisionTime: s.opt(
+      s.duration(
+        '--max-node-provision-time: a new node not registered after this is given up and its group backed off (default 15m).',
+      ),
+    ),
+  },
+  'The cluster autoscaler (kubernetes/autoscaler cluster-autoscaler) and its node groups.',
+);
+
 export const scenarioDefinitions: Definitions = { target };
 
 export const scenarioSchema: ObjectSchema = s.object(
@@ -579,6 +650,30 @@ export const scenarioSchema: ObjectSchema = s.object(
                   'kube-scheduler.',
                 ),
               ),
+              cloudControllerManager: s.opt(
+                s.object(
+                  {
+                    enabled: s.opt(
+                      s.boolean(
+                        'Whether the cluster runs a cloud-controller-manager (its cloud node lifecycle controller deletes Nodes whose VM is gone and taints those whose VM is shut down). Default: true with controlPlane.topology managed (EKS, GKE and AKS run one), false with kubeadm.',
+                      ),
+                    ),
+                    replicas: s.opt(
+                      s.integer(
+                        'cloud-controller-manager instances; leader-elected on the kube-system/cloud-controller-manager Lease (default: as many as kube-controller-manager).',
+                        1,
+                      ),
+                    ),
+                    nodeMonitorPeriod: s.opt(
+                      s.duration(
+                        '--node-monitor-period: how often the cloud node lifecycle controller checks NotReady Nodes against the cloud (default 5s).',
+                      ),
+                    ),
+                    leaderElection: s.opt(leaderElection),
+                  },
+                  'cloud-controller-manager (k8s.io/cloud-provider).',
+                ),
+              ),
               apiServer: s.opt(
                 s.object(
                   {
@@ -678,6 +773,7 @@ export const scenarioSchema: ObjectSchema = s.object(
           ),
         ),
         nodes: s.opt(s.array(node, 'Worker nodes.')),
+        autoscaler: s.opt(autoscaler),
         workloads: s.opt(
           s.array(workload, 'Workloads; further YAML documents with apps/v1 and policy/v1 manifests join these.'),
         ),

@@ -86,6 +86,7 @@ const FAULT_TARGETS: Record<FaultType, TargetRules> = {
   'app-degrade': { selectors: ['workload'] },
   'kube-proxy-stop': { selectors: NODE_SELECTORS },
   'node-pool-upgrade': { selectors: NODE_SELECTORS },
+  'vm-delete': { selectors: NODE_SELECTORS },
 };
 
 const FAULT_ONLY_FIELDS: Record<string, readonly FaultType[]> = {
@@ -152,8 +153,91 @@ export function semanticChecks(
   checkWorkloads(c);
   checkVersionGatedFields(c);
   checkPriorities(c);
+  checkAutoscaler(c);
   checkSlos(c, checkFaults(c));
   return problems;
+}
+
+/**
+ * spec.autoscaler: each node group names a spec.nodes entry (one group per entry), its sizes hold
+ * minSize <= the entry's count <= maxSize, and the nodes it may add do not take another node's name.
+ */
+function checkAutoscaler(c: CheckContext): void {
+  const { rawSpec, spec, error } = c;
+  const a: Raw | undefined = rawSpec.autoscaler;
+  if (!a || typeof a !== 'object') return;
+  const base = ['spec', 'autoscaler'];
+  if (spec.autoscaler)
+    checkLeaderElection(spec.autoscaler.leaderElection, [...base, 'leaderElection'], a.leaderElection, error);
+  const entries: Raw[] = Array.isArray(rawSpec.nodes)
+    ? rawSpec.nodes.filter((n: Raw) => typeof n?.name === 'string')
+    : [];
+  const entryNames = entries.map((n) => n.name as string);
+  const nodeNames = new Set(spec.nodes.map((n) => n.name));
+  const usedBy = new Map<string, number>();
+  const groupNames = new Map<string, number>();
+  (Array.isArray(a.nodeGroups) ? a.nodeGroups : []).forEach((g: Raw | undefined, i: number) => {
+    if (!g || typeof g !== 'object') return;
+    const path = [...base, 'nodeGroups', i];
+    if (typeof g.name === 'string') {
+      const seen = groupNames.get(g.name);
+      if (seen !== undefined)
+        error(
+          [...path, 'name'],
+          'duplicate-name',
+          `duplicate node group "${g.name}" (nodeGroups[${seen}] already defines it)`,
+        );
+      else groupNames.set(g.name, i);
+    }
+    if (typeof g.nodes !== 'string') return;
+    const entry = entries.find((n) => n.name === g.nodes);
+    if (!entry) {
+      error(
+        [...path, 'nodes'],
+        'unknown-reference',
+        `unknown spec.nodes entry "${g.nodes}"${namesSuffix(g.nodes, entryNames)}`,
+      );
+      return;
+    }
+    const other = usedBy.get(g.nodes);
+    if (other !== undefined)
+      error(
+        [...path, 'nodes'],
+        'duplicate-name',
+        `spec.nodes entry "${g.nodes}" is already node group nodeGroups[${other}]'s; a node belongs to one node group`,
+      );
+    else usedBy.set(g.nodes, i);
+    const count: number = typeof entry.count === 'number' ? entry.count : 1;
+    const minSize: number = typeof g.minSize === 'number' ? g.minSize : 0;
+    const maxSize: number = typeof g.maxSize === 'number' ? g.maxSize : count;
+    if (minSize > count)
+      error(
+        [...path, 'minSize'],
+        'out-of-range',
+        `minSize ${minSize} is above the group's current size ${count} (spec.nodes entry "${g.nodes}" has count ${count})`,
+        "cluster-autoscaler needs minSize <= current size <= maxSize; lower minSize or raise the entry's count",
+      );
+    if (maxSize < count)
+      error(
+        [...path, 'maxSize'],
+        'out-of-range',
+        `maxSize ${maxSize} is below the group's current size ${count} (spec.nodes entry "${g.nodes}" has count ${count})`,
+        'cluster-autoscaler needs minSize <= current size <= maxSize',
+      );
+    const first = count > 1 ? count : 1;
+    for (let k = first; k < first + Math.max(0, maxSize - count); k++) {
+      const name = `${g.nodes}-${k}`;
+      if (nodeNames.has(name)) {
+        error(
+          [...path, 'maxSize'],
+          'duplicate-name',
+          `the group may add a node named "${name}", which another spec.nodes entry already defines`,
+          'rename one of the entries',
+        );
+        break;
+      }
+    }
+  });
 }
 
 /** Names are unique: nodes, workloads, faults and SLOs. */
@@ -267,6 +351,13 @@ function checkKubernetes(c: CheckContext): void {
     rawK.scheduler?.leaderElection,
     error,
   );
+  if (k.cloudControllerManager)
+    checkLeaderElection(
+      k.cloudControllerManager.leaderElection,
+      ['spec', 'kubernetes', 'cloudControllerManager', 'leaderElection'],
+      rawK.cloudControllerManager?.leaderElection,
+      error,
+    );
   const grace = k.controllerManager.nodeMonitorGracePeriodMs;
   const gracePath =
     rawK.controllerManager?.nodeMonitorGracePeriod !== undefined ? [...cmPath, 'nodeMonitorGracePeriod'] : cmPath;
@@ -808,6 +899,13 @@ function checkDrainFields(f: Raw, path: Array<string | number>, error: CheckCont
       [...path, 'duration'],
       'not-applicable',
       'a node-uncordon fault has no duration (it is a single kubectl uncordon)',
+    );
+  if (f.type === 'vm-delete' && f.duration !== undefined)
+    error(
+      [...path, 'duration'],
+      'not-applicable',
+      'a vm-delete fault has no duration (a deleted VM never comes back)',
+      'to have the node return, use node-crash with a duration',
     );
   if (f.gracePeriod !== undefined && f.gracePeriod % 1000 !== 0)
     error([...path, 'gracePeriod'], 'out-of-range', 'kubectl drain --grace-period takes whole seconds');

@@ -8,6 +8,7 @@ import type { TaintEffect, Toleration } from '../k8s/objects.js';
 import type { Capacity, NodeSpec, WorkloadKind, WorkloadSpec } from '../k8s/workloads.js';
 import type { ServiceSpec } from '../k8s/services.js';
 import type { NodeAutoRepairConfig } from '../model/cloud/node-auto-repair.js';
+import type { ClusterAutoscalerConfig } from '../model/autoscaler/options.js';
 
 // The component configurations and the desired state of nodes and workloads are defined in src/k8s, which
 // the model imports too; they are re-exported here so the scenario's readers find its whole shape in one place.
@@ -47,6 +48,7 @@ export const FAULT_TYPES = [
   'app-degrade',
   'kube-proxy-stop',
   'node-pool-upgrade',
+  'vm-delete',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
@@ -155,5 +157,7 @@ export interface Scenario {
     services?: ServiceSpec[];
     /** Managed node auto-repair (model/cloud/node-auto-repair.ts); absent: off. */
     nodeAutoRepair?: NodeAutoRepairConfig;
+    /** The cluster autoscaler (spec.autoscaler); absent: none. */
+    autoscaler?: ClusterAutoscalerConfig;
   };
 }

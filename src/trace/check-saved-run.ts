@@ -46,7 +46,7 @@ export const EVENT_FIELDS: { [K in TraceEventType]: Record<keyof TraceEventField
   'fault.started': FAULT,
   'fault.ended': FAULT,
   'node.created': { node: 'string', zone: 'string' },
-  'node.deleted': { node: 'string' },
+  'node.deleted': { node: 'string', by: 'optional-string' },
   'node.ready.changed': {
     node: 'string',
     from: [...READY, 'None'],
@@ -122,6 +122,19 @@ export const EVENT_FIELDS: { [K in TraceEventType]: Record<keyof TraceEventField
   'component.started': LEADER,
   'component.stopped': LEADER,
   'zone.state.changed': { zone: 'string', from: ZONE, to: ZONE },
+  'nodegroup.scaled.up': {
+    nodeGroup: 'string',
+    from: 'number',
+    to: 'number',
+    pods: 'number',
+    nodes: 'strings',
+    reason: 'string',
+  },
+  'nodegroup.scaleup.failed': { nodeGroup: 'string', nodes: 'strings', backoffMs: 'number', reason: 'string' },
+  'nodegroup.scaled.down': { nodeGroup: 'string', node: 'string', from: 'number', to: 'number', reason: 'string' },
+  'nodegroup.scaledown.failed': { nodeGroup: 'string', node: 'string', reason: 'string' },
+  'autoscaler.halted': { reason: 'string', unready: 'number', total: 'number' },
+  'autoscaler.resumed': { unready: 'number', total: 'number' },
   'slo.violated': { slo: 'string', measured: 'number-or-string' },
   'service.endpoints.changed': {
     service: 'string',

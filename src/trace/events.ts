@@ -33,7 +33,8 @@ export type TraceEventFields = {
   'fault.ended': FaultFields;
   /** A Node object exists (at start, or after re-registration). Extra: lets reports lay out lanes by zone. */
   'node.created': { node: string; zone: string };
-  'node.deleted': { node: string };
+  /** by: who deleted the Node (an operator, the cloud node lifecycle controller, ...); absent in older traces. */
+  'node.deleted': { node: string; by?: string };
   'node.ready.changed': {
     node: string;
     from: ReadyStatus | 'None';
@@ -126,6 +127,18 @@ export type TraceEventFields = {
   'nodepool.upgrade.finished': { fault: string; nodes: number; durationMs: number };
   'node.shutdown.started': { node: string; fault: string; shutdownGracePeriodMs: number };
   'zone.state.changed': { zone: string; from: ZoneState; to: ZoneState };
+  /** The cluster autoscaler raised a node group's target size (IncreaseSize), for `pods` Pending pods. */
+  'nodegroup.scaled.up': { nodeGroup: string; from: number; to: number; pods: number; nodes: string[]; reason: string };
+  /** VMs of a scale-up that never registered within maxNodeProvisionTime: removed, the group backed off. */
+  'nodegroup.scaleup.failed': { nodeGroup: string; nodes: string[]; backoffMs: number; reason: string };
+  /** The cluster autoscaler removed an unneeded node (drained, then its VM deleted: DeleteNodes). */
+  'nodegroup.scaled.down': { nodeGroup: string; node: string; from: number; to: number; reason: string };
+  /** A scale-down gave up on a node (an eviction refused for maxPodEvictionTime); the node stays. */
+  'nodegroup.scaledown.failed': { nodeGroup: string; node: string; reason: string };
+  /** The cluster autoscaler stopped acting: too many nodes unready (IsClusterHealthy false). */
+  'autoscaler.halted': { reason: string; unready: number; total: number };
+  /** The cluster autoscaler acts again: the cluster is healthy by its rule. */
+  'autoscaler.resumed': { unready: number; total: number };
   'slo.violated': { slo: string; measured: number | string };
   /** The EndpointSlice controller wrote a Service's slices: its endpoints by condition, as now published. */
   'service.endpoints.changed': {

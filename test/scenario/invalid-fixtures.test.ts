@@ -16,6 +16,15 @@ function render(file: string): string {
 }
 
 const EXPECTED: Record<string, string[]> = {
+  'autoscaler-node-groups.yaml': [
+    `@:12:50: error: spec.autoscaler.nodeGroups[0].minSize: minSize 4 is above the group's current size 3 (spec.nodes entry "pool-a" has count 3)`,
+    "  hint: cluster-autoscaler needs minSize <= current size <= maxSize; lower minSize or raise the entry's count",
+    '@:13:33: error: spec.autoscaler.nodeGroups[1].nodes: unknown spec.nodes entry "pool-bb" (did you mean "pool-b"?)',
+    `@:14:62: error: spec.autoscaler.nodeGroups[2].maxSize: maxSize 1 is below the group's current size 2 (spec.nodes entry "pool-b" has count 2)`,
+    '  hint: cluster-autoscaler needs minSize <= current size <= maxSize',
+    '@:16:56: error: spec.faults[0].duration: a vm-delete fault has no duration (a deleted VM never comes back)',
+    '  hint: to have the node return, use node-crash with a duration',
+  ],
   'alias-bomb.yaml': [
     '@:6:10: error: YAML aliases expand too much (more than 100 alias expansions); refusing to expand them',
     '  hint: nested aliases that multiply (a "billion laughs" document) would exhaust memory; write the values out',

@@ -75,6 +75,12 @@ describe('defaults and version profiles', () => {
         bootTimeMs: { minMs: 25_000, maxMs: 45_000 },
         networkReadyTimeMs: { minMs: 5_000, maxMs: 20_000 },
       },
+      // A managed control plane (the default topology) runs a cloud-controller-manager.
+      cloudControllerManager: {
+        replicas: 1,
+        nodeMonitorPeriodMs: 5000,
+        leaderElection: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2000 },
+      },
       network: { latency: { minMs: 1, maxMs: 5 } },
     });
     expect(s.spec.controlPlane.zones).toEqual(['zone-a', 'zone-b']);
@@ -177,7 +183,8 @@ describe('the full example of docs/scenario-format.md', () => {
       { name: 'kube-scheduler-control-plane-0', component: 'kube-scheduler', host: 'control-plane-0' },
       { name: 'kube-scheduler-control-plane-1', component: 'kube-scheduler', host: 'control-plane-1' },
     ]);
-    expect(layout.instances).toHaveLength(3 + 3 + 3 + 2);
+    // API servers, etcd, controller-managers, schedulers, and the managed control plane's cloud-controller-managers.
+    expect(layout.instances).toHaveLength(3 + 3 + 3 + 2 + 3);
   });
 });
 

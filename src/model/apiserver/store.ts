@@ -535,7 +535,7 @@ export class ApiStore {
 
   private traceNode(prev: Node | undefined, next: Node | undefined, actor: string): void {
     if (!next) {
-      this.trace.emit('node.deleted', { node: prev!.metadata.name });
+      this.trace.emit('node.deleted', { node: prev!.metadata.name, by: actor });
       return;
     }
     const name = next.metadata.name;

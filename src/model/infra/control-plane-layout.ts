@@ -3,7 +3,13 @@
 // Like a kubeadm stacked-etcd cluster: host i runs the i-th member of every component that has
 // at least i+1 replicas, and hosts are spread round-robin over controlPlane.zones.
 
-export type ControlPlaneComponent = 'kube-controller-manager' | 'kube-scheduler' | 'kube-apiserver' | 'etcd';
+export type ControlPlaneComponent =
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'kube-apiserver'
+  | 'etcd'
+  | 'cloud-controller-manager'
+  | 'cluster-autoscaler';
 
 /**
  * How the control plane is wired (docs/fidelity.md#control-plane-topology). managed: API servers behind a
@@ -42,10 +48,14 @@ export interface ControlPlaneLayoutInput {
   kubernetes: {
     controllerManager: { replicas: number };
     scheduler: { replicas: number };
+    /** Absent: no cloud-controller-manager. */
+    cloudControllerManager?: { replicas: number };
     apiServer: { replicas: number };
     etcd: { members: number };
   };
   controlPlane: { zones: string[] };
+  /** Absent: no cluster autoscaler. */
+  autoscaler?: { replicas: number };
 }
 
 export function controlPlaneLayout(spec: ControlPlaneLayoutInput): ControlPlaneLayout {
@@ -55,6 +65,8 @@ export function controlPlaneLayout(spec: ControlPlaneLayoutInput): ControlPlaneL
     ['etcd', k.etcd.members],
     ['kube-controller-manager', k.controllerManager.replicas],
     ['kube-scheduler', k.scheduler.replicas],
+    ['cloud-controller-manager', k.cloudControllerManager?.replicas ?? 0],
+    ['cluster-autoscaler', spec.autoscaler?.replicas ?? 0],
   ];
   const hostCount = Math.max(0, ...counts.map(([, n]) => n));
   const zones = spec.controlPlane.zones.length > 0 ? spec.controlPlane.zones : ['zone-a'];
