@@ -37,7 +37,7 @@ describe('keys named like object built-ins', () => {
 
   it('an SLO type named "constructor" is an unknown type, not a type without fields', () => {
     expect(problems(BASE + '  slos:\n    - { name: s, type: constructor, max: 1m }\n')).toBe(
-      's.yaml:14:24: error: spec.slos[0].type: unknown SLO type "constructor" (allowed: recovery-time, min-available, unavailable-time, detection-time, eviction-time, leaderless-time, max-concurrent-leaders, stuck-terminating, drain-time, blocked-evictions, request-success-rate, failed-requests, stale-endpoint-time)',
+      's.yaml:14:24: error: spec.slos[0].type: unknown SLO type "constructor" (allowed: recovery-time, min-available, unavailable-time, detection-time, eviction-time, leaderless-time, max-concurrent-leaders, stuck-terminating, drain-time, blocked-evictions, upgrade-time, request-success-rate, failed-requests, stale-endpoint-time)',
     );
   });
 });
