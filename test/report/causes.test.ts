@@ -14,7 +14,7 @@ function run(file: string, sets: string[]) {
 }
 
 const SPREAD_REASON =
-  "0/9 nodes are available: 3 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 6 node(s) didn't match pod topology spread constraints.";
+  "0/9 nodes are available: 3 node(s) had untolerated taint {node.cloudprovider.kubernetes.io/shutdown: }, 6 node(s) didn't match pod topology spread constraints.";
 
 describe('a zone spread constraint keeping replacements Pending during a zone outage', () => {
   // The scenario's recovery SLO allows the whole outage; 6m is what an SRE without the spread constraint expects.
@@ -54,10 +54,10 @@ describe('a zone spread constraint keeping replacements Pending during a zone ou
   it("gives the fault's chain from hit to Ready, with how long the replacements were Pending", () => {
     const [chain] = faultChains(events);
     expect(chainLine(chain)).toBe(
-      'zone-c-power (zone-outage): hit 02:00.0 (3 nodes) → detected +36.1s (3/3 nodes, last +41.1s) → tainted +41.1s (3/3 nodes, last +1m1.1s) → evicted +5m41.1s (3/3 pods, last +6m1.1s) → replaced +5m41.1s (3/3 pods, last +6m1.1s) → ended +10m → scheduled +10m (3/3 pods) → Ready +10m5s (3/3 pods)',
+      'zone-c-power (zone-outage): hit 02:00.0 (3 nodes) → detected +36.1s (3/3 nodes, last +41.1s) → tainted +41.1s (3/3 nodes, last +1m1.1s) → evicted +5m41.1s (3/3 pods, last +6m1.1s) → replaced +5m41.1s (3/3 pods, last +6m1.1s) → ended +10m → scheduled +10m4.9s (3/3 pods, last +10m8.9s) → Ready +10m9.9s (3/3 pods, last +10m13.9s)',
     );
     const text = renderTextSummary(summary, { color: false, events });
-    expect(text).toContain(`    scheduled: Pending up to 4m18.8s; the scheduler said "${SPREAD_REASON}"`);
+    expect(text).toContain(`    scheduled: Pending up to 4m27.7s; the scheduler said "${SPREAD_REASON}"`);
     expect(renderReports(summary, events)['report.html']).toContain(
       '<li>evicted +5m41.1s (3/3 pods, last +6m1.1s)</li>',
     );
@@ -76,7 +76,7 @@ describe('a StatefulSet pod stuck Terminating on a dead node', () => {
     const c = causesOf(slo, summary, events)!;
     expect(c.pods).toHaveLength(1);
     const [p] = c.pods;
-    expect(p).toMatchObject({ pod: 'ledger-1', state: 'Terminating', sinceMs: 457_521, node: 'worker-b-1' });
+    expect(p).toMatchObject({ pod: 'ledger-1', state: 'Terminating', sinceMs: 457_523, node: 'worker-b-1' });
     expect(p.nodeStatus).toBe(
       'powered off since 02:00.0, Ready=Unknown since 02:32.4, tainted node.kubernetes.io/unreachable:NoExecute at 02:37.5',
     );
