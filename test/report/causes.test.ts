@@ -54,12 +54,12 @@ describe('a zone spread constraint keeping replacements Pending during a zone ou
   it("gives the fault's chain from hit to Ready, with how long the replacements were Pending", () => {
     const [chain] = faultChains(events);
     expect(chainLine(chain)).toBe(
-      'zone-c-power (zone-outage): hit 02:00.0 (3 nodes) → detected +36.1s (3/3 nodes, last +41.1s) → tainted +41.1s (3/3 nodes, last +1m1.1s) → evicted +5m41.1s (3/3 pods, last +6m1.1s) → replaced +5m41.1s (3/3 pods, last +6m1.1s) → ended +10m → scheduled +10m40.9s (3/3 pods, last +10m46.9s) → Ready +10m45.9s (3/3 pods, last +10m51.9s)',
+      'zone-c-power (zone-outage): hit 02:00.0 (3 nodes) → detected +36.1s (3/3 nodes, last +41.1s) → tainted +41.1s (3/3 nodes, last +1m1.1s) → evicted +5m41.1s (3/3 pods, last +6m1.1s) → replaced +5m41.1s (3/3 pods, last +6m1.1s) → ended +10m → scheduled +10m4.9s (3/3 pods, last +10m8.9s) → Ready +10m9.9s (3/3 pods, last +10m13.9s)',
     );
     const text = renderTextSummary(summary, { color: false, events });
-    // The last failed attempt came while zone-c's nodes booted: two of them already tainted not-ready.
+    // At the zone's return the cloud's shutdown taint is the first untolerated one until its next pass.
     expect(text).toContain(
-      `    scheduled: Pending up to 5m5.7s; the scheduler said "0/9 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 2 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 6 node(s) didn't match pod topology spread constraints."`,
+      `    scheduled: Pending up to 4m27.7s; the scheduler said "${SPREAD_REASON.replace('node.kubernetes.io/unreachable', 'node.cloudprovider.kubernetes.io/shutdown')}"`,
     );
     expect(renderReports(summary, events)['report.html']).toContain(
       '<li>evicted +5m41.1s (3/3 pods, last +6m1.1s)</li>',
@@ -79,7 +79,7 @@ describe('a StatefulSet pod stuck Terminating on a dead node', () => {
     const c = causesOf(slo, summary, events)!;
     expect(c.pods).toHaveLength(1);
     const [p] = c.pods;
-    expect(p).toMatchObject({ pod: 'ledger-1', state: 'Terminating', sinceMs: 457_521, node: 'worker-b-1' });
+    expect(p).toMatchObject({ pod: 'ledger-1', state: 'Terminating', sinceMs: 457_523, node: 'worker-b-1' });
     expect(p.nodeStatus).toBe(
       'powered off since 02:00.0, Ready=Unknown since 02:32.4, tainted node.kubernetes.io/unreachable:NoExecute at 02:37.5',
     );
