@@ -250,7 +250,11 @@ function autoscalerMilestone(c: MilestoneGroups, e: TraceEvent): void {
       );
       break;
     case 'nodegroup.scaledown.failed':
-      c.single(e, 'autoscaler', `cluster-autoscaler could not remove ${e.node} (node group ${e.nodeGroup}): ${e.reason}`);
+      c.single(
+        e,
+        'autoscaler',
+        `cluster-autoscaler could not remove ${e.node} (node group ${e.nodeGroup}): ${e.reason}`,
+      );
       break;
     case 'autoscaler.halted':
       c.single(e, 'autoscaler', `cluster-autoscaler halted: ${e.reason}`);
