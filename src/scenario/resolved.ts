@@ -115,6 +115,14 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
       nodes: nodeGroups(spec.nodes),
       workloads: spec.workloads.filter((w) => w.scheduling === undefined).map((w) => workload(w, spec.services ?? [])),
       ...(spec.autoscaler ? { autoscaler: resolvedAutoscaler(spec.autoscaler) } : {}),
+      ...(spec.nodeAutoRepair
+        ? {
+            nodeAutoRepair: {
+              unhealthyThreshold: formatDuration(spec.nodeAutoRepair.unhealthyThresholdMs),
+              checkInterval: formatDuration(spec.nodeAutoRepair.checkIntervalMs),
+            },
+          }
+        : {}),
       faults: spec.faults.map(fault),
       slos: spec.slos.map(slo),
     },

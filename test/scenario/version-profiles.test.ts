@@ -145,6 +145,9 @@ describe('settings that differ between profiles', () => {
           nodeLeaseDurationSeconds: 40,
           shutdownGracePeriodMs: 0,
           shutdownGracePeriodCriticalPodsMs: 0,
+          // hasim's node boot (docs/fidelity.md#node-boot), not a version setting.
+          bootTimeMs: { minMs: 25_000, maxMs: 45_000 },
+          networkReadyTimeMs: { minMs: 5_000, maxMs: 20_000 },
         },
       ]),
     ]);
