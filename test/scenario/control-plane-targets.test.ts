@@ -89,7 +89,7 @@ describe('control-plane hosts as fault targets', () => {
         'test.yaml:16:69: error: spec.faults[1].target.instance: unknown control-plane instance "leadr" (did you mean "leader"?)',
         'test.yaml:17:67: error: spec.faults[2].target.node: unknown node "control-plane-1" (defined: worker-a-0, worker-a-1)',
         '  hint: control-plane-1 is a control-plane host, not a worker node; select it by a member it runs, e.g. { instance: kube-apiserver-control-plane-1 }',
-        'test.yaml:18:88: error: spec.faults[3].target.instances[1]: unknown control-plane instance "control-plane-2" (defined: leader, kube-apiserver-control-plane-0, kube-apiserver-control-plane-1, kube-apiserver-control-plane-2, etcd-control-plane-0, etcd-control-plane-1, etcd-control-plane-2, kube-controller-manager-control-plane-0, ... (12 in all))',
+        'test.yaml:18:88: error: spec.faults[3].target.instances[1]: unknown control-plane instance "control-plane-2" (defined: leader, kube-apiserver-control-plane-0, kube-apiserver-control-plane-1, kube-apiserver-control-plane-2, etcd-control-plane-0, etcd-control-plane-1, etcd-control-plane-2, kube-controller-manager-control-plane-0, ... (15 in all))',
         '  hint: control-plane-2 is a control-plane host; select it by a member it runs, e.g. { instance: kube-apiserver-control-plane-2 }',
       ].join('\n'),
     );

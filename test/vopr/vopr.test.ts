@@ -39,10 +39,12 @@ it('generates every fault type over the first seeds', () => {
       'node-delete',
       'node-drain',
       'node-out-of-service',
+      'node-pool-upgrade',
       'node-shutdown',
       'node-uncordon',
       'pod-force-delete',
       'scheduler-crash',
+      'vm-delete',
       'zone-outage',
     ].sort(),
   );

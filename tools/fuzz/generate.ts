@@ -54,7 +54,7 @@ function generateFaults(
     }
     if (type === 'network-degrade') fault.loss = pick(rng, [0.1, 0.5, 1]);
     if (type === 'clock-skew') fault.rate = pick(rng, [0.5, 1.5, 3]);
-    if (type === 'node-pool-upgrade') delete fault.duration;
+    if (type === 'node-pool-upgrade' || type === 'vm-delete') delete fault.duration;
     return fault;
   });
 }

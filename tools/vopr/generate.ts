@@ -18,6 +18,10 @@ export type RawScenario = Record<string, any>;
 // Every profile but 1.26, whose only difference is legacy eviction (docs/fidelity.md#version-profiles).
 const VERSIONS = KUBERNETES_VERSIONS.filter((v) => v !== '1.26');
 
+function minorOf(version: string): number {
+  return Number(version.split('.')[1]);
+}
+
 function fmtMs(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
@@ -59,6 +63,9 @@ export function generateScenario(seed: number): RawScenario {
   // Services from a stream of their own, so the rest of each seed's scenario stays what it was.
   generateServices(makeRng(`vopr/${seed}/services`), workloads, zones);
   const faults = generateFaults(rng, shape, durationMs);
+  const kubernetes = generateKubernetes(rng, cpReplicas);
+  // trafficDistribution is a 1.31 field; older profiles reject it, so their Services go without.
+  if (minorOf(kubernetes.version) < 31) for (const w of workloads) if (w.service) delete w.service.trafficDistribution;
   return {
     ...(manifests.length > 0 ? { manifests } : {}),
     apiVersion: 'hasim.dev/v1',
@@ -67,7 +74,7 @@ export function generateScenario(seed: number): RawScenario {
     spec: {
       seed,
       duration: fmtMs(durationMs),
-      kubernetes: generateKubernetes(rng, cpReplicas),
+      kubernetes,
       controlPlane: {
         zones: rng.chance(0.8) ? zones : [zones[0]],
         ...(rng.chance(0.3) ? { topology: 'kubeadm' } : {}),
@@ -403,6 +410,10 @@ function generateFault(rng: Rng, shape: Shape, type: FaultType, name: string, du
       if (rng.chance(0.6)) f.timeout = rng.pick(['30s', '2m', '10m']);
       if (rng.chance(0.15)) f.disableEviction = true;
       if (rng.chance(0.2)) f.gracePeriod = rng.pick(['0s', '5s', '60s']);
+      break;
+    case 'vm-delete':
+      f.target = nodeTarget(rng, shape);
+      delete f.duration;
       break;
     case 'node-pool-upgrade':
       f.target = nodeTarget(rng, shape);

@@ -9,9 +9,9 @@
 // follows one shared watch and one shared sync schedule, so all of them see each EndpointSlice change at the
 // same moment (the write plus one network latency drawn for the change) and reprogram their rules in the same
 // sync. A kube-proxy that loses the control plane keeps the rules it had (a stale view: it routes to what it
-// last knew) and leaves the fleet; when it reaches an API server again its informer relists after the
-// reflector's first back-off (800 ms) and a network latency, it syncs no sooner than minSyncPeriod after its
-// own last sync, and rejoins the fleet (at once when the fleet has nothing pending, else at the fleet's next
+// last knew; a powered-off host's rules are gone, as the kernel's are in a power cycle) and leaves the
+// fleet; when it reaches an API server again its informer relists after the reflector's first back-off
+// (800 ms) and a network latency, it syncs no sooner than minSyncPeriod after its own last sync, and rejoins the fleet (at once when the fleet has nothing pending, else at the fleet's next
 // sync, which programs the same state). Upstream, each node's watch has its own latency and each runner
 // its own phase: the spread between nodes (milliseconds of watch latency, under a second of runner phase)
 // is not modelled.
@@ -273,14 +273,20 @@ export class KubeProxyFleet implements StoreWatcher {
         const replica = api.pickReplica(n.host);
         connected = replica !== undefined && api.hasQuorum(replica.host);
       }
+      // A powered-off host loses the rules in its kernel (iptables/nftables state does not survive a power
+      // cycle): it boots with none, and its clients reach no Service until its kube-proxy has synced.
+      if (!n.host.poweredOn && n.own !== undefined && n.own.size > 0) {
+        n.own = new Map();
+        this.membershipVersion++;
+      }
       if (connected === n.connected) continue;
       n.connected = connected;
       n.epoch++;
       n.rejoinReady = false;
       if (!connected) {
-        // Its rules stay as they are (a powered-off host's too: nobody sends from there).
+        // A cut-off kube-proxy's rules stay as they are; a powered-off host's are gone (above).
         if (n.own === undefined) {
-          n.own = new Map(this.rules);
+          n.own = n.host.poweredOn ? new Map(this.rules) : new Map();
           this.detached.add(n);
           this.membershipVersion++;
         }
