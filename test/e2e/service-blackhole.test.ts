@@ -115,7 +115,7 @@ describe('a worker that comes back from a power cycle', () => {
     expect(booted).toBeDefined();
     const traffic = ofType(events, 'service.traffic.changed').filter((e) => e.atMs >= booted.atMs);
     expect(traffic[0].atMs).toBe(booted.atMs);
-    expect(traffic[0].cause).toContain('no endpoint on 1 client nodes');
+    expect(traffic[0].cause).toContain('no endpoint on 1 client node;');
     expect(traffic[0].deadEndpoints).toBe(0);
     const healed = traffic.find((e) => e.failingPerSecond === 0)!;
     expect(healed.atMs - booted.atMs).toBeGreaterThanOrEqual(800);

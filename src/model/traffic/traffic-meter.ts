@@ -579,11 +579,12 @@ export class TrafficMeter {
       const total = this.fleet.storedCount(st.spec.name);
       parts.push(`${main.deadCount} of ${Math.max(total, main.deadCount)} endpoints dead (${main.deadKinds})`);
     }
-    if (main.staleNodes > 0) parts.push(`stale rules on ${main.staleNodes} nodes`);
-    if (main.noEndpointNodes > 0) parts.push(`no endpoint on ${main.noEndpointNodes} client nodes`);
+    if (main.staleNodes > 0) parts.push(`stale rules on ${nodes(main.staleNodes)}`);
+    if (main.noEndpointNodes > 0) parts.push(`no endpoint on ${nodes(main.noEndpointNodes, 'client node')}`);
     if (main.weightSum === 0 && main.sent > 0) parts.push('no node passes the load balancer health checks');
-    if (main.cutNodes > 0) parts.push(`requests from ${main.cutNodes} client nodes cross a cut or too slow link`);
-    if (behindNodes > 0) parts.push(`kube-proxy behind on ${behindNodes} nodes`);
+    if (main.cutNodes > 0)
+      parts.push(`requests from ${nodes(main.cutNodes, 'client node')} cross a cut or too slow link`);
+    if (behindNodes > 0) parts.push(`kube-proxy behind on ${nodes(behindNodes)}`);
     return parts.length === 0 ? 'all requests succeed' : parts.join('; ');
   }
 }
@@ -591,6 +592,11 @@ export class TrafficMeter {
 const NO_ENDPOINTS: readonly Endpoint[] = [];
 /** Powered-off nodes a cause names one by one; beyond, it counts them. */
 const MAX_LISTED_NODES = 3;
+
+/** "1 node", "3 nodes" (or another noun). */
+function nodes(n: number, noun = 'node'): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
