@@ -325,8 +325,15 @@ class ProbeMilestones {
   }
 }
 
-function workloadMilestones(events: readonly TraceEvent[]): { atMs: number; text: string; below: boolean }[] {
-  const out: { atMs: number; text: string; below: boolean }[] = [];
+interface WorkloadMilestone {
+  atMs: number;
+  workload: string;
+  text: string;
+  below: boolean;
+}
+
+function workloadMilestones(events: readonly TraceEvent[]): WorkloadMilestone[] {
+  const out: WorkloadMilestone[] = [];
   for (const s of readySeries(events).values()) {
     if (s.firstFullMs === null) continue;
     let below = false;
@@ -335,13 +342,19 @@ function workloadMilestones(events: readonly TraceEvent[]): { atMs: number; text
       if (p.atMs < s.firstFullMs) continue;
       if (p.ready < p.desired) {
         if (!below)
-          out.push({ atMs: p.atMs, below: true, text: `${s.workload} below desired: ${p.ready}/${p.desired} Ready` });
+          out.push({
+            atMs: p.atMs,
+            workload: s.workload,
+            below: true,
+            text: `${s.workload} below desired: ${p.ready}/${p.desired} Ready`,
+          });
         below = true;
         lowest = Math.min(lowest, p.ready);
       } else if (below) {
         below = false;
         out.push({
           atMs: p.atMs,
+          workload: s.workload,
           below: false,
           text: `${s.workload} recovered: ${p.ready}/${p.desired} Ready (lowest ${lowest})`,
         });
@@ -356,14 +369,18 @@ function workloadMilestones(events: readonly TraceEvent[]): { atMs: number; text
  * Workloads that dropped (or recovered) within GROUP_WINDOW_MS of each other share one line: a zone
  * outage under 300 Deployments is one "300 workloads below desired" line, not 300.
  */
-function foldWorkloadMilestones(items: { atMs: number; text: string; below: boolean }[]): Group[] {
+function foldWorkloadMilestones(items: WorkloadMilestone[]): Group[] {
   const groups: Group[] = [];
   const open = new Map<boolean, Group>();
+  const members = new Map<Group, Set<string>>();
   for (const w of items) {
     const g = open.get(w.below);
-    if (g && w.atMs - g.lastMs <= GROUP_WINDOW_MS) {
+    // A workload that drops or recovers again within the window starts a line of its own: one line
+    // never names a workload twice.
+    if (g && w.atMs - g.lastMs <= GROUP_WINDOW_MS && !members.get(g)!.has(w.workload)) {
       g.subjects.push(w.text);
       g.lastMs = w.atMs;
+      members.get(g)!.add(w.workload);
       continue;
     }
     const verb = w.below ? 'below desired' : 'recovered';
@@ -381,6 +398,7 @@ function foldWorkloadMilestones(items: { atMs: number; text: string; below: bool
             )}`,
     };
     open.set(w.below, ng);
+    members.set(ng, new Set([w.workload]));
     groups.push(ng);
   }
   return groups;

@@ -1484,7 +1484,8 @@ function mergeMarks(marks: readonly FaultMilestone[], x: Scale): FaultMilestone[
     const part = m.kind === 'recovered' ? m.label.replace(/ recovered \(.*\)$/, '') : m.kind;
     const g = lastOf.get(key);
     if (g && x(m.atMs) - g.px <= MERGE_MARKS_PX) {
-      g.parts.push(part);
+      // A workload that recovered twice within a few pixels is named once.
+      if (!g.parts.includes(part)) g.parts.push(part);
       continue;
     }
     const ng = { m, parts: [part], px: x(m.atMs) };

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import { parseScenarioText } from '../../src/scenario/index.js';
-import { milestones, renderTextSummary } from '../../src/report/index.js';
+import { milestones, renderTextSummary, renderTimelineSvg } from '../../src/report/index.js';
 
 function run(path: string) {
   const parsed = parseScenarioText(readFileSync(join(process.cwd(), path), 'utf8'), { file: path });
@@ -41,6 +41,21 @@ describe('milestones of many workloads', () => {
     const { events } = run('test/fixtures/six-faults.yaml');
     const lines = milestones(events).map((m) => m.text);
     expect(lines).toContain('2 workloads below desired: Deployment/api 5/6, Deployment/web 11/12');
+  });
+});
+
+describe('a workload that drops and recovers again within seconds (a surge upgrade)', () => {
+  const { summary, events } = run('scenarios/node-pool-upgrade.yaml');
+
+  it('gets a line per recovery: no milestone names a workload twice', () => {
+    const lines = milestones(events).map((m) => `${m.atMs} ${m.text}`);
+    for (const l of lines) expect(l).not.toMatch(/(Deployment\/checkout)\b.*\1/);
+    expect(lines).toContain('189437 Deployment/checkout recovered: 12/12 Ready (lowest 11)');
+    expect(lines.filter((l) => l.includes('Deployment/checkout recovered')).length).toBeGreaterThan(2);
+  });
+
+  it('names it once in a timeline label', () => {
+    expect(renderTimelineSvg(summary, events)).not.toContain('Deployment/checkout, Deployment/checkout');
   });
 });
 
