@@ -448,6 +448,19 @@ class NodeTrack {
     this.offSince = undefined;
   }
 
+  /**
+   * The Node object is gone: its lane shows no Node from here (grey, as before registration), its taints
+   * end with it, and its host's power stops being drawn (a terminated VM is no longer this node's story).
+   */
+  deleted(atMs: number): void {
+    this.setStatus('None', atMs);
+    for (const key of [...this.taints.keys()]) {
+      const [k, effect] = [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1)];
+      this.taint(k, effect as 'NoExecute' | 'NoSchedule', false, atMs);
+    }
+    this.poweredOn(atMs);
+  }
+
   taint(key: string, effect: 'NoExecute' | 'NoSchedule', added: boolean, atMs: number): void {
     const k = `${key}:${effect}`;
     if (added) {
@@ -490,7 +503,7 @@ function collectNodes(events: readonly TraceEvent[], endMs: number): NodeInfo[] 
         get(e.node).zone = e.zone;
         break;
       case 'node.deleted':
-        get(e.node).setStatus('None', e.atMs);
+        get(e.node).deleted(e.atMs);
         break;
       case 'node.ready.changed':
         get(e.node).setStatus(e.to, e.atMs);
@@ -672,7 +685,7 @@ function legend(svg: Sel, x0: number, y0: number): void {
       draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.notReady),
     },
     {
-      label: 'not registered',
+      label: 'no Node object',
       draw: (g) => g.append('rect').attr('width', 14).attr('height', 10).attr('fill', COLORS.none),
     },
     {
@@ -795,7 +808,7 @@ function nodeLane(svg: Sel, x: Scale, n: NodeInfo, top: number, rowH: number): v
     .text(n.name);
   const span = (sp: Span) =>
     `${formatClock(sp.startMs)}–${formatClock(sp.endMs)} (${formatDuration(sp.endMs - sp.startMs)})`;
-  const word: Record<Status, string> = { True: 'Ready', False: 'NotReady', Unknown: 'Unknown', None: 'not registered' };
+  const word: Record<Status, string> = { True: 'Ready', False: 'NotReady', Unknown: 'Unknown', None: 'no Node object' };
   for (const s of n.status) {
     g.append('rect')
       .attr('x', x(s.startMs))

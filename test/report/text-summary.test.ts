@@ -57,6 +57,15 @@ describe('a workload that drops and recovers again within seconds (a surge upgra
   it('names it once in a timeline label', () => {
     expect(renderTimelineSvg(summary, events)).not.toContain('Deployment/checkout, Deployment/checkout');
   });
+
+  it("draws a replaced node's lane empty once its Node is deleted: no power-off hatch, no taint to the end", () => {
+    const titles = [...renderTimelineSvg(summary, events).matchAll(/<title>(pool-0: [^<]*)<\/title>/g)].map(
+      (m) => m[1],
+    );
+    expect(titles).toContain('pool-0: no Node object 03:12.1–20:00.0 (16m47.8s)');
+    expect(titles).toContain('pool-0: NoSchedule taint 02:55.0–03:12.1 (17s)');
+    expect(titles.filter((t) => t.includes('20:00.0') && !t.includes('no Node object'))).toEqual([]);
+  });
 });
 
 describe('terminal summary of a large run', () => {
