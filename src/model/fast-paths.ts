@@ -38,6 +38,12 @@ export interface FastPaths {
    * world, and on a write of a Service's slices works out only the nodes behind (traffic/traffic-meter.ts).
    */
   trafficKeptOutcomes: boolean;
+  /**
+   * The cluster autoscaler reuses a loop's unschedulable pods, scale-up estimates and unneeded nodes while
+   * no Node or Pod it schedules with has changed, instead of rebuilding its scheduling snapshot
+   * (autoscaler/static-autoscaler.ts, ScanReuse).
+   */
+  autoscalerReusedScans: boolean;
 }
 
 export const FAST_PATH_NAMES = [
@@ -49,6 +55,7 @@ export const FAST_PATH_NAMES = [
   'schedulerWordWalk',
   'schedulerReusedVerdicts',
   'trafficKeptOutcomes',
+  'autoscalerReusedScans',
 ] as const satisfies readonly (keyof FastPaths)[];
 
 export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
@@ -60,6 +67,7 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   schedulerWordWalk: true,
   schedulerReusedVerdicts: true,
   trafficKeptOutcomes: true,
+  autoscalerReusedScans: true,
 });
 
 /** Every fast path off: the plain upstream behaviour. */
@@ -72,6 +80,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   schedulerWordWalk: false,
   schedulerReusedVerdicts: false,
   trafficKeptOutcomes: false,
+  autoscalerReusedScans: false,
 });
 
 /** Fills in the fast paths not named (on), and turns off those whose prerequisite is off. */

@@ -16,6 +16,12 @@ export interface NodeUsage {
 export class PodTracker {
   readonly pending = new Map<string, Pod>();
   readonly usage = new Map<string, NodeUsage>();
+  /**
+   * Bumped at every pod change a scheduling snapshot could see (static-autoscaler.ts ScanReuse): all but
+   * the quiet ones, which change neither where a pod is, whether it occupies its node, nor whether it is
+   * terminating (PodTopologySpread counts only pods without a deletionTimestamp).
+   */
+  version = 0;
 
   constructor(informer: Informer<Pod>) {
     informer.addHandlers({
@@ -25,11 +31,13 @@ export class PodTracker {
       quiet: (prev, next) =>
         prev.spec.nodeName !== undefined &&
         prev.spec.nodeName === next.spec.nodeName &&
-        podOccupies(prev) === podOccupies(next),
+        podOccupies(prev) === podOccupies(next) &&
+        (prev.metadata.deletionTimestampMs === undefined) === (next.metadata.deletionTimestampMs === undefined),
     });
   }
 
   private set(prev: Pod | undefined, next: Pod | undefined): void {
+    this.version++;
     if (prev !== undefined) {
       this.pending.delete(prev.metadata.name);
       if (podOccupies(prev)) this.account(prev, -1);

@@ -57,6 +57,44 @@ interface Backoff {
   durationMs: number;
 }
 
+/**
+ * Whether a Node update changes what a scheduling snapshot holds of it (SchedulerCache.setNode: labels,
+ * taints, unschedulable, capacity, the conditions' statuses); a status heartbeat does not.
+ */
+function nodeChanged(prev: Node, next: Node): boolean {
+  if (prev.spec !== next.spec && JSON.stringify(prev.spec) !== JSON.stringify(next.spec)) return true;
+  if (
+    prev.metadata.labels !== next.metadata.labels &&
+    JSON.stringify(prev.metadata.labels) !== JSON.stringify(next.metadata.labels)
+  )
+    return true;
+  const a = prev.status;
+  const b = next.status;
+  if (a.capacity !== b.capacity && JSON.stringify(a.capacity) !== JSON.stringify(b.capacity)) return true;
+  if (a.conditions.length !== b.conditions.length) return true;
+  for (let i = 0; i < a.conditions.length; i++)
+    if (a.conditions[i].type !== b.conditions[i].type || a.conditions[i].status !== b.conditions[i].status) return true;
+  return false;
+}
+
+/**
+ * A fast path (fast-paths.ts autoscalerReusedScans; the reference builds its snapshots at every loop): what
+ * a loop works out from its snapshots depends only on the Nodes and Pods in its informer caches (as far as
+ * a snapshot holds them: `inputs`), the upcoming nodes per group, and for an estimate the group's room. While
+ * none of them changed, the last loop's unschedulable pods, estimates and unneeded nodes are the answer,
+ * and no snapshot is built. The decisions made from them (backoff, expander draws, timers) run as always.
+ */
+interface ScanReuse {
+  /** Pod and Node versions, and the upcoming nodes per group, the scale-up results were worked out for. */
+  upKey: string;
+  unschedulable: Pod[];
+  /** By group: its room when estimated, and the estimate. */
+  estimates: Map<string, { room: number; est: ReturnType<typeof estimate> }>;
+  /** Pod and Node versions and the candidates the unneeded nodes were worked out for. */
+  downKey: string;
+  unneeded: ReadonlySet<string>;
+}
+
 export class StaticAutoscaler {
   private lastScaleUpMs = -Infinity;
   private lastScaleDownFailMs = -Infinity;
@@ -66,6 +104,9 @@ export class StaticAutoscaler {
   private readonly backoff = new Map<string, Backoff>();
   /** The node being scaled down, if any. */
   private deleting: string | undefined;
+  /** Bumped at every Node change a snapshot could see. */
+  private nodeVersion = 0;
+  private reuse: ScanReuse = { upKey: '', unschedulable: [], estimates: new Map(), downKey: '', unneeded: new Set() };
 
   constructor(
     private readonly proc: Process,
@@ -77,7 +118,21 @@ export class StaticAutoscaler {
     /** Nodes present at the start of the run (never NotStarted: see clusterstate.ts). */
     private readonly preexisting: ReadonlySet<string>,
     private readonly rng: Rng,
-  ) {}
+  ) {
+    const bump = () => this.nodeVersion++;
+    nodes.addHandlers({
+      onAdd: bump,
+      onUpdate: (prev, next) => {
+        if (nodeChanged(prev, next)) bump();
+      },
+      onDelete: bump,
+      quiet: (prev, next) => !nodeChanged(prev, next),
+    });
+  }
+
+  private get reusing(): boolean {
+    return this.proc.ctx.fastPaths.autoscalerReusedScans;
+  }
 
   private get trace() {
     return this.proc.ctx.trace;
@@ -91,7 +146,15 @@ export class StaticAutoscaler {
     // 1. clusterstate.
     const states = new Map<string, GroupState>();
     for (const g of this.groups) {
-      const st = groupState(g.instances, (n) => nodeCache.has(n), simNow, this.config.maxNodeProvisionTimeMs);
+      const st = groupState(
+        g.instances,
+        (n) => {
+          const node = nodeCache.get(n);
+          return node && nodeReadiness(node, simNow, this.preexisting.has(n));
+        },
+        simNow,
+        this.config.maxNodeProvisionTimeMs,
+      );
       if (st.longUnregistered.length > 0) {
         const b = this.backoff.get(g.name);
         const durationMs = b ? Math.min(2 * b.durationMs, MAX_NODE_GROUP_BACKOFF_MS) : INITIAL_NODE_GROUP_BACKOFF_MS;
@@ -132,14 +195,31 @@ export class StaticAutoscaler {
     // 3. Unschedulable pods, less those that fit somewhere.
     let scaledUp = false;
     if (this.tracker.pending.size > 0) {
-      const snapshot = this.snapshot(states);
       const pending = [...this.tracker.pending.values()].sort((a, b) =>
         a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0,
       );
-      const unschedulable = filterOutSchedulable(snapshot, pending);
+      // The snapshot with the pods that fit placed, built when first needed (at once in the reference).
+      let snapshot: SchedulingSnapshot | undefined;
+      let unschedulable: Pod[];
+      const upKey = `${this.tracker.version}/${this.nodeVersion}/${this.groups.map((g) => states.get(g.name)!.upcoming).join(',')}`;
+      if (this.reusing && this.reuse.upKey === upKey) unschedulable = this.reuse.unschedulable;
+      else {
+        snapshot = this.snapshot(states);
+        unschedulable = filterOutSchedulable(snapshot, pending);
+        this.reuse.upKey = this.reusing ? upKey : '';
+        this.reuse.unschedulable = unschedulable;
+        this.reuse.estimates.clear();
+      }
+      const snapshotFor = () => {
+        if (snapshot === undefined) {
+          snapshot = this.snapshot(states);
+          filterOutSchedulable(snapshot, pending);
+        }
+        return snapshot;
+      };
       work += Math.floor((pending.length + this.pods.cache.size) / 1000);
       // 4. Scale-up.
-      if (unschedulable.length > 0) scaledUp = this.scaleUp(snapshot, unschedulable, states, now, simNow);
+      if (unschedulable.length > 0) scaledUp = this.scaleUp(snapshotFor, unschedulable, states, now, simNow);
     }
     if (scaledUp) this.lastScaleUpMs = now;
     // 5. Scale-down.
@@ -154,9 +234,15 @@ export class StaticAutoscaler {
     return work;
   }
 
-  /** The cluster's nodes and bound pods, with a template node for every upcoming node. */
+  /**
+   * The cluster's nodes and bound pods, with a template node for every upcoming node; a registered upcoming
+   * node is left out, its template standing in for it (RunOnce's subtractNodesByName).
+   */
   private snapshot(states: ReadonlyMap<string, GroupState>): SchedulingSnapshot {
-    const snapshot = new SchedulingSnapshot(this.nodes.cache.values(), this.pods.cache.values());
+    const replaced = new Set<string>();
+    for (const st of states.values()) for (const n of st.registeredUpcoming) replaced.add(n);
+    const nodes = [...this.nodes.cache.values()].filter((n) => replaced.size === 0 || !replaced.has(n.metadata.name));
+    const snapshot = new SchedulingSnapshot(nodes, this.pods.cache.values());
     for (const g of this.groups) {
       const upcoming = states.get(g.name)!.upcoming;
       for (let k = 0; k < upcoming; k++) snapshot.addNode(templateNode(g.spec.template, `upcoming/${g.name}/${k}`));
@@ -165,7 +251,7 @@ export class StaticAutoscaler {
   }
 
   private scaleUp(
-    snapshot: SchedulingSnapshot,
+    snapshot: () => SchedulingSnapshot,
     unschedulable: Pod[],
     states: ReadonlyMap<string, GroupState>,
     now: number,
@@ -177,7 +263,13 @@ export class StaticAutoscaler {
       if ((this.backoff.get(g.name)?.untilMs ?? -Infinity) > now) continue;
       const room = g.spec.maxSize - states.get(g.name)!.targetSize;
       if (room <= 0) continue;
-      const est = estimate(snapshot, groups, g.spec.template, (k) => `estimate/${g.name}/${k}`, room);
+      const kept = this.reuse.estimates.get(g.name);
+      let est: ReturnType<typeof estimate>;
+      if (this.reusing && kept !== undefined && kept.room === room) est = kept.est;
+      else {
+        est = estimate(snapshot(), groups, g.spec.template, (k) => `estimate/${g.name}/${k}`, room);
+        this.reuse.estimates.set(g.name, { room, est });
+      }
       if (est.nodeCount > 0)
         options.push({ group: g.name, nodeCount: est.nodeCount, pods: est.scheduledPods, template: g.spec.template });
     }
@@ -234,21 +326,27 @@ export class StaticAutoscaler {
         candidates.push({ group: g, node });
       }
     }
-    const seen = new Set<string>();
+    let seen = new Set<string>();
     let work = 0;
     if (candidates.length > 0) {
-      // Can their pods go elsewhere? In one snapshot, candidate after candidate (as the planner does).
-      const snapshot = new SchedulingSnapshot(nodeCache.values(), this.pods.cache.values());
       work += Math.floor(this.pods.cache.size / 1000);
-      const removed = new Set<string>();
-      for (const { node } of candidates) {
-        const name = node.metadata.name;
-        if (this.podsCanMove(snapshot, name, removed)) {
-          removed.add(name);
-          seen.add(name);
-          if (!this.unneededSince.has(name)) this.unneededSince.set(name, now);
+      const downKey = `${this.tracker.version}/${this.nodeVersion}/${candidates.map((c) => c.node.metadata.name).join(',')}`;
+      if (this.reusing && this.reuse.downKey === downKey) seen = new Set(this.reuse.unneeded);
+      else {
+        // Can their pods go elsewhere? In one snapshot, candidate after candidate (as the planner does).
+        const snapshot = new SchedulingSnapshot(nodeCache.values(), this.pods.cache.values());
+        const removed = new Set<string>();
+        for (const { node } of candidates) {
+          const name = node.metadata.name;
+          if (this.podsCanMove(snapshot, name, removed)) {
+            removed.add(name);
+            seen.add(name);
+          }
         }
+        this.reuse.downKey = this.reusing ? downKey : '';
+        this.reuse.unneeded = new Set(seen);
       }
+      for (const name of seen) if (!this.unneededSince.has(name)) this.unneededSince.set(name, now);
     }
     for (const name of [...this.unneededSince.keys()]) if (!seen.has(name)) this.unneededSince.delete(name);
     // The longest unneeded first, once it has been unneeded long enough.

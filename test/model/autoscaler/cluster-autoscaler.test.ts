@@ -50,6 +50,33 @@ describe('cluster autoscaler', () => {
     expect(of(ev, 'nodegroup.scaled.down')).toHaveLength(0);
   });
 
+  it('does not scale up again for the same pod while the new node has registered but is not Ready yet (it is still upcoming)', () => {
+    // The scheduler is down, so the Pending pod stays Pending through every scan: the scan between the new
+    // node's registration and its Ready (runtime network readiness, 5-20 s) must count it as upcoming.
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const s = scenario(`  duration: 12m
+  kubernetes: { scheduler: { replicas: 1 } }
+  nodes:
+    - { name: pool, count: 4, zone: zone-a, capacity: { cpu: "8", memory: 32Gi, pods: 110 } }
+  autoscaler:
+    nodeGroups: [{ name: pool, nodes: pool, minSize: 4, maxSize: 8 }]
+  workloads:
+    - kind: Deployment
+      name: batch
+      replicas: 4
+      requests: { cpu: "5", memory: 4Gi }
+      tolerations: [{ key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 0 }]
+  faults:
+    - { name: sched-down, type: scheduler-crash, at: 30s, duration: 8m }
+    - { name: crash, type: node-crash, at: 1m, target: { node: pool-0 } }`);
+      const ev = runScenario(s, { seed }).events as unknown as Ev[];
+      const created = ev.find((e) => e.type === 'node.created' && e.node === 'pool-4')!;
+      const ready = ev.find((e) => e.type === 'node.ready.changed' && e.node === 'pool-4' && e.to === 'True')!;
+      expect(ready.atMs - created.atMs).toBeGreaterThan(0);
+      expect(of(ev, 'nodegroup.scaled.up').map((e) => e.to)).toEqual([5]);
+    }
+  });
+
   it('removes a node unneeded for scale-down-unneeded-time, after tainting and draining it; the cloud node lifecycle controller deletes its Node', () => {
     const ev = run(
       scenario(`  duration: 20m

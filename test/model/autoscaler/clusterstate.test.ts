@@ -26,8 +26,21 @@ describe('clusterstate', () => {
       { name: 'ng1-1', requestedAtMs: 0 },
       ...[2, 3, 4, 5].map((k) => ({ name: `ng1-${k}`, requestedAtMs: now })),
     ];
-    const st = groupState(instances, (n) => n === 'ng1-1', now, MIN);
-    expect(st).toEqual({ targetSize: 5, registered: 1, upcoming: 4, longUnregistered: [] });
+    const st = groupState(instances, (n) => (n === 'ng1-1' ? 'Ready' : undefined), now, MIN);
+    expect(st).toEqual({ targetSize: 5, registered: 1, upcoming: 4, registeredUpcoming: [], longUnregistered: [] });
+  });
+
+  it('TestUpcomingNodes, its NotStarted case: a registered node not Ready yet is still upcoming; an Unready one is not', () => {
+    const instances = ['ng1-1', 'ng1-2', 'ng1-3', 'ng1-4'].map((name) => ({ name, requestedAtMs: 0 }));
+    const readiness = { 'ng1-1': 'Ready', 'ng1-2': 'NotStarted', 'ng1-3': 'Unready' } as const;
+    const st = groupState(instances, (n) => readiness[n as keyof typeof readiness], MIN, 15 * MIN);
+    expect(st).toEqual({
+      targetSize: 4,
+      registered: 3,
+      upcoming: 2,
+      registeredUpcoming: ['ng1-2'],
+      longUnregistered: [],
+    });
   });
 
   it('TestEmptyOK: no nodes at all is healthy', () => {
@@ -66,7 +79,13 @@ describe('clusterstate', () => {
       { name: 'ng1-3', requestedAtMs: 0 },
       { name: 'ng1-4', requestedAtMs: 0 },
     ];
-    const st = groupState(instances, (n) => n === 'ng1-1', 15 * MIN, 15 * MIN);
-    expect(st).toEqual({ targetSize: 4, registered: 1, upcoming: 0, longUnregistered: ['ng1-2', 'ng1-3', 'ng1-4'] });
+    const st = groupState(instances, (n) => (n === 'ng1-1' ? 'Ready' : undefined), 15 * MIN, 15 * MIN);
+    expect(st).toEqual({
+      targetSize: 4,
+      registered: 1,
+      upcoming: 0,
+      registeredUpcoming: [],
+      longUnregistered: ['ng1-2', 'ng1-3', 'ng1-4'],
+    });
   });
 });
