@@ -138,12 +138,9 @@ export class StaticAutoscaler {
     return this.proc.ctx.trace;
   }
 
-  /** RunOnce; returns the modelled duration of the loop in local ms. */
-  runOnce(): number {
-    const now = this.proc.now();
-    const simNow = this.proc.ctx.sim.nowMs;
+  /** Each group's state; VMs that never registered within maxNodeProvisionTime are deleted, the group backed off. */
+  private clusterState(now: number, simNow: number): Map<string, GroupState> {
     const nodeCache = this.nodes.cache;
-    // 1. clusterstate.
     const states = new Map<string, GroupState>();
     for (const g of this.groups) {
       const st = groupState(
@@ -171,6 +168,16 @@ export class StaticAutoscaler {
       }
       states.set(g.name, st);
     }
+    return states;
+  }
+
+  /** RunOnce; returns the modelled duration of the loop in local ms. */
+  runOnce(): number {
+    const now = this.proc.now();
+    const simNow = this.proc.ctx.sim.nowMs;
+    const nodeCache = this.nodes.cache;
+    // 1. clusterstate.
+    const states = this.clusterState(now, simNow);
     const readiness = countReadiness(
       [...nodeCache.values()].map((n) => nodeReadiness(n, simNow, this.preexisting.has(n.metadata.name))),
     );
@@ -198,25 +205,7 @@ export class StaticAutoscaler {
       const pending = [...this.tracker.pending.values()].sort((a, b) =>
         a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0,
       );
-      // The snapshot with the pods that fit placed, built when first needed (at once in the reference).
-      let snapshot: SchedulingSnapshot | undefined;
-      let unschedulable: Pod[];
-      const upKey = `${this.tracker.version}/${this.nodeVersion}/${this.groups.map((g) => states.get(g.name)!.upcoming).join(',')}`;
-      if (this.reusing && this.reuse.upKey === upKey) unschedulable = this.reuse.unschedulable;
-      else {
-        snapshot = this.snapshot(states);
-        unschedulable = filterOutSchedulable(snapshot, pending);
-        this.reuse.upKey = this.reusing ? upKey : '';
-        this.reuse.unschedulable = unschedulable;
-        this.reuse.estimates.clear();
-      }
-      const snapshotFor = () => {
-        if (snapshot === undefined) {
-          snapshot = this.snapshot(states);
-          filterOutSchedulable(snapshot, pending);
-        }
-        return snapshot;
-      };
+      const { unschedulable, snapshotFor } = this.unschedulable(pending, states);
       work += Math.floor((pending.length + this.pods.cache.size) / 1000);
       // 4. Scale-up.
       if (unschedulable.length > 0) scaledUp = this.scaleUp(snapshotFor, unschedulable, states, now, simNow);
@@ -232,6 +221,36 @@ export class StaticAutoscaler {
       else work += this.scaleDown(states, now);
     }
     return work;
+  }
+
+  /**
+   * 3. The Pending pods that fit nowhere (filterOutSchedulable), and the snapshot with those that fit placed
+   * in it, built when first needed (at once in the reference; see ScanReuse).
+   */
+  private unschedulable(
+    pending: Pod[],
+    states: ReadonlyMap<string, GroupState>,
+  ): { unschedulable: Pod[]; snapshotFor: () => SchedulingSnapshot } {
+    // The snapshot with the pods that fit placed, built when first needed (at once in the reference).
+    let snapshot: SchedulingSnapshot | undefined;
+    let unschedulable: Pod[];
+    const upKey = `${this.tracker.version}/${this.nodeVersion}/${this.groups.map((g) => states.get(g.name)!.upcoming).join(',')}`;
+    if (this.reusing && this.reuse.upKey === upKey) unschedulable = this.reuse.unschedulable;
+    else {
+      snapshot = this.snapshot(states);
+      unschedulable = filterOutSchedulable(snapshot, pending);
+      this.reuse.upKey = this.reusing ? upKey : '';
+      this.reuse.unschedulable = unschedulable;
+      this.reuse.estimates.clear();
+    }
+    const snapshotFor = () => {
+      if (snapshot === undefined) {
+        snapshot = this.snapshot(states);
+        filterOutSchedulable(snapshot, pending);
+      }
+      return snapshot;
+    };
+    return { unschedulable, snapshotFor };
   }
 
   /**
