@@ -24,6 +24,8 @@
 // scheduler does not write the PodScheduled=False condition); one node is scaled down at a time (upstream
 // removes empty nodes in bulk and drains up to --max-drain-parallelism); no --max-nodes-total, resource
 // limits, expendable pods, node-group health or scale-up-from-zero caching.
+// A fast path (ScanReuse, fast-paths.ts autoscalerReusedScans) reuses a loop's snapshot results while
+// nothing a snapshot holds has changed; docs/fidelity.md#cluster-autoscaler.
 import { type Node, type Pod, readyCondition } from '../../k8s/objects.js';
 import type { Rng } from '../../engine/index.js';
 import { evictPod } from '../apiserver/eviction.js';
