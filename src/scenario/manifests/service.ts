@@ -131,6 +131,10 @@ export function readService(raw: Raw, ctx: ServiceReadContext): ServiceReadOutco
     return { leftOut: { id: serviceId(name, namespace), why: 'headless (clusterIP: None)' } };
   }
   if (spec.selector === undefined || Object.keys(spec.selector).length === 0) {
+    // default/kubernetes is the API server's own Service (its endpoints are the API servers, written by the
+    // API server itself): in every dump, and never a workload's, so it is left out without a word.
+    if (name === 'kubernetes' && namespace === 'default')
+      return { leftOut: { id: 'kubernetes', why: "the API server's own Service" } };
     warn(
       ctx,
       ['spec', ...(spec.selector === undefined ? [] : ['selector'])],
@@ -165,10 +169,12 @@ export function readService(raw: Raw, ctx: ServiceReadContext): ServiceReadOutco
     : TOPOLOGY_AWARE_HINTS_ANNOTATION;
   const hintsAuto = mode === 'Auto' || mode === 'auto';
   if (hintsAuto) {
-    warn(
-      ctx,
+    ctx.problem(
       ['metadata', 'annotations', modeKey],
-      `hasim does not model the EndpointSlice controller's hint allocation for ${modeKey}: ${mode} (endpoints shared out among zones by their CPU): ${shown} runs without zone hints, so every node sends to every ready endpoint, as upstream does when the allocation finds too few endpoints per zone. trafficDistribution: PreferClose is modelled`,
+      `hasim does not model the EndpointSlice controller's hint allocation for ${modeKey}: ${mode}: ${shown} gets no zone hints, so every node sends to every ready endpoint (as upstream does when a zone has too few endpoints for hints)`,
+      'trafficDistribution: PreferClose, which hasim models, keeps each zone on its own endpoints',
+      'not-modelled',
+      'warning',
     );
     if (spec.trafficDistribution !== undefined)
       warn(
