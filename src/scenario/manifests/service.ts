@@ -107,19 +107,43 @@ export function readService(raw: Raw, ctx: ServiceReadContext): ServiceReadOutco
   ctx.add(checked.problems);
   const v = (checked.value ?? {}) as Raw;
   const name: string | undefined = v.metadata?.name;
-  const namespace: string = v.metadata?.namespace ?? 'default';
-  const spec: Raw = v.spec ?? {};
-  const rawSpec: Raw = raw.spec ?? {};
   if (name === undefined || checked.problems.some((p) => p.severity === 'error')) return undefined;
-  const type: string = spec.type ?? 'ClusterIP';
-  const shown = `Service "${serviceId(name, namespace)}"`;
-  if (type === 'ExternalName') {
+  const namespace: string = v.metadata?.namespace ?? 'default';
+  const id = serviceId(name, namespace);
+  const spec: Raw = v.spec ?? {};
+  const why = leftOut(id, spec, raw.spec ?? {}, ctx);
+  if (why !== undefined) return { leftOut: { id, why } };
+  if (!valid(spec, ctx)) return undefined;
+  const distribution = trafficDistribution(id, raw.metadata?.annotations ?? {}, spec, ctx);
+  unmodelledFields(spec, raw.spec ?? {}, ctx);
+  const service: ManifestService = {
+    name,
+    namespace,
+    id,
+    type: (spec.type ?? 'ClusterIP') as ServiceType,
+    port: spec.ports[0].port,
+    selector: { ...spec.selector },
+    internalTrafficPolicy: spec.internalTrafficPolicy ?? 'Cluster',
+    externalTrafficPolicy: spec.externalTrafficPolicy ?? 'Cluster',
+    ...distribution,
+    origin: ctx.origin,
+    doc: ctx.doc,
+    base: ctx.base,
+  };
+  return { service };
+}
+
+/** Why kube-proxy or the EndpointSlice controller does nothing with this Service (warned), or undefined. */
+function leftOut(id: string, spec: Raw, rawSpec: Raw, ctx: ServiceReadContext): string | undefined {
+  const shown = `Service "${id}"`;
+  if (spec.type === 'ExternalName') {
+    const target = rawSpec.externalName ? `"${rawSpec.externalName}"` : 'a name outside the cluster';
     warn(
       ctx,
       ['spec', 'type'],
-      `${shown} is of type ExternalName, a DNS alias for ${rawSpec.externalName ? `"${rawSpec.externalName}"` : 'a name outside the cluster'}: kube-proxy programs no rules for it, and hasim leaves it out`,
+      `${shown} is of type ExternalName, a DNS alias for ${target}: kube-proxy programs no rules for it, and hasim leaves it out`,
     );
-    return { leftOut: { id: serviceId(name, namespace), why: 'of type ExternalName' } };
+    return 'of type ExternalName';
   }
   const clusterIPs: unknown[] = Array.isArray(rawSpec.clusterIPs) ? rawSpec.clusterIPs : [];
   if (spec.clusterIP === 'None' || clusterIPs[0] === 'None') {
@@ -128,31 +152,34 @@ export function readService(raw: Raw, ctx: ServiceReadContext): ServiceReadOutco
       ['spec', spec.clusterIP === 'None' ? 'clusterIP' : 'clusterIPs'],
       `${shown} is headless (clusterIP: None): kube-proxy programs no rules for it and its clients reach the pods through DNS, which hasim does not model, so hasim leaves it out`,
     );
-    return { leftOut: { id: serviceId(name, namespace), why: 'headless (clusterIP: None)' } };
+    return 'headless (clusterIP: None)';
   }
   if (spec.selector === undefined || Object.keys(spec.selector).length === 0) {
     // default/kubernetes is the API server's own Service (its endpoints are the API servers, written by the
     // API server itself): in every dump, and never a workload's, so it is left out without a word.
-    if (name === 'kubernetes' && namespace === 'default')
-      return { leftOut: { id: 'kubernetes', why: "the API server's own Service" } };
+    if (id === 'kubernetes') return "the API server's own Service";
     warn(
       ctx,
       ['spec', ...(spec.selector === undefined ? [] : ['selector'])],
       `${shown} has no selector: its endpoints are managed by hand or by another controller, which hasim does not model, so hasim leaves it out`,
     );
-    return { leftOut: { id: serviceId(name, namespace), why: 'without a selector' } };
+    return 'without a selector';
   }
-  const ports: Raw[] = spec.ports ?? [];
-  if (ports.length === 0) {
+  return undefined;
+}
+
+/** Core/v1 Service validation's rules that the schema cannot say (ValidateService). */
+function valid(spec: Raw, ctx: ServiceReadContext): boolean {
+  if ((spec.ports ?? []).length === 0) {
     ctx.problem(
       ['spec', 'ports'],
       'a Service needs at least one port (spec.ports[0].port); the API server rejects one without',
       undefined,
       'missing-field',
     );
-    return undefined;
+    return false;
   }
-  const external = type === 'NodePort' || type === 'LoadBalancer';
+  const external = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
   if (spec.externalTrafficPolicy !== undefined && !external) {
     ctx.problem(
       ['spec', 'externalTrafficPolicy'],
@@ -160,18 +187,26 @@ export function readService(raw: Raw, ctx: ServiceReadContext): ServiceReadOutco
       undefined,
       'not-applicable',
     );
-    return undefined;
+    return false;
   }
-  const annotations: Raw = raw.metadata?.annotations ?? {};
-  const mode = annotations[TOPOLOGY_MODE_ANNOTATION] ?? annotations[TOPOLOGY_AWARE_HINTS_ANNOTATION];
+  return true;
+}
+
+/** trafficDistribution as the EndpointSlice controller applies it: not while the topology annotation is Auto. */
+function trafficDistribution(
+  id: string,
+  annotations: Raw,
+  spec: Raw,
+  ctx: ServiceReadContext,
+): Pick<ManifestService, 'trafficDistribution' | 'trafficDistributionWritten'> {
   const modeKey = Object.hasOwn(annotations, TOPOLOGY_MODE_ANNOTATION)
     ? TOPOLOGY_MODE_ANNOTATION
     : TOPOLOGY_AWARE_HINTS_ANNOTATION;
-  const hintsAuto = mode === 'Auto' || mode === 'auto';
-  if (hintsAuto) {
+  const mode = annotations[modeKey];
+  if (mode === 'Auto' || mode === 'auto') {
     ctx.problem(
       ['metadata', 'annotations', modeKey],
-      `hasim does not model the EndpointSlice controller's hint allocation for ${modeKey}: ${mode}: ${shown} gets no zone hints, so every node sends to every ready endpoint (as upstream does when a zone has too few endpoints for hints)`,
+      `hasim does not model the EndpointSlice controller's hint allocation for ${modeKey}: ${mode}: Service "${id}" gets no zone hints, so every node sends to every ready endpoint (as upstream does when a zone has too few endpoints for hints)`,
       'trafficDistribution: PreferClose, which hasim models, keeps each zone on its own endpoints',
       'not-modelled',
       'warning',
@@ -182,30 +217,34 @@ export function readService(raw: Raw, ctx: ServiceReadContext): ServiceReadOutco
         ['spec', 'trafficDistribution'],
         `upstream's EndpointSlice controller ignores trafficDistribution while ${modeKey} is ${mode}, and so does hasim`,
       );
+    return {};
   }
-  let trafficDistribution: 'PreferClose' | undefined;
-  if (!hintsAuto && spec.trafficDistribution !== undefined) {
-    trafficDistribution = 'PreferClose';
-    if (spec.trafficDistribution === 'PreferSameNode')
-      warn(
-        ctx,
-        ['spec', 'trafficDistribution'],
-        'hasim does not model node hints: trafficDistribution PreferSameNode is simulated as PreferSameZone (each node prefers the endpoints of its own zone, not its own node)',
-      );
-  }
+  if (spec.trafficDistribution === undefined) return {};
+  if (spec.trafficDistribution === 'PreferSameNode')
+    warn(
+      ctx,
+      ['spec', 'trafficDistribution'],
+      'hasim does not model node hints: trafficDistribution PreferSameNode is simulated as PreferSameZone (each node prefers the endpoints of its own zone, not its own node)',
+    );
+  return { trafficDistribution: 'PreferClose', trafficDistributionWritten: spec.trafficDistribution };
+}
+
+/** Fields that change where requests go and that hasim does not model: each a warning saying what it does instead. */
+function unmodelledFields(spec: Raw, rawSpec: Raw, ctx: ServiceReadContext): void {
+  const listed = (field: string) => Array.isArray(rawSpec[field]) && rawSpec[field].length > 0;
   if (spec.sessionAffinity === 'ClientIP')
     warn(
       ctx,
       ['spec', 'sessionAffinity'],
       'hasim does not model sessionAffinity: ClientIP: each client spreads its requests over all the endpoints its node picks, instead of sticking to one',
     );
-  if (Array.isArray(rawSpec.externalIPs) && rawSpec.externalIPs.length > 0)
+  if (listed('externalIPs'))
     warn(
       ctx,
       ['spec', 'externalIPs'],
       'hasim does not model externalIPs: only the clients of spec.traffic send requests, through the Service as its type allows',
     );
-  if (Array.isArray(rawSpec.loadBalancerSourceRanges) && rawSpec.loadBalancerSourceRanges.length > 0)
+  if (listed('loadBalancerSourceRanges'))
     warn(
       ctx,
       ['spec', 'loadBalancerSourceRanges'],
@@ -217,22 +256,4 @@ export function readService(raw: Raw, ctx: ServiceReadContext): ServiceReadOutco
       ['spec', 'publishNotReadyAddresses'],
       'hasim does not model publishNotReadyAddresses: endpoints of pods that are not Ready are published as not ready, and kube-proxy sends them nothing',
     );
-  const service: ManifestService = {
-    name,
-    namespace,
-    id: serviceId(name, namespace),
-    type: type as ServiceType,
-    port: ports[0].port,
-    selector: { ...spec.selector },
-    internalTrafficPolicy: spec.internalTrafficPolicy ?? 'Cluster',
-    externalTrafficPolicy: spec.externalTrafficPolicy ?? 'Cluster',
-    ...(trafficDistribution ? { trafficDistribution } : {}),
-    ...(!hintsAuto && spec.trafficDistribution !== undefined
-      ? { trafficDistributionWritten: spec.trafficDistribution }
-      : {}),
-    origin: ctx.origin,
-    doc: ctx.doc,
-    base: ctx.base,
-  };
-  return { service };
 }
