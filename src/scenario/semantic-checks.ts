@@ -117,6 +117,8 @@ interface CheckContext {
   problems: Problem[];
   error: (path: Path, code: string, message: string, hint?: string, doc?: number) => void;
   warning: (path: Path, code: string, message: string, hint?: string, doc?: number) => void;
+  /** Some spec.traffic entry names no Service: a Service may lack requests only because of that typo. */
+  unresolvedTraffic?: boolean;
 }
 
 /**
@@ -552,7 +554,10 @@ function checkTrafficEntries(c: CheckContext): void {
     if (!e || typeof e.service !== 'string') return;
     const path = ['spec', 'traffic', i];
     const sv = resolveService(c, e.service, [...path, 'service']);
-    if (sv === undefined) return;
+    if (sv === undefined) {
+      c.unresolvedTraffic = true;
+      return;
+    }
     if (sv.selector === undefined) {
       error(
         [...path, 'service'],
@@ -1065,7 +1070,7 @@ function checkSlos(c: CheckContext, ctx: TargetContext): void {
     if (o.workload !== undefined) resolveWorkload(o.workload, [...path, 'workload'], ctx);
     if (typeof o.service === 'string') {
       const sv = resolveService(c, o.service, [...path, 'service']);
-      if (sv !== undefined && sv.traffic === undefined)
+      if (sv !== undefined && sv.traffic === undefined && !c.unresolvedTraffic)
         error(
           [...path, 'service'],
           'not-applicable',

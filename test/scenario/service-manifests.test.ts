@@ -348,8 +348,14 @@ describe('spec.traffic', () => {
     });
   });
 
-  test('an unknown Service gets a did you mean', () => {
-    expect(problems(HEAD('  traffic:\n    - { service: checkout-scv }\n') + svc)).toBe(
+  test('an unknown Service gets a did you mean, and SLOs on the Service it meant are not reported as well', () => {
+    expect(
+      problems(
+        HEAD(
+          '  traffic:\n    - { service: checkout-scv }\n  slos:\n    - { name: ok, type: failed-requests, service: checkout-svc, max: 0 }\n',
+        ) + svc,
+      ),
+    ).toBe(
       'test.yaml:13:18: error: spec.traffic[0].service: unknown Service "checkout-scv" (did you mean "checkout-svc"?)',
     );
   });
