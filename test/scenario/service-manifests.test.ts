@@ -207,6 +207,23 @@ status:
   });
 });
 
+// Named after the cases of TestShouldSkipService in pkg/proxy/util/utils_test.go: which Services kube-proxy
+// programs no rules for, and so hasim leaves out.
+describe('kube-proxy skips a Service (TestShouldSkipService)', () => {
+  const kept = (spec: string): boolean =>
+    load(HEAD() + service(`${spec}\n  selector: { app: checkout }\n  ${PORTS}`)).spec.services !== undefined;
+  test('Cluster IP is None', () => expect(kept('clusterIP: None')).toBe(false));
+  test('Cluster IP is empty: read, since the API server allocates one to a manifest without it', () =>
+    expect(kept('clusterIP: ""')).toBe(true));
+  test('ExternalName type service', () => expect(kept('clusterIP: 1.2.3.4\n  type: ExternalName')).toBe(false));
+  test('ClusterIP type service with ClusterIP set', () =>
+    expect(kept('clusterIP: 1.2.3.4\n  type: ClusterIP')).toBe(true));
+  test('NodePort type service with ClusterIP set', () =>
+    expect(kept('clusterIP: 1.2.3.4\n  type: NodePort')).toBe(true));
+  test('LoadBalancer type service with ClusterIP set', () =>
+    expect(kept('clusterIP: 1.2.3.4\n  type: LoadBalancer')).toBe(true));
+});
+
 describe('core/v1 Service validation and version gates', () => {
   test('externalTrafficPolicy is only for NodePort and LoadBalancer (ValidateService)', () => {
     expect(problems(HEAD() + service(`selector: { app: checkout }\n  ${PORTS}\n  externalTrafficPolicy: Local`))).toBe(
