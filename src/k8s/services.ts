@@ -24,19 +24,35 @@ export interface TrafficSpec {
 }
 
 export interface ServiceSpec {
-  /** metadata.name. */
+  /**
+   * How SLOs and the trace name it, unique in the scenario: metadata.name, or `namespace/name` for a v1 Service
+   * manifest outside the default namespace.
+   */
   name: string;
   namespace: string;
   type: ServiceType;
   port: number;
   /** The workloads ("Kind/name") whose pods the selector matches. */
   workloads: readonly string[];
+  /** spec.selector of a v1 Service manifest; absent for a workload's `service` shorthand (it selects that workload). */
+  selector?: Readonly<Record<string, string>>;
   internalTrafficPolicy: TrafficPolicy;
   externalTrafficPolicy: TrafficPolicy;
   trafficDistribution?: 'PreferClose';
-  traffic: TrafficSpec;
+  /**
+   * The requests sent to it. Absent (a v1 Service manifest without a spec.traffic entry): nobody's requests are
+   * metered, though its EndpointSlices and kube-proxy rules are kept as for any Service.
+   */
+  traffic?: TrafficSpec;
   /** Where it was defined, for messages. */
   origin: string;
+}
+
+/** A Service whose requests are metered. */
+export type MeteredService = ServiceSpec & { traffic: TrafficSpec };
+
+export function isMetered(s: ServiceSpec): s is MeteredService {
+  return s.traffic !== undefined;
 }
 
 /** A request rate and timeout when the scenario gives none. */

@@ -50,7 +50,7 @@ import {
   giveBoot,
 } from './infra/node-provisioning.js';
 import { resolveFastPaths, type FastPaths } from './fast-paths.js';
-import type { ServiceSpec } from '../k8s/services.js';
+import { isMetered, type ServiceSpec } from '../k8s/services.js';
 import { endpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { KubeProxyFleet } from './proxy/kube-proxy.js';
 import { NodeAutoRepair, type NodeAutoRepairConfig } from './cloud/node-auto-repair.js';
@@ -231,7 +231,9 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   const services = spec.services ?? [];
   if (services.length > 0) {
     proxies = new KubeProxyFleet(ctx, spec.nodes, k.kubeProxy?.minSyncPeriodMs);
-    new TrafficMeter(ctx, services, proxies);
+    // A Service nobody sends requests to (a manifest Service without spec.traffic) still has its slices and rules.
+    const metered = services.filter(isMetered);
+    if (metered.length > 0) new TrafficMeter(ctx, metered, proxies);
   }
 
   const provisioner = new CloudNodeProvisioner(ctx, spec.nodes, {

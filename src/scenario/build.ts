@@ -6,11 +6,17 @@ import { DEFAULT_CHECK_INTERVAL_MS, DEFAULT_UNHEALTHY_THRESHOLD_MS } from '../mo
 import { controlPlaneLayout } from '../model/infra/control-plane-layout.js';
 import * as D from './defaults.js';
 import { AUTOSCALER_DEFAULTS, type ClusterAutoscalerConfig, type NodeGroupSpec } from '../model/autoscaler/options.js';
-import { pdbSelects, toToleration, type ManifestReadResult } from './manifests/index.js';
+import {
+  pdbSelects,
+  selectorMatches,
+  toToleration,
+  type ManifestReadResult,
+  type ManifestService,
+} from './manifests/index.js';
 import { admitPriority, priorityClassTable } from './manifests/priority.js';
 import { PROBE_DEFAULTS, type PodProbes, workloadKindOf } from '../k8s/workloads.js';
 import type { Path } from './paths.js';
-import { DEFAULT_TRAFFIC, type ServiceSpec, type TrafficClients } from '../k8s/services.js';
+import { DEFAULT_TRAFFIC, type ServiceSpec, type TrafficClients, type TrafficSpec } from '../k8s/services.js';
 import { MIN_SYNC_PERIOD_MS } from '../model/proxy/kube-proxy.js';
 import type { FaultSpec, LeaderElectionConfig, NodeSpec, Scenario, SloSpec, Target, WorkloadSpec } from './types.js';
 
@@ -38,10 +44,15 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
 
   const services: ServiceSpec[] = [];
   const workloads = buildWorkloads(spec, manifests, sources, services);
+  buildManifestServices(spec, manifests, workloads, services);
   const kubernetes = buildKubernetes(spec.kubernetes ?? {}, spec.controlPlane?.topology ?? 'managed');
   const ids = workloads.filter((w) => w.name !== undefined && w.kind !== undefined).map((w) => w.id);
   const faults = buildFaults(spec, kubernetes, controlPlaneZones, ids);
-  const slos = buildSlos(spec, ids);
+  const slos = buildSlos(
+    spec,
+    ids,
+    services.map((sv) => sv.name),
+  );
 
   const metadata: Scenario['metadata'] = { name: value.metadata?.name };
   if (value.metadata?.description !== undefined) metadata.description = value.metadata.description;
@@ -235,9 +246,8 @@ function buildProbes(p: Raw): { probes?: PodProbes } {
   return out.readiness || out.liveness || out.startup ? { probes: out } : {};
 }
 
-/** A workload's `service` shorthand: a Service selecting exactly its pods. */
-function buildService(sv: Raw, workload: string, workloadName: string, i: number): ServiceSpec {
-  const t: Raw = sv.traffic ?? {};
+/** The requests sent to a Service (a workload's `service.traffic`, or a spec.traffic entry), with the defaults. */
+function buildTraffic(t: Raw): TrafficSpec {
   let clients: TrafficClients = { ...DEFAULT_TRAFFIC.clients };
   if (t.clients === 'load-balancer') clients = { kind: 'load-balancer' };
   else if (t.clients !== undefined && typeof t.clients === 'object') {
@@ -247,6 +257,15 @@ function buildService(sv: Raw, workload: string, workloadName: string, i: number
     clients = { kind: 'zones', weights };
   }
   return {
+    ratePerSecond: t.rate ?? DEFAULT_TRAFFIC.ratePerSecond,
+    clients,
+    timeoutMs: t.timeout ?? DEFAULT_TRAFFIC.timeoutMs,
+  };
+}
+
+/** A workload's `service` shorthand: a Service selecting exactly its pods. */
+function buildService(sv: Raw, workload: string, workloadName: string, i: number): ServiceSpec {
+  return {
     name: sv.name ?? workloadName,
     namespace: 'default',
     type: sv.type ?? 'ClusterIP',
@@ -255,13 +274,72 @@ function buildService(sv: Raw, workload: string, workloadName: string, i: number
     internalTrafficPolicy: sv.internalTrafficPolicy ?? 'Cluster',
     externalTrafficPolicy: sv.externalTrafficPolicy ?? 'Cluster',
     ...(sv.trafficDistribution ? { trafficDistribution: sv.trafficDistribution } : {}),
-    traffic: {
-      ratePerSecond: t.rate ?? DEFAULT_TRAFFIC.ratePerSecond,
-      clients,
-      timeoutMs: t.timeout ?? DEFAULT_TRAFFIC.timeoutMs,
-    },
+    traffic: buildTraffic(sv.traffic ?? {}),
     origin: `spec.workloads[${i}].service`,
   };
+}
+
+/**
+ * The v1 Service manifests, after the shorthand Services: each selects the workloads of its namespace whose
+ * pod template labels its selector matches (a scenario workload's pods are labelled app=<name>, in the
+ * default namespace), and gets the requests of the spec.traffic entry naming it, if any.
+ */
+function buildManifestServices(
+  spec: Raw,
+  manifests: ManifestReadResult,
+  workloads: readonly WorkloadSpec[],
+  services: ServiceSpec[],
+): void {
+  const ids = [...services.map((sv) => sv.name), ...manifests.services.map((m) => m.id)];
+  const entries: Raw[] = (spec.traffic ?? []).filter((e: unknown) => e !== null && typeof e === 'object');
+  for (const m of manifests.services) {
+    const entry = entries.find((e) => typeof e.service === 'string' && canonicalServiceId(e.service, ids) === m.id);
+    services.push(manifestService(m, selectedWorkloads(m, workloads), entry ? buildTraffic(entry) : undefined));
+  }
+}
+
+/** The workloads whose pods a manifest Service's selector matches: same namespace, labels matched. */
+export function selectedWorkloads(m: ManifestService, workloads: readonly WorkloadSpec[]): string[] {
+  return workloads
+    .filter(
+      (w) =>
+        w.name !== undefined &&
+        (w.namespace ?? 'default') === m.namespace &&
+        selectorMatches({ matchLabels: m.selector, matchExpressions: [] }, w.scheduling?.labels ?? { app: w.name }),
+    )
+    .map((w) => w.id);
+}
+
+function manifestService(m: ManifestService, selected: string[], traffic: TrafficSpec | undefined): ServiceSpec {
+  return {
+    name: m.id,
+    namespace: m.namespace,
+    type: m.type,
+    port: m.port,
+    workloads: selected,
+    selector: { ...m.selector },
+    internalTrafficPolicy: m.internalTrafficPolicy,
+    externalTrafficPolicy: m.externalTrafficPolicy,
+    ...(m.trafficDistribution ? { trafficDistribution: m.trafficDistribution } : {}),
+    ...(traffic ? { traffic } : {}),
+    origin: m.origin,
+  };
+}
+
+/**
+ * A Service reference (spec.traffic, an SLO) as the run uses it: `name` stands for `namespace/name` when
+ * exactly one Service of that name exists. Anything else is left as written, for semantic-checks.ts.
+ */
+export function canonicalServiceId(ref: string, ids: readonly string[]): string {
+  if (ids.includes(ref)) return ref;
+  const candidates = serviceCandidates(ref, ids);
+  return candidates.length === 1 ? candidates[0] : ref;
+}
+
+/** The namespaced Services a bare `name` could mean. */
+export function serviceCandidates(ref: string, ids: readonly string[]): string[] {
+  if (ref.includes('/')) return [];
+  return ids.filter((id) => id.endsWith(`/${ref}`));
 }
 
 /** The component configurations: what the file says, else the version profile and hasim's defaults. */
@@ -384,13 +462,14 @@ function buildFaults(
 }
 
 /** The SLOs, durations in ms. */
-function buildSlos(spec: Raw, workloadIds: string[]): SloSpec[] {
+function buildSlos(spec: Raw, workloadIds: string[], serviceIds: string[]): SloSpec[] {
   const slos: SloSpec[] = (spec.slos ?? []).filter(Boolean).map((o: Raw) => {
     const slo: Raw = { name: o.name, type: o.type };
     if (o.workload !== undefined) slo.workload = canonicalWorkloadId(o.workload, workloadIds);
     if (o.after !== undefined) slo.after = o.after;
     if (o.component !== undefined) slo.component = o.component;
-    if (o.service !== undefined) slo.service = o.service;
+    if (o.service !== undefined)
+      slo.service = typeof o.service === 'string' ? canonicalServiceId(o.service, serviceIds) : o.service;
     if (o.type === 'request-success-rate') {
       if (o.min !== undefined) slo.minPercent = o.min;
       if (o.rollingWindow !== undefined) slo.rollingWindowMs = o.rollingWindow;

@@ -222,7 +222,7 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   definitions.kubernetesManifest = {
     type: 'object',
     description:
-      'A Kubernetes object after the Scenario document (as written, or as kubectl get -o yaml prints it): workloads join spec.workloads, Nodes join spec.nodes. Fields that hasim does not model and that could change scheduling or availability give warnings.',
+      'A Kubernetes object after the Scenario document (as written, or as kubectl get -o yaml prints it): workloads join spec.workloads, Nodes join spec.nodes, Services get their requests from spec.traffic. Fields that hasim does not model and that could change scheduling, availability or where requests go give warnings.',
     required: ['apiVersion', 'kind'],
     properties: {
       apiVersion: { enum: MANIFEST_API_VERSIONS },

@@ -1,4 +1,4 @@
-// `hasim import`: a starting scenario from a cluster dump (kubectl get nodes,deploy,sts,ds,pdb,priorityclass
+// `hasim import`: a starting scenario from a cluster dump (kubectl get nodes,deploy,sts,ds,svc,pdb,priorityclass
 // -A -o yaml). Pure: objects already read by manifests/ in, scenario text out; the CLI does the files.
 //
 //   1. Nodes are grouped by zone and shape (allocatable, taints, cordon, labels other than the hostname)
@@ -9,9 +9,12 @@
 //      then registers those hosts as control-plane Nodes itself (control-plane-0, ...), so they are not
 //      repeated among spec.nodes. Without any, the scenario keeps hasim's default, a managed control
 //      plane.
-//   3. Workloads, PodDisruptionBudgets and PriorityClasses follow the Scenario as Kubernetes documents,
-//      without what the API server wrote (status, managedFields, uid, annotations, ...), so hasim reads
-//      them exactly as it reads any manifest, warnings included.
+//   3. Workloads, Services, PodDisruptionBudgets and PriorityClasses follow the Scenario as Kubernetes
+//      documents, without what the API server wrote (status, managedFields, uid, annotations but the
+//      topology ones, a Service's clusterIP and IP families, ...), so hasim reads them exactly as it reads
+//      any manifest, warnings included. Services hasim leaves out (headless, ExternalName, without a
+//      selector) are not copied. A dump says nothing of request rates: a spec.traffic entry and a
+//      request-success-rate SLO per Service are written as comments to fill in and uncomment.
 //   4. One fault runs: a crash of the busiest node (the largest schedulable worker: the default scoring,
 //      LeastAllocated, sends the most pods there), with a recovery-time SLO per Deployment (a StatefulSet's is
 //      written as a comment: its pod on a node that never returns is never replaced).
@@ -28,6 +31,7 @@ import {
 } from './defaults.js';
 import type { ManifestNode, ManifestReadResult, ManifestWorkload } from './manifests/index.js';
 import { DEFAULT_NAMESPACE, pdbSelects, ZONE_LABEL } from './manifests/index.js';
+import { TOPOLOGY_AWARE_HINTS_ANNOTATION, TOPOLOGY_MODE_ANNOTATION } from './manifests/service.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../k8s/scheduling.js';
 import type { Count } from './types.js';
 
@@ -70,7 +74,7 @@ export function importScenario(input: ImportInput): string {
   };
   line(`# Written by hasim import from ${input.files.join(', ')}.`);
   line(
-    `# ${manifests.nodes.length - controlPlane.length} nodes in ${groups.length} groups${controlPlane.length > 0 ? ` and ${controlPlane.length} control-plane Nodes` : ''}, ${manifests.workloads.length} workloads, ${manifests.pdbs.length} PodDisruptionBudgets, ${manifests.priorityClasses.filter((p) => !isSystemClass(p.name)).length} PriorityClasses.`,
+    `# ${manifests.nodes.length - controlPlane.length} nodes in ${groups.length} groups${controlPlane.length > 0 ? ` and ${controlPlane.length} control-plane Nodes` : ''}, ${manifests.workloads.length} workloads, ${manifests.services.length > 0 ? `${manifests.services.length} Services, ` : ''}${manifests.pdbs.length} PodDisruptionBudgets, ${manifests.priorityClasses.filter((p) => !isSystemClass(p.name)).length} PriorityClasses.`,
   );
   line('# A starting point: check the suggested fault and SLOs below, then hasim run this file.');
   line('apiVersion: hasim.dev/v1');
@@ -174,7 +178,23 @@ export function importScenario(input: ImportInput): string {
     line(`    #   workload: ${q(w.id)}`);
     line(`    #   min: ${/^\d+$/.test(min.text) ? min.text : q(min.text)}`);
   }
+  for (const sv of manifests.services) {
+    line(`    # - name: ${q(`${sv.id} keeps 99% of requests succeeding`)}`);
+    line(`    #   type: request-success-rate`);
+    line(`    #   service: ${q(sv.id)}`);
+    line(`    #   min: 99`);
+    line(`    #   rollingWindow: 1m`);
+  }
   if (activeSlos === 0) line('    []');
+  if (manifests.services.length > 0) {
+    line(
+      '  # A Service carries no request rate: give each the requests its clients send, then uncomment (docs/scenario-format.md#spectraffic).',
+    );
+    line('  # Without an entry a Service keeps its EndpointSlices and kube-proxy rules, but no request is metered.');
+    line('  # traffic:');
+    for (const sv of manifests.services)
+      line(`  #   - { service: ${q(sv.id)}, rate: 100, clients: nodes, timeout: 1s }`);
+  }
   const objects = keptObjects(input.documents, manifests);
   for (const o of objects) {
     line('---');
@@ -330,6 +350,7 @@ function keptObjects(documents: unknown[][], m: ManifestReadResult): Raw[] {
   const keep = new Set<string>();
   for (const w of m.workloads) keep.add(`${w.sourceKind}/${w.namespace}/${w.name}`);
   for (const p of m.pdbs) keep.add(`PodDisruptionBudget/${p.namespace}/${p.name}`);
+  for (const sv of m.services) keep.add(`Service/${sv.namespace}/${sv.name}`);
   for (const p of m.priorityClasses)
     if (!isSystemClass(p.name)) keep.add(`PriorityClass/${DEFAULT_NAMESPACE}/${p.name}`);
   const out: Raw[] = [];
@@ -351,10 +372,23 @@ function keptObjects(documents: unknown[][], m: ManifestReadResult): Raw[] {
   return out;
 }
 
+/** Annotations that change what hasim does with the object, kept when the others are dropped. */
+const KEPT_ANNOTATIONS = [TOPOLOGY_MODE_ANNOTATION, TOPOLOGY_AWARE_HINTS_ANNOTATION];
+/** What the API server allocates or defaults on a Service (core/v1 Service defaulting and IP allocation). */
+const SERVER_SERVICE_FIELDS = ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy', 'healthCheckNodePort'];
+
 function clean(o: Raw): Raw {
   const c: Raw = structuredClone(o);
   delete c.status;
+  const annotations: Raw = c.metadata?.annotations ?? {};
   for (const k of SERVER_METADATA) delete c.metadata?.[k];
+  const kept = KEPT_ANNOTATIONS.filter((k) => Object.hasOwn(annotations, k));
+  if (c.kind === 'Service' && kept.length > 0 && c.metadata)
+    c.metadata.annotations = Object.fromEntries(kept.map((k) => [k, annotations[k]]));
+  if (c.kind === 'Service' && c.spec) {
+    for (const k of SERVER_SERVICE_FIELDS) delete c.spec[k];
+    if (c.spec.sessionAffinity === 'None') delete c.spec.sessionAffinity;
+  }
   const tm = c.spec?.template?.metadata;
   if (tm) {
     delete tm.creationTimestamp;

@@ -2,7 +2,8 @@
 // run's reports): every default filled in from the version profile, every --set applied, the manifests
 // that followed the Scenario folded into spec.workloads (those with a namespace or scheduling fields the
 // shorthand cannot say are written back as Kubernetes documents after the Scenario, with the
-// PodDisruptionBudgets and PriorityClasses they need), and spec.seed set to the seed of the run. So a
+// PodDisruptionBudgets and PriorityClasses they need; v1 Service manifests are written back as Services,
+// with their spec.traffic entries), and spec.seed set to the seed of the run. So a
 // report shared in a postmortem says which grace period or eviction rate produced it, and
 // `hasim run scenario.resolved.yaml` replays the run byte for byte (with the same version of hasim).
 //
@@ -23,7 +24,7 @@ import type {
 } from './types.js';
 import { formatDuration } from './units.js';
 import { SYSTEM_PRIORITY_CLASSES, type Affinity } from '../k8s/scheduling.js';
-import type { ServiceSpec } from '../k8s/services.js';
+import { isMetered, type ServiceSpec, type TrafficSpec } from '../k8s/services.js';
 
 /** Labels the loader adds to every node; written back, they would be the user's own. */
 const ADDED_NODE_LABELS = ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'];
@@ -125,8 +126,16 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
         : {}),
       faults: spec.faults.map(fault),
       slos: spec.slos.map(slo),
+      ...(manifestServices(scenario).some(isMetered)
+        ? { traffic: manifestServices(scenario).filter(isMetered).map(trafficEntry) }
+        : {}),
     },
   };
+}
+
+/** The Services read from v1 Service manifests (the shorthand's have no selector). */
+function manifestServices(scenario: Scenario): ServiceSpec[] {
+  return (scenario.spec.services ?? []).filter((s) => s.selector !== undefined);
 }
 
 function leaderElection(le: LeaderElectionConfig): Record<string, string> {
@@ -245,7 +254,7 @@ function resolvedManifests(scenario: Scenario): Record<string, unknown>[] {
       });
     }
   }
-  return [...out, ...budgets, ...classes.values()];
+  return [...out, ...budgets, ...classes.values(), ...manifestServices(scenario).map(serviceManifest)];
 }
 
 function affinity(a: Affinity): Record<string, unknown> {
@@ -301,13 +310,24 @@ function workload(w: WorkloadSpec, services: readonly ServiceSpec[]): Record<str
       ...(pdb.unhealthyPodEvictionPolicy ? { unhealthyPodEvictionPolicy: pdb.unhealthyPodEvictionPolicy } : {}),
     };
   }
-  const svc = services.find((s) => s.workloads.length === 1 && s.workloads[0] === w.id);
+  const svc = services.find((s) => s.selector === undefined && s.workloads.length === 1 && s.workloads[0] === w.id);
   if (svc) out.service = service(svc);
   return out;
 }
 
 function service(svc: ServiceSpec): Record<string, unknown> {
-  const t = svc.traffic;
+  return {
+    name: svc.name,
+    type: svc.type,
+    port: svc.port,
+    ...(svc.trafficDistribution ? { trafficDistribution: svc.trafficDistribution } : {}),
+    internalTrafficPolicy: svc.internalTrafficPolicy,
+    ...(svc.type !== 'ClusterIP' ? { externalTrafficPolicy: svc.externalTrafficPolicy } : {}),
+    ...(svc.traffic ? { traffic: traffic(svc.traffic) } : {}),
+  };
+}
+
+function traffic(t: TrafficSpec): Record<string, unknown> {
   const clients =
     t.clients.kind === 'zones'
       ? {
@@ -317,14 +337,29 @@ function service(svc: ServiceSpec): Record<string, unknown> {
           })),
         }
       : t.clients.kind;
+  return { rate: t.ratePerSecond, clients, timeout: formatDuration(t.timeoutMs) };
+}
+
+/** A v1 Service manifest's requests, as its spec.traffic entry. */
+function trafficEntry(svc: ServiceSpec & { traffic: TrafficSpec }): Record<string, unknown> {
+  return { service: svc.name, ...traffic(svc.traffic) };
+}
+
+/** A v1 Service manifest as the run read it: what decides where its requests go. */
+function serviceManifest(svc: ServiceSpec): Record<string, unknown> {
+  const name = svc.name.slice(svc.name.indexOf('/') + 1);
   return {
-    name: svc.name,
-    type: svc.type,
-    port: svc.port,
-    ...(svc.trafficDistribution ? { trafficDistribution: svc.trafficDistribution } : {}),
-    internalTrafficPolicy: svc.internalTrafficPolicy,
-    ...(svc.type !== 'ClusterIP' ? { externalTrafficPolicy: svc.externalTrafficPolicy } : {}),
-    traffic: { rate: t.ratePerSecond, clients, timeout: formatDuration(t.timeoutMs) },
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: svc.namespace },
+    spec: {
+      type: svc.type,
+      selector: { ...svc.selector },
+      ports: [{ port: svc.port }],
+      internalTrafficPolicy: svc.internalTrafficPolicy,
+      ...(svc.type !== 'ClusterIP' ? { externalTrafficPolicy: svc.externalTrafficPolicy } : {}),
+      ...(svc.trafficDistribution ? { trafficDistribution: svc.trafficDistribution } : {}),
+    },
   };
 }
 

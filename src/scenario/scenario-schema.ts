@@ -116,6 +116,51 @@ const node = s.object(
   'A group of worker nodes.',
 );
 
+/** Who sends requests to a Service: a workload's `service.traffic`, and each `spec.traffic` entry. */
+const trafficFields: Record<string, Field> = {
+  rate: s.opt(s.number('Requests per second sent to the Service (default 100).', { exclusiveMin: 0 })),
+  clients: s.opt({
+    kind: 'either',
+    string: s.enum(
+      ['nodes', 'load-balancer'],
+      'clients',
+      'nodes (default): clients on every node alike; load-balancer: an external load balancer spreading over the nodes.',
+    ),
+    object: s.object(
+      {
+        zones: s.req(
+          s.array(
+            s.object(
+              {
+                zone: s.req(s.string('A zone of the scenario nodes.')),
+                weight: s.opt(s.number('Share of the requests sent from this zone (default 1).', { min: 0 })),
+              },
+              'Clients in one zone, spread evenly over its nodes.',
+            ),
+            'Zones the clients sit in, with weights.',
+          ),
+        ),
+      },
+      'In-cluster clients in some zones only.',
+    ),
+    description:
+      'Where requests come from: `nodes` (default), `load-balancer`, or `{ zones: [{ zone: zone-a, weight: 2 }, ...] }`.',
+  }),
+  timeout: s.opt(s.duration('Client timeout: a request not answered within it has failed (default 1s).')),
+};
+
+const trafficEntry = s.object(
+  {
+    service: s.req(
+      s.string(
+        'The v1 Service (a manifest after the Scenario) these requests go to: its name, or namespace/name outside the default namespace.',
+      ),
+    ),
+    ...trafficFields,
+  },
+  'Requests sent to a v1 Service manifest (a v1 Service carries no request rate).',
+);
+
 const service = s.object(
   {
     name: s.opt(
@@ -152,42 +197,7 @@ const service = s.object(
         'Load-balancer clients (NodePort/LoadBalancer only): Cluster (default) or Local (only endpoints on the node the load balancer picked; nodes without one fail its health checks).',
       ),
     ),
-    traffic: s.opt(
-      s.object(
-        {
-          rate: s.opt(s.number('Requests per second sent to the Service (default 100).', { exclusiveMin: 0 })),
-          clients: s.opt({
-            kind: 'either',
-            string: s.enum(
-              ['nodes', 'load-balancer'],
-              'clients',
-              'nodes (default): clients on every node alike; load-balancer: an external load balancer spreading over the nodes.',
-            ),
-            object: s.object(
-              {
-                zones: s.req(
-                  s.array(
-                    s.object(
-                      {
-                        zone: s.req(s.string('A zone of the scenario nodes.')),
-                        weight: s.opt(s.number('Share of the requests sent from this zone (default 1).', { min: 0 })),
-                      },
-                      'Clients in one zone, spread evenly over its nodes.',
-                    ),
-                    'Zones the clients sit in, with weights.',
-                  ),
-                ),
-              },
-              'In-cluster clients in some zones only.',
-            ),
-            description:
-              'Where requests come from: `nodes` (default), `load-balancer`, or `{ zones: [{ zone: zone-a, weight: 2 }, ...] }`.',
-          }),
-          timeout: s.opt(s.duration('Client timeout: a request not answered within it has failed (default 1s).')),
-        },
-        'The requests sent to the Service.',
-      ),
-    ),
+    traffic: s.opt(s.object(trafficFields, 'The requests sent to the Service.')),
   },
   "A Service selecting exactly this workload's pods, and the traffic sent to it.",
 );
@@ -371,7 +381,11 @@ const sloWorkload = s.req(s.string('The workload, as Kind/name.'));
 const sloAfter = s.req(s.string('Name of the fault the measurement starts at.'));
 const maxDuration = (what: string): Field => s.req(s.duration(what));
 
-const sloService = s.req(s.string("The Service, by name (a workload's service.name, default the workload name)."));
+const sloService = s.req(
+  s.string(
+    "The Service: a workload's service.name (default the workload name), or a v1 Service manifest's name (namespace/name outside the default namespace) with a spec.traffic entry.",
+  ),
+);
 
 const slo: Schema = {
   kind: 'tagged',
@@ -779,6 +793,12 @@ export const scenarioSchema: ObjectSchema = s.object(
         ),
         faults: s.opt(s.array(fault, 'The chaos plan.')),
         slos: s.opt(s.array(slo, 'Recovery objectives judged after the run.')),
+        traffic: s.opt(
+          s.array(
+            trafficEntry,
+            'Requests sent to v1 Service manifests, one entry per Service; a Service without one gets EndpointSlices and kube-proxy rules but no metered requests.',
+          ),
+        ),
         nodeAutoRepair: s.opt(
           s.object(
             {

@@ -17,7 +17,8 @@ import type { Problem } from './issues.js';
 import { DNS1123_SUBDOMAIN_MAX } from './names.js';
 import { pdbSelects, type ManifestReadResult } from './manifests/index.js';
 import type { Path } from './paths.js';
-import { workloadCandidates, type Sources } from './build.js';
+import { canonicalServiceId, serviceCandidates, workloadCandidates, type Sources } from './build.js';
+import type { ServiceSpec } from '../k8s/services.js';
 import { HIGHEST_USER_DEFINABLE_PRIORITY } from './manifests/index.js';
 import { admitPriority, priorityClassTable } from './manifests/priority.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../k8s/scheduling.js';
@@ -116,6 +117,8 @@ interface CheckContext {
   problems: Problem[];
   error: (path: Path, code: string, message: string, hint?: string, doc?: number) => void;
   warning: (path: Path, code: string, message: string, hint?: string, doc?: number) => void;
+  /** Some spec.traffic entry names no Service: a Service may lack requests only because of that typo. */
+  unresolvedTraffic?: boolean;
 }
 
 /**
@@ -151,6 +154,8 @@ export function semanticChecks(
   checkNames(c);
   checkKubernetes(c);
   checkWorkloads(c);
+  checkManifestServices(c);
+  checkTrafficEntries(c);
   checkVersionGatedFields(c);
   checkPriorities(c);
   checkAutoscaler(c);
@@ -429,10 +434,22 @@ function checkService(c: CheckContext, w: Raw, path: Path, zones: string[], name
       'externalTrafficPolicy is only for type NodePort or LoadBalancer (core/v1 Service validation)',
     );
   }
-  const clients = sv.traffic?.clients;
+  checkTrafficClients(c, sv.traffic, [...sPath, 'traffic'], external, zones);
+}
+
+/** Where a Service's requests come from: zones that have nodes, and load-balancer clients only where they can reach it. */
+function checkTrafficClients(
+  c: CheckContext,
+  traffic: Raw | undefined,
+  tPath: Path,
+  external: boolean,
+  zones: string[],
+): void {
+  const { error } = c;
+  const clients = traffic?.clients;
   if (clients === 'load-balancer' && !external) {
     error(
-      [...sPath, 'traffic', 'clients'],
+      [...tPath, 'clients'],
       'not-applicable',
       'load-balancer clients need type NodePort or LoadBalancer (a ClusterIP Service is not reachable from outside)',
     );
@@ -440,12 +457,12 @@ function checkService(c: CheckContext, w: Raw, path: Path, zones: string[], name
   if (clients !== undefined && typeof clients === 'object') {
     const list: Raw[] = Array.isArray(clients.zones) ? clients.zones : [];
     if (Array.isArray(clients.zones) && list.length === 0)
-      error([...sPath, 'traffic', 'clients', 'zones'], 'selects-nothing', 'lists no zone');
+      error([...tPath, 'clients', 'zones'], 'selects-nothing', 'lists no zone');
     let total = 0;
     list.forEach((z, k) => {
       if (typeof z?.zone === 'string' && !zones.includes(z.zone)) {
         error(
-          [...sPath, 'traffic', 'clients', 'zones', k, 'zone'],
+          [...tPath, 'clients', 'zones', k, 'zone'],
           'unknown-reference',
           `no node is in zone "${z.zone}"${namesSuffix(z.zone, zones)}`,
         );
@@ -453,12 +470,114 @@ function checkService(c: CheckContext, w: Raw, path: Path, zones: string[], name
       total += typeof z?.weight === 'number' ? z.weight : 1;
     });
     if (list.length > 0 && total === 0)
-      error(
-        [...sPath, 'traffic', 'clients', 'zones'],
-        'out-of-range',
-        'the weights add up to 0: nobody sends requests',
-      );
+      error([...tPath, 'clients', 'zones'], 'out-of-range', 'the weights add up to 0: nobody sends requests');
   }
+}
+
+/**
+ * v1 Service manifests: names unique with the shorthand's (both are in the default namespace), and a selector
+ * that matches some workload's pods (upstream accepts one that matches nothing; it just has no endpoints).
+ */
+function checkManifestServices(c: CheckContext): void {
+  const { manifests, spec, error, warning } = c;
+  const shorthand = new Map(
+    (spec.services ?? []).filter((sv) => sv.selector === undefined).map((sv) => [sv.name, sv.origin]),
+  );
+  for (const m of manifests.services) {
+    const other = shorthand.get(m.id);
+    if (other !== undefined)
+      error(
+        [...m.base, 'metadata', 'name'],
+        'duplicate-name',
+        `Service "${m.id}" is defined twice (${other} already defines it)`,
+        'Service names are unique in a namespace; rename one of them',
+        m.doc,
+      );
+    const built = (spec.services ?? []).find((sv) => sv.selector !== undefined && sv.name === m.id);
+    if (built && built.workloads.length === 0 && !manifests.incomplete.workloads) {
+      const selector = Object.entries(m.selector)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+      warning(
+        [...m.base, 'spec', 'selector'],
+        'selects-nothing',
+        `Service "${m.id}" selects no workload's pods (selector ${selector} in namespace "${m.namespace}"): it has no endpoints, so no request sent to it is ever metered`,
+        undefined,
+        m.doc,
+      );
+    }
+  }
+}
+
+/** Every Service id the scenario simulates: the shorthand's names and the manifests' ids. */
+function serviceIds(spec: CheckContext['spec']): string[] {
+  return (spec.services ?? []).map((sv) => sv.name);
+}
+
+/**
+ * Resolves a Service reference (spec.traffic, an SLO) and reports what is wrong with it: unknown (did you mean),
+ * ambiguous between namespaces, or left out by the reader. Returns the Service when it resolves.
+ */
+function resolveService(c: CheckContext, ref: string, path: Path): ServiceSpec | undefined {
+  const ids = serviceIds(c.spec);
+  const id = canonicalServiceId(ref, ids);
+  const found = (c.spec.services ?? []).find((sv) => sv.name === id);
+  if (found) return found;
+  const candidates = serviceCandidates(ref, ids);
+  if (candidates.length > 1) {
+    c.error(
+      path,
+      'ambiguous-reference',
+      `Service "${ref}" is ambiguous: ${candidates.map((x) => `"${x}"`).join(' and ')} both have that name`,
+      'write namespace/name',
+    );
+    return undefined;
+  }
+  const leftOutId = [...c.manifests.leftOutServices.keys()].find((k) => k === ref || k.endsWith(`/${ref}`));
+  const leftOut = leftOutId === undefined ? undefined : c.manifests.leftOutServices.get(leftOutId);
+  if (leftOut !== undefined) {
+    c.error(path, 'unknown-reference', `Service "${ref}" is ${leftOut}, and hasim leaves it out (see its warning)`);
+    return undefined;
+  }
+  if (c.manifests.incomplete.services) return undefined;
+  const known = ids.length === 0 ? ' (no Service is defined)' : namesSuffix(ref, ids);
+  c.error(path, 'unknown-reference', `unknown Service "${ref}"${known}`);
+  return undefined;
+}
+
+/** spec.traffic: each entry names a v1 Service manifest, once; its clients can reach it. */
+function checkTrafficEntries(c: CheckContext): void {
+  const { rawSpec, error } = c;
+  const zones = zonesOfNodes(c.spec);
+  const seen = new Map<string, number>();
+  (rawSpec.traffic ?? []).forEach((e: Raw | undefined, i: number) => {
+    if (!e || typeof e.service !== 'string') return;
+    const path = ['spec', 'traffic', i];
+    const sv = resolveService(c, e.service, [...path, 'service']);
+    if (sv === undefined) {
+      c.unresolvedTraffic = true;
+      return;
+    }
+    if (sv.selector === undefined) {
+      error(
+        [...path, 'service'],
+        'not-applicable',
+        `Service "${sv.name}" is a workload's service shorthand (${sv.origin}); give its requests there, under traffic`,
+      );
+      return;
+    }
+    const first = seen.get(sv.name);
+    if (first !== undefined) {
+      error(
+        [...path, 'service'],
+        'duplicate-name',
+        `Service "${sv.name}" already has its requests in spec.traffic[${first}]; one entry per Service`,
+      );
+      return;
+    }
+    seen.set(sv.name, i);
+    checkTrafficClients(c, e, path, sv.type === 'NodePort' || sv.type === 'LoadBalancer', zones);
+  });
 }
 
 /** Reports a field whose feature gate is off by default in the scenario's version. */
@@ -490,6 +609,14 @@ function checkVersionGatedFields(c: CheckContext): void {
   };
   checkGatedWorkloadFields(c.rawSpec, gates, gated);
   checkGatedPodTemplateFields(c, gates, gated);
+  for (const m of c.manifests.services) {
+    const td = m.trafficDistributionWritten;
+    if (td === undefined) continue;
+    const at = [...m.base, 'spec', 'trafficDistribution'];
+    if (!gates.ServiceTrafficDistribution) gated(at, 'trafficDistribution', 'ServiceTrafficDistribution', m.doc);
+    else if (td !== 'PreferClose' && !gates.PreferSameTrafficDistribution)
+      gated(at, `trafficDistribution ${td}`, 'PreferSameTrafficDistribution', m.doc);
+  }
 }
 
 /** The scenario's own workloads: a Service's trafficDistribution, a PodDisruptionBudget's policy. */
@@ -942,11 +1069,14 @@ function checkSlos(c: CheckContext, ctx: TargetContext): void {
     const path = ['spec', 'slos', i];
     if (o.workload !== undefined) resolveWorkload(o.workload, [...path, 'workload'], ctx);
     if (typeof o.service === 'string') {
-      const services = (spec.services ?? []).map((sv) => sv.name);
-      if (!services.includes(o.service)) {
-        const known = services.length === 0 ? ' (no workload has a service)' : namesSuffix(o.service, services);
-        error([...path, 'service'], 'unknown-reference', `unknown Service "${o.service}"${known}`);
-      }
+      const sv = resolveService(c, o.service, [...path, 'service']);
+      if (sv !== undefined && sv.traffic === undefined && !c.unresolvedTraffic)
+        error(
+          [...path, 'service'],
+          'not-applicable',
+          `nobody sends requests to Service "${sv.name}": a v1 Service carries no request rate, so ${o.type} has nothing to measure`,
+          `add a spec.traffic entry, e.g. { service: ${sv.name}, rate: 100 } (docs/scenario-format.md#spectraffic)`,
+        );
     }
     if (o.type === 'eviction-time' && typeof o.workload === 'string' && workloadKindOf(o.workload) === 'DaemonSet') {
       error(

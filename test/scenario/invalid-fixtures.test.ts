@@ -69,7 +69,7 @@ const EXPECTED: Record<string, string[]> = {
     '  hint: --pod-eviction-timeout and the non-taint eviction path were removed from kube-controller-manager in v1.27 (kubernetes/kubernetes PR #115840); use evictionMode: taint (pods leave after their NoExecute tolerationSeconds) or set kubernetes.version: "1.26"',
   ],
   'manifest-unknown-kind.yaml': [
-    '@:9:7: error: document 2 (apps/v1 Deploymnet) kind: unsupported kind "Deploymnet" (did you mean "Deployment"?); documents after the Scenario may be Deployment, StatefulSet, DaemonSet, ReplicaSet, PodDisruptionBudget, Node or PriorityClass objects, or a List of them',
+    '@:9:7: error: document 2 (apps/v1 Deploymnet) kind: unsupported kind "Deploymnet" (did you mean "Deployment"?); documents after the Scenario may be Deployment, StatefulSet, DaemonSet, ReplicaSet, PodDisruptionBudget, Node, PriorityClass or Service objects, or a List of them',
   ],
   'misspelt-key.yaml': [
     '@:9:7: error: spec.kubernetes.controllerManager: unknown field "nodeMonitorGracePeirod" (did you mean "nodeMonitorGracePeriod"?)',

@@ -204,7 +204,7 @@ items:
     metadata: { name: api }
 `;
     expect(problems(text)).toBe(
-      'test.yaml:24:11: error: document 2 (v1 List) items[1].kind: unsupported kind "Deploymnet" (did you mean "Deployment"?); documents after the Scenario may be Deployment, StatefulSet, DaemonSet, ReplicaSet, PodDisruptionBudget, Node or PriorityClass objects, or a List of them',
+      'test.yaml:24:11: error: document 2 (v1 List) items[1].kind: unsupported kind "Deploymnet" (did you mean "Deployment"?); documents after the Scenario may be Deployment, StatefulSet, DaemonSet, ReplicaSet, PodDisruptionBudget, Node, PriorityClass or Service objects, or a List of them',
     );
   });
 

@@ -1,5 +1,5 @@
 // `hasim import <dump.yaml>...`: writes a starting scenario from what kubectl prints
-// (kubectl get nodes,deploy,sts,ds,pdb,priorityclass -A -o yaml), to stdout or, atomically, to -o FILE.
+// (kubectl get nodes,deploy,sts,ds,svc,pdb,priorityclass -A -o yaml), to stdout or, atomically, to -o FILE.
 // The scenario is validated before it is written, so what import writes always validates and runs.
 import { basename, dirname, extname } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -33,7 +33,7 @@ export function importCommand(setCode: (c: number) => void): CommandModule<objec
           type: 'string',
           array: true,
           demandOption: true,
-          describe: 'what kubectl get nodes,deploy,sts,ds,pdb,priorityclass -A -o yaml printed (- for stdin)',
+          describe: 'what kubectl get nodes,deploy,sts,ds,svc,pdb,priorityclass -A -o yaml printed (- for stdin)',
         })
         .option('output', {
           alias: 'o',
@@ -44,7 +44,7 @@ export function importCommand(setCode: (c: number) => void): CommandModule<objec
           type: 'string',
           describe: 'metadata.name of the scenario (default: the output file name, or imported-cluster)',
         })
-        .example('kubectl get nodes,deploy,sts,ds,pdb,priorityclass -A -o yaml > dump.yaml', 'dump the cluster')
+        .example('kubectl get nodes,deploy,sts,ds,svc,pdb,priorityclass -A -o yaml > dump.yaml', 'dump the cluster')
         .example('$0 import dump.yaml -o my-cluster.yaml', 'write a scenario from it')
         .example('$0 run my-cluster.yaml', 'simulate the crash of its busiest node') as never,
     handler: (args) => {
@@ -72,11 +72,13 @@ export function importCommand(setCode: (c: number) => void): CommandModule<objec
         merged.pdbs.push(...r.manifests.pdbs);
         merged.nodes.push(...r.manifests.nodes);
         merged.priorityClasses.push(...r.manifests.priorityClasses);
+        merged.services.push(...r.manifests.services);
+        for (const [id, why] of r.manifests.leftOutServices) merged.leftOutServices.set(id, why);
       }
       if (errors.length > 0) throw new BadInput(formatIssues([...errors, ...warnings]));
       if (merged.nodes.length === 0 && merged.workloads.length === 0)
         throw new BadInput(
-          `hasim: import: ${shown.join(', ')} holds no Node and no workload; dump them with kubectl get nodes,deploy,sts,ds,pdb,priorityclass -A -o yaml`,
+          `hasim: import: ${shown.join(', ')} holds no Node and no workload; dump them with kubectl get nodes,deploy,sts,ds,svc,pdb,priorityclass -A -o yaml`,
         );
       const name = args.name ?? scenarioName(args.output);
       const text = importScenario({ files: shown, manifests: merged, documents, name });
@@ -95,12 +97,16 @@ export function importCommand(setCode: (c: number) => void): CommandModule<objec
         const cpNodes = s.controlPlane.topology === 'kubeadm' ? s.kubernetes.apiServer.replicas : 0;
         const nodes = `${s.nodes.length} nodes${cpNodes > 0 ? ` and ${cpNodes} control-plane Nodes` : ''}`;
         process.stderr.write(
-          `${args.output}: ${nodes}, ${s.workloads.length} workloads, ${s.faults.length} fault, ${s.slos.length} SLOs; run it with: hasim run ${args.output}\n`,
+          `${args.output}: ${nodes}, ${s.workloads.length} workloads, ${services(s.services?.length ?? 0)}${s.faults.length} fault, ${s.slos.length} SLOs; run it with: hasim run ${args.output}\n`,
         );
       }
       setCode(EXIT.ok);
     },
   };
+}
+
+function services(n: number): string {
+  return n === 0 ? '' : `${n} Service${n === 1 ? '' : 's'}, `;
 }
 
 /** A DNS-1123 label from the output file's name ("prod-eu.yaml" -> "prod-eu"). */

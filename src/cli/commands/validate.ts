@@ -28,7 +28,7 @@ export function validateCommand(
           if (warnings) process.stderr.write(warnings + '\n');
           const n = scenario.spec;
           process.stdout.write(
-            `${displayPath}: valid (${n.nodes.length} nodes${n.controlPlane.topology === 'kubeadm' ? ` and ${n.kubernetes.apiServer.replicas} control-plane Nodes` : ''}, ${n.workloads.length} workloads, ${n.faults.length} faults, ${n.slos.length} SLOs)\n`,
+            `${displayPath}: valid (${n.nodes.length} nodes${n.controlPlane.topology === 'kubeadm' ? ` and ${n.kubernetes.apiServer.replicas} control-plane Nodes` : ''}, ${n.workloads.length} workloads, ${n.services?.length ? `${n.services.length} Services, ` : ''}${n.faults.length} faults, ${n.slos.length} SLOs)\n`,
           );
         } catch (err) {
           if (!(err instanceof BadInput)) throw err;

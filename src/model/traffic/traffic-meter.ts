@@ -22,14 +22,14 @@
 // Service's slices (which moves only how many nodes are behind the API server) keeps the rest from before.
 import type { TraceRecord } from '../../engine/index.js';
 import { Priority } from '../../engine/index.js';
-import type { Endpoint, ServiceSpec } from '../../k8s/services.js';
+import type { Endpoint, MeteredService } from '../../k8s/services.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { KubeProxyFleet, ProxyNode } from '../proxy/kube-proxy.js';
 import { categorizeEndpoints, type TopologyNode } from '../proxy/topology.js';
 
 interface ServiceState {
-  spec: ServiceSpec;
+  spec: MeteredService;
   started: boolean;
   last: string;
   /** Bumped when a pod some node routes to starts or stops (cached outcomes then no longer hold). */
@@ -118,7 +118,7 @@ export class TrafficMeter {
 
   constructor(
     private readonly ctx: ModelContext,
-    services: readonly ServiceSpec[],
+    services: readonly MeteredService[],
     private readonly fleet: KubeProxyFleet,
   ) {
     for (const spec of services) {
@@ -475,7 +475,7 @@ export class TrafficMeter {
    */
   private outcome(
     rules: readonly Endpoint[],
-    policy: ServiceSpec['internalTrafficPolicy'],
+    policy: MeteredService['internalTrafficPolicy'],
     preferClose: boolean,
     n: TopologyNode,
     host: Host | undefined,
@@ -517,7 +517,7 @@ export class TrafficMeter {
    */
   private picked(
     rules: readonly Endpoint[],
-    policy: ServiceSpec['internalTrafficPolicy'],
+    policy: MeteredService['internalTrafficPolicy'],
     preferClose: boolean,
     n: TopologyNode,
   ): readonly Endpoint[] {

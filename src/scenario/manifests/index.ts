@@ -1,7 +1,7 @@
 // Kubernetes objects after the Scenario document, as written by hand or as kubectl prints them
-// (`kubectl get nodes,deploy,sts,ds,pdb,priorityclass -A -o yaml`), read into hasim's cluster:
+// (`kubectl get nodes,deploy,sts,ds,svc,pdb,priorityclass -A -o yaml`), read into hasim's cluster:
 //   v1 List (nested as deep as kubectl nests them), v1 Node, apps/v1 Deployment, StatefulSet, DaemonSet
-//   and ReplicaSet, policy/v1 PodDisruptionBudget, scheduling.k8s.io/v1 PriorityClass.
+//   and ReplicaSet, v1 Service (service.ts), policy/v1 PodDisruptionBudget, scheduling.k8s.io/v1 PriorityClass.
 // The kinds are one table (READERS) so another kind is one more row. Server-written fields (status other
 // than a Node's allocatable, managedFields, resourceVersion, uid, annotations, ...) are accepted and
 // ignored; a field that could change scheduling, eviction or availability and that hasim does not model
@@ -19,9 +19,11 @@ import type { Taint } from '../../k8s/objects.js';
 import type { LabelSelector, PodScheduling, PriorityClass } from '../../k8s/scheduling.js';
 import { labelSelectorSchema, requirementProblems, selectorMatches, toLabelSelector } from './selectors.js';
 import { podTemplateSchema, readPodTemplate } from './pod-template.js';
+import { readService, type ManifestService } from './service.js';
 
 export { toToleration } from './pod-template.js';
 export { selectorMatches } from './selectors.js';
+export { serviceId, type ManifestService } from './service.js';
 
 // Parsed YAML before validation: any shape at all, narrowed field by field as it is checked.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -100,11 +102,14 @@ export interface ManifestReadResult {
   pdbs: ManifestPdb[];
   nodes: ManifestNode[];
   priorityClasses: ManifestPriorityClass[];
+  services: ManifestService[];
+  /** Services hasim leaves out (headless, ExternalName, without a selector), by id, with why. */
+  leftOutServices: Map<string, string>;
   problems: Problem[];
   /** Document index -> how messages name it ("document 2 (apps/v1 Deployment)"). */
   labels: Map<number, string>;
-  /** Some object that may have been a workload (or a Node) could not be read: references to it are not reported. */
-  incomplete: { workloads: boolean; nodes: boolean };
+  /** Some object that may have been a workload (a Node, a Service) could not be read: references to it are not reported. */
+  incomplete: { workloads: boolean; nodes: boolean; services: boolean };
 }
 
 export interface ReadOptions {
@@ -142,7 +147,22 @@ const READERS: Record<string, KindReader> = {
   PodDisruptionBudget: { apiVersion: 'policy/v1', read: readPdb },
   Node: { apiVersion: 'v1', read: readNode },
   PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', read: readPriorityClass },
+  Service: { apiVersion: 'v1', read: readServiceObject },
 };
+
+/** An object that could not be read may have been any kind: references to anything are not reported. */
+function markIncomplete(result: ManifestReadResult): void {
+  result.incomplete.workloads = true;
+  result.incomplete.nodes = true;
+  result.incomplete.services = true;
+}
+
+function readServiceObject(ctx: ObjectContext): void {
+  const outcome = readService(ctx.value, ctx);
+  if (outcome === undefined) ctx.result.incomplete.services = true;
+  else if ('service' in outcome) ctx.result.services.push(outcome.service);
+  else ctx.result.leftOutServices.set(outcome.leftOut.id, outcome.leftOut.why);
+}
 
 export const MANIFEST_KINDS = [...Object.keys(READERS), 'List'];
 /** The apiVersion of each kind (List: v1), for the JSON Schema. */
@@ -158,9 +178,11 @@ export function emptyManifestResult(): ManifestReadResult {
     pdbs: [],
     nodes: [],
     priorityClasses: [],
+    services: [],
+    leftOutServices: new Map(),
     problems: [],
     labels: new Map(),
-    incomplete: { workloads: false, nodes: false },
+    incomplete: { workloads: false, nodes: false, services: false },
   };
 }
 
@@ -193,8 +215,7 @@ function readObject(
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problem([], 'expected a Kubernetes object (a mapping with apiVersion, kind and metadata.name)');
-    result.incomplete.workloads = true;
-    result.incomplete.nodes = true;
+    markIncomplete(result);
     return;
   }
   const raw = value as Raw;
@@ -230,8 +251,7 @@ function readObject(
       undefined,
       'unknown-value',
     );
-    result.incomplete.workloads = true;
-    result.incomplete.nodes = true;
+    markIncomplete(result);
     return;
   }
   const reader = READERS[kind];
@@ -279,15 +299,13 @@ function readList(
   }
   if (depth >= MAX_LIST_DEPTH) {
     problem([], `Lists nested more than ${MAX_LIST_DEPTH} deep are not read`);
-    result.incomplete.workloads = true;
-    result.incomplete.nodes = true;
+    markIncomplete(result);
     return;
   }
   if (raw.items === undefined || raw.items === null) return; // `items: []` printed as nothing: an empty List
   if (!Array.isArray(raw.items)) {
     problem(['items'], 'expected a list of Kubernetes objects');
-    result.incomplete.workloads = true;
-    result.incomplete.nodes = true;
+    markIncomplete(result);
     return;
   }
   raw.items.forEach((item: unknown, i: number) =>
@@ -621,6 +639,7 @@ function checkDuplicates(result: ManifestReadResult): void {
   dup(result.nodes, (n) => n.name, 'Node');
   dup(result.pdbs, (p) => `${p.namespace}/${p.name}`, 'PodDisruptionBudget');
   dup(result.priorityClasses, (p) => p.name, 'PriorityClass');
+  dup(result.services, (sv) => `${sv.namespace}/${sv.name}`, 'Service');
 }
 
 /** policy/v1: a PDB selects the pods of its own namespace that its selector matches. */
