@@ -52,7 +52,7 @@ describe('hasim import', () => {
 
     const val = hasim(['validate', 'prod-eu.yaml'], dir);
     expect(val.code).toBe(0);
-    expect(val.stdout).toBe('prod-eu.yaml: valid (6 nodes and 3 control-plane Nodes, 4 workloads, 1 faults, 2 SLOs)\n');
+    expect(val.stdout).toBe('prod-eu.yaml: valid (6 nodes and 3 control-plane Nodes, 4 workloads, 1 fault, 2 SLOs)\n');
     // The warnings of the dump follow the objects into the scenario, at their new lines.
     expect(val.stderr).toMatch(
       /^prod-eu\.yaml:\d+:\d+: warning: document \d+ \(apps\/v1 StatefulSet\) spec\.volumeClaimTemplates/m,
@@ -196,7 +196,7 @@ describe('hasim import', () => {
     const val = hasim(['validate', 'svc2.yaml'], dir);
     expect(val.code).toBe(0);
     expect(val.stdout).toBe(
-      'svc2.yaml: valid (6 nodes and 3 control-plane Nodes, 4 workloads, 2 Services, 1 faults, 3 SLOs)\n',
+      'svc2.yaml: valid (6 nodes and 3 control-plane Nodes, 4 workloads, 2 Services, 1 fault, 3 SLOs)\n',
     );
     const run = hasim(['run', 'svc2.yaml', '--out', 'out', '--quiet'], dir);
     expect(run.code).toBe(1);

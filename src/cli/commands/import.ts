@@ -16,6 +16,7 @@ import { BadInput, EXIT } from '../exit-codes.js';
 import { displayPathOf } from '../load.js';
 import { readScenarioFile } from '../read-input.js';
 import { writeFileAtomic } from '../write-atomic.js';
+import { scenarioCounts } from '../counts.js';
 
 interface ImportArgs {
   files: string[];
@@ -93,20 +94,11 @@ export function importCommand(setCode: (c: number) => void): CommandModule<objec
       else {
         writeFileAtomic(dirname(args.output), basename(args.output), text, '--output');
         const s = check.scenario.spec;
-        // kubeadm: one control-plane Node per API server replica (kubectl-import.ts).
-        const cpNodes = s.controlPlane.topology === 'kubeadm' ? s.kubernetes.apiServer.replicas : 0;
-        const nodes = `${s.nodes.length} nodes${cpNodes > 0 ? ` and ${cpNodes} control-plane Nodes` : ''}`;
-        process.stderr.write(
-          `${args.output}: ${nodes}, ${s.workloads.length} workloads, ${services(s.services?.length ?? 0)}${s.faults.length} fault, ${s.slos.length} SLOs; run it with: hasim run ${args.output}\n`,
-        );
+        process.stderr.write(`${args.output}: ${scenarioCounts(s)}; run it with: hasim run ${args.output}\n`);
       }
       setCode(EXIT.ok);
     },
   };
-}
-
-function services(n: number): string {
-  return n === 0 ? '' : `${n} Service${n === 1 ? '' : 's'}, `;
 }
 
 /** A DNS-1123 label from the output file's name ("prod-eu.yaml" -> "prod-eu"). */

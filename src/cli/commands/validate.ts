@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { BadInput, EXIT } from '../exit-codes.js';
 import { ALLOW_LARGE_OPTION, loadScenario } from '../load.js';
+import { scenarioCounts } from '../counts.js';
 
 export function validateCommand(
   setCode: (c: number) => void,
@@ -27,9 +28,7 @@ export function validateCommand(
           });
           if (warnings) process.stderr.write(warnings + '\n');
           const n = scenario.spec;
-          process.stdout.write(
-            `${displayPath}: valid (${n.nodes.length} nodes${n.controlPlane.topology === 'kubeadm' ? ` and ${n.kubernetes.apiServer.replicas} control-plane Nodes` : ''}, ${n.workloads.length} workloads, ${n.services?.length ? `${n.services.length} Services, ` : ''}${n.faults.length} faults, ${n.slos.length} SLOs)\n`,
-          );
+          process.stdout.write(`${displayPath}: valid (${scenarioCounts(n)})\n`);
         } catch (err) {
           if (!(err instanceof BadInput)) throw err;
           problems.push(err.rendered);
