@@ -66,6 +66,8 @@ export function generateScenario(seed: number): RawScenario {
   const kubernetes = generateKubernetes(rng, cpReplicas);
   // trafficDistribution is a 1.31 field; older profiles reject it, so their Services go without.
   if (minorOf(kubernetes.version) < 31) for (const w of workloads) if (w.service) delete w.service.trafficDistribution;
+  // Some Services as v1 manifests with a spec.traffic entry instead (a stream of their own again).
+  const traffic = servicesAsManifests(makeRng(`vopr/${seed}/service-manifests`), workloads, manifests);
   return {
     ...(manifests.length > 0 ? { manifests } : {}),
     apiVersion: 'hasim.dev/v1',
@@ -82,6 +84,7 @@ export function generateScenario(seed: number): RawScenario {
       nodes: groups,
       workloads,
       faults,
+      ...(traffic.length > 0 ? { traffic } : {}),
       slos: generateSlos(rng, shape, faults),
     },
   };
@@ -299,6 +302,27 @@ function generateServices(rng: Rng, workloads: RawScenario[], zones: string[]): 
     svc.traffic = traffic;
     w.service = svc;
   }
+}
+
+/**
+ * A workload's `service` shorthand rewritten, at times, as the v1 Service kubectl would print (selecting
+ * the workload's pods by their `app` label) plus its `spec.traffic` entry: the same run either way.
+ */
+function servicesAsManifests(rng: Rng, workloads: RawScenario[], manifests: RawScenario[]): RawScenario[] {
+  const traffic: RawScenario[] = [];
+  for (const w of workloads) {
+    if (w.service === undefined || !rng.chance(0.4)) continue;
+    const { name, traffic: t, ...fields } = w.service;
+    delete w.service;
+    manifests.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'default' },
+      spec: { selector: { app: w.name }, ports: [{ port: 80, protocol: 'TCP' }], ...fields },
+    });
+    traffic.push({ service: name, ...t });
+  }
+  return traffic;
 }
 
 function generateToleration(rng: Rng): RawScenario {
