@@ -136,6 +136,14 @@ export class Simulator {
   protected settledMs = -1;
   /** While positive, scheduling an event is a bug (a subclass plays past work that may schedule nothing). */
   protected schedulingClosed = 0;
+  /**
+   * For a subclass that keeps the place of events it has not scheduled (lazy-dispatch.ts, sleeping
+   * tickers): a list due at or after this millisecond calls listStarting() before it runs, and the
+   * running list calls seqLimitReached() before it dispatches an event whose insertion number is
+   * seqLimit or more, or ends (seq Infinity). Infinity (the base kernel): neither is ever called.
+   */
+  protected hookMs = Infinity;
+  protected seqLimit = Infinity;
   /** Virtual time of the event being dispatched (or of the last one). */
   nowMs = 0;
   /** Events dispatched so far (cancelled ones are not counted). */
@@ -421,10 +429,13 @@ export class Simulator {
         this.listSlot = slot;
         this.listIndex = 0;
         this.listStartSeq = this.seq;
+        this.seqLimit = Infinity;
+        if (ms >= this.hookMs) this.listStarting(ms, this.listPriority);
       }
       const list = this.list;
       if (this.listIndex >= list.length) {
         const slot = this.listSlot!;
+        if (this.seqLimit !== Infinity) this.seqLimitReached(Infinity, slot.atMs);
         if (slot.lists.length === 0) {
           ring[slot.atMs & RING_MASK] = undefined;
           this.freeSlots.push(slot);
@@ -435,7 +446,9 @@ export class Simulator {
         this.listSlot = undefined;
         continue;
       }
-      const ev = list[this.listIndex++] as ScheduledEvent;
+      const ev = list[this.listIndex] as ScheduledEvent;
+      if (ev.seq >= this.seqLimit) this.seqLimitReached(ev.seq, ev.atMs);
+      this.listIndex++;
       this.queued--;
       this.ringCount--;
       if (ev.cancelled || (ev.guard !== undefined && ev.guard.epoch !== ev.epoch)) {
@@ -455,6 +468,56 @@ export class Simulator {
       // Everything due by the horizon has run, so the window can start there.
       if (this.list === undefined && until > this.windowMs) this.advanceWindow(until);
     }
+  }
+
+  /** A list of (ms, priority) is about to run and ms >= hookMs (see hookMs). */
+  protected listStarting(_ms: number, _priority: number): void {}
+
+  /**
+   * The running list is about to dispatch an event with insertion number `seq` >= seqLimit, or has run its
+   * last event (`seq` Infinity; see hookMs).
+   */
+  protected seqLimitReached(_seq: number, _ms: number): void {}
+
+  /**
+   * Queues a normal-priority event that was never scheduled at the place it would have had: before every
+   * event of its millisecond with an insertion number of seqLimit or more, after the others (its own
+   * insertion number is seqLimit - 0.5). For the lazy-dispatch extension only; the place must not have
+   * been passed yet.
+   */
+  protected insertBefore(ev: ScheduledEvent, seqLimit: number): void {
+    if (this.schedulingClosed > 0)
+      throw this.bug(`event "${ev.label}" scheduled while scheduling is closed (past work is being replayed)`);
+    const t = ev.atMs;
+    if (ev.priority !== Priority.normal)
+      throw this.bug(`event "${ev.label}" put in place at a priority other than normal`);
+    if (t < this.nowMs) throw this.bug(`event "${ev.label}" put in place at ${t} ms, before now (${this.nowMs} ms)`);
+    ev.seq = seqLimit - 0.5;
+    ev.key = t * PRIORITY_SPAN + Priority.normal + PRIORITY_OFFSET;
+    this.queued++;
+    const aheadMs = t - this.windowMs;
+    let list: EventHandle[];
+    let from = 0;
+    if (aheadMs < RING_MS) {
+      if (aheadMs < 0)
+        throw this.bug(`event "${ev.label}" at ${t} ms falls before the calendar window (${this.windowMs} ms)`);
+      this.ringCount++;
+      const running = this.list !== undefined && this.listSlot!.atMs === t && this.listPriority === Priority.normal;
+      if (running) from = this.listIndex;
+      list = running ? this.list! : this.slotList(t, Priority.normal);
+    } else {
+      let b = this.buckets.get(ev.key);
+      if (b === undefined) {
+        b = [];
+        this.buckets.set(ev.key, b);
+        this.keys.add(ev.key);
+      }
+      list = b;
+    }
+    // A normal list is in insertion order: the event goes before the first one at or past its place.
+    let i = list.length;
+    while (i > from && list[i - 1].seq >= seqLimit) i--;
+    list.splice(i, 0, ev);
   }
 
   /** Number of queued entries, cancelled ones included. */
