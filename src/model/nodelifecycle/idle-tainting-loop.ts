@@ -1,6 +1,7 @@
 // The nodeLifecycleIdleTainting fast path (fast-paths.ts) for the loop that runs doNoExecuteTaintingPass
-// every NodeEvictionPeriod (100 ms; upstream Run: `go wait.Until(nc.doNoExecuteTaintingPass, ...)` in
-// pkg/controller/nodelifecycle/node_lifecycle_controller.go). The reference is the plain loop in
+// every NodeEvictionPeriod (100 ms; upstream Controller.Run in
+// pkg/controller/nodelifecycle/node_lifecycle_controller.go: `go wait.UntilWithContext(ctx,
+// nc.doNoExecuteTaintingPass, scheduler.NodeEvictionPeriod)`). The reference is the plain loop in
 // node-lifecycle-controller.ts: one event every 100 ms of the controller-manager host's clock.
 //
 // What it skips: the passes that find every zone queue empty. Such a pass takes no token from a zone's
