@@ -118,6 +118,12 @@ export class Simulator {
   private readonly buckets = new Map<number, EventHandle[]>();
   /** Near events: slot of millisecond t at ring[t & RING_MASK], for t in [windowMs, windowMs + RING_MS). */
   private readonly ring: Array<Slot | undefined> = new Array(RING_MS).fill(undefined);
+  /**
+   * One bit per ring slot, set while the slot holds a list: run() finds the next millisecond with events
+   * 32 slots at a time. A quiet run of 20 minutes passes 1.2 million empty milliseconds, and looking at
+   * each was a twentieth of a small run's time.
+   */
+  private readonly slotBits = new Uint32Array(RING_MS >>> 5);
   private windowMs = 0;
   /** Events in the ring, the running list included. */
   private ringCount = 0;
@@ -349,7 +355,9 @@ export class Simulator {
         slot.priorities.push(priority);
         slot.lists.push(list);
       }
-      this.ring[t & RING_MASK] = slot;
+      const i = t & RING_MASK;
+      this.ring[i] = slot;
+      this.slotBits[i >>> 5] |= 1 << (i & 31);
       return list;
     }
     const ps = slot.priorities;
@@ -364,6 +372,23 @@ export class Simulator {
   /** Slots (emptied) and lists (emptied) that have run, ready for another millisecond. */
   private readonly freeSlots: Slot[] = [];
   private readonly freeLists: EventHandle[][] = [];
+
+  /** The first millisecond from fromMs on whose ring slot holds a list (the ring must hold an event). */
+  private nextSlotMs(fromMs: number): number {
+    const bits = this.slotBits;
+    let i = fromMs & RING_MASK;
+    let ms = fromMs;
+    // The slots of i's word from i on, then whole words, wrapping around the ring.
+    let w = bits[i >>> 5] & (-1 << (i & 31));
+    while (w === 0) {
+      const next = ((i >>> 5) + 1) << 5;
+      ms += next - i;
+      i = next & RING_MASK;
+      w = bits[i >>> 5];
+    }
+    // The lowest set bit of w.
+    return ms + (31 - Math.clz32(w & -w)) - (i & 31);
+  }
 
   /** Moves the window to start at ms, bringing far events due before ms + RING_MS into the ring. */
   private advanceWindow(ms: number): void {
@@ -418,8 +443,7 @@ export class Simulator {
           this.advanceWindow(Math.floor(key / PRIORITY_SPAN));
           continue;
         }
-        let ms = this.windowMs;
-        while (ring[ms & RING_MASK] === undefined) ms++;
+        const ms = this.nextSlotMs(this.windowMs);
         if (ms > until) break;
         if (ms !== this.windowMs) this.advanceWindow(ms);
         const slot = ring[ms & RING_MASK]!;
@@ -437,7 +461,9 @@ export class Simulator {
         const slot = this.listSlot!;
         if (this.seqLimit !== Infinity) this.seqLimitReached(Infinity, slot.atMs);
         if (slot.lists.length === 0) {
-          ring[slot.atMs & RING_MASK] = undefined;
+          const i = slot.atMs & RING_MASK;
+          ring[i] = undefined;
+          this.slotBits[i >>> 5] &= ~(1 << (i & 31));
           this.freeSlots.push(slot);
         }
         list.length = 0;
