@@ -100,6 +100,7 @@ export const Priority = {
 /** How far ahead (ms) the calendar ring reaches; later events wait in the heap. A power of two. */
 const RING_MS = 1 << 14;
 const RING_MASK = RING_MS - 1;
+const RING_HALF = RING_MS >>> 1;
 
 /** The events due in one millisecond, one FIFO list per priority, priorities ascending. */
 interface Slot {
@@ -116,8 +117,14 @@ export class Simulator {
   /** Far events: heap of (atMs, priority) keys and a FIFO bucket per key. */
   private readonly keys = new FastPriorityQueue<number>((a, b) => a < b);
   private readonly buckets = new Map<number, EventHandle[]>();
-  /** Near events: slot of millisecond t at ring[t & RING_MASK], for t in [windowMs, windowMs + RING_MS). */
-  private readonly ring: Array<Slot | undefined> = new Array(RING_MS).fill(undefined);
+  /**
+   * Near events: slot of millisecond t at index i = t & RING_MASK, for t in [windowMs, windowMs + RING_MS),
+   * in two halves (ringLow for i < RING_HALF, ringHigh above). One array of RING_MS entries is over V8's
+   * largest regular object, so each run paid for a large-object allocation (about 0.7 ms, a fortieth of a
+   * small run); two halves are ordinary objects.
+   */
+  private readonly ringLow: Array<Slot | undefined> = new Array(RING_HALF).fill(undefined);
+  private readonly ringHigh: Array<Slot | undefined> = new Array(RING_HALF).fill(undefined);
   /**
    * One bit per ring slot, set while the slot holds a list: run() finds the next millisecond with events
    * 32 slots at a time. A quiet run of 20 minutes passes 1.2 million empty milliseconds, and looking at
@@ -343,7 +350,7 @@ export class Simulator {
 
   /** The FIFO list of (t, priority) in the ring, created in priority order if needed. */
   private slotList(t: number, priority: number): EventHandle[] {
-    let slot = this.ring[t & RING_MASK];
+    let slot = this.slotAt(t & RING_MASK);
     if (slot === undefined) {
       // Slots and lists are reused once run: most milliseconds of a large run have events, and a fresh
       // slot with its arrays for each was a tenth of all allocation.
@@ -356,7 +363,7 @@ export class Simulator {
         slot.lists.push(list);
       }
       const i = t & RING_MASK;
-      this.ring[i] = slot;
+      this.setSlot(i, slot);
       this.slotBits[i >>> 5] |= 1 << (i & 31);
       return list;
     }
@@ -372,6 +379,15 @@ export class Simulator {
   /** Slots (emptied) and lists (emptied) that have run, ready for another millisecond. */
   private readonly freeSlots: Slot[] = [];
   private readonly freeLists: EventHandle[][] = [];
+
+  private slotAt(i: number): Slot | undefined {
+    return i < RING_HALF ? this.ringLow[i] : this.ringHigh[i - RING_HALF];
+  }
+
+  private setSlot(i: number, slot: Slot | undefined): void {
+    if (i < RING_HALF) this.ringLow[i] = slot;
+    else this.ringHigh[i - RING_HALF] = slot;
+  }
 
   /** The first millisecond from fromMs on whose ring slot holds a list (the ring must hold an event). */
   private nextSlotMs(fromMs: number): number {
@@ -433,7 +449,6 @@ export class Simulator {
   run(untilMs: number): void {
     this.stopped = false;
     const until = Math.floor(untilMs);
-    const ring = this.ring;
     while (!this.stopped) {
       if (this.list === undefined) {
         if (this.ringCount === 0) {
@@ -446,7 +461,7 @@ export class Simulator {
         const ms = this.nextSlotMs(this.windowMs);
         if (ms > until) break;
         if (ms !== this.windowMs) this.advanceWindow(ms);
-        const slot = ring[ms & RING_MASK]!;
+        const slot = this.slotAt(ms & RING_MASK)!;
         // The lowest priority runs first; a lower one scheduled while it runs is next in the slot.
         this.list = slot.lists.shift()!;
         this.listPriority = slot.priorities.shift()!;
@@ -462,7 +477,7 @@ export class Simulator {
         if (this.seqLimit !== Infinity) this.seqLimitReached(Infinity, slot.atMs);
         if (slot.lists.length === 0) {
           const i = slot.atMs & RING_MASK;
-          ring[i] = undefined;
+          this.setSlot(i, undefined);
           this.slotBits[i >>> 5] &= ~(1 << (i & 31));
           this.freeSlots.push(slot);
         }
