@@ -150,15 +150,19 @@ export class LazySimulator extends Simulator {
     this.compactTickers();
   }
 
+  /** Drops the tickers no longer live and sets the kernel's hook to the earliest place left. */
   private compactTickers(): void {
+    const tickers = this.tickers;
     let hook = Infinity;
     let n = 0;
-    for (const t of this.tickers)
-      if (t.live) {
-        this.tickers[n++] = t;
-        hook = Math.min(hook, t.atMs);
-      }
-    this.tickers.length = n;
+    for (let i = 0; i < tickers.length; i++) {
+      const t = tickers[i];
+      if (!t.live) continue;
+      if (n !== i) tickers[n] = t;
+      n++;
+      if (t.atMs < hook) hook = t.atMs;
+    }
+    if (n !== tickers.length) tickers.length = n;
     this.hookMs = hook;
   }
 
