@@ -45,11 +45,6 @@ export class IdleTaintingLoop {
     });
   }
 
-  /** Whether the loop sleeps now (no pass scheduled; for tests). */
-  get sleeping(): boolean {
-    return this.ticker !== undefined;
-  }
-
   /** The reference loop's wait after a pass, in virtual ms (process.ts loop() and engine/loop.ts, unrolled). */
   private waitMs(): number {
     const clock = this.proc.host.clock;
