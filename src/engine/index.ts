@@ -1,5 +1,6 @@
 export { Simulator, Priority } from './simulator.js';
 export { LazySimulator } from './lazy-dispatch.js';
+export type { SleepingTicker } from './lazy-dispatch.js';
 export type { EventHandle, Guard } from './simulator.js';
 export { SimulationBug } from './simulation-bug.js';
 export { startLoop } from './loop.js';

@@ -29,6 +29,12 @@ export interface FastPaths {
    * cannot run out (nodelifecycle/node-lifecycle-controller.ts). Needs leaseChains and quiet nodes.
    */
   nodeLifecycleLeaseSkip: boolean;
+  /**
+   * The node lifecycle controller's NoExecute tainting pass (every 100 ms) is not run while every zone
+   * queue is empty; the kernel keeps its place, and a node put into a queue schedules the next pass there
+   * (nodelifecycle/idle-tainting-loop.ts).
+   */
+  nodeLifecycleIdleTainting: boolean;
   /** The scheduler filters nodes 32 at a time over bitsets instead of node by node (scheduler/accelerator.ts). */
   schedulerWordWalk: boolean;
   /** The scheduler reuses the verdict of an identical failed cycle instead of filtering again (scheduler/verdicts.ts). */
@@ -52,6 +58,7 @@ export const FAST_PATH_NAMES = [
   'quietDeliveries',
   'nodeLifecycleQuietNodes',
   'nodeLifecycleLeaseSkip',
+  'nodeLifecycleIdleTainting',
   'schedulerWordWalk',
   'schedulerReusedVerdicts',
   'trafficKeptOutcomes',
@@ -64,6 +71,7 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   quietDeliveries: true,
   nodeLifecycleQuietNodes: true,
   nodeLifecycleLeaseSkip: true,
+  nodeLifecycleIdleTainting: true,
   schedulerWordWalk: true,
   schedulerReusedVerdicts: true,
   trafficKeptOutcomes: true,
@@ -77,6 +85,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   quietDeliveries: false,
   nodeLifecycleQuietNodes: false,
   nodeLifecycleLeaseSkip: false,
+  nodeLifecycleIdleTainting: false,
   schedulerWordWalk: false,
   schedulerReusedVerdicts: false,
   trafficKeptOutcomes: false,

@@ -25,6 +25,29 @@ describe('Simulator', () => {
     expect(sim.nowMs).toBe(1000);
   });
 
+  it('finds the next millisecond with events across empty stretches, word edges and the ring wrapping', () => {
+    // Events chained at random gaps (1 ms to past the 16,384 ms ring), each scheduling the next and some
+    // scheduling a second one: every event runs once, at its time, in time order.
+    const sim = new Simulator();
+    const rng = makeRng('next-slot');
+    const due: number[] = [];
+    const ran: number[] = [];
+    const gaps = [1, 2, 31, 32, 33, 63, 64, 65, 1000, 16_383, 16_384, 16_385, 40_000];
+    const step = () => {
+      ran.push(sim.nowMs);
+      for (let k = rng.chance(0.2) ? 2 : 1; k > 0 && due.length < 3000; k--) {
+        const at = sim.nowMs + rng.pick(gaps);
+        due.push(at);
+        sim.at(at, step);
+      }
+    };
+    due.push(5);
+    sim.at(5, step);
+    sim.run(1e9);
+    expect(ran.length).toBe(3000);
+    expect(ran).toEqual([...due].sort((a, b) => a - b));
+  });
+
   it('runs events due at the same time and priority first-in first-out', () => {
     const sim = new Simulator();
     const order: number[] = [];

@@ -715,6 +715,18 @@ export class NodeLifecycleCore {
     return this.queueOf(node).remove(node.metadata.name);
   }
 
+  /**
+   * Told whenever a node goes into a zone queue's heap (set before the first pass): the
+   * nodeLifecycleIdleTainting fast path wakes the pass on it (idle-tainting-loop.ts).
+   */
+  onQueueWork: (() => void) | undefined = undefined;
+
+  /** No zone queue has a node waiting: a doNoExecuteTaintingPass now would take no token and do nothing. */
+  taintingQueuesIdle(): boolean {
+    for (const q of this.zoneQueues.values()) if (q.waiting > 0) return false;
+    return true;
+  }
+
   /** doNoExecuteTaintingPass (every 100 ms) or, in legacy mode, doEvictionPass. */
   doNoExecuteTaintingPass(): void {
     for (const [, q] of this.zoneQueues) {
@@ -835,8 +847,11 @@ export class NodeLifecycleCore {
   private addZoneIfNew(zone: string): void {
     if (this.zoneStates.has(zone)) return;
     this.zoneStates.set(zone, 'Initial');
-    if (!this.zoneQueues.has(zone))
-      this.zoneQueues.set(zone, new RateLimitedTimedQueue(() => this.env.now(), this.cfg.nodeEvictionRate));
+    if (!this.zoneQueues.has(zone)) {
+      const q = new RateLimitedTimedQueue(() => this.env.now(), this.cfg.nodeEvictionRate);
+      q.onPush = () => this.onQueueWork?.();
+      this.zoneQueues.set(zone, q);
+    }
   }
 
   private queueOf(node: Node): RateLimitedTimedQueue {

@@ -8,7 +8,9 @@
 //   writes (node status, MarkPodsNotReady one pod at a time) go through the controller's client token
 //   bucket (--kube-api-qps 20 / --kube-api-burst 30) on 8 workers, and the pass lasts until the last is
 //   sent (pass-writes.ts, docs/fidelity.md#client-rate-limits).
-// - doNoExecuteTaintingPass: every 100 ms (NodeEvictionPeriod), draining the per-zone queues.
+// - doNoExecuteTaintingPass: every 100 ms (NodeEvictionPeriod), draining the per-zone queues; with the
+//   nodeLifecycleIdleTainting fast path, passes that find every queue empty are not run
+//   (idle-tainting-loop.ts).
 // - doNodeProcessingPassWorker: NoSchedule condition taints on node add/update (not rate limited).
 // - doPodProcessingWorker: a pod newly bound to a node known as not Ready is marked NotReady.
 // Writes use the actor 'node-lifecycle-controller' (it names the writer in the trace).
@@ -18,6 +20,7 @@ import { podIndexFor } from '../apiserver/pods-by-node.js';
 import { NodeLifecycleCore, type NlcEnv } from './nlc-core.js';
 import { swapTaints } from './nlc-taints.js';
 import { PassWrites } from './pass-writes.js';
+import { IdleTaintingLoop } from './idle-tainting-loop.js';
 import {
   CONTROLLER_REQUEST_TIMEOUT_MS,
   type Controller,
@@ -69,9 +72,14 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
         const visited = core.monitorNodeHealth();
         return monitorPassMs(visited) + writes.end();
       });
-      proc.loop({ periodMs: NODE_EVICTION_PERIOD_MS, label: 'nlc/no-execute-tainting' }, () =>
-        core.doNoExecuteTaintingPass(),
-      );
+      // With the nodeLifecycleIdleTainting fast path the loop sleeps while every zone queue is empty
+      // (idle-tainting-loop.ts); the reference runs a pass every NodeEvictionPeriod.
+      if (proc.ctx.fastPaths.nodeLifecycleIdleTainting)
+        new IdleTaintingLoop(proc, core, NODE_EVICTION_PERIOD_MS, 'nlc/no-execute-tainting');
+      else
+        proc.loop({ periodMs: NODE_EVICTION_PERIOD_MS, label: 'nlc/no-execute-tainting' }, () =>
+          core.doNoExecuteTaintingPass(),
+        );
     },
   };
 }

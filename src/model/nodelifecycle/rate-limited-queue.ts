@@ -122,6 +122,14 @@ export class RateLimitedTimedQueue {
     return this.set.has(value);
   }
 
+  /** How many names wait in the heap (0: try() takes no token and calls nothing). */
+  get waiting(): number {
+    return this.inHeap.size;
+  }
+
+  /** Told whenever a name goes into the heap (idle-tainting-loop.ts wakes the pass on it). */
+  onPush: (() => void) | undefined = undefined;
+
   /** Names waiting in the heap, in processing order (for tests and diagnostics). */
   pending(): string[] {
     return [...this.inHeap.values()]
@@ -190,6 +198,7 @@ export class RateLimitedTimedQueue {
     };
     this.inHeap.set(v.value, e);
     this.heap.add(e);
+    if (this.onPush !== undefined) this.onPush();
   }
 
   private head(): Entry | undefined {
