@@ -363,6 +363,57 @@ function instanceName(component: string, host: number): string {
   return `${component}-control-plane-${host}`;
 }
 
+/** The fields of a fault on the control plane (its target is an instance, or none: the leader or any). */
+function controlPlaneFault(rng: Rng, shape: Shape, type: FaultType, f: RawScenario): void {
+  switch (type) {
+    case 'apiserver-outage':
+      if (rng.chance(0.5))
+        f.target = { instance: instanceName('kube-apiserver', rng.int(0, shape.cpReplicas.api - 1)) };
+      break;
+    case 'etcd-member-down':
+      if (rng.chance(0.6)) f.target = { instance: instanceName('etcd', rng.int(0, shape.cpReplicas.etcd - 1)) };
+      break;
+    case 'apiserver-slow':
+      if (rng.chance(0.5))
+        f.target = { instance: instanceName('kube-apiserver', rng.int(0, shape.cpReplicas.api - 1)) };
+      f.latency = rng.pick(['200ms..2s', '5s..15s', '30s']);
+      break;
+    case 'etcd-slow':
+      if (rng.chance(0.5)) f.target = { instance: instanceName('etcd', rng.int(0, shape.cpReplicas.etcd - 1)) };
+      f.latency = rng.pick(['100ms..1s', '8s..12s', '20s']);
+      break;
+    case 'controller-manager-crash':
+    case 'scheduler-crash':
+      if (rng.chance(0.3)) f.graceful = true;
+      break;
+  }
+}
+
+/** The fields of a drain, a VM deletion or a node-pool upgrade (the target: the nodes drained, deleted or replaced). */
+function plannedFault(rng: Rng, shape: Shape, type: FaultType, f: RawScenario): void {
+  switch (type) {
+    case 'node-drain':
+      f.target = nodeTarget(rng, shape);
+      if (rng.chance(0.6)) f.timeout = rng.pick(['30s', '2m', '10m']);
+      if (rng.chance(0.15)) f.disableEviction = true;
+      if (rng.chance(0.2)) f.gracePeriod = rng.pick(['0s', '5s', '60s']);
+      break;
+    case 'vm-delete':
+      f.target = nodeTarget(rng, shape);
+      delete f.duration;
+      break;
+    case 'node-pool-upgrade':
+      f.target = nodeTarget(rng, shape);
+      delete f.duration;
+      if (rng.chance(0.3)) {
+        f.maxSurge = 0;
+        f.maxUnavailable = rng.pick([1, 2, '50%']);
+      } else if (rng.chance(0.5)) f.maxSurge = rng.pick([1, 2, '50%']);
+      if (rng.chance(0.5)) f.drainTimeout = rng.pick(['30s', '2m', '15m']);
+      break;
+  }
+}
+
 function generateFault(rng: Rng, shape: Shape, type: FaultType, name: string, durationMs: number): RawScenario {
   const atMs = rng.int(1, Math.floor((durationMs * 0.7) / 1000)) * 1000 + rng.int(0, 999);
   const f: RawScenario = { name, type, at: fmtMs(atMs) };
@@ -388,24 +439,12 @@ function generateFault(rng: Rng, shape: Shape, type: FaultType, name: string, du
       if (!f.loss || rng.chance(0.3)) f.latency = rng.pick(['50ms', '100ms..2s', '5s']);
       break;
     case 'apiserver-outage':
-      if (rng.chance(0.5))
-        f.target = { instance: instanceName('kube-apiserver', rng.int(0, shape.cpReplicas.api - 1)) };
-      break;
     case 'etcd-member-down':
-      if (rng.chance(0.6)) f.target = { instance: instanceName('etcd', rng.int(0, shape.cpReplicas.etcd - 1)) };
-      break;
     case 'apiserver-slow':
-      if (rng.chance(0.5))
-        f.target = { instance: instanceName('kube-apiserver', rng.int(0, shape.cpReplicas.api - 1)) };
-      f.latency = rng.pick(['200ms..2s', '5s..15s', '30s']);
-      break;
     case 'etcd-slow':
-      if (rng.chance(0.5)) f.target = { instance: instanceName('etcd', rng.int(0, shape.cpReplicas.etcd - 1)) };
-      f.latency = rng.pick(['100ms..1s', '8s..12s', '20s']);
-      break;
     case 'controller-manager-crash':
     case 'scheduler-crash':
-      if (rng.chance(0.3)) f.graceful = true;
+      controlPlaneFault(rng, shape, type, f);
       break;
     case 'clock-skew':
       f.target = rng.chance(0.6) ? nodeTarget(rng, shape) : { instance: 'leader' };
@@ -430,23 +469,9 @@ function generateFault(rng: Rng, shape: Shape, type: FaultType, name: string, du
       delete f.duration;
       break;
     case 'node-drain':
-      f.target = nodeTarget(rng, shape);
-      if (rng.chance(0.6)) f.timeout = rng.pick(['30s', '2m', '10m']);
-      if (rng.chance(0.15)) f.disableEviction = true;
-      if (rng.chance(0.2)) f.gracePeriod = rng.pick(['0s', '5s', '60s']);
-      break;
     case 'vm-delete':
-      f.target = nodeTarget(rng, shape);
-      delete f.duration;
-      break;
     case 'node-pool-upgrade':
-      f.target = nodeTarget(rng, shape);
-      delete f.duration;
-      if (rng.chance(0.3)) {
-        f.maxSurge = 0;
-        f.maxUnavailable = rng.pick([1, 2, '50%']);
-      } else if (rng.chance(0.5)) f.maxSurge = rng.pick([1, 2, '50%']);
-      if (rng.chance(0.5)) f.drainTimeout = rng.pick(['30s', '2m', '15m']);
+      plannedFault(rng, shape, type, f);
       break;
   }
   return f;
