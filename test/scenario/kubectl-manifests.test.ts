@@ -4,11 +4,12 @@
 // plugin/pkg/admission/priority/admission_test.go (TestPodAdmission).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatIssues, parseScenarioText, type Scenario } from '../../src/scenario/index.js';
+import { formatIssues } from '../../src/scenario/index.js';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import { resolvedScenarioYaml } from '../../src/scenario/resolved.js';
 import { toJsonl } from '../../src/engine/index.js';
 import { HASIM_VERSION } from '../../src/trace/version.js';
+import { load, parse, problems, warnings } from './parse-helpers.js';
 
 const HEAD = `apiVersion: hasim.dev/v1
 kind: Scenario
@@ -19,27 +20,6 @@ spec:
 const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'kubectl');
 const NODES = readFileSync(join(FIXTURES, 'nodes.yaml'), 'utf8');
 const WORKLOADS = readFileSync(join(FIXTURES, 'workloads.yaml'), 'utf8');
-
-function parse(text: string) {
-  return parseScenarioText(text, { file: 'test.yaml' });
-}
-function load(text: string): Scenario {
-  const r = parse(text);
-  if (!r.ok) throw new Error(formatIssues(r.issues));
-  return r.scenario;
-}
-function problems(text: string): string {
-  const r = parse(text);
-  if (r.ok) throw new Error(`expected problems, got warnings:\n${formatIssues(r.warnings)}`);
-  return formatIssues(r.issues);
-}
-function warnings(text: string): string[] {
-  const r = parse(text);
-  if (!r.ok) throw new Error(formatIssues(r.issues));
-  return formatIssues(r.warnings)
-    .split('\n')
-    .filter((l) => l.includes('warning:'));
-}
 
 const deployment = (name: string, extra = '', namespace?: string): string => `apiVersion: apps/v1
 kind: Deployment

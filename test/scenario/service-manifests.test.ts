@@ -4,11 +4,12 @@
 // Service over a Deployment giving the same trace as the workload's `service` shorthand.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatIssues, parseScenarioText, type Scenario } from '../../src/scenario/index.js';
+import { formatIssues } from '../../src/scenario/index.js';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import { resolvedScenarioYaml } from '../../src/scenario/resolved.js';
 import { toJsonl } from '../../src/engine/index.js';
 import { HASIM_VERSION } from '../../src/trace/version.js';
+import { load, parse, problems, warnings } from './parse-helpers.js';
 
 const HEAD = (extra = '', version = '1.31'): string => `apiVersion: hasim.dev/v1
 kind: Scenario
@@ -33,27 +34,6 @@ spec:
 `;
 
 const PORTS = 'ports: [{ port: 8080 }]';
-
-function parse(text: string) {
-  return parseScenarioText(text, { file: 'test.yaml' });
-}
-function load(text: string): Scenario {
-  const r = parse(text);
-  if (!r.ok) throw new Error(formatIssues(r.issues));
-  return r.scenario;
-}
-function problems(text: string): string {
-  const r = parse(text);
-  if (r.ok) throw new Error(`expected problems, got warnings:\n${formatIssues(r.warnings)}`);
-  return formatIssues(r.issues);
-}
-function warnings(text: string): string[] {
-  const r = parse(text);
-  if (!r.ok) throw new Error(formatIssues(r.issues));
-  return formatIssues(r.warnings)
-    .split('\n')
-    .filter((l) => l.includes('warning:'));
-}
 
 describe('reading a v1 Service', () => {
   test('selector, type, the first port and the traffic policies become a Service selecting the matching workload', () => {
