@@ -3,12 +3,15 @@
 // cause; and the Service milestones shared by every report ("checkout-svc: 11% of requests failing: ...").
 import type { TraceEvent, TraceEventOf } from '../trace/events.js';
 import { formatClock } from './format.js';
+import { countingStartMs, firstFaultMs } from '../slo/traffic-slos.js';
 
 type TrafficEvent = TraceEventOf<'service.traffic.changed'>;
 
 export interface ServiceSeries {
   service: string;
   points: TrafficEvent[];
+  /** The end of the initial rollout (or the first fault): the request SLOs count from here. */
+  countedFromMs: number;
 }
 
 export const SERVICE_LANE_H = 60;
@@ -24,7 +27,11 @@ export function serviceSeries(events: readonly TraceEvent[]): ServiceSeries[] {
     if (list === undefined) by.set(e.service, (list = []));
     list.push(e);
   }
-  return [...by.keys()].sort().map((service) => ({ service, points: by.get(service)! }));
+  const faultMs = firstFaultMs(events);
+  return [...by.keys()].sort().map((service) => {
+    const points = by.get(service)!;
+    return { service, points, countedFromMs: countingStartMs(points, faultMs) };
+  });
 }
 
 const pct = (rate: number) => {
@@ -40,14 +47,21 @@ export function serviceMilestones(events: readonly TraceEvent[]): { atMs: number
   const out: { atMs: number; text: string; failing: boolean }[] = [];
   for (const s of serviceSeries(events)) {
     let failing = false;
+    let inRollout = false;
     let worst = 0;
     let awaitingSync = false;
     for (const p of s.points) {
       const share = p.requestsPerSecond > 0 ? p.failingPerSecond / p.requestsPerSecond : 0;
+      const rollout = p.atMs < s.countedFromMs ? ' during the initial rollout (not counted by the SLOs)' : '';
       if (share > 0 && !failing) {
         failing = true;
+        inRollout = rollout !== '';
         worst = share;
-        out.push({ atMs: p.atMs, failing: true, text: `${s.service}: ${pct(share)} of requests failing: ${p.cause}` });
+        out.push({
+          atMs: p.atMs,
+          failing: true,
+          text: `${s.service}: ${pct(share)} of requests failing${rollout}: ${p.cause}`,
+        });
       } else if (share > 0 && failing && share > worst) {
         worst = share;
       } else if (share === 0 && failing) {
@@ -55,7 +69,9 @@ export function serviceMilestones(events: readonly TraceEvent[]): { atMs: number
         out.push({
           atMs: p.atMs,
           failing: false,
-          text: `${s.service}: all requests succeed again (worst ${pct(worst)} failing)`,
+          text: inRollout
+            ? `${s.service}: all requests succeed, the initial rollout is over (worst ${pct(worst)} failing)`
+            : `${s.service}: all requests succeed again (worst ${pct(worst)} failing)`,
         });
         awaitingSync = p.behindNodes > 0;
         if (!awaitingSync) continue;
@@ -101,8 +117,12 @@ export function serviceLane(
   const y = (rate: number) => top + (1 - rate) * h;
   const g = svg.append('g');
   const firstMs = s.points[0]?.atMs ?? endMs;
+  // The caption's lowest rate is the SLOs' one: from the end of the initial rollout (or the first fault).
   let worst = 1;
-  for (const p of s.points) worst = Math.min(worst, p.successRate);
+  s.points.forEach((p, i) => {
+    const to = s.points[i + 1]?.atMs ?? endMs;
+    if (to > s.countedFromMs && to > p.atMs) worst = Math.min(worst, p.successRate);
+  });
   g.append('text')
     .attr('x', 16)
     .attr('y', top + 12)
@@ -144,6 +164,31 @@ export function serviceLane(
       .attr('fill', '#f5f7fa')
       .append('title')
       .text(`${s.service}: no traffic until ${formatClock(firstMs)} (the Service had no ready endpoint yet)`);
+  drawSeries(g, x, y, s, endMs, colors.fail);
+  if (s.countedFromMs > firstMs) {
+    // The initial rollout: drawn like the rest, veiled and explained, since the SLOs do not count it.
+    g.append('rect')
+      .attr('x', x(firstMs))
+      .attr('y', top)
+      .attr('width', Math.max(0, x(s.countedFromMs) - x(firstMs)))
+      .attr('height', h)
+      .attr('fill', '#ffffff')
+      .attr('fill-opacity', 0.6)
+      .append('title')
+      .text(
+        `${formatClock(firstMs)}–${formatClock(s.countedFromMs)} ${s.service}: the initial rollout, while its pods first became Ready; the request SLOs count from ${formatClock(s.countedFromMs)}`,
+      );
+  }
+}
+
+function drawSeries(
+  g: Sel,
+  x: Scale,
+  y: (rate: number) => number,
+  s: ServiceSeries,
+  endMs: number,
+  fail: string,
+): void {
   s.points.forEach((p, i) => {
     const to = s.points[i + 1]?.atMs ?? endMs;
     if (to <= p.atMs) return;
@@ -163,7 +208,7 @@ export function serviceLane(
         .attr('y', y(1))
         .attr('width', w)
         .attr('height', y(p.successRate) - y(1))
-        .attr('fill', colors.fail)
+        .attr('fill', fail)
         .attr('shape-rendering', 'crispEdges')
         .append('title')
         .text(

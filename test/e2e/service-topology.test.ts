@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenario } from '../../src/runner/run-scenario.js';
+import { renderReports } from '../../src/report/index.js';
 import { parseScenarioText } from '../../src/scenario/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import type { TraceEvent, TraceEventOf } from '../../src/trace/events.js';
@@ -67,5 +68,40 @@ describe('internalTrafficPolicy Local', () => {
     const steady = at(list, 100_000);
     expect(steady.failingPerSecond).toBeCloseTo((300 * 6) / 9, 2);
     expect(steady.cause).toContain('no endpoint on 6 client nodes');
+  });
+});
+
+// scenarios/internal-traffic-policy-local.yaml: while the DaemonSet's pods first start, a node whose own
+// agent is not Ready yet has its requests dropped. That is the run's start-up, not an outage: the SLOs,
+// the milestones and the timeline leave it out and say so (docs/scenario-format.md#specslos).
+describe('internal-traffic-policy-local.yaml: the initial rollout is not an outage', () => {
+  const result = runScenario(load('internal-traffic-policy-local.yaml'), { seed: 1 });
+  const local = traffic(result.events, 'monitoring/otel-agent');
+  const reports = renderReports(result.summary, result.events);
+
+  test('requests failed during the rollout, before any fault', () => {
+    expect(local[0].failingPerSecond).toBeGreaterThan(0);
+    expect(local[0].atMs).toBeLessThan(60_000);
+  });
+
+  test('failed-requests counts the crash loop only, and names what it left out', () => {
+    const slo = result.summary.slos.find((s) => s.name === 'otel-agent (Local) fails at most 100,000 requests')!;
+    expect(slo.measured).toBe(65142);
+    expect(slo.message).toMatch(
+      /\(4908 requests that failed during the initial rollout, before 00:11\.\d, are not counted\)/,
+    );
+  });
+
+  test('the milestones and the timeline mark the rollout', () => {
+    expect(reports['report.md']).toContain(
+      'monitoring/otel-agent: 83.3% of requests failing during the initial rollout (not counted by the SLOs)',
+    );
+    expect(reports['report.md']).toContain('monitoring/otel-agent: all requests succeed, the initial rollout is over');
+    expect(reports['timeline.svg']).toMatch(
+      /monitoring\/otel-agent: the initial rollout, while its pods first became Ready/,
+    );
+    // The lane's caption is the SLOs' lowest: the crash loop's 83.3%, not the rollout's 16.7%.
+    expect(reports['timeline.svg']).not.toContain('lowest 16.7% succeeding');
+    expect(reports['timeline.svg']).toContain('lowest 83.3% succeeding');
   });
 });

@@ -66,3 +66,52 @@ describe('request SLOs on the trace', () => {
     expect(r.message).toContain('received no traffic');
   });
 });
+
+// Like min-available, the request SLOs leave out the initial rollout: with internalTrafficPolicy Local a
+// node whose own pod is not Ready yet fails its requests while the pods first start, which is the run's
+// start-up, not an outage. A fault that starts during the rollout is never hidden.
+describe('request SLOs and the initial rollout', () => {
+  const fault = (atMs: number): TraceEvent => ({
+    atMs,
+    type: 'fault.started',
+    fault: 'f',
+    faultType: 'node-crash',
+    targets: ['n'],
+  });
+  // 100 req/s from 5 s; 80/s fail until 10 s (the rollout); 30/s fail from 60 s to 80 s; run ends at 300 s.
+  const rollout = [traffic(5_000, 100, 80), traffic(10_000, 100, 0), traffic(60_000, 100, 30), traffic(80_000, 100, 0)];
+
+  test('failures before every request first succeeded are not counted, and the message says how many', () => {
+    const [failed, rate] = judgeSlos(
+      [
+        { name: 'f', type: 'failed-requests', service: 'web', max: 600 },
+        { name: 'r', type: 'request-success-rate', service: 'web', minPercent: 90, rollingWindowMs: 60_000 },
+      ],
+      [fault(60_000), ...rollout].sort((a, b) => a.atMs - b.atMs),
+      300_000,
+    );
+    expect(failed.measured).toBe(600);
+    expect(failed.passed).toBe(true);
+    expect(failed.message).toContain(
+      '(400 requests that failed during the initial rollout, before 00:10.0, are not counted)',
+    );
+    // The worst minute is the fault's (90%), not the rollout's 5 s at 20%.
+    expect(rate.measured).toBe(90);
+  });
+
+  test('a fault that starts during the rollout is counted from its start', () => {
+    const events = [traffic(5_000, 100, 80), fault(8_000), traffic(10_000, 100, 0)];
+    const r = judgeSlos([{ name: 'f', type: 'failed-requests', service: 'web', max: 0 }], events, 60_000)[0];
+    expect(r.measured).toBe(160); // 80/s from 8 s to 10 s
+    expect(r.passed).toBe(false);
+    expect(r.violatedAtMs).toBe(8_000);
+    expect(r.message).toContain('240 requests that failed during the initial rollout, before 00:08.0');
+  });
+
+  test('a Service whose requests never all succeed is counted from its first request', () => {
+    const events = [traffic(5_000, 100, 20), traffic(30_000, 100, 10)];
+    const r = judgeSlos([{ name: 'f', type: 'failed-requests', service: 'web', max: 0 }], events, 60_000)[0];
+    expect(r.measured).toBe(500 + 300);
+    expect(r.message).not.toContain('initial rollout');
+  });
+});
