@@ -1,5 +1,5 @@
 // Names and labels checked as Kubernetes checks them (k8s.io/apimachinery/pkg/util/validation
-// validation.go: IsDNS1123Label, IsDNS1123Subdomain, IsQualifiedName, IsValidLabelValue), plus the
+// validation.go: IsDNS1123Label, IsDNS1123Subdomain, IsDNS1035Label, IsQualifiedName, IsValidLabelValue), plus the
 // rule hasim adds for its own free-text names: no control characters, so that a name can never
 // rewrite the terminal or make junit.xml and the SVG invalid XML.
 
@@ -13,6 +13,7 @@ export interface NameRule {
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
@@ -44,6 +45,20 @@ export const dns1123Label: NameRule = {
     (DNS1123_LABEL.test(v)
       ? undefined
       : 'a name must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit'),
+};
+
+/**
+ * A Service name: core/v1 validation checks it with NameIsDNS1035Label (pkg/apis/core/validation
+ * ValidateServiceName), a DNS-1123 label that starts with a letter, since it becomes a DNS name.
+ */
+export const dns1035Label: NameRule = {
+  maxLength: DNS1123_LABEL_MAX,
+  pattern: DNS1035_LABEL,
+  check: (v) =>
+    tooLong(v, DNS1123_LABEL_MAX) ??
+    (DNS1035_LABEL.test(v)
+      ? undefined
+      : 'a Service name must be a DNS-1035 label: lower-case letters, digits and "-", starting with a letter and ending with a letter or digit'),
 };
 
 export const dns1123Subdomain: NameRule = {

@@ -4,7 +4,7 @@ import { s, type Definitions, type Field, type ObjectSchema, type Schema } from 
 import { CONTROL_PLANE_TOPOLOGIES } from '../model/infra/control-plane-layout.js';
 import { FAULT_TYPES } from './types.js';
 import { EXPANDERS } from '../model/autoscaler/options.js';
-import { dns1123Label, dns1123Subdomain, freeName, labelValue } from './names.js';
+import { dns1035Label, dns1123Label, dns1123Subdomain, freeName, labelValue } from './names.js';
 
 const leaderElection = s.object(
   {
@@ -164,9 +164,12 @@ const trafficEntry = s.object(
 const service = s.object(
   {
     name: s.opt(
-      s.string('The Service name, a DNS-1123 label (default: the workload name); SLOs refer to it.', {
-        rule: dns1123Label,
-      }),
+      s.string(
+        'The Service name, a DNS-1035 label: starts with a letter (default: the workload name); SLOs refer to it.',
+        {
+          rule: dns1035Label,
+        },
+      ),
     ),
     type: s.opt(
       s.enum(

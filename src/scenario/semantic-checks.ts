@@ -14,7 +14,7 @@ import type { FeatureGates } from '../k8s/config.js';
 import type { PodAffinity } from '../k8s/scheduling.js';
 import { didYouMean, listNames } from './did-you-mean.js';
 import type { Problem } from './issues.js';
-import { DNS1123_SUBDOMAIN_MAX } from './names.js';
+import { DNS1123_SUBDOMAIN_MAX, dns1035Label } from './names.js';
 import { pdbSelects, type ManifestReadResult } from './manifests/index.js';
 import type { Path } from './paths.js';
 import { canonicalServiceId, serviceCandidates, workloadCandidates, type Sources } from './build.js';
@@ -421,6 +421,14 @@ function checkService(c: CheckContext, w: Raw, path: Path, zones: string[], name
   const sPath = [...path, 'service'];
   const name: unknown = sv.name ?? w.name;
   if (typeof name === 'string') {
+    // The default name is the workload's, which may start with a digit; a Service's may not.
+    const why = sv.name === undefined ? dns1035Label.check(name) : undefined;
+    if (why !== undefined)
+      error(
+        sPath,
+        'invalid-value',
+        `the Service would be named "${name}", after its workload, but ${why}; give it a service.name`,
+      );
     if (names.has(name))
       error(sv.name !== undefined ? [...sPath, 'name'] : sPath, 'duplicate-name', `Service "${name}" is defined twice`);
     names.add(name);

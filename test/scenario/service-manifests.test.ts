@@ -238,6 +238,25 @@ describe('core/v1 Service validation and version gates', () => {
     ).toContain('trafficDistribution PreferSameZone needs Kubernetes 1.34 or later');
   });
 
+  test('a Service name is a DNS-1035 label: it starts with a letter (ValidateServiceName)', () => {
+    expect(problems(HEAD() + service(`selector: { app: checkout }\n  ${PORTS}`, 'name: 9checkout'))).toContain(
+      'metadata.name: "9checkout" is not valid: a Service name must be a DNS-1035 label: lower-case letters, digits and "-", starting with a letter and ending with a letter or digit',
+    );
+    const shorthand = (name: string, svc: string) =>
+      HEAD().replace(
+        '{ kind: Deployment, name: checkout, replicas: 4 }',
+        `{ kind: Deployment, name: ${name}, replicas: 4, service: ${svc} }`,
+      );
+    expect(problems(shorthand('checkout', '{ name: 1st-svc }'))).toContain(
+      'spec.workloads[0].service.name: "1st-svc" is not valid: a Service name must be a DNS-1035 label',
+    );
+    // A workload name may start with a digit; the Service named after it may not.
+    expect(problems(shorthand('1checkout', '{}'))).toContain(
+      'spec.workloads[0].service: the Service would be named "1checkout", after its workload, but a Service name must be a DNS-1035 label',
+    );
+    expect(load(shorthand('1checkout', '{ name: checkout }')).spec.workloads[0].name).toBe('1checkout');
+  });
+
   test('a name shared with a workload service shorthand is an error at the manifest', () => {
     const text = HEAD().replace(
       '{ kind: Deployment, name: checkout, replicas: 4 }',

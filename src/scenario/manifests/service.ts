@@ -26,7 +26,7 @@
 // change where requests go and that hasim does not model (sessionAffinity: ClientIP, externalIPs,
 // publishNotReadyAddresses, loadBalancerSourceRanges) each give a warning saying what hasim does instead.
 import { s, validate } from '../schema-def.js';
-import { dns1123Label } from '../names.js';
+import { dns1035Label, dns1123Label } from '../names.js';
 import type { Path } from '../paths.js';
 import type { ServiceType, TrafficPolicy } from '../../k8s/services.js';
 
@@ -65,7 +65,7 @@ const TRAFFIC_POLICY = s.enum(['Cluster', 'Local'], 'traffic policy');
 const serviceSchema = s.open({
   metadata: s.req(
     s.open({
-      name: s.req(s.string(undefined, { rule: dns1123Label })),
+      name: s.req(s.string(undefined, { rule: dns1035Label })),
       namespace: s.opt(s.string(undefined, { rule: dns1123Label })),
       labels: s.opt(s.map()),
     }),
