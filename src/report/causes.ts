@@ -5,7 +5,7 @@
 // cannot finish because the pod's node is down, pods stopped on a powered-off host that the API still
 // calls Ready, and the workload's pods the scheduler preempted for pods of a higher priority
 // (pod.preempted), by workload. One definition for the terminal, HTML, Markdown and JUnit reports.
-import type { TraceEvent } from '../trace/events.js';
+import type { TraceEvent, TraceEventOf, TraceEventType } from '../trace/events.js';
 import type { RunSummary, SloResult } from '../trace/summary.js';
 import { naturalCompare } from '../trace/format.js';
 import { formatClock, formatDuration } from './format.js';
@@ -261,79 +261,67 @@ function nodeOf(w: World, name: string): NodeRecord {
   return n;
 }
 
+/** What each cluster event changes in the world the causes are read from (one lookup per event). */
+const CLUSTER_HANDLERS: { [K in TraceEventType]?: (w: World, e: TraceEventOf<K>) => void } = {
+  'nodegroup.scaled.up': (w, e) => (w.autoscaler.scaleUp = { atMs: e.atMs, nodeGroup: e.nodeGroup, nodes: e.nodes }),
+  'nodegroup.scaleup.failed': (w, e) =>
+    (w.autoscaler.failed = { atMs: e.atMs, nodeGroup: e.nodeGroup, reason: e.reason }),
+  'autoscaler.halted': (w, e) => (w.autoscaler.halted = { sinceMs: e.atMs, reason: e.reason }),
+  'autoscaler.resumed': (w) => (w.autoscaler.halted = undefined),
+  'workload.desired.changed': (w, e) => w.desired.set(e.workload, e.desired),
+  'node.ready.changed': (w, e) => {
+    const n = nodeOf(w, e.node);
+    if (n.ready !== e.to) {
+      n.ready = e.to;
+      n.readySinceMs = e.atMs;
+    }
+  },
+  'node.created': (w, e) => {
+    const n = nodeOf(w, e.node);
+    n.deletedMs = undefined;
+    n.deletedBy = undefined;
+    n.zone = e.zone;
+  },
+  'node.deleted': (w, e) => {
+    const n = nodeOf(w, e.node);
+    n.deletedMs = e.atMs;
+    n.deletedBy = e.by;
+  },
+  'node.taint.added': (w, e) => {
+    if (e.effect === 'NoExecute') nodeOf(w, e.node).noExecute.set(e.key, e.atMs);
+  },
+  'node.taint.removed': (w, e) => {
+    if (e.effect === 'NoExecute') nodeOf(w, e.node).noExecute.delete(e.key);
+  },
+  // Hosts that are not nodes (control-plane members) are left out.
+  'host.powered.off': (w, e) => {
+    if (w.nodes.has(e.host)) nodeOf(w, e.host).poweredOffMs = e.atMs;
+  },
+  'host.powered.on': (w, e) => {
+    if (w.nodes.has(e.host)) nodeOf(w, e.host).poweredOffMs = undefined;
+  },
+  'leader.acquired': (w, e) => {
+    const before = w.leaders.get(e.component);
+    if (before && before.instance === null && e.atMs > before.sinceMs) {
+      const spans = w.leaderless.get(e.component) ?? [];
+      spans.push({ fromMs: before.sinceMs, toMs: e.atMs });
+      w.leaderless.set(e.component, spans);
+    }
+    w.leaders.set(e.component, { instance: e.instance, sinceMs: e.atMs });
+  },
+  'component.stopped': (w, e) => {
+    if (CONTROL_PLANE_STORES.has(e.component)) w.stopped.set(e.instance, { component: e.component, sinceMs: e.atMs });
+  },
+  'component.started': (w, e) => w.stopped.delete(e.instance),
+  'leader.lost': (w, e) => {
+    const l = w.leaders.get(e.component);
+    if (l && l.instance === e.instance) w.leaders.set(e.component, { instance: null, sinceMs: e.atMs });
+  },
+};
+
 function applyClusterEvent(w: World, e: TraceEvent): void {
-  switch (e.type) {
-    case 'nodegroup.scaled.up':
-      w.autoscaler.scaleUp = { atMs: e.atMs, nodeGroup: e.nodeGroup, nodes: e.nodes };
-      break;
-    case 'nodegroup.scaleup.failed':
-      w.autoscaler.failed = { atMs: e.atMs, nodeGroup: e.nodeGroup, reason: e.reason };
-      break;
-    case 'autoscaler.halted':
-      w.autoscaler.halted = { sinceMs: e.atMs, reason: e.reason };
-      break;
-    case 'autoscaler.resumed':
-      w.autoscaler.halted = undefined;
-      break;
-    case 'workload.desired.changed':
-      w.desired.set(e.workload, e.desired);
-      break;
-    case 'node.ready.changed': {
-      const n = nodeOf(w, e.node);
-      if (n.ready !== e.to) {
-        n.ready = e.to;
-        n.readySinceMs = e.atMs;
-      }
-      break;
-    }
-    case 'node.created': {
-      const n = nodeOf(w, e.node);
-      n.deletedMs = undefined;
-      n.deletedBy = undefined;
-      n.zone = e.zone;
-      break;
-    }
-    case 'node.deleted': {
-      const n = nodeOf(w, e.node);
-      n.deletedMs = e.atMs;
-      n.deletedBy = e.by;
-      break;
-    }
-    case 'node.taint.added':
-      if (e.effect === 'NoExecute') nodeOf(w, e.node).noExecute.set(e.key, e.atMs);
-      break;
-    case 'node.taint.removed':
-      if (e.effect === 'NoExecute') nodeOf(w, e.node).noExecute.delete(e.key);
-      break;
-    // Hosts that are not nodes (control-plane members) are left out.
-    case 'host.powered.off':
-      if (w.nodes.has(e.host)) nodeOf(w, e.host).poweredOffMs = e.atMs;
-      break;
-    case 'host.powered.on':
-      if (w.nodes.has(e.host)) nodeOf(w, e.host).poweredOffMs = undefined;
-      break;
-    case 'leader.acquired': {
-      const before = w.leaders.get(e.component);
-      if (before && before.instance === null && e.atMs > before.sinceMs) {
-        const spans = w.leaderless.get(e.component) ?? [];
-        spans.push({ fromMs: before.sinceMs, toMs: e.atMs });
-        w.leaderless.set(e.component, spans);
-      }
-      w.leaders.set(e.component, { instance: e.instance, sinceMs: e.atMs });
-      break;
-    }
-    case 'component.stopped':
-      if (CONTROL_PLANE_STORES.has(e.component)) w.stopped.set(e.instance, { component: e.component, sinceMs: e.atMs });
-      break;
-    case 'component.started':
-      w.stopped.delete(e.instance);
-      break;
-    case 'leader.lost': {
-      const l = w.leaders.get(e.component);
-      if (l && l.instance === e.instance) w.leaders.set(e.component, { instance: null, sinceMs: e.atMs });
-      break;
-    }
-  }
+  const handle = CLUSTER_HANDLERS[e.type] as ((w: World, e: TraceEvent) => void) | undefined;
+  if (handle !== undefined) handle(w, e);
 }
 
 /** What the cluster autoscaler was doing for a pod Pending since createdMs (empty without one in the trace). */

@@ -103,6 +103,40 @@ export function serviceMilestones(events: readonly TraceEvent[]): { atMs: number
 type Sel = any;
 type Scale = (ms: number) => number;
 
+type Colors = { pass: string; fail: string; text: string; muted: string; grid: string };
+
+/** The Service's name and its lowest success rate, left of the lane. */
+function caption(g: Sel, service: string, worst: number, top: number, colors: Colors): void {
+  g.append('text')
+    .attr('x', 16)
+    .attr('y', top + 12)
+    .attr('font-weight', 600)
+    .attr('fill', colors.text)
+    .text(service);
+  g.append('text')
+    .attr('x', 16)
+    .attr('y', top + 26)
+    .attr('fill', worst < 1 ? colors.fail : colors.muted)
+    .text(worst < 1 ? `lowest ${pct(worst)} succeeding` : 'no request failed');
+}
+
+/** The 0% guide line and the 100% / 0% marks. */
+function guides(g: Sel, y: (rate: number) => number, plotLeft: number, right: number, colors: Colors): void {
+  g.append('line').attr('x1', plotLeft).attr('x2', right).attr('y1', y(0)).attr('y2', y(0)).attr('stroke', colors.grid);
+  for (const [rate, label, dy] of [
+    [1, '100%', 4],
+    [0, '0%', 0],
+  ] as const) {
+    g.append('text')
+      .attr('x', plotLeft - 4)
+      .attr('y', y(rate) + dy)
+      .attr('text-anchor', 'end')
+      .attr('fill', colors.muted)
+      .attr('font-size', 9)
+      .text(label);
+  }
+}
+
 /** Draws a Service's success-rate lane: 100% at the top of the lane, 0% at the bottom. */
 export function serviceLane(
   svg: Sel,
@@ -110,7 +144,7 @@ export function serviceLane(
   s: ServiceSeries,
   top: number,
   endMs: number,
-  colors: { pass: string; fail: string; text: string; muted: string; grid: string },
+  colors: Colors,
   plotLeft: number,
 ): void {
   const h = SERVICE_LANE_H - 12;
@@ -123,38 +157,8 @@ export function serviceLane(
     const to = s.points[i + 1]?.atMs ?? endMs;
     if (to > s.countedFromMs && to > p.atMs) worst = Math.min(worst, p.successRate);
   });
-  g.append('text')
-    .attr('x', 16)
-    .attr('y', top + 12)
-    .attr('font-weight', 600)
-    .attr('fill', colors.text)
-    .text(s.service);
-  g.append('text')
-    .attr('x', 16)
-    .attr('y', top + 26)
-    .attr('fill', worst < 1 ? colors.fail : colors.muted)
-    .text(worst < 1 ? `lowest ${pct(worst)} succeeding` : 'no request failed');
-  // Frame: 100% and 0% guide lines, and the time before traffic started greyed.
-  g.append('line')
-    .attr('x1', plotLeft)
-    .attr('x2', x(endMs))
-    .attr('y1', y(0))
-    .attr('y2', y(0))
-    .attr('stroke', colors.grid);
-  g.append('text')
-    .attr('x', plotLeft - 4)
-    .attr('y', y(1) + 4)
-    .attr('text-anchor', 'end')
-    .attr('fill', colors.muted)
-    .attr('font-size', 9)
-    .text('100%');
-  g.append('text')
-    .attr('x', plotLeft - 4)
-    .attr('y', y(0))
-    .attr('text-anchor', 'end')
-    .attr('fill', colors.muted)
-    .attr('font-size', 9)
-    .text('0%');
+  caption(g, s.service, worst, top, colors);
+  guides(g, y, plotLeft, x(endMs), colors);
   if (firstMs > 0)
     g.append('rect')
       .attr('x', x(0))
