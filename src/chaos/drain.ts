@@ -95,16 +95,13 @@ export function drainNodes(cluster: Cluster, nodes: readonly string[], opts: Dra
 
 /** deleteOrEvictPodsSimple for one node; `done(ok)` when it finished, failed or timed out. */
 export function drainNode(cluster: Cluster, node: string, opts: DrainOptions, done: (ok: boolean) => void): void {
-  const { sim, trace } = cluster.ctx;
-  const actor = opts.actor ?? ACTOR;
-  const kubectl = <T>(label: string, op: (s: ApiStore) => ApiResult<T>, after: (r: ApiResult<T>) => void) =>
-    cluster.ctx.api.request(cluster.operator, KUBECTL_REQUEST_TIMEOUT_MS, op, after, `${actor}/${label}`);
-  kubectl<Pod[]>(
+  const drain = new NodeDrain(cluster, node, opts, done);
+  drain.request<Pod[]>(
     `list pods on ${node}`,
     (s) => ({ ok: true, value: s.podsOnNode(node) }),
     (r) => {
       if (!r.ok) {
-        trace.emit('node.drain.failed', {
+        cluster.ctx.trace.emit('node.drain.failed', {
           node,
           fault: opts.fault,
           message: `error listing pods on ${node}: ${r.reason}`,
@@ -112,90 +109,135 @@ export function drainNode(cluster: Cluster, node: string, opts: DrainOptions, do
         done(false);
         return;
       }
-      const pods = r.value
-        .filter((p) => !p.metadata.workload.startsWith('DaemonSet/'))
-        .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
-      trace.emit('node.drain.started', { node, fault: opts.fault, pods: pods.length });
-      let over = false;
-      const pending = new Set(pods.map((p) => p.metadata.name));
-      const errors: string[] = [];
-      const finish = () => {
-        if (over || pending.size > 0) return;
-        over = true;
-        if (errors.length === 0) {
-          trace.emit('node.drain.finished', { node, fault: opts.fault, evicted: pods.length });
-          done(true);
-        } else {
-          trace.emit('node.drain.failed', { node, fault: opts.fault, message: errors.join('; ') });
-          done(false);
-        }
-      };
-      if (opts.timeoutMs !== undefined)
-        sim.at(
-          sim.nowMs + opts.timeoutMs,
-          () => {
-            if (over) return;
-            over = true;
-            trace.emit('node.drain.timedout', {
-              node,
-              fault: opts.fault,
-              timeoutMs: opts.timeoutMs!,
-              remaining: [...pending].sort(),
-              message: `drain did not complete within ${formatGoDuration(opts.timeoutMs!)}`,
-            });
-            done(false);
-          },
-          `kubectl/drain ${node}/timeout`,
-        );
-      const settled = (name: string, error?: string) => {
-        if (error !== undefined) errors.push(error);
-        pending.delete(name);
-        finish();
-      };
-      const waitForDelete = (p: Pod) => {
-        if (over) return;
-        const name = p.metadata.name;
-        kubectl<Pod>(
-          `get pod ${name}`,
-          (s) => s.getPod(name),
-          (g) => {
-            if (over) return;
-            if ((!g.ok && g.reason === 'NotFound') || (g.ok && g.value.metadata.uid !== p.metadata.uid)) {
-              settled(name);
-              return;
-            }
-            sim.at(sim.nowMs + DELETE_POLL_MS, () => waitForDelete(p), `kubectl/drain ${node}/wait`);
-          },
-        );
-      };
-      const evict = (p: Pod) => {
-        if (over) return;
-        const name = p.metadata.name;
-        kubectl<Pod | undefined>(
-          `${opts.disableEviction ? 'delete' : 'evict'} pod ${name}`,
-          (s) =>
-            opts.disableEviction
-              ? s.deletePod(name, { gracePeriodSeconds: opts.gracePeriodSeconds, reason: 'drain' }, actor)
-              : evictPod(s, name, { gracePeriodSeconds: opts.gracePeriodSeconds }, actor),
-          (e) => {
-            if (over) return;
-            if (e.ok) {
-              // waitForDelete polls at once (PollImmediate), then every second.
-              waitForDelete(p);
-              return;
-            }
-            if (e.reason === 'NotFound') settled(name);
-            else if (e.reason === 'TooManyRequests' && !opts.disableEviction)
-              sim.at(sim.nowMs + EVICTION_RETRY_MS, () => evict(p), `kubectl/drain ${node}/retry`);
-            else
-              settled(name, `error when ${opts.disableEviction ? 'deleting' : 'evicting'} pods/"${name}": ${e.reason}`);
-          },
-        );
-      };
-      for (const p of pods) evict(p);
-      finish();
+      drain.start(
+        r.value
+          .filter((p) => !p.metadata.workload.startsWith('DaemonSet/'))
+          .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)),
+      );
     },
   );
+}
+
+/** One node's drain once its pods are listed: evict (or delete) each, wait for each to be gone. */
+class NodeDrain {
+  private over = false;
+  private readonly pending = new Set<string>();
+  private readonly errors: string[] = [];
+  private evicted = 0;
+  private readonly actor: string;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly node: string,
+    private readonly opts: DrainOptions,
+    private readonly done: (ok: boolean) => void,
+  ) {
+    this.actor = opts.actor ?? ACTOR;
+  }
+
+  /** A kubectl request through the operator's client. */
+  request<T>(label: string, op: (s: ApiStore) => ApiResult<T>, after: (r: ApiResult<T>) => void): void {
+    this.cluster.ctx.api.request(
+      this.cluster.operator,
+      KUBECTL_REQUEST_TIMEOUT_MS,
+      op,
+      after,
+      `${this.actor}/${label}`,
+    );
+  }
+
+  start(pods: Pod[]): void {
+    const { sim, trace } = this.cluster.ctx;
+    const { node, opts } = this;
+    this.evicted = pods.length;
+    trace.emit('node.drain.started', { node, fault: opts.fault, pods: pods.length });
+    for (const p of pods) this.pending.add(p.metadata.name);
+    if (opts.timeoutMs !== undefined)
+      sim.at(sim.nowMs + opts.timeoutMs, () => this.timeout(), `kubectl/drain ${node}/timeout`);
+    for (const p of pods) this.evict(p);
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.over || this.pending.size > 0) return;
+    this.over = true;
+    const { trace } = this.cluster.ctx;
+    if (this.errors.length === 0) {
+      trace.emit('node.drain.finished', { node: this.node, fault: this.opts.fault, evicted: this.evicted });
+      this.done(true);
+    } else {
+      trace.emit('node.drain.failed', { node: this.node, fault: this.opts.fault, message: this.errors.join('; ') });
+      this.done(false);
+    }
+  }
+
+  private timeout(): void {
+    if (this.over) return;
+    this.over = true;
+    const timeoutMs = this.opts.timeoutMs!;
+    this.cluster.ctx.trace.emit('node.drain.timedout', {
+      node: this.node,
+      fault: this.opts.fault,
+      timeoutMs,
+      remaining: [...this.pending].sort(),
+      message: `drain did not complete within ${formatGoDuration(timeoutMs)}`,
+    });
+    this.done(false);
+  }
+
+  private settled(name: string, error?: string): void {
+    if (error !== undefined) this.errors.push(error);
+    this.pending.delete(name);
+    this.finish();
+  }
+
+  private waitForDelete(p: Pod): void {
+    if (this.over) return;
+    const { sim } = this.cluster.ctx;
+    const name = p.metadata.name;
+    this.request<Pod>(
+      `get pod ${name}`,
+      (s) => s.getPod(name),
+      (g) => {
+        if (this.over) return;
+        if ((!g.ok && g.reason === 'NotFound') || (g.ok && g.value.metadata.uid !== p.metadata.uid)) {
+          this.settled(name);
+          return;
+        }
+        sim.at(sim.nowMs + DELETE_POLL_MS, () => this.waitForDelete(p), `kubectl/drain ${this.node}/wait`);
+      },
+    );
+  }
+
+  private evict(p: Pod): void {
+    if (this.over) return;
+    const { sim } = this.cluster.ctx;
+    const { opts, actor } = this;
+    const name = p.metadata.name;
+    this.request<Pod | undefined>(
+      `${opts.disableEviction ? 'delete' : 'evict'} pod ${name}`,
+      (s) =>
+        opts.disableEviction
+          ? s.deletePod(name, { gracePeriodSeconds: opts.gracePeriodSeconds, reason: 'drain' }, actor)
+          : evictPod(s, name, { gracePeriodSeconds: opts.gracePeriodSeconds }, actor),
+      (e) => {
+        if (this.over) return;
+        if (e.ok) {
+          // waitForDelete polls at once (PollImmediate), then every second.
+          this.waitForDelete(p);
+          return;
+        }
+        if (e.reason === 'NotFound') this.settled(name);
+        else if (e.reason === 'TooManyRequests' && !opts.disableEviction)
+          sim.at(sim.nowMs + EVICTION_RETRY_MS, () => this.evict(p), `kubectl/drain ${this.node}/retry`);
+        else
+          this.settled(
+            name,
+            `error when ${opts.disableEviction ? 'deleting' : 'evicting'} pods/"${name}": ${e.reason}`,
+          );
+      },
+    );
+  }
 }
 
 /** A duration as Go's time.Duration prints it (kubectl's messages): 2m0s, 90s -> 1m30s, 500ms. */

@@ -42,47 +42,72 @@ export interface UpgradeOptions {
 
 /** Replaces every node of `oldNodes` (sorted by name) as the header describes. */
 export function upgradeNodePool(cluster: Cluster, oldNodes: readonly string[], opts: UpgradeOptions): void {
-  const { sim, trace, api } = cluster.ctx;
-  const specs = new Map(cluster.provisioner.nodes().map((n) => [n.name, n]));
-  const queue = [...oldNodes].sort();
-  const parallel = Math.max(1, opts.maxSurge + opts.maxUnavailable);
-  const startedMs = sim.nowMs;
-  let active = 0;
-  let surgeUsed = 0;
-  let replaced = 0;
-  trace.emit('nodepool.upgrade.started', {
-    fault: opts.fault,
-    nodes: queue.length,
-    maxSurge: opts.maxSurge,
-    maxUnavailable: opts.maxUnavailable,
-  });
+  new PoolUpgrade(cluster, oldNodes, opts).start();
+}
 
-  const request = <T>(label: string, op: Parameters<typeof api.request<T>>[2], done: (r: { ok: boolean }) => void) =>
-    api.request<T>(cluster.operator, KUBECTL_REQUEST_TIMEOUT_MS, op, done, `${ACTOR}/${label}`);
+class PoolUpgrade {
+  private readonly specs: Map<string, NodeSpec>;
+  private readonly queue: string[];
+  private readonly parallel: number;
+  private readonly startedMs: number;
+  private active = 0;
+  private surgeUsed = 0;
+  private replaced = 0;
+
+  constructor(
+    private readonly cluster: Cluster,
+    oldNodes: readonly string[],
+    private readonly opts: UpgradeOptions,
+  ) {
+    this.specs = new Map(cluster.provisioner.nodes().map((n) => [n.name, n]));
+    this.queue = [...oldNodes].sort();
+    this.parallel = Math.max(1, opts.maxSurge + opts.maxUnavailable);
+    this.startedMs = cluster.ctx.sim.nowMs;
+  }
+
+  start(): void {
+    const { opts, queue } = this;
+    const { trace } = this.cluster.ctx;
+    trace.emit('nodepool.upgrade.started', {
+      fault: opts.fault,
+      nodes: queue.length,
+      maxSurge: opts.maxSurge,
+      maxUnavailable: opts.maxUnavailable,
+    });
+    if (queue.length === 0) {
+      trace.emit('nodepool.upgrade.finished', { fault: opts.fault, nodes: 0, durationMs: 0 });
+      return;
+    }
+    this.fill();
+  }
 
   /** Step 1's wait: GET the Node until it is Ready. */
-  const whenReady = (name: string, then: () => void) => {
-    request<Node>(
-      `get node ${name}`,
+  private whenReady(name: string, then: () => void): void {
+    const { sim, api } = this.cluster.ctx;
+    api.request<Node>(
+      this.cluster.operator,
+      KUBECTL_REQUEST_TIMEOUT_MS,
       (s) => s.getNode(name),
       (r) => {
         const node = (r as { ok: boolean; value?: Node }).value;
         if (r.ok && node !== undefined && readyCondition(node)?.status === 'True') then();
-        else sim.after(READY_POLL_MS, () => whenReady(name, then), `${ACTOR}/${opts.fault}/poll`);
+        else sim.after(READY_POLL_MS, () => this.whenReady(name, then), `${ACTOR}/${this.opts.fault}/poll`);
       },
+      `${ACTOR}/get node ${name}`,
     );
-  };
+  }
 
   /** Step 1: a replacement of `old`'s shape, Ready. */
-  const replacement = (old: string, then: (name: string) => void) => {
-    const spec = specs.get(old)!;
-    const name = replacementName(old, (n) => cluster.ctx.hosts.has(n));
-    cluster.provisioner.provision(replacementSpec(spec, name));
-    whenReady(name, () => then(name));
-  };
+  private replacement(old: string, then: (name: string) => void): void {
+    const spec = this.specs.get(old)!;
+    const name = replacementName(old, (n) => this.cluster.ctx.hosts.has(n));
+    this.cluster.provisioner.provision(replacementSpec(spec, name));
+    this.whenReady(name, () => then(name));
+  }
 
   /** Steps 2 and 3 for `old`. */
-  const drainAndRemove = (old: string, then: () => void) => {
+  private drainAndRemove(old: string, then: () => void): void {
+    const { cluster, opts } = this;
     setUnschedulable(
       cluster,
       old,
@@ -99,47 +124,50 @@ export function upgradeNodePool(cluster: Cluster, oldNodes: readonly string[], o
         ),
       ACTOR,
     );
-  };
+  }
 
-  const finishNode = (old: string, name: string, surge: boolean, nodeStartedMs: number) => {
+  private finishNode(old: string, name: string, surge: boolean, nodeStartedMs: number): void {
+    const { sim, trace } = this.cluster.ctx;
+    const { opts } = this;
     trace.emit('node.upgrade.finished', {
       fault: opts.fault,
       node: old,
       replacement: name,
       durationMs: sim.nowMs - nodeStartedMs,
     });
-    active--;
-    if (surge) surgeUsed--;
-    replaced++;
-    if (queue.length === 0 && active === 0) {
+    this.active--;
+    if (surge) this.surgeUsed--;
+    this.replaced++;
+    if (this.queue.length === 0 && this.active === 0) {
       trace.emit('nodepool.upgrade.finished', {
         fault: opts.fault,
-        nodes: replaced,
-        durationMs: sim.nowMs - startedMs,
+        nodes: this.replaced,
+        durationMs: sim.nowMs - this.startedMs,
       });
       return;
     }
-    fill();
-  };
-
-  const fill = () => {
-    while (active < parallel && queue.length > 0) {
-      const old = queue.shift()!;
-      const surge = surgeUsed < opts.maxSurge;
-      active++;
-      if (surge) surgeUsed++;
-      const nodeStartedMs = sim.nowMs;
-      trace.emit('node.upgrade.started', { fault: opts.fault, node: old, surge });
-      if (surge) replacement(old, (name) => drainAndRemove(old, () => finishNode(old, name, true, nodeStartedMs)));
-      else drainAndRemove(old, () => replacement(old, (name) => finishNode(old, name, false, nodeStartedMs)));
-    }
-  };
-
-  if (queue.length === 0) {
-    trace.emit('nodepool.upgrade.finished', { fault: opts.fault, nodes: 0, durationMs: 0 });
-    return;
+    this.fill();
   }
-  fill();
+
+  private fill(): void {
+    const { sim, trace } = this.cluster.ctx;
+    while (this.active < this.parallel && this.queue.length > 0) {
+      const old = this.queue.shift()!;
+      const surge = this.surgeUsed < this.opts.maxSurge;
+      this.active++;
+      if (surge) this.surgeUsed++;
+      const nodeStartedMs = sim.nowMs;
+      trace.emit('node.upgrade.started', { fault: this.opts.fault, node: old, surge });
+      if (surge)
+        this.replacement(old, (name) =>
+          this.drainAndRemove(old, () => this.finishNode(old, name, true, nodeStartedMs)),
+        );
+      else
+        this.drainAndRemove(old, () =>
+          this.replacement(old, (name) => this.finishNode(old, name, false, nodeStartedMs)),
+        );
+    }
+  }
 }
 
 /** `<old>-u<n>`: the first generation not taken (a node replaced again keeps one suffix). */

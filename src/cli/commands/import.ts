@@ -49,33 +49,7 @@ export function importCommand(setCode: (c: number) => void): CommandModule<objec
         .example('$0 import dump.yaml -o my-cluster.yaml', 'write a scenario from it')
         .example('$0 run my-cluster.yaml', 'simulate the crash of its busiest node') as never,
     handler: (args) => {
-      const merged: ManifestReadResult = emptyManifestResult();
-      const documents: unknown[][] = [];
-      const errors: Issue[] = [];
-      const warnings: Issue[] = [];
-      const shown: string[] = [];
-      for (const f of args.files) {
-        const displayPath = displayPathOf(f);
-        shown.push(displayPath);
-        const read = readScenarioFile(f);
-        if (!read.ok) {
-          errors.push(...read.issues.map((i) => ({ ...i, file: displayPath })));
-          continue;
-        }
-        const r = readManifestText(read.text, displayPath);
-        if (!r.ok) {
-          errors.push(...r.issues);
-          continue;
-        }
-        warnings.push(...r.warnings);
-        documents.push(r.values);
-        merged.workloads.push(...r.manifests.workloads);
-        merged.pdbs.push(...r.manifests.pdbs);
-        merged.nodes.push(...r.manifests.nodes);
-        merged.priorityClasses.push(...r.manifests.priorityClasses);
-        merged.services.push(...r.manifests.services);
-        for (const [id, why] of r.manifests.leftOutServices) merged.leftOutServices.set(id, why);
-      }
+      const { merged, documents, errors, warnings, shown } = readDumps(args.files);
       if (errors.length > 0) throw new BadInput(formatIssues([...errors, ...warnings]));
       if (merged.nodes.length === 0 && merged.workloads.length === 0)
         throw new BadInput(
@@ -99,6 +73,38 @@ export function importCommand(setCode: (c: number) => void): CommandModule<objec
       setCode(EXIT.ok);
     },
   };
+}
+
+/** Every dump read and merged; what could not be read is in `errors`. */
+function readDumps(files: readonly string[]) {
+  const merged: ManifestReadResult = emptyManifestResult();
+  const documents: unknown[][] = [];
+  const errors: Issue[] = [];
+  const warnings: Issue[] = [];
+  const shown: string[] = [];
+  for (const f of files) {
+    const displayPath = displayPathOf(f);
+    shown.push(displayPath);
+    const read = readScenarioFile(f);
+    if (!read.ok) {
+      errors.push(...read.issues.map((i) => ({ ...i, file: displayPath })));
+      continue;
+    }
+    const r = readManifestText(read.text, displayPath);
+    if (!r.ok) {
+      errors.push(...r.issues);
+      continue;
+    }
+    warnings.push(...r.warnings);
+    documents.push(r.values);
+    merged.workloads.push(...r.manifests.workloads);
+    merged.pdbs.push(...r.manifests.pdbs);
+    merged.nodes.push(...r.manifests.nodes);
+    merged.priorityClasses.push(...r.manifests.priorityClasses);
+    merged.services.push(...r.manifests.services);
+    for (const [id, why] of r.manifests.leftOutServices) merged.leftOutServices.set(id, why);
+  }
+  return { merged, documents, errors, warnings, shown };
 }
 
 /** A DNS-1123 label from the output file's name ("prod-eu.yaml" -> "prod-eu"). */
