@@ -82,21 +82,43 @@ export function serviceMilestones(events: readonly TraceEvent[]): { atMs: number
       }
     }
   }
-  // Endpoints leaving the Service's slices (not ready any more), after its first rollout.
+  out.push(...endpointMilestones(events));
+  return out.sort((a, b) => a.atMs - b.atMs);
+}
+
+/**
+ * Endpoints leaving a Service's slices (not ready any more), after its first rollout: one milestone per
+ * stretch of writes that only remove endpoints, at its first write, so that a zone outage's hundreds
+ * of writes read as one line ("EndpointSlices updated 700 times until 05:15.0, down to 1400 of 2100").
+ */
+function endpointMilestones(events: readonly TraceEvent[]): { atMs: number; text: string; failing: boolean }[] {
+  const out: { atMs: number; text: string; failing: boolean }[] = [];
   const readyOf = new Map<string, number>();
+  const open = new Map<string, { milestone: { text: string }; writes: number }>();
   for (const e of events) {
     if (e.type !== 'service.endpoints.changed') continue;
     const before = readyOf.get(e.service);
     readyOf.set(e.service, e.ready);
-    if (before !== undefined && e.ready < before) {
-      out.push({
+    if (before === undefined) continue;
+    if (e.ready >= before) {
+      if (e.ready > before) open.delete(e.service);
+      continue;
+    }
+    const group = open.get(e.service);
+    if (group === undefined) {
+      const milestone = {
         atMs: e.atMs,
         failing: false,
         text: `${e.service}: EndpointSlice updated, ${e.ready} of ${e.endpoints} endpoints ready`,
-      });
+      };
+      out.push(milestone);
+      open.set(e.service, { milestone, writes: 1 });
+    } else {
+      group.writes++;
+      group.milestone.text = `${e.service}: EndpointSlices updated ${group.writes} times until ${formatClock(e.atMs)}, down to ${e.ready} of ${e.endpoints} endpoints ready`;
     }
   }
-  return out.sort((a, b) => a.atMs - b.atMs);
+  return out;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -6,7 +6,7 @@ import { ansiPalette, formatBound, formatClock, formatDuration, formatMeasured }
 import { describeEvent } from './html-report.js';
 import { causesOf, causeLines } from './causes.js';
 import { chainLine, chainNotes, faultChains } from './fault-chains.js';
-import { milestones } from './milestones.js';
+import { milestones, type MilestoneKind } from './milestones.js';
 
 export const TEXT_MILESTONES_MAX = 12;
 /** Fault chains shown in the terminal; the rest are in the report. */
@@ -24,22 +24,33 @@ export interface TextSummaryOptions {
  * What to keep when there are more milestones than lines: faults and workload drops and recoveries
  * first, then evictions and taints, then nodes, then zone states and leader changes; shown in time order.
  */
-const MILESTONE_PRIORITY: Record<string, number> = {
+const MILESTONE_PRIORITY: Record<MilestoneKind, number> = {
   fault: 0,
   workload: 0,
+  autoscaler: 0,
+  service: 0,
+  drain: 1,
   eviction: 1,
   taint: 1,
   node: 2,
   zone: 3,
   leader: 3,
-  autoscaler: 0,
 };
 
-function pickMilestones<T extends { atMs: number; kind: string }>(log: readonly T[], max: number): T[] {
+/**
+ * The `max` milestones the terminal shows, in time order: by priority, each kind's later lines losing a
+ * step per line before them (a zone outage's twentieth taint must not push out the first node
+ * detection or the Service's recovery), then by time.
+ */
+function pickMilestones<T extends { atMs: number; kind: MilestoneKind }>(log: readonly T[], max: number): T[] {
   if (log.length <= max) return [...log];
-  const ranked = log
-    .map((m, i) => ({ m, i }))
-    .sort((a, b) => MILESTONE_PRIORITY[a.m.kind] - MILESTONE_PRIORITY[b.m.kind] || a.i - b.i);
+  const seen = new Map<MilestoneKind, number>();
+  const ranked = log.map((m, i) => {
+    const n = seen.get(m.kind) ?? 0;
+    seen.set(m.kind, n + 1);
+    return { m, i, rank: MILESTONE_PRIORITY[m.kind] + n };
+  });
+  ranked.sort((a, b) => a.rank - b.rank || a.i - b.i);
   return ranked
     .slice(0, max)
     .sort((a, b) => a.i - b.i)

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import { parseScenarioText } from '../../src/scenario/index.js';
 import { milestones, renderTextSummary, renderTimelineSvg } from '../../src/report/index.js';
+import { serviceMilestones } from '../../src/report/service-lanes.js';
+import type { TraceEvent } from '../../src/trace/events.js';
 
 function run(path: string) {
   const parsed = parseScenarioText(readFileSync(join(process.cwd(), path), 'utf8'), { file: path });
@@ -25,6 +27,10 @@ describe('terminal summary of the demo', () => {
     expect(shown).toContain('Deployment/checkout recovered: 6/6 Ready (lowest 4)');
     expect(shown).toContain('StatefulSet/ledger recovered: 3/3 Ready (lowest 2)');
     expect(shown).toMatch(/… \d+ more in the report/);
+  });
+
+  it("keeps the detection: a kind's later lines give way to other kinds' first ones", () => {
+    expect(shown).toMatch(/3 nodes Ready → Unknown \(node-lifecycle-controller\)/);
   });
 
   it('cuts SLO names only to fit the terminal', () => {
@@ -92,5 +98,32 @@ describe('a failure line', () => {
     expect(describeEvent({ type: 'fault.started', atMs: 60_000, fault: 'f', targets })).toBe(
       'fault.started at 01:00.0 fault=f targets=worker-0,worker-1,worker-2,worker-3,worker-4,… (101)',
     );
+  });
+});
+
+describe('EndpointSlice milestones', () => {
+  const ep = (atMs: number, ready: number): TraceEvent => ({
+    atMs,
+    type: 'service.endpoints.changed',
+    service: 'web',
+    ready,
+    serving: ready,
+    terminating: 0,
+    endpoints: 10,
+  });
+
+  it('a stretch of writes that only remove endpoints is one line, at its first write', () => {
+    const lines = serviceMilestones([ep(0, 10), ep(1_000, 9), ep(2_000, 8), ep(3_000, 8), ep(65_000, 6)]);
+    expect(lines.map((m) => [m.atMs, m.text])).toEqual([
+      [1_000, 'web: EndpointSlices updated 3 times until 01:05.0, down to 6 of 10 endpoints ready'],
+    ]);
+  });
+
+  it('an endpoint coming back ends the stretch; one write is said as before', () => {
+    const lines = serviceMilestones([ep(0, 10), ep(1_000, 9), ep(2_000, 10), ep(3_000, 9)]);
+    expect(lines.map((m) => m.text)).toEqual([
+      'web: EndpointSlice updated, 9 of 10 endpoints ready',
+      'web: EndpointSlice updated, 9 of 10 endpoints ready',
+    ]);
   });
 });
