@@ -25,14 +25,20 @@
 //
 // hasim's shape: pods are matched by workload (cache.ts PodGroup: every pod of a workload has the same
 // labels, namespace and affinity), and counted per topology value from the cache's DomainCounts, so a
-// node's verdict costs one lookup per (term, matching workload). No word form: a pod for which the
-// plugin runs is filtered node by node.
+// node's verdict costs one lookup per (term, matching workload). The Filter's word form (the fast path
+// schedulerAffinityWords) turns the same counts into bitsets once per cycle: for each (term, workload)
+// pair, the nodes whose value of the term's key has a pod of the workload (the cache's ValueColumn lists
+// each value's nodes), so the accelerator skips the nodes a term rejects 32 at a time; it visits only the
+// values with pods, not the nodes.
 import type { Node, Pod } from '../../../k8s/objects.js';
 import type { LabelSelector, PodAffinityTerm } from '../../../k8s/scheduling.js';
 import { matchesLabelSelector } from '../../../k8s/selectors.js';
+import { bitCount } from '../bits.js';
 import type { DomainCounts, PodGroup, SchedulerCache } from '../cache.js';
 import {
   type CycleState,
+  type Diagnosis,
+  type ExactWordFilter,
   type FilterPlugin,
   type FrameworkHandle,
   MAX_NODE_SCORE,
@@ -146,6 +152,14 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
   /** Interned pod label sets (with namespace), for verdictVersion. */
   private readonly labelIds = new Map<string, number>();
   private readonly labelIdOf = new WeakMap<object, number>();
+  // The word form (schedulerAffinityWords), refilled each cycle: the nodes that pass the required affinity
+  // terms, those a required anti-affinity term rejects and those an existing pod's term rejects.
+  private readonly wordForm: boolean;
+  private affinityPass = new Uint32Array(0);
+  private antiRejects = new Uint32Array(0);
+  private existingRejects = new Uint32Array(0);
+  private readonly passes: Uint32Array[] = [new Uint32Array(0)];
+  private readonly words: ExactWordFilter;
 
   constructor(h: FrameworkHandle) {
     this.cache = h.cache;
@@ -155,6 +169,21 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
       h.filterBit,
       ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH,
     );
+    this.wordForm = h.fastPaths?.schedulerAffinityWords ?? true;
+    const affinityReason = h.statuses.reason(ERR_REASON_AFFINITY_RULES_NOT_MATCH);
+    const antiReason = h.statuses.reason(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH);
+    const existingReason = h.statuses.reason(ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH);
+    this.words = {
+      kind: 'exact',
+      bits: this.passes,
+      // In Filter's order: required affinity, then required anti-affinity, then existing pods' terms.
+      count: (w: number, rejected: number, diag: Diagnosis): void => {
+        const rest = rejected & this.affinityPass[w];
+        diag.add(affinityReason, bitCount(rejected & ~this.affinityPass[w]));
+        diag.add(antiReason, bitCount(rest & this.antiRejects[w]));
+        diag.add(existingReason, bitCount(rest & ~this.antiRejects[w]));
+      },
+    };
   }
 
   readonly events = {
@@ -229,6 +258,62 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
       if (typeof v === 'string' && (this.existingMaps[i].get(v) ?? 0) > 0) return this.existingAntiMismatch;
     }
     return SUCCESS;
+  }
+
+  /**
+   * Filter as bitsets, from the counts preFilter looked up: a node passes the required affinity terms when
+   * it has every term's key and (unless the pod may go anywhere, the first of a group) a selected pod in
+   * its domain of each; it is rejected by an anti-affinity term (its own or an existing pod's) when its
+   * domain of the term's key holds a selected pod. One pass over the values with pods per (term, workload).
+   */
+  wordFilter(state: CycleState): ExactWordFilter | undefined {
+    if (!this.wordForm) return undefined;
+    const words = (state.order.length + 31) >>> 5;
+    if (this.affinityPass.length < words) {
+      this.affinityPass = new Uint32Array(words);
+      this.antiRejects = new Uint32Array(words);
+      this.existingRejects = new Uint32Array(words);
+      this.passes[0] = new Uint32Array(words);
+    }
+    const affinityPass = this.affinityPass;
+    affinityPass.fill(-1 >>> 0);
+    const affinityKeys = this.affinityKeys;
+    if (affinityKeys.length > 0) {
+      const anywhere = !this.anyAffinityMatch && this.terms!.matchesOwnAffinity;
+      const held = this.existingRejects; // scratch: the nodes with a selected pod in their domain of term i
+      for (let i = 0; i < affinityKeys.length; i++) {
+        const col = this.cache.valueColumn(affinityKeys[i]);
+        const present = col.presentBits();
+        for (let w = 0; w < words; w++) affinityPass[w] &= present[w];
+        if (anywhere) continue;
+        held.fill(0, 0, words);
+        for (const m of this.affinityMaps[i]) this.markHeld(affinityKeys[i], m, held);
+        for (let w = 0; w < words; w++) affinityPass[w] &= held[w];
+      }
+    }
+    const anti = this.antiRejects;
+    anti.fill(0, 0, words);
+    for (let i = 0; i < this.antiKeys.length; i++) this.markHeld(this.antiKeys[i], this.antiMaps[i], anti);
+    const existing = this.existingRejects;
+    existing.fill(0, 0, words);
+    for (let i = 0; i < this.existingKeys.length; i++)
+      this.markHeld(this.existingKeys[i], this.existingMaps[i], existing);
+    const pass = this.passes[0];
+    for (let w = 0; w < words; w++) pass[w] = affinityPass[w] & ~anti[w] & ~existing[w];
+    return this.words;
+  }
+
+  /** Sets in `bits` the nodes whose value of `key` has a count above 0 in `counts`. */
+  private markHeld(key: string, counts: ReadonlyMap<string, number>, bits: Uint32Array): void {
+    if (counts.size === 0) return;
+    const col = this.cache.valueColumn(key);
+    const { idOf, start, positions } = col;
+    for (const [v, c] of counts) {
+      if (c <= 0) continue;
+      const id = idOf.get(v);
+      if (id === undefined) continue;
+      for (let k = start[id]; k < start[id + 1]; k++) bits[positions[k] >>> 5] |= 1 << (positions[k] & 31);
+    }
   }
 
   verdictKey(pod: Pod): string {
