@@ -8,9 +8,9 @@
 //   the term. matchLabelKeys and mismatchLabelKeys add `key In (own value)` and `key NotIn (own value)`
 //   of the term's pod to the selector (upstream's API server merges them at admission).
 // - Every pod the cache holds counts, Terminating or not (upstream iterates NodeInfo.Pods).
-// - Filter, in this order: required affinity (each term needs a pod it selects in the node's domain of
-//   the term's key, and the node must have every key; when no pod anywhere matches all terms and the pod
-//   matches them itself, it may go anywhere with the keys: the first of a group), rejected with
+// - Filter, in this order: required affinity (each term needs, in the node's domain of the term's key, a
+//   pod that matches all the terms, and the node must have every key; when no pod anywhere matches all
+//   terms and the pod matches them itself, it may go anywhere with the keys: the first of a group), rejected with
 //   "node(s) didn't match pod affinity rules"; required anti-affinity (no selected pod in the node's
 //   domain of any term), "node(s) didn't match pod anti-affinity rules"; existing pods' required
 //   anti-affinity terms that select the incoming pod (none of those pods in the node's domain),
@@ -201,19 +201,17 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
     const t = this.termsOf(pod);
     if (t.affinity.length === 0 && t.antiAffinity.length === 0 && t.existingAnti.length === 0) return SKIP;
     this.terms = t;
-    let any = false;
-    if (t.affinity.length > 0) {
-      // Pods matching every term: the groups every term counts.
-      const all = t.affinity[0].groups.filter((g) => t.affinity.every((c) => c.groups.includes(g)));
-      any = all.some((g) => t.affinity.some((c) => c.counts.anyAll(g)));
-    }
-    this.anyAffinityMatch = any;
+    // Only pods matching every required affinity term count, for each term (upstream's
+    // updateWithAffinityTerms, podMatchesAllAffinityTerms): the groups every term counts.
+    const all =
+      t.affinity.length > 0 ? t.affinity[0].groups.filter((g) => t.affinity.every((c) => c.groups.includes(g))) : [];
+    this.anyAffinityMatch = all.some((g) => t.affinity.some((c) => c.counts.anyAll(g)));
     // This cycle's counts, looked up once: by term (affinity) or by (term, group) pair (the others).
     this.affinityKeys.length = 0;
     this.affinityMaps.length = 0;
     for (const c of t.affinity) {
       this.affinityKeys.push(c.term.topologyKey);
-      this.affinityMaps.push(c.groups.map((g) => c.counts.allOf(g)));
+      this.affinityMaps.push(all.map((g) => c.counts.allOf(g)));
     }
     this.antiKeys.length = 0;
     this.antiMaps.length = 0;
