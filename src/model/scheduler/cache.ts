@@ -71,17 +71,35 @@ export class DomainCounts {
     bumpIn(this.byWorkload, workload, value, delta);
   }
 
-  bumpAll(workload: string, value: string, delta: number): void {
-    bumpIn(this.allByWorkload, workload, value, delta);
+  /** Returns the workload's new count of every pod at the value. */
+  bumpAll(workload: string, value: string, delta: number): number {
+    return bumpIn(this.allByWorkload, workload, value, delta);
   }
+
+  /** By workload: the nodes whose value has one of its pods (SchedulerCache.heldBits), for the workloads asked about. */
+  readonly held = new Map<string, { bits: Uint32Array; gen: number }>();
 }
 
 const NO_COUNTS: ReadonlyMap<string, number> = new Map();
 
-function bumpIn(maps: Map<string, Map<string, number>>, workload: string, value: string, delta: number): void {
+function bumpIn(maps: Map<string, Map<string, number>>, workload: string, value: string, delta: number): number {
   let m = maps.get(workload);
   if (!m) maps.set(workload, (m = new Map()));
-  m.set(value, (m.get(value) ?? 0) + delta);
+  const n = (m.get(value) ?? 0) + delta;
+  m.set(value, n);
+  return n;
+}
+
+/** Sets (or clears) in `bits` the positions of the nodes with value v in the column. */
+function markValue(col: ValueColumn, v: string, bits: Uint32Array, on: boolean): void {
+  const id = col.idOf.get(v);
+  if (id === undefined) return;
+  const { start, positions } = col;
+  for (let k = start[id]; k < start[id + 1]; k++) {
+    const p = positions[k];
+    if (on) bits[p >>> 5] |= 1 << (p & 31);
+    else bits[p >>> 5] &= ~(1 << (p & 31));
+  }
 }
 
 export class NodeInfo {
@@ -618,6 +636,27 @@ export class SchedulerCache {
   }
 
   /**
+   * The nodes of order() whose value of `d.key` has a pod of the workload (any pod the cache accounts,
+   * as DomainCounts.allOf counts them), as a bitset over positions: InterPodAffinity's word form. Kept
+   * current from now on by every pod event (a value's count going from 0 or to 0 sets or clears its
+   * nodes); built again after the order changes.
+   */
+  heldBits(d: DomainCounts, workload: string): Uint32Array {
+    const order = this.order();
+    const words = (order.length + 31) >>> 5;
+    let h = d.held.get(workload);
+    if (h === undefined) d.held.set(workload, (h = { bits: new Uint32Array(words), gen: -1 }));
+    if (h.gen !== this.orderGen) {
+      if (h.bits.length < words) h.bits = new Uint32Array(words);
+      else h.bits.fill(0);
+      const col = this.valueColumn(d.key);
+      for (const [v, n] of d.allOf(workload)) if (n > 0) markValue(col, v, h.bits, true);
+      h.gen = this.orderGen;
+    }
+    return h.bits;
+  }
+
+  /**
    * The workload's active pods on the node at each position of order() (NodeInfo.workloadCounts as a
    * column), kept current from now on by every pod event; built again after the order changes.
    */
@@ -810,7 +849,13 @@ export class SchedulerCache {
     const labels = info.labels;
     for (const d of this.domainCountList) {
       if (!Object.prototype.hasOwnProperty.call(labels, d.key)) continue;
-      d.bumpAll(workload, labels[d.key], delta);
+      const value = labels[d.key];
+      const n = d.bumpAll(workload, value, delta);
+      // The value's nodes enter or leave the workload's held bits (when kept for the current order).
+      if (d.held.size > 0 && n > 0 !== n - delta > 0 && this.orderCache !== undefined) {
+        const h = d.held.get(workload);
+        if (h !== undefined && h.gen === this.orderGen) markValue(this.valueColumn(d.key), value, h.bits, n > 0);
+      }
     }
   }
 

@@ -26,10 +26,10 @@
 // hasim's shape: pods are matched by workload (cache.ts PodGroup: every pod of a workload has the same
 // labels, namespace and affinity), and counted per topology value from the cache's DomainCounts, so a
 // node's verdict costs one lookup per (term, matching workload). The Filter's word form (the fast path
-// schedulerAffinityWords) turns the same counts into bitsets once per cycle: for each (term, workload)
-// pair, the nodes whose value of the term's key has a pod of the workload (the cache's ValueColumn lists
-// each value's nodes), so the accelerator skips the nodes a term rejects 32 at a time; it visits only the
-// values with pods, not the nodes.
+// schedulerAffinityWords) reads the same counts as bitsets: for each (term key, workload) pair the cache
+// keeps the nodes whose value of the key has a pod of the workload (SchedulerCache.heldBits, updated when
+// a value's count goes from or to 0), and a cycle ORs and masks those words, so the accelerator skips
+// the nodes a term rejects 32 at a time.
 import type { Node, Pod } from '../../../k8s/objects.js';
 import type { LabelSelector, PodAffinityTerm } from '../../../k8s/scheduling.js';
 import { matchesLabelSelector } from '../../../k8s/selectors.js';
@@ -147,6 +147,10 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
   private readonly antiMaps: Array<ReadonlyMap<string, number>> = [];
   private readonly existingKeys: string[] = [];
   private readonly existingMaps: Array<ReadonlyMap<string, number>> = [];
+  /** The same lookups for the word form: each affinity term's counts and the groups matching all terms, the anti-affinity (counts, group) pairs. */
+  private readonly affinityCounts: DomainCounts[] = [];
+  private affinityGroups: string[] = [];
+  private readonly antiPairs: Array<{ counts: DomainCounts; group: string }> = [];
   /** Verdict key texts -> short ids. */
   private readonly keyIds = new Map<string, string>();
   /** Interned pod label sets (with namespace), for verdictVersion. */
@@ -209,16 +213,21 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
     // This cycle's counts, looked up once: by term (affinity) or by (term, group) pair (the others).
     this.affinityKeys.length = 0;
     this.affinityMaps.length = 0;
+    this.affinityCounts.length = 0;
     for (const c of t.affinity) {
       this.affinityKeys.push(c.term.topologyKey);
       this.affinityMaps.push(all.map((g) => c.counts.allOf(g)));
+      this.affinityCounts.push(c.counts);
     }
+    this.affinityGroups = all;
     this.antiKeys.length = 0;
     this.antiMaps.length = 0;
+    this.antiPairs.length = 0;
     for (const c of t.antiAffinity)
       for (const g of c.groups) {
         this.antiKeys.push(c.term.topologyKey);
         this.antiMaps.push(c.counts.allOf(g));
+        this.antiPairs.push({ counts: c.counts, group: g });
       }
     this.existingKeys.length = 0;
     this.existingMaps.length = 0;
@@ -262,7 +271,7 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
    * Filter as bitsets, from the counts preFilter looked up: a node passes the required affinity terms when
    * it has every term's key and (unless the pod may go anywhere, the first of a group) a selected pod in
    * its domain of each; it is rejected by an anti-affinity term (its own or an existing pod's) when its
-   * domain of the term's key holds a selected pod. One pass over the values with pods per (term, workload).
+   * domain of the term's key holds a selected pod. One pass over the words per (term, workload) pair.
    */
   wordFilter(state: CycleState): ExactWordFilter | undefined {
     if (!this.wordForm) return undefined;
@@ -273,45 +282,38 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
       this.existingRejects = new Uint32Array(words);
       this.passes[0] = new Uint32Array(words);
     }
+    const cache = this.cache;
     const affinityPass = this.affinityPass;
     affinityPass.fill(-1 >>> 0);
     const affinityKeys = this.affinityKeys;
     if (affinityKeys.length > 0) {
       const anywhere = !this.anyAffinityMatch && this.terms!.matchesOwnAffinity;
-      const held = this.existingRejects; // scratch: the nodes with a selected pod in their domain of term i
+      const held = this.existingRejects; // scratch: the nodes with a pod matching all terms in their domain of term i
       for (let i = 0; i < affinityKeys.length; i++) {
-        const col = this.cache.valueColumn(affinityKeys[i]);
-        const present = col.presentBits();
+        const present = cache.valueColumn(affinityKeys[i]).presentBits();
         for (let w = 0; w < words; w++) affinityPass[w] &= present[w];
         if (anywhere) continue;
         held.fill(0, 0, words);
-        for (const m of this.affinityMaps[i]) this.markHeld(affinityKeys[i], m, held);
+        for (const g of this.affinityGroups) orInto(held, cache.heldBits(this.affinityCounts[i], g), words);
         for (let w = 0; w < words; w++) affinityPass[w] &= held[w];
       }
     }
     const anti = this.antiRejects;
     anti.fill(0, 0, words);
-    for (let i = 0; i < this.antiKeys.length; i++) this.markHeld(this.antiKeys[i], this.antiMaps[i], anti);
+    const pairs = this.antiPairs;
+    for (let i = 0; i < pairs.length; i++) orInto(anti, cache.heldBits(pairs[i].counts, pairs[i].group), words);
     const existing = this.existingRejects;
     existing.fill(0, 0, words);
-    for (let i = 0; i < this.existingKeys.length; i++)
-      this.markHeld(this.existingKeys[i], this.existingMaps[i], existing);
+    const ex = this.terms!.existingAnti;
+    for (let i = 0; i < ex.length; i++) {
+      // A pair the pod's own anti-affinity also has rejects its nodes there first (a workload that keeps its
+      // own pods apart): nothing to add.
+      if (pairs.some((q) => q.counts === ex[i].counts && q.group === ex[i].group)) continue;
+      orInto(existing, cache.heldBits(ex[i].counts, ex[i].group), words);
+    }
     const pass = this.passes[0];
     for (let w = 0; w < words; w++) pass[w] = affinityPass[w] & ~anti[w] & ~existing[w];
     return this.words;
-  }
-
-  /** Sets in `bits` the nodes whose value of `key` has a count above 0 in `counts`. */
-  private markHeld(key: string, counts: ReadonlyMap<string, number>, bits: Uint32Array): void {
-    if (counts.size === 0) return;
-    const col = this.cache.valueColumn(key);
-    const { idOf, start, positions } = col;
-    for (const [v, c] of counts) {
-      if (c <= 0) continue;
-      const id = idOf.get(v);
-      if (id === undefined) continue;
-      for (let k = start[id]; k < start[id + 1]; k++) bits[positions[k] >>> 5] |= 1 << (positions[k] & 31);
-    }
   }
 
   verdictKey(pod: Pod): string {
@@ -446,6 +448,11 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
       for (const x of a.podAntiAffinity?.preferred ?? []) add(own(x.podAffinityTerm), -x.weight);
     }
   }
+}
+
+/** ORs the first `words` words of `from` into `into`. */
+function orInto(into: Uint32Array, from: Uint32Array, words: number): void {
+  for (let w = 0; w < words; w++) into[w] |= from[w];
 }
 
 export type { PodGroup };
