@@ -8,7 +8,11 @@
 // For the scheduler's hot loop it also keeps the filter's per-node fields in typed records by nodeTree
 // position (NodeColumns), with NodeResourcesFit's fit and the profile's resource scores (plugins/
 // node-resources-*.ts) memoized per node or indexed per request (FitIndex: the accelerator's, see
-// accelerator.ts), and versions the reused failed verdicts' checks (filterGen, zoneVersion).
+// accelerator.ts), and versions the reused failed verdicts' checks (filterGen, zoneVersion). For the
+// scheduler's fast paths it also keeps, on demand, a topology key's values by node position
+// (ValueColumn), a workload's active pods by position (workloadColumn: PodTopologySpread's scoreAll) and
+// the nodes whose value of a key holds a workload's pods as a bitset (heldBits: InterPodAffinity's word
+// form), each updated by the pod events and rebuilt when the node order changes.
 //
 // Fidelity notes:
 // - A pod occupies its node's resources until its object is removed, Terminating or not, as upstream's
