@@ -3,9 +3,12 @@
 // ask to be placed, bench/scale-scenario.ts; default zones; --services: a Service with traffic on every
 // Deployment; --probes: readiness and liveness probes on every Deployment; --upgrade: a node-pool upgrade
 // of zone-b's nodes, maxSurge 10%, at 30 minutes; --autoscaler: a cluster autoscaler with a node group per
-// zone, and a cloud-controller-manager).
+// zone, and a cloud-controller-manager; --events=FILE: also writes the trace as events.jsonl to FILE, to
+// compare two builds' traces byte for byte).
 // Prints its figures as one JSON object. Wall and CPU time cover the run as `hasim run` does it: building
 // the cluster, simulating, judging the SLOs and summarising (not writing report files).
+import { writeFileSync } from 'node:fs';
+import { toJsonl } from '../src/engine/index.js';
 import { runScenario } from '../src/runner/run-scenario.js';
 import type { ScaleFigures } from './scale-bench.js';
 import { type ScalePlacement, scaleScenario } from './scale-scenario.js';
@@ -43,4 +46,6 @@ const figures: ScaleFigures = {
   peakRssMiB: process.resourceUsage().maxRSS / 1024,
   slos: summary.slos.map((s) => `${s.name} ${s.passed ? 'held' : 'FAILED'} (${s.message})`),
 };
+const eventsFile = args.find((a) => a.startsWith('--events='))?.slice('--events='.length);
+if (eventsFile !== undefined) writeFileSync(eventsFile, toJsonl(events));
 process.stdout.write(JSON.stringify(figures) + '\n');

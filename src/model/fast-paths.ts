@@ -40,6 +40,19 @@ export interface FastPaths {
   /** The scheduler reuses the verdict of an identical failed cycle instead of filtering again (scheduler/verdicts.ts). */
   schedulerReusedVerdicts: boolean;
   /**
+   * InterPodAffinity's Filter has a word form: the nodes in a domain holding pods that a term selects, as
+   * a bitset built from the cache's counts, so the walk by words takes pods with pod (anti-)affinity terms
+   * or selected by an existing pod's anti-affinity (scheduler/plugins/inter-pod-affinity.ts). Needs
+   * schedulerWordWalk.
+   */
+  schedulerAffinityWords: boolean;
+  /**
+   * PodTopologySpread's Score (the system default spreading included) scores every feasible node in one
+   * call from the cache's position columns instead of PreScore and Score node by node through the
+   * framework (scheduler/plugins/pod-topology-spread.ts scoreAll).
+   */
+  schedulerColumnScores: boolean;
+  /**
    * The traffic meter keeps what requests meet between changes of the rules, the routed pods and the
    * world, and on a write of a Service's slices works out only the nodes behind (traffic/traffic-meter.ts).
    */
@@ -61,6 +74,8 @@ export const FAST_PATH_NAMES = [
   'nodeLifecycleIdleTainting',
   'schedulerWordWalk',
   'schedulerReusedVerdicts',
+  'schedulerAffinityWords',
+  'schedulerColumnScores',
   'trafficKeptOutcomes',
   'autoscalerReusedScans',
 ] as const satisfies readonly (keyof FastPaths)[];
@@ -74,6 +89,8 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   nodeLifecycleIdleTainting: true,
   schedulerWordWalk: true,
   schedulerReusedVerdicts: true,
+  schedulerAffinityWords: true,
+  schedulerColumnScores: true,
   trafficKeptOutcomes: true,
   autoscalerReusedScans: true,
 });
@@ -88,6 +105,8 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   nodeLifecycleIdleTainting: false,
   schedulerWordWalk: false,
   schedulerReusedVerdicts: false,
+  schedulerAffinityWords: false,
+  schedulerColumnScores: false,
   trafficKeptOutcomes: false,
   autoscalerReusedScans: false,
 });
@@ -97,5 +116,6 @@ export function resolveFastPaths(given: Partial<FastPaths> | undefined): FastPat
   const fp: FastPaths = { ...ALL_FAST_PATHS, ...given };
   if (!fp.speculation) fp.leaseChains = false;
   if (!fp.leaseChains || !fp.nodeLifecycleQuietNodes) fp.nodeLifecycleLeaseSkip = false;
+  if (!fp.schedulerWordWalk) fp.schedulerAffinityWords = false;
   return fp;
 }

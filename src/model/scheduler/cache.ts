@@ -8,7 +8,11 @@
 // For the scheduler's hot loop it also keeps the filter's per-node fields in typed records by nodeTree
 // position (NodeColumns), with NodeResourcesFit's fit and the profile's resource scores (plugins/
 // node-resources-*.ts) memoized per node or indexed per request (FitIndex: the accelerator's, see
-// accelerator.ts), and versions the reused failed verdicts' checks (filterGen, zoneVersion).
+// accelerator.ts), and versions the reused failed verdicts' checks (filterGen, zoneVersion). For the
+// scheduler's fast paths it also keeps, on demand, a topology key's values by node position
+// (ValueColumn), a workload's active pods by position (workloadColumn: PodTopologySpread's scoreAll) and
+// the nodes whose value of a key holds a workload's pods as a bitset (heldBits: InterPodAffinity's word
+// form), each updated by the pod events and rebuilt when the node order changes.
 //
 // Fidelity notes:
 // - A pod occupies its node's resources until its object is removed, Terminating or not, as upstream's
@@ -71,17 +75,35 @@ export class DomainCounts {
     bumpIn(this.byWorkload, workload, value, delta);
   }
 
-  bumpAll(workload: string, value: string, delta: number): void {
-    bumpIn(this.allByWorkload, workload, value, delta);
+  /** Returns the workload's new count of every pod at the value. */
+  bumpAll(workload: string, value: string, delta: number): number {
+    return bumpIn(this.allByWorkload, workload, value, delta);
   }
+
+  /** By workload: the nodes whose value has one of its pods (SchedulerCache.heldBits), for the workloads asked about. */
+  readonly held = new Map<string, { bits: Uint32Array; gen: number }>();
 }
 
 const NO_COUNTS: ReadonlyMap<string, number> = new Map();
 
-function bumpIn(maps: Map<string, Map<string, number>>, workload: string, value: string, delta: number): void {
+function bumpIn(maps: Map<string, Map<string, number>>, workload: string, value: string, delta: number): number {
   let m = maps.get(workload);
   if (!m) maps.set(workload, (m = new Map()));
-  m.set(value, (m.get(value) ?? 0) + delta);
+  const n = (m.get(value) ?? 0) + delta;
+  m.set(value, n);
+  return n;
+}
+
+/** Sets (or clears) in `bits` the positions of the nodes with value v in the column. */
+function markValue(col: ValueColumn, v: string, bits: Uint32Array, on: boolean): void {
+  const id = col.idOf.get(v);
+  if (id === undefined) return;
+  const { start, positions } = col;
+  for (let k = start[id]; k < start[id + 1]; k++) {
+    const p = positions[k];
+    if (on) bits[p >>> 5] |= 1 << (p & 31);
+    else bits[p >>> 5] &= ~(1 << (p & 31));
+  }
 }
 
 export class NodeInfo {
@@ -364,6 +386,80 @@ export class NodeColumns {
   }
 }
 
+/**
+ * One node label by position in order(), for the Score and Filter fast paths that read a node's topology
+ * value from an array instead of its labels object (SchedulerCache.valueColumn): `ids[p]` is a small
+ * integer per distinct value (-1: the node has no such label), `names[id]` the value, and the positions
+ * of each value are listed together, `positions[start[id]] .. positions[start[id + 1] - 1]`. Rebuilt
+ * when the order changes (a node added, removed or relabelled); ids index arrays only, no order depends
+ * on them.
+ */
+export class ValueColumn {
+  ids = new Int32Array(0);
+  names: string[] = [];
+  readonly idOf = new Map<string, number>();
+  start = new Int32Array(1);
+  positions = new Int32Array(0);
+  /** SchedulerCache.orderGen the column was built for. */
+  gen = -1;
+  /** The number of positions (order().length) the column was built for. */
+  size = 0;
+  private present: Uint32Array | undefined;
+  constructor(readonly key: string) {}
+
+  /** The positions of the nodes that have the label, as a bitset (bit p % 32 of word p >>> 5). */
+  presentBits(): Uint32Array {
+    if (this.present !== undefined) return this.present;
+    const bits = new Uint32Array((this.size + 31) >>> 5);
+    for (let k = 0; k < this.positions.length; k++) bits[this.positions[k] >>> 5] |= 1 << (this.positions[k] & 31);
+    return (this.present = bits);
+  }
+
+  /** Refills the column from the nodes of order(). */
+  fill(order: readonly NodeInfo[], gen: number): void {
+    const n = order.length;
+    const key = this.key;
+    if (this.ids.length < n) this.ids = new Int32Array(Math.max(n, this.ids.length * 2));
+    this.names.length = 0;
+    this.idOf.clear();
+    for (let p = 0; p < n; p++) {
+      const labels = order[p].labels;
+      const v = Object.prototype.hasOwnProperty.call(labels, key) ? labels[key] : undefined;
+      if (typeof v !== 'string') {
+        this.ids[p] = -1;
+        continue;
+      }
+      let id = this.idOf.get(v);
+      if (id === undefined) {
+        id = this.names.length;
+        this.idOf.set(v, id);
+        this.names.push(v);
+      }
+      this.ids[p] = id;
+    }
+    // The positions grouped by value (a counting sort), each group in position order.
+    const values = this.names.length;
+    const start = new Int32Array(values + 1);
+    for (let p = 0; p < n; p++) if (this.ids[p] >= 0) start[this.ids[p] + 1]++;
+    for (let id = 0; id < values; id++) start[id + 1] += start[id];
+    const next = start.slice(0, values);
+    const positions = new Int32Array(start[values]);
+    for (let p = 0; p < n; p++) if (this.ids[p] >= 0) positions[next[this.ids[p]]++] = p;
+    this.start = start;
+    this.positions = positions;
+    this.present = undefined;
+    this.size = n;
+    this.gen = gen;
+  }
+}
+
+/** A workload's active pods by position in order() (SchedulerCache.workloadColumn). */
+interface WorkloadColumn {
+  counts: Int32Array;
+  /** SchedulerCache.orderGen the counts are by position of; kept current by every pod event while it is. */
+  gen: number;
+}
+
 interface PodAccount {
   info: NodeInfo;
   cpuMilli: number;
@@ -414,6 +510,12 @@ export class SchedulerCache {
   private readonly nonZeroPriorityCounts = new Map<number, number>();
   private nonZeroPriorityPods = 0;
   private orderCache: NodeInfo[] | undefined;
+  /** Bumped whenever order() builds the order again (the positions change). */
+  private orderGen = 0;
+  /** By topology key: the nodes' values by position (valueColumn). */
+  private readonly valueColumns = new Map<string, ValueColumn>();
+  /** By workload: its active pods by position (workloadColumn), for the workloads asked about. */
+  private readonly workloadColumns = new Map<string, WorkloadColumn>();
   /** Zone name -> id, in order of first appearance (ids only index memo arrays; no order depends on them). */
   private readonly zoneIds = new Map<string, number>();
   /** Zone id -> name. */
@@ -524,7 +626,54 @@ export class SchedulerCache {
     }
     this.columns.forgetMemo(out.length);
     this.orderCache = out;
+    this.orderGen++;
     return out;
+  }
+
+  /** The values of the node label `key` by position in order() (built again after the order changes). */
+  valueColumn(key: string): ValueColumn {
+    const order = this.order();
+    let c = this.valueColumns.get(key);
+    if (c === undefined) this.valueColumns.set(key, (c = new ValueColumn(key)));
+    if (c.gen !== this.orderGen) c.fill(order, this.orderGen);
+    return c;
+  }
+
+  /**
+   * The nodes of order() whose value of `d.key` has a pod of the workload (any pod the cache accounts,
+   * as DomainCounts.allOf counts them), as a bitset over positions: InterPodAffinity's word form. Kept
+   * current from now on by every pod event (a value's count going from 0 or to 0 sets or clears its
+   * nodes); built again after the order changes.
+   */
+  heldBits(d: DomainCounts, workload: string): Uint32Array {
+    const order = this.order();
+    const words = (order.length + 31) >>> 5;
+    let h = d.held.get(workload);
+    if (h === undefined) d.held.set(workload, (h = { bits: new Uint32Array(words), gen: -1 }));
+    if (h.gen !== this.orderGen) {
+      if (h.bits.length < words) h.bits = new Uint32Array(words);
+      else h.bits.fill(0);
+      const col = this.valueColumn(d.key);
+      for (const [v, n] of d.allOf(workload)) if (n > 0) markValue(col, v, h.bits, true);
+      h.gen = this.orderGen;
+    }
+    return h.bits;
+  }
+
+  /**
+   * The workload's active pods on the node at each position of order() (NodeInfo.workloadCounts as a
+   * column), kept current from now on by every pod event; built again after the order changes.
+   */
+  workloadColumn(workload: string): Int32Array {
+    const order = this.order();
+    let c = this.workloadColumns.get(workload);
+    if (c === undefined) this.workloadColumns.set(workload, (c = { counts: new Int32Array(0), gen: -1 }));
+    if (c.gen !== this.orderGen) {
+      if (c.counts.length < order.length) c.counts = new Int32Array(Math.max(order.length, c.counts.length * 2));
+      for (let p = 0; p < order.length; p++) c.counts[p] = order[p].workloadCounts.get(workload) ?? 0;
+      c.gen = this.orderGen;
+    }
+    return c.counts;
   }
 
   /**
@@ -686,6 +835,10 @@ export class SchedulerCache {
     info.workloadCounts.set(workload, (info.workloadCounts.get(workload) ?? 0) + delta);
     this.workloadVersions.set(workload, (this.workloadVersions.get(workload) ?? 0) + 1);
     if (!info.node) return;
+    if (this.orderCache !== undefined && info.pos >= 0) {
+      const c = this.workloadColumns.get(workload);
+      if (c !== undefined && c.gen === this.orderGen) c.counts[info.pos] += delta;
+    }
     const labels = info.labels;
     for (const d of this.domainCountList) {
       if (!Object.prototype.hasOwnProperty.call(labels, d.key)) continue;
@@ -700,7 +853,13 @@ export class SchedulerCache {
     const labels = info.labels;
     for (const d of this.domainCountList) {
       if (!Object.prototype.hasOwnProperty.call(labels, d.key)) continue;
-      d.bumpAll(workload, labels[d.key], delta);
+      const value = labels[d.key];
+      const n = d.bumpAll(workload, value, delta);
+      // The value's nodes enter or leave the workload's held bits (when kept for the current order).
+      if (d.held.size > 0 && n > 0 !== n - delta > 0 && this.orderCache !== undefined) {
+        const h = d.held.get(workload);
+        if (h !== undefined && h.gen === this.orderGen) markValue(this.valueColumn(d.key), value, h.bits, n > 0);
+      }
     }
   }
 

@@ -21,9 +21,12 @@
 //   accelerator (cache.ts FitIndex).
 // - `verdictKey`/`verdictVersion`: what a Filter's verdicts depend on besides the cache's nodes and pod
 //   usage. The reused failed verdicts (verdicts.ts) are keyed by them.
+// - `scoreAll`: a Score plugin's PreScore, Score and NormalizeScore over all of a cycle's feasible nodes
+//   in one call, reading the cache's position columns (the fast path schedulerColumnScores).
 // - `events`: which cluster events may undo a rejection by the plugin (upstream's EventsToRegister with
 //   queueing hints, reduced to yes or no).
 import type { Node, Pod } from '../../k8s/objects.js';
+import type { FastPaths } from '../fast-paths.js';
 import type { FitIndex, NodeColumns, NodeInfo, SchedulerCache } from './cache.js';
 import { InterPodAffinity } from './plugins/inter-pod-affinity.js';
 import { NodeAffinity } from './plugins/node-affinity.js';
@@ -213,6 +216,12 @@ export interface ScorePlugin extends Plugin {
   /** NormalizeScore over the scores of the cycle's feasible nodes (found[k] has scores[k]), in place. */
   normalizeScore?(state: CycleState, scores: Int32Array, count: number, found: Int32Array): void;
   /**
+   * hasim's: PreScore, Score and NormalizeScore over every feasible node in one call, into scores[k] for
+   * found[k], with the same outcome (the fast path schedulerColumnScores; the node loop otherwise calls the
+   * three extension points).
+   */
+  scoreAll?(state: CycleState, found: Int32Array, count: number, scores: Int32Array): void;
+  /**
    * A Score that reads nothing but the node's capacity and its requests with the pod's added (0..100).
    * The cache memoizes and indexes the weighted sum of these (cache.ts); such a plugin has no `score`.
    */
@@ -225,6 +234,8 @@ export interface FrameworkHandle {
   readonly statuses: StatusTable;
   /** The bit of the plugin among the filter plugins (its statuses carry it: the queue's rejectors). */
   readonly filterBit: number;
+  /** The run's fast paths (model/fast-paths.ts), for the plugins whose word form is one; absent: all on. */
+  readonly fastPaths?: Readonly<FastPaths>;
 }
 
 export interface PluginRegistration {
@@ -274,11 +285,16 @@ export class Framework {
   readonly nodeDeleteMask: number;
   private readonly rejectorSets: Array<ReadonlySet<string> | undefined> = [];
 
-  constructor(cache: SchedulerCache, registrations: readonly PluginRegistration[], maxResourceScore: number) {
+  constructor(
+    cache: SchedulerCache,
+    registrations: readonly PluginRegistration[],
+    maxResourceScore: number,
+    fastPaths?: Readonly<FastPaths>,
+  ) {
     const resource: Array<{ plugin: ScorePlugin; weight: number }> = [];
     for (const r of registrations) {
       const filterBit = 1 << this.filters.length;
-      const plugin = r.create({ cache, statuses: this.statuses, filterBit });
+      const plugin = r.create({ cache, statuses: this.statuses, filterBit, fastPaths });
       if (plugin.name !== r.name)
         throw new Error(`scheduler profile: ${r.name} registers a plugin named ${plugin.name}`);
       if (isFilter(plugin)) this.filters.push(plugin);

@@ -16,6 +16,8 @@ export class NodeLoop {
     private readonly framework: Framework,
     private readonly out: FeasibleNodes,
     private readonly bug: (message: string) => Error,
+    /** The fast path schedulerColumnScores: a plugin with `scoreAll` scores every feasible node in one call. */
+    private readonly columnScores = false,
   ) {}
 
   /**
@@ -93,9 +95,12 @@ export class NodeLoop {
     const { scorers, scoreWeights } = state;
     for (let s = 0; s < scorers.length; s++) {
       const plugin = scorers[s];
-      plugin.preScore?.(state, found, count);
-      for (let k = 0; k < count; k++) scores[k] = plugin.score!(state, found[k]);
-      plugin.normalizeScore?.(state, scores, count, found);
+      if (this.columnScores && plugin.scoreAll !== undefined) plugin.scoreAll(state, found, count, scores);
+      else {
+        plugin.preScore?.(state, found, count);
+        for (let k = 0; k < count; k++) scores[k] = plugin.score!(state, found[k]);
+        plugin.normalizeScore?.(state, scores, count, found);
+      }
       for (let k = 0; k < count; k++) total[k] += scoreWeights[s] * scores[k];
     }
     const ties = this.out.ties;

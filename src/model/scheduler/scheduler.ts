@@ -175,12 +175,12 @@ class KubeScheduler implements SchedulerController {
     ({ schedulerWordWalk: this.wordWalk, schedulerReusedVerdicts: this.reuseVerdicts } = proc.ctx.fastPaths);
     this.rng = proc.rng('scheduler');
     this.queue = new SchedulingQueue(() => proc.now());
-    this.framework = new Framework(this.cache, registrations, MEMO_SCORE_MASK);
+    this.framework = new Framework(this.cache, registrations, MEMO_SCORE_MASK, proc.ctx.fastPaths);
     this.cache.columns.resourceScore = this.framework.resourceScore;
     const bug = (message: string) => proc.ctx.sim.bug(message);
     this.diag = new Diagnosis(this.framework.statuses);
     this.out = new FeasibleNodes(bug);
-    this.loop = new NodeLoop(this.framework, this.out, bug);
+    this.loop = new NodeLoop(this.framework, this.out, bug, proc.ctx.fastPaths.schedulerColumnScores);
     this.accelerator = new Accelerator(this.framework, this.out, this.loop, bug);
     this.verdicts = new ReusedVerdicts(this.cache, this.framework);
     this.handlePodEvents();

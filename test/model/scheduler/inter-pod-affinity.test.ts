@@ -1,5 +1,6 @@
 // InterPodAffinity against upstream's unit-test vectors: pkg/scheduler/framework/plugins/interpodaffinity/
-// filtering_test.go (TestRequiredAffinitySingleNode, one node "node1" with region r1 and zone z11) and
+// filtering_test.go (TestRequiredAffinitySingleNode, one node "node1" with region r1 and zone z11;
+// TestRequiredAffinityMultipleNodes, nodes in zones z1, z2, z3) and
 // scoring_test.go (TestPreferredAffinity), each test named after the upstream case. Cases that need
 // Namespace objects' own labels are left out: hasim has none (docs/fidelity.md#filters-and-scores).
 import type { Affinity, LabelSelectorRequirement, PodAffinityTerm } from '../../../src/k8s/scheduling.js';
@@ -37,8 +38,11 @@ const S1 = { security: 'S1' };
 /** The existing pod of most cases: service=securityscan on node1, in ns1. */
 const POD1: PodArgs = { name: 'pod1', node: 'node1', labels: SECURITYSCAN, namespace: 'ns1' };
 
+/** The Filter's verdict on node1; the word form (schedulerAffinityWords), when the plugin runs, must agree. */
 function placed(incoming: PodArgs, existing: PodArgs[]): string {
-  return runFilter(create, NODE1, existing, pod(incoming)).reasons.node1;
+  const { reasons, words } = runFilter(create, NODE1, existing, pod(incoming));
+  if (words !== undefined) expect(words.node1).toBe(reasons.node1 === 'Success');
+  return reasons.node1;
 }
 
 describe('InterPodAffinity Filter (upstream TestRequiredAffinitySingleNode)', () => {
@@ -170,6 +174,83 @@ describe('InterPodAffinity Filter (upstream TestRequiredAffinitySingleNode)', ()
       n1: ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH,
       n2: 'Success',
     });
+  });
+});
+
+describe('InterPodAffinity Filter (upstream TestRequiredAffinityMultipleNodes)', () => {
+  // Nodes with region, zone and hostname labels, as upstream's; upstream's statuses carry the generic
+  // ErrReasonAffinityNotMatch before the specific reason, which hasim's FitError counts leave out.
+  const zoned = (...zones: string[]): NodeArgs[] =>
+    zones.map((zone, i) => {
+      const name = `node${'ABC'[i]}`;
+      return { name, labels: { region: 'r1', zone, hostname: name } };
+    });
+  const exists = (key: string, ...keys: string[]) => keys.map((k) => term(key, req(k, 'Exists')));
+  /** Every node's verdict, and the word form's (schedulerAffinityWords) must agree with it. */
+  function verdicts(nodes: NodeArgs[], existing: PodArgs[], incoming: PodArgs): Record<string, string> {
+    const { reasons, words } = runFilter(create, nodes, existing, pod(incoming));
+    expect(words).toBeDefined();
+    for (const n of nodes) expect(words![n.name]).toBe(reasons[n.name] === 'Success');
+    return reasons;
+  }
+
+  it("Test existing pod's anti-affinity: existingPod on nodeA and nodeB has at least one anti-affinity term matches incoming pod, so incoming pod can only be scheduled to nodeC", () => {
+    const anti = (a: string, b: string): Affinity => ({
+      podAntiAffinity: { required: [term('zone', req(a, 'Exists')), term('zone', req(b, 'Exists'))], preferred: [] },
+    });
+    expect(
+      verdicts(
+        zoned('z1', 'z2', 'z3'),
+        [
+          { name: 'pA', node: 'nodeA', affinity: anti('foo', 'labelA') },
+          { name: 'pB', node: 'nodeB', affinity: anti('bar', 'labelB') },
+        ],
+        { name: 'p', labels: { foo: '', bar: '' } },
+      ),
+    ).toEqual({
+      nodeA: ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH,
+      nodeB: ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH,
+      nodeC: 'Success',
+    });
+  });
+
+  it("Test incoming pod's anti-affinity: only when labelSelector and topologyKey both match, it's counted as a single term match - case when all terms have valid topologyKey", () => {
+    const affinity: Affinity = {
+      podAntiAffinity: {
+        required: [term('region', req('foo', 'Exists')), term('zone', req('bar', 'Exists'))],
+        preferred: [],
+      },
+    };
+    expect(
+      verdicts(zoned('z1', 'z2'), [{ name: 'podA', node: 'nodeA', labels: { foo: '', bar: '' } }], {
+        name: 'p',
+        affinity,
+      }),
+    ).toEqual({ nodeA: ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH, nodeB: ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH });
+  });
+
+  it("Test incoming pod's affinity: firstly check if all affinityTerms match, and then check if all topologyKeys match", () => {
+    const affinity = required('podAffinity', ...exists('region', 'foo'), ...exists('zone', 'bar'));
+    expect(
+      verdicts(zoned('z1', 'z1'), [{ name: 'pod1', node: 'nodeA', labels: { foo: '', bar: '' } }], {
+        name: 'p',
+        affinity,
+      }),
+    ).toEqual({ nodeA: 'Success', nodeB: 'Success' });
+  });
+
+  it("Test incoming pod's affinity: firstly check if all affinityTerms match, and then check if all topologyKeys match, and the match logic should be satisfied on the same pod", () => {
+    const affinity = required('podAffinity', ...exists('region', 'foo'), ...exists('zone', 'bar'));
+    expect(
+      verdicts(
+        zoned('z1', 'z2'),
+        [
+          { name: 'pod1', node: 'nodeA', labels: { foo: '' } },
+          { name: 'pod2', node: 'nodeB', labels: { bar: '' } },
+        ],
+        { name: 'p', affinity },
+      ),
+    ).toEqual({ nodeA: ERR_REASON_AFFINITY_RULES_NOT_MATCH, nodeB: ERR_REASON_AFFINITY_RULES_NOT_MATCH });
   });
 });
 

@@ -130,7 +130,11 @@ export function runFilter(
   return { reasons, words };
 }
 
-/** PreScore, Score and NormalizeScore over the candidate nodes (the others are in the cluster but failed Filter). */
+/**
+ * PreScore, Score and NormalizeScore over the candidate nodes (the others are in the cluster but failed
+ * Filter). A plugin with `scoreAll` (the fast path schedulerColumnScores) is also run that way, and a
+ * score that differs throws.
+ */
 export function runScore(
   create: (h: FrameworkHandle) => ScorePlugin,
   candidates: NodeArgs[],
@@ -151,5 +155,18 @@ export function runScore(
   plugin.normalizeScore?.(state, scores, count, found);
   const out: Record<string, number> = {};
   for (let k = 0; k < count; k++) out[state.order[found[k]].name] = scores[k];
+  if (plugin.scoreAll !== undefined) {
+    // The fast path (schedulerColumnScores) on the same cluster, from a fresh plugin: the same scores.
+    const again = cluster([...candidates, ...failed], existing, incoming);
+    const fast = create(again.handle(new StatusTable()));
+    fast.scoreSkip?.(again.state);
+    const all = new Int32Array(count);
+    fast.scoreAll!(again.state, found, count, all);
+    for (let k = 0; k < count; k++)
+      if (all[k] !== scores[k])
+        throw new Error(
+          `scoreAll gives ${state.order[found[k]].name} ${all[k]}, PreScore and Score per node ${scores[k]}`,
+        );
+  }
   return out;
 }

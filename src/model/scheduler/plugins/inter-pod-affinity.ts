@@ -8,9 +8,9 @@
 //   the term. matchLabelKeys and mismatchLabelKeys add `key In (own value)` and `key NotIn (own value)`
 //   of the term's pod to the selector (upstream's API server merges them at admission).
 // - Every pod the cache holds counts, Terminating or not (upstream iterates NodeInfo.Pods).
-// - Filter, in this order: required affinity (each term needs a pod it selects in the node's domain of
-//   the term's key, and the node must have every key; when no pod anywhere matches all terms and the pod
-//   matches them itself, it may go anywhere with the keys: the first of a group), rejected with
+// - Filter, in this order: required affinity (each term needs, in the node's domain of the term's key, a
+//   pod that matches all the terms, and the node must have every key; when no pod anywhere matches all
+//   terms and the pod matches them itself, it may go anywhere with the keys: the first of a group), rejected with
 //   "node(s) didn't match pod affinity rules"; required anti-affinity (no selected pod in the node's
 //   domain of any term), "node(s) didn't match pod anti-affinity rules"; existing pods' required
 //   anti-affinity terms that select the incoming pod (none of those pods in the node's domain),
@@ -25,14 +25,20 @@
 //
 // hasim's shape: pods are matched by workload (cache.ts PodGroup: every pod of a workload has the same
 // labels, namespace and affinity), and counted per topology value from the cache's DomainCounts, so a
-// node's verdict costs one lookup per (term, matching workload). No word form: a pod for which the
-// plugin runs is filtered node by node.
+// node's verdict costs one lookup per (term, matching workload). The Filter's word form (the fast path
+// schedulerAffinityWords) reads the same counts as bitsets: for each (term key, workload) pair the cache
+// keeps the nodes whose value of the key has a pod of the workload (SchedulerCache.heldBits, updated when
+// a value's count goes from or to 0), and a cycle ORs and masks those words, so the accelerator skips
+// the nodes a term rejects 32 at a time.
 import type { Node, Pod } from '../../../k8s/objects.js';
 import type { LabelSelector, PodAffinityTerm } from '../../../k8s/scheduling.js';
 import { matchesLabelSelector } from '../../../k8s/selectors.js';
+import { bitCount } from '../bits.js';
 import type { DomainCounts, PodGroup, SchedulerCache } from '../cache.js';
 import {
   type CycleState,
+  type Diagnosis,
+  type ExactWordFilter,
   type FilterPlugin,
   type FrameworkHandle,
   MAX_NODE_SCORE,
@@ -141,11 +147,23 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
   private readonly antiMaps: Array<ReadonlyMap<string, number>> = [];
   private readonly existingKeys: string[] = [];
   private readonly existingMaps: Array<ReadonlyMap<string, number>> = [];
+  /** The same lookups for the word form: each affinity term's counts and the groups matching all terms, the anti-affinity (counts, group) pairs. */
+  private readonly affinityCounts: DomainCounts[] = [];
+  private affinityGroups: string[] = [];
+  private readonly antiPairs: Array<{ counts: DomainCounts; group: string }> = [];
   /** Verdict key texts -> short ids. */
   private readonly keyIds = new Map<string, string>();
   /** Interned pod label sets (with namespace), for verdictVersion. */
   private readonly labelIds = new Map<string, number>();
   private readonly labelIdOf = new WeakMap<object, number>();
+  // The word form (schedulerAffinityWords), refilled each cycle: the nodes that pass the required affinity
+  // terms, those a required anti-affinity term rejects and those an existing pod's term rejects.
+  private readonly wordForm: boolean;
+  private affinityPass = new Uint32Array(0);
+  private antiRejects = new Uint32Array(0);
+  private existingRejects = new Uint32Array(0);
+  private readonly passes: Uint32Array[] = [new Uint32Array(0)];
+  private readonly words: ExactWordFilter;
 
   constructor(h: FrameworkHandle) {
     this.cache = h.cache;
@@ -155,6 +173,21 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
       h.filterBit,
       ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH,
     );
+    this.wordForm = h.fastPaths?.schedulerAffinityWords ?? true;
+    const affinityReason = h.statuses.reason(ERR_REASON_AFFINITY_RULES_NOT_MATCH);
+    const antiReason = h.statuses.reason(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH);
+    const existingReason = h.statuses.reason(ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH);
+    this.words = {
+      kind: 'exact',
+      bits: this.passes,
+      // In Filter's order: required affinity, then required anti-affinity, then existing pods' terms.
+      count: (w: number, rejected: number, diag: Diagnosis): void => {
+        const rest = rejected & this.affinityPass[w];
+        diag.add(affinityReason, bitCount(rejected & ~this.affinityPass[w]));
+        diag.add(antiReason, bitCount(rest & this.antiRejects[w]));
+        diag.add(existingReason, bitCount(rest & ~this.antiRejects[w]));
+      },
+    };
   }
 
   readonly events = {
@@ -172,26 +205,29 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
     const t = this.termsOf(pod);
     if (t.affinity.length === 0 && t.antiAffinity.length === 0 && t.existingAnti.length === 0) return SKIP;
     this.terms = t;
-    let any = false;
-    if (t.affinity.length > 0) {
-      // Pods matching every term: the groups every term counts.
-      const all = t.affinity[0].groups.filter((g) => t.affinity.every((c) => c.groups.includes(g)));
-      any = all.some((g) => t.affinity.some((c) => c.counts.anyAll(g)));
-    }
-    this.anyAffinityMatch = any;
+    // Only pods matching every required affinity term count, for each term (upstream's
+    // updateWithAffinityTerms, podMatchesAllAffinityTerms): the groups every term counts.
+    const all =
+      t.affinity.length > 0 ? t.affinity[0].groups.filter((g) => t.affinity.every((c) => c.groups.includes(g))) : [];
+    this.anyAffinityMatch = all.some((g) => t.affinity.some((c) => c.counts.anyAll(g)));
     // This cycle's counts, looked up once: by term (affinity) or by (term, group) pair (the others).
     this.affinityKeys.length = 0;
     this.affinityMaps.length = 0;
+    this.affinityCounts.length = 0;
     for (const c of t.affinity) {
       this.affinityKeys.push(c.term.topologyKey);
-      this.affinityMaps.push(c.groups.map((g) => c.counts.allOf(g)));
+      this.affinityMaps.push(all.map((g) => c.counts.allOf(g)));
+      this.affinityCounts.push(c.counts);
     }
+    this.affinityGroups = all;
     this.antiKeys.length = 0;
     this.antiMaps.length = 0;
+    this.antiPairs.length = 0;
     for (const c of t.antiAffinity)
       for (const g of c.groups) {
         this.antiKeys.push(c.term.topologyKey);
         this.antiMaps.push(c.counts.allOf(g));
+        this.antiPairs.push({ counts: c.counts, group: g });
       }
     this.existingKeys.length = 0;
     this.existingMaps.length = 0;
@@ -229,6 +265,55 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
       if (typeof v === 'string' && (this.existingMaps[i].get(v) ?? 0) > 0) return this.existingAntiMismatch;
     }
     return SUCCESS;
+  }
+
+  /**
+   * Filter as bitsets, from the counts preFilter looked up: a node passes the required affinity terms when
+   * it has every term's key and (unless the pod may go anywhere, the first of a group) a selected pod in
+   * its domain of each; it is rejected by an anti-affinity term (its own or an existing pod's) when its
+   * domain of the term's key holds a selected pod. One pass over the words per (term, workload) pair.
+   */
+  wordFilter(state: CycleState): ExactWordFilter | undefined {
+    if (!this.wordForm) return undefined;
+    const words = (state.order.length + 31) >>> 5;
+    if (this.affinityPass.length < words) {
+      this.affinityPass = new Uint32Array(words);
+      this.antiRejects = new Uint32Array(words);
+      this.existingRejects = new Uint32Array(words);
+      this.passes[0] = new Uint32Array(words);
+    }
+    const cache = this.cache;
+    const affinityPass = this.affinityPass;
+    affinityPass.fill(-1 >>> 0);
+    const affinityKeys = this.affinityKeys;
+    if (affinityKeys.length > 0) {
+      const anywhere = !this.anyAffinityMatch && this.terms!.matchesOwnAffinity;
+      const held = this.existingRejects; // scratch: the nodes with a pod matching all terms in their domain of term i
+      for (let i = 0; i < affinityKeys.length; i++) {
+        const present = cache.valueColumn(affinityKeys[i]).presentBits();
+        for (let w = 0; w < words; w++) affinityPass[w] &= present[w];
+        if (anywhere) continue;
+        held.fill(0, 0, words);
+        for (const g of this.affinityGroups) orInto(held, cache.heldBits(this.affinityCounts[i], g), words);
+        for (let w = 0; w < words; w++) affinityPass[w] &= held[w];
+      }
+    }
+    const anti = this.antiRejects;
+    anti.fill(0, 0, words);
+    const pairs = this.antiPairs;
+    for (let i = 0; i < pairs.length; i++) orInto(anti, cache.heldBits(pairs[i].counts, pairs[i].group), words);
+    const existing = this.existingRejects;
+    existing.fill(0, 0, words);
+    const ex = this.terms!.existingAnti;
+    for (let i = 0; i < ex.length; i++) {
+      // A pair the pod's own anti-affinity also has rejects its nodes there first (a workload that keeps its
+      // own pods apart): nothing to add.
+      if (pairs.some((q) => q.counts === ex[i].counts && q.group === ex[i].group)) continue;
+      orInto(existing, cache.heldBits(ex[i].counts, ex[i].group), words);
+    }
+    const pass = this.passes[0];
+    for (let w = 0; w < words; w++) pass[w] = affinityPass[w] & ~anti[w] & ~existing[w];
+    return this.words;
   }
 
   verdictKey(pod: Pod): string {
@@ -363,6 +448,11 @@ export class InterPodAffinity implements FilterPlugin, ScorePlugin {
       for (const x of a.podAntiAffinity?.preferred ?? []) add(own(x.podAffinityTerm), -x.weight);
     }
   }
+}
+
+/** ORs the first `words` words of `from` into `into`. */
+function orInto(into: Uint32Array, from: Uint32Array, words: number): void {
+  for (let w = 0; w < words; w++) into[w] |= from[w];
 }
 
 export type { PodGroup };

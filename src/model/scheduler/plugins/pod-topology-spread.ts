@@ -184,6 +184,13 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
   private readonly scoreCounts: Array<Map<string, number>> = [];
   private scoreWeights: number[] = [];
   private ignored = new Uint8Array(0);
+  // scoreAll's columns, by score constraint: the nodes' value ids, the matched workloads' pods by position
+  // (hostname), the matching pods by value id, and a stamp per value id for counting the domains seen.
+  private readonly colIds: Int32Array[] = [];
+  private readonly hostCols: Int32Array[][] = [];
+  private readonly countById: Int32Array[] = [];
+  private readonly seenById: Int32Array[] = [];
+  private seenStamp = 0;
 
   constructor(h: FrameworkHandle) {
     this.cache = h.cache;
@@ -349,6 +356,116 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
       score += cnt * this.scoreWeights[i] + this.scoreBase[i];
     }
     return Math.round(score);
+  }
+
+  /** scoreAll's PreScore: the columns, the nodes ignored, the domains among the others, the weights and counts. */
+  private preScoreColumns(state: CycleState, found: Int32Array, count: number): void {
+    const set = this.scoreSet!;
+    const cs = set.constraints;
+    const n = cs.length;
+    const cache = this.cache;
+    if (this.ignored.length < state.order.length) this.ignored = new Uint8Array(state.order.length * 2);
+    const ignored = this.ignored;
+    const ids = this.colIds;
+    const hostCols = this.hostCols;
+    ids.length = n;
+    for (let i = 0; i < n; i++) {
+      const key = cs[i].topologyKey;
+      const col = cache.valueColumn(key);
+      ids[i] = col.ids;
+      if (key === LABEL_HOSTNAME) {
+        const ws = set.matched[i];
+        const cols = (hostCols[i] ??= []);
+        cols.length = ws.length;
+        for (let j = 0; j < ws.length; j++) cols[j] = cache.workloadColumn(ws[j]);
+      }
+    }
+    // PreScore: the nodes ignored (without every key, when that counts) and the domains among the others.
+    let ignoredCount = 0;
+    for (let k = 0; k < count; k++) {
+      const p = found[k];
+      let missing = 0;
+      if (set.requireAll) for (let i = 0; i < n; i++) if (ids[i][p] < 0) missing = 1;
+      ignored[p] = missing;
+      ignoredCount += missing;
+    }
+    for (let i = 0; i < n; i++) {
+      const key = cs[i].topologyKey;
+      const hostname = key === LABEL_HOSTNAME;
+      let domains = 0;
+      if (!hostname) {
+        const col = cache.valueColumn(key);
+        const values = col.names.length;
+        let seen = (this.seenById[i] ??= new Int32Array(0));
+        if (seen.length < values) this.seenById[i] = seen = new Int32Array(Math.max(values, seen.length * 2));
+        const stamp = ++this.seenStamp;
+        const vid = ids[i];
+        for (let k = 0; k < count; k++) {
+          const p = found[k];
+          const v = vid[p];
+          if (ignored[p] === 1 || v < 0 || seen[v] === stamp) continue;
+          seen[v] = stamp;
+          domains++;
+        }
+        // The matching pods per domain, by value id (0 for a value outside the eligible domains).
+        const byName = this.domainCounts(
+          key,
+          set.matched[i],
+          this.eligibility(set, i, state.pod),
+          (this.scoreCounts[i] ??= new Map()),
+        );
+        let cnt = (this.countById[i] ??= new Int32Array(0));
+        if (cnt.length < values) this.countById[i] = cnt = new Int32Array(Math.max(values, cnt.length * 2));
+        cnt.fill(0, 0, values);
+        for (const [v, c] of byName) {
+          const id = col.idOf.get(v);
+          if (id !== undefined) cnt[id] = c;
+        }
+      }
+      this.scoreKeys[i] = key;
+      this.scoreBase[i] = cs[i].maxSkew - 1;
+      this.scoreWeights[i] = Math.log((hostname ? count - ignoredCount : domains) + 2);
+    }
+    this.scoreKeys.length = n;
+    this.scoreBase.length = n;
+    this.scoreWeights.length = n;
+  }
+
+  /**
+   * PreScore, Score and NormalizeScore over every feasible node in one call (the fast path
+   * schedulerColumnScores): the same sums in the same order, with a node's topology values and its own
+   * matching pods read from the cache's position columns (valueColumn, workloadColumn) instead of its
+   * labels and its per-workload map. At 5,000 nodes a cycle scores ~500 nodes this way in a few typed-array
+   * reads each.
+   */
+  scoreAll(state: CycleState, found: Int32Array, count: number, scores: Int32Array): void {
+    this.preScoreColumns(state, found, count);
+    const n = this.scoreSet!.constraints.length;
+    const ids = this.colIds;
+    const hostCols = this.hostCols;
+    const ignored = this.ignored;
+    // Score, as score() adds it up.
+    const base = this.scoreBase;
+    const weights = this.scoreWeights;
+    for (let k = 0; k < count; k++) {
+      const p = found[k];
+      if (ignored[p] === 1) {
+        scores[k] = 0;
+        continue;
+      }
+      let score = 0;
+      for (let i = 0; i < n; i++) {
+        const v = ids[i][p];
+        if (v < 0) continue;
+        let cnt = 0;
+        const cols = hostCols[i];
+        if (this.scoreKeys[i] === LABEL_HOSTNAME) for (let j = 0; j < cols.length; j++) cnt += cols[j][p];
+        else cnt = this.countById[i][v];
+        score += cnt * weights[i] + base[i];
+      }
+      scores[k] = Math.round(score);
+    }
+    this.normalizeScore(state, scores, count, found);
   }
 
   normalizeScore(state: CycleState, scores: Int32Array, count: number, found: Int32Array): void {
