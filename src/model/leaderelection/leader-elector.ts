@@ -24,6 +24,7 @@
 import type { EventHandle, Rng } from '../../engine/index.js';
 import type { LeaderElectionConfig } from '../../k8s/config.js';
 import type { Lease } from '../../k8s/objects.js';
+import type { RequestOptions } from '../apiserver/api-server.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import type { Process } from '../infra/process.js';
 
@@ -110,6 +111,13 @@ export class LeaderElector {
       .toString(16)
       .padStart(8, '0');
     this.identity = `${proc.host.name}_${uuid}`;
+    // Every request of this elector and its answer draw their network delays from a stream of the elector's
+    // own (a modelling choice, docs/fidelity.md#leader-election): so no other message's delay depends on
+    // how many leader-election requests there were, and the renewals can be played late (lease-chains.ts).
+    this.requestOpts = {
+      owner: proc,
+      sendRng: proc.ctx.streams.stream(`network/${proc.name}/leader-election/${uuid}`),
+    };
     const problems = leaderElectionConfigProblems(config, this.identity);
     if (problems.length > 0) throw proc.ctx.sim.bug(`leader election of ${proc.name}: ${problems.join('; ')}`);
     this.jitterRng = proc.rng('leader-election/jitter');
@@ -121,6 +129,8 @@ export class LeaderElector {
   private readonly jitterRng: Rng;
   private readonly getLease: (store: ApiStore) => ApiResult<Lease>;
   private readonly labels: Record<'get' | 'create' | 'update', string>;
+  /** Every request's options: owned by the process, with the elector's own network stream. */
+  private readonly requestOpts: RequestOptions<unknown>;
 
   /** Upstream IsLeader(): the last observed holder is this candidate (not the same as acting as leader). */
   observedLeader(): boolean {
@@ -354,7 +364,7 @@ export class LeaderElector {
     done: (r: ApiResult<T>) => void,
   ): void {
     const timeoutMs = this.proc.host.clock.toSimMs(lockClientTimeoutMs(this.config));
-    this.proc.call<T>(this.labels[verb], timeoutMs, op, done);
+    this.proc.call<T>(this.labels[verb], timeoutMs, op, done, this.requestOpts as RequestOptions<T>);
   }
 
   private newLease(rec: LeaderElectionRecord): Lease {
