@@ -35,6 +35,11 @@ export interface FastPaths {
    * (nodelifecycle/idle-tainting-loop.ts).
    */
   nodeLifecycleIdleTainting: boolean;
+  /**
+   * The leader electors of a Lease play their renewals and failed attempts as a chain without events while
+   * nothing can observe or disturb them, and only when something could (leaderelection/quiet-chain.ts).
+   */
+  leaderElectionChains: boolean;
   /** The scheduler filters nodes 32 at a time over bitsets instead of node by node (scheduler/accelerator.ts). */
   schedulerWordWalk: boolean;
   /** The scheduler reuses the verdict of an identical failed cycle instead of filtering again (scheduler/verdicts.ts). */
@@ -63,6 +68,7 @@ export const FAST_PATH_NAMES = [
   'schedulerReusedVerdicts',
   'trafficKeptOutcomes',
   'autoscalerReusedScans',
+  'leaderElectionChains',
 ] as const satisfies readonly (keyof FastPaths)[];
 
 export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
@@ -76,6 +82,7 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   schedulerReusedVerdicts: true,
   trafficKeptOutcomes: true,
   autoscalerReusedScans: true,
+  leaderElectionChains: true,
 });
 
 /** Every fast path off: the plain upstream behaviour. */
@@ -90,6 +97,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   schedulerReusedVerdicts: false,
   trafficKeptOutcomes: false,
   autoscalerReusedScans: false,
+  leaderElectionChains: false,
 });
 
 /** Fills in the fast paths not named (on), and turns off those whose prerequisite is off. */
