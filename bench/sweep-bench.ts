@@ -30,6 +30,7 @@ function perRunBench(): void {
   if (!parsed.ok) throw new Error('scenarios/demo.yaml did not validate');
   const scenario = parsed.scenario;
   const phases = { setup: 0, simulate: 0, 'judge and summary': 0, record: 0 };
+  let events = 0;
   const cpuMs = (from: NodeJS.CpuUsage) => {
     const c = process.cpuUsage(from);
     return (c.user + c.system) / 1000;
@@ -43,6 +44,7 @@ function perRunBench(): void {
     c = process.cpuUsage();
     handle.advance(handle.durationMs);
     if (measured) phases.simulate += cpuMs(c);
+    if (measured) events += handle.events;
     c = process.cpuUsage();
     const { summary } = handle.finish();
     if (measured) phases['judge and summary'] += cpuMs(c);
@@ -59,6 +61,7 @@ function perRunBench(): void {
       .map(([name, ms]) => `${name} ${(ms / MEASURED_RUNS).toFixed(1)} ms`)
       .join(', ')}`,
   );
+  console.log(`  ${Math.round(events / MEASURED_RUNS).toLocaleString('en-US')} events dispatched per run`);
   console.log(
     `  so 1,000 seeds are about ${(((total / MEASURED_RUNS) * 1000) / 1000).toFixed(1)} s of CPU in the workers\n`,
   );

@@ -35,6 +35,11 @@ export interface FastPaths {
    * (nodelifecycle/idle-tainting-loop.ts).
    */
   nodeLifecycleIdleTainting: boolean;
+  /**
+   * The leader electors of a Lease play their renewals and failed attempts as a chain without events while
+   * nothing can observe or disturb them, and only when something could (leaderelection/quiet-chain.ts).
+   */
+  leaderElectionChains: boolean;
   /** The scheduler filters nodes 32 at a time over bitsets instead of node by node (scheduler/accelerator.ts). */
   schedulerWordWalk: boolean;
   /** The scheduler reuses the verdict of an identical failed cycle instead of filtering again (scheduler/verdicts.ts). */
@@ -78,6 +83,7 @@ export const FAST_PATH_NAMES = [
   'schedulerColumnScores',
   'trafficKeptOutcomes',
   'autoscalerReusedScans',
+  'leaderElectionChains',
 ] as const satisfies readonly (keyof FastPaths)[];
 
 export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
@@ -93,6 +99,7 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   schedulerColumnScores: true,
   trafficKeptOutcomes: true,
   autoscalerReusedScans: true,
+  leaderElectionChains: true,
 });
 
 /** Every fast path off: the plain upstream behaviour. */
@@ -109,6 +116,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   schedulerColumnScores: false,
   trafficKeptOutcomes: false,
   autoscalerReusedScans: false,
+  leaderElectionChains: false,
 });
 
 /** Fills in the fast paths not named (on), and turns off those whose prerequisite is off. */

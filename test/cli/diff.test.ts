@@ -34,7 +34,7 @@ describe('hasim diff', () => {
       '  crash detected within 45s                PASS    41.1s → PASS    21.1s  −20s  ≤ 45s\n',
     );
     expect(r.stdout).toContain('  worker-b-1-power-loss detected   02:41.1 → 02:21.1  −20s\n');
-    expect(r.stdout).toContain('  Deployment/storefront recovered  07:51.2 → 07:31.2  −19.9s\n');
+    expect(r.stdout).toContain('  Deployment/storefront recovered  07:51.2 → 07:31.2  −20s\n');
     expect(r.stdout).toContain('  1 moment unchanged\n');
   });
 

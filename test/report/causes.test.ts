@@ -81,7 +81,7 @@ describe('a StatefulSet pod stuck Terminating on a dead node', () => {
     const c = causesOf(slo, summary, events)!;
     expect(c.pods).toHaveLength(1);
     const [p] = c.pods;
-    expect(p).toMatchObject({ pod: 'ledger-1', state: 'Terminating', sinceMs: 457_523, node: 'worker-b-1' });
+    expect(p).toMatchObject({ pod: 'ledger-1', state: 'Terminating', sinceMs: 457_518, node: 'worker-b-1' });
     expect(p.nodeStatus).toBe(
       'powered off since 02:00.0, Ready=Unknown since 02:32.4, tainted node.kubernetes.io/unreachable:NoExecute at 02:37.5',
     );

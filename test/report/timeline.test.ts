@@ -107,7 +107,7 @@ describe('the chains of six faults', () => {
       'apiserver-blip (apiserver-outage): hit 14:00.0 → leader lost +10.2s (cloud-controller-manager, kube-controller-manager, kube-scheduler, last +11.7s) → ended +30s → new leader +49.5s (kube-controller-manager, cloud-controller-manager, kube-scheduler, last +51.3s)',
     );
     expect(lines[0]).toBe(
-      'crash-a0 (node-crash): hit 02:00.0 (1 node) → detected +33.2s (1/1 node) → tainted +38.2s (1/1 node) → evicted +7m18.4s (2/2 pods) → replaced +7m18.4s (2/2 pods) → scheduled +7m18.4s (2/2 pods) → Ready +7m20.4s (2/2 pods, last +7m24.7s) → ended +8m',
+      'crash-a0 (node-crash): hit 02:00.0 (1 node) → detected +33.2s (1/1 node) → tainted +38.2s (1/1 node) → evicted +7m18.3s (2/2 pods) → replaced +7m18.4s (2/2 pods) → scheduled +7m18.4s (2/2 pods) → Ready +7m20.4s (2/2 pods, last +7m24.7s) → ended +8m',
     );
   });
 });

@@ -24,8 +24,10 @@
 import type { EventHandle, Rng } from '../../engine/index.js';
 import type { LeaderElectionConfig } from '../../k8s/config.js';
 import type { Lease } from '../../k8s/objects.js';
+import type { RequestOptions } from '../apiserver/api-server.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import type { Process } from '../infra/process.js';
+import { QuietChain } from './quiet-chain.js';
 
 /** wait.JitterUntil factor of the acquire loop (leaderelection.go JitterFactor). */
 export const JITTER_FACTOR = 1.2;
@@ -65,7 +67,7 @@ export function lockClientTimeoutMs(config: LeaderElectionConfig): number {
  * read with the last one): exactly when every field is equal. Field by field, not by building a string:
  * standbys compare one on every acquire attempt, and strings were the elector's main garbage in a sweep.
  */
-function sameRecord(a: LeaderElectionRecord, b: LeaderElectionRecord | undefined): boolean {
+export function sameRecord(a: LeaderElectionRecord, b: LeaderElectionRecord | undefined): boolean {
   return (
     b !== undefined &&
     a.leaseDurationSeconds === b.leaseDurationSeconds &&
@@ -89,15 +91,19 @@ export class LeaderElector {
   observedRecord: LeaderElectionRecord | undefined;
   /** Local monotonic time of the last change of observedRecord (upstream observedTime). */
   observedTimeMs = 0;
+  // The fields below are read and set by the elector's quiet chain too (quiet-chain.ts), nowhere else.
   /** A copy of the record of the last GET (upstream observedRawRecord; own writes do not update it). */
-  private observedRawRecord: LeaderElectionRecord | undefined;
+  observedRawRecord: LeaderElectionRecord | undefined;
   /** The lock's cached object (LeaseLock.lease): the base of every UPDATE. */
-  private lease: Lease | undefined;
-  private phase: Phase = 'idle';
+  lease: Lease | undefined;
+  phase: Phase = 'idle';
   /** Bumped whenever in-flight work must be forgotten (a round ran out, the elector stopped). */
-  private generation = 0;
-  private timer: EventHandle | undefined;
-  private roundDeadline: EventHandle | undefined;
+  generation = 0;
+  /** The next attempt or round (undefined while one runs). */
+  timer: EventHandle | undefined;
+  roundDeadline: EventHandle | undefined;
+  /** The quiet chain of the electors of this Lease (quiet-chain.ts), with the leaderElectionChains fast path. */
+  readonly chain: QuietChain | undefined;
 
   constructor(
     readonly proc: Process,
@@ -110,17 +116,37 @@ export class LeaderElector {
       .toString(16)
       .padStart(8, '0');
     this.identity = `${proc.host.name}_${uuid}`;
+    // Every request of this elector and its answer draw their network delays from a stream of the elector's
+    // own (a modelling choice, docs/fidelity.md#leader-election): so no other message's delay depends on
+    // how many leader-election requests there were, and the renewals can be played late (lease-chains.ts).
+    this.requestOpts = {
+      owner: proc,
+      sendRng: proc.ctx.streams.stream(`network/${proc.name}/leader-election/${uuid}`),
+    };
     const problems = leaderElectionConfigProblems(config, this.identity);
     if (problems.length > 0) throw proc.ctx.sim.bug(`leader election of ${proc.name}: ${problems.join('; ')}`);
     this.jitterRng = proc.rng('leader-election/jitter');
     this.getLease = (s) => s.getLease(LEADER_ELECTION_NAMESPACE, leaseName);
     this.labels = { get: `${leaseName}/get`, create: `${leaseName}/create`, update: `${leaseName}/update` };
+    this.chain = proc.ctx.fastPaths.leaderElectionChains ? QuietChain.of(proc.ctx, leaseName) : undefined;
+  }
+
+  /** The event label of a request of this elector (as Process.call builds it). */
+  requestLabel(verb: 'get' | 'update'): string {
+    return `${this.proc.name}/${this.labels[verb]}`;
+  }
+
+  /** The lock client's timeout in virtual ms (as request() gives it). */
+  requestTimeoutMs(): number {
+    return this.proc.host.clock.toSimMs(lockClientTimeoutMs(this.config));
   }
 
   /** The acquire loop's jitter stream, the GET of the Lease and the request labels, made once per elector. */
   private readonly jitterRng: Rng;
-  private readonly getLease: (store: ApiStore) => ApiResult<Lease>;
+  readonly getLease: (store: ApiStore) => ApiResult<Lease>;
   private readonly labels: Record<'get' | 'create' | 'update', string>;
+  /** Every request's options: owned by the process, with the elector's own network stream. */
+  readonly requestOpts: RequestOptions<unknown>;
 
   /** Upstream IsLeader(): the last observed holder is this candidate (not the same as acting as leader). */
   observedLeader(): boolean {
@@ -134,6 +160,8 @@ export class LeaderElector {
    */
   run(firstAttemptDelayMs = 0): void {
     if (this.phase !== 'idle') throw this.proc.ctx.sim.bug(`leader elector of ${this.proc.name} run twice`);
+    // A new candidate reads the Lease: the others' renewals and attempts not played yet are played first.
+    this.chain?.join(this);
     this.phase = 'acquiring';
     if (firstAttemptDelayMs > 0)
       this.timer = this.proc.after(firstAttemptDelayMs, () => this.acquireAttempt(), `${this.leaseName}/acquire`);
@@ -145,6 +173,7 @@ export class LeaderElector {
    * (the request still reaches the API server after the process has gone); a crash releases nothing.
    */
   stop(graceful: boolean): void {
+    this.chain?.leave(this);
     if (this.phase === 'stopped') return;
     const wasLeading = this.phase === 'leading';
     this.phase = 'stopped';
@@ -155,18 +184,28 @@ export class LeaderElector {
 
   // ---- acquire: JitterUntil(tryAcquireOrRenew, retryPeriod, 1.2, sliding) ----
 
-  private acquireAttempt(): void {
-    const gen = this.generation;
-    this.tryAcquireOrRenew((ok) => {
+  acquireAttempt(): void {
+    this.timer = undefined; // it has fired
+    this.tryAcquireOrRenew(this.acquireDone(this.generation));
+  }
+
+  /** What an acquire attempt does with its outcome (a method: a quiet chain rebuilds it, quiet-chain.ts). */
+  acquireDone(gen: number): (ok: boolean) => void {
+    return (ok) => {
       if (gen !== this.generation || this.phase !== 'acquiring') return;
       if (ok) {
         this.startLeading();
         return;
       }
-      const { retryPeriodMs } = this.config;
-      const waitMs = retryPeriodMs + this.jitterRng.next() * JITTER_FACTOR * retryPeriodMs;
-      this.timer = this.proc.after(waitMs, () => this.acquireAttempt(), `${this.leaseName}/acquire`);
-    });
+      this.timer = this.proc.after(this.acquireWaitMs(), () => this.acquireAttempt(), `${this.leaseName}/acquire`);
+      this.chain?.quietPoint();
+    };
+  }
+
+  /** The acquire loop's wait after a failed attempt (JitterUntil). */
+  acquireWaitMs(): number {
+    const { retryPeriodMs } = this.config;
+    return retryPeriodMs + this.jitterRng.next() * JITTER_FACTOR * retryPeriodMs;
   }
 
   private startLeading(): void {
@@ -180,7 +219,8 @@ export class LeaderElector {
 
   // ---- renew: Until(round, retryPeriod); round = PollImmediateUntil(retryPeriod, try) within renewDeadline ----
 
-  private renewRound(): void {
+  renewRound(): void {
+    this.timer = undefined; // it has fired
     const gen = this.generation;
     const roundStartMs = this.monoNow();
     this.roundDeadline = this.proc.after(
@@ -192,13 +232,19 @@ export class LeaderElector {
   }
 
   private renewAttempt(gen: number, roundStartMs: number): void {
-    const attemptStartMs = this.monoNow();
-    this.tryAcquireOrRenew((ok) => {
+    this.timer = undefined; // it has fired, if there was one
+    this.tryAcquireOrRenew(this.renewDone(gen, roundStartMs, this.monoNow()));
+  }
+
+  /** What a renew attempt does with its outcome (a method: a quiet chain rebuilds it, quiet-chain.ts). */
+  renewDone(gen: number, roundStartMs: number, attemptStartMs: number): (ok: boolean) => void {
+    return (ok) => {
       if (gen !== this.generation || this.phase !== 'leading') return;
       if (ok) {
         this.proc.cancel(this.roundDeadline);
         this.roundDeadline = undefined;
         this.timer = this.proc.after(this.config.retryPeriodMs, () => this.renewRound(), `${this.leaseName}/renew`);
+        this.chain?.quietPoint();
         return;
       }
       // The poller's ticker fires every retryPeriod from the round's start; ticks during the attempt are dropped.
@@ -212,11 +258,11 @@ export class LeaderElector {
         () => this.renewAttempt(gen, roundStartMs),
         `${this.leaseName}/renew-retry`,
       );
-    });
+    };
   }
 
   /** The round's context expired: the request in flight is cancelled and this candidate stops leading. */
-  private roundRanOut(gen: number): void {
+  roundRanOut(gen: number): void {
     if (gen !== this.generation || this.phase !== 'leading') return;
     this.forgetInFlight();
     this.stopActing();
@@ -249,41 +295,68 @@ export class LeaderElector {
   /** One attempt to acquire or renew; public so tests can drive it as upstream's tests do. */
   tryAcquireOrRenew(done: (ok: boolean) => void): void {
     const nowMs = this.monoNow();
+    const rec = this.newRecord();
+    // 1. Fast path: a leader with a valid lease updates its cached object without reading first.
+    const renewed = this.fastPathRecord(rec, nowMs);
+    if (renewed !== undefined) {
+      this.update(renewed, this.fastPathDone(renewed, rec, nowMs, done));
+      return;
+    }
+    this.slowPath(rec, nowMs, done);
+  }
+
+  /** The record an attempt starting now would write: this candidate, acquired and renewed now. */
+  newRecord(): LeaderElectionRecord {
     const wallMs = this.proc.now();
-    const rec: LeaderElectionRecord = {
+    return {
       holderIdentity: this.identity,
       leaseDurationSeconds: Math.floor(this.config.leaseDurationMs / 1000),
       acquireTimeMs: wallMs,
       renewTimeMs: wallMs,
       leaseTransitions: 0,
     };
-    const slowPath = () => this.slowPath(rec, nowMs, done);
-    // 1. Fast path: a leader with a valid lease updates its cached object without reading first.
-    if (this.observedLeader() && this.leaseValid(nowMs)) {
-      const observed = this.observedRecord!;
-      const renewed = { ...rec, acquireTimeMs: observed.acquireTimeMs, leaseTransitions: observed.leaseTransitions };
-      // LeaseLock.Update fails locally ("lease not initialized") without a cached object (L7).
-      if (this.lease) {
-        this.update(renewed, (r) => {
-          if (r.ok) {
-            this.observe(renewed);
-            done(true);
-          } else slowPath();
-        });
-        return;
-      }
-    }
-    slowPath();
+  }
+
+  /** The fast path's renewed record, when the fast path applies (a leader with a valid lease and a cached object). */
+  fastPathRecord(rec: LeaderElectionRecord, nowMs: number): LeaderElectionRecord | undefined {
+    if (!this.observedLeader() || !this.leaseValid(nowMs)) return undefined;
+    const observed = this.observedRecord!;
+    // LeaseLock.Update fails locally ("lease not initialized") without a cached object (L7).
+    if (!this.lease) return undefined;
+    return { ...rec, acquireTimeMs: observed.acquireTimeMs, leaseTransitions: observed.leaseTransitions };
+  }
+
+  /** The fast path's UPDATE answered: renewed, or on to the slow path. */
+  fastPathDone(
+    renewed: LeaderElectionRecord,
+    rec: LeaderElectionRecord,
+    nowMs: number,
+    done: (ok: boolean) => void,
+  ): (r: ApiResult<Lease>) => void {
+    return (r) => {
+      if (r.ok) {
+        this.observe(renewed);
+        done(true);
+      } else this.slowPath(rec, nowMs, done);
+    };
   }
 
   private slowPath(rec: LeaderElectionRecord, nowMs: number, done: (ok: boolean) => void): void {
     // 2. Obtain the record, or create it.
-    this.request<Lease>('get', this.getLease, (got) => {
+    this.request<Lease>('get', this.getLease, this.getDone(rec, nowMs, done));
+  }
+
+  /** The slow path's GET answered (steps 2 to 6). */
+  getDone(rec: LeaderElectionRecord, nowMs: number, done: (ok: boolean) => void): (got: ApiResult<Lease>) => void {
+    return (got) => {
       if (!got.ok) {
         if (got.reason !== 'NotFound') return done(false);
         this.request<Lease>(
           'create',
-          (s) => s.create(this.newLease(rec), this.proc.name),
+          (s) => {
+            this.chain?.writing();
+            return s.create(this.newLease(rec), this.proc.name);
+          },
           (created) => {
             if (!created.ok) return done(false);
             this.lease = created.value;
@@ -313,7 +386,7 @@ export class LeaderElector {
         this.observe(next);
         done(true);
       });
-    });
+    };
   }
 
   /** UPDATE to holder "" with leaseDurationSeconds 1, if this candidate still believes it holds the lease. */
@@ -336,16 +409,28 @@ export class LeaderElector {
   // ---- helpers ----
 
   private update(rec: LeaderElectionRecord, done: (r: ApiResult<Lease>) => void): void {
-    const base = this.lease!;
+    const [op, answered] = this.updateRequest(this.lease!, rec, done);
+    this.request<Lease>('update', op, answered);
+  }
+
+  /** An UPDATE of the Lease from `base` to `rec`: what it does at the API server, and with its answer. */
+  updateRequest(
+    base: Lease,
+    rec: LeaderElectionRecord,
+    done: (r: ApiResult<Lease>) => void,
+  ): [(s: ApiStore) => ApiResult<Lease>, (r: ApiResult<Lease>) => void] {
     const obj: Lease = { ...base, spec: { ...rec } };
-    this.request<Lease>(
-      'update',
-      (s) => s.update(obj, this.proc.name),
+    return [
+      (s) => {
+        // A write of the Lease lands: renewals of a quiet chain not played yet are played first.
+        this.chain?.writing();
+        return s.update(obj, this.proc.name);
+      },
       (r) => {
         if (r.ok) this.lease = r.value;
         done(r);
       },
-    );
+    ];
   }
 
   private request<T>(
@@ -354,7 +439,7 @@ export class LeaderElector {
     done: (r: ApiResult<T>) => void,
   ): void {
     const timeoutMs = this.proc.host.clock.toSimMs(lockClientTimeoutMs(this.config));
-    this.proc.call<T>(this.labels[verb], timeoutMs, op, done);
+    this.proc.call<T>(this.labels[verb], timeoutMs, op, done, this.requestOpts as RequestOptions<T>);
   }
 
   private newLease(rec: LeaderElectionRecord): Lease {
@@ -373,16 +458,16 @@ export class LeaderElector {
   }
 
   /** setObservedRecord: remember the record and the local (monotonic) time of the observation. */
-  private observe(rec: LeaderElectionRecord): void {
+  observe(rec: LeaderElectionRecord): void {
     this.observedRecord = rec;
     this.observedTimeMs = this.monoNow();
   }
 
-  private leaseValid(nowMs: number): boolean {
+  leaseValid(nowMs: number): boolean {
     return this.observedTimeMs + (this.observedRecord?.leaseDurationSeconds ?? 0) * 1000 > nowMs;
   }
 
-  private monoNow(): number {
+  monoNow(): number {
     return this.proc.host.clock.monotonicNow();
   }
 

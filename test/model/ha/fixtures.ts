@@ -7,6 +7,7 @@ import type { Lease } from '../../../src/k8s/objects.js';
 import type { ApiStore } from '../../../src/model/apiserver/store.js';
 import type { Host } from '../../../src/model/infra/host.js';
 import type { ModelContext } from '../../../src/model/context.js';
+import type { FastPaths } from '../../../src/model/fast-paths.js';
 import type { LeaderElectionConfig, Scenario } from '../../../src/scenario/types.js';
 import type { TraceRecord } from '../../../src/engine/index.js';
 
@@ -25,6 +26,12 @@ export interface ControlPlaneOptions {
   leaderElection?: LeaderElectionConfig;
   latency?: { minMs: number; maxMs: number };
   durationMs?: number;
+  /**
+   * Default: every fast path but leaderElectionChains. These tests watch every write and read of a Lease at
+   * the store (recordLeaseOps, the failover tests' renewal spies), which a quiet chain plays late; the chain
+   * is compared with the reference in test/model/ha/quiet-chain.test.ts.
+   */
+  fastPaths?: Partial<FastPaths>;
 }
 
 export function controlPlaneScenario(o: ControlPlaneOptions = {}): Scenario {
@@ -57,7 +64,11 @@ export function controlPlaneScenario(o: ControlPlaneOptions = {}): Scenario {
 
 export function controlPlane(o: ControlPlaneOptions = {}): Cluster {
   const s = controlPlaneScenario(o);
-  return buildCluster(s.spec, { seed: o.seed ?? s.spec.seed, clockStepsPossible: false });
+  return buildCluster(s.spec, {
+    seed: o.seed ?? s.spec.seed,
+    clockStepsPossible: false,
+    fastPaths: o.fastPaths ?? { leaderElectionChains: false },
+  });
 }
 
 /** A bare process to drive a LeaderElector by hand (the upstream unit tests' role). */
