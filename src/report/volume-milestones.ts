@@ -35,9 +35,12 @@ const REASON_WORDS: Record<string, string> = {
 export function volumeWaits(events: readonly TraceEvent[]): VolumeWait[] {
   const waits: VolumeWait[] = [];
   const open = new Map<string, VolumeWait>();
+  /** Detaches under way, by claim (one started in the same reconcile as the error comes first in the trace). */
+  const detaching = new Map<string, TraceEventOf<'volume.detach.started'>>();
   for (const e of events) {
     if (e.type === 'volume.multiattach.error') {
       if (open.has(e.claim)) continue;
+      const d = detaching.get(e.claim);
       const w: VolumeWait = {
         claim: e.claim,
         pod: e.pod,
@@ -45,13 +48,16 @@ export function volumeWaits(events: readonly TraceEvent[]): VolumeWait[] {
         attachedTo: e.attachedTo,
         fromMs: e.atMs,
         untilMs: undefined,
-        detach: undefined,
+        detach: d !== undefined && e.attachedTo.split(',').includes(d.node) ? d : undefined,
       };
       open.set(e.claim, w);
       waits.push(w);
     } else if (e.type === 'volume.detach.started') {
+      detaching.set(e.claim, e);
       const w = open.get(e.claim);
       if (w !== undefined && w.attachedTo.split(',').includes(e.node)) w.detach = e;
+    } else if (e.type === 'volume.detached') {
+      if (detaching.get(e.claim)?.node === e.node) detaching.delete(e.claim);
     } else if (e.type === 'volume.attached') {
       const w = open.get(e.claim);
       if (w !== undefined && w.node === e.node) {
@@ -72,9 +78,7 @@ export function volumeMilestones(events: readonly TraceEvent[]): VolumeMilestone
       d === undefined
         ? 'not detached by the end of the run'
         : `until the ${REASON_WORDS[d.reason] ?? d.reason} at ${formatClock(d.atMs)}` +
-          (d.reason === 'maxWaitForUnmountDuration'
-            ? ` (maxWaitForUnmountDuration ${formatDuration(d.waitedMs)})`
-            : '');
+          (d.reason === 'maxWaitForUnmountDuration' ? ' (maxWaitForUnmountDuration)' : '');
     out.push({
       atMs: w.fromMs,
       text: `${w.pod} on ${w.node}: Multi-Attach error, disk ${w.claim} attached to ${w.attachedTo} ${until}`,
