@@ -56,7 +56,7 @@ describe('hasim import', () => {
     expect(val.stdout).toBe('prod-eu.yaml: valid (6 nodes and 3 control-plane Nodes, 4 workloads, 1 fault, 2 SLOs)\n');
     // The warnings of the dump follow the objects into the scenario, at their new lines.
     expect(val.stderr).toMatch(
-      /^prod-eu\.yaml:\d+:\d+: warning: document \d+ \(v1 List\) items\[\d+\]\.spec\.template/m,
+      /^prod-eu\.yaml:\d+:\d+: warning: document \d+ \(apps\/v1 DaemonSet\) spec\.template\.spec\.hostNetwork/m,
     );
     expect(text).toContain('volumeClaimTemplates:');
 
