@@ -25,6 +25,9 @@
 // scheduler's VolumeBinding plugin selects the node and the external provisioner creates the volume.
 import { type Node, type Pod, TAINT_OUT_OF_SERVICE, readyCondition, zoneOf } from '../../k8s/objects.js';
 import type { Controller, ControllerContext } from '../controllermanager/controller.js';
+import type { Rng } from '../../engine/index.js';
+import type { VolumeConfig } from '../../k8s/config.js';
+import type { Process } from '../infra/process.js';
 import type { Claim, Volumes } from './volumes.js';
 
 const ACTOR = 'attach-detach-controller';
@@ -39,145 +42,163 @@ interface PodToAttach {
 }
 
 export function attachDetachController(ctx: ControllerContext): Controller {
-  const volumes: Volumes | undefined = ctx.proc.ctx.volumes;
+  const volumes = ctx.proc.ctx.volumes;
   if (volumes === undefined) return { name: ACTOR, start: () => {} };
-  const vols: Volumes = volumes;
-  const proc = ctx.proc;
-  const trace = proc.ctx.trace;
-  const rng = proc.rng('attach-detach');
-  const cfg = vols.config;
-  /** Desired state of the world, by pod name. */
-  const desired = new Map<string, PodToAttach>();
-  /** Detach request times (local ms) by `claim node`. */
-  const detachRequestedAt = new Map<string, number>();
-  /** `claim node pod` whose Multi-Attach error was reported. */
-  const multiAttachReported = new Set<string>();
-  /** `claim node` with an attach or detach in flight (nestedpendingoperations keys them by volume and node). */
-  const pending = new Set<string>();
+  return new AttachDetachController(ctx, volumes);
+}
 
-  function podChanged(pod: Pod): void {
+class AttachDetachController implements Controller {
+  readonly name = ACTOR;
+  private readonly proc: Process;
+  private readonly rng: Rng;
+  private readonly cfg: VolumeConfig;
+  /** Desired state of the world, by pod name. */
+  private readonly desired = new Map<string, PodToAttach>();
+  /** Detach request times (local ms) by `claim node`. */
+  private readonly detachRequestedAt = new Map<string, number>();
+  /** `claim node pod` whose Multi-Attach error was reported. */
+  private readonly multiAttachReported = new Set<string>();
+  /** `claim node` with an attach or detach in flight (nestedpendingoperations keys them by volume and node). */
+  private readonly pending = new Set<string>();
+
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly vols: Volumes,
+  ) {
+    this.proc = ctx.proc;
+    this.rng = ctx.proc.rng('attach-detach');
+    this.cfg = vols.config;
+    ctx.pods.addHandlers({
+      onAdd: (pod) => this.podChanged(pod),
+      onUpdate: (_prev, next) => this.podChanged(next),
+      onDelete: (pod) => this.desired.delete(pod.metadata.name),
+    });
+  }
+
+  start(): void {
+    for (const pod of this.ctx.pods.cache.values()) this.podChanged(pod);
+    this.proc.loop({ periodMs: RECONCILER_LOOP_PERIOD_MS, label: `${ACTOR}/reconcile` }, () => {
+      this.reconcileDetaches();
+      this.reconcileAttaches();
+    });
+  }
+
+  /** The desired-state populator: a pod bound to a node and not terminated needs its claims there. */
+  private podChanged(pod: Pod): void {
     const name = pod.metadata.name;
     const node = pod.spec.nodeName;
     const terminal = pod.status.phase === 'Failed' || pod.status.phase === 'Succeeded';
-    if (node === undefined || terminal || !vols.hasClaims(pod.metadata.workload)) {
-      desired.delete(name);
+    if (node === undefined || terminal || !this.vols.hasClaims(pod.metadata.workload)) {
+      this.desired.delete(name);
       return;
     }
-    const had = desired.get(name);
+    const had = this.desired.get(name);
     if (had !== undefined && had.node === node) return;
-    desired.set(name, { pod: name, node, claims: vols.claimsOf(pod.metadata.workload, pod.spec.ordinal) });
+    this.desired.set(name, { pod: name, node, claims: this.vols.claimsOf(pod.metadata.workload, pod.spec.ordinal) });
   }
 
-  ctx.pods.addHandlers({
-    onAdd: podChanged,
-    onUpdate: (_prev, next) => podChanged(next),
-    onDelete: (pod) => desired.delete(pod.metadata.name),
-  });
-
   /** WaitForFirstConsumer: an unbound claim gets a volume in the zone of the first node a pod needs it on. */
-  function bind(p: PodToAttach): void {
+  private bind(p: PodToAttach): void {
     for (const c of p.claims) {
       if (c.zone !== undefined) continue;
-      const node = ctx.nodes.get(p.node);
+      const node = this.ctx.nodes.get(p.node);
       if (node === undefined) continue;
       c.zone = zoneOf(node);
-      trace.emit('volume.bound', { claim: c.name, workload: c.workload, zone: c.zone, node: p.node });
+      this.proc.ctx.trace.emit('volume.bound', { claim: c.name, workload: c.workload, zone: c.zone, node: p.node });
     }
   }
 
-  function wanted(claim: Claim, node: string): boolean {
-    for (const p of desired.values()) if (p.node === node && p.claims.includes(claim)) return true;
+  private wanted(claim: Claim, node: string): boolean {
+    for (const p of this.desired.values()) if (p.node === node && p.claims.includes(claim)) return true;
     return false;
   }
 
-  function reconcile(): void {
-    const nowMs = proc.now();
-    // 1. Detaches.
-    for (const claim of vols.claims.values()) {
+  /** 1. Detaches: disks attached where no pod wants them (see the header). */
+  private reconcileDetaches(): void {
+    const nowMs = this.proc.now();
+    for (const claim of this.vols.claims.values()) {
       for (const nodeName of [...claim.attachedTo]) {
         const key = `${claim.name} ${nodeName}`;
-        if (pending.has(key) || wanted(claim, nodeName)) continue;
-        let requestedAtMs = detachRequestedAt.get(key);
-        if (requestedAtMs === undefined) detachRequestedAt.set(key, (requestedAtMs = nowMs));
+        if (this.pending.has(key) || this.wanted(claim, nodeName)) continue;
+        let requestedAtMs = this.detachRequestedAt.get(key);
+        if (requestedAtMs === undefined) this.detachRequestedAt.set(key, (requestedAtMs = nowMs));
         const waitedMs = nowMs - requestedAtMs;
-        const timeout = waitedMs > cfg.maxWaitForUnmountDurationMs;
-        const node = ctx.nodes.get(nodeName);
+        const timeout = waitedMs > this.cfg.maxWaitForUnmountDurationMs;
+        const node = this.ctx.nodes.get(nodeName);
         const forceDetach = !isHealthy(node) && timeout;
         const outOfService = hasOutOfServiceTaint(node);
-        const mounted = vols.mountedByNode(claim, nodeName);
+        const mounted = this.vols.mountedByNode(claim, nodeName);
         if (mounted && !forceDetach && !outOfService) continue;
         const reason = !mounted ? 'unmounted' : outOfService ? 'out-of-service' : 'maxWaitForUnmountDuration';
-        detach(claim, nodeName, reason, waitedMs, key);
-      }
-    }
-    // 2. Attaches.
-    for (const p of desired.values()) {
-      bind(p);
-      for (const claim of p.claims) {
-        const key = `${claim.name} ${p.node}`;
-        if (vols.isAttached(claim, p.node)) {
-          detachRequestedAt.delete(key);
-          continue;
-        }
-        if (pending.has(key)) continue;
-        // The cloud cannot attach a zonal disk to a VM of another zone (the zone pin keeps pods out of there).
-        const node = ctx.nodes.get(p.node);
-        if (node !== undefined && claim.zone !== undefined && zoneOf(node) !== claim.zone) continue;
-        if (claim.singleNode && claim.attachedTo.length > 0) {
-          const reported = `${key} ${p.pod}`;
-          if (!multiAttachReported.has(reported)) {
-            multiAttachReported.add(reported);
-            trace.emit('volume.multiattach.error', {
-              claim: claim.name,
-              node: p.node,
-              pod: p.pod,
-              attachedTo: claim.attachedTo.join(','),
-            });
-          }
-          continue;
-        }
-        attach(claim, p, key);
+        this.detach(claim, nodeName, reason, waitedMs, key);
       }
     }
   }
 
-  function attach(claim: Claim, p: PodToAttach, key: string): void {
-    pending.add(key);
+  /** 2. Attaches: claims pods need on their nodes, unless a single-node disk is attached elsewhere. */
+  private reconcileAttaches(): void {
+    for (const p of this.desired.values()) {
+      this.bind(p);
+      for (const claim of p.claims) {
+        const key = `${claim.name} ${p.node}`;
+        if (this.vols.isAttached(claim, p.node)) {
+          this.detachRequestedAt.delete(key);
+          continue;
+        }
+        if (this.pending.has(key)) continue;
+        // The cloud cannot attach a zonal disk to a VM of another zone (the zone pin keeps pods out of there).
+        const node = this.ctx.nodes.get(p.node);
+        if (node !== undefined && claim.zone !== undefined && zoneOf(node) !== claim.zone) continue;
+        if (claim.singleNode && claim.attachedTo.length > 0) this.reportMultiAttachError(claim, p, key);
+        else this.attach(claim, p, key);
+      }
+    }
+  }
+
+  /** reconciler.go reportMultiAttachError, once per pod and node (SetMultiAttachError). */
+  private reportMultiAttachError(claim: Claim, p: PodToAttach, key: string): void {
+    const reported = `${key} ${p.pod}`;
+    if (this.multiAttachReported.has(reported)) return;
+    this.multiAttachReported.add(reported);
+    this.proc.ctx.trace.emit('volume.multiattach.error', {
+      claim: claim.name,
+      node: p.node,
+      pod: p.pod,
+      attachedTo: claim.attachedTo.join(','),
+    });
+  }
+
+  private attach(claim: Claim, p: PodToAttach, key: string): void {
+    this.pending.add(key);
     const node = p.node;
+    const trace = this.proc.ctx.trace;
     trace.emit('volume.attach.started', { claim: claim.name, node, pod: p.pod });
-    proc.post(
-      rng.between(cfg.attachTimeMs.minMs, cfg.attachTimeMs.maxMs),
+    this.proc.post(
+      this.rng.between(this.cfg.attachTimeMs.minMs, this.cfg.attachTimeMs.maxMs),
       () => {
-        pending.delete(key);
-        vols.attached(claim, node);
+        this.pending.delete(key);
+        this.vols.attached(claim, node);
         trace.emit('volume.attached', { claim: claim.name, node });
       },
       `${ACTOR}/attach`,
     );
   }
 
-  function detach(claim: Claim, node: string, reason: string, waitedMs: number, key: string): void {
-    pending.add(key);
+  private detach(claim: Claim, node: string, reason: string, waitedMs: number, key: string): void {
+    this.pending.add(key);
+    const trace = this.proc.ctx.trace;
     trace.emit('volume.detach.started', { claim: claim.name, node, reason, waitedMs });
-    proc.post(
-      rng.between(cfg.detachTimeMs.minMs, cfg.detachTimeMs.maxMs),
+    this.proc.post(
+      this.rng.between(this.cfg.detachTimeMs.minMs, this.cfg.detachTimeMs.maxMs),
       () => {
-        pending.delete(key);
-        detachRequestedAt.delete(key);
-        vols.detached(claim, node);
+        this.pending.delete(key);
+        this.detachRequestedAt.delete(key);
+        this.vols.detached(claim, node);
         trace.emit('volume.detached', { claim: claim.name, node });
       },
       `${ACTOR}/detach`,
     );
   }
-
-  return {
-    name: ACTOR,
-    start: () => {
-      for (const pod of ctx.pods.cache.values()) podChanged(pod);
-      proc.loop({ periodMs: RECONCILER_LOOP_PERIOD_MS, label: `${ACTOR}/reconcile` }, () => reconcile());
-    },
-  };
 }
 
 /** reconciler.go nodeIsHealthy: the Node exists and is Ready. */
