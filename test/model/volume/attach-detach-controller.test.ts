@@ -128,6 +128,26 @@ describe('force detach after maxWaitForUnmountDuration (statefulset-volume-force
   });
 });
 
+describe('a new controller-manager leader', () => {
+  test('starts the maxWaitForUnmountDuration wait afresh (the detach request time is in the old leader memory)', () => {
+    const text = library('statefulset-volume-force-detach.yaml')
+      .replace('  duration: 20m', '  duration: 25m')
+      .replace(
+        '  faults:\n',
+        '  faults:\n    - { name: kcm-crash, type: controller-manager-crash, at: 13m, target: { instance: leader } }\n',
+      );
+    const { events } = runScenario(load(text), { seed: 13 });
+    const acquired = ofType(events, 'leader.acquired').filter(
+      (e) => e.component === 'kube-controller-manager' && e.atMs > 13 * 60_000,
+    )[0];
+    const forced = ofType(events, 'volume.detach.started').filter((e) => e.reason === 'maxWaitForUnmountDuration');
+    expect(forced).toHaveLength(1);
+    // Not at 16:00 (6 min after the force delete) but 6 min after the new leader's controllers started.
+    expect(forced[0].atMs).toBeGreaterThan(acquired.atMs + MAX_WAIT_MS);
+    expect(forced[0].atMs).toBeLessThan(acquired.atMs + MAX_WAIT_MS + 5_000);
+  });
+});
+
 describe('out-of-service taint (statefulset-volume-out-of-service.yaml)', () => {
   test('Test_Run_OneVolumeDetachOnOutOfServiceTaintedNode: the disk is force-detached at once, without the 6-minute wait', () => {
     const { events } = runScenario(load(library('statefulset-volume-out-of-service.yaml')), { seed: 13 });
