@@ -142,6 +142,19 @@ export interface VersionFeatures {
   kubeletKubeAPIBurst: number;
 }
 
+/**
+ * Volumes (model/volume): the cloud's zonal disks and kube-controller-manager's attach-detach controller
+ * (pkg/controller/volume/attachdetach). Absent: the defaults of model/volume/volume-config.ts.
+ */
+export interface VolumeConfig {
+  /** How long the cloud takes to attach a disk to a VM; drawn per attach, uniformly in the range. */
+  attachTimeMs: RangeMs;
+  /** How long the cloud takes to detach a disk; drawn per detach, uniformly in the range. */
+  detachTimeMs: RangeMs;
+  /** attach_detach_controller.go maxWaitForUnmountDuration (6 min, not a flag upstream). */
+  maxWaitForUnmountDurationMs: number;
+}
+
 export interface KubernetesConfig {
   /** "1.31", "1.32", ... (major.minor) */
   version: string;
@@ -160,6 +173,8 @@ export interface KubernetesConfig {
   kubelet: KubeletConfig;
   /** Absent: the defaults (minSyncPeriod 1 s). */
   kubeProxy?: KubeProxyConfig;
+  /** Absent: the defaults (model/volume/volume-config.ts). */
+  volumes?: VolumeConfig;
   network: { latency: RangeMs };
 }
 

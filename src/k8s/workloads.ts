@@ -53,8 +53,43 @@ export interface WorkloadSpec {
   probes?: PodProbes;
   terminationGracePeriodMs: number;
   podDisruptionBudget?: PdbSpec;
+  /**
+   * A StatefulSet's spec.volumeClaimTemplates: one PersistentVolumeClaim per template per ordinal,
+   * `<template>-<set>-<ordinal>`, kept across pod replacements (model/volume). Absent or empty: no volumes.
+   */
+  volumeClaimTemplates?: VolumeClaimTemplate[];
   /** Where it was defined, for messages: "spec.workloads[2]" or "document 3 (apps/v1 StatefulSet)". */
   origin: string;
+}
+
+/** core/v1 PersistentVolumeAccessMode. */
+export type VolumeAccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
+export const VOLUME_ACCESS_MODES: readonly VolumeAccessMode[] = [
+  'ReadWriteOnce',
+  'ReadOnlyMany',
+  'ReadWriteMany',
+  'ReadWriteOncePod',
+];
+
+/** One entry of a StatefulSet's spec.volumeClaimTemplates, reduced to what failure handling reads. */
+export interface VolumeClaimTemplate {
+  /** metadata.name: the claims are `<name>-<set>-<ordinal>`. */
+  name: string;
+  accessModes: VolumeAccessMode[];
+  /** spec.resources.requests.storage, in bytes. */
+  storageBytes: number;
+  /** Absent: the cluster's default StorageClass (a zonal block disk with WaitForFirstConsumer binding). */
+  storageClassName?: string;
+}
+
+/** Whether a claim's volume can be attached to one node only (ReadWriteOnce, ReadWriteOncePod). */
+export function isSingleNodeVolume(t: Pick<VolumeClaimTemplate, 'accessModes'>): boolean {
+  return !t.accessModes.some((m) => m === 'ReadWriteMany' || m === 'ReadOnlyMany');
+}
+
+/** The PersistentVolumeClaim of template `template` for a StatefulSet pod (stateful_set_utils.go getPersistentVolumeClaimName). */
+export function claimName(template: string, setName: string, ordinal: number): string {
+  return `${template}-${setName}-${ordinal}`;
 }
 
 /** The kind in a workload id: "Deployment/api" and "shop/Deployment/api" are both Deployments. */

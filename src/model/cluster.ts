@@ -60,6 +60,8 @@ import { CloudControllerManager } from './cloud/cloud-controller-manager.js';
 import { CloudNodeGroup } from './cloud/node-groups.js';
 import { ClusterAutoscaler } from './autoscaler/cluster-autoscaler.js';
 import type { ClusterAutoscalerConfig } from './autoscaler/options.js';
+import { attachDetachController } from './volume/attach-detach-controller.js';
+import { DEFAULT_VOLUME_CONFIG, Volumes } from './volume/volumes.js';
 
 /** pkg/apis/scheduling SystemCriticalPriority: pods at or above it are critical for graceful node shutdown. */
 const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
@@ -74,6 +76,7 @@ export const KCM_CONTROLLERS: ControllerFactory[] = [
   podGcController,
   disruptionController,
   endpointSliceController,
+  attachDetachController,
 ];
 
 /** What the cluster is built from: a validated scenario's spec has this shape. */
@@ -166,6 +169,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   world.beforeChange(() => store.chains.catchUpAll());
 
   const ctx: ModelContext = { sim, streams, trace, network, api, hosts, world, fastPaths };
+  if (Volumes.needed(spec.workloads)) ctx.volumes = new Volumes(spec.workloads, k.volumes ?? DEFAULT_VOLUME_CONFIG);
 
   const controllerManagers = members('kube-controller-manager').map(
     (m) =>

@@ -7,6 +7,7 @@ import type { Host } from './infra/host.js';
 import type { Network } from './infra/network.js';
 import type { FastPaths } from './fast-paths.js';
 import type { World } from './infra/world.js';
+import type { Volumes } from './volume/volumes.js';
 
 export interface ModelContext {
   /** The kernel with its lazy-dispatch extension (engine/lazy-dispatch.ts), which the fast paths use. */
@@ -20,4 +21,6 @@ export interface ModelContext {
   world: World;
   /** Which fast paths this run takes (fast-paths.ts); all of them unless a test or vopr asks otherwise. */
   fastPaths: FastPaths;
+  /** StatefulSet volumes (volume/volumes.ts); absent when no workload has volumeClaimTemplates. */
+  volumes?: Volumes;
 }

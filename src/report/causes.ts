@@ -128,6 +128,16 @@ interface PodRecord {
   deleteReason?: string;
   removed: boolean;
   unschedulable?: { atMs: number; reason: string };
+  /** A volume it waits for: attaching (attachedTo undefined) or held by a Multi-Attach error. */
+  volume?: { claim: string; atMs: number; attachedTo?: string };
+}
+
+/** What a pod scheduled but not started waits for on its volumes, if anything (docs/fidelity.md#volumes). */
+function volumeWait(p: PodRecord): string | undefined {
+  const v = p.volume;
+  if (v === undefined) return undefined;
+  if (v.attachedTo === undefined) return `its disk ${v.claim} is being attached since ${formatClock(v.atMs)}`;
+  return `its ReadWriteOnce disk ${v.claim} is still attached to ${v.attachedTo} (Multi-Attach error since ${formatClock(v.atMs)}); it is detached once that node reports it unmounted, maxWaitForUnmountDuration (default 6 min) after the old pod is gone if the node is down, or at once with the out-of-service taint`;
 }
 
 interface NodeRecord {
@@ -179,7 +189,15 @@ function replayUntil(events: readonly TraceEvent[], atMs: number): World {
   for (const e of events) {
     if (e.atMs > atMs) break;
     if (e.type.startsWith('pod.')) applyPodEvent(w, e);
-    else applyClusterEvent(w, e);
+    else if (e.type === 'volume.multiattach.error' || e.type === 'volume.attach.started') {
+      const p = w.pods.get(e.pod);
+      if (p && p.node === e.node)
+        p.volume = {
+          claim: e.claim,
+          atMs: e.atMs,
+          ...(e.type === 'volume.multiattach.error' ? { attachedTo: e.attachedTo } : {}),
+        };
+    } else applyClusterEvent(w, e);
   }
   return w;
 }
@@ -414,7 +432,7 @@ function explainPod(p: PodRecord, kind: string, w: World): PodCause {
   if (p.startedMs === undefined) {
     const why = nodeDown(n)
       ? `scheduled at ${formatClock(p.scheduledMs ?? p.createdMs)} to a node that is down; its containers never started`
-      : `scheduled at ${formatClock(p.scheduledMs ?? p.createdMs)}; pulling its image and starting its containers`;
+      : `scheduled at ${formatClock(p.scheduledMs ?? p.createdMs)}; ${volumeWait(p) ?? 'pulling its image and starting its containers'}`;
     return { ...base, state: 'ContainerCreating', sinceMs: p.scheduledMs ?? p.createdMs, why };
   }
   let why: string;

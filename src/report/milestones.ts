@@ -6,6 +6,7 @@ import type { TraceEvent } from '../trace/events.js';
 import { readySeries } from '../slo/ready-series.js';
 import { faultChains, type ChainStepKind } from './fault-chains.js';
 import { serviceMilestones } from './service-lanes.js';
+import { volumeMilestones } from './volume-milestones.js';
 import { formatClock, formatDuration } from './format.js';
 
 /** The cloud node lifecycle controller's shutdown taint and actor name (model/cloud; reports read the trace only). */
@@ -13,7 +14,17 @@ const CLOUD_SHUTDOWN_TAINT = 'node.cloudprovider.kubernetes.io/shutdown';
 const CLOUD_NODE_LIFECYCLE = 'cloud-node-lifecycle-controller';
 
 export type MilestoneKind =
-  'fault' | 'node' | 'taint' | 'zone' | 'leader' | 'eviction' | 'workload' | 'drain' | 'service' | 'autoscaler';
+  | 'fault'
+  | 'node'
+  | 'taint'
+  | 'zone'
+  | 'leader'
+  | 'eviction'
+  | 'workload'
+  | 'drain'
+  | 'service'
+  | 'autoscaler'
+  | 'volume';
 
 export interface Milestone {
   atMs: number;
@@ -92,6 +103,8 @@ function buildMilestones(events: readonly TraceEvent[]): Milestone[] {
   done.push(...foldWorkloadMilestones(workloadMilestones(events)));
   for (const m of serviceMilestones(events))
     done.push({ atMs: m.atMs, lastMs: m.atMs, kind: 'service', subjects: [m.text], render: (s) => s[0] });
+  for (const m of volumeMilestones(events))
+    done.push({ atMs: m.atMs, lastMs: m.atMs, kind: 'volume', subjects: [m.text], render: (s) => s[0] });
 
   return done
     .map((g, i) => ({ m: toMilestone(g), i }))

@@ -30,6 +30,7 @@ const MILESTONE_PRIORITY: Record<MilestoneKind, number> = {
   autoscaler: 0,
   service: 0,
   drain: 1,
+  volume: 1,
   eviction: 1,
   taint: 1,
   node: 2,

@@ -11,6 +11,7 @@ import { formatClock, formatClockShort, formatDuration } from './format.js';
 import { faultMilestones, type FaultMilestone } from './milestones.js';
 import { collectPdbLanes, PDB_ROW, pdbLane } from './pdb-lanes.js';
 import { SERVICE_LANE_H, serviceLane, serviceSeries } from './service-lanes.js';
+import { volumeWaits, type VolumeWait } from './volume-milestones.js';
 
 export const COLLAPSE_NODES_ABOVE = 40;
 /** Above this many workloads, those no SLO names and that dropped least are folded into one chart. */
@@ -35,6 +36,7 @@ export const COLORS = {
   text: '#1f2933',
   muted: '#616e7c',
   grid: '#e4e7eb',
+  volumeWait: '#b7791f',
 } as const;
 
 const LEADER_PALETTE = ['#4c6ef5', '#12b886', '#f76707', '#ae3ec9', '#1098ad', '#82c91e'];
@@ -306,8 +308,83 @@ function drawWorkloadSection(
       'Workloads: Ready pods (line) against desired (dashed); pods actually running (dotted)',
     );
   const running = runningSeries(events);
-  for (const w of workloads.rows)
+  const waits = waitsByWorkload(events);
+  for (const w of workloads.rows) {
     workloadChart(svg, x, w.item, running.get(w.item.workload) ?? [], w.top, endMs, summary);
+    workloadVolumeWaits(svg, x, waits.get(w.item.workload) ?? [], w.top, endMs);
+  }
+}
+
+/** The Multi-Attach waits of a run by the workload of their pod. */
+function waitsByWorkload(events: readonly TraceEvent[]): Map<string, VolumeWait[]> {
+  const out = new Map<string, VolumeWait[]>();
+  const waits = volumeWaits(events);
+  if (waits.length === 0) return out;
+  const workloadOf = new Map<string, string>();
+  for (const e of events) if (e.type === 'pod.created') workloadOf.set(e.pod, e.workload);
+  for (const w of waits) {
+    const id = workloadOf.get(w.pod);
+    if (id === undefined) continue;
+    const list = out.get(id) ?? [];
+    out.set(id, list);
+    list.push(w);
+  }
+  return out;
+}
+
+/**
+ * A bar along the bottom of a workload's chart for each pod held by a Multi-Attach error, from the error to
+ * its disk's attach (or the end of the run), the detach that freed the disk marked on it and named.
+ */
+function workloadVolumeWaits(svg: Sel, x: Scale, waits: readonly VolumeWait[], top: number, endMs: number): void {
+  const barH = 7;
+  const y = top + WORKLOAD_H - barH;
+  for (const w of waits) {
+    const g = svg.append('g');
+    const x0 = x(w.fromMs);
+    const x1 = x(w.untilMs ?? endMs);
+    const d = w.detach;
+    const freed =
+      d === undefined
+        ? 'not detached by the end of the run'
+        : d.reason === 'maxWaitForUnmountDuration'
+          ? `force detach ${formatClockShort(d.atMs)}`
+          : d.reason === 'out-of-service'
+            ? `out-of-service detach ${formatClockShort(d.atMs)}`
+            : `detach ${formatClockShort(d.atMs)}`;
+    g.append('rect')
+      .attr('x', x0.toFixed(1))
+      .attr('y', y)
+      .attr('width', Math.max(1, x1 - x0).toFixed(1))
+      .attr('height', barH)
+      .attr('fill', COLORS.volumeWait)
+      .attr('fill-opacity', 0.75)
+      .append('title')
+      .text(
+        `${w.pod} on ${w.node} waits for disk ${w.claim}, still attached to ${w.attachedTo} (Multi-Attach error) from ${formatClock(w.fromMs)}: ${freed}` +
+          (w.untilMs !== undefined ? `; attached to ${w.node} at ${formatClock(w.untilMs)}` : ''),
+      );
+    if (d !== undefined) {
+      const xd = x(d.atMs);
+      g.append('line')
+        .attr('x1', xd.toFixed(1))
+        .attr('x2', xd.toFixed(1))
+        .attr('y1', y)
+        .attr('y2', y + barH)
+        .attr('stroke', COLORS.text)
+        .attr('stroke-width', 1.5);
+    }
+    const label = `${w.pod} Multi-Attach: ${w.claim} on ${w.attachedTo} until ${freed}`;
+    // Kept inside the plot: a wait that starts late is labelled leftwards from the plot's right edge.
+    const labelX = Math.min(x0 + 4, PLOT_RIGHT - label.length * CHAR_W);
+    g.append('text')
+      .attr('x', labelX.toFixed(1))
+      .attr('y', y - 3)
+      .attr('font-size', 10)
+      .attr('fill', COLORS.volumeWait)
+      .attr('font-weight', 600)
+      .text(label);
+  }
 }
 
 /** 4b-5b. Services, leader election, PodDisruptionBudgets, API servers and etcd members. */

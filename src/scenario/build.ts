@@ -14,7 +14,8 @@ import {
   type ManifestService,
 } from './manifests/index.js';
 import { admitPriority, priorityClassTable } from './manifests/priority.js';
-import { PROBE_DEFAULTS, type PodProbes, workloadKindOf } from '../k8s/workloads.js';
+import { PROBE_DEFAULTS, type PodProbes, type VolumeClaimTemplate, workloadKindOf } from '../k8s/workloads.js';
+import { DEFAULT_VOLUME_CONFIG, Volumes } from '../model/volume/volumes.js';
 import type { Path } from './paths.js';
 import { DEFAULT_TRAFFIC, type ServiceSpec, type TrafficClients, type TrafficSpec } from '../k8s/services.js';
 import { MIN_SYNC_PERIOD_MS } from '../model/proxy/kube-proxy.js';
@@ -45,7 +46,11 @@ export function buildScenario(value: Raw, manifests: ManifestReadResult): { scen
   const services: ServiceSpec[] = [];
   const workloads = buildWorkloads(spec, manifests, sources, services);
   buildManifestServices(spec, manifests, workloads, services);
-  const kubernetes = buildKubernetes(spec.kubernetes ?? {}, spec.controlPlane?.topology ?? 'managed');
+  const kubernetes = buildKubernetes(
+    spec.kubernetes ?? {},
+    spec.controlPlane?.topology ?? 'managed',
+    Volumes.needed(workloads),
+  );
   const ids = workloads.filter((w) => w.name !== undefined && w.kind !== undefined).map((w) => w.id);
   const faults = buildFaults(spec, kubernetes, controlPlaneZones, ids);
   const slos = buildSlos(
@@ -193,6 +198,7 @@ function buildWorkloads(
       terminationGracePeriodMs: w.terminationGracePeriod ?? D.DEFAULT_TERMINATION_GRACE_PERIOD_MS,
       ...(w.probes ? buildProbes(w.probes) : {}),
       ...(w.podDisruptionBudget ? { podDisruptionBudget: { ...w.podDisruptionBudget } } : {}),
+      ...(w.volumeClaimTemplates?.length ? { volumeClaimTemplates: buildClaimTemplates(w.volumeClaimTemplates) } : {}),
       origin: `spec.workloads[${i}]`,
     });
     if (w.service) services.push(buildService(w.service, `${w.kind}/${w.name}`, w.name, i));
@@ -213,6 +219,7 @@ function buildWorkloads(
       startup: { imagePull: { ...D.DEFAULT_STARTUP.imagePull }, ready: { ...D.DEFAULT_STARTUP.ready } },
       terminationGracePeriodMs: m.terminationGracePeriodMs ?? D.DEFAULT_TERMINATION_GRACE_PERIOD_MS,
       ...(m.probes ? { probes: m.probes } : {}),
+      ...(m.volumeClaimTemplates?.length ? { volumeClaimTemplates: m.volumeClaimTemplates } : {}),
       // An unknown priorityClassName is an error (semantic-checks.ts); the template is kept as written meanwhile.
       scheduling: admitted(admitPriority(m.scheduling, m.own, classes)) ?? m.scheduling,
       origin: m.origin,
@@ -227,6 +234,16 @@ function buildWorkloads(
     sources.workloads.push({ doc: m.doc, path: [...m.base, 'metadata', 'name'], base: m.base });
   }
   return workloads;
+}
+
+/** A StatefulSet's `volumeClaimTemplates` shorthand, with core/v1's defaults (ReadWriteOnce, 1Gi). */
+function buildClaimTemplates(templates: Raw[]): VolumeClaimTemplate[] {
+  return templates.filter(Boolean).map((t: Raw) => ({
+    name: t.name,
+    accessModes: t.accessModes?.length ? [...t.accessModes] : ['ReadWriteOnce'],
+    storageBytes: t.storage ?? D.DEFAULT_CLAIM_STORAGE_BYTES,
+    ...(t.storageClassName !== undefined ? { storageClassName: t.storageClassName } : {}),
+  }));
 }
 
 /** A workload's `probes` shorthand, with core/v1 Probe's defaults; no probe given: no `probes` at all. */
@@ -343,7 +360,7 @@ export function serviceCandidates(ref: string, ids: readonly string[]): string[]
 }
 
 /** The component configurations: what the file says, else the version profile and hasim's defaults. */
-function buildKubernetes(k: Raw, topology: string): Scenario['spec']['kubernetes'] {
+function buildKubernetes(k: Raw, topology: string, hasVolumes: boolean): Scenario['spec']['kubernetes'] {
   const version: string = k.version ?? D.DEFAULT_KUBERNETES_VERSION;
   const profile = D.versionProfile(version);
   const cm: Raw = k.controllerManager ?? {};
@@ -405,6 +422,15 @@ function buildKubernetes(k: Raw, topology: string): Scenario['spec']['kubernetes
   }
   if (k.kubeProxy !== undefined) {
     kubernetes.kubeProxy = { minSyncPeriodMs: k.kubeProxy.minSyncPeriod ?? MIN_SYNC_PERIOD_MS };
+  }
+  // Only scenarios that set them or have volumes carry the volume settings (resolved.yaml shows them then).
+  if (k.volumes !== undefined || hasVolumes) {
+    kubernetes.volumes = {
+      attachTimeMs: k.volumes?.attachTime ?? { ...DEFAULT_VOLUME_CONFIG.attachTimeMs },
+      detachTimeMs: k.volumes?.detachTime ?? { ...DEFAULT_VOLUME_CONFIG.detachTimeMs },
+      maxWaitForUnmountDurationMs:
+        k.volumes?.maxWaitForUnmountDuration ?? DEFAULT_VOLUME_CONFIG.maxWaitForUnmountDurationMs,
+    };
   }
   return kubernetes;
 }

@@ -155,3 +155,6 @@ export function defaultKubernetesConfig(version: string = DEFAULT_KUBERNETES_VER
     network: { latency: { ...DEFAULT_NETWORK_LATENCY } },
   };
 }
+
+/** A volume claim template's storage request when the shorthand gives none. */
+export const DEFAULT_CLAIM_STORAGE_BYTES = 2 ** 30;

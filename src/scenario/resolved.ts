@@ -110,6 +110,15 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
           ...(k.kubelet.networkReadyTimeMs ? { networkReadyTime: range(k.kubelet.networkReadyTimeMs) } : {}),
         },
         ...(k.kubeProxy ? { kubeProxy: { minSyncPeriod: formatDuration(k.kubeProxy.minSyncPeriodMs) } } : {}),
+        ...(k.volumes
+          ? {
+              volumes: {
+                attachTime: range(k.volumes.attachTimeMs),
+                detachTime: range(k.volumes.detachTimeMs),
+                maxWaitForUnmountDuration: formatDuration(k.volumes.maxWaitForUnmountDurationMs),
+              },
+            }
+          : {}),
         network: { latency: range(k.network.latency) },
       },
       controlPlane: { zones: [...spec.controlPlane.zones], topology: spec.controlPlane.topology ?? 'managed' },
@@ -237,6 +246,15 @@ function resolvedManifests(scenario: Scenario): Record<string, unknown>[] {
     if (w.kind !== 'DaemonSet') spec.replicas = w.replicas;
     spec.selector = { matchLabels: { ...s.labels } };
     spec.template = { metadata: { labels: { ...s.labels } }, spec: podSpec };
+    if (w.volumeClaimTemplates?.length)
+      spec.volumeClaimTemplates = w.volumeClaimTemplates.map((t) => ({
+        metadata: { name: t.name },
+        spec: {
+          accessModes: [...t.accessModes],
+          resources: { requests: { storage: t.storageBytes } },
+          ...(t.storageClassName !== undefined ? { storageClassName: t.storageClassName } : {}),
+        },
+      }));
     out.push({ apiVersion: 'apps/v1', kind: w.kind, metadata, spec });
     const pdb = w.podDisruptionBudget;
     const key = JSON.stringify([namespace, s.labels]);
@@ -287,6 +305,13 @@ function workload(w: WorkloadSpec, services: readonly ServiceSpec[]): Record<str
   out.spreadAcrossZones = w.spreadAcrossZones;
   out.startup = { imagePull: range(w.startup.imagePull), ready: range(w.startup.ready) };
   out.terminationGracePeriod = formatDuration(w.terminationGracePeriodMs);
+  if (w.volumeClaimTemplates?.length)
+    out.volumeClaimTemplates = w.volumeClaimTemplates.map((t) => ({
+      name: t.name,
+      accessModes: [...t.accessModes],
+      storage: t.storageBytes,
+      ...(t.storageClassName !== undefined ? { storageClassName: t.storageClassName } : {}),
+    }));
   if (w.probes) {
     const probes: Record<string, unknown> = {};
     for (const kind of ['readiness', 'liveness', 'startup'] as const) {

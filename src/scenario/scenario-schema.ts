@@ -3,6 +3,7 @@
 import { s, type Definitions, type Field, type ObjectSchema, type Schema } from './schema-def.js';
 import { CONTROL_PLANE_TOPOLOGIES } from '../model/infra/control-plane-layout.js';
 import { FAULT_TYPES } from './types.js';
+import { VOLUME_ACCESS_MODES } from '../k8s/workloads.js';
 import { EXPANDERS } from '../model/autoscaler/options.js';
 import { dns1035Label, dns1123Label, dns1123Subdomain, freeName, labelValue } from './names.js';
 
@@ -241,6 +242,30 @@ const probes = s.object(
   "The pods' probes (core/v1 Probe). The application answers them from its startup.ready time after the containers start.",
 );
 
+const accessMode = s.enum(
+  VOLUME_ACCESS_MODES,
+  'access mode',
+  'ReadWriteOnce (a zonal disk attached to one node at a time), ReadWriteOncePod (the same), ReadWriteMany or ReadOnlyMany (a shared file system: no attach, no zone).',
+);
+
+const volumeClaimTemplate = s.object(
+  {
+    name: s.req(
+      s.string('Template name (metadata.name); the claims are <name>-<statefulset>-<ordinal>.', {
+        rule: dns1123Label,
+      }),
+    ),
+    accessModes: s.opt(s.array(accessMode, 'spec.accessModes (default [ReadWriteOnce]).')),
+    storage: s.opt(s.memory('spec.resources.requests.storage (default 1Gi); recorded, it changes no timing.')),
+    storageClassName: s.opt(
+      s.string(
+        "spec.storageClassName (default: the cluster's default class); hasim treats every class as a zonal block disk bound WaitForFirstConsumer.",
+      ),
+    ),
+  },
+  'A PersistentVolumeClaim template (apps/v1 StatefulSet spec.volumeClaimTemplates[]).',
+);
+
 const workload = s.object(
   {
     kind: s.req(
@@ -296,6 +321,12 @@ const workload = s.object(
       ),
     ),
     service: s.opt(service),
+    volumeClaimTemplates: s.opt(
+      s.array(
+        volumeClaimTemplate,
+        'StatefulSet only: one PersistentVolumeClaim per template per pod, kept when the pod is replaced; a ReadWriteOnce volume pins the pod to its zone and must be detached before it can be attached elsewhere.',
+      ),
+    ),
   },
   'A Deployment, StatefulSet or DaemonSet.',
 );
@@ -758,6 +789,26 @@ export const scenarioSchema: ObjectSchema = s.object(
                     ),
                   },
                   'kube-proxy settings, the same on every node (used when the scenario has Services).',
+                ),
+              ),
+              volumes: s.opt(
+                s.object(
+                  {
+                    attachTime: s.opt(
+                      s.range(
+                        'How long the cloud takes to attach a disk to a node, fixed or min..max, drawn per attach (default 5s..20s).',
+                      ),
+                    ),
+                    detachTime: s.opt(
+                      s.range('How long the cloud takes to detach a disk, fixed or min..max (default 3s..15s).'),
+                    ),
+                    maxWaitForUnmountDuration: s.opt(
+                      s.duration(
+                        "The attach-detach controller's wait before force-detaching a volume still in use on an unhealthy node (default 6m, a constant upstream).",
+                      ),
+                    ),
+                  },
+                  'StatefulSet volumes: attach and detach times and the force-detach wait.',
                 ),
               ),
               network: s.opt(

@@ -714,6 +714,7 @@ function checkWorkloads(c: CheckContext): void {
     }
     if (w.service) checkService(c, w, path, zonesOfNodes(spec), serviceNames);
     if (w.probes) checkProbes(c, w.probes, [...path, 'probes']);
+    if (w.volumeClaimTemplates) checkClaimTemplates(c, w, [...path, 'volumeClaimTemplates']);
     const pdb = w.podDisruptionBudget;
     if (pdb) {
       if (pdb.minAvailable !== undefined && pdb.maxUnavailable !== undefined) {
@@ -795,6 +796,26 @@ function checkWorkloads(c: CheckContext): void {
       );
     }
   }
+}
+
+/** A shorthand workload's volumeClaimTemplates: a StatefulSet's only, with distinct names. */
+function checkClaimTemplates(c: CheckContext, w: Raw, path: Path): void {
+  if (w.kind !== 'StatefulSet') {
+    c.error(
+      path,
+      'not-applicable',
+      `a ${w.kind} has no volumeClaimTemplates: only a StatefulSet gives each pod claims of its own`,
+      'give the pods volumes through a StatefulSet, or remove volumeClaimTemplates',
+    );
+    return;
+  }
+  const seen = new Set<string>();
+  (w.volumeClaimTemplates as Raw[]).forEach((t, i) => {
+    if (!t || typeof t.name !== 'string') return;
+    if (seen.has(t.name))
+      c.error([...path, i, 'name'], 'duplicate-name', `two volume claim templates are named "${t.name}"`);
+    seen.add(t.name);
+  });
 }
 
 /**

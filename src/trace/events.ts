@@ -72,6 +72,27 @@ export type TraceEventFields = {
   'pod.stopped': { pod: string; node: string; reason: string };
   'pod.deleted': { pod: string; reason: string };
   /**
+   * Volumes (model/volume): a StatefulSet claim's PersistentVolume provisioned in the zone of the node its
+   * first pod was scheduled to (WaitForFirstConsumer); from then on its pods are pinned to that zone.
+   */
+  'volume.bound': { claim: string; workload: string; zone: string; node: string };
+  /** The attach-detach controller started attaching the claim's disk to a node, and the cloud finished it. */
+  'volume.attach.started': { claim: string; node: string; pod: string };
+  'volume.attached': { claim: string; node: string };
+  /**
+   * A pod on `node` needs a ReadWriteOnce disk still attached to `attachedTo`: the controller's Multi-Attach
+   * error (reconciler.go reportMultiAttachError), traced once per pod and node.
+   */
+  'volume.multiattach.error': { claim: string; node: string; pod: string; attachedTo: string };
+  /**
+   * A detach started. reason: `unmounted` (the node reported the volume no longer in use),
+   * `maxWaitForUnmountDuration` (a force detach from an unhealthy node after the 6-minute wait),
+   * `out-of-service` (a force detach at once from a node with the out-of-service taint). waitedMs: since
+   * the controller first wanted the detach.
+   */
+  'volume.detach.started': { claim: string; node: string; reason: string; waitedMs: number };
+  'volume.detached': { claim: string; node: string };
+  /**
    * A probe's result for a pod's containers changed (failureThreshold failures or successThreshold successes in
    * a row): every failure, and the recovery after one; a container's first success is not traced.
    */

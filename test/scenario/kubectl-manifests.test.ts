@@ -141,11 +141,18 @@ describe('the cluster dump fixtures (kubectl get -o yaml)', () => {
   test('server-written fields are accepted; the unmodelled ones warn with file:line', () => {
     const w = warnings(`${HEAD}---\n${NODES}---\n${WORKLOADS}`);
     expect(w.map((l) => l.replace(/^test\.yaml:\d+:\d+: /, ''))).toEqual([
-      "warning: document 3 (v1 List) items[2].spec.volumeClaimTemplates: hasim does not model volumes: a pod's PersistentVolumeClaim does not keep its replacement in the volume's zone",
       'warning: document 3 (v1 List) items[3].spec.template.spec.containers[0].ports[0].hostPort: hasim does not model host ports (the NodePorts filter): two pods asking for the same hostPort may share a node',
       'warning: document 3 (v1 List) items[3].spec.template.spec.hostNetwork: hasim does not model host networking: the ports a hostNetwork pod takes on its node do not keep other pods away',
     ]);
-    expect(w[0]).toMatch(/^test\.yaml:\d+:5: warning/);
+    expect(w[0]).toMatch(/^test\.yaml:899:23: warning/);
+  });
+
+  test("a StatefulSet's volumeClaimTemplates are read: name, access modes, storage request and class", () => {
+    const s = load(`${HEAD}---\n${NODES}---\n${WORKLOADS}`);
+    const db = s.spec.workloads.find((w) => w.id === 'shop/StatefulSet/db')!;
+    expect(db.volumeClaimTemplates).toEqual([
+      { name: 'data', accessModes: ['ReadWriteOnce'], storageBytes: 50 * 2 ** 30, storageClassName: 'gp3' },
+    ]);
   });
 });
 

@@ -51,6 +51,14 @@
 // is ready the kubelet posts its status at once (pkg/kubelet/kubelet.go fastStatusUpdateOnce, which polls
 // every 100 ms until the node can be Ready and then calls fastNodeStatusUpdate) and starts its pods.
 // A kubelet restarted without a boot (kubelet-stop) finds the network ready.
+// Volumes (docs/fidelity.md#volumes; pkg/kubelet/volumemanager/volume_manager.go WaitForAttachAndMount,
+// pkg/kubelet/nodestatus/setters.go VolumesInUse): a StatefulSet pod with claims reports them in the node's
+// volumesInUse and waits, polling every podAttachAndMountRetryInterval (300 ms), until the attach-detach
+// controller has attached every one to this node; only then are its images pulled and its containers
+// started. When its containers have stopped on a running kubelet (deleted, removed, shut down), the volumes
+// are unmounted and dropped from volumesInUse. A dead kubelet reports nothing: its node's volumesInUse stays
+// as it was, which is what holds the controller's detach back until maxWaitForUnmountDuration. A boot
+// leaves no mounts (the booted kubelet reports none).
 // Simplified: outside those windows Ready is True while the kubelet runs (no PLEG failures, no pressure); a
 // get-or-create or a retried GET+PATCH is one API call; without probes, readiness is one delay (no failures).
 import { DEFAULT_STARTUP, type NodeSpec, type PodProbes, type WorkloadSpec } from '../../k8s/workloads.js';
@@ -92,6 +100,8 @@ const POD_STATUS_RETRY_MS = 10_000;
 /** The status manager's syncPeriod (pkg/kubelet/status/status_manager.go). */
 const POD_STATUS_SYNC_MS = 10_000;
 const POD_DELETE_RETRY_MS = 1_000;
+/** pkg/kubelet/volumemanager/volume_manager.go podAttachAndMountRetryInterval. */
+export const POD_ATTACH_AND_MOUNT_RETRY_INTERVAL_MS = 300;
 /** At most this many status syncs are skipped at once (30 at the defaults: 5 min / 10 s). */
 const MAX_SKIPPED_SYNCS = 64;
 
@@ -347,6 +357,7 @@ export class Kubelet extends Process implements LeaseChain {
   private readonly podStatusLabel: string;
   private readonly stopPodLabel: string;
   private readonly deletePodLabel: string;
+  private readonly volumeWaitLabel: string;
   /** The renewal's request, built once: the lease it renews comes as the request's arg. */
   private readonly renewOp = (s: ApiStore, base: Lease) => s.update(this.newLease(base), ACTOR);
   private readonly renewOpts: RequestOptions<Lease>;
@@ -384,6 +395,7 @@ export class Kubelet extends Process implements LeaseChain {
     this.podStatusLabel = `${this.name}/pod-status`;
     this.stopPodLabel = `${this.name}/stop-pod`;
     this.deletePodLabel = `${this.name}/delete-pod`;
+    this.volumeWaitLabel = `${this.name}/wait-for-attach-and-mount`;
     // A renewal reaches the API server at the start of its millisecond (Priority.early), and all of its
     // network legs draw from the node's own stream: so renewals can be played without an event each.
     this.renewOpts = { owner: this, sendRng: this.leaseSendRng, priority: Priority.early, order: ordinal };
@@ -456,6 +468,7 @@ export class Kubelet extends Process implements LeaseChain {
 
   /** The start that a boot of the host brings (cluster.ts): the runtime's network comes later (see the header). */
   startAfterBoot(): void {
+    this.ctx.volumes?.nodeBooted(this.nodeName);
     this.booting = true;
     this.start();
     this.booting = false;
@@ -1264,6 +1277,19 @@ export class Kubelet extends Process implements LeaseChain {
   private startPod(pod: Pod, w: PodWork): void {
     const name = pod.metadata.name;
     const uid = pod.metadata.uid;
+    if (this.ctx.volumes !== undefined && !this.volumesReady(pod)) {
+      w.starting = uid;
+      this.post(
+        POD_ATTACH_AND_MOUNT_RETRY_INTERVAL_MS,
+        () => {
+          if (w.starting !== uid) return;
+          w.starting = -1;
+          this.startPod(pod, w);
+        },
+        this.volumeWaitLabel,
+      );
+      return;
+    }
     const image = pod.metadata.workload;
     const { imagePull } = this.startupOf(pod);
     // Images are never removed from the disk: one present now still is when the pull would end.
@@ -1283,6 +1309,25 @@ export class Kubelet extends Process implements LeaseChain {
       },
       this.imagePullLabel,
     );
+  }
+
+  /**
+   * Whether the pod's volumes are attached to this node (then mounted at once); the claims are reported in
+   * the node's volumesInUse either way (the volume manager's desired state).
+   */
+  private volumesReady(pod: Pod): boolean {
+    const volumes = this.ctx.volumes!;
+    if (!volumes.hasClaims(pod.metadata.workload)) return true;
+    const claims = volumes.claimsOf(pod.metadata.workload, pod.spec.ordinal);
+    volumes.reportInUse(this.nodeName, claims);
+    return claims.every((c) => volumes.isAttached(c, this.nodeName));
+  }
+
+  /** The pod's containers have stopped here: its volumes are unmounted and no longer reported in use. */
+  private unmountVolumes(pod: Pod): void {
+    const volumes = this.ctx.volumes;
+    if (volumes === undefined || !volumes.hasClaims(pod.metadata.workload)) return;
+    volumes.reportUnmounted(this.nodeName, volumes.claimsOf(pod.metadata.workload, pod.spec.ordinal));
   }
 
   /** The readiness delay of running containers `c`; `w`: the pod name's record. */
@@ -1679,6 +1724,7 @@ export class Kubelet extends Process implements LeaseChain {
       stopMs,
       () => {
         if (this.containers.get(name)?.uid === uid) this.killContainers(name, 'deleted');
+        this.unmountVolumes(pod);
         this.removePodObject(name, uid);
       },
       this.stopPodLabel,
@@ -1706,6 +1752,7 @@ export class Kubelet extends Process implements LeaseChain {
     const w = this.work.get(name);
     if (w !== undefined && w.starting === pod.metadata.uid) w.starting = -1;
     if (this.containers.get(name)?.uid === pod.metadata.uid) this.killContainers(name, 'pod removed from API');
+    this.unmountVolumes(pod);
   }
 
   /**
@@ -1776,6 +1823,7 @@ export class Kubelet extends Process implements LeaseChain {
       stopMs,
       () => {
         if (this.containers.get(name)?.uid === uid) this.killContainers(name, 'node shutdown');
+        this.unmountVolumes(pod);
         // The final status goes to the API server before the group may end and the host power off.
         this.api<Pod>(
           'pod-status',

@@ -8,18 +8,28 @@
 // Terminating is not enough. A pod on a dead node therefore stays until the kubelet returns, the Node is
 // deleted (PodGC), the node is marked out-of-service, or someone force-deletes it.
 //
-// Simplifications: no Parallel policy, no partitions or rolling updates, no PVCs; failed pods are not
-// recreated (hasim's pods never fail).
+// Volumes (docs/fidelity.md#volumes): a set with volumeClaimTemplates has one claim per template per
+// ordinal (model/volume/volumes.ts), kept across replacements. Once a pod's claim is bound to a zonal
+// volume, the controller gives the new pod of that ordinal a required node-affinity term on the volume's
+// zone: the feasible nodes upstream's VolumeBinding and VolumeZone scheduler plugins leave it (a bound
+// PV's node affinity, pkg/scheduler/framework/plugins/volumebinding/binder.go FindPodVolumes and
+// volumezone/volume_zone.go Filter), expressed as what hasim's scheduler already filters on.
+//
+// Simplifications: no Parallel policy, no partitions or rolling updates; failed pods are not recreated
+// (hasim's pods never fail).
 import { podNamePrefix, type WorkloadSpec } from '../../k8s/workloads.js';
 import type { Pod } from '../../k8s/objects.js';
+import type { Affinity, NodeSelectorTerm } from '../../k8s/scheduling.js';
+import type { Volumes } from '../volume/volumes.js';
 import type { ControllerContext } from '../controllermanager/controller.js';
-import { newWorkloadPod } from './workload-pods.js';
+import { ZONE_LABEL, newWorkloadPod } from './workload-pods.js';
 import { type WorkloadController, type WorkloadPods, WorkloadSync } from './workload-sync.js';
 
 const ACTOR = 'statefulset-controller';
 
 export function statefulSetController(ctx: ControllerContext): WorkloadController {
   const sync: WorkloadSync = new WorkloadSync(ctx, { kind: 'StatefulSet', actor: ACTOR, reconcile });
+  const volumes = ctx.proc.ctx.volumes;
 
   function reconcile(w: WorkloadSpec, pods: WorkloadPods): void {
     sync.traceDesired(w, w.replicas);
@@ -31,7 +41,10 @@ export function statefulSetController(ctx: ControllerContext): WorkloadControlle
       if (!p) {
         const name = `${podNamePrefix(w)}-${ordinal}`;
         sync.createPods(w, 1, () =>
-          newWorkloadPod(w, { name, ordinal, extraLabels: { 'statefulset.kubernetes.io/pod-name': name } }),
+          pinToVolumeZone(
+            newWorkloadPod(w, { name, ordinal, extraLabels: { 'statefulset.kubernetes.io/pod-name': name } }),
+            volumes,
+          ),
         );
         return;
       }
@@ -50,4 +63,26 @@ export function statefulSetController(ctx: ControllerContext): WorkloadControlle
     start: () => sync.start(),
     pdbStatus: (id) => sync.pdbStatus(id),
   };
+}
+
+/**
+ * The pod, with a required node-affinity term on its bound volumes' zone ANDed into every term it has
+ * (its nodeSelectorTerms are ORed), when its claims are bound. A pod without volumes is returned as it is.
+ */
+export function pinToVolumeZone(pod: Pod, volumes: Volumes | undefined): Pod {
+  if (volumes === undefined) return pod;
+  const zone = volumes.zoneOf(pod.metadata.workload, pod.spec.ordinal);
+  if (zone === undefined) return pod;
+  const requirement = { key: ZONE_LABEL, operator: 'In' as const, values: [zone] };
+  const given = pod.spec.affinity;
+  const terms: NodeSelectorTerm[] = given?.nodeAffinity?.required?.map((t) => ({
+    matchExpressions: [...t.matchExpressions, requirement],
+    matchFields: t.matchFields,
+  })) ?? [{ matchExpressions: [requirement], matchFields: [] }];
+  const affinity: Affinity = {
+    ...given,
+    nodeAffinity: { required: terms, preferred: given?.nodeAffinity?.preferred ?? [] },
+  };
+  pod.spec.affinity = affinity;
+  return pod;
 }

@@ -14,7 +14,13 @@ import { s, validate, type Definitions, type Schema } from '../schema-def.js';
 import { dns1123Label, dns1123Subdomain } from '../names.js';
 import { parseCpuMilli, parseMemoryBytes } from '../units.js';
 import type { Count, WorkloadKind } from '../types.js';
-import type { Capacity, PodProbes } from '../../k8s/workloads.js';
+import {
+  type Capacity,
+  type PodProbes,
+  VOLUME_ACCESS_MODES,
+  type VolumeAccessMode,
+  type VolumeClaimTemplate,
+} from '../../k8s/workloads.js';
 import type { Taint } from '../../k8s/objects.js';
 import type { LabelSelector, PodScheduling, PriorityClass } from '../../k8s/scheduling.js';
 import { labelSelectorSchema, requirementProblems, selectorMatches, toLabelSelector } from './selectors.js';
@@ -54,6 +60,8 @@ export interface ManifestWorkload {
   terminationGracePeriodMs?: number;
   /** The pod template's probes (pod-template.ts readProbes); absent: none. */
   probes?: PodProbes;
+  /** A StatefulSet's spec.volumeClaimTemplates; absent: none. */
+  volumeClaimTemplates?: VolumeClaimTemplate[];
   templateLabels: Record<string, string>;
   /** Priority still 0: build.ts resolves it once every PriorityClass is known. */
   scheduling: PodScheduling;
@@ -409,19 +417,7 @@ function readWorkload(ctx: ObjectContext): void {
       'warning',
     );
   }
-  if (
-    kind === 'StatefulSet' &&
-    Array.isArray(rawSpec.volumeClaimTemplates) &&
-    rawSpec.volumeClaimTemplates.length > 0
-  ) {
-    problem(
-      ['spec', 'volumeClaimTemplates'],
-      "hasim does not model volumes: a pod's PersistentVolumeClaim does not keep its replacement in the volume's zone",
-      undefined,
-      'not-modelled',
-      'warning',
-    );
-  }
+  const claimTemplates = kind === 'StatefulSet' ? readClaimTemplates(rawSpec.volumeClaimTemplates, problem) : [];
   const zoneKey = 'topology.kubernetes.io/zone';
   result.workloads.push({
     kind,
@@ -438,6 +434,7 @@ function readWorkload(ctx: ObjectContext): void {
     ),
     terminationGracePeriodMs: template.terminationGracePeriodMs,
     ...(template.probes ? { probes: template.probes } : {}),
+    ...(claimTemplates.length > 0 ? { volumeClaimTemplates: claimTemplates } : {}),
     templateLabels: template.scheduling.labels,
     scheduling: template.scheduling,
     own: template.own,
@@ -445,6 +442,60 @@ function readWorkload(ctx: ObjectContext): void {
     doc: ctx.doc,
     base: ctx.base,
   });
+}
+
+/**
+ * apps/v1 StatefulSet spec.volumeClaimTemplates: each a PersistentVolumeClaim's name, spec.accessModes,
+ * spec.resources.requests.storage and spec.storageClassName (core/v1 validation ValidatePersistentVolumeClaimSpec:
+ * at least one access mode, a storage request). A template kubectl printed without them is an error at its field.
+ */
+function readClaimTemplates(value: unknown, problem: ObjectContext['problem']): VolumeClaimTemplate[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    problem(['spec', 'volumeClaimTemplates'], 'expected a list of PersistentVolumeClaim templates');
+    return [];
+  }
+  const out: VolumeClaimTemplate[] = [];
+  const seen = new Set<string>();
+  value.forEach((t: Raw, i: number) => {
+    const path = ['spec', 'volumeClaimTemplates', i];
+    const name = t?.metadata?.name;
+    if (typeof name !== 'string' || dns1123Label.check(name) !== undefined) {
+      problem([...path, 'metadata', 'name'], 'a volume claim template needs a name, a DNS-1123 label');
+      return;
+    }
+    if (seen.has(name)) {
+      problem([...path, 'metadata', 'name'], `two volume claim templates are named "${name}"`);
+      return;
+    }
+    seen.add(name);
+    const modes: unknown[] = Array.isArray(t.spec?.accessModes) ? t.spec.accessModes : [];
+    if (modes.length === 0) {
+      problem([...path, 'spec', 'accessModes'], 'at least one access mode is required (e.g. ReadWriteOnce)');
+      return;
+    }
+    const bad = modes.findIndex((m) => !VOLUME_ACCESS_MODES.includes(m as VolumeAccessMode));
+    if (bad >= 0) {
+      problem(
+        [...path, 'spec', 'accessModes', bad],
+        `unknown access mode ${JSON.stringify(modes[bad])}; expected one of ${VOLUME_ACCESS_MODES.join(', ')}`,
+      );
+      return;
+    }
+    const storage = parseMemoryBytes(t.spec?.resources?.requests?.storage);
+    if (!storage.ok) {
+      problem([...path, 'spec', 'resources', 'requests', 'storage'], `storage request: ${storage.message}`);
+      return;
+    }
+    const className = t.spec?.storageClassName;
+    out.push({
+      name,
+      accessModes: modes as VolumeAccessMode[],
+      storageBytes: storage.value,
+      ...(typeof className === 'string' ? { storageClassName: className } : {}),
+    });
+  });
+  return out;
 }
 
 const pdbSchema = s.open({
