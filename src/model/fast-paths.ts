@@ -45,6 +45,12 @@ export interface FastPaths {
    */
   trafficKeptOutcomes: boolean;
   /**
+   * kube-proxies that relist between two deliveries of a Service's slices program one shared rules list
+   * instead of a copy each, and a node's own rules are compared with the API server's slice by slice,
+   * skipping the slices both hold (proxy/kube-proxy.ts, cachedRules and rulesBehind).
+   */
+  proxySharedRules: boolean;
+  /**
    * The cluster autoscaler reuses a loop's unschedulable pods, scale-up estimates and unneeded nodes while
    * no Node or Pod it schedules with has changed, instead of rebuilding its scheduling snapshot
    * (autoscaler/static-autoscaler.ts, ScanReuse).
@@ -62,6 +68,7 @@ export const FAST_PATH_NAMES = [
   'schedulerWordWalk',
   'schedulerReusedVerdicts',
   'trafficKeptOutcomes',
+  'proxySharedRules',
   'autoscalerReusedScans',
 ] as const satisfies readonly (keyof FastPaths)[];
 
@@ -75,6 +82,7 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   schedulerWordWalk: true,
   schedulerReusedVerdicts: true,
   trafficKeptOutcomes: true,
+  proxySharedRules: true,
   autoscalerReusedScans: true,
 });
 
@@ -89,6 +97,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   schedulerWordWalk: false,
   schedulerReusedVerdicts: false,
   trafficKeptOutcomes: false,
+  proxySharedRules: false,
   autoscalerReusedScans: false,
 });
 

@@ -55,6 +55,15 @@ export class KubeProxyFleet implements StoreWatcher {
   readonly byName = new Map<string, ProxyNode>();
   /** The fleet's informer cache, by Service then slice name. */
   private readonly cache = new Map<string, Map<string, EndpointSlice>>();
+  /**
+   * The informer cache's endpoints of a Service as one list (flatten), kept until the next delivery for it:
+   * the fleet's sync and every node that relists before that delivery program this one list, so nodes in
+   * step share their rules instead of holding copies (a zone coming back: thousands of nodes relist at once).
+   * Fast path proxySharedRules; the reference flattens the cache for each node.
+   */
+  private readonly cacheFlat = new Map<string, readonly Endpoint[]>();
+  /** The slices (endpoint lists in slice-name order) a rules list was built from, for rulesBehind. */
+  private readonly sourceSlices = new WeakMap<readonly Endpoint[], readonly (readonly Endpoint[])[]>();
   /** What the API server holds now, by Service then slice name (behind-node counts compare with it). */
   private readonly stored = new Map<string, Map<string, EndpointSlice>>();
   /** How many endpoints the API server holds now, by Service. */
@@ -214,6 +223,7 @@ export class KubeProxyFleet implements StoreWatcher {
     if (m === undefined) this.cache.set(svc, (m = new Map()));
     if (type === 'DELETED') m.delete(slice.metadata.name);
     else m.set(slice.metadata.name, slice);
+    this.cacheFlat.delete(svc);
     this.pending.add(svc);
     this.scheduleSync();
   }
@@ -233,9 +243,9 @@ export class KubeProxyFleet implements StoreWatcher {
     this.pending.clear();
     for (const svc of services) {
       const m = this.cache.get(svc);
-      const rules = flatten(m);
+      const rules = this.ctx.fastPaths.proxySharedRules ? this.cachedRules(svc) : flatten(m);
       this.rules.set(svc, rules);
-      this.ruleSlices.set(svc, slicesOf(m));
+      this.ruleSlices.set(svc, this.sourceSlices.get(rules) ?? slicesOf(m));
       this.routed.set(svc, new Set(rules.map((e) => e.pod)));
     }
     for (const n of this.nodes) {
@@ -243,6 +253,31 @@ export class KubeProxyFleet implements StoreWatcher {
       else if (n.rejoinReady && n.connected) this.rejoin(n);
     }
     this.onRulesChanged(services);
+  }
+
+  /** The informer cache's endpoints of a Service in slice-name order, one list shared until the next delivery. */
+  private cachedRules(svc: string): readonly Endpoint[] {
+    let flat = this.cacheFlat.get(svc);
+    if (flat === undefined) {
+      const m = this.cache.get(svc);
+      flat = flatten(m);
+      this.cacheFlat.set(svc, flat);
+      if (flat.length > 0 && !this.sourceSlices.has(flat)) this.sourceSlices.set(flat, slicesOf(m));
+    }
+    return flat;
+  }
+
+  /**
+   * Whether rules programmed on a node that does not follow the fleet differ from the API server's endpoints
+   * (same pods, ready and terminating, in order). With proxySharedRules, a list whose slices are known is
+   * compared slice by slice, skipping the slices it shares with the API server (sameFlattened); else the
+   * flat lists are compared.
+   */
+  rulesBehind(rules: readonly Endpoint[], service: string): boolean {
+    if (rules.length !== this.storedCount(service)) return true;
+    const slices = this.ctx.fastPaths.proxySharedRules ? this.sourceSlices.get(rules) : undefined;
+    if (slices !== undefined) return !sameFlattened(slices, this.storedSlices(service), false);
+    return !sameEndpointSet(rules, this.storedEndpoints(service));
   }
 
   private rejoin(n: ProxyNode): void {
@@ -312,7 +347,7 @@ export class KubeProxyFleet implements StoreWatcher {
         if (n.epoch !== epoch || !n.connected) return;
         n.lastSyncMs = sim.nowMs;
         const own = new Map<string, readonly Endpoint[]>();
-        for (const [svc, m] of this.cache) own.set(svc, flatten(m));
+        for (const [svc, m] of this.cache) own.set(svc, this.ctx.fastPaths.proxySharedRules ? this.cachedRules(svc) : flatten(m));
         const changed = [...new Set([...own.keys(), ...n.own!.keys()])].filter(
           (svc) => !sameList(own.get(svc) ?? NONE, n.own!.get(svc) ?? NONE),
         );
@@ -337,10 +372,15 @@ function slicesOf(m: Map<string, EndpointSlice> | undefined): readonly (readonly
 }
 
 /**
- * Whether two lists of slices hold the same endpoints once concatenated (sameList of the flat lists),
- * without concatenating: a slice that both sides share at the same place is skipped whole.
+ * Whether two lists of slices hold the same endpoints once concatenated (sameList of the flat lists, or
+ * sameEndpointSet when `serving` is false), without concatenating: a slice that both sides share at the
+ * same place is skipped whole.
  */
-export function sameFlattened(a: readonly (readonly Endpoint[])[], b: readonly (readonly Endpoint[])[]): boolean {
+export function sameFlattened(
+  a: readonly (readonly Endpoint[])[],
+  b: readonly (readonly Endpoint[])[],
+  serving = true,
+): boolean {
   let i = 0;
   let j = 0;
   let x = 0;
@@ -362,7 +402,7 @@ export function sameFlattened(a: readonly (readonly Endpoint[])[], b: readonly (
     }
     const p = a[i][x];
     const q = b[j][y];
-    if (p.pod !== q.pod || p.ready !== q.ready || p.serving !== q.serving || p.terminating !== q.terminating)
+    if (p.pod !== q.pod || p.ready !== q.ready || (serving && p.serving !== q.serving) || p.terminating !== q.terminating)
       return false;
     x++;
     y++;
@@ -377,6 +417,15 @@ function flatten(m: Map<string, EndpointSlice> | undefined): readonly Endpoint[]
   const out: Endpoint[] = [];
   for (const name of names) out.push(...m.get(name)!.endpoints);
   return out;
+}
+
+/** The same pods, ready and terminating, in order (serving is not compared). */
+export function sameEndpointSet(a: readonly Endpoint[], b: readonly Endpoint[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].pod !== b[i].pod || a[i].ready !== b[i].ready || a[i].terminating !== b[i].terminating) return false;
+  }
+  return true;
 }
 
 function sameList(a: readonly Endpoint[], b: readonly Endpoint[]): boolean {

@@ -259,7 +259,7 @@ export class TrafficMeter {
       }
       const rules = own.get(name) ?? NO_ENDPOINTS;
       let behind = (ownBehind ??= new Map()).get(rules);
-      if (behind === undefined) ownBehind.set(rules, (behind = !sameEndpointSet(rules, fleet.storedEndpoints(name))));
+      if (behind === undefined) ownBehind.set(rules, (behind = fleet.rulesBehind(rules, name)));
       if (behind) behindNodes += p.count;
     }
     const cause = this.cause(st, main, behindNodes);
@@ -604,12 +604,4 @@ function cmp(a: string, b: string): number {
 
 function round(v: number, k: number): number {
   return Math.round(v * k) / k;
-}
-
-function sameEndpointSet(a: readonly Endpoint[], b: readonly Endpoint[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i].pod !== b[i].pod || a[i].ready !== b[i].ready || a[i].terminating !== b[i].terminating) return false;
-  }
-  return true;
 }
