@@ -51,6 +51,12 @@ export interface FastPaths {
    */
   proxySharedRules: boolean;
   /**
+   * With trafficKeptOutcomes, the traffic meter works out a new picked list's dead endpoints from the list
+   * it replaces, by the endpoints that differ between their common head and tail, instead of looking at
+   * every endpoint again (traffic/traffic-meter.ts, retrack).
+   */
+  trafficDiffedPicks: boolean;
+  /**
    * The cluster autoscaler reuses a loop's unschedulable pods, scale-up estimates and unneeded nodes while
    * no Node or Pod it schedules with has changed, instead of rebuilding its scheduling snapshot
    * (autoscaler/static-autoscaler.ts, ScanReuse).
@@ -69,6 +75,7 @@ export const FAST_PATH_NAMES = [
   'schedulerReusedVerdicts',
   'trafficKeptOutcomes',
   'proxySharedRules',
+  'trafficDiffedPicks',
   'autoscalerReusedScans',
 ] as const satisfies readonly (keyof FastPaths)[];
 
@@ -83,6 +90,7 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   schedulerReusedVerdicts: true,
   trafficKeptOutcomes: true,
   proxySharedRules: true,
+  trafficDiffedPicks: true,
   autoscalerReusedScans: true,
 });
 
@@ -98,6 +106,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   schedulerReusedVerdicts: false,
   trafficKeptOutcomes: false,
   proxySharedRules: false,
+  trafficDiffedPicks: false,
   autoscalerReusedScans: false,
 });
 

@@ -77,8 +77,11 @@ export class KubeProxyFleet implements StoreWatcher {
   private readonly ruleSlices = new Map<string, readonly (readonly Endpoint[])[]>();
   /** Bumped whenever a node leaves or rejoins the fleet or relists its own rules. */
   membershipVersion = 0;
-  /** The pods in the fleet's rules, by Service. */
-  private readonly routed = new Map<string, Set<string>>();
+  /**
+   * The pods in the fleet's rules, by Service, with how many of the rules' endpoints each has: a sync
+   * adds and removes only the endpoints between the old and new lists' common head and tail.
+   */
+  private readonly routed = new Map<string, Map<string, number>>();
   /** Services whose delivered slices are not in the rules yet. */
   private readonly pending = new Set<string>();
   /** Nodes with rules of their own (own !== undefined). */
@@ -244,9 +247,22 @@ export class KubeProxyFleet implements StoreWatcher {
     for (const svc of services) {
       const m = this.cache.get(svc);
       const rules = this.ctx.fastPaths.proxySharedRules ? this.cachedRules(svc) : flatten(m);
+      const before = this.rules.get(svc) ?? NONE;
       this.rules.set(svc, rules);
       this.ruleSlices.set(svc, this.sourceSlices.get(rules) ?? slicesOf(m));
-      this.routed.set(svc, new Set(rules.map((e) => e.pod)));
+      let routed = this.routed.get(svc);
+      if (routed === undefined) this.routed.set(svc, (routed = new Map()));
+      const [head, tail] = commonEnds(before, rules);
+      for (let i = head; i < before.length - tail; i++) {
+        const pod = before[i].pod;
+        const n = routed.get(pod)! - 1;
+        if (n === 0) routed.delete(pod);
+        else routed.set(pod, n);
+      }
+      for (let i = head; i < rules.length - tail; i++) {
+        const pod = rules[i].pod;
+        routed.set(pod, (routed.get(pod) ?? 0) + 1);
+      }
     }
     for (const n of this.nodes) {
       if (n.own === undefined) n.lastSyncMs = this.lastSyncMs;
@@ -407,6 +423,20 @@ export function sameFlattened(
     x++;
     y++;
   }
+}
+
+/**
+ * How many endpoints two lists share at their head and at their tail (the same objects, not overlapping):
+ * what lies between is all that differs. Slices written since hold new lists, but an endpoint that did not
+ * change is the same object, so a sync that changed a few endpoints leaves a short middle.
+ */
+export function commonEnds(a: readonly Endpoint[], b: readonly Endpoint[]): [number, number] {
+  const most = Math.min(a.length, b.length);
+  let head = 0;
+  while (head < most && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < most - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  return [head, tail];
 }
 
 /** A Service's endpoints across its slices, in slice-name order. */

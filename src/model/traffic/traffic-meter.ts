@@ -25,7 +25,7 @@ import { Priority } from '../../engine/index.js';
 import type { Endpoint, MeteredService } from '../../k8s/services.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
-import type { KubeProxyFleet, ProxyNode } from '../proxy/kube-proxy.js';
+import { commonEnds, type KubeProxyFleet, type ProxyNode } from '../proxy/kube-proxy.js';
 import { categorizeEndpoints, type TopologyNode } from '../proxy/topology.js';
 
 interface ServiceState {
@@ -46,6 +46,7 @@ interface ServiceState {
 
 /** A picked list's pods, by how many of its endpoints each has, and those of them not running. */
 interface Tracked {
+  /** The picked list (retrack moves an entry no list uses any more on to a new one). */
   picked: readonly Endpoint[];
   count: Map<string, number> | undefined;
   dead: Map<string, number>;
@@ -320,16 +321,25 @@ export class TrafficMeter {
     const linksMatter = network.partitioned || network.degraded;
     const tracking = this.ctx.fastPaths.trafficKeptOutcomes;
     const used = new Map<readonly Endpoint[], Tracked>();
-    const outcomes = positions.map((p) => {
-      if (p.host !== undefined && linksMatter)
-        return this.outcome(p.rules, policy, preferClose, p.node, p.host, dead, timeoutMs);
-      // Without cut or degraded links (or for a zone of fleet-following nodes) the outcome depends only on the
-      // picked endpoints and what runs: kept per picked list (nodes cut off at the same moment share theirs).
-      const picked = this.picked(p.rules, policy, preferClose, p.node);
+    // Without cut or degraded links (or for a zone of fleet-following nodes) the outcome depends only on the
+    // picked endpoints and what runs: kept per picked list (nodes cut off at the same moment share theirs).
+    const picks = positions.map((p) =>
+      p.host !== undefined && linksMatter ? undefined : this.picked(p.rules, policy, preferClose, p.node),
+    );
+    // Fast path trafficDiffedPicks: the tracked lists no position picks any more are worked into the new ones.
+    let free: Tracked[] | undefined;
+    if (tracking && this.ctx.fastPaths.trafficDiffedPicks) {
+      const inUse = new Set(picks);
+      for (const [list, entry] of st.tracked) if (!inUse.has(list)) (free ??= []).push(entry);
+    }
+    const outcomes = positions.map((p, i) => {
+      const picked = picks[i];
+      if (picked === undefined) return this.outcome(p.rules, policy, preferClose, p.node, p.host, dead, timeoutMs);
       if (tracking) {
         // Fast path: the picked list's dead pods, kept up to date as pods start and stop.
         let entry = st.tracked.get(picked) ?? used.get(picked);
-        if (entry === undefined) entry = this.track(picked);
+        if (entry === undefined)
+          entry = free !== undefined && free.length > 0 ? this.retrack(free.shift()!, picked) : this.track(picked);
         used.set(picked, entry);
         if (picked.length === 0) return NO_ENDPOINT_OUTCOME;
         return {
@@ -440,6 +450,45 @@ export class TrafficMeter {
       deadCount++;
     }
     return { picked, count: undefined, dead, deadCount, version: 0, kinds: undefined };
+  }
+
+  /**
+   * A tracked list no position picks any more, made the tracked list of `picked`: only the endpoints between
+   * the two lists' common head and tail (commonEnds) leave and enter its counts, so a sync that changed a few
+   * endpoints costs a few. The same counts as track(picked): its dead pods were kept up to date for every pod
+   * in it that some node routes to, and a pod that left the fleet's rules is in the part that leaves.
+   */
+  private retrack(entry: Tracked, picked: readonly Endpoint[]): Tracked {
+    const before = entry.picked;
+    const [head, tail] = commonEnds(before, picked);
+    const { count, dead } = entry;
+    let changed = false;
+    for (let i = head; i < before.length - tail; i++) {
+      const pod = before[i].pod;
+      if (count !== undefined) {
+        const n = count.get(pod)! - 1;
+        if (n === 0) count.delete(pod);
+        else count.set(pod, n);
+      }
+      const d = dead.get(pod);
+      if (d === undefined) continue;
+      changed = true;
+      entry.deadCount--;
+      if (d === 1) dead.delete(pod);
+      else dead.set(pod, d - 1);
+    }
+    for (let i = head; i < picked.length - tail; i++) {
+      const pod = picked[i].pod;
+      if (count !== undefined) count.set(pod, (count.get(pod) ?? 0) + 1);
+      if (this.serving(pod)) continue;
+      changed = true;
+      entry.deadCount++;
+      dead.set(pod, (dead.get(pod) ?? 0) + 1);
+    }
+    entry.picked = picked;
+    // Its dead pods' causes are kept while its dead pods are the same.
+    if (changed) entry.version++;
+    return entry;
   }
 
   /** A tracked list's pods by how many of its endpoints each has (built when a pod of it first changes). */

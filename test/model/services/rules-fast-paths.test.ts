@@ -1,15 +1,17 @@
-// kube-proxy's shared rules (fast-paths.ts proxySharedRules, docs/fidelity.md#kube-proxy) against the
-// reference, which flattens the slices for each node that relists and compares a node's own rules with the
-// API server's endpoints as flat lists: whole traces byte for byte in the three cases where rules are held
-// apart from the fleet's (nodes relisting together while another Service's slices change, a node cut off
-// that keeps a stale view while the others move on, kube-proxy stopped on one node), the slice-by-slice
-// comparison that ignores `serving` against the flat one, and that nodes relisting together do share
-// their lists.
+// kube-proxy's shared rules (fast-paths.ts proxySharedRules) and the traffic meter's diffed picked lists
+// (trafficDiffedPicks), docs/fidelity.md#traffic, against the reference: kube-proxy flattening the slices for
+// each node that relists and comparing a node's own rules with the API server's endpoints as flat lists, and
+// the meter looking at every endpoint of a new picked list. Whole traces byte for byte (each fast path off,
+// and every one off) in the cases where rules are held apart from the fleet's: nodes relisting together
+// while another Service's slices change, a node cut off that keeps a stale view while the others move on,
+// kube-proxy stopped on one node; the slice-by-slice comparison that ignores `serving` against the flat one;
+// commonEnds; and that nodes relisting together do share their lists.
 import type { Endpoint } from '../../../src/k8s/services.js';
 import { makeRng } from '../../../src/engine/index.js';
 import { ALL_FAST_PATHS, REFERENCE_BEHAVIOUR } from '../../../src/model/fast-paths.js';
 import { buildCluster } from '../../../src/model/cluster.js';
-import { sameEndpointSet, sameFlattened } from '../../../src/model/proxy/kube-proxy.js';
+import { commonEnds, sameEndpointSet, sameFlattened } from '../../../src/model/proxy/kube-proxy.js';
+import { TrafficMeter } from '../../../src/model/traffic/traffic-meter.js';
 import { scheduleFaults } from '../../../src/chaos/faults.js';
 import { runScenario } from '../../../src/runner/run-scenario.js';
 import type { Scenario } from '../../../src/scenario/index.js';
@@ -95,21 +97,71 @@ const CASES: Array<[string, string]> = [
   ],
 ];
 
-describe('kube-proxy shared rules give the reference trace', () => {
+describe('kube-proxy shared rules and diffed picks give the reference trace', () => {
   test.each(CASES)('%s, seeds 1-3', (_name, faults) => {
     const s = scenario(faults);
-    for (const seed of [1, 2, 3]) {
-      const fast = runScenario(s, { seed }).events;
-      const plain = runScenario(s, { seed, fastPaths: { ...ALL_FAST_PATHS, proxySharedRules: false } }).events;
-      const reference = runScenario(s, { seed, fastPaths: REFERENCE_BEHAVIOUR }).events;
-      const text = (events: readonly object[]) => events.map((e) => JSON.stringify(e)).join('\n');
-      expect(text(fast)).toBe(text(plain));
-      expect(text(fast)).toBe(text(reference));
-      // The case does what it is for: some node's rules are behind the API server at some point.
-      const behind = fast.filter(
-        (e) => e.type === 'service.traffic.changed' && (e as unknown as { behindNodes: number }).behindNodes > 0,
-      );
-      expect(behind.length).toBeGreaterThan(0);
+    const text = (events: readonly object[]) => events.map((e) => JSON.stringify(e)).join('\n');
+    // Counts the meter's diffed picks.
+    const proto = TrafficMeter.prototype as unknown as { retrack: (...args: unknown[]) => unknown };
+    const retrack = proto.retrack;
+    let retracked = 0;
+    proto.retrack = function (this: unknown, ...args: unknown[]) {
+      retracked++;
+      return retrack.apply(this, args);
+    };
+    try {
+      for (const seed of [1, 2, 3]) {
+        retracked = 0;
+        const fast = runScenario(s, { seed }).events;
+        // The diffed picks are taken (each sync of a Service with traffic gives it a new picked list).
+        expect(retracked).toBeGreaterThan(5);
+        for (const off of ['proxySharedRules', 'trafficDiffedPicks'] as const) {
+          const plain = runScenario(s, { seed, fastPaths: { ...ALL_FAST_PATHS, [off]: false } }).events;
+          expect([off, text(plain)]).toEqual([off, text(fast)]);
+        }
+        const reference = runScenario(s, { seed, fastPaths: REFERENCE_BEHAVIOUR }).events;
+        expect(text(reference)).toBe(text(fast));
+        // The case does what it is for: some node's rules are behind the API server at some point.
+        const behind = fast.filter(
+          (e) => e.type === 'service.traffic.changed' && (e as unknown as { behindNodes: number }).behindNodes > 0,
+        );
+        expect(behind.length).toBeGreaterThan(0);
+      }
+    } finally {
+      proto.retrack = retrack;
+    }
+  });
+});
+
+describe('commonEnds', () => {
+  it('leaves between head and tail exactly what differs, on 5,000 random cases', () => {
+    const rng = makeRng('common-ends');
+    const pool: Endpoint[] = Array.from({ length: 8 }, (_, i) => ({
+      pod: `p${i}`,
+      nodeName: 'n',
+      zone: 'z',
+      ready: true,
+      serving: true,
+      terminating: false,
+    }));
+    for (let c = 0; c < 5000; c++) {
+      const a = Array.from({ length: rng.int(0, 7) }, () => pool[rng.int(0, pool.length)]);
+      const b = [...a];
+      for (let k = rng.int(0, 3); k > 0; k--) {
+        const at = rng.int(0, b.length + 1);
+        if (rng.chance(0.5) && b.length > 0) b.splice(Math.min(at, b.length - 1), 1);
+        else b.splice(at, 0, pool[rng.int(0, pool.length)]);
+      }
+      const [head, tail] = commonEnds(a, b);
+      expect(head + tail).toBeLessThanOrEqual(Math.min(a.length, b.length));
+      // Head and tail hold the same objects; the lists are the head, their middles and the tail.
+      for (let i = 0; i < head; i++) expect(a[i]).toBe(b[i]);
+      for (let i = 1; i <= tail; i++) expect(a[a.length - i]).toBe(b[b.length - i]);
+      // Neither end can grow: the next endpoint in differs (or a list is used up).
+      if (head + tail < Math.min(a.length, b.length)) {
+        expect(a[head]).not.toBe(b[head]);
+        expect(a[a.length - 1 - tail]).not.toBe(b[b.length - 1 - tail]);
+      }
     }
   });
 });
