@@ -52,8 +52,9 @@ export interface FastPaths {
   proxySharedRules: boolean;
   /**
    * With trafficKeptOutcomes, the traffic meter works out a new picked list's dead endpoints from the list
-   * it replaces, by the endpoints that differ between their common head and tail, instead of looking at
-   * every endpoint again (traffic/traffic-meter.ts, retrack).
+   * it replaces, by the slices written since (Cluster policy without PreferClose: it picks slice by slice)
+   * or else the endpoints between the lists' common head and tail, instead of looking at every endpoint
+   * again (traffic/traffic-meter.ts, pick and retrack).
    */
   trafficDiffedPicks: boolean;
   /**

@@ -247,22 +247,20 @@ export class KubeProxyFleet implements StoreWatcher {
     for (const svc of services) {
       const m = this.cache.get(svc);
       const rules = this.ctx.fastPaths.proxySharedRules ? this.cachedRules(svc) : flatten(m);
-      const before = this.rules.get(svc) ?? NONE;
+      const before = this.ruleSlices.get(svc) ?? NO_SLICES;
+      const slices = this.sourceSlices.get(rules) ?? slicesOf(m);
       this.rules.set(svc, rules);
-      this.ruleSlices.set(svc, this.sourceSlices.get(rules) ?? slicesOf(m));
+      this.ruleSlices.set(svc, slices);
       let routed = this.routed.get(svc);
       if (routed === undefined) this.routed.set(svc, (routed = new Map()));
-      const [head, tail] = commonEnds(before, rules);
-      for (let i = head; i < before.length - tail; i++) {
-        const pod = before[i].pod;
-        const n = routed.get(pod)! - 1;
-        if (n === 0) routed.delete(pod);
-        else routed.set(pod, n);
-      }
-      for (let i = head; i < rules.length - tail; i++) {
-        const pod = rules[i].pod;
-        routed.set(pod, (routed.get(pod) ?? 0) + 1);
-      }
+      const [removed, added] = changedSlices(before, slices);
+      for (const slice of removed)
+        for (const e of slice) {
+          const n = routed.get(e.pod)! - 1;
+          if (n === 0) routed.delete(e.pod);
+          else routed.set(e.pod, n);
+        }
+      for (const slice of added) for (const e of slice) routed.set(e.pod, (routed.get(e.pod) ?? 0) + 1);
     }
     for (const n of this.nodes) {
       if (n.own === undefined) n.lastSyncMs = this.lastSyncMs;
@@ -289,6 +287,11 @@ export class KubeProxyFleet implements StoreWatcher {
    * compared slice by slice, skipping the slices it shares with the API server (sameFlattened); else the
    * flat lists are compared.
    */
+  /** The slices a rules list was built from (in slice-name order), when the fleet knows them. */
+  slicesOf(rules: readonly Endpoint[]): readonly (readonly Endpoint[])[] | undefined {
+    return this.sourceSlices.get(rules);
+  }
+
   rulesBehind(rules: readonly Endpoint[], service: string): boolean {
     if (rules.length !== this.storedCount(service)) return true;
     const slices = this.ctx.fastPaths.proxySharedRules ? this.sourceSlices.get(rules) : undefined;
@@ -363,7 +366,8 @@ export class KubeProxyFleet implements StoreWatcher {
         if (n.epoch !== epoch || !n.connected) return;
         n.lastSyncMs = sim.nowMs;
         const own = new Map<string, readonly Endpoint[]>();
-        for (const [svc, m] of this.cache) own.set(svc, this.ctx.fastPaths.proxySharedRules ? this.cachedRules(svc) : flatten(m));
+        for (const [svc, m] of this.cache)
+          own.set(svc, this.ctx.fastPaths.proxySharedRules ? this.cachedRules(svc) : flatten(m));
         const changed = [...new Set([...own.keys(), ...n.own!.keys()])].filter(
           (svc) => !sameList(own.get(svc) ?? NONE, n.own!.get(svc) ?? NONE),
         );
@@ -418,7 +422,12 @@ export function sameFlattened(
     }
     const p = a[i][x];
     const q = b[j][y];
-    if (p.pod !== q.pod || p.ready !== q.ready || (serving && p.serving !== q.serving) || p.terminating !== q.terminating)
+    if (
+      p.pod !== q.pod ||
+      p.ready !== q.ready ||
+      (serving && p.serving !== q.serving) ||
+      p.terminating !== q.terminating
+    )
       return false;
     x++;
     y++;
@@ -437,6 +446,30 @@ export function commonEnds(a: readonly Endpoint[], b: readonly Endpoint[]): [num
   let tail = 0;
   while (tail < most - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
   return [head, tail];
+}
+
+/**
+ * The slices (endpoint lists) of `b` that are not in `a`, and those of `a` not in `b`, as the same lists:
+ * what concatenating them gains and loses, whatever the order. A slice written since is a new list.
+ */
+export function changedSlices<T>(a: readonly T[], b: readonly T[]): [removed: T[], added: T[]] {
+  const removed: T[] = [];
+  const added: T[] = [];
+  if (a.length === b.length) {
+    let same = true;
+    for (let i = 0; i < a.length && same; i++) same = a[i] === b[i];
+    if (same) return [removed, added];
+  }
+  const left = new Map<T, number>();
+  for (const x of a) left.set(x, (left.get(x) ?? 0) + 1);
+  for (const x of b) {
+    const n = left.get(x);
+    if (n === undefined) added.push(x);
+    else if (n === 1) left.delete(x);
+    else left.set(x, n - 1);
+  }
+  for (const [x, n] of left) for (let k = 0; k < n; k++) removed.push(x);
+  return [removed, added];
 }
 
 /** A Service's endpoints across its slices, in slice-name order. */
