@@ -63,6 +63,19 @@ export interface FastPaths {
    */
   trafficKeptOutcomes: boolean;
   /**
+   * kube-proxies that relist between two deliveries of a Service's slices program one shared rules list
+   * instead of a copy each, and a node's own rules are compared with the API server's slice by slice,
+   * skipping the slices both hold (proxy/kube-proxy.ts, cachedRules and rulesBehind).
+   */
+  proxySharedRules: boolean;
+  /**
+   * With trafficKeptOutcomes, the traffic meter works out a new picked list's dead endpoints from the list
+   * it replaces, by the slices written since (Cluster policy without PreferClose: it picks slice by slice)
+   * or else the endpoints between the lists' common head and tail, instead of looking at every endpoint
+   * again (traffic/traffic-meter.ts, pick and retrack).
+   */
+  trafficDiffedPicks: boolean;
+  /**
    * The cluster autoscaler reuses a loop's unschedulable pods, scale-up estimates and unneeded nodes while
    * no Node or Pod it schedules with has changed, instead of rebuilding its scheduling snapshot
    * (autoscaler/static-autoscaler.ts, ScanReuse).
@@ -82,6 +95,8 @@ export const FAST_PATH_NAMES = [
   'schedulerAffinityWords',
   'schedulerColumnScores',
   'trafficKeptOutcomes',
+  'proxySharedRules',
+  'trafficDiffedPicks',
   'autoscalerReusedScans',
   'leaderElectionChains',
 ] as const satisfies readonly (keyof FastPaths)[];
@@ -98,6 +113,8 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   schedulerAffinityWords: true,
   schedulerColumnScores: true,
   trafficKeptOutcomes: true,
+  proxySharedRules: true,
+  trafficDiffedPicks: true,
   autoscalerReusedScans: true,
   leaderElectionChains: true,
 });
@@ -115,6 +132,8 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   schedulerAffinityWords: false,
   schedulerColumnScores: false,
   trafficKeptOutcomes: false,
+  proxySharedRules: false,
+  trafficDiffedPicks: false,
   autoscalerReusedScans: false,
   leaderElectionChains: false,
 });

@@ -55,6 +55,15 @@ export class KubeProxyFleet implements StoreWatcher {
   readonly byName = new Map<string, ProxyNode>();
   /** The fleet's informer cache, by Service then slice name. */
   private readonly cache = new Map<string, Map<string, EndpointSlice>>();
+  /**
+   * The informer cache's endpoints of a Service as one list (flatten), kept until the next delivery for it:
+   * the fleet's sync and every node that relists before that delivery program this one list, so nodes in
+   * step share their rules instead of holding copies (a zone coming back: thousands of nodes relist at once).
+   * Fast path proxySharedRules; the reference flattens the cache for each node.
+   */
+  private readonly cacheFlat = new Map<string, readonly Endpoint[]>();
+  /** The slices (endpoint lists in slice-name order) a rules list was built from, for rulesBehind. */
+  private readonly sourceSlices = new WeakMap<readonly Endpoint[], readonly (readonly Endpoint[])[]>();
   /** What the API server holds now, by Service then slice name (behind-node counts compare with it). */
   private readonly stored = new Map<string, Map<string, EndpointSlice>>();
   /** How many endpoints the API server holds now, by Service. */
@@ -68,8 +77,11 @@ export class KubeProxyFleet implements StoreWatcher {
   private readonly ruleSlices = new Map<string, readonly (readonly Endpoint[])[]>();
   /** Bumped whenever a node leaves or rejoins the fleet or relists its own rules. */
   membershipVersion = 0;
-  /** The pods in the fleet's rules, by Service. */
-  private readonly routed = new Map<string, Set<string>>();
+  /**
+   * The pods in the fleet's rules, by Service, with how many of the rules' endpoints each has: a sync
+   * adds and removes only the endpoints between the old and new lists' common head and tail.
+   */
+  private readonly routed = new Map<string, Map<string, number>>();
   /** Services whose delivered slices are not in the rules yet. */
   private readonly pending = new Set<string>();
   /** Nodes with rules of their own (own !== undefined). */
@@ -214,6 +226,7 @@ export class KubeProxyFleet implements StoreWatcher {
     if (m === undefined) this.cache.set(svc, (m = new Map()));
     if (type === 'DELETED') m.delete(slice.metadata.name);
     else m.set(slice.metadata.name, slice);
+    this.cacheFlat.delete(svc);
     this.pending.add(svc);
     this.scheduleSync();
   }
@@ -233,16 +246,57 @@ export class KubeProxyFleet implements StoreWatcher {
     this.pending.clear();
     for (const svc of services) {
       const m = this.cache.get(svc);
-      const rules = flatten(m);
+      const rules = this.ctx.fastPaths.proxySharedRules ? this.cachedRules(svc) : flatten(m);
+      const before = this.ruleSlices.get(svc) ?? NO_SLICES;
+      const slices = this.sourceSlices.get(rules) ?? slicesOf(m);
       this.rules.set(svc, rules);
-      this.ruleSlices.set(svc, slicesOf(m));
-      this.routed.set(svc, new Set(rules.map((e) => e.pod)));
+      this.ruleSlices.set(svc, slices);
+      let routed = this.routed.get(svc);
+      if (routed === undefined) this.routed.set(svc, (routed = new Map()));
+      const [removed, added] = changedSlices(before, slices);
+      for (const slice of removed)
+        for (const e of slice) {
+          const n = routed.get(e.pod)! - 1;
+          if (n === 0) routed.delete(e.pod);
+          else routed.set(e.pod, n);
+        }
+      for (const slice of added) for (const e of slice) routed.set(e.pod, (routed.get(e.pod) ?? 0) + 1);
     }
     for (const n of this.nodes) {
       if (n.own === undefined) n.lastSyncMs = this.lastSyncMs;
       else if (n.rejoinReady && n.connected) this.rejoin(n);
     }
     this.onRulesChanged(services);
+  }
+
+  /** The informer cache's endpoints of a Service in slice-name order, one list shared until the next delivery. */
+  private cachedRules(svc: string): readonly Endpoint[] {
+    let flat = this.cacheFlat.get(svc);
+    if (flat === undefined) {
+      const m = this.cache.get(svc);
+      flat = flatten(m);
+      this.cacheFlat.set(svc, flat);
+      if (flat.length > 0 && !this.sourceSlices.has(flat)) this.sourceSlices.set(flat, slicesOf(m));
+    }
+    return flat;
+  }
+
+  /**
+   * Whether rules programmed on a node that does not follow the fleet differ from the API server's endpoints
+   * (same pods, ready and terminating, in order). With proxySharedRules, a list whose slices are known is
+   * compared slice by slice, skipping the slices it shares with the API server (sameFlattened); else the
+   * flat lists are compared.
+   */
+  /** The slices a rules list was built from (in slice-name order), when the fleet knows them. */
+  slicesOf(rules: readonly Endpoint[]): readonly (readonly Endpoint[])[] | undefined {
+    return this.sourceSlices.get(rules);
+  }
+
+  rulesBehind(rules: readonly Endpoint[], service: string): boolean {
+    if (rules.length !== this.storedCount(service)) return true;
+    const slices = this.ctx.fastPaths.proxySharedRules ? this.sourceSlices.get(rules) : undefined;
+    if (slices !== undefined) return !sameFlattened(slices, this.storedSlices(service), false);
+    return !sameEndpointSet(rules, this.storedEndpoints(service));
   }
 
   private rejoin(n: ProxyNode): void {
@@ -312,7 +366,8 @@ export class KubeProxyFleet implements StoreWatcher {
         if (n.epoch !== epoch || !n.connected) return;
         n.lastSyncMs = sim.nowMs;
         const own = new Map<string, readonly Endpoint[]>();
-        for (const [svc, m] of this.cache) own.set(svc, flatten(m));
+        for (const [svc, m] of this.cache)
+          own.set(svc, this.ctx.fastPaths.proxySharedRules ? this.cachedRules(svc) : flatten(m));
         const changed = [...new Set([...own.keys(), ...n.own!.keys()])].filter(
           (svc) => !sameList(own.get(svc) ?? NONE, n.own!.get(svc) ?? NONE),
         );
@@ -337,10 +392,15 @@ function slicesOf(m: Map<string, EndpointSlice> | undefined): readonly (readonly
 }
 
 /**
- * Whether two lists of slices hold the same endpoints once concatenated (sameList of the flat lists),
- * without concatenating: a slice that both sides share at the same place is skipped whole.
+ * Whether two lists of slices hold the same endpoints once concatenated (sameList of the flat lists, or
+ * sameEndpointSet when `serving` is false), without concatenating: a slice that both sides share at the
+ * same place is skipped whole.
  */
-export function sameFlattened(a: readonly (readonly Endpoint[])[], b: readonly (readonly Endpoint[])[]): boolean {
+export function sameFlattened(
+  a: readonly (readonly Endpoint[])[],
+  b: readonly (readonly Endpoint[])[],
+  serving = true,
+): boolean {
   let i = 0;
   let j = 0;
   let x = 0;
@@ -362,11 +422,54 @@ export function sameFlattened(a: readonly (readonly Endpoint[])[], b: readonly (
     }
     const p = a[i][x];
     const q = b[j][y];
-    if (p.pod !== q.pod || p.ready !== q.ready || p.serving !== q.serving || p.terminating !== q.terminating)
+    if (
+      p.pod !== q.pod ||
+      p.ready !== q.ready ||
+      (serving && p.serving !== q.serving) ||
+      p.terminating !== q.terminating
+    )
       return false;
     x++;
     y++;
   }
+}
+
+/**
+ * How many endpoints two lists share at their head and at their tail (the same objects, not overlapping):
+ * what lies between is all that differs. Slices written since hold new lists, but an endpoint that did not
+ * change is the same object, so a sync that changed a few endpoints leaves a short middle.
+ */
+export function commonEnds(a: readonly Endpoint[], b: readonly Endpoint[]): [number, number] {
+  const most = Math.min(a.length, b.length);
+  let head = 0;
+  while (head < most && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < most - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  return [head, tail];
+}
+
+/**
+ * The slices (endpoint lists) of `b` that are not in `a`, and those of `a` not in `b`, as the same lists:
+ * what concatenating them gains and loses, whatever the order. A slice written since is a new list.
+ */
+export function changedSlices<T>(a: readonly T[], b: readonly T[]): [removed: T[], added: T[]] {
+  const removed: T[] = [];
+  const added: T[] = [];
+  if (a.length === b.length) {
+    let same = true;
+    for (let i = 0; i < a.length && same; i++) same = a[i] === b[i];
+    if (same) return [removed, added];
+  }
+  const left = new Map<T, number>();
+  for (const x of a) left.set(x, (left.get(x) ?? 0) + 1);
+  for (const x of b) {
+    const n = left.get(x);
+    if (n === undefined) added.push(x);
+    else if (n === 1) left.delete(x);
+    else left.set(x, n - 1);
+  }
+  for (const [x, n] of left) for (let k = 0; k < n; k++) removed.push(x);
+  return [removed, added];
 }
 
 /** A Service's endpoints across its slices, in slice-name order. */
@@ -377,6 +480,15 @@ function flatten(m: Map<string, EndpointSlice> | undefined): readonly Endpoint[]
   const out: Endpoint[] = [];
   for (const name of names) out.push(...m.get(name)!.endpoints);
   return out;
+}
+
+/** The same pods, ready and terminating, in order (serving is not compared). */
+export function sameEndpointSet(a: readonly Endpoint[], b: readonly Endpoint[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].pod !== b[i].pod || a[i].ready !== b[i].ready || a[i].terminating !== b[i].terminating) return false;
+  }
+  return true;
 }
 
 function sameList(a: readonly Endpoint[], b: readonly Endpoint[]): boolean {

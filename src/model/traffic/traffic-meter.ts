@@ -25,7 +25,7 @@ import { Priority } from '../../engine/index.js';
 import type { Endpoint, MeteredService } from '../../k8s/services.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
-import type { KubeProxyFleet, ProxyNode } from '../proxy/kube-proxy.js';
+import { changedSlices, commonEnds, type KubeProxyFleet, type ProxyNode } from '../proxy/kube-proxy.js';
 import { categorizeEndpoints, type TopologyNode } from '../proxy/topology.js';
 
 interface ServiceState {
@@ -46,6 +46,7 @@ interface ServiceState {
 
 /** A picked list's pods, by how many of its endpoints each has, and those of them not running. */
 interface Tracked {
+  /** The picked list (retrack moves an entry no list uses any more on to a new one). */
   picked: readonly Endpoint[];
   count: Map<string, number> | undefined;
   dead: Map<string, number>;
@@ -113,6 +114,9 @@ export class TrafficMeter {
   private flushScheduled = false;
   private liveVersion = -1;
   private readonly pickedCache = new WeakMap<readonly Endpoint[], Map<string, readonly Endpoint[]>>();
+  /** A slice's ready endpoints, and a picked list's parts slice by slice (fast path trafficDiffedPicks). */
+  private readonly readyParts = new WeakMap<readonly Endpoint[], readonly Endpoint[]>();
+  private readonly pickParts = new WeakMap<readonly Endpoint[], readonly (readonly Endpoint[])[]>();
   private liveCache = new Map<string, number>();
   private readonly zones: string[];
 
@@ -259,7 +263,7 @@ export class TrafficMeter {
       }
       const rules = own.get(name) ?? NO_ENDPOINTS;
       let behind = (ownBehind ??= new Map()).get(rules);
-      if (behind === undefined) ownBehind.set(rules, (behind = !sameEndpointSet(rules, fleet.storedEndpoints(name))));
+      if (behind === undefined) ownBehind.set(rules, (behind = fleet.rulesBehind(rules, name)));
       if (behind) behindNodes += p.count;
     }
     const cause = this.cause(st, main, behindNodes);
@@ -320,16 +324,25 @@ export class TrafficMeter {
     const linksMatter = network.partitioned || network.degraded;
     const tracking = this.ctx.fastPaths.trafficKeptOutcomes;
     const used = new Map<readonly Endpoint[], Tracked>();
-    const outcomes = positions.map((p) => {
-      if (p.host !== undefined && linksMatter)
-        return this.outcome(p.rules, policy, preferClose, p.node, p.host, dead, timeoutMs);
-      // Without cut or degraded links (or for a zone of fleet-following nodes) the outcome depends only on the
-      // picked endpoints and what runs: kept per picked list (nodes cut off at the same moment share theirs).
-      const picked = this.picked(p.rules, policy, preferClose, p.node);
+    // Without cut or degraded links (or for a zone of fleet-following nodes) the outcome depends only on the
+    // picked endpoints and what runs: kept per picked list (nodes cut off at the same moment share theirs).
+    const picks = positions.map((p) =>
+      p.host !== undefined && linksMatter ? undefined : this.picked(p.rules, policy, preferClose, p.node),
+    );
+    // Fast path trafficDiffedPicks: the tracked lists no position picks any more are worked into the new ones.
+    let free: Tracked[] | undefined;
+    if (tracking && this.ctx.fastPaths.trafficDiffedPicks) {
+      const inUse = new Set(picks);
+      for (const [list, entry] of st.tracked) if (!inUse.has(list)) (free ??= []).push(entry);
+    }
+    const outcomes = positions.map((p, i) => {
+      const picked = picks[i];
+      if (picked === undefined) return this.outcome(p.rules, policy, preferClose, p.node, p.host, dead, timeoutMs);
       if (tracking) {
         // Fast path: the picked list's dead pods, kept up to date as pods start and stop.
         let entry = st.tracked.get(picked) ?? used.get(picked);
-        if (entry === undefined) entry = this.track(picked);
+        if (entry === undefined)
+          entry = free !== undefined && free.length > 0 ? this.retrack(free.shift()!, picked) : this.track(picked);
         used.set(picked, entry);
         if (picked.length === 0) return NO_ENDPOINT_OUTCOME;
         return {
@@ -442,6 +455,54 @@ export class TrafficMeter {
     return { picked, count: undefined, dead, deadCount, version: 0, kinds: undefined };
   }
 
+  /**
+   * A tracked list no position picks any more, made the tracked list of `picked`: only the endpoints between
+   * the two lists' common head and tail (commonEnds) leave and enter its counts, so a sync that changed a few
+   * endpoints costs a few. The same counts as track(picked): its dead pods were kept up to date for every pod
+   * in it that some node routes to, and a pod that left the fleet's rules is in the part that leaves.
+   */
+  private retrack(entry: Tracked, picked: readonly Endpoint[]): Tracked {
+    const { count, dead } = entry;
+    let changed = false;
+    const leave = (pod: string) => {
+      if (count !== undefined) {
+        const n = count.get(pod)! - 1;
+        if (n === 0) count.delete(pod);
+        else count.set(pod, n);
+      }
+      const d = dead.get(pod);
+      if (d === undefined) return;
+      changed = true;
+      entry.deadCount--;
+      if (d === 1) dead.delete(pod);
+      else dead.set(pod, d - 1);
+    };
+    const enter = (pod: string) => {
+      if (count !== undefined) count.set(pod, (count.get(pod) ?? 0) + 1);
+      if (this.serving(pod)) return;
+      changed = true;
+      entry.deadCount++;
+      dead.set(pod, (dead.get(pod) ?? 0) + 1);
+    };
+    const before = entry.picked;
+    const partsBefore = this.pickParts.get(before);
+    const parts = this.pickParts.get(picked);
+    if (partsBefore !== undefined && parts !== undefined) {
+      // Both picked slice by slice: the parts of slices written since leave and enter.
+      const [removed, added] = changedSlices(partsBefore, parts);
+      for (const part of removed) for (const e of part) leave(e.pod);
+      for (const part of added) for (const e of part) enter(e.pod);
+    } else {
+      const [head, tail] = commonEnds(before, picked);
+      for (let i = head; i < before.length - tail; i++) leave(before[i].pod);
+      for (let i = head; i < picked.length - tail; i++) enter(picked[i].pod);
+    }
+    entry.picked = picked;
+    // Its dead pods' causes are kept while its dead pods are the same.
+    if (changed) entry.version++;
+    return entry;
+  }
+
   /** A tracked list's pods by how many of its endpoints each has (built when a pod of it first changes). */
   private countOf(entry: Tracked): Map<string, number> {
     if (entry.count === undefined) {
@@ -525,7 +586,38 @@ export class TrafficMeter {
     if (byKey === undefined) this.pickedCache.set(rules, (byKey = new Map()));
     const key = `${policy}|${preferClose}|${policy === 'Local' ? n.name : preferClose ? n.zone : ''}`;
     let out = byKey.get(key);
-    if (out === undefined) byKey.set(key, (out = categorizeEndpoints(rules, policy, preferClose, n)));
+    if (out === undefined) byKey.set(key, (out = this.pick(rules, policy, preferClose, n)));
+    return out;
+  }
+
+  /**
+   * categorizeEndpoints. With trafficDiffedPicks, Cluster policy without PreferClose and rules built from
+   * several slices, slice by slice: the ready endpoints, or with none anywhere the serving-and-terminating
+   * ones, each slice's part kept while the slice is (the same list, concatenated; retrack then compares
+   * the parts).
+   */
+  private pick(
+    rules: readonly Endpoint[],
+    policy: MeteredService['internalTrafficPolicy'],
+    preferClose: boolean,
+    n: TopologyNode,
+  ): readonly Endpoint[] {
+    const slices =
+      policy === 'Cluster' && !preferClose && this.ctx.fastPaths.trafficDiffedPicks
+        ? this.fleet.slicesOf(rules)
+        : undefined;
+    if (slices === undefined || slices.length < 2) return categorizeEndpoints(rules, policy, preferClose, n);
+    let anyReady = false;
+    const ready = slices.map((slice) => {
+      let part = this.readyParts.get(slice);
+      if (part === undefined) this.readyParts.set(slice, (part = slice.filter((e) => e.ready)));
+      if (part.length > 0) anyReady = true;
+      return part;
+    });
+    const parts = anyReady ? ready : slices.map((slice) => slice.filter((e) => e.serving && e.terminating));
+    const out: Endpoint[] = [];
+    for (const part of parts) for (const e of part) out.push(e);
+    this.pickParts.set(out, parts);
     return out;
   }
 
@@ -558,18 +650,28 @@ export class TrafficMeter {
         if (firstAppFailing === undefined || p < firstAppFailing) firstAppFailing = p;
       } else if (firstStopped === undefined || p < firstStopped) firstStopped = p;
     }
-    const first: Array<[string, string]> = [...firstOnNode].map(([node, p]) => [`on powered-off ${node}`, p]);
+    // The kinds in the order of their first pods (no two kinds share a pod); beyond MAX_LISTED_NODES
+    // powered-off nodes, only the first few by their first pod are needed: picked without sorting them all.
+    const offFirst: Array<[string, string]> = [];
+    for (const [node, p] of firstOnNode) {
+      if (offFirst.length === MAX_LISTED_NODES && p > offFirst[MAX_LISTED_NODES - 1][1]) continue;
+      let at = offFirst.length;
+      while (at > 0 && p < offFirst[at - 1][1]) at--;
+      offFirst.splice(at, 0, [node, p]);
+      if (offFirst.length > MAX_LISTED_NODES) offFirst.pop();
+    }
+    const first: Array<[string, string]> = [];
+    if (firstOnNode.size <= MAX_LISTED_NODES)
+      for (const [node, p] of offFirst) first.push([`on powered-off ${node}`, p]);
+    else {
+      const names = offFirst.map(([node]) => node);
+      first.push([`on ${firstOnNode.size} powered-off nodes (${names.join(', ')}, …)`, offFirst[0][1]]);
+    }
     if (firstStopped !== undefined) first.push(['containers stopped', firstStopped]);
     if (firstAppFailing !== undefined) first.push(['application failing', firstAppFailing]);
-    const kinds = first.sort((x, y) => cmp(x[1], y[1])).map((k) => k[0]);
-    // Many powered-off nodes (a zone outage) are counted, not listed: the first few by their first pod.
-    const off = kinds.filter((k) => k.startsWith('on powered-off '));
-    if (off.length <= MAX_LISTED_NODES) return kinds.join('; ');
-    const names = off.slice(0, MAX_LISTED_NODES).map((k) => k.slice('on powered-off '.length));
-    const summary = `on ${off.length} powered-off nodes (${names.join(', ')}, …)`;
-    return kinds
-      .filter((k) => k === off[0] || !k.startsWith('on powered-off '))
-      .map((k) => (k === off[0] ? summary : k))
+    return first
+      .sort((x, y) => cmp(x[1], y[1]))
+      .map((k) => k[0])
       .join('; ');
   }
 
@@ -604,12 +706,4 @@ function cmp(a: string, b: string): number {
 
 function round(v: number, k: number): number {
   return Math.round(v * k) / k;
-}
-
-function sameEndpointSet(a: readonly Endpoint[], b: readonly Endpoint[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i].pod !== b[i].pod || a[i].ready !== b[i].ready || a[i].terminating !== b[i].terminating) return false;
-  }
-  return true;
 }
