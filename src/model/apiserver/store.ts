@@ -155,8 +155,13 @@ export class ApiStore {
 
   // ---- writes ----
 
-  /** Assigns name-independent metadata and stores a new object. */
-  create<T extends ApiObject>(obj: T, actor: string): ApiResult<T> {
+  /**
+   * Assigns name-independent metadata and stores a new object, through the admission plugins hasim
+   * models (DefaultTolerationSeconds for a Pod, TaintNodesByCondition for a Node). `preexisting`: the
+   * object stands for one created before t = 0, admitted then (a Node whose not-ready taint the node
+   * lifecycle controller has long removed).
+   */
+  create<T extends ApiObject>(obj: T, actor: string, opts: { preexisting?: boolean } = {}): ApiResult<T> {
     const map = this.mapOf(obj.kind);
     const key = this.keyOf(obj);
     if (obj.kind === 'Lease' && obj.metadata.namespace === 'kube-node-lease') this.chains.writing(key);
@@ -170,11 +175,13 @@ export class ApiStore {
         status: obj.status,
       };
       created = this.admitPod(pod) as T;
-    } else
+    } else {
       created = {
         ...obj,
         metadata: { ...obj.metadata, uid: ++this.uid, resourceVersion: ++this.rv, creationTimestampMs: this.nowMs() },
       } as T;
+      if (created.kind === 'Node' && !opts.preexisting) created = admitNode(created) as T;
+    }
     map.set(key, created);
     this.afterWrite(undefined, created, actor);
     return ok(created);
@@ -606,4 +613,17 @@ export class ApiStore {
  */
 function leaseKey(namespace: string, name: string): string {
   return namespace === 'kube-node-lease' ? name : `${namespace}/${name}`;
+}
+
+/**
+ * TaintNodesByCondition (plugin/pkg/admission/nodetaint/admission.go, Admit on CREATE): a new Node gets
+ * `node.kubernetes.io/not-ready:NoSchedule`, so that nothing is scheduled to it before the node lifecycle
+ * controller has seen it Ready and removed the taint (doNoScheduleTaintingPass).
+ */
+export function admitNode(node: Node): Node {
+  if (node.spec.taints.some((t) => t.key === TAINT_NOT_READY && t.effect === 'NoSchedule')) return node;
+  return {
+    ...node,
+    spec: { ...node.spec, taints: [...node.spec.taints, { key: TAINT_NOT_READY, effect: 'NoSchedule' }] },
+  };
 }

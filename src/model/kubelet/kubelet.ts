@@ -315,6 +315,8 @@ export class Kubelet extends Process implements LeaseChain {
   private booting = false;
   private podInformer: Informer<Pod> | undefined;
   private registered = false;
+  /** Whether this kubelet has registered its Node at least once in the run (any incarnation). */
+  private registeredInRun = false;
   private latestLease: Lease | undefined;
   private lastStatusReportMs = -Infinity;
   private nodeInformer: Informer<Node> | undefined;
@@ -719,10 +721,12 @@ export class Kubelet extends Process implements LeaseChain {
 
   /** registerWithAPIServer: CREATE, or take over the existing Node; retried with backoff until it works. */
   private register(backoffMs: number, done: () => void): void {
+    // The first registration of a run's first incarnation stands for one before t = 0 (its Node admitted then).
+    const preexisting = this.preexisting && !this.registeredInRun;
     this.api<{ created: boolean }>(
       'register-node',
       (s) => {
-        const created = s.create(this.initialNode(this.now()), ACTOR);
+        const created = s.create(this.initialNode(this.now()), ACTOR, { preexisting });
         if (created.ok) return { ok: true, value: { created: true } };
         if (created.reason !== 'AlreadyExists') return created;
         // Re-registration (after a reboot): reconcile the labels and capacity the kubelet owns.
@@ -750,6 +754,7 @@ export class Kubelet extends Process implements LeaseChain {
       (r) => {
         if (r.ok) {
           this.registered = true;
+          this.registeredInRun = true;
           // A created node was posted with its full status just now.
           if (r.value.created) this.lastStatusReportMs = this.now();
           done();

@@ -67,6 +67,14 @@ describe('node provisioning', () => {
     // fastStatusUpdateOnce: Ready is posted as soon as the network is (10 s after the kubelet's start).
     expect(ready[1].atMs).toBeGreaterThanOrEqual(160_000);
     expect(ready[1].atMs).toBeLessThan(160_100);
+    // TaintNodesByCondition: the Node is created with not-ready:NoSchedule, which the node lifecycle
+    // controller removes once it sees the node Ready, so nothing is scheduled to it before.
+    const noSchedule = (e: Ev) => e.key === 'node.kubernetes.io/not-ready' && e.effect === 'NoSchedule';
+    expect(mine.find((e) => e.type === 'node.taint.added' && noSchedule(e))!.atMs).toBe(created.atMs);
+    const untainted = mine.find((e) => e.type === 'node.taint.removed' && noSchedule(e))!;
+    expect(untainted.atMs).toBeGreaterThanOrEqual(ready[1].atMs);
+    // The nodes of t = 0 stand for Nodes registered before the run: no such taint.
+    expect(ev.some((e) => e.node === 'worker-0' && e.type === 'node.taint.added')).toBe(false);
     // While Ready=False the node lifecycle controller taints it not-ready, never unreachable.
     const taints = mine.filter((e) => e.type === 'node.taint.added');
     expect(taints.map((t) => t.key)).toContain('node.kubernetes.io/not-ready');
