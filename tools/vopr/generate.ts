@@ -162,6 +162,11 @@ function generateWorkloads(rng: Rng, shape: Shape, groups: RawScenario[]): RawSc
       if (rng.chance(0.3)) w.probes.startup = { period: '2s', failureThreshold: rng.pick([2, 30]) };
     }
     if (kind !== 'DaemonSet' && rng.chance(0.2)) w.service = { name: `svc${i}`, traffic: { rate: 50 } };
+    // Zonal disks: the attach-detach controller, the zone pin and the force detach after a node loss.
+    if (kind === 'StatefulSet' && rng.chance(0.5))
+      w.volumeClaimTemplates = [
+        { name: 'data', accessModes: [rng.pick(['ReadWriteOnce', 'ReadWriteOnce', 'ReadWriteMany'])], storage: '10Gi' },
+      ];
     out.push(w);
     shape.workloads.push(`${kind}/${w.name}`);
   }
