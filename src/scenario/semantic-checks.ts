@@ -1280,6 +1280,19 @@ function checkTarget(
     );
     return;
   }
+  checkSelectorValue(selector, target, path, type, rules, ctx);
+}
+
+/** What the one selector of a target names must exist (and select something). */
+function checkSelectorValue(
+  selector: string,
+  target: Raw,
+  path: Path,
+  type: FaultType,
+  rules: TargetRules,
+  ctx: TargetContext,
+): void {
+  const { error } = ctx;
   const value = target[selector];
   switch (selector) {
     case 'node':
@@ -1326,43 +1339,56 @@ function checkTarget(
       break;
     }
     case 'instance':
-    case 'instances': {
-      const names: string[] = selector === 'instance' ? [value] : value;
-      const candidates = ctx.layout.instances
-        .filter((i) => rules.component === undefined || i.component === rules.component)
-        .map((i) => i.name);
-      if (selector === 'instances' && names.length === 0)
-        error([...path, 'instances'], 'selects-nothing', 'lists no instance');
-      names.forEach((name, j) => {
-        if (typeof name !== 'string') return;
-        const p = selector === 'instance' ? [...path, 'instance'] : [...path, 'instances', j];
-        if (name === 'leader') {
-          if (rules.leader === undefined) {
-            error(
-              p,
-              'not-applicable',
-              `"leader" names the leader of kube-controller-manager or kube-scheduler; ${rules.component ?? 'this component'} has none: for ${type} give an instance name (defined: ${listNames(candidates)})`,
-            );
-          }
-          return;
-        }
-        if (!candidates.includes(name)) {
-          const kind = rules.component ? `${rules.component} instance` : 'control-plane instance';
-          const extra = rules.leader ? ['leader', ...candidates] : candidates;
-          const hosts = ctx.layout.hosts.map((h) => h.name);
-          const hostHint =
-            rules.component === undefined && hosts.includes(name)
-              ? `${name} is a control-plane host; select it by a member it runs, e.g. { instance: ${candidates.find((c) => c.endsWith(`-${name}`)) ?? candidates[0]} }`
-              : undefined;
-          error(p, 'unknown-reference', `unknown ${kind} "${name}"${namesSuffix(name, extra)}`, hostHint);
-        }
-      });
+    case 'instances':
+      checkInstances(selector, value, path, type, rules, ctx);
       break;
-    }
     case 'workload':
       resolveWorkload(value, [...path, 'workload'], ctx);
       break;
   }
+}
+
+/** `instance` / `instances`: control-plane instances of the fault's component, or `leader` where it has one. */
+function checkInstances(
+  selector: 'instance' | 'instances',
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the raw YAML value, checked here
+  value: any,
+  path: Path,
+  type: FaultType,
+  rules: TargetRules,
+  ctx: TargetContext,
+): void {
+  const { error } = ctx;
+  const names: string[] = selector === 'instance' ? [value] : value;
+  const candidates = ctx.layout.instances
+    .filter((i) => rules.component === undefined || i.component === rules.component)
+    .map((i) => i.name);
+  if (selector === 'instances' && names.length === 0)
+    error([...path, 'instances'], 'selects-nothing', 'lists no instance');
+  names.forEach((name, j) => {
+    if (typeof name !== 'string') return;
+    const p = selector === 'instance' ? [...path, 'instance'] : [...path, 'instances', j];
+    if (name === 'leader') {
+      if (rules.leader === undefined) {
+        error(
+          p,
+          'not-applicable',
+          `"leader" names the leader of kube-controller-manager or kube-scheduler; ${rules.component ?? 'this component'} has none: for ${type} give an instance name (defined: ${listNames(candidates)})`,
+        );
+      }
+      return;
+    }
+    if (!candidates.includes(name)) {
+      const kind = rules.component ? `${rules.component} instance` : 'control-plane instance';
+      const extra = rules.leader ? ['leader', ...candidates] : candidates;
+      const hosts = ctx.layout.hosts.map((h) => h.name);
+      const hostHint =
+        rules.component === undefined && hosts.includes(name)
+          ? `${name} is a control-plane host; select it by a member it runs, e.g. { instance: ${candidates.find((c) => c.endsWith(`-${name}`)) ?? candidates[0]} }`
+          : undefined;
+      error(p, 'unknown-reference', `unknown ${kind} "${name}"${namesSuffix(name, extra)}`, hostHint);
+    }
+  });
 }
 
 /** `component` says whose leader `instance: leader` is; anywhere else it would be ignored, so it is an error. */
