@@ -223,6 +223,9 @@ describe('kube-proxy-stop', () => {
     // Two of the three live client nodes still send a quarter of their requests to the dead pod: 1 in 6 fails.
     expect(last.successRate).toBeCloseTo(1 - 1 / 6, 3);
     expect(last.staleNodes).toBe(2);
+    // The cause says why those nodes lag: their kube-proxy is stopped, not slow.
+    expect(last.cause).toContain('kube-proxy stopped on 2 nodes (rules frozen)');
+    expect(last.cause).not.toContain('kube-proxy behind');
     // At 4m kube-proxy starts again, relists and syncs: every request succeeds within a couple of seconds.
     const healed = traffic.find((e) => e.atMs >= 240_000 && e.successRate === 1)!;
     expect(healed.atMs - 240_000).toBeLessThan(3_000);

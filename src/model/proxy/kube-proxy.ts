@@ -311,6 +311,11 @@ export class KubeProxyFleet implements StoreWatcher {
    * kube-proxy stops on node `name` (its rules stay as they are) or starts again (it relists and resyncs).
    * The Services are re-evaluated: which nodes follow the fleet changed.
    */
+  /** Whether node `name`'s kube-proxy is stopped by a kube-proxy-stop fault. */
+  isStopped(name: string): boolean {
+    return this.stopped.size > 0 && this.stopped.has(name);
+  }
+
   setStopped(name: string, stopped: boolean): void {
     if (stopped) this.stopped.add(name);
     else this.stopped.delete(name);

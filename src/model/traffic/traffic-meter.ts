@@ -252,6 +252,8 @@ export class TrafficMeter {
     }
     const fleet = this.fleet;
     let behindNodes = 0;
+    /** Of them, nodes whose kube-proxy is stopped (the cause says so rather than "behind"). */
+    let stoppedNodes = 0;
     const fleetBehind = fleet.fleetBehind(name);
     // Nodes cut off at the same moment share their rules lists: each list is compared once.
     let ownBehind: Map<readonly Endpoint[], boolean> | undefined;
@@ -264,9 +266,12 @@ export class TrafficMeter {
       const rules = own.get(name) ?? NO_ENDPOINTS;
       let behind = (ownBehind ??= new Map()).get(rules);
       if (behind === undefined) ownBehind.set(rules, (behind = fleet.rulesBehind(rules, name)));
-      if (behind) behindNodes += p.count;
+      if (behind) {
+        behindNodes += p.count;
+        if (fleet.isStopped(p.node.name)) stoppedNodes += p.count;
+      }
     }
-    const cause = this.cause(st, main, behindNodes);
+    const cause = this.cause(st, main, behindNodes, stoppedNodes);
     const fields = {
       service: name,
       requestsPerSecond: main.requestsPerSecond,
@@ -675,7 +680,7 @@ export class TrafficMeter {
       .join('; ');
   }
 
-  private cause(st: ServiceState, main: MainOutcome, behindNodes: number): string {
+  private cause(st: ServiceState, main: MainOutcome, behindNodes: number, stoppedNodes: number): string {
     const parts: string[] = [];
     if (main.deadCount > 0) {
       const total = this.fleet.storedCount(st.spec.name);
@@ -686,7 +691,8 @@ export class TrafficMeter {
     if (main.weightSum === 0 && main.sent > 0) parts.push('no node passes the load balancer health checks');
     if (main.cutNodes > 0)
       parts.push(`requests from ${nodes(main.cutNodes, 'client node')} cross a cut or too slow link`);
-    if (behindNodes > 0) parts.push(`kube-proxy behind on ${nodes(behindNodes)}`);
+    if (behindNodes > stoppedNodes) parts.push(`kube-proxy behind on ${nodes(behindNodes - stoppedNodes)}`);
+    if (stoppedNodes > 0) parts.push(`kube-proxy stopped on ${nodes(stoppedNodes)} (rules frozen)`);
     return parts.length === 0 ? 'all requests succeed' : parts.join('; ');
   }
 }
