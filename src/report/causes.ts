@@ -165,6 +165,8 @@ interface World {
   stopped: Map<string, { component: string; sinceMs: number }>;
   /** Every pod.preempted so far, in trace order. */
   preemptions: Array<Extract<TraceEvent, { type: 'pod.preempted' }>>;
+  /** Claims bound to a zone (volume.bound), by claim name. */
+  claimZones: Map<string, { zone: string; workload: string }>;
   /** The cluster autoscaler's last scale-up, failed scale-up and halt (absent: none in the trace). */
   autoscaler: {
     scaleUp?: { atMs: number; nodeGroup: string; nodes: string[] };
@@ -185,6 +187,7 @@ function replayUntil(events: readonly TraceEvent[], atMs: number): World {
     stopped: new Map(),
     preemptions: [],
     autoscaler: {},
+    claimZones: new Map(),
   };
   for (const e of events) {
     if (e.atMs > atMs) break;
@@ -287,6 +290,7 @@ const CLUSTER_HANDLERS: { [K in TraceEventType]?: (w: World, e: TraceEventOf<K>)
   'autoscaler.halted': (w, e) => (w.autoscaler.halted = { sinceMs: e.atMs, reason: e.reason }),
   'autoscaler.resumed': (w) => (w.autoscaler.halted = undefined),
   'workload.desired.changed': (w, e) => w.desired.set(e.workload, e.desired),
+  'volume.bound': (w, e) => w.claimZones.set(e.claim, { zone: e.zone, workload: e.workload }),
   'node.ready.changed': (w, e) => {
     const n = nodeOf(w, e.node);
     if (n.ready !== e.to) {
@@ -340,6 +344,19 @@ const CLUSTER_HANDLERS: { [K in TraceEventType]?: (w: World, e: TraceEventOf<K>)
 function applyClusterEvent(w: World, e: TraceEvent): void {
   const handle = CLUSTER_HANDLERS[e.type] as ((w: World, e: TraceEvent) => void) | undefined;
   if (handle !== undefined) handle(w, e);
+}
+
+/**
+ * A Pending pod whose disk is bound to a zone may only run there (docs/fidelity.md#volumes): hasim says
+ * so, since its FitError counts the zone pin as node affinity where upstream's says "volume node affinity
+ * conflict". Claims are named <template>-<pod>.
+ */
+function volumeZoneNote(w: World, p: PodRecord): string {
+  const pins: string[] = [];
+  for (const [claim, c] of w.claimZones)
+    if (c.workload === p.workload && claim.endsWith(`-${p.name}`)) pins.push(`${claim} is in ${c.zone}`);
+  if (pins.length === 0) return '';
+  return `; its disk ${pins.sort().join(', ')}, so it can run only there (upstream counts those nodes as "had volume node affinity conflict")`;
 }
 
 /** What the cluster autoscaler was doing for a pod Pending since createdMs (empty without one in the trace). */
@@ -410,6 +427,7 @@ function explainPod(p: PodRecord, kind: string, w: World): PodCause {
       : 'no scheduling attempt recorded yet';
     if (sched && sched.instance === null)
       why += `; no kube-scheduler has been leading since ${formatClock(sched.sinceMs)}`;
+    why += volumeZoneNote(w, p);
     why += autoscalerNote(w, p.createdMs);
     return { ...base, state: 'Pending', sinceMs: p.createdMs, why };
   }

@@ -173,3 +173,40 @@ describe('a node crash while every API server is down', () => {
     expect(causesOf(slo, summary, events)!.controlPlane).toBeUndefined();
   });
 });
+
+describe('a StatefulSet replacement pinned to the zone of its disk, whose only node is down', () => {
+  const text = `apiVersion: hasim.dev/v1
+kind: Scenario
+metadata: { name: pg-crash }
+spec:
+  duration: 20m
+  kubernetes: { version: "1.31" }
+  nodes:
+    - { name: db-a, count: 1, zone: zone-a }
+    - { name: db-b, count: 1, zone: zone-b }
+    - { name: db-c, count: 1, zone: zone-c }
+  workloads:
+    - kind: StatefulSet
+      name: pg
+      replicas: 3
+      spreadAcrossZones: true
+      volumeClaimTemplates: [{ name: pgdata, accessModes: [ReadWriteOnce], storage: 100Gi }]
+  faults:
+    - { name: crash, type: node-crash, at: 2m, target: { node: db-b } }
+    - { name: fd, type: pod-force-delete, at: 8m, target: { workload: StatefulSet/pg } }
+  slos:
+    - { name: pg back within 10m, type: recovery-time, workload: StatefulSet/pg, after: crash, max: 10m }
+`;
+  const parsed = parseScenarioText(text, { file: 'pg-crash.yaml' });
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
+  const { summary, events } = runScenario(parsed.scenario, {});
+
+  it("says the pod's disk holds it in the down zone, since the scheduler's message names node affinity", () => {
+    const slo = summary.slos[0];
+    expect(slo.passed).toBe(false);
+    const c = causesOf(slo, summary, events)!;
+    const pending = c.pods.find((p) => p.state === 'Pending')!;
+    expect(pending.why).toContain("didn't match Pod's node affinity/selector");
+    expect(pending.why).toContain('its disk pgdata-pg-1 is in zone-b, so it can run only there');
+  });
+});
