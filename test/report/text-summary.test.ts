@@ -56,7 +56,7 @@ describe('a workload that drops and recovers again within seconds (a surge upgra
   it('gets a line per recovery: no milestone names a workload twice', () => {
     const lines = milestones(events).map((m) => `${m.atMs} ${m.text}`);
     for (const l of lines) expect(l).not.toMatch(/(Deployment\/checkout)\b.*\1/);
-    expect(lines).toContain('189437 Deployment/checkout recovered: 12/12 Ready (lowest 11)');
+    expect(lines).toContain('189445 Deployment/checkout recovered: 12/12 Ready (lowest 11)');
     expect(lines.filter((l) => l.includes('Deployment/checkout recovered')).length).toBeGreaterThan(2);
   });
 

@@ -138,7 +138,7 @@ export class FakeNodes {
         },
       },
     };
-    this.store.create(node, 'kubelet');
+    this.store.create(node, 'kubelet', { preexisting: true });
     this.store.create(
       {
         kind: 'Lease',
