@@ -32,7 +32,9 @@ export type TraceFigure =
   /** The longest gap between two consecutive unreachable/not-ready NoExecute taints (ms). */
   | 'noexecute-taint-gap-max'
   /** How many pods were deleted by taint eviction or pod-eviction-timeout. */
-  | 'pods-evicted';
+  | 'pods-evicted'
+  /** The longest a forced volume detach waited after the detach was wanted (ms). */
+  | 'force-detach-wait';
 
 export interface ValidationRow {
   /** Short and stable: docs/validation.md names rows by it. */
@@ -145,6 +147,13 @@ export const ROWS: readonly ValidationRow[] = [
     measure: { slo: 'one ledger pod stuck Terminating' },
     unit: 'count',
   },
+  {
+    id: '68086-force-detach',
+    file: 'volume-force-detach-wait.yaml',
+    figure: 'a ReadWriteOnce disk on a dead node: detach wanted to force detach',
+    measure: { trace: 'force-detach-wait' },
+    unit: 's',
+  },
 ];
 
 export interface RowFigures {
@@ -197,6 +206,12 @@ export function traceFigure(figure: TraceFigure, events: readonly TraceEvent[]):
       return after.filter(
         (e) => e.type === 'pod.deleted' && (e.reason === 'taint-eviction' || e.reason === 'pod-eviction-timeout'),
       ).length;
+    case 'force-detach-wait': {
+      const waits = after.flatMap((e) =>
+        e.type === 'volume.detach.started' && e.reason === 'maxWaitForUnmountDuration' ? [e.waitedMs] : [],
+      );
+      return waits.length === 0 ? null : Math.max(...waits);
+    }
   }
 }
 
