@@ -192,15 +192,7 @@ function replayUntil(events: readonly TraceEvent[], atMs: number): World {
   for (const e of events) {
     if (e.atMs > atMs) break;
     if (e.type.startsWith('pod.')) applyPodEvent(w, e);
-    else if (e.type === 'volume.multiattach.error' || e.type === 'volume.attach.started') {
-      const p = w.pods.get(e.pod);
-      if (p && p.node === e.node)
-        p.volume = {
-          claim: e.claim,
-          atMs: e.atMs,
-          ...(e.type === 'volume.multiattach.error' ? { attachedTo: e.attachedTo } : {}),
-        };
-    } else applyClusterEvent(w, e);
+    else applyClusterEvent(w, e);
   }
   return w;
 }
@@ -291,6 +283,15 @@ const CLUSTER_HANDLERS: { [K in TraceEventType]?: (w: World, e: TraceEventOf<K>)
   'autoscaler.resumed': (w) => (w.autoscaler.halted = undefined),
   'workload.desired.changed': (w, e) => w.desired.set(e.workload, e.desired),
   'volume.bound': (w, e) => w.claimZones.set(e.claim, { zone: e.zone, workload: e.workload }),
+  // What a pod scheduled but not started waits for on its volumes.
+  'volume.attach.started': (w, e) => {
+    const p = w.pods.get(e.pod);
+    if (p && p.node === e.node) p.volume = { claim: e.claim, atMs: e.atMs };
+  },
+  'volume.multiattach.error': (w, e) => {
+    const p = w.pods.get(e.pod);
+    if (p && p.node === e.node) p.volume = { claim: e.claim, atMs: e.atMs, attachedTo: e.attachedTo };
+  },
   'node.ready.changed': (w, e) => {
     const n = nodeOf(w, e.node);
     if (n.ready !== e.to) {
