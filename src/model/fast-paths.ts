@@ -58,6 +58,13 @@ export interface FastPaths {
    */
   schedulerColumnScores: boolean;
   /**
+   * PodTopologySpread brings a constraint's eligible nodes and domains up to date from the nodes added,
+   * removed or relabelled since it last looked, instead of walking every node again after each such
+   * change, while every node with the constraint's key takes part (scheduler/plugins/pod-topology-spread.ts
+   * eligibilityAfter).
+   */
+  schedulerSpreadDeltas: boolean;
+  /**
    * The traffic meter keeps what requests meet between changes of the rules, the routed pods and the
    * world, and on a write of a Service's slices works out only the nodes behind (traffic/traffic-meter.ts).
    */
@@ -94,6 +101,7 @@ export const FAST_PATH_NAMES = [
   'schedulerReusedVerdicts',
   'schedulerAffinityWords',
   'schedulerColumnScores',
+  'schedulerSpreadDeltas',
   'trafficKeptOutcomes',
   'proxySharedRules',
   'trafficDiffedPicks',
@@ -112,6 +120,7 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   schedulerReusedVerdicts: true,
   schedulerAffinityWords: true,
   schedulerColumnScores: true,
+  schedulerSpreadDeltas: true,
   trafficKeptOutcomes: true,
   proxySharedRules: true,
   trafficDiffedPicks: true,
@@ -131,6 +140,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   schedulerReusedVerdicts: false,
   schedulerAffinityWords: false,
   schedulerColumnScores: false,
+  schedulerSpreadDeltas: false,
   trafficKeptOutcomes: false,
   proxySharedRules: false,
   trafficDiffedPicks: false,

@@ -1,5 +1,6 @@
-// The fast paths schedulerAffinityWords (InterPodAffinity's Filter as bitsets) and schedulerColumnScores
-// (PodTopologySpread's Score from the cache's position columns) against the framework's node-by-node path:
+// The fast paths schedulerAffinityWords (InterPodAffinity's Filter as bitsets), schedulerColumnScores
+// (PodTopologySpread's Score from the cache's position columns) and schedulerSpreadDeltas (its eligible
+// domains kept from the node label changes) against the framework's node-by-node path:
 // randomized clusters with required and preferred pod (anti-)affinity on several keys, the system default
 // spreading and ScheduleAnyway constraints, nodes added, removed and relabelled and pods deleted, run with
 // and without the fast paths; the traces must be the same byte for byte. With schedulerChecks.verifyWordWalk
@@ -209,6 +210,53 @@ describe('the scheduler fast paths for inter-pod affinity and topology spread sc
       expect(fast.trace).toBe(slow.trace);
     },
   );
+
+  it.each(SEEDS)(
+    "topology spread's eligible domains kept from the node label changes give the trace of walking the nodes, seed %i",
+    (seed) => {
+      const fast = runCluster(seed, ALL_FAST_PATHS);
+      const slow = runCluster(seed, { schedulerSpreadDeltas: false });
+      expect(fast.trace).toBe(slow.trace);
+    },
+  );
+
+  it("a zone's last node removed takes the zone out of the spread's domains with label deltas too", () => {
+    // Zones a and b with 4 nodes each, zone c with 1: 9 pods spread over zones (DoNotSchedule, maxSkew 1).
+    // Zone c's node goes, and its pod is deleted: its replacement goes to a or b only if zone c (now
+    // without nodes) is no longer a domain with 0 pods (skew against the minimum of a and b, 3 vs 4).
+    const run = (fastPaths: Partial<FastPaths>) => {
+      const spread: TopologySpreadConstraint = {
+        maxSkew: 1,
+        topologyKey: ZONE,
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: { matchLabels: { app: 'zonal' }, matchExpressions: [] },
+        matchLabelKeys: [],
+      };
+      const ws = [
+        workload('Deployment', 'zonal', {
+          replicas: 9,
+          scheduling: scheduling('zonal', { topologySpreadConstraints: [spread] }),
+        }),
+      ];
+      const cluster = buildCluster(scenario(ws, 1).spec, { seed: 1, clockStepsPossible: false, fastPaths });
+      const nodes = new FakeNodes(cluster);
+      const store = cluster.ctx.api.store;
+      for (const z of ['a', 'b']) for (let i = 0; i < 4; i++) nodes.add(`node-${z}-${i}`, { zone: `zone-${z}` });
+      nodes.add('node-c-0', { zone: 'zone-c' });
+      cluster.ctx.sim.at(20_000, () => store.deleteNode('node-c-0', 'test'));
+      cluster.ctx.sim.at(25_000, () => {
+        for (const p of [...store.pods.values()])
+          if (p.spec.nodeName === 'node-c-0')
+            store.deletePod(p.metadata.name, { gracePeriodSeconds: 0, reason: 'test' }, 'test');
+      });
+      cluster.ctx.sim.run(60_000);
+      const bound = [...store.pods.values()].filter((p) => p.spec.nodeName !== undefined).length;
+      return { trace: toJsonl(cluster.ctx.trace.events), bound };
+    };
+    const fast = run(ALL_FAST_PATHS);
+    expect(fast.bound).toBe(9);
+    expect(fast.trace).toBe(run({ schedulerSpreadDeltas: false }).trace);
+  });
 
   it("every fast path on gives the reference behaviour's trace", () => {
     for (const seed of [11, 12])

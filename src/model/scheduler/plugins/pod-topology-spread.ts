@@ -99,6 +99,8 @@ interface Eligibility {
   readonly nodes: NodeInfo[];
   /** The topology values of the nodes that take part, sorted. */
   readonly domains: string[];
+  /** How many nodes take part per value (kept for the label-change deltas while `all`). */
+  readonly perDomain: Map<string, number>;
 }
 
 /** The constraints of `pod` of one action, or the system defaults (score only) for a pod without any. */
@@ -191,9 +193,12 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
   private readonly countById: Int32Array[] = [];
   private readonly seenById: Int32Array[] = [];
   private seenStamp = 0;
+  /** Fast path schedulerSpreadDeltas (eligibilityAfter). */
+  private readonly spreadDeltas: boolean;
 
   constructor(h: FrameworkHandle) {
     this.cache = h.cache;
+    this.spreadDeltas = h.fastPaths?.schedulerSpreadDeltas ?? true;
     this.notMatch = h.statuses.unschedulable(h.filterBit, ERR_REASON_CONSTRAINTS_NOT_MATCH);
     this.labelNotMatch = h.statuses.unschedulableAndUnresolvable(h.filterBit, ERR_REASON_NODE_LABEL_NOT_MATCH);
     const notMatch = h.statuses.reason(ERR_REASON_CONSTRAINTS_NOT_MATCH);
@@ -565,38 +570,107 @@ export class PodTopologySpread implements FilterPlugin, ScorePlugin {
   /** Which nodes take part in constraint i's domains for this pod (memoized while the nodes are the same). */
   private eligibility(set: ConstraintSet, i: number, pod: Pod): Eligibility {
     const cache = this.cache;
-    if (set.eligLabelGen !== cache.nodeLabelGen || (set.taintsHonor && set.eligTaintGen !== cache.nodeTaintGen)) {
+    if (set.taintsHonor && set.eligTaintGen !== cache.nodeTaintGen) {
       set.elig.fill(undefined);
-      set.eligLabelGen = cache.nodeLabelGen;
       set.eligTaintGen = cache.nodeTaintGen;
+    }
+    if (set.eligLabelGen !== cache.nodeLabelGen) {
+      if (this.spreadDeltas && set.eligLabelGen >= cache.labelLogBase) {
+        const from = set.eligLabelGen - cache.labelLogBase;
+        for (let k = 0; k < set.elig.length; k++) {
+          const before = set.elig[k];
+          if (before !== undefined) set.elig[k] = this.eligibilityAfter(set, k, pod, before, from);
+        }
+      } else set.elig.fill(undefined);
+      set.eligLabelGen = cache.nodeLabelGen;
     }
     let e = set.elig[i];
     if (e !== undefined) return e;
-    const cs = set.constraints;
-    const c = cs[i];
-    const required = pod.spec.affinity?.nodeAffinity?.required;
+    const c = set.constraints[i];
     const nodes: NodeInfo[] = [];
-    const domains = new Set<string>();
+    const perDomain = new Map<string, number>();
     let all = true;
     for (const info of this.cache.order()) {
       const labels = info.labels;
       if (!Object.prototype.hasOwnProperty.call(labels, c.topologyKey)) continue;
-      let ok = true;
-      if (set.requireAll)
-        for (const o of cs) if (!Object.prototype.hasOwnProperty.call(labels, o.topologyKey)) ok = false;
-      if (ok && c.affinityHonor && !matchesRequiredNodeAffinity(pod.spec.nodeSelector, required, info.name, labels))
-        ok = false;
-      if (ok && c.taintsHonor && untoleratedTaint(info.taints, pod.spec.tolerations) !== undefined) ok = false;
-      if (!ok) {
+      if (!this.takesPart(set, i, pod, info.name, labels, info.taints)) {
         all = false;
         continue;
       }
       nodes.push(info);
-      domains.add(labels[c.topologyKey]);
+      const v = labels[c.topologyKey];
+      perDomain.set(v, (perDomain.get(v) ?? 0) + 1);
     }
-    e = { all, nodes: all ? [] : nodes, domains: [...domains].sort() };
+    e = { all, nodes: all ? [] : nodes, domains: [...perDomain.keys()].sort(), perDomain };
     set.elig[i] = e;
     return e;
+  }
+
+  /**
+   * Whether a node with the constraint's key takes part in constraint `i` (upstream
+   * podtopologyspread/common.go: every constraint's key present for the filter, nodeAffinityPolicy and
+   * nodeTaintsPolicy Honor).
+   */
+  private takesPart(
+    set: ConstraintSet,
+    i: number,
+    pod: Pod,
+    name: string,
+    labels: Readonly<Record<string, string>>,
+    taints: Node['spec']['taints'],
+  ): boolean {
+    const c = set.constraints[i];
+    if (set.requireAll)
+      for (const o of set.constraints) if (!Object.prototype.hasOwnProperty.call(labels, o.topologyKey)) return false;
+    if (c.affinityHonor) {
+      const required = pod.spec.affinity?.nodeAffinity?.required;
+      if (!matchesRequiredNodeAffinity(pod.spec.nodeSelector, required, name, labels)) return false;
+    }
+    return !(c.taintsHonor && untoleratedTaint(taints, pod.spec.tolerations) !== undefined);
+  }
+
+  /**
+   * Fast path schedulerSpreadDeltas: constraint `i`'s eligibility brought up to date from the node label
+   * changes logged since `from` (an index into the cache's labelLog), or undefined when the nodes must be
+   * walked again. Only an eligibility where every node with the key takes part (`all`) is carried
+   * forward, and only while every node added or relabelled takes part too: then it is the counts per
+   * value, which the changes give exactly; whatever else happened, the reference walk decides. Not for
+   * constraints that honour taints (their verdict reads the node's current taints, not the logged labels).
+   */
+  private eligibilityAfter(
+    set: ConstraintSet,
+    i: number,
+    pod: Pod,
+    e: Eligibility,
+    from: number,
+  ): Eligibility | undefined {
+    const c = set.constraints[i];
+    if (!e.all || c.taintsHonor) return undefined;
+    const log = this.cache.labelLog;
+    const key = c.topologyKey;
+    const perDomain = new Map(e.perDomain);
+    let domainsChanged = false;
+    for (let k = from; k < log.length; k++) {
+      const { name, before, after } = log[k];
+      if (before !== undefined && Object.prototype.hasOwnProperty.call(before, key)) {
+        const v = before[key];
+        const had = perDomain.get(v);
+        if (had === undefined) return undefined;
+        const n = had - 1;
+        if (n === 0) {
+          perDomain.delete(v);
+          domainsChanged = true;
+        } else perDomain.set(v, n);
+      }
+      if (after !== undefined && Object.prototype.hasOwnProperty.call(after, key)) {
+        if (!this.takesPart(set, i, pod, name, after, [])) return undefined;
+        const v = after[key];
+        const n = perDomain.get(v);
+        if (n === undefined) domainsChanged = true;
+        perDomain.set(v, (n ?? 0) + 1);
+      }
+    }
+    return { all: true, nodes: [], domains: domainsChanged ? [...perDomain.keys()].sort() : e.domains, perDomain };
   }
 
   /** Matching active pods per domain of the nodes that take part (into `out`, cleared first). */
