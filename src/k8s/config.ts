@@ -155,13 +155,25 @@ export interface VolumeConfig {
   maxWaitForUnmountDurationMs: number;
 }
 
+/** kube-scheduler (KubeSchedulerConfiguration). */
+export interface SchedulerConfig {
+  replicas: number;
+  leaderElection: LeaderElectionConfig;
+  /**
+   * clientConnection.qps / burst: the token bucket of the scheduler's API client, which its binds,
+   * preemptions and nominations wait for (pkg/scheduler/apis/config/v1/defaults.go: 50 / 100).
+   */
+  kubeAPIQPS: number;
+  kubeAPIBurst: number;
+}
+
 export interface KubernetesConfig {
   /** "1.31", "1.32", ... (major.minor) */
   version: string;
   /** The version profile's feature gates and unsettable behaviour. Absent: code that built the config by hand. */
   features?: VersionFeatures;
   controllerManager: ControllerManagerConfig;
-  scheduler: { replicas: number; leaderElection: LeaderElectionConfig };
+  scheduler: SchedulerConfig;
   /** Absent: no cloud-controller-manager runs (kubeadm's default). */
   cloudControllerManager?: CloudControllerManagerConfig;
   apiServer: {

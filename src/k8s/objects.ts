@@ -81,6 +81,11 @@ export interface Pod {
     /** Set by DELETE: the pod is Terminating. */
     deletionTimestampMs?: number;
     deletionGracePeriodSeconds?: number;
+    /**
+     * hasim's own mark, not an API field: one of a run's initial pods, which stand for pods that existed
+     * before t = 0, so their creation and bind take no client token (docs/fidelity.md#client-rate-limits).
+     */
+    preexisting?: true;
   };
   spec: {
     nodeName?: string;
@@ -199,6 +204,7 @@ export function podMeta(
     workload: m.workload,
     deletionTimestampMs,
     deletionGracePeriodSeconds,
+    preexisting: m.preexisting,
   };
 }
 

@@ -184,7 +184,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
       ),
   );
   const schedulers = members('kube-scheduler').map(
-    (m) => new SchedulerProcess(ctx, m.host, m.name, k.scheduler.leaderElection, scheduler),
+    (m) => new SchedulerProcess(ctx, m.host, m.name, k.scheduler.leaderElection, (c) => scheduler(c, k.scheduler)),
   );
   const cloud = new CloudInstances(hosts);
   const ccm = k.cloudControllerManager;

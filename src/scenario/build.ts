@@ -386,7 +386,12 @@ function buildKubernetes(k: Raw, topology: string, hasVolumes: boolean): Scenari
         ? { endpointUpdatesBatchPeriodMs: cm.endpointUpdatesBatchPeriod }
         : {}),
     },
-    scheduler: { replicas: k.scheduler?.replicas ?? 1, leaderElection: leaderElection(k.scheduler?.leaderElection) },
+    scheduler: {
+      replicas: k.scheduler?.replicas ?? 1,
+      leaderElection: leaderElection(k.scheduler?.leaderElection),
+      kubeAPIQPS: k.scheduler?.kubeAPIQPS ?? D.DEFAULT_SCHEDULER_QPS,
+      kubeAPIBurst: k.scheduler?.kubeAPIBurst ?? D.DEFAULT_SCHEDULER_BURST,
+    },
     apiServer: {
       replicas: k.apiServer?.replicas ?? 1,
       defaultNotReadyTolerationSeconds: k.apiServer?.defaultNotReadyTolerationSeconds ?? D.DEFAULT_TOLERATION_SECONDS,

@@ -118,6 +118,13 @@ export const DEFAULT_CLOUD_NODE_MONITOR_PERIOD_MS = 5_000;
 
 /** plugin/pkg/admission/defaulttolerationseconds */
 export const DEFAULT_TOLERATION_SECONDS = 300;
+/**
+ * kube-scheduler's clientConnection.qps / burst defaults (pkg/scheduler/apis/config/v1/defaults.go,
+ * SetDefaults_KubeSchedulerConfiguration: "Scheduler has an opinion about QPS/Burst"), the same in every
+ * supported version.
+ */
+export const DEFAULT_SCHEDULER_QPS = 50;
+export const DEFAULT_SCHEDULER_BURST = 100;
 
 export const DEFAULT_NETWORK_LATENCY = { minMs: 1, maxMs: 5 };
 export const DEFAULT_SEED = 1;
@@ -144,7 +151,12 @@ export function defaultKubernetesConfig(version: string = DEFAULT_KUBERNETES_VER
       evictionMode: 'taint',
       leaderElection: { ...DEFAULT_LEADER_ELECTION },
     },
-    scheduler: { replicas: 1, leaderElection: { ...DEFAULT_LEADER_ELECTION } },
+    scheduler: {
+      replicas: 1,
+      leaderElection: { ...DEFAULT_LEADER_ELECTION },
+      kubeAPIQPS: DEFAULT_SCHEDULER_QPS,
+      kubeAPIBurst: DEFAULT_SCHEDULER_BURST,
+    },
     apiServer: {
       replicas: 1,
       defaultNotReadyTolerationSeconds: DEFAULT_TOLERATION_SECONDS,

@@ -89,7 +89,12 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
             ? { endpointUpdatesBatchPeriod: formatDuration(cm.endpointUpdatesBatchPeriodMs) }
             : {}),
         },
-        scheduler: { replicas: k.scheduler.replicas, leaderElection: leaderElection(k.scheduler.leaderElection) },
+        scheduler: {
+          replicas: k.scheduler.replicas,
+          kubeAPIQPS: k.scheduler.kubeAPIQPS,
+          kubeAPIBurst: k.scheduler.kubeAPIBurst,
+          leaderElection: leaderElection(k.scheduler.leaderElection),
+        },
         cloudControllerManager: k.cloudControllerManager
           ? {
               enabled: true,

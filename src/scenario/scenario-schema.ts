@@ -693,6 +693,15 @@ export const scenarioSchema: ObjectSchema = s.object(
                 s.object(
                   {
                     replicas: s.opt(s.integer('kube-scheduler instances; leader-elected (default 1).', 1)),
+                    kubeAPIQPS: s.opt(
+                      s.number(
+                        "clientConnection.qps: requests per second of the scheduler's API client, which its binds wait for (default 50).",
+                        { exclusiveMin: 0 },
+                      ),
+                    ),
+                    kubeAPIBurst: s.opt(
+                      s.integer("clientConnection.burst: the burst of the scheduler's API client (default 100).", 1),
+                    ),
                     leaderElection: s.opt(leaderElection),
                   },
                   'kube-scheduler.',

@@ -63,6 +63,8 @@ describe('defaults and version profiles', () => {
       scheduler: {
         replicas: 1,
         leaderElection: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2000 },
+        kubeAPIQPS: 50,
+        kubeAPIBurst: 100,
       },
       apiServer: { replicas: 1, defaultNotReadyTolerationSeconds: 300, defaultUnreachableTolerationSeconds: 300 },
       etcd: { members: 1 },

@@ -33,6 +33,18 @@ export class ControllerClient {
     this.waitLabel = `${name}/client-wait`;
   }
 
+  /** Process.callForFailure once a token is there (a call whose success needs no answer). */
+  callForFailure<T>(
+    label: string,
+    timeoutMs: number,
+    op: (store: ApiStore) => ApiResult<T>,
+    onFailure: (r: Extract<ApiResult<T>, { ok: false }>) => void,
+  ): void {
+    const waitMs = this.bucket === undefined ? 0 : this.bucket.reserve(this.proc.host.clock.monotonicNow());
+    if (waitMs === 0) this.proc.callForFailure(label, timeoutMs, op, onFailure);
+    else this.proc.post(waitMs, () => this.proc.callForFailure(label, timeoutMs, op, onFailure), this.waitLabel);
+  }
+
   /** An API call through this client: Process.call once a token is there. */
   call<T>(
     label: string,

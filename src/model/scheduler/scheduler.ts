@@ -25,7 +25,12 @@
 // and the pod is nominated to the node (status.nominatedNodeName). A nominated pod tries its nominated
 // node first (schedule_one.go evaluateNominatedNode), and while filtering for any pod, the pods nominated
 // with the same or a higher priority count as if they ran on their nominated nodes (addNominatedPods).
-// Left out: image locality, volumes, client-side QPS limits of the binding client.
+// The scheduler's API client (clientConnection qps 50 / burst 100, pkg/scheduler/apis/config/v1/defaults.go)
+// has one token bucket for its binds (the binding cycle's Bind, which upstream runs in a goroutine of its
+// own while the next scheduling cycle goes on), preemptions and nominations (controllermanager/client.ts):
+// a bind waits for its token with the pod assumed in the cache. The binds of a run's initial pods take
+// none, as their creations take none (they stand for pods bound before t = 0).
+// Left out: image locality, volumes.
 import type { Rng } from '../../engine/index.js';
 import { type Node, type Pod, podSpec, podStatus } from '../../k8s/objects.js';
 import { type ApiResult, fail } from '../apiserver/store.js';
@@ -35,6 +40,8 @@ import {
   type ProcessContext,
 } from '../controllermanager/controller.js';
 import type { Process } from '../infra/process.js';
+import { ControllerClient } from '../controllermanager/client.js';
+import type { SchedulerConfig } from '../../k8s/config.js';
 import { Accelerator } from './accelerator.js';
 import { MEMO_SCORE_MASK, SchedulerCache } from './cache.js';
 import { FeasibleNodes } from './feasible-nodes.js';
@@ -117,8 +124,14 @@ export interface SchedulerController extends Controller {
   readonly attemptListeners: Array<(pod: string, atMs: number, node: string | undefined) => void>;
 }
 
-export function scheduler(ctx: ProcessContext): SchedulerController {
-  return new KubeScheduler(ctx, schedulerChecks.profile);
+/** The scheduler's client settings when none are given (tests): upstream's defaults. */
+const DEFAULT_CLIENT: Pick<SchedulerConfig, 'kubeAPIQPS' | 'kubeAPIBurst'> = { kubeAPIQPS: 50, kubeAPIBurst: 100 };
+
+export function scheduler(
+  ctx: ProcessContext,
+  client: Pick<SchedulerConfig, 'kubeAPIQPS' | 'kubeAPIBurst'> = DEFAULT_CLIENT,
+): SchedulerController {
+  return new KubeScheduler(ctx, schedulerChecks.profile, client);
 }
 
 class KubeScheduler implements SchedulerController {
@@ -136,6 +149,8 @@ class KubeScheduler implements SchedulerController {
   readonly attemptListeners: SchedulerController['attemptListeners'] = [];
   readonly framework: Framework;
   private readonly proc: Process;
+  /** The scheduler's API client: its binds, preemptions and nominations wait for its tokens. */
+  private readonly client: ControllerClient;
   private readonly rng: Rng;
   // Fast paths (model/fast-paths.ts): without them every cycle filters node by node, and none is skipped.
   private readonly wordWalk: boolean;
@@ -169,9 +184,11 @@ class KubeScheduler implements SchedulerController {
   constructor(
     private readonly ctx: ProcessContext,
     registrations: readonly PluginRegistration[],
+    clientConfig: Pick<SchedulerConfig, 'kubeAPIQPS' | 'kubeAPIBurst'>,
   ) {
     const proc = ctx.proc;
     this.proc = proc;
+    this.client = new ControllerClient(proc, ACTOR, clientConfig.kubeAPIQPS, clientConfig.kubeAPIBurst);
     ({ schedulerWordWalk: this.wordWalk, schedulerReusedVerdicts: this.reuseVerdicts } = proc.ctx.fastPaths);
     this.rng = proc.rng('scheduler');
     this.queue = new SchedulingQueue(() => proc.now());
@@ -564,7 +581,7 @@ class KubeScheduler implements SchedulerController {
     const name = victim.metadata.name;
     const uid = victim.metadata.uid;
     const trace = this.proc.ctx.trace;
-    this.proc.call<Pod>(
+    this.client.call<Pod>(
       PREEMPT_LABEL,
       CONTROLLER_REQUEST_TIMEOUT_MS,
       (s) =>
@@ -587,7 +604,7 @@ class KubeScheduler implements SchedulerController {
         ),
       (r) => {
         if (!r.ok) return;
-        this.proc.call<unknown>(PREEMPT_LABEL, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => {
+        this.client.call<unknown>(PREEMPT_LABEL, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => {
           const cur = s.pods.get(name);
           if (!cur || cur.metadata.uid !== uid) return fail('NotFound');
           if (cur.metadata.deletionTimestampMs === undefined)
@@ -614,7 +631,7 @@ class KubeScheduler implements SchedulerController {
     if (node) this.nominator.set(name, { pod, node });
     else this.nominator.delete(name);
     const trace = this.proc.ctx.trace;
-    this.proc.call<Pod>(NOMINATE_LABEL, CONTROLLER_REQUEST_TIMEOUT_MS, (s) =>
+    this.client.call<Pod>(NOMINATE_LABEL, CONTROLLER_REQUEST_TIMEOUT_MS, (s) =>
       s.patch<Pod>(
         'Pod',
         name,
@@ -727,8 +744,9 @@ class KubeScheduler implements SchedulerController {
     const name = pod.metadata.name;
     // A bind that succeeds needs no answer: its pod leaves the queue when the informer brings it back
     // bound (onUpdate), and nothing looks the pod up in the queue before that (it is in no sub-queue,
-    // and its name is not added again while it exists).
-    this.proc.callForFailure(
+    // and its name is not added again while it exists). A run's initial pod takes no token.
+    const client = pod.metadata.preexisting === true ? this.proc : this.client;
+    client.callForFailure(
       BIND_LABEL,
       CONTROLLER_REQUEST_TIMEOUT_MS,
       (s) => {

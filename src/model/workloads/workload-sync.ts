@@ -192,8 +192,10 @@ export class WorkloadSync {
       let outstanding = take;
       let failed = false;
       for (let k = 0; k < take; k++) {
-        const pod = make(next++);
-        (this.takeInitialCreate(w.id) ? this.callNow : this.call).call(
+        let pod = make(next++);
+        const initial = this.takeInitialCreate(w.id);
+        if (initial) pod = { ...pod, metadata: { ...pod.metadata, preexisting: true } };
+        (initial ? this.callNow : this.call).call(
           this,
           'create',
           (s) => s.create(pod, this.opts.actor),

@@ -48,7 +48,7 @@ export function controlPlaneScenario(o: ControlPlaneOptions = {}): Scenario {
           replicas: o.controllerManagers ?? 0,
           leaderElection: le,
         },
-        scheduler: { replicas: o.schedulers ?? 0, leaderElection: le },
+        scheduler: { ...defaultKubernetesConfig().scheduler, replicas: o.schedulers ?? 0, leaderElection: le },
         apiServer: { ...defaultKubernetesConfig().apiServer, replicas: o.apiServers ?? 1 },
         etcd: { members: o.etcdMembers ?? 1 },
         network: { latency: o.latency ?? { minMs: 1, maxMs: 5 } },

@@ -38,7 +38,7 @@ export function scenario(workloads: WorkloadSpec[], seed = 7): Scenario {
       durationMs: 3_600_000,
       kubernetes: {
         ...defaultKubernetesConfig(),
-        scheduler: { replicas: 1, leaderElection: LE },
+        scheduler: { ...defaultKubernetesConfig().scheduler, replicas: 1, leaderElection: LE },
         controllerManager: { ...defaultKubernetesConfig().controllerManager, leaderElection: LE },
       },
       controlPlane: { zones: ['zone-a'] },
