@@ -62,16 +62,37 @@ interface NodeGroup {
   labels: Record<string, string>;
 }
 
+/** Adds one line of scenario text. */
+type Line = (s?: string) => void;
+
 export function importScenario(input: ImportInput): string {
   const { manifests } = input;
   // Control-plane Nodes become hasim's control-plane hosts (kubeadm topology), not node groups.
   const groups = groupNodes(manifests.nodes.filter((n) => !n.controlPlane));
   const controlPlane = manifests.nodes.filter((n) => n.controlPlane);
-  const version = kubeletVersion(input.documents);
   const out: string[] = [];
-  const line = (s = ''): void => {
+  const line: Line = (s = '') => {
     out.push(s);
   };
+  writeHeader(line, input, groups, controlPlane);
+  writeKubernetes(line, kubeletVersion(input.documents), controlPlane);
+  writeControlPlane(line, controlPlane);
+  writeNodeGroups(line, groups);
+  const target = busiestNode(groups);
+  writeFaults(line, target, [...new Set(manifests.nodes.map((n) => n.zone))].sort());
+  writeSlos(line, target, manifests);
+  writeTrafficComments(line, manifests);
+  const objects = keptObjects(input.documents, manifests);
+  for (const o of objects) {
+    line('---');
+    out.push(stringify(o, { lineWidth: 0 }).trimEnd());
+  }
+  return out.join('\n') + '\n';
+}
+
+/** The comment that says what was read, and the Scenario's metadata and duration. */
+function writeHeader(line: Line, input: ImportInput, groups: NodeGroup[], controlPlane: ManifestNode[]): void {
+  const { manifests } = input;
   line(`# Written by hasim import from ${input.files.join(', ')}.`);
   line(
     `# ${manifests.nodes.length - controlPlane.length} nodes in ${groups.length} groups${controlPlane.length > 0 ? ` and ${controlPlane.length} control-plane Nodes` : ''}, ${manifests.workloads.length} workloads, ${manifests.services.length > 0 ? `${manifests.services.length} Services, ` : ''}${manifests.pdbs.length} PodDisruptionBudgets, ${manifests.priorityClasses.filter((p) => !isSystemClass(p.name)).length} PriorityClasses.`,
@@ -84,18 +105,25 @@ export function importScenario(input: ImportInput): string {
   line(`  description: ${q(`Imported from ${input.files.join(', ')} by hasim import`)}`);
   line('spec:');
   line(`  duration: ${IMPORT_DURATION}`);
-  if (version !== undefined || controlPlane.length > 0) {
-    line('  kubernetes:');
-    if (version !== undefined) line(`    version: ${q(version.profile)} # ${version.comment}`);
-    if (controlPlane.length > 0) {
-      const n = controlPlane.length;
-      line(`    # One of each per control-plane Node (${controlPlane.map((c) => c.name).join(', ')}), stacked etcd.`);
-      line(`    apiServer: { replicas: ${n} }`);
-      line(`    etcd: { members: ${n} }`);
-      line(`    controllerManager: { replicas: ${n} }`);
-      line(`    scheduler: { replicas: ${n} }`);
-    }
+}
+
+/** Step 5 and the replicas of step 2: the kubelets' version, and one of each component per control-plane Node. */
+function writeKubernetes(line: Line, version: ReturnType<typeof kubeletVersion>, controlPlane: ManifestNode[]): void {
+  if (version === undefined && controlPlane.length === 0) return;
+  line('  kubernetes:');
+  if (version !== undefined) line(`    version: ${q(version.profile)} # ${version.comment}`);
+  if (controlPlane.length > 0) {
+    const n = controlPlane.length;
+    line(`    # One of each per control-plane Node (${controlPlane.map((c) => c.name).join(', ')}), stacked etcd.`);
+    line(`    apiServer: { replicas: ${n} }`);
+    line(`    etcd: { members: ${n} }`);
+    line(`    controllerManager: { replicas: ${n} }`);
+    line(`    scheduler: { replicas: ${n} }`);
   }
+}
+
+/** Step 2: a kubeadm control plane in the control-plane Nodes' zones, or a comment that the dump has none. */
+function writeControlPlane(line: Line, controlPlane: ManifestNode[]): void {
   if (controlPlane.length > 0) {
     line('  controlPlane:');
     line(
@@ -108,6 +136,10 @@ export function importScenario(input: ImportInput): string {
       "  # No control-plane Node in the dump (a managed control plane): hasim's default layout, in the nodes' zones.",
     );
   }
+}
+
+/** Step 1: a spec.nodes entry per group, with a comment naming the Nodes it stands for. */
+function writeNodeGroups(line: Line, groups: NodeGroup[]): void {
   if (groups.length > 0) line('  nodes:');
   for (const g of groups) {
     const first = g.nodes[0];
@@ -132,9 +164,10 @@ export function importScenario(input: ImportInput): string {
     }
     if (first.unschedulable) line('      unschedulable: true # cordoned in the dump');
   }
-  const target = busiestNode(groups);
-  const zones = [...new Set(manifests.nodes.map((n) => n.zone))].sort();
-  const recoverable = manifests.workloads.filter((w) => w.kind !== 'DaemonSet');
+}
+
+/** Step 4's fault: a crash of the busiest node, and an outage of each zone as a comment. */
+function writeFaults(line: Line, target: string | undefined, zones: string[]): void {
   line('  faults:');
   if (target) {
     line(`    # The largest schedulable worker: the scheduler's default scoring sends the most pods there.`);
@@ -151,9 +184,16 @@ export function importScenario(input: ImportInput): string {
     line(`    #   target: { zone: ${q(z)} }`);
   }
   if (!target) line('    []');
+}
+
+/**
+ * Step 4's SLOs: a recovery-time SLO per Deployment (a StatefulSet's as a comment), and as comments a
+ * min-available SLO per workload and a request-success-rate SLO per Service.
+ */
+function writeSlos(line: Line, target: string | undefined, manifests: ManifestReadResult): void {
   line('  slos:');
   let activeSlos = 0;
-  for (const w of recoverable) {
+  for (const w of manifests.workloads.filter((x) => x.kind !== 'DaemonSet')) {
     if (!target) break;
     // A StatefulSet's pod on a node that never returns stays Terminating, and the StatefulSet waits for
     // it (scenarios/statefulset-node-crash.yaml): its recovery SLO is offered, not switched on.
@@ -186,21 +226,17 @@ export function importScenario(input: ImportInput): string {
     line(`    #   rollingWindow: 1m`);
   }
   if (activeSlos === 0) line('    []');
-  if (manifests.services.length > 0) {
-    line(
-      '  # A Service carries no request rate: give each the requests its clients send, then uncomment (docs/scenario-format.md#spectraffic).',
-    );
-    line('  # Without an entry a Service keeps its EndpointSlices and kube-proxy rules, but no request is metered.');
-    line('  # traffic:');
-    for (const sv of manifests.services)
-      line(`  #   - { service: ${q(sv.id)}, rate: 100, clients: nodes, timeout: 1s }`);
-  }
-  const objects = keptObjects(input.documents, manifests);
-  for (const o of objects) {
-    line('---');
-    out.push(stringify(o, { lineWidth: 0 }).trimEnd());
-  }
-  return out.join('\n') + '\n';
+}
+
+/** Step 3's request rates: a dump has none, so a spec.traffic entry per Service is written as a comment. */
+function writeTrafficComments(line: Line, manifests: ManifestReadResult): void {
+  if (manifests.services.length === 0) return;
+  line(
+    '  # A Service carries no request rate: give each the requests its clients send, then uncomment (docs/scenario-format.md#spectraffic).',
+  );
+  line('  # Without an entry a Service keeps its EndpointSlices and kube-proxy rules, but no request is metered.');
+  line('  # traffic:');
+  for (const sv of manifests.services) line(`  #   - { service: ${q(sv.id)}, rate: 100, clients: nodes, timeout: 1s }`);
 }
 
 /** A YAML scalar: plain when that reads back as the same string, else double-quoted. */

@@ -57,8 +57,6 @@ export function resolvedScenarioYaml(scenario: Scenario, seed: number, header: R
 /** The resolved scenario as plain YAML-ready data, in the scenario file's own format. */
 export function resolvedScenarioDocument(scenario: Scenario, seed: number): Record<string, unknown> {
   const { spec } = scenario;
-  const k = spec.kubernetes;
-  const cm = k.controllerManager;
   return {
     apiVersion: 'hasim.dev/v1',
     kind: 'Scenario',
@@ -69,63 +67,7 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
     spec: {
       seed,
       duration: formatDuration(spec.durationMs),
-      kubernetes: {
-        version: k.version,
-        controllerManager: {
-          replicas: cm.replicas,
-          nodeMonitorPeriod: formatDuration(cm.nodeMonitorPeriodMs),
-          nodeMonitorGracePeriod: formatDuration(cm.nodeMonitorGracePeriodMs),
-          nodeStartupGracePeriod: formatDuration(cm.nodeStartupGracePeriodMs),
-          nodeEvictionRate: cm.nodeEvictionRate,
-          secondaryNodeEvictionRate: cm.secondaryNodeEvictionRate,
-          unhealthyZoneThreshold: cm.unhealthyZoneThreshold,
-          largeClusterSizeThreshold: cm.largeClusterSizeThreshold,
-          evictionMode: cm.evictionMode,
-          podEvictionTimeout: formatDuration(cm.podEvictionTimeoutMs),
-          kubeAPIQPS: cm.kubeAPIQPS,
-          kubeAPIBurst: cm.kubeAPIBurst,
-          leaderElection: leaderElection(cm.leaderElection),
-          ...(cm.endpointUpdatesBatchPeriodMs !== undefined
-            ? { endpointUpdatesBatchPeriod: formatDuration(cm.endpointUpdatesBatchPeriodMs) }
-            : {}),
-        },
-        scheduler: {
-          replicas: k.scheduler.replicas,
-          kubeAPIQPS: k.scheduler.kubeAPIQPS,
-          kubeAPIBurst: k.scheduler.kubeAPIBurst,
-          leaderElection: leaderElection(k.scheduler.leaderElection),
-        },
-        cloudControllerManager: k.cloudControllerManager
-          ? {
-              enabled: true,
-              replicas: k.cloudControllerManager.replicas,
-              nodeMonitorPeriod: formatDuration(k.cloudControllerManager.nodeMonitorPeriodMs),
-              leaderElection: leaderElection(k.cloudControllerManager.leaderElection),
-            }
-          : { enabled: false },
-        apiServer: { ...k.apiServer },
-        etcd: { ...k.etcd },
-        kubelet: {
-          nodeStatusUpdateFrequency: formatDuration(k.kubelet.nodeStatusUpdateFrequencyMs),
-          nodeStatusReportFrequency: formatDuration(k.kubelet.nodeStatusReportFrequencyMs),
-          nodeLeaseDurationSeconds: k.kubelet.nodeLeaseDurationSeconds,
-          shutdownGracePeriod: formatDuration(k.kubelet.shutdownGracePeriodMs),
-          shutdownGracePeriodCriticalPods: formatDuration(k.kubelet.shutdownGracePeriodCriticalPodsMs),
-          ...(k.kubelet.bootTimeMs ? { bootTime: range(k.kubelet.bootTimeMs) } : {}),
-          ...(k.kubelet.networkReadyTimeMs ? { networkReadyTime: range(k.kubelet.networkReadyTimeMs) } : {}),
-        },
-        ...(k.kubeProxy ? { kubeProxy: { minSyncPeriod: formatDuration(k.kubeProxy.minSyncPeriodMs) } } : {}),
-        ...(k.volumes
-          ? {
-              volumes: {
-                attachTime: range(k.volumes.attachTimeMs),
-                detachTime: range(k.volumes.detachTimeMs),
-                maxWaitForUnmountDuration: formatDuration(k.volumes.maxWaitForUnmountDurationMs),
-              },
-            }
-          : {}),
-        network: { latency: range(k.network.latency) },
-      },
+      kubernetes: resolvedKubernetes(spec.kubernetes),
       controlPlane: { zones: [...spec.controlPlane.zones], topology: spec.controlPlane.topology ?? 'managed' },
       nodes: nodeGroups(spec.nodes),
       workloads: spec.workloads.filter((w) => w.scheduling === undefined).map((w) => workload(w, spec.services ?? [])),
@@ -144,6 +86,79 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
         ? { traffic: manifestServices(scenario).filter(isMetered).map(trafficEntry) }
         : {}),
     },
+  };
+}
+
+type KubernetesSpec = Scenario['spec']['kubernetes'];
+
+/** spec.kubernetes with every component's settings written out. */
+function resolvedKubernetes(k: KubernetesSpec): Record<string, unknown> {
+  return {
+    version: k.version,
+    controllerManager: resolvedControllerManager(k.controllerManager),
+    scheduler: {
+      replicas: k.scheduler.replicas,
+      kubeAPIQPS: k.scheduler.kubeAPIQPS,
+      kubeAPIBurst: k.scheduler.kubeAPIBurst,
+      leaderElection: leaderElection(k.scheduler.leaderElection),
+    },
+    cloudControllerManager: k.cloudControllerManager
+      ? {
+          enabled: true,
+          replicas: k.cloudControllerManager.replicas,
+          nodeMonitorPeriod: formatDuration(k.cloudControllerManager.nodeMonitorPeriodMs),
+          leaderElection: leaderElection(k.cloudControllerManager.leaderElection),
+        }
+      : { enabled: false },
+    apiServer: { ...k.apiServer },
+    etcd: { ...k.etcd },
+    kubelet: resolvedKubelet(k.kubelet),
+    ...(k.kubeProxy ? { kubeProxy: { minSyncPeriod: formatDuration(k.kubeProxy.minSyncPeriodMs) } } : {}),
+    ...(k.volumes
+      ? {
+          volumes: {
+            attachTime: range(k.volumes.attachTimeMs),
+            detachTime: range(k.volumes.detachTimeMs),
+            maxWaitForUnmountDuration: formatDuration(k.volumes.maxWaitForUnmountDurationMs),
+          },
+        }
+      : {}),
+    network: { latency: range(k.network.latency) },
+  };
+}
+
+/** kube-controller-manager's flags as the scenario format names them. */
+function resolvedControllerManager(cm: KubernetesSpec['controllerManager']): Record<string, unknown> {
+  return {
+    replicas: cm.replicas,
+    nodeMonitorPeriod: formatDuration(cm.nodeMonitorPeriodMs),
+    nodeMonitorGracePeriod: formatDuration(cm.nodeMonitorGracePeriodMs),
+    nodeStartupGracePeriod: formatDuration(cm.nodeStartupGracePeriodMs),
+    nodeEvictionRate: cm.nodeEvictionRate,
+    secondaryNodeEvictionRate: cm.secondaryNodeEvictionRate,
+    unhealthyZoneThreshold: cm.unhealthyZoneThreshold,
+    largeClusterSizeThreshold: cm.largeClusterSizeThreshold,
+    evictionMode: cm.evictionMode,
+    podEvictionTimeout: formatDuration(cm.podEvictionTimeoutMs),
+    kubeAPIQPS: cm.kubeAPIQPS,
+    kubeAPIBurst: cm.kubeAPIBurst,
+    leaderElection: leaderElection(cm.leaderElection),
+    ...(cm.endpointUpdatesBatchPeriodMs !== undefined
+      ? { endpointUpdatesBatchPeriod: formatDuration(cm.endpointUpdatesBatchPeriodMs) }
+      : {}),
+  };
+}
+
+/** The kubelet's settings, with the boot and network-ready times only where the scenario has them. */
+function resolvedKubelet(kubelet: KubernetesSpec['kubelet']): Record<string, unknown> {
+  return {
+    nodeStatusUpdateFrequency: formatDuration(kubelet.nodeStatusUpdateFrequencyMs),
+    nodeStatusReportFrequency: formatDuration(kubelet.nodeStatusReportFrequencyMs),
+    nodeLeaseDurationSeconds: kubelet.nodeLeaseDurationSeconds,
+    shutdownGracePeriod: formatDuration(kubelet.shutdownGracePeriodMs),
+    shutdownGracePeriodCriticalPods: formatDuration(kubelet.shutdownGracePeriodCriticalPodsMs),
+    ...(kubelet.bootTimeMs ? { bootTime: range(kubelet.bootTimeMs) } : {}),
+    ...(kubelet.networkReadyTimeMs ? { networkReadyTime: range(kubelet.networkReadyTimeMs) } : {}),
   };
 }
 

@@ -212,37 +212,52 @@ function checkAutoscaler(c: CheckContext): void {
         `spec.nodes entry "${g.nodes}" is already node group nodeGroups[${other}]'s; a node belongs to one node group`,
       );
     else usedBy.set(g.nodes, i);
-    const count: number = typeof entry.count === 'number' ? entry.count : 1;
-    const minSize: number = typeof g.minSize === 'number' ? g.minSize : 0;
-    const maxSize: number = typeof g.maxSize === 'number' ? g.maxSize : count;
-    if (minSize > count)
-      error(
-        [...path, 'minSize'],
-        'out-of-range',
-        `minSize ${minSize} is above the group's current size ${count} (spec.nodes entry "${g.nodes}" has count ${count})`,
-        "cluster-autoscaler needs minSize <= current size <= maxSize; lower minSize or raise the entry's count",
-      );
-    if (maxSize < count)
+    checkNodeGroupSize(g, entry, path, nodeNames, error);
+  });
+}
+
+/**
+ * One node group's sizes against its spec.nodes entry, as cluster-autoscaler requires them
+ * (minSize <= current size <= maxSize), and the names of the nodes it may add: the entry's name and the
+ * next indexes, which must not be another entry's nodes.
+ */
+function checkNodeGroupSize(
+  g: Raw,
+  entry: Raw,
+  path: Path,
+  nodeNames: Set<string>,
+  error: CheckContext['error'],
+): void {
+  const count: number = typeof entry.count === 'number' ? entry.count : 1;
+  const minSize: number = typeof g.minSize === 'number' ? g.minSize : 0;
+  const maxSize: number = typeof g.maxSize === 'number' ? g.maxSize : count;
+  if (minSize > count)
+    error(
+      [...path, 'minSize'],
+      'out-of-range',
+      `minSize ${minSize} is above the group's current size ${count} (spec.nodes entry "${g.nodes}" has count ${count})`,
+      "cluster-autoscaler needs minSize <= current size <= maxSize; lower minSize or raise the entry's count",
+    );
+  if (maxSize < count)
+    error(
+      [...path, 'maxSize'],
+      'out-of-range',
+      `maxSize ${maxSize} is below the group's current size ${count} (spec.nodes entry "${g.nodes}" has count ${count})`,
+      'cluster-autoscaler needs minSize <= current size <= maxSize',
+    );
+  const first = count > 1 ? count : 1;
+  for (let k = first; k < first + Math.max(0, maxSize - count); k++) {
+    const name = `${g.nodes}-${k}`;
+    if (nodeNames.has(name)) {
       error(
         [...path, 'maxSize'],
-        'out-of-range',
-        `maxSize ${maxSize} is below the group's current size ${count} (spec.nodes entry "${g.nodes}" has count ${count})`,
-        'cluster-autoscaler needs minSize <= current size <= maxSize',
+        'duplicate-name',
+        `the group may add a node named "${name}", which another spec.nodes entry already defines`,
+        'rename one of the entries',
       );
-    const first = count > 1 ? count : 1;
-    for (let k = first; k < first + Math.max(0, maxSize - count); k++) {
-      const name = `${g.nodes}-${k}`;
-      if (nodeNames.has(name)) {
-        error(
-          [...path, 'maxSize'],
-          'duplicate-name',
-          `the group may add a node named "${name}", which another spec.nodes entry already defines`,
-          'rename one of the entries',
-        );
-        break;
-      }
+      break;
     }
-  });
+  }
 }
 
 /** Names are unique: nodes, workloads, faults and SLOs. */
@@ -344,9 +359,25 @@ function checkKubernetes(c: CheckContext): void {
       '--pod-eviction-timeout and the non-taint eviction path were removed from kube-controller-manager in v1.27 (kubernetes/kubernetes PR #115840); use evictionMode: taint (pods leave after their NoExecute tolerationSeconds) or set kubernetes.version: "1.26"',
     );
   }
+  checkControlPlaneLeaderElection(k, rawK, error);
+  checkShutdownGracePeriods(k.kubelet, error);
+  checkNodeMonitorTiming(k, rawK, error);
+  if (rawSpec.controlPlane?.zones !== undefined && spec.controlPlane.zones.length === 0) {
+    error(['spec', 'controlPlane', 'zones'], 'out-of-range', 'needs at least one zone');
+  }
+  const duration = spec.durationMs;
+  if (duration === 0) error(['spec', 'duration'], 'out-of-range', 'must be longer than 0s');
+}
+
+/** The leader election of kube-controller-manager, kube-scheduler and cloud-controller-manager (if any). */
+function checkControlPlaneLeaderElection(
+  k: Scenario['spec']['kubernetes'],
+  rawK: Raw,
+  error: CheckContext['error'],
+): void {
   checkLeaderElection(
     k.controllerManager.leaderElection,
-    [...cmPath, 'leaderElection'],
+    ['spec', 'kubernetes', 'controllerManager', 'leaderElection'],
     rawK.controllerManager?.leaderElection,
     error,
   );
@@ -363,11 +394,14 @@ function checkKubernetes(c: CheckContext): void {
       rawK.cloudControllerManager?.leaderElection,
       error,
     );
-  const grace = k.controllerManager.nodeMonitorGracePeriodMs;
-  const gracePath =
-    rawK.controllerManager?.nodeMonitorGracePeriod !== undefined ? [...cmPath, 'nodeMonitorGracePeriod'] : cmPath;
-  const renewIntervalMs = k.kubelet.nodeLeaseDurationSeconds * 250;
-  const { shutdownGracePeriodMs, shutdownGracePeriodCriticalPodsMs } = k.kubelet;
+}
+
+/** The kubelet's graceful node shutdown: the critical pods' share fits in the whole grace period. */
+function checkShutdownGracePeriods(
+  kubelet: Scenario['spec']['kubernetes']['kubelet'],
+  error: CheckContext['error'],
+): void {
+  const { shutdownGracePeriodMs, shutdownGracePeriodCriticalPodsMs } = kubelet;
   if (shutdownGracePeriodCriticalPodsMs > shutdownGracePeriodMs)
     error(
       ['spec', 'kubernetes', 'kubelet', 'shutdownGracePeriodCriticalPods'],
@@ -375,6 +409,18 @@ function checkKubernetes(c: CheckContext): void {
       `shutdownGracePeriodCriticalPods (${formatDuration(shutdownGracePeriodCriticalPodsMs)}) must not exceed shutdownGracePeriod (${formatDuration(shutdownGracePeriodMs)})`,
       'the kubelet rejects this configuration (pkg/kubelet/apis/config/validation: ShutdownGracePeriodCriticalPods <= ShutdownGracePeriod)',
     );
+}
+
+/**
+ * The node lifecycle controller's timing: nodeMonitorGracePeriod outlasts the kubelet's lease renew
+ * interval and nodeMonitorPeriod, and neither period nor the kubelet's status updates are 0.
+ */
+function checkNodeMonitorTiming(k: Scenario['spec']['kubernetes'], rawK: Raw, error: CheckContext['error']): void {
+  const cmPath = ['spec', 'kubernetes', 'controllerManager'];
+  const grace = k.controllerManager.nodeMonitorGracePeriodMs;
+  const gracePath =
+    rawK.controllerManager?.nodeMonitorGracePeriod !== undefined ? [...cmPath, 'nodeMonitorGracePeriod'] : cmPath;
+  const renewIntervalMs = k.kubelet.nodeLeaseDurationSeconds * 250;
   if (grace !== undefined && grace <= renewIntervalMs) {
     error(
       gracePath,
@@ -399,11 +445,6 @@ function checkKubernetes(c: CheckContext): void {
   if (k.kubelet.nodeStatusUpdateFrequencyMs === 0) {
     error(['spec', 'kubernetes', 'kubelet', 'nodeStatusUpdateFrequency'], 'out-of-range', 'must be longer than 0s');
   }
-  if (rawSpec.controlPlane?.zones !== undefined && spec.controlPlane.zones.length === 0) {
-    error(['spec', 'controlPlane', 'zones'], 'out-of-range', 'needs at least one zone');
-  }
-  const duration = spec.durationMs;
-  if (duration === 0) error(['spec', 'duration'], 'out-of-range', 'must be longer than 0s');
 }
 
 function zonesOfNodes(spec: CheckContext['spec']): string[] {
@@ -700,7 +741,15 @@ function checkGatedPodTemplateFields(c: CheckContext, gates: FeatureGates, gated
 
 /** Workloads: PodDisruptionBudgets, tolerations and selectors. */
 function checkWorkloads(c: CheckContext): void {
-  const { sources, manifests, spec, rawSpec, error, warning } = c;
+  checkShorthandWorkloads(c);
+  checkWorkloadTolerations(c);
+  checkNodeSelectors(c);
+  checkPdbManifests(c);
+}
+
+/** The scenario's own workloads (spec.workloads): fields that suit the kind, services, probes, claims, PDBs. */
+function checkShorthandWorkloads(c: CheckContext): void {
+  const { spec, rawSpec, error } = c;
   const serviceNames = new Set<string>();
   (rawSpec.workloads ?? []).forEach((w: Raw | undefined, i: number) => {
     if (!w) return;
@@ -716,30 +765,50 @@ function checkWorkloads(c: CheckContext): void {
     if (w.probes) checkProbes(c, w.probes, [...path, 'probes']);
     if (w.volumeClaimTemplates) checkClaimTemplates(c, w, [...path, 'volumeClaimTemplates']);
     const pdb = w.podDisruptionBudget;
-    if (pdb) {
-      if (pdb.minAvailable !== undefined && pdb.maxUnavailable !== undefined) {
-        error(
-          [...path, 'podDisruptionBudget'],
-          'conflicting-fields',
-          'set minAvailable or maxUnavailable, not both (as policy/v1 PodDisruptionBudget requires)',
-        );
-      } else if (pdb.minAvailable === undefined && pdb.maxUnavailable === undefined) {
-        error([...path, 'podDisruptionBudget'], 'missing-field', 'set one of minAvailable, maxUnavailable');
-      }
-    }
+    if (pdb) checkPdbBudget(c, pdb, [...path, 'podDisruptionBudget'], ' (as policy/v1 PodDisruptionBudget requires)');
   });
-  spec.workloads.forEach((w, i) => {
-    const src = sources.workloads[i];
+}
+
+/** A PodDisruptionBudget sets exactly one of minAvailable and maxUnavailable, as policy/v1 requires. */
+function checkPdbBudget(
+  c: CheckContext,
+  pdb: { minAvailable?: unknown; maxUnavailable?: unknown },
+  path: Path,
+  why: string,
+  doc?: number,
+): void {
+  if (pdb.minAvailable !== undefined && pdb.maxUnavailable !== undefined) {
+    c.error(path, 'conflicting-fields', `set minAvailable or maxUnavailable, not both${why}`, undefined, doc);
+  } else if (pdb.minAvailable === undefined && pdb.maxUnavailable === undefined) {
+    c.error(path, 'missing-field', 'set one of minAvailable, maxUnavailable', undefined, doc);
+  }
+}
+
+/** Where a field of a workload's pod spec was written: under spec.workloads[i], or in its manifest's template. */
+function podSpecFieldPath(src: Sources['workloads'][number], field: string): Path {
+  return src.doc === 0 ? ['spec', 'workloads', src.path[2], field] : [...src.base, 'spec', 'template', 'spec', field];
+}
+
+/** Every workload's tolerations, as core/v1 validation has them (k8s/tolerations.ts). */
+function checkWorkloadTolerations(c: CheckContext): void {
+  c.spec.workloads.forEach((w, i) => {
+    const src = c.sources.workloads[i];
     w.tolerations.forEach((t, k) => {
-      for (const p of tolerationProblems(t)) {
-        const path =
-          src.doc === 0
-            ? ['spec', 'workloads', src.path[2], 'tolerations', k, p.field]
-            : [...src.base, 'spec', 'template', 'spec', 'tolerations', k, p.field];
-        error(path, 'invalid-toleration', p.message, undefined, src.doc);
-      }
+      for (const p of tolerationProblems(t))
+        c.error(
+          [...podSpecFieldPath(src, 'tolerations'), k, p.field],
+          'invalid-toleration',
+          p.message,
+          undefined,
+          src.doc,
+        );
     });
   });
+}
+
+/** A nodeSelector that no node of the scenario matches leaves the workload's pods Pending. */
+function checkNodeSelectors(c: CheckContext): void {
+  const { spec, sources } = c;
   spec.workloads.forEach((w, i) => {
     const selector = Object.entries(w.nodeSelector ?? {});
     if (
@@ -748,12 +817,8 @@ function checkWorkloads(c: CheckContext): void {
       !spec.nodes.some((n) => selector.every(([key, v]) => n.labels[key] === v))
     ) {
       const src = sources.workloads[i];
-      const path =
-        src.doc === 0
-          ? ['spec', 'workloads', src.path[2], 'nodeSelector']
-          : [...src.base, 'spec', 'template', 'spec', 'nodeSelector'];
-      warning(
-        path,
+      c.warning(
+        podSpecFieldPath(src, 'nodeSelector'),
         'selects-nothing',
         `nodeSelector matches no node; the pods of ${w.id} will stay Pending`,
         undefined,
@@ -761,18 +826,16 @@ function checkWorkloads(c: CheckContext): void {
       );
     }
   });
+}
+
+/**
+ * PodDisruptionBudget manifests: one of minAvailable and maxUnavailable, a selector that selects some
+ * workload's pods, and at most one budget per workload (the eviction API refuses pods with more).
+ */
+function checkPdbManifests(c: CheckContext): void {
+  const { manifests, error, warning } = c;
   for (const pdb of manifests.pdbs) {
-    if (pdb.minAvailable !== undefined && pdb.maxUnavailable !== undefined) {
-      error(
-        [...pdb.base, 'spec'],
-        'conflicting-fields',
-        'set minAvailable or maxUnavailable, not both',
-        undefined,
-        pdb.doc,
-      );
-    } else if (pdb.minAvailable === undefined && pdb.maxUnavailable === undefined) {
-      error([...pdb.base, 'spec'], 'missing-field', 'set one of minAvailable, maxUnavailable', undefined, pdb.doc);
-    }
+    checkPdbBudget(c, pdb, [...pdb.base, 'spec'], '', pdb.doc);
     const selected = manifests.workloads.filter((w) => pdbSelects(pdb, w));
     if (selected.length === 0) {
       warning(
@@ -886,8 +949,24 @@ function checkPriorities(c: CheckContext): void {
 
 /** Faults: targets that resolve, fields that suit the fault type, times within the run. */
 function checkFaults(c: CheckContext): TargetContext {
-  const { original, scenario, spec, rawSpec, error, warning, problems } = c;
-  const duration = spec.durationMs;
+  const ctx = targetContext(c);
+  (c.rawSpec.faults ?? []).forEach((f: Raw | undefined, i: number) => {
+    if (!f || f.type === undefined) return;
+    const path = ['spec', 'faults', i];
+    checkFaultFields(c, f, path);
+    checkDrainFields(f, path, c.error);
+    checkAppFaultFields(c, f, path);
+    checkFaultTargets(c, f, path, ctx);
+    checkFaultWindow(c, f, path);
+    if (f.type === 'zone-outage' && typeof f.target?.zone === 'string')
+      warnControlPlaneLoss(c, f.target.zone, path, ctx);
+  });
+  return ctx;
+}
+
+/** What fault targets and SLOs resolve their references against: the nodes, zones, workloads and control plane. */
+function targetContext(c: CheckContext): TargetContext {
+  const { original, scenario, spec, rawSpec, error } = c;
   const nodeNames = spec.nodes.map((n) => n.name);
   const nodeZones = new Set(spec.nodes.map((n) => n.zone));
   const layout = controlPlaneLayout(spec);
@@ -900,7 +979,7 @@ function checkFaults(c: CheckContext): TargetContext {
   const incompleteWorkloads =
     incomplete(rawSpec.workloads, originalSpec.workloads, ['kind', 'name']) || c.manifests.incomplete.workloads;
   const incompleteNodes = incomplete(rawSpec.nodes, originalSpec.nodes, ['name']) || c.manifests.incomplete.nodes;
-  const ctx: TargetContext = {
+  return {
     scenario,
     nodeNames,
     zones,
@@ -910,82 +989,93 @@ function checkFaults(c: CheckContext): TargetContext {
     incompleteWorkloads,
     incompleteNodes,
   };
-  (rawSpec.faults ?? []).forEach((f: Raw | undefined, i: number) => {
-    if (!f || f.type === undefined) return;
-    const path = ['spec', 'faults', i];
-    const type = f.type as FaultType;
-    const rules = FAULT_TARGETS[type];
-    for (const [field, onlyFor] of Object.entries(FAULT_ONLY_FIELDS)) {
-      if (f[field] !== undefined && !onlyFor.includes(type)) {
-        problems.push({
-          severity: 'error',
-          code: 'not-applicable',
-          path: [...path, field],
-          at: 'key',
-          message: `"${field}" applies only to ${orList(onlyFor)} faults, not ${type}`,
-        });
-      }
+}
+
+/** Fields that belong to other fault types, and the fields a fault type cannot do without. */
+function checkFaultFields(c: CheckContext, f: Raw, path: Path): void {
+  const { error, problems } = c;
+  const type = f.type as FaultType;
+  for (const [field, onlyFor] of Object.entries(FAULT_ONLY_FIELDS)) {
+    if (f[field] !== undefined && !onlyFor.includes(type)) {
+      problems.push({
+        severity: 'error',
+        code: 'not-applicable',
+        path: [...path, field],
+        at: 'key',
+        message: `"${field}" applies only to ${orList(onlyFor)} faults, not ${type}`,
+      });
     }
-    if (type === 'network-degrade' && f.loss === undefined && f.latency === undefined) {
-      error(path, 'missing-field', 'a network-degrade fault needs loss (0..1) and/or latency');
-    }
-    if ((type === 'apiserver-slow' || type === 'etcd-slow') && f.latency === undefined) {
-      error(
+  }
+  if (type === 'network-degrade' && f.loss === undefined && f.latency === undefined) {
+    error(path, 'missing-field', 'a network-degrade fault needs loss (0..1) and/or latency');
+  }
+  if ((type === 'apiserver-slow' || type === 'etcd-slow') && f.latency === undefined) {
+    error(
+      path,
+      'missing-field',
+      `an ${type} fault needs latency: how much longer each request takes (fixed, or min..max; longer than the clients' timeouts makes them hang)`,
+    );
+  }
+  if (type === 'clock-skew' && f.offset === undefined && f.rate === undefined) {
+    error(path, 'missing-field', 'a clock-skew fault needs offset and/or rate');
+  }
+}
+
+/** The fault's target (required unless its type may leave it out) and a network partition's other side. */
+function checkFaultTargets(c: CheckContext, f: Raw, path: Path, ctx: TargetContext): void {
+  const type = f.type as FaultType;
+  const rules = FAULT_TARGETS[type];
+  if (f.target === undefined) {
+    if (!rules.optional && !rawHas(c.original, [...path, 'target'])) {
+      c.error(
         path,
         'missing-field',
-        `an ${type} fault needs latency: how much longer each request takes (fixed, or min..max; longer than the clients' timeouts makes them hang)`,
+        `missing required field "target" (a ${type} fault takes ${describeSelectors(rules.selectors)})`,
       );
     }
-    if (type === 'clock-skew' && f.offset === undefined && f.rate === undefined) {
-      error(path, 'missing-field', 'a clock-skew fault needs offset and/or rate');
+  } else {
+    checkTarget(f.target, [...path, 'target'], type, rules, ctx, false);
+  }
+  if (f.from !== undefined && f.from !== 'control-plane' && type === 'network-partition') {
+    checkTarget(f.from, [...path, 'from'], type, { selectors: HOST_SELECTORS, leader: 'choose' }, ctx, false);
+  }
+}
+
+/** The fault starts and ends within the run, and a duration, if given, is longer than 0. */
+function checkFaultWindow(c: CheckContext, f: Raw, path: Path): void {
+  const { error } = c;
+  const duration = c.spec.durationMs;
+  if (duration !== undefined && f.at !== undefined) {
+    if (f.at >= duration) {
+      error(
+        [...path, 'at'],
+        'outside-run',
+        `the fault starts at ${formatDuration(f.at)}, but the run ends at ${formatDuration(duration)} (spec.duration)`,
+      );
+    } else if (f.duration !== undefined && f.at + f.duration > duration) {
+      error(
+        [...path, 'duration'],
+        'outside-run',
+        `the fault would end at ${formatDuration(f.at + f.duration)} (at ${formatDuration(f.at)} + ${formatDuration(f.duration)}), after the run ends at ${formatDuration(duration)} (spec.duration)`,
+        'omit duration to let the fault last to the end of the run',
+      );
     }
-    checkDrainFields(f, path, error);
-    checkAppFaultFields(c, f, path);
-    if (f.target === undefined) {
-      if (!rules.optional && !rawHas(original, [...path, 'target'])) {
-        error(
-          path,
-          'missing-field',
-          `missing required field "target" (a ${type} fault takes ${describeSelectors(rules.selectors)})`,
-        );
-      }
-    } else {
-      checkTarget(f.target, [...path, 'target'], type, rules, ctx, false);
-    }
-    if (f.from !== undefined && f.from !== 'control-plane' && type === 'network-partition') {
-      checkTarget(f.from, [...path, 'from'], type, { selectors: HOST_SELECTORS, leader: 'choose' }, ctx, false);
-    }
-    if (duration !== undefined && f.at !== undefined) {
-      if (f.at >= duration) {
-        error(
-          [...path, 'at'],
-          'outside-run',
-          `the fault starts at ${formatDuration(f.at)}, but the run ends at ${formatDuration(duration)} (spec.duration)`,
-        );
-      } else if (f.duration !== undefined && f.at + f.duration > duration) {
-        error(
-          [...path, 'duration'],
-          'outside-run',
-          `the fault would end at ${formatDuration(f.at + f.duration)} (at ${formatDuration(f.at)} + ${formatDuration(f.duration)}), after the run ends at ${formatDuration(duration)} (spec.duration)`,
-          'omit duration to let the fault last to the end of the run',
-        );
-      }
-    }
-    if (f.duration === 0)
-      error([...path, 'duration'], 'out-of-range', 'must be longer than 0s (omit it to last to the end of the run)');
-    if (type === 'zone-outage' && typeof f.target?.zone === 'string') {
-      const lost = controlPlaneLoss(layout, f.target.zone);
-      if (lost) {
-        warning(
-          [...path, 'target', 'zone'],
-          'control-plane-lost',
-          `this outage takes down ${lost} with zone "${f.target.zone}": no controller can react until the zone returns`,
-          'spread the control plane: raise spec.kubernetes.apiServer.replicas and spec.kubernetes.etcd.members (3 each) over spec.controlPlane.zones',
-        );
-      }
-    }
-  });
-  return ctx;
+  }
+  if (f.duration === 0)
+    error([...path, 'duration'], 'out-of-range', 'must be longer than 0s (omit it to last to the end of the run)');
+}
+
+/** A zone outage that takes the control plane's quorum with it: nothing can react until the zone returns. */
+function warnControlPlaneLoss(c: CheckContext, zone: string, path: Path, ctx: TargetContext): void {
+  const lost = controlPlaneLoss(ctx.layout, zone);
+  if (lost) {
+    c.warning(
+      [...path, 'target', 'zone'],
+      'control-plane-lost',
+      `this outage takes down ${lost} with zone "${zone}": no controller can react until the zone returns`,
+      'spread the control plane: raise spec.kubernetes.apiServer.replicas and spec.kubernetes.etcd.members (3 each) over spec.controlPlane.zones',
+    );
+  }
 }
 
 /** A workload's probes, as core/v1 Probe validation (pkg/apis/core/validation validateProbe) has them. */

@@ -72,16 +72,7 @@ export function disruptionController(ctx: ControllerContext): Controller {
     else mine.set(p.metadata.name, p);
     enqueue(p.metadata.workload);
   };
-  if (guarded.length > 0)
-    ctx.pods.addHandlers({
-      onAdd: (p) => podChanged(p, false),
-      onUpdate: (_prev, next) => podChanged(next, false),
-      onDelete: (p) => podChanged(p, true),
-      quiet: (prev, next) =>
-        !byWorkload.has(next.metadata.workload) ||
-        (prev.status.ready === next.status.ready &&
-          prev.metadata.deletionTimestampMs === next.metadata.deletionTimestampMs),
-    });
+  if (guarded.length > 0) watchGuardedPods(ctx, byWorkload, podChanged);
 
   function enqueue(id: string): void {
     if (!started) return;
@@ -97,13 +88,7 @@ export function disruptionController(ctx: ControllerContext): Controller {
   function sync(id: string): void {
     if (!dirty.delete(id) || inFlight.has(id)) return;
     const w = byWorkload.get(id)!;
-    const views: PodView[] = [...pods.get(id)!.values()]
-      .map((p) => ({
-        name: p.metadata.name,
-        ready: p.status.ready,
-        deleting: p.metadata.deletionTimestampMs !== undefined,
-      }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const views = podViews(pods.get(id)!);
     const nowMs = proc.now();
     inFlight.add(id);
     client.call<SyncOutcome>(
@@ -138,6 +123,37 @@ export function disruptionController(ctx: ControllerContext): Controller {
       for (const w of [...guarded].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) enqueue(w.id);
     },
   };
+}
+
+/**
+ * The pod informer's handlers: every change that can alter a PDB's counts (a pod added or removed, Ready or
+ * deletionTimestamp changed) of a guarded workload reaches `podChanged`.
+ */
+function watchGuardedPods(
+  ctx: ControllerContext,
+  byWorkload: ReadonlyMap<string, WorkloadSpec>,
+  podChanged: (p: Pod, gone: boolean) => void,
+): void {
+  ctx.pods.addHandlers({
+    onAdd: (p) => podChanged(p, false),
+    onUpdate: (_prev, next) => podChanged(next, false),
+    onDelete: (p) => podChanged(p, true),
+    quiet: (prev, next) =>
+      !byWorkload.has(next.metadata.workload) ||
+      (prev.status.ready === next.status.ready &&
+        prev.metadata.deletionTimestampMs === next.metadata.deletionTimestampMs),
+  });
+}
+
+/** What a sync sends of the selected pods: name, Ready and Terminating, sorted by name. */
+function podViews(selected: ReadonlyMap<string, Pod>): PodView[] {
+  return [...selected.values()]
+    .map((p) => ({
+      name: p.metadata.name,
+      ready: p.status.ready,
+      deleting: p.metadata.deletionTimestampMs !== undefined,
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** trySync for one PDB at the API server: the status from the pods seen, written if it changed. */

@@ -153,6 +153,48 @@ function newHealth(
   };
 }
 
+/** Step 1 of tryUpdateNodeHealth: the Ready condition of a node whose kubelet never posted, Unknown since its creation. */
+function neverPostedReady(createdMs: number): NodeCondition {
+  return {
+    type: 'Ready',
+    status: 'Unknown',
+    lastHeartbeatTimeMs: createdMs,
+    lastTransitionTimeMs: createdMs,
+    reason: '',
+    message: '',
+  };
+}
+
+/**
+ * Step 4 of tryUpdateNodeHealth: the node's conditions with Ready and the pressure conditions set Unknown
+ * (NodeStatusNeverUpdated for one the kubelet never posted, NodeStatusUnknown for one it stopped posting).
+ */
+function conditionsSetUnknown(node: Node, now: number): NodeCondition[] {
+  const conditions = [...node.status.conditions];
+  for (const type of UNKNOWN_CONDITIONS) {
+    const i = conditions.findIndex((c) => c.type === type);
+    if (i < 0) {
+      conditions.push({
+        type,
+        status: 'Unknown',
+        reason: 'NodeStatusNeverUpdated',
+        message: 'Kubelet never posted node status.',
+        lastHeartbeatTimeMs: node.metadata.creationTimestampMs,
+        lastTransitionTimeMs: now,
+      });
+    } else if (conditions[i].status !== 'Unknown') {
+      conditions[i] = {
+        ...conditions[i],
+        status: 'Unknown',
+        reason: 'NodeStatusUnknown',
+        message: 'Kubelet stopped posting node status.',
+        lastTransitionTimeMs: now,
+      };
+    }
+  }
+  return conditions;
+}
+
 /** How many passes back a skipped lease can be worked out (a quiet node is read at least this often). */
 const PASS_HISTORY = 64;
 
@@ -568,14 +610,7 @@ export class NodeLifecycleCore {
     // 1. The observed condition: a fake Unknown stamped with the creation time if the kubelet never posted.
     if (!cur) {
       const created = node.metadata.creationTimestampMs;
-      observed = {
-        type: 'Ready',
-        status: 'Unknown',
-        lastHeartbeatTimeMs: created,
-        lastTransitionTimeMs: created,
-        reason: '',
-        message: '',
-      };
+      observed = neverPostedReady(created);
       graceMs = this.cfg.nodeStartupGracePeriodMs;
       if (h) h.savedReady = undefined;
       else h = newHealth(name, created, created, undefined, undefined, this.passes);
@@ -584,22 +619,60 @@ export class NodeLifecycleCore {
       graceMs = this.cfg.nodeMonitorGracePeriodMs;
     }
     // 2. Refresh the probe timestamp when the status heartbeat changed (the saved status is the one taken in).
-    // As upstream, a replaced record forgets the saved lease (its struct literal has no lease field), so
-    // the lease seen next counts as renewed once more.
-    const saved = h?.savedReady;
     const savedLeaseRenewMs = h?.savedLeaseRenewMs;
-    if (!h) {
-      h = newHealth(name, now, now, cur, undefined, this.passes);
-    } else if (!saved && cur) {
-      h = newHealth(name, now, now, cur, undefined, this.passes);
-    } else if (saved && !cur) {
-      // Unreachable upstream (the saved status was just replaced by the one without Ready); kept as §2.3 lists it.
-      h = newHealth(name, now, now, cur, undefined, this.passes);
-    } else if (saved && cur && saved.lastHeartbeatTimeMs !== cur.lastHeartbeatTimeMs) {
-      const transition = saved.lastTransitionTimeMs !== cur.lastTransitionTimeMs ? now : h.readyTransitionTimestampMs;
-      h = newHealth(name, now, transition, cur, undefined, this.passes);
-    }
+    h = this.statusTakenIn(name, h, cur, now);
     // 3. A renewed lease refreshes the probe timestamp too.
+    this.leaseTakenIn(name, h, held, savedLeaseRenewMs, now);
+    if (h !== held) {
+      if (held !== undefined) held.quietNode = undefined;
+      this.health.set(name, h);
+    }
+    // 4. Past the grace period (strict >): Ready and the pressure conditions become Unknown.
+    out.observed = observed;
+    out.current = cur;
+    out.update = undefined;
+    if (!(now > h.probeTimestampMs + graceMs)) return out;
+    if (cur && cur.status === 'Unknown') return out;
+    const update: Node = { ...node, status: { ...node.status, conditions: conditionsSetUnknown(node, now) } };
+    out.current = readyCondition(update);
+    out.update = update;
+    return out;
+  }
+
+  /**
+   * Step 2 of tryUpdateNodeHealth: the record to keep for the node's Ready condition `cur`, a new one
+   * stamped now when there was none or the status heartbeat changed. As upstream, a replaced record forgets
+   * the saved lease (its struct literal has no lease field), so the lease seen next counts as renewed once more.
+   */
+  private statusTakenIn(
+    name: string,
+    h: NodeHealth | undefined,
+    cur: NodeCondition | undefined,
+    now: number,
+  ): NodeHealth {
+    const saved = h?.savedReady;
+    if (!h) return newHealth(name, now, now, cur, undefined, this.passes);
+    if (!saved && cur) return newHealth(name, now, now, cur, undefined, this.passes);
+    // Unreachable upstream (the saved status was just replaced by the one without Ready); kept as §2.3 lists it.
+    if (saved && !cur) return newHealth(name, now, now, cur, undefined, this.passes);
+    if (saved && cur && saved.lastHeartbeatTimeMs !== cur.lastHeartbeatTimeMs) {
+      const transition = saved.lastTransitionTimeMs !== cur.lastTransitionTimeMs ? now : h.readyTransitionTimestampMs;
+      return newHealth(name, now, transition, cur, undefined, this.passes);
+    }
+    return h;
+  }
+
+  /**
+   * Step 3 of tryUpdateNodeHealth: a lease renewed since the one saved (`savedLeaseRenewMs`, read before
+   * step 2) is saved in `h` and refreshes its probe timestamp; `held` is the record the pass started with.
+   */
+  private leaseTakenIn(
+    name: string,
+    h: NodeHealth,
+    held: NodeHealth | undefined,
+    savedLeaseRenewMs: number | undefined,
+    now: number,
+  ): void {
     const lease = this.env.lease(name);
     let seenRenewMs = savedLeaseRenewMs;
     if (lease && h !== held && held !== undefined && this.seenAtLastPass(held)) {
@@ -613,42 +686,6 @@ export class NodeLifecycleCore {
       h.probeTimestampMs = h === held ? this.probeTime(h, now) : now;
     }
     h.leaseReadPass = this.passes;
-    if (h !== held) {
-      if (held !== undefined) held.quietNode = undefined;
-      this.health.set(name, h);
-    }
-    // 4. Past the grace period (strict >): Ready and the pressure conditions become Unknown.
-    out.observed = observed;
-    out.current = cur;
-    out.update = undefined;
-    if (!(now > h.probeTimestampMs + graceMs)) return out;
-    if (cur && cur.status === 'Unknown') return out;
-    const conditions = [...node.status.conditions];
-    for (const type of UNKNOWN_CONDITIONS) {
-      const i = conditions.findIndex((c) => c.type === type);
-      if (i < 0) {
-        conditions.push({
-          type,
-          status: 'Unknown',
-          reason: 'NodeStatusNeverUpdated',
-          message: 'Kubelet never posted node status.',
-          lastHeartbeatTimeMs: node.metadata.creationTimestampMs,
-          lastTransitionTimeMs: now,
-        });
-      } else if (conditions[i].status !== 'Unknown') {
-        conditions[i] = {
-          ...conditions[i],
-          status: 'Unknown',
-          reason: 'NodeStatusUnknown',
-          message: 'Kubelet stopped posting node status.',
-          lastTransitionTimeMs: now,
-        };
-      }
-    }
-    const update: Node = { ...node, status: { ...node.status, conditions } };
-    out.current = readyCondition(update);
-    out.update = update;
-    return out;
   }
 
   /** Steps 3–4 of a pass for one node, once its health is settled. */

@@ -15,7 +15,7 @@ import {
   type Controller,
   type ControllerContext,
 } from '../controllermanager/controller.js';
-import { podIndexFor } from '../apiserver/pods-by-node.js';
+import { podIndexFor, type PodsByNode } from '../apiserver/pods-by-node.js';
 import { controllerClient } from '../controllermanager/client.js';
 
 const ACTOR = 'pod-gc-controller';
@@ -47,20 +47,25 @@ export function podGcController(ctx: ControllerContext): Controller {
     );
   };
 
-  const podsOn = (nodeName: string): Pod[] => {
-    const out: Pod[] = [];
-    for (const n of index.podNamesOn(nodeName).sort()) {
-      const p = ctx.pods.get(n);
-      if (p) out.push(p);
-    }
-    return out;
+  const podsOn = (nodeName: string): Pod[] => podsOnNode(ctx, index, nodeName);
+
+  /** discoverDeletedNodes: confirm with the API server that the node is really gone, then delete its pods. */
+  const discoverDeletedNode = (nodeName: string): void => {
+    client.call(
+      `${ACTOR}/get-node`,
+      CONTROLLER_REQUEST_TIMEOUT_MS,
+      (s) => s.getNode(nodeName),
+      (r) => {
+        if (r.ok || r.reason !== 'NotFound') return;
+        quarantine.delete(nodeName);
+        for (const p of podsOn(nodeName)) forceDelete(p);
+      },
+    );
   };
 
-  /** Returns the modelled duration of the pass. */
-  const gc = (): number => {
-    const now = proc.now();
+  /** 1. gcOrphaned: pods on nodes the informer does not have, after quarantine. Returns the nodes visited. */
+  const gcOrphaned = (now: number): number => {
     let visited = 0;
-    // 1. gcOrphaned.
     if (sortedNodes === undefined || sortedVersion !== index.nodesVersion) {
       sortedNodes = [...index.nodeNames()].sort();
       sortedVersion = index.nodesVersion;
@@ -77,25 +82,14 @@ export function podGcController(ctx: ControllerContext): Controller {
         continue;
       }
       if (now < due) continue;
-      // discoverDeletedNodes: confirm with the API server that the node is really gone.
-      client.call(
-        `${ACTOR}/get-node`,
-        CONTROLLER_REQUEST_TIMEOUT_MS,
-        (s) => s.getNode(nodeName),
-        (r) => {
-          if (r.ok || r.reason !== 'NotFound') return;
-          quarantine.delete(nodeName);
-          for (const p of podsOn(nodeName)) forceDelete(p);
-        },
-      );
+      discoverDeletedNode(nodeName);
     }
-    // 2. gcTerminating: out-of-service nodes that are not Ready.
-    for (const node of ctx.nodes.cache.values()) {
-      visited++;
-      if (!node.spec.taints.some((t) => t.key === TAINT_OUT_OF_SERVICE)) continue;
-      if (readyCondition(node)?.status === 'True') continue;
-      for (const p of podsOn(node.metadata.name)) if (p.metadata.deletionTimestampMs !== undefined) forceDelete(p);
-    }
+    return visited;
+  };
+
+  /** One gc pass; returns its modelled duration. */
+  const gc = (): number => {
+    const visited = gcOrphaned(proc.now()) + gcTerminating(ctx, podsOn, forceDelete);
     return 1 + Math.floor(visited / 1000);
   };
 
@@ -105,4 +99,33 @@ export function podGcController(ctx: ControllerContext): Controller {
       proc.loop({ periodMs: GC_CHECK_PERIOD_MS, label: ACTOR }, gc);
     },
   };
+}
+
+/** The pods bound to a node, by name, from the pod informer. */
+function podsOnNode(ctx: ControllerContext, index: PodsByNode, nodeName: string): Pod[] {
+  const out: Pod[] = [];
+  for (const n of index.podNamesOn(nodeName).sort()) {
+    const p = ctx.pods.get(n);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * 2. gcTerminating: force-deletes the Terminating pods of out-of-service nodes that are not Ready.
+ * Returns the nodes visited.
+ */
+function gcTerminating(
+  ctx: ControllerContext,
+  podsOn: (nodeName: string) => Pod[],
+  forceDelete: (pod: Pod) => void,
+): number {
+  let visited = 0;
+  for (const node of ctx.nodes.cache.values()) {
+    visited++;
+    if (!node.spec.taints.some((t) => t.key === TAINT_OUT_OF_SERVICE)) continue;
+    if (readyCondition(node)?.status === 'True') continue;
+    for (const p of podsOn(node.metadata.name)) if (p.metadata.deletionTimestampMs !== undefined) forceDelete(p);
+  }
+  return visited;
 }

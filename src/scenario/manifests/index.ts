@@ -238,28 +238,7 @@ function readObject(
     return;
   }
   if (kind === undefined || !Object.hasOwn(READERS, kind)) {
-    const known = Object.keys(READERS);
-    if (kind !== undefined && opts.unknownKinds === 'skip' && didYouMean(kind, known) === undefined) {
-      problem(
-        ['kind'],
-        `hasim does not read ${kind} objects; this one is left out`,
-        undefined,
-        'not-modelled',
-        'warning',
-      );
-      return;
-    }
-    const suggestion = kind ? didYouMean(kind, MANIFEST_KINDS) : undefined;
-    const list = `${known.slice(0, -1).join(', ')} or ${known[known.length - 1]} objects, or a List of them`;
-    problem(
-      kind === undefined ? [] : ['kind'],
-      kind === undefined
-        ? `missing required field "kind" (after the Scenario, documents are ${list})`
-        : `unsupported kind "${kind}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; documents after the Scenario may be ${list}`,
-      undefined,
-      'unknown-value',
-    );
-    markIncomplete(result);
+    unreadKind(kind, result, opts, problem);
     return;
   }
   const reader = READERS[kind];
@@ -283,6 +262,40 @@ function readObject(
       for (const p of problems) result.problems.push({ ...p, path: [...base, ...p.path], doc });
     },
   });
+}
+
+/**
+ * An object of a kind hasim has no reader for: left out with a warning when an import asks to skip such
+ * kinds (and the kind is no misspelling of one it reads), otherwise an error naming the kinds it reads.
+ */
+function unreadKind(
+  kind: string | undefined,
+  result: ManifestReadResult,
+  opts: ReadOptions,
+  problem: ObjectContext['problem'],
+): void {
+  const known = Object.keys(READERS);
+  if (kind !== undefined && opts.unknownKinds === 'skip' && didYouMean(kind, known) === undefined) {
+    problem(
+      ['kind'],
+      `hasim does not read ${kind} objects; this one is left out`,
+      undefined,
+      'not-modelled',
+      'warning',
+    );
+    return;
+  }
+  const suggestion = kind ? didYouMean(kind, MANIFEST_KINDS) : undefined;
+  const list = `${known.slice(0, -1).join(', ')} or ${known[known.length - 1]} objects, or a List of them`;
+  problem(
+    kind === undefined ? [] : ['kind'],
+    kind === undefined
+      ? `missing required field "kind" (after the Scenario, documents are ${list})`
+      : `unsupported kind "${kind}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; documents after the Scenario may be ${list}`,
+    undefined,
+    'unknown-value',
+  );
+  markIncomplete(result);
 }
 
 function readList(
@@ -340,6 +353,10 @@ const workloadSchema = s.open({
   ),
 });
 
+/**
+ * An apps/v1 Deployment, StatefulSet, DaemonSet or ReplicaSet: its pod template (pod-template.ts), the
+ * spec fields around it, and the workload hasim simulates for it (a lone ReplicaSet as a Deployment).
+ */
 function readWorkload(ctx: ObjectContext): void {
   const { value: raw, problem, result } = ctx;
   const checked = validate(workloadSchema, raw, NO_DEFS);
@@ -352,20 +369,7 @@ function readWorkload(ctx: ObjectContext): void {
     result.incomplete.workloads = true;
     return;
   }
-  // A ReplicaSet a Deployment owns is that Deployment's: hasim's Deployment already stands for it.
-  const owner = (Array.isArray(raw.metadata?.ownerReferences) ? raw.metadata.ownerReferences : []).find(
-    (o: Raw) => o?.controller === true && typeof o.kind === 'string',
-  );
-  if (sourceKind === 'ReplicaSet' && owner) {
-    problem(
-      ['metadata', 'ownerReferences'],
-      `ReplicaSet "${name}" belongs to ${owner.kind} "${owner.name}"; hasim simulates the owner, so this ReplicaSet is left out`,
-      undefined,
-      'not-modelled',
-      'warning',
-    );
-    return;
-  }
+  if (sourceKind === 'ReplicaSet' && isOwnedReplicaSet(raw, name, problem)) return;
   const kind: WorkloadKind = sourceKind === 'ReplicaSet' ? 'Deployment' : (sourceKind as WorkloadKind);
   if (sourceKind === 'ReplicaSet') {
     problem(
@@ -386,11 +390,71 @@ function readWorkload(ctx: ObjectContext): void {
     templateProblems,
   );
   ctx.add(templateProblems);
+  checkWorkloadSpec(ctx, kind, v, rawSpec, template.scheduling.labels);
+  const claimTemplates = kind === 'StatefulSet' ? readClaimTemplates(rawSpec.volumeClaimTemplates, problem) : [];
+  const zoneKey = 'topology.kubernetes.io/zone';
+  result.workloads.push({
+    kind,
+    sourceKind,
+    name,
+    namespace,
+    id: workloadId(kind, name, namespace),
+    replicas: v.spec?.replicas,
+    requests: template.requests,
+    tolerations: template.tolerations,
+    nodeSelector: template.nodeSelector,
+    spreadAcrossZones: template.scheduling.topologySpreadConstraints.some(
+      (c) => c.topologyKey === zoneKey && c.whenUnsatisfiable === 'DoNotSchedule',
+    ),
+    terminationGracePeriodMs: template.terminationGracePeriodMs,
+    ...(template.probes ? { probes: template.probes } : {}),
+    ...(claimTemplates.length > 0 ? { volumeClaimTemplates: claimTemplates } : {}),
+    templateLabels: template.scheduling.labels,
+    scheduling: template.scheduling,
+    own: template.own,
+    origin: ctx.origin,
+    doc: ctx.doc,
+    base: ctx.base,
+  });
+}
+
+/**
+ * A ReplicaSet a Deployment (or another controller) owns is its owner's: hasim's Deployment already stands
+ * for it, so it is left out with a warning.
+ */
+function isOwnedReplicaSet(raw: Raw, name: string, problem: ObjectContext['problem']): boolean {
+  const owner = (Array.isArray(raw.metadata?.ownerReferences) ? raw.metadata.ownerReferences : []).find(
+    (o: Raw) => o?.controller === true && typeof o.kind === 'string',
+  );
+  if (!owner) return false;
+  problem(
+    ['metadata', 'ownerReferences'],
+    `ReplicaSet "${name}" belongs to ${owner.kind} "${owner.name}"; hasim simulates the owner, so this ReplicaSet is left out`,
+    undefined,
+    'not-modelled',
+    'warning',
+  );
+  return true;
+}
+
+/**
+ * The workload's spec around its pod template: a selector that matches the template's labels (the API server
+ * rejects one that does not), no replicas on a DaemonSet, and the fields hasim does not model
+ * (minReadySeconds, podManagementPolicy Parallel).
+ */
+function checkWorkloadSpec(
+  ctx: ObjectContext,
+  kind: WorkloadKind,
+  v: Raw,
+  rawSpec: Raw,
+  templateLabels: Record<string, string>,
+): void {
+  const { problem } = ctx;
   (rawSpec.selector?.matchExpressions ?? []).forEach((e: Raw, k: number) =>
     ctx.add(requirementProblems(e, ['spec', 'selector', 'matchExpressions', k])),
   );
   const selector = toLabelSelector(v.spec?.selector);
-  if (selector && !selectorMatches(selector, template.scheduling.labels)) {
+  if (selector && !selectorMatches(selector, templateLabels)) {
     problem(
       ['spec', 'selector'],
       "the selector does not match the pod template's labels (spec.template.metadata.labels); the API server rejects such a workload",
@@ -417,31 +481,6 @@ function readWorkload(ctx: ObjectContext): void {
       'warning',
     );
   }
-  const claimTemplates = kind === 'StatefulSet' ? readClaimTemplates(rawSpec.volumeClaimTemplates, problem) : [];
-  const zoneKey = 'topology.kubernetes.io/zone';
-  result.workloads.push({
-    kind,
-    sourceKind,
-    name,
-    namespace,
-    id: workloadId(kind, name, namespace),
-    replicas: v.spec?.replicas,
-    requests: template.requests,
-    tolerations: template.tolerations,
-    nodeSelector: template.nodeSelector,
-    spreadAcrossZones: template.scheduling.topologySpreadConstraints.some(
-      (c) => c.topologyKey === zoneKey && c.whenUnsatisfiable === 'DoNotSchedule',
-    ),
-    terminationGracePeriodMs: template.terminationGracePeriodMs,
-    ...(template.probes ? { probes: template.probes } : {}),
-    ...(claimTemplates.length > 0 ? { volumeClaimTemplates: claimTemplates } : {}),
-    templateLabels: template.scheduling.labels,
-    scheduling: template.scheduling,
-    own: template.own,
-    origin: ctx.origin,
-    doc: ctx.doc,
-    base: ctx.base,
-  });
 }
 
 /**

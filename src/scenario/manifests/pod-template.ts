@@ -406,30 +406,59 @@ const PERSISTENT_VOLUME_SOURCES = [
   'csi',
 ];
 
+/** Reports one PodSpec field hasim does not model, at the place it is written. */
+type Warn = (at: Path, message: string) => void;
+
+/** A container of the pod spec (app or init), with its path. */
+interface PlacedContainer {
+  c: Raw;
+  at: Path;
+}
+
 /**
  * One warning per PodSpec field, as written, that could change scheduling, eviction or availability but
  * that hasim does not model; the first place it occurs is where the warning points.
  */
 export function unmodelledFields(spec: Raw, path: Path): Problem[] {
   const out: Problem[] = [];
-  const warn = (at: Path, message: string): void => {
+  const warn: Warn = (at, message) => {
     out.push({ severity: 'warning', code: 'not-modelled', path: at, message });
   };
-  const all: { c: Raw; at: Path }[] = [];
+  const all: PlacedContainer[] = [];
   for (const list of ['containers', 'initContainers'] as const) {
     (Array.isArray(spec[list]) ? spec[list] : []).forEach((c: Raw, i: number) => {
       if (c && typeof c === 'object') all.push({ c, at: [...path, list, i] });
     });
   }
+  warnPersistentVolumes(spec, path, warn);
+  warnHostPlacement(spec, path, all, warn);
+  warnInitContainerProbes(all, warn);
+  warnPodLevelFields(spec, path, warn);
+  warnExtendedResources(all, warn);
+  if (spec.nodeName !== undefined)
+    warn(
+      [...path, 'nodeName'],
+      'hasim does not bind pods by nodeName: the scheduler places them as if nodeName were absent',
+    );
+  if (spec.readinessGates !== undefined)
+    warn([...path, 'readinessGates'], 'hasim does not model readiness gates: a pod is Ready once its containers are');
+  return out;
+}
+
+/** The first volume of a persistent source: its zone and attach/detach do not constrain rescheduling here. */
+function warnPersistentVolumes(spec: Raw, path: Path, warn: Warn): void {
   const volumes: Raw[] = Array.isArray(spec.volumes) ? spec.volumes : [];
   const vi = volumes.findIndex((v) => v && PERSISTENT_VOLUME_SOURCES.some((k) => v[k] !== undefined));
-  if (vi >= 0) {
-    const kind = PERSISTENT_VOLUME_SOURCES.find((k) => volumes[vi][k] !== undefined);
-    warn(
-      [...path, 'volumes', vi, kind!],
-      `hasim does not model volumes: a ${kind} volume's zone and attach/detach do not restrict where a pod is rescheduled, so replacements may start in a zone the real volume cannot reach`,
-    );
-  }
+  if (vi < 0) return;
+  const kind = PERSISTENT_VOLUME_SOURCES.find((k) => volumes[vi][k] !== undefined);
+  warn(
+    [...path, 'volumes', vi, kind!],
+    `hasim does not model volumes: a ${kind} volume's zone and attach/detach do not restrict where a pod is rescheduled, so replacements may start in a zone the real volume cannot reach`,
+  );
+}
+
+/** What ties a pod to its node's ports or to another scheduler: hostPort, hostNetwork, schedulerName. */
+function warnHostPlacement(spec: Raw, path: Path, all: PlacedContainer[], warn: Warn): void {
   const withHostPort = all.find(({ c }) => Array.isArray(c.ports) && c.ports.some((p: Raw) => p?.hostPort));
   if (withHostPort) {
     const k = withHostPort.c.ports.findIndex((p: Raw) => p?.hostPort);
@@ -448,7 +477,10 @@ export function unmodelledFields(spec: Raw, path: Path): Problem[] {
       [...path, 'schedulerName'],
       `hasim has one scheduler: pods for "${spec.schedulerName}" are placed by hasim's default-scheduler`,
     );
-  // Probes of the app containers are modelled (readProbes); an init container's (a sidecar's startup probe) are not.
+}
+
+/** Probes of the app containers are modelled (readProbes); an init container's (a sidecar's startup probe) are not. */
+function warnInitContainerProbes(all: PlacedContainer[], warn: Warn): void {
   for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
     const found = all.find(({ c, at }) => at.includes('initContainers') && c[probe] !== undefined);
     if (found)
@@ -457,6 +489,10 @@ export function unmodelledFields(spec: Raw, path: Path): Problem[] {
         `hasim does not run the probes of init containers: this ${probe} does not delay or restart anything`,
       );
   }
+}
+
+/** Pod-level fields of the pod's make-up: ephemeral containers, RuntimeClass, overhead, pod-level resources. */
+function warnPodLevelFields(spec: Raw, path: Path, warn: Warn): void {
   if (spec.ephemeralContainers !== undefined)
     warn([...path, 'ephemeralContainers'], 'hasim does not model ephemeral containers; they are left out');
   if (spec.runtimeClassName !== undefined)
@@ -471,26 +507,21 @@ export function unmodelledFields(spec: Raw, path: Path): Problem[] {
       [...path, 'resources'],
       "hasim does not model pod-level resources: the pod asks for the sum of its containers' requests",
     );
+}
+
+/** The first container request or limit of a resource other than cpu and memory (GPUs, hugepages, ...). */
+function warnExtendedResources(all: PlacedContainer[], warn: Warn): void {
   const extended = all.find(({ c }) =>
     Object.keys({ ...(c.resources?.requests ?? {}), ...(c.resources?.limits ?? {}) }).some(
       (r) => r !== 'cpu' && r !== 'memory',
     ),
   );
-  if (extended) {
-    const res: Raw = extended.c.resources;
-    const where = Object.keys(res.requests ?? {}).some((r) => r !== 'cpu' && r !== 'memory') ? 'requests' : 'limits';
-    const name = Object.keys(res[where]).find((r) => r !== 'cpu' && r !== 'memory')!;
-    warn(
-      [...extended.at, 'resources', where, name],
-      `hasim fits only cpu and memory (and the pod count) on a node: the request for ${name} is not checked`,
-    );
-  }
-  if (spec.nodeName !== undefined)
-    warn(
-      [...path, 'nodeName'],
-      'hasim does not bind pods by nodeName: the scheduler places them as if nodeName were absent',
-    );
-  if (spec.readinessGates !== undefined)
-    warn([...path, 'readinessGates'], 'hasim does not model readiness gates: a pod is Ready once its containers are');
-  return out;
+  if (!extended) return;
+  const res: Raw = extended.c.resources;
+  const where = Object.keys(res.requests ?? {}).some((r) => r !== 'cpu' && r !== 'memory') ? 'requests' : 'limits';
+  const name = Object.keys(res[where]).find((r) => r !== 'cpu' && r !== 'memory')!;
+  warn(
+    [...extended.at, 'resources', where, name],
+    `hasim fits only cpu and memory (and the pod count) on a node: the request for ${name} is not checked`,
+  );
 }
