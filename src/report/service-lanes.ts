@@ -83,7 +83,30 @@ export function serviceMilestones(events: readonly TraceEvent[]): { atMs: number
     }
   }
   out.push(...endpointMilestones(events));
+  out.push(...hintMilestones(events));
   return out.sort((a, b) => a.atMs - b.atMs);
+}
+
+/**
+ * Zone hints of topology-aware routing (service.hints.changed) added, reallocated or removed, from the first
+ * fault on (or the end of the Service's initial rollout, whose every new pod moves them).
+ */
+function hintMilestones(events: readonly TraceEvent[]): { atMs: number; text: string; failing: boolean }[] {
+  const out: { atMs: number; text: string; failing: boolean }[] = [];
+  const faultMs = firstFaultMs(events);
+  const from = new Map(serviceSeries(events).map((s) => [s.service, faultMs ?? s.countedFromMs]));
+  const had = new Map<string, boolean>();
+  for (const e of events) {
+    if (e.type !== 'service.hints.changed') continue;
+    const before = had.get(e.service);
+    had.set(e.service, e.hints);
+    if (e.atMs < (from.get(e.service) ?? 0)) continue;
+    const text = !e.hints
+      ? `${e.service}: zone hints removed, every node sends to every ready endpoint: ${e.reason}`
+      : `${e.service}: zone hints ${before === true ? 'reallocated' : 'added'}, endpoints per zone: ${e.zones}`;
+    out.push({ atMs: e.atMs, failing: false, text });
+  }
+  return out;
 }
 
 /**

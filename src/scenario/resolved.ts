@@ -346,6 +346,7 @@ function service(svc: ServiceSpec): Record<string, unknown> {
     type: svc.type,
     port: svc.port,
     ...(svc.trafficDistribution ? { trafficDistribution: svc.trafficDistribution } : {}),
+    ...(svc.topologyMode ? { topologyMode: svc.topologyMode } : {}),
     internalTrafficPolicy: svc.internalTrafficPolicy,
     ...(svc.type !== 'ClusterIP' ? { externalTrafficPolicy: svc.externalTrafficPolicy } : {}),
     ...(svc.traffic ? { traffic: traffic(svc.traffic) } : {}),
@@ -376,7 +377,11 @@ function serviceManifest(svc: ServiceSpec): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, namespace: svc.namespace },
+    metadata: {
+      name,
+      namespace: svc.namespace,
+      ...(svc.topologyMode ? { annotations: { 'service.kubernetes.io/topology-mode': svc.topologyMode } } : {}),
+    },
     spec: {
       type: svc.type,
       selector: { ...svc.selector },
