@@ -296,7 +296,9 @@ function generateServices(rng: Rng, workloads: RawScenario[], zones: string[]): 
     if (w.kind === 'DaemonSet' || !rng.chance(0.35)) continue;
     const type = rng.pick(['ClusterIP', 'ClusterIP', 'NodePort', 'LoadBalancer']);
     const svc: RawScenario = { name: `${w.name}-svc`, type };
+    // trafficDistribution or topology-aware routing (the topology-mode annotation Auto), never both.
     if (rng.chance(0.3)) svc.trafficDistribution = 'PreferClose';
+    else if (rng.chance(0.3)) svc.topologyMode = 'Auto';
     if (rng.chance(0.2)) svc.internalTrafficPolicy = 'Local';
     if (type !== 'ClusterIP' && rng.chance(0.3)) svc.externalTrafficPolicy = 'Local';
     const traffic: RawScenario = { rate: rng.pick([10, 100, 600]) };
