@@ -201,6 +201,10 @@ status:
         'name: checkout-svc\n  annotations: { service.kubernetes.io/topology-aware-hints: auto }',
       );
     expect(load(older).spec.services![0].topologyMode).toBe('Auto');
+    // Written back with the annotation 1.26 reads.
+    const resolved = resolvedScenarioYaml(load(older), 1, { hasimVersion: HASIM_VERSION, file: 'svc.yaml' });
+    expect(resolved).toContain('service.kubernetes.io/topology-aware-hints: Auto');
+    expect(load(resolved).spec.services![0].topologyMode).toBe('Auto');
   });
 
   test('the shorthand topologyMode: Auto is the annotation; with trafficDistribution it is an error', () => {
