@@ -89,22 +89,34 @@ export function serviceMilestones(events: readonly TraceEvent[]): { atMs: number
 
 /**
  * Zone hints of topology-aware routing (service.hints.changed) added, reallocated or removed, from the first
- * fault on (or the end of the Service's initial rollout, whose every new pod moves them).
+ * fault on (or the end of the Service's initial rollout, whose every new pod moves them). A run of
+ * reallocations reads as one line, as a zone outage's hundreds of slice writes each move the counts.
  */
 function hintMilestones(events: readonly TraceEvent[]): { atMs: number; text: string; failing: boolean }[] {
   const out: { atMs: number; text: string; failing: boolean }[] = [];
   const faultMs = firstFaultMs(events);
   const from = new Map(serviceSeries(events).map((s) => [s.service, faultMs ?? s.countedFromMs]));
   const had = new Map<string, boolean>();
+  const open = new Map<string, { milestone: { text: string }; times: number }>();
   for (const e of events) {
     if (e.type !== 'service.hints.changed') continue;
     const before = had.get(e.service);
     had.set(e.service, e.hints);
     if (e.atMs < (from.get(e.service) ?? 0)) continue;
+    const reallocated = e.hints && before === true;
+    const group = open.get(e.service);
+    if (reallocated && group !== undefined) {
+      group.times++;
+      group.milestone.text = `${e.service}: zone hints reallocated ${group.times} times until ${formatClock(e.atMs)}, endpoints per zone now: ${e.zones}`;
+      continue;
+    }
     const text = !e.hints
       ? `${e.service}: zone hints removed, every node sends to every ready endpoint: ${e.reason}`
-      : `${e.service}: zone hints ${before === true ? 'reallocated' : 'added'}, endpoints per zone: ${e.zones}`;
-    out.push({ atMs: e.atMs, failing: false, text });
+      : `${e.service}: zone hints ${reallocated ? 'reallocated' : 'added'}, endpoints per zone: ${e.zones}`;
+    const milestone = { atMs: e.atMs, failing: false, text };
+    out.push(milestone);
+    if (reallocated) open.set(e.service, { milestone, times: 1 });
+    else open.delete(e.service);
   }
   return out;
 }

@@ -63,9 +63,14 @@ describe('topology-aware-routing.yaml: topology-mode Auto through a zone outage'
     expect(back[back.length - 1]).toMatchObject({ hints: true, zones: 'zone-a 3, zone-b 3, zone-c 3' });
   });
 
-  test('the report lists the hint changes after the fault', () => {
+  test('the report lists the hint changes after the fault, a run of reallocations as one line', () => {
     const md = renderReports(result.summary, events)['report.md'];
-    expect(md).toContain('search: zone hints reallocated, endpoints per zone: zone-a 3, zone-b 3');
+    // The outage's reallocations read as one line; the removal and the return as their own.
+    expect(md).toContain(
+      'search: zone hints reallocated 6 times until 07:01.2, endpoints per zone now: zone-a 4, zone-b 5',
+    );
+    expect(md).toContain('search: zone hints removed, every node sends to every ready endpoint: Unable to allocate');
+    expect(md).toContain('search: zone hints added, endpoints per zone: zone-a 3, zone-b 4, zone-c 2');
     expect(md).not.toContain('cart: zone hints');
   });
 
