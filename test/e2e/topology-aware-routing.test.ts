@@ -64,7 +64,14 @@ describe('topology-aware-routing.yaml: topology-mode Auto through a zone outage'
   });
 
   test('the report lists the hint changes after the fault, a run of reallocations as one line', () => {
-    const md = renderReports(result.summary, events)['report.md'];
+    const reports = renderReports(result.summary, events);
+    const md = reports['report.md'];
+    // The timeline's strip under search's lane: hinted stretches and the few seconds without.
+    expect(reports['timeline.svg']).toContain('search: zone hints, endpoints per zone: zone-a 3, zone-b 3, zone-c 3');
+    expect(reports['timeline.svg']).toMatch(
+      /11:38\.2–11:43\.0 search: no zone hints, every node sends to every ready endpoint/,
+    );
+    expect(reports['timeline.svg']).not.toContain('cart: zone hints');
     // The outage's reallocations read as one line; the removal and the return as their own.
     expect(md).toContain(
       'search: zone hints reallocated 6 times until 07:01.2, endpoints per zone now: zone-a 4, zone-b 5',
