@@ -34,8 +34,9 @@
 // With no Service in the scenario the controller does nothing at all: no list, no handler.
 // Trace: `service.endpoints.changed` when a sync's writes have all succeeded and the Service's ready,
 // serving or terminating counts differ from what the API server held before; `service.hints.changed` when
-// a sync adds a Service's zone hints or removes them (upstream's TopologyAwareHintsEnabled / Disabled
-// events), with the reason.
+// a sync adds a Service's zone hints, changes how many endpoints each zone is hinted, or removes them
+// (upstream's TopologyAwareHintsEnabled / Disabled events; a reallocation has none upstream), with the
+// reason.
 import type { EndpointSlice, Node, Pod } from '../../k8s/objects.js';
 import { zoneOf } from '../../k8s/objects.js';
 import type { Endpoint, ServiceSpec } from '../../k8s/services.js';
