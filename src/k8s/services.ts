@@ -40,12 +40,26 @@ export interface ServiceSpec {
   externalTrafficPolicy: TrafficPolicy;
   trafficDistribution?: 'PreferClose';
   /**
+   * `service.kubernetes.io/topology-mode: Auto` (or `service.kubernetes.io/topology-aware-hints: auto`): the
+   * EndpointSlice controller's topology cache gives the endpoints zone hints. Never set with trafficDistribution
+   * (upstream's controller ignores trafficDistribution while the annotation is Auto).
+   */
+  topologyMode?: 'Auto';
+  /**
    * The requests sent to it. Absent (a v1 Service manifest without a spec.traffic entry): nobody's requests are
    * metered, though its EndpointSlices and kube-proxy rules are kept as for any Service.
    */
   traffic?: TrafficSpec;
   /** Where it was defined, for messages. */
   origin: string;
+}
+
+/**
+ * Whether kube-proxy looks at the endpoints' zone hints (pkg/proxy/topology.go: trafficDistribution set, or the
+ * topology annotation Auto; it uses them only when they are complete, see proxy/topology.ts canUseTopology).
+ */
+export function considersZoneHints(s: Pick<ServiceSpec, 'trafficDistribution' | 'topologyMode'>): boolean {
+  return s.trafficDistribution === 'PreferClose' || s.topologyMode === 'Auto';
 }
 
 /** A Service whose requests are metered. */

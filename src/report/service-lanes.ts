@@ -6,10 +6,13 @@ import { formatClock } from './format.js';
 import { countingStartMs, firstFaultMs } from '../slo/traffic-slos.js';
 
 type TrafficEvent = TraceEventOf<'service.traffic.changed'>;
+type HintsEvent = TraceEventOf<'service.hints.changed'>;
 
 export interface ServiceSeries {
   service: string;
   points: TrafficEvent[];
+  /** Its zone hints added, reallocated or removed (topology-aware routing), in order; empty without. */
+  hints: HintsEvent[];
   /** The end of the initial rollout (or the first fault): the request SLOs count from here. */
   countedFromMs: number;
 }
@@ -17,11 +20,19 @@ export interface ServiceSeries {
 export const SERVICE_LANE_H = 60;
 /** The succeeding share: a light green, drawn solid so that adjacent stretches show no seams. */
 const SUCCEEDING = '#b9dfc6';
+/** Zone hints (topology-aware routing) under a lane. */
+const HINTS = '#5b6ee1';
 
 /** Each Service's traffic events, in order, by name. */
 export function serviceSeries(events: readonly TraceEvent[]): ServiceSeries[] {
   const by = new Map<string, TrafficEvent[]>();
+  const hints = new Map<string, HintsEvent[]>();
   for (const e of events) {
+    if (e.type === 'service.hints.changed') {
+      let list = hints.get(e.service);
+      if (list === undefined) hints.set(e.service, (list = []));
+      list.push(e);
+    }
     if (e.type !== 'service.traffic.changed') continue;
     let list = by.get(e.service);
     if (list === undefined) by.set(e.service, (list = []));
@@ -30,7 +41,7 @@ export function serviceSeries(events: readonly TraceEvent[]): ServiceSeries[] {
   const faultMs = firstFaultMs(events);
   return [...by.keys()].sort().map((service) => {
     const points = by.get(service)!;
-    return { service, points, countedFromMs: countingStartMs(points, faultMs) };
+    return { service, points, hints: hints.get(service) ?? [], countedFromMs: countingStartMs(points, faultMs) };
   });
 }
 
@@ -83,7 +94,42 @@ export function serviceMilestones(events: readonly TraceEvent[]): { atMs: number
     }
   }
   out.push(...endpointMilestones(events));
+  out.push(...hintMilestones(events));
   return out.sort((a, b) => a.atMs - b.atMs);
+}
+
+/**
+ * Zone hints of topology-aware routing (service.hints.changed) added, reallocated or removed, from the first
+ * fault on (or the end of the Service's initial rollout, whose every new pod moves them). A run of
+ * reallocations reads as one line, as a zone outage's hundreds of slice writes each move the counts.
+ */
+function hintMilestones(events: readonly TraceEvent[]): { atMs: number; text: string; failing: boolean }[] {
+  const out: { atMs: number; text: string; failing: boolean }[] = [];
+  const faultMs = firstFaultMs(events);
+  const from = new Map(serviceSeries(events).map((s) => [s.service, faultMs ?? s.countedFromMs]));
+  const had = new Map<string, boolean>();
+  const open = new Map<string, { milestone: { text: string }; times: number }>();
+  for (const e of events) {
+    if (e.type !== 'service.hints.changed') continue;
+    const before = had.get(e.service);
+    had.set(e.service, e.hints);
+    if (e.atMs < (from.get(e.service) ?? 0)) continue;
+    const reallocated = e.hints && before === true;
+    const group = open.get(e.service);
+    if (reallocated && group !== undefined) {
+      group.times++;
+      group.milestone.text = `${e.service}: zone hints reallocated ${group.times} times until ${formatClock(e.atMs)}, endpoints per zone now: ${e.zones}`;
+      continue;
+    }
+    const text = !e.hints
+      ? `${e.service}: zone hints removed, every node sends to every ready endpoint: ${e.reason}`
+      : `${e.service}: zone hints ${reallocated ? 'reallocated' : 'added'}, endpoints per zone: ${e.zones}`;
+    const milestone = { atMs: e.atMs, failing: false, text };
+    out.push(milestone);
+    if (reallocated) open.set(e.service, { milestone, times: 1 });
+    else open.delete(e.service);
+  }
+  return out;
 }
 
 /**
@@ -191,6 +237,7 @@ export function serviceLane(
       .append('title')
       .text(`${s.service}: no traffic until ${formatClock(firstMs)} (the Service had no ready endpoint yet)`);
   drawSeries(g, x, y, s, endMs, colors.fail);
+  drawHints(g, x, y(0), s, endMs, top, colors);
   if (s.countedFromMs > firstMs) {
     // The initial rollout: drawn like the rest, veiled and explained, since the SLOs do not count it.
     g.append('rect')
@@ -205,6 +252,44 @@ export function serviceLane(
         `${formatClock(firstMs)}–${formatClock(s.countedFromMs)} ${s.service}: the initial rollout, while its pods first became Ready; the request SLOs count from ${formatClock(s.countedFromMs)}`,
       );
   }
+}
+
+/** Topology-aware routing: a strip under the lane while the endpoints have zone hints, hollow while they have none. */
+function drawHints(
+  g: Sel,
+  x: Scale,
+  bottom: number,
+  s: ServiceSeries,
+  endMs: number,
+  top: number,
+  colors: Colors,
+): void {
+  if (s.hints.length === 0) return;
+  g.append('text')
+    .attr('x', 16)
+    .attr('y', top + 40)
+    .attr('fill', HINTS)
+    .attr('font-size', 10)
+    .text('▬ zone hints');
+  s.hints.forEach((e, i) => {
+    const to = s.hints[i + 1]?.atMs ?? endMs;
+    if (to <= e.atMs) return;
+    g.append('rect')
+      .attr('x', x(e.atMs))
+      .attr('y', bottom + 2)
+      .attr('width', Math.max(1, x(to) - x(e.atMs)))
+      .attr('height', 4)
+      .attr('fill', e.hints ? HINTS : 'none')
+      .attr('stroke', e.hints ? 'none' : colors.muted)
+      .attr('stroke-width', 0.5)
+      .attr('shape-rendering', 'crispEdges')
+      .append('title')
+      .text(
+        e.hints
+          ? `${formatClock(e.atMs)}–${formatClock(to)} ${s.service}: zone hints, endpoints per zone: ${e.zones}`
+          : `${formatClock(e.atMs)}–${formatClock(to)} ${s.service}: no zone hints, every node sends to every ready endpoint: ${e.reason}`,
+      );
+  });
 }
 
 function drawSeries(

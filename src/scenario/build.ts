@@ -291,6 +291,7 @@ function buildService(sv: Raw, workload: string, workloadName: string, i: number
     internalTrafficPolicy: sv.internalTrafficPolicy ?? 'Cluster',
     externalTrafficPolicy: sv.externalTrafficPolicy ?? 'Cluster',
     ...(sv.trafficDistribution ? { trafficDistribution: sv.trafficDistribution } : {}),
+    ...(sv.topologyMode ? { topologyMode: sv.topologyMode } : {}),
     traffic: buildTraffic(sv.traffic ?? {}),
     origin: `spec.workloads[${i}].service`,
   };
@@ -338,6 +339,7 @@ function manifestService(m: ManifestService, selected: string[], traffic: Traffi
     internalTrafficPolicy: m.internalTrafficPolicy,
     externalTrafficPolicy: m.externalTrafficPolicy,
     ...(m.trafficDistribution ? { trafficDistribution: m.trafficDistribution } : {}),
+    ...(m.topologyMode ? { topologyMode: m.topologyMode } : {}),
     ...(traffic ? { traffic } : {}),
     origin: m.origin,
   };

@@ -23,6 +23,7 @@ import type {
   WorkloadSpec,
 } from './types.js';
 import { formatDuration } from './units.js';
+import { minorVersion } from './defaults.js';
 import { SYSTEM_PRIORITY_CLASSES, type Affinity } from '../k8s/scheduling.js';
 import { isMetered, type ServiceSpec, type TrafficSpec } from '../k8s/services.js';
 
@@ -292,7 +293,12 @@ function resolvedManifests(scenario: Scenario): Record<string, unknown>[] {
       });
     }
   }
-  return [...out, ...budgets, ...classes.values(), ...manifestServices(scenario).map(serviceManifest)];
+  return [
+    ...out,
+    ...budgets,
+    ...classes.values(),
+    ...manifestServices(scenario).map((svc) => serviceManifest(svc, scenario.spec.kubernetes.version)),
+  ];
 }
 
 function affinity(a: Affinity): Record<string, unknown> {
@@ -366,6 +372,7 @@ function service(svc: ServiceSpec): Record<string, unknown> {
     type: svc.type,
     port: svc.port,
     ...(svc.trafficDistribution ? { trafficDistribution: svc.trafficDistribution } : {}),
+    ...(svc.topologyMode ? { topologyMode: svc.topologyMode } : {}),
     internalTrafficPolicy: svc.internalTrafficPolicy,
     ...(svc.type !== 'ClusterIP' ? { externalTrafficPolicy: svc.externalTrafficPolicy } : {}),
     ...(svc.traffic ? { traffic: traffic(svc.traffic) } : {}),
@@ -391,12 +398,19 @@ function trafficEntry(svc: ServiceSpec & { traffic: TrafficSpec }): Record<strin
 }
 
 /** A v1 Service manifest as the run read it: what decides where its requests go. */
-function serviceManifest(svc: ServiceSpec): Record<string, unknown> {
+function serviceManifest(svc: ServiceSpec, version: string): Record<string, unknown> {
+  // topology-mode is read from 1.27; before, only the older topology-aware-hints annotation.
+  const annotation =
+    minorVersion(version) >= 27 ? 'service.kubernetes.io/topology-mode' : 'service.kubernetes.io/topology-aware-hints';
   const name = svc.name.slice(svc.name.indexOf('/') + 1);
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, namespace: svc.namespace },
+    metadata: {
+      name,
+      namespace: svc.namespace,
+      ...(svc.topologyMode ? { annotations: { [annotation]: svc.topologyMode } } : {}),
+    },
     spec: {
       type: svc.type,
       selector: { ...svc.selector },

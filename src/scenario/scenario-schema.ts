@@ -187,6 +187,13 @@ const service = s.object(
         'PreferClose: endpoints get zone hints and each node sends to endpoints in its own zone when it has any.',
       ),
     ),
+    topologyMode: s.opt(
+      s.enum(
+        ['Auto'],
+        'topology mode',
+        "Auto: the annotation service.kubernetes.io/topology-mode: Auto (topology-aware-hints: auto before 1.27). The EndpointSlice controller shares the ready endpoints among zones by their nodes' allocatable CPU and hints each for one zone; nodes send to the endpoints hinted for their zone. Not with trafficDistribution.",
+      ),
+    ),
     internalTrafficPolicy: s.opt(
       s.enum(
         ['Cluster', 'Local'],

@@ -21,6 +21,7 @@ import { canonicalServiceId, serviceCandidates, workloadCandidates, type Sources
 import type { ServiceSpec } from '../k8s/services.js';
 import { HIGHEST_USER_DEFINABLE_PRIORITY } from './manifests/index.js';
 import { admitPriority, priorityClassTable } from './manifests/priority.js';
+import { TOPOLOGY_AWARE_HINTS_ANNOTATION, TOPOLOGY_MODE_ANNOTATION } from './manifests/service.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../k8s/scheduling.js';
 import { workloadKindOf } from '../k8s/workloads.js';
 import type { FaultType, LeaderElectionConfig, Scenario } from './types.js';
@@ -483,6 +484,12 @@ function checkService(c: CheckContext, w: Raw, path: Path, zones: string[], name
       'externalTrafficPolicy is only for type NodePort or LoadBalancer (core/v1 Service validation)',
     );
   }
+  if (sv.topologyMode !== undefined && sv.trafficDistribution !== undefined)
+    error(
+      [...sPath, 'topologyMode'],
+      'not-applicable',
+      'topologyMode and trafficDistribution are alternatives: the EndpointSlice controller ignores trafficDistribution while the topology-mode annotation is Auto; keep one',
+    );
   checkTrafficClients(c, sv.traffic, [...sPath, 'traffic'], external, zones);
 }
 
@@ -659,6 +666,14 @@ function checkVersionGatedFields(c: CheckContext): void {
   checkGatedWorkloadFields(c.rawSpec, gates, gated);
   checkGatedPodTemplateFields(c, gates, gated);
   for (const m of c.manifests.services) {
+    if (m.topologyAnnotation === TOPOLOGY_MODE_ANNOTATION && minor < 27)
+      c.error(
+        [...m.base, 'metadata', 'annotations', TOPOLOGY_MODE_ANNOTATION],
+        'unsupported-in-version',
+        `the ${TOPOLOGY_MODE_ANNOTATION} annotation needs Kubernetes 1.27 or later; this scenario uses version "${version}"`,
+        `before 1.27 the EndpointSlice controller and kube-proxy read only ${TOPOLOGY_AWARE_HINTS_ANNOTATION}, so the cluster would run without hints; use ${TOPOLOGY_AWARE_HINTS_ANNOTATION}: auto, or set kubernetes.version: "1.27" or later`,
+        m.doc,
+      );
     const td = m.trafficDistributionWritten;
     if (td === undefined) continue;
     const at = [...m.base, 'spec', 'trafficDistribution'];

@@ -149,6 +149,7 @@ export const EVENT_FIELDS: { [K in TraceEventType]: Record<keyof TraceEventField
     terminating: 'number',
     endpoints: 'number',
   },
+  'service.hints.changed': { service: 'string', hints: 'boolean', reason: 'string', zones: 'string' },
   'service.traffic.changed': {
     service: 'string',
     requestsPerSecond: 'number',

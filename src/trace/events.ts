@@ -170,6 +170,13 @@ export type TraceEventFields = {
     endpoints: number;
   };
   /**
+   * The EndpointSlice controller's topology cache added, reallocated or removed a Service's zone hints: `hints`,
+   * whether the endpoints have them now; `zones`, how many endpoints are hinted for each zone ("zone-a 3,
+   * zone-b 3"); `reason`, upstream's event message (TopologyAwareHintsEnabled / Disabled), or "Hints
+   * reallocated".
+   */
+  'service.hints.changed': { service: string; hints: boolean; reason: string; zones: string };
+  /**
    * What a Service's requests meet changed (endpoints died or came back, kube-proxy rules changed, links were
    * cut): the request rates from then on, and why some fail.
    */

@@ -145,33 +145,89 @@ status:
     ]);
   });
 
-  test('topology-mode: Auto is a warning, and the Service runs without hints and without trafficDistribution, as upstream ignores it then', () => {
+  test('topology-mode: Auto gives the Service zone hints from the topology cache; trafficDistribution is ignored then, with a warning', () => {
     const text =
       HEAD() +
       service(
         `selector: { app: checkout }\n  ${PORTS}\n  trafficDistribution: PreferClose`,
         'name: checkout-svc\n  annotations: { service.kubernetes.io/topology-mode: Auto }',
       );
-    const w = warnings(text);
-    expect(w[0]).toBe(
-      'test.yaml:17:55: warning: document 2 (v1 Service) metadata.annotations["service.kubernetes.io/topology-mode"]: hasim does not model the EndpointSlice controller\'s hint allocation for service.kubernetes.io/topology-mode: Auto: Service "checkout-svc" gets no zone hints, so every node sends to every ready endpoint (as upstream does when a zone has too few endpoints for hints)',
-    );
-    expect(w[1]).toBe(
+    expect(warnings(text)).toEqual([
       "test.yaml:21:24: warning: document 2 (v1 Service) spec.trafficDistribution: upstream's EndpointSlice controller ignores trafficDistribution while service.kubernetes.io/topology-mode is Auto, and so does hasim",
-    );
-    expect(load(text).spec.services![0].trafficDistribution).toBeUndefined();
+    ]);
+    const svc = load(text).spec.services![0];
+    expect(svc.topologyMode).toBe('Auto');
+    expect(svc.trafficDistribution).toBeUndefined();
   });
 
-  test('the older topology-aware-hints: auto annotation is read the same way', () => {
-    const w = warnings(
+  test('the older topology-aware-hints: auto annotation is read the same way, without a warning', () => {
+    const text =
+      HEAD() +
+      service(
+        `selector: { app: checkout }\n  ${PORTS}`,
+        'name: checkout-svc\n  annotations: { service.kubernetes.io/topology-aware-hints: auto }',
+      );
+    expect(warnings(text)).toEqual([]);
+    expect(load(text).spec.services![0].topologyMode).toBe('Auto');
+  });
+
+  test('with both annotations the older one wins (hintsEnabled), and a disagreement is a warning', () => {
+    const text =
+      HEAD() +
+      service(
+        `selector: { app: checkout }\n  ${PORTS}`,
+        'name: checkout-svc\n  annotations: { service.kubernetes.io/topology-aware-hints: Disabled, service.kubernetes.io/topology-mode: Auto }',
+      );
+    expect(warnings(text)).toHaveLength(1);
+    expect(warnings(text)[0]).toContain('the EndpointSlice controller reads the older annotation first');
+    expect(load(text).spec.services![0].topologyMode).toBeUndefined();
+  });
+
+  test('topology-mode needs 1.27 (kubernetes#116522); topology-aware-hints works in 1.26', () => {
+    const mode = problems(
+      HEAD('', '1.26') +
+        service(
+          `selector: { app: checkout }\n  ${PORTS}`,
+          'name: checkout-svc\n  annotations: { service.kubernetes.io/topology-mode: Auto }',
+        ),
+    );
+    expect(mode).toContain(
+      'the service.kubernetes.io/topology-mode annotation needs Kubernetes 1.27 or later; this scenario uses version "1.26"',
+    );
+    const older =
+      HEAD('', '1.26') +
+      service(
+        `selector: { app: checkout }\n  ${PORTS}`,
+        'name: checkout-svc\n  annotations: { service.kubernetes.io/topology-aware-hints: auto }',
+      );
+    expect(load(older).spec.services![0].topologyMode).toBe('Auto');
+    // Written back with the annotation 1.26 reads.
+    const resolved = resolvedScenarioYaml(load(older), 1, { hasimVersion: HASIM_VERSION, file: 'svc.yaml' });
+    expect(resolved).toContain('service.kubernetes.io/topology-aware-hints: Auto');
+    expect(load(resolved).spec.services![0].topologyMode).toBe('Auto');
+  });
+
+  test('the shorthand topologyMode: Auto is the annotation; with trafficDistribution it is an error', () => {
+    const base = (svc: string) =>
+      HEAD().replace(
+        '{ kind: Deployment, name: checkout, replicas: 4 }',
+        `{ kind: Deployment, name: checkout, replicas: 4, service: { ${svc} } }`,
+      );
+    expect(load(base('topologyMode: Auto')).spec.services![0].topologyMode).toBe('Auto');
+    expect(problems(base('topologyMode: Auto, trafficDistribution: PreferClose'))).toContain(
+      'topologyMode and trafficDistribution are alternatives',
+    );
+    const annotated = load(
       HEAD() +
         service(
           `selector: { app: checkout }\n  ${PORTS}`,
-          'name: checkout-svc\n  annotations: { service.kubernetes.io/topology-aware-hints: auto }',
+          'name: checkout-svc\n  annotations: { service.kubernetes.io/topology-mode: Auto }',
         ),
     );
-    expect(w).toHaveLength(1);
-    expect(w[0]).toContain('for service.kubernetes.io/topology-aware-hints: auto');
+    const resolved = resolvedScenarioYaml(annotated, 1, { hasimVersion: HASIM_VERSION, file: 'svc.yaml' });
+    expect(resolved).toContain('service.kubernetes.io/topology-mode: Auto');
+    // The resolved scenario reads back as the same Service.
+    expect(load(resolved).spec.services![0].topologyMode).toBe('Auto');
   });
 
   test('PreferSameZone is PreferClose under its 1.34 name; PreferSameNode is simulated as PreferSameZone with a warning', () => {

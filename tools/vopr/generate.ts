@@ -296,7 +296,10 @@ function generateServices(rng: Rng, workloads: RawScenario[], zones: string[]): 
     if (w.kind === 'DaemonSet' || !rng.chance(0.35)) continue;
     const type = rng.pick(['ClusterIP', 'ClusterIP', 'NodePort', 'LoadBalancer']);
     const svc: RawScenario = { name: `${w.name}-svc`, type };
-    if (rng.chance(0.3)) svc.trafficDistribution = 'PreferClose';
+    // trafficDistribution or topology-aware routing (the topology-mode annotation Auto), never both.
+    const zoneRouting = rng.chance(0.3) ? 'PreferClose' : rng.chance(0.3) ? 'Auto' : undefined;
+    if (zoneRouting === 'PreferClose') svc.trafficDistribution = zoneRouting;
+    if (zoneRouting === 'Auto') svc.topologyMode = zoneRouting;
     if (rng.chance(0.2)) svc.internalTrafficPolicy = 'Local';
     if (type !== 'ClusterIP' && rng.chance(0.3)) svc.externalTrafficPolicy = 'Local';
     const traffic: RawScenario = { rate: rng.pick([10, 100, 600]) };

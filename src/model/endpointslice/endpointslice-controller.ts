@@ -22,10 +22,22 @@
 //    50 ms).
 // 5. A failed write (Conflict, Timeout, Unavailable) requeues the key with the controller's rate limiter,
 //    1 s doubling to 1000 s (defaultSyncBackOff, maxSyncBackOff), and relists the slices first.
+// 6. Topology-aware routing (Services with the topology-mode annotation Auto; topology-cache.ts): the
+//    reconciler hands each sync's slices to the topology cache's AddHints (staging/src/k8s.io/endpointslice/
+//    reconciler.go, reconcileByAddressType) and writes what it changed. The node informer's handlers
+//    (endpointslice_controller.go addNode, updateNode when Ready or the zone label changed, deleteNode) add
+//    the one key of the controller's topologyQueue; its worker (checkNodeTopologyDistribution) calls SetNodes
+//    with every node of the informer and queues the Services GetOverloadedServices names, and only them: a
+//    Service whose hints were removed gets them back at its next sync for another reason (a pod change).
+//    The cache is the controller's own, so it starts empty on every acquisition of the lease. Without such a
+//    Service the controller has no node handler.
 // With no Service in the scenario the controller does nothing at all: no list, no handler.
 // Trace: `service.endpoints.changed` when a sync's writes have all succeeded and the Service's ready,
-// serving or terminating counts differ from what the API server held before.
-import type { EndpointSlice, Pod } from '../../k8s/objects.js';
+// serving or terminating counts differ from what the API server held before; `service.hints.changed` when
+// a sync adds a Service's zone hints, changes how many endpoints each zone is hinted, or removes them
+// (upstream's TopologyAwareHintsEnabled / Disabled events; a reallocation has none upstream), with the
+// reason.
+import type { EndpointSlice, Node, Pod } from '../../k8s/objects.js';
 import { zoneOf } from '../../k8s/objects.js';
 import type { Endpoint, ServiceSpec } from '../../k8s/services.js';
 import type { ApiResult } from '../apiserver/store.js';
@@ -35,7 +47,21 @@ import {
   type ControllerContext,
 } from '../controllermanager/controller.js';
 import { TokenBucket } from '../infra/token-bucket.js';
-import { MAX_ENDPOINTS_PER_SLICE, naturalOrder, podToEndpoint, sameEndpoints, sliceName } from './reconciler.js';
+import {
+  MAX_ENDPOINTS_PER_SLICE,
+  endpointsEqualBeyondHints,
+  naturalOrder,
+  podToEndpoint,
+  sameEndpoints,
+  sliceName,
+} from './reconciler.js';
+import {
+  HINTS_MESSAGES,
+  nodeTopologyChanged,
+  TopologyCache,
+  type HintSlice,
+  type SliceInfo,
+} from './topology-cache.js';
 
 const ACTOR = 'endpointslice-controller';
 /** EndpointSliceControllerConfiguration.ConcurrentServiceEndpointSyncs (--concurrent-service-endpoint-syncs) default. */
@@ -55,6 +81,8 @@ interface ServiceState {
   members: Map<string, Map<string, Endpoint>>;
   /** The Service's endpoints by condition as the API server holds them (from the tracker). */
   published: Counts;
+  /** The last hints outcome traced (topology-mode Auto only): '' before the first. */
+  hintsTraced: string;
 }
 
 interface Counts {
@@ -89,9 +117,13 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
         sliceOf: new Map<string, string>(),
         members: new Map<string, Map<string, Endpoint>>(),
         published: { ready: 0, serving: 0, terminating: 0, endpoints: 0 },
+        hintsTraced: '',
       },
     ]),
   );
+  /** The topology cache, when some Service has the topology-mode annotation Auto. */
+  const topology = services.some((s) => s.topologyMode === 'Auto') ? new TopologyCache() : undefined;
+  let topologyQueued = false;
   /** Pod names of each selected workload (from the pod informer). */
   const podsOf = new Map<string, Set<string>>();
   /** The endpointSliceTracker: the slices this controller knows, by name (from its list and its writes). */
@@ -164,6 +196,31 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
         podChanged(pod);
       },
       quiet: (prev, next) => !byWorkload.has(next.metadata.workload) || !relevant(prev, next),
+    });
+  }
+
+  /** checkNodeTopologyDistribution: SetNodes, then the Services whose hints overload a zone are queued. */
+  const checkNodeTopology = () => {
+    topologyQueued = false;
+    if (topology === undefined) return;
+    topology.setNodes(ctx.nodes.cache.values());
+    if (started) for (const key of topology.getOverloadedServices()) add(key, 0);
+  };
+
+  if (topology !== undefined) {
+    // The topologyQueue holds one key: node events at the same moment make one check.
+    const queueTopology = () => {
+      if (topologyQueued) return;
+      topologyQueued = true;
+      proc.post(0, checkNodeTopology, `${ACTOR}/topology`);
+    };
+    ctx.nodes.addHandlers({
+      onAdd: queueTopology,
+      onUpdate(prev: Node, next: Node) {
+        if (nodeTopologyChanged(prev, next)) queueTopology();
+      },
+      onDelete: queueTopology,
+      quiet: (prev, next) => !nodeTopologyChanged(prev, next),
     });
   }
 
@@ -271,9 +328,47 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
     return name;
   };
 
+  /** AddHints over the Service's slices: the slices whose hints change join the slices to write. */
+  const addHints = (key: string, st: ServiceState, cache: TopologyCache) => {
+    const si: SliceInfo = { serviceKey: key, toCreate: [], toUpdate: [], unchanged: [] };
+    for (const name of [...st.members.keys()].sort(naturalOrder)) {
+      const m = st.members.get(name)!;
+      if (m.size === 0) continue;
+      const sl: HintSlice = { name, endpoints: [...m.values()].sort((a, b) => (a.pod < b.pod ? -1 : 1)) };
+      if (!st.dirtySlices.has(name)) si.unchanged.push(sl);
+      else if (tracker.has(name)) si.toUpdate.push(sl);
+      else si.toCreate.push(sl);
+    }
+    const outcome = cache.addHints(si);
+    for (const sl of [...si.toCreate, ...si.toUpdate]) {
+      const m = st.members.get(sl.name)!;
+      for (const e of sl.endpoints) m.set(e.pod, e);
+      st.dirtySlices.add(sl.name);
+    }
+    // Traced when hints come or go, when the hinted endpoints per zone change, or when the reason for having
+    // none changes (not its endpoint count alone, which moves at every pod of a rollout).
+    const zones = outcome.hints
+      ? [...outcome.byZone]
+          .filter(([, n]) => n > 0)
+          .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+          .map(([z, n]) => `${z} ${n}`)
+          .join(', ')
+      : '';
+    const traced = outcome.hints ? `on: ${zones}` : outcome.message.replace(/ \(.*\)$/, '');
+    if (traced === st.hintsTraced) return;
+    st.hintsTraced = traced;
+    proc.ctx.trace.emit('service.hints.changed', {
+      service: key,
+      hints: outcome.hints,
+      reason: !outcome.hints ? outcome.message : outcome.enabled ? HINTS_MESSAGES.enabled : 'Hints reallocated',
+      zones,
+    });
+  };
+
   const sync = (key: string) => {
     const svc = byName.get(key)!;
     const st = states.get(key)!;
+    const hinted = topology !== undefined && svc.topologyMode === 'Auto';
     if (st.full) rebuild(st, svc);
     // 1. The changed pods' endpoints into the desired slices.
     for (const pod of [...st.dirtyPods].sort()) {
@@ -285,12 +380,17 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
         st.sliceOf.delete(pod);
         st.dirtySlices.add(at);
       } else if (at === undefined) st.dirtySlices.add(place(st, svc, e));
-      else if (!sameEndpoints([st.members.get(at)!.get(pod)!], [e])) {
+      else if (
+        hinted
+          ? !endpointsEqualBeyondHints(st.members.get(at)!.get(pod)!, e)
+          : !sameEndpoints([st.members.get(at)!.get(pod)!], [e])
+      ) {
         st.members.get(at)!.set(pod, e);
         st.dirtySlices.add(at);
       }
     }
     st.dirtyPods.clear();
+    if (hinted) addHints(key, st, topology);
     // 2. Each changed slice written through the API server.
     const before = { ...st.published };
     const slices = [...st.dirtySlices].sort(naturalOrder);
@@ -365,6 +465,8 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
     name: ACTOR,
     start() {
       if (services.length === 0) return;
+      // The node informer's first list went through SetNodes before the first sync.
+      checkNodeTopology();
       started = true;
       for (const svc of services) add(svc.name, 0);
     },

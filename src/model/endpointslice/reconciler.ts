@@ -60,6 +60,22 @@ export function sameEndpoints(a: readonly Endpoint[], b: readonly Endpoint[]): b
   return true;
 }
 
+/**
+ * EndpointsEqualBeyondHash (staging/src/k8s.io/endpointslice/utils.go): whether a pod's endpoint changed, its
+ * hints aside (nodeName, zone, conditions, targetRef); the reconciler's desired endpoints carry no hints, the
+ * topology cache adds them afterwards.
+ */
+export function endpointsEqualBeyondHints(x: Endpoint, y: Endpoint): boolean {
+  return (
+    x.pod === y.pod &&
+    x.nodeName === y.nodeName &&
+    x.zone === y.zone &&
+    x.ready === y.ready &&
+    x.serving === y.serving &&
+    x.terminating === y.terminating
+  );
+}
+
 /** Slice names in index order (svc-2 before svc-10). */
 export function naturalOrder(a: string, b: string): number {
   const ia = Number(a.slice(a.lastIndexOf('-') + 1));

@@ -1,7 +1,9 @@
 // Which endpoints a node's kube-proxy sends a Service's traffic to: pkg/proxy/topology.go
-// CategorizeEndpoints, with canUseTopology and availableForTopology.
-// 1. Cluster policy: the ready endpoints; with topology in use (trafficDistribution PreferClose, every ready
-//    endpoint hinted, and one of them hinted for this node's zone) only those hinted for the node's zone.
+// CategorizeEndpoints, with canUseTopology (topologyModeFromHints from 1.33) and availableForTopology.
+// 1. Cluster policy: the ready endpoints; with topology in use (the Service considers hints: trafficDistribution
+//    PreferClose or the topology-mode annotation Auto, services.ts considersZoneHints; every ready endpoint
+//    hinted; and one of them hinted for this node's zone) only those hinted for the node's zone. The hints come
+//    from the EndpointSlice controller (reconciler.ts for PreferClose, topology-cache.ts for Auto).
 //    No ready endpoint at all: the serving-and-terminating ones (ProxyTerminatingEndpoints, GA 1.28).
 // 2. Local policy: the ready endpoints on this node; none: the serving-and-terminating ones on this node.
 //    None of either: the node has no endpoint and drops the traffic (even when other nodes have some).
@@ -14,9 +16,12 @@ export interface TopologyNode {
   zone: string;
 }
 
-/** canUseTopology: PreferClose set, every ready endpoint hinted, and some hinted for the node's zone. */
-export function canUseTopology(endpoints: readonly Endpoint[], preferClose: boolean, zone: string): boolean {
-  if (!preferClose || zone === '') return false;
+/**
+ * canUseTopology: the Service considers hints (trafficDistribution set or the topology annotation Auto), every
+ * ready endpoint is hinted, and some for the node's zone.
+ */
+export function canUseTopology(endpoints: readonly Endpoint[], considersHints: boolean, zone: string): boolean {
+  if (!considersHints || zone === '') return false;
   let hasEndpointForZone = false;
   for (const e of endpoints) {
     if (!e.ready) continue;
@@ -30,11 +35,11 @@ export function canUseTopology(endpoints: readonly Endpoint[], preferClose: bool
 export function categorizeEndpoints(
   endpoints: readonly Endpoint[],
   policy: TrafficPolicy,
-  preferClose: boolean,
+  considersHints: boolean,
   node: TopologyNode,
 ): Endpoint[] {
   if (policy === 'Cluster') {
-    const useTopology = canUseTopology(endpoints, preferClose, node.zone);
+    const useTopology = canUseTopology(endpoints, considersHints, node.zone);
     const ready = endpoints.filter((e) => e.ready && (!useTopology || e.forZones!.includes(node.zone)));
     if (ready.length > 0) return ready;
     return endpoints.filter((e) => e.serving && e.terminating);

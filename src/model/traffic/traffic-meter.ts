@@ -22,7 +22,7 @@
 // Service's slices (which moves only how many nodes are behind the API server) keeps the rest from before.
 import type { TraceRecord } from '../../engine/index.js';
 import { Priority } from '../../engine/index.js';
-import type { Endpoint, MeteredService } from '../../k8s/services.js';
+import { considersZoneHints, type Endpoint, type MeteredService } from '../../k8s/services.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import { changedSlices, commonEnds, type KubeProxyFleet, type ProxyNode } from '../proxy/kube-proxy.js';
@@ -299,7 +299,7 @@ export class TrafficMeter {
     const clients = spec.traffic.clients;
     const external = clients.kind === 'load-balancer';
     const policy = external ? spec.externalTrafficPolicy : spec.internalTrafficPolicy;
-    const preferClose = spec.trafficDistribution === 'PreferClose';
+    const preferClose = considersZoneHints(spec);
     const perNode = policy === 'Local' || network.partitioned || network.degraded;
     const dead = new Set<string>();
     const timeoutMs = spec.traffic.timeoutMs;

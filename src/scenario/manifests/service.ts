@@ -12,13 +12,11 @@
 // - Core/v1 Service validation (pkg/apis/core/validation ValidateService): externalTrafficPolicy only with
 //   type NodePort or LoadBalancer, at least one port with a number in 1..65535, enum values of the policies.
 // - The `service.kubernetes.io/topology-mode: Auto` annotation (or the older
-//   `service.kubernetes.io/topology-aware-hints: auto`) hands hint allocation to the EndpointSlice
-//   controller's topology cache (pkg/controller/endpointslice/topologycache AddHints: endpoints shared out
-//   by each zone's allocatable CPU, hints dropped when a zone would get too few), and then the reconciler
-//   ignores trafficDistribution (staging/src/k8s.io/endpointslice/reconciler.go: canUseTrafficDistribution
-//   is false while hintsEnabled). hasim does not model that allocation: the Service runs without hints
-//   (every node sends to every ready endpoint, as upstream does whenever the cache declines to add hints),
-//   with a warning, and without trafficDistribution, as upstream would.
+//   `service.kubernetes.io/topology-aware-hints: auto`; the older one wins when both are set, as in
+//   staging/src/k8s.io/endpointslice/reconciler.go hintsEnabled) hands hint allocation to the EndpointSlice
+//   controller's topology cache (model/endpointslice/topology-cache.ts), and then the reconciler ignores
+//   trafficDistribution (reconciler.go: canUseTrafficDistribution is false while hintsEnabled), with a
+//   warning. topology-mode is read from 1.27 (kubernetes#116522); semantic-checks.ts refuses it in 1.26.
 // - trafficDistribution PreferSameZone (1.34) is PreferClose under its new name; PreferSameNode is read as
 //   PreferSameZone with a warning (hasim's EndpointSlices carry no node hints).
 // What the API server writes (clusterIP, clusterIPs, ipFamilies, ipFamilyPolicy, a port's nodePort,
@@ -48,6 +46,10 @@ export interface ManifestService {
   trafficDistribution?: 'PreferClose';
   /** trafficDistribution as written, for the version checks (absent when the topology annotation drops it). */
   trafficDistributionWritten?: string;
+  /** The topology annotation is Auto: hints from the EndpointSlice controller's topology cache. */
+  topologyMode?: 'Auto';
+  /** Which annotation made it Auto, for the version checks. */
+  topologyAnnotation?: string;
   origin: string;
   doc: number;
   base: Path;
@@ -198,26 +200,29 @@ function trafficDistribution(
   annotations: Raw,
   spec: Raw,
   ctx: ServiceReadContext,
-): Pick<ManifestService, 'trafficDistribution' | 'trafficDistributionWritten'> {
-  const modeKey = Object.hasOwn(annotations, TOPOLOGY_MODE_ANNOTATION)
-    ? TOPOLOGY_MODE_ANNOTATION
-    : TOPOLOGY_AWARE_HINTS_ANNOTATION;
+): Pick<ManifestService, 'trafficDistribution' | 'trafficDistributionWritten' | 'topologyMode' | 'topologyAnnotation'> {
+  const modeKey = Object.hasOwn(annotations, TOPOLOGY_AWARE_HINTS_ANNOTATION)
+    ? TOPOLOGY_AWARE_HINTS_ANNOTATION
+    : TOPOLOGY_MODE_ANNOTATION;
   const mode = annotations[modeKey];
-  if (mode === 'Auto' || mode === 'auto') {
-    ctx.problem(
-      ['metadata', 'annotations', modeKey],
-      `hasim does not model the EndpointSlice controller's hint allocation for ${modeKey}: ${mode}: Service "${id}" gets no zone hints, so every node sends to every ready endpoint (as upstream does when a zone has too few endpoints for hints)`,
-      'trafficDistribution: PreferClose, which hasim models, keeps each zone on its own endpoints',
-      'not-modelled',
-      'warning',
-    );
+  const auto = (v: unknown) => v === 'Auto' || v === 'auto';
+  if (modeKey === TOPOLOGY_AWARE_HINTS_ANNOTATION && Object.hasOwn(annotations, TOPOLOGY_MODE_ANNOTATION)) {
+    const other = annotations[TOPOLOGY_MODE_ANNOTATION];
+    if (auto(other) !== auto(mode))
+      warn(
+        ctx,
+        ['metadata', 'annotations', TOPOLOGY_MODE_ANNOTATION],
+        `Service "${id}" has both ${TOPOLOGY_AWARE_HINTS_ANNOTATION}: ${String(mode)} and ${TOPOLOGY_MODE_ANNOTATION}: ${String(other)}; the EndpointSlice controller reads the older annotation first, and so does hasim`,
+      );
+  }
+  if (auto(mode)) {
     if (spec.trafficDistribution !== undefined)
       warn(
         ctx,
         ['spec', 'trafficDistribution'],
         `upstream's EndpointSlice controller ignores trafficDistribution while ${modeKey} is ${mode}, and so does hasim`,
       );
-    return {};
+    return { topologyMode: 'Auto', topologyAnnotation: modeKey };
   }
   if (spec.trafficDistribution === undefined) return {};
   if (spec.trafficDistribution === 'PreferSameNode')
