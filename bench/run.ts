@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { engineBench } from './engine-bench.js';
 import { scaleBench } from './scale-bench.js';
 import { sweepBench } from './sweep-bench.js';
+import { upgradeBench } from './upgrade-bench.js';
 
 const wanted = process.argv.slice(2);
 const want = (name: string) => wanted.length === 0 || wanted.includes(name);
@@ -14,3 +15,4 @@ console.log(
 if (want('engine')) engineBench();
 if (want('scale')) scaleBench();
 if (want('sweep')) sweepBench();
+if (want('upgrade')) upgradeBench();
