@@ -1,9 +1,10 @@
-// The pod garbage collector (pkg/controller/podgc/gc_controller.go), every gcCheckPeriod = 20 s:
-// 1. gcOrphaned: a pod bound to a node the node informer does not have is put in a delaying queue for
+// The pod garbage collector (pkg/controller/podgc/gc_controller.go), every gcCheckPeriod = 20 s, its
+// steps in upstream's order (gc: gcTerminated, gcTerminating, gcOrphaned, gcUnscheduledTerminating):
+// 1. gcTerminating: Terminating pods on a node that is not Ready and carries the
+//    `node.kubernetes.io/out-of-service` taint are force-deleted (non-graceful node shutdown, GA 1.28).
+// 2. gcOrphaned: a pod bound to a node the node informer does not have is put in a delaying queue for
 //    quarantineTime = 40 s; when the delay has passed (checked at a later pass) the controller asks the
 //    API server whether the node really is gone and, if so, force-deletes the node's pods (grace 0).
-// 2. gcTerminating: Terminating pods on a node that is not Ready and carries the
-//    `node.kubernetes.io/out-of-service` taint are force-deleted (non-graceful node shutdown, GA 1.28).
 // Force deletes are traced as `pod.deleted` with reason `pod-gc` (the store records the request).
 //
 // Simplifications: terminated-pod thresholds (--terminated-pod-gc-threshold) and unscheduled Terminating
@@ -63,7 +64,7 @@ export function podGcController(ctx: ControllerContext): Controller {
     );
   };
 
-  /** 1. gcOrphaned: pods on nodes the informer does not have, after quarantine. Returns the nodes visited. */
+  /** 2. gcOrphaned: pods on nodes the informer does not have, after quarantine. Returns the nodes visited. */
   const gcOrphaned = (now: number): number => {
     let visited = 0;
     if (sortedNodes === undefined || sortedVersion !== index.nodesVersion) {
@@ -89,7 +90,8 @@ export function podGcController(ctx: ControllerContext): Controller {
 
   /** One gc pass; returns its modelled duration. */
   const gc = (): number => {
-    const visited = gcOrphaned(proc.now()) + gcTerminating(ctx, podsOn, forceDelete);
+    const terminating = gcTerminating(ctx, podsOn, forceDelete);
+    const visited = terminating + gcOrphaned(proc.now());
     return 1 + Math.floor(visited / 1000);
   };
 
@@ -112,7 +114,7 @@ function podsOnNode(ctx: ControllerContext, index: PodsByNode, nodeName: string)
 }
 
 /**
- * 2. gcTerminating: force-deletes the Terminating pods of out-of-service nodes that are not Ready.
+ * 1. gcTerminating: force-deletes the Terminating pods of out-of-service nodes that are not Ready.
  * Returns the nodes visited.
  */
 function gcTerminating(
