@@ -27,6 +27,7 @@ import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import { changedSlices, commonEnds, type KubeProxyFleet, type ProxyNode } from '../proxy/kube-proxy.js';
 import { categorizeEndpoints, type TopologyNode } from '../proxy/topology.js';
+import { DeadCauses, type DeadPodFacts, MAX_LISTED_NODES } from './dead-causes.js';
 
 interface ServiceState {
   spec: MeteredService;
@@ -56,6 +57,8 @@ interface Tracked {
   version: number;
   /** deadKinds of its dead pods, for this version and world version. */
   kinds: { version: number; worldVersion: number; text: string } | undefined;
+  /** Its dead pods' causes, kept up to date once first asked for (fast path trafficKeptCauses). */
+  causes: DeadCauses | undefined;
 }
 
 const NO_ENDPOINT_OUTCOME: Outcome = { failFraction: 1, stale: false, noEndpoints: true, cut: false };
@@ -119,6 +122,19 @@ export class TrafficMeter {
   private readonly pickParts = new WeakMap<readonly Endpoint[], readonly (readonly Endpoint[])[]>();
   private liveCache = new Map<string, number>();
   private readonly zones: string[];
+  /**
+   * Hosts (by node name) in the order they were seen to change power, and the power each had when last
+   * looked at (at the first evaluation after a world change): kept causes catch up on the entries they
+   * have not seen (fast path trafficKeptCauses).
+   */
+  private readonly powerLog: string[] = [];
+  private readonly powerSeen = new Map<string, boolean>();
+  private powerVersion = -1;
+  private readonly facts: DeadPodFacts = {
+    lastNode: (pod) => this.lastNode.get(pod),
+    host: (node) => this.ctx.hosts.get(node),
+    runningButFailing: (pod) => this.running.has(pod) && this.appFailing.has(pod),
+  };
 
   constructor(
     private readonly ctx: ModelContext,
@@ -198,11 +214,15 @@ export class TrafficMeter {
         if (n === undefined) continue;
         entry.version++;
         if (serving) {
-          if (entry.dead.delete(pod)) entry.deadCount -= n;
+          if (entry.dead.delete(pod)) {
+            entry.deadCount -= n;
+            entry.causes?.remove(pod);
+          }
         } else if (!entry.dead.has(pod)) {
           entry.dead.set(pod, n);
           entry.deadCount += n;
-        }
+          entry.causes?.add(pod);
+        } else entry.causes?.refresh(pod);
       }
       this.mark(s);
     }
@@ -372,7 +392,20 @@ export class TrafficMeter {
     let deadCount: number;
     let deadKinds: string;
     const worldVersion = this.ctx.world.version;
-    if (tracking && used.size === 1 && dead.size === 0) {
+    // Fast path trafficKeptCauses: when one picked list in use (or none) has dead pods, and no position was
+    // looked at link by link, the dead pods are that list's, and their causes are kept up to date with it.
+    let alone: Tracked | undefined;
+    let several = false;
+    if (tracking && this.ctx.fastPaths.trafficKeptCauses && dead.size === 0)
+      for (const entry of used.values()) {
+        if (entry.dead.size === 0) continue;
+        if (alone === undefined) alone = entry;
+        else several = true;
+      }
+    if (tracking && this.ctx.fastPaths.trafficKeptCauses && dead.size === 0 && !several) {
+      deadCount = alone === undefined ? 0 : alone.dead.size;
+      deadKinds = alone === undefined ? '' : this.keptKinds(alone);
+    } else if (tracking && used.size === 1 && dead.size === 0) {
       // One picked list for every position (the usual case): its dead pods, and their causes kept.
       const entry = used.values().next().value!;
       deadCount = entry.dead.size;
@@ -457,7 +490,7 @@ export class TrafficMeter {
       dead.set(e.pod, (dead.get(e.pod) ?? 0) + 1);
       deadCount++;
     }
-    return { picked, count: undefined, dead, deadCount, version: 0, kinds: undefined };
+    return { picked, count: undefined, dead, deadCount, version: 0, kinds: undefined, causes: undefined };
   }
 
   /**
@@ -479,15 +512,19 @@ export class TrafficMeter {
       if (d === undefined) return;
       changed = true;
       entry.deadCount--;
-      if (d === 1) dead.delete(pod);
-      else dead.set(pod, d - 1);
+      if (d === 1) {
+        dead.delete(pod);
+        entry.causes?.remove(pod);
+      } else dead.set(pod, d - 1);
     };
     const enter = (pod: string) => {
       if (count !== undefined) count.set(pod, (count.get(pod) ?? 0) + 1);
       if (this.serving(pod)) return;
       changed = true;
       entry.deadCount++;
-      dead.set(pod, (dead.get(pod) ?? 0) + 1);
+      const d = dead.get(pod);
+      dead.set(pod, (d ?? 0) + 1);
+      if (d === undefined) entry.causes?.add(pod);
     };
     const before = entry.picked;
     const partsBefore = this.pickParts.get(before);
@@ -515,6 +552,30 @@ export class TrafficMeter {
       for (const e of entry.picked) entry.count.set(e.pod, (entry.count.get(e.pod) ?? 0) + 1);
     }
     return entry.count;
+  }
+
+  /**
+   * deadKinds of a tracked list's dead pods, from its kept causes (fast path trafficKeptCauses): built at
+   * the first call, then brought up to date with the hosts that changed power since.
+   */
+  private keptKinds(entry: Tracked): string {
+    const version = this.ctx.world.version;
+    if (this.powerVersion !== version) {
+      this.powerVersion = version;
+      for (const [node, host] of this.ctx.hosts) {
+        const on = host.poweredOn;
+        if (this.powerSeen.get(node) === on) continue;
+        this.powerSeen.set(node, on);
+        this.powerLog.push(node);
+      }
+    }
+    let causes = entry.causes;
+    if (causes === undefined)
+      entry.causes = causes = new DeadCauses(this.facts, entry.dead.keys(), this.powerLog.length);
+    else
+      for (; causes.powerSeen < this.powerLog.length; causes.powerSeen++)
+        causes.powerChanged(this.powerLog[causes.powerSeen]);
+    return causes.text();
   }
 
   /** One node as a client position of its own. */
@@ -637,47 +698,9 @@ export class TrafficMeter {
     return Math.min(1, Math.max(0, (extra.maxMs - thresholdMs) / (extra.maxMs - extra.minMs)));
   }
 
-  /**
-   * Why the dead endpoints are dead, each reason once, in the order of the first dead pod (by name) that
-   * gives it: the same as sorting the pods and keeping the first of each reason, without sorting them all.
-   */
+  /** Why the dead endpoints are dead (the reference, deadKinds below). */
   private deadKinds(dead: Iterable<string>): string {
-    const firstOnNode = new Map<string, string>();
-    let firstStopped: string | undefined;
-    let firstAppFailing: string | undefined;
-    for (const p of dead) {
-      const node = this.lastNode.get(p);
-      const host = node === undefined ? undefined : this.ctx.hosts.get(node);
-      if (host !== undefined && !host.poweredOn) {
-        const seen = firstOnNode.get(node!);
-        if (seen === undefined || p < seen) firstOnNode.set(node!, p);
-      } else if (this.running.has(p) && this.appFailing.has(p)) {
-        if (firstAppFailing === undefined || p < firstAppFailing) firstAppFailing = p;
-      } else if (firstStopped === undefined || p < firstStopped) firstStopped = p;
-    }
-    // The kinds in the order of their first pods (no two kinds share a pod); beyond MAX_LISTED_NODES
-    // powered-off nodes, only the first few by their first pod are needed: picked without sorting them all.
-    const offFirst: Array<[string, string]> = [];
-    for (const [node, p] of firstOnNode) {
-      if (offFirst.length === MAX_LISTED_NODES && p > offFirst[MAX_LISTED_NODES - 1][1]) continue;
-      let at = offFirst.length;
-      while (at > 0 && p < offFirst[at - 1][1]) at--;
-      offFirst.splice(at, 0, [node, p]);
-      if (offFirst.length > MAX_LISTED_NODES) offFirst.pop();
-    }
-    const first: Array<[string, string]> = [];
-    if (firstOnNode.size <= MAX_LISTED_NODES)
-      for (const [node, p] of offFirst) first.push([`on powered-off ${node}`, p]);
-    else {
-      const names = offFirst.map(([node]) => node);
-      first.push([`on ${firstOnNode.size} powered-off nodes (${names.join(', ')}, …)`, offFirst[0][1]]);
-    }
-    if (firstStopped !== undefined) first.push(['containers stopped', firstStopped]);
-    if (firstAppFailing !== undefined) first.push(['application failing', firstAppFailing]);
-    return first
-      .sort((x, y) => cmp(x[1], y[1]))
-      .map((k) => k[0])
-      .join('; ');
+    return deadKinds(dead, this.facts);
   }
 
   private cause(st: ServiceState, main: MainOutcome, behindNodes: number, stoppedNodes: number): string {
@@ -698,8 +721,49 @@ export class TrafficMeter {
 }
 
 const NO_ENDPOINTS: readonly Endpoint[] = [];
-/** Powered-off nodes a cause names one by one; beyond, it counts them. */
-const MAX_LISTED_NODES = 3;
+
+/**
+ * Why the dead endpoints are dead, each reason once, in the order of the first dead pod (by name) that
+ * gives it: the same as sorting the pods and keeping the first of each reason, without sorting them all.
+ * The reference for the kept causes (dead-causes.ts).
+ */
+export function deadKinds(dead: Iterable<string>, facts: DeadPodFacts): string {
+  const firstOnNode = new Map<string, string>();
+  let firstStopped: string | undefined;
+  let firstAppFailing: string | undefined;
+  for (const p of dead) {
+    const node = facts.lastNode(p);
+    const host = node === undefined ? undefined : facts.host(node);
+    if (host !== undefined && !host.poweredOn) {
+      const seen = firstOnNode.get(node!);
+      if (seen === undefined || p < seen) firstOnNode.set(node!, p);
+    } else if (facts.runningButFailing(p)) {
+      if (firstAppFailing === undefined || p < firstAppFailing) firstAppFailing = p;
+    } else if (firstStopped === undefined || p < firstStopped) firstStopped = p;
+  }
+  // The kinds in the order of their first pods (no two kinds share a pod); beyond MAX_LISTED_NODES
+  // powered-off nodes, only the first few by their first pod are needed: picked without sorting them all.
+  const offFirst: Array<[string, string]> = [];
+  for (const [node, p] of firstOnNode) {
+    if (offFirst.length === MAX_LISTED_NODES && p > offFirst[MAX_LISTED_NODES - 1][1]) continue;
+    let at = offFirst.length;
+    while (at > 0 && p < offFirst[at - 1][1]) at--;
+    offFirst.splice(at, 0, [node, p]);
+    if (offFirst.length > MAX_LISTED_NODES) offFirst.pop();
+  }
+  const first: Array<[string, string]> = [];
+  if (firstOnNode.size <= MAX_LISTED_NODES) for (const [node, p] of offFirst) first.push([`on powered-off ${node}`, p]);
+  else {
+    const names = offFirst.map(([node]) => node);
+    first.push([`on ${firstOnNode.size} powered-off nodes (${names.join(', ')}, …)`, offFirst[0][1]]);
+  }
+  if (firstStopped !== undefined) first.push(['containers stopped', firstStopped]);
+  if (firstAppFailing !== undefined) first.push(['application failing', firstAppFailing]);
+  return first
+    .sort((x, y) => cmp(x[1], y[1]))
+    .map((k) => k[0])
+    .join('; ');
+}
 
 /** "1 node", "3 nodes" (or another noun). */
 function nodes(n: number, noun = 'node'): string {
