@@ -20,6 +20,8 @@
 // A fast path (fast-paths.ts trafficKeptOutcomes; the reference works everything out at every evaluation):
 // what requests meet depends only on the rules, the pods they route to and the world, so a write of the
 // Service's slices (which moves only how many nodes are behind the API server) keeps the rest from before.
+// Another (trafficKeptCauses): the causes of the dead endpoints are kept up to date with the picked lists
+// (dead-causes.ts) instead of worked out from every dead pod again after each change of the world.
 import type { TraceRecord } from '../../engine/index.js';
 import { Priority } from '../../engine/index.js';
 import type { Endpoint, MeteredService } from '../../k8s/services.js';
