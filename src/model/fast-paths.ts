@@ -83,6 +83,12 @@ export interface FastPaths {
    */
   trafficDiffedPicks: boolean;
   /**
+   * With trafficKeptOutcomes, the traffic meter keeps the causes of a picked list's dead endpoints up to
+   * date as pods die and revive and hosts change power, instead of looking at every dead pod again after
+   * each change of the world (traffic/dead-causes.ts).
+   */
+  trafficKeptCauses: boolean;
+  /**
    * The cluster autoscaler reuses a loop's unschedulable pods, scale-up estimates and unneeded nodes while
    * no Node or Pod it schedules with has changed, instead of rebuilding its scheduling snapshot
    * (autoscaler/static-autoscaler.ts, ScanReuse).
@@ -105,6 +111,7 @@ export const FAST_PATH_NAMES = [
   'trafficKeptOutcomes',
   'proxySharedRules',
   'trafficDiffedPicks',
+  'trafficKeptCauses',
   'autoscalerReusedScans',
   'leaderElectionChains',
 ] as const satisfies readonly (keyof FastPaths)[];
@@ -124,6 +131,7 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   trafficKeptOutcomes: true,
   proxySharedRules: true,
   trafficDiffedPicks: true,
+  trafficKeptCauses: true,
   autoscalerReusedScans: true,
   leaderElectionChains: true,
 });
@@ -144,6 +152,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   trafficKeptOutcomes: false,
   proxySharedRules: false,
   trafficDiffedPicks: false,
+  trafficKeptCauses: false,
   autoscalerReusedScans: false,
   leaderElectionChains: false,
 });

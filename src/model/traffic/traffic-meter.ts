@@ -20,6 +20,8 @@
 // A fast path (fast-paths.ts trafficKeptOutcomes; the reference works everything out at every evaluation):
 // what requests meet depends only on the rules, the pods they route to and the world, so a write of the
 // Service's slices (which moves only how many nodes are behind the API server) keeps the rest from before.
+// Another (trafficKeptCauses): the causes of the dead endpoints are kept up to date with the picked lists
+// (dead-causes.ts) instead of worked out from every dead pod again after each change of the world.
 import type { TraceRecord } from '../../engine/index.js';
 import { Priority } from '../../engine/index.js';
 import { considersZoneHints, type Endpoint, type MeteredService } from '../../k8s/services.js';
@@ -27,6 +29,7 @@ import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import { changedSlices, commonEnds, type KubeProxyFleet, type ProxyNode } from '../proxy/kube-proxy.js';
 import { categorizeEndpoints, type TopologyNode } from '../proxy/topology.js';
+import { DeadCauses, type DeadPodFacts, MAX_LISTED_NODES } from './dead-causes.js';
 
 interface ServiceState {
   spec: MeteredService;
@@ -42,6 +45,8 @@ interface ServiceState {
   main: MainOutcome | undefined;
   /** The picked lists of the last evaluation, with their dead pods kept up to date (fast path). */
   tracked: Map<readonly Endpoint[], Tracked>;
+  /** The union of the dead pods of the picked lists in use, while several of them have some. */
+  union: UnionCauses | undefined;
 }
 
 /** A picked list's pods, by how many of its endpoints each has, and those of them not running. */
@@ -56,6 +61,21 @@ interface Tracked {
   version: number;
   /** deadKinds of its dead pods, for this version and world version. */
   kinds: { version: number; worldVersion: number; text: string } | undefined;
+  /** Its dead pods' causes, kept up to date once first asked for (fast path trafficKeptCauses). */
+  causes: DeadCauses | undefined;
+  /** The union of dead pods it is a member of, kept up to date with it (fast path trafficKeptCauses). */
+  union: UnionCauses | undefined;
+}
+
+/**
+ * The dead pods of several picked lists in use together (nodes whose rules differ, each with dead pods:
+ * a zone coming back relists while the fleet moves on), with how many of the lists hold each, and their
+ * causes (fast path trafficKeptCauses).
+ */
+interface UnionCauses {
+  causes: DeadCauses;
+  count: Map<string, number>;
+  members: Set<Tracked>;
 }
 
 const NO_ENDPOINT_OUTCOME: Outcome = { failFraction: 1, stale: false, noEndpoints: true, cut: false };
@@ -83,7 +103,9 @@ interface Position {
   /** staleSince key: the node name, or "zone:<z>". */
   key: string;
   node: TopologyNode;
+  /** The node's host and kube-proxy (a node on its own), or undefined (a zone of fleet-following nodes). */
   host: Host | undefined;
+  proxy: ProxyNode | undefined;
   rules: readonly Endpoint[];
   count: number;
   /** Each node's client weight. */
@@ -119,6 +141,22 @@ export class TrafficMeter {
   private readonly pickParts = new WeakMap<readonly Endpoint[], readonly (readonly Endpoint[])[]>();
   private liveCache = new Map<string, number>();
   private readonly zones: string[];
+  /**
+   * Hosts (by node name) in the order they were seen to change power, and the power each had when last
+   * looked at (at the first evaluation after a world change): kept causes catch up on the entries they
+   * have not seen (fast path trafficKeptCauses).
+   */
+  private readonly powerLog: string[] = [];
+  /** Whether each fleet node's host was powered on when last looked at, by the node's place in fleet.nodes. */
+  private readonly powerSeen: boolean[] = [];
+  private powerVersion = -1;
+  /** detachedLive's answer, and the versions it holds for. */
+  private detachedCache: { membershipVersion: number; worldVersion: number; nodes: readonly ProxyNode[] } | undefined;
+  private readonly facts: DeadPodFacts = {
+    lastNode: (pod) => this.lastNode.get(pod),
+    host: (node) => this.ctx.hosts.get(node),
+    runningButFailing: (pod) => this.running.has(pod) && this.appFailing.has(pod),
+  };
 
   constructor(
     private readonly ctx: ModelContext,
@@ -135,6 +173,7 @@ export class TrafficMeter {
         outcomes: new WeakMap(),
         main: undefined,
         tracked: new Map(),
+        union: undefined,
       });
       for (const w of spec.workloads) {
         const list = this.byWorkload.get(w) ?? [];
@@ -198,10 +237,17 @@ export class TrafficMeter {
         if (n === undefined) continue;
         entry.version++;
         if (serving) {
-          if (entry.dead.delete(pod)) entry.deadCount -= n;
+          if (entry.dead.delete(pod)) {
+            entry.deadCount -= n;
+            this.deadRemoved(entry, pod);
+          }
         } else if (!entry.dead.has(pod)) {
           entry.dead.set(pod, n);
           entry.deadCount += n;
+          this.deadAdded(entry, pod);
+        } else {
+          entry.causes?.refresh(pod);
+          entry.union?.causes.refresh(pod);
         }
       }
       this.mark(s);
@@ -258,7 +304,7 @@ export class TrafficMeter {
     // Nodes cut off at the same moment share their rules lists: each list is compared once.
     let ownBehind: Map<readonly Endpoint[], boolean> | undefined;
     for (const p of main.positions) {
-      const own = p.host === undefined ? undefined : fleet.byName.get(p.node.name)!.own;
+      const own = p.proxy === undefined ? undefined : p.proxy.own;
       if (own === undefined) {
         if (fleetBehind) behindNodes += p.count;
         continue;
@@ -306,7 +352,7 @@ export class TrafficMeter {
     const liveByZone = this.liveByZone();
     // Client positions: each node on its own where it matters, else the fleet-following nodes of a zone at once.
     const positions: Position[] = [];
-    const detachedLive = [...fleet.detached].filter((n) => n.host.poweredOn).sort((a, b) => cmp(a.name, b.name));
+    const detachedLive = this.detachedLive();
     if (perNode) {
       for (const n of fleet.nodes) if (n.host.poweredOn) positions.push(this.nodePosition(n, st));
     } else {
@@ -319,6 +365,7 @@ export class TrafficMeter {
           key: `zone:${z}`,
           node: { name: '', zone: z },
           host: undefined,
+          proxy: undefined,
           rules: fleet.fleetRules(name),
           count,
           weightEach: 0,
@@ -372,7 +419,28 @@ export class TrafficMeter {
     let deadCount: number;
     let deadKinds: string;
     const worldVersion = this.ctx.world.version;
-    if (tracking && used.size === 1 && dead.size === 0) {
+    // Fast path trafficKeptCauses: when one picked list in use (or none) has dead pods, and no position was
+    // looked at link by link, the dead pods are that list's, and their causes are kept up to date with it.
+    let alone: Tracked | undefined;
+    let several = false;
+    if (tracking && this.ctx.fastPaths.trafficKeptCauses && dead.size === 0)
+      for (const entry of used.values()) {
+        if (entry.dead.size === 0) continue;
+        if (alone === undefined) alone = entry;
+        else several = true;
+      }
+    if (!several && st.union !== undefined) {
+      for (const m of st.union.members) m.union = undefined;
+      st.union = undefined;
+    }
+    if (tracking && this.ctx.fastPaths.trafficKeptCauses && dead.size === 0 && !several) {
+      deadCount = alone === undefined ? 0 : alone.dead.size;
+      deadKinds = alone === undefined ? '' : this.keptKinds(alone);
+    } else if (several) {
+      const union = this.unionOf(st, used);
+      deadCount = union.count.size;
+      deadKinds = this.causesText(union.causes);
+    } else if (tracking && used.size === 1 && dead.size === 0) {
       // One picked list for every position (the usual case): its dead pods, and their causes kept.
       const entry = used.values().next().value!;
       deadCount = entry.dead.size;
@@ -457,7 +525,16 @@ export class TrafficMeter {
       dead.set(e.pod, (dead.get(e.pod) ?? 0) + 1);
       deadCount++;
     }
-    return { picked, count: undefined, dead, deadCount, version: 0, kinds: undefined };
+    return {
+      picked,
+      count: undefined,
+      dead,
+      deadCount,
+      version: 0,
+      kinds: undefined,
+      causes: undefined,
+      union: undefined,
+    };
   }
 
   /**
@@ -479,15 +556,19 @@ export class TrafficMeter {
       if (d === undefined) return;
       changed = true;
       entry.deadCount--;
-      if (d === 1) dead.delete(pod);
-      else dead.set(pod, d - 1);
+      if (d === 1) {
+        dead.delete(pod);
+        this.deadRemoved(entry, pod);
+      } else dead.set(pod, d - 1);
     };
     const enter = (pod: string) => {
       if (count !== undefined) count.set(pod, (count.get(pod) ?? 0) + 1);
       if (this.serving(pod)) return;
       changed = true;
       entry.deadCount++;
-      dead.set(pod, (dead.get(pod) ?? 0) + 1);
+      const d = dead.get(pod);
+      dead.set(pod, (d ?? 0) + 1);
+      if (d === undefined) this.deadAdded(entry, pod);
     };
     const before = entry.picked;
     const partsBefore = this.pickParts.get(before);
@@ -517,9 +598,121 @@ export class TrafficMeter {
     return entry.count;
   }
 
+  /**
+   * deadKinds of a tracked list's dead pods, from its kept causes (fast path trafficKeptCauses): built at
+   * the first call, then brought up to date with the hosts that changed power since.
+   */
+  private keptKinds(entry: Tracked): string {
+    this.powerChanges();
+    let causes = entry.causes;
+    if (causes === undefined)
+      entry.causes = causes = new DeadCauses(this.facts, entry.dead.keys(), this.powerLog.length);
+    return this.causesText(causes);
+  }
+
+  /** Kept causes brought up to date with the hosts that changed power since they last were, in words. */
+  private causesText(causes: DeadCauses): string {
+    this.powerChanges();
+    for (; causes.powerSeen < this.powerLog.length; causes.powerSeen++)
+      causes.powerChanged(this.powerLog[causes.powerSeen]);
+    return causes.text();
+  }
+
+  /**
+   * The union of the dead pods of the picked lists in use (several of them with dead pods), kept from the
+   * last evaluation: lists no longer in use leave it, new ones join it, each with its dead pods.
+   */
+  private unionOf(st: ServiceState, used: Map<readonly Endpoint[], Tracked>): UnionCauses {
+    this.powerChanges();
+    let union = st.union;
+    if (union === undefined)
+      st.union = union = {
+        causes: new DeadCauses(this.facts, [], this.powerLog.length),
+        count: new Map(),
+        members: new Set(),
+      };
+    const inUse = new Set(used.values());
+    for (const m of union.members) {
+      if (inUse.has(m)) continue;
+      for (const pod of m.dead.keys()) this.deadRemoved({ causes: undefined, union }, pod);
+      union.members.delete(m);
+      m.union = undefined;
+    }
+    for (const entry of inUse) {
+      if (union.members.has(entry)) continue;
+      union.members.add(entry);
+      entry.union = union;
+      for (const pod of entry.dead.keys()) this.deadAdded({ causes: undefined, union }, pod);
+    }
+    return union;
+  }
+
+  /** A pod became dead in a tracked list: its kept causes follow. */
+  private deadAdded(entry: Pick<Tracked, 'causes' | 'union'>, pod: string): void {
+    entry.causes?.add(pod);
+    const u = entry.union;
+    if (u === undefined) return;
+    const n = u.count.get(pod) ?? 0;
+    u.count.set(pod, n + 1);
+    if (n === 0) u.causes.add(pod);
+  }
+
+  /** A pod is no longer dead in a tracked list. */
+  private deadRemoved(entry: Pick<Tracked, 'causes' | 'union'>, pod: string): void {
+    entry.causes?.remove(pod);
+    const u = entry.union;
+    if (u === undefined) return;
+    const n = u.count.get(pod)!;
+    if (n > 1) u.count.set(pod, n - 1);
+    else {
+      u.count.delete(pod);
+      u.causes.remove(pod);
+    }
+  }
+
+  /** Looks at which fleet nodes' hosts changed power since the world last changed: the power log. */
+  private powerChanges(): void {
+    const version = this.ctx.world.version;
+    if (this.powerVersion !== version) {
+      this.powerVersion = version;
+      // Pods run only on nodes, and every node has a kube-proxy: the fleet's nodes are all the hosts a
+      // dead pod can have run on (and new nodes join at the end of the list).
+      const nodes = this.fleet.nodes;
+      const seen = this.powerSeen;
+      for (let i = 0; i < nodes.length; i++) {
+        const on = nodes[i].host.poweredOn;
+        if (seen[i] === on) continue;
+        seen[i] = on;
+        this.powerLog.push(nodes[i].name);
+      }
+    }
+  }
+
   /** One node as a client position of its own. */
   private nodePosition(n: ProxyNode, st: ServiceState): Position {
-    return { key: n.name, node: n, host: n.host, rules: this.fleet.rulesOf(n, st.spec.name), count: 1, weightEach: 0 };
+    return {
+      key: n.name,
+      node: n,
+      host: n.host,
+      proxy: n,
+      rules: this.fleet.rulesOf(n, st.spec.name),
+      count: 1,
+      weightEach: 0,
+    };
+  }
+
+  /**
+   * The powered-on nodes that do not follow the fleet, by name: the same for every Service until the
+   * fleet's membership or the world changes, so worked out once for all of them.
+   */
+  private detachedLive(): readonly ProxyNode[] {
+    const fleet = this.fleet;
+    const d = this.detachedCache;
+    if (d !== undefined && d.membershipVersion === fleet.membershipVersion && d.worldVersion === this.ctx.world.version)
+      return d.nodes;
+    const nodes = [...fleet.detached].filter((n) => n.host.poweredOn).sort((a, b) => cmp(a.name, b.name));
+    this.detachedCache = { membershipVersion: fleet.membershipVersion, worldVersion: this.ctx.world.version, nodes };
+    return nodes;
   }
 
   /** Live nodes per zone, kept until the world changes. */
@@ -589,7 +782,11 @@ export class TrafficMeter {
   ): readonly Endpoint[] {
     let byKey = this.pickedCache.get(rules);
     if (byKey === undefined) this.pickedCache.set(rules, (byKey = new Map()));
-    const key = `${policy}|${preferClose}|${policy === 'Local' ? n.name : preferClose ? n.zone : ''}`;
+    // The usual key, Cluster policy without PreferClose, is a constant: no string is built per position.
+    const key =
+      policy === 'Cluster' && !preferClose
+        ? 'Cluster|false|'
+        : `${policy}|${preferClose}|${policy === 'Local' ? n.name : preferClose ? n.zone : ''}`;
     let out = byKey.get(key);
     if (out === undefined) byKey.set(key, (out = this.pick(rules, policy, preferClose, n)));
     return out;
@@ -637,47 +834,9 @@ export class TrafficMeter {
     return Math.min(1, Math.max(0, (extra.maxMs - thresholdMs) / (extra.maxMs - extra.minMs)));
   }
 
-  /**
-   * Why the dead endpoints are dead, each reason once, in the order of the first dead pod (by name) that
-   * gives it: the same as sorting the pods and keeping the first of each reason, without sorting them all.
-   */
+  /** Why the dead endpoints are dead (the reference, deadKinds below). */
   private deadKinds(dead: Iterable<string>): string {
-    const firstOnNode = new Map<string, string>();
-    let firstStopped: string | undefined;
-    let firstAppFailing: string | undefined;
-    for (const p of dead) {
-      const node = this.lastNode.get(p);
-      const host = node === undefined ? undefined : this.ctx.hosts.get(node);
-      if (host !== undefined && !host.poweredOn) {
-        const seen = firstOnNode.get(node!);
-        if (seen === undefined || p < seen) firstOnNode.set(node!, p);
-      } else if (this.running.has(p) && this.appFailing.has(p)) {
-        if (firstAppFailing === undefined || p < firstAppFailing) firstAppFailing = p;
-      } else if (firstStopped === undefined || p < firstStopped) firstStopped = p;
-    }
-    // The kinds in the order of their first pods (no two kinds share a pod); beyond MAX_LISTED_NODES
-    // powered-off nodes, only the first few by their first pod are needed: picked without sorting them all.
-    const offFirst: Array<[string, string]> = [];
-    for (const [node, p] of firstOnNode) {
-      if (offFirst.length === MAX_LISTED_NODES && p > offFirst[MAX_LISTED_NODES - 1][1]) continue;
-      let at = offFirst.length;
-      while (at > 0 && p < offFirst[at - 1][1]) at--;
-      offFirst.splice(at, 0, [node, p]);
-      if (offFirst.length > MAX_LISTED_NODES) offFirst.pop();
-    }
-    const first: Array<[string, string]> = [];
-    if (firstOnNode.size <= MAX_LISTED_NODES)
-      for (const [node, p] of offFirst) first.push([`on powered-off ${node}`, p]);
-    else {
-      const names = offFirst.map(([node]) => node);
-      first.push([`on ${firstOnNode.size} powered-off nodes (${names.join(', ')}, …)`, offFirst[0][1]]);
-    }
-    if (firstStopped !== undefined) first.push(['containers stopped', firstStopped]);
-    if (firstAppFailing !== undefined) first.push(['application failing', firstAppFailing]);
-    return first
-      .sort((x, y) => cmp(x[1], y[1]))
-      .map((k) => k[0])
-      .join('; ');
+    return deadKinds(dead, this.facts);
   }
 
   private cause(st: ServiceState, main: MainOutcome, behindNodes: number, stoppedNodes: number): string {
@@ -698,8 +857,49 @@ export class TrafficMeter {
 }
 
 const NO_ENDPOINTS: readonly Endpoint[] = [];
-/** Powered-off nodes a cause names one by one; beyond, it counts them. */
-const MAX_LISTED_NODES = 3;
+
+/**
+ * Why the dead endpoints are dead, each reason once, in the order of the first dead pod (by name) that
+ * gives it: the same as sorting the pods and keeping the first of each reason, without sorting them all.
+ * The reference for the kept causes (dead-causes.ts).
+ */
+export function deadKinds(dead: Iterable<string>, facts: DeadPodFacts): string {
+  const firstOnNode = new Map<string, string>();
+  let firstStopped: string | undefined;
+  let firstAppFailing: string | undefined;
+  for (const p of dead) {
+    const node = facts.lastNode(p);
+    const host = node === undefined ? undefined : facts.host(node);
+    if (host !== undefined && !host.poweredOn) {
+      const seen = firstOnNode.get(node!);
+      if (seen === undefined || p < seen) firstOnNode.set(node!, p);
+    } else if (facts.runningButFailing(p)) {
+      if (firstAppFailing === undefined || p < firstAppFailing) firstAppFailing = p;
+    } else if (firstStopped === undefined || p < firstStopped) firstStopped = p;
+  }
+  // The kinds in the order of their first pods (no two kinds share a pod); beyond MAX_LISTED_NODES
+  // powered-off nodes, only the first few by their first pod are needed: picked without sorting them all.
+  const offFirst: Array<[string, string]> = [];
+  for (const [node, p] of firstOnNode) {
+    if (offFirst.length === MAX_LISTED_NODES && p > offFirst[MAX_LISTED_NODES - 1][1]) continue;
+    let at = offFirst.length;
+    while (at > 0 && p < offFirst[at - 1][1]) at--;
+    offFirst.splice(at, 0, [node, p]);
+    if (offFirst.length > MAX_LISTED_NODES) offFirst.pop();
+  }
+  const first: Array<[string, string]> = [];
+  if (firstOnNode.size <= MAX_LISTED_NODES) for (const [node, p] of offFirst) first.push([`on powered-off ${node}`, p]);
+  else {
+    const names = offFirst.map(([node]) => node);
+    first.push([`on ${firstOnNode.size} powered-off nodes (${names.join(', ')}, …)`, offFirst[0][1]]);
+  }
+  if (firstStopped !== undefined) first.push(['containers stopped', firstStopped]);
+  if (firstAppFailing !== undefined) first.push(['application failing', firstAppFailing]);
+  return first
+    .sort((x, y) => cmp(x[1], y[1]))
+    .map((k) => k[0])
+    .join('; ');
+}
 
 /** "1 node", "3 nodes" (or another noun). */
 function nodes(n: number, noun = 'node'): string {
