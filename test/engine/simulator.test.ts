@@ -289,6 +289,26 @@ describe('seeded random streams', () => {
     for (let i = 0; i < 10_000; i++) expect(own.next()).toBe(pkg());
   });
 
+  it("seeds each stream exactly as seedrandom's Alea does, for many texts", () => {
+    // makeRng hashes the text itself (Mash, three passes) instead of building the package's generator.
+    const texts = [
+      '',
+      ' ',
+      'x',
+      'hasim:1:kubelet/worker-a-0/lease',
+      'hasim:123456789:network/kube-controller-manager-control-plane-2/leader-election/3f2a',
+      'hasim:seed-text:chaos/zone-b-power/worker-b-2',
+      'hasim:7:ünïcødé/ノード/𝔷',
+      'a'.repeat(5000),
+    ];
+    for (let k = 0; k < 300; k++) texts.push(`hasim:${k}:kubelet/worker-${String.fromCharCode(97 + (k % 26))}-${k}`);
+    for (const text of texts) {
+      const own = makeRng(text);
+      const pkg = seedrandom.alea(text);
+      for (let i = 0; i < 20; i++) expect(own.next()).toBe(pkg());
+    }
+  });
+
   it('gives back unread values, last given back first, as if they had never been drawn', () => {
     const a = new RandomStreams(3).stream('x');
     const b = new RandomStreams(3).stream('x');
