@@ -116,6 +116,12 @@ interface Slot {
   lists: EventHandle[][];
 }
 
+/**
+ * The longest run list emptied in place for reuse: V8 gives an array 16 places on its first push, and
+ * pop() shrinks (a call into the runtime) only a store with more than 2 * length + 16 places.
+ */
+const LIST_KEPT = 16;
+
 /** Priorities must lie in [-PRIORITY_OFFSET, PRIORITY_OFFSET). */
 const PRIORITY_OFFSET = 32;
 const PRIORITY_SPAN = 2 * PRIORITY_OFFSET;
@@ -500,8 +506,11 @@ export class Simulator {
           this.freeSlots.push(slot);
         }
         // Emptied by pop(), which keeps the array's backing store for its next millisecond: `length = 0`
-        // drops it, and a new one for each reused list was a tenth of a small run's allocation.
-        while (list.length > 0) list.pop();
+        // drops it, and a new one for each reused list was a tenth of a small run's allocation. Only up
+        // to LIST_KEPT events: a longer list's store has grown, and pop() calls into V8's runtime to
+        // shrink a store that is under half full, so such a list is let go with its store.
+        if (list.length > LIST_KEPT) list.length = 0;
+        else while (list.length > 0) list.pop();
         this.freeLists.push(list);
         this.list = undefined;
         this.listSlot = undefined;
