@@ -1,7 +1,7 @@
 // Periodic loops as upstream's wait.Until / wait.JitterUntil with sliding=true: the next pass starts one
 // period (plus jitter) after the previous pass *ends*. A pass may report how long it took (modelled
 // processing time), which is what makes a 5 s loop drift to 5 s + ε per pass in a real control loop.
-import type { EventHandle, Simulator } from './simulator.js';
+import type { Simulator } from './simulator.js';
 import type { Rng } from './random.js';
 
 export interface LoopOptions {
@@ -35,21 +35,25 @@ export function startLoop(sim: Simulator, opts: LoopOptions, pass: () => number 
   const { periodMs, jitterFactor = 0, rng, label = 'loop', priority } = opts;
   if (!(periodMs > 0)) throw sim.bug(`loop "${label}" needs a positive period (got ${periodMs})`);
   if (jitterFactor > 0 && !rng) throw sim.bug(`loop "${label}" has jitter but no random stream`);
-  let next: EventHandle | undefined;
   let running = true;
+  // The next pass is a posted event (its object reused, Simulator.postGuarded) that stop() voids through
+  // the loop's own guard: dropped unrun and uncounted, as a cancelled event is. A handle per pass was a new
+  // event object for each of the many passes of a run's loops, all garbage a pass later.
+  const guard = { epoch: 0 };
   const waitMs =
     opts.waitMs ?? (() => (jitterFactor > 0 ? periodMs + rng!.next() * jitterFactor * periodMs : periodMs));
-  const tick = () => {
-    next = undefined;
-    const tookMs = pass() ?? 0;
-    if (running) next = sim.after(tookMs + waitMs(), tick, label, priority);
+  const after = (delayMs: number): void => {
+    sim.postGuarded(sim.nowMs + Math.max(0, delayMs), tick, undefined, label, guard, priority);
   };
-  next = sim.after(opts.initialDelayMs ?? 0, tick, label, priority);
+  const tick = () => {
+    const tookMs = pass() ?? 0;
+    if (running) after(tookMs + waitMs());
+  };
+  after(opts.initialDelayMs ?? 0);
   return {
     stop() {
       running = false;
-      sim.cancel(next);
-      next = undefined;
+      guard.epoch++;
     },
     get running() {
       return running;

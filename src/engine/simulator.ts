@@ -102,12 +102,25 @@ const RING_MS = 1 << 14;
 const RING_MASK = RING_MS - 1;
 const RING_HALF = RING_MS >>> 1;
 
-/** The events due in one millisecond, one FIFO list per priority, priorities ascending. */
+/**
+ * The events due in one millisecond, one FIFO list per priority, priorities ascending: entries [head, n)
+ * of priorities and lists are still to run. The arrays are never shortened, only overwritten: a slot is
+ * reused for millisecond after millisecond, and an array emptied by shift() or `length = 0` loses its
+ * backing store, so each reuse allocated two new ones (a tenth of a small run's allocation).
+ */
 interface Slot {
   atMs: number;
+  head: number;
+  n: number;
   priorities: number[];
   lists: EventHandle[][];
 }
+
+/**
+ * The longest run list emptied in place for reuse: V8 gives an array 16 places on its first push, and
+ * pop() shrinks (a call into the runtime) only a store with more than 2 * length + 16 places.
+ */
+const LIST_KEPT = 16;
 
 /** Priorities must lie in [-PRIORITY_OFFSET, PRIORITY_OFFSET). */
 const PRIORITY_OFFSET = 32;
@@ -121,10 +134,11 @@ export class Simulator {
    * Near events: slot of millisecond t at index i = t & RING_MASK, for t in [windowMs, windowMs + RING_MS),
    * in two halves (ringLow for i < RING_HALF, ringHigh above). One array of RING_MS entries is over V8's
    * largest regular object, so each run paid for a large-object allocation (about 0.7 ms, a fortieth of a
-   * small run); two halves are ordinary objects.
+   * small run); two halves are ordinary objects. They start as holes (read as undefined): filling them
+   * with undefined cost more than allocating them.
    */
-  private readonly ringLow: Array<Slot | undefined> = new Array(RING_HALF).fill(undefined);
-  private readonly ringHigh: Array<Slot | undefined> = new Array(RING_HALF).fill(undefined);
+  private readonly ringLow: Array<Slot | undefined> = new Array<Slot | undefined>(RING_HALF);
+  private readonly ringHigh: Array<Slot | undefined> = new Array<Slot | undefined>(RING_HALF);
   /**
    * One bit per ring slot, set while the slot holds a list: run() finds the next millisecond with events
    * 32 slots at a time. A quiet run of 20 minutes passes 1.2 million empty milliseconds, and looking at
@@ -356,11 +370,13 @@ export class Simulator {
       // slot with its arrays for each was a tenth of all allocation.
       const list = this.freeLists.pop() ?? [];
       slot = this.freeSlots.pop();
-      if (slot === undefined) slot = { atMs: t, priorities: [priority], lists: [list] };
+      if (slot === undefined) slot = { atMs: t, head: 0, n: 1, priorities: [priority], lists: [list] };
       else {
         slot.atMs = t;
-        slot.priorities.push(priority);
-        slot.lists.push(list);
+        slot.head = 0;
+        slot.n = 1;
+        slot.priorities[0] = priority;
+        slot.lists[0] = list;
       }
       const i = t & RING_MASK;
       this.setSlot(i, slot);
@@ -368,12 +384,19 @@ export class Simulator {
       return list;
     }
     const ps = slot.priorities;
-    let i = 0;
-    while (i < ps.length && ps[i] < priority) i++;
-    if (i < ps.length && ps[i] === priority) return slot.lists[i];
+    const lists = slot.lists;
+    const n = slot.n;
+    let i = slot.head;
+    while (i < n && ps[i] < priority) i++;
+    if (i < n && ps[i] === priority) return lists[i];
     const list: EventHandle[] = this.freeLists.pop() ?? [];
-    ps.splice(i, 0, priority);
-    slot.lists.splice(i, 0, list);
+    for (let j = n; j > i; j--) {
+      ps[j] = ps[j - 1];
+      lists[j] = lists[j - 1];
+    }
+    ps[i] = priority;
+    lists[i] = list;
+    slot.n = n + 1;
     return list;
   }
   /** Slots (emptied) and lists (emptied) that have run, ready for another millisecond. */
@@ -463,8 +486,9 @@ export class Simulator {
         if (ms !== this.windowMs) this.advanceWindow(ms);
         const slot = this.slotAt(ms & RING_MASK)!;
         // The lowest priority runs first; a lower one scheduled while it runs is next in the slot.
-        this.list = slot.lists.shift()!;
-        this.listPriority = slot.priorities.shift()!;
+        this.list = slot.lists[slot.head];
+        this.listPriority = slot.priorities[slot.head];
+        slot.head++;
         this.listSlot = slot;
         this.listIndex = 0;
         this.listStartSeq = this.seq;
@@ -475,13 +499,18 @@ export class Simulator {
       if (this.listIndex >= list.length) {
         const slot = this.listSlot!;
         if (this.seqLimit !== Infinity) this.seqLimitReached(Infinity, slot.atMs);
-        if (slot.lists.length === 0) {
+        if (slot.head === slot.n) {
           const i = slot.atMs & RING_MASK;
           this.setSlot(i, undefined);
           this.slotBits[i >>> 5] &= ~(1 << (i & 31));
           this.freeSlots.push(slot);
         }
-        list.length = 0;
+        // Emptied by pop(), which keeps the array's backing store for its next millisecond: `length = 0`
+        // drops it, and a new one for each reused list was a tenth of a small run's allocation. Only up
+        // to LIST_KEPT events: a longer list's store has grown, and pop() calls into V8's runtime to
+        // shrink a store that is under half full, so such a list is let go with its store.
+        if (list.length > LIST_KEPT) list.length = 0;
+        else while (list.length > 0) list.pop();
         this.freeLists.push(list);
         this.list = undefined;
         this.listSlot = undefined;

@@ -233,6 +233,47 @@ describe('Simulator', () => {
   });
 });
 
+describe('the calendar ring reused millisecond after millisecond', () => {
+  it('runs events by (time, priority, insertion) over many windows, slots and lists reused', () => {
+    // Slots and event lists go back to free lists once run and keep their arrays; a slot's priorities
+    // are inserted in place while it runs. Events are scheduled from inside events, at later
+    // milliseconds (near and far: the ring holds 16,384 ms) or in the running millisecond at the same
+    // or a later priority, so the order that must come out is a plain sort.
+    const sim = new Simulator();
+    const rng = makeRng('ring-reuse');
+    const priorities = [Priority.fault, Priority.early, Priority.normal, Priority.ordered, Priority.late];
+    const scheduled: Array<{ atMs: number; priority: number; n: number }> = [];
+    const ran: number[] = [];
+    const schedule = (atMs: number, priority: number): void => {
+      const n = scheduled.length;
+      scheduled.push({ atMs, priority, n });
+      sim.atWith(
+        atMs,
+        () => {
+          ran.push(n);
+          if (scheduled.length > 20_000) return;
+          for (let k = rng.int(1, 2); k > 0; k--) {
+            const sameMs = rng.chance(0.3);
+            const later = sameMs ? 0 : rng.chance(0.1) ? rng.int(16_000, 40_000) : rng.int(1, 40);
+            const p = sameMs ? priorities.filter((q) => q >= priority) : priorities;
+            schedule(sim.nowMs + later, rng.pick(p));
+          }
+        },
+        undefined,
+        '',
+        priority,
+      );
+    };
+    for (let i = 0; i < 20; i++) schedule(rng.int(0, 50), rng.pick(priorities));
+    sim.run(10_000_000);
+    const expected = [...scheduled]
+      .sort((a, b) => a.atMs - b.atMs || a.priority - b.priority || a.n - b.n)
+      .map((e) => e.n);
+    expect(scheduled.length).toBeGreaterThan(20_000);
+    expect(ran).toEqual(expected);
+  });
+});
+
 describe('sliding loops (wait.Until / JitterUntil sliding=true)', () => {
   it('starts the next pass one period after the previous pass ends', () => {
     const sim = new Simulator();
@@ -255,6 +296,28 @@ describe('sliding loops (wait.Until / JitterUntil sliding=true)', () => {
     sim.run(1000);
     expect(starts).toEqual([50, 150, 250]);
     expect(loop.running).toBe(false);
+  });
+
+  it("drops the pass pending when it stops, unrun and uncounted, and reuses the passes' events", () => {
+    const sim = new Simulator();
+    const starts: number[] = [];
+    const loop = startLoop(sim, { periodMs: 100 }, () => {
+      starts.push(sim.nowMs);
+    });
+    sim.at(260, () => loop.stop());
+    sim.run(1000);
+    // Passes at 0, 100 and 200 and the stop: the pass due at 300 is not dispatched.
+    expect(starts).toEqual([0, 100, 200]);
+    expect(sim.dispatched).toBe(4);
+    // A loop stopped from inside its own pass schedules nothing more.
+    const sim2 = new Simulator();
+    let passes = 0;
+    const self = startLoop(sim2, { periodMs: 10 }, () => {
+      if (++passes === 3) self.stop();
+    });
+    sim2.run(1000);
+    expect(passes).toBe(3);
+    expect(sim2.dispatched).toBe(3);
   });
 
   it('draws jitter from the given stream: waits lie in [period, period * (1 + factor))', () => {
@@ -287,6 +350,26 @@ describe('seeded random streams', () => {
     const own = makeRng('hasim:9:kubelet/worker-c-7');
     const pkg = seedrandom.alea('hasim:9:kubelet/worker-c-7');
     for (let i = 0; i < 10_000; i++) expect(own.next()).toBe(pkg());
+  });
+
+  it("seeds each stream exactly as seedrandom's Alea does, for many texts", () => {
+    // makeRng hashes the text itself (Mash, three passes) instead of building the package's generator.
+    const texts = [
+      '',
+      ' ',
+      'x',
+      'hasim:1:kubelet/worker-a-0/lease',
+      'hasim:123456789:network/kube-controller-manager-control-plane-2/leader-election/3f2a',
+      'hasim:seed-text:chaos/zone-b-power/worker-b-2',
+      'hasim:7:ünïcødé/ノード/𝔷',
+      'a'.repeat(5000),
+    ];
+    for (let k = 0; k < 300; k++) texts.push(`hasim:${k}:kubelet/worker-${String.fromCharCode(97 + (k % 26))}-${k}`);
+    for (const text of texts) {
+      const own = makeRng(text);
+      const pkg = seedrandom.alea(text);
+      for (let i = 0; i < 20; i++) expect(own.next()).toBe(pkg());
+    }
   });
 
   it('gives back unread values, last given back first, as if they had never been drawn', () => {
