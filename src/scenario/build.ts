@@ -19,6 +19,7 @@ import { DEFAULT_VOLUME_CONFIG, Volumes } from '../model/volume/volumes.js';
 import type { Path } from './paths.js';
 import { DEFAULT_TRAFFIC, type ServiceSpec, type TrafficClients, type TrafficSpec } from '../k8s/services.js';
 import { MIN_SYNC_PERIOD_MS } from '../model/proxy/kube-proxy.js';
+import { DEFAULT_HTTP2_HEALTH_CHECK } from '../model/apiserver/connection.js';
 import type { FaultSpec, LeaderElectionConfig, NodeSpec, Scenario, SloSpec, Target, WorkloadSpec } from './types.js';
 
 // Parsed YAML before validation: any shape at all, narrowed field by field as it is checked.
@@ -422,6 +423,14 @@ function buildKubernetes(k: Raw, topology: string, hasVolumes: boolean): Scenari
   }
   if (k.kubeProxy !== undefined) {
     kubernetes.kubeProxy = { minSyncPeriodMs: k.kubeProxy.minSyncPeriod ?? MIN_SYNC_PERIOD_MS };
+  }
+  if (k.http2 !== undefined) {
+    // golang.org/x/net/http2: a zero PingTimeout means 15 s.
+    const pingMs: number = k.http2.pingTimeout ?? DEFAULT_HTTP2_HEALTH_CHECK.pingTimeoutMs;
+    kubernetes.http2 = {
+      readIdleTimeoutMs: k.http2.readIdleTimeout ?? DEFAULT_HTTP2_HEALTH_CHECK.readIdleTimeoutMs,
+      pingTimeoutMs: pingMs > 0 ? pingMs : DEFAULT_HTTP2_HEALTH_CHECK.pingTimeoutMs,
+    };
   }
   // Only scenarios that set them or have volumes carry the volume settings (resolved.yaml shows them then).
   if (k.volumes !== undefined || hasVolumes) {

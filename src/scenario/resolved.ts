@@ -110,6 +110,14 @@ export function resolvedScenarioDocument(scenario: Scenario, seed: number): Reco
           ...(k.kubelet.networkReadyTimeMs ? { networkReadyTime: range(k.kubelet.networkReadyTimeMs) } : {}),
         },
         ...(k.kubeProxy ? { kubeProxy: { minSyncPeriod: formatDuration(k.kubeProxy.minSyncPeriodMs) } } : {}),
+        ...(k.http2
+          ? {
+              http2: {
+                readIdleTimeout: formatDuration(k.http2.readIdleTimeoutMs),
+                pingTimeout: formatDuration(k.http2.pingTimeoutMs),
+              },
+            }
+          : {}),
         ...(k.volumes
           ? {
               volumes: {

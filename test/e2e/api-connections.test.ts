@@ -99,4 +99,42 @@ describe('kubernetes#125530: the controller-manager standby whose connection goe
     expect(took.some((t) => t < 50_000)).toBe(true);
     expect(took.some((t) => t > 65_000)).toBe(true);
   });
+
+  test('spec.kubernetes.http2 sets the health check (HTTP2_READ_IDLE_TIMEOUT_SECONDS, HTTP2_PING_TIMEOUT_SECONDS): with 5s + 5s the lease, not the health check, decides', () => {
+    const file = 'kcm-leader-power-off.yaml';
+    const text = readFileSync(join('scenarios', 'validation', file), 'utf8');
+    const sets = ['spec.kubernetes.http2.readIdleTimeout=5s', 'spec.kubernetes.http2.pingTimeout=5s'];
+    const parsed = parseScenarioText(text, { file, sets });
+    if (!parsed.ok) throw new Error(formatIssues(parsed.issues));
+    expect(parsed.scenario.spec.kubernetes.http2).toEqual({ readIdleTimeoutMs: 5_000, pingTimeoutMs: 5_000 });
+    const defaults = parseScenarioText(text, { file });
+    if (!defaults.ok) throw new Error(formatIssues(defaults.issues));
+    const nextLeaderMs = (scenario: typeof parsed.scenario, seed: number) => {
+      const { events } = runScenario(scenario, { seed });
+      const cut = events.find((e) => e.type === 'fault.started')!;
+      return (
+        events.find(
+          (e) => e.type === 'leader.acquired' && e.component === 'kube-controller-manager' && e.atMs > cut.atMs,
+        )!.atMs - cut.atMs
+      );
+    };
+    for (const seed of [1, 3]) {
+      const faster = nextLeaderMs(parsed.scenario, seed);
+      const slower = nextLeaderMs(defaults.scenario, seed);
+      // With 5 s + 5 s the standby reconnects 10 s after its last read, and the lease (25 s, counted
+      // from the last change it saw) decides: never the 45 s of the defaults' health check.
+      expect(faster).toBeLessThan(44_000);
+      expect(slower).toBeGreaterThan(44_000);
+      expect(slower - faster).toBeGreaterThan(15_000);
+    }
+  });
+
+  test('a zero pingTimeout means 15 s, as in golang.org/x/net/http2', () => {
+    const parsed = parseScenarioText(CLUSTER.replace('FAULT', 'apiserver-outage'), {
+      file: 'api-connections.yaml',
+      sets: ['spec.kubernetes.http2.pingTimeout=0s'],
+    });
+    if (!parsed.ok) throw new Error(formatIssues(parsed.issues));
+    expect(parsed.scenario.spec.kubernetes.http2).toEqual({ readIdleTimeoutMs: 30_000, pingTimeoutMs: 15_000 });
+  });
 });

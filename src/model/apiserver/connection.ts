@@ -19,13 +19,11 @@
 // connection are not counted, which only matters for a client that reads nothing for ReadIdleTimeout before
 // its API server dies (every hasim client gets an answer at least every lease renewal or retryPeriod).
 import type { EventHandle } from '../../engine/index.js';
+import type { Http2Config } from '../../k8s/config.js';
 import type { Member } from './api-server.js';
 
 /** The HTTP/2 health check of client-go's transports, in ms (0 readIdleTimeoutMs: no health check). */
-export interface Http2HealthCheckConfig {
-  readIdleTimeoutMs: number;
-  pingTimeoutMs: number;
-}
+export type Http2HealthCheckConfig = Http2Config;
 
 /** k8s.io/apimachinery/pkg/util/net/http.go readIdleTimeoutSeconds and pingTimeoutSeconds. */
 export const DEFAULT_HTTP2_HEALTH_CHECK: Http2HealthCheckConfig = { readIdleTimeoutMs: 30_000, pingTimeoutMs: 15_000 };
