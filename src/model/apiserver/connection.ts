@@ -7,8 +7,8 @@
 //   closes the connection if no answer comes within PingTimeout (golang.org/x/net/http2 transport.go,
 //   ClientConn.healthCheck, enabled by k8s.io/apimachinery/pkg/util/net/http.go SetTransportDefaults ->
 //   configureHTTP2Transport with readIdleTimeoutSeconds 30 and pingTimeoutSeconds 15, which the
-//   HTTP2_READ_IDLE_TIMEOUT_SECONDS and HTTP2_PING_TIMEOUT_SECONDS environment variables override; 0 read
-//   idle timeout disables the check);
+//   HTTP2_READ_IDLE_TIMEOUT_SECONDS and HTTP2_PING_TIMEOUT_SECONDS environment variables override, in
+//   hasim spec.kubernetes.http2; 0 read idle timeout disables the check);
 // - for the kubelet, closeAllConns after a repeated heartbeat failure (kubelet.ts).
 // The next request after the close dials again, through the load balancer (or to the host's own API server,
 // kubeadm), and lands on a serving replica.

@@ -437,7 +437,10 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.scheduleRetry(this.ctx.api.deadForMs(this.host) + this.backoffMs);
   }
 
-  /** The kubelet closed its host's connection: a relist waiting for that connection to close goes after the back-off. */
+  /**
+   * The host's connection was closed (the kubelet's close-all, or the health check): a relist waiting for
+   * that close goes after the back-off.
+   */
   private connectionClosed(): void {
     if (this.stopped || this.connected || !this.retryPending) return;
     this.ctx.sim.cancel(this.retryEvent);
