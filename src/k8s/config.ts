@@ -167,6 +167,15 @@ export interface SchedulerConfig {
   kubeAPIBurst: number;
 }
 
+/**
+ * client-go's HTTP/2 health check (k8s.io/apimachinery/pkg/util/net/http.go, env HTTP2_READ_IDLE_TIMEOUT_SECONDS
+ * and HTTP2_PING_TIMEOUT_SECONDS), the same for every client. readIdleTimeoutMs 0: no health check.
+ */
+export interface Http2Config {
+  readIdleTimeoutMs: number;
+  pingTimeoutMs: number;
+}
+
 export interface KubernetesConfig {
   /** "1.31", "1.32", ... (major.minor) */
   version: string;
@@ -185,6 +194,8 @@ export interface KubernetesConfig {
   kubelet: KubeletConfig;
   /** Absent: the defaults (minSyncPeriod 1 s). */
   kubeProxy?: KubeProxyConfig;
+  /** Absent: client-go's defaults (read idle 30 s, ping 15 s; model/apiserver/connection.ts). */
+  http2?: Http2Config;
   /** Absent: the defaults (model/volume/volume-config.ts). */
   volumes?: VolumeConfig;
   network: { latency: RangeMs };

@@ -156,7 +156,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   });
   const members = (component: string) =>
     layout.instances.filter((i) => i.component === component).map((i) => ({ name: i.name, host: hosts.get(i.host)! }));
-  const api = new ApiServer(sim, network, store, members('kube-apiserver'), members('etcd'), world);
+  const api = new ApiServer(sim, network, store, members('kube-apiserver'), members('etcd'), world, k.http2);
   // The workloads' PodDisruptionBudgets exist from the start, as if applied with them.
   for (const w of spec.workloads)
     if (w.podDisruptionBudget)

@@ -19,6 +19,8 @@ import { DEFAULT_VOLUME_CONFIG, Volumes } from '../model/volume/volumes.js';
 import type { Path } from './paths.js';
 import { DEFAULT_TRAFFIC, type ServiceSpec, type TrafficClients, type TrafficSpec } from '../k8s/services.js';
 import { MIN_SYNC_PERIOD_MS } from '../model/proxy/kube-proxy.js';
+import { DEFAULT_HTTP2_HEALTH_CHECK } from '../model/apiserver/connection.js';
+import type { Http2Config } from '../k8s/config.js';
 import type { FaultSpec, LeaderElectionConfig, NodeSpec, Scenario, SloSpec, Target, WorkloadSpec } from './types.js';
 
 // Parsed YAML before validation: any shape at all, narrowed field by field as it is checked.
@@ -361,6 +363,15 @@ export function serviceCandidates(ref: string, ids: readonly string[]): string[]
   return ids.filter((id) => id.endsWith(`/${ref}`));
 }
 
+/** spec.kubernetes.http2 with client-go's defaults filled in; a zero pingTimeout means 15 s (golang.org/x/net/http2). */
+function http2Config(h: { readIdleTimeout?: number; pingTimeout?: number }): Http2Config {
+  const pingMs = h.pingTimeout ?? DEFAULT_HTTP2_HEALTH_CHECK.pingTimeoutMs;
+  return {
+    readIdleTimeoutMs: h.readIdleTimeout ?? DEFAULT_HTTP2_HEALTH_CHECK.readIdleTimeoutMs,
+    pingTimeoutMs: pingMs > 0 ? pingMs : DEFAULT_HTTP2_HEALTH_CHECK.pingTimeoutMs,
+  };
+}
+
 /** The component configurations: what the file says, else the version profile and hasim's defaults. */
 function buildKubernetes(k: Raw, topology: string, hasVolumes: boolean): Scenario['spec']['kubernetes'] {
   const version: string = k.version ?? D.DEFAULT_KUBERNETES_VERSION;
@@ -427,9 +438,9 @@ function buildKubernetes(k: Raw, topology: string, hasVolumes: boolean): Scenari
       leaderElection: leaderElection(ccm.leaderElection),
     };
   }
-  if (k.kubeProxy !== undefined) {
+  if (k.kubeProxy !== undefined)
     kubernetes.kubeProxy = { minSyncPeriodMs: k.kubeProxy.minSyncPeriod ?? MIN_SYNC_PERIOD_MS };
-  }
+  if (k.http2 !== undefined) kubernetes.http2 = http2Config(k.http2);
   // Only scenarios that set them or have volumes carry the volume settings (resolved.yaml shows them then).
   if (k.volumes !== undefined || hasVolumes) {
     kubernetes.volumes = {

@@ -115,6 +115,14 @@ function resolvedKubernetes(k: KubernetesSpec): Record<string, unknown> {
     etcd: { ...k.etcd },
     kubelet: resolvedKubelet(k.kubelet),
     ...(k.kubeProxy ? { kubeProxy: { minSyncPeriod: formatDuration(k.kubeProxy.minSyncPeriodMs) } } : {}),
+    ...(k.http2
+      ? {
+          http2: {
+            readIdleTimeout: formatDuration(k.http2.readIdleTimeoutMs),
+            pingTimeout: formatDuration(k.http2.pingTimeoutMs),
+          },
+        }
+      : {}),
     ...(k.volumes
       ? {
           volumes: {

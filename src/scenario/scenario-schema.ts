@@ -807,6 +807,23 @@ export const scenarioSchema: ObjectSchema = s.object(
                   'kube-proxy settings, the same on every node (used when the scenario has Services).',
                 ),
               ),
+              http2: s.opt(
+                s.object(
+                  {
+                    readIdleTimeout: s.opt(
+                      s.duration(
+                        'HTTP2_READ_IDLE_TIMEOUT_SECONDS of every client: after this long without reading anything on its connection to an API server, a client sends a PING (default 30s; 0s turns the health check off, so a connection to a host that stopped answering is never closed by it).',
+                      ),
+                    ),
+                    pingTimeout: s.opt(
+                      s.duration(
+                        'HTTP2_PING_TIMEOUT_SECONDS of every client: how long the PING may go unanswered before the client closes the connection and dials another API server (default 15s; 0s means the default).',
+                      ),
+                    ),
+                  },
+                  "client-go's HTTP/2 connection health check, the same for every client (kubelet, controller-manager, scheduler, kube-proxy).",
+                ),
+              ),
               volumes: s.opt(
                 s.object(
                   {

@@ -2,7 +2,10 @@
 // cluster. A request crosses the network to a live replica, runs against the store if etcd has quorum,
 // and the response crosses back. A request that gets no answer (replica down, link cut, message lost)
 // fails with Timeout after the client's own timeout, as upstream clients do; the write may still have
-// happened. Below etcd quorum every request fails (Unavailable).
+// happened. Below etcd quorum every request fails (Unavailable). Each client host keeps one connection to
+// one replica (connection.ts): while that replica's host is powered off or cut off, the connection is dead
+// but open, and the client's requests go nowhere until the HTTP/2 health check or the kubelet's close-all
+// closes it; a stopped process (GOAWAY or RST) closes it at once.
 import { type EventHandle, type Guard, Priority, type Rng, type Simulator } from '../../engine/index.js';
 import type { Host } from '../infra/host.js';
 import type { Network } from '../infra/network.js';
@@ -10,6 +13,7 @@ import type { World } from '../infra/world.js';
 import { type ApiResult, type ApiStore, fail } from './store.js';
 import { type SlowDraws, SlowMembers } from './slow-members.js';
 import type { RangeMs } from '../../k8s/config.js';
+import { ApiConnection, DEFAULT_HTTP2_HEALTH_CHECK, type Http2HealthCheckConfig } from './connection.js';
 
 export interface Member {
   readonly name: string;
@@ -68,9 +72,12 @@ export class ApiServer {
     etcd: Array<{ name: string; host: Host }>,
     /** Every change of power, links or members is announced here (no world: nothing is cached). */
     private readonly world?: World,
+    /** Client-go's HTTP/2 health check, which closes a connection to a host that stopped answering. */
+    private readonly healthCheck: Http2HealthCheckConfig = DEFAULT_HTTP2_HEALTH_CHECK,
   ) {
     this.replicas = replicas.map((r) => ({ ...r, running: true }));
     this.etcd = etcd.map((m) => ({ ...m, running: true }));
+    world?.onChanged(() => this.checkConnections());
   }
 
   /**
@@ -146,15 +153,37 @@ export class ApiServer {
   }
 
   /**
-   * The replica the load balancer sends `client`'s traffic to: the first serving, reachable replica,
-   * starting from one picked by the client's name so that load spreads and each client is sticky. A
-   * client pinned to its host's replica (kubeadm) gets that one or none.
+   * The replica `client`'s requests go to at atMs (default now): the one its connection goes to, while
+   * that one serves and is reachable. While its host answers nothing and the connection is not closed
+   * yet (connection.ts), none: requests and watches on it go nowhere. Otherwise the client dials again:
+   * the load balancer picks the first serving, reachable replica, starting from one picked by the
+   * client's name so that load spreads. A client pinned to its host's replica (kubeadm) gets that one or
+   * none.
    */
-  pickReplica(client: Host): Member | undefined {
-    // The answer depends only on power, links and members: kept on the client until the world changes
-    // (every request and watch event asks; a map lookup per call showed up in profiles).
+  pickReplica(client: Host, atMs: number = this.sim.nowMs): Member | undefined {
+    // A live connection stays live until the world changes: kept on the client until then (every request
+    // and watch event asks; a map lookup per call showed up in profiles).
     const world = this.world;
     if (world !== undefined && client.apiRouteVersion === world.version) return client.apiRoute as Member | undefined;
+    let conn = client.apiConn as ApiConnection | undefined;
+    if (conn === undefined) {
+      conn = client.apiConn = new ApiConnection();
+      this.clients.push(client);
+      this.clientsSorted = false;
+    }
+    const held = conn.replica;
+    if (held !== undefined) {
+      const reachable = this.network.connected(client, held.host);
+      if (reachable && held.running) {
+        conn.closeAtMs = Infinity;
+        return this.route(client, held);
+      }
+      // A host that is off or cut off answers nothing: the connection lingers until the health check
+      // closes it. A stopped process on a live host closes it at once (GOAWAY, or RST for a crash).
+      // Once scheduled, the close is that event's (closeDead), which announces it to the world.
+      if (!reachable && (atMs < conn.deadUntilMs(this.healthCheck) || conn.closing !== undefined))
+        return this.route(client, undefined);
+    }
     const n = this.replicas.length;
     if (client.apiPreferred < 0) client.apiPreferred = stableIndex(client.name, n);
     const start = client.apiPreferred;
@@ -168,12 +197,115 @@ export class ApiServer {
         break;
       }
     }
+    conn.dial(picked, atMs);
+    return this.route(client, picked);
+  }
+
+  /** Keeps `client`'s route until the world changes (a dead connection's close is a change: closeDead). */
+  private route(client: Host, replica: Member | undefined): Member | undefined {
+    const world = this.world;
     if (world !== undefined) {
-      client.apiRoute = picked;
+      client.apiRoute = replica;
       client.apiRouteVersion = world.version;
     }
-    return picked;
+    return replica;
   }
+
+  /** Every client host with a connection, and whether the list is in name order (checkConnections). */
+  private readonly clients: Host[] = [];
+  private clientsSorted = true;
+
+  /**
+   * After every change of the world: each connection that has just gone dead gets its close by the health
+   * check scheduled, and one that answers again keeps going. Clients are visited in name order, so the
+   * closes of one millisecond come in an order that does not depend on who asked first.
+   */
+  private checkConnections(): void {
+    if (!this.clientsSorted) {
+      this.clients.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      this.clientsSorted = true;
+    }
+    for (const client of this.clients) {
+      const conn = client.apiConn as ApiConnection;
+      const held = conn.replica;
+      if (held === undefined) continue;
+      if (this.network.connected(client, held.host)) {
+        conn.closeAtMs = Infinity;
+        if (conn.closing !== undefined) {
+          this.sim.cancel(conn.closing);
+          conn.closing = undefined;
+        }
+        continue;
+      }
+      const closeAtMs = conn.deadUntilMs(this.healthCheck);
+      if (conn.closing === undefined && closeAtMs !== Infinity)
+        conn.closing = this.sim.at(
+          Math.max(this.sim.nowMs, closeAtMs),
+          () => this.closeDead(client),
+          `${client.name}/http2-health-check`,
+        );
+    }
+  }
+
+  /**
+   * The health check closes `client`'s dead connection (closeForLostPing): its next request dials again.
+   * The route is part of the world (kube-proxy follows it), so the close is announced as a change.
+   */
+  private closeDead(client: Host): void {
+    const conn = client.apiConn as ApiConnection;
+    conn.closing = undefined;
+    if (conn.replica === undefined || this.network.connected(client, conn.replica.host)) return;
+    this.reset(client, conn);
+  }
+
+  /** Closes `client`'s connection now, as a change of the world: the next pickReplica dials again. */
+  private reset(client: Host, conn: ApiConnection): void {
+    this.world?.willChange();
+    if (conn.closing !== undefined) {
+      this.sim.cancel(conn.closing);
+      conn.closing = undefined;
+    }
+    conn.dial(undefined, this.sim.nowMs);
+    client.apiRouteVersion = -1;
+    this.world?.changed();
+    const fns = this.closeListeners.get(client);
+    if (fns !== undefined) for (const fn of fns) fn();
+  }
+
+  /**
+   * How long `client`'s connection stays dead but open from now (0: it is live, closed, or never closes by
+   * itself): a watch riding it breaks only when it closes (informer.ts).
+   */
+  deadForMs(client: Host): number {
+    const conn = client.apiConn as ApiConnection | undefined;
+    if (conn?.replica === undefined) return 0;
+    const closeAtMs = conn.closeAtMs;
+    return closeAtMs === Infinity ? 0 : Math.max(0, closeAtMs - this.sim.nowMs);
+  }
+
+  /** A frame (an answer, a watch event) reaches `client` from `replica` at atMs: the health check counts from it. */
+  frameRead(client: Host, replica: Member, atMs: number): void {
+    const conn = client.apiConn as ApiConnection | undefined;
+    if (conn !== undefined) conn.read(replica, atMs);
+  }
+
+  /**
+   * The kubelet's closeAllConns (its connrotation dialer, cmd/kubelet/app/server.go): `client`'s connection
+   * is closed now and its next request dials again. Those told with onConnectionClosed are told.
+   */
+  closeAllConns(client: Host): void {
+    const conn = client.apiConn as ApiConnection | undefined;
+    if (conn?.replica === undefined) return;
+    this.reset(client, conn);
+  }
+
+  /** Tells fn when `client`'s connection is closed by closeAllConns or the health check (an informer's watch rode it). */
+  onConnectionClosed(client: Host, fn: () => void): void {
+    const fns = this.closeListeners.get(client);
+    if (fns === undefined) this.closeListeners.set(client, [fn]);
+    else fns.push(fn);
+  }
+  private readonly closeListeners = new Map<Host, Array<() => void>>();
 
   /**
    * Runs `op` at the API server on behalf of a client on `client` (no process: an operator's kubectl);
@@ -220,7 +352,7 @@ export class ApiServer {
       recycle === undefined
         ? new InFlightRequest<T>(this, client, deadlineMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, arg)
         : recycle.reset(client, deadlineMs, op as RequestOp<T>, done as RequestDone<T>, label, opts, arg);
-    req.arriveAtMs = this.route(req, sendAtMs, sendBaseMs) ?? -1;
+    req.arriveAtMs = this.routeRequest(req, sendAtMs, sendBaseMs) ?? -1;
     return req;
   }
 
@@ -263,18 +395,30 @@ export class ApiServer {
       opts,
       undefined,
     );
-    const arriveAtMs = this.route(req, nowMs, undefined);
+    const arriveAtMs = this.routeRequest(req, nowMs, undefined);
     if (arriveAtMs === undefined) this.timeout(req);
     else this.sim.postWith(arriveAtMs, InFlightRequest.prototype.arrive, req, label);
   }
 
   /** Picks the request's replica and draws its way there: the arrival time, or undefined if it cannot get there. */
-  private route<T>(req: InFlightRequest<T>, sendAtMs: number, sendBaseMs: number | undefined): number | undefined {
-    const replica = this.pickReplica(req.client);
+  private routeRequest<T>(
+    req: InFlightRequest<T>,
+    sendAtMs: number,
+    sendBaseMs: number | undefined,
+  ): number | undefined {
+    const replica = this.pickReplica(req.client, sendAtMs);
     const there = replica ? this.network.transit(req.client, replica.host, req.opts?.sendRng, sendBaseMs) : undefined;
     // A request still on its way when its client gives up is never served: the client has closed the
     // stream (lost segments retransmitted past the timeout, network.ts).
-    if (!replica || there === undefined || sendAtMs + there > req.deadlineMs) return undefined;
+    if (!replica || there === undefined || sendAtMs + there > req.deadlineMs) {
+      // On a dead connection it fails when the health check closes the connection, if that comes first.
+      if (replica === undefined) {
+        const conn = req.client.apiConn as ApiConnection;
+        if (conn.replica !== undefined && conn.closeAtMs < req.deadlineMs)
+          req.deadlineMs = Math.max(conn.closeAtMs, sendAtMs);
+      }
+      return undefined;
+    }
     req.replica = replica;
     return sendAtMs + Math.max(0, there);
   }
@@ -301,6 +445,8 @@ export class ApiServer {
       return;
     }
     const respondAtMs = this.sim.nowMs + Math.max(0, back);
+    const conn = req.client.apiConn as ApiConnection | undefined;
+    if (conn !== undefined) conn.read(replica, respondAtMs);
     const served = req.opts?.served;
     if (served !== undefined && served(req.result, respondAtMs, req)) return;
     const order = req.opts?.order;

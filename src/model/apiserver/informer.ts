@@ -16,7 +16,7 @@
 // renewals, and what the informer holds of them, depend on that node alone and can be played late.
 
 import type { ApiObject, Kind } from '../../k8s/objects.js';
-import { Priority, type Rng } from '../../engine/index.js';
+import { type EventHandle, Priority, type Rng } from '../../engine/index.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { StoreWatcher, WatchEventType } from './store.js';
@@ -173,6 +173,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
 
   start(): void {
     this.ctx.api.onRecovery(() => this.scheduleRetry(0));
+    this.ctx.api.onConnectionClosed(this.host, () => this.connectionClosed());
     this.connect();
   }
 
@@ -387,20 +388,29 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     return this.namespace !== undefined ? obj.metadata.name : keyOf(obj);
   }
 
-  /** A watch can be served when some replica is reachable and etcd has quorum. */
+  /**
+   * A watch can be served when its connection's replica is reachable and etcd has quorum (on a dead
+   * connection it delivers nothing). What it delivers is a frame read on the connection (connection.ts).
+   */
   private watchLatency(own?: Rng): number | undefined {
-    const replica = this.ctx.api.pickReplica(this.host);
-    if (!replica || !this.ctx.api.hasQuorum(replica.host)) return undefined;
-    const t = this.ctx.network.transit(replica.host, this.host, own);
-    if (t !== undefined) return t;
-    return this.ctx.network.connected(replica.host, this.host) ? RETRANSMIT_MS : undefined;
+    const api = this.ctx.api;
+    const replica = api.pickReplica(this.host);
+    if (!replica || !api.hasQuorum(replica.host)) return undefined;
+    let t = this.ctx.network.transit(replica.host, this.host, own);
+    if (t === undefined) {
+      if (!this.ctx.network.connected(replica.host, this.host)) return undefined;
+      t = RETRANSMIT_MS;
+    }
+    api.frameRead(this.host, replica, this.ctx.sim.nowMs + t);
+    return t;
   }
 
   private connect(): void {
     if (this.stopped) return;
     const latencyMs = this.watchLatency();
     if (latencyMs === undefined) {
-      this.scheduleRetry(this.backoffMs);
+      // A watch on a dead connection fails when the connection closes; then the back-off runs.
+      this.scheduleRetry(this.ctx.api.deadForMs(this.host) + this.backoffMs);
       this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
       return;
     }
@@ -424,13 +434,25 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
   private disconnect(): void {
     this.connected = false;
     this.ctx.api.store.unwatch(this);
+    this.scheduleRetry(this.ctx.api.deadForMs(this.host) + this.backoffMs);
+  }
+
+  /**
+   * The host's connection was closed (the kubelet's close-all, or the health check): a relist waiting for
+   * that close goes after the back-off.
+   */
+  private connectionClosed(): void {
+    if (this.stopped || this.connected || !this.retryPending) return;
+    this.ctx.sim.cancel(this.retryEvent);
+    this.retryPending = false;
     this.scheduleRetry(this.backoffMs);
   }
+  private retryEvent: EventHandle | undefined;
 
   private scheduleRetry(delayMs: number): void {
     if (this.stopped || this.connected || this.retryPending) return;
     this.retryPending = true;
-    this.ctx.sim.after(
+    this.retryEvent = this.ctx.sim.after(
       delayMs,
       () => {
         this.retryPending = false;

@@ -37,6 +37,8 @@ export class Host {
   apiRoute: unknown = undefined;
   apiRouteVersion = -1;
   apiPreferred = -1;
+  /** This host's connection to the API server as a client (apiserver/connection.ts), made at its first request. */
+  apiConn: unknown = undefined;
   /** Whether etcd has quorum seen from this host (ApiServer.hasQuorum), valid while the world's version is quorumVersion. */
   quorumOk = false;
   quorumVersion = -1;

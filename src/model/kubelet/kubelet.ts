@@ -817,7 +817,12 @@ export class Kubelet extends Process implements LeaseChain {
           this.checkedNode = r.value;
           this.checkedNodeChanged = computeNodeConditions(r.value.status.conditions, 0, this.notReadyCause).changed;
           done();
-        } else this.updateNodeStatus(tryNumber + 1, done);
+        } else {
+          // onRepeatedHeartbeatFailure (kubelet_node_status.go updateNodeStatus): from the second failed
+          // try on, closeAllConns, so the next try dials a replica that answers.
+          if (tryNumber > 0) this.ctx.api.closeAllConns(this.host);
+          this.updateNodeStatus(tryNumber + 1, done);
+        }
       },
     );
   }
@@ -958,7 +963,11 @@ export class Kubelet extends Process implements LeaseChain {
       cb(true);
     } else if (r.reason === 'Conflict') {
       this.ensureLease(LEASE_BACKOFF_INITIAL_MS, (lease) => this.retryUpdateLease(lease, attempt + 1, cb, loopDone));
-    } else this.retryUpdateLease(base, attempt + 1, cb, loopDone);
+    } else {
+      // The lease controller's retryUpdateLease calls onRepeatedHeartbeatFailure (closeAllConns) too.
+      if (attempt > 0) this.ctx.api.closeAllConns(this.host);
+      this.retryUpdateLease(base, attempt + 1, cb, loopDone);
+    }
   }
 
   /**
@@ -1131,6 +1140,7 @@ export class Kubelet extends Process implements LeaseChain {
     store.watchRng = undefined;
     const back = network.transit(req.replica!.host, this.host, this.leaseSendRng);
     if (back === undefined) throw sim.bug(`${this.name}: a renewal passed over could not be answered`);
+    api.frameRead(this.host, req.replica!, sim.nowMs + Math.max(0, back));
     // The lease it would have returned is replaced by the next renewal's: the kubelet keeps the one it has.
     this.sendNextAhead(this.leaseLoop!, sim.nowMs + Math.max(0, back), this.latestLease!, req, true);
   }

@@ -221,6 +221,8 @@ export class QuietChain {
         const back = network.transit(replica.host, host, e.requestOpts.sendRng);
         if (back === undefined || nowMs + back > l.deadlineMs)
           throw sim.bug(`quiet chain of ${this.leaseName}: an answer to ${e.proc.name} would not arrive`);
+        // The answer is a frame read on the elector's connection, as ApiServer.serve counts it.
+        api.frameRead(host, replica, nowMs + Math.max(0, back));
         this.next(l, 'respond', nowMs + Math.max(0, back));
         return;
       }
