@@ -412,21 +412,7 @@ function buildKubernetes(k: Raw, topology: string, hasVolumes: boolean): Scenari
         k.apiServer?.defaultUnreachableTolerationSeconds ?? D.DEFAULT_TOLERATION_SECONDS,
     },
     etcd: { members: k.etcd?.members ?? 1 },
-    kubelet: {
-      nodeStatusUpdateFrequencyMs: kubelet.nodeStatusUpdateFrequency ?? D.DEFAULT_KUBELET.nodeStatusUpdateFrequencyMs,
-      // Upstream rule (docs/fidelity.md#kubelet-defaults): an explicit update frequency without a report frequency
-      // makes the kubelet post every status it computes.
-      nodeStatusReportFrequencyMs:
-        kubelet.nodeStatusReportFrequency ??
-        kubelet.nodeStatusUpdateFrequency ??
-        D.DEFAULT_KUBELET.nodeStatusReportFrequencyMs,
-      nodeLeaseDurationSeconds: kubelet.nodeLeaseDurationSeconds ?? D.DEFAULT_KUBELET.nodeLeaseDurationSeconds,
-      shutdownGracePeriodMs: kubelet.shutdownGracePeriod ?? D.DEFAULT_KUBELET.shutdownGracePeriodMs,
-      shutdownGracePeriodCriticalPodsMs:
-        kubelet.shutdownGracePeriodCriticalPods ?? D.DEFAULT_KUBELET.shutdownGracePeriodCriticalPodsMs,
-      bootTimeMs: kubelet.bootTime ?? { ...DEFAULT_BOOT_TIME_MS },
-      networkReadyTimeMs: kubelet.networkReadyTime ?? { ...DEFAULT_NETWORK_READY_TIME_MS },
-    },
+    kubelet: buildKubelet(kubelet),
     network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
   };
   // Managed control planes (EKS, GKE, AKS) run a cloud-controller-manager; kubeadm clusters only when asked.
@@ -451,6 +437,25 @@ function buildKubernetes(k: Raw, topology: string, hasVolumes: boolean): Scenari
     };
   }
   return kubernetes;
+}
+
+/** The kubelet's settings, each given or its default. */
+function buildKubelet(kubelet: Raw): Scenario['spec']['kubernetes']['kubelet'] {
+  return {
+    nodeStatusUpdateFrequencyMs: kubelet.nodeStatusUpdateFrequency ?? D.DEFAULT_KUBELET.nodeStatusUpdateFrequencyMs,
+    // Upstream rule (docs/fidelity.md#kubelet-defaults): an explicit update frequency without a report frequency
+    // makes the kubelet post every status it computes.
+    nodeStatusReportFrequencyMs:
+      kubelet.nodeStatusReportFrequency ??
+      kubelet.nodeStatusUpdateFrequency ??
+      D.DEFAULT_KUBELET.nodeStatusReportFrequencyMs,
+    nodeLeaseDurationSeconds: kubelet.nodeLeaseDurationSeconds ?? D.DEFAULT_KUBELET.nodeLeaseDurationSeconds,
+    shutdownGracePeriodMs: kubelet.shutdownGracePeriod ?? D.DEFAULT_KUBELET.shutdownGracePeriodMs,
+    shutdownGracePeriodCriticalPodsMs:
+      kubelet.shutdownGracePeriodCriticalPods ?? D.DEFAULT_KUBELET.shutdownGracePeriodCriticalPodsMs,
+    bootTimeMs: kubelet.bootTime ?? { ...DEFAULT_BOOT_TIME_MS },
+    networkReadyTimeMs: kubelet.networkReadyTime ?? { ...DEFAULT_NETWORK_READY_TIME_MS },
+  };
 }
 
 /** The faults, with their default targets resolved (every API server or etcd member, the leader). */
