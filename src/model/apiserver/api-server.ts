@@ -156,8 +156,9 @@ export class ApiServer {
    * The replica `client`'s requests go to at atMs (default now): the one its connection goes to, while
    * that one serves and is reachable. While its host answers nothing and the connection is not closed
    * yet (connection.ts), none: requests and watches on it go nowhere. Otherwise the client dials again:
-   * the load balancer picks the first serving, reachable replica, starting from one picked by the
-   * client's name so that load spreads. A client pinned to its host's replica (kubeadm) gets that one or
+   * the load balancer picks the first serving, reachable replica that sees an etcd quorum (its /readyz
+   * passes), starting from one picked by the client's name so that load spreads; without any, the
+   * first serving, reachable one. A client pinned to its host's replica (kubeadm) gets that one or
    * none.
    */
   pickReplica(client: Host, atMs: number = this.sim.nowMs): Member | undefined {
@@ -189,14 +190,21 @@ export class ApiServer {
     const start = client.apiPreferred;
     // A pinned client (kubeadm) tries its own host's replica only.
     const tries = this.pinned.size > 0 && this.pinned.has(client) ? 1 : n;
+    // The load balancer's health check (a cloud LB probes each API server's /readyz, which fails while
+    // the server cannot reach etcd) keeps new connections off a replica without etcd quorum; only when
+    // every reachable replica lacks it does the client land on one (and get Unavailable answers).
     let picked: Member | undefined;
+    let fallback: Member | undefined;
     for (let i = 0; i < tries; i++) {
       const r = this.replicas[(start + i) % n];
-      if (this.serving(r) && this.network.connected(client, r.host)) {
+      if (!this.serving(r) || !this.network.connected(client, r.host)) continue;
+      if (tries === 1 || this.hasQuorum(r.host)) {
         picked = r;
         break;
       }
+      fallback ??= r;
     }
+    picked ??= fallback;
     conn.dial(picked, atMs);
     return this.route(client, picked);
   }
