@@ -192,9 +192,10 @@ export class WorkloadSync {
       let outstanding = take;
       let failed = false;
       for (let k = 0; k < take; k++) {
-        let pod = make(next++);
+        const pod = make(next++);
         const initial = this.takeInitialCreate(w.id);
-        if (initial) pod = { ...pod, metadata: { ...pod.metadata, preexisting: true } };
+        // The pod object is new (newWorkloadPod): marked in place, not copied (150,000 at a run's start).
+        if (initial) pod.metadata.preexisting = true;
         (initial ? this.callNow : this.call).call(
           this,
           'create',
