@@ -9,17 +9,10 @@
 import { runScenario } from '../src/runner/run-scenario.js';
 import { scaleScenario } from './scale-scenario.js';
 import type { Scenario } from '../src/scenario/types.js';
+import type { ScaleFigures } from './scale-bench.js';
 
-export interface UpgradeFigures {
-  nodes: number;
-  pods: number;
-  wallS: number;
-  cpuS: number;
-  events: number;
-  traceEvents: number;
-  peakRssMiB: number;
-  slos: string[];
-}
+/** The same figures as a scale run's. */
+export type UpgradeFigures = ScaleFigures;
 
 /** The scale benchmark's cluster with one pool upgrade of every node instead of the zone outage. */
 export function upgradeScenario(nodes: number): Scenario {
