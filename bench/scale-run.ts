@@ -9,8 +9,7 @@
 // the cluster, simulating, judging the SLOs and summarising (not writing report files).
 import { writeFileSync } from 'node:fs';
 import { toJsonl } from '../src/engine/index.js';
-import { runScenario } from '../src/runner/run-scenario.js';
-import type { ScaleFigures } from './scale-bench.js';
+import { measureRun } from './measure-run.js';
 import { type ScalePlacement, scaleScenario } from './scale-scenario.js';
 
 const args = process.argv.slice(2);
@@ -31,21 +30,7 @@ const scenario = scaleScenario(
   args.includes('--upgrade'),
   args.includes('--autoscaler'),
 );
-const t0 = performance.now();
-const cpu0 = process.cpuUsage();
-const { summary, events } = runScenario(scenario, { wallClockMs: () => performance.now() });
-const cpu = process.cpuUsage(cpu0);
-const figures: ScaleFigures = {
-  nodes,
-  pods,
-  wallS: (performance.now() - t0) / 1000,
-  cpuS: (cpu.user + cpu.system) / 1e6,
-  events: summary.stats.events,
-  traceEvents: events.length,
-  // resourceUsage().maxRSS is in KiB.
-  peakRssMiB: process.resourceUsage().maxRSS / 1024,
-  slos: summary.slos.map((s) => `${s.name} ${s.passed ? 'held' : 'FAILED'} (${s.message})`),
-};
+const { figures, events } = measureRun(scenario, nodes, pods);
 const eventsFile = args.find((a) => a.startsWith('--events='))?.slice('--events='.length);
 if (eventsFile !== undefined) writeFileSync(eventsFile, toJsonl(events));
 process.stdout.write(JSON.stringify(figures) + '\n');

@@ -6,7 +6,7 @@
 // provisioned and boots, the old one is cordoned, drained through the Eviction API and deleted. Prints its
 // figures as one JSON object; wall and CPU time cover the run as `hasim run` does it (building the cluster,
 // simulating, judging the SLOs and summarising, not writing report files).
-import { runScenario } from '../src/runner/run-scenario.js';
+import { measureRun } from './measure-run.js';
 import { scaleScenario } from './scale-scenario.js';
 import type { Scenario } from '../src/scenario/types.js';
 import type { ScaleFigures } from './scale-bench.js';
@@ -42,19 +42,6 @@ export function upgradeScenario(nodes: number): Scenario {
 if (process.argv[1]?.endsWith('upgrade-run.js')) {
   const nodes = Number(process.argv[2] ?? 5000);
   const scenario = upgradeScenario(nodes);
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  const { summary, events } = runScenario(scenario, { wallClockMs: () => performance.now() });
-  const cpu = process.cpuUsage(cpu0);
-  const figures: UpgradeFigures = {
-    nodes,
-    pods: nodes * 30,
-    wallS: (performance.now() - t0) / 1000,
-    cpuS: (cpu.user + cpu.system) / 1e6,
-    events: summary.stats.events,
-    traceEvents: events.length,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
-    slos: summary.slos.map((s) => `${s.name} ${s.passed ? 'held' : 'FAILED'} (${s.message})`),
-  };
+  const { figures } = measureRun(scenario, nodes, nodes * 30);
   process.stdout.write(JSON.stringify(figures) + '\n');
 }
