@@ -33,6 +33,8 @@ import type { ManifestNode, ManifestReadResult, ManifestWorkload } from './manif
 import { DEFAULT_NAMESPACE, pdbSelects, ZONE_LABEL } from './manifests/index.js';
 import { TOPOLOGY_AWARE_HINTS_ANNOTATION, TOPOLOGY_MODE_ANNOTATION } from './manifests/service.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../k8s/scheduling.js';
+import { DEFAULT_STARTUP } from '../k8s/workloads.js';
+import { DEFAULT_ATTACH_TIME_MS } from '../model/volume/volumes.js';
 import type { Count } from './types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -49,7 +51,10 @@ export interface ImportInput {
   name: string;
 }
 
-/** When the suggested fault strikes, how long the run lasts, and the recovery bound suggested. */
+/**
+ * When the suggested fault strikes (at the earliest; later when a StatefulSet needs longer to start, see
+ * faultTime), how long the run lasts, and the recovery bound suggested.
+ */
 export const IMPORT_FAULT_AT = '1m';
 export const IMPORT_DURATION = '20m';
 /** 50 s grace (v1.32+), 300 s default tolerations, startup and the controllers' own pace, with room to spare. */
@@ -79,7 +84,7 @@ export function importScenario(input: ImportInput): string {
   writeControlPlane(line, controlPlane);
   writeNodeGroups(line, groups);
   const target = busiestNode(groups);
-  writeFaults(line, target, [...new Set(manifests.nodes.map((n) => n.zone))].sort());
+  writeFaults(line, target, [...new Set(manifests.nodes.map((n) => n.zone))].sort(), faultTime(manifests.workloads));
   writeSlos(line, target, manifests);
   writeTrafficComments(line, manifests);
   const objects = keptObjects(input.documents, manifests);
@@ -90,13 +95,25 @@ export function importScenario(input: ImportInput): string {
   return out.join('\n') + '\n';
 }
 
+/** `1 node`, `2 nodes`. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** The comment that says what was read, and the Scenario's metadata and duration. */
 function writeHeader(line: Line, input: ImportInput, groups: NodeGroup[], controlPlane: ManifestNode[]): void {
   const { manifests } = input;
   line(`# Written by hasim import from ${input.files.join(', ')}.`);
-  line(
-    `# ${manifests.nodes.length - controlPlane.length} nodes in ${groups.length} groups${controlPlane.length > 0 ? ` and ${controlPlane.length} control-plane Nodes` : ''}, ${manifests.workloads.length} workloads, ${manifests.services.length > 0 ? `${manifests.services.length} Services, ` : ''}${manifests.pdbs.length} PodDisruptionBudgets, ${manifests.priorityClasses.filter((p) => !isSystemClass(p.name)).length} PriorityClasses.`,
-  );
+  const classes = manifests.priorityClasses.filter((p) => !isSystemClass(p.name)).length;
+  const read = [
+    count(manifests.nodes.length - controlPlane.length, 'node') + ` in ${count(groups.length, 'group')}`,
+    ...(controlPlane.length > 0 ? [count(controlPlane.length, 'control-plane Node')] : []),
+    count(manifests.workloads.length, 'workload'),
+    ...(manifests.services.length > 0 ? [count(manifests.services.length, 'Service')] : []),
+    count(manifests.pdbs.length, 'PodDisruptionBudget'),
+    count(classes, 'PriorityClass', 'PriorityClasses'),
+  ];
+  line(`# ${read.join(', ')}.`);
   line('# A starting point: check the suggested fault and SLOs below, then hasim run this file.');
   line('apiVersion: hasim.dev/v1');
   line('kind: Scenario');
@@ -166,20 +183,58 @@ function writeNodeGroups(line: Line, groups: NodeGroup[]): void {
   }
 }
 
+/** When the suggested faults strike, and why then. */
+interface FaultTime {
+  at: string;
+  why?: string;
+}
+
+/**
+ * hasim starts the cluster empty, and a StatefulSet starts its pods one after another, each once the one
+ * before is Ready (OrderedReady; hasim does not model Parallel), attaching a disk first when it has volume
+ * claims. A fault that hits it while it starts shows its start-up, not the outage, so the suggested faults
+ * wait for the slowest one: per pod the longest disk attach, image pull and time to Ready hasim draws
+ * (with a readiness probe, its initial delay and one period), plus half a minute, in whole minutes.
+ */
+export function faultTime(workloads: readonly ManifestWorkload[]): FaultTime {
+  let slowest: { w: ManifestWorkload; ms: number } | undefined;
+  for (const w of workloads) {
+    if (w.kind !== 'StatefulSet') continue;
+    const probe = w.probes?.readiness;
+    const ready = probe ? probe.initialDelayMs + probe.periodMs : DEFAULT_STARTUP.ready.maxMs;
+    const attach = (w.volumeClaimTemplates?.length ?? 0) > 0 ? DEFAULT_ATTACH_TIME_MS.maxMs : 0;
+    const ms = (w.replicas ?? 1) * (attach + DEFAULT_STARTUP.imagePull.maxMs + ready);
+    if (!slowest || ms > slowest.ms) slowest = { w, ms };
+  }
+  const minutes = slowest ? Math.ceil((slowest.ms + 30_000) / 60_000) : 1;
+  if (!slowest || minutes <= 1) return { at: IMPORT_FAULT_AT };
+  return {
+    at: `${minutes}m`,
+    why: `hasim starts the cluster empty: ${slowest.w.id} starts its ${slowest.w.replicas ?? 1} pods one after another${(slowest.w.volumeClaimTemplates?.length ?? 0) > 0 ? ', each attaching a disk,' : ''} in up to ${formatSeconds(slowest.ms)}, so the faults wait until it is up.`,
+  };
+}
+
+/** 105000 -> "1m45s", 40000 -> "40s". */
+function formatSeconds(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : ''}` : `${s}s`;
+}
+
 /** Step 4's fault: a crash of the busiest node, and an outage of each zone as a comment. */
-function writeFaults(line: Line, target: string | undefined, zones: string[]): void {
+function writeFaults(line: Line, target: string | undefined, zones: string[], time: FaultTime): void {
   line('  faults:');
+  if (time.why && (target || zones.length > 0)) line(`    # ${time.why}`);
   if (target) {
     line(`    # The largest schedulable worker: the scheduler's default scoring sends the most pods there.`);
     line(`    - name: crash-busiest-node`);
     line(`      type: node-crash`);
-    line(`      at: ${IMPORT_FAULT_AT}`);
+    line(`      at: ${time.at}`);
     line(`      target: { node: ${q(target)} }`);
   }
   for (const z of zones) {
     line(`    # - name: ${q(`outage-${z}`)}`);
     line(`    #   type: zone-outage`);
-    line(`    #   at: ${IMPORT_FAULT_AT}`);
+    line(`    #   at: ${time.at}`);
     line(`    #   duration: 10m`);
     line(`    #   target: { zone: ${q(z)} }`);
   }
