@@ -9,6 +9,7 @@ import { INTERACTIVE_CSS, INTERACTIVE_JS } from './html-interactive.js';
 import { milestones } from './milestones.js';
 import { podTableHtml } from './pod-table.js';
 import { renderTimelineSvg } from './timeline-svg.js';
+import { lowestReadyText, startupNoteLines, startupNotes } from './startup-notes.js';
 
 const CSS = `
 :root { color-scheme: light; }
@@ -22,6 +23,9 @@ h2 { font-size: 16px; margin: 28px 0 10px; }
 .banner { margin: 16px 0; padding: 12px 16px; border-radius: 8px; font-weight: 600; font-size: 16px; }
 .banner.pass { background: #e3f9e5; color: #1f6f3a; border: 1px solid #a3d9a5; }
 .banner.fail { background: #ffe3e3; color: #9b1c1c; border: 1px solid #f5a3a3; }
+.note { margin: 0 0 16px; padding: 10px 16px; border-radius: 8px; background: #fffbea; color: #513c06; border: 1px solid #f7d070; }
+.note p { margin: 0 0 4px; }
+.note p:last-child { margin: 0; }
 .card { background: #fff; border: 1px solid #e4e7eb; border-radius: 8px; padding: 12px; overflow-x: auto; }
 .timeline svg { display: block; width: 100%; min-width: 1100px; height: auto; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; }
@@ -69,7 +73,7 @@ export function renderHtmlReport(summary: RunSummary, events: readonly TraceEven
 ${summary.description ? `<p class="desc">${esc(summary.description)}</p>` : ''}
 <div class="meta">seed ${esc(summary.seed)} · Kubernetes ${esc(summary.kubernetesVersion)} · ${esc(formatDuration(summary.durationMs))} simulated · ${summary.stats.events.toLocaleString('en-US')} events · ${esc(formatDuration(summary.stats.wallMs))} wall time</div>
 <div class="banner ${summary.passed ? 'pass' : 'fail'}">${esc(verdictText(summary))}</div>
-<h2>SLOs</h2>
+${startupNoteHtml(summary)}<h2>SLOs</h2>
 <table>
 <thead><tr><th>SLO</th><th>type</th><th>measured</th><th>bound</th><th>result</th><th>what happened</th></tr></thead>
 <tbody>
@@ -107,6 +111,12 @@ ${summary.passed ? '' : `<h2>Reproduce</h2>\n<pre class="log">${esc(summary.repr
 `;
 }
 
+/** Workloads the first fault hit while they were still starting (startup-notes.ts). */
+function startupNoteHtml(summary: RunSummary): string {
+  const lines = startupNoteLines(startupNotes(summary), 5);
+  return lines.length ? `<div class="note">${lines.map((l) => `<p>${esc(l)}</p>`).join('')}</div>\n` : '';
+}
+
 /** The banner: passed, or which SLOs failed. */
 function verdictText(summary: RunSummary): string {
   const failed = summary.slos.filter((s) => !s.passed);
@@ -128,7 +138,7 @@ function workloadRowsHtml(summary: RunSummary): string {
   return summary.workloads
     .map(
       (w) =>
-        `<tr><td>${esc(w.workload)}</td><td class="num">${w.desired}</td><td class="num">${w.minReady}</td><td class="num">${w.recoveredAtMs === null ? '—' : formatClock(w.recoveredAtMs)}</td></tr>`,
+        `<tr><td>${esc(w.workload)}</td><td class="num">${w.desired}</td><td class="num">${esc(lowestReadyText(w))}</td><td class="num">${w.recoveredAtMs === null ? '—' : formatClock(w.recoveredAtMs)}</td></tr>`,
     )
     .join('\n');
 }

@@ -6,6 +6,7 @@ import { describeEvent, targetsText } from './html-report.js';
 import { causesOf, causeLines } from './causes.js';
 import { chainNotes, faultChains, stepText } from './fault-chains.js';
 import { milestones } from './milestones.js';
+import { startupNoteLines, startupNotes } from './startup-notes.js';
 
 export const MARKDOWN_MILESTONES_MAX = 40;
 
@@ -28,18 +29,9 @@ function cell(s: unknown): string {
   return codeCell(String(s).replace(/[\\[\]]/g, (c) => `\\${c}`));
 }
 
-export function renderMarkdownReport(summary: RunSummary, events: readonly TraceEvent[]): string {
-  const failed = summary.slos.filter((s) => !s.passed);
+/** The SLO table: one row per SLO, with where a failed one broke. */
+function sloTableMarkdown(summary: RunSummary): string[] {
   const out: string[] = [];
-  out.push(
-    `## ${summary.passed ? '✅' : '❌'} hasim: ${cell(summary.scenario)} — ${summary.passed ? `all ${summary.slos.length} SLOs held` : `${failed.length} of ${summary.slos.length} SLOs failed`}`,
-  );
-  out.push('');
-  if (summary.description) out.push(`${cell(summary.description)}`, '');
-  out.push(
-    `seed ${summary.seed} · Kubernetes ${cell(summary.kubernetesVersion)} · ${formatDuration(summary.durationMs)} simulated · ${summary.stats.events} events · ${formatDuration(summary.stats.wallMs)} wall time`,
-  );
-  out.push('');
   out.push('| | SLO | type | measured | bound | what happened |');
   out.push('|---|---|---|---|---|---|');
   for (const s of summary.slos) {
@@ -52,6 +44,24 @@ export function renderMarkdownReport(summary: RunSummary, events: readonly Trace
     );
   }
   if (summary.slos.length === 0) out.push('| | no SLOs | | | | |');
+  return out;
+}
+
+export function renderMarkdownReport(summary: RunSummary, events: readonly TraceEvent[]): string {
+  const failed = summary.slos.filter((s) => !s.passed);
+  const out: string[] = [];
+  out.push(
+    `## ${summary.passed ? '✅' : '❌'} hasim: ${cell(summary.scenario)} — ${summary.passed ? `all ${summary.slos.length} SLOs held` : `${failed.length} of ${summary.slos.length} SLOs failed`}`,
+  );
+  out.push('');
+  if (summary.description) out.push(`${cell(summary.description)}`, '');
+  out.push(
+    `seed ${summary.seed} · Kubernetes ${cell(summary.kubernetesVersion)} · ${formatDuration(summary.durationMs)} simulated · ${summary.stats.events} events · ${formatDuration(summary.stats.wallMs)} wall time`,
+  );
+  out.push('');
+  const notes = startupNoteLines(startupNotes(summary), 5);
+  if (notes.length) out.push(`> **Note:** ${notes.map(cell).join(' ')}`, '');
+  out.push(...sloTableMarkdown(summary));
   out.push('');
   const explained = summary.slos.flatMap((s) => {
     const c = causesOf(s, summary, events);

@@ -7,6 +7,7 @@ import { describeEvent } from './html-report.js';
 import { causesOf, causeLines } from './causes.js';
 import { chainLine, chainNotes, faultChains } from './fault-chains.js';
 import { milestones, type MilestoneKind } from './milestones.js';
+import { startupNoteLines, startupNotes } from './startup-notes.js';
 
 export const TEXT_MILESTONES_MAX = 12;
 /** Fault chains shown in the terminal; the rest are in the report. */
@@ -77,6 +78,8 @@ export function renderTextSummary(summary: RunSummary, opts: TextSummaryOptions)
     ...sloTable(summary, opts, p),
   ];
   const foot: string[] = [];
+  const notes = startupNoteLines(startupNotes(summary), 2);
+  if (notes.length) foot.push('', ...notes.map((l, i) => (i === 0 ? `${p.yellow('Note:')} ${l}` : `  ${p.dim(l)}`)));
   if (opts.reportDir) foot.push('', `Report: ${opts.reportDir.replace(/\/$/, '')}/report.html`);
   if (!summary.passed) foot.push(`Reproduce: ${bold(summary.reproduce)}`);
   // From the richest to the leanest: the first that leaves room for a few milestones wins.

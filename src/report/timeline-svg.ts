@@ -1208,7 +1208,9 @@ function workloadCaption({ g, top, s }: WorkloadPlot, summary: RunSummary): void
     .attr('x', 16)
     .attr('y', top + 12)
     .attr('fill', COLORS.muted)
-    .text(`desired ${ws.desired}, lowest ${ws.minReady}`);
+    .text(
+      ws.fullAtMs === null ? `desired ${ws.desired}, never all Ready` : `desired ${ws.desired}, lowest ${ws.minReady}`,
+    );
   if (ws.recoveredAtMs !== null)
     g.append('text')
       .attr('x', 16)

@@ -23,7 +23,7 @@ export function summarizeWorkloads(events: readonly TraceEvent[], runEndMs: numb
       }
     }
     if (below) recoveredAtMs = null;
-    out.push({ workload: s.workload, desired, minReady, recoveredAtMs });
+    out.push({ workload: s.workload, desired, minReady, recoveredAtMs, fullAtMs: s.firstFullMs });
   }
   return out;
 }

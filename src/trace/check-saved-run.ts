@@ -227,8 +227,6 @@ function summaryProblems(s: Record<string, unknown>): string[] {
   const need = (field: string, ok: boolean, what: string): void => {
     if (!ok) out.push(`"${field}" must be ${what} (found ${show(s[field])})`);
   };
-  const int = (v: unknown, max = Number.MAX_SAFE_INTEGER): boolean =>
-    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max;
   need('scenario', typeof s.scenario === 'string', 'a string');
   need('seed', int(s.seed), 'a whole number, 0 or more');
   need(
@@ -275,11 +273,7 @@ function summaryProblems(s: Record<string, unknown>): string[] {
       ? undefined
       : 'needs "name", "type", "targets" and "startMs"/"endMs" within the run',
   );
-  list('workloads', (x) =>
-    typeof x.workload === 'string' && int(x.desired) && int(x.minReady) && timeOrNull(x.recoveredAtMs)
-      ? undefined
-      : 'needs "workload", "desired", "minReady" and "recoveredAtMs" within the run',
-  );
+  list('workloads', (x) => workloadProblem(x, timeOrNull));
   if (
     Array.isArray(s.slos) &&
     typeof s.passed === 'boolean' &&
@@ -288,6 +282,22 @@ function summaryProblems(s: Record<string, unknown>): string[] {
   )
     out.push(`"passed" is ${s.passed}, but ${s.passed ? 'an SLO failed' : 'every SLO held'}`);
   return out;
+}
+
+/** A whole number from 0 to max. */
+function int(v: unknown, max = Number.MAX_SAFE_INTEGER): boolean {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max;
+}
+
+/** What is wrong with one entry of the summary's workloads, if anything. */
+function workloadProblem(x: Record<string, unknown>, timeOrNull: (v: unknown) => boolean): string | undefined {
+  return typeof x.workload === 'string' &&
+    int(x.desired) &&
+    int(x.minReady) &&
+    timeOrNull(x.recoveredAtMs) &&
+    (x.fullAtMs === undefined || timeOrNull(x.fullAtMs))
+    ? undefined
+    : 'needs "workload", "desired", "minReady" and "recoveredAtMs" (and "fullAtMs", if present) within the run';
 }
 
 /** Checks summary.json on its own (already parsed). */

@@ -66,6 +66,11 @@ export interface WorkloadSummary {
   minReady: number;
   /** When it last came back to desired Ready pods after dropping below (null: never dropped, or never recovered). */
   recoveredAtMs: number | null;
+  /**
+   * When it first had all its desired pods Ready (null: never in this run; absent from summaries of hasim
+   * 0.3). Before that, a drop is its start-up, not an outage: minReady counts from here.
+   */
+  fullAtMs?: number | null;
 }
 
 export interface RunSummary {
