@@ -103,7 +103,7 @@ export const ROWS: readonly ValidationRow[] = [
   {
     id: '125530-kcm-failover',
     file: 'kcm-leader-power-off.yaml',
-    figure: "leader's host cut off to the next controller-manager leader",
+    figure: "leader's host powered off to the next controller-manager leader",
     measure: { trace: 'kcm-leader-after-fault' },
     unit: 's',
   },

@@ -114,9 +114,10 @@ function startFault(cluster: Cluster, f: FaultSpec, announce: (targets: string[]
   return FAULTS[f.type](fc, f);
 }
 
-function nodeCrash(fc: FaultContext, _f: FaultSpec): ActiveFault {
-  const { nodes, host, powerOff } = fc;
-  const targets = nodes();
+/** Worker nodes or control-plane hosts (an instance, or `leader`: the host of a component's leader) power off. */
+function nodeCrash(fc: FaultContext, f: FaultSpec): ActiveFault {
+  const { hostsOf, host, powerOff } = fc;
+  const targets = hostsOf(f.target);
   return { targets, end: powerOff(targets.map(host)) };
 }
 

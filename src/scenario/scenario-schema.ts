@@ -33,7 +33,7 @@ const selectorFields: Record<string, Field> = {
   nodes: s.opt(s.array(s.string(), 'Several nodes by name.')),
   zone: s.opt(
     s.string(
-      'The worker nodes in this zone. zone-outage also powers off the control-plane hosts of the zone; network-partition, network-degrade and clock-skew do not touch them (select those by instance/instances), so existing zone partitions keep cutting only the workers.',
+      'The worker nodes in this zone. zone-outage also powers off the control-plane hosts of the zone; network-partition, network-degrade, clock-skew and node-crash do not touch them (select those by instance/instances), so existing zone partitions keep cutting only the workers.',
     ),
   ),
   labels: s.opt(s.map('Nodes whose labels include all of these; an empty mapping {} selects every node.')),
@@ -43,13 +43,13 @@ const selectorFields: Record<string, Field> = {
   from: s.opt(s.ref('target')),
   instance: s.opt(
     s.string(
-      'A control-plane member: `leader` (the instance of `component` leading when the fault starts) or an instance name such as kube-controller-manager-control-plane-1. network-partition, network-degrade and clock-skew act on the host that runs it (control-plane-<i>).',
+      'A control-plane member: `leader` (the instance of `component` leading when the fault starts) or an instance name such as kube-controller-manager-control-plane-1. network-partition, network-degrade, clock-skew and node-crash act on the host that runs it (control-plane-<i>).',
     ),
   ),
   instances: s.opt(
     s.array(
       s.string(),
-      'Several control-plane members by instance name (or `leader`); network faults and clock-skew act on their hosts.',
+      'Several control-plane members by instance name (or `leader`); network faults, clock-skew and node-crash act on their hosts.',
     ),
   ),
   component: s.opt(

@@ -51,7 +51,7 @@ interface TargetRules {
 const HOST_SELECTORS = [...NODE_SELECTORS, 'instance', 'instances'] as const;
 
 const FAULT_TARGETS: Record<FaultType, TargetRules> = {
-  'node-crash': { selectors: NODE_SELECTORS },
+  'node-crash': { selectors: HOST_SELECTORS, leader: 'choose' },
   'kubelet-stop': { selectors: NODE_SELECTORS },
   'network-partition': { selectors: HOST_SELECTORS, leader: 'choose' },
   'network-degrade': { selectors: HOST_SELECTORS, leader: 'choose' },

@@ -1,4 +1,4 @@
-// Control-plane hosts as targets of network-partition, network-degrade and clock-skew: the selectors
+// Control-plane hosts as targets of network-partition, network-degrade, clock-skew and node-crash: the selectors
 // they accept, what the loader fills in, and the messages for what they do not accept (pinned: they
 // are the words an SRE reads).
 import { formatIssues, parseScenarioText, type Scenario } from '../../src/scenario/index.js';
@@ -40,6 +40,8 @@ describe('control-plane hosts as fault targets', () => {
     - { name: c1, type: clock-skew, at: 1m, target: { instance: leader, component: kube-controller-manager }, rate: 0.5 }
     - { name: c2, type: clock-skew, at: 1m, target: { instance: kube-scheduler-control-plane-1 }, offset: 10s }
     - { name: k1, type: controller-manager-crash, at: 1m, target: { instance: leader, component: kube-controller-manager } }
+    - { name: n1, type: node-crash, at: 1m, target: { instance: leader, component: kube-scheduler } }
+    - { name: n2, type: node-crash, at: 1m, target: { instances: [etcd-control-plane-2] } }
 `);
     expect(s.spec.faults.map((f) => [f.name, f.target, f.from])).toEqual([
       ['p1', { instance: 'leader', component: 'kube-controller-manager' }, { controlPlane: true }],
@@ -53,13 +55,15 @@ describe('control-plane hosts as fault targets', () => {
       ['c1', { instance: 'leader', component: 'kube-controller-manager' }, undefined],
       ['c2', { instance: 'kube-scheduler-control-plane-1' }, undefined],
       ['k1', { instance: 'leader', component: 'kube-controller-manager' }, undefined],
+      ['n1', { instance: 'leader', component: 'kube-scheduler' }, undefined],
+      ['n2', { instances: ['etcd-control-plane-2'] }, undefined],
     ]);
   });
 
   test('pinned messages: component in the wrong place, a contradicting component, leader of a component without one', () => {
     expect(
       problems(`    - { name: a, type: network-partition, at: 1m, target: { instance: etcd-control-plane-0, component: kube-scheduler } }
-    - { name: b, type: node-crash, at: 1m, target: { node: worker-a-0, component: kube-scheduler } }
+    - { name: b, type: kubelet-stop, at: 1m, target: { node: worker-a-0, component: kube-scheduler } }
     - { name: c, type: scheduler-crash, at: 1m, target: { instance: leader, component: kube-controller-manager } }
     - { name: d, type: etcd-member-down, at: 1m, target: { instance: leader } }
     - { name: e, type: clock-skew, at: 1m, target: { instance: leader, component: kube-schedular }, rate: 2 }
@@ -67,7 +71,7 @@ describe('control-plane hosts as fault targets', () => {
     ).toBe(
       [
         'test.yaml:15:104: error: spec.faults[0].target.component: "component" goes with instance: leader (it says whose leader); an instance name already names its component',
-        'test.yaml:16:83: error: spec.faults[1].target.component: "component" does not apply to a node-crash fault\'s target',
+        'test.yaml:16:85: error: spec.faults[1].target.component: "component" does not apply to a kubelet-stop fault\'s target',
         'test.yaml:17:88: error: spec.faults[2].target.component: a scheduler-crash fault always hits kube-scheduler; component "kube-controller-manager" contradicts it',
         '  hint: to crash the kube-controller-manager leader use type: controller-manager-crash; or leave component out',
         'test.yaml:18:70: error: spec.faults[3].target.instance: "leader" names the leader of kube-controller-manager or kube-scheduler; etcd has none: for etcd-member-down give an instance name (defined: etcd-control-plane-0, etcd-control-plane-1, etcd-control-plane-2)',

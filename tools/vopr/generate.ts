@@ -429,6 +429,8 @@ function generateFault(rng: Rng, shape: Shape, type: FaultType, name: string, du
   if (rng.chance(0.75) && roomS >= 5) f.duration = fmtMs(rng.int(5, Math.min(900, roomS)) * 1000);
   switch (type) {
     case 'node-crash':
+      f.target = rng.chance(0.8) ? nodeTarget(rng, shape) : { instance: 'leader' };
+      break;
     case 'kubelet-stop':
     case 'node-delete':
     case 'node-out-of-service':
