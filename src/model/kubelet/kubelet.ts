@@ -59,6 +59,14 @@
 // are unmounted and dropped from volumesInUse. A dead kubelet reports nothing: its node's volumesInUse stays
 // as it was, which is what holds the controller's detach back until maxWaitForUnmountDuration. A boot
 // leaves no mounts (the booted kubelet reports none).
+// API clients (cmd/kubelet/app/server.go buildKubeletClientConfig; docs/fidelity.md#client-rate-limits):
+// the node Lease and the node status go through the heartbeat client (QPS -1: never throttled); pod
+// status updates (two tokens: status_manager.go syncPod GETs the pod, then PATCHes its status), pod
+// removals (three: GET, final status, DELETE), the status manager's comparison GET and registration wait
+// for the main client's token bucket of kubeAPIQPS / kubeAPIBurst (50 / 100 from v1.27, 5 / 10 before),
+// built at every start. A run's initial pods are first reported without a token.
+// The heartbeat loops' speculation fast path (renewals sent ahead, idle status syncs skipped) is in
+// work-ahead.ts; this file is the plain behaviour, its reference.
 // Simplified: outside those windows Ready is True while the kubelet runs (no PLEG failures, no pressure); a
 // get-or-create or a retried GET+PATCH is one API call; without probes, readiness is one delay (no failures).
 import { DEFAULT_STARTUP, type NodeSpec, type PodProbes, type WorkloadSpec } from '../../k8s/workloads.js';
@@ -80,6 +88,7 @@ import type { Host } from '../infra/host.js';
 import { Process } from '../infra/process.js';
 import { containerBackOff, type ProbeInputs, ProbeWorker } from './prober.js';
 import { DEFAULT_NETWORK_READY_TIME_MS } from '../infra/node-provisioning.js';
+import { TokenBucket } from '../infra/token-bucket.js';
 import { type HeartbeatWorkAhead, PlainHeartbeats, WorkAhead } from './work-ahead.js';
 
 const ACTOR = 'kubelet';
@@ -97,6 +106,13 @@ const STOP_MS_MIN = 300;
 const STOP_MS_MAX = 3_000;
 /** The status manager's resync period for a failed pod status write. */
 const POD_STATUS_RETRY_MS = 10_000;
+/**
+ * Client tokens of one status update: the status manager's syncPod GETs the pod from the API server, then
+ * PATCHes its status (pkg/kubelet/status/status_manager.go syncPod, statusutil.PatchPodStatus).
+ */
+const STATUS_UPDATE_TOKENS = 2;
+/** A pod's removal: syncPod's GET, the PATCH of its final status, then the DELETE (canBeDeleted). */
+const POD_REMOVAL_TOKENS = 3;
 /** The status manager's syncPeriod (pkg/kubelet/status/status_manager.go). */
 const POD_STATUS_SYNC_MS = 10_000;
 const POD_DELETE_RETRY_MS = 1_000;
@@ -124,6 +140,11 @@ interface RunningPod {
   ready: boolean;
   /** Still in Kubelet.containers (false once killed): a timer holding it needs no lookup by name. */
   alive: boolean;
+  /**
+   * A pod of the run's start (Pod.metadata.preexisting) started by the kubelet's first incarnation: it
+   * stands for one running before t = 0, so its first Ready report takes no client token.
+   */
+  initialReport: boolean;
   /** Its probe workers, for a pod with probes or an app fault (prober.ts); absent: readiness is one delay. */
   probe?: ProbeState;
 }
@@ -327,6 +348,9 @@ export class Kubelet extends Process {
   private readonly stopPodLabel: string;
   private readonly deletePodLabel: string;
   private readonly volumeWaitLabel: string;
+  private readonly clientWaitLabel: string;
+  /** The main client's token bucket, per incarnation (a new process builds a new client); undefined: no limit. */
+  private bucket: TokenBucket | undefined;
   /** The renewal's request, built once: the lease it renews comes as the request's arg. */
   private readonly renewOp = (s: ApiStore, base: Lease) => s.update(this.newLease(base), ACTOR);
   readonly renewOpts: RequestOptions<Lease>;
@@ -362,6 +386,7 @@ export class Kubelet extends Process {
     this.stopPodLabel = `${this.name}/stop-pod`;
     this.deletePodLabel = `${this.name}/delete-pod`;
     this.volumeWaitLabel = `${this.name}/wait-for-attach-and-mount`;
+    this.clientWaitLabel = `${this.name}/client-wait`;
     // A renewal reaches the API server at the start of its millisecond (Priority.early), and all of its
     // network legs draw from the node's own stream: so renewals can be played without an event each.
     this.renewOpts = { owner: this, sendRng: this.leaseSendRng, priority: Priority.early, order: ordinal };
@@ -456,6 +481,11 @@ export class Kubelet extends Process {
       }
     }
     this.registered = false;
+    const { kubeAPIQPS, kubeAPIBurst } = this.cfg;
+    this.bucket =
+      kubeAPIQPS > 0
+        ? new TokenBucket(kubeAPIQPS, Math.max(1, kubeAPIBurst), this.host.clock.monotonicNow())
+        : undefined;
     this.latestLease = undefined;
     this.lastStatusReportMs = -Infinity;
     this.checkedNode = undefined;
@@ -513,6 +543,21 @@ export class Kubelet extends Process {
   /** An API call with the heartbeat client's timeout; a transport failure marks statuses stale (callFailedToReach). */
   private api<T>(label: string, op: (s: ApiStore) => ApiResult<T>, done: (r: ApiResult<T>) => void): void {
     this.call<T>(label, this.heartbeatTimeoutMs, op, done);
+  }
+
+  /**
+   * A request of the main client (kubeAPIQPS / kubeAPIBurst, see the header): sent once `tokens` tokens are
+   * there, at once when the bucket holds them. The heartbeats (lease, node status) use the heartbeat client,
+   * which has no limiter, and do not come here. A kubelet that stops meanwhile sends nothing.
+   */
+  private throttled(tokens: number, send: () => void): void {
+    const bucket = this.bucket;
+    if (bucket === undefined || tokens === 0) return send();
+    const nowMs = this.host.clock.monotonicNow();
+    let waitMs = 0;
+    for (let i = 0; i < tokens; i++) waitMs = bucket.reserve(nowMs);
+    if (waitMs === 0) send();
+    else this.post(waitMs, send, this.clientWaitLabel);
   }
 
   /** A call failed with Timeout or Unavailable: the status manager was cut off (see markStatusesStale). */
@@ -614,6 +659,12 @@ export class Kubelet extends Process {
   private register(backoffMs: number, done: () => void): void {
     // The first registration of a run's first incarnation stands for one before t = 0 (its Node admitted then).
     const preexisting = this.preexisting && !this.registeredInRun;
+    // registerWithAPIServer uses the main client (kl.kubeClient): its CREATE takes a token.
+    this.throttled(1, () => this.sendRegistration(preexisting, backoffMs, done));
+  }
+
+  /** registerWithAPIServer's CREATE (or take-over) once its token is there. */
+  private sendRegistration(preexisting: boolean, backoffMs: number, done: () => void): void {
     this.api<{ created: boolean }>(
       'register-node',
       (s) => {
@@ -1004,7 +1055,8 @@ export class Kubelet extends Process {
         if (w.starting !== uid) return;
         w.starting = -1;
         if (!present) this.pulledImages.add(image);
-        const c: RunningPod = { uid, ready: false, alive: true };
+        const initialReport = this.preexisting && pod.metadata.preexisting === true && w.backOff === undefined;
+        const c: RunningPod = { uid, ready: false, alive: true, initialReport };
         this.containers.set(name, c);
         this.ctx.trace.emit('pod.started', { pod: name, node: this.nodeName });
         this.probeReadiness(pod, c, w);
@@ -1255,6 +1307,10 @@ export class Kubelet extends Process {
 
   /** The status manager: Ready=False for a pod whose containers run unready or are restarting, re-sent until taken. */
   private reportNotReady(name: string, uid: number): void {
+    this.throttled(STATUS_UPDATE_TOKENS, () => this.sendNotReady(name, uid));
+  }
+
+  private sendNotReady(name: string, uid: number): void {
     this.api<Pod>(
       'pod-status',
       (s) =>
@@ -1338,6 +1394,11 @@ export class Kubelet extends Process {
     for (const c of this.containers.values()) anyReady ||= c.ready;
     this.statusMayBeStale = false;
     if (!anyReady) return;
+    this.throttled(1, () => this.getPodStatuses());
+  }
+
+  /** The status manager's comparison: one GET of this node's pods; Ready re-reported where the server differs. */
+  private getPodStatuses(): void {
     this.api<Pod[]>(
       'pod-status-sync',
       (s) => ({ ok: true, value: s.podsOnNode(this.nodeName) }),
@@ -1358,7 +1419,16 @@ export class Kubelet extends Process {
     if (pending !== undefined && !this.answered(pending)) return;
     const report: StatusReport = { answerAtMs: -1, answerSeq: 0 };
     w.report = report;
+    // A report waiting for its tokens counts as in flight (w.report), as the status manager keeps one per pod.
+    const c = this.containers.get(name);
+    const free = c !== undefined && c.uid === uid && c.initialReport;
+    if (c !== undefined) c.initialReport = false;
     const nowMs = this.now();
+    this.throttled(free ? 0 : STATUS_UPDATE_TOKENS, () => this.sendReady(name, uid, w, report, nowMs));
+  }
+
+  /** reportReady's PATCH once its tokens are there (the status as the kubelet saw it at nowMs). */
+  private sendReady(name: string, uid: number, w: PodWork, report: StatusReport, nowMs: number): void {
     const sim = this.ctx.sim;
     this.call<Pod>(
       'pod-status',
@@ -1434,6 +1504,11 @@ export class Kubelet extends Process {
   }
 
   private removePodObject(name: string, uid: number): void {
+    this.throttled(POD_REMOVAL_TOKENS, () => this.sendRemoval(name, uid));
+  }
+
+  /** removePodObject's DELETE once its tokens are there. */
+  private sendRemoval(name: string, uid: number): void {
     this.api<unknown>(
       'delete-pod',
       (s) => s.deletePod(name, { gracePeriodSeconds: 0, uid, reason: 'kubelet' }, ACTOR) as ApiResult<unknown>,
@@ -1526,31 +1601,37 @@ export class Kubelet extends Process {
       () => {
         if (this.containers.get(name)?.uid === uid) this.killContainers(name, 'node shutdown');
         this.unmountVolumes(pod);
-        // The final status goes to the API server before the group may end and the host power off.
-        this.api<Pod>(
-          'pod-status',
-          (s) =>
-            s.patch<Pod>(
-              'Pod',
-              name,
-              (cur) =>
-                cur.metadata.uid !== uid || cur.status.phase === 'Failed'
-                  ? undefined
-                  : {
-                      ...cur,
-                      status: {
-                        ...podStatus('Failed', false, 'TerminationByKubelet', cur.status.startTimeMs),
-                        reason: 'Terminated',
-                        message: 'Pod was terminated in response to imminent node shutdown.',
-                      },
-                    },
-              ACTOR,
-            ),
-          () => {},
-        );
+        // The final status goes to the API server before the group may end and the host power off (as
+        // upstream, where killPodFunc returns once the status manager has the status, not once it is sent).
+        this.throttled(STATUS_UPDATE_TOKENS, () => this.sendShutdownStatus(name, uid));
         stopped();
       },
       this.stopPodLabel,
+    );
+  }
+
+  /** The node-shutdown status of a killed pod: phase Failed, reason Terminated, DisruptionTarget. */
+  private sendShutdownStatus(name: string, uid: number): void {
+    this.api<Pod>(
+      'pod-status',
+      (s) =>
+        s.patch<Pod>(
+          'Pod',
+          name,
+          (cur) =>
+            cur.metadata.uid !== uid || cur.status.phase === 'Failed'
+              ? undefined
+              : {
+                  ...cur,
+                  status: {
+                    ...podStatus('Failed', false, 'TerminationByKubelet', cur.status.startTimeMs),
+                    reason: 'Terminated',
+                    message: 'Pod was terminated in response to imminent node shutdown.',
+                  },
+                },
+          ACTOR,
+        ),
+      () => {},
     );
   }
 
