@@ -59,7 +59,7 @@
 // are unmounted and dropped from volumesInUse. A dead kubelet reports nothing: its node's volumesInUse stays
 // as it was, which is what holds the controller's detach back until maxWaitForUnmountDuration. A boot
 // leaves no mounts (the booted kubelet reports none).
-// API clients (cmd/kubelet/app/server.go buildKubeletClientConfig; docs/fidelity.md#client-rate-limits):
+// API clients (cmd/kubelet/app/server.go kubeClientConfigOverrides and run; docs/fidelity.md#client-rate-limits):
 // the node Lease and the node status go through the heartbeat client (QPS -1: never throttled); pod
 // status updates (two tokens: status_manager.go syncPod GETs the pod, then PATCHes its status), pod
 // removals (three: GET, final status, DELETE), the status manager's comparison GET and registration wait
@@ -1601,8 +1601,8 @@ export class Kubelet extends Process {
       () => {
         if (this.containers.get(name)?.uid === uid) this.killContainers(name, 'node shutdown');
         this.unmountVolumes(pod);
-        // The final status goes to the API server before the group may end and the host power off (as
-        // upstream, where killPodFunc returns once the status manager has the status, not once it is sent).
+        // The final status goes to the status manager, which sends it through the main client when its
+        // tokens are there: with a dry bucket the group may end, and the host power off, before it is sent.
         this.throttled(STATUS_UPDATE_TOKENS, () => this.sendShutdownStatus(name, uid));
         stopped();
       },

@@ -1,6 +1,6 @@
 // The kubelet's main API client (src/model/kubelet/kubelet.ts, docs/fidelity.md#client-rate-limits): a token
 // bucket of KubeletConfiguration kubeAPIQPS / kubeAPIBurst (pkg/kubelet/apis/config/v1beta1/defaults.go:
-// 50 / 100 from v1.27, 5 / 10 before; cmd/kubelet/app/server.go builds the client with them). Each status
+// 50 / 100 from v1.27, 5 / 10 before; cmd/kubelet/app/server.go kubeClientConfigOverrides). Each status
 // update is the status manager's GET and PATCH (pkg/kubelet/status/status_manager.go syncPod): two tokens.
 // Its heartbeats go through the heartbeat client, built with QPS -1: never throttled. A kubelet stopped for
 // 90 s comes back with 110 pods that the node lifecycle controller marked NotReady meanwhile and re-reports
