@@ -65,6 +65,14 @@ export interface KubeletConfig {
   /** shutdownGracePeriodCriticalPods: the part of it kept for critical pods (priority >= 2,000,000,000). */
   shutdownGracePeriodCriticalPodsMs: number;
   /**
+   * kubeAPIQPS / kubeAPIBurst: the token bucket of the kubelet's main API client, which its pod status
+   * updates, pod deletions and registration wait for; not its heartbeats (cmd/kubelet/app/server.go builds
+   * the heartbeat client with QPS -1). Defaults by version: VersionFeatures.kubeletKubeAPIQPS / Burst.
+   * A QPS of 0 or less: no limit.
+   */
+  kubeAPIQPS: number;
+  kubeAPIBurst: number;
+  /**
    * A worker node's boot, from its power coming on to its kubelet's start (undefined: the default,
    * model/infra/node-provisioning.ts); drawn per boot, uniformly in the range.
    */

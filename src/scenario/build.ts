@@ -412,7 +412,7 @@ function buildKubernetes(k: Raw, topology: string, hasVolumes: boolean): Scenari
         k.apiServer?.defaultUnreachableTolerationSeconds ?? D.DEFAULT_TOLERATION_SECONDS,
     },
     etcd: { members: k.etcd?.members ?? 1 },
-    kubelet: buildKubelet(kubelet),
+    kubelet: buildKubelet(kubelet, D.versionFeatures(version)),
     network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
   };
   // Managed control planes (EKS, GKE, AKS) run a cloud-controller-manager; kubeadm clusters only when asked.
@@ -440,7 +440,10 @@ function buildKubernetes(k: Raw, topology: string, hasVolumes: boolean): Scenari
 }
 
 /** The kubelet's settings, each given or its default. */
-function buildKubelet(kubelet: Raw): Scenario['spec']['kubernetes']['kubelet'] {
+function buildKubelet(
+  kubelet: Raw,
+  features: NonNullable<Scenario['spec']['kubernetes']['features']>,
+): Scenario['spec']['kubernetes']['kubelet'] {
   return {
     nodeStatusUpdateFrequencyMs: kubelet.nodeStatusUpdateFrequency ?? D.DEFAULT_KUBELET.nodeStatusUpdateFrequencyMs,
     // Upstream rule (docs/fidelity.md#kubelet-defaults): an explicit update frequency without a report frequency
@@ -453,6 +456,9 @@ function buildKubelet(kubelet: Raw): Scenario['spec']['kubernetes']['kubelet'] {
     shutdownGracePeriodMs: kubelet.shutdownGracePeriod ?? D.DEFAULT_KUBELET.shutdownGracePeriodMs,
     shutdownGracePeriodCriticalPodsMs:
       kubelet.shutdownGracePeriodCriticalPods ?? D.DEFAULT_KUBELET.shutdownGracePeriodCriticalPodsMs,
+    // The version's KubeletConfiguration defaults (5 / 10 before v1.27, 50 / 100 from v1.27).
+    kubeAPIQPS: kubelet.kubeAPIQPS ?? features.kubeletKubeAPIQPS,
+    kubeAPIBurst: kubelet.kubeAPIBurst ?? features.kubeletKubeAPIBurst,
     bootTimeMs: kubelet.bootTime ?? { ...DEFAULT_BOOT_TIME_MS },
     networkReadyTimeMs: kubelet.networkReadyTime ?? { ...DEFAULT_NETWORK_READY_TIME_MS },
   };

@@ -163,7 +163,11 @@ export function defaultKubernetesConfig(version: string = DEFAULT_KUBERNETES_VER
       defaultUnreachableTolerationSeconds: DEFAULT_TOLERATION_SECONDS,
     },
     etcd: { members: 1 },
-    kubelet: { ...DEFAULT_KUBELET },
+    kubelet: {
+      ...DEFAULT_KUBELET,
+      kubeAPIQPS: versionFeatures(version).kubeletKubeAPIQPS,
+      kubeAPIBurst: versionFeatures(version).kubeletKubeAPIBurst,
+    },
     network: { latency: { ...DEFAULT_NETWORK_LATENCY } },
   };
 }

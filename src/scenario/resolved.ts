@@ -166,6 +166,8 @@ function resolvedKubelet(kubelet: KubernetesSpec['kubelet']): Record<string, unk
     nodeLeaseDurationSeconds: kubelet.nodeLeaseDurationSeconds,
     shutdownGracePeriod: formatDuration(kubelet.shutdownGracePeriodMs),
     shutdownGracePeriodCriticalPods: formatDuration(kubelet.shutdownGracePeriodCriticalPodsMs),
+    kubeAPIQPS: kubelet.kubeAPIQPS,
+    kubeAPIBurst: kubelet.kubeAPIBurst,
     ...(kubelet.bootTimeMs ? { bootTime: range(kubelet.bootTimeMs) } : {}),
     ...(kubelet.networkReadyTimeMs ? { networkReadyTime: range(kubelet.networkReadyTimeMs) } : {}),
   };

@@ -781,6 +781,15 @@ export const scenarioSchema: ObjectSchema = s.object(
                         'The part of shutdownGracePeriod kept for critical pods (priority >= 2000000000), which are terminated last (default 0s).',
                       ),
                     ),
+                    kubeAPIQPS: s.opt(
+                      s.number(
+                        "Requests per second of the kubelet's API client, which its pod status updates, pod deletions and registration wait for; not its heartbeats (default 50; 5 before Kubernetes 1.27).",
+                        { exclusiveMin: 0 },
+                      ),
+                    ),
+                    kubeAPIBurst: s.opt(
+                      s.integer("The burst of the kubelet's API client (default 100; 10 before Kubernetes 1.27).", 1),
+                    ),
                     bootTime: s.opt(
                       s.range(
                         "A worker node's boot, from its power coming on (a new node, or one back from a node-crash or zone-outage) to its kubelet's start; fixed or min..max, drawn per boot (default 25s..45s).",

@@ -74,6 +74,8 @@ describe('defaults and version profiles', () => {
         nodeLeaseDurationSeconds: 40,
         shutdownGracePeriodMs: 0,
         shutdownGracePeriodCriticalPodsMs: 0,
+        kubeAPIQPS: 50,
+        kubeAPIBurst: 100,
         bootTimeMs: { minMs: 25_000, maxMs: 45_000 },
         networkReadyTimeMs: { minMs: 5_000, maxMs: 20_000 },
       },

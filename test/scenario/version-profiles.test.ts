@@ -104,6 +104,11 @@ describe('settings that differ between profiles', () => {
     expect(row((s) => s.spec.kubernetes.features!.nodeLifecycleLiveLeaseCheck)).toBe(stepRow(36, false, true));
   });
 
+  test('kubelet kubeAPIQPS / kubeAPIBurst: 5 / 10 up to 1.26, 50 / 100 from 1.27 (PR #116121)', () => {
+    expect(row((s) => s.spec.kubernetes.kubelet.kubeAPIQPS)).toBe(stepRow(26, 5, 50));
+    expect(row((s) => s.spec.kubernetes.kubelet.kubeAPIBurst)).toBe(stepRow(26, 10, 100));
+  });
+
   test('unchanged in every profile: KCM --kube-api-qps 20 / --kube-api-burst 30, leader election 15s / 10s / 2s, tolerations 300s, kubelet 10s / 5m / 40s', () => {
     const same = new Set(
       KUBERNETES_VERSIONS.map((v) => {
@@ -121,7 +126,8 @@ describe('settings that differ between profiles', () => {
           k.scheduler.leaderElection,
           k.apiServer.defaultNotReadyTolerationSeconds,
           k.apiServer.defaultUnreachableTolerationSeconds,
-          k.kubelet,
+          // Every kubelet setting but its client's QPS and burst (the next test).
+          { ...k.kubelet, kubeAPIQPS: undefined, kubeAPIBurst: undefined },
         ]);
       }),
     );

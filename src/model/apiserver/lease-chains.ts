@@ -1,6 +1,6 @@
 // Node lease renewals played late. While the world stays as it is, a kubelet's renewals are fixed in
 // advance: each is served OK, and the next is sent a jittered period after the answer, with every draw
-// from the node's own streams (kubelet.ts, renewServed). So a kubelet keeps its next renewal as a chain
+// from the node's own streams (kubelet/work-ahead.ts, renewServed). So a kubelet keeps its next renewal as a chain
 // link, with no event, and plays it (LazySimulator.replay) only when something could tell the difference:
 // a read or write of its lease at the API server, a read of the node-Lease informer that holds it, a
 // change of the lease watchers, a change of the world (World.willChange), its own stop, or the end of

@@ -59,6 +59,14 @@
 // are unmounted and dropped from volumesInUse. A dead kubelet reports nothing: its node's volumesInUse stays
 // as it was, which is what holds the controller's detach back until maxWaitForUnmountDuration. A boot
 // leaves no mounts (the booted kubelet reports none).
+// API clients (cmd/kubelet/app/server.go kubeClientConfigOverrides and run; docs/fidelity.md#client-rate-limits):
+// the node Lease and the node status go through the heartbeat client (QPS -1: never throttled); pod
+// status updates (two tokens: status_manager.go syncPod GETs the pod, then PATCHes its status), pod
+// removals (three: GET, final status, DELETE), the status manager's comparison GET and registration wait
+// for the main client's token bucket of kubeAPIQPS / kubeAPIBurst (50 / 100 from v1.27, 5 / 10 before),
+// built at every start. A run's initial pods are first reported without a token.
+// The heartbeat loops' speculation fast path (renewals sent ahead, idle status syncs skipped) is in
+// work-ahead.ts; this file is the plain behaviour, its reference.
 // Simplified: outside those windows Ready is True while the kubelet runs (no PLEG failures, no pressure); a
 // get-or-create or a retried GET+PATCH is one API call; without probes, readiness is one delay (no failures).
 import { DEFAULT_STARTUP, type NodeSpec, type PodProbes, type WorkloadSpec } from '../../k8s/workloads.js';
@@ -75,17 +83,18 @@ import { type EventHandle, Priority, type Rng } from '../../engine/index.js';
 import { InFlightRequest, type RequestOptions } from '../apiserver/api-server.js';
 import type { ApiResult, ApiStore } from '../apiserver/store.js';
 import type { Informer } from '../apiserver/informer.js';
-import type { LeaseChain } from '../apiserver/lease-chains.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import { Process } from '../infra/process.js';
 import { containerBackOff, type ProbeInputs, ProbeWorker } from './prober.js';
 import { DEFAULT_NETWORK_READY_TIME_MS } from '../infra/node-provisioning.js';
+import { TokenBucket } from '../infra/token-bucket.js';
+import { type HeartbeatWorkAhead, PlainHeartbeats, WorkAhead } from './work-ahead.js';
 
 const ACTOR = 'kubelet';
 /** nodeLeaseRenewIntervalFraction (pkg/kubelet/kubelet.go). */
 export const LEASE_RENEW_INTERVAL_FRACTION = 0.25;
-const JITTER_FACTOR = 0.04;
+export const JITTER_FACTOR = 0.04;
 /** nodeStatusUpdateRetry and the lease controller's maxUpdateRetries. */
 const UPDATE_RETRIES = 5;
 const LEASE_BACKOFF_INITIAL_MS = 200;
@@ -97,50 +106,25 @@ const STOP_MS_MIN = 300;
 const STOP_MS_MAX = 3_000;
 /** The status manager's resync period for a failed pod status write. */
 const POD_STATUS_RETRY_MS = 10_000;
+/**
+ * Client tokens of one status update: the status manager's syncPod GETs the pod from the API server, then
+ * PATCHes its status (pkg/kubelet/status/status_manager.go syncPod, statusutil.PatchPodStatus).
+ */
+const STATUS_UPDATE_TOKENS = 2;
+/** A pod's removal: syncPod's GET, the PATCH of its final status, then the DELETE (canBeDeleted). */
+const POD_REMOVAL_TOKENS = 3;
 /** The status manager's syncPeriod (pkg/kubelet/status/status_manager.go). */
 const POD_STATUS_SYNC_MS = 10_000;
 const POD_DELETE_RETRY_MS = 1_000;
 /** pkg/kubelet/volumemanager/volume_manager.go podAttachAndMountRetryInterval. */
 export const POD_ATTACH_AND_MOUNT_RETRY_INTERVAL_MS = 300;
-/** At most this many status syncs are skipped at once (30 at the defaults: 5 min / 10 s). */
-const MAX_SKIPPED_SYNCS = 64;
 
 /** A heartbeat loop (lease or node status): its wait, its next sync, its jitter stream and period (local ms). */
-interface SyncLoop {
+export interface SyncLoop {
   again: () => void;
   run: () => void;
   rng: Rng;
   periodMs: number;
-}
-
-/**
- * A lease renewal sent ahead (see renewServed): the answer of the previous one would have reached the
- * kubelet at respondAtMs, and this one would have been sent at sendAtMs.
- */
-interface RenewalAhead {
-  respondAtMs: number;
-  sendAtMs: number;
-  lease: Lease;
-  epoch: number;
-  /** The raw draws made ahead, given back if undone: the loop's jitter and the request leg's base latency. */
-  jitterRaw: number;
-  baseRaw: number | undefined;
-  /** The arrival (or timeout) of the renewal sent ahead, as an event; undefined while it is a chain link. */
-  event: EventHandle | undefined;
-  /** A chain link (lease-chains.ts): the renewal, with its arrival drawn, to be played once past. */
-  req: InFlightRequest<Lease> | undefined;
-}
-
-/**
- * Node-status syncs skipped ahead (see skipStatusSyncs): the times of the syncs that would have done
- * nothing, then the one that will report, with the raw jitter draws that placed each.
- */
-interface StatusSkip {
-  ticks: number[];
-  raws: number[];
-  epoch: number;
-  /** The sync at the last tick. */
-  event: EventHandle;
 }
 
 /** A Ready report of a pod (PodWork.report): answered OK at answerAtMs (-1: not yet), as event answerSeq would have been. */
@@ -156,6 +140,11 @@ interface RunningPod {
   ready: boolean;
   /** Still in Kubelet.containers (false once killed): a timer holding it needs no lookup by name. */
   alive: boolean;
+  /**
+   * A pod of the run's start (Pod.metadata.preexisting) started by the kubelet's first incarnation: it
+   * stands for one running before t = 0, so its first Ready report takes no client token.
+   */
+  initialReport: boolean;
   /** Its probe workers, for a pod with probes or an app fault (prober.ts); absent: readiness is one delay. */
   probe?: ProbeState;
 }
@@ -294,7 +283,7 @@ export function computeNodeConditions(
   return { conditions, changed };
 }
 
-export class Kubelet extends Process implements LeaseChain {
+export class Kubelet extends Process {
   /** Containers running on this host, by pod name. Survives a kubelet stop, not a power-off. */
   private readonly containers = new Map<string, RunningPod>();
   /** Images on this host's disk (by workload id): survive reboots. */
@@ -317,7 +306,8 @@ export class Kubelet extends Process implements LeaseChain {
   private registered = false;
   /** Whether this kubelet has registered its Node at least once in the run (any incarnation). */
   private registeredInRun = false;
-  private latestLease: Lease | undefined;
+  /** The lease the lease controller last read or wrote (work-ahead.ts sets it too). */
+  latestLease: Lease | undefined;
   private lastStatusReportMs = -Infinity;
   private nodeInformer: Informer<Node> | undefined;
   /** The cached Node last checked for status changes, and whether the setters would change it. */
@@ -336,20 +326,18 @@ export class Kubelet extends Process implements LeaseChain {
   private statusSyncAnchorMs = 0;
   /** For the first start only: local ms after start at which the heartbeat loops run their second sync. */
   private phaseMs: number | undefined;
-  private leaseLoop: SyncLoop | undefined;
-  private statusLoop: SyncLoop | undefined;
-  private statusSkip: StatusSkip | undefined;
-  private ahead: RenewalAhead | undefined;
-  private aheadRecord: RenewalAhead | undefined;
+  // The members below, as far as `renewOpts`, are read by the heartbeats' work-ahead too (work-ahead.ts).
+  leaseLoop: SyncLoop | undefined;
+  statusLoop: SyncLoop | undefined;
   /** Lease renewals draw their request's network leg from a stream of their own, so sending one ahead draws the same. */
-  private readonly leaseSendRng: Rng;
+  readonly leaseSendRng: Rng;
   /** Image pulls, readiness and stop times (the stream `kubelet/<node>/pods`). */
   private readonly podsRng: Rng;
   /** The streams of the status and lease loops (the same objects slidingLoop gets), and the status sync's label. */
-  private readonly statusRng: Rng;
-  private readonly leaseRng: Rng;
-  private readonly statusLabel: string;
-  private readonly renewLabel: string;
+  readonly statusRng: Rng;
+  readonly leaseRng: Rng;
+  readonly statusLabel: string;
+  readonly renewLabel: string;
   /** Event labels, built once (a template string per pod start cost an allocation each). */
   private readonly imagePullLabel: string;
   private readonly readinessLabel: string;
@@ -360,19 +348,19 @@ export class Kubelet extends Process implements LeaseChain {
   private readonly stopPodLabel: string;
   private readonly deletePodLabel: string;
   private readonly volumeWaitLabel: string;
+  private readonly clientWaitLabel: string;
+  /** The main client's token bucket, per incarnation (a new process builds a new client); undefined: no limit. */
+  private bucket: TokenBucket | undefined;
   /** The renewal's request, built once: the lease it renews comes as the request's arg. */
   private readonly renewOp = (s: ApiStore, base: Lease) => s.update(this.newLease(base), ACTOR);
-  private readonly renewOpts: RequestOptions<Lease>;
-  /** The same, for a renewal of the loop's own sync (renewServed may play what follows ahead). */
-  private readonly renewOptsAhead: RequestOptions<Lease>;
+  readonly renewOpts: RequestOptions<Lease>;
+  /** The speculation fast path (work-ahead.ts), or the plain loops (its reference). */
+  private readonly workAhead: HeartbeatWorkAhead;
   /** Per incarnation: the lease sync's callback for the loop's own sync, and a first renewal's answer with it. */
   private renewSynced: ((ok: boolean) => void) | undefined;
   private renewDone0: ((r: ApiResult<Lease>, base: Lease) => void) | undefined;
-  /** Registered with the world until it next changes (see worldChanged). */
-  private speculating = false;
-  private readonly speculation = { undo: () => this.worldChanged() };
   private readonly latencyMinMs: number;
-  private readonly latencyMaxMs: number;
+  readonly latencyMaxMs: number;
 
   constructor(
     ctx: ModelContext,
@@ -398,33 +386,16 @@ export class Kubelet extends Process implements LeaseChain {
     this.stopPodLabel = `${this.name}/stop-pod`;
     this.deletePodLabel = `${this.name}/delete-pod`;
     this.volumeWaitLabel = `${this.name}/wait-for-attach-and-mount`;
+    this.clientWaitLabel = `${this.name}/client-wait`;
     // A renewal reaches the API server at the start of its millisecond (Priority.early), and all of its
     // network legs draw from the node's own stream: so renewals can be played without an event each.
     this.renewOpts = { owner: this, sendRng: this.leaseSendRng, priority: Priority.early, order: ordinal };
-    this.renewOptsAhead = { ...this.renewOpts, served: (r, respondAtMs, req) => this.renewServed(r, respondAtMs, req) };
     ({ minMs: this.latencyMinMs, maxMs: this.latencyMaxMs } = ctx.network.latency);
-  }
-
-  /** Hosts, links, clocks or API members changed: what was done ahead and has not happened yet is undone. */
-  private worldChanged(): void {
-    this.speculating = false;
-    this.undoWorkAhead();
-  }
-
-  /** A world change or a stop: a renewal not yet sent and skipped status syncs go back to ordinary events. */
-  private undoWorkAhead(): void {
-    if (this.ahead !== undefined) this.undoAhead(this.ahead);
-    if (this.statusSkip !== undefined) this.unskipStatusSyncs(this.statusSkip, false);
-  }
-
-  private speculate(): void {
-    if (this.speculating) return;
-    this.speculating = true;
-    this.ctx.world.speculate(this.speculation);
+    this.workAhead = ctx.world.enabled ? new WorkAhead(this) : new PlainHeartbeats(this.renewOpts);
   }
 
   /** The request leg's base latency for a lease renewal (Network.baseLatency on the loop's own stream); its raw draw in lastBaseRaw. */
-  private drawRenewBase(): number {
+  drawRenewBase(): number {
     if (this.latencyMaxMs <= this.latencyMinMs) {
       this.lastBaseRaw = undefined;
       return this.latencyMinMs;
@@ -433,7 +404,7 @@ export class Kubelet extends Process implements LeaseChain {
     this.lastBaseRaw = raw;
     return this.latencyMinMs + Math.floor(raw * (this.latencyMaxMs - this.latencyMinMs + 1));
   }
-  private lastBaseRaw: number | undefined;
+  lastBaseRaw: number | undefined;
 
   protected override get traced(): boolean {
     return false;
@@ -444,7 +415,7 @@ export class Kubelet extends Process implements LeaseChain {
     return [...this.containers.keys()].sort();
   }
 
-  private get nodeName(): string {
+  get nodeName(): string {
     return this.spec.name;
   }
 
@@ -453,7 +424,7 @@ export class Kubelet extends Process implements LeaseChain {
   }
 
   /** The heartbeat client's timeout: min(leaseDuration, nodeStatusUpdateFrequency). */
-  private get heartbeatTimeoutMs(): number {
+  get heartbeatTimeoutMs(): number {
     return Math.min(this.cfg.nodeLeaseDurationSeconds * 1000, this.cfg.nodeStatusUpdateFrequencyMs);
   }
 
@@ -488,7 +459,7 @@ export class Kubelet extends Process implements LeaseChain {
     this.networkReadyAtMs = -Infinity;
     // The same cached Node now computes to another status.
     this.checkedNode = undefined;
-    if (this.statusSkip !== undefined) this.unskipStatusSyncs(this.statusSkip, false);
+    this.workAhead.statusMayChange(false);
     if (this.registered) this.updateNodeStatus(0, () => {});
     const pods = [...(this.podInformer?.cache.values() ?? [])].sort((a, b) =>
       a.metadata.name < b.metadata.name ? -1 : 1,
@@ -510,6 +481,11 @@ export class Kubelet extends Process implements LeaseChain {
       }
     }
     this.registered = false;
+    const { kubeAPIQPS, kubeAPIBurst } = this.cfg;
+    this.bucket =
+      kubeAPIQPS > 0
+        ? new TokenBucket(kubeAPIQPS, Math.max(1, kubeAPIBurst), this.host.clock.monotonicNow())
+        : undefined;
     this.latestLease = undefined;
     this.lastStatusReportMs = -Infinity;
     this.checkedNode = undefined;
@@ -526,7 +502,7 @@ export class Kubelet extends Process implements LeaseChain {
     // A change of the Node may make the next status sync do something: syncs skipped past it come back.
     // A sync due in the same millisecond was scheduled long before the watch event and has run.
     const nodeChanged = () => {
-      if (this.statusSkip !== undefined) this.unskipStatusSyncs(this.statusSkip, true);
+      this.workAhead.statusMayChange(true);
     };
     this.nodeInformer.addHandlers({ onAdd: nodeChanged, onUpdate: nodeChanged, onDelete: nodeChanged });
     this.nodeInformer.start();
@@ -554,7 +530,7 @@ export class Kubelet extends Process implements LeaseChain {
       'node-status',
       (done) => this.syncNodeStatus(done),
       phaseMs,
-      () => this.skipStatusSyncs(),
+      () => this.workAhead.skipIdleStatusSyncs(),
     );
     const leasePeriodMs = this.cfg.nodeLeaseDurationSeconds * 1000 * LEASE_RENEW_INTERVAL_FRACTION;
     this.leaseLoop = this.slidingLoop(leasePeriodMs, 'lease', (done) => this.syncLease(done), phaseMs);
@@ -569,13 +545,28 @@ export class Kubelet extends Process implements LeaseChain {
     this.call<T>(label, this.heartbeatTimeoutMs, op, done);
   }
 
+  /**
+   * A request of the main client (kubeAPIQPS / kubeAPIBurst, see the header): sent once `tokens` tokens are
+   * there, at once when the bucket holds them. The heartbeats (lease, node status) use the heartbeat client,
+   * which has no limiter, and do not come here. A kubelet that stops meanwhile sends nothing.
+   */
+  private throttled(tokens: number, send: () => void): void {
+    const bucket = this.bucket;
+    if (bucket === undefined || tokens === 0) return send();
+    const nowMs = this.host.clock.monotonicNow();
+    let waitMs = 0;
+    for (let i = 0; i < tokens; i++) waitMs = bucket.reserve(nowMs);
+    if (waitMs === 0) send();
+    else this.post(waitMs, send, this.clientWaitLabel);
+  }
+
   /** A call failed with Timeout or Unavailable: the status manager was cut off (see markStatusesStale). */
   override callFailedToReach(): void {
     this.markStatusesStale();
   }
 
   protected override onStop(_reason: string): void {
-    this.undoWorkAhead();
+    this.workAhead.stopped();
     this.leaseLoop = undefined;
     this.statusLoop = undefined;
     this.renewSynced = undefined;
@@ -635,63 +626,8 @@ export class Kubelet extends Process implements LeaseChain {
   }
 
   /** As postInLoop, at a virtual time, with a handle. */
-  private atInLoop(atMs: number, fn: () => void, label: string): EventHandle {
+  atInLoop(atMs: number, fn: () => void, label: string): EventHandle {
     return this.ctx.sim.atGuarded(atMs, fn, undefined, label, this, Priority.ordered, this.ordinal);
-  }
-
-  /**
-   * The status loop's wait, when the sync that just ended did nothing (the Node is cached, the setters
-   * would change nothing, no report is due): the syncs after it do nothing either until a report falls
-   * due, unless the Node changes or the world does. So their times are drawn now (the jitter stream is
-   * the loop's own) and only the sync that reports is scheduled. A change of the cached Node (the node
-   * informer's handler), of the world or a stop brings the skipped syncs back from the first one after
-   * it, giving back the draws of the later ones. Returns false when it cannot skip.
-   */
-  private skipStatusSyncs(): boolean {
-    const loop = this.statusLoop;
-    const cached = this.nodeInformer?.get(this.nodeName);
-    if (loop === undefined || !this.registered || !this.running || !this.ctx.world.enabled) return false;
-    if (cached === undefined || cached !== this.checkedNode || this.checkedNodeChanged) return false;
-    const clock = this.host.clock;
-    const reportAtLocalMs = this.lastStatusReportMs + this.cfg.nodeStatusReportFrequencyMs;
-    const ticks: number[] = [];
-    const raws: number[] = [];
-    let t = this.ctx.sim.nowMs;
-    do {
-      const raw = loop.rng.next();
-      t = Math.round(t + Math.max(0, clock.toSimMs(loop.periodMs * (1 + raw * JITTER_FACTOR))));
-      ticks.push(t);
-      raws.push(raw);
-    } while (clock.nowAt(t) < reportAtLocalMs && ticks.length < MAX_SKIPPED_SYNCS);
-    const skip: StatusSkip = {
-      ticks,
-      raws,
-      epoch: this.epoch,
-      event: this.atInLoop(t, loop.run, this.statusLabel),
-    };
-    this.statusSkip = skip;
-    this.speculate();
-    return true;
-  }
-
-  /**
-   * The syncs skipped past now come back: the first one still to come is scheduled, later draws are given
-   * back. `nowRan`: a sync due this very millisecond has already run.
-   */
-  private unskipStatusSyncs(skip: StatusSkip, nowRan: boolean): void {
-    if (this.statusSkip === skip) this.statusSkip = undefined;
-    const sim = this.ctx.sim;
-    const { ticks, raws } = skip;
-    // Syncs that have happened did nothing; the first one to come keeps its draw.
-    let first = 0;
-    while (first < ticks.length && (ticks[first] < sim.nowMs || (nowRan && ticks[first] === sim.nowMs))) first++;
-    if (first >= ticks.length - 1) return; // the scheduled sync is next anyway (or done)
-    sim.cancel(skip.event);
-    const rng = this.statusRng;
-    for (let j = ticks.length - 1; j > first; j--) rng.unread(raws[j]);
-    const loop = this.statusLoop;
-    if (loop === undefined || !this.running || this.epoch !== skip.epoch) return;
-    this.atInLoop(ticks[first], loop.run, this.statusLabel);
   }
 
   // ---- registration and node status ----
@@ -723,6 +659,12 @@ export class Kubelet extends Process implements LeaseChain {
   private register(backoffMs: number, done: () => void): void {
     // The first registration of a run's first incarnation stands for one before t = 0 (its Node admitted then).
     const preexisting = this.preexisting && !this.registeredInRun;
+    // registerWithAPIServer uses the main client (kl.kubeClient): its CREATE takes a token.
+    this.throttled(1, () => this.sendRegistration(preexisting, backoffMs, done));
+  }
+
+  /** registerWithAPIServer's CREATE (or take-over) once its token is there. */
+  private sendRegistration(preexisting: boolean, backoffMs: number, done: () => void): void {
     this.api<{ created: boolean }>(
       'register-node',
       (s) => {
@@ -775,6 +717,22 @@ export class Kubelet extends Process implements LeaseChain {
       return;
     }
     this.updateNodeStatus(0, done);
+  }
+
+  /**
+   * Whether a status sync now would do nothing, and go on doing nothing until the cached Node changes or
+   * a report falls due (work-ahead.ts skips such syncs): registered, and the cached Node is the one last
+   * checked, which the setters would not change.
+   */
+  statusSyncIdle(): boolean {
+    if (!this.registered || !this.running) return false;
+    const cached = this.nodeInformer?.get(this.nodeName);
+    return cached !== undefined && cached === this.checkedNode && !this.checkedNodeChanged;
+  }
+
+  /** Local ms at which nodeStatusReportFrequency has passed since the last report. */
+  nextStatusReportAtLocalMs(): number {
+    return this.lastStatusReportMs + this.cfg.nodeStatusReportFrequencyMs;
   }
 
   /** tryUpdateNodeStatus, up to nodeStatusUpdateRetry times back to back. */
@@ -909,34 +867,23 @@ export class Kubelet extends Process implements LeaseChain {
 
   /**
    * retryUpdateLease: up to 5 optimistic UPDATEs; a Conflict re-reads the lease first. Every success ends
-   * in `loopDone` (the sync's done). Sent at sendAtMs (default now; later only from renewServed).
+   * in `loopDone` (the sync's done).
    */
-  private retryUpdateLease(
-    base: Lease,
-    attempt: number,
-    cb: (ok: boolean) => void,
-    loopDone: () => void,
-    sendAtMs?: number,
-    sendBaseMs?: number,
-    recycle?: InFlightRequest<Lease>,
-  ): EventHandle | undefined {
-    if (attempt >= UPDATE_RETRIES) {
-      cb(false);
-      return undefined;
-    }
+  private retryUpdateLease(base: Lease, attempt: number, cb: (ok: boolean) => void, loopDone: () => void): void {
+    if (attempt >= UPDATE_RETRIES) return cb(false);
     // The request leg's base latency is drawn whether or not the link is up, so that drawing it ahead
-    // (renewServed) consumes the stream exactly as sending it then would.
-    sendBaseMs ??= this.drawRenewBase();
+    // (work-ahead.ts) consumes the stream exactly as sending it then would.
+    const sendBaseMs = this.drawRenewBase();
     const done =
       attempt === 0 && cb === this.renewSynced && this.renewDone0 !== undefined
         ? this.renewDone0
         : (r: ApiResult<Lease>, b: Lease) => this.renewAnswered(r, b, attempt, cb, loopDone);
-    // A success that only leads to the loop's next wait can be played ahead (renewServed).
-    const opts = loopDone === this.leaseLoop?.again ? this.renewOptsAhead : this.renewOpts;
+    // A success that only leads to the loop's next wait can be played ahead (work-ahead.ts).
+    const opts = loopDone === this.leaseLoop?.again ? this.workAhead.ownRenewalOpts : this.renewOpts;
     const api = this.ctx.api;
-    return api.schedule(
+    api.schedule(
       api.prepareAt(
-        sendAtMs ?? this.ctx.sim.nowMs,
+        this.ctx.sim.nowMs,
         this.host,
         this.heartbeatTimeoutMs,
         this.renewOp,
@@ -945,7 +892,6 @@ export class Kubelet extends Process implements LeaseChain {
         opts,
         sendBaseMs,
         base,
-        recycle,
       ),
     );
   }
@@ -971,239 +917,31 @@ export class Kubelet extends Process implements LeaseChain {
   }
 
   /**
-   * A renewal of the loop's own sync was served OK and its answer will reach this kubelet at respondAtMs.
-   * Until the world changes, what follows is fixed: the answer sets latestLease, the loop waits
-   * period x (1 + jitter) from then, and its next sync sends the renewal of that lease. So all of it is
-   * done now and the next renewal is sent ahead, for its moment: one event per renewal (its arrival)
-   * instead of three. The jitter and the request's network leg come from streams of their own, so they
-   * draw the same values now as they would later. A change of the world (World.changed) or a stop before
-   * the send undoes it (undoAhead), and the ordinary events take over from where it stood.
+   * The first attempt of the lease loop's own sync, prepared to be sent at sendAtMs with its request leg's
+   * base latency drawn (sendBaseMs), carried by a finished request of this kubelet's (work-ahead.ts).
    */
-  private renewServed(r: ApiResult<Lease>, respondAtMs: number, req: InFlightRequest<Lease>): boolean {
-    this.ahead = undefined; // the renewal sent ahead (if this is it) has now happened
-    const loop = this.leaseLoop;
-    const { world, network, api } = this.ctx;
-    // A degraded link's loss and delay draws, and a slowed API server's or etcd's, depend on the world:
-    // then nothing is drawn ahead.
-    if (
-      !r.ok ||
-      loop === undefined ||
-      !this.running ||
-      req.epoch !== this.epoch ||
-      !world.enabled ||
-      network.degraded ||
-      api.slowed
-    )
-      return false;
-    this.sendNextAhead(loop, respondAtMs, r.value, req);
-    return true;
-  }
-
-  /** renewServed's work once it goes ahead: the answer taken in at respondAtMs, the next renewal sent. */
-  private sendNextAhead(
-    loop: SyncLoop,
-    respondAtMs: number,
+  prepareOwnRenewal(
+    sendAtMs: number,
+    sendBaseMs: number,
     lease: Lease,
-    req: InFlightRequest<Lease>,
-    passedOver = false,
-  ): void {
-    const jitterRaw = loop.rng.next();
-    const waitMs = Math.max(0, this.host.clock.toSimMs(loop.periodMs * (1 + jitterRaw * JITTER_FACTOR)));
-    const sendAtMs = Math.round(respondAtMs + waitMs);
-    const sendBaseMs = this.drawRenewBase();
-    const baseRaw = this.lastBaseRaw;
-    this.latestLease = lease;
-    // The sync at sendAtMs: syncLease(again) with latestLease set. The served request is finished (this
-    // hook takes over its answer), so it carries the next one. With lease chains on it is not scheduled
-    // but kept as a chain link (lease-chains.ts).
-    const chains = this.ctx.api.store.chains;
-    let event: EventHandle | undefined;
-    let link: InFlightRequest<Lease> | undefined;
-    if (passedOver) {
-      // A link after a renewal passed over: the same request renews the same lease, through the same
-      // replica, a period later. Its way there is the base latency drawn (the world is as it was, the
-      // links not degraded), as prepareAt would find.
-      req.deadlineMs = sendAtMs + this.heartbeatTimeoutMs;
-      req.arriveAtMs = sendAtMs + Math.max(0, sendBaseMs);
-      req.result = undefined;
-      link = req;
-    } else {
-      // retryUpdateLease's first attempt of the loop's own sync (renewDone0, renewOptsAhead), prepared:
-      // a renewal that will reach its replica becomes a chain link, played once past (lease-chains.ts).
-      const next = this.ctx.api.prepareAt(
-        sendAtMs,
-        this.host,
-        this.heartbeatTimeoutMs,
-        this.renewOp,
-        this.renewDone0!,
-        this.renewLabel,
-        this.renewOptsAhead,
-        sendBaseMs,
-        lease,
-        req,
-      );
-      if (chains.enabled && next.arriveAtMs >= 0) link = next;
-      else event = this.ctx.api.schedule(next);
-    }
-    if (link === undefined) this.unchain();
-    else if (!this.chained) {
-      chains.add(this.nodeName, this, this.ctx.sim.nowMs, this.renewalGapMs(loop));
-      this.chained = true;
-    }
-    // One record per kubelet, refilled: it too would live until the next renewal.
-    const ahead = (this.aheadRecord ??= {
-      respondAtMs,
+    recycle: InFlightRequest<Lease>,
+  ): InFlightRequest<Lease> {
+    return this.ctx.api.prepareAt(
       sendAtMs,
+      this.host,
+      this.heartbeatTimeoutMs,
+      this.renewOp,
+      this.renewDone0!,
+      this.renewLabel,
+      this.workAhead.ownRenewalOpts,
+      sendBaseMs,
       lease,
-      epoch: this.epoch,
-      jitterRaw,
-      baseRaw,
-      event,
-      req: link,
-    });
-    ahead.respondAtMs = respondAtMs;
-    ahead.sendAtMs = sendAtMs;
-    ahead.lease = lease;
-    ahead.epoch = this.epoch;
-    ahead.jitterRaw = jitterRaw;
-    ahead.baseRaw = baseRaw;
-    ahead.event = event;
-    ahead.req = link;
-    this.ahead = ahead;
-    this.speculate();
-  }
-
-  /**
-   * Plays the renewals of the chain (lease-chains.ts) that have happened by now, each at its arrival:
-   * served, it sends the next one, which becomes the next link. The world is as it was when they were
-   * sent (a change plays every chain first), so each does what its event would have done.
-   */
-  catchUpRenewals(): void {
-    if (this.catchingUp) return;
-    const sim = this.ctx.sim;
-    this.catchingUp = true;
-    try {
-      // A renewal whose successor has arrived, and whose successor's watch events have been delivered, by
-      // now can be passed over (passRenewal): the successor replaces it everywhere. The successor and
-      // its watch events come at most renewalGapMs after it, and no earlier than each watch's first list.
-      const loop = this.leaseLoop;
-      const maxGapMs = loop === undefined ? Infinity : this.renewalGapMs(loop);
-      for (
-        let a = this.ahead;
-        a !== undefined && a.req !== undefined && sim.visibleEarly(a.req.arriveAtMs);
-        a = this.ahead
-      ) {
-        const req = a.req;
-        a.req = undefined;
-        if (req.arriveAtMs + maxGapMs < sim.nowMs && this.passRenewal(req)) continue;
-        sim.replayWith(req.arriveAtMs, InFlightRequest.prototype.arrive, req, undefined);
-      }
-    } finally {
-      this.catchingUp = false;
-    }
-    if (this.ahead?.req === undefined) this.unchain();
-  }
-  private catchingUp = false;
-
-  /**
-   * The longest a chain's renewal can come after the one before, with its watch events: at most a
-   * jittered period (at the clock's rate, fixed while the chain runs) and three network legs, plus
-   * rounding.
-   */
-  private renewalGapMs(loop: SyncLoop): number {
-    return this.host.clock.toSimMs(loop.periodMs * (1 + JITTER_FACTOR)) + 3 * this.latencyMaxMs + 2;
-  }
-
-  /**
-   * Plays a renewal whose lease nobody can see, because the next renewal replaces it at the API server
-   * and in every lease watcher before anyone looks (catchUpRenewals): it is counted, and its network
-   * legs and the next renewal's draws are made as the replay would make them, in the same order (the
-   * watch events' delays, the answer's way back, the loop's jitter, the next request's way there), but no
-   * object is built. False when a lease watcher cannot take it so.
-   */
-  private passRenewal(req: InFlightRequest<Lease>): boolean {
-    const { sim, api } = this.ctx;
-    const store = api.store;
-    const loop = this.leaseLoop;
-    if (loop === undefined || !store.canPassRenewal(sim.nowMs)) return false;
-    sim.replayWith(req.arriveAtMs, this.passedOver, this, req);
-    return true;
-  }
-
-  /** passRenewal's replay, at the renewal's arrival (a method, not a closure per renewal). */
-  private passedOver(req: InFlightRequest<Lease>): void {
-    const { sim, api, network } = this.ctx;
-    const store = api.store;
-    this.ahead = undefined;
-    store.watchRng = this.leaseSendRng;
-    store.passRenewal(this.nodeName);
-    store.watchRng = undefined;
-    const back = network.transit(req.replica!.host, this.host, this.leaseSendRng);
-    if (back === undefined) throw sim.bug(`${this.name}: a renewal passed over could not be answered`);
-    api.frameRead(this.host, req.replica!, sim.nowMs + Math.max(0, back));
-    // The lease it would have returned is replaced by the next renewal's: the kubelet keeps the one it has.
-    this.sendNextAhead(this.leaseLoop!, sim.nowMs + Math.max(0, back), this.latestLease!, req, true);
-  }
-  /** Registered in the store's lease chains. */
-  private chained = false;
-
-  private unchain(): void {
-    if (!this.chained) return;
-    this.chained = false;
-    this.ctx.api.store.chains.remove(this.nodeName, this);
-  }
-
-  /**
-   * Someone else writes this node's lease (lease-chains.ts): the renewal kept as a chain link becomes
-   * the arrival event it would have been without chains, so that its answer (a Conflict, now) is taken
-   * as it comes. Not while the chain itself is being played: those writes are its own.
-   */
-  breakChain(): void {
-    const ahead = this.ahead;
-    if (this.catchingUp || ahead === undefined || ahead.req === undefined) return;
-    const link = ahead.req;
-    ahead.req = undefined;
-    this.unchain();
-    ahead.event = this.ctx.api.schedule(link);
+      recycle,
+    );
   }
 
   protected override beforeStop(): void {
-    this.catchUpRenewals();
-  }
-
-  /** The world changed or the kubelet stops: a renewal not yet sent goes back to the ordinary events. */
-  private undoAhead(ahead: RenewalAhead): void {
-    if (this.ahead === ahead) this.ahead = undefined;
-    const link = ahead.req;
-    ahead.req = undefined;
-    this.unchain();
-    const sim = this.ctx.sim;
-    const nowMs = sim.nowMs;
-    if (ahead.sendAtMs < nowMs) {
-      // Sent before the change: on its way, as it would be (a chain link's arrival becomes an event).
-      if (link !== undefined) ahead.event = this.ctx.api.schedule(link);
-      return;
-    }
-    sim.cancel(ahead.event);
-    // Not sent: its base latency is drawn again when (if) it is. Not answered yet: nor is the jitter.
-    if (ahead.baseRaw !== undefined) this.leaseSendRng.unread(ahead.baseRaw);
-    const answered = nowMs > ahead.respondAtMs;
-    if (!answered) this.leaseRng.unread(ahead.jitterRaw);
-    // A stopped kubelet would have dropped the answer, or never synced again.
-    if (!this.running || this.epoch !== ahead.epoch) return;
-    const loop = this.leaseLoop!;
-    if (!answered) {
-      // The answer arrives as an event, and the loop's wait starts from it.
-      const lease = ahead.lease; // the record is refilled by the next renewal
-      this.atInLoop(
-        ahead.respondAtMs,
-        () => {
-          this.latestLease = lease;
-          loop.again();
-        },
-        this.renewLabel,
-      );
-    } else this.atInLoop(ahead.sendAtMs, loop.run, `${this.name}/lease`);
+    this.workAhead.beforeStop();
   }
 
   // ---- pods ----
@@ -1317,7 +1055,8 @@ export class Kubelet extends Process implements LeaseChain {
         if (w.starting !== uid) return;
         w.starting = -1;
         if (!present) this.pulledImages.add(image);
-        const c: RunningPod = { uid, ready: false, alive: true };
+        const initialReport = this.preexisting && pod.metadata.preexisting === true && w.backOff === undefined;
+        const c: RunningPod = { uid, ready: false, alive: true, initialReport };
         this.containers.set(name, c);
         this.ctx.trace.emit('pod.started', { pod: name, node: this.nodeName });
         this.probeReadiness(pod, c, w);
@@ -1568,6 +1307,10 @@ export class Kubelet extends Process implements LeaseChain {
 
   /** The status manager: Ready=False for a pod whose containers run unready or are restarting, re-sent until taken. */
   private reportNotReady(name: string, uid: number): void {
+    this.throttled(STATUS_UPDATE_TOKENS, () => this.sendNotReady(name, uid));
+  }
+
+  private sendNotReady(name: string, uid: number): void {
     this.api<Pod>(
       'pod-status',
       (s) =>
@@ -1651,6 +1394,11 @@ export class Kubelet extends Process implements LeaseChain {
     for (const c of this.containers.values()) anyReady ||= c.ready;
     this.statusMayBeStale = false;
     if (!anyReady) return;
+    this.throttled(1, () => this.getPodStatuses());
+  }
+
+  /** The status manager's comparison: one GET of this node's pods; Ready re-reported where the server differs. */
+  private getPodStatuses(): void {
     this.api<Pod[]>(
       'pod-status-sync',
       (s) => ({ ok: true, value: s.podsOnNode(this.nodeName) }),
@@ -1671,7 +1419,16 @@ export class Kubelet extends Process implements LeaseChain {
     if (pending !== undefined && !this.answered(pending)) return;
     const report: StatusReport = { answerAtMs: -1, answerSeq: 0 };
     w.report = report;
+    // A report waiting for its tokens counts as in flight (w.report), as the status manager keeps one per pod.
+    const c = this.containers.get(name);
+    const free = c !== undefined && c.uid === uid && c.initialReport;
+    if (c !== undefined) c.initialReport = false;
     const nowMs = this.now();
+    this.throttled(free ? 0 : STATUS_UPDATE_TOKENS, () => this.sendReady(name, uid, w, report, nowMs));
+  }
+
+  /** reportReady's PATCH once its tokens are there (the status as the kubelet saw it at nowMs). */
+  private sendReady(name: string, uid: number, w: PodWork, report: StatusReport, nowMs: number): void {
     const sim = this.ctx.sim;
     this.call<Pod>(
       'pod-status',
@@ -1747,6 +1504,11 @@ export class Kubelet extends Process implements LeaseChain {
   }
 
   private removePodObject(name: string, uid: number): void {
+    this.throttled(POD_REMOVAL_TOKENS, () => this.sendRemoval(name, uid));
+  }
+
+  /** removePodObject's DELETE once its tokens are there. */
+  private sendRemoval(name: string, uid: number): void {
     this.api<unknown>(
       'delete-pod',
       (s) => s.deletePod(name, { gracePeriodSeconds: 0, uid, reason: 'kubelet' }, ACTOR) as ApiResult<unknown>,
@@ -1787,7 +1549,7 @@ export class Kubelet extends Process implements LeaseChain {
     if (totalMs <= 0 || !this.running || this.shuttingDown) return false;
     this.shuttingDown = true;
     // syncNodeStatus at once, whatever the status loop skipped.
-    if (this.statusSkip !== undefined) this.unskipStatusSyncs(this.statusSkip, false);
+    this.workAhead.statusMayChange(false);
     this.checkedNode = undefined;
     if (this.registered) this.updateNodeStatus(0, () => {});
     const pods = [...(this.podInformer?.cache.values() ?? [])]
@@ -1839,31 +1601,37 @@ export class Kubelet extends Process implements LeaseChain {
       () => {
         if (this.containers.get(name)?.uid === uid) this.killContainers(name, 'node shutdown');
         this.unmountVolumes(pod);
-        // The final status goes to the API server before the group may end and the host power off.
-        this.api<Pod>(
-          'pod-status',
-          (s) =>
-            s.patch<Pod>(
-              'Pod',
-              name,
-              (cur) =>
-                cur.metadata.uid !== uid || cur.status.phase === 'Failed'
-                  ? undefined
-                  : {
-                      ...cur,
-                      status: {
-                        ...podStatus('Failed', false, 'TerminationByKubelet', cur.status.startTimeMs),
-                        reason: 'Terminated',
-                        message: 'Pod was terminated in response to imminent node shutdown.',
-                      },
-                    },
-              ACTOR,
-            ),
-          () => {},
-        );
+        // The final status goes to the status manager, which sends it through the main client when its
+        // tokens are there: with a dry bucket the group may end, and the host power off, before it is sent.
+        this.throttled(STATUS_UPDATE_TOKENS, () => this.sendShutdownStatus(name, uid));
         stopped();
       },
       this.stopPodLabel,
+    );
+  }
+
+  /** The node-shutdown status of a killed pod: phase Failed, reason Terminated, DisruptionTarget. */
+  private sendShutdownStatus(name: string, uid: number): void {
+    this.api<Pod>(
+      'pod-status',
+      (s) =>
+        s.patch<Pod>(
+          'Pod',
+          name,
+          (cur) =>
+            cur.metadata.uid !== uid || cur.status.phase === 'Failed'
+              ? undefined
+              : {
+                  ...cur,
+                  status: {
+                    ...podStatus('Failed', false, 'TerminationByKubelet', cur.status.startTimeMs),
+                    reason: 'Terminated',
+                    message: 'Pod was terminated in response to imminent node shutdown.',
+                  },
+                },
+          ACTOR,
+        ),
+      () => {},
     );
   }
 
