@@ -27,7 +27,7 @@ import { Priority } from '../../engine/index.js';
 import { considersZoneHints, type Endpoint, type MeteredService } from '../../k8s/services.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
-import { changedSlices, commonEnds, type KubeProxyFleet, type ProxyNode } from '../proxy/kube-proxy.js';
+import { commonEnds, forChangedEndpoints, type KubeProxyFleet, type ProxyNode } from '../proxy/kube-proxy.js';
 import { categorizeEndpoints, type TopologyNode } from '../proxy/topology.js';
 import { DeadCauses, type DeadPodFacts, MAX_LISTED_NODES } from './dead-causes.js';
 
@@ -629,10 +629,15 @@ export class TrafficMeter {
     const partsBefore = this.pickParts.get(before);
     const parts = this.pickParts.get(picked);
     if (partsBefore !== undefined && parts !== undefined) {
-      // Both picked slice by slice: the parts of slices written since leave and enter.
-      const [removed, added] = changedSlices(partsBefore, parts);
-      for (const part of removed) for (const e of part) leave(e.pod);
-      for (const part of added) for (const e of part) enter(e.pod);
+      // Both picked slice by slice: the parts of slices written since leave and enter (with fast path
+      // sliceMiddles, only what changed in each).
+      forChangedEndpoints(
+        partsBefore,
+        parts,
+        this.ctx.fastPaths.sliceMiddles,
+        (e) => leave(e.pod),
+        (e) => enter(e.pod),
+      );
     } else {
       const [head, tail] = commonEnds(before, picked);
       for (let i = head; i < before.length - tail; i++) leave(before[i].pod);
