@@ -89,6 +89,13 @@ export interface FastPaths {
    */
   trafficKeptCauses: boolean;
   /**
+   * A slice written since (a new list whose unchanged endpoints are the same objects) is compared with the
+   * one it replaces from both ends, and only the endpoints between their common head and tail leave and
+   * enter kube-proxy's routed pods and the traffic meter's picked lists, instead of the whole old slice
+   * and the whole new one (proxy/kube-proxy.ts forChangedEndpoints).
+   */
+  sliceMiddles: boolean;
+  /**
    * The cluster autoscaler reuses a loop's unschedulable pods, scale-up estimates and unneeded nodes while
    * no Node or Pod it schedules with has changed, instead of rebuilding its scheduling snapshot
    * (autoscaler/static-autoscaler.ts, ScanReuse).
@@ -112,6 +119,7 @@ export const FAST_PATH_NAMES = [
   'proxySharedRules',
   'trafficDiffedPicks',
   'trafficKeptCauses',
+  'sliceMiddles',
   'autoscalerReusedScans',
   'leaderElectionChains',
 ] as const satisfies readonly (keyof FastPaths)[];
@@ -132,6 +140,7 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   proxySharedRules: true,
   trafficDiffedPicks: true,
   trafficKeptCauses: true,
+  sliceMiddles: true,
   autoscalerReusedScans: true,
   leaderElectionChains: true,
 });
@@ -153,6 +162,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   proxySharedRules: false,
   trafficDiffedPicks: false,
   trafficKeptCauses: false,
+  sliceMiddles: false,
   autoscalerReusedScans: false,
   leaderElectionChains: false,
 });

@@ -93,10 +93,11 @@ interface Counts {
 }
 
 export function endpointSliceController(ctx: ControllerContext): Controller {
-  const proc = ctx.proc;
-  const services = ctx.services;
-  const batchMs = ctx.config.endpointUpdatesBatchPeriodMs ?? 0;
-  /** Services by the workloads they select. */
+  return new EndpointSliceController(ctx);
+}
+
+/** Services by the workloads they select. */
+function servicesByWorkload(services: readonly ServiceSpec[]): Map<string, ServiceSpec[]> {
   const byWorkload = new Map<string, ServiceSpec[]>();
   for (const svc of services) {
     for (const w of svc.workloads) {
@@ -105,116 +106,177 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
       byWorkload.set(w, list);
     }
   }
-  const byName = new Map(services.map((s) => [s.name, s]));
-  /** Per Service: the slices it should have, and what changed since its last sync. */
-  const states = new Map<string, ServiceState>(
-    services.map((s) => [
-      s.name,
-      {
-        full: true,
-        dirtyPods: new Set<string>(),
-        dirtySlices: new Set<string>(),
-        sliceOf: new Map<string, string>(),
-        members: new Map<string, Map<string, Endpoint>>(),
-        published: { ready: 0, serving: 0, terminating: 0, endpoints: 0 },
-        hintsTraced: '',
-      },
-    ]),
-  );
-  /** The topology cache, when some Service has the topology-mode annotation Auto. */
-  const topology = services.some((s) => s.topologyMode === 'Auto') ? new TopologyCache() : undefined;
-  let topologyQueued = false;
-  /** Pod names of each selected workload (from the pod informer). */
-  const podsOf = new Map<string, Set<string>>();
-  /** The endpointSliceTracker: the slices this controller knows, by name (from its list and its writes). */
-  const tracker = new Map<string, EndpointSlice>();
-  let listed = false;
-  let listing = false;
-  const queue: string[] = [];
-  const queued = new Set<string>();
-  const processing = new Set<string>();
-  /** Keys changed while processing: queued again when their sync is done. */
-  const dirty = new Set<string>();
-  const failures = new Map<string, number>();
-  let started = false;
-  /** The controller's client's token bucket (its own, from the controller-manager's QPS and burst). */
-  const bucket = new TokenBucket(ctx.config.kubeAPIQPS, ctx.config.kubeAPIBurst, proc.host.clock.monotonicNow());
-  /** A call of the controller's client: sent when its token is there. */
-  const send = (fn: () => void) => {
-    const waitMs = bucket.reserve(proc.host.clock.monotonicNow());
-    if (waitMs === 0) fn();
-    else proc.post(waitMs, fn, `${ACTOR}/client-wait`);
-  };
+  return byWorkload;
+}
 
-  const add = (key: string, delayMs: number) => {
-    if (delayMs > 0) {
-      proc.after(delayMs, () => add(key, 0), `${ACTOR}/add-after`);
-      return;
-    }
-    if (processing.has(key)) {
-      dirty.add(key);
-      return;
-    }
-    if (queued.has(key)) return;
-    queued.add(key);
-    queue.push(key);
-    pump();
+function freshState(): ServiceState {
+  return {
+    full: true,
+    dirtyPods: new Set<string>(),
+    dirtySlices: new Set<string>(),
+    sliceOf: new Map<string, string>(),
+    members: new Map<string, Map<string, Endpoint>>(),
+    published: { ready: 0, serving: 0, terminating: 0, endpoints: 0 },
+    hintsTraced: '',
   };
+}
 
-  const podChanged = (pod: Pod) => {
-    const list = byWorkload.get(pod.metadata.workload);
-    if (list === undefined) return;
-    for (const svc of list) {
-      states.get(svc.name)!.dirtyPods.add(pod.metadata.name);
-      if (started) add(svc.name, batchMs);
-    }
-  };
-
-  const relevant = (prev: Pod, next: Pod) =>
+/** Whether a pod update changes its endpoint (the controller's updatePod looks at nothing else). */
+function relevant(prev: Pod, next: Pod): boolean {
+  return (
     prev.spec.nodeName !== next.spec.nodeName ||
     prev.status.phase !== next.status.phase ||
     prev.status.ready !== next.status.ready ||
-    prev.metadata.deletionTimestampMs !== next.metadata.deletionTimestampMs;
+    prev.metadata.deletionTimestampMs !== next.metadata.deletionTimestampMs
+  );
+}
 
-  if (services.length > 0) {
-    ctx.pods.addHandlers({
-      onAdd(pod) {
+function countsOf(eps: readonly Endpoint[], into: Counts, sign: 1 | -1): void {
+  for (const e of eps) {
+    into.endpoints += sign;
+    if (e.ready) into.ready += sign;
+    if (e.serving) into.serving += sign;
+    if (e.terminating) into.terminating += sign;
+  }
+}
+
+function sameCounts(a: Counts, b: Counts): boolean {
+  return (
+    a.ready === b.ready && a.serving === b.serving && a.terminating === b.terminating && a.endpoints === b.endpoints
+  );
+}
+
+function byPod(a: Endpoint, b: Endpoint): number {
+  return a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0;
+}
+
+/** A sync's writes of changed slices: when the last is answered, the sync is done. */
+interface SyncWrites {
+  outstanding: number;
+  allOk: boolean;
+}
+
+class EndpointSliceController implements Controller {
+  readonly name = ACTOR;
+  private readonly proc: ControllerContext['proc'];
+  private readonly services: readonly ServiceSpec[];
+  private readonly batchMs: number;
+  private readonly byWorkload: Map<string, ServiceSpec[]>;
+  private readonly byName: Map<string, ServiceSpec>;
+  /** Per Service: the slices it should have, and what changed since its last sync. */
+  private readonly states: Map<string, ServiceState>;
+  /** The topology cache, when some Service has the topology-mode annotation Auto. */
+  private readonly topology: TopologyCache | undefined;
+  private topologyQueued = false;
+  /** Pod names of each selected workload (from the pod informer). */
+  private readonly podsOf = new Map<string, Set<string>>();
+  /** The endpointSliceTracker: the slices this controller knows, by name (from its list and its writes). */
+  private readonly tracker = new Map<string, EndpointSlice>();
+  private listed = false;
+  private listing = false;
+  private readonly queue: string[] = [];
+  private readonly queued = new Set<string>();
+  private readonly processing = new Set<string>();
+  /** Keys changed while processing: queued again when their sync is done. */
+  private readonly dirty = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private started = false;
+  /** The controller's client's token bucket (its own, from the controller-manager's QPS and burst). */
+  private readonly bucket: TokenBucket;
+
+  constructor(private readonly ctx: ControllerContext) {
+    this.proc = ctx.proc;
+    this.services = ctx.services;
+    this.batchMs = ctx.config.endpointUpdatesBatchPeriodMs ?? 0;
+    this.byWorkload = servicesByWorkload(this.services);
+    this.byName = new Map(this.services.map((s) => [s.name, s]));
+    this.states = new Map(this.services.map((s) => [s.name, freshState()]));
+    this.topology = this.services.some((s) => s.topologyMode === 'Auto') ? new TopologyCache() : undefined;
+    this.bucket = new TokenBucket(ctx.config.kubeAPIQPS, ctx.config.kubeAPIBurst, this.proc.host.clock.monotonicNow());
+    if (this.services.length > 0) this.watchPods();
+    if (this.topology !== undefined) this.watchNodes();
+  }
+
+  start(): void {
+    if (this.services.length === 0) return;
+    // The node informer's first list went through SetNodes before the first sync.
+    this.checkNodeTopology();
+    this.started = true;
+    for (const svc of this.services) this.add(svc.name, 0);
+  }
+
+  /** A call of the controller's client: sent when its token is there. */
+  private send(fn: () => void): void {
+    const waitMs = this.bucket.reserve(this.proc.host.clock.monotonicNow());
+    if (waitMs === 0) fn();
+    else this.proc.post(waitMs, fn, `${ACTOR}/client-wait`);
+  }
+
+  private add(key: string, delayMs: number): void {
+    if (delayMs > 0) {
+      this.proc.after(delayMs, () => this.add(key, 0), `${ACTOR}/add-after`);
+      return;
+    }
+    if (this.processing.has(key)) {
+      this.dirty.add(key);
+      return;
+    }
+    if (this.queued.has(key)) return;
+    this.queued.add(key);
+    this.queue.push(key);
+    this.pump();
+  }
+
+  private podChanged(pod: Pod): void {
+    const list = this.byWorkload.get(pod.metadata.workload);
+    if (list === undefined) return;
+    for (const svc of list) {
+      this.states.get(svc.name)!.dirtyPods.add(pod.metadata.name);
+      if (this.started) this.add(svc.name, this.batchMs);
+    }
+  }
+
+  private watchPods(): void {
+    const byWorkload = this.byWorkload;
+    const podsOf = this.podsOf;
+    this.ctx.pods.addHandlers({
+      onAdd: (pod) => {
         const w = pod.metadata.workload;
         if (!byWorkload.has(w)) return;
         let set = podsOf.get(w);
         if (set === undefined) podsOf.set(w, (set = new Set()));
         set.add(pod.metadata.name);
-        podChanged(pod);
+        this.podChanged(pod);
       },
-      onUpdate(prev, next) {
-        if (byWorkload.has(next.metadata.workload) && relevant(prev, next)) podChanged(next);
+      onUpdate: (prev, next) => {
+        if (byWorkload.has(next.metadata.workload) && relevant(prev, next)) this.podChanged(next);
       },
-      onDelete(pod) {
+      onDelete: (pod) => {
         const w = pod.metadata.workload;
         if (!byWorkload.has(w)) return;
         podsOf.get(w)?.delete(pod.metadata.name);
-        podChanged(pod);
+        this.podChanged(pod);
       },
       quiet: (prev, next) => !byWorkload.has(next.metadata.workload) || !relevant(prev, next),
     });
   }
 
   /** checkNodeTopologyDistribution: SetNodes, then the Services whose hints overload a zone are queued. */
-  const checkNodeTopology = () => {
-    topologyQueued = false;
-    if (topology === undefined) return;
-    topology.setNodes(ctx.nodes.cache.values());
-    if (started) for (const key of topology.getOverloadedServices()) add(key, 0);
-  };
+  private checkNodeTopology(): void {
+    this.topologyQueued = false;
+    if (this.topology === undefined) return;
+    this.topology.setNodes(this.ctx.nodes.cache.values());
+    if (this.started) for (const key of this.topology.getOverloadedServices()) this.add(key, 0);
+  }
 
-  if (topology !== undefined) {
+  private watchNodes(): void {
     // The topologyQueue holds one key: node events at the same moment make one check.
     const queueTopology = () => {
-      if (topologyQueued) return;
-      topologyQueued = true;
-      proc.post(0, checkNodeTopology, `${ACTOR}/topology`);
+      if (this.topologyQueued) return;
+      this.topologyQueued = true;
+      this.proc.post(0, () => this.checkNodeTopology(), `${ACTOR}/topology`);
     };
-    ctx.nodes.addHandlers({
+    this.ctx.nodes.addHandlers({
       onAdd: queueTopology,
       onUpdate(prev: Node, next: Node) {
         if (nodeTopologyChanged(prev, next)) queueTopology();
@@ -224,81 +286,76 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
     });
   }
 
-  const pump = () => {
-    if (!listed) {
-      if (!listing) list();
+  private pump(): void {
+    if (!this.listed) {
+      if (!this.listing) this.list();
       return;
     }
-    while (processing.size < ENDPOINTSLICE_WORKERS && queue.length > 0) {
-      const key = queue.shift()!;
-      queued.delete(key);
-      processing.add(key);
-      sync(key);
+    while (this.processing.size < ENDPOINTSLICE_WORKERS && this.queue.length > 0) {
+      const key = this.queue.shift()!;
+      this.queued.delete(key);
+      this.processing.add(key);
+      this.sync(key);
     }
-  };
+  }
 
   /** Lists the slices the API server holds (the tracker after a relist). */
-  const list = () => {
-    listing = true;
-    send(() =>
-      proc.call(
+  private list(): void {
+    this.listing = true;
+    this.send(() =>
+      this.proc.call(
         `${ACTOR}/list`,
         CONTROLLER_REQUEST_TIMEOUT_MS,
         (s): ApiResult<EndpointSlice[]> => ({ ok: true, value: [...s.endpointSlices.values()] }),
         (r) => {
-          listing = false;
+          this.listing = false;
           if (!r.ok) {
-            proc.after(SYNC_BACKOFF_MS, pump, `${ACTOR}/relist`);
+            this.proc.after(SYNC_BACKOFF_MS, () => this.pump(), `${ACTOR}/relist`);
             return;
           }
-          tracker.clear();
-          for (const sl of r.value) tracker.set(sl.metadata.name, sl);
-          for (const st of states.values()) st.full = true;
-          listed = true;
-          pump();
+          this.tracker.clear();
+          for (const sl of r.value) this.tracker.set(sl.metadata.name, sl);
+          for (const st of this.states.values()) st.full = true;
+          this.listed = true;
+          this.pump();
         },
       ),
     );
-  };
+  }
 
-  const done = (key: string, ok: boolean) => {
-    processing.delete(key);
-    if (ok) failures.delete(key);
+  private done(key: string, ok: boolean): void {
+    this.processing.delete(key);
+    if (ok) this.failures.delete(key);
     else {
       // The rate limiter's back-off, and a relist: the tracker may be behind the API server.
-      const n = (failures.get(key) ?? 0) + 1;
-      failures.set(key, n);
-      listed = false;
-      dirty.delete(key);
-      proc.after(Math.min(MAX_SYNC_BACKOFF_MS, SYNC_BACKOFF_MS * 2 ** (n - 1)), () => add(key, 0), `${ACTOR}/retry`);
+      const n = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, n);
+      this.listed = false;
+      this.dirty.delete(key);
+      this.proc.after(
+        Math.min(MAX_SYNC_BACKOFF_MS, SYNC_BACKOFF_MS * 2 ** (n - 1)),
+        () => this.add(key, 0),
+        `${ACTOR}/retry`,
+      );
     }
-    if (dirty.delete(key)) add(key, 0);
-    pump();
-  };
-
-  const countsOf = (eps: readonly Endpoint[], into: Counts, sign: 1 | -1): void => {
-    for (const e of eps) {
-      into.endpoints += sign;
-      if (e.ready) into.ready += sign;
-      if (e.serving) into.serving += sign;
-      if (e.terminating) into.terminating += sign;
-    }
-  };
+    if (this.dirty.delete(key)) this.add(key, 0);
+    this.pump();
+  }
 
   /** The endpoint a pod should publish now (undefined: none), from the informers. */
-  const endpointOf = (svc: ServiceSpec, name: string): Endpoint | undefined => {
-    const pod = ctx.pods.get(name);
+  private endpointOf(svc: ServiceSpec, name: string): Endpoint | undefined {
+    const pod = this.ctx.pods.get(name);
     if (pod === undefined || !svc.workloads.includes(pod.metadata.workload)) return undefined;
-    const node = pod.spec.nodeName === undefined ? undefined : ctx.nodes.get(pod.spec.nodeName);
+    const node = pod.spec.nodeName === undefined ? undefined : this.ctx.nodes.get(pod.spec.nodeName);
     return podToEndpoint(pod, node ? zoneOf(node) : '', svc.trafficDistribution === 'PreferClose');
-  };
+  }
 
   /** After a list: the Service's slices as the API server holds them, and every pod to look at again. */
-  const rebuild = (st: ServiceState, svc: ServiceSpec) => {
+  private rebuild(st: ServiceState, svc: ServiceSpec): void {
     st.members.clear();
     st.sliceOf.clear();
     st.published = { ready: 0, serving: 0, terminating: 0, endpoints: 0 };
-    for (const sl of tracker.values()) {
+    for (const sl of this.tracker.values()) {
       if (sl.metadata.service !== svc.name) continue;
       const m = new Map<string, Endpoint>();
       for (const e of sl.endpoints) {
@@ -309,12 +366,12 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
       st.members.set(sl.metadata.name, m);
       countsOf(sl.endpoints, st.published, 1);
     }
-    for (const w of svc.workloads) for (const name of podsOf.get(w) ?? []) st.dirtyPods.add(name);
+    for (const w of svc.workloads) for (const name of this.podsOf.get(w) ?? []) st.dirtyPods.add(name);
     st.full = false;
-  };
+  }
 
   /** Puts a new endpoint in the first slice with room, or a new slice (the smallest free index). */
-  const place = (st: ServiceState, svc: ServiceSpec, e: Endpoint): string => {
+  private place(st: ServiceState, svc: ServiceSpec, e: Endpoint): string {
     const names = [...st.members.keys()].sort(naturalOrder);
     let name = names.find((n) => st.members.get(n)!.size < MAX_ENDPOINTS_PER_SLICE);
     if (name === undefined) {
@@ -326,17 +383,17 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
     st.members.get(name)!.set(e.pod, e);
     st.sliceOf.set(e.pod, name);
     return name;
-  };
+  }
 
   /** AddHints over the Service's slices: the slices whose hints change join the slices to write. */
-  const addHints = (key: string, st: ServiceState, cache: TopologyCache) => {
+  private addHints(key: string, st: ServiceState, cache: TopologyCache): void {
     const si: SliceInfo = { serviceKey: key, toCreate: [], toUpdate: [], unchanged: [] };
     for (const name of [...st.members.keys()].sort(naturalOrder)) {
       const m = st.members.get(name)!;
       if (m.size === 0) continue;
       const sl: HintSlice = { name, endpoints: [...m.values()].sort((a, b) => (a.pod < b.pod ? -1 : 1)) };
       if (!st.dirtySlices.has(name)) si.unchanged.push(sl);
-      else if (tracker.has(name)) si.toUpdate.push(sl);
+      else if (this.tracker.has(name)) si.toUpdate.push(sl);
       else si.toCreate.push(sl);
     }
     const outcome = cache.addHints(si);
@@ -357,29 +414,35 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
     const traced = outcome.hints ? `on: ${zones}` : outcome.message.replace(/ \(.*\)$/, '');
     if (traced === st.hintsTraced) return;
     st.hintsTraced = traced;
-    proc.ctx.trace.emit('service.hints.changed', {
+    this.proc.ctx.trace.emit('service.hints.changed', {
       service: key,
       hints: outcome.hints,
       reason: !outcome.hints ? outcome.message : outcome.enabled ? HINTS_MESSAGES.enabled : 'Hints reallocated',
       zones,
     });
-  };
+  }
 
-  const sync = (key: string) => {
-    const svc = byName.get(key)!;
-    const st = states.get(key)!;
-    const hinted = topology !== undefined && svc.topologyMode === 'Auto';
-    if (st.full) rebuild(st, svc);
-    // 1. The changed pods' endpoints into the desired slices.
+  private sync(key: string): void {
+    const svc = this.byName.get(key)!;
+    const st = this.states.get(key)!;
+    const hinted = this.topology !== undefined && svc.topologyMode === 'Auto';
+    if (st.full) this.rebuild(st, svc);
+    this.placeChangedPods(st, svc, hinted);
+    if (hinted) this.addHints(key, st, this.topology!);
+    this.writeChangedSlices(key, st);
+  }
+
+  /** 1. The changed pods' endpoints into the desired slices. */
+  private placeChangedPods(st: ServiceState, svc: ServiceSpec, hinted: boolean): void {
     for (const pod of [...st.dirtyPods].sort()) {
-      const e = endpointOf(svc, pod);
+      const e = this.endpointOf(svc, pod);
       const at = st.sliceOf.get(pod);
       if (e === undefined) {
         if (at === undefined) continue;
         st.members.get(at)!.delete(pod);
         st.sliceOf.delete(pod);
         st.dirtySlices.add(at);
-      } else if (at === undefined) st.dirtySlices.add(place(st, svc, e));
+      } else if (at === undefined) st.dirtySlices.add(this.place(st, svc, e));
       else if (
         hinted
           ? !endpointsEqualBeyondHints(st.members.get(at)!.get(pod)!, e)
@@ -390,85 +453,91 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
       }
     }
     st.dirtyPods.clear();
-    if (hinted) addHints(key, st, topology);
-    // 2. Each changed slice written through the API server.
+  }
+
+  /** 2. Each changed slice written through the API server; the sync is done when every write is answered. */
+  private writeChangedSlices(key: string, st: ServiceState): void {
     const before = { ...st.published };
     const slices = [...st.dirtySlices].sort(naturalOrder);
     st.dirtySlices.clear();
-    let outstanding = 1;
-    let allOk = true;
-    const finish = () => {
-      if (--outstanding > 0) return;
-      const after = st.published;
-      if (
-        allOk &&
-        (after.ready !== before.ready ||
-          after.serving !== before.serving ||
-          after.terminating !== before.terminating ||
-          after.endpoints !== before.endpoints)
-      ) {
-        proc.ctx.trace.emit('service.endpoints.changed', { service: key, ...after });
-      }
-      done(key, allOk);
-    };
-    const written = (name: string, eps: readonly Endpoint[]) => (r: ApiResult<EndpointSlice | undefined>) => {
-      if (!r.ok) allOk = false;
-      else {
-        const cur = tracker.get(name);
-        if (cur !== undefined) countsOf(cur.endpoints, st.published, -1);
-        if (r.value === undefined) tracker.delete(name);
-        else tracker.set(name, r.value);
-        countsOf(eps, st.published, 1);
-      }
-      finish();
-    };
+    const w: SyncWrites = { outstanding: 1, allOk: true };
     for (const name of slices) {
       const m = st.members.get(name);
-      const cur = tracker.get(name);
-      const eps = m === undefined ? [] : [...m.values()].sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0));
+      const cur = this.tracker.get(name);
+      const eps = m === undefined ? [] : [...m.values()].sort(byPod);
       if (eps.length === 0) {
         st.members.delete(name);
         if (cur === undefined) continue;
-        outstanding++;
-        send(() =>
-          proc.call(
+        w.outstanding++;
+        this.send(() =>
+          this.proc.call(
             `${ACTOR}/delete`,
             CONTROLLER_REQUEST_TIMEOUT_MS,
             (s) => s.deleteEndpointSlice(name, ACTOR),
-            written(name, []),
+            this.written(key, st, w, before, name, []),
           ),
         );
         continue;
       }
       if (cur !== undefined && sameEndpoints(cur.endpoints, eps)) continue;
-      outstanding++;
-      if (cur === undefined) {
-        const obj: EndpointSlice = {
-          kind: 'EndpointSlice',
-          metadata: { name, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {}, service: key },
-          endpoints: eps,
-        };
-        send(() =>
-          proc.call(`${ACTOR}/create`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.create(obj, ACTOR), written(name, eps)),
-        );
-      } else {
-        const obj: EndpointSlice = { ...cur, endpoints: eps };
-        send(() =>
-          proc.call(`${ACTOR}/update`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.update(obj, ACTOR), written(name, eps)),
-        );
-      }
+      w.outstanding++;
+      this.writeSlice(key, cur, name, eps, this.written(key, st, w, before, name, eps));
     }
-    finish();
-  };
+    this.finish(key, st, w, before);
+  }
 
-  return {
-    name: ACTOR,
-    start() {
-      if (services.length === 0) return;
-      // The node informer's first list went through SetNodes before the first sync.
-      checkNodeTopology();
-      started = true;
-      for (const svc of services) add(svc.name, 0);
-    },
-  };
+  /** Creates the slice, or updates the one the tracker holds, with these endpoints. */
+  private writeSlice(
+    key: string,
+    cur: EndpointSlice | undefined,
+    name: string,
+    eps: Endpoint[],
+    then: (r: ApiResult<EndpointSlice | undefined>) => void,
+  ): void {
+    if (cur === undefined) {
+      const obj: EndpointSlice = {
+        kind: 'EndpointSlice',
+        metadata: { name, uid: 0, resourceVersion: 0, creationTimestampMs: 0, labels: {}, service: key },
+        endpoints: eps,
+      };
+      this.send(() =>
+        this.proc.call(`${ACTOR}/create`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.create(obj, ACTOR), then),
+      );
+    } else {
+      const obj: EndpointSlice = { ...cur, endpoints: eps };
+      this.send(() =>
+        this.proc.call(`${ACTOR}/update`, CONTROLLER_REQUEST_TIMEOUT_MS, (s) => s.update(obj, ACTOR), then),
+      );
+    }
+  }
+
+  /** A slice write's answer: the tracker and the published counts follow it. */
+  private written(
+    key: string,
+    st: ServiceState,
+    w: SyncWrites,
+    before: Counts,
+    name: string,
+    eps: readonly Endpoint[],
+  ): (r: ApiResult<EndpointSlice | undefined>) => void {
+    return (r) => {
+      if (!r.ok) w.allOk = false;
+      else {
+        const cur = this.tracker.get(name);
+        if (cur !== undefined) countsOf(cur.endpoints, st.published, -1);
+        if (r.value === undefined) this.tracker.delete(name);
+        else this.tracker.set(name, r.value);
+        countsOf(eps, st.published, 1);
+      }
+      this.finish(key, st, w, before);
+    };
+  }
+
+  /** One of a sync's writes (or the sync itself) is done; after the last, the sync is. */
+  private finish(key: string, st: ServiceState, w: SyncWrites, before: Counts): void {
+    if (--w.outstanding > 0) return;
+    if (w.allOk && !sameCounts(st.published, before))
+      this.proc.ctx.trace.emit('service.endpoints.changed', { service: key, ...st.published });
+    this.done(key, w.allOk);
+  }
 }

@@ -253,14 +253,18 @@ export class KubeProxyFleet implements StoreWatcher {
       this.ruleSlices.set(svc, slices);
       let routed = this.routed.get(svc);
       if (routed === undefined) this.routed.set(svc, (routed = new Map()));
-      const [removed, added] = changedSlices(before, slices);
-      for (const slice of removed)
-        for (const e of slice) {
-          const n = routed.get(e.pod)! - 1;
-          if (n === 0) routed.delete(e.pod);
-          else routed.set(e.pod, n);
-        }
-      for (const slice of added) for (const e of slice) routed.set(e.pod, (routed.get(e.pod) ?? 0) + 1);
+      const r = routed;
+      forChangedEndpoints(
+        before,
+        slices,
+        this.ctx.fastPaths.sliceMiddles,
+        (e) => {
+          const n = r.get(e.pod)! - 1;
+          if (n === 0) r.delete(e.pod);
+          else r.set(e.pod, n);
+        },
+        (e) => r.set(e.pod, (r.get(e.pod) ?? 0) + 1),
+      );
     }
     for (const n of this.nodes) {
       if (n.own === undefined) n.lastSyncMs = this.lastSyncMs;
@@ -444,7 +448,7 @@ export function sameFlattened(
  * what lies between is all that differs. Slices written since hold new lists, but an endpoint that did not
  * change is the same object, so a sync that changed a few endpoints leaves a short middle.
  */
-export function commonEnds(a: readonly Endpoint[], b: readonly Endpoint[]): [number, number] {
+export function commonEnds<T>(a: readonly T[], b: readonly T[]): [number, number] {
   const most = Math.min(a.length, b.length);
   let head = 0;
   while (head < most && a[head] === b[head]) head++;
@@ -475,6 +479,48 @@ export function changedSlices<T>(a: readonly T[], b: readonly T[]): [removed: T[
   }
   for (const [x, n] of left) for (let k = 0; k < n; k++) removed.push(x);
   return [removed, added];
+}
+
+/**
+ * Calls `leave` for each endpoint of the lists of `a` that `b` does not have and `enter` for each of those of
+ * `b` that `a` does not have (every leave before the first enter): what concatenating the lists loses and
+ * gains, as a multiset of endpoints. Plainly, the whole of each list only one side has (changedSlices). With
+ * fast path sliceMiddles and as many lists on both sides, the lists are paired by place, and of a pair that
+ * differs only the endpoints between its common head and tail (commonEnds): a slice written since is a new
+ * list, but its endpoints that did not change are the same objects, so a write that changed one endpoint
+ * of a slice moves one endpoint instead of the whole slice twice. The head and tail are the same endpoints
+ * on both sides, so leaving and entering them would cancel out: the counts kept from the calls are the same.
+ */
+export function forChangedEndpoints<T extends { readonly pod: string }>(
+  a: readonly (readonly T[])[],
+  b: readonly (readonly T[])[],
+  middles: boolean,
+  leave: (e: T) => void,
+  enter: (e: T) => void,
+): void {
+  if (middles && a.length === b.length) {
+    let firstDiff = -1;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      if (x === y) continue;
+      if (firstDiff < 0) firstDiff = i;
+      const [head, tail] = commonEnds(x, y);
+      for (let k = head; k < x.length - tail; k++) leave(x[k]);
+    }
+    if (firstDiff < 0) return;
+    for (let i = firstDiff; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      if (x === y) continue;
+      const [head, tail] = commonEnds(x, y);
+      for (let k = head; k < y.length - tail; k++) enter(y[k]);
+    }
+    return;
+  }
+  const [removed, added] = changedSlices(a, b);
+  for (const list of removed) for (const e of list) leave(e);
+  for (const list of added) for (const e of list) enter(e);
 }
 
 /** A Service's endpoints across its slices, in slice-name order. */

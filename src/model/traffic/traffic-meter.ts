@@ -27,7 +27,7 @@ import { Priority } from '../../engine/index.js';
 import { considersZoneHints, type Endpoint, type MeteredService } from '../../k8s/services.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
-import { changedSlices, commonEnds, type KubeProxyFleet, type ProxyNode } from '../proxy/kube-proxy.js';
+import { commonEnds, forChangedEndpoints, type KubeProxyFleet, type ProxyNode } from '../proxy/kube-proxy.js';
 import { categorizeEndpoints, type TopologyNode } from '../proxy/topology.js';
 import { DeadCauses, type DeadPodFacts, MAX_LISTED_NODES } from './dead-causes.js';
 
@@ -338,41 +338,84 @@ export class TrafficMeter {
   /** Everything of an evaluation but the nodes behind the API server: what each client position meets. */
   private evaluateMain(st: ServiceState): MainOutcome {
     const spec = st.spec;
-    const name = spec.name;
-    const fleet = this.fleet;
-    const membershipVersion = fleet.membershipVersion;
+    const membershipVersion = this.fleet.membershipVersion;
     const network = this.ctx.network;
-    const clients = spec.traffic.clients;
-    const external = clients.kind === 'load-balancer';
+    const external = spec.traffic.clients.kind === 'load-balancer';
     const policy = external ? spec.externalTrafficPolicy : spec.internalTrafficPolicy;
-    const preferClose = considersZoneHints(spec);
-    const perNode = policy === 'Local' || network.partitioned || network.degraded;
-    const dead = new Set<string>();
-    const timeoutMs = spec.traffic.timeoutMs;
     const liveByZone = this.liveByZone();
-    // Client positions: each node on its own where it matters, else the fleet-following nodes of a zone at once.
+    const positions = this.positions(st, policy === 'Local' || network.partitioned || network.degraded, liveByZone);
+    const dead = new Set<string>();
+    const { outcomes, used } = this.outcomes(st, positions, policy, dead);
+    const { deadCount, deadKinds } = this.deadOf(st, used, dead);
+    if (this.ctx.fastPaths.trafficKeptOutcomes) st.tracked = used;
+    const weightSum = this.weigh(spec, policy, positions, outcomes, liveByZone);
+    const rate = spec.traffic.ratePerSecond;
+    const tally = this.tally(st, positions, outcomes, rate, weightSum);
+    // Sent: the whole rate while some client runs. A load balancer with live nodes but none passing its
+    // health checks still receives the requests, and every one fails.
+    const liveNodes = positions.reduce((a, p) => a + p.count, 0);
+    const lbWithoutBackends = external && weightSum === 0 && liveNodes > 0;
+    const failing = lbWithoutBackends ? rate : tally.failing;
+    const sent = weightSum > 0 || lbWithoutBackends ? rate : 0;
+    return {
+      membershipVersion,
+      positions,
+      requestsPerSecond: round(sent, 1000),
+      failingPerSecond: round(failing, 1000),
+      successRate: sent > 0 ? round(1 - failing / sent, 10000) : 1,
+      deadCount,
+      deadKinds,
+      staleNodes: tally.staleNodes,
+      staleSinceMs: tally.staleSinceMs,
+      noEndpointNodes: tally.noEndpointNodes,
+      cutNodes: tally.cutNodes,
+      sent,
+      weightSum,
+    };
+  }
+
+  /** Client positions: each node on its own where it matters, else the fleet-following nodes of a zone at once. */
+  private positions(st: ServiceState, perNode: boolean, liveByZone: Map<string, number>): Position[] {
+    const fleet = this.fleet;
     const positions: Position[] = [];
     const detachedLive = this.detachedLive();
     if (perNode) {
       for (const n of fleet.nodes) if (n.host.poweredOn) positions.push(this.nodePosition(n, st));
-    } else {
-      const detachedByZone = new Map<string, number>();
-      for (const n of detachedLive) detachedByZone.set(n.zone, (detachedByZone.get(n.zone) ?? 0) + 1);
-      for (const z of this.zones) {
-        const count = (liveByZone.get(z) ?? 0) - (detachedByZone.get(z) ?? 0);
-        if (count <= 0) continue;
-        positions.push({
-          key: `zone:${z}`,
-          node: { name: '', zone: z },
-          host: undefined,
-          proxy: undefined,
-          rules: fleet.fleetRules(name),
-          count,
-          weightEach: 0,
-        });
-      }
-      for (const n of detachedLive) positions.push(this.nodePosition(n, st));
+      return positions;
     }
+    const detachedByZone = new Map<string, number>();
+    for (const n of detachedLive) detachedByZone.set(n.zone, (detachedByZone.get(n.zone) ?? 0) + 1);
+    for (const z of this.zones) {
+      const count = (liveByZone.get(z) ?? 0) - (detachedByZone.get(z) ?? 0);
+      if (count <= 0) continue;
+      positions.push({
+        key: `zone:${z}`,
+        node: { name: '', zone: z },
+        host: undefined,
+        proxy: undefined,
+        rules: fleet.fleetRules(st.spec.name),
+        count,
+        weightEach: 0,
+      });
+    }
+    for (const n of detachedLive) positions.push(this.nodePosition(n, st));
+    return positions;
+  }
+
+  /**
+   * What each position meets, and the picked lists in use with their tracked dead pods (fast path
+   * trafficKeptOutcomes). `dead` collects the dead endpoints of positions looked at link by link, and
+   * without the fast path of every position.
+   */
+  private outcomes(
+    st: ServiceState,
+    positions: readonly Position[],
+    policy: MeteredService['internalTrafficPolicy'],
+    dead: Set<string>,
+  ): { outcomes: Outcome[]; used: Map<readonly Endpoint[], Tracked> } {
+    const network = this.ctx.network;
+    const preferClose = considersZoneHints(st.spec);
+    const timeoutMs = st.spec.traffic.timeoutMs;
     const linksMatter = network.partitioned || network.degraded;
     const tracking = this.ctx.fastPaths.trafficKeptOutcomes;
     const used = new Map<readonly Endpoint[], Tracked>();
@@ -415,15 +458,22 @@ export class TrafficMeter {
       st.outcomes.set(picked, { version: st.runningVersion, outcome, dead: [...own] });
       return outcome;
     });
-    // Only the picked lists in use are kept up to date.
-    let deadCount: number;
-    let deadKinds: string;
-    const worldVersion = this.ctx.world.version;
+    return { outcomes, used };
+  }
+
+  /** How many endpoints in use are dead, and why (only the picked lists in use are kept up to date). */
+  private deadOf(
+    st: ServiceState,
+    used: Map<readonly Endpoint[], Tracked>,
+    dead: Set<string>,
+  ): { deadCount: number; deadKinds: string } {
+    const tracking = this.ctx.fastPaths.trafficKeptOutcomes;
+    const kept = tracking && this.ctx.fastPaths.trafficKeptCauses;
     // Fast path trafficKeptCauses: when one picked list in use (or none) has dead pods, and no position was
     // looked at link by link, the dead pods are that list's, and their causes are kept up to date with it.
     let alone: Tracked | undefined;
     let several = false;
-    if (tracking && this.ctx.fastPaths.trafficKeptCauses && dead.size === 0)
+    if (kept && dead.size === 0)
       for (const entry of used.values()) {
         if (entry.dead.size === 0) continue;
         if (alone === undefined) alone = entry;
@@ -433,30 +483,39 @@ export class TrafficMeter {
       for (const m of st.union.members) m.union = undefined;
       st.union = undefined;
     }
-    if (tracking && this.ctx.fastPaths.trafficKeptCauses && dead.size === 0 && !several) {
-      deadCount = alone === undefined ? 0 : alone.dead.size;
-      deadKinds = alone === undefined ? '' : this.keptKinds(alone);
-    } else if (several) {
+    if (kept && dead.size === 0 && !several)
+      return {
+        deadCount: alone === undefined ? 0 : alone.dead.size,
+        deadKinds: alone === undefined ? '' : this.keptKinds(alone),
+      };
+    if (several) {
       const union = this.unionOf(st, used);
-      deadCount = union.count.size;
-      deadKinds = this.causesText(union.causes);
-    } else if (tracking && used.size === 1 && dead.size === 0) {
+      return { deadCount: union.count.size, deadKinds: this.causesText(union.causes) };
+    }
+    if (tracking && used.size === 1 && dead.size === 0) {
       // One picked list for every position (the usual case): its dead pods, and their causes kept.
       const entry = used.values().next().value!;
-      deadCount = entry.dead.size;
+      const worldVersion = this.ctx.world.version;
       const k = entry.kinds;
-      if (k !== undefined && k.version === entry.version && k.worldVersion === worldVersion) deadKinds = k.text;
-      else {
-        deadKinds = deadCount > 0 ? this.deadKinds(entry.dead.keys()) : '';
-        entry.kinds = { version: entry.version, worldVersion, text: deadKinds };
-      }
-    } else {
-      for (const entry of used.values()) for (const d of entry.dead.keys()) dead.add(d);
-      deadCount = dead.size;
-      deadKinds = deadCount > 0 ? this.deadKinds(dead) : '';
+      if (k !== undefined && k.version === entry.version && k.worldVersion === worldVersion)
+        return { deadCount: entry.dead.size, deadKinds: k.text };
+      const text = entry.dead.size > 0 ? this.deadKinds(entry.dead.keys()) : '';
+      entry.kinds = { version: entry.version, worldVersion, text };
+      return { deadCount: entry.dead.size, deadKinds: text };
     }
-    if (tracking) st.tracked = used;
-    // Client weights: nodes whose host is on.
+    for (const entry of used.values()) for (const d of entry.dead.keys()) dead.add(d);
+    return { deadCount: dead.size, deadKinds: dead.size > 0 ? this.deadKinds(dead) : '' };
+  }
+
+  /** Client weights (nodes whose host is on): sets each position's weightEach, returns their sum. */
+  private weigh(
+    spec: MeteredService,
+    policy: MeteredService['internalTrafficPolicy'],
+    positions: readonly Position[],
+    outcomes: readonly Outcome[],
+    liveByZone: Map<string, number>,
+  ): number {
+    const clients = spec.traffic.clients;
     let weightSum = 0;
     positions.forEach((p, i) => {
       if (clients.kind === 'nodes') p.weightEach = 1;
@@ -470,7 +529,23 @@ export class TrafficMeter {
       }
       weightSum += p.weightEach * p.count;
     });
-    const rate = spec.traffic.ratePerSecond;
+    return weightSum;
+  }
+
+  /** The failing rate and the nodes stale, without endpoints or across cut links; stale groups' times kept. */
+  private tally(
+    st: ServiceState,
+    positions: readonly Position[],
+    outcomes: readonly Outcome[],
+    rate: number,
+    weightSum: number,
+  ): {
+    failing: number;
+    staleNodes: number;
+    noEndpointNodes: number;
+    cutNodes: number;
+    staleSinceMs: number | undefined;
+  } {
     let failing = 0;
     let staleNodes = 0;
     let noEndpointNodes = 0;
@@ -493,27 +568,7 @@ export class TrafficMeter {
     for (const key of [...st.staleSince.keys()]) if (!staleKeys.has(key)) st.staleSince.delete(key);
     let staleSinceMs: number | undefined;
     for (const v of st.staleSince.values()) staleSinceMs = staleSinceMs === undefined ? v : Math.min(staleSinceMs, v);
-    // Sent: the whole rate while some client runs. A load balancer with live nodes but none passing its
-    // health checks still receives the requests, and every one fails.
-    const liveNodes = positions.reduce((a, p) => a + p.count, 0);
-    const lbWithoutBackends = external && weightSum === 0 && liveNodes > 0;
-    if (lbWithoutBackends) failing = rate;
-    const sent = weightSum > 0 || lbWithoutBackends ? rate : 0;
-    return {
-      membershipVersion,
-      positions,
-      requestsPerSecond: round(sent, 1000),
-      failingPerSecond: round(failing, 1000),
-      successRate: sent > 0 ? round(1 - failing / sent, 10000) : 1,
-      deadCount,
-      deadKinds,
-      staleNodes,
-      staleSinceMs,
-      noEndpointNodes,
-      cutNodes,
-      sent,
-      weightSum,
-    };
+    return { failing, staleNodes, noEndpointNodes, cutNodes, staleSinceMs };
   }
 
   /** A picked list's pods (with how often each is in it) and, of them, those not serving now. */
@@ -574,10 +629,15 @@ export class TrafficMeter {
     const partsBefore = this.pickParts.get(before);
     const parts = this.pickParts.get(picked);
     if (partsBefore !== undefined && parts !== undefined) {
-      // Both picked slice by slice: the parts of slices written since leave and enter.
-      const [removed, added] = changedSlices(partsBefore, parts);
-      for (const part of removed) for (const e of part) leave(e.pod);
-      for (const part of added) for (const e of part) enter(e.pod);
+      // Both picked slice by slice: the parts of slices written since leave and enter (with fast path
+      // sliceMiddles, only what changed in each).
+      forChangedEndpoints(
+        partsBefore,
+        parts,
+        this.ctx.fastPaths.sliceMiddles,
+        (e) => leave(e.pod),
+        (e) => enter(e.pod),
+      );
     } else {
       const [head, tail] = commonEnds(before, picked);
       for (let i = head; i < before.length - tail; i++) leave(before[i].pod);
