@@ -6,9 +6,8 @@
 // An informer without handlers schedules no event per watch event: it keeps each in flight with the
 // insertion number an event would have had (LazySimulator.reserveSeq) and applies them when its cache is
 // read, exactly those that would have run by then (LazySimulator.wouldHaveRun). The cache a reader sees is
-// the same as with one event per delivery, at a fraction of the cost. So are watch events that every
-// handler calls quiet (InformerHandlers.quiet: the handler would do nothing with them), such as a pod's
-// own Ready report coming back to its kubelet.
+// the same as with one event per delivery, at a fraction of the cost. Which events of an informer with
+// handlers go the same way is its WatchDeliveries' answer (quiet-deliveries.ts): none in the reference.
 // The node-Lease informer (the controller-manager's, read by the node lifecycle controller at each
 // pass) carries most of a large cluster's watch traffic, and is modelled apart (simplified): its events
 // keep their order per lease, not across leases, count from the start of their millisecond
@@ -21,6 +20,7 @@ import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { StoreWatcher, WatchEventType } from './store.js';
 import { UidTable } from './uid-table.js';
+import { PlainDeliveries, type WatchDeliveries, watchDeliveries } from './quiet-deliveries.js';
 
 export interface InformerHandlers<T extends ApiObject> {
   onAdd?(obj: T): void;
@@ -30,12 +30,13 @@ export interface InformerHandlers<T extends ApiObject> {
    * Asked when the store writes `next` over `prev`: true vouches that onUpdate(prev, next) would do
    * nothing, now or whenever it runs before the informer's next watch event is delivered (what the
    * handler's owner could change meanwhile comes after that event). When every handler says so, the
-   * event is applied to the cache without a delivery of its own, as a handler-less informer's are.
+   * quietDeliveries fast path applies the event to the cache without a delivery of its own
+   * (quiet-deliveries.ts).
    */
   quiet?(prev: T, next: T): boolean;
 }
 
-/** In flight: a watch event, or a MODIFIED one every handler called quiet (applied to the cache only). */
+/** In flight: a watch event, or a MODIFIED one its WatchDeliveries applies to the cache only. */
 type InFlightType = WatchEventType | 'QUIET';
 
 export interface InformerOptions {
@@ -162,7 +163,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       throw this.ctx.sim.bug(`informer ${this.label}: handlers added while watch events are in flight`);
     }
     this.handlers.push(h);
-    this.quietHandlers = this.ctx.fastPaths.quietDeliveries && this.handlers.every((x) => x.quiet !== undefined);
+    this.deliveries = watchDeliveries(this.ctx.fastPaths.quietDeliveries, this.handlers);
   }
 
   /** Runs fn once the first list has been delivered (WaitForCacheSync). */
@@ -207,7 +208,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     const sim = this.ctx.sim;
     const atMs = Math.max(sim.nowMs + latencyMs, this.lastDeliveryAtMs);
     this.lastDeliveryAtMs = atMs;
-    const quiet = type === 'MODIFIED' && this.quietHandlers && this.isQuiet(prev as T, obj as T);
+    const quiet = type === 'MODIFIED' && this.deliveries.cacheOnly(prev as T | undefined, obj as T);
     const at = this.inFlightTail++;
     this.inFlightTypes[at] = quiet ? 'QUIET' : type;
     this.inFlightObjs[at] = obj as T;
@@ -220,15 +221,8 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     } else this.inFlightSeqs[at] = sim.postWith(atMs, this.applyArrived, this, this.label);
   }
 
-  /** Every handler has a quiet() (set as handlers are added), and the quietDeliveries fast path is on. */
-  private quietHandlers = false;
-
-  /** Whether a MODIFIED event needs no delivery: every handler calls the change from prev quiet. */
-  private isQuiet(prev: T | undefined, next: T): boolean {
-    if (prev === undefined) return false;
-    for (const h of this.handlers) if (!h.quiet!(prev, next)) return false;
-    return true;
-  }
+  /** Which MODIFIED events go into the cache without a delivery (set as handlers are added). */
+  private deliveries: WatchDeliveries<T> = new PlainDeliveries();
 
   /** A node lease's watch event that a later one replaces before anyone reads (StoreWatcher.passOver). */
   private passOverLease(nodeName: string): void {
