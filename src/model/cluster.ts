@@ -256,6 +256,7 @@ function apiServerOf(
     base.world,
     k.http2,
   );
+  api.listCostPerObjectUs = k.apiServer.listCostPerObjectUs ?? 0;
   // The workloads' PodDisruptionBudgets exist from the start, as if applied with them.
   for (const w of spec.workloads)
     if (w.podDisruptionBudget)

@@ -1,8 +1,12 @@
-// A shared informer (client-go tools/cache): a local cache of one kind kept current by a watch.
-// Events arrive over the network in order (a watch is one stream), with the link's latency. When the
-// watch breaks (link cut, replica gone, etcd without quorum) the informer retries with backoff and, once
+// A shared informer (client-go tools/cache: shared_informer.go, reflector.go Reflector.ListAndWatch): a
+// local cache of one kind kept current by a watch. Events arrive over the network in order (a watch is one
+// stream), with the link's latency. When the watch breaks (link cut, replica gone, etcd without quorum) the informer retries with backoff and, once
 // connected, relists: it replaces its cache with the server's current state and tells its handlers what
 // changed, as a reflector does. Handlers are called with immutable objects: never mutate them.
+// A LIST's answer (the first one, which syncs the informer, and every relist) arrives a round trip plus
+// the time to serve and decode its objects after it is sent (list-cost.ts); watch events that follow it
+// arrive after it. Components that wait for their caches to sync (whenSynced, client-go
+// cache.WaitForCacheSync) act only then.
 // An informer without handlers schedules no event per watch event: it keeps each in flight with the
 // insertion number an event would have had (LazySimulator.reserveSeq) and applies them when its cache is
 // read, exactly those that would have run by then (LazySimulator.wouldHaveRun). The cache a reader sees is
@@ -20,6 +24,7 @@ import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { StoreWatcher, WatchEventType } from './store.js';
 import { UidTable } from './uid-table.js';
+import { listTimeMs } from './list-cost.js';
 import { PlainDeliveries, type WatchDeliveries, watchDeliveries } from './quiet-deliveries.js';
 
 export interface InformerHandlers<T extends ApiObject> {
@@ -412,7 +417,9 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.connected = true;
     this.ctx.api.store.watch(this);
     const snapshot = this.ctx.api.store.list(this) as T[];
-    const atMs = Math.max(this.ctx.sim.nowMs + 2 * latencyMs, this.lastDeliveryAtMs);
+    // The LIST's answer takes its round trip and the time to serve and decode its objects (list-cost.ts).
+    const listMs = listTimeMs(this.ctx.api.listCostPerObjectUs, snapshot.length);
+    const atMs = Math.max(this.ctx.sim.nowMs + 2 * latencyMs + listMs, this.lastDeliveryAtMs);
     this.lastDeliveryAtMs = atMs;
     const mark = this.pendMark;
     if (this.unordered) this.watchFloorAtMs = Math.round(atMs) + 1;
