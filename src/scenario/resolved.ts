@@ -111,7 +111,7 @@ function resolvedKubernetes(k: KubernetesSpec): Record<string, unknown> {
           leaderElection: leaderElection(k.cloudControllerManager.leaderElection),
         }
       : { enabled: false },
-    apiServer: { ...k.apiServer },
+    apiServer: resolvedApiServer(k.apiServer),
     etcd: { ...k.etcd },
     kubelet: resolvedKubelet(k.kubelet),
     ...(k.kubeProxy ? { kubeProxy: { minSyncPeriod: formatDuration(k.kubeProxy.minSyncPeriodMs) } } : {}),
@@ -227,6 +227,15 @@ function nodeFields(node: NodeSpec): Record<string, unknown> {
     capacity: { cpu: `${node.capacity.cpuMilli}m`, memory: node.capacity.memoryBytes, pods: node.capacity.pods },
     ...(node.taints?.length ? { taints: node.taints.map((t) => ({ ...t })) } : {}),
     ...(node.unschedulable ? { unschedulable: true } : {}),
+  };
+}
+
+/** The API server settings under their scenario names (listCostPerObjectUs is written in microseconds). */
+function resolvedApiServer(a: Scenario['spec']['kubernetes']['apiServer']): Record<string, unknown> {
+  const { listCostPerObjectUs, ...rest } = a;
+  return {
+    ...rest,
+    ...(listCostPerObjectUs !== undefined ? { listCostPerObjectMicroseconds: listCostPerObjectUs } : {}),
   };
 }
 
