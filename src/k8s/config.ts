@@ -197,6 +197,11 @@ export interface KubernetesConfig {
     replicas: number;
     defaultNotReadyTolerationSeconds: number;
     defaultUnreachableTolerationSeconds: number;
+    /**
+     * A LIST's time per object returned, beyond its round trip (model/apiserver/list-cost.ts). Absent: no
+     * such time (code that built the config by hand).
+     */
+    listCostPerObjectUs?: number;
   };
   etcd: { members: number };
   kubelet: KubeletConfig;

@@ -128,85 +128,17 @@ export interface Cluster {
 }
 
 export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Cluster {
-  const seed = opts.seed ?? 1;
-  const sim = new LazySimulator(seed);
-  const streams = new RandomStreams(seed);
-  const trace = new TraceRecorder<TraceEventFields>(sim, { mute: opts.traceHeartbeats ? [] : ['node.lease.renewed'] });
   const k = spec.kubernetes;
-  const network = new Network(streams, k.network.latency);
-  const fastPaths = resolveFastPaths(opts.fastPaths);
-  const world = new World(fastPaths.speculation, opts.clockStepsPossible ?? true);
-  network.onChange = () => world.changed();
-  network.beforeChange = () => world.willChange();
-  const hosts = new Map<string, Host>();
-  const addHost = (h: Host) => {
-    hosts.set(h.name, h);
-    h.onChange = () => world.changed();
-    h.beforeChange = () => world.willChange();
-    return h;
-  };
-
+  const { sim, streams, trace, network, fastPaths, world, hosts, addHost } = worldOf(spec, opts);
   const layout = controlPlaneLayout(spec);
   for (const h of layout.hosts) addHost(new Host(sim, h.name, h.zone, 'control-plane'));
   const operator = new Host(sim, 'operator', '', 'control-plane');
 
-  const store = new ApiStore(trace, {
-    defaultNotReadyTolerationSeconds: k.apiServer.defaultNotReadyTolerationSeconds,
-    defaultUnreachableTolerationSeconds: k.apiServer.defaultUnreachableTolerationSeconds,
-  });
-  const members = (component: string) =>
-    layout.instances.filter((i) => i.component === component).map((i) => ({ name: i.name, host: hosts.get(i.host)! }));
-  const api = new ApiServer(sim, network, store, members('kube-apiserver'), members('etcd'), world, k.http2);
-  // The workloads' PodDisruptionBudgets exist from the start, as if applied with them.
-  for (const w of spec.workloads)
-    if (w.podDisruptionBudget)
-      store.createPdb({
-        kind: 'PodDisruptionBudget',
-        metadata: { name: pdbNameOf(w) },
-        spec: { ...w.podDisruptionBudget, workload: w.id },
-      });
-  store.chains = new LeaseChains(leaseChainsFit(fastPaths, k, opts.traceHeartbeats ?? false));
-  world.beforeChange(() => store.chains.catchUpAll());
-
+  const { api, members } = apiServerOf(spec, { sim, trace, network, world, hosts }, layout, fastPaths, opts);
   const ctx: ModelContext = { sim, streams, trace, network, api, hosts, world, fastPaths };
   if (Volumes.needed(spec.workloads)) ctx.volumes = new Volumes(spec.workloads, k.volumes ?? DEFAULT_VOLUME_CONFIG);
-
-  const controllerManagers = members('kube-controller-manager').map(
-    (m) =>
-      new ControllerManager(
-        ctx,
-        m.host,
-        m.name,
-        k.controllerManager,
-        KCM_CONTROLLERS,
-        spec.workloads,
-        spec.services ?? [],
-      ),
-  );
-  const schedulers = members('kube-scheduler').map(
-    (m) => new SchedulerProcess(ctx, m.host, m.name, k.scheduler.leaderElection, (c) => scheduler(c, k.scheduler)),
-  );
-  const cloud = new CloudInstances(hosts);
-  const ccm = k.cloudControllerManager;
-  const cloudControllerManagers = ccm
-    ? members('cloud-controller-manager').map((m) => new CloudControllerManager(ctx, m.host, m.name, ccm, cloud))
-    : [];
-
-  const kubelets = new Map<string, Kubelet>();
-  const kubeletSettings: KubeletSettings = {
-    config: k.kubelet,
-    startupByWorkload: new Map(spec.workloads.map((w) => [w.id, w.startup])),
-    probesByWorkload: new Map(spec.workloads.filter((w) => w.probes !== undefined).map((w) => [w.id, w.probes!])),
-    criticalWorkloads: new Set(
-      spec.workloads.filter((w) => (w.scheduling?.priority ?? 0) >= SYSTEM_CRITICAL_PRIORITY).map((w) => w.id),
-    ),
-  };
-  const addKubelet = (host: Host, node: NodeSpec) => {
-    const kubelet = new Kubelet(ctx, host, node, kubeletSettings, kubelets.size + 1);
-    kubelets.set(node.name, kubelet);
-    // A worker host's boot brings the kubelet up with the runtime's network still to come (kubelet.ts).
-    host.onBoot(() => (host.boot !== undefined ? kubelet.startAfterBoot() : kubelet.start()));
-  };
+  const { controllerManagers, schedulers, cloud, cloudControllerManagers } = controlPlaneProcesses(ctx, spec, members);
+  const { kubelets, addKubelet } = kubeletFactory(ctx, spec);
   const bootTime = k.kubelet.bootTimeMs ?? DEFAULT_BOOT_TIME_MS;
   const workerHost = (node: NodeSpec) => {
     const host = addHost(new Host(sim, node.name, node.zone, 'node'));
@@ -219,26 +151,13 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
       api,
       [...controllerManagers, ...schedulers, ...cloudControllerManagers].map((p) => p.host),
     );
-    for (const h of layout.hosts) {
-      const host = hosts.get(h.name)!;
-      addKubelet(host, controlPlaneNode(h.name, h.zone));
-      // ControlPlaneKubeletLocalMode (KEP-4471), beta and on by default from v1.33: a control-plane
-      // kubelet talks to its own host's API server; before, through the control-plane endpoint.
-      if (minorOf(k.version) >= 33) api.pinToLocalReplica(host);
-    }
+    for (const h of layout.hosts) addControlPlaneKubelet(spec, api, hosts.get(h.name)!, h.zone, addKubelet);
   }
   // Control-plane processes come back when their host boots (static pods started by the host's kubelet).
   for (const p of [...controllerManagers, ...schedulers, ...cloudControllerManagers]) p.host.onBoot(() => p.start());
   for (const m of [...api.replicas, ...api.etcd]) m.host.onBoot(() => api.notifyRecovery());
 
-  let proxies: KubeProxyFleet | undefined;
-  const services = spec.services ?? [];
-  if (services.length > 0) {
-    proxies = new KubeProxyFleet(ctx, spec.nodes, k.kubeProxy?.minSyncPeriodMs);
-    // A Service nobody sends requests to (a manifest Service without spec.traffic) still has its slices and rules.
-    const metered = services.filter(isMetered);
-    if (metered.length > 0) new TrafficMeter(ctx, metered, proxies);
-  }
+  const proxies = serviceProxies(ctx, spec);
 
   const provisioner = new CloudNodeProvisioner(ctx, spec.nodes, {
     addNode: (node) => {
@@ -254,17 +173,7 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   });
 
   if (spec.nodeAutoRepair) new NodeAutoRepair(ctx, provisioner, operator, spec.nodeAutoRepair);
-  // The cluster autoscaler: node groups in the cloud, its replicas on control-plane hosts.
-  const as = spec.autoscaler;
-  const nodeGroups = as ? as.nodeGroups.map((g) => new CloudNodeGroup(g, provisioner, cloud)) : [];
-  const startNodes = new Set(spec.nodes.map((n) => n.name));
-  const autoscalers = as
-    ? members('cluster-autoscaler').map((m) => new ClusterAutoscaler(ctx, m.host, m.name, as, nodeGroups, startNodes))
-    : [];
-  for (const p of autoscalers) {
-    p.host.onBoot(() => p.start());
-    if (spec.controlPlane.topology === 'kubeadm') api.pinToLocalReplica(p.host);
-  }
+  const autoscalers = clusterAutoscalers(ctx, spec, members, provisioner, cloud);
 
   const phases = kubeletPhases(kubelets, streams, k.kubelet.nodeLeaseDurationSeconds);
   sim.at(
@@ -290,6 +199,170 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
     cloudControllerManagers,
     autoscalers,
   };
+}
+
+/**
+ * The kernel, its seeded streams and trace, the network, the fast paths and the world, and addHost, which
+ * adds a host whose changes are the world's.
+ */
+function worldOf(spec: ClusterSpec, opts: ClusterOptions) {
+  const seed = opts.seed ?? 1;
+  const sim = new LazySimulator(seed);
+  const streams = new RandomStreams(seed);
+  const trace = new TraceRecorder<TraceEventFields>(sim, { mute: opts.traceHeartbeats ? [] : ['node.lease.renewed'] });
+  const network = new Network(streams, spec.kubernetes.network.latency);
+  const fastPaths = resolveFastPaths(opts.fastPaths);
+  const world = new World(fastPaths.speculation, opts.clockStepsPossible ?? true);
+  network.onChange = () => world.changed();
+  network.beforeChange = () => world.willChange();
+  const hosts = new Map<string, Host>();
+  const addHost = (h: Host) => {
+    hosts.set(h.name, h);
+    h.onChange = () => world.changed();
+    h.beforeChange = () => world.willChange();
+    return h;
+  };
+  return { sim, streams, trace, network, fastPaths, world, hosts, addHost };
+}
+
+type Members = (component: string) => Array<{ name: string; host: Host }>;
+
+/**
+ * The API server and its store, with the workloads' PodDisruptionBudgets, and the instances of each
+ * control-plane component (members) on their hosts.
+ */
+function apiServerOf(
+  spec: ClusterSpec,
+  base: Pick<ModelContext, 'sim' | 'trace' | 'network' | 'world' | 'hosts'>,
+  layout: ReturnType<typeof controlPlaneLayout>,
+  fastPaths: FastPaths,
+  opts: ClusterOptions,
+): { api: ApiServer; members: Members } {
+  const k = spec.kubernetes;
+  const store = new ApiStore(base.trace, {
+    defaultNotReadyTolerationSeconds: k.apiServer.defaultNotReadyTolerationSeconds,
+    defaultUnreachableTolerationSeconds: k.apiServer.defaultUnreachableTolerationSeconds,
+  });
+  const members: Members = (component) =>
+    layout.instances
+      .filter((i) => i.component === component)
+      .map((i) => ({ name: i.name, host: base.hosts.get(i.host)! }));
+  const api = new ApiServer(
+    base.sim,
+    base.network,
+    store,
+    members('kube-apiserver'),
+    members('etcd'),
+    base.world,
+    k.http2,
+  );
+  api.listCostPerObjectUs = k.apiServer.listCostPerObjectUs ?? 0;
+  // The workloads' PodDisruptionBudgets exist from the start, as if applied with them.
+  for (const w of spec.workloads)
+    if (w.podDisruptionBudget)
+      store.createPdb({
+        kind: 'PodDisruptionBudget',
+        metadata: { name: pdbNameOf(w) },
+        spec: { ...w.podDisruptionBudget, workload: w.id },
+      });
+  store.chains = new LeaseChains(leaseChainsFit(fastPaths, k, opts.traceHeartbeats ?? false));
+  base.world.beforeChange(() => store.chains.catchUpAll());
+  return { api, members };
+}
+
+/** The controller-manager, scheduler and cloud-controller-manager replicas, and the cloud's view of the VMs. */
+function controlPlaneProcesses(ctx: ModelContext, spec: ClusterSpec, members: Members) {
+  const k = spec.kubernetes;
+  const controllerManagers = members('kube-controller-manager').map(
+    (m) =>
+      new ControllerManager(
+        ctx,
+        m.host,
+        m.name,
+        k.controllerManager,
+        KCM_CONTROLLERS,
+        spec.workloads,
+        spec.services ?? [],
+      ),
+  );
+  const schedulers = members('kube-scheduler').map(
+    (m) => new SchedulerProcess(ctx, m.host, m.name, k.scheduler.leaderElection, (c) => scheduler(c, k.scheduler)),
+  );
+  const cloud = new CloudInstances(ctx.hosts);
+  const ccm = k.cloudControllerManager;
+  const cloudControllerManagers = ccm
+    ? members('cloud-controller-manager').map((m) => new CloudControllerManager(ctx, m.host, m.name, ccm, cloud))
+    : [];
+  return { controllerManagers, schedulers, cloud, cloudControllerManagers };
+}
+
+/** The kubelets by node name, and addKubelet, which adds one for a node on its host. */
+function kubeletFactory(ctx: ModelContext, spec: ClusterSpec) {
+  const kubelets = new Map<string, Kubelet>();
+  const kubeletSettings: KubeletSettings = {
+    config: spec.kubernetes.kubelet,
+    startupByWorkload: new Map(spec.workloads.map((w) => [w.id, w.startup])),
+    probesByWorkload: new Map(spec.workloads.filter((w) => w.probes !== undefined).map((w) => [w.id, w.probes!])),
+    criticalWorkloads: new Set(
+      spec.workloads.filter((w) => (w.scheduling?.priority ?? 0) >= SYSTEM_CRITICAL_PRIORITY).map((w) => w.id),
+    ),
+  };
+  const addKubelet = (host: Host, node: NodeSpec) => {
+    const kubelet = new Kubelet(ctx, host, node, kubeletSettings, kubelets.size + 1);
+    kubelets.set(node.name, kubelet);
+    // A worker host's boot brings the kubelet up with the runtime's network still to come (kubelet.ts).
+    host.onBoot(() => (host.boot !== undefined ? kubelet.startAfterBoot() : kubelet.start()));
+  };
+  return { kubelets, addKubelet };
+}
+
+/**
+ * A kubeadm control-plane host's kubelet and Node. ControlPlaneKubeletLocalMode (KEP-4471), beta and on by
+ * default from v1.33: a control-plane kubelet talks to its own host's API server; before, through the
+ * control-plane endpoint.
+ */
+function addControlPlaneKubelet(
+  spec: ClusterSpec,
+  api: ApiServer,
+  host: Host,
+  zone: string,
+  addKubelet: (host: Host, node: NodeSpec) => void,
+): void {
+  addKubelet(host, controlPlaneNode(host.name, zone));
+  if (minorOf(spec.kubernetes.version) >= 33) api.pinToLocalReplica(host);
+}
+
+/** Every node's kube-proxy and the traffic meter, when the scenario has Services (else undefined). */
+function serviceProxies(ctx: ModelContext, spec: ClusterSpec): KubeProxyFleet | undefined {
+  const services = spec.services ?? [];
+  if (services.length === 0) return undefined;
+  const proxies = new KubeProxyFleet(ctx, spec.nodes, spec.kubernetes.kubeProxy?.minSyncPeriodMs);
+  // A Service nobody sends requests to (a manifest Service without spec.traffic) still has its slices and rules.
+  const metered = services.filter(isMetered);
+  if (metered.length > 0) new TrafficMeter(ctx, metered, proxies);
+  return proxies;
+}
+
+/** The cluster autoscaler: node groups in the cloud, its replicas on control-plane hosts. */
+function clusterAutoscalers(
+  ctx: ModelContext,
+  spec: ClusterSpec,
+  members: Members,
+  provisioner: NodeProvisioner,
+  cloud: CloudInstances,
+): ClusterAutoscaler[] {
+  const as = spec.autoscaler;
+  if (as === undefined) return [];
+  const nodeGroups = as.nodeGroups.map((g) => new CloudNodeGroup(g, provisioner, cloud));
+  const startNodes = new Set(spec.nodes.map((n) => n.name));
+  const autoscalers = members('cluster-autoscaler').map(
+    (m) => new ClusterAutoscaler(ctx, m.host, m.name, as, nodeGroups, startNodes),
+  );
+  for (const p of autoscalers) {
+    p.host.onBoot(() => p.start());
+    if (spec.controlPlane.topology === 'kubeadm') ctx.api.pinToLocalReplica(p.host);
+  }
+  return autoscalers;
 }
 
 /**

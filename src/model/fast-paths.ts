@@ -16,7 +16,7 @@ export interface FastPaths {
   leaseChains: boolean;
   /**
    * A watch event that every handler of an informer calls quiet goes into its cache without a delivery
-   * event of its own (apiserver/informer.ts).
+   * event of its own (apiserver/quiet-deliveries.ts).
    */
   quietDeliveries: boolean;
   /**

@@ -410,6 +410,7 @@ function buildKubernetes(k: Raw, topology: string, hasVolumes: boolean): Scenari
       defaultNotReadyTolerationSeconds: k.apiServer?.defaultNotReadyTolerationSeconds ?? D.DEFAULT_TOLERATION_SECONDS,
       defaultUnreachableTolerationSeconds:
         k.apiServer?.defaultUnreachableTolerationSeconds ?? D.DEFAULT_TOLERATION_SECONDS,
+      listCostPerObjectUs: k.apiServer?.listCostPerObjectMicroseconds ?? D.DEFAULT_LIST_COST_PER_OBJECT_US,
     },
     etcd: { members: k.etcd?.members ?? 1 },
     kubelet: buildKubelet(kubelet, D.versionFeatures(version)),

@@ -119,6 +119,11 @@ export const DEFAULT_CLOUD_NODE_MONITOR_PERIOD_MS = 5_000;
 /** plugin/pkg/admission/defaulttolerationseconds */
 export const DEFAULT_TOLERATION_SECONDS = 300;
 /**
+ * A LIST's time per object returned (model/apiserver/list-cost.ts): a chosen figure that puts a LIST of
+ * 150,000 pods at 3 s.
+ */
+export const DEFAULT_LIST_COST_PER_OBJECT_US = 20;
+/**
  * kube-scheduler's clientConnection.qps / burst defaults (pkg/scheduler/apis/config/v1/defaults.go,
  * SetDefaults_KubeSchedulerConfiguration: "Scheduler has an opinion about QPS/Burst"), the same in every
  * supported version.
@@ -161,6 +166,7 @@ export function defaultKubernetesConfig(version: string = DEFAULT_KUBERNETES_VER
       replicas: 1,
       defaultNotReadyTolerationSeconds: DEFAULT_TOLERATION_SECONDS,
       defaultUnreachableTolerationSeconds: DEFAULT_TOLERATION_SECONDS,
+      listCostPerObjectUs: DEFAULT_LIST_COST_PER_OBJECT_US,
     },
     etcd: { members: 1 },
     kubelet: {

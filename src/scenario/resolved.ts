@@ -24,7 +24,7 @@ import type {
 } from './types.js';
 import { formatDuration } from './units.js';
 import { minorVersion } from './defaults.js';
-import { SYSTEM_PRIORITY_CLASSES, type Affinity } from '../k8s/scheduling.js';
+import { SYSTEM_PRIORITY_CLASSES, type Affinity, type PodScheduling } from '../k8s/scheduling.js';
 import { isMetered, type ServiceSpec, type TrafficSpec } from '../k8s/services.js';
 
 /** Labels the loader adds to every node; written back, they would be the user's own. */
@@ -111,7 +111,7 @@ function resolvedKubernetes(k: KubernetesSpec): Record<string, unknown> {
           leaderElection: leaderElection(k.cloudControllerManager.leaderElection),
         }
       : { enabled: false },
-    apiServer: { ...k.apiServer },
+    apiServer: resolvedApiServer(k.apiServer),
     etcd: { ...k.etcd },
     kubelet: resolvedKubelet(k.kubelet),
     ...(k.kubeProxy ? { kubeProxy: { minSyncPeriod: formatDuration(k.kubeProxy.minSyncPeriodMs) } } : {}),
@@ -232,6 +232,15 @@ function nodeFields(node: NodeSpec): Record<string, unknown> {
   };
 }
 
+/** The API server settings under their scenario names (listCostPerObjectUs is written in microseconds). */
+function resolvedApiServer(a: Scenario['spec']['kubernetes']['apiServer']): Record<string, unknown> {
+  const { listCostPerObjectUs, ...rest } = a;
+  return {
+    ...rest,
+    ...(listCostPerObjectUs !== undefined ? { listCostPerObjectMicroseconds: listCostPerObjectUs } : {}),
+  };
+}
+
 /**
  * The workloads read from Kubernetes objects (they carry `scheduling`), written back as apps/v1 objects
  * whose one container asks for the resolved requests, with a PodDisruptionBudget per budget and a
@@ -246,61 +255,19 @@ function resolvedManifests(scenario: Scenario): Record<string, unknown>[] {
     const s = w.scheduling;
     if (s === undefined) continue;
     const namespace = w.namespace ?? 'default';
-    const metadata = { name: w.name, namespace };
-    const podSpec: Record<string, unknown> = {
-      containers: [
-        {
-          name: 'main',
-          resources: { requests: { cpu: `${w.requests.cpuMilli}m`, memory: w.requests.memoryBytes } },
-          ...probeFields(w),
-        },
-      ],
-      tolerations: w.tolerations.map(toleration),
-      nodeSelector: { ...w.nodeSelector },
-      terminationGracePeriodSeconds: Math.round(w.terminationGracePeriodMs / 1000),
-    };
-    if (s.affinity) podSpec.affinity = affinity(s.affinity);
-    if (s.topologySpreadConstraints.length > 0) podSpec.topologySpreadConstraints = s.topologySpreadConstraints;
-    if (s.schedulerName !== undefined) podSpec.schedulerName = s.schedulerName;
-    if (s.priorityClassName !== undefined) {
-      podSpec.priorityClassName = s.priorityClassName;
-      if (!SYSTEM_PRIORITY_CLASSES.some((c) => c.name === s.priorityClassName))
-        classes.set(s.priorityClassName, {
-          apiVersion: 'scheduling.k8s.io/v1',
-          kind: 'PriorityClass',
-          metadata: { name: s.priorityClassName },
-          value: s.priority,
-          preemptionPolicy: s.preemptionPolicy,
-        });
-    }
-    const spec: Record<string, unknown> = {};
-    if (w.kind !== 'DaemonSet') spec.replicas = w.replicas;
-    spec.selector = { matchLabels: { ...s.labels } };
-    spec.template = { metadata: { labels: { ...s.labels } }, spec: podSpec };
-    if (w.volumeClaimTemplates?.length)
-      spec.volumeClaimTemplates = w.volumeClaimTemplates.map((t) => ({
-        metadata: { name: t.name },
-        spec: {
-          accessModes: [...t.accessModes],
-          resources: { requests: { storage: t.storageBytes } },
-          ...(t.storageClassName !== undefined ? { storageClassName: t.storageClassName } : {}),
-        },
-      }));
-    out.push({ apiVersion: 'apps/v1', kind: w.kind, metadata, spec });
-    const pdb = w.podDisruptionBudget;
-    const key = JSON.stringify([namespace, s.labels]);
-    if (pdb && !budgetKeys.has(key)) {
-      budgetKeys.add(key);
-      budgets.push({
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
-        metadata: { name: `${w.kind.toLowerCase()}-${w.name}`, namespace },
-        spec: {
-          selector: { matchLabels: { ...s.labels } },
-          ...(pdb.minAvailable ? { minAvailable: count(pdb.minAvailable) } : {}),
-          ...(pdb.maxUnavailable ? { maxUnavailable: count(pdb.maxUnavailable) } : {}),
-        },
+    if (s.priorityClassName !== undefined && !SYSTEM_PRIORITY_CLASSES.some((c) => c.name === s.priorityClassName))
+      classes.set(s.priorityClassName, {
+        apiVersion: 'scheduling.k8s.io/v1',
+        kind: 'PriorityClass',
+        metadata: { name: s.priorityClassName },
+        value: s.priority,
+        preemptionPolicy: s.preemptionPolicy,
       });
+    out.push(workloadManifest(w, s, namespace));
+    const key = JSON.stringify([namespace, s.labels]);
+    if (w.podDisruptionBudget && !budgetKeys.has(key)) {
+      budgetKeys.add(key);
+      budgets.push(budgetManifest(w, s, namespace));
     }
   }
   return [
@@ -309,6 +276,60 @@ function resolvedManifests(scenario: Scenario): Record<string, unknown>[] {
     ...classes.values(),
     ...manifestServices(scenario).map((svc) => serviceManifest(svc, scenario.spec.kubernetes.version)),
   ];
+}
+
+/** A workload read from a Kubernetes object, written back as its apps/v1 object. */
+function workloadManifest(w: WorkloadSpec, s: PodScheduling, namespace: string): Record<string, unknown> {
+  const spec: Record<string, unknown> = {};
+  if (w.kind !== 'DaemonSet') spec.replicas = w.replicas;
+  spec.selector = { matchLabels: { ...s.labels } };
+  spec.template = { metadata: { labels: { ...s.labels } }, spec: podSpecOf(w, s) };
+  if (w.volumeClaimTemplates?.length)
+    spec.volumeClaimTemplates = w.volumeClaimTemplates.map((t) => ({
+      metadata: { name: t.name },
+      spec: {
+        accessModes: [...t.accessModes],
+        resources: { requests: { storage: t.storageBytes } },
+        ...(t.storageClassName !== undefined ? { storageClassName: t.storageClassName } : {}),
+      },
+    }));
+  return { apiVersion: 'apps/v1', kind: w.kind, metadata: { name: w.name, namespace }, spec };
+}
+
+/** The pod template's spec: one container asking for the resolved requests, and the scheduling fields. */
+function podSpecOf(w: WorkloadSpec, s: PodScheduling): Record<string, unknown> {
+  const podSpec: Record<string, unknown> = {
+    containers: [
+      {
+        name: 'main',
+        resources: { requests: { cpu: `${w.requests.cpuMilli}m`, memory: w.requests.memoryBytes } },
+        ...probeFields(w),
+      },
+    ],
+    tolerations: w.tolerations.map(toleration),
+    nodeSelector: { ...w.nodeSelector },
+    terminationGracePeriodSeconds: Math.round(w.terminationGracePeriodMs / 1000),
+  };
+  if (s.affinity) podSpec.affinity = affinity(s.affinity);
+  if (s.topologySpreadConstraints.length > 0) podSpec.topologySpreadConstraints = s.topologySpreadConstraints;
+  if (s.schedulerName !== undefined) podSpec.schedulerName = s.schedulerName;
+  if (s.priorityClassName !== undefined) podSpec.priorityClassName = s.priorityClassName;
+  return podSpec;
+}
+
+/** The workload's PodDisruptionBudget, selecting its pods by their labels. */
+function budgetManifest(w: WorkloadSpec, s: PodScheduling, namespace: string): Record<string, unknown> {
+  const pdb = w.podDisruptionBudget!;
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: `${w.kind.toLowerCase()}-${w.name}`, namespace },
+    spec: {
+      selector: { matchLabels: { ...s.labels } },
+      ...(pdb.minAvailable ? { minAvailable: count(pdb.minAvailable) } : {}),
+      ...(pdb.maxUnavailable ? { maxUnavailable: count(pdb.maxUnavailable) } : {}),
+    },
+  };
 }
 
 function affinity(a: Affinity): Record<string, unknown> {

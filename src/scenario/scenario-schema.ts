@@ -748,6 +748,12 @@ export const scenarioSchema: ObjectSchema = s.object(
                     defaultUnreachableTolerationSeconds: s.opt(
                       s.integer('--default-unreachable-toleration-seconds (default 300).', 0),
                     ),
+                    listCostPerObjectMicroseconds: s.opt(
+                      s.number(
+                        'Time a LIST takes per object it returns, beyond its round trip: the API server serving and the client decoding it (default 20, so 3 s for 150,000 pods). An informer acts on its first LIST, or a relist, only once its answer has arrived.',
+                        { min: 0, max: 1_000_000 },
+                      ),
+                    ),
                   },
                   'kube-apiserver.',
                 ),

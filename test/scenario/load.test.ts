@@ -66,7 +66,12 @@ describe('defaults and version profiles', () => {
         kubeAPIQPS: 50,
         kubeAPIBurst: 100,
       },
-      apiServer: { replicas: 1, defaultNotReadyTolerationSeconds: 300, defaultUnreachableTolerationSeconds: 300 },
+      apiServer: {
+        replicas: 1,
+        defaultNotReadyTolerationSeconds: 300,
+        defaultUnreachableTolerationSeconds: 300,
+        listCostPerObjectUs: 20,
+      },
       etcd: { members: 1 },
       kubelet: {
         nodeStatusUpdateFrequencyMs: 10_000,

@@ -63,6 +63,8 @@ export class ApiServer {
   /** kubeadm: each API server talks only to the etcd member on its own host (useLocalEtcd). */
   private localEtcd: Map<Host, Member> | undefined;
   private readonly outageListeners: Array<() => void> = [];
+  /** A LIST's time per object returned, beyond its round trip (list-cost.ts); 0 unless cluster.ts sets it. */
+  listCostPerObjectUs = 0;
 
   constructor(
     private readonly sim: Simulator,

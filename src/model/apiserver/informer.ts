@@ -1,14 +1,17 @@
-// A shared informer (client-go tools/cache): a local cache of one kind kept current by a watch.
-// Events arrive over the network in order (a watch is one stream), with the link's latency. When the
-// watch breaks (link cut, replica gone, etcd without quorum) the informer retries with backoff and, once
+// A shared informer (client-go tools/cache: shared_informer.go, reflector.go Reflector.ListAndWatch): a
+// local cache of one kind kept current by a watch. Events arrive over the network in order (a watch is one
+// stream), with the link's latency. When the watch breaks (link cut, replica gone, etcd without quorum) the informer retries with backoff and, once
 // connected, relists: it replaces its cache with the server's current state and tells its handlers what
 // changed, as a reflector does. Handlers are called with immutable objects: never mutate them.
+// A LIST's answer (the first one, which syncs the informer, and every relist) arrives a round trip plus
+// the time to serve and decode its objects after it is sent (list-cost.ts); watch events that follow it
+// arrive after it. Components that wait for their caches to sync (whenSynced, client-go
+// cache.WaitForCacheSync) act only then.
 // An informer without handlers schedules no event per watch event: it keeps each in flight with the
 // insertion number an event would have had (LazySimulator.reserveSeq) and applies them when its cache is
 // read, exactly those that would have run by then (LazySimulator.wouldHaveRun). The cache a reader sees is
-// the same as with one event per delivery, at a fraction of the cost. So are watch events that every
-// handler calls quiet (InformerHandlers.quiet: the handler would do nothing with them), such as a pod's
-// own Ready report coming back to its kubelet.
+// the same as with one event per delivery, at a fraction of the cost. Which events of an informer with
+// handlers go the same way is its WatchDeliveries' answer (quiet-deliveries.ts): none in the reference.
 // The node-Lease informer (the controller-manager's, read by the node lifecycle controller at each
 // pass) carries most of a large cluster's watch traffic, and is modelled apart (simplified): its events
 // keep their order per lease, not across leases, count from the start of their millisecond
@@ -21,6 +24,8 @@ import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { StoreWatcher, WatchEventType } from './store.js';
 import { UidTable } from './uid-table.js';
+import { listTimeMs } from './list-cost.js';
+import { PlainDeliveries, type WatchDeliveries, watchDeliveries } from './quiet-deliveries.js';
 
 export interface InformerHandlers<T extends ApiObject> {
   onAdd?(obj: T): void;
@@ -30,12 +35,13 @@ export interface InformerHandlers<T extends ApiObject> {
    * Asked when the store writes `next` over `prev`: true vouches that onUpdate(prev, next) would do
    * nothing, now or whenever it runs before the informer's next watch event is delivered (what the
    * handler's owner could change meanwhile comes after that event). When every handler says so, the
-   * event is applied to the cache without a delivery of its own, as a handler-less informer's are.
+   * quietDeliveries fast path applies the event to the cache without a delivery of its own
+   * (quiet-deliveries.ts).
    */
   quiet?(prev: T, next: T): boolean;
 }
 
-/** In flight: a watch event, or a MODIFIED one every handler called quiet (applied to the cache only). */
+/** In flight: a watch event, or a MODIFIED one its WatchDeliveries applies to the cache only. */
 type InFlightType = WatchEventType | 'QUIET';
 
 export interface InformerOptions {
@@ -162,7 +168,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
       throw this.ctx.sim.bug(`informer ${this.label}: handlers added while watch events are in flight`);
     }
     this.handlers.push(h);
-    this.quietHandlers = this.ctx.fastPaths.quietDeliveries && this.handlers.every((x) => x.quiet !== undefined);
+    this.deliveries = watchDeliveries(this.ctx.fastPaths.quietDeliveries, this.handlers);
   }
 
   /** Runs fn once the first list has been delivered (WaitForCacheSync). */
@@ -207,7 +213,7 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     const sim = this.ctx.sim;
     const atMs = Math.max(sim.nowMs + latencyMs, this.lastDeliveryAtMs);
     this.lastDeliveryAtMs = atMs;
-    const quiet = type === 'MODIFIED' && this.quietHandlers && this.isQuiet(prev as T, obj as T);
+    const quiet = type === 'MODIFIED' && this.deliveries.cacheOnly(prev as T | undefined, obj as T);
     const at = this.inFlightTail++;
     this.inFlightTypes[at] = quiet ? 'QUIET' : type;
     this.inFlightObjs[at] = obj as T;
@@ -220,15 +226,8 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     } else this.inFlightSeqs[at] = sim.postWith(atMs, this.applyArrived, this, this.label);
   }
 
-  /** Every handler has a quiet() (set as handlers are added), and the quietDeliveries fast path is on. */
-  private quietHandlers = false;
-
-  /** Whether a MODIFIED event needs no delivery: every handler calls the change from prev quiet. */
-  private isQuiet(prev: T | undefined, next: T): boolean {
-    if (prev === undefined) return false;
-    for (const h of this.handlers) if (!h.quiet!(prev, next)) return false;
-    return true;
-  }
+  /** Which MODIFIED events go into the cache without a delivery (set as handlers are added). */
+  private deliveries: WatchDeliveries<T> = new PlainDeliveries();
 
   /** A node lease's watch event that a later one replaces before anyone reads (StoreWatcher.passOver). */
   private passOverLease(nodeName: string): void {
@@ -418,7 +417,9 @@ export class Informer<T extends ApiObject> implements StoreWatcher {
     this.connected = true;
     this.ctx.api.store.watch(this);
     const snapshot = this.ctx.api.store.list(this) as T[];
-    const atMs = Math.max(this.ctx.sim.nowMs + 2 * latencyMs, this.lastDeliveryAtMs);
+    // The LIST's answer takes its round trip and the time to serve and decode its objects (list-cost.ts).
+    const listMs = listTimeMs(this.ctx.api.listCostPerObjectUs, snapshot.length);
+    const atMs = Math.max(this.ctx.sim.nowMs + 2 * latencyMs + listMs, this.lastDeliveryAtMs);
     this.lastDeliveryAtMs = atMs;
     const mark = this.pendMark;
     if (this.unordered) this.watchFloorAtMs = Math.round(atMs) + 1;

@@ -11,7 +11,7 @@
 // sync. A kube-proxy that loses the control plane keeps the rules it had (a stale view: it routes to what it
 // last knew; a powered-off host's rules are gone, as the kernel's are in a power cycle) and leaves the
 // fleet; when it reaches an API server again its informer relists after the reflector's first back-off
-// (800 ms) and a network latency, it syncs no sooner than minSyncPeriod after its own last sync, and rejoins the fleet (at once when the fleet has nothing pending, else at the fleet's next
+// (800 ms), a network latency and the LIST's time for its slices (apiserver/list-cost.ts), it syncs no sooner than minSyncPeriod after its own last sync, and rejoins the fleet (at once when the fleet has nothing pending, else at the fleet's next
 // sync, which programs the same state). Upstream, each node's watch has its own latency and each runner
 // its own phase: the spread between nodes (milliseconds of watch latency, under a second of runner phase)
 // is not modelled.
@@ -25,6 +25,7 @@ import type { Rng } from '../../engine/index.js';
 import type { ModelContext } from '../context.js';
 import type { Host } from '../infra/host.js';
 import type { StoreWatcher, WatchEventType } from '../apiserver/store.js';
+import { listTimeMs } from '../apiserver/list-cost.js';
 
 /** KubeProxyConfiguration minSyncPeriod default (pkg/proxy/apis/config/v1alpha1 defaults: 1 s). */
 export const MIN_SYNC_PERIOD_MS = 1_000;
@@ -357,11 +358,22 @@ export class KubeProxyFleet implements StoreWatcher {
       }
       const epoch = n.epoch;
       const lat = this.ctx.network.latency;
-      const relistMs = RELIST_DELAY_MS + this.rng.between(lat.minMs, lat.maxMs);
+      // The LIST of every EndpointSlice takes its time per slice too (apiserver/list-cost.ts).
+      const relistMs =
+        RELIST_DELAY_MS +
+        this.rng.between(lat.minMs, lat.maxMs) +
+        listTimeMs(this.ctx.api.listCostPerObjectUs, this.sliceCount());
       this.ctx.sim.after(relistMs, () => this.relisted(n, epoch), 'kube-proxy/relist');
     }
     this.detachedLive = 0;
     for (const n of this.detached) if (n.host.poweredOn) this.detachedLive++;
+  }
+
+  /** The EndpointSlices the fleet's informer holds (what a relist returns). */
+  private sliceCount(): number {
+    let n = 0;
+    for (const m of this.cache.values()) n += m.size;
+    return n;
   }
 
   /** Its informer has the fleet's current view: sync it, no sooner than minSyncPeriod after its last sync. */

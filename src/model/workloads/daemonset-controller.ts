@@ -42,29 +42,45 @@ export function nodeShouldRunDaemonPod(
   };
 }
 
+/**
+ * The daemon pods of a node to delete: all of them when it exists and should not keep running them, else
+ * every one but the oldest, as upstream keeps the oldest.
+ */
+function surplusDaemonPods(active: Pod[], shouldContinueRunning: boolean, nodeExists: boolean): Pod[] {
+  if (!shouldContinueRunning && nodeExists) return active;
+  if (active.length <= 1) return [];
+  active.sort(
+    (a, b) =>
+      a.metadata.creationTimestampMs - b.metadata.creationTimestampMs || (a.metadata.name < b.metadata.name ? -1 : 1),
+  );
+  return active.slice(1);
+}
+
+/** A node added, deleted, or whose taints or labels changed: every DaemonSet looks at it again. */
+function watchNodes(ctx: ControllerContext, sync: WorkloadSync, state: Map<string, DaemonState>): void {
+  const nodeChanged = (name: string) => {
+    for (const w of sync.workloads) {
+      state.get(w.id)!.dirtyNodes.add(name);
+      sync.enqueue(w.id);
+    }
+  };
+  ctx.nodes.addHandlers({
+    onAdd: (n) => nodeChanged(n.metadata.name),
+    onUpdate: (prev, next) => {
+      if (prev.spec.taints !== next.spec.taints || prev.metadata.labels !== next.metadata.labels)
+        nodeChanged(next.metadata.name);
+    },
+    onDelete: (n) => nodeChanged(n.metadata.name),
+  });
+}
+
 export function daemonSetController(ctx: ControllerContext): WorkloadController {
   const rng = ctx.proc.rng(ACTOR);
   const state = new Map<string, DaemonState>();
   const sync: WorkloadSync = new WorkloadSync(ctx, { kind: 'DaemonSet', actor: ACTOR, reconcile, onPodEvent });
   for (const w of sync.workloads)
     state.set(w.id, { dirtyNodes: new Set(), eligible: new Set(), podsByNode: new Map() });
-
-  if (sync.workloads.length > 0) {
-    const nodeChanged = (name: string) => {
-      for (const w of sync.workloads) {
-        state.get(w.id)!.dirtyNodes.add(name);
-        sync.enqueue(w.id);
-      }
-    };
-    ctx.nodes.addHandlers({
-      onAdd: (n) => nodeChanged(n.metadata.name),
-      onUpdate: (prev, next) => {
-        if (prev.spec.taints !== next.spec.taints || prev.metadata.labels !== next.metadata.labels)
-          nodeChanged(next.metadata.name);
-      },
-      onDelete: (n) => nodeChanged(n.metadata.name),
-    });
-  }
+  if (sync.workloads.length > 0) watchNodes(ctx, sync, state);
 
   function onPodEvent(w: WorkloadSpec, prev: Pod | undefined, next: Pod | undefined): void {
     const st = state.get(w.id)!;
@@ -88,23 +104,15 @@ export function daemonSetController(ctx: ControllerContext): WorkloadController 
     const needPods: string[] = [];
     const excess: Pod[] = [];
     for (const nodeName of nodes) {
-      const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(w, ctx.nodes.get(nodeName));
+      const node = ctx.nodes.get(nodeName);
+      const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(w, node);
       if (shouldRun) st.eligible.add(nodeName);
       else st.eligible.delete(nodeName);
       const active: Pod[] = [];
       for (const podName of st.podsByNode.get(nodeName) ?? [])
         if (pods.active.has(podName)) active.push(pods.all.get(podName)!);
       if (shouldRun && active.length === 0) needPods.push(nodeName);
-      else if (!shouldContinueRunning && ctx.nodes.get(nodeName)) excess.push(...active);
-      else if (active.length > 1) {
-        // Keep the oldest daemon pod on the node, as upstream does.
-        active.sort(
-          (a, b) =>
-            a.metadata.creationTimestampMs - b.metadata.creationTimestampMs ||
-            (a.metadata.name < b.metadata.name ? -1 : 1),
-        );
-        excess.push(...active.slice(1));
-      }
+      else excess.push(...surplusDaemonPods(active, shouldContinueRunning, node !== undefined));
     }
     sync.traceDesired(w, st.eligible.size);
     // Nodes still needing a pod stay dirty: the next reconcile (once this one's creations are observed,
