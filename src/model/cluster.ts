@@ -26,6 +26,7 @@ import type { NodeSpec, WorkloadSpec } from '../k8s/workloads.js';
 import type { TraceEventFields } from '../trace/events.js';
 import { LeaseChains } from './apiserver/lease-chains.js';
 import { ApiServer } from './apiserver/api-server.js';
+import { etcdRaftConfig } from './apiserver/etcd-raft.js';
 import { ApiStore } from './apiserver/store.js';
 import type { ModelContext } from './context.js';
 import type { ControllerFactory } from './controllermanager/controller.js';
@@ -156,7 +157,11 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   });
   const members = (component: string) =>
     layout.instances.filter((i) => i.component === component).map((i) => ({ name: i.name, host: hosts.get(i.host)! }));
-  const api = new ApiServer(sim, network, store, members('kube-apiserver'), members('etcd'), world, k.http2);
+  const api = new ApiServer(sim, network, store, members('kube-apiserver'), members('etcd'), world, k.http2, {
+    raft: etcdRaftConfig(k.etcd),
+    rng: streams.stream('etcd/raft'),
+    trace,
+  });
   // The workloads' PodDisruptionBudgets exist from the start, as if applied with them.
   for (const w of spec.workloads)
     if (w.podDisruptionBudget)

@@ -20,6 +20,7 @@ import type { Path } from './paths.js';
 import { DEFAULT_TRAFFIC, type ServiceSpec, type TrafficClients, type TrafficSpec } from '../k8s/services.js';
 import { MIN_SYNC_PERIOD_MS } from '../model/proxy/kube-proxy.js';
 import { DEFAULT_HTTP2_HEALTH_CHECK } from '../model/apiserver/connection.js';
+import { DEFAULT_ETCD_RAFT } from '../model/apiserver/etcd-raft.js';
 import type { Http2Config } from '../k8s/config.js';
 import type { FaultSpec, LeaderElectionConfig, NodeSpec, Scenario, SloSpec, Target, WorkloadSpec } from './types.js';
 
@@ -411,7 +412,11 @@ function buildKubernetes(k: Raw, topology: string, hasVolumes: boolean): Scenari
       defaultUnreachableTolerationSeconds:
         k.apiServer?.defaultUnreachableTolerationSeconds ?? D.DEFAULT_TOLERATION_SECONDS,
     },
-    etcd: { members: k.etcd?.members ?? 1 },
+    etcd: {
+      members: k.etcd?.members ?? 1,
+      heartbeatIntervalMs: k.etcd?.heartbeatInterval ?? DEFAULT_ETCD_RAFT.heartbeatIntervalMs,
+      electionTimeoutMs: k.etcd?.electionTimeout ?? DEFAULT_ETCD_RAFT.electionTimeoutMs,
+    },
     kubelet: buildKubelet(kubelet),
     network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
   };

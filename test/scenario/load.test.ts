@@ -67,7 +67,7 @@ describe('defaults and version profiles', () => {
         kubeAPIBurst: 100,
       },
       apiServer: { replicas: 1, defaultNotReadyTolerationSeconds: 300, defaultUnreachableTolerationSeconds: 300 },
-      etcd: { members: 1 },
+      etcd: { members: 1, heartbeatIntervalMs: 100, electionTimeoutMs: 1000 },
       kubelet: {
         nodeStatusUpdateFrequencyMs: 10_000,
         nodeStatusReportFrequencyMs: 300_000,
