@@ -103,6 +103,7 @@ export class EtcdRaft {
   /** A leader cut off from the majority while the majority elected another: it leads on until check-quorum. */
   private stale: Peer | undefined;
   private staleStepDown: EventHandle | undefined;
+  private staleTerm = 0;
   /** When the leader was last cut off from the majority (its check-quorum counts from then). */
   private cutSinceMs = 0;
   /** Which members are up and which pairs reach each other, at the last look (worldChanged). */
@@ -204,15 +205,15 @@ export class EtcdRaft {
     }
     // A leader cut off while the majority elected another hears the higher term once it reaches them.
     const stale = this.stale;
+    const newer = this.leader;
     if (
       stale !== undefined &&
-      (!stale.up || this.network.connected(stale.m.host, this.leader?.m.host ?? stale.m.host))
+      (!stale.up || (newer !== undefined && this.network.connected(stale.m.host, newer.m.host)))
     ) {
       this.stale = undefined;
       this.sim.cancel(this.staleStepDown);
       this.staleStepDown = undefined;
-      if (stale.up && this.leader !== undefined) this.hooks.lost(stale.m.name, this.term - 1, 'higher term');
-      else if (!stale.up) this.hooks.lost(stale.m.name, this.term - 1, 'member stopped');
+      this.hooks.lost(stale.m.name, this.staleTerm, stale.up ? 'higher term' : 'member stopped');
     }
     // 3. Who hears the leader: they follow it and get its log; the others' timers run from when they
     // stopped hearing it.
@@ -394,6 +395,7 @@ export class EtcdRaft {
     const old = this.leader;
     if (old !== undefined && old !== c) {
       this.stale = old;
+      this.staleTerm = this.term;
       this.sim.cancel(this.stepDown);
       this.stepDown = undefined;
       this.staleStepDown = this.sim.at(
@@ -402,7 +404,7 @@ export class EtcdRaft {
           this.staleStepDown = undefined;
           if (this.stale !== old) return;
           this.stale = undefined;
-          this.hooks.lost(old.m.name, this.term - 1, 'check quorum');
+          this.hooks.lost(old.m.name, this.staleTerm, 'check quorum');
         },
         `etcd/${old.m.name}/check-quorum`,
       );

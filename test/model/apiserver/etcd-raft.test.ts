@@ -175,6 +175,28 @@ describe('etcd leader election (etcd-raft.ts)', () => {
     }
   });
 
+  test('a cut-off leader that hears the new term when the partition heals steps down then (higher term)', () => {
+    let checked = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      const cluster = controlPlane({ seed, apiServers: 1, etcdMembers: 3, durationMs: 30_000 });
+      const { sim, network } = cluster.ctx;
+      const leader = member(cluster, 0).host.name;
+      const others = [1, 2].map((i) => member(cluster, i).host.name);
+      sim.at(5_050, () => network.cut('leader', [leader], others));
+      sim.at(6_950, () => network.heal('leader'));
+      sim.run(30_000);
+      const events = etcdEvents(cluster);
+      const elected = events.find((e) => e.type === 'etcd.leader.elected');
+      if (elected === undefined || elected.atMs >= 6_950) continue;
+      checked++;
+      expect(events.map((e) => [e.type, e.member, e.term, e.reason, e.atMs])).toEqual([
+        ['etcd.leader.elected', elected.member, 2, undefined, elected.atMs],
+        ['etcd.leader.lost', member(cluster, 0).name, 1, 'higher term', 6_950],
+      ]);
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
   test('TestLeaderStepdownWhenQuorumActive: a leader cut off for less than an election timeout keeps leading', () => {
     const cluster = controlPlane({ apiServers: 1, etcdMembers: 3, durationMs: 20_000 });
     const { sim, network } = cluster.ctx;
