@@ -36,7 +36,9 @@ export type TraceFigure =
   /** The longest a forced volume detach waited after the detach was wanted (ms). */
   | 'force-detach-wait'
   /** From the first fault to the next kube-controller-manager leader.acquired (ms). */
-  | 'kcm-leader-after-fault';
+  | 'kcm-leader-after-fault'
+  /** How long etcd had no leader that could commit before the first etcd.leader.elected after the fault (ms). */
+  | 'etcd-leaderless';
 
 export interface ValidationRow {
   /** Short and stable: docs/validation.md names rows by it. */
@@ -150,6 +152,13 @@ export const ROWS: readonly ValidationRow[] = [
     unit: 'count',
   },
   {
+    id: 'etcd-docs-leader-failure',
+    file: 'etcd-leader-failure.yaml',
+    figure: 'etcd leader stopped to the next etcd leader',
+    measure: { trace: 'etcd-leaderless' },
+    unit: 's',
+  },
+  {
     id: '68086-force-detach',
     file: 'volume-force-detach-wait.yaml',
     figure: 'a ReadWriteOnce disk on a dead node: detach wanted to force detach',
@@ -213,6 +222,10 @@ export function traceFigure(figure: TraceFigure, events: readonly TraceEvent[]):
         e.type === 'volume.detach.started' && e.reason === 'maxWaitForUnmountDuration' ? [e.waitedMs] : [],
       );
       return waits.length === 0 ? null : Math.max(...waits);
+    }
+    case 'etcd-leaderless': {
+      const next = after.find((e) => e.type === 'etcd.leader.elected');
+      return next === undefined || next.type !== 'etcd.leader.elected' ? null : next.leaderlessMs;
     }
     case 'kcm-leader-after-fault': {
       const next = after.find((e) => e.type === 'leader.acquired' && e.component === 'kube-controller-manager');

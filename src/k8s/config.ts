@@ -184,6 +184,15 @@ export interface Http2Config {
   pingTimeoutMs: number;
 }
 
+/** The etcd cluster: its members and raft's timing (etcd's --heartbeat-interval and --election-timeout). */
+export interface EtcdConfig {
+  members: number;
+  /** Absent: 100 ms (model/apiserver/etcd-raft.ts DEFAULT_ETCD_RAFT). */
+  heartbeatIntervalMs?: number;
+  /** Absent: 1000 ms. */
+  electionTimeoutMs?: number;
+}
+
 export interface KubernetesConfig {
   /** "1.31", "1.32", ... (major.minor) */
   version: string;
@@ -203,7 +212,7 @@ export interface KubernetesConfig {
      */
     listCostPerObjectUs?: number;
   };
-  etcd: { members: number };
+  etcd: EtcdConfig;
   kubelet: KubeletConfig;
   /** Absent: the defaults (minSyncPeriod 1 s). */
   kubeProxy?: KubeProxyConfig;

@@ -26,6 +26,7 @@ import type { NodeSpec, WorkloadSpec } from '../k8s/workloads.js';
 import type { TraceEventFields } from '../trace/events.js';
 import { LeaseChains } from './apiserver/lease-chains.js';
 import { ApiServer } from './apiserver/api-server.js';
+import { etcdRaftConfig } from './apiserver/etcd-raft.js';
 import { ApiStore } from './apiserver/store.js';
 import type { ModelContext } from './context.js';
 import type { ControllerFactory } from './controllermanager/controller.js';
@@ -134,7 +135,11 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
   for (const h of layout.hosts) addHost(new Host(sim, h.name, h.zone, 'control-plane'));
   const operator = new Host(sim, 'operator', '', 'control-plane');
 
-  const { api, members } = apiServerOf(spec, { sim, trace, network, world, hosts }, layout, fastPaths, opts);
+  const { api, members } = apiServerOf(spec, { sim, trace, network, world, hosts }, layout, fastPaths, opts, {
+    raft: etcdRaftConfig(k.etcd),
+    rng: streams.stream('etcd/raft'),
+    trace,
+  });
   const ctx: ModelContext = { sim, streams, trace, network, api, hosts, world, fastPaths };
   if (Volumes.needed(spec.workloads)) ctx.volumes = new Volumes(spec.workloads, k.volumes ?? DEFAULT_VOLUME_CONFIG);
   const { controllerManagers, schedulers, cloud, cloudControllerManagers } = controlPlaneProcesses(ctx, spec, members);
@@ -237,6 +242,7 @@ function apiServerOf(
   layout: ReturnType<typeof controlPlaneLayout>,
   fastPaths: FastPaths,
   opts: ClusterOptions,
+  etcd: ConstructorParameters<typeof ApiServer>[7],
 ): { api: ApiServer; members: Members } {
   const k = spec.kubernetes;
   const store = new ApiStore(base.trace, {
@@ -255,6 +261,7 @@ function apiServerOf(
     members('etcd'),
     base.world,
     k.http2,
+    etcd,
   );
   api.listCostPerObjectUs = k.apiServer.listCostPerObjectUs ?? 0;
   // The workloads' PodDisruptionBudgets exist from the start, as if applied with them.

@@ -161,6 +161,16 @@ function clusterMilestone(c: MilestoneGroups, e: TraceEvent): void {
     case 'leader.lost':
       c.single(e, 'leader', `${e.component}: ${e.instance} lost leadership`);
       break;
+    case 'etcd.leader.lost':
+      c.single(e, 'leader', `etcd: ${e.member} stopped leading (${e.reason}); writes wait for a new leader`);
+      break;
+    case 'etcd.leader.elected':
+      c.single(
+        e,
+        'leader',
+        `etcd: ${e.member} elected leader, term ${e.term}, after ${formatDuration(e.leaderlessMs)} without one`,
+      );
+      break;
     case 'component.stopped':
     case 'component.started':
       // kube-apiserver and etcd members going down is why nothing else may react: always news.

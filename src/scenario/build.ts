@@ -20,6 +20,7 @@ import type { Path } from './paths.js';
 import { DEFAULT_TRAFFIC, type ServiceSpec, type TrafficClients, type TrafficSpec } from '../k8s/services.js';
 import { MIN_SYNC_PERIOD_MS } from '../model/proxy/kube-proxy.js';
 import { DEFAULT_HTTP2_HEALTH_CHECK } from '../model/apiserver/connection.js';
+import { DEFAULT_ETCD_RAFT } from '../model/apiserver/etcd-raft.js';
 import type { Http2Config } from '../k8s/config.js';
 import type { FaultSpec, LeaderElectionConfig, NodeSpec, Scenario, SloSpec, Target, WorkloadSpec } from './types.js';
 
@@ -412,7 +413,11 @@ function buildKubernetes(k: Raw, topology: string, hasVolumes: boolean): Scenari
         k.apiServer?.defaultUnreachableTolerationSeconds ?? D.DEFAULT_TOLERATION_SECONDS,
       listCostPerObjectUs: k.apiServer?.listCostPerObjectMicroseconds ?? D.DEFAULT_LIST_COST_PER_OBJECT_US,
     },
-    etcd: { members: k.etcd?.members ?? 1 },
+    etcd: {
+      members: k.etcd?.members ?? 1,
+      heartbeatIntervalMs: k.etcd?.heartbeatInterval ?? DEFAULT_ETCD_RAFT.heartbeatIntervalMs,
+      electionTimeoutMs: k.etcd?.electionTimeout ?? DEFAULT_ETCD_RAFT.electionTimeoutMs,
+    },
     kubelet: buildKubelet(kubelet, D.versionFeatures(version)),
     network: { latency: k.network?.latency ?? { ...D.DEFAULT_NETWORK_LATENCY } },
   };

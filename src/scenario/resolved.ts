@@ -112,7 +112,13 @@ function resolvedKubernetes(k: KubernetesSpec): Record<string, unknown> {
         }
       : { enabled: false },
     apiServer: resolvedApiServer(k.apiServer),
-    etcd: { ...k.etcd },
+    etcd: {
+      members: k.etcd.members,
+      ...(k.etcd.heartbeatIntervalMs !== undefined
+        ? { heartbeatInterval: formatDuration(k.etcd.heartbeatIntervalMs) }
+        : {}),
+      ...(k.etcd.electionTimeoutMs !== undefined ? { electionTimeout: formatDuration(k.etcd.electionTimeoutMs) } : {}),
+    },
     kubelet: resolvedKubelet(k.kubelet),
     ...(k.kubeProxy ? { kubeProxy: { minSyncPeriod: formatDuration(k.kubeProxy.minSyncPeriodMs) } } : {}),
     ...(k.http2

@@ -761,6 +761,16 @@ export const scenarioSchema: ObjectSchema = s.object(
               etcd: s.opt(
                 s.object({
                   members: s.opt(s.integer('etcd members (default 1); below quorum every API request fails.', 1)),
+                  heartbeatInterval: s.opt(
+                    s.duration(
+                      "etcd's --heartbeat-interval: how often the etcd leader tells its followers it leads (default 100ms).",
+                    ),
+                  ),
+                  electionTimeout: s.opt(
+                    s.duration(
+                      "etcd's --election-timeout: a follower that hears no leader for a random time between this and twice this starts an election, and a leader that hears from no majority for this long steps down (default 1s; at least 5 × heartbeatInterval, at most 50s).",
+                    ),
+                  ),
                 }),
               ),
               kubelet: s.opt(

@@ -363,6 +363,7 @@ function checkKubernetes(c: CheckContext): void {
   checkControlPlaneLeaderElection(k, rawK, error);
   checkShutdownGracePeriods(k.kubelet, error);
   checkNodeMonitorTiming(k, rawK, error);
+  checkEtcdTiming(k, rawK, error);
   if (rawSpec.controlPlane?.zones !== undefined && spec.controlPlane.zones.length === 0) {
     error(['spec', 'controlPlane', 'zones'], 'out-of-range', 'needs at least one zone');
   }
@@ -416,6 +417,39 @@ function checkShutdownGracePeriods(
  * The node lifecycle controller's timing: nodeMonitorGracePeriod outlasts the kubelet's lease renew
  * interval and nodeMonitorPeriod, and neither period nor the kubelet's status updates are 0.
  */
+/** etcd's own checks of its raft timing (server/embed/config.go, Config.Validate). */
+function checkEtcdTiming(k: Scenario['spec']['kubernetes'], rawK: Raw, error: CheckContext['error']): void {
+  const path = ['spec', 'kubernetes', 'etcd'];
+  const where = (field: string): Path => (rawK.etcd?.[field] !== undefined ? [...path, field] : path);
+  const hint = 'etcd refuses to start with this (server/embed/config.go, Config.Validate)';
+  const heartbeatMs = k.etcd.heartbeatIntervalMs ?? 100;
+  const electionMs = k.etcd.electionTimeoutMs ?? 1_000;
+  if (heartbeatMs <= 0) {
+    error(where('heartbeatInterval'), 'inconsistent-timing', 'heartbeatInterval must be longer than 0s', hint);
+    return;
+  }
+  if (electionMs <= 0) {
+    error(where('electionTimeout'), 'inconsistent-timing', 'electionTimeout must be longer than 0s', hint);
+    return;
+  }
+  if (5 * heartbeatMs > electionMs) {
+    error(
+      where('electionTimeout'),
+      'inconsistent-timing',
+      `electionTimeout (${formatDuration(electionMs)}) must be at least 5 × heartbeatInterval (${formatDuration(heartbeatMs)} × 5 = ${formatDuration(5 * heartbeatMs)})`,
+      hint,
+    );
+  }
+  if (electionMs > 50_000) {
+    error(
+      where('electionTimeout'),
+      'out-of-range',
+      `electionTimeout (${formatDuration(electionMs)}) must be at most 50s`,
+      hint,
+    );
+  }
+}
+
 function checkNodeMonitorTiming(k: Scenario['spec']['kubernetes'], rawK: Raw, error: CheckContext['error']): void {
   const cmPath = ['spec', 'kubernetes', 'controllerManager'];
   const grace = k.controllerManager.nodeMonitorGracePeriodMs;

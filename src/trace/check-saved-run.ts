@@ -127,6 +127,8 @@ export const EVENT_FIELDS: { [K in TraceEventType]: Record<keyof TraceEventField
   'leader.lost': LEADER,
   'component.started': LEADER,
   'component.stopped': LEADER,
+  'etcd.leader.lost': { member: 'string', term: 'number', reason: 'string' },
+  'etcd.leader.elected': { member: 'string', term: 'number', leaderlessMs: 'number' },
   'zone.state.changed': { zone: 'string', from: ZONE, to: ZONE },
   'nodegroup.scaled.up': {
     nodeGroup: 'string',

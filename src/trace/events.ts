@@ -113,6 +113,13 @@ export type TraceEventFields = {
   'leader.lost': LeaderFields;
   'component.started': LeaderFields;
   'component.stopped': LeaderFields;
+  /**
+   * The etcd leader stopped leading (apiserver/etcd-raft.ts): its member stopped, it stepped down after an
+   * election timeout without hearing from a majority (`check quorum`), or it heard a newer term.
+   */
+  'etcd.leader.lost': { member: string; term: number; reason: string };
+  /** An etcd member won an election; leaderlessMs: how long no leader could commit before it. */
+  'etcd.leader.elected': { member: string; term: number; leaderlessMs: number };
   /** spec.unschedulable changed (kubectl cordon / uncordon, drain). */
   'node.unschedulable.changed': { node: string; unschedulable: boolean; by: string };
   /** A PodDisruptionBudget's status counts changed (by the disruption controller or the Eviction API). */

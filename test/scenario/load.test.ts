@@ -72,7 +72,7 @@ describe('defaults and version profiles', () => {
         defaultUnreachableTolerationSeconds: 300,
         listCostPerObjectUs: 20,
       },
-      etcd: { members: 1 },
+      etcd: { members: 1, heartbeatIntervalMs: 100, electionTimeoutMs: 1000 },
       kubelet: {
         nodeStatusUpdateFrequencyMs: 10_000,
         nodeStatusReportFrequencyMs: 300_000,

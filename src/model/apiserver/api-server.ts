@@ -5,8 +5,20 @@
 // happened. Below etcd quorum every request fails (Unavailable). Each client host keeps one connection to
 // one replica (connection.ts): while that replica's host is powered off or cut off, the connection is dead
 // but open, and the client's requests go nowhere until the HTTP/2 health check or the kubelet's close-all
-// closes it; a stopped process (GOAWAY or RST) closes it at once.
-import { type EventHandle, type Guard, Priority, type Rng, type Simulator } from '../../engine/index.js';
+// closes it; a stopped process (GOAWAY or RST) closes it at once. etcd has a leader (etcd-raft.ts): while
+// no leader that reaches a majority leads, a request that reaches a replica with quorum waits for the next
+// leader, or fails when etcd's request timeout runs out, or times out at its client first.
+import {
+  type EventHandle,
+  type Guard,
+  makeRng,
+  Priority,
+  type Rng,
+  type Simulator,
+  type TraceRecorder,
+} from '../../engine/index.js';
+import type { TraceEventFields } from '../../trace/events.js';
+import { DEFAULT_ETCD_RAFT, EtcdRaft, type EtcdRaftConfig, etcdRequestTimeoutMs } from './etcd-raft.js';
 import type { Host } from '../infra/host.js';
 import type { Network } from '../infra/network.js';
 import type { World } from '../infra/world.js';
@@ -53,9 +65,23 @@ export interface RequestOptions<T> {
   served?: (result: ApiResult<T>, respondAtMs: number, req: InFlightRequest<T>) => boolean;
 }
 
+/** The etcd leader model's settings, stream and trace (cluster.ts); absent parts take their defaults. */
+export interface EtcdOptions {
+  raft?: EtcdRaftConfig;
+  /** The run's `etcd/raft` stream. */
+  rng?: Rng;
+  trace?: TraceRecorder<TraceEventFields>;
+}
+
 export class ApiServer {
   readonly replicas: Member[];
   readonly etcd: Member[];
+  /** Who leads etcd, and whether a proposal can commit now (etcd-raft.ts). */
+  readonly raft: EtcdRaft;
+  /** Requests waiting at their replica for an etcd leader, in arrival order, with their timeout events. */
+  private readonly parked = new Map<InFlightRequest<unknown>, EventHandle>();
+  private releasing: EventHandle | undefined;
+  private readonly etcdRequestTimeoutMs: number;
   /** Replicas and members slowed by apiserver-slow / etcd-slow faults (slow-members.ts). */
   private readonly slow = new SlowMembers();
   /** kubeadm: clients that talk only to the API server on their own host (pinToLocalReplica). */
@@ -76,10 +102,74 @@ export class ApiServer {
     private readonly world?: World,
     /** Client-go's HTTP/2 health check, which closes a connection to a host that stopped answering. */
     private readonly healthCheck: Http2HealthCheckConfig = DEFAULT_HTTP2_HEALTH_CHECK,
+    etcdOptions: EtcdOptions = {},
   ) {
     this.replicas = replicas.map((r) => ({ ...r, running: true }));
     this.etcd = etcd.map((m) => ({ ...m, running: true }));
-    world?.onChanged(() => this.checkConnections());
+    const raftConfig = etcdOptions.raft ?? DEFAULT_ETCD_RAFT;
+    this.etcdRequestTimeoutMs = etcdRequestTimeoutMs(raftConfig);
+    const trace = etcdOptions.trace;
+    this.raft = new EtcdRaft(
+      sim,
+      network,
+      this.etcd,
+      raftConfig,
+      etcdOptions.rng ?? makeRng('etcd/raft'),
+      {
+        lost: (member, term, reason) => trace?.emit('etcd.leader.lost', { member, term, reason }),
+        elected: (member, term, leaderlessMs) => trace?.emit('etcd.leader.elected', { member, term, leaderlessMs }),
+        willChange: () => world?.willChange(),
+        changed: () => (world === undefined ? this.etcdChanged() : world.changed()),
+      },
+      world === undefined ? undefined : () => world.version,
+    );
+    world?.onChanged(() => {
+      this.checkConnections();
+      this.etcdChanged();
+    });
+  }
+
+  /** After a change of the world: the etcd leader follows it, and waiting requests go on once one commits. */
+  private etcdChanged(): void {
+    this.raft.worldChanged();
+    if (this.parked.size > 0 && this.releasing === undefined && this.raft.commits())
+      this.releasing = this.sim.at(this.sim.nowMs, () => this.releaseParked(), 'etcd/leader-ready');
+  }
+
+  /** A leader commits again: the waiting requests are served now, in the order they arrived. */
+  private releaseParked(): void {
+    this.releasing = undefined;
+    if (!this.raft.commits()) return;
+    const waiting = [...this.parked];
+    this.parked.clear();
+    for (const [req, handle] of waiting) {
+      this.sim.cancel(handle);
+      req.parked = false;
+      this.serve(req);
+    }
+  }
+
+  /**
+   * A request reached a replica with etcd quorum but no leader that commits: its proposal waits (raft
+   * drops nothing, the etcd server waits up to its request timeout). The client may give up first; then
+   * the API server cancels the proposal and it never commits.
+   */
+  private park<T>(req: InFlightRequest<T>): void {
+    const etcdDeadlineMs = this.sim.nowMs + this.etcdRequestTimeoutMs;
+    const handle =
+      req.deadlineMs <= etcdDeadlineMs
+        ? this.timeout(req)
+        : this.sim.atWith(etcdDeadlineMs, InFlightRequest.prototype.etcdTimedOut, req, req.label);
+    req.parked = true;
+    this.parked.set(req as InFlightRequest<unknown>, handle);
+  }
+
+  /** A parked request's wait ends without a leader: by its client's timeout or etcd's (then it answers). */
+  unpark<T>(req: InFlightRequest<T>, etcdTimedOut: boolean): void {
+    req.parked = false;
+    this.parked.delete(req as InFlightRequest<unknown>);
+    // etcd's "request timed out": the API server answers the client with the error.
+    if (etcdTimedOut) this.reply(req, req.replica!, fail('Unavailable'));
   }
 
   /**
@@ -90,7 +180,8 @@ export class ApiServer {
     if (m.running === running) return;
     this.world?.willChange();
     (m as { running: boolean }).running = running;
-    this.world?.changed();
+    if (this.world === undefined) this.etcdChanged();
+    else this.world.changed();
   }
 
   /**
@@ -104,9 +195,12 @@ export class ApiServer {
     this.world?.changed();
   }
 
-  /** Whether some replica or etcd member is slowed now (then nothing may be served ahead of its time). */
+  /**
+   * Whether some replica or etcd member is slowed now, or etcd has no leader that commits (then nothing
+   * may be served ahead of its time).
+   */
   get slowed(): boolean {
-    return this.slow.any;
+    return this.slow.any || !this.raft.commits();
   }
 
   /**
@@ -442,13 +536,24 @@ export class ApiServer {
     }
     if (this.slow.any && !req.held && this.hold(req, replica)) return;
     const own = req.opts?.sendRng;
-    if (!this.hasQuorum(replica.host)) req.result = fail('Unavailable');
-    else {
+    let result: ApiResult<T>;
+    if (!this.hasQuorum(replica.host)) result = fail('Unavailable');
+    else if (!this.raft.commits()) {
+      this.park(req);
+      return;
+    } else {
       this.store.clock = replica.host.clock;
       this.store.watchRng = own;
-      req.result = req.op(this.store, req.arg);
+      result = req.op(this.store, req.arg);
       this.store.watchRng = undefined;
     }
+    this.reply(req, replica, result);
+  }
+
+  /** Sends a served request's result back to its client (or lets it time out if the answer cannot get there). */
+  private reply<T>(req: InFlightRequest<T>, replica: Member, result: ApiResult<T>): void {
+    req.result = result;
+    const own = req.opts?.sendRng;
     const back = this.network.transit(replica.host, req.client, own);
     if (back === undefined || this.sim.nowMs + back > req.deadlineMs) {
       req.timeout();
@@ -550,6 +655,8 @@ export class InFlightRequest<T> {
   epoch: number;
   /** It has waited at a slowed replica or etcd quorum already (ApiServer.hold): serve it now. */
   held = false;
+  /** It waits at its replica for an etcd leader (ApiServer.park). */
+  parked = false;
   constructor(
     readonly api: ApiServer,
     public client: Host,
@@ -577,6 +684,7 @@ export class InFlightRequest<T> {
     this.replica = undefined;
     this.result = undefined;
     this.held = false;
+    this.parked = false;
     this.client = client;
     this.deadlineMs = deadlineMs;
     this.op = op;
@@ -602,7 +710,13 @@ export class InFlightRequest<T> {
   }
 
   timedOut(): void {
+    if (this.parked) this.api.unpark(this, false);
     this.answer(fail('Timeout'));
+  }
+
+  /** etcd's request timeout ran out while the request waited for a leader. */
+  etcdTimedOut(): void {
+    this.api.unpark(this, true);
   }
 
   private answer(r: ApiResult<T>): void {
