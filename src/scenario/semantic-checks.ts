@@ -1512,7 +1512,7 @@ function checkInstances(
         error(
           p,
           'not-applicable',
-          `"leader" names the leader of kube-controller-manager or kube-scheduler; ${rules.component ?? 'this component'} has none: for ${type} give an instance name (defined: ${listNames(candidates)})`,
+          `"leader" names the leader of kube-controller-manager or kube-scheduler, ${rules.component === 'etcd' ? "not etcd's raft leader, which is elected as the run goes" : `and ${rules.component ?? 'this component'} has none`}: for ${type} give an instance name (defined: ${listNames(candidates)})`,
         );
       }
       return;

@@ -74,7 +74,7 @@ describe('control-plane hosts as fault targets', () => {
         'test.yaml:16:85: error: spec.faults[1].target.component: "component" does not apply to a kubelet-stop fault\'s target',
         'test.yaml:17:88: error: spec.faults[2].target.component: a scheduler-crash fault always hits kube-scheduler; component "kube-controller-manager" contradicts it',
         '  hint: to crash the kube-controller-manager leader use type: controller-manager-crash; or leave component out',
-        'test.yaml:18:70: error: spec.faults[3].target.instance: "leader" names the leader of kube-controller-manager or kube-scheduler; etcd has none: for etcd-member-down give an instance name (defined: etcd-control-plane-0, etcd-control-plane-1, etcd-control-plane-2)',
+        'test.yaml:18:70: error: spec.faults[3].target.instance: "leader" names the leader of kube-controller-manager or kube-scheduler, not etcd\'s raft leader, which is elected as the run goes: for etcd-member-down give an instance name (defined: etcd-control-plane-0, etcd-control-plane-1, etcd-control-plane-2)',
         'test.yaml:19:83: error: spec.faults[4].target.component: unknown component "kube-schedular" (did you mean "kube-scheduler"?)',
       ].join('\n'),
     );

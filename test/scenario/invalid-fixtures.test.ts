@@ -80,7 +80,7 @@ const EXPECTED: Record<string, string[]> = {
     '  hint: quote the version, e.g. version: "1.31" (unquoted, YAML reads 1.30 as the number 1.3)',
     '@:12:15: error: spec.workloads[0].kind: unknown workload kind "Deploymnet" (did you mean "Deployment"?)',
     '@:14:72: error: spec.faults[0].target.zone: unknown zone "zone-b" (did you mean "zone-a"?)',
-    '@:15:80: error: spec.faults[1].target.instance: "leader" names the leader of kube-controller-manager or kube-scheduler; etcd has none: for etcd-member-down give an instance name (defined: etcd-control-plane-0)',
+    '@:15:80: error: spec.faults[1].target.instance: "leader" names the leader of kube-controller-manager or kube-scheduler, not etcd\'s raft leader, which is elected as the run goes: for etcd-member-down give an instance name (defined: etcd-control-plane-0)',
     '@:17:103: error: spec.slos[0].max: expected a duration with a unit, found the bare number 5',
     '  hint: write 5s (or 5ms, 5m): durations are Kubernetes-style strings such as 500ms, 40s, 5m, 1h30m',
   ],
