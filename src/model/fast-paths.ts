@@ -65,6 +65,12 @@ export interface FastPaths {
    */
   schedulerSpreadDeltas: boolean;
   /**
+   * When the scheduler cache's node order changes (a node added, removed or relabelled), only the positions
+   * whose node changed are written again in its columns, instead of every position, and the nodes that
+   * keep their position keep their memoized fits and scores (scheduler/cache.ts keepPositions).
+   */
+  schedulerKeptPositions: boolean;
+  /**
    * The traffic meter keeps what requests meet between changes of the rules, the routed pods and the
    * world, and on a write of a Service's slices works out only the nodes behind (traffic/traffic-meter.ts).
    */
@@ -108,6 +114,7 @@ export const FAST_PATH_NAMES = [
   'schedulerAffinityWords',
   'schedulerColumnScores',
   'schedulerSpreadDeltas',
+  'schedulerKeptPositions',
   'trafficKeptOutcomes',
   'proxySharedRules',
   'trafficDiffedPicks',
@@ -128,6 +135,7 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   schedulerAffinityWords: true,
   schedulerColumnScores: true,
   schedulerSpreadDeltas: true,
+  schedulerKeptPositions: true,
   trafficKeptOutcomes: true,
   proxySharedRules: true,
   trafficDiffedPicks: true,
@@ -149,6 +157,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   schedulerAffinityWords: false,
   schedulerColumnScores: false,
   schedulerSpreadDeltas: false,
+  schedulerKeptPositions: false,
   trafficKeptOutcomes: false,
   proxySharedRules: false,
   trafficDiffedPicks: false,
