@@ -100,6 +100,13 @@ export interface FastPaths {
    * (autoscaler/static-autoscaler.ts, ScanReuse).
    */
   autoscalerReusedScans: boolean;
+  /**
+   * The cluster autoscaler's filterOutSchedulable skips, for each Pending pod, the nodes that a node-local
+   * filter (unschedulable, taints, node affinity, resources) rejected for an earlier pod of the same kind
+   * in the same snapshot, instead of walking every node from the first again (autoscaler/snapshot.ts
+   * fitsAnyNodeKnown).
+   */
+  autoscalerKnownRejections: boolean;
 }
 
 export const FAST_PATH_NAMES = [
@@ -120,6 +127,7 @@ export const FAST_PATH_NAMES = [
   'trafficDiffedPicks',
   'trafficKeptCauses',
   'autoscalerReusedScans',
+  'autoscalerKnownRejections',
   'leaderElectionChains',
 ] as const satisfies readonly (keyof FastPaths)[];
 
@@ -141,6 +149,7 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   trafficDiffedPicks: true,
   trafficKeptCauses: true,
   autoscalerReusedScans: true,
+  autoscalerKnownRejections: true,
   leaderElectionChains: true,
 });
 
@@ -163,6 +172,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   trafficDiffedPicks: false,
   trafficKeptCauses: false,
   autoscalerReusedScans: false,
+  autoscalerKnownRejections: false,
   leaderElectionChains: false,
 });
 
