@@ -65,6 +65,12 @@ export interface FastPaths {
    */
   schedulerSpreadDeltas: boolean;
   /**
+   * When the scheduler cache's node order changes (a node added, removed or relabelled), only the positions
+   * whose node changed are written again in its columns, instead of every position, and the nodes that
+   * keep their position keep their memoized fits and scores (scheduler/cache.ts keepPositions).
+   */
+  schedulerKeptPositions: boolean;
+  /**
    * The traffic meter keeps what requests meet between changes of the rules, the routed pods and the
    * world, and on a write of a Service's slices works out only the nodes behind (traffic/traffic-meter.ts).
    */
@@ -101,6 +107,13 @@ export interface FastPaths {
    * (autoscaler/static-autoscaler.ts, ScanReuse).
    */
   autoscalerReusedScans: boolean;
+  /**
+   * The cluster autoscaler's filterOutSchedulable skips, for each Pending pod, the nodes that a node-local
+   * filter (unschedulable, taints, node affinity, resources) rejected for an earlier pod of the same kind
+   * in the same snapshot, instead of walking every node from the first again (autoscaler/snapshot.ts
+   * fitsAnyNodeKnown).
+   */
+  autoscalerKnownRejections: boolean;
 }
 
 export const FAST_PATH_NAMES = [
@@ -115,12 +128,14 @@ export const FAST_PATH_NAMES = [
   'schedulerAffinityWords',
   'schedulerColumnScores',
   'schedulerSpreadDeltas',
+  'schedulerKeptPositions',
   'trafficKeptOutcomes',
   'proxySharedRules',
   'trafficDiffedPicks',
   'trafficKeptCauses',
   'sliceMiddles',
   'autoscalerReusedScans',
+  'autoscalerKnownRejections',
   'leaderElectionChains',
 ] as const satisfies readonly (keyof FastPaths)[];
 
@@ -136,12 +151,14 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   schedulerAffinityWords: true,
   schedulerColumnScores: true,
   schedulerSpreadDeltas: true,
+  schedulerKeptPositions: true,
   trafficKeptOutcomes: true,
   proxySharedRules: true,
   trafficDiffedPicks: true,
   trafficKeptCauses: true,
   sliceMiddles: true,
   autoscalerReusedScans: true,
+  autoscalerKnownRejections: true,
   leaderElectionChains: true,
 });
 
@@ -158,12 +175,14 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   schedulerAffinityWords: false,
   schedulerColumnScores: false,
   schedulerSpreadDeltas: false,
+  schedulerKeptPositions: false,
   trafficKeptOutcomes: false,
   proxySharedRules: false,
   trafficDiffedPicks: false,
   trafficKeptCauses: false,
   sliceMiddles: false,
   autoscalerReusedScans: false,
+  autoscalerKnownRejections: false,
   leaderElectionChains: false,
 });
 

@@ -6,7 +6,7 @@
 // home) and thrown away after it: the cost of a loop with nothing to do is not O(pods).
 import type { Node, Pod } from '../../k8s/objects.js';
 import type { NodeSpec } from '../../k8s/workloads.js';
-import { MEMO_SCORE_MASK, SchedulerCache } from '../scheduler/cache.js';
+import { MEMO_SCORE_MASK, type NodeInfo, SchedulerCache } from '../scheduler/cache.js';
 import { CycleState, DEFAULT_PLUGINS, Framework, type FilterPlugin, SKIP, SUCCESS } from '../scheduler/framework.js';
 
 /** A Ready, schedulable Node object with the template's shape, named `name` (TemplateNodeInfo). */
@@ -28,6 +28,30 @@ export function templateNode(template: NodeSpec, name: string): Node {
       capacity: { ...template.capacity },
     },
   };
+}
+
+/**
+ * The Filter plugins whose verdict on a node depends only on that node and the pod: its unschedulable
+ * flag, taints, labels, and capacity and usage for NodeResourcesFit, whose rejection stands while usage
+ * only grows. While pods are only placed (filterOutSchedulable), a node one of them rejected stays rejected
+ * for every pod with the same inputs to them.
+ */
+const NODE_LOCAL_FILTERS: ReadonlySet<string> = new Set([
+  'NodeUnschedulable',
+  'TaintToleration',
+  'NodeAffinity',
+  'NodeResourcesFit',
+]);
+
+/**
+ * Fast path autoscalerKnownRejections (fast-paths.ts): per kind of pod (the active filters and the node-local
+ * filters' inputs, their verdictKey), the positions of one node order that a node-local filter rejected, as
+ * skip pointers: next[p] is p when position p is not known rejected, else a later position to look at
+ * (path halving keeps the chains short). Valid while pods are only placed and the order stays.
+ */
+export class KnownRejections {
+  order: readonly NodeInfo[] | undefined;
+  readonly next = new Map<string, Int32Array>();
 }
 
 /** Whether a pod counts where it is bound: not finished (a Failed pod's resources are free). */
@@ -105,6 +129,48 @@ export class SchedulingSnapshot {
     return undefined;
   }
 
+  /**
+   * fitsAnyNode for filterOutSchedulable (no nodes left out), skipping the nodes `known` says a node-local
+   * filter rejected for a pod of the same kind since the snapshot last changed otherwise than by placing
+   * pods. The nodes it does look at are looked at in the same order with the same filters, so the answer
+   * is fitsAnyNode's.
+   */
+  fitsAnyNodeKnown(pod: Pod, known: KnownRejections): string | undefined {
+    const order = this.cache.order();
+    if (known.order !== order) {
+      known.order = order;
+      known.next.clear();
+    }
+    this.state.order = order;
+    this.prepare(pod);
+    let key = '';
+    for (const f of this.active) {
+      key += `${f.name}\u0000`;
+      if (NODE_LOCAL_FILTERS.has(f.name)) {
+        if (f.verdictKey === undefined) return this.fitsAnyNode(pod);
+        key += `${f.verdictKey(pod)}\u0001`;
+      }
+    }
+    let next = known.next.get(key);
+    if (next === undefined) {
+      next = new Int32Array(order.length + 1);
+      for (let p = 0; p <= order.length; p++) next[p] = p;
+      known.next.set(key, next);
+    }
+    const n = order.length;
+    for (let p = skipTo(next, 0); p < n; p = skipTo(next, p + 1)) {
+      let rejectedBy: FilterPlugin | undefined;
+      for (const f of this.active)
+        if (f.filter(this.state, p) !== SUCCESS) {
+          rejectedBy = f;
+          break;
+        }
+      if (rejectedBy === undefined) return order[p].name;
+      if (NODE_LOCAL_FILTERS.has(rejectedBy.name)) next[p] = p + 1;
+    }
+    return undefined;
+  }
+
   private prepare(pod: Pod): void {
     const state = this.state;
     const req = pod.spec.requests;
@@ -121,4 +187,13 @@ export class SchedulingSnapshot {
     this.active.length = 0;
     for (const p of this.framework.filters) if (p.preFilter?.(state) !== SKIP) this.active.push(p);
   }
+}
+
+/** The first position at or after p not known rejected (KnownRejections.next), halving the path walked. */
+function skipTo(next: Int32Array, p: number): number {
+  while (next[p] !== p) {
+    next[p] = next[next[p]];
+    p = next[p];
+  }
+  return p;
 }

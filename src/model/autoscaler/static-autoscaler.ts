@@ -46,7 +46,7 @@ import {
   TO_BE_DELETED_TAINT,
 } from './options.js';
 import type { PodTracker } from './pod-tracker.js';
-import { SchedulingSnapshot, templateNode } from './snapshot.js';
+import { KnownRejections, SchedulingSnapshot, templateNode } from './snapshot.js';
 
 export const ACTOR = 'cluster-autoscaler';
 /** How often a scale-down drain checks whether the evicted pods are gone. */
@@ -134,6 +134,10 @@ export class StaticAutoscaler {
 
   private get reusing(): boolean {
     return this.proc.ctx.fastPaths.autoscalerReusedScans;
+  }
+
+  private get knownRejections(): boolean {
+    return this.proc.ctx.fastPaths.autoscalerKnownRejections;
   }
 
   private get trace() {
@@ -240,7 +244,7 @@ export class StaticAutoscaler {
     if (this.reusing && this.reuse.upKey === upKey) unschedulable = this.reuse.unschedulable;
     else {
       snapshot = this.snapshot(states);
-      unschedulable = filterOutSchedulable(snapshot, pending);
+      unschedulable = filterOutSchedulable(snapshot, pending, this.knownRejections);
       this.reuse.upKey = this.reusing ? upKey : '';
       this.reuse.unschedulable = unschedulable;
       this.reuse.estimates.clear();
@@ -248,7 +252,7 @@ export class StaticAutoscaler {
     const snapshotFor = () => {
       if (snapshot === undefined) {
         snapshot = this.snapshot(states);
-        filterOutSchedulable(snapshot, pending);
+        filterOutSchedulable(snapshot, pending, this.knownRejections);
       }
       return snapshot;
     };
@@ -500,15 +504,20 @@ export function utilization(node: Node, tracker: PodTracker): number {
  * sees the room it took) and dropped; the rest are unschedulable. Once a pod of a workload fits nowhere,
  * the workload's later pods are not tried (they are alike: the equivalence-group shortcut).
  */
-export function filterOutSchedulable(snapshot: SchedulingSnapshot, pending: readonly Pod[]): Pod[] {
+export function filterOutSchedulable(
+  snapshot: SchedulingSnapshot,
+  pending: readonly Pod[],
+  skipKnownRejections = false,
+): Pod[] {
   const out: Pod[] = [];
   const hopeless = new Set<string>();
+  const known = skipKnownRejections ? new KnownRejections() : undefined;
   for (const p of pending) {
     if (hopeless.has(p.metadata.workload)) {
       out.push(p);
       continue;
     }
-    const to = snapshot.fitsAnyNode(p);
+    const to = known === undefined ? snapshot.fitsAnyNode(p) : snapshot.fitsAnyNodeKnown(p, known);
     if (to === undefined) {
       hopeless.add(p.metadata.workload);
       out.push(p);

@@ -297,6 +297,43 @@ export class NodeColumns {
     }
   }
 
+  /** The number of positions the columns have room for (reset grows it). */
+  get capacity(): number {
+    return this.podCount.length;
+  }
+
+  /**
+   * Writes a node that has come to position info.pos since the last order, as reset, write and forgetMemo
+   * leave it: every field copied, its fit and score forgotten, its indexed fits recomputed.
+   */
+  place(info: NodeInfo): void {
+    this.write(info);
+    this.forget(info.pos);
+  }
+
+  /**
+   * Clears position p, past the order's last node now (the order shrank): its bits in the bitsets and the
+   * fit indexes, as reset and forgetMemo leave a position past the last node.
+   */
+  vacate(p: number): void {
+    const w = p >>> 5;
+    const bit = 1 << (p & 31);
+    this.ready[w] &= ~bit;
+    this.plain[w] &= ~bit;
+    for (const bits of this.zones) bits[w] &= ~bit;
+    for (const x of this.fitIndexes) {
+      if ((x.fits[w] & bit) !== 0) {
+        const old = x.scores[p];
+        x.levels[old]![w] &= ~bit;
+        x.levelCounts[old]--;
+      }
+      x.fits[w] &= ~bit;
+      x.tooManyPods[w] &= ~bit;
+      x.noCpu[w] &= ~bit;
+      x.noMemory[w] &= ~bit;
+    }
+  }
+
   /** Copies the node's requested resources and pod count; forgets its fit and score. */
   writeUsage(info: NodeInfo): void {
     const p = info.pos;
@@ -531,6 +568,13 @@ export class SchedulerCache {
   private nonZeroPriorityPods = 0;
   private orderCache: NodeInfo[] | undefined;
   /**
+   * Fast path schedulerKeptPositions (fast-paths.ts): order() rewrites the columns only at the positions
+   * whose node changed since the last order, instead of every position. Set by the scheduler.
+   */
+  keptPositions = false;
+  /** The order order() last built (kept after it is invalidated, for keptPositions). */
+  private lastOrder: NodeInfo[] | undefined;
+  /**
    * Zone name -> the nodes with an object in that zone, kept in name order as nodes come and go, so that
    * order() interleaves them without sorting every zone again after each node added or removed (a
    * node-pool upgrade of 5,000 nodes adds and removes 10,000).
@@ -609,7 +653,7 @@ export class SchedulerCache {
     info.memCapBytes = cap.memoryBytes;
     info.podCap = cap.pods;
     if (!prev || prev.metadata.labels !== node.metadata.labels) this.orderCache = undefined;
-    else if (this.orderCache && info.pos >= 0) this.columns.write(info);
+    if ((this.orderCache || this.keptPositions) && info.pos >= 0) this.columns.write(info);
     return prev;
   }
 
@@ -647,15 +691,40 @@ export class SchedulerCache {
         }
       }
     }
-    this.columns.reset(out.length);
-    for (let p = 0; p < out.length; p++) {
-      out[p].pos = p;
-      this.columns.write(out[p]);
+    const last = this.lastOrder;
+    if (this.keptPositions && last !== undefined && out.length <= this.columns.capacity) this.keepPositions(out, last);
+    else {
+      this.columns.reset(out.length);
+      for (let p = 0; p < out.length; p++) {
+        out[p].pos = p;
+        this.columns.write(out[p]);
+      }
+      this.columns.forgetMemo(out.length);
     }
-    this.columns.forgetMemo(out.length);
     this.orderCache = out;
+    this.lastOrder = out;
     this.orderGen++;
     return out;
+  }
+
+  /**
+   * The fast path's order(): the columns of a node still at the position it had in the last order are
+   * current (with keptPositions, setNode and the pod events write them while the order is invalid too,
+   * at the node's last position), so only the positions whose node changed are written, and the
+   * positions past the new end cleared. The columns end as reset, write and forgetMemo leave them, but for
+   * memoized fits and scores still valid (a memo is forgotten whenever its node's capacity or usage
+   * changes, and a request's id never changes). During a node-pool upgrade most nodes keep their position
+   * when one is added or removed (about 5 in 6 at 600 nodes).
+   */
+  private keepPositions(out: NodeInfo[], last: readonly NodeInfo[]): void {
+    const cols = this.columns;
+    for (let p = 0; p < out.length; p++) {
+      const info = out[p];
+      if (p < last.length && last[p] === info && info.pos === p) continue;
+      info.pos = p;
+      cols.place(info);
+    }
+    for (let p = out.length; p < last.length; p++) cols.vacate(p);
   }
 
   /** The values of the node label `key` by position in order() (built again after the order changes). */
@@ -771,7 +840,7 @@ export class SchedulerCache {
     info.cpuUsedMilli += acc.cpuMilli;
     info.memUsedBytes += acc.memBytes;
     info.podCount++;
-    if (this.orderCache && info.pos >= 0) this.columns.writeUsage(info);
+    if ((this.orderCache || this.keptPositions) && info.pos >= 0) this.columns.writeUsage(info);
     this.countPod(info, acc.workload, 1);
     if (active) this.countWorkload(info, acc.workload, 1);
   }
@@ -787,7 +856,7 @@ export class SchedulerCache {
     info.cpuUsedMilli -= acc.cpuMilli;
     info.memUsedBytes -= acc.memBytes;
     info.podCount--;
-    if (this.orderCache && info.pos >= 0) this.columns.writeUsage(info);
+    if ((this.orderCache || this.keptPositions) && info.pos >= 0) this.columns.writeUsage(info);
     this.countPod(info, acc.workload, -1);
     if (acc.active) this.countWorkload(info, acc.workload, -1);
     if (!info.node && info.podCount === 0) this.nodes.delete(info.name);

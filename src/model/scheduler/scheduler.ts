@@ -194,6 +194,7 @@ class KubeScheduler implements SchedulerController {
     this.queue = new SchedulingQueue(() => proc.now());
     this.framework = new Framework(this.cache, registrations, MEMO_SCORE_MASK, proc.ctx.fastPaths);
     this.cache.columns.resourceScore = this.framework.resourceScore;
+    this.cache.keptPositions = proc.ctx.fastPaths.schedulerKeptPositions;
     const bug = (message: string) => proc.ctx.sim.bug(message);
     this.diag = new Diagnosis(this.framework.statuses);
     this.out = new FeasibleNodes(bug);

@@ -1,6 +1,8 @@
 // The fast paths schedulerAffinityWords (InterPodAffinity's Filter as bitsets), schedulerColumnScores
 // (PodTopologySpread's Score from the cache's position columns) and schedulerSpreadDeltas (its eligible
-// domains kept from the node label changes) against the framework's node-by-node path:
+// domains kept from the node label changes) against the framework's node-by-node path, and
+// schedulerKeptPositions (the cache's columns written only where the node order changed) against a full
+// rewrite:
 // randomized clusters with required and preferred pod (anti-)affinity on several keys, the system default
 // spreading and ScheduleAnyway constraints, nodes added, removed and relabelled and pods deleted, run with
 // and without the fast paths; the traces must be the same byte for byte. With schedulerChecks.verifyWordWalk
@@ -216,6 +218,15 @@ describe('the scheduler fast paths for inter-pod affinity and topology spread sc
     (seed) => {
       const fast = runCluster(seed, ALL_FAST_PATHS);
       const slow = runCluster(seed, { schedulerSpreadDeltas: false });
+      expect(fast.trace).toBe(slow.trace);
+    },
+  );
+
+  it.each(SEEDS)(
+    'columns written only where the node order changed give the trace of writing every position, seed %i',
+    (seed) => {
+      const fast = runCluster(seed, ALL_FAST_PATHS);
+      const slow = runCluster(seed, { schedulerKeptPositions: false });
       expect(fast.trace).toBe(slow.trace);
     },
   );
