@@ -5,16 +5,11 @@
 // the collector took 6.3 s with 32 MiB semi-spaces, 3.6 s with 64 and 2.7 s with 128, for a peak of
 // 1,100, 1,420 and 1,510 MiB resident. V8 reads the size when it starts, so it is given on the
 // command line: the `hasim` script's first line, `npm start`, the benchmark's child processes, and
-// each sweep worker's resource limits. The young generation only grows that far when a run needs it.
+// each sweep worker process's (sweep-workers.ts). The young generation only grows that far when a run
+// needs it.
 
 /** The semi-space size in MiB (`--max-semi-space-size`). */
 export const SEMI_SPACE_MIB = 128;
 
 /** The flag for a node process. */
 export const SEMI_SPACE_FLAG = `--max-semi-space-size=${SEMI_SPACE_MIB}`;
-
-/**
- * A worker thread's young generation in MiB (its `resourceLimits.maxYoungGenerationSizeMb`): V8 counts
- * three semi-spaces in it (two for copying, one for large objects), so this gives the same semi-spaces.
- */
-export const WORKER_YOUNG_GENERATION_MIB = 3 * SEMI_SPACE_MIB;

@@ -1,26 +1,28 @@
-// One worker thread of `hasim sweep`: it parses the scenario text itself (once per grid point it is
-// given) and runs the jobs the main thread sends it one at a time, answering each with its result.
-// Kept to the runner and scenario modules so that a worker starts quickly (no report renderers).
-import { parentPort, workerData } from 'node:worker_threads';
+// One worker process of `hasim sweep` (started by sweep-workers.ts with child_process.fork): its first
+// message is the scenario text and the --set list of every grid point; it parses the scenario itself
+// (once per grid point it is given) and runs the jobs that follow one at a time, answering each with its
+// result. Kept to the runner and scenario modules so that a worker starts quickly (no report renderers).
+// It stops when the main process closes the channel (also when the main process died without killing
+// it: the channel closes with it), so a worker never outlives its sweep by more than the run it is in.
 import { SimulationBug } from '../engine/index.js';
 import { formatIssues, parseScenarioText } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
 import type { SweepJob } from '../runner/sweep.js';
 import { runSweepJob } from '../runner/sweep-job.js';
-import type { WorkerData, WorkerReply } from './sweep-workers.js';
+import type { WorkerData, WorkerReply, WorkerRequest } from './sweep-workers.js';
 
-const data = workerData as WorkerData;
+let data: WorkerData | undefined;
 const scenarios = new Map<number, Scenario>();
 
-function scenarioFor(point: number): Scenario {
+function scenarioFor(setup: WorkerData, point: number): Scenario {
   let scenario = scenarios.get(point);
   if (!scenario) {
-    const parsed = parseScenarioText(data.text, {
-      file: data.file,
-      sets: data.pointSets[point],
-      allowLarge: data.allowLarge,
+    const parsed = parseScenarioText(setup.text, {
+      file: setup.file,
+      sets: setup.pointSets[point],
+      allowLarge: setup.allowLarge,
     });
-    // The main thread validated every grid point before starting any worker.
+    // The main process validated every grid point before starting any worker.
     if (!parsed.ok)
       throw new Error(`grid point ${point + 1} did not validate in a worker:\n${formatIssues(parsed.issues)}`);
     scenario = parsed.scenario;
@@ -29,20 +31,30 @@ function scenarioFor(point: number): Scenario {
   return scenario;
 }
 
-parentPort!.on('message', (job: SweepJob) => {
-  let reply: WorkerReply;
+function run(job: SweepJob): WorkerReply {
   try {
-    const record = runSweepJob(scenarioFor(job.point), job, {
+    if (!data) throw new Error('a sweep worker was sent a job before the scenario');
+    const record = runSweepJob(scenarioFor(data, job.point), job, {
       scenarioArg: data.file,
       sets: data.pointSets[job.point],
       allowLarge: data.allowLarge,
     });
-    reply = { kind: 'done', job, record };
+    return { kind: 'done', job, record };
   } catch (err) {
-    reply =
-      err instanceof SimulationBug
-        ? { kind: 'bug', job, message: err.message }
-        : { kind: 'error', job, message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    return err instanceof SimulationBug
+      ? { kind: 'bug', job, message: err.message }
+      : { kind: 'error', job, message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
-  parentPort!.postMessage(reply);
+}
+
+process.on('message', (message: WorkerRequest) => {
+  if (message.kind === 'setup') {
+    data = message.data;
+    return;
+  }
+  const reply = run(message.job);
+  // The main process may have finished (or died) while this run was played: nobody is left to answer.
+  if (!process.connected) return process.exit(0);
+  process.send!(reply);
 });
+process.on('disconnect', () => process.exit(0));

@@ -1,11 +1,21 @@
-// Spreads the runs of a sweep over worker threads. Each worker is started once and gets the scenario
-// text and the --set list of every grid point, then jobs as it finishes them: it always holds
-// JOBS_AHEAD_PER_WORKER of them (one running, the rest queued in its message port), so it never waits
-// for the main thread between two runs, and a slow grid point still does not leave the other workers
-// idle while jobs remain. Results come back in completion order and are returned
-// sorted by job index, so nothing downstream sees how many workers there were or who finished first.
-import { Worker } from 'node:worker_threads';
-import { WORKER_YOUNG_GENERATION_MIB } from './heap.js';
+// Spreads the runs of a sweep over worker processes (child_process.fork of sweep-worker.ts), so that each
+// worker can be started with V8 flags of its own (workerExecArgv): worker threads share one V8, its
+// flags and its helper threads. Each worker is started once and gets the scenario text and the --set list of every grid point,
+// then jobs as it finishes them: it always holds JOBS_AHEAD_PER_WORKER of them (one running, the rest
+// queued in its channel), so it never waits for the main process between two runs, and a slow grid point
+// still does not leave the other workers idle while jobs remain. Results come back in completion order
+// and are returned sorted by job index, so nothing downstream sees how many workers there were or who
+// finished first.
+//
+// No worker outlives the sweep: they are killed when it ends for any reason, when the main process exits
+// (also through process.exit, as on Ctrl-C), and a worker stops by itself when its channel to the main
+// process closes (the main process died). A worker that dies is an internal error with the seed it was
+// playing; one killed by SIGINT or SIGTERM (Ctrl-C reaches the whole process group) stops the sweep as
+// that signal does (signals.ts).
+import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { SEMI_SPACE_FLAG } from './heap.js';
 import type { SweepJob, SweepRunRecord } from '../runner/sweep.js';
 
 export interface WorkerData {
@@ -17,6 +27,9 @@ export interface WorkerData {
   /** --allow-large. */
   allowLarge: boolean;
 }
+
+/** What the main process sends a worker: the scenario once, then jobs. */
+export type WorkerRequest = { kind: 'setup'; data: WorkerData } | { kind: 'job'; job: SweepJob };
 
 export type WorkerReply =
   | { kind: 'done'; job: SweepJob; record: SweepRunRecord }
@@ -36,15 +49,30 @@ export type ExecuteOutcome =
   | { ok: true; records: SweepRunRecord[] }
   | { ok: false; kind: 'bug' | 'error'; job: SweepJob | undefined; message: string };
 
-const WORKER_URL = new URL('./sweep-worker.js', import.meta.url);
+const WORKER_FILE = fileURLToPath(new URL('./sweep-worker.js', import.meta.url));
 
 /**
  * Jobs each worker holds at once. With one, a worker sat idle from posting a result until the main
- * thread (busy with the other worker's result, the progress line, or another process on the core)
- * posted the next job; with two, the next job is already queued in its port. More would only leave
+ * process (busy with the other worker's result, the progress line, or another process on the core)
+ * posted the next job; with two, the next job is already queued in its channel. More would only leave
  * jobs queued behind a slow worker at the end of the sweep.
  */
 export const JOBS_AHEAD_PER_WORKER = 2;
+
+/** The last bytes of a worker's stderr kept for the message when it dies (V8's fatal errors go there). */
+const STDERR_KEPT_BYTES = 4096;
+
+/**
+ * The V8 flags of a worker process. Each gets hasim's young generation (heap.ts). When the workers take
+ * every core, each collects its garbage on its own thread (`--single-threaded-gc`) instead of V8's
+ * helper threads, which would compete with the other workers for the cores: of the flags measured
+ * (bench/README.md#sweeps, 500 demo runs in one process) it took the least CPU, less than
+ * `--single-threaded` (which compiles on the worker's thread too) and about a fifth less than none.
+ * With cores to spare, the helper threads are left on, so that they can use a free core.
+ */
+export function workerExecArgv(workers: number, cores: number = availableParallelism()): string[] {
+  return workers >= cores ? [SEMI_SPACE_FLAG, '--single-threaded-gc'] : [SEMI_SPACE_FLAG];
+}
 
 export function executeSweep(opts: ExecuteOptions): Promise<ExecuteOutcome> {
   const { jobs } = opts;
@@ -53,27 +81,32 @@ export function executeSweep(opts: ExecuteOptions): Promise<ExecuteOutcome> {
   let next = 0;
   let failed = 0;
   let settled = false;
-  const pool: Worker[] = [];
+  const pool: ChildProcess[] = [];
+  const killAll = (): void => {
+    for (const w of pool) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+  };
 
   return new Promise((resolve) => {
     const finish = (outcome: ExecuteOutcome): void => {
       if (settled) return;
       settled = true;
-      for (const w of pool) void w.terminate();
+      process.off('exit', killAll);
+      killAll();
       if (outcome.ok) outcome.records.sort((a, b) => a.index - b.index);
       resolve(outcome);
     };
     if (jobs.length === 0) return finish({ ok: true, records });
+    process.on('exit', killAll);
 
     /** Each worker's jobs, in the order it runs them: the first is running. */
-    const inFlight = new Map<Worker, SweepJob[]>();
-    const feed = (w: Worker): void => {
+    const inFlight = new Map<ChildProcess, SweepJob[]>();
+    const feed = (w: ChildProcess): void => {
       const mine = inFlight.get(w) ?? [];
       inFlight.set(w, mine);
       while (mine.length < JOBS_AHEAD_PER_WORKER && next < jobs.length) {
         const job = jobs[next++];
         mine.push(job);
-        w.postMessage(job);
+        send(w, { kind: 'job', job });
       }
       if (mine.length === 0) {
         inFlight.delete(w);
@@ -81,41 +114,76 @@ export function executeSweep(opts: ExecuteOptions): Promise<ExecuteOutcome> {
       }
     };
 
-    const workerData: WorkerData = {
+    const data: WorkerData = {
       text: opts.text,
       file: opts.file,
       pointSets: opts.pointSets,
       allowLarge: opts.allowLarge,
     };
+    const execArgv = workerExecArgv(count);
     for (let i = 0; i < count; i++) {
-      const w = new Worker(WORKER_URL, {
-        workerData,
-        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB },
+      const w: ChildProcess = startWorker(execArgv, {
+        reply: (reply) => {
+          if (settled) return;
+          if (reply.kind !== 'done')
+            return finish({ ok: false, kind: reply.kind, job: reply.job, message: reply.message });
+          inFlight.get(w)?.shift();
+          records.push(reply.record);
+          if (!reply.record.passed) failed++;
+          opts.onProgress?.(records.length, failed);
+          feed(w);
+        },
+        died: (message) => finish({ ok: false, kind: 'error', job: inFlight.get(w)?.[0], message }),
+        // Stopped by the user (Ctrl-C reaches every process of the group, the worker first at times): the
+        // sweep stops as if the main process had been sent the signal, through its handler (signals.ts).
+        stopped: (signal) => {
+          if (!settled) process.kill(process.pid, signal);
+        },
       });
       pool.push(w);
-      w.on('message', (reply: WorkerReply) => {
-        if (settled) return;
-        if (reply.kind !== 'done')
-          return finish({ ok: false, kind: reply.kind, job: reply.job, message: reply.message });
-        inFlight.get(w)?.shift();
-        records.push(reply.record);
-        if (!reply.record.passed) failed++;
-        opts.onProgress?.(records.length, failed);
-        feed(w);
-      });
-      w.on('error', (err) =>
-        finish({ ok: false, kind: 'error', job: inFlight.get(w)?.[0], message: err.stack ?? err.message }),
-      );
-      w.on('exit', (code) => {
-        if (!settled)
-          finish({
-            ok: false,
-            kind: 'error',
-            job: inFlight.get(w)?.[0],
-            message: `a sweep worker exited unexpectedly (code ${code})`,
-          });
-      });
+      send(w, { kind: 'setup', data });
       feed(w);
     }
   });
+}
+
+/** A worker that died is reported when it closes, with the job it was playing: nothing to send to. */
+function send(w: ChildProcess, request: WorkerRequest): void {
+  if (w.connected) w.send(request);
+}
+
+interface WorkerEvents {
+  reply: (reply: WorkerReply) => void;
+  /** The worker could not be started or died: why, in a sentence (with the end of its stderr). */
+  died: (message: string) => void;
+  /** The worker was stopped by SIGINT or SIGTERM. */
+  stopped: (signal: 'SIGINT' | 'SIGTERM') => void;
+}
+
+function startWorker(execArgv: string[], on: WorkerEvents): ChildProcess {
+  const w = fork(WORKER_FILE, [], {
+    execArgv,
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  w.stderr?.setEncoding('utf8');
+  w.stderr?.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-STDERR_KEPT_BYTES);
+  });
+  w.on('message', on.reply);
+  w.on('error', (err) => {
+    // Only if the worker could not be started: one that dies is reported by its exit.
+    if (w.pid === undefined) on.died(`a sweep worker could not be started: ${err.message}`);
+  });
+  // 'close' rather than 'exit': by then all it wrote to stderr has been read.
+  w.on('close', (code, signal) => {
+    if (signal === 'SIGINT' || signal === 'SIGTERM') return on.stopped(signal);
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const said = stderr.trim();
+    on.died(
+      `a sweep worker (process ${w.pid}) ${how} before it finished its runs${said ? `; it wrote:\n${said}` : ''}`,
+    );
+  });
+  return w;
 }

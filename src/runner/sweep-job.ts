@@ -1,5 +1,5 @@
-// One run of a sweep, as a worker thread plays it. Apart from sweep.ts so that planning and aggregating
-// a sweep (the main thread, \`hasim sweep merge\`) does not load the simulator.
+// One run of a sweep, as a worker process plays it. Apart from sweep.ts so that planning and aggregating
+// a sweep (the main process, \`hasim sweep merge\`) does not load the simulator.
 import type { Scenario } from '../scenario/types.js';
 import { runScenario } from './run-scenario.js';
 import { toRunRecord, type SweepJob, type SweepRunRecord } from './sweep.js';

@@ -1,7 +1,7 @@
 // A sweep (`hasim sweep`, README.md#sweeps): one scenario over many seeds and a grid of settings, summarised as
 // pass rates and distributions. This module is the pure part: parsing --grid flags, expanding the grid,
-// numbering the runs, running one of them, and aggregating the results. It touches no file, thread or
-// real time; the CLI spreads the runs over worker threads and hands the results back here.
+// numbering the runs, running one of them, and aggregating the results. It touches no file, process or
+// real time; the CLI spreads the runs over worker processes and hands the results back here.
 //
 // Determinism: every run is identified by its job index (grid point major, seed minor), and the
 // aggregation sorts results by that index, so the report does not depend on how many workers ran the

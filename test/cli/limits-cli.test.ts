@@ -36,7 +36,7 @@ it('sweep --workers beyond the cores names the limit and the flag', () => {
   const cores = Math.max(1, availableParallelism());
   const r = hasim(['sweep', 'tiny.yaml', '--workers', '200'], dir());
   expect(r.stderr).toBe(
-    `hasim: --workers 200 is more than this machine's ${cores} core${cores === 1 ? '' : 's'}: more threads than cores only add memory; --allow-large allows up to 64\n`,
+    `hasim: --workers 200 is more than this machine's ${cores} core${cores === 1 ? '' : 's'}: more workers than cores only add memory; --allow-large allows up to 64\n`,
   );
   expect(r.code).toBe(2);
   expect(hasim(['sweep', 'tiny.yaml', '--workers', '200', '--allow-large'], dir()).stderr).toBe(

@@ -1,4 +1,4 @@
-// `hasim sweep` as a user meets it: the built binary (worker threads need the compiled JavaScript),
+// `hasim sweep` as a user meets it: the built binary (worker processes need the compiled JavaScript),
 // real files, exit codes and no stack traces.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // `hasim sweep <scenario.yaml>`: one scenario over many seeds and a grid of settings (README.md#sweeps). Every
-// grid point is validated before anything runs; the runs are spread over worker threads; the results
+// grid point is validated before anything runs; the runs are spread over worker processes; the results
 // are aggregated in job order (runner/sweep.ts), so the report is the same whatever the worker count.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -57,7 +57,7 @@ import { formatDuration } from '../../report/format.js';
 export const DEFAULT_SEEDS = 10;
 /** A guard against a typo such as --seeds 1000000000 allocating every job up front. */
 export const MAX_RUNS = 1_000_000;
-/** Worker threads with --allow-large (without it: one per core). */
+/** Worker processes with --allow-large (without it: one per core). */
 export const MAX_WORKERS = 64;
 /** Shards --emit plans for when --shards is not given. */
 export const DEFAULT_SHARDS = 4;
@@ -108,7 +108,7 @@ function sweepOptions(y: Argv, setCode: (c: number) => void): Argv<SweepArgs> {
           'sweep a field: path=v1,v2,... (repeatable; the cartesian product; commas inside [] {} or quotes do not split)',
       })
       .option('set', { type: 'string', describe: 'override a field in every run: path=value (repeatable)' })
-      .option('workers', { type: 'number', describe: 'worker threads (default: the number of cores)' })
+      .option('workers', { type: 'number', describe: 'worker processes (default: the number of cores)' })
       .option('min-pass-rate', {
         type: 'number',
         default: 1,
@@ -217,7 +217,7 @@ async function sweepHandler(args: SweepArgs, setCode: (c: number) => void): Prom
   );
 }
 
-/** Runs the jobs over worker threads; on a bug in hasim reports it and returns undefined. */
+/** Runs the jobs over worker processes; on a bug in hasim reports it and returns undefined. */
 async function runJobs(
   sweep: SweepPlan,
   text: string,
@@ -421,7 +421,7 @@ function checkFlags(args: SweepArgs): Flags {
     problems.push(
       args['allow-large']
         ? `hasim: --workers ${args.workers} is more than hasim starts (at most ${MAX_WORKERS}, with --allow-large)`
-        : `hasim: --workers ${args.workers} is more than this machine's ${cores} core${cores === 1 ? '' : 's'}: more threads than cores only add memory; --allow-large allows up to ${MAX_WORKERS}`,
+        : `hasim: --workers ${args.workers} is more than this machine's ${cores} core${cores === 1 ? '' : 's'}: more workers than cores only add memory; --allow-large allows up to ${MAX_WORKERS}`,
     );
   wholeAtLeast1('shards', args.shards);
   let shard: ShardSpec | undefined;
