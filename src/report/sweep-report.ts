@@ -164,6 +164,11 @@ export function renderSweepText(r: SweepResult, opts: SweepTextOptions): string 
     out.push('');
     if (pts > 1) out.push(bold(`[${i + 1}/${pts}] ${shortTitle(r, p)}`));
     for (const w of p.workloads) {
+      if (w.startingRuns)
+        out.push(
+          `${title}${dim('workload')} ${w.workload}: still starting when the first fault hit in ${w.startingRuns}/${p.runs} runs (left out below: hasim starts every cluster empty; start the faults later)`,
+        );
+      if (w.startingRuns === p.runs) continue;
       if (w.droppedRuns === 0) {
         out.push(`${title}${dim('workload')} ${w.workload}: never below ${w.desired} Ready`);
         continue;
@@ -257,6 +262,11 @@ export function renderSweepMarkdown(r: SweepResult): string {
           `| ${cell(w.workload)} | ${w.desired} | ${w.minReady.min ?? '—'} | ${w.droppedRuns} | ${w.recoveredRuns} | ${v(d.p50)} | ${v(d.p90)} | ${v(d.p99)} | ${v(d.max)} |`,
         );
       }
+      for (const w of p.workloads.filter((x) => x.startingRuns))
+        out.push(
+          '',
+          `${cell(w.workload)} was still starting when the first fault hit in ${w.startingRuns} of ${p.runs} runs: those runs measure its start-up, not an outage, and are left out of its row (hasim starts every cluster empty; start the faults later).`,
+        );
       out.push(
         '',
         'Recovery is measured from the start of the first fault to the moment the workload is back to desired Ready pods.',

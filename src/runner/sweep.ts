@@ -149,6 +149,7 @@ export function toRunRecord(job: SweepJob, summary: RunSummary): SweepRunRecord 
       desired: w.desired,
       minReady: w.minReady,
       recoveredAtMs: w.recoveredAtMs,
+      fullAtMs: w.fullAtMs,
     })),
     firstFaultStartMs: starts.length ? Math.min(...starts) : null,
     reproduce: summary.reproduce,
@@ -234,13 +235,20 @@ function aggregatePoint(
   const first = runs[0];
   const slos = (first?.slos ?? []).map((meta, k) => sloStats(meta, k, runs));
   const workloads: SweepWorkloadStats[] = (first?.workloads ?? []).map((meta, k) => {
-    const ws = runs.map((r) => ({ w: r.workloads[k], faultMs: r.firstFaultStartMs }));
+    const all = runs.map((r) => ({ w: r.workloads[k], faultMs: r.firstFaultStartMs }));
+    // A run whose first fault hit the workload while it was still starting measures its start-up.
+    const starting = all.filter(
+      ({ w, faultMs }) =>
+        w.fullAtMs !== undefined && (w.fullAtMs === null || (faultMs !== null && w.fullAtMs > faultMs)),
+    );
+    const ws = all.filter((x) => !starting.includes(x));
     const dropped = ws.filter(({ w }) => w.minReady < w.desired);
     const recovered = dropped.filter(({ w }) => w.recoveredAtMs !== null);
     return {
       workload: meta.workload,
       desired: meta.desired,
       minReady: distribution(ws.map(({ w }) => w.minReady)),
+      ...(starting.length > 0 ? { startingRuns: starting.length } : {}),
       droppedRuns: dropped.length,
       recoveredRuns: recovered.length,
       recoveryMs: distribution(

@@ -53,7 +53,14 @@ export interface SweepRunRecord {
     /** A recovery-time SLO whose workload never dropped below desired after the fault: nothing to recover from. */
     unaffected?: true;
   }>;
-  workloads: Array<{ workload: string; desired: number; minReady: number; recoveredAtMs: number | null }>;
+  workloads: Array<{
+    workload: string;
+    desired: number;
+    minReady: number;
+    recoveredAtMs: number | null;
+    /** When it first had all its desired pods Ready (null: never; absent in records of hasim 0.3). */
+    fullAtMs?: number | null;
+  }>;
   /** Start of the earliest fault (recovery times are measured from it); null without faults. */
   firstFaultStartMs: number | null;
   reproduce: string;
@@ -107,8 +114,13 @@ export interface SweepRunResult {
 export interface SweepWorkloadStats {
   workload: string;
   desired: number;
-  /** Fewest Ready pods during the run. */
+  /** Fewest Ready pods during the run (runs in which it was still starting left out). */
   minReady: Distribution;
+  /**
+   * Runs whose first fault hit it before it first had all its desired pods Ready (or that never had
+   * them): its start-up, not an outage, so they are left out of the figures here (absent before 0.4).
+   */
+  startingRuns?: number;
   /** Runs in which it fell below desired, and of those the ones that were back by the end. */
   droppedRuns: number;
   recoveredRuns: number;

@@ -12,6 +12,9 @@ import {
 } from '../../src/report/index.js';
 import { startupNotes } from '../../src/report/startup-notes.js';
 import { faultTime } from '../../src/scenario/kubectl-import.js';
+import { aggregateSweep, toRunRecord } from '../../src/runner/sweep.js';
+import { renderSweepMarkdown, renderSweepText } from '../../src/report/sweep-report.js';
+import type { SweepPlan } from '../../src/trace/sweep.js';
 import type { ManifestWorkload } from '../../src/scenario/manifests/index.js';
 
 function scenario(faultAt: string): string {
@@ -74,6 +77,43 @@ describe('a fault that hits a workload still starting', () => {
   it('is not noted for summaries saved before fullAtMs existed', () => {
     const old = { ...early.summary, workloads: early.summary.workloads.map(({ fullAtMs: _, ...w }) => w) };
     expect(startupNotes(old)).toEqual([]);
+  });
+});
+
+describe('a sweep over runs whose first fault hit a workload still starting', () => {
+  const sweep = (faultAt: string) => {
+    const { summary } = run(faultAt);
+    const records = [1, 2].map((seed, index) => toRunRecord({ index, point: 0, seed }, { ...summary, seed }));
+    const plan: SweepPlan = {
+      scenario: 'starting',
+      file: 'starting.yaml',
+      sets: [],
+      grid: [],
+      points: [{ settings: [], sets: [] }],
+      firstSeed: 1,
+      seedCount: 2,
+      minPassRate: 1,
+    };
+    return aggregateSweep(plan, records);
+  };
+
+  it('leaves those runs out of the workload figures and says why', () => {
+    const r = sweep('20s');
+    const ledger = r.points[0].workloads.find((w) => w.workload === 'StatefulSet/ledger')!;
+    expect(ledger).toMatchObject({ startingRuns: 2, droppedRuns: 0, recoveredRuns: 0 });
+    expect(ledger.minReady.count).toBe(0);
+    const text = renderSweepText(r, { color: false, wallMs: 1, workers: 1 });
+    expect(text).toContain('StatefulSet/ledger: still starting when the first fault hit in 2/2 runs');
+    expect(text).not.toContain('StatefulSet/ledger: below');
+    expect(renderSweepMarkdown(r)).toContain(
+      'StatefulSet/ledger was still starting when the first fault hit in 2 of 2 runs',
+    );
+  });
+
+  it('counts them as before once the workload was up', () => {
+    const ledger = sweep('3m').points[0].workloads.find((w) => w.workload === 'StatefulSet/ledger')!;
+    expect(ledger.startingRuns).toBeUndefined();
+    expect(ledger.droppedRuns).toBe(2);
   });
 });
 
