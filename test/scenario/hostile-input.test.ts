@@ -128,12 +128,12 @@ describe('numbers and nesting', () => {
 describe('selectors', () => {
   it('a fault with "target:" and nothing after it is missing its target, not a crash at startFault', () => {
     expect(problems(BASE.replace('target: { node: w-0 }', 'target: null'))).toBe(
-      's.yaml:12:7: error: spec.faults[0]: missing required field "target" (a node-crash fault takes one of node, nodes, zone, labels, random (+from))',
+      's.yaml:12:7: error: spec.faults[0]: missing required field "target" (a node-crash fault takes one of node, nodes, zone, labels, random (+from), instance, instances)',
     );
   });
   it('an empty target selects nothing', () => {
     expect(problems(BASE.replace('target: { node: w-0 }', 'target: {}'))).toBe(
-      's.yaml:12:53: error: spec.faults[0].target: target selects nothing: give one of node, nodes, zone, labels, random (+from)',
+      's.yaml:12:53: error: spec.faults[0].target: target selects nothing: give one of node, nodes, zone, labels, random (+from), instance, instances',
     );
   });
 });

@@ -304,9 +304,11 @@ describe('stuck-terminating', () => {
 describe('summaries', () => {
   it('summarizes workloads: desired, lowest Ready after rollout, when it recovered', () => {
     expect(summarizeWorkloads(outage(), END)).toEqual([
-      { workload: W, desired: 3, minReady: 1, recoveredAtMs: 440000 },
+      { workload: W, desired: 3, minReady: 1, recoveredAtMs: 440000, fullAtMs: 10000 },
     ]);
-    expect(summarizeWorkloads(base(), END)).toEqual([{ workload: W, desired: 3, minReady: 3, recoveredAtMs: null }]);
+    expect(summarizeWorkloads(base(), END)).toEqual([
+      { workload: W, desired: 3, minReady: 3, recoveredAtMs: null, fullAtMs: 10000 },
+    ]);
   });
 
   it('summarizes faults with their end, null when lasting to the end', () => {
