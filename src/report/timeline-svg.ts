@@ -650,6 +650,32 @@ interface LeaderLane {
   slots: number;
 }
 
+/** A leader lane's events: the Lease holders', and etcd's raft leader as the lane "etcd". */
+function leaderEvent(
+  e: TraceEvent,
+):
+  | {
+      type: 'leader.acquired' | 'leader.lost' | 'component.started' | 'component.stopped';
+      atMs: number;
+      component: string;
+      instance: string;
+    }
+  | undefined {
+  switch (e.type) {
+    case 'leader.acquired':
+    case 'leader.lost':
+    case 'component.started':
+    case 'component.stopped':
+      return e;
+    case 'etcd.leader.elected':
+      return { type: 'leader.acquired', atMs: e.atMs, component: 'etcd', instance: e.member };
+    case 'etcd.leader.lost':
+      return { type: 'leader.lost', atMs: e.atMs, component: 'etcd', instance: e.member };
+    default:
+      return undefined;
+  }
+}
+
 function collectLeaders(events: readonly TraceEvent[], endMs: number): LeaderLane[] {
   const byComponent = new Map<
     string,
@@ -662,20 +688,22 @@ function collectLeaders(events: readonly TraceEvent[], endMs: number): LeaderLan
       elected: boolean;
     }
   >();
-  for (const e of events) {
-    if (
-      e.type !== 'leader.acquired' &&
-      e.type !== 'leader.lost' &&
-      e.type !== 'component.started' &&
-      e.type !== 'component.stopped'
-    )
-      continue;
+  for (const raw of events) {
+    const e = leaderEvent(raw);
+    if (!e) continue;
     let c = byComponent.get(e.component);
     if (!c) {
       c = { leading: new Map(), spans: [], instances: new Set(), gaps: [], elected: false };
       byComponent.set(e.component, c);
     }
     c.instances.add(e.instance);
+    // etcd's first leader leads from the start without an election in the trace: its loss shows it.
+    if (e.type === 'leader.lost' && e.component === 'etcd' && !c.elected && c.spans.length === 0) {
+      c.spans.push({ instance: e.instance, startMs: 0, endMs: e.atMs });
+      c.gapSince = e.atMs;
+      c.elected = true;
+      continue;
+    }
     if (e.type === 'leader.acquired') {
       if (!c.leading.has(e.instance)) c.leading.set(e.instance, e.atMs);
       c.elected = true;
