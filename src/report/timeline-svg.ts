@@ -650,17 +650,16 @@ interface LeaderLane {
   slots: number;
 }
 
+/** One event of a leader lane. */
+interface LeaderLaneEvent {
+  type: 'leader.acquired' | 'leader.lost' | 'component.started' | 'component.stopped';
+  atMs: number;
+  component: string;
+  instance: string;
+}
+
 /** A leader lane's events: the Lease holders', and etcd's raft leader as the lane "etcd". */
-function leaderEvent(
-  e: TraceEvent,
-):
-  | {
-      type: 'leader.acquired' | 'leader.lost' | 'component.started' | 'component.stopped';
-      atMs: number;
-      component: string;
-      instance: string;
-    }
-  | undefined {
+function leaderEvent(e: TraceEvent): LeaderLaneEvent | undefined {
   switch (e.type) {
     case 'leader.acquired':
     case 'leader.lost':
