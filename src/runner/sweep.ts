@@ -237,18 +237,17 @@ function aggregatePoint(
   const workloads: SweepWorkloadStats[] = (first?.workloads ?? []).map((meta, k) => {
     const all = runs.map((r) => ({ w: r.workloads[k], faultMs: r.firstFaultStartMs }));
     // A run whose first fault hit the workload while it was still starting measures its start-up.
-    const starting = all.filter(
-      ({ w, faultMs }) =>
-        w.fullAtMs !== undefined && (w.fullAtMs === null || (faultMs !== null && w.fullAtMs > faultMs)),
-    );
-    const ws = all.filter((x) => !starting.includes(x));
+    const isStarting = ({ w, faultMs }: (typeof all)[number]): boolean =>
+      w.fullAtMs !== undefined && (w.fullAtMs === null || (faultMs !== null && w.fullAtMs > faultMs));
+    const startingRuns = all.filter(isStarting).length;
+    const ws = all.filter((x) => !isStarting(x));
     const dropped = ws.filter(({ w }) => w.minReady < w.desired);
     const recovered = dropped.filter(({ w }) => w.recoveredAtMs !== null);
     return {
       workload: meta.workload,
       desired: meta.desired,
       minReady: distribution(ws.map(({ w }) => w.minReady)),
-      ...(starting.length > 0 ? { startingRuns: starting.length } : {}),
+      ...(startingRuns > 0 ? { startingRuns } : {}),
       droppedRuns: dropped.length,
       recoveredRuns: recovered.length,
       recoveryMs: distribution(
