@@ -84,9 +84,9 @@ function note(a: Acc, kind: ChainStepKind, atMs: number, subject: string): void 
 class ChainBuilder {
   readonly accs: Acc[] = [];
   private readonly knownNodes = new Set<string>();
+  /** The node of each bound pod not yet removed. */
   private readonly podNode = new Map<string, string>();
   private readonly podWorkload = new Map<string, string>();
-  private readonly podsOnNode = new Map<string, Set<string>>();
   private readonly nodeFaults = new Map<string, Acc[]>();
   private readonly victimOf = new Map<string, Acc>();
   private readonly replacementOf = new Map<string, { acc: Acc; createdMs: number }>();
@@ -146,12 +146,15 @@ class ChainBuilder {
       let list = this.nodeFaults.get(n);
       if (!list) this.nodeFaults.set(n, (list = []));
       list.push(a);
-      for (const pod of this.podsOnNode.get(n) ?? []) {
-        if (this.victimOf.has(pod)) continue;
+    }
+    // The pods bound to the nodes hit: one look at every bound pod per fault, rather than a set of pods per
+    // node kept up to date through the whole trace.
+    if (a.nodes.size > 0)
+      for (const [pod, node] of this.podNode) {
+        if (!a.nodes.has(node) || this.victimOf.has(pod)) continue;
         this.victimOf.set(pod, a);
         a.victims++;
       }
-    }
   }
 
   podEvent(e: TraceEvent): void {
@@ -182,19 +185,14 @@ class ChainBuilder {
       case 'pod.deleted':
         this.deleted(e);
         break;
-      case 'pod.removed': {
-        const n = this.podNode.get(e.pod);
-        if (n !== undefined) this.podsOnNode.get(n)?.delete(e.pod);
+      case 'pod.removed':
+        this.podNode.delete(e.pod);
         break;
-      }
     }
   }
 
   private scheduled(e: Extract<TraceEvent, { type: 'pod.scheduled' }>): void {
     this.podNode.set(e.pod, e.node);
-    let set = this.podsOnNode.get(e.node);
-    if (!set) this.podsOnNode.set(e.node, (set = new Set()));
-    set.add(e.pod);
     const r = this.replacementOf.get(e.pod);
     if (r) {
       note(r.acc, 'scheduled', e.atMs, e.pod);

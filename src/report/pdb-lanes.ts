@@ -5,6 +5,7 @@
 // budgets gets the few that mattered.
 import type { TraceEvent } from '../trace/events.js';
 import { formatClock } from './format.js';
+import { eventsOfTypes } from '../trace/by-type.js';
 
 export const PDB_ROW = 22;
 const MAX_LANES = 8;
@@ -22,7 +23,7 @@ export interface PdbLane {
 
 export function collectPdbLanes(events: readonly TraceEvent[], endMs: number): PdbLane[] {
   const lanes = new Map<string, PdbLane & { everAllowed: boolean; blockedAfter: boolean }>();
-  for (const e of events) {
+  for (const e of eventsOfTypes(events, 'pdb.status.changed', 'pod.eviction.refused')) {
     if (e.type === 'pdb.status.changed') {
       let l = lanes.get(e.pdb);
       if (!l)

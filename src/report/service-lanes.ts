@@ -3,6 +3,7 @@
 // cause; and the Service milestones shared by every report ("checkout-svc: 11% of requests failing: ...").
 import type { TraceEvent, TraceEventOf } from '../trace/events.js';
 import { formatClock } from './format.js';
+import { eventsOfTypes } from '../trace/by-type.js';
 import { countingStartMs, firstFaultMs } from '../slo/traffic-slos.js';
 
 type TrafficEvent = TraceEventOf<'service.traffic.changed'>;
@@ -27,7 +28,7 @@ const HINTS = '#5b6ee1';
 export function serviceSeries(events: readonly TraceEvent[]): ServiceSeries[] {
   const by = new Map<string, TrafficEvent[]>();
   const hints = new Map<string, HintsEvent[]>();
-  for (const e of events) {
+  for (const e of eventsOfTypes(events, 'service.hints.changed', 'service.traffic.changed')) {
     if (e.type === 'service.hints.changed') {
       let list = hints.get(e.service);
       if (list === undefined) hints.set(e.service, (list = []));
@@ -109,8 +110,7 @@ function hintMilestones(events: readonly TraceEvent[]): { atMs: number; text: st
   const from = new Map(serviceSeries(events).map((s) => [s.service, faultMs ?? s.countedFromMs]));
   const had = new Map<string, boolean>();
   const open = new Map<string, { milestone: { text: string }; times: number }>();
-  for (const e of events) {
-    if (e.type !== 'service.hints.changed') continue;
+  for (const e of eventsOfTypes(events, 'service.hints.changed')) {
     const before = had.get(e.service);
     had.set(e.service, e.hints);
     if (e.atMs < (from.get(e.service) ?? 0)) continue;
@@ -141,8 +141,7 @@ function endpointMilestones(events: readonly TraceEvent[]): { atMs: number; text
   const out: { atMs: number; text: string; failing: boolean }[] = [];
   const readyOf = new Map<string, number>();
   const open = new Map<string, { milestone: { text: string }; writes: number }>();
-  for (const e of events) {
-    if (e.type !== 'service.endpoints.changed') continue;
+  for (const e of eventsOfTypes(events, 'service.endpoints.changed')) {
     const before = readyOf.get(e.service);
     readyOf.set(e.service, e.ready);
     if (before === undefined) continue;

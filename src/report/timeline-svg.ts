@@ -12,6 +12,7 @@ import { faultMilestones, type FaultMilestone } from './milestones.js';
 import { collectPdbLanes, PDB_ROW, pdbLane } from './pdb-lanes.js';
 import { SERVICE_LANE_H, serviceLane, serviceSeries } from './service-lanes.js';
 import { volumeWaits, type VolumeWait } from './volume-milestones.js';
+import { eventsOfTypes } from '../trace/by-type.js';
 
 export const COLLAPSE_NODES_ABOVE = 40;
 /** Above this many workloads, those no SLO names and that dropped least are folded into one chart. */
@@ -321,7 +322,7 @@ function waitsByWorkload(events: readonly TraceEvent[]): Map<string, VolumeWait[
   const waits = volumeWaits(events);
   if (waits.length === 0) return out;
   const workloadOf = new Map<string, string>();
-  for (const e of events) if (e.type === 'pod.created') workloadOf.set(e.pod, e.workload);
+  for (const e of eventsOfTypes(events, 'pod.created')) workloadOf.set(e.pod, e.workload);
   for (const w of waits) {
     const id = workloadOf.get(w.pod);
     if (id === undefined) continue;
@@ -574,7 +575,17 @@ function collectNodes(events: readonly TraceEvent[], endMs: number): NodeInfo[] 
     if (!n) nodes.set(name, (n = new NodeTrack(name, 0)));
     return n;
   };
-  for (const e of events) {
+  const types = eventsOfTypes(
+    events,
+    'node.created',
+    'node.deleted',
+    'node.ready.changed',
+    'host.powered.off',
+    'host.powered.on',
+    'node.taint.added',
+    'node.taint.removed',
+  );
+  for (const e of types) {
     switch (e.type) {
       case 'node.created':
         get(e.node).zone = e.zone;
@@ -675,6 +686,16 @@ function leaderEvent(e: TraceEvent): LeaderLaneEvent | undefined {
   }
 }
 
+/** The events leaderEvent reads. */
+const LEADER_LANE_TYPES = [
+  'leader.acquired',
+  'leader.lost',
+  'component.started',
+  'component.stopped',
+  'etcd.leader.elected',
+  'etcd.leader.lost',
+] as const;
+
 function collectLeaders(events: readonly TraceEvent[], endMs: number): LeaderLane[] {
   const byComponent = new Map<
     string,
@@ -687,7 +708,8 @@ function collectLeaders(events: readonly TraceEvent[], endMs: number): LeaderLan
       elected: boolean;
     }
   >();
-  for (const raw of events) {
+  const types = eventsOfTypes(events, ...LEADER_LANE_TYPES);
+  for (const raw of types) {
     const e = leaderEvent(raw);
     if (!e) continue;
     let c = byComponent.get(e.component);
@@ -1420,8 +1442,7 @@ interface MemberLane {
  */
 function collectMembers(events: readonly TraceEvent[], endMs: number): MemberLane[] {
   const lanes = new Map<string, MemberLane & { since?: number }>();
-  for (const e of events) {
-    if (e.type !== 'component.stopped' && e.type !== 'component.started') continue;
+  for (const e of eventsOfTypes(events, 'component.stopped', 'component.started')) {
     if (e.component !== 'kube-apiserver' && e.component !== 'etcd') continue;
     let l = lanes.get(e.instance);
     if (!l) lanes.set(e.instance, (l = { component: e.component, instance: e.instance, down: [] }));

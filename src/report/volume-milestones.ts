@@ -5,6 +5,7 @@
 // Read from the trace alone, as every report is.
 import type { TraceEvent, TraceEventOf } from '../trace/events.js';
 import { formatClock, formatDuration } from './format.js';
+import { eventsOfTypes } from '../trace/by-type.js';
 
 export interface VolumeMilestone {
   atMs: number;
@@ -37,7 +38,13 @@ export function volumeWaits(events: readonly TraceEvent[]): VolumeWait[] {
   const open = new Map<string, VolumeWait>();
   /** Detaches under way, by claim (one started in the same reconcile as the error comes first in the trace). */
   const detaching = new Map<string, TraceEventOf<'volume.detach.started'>>();
-  for (const e of events) {
+  for (const e of eventsOfTypes(
+    events,
+    'volume.multiattach.error',
+    'volume.detach.started',
+    'volume.detached',
+    'volume.attached',
+  )) {
     if (e.type === 'volume.multiattach.error') {
       if (open.has(e.claim)) continue;
       const d = detaching.get(e.claim);
@@ -86,8 +93,8 @@ export function volumeMilestones(events: readonly TraceEvent[]): VolumeMilestone
     if (w.untilMs !== undefined)
       out.push({ atMs: w.untilMs, text: `${w.claim} attached to ${w.node}: ${w.pod} can start` });
   }
-  for (const e of events) {
-    if (e.type !== 'volume.detach.started' || e.reason === 'unmounted') continue;
+  for (const e of eventsOfTypes(events, 'volume.detach.started')) {
+    if (e.reason === 'unmounted') continue;
     const why =
       e.reason === 'out-of-service'
         ? 'the node has the out-of-service taint'

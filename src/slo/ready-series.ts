@@ -181,8 +181,8 @@ export interface RunningPoint {
  * their replacements run elsewhere. Ready counts cannot show that; this can.
  */
 export function runningSeries(events: readonly TraceEvent[]): Map<string, RunningPoint[]> {
-  const podWorkload = new Map<string, string>();
-  const runningPods = new Set<string>();
+  /** Each pod's workload and the nodes where a copy of it runs (one, but two behind a partition). */
+  const pods = new Map<string, { workload: string; on: string[] }>();
   const count = new Map<string, number>();
   const out = new Map<string, RunningPoint[]>();
   const set = (workload: string, atMs: number, delta: number) => {
@@ -195,15 +195,23 @@ export function runningSeries(events: readonly TraceEvent[]): Map<string, Runnin
     else pts.push({ atMs, running: n });
   };
   for (const e of events) {
-    if (e.type === 'pod.created') podWorkload.set(e.pod, e.workload);
-    else if (e.type === 'pod.started' || e.type === 'pod.stopped') {
-      const workload = podWorkload.get(e.pod);
-      if (workload === undefined) continue;
-      const key = `${e.pod}@${e.node}`;
-      if (e.type === 'pod.started' && !runningPods.has(key)) {
-        runningPods.add(key);
-        set(workload, e.atMs, 1);
-      } else if (e.type === 'pod.stopped' && runningPods.delete(key)) set(workload, e.atMs, -1);
+    if (e.type === 'pod.created') {
+      // A reused name (a StatefulSet's) keeps the copies of its earlier pod that still run.
+      const p = pods.get(e.pod);
+      if (p === undefined) pods.set(e.pod, { workload: e.workload, on: [] });
+      else p.workload = e.workload;
+    } else if (e.type === 'pod.started' || e.type === 'pod.stopped') {
+      const p = pods.get(e.pod);
+      if (p === undefined) continue;
+      const i = p.on.indexOf(e.node);
+      if (e.type === 'pod.started') {
+        if (i >= 0) continue;
+        p.on.push(e.node);
+        set(p.workload, e.atMs, 1);
+      } else if (i >= 0) {
+        p.on.splice(i, 1);
+        set(p.workload, e.atMs, -1);
+      }
     }
   }
   return out;
