@@ -2,10 +2,12 @@
 // simulate, judge, then write events.jsonl, summary.json and every report file, and render the terminal
 // summary, with the CPU time of each part. `node report-run.js <nodes> <pods> <deployments> [out-dir]` prints its figures as one JSON
 // object; with out-dir the files are kept there (to look at them), else written to a temporary folder.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toJsonl } from '../src/engine/index.js';
+import { jsonlChunks } from '../src/engine/index.js';
+import { ReportFolder } from '../src/cli/write-atomic.js';
 import { renderReports, renderTextSummary } from '../src/report/index.js';
 import { runScenario } from '../src/runner/run-scenario.js';
 import { scaleScenario } from './scale-scenario.js';
@@ -32,8 +34,9 @@ export interface ReportRunFigures {
 const [nodes, pods, deployments] = process.argv.slice(2, 5).map(Number);
 const keep = process.argv[5];
 const scenario = scaleScenario(nodes, pods, deployments);
-const dir = keep ?? mkdtempSync(join(tmpdir(), 'hasim-bench-'));
-mkdirSync(dir, { recursive: true });
+const dir = keep ?? join(mkdtempSync(join(tmpdir(), 'hasim-bench-')), 'run');
+// Written as `hasim run` writes them (src/cli/commands/run.ts): into a staging folder, put in place at the end.
+const folder = ReportFolder.open(dir);
 const cpuS = (from?: NodeJS.CpuUsage) => {
   const c = process.cpuUsage(from);
   return (c.user + c.system) / 1e6;
@@ -51,20 +54,32 @@ const part = <T>(name: string, make: () => T): T => {
   parts[name] = cpuS(c);
   return out;
 };
+// events.jsonl is made, hashed and written piece by piece, as `hasim run` does.
+part('events.jsonl (made, hashed and written)', () => {
+  const hash = createHash('sha256');
+  const pieces = function* () {
+    for (const piece of jsonlChunks(events)) {
+      hash.update(piece);
+      yield piece;
+    }
+  };
+  folder.write({ 'events.jsonl': pieces() });
+  summary.trace = { events: events.length, sha256: hash.digest('hex') };
+});
 const files: Record<string, string> = {
-  'events.jsonl': part('events.jsonl', () => toJsonl(events)),
   'summary.json': part('summary.json', () => JSON.stringify(summary, null, 2) + '\n'),
   ...part('timeline, report.html, report.md, junit.xml', () => renderReports(summary, events)),
 };
 part('writing the files', () => {
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  folder.write(files);
+  folder.commit();
 });
 const text = part('terminal summary', () => renderTextSummary(summary, { color: false, reportDir: dir, events }));
 const t2 = performance.now();
 const c2 = process.cpuUsage(c1);
 const sizes: Record<string, number> = {};
-for (const name of Object.keys(files)) sizes[name] = statSync(join(dir, name)).size;
-if (!keep) rmSync(dir, { recursive: true, force: true });
+for (const name of ['events.jsonl', ...Object.keys(files)]) sizes[name] = statSync(join(dir, name)).size;
+if (!keep) rmSync(join(dir, '..'), { recursive: true, force: true });
 const figures: ReportRunFigures = {
   nodes,
   pods,

@@ -145,15 +145,21 @@ export class ReportFolder {
     return new ReportFolder(dir, target, staging, lock);
   }
 
-  /** Writes files into the staging folder, each created exclusively. Throws BadInput on failure. */
-  write(files: Record<string, string>): void {
+  /**
+   * Writes files into the staging folder, each created exclusively. A file's content may come in pieces
+   * (events.jsonl): each is written as it is made, so the whole text is never held. Throws BadInput on
+   * failure.
+   */
+  write(files: Record<string, string | Iterable<string>>): void {
     for (const [file, content] of Object.entries(files)) {
       let fd: number | undefined;
       try {
         fd = openSync(join(this.staging, file), 'wx', 0o644);
-        const bytes = Buffer.from(content, 'utf8');
-        let offset = 0;
-        while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+        for (const piece of typeof content === 'string' ? [content] : content) {
+          const bytes = Buffer.from(piece, 'utf8');
+          let offset = 0;
+          while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+        }
         fsyncSync(fd);
       } catch (err) {
         this.abandon();

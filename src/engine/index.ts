@@ -7,5 +7,5 @@ export { startLoop } from './loop.js';
 export type { Loop, LoopOptions } from './loop.js';
 export { RandomStreams, makeRng } from './random.js';
 export type { Rng } from './random.js';
-export { TraceRecorder, toJsonl } from './trace.js';
+export { TraceRecorder, toJsonl, jsonlChunks } from './trace.js';
 export type { TraceRecord } from './trace.js';

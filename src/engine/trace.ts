@@ -55,7 +55,19 @@ export class TraceRecorder<F extends object> {
 }
 
 export function toJsonl(events: readonly TraceRecord[]): string {
-  let out = '';
-  for (const e of events) out += JSON.stringify(e) + '\n';
-  return out;
+  return [...jsonlChunks(events)].join('');
+}
+
+/**
+ * The same text as toJsonl, in pieces of `lines` lines each, made as they are asked for: a writer that
+ * writes each piece and drops it never holds the whole text (85 MB for a 5,000-node hour).
+ */
+export function* jsonlChunks(events: readonly TraceRecord[], lines = 4096): Generator<string> {
+  for (let from = 0; from < events.length; from += lines) {
+    const to = Math.min(from + lines, events.length);
+    const part = new Array<string>(to - from + 1);
+    for (let i = from; i < to; i++) part[i - from] = JSON.stringify(events[i]);
+    part[to - from] = '';
+    yield part.join('\n');
+  }
 }

@@ -1,5 +1,5 @@
 // `hasim run [scenario.yaml]`: one run, its summary on stdout, its report files in --out.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { RunResult } from '../../runner/run-scenario.js';
@@ -128,22 +128,31 @@ async function writeRun(
   folder: ReportFolder,
 ): Promise<{ result: RunResult; summaryJson: string }> {
   // The report stack (d3-node, jsdom) takes a quarter of a second to load: only commands that render load it.
-  const [{ renderReports }, { toJsonl }] = await Promise.all([
+  const [{ renderReports }, { jsonlChunks }] = await Promise.all([
     import('../../report/index.js'),
     import('../../engine/index.js'),
   ]);
-  const jsonl = toJsonl(result.events);
-  const sha256 = createHash('sha256').update(jsonl).digest('hex');
-  result.summary.trace = { events: result.events.length, sha256 };
+  // events.jsonl first, hashed and written piece by piece (a 5,000-node hour is 85 MB of text), then the
+  // summary that records its hash, and the reports.
+  const hash = createHash('sha256');
+  folder.write({ 'events.jsonl': hashed(jsonlChunks(result.events), hash) });
+  result.summary.trace = { events: result.events.length, sha256: hash.digest('hex') };
   const summaryJson = JSON.stringify(result.summary, null, 2) + '\n';
   folder.write({
-    'events.jsonl': jsonl,
     'summary.json': summaryJson,
     'scenario.resolved.yaml': resolved,
     ...renderReports(result.summary, result.events),
   });
   folder.commit();
   return { result, summaryJson };
+}
+
+/** The pieces, each added to the hash as it passes. */
+function* hashed(pieces: Iterable<string>, hash: Hash): Generator<string> {
+  for (const piece of pieces) {
+    hash.update(piece);
+    yield piece;
+  }
 }
 
 /**
