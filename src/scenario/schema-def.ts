@@ -316,6 +316,22 @@ function checkEnum(
   return value;
 }
 
+/**
+ * For a number written as a string ("99.9%", "3"): what to write instead. A percentage goes to a field in
+ * percent as it is and to a share from 0 to 1 divided by 100, read off the field's bounds.
+ */
+function numberHint(schema: Extract<Schema, { kind: 'integer' | 'number' }>, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^\s*([-+]?\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
+  if (m === null) return undefined;
+  if (m[2] === '') return `write the number without quotes: ${m[1]}`;
+  const n = Number(m[1]);
+  if (schema.max === 100) return `this field is already in percent: write ${n}, without the % sign`;
+  if (schema.max === 1)
+    return `this field is a share from 0 to 1: write ${Number((n / 100).toPrecision(12))} for ${n}%`;
+  return undefined;
+}
+
 /** A number: finite, whole where it must be, a safe integer, within its bounds. */
 function checkNumber(
   schema: Extract<Schema, { kind: 'integer' | 'number' }>,
@@ -325,7 +341,7 @@ function checkNumber(
 ): unknown {
   const noun = schema.kind === 'integer' ? 'a whole number' : 'a number';
   if (typeof value !== 'number' || !Number.isFinite(value) || (schema.kind === 'integer' && !Number.isInteger(value))) {
-    problems.push(typeError(path, noun, value));
+    problems.push(typeError(path, noun, value, numberHint(schema, value)));
     return undefined;
   }
   if (schema.kind === 'integer' && !Number.isSafeInteger(value)) {

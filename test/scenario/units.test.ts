@@ -6,6 +6,7 @@ import {
   parseMemoryBytes,
   parseRange,
 } from '../../src/scenario/units.js';
+import { parseScenarioText } from '../../src/scenario/index.js';
 import { didYouMean } from '../../src/scenario/did-you-mean.js';
 
 const ok = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T => {
@@ -117,5 +118,40 @@ describe('did you mean', () => {
     );
     expect(didYouMean('deployment', ['Deployment', 'StatefulSet'])).toBe('Deployment');
     expect(didYouMean('banana', ['Deployment', 'StatefulSet'])).toBeUndefined();
+  });
+});
+
+describe('numbers written as strings', () => {
+  // A user writes "99.9%" where the field is a number: the hint says what to write, read off the field's
+  // bounds (a field in percent keeps the figure, a share from 0 to 1 divides it by 100).
+  const base = (slo: string, extra = '') => `apiVersion: hasim.dev/v1
+kind: Scenario
+metadata: { name: n }
+spec:
+  duration: 5m
+  nodes: [{ name: w, count: 2, zone: a }]
+  workloads: [{ name: web, kind: Deployment, replicas: 2, service: { name: web } }]
+  faults: [{ name: f, type: network-degrade, at: 1m, target: { node: w-0 }${extra} }]
+  slos: [${slo}]
+`;
+  const hintOf = (text: string) => {
+    const r = parseScenarioText(text, { file: 'f.yaml' });
+    if (r.ok) throw new Error('expected problems');
+    return r.issues.map((i) => `${i.message} | ${i.hint ?? ''}`);
+  };
+  test('a percentage for a field in percent', () => {
+    expect(hintOf(base('{ name: s, type: request-success-rate, service: web, min: 99.9% }'))).toContainEqual(
+      'expected a number, found the string "99.9%" | this field is already in percent: write 99.9, without the % sign',
+    );
+  });
+  test('a percentage for a share from 0 to 1', () => {
+    expect(hintOf(base('{ name: s, type: request-success-rate, service: web, min: 99 }', ', loss: 5%'))).toContainEqual(
+      'expected a number, found the string "5%" | this field is a share from 0 to 1: write 0.05 for 5%',
+    );
+  });
+  test('a quoted number', () => {
+    expect(hintOf(base('{ name: s, type: request-success-rate, service: web, min: "99" }'))).toContainEqual(
+      'expected a number, found the string "99" | write the number without quotes: 99',
+    );
   });
 });
