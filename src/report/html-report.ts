@@ -197,6 +197,11 @@ ${rows}
 export function describeEvent(e: Record<string, unknown>): string {
   const parts = [String(e.type ?? 'event')];
   if (typeof e.atMs === 'number') parts.push(`at ${formatClock(e.atMs)}`);
+  // A Service's traffic change in words: its ten fields in a row read like a log line, not a reason.
+  if (e.type === 'service.traffic.changed' && typeof e.successRate === 'number' && typeof e.cause === 'string') {
+    const failing = Math.round((1 - e.successRate) * 1000) / 10;
+    return `${parts.join(' ')}: ${String(e.service)} ${failing}% of requests failing (${e.cause})`;
+  }
   for (const [k, v] of Object.entries(e)) {
     if (k === 'type' || k === 'atMs') continue;
     // A fault's 101 targets would make one line of a whole screen.

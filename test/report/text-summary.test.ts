@@ -99,6 +99,26 @@ describe('a failure line', () => {
       'fault.started at 01:00.0 fault=f targets=worker-0,worker-1,worker-2,worker-3,worker-4,… (101)',
     );
   });
+
+  it('says a Service traffic change in words: how many requests fail and why', async () => {
+    const { describeEvent } = await import('../../src/report/index.js');
+    const e = {
+      type: 'service.traffic.changed',
+      atMs: 120_000,
+      service: 'payments',
+      requestsPerSecond: 200,
+      failingPerSecond: 33.333,
+      successRate: 0.8333,
+      deadEndpoints: 1,
+      staleNodes: 5,
+      staleSinceMs: 120_000,
+      behindNodes: 0,
+      cause: '1 of 6 endpoints dead (on powered-off pay-a-0); stale rules on 5 nodes',
+    };
+    expect(describeEvent(e)).toBe(
+      'service.traffic.changed at 02:00.0: payments 16.7% of requests failing (1 of 6 endpoints dead (on powered-off pay-a-0); stale rules on 5 nodes)',
+    );
+  });
 });
 
 describe('EndpointSlice milestones', () => {
