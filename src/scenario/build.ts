@@ -293,7 +293,8 @@ function buildService(sv: Raw, workload: string, workloadName: string, i: number
     workloads: [workload],
     internalTrafficPolicy: sv.internalTrafficPolicy ?? 'Cluster',
     externalTrafficPolicy: sv.externalTrafficPolicy ?? 'Cluster',
-    ...(sv.trafficDistribution ? { trafficDistribution: sv.trafficDistribution } : {}),
+    // PreferSameZone (1.34) is PreferClose under its newer name.
+    ...(sv.trafficDistribution ? { trafficDistribution: 'PreferClose' as const } : {}),
     ...(sv.topologyMode ? { topologyMode: sv.topologyMode } : {}),
     traffic: buildTraffic(sv.traffic ?? {}),
     origin: `spec.workloads[${i}].service`,

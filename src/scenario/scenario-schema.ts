@@ -182,9 +182,9 @@ const service = s.object(
     port: s.opt(s.integer('The Service port (default 80); recorded, it does not change where requests go.', 1, 65535)),
     trafficDistribution: s.opt(
       s.enum(
-        ['PreferClose'],
+        ['PreferClose', 'PreferSameZone'],
         'traffic distribution',
-        'PreferClose: endpoints get zone hints and each node sends to endpoints in its own zone when it has any.',
+        'PreferClose: endpoints get zone hints and each node sends to endpoints in its own zone when it has any. PreferSameZone (from 1.34) is its newer name.',
       ),
     ),
     topologyMode: s.opt(

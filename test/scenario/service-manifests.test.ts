@@ -294,6 +294,19 @@ describe('core/v1 Service validation and version gates', () => {
     ).toContain('trafficDistribution PreferSameZone needs Kubernetes 1.34 or later');
   });
 
+  test("the shorthand's trafficDistribution takes PreferSameZone from 1.34, and runs it as PreferClose", () => {
+    const shorthand = (version: string, td: string) =>
+      HEAD('', version).replace(
+        '{ kind: Deployment, name: checkout, replicas: 4 }',
+        `{ kind: Deployment, name: checkout, replicas: 4, service: { trafficDistribution: ${td} } }`,
+      );
+    expect(problems(shorthand('1.33', 'PreferSameZone'))).toContain(
+      'trafficDistribution PreferSameZone needs Kubernetes 1.34 or later',
+    );
+    const run = (td: string) => toJsonl(runScenario(load(shorthand('1.34', td)), { seed: 2 }).events);
+    expect(run('PreferSameZone')).toBe(run('PreferClose'));
+  });
+
   test('a Service name is a DNS-1035 label: it starts with a letter (ValidateServiceName)', () => {
     expect(problems(HEAD() + service(`selector: { app: checkout }\n  ${PORTS}`, 'name: 9checkout'))).toContain(
       'metadata.name: "9checkout" is not valid: a Service name must be a DNS-1035 label: lower-case letters, digits and "-", starting with a letter and ending with a letter or digit',
