@@ -310,11 +310,16 @@ function checkEnum(
         suggestion !== undefined
           ? `unknown ${schema.what} ${shown} (did you mean "${suggestion}"?)`
           : `unknown ${schema.what} ${shown} (allowed: ${schema.values.join(', ')})`,
+      hint: typeof value === 'string' && NOTHING.test(value) ? NOTHING_HINT : undefined,
     });
     return undefined;
   }
   return value;
 }
+
+/** Words a user writes for "no value" in a field of fixed words ("none" in a --grid, say). */
+const NOTHING = /^\s*(none|off|disabled|unset|default|)\s*$/i;
+const NOTHING_HINT = 'to leave the field out, write null (in --set and --grid too: path=null)';
 
 /**
  * For a number written as a string ("99.9%", "3"): what to write instead. A percentage goes to a field in

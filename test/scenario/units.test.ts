@@ -149,6 +149,15 @@ spec:
       'expected a number, found the string "5%" | this field is a share from 0 to 1: write 0.05 for 5%',
     );
   });
+  test('"none" for a field of fixed words says how to leave the field out', () => {
+    const text = base('{ name: s, type: request-success-rate, service: web, min: 99 }', ', loss: 0.1').replace(
+      'service: { name: web }',
+      'service: { name: web, trafficDistribution: none }',
+    );
+    expect(hintOf(text)).toContainEqual(
+      'unknown traffic distribution "none" (allowed: PreferClose, PreferSameZone) | to leave the field out, write null (in --set and --grid too: path=null)',
+    );
+  });
   test('a quoted number', () => {
     expect(hintOf(base('{ name: s, type: request-success-rate, service: web, min: "99" }'))).toContainEqual(
       'expected a number, found the string "99" | write the number without quotes: 99',
