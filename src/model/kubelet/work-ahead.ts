@@ -20,9 +20,10 @@
 // Why the outcome is the same: every draw made ahead is made from the same stream, in the same order,
 // as the plain loop would make it, and each pass is placed by the node's ordinal among the events of its
 // millisecond (Kubelet.atInLoop), so it runs where the plain one would. A world change that can affect
-// this node (World.speculate -> undo: one of its own host's power or clock, or of the control plane, links
-// or members; a change of another worker's host cannot reach its renewals or syncs), a change of the cached Node, a graceful shutdown, the network becoming ready, or a stop gives
-// back the draws not yet due (Rng.unread) and the ordinary events take over from where things stood.
+// this node (World.speculate -> undo: one of its own host's power or clock, or of the control plane,
+// links or members; a change of another worker's host cannot reach its renewals or syncs), a change of
+// the cached Node, a graceful shutdown, the network becoming ready, or a stop gives back the draws not
+// yet due (Rng.unread) and the ordinary events take over from where things stood.
 // Tests (test/model/kubelet/, test/model/fast-paths*) and `npm run vopr` compare both traces byte for byte.
 import { type EventHandle } from '../../engine/index.js';
 import type { Lease } from '../../k8s/objects.js';
