@@ -166,13 +166,15 @@ export function buildCluster(spec: ClusterSpec, opts: ClusterOptions = {}): Clus
 
   const provisioner = new CloudNodeProvisioner(ctx, spec.nodes, {
     addNode: (node) => {
-      // A new host is a change of the world: work played late is played up to now first.
-      world.willChange();
+      // A new host is a change of the world: work played late is played up to now first. It is a worker
+      // host, powered off: nothing done ahead elsewhere depends on it (infra/world.ts), so the change names
+      // it (it exists before the change, but is off and in no one's path).
       const host = workerHost(node);
       host.poweredOn = false;
+      world.willChange(host);
       addKubelet(host, node);
       proxies?.addNode(node);
-      world.changed();
+      world.changed(host);
       return host;
     },
   });
@@ -223,8 +225,11 @@ function worldOf(spec: ClusterSpec, opts: ClusterOptions) {
   const hosts = new Map<string, Host>();
   const addHost = (h: Host) => {
     hosts.set(h.name, h);
-    h.onChange = () => world.changed();
-    h.beforeChange = () => world.willChange();
+    // A change of a host's power or clock names the host (infra/world.ts): a worker's undoes only the work
+    // done ahead on it. Control-plane hosts (API server, etcd, load balancer, controllers that watch every
+    // lease) are shared: a change of one undoes everything.
+    h.onChange = () => world.changed(h);
+    h.beforeChange = () => world.willChange(h);
     return h;
   };
   return { sim, streams, trace, network, fastPaths, world, hosts, addHost };
@@ -273,7 +278,9 @@ function apiServerOf(
         spec: { ...w.podDisruptionBudget, workload: w.id },
       });
   store.chains = new LeaseChains(leaseChainsFit(fastPaths, k, opts.traceHeartbeats ?? false));
-  base.world.beforeChange(() => store.chains.catchUpAll());
+  // Before a change, the renewals played late that it can affect are played up to now: those of the node
+  // whose host changes (a worker's kubelet keys its chain by its node name, its host's name), or all.
+  base.world.beforeChange((host) => (host === undefined ? store.chains.catchUpAll() : store.chains.catchUp(host.name)));
   return { api, members };
 }
 

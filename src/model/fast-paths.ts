@@ -6,7 +6,8 @@
 export interface FastPaths {
   /**
    * Kubelets send a lease renewal ahead of time, and skip idle node-status syncs, while hosts, links, clocks
-   * and API members stay as they are; a world change undoes what is still ahead (infra/world.ts).
+   * and API members stay as they are; a world change that can reach a kubelet (its own host's, or the
+   * control plane's) undoes what it still has ahead (infra/world.ts).
    */
   speculation: boolean;
   /**

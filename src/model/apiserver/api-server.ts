@@ -123,8 +123,10 @@ export class ApiServer {
       },
       world === undefined ? undefined : () => world.version,
     );
-    world?.onChanged(() => {
-      this.checkConnections();
+    // Their hosts are shared (infra/world.ts): every client's requests may depend on them.
+    for (const m of [...this.replicas, ...this.etcd]) world?.share(m.host);
+    world?.onChanged((host) => {
+      this.checkConnections(host);
       this.etcdChanged();
     });
   }
@@ -322,33 +324,43 @@ export class ApiServer {
   /**
    * After every change of the world: each connection that has just gone dead gets its close by the health
    * check scheduled, and one that answers again keeps going. Clients are visited in name order, so the
-   * closes of one millisecond come in an order that does not depend on who asked first.
+   * closes of one millisecond come in an order that does not depend on who asked first. A change confined
+   * to one host (`host`, infra/world.ts: a worker's power or clock, never a replica's host) can only
+   * change whether that host reaches its replica: every other connection is as the last check left it,
+   * so only that host's is visited.
    */
-  private checkConnections(): void {
+  private checkConnections(host?: Host): void {
+    if (host !== undefined) {
+      if (host.apiConn !== undefined) this.checkConnection(host);
+      return;
+    }
     if (!this.clientsSorted) {
       this.clients.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       this.clientsSorted = true;
     }
-    for (const client of this.clients) {
-      const conn = client.apiConn as ApiConnection;
-      const held = conn.replica;
-      if (held === undefined) continue;
-      if (this.network.connected(client, held.host)) {
-        conn.closeAtMs = Infinity;
-        if (conn.closing !== undefined) {
-          this.sim.cancel(conn.closing);
-          conn.closing = undefined;
-        }
-        continue;
+    for (const client of this.clients) this.checkConnection(client);
+  }
+
+  /** checkConnections for one client. */
+  private checkConnection(client: Host): void {
+    const conn = client.apiConn as ApiConnection;
+    const held = conn.replica;
+    if (held === undefined) return;
+    if (this.network.connected(client, held.host)) {
+      conn.closeAtMs = Infinity;
+      if (conn.closing !== undefined) {
+        this.sim.cancel(conn.closing);
+        conn.closing = undefined;
       }
-      const closeAtMs = conn.deadUntilMs(this.healthCheck);
-      if (conn.closing === undefined && closeAtMs !== Infinity)
-        conn.closing = this.sim.at(
-          Math.max(this.sim.nowMs, closeAtMs),
-          () => this.closeDead(client),
-          `${client.name}/http2-health-check`,
-        );
+      return;
     }
+    const closeAtMs = conn.deadUntilMs(this.healthCheck);
+    if (conn.closing === undefined && closeAtMs !== Infinity)
+      conn.closing = this.sim.at(
+        Math.max(this.sim.nowMs, closeAtMs),
+        () => this.closeDead(client),
+        `${client.name}/http2-health-check`,
+      );
   }
 
   /**
@@ -364,14 +376,15 @@ export class ApiServer {
 
   /** Closes `client`'s connection now, as a change of the world: the next pickReplica dials again. */
   private reset(client: Host, conn: ApiConnection): void {
-    this.world?.willChange();
+    // Only this client's route changes: the change names its host (a shared host's undoes everything).
+    this.world?.willChange(client);
     if (conn.closing !== undefined) {
       this.sim.cancel(conn.closing);
       conn.closing = undefined;
     }
     conn.dial(undefined, this.sim.nowMs);
     client.apiRouteVersion = -1;
-    this.world?.changed();
+    this.world?.changed(client);
     const fns = this.closeListeners.get(client);
     if (fns !== undefined) for (const fn of fns) fn();
   }

@@ -19,9 +19,11 @@
 //   the sync that reports is scheduled.
 // Why the outcome is the same: every draw made ahead is made from the same stream, in the same order,
 // as the plain loop would make it, and each pass is placed by the node's ordinal among the events of its
-// millisecond (Kubelet.atInLoop), so it runs where the plain one would. A world change (World.speculate ->
-// undo), a change of the cached Node, a graceful shutdown, the network becoming ready, or a stop gives
-// back the draws not yet due (Rng.unread) and the ordinary events take over from where things stood.
+// millisecond (Kubelet.atInLoop), so it runs where the plain one would. A world change that can affect
+// this node (World.speculate -> undo: one of its own host's power or clock, or of the control plane,
+// links or members; a change of another worker's host cannot reach its renewals or syncs), a change of
+// the cached Node, a graceful shutdown, the network becoming ready, or a stop gives back the draws not
+// yet due (Rng.unread) and the ordinary events take over from where things stood.
 // Tests (test/model/kubelet/, test/model/fast-paths*) and `npm run vopr` compare both traces byte for byte.
 import { type EventHandle } from '../../engine/index.js';
 import type { Lease } from '../../k8s/objects.js';
@@ -101,12 +103,14 @@ export class WorkAhead implements HeartbeatWorkAhead, LeaseChain {
   private aheadRecord: RenewalAhead | undefined;
   /** Registered with the world until it next changes (see worldChanged). */
   private speculating = false;
-  private readonly speculation: Speculation = { undo: () => this.worldChanged() };
+  /** It depends on its own host and the control plane only (infra/world.ts): changes of other workers keep it. */
+  private readonly speculation: Speculation;
   private catchingUp = false;
   /** Registered in the store's lease chains. */
   private chained = false;
 
   constructor(private readonly k: Kubelet) {
+    this.speculation = { undo: () => this.worldChanged(), host: k.host };
     this.ownRenewalOpts = { ...k.renewOpts, served: (r, respondAtMs, req) => this.renewServed(r, respondAtMs, req) };
   }
 

@@ -160,4 +160,29 @@ describe('the scheduler cache keeps the columns of nodes whose position did not 
     }
     expect(kept.cache.order().length).toBeGreaterThan(20);
   });
+
+  it('a node removed and added again before the order is read, back at its old position, is placed again', () => {
+    const r = rngOf(1);
+    const kept = newCache(true);
+    const full = newCache(false);
+    const both = (fn: (c: SchedulerCache) => void) => {
+      fn(kept.cache);
+      fn(full.cache);
+    };
+    const zones = ['zone-a', 'zone-b', 'zone-c'];
+    const nodes = Array.from({ length: 9 }, (_, i) => nodeIn(`node-${i}`, zones[i % 3], r));
+    for (const n of nodes) both((c) => c.setNode(n));
+    // A pod keeps the node's entry in the cache while the node is gone (the same NodeInfo comes back).
+    const p = pod({ name: 'pod-0', node: 'node-4', workload: 'Deployment/w0' });
+    both((c) => c.addOrUpdatePod(p, 'node-4'));
+    both((c) => c.order());
+    const before = kept.cache.order().findIndex((i) => i.name === 'node-4');
+    both((c) => c.removeNode('node-4'));
+    both((c) => c.setNode(nodes[4]));
+    const order = kept.cache.order();
+    full.cache.order();
+    expect(order.findIndex((i) => i.name === 'node-4')).toBe(before);
+    expect(order.map((i) => i.pos)).toEqual(order.map((_, at) => at));
+    expect(view(kept.cache)).toEqual(view(full.cache));
+  });
 });
