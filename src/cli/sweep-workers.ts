@@ -88,15 +88,28 @@ export const FLUSH_MS = 200;
 const STDERR_KEPT_BYTES = 4096;
 
 /**
+ * When the workers take every core, each worker's functions are optimised only after 4 times V8's default
+ * interrupt budget (67,584 bytes of bytecode run). A sweep worker kept V8's optimising compiler busy all
+ * its life: functions played once per run (building the cluster, a Kubelet, judging the SLOs) reach the
+ * default budget one after another hundreds of runs in, and their compiles are the largest (a third of a
+ * worker's CPU for 500 demo runs was the compiler's threads). With the workers on every core that work
+ * takes CPU from the runs; with 4 times the budget the compiler's threads took about half the CPU
+ * (bench/README.md#sweeps) for a little more on the worker's own thread, since the hot code is
+ * optimised all the same, a few runs later.
+ */
+export const WORKER_INTERRUPT_BUDGET_FLAG = '--interrupt-budget=270336';
+
+/**
  * The V8 flags of a worker process. Each gets hasim's young generation (heap.ts). When the workers take
  * every core, each collects its garbage on its own thread (`--single-threaded-gc`) instead of V8's
  * helper threads, which would compete with the other workers for the cores: of the flags measured
  * (bench/README.md#sweeps, 500 demo runs in one process) it took the least CPU, less than
- * `--single-threaded` (which compiles on the worker's thread too) and about a fifth less than none.
- * With cores to spare, the helper threads are left on, so that they can use a free core.
+ * `--single-threaded` (which compiles on the worker's thread too) and about a fifth less than none; and
+ * it optimises less eagerly (WORKER_INTERRUPT_BUDGET_FLAG). With cores to spare, V8's defaults are left
+ * on, so that its helper threads can use a free core.
  */
 export function workerExecArgv(workers: number, cores: number = availableParallelism()): string[] {
-  return workers >= cores ? [SEMI_SPACE_FLAG, '--single-threaded-gc'] : [SEMI_SPACE_FLAG];
+  return workers >= cores ? [SEMI_SPACE_FLAG, '--single-threaded-gc', WORKER_INTERRUPT_BUDGET_FLAG] : [SEMI_SPACE_FLAG];
 }
 
 export function executeSweep(opts: ExecuteOptions): Promise<ExecuteOutcome> {
