@@ -88,13 +88,14 @@ export const FLUSH_MS = 200;
 const STDERR_KEPT_BYTES = 4096;
 
 /**
- * When the workers take every core, each worker's functions are optimised only after 4 times V8's default
- * interrupt budget (67,584 bytes of bytecode run). A sweep worker kept V8's optimising compiler busy all
- * its life: functions played once per run (building the cluster, a Kubelet, judging the SLOs) reach the
- * default budget one after another hundreds of runs in, and their compiles are the largest (a third of a
- * worker's CPU for 500 demo runs was the compiler's threads). With the workers on every core that work
- * takes CPU from the runs; with 4 times the budget the compiler's threads took about half the CPU
- * (bench/README.md#sweeps) for a little more on the worker's own thread, since the hot code is
+ * When the workers take every core, each worker's functions are optimised only after 4 times the default
+ * interrupt budget of Node 20's V8 (67,584 bytes of bytecode run; measured on Node 20 only: later V8s
+ * start from other defaults, and the flag is the same there). A sweep worker kept V8's optimising compiler
+ * busy all its life: functions played once per run (building the cluster, a Kubelet, judging the SLOs)
+ * reach the default budget one after another hundreds of runs in, and their compiles are the largest (a
+ * third of a worker's CPU for 500 demo runs was the compiler's threads). With the workers on every core
+ * that work takes CPU from the runs; with 4 times the budget the compiler's threads took about half the
+ * CPU (bench/README.md#sweeps) for a little more on the worker's own thread, since the hot code is
  * optimised all the same, a few runs later.
  */
 export const WORKER_INTERRUPT_BUDGET_FLAG = '--interrupt-budget=270336';
