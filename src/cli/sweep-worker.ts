@@ -1,15 +1,17 @@
 // One worker process of `hasim sweep` (started by sweep-workers.ts with child_process.fork): its first
 // message is the scenario text and the --set list of every grid point; it parses the scenario itself
-// (once per grid point it is given) and runs the jobs that follow one at a time, answering each with its
-// result. Kept to the runner and scenario modules so that a worker starts quickly (no report renderers).
-// It stops when the main process closes the channel (also when the main process died without killing
-// it: the channel closes with it), so a worker never outlives its sweep by more than the run it is in.
+// (once per grid point it is given) and plays the chunks of jobs that follow, one run at a time in the
+// order they came, sending the results back in batches (at the end of each chunk, and once FLUSH_MS have
+// passed since the last batch). Kept to the runner and scenario modules so that a worker starts quickly
+// (no report renderers). Between two runs it returns to the event loop, so it sees at once when the main
+// process closes the channel (also when the main process died without killing it: the channel closes
+// with it) and stops: a worker never outlives its sweep by more than the run it is in.
 import { SimulationBug } from '../engine/index.js';
 import { formatIssues, parseScenarioText } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
-import type { SweepJob } from '../runner/sweep.js';
+import type { SweepJob, SweepRunRecord } from '../runner/sweep.js';
 import { runSweepJob } from '../runner/sweep-job.js';
-import type { WorkerData, WorkerReply, WorkerRequest } from './sweep-workers.js';
+import { FLUSH_MS, type WorkerData, type WorkerReply, type WorkerRequest } from './sweep-workers.js';
 
 let data: WorkerData | undefined;
 const scenarios = new Map<number, Scenario>();
@@ -39,7 +41,7 @@ function run(job: SweepJob): WorkerReply {
       sets: data.pointSets[job.point],
       allowLarge: data.allowLarge,
     });
-    return { kind: 'done', job, record };
+    return { kind: 'done', records: [record] };
   } catch (err) {
     return err instanceof SimulationBug
       ? { kind: 'bug', job, message: err.message }
@@ -47,14 +49,54 @@ function run(job: SweepJob): WorkerReply {
   }
 }
 
+/** The jobs to play, in order; `last` marks the last job of a chunk, whose results are sent at once. */
+const queue: Array<{ job: SweepJob; last: boolean }> = [];
+/** Results not sent yet. */
+let batch: SweepRunRecord[] = [];
+let lastSentMs = performance.now();
+let scheduled = false;
+let failed = false;
+
+function send(reply: WorkerReply): void {
+  // The main process may have finished (or died) while a run was played: nobody is left to answer.
+  if (!process.connected) return process.exit(0);
+  process.send!(reply);
+}
+
+/** Plays the next job, then gives the event loop a turn (messages, a closed channel) before the one after. */
+function playNext(): void {
+  scheduled = false;
+  if (!process.connected) return process.exit(0);
+  const next = queue.shift();
+  if (!next || failed) return;
+  const reply = run(next.job);
+  if (reply.kind !== 'done') {
+    // The sweep stops on the first failure: the results held back no longer matter.
+    failed = true;
+    return send(reply);
+  }
+  batch.push(...reply.records);
+  const now = performance.now();
+  if (next.last || queue.length === 0 || now - lastSentMs >= FLUSH_MS) {
+    send({ kind: 'done', records: batch });
+    batch = [];
+    lastSentMs = now;
+  }
+  schedule();
+}
+
+function schedule(): void {
+  if (scheduled || queue.length === 0) return;
+  scheduled = true;
+  setImmediate(playNext);
+}
+
 process.on('message', (message: WorkerRequest) => {
   if (message.kind === 'setup') {
     data = message.data;
     return;
   }
-  const reply = run(message.job);
-  // The main process may have finished (or died) while this run was played: nobody is left to answer.
-  if (!process.connected) return process.exit(0);
-  process.send!(reply);
+  message.jobs.forEach((job, i) => queue.push({ job, last: i === message.jobs.length - 1 }));
+  schedule();
 });
 process.on('disconnect', () => process.exit(0));

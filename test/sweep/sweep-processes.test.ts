@@ -11,7 +11,7 @@ import { aggregateSweep, expandGrid, parseGridFlags, pointSets, sweepJobs } from
 import type { SweepPlan } from '../../src/runner/sweep.js';
 import { parseScenarioText } from '../../src/scenario/index.js';
 import { sweepFiles } from '../../src/cli/sweep-output.js';
-import { workerExecArgv } from '../../src/cli/sweep-workers.js';
+import { WORKER_INTERRUPT_BUDGET_FLAG, workerExecArgv } from '../../src/cli/sweep-workers.js';
 import { SMALL_SCENARIO } from './fixture.js';
 
 const BIN = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
@@ -147,6 +147,9 @@ describe('hasim sweep in worker processes', () => {
     expect(workerExecArgv(4, 2)).toContain('--single-threaded-gc');
     expect(workerExecArgv(1, 2)).not.toContain('--single-threaded-gc');
     expect(workerExecArgv(3, 4)).not.toContain('--single-threaded-gc');
+    // The same for optimising later: with a free core the compiler's threads cost the runs nothing.
+    expect(workerExecArgv(2, 2)).toContain(WORKER_INTERRUPT_BUDGET_FLAG);
+    expect(workerExecArgv(1, 2)).not.toContain(WORKER_INTERRUPT_BUDGET_FLAG);
     for (const workers of [1, 2, 4]) expect(workerExecArgv(workers, 2)).toContain('--max-semi-space-size=128');
   });
 
