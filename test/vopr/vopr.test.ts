@@ -89,6 +89,9 @@ it('shrinks a failing scenario to the parts that make it fail', () => {
 // vopr-535: a StatefulSet pod re-created while the force-deleted old copy still ran looked like a second copy.
 // vopr-1151: a StatefulSet pod deleted while the kubelet still removed its previous incarnation stayed
 //   Terminating for ever (the kubelet's stop record was kept by pod name, not uid).
+// vopr-1341: a quiet leader-election chain checked its elector's replica with pickReplica, which dialled the
+//   host's closed connection at once (kubeadm, after a partition); the reference dials at the elector's next
+//   request, and the kubelet's close-all in between closed one but not the other.
 // vopr-1613: a status sync scheduled ahead of time ran before another node's in the same millisecond.
 // vopr-2439: PodGC removed a Terminating pod whose copy still ran behind a partition; the new copy started
 //   before the healed kubelet stopped the old one (allowed: the API server had forgotten it).

@@ -251,6 +251,18 @@ export class ApiServer {
   }
 
   /**
+   * The replica of `client`'s open connection, while that replica runs and its host is reachable;
+   * undefined when the client's next request would have to dial (or would find no replica). Unlike
+   * pickReplica it changes nothing: a look that dialled would open the connection at the moment of the
+   * look, not at the client's next request (a fast path's check must not move the dial).
+   */
+  openReplica(client: Host): Member | undefined {
+    const held = (client.apiConn as ApiConnection | undefined)?.replica;
+    if (held === undefined || !held.running || !this.network.connected(client, held.host)) return undefined;
+    return held;
+  }
+
+  /**
    * The replica `client`'s requests go to at atMs (default now): the one its connection goes to, while
    * that one serves and is reachable. While its host answers nothing and the connection is not closed
    * yet (connection.ts), none: requests and watches on it go nowhere. Otherwise the client dials again:

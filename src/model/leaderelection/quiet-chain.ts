@@ -119,7 +119,9 @@ export class QuietChain {
         if (holder !== undefined || !e.isLeader || e.roundDeadline !== undefined || !e.observedLeader()) return;
         holder = e;
       } else if (e.phase !== 'acquiring') return;
-      const replica = api.pickReplica(e.proc.host);
+      // The elector's connection must be open: a look through pickReplica would dial it now, where the
+      // elector's own next request dials it (the kubelet's close-all can close it in between).
+      const replica = api.openReplica(e.proc.host);
       if (replica === undefined || !api.serving(replica) || !api.hasQuorum(replica.host)) return;
       if (2 * network.latency.maxMs >= e.requestTimeoutMs()) return;
     }
