@@ -1088,8 +1088,7 @@ export class TrafficMeter {
       return part;
     });
     const parts = anyReady ? ready : slices.map((slice) => slice.filter((e) => e.serving && e.terminating));
-    const out: Endpoint[] = [];
-    for (const part of parts) for (const e of part) out.push(e);
+    const out = ([] as Endpoint[]).concat(...parts);
     this.pickParts.set(out, parts);
     return out;
   }
