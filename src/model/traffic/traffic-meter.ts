@@ -448,7 +448,16 @@ export class TrafficMeter {
       }
       for (const g of view.groups) {
         const first = g.members[0];
-        positions.push({ ...this.nodePosition(first, st), count: g.members.length, group: g });
+        positions.push({
+          key: first.name,
+          node: first,
+          host: first.host,
+          proxy: first,
+          rules: this.fleet.rulesOf(first, st.spec.name),
+          count: g.members.length,
+          weightEach: 0,
+          group: g,
+        });
       }
       return positions;
     }
