@@ -389,8 +389,12 @@ export class KubeProxyFleet implements StoreWatcher {
         listTimeMs(this.ctx.api.listCostPerObjectUs, this.sliceCount());
       this.ctx.sim.after(relistMs, () => this.relisted(n, epoch), 'kube-proxy/relist');
     }
-    this.detachedLive = 0;
-    for (const n of this.detached) if (n.host.poweredOn) this.detachedLive++;
+    // forEach, not for-of: no iterator result per node at every world change.
+    let live = 0;
+    this.detached.forEach((n) => {
+      if (n.host.poweredOn) live++;
+    });
+    this.detachedLive = live;
   }
 
   /** The EndpointSlices the fleet's informer holds (what a relist returns). */

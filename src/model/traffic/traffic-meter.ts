@@ -36,7 +36,8 @@ import { DeadCauses, type DeadPodFacts, MAX_LISTED_NODES } from './dead-causes.j
 interface ServiceState {
   spec: MeteredService;
   started: boolean;
-  last: string;
+  /** The fields of the last `service.traffic.changed` traced (undefined: none yet). */
+  last: TrafficFields | undefined;
   /** Bumped when a pod some node routes to starts or stops (cached outcomes then no longer hold). */
   runningVersion: number;
   /** Outcomes of zone positions (no links involved), by picked list, while runningVersion holds. */
@@ -121,6 +122,24 @@ interface UnionCauses {
   causes: DeadCauses;
   count: Map<string, number>;
   members: Set<Tracked>;
+}
+
+/** The fields of a `service.traffic.changed` event. */
+interface TrafficFields {
+  service: string;
+  requestsPerSecond: number;
+  failingPerSecond: number;
+  successRate: number;
+  deadEndpoints: number;
+  staleNodes: number;
+  staleSinceMs?: number;
+  behindNodes: number;
+  cause: string;
+}
+
+/** Numbers equal as JSON writes them (NaN as null, so equal to itself). */
+function sameNumber(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
 }
 
 const NO_ENDPOINT_OUTCOME: Outcome = { failFraction: 1, stale: false, noEndpoints: true, cut: false };
@@ -221,7 +240,7 @@ export class TrafficMeter {
       this.services.set(spec.name, {
         spec,
         started: false,
-        last: '',
+        last: undefined,
         staleSince: new Map(),
         runningVersion: 0,
         outcomes: new WeakMap(),
@@ -374,7 +393,22 @@ export class TrafficMeter {
       }
     }
     const cause = this.cause(st, main, behindNodes, stoppedNodes);
-    const fields = {
+    // Traced when some field differs from the last event's (as their JSON would: NaN equals NaN there).
+    const last = st.last;
+    if (
+      last !== undefined &&
+      last.service === name &&
+      sameNumber(last.requestsPerSecond, main.requestsPerSecond) &&
+      sameNumber(last.failingPerSecond, main.failingPerSecond) &&
+      sameNumber(last.successRate, main.successRate) &&
+      last.deadEndpoints === main.deadCount &&
+      last.staleNodes === main.staleNodes &&
+      last.staleSinceMs === main.staleSinceMs &&
+      last.behindNodes === behindNodes &&
+      last.cause === cause
+    )
+      return;
+    const fields: TrafficFields = {
       service: name,
       requestsPerSecond: main.requestsPerSecond,
       failingPerSecond: main.failingPerSecond,
@@ -385,9 +419,7 @@ export class TrafficMeter {
       behindNodes,
       cause,
     };
-    const key = JSON.stringify(fields);
-    if (key === st.last) return;
-    st.last = key;
+    st.last = fields;
     this.ctx.trace.emit('service.traffic.changed', fields);
   }
 
