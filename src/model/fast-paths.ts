@@ -115,6 +115,13 @@ export interface FastPaths {
    * fitsAnyNodeKnown).
    */
   autoscalerKnownRejections: boolean;
+  /**
+   * The traffic meter takes the powered-on nodes that do not follow the kube-proxy fleet together, one
+   * client position per zone and rules map they share (nodes cut off between two of the fleet's syncs,
+   * or relisted between two deliveries, share one), instead of one position per node, and keeps their
+   * stale-since times from one evaluation to the next (traffic/traffic-meter.ts groupedView, groupedStale).
+   */
+  trafficGroupedNodes: boolean;
 }
 
 export const FAST_PATH_NAMES = [
@@ -137,6 +144,7 @@ export const FAST_PATH_NAMES = [
   'sliceMiddles',
   'autoscalerReusedScans',
   'autoscalerKnownRejections',
+  'trafficGroupedNodes',
   'leaderElectionChains',
 ] as const satisfies readonly (keyof FastPaths)[];
 
@@ -160,6 +168,7 @@ export const ALL_FAST_PATHS: Readonly<FastPaths> = Object.freeze({
   sliceMiddles: true,
   autoscalerReusedScans: true,
   autoscalerKnownRejections: true,
+  trafficGroupedNodes: true,
   leaderElectionChains: true,
 });
 
@@ -184,6 +193,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<FastPaths> = Object.freeze({
   sliceMiddles: false,
   autoscalerReusedScans: false,
   autoscalerKnownRejections: false,
+  trafficGroupedNodes: false,
   leaderElectionChains: false,
 });
 

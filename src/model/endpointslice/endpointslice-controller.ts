@@ -79,6 +79,14 @@ interface ServiceState {
   sliceOf: Map<string, string>;
   /** Slice -> its endpoints by pod. */
   members: Map<string, Map<string, Endpoint>>;
+  /**
+   * The slices' names in natural order (undefined: to sort again, after a slice came or went), and each
+   * slice's pods in name order (absent: to sort again, after a pod came or went): kept, because a sync
+   * mostly changes endpoints in place (readiness) and sorting every changed slice again at each sync,
+   * and every slice name at each new pod, showed up in profiles.
+   */
+  sortedNames: string[] | undefined;
+  podOrder: Map<string, string[]>;
   /** The Service's endpoints by condition as the API server holds them (from the tracker). */
   published: Counts;
   /** The last hints outcome traced (topology-mode Auto only): '' before the first. */
@@ -116,6 +124,8 @@ function freshState(): ServiceState {
     dirtySlices: new Set<string>(),
     sliceOf: new Map<string, string>(),
     members: new Map<string, Map<string, Endpoint>>(),
+    sortedNames: undefined,
+    podOrder: new Map<string, string[]>(),
     published: { ready: 0, serving: 0, terminating: 0, endpoints: 0 },
     hintsTraced: '',
   };
@@ -148,6 +158,18 @@ function sameCounts(a: Counts, b: Counts): boolean {
 
 function byPod(a: Endpoint, b: Endpoint): number {
   return a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0;
+}
+
+/** A slice's endpoints sorted by pod name (the same list as [...m.values()].sort(byPod): pod names are unique). */
+function endpointsByPod(st: ServiceState, name: string, m: Map<string, Endpoint>): Endpoint[] {
+  const order = st.podOrder.get(name);
+  if (order !== undefined) return order.map((pod) => m.get(pod)!);
+  const eps = [...m.values()].sort(byPod);
+  st.podOrder.set(
+    name,
+    eps.map((e) => e.pod),
+  );
+  return eps;
 }
 
 /** A sync's writes of changed slices: when the last is answered, the sync is done. */
@@ -354,6 +376,8 @@ class EndpointSliceController implements Controller {
   private rebuild(st: ServiceState, svc: ServiceSpec): void {
     st.members.clear();
     st.sliceOf.clear();
+    st.sortedNames = undefined;
+    st.podOrder.clear();
     st.published = { ready: 0, serving: 0, terminating: 0, endpoints: 0 };
     for (const sl of this.tracker.values()) {
       if (sl.metadata.service !== svc.name) continue;
@@ -372,15 +396,17 @@ class EndpointSliceController implements Controller {
 
   /** Puts a new endpoint in the first slice with room, or a new slice (the smallest free index). */
   private place(st: ServiceState, svc: ServiceSpec, e: Endpoint): string {
-    const names = [...st.members.keys()].sort(naturalOrder);
+    const names = (st.sortedNames ??= [...st.members.keys()].sort(naturalOrder));
     let name = names.find((n) => st.members.get(n)!.size < MAX_ENDPOINTS_PER_SLICE);
     if (name === undefined) {
       let i = 0;
       while (st.members.has(sliceName(svc.name, i))) i++;
       name = sliceName(svc.name, i);
       st.members.set(name, new Map());
+      st.sortedNames = undefined;
     }
     st.members.get(name)!.set(e.pod, e);
+    st.podOrder.delete(name);
     st.sliceOf.set(e.pod, name);
     return name;
   }
@@ -440,6 +466,7 @@ class EndpointSliceController implements Controller {
       if (e === undefined) {
         if (at === undefined) continue;
         st.members.get(at)!.delete(pod);
+        st.podOrder.delete(at);
         st.sliceOf.delete(pod);
         st.dirtySlices.add(at);
       } else if (at === undefined) st.dirtySlices.add(this.place(st, svc, e));
@@ -464,9 +491,11 @@ class EndpointSliceController implements Controller {
     for (const name of slices) {
       const m = st.members.get(name);
       const cur = this.tracker.get(name);
-      const eps = m === undefined ? [] : [...m.values()].sort(byPod);
+      const eps = m === undefined ? [] : endpointsByPod(st, name, m);
       if (eps.length === 0) {
         st.members.delete(name);
+        st.sortedNames = undefined;
+        st.podOrder.delete(name);
         if (cur === undefined) continue;
         w.outstanding++;
         this.send(() =>

@@ -38,8 +38,12 @@ export interface ProxyNode {
   readonly host: Host;
   /** Connected to the control plane now (host on, an API server and etcd quorum reachable). */
   connected: boolean;
-  /** Its own rules, when it does not follow the fleet (cut off, or relisted and waiting to rejoin). */
-  own: Map<string, readonly Endpoint[]> | undefined;
+  /**
+   * Its own rules, when it does not follow the fleet (cut off, or relisted and waiting to rejoin). Never
+   * changed in place: nodes that took the same rules at once (cut off between two of the fleet's syncs,
+   * relisted between two deliveries, powered off) share one map.
+   */
+  own: ReadonlyMap<string, readonly Endpoint[]> | undefined;
   /** Bumped on every change of connection: a relist of an older connection is dropped. */
   epoch: number;
   lastSyncMs: number;
@@ -96,6 +100,10 @@ export class KubeProxyFleet implements StoreWatcher {
   onRulesChanged: RulesChanged = () => {};
   /** Nodes whose kube-proxy is stopped (a kube-proxy-stop fault). */
   private readonly stopped = new Set<string>();
+  /** The fleet's rules as one map, shared by the nodes cut off until its next sync (undefined: to copy). */
+  private rulesCopy: ReadonlyMap<string, readonly Endpoint[]> | undefined;
+  /** What a relist programs, shared by the nodes that relist until the next delivery (proxySharedRules). */
+  private relistRules: ReadonlyMap<string, readonly Endpoint[]> | undefined;
   /** The API server's slices of a Service changed (the fleet is behind until it syncs). */
   onStoredChanged: (service: string) => void = () => {};
   /** A node joined the cluster during the run (addNode). */
@@ -133,7 +141,7 @@ export class KubeProxyFleet implements StoreWatcher {
       zone: spec.zone,
       host: this.ctx.hosts.get(spec.name)!,
       connected: false,
-      own: new Map(),
+      own: NO_RULES,
       epoch: 0,
       lastSyncMs: -Infinity,
       rejoinReady: false,
@@ -228,6 +236,7 @@ export class KubeProxyFleet implements StoreWatcher {
     if (type === 'DELETED') m.delete(slice.metadata.name);
     else m.set(slice.metadata.name, slice);
     this.cacheFlat.delete(svc);
+    this.relistRules = undefined;
     this.pending.add(svc);
     this.scheduleSync();
   }
@@ -245,6 +254,7 @@ export class KubeProxyFleet implements StoreWatcher {
     this.lastSyncMs = this.ctx.sim.nowMs;
     const services = [...this.pending].sort();
     this.pending.clear();
+    if (services.length > 0) this.rulesCopy = undefined;
     for (const svc of services) {
       const m = this.cache.get(svc);
       const rules = this.ctx.fastPaths.proxySharedRules ? this.cachedRules(svc) : flatten(m);
@@ -274,14 +284,26 @@ export class KubeProxyFleet implements StoreWatcher {
     this.onRulesChanged(services);
   }
 
+  /**
+   * What a relisted kube-proxy programs: every Service's endpoints from the informer cache (with
+   * proxySharedRules the lists, and the map, that nodes relisting before the next delivery share).
+   */
+  private listedRules(): ReadonlyMap<string, readonly Endpoint[]> {
+    const own = new Map<string, readonly Endpoint[]>();
+    for (const [svc, m] of this.cache)
+      own.set(svc, this.ctx.fastPaths.proxySharedRules ? this.cachedRules(svc) : flatten(m));
+    return own;
+  }
+
   /** The informer cache's endpoints of a Service in slice-name order, one list shared until the next delivery. */
   private cachedRules(svc: string): readonly Endpoint[] {
     let flat = this.cacheFlat.get(svc);
     if (flat === undefined) {
-      const m = this.cache.get(svc);
-      flat = flatten(m);
+      // flatten, from the slices it concatenates (sorted once).
+      const slices = slicesOf(this.cache.get(svc));
+      flat = slices.length === 0 ? NONE : concatenated(slices);
       this.cacheFlat.set(svc, flat);
-      if (flat.length > 0 && !this.sourceSlices.has(flat)) this.sourceSlices.set(flat, slicesOf(m));
+      if (flat.length > 0 && !this.sourceSlices.has(flat)) this.sourceSlices.set(flat, slices);
     }
     return flat;
   }
@@ -324,6 +346,8 @@ export class KubeProxyFleet implements StoreWatcher {
   setStopped(name: string, stopped: boolean): void {
     if (stopped) this.stopped.add(name);
     else this.stopped.delete(name);
+    // Which nodes are stopped is part of what the traffic meter groups its client nodes by.
+    this.membershipVersion++;
     this.recheck();
     this.onRulesChanged([...this.rules.keys()].sort(), this.byName.get(name));
   }
@@ -340,7 +364,7 @@ export class KubeProxyFleet implements StoreWatcher {
       // A powered-off host loses the rules in its kernel (iptables/nftables state does not survive a power
       // cycle): it boots with none, and its clients reach no Service until its kube-proxy has synced.
       if (!n.host.poweredOn && n.own !== undefined && n.own.size > 0) {
-        n.own = new Map();
+        n.own = NO_RULES;
         this.membershipVersion++;
       }
       if (connected === n.connected) continue;
@@ -350,7 +374,7 @@ export class KubeProxyFleet implements StoreWatcher {
       if (!connected) {
         // A cut-off kube-proxy's rules stay as they are; a powered-off host's are gone (above).
         if (n.own === undefined) {
-          n.own = n.host.poweredOn ? new Map(this.rules) : new Map();
+          n.own = n.host.poweredOn ? (this.rulesCopy ??= new Map(this.rules)) : NO_RULES;
           this.detached.add(n);
           this.membershipVersion++;
         }
@@ -365,8 +389,12 @@ export class KubeProxyFleet implements StoreWatcher {
         listTimeMs(this.ctx.api.listCostPerObjectUs, this.sliceCount());
       this.ctx.sim.after(relistMs, () => this.relisted(n, epoch), 'kube-proxy/relist');
     }
-    this.detachedLive = 0;
-    for (const n of this.detached) if (n.host.poweredOn) this.detachedLive++;
+    // forEach, not for-of: no iterator result per node at every world change.
+    let live = 0;
+    this.detached.forEach((n) => {
+      if (n.host.poweredOn) live++;
+    });
+    this.detachedLive = live;
   }
 
   /** The EndpointSlices the fleet's informer holds (what a relist returns). */
@@ -386,9 +414,9 @@ export class KubeProxyFleet implements StoreWatcher {
       () => {
         if (n.epoch !== epoch || !n.connected) return;
         n.lastSyncMs = sim.nowMs;
-        const own = new Map<string, readonly Endpoint[]>();
-        for (const [svc, m] of this.cache)
-          own.set(svc, this.ctx.fastPaths.proxySharedRules ? this.cachedRules(svc) : flatten(m));
+        const own = this.ctx.fastPaths.proxySharedRules
+          ? (this.relistRules ??= this.listedRules())
+          : this.listedRules();
         const changed = [...new Set([...own.keys(), ...n.own!.keys()])].filter(
           (svc) => !sameList(own.get(svc) ?? NONE, n.own!.get(svc) ?? NONE),
         );
@@ -404,6 +432,8 @@ export class KubeProxyFleet implements StoreWatcher {
 }
 
 const NONE: readonly Endpoint[] = [];
+/** No rules at all (a node powered off, or not started yet): one map that nobody changes. */
+const NO_RULES: ReadonlyMap<string, readonly Endpoint[]> = new Map();
 const NO_SLICES: readonly (readonly Endpoint[])[] = [];
 
 /** A Service's slices' endpoint lists, in slice-name order (the order flatten concatenates them in). */
@@ -539,10 +569,16 @@ export function forChangedEndpoints<T extends { readonly pod: string }>(
 function flatten(m: Map<string, EndpointSlice> | undefined): readonly Endpoint[] {
   if (m === undefined || m.size === 0) return NONE;
   if (m.size === 1) return m.values().next().value!.endpoints;
-  const names = [...m.keys()].sort();
-  const out: Endpoint[] = [];
-  for (const name of names) out.push(...m.get(name)!.endpoints);
-  return out;
+  return concatenated(slicesOf(m));
+}
+
+/**
+ * Lists joined into one, allocated once at its size (growing a list by pushes allocates about three times
+ * its size on the way: thousands of endpoints at every sync of a large Service).
+ */
+export function concatenated<T>(lists: readonly (readonly T[])[]): readonly T[] {
+  if (lists.length === 1) return lists[0];
+  return ([] as T[]).concat(...lists);
 }
 
 /** The same pods, ready and terminating, in order (serving is not compared). */

@@ -22,6 +22,8 @@
 // Service's slices (which moves only how many nodes are behind the API server) keeps the rest from before.
 // Another (trafficKeptCauses): the causes of the dead endpoints are kept up to date with the picked lists
 // (dead-causes.ts) instead of worked out from every dead pod again after each change of the world.
+// Another (trafficGroupedNodes): the nodes that do not follow the fleet and share a zone and a rules map
+// are one position, their stale-since times kept between evaluations (groupedView, groupedStale).
 import type { TraceRecord } from '../../engine/index.js';
 import { Priority } from '../../engine/index.js';
 import { considersZoneHints, type Endpoint, type MeteredService } from '../../k8s/services.js';
@@ -34,7 +36,8 @@ import { DeadCauses, type DeadPodFacts, MAX_LISTED_NODES } from './dead-causes.j
 interface ServiceState {
   spec: MeteredService;
   started: boolean;
-  last: string;
+  /** The fields of the last `service.traffic.changed` traced (undefined: none yet). */
+  last: TrafficFields | undefined;
   /** Bumped when a pod some node routes to starts or stops (cached outcomes then no longer hold). */
   runningVersion: number;
   /** Outcomes of zone positions (no links involved), by picked list, while runningVersion holds. */
@@ -47,6 +50,49 @@ interface ServiceState {
   tracked: Map<readonly Endpoint[], Tracked>;
   /** The union of the dead pods of the picked lists in use, while several of them have some. */
   union: UnionCauses | undefined;
+  /** Its nodes' stale-since times as kept with grouped positions (undefined: to look at them all again). */
+  grouped: GroupedStale | undefined;
+}
+
+/**
+ * Powered-on nodes that do not follow the fleet and pick alike: one zone, one rules map (fast path
+ * trafficGroupedNodes). Taken together as one client position, as the fleet-following nodes of a zone are.
+ */
+interface NodeGroup {
+  readonly own: ReadonlyMap<string, readonly Endpoint[]>;
+  readonly zone: string;
+  /** Its nodes, in name order. */
+  readonly members: ProxyNode[];
+  /** Of them, the nodes whose kube-proxy is stopped. */
+  stopped: number;
+  /** Its place among the view's groups. */
+  readonly index: number;
+  readonly view: GroupedView;
+}
+
+/** The powered-on nodes that do not follow the fleet, grouped (for one membership and world version). */
+interface GroupedView {
+  readonly groups: NodeGroup[];
+  /** The group of each node, the nodes in name order (the order the reference adds their rates in). */
+  readonly order: Int32Array;
+  readonly groupOf: Map<ProxyNode, NodeGroup>;
+  /** How many of them each zone has. */
+  readonly byZone: Map<string, number>;
+}
+
+/**
+ * The stale-since times of a Service's grouped nodes, kept from its last evaluation with grouped positions:
+ * only the nodes whose group changed since (the meter's view log) and the members of the groups that
+ * became stale or stopped being stale are looked at again. st.staleSince holds the times, as the
+ * reference does; here, how many nodes hold each time (for the least of them).
+ */
+interface GroupedStale {
+  /** How much of the view log it has seen. */
+  cursor: number;
+  /** The groups (rules map, then zones) that were stale positions at the last evaluation. */
+  stale: Map<ReadonlyMap<string, readonly Endpoint[]>, Set<string>>;
+  /** The nodes' stale-since times, with how many nodes hold each. */
+  times: Map<number, number>;
 }
 
 /** A picked list's pods, by how many of its endpoints each has, and those of them not running. */
@@ -76,6 +122,24 @@ interface UnionCauses {
   causes: DeadCauses;
   count: Map<string, number>;
   members: Set<Tracked>;
+}
+
+/** The fields of a `service.traffic.changed` event. */
+interface TrafficFields {
+  service: string;
+  requestsPerSecond: number;
+  failingPerSecond: number;
+  successRate: number;
+  deadEndpoints: number;
+  staleNodes: number;
+  staleSinceMs?: number;
+  behindNodes: number;
+  cause: string;
+}
+
+/** Numbers equal as JSON writes them (NaN as null, so equal to itself). */
+function sameNumber(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
 }
 
 const NO_ENDPOINT_OUTCOME: Outcome = { failFraction: 1, stale: false, noEndpoints: true, cut: false };
@@ -110,6 +174,8 @@ interface Position {
   count: number;
   /** Each node's client weight. */
   weightEach: number;
+  /** Nodes taken together (fast path trafficGroupedNodes); undefined for a zone's fleet nodes or one node. */
+  group?: NodeGroup;
 }
 
 /** One evaluated client position: what a node (or all fleet nodes of a zone) do with this Service. */
@@ -152,6 +218,13 @@ export class TrafficMeter {
   private powerVersion = -1;
   /** detachedLive's answer, and the versions it holds for. */
   private detachedCache: { membershipVersion: number; worldVersion: number; nodes: readonly ProxyNode[] } | undefined;
+  /** The detached live nodes grouped (fast path trafficGroupedNodes), for the nodes of detachedCache. */
+  private groupedCache: { nodes: readonly ProxyNode[]; view: GroupedView } | undefined;
+  /**
+   * Nodes whose group changed (they stopped or started following the fleet, relisted, or powered off or
+   * on), in the order seen between two grouped views: a Service's kept stale-since times catch up on them.
+   */
+  private readonly viewLog: ProxyNode[] = [];
   private readonly facts: DeadPodFacts = {
     lastNode: (pod) => this.lastNode.get(pod),
     host: (node) => this.ctx.hosts.get(node),
@@ -167,13 +240,14 @@ export class TrafficMeter {
       this.services.set(spec.name, {
         spec,
         started: false,
-        last: '',
+        last: undefined,
         staleSince: new Map(),
         runningVersion: 0,
         outcomes: new WeakMap(),
         main: undefined,
         tracked: new Map(),
         union: undefined,
+        grouped: undefined,
       });
       for (const w of spec.workloads) {
         const list = this.byWorkload.get(w) ?? [];
@@ -314,11 +388,27 @@ export class TrafficMeter {
       if (behind === undefined) ownBehind.set(rules, (behind = fleet.rulesBehind(rules, name)));
       if (behind) {
         behindNodes += p.count;
-        if (fleet.isStopped(p.node.name)) stoppedNodes += p.count;
+        if (p.group !== undefined) stoppedNodes += p.group.stopped;
+        else if (fleet.isStopped(p.node.name)) stoppedNodes += p.count;
       }
     }
     const cause = this.cause(st, main, behindNodes, stoppedNodes);
-    const fields = {
+    // Traced when some field differs from the last event's (as their JSON would: NaN equals NaN there).
+    const last = st.last;
+    if (
+      last !== undefined &&
+      last.service === name &&
+      sameNumber(last.requestsPerSecond, main.requestsPerSecond) &&
+      sameNumber(last.failingPerSecond, main.failingPerSecond) &&
+      sameNumber(last.successRate, main.successRate) &&
+      last.deadEndpoints === main.deadCount &&
+      last.staleNodes === main.staleNodes &&
+      last.staleSinceMs === main.staleSinceMs &&
+      last.behindNodes === behindNodes &&
+      last.cause === cause
+    )
+      return;
+    const fields: TrafficFields = {
       service: name,
       requestsPerSecond: main.requestsPerSecond,
       failingPerSecond: main.failingPerSecond,
@@ -329,9 +419,7 @@ export class TrafficMeter {
       behindNodes,
       cause,
     };
-    const key = JSON.stringify(fields);
-    if (key === st.last) return;
-    st.last = key;
+    st.last = fields;
     this.ctx.trace.emit('service.traffic.changed', fields);
   }
 
@@ -383,20 +471,34 @@ export class TrafficMeter {
       for (const n of fleet.nodes) if (n.host.poweredOn) positions.push(this.nodePosition(n, st));
       return positions;
     }
+    if (this.ctx.fastPaths.trafficGroupedNodes) {
+      // Fast path: the nodes that do not follow the fleet, one position per group of them that picks alike.
+      const view = this.groupedView(detachedLive);
+      for (const z of this.zones) {
+        const count = (liveByZone.get(z) ?? 0) - (view.byZone.get(z) ?? 0);
+        if (count > 0) positions.push(this.zonePosition(st, z, count));
+      }
+      for (const g of view.groups) {
+        const first = g.members[0];
+        positions.push({
+          key: first.name,
+          node: first,
+          host: first.host,
+          proxy: first,
+          rules: this.fleet.rulesOf(first, st.spec.name),
+          count: g.members.length,
+          weightEach: 0,
+          group: g,
+        });
+      }
+      return positions;
+    }
     const detachedByZone = new Map<string, number>();
     for (const n of detachedLive) detachedByZone.set(n.zone, (detachedByZone.get(n.zone) ?? 0) + 1);
     for (const z of this.zones) {
       const count = (liveByZone.get(z) ?? 0) - (detachedByZone.get(z) ?? 0);
       if (count <= 0) continue;
-      positions.push({
-        key: `zone:${z}`,
-        node: { name: '', zone: z },
-        host: undefined,
-        proxy: undefined,
-        rules: fleet.fleetRules(st.spec.name),
-        count,
-        weightEach: 0,
-      });
+      positions.push(this.zonePosition(st, z, count));
     }
     for (const n of detachedLive) positions.push(this.nodePosition(n, st));
     return positions;
@@ -527,8 +629,14 @@ export class TrafficMeter {
         // nodes whose kube-proxy has a local endpoint; taken as instant.
         p.weightEach = policy === 'Cluster' || !outcomes[i].noEndpoints ? 1 : 0;
       }
-      weightSum += p.weightEach * p.count;
+      if (p.group === undefined) weightSum += p.weightEach * p.count;
     });
+    // Grouped nodes (after every other position), node by node in name order as the reference adds them.
+    const view = positions.find((p) => p.group !== undefined)?.group!.view;
+    if (view !== undefined) {
+      const base = positions.length - view.groups.length;
+      for (const g of view.order) weightSum += positions[base + g].weightEach * 1;
+    }
     return weightSum;
   }
 
@@ -552,12 +660,19 @@ export class TrafficMeter {
     let cutNodes = 0;
     const nowMs = this.ctx.sim.nowMs;
     const staleKeys = new Set<string>();
+    let view: GroupedView | undefined;
     positions.forEach((p, i) => {
       const o = outcomes[i];
       if (p.weightEach > 0) {
-        failing += (rate * p.weightEach * p.count * o.failFraction) / weightSum;
+        if (p.group === undefined) failing += (rate * p.weightEach * p.count * o.failFraction) / weightSum;
         if (o.noEndpoints) noEndpointNodes += p.count;
         if (o.cut) cutNodes += p.count;
+      }
+      if (p.group !== undefined) {
+        // Grouped nodes: their rates below, their stale-since times kept (groupedStale).
+        view = p.group.view;
+        if (o.stale) staleNodes += p.count;
+        return;
       }
       if (o.stale) {
         staleNodes += p.count;
@@ -565,10 +680,91 @@ export class TrafficMeter {
         if (!st.staleSince.has(p.key)) st.staleSince.set(p.key, st.staleSince.get(`zone:${p.node.zone}`) ?? nowMs);
       }
     });
-    for (const key of [...st.staleSince.keys()]) if (!staleKeys.has(key)) st.staleSince.delete(key);
+    if (view === undefined) {
+      for (const key of [...st.staleSince.keys()]) if (!staleKeys.has(key)) st.staleSince.delete(key);
+      st.grouped = undefined;
+      let staleSinceMs: number | undefined;
+      for (const v of st.staleSince.values()) staleSinceMs = staleSinceMs === undefined ? v : Math.min(staleSinceMs, v);
+      return { failing, staleNodes, noEndpointNodes, cutNodes, staleSinceMs };
+    }
+    // Grouped nodes come after every other position: their rates added node by node in name order, as
+    // the reference adds them (the same sum, to the last bit).
+    const base = positions.length - view.groups.length;
+    const terms = view.groups.map((g) => {
+      const p = positions[base + g.index];
+      return p.weightEach > 0 ? (rate * p.weightEach * 1 * outcomes[base + g.index].failFraction) / weightSum : 0;
+    });
+    if (terms.some((t) => t !== 0)) for (const g of view.order) failing += terms[g];
+    const times = this.groupedStale(st, view, outcomes.slice(base), nowMs);
     let staleSinceMs: number | undefined;
-    for (const v of st.staleSince.values()) staleSinceMs = staleSinceMs === undefined ? v : Math.min(staleSinceMs, v);
+    for (const z of this.zones) {
+      const key = `zone:${z}`;
+      const v = st.staleSince.get(key);
+      if (v === undefined) continue;
+      if (!staleKeys.has(key)) st.staleSince.delete(key);
+      else staleSinceMs = staleSinceMs === undefined ? v : Math.min(staleSinceMs, v);
+    }
+    for (const v of times.keys()) staleSinceMs = staleSinceMs === undefined ? v : Math.min(staleSinceMs, v);
     return { failing, staleNodes, noEndpointNodes, cutNodes, staleSinceMs };
+  }
+
+  /**
+   * The grouped nodes' stale-since times brought up to date (fast path trafficGroupedNodes), as the
+   * reference's tally sets them node by node: a node stale now keeps its time, or takes its zone's (while
+   * the zone's key is there) or now; a node not stale now has none. Only nodes that may differ from the
+   * last evaluation are looked at: those whose group changed (the view log) and the members of groups
+   * that became stale or stopped being stale. `outcomes`: the groups' outcomes, in the view's order.
+   */
+  private groupedStale(
+    st: ServiceState,
+    view: GroupedView,
+    outcomes: readonly Outcome[],
+    nowMs: number,
+  ): Map<number, number> {
+    const staleNow = new Map<ReadonlyMap<string, readonly Endpoint[]>, Set<string>>();
+    for (const g of view.groups) {
+      if (!outcomes[g.index].stale) continue;
+      let zones = staleNow.get(g.own);
+      if (zones === undefined) staleNow.set(g.own, (zones = new Set()));
+      zones.add(g.zone);
+    }
+    const since = st.staleSince;
+    let gs = st.grouped;
+    const full = gs === undefined;
+    if (gs === undefined) {
+      // The first evaluation with groups (or the first after one node by node): every node's time counted.
+      gs = { cursor: 0, stale: staleNow, times: new Map() };
+      for (const [key, v] of since) if (!key.startsWith('zone:')) gs.times.set(v, (gs.times.get(v) ?? 0) + 1);
+    }
+    const times = gs.times;
+    const visit = (n: ProxyNode) => {
+      const g = view.groupOf.get(n);
+      const stale = g !== undefined && (staleNow.get(g.own)?.has(g.zone) ?? false);
+      const had = since.get(n.name);
+      if (stale && had === undefined) {
+        const v = since.get(`zone:${n.zone}`) ?? nowMs;
+        since.set(n.name, v);
+        times.set(v, (times.get(v) ?? 0) + 1);
+      } else if (!stale && had !== undefined) {
+        since.delete(n.name);
+        const left = times.get(had)! - 1;
+        if (left === 0) times.delete(had);
+        else times.set(had, left);
+      }
+    };
+    if (full) {
+      for (const key of [...since.keys()]) if (!key.startsWith('zone:')) visit(this.fleet.byName.get(key)!);
+      for (const g of view.groups) for (const n of g.members) visit(n);
+    } else {
+      const was = gs.stale;
+      for (const g of view.groups)
+        if ((was.get(g.own)?.has(g.zone) ?? false) !== outcomes[g.index].stale) for (const n of g.members) visit(n);
+      for (let i = gs.cursor; i < this.viewLog.length; i++) visit(this.viewLog[i]);
+    }
+    gs.cursor = this.viewLog.length;
+    gs.stale = staleNow;
+    st.grouped = gs;
+    return times;
   }
 
   /** A picked list's pods (with how often each is in it) and, of them, those not serving now. */
@@ -748,6 +944,62 @@ export class TrafficMeter {
     }
   }
 
+  /** The fleet-following nodes of a zone, `count` of them, as one client position. */
+  private zonePosition(st: ServiceState, z: string, count: number): Position {
+    return {
+      key: `zone:${z}`,
+      node: { name: '', zone: z },
+      host: undefined,
+      proxy: undefined,
+      rules: this.fleet.fleetRules(st.spec.name),
+      count,
+      weightEach: 0,
+    };
+  }
+
+  /**
+   * The detached live nodes grouped by zone and rules map (nodes cut off between two of the fleet's syncs,
+   * or relisted between two deliveries, share their map; so do powered-off ones), groups in the order of
+   * their first node by name; and the nodes whose group changed since the last view, into the view log.
+   * Nodes of one group pick the same endpoints from the same rules (no link matters here: else each node
+   * is a position of its own), so they meet the same outcome; their rates are still added node by node in
+   * name order (tally), as the reference adds them.
+   */
+  private groupedView(nodes: readonly ProxyNode[]): GroupedView {
+    const cached = this.groupedCache;
+    if (cached !== undefined && cached.nodes === nodes) return cached.view;
+    const groups: NodeGroup[] = [];
+    const order = new Int32Array(nodes.length);
+    const groupOf = new Map<ProxyNode, NodeGroup>();
+    const byZone = new Map<string, number>();
+    const view: GroupedView = { groups, order, groupOf, byZone };
+    const byOwn = new Map<ReadonlyMap<string, readonly Endpoint[]>, Map<string, NodeGroup>>();
+    nodes.forEach((n, i) => {
+      const own = n.own!;
+      let zones = byOwn.get(own);
+      if (zones === undefined) byOwn.set(own, (zones = new Map()));
+      let g = zones.get(n.zone);
+      if (g === undefined) {
+        g = { own, zone: n.zone, members: [], stopped: 0, index: groups.length, view };
+        zones.set(n.zone, g);
+        groups.push(g);
+      }
+      g.members.push(n);
+      if (this.fleet.isStopped(n.name)) g.stopped++;
+      order[i] = g.index;
+      groupOf.set(n, g);
+      byZone.set(n.zone, (byZone.get(n.zone) ?? 0) + 1);
+    });
+    // The nodes whose group changed since the last view: they left it, joined it, or hold another map.
+    const before = cached?.view.groupOf;
+    if (before !== undefined) {
+      for (const [n, g] of before) if (groupOf.get(n)?.own !== g.own) this.viewLog.push(n);
+      for (const n of nodes) if (!before.has(n)) this.viewLog.push(n);
+    } else for (const n of nodes) this.viewLog.push(n);
+    this.groupedCache = { nodes, view };
+    return view;
+  }
+
   /** One node as a client position of its own. */
   private nodePosition(n: ProxyNode, st: ServiceState): Position {
     return {
@@ -877,8 +1129,7 @@ export class TrafficMeter {
       return part;
     });
     const parts = anyReady ? ready : slices.map((slice) => slice.filter((e) => e.serving && e.terminating));
-    const out: Endpoint[] = [];
-    for (const part of parts) for (const e of part) out.push(e);
+    const out = ([] as Endpoint[]).concat(...parts);
     this.pickParts.set(out, parts);
     return out;
   }
