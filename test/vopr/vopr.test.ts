@@ -92,6 +92,9 @@ it('shrinks a failing scenario to the parts that make it fail', () => {
 // vopr-1341: a quiet leader-election chain checked its elector's replica with pickReplica, which dialled the
 //   host's closed connection at once (kubeadm, after a partition); the reference dials at the elector's next
 //   request, and the kubelet's close-all in between closed one but not the other.
+// vopr-2433: the traffic meter's kept causes (trafficKeptCauses) followed the power of the fleet's nodes only;
+//   a kubeadm control-plane Node (no kube-proxy) whose pods were endpoints came back on and still read
+//   "on powered-off control-plane-2" where the reference said "containers stopped".
 // vopr-1613: a status sync scheduled ahead of time ran before another node's in the same millisecond.
 // vopr-2439: PodGC removed a Terminating pod whose copy still ran behind a partition; the new copy started
 //   before the healed kubelet stopped the old one (allowed: the API server had forgotten it).

@@ -225,9 +225,22 @@ export class TrafficMeter {
    * on), in the order seen between two grouped views: a Service's kept stale-since times catch up on them.
    */
   private readonly viewLog: ProxyNode[] = [];
+  /**
+   * Hosts of nodes without a kube-proxy of the fleet that a dead pod ran on (kubeadm's control-plane Nodes
+   * run pods that tolerate their taint), and their power when last looked at: the power log covers them too.
+   */
+  private readonly otherHosts: Host[] = [];
+  private readonly otherSeen: boolean[] = [];
   private readonly facts: DeadPodFacts = {
     lastNode: (pod) => this.lastNode.get(pod),
-    host: (node) => this.ctx.hosts.get(node),
+    host: (node) => {
+      const host = this.ctx.hosts.get(node);
+      if (host !== undefined && !this.fleet.byName.has(node) && !this.otherHosts.includes(host)) {
+        this.otherHosts.push(host);
+        this.otherSeen.push(host.poweredOn);
+      }
+      return host;
+    },
     runningButFailing: (pod) => this.running.has(pod) && this.appFailing.has(pod),
   };
 
@@ -931,8 +944,8 @@ export class TrafficMeter {
     const version = this.ctx.world.version;
     if (this.powerVersion !== version) {
       this.powerVersion = version;
-      // Pods run only on nodes, and every node has a kube-proxy: the fleet's nodes are all the hosts a
-      // dead pod can have run on (and new nodes join at the end of the list).
+      // Pods run only on nodes: the fleet's nodes (new nodes join at the end of the list), and the other
+      // nodes a dead pod ran on (facts.host).
       const nodes = this.fleet.nodes;
       const seen = this.powerSeen;
       for (let i = 0; i < nodes.length; i++) {
@@ -940,6 +953,13 @@ export class TrafficMeter {
         if (seen[i] === on) continue;
         seen[i] = on;
         this.powerLog.push(nodes[i].name);
+      }
+      const others = this.otherHosts;
+      for (let i = 0; i < others.length; i++) {
+        const on = others[i].poweredOn;
+        if (this.otherSeen[i] === on) continue;
+        this.otherSeen[i] = on;
+        this.powerLog.push(others[i].name);
       }
     }
   }
