@@ -60,7 +60,7 @@ export function toJsonl(events: readonly TraceRecord[]): string {
 
 /**
  * The same text as toJsonl, in pieces of `lines` lines each, made as they are asked for: a writer that
- * writes each piece and drops it never holds the whole text (85 MB for a 5,000-node hour).
+ * writes each piece and drops it never holds the whole text (85 MB for a trace of 835,000 events).
  */
 export function* jsonlChunks(events: readonly TraceRecord[], lines = 4096): Generator<string> {
   for (let from = 0; from < events.length; from += lines) {
